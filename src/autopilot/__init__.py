@@ -1,0 +1,38 @@
+"""git-autopilot: run AI coding agents unattended in any git repository and keep everything they did.
+
+The stable API is exactly ``__all__``; everything else (``autopilot.core.*`` included) is internal.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+
+import pluggy
+
+from autopilot.core.errors import AutopilotError, ExitCode, PluginError, StopRun, TrajectoryError
+from autopilot.core.models import Backend, BackendEvent, Run, RunRequest, Step, TrajectoryWriter, Usage
+
+try:
+    __version__ = importlib.metadata.version("git-autopilot")
+except importlib.metadata.PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0"
+
+#: Marks a function as a hook implementation: ``@autopilot.hookimpl``.
+hookimpl = pluggy.HookimplMarker("autopilot")
+
+__all__ = [
+    "AutopilotError",
+    "Backend",
+    "BackendEvent",
+    "ExitCode",
+    "PluginError",
+    "Run",
+    "RunRequest",
+    "Step",
+    "StopRun",
+    "TrajectoryError",
+    "TrajectoryWriter",
+    "Usage",
+    "__version__",
+    "hookimpl",
+]

@@ -1,0 +1,3 @@
+from autopilot.cli import main
+
+raise SystemExit(main())

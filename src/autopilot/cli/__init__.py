@@ -1,0 +1,95 @@
+"""The ``autopilot`` command (also ``git autopilot``): a thin layer over the core and plugins.
+
+Commands live in their own modules and are registered lazily by dotted name, so start-up only imports
+what the chosen command needs. This module is the process boundary: it holds the single
+``except AutopilotError`` that turns errors into one ``error:`` line and an exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Annotated
+
+import cyclopts
+from cyclopts import App, Parameter
+
+from autopilot import __version__
+from autopilot.cli import context
+from autopilot.core.errors import AutopilotError, ExitCode
+
+app = App(
+    name="autopilot",
+    help="Run AI coding agents unattended in a git repository and keep everything they did.",
+    version=__version__,
+    help_format="markdown",
+)
+
+# (name, "module:function", one-line help) for every built-in command, registered lazily.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("plugins", "autopilot.cli.plugins_cmd:plugins", "List loaded plugins and the hooks they implement."),
+    ("analyze", "autopilot.cli.analyze_cmd:analyze", "Cost, tokens, turns, tools and errors of runs."),
+    ("replay", "autopilot.cli.analyze_cmd:replay", "Step through a run."),
+    ("compare", "autopilot.cli.analyze_cmd:compare", "Compare two runs side by side."),
+    ("validate", "autopilot.cli.analyze_cmd:validate", "Check trajectory files against the schema."),
+)
+
+for _name, _target, _help in COMMANDS:
+    app.command(_target, name=_name, help=_help)
+
+
+@app.meta.default
+def _meta(
+    *tokens: Annotated[str, Parameter(show=False, allow_leading_hyphen=True)],
+    debug: Annotated[bool, Parameter(negative="", help="Show tracebacks for unexpected errors.")] = False,
+    strict_plugins: Annotated[
+        bool, Parameter(negative="", help="Fail when any plugin fails to load (AUTOPILOT_STRICT_PLUGINS=1).")
+    ] = False,
+    disable_plugin: Annotated[
+        list[str] | None, Parameter(negative="", help="Do not load this plugin (repeatable).")
+    ] = None,
+) -> int:
+    context.configure(debug=debug, strict_plugins=strict_plugins, disabled=tuple(disable_plugin or ()))
+    result = app(tokens, result_action="return_value", exit_on_error=False, print_error=False)
+    if isinstance(result, bool):
+        return int(not result)
+    return int(result) if isinstance(result, int) else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``autopilot`` and ``git-autopilot`` scripts."""
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in tokens or os.environ.get("AUTOPILOT_DEBUG") == "1"
+    try:
+        context.register_plugin_commands(app, tokens)
+        result = app.meta(tokens, result_action="return_value", exit_on_error=False, print_error=False)
+        context.flush_hook_warnings()
+        return int(result or 0)
+    except AutopilotError as exc:
+        context.error(str(exc))
+        return int(exc.exit_code)
+    except cyclopts.CycloptsError as exc:
+        context.error(_cyclopts_message(exc))
+        return int(ExitCode.BAD_INPUT)
+    except KeyboardInterrupt:
+        context.error("interrupted")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); nothing more to say.
+        return int(ExitCode.OK)
+    except Exception as exc:
+        if debug:
+            raise
+        context.error(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        return int(ExitCode.FAILURE)
+
+
+def _cyclopts_message(exc: cyclopts.CycloptsError) -> str:
+    """The first line of a usage error (cyclopts' own formatting may itself fail)."""
+    try:
+        text = str(exc).strip()
+    except Exception:
+        tokens = getattr(exc, "unused_tokens", None) or []
+        text = f"unknown command or option: {' '.join(map(str, tokens))}" if tokens else type(exc).__name__
+    return text.splitlines()[0] if text else type(exc).__name__

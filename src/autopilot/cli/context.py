@@ -1,0 +1,168 @@
+"""Process-wide state of one CLI invocation: global flags, plugin manager, hooks, config, output.
+
+Everything the CLI prints goes through :func:`stdout_console` / :func:`error`, whose streams pass the
+``redact`` chain line by line, so no secret reaches the terminal either.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from autopilot.core.config import Config, load_config
+from autopilot.core.hooks import Hooks
+from autopilot.core.pluginmanager import AutopilotPluginManager, make_plugin_manager
+
+
+@dataclass
+class _Options:
+    debug: bool = False
+    strict_plugins: bool = False
+    disabled: tuple[str, ...] = ()
+    pm: AutopilotPluginManager | None = None
+    hooks: Hooks | None = None
+    warned: set[str] = field(default_factory=set)
+
+
+_options = _Options()
+
+
+def configure(*, debug: bool, strict_plugins: bool, disabled: tuple[str, ...]) -> None:
+    """Apply the global flags; rebuilds the plugin manager if they change what loads."""
+    changed = (strict_plugins, disabled) != (_options.strict_plugins, _options.disabled)
+    _options.debug, _options.strict_plugins, _options.disabled = debug, strict_plugins, disabled
+    if changed:
+        _options.pm = _options.hooks = None
+
+
+def reset() -> None:
+    """Forget the plugin manager and flags (tests call this between invocations)."""
+    global _options
+    _options = _Options()
+
+
+def plugin_manager() -> AutopilotPluginManager:
+    if _options.pm is None:
+        _options.pm = make_plugin_manager(
+            project_dir=Path.cwd(),
+            blocked=_options.disabled,
+            strict=_options.strict_plugins or None,
+        )
+        for failure in _options.pm.load_errors:
+            warning(failure.message)
+    return _options.pm
+
+
+def hooks() -> Hooks:
+    if _options.hooks is None:
+        _options.hooks = Hooks(plugin_manager())
+    return _options.hooks
+
+
+def config(**overrides: Any) -> Config:
+    return load_config(Path.cwd(), **overrides)
+
+
+def flush_hook_warnings() -> None:
+    """Print warnings collected from observe hooks (plugins that raised), once each."""
+    if _options.hooks is None:
+        return
+    for message in _options.hooks.warnings:
+        warning(message)
+    _options.hooks.warnings.clear()
+
+
+def register_plugin_commands(app: Any, tokens: Sequence[str]) -> None:
+    """Let plugins add commands (skipped for ``--help``/``--version`` speed only if no plugin does)."""
+    if "--strict-plugins" in tokens:
+        _options.strict_plugins = True
+    if "--disable-plugin" in tokens:
+        index = list(tokens).index("--disable-plugin")
+        if index + 1 < len(tokens):
+            _options.disabled = (*_options.disabled, tokens[index + 1])
+    hooks().command_register(app)
+
+
+# ------------------------------------------------------------------------------------------------
+# Output
+
+
+class RedactingStream:
+    """A text stream that redacts whole lines before passing them on (fails closed on errors)."""
+
+    def __init__(self, target: IO[str], redact: Callable[[str], str]) -> None:
+        self.target = target
+        self.redact = redact
+        self._buffer = ""
+
+    def write(self, text: str) -> int:
+        self._buffer += text
+        if "\n" in self._buffer:
+            complete, _, self._buffer = self._buffer.rpartition("\n")
+            self.target.write(self.redact(complete + "\n"))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._buffer:
+            self.target.write(self.redact(self._buffer))
+            self._buffer = ""
+        self.target.flush()
+
+    def isatty(self) -> bool:
+        return self.target.isatty()
+
+    def fileno(self) -> int:
+        return self.target.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self.target, "encoding", "utf-8")
+
+
+def _redactor() -> Callable[[str], str]:
+    h = hooks()
+    return lambda text: h.redact(text=text)
+
+
+def stdout_stream() -> RedactingStream:
+    return RedactingStream(sys.stdout, _redactor())
+
+
+def stdout_console(**kwargs: Any) -> Any:
+    """A rich console on redacted stdout (plain when piped)."""
+    from rich.console import Console
+
+    return Console(file=stdout_stream(), highlight=False, soft_wrap=False, **kwargs)
+
+
+def echo(text: str = "", *, err: bool = False) -> None:
+    """Print one redacted line to stdout (or stderr)."""
+    target = sys.stderr if err else sys.stdout
+    try:
+        redacted = hooks().redact(text=text)
+    except Exception:
+        # Never print unredacted text: say only that something was withheld.
+        redacted = "[output withheld: the redactor failed]"
+    target.write(redacted + "\n")
+    target.flush()
+
+
+def error(message: str) -> None:
+    """``error: <message>`` on stderr, one line."""
+    echo(f"error: {' '.join(message.split()) if message else 'unknown error'}", err=True)
+
+
+def warning(message: str) -> None:
+    """``warning: <message>`` on stderr, once per message."""
+    if message in _options.warned:
+        return
+    _options.warned.add(message)
+    echo(f"warning: {' '.join(message.split())}", err=True)
+
+
+def debug_enabled() -> bool:
+    return _options.debug or os.environ.get("AUTOPILOT_DEBUG") == "1"

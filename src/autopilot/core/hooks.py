@@ -1,0 +1,174 @@
+"""Typed facade over the plugin manager: the only place the core calls hooks.
+
+Each hookspec has exactly one method here (a meta-test checks it). Error policy per family:
+
+- contribute: the host validates what was registered and names the plugin;
+- decide: raising aborts the operation as PluginError;
+- observe: implementations are called one by one; a raising one is recorded in :attr:`Hooks.warnings`
+  and skipped, unless the manager is strict (then PluginError propagates);
+- chain (``redact``): fails closed: any exception aborts the write as RedactionError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from autopilot.core.errors import PluginError, RedactionError, StopRun
+from autopilot.core.models import Backend, Run, Step, TrajectoryWriter
+from autopilot.core.pluginmanager import ESSENTIAL_PLUGINS, AutopilotPluginManager, plugin_error
+
+if TYPE_CHECKING:
+    from autopilot.core.config import Config
+
+
+class Hooks:
+    """Typed, policy-enforcing calls of every hook."""
+
+    def __init__(self, pm: AutopilotPluginManager) -> None:
+        self.pm = pm
+        self.warnings: list[str] = []
+        self._backends: dict[str, type[Backend]] | None = None
+        self._redactors: list[tuple[str, Callable[..., Any]]] | None = None
+
+    # -- contribute ---------------------------------------------------------------------------
+
+    def backend_register(self) -> dict[str, type[Backend]]:
+        """Every registered backend class by name (collected once per manager)."""
+        if self._backends is None:
+            backends: dict[str, type[Backend]] = {}
+            for impl in reversed(self.pm.hook.backend_register.get_hookimpls()):
+
+                def register(cls: type[Backend], _plugin: str = impl.plugin_name) -> None:
+                    if not (isinstance(cls, type) and issubclass(cls, Backend)) or not cls.name:
+                        raise PluginError(_plugin, "backend_register", f"{cls!r} is not a named Backend")
+                    if cls.name in backends:
+                        raise PluginError(_plugin, "backend_register", f"backend {cls.name!r} exists")
+                    backends[cls.name] = cls
+
+                self._call_one(impl, "backend_register", {"register": register}, observe=False)
+            self._backends = backends
+        return self._backends
+
+    def trajectory_writer_register(self, *, config: Config | None = None) -> list[TrajectoryWriter]:
+        """Fresh writer instances for one run, in plugin registration order."""
+        writers: list[TrajectoryWriter] = []
+        for impl in reversed(self.pm.hook.trajectory_writer_register.get_hookimpls()):
+
+            def register(writer: TrajectoryWriter, _plugin: str = impl.plugin_name) -> None:
+                if not isinstance(writer, TrajectoryWriter):
+                    raise PluginError(_plugin, "trajectory_writer_register", f"{writer!r} is not a writer")
+                writers.append(writer)
+
+            self._call_one(
+                impl, "trajectory_writer_register", {"register": register, "config": config}, observe=False
+            )
+        return writers
+
+    def command_register(self, app: Any) -> None:
+        """Let plugins add CLI commands; a failing plugin is a warning (fatal when strict)."""
+        self._observe("command_register", app=app)
+
+    # -- decide -------------------------------------------------------------------------------
+
+    def backend_select(
+        self,
+        *,
+        agent: str | None,
+        issue: dict[str, Any] | None,
+        project: dict[str, Any] | None,
+        config: Config,
+    ) -> str:
+        """The backend name for a run: the first non-None answer, else the documented default."""
+        kwargs = {"agent": agent, "issue": issue, "project": project, "config": config}
+        for impl in self.pm.hook.backend_select.get_hookimpls()[::-1]:
+            result = self._call_one(impl, "backend_select", kwargs, observe=False)
+            if result is not None:
+                return str(result)
+        if agent:
+            return agent
+        if project and project.get("agent"):
+            return str(project["agent"])
+        return config.agent or "claude"
+
+    # -- observe ------------------------------------------------------------------------------
+
+    def before_run(self, *, run: Run) -> None:
+        self._observe("before_run", run=run)
+
+    def before_step(self, *, run: Run, step: Step) -> str | None:
+        """Call every implementation; returns the reason if one raised StopRun."""
+        return self._observe("before_step", run=run, step=step)
+
+    def after_step(self, *, run: Run, step: Step) -> None:
+        self._observe("after_step", run=run, step=step)
+
+    def on_run_complete(self, *, run: Run) -> None:
+        self._observe("on_run_complete", run=run)
+
+    def on_issue_complete(self, *, issue: dict[str, Any], outcome: str, run: Run | None) -> None:
+        self._observe("on_issue_complete", issue=issue, outcome=outcome, run=run)
+
+    # -- chain --------------------------------------------------------------------------------
+
+    def _redactor_chain(self) -> list[tuple[str, Callable[..., Any]]]:
+        if self._redactors is None:
+            impls = self.pm.hook.redact.get_hookimpls()[::-1]  # pluggy's call order
+            essential = [i for i in impls if i.plugin_name in ESSENTIAL_PLUGINS]
+            others = [i for i in impls if i.plugin_name not in ESSENTIAL_PLUGINS]
+            if not essential:
+                raise RedactionError("redact_secrets", "redact", "the built-in redactor is not registered")
+            # The essential redactor runs last so it also scans every other redactor's output.
+            self._redactors = [(i.plugin_name, i.function) for i in (*others, *essential)]
+        return self._redactors
+
+    def redact(self, *, text: str) -> str:
+        """Apply every redactor in order. Fails closed: any problem raises RedactionError."""
+        for plugin, function in self._redactor_chain():
+            try:
+                text = function(text=text)
+            except Exception as exc:
+                raise RedactionError(plugin, "redact", f"{type(exc).__name__}: {exc}") from exc
+            if not isinstance(text, str):
+                raise RedactionError(plugin, "redact", f"returned {type(text).__name__}, not str")
+        return text
+
+    def redact_obj(self, value: Any) -> Any:
+        """Redact every string (keys included) inside nested dicts, lists and tuples."""
+        if isinstance(value, str):
+            return self.redact(text=value) if value else value
+        if isinstance(value, dict):
+            return {self.redact_obj(k): self.redact_obj(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.redact_obj(v) for v in value]
+        return value
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _call_one(self, impl: Any, hook: str, kwargs: dict[str, Any], *, observe: bool) -> Any:
+        args = {name: kwargs[name] for name in impl.argnames if name in kwargs}
+        try:
+            return impl.function(**args)
+        except (PluginError, StopRun):
+            raise
+        except Exception as exc:
+            error = plugin_error(impl, hook, exc)
+            if observe and not self.pm.strict:
+                self.warnings.append(str(error))
+                return None
+            raise error from exc
+
+    def _observe(self, hook: str, **kwargs: Any) -> str | None:
+        stop: str | None = None
+        for impl in getattr(self.pm.hook, hook).get_hookimpls()[::-1]:
+            if impl.wrapper or impl.hookwrapper:
+                continue  # observe hooks are called one by one; wrappers would need pluggy's call loop
+            try:
+                self._call_one(impl, hook, kwargs, observe=True)
+            except StopRun as signal:
+                stop = stop or signal.reason
+            except PluginError as error:
+                if self.pm.strict:
+                    raise
+                self.warnings.append(str(error))
+        return stop

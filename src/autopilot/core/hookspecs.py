@@ -1,0 +1,257 @@
+"""Hook specifications: every extension point of git-autopilot.
+
+Hooks are grouped by lifecycle phase. Implementations are marked with :data:`autopilot.hookimpl` and
+may accept any subset of a hook's arguments; the core always calls hooks with keyword arguments.
+The typed facade in :mod:`autopilot.core.hooks` is the only caller.
+
+Families (see CONTRIBUTING.md, "Adding a hook"):
+
+- *contribute* (``<thing>_register``): the host passes a ``register`` callback; collect-all.
+- *decide* (``<thing>_select``): ``firstresult``; the built-in default is ``trylast``.
+- *observe* (``before_<event>``, ``after_<event>``, ``on_<event>_complete``): collect-all, return None;
+  a raising implementation is reported and skipped (fatal with ``AUTOPILOT_STRICT_PLUGINS=1``).
+- *chain* (``redact``): called one implementation at a time, each receiving the previous output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from autopilot.core.config import Config
+    from autopilot.core.models import Backend, Run, Step, TrajectoryWriter
+
+PROJECT_NAME = "autopilot"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+
+
+# ------------------------------------------------------------------------------------------------
+# Registration (contribute)
+
+
+@hookspec
+def backend_register(register: Callable[[type[Backend]], None]) -> None:
+    """Contribute agent backends.
+
+    Called once per plugin manager, the first time a backend is needed.
+
+    Args:
+        register: Call it with a :class:`~autopilot.core.models.Backend` subclass whose ``name``
+            is unique (``claude``, ``codex``, ...).
+
+    Returns:
+        Nothing; use *register*.
+
+    Call semantics: collect-all; every implementation is called.
+    Default: the built-in backend plugins register ``claude`` and ``codex``.
+    Errors: registering a name twice, or a class that is not a Backend, raises PluginError naming the
+        plugin; raising inside the hook is reported as PluginError and aborts the command.
+    Since: 0.1
+    """
+
+
+@hookspec
+def trajectory_writer_register(register: Callable[[TrajectoryWriter], None], config: Config | None) -> None:
+    """Contribute trajectory writers, which persist every step of a run as it happens.
+
+    Called once at the start of every run (and every resume).
+
+    Args:
+        register: Call it with a fresh :class:`~autopilot.core.models.TrajectoryWriter` instance.
+        config: The resolved configuration (read your settings with ``config.plugin_config(name)``),
+            or None when recording outside a project (importers, tests).
+
+    Returns:
+        Nothing; use *register*.
+
+    Call semantics: collect-all; every registered writer receives every step, in registration order.
+    Default: ``trajectory_json`` (journal + final ``.json``) and ``trajectory_rlog`` (``.rlog``).
+    Errors: raising aborts the run before it starts, reported as PluginError.
+    Since: 0.1
+    """
+
+
+@hookspec
+def command_register(app: Any) -> None:
+    """Contribute CLI sub-commands.
+
+    Called once when the ``autopilot`` command starts, before arguments are parsed.
+
+    Args:
+        app: The root :class:`cyclopts.App`; call ``app.command(func, name=...)``.
+
+    Returns:
+        Nothing.
+
+    Call semantics: collect-all.
+    Default: none; the built-in commands are part of :mod:`autopilot.cli`.
+    Errors: raising is reported as a warning naming the plugin; the other commands still work
+        (fatal with ``AUTOPILOT_STRICT_PLUGINS=1``).
+    Since: 0.1
+    """
+
+
+# ------------------------------------------------------------------------------------------------
+# Choosing (decide)
+
+
+@hookspec(firstresult=True)
+def backend_select(
+    agent: str | None, issue: dict[str, Any] | None, project: dict[str, Any] | None, config: Config
+) -> str | None:
+    """Choose which backend runs a task.
+
+    Called once per run (for ``--full-auto``, once per issue), before ``before_run``.
+
+    Args:
+        agent: The ``--agent`` value the user gave, or None.
+        issue: The issue being worked (a plain dict: ``id``, ``title``, ``labels``, ...), or None.
+        project: The project's settings, or None.
+        config: The resolved configuration.
+
+    Returns:
+        A registered backend name, or None to defer to the next implementation.
+
+    Call semantics: firstresult; stops at the first non-None result.
+    Default: the core's own implementation (trylast) returns *agent*, then ``project["agent"]``,
+        then ``config.agent`` (``AUTOPILOT_AGENT``), then ``"claude"``.
+    Errors: raising aborts the run, reported as PluginError; an unknown name is a usage error.
+    Since: 0.1
+    """
+
+
+# ------------------------------------------------------------------------------------------------
+# A run (observe)
+
+
+@hookspec
+def before_run(run: Run) -> None:
+    """Observe a run that is about to start (or to resume).
+
+    Called once, after the trajectory writers have opened and before the backend starts.
+
+    Args:
+        run: The run; ``run.steps`` is empty for a new run and holds the earlier steps on resume.
+
+    Returns:
+        Nothing.
+
+    Call semantics: collect-all, in call order (last registered first).
+    Default: none.
+    Errors: a raising implementation is reported as a warning and skipped (fatal in strict mode).
+    Since: 0.1
+    """
+
+
+@hookspec
+def before_step(run: Run, step: Step) -> None:
+    """Observe a step before it is written.
+
+    Called for every step, after redaction and before any writer sees it.
+
+    Args:
+        run: The run so far (``run.steps`` does not yet include *step*).
+        step: The redacted step. Treat it as read-only.
+
+    Returns:
+        Nothing.
+
+    Call semantics: collect-all, in call order (last registered first).
+    Default: none.
+    Errors: raising :class:`autopilot.StopRun` ends the run cleanly with status ``stopped`` (the step is
+        still written); any other exception is reported as a warning and skipped (fatal in strict mode).
+    Since: 0.1
+    """
+
+
+@hookspec
+def after_step(run: Run, step: Step) -> None:
+    """Observe a step after every writer has persisted it.
+
+    Called for every step, right after the last writer returned.
+
+    Args:
+        run: The run; ``run.steps[-1] is step``.
+        step: The step just written.
+
+    Returns:
+        Nothing.
+
+    Call semantics: collect-all, in call order.
+    Default: the console plugin updates the live progress display.
+    Errors: reported as a warning and skipped (fatal in strict mode).
+    Since: 0.1
+    """
+
+
+@hookspec
+def on_run_complete(run: Run) -> None:
+    """Observe a run that has ended, whatever its status.
+
+    Called once, after the writers closed (the final ``.json`` exists).
+
+    Args:
+        run: The finished run; ``run.result.status`` says how it ended.
+
+    Returns:
+        Nothing.
+
+    Call semantics: collect-all, in call order.
+    Default: none.
+    Errors: reported as a warning and skipped (fatal in strict mode).
+    Since: 0.1
+    """
+
+
+@hookspec
+def on_issue_complete(issue: dict[str, Any], outcome: str, run: Run | None) -> None:
+    """Observe the end of work on an issue.
+
+    Called once per issue worked by ``run --issue`` or ``--full-auto``, after acceptance checks and
+    after the issue's status was saved (and committed, when committing is on).
+
+    Args:
+        issue: The issue as a plain dict (``id``, ``title``, ``status``, ``labels``, ...).
+        outcome: ``completed``, ``failed``, ``blocked``, ``aborted`` or ``budget_exhausted``.
+        run: The run that worked on it, or None if no run started.
+
+    Returns:
+        Nothing.
+
+    Call semantics: collect-all, in call order.
+    Default: none.
+    Errors: reported as a warning and skipped (fatal in strict mode).
+    Since: 0.1
+    """
+
+
+# ------------------------------------------------------------------------------------------------
+# Output (chain)
+
+
+@hookspec
+def redact(text: str) -> str:
+    """Remove secrets from *text* before it is written anywhere or printed.
+
+    Called on every string autopilot persists or shows: trajectory steps and metadata, ``.rlog`` lines,
+    YAML files, commit messages and console output.
+
+    Args:
+        text: The text so far (already processed by the redactors called before this one).
+
+    Returns:
+        The text with secrets replaced by markers such as ``[REDACTED:github_token]``.
+
+    Call semantics: a chain, not collect-all: the core calls implementations one at a time in call
+        order (last registered first), each receiving the previous one's output. The essential built-in
+        redactor ``redact_secrets`` always runs last, so it also scans every other redactor's output, and
+        it cannot be disabled.
+    Default: ``redact_secrets``.
+    Errors: fails closed. If an implementation raises or returns a non-string, RedactionError is raised
+        and nothing is written.
+    Since: 0.1
+    """

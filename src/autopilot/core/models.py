@@ -1,0 +1,365 @@
+"""Trajectory models (runs, steps, usage) and the contracts backends and writers implement.
+
+The JSON shape produced by :meth:`Run.to_dict` is the trajectory format documented in
+``docs/trajectory-format.md`` and checked by ``core/schema/trajectory.schema.json``.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Final, Literal, Protocol, runtime_checkable
+
+SCHEMA_VERSION: Final = 1
+
+StepType = Literal["user", "assistant", "thinking", "tool_call", "tool_result", "system", "error"]
+STEP_TYPES: Final[tuple[str, ...]] = (
+    "user",
+    "assistant",
+    "thinking",
+    "tool_call",
+    "tool_result",
+    "system",
+    "error",
+)
+
+# How a run ended. ``running`` is only ever seen in a journal whose run never finished.
+RunStatus = Literal[
+    "running",
+    "success",
+    "error",
+    "budget_exhausted",
+    "max_turns",
+    "timeout",
+    "interrupted",
+    "stopped",
+    "memory",
+    "incomplete",
+]
+RUN_STATUSES: Final[tuple[str, ...]] = (
+    "running",
+    "success",
+    "error",
+    "budget_exhausted",
+    "max_turns",
+    "timeout",
+    "interrupted",
+    "stopped",
+    "memory",
+    "incomplete",
+)
+
+
+def utcnow() -> str:
+    """The current time as an ISO 8601 UTC timestamp with milliseconds (``...Z``)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_ts(value: str) -> dt.datetime:
+    """Parse a timestamp written by :func:`utcnow` (or any ISO 8601 form)."""
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def new_run_id() -> str:
+    """A new run id: time-ordered prefix plus randomness, so ids sort by start time and never collide."""
+    now = dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class Usage:
+    """Token counts and cost. Per-step values are deltas; a run's value is the sum."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_creation_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cache_read_tokens + other.cache_read_tokens,
+            self.cache_creation_tokens + other.cache_creation_tokens,
+            round(self.cost_usd + other.cost_usd, 10),
+        )
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens + self.cache_read_tokens + self.cache_creation_tokens
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "cache_read_tokens": self.cache_read_tokens,
+            "cache_creation_tokens": self.cache_creation_tokens,
+            "cost_usd": round(self.cost_usd, 10),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Usage:
+        data = data or {}
+        return cls(
+            int(data.get("input_tokens", 0) or 0),
+            int(data.get("output_tokens", 0) or 0),
+            int(data.get("cache_read_tokens", 0) or 0),
+            int(data.get("cache_creation_tokens", 0) or 0),
+            float(data.get("cost_usd", 0.0) or 0.0),
+        )
+
+
+@dataclass
+class Step:
+    """One normalised event of a run.
+
+    Which fields are set depends on ``type``:
+
+    - ``user`` / ``assistant`` / ``thinking``: ``text``
+    - ``tool_call``: ``tool``, ``tool_use_id``, ``input``
+    - ``tool_result``: ``tool_use_id``, ``output``, ``is_error`` (``tool`` when known)
+    - ``system``: ``subtype`` and ``data``
+    - ``error``: ``text`` (the message) and optionally ``subtype``
+
+    ``usage`` is the token delta of the model turn that produced the step (set on the last step of a
+    turn); ``raw`` keeps the backend's own event when that is cheap, so nothing is lost.
+    """
+
+    type: StepType
+    ts: str = field(default_factory=utcnow)
+    index: int = -1
+    text: str | None = None
+    tool: str | None = None
+    tool_use_id: str | None = None
+    input: Any = None
+    output: str | None = None
+    is_error: bool | None = None
+    subtype: str | None = None
+    data: dict[str, Any] | None = None
+    model: str | None = None
+    usage: Usage | None = None
+    turn: int | None = None
+    raw: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is None:
+                continue
+            out[f.name] = value.to_dict() if isinstance(value, Usage) else value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Step:
+        known = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        if "usage" in kwargs and kwargs["usage"] is not None:
+            kwargs["usage"] = Usage.from_dict(kwargs["usage"])
+        return cls(**kwargs)
+
+
+@dataclass
+class RunResult:
+    """How a run ended."""
+
+    success: bool = False
+    status: str = "running"
+    duration_ms: int = 0
+    num_turns: int = 0
+    issues_completed: list[str] = field(default_factory=list)
+    stop_reason: str | None = None
+    final_text: str | None = None
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "success": self.success,
+            "status": self.status,
+            "duration_ms": self.duration_ms,
+            "num_turns": self.num_turns,
+            "issues_completed": list(self.issues_completed),
+            "stop_reason": self.stop_reason,
+            "final_text": self.final_text,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> RunResult:
+        data = data or {}
+        return cls(
+            success=bool(data.get("success", False)),
+            status=str(data.get("status", "running")),
+            duration_ms=int(data.get("duration_ms", 0) or 0),
+            num_turns=int(data.get("num_turns", 0) or 0),
+            issues_completed=list(data.get("issues_completed") or []),
+            stop_reason=data.get("stop_reason"),
+            final_text=data.get("final_text"),
+            error=data.get("error"),
+        )
+
+
+# Run fields written in the journal header (everything but steps, result and usage).
+HEADER_FIELDS: Final = (
+    "schema_version",
+    "run_id",
+    "session_id",
+    "session_ids",
+    "prompt",
+    "model",
+    "agent",
+    "cwd",
+    "repo_sha",
+    "branch",
+    "started_at",
+    "ended_at",
+    "slug",
+    "issue_id",
+    "project",
+    "price_table_version",
+    "autopilot_version",
+    "limits",
+    "resumes",
+)
+
+
+@dataclass
+class Run:
+    """A whole trajectory: metadata, steps, result and usage."""
+
+    run_id: str = field(default_factory=new_run_id)
+    prompt: str = ""
+    agent: str = ""
+    model: str | None = None
+    cwd: str = ""
+    repo_sha: str | None = None
+    branch: str | None = None
+    session_id: str | None = None
+    session_ids: list[str] = field(default_factory=list)
+    started_at: str = field(default_factory=utcnow)
+    ended_at: str | None = None
+    slug: str | None = None
+    issue_id: str | None = None
+    project: str | None = None
+    price_table_version: str | None = None
+    autopilot_version: str | None = None
+    limits: dict[str, Any] = field(default_factory=dict)
+    resumes: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    result: RunResult = field(default_factory=RunResult)
+    usage: Usage = field(default_factory=Usage)
+    schema_version: int = SCHEMA_VERSION
+
+    def header(self) -> dict[str, Any]:
+        """Run metadata without steps, result and usage (the journal's first record)."""
+        return {name: getattr(self, name) for name in HEADER_FIELDS}
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.header()
+        out["steps"] = [s.to_dict() for s in self.steps]
+        out["result"] = self.result.to_dict()
+        out["usage"] = self.usage.to_dict()
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Run:
+        kwargs: dict[str, Any] = {k: data[k] for k in HEADER_FIELDS if k in data and data[k] is not None}
+        run = cls(**kwargs)
+        run.steps = [Step.from_dict(s) for s in data.get("steps") or []]
+        run.result = RunResult.from_dict(data.get("result"))
+        run.usage = Usage.from_dict(data.get("usage"))
+        return run
+
+
+# --------------------------------------------------------------------------------------------
+# Contracts implemented by plugins. Hooks only register or select them; the hot path is a plain
+# method call.
+
+
+@dataclass
+class RunRequest:
+    """What a backend is asked to do."""
+
+    prompt: str
+    cwd: Path
+    model: str | None = None
+    resume_session_id: str | None = None
+    max_turns: int | None = None
+    max_budget_usd: float | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+    run_id: str | None = None
+
+
+@dataclass
+class BackendEvent:
+    """One thing a backend reports while it runs.
+
+    ``steps`` are appended to the trajectory in order. ``usage`` is the token delta of a finished model
+    turn (the runner prices it and checks the budget). ``session_id`` is set once the backend knows its
+    session/thread id; ``done`` marks the backend's own end of run with its ``status``/``final_text``.
+    """
+
+    steps: list[Step] = field(default_factory=list)
+    usage: Usage | None = None
+    turn_complete: bool = False
+    session_id: str | None = None
+    model: str | None = None
+    done: bool = False
+    status: str | None = None
+    final_text: str | None = None
+    stop_reason: str | None = None
+    error: str | None = None
+    backend_cost_usd: float | None = None
+
+
+class Backend(abc.ABC):
+    """An agent backend (Claude, Codex, ...). Registered through the ``backend_register`` hook."""
+
+    #: Short name used by ``--agent`` and ``backend_select``.
+    name: str = ""
+
+    @abc.abstractmethod
+    def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
+        """Run the agent and yield events as they happen.
+
+        The runner may stop consuming at any time (budget, turn limit, watchdog, signal) and then calls
+        :meth:`stop`; the backend must not leave processes behind.
+        """
+
+    async def stop(self) -> None:  # noqa: B027 - optional override
+        """Stop the agent process tree (called by the runner's watchdogs and signal handlers)."""
+
+    def child_pids(self) -> list[int]:
+        """Process ids the backend started (for the memory guard and leftover tracking)."""
+        return []
+
+
+@runtime_checkable
+class TrajectoryWriter(Protocol):
+    """Writes a run's trajectory somewhere as the run goes. Registered via ``trajectory_writer_register``.
+
+    Every text a writer receives has already passed the ``redact`` chain.
+    """
+
+    name: str
+
+    def open(self, run: Run, base: Path, *, resume: bool) -> None:
+        """Start writing *run* at *base* (a path without suffix). ``resume`` reopens an earlier run."""
+
+    def write_step(self, run: Run, step: Step) -> None:
+        """Persist *step* (already appended to ``run.steps``) before returning."""
+
+    def update(self, run: Run, changes: dict[str, Any]) -> None:
+        """Record metadata learned mid-run (session id, model)."""
+
+    def close(self, run: Run) -> None:
+        """Write the finished run (result and usage are final)."""
+
+
+Redactor = Callable[[str], str]

@@ -1,0 +1,114 @@
+"""Token prices kept as data, so they can be updated without a release.
+
+The packaged table is ``core/data/prices.json``. A file named by ``AUTOPILOT_PRICE_TABLE``, or
+``.autopilot/prices.json`` in the project, replaces it (same format). The table's ``version`` is
+recorded in every trajectory (``price_table_version``). A model id matches the longest key it starts
+with (``claude-sonnet-4-5-20250929`` -> ``claude-sonnet-4-5``); an unknown model is priced with the
+table's ``default`` entry, deliberately the most expensive, so budgets err on the safe side.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from autopilot.core.errors import ConfigError
+from autopilot.core.models import Usage
+
+_MILLION = 1_000_000
+
+
+@dataclass(frozen=True)
+class Price:
+    """USD per million tokens."""
+
+    input: float
+    output: float
+    cache_read: float
+    cache_write: float
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    version: str
+    models: Mapping[str, Price]
+    default: Price
+    source: str
+
+    def price_for(self, model: str | None) -> tuple[Price, bool]:
+        """The price of *model* and whether it was found (False: the default was used)."""
+        if model:
+            name = model.lower()
+            if name in self.models:
+                return self.models[name], True
+            matches = [key for key in self.models if name.startswith(key)]
+            if matches:
+                return self.models[max(matches, key=len)], True
+        return self.default, False
+
+    def cost(self, model: str | None, usage: Usage) -> float:
+        """The USD cost of *usage* tokens on *model*."""
+        price, _ = self.price_for(model)
+        return round(
+            (
+                usage.input_tokens * price.input
+                + usage.output_tokens * price.output
+                + usage.cache_read_tokens * price.cache_read
+                + usage.cache_creation_tokens * price.cache_write
+            )
+            / _MILLION,
+            10,
+        )
+
+
+def _price(data: Any, where: str) -> Price:
+    try:
+        return Price(
+            float(data["input"]),
+            float(data["output"]),
+            float(data.get("cache_read", 0.0)),
+            float(data.get("cache_write", 0.0)),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(f"{where}: needs numeric input and output prices ({exc})") from None
+
+
+def parse_price_table(data: Any, source: str) -> PriceTable:
+    """Validate a price table loaded from JSON; errors name the file and the model."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("models"), Mapping):
+        raise ConfigError(f"{source}: a price table needs a 'models' mapping")
+    version = data.get("version")
+    if not isinstance(version, str) or not version:
+        raise ConfigError(f"{source}: a price table needs a 'version' string")
+    models = {str(k).lower(): _price(v, f"{source}: models.{k}") for k, v in data["models"].items()}
+    default = _price(data["default"], f"{source}: default") if "default" in data else max(
+        models.values(), key=lambda p: p.output, default=Price(0, 0, 0, 0)
+    )
+    return PriceTable(version, models, default, source)
+
+
+def load_price_table(project_dir: Path | None = None, environ: Mapping[str, str] | None = None) -> PriceTable:
+    """The price table in effect: ``AUTOPILOT_PRICE_TABLE``, project override, or the packaged one."""
+    environ = os.environ if environ is None else environ
+    candidates = []
+    if environ.get("AUTOPILOT_PRICE_TABLE"):
+        candidates.append(Path(environ["AUTOPILOT_PRICE_TABLE"]))
+    if project_dir is not None:
+        local = project_dir / ".autopilot" / "prices.json"
+        if local.is_file():
+            candidates.append(local)
+    for path in candidates:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read price table: {exc.strerror}") from None
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}:{exc.lineno}: price table is not valid JSON: {exc.msg}") from None
+        return parse_price_table(data, str(path))
+    text = resources.files("autopilot.core").joinpath("data/prices.json").read_text(encoding="utf-8")
+    return parse_price_table(json.loads(text), "builtin")

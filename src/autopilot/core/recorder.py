@@ -1,0 +1,131 @@
+"""The run recorder: every step goes through redaction, ``before_step``, every writer, ``after_step``.
+
+Runners (and tests, and importers) create a :class:`Recorder`, call :meth:`Recorder.start`, then
+:meth:`Recorder.add` for each step as it happens, and :meth:`Recorder.finish` once. Writers persist
+each step before ``add`` returns, so a run killed at any instant is readable up to its last step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from autopilot.core.hooks import Hooks
+from autopilot.core.models import Run, RunResult, Step, TrajectoryWriter, Usage, parse_ts, utcnow
+
+if TYPE_CHECKING:
+    from autopilot.core.config import Config
+
+# Step fields that can carry text from the agent or its tools, and therefore secrets.
+_TEXT_FIELDS = ("text", "tool", "input", "output", "data", "raw", "subtype", "model")
+
+
+class Recorder:
+    """Records one run (or one resumption of a run) through the trajectory writers."""
+
+    def __init__(
+        self, hooks: Hooks, run: Run, base: Path, *, resume: bool = False, config: Config | None = None
+    ) -> None:
+        self.hooks = hooks
+        self.config = config
+        self.run = run
+        self.base = base
+        self.resume = resume
+        self.writers: list[TrajectoryWriter] = []
+        self.stop_reason: str | None = None
+        self._finished = False
+        # A resumed run's duration is the sum of its segments, not the time since it first started.
+        self._previous_ms = run.result.duration_ms if resume else 0
+        self._segment_start = utcnow() if resume else run.started_at
+
+    @property
+    def paths(self) -> dict[str, Path]:
+        """Where the standard writers put this run's files."""
+        return {
+            "json": self.base.with_name(self.base.name + ".json"),
+            "rlog": self.base.with_name(self.base.name + ".rlog"),
+            "journal": self.base.with_name(self.base.name + ".journal.jsonl"),
+        }
+
+    def start(self) -> None:
+        """Redact the run's metadata, open every writer and fire ``before_run``."""
+        run = self.run
+        run.prompt = self.hooks.redact(text=run.prompt) if run.prompt else run.prompt
+        run.cwd = self.hooks.redact(text=run.cwd) if run.cwd else run.cwd
+        run.limits = self.hooks.redact_obj(run.limits)
+        run.resumes = self.hooks.redact_obj(run.resumes)
+        if self.resume:
+            run.result = RunResult(status="running", num_turns=run.result.num_turns)
+            run.ended_at = None
+        self.writers = self.hooks.trajectory_writer_register(config=self.config)
+        for writer in self.writers:
+            writer.open(run, self.base, resume=self.resume)
+        self.hooks.before_run(run=run)
+
+    def redact_step(self, step: Step) -> Step:
+        for name in _TEXT_FIELDS:
+            value = getattr(step, name)
+            if value is not None:
+                setattr(step, name, self.hooks.redact_obj(value))
+        return step
+
+    def add(self, step: Step) -> Step:
+        """Record *step*: redact, ``before_step``, write everywhere, ``after_step``.
+
+        If a ``before_step`` implementation raised StopRun, :attr:`stop_reason` is set (the step is
+        still written); the runner checks it after each step.
+        """
+        step.index = len(self.run.steps)
+        self.redact_step(step)
+        reason = self.hooks.before_step(run=self.run, step=step)
+        if reason and not self.stop_reason:
+            self.stop_reason = reason
+        self.run.steps.append(step)
+        for writer in self.writers:
+            writer.write_step(self.run, step)
+        self.hooks.after_step(run=self.run, step=step)
+        return step
+
+    def update(self, **changes: Any) -> None:
+        """Record run metadata learned mid-run (``session_id``, ``model``, ...)."""
+        changes = {k: self.hooks.redact_obj(v) for k, v in changes.items()}
+        for name, value in changes.items():
+            setattr(self.run, name, value)
+        for writer in self.writers:
+            writer.update(self.run, changes)
+
+    def finish(
+        self,
+        *,
+        status: str,
+        usage: Usage | None = None,
+        num_turns: int | None = None,
+        final_text: str | None = None,
+        stop_reason: str | None = None,
+        error: str | None = None,
+        issues_completed: list[str] | None = None,
+    ) -> Run:
+        """Close the run with its result; writes the final ``.json`` and fires ``on_run_complete``."""
+        if self._finished:
+            return self.run
+        self._finished = True
+        run = self.run
+        run.ended_at = utcnow()
+        if usage is not None:
+            run.usage = usage
+        segment = parse_ts(run.ended_at) - parse_ts(self._segment_start)
+        redact = self.hooks.redact
+        run.result = RunResult(
+            success=status == "success",
+            status=status,
+            duration_ms=self._previous_ms + max(0, int(segment.total_seconds() * 1000)),
+            num_turns=num_turns if num_turns is not None else run.result.num_turns,
+            issues_completed=list(issues_completed or run.result.issues_completed),
+            stop_reason=redact(text=stop_reason) if stop_reason else stop_reason,
+            final_text=redact(text=final_text) if final_text else final_text,
+            error=redact(text=error) if error else error,
+        )
+        for writer in self.writers:
+            writer.close(run)
+        self.hooks.on_run_complete(run=run)
+        return run

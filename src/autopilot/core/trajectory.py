@@ -1,0 +1,236 @@
+"""Reading and writing trajectory files: the append-only journal and the final JSON.
+
+Files of one run share a base path, ``<output_dir>/YYYYMMDD/HHMMSS-<slug>``:
+
+- ``.journal.jsonl``: written as the run goes, one JSON record per line, flushed and fsynced per step;
+- ``.json``: the whole run, written atomically (temp file + rename) when the run ends;
+- ``.rlog``: the human-readable log.
+
+Journal records (``record`` field): ``header`` (run metadata), ``step``, ``update`` (metadata learned
+later, e.g. a session id), ``end`` (result and usage). A resumed run appends a new ``header`` record
+with ``resume: true``. See docs/trajectory-format.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+from autopilot.core.errors import TrajectoryError
+from autopilot.core.models import HEADER_FIELDS, Run, RunResult, Step, Usage
+
+JOURNAL_SUFFIX: Final = ".journal.jsonl"
+JSON_SUFFIX: Final = ".json"
+RLOG_SUFFIX: Final = ".rlog"
+
+
+def slugify(text: str, *, max_length: int = 40) -> str:
+    """A short, filesystem-safe slug of *text* (``run`` if nothing usable is left)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:max_length].rstrip("-") or "run"
+
+
+def base_path_for(run: Run, output_dir: Path) -> Path:
+    """``<output_dir>/YYYYMMDD/HHMMSS-<slug>`` from the run's start time and slug."""
+    stamp = run.started_at.replace("-", "").replace(":", "")
+    day, _, rest = stamp.partition("T")
+    return output_dir / day / f"{rest[:6]}-{run.slug or slugify(run.prompt)}"
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write *text* to *path* so that readers see the old file or the new one, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dumps(data: Any) -> str:
+    """Compact, deterministic JSON for journal lines (non-ASCII kept as is)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass
+class LoadedRun:
+    """A run read back from disk, with what the reader had to skip."""
+
+    run: Run
+    path: Path
+    kind: str  # "json" | "journal"
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.kind == "json" or self.run.result.status not in ("running", "incomplete")
+
+
+@cache
+def trajectory_schema() -> dict[str, Any]:
+    """The JSON Schema every trajectory ``.json`` file conforms to."""
+    text = resources.files("autopilot.core").joinpath("schema/trajectory.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def schema_errors(data: Any) -> list[str]:
+    """Human-readable schema violations of *data* (empty when valid), each naming the field."""
+    import jsonschema  # deferred: only readers pay for it
+
+    validator = jsonschema.Draft202012Validator(trajectory_schema())
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        problems.append(f"{where.lstrip('.') or '(top level)'}: {error.message}")
+    return problems
+
+
+def read_json_trajectory(path: Path, *, validate: bool = True) -> LoadedRun:
+    """Read a finished trajectory; raises TrajectoryError naming the file and the problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TrajectoryError(path, "not a text file") from None
+    except OSError as exc:
+        raise TrajectoryError(path, f"cannot read: {exc.strerror}") from None
+    if not text.strip():
+        raise TrajectoryError(path, "empty file")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = "truncated JSON" if exc.pos >= len(text.rstrip()) else "not valid JSON"
+        raise TrajectoryError(path, f"{problem} (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    if not isinstance(data, dict):
+        raise TrajectoryError(path, f"not a trajectory: top level is {type(data).__name__}, not an object")
+    if validate:
+        problems = schema_errors(data)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise TrajectoryError(path, f"does not match the trajectory schema: {problems[0]}{more}")
+    return LoadedRun(Run.from_dict(data), path, "json")
+
+
+def _journal_lines(path: Path) -> Iterator[tuple[int, str, bool]]:
+    """Yield (line number, text, is_last) for each non-empty line."""
+    with path.open("r", encoding="utf-8", errors="replace", newline="\n") as handle:
+        previous: tuple[int, str] | None = None
+        for number, line in enumerate(handle, 1):
+            if previous is not None:
+                yield previous[0], previous[1], False
+            previous = (number, line)
+        if previous is not None:
+            yield previous[0], previous[1], True
+
+
+def read_journal(path: Path) -> LoadedRun:
+    """Fold a journal back into a run.
+
+    Every step that was flushed comes back. A torn (partly written) last line is skipped with a
+    warning; a damaged line elsewhere is skipped with a warning too. Only a journal without a readable
+    header raises TrajectoryError. A run without an ``end`` record gets status ``incomplete``.
+    """
+    warnings: list[str] = []
+    run: Run | None = None
+    ended = False
+    try:
+        lines = list(_journal_lines(path))
+    except OSError as exc:
+        raise TrajectoryError(path, f"cannot read: {exc.strerror}") from None
+    for number, line, is_last in lines:
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or "record" not in record:
+                raise ValueError("not a journal record")
+        except ValueError:
+            if is_last and not line.endswith("\n"):
+                warnings.append(f"{path}:{number}: skipped a torn last line (the run was cut off mid-write)")
+            else:
+                warnings.append(f"{path}:{number}: skipped an unreadable line")
+            continue
+        kind = record["record"]
+        if kind == "header":
+            header = record.get("run") or {}
+            if run is None:
+                run = Run.from_dict(header)
+            else:  # a resume: metadata may change, steps are kept
+                for name in HEADER_FIELDS:
+                    if header.get(name) is not None:
+                        setattr(run, name, header[name])
+                run.result = RunResult(status="running", num_turns=run.result.num_turns)
+                ended = False
+        elif run is None:
+            raise TrajectoryError(path, f"line {number}: journal does not start with a header record")
+        elif kind == "step":
+            run.steps.append(Step.from_dict(record.get("step") or {}))
+        elif kind == "update":
+            for name, value in (record.get("changes") or {}).items():
+                if name in HEADER_FIELDS:
+                    setattr(run, name, value)
+        elif kind == "end":
+            run.result = RunResult.from_dict(record.get("result"))
+            run.usage = Usage.from_dict(record.get("usage"))
+            run.ended_at = record.get("ended_at") or run.ended_at
+            ended = True
+        else:
+            warnings.append(f"{path}:{number}: skipped unknown record {kind!r}")
+    if run is None:
+        raise TrajectoryError(path, "empty journal (no header record)")
+    if not ended:
+        # Usage of an unfinished run is the sum of what its steps reported.
+        total = Usage()
+        for step in run.steps:
+            if step.usage is not None:
+                total = total + step.usage
+        run.usage = total
+        turns = sum(1 for s in run.steps if s.usage is not None)
+        run.result = RunResult(status="incomplete", num_turns=max(turns, run.result.num_turns))
+        if run.steps:
+            run.ended_at = run.steps[-1].ts
+    return LoadedRun(run, path, "journal", warnings)
+
+
+def load_trajectory(path: Path) -> LoadedRun:
+    """Read a ``.json`` trajectory or a ``.journal.jsonl`` journal (of a run that may have been killed)."""
+    if path.name.endswith(JOURNAL_SUFFIX):
+        return read_journal(path)
+    if path.suffix == RLOG_SUFFIX:
+        raise TrajectoryError(path, "an .rlog is for people; give the .json or .journal.jsonl beside it")
+    if not path.exists():
+        raise TrajectoryError(path, "no such file")
+    if path.is_dir():
+        raise TrajectoryError(path, "is a directory")
+    return read_json_trajectory(path)
+
+
+def find_trajectories(directory: Path) -> list[Path]:
+    """Trajectory files under *directory*: every ``.json``, and each journal without a ``.json``."""
+    found: list[Path] = []
+    for path in sorted(directory.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        if path.name.endswith(JOURNAL_SUFFIX):
+            final = path.with_name(path.name[: -len(JOURNAL_SUFFIX)] + JSON_SUFFIX)
+            if not final.exists():
+                found.append(path)
+        elif path.suffix == JSON_SUFFIX:
+            found.append(path)
+    return found

@@ -1,0 +1,1 @@
+"""Built-in plugins. Each is registered through the ``autopilot`` entry-point group, like any other."""
