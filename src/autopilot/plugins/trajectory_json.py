@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from autopilot import hookimpl
 from autopilot.core.models import Run, Step
@@ -27,14 +27,16 @@ class JsonTrajectoryWriter:
         self.fsync = fsync
         self.journal_path: Path | None = None
         self.json_path: Path | None = None
-        self._handle: IO[str] | None = None
 
     def _append(self, record: dict[str, Any]) -> None:
-        assert self._handle is not None, "writer used before open()"
-        self._handle.write(dumps(record) + "\n")
-        self._handle.flush()
-        if self.fsync:
-            os.fsync(self._handle.fileno())
+        # Opened per record so no handle outlives a crashed or abandoned run; one line per write()
+        # call, so a kill can only ever tear the last line.
+        assert self.journal_path is not None, "writer used before open()"
+        with self.journal_path.open("a", encoding="utf-8") as handle:
+            handle.write(dumps(record) + "\n")
+            handle.flush()
+            if self.fsync:
+                os.fsync(handle.fileno())
 
     def open(self, run: Run, base: Path, *, resume: bool) -> None:
         self.journal_path = base.with_name(base.name + JOURNAL_SUFFIX)
@@ -43,8 +45,9 @@ class JsonTrajectoryWriter:
         existing = resume and self.journal_path.exists()
         if existing:
             self._repair_tail(self.journal_path)
-        self._handle = self.journal_path.open("a" if existing else "w", encoding="utf-8")
-        if resume and existing:
+        else:
+            self.journal_path.write_text("", encoding="utf-8")
+        if existing:
             self._append({"record": "header", "resume": True, "run": run.header()})
             return
         self._append({"record": "header", "run": run.header()})
@@ -78,9 +81,7 @@ class JsonTrajectoryWriter:
                 "usage": run.usage.to_dict(),
             }
         )
-        assert self._handle is not None and self.json_path is not None and self.journal_path is not None
-        self._handle.close()
-        self._handle = None
+        assert self.json_path is not None and self.journal_path is not None
         atomic_write_text(self.json_path, dumps_pretty(run.to_dict()))
         self.journal_path.unlink(missing_ok=True)
 

@@ -8,7 +8,7 @@ appended and flushed as the run goes; a resumed run adds a ``# resumed`` line an
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from autopilot import hookimpl
 from autopilot.core.models import Run, Step, utcnow
@@ -20,22 +20,21 @@ class RlogWriter:
     name = "trajectory_rlog"
 
     def __init__(self) -> None:
-        self._handle: IO[str] | None = None
         self.path: Path | None = None
 
     def _write(self, line: str) -> None:
-        assert self._handle is not None, "writer used before open()"
-        self._handle.write(line + "\n")
-        self._handle.flush()
+        # Opened per line so no handle outlives a crashed or abandoned run.
+        assert self.path is not None, "writer used before open()"
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
 
     def open(self, run: Run, base: Path, *, resume: bool) -> None:
         self.path = base.with_name(base.name + RLOG_SUFFIX)
         base.parent.mkdir(parents=True, exist_ok=True)
         if resume and self.path.exists():
-            self._handle = self.path.open("a", encoding="utf-8")
             self._write(f"# resumed {utcnow()}  prompt: {one_line(run.prompt, 300)}")
             return
-        self._handle = self.path.open("w", encoding="utf-8")
+        self.path.write_text("", encoding="utf-8")
         for line in header_lines(run):
             self._write(line)
         for step in run.steps:
@@ -51,9 +50,6 @@ class RlogWriter:
 
     def close(self, run: Run) -> None:
         self._write(closing_line(run))
-        assert self._handle is not None
-        self._handle.close()
-        self._handle = None
 
 
 @hookimpl

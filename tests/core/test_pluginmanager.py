@@ -1,0 +1,170 @@
+"""The plugin manager: load order, failures, blocking, strict mode and pending-hook checks."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from autopilot.core.errors import AutopilotError
+from autopilot.core.pluginmanager import make_plugin_manager
+from tests.plugin_fixtures import install_distribution, write_local_plugin
+
+GOOD_PLUGIN = """
+    from autopilot import hookimpl
+
+    @hookimpl
+    def redact(text):
+        return text.replace("internal-hostname", "[REDACTED:hostname]")
+"""
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+def test_builtins_come_from_the_entry_point_group() -> None:
+    """Built-in plugins are registered through the `autopilot` entry-point group with our distribution."""
+    pm = make_plugin_manager(load_local=False)
+    infos = {info.name: info for info in pm.plugin_infos()}
+
+    assert {"redact_secrets", "trajectory_json", "trajectory_rlog"} <= set(infos)
+    assert infos["trajectory_json"].distribution == "git-autopilot"
+    assert infos["trajectory_json"].source == "builtin"
+    assert pm.load_errors == []
+
+
+def test_third_party_plugin_loads_with_its_distribution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An installed plugin's distribution and version are reported, and its hooks are listed."""
+    module = _unique("autopilot_hostnames")
+    install_distribution(
+        monkeypatch, tmp_path / "site", dist="git-autopilot-hostnames", version="1.2",
+        entry_name="hostnames", module=module, source=GOOD_PLUGIN,
+    )
+    pm = make_plugin_manager(load_local=False)
+    info = {i.name: i for i in pm.plugin_infos()}["hostnames"]
+
+    assert (info.distribution, info.version, info.source, info.hooks) == (
+        "git-autopilot-hostnames", "1.2", "installed", ("redact",),
+    )
+
+
+def test_broken_plugin_warns_and_the_rest_keep_working(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A plugin that raises on import is reported by name and distribution; the others still load."""
+    module = _unique("autopilot_broken")
+    install_distribution(
+        monkeypatch, tmp_path / "site", dist="git-autopilot-broken", version="0.3",
+        entry_name="broken", module=module, source="raise RuntimeError('boom at import')\n",
+    )
+    pm = make_plugin_manager(load_local=False)
+
+    assert [f.message for f in pm.load_errors] == [
+        "plugin 'broken' from distribution git-autopilot-broken 0.3 failed to load: RuntimeError: boom at import"
+    ]
+    assert pm.has_plugin("trajectory_json")
+
+
+def test_strict_mode_makes_a_broken_plugin_fatal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """AUTOPILOT_STRICT_PLUGINS=1 turns a load failure into an error naming the plugin."""
+    module = _unique("autopilot_broken")
+    install_distribution(
+        monkeypatch, tmp_path / "site", dist="git-autopilot-broken", version="0.3",
+        entry_name="broken", module=module, source="raise RuntimeError('boom')\n",
+    )
+    monkeypatch.setenv("AUTOPILOT_STRICT_PLUGINS", "1")
+
+    with pytest.raises(AutopilotError, match="plugin 'broken' from distribution git-autopilot-broken"):
+        make_plugin_manager(load_local=False)
+
+
+def test_disabled_plugins_are_not_registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AUTOPILOT_DISABLE_PLUGINS blocks the named plugins."""
+    monkeypatch.setenv("AUTOPILOT_DISABLE_PLUGINS", "trajectory_rlog")
+    pm = make_plugin_manager(load_local=False)
+
+    assert not pm.has_plugin("trajectory_rlog")
+    assert pm.has_plugin("trajectory_json")
+
+
+def test_the_builtin_redactor_cannot_be_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocking redact_secrets is refused with a message saying why."""
+    monkeypatch.setenv("AUTOPILOT_DISABLE_PLUGINS", "redact_secrets")
+
+    with pytest.raises(AutopilotError, match="essential and cannot be disabled"):
+        make_plugin_manager(load_local=False)
+
+
+def test_the_redactor_is_registered_even_without_entry_points() -> None:
+    """With entry points off (tests, embedding), the essential redactor is still there."""
+    pm = make_plugin_manager(load_entrypoints=False, load_local=False)
+
+    assert pm.has_plugin("redact_secrets")
+    assert not pm.has_plugin("trajectory_json")
+
+
+def test_allowlist_loads_only_named_plugins(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AUTOPILOT_LOAD_PLUGINS is an allowlist; the essential redactor always loads."""
+    monkeypatch.setenv("AUTOPILOT_LOAD_PLUGINS", "trajectory_json")
+    pm = make_plugin_manager(load_local=False)
+
+    assert pm.has_plugin("trajectory_json") and pm.has_plugin("redact_secrets")
+    assert not pm.has_plugin("trajectory_rlog")
+
+
+def test_local_plugins_load_from_the_project(tmp_path: Path) -> None:
+    """`.autopilot/plugins/*.py` are registered as `local:<name>`."""
+    write_local_plugin(tmp_path, "hostnames", GOOD_PLUGIN)
+    pm = make_plugin_manager(project_dir=tmp_path, load_entrypoints=False)
+
+    assert pm.has_plugin("local:hostnames")
+
+
+def test_broken_local_plugin_is_a_warning(tmp_path: Path) -> None:
+    """A local plugin with a syntax error is reported with its file; others keep working."""
+    write_local_plugin(tmp_path, "broken", "def oops(:\n")
+    write_local_plugin(tmp_path, "hostnames", GOOD_PLUGIN)
+    pm = make_plugin_manager(project_dir=tmp_path, load_entrypoints=False)
+
+    assert [f.name for f in pm.load_errors] == ["local:broken"]
+    assert "SyntaxError" in pm.load_errors[0].error
+    assert pm.has_plugin("local:hostnames")
+
+
+def test_misspelled_hook_in_a_local_plugin_is_dropped_with_a_warning(tmp_path: Path) -> None:
+    """check_pending() rejects an implementation without a spec; the local plugin is unregistered."""
+    write_local_plugin(
+        tmp_path,
+        "typo",
+        """
+        from autopilot import hookimpl
+
+        @hookimpl
+        def before_stpe(run, step):
+            pass
+        """,
+    )
+    pm = make_plugin_manager(project_dir=tmp_path, load_entrypoints=False)
+
+    assert not pm.has_plugin("local:typo")
+    assert "before_stpe" in pm.load_errors[0].error
+
+
+def test_misspelled_hook_is_fatal_in_strict_mode(tmp_path: Path) -> None:
+    """In strict mode an unknown hook implementation is an error."""
+    write_local_plugin(
+        tmp_path,
+        "typo",
+        "from autopilot import hookimpl\n\n@hookimpl\ndef befor_run(run):\n    pass\n",
+    )
+    with pytest.raises(AutopilotError, match="befor_run"):
+        make_plugin_manager(project_dir=tmp_path, load_entrypoints=False, strict=True)
+
+
+def test_nothing_is_loaded_at_import_time() -> None:
+    """Importing the core creates no plugin manager (no module-level registry)."""
+    import autopilot.core.pluginmanager as module
+
+    managers = [v for v in vars(module).values() if type(v).__name__ == "AutopilotPluginManager"]
+
+    assert managers == []

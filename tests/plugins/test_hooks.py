@@ -1,0 +1,353 @@
+"""Each hook, exercised through the typed facade the core uses (one `test_hook_<name>` per hook)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autopilot import Backend, StopRun, hookimpl
+from autopilot.core.config import load_config
+from autopilot.core.errors import PluginError, RedactionError
+from autopilot.core.hooks import Hooks
+from autopilot.core.models import Run, Step
+from autopilot.core.pluginmanager import make_plugin_manager
+from autopilot.core.recorder import Recorder
+from autopilot.core.trajectory import base_path_for, load_trajectory
+
+
+def _hooks(*plugins: tuple[str, object], strict: bool = False) -> Hooks:
+    return Hooks(make_plugin_manager(load_local=False, extra_plugins=plugins, strict=strict))
+
+
+class _Calls:
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, Any]] = []
+
+
+def _record_run(hooks: Hooks, tmp_path: Path, steps: list[Step]) -> Recorder:
+    run = Run(prompt="task", agent="test", cwd=str(tmp_path), slug="task")
+    recorder = Recorder(hooks, run, base_path_for(run, tmp_path / "logs"))
+    recorder.start()
+    for step in steps:
+        recorder.add(step)
+    recorder.finish(status="success")
+    return recorder
+
+
+def test_hook_redact_chains_in_order_and_builtin_runs_last(tmp_path: Path) -> None:
+    """Each redactor receives the previous one's output; the built-in one sees everything last."""
+    order: list[str] = []
+
+    class First:
+        @hookimpl
+        def redact(self, text: str) -> str:
+            order.append("first")
+            return text.replace("alpha", "beta")
+
+    class Second:
+        @hookimpl
+        def redact(self, text: str) -> str:
+            order.append("second")
+            return text.replace("omega", "alpha")
+
+    # Registered last, called first: second turns omega into alpha, then first turns it into beta.
+    hooks = _hooks(("first", First()), ("second", Second()))
+    token = "gh" + "p_" + "A1b2" * 9
+
+    result = hooks.redact(text=f"omega {token}")
+
+    assert result == "beta [REDACTED:github_token]"
+    assert order == ["second", "first"]
+    chain = [name for name, _ in hooks._redactor_chain()]
+    assert chain[-1] == "redact_secrets"
+
+
+def test_hook_redact_fails_closed(tmp_path: Path) -> None:
+    """A raising redactor stops the write: no trajectory file gets the step."""
+
+    class Broken:
+        @hookimpl
+        def redact(self, text: str) -> str:
+            if "boom" in text:
+                raise ValueError("cannot parse")
+            return text
+
+    hooks = _hooks(("broken", Broken()))
+    run = Run(prompt="task", agent="test", cwd=str(tmp_path), slug="task")
+    recorder = Recorder(hooks, run, base_path_for(run, tmp_path / "logs"))
+    recorder.start()
+
+    with pytest.raises(RedactionError, match="plugin 'broken' failed in hook 'redact'"):
+        recorder.add(Step("assistant", text="boom secret"))
+
+    journal = recorder.paths["journal"].read_text()
+    assert "boom" not in journal
+    assert "boom" not in recorder.paths["rlog"].read_text()
+
+
+def test_hook_redact_rejects_non_string_results() -> None:
+    """A redactor returning something other than str fails closed too."""
+
+    class Wrong:
+        @hookimpl
+        def redact(self, text: str) -> Any:
+            return None
+
+    with pytest.raises(RedactionError, match="returned NoneType"):
+        _hooks(("wrong", Wrong())).redact(text="hello")
+
+
+def test_hook_before_step_sees_redacted_steps_and_can_stop_the_run(tmp_path: Path) -> None:
+    """before_step gets every step already redacted, and StopRun ends the run cleanly."""
+    seen: list[str] = []
+
+    class Guard:
+        @hookimpl
+        def before_step(self, run: Run, step: Step) -> None:
+            seen.append(step.text or "")
+            if step.text and "rm -rf" in step.text:
+                raise StopRun("dangerous command")
+
+    hooks = _hooks(("guard", Guard()))
+    token = "gh" + "o_" + "Z9y8" * 9
+    recorder = _record_run(hooks, tmp_path, [Step("assistant", text=f"use {token}"), Step("assistant", text="rm -rf /")])
+
+    assert seen == ["use [REDACTED:github_token]", "rm -rf /"]
+    assert recorder.stop_reason == "dangerous command"
+
+
+def test_hook_before_step_failure_is_a_warning_not_a_crash(tmp_path: Path) -> None:
+    """A raising observer is reported by name and skipped; the step is still written."""
+
+    class Flaky:
+        @hookimpl
+        def before_step(self, step: Step) -> None:
+            raise KeyError("missing")
+
+    hooks = _hooks(("flaky", Flaky()))
+    recorder = _record_run(hooks, tmp_path, [Step("assistant", text="hello")])
+
+    assert load_trajectory(recorder.paths["json"]).run.steps[0].text == "hello"
+    assert hooks.warnings == ["plugin 'flaky' failed in hook 'before_step': KeyError: 'missing'"]
+
+
+def test_hook_before_step_failure_is_fatal_when_strict(tmp_path: Path) -> None:
+    """In strict mode a raising observer aborts with PluginError."""
+
+    class Flaky:
+        @hookimpl
+        def before_step(self) -> None:
+            raise KeyError("missing")
+
+    hooks = _hooks(("flaky", Flaky()), strict=True)
+    with pytest.raises(PluginError, match="flaky"):
+        _record_run(hooks, tmp_path, [Step("assistant", text="hello")])
+
+
+def test_hook_after_step_runs_after_the_step_is_on_disk(tmp_path: Path) -> None:
+    """When after_step fires, the journal already holds the step."""
+    on_disk: list[bool] = []
+    holder: dict[str, Recorder] = {}
+
+    class Check:
+        @hookimpl
+        def after_step(self, run: Run, step: Step) -> None:
+            journal = holder["recorder"].paths["journal"].read_text()
+            on_disk.append(f'"index":{step.index}' in journal and run.steps[-1] is step)
+
+    hooks = _hooks(("check", Check()))
+    run = Run(prompt="task", agent="test", cwd=str(tmp_path), slug="task")
+    holder["recorder"] = recorder = Recorder(hooks, run, base_path_for(run, tmp_path / "logs"))
+    recorder.start()
+    recorder.add(Step("assistant", text="one"))
+    recorder.add(Step("assistant", text="two"))
+
+    assert on_disk == [True, True]
+
+
+def test_hook_before_run_and_on_run_complete_bracket_the_run(tmp_path: Path) -> None:
+    """before_run fires before the first step; on_run_complete after the final JSON exists."""
+    events: list[str] = []
+    holder: dict[str, Recorder] = {}
+
+    class Observer:
+        @hookimpl
+        def before_run(self, run: Run) -> None:
+            events.append(f"before_run steps={len(run.steps)}")
+
+        @hookimpl
+        def on_run_complete(self, run: Run) -> None:
+            events.append(f"complete {run.result.status} json={holder['r'].paths['json'].exists()}")
+
+    hooks = _hooks(("observer", Observer()))
+    run = Run(prompt="task", agent="test", cwd=str(tmp_path), slug="task")
+    holder["r"] = recorder = Recorder(hooks, run, base_path_for(run, tmp_path / "logs"))
+    recorder.start()
+    recorder.add(Step("assistant", text="hi"))
+    recorder.finish(status="success")
+
+    assert events == ["before_run steps=0", "complete success json=True"]
+
+
+def test_hook_on_run_complete_failure_is_reported(tmp_path: Path) -> None:
+    """A failing on_run_complete does not lose the run."""
+
+    class Bad:
+        @hookimpl
+        def on_run_complete(self) -> None:
+            raise RuntimeError("webhook down")
+
+    hooks = _hooks(("bad", Bad()))
+    recorder = _record_run(hooks, tmp_path, [Step("assistant", text="hi")])
+
+    assert recorder.paths["json"].exists()
+    assert "webhook down" in hooks.warnings[0]
+
+
+def test_hook_on_issue_complete_receives_the_outcome() -> None:
+    """on_issue_complete gets the issue, the outcome and the run (implementations may take a subset)."""
+    seen: list[tuple[str, str]] = []
+
+    class Notifier:
+        @hookimpl
+        def on_issue_complete(self, issue: dict[str, Any], outcome: str) -> None:
+            seen.append((issue["id"], outcome))
+
+    _hooks(("notify", Notifier())).on_issue_complete(issue={"id": "ab12"}, outcome="completed", run=None)
+
+    assert seen == [("ab12", "completed")]
+
+
+def test_hook_backend_select_first_answer_wins_then_default(tmp_path: Path) -> None:
+    """A plugin may choose the backend (e.g. by label); otherwise --agent, project, config, 'claude'."""
+
+    class ByLabel:
+        @hookimpl
+        def backend_select(self, issue: dict[str, Any] | None) -> str | None:
+            if issue and "codex" in issue.get("labels", []):
+                return "codex"
+            return None
+
+    config = load_config(tmp_path, environ={})
+    hooks = _hooks(("by_label", ByLabel()))
+
+    picks = [
+        hooks.backend_select(agent=None, issue={"labels": ["codex"]}, project=None, config=config),
+        hooks.backend_select(agent="custom", issue={"labels": []}, project=None, config=config),
+        hooks.backend_select(agent=None, issue=None, project={"agent": "codex"}, config=config),
+        hooks.backend_select(agent=None, issue=None, project=None, config=config),
+        hooks.backend_select(
+            agent=None, issue=None, project=None, config=load_config(tmp_path, environ={"AUTOPILOT_AGENT": "x"})
+        ),
+    ]
+
+    assert picks == ["codex", "custom", "codex", "claude", "x"]
+
+
+def test_hook_backend_select_error_names_the_plugin(tmp_path: Path) -> None:
+    """A raising backend_select aborts with PluginError naming the plugin."""
+
+    class Bad:
+        @hookimpl
+        def backend_select(self) -> str:
+            raise RuntimeError("no")
+
+    with pytest.raises(PluginError, match="'bad' failed in hook 'backend_select'"):
+        _hooks(("bad", Bad())).backend_select(
+            agent=None, issue=None, project=None, config=load_config(tmp_path, environ={})
+        )
+
+
+def test_hook_backend_register_collects_named_backends() -> None:
+    """Backends registered by plugins are available by name; duplicates and non-backends are refused."""
+
+    class Echo(Backend):
+        name = "echo-test"
+
+        def stream(self, request):  # type: ignore[no-untyped-def]
+            raise AssertionError("not run here")
+
+    class Provider:
+        @hookimpl
+        def backend_register(self, register: Any) -> None:
+            register(Echo)
+
+    class Duplicate:
+        @hookimpl
+        def backend_register(self, register: Any) -> None:
+            register(Echo)
+
+    assert _hooks(("provider", Provider())).backend_register()["echo-test"] is Echo
+    with pytest.raises(PluginError, match="exists"):
+        _hooks(("provider", Provider()), ("dup", Duplicate())).backend_register()
+
+    class NotABackend:
+        @hookimpl
+        def backend_register(self, register: Any) -> None:
+            register(dict)
+
+    with pytest.raises(PluginError, match="'bad' failed in hook 'backend_register'"):
+        _hooks(("bad", NotABackend())).backend_register()
+
+
+def test_hook_trajectory_writer_register_adds_a_writer(tmp_path: Path) -> None:
+    """A third-party writer receives every step and the final run, like the built-in ones."""
+    lines: list[str] = []
+
+    class ListWriter:
+        name = "list"
+
+        def open(self, run: Run, base: Path, *, resume: bool) -> None:
+            lines.append(f"open resume={resume}")
+
+        def write_step(self, run: Run, step: Step) -> None:
+            lines.append(f"step {step.index} {step.type}")
+
+        def update(self, run: Run, changes: dict[str, Any]) -> None:
+            lines.append(f"update {sorted(changes)}")
+
+        def close(self, run: Run) -> None:
+            lines.append(f"close {run.result.status}")
+
+    class Provider:
+        @hookimpl
+        def trajectory_writer_register(self, register: Any) -> None:
+            register(ListWriter())
+
+    hooks = _hooks(("lister", Provider()))
+    run = Run(prompt="task", agent="test", cwd=str(tmp_path), slug="task")
+    recorder = Recorder(hooks, run, base_path_for(run, tmp_path / "logs"))
+    recorder.start()
+    recorder.add(Step("user", text="go"))
+    recorder.update(session_id="s1")
+    recorder.finish(status="error", error="bad")
+
+    assert lines == ["open resume=False", "step 0 user", "update ['session_id']", "close error"]
+    assert recorder.paths["json"].exists()
+
+
+def test_hook_command_register_adds_a_cli_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A plugin can add a sub-command to `autopilot`."""
+    from tests.plugin_fixtures import write_local_plugin
+
+    write_local_plugin(
+        Path.cwd(),
+        "hello",
+        """
+        from autopilot import hookimpl
+
+        @hookimpl
+        def command_register(app):
+            @app.command(name="hello")
+            def hello(name: str = "world") -> int:
+                print(f"hello {name}")
+                return 0
+        """,
+    )
+    from autopilot.cli import main
+
+    code = main(["hello", "--name", "plugins"])
+
+    assert (code, capsys.readouterr().out) == (0, "hello plugins\n")
