@@ -1,0 +1,87 @@
+"""Configuration: file, environment and flag precedence; clear errors naming file and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from autopilot.core.config import Config, load_config
+from autopilot.core.errors import ConfigError
+
+
+def _write(project: Path, text: str) -> Path:
+    path = project / ".autopilot" / "config.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_defaults_without_a_config_file(tmp_path: Path) -> None:
+    """A project without .autopilot/config.yaml gets the documented defaults."""
+    config = load_config(tmp_path, environ={})
+
+    assert (config.agent, config.max_budget_usd, config.output_dir, config.commit) == (
+        "claude", 5.0, "docs/logs", "commit",
+    )
+
+
+def test_precedence_is_flag_then_environment_then_file(tmp_path: Path) -> None:
+    """A CLI flag beats AUTOPILOT_*, which beats the file, which beats the default."""
+    _write(tmp_path, "model: from-file\nmax_budget_usd: 2.5\nmax_turns: 7\n")
+    environ = {"AUTOPILOT_MODEL": "from-env"}
+
+    config = load_config(tmp_path, environ=environ, max_turns=3)
+
+    assert (config.model, config.max_budget_usd, config.max_turns) == ("from-env", 2.5, 3)
+
+
+def test_the_project_is_found_from_a_subdirectory(tmp_path: Path) -> None:
+    """Settings apply anywhere inside the repository."""
+    _write(tmp_path, "agent: codex\n")
+    nested = tmp_path / "src" / "deep"
+    nested.mkdir(parents=True)
+
+    config = load_config(nested, environ={})
+
+    assert (config.agent, config.project_dir) == ("codex", tmp_path.resolve())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("max_budget_usd: lots\n", r"config.yaml: max_budget_usd: could not convert"),
+        ("max_budget_usd: -1\n", r"max_budget_usd: must not be negative"),
+        ("commit: sometimes\n", r"commit: must be one of commit, stage, off"),
+        ("colour: blue\n", r"unknown setting 'colour'"),
+        ("model: [unclosed\n", r"config.yaml:\d+: not valid YAML"),
+        ("- a list\n", r"must be a mapping of settings"),
+    ],
+)
+def test_bad_config_names_the_file_and_field(tmp_path: Path, text: str, message: str) -> None:
+    """Every bad value gives one error naming the file (and line or field)."""
+    _write(tmp_path, text)
+
+    with pytest.raises(ConfigError, match=message):
+        load_config(tmp_path, environ={})
+
+
+def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
+    """An unusable AUTOPILOT_* value names the variable."""
+    with pytest.raises(ConfigError, match="AUTOPILOT_MAX_BUDGET: max_budget_usd"):
+        load_config(tmp_path, environ={"AUTOPILOT_MAX_BUDGET": "free"})
+
+
+def test_plugin_settings_are_per_plugin(tmp_path: Path) -> None:
+    """plugins: {name: {...}} is handed to the named plugin only."""
+    _write(tmp_path, "plugins:\n  trajectory_json:\n    fsync: true\n")
+    config = load_config(tmp_path, environ={})
+
+    assert (config.plugin_config("trajectory_json"), config.plugin_config("other")) == ({"fsync": True}, {})
+
+
+def test_the_projects_own_config_file_loads() -> None:
+    """The repository's own .autopilot/config.yaml is valid (its documented defaults load)."""
+    root = Path(__file__).resolve().parents[2]
+
+    assert isinstance(load_config(root, environ={}), Config)

@@ -1,0 +1,76 @@
+"""Prices come from a data table that can be replaced without a release."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from autopilot.core.errors import ConfigError
+from autopilot.core.models import Usage
+from autopilot.core.pricing import load_price_table
+
+
+def test_cost_uses_all_four_token_buckets() -> None:
+    """Input, output, cache read and cache write are each priced at their own rate."""
+    table = load_price_table(environ={})
+    price, found = table.price_for("claude-sonnet-4-5")
+    usage = Usage(input_tokens=1000, output_tokens=200, cache_read_tokens=5000, cache_creation_tokens=300)
+
+    expected = (1000 * price.input + 200 * price.output + 5000 * price.cache_read + 300 * price.cache_write) / 1e6
+
+    assert found
+    assert table.cost("claude-sonnet-4-5", usage) == pytest.approx(expected)
+
+
+def test_dated_model_ids_match_their_family() -> None:
+    """A dated id is priced like the longest table key it starts with."""
+    table = load_price_table(environ={})
+
+    assert table.price_for("claude-sonnet-4-5-20250929") == (table.price_for("claude-sonnet-4-5")[0], True)
+
+
+def test_unknown_models_are_priced_conservatively() -> None:
+    """An unknown model uses the default price, at least as high as every listed model's."""
+    table = load_price_table(environ={})
+    price, found = table.price_for("some-future-model")
+
+    assert not found
+    assert all(price.output >= p.output and price.input >= p.input for p in table.models.values())
+
+
+def test_a_project_table_replaces_the_builtin_one(tmp_path: Path) -> None:
+    """.autopilot/prices.json overrides the packaged table, and its version is reported."""
+    path = tmp_path / ".autopilot" / "prices.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps({"version": "local-7", "models": {"m": {"input": 2, "output": 4}}}))
+
+    table = load_price_table(tmp_path, environ={})
+
+    assert (table.version, table.cost("m", Usage(input_tokens=10**6, output_tokens=10**6))) == ("local-7", 6.0)
+
+
+def test_environment_table_wins(tmp_path: Path) -> None:
+    """AUTOPILOT_PRICE_TABLE names a table that wins over the project's."""
+    path = tmp_path / "prices.json"
+    path.write_text(json.dumps({"version": "env-1", "models": {}}))
+
+    assert load_price_table(tmp_path, environ={"AUTOPILOT_PRICE_TABLE": str(path)}).version == "env-1"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", r"prices.json:1: price table is not valid JSON"),
+        ('{"models": {}}', r"needs a 'version' string"),
+        ('{"version": "v", "models": {"m": {"input": "x"}}}', r"models.m: needs numeric input and output"),
+    ],
+)
+def test_bad_price_tables_name_the_file(tmp_path: Path, content: str, message: str) -> None:
+    """A broken price table is an error naming the file (and model)."""
+    path = tmp_path / "prices.json"
+    path.write_text(content)
+
+    with pytest.raises(ConfigError, match=message):
+        load_price_table(environ={"AUTOPILOT_PRICE_TABLE": str(path)})
