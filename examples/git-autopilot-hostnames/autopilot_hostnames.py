@@ -1,0 +1,36 @@
+"""Example plugin: redact internal host names, and keep a line per finished issue.
+
+Settings (``.autopilot/config.yaml``)::
+
+    plugins:
+      hostnames:
+        domains: [corp.example.com]
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from autopilot import hookimpl
+
+# Domains whose host names must never reach a trajectory or a commit (AUTOPILOT_HOSTNAMES_DOMAINS overrides).
+DOMAINS = [d for d in os.environ.get("AUTOPILOT_HOSTNAMES_DOMAINS", "corp.example.com").split(",") if d]
+_PATTERN = re.compile(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:" + "|".join(map(re.escape, DOMAINS)) + r")\b", re.I)
+
+
+@hookimpl
+def redact(text: str) -> str:
+    """Replace ``host.corp.example.com`` with ``[REDACTED:hostname]``."""
+    return _PATTERN.sub("[REDACTED:hostname]", text)
+
+
+@hookimpl
+def on_issue_complete(issue: dict[str, Any], outcome: str) -> None:
+    """Append ``<id> <outcome> <title>`` to ``.autopilot/completed.log``."""
+    log = Path.cwd() / ".autopilot" / "completed.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(f"{issue.get('id')} {outcome} {issue.get('title', '')}\n")
