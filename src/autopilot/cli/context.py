@@ -123,8 +123,16 @@ class RedactingStream:
         return getattr(self.target, "encoding", "utf-8")
 
 
+def _safe_hooks() -> Hooks:
+    """The full hook chain, or, if plugins cannot even load, the essential redactor alone."""
+    try:
+        return hooks()
+    except Exception:
+        return Hooks(make_plugin_manager(load_entrypoints=False, load_local=False, environ={}))
+
+
 def _redactor() -> Callable[[str], str]:
-    h = hooks()
+    h = _safe_hooks()
     return lambda text: h.redact(text=text)
 
 
@@ -143,7 +151,7 @@ def echo(text: str = "", *, err: bool = False) -> None:
     """Print one redacted line to stdout (or stderr)."""
     target = sys.stderr if err else sys.stdout
     try:
-        redacted = hooks().redact(text=text)
+        redacted = _safe_hooks().redact(text=text)
     except Exception:
         # Never print unredacted text: say only that something was withheld.
         redacted = "[output withheld: the redactor failed]"

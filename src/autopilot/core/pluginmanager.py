@@ -57,10 +57,16 @@ class LoadFailure:
     distribution: str | None
     version: str | None
     error: str
+    location: str | None = None  # the file of a project-local plugin
 
     @property
     def message(self) -> str:
-        where = f" from distribution {self.distribution} {self.version}" if self.distribution else ""
+        if self.distribution:
+            where = f" from distribution {self.distribution} {self.version}"
+        elif self.location:
+            where = f" ({self.location})"
+        else:
+            where = ""
         return f"plugin {self.name!r}{where} failed to load: {self.error}"
 
 
@@ -92,9 +98,14 @@ def _split(value: str | None) -> list[str]:
 
 
 def _fail(
-    pm: AutopilotPluginManager, name: str, distribution: str | None, version: str | None, exc: BaseException
+    pm: AutopilotPluginManager,
+    name: str,
+    distribution: str | None,
+    version: str | None,
+    exc: BaseException,
+    location: str | None = None,
 ) -> None:
-    failure = LoadFailure(name, distribution, version, f"{type(exc).__name__}: {exc}")
+    failure = LoadFailure(name, distribution, version, f"{type(exc).__name__}: {exc}", location)
     if pm.strict or name in ESSENTIAL_PLUGINS:
         raise AutopilotError(failure.message) from exc
     pm.load_errors.append(failure)
@@ -141,7 +152,7 @@ def _load_local(pm: AutopilotPluginManager, plugins_dir: Path) -> None:
             _register(pm, module, name, (None, None, "local"))
         except Exception as exc:
             sys.modules.pop(module_name, None)
-            _fail(pm, name, None, str(path), exc)
+            _fail(pm, name, None, None, exc, location=str(path))
 
 
 def make_plugin_manager(

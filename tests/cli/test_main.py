@@ -1,0 +1,96 @@
+"""The `autopilot` command shell: plugins listing, errors, exit codes, `git autopilot`, redacted output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autopilot.cli import main
+from tests.plugin_fixtures import write_local_plugin
+
+BIN = Path(sys.executable).parent
+
+
+def test_plugins_json_lists_builtins_with_hooks(capsys: pytest.CaptureFixture[str]) -> None:
+    """`autopilot plugins --json` lists name, distribution, version and hooks."""
+    code = main(["plugins", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    by_name = {p["name"]: p for p in data["plugins"]}
+
+    assert code == 0
+    assert by_name["redact_secrets"]["hooks"] == ["redact"]
+    assert by_name["trajectory_json"]["distribution"] == "git-autopilot"
+    assert data["failed"] == []
+
+
+def test_broken_local_plugin_warns_once_and_other_commands_work(capsys: pytest.CaptureFixture[str]) -> None:
+    """A plugin that fails to load is a one-line warning naming it; the command still runs."""
+    write_local_plugin(Path.cwd(), "broken", "raise ImportError('needs requests')\n")
+
+    code = main(["plugins", "--json"])
+    captured = capsys.readouterr()
+
+    assert code == 0
+    assert captured.err.splitlines() == [
+        f"warning: plugin 'local:broken' ({Path.cwd() / '.autopilot' / 'plugins' / 'broken.py'}) "
+        "failed to load: ImportError: needs requests"
+    ]
+    assert json.loads(captured.out)["failed"][0]["name"] == "local:broken"
+
+
+def test_strict_plugins_flag_makes_it_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """With --strict-plugins, a broken plugin is one `error:` line and exit code 1."""
+    write_local_plugin(Path.cwd(), "broken", "raise ImportError('needs requests')\n")
+
+    code = main(["--strict-plugins", "plugins"])
+    err = capsys.readouterr().err
+
+    assert code == 1
+    assert err.startswith("error: plugin 'local:broken'") and len(err.splitlines()) == 1
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown command gives one error line and exit code 2."""
+    code = main(["frobnicate"])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert err.startswith("error:") and "frobnicate" in err and len(err.splitlines()) == 1
+
+
+def test_disabling_the_redactor_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """--disable-plugin redact_secrets is an error, not a silent leak."""
+    code = main(["--disable-plugin", "redact_secrets", "plugins"])
+
+    assert code == 1
+    assert "essential and cannot be disabled" in capsys.readouterr().err
+
+
+def test_console_output_is_redacted(capsys: pytest.CaptureFixture[str]) -> None:
+    """Even an error message quoting a secret is redacted before it reaches the terminal."""
+    token = "gh" + "p_" + "Zx9Y" * 9
+    code = main(["analyze", f"missing-{token}.json"])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert token not in err and "[REDACTED:github_token]" in err
+
+
+def test_git_autopilot_runs_as_a_git_subcommand(tmp_path: Path) -> None:
+    """`git autopilot --version` works in a repository (the git-autopilot script is on PATH)."""
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+
+    result = subprocess.run(
+        ["git", "autopilot", "--version"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    from autopilot import __version__
+
+    assert result.stdout.strip() == __version__
