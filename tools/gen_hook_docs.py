@@ -38,7 +38,7 @@ def render() -> str:
     ]
     for name in hook_names():
         function = getattr(hookspecs, name)
-        options = getattr(function, "autopilot_spec")
+        options = function.autopilot_spec
         flags = [k for k, v in options.items() if v is True]
         lines += [f"## `{signature(name)}`", ""]
         if flags:

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.plugin_fixtures import write_local_plugin
 
 from autopilot.cli import main
-from tests.plugin_fixtures import write_local_plugin
 
 BIN = Path(sys.executable).parent
 

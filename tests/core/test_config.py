@@ -22,7 +22,10 @@ def test_defaults_without_a_config_file(tmp_path: Path) -> None:
     config = load_config(tmp_path, environ={})
 
     assert (config.agent, config.max_budget_usd, config.output_dir, config.commit) == (
-        "claude", 5.0, "docs/logs", "commit",
+        "claude",
+        5.0,
+        "docs/logs",
+        "commit",
     )
 
 

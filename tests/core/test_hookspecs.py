@@ -65,7 +65,9 @@ def test_hook_reference_is_up_to_date() -> None:
     """docs/plugins/hooks.md is what tools/gen_hook_docs.py generates from the docstrings."""
     expected = gen_hook_docs.render()
 
-    assert (ROOT / "docs" / "plugins" / "hooks.md").read_text() == expected, "run: uv run python tools/gen_hook_docs.py"
+    assert (ROOT / "docs" / "plugins" / "hooks.md").read_text() == expected, (
+        "run: uv run python tools/gen_hook_docs.py"
+    )
 
 
 @pytest.mark.parametrize("name", HOOKS)

@@ -6,10 +6,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from tests.plugin_fixtures import install_distribution, write_local_plugin
 
 from autopilot.core.errors import AutopilotError
 from autopilot.core.pluginmanager import make_plugin_manager
-from tests.plugin_fixtures import install_distribution, write_local_plugin
 
 GOOD_PLUGIN = """
     from autopilot import hookimpl
@@ -35,32 +35,50 @@ def test_builtins_come_from_the_entry_point_group() -> None:
     assert pm.load_errors == []
 
 
-def test_third_party_plugin_loads_with_its_distribution(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_third_party_plugin_loads_with_its_distribution(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """An installed plugin's distribution and version are reported, and its hooks are listed."""
     module = _unique("autopilot_hostnames")
     install_distribution(
-        monkeypatch, tmp_path / "site", dist="git-autopilot-hostnames", version="1.2",
-        entry_name="hostnames", module=module, source=GOOD_PLUGIN,
+        monkeypatch,
+        tmp_path / "site",
+        dist="git-autopilot-hostnames",
+        version="1.2",
+        entry_name="hostnames",
+        module=module,
+        source=GOOD_PLUGIN,
     )
     pm = make_plugin_manager(load_local=False)
     info = {i.name: i for i in pm.plugin_infos()}["hostnames"]
 
     assert (info.distribution, info.version, info.source, info.hooks) == (
-        "git-autopilot-hostnames", "1.2", "installed", ("redact",),
+        "git-autopilot-hostnames",
+        "1.2",
+        "installed",
+        ("redact",),
     )
 
 
-def test_broken_plugin_warns_and_the_rest_keep_working(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_broken_plugin_warns_and_the_rest_keep_working(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """A plugin that raises on import is reported by name and distribution; the others still load."""
     module = _unique("autopilot_broken")
     install_distribution(
-        monkeypatch, tmp_path / "site", dist="git-autopilot-broken", version="0.3",
-        entry_name="broken", module=module, source="raise RuntimeError('boom at import')\n",
+        monkeypatch,
+        tmp_path / "site",
+        dist="git-autopilot-broken",
+        version="0.3",
+        entry_name="broken",
+        module=module,
+        source="raise RuntimeError('boom at import')\n",
     )
     pm = make_plugin_manager(load_local=False)
 
     assert [f.message for f in pm.load_errors] == [
-        "plugin 'broken' from distribution git-autopilot-broken 0.3 failed to load: RuntimeError: boom at import"
+        "plugin 'broken' from distribution git-autopilot-broken 0.3 failed to load: "
+        "RuntimeError: boom at import"
     ]
     assert pm.has_plugin("trajectory_json")
 
@@ -69,8 +87,13 @@ def test_strict_mode_makes_a_broken_plugin_fatal(monkeypatch: pytest.MonkeyPatch
     """AUTOPILOT_STRICT_PLUGINS=1 turns a load failure into an error naming the plugin."""
     module = _unique("autopilot_broken")
     install_distribution(
-        monkeypatch, tmp_path / "site", dist="git-autopilot-broken", version="0.3",
-        entry_name="broken", module=module, source="raise RuntimeError('boom')\n",
+        monkeypatch,
+        tmp_path / "site",
+        dist="git-autopilot-broken",
+        version="0.3",
+        entry_name="broken",
+        module=module,
+        source="raise RuntimeError('boom')\n",
     )
     monkeypatch.setenv("AUTOPILOT_STRICT_PLUGINS", "1")
 

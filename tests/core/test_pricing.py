@@ -18,7 +18,9 @@ def test_cost_uses_all_four_token_buckets() -> None:
     price, found = table.price_for("claude-sonnet-4-5")
     usage = Usage(input_tokens=1000, output_tokens=200, cache_read_tokens=5000, cache_creation_tokens=300)
 
-    expected = (1000 * price.input + 200 * price.output + 5000 * price.cache_read + 300 * price.cache_write) / 1e6
+    expected = (
+        1000 * price.input + 200 * price.output + 5000 * price.cache_read + 300 * price.cache_write
+    ) / 1e6
 
     assert found
     assert table.cost("claude-sonnet-4-5", usage) == pytest.approx(expected)
@@ -48,7 +50,10 @@ def test_a_project_table_replaces_the_builtin_one(tmp_path: Path) -> None:
 
     table = load_price_table(tmp_path, environ={})
 
-    assert (table.version, table.cost("m", Usage(input_tokens=10**6, output_tokens=10**6))) == ("local-7", 6.0)
+    assert (table.version, table.cost("m", Usage(input_tokens=10**6, output_tokens=10**6))) == (
+        "local-7",
+        6.0,
+    )
 
 
 def test_environment_table_wins(tmp_path: Path) -> None:

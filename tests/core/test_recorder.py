@@ -48,7 +48,9 @@ def test_finish_writes_a_schema_valid_json_and_drops_the_journal(hooks: Hooks, t
 
     assert schema_errors(data) == []
     assert (data["result"]["status"], data["usage"]["input_tokens"], data["steps"][0]["text"]) == (
-        "success", 10, "done",
+        "success",
+        10,
+        "done",
     )
     assert not recorder.paths["journal"].exists()
 

@@ -6,10 +6,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from tests.plugin_fixtures import install_distribution
 
 from autopilot.core.hooks import Hooks
 from autopilot.core.pluginmanager import make_plugin_manager
-from tests.plugin_fixtures import install_distribution
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "git-autopilot-hostnames"
 
@@ -18,10 +18,15 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "git-autopilot-host
 def example_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Hooks:
     """Install the example as a distribution, from its own pyproject and source."""
     project = tomllib.loads((EXAMPLE / "pyproject.toml").read_text())["project"]
-    (entry_name, module), = project["entry-points"]["autopilot"].items()
+    ((entry_name, module),) = project["entry-points"]["autopilot"].items()
     install_distribution(
-        monkeypatch, tmp_path / "site", dist=project["name"], version=project["version"],
-        entry_name=entry_name, module=module, source=(EXAMPLE / f"{module}.py").read_text(),
+        monkeypatch,
+        tmp_path / "site",
+        dist=project["name"],
+        version=project["version"],
+        entry_name=entry_name,
+        module=module,
+        source=(EXAMPLE / f"{module}.py").read_text(),
     )
     return Hooks(make_plugin_manager(load_local=False))
 
@@ -44,6 +49,8 @@ def test_example_plugin_redacts_before_the_builtin(example_installed: Hooks) -> 
 
 def test_example_plugin_logs_completed_issues(example_installed: Hooks) -> None:
     """on_issue_complete appends a line per issue."""
-    example_installed.on_issue_complete(issue={"id": "k3x9", "title": "Fix CI"}, outcome="completed", run=None)
+    example_installed.on_issue_complete(
+        issue={"id": "k3x9", "title": "Fix CI"}, outcome="completed", run=None
+    )
 
     assert (Path.cwd() / ".autopilot" / "completed.log").read_text() == "k3x9 completed Fix CI\n"

@@ -112,7 +112,9 @@ def test_hook_before_step_sees_redacted_steps_and_can_stop_the_run(tmp_path: Pat
 
     hooks = _hooks(("guard", Guard()))
     token = "gh" + "o_" + "Z9y8" * 9
-    recorder = _record_run(hooks, tmp_path, [Step("assistant", text=f"use {token}"), Step("assistant", text="rm -rf /")])
+    recorder = _record_run(
+        hooks, tmp_path, [Step("assistant", text=f"use {token}"), Step("assistant", text="rm -rf /")]
+    )
 
     assert seen == ["use [REDACTED:github_token]", "rm -rf /"]
     assert recorder.stop_reason == "dangerous command"
@@ -239,7 +241,10 @@ def test_hook_backend_select_first_answer_wins_then_default(tmp_path: Path) -> N
         hooks.backend_select(agent=None, issue=None, project={"agent": "codex"}, config=config),
         hooks.backend_select(agent=None, issue=None, project=None, config=config),
         hooks.backend_select(
-            agent=None, issue=None, project=None, config=load_config(tmp_path, environ={"AUTOPILOT_AGENT": "x"})
+            agent=None,
+            issue=None,
+            project=None,
+            config=load_config(tmp_path, environ={"AUTOPILOT_AGENT": "x"}),
         ),
     ]
 

@@ -38,6 +38,8 @@ def plugins(
 
     table = Table("name", "source", "distribution", "version", "hooks")
     for info in infos:
-        table.add_row(info.name, info.source, info.distribution or "-", info.version or "-", ", ".join(info.hooks))
+        table.add_row(
+            info.name, info.source, info.distribution or "-", info.version or "-", ", ".join(info.hooks)
+        )
     context.stdout_console().print(table)
     return 1 if failures else 0

@@ -59,7 +59,7 @@ class RedactionError(PluginError):
     """A redactor raised or returned a non-string: nothing was written (the chain fails closed)."""
 
 
-class StopRun(Exception):  # noqa: N818 - a control-flow signal, not an error
+class StopRun(Exception):
     """Raised by a ``before_step`` implementation to end the run cleanly (status ``stopped``)."""
 
     def __init__(self, reason: str) -> None:

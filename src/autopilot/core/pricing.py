@@ -86,8 +86,10 @@ def parse_price_table(data: Any, source: str) -> PriceTable:
     if not isinstance(version, str) or not version:
         raise ConfigError(f"{source}: a price table needs a 'version' string")
     models = {str(k).lower(): _price(v, f"{source}: models.{k}") for k, v in data["models"].items()}
-    default = _price(data["default"], f"{source}: default") if "default" in data else max(
-        models.values(), key=lambda p: p.output, default=Price(0, 0, 0, 0)
+    default = (
+        _price(data["default"], f"{source}: default")
+        if "default" in data
+        else max(models.values(), key=lambda p: p.output, default=Price(0, 0, 0, 0))
     )
     return PriceTable(version, models, default, source)
 

@@ -57,8 +57,9 @@ def step_summary(step: Step, limit: int = 160) -> str:
 
 def step_line(run: Run, step: Step, limit: int = 160) -> str:
     """``[mm:ss.s] #n PREFIX summary``: one ``.rlog`` line."""
-    return f"[{elapsed(run, step)}] #{step.index:<3} {PREFIXES.get(step.type, step.type[:4])} " + step_summary(
-        step, limit
+    return (
+        f"[{elapsed(run, step)}] #{step.index:<3} {PREFIXES.get(step.type, step.type[:4])} "
+        + step_summary(step, limit)
     )
 
 
