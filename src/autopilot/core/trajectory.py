@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from autopilot.core.errors import TrajectoryError
-from autopilot.core.models import HEADER_FIELDS, Run, RunResult, Step, Usage
+from autopilot.core.models import HEADER_FIELDS, Run, RunResult, Step, Usage, parse_ts
 
 JOURNAL_SUFFIX: Final = ".journal.jsonl"
 JSON_SUFFIX: Final = ".json"
@@ -149,6 +149,9 @@ def read_journal(path: Path) -> LoadedRun:
     warnings: list[str] = []
     run: Run | None = None
     ended = False
+    # Where the current unfinished segment began (a resume starts a new one), for its duration.
+    segment_start: str | None = None
+    previous_ms = 0
     try:
         lines = list(_journal_lines(path))
     except OSError as exc:
@@ -171,16 +174,22 @@ def read_journal(path: Path) -> LoadedRun:
             header = record.get("run") or {}
             if run is None:
                 run = Run.from_dict(header)
+                segment_start = run.started_at
             else:  # a resume: metadata may change, steps are kept
                 for name in HEADER_FIELDS:
                     if header.get(name) is not None:
                         setattr(run, name, header[name])
-                run.result = RunResult(status="running", num_turns=run.result.num_turns)
+                previous_ms = run.result.duration_ms
+                run.result = RunResult(
+                    status="running", num_turns=run.result.num_turns, duration_ms=previous_ms
+                )
+                segment_start = None  # the resumed segment starts at its first step
                 ended = False
         elif run is None:
             raise TrajectoryError(path, f"line {number}: journal does not start with a header record")
         elif kind == "step":
             run.steps.append(Step.from_dict(record.get("step") or {}))
+            segment_start = segment_start or run.steps[-1].ts
         elif kind == "update":
             for name, value in (record.get("changes") or {}).items():
                 if name in HEADER_FIELDS:
@@ -202,9 +211,17 @@ def read_journal(path: Path) -> LoadedRun:
                 total = total + step.usage
         run.usage = total
         turns = sum(1 for s in run.steps if s.usage is not None)
-        run.result = RunResult(status="incomplete", num_turns=max(turns, run.result.num_turns))
-        if run.steps:
+        duration_ms = previous_ms
+        if run.steps and segment_start:
             run.ended_at = run.steps[-1].ts
+            try:
+                elapsed = parse_ts(run.ended_at) - parse_ts(segment_start)
+                duration_ms += max(0, int(elapsed.total_seconds() * 1000))
+            except (ValueError, TypeError):
+                pass
+        run.result = RunResult(
+            status="incomplete", num_turns=max(turns, run.result.num_turns), duration_ms=duration_ms
+        )
     return LoadedRun(run, path, "journal", warnings)
 
 
