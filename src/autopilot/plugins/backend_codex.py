@@ -1,0 +1,905 @@
+"""Built-in backend ``codex``: the real Codex agent, run as ``codex exec --json``.
+
+Why the CLI and not the ``openai-codex`` SDK: the SDK drives a long-lived ``codex app-server`` over
+JSON-RPC, which we would have to supervise anyway; ``codex exec --json`` is one process per run (or
+resumption) that we start in its own session, so the runner's watchdogs, signals and memory guard
+can stop the whole process tree, and its stdout is a documented, stable JSON-lines event stream.
+Both ship the same binary (``openai-codex-cli-bin``).
+
+Usage is the subtle part. ``turn.completed.usage`` is a running total for the *thread* (it includes
+earlier ``exec`` processes of a resumed thread) and arrives once per ``exec``, after every model
+call of the turn. To give the runner per-model-call deltas (so the budget stops a run at most one
+model call past the cap), we also read the thread's rollout file in ``$CODEX_HOME/sessions`` as it
+grows: each ``token_usage_record`` (or, in older builds, each ``token_count`` running total) becomes
+one delta. ``turn.completed`` then reconciles: whatever the rollout did not account for is emitted
+then, so the deltas always add up exactly to what Codex reported for this process.
+
+Settings (``plugins: {backend_codex: {...}}`` in ``.autopilot/config.yaml``) are documented in
+docs/backends/codex.md; :class:`CodexSettings` holds them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import time
+import uuid
+from collections import deque
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import psutil
+
+from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
+
+PLUGIN_NAME: Final = "backend_codex"
+PROVIDER_ID: Final = "autopilot"
+SANDBOX_MODES: Final = ("read-only", "workspace-write", "danger-full-access")
+APPROVAL_POLICIES: Final = ("never", "on-request", "on-failure", "untrusted")
+#: Claude model names that must not reach Codex (AUTOPILOT_MODEL is shared by both backends).
+_CLAUDE_MODEL: Final = re.compile(r"^(claude|sonnet$|opus$|haiku$)", re.IGNORECASE)
+#: Prompts longer than this go through stdin (``codex exec -``): argv strings are capped at 128 KiB.
+_ARGV_PROMPT_LIMIT: Final = 100_000
+_SHELLS: Final = ("bash", "zsh", "sh", "dash", "fish", "ksh")
+_RETRY_NOTICE: Final = re.compile(r"^(Reconnecting|Retrying)\b", re.IGNORECASE)
+_STDERR_NOISE: Final = ("Reading additional input from stdin", "could not create PATH aliases")
+
+
+class CodexSetupError(Exception):
+    """A setting or the environment makes it impossible to start codex (the message says which)."""
+
+
+# ------------------------------------------------------------------------------------------------
+# Settings and the command line
+
+
+@dataclass(frozen=True)
+class CodexSettings:
+    """``plugins.backend_codex`` settings, validated. Defaults are the safe unattended policy."""
+
+    #: Path of the codex binary; default: ``AUTOPILOT_CODEX_BIN``, the bundled binary, ``codex`` on PATH.
+    binary: str | None = None
+    #: Sandbox for the commands the agent runs: ``read-only``, ``workspace-write``, ``danger-full-access``.
+    sandbox: str = "workspace-write"
+    #: When codex asks before running a command; unattended runs need ``never``.
+    approval: str = "never"
+    #: ``--dangerously-bypass-approvals-and-sandbox``: no sandbox at all. Only when set explicitly.
+    bypass: bool = False
+    #: Let sandboxed commands use the network (``sandbox_workspace_write.network_access``).
+    network_access: bool = False
+    #: Model used when the run names none (codex's own default otherwise).
+    model: str | None = None
+    #: ``model_reasoning_effort`` (``minimal``, ``low``, ``medium``, ``high``), if set.
+    reasoning_effort: str | None = None
+    #: Turn codex's plugin sync (a git clone from github.com at start-up) and analytics off.
+    disable_plugins: bool = True
+    disable_analytics: bool = True
+    #: Retries of the custom provider used with ``OPENAI_BASE_URL`` (None: codex's defaults).
+    request_max_retries: int | None = None
+    stream_max_retries: int | None = None
+    #: Extra ``-c key=value`` overrides and extra CLI arguments, passed as given.
+    config: tuple[str, ...] = ()
+    extra_args: tuple[str, ...] = ()
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping[str, Any] | None, where: str = f"plugins.{PLUGIN_NAME}"
+    ) -> CodexSettings:
+        """Validate a settings mapping; errors name the setting."""
+        data = dict(data or {})
+        known = set(cls.__dataclass_fields__)
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise CodexSetupError(
+                f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})"
+            )
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if value is None:
+                continue
+            default = cls.__dataclass_fields__[name].default
+            if isinstance(default, bool):
+                if not isinstance(value, bool):
+                    raise CodexSetupError(f"{where}.{name}: must be true or false (got {value!r})")
+            elif name in ("request_max_retries", "stream_max_retries"):
+                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                    raise CodexSetupError(f"{where}.{name}: must be a whole number >= 0 (got {value!r})")
+            elif name in ("config", "extra_args"):
+                if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+                    raise CodexSetupError(f"{where}.{name}: must be a list of strings")
+                value = tuple(value)
+            else:
+                value = str(value)
+            values[name] = value
+        settings = cls(**values)
+        if settings.sandbox not in SANDBOX_MODES:
+            raise CodexSetupError(
+                f"{where}.sandbox: must be one of {', '.join(SANDBOX_MODES)} (got {settings.sandbox!r})"
+            )
+        if settings.approval not in APPROVAL_POLICIES:
+            raise CodexSetupError(
+                f"{where}.approval: must be one of {', '.join(APPROVAL_POLICIES)} (got {settings.approval!r})"
+            )
+        return settings
+
+
+def find_codex_binary(settings: CodexSettings, environ: Mapping[str, str]) -> str:
+    """The codex executable: the setting, ``AUTOPILOT_CODEX_BIN``, the bundled binary, then PATH."""
+    for configured, where in (
+        (settings.binary, f"plugins.{PLUGIN_NAME}.binary"),
+        (environ.get("AUTOPILOT_CODEX_BIN"), "AUTOPILOT_CODEX_BIN"),
+    ):
+        if configured:
+            path = shutil.which(configured) or (configured if os.access(configured, os.X_OK) else None)
+            if not path:
+                raise CodexSetupError(f"{where}: codex binary {configured!r} not found or not executable")
+            return path
+    try:
+        import codex_cli_bin
+
+        bundled = Path(codex_cli_bin.bundled_codex_path())
+        if bundled.is_file() and os.access(bundled, os.X_OK):
+            return str(bundled)
+    except (ImportError, OSError, RuntimeError):
+        pass  # not installed for this platform: fall back to PATH
+    on_path = shutil.which("codex", path=environ.get("PATH"))
+    if on_path:
+        return on_path
+    raise CodexSetupError(
+        "codex binary not found: install openai-codex-cli-bin (a dependency of git-autopilot), "
+        f"put `codex` on PATH, or set plugins.{PLUGIN_NAME}.binary"
+    )
+
+
+def _toml_string(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a valid TOML basic string
+
+
+def provider_overrides(base_url: str, settings: CodexSettings) -> list[str]:
+    """``-c`` overrides that point codex at *base_url* with the key in ``OPENAI_API_KEY``."""
+    fields = [
+        f"name={_toml_string('autopilot (OPENAI_BASE_URL)')}",
+        f"base_url={_toml_string(base_url.rstrip('/'))}",
+        'env_key="OPENAI_API_KEY"',
+        'wire_api="responses"',
+    ]
+    if settings.request_max_retries is not None:
+        fields.append(f"request_max_retries={settings.request_max_retries}")
+    if settings.stream_max_retries is not None:
+        fields.append(f"stream_max_retries={settings.stream_max_retries}")
+    return [
+        f"model_providers.{PROVIDER_ID}={{{','.join(fields)}}}",
+        f"model_provider={_toml_string(PROVIDER_ID)}",
+    ]
+
+
+def build_command(
+    binary: str, request: RunRequest, settings: CodexSettings, environ: Mapping[str, str]
+) -> tuple[list[str], bool]:
+    """The codex argv for *request*, and whether the prompt goes through stdin.
+
+    Every option comes before ``resume`` (codex parses ``exec resume``'s own options separately).
+    """
+    model = request.model or settings.model
+    if model and _CLAUDE_MODEL.match(model):
+        raise CodexSetupError(
+            f"model {model!r} is a Claude model; give Codex an OpenAI model (e.g. -m gpt-5.5)"
+        )
+    argv = [binary, "exec", "--json", "--skip-git-repo-check", "-C", str(request.cwd)]
+    if settings.bypass:
+        argv.append("--dangerously-bypass-approvals-and-sandbox")
+    else:
+        argv += ["-s", settings.sandbox, "-c", f"approval_policy={_toml_string(settings.approval)}"]
+        if settings.network_access and settings.sandbox == "workspace-write":
+            argv += ["-c", "sandbox_workspace_write.network_access=true"]
+    if model:
+        argv += ["-m", model]
+    overrides: list[str] = []
+    if settings.reasoning_effort:
+        overrides.append(f"model_reasoning_effort={_toml_string(settings.reasoning_effort)}")
+    if settings.disable_plugins:
+        overrides.append("features.plugins=false")
+    if settings.disable_analytics:
+        overrides.append("analytics.enabled=false")
+    if environ.get("OPENAI_BASE_URL"):
+        overrides += provider_overrides(environ["OPENAI_BASE_URL"], settings)
+    overrides += settings.config
+    for override in overrides:
+        argv += ["-c", override]
+    argv += settings.extra_args
+    via_stdin = len(request.prompt.encode()) > _ARGV_PROMPT_LIMIT
+    prompt = "-" if via_stdin else request.prompt
+    if request.resume_session_id:
+        argv += ["resume", request.resume_session_id]
+    if prompt.startswith("-") and prompt != "-":
+        argv.append("--")  # a prompt that looks like an option
+    argv.append(prompt)
+    return argv, via_stdin
+
+
+def codex_home(environ: Mapping[str, str]) -> Path:
+    """Where codex keeps config and sessions: ``CODEX_HOME`` or ``~/.codex``."""
+    value = environ.get("CODEX_HOME")
+    return Path(value).expanduser() if value else Path.home() / ".codex"
+
+
+def find_rollout(home: Path, thread_id: str) -> Path | None:
+    """The rollout file of *thread_id* under ``$CODEX_HOME/sessions`` (newest first), or None."""
+    if not re.fullmatch(r"[0-9A-Za-z-]+", thread_id):
+        return None
+    matches = sorted((home / "sessions").glob(f"*/*/*/rollout-*-{thread_id}.jsonl"), reverse=True)
+    return matches[0] if matches else None
+
+
+# ------------------------------------------------------------------------------------------------
+# Usage: Codex's cumulative counters -> per-call deltas in our buckets
+
+
+@dataclass(frozen=True)
+class RawUsage:
+    """Codex token counters (``cached`` is part of ``input``; ``reasoning`` is part of ``output``)."""
+
+    input: int = 0
+    cached: int = 0
+    cache_write: int = 0
+    output: int = 0
+    reasoning: int = 0
+
+    @classmethod
+    def from_codex(cls, data: Mapping[str, Any] | None) -> RawUsage:
+        data = data or {}
+
+        def number(key: str) -> int:
+            value = data.get(key)
+            return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+        return cls(
+            number("input_tokens"),
+            number("cached_input_tokens"),
+            number("cache_write_input_tokens"),
+            number("output_tokens"),
+            number("reasoning_output_tokens"),
+        )
+
+    def _values(self) -> tuple[int, ...]:
+        return (self.input, self.cached, self.cache_write, self.output, self.reasoning)
+
+    def __add__(self, other: RawUsage) -> RawUsage:
+        return RawUsage(*(a + b for a, b in zip(self._values(), other._values(), strict=True)))
+
+    def __sub__(self, other: RawUsage) -> RawUsage:
+        return RawUsage(*(a - b for a, b in zip(self._values(), other._values(), strict=True)))
+
+    def covers(self, other: RawUsage) -> bool:
+        """Every counter is at least *other*'s (a running total that did not restart)."""
+        return all(a >= b for a, b in zip(self._values(), other._values(), strict=True))
+
+    @property
+    def empty(self) -> bool:
+        return not any(self._values())
+
+    def to_usage(self) -> Usage:
+        """Our buckets: uncached input, cache reads, cache writes, output (reasoning included, as billed)."""
+        return Usage(
+            input_tokens=max(0, self.input - self.cached - self.cache_write),
+            output_tokens=self.output,
+            cache_read_tokens=self.cached,
+            cache_creation_tokens=self.cache_write,
+        )
+
+
+class UsageTracker:
+    """Turns Codex's per-call records and running totals into deltas that add up exactly.
+
+    ``record`` takes one model call's usage; ``snapshot`` takes a running total for the thread
+    (rollout ``token_count`` or ``turn.completed``) and returns what the records did not cover. A
+    total below the last one is a restart (older codex builds restart counting in a new process):
+    the delta is then the new total minus the records seen since the last snapshot.
+    """
+
+    def __init__(self, baseline: RawUsage | None = None) -> None:
+        self.total = baseline or RawUsage()
+        self._since_snapshot = RawUsage()
+        self._seen: set[str] = set()
+
+    def record(self, usage: RawUsage, key: str | None = None) -> RawUsage | None:
+        if key is not None:
+            if key in self._seen:
+                return None
+            self._seen.add(key)
+        self.total = self.total + usage
+        self._since_snapshot = self._since_snapshot + usage
+        return None if usage.empty else usage
+
+    def snapshot(self, cumulative: RawUsage) -> RawUsage | None:
+        if cumulative.covers(self.total):
+            delta = cumulative - self.total
+        else:
+            rest = cumulative - self._since_snapshot
+            delta = rest if rest.covers(RawUsage()) else RawUsage()
+        self.total = cumulative
+        self._since_snapshot = RawUsage()
+        return None if delta.empty else delta
+
+
+def rollout_baseline(path: Path) -> tuple[RawUsage, int]:
+    """The thread's running total at the end of rollout *path*, and the file size (where to tail from)."""
+    total = RawUsage()
+    size = 0
+    with contextlib.suppress(OSError), path.open("rb") as handle:
+        for line in handle:
+            size += len(line)
+            usage = _rollout_total(line)
+            if usage is not None:
+                total = usage
+    return total, size
+
+
+def _rollout_total(line: bytes) -> RawUsage | None:
+    if b'"token_count"' not in line:
+        return None
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return None
+    payload = entry.get("payload") or {}
+    info = payload.get("info") if payload.get("type") == "token_count" else None
+    if isinstance(info, dict) and isinstance(info.get("total_token_usage"), dict):
+        return RawUsage.from_codex(info["total_token_usage"])
+    return None
+
+
+class RolloutTail:
+    """Reads a growing rollout file: per-call usage and the model, as codex writes them."""
+
+    def __init__(
+        self, home: Path, thread_id: str | None = None, path: Path | None = None, offset: int = 0
+    ) -> None:
+        self.home = home
+        self.thread_id = thread_id
+        self.path = path
+        self.offset = offset
+        self._partial = b""
+        self._next_search = 0.0
+
+    def poll(self) -> Iterator[dict[str, Any]]:
+        """Complete new entries since the last poll (nothing when the file is not there yet)."""
+        if self.path is None:
+            if not self.thread_id or time.monotonic() < self._next_search:
+                return
+            self.path = find_rollout(self.home, self.thread_id)
+            if self.path is None:
+                self._next_search = (
+                    time.monotonic() + 0.1
+                )  # codex creates it lazily; don't walk sessions/ per line
+                return
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(self.offset)
+                data = handle.read()
+        except OSError:
+            return
+        if not data:
+            return
+        self.offset += len(data)
+        data = self._partial + data
+        *lines, self._partial = data.split(b"\n")
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                yield entry
+
+
+# ------------------------------------------------------------------------------------------------
+# Mapping codex exec --json events to steps (pure; tested on the real corpus)
+
+
+def unwrap_shell(command: Any) -> str:
+    """The command a shell wrapper runs: ``/bin/bash -lc 'ls -la'`` -> ``ls -la``."""
+    if isinstance(command, list):
+        parts = [str(p) for p in command]
+    elif isinstance(command, str):
+        try:
+            parts = shlex.split(command)
+        except ValueError:
+            return command
+    else:
+        return ""
+    if len(parts) == 3 and Path(parts[0]).name in _SHELLS and parts[1] in ("-c", "-lc", "-l -c"):
+        return parts[2]
+    return command if isinstance(command, str) else shlex.join(parts)
+
+
+def _mcp_output(item: Mapping[str, Any]) -> str:
+    error = item.get("error")
+    if isinstance(error, dict) and error.get("message"):
+        return str(error["message"])
+    result = item.get("result")
+    if not isinstance(result, dict):
+        return "" if result is None else json.dumps(result)
+    texts = [
+        str(c.get("text", "")) for c in result.get("content") or [] if isinstance(c, dict) and "text" in c
+    ]
+    if texts:
+        return "\n".join(texts)
+    structured = result.get("structured_content")
+    return json.dumps(structured) if structured is not None else ""
+
+
+@dataclass
+class CodexEventMapper:
+    """State of one ``codex exec --json`` stream while its events become trajectory steps.
+
+    :meth:`feed` maps one parsed JSONL event to a :class:`BackendEvent` (or None when the event carries
+    nothing to record). ``segment`` prefixes ``tool_use_id`` because codex numbers items from
+    ``item_0`` again in every process, and a resumed run must not reuse ids.
+    """
+
+    segment: str = field(default_factory=lambda: uuid.uuid4().hex[:6])
+    keep_raw: bool = True
+    thread_id: str | None = None
+    final_text: str | None = None
+    turns_started: int = 0
+    turns_completed: int = 0
+    failed: str | None = None
+    last_error: str | None = None
+    completed_usage: RawUsage | None = None
+    _called: set[str] = field(default_factory=set)
+    _todo: dict[str, Any] = field(default_factory=dict)
+
+    def _id(self, item: Mapping[str, Any]) -> str:
+        return f"{self.segment}:{item.get('id', '?')}"
+
+    def _raw(self, event: Mapping[str, Any]) -> Any:
+        return dict(event) if self.keep_raw else None
+
+    def feed(self, event: Mapping[str, Any]) -> BackendEvent | None:
+        kind = event.get("type")
+        if kind == "thread.started":
+            self.thread_id = str(event.get("thread_id") or "") or None
+            step = Step(
+                "system",
+                subtype="init",
+                data={"thread_id": self.thread_id, "agent": "codex"},
+                raw=self._raw(event),
+            )
+            return BackendEvent(steps=[step], session_id=self.thread_id)
+        if kind == "turn.started":
+            self.turns_started += 1
+            return None
+        if kind == "turn.completed":
+            self.turns_completed += 1
+            self.completed_usage = RawUsage.from_codex(event.get("usage"))
+            return None  # usage is reconciled by the backend (it also reads the rollout)
+        if kind == "turn.failed":
+            error = event.get("error")
+            message = str(error.get("message") if isinstance(error, dict) else error or "turn failed")
+            self.failed = message
+            return BackendEvent(
+                steps=[Step("error", text=message, subtype="turn_failed", raw=self._raw(event))]
+            )
+        if kind == "error":
+            message = str(event.get("message") or "")
+            if _RETRY_NOTICE.match(message):
+                return BackendEvent(
+                    steps=[
+                        Step("system", subtype="api_retry", data={"message": message}, raw=self._raw(event))
+                    ]
+                )
+            self.last_error = message
+            return BackendEvent(
+                steps=[Step("error", text=message, subtype="stream_error", raw=self._raw(event))]
+            )
+        if kind in ("item.started", "item.updated", "item.completed"):
+            item = event.get("item")
+            if isinstance(item, dict):
+                steps = self._item(str(kind).split(".", 1)[1], item, event)
+                return BackendEvent(steps=steps) if steps else None
+            return None
+        # Newer event kinds (item.plan.delta, request_user_input, ...) are kept, not interpreted.
+        return BackendEvent(
+            steps=[Step("system", subtype=str(kind or "unknown"), data=dict(event), raw=None)]
+        )
+
+    def _item(self, phase: str, item: dict[str, Any], event: Mapping[str, Any]) -> list[Step]:
+        kind = item.get("type")
+        raw = self._raw(event)
+        if kind == "agent_message":
+            if phase != "completed":
+                return []
+            self.final_text = str(item.get("text") or "")
+            return [Step("assistant", text=self.final_text, raw=raw)]
+        if kind == "reasoning":
+            return (
+                [Step("thinking", text=str(item.get("text") or ""), raw=raw)] if phase == "completed" else []
+            )
+        if kind == "todo_list":
+            items = item.get("items") or []
+            if self._todo.get(str(item.get("id"))) == items:
+                return []
+            self._todo[str(item.get("id"))] = items
+            return [Step("system", subtype="todo_list", data={"items": items, "phase": phase}, raw=raw)]
+        if kind == "error":
+            if phase != "completed":
+                return []
+            return [Step("error", text=str(item.get("message") or ""), subtype="item_error", raw=raw)]
+        call = self._call(kind, item)
+        if call is None:
+            if phase != "completed":
+                return []
+            return [Step("system", subtype=f"item:{kind}", data=item, raw=raw)]
+        steps: list[Step] = []
+        tool_use_id = self._id(item)
+        if tool_use_id not in self._called:
+            self._called.add(tool_use_id)
+            tool, tool_input = call
+            steps.append(Step("tool_call", tool=tool, tool_use_id=tool_use_id, input=tool_input, raw=raw))
+        if phase == "completed":
+            output, is_error = self._result(kind, item)
+            steps.append(
+                Step(
+                    "tool_result",
+                    tool=call[0],
+                    tool_use_id=tool_use_id,
+                    output=output,
+                    is_error=is_error,
+                    raw=raw,
+                )
+            )
+        return steps
+
+    @staticmethod
+    def _call(kind: Any, item: Mapping[str, Any]) -> tuple[str, Any] | None:
+        if kind == "command_execution":
+            return "command_execution", {
+                "command": unwrap_shell(item.get("command")),
+                "argv": item.get("command"),
+            }
+        if kind == "file_change":
+            changes = [
+                {"path": c.get("path"), "kind": c.get("kind")}
+                for c in item.get("changes") or []
+                if isinstance(c, dict)
+            ]
+            return "file_change", {"changes": changes}
+        if kind == "mcp_tool_call":
+            return f"mcp__{item.get('server', '?')}__{item.get('tool', '?')}", item.get("arguments")
+        if kind == "web_search":
+            return "web_search", {"query": item.get("query"), "action": item.get("action")}
+        if kind == "collab_tool_call":
+            keys = ("tool", "sender_thread_id", "receiver_thread_ids", "prompt")
+            return f"collab:{item.get('tool', '?')}", {k: item.get(k) for k in keys if k in item}
+        return None
+
+    @staticmethod
+    def _result(kind: Any, item: Mapping[str, Any]) -> tuple[str, bool]:
+        status = item.get("status")
+        failed = status in ("failed", "declined")
+        if kind == "command_execution":
+            exit_code = item.get("exit_code")
+            return str(item.get("aggregated_output") or ""), failed or (
+                isinstance(exit_code, int) and exit_code != 0
+            )
+        if kind == "file_change":
+            lines = [
+                f"{c.get('kind')} {c.get('path')}" for c in item.get("changes") or [] if isinstance(c, dict)
+            ]
+            return "\n".join(lines) + (f"\n({status})" if failed else ""), failed
+        if kind == "mcp_tool_call":
+            return _mcp_output(item), failed or bool(item.get("error"))
+        if kind == "web_search":
+            return json.dumps({"query": item.get("query"), "action": item.get("action")}), failed
+        return json.dumps({k: v for k, v in item.items() if k not in ("id", "type")}), failed
+
+
+def map_exec_events(
+    events: Iterable[Mapping[str, Any]], *, keep_raw: bool = True
+) -> tuple[list[Step], Usage]:
+    """Steps and total usage of a complete ``codex exec --json`` stream (importers, tests)."""
+    mapper = CodexEventMapper(keep_raw=keep_raw)
+    tracker = UsageTracker()
+    steps: list[Step] = []
+    usage = Usage()
+    for event in events:
+        out = mapper.feed(event)
+        if out is not None:
+            steps.extend(out.steps)
+        if event.get("type") == "turn.completed" and mapper.completed_usage is not None:
+            delta = tracker.snapshot(mapper.completed_usage)
+            if delta is not None:
+                usage = usage + delta.to_usage()
+    return steps, usage
+
+
+# ------------------------------------------------------------------------------------------------
+# The backend
+
+
+class CodexBackend(Backend):
+    """Runs ``codex exec --json`` (or ``exec resume``) and streams its events as steps."""
+
+    name = "codex"
+
+    #: Seconds between rollout-file polls while codex is silent (a long command, a slow model).
+    poll_interval: float = 0.2
+
+    def __init__(self, settings: Mapping[str, Any] | CodexSettings | None = None, config: Any = None) -> None:
+        if isinstance(settings, CodexSettings):
+            self._settings_error = None
+            self.settings = settings
+        else:
+            data = dict(settings or {})
+            if config is not None and hasattr(config, "plugin_config"):
+                data = {**config.plugin_config(PLUGIN_NAME), **data}
+            try:
+                self.settings = CodexSettings.from_mapping(data)
+                self._settings_error: str | None = None
+            except CodexSetupError as exc:
+                self.settings = CodexSettings()
+                self._settings_error = str(exc)
+        self._process: asyncio.subprocess.Process | None = None
+        self._known_pids: set[int] = set()
+        self.stderr_tail: deque[str] = deque(maxlen=40)
+
+    # -- process control ------------------------------------------------------------------------
+
+    def child_pids(self) -> list[int]:
+        """The codex process and every descendant still alive."""
+        process = self._process
+        if process is None or process.returncode is not None:
+            return []
+        pids = [process.pid]
+        with contextlib.suppress(psutil.Error):
+            pids += [child.pid for child in psutil.Process(process.pid).children(recursive=True)]
+        self._known_pids.update(pids)
+        return pids
+
+    async def stop(self) -> None:
+        """Stop codex and everything it started: SIGTERM to the tree, SIGKILL after a grace period."""
+        process = self._process
+        if process is None:
+            return
+        tree: list[psutil.Process] = []
+        with contextlib.suppress(psutil.Error):
+            root = psutil.Process(process.pid)
+            tree = [root, *root.children(recursive=True)]
+        # Commands run by codex may sit in their own sessions, so signal each process, not just the group.
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for proc in tree:
+            with contextlib.suppress(psutil.Error):
+                proc.terminate()
+        _, alive = await asyncio.to_thread(psutil.wait_procs, tree, 2.0)
+        for proc in alive:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(asyncio.TimeoutError, ProcessLookupError):
+            await asyncio.wait_for(process.wait(), 5.0)
+
+    # -- the run --------------------------------------------------------------------------------
+
+    def _environment(self, request: RunRequest) -> dict[str, str]:
+        return {**os.environ, **request.env}
+
+    async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
+        """Run codex for *request*; yields steps, usage deltas, the thread id and a final done event."""
+        environ = self._environment(request)
+        try:
+            if self._settings_error:
+                raise CodexSetupError(self._settings_error)
+            settings = CodexSettings.from_mapping(
+                {**_settings_dict(self.settings), **_plugin_options(request.options)}
+            )
+            binary = find_codex_binary(settings, environ)
+            argv, via_stdin = build_command(binary, request, settings, environ)
+        except CodexSetupError as exc:
+            yield _failure(str(exc), "setup")
+            return
+
+        home = codex_home(environ)
+        tracker = UsageTracker()
+        tail = RolloutTail(home)
+        if request.resume_session_id:
+            path = find_rollout(home, request.resume_session_id)
+            if path is not None:
+                baseline, size = rollout_baseline(path)
+                tracker = UsageTracker(baseline)
+                tail = RolloutTail(home, request.resume_session_id, path, size)
+        model = request.model or settings.model
+        if model:
+            yield BackendEvent(model=model)
+
+        try:
+            self._process = await asyncio.create_subprocess_exec(
+                *argv,
+                cwd=str(request.cwd),
+                env=environ,
+                stdin=asyncio.subprocess.PIPE if via_stdin else asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                start_new_session=True,  # own process group: terminal signals reach only the runner
+            )
+        except OSError as exc:
+            yield _failure(f"cannot start codex ({argv[0]}): {exc.strerror or exc}", "setup")
+            return
+        process = self._process
+        self._known_pids.add(process.pid)
+        if via_stdin and process.stdin is not None:
+            process.stdin.write(request.prompt.encode())
+            with contextlib.suppress(OSError):
+                await process.stdin.drain()
+            process.stdin.close()
+        stderr_task = asyncio.create_task(self._drain_stderr(process))
+        mapper = CodexEventMapper()
+        seen_model = model
+        usage_closed = False
+        next_line: asyncio.Future[bytes | None] | None = None
+        try:
+            assert process.stdout is not None
+            lines = _read_lines(process.stdout)
+            while True:
+                if next_line is None:
+                    next_line = asyncio.ensure_future(anext(lines, None))
+                done, _ = await asyncio.wait({next_line}, timeout=self.poll_interval)
+                if not done:
+                    # Silence on stdout (a command runs, the model thinks): usage may still be growing.
+                    if not usage_closed:
+                        for event in self._rollout_events(tail, tracker, mapper, seen_model):
+                            seen_model = event.model or seen_model
+                            yield event
+                    continue
+                line = next_line.result()
+                next_line = None
+                if line is None:
+                    break
+                try:
+                    parsed = json.loads(line)
+                except ValueError:
+                    text = line.decode("utf-8", "replace").strip()
+                    if text:
+                        yield BackendEvent(
+                            steps=[Step("system", subtype="stdout", data={"line": text[:4000]})]
+                        )
+                    continue
+                if not isinstance(parsed, dict):
+                    continue
+                if parsed.get("type") == "thread.started" and tail.thread_id is None:
+                    tail.thread_id = str(parsed.get("thread_id") or "") or None
+                out = mapper.feed(parsed) or BackendEvent()
+                # Usage the rollout already shows belongs to the model call whose output this is.
+                if not usage_closed:
+                    pending = list(self._rollout_events(tail, tracker, mapper, seen_model))
+                    for extra in pending:
+                        if extra.model:
+                            seen_model = out.model = extra.model
+                        if extra.usage is not None:
+                            out.usage = (out.usage or Usage()) + extra.usage
+                            out.turn_complete = True
+                if parsed.get("type") == "turn.completed" and mapper.completed_usage is not None:
+                    usage_closed = True  # codex exec runs one turn; its total closes the books
+                    rest = tracker.snapshot(mapper.completed_usage)
+                    if rest is not None:
+                        out.usage = (out.usage or Usage()) + rest.to_usage()
+                        out.turn_complete = True
+                if out.steps or out.usage is not None or out.session_id or out.model:
+                    yield out
+            returncode = await process.wait()
+            await stderr_task
+            yield self._done(mapper, returncode)
+        finally:
+            if next_line is not None and not next_line.done():
+                next_line.cancel()
+            if process.returncode is None:
+                await self.stop()
+            if not stderr_task.done():
+                stderr_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await stderr_task
+
+    def _rollout_events(
+        self, tail: RolloutTail, tracker: UsageTracker, mapper: CodexEventMapper, model: str | None
+    ) -> Iterator[BackendEvent]:
+        for entry in tail.poll():
+            payload = entry.get("payload") if isinstance(entry.get("payload"), dict) else {}
+            kind = entry.get("type")
+            if kind == "turn_context" and payload.get("model") and payload.get("model") != model:
+                model = str(payload["model"])
+                yield BackendEvent(model=model)
+            elif kind == "token_usage_record" and isinstance(payload.get("usage"), dict):
+                delta = tracker.record(
+                    RawUsage.from_codex(payload["usage"]), str(payload.get("response_id") or "") or None
+                )
+                if delta is not None:
+                    yield BackendEvent(usage=delta.to_usage(), turn_complete=True)
+            elif kind == "event_msg" and payload.get("type") == "token_count":
+                info = payload.get("info")
+                if isinstance(info, dict) and isinstance(info.get("total_token_usage"), dict):
+                    delta = tracker.snapshot(RawUsage.from_codex(info["total_token_usage"]))
+                    if delta is not None:
+                        yield BackendEvent(usage=delta.to_usage(), turn_complete=True)
+
+    async def _drain_stderr(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stderr is not None
+        async for raw in _read_lines(process.stderr):
+            text = raw.decode("utf-8", "replace").rstrip()
+            if text and not any(noise in text for noise in _STDERR_NOISE):
+                self.stderr_tail.append(text)
+
+    def _done(self, mapper: CodexEventMapper, returncode: int) -> BackendEvent:
+        if mapper.failed is None and returncode == 0 and mapper.turns_completed:
+            return BackendEvent(
+                done=True, status="success", final_text=mapper.final_text, stop_reason="end_turn"
+            )
+        message = mapper.failed or mapper.last_error
+        if not message:
+            detail = " | ".join(list(self.stderr_tail)[-3:])
+            message = f"codex exited with code {returncode}" + (f": {detail}" if detail else "")
+            if returncode == 0 and not mapper.turns_completed:
+                message = "codex ended without completing its turn" + (f": {detail}" if detail else "")
+        return BackendEvent(
+            done=True,
+            status="error",
+            final_text=mapper.final_text,
+            stop_reason="error",
+            error=f"codex: {message}",
+        )
+
+
+def _failure(message: str, reason: str) -> BackendEvent:
+    return BackendEvent(
+        steps=[Step("error", text=message, subtype=reason)],
+        done=True,
+        status="error",
+        stop_reason=reason,
+        error=message,
+    )
+
+
+def _settings_dict(settings: CodexSettings) -> dict[str, Any]:
+    return {name: getattr(settings, name) for name in settings.__dataclass_fields__}
+
+
+def _plugin_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Per-run overrides: ``RunRequest.options["codex"]`` (a mapping of settings)."""
+    value = options.get("codex") if isinstance(options, Mapping) else None
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+async def _read_lines(reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
+    """Lines of any length (asyncio's readline caps a line at the reader's limit)."""
+    buffer = bytearray()
+    while True:
+        chunk = await reader.read(1 << 16)
+        if not chunk:
+            if buffer:
+                yield bytes(buffer)
+            return
+        start = len(buffer)
+        buffer += chunk
+        newline = buffer.find(b"\n", start)
+        while newline >= 0:
+            yield bytes(buffer[:newline])
+            del buffer[: newline + 1]
+            newline = buffer.find(b"\n")
+
+
+@hookimpl
+def backend_register(register: Any) -> None:
+    register(CodexBackend)

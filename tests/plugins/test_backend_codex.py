@@ -1,0 +1,654 @@
+"""The Codex backend: event mapping on the real corpus, usage deltas, the command line, and the real
+codex binary end to end against the scripted Responses server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autopilot import BackendEvent, RunRequest, Usage
+from autopilot.plugins.backend_codex import (
+    CodexBackend,
+    CodexEventMapper,
+    CodexSettings,
+    CodexSetupError,
+    RawUsage,
+    UsageTracker,
+    build_command,
+    find_codex_binary,
+    map_exec_events,
+    rollout_baseline,
+    unwrap_shell,
+)
+from autopilot.testing.openai_server import ScriptedOpenAI
+
+CORPUS = Path("/work/shared/corpus/codex-exec-json")
+CORPUS_FILES = sorted(CORPUS.glob("*.jsonl")) if CORPUS.is_dir() else []
+BINARY = "/opt/codex/bin/codex"
+
+
+def corpus_events(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# ------------------------------------------------------------------------------------------------
+# Mapping (pure)
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason="shared corpus not available")
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_corpus_stream_maps_to_matching_steps(path: Path) -> None:
+    """Every corpus line maps; commands, file changes, messages and reasoning each become their steps."""
+    events = corpus_events(path)
+    completed = Counter(e["item"]["type"] for e in events if e["type"] == "item.completed")
+
+    steps, _ = map_exec_events(events)
+
+    calls = Counter(s.tool for s in steps if s.type == "tool_call")
+    results = [s for s in steps if s.type == "tool_result"]
+    assert calls["command_execution"] == completed["command_execution"]
+    assert calls["file_change"] == completed["file_change"]
+    assert len(results) == completed["command_execution"] + completed["file_change"]
+    assert sum(s.type == "assistant" for s in steps) == completed["agent_message"]
+    assert sum(s.type == "thinking" for s in steps) == completed["reasoning"]
+    assert {r.tool_use_id for r in results} <= {s.tool_use_id for s in steps if s.type == "tool_call"}
+    assert steps[0].subtype == "init"
+    assert steps[0].data == {"thread_id": events[0]["thread_id"], "agent": "codex"}
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason="shared corpus not available")
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_corpus_usage_splits_cached_input(path: Path) -> None:
+    """turn.completed usage becomes uncached input, cache reads and output (cached is part of input)."""
+    events = corpus_events(path)
+    reported = next(e["usage"] for e in events if e["type"] == "turn.completed")
+
+    _, usage = map_exec_events(events)
+
+    assert usage.input_tokens == reported["input_tokens"] - reported["cached_input_tokens"]
+    assert usage.cache_read_tokens == reported["cached_input_tokens"]
+    assert usage.output_tokens == reported["output_tokens"]
+
+
+def test_command_results_carry_exit_status_and_output() -> None:
+    """A command's result holds its output; a non-zero exit code or a declined command is an error."""
+    mapper = CodexEventMapper(segment="s")
+    ok = {"id": "item_0", "type": "command_execution", "command": "bash -lc ls", "aggregated_output": "a\n"}
+    failed = {"id": "item_1", "type": "command_execution", "command": "/bin/bash -lc 'false'", "exit_code": 1}
+    declined = {"id": "item_2", "type": "command_execution", "command": "rm -rf /", "status": "declined"}
+
+    steps = []
+    for item in (ok | {"exit_code": 0}, failed, declined):
+        event = mapper.feed({"type": "item.completed", "item": item})
+        assert event is not None
+        steps += event.steps
+
+    results = [s for s in steps if s.type == "tool_result"]
+    assert [s.input["command"] for s in steps if s.type == "tool_call"] == ["ls", "false", "rm -rf /"]
+    assert [(r.output, r.is_error) for r in results] == [("a\n", False), ("", True), ("", True)]
+
+
+def test_started_then_completed_item_is_one_call_and_one_result() -> None:
+    """item.started gives the tool_call as the command starts; item.completed adds only the result."""
+    mapper = CodexEventMapper(segment="s")
+    item = {
+        "id": "item_0",
+        "type": "command_execution",
+        "command": "bash -lc 'sleep 1'",
+        "status": "in_progress",
+    }
+
+    started = mapper.feed({"type": "item.started", "item": item})
+    updated = mapper.feed({"type": "item.updated", "item": item | {"aggregated_output": "partial"}})
+    done = mapper.feed({"type": "item.completed", "item": item | {"exit_code": 0, "status": "completed"}})
+
+    assert started is not None and [s.type for s in started.steps] == ["tool_call"]
+    assert updated is None
+    assert done is not None and [s.type for s in done.steps] == ["tool_result"]
+    assert started.steps[0].tool_use_id == done.steps[0].tool_use_id == "s:item_0"
+
+
+def test_other_item_types_map_to_steps() -> None:
+    """MCP calls, web searches, to-do lists, error items and unknown items all become steps."""
+    mapper = CodexEventMapper(segment="s")
+    mcp = {
+        "id": "item_1",
+        "type": "mcp_tool_call",
+        "server": "issues",
+        "tool": "issue_list",
+        "arguments": {"status": "open"},
+        "result": {"content": [{"type": "text", "text": "#1 fix it"}]},
+        "status": "completed",
+    }
+    mcp_failed = mcp | {
+        "id": "item_2",
+        "result": None,
+        "error": {"message": "no such tool"},
+        "status": "failed",
+    }
+    search = {"id": "item_3", "type": "web_search", "query": "pluggy firstresult"}
+    todo = {"id": "item_4", "type": "todo_list", "items": [{"text": "write tests", "completed": False}]}
+    error = {"id": "item_5", "type": "error", "message": "Model metadata for gpt-x not found"}
+    unknown = {"id": "item_6", "type": "hologram", "beam": 1}
+
+    steps = []
+    for item in (mcp, mcp_failed, search, todo, error, unknown):
+        event = mapper.feed({"type": "item.completed", "item": item})
+        assert event is not None
+        steps += event.steps
+
+    by_type = [(s.type, s.tool or s.subtype) for s in steps]
+    assert by_type == [
+        ("tool_call", "mcp__issues__issue_list"),
+        ("tool_result", "mcp__issues__issue_list"),
+        ("tool_call", "mcp__issues__issue_list"),
+        ("tool_result", "mcp__issues__issue_list"),
+        ("tool_call", "web_search"),
+        ("tool_result", "web_search"),
+        ("system", "todo_list"),
+        ("error", "item_error"),
+        ("system", "item:hologram"),
+    ]
+    assert steps[0].input == {"status": "open"}
+    assert (steps[1].output, steps[1].is_error) == ("#1 fix it", False)
+    assert (steps[3].output, steps[3].is_error) == ("no such tool", True)
+    assert steps[6].data is not None and steps[6].data["items"] == todo["items"]
+
+
+def test_failures_and_retries() -> None:
+    """turn.failed and a fatal `error` become error steps; reconnect notices are system retry steps."""
+    mapper = CodexEventMapper(segment="s")
+
+    retry = mapper.feed({"type": "error", "message": "Reconnecting... 2/5 (stream disconnected)"})
+    fatal = mapper.feed({"type": "error", "message": "unexpected status 401 Unauthorized"})
+    failed = mapper.feed({"type": "turn.failed", "error": {"message": "unexpected status 401 Unauthorized"}})
+
+    assert retry is not None and (retry.steps[0].type, retry.steps[0].subtype) == ("system", "api_retry")
+    assert fatal is not None and fatal.steps[0].type == "error"
+    assert failed is not None and failed.steps[0].subtype == "turn_failed"
+    assert mapper.failed == "unexpected status 401 Unauthorized"
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("/bin/bash -lc 'echo hello > out.txt && pwd'", "echo hello > out.txt && pwd"),
+        ("zsh -lc ls", "ls"),
+        (["bash", "-c", "make test"], "make test"),
+        ("python -m pytest", "python -m pytest"),
+        ("bash -lc 'unterminated", "bash -lc 'unterminated"),
+    ],
+)
+def test_unwrap_shell(command: Any, expected: str) -> None:
+    """The recorded command is what the shell wrapper runs, so analyze/compare see real commands."""
+    assert unwrap_shell(command) == expected
+
+
+# ------------------------------------------------------------------------------------------------
+# Usage (pure)
+
+
+def raw(input: int = 0, cached: int = 0, output: int = 0) -> RawUsage:
+    return RawUsage(input=input, cached=cached, output=output)
+
+
+def test_snapshots_become_deltas() -> None:
+    """Running totals turn into the difference from the previous total; a repeat adds nothing."""
+    tracker = UsageTracker()
+
+    first = tracker.snapshot(raw(200, 50, 20))
+    second = tracker.snapshot(raw(500, 150, 28))
+    repeat = tracker.snapshot(raw(500, 150, 28))
+
+    assert first == raw(200, 50, 20)
+    assert second == raw(300, 100, 8)
+    assert repeat is None
+
+
+def test_records_then_total_reconcile_exactly() -> None:
+    """Per-call records count once (by response id); the final total adds only what they missed."""
+    tracker = UsageTracker(baseline=raw(1000, 0, 10))
+
+    a = tracker.record(raw(100, 0, 5), "resp_a")
+    again = tracker.record(raw(100, 0, 5), "resp_a")
+    rest = tracker.snapshot(raw(1300, 0, 25))
+
+    assert (a, again, rest) == (raw(100, 0, 5), None, raw(200, 0, 10))
+
+
+def test_restart_of_the_running_total() -> None:
+    """A total below the previous one is a restart: the new total is new usage."""
+    tracker = UsageTracker(baseline=raw(1_355_071, 0, 900))
+
+    assert tracker.snapshot(raw(37_208, 0, 80)) == raw(37_208, 0, 80)
+
+
+@given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 1), st.integers(0, 500)), max_size=12))
+def test_deltas_add_up_to_the_final_total(calls: list[tuple[int, int, int]]) -> None:
+    """Whatever mix of per-call records and snapshots arrives, the deltas sum to the final total."""
+    tracker = UsageTracker()
+    total = RawUsage()
+    emitted = RawUsage()
+    for index, (tokens, as_record, output) in enumerate(calls):
+        call = raw(tokens, tokens // 3, output)
+        total = total + call
+        delta = tracker.record(call, f"r{index}") if as_record else tracker.snapshot(total)
+        emitted = emitted + (delta or RawUsage())
+    emitted = emitted + (tracker.snapshot(total) or RawUsage())
+
+    assert emitted == total
+
+
+def test_reasoning_is_part_of_output_not_added() -> None:
+    """Reasoning tokens are already inside output_tokens (as billed), so they are not added again."""
+    usage = RawUsage.from_codex(
+        {"input_tokens": 500, "cached_input_tokens": 150, "output_tokens": 28, "reasoning_output_tokens": 5}
+    ).to_usage()
+
+    assert usage == Usage(input_tokens=350, output_tokens=28, cache_read_tokens=150)
+
+
+def test_rollout_baseline_reads_the_last_total(tmp_path: Path) -> None:
+    """A resumed thread's starting total is the last token_count total in its rollout."""
+    rollout = tmp_path / "rollout.jsonl"
+    lines = [
+        {"type": "session_meta", "payload": {"id": "t"}},
+        {"type": "event_msg", "payload": {"type": "token_count", "info": None}},
+        {
+            "type": "event_msg",
+            "payload": {"type": "token_count", "info": {"total_token_usage": {"input_tokens": 7}}},
+        },
+        {
+            "type": "event_msg",
+            "payload": {"type": "token_count", "info": {"total_token_usage": {"input_tokens": 9}}},
+        },
+    ]
+    rollout.write_text("".join(json.dumps(line) + "\n" for line in lines))
+
+    total, size = rollout_baseline(rollout)
+
+    assert total == raw(9)
+    assert size == rollout.stat().st_size
+
+
+# ------------------------------------------------------------------------------------------------
+# Settings and the command line (pure)
+
+
+def request(tmp_path: Path, **kwargs: Any) -> RunRequest:
+    return RunRequest(prompt=kwargs.pop("prompt", "do it"), cwd=tmp_path, **kwargs)
+
+
+def test_default_policy_is_workspace_write_and_never_ask(tmp_path: Path) -> None:
+    """Unattended default: sandboxed writes inside the workspace, no approval prompts, no network extras."""
+    argv, via_stdin = build_command(BINARY, request(tmp_path), CodexSettings(), {})
+
+    assert argv[:3] == [BINARY, "exec", "--json"]
+    assert argv[argv.index("-s") + 1] == "workspace-write"
+    assert 'approval_policy="never"' in argv
+    assert "--dangerously-bypass-approvals-and-sandbox" not in argv
+    assert {"features.plugins=false", "analytics.enabled=false"} <= set(argv)
+    assert argv[-1] == "do it"
+    assert not via_stdin
+
+
+def test_bypass_only_when_configured(tmp_path: Path) -> None:
+    """`bypass: true` replaces the sandbox flags with codex's bypass flag."""
+    argv, _ = build_command(BINARY, request(tmp_path), CodexSettings(bypass=True), {})
+
+    assert "--dangerously-bypass-approvals-and-sandbox" in argv
+    assert "-s" not in argv
+
+
+def test_openai_base_url_configures_a_provider(tmp_path: Path) -> None:
+    """OPENAI_BASE_URL becomes a custom Responses provider whose key is OPENAI_API_KEY."""
+    settings = CodexSettings(request_max_retries=0)
+    argv, _ = build_command(
+        BINARY, request(tmp_path), settings, {"OPENAI_BASE_URL": "http://127.0.0.1:9/v1/"}
+    )
+
+    provider = next(a for a in argv if a.startswith("model_providers.autopilot="))
+    assert 'base_url="http://127.0.0.1:9/v1"' in provider
+    assert 'env_key="OPENAI_API_KEY"' in provider
+    assert 'wire_api="responses"' in provider
+    assert "request_max_retries=0" in provider
+    assert 'model_provider="autopilot"' in argv
+
+
+def test_without_base_url_the_users_provider_is_kept(tmp_path: Path) -> None:
+    """With no OPENAI_BASE_URL nothing overrides the provider, so the user's Codex login keeps working."""
+    argv, _ = build_command(BINARY, request(tmp_path), CodexSettings(), {"OPENAI_API_KEY": "k"})
+
+    assert not any(a.startswith(("model_provider", "model_providers.")) for a in argv)
+
+
+def test_resume_puts_every_option_before_the_subcommand(tmp_path: Path) -> None:
+    """`exec ... resume THREAD PROMPT`: options first, then resume, the thread id and the prompt."""
+    argv, _ = build_command(
+        BINARY, request(tmp_path, resume_session_id="t-1", model="gpt-5.5"), CodexSettings(), {}
+    )
+
+    resume = argv.index("resume")
+    assert argv[resume:] == ["resume", "t-1", "do it"]
+    assert all(not a.startswith("-") for a in argv[resume:])
+    assert argv.index("-m") < resume
+
+
+def test_long_prompt_goes_through_stdin(tmp_path: Path) -> None:
+    """A prompt too long for argv is sent on stdin (`codex exec -`)."""
+    argv, via_stdin = build_command(BINARY, request(tmp_path, prompt="x" * 200_000), CodexSettings(), {})
+
+    assert via_stdin
+    assert argv[-1] == "-"
+
+
+def test_claude_model_is_refused(tmp_path: Path) -> None:
+    """A Claude model name (e.g. a shared AUTOPILOT_MODEL) gives a clear error instead of a failed run."""
+    with pytest.raises(CodexSetupError, match="a Claude model"):
+        build_command(BINARY, request(tmp_path, model="sonnet"), CodexSettings(), {})
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"sandbox": "yolo"}, "sandbox: must be one of"),
+        ({"approval": "always"}, "approval: must be one of"),
+        ({"bypass": "yes"}, "bypass: must be true or false"),
+        ({"sandbox_mode": "read-only"}, "unknown setting 'sandbox_mode'"),
+        ({"extra_args": "--oss"}, "extra_args: must be a list"),
+        ({"request_max_retries": -1}, "request_max_retries"),
+    ],
+)
+def test_bad_settings_name_the_setting(settings: dict[str, Any], message: str) -> None:
+    """Invalid plugin settings are rejected with the setting's name."""
+    with pytest.raises(CodexSetupError, match=message):
+        CodexSettings.from_mapping(settings)
+
+
+def test_configured_binary_must_exist() -> None:
+    """A configured binary that does not exist is an error naming the setting."""
+    with pytest.raises(CodexSetupError, match=r"plugins\.backend_codex\.binary"):
+        find_codex_binary(CodexSettings(binary="/nonexistent/codex"), {})
+
+
+def test_bundled_binary_is_found() -> None:
+    """Without configuration the bundled binary from openai-codex-cli-bin is used."""
+    import codex_cli_bin
+
+    assert find_codex_binary(CodexSettings(), {"PATH": ""}) == str(codex_cli_bin.bundled_codex_path())
+
+
+def test_backend_is_registered_through_its_entry_point(hooks: Any) -> None:
+    """`codex` is a registered backend, loaded like any third-party plugin."""
+    assert hooks.backend_register()["codex"] is CodexBackend
+
+
+# ------------------------------------------------------------------------------------------------
+# End to end: the real codex binary against the scripted Responses server
+
+
+@pytest.fixture
+def scripted(tmp_path: Path) -> Iterator[ScriptedOpenAI]:
+    with ScriptedOpenAI(tmp_path / "server") as server:
+        yield server
+
+
+def codex_request(
+    tmp_path: Path, server: ScriptedOpenAI, repo: Path, prompt: str, **kwargs: Any
+) -> RunRequest:
+    home = tmp_path / "codex-home"
+    home.mkdir(exist_ok=True)
+    env = {**server.env(), "CODEX_HOME": str(home)}
+    return RunRequest(prompt=prompt, cwd=repo, model="gpt-5.5", env=env, **kwargs)
+
+
+def fast_backend(**settings: Any) -> CodexBackend:
+    return CodexBackend({"request_max_retries": 0, "stream_max_retries": 0, **settings})
+
+
+def collect(backend: CodexBackend, req: RunRequest) -> list[BackendEvent]:
+    async def run() -> list[BackendEvent]:
+        return [event async for event in backend.stream(req)]
+
+    return asyncio.run(run())
+
+
+def total(events: list[BackendEvent]) -> Usage:
+    out = Usage()
+    for event in events:
+        if event.usage is not None:
+            out = out + event.usage
+    return out
+
+
+def steps_of(events: list[BackendEvent]) -> list[Any]:
+    return [step for event in events for step in event.steps]
+
+
+@pytest.mark.integration
+def test_shell_command_really_runs_and_usage_is_per_call(
+    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path
+) -> None:
+    """Codex runs the scripted command in the repo; each model call's usage arrives as its own delta."""
+    scripted.script(
+        [
+            {
+                "shell": "echo hello > out.txt && pwd",
+                "input_tokens": 200,
+                "cached_input_tokens": 50,
+                "output_tokens": 20,
+            },
+            {
+                "text": "Done: wrote out.txt",
+                "input_tokens": 300,
+                "cached_input_tokens": 100,
+                "output_tokens": 8,
+            },
+        ]
+    )
+
+    events = collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "Please create out.txt"))
+
+    steps = steps_of(events)
+    call = next(s for s in steps if s.type == "tool_call")
+    result = next(s for s in steps if s.type == "tool_result")
+    deltas = [e.usage for e in events if e.usage is not None]
+    assert (git_repo / "out.txt").read_text() == "hello\n"
+    assert call.tool == "command_execution"
+    assert call.input["command"] == "echo hello > out.txt && pwd"
+    assert str(git_repo) in (result.output or "")
+    assert result.is_error is False
+    assert deltas == [
+        Usage(input_tokens=150, output_tokens=20, cache_read_tokens=50),
+        Usage(input_tokens=200, output_tokens=8, cache_read_tokens=100),
+    ]
+    assert events[-1].done and events[-1].status == "success"
+    assert events[-1].final_text == "Done: wrote out.txt"
+    assert any(e.session_id for e in events)
+    assert [r["headers"]["authorization"] for r in scripted.requests("responses")] == [
+        "Bearer sk-scripted"
+    ] * 2
+
+
+@pytest.mark.integration
+def test_sandbox_policy_reaches_codex(tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path) -> None:
+    """The default run is sandboxed workspace-write with approvals off, as codex reports per request."""
+    scripted.script([{"text": "hi"}])
+
+    collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "hi"))
+
+    metadata = json.loads(scripted.requests("responses")[0]["headers"]["x-codex-turn-metadata"])
+    assert "workspace-write" in json.dumps(metadata)
+
+
+@pytest.mark.integration
+def test_file_change_is_recorded(tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path) -> None:
+    """A patch applied by codex is a file_change call naming the path, and the file exists."""
+    patch = "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: hello.txt\n+hi there\n*** End Patch\nEOF"
+    scripted.script([{"shell": patch}, {"text": "patched"}])
+
+    events = collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "add hello.txt"))
+
+    call = next(s for s in steps_of(events) if s.type == "tool_call")
+    assert (git_repo / "hello.txt").read_text() == "hi there\n"
+    assert call.tool == "file_change"
+    assert call.input == {"changes": [{"path": str(git_repo / "hello.txt"), "kind": "add"}]}
+
+
+@pytest.mark.integration
+def test_failing_command_is_an_error_result(tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path) -> None:
+    """A command that exits non-zero gives a tool_result with is_error, and the run goes on."""
+    scripted.script([{"shell": "exit 3"}, {"text": "it failed"}])
+
+    events = collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "fail"))
+
+    result = next(s for s in steps_of(events) if s.type == "tool_result")
+    assert result.is_error is True
+    assert events[-1].status == "success"
+
+
+@pytest.mark.integration
+def test_http_error_ends_with_status_error(tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path) -> None:
+    """An HTTP error from the model server ends the run with status error and codex's message."""
+    scripted.script([{"http_error": 401, "message": "bad key"}])
+
+    events = collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "hi"))
+
+    done = events[-1]
+    assert done.done and done.status == "error"
+    assert done.error is not None and "401" in done.error and "bad key" in done.error
+    assert any(s.type == "error" for s in steps_of(events))
+
+
+@pytest.mark.integration
+def test_missing_binary_is_a_clear_error(tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path) -> None:
+    """A configured codex binary that is missing ends the run at once with status error."""
+    events = collect(
+        fast_backend(binary=str(tmp_path / "no-codex")), codex_request(tmp_path, scripted, git_repo, "x")
+    )
+
+    assert [(e.done, e.status) for e in events] == [(True, "error")]
+    assert events[0].error is not None and "not found" in events[0].error
+
+
+@pytest.mark.integration
+def test_resume_continues_the_thread_with_deltas(
+    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path
+) -> None:
+    """`resume` continues the same thread; usage is this segment's, not codex's running thread total."""
+    scripted.script(
+        [
+            {"shell": "echo one > one.txt", "input_tokens": 200, "output_tokens": 20},
+            {"text": "one done", "input_tokens": 300, "output_tokens": 8},
+            {"shell": "echo two > two.txt", "input_tokens": 1000, "output_tokens": 30},
+            {"text": "two done", "input_tokens": 2000, "output_tokens": 40},
+        ]
+    )
+    first = collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "first"))
+    thread = next(e.session_id for e in first if e.session_id)
+
+    second = collect(
+        fast_backend(), codex_request(tmp_path, scripted, git_repo, "second", resume_session_id=thread)
+    )
+
+    assert next(e.session_id for e in second if e.session_id) == thread
+    assert (git_repo / "two.txt").exists()
+    assert total(first) == Usage(input_tokens=500, output_tokens=28)
+    assert total(second) == Usage(input_tokens=3000, output_tokens=70)
+    assert second[-1].final_text == "two done"
+    assert scripted.requests("responses")[-1]["turn"] == 3
+
+
+@pytest.mark.integration
+def test_stop_kills_the_whole_process_tree(tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path) -> None:
+    """stop() ends codex and the command it is running; child_pids() listed them while they ran."""
+    scripted.script([{"shell": "sleep 60"}, {"text": "never"}])
+    backend = fast_backend()
+
+    async def run() -> tuple[list[int], bool]:
+        pids: list[int] = []
+        saw_sleep = False
+        async for event in backend.stream(codex_request(tmp_path, scripted, git_repo, "wait")):
+            if any(s.type == "tool_call" for s in event.steps):
+                for _ in range(100):  # the sandbox wrapper starts `sleep` a moment after the event
+                    pids = backend.child_pids()
+                    saw_sleep = any(_is_sleep(pid) for pid in pids)
+                    if saw_sleep:
+                        break
+                    await asyncio.sleep(0.05)
+                await backend.stop()
+                break
+        return pids, saw_sleep
+
+    pids, saw_sleep = asyncio.run(run())
+
+    assert saw_sleep
+    assert not [pid for pid in pids if _alive(pid)]
+    assert backend.child_pids() == []
+
+
+@pytest.mark.integration
+def test_stalled_stream_keeps_codex_silent_until_stopped(
+    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path
+) -> None:
+    """On a stalled model stream codex sends nothing; stopping it (idle watchdog) leaves no process."""
+    scripted.script([{"text": "late", "stall": True}])
+    backend = fast_backend()
+
+    async def run() -> tuple[list[BackendEvent], bool]:
+        events: list[BackendEvent] = []
+        stream = backend.stream(codex_request(tmp_path, scripted, git_repo, "stall"))
+        timed_out = False
+        while True:
+            try:
+                events.append(await asyncio.wait_for(anext(stream), timeout=3.0))
+            except TimeoutError:
+                timed_out = True
+                break
+            except StopAsyncIteration:
+                break
+        await backend.stop()
+        await stream.aclose()
+        return events, timed_out
+
+    events, timed_out = asyncio.run(run())
+
+    assert timed_out
+    assert not any(e.done for e in events)
+    assert backend.child_pids() == []
+
+
+def _is_sleep(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).name() == "sleep"
+    except psutil.Error:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def test_environment_passes_through(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The backend gives codex the caller's environment plus the request's (CODEX_HOME, keys)."""
+    monkeypatch.setenv("SOME_USER_SETTING", "1")
+    backend = CodexBackend()
+
+    env = backend._environment(RunRequest(prompt="p", cwd=tmp_path, env={"CODEX_HOME": "/x"}))
+
+    assert env["SOME_USER_SETTING"] == "1"
+    assert env["CODEX_HOME"] == "/x"
+    assert env.get("PATH") == os.environ.get("PATH")
