@@ -8,6 +8,7 @@ files are still analyzed and the command exits 2 at the end.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -206,6 +207,8 @@ def _render_summary(summary: dict[str, Any]) -> None:
             )
         console.print()
         console.print(models)
+        # Paths relative to the directory all runs share keep the table narrow.
+        common = os.path.commonpath([str(Path(f["path"]).parent) for f in summary["files"]])
         runs = _table(
             "started", "status", "model", "cost", "turns", "tools", "errors", "duration", "file",
             title="Runs", right=("cost", "turns", "tools", "errors", "duration"),
@@ -220,10 +223,11 @@ def _render_summary(summary: dict[str, Any]) -> None:
                 _count(f["tool_calls"]),
                 _count(f["tool_errors"]),
                 _duration(f["duration_ms"]),
-                f["path"],
+                os.path.relpath(f["path"], common),
             )
         console.print()
         console.print(runs)
+        context.echo(f"(files under {common})")
 
 
 # ------------------------------------------------------------------------------------------------
