@@ -29,6 +29,10 @@ app = App(
 # (name, "module:function", one-line help) for every built-in command, registered lazily.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("plugins", "autopilot.cli.plugins_cmd:plugins", "List loaded plugins and the hooks they implement."),
+    ("run", "autopilot.cli.run_cmd:run", "Run an agent on a task and record every step."),
+    ("resume", "autopilot.cli.run_cmd:resume", "Continue an earlier run in the same session and trajectory."),
+    ("demo", "autopilot.cli.run_cmd:demo", "Run the real Claude Code CLI offline against a scripted model."),
+    ("doctor", "autopilot.cli.run_cmd:doctor", "Show memory and processes left behind by earlier runs."),
     ("analyze", "autopilot.cli.analyze_cmd:analyze", "Cost, tokens, turns, tools and errors of runs."),
     ("replay", "autopilot.cli.analyze_cmd:replay", "Step through a run."),
     ("compare", "autopilot.cli.analyze_cmd:compare", "Compare two runs side by side."),

@@ -1,0 +1,383 @@
+"""The runner: drives one backend stream and enforces every limit on every event.
+
+:class:`Runner` consumes ``backend.stream(request)`` in a task of its own and records each event
+through the :class:`~autopilot.core.recorder.Recorder` (it never writes files itself). On every event,
+and at least once a second while the backend is silent, it checks:
+
+- the budget: usage deltas are priced with the price table; the run stops (status
+  ``budget_exhausted``) as soon as the model asks for more work past the cap, so it ends at most one
+  model turn past it, whether or not the backend has a cap of its own;
+- the turn limit (``max_turns``): a turn past the limit, or a tool call in the last allowed turn;
+- the watchdogs: no event for ``idle_timeout`` seconds, or ``timeout`` seconds in all (``timeout``);
+- the memory guard: available memory below ``min_free_memory_mb`` stops the backend's process tree
+  (status ``memory``, resumable);
+- signals: SIGINT/SIGTERM stop the backend cleanly (status ``interrupted``); a second signal kills
+  the backend's processes at once;
+- ``StopRun`` from a ``before_step`` hook (status ``stopped``).
+
+Whatever happens, the run is finished (``Recorder.finish``): an unexpected exception ends it with
+status ``error`` and its message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Final
+
+from autopilot.core.errors import AutopilotError, ExitCode
+from autopilot.core.models import Backend, BackendEvent, RunRequest, Step, Usage
+from autopilot.core.pricing import PriceTable
+from autopilot.core.processes import PidFile, available_memory_mb, own_descendants, stop_processes
+from autopilot.core.recorder import Recorder
+
+#: Seconds between memory checks (and the longest the runner sleeps without looking around).
+TICK_SECONDS: Final = 1.0
+#: Seconds ``backend.stop()`` may take before the runner kills the recorded processes itself.
+STOP_GRACE_SECONDS: Final = 10.0
+
+_EXIT_CODES: Final = {
+    "success": ExitCode.OK,
+    "interrupted": ExitCode.INTERRUPTED,
+}
+
+
+class LowMemoryError(AutopilotError):
+    """Less memory is available than the configured floor; the run was not started."""
+
+
+@dataclass(frozen=True)
+class RunLimits:
+    """What one run (or one resumption) may use. None means no limit."""
+
+    max_budget_usd: float | None = None
+    max_turns: int | None = None
+    idle_timeout: float | None = None
+    timeout: float | None = None
+    min_free_memory_mb: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "max_budget_usd": self.max_budget_usd,
+            "max_turns": self.max_turns,
+            "idle_timeout": self.idle_timeout,
+            "timeout": self.timeout,
+            "min_free_memory_mb": self.min_free_memory_mb,
+        }
+
+
+@dataclass
+class RunOutcome:
+    """How one runner execution ended."""
+
+    status: str
+    exit_code: ExitCode
+    signal_name: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_memory(floor_mb: int, probe: Callable[[], int] = available_memory_mb) -> None:
+    """Refuse to start when less than *floor_mb* MiB is available (LowMemoryError says how much)."""
+    if floor_mb <= 0:
+        return
+    available = probe()
+    if available < floor_mb:
+        raise LowMemoryError(
+            f"only {available} MiB of memory is available, below the floor of {floor_mb} MiB "
+            "(min_free_memory_mb in .autopilot/config.yaml, or AUTOPILOT_MIN_FREE_MEMORY_MB); "
+            "free some memory or lower the floor"
+        )
+
+
+def exit_code_for(status: str, signal_name: str | None = None) -> ExitCode:
+    """The process exit code for a run that ended with *status*."""
+    if status == "interrupted" and signal_name == "SIGTERM":
+        return ExitCode.TERMINATED
+    return _EXIT_CODES.get(status, ExitCode.FAILURE)
+
+
+class Runner:
+    """Runs one backend stream to its end, recording every event and enforcing the limits.
+
+    Args:
+        backend: The backend to drive.
+        request: What to ask it.
+        recorder: An opened recorder (``start()`` already called) for the run.
+        limits: The limits of this execution (for a resume: of this resumption).
+        prices: The price table usage is priced with.
+        previous_turns: Model turns the run already had (a resume continues counting).
+        memory_probe: Returns available memory in MiB (tests substitute their own).
+        handle_signals: Install SIGINT/SIGTERM handlers (only possible in the main thread).
+        pid_file: Where the backend's child pids are tracked, or None.
+    """
+
+    def __init__(
+        self,
+        backend: Backend,
+        request: RunRequest,
+        recorder: Recorder,
+        limits: RunLimits,
+        prices: PriceTable,
+        *,
+        previous_turns: int = 0,
+        memory_probe: Callable[[], int] = available_memory_mb,
+        handle_signals: bool = True,
+        pid_file: PidFile | None = None,
+    ) -> None:
+        self.backend = backend
+        self.request = request
+        self.recorder = recorder
+        self.limits = limits
+        self.prices = prices
+        self.memory_probe = memory_probe
+        self.handle_signals = handle_signals
+        self.pid_file = pid_file
+        self.previous_turns = previous_turns
+        self.turns = 0
+        self.previous_usage = recorder.run.usage if recorder.resume else Usage()
+        self.usage = Usage()  # of this execution
+        self.model = request.model or recorder.run.model
+        self.final_text: str | None = None
+        self.backend_error: str | None = None
+        self._over_budget = False
+        self._signal: str | None = None
+        self._signals_seen = 0
+        self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        self._pump_task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    # -- public -------------------------------------------------------------------------------------
+
+    async def run(self) -> RunOutcome:
+        """Drive the backend to the end and finish the run; never raises for backend failures."""
+        installed = self._install_signals()
+        status, stop_reason, error = "error", None, None
+        try:
+            status, stop_reason, error = await self._drive()
+        except Exception as exc:
+            status, stop_reason = "error", "exception"
+            error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, AutopilotError) else str(exc)
+            with contextlib.suppress(Exception):
+                await self._stop_backend()
+        finally:
+            self._remove_signals(installed)
+            if self.pid_file is not None:
+                self.pid_file.remove()
+        if status == "error" and error is None:
+            error = self.backend_error or "the backend failed"
+        self.recorder.finish(
+            status=status,
+            usage=self.previous_usage + self.usage,
+            num_turns=self.previous_turns + self.turns,
+            final_text=self.final_text,
+            stop_reason=stop_reason,
+            error=error,
+        )
+        return RunOutcome(status, exit_code_for(status, self._signal), self._signal)
+
+    # -- the loop -----------------------------------------------------------------------------------
+
+    async def _pump(self) -> None:
+        try:
+            async for event in self.backend.stream(self.request):
+                await self._queue.put(("event", event))
+            await self._queue.put(("end", None))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            await self._queue.put(("crash", exc))
+
+    async def _drive(self) -> tuple[str, str | None, str | None]:
+        """Returns (status, stop_reason, error)."""
+        start = last_event = time.monotonic()
+        next_tick = start + TICK_SECONDS
+        self._pump_task = asyncio.create_task(self._pump(), name="autopilot-backend")
+        idle, total = self.limits.idle_timeout, self.limits.timeout
+        while True:
+            now = time.monotonic()
+            deadlines = [next_tick]
+            if idle:
+                deadlines.append(last_event + idle)
+            if total:
+                deadlines.append(start + total)
+            try:
+                kind, payload = await asyncio.wait_for(self._queue.get(), max(0.0, min(deadlines) - now))
+            except TimeoutError:
+                kind, payload = "tick", None
+            now = time.monotonic()
+            if kind == "event":
+                last_event = now
+                verdict = self._handle(payload)
+                if verdict is not None:
+                    if verdict[0] != "done":
+                        await self._stop_backend()
+                        return verdict
+                    await self._finish_backend()
+                    return payload.status or "success", payload.stop_reason, payload.error
+            elif kind == "end":
+                return "error", "backend_ended", self.backend_error or "the backend ended without a result"
+            elif kind == "crash":
+                await self._stop_backend()
+                exc = payload
+                return "error", "backend_crashed", f"backend {self.backend.name!r} failed: {type(exc).__name__}: {exc}"
+            elif kind == "signal":
+                await self._stop_backend()
+                return "interrupted", f"signal: {payload}", None
+            if total and now - start >= total:
+                await self._stop_backend()
+                return "timeout", f"timeout: the run took longer than {total:g} s", None
+            if idle and now - last_event >= idle:
+                await self._stop_backend()
+                return "timeout", f"idle: no event from the backend for {idle:g} s", None
+            if now >= next_tick:
+                next_tick = now + TICK_SECONDS
+                verdict = self._tick()
+                if verdict is not None:
+                    await self._stop_backend()
+                    return verdict
+
+    def _tick(self) -> tuple[str, str | None, str | None] | None:
+        """Once a second: record new child pids, check memory."""
+        if self.pid_file is not None:
+            self.pid_file.update(self.backend.child_pids())
+        floor = self.limits.min_free_memory_mb
+        if floor > 0:
+            available = self.memory_probe()
+            if available < floor:
+                reason = f"memory: {available} MiB available, below the floor of {floor} MiB"
+                self.recorder.add(Step("error", subtype="memory", text=f"stopped the agent: {reason}"))
+                return "memory", reason, None
+        return None
+
+    def _handle(self, event: BackendEvent) -> tuple[str, str | None, str | None] | None:
+        """Record *event*; returns a verdict when the run must end (``("done", ...)`` for the backend's end)."""
+        recorder = self.recorder
+        if event.session_id and event.session_id != recorder.run.session_id:
+            chain = list(recorder.run.session_ids)
+            if event.session_id not in chain:
+                chain.append(event.session_id)
+            recorder.update(session_id=event.session_id, session_ids=chain)
+            if self.pid_file is not None:
+                self.pid_file.update(self.backend.child_pids())
+        if event.model and event.model != recorder.run.model:
+            self.model = event.model
+            recorder.update(model=event.model)
+        steps = list(event.steps)
+        if event.usage is not None:
+            usage = replace(event.usage, cost_usd=self.prices.cost(self.model, event.usage))
+            self.usage = self.usage + usage
+            if not steps:
+                steps = [Step("system", subtype="usage", data={"reason": "usage reported after the turn"})]
+            steps[-1].usage = usage
+        if event.turn_complete:
+            self.turns += 1
+            for step in steps:
+                step.turn = self.previous_turns + self.turns
+        for step in steps:
+            recorder.add(step)
+            if recorder.stop_reason:
+                return "stopped", f"stopped by a plugin: {recorder.stop_reason}", None
+        if event.done:
+            self.final_text = event.final_text
+            self.backend_error = event.error
+            return "done", event.stop_reason, event.error
+        return self._limits_verdict(event)
+
+    def _limits_verdict(self, event: BackendEvent) -> tuple[str, str | None, str | None] | None:
+        wants_more = any(step.type == "tool_call" for step in event.steps)
+        budget = self.limits.max_budget_usd
+        if budget is not None and self.usage.cost_usd >= budget:
+            # A turn that only answers may be the last one: give the backend the chance to end.
+            if wants_more or self._over_budget:
+                spent = self.usage.cost_usd
+                return "budget_exhausted", f"budget: ${spent:.4f} spent of ${budget:.2f}", None
+            self._over_budget = True
+        limit = self.limits.max_turns
+        if limit is not None and (self.turns > limit or (self.turns >= limit and wants_more)):
+            return "max_turns", f"max turns: the model wanted more than {limit} turn(s)", None
+        return None
+
+    # -- stopping -----------------------------------------------------------------------------------
+
+    async def _finish_backend(self) -> None:
+        """The backend reported its end: let its stream close (it cleans up its own processes)."""
+        task = self._pump_task
+        if task is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), STOP_GRACE_SECONDS)
+        except (TimeoutError, asyncio.CancelledError, Exception):
+            await self._stop_backend()
+
+    async def _stop_backend(self) -> None:
+        """Stop the backend's process tree, then its stream; kill leftovers we recorded ourselves."""
+        if self._stopping:
+            return
+        self._stopping = True
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.backend.stop(), STOP_GRACE_SECONDS)
+        task = self._pump_task
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(task, STOP_GRACE_SECONDS)
+        self._kill_recorded(grace=2.0)
+
+    def _kill_recorded(self, *, grace: float) -> None:
+        """Stop recorded child processes that are still ours (below this process, same start time)."""
+        if self.pid_file is None:
+            return
+        mine = own_descendants()
+        leftovers = [pid for pid in self.pid_file.record.alive_children() if pid in mine]
+        if leftovers:
+            stop_processes(leftovers, grace=grace)
+
+    # -- signals ------------------------------------------------------------------------------------
+
+    def _install_signals(self) -> list[signal.Signals]:
+        if not self.handle_signals:
+            return []
+        loop = asyncio.get_running_loop()
+        installed = []
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, self._on_signal, signum)
+            except (ValueError, RuntimeError, NotImplementedError):
+                continue  # not the main thread, or no signal support
+            installed.append(signum)
+        return installed
+
+    def _remove_signals(self, installed: list[signal.Signals]) -> None:
+        if not installed:
+            return
+        loop = asyncio.get_running_loop()
+        for signum in installed:
+            with contextlib.suppress(Exception):
+                loop.remove_signal_handler(signum)
+
+    def _on_signal(self, signum: signal.Signals) -> None:
+        self._signals_seen += 1
+        if self._signals_seen == 1:
+            self._signal = signal.Signals(signum).name
+            self._queue.put_nowait(("signal", self._signal))
+            return
+        # A second signal: do not wait for a clean stop, kill what the backend started right now.
+        pids = set(self.backend.child_pids())
+        if self.pid_file is not None:
+            pids.update(self.pid_file.record.alive_children())
+        pids &= own_descendants()
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def default_output_dir(project_dir: Path, output_dir: str | Path) -> Path:
+    """Trajectories go to *output_dir*, relative to the project (repository) root."""
+    path = Path(output_dir).expanduser()
+    return path if path.is_absolute() else project_dir / path

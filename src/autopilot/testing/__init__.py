@@ -1,0 +1,1 @@
+"""pytest fixtures for plugin authors (registered through the ``pytest11`` entry point)."""
