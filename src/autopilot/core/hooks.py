@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from autopilot.core.errors import PluginError, RedactionError, StopRun
+from autopilot.core.errors import AutopilotError, PluginError, RedactionError, StopRun
 from autopilot.core.models import Backend, Run, Step, TrajectoryWriter
 from autopilot.core.pluginmanager import ESSENTIAL_PLUGINS, AutopilotPluginManager, plugin_error
 
 if TYPE_CHECKING:
     from autopilot.core.config import Config
+    from autopilot.core.store import IssueStore
 
 
 class Hooks:
@@ -90,6 +91,20 @@ class Hooks:
         if project and project.get("agent"):
             return str(project["agent"])
         return config.agent or "claude"
+
+    def store_select(self, *, config: Config) -> IssueStore:
+        """The issue store for this project: the first plugin's non-None answer."""
+        from autopilot.core.store import IssueStore
+
+        kwargs = {"config": config, "hooks": self}
+        for impl in self.pm.hook.store_select.get_hookimpls()[::-1]:
+            result = self._call_one(impl, "store_select", kwargs, observe=False)
+            if result is None:
+                continue
+            if not isinstance(result, IssueStore):
+                raise PluginError(impl.plugin_name, "store_select", f"returned {result!r}, not an IssueStore")
+            return result
+        raise AutopilotError("no issue store is available (is the store_yaml plugin disabled?)")
 
     # -- observe ------------------------------------------------------------------------------
 

@@ -22,7 +22,9 @@ import pluggy
 
 if TYPE_CHECKING:
     from autopilot.core.config import Config
+    from autopilot.core.hooks import Hooks
     from autopilot.core.models import Backend, Run, Step, TrajectoryWriter
+    from autopilot.core.store import IssueStore
 
 PROJECT_NAME = "autopilot"
 
@@ -120,6 +122,30 @@ def backend_select(
     Default: the core's own implementation (trylast) returns *agent*, then ``project["agent"]``,
         then ``config.agent`` (``AUTOPILOT_AGENT``), then ``"claude"``.
     Errors: raising aborts the run, reported as PluginError; an unknown name is a usage error.
+    Since: 0.1
+    """
+
+
+@hookspec(firstresult=True)
+def store_select(config: Config, hooks: Hooks) -> IssueStore | None:
+    """Choose where issues, projects and sessions are kept.
+
+    Called once per command that reads or changes issues (``issue``, ``project``, ``session``,
+    ``run --issue``/``--full-auto``, ``doctor``), before anything is read.
+
+    Args:
+        config: The resolved configuration (``config.project_dir``, ``config.commit``, and your
+            settings in ``config.plugin_config(name)``).
+        hooks: The typed hook facade; a store must pass everything it writes through
+            ``hooks.redact(text=...)``.
+
+    Returns:
+        An :class:`~autopilot.core.store.IssueStore` instance, or None to defer to the next plugin.
+
+    Call semantics: firstresult; stops at the first non-None result.
+    Default: ``store_yaml`` (trylast) returns the YAML store in ``.autopilot/``.
+    Errors: raising aborts the command, reported as PluginError; a result that is not an IssueStore
+        is a PluginError too.
     Since: 0.1
     """
 
