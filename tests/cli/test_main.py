@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.fake_secrets import github_token
 from tests.plugin_fixtures import write_local_plugin
 
 from autopilot.cli import main
@@ -73,7 +74,7 @@ def test_disabling_the_redactor_is_refused(capsys: pytest.CaptureFixture[str]) -
 
 def test_console_output_is_redacted(capsys: pytest.CaptureFixture[str]) -> None:
     """Even an error message quoting a secret is redacted before it reaches the terminal."""
-    token = "gh" + "p_" + "Zx9Y" * 9
+    token = github_token()
     code = main(["analyze", f"missing-{token}.json"])
     err = capsys.readouterr().err
 

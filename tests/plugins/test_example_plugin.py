@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from tests.fake_secrets import github_token
 from tests.plugin_fixtures import install_distribution
 
 from autopilot.core.hooks import Hooks
@@ -40,7 +41,7 @@ def test_example_plugin_is_listed_with_its_hooks(example_installed: Hooks) -> No
 
 def test_example_plugin_redacts_before_the_builtin(example_installed: Hooks) -> None:
     """Internal host names are removed by the plugin, secrets by the built-in redactor after it."""
-    token = "gh" + "p_" + "Q7w8" * 9
+    token = github_token()
 
     text = example_installed.redact(text=f"ssh build7.corp.example.com with {token}")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.fake_secrets import github_token
 
 from autopilot import Backend, StopRun, hookimpl
 from autopilot.core.config import load_config
@@ -54,7 +55,7 @@ def test_hook_redact_chains_in_order_and_builtin_runs_last(tmp_path: Path) -> No
 
     # Registered last, called first: second turns omega into alpha, then first turns it into beta.
     hooks = _hooks(("first", First()), ("second", Second()))
-    token = "gh" + "p_" + "A1b2" * 9
+    token = github_token()
 
     result = hooks.redact(text=f"omega {token}")
 
@@ -111,7 +112,7 @@ def test_hook_before_step_sees_redacted_steps_and_can_stop_the_run(tmp_path: Pat
                 raise StopRun("dangerous command")
 
     hooks = _hooks(("guard", Guard()))
-    token = "gh" + "o_" + "Z9y8" * 9
+    token = github_token()
     recorder = _record_run(
         hooks, tmp_path, [Step("assistant", text=f"use {token}"), Step("assistant", text="rm -rf /")]
     )
