@@ -17,7 +17,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -90,8 +90,24 @@ def trajectory_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
+@cache
+def _fast_schema_check() -> Callable[[Any], bool] | None:
+    """The schema compiled to a plain predicate (None if it uses keywords the compiler lacks)."""
+    from autopilot.core.schema_check import UnsupportedSchema, compile_schema
+
+    try:
+        return compile_schema(trajectory_schema())
+    except UnsupportedSchema:
+        return None
+
+
 def schema_errors(data: Any) -> list[str]:
     """Human-readable schema violations of *data* (empty when valid), each naming the field."""
+    # jsonschema costs ~0.3 ms per step; the compiled predicate settles the common (valid) case ~15x
+    # faster and jsonschema only runs to explain a failure.
+    check = _fast_schema_check()
+    if check is not None and check(data):
+        return []
     import jsonschema  # deferred: only readers pay for it
 
     validator = jsonschema.Draft202012Validator(trajectory_schema())
