@@ -6,6 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,13 +20,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autopilot import BackendEvent, RunRequest, Usage
+from autopilot import BackendEvent, RunRequest, Step, Usage
 from autopilot.plugins.backend_codex import (
     CodexBackend,
     CodexEventMapper,
     CodexSettings,
     CodexSetupError,
     RawUsage,
+    UsageJoiner,
     UsageTracker,
     build_command,
     find_codex_binary,
@@ -652,3 +657,280 @@ def test_environment_passes_through(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert env["SOME_USER_SETTING"] == "1"
     assert env["CODEX_HOME"] == "/x"
     assert env.get("PATH") == os.environ.get("PATH")
+
+
+def test_usage_waits_for_the_steps_of_its_call() -> None:
+    """Usage that arrives before a tool call is put on the tool call's event, as one model turn."""
+    joiner = UsageJoiner(hold=0.3)
+    usage = Usage(input_tokens=5)
+    call = BackendEvent(steps=[Step("tool_call", tool="command_execution")])
+
+    early = joiner.usage(usage, now=0.0)
+    joined = joiner.event(call, now=0.1)
+
+    assert early == []
+    assert joined == [call]
+    assert (call.usage, call.turn_complete) == (usage, True)
+
+
+def test_a_message_waits_for_its_usage() -> None:
+    """A final message is held until its usage arrives, then both go out together."""
+    joiner = UsageJoiner(hold=0.3)
+    message = BackendEvent(steps=[Step("assistant", text="done")])
+
+    held = joiner.event(message, now=0.0)
+    released = joiner.usage(Usage(output_tokens=3), now=0.05)
+
+    assert held == []
+    assert released == [message]
+    assert message.usage == Usage(output_tokens=3)
+
+
+def test_nothing_waits_longer_than_the_hold() -> None:
+    """Held steps and pending usage are released on their own after the hold time."""
+    joiner = UsageJoiner(hold=0.3)
+    message = BackendEvent(steps=[Step("assistant", text="done")])
+    joiner.event(message, now=0.0)
+
+    assert joiner.tick(now=0.1) == []
+    assert joiner.tick(now=0.31) == [message]
+    joiner.usage(Usage(input_tokens=1), now=1.0)
+    joiner.usage(Usage(input_tokens=2), now=1.1)
+    released = joiner.tick(now=1.4)
+    assert [(e.usage, e.turn_complete, e.steps) for e in released] == [
+        (Usage(input_tokens=1), True, []),
+        (Usage(input_tokens=2), True, []),
+    ]
+    assert message.usage is None
+
+
+# ------------------------------------------------------------------------------------------------
+# End to end through `autopilot run --agent codex` / `autopilot resume`
+
+
+@pytest.fixture
+def codex_project(
+    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A git repository configured for fast codex runs against the scripted server."""
+    (git_repo / ".autopilot").mkdir(exist_ok=True)
+    (git_repo / ".autopilot" / "config.yaml").write_text(
+        "schema_version: 1\nmin_free_memory_mb: 0\n"
+        "plugins:\n  backend_codex:\n    request_max_retries: 0\n    stream_max_retries: 0\n"
+    )
+    home = tmp_path / "codex-home"
+    home.mkdir(exist_ok=True)
+    for name, value in {**scripted.env(), "CODEX_HOME": str(home)}.items():
+        monkeypatch.setenv(name, value)
+    return git_repo
+
+
+def autopilot_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    from autopilot.cli import main
+
+    code = main([*args, "--json"])
+    out = capsys.readouterr().out
+    return code, json.loads(out.strip().splitlines()[-1])
+
+
+def load_run(summary: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(Path(summary["trajectory"]).read_text())
+
+
+def list_price(model: str, usage: Usage) -> float:
+    from autopilot.core.pricing import load_price_table
+
+    price, found = load_price_table().price_for(model)
+    assert found, f"{model} is not in the price table"
+    return (
+        usage.input_tokens * price.input
+        + usage.output_tokens * price.output
+        + usage.cache_read_tokens * price.cache_read
+    ) / 1_000_000
+
+
+@pytest.mark.integration
+def test_run_agent_codex_records_tokens_and_cost(
+    scripted: ScriptedOpenAI, codex_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run --agent codex`: the command runs, each turn's tokens are recorded and priced from our table."""
+    scripted.script(
+        [
+            {
+                "shell": "echo hello > out.txt",
+                "input_tokens": 1200,
+                "cached_input_tokens": 200,
+                "output_tokens": 40,
+            },
+            {"text": "wrote out.txt", "input_tokens": 1500, "cached_input_tokens": 1000, "output_tokens": 12},
+        ]
+    )
+
+    code, summary = autopilot_json(capsys, "run", "--agent", "codex", "-m", "gpt-5.5", "create out.txt")
+
+    run = load_run(summary)
+    turns = [s["usage"] for s in run["steps"] if "usage" in s]
+    expected = Usage(input_tokens=1000 + 500, output_tokens=52, cache_read_tokens=1200)
+    assert code == 0 and summary["status"] == "success"
+    assert (codex_project / "out.txt").read_text() == "hello\n"
+    assert [(t["input_tokens"], t["cache_read_tokens"], t["output_tokens"]) for t in turns] == [
+        (1000, 200, 40),
+        (500, 1000, 12),
+    ]
+    assert (summary["input_tokens"], summary["cache_read_tokens"], summary["output_tokens"]) == (
+        expected.input_tokens,
+        expected.cache_read_tokens,
+        expected.output_tokens,
+    )
+    assert summary["cost_usd"] == pytest.approx(list_price("gpt-5.5", expected), abs=1e-6)
+    assert summary["num_turns"] == 2
+    assert (run["agent"], run["model"]) == ("codex", "gpt-5.5")
+    assert [s["tool"] for s in run["steps"] if s["type"] == "tool_call"] == ["command_execution"]
+
+
+@pytest.mark.integration
+def test_budget_stops_a_codex_run(
+    scripted: ScriptedOpenAI, codex_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The runner stops codex (no cap of its own) one model turn past the budget; later tools never run."""
+    scripted.script(
+        [
+            {"shell": "sleep 20; echo a > a.txt", "input_tokens": 40_000, "output_tokens": 100},
+            {"shell": "echo b > b.txt", "input_tokens": 40_000, "output_tokens": 100},
+            {"text": "done"},
+        ]
+    )
+
+    code, summary = autopilot_json(capsys, "run", "--agent", "codex", "-m", "gpt-5.5", "-b", "0.01", "spend")
+
+    assert code == 1
+    assert summary["status"] == "budget_exhausted"
+    assert summary["input_tokens"] == 40_000
+    assert summary["cost_usd"] == pytest.approx(
+        list_price("gpt-5.5", Usage(input_tokens=40_000, output_tokens=100))
+    )
+    assert not (codex_project / "a.txt").exists()
+    assert not (codex_project / "b.txt").exists()
+    assert len(scripted.requests("responses")) == 1
+    assert not _codex_children()
+
+
+@pytest.mark.integration
+def test_stalled_model_ends_in_idle_timeout(
+    scripted: ScriptedOpenAI, codex_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A model stream that goes silent trips the idle watchdog: status timeout, codex stopped."""
+    scripted.script([{"text": "never arrives", "stall": True}])
+
+    code, summary = autopilot_json(
+        capsys, "run", "--agent", "codex", "-m", "gpt-5.5", "--idle-timeout", "2", "x"
+    )
+
+    run = load_run(summary)
+    assert code == 1
+    assert summary["status"] == "timeout"
+    assert "idle" in run["result"]["stop_reason"]
+    assert run["session_id"]  # resumable
+    assert not _codex_children()
+
+
+@pytest.mark.integration
+def test_http_error_gives_status_error_and_a_clear_line(
+    scripted: ScriptedOpenAI, codex_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An HTTP 401 from the model ends the run with status error and codex's message, no traceback."""
+    from autopilot.cli import main
+
+    scripted.script([{"http_error": 401, "message": "invalid key"}])
+
+    code = main(["run", "--agent", "codex", "-m", "gpt-5.5", "hi"])
+
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "error: codex: unexpected status 401" in captured.err
+    assert "invalid key" in captured.err
+    assert "Traceback" not in captured.err + captured.out
+
+
+@pytest.mark.integration
+def test_resume_appends_to_the_same_run(
+    scripted: ScriptedOpenAI, codex_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`resume --continue` continues the codex thread in the same run; usage adds this segment only."""
+    scripted.script(
+        [
+            {"shell": "echo one > one.txt", "input_tokens": 200, "output_tokens": 20},
+            {"text": "one done", "input_tokens": 300, "output_tokens": 8},
+            {"shell": "echo two > two.txt", "input_tokens": 1000, "output_tokens": 30},
+            {"text": "two done", "input_tokens": 2000, "output_tokens": 40},
+        ]
+    )
+    _, first = autopilot_json(capsys, "run", "--agent", "codex", "-m", "gpt-5.5", "first")
+    steps_before = len(load_run(first)["steps"])
+
+    code, second = autopilot_json(capsys, "resume", "--continue", "-p", "now two")
+
+    run = load_run(second)
+    assert code == 0
+    assert second["run_id"] == first["run_id"]
+    assert second["session_id"] == first["session_id"]
+    assert run["session_ids"] == [first["session_id"]]
+    assert (codex_project / "two.txt").exists()
+    assert (second["input_tokens"], second["output_tokens"]) == (3500, 98)
+    assert second["num_turns"] == 4
+    assert len(run["steps"]) > steps_before
+    assert run["result"]["final_text"] == "two done"
+
+
+@pytest.mark.integration
+def test_sigint_interrupts_codex_cleanly(
+    tmp_path: Path, scripted: ScriptedOpenAI, codex_project: Path
+) -> None:
+    """SIGINT mid-command: exit 130, status interrupted with usage so far, and no process left behind."""
+    marker = f"{os.getpid() % 97 + 20}.{os.getpid() % 1000:03d}"
+    scripted.script(
+        [{"shell": f"sleep {marker}", "input_tokens": 700, "output_tokens": 10}, {"text": "never"}]
+    )
+    env = {**os.environ, "NO_COLOR": "1"}
+    logs = codex_project / "docs" / "logs"
+    with subprocess.Popen(
+        [sys.executable, "-m", "autopilot", "run", "--agent", "codex", "-m", "gpt-5.5", "--json", "wait"],
+        cwd=codex_project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not _sleepers(marker):
+            time.sleep(0.05)
+        assert _sleepers(marker), "codex never started the scripted command"
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=60)
+
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert process.returncode == 130
+    assert summary["status"] == "interrupted"
+    assert summary["input_tokens"] == 700
+    assert not _sleepers(marker)
+    assert list(logs.rglob("*.json"))
+
+
+def _codex_children() -> list[psutil.Process]:
+    return [p for p in psutil.Process().children(recursive=True) if _safe_name(p) == "codex"]
+
+
+def _sleepers(marker: str) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info.get("cmdline") or []
+        if cmdline[:2] == ["sleep", marker]:
+            found.append(proc)
+    return found
+
+
+def _safe_name(proc: psutil.Process) -> str:
+    try:
+        return proc.name()
+    except psutil.Error:
+        return ""

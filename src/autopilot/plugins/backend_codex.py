@@ -160,7 +160,53 @@ def find_codex_binary(settings: CodexSettings, environ: Mapping[str, str]) -> st
 
 
 def _toml_string(value: str) -> str:
-    return json.dumps(value)  # a JSON string is a valid TOML basic string
+    # A JSON string without \u escapes for non-ASCII is a valid TOML basic string (TOML rejects the
+    # surrogate pairs ensure_ascii would produce for characters outside the BMP).
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _toml_value(value: Any) -> str:
+    """*value* as a TOML inline value (strings, numbers, booleans, lists, tables)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{_toml_key(k)}={_toml_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_toml_value(v) for v in value) + "]"
+    raise CodexSetupError(f"cannot pass {type(value).__name__} to codex as a setting")
+
+
+def _toml_key(key: Any) -> str:
+    key = str(key)
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+
+
+def mcp_overrides(servers: Mapping[str, Any]) -> list[str]:
+    """``-c mcp_servers.<name>={...}`` for MCP servers given in the Claude SDK's shape.
+
+    Stdio servers (``command``, ``args``, ``env``, ``cwd``) and HTTP servers (``url``) carry over;
+    in-process SDK servers cannot reach a separate codex process and are refused.
+    """
+    overrides = []
+    for name, spec in servers.items():
+        if not isinstance(spec, Mapping):
+            raise CodexSetupError(f"MCP server {name!r}: expected a mapping, got {type(spec).__name__}")
+        if spec.get("command"):
+            keys = ("command", "args", "env", "cwd")
+        elif spec.get("url"):
+            keys = ("url", "bearer_token_env_var", "http_headers")
+        else:
+            kind = spec.get("type", "unknown")
+            raise CodexSetupError(
+                f"MCP server {name!r} ({kind}) cannot be used by codex: give a command or url"
+            )
+        table = {k: spec[k] for k in keys if spec.get(k) is not None}
+        overrides.append(f"mcp_servers.{_toml_key(name)}={_toml_value(table)}")
+    return overrides
 
 
 def provider_overrides(base_url: str, settings: CodexSettings) -> list[str]:
@@ -211,6 +257,14 @@ def build_command(
         overrides.append("analytics.enabled=false")
     if environ.get("OPENAI_BASE_URL"):
         overrides += provider_overrides(environ["OPENAI_BASE_URL"], settings)
+    instructions = request.options.get("system_prompt_append")
+    if instructions:
+        overrides.append(f"developer_instructions={_toml_string(str(instructions))}")
+    servers = request.options.get("mcp_servers")
+    if servers:
+        if not isinstance(servers, Mapping):
+            raise CodexSetupError("mcp_servers: expected a mapping of server name to settings")
+        overrides += mcp_overrides(servers)
     overrides += settings.config
     for override in overrides:
         argv += ["-c", override]
@@ -624,6 +678,76 @@ def map_exec_events(
     return steps, usage
 
 
+class UsageJoiner:
+    """Puts each model call's usage on the event holding that call's steps.
+
+    Codex writes a call's usage to the rollout just *before* it prints a tool call (the command starts
+    after the response completed), but just *after* it prints a final message. So usage that arrives
+    first waits for the next event with steps, and a message or reasoning step waits for its usage;
+    either waits at most ``hold`` seconds, so the runner sees usage promptly even when codex is quiet.
+    Each usage delta stays its own model turn (``turn_complete``).
+    """
+
+    def __init__(self, hold: float) -> None:
+        self.hold = hold
+        self._pending: list[Usage] = []
+        self._pending_since = 0.0
+        self._held: BackendEvent | None = None
+        self._held_since = 0.0
+
+    def usage(self, usage: Usage, now: float) -> list[BackendEvent]:
+        """A model call's usage arrived; returns what can be yielded now."""
+        if self._held is not None:
+            held, self._held = self._held, None
+            held.usage, held.turn_complete = usage, True
+            return [held]
+        if not self._pending:
+            self._pending_since = now
+        self._pending.append(usage)
+        return []
+
+    def event(self, event: BackendEvent, now: float) -> list[BackendEvent]:
+        """An event from stdout; returns what can be yielded now, in order."""
+        out: list[BackendEvent] = []
+        if self._held is not None:
+            out.append(self._held)  # its usage never came before the next event: it goes without
+            self._held = None
+        if not event.steps:
+            return [*out, event]
+        if self._pending:
+            out += self._standalone(self._pending[:-1])
+            event.usage, event.turn_complete = self._pending[-1], True
+            self._pending = []
+            return [*out, event]
+        if event.usage is None and all(step.type in ("assistant", "thinking") for step in event.steps):
+            self._held, self._held_since = event, now
+            return out
+        return [*out, event]
+
+    def tick(self, now: float) -> list[BackendEvent]:
+        """Release whatever waited longer than ``hold``."""
+        out: list[BackendEvent] = []
+        if self._held is not None and now - self._held_since >= self.hold:
+            out.append(self._held)
+            self._held = None
+        if self._pending and now - self._pending_since >= self.hold:
+            out += self._standalone(self._pending)
+            self._pending = []
+        return out
+
+    def flush(self) -> list[BackendEvent]:
+        """Release everything (the turn or the stream ended)."""
+        out = [self._held] if self._held is not None else []
+        self._held = None
+        out += self._standalone(self._pending)
+        self._pending = []
+        return out
+
+    @staticmethod
+    def _standalone(usages: list[Usage]) -> list[BackendEvent]:
+        return [BackendEvent(usage=usage, turn_complete=True) for usage in usages]
+
+
 # ------------------------------------------------------------------------------------------------
 # The backend
 
@@ -634,7 +758,9 @@ class CodexBackend(Backend):
     name = "codex"
 
     #: Seconds between rollout-file polls while codex is silent (a long command, a slow model).
-    poll_interval: float = 0.2
+    poll_interval: float = 0.1
+    #: Seconds a model call's steps wait for its usage (and usage for its steps) before going alone.
+    hold_seconds: float = 0.3
 
     def __init__(self, settings: Mapping[str, Any] | CodexSettings | None = None, config: Any = None) -> None:
         if isinstance(settings, CodexSettings):
@@ -748,8 +874,10 @@ class CodexBackend(Backend):
             process.stdin.close()
         stderr_task = asyncio.create_task(self._drain_stderr(process))
         mapper = CodexEventMapper()
+        joiner = UsageJoiner(hold=self.hold_seconds)
         seen_model = model
         usage_closed = False
+        calls_seen = 0
         next_line: asyncio.Future[bytes | None] | None = None
         try:
             assert process.stdout is not None
@@ -758,48 +886,52 @@ class CodexBackend(Backend):
                 if next_line is None:
                     next_line = asyncio.ensure_future(anext(lines, None))
                 done, _ = await asyncio.wait({next_line}, timeout=self.poll_interval)
+                out_events: list[BackendEvent] = []
+                if not usage_closed:
+                    # Usage the rollout shows now belongs to the model call whose output is (or is
+                    # about to be) on stdout; the joiner attaches it to those steps.
+                    for event in self._rollout_events(tail, tracker, seen_model):
+                        if event.model:
+                            seen_model = event.model
+                            out_events.append(event)
+                        if event.usage is not None:
+                            calls_seen += 1
+                            out_events += joiner.usage(event.usage, time.monotonic())
                 if not done:
-                    # Silence on stdout (a command runs, the model thinks): usage may still be growing.
-                    if not usage_closed:
-                        for event in self._rollout_events(tail, tracker, mapper, seen_model):
-                            seen_model = event.model or seen_model
-                            yield event
+                    out_events += joiner.tick(time.monotonic())
+                    for event in out_events:
+                        yield event
                     continue
                 line = next_line.result()
                 next_line = None
                 if line is None:
+                    for event in [*out_events, *joiner.flush()]:
+                        yield event
                     break
                 try:
                     parsed = json.loads(line)
                 except ValueError:
                     text = line.decode("utf-8", "replace").strip()
-                    if text:
-                        yield BackendEvent(
-                            steps=[Step("system", subtype="stdout", data={"line": text[:4000]})]
-                        )
-                    continue
+                    parsed = {"type": "stdout", "line": text[:4000]} if text else None
                 if not isinstance(parsed, dict):
                     continue
                 if parsed.get("type") == "thread.started" and tail.thread_id is None:
                     tail.thread_id = str(parsed.get("thread_id") or "") or None
                 out = mapper.feed(parsed) or BackendEvent()
-                # Usage the rollout already shows belongs to the model call whose output this is.
-                if not usage_closed:
-                    pending = list(self._rollout_events(tail, tracker, mapper, seen_model))
-                    for extra in pending:
-                        if extra.model:
-                            seen_model = out.model = extra.model
-                        if extra.usage is not None:
-                            out.usage = (out.usage or Usage()) + extra.usage
-                            out.turn_complete = True
                 if parsed.get("type") == "turn.completed" and mapper.completed_usage is not None:
                     usage_closed = True  # codex exec runs one turn; its total closes the books
+                    out_events += joiner.flush()
                     rest = tracker.snapshot(mapper.completed_usage)
                     if rest is not None:
-                        out.usage = (out.usage or Usage()) + rest.to_usage()
-                        out.turn_complete = True
-                if out.steps or out.usage is not None or out.session_id or out.model:
-                    yield out
+                        # Without a readable rollout this is the whole turn's usage: count it as a turn.
+                        out.usage = rest.to_usage()
+                        out.turn_complete = calls_seen == 0
+                    out_events.append(out)
+                else:
+                    out_events += joiner.event(out, time.monotonic())
+                for event in out_events:
+                    if event.steps or event.usage is not None or event.session_id or event.model:
+                        yield event
             returncode = await process.wait()
             await stderr_task
             yield self._done(mapper, returncode)
@@ -814,7 +946,7 @@ class CodexBackend(Backend):
                     await stderr_task
 
     def _rollout_events(
-        self, tail: RolloutTail, tracker: UsageTracker, mapper: CodexEventMapper, model: str | None
+        self, tail: RolloutTail, tracker: UsageTracker, model: str | None
     ) -> Iterator[BackendEvent]:
         for entry in tail.poll():
             payload = entry.get("payload") if isinstance(entry.get("payload"), dict) else {}
