@@ -46,6 +46,49 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
+# Plain loops, not all()/any() over generators: these run for every field of every step.
+def _all_of(checks: list[Predicate]) -> Predicate:
+    def check(value: Any) -> bool:
+        for predicate in checks:  # noqa: SIM110
+            if not predicate(value):
+                return False
+        return True
+
+    return check
+
+
+def _any_of(checks: list[Predicate]) -> Predicate:
+    def check(value: Any) -> bool:
+        for predicate in checks:  # noqa: SIM110
+            if predicate(value):
+                return True
+        return False
+
+    return check
+
+
+def _enum(options: list[Any]) -> Predicate:
+    if all(isinstance(o, str) for o in options):
+        # The common case (status, step type): one set lookup.
+        strings = frozenset(options)
+        return lambda v: isinstance(v, str) and v in strings
+    return lambda v: any(_same(v, o) for o in options)
+
+
+def _properties(props: dict[str, Predicate]) -> Predicate:
+    def check(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return True
+        # Walk the instance's keys, not the schema's: steps set few of their many optional fields.
+        for name, item in value.items():
+            predicate = props.get(name)
+            if predicate is not None and not predicate(item):
+                return False
+        return True
+
+    return check
+
+
 def compile_schema(schema: Mapping[str, Any]) -> Predicate:
     """A predicate that is true exactly when an instance is valid against *schema*."""
     root = schema
@@ -74,9 +117,9 @@ def compile_schema(schema: Mapping[str, Any]) -> Predicate:
             if key == "type":
                 names = [value] if isinstance(value, str) else list(value)
                 tests = [_TYPES[name] for name in names]
-                checks.append(lambda v, tests=tests: any(t(v) for t in tests))
+                checks.append(tests[0] if len(tests) == 1 else _any_of(tests))
             elif key == "enum":
-                checks.append(lambda v, options=list(value): any(_same(v, o) for o in options))
+                checks.append(_enum(list(value)))
             elif key == "const":
                 checks.append(lambda v, c=value: _same(v, c))
             elif key == "minimum":
@@ -92,23 +135,16 @@ def compile_schema(schema: Mapping[str, Any]) -> Predicate:
                     lambda v, names=tuple(value): not isinstance(v, dict) or all(n in v for n in names)
                 )
             elif key == "properties":
-                props = {name: build(sub) for name, sub in value.items()}
-                checks.append(
-                    lambda v, props=props: (
-                        not isinstance(v, dict) or all(p(v[name]) for name, p in props.items() if name in v)
-                    )
-                )
+                checks.append(_properties({name: build(sub) for name, sub in value.items()}))
             elif key == "items":
                 item = build(value)
-                checks.append(lambda v, item=item: not isinstance(v, list) or all(item(x) for x in v))
+                checks.append(lambda v, item=item: not isinstance(v, list) or all(map(item, v)))
             elif key == "$ref":
                 checks.append(resolve(value))
             elif key == "allOf":
-                parts = [build(sub) for sub in value]
-                checks.append(lambda v, parts=parts: all(p(v) for p in parts))
+                checks.append(_all_of([build(sub) for sub in value]))
             elif key == "anyOf":
-                parts = [build(sub) for sub in value]
-                checks.append(lambda v, parts=parts: any(p(v) for p in parts))
+                checks.append(_any_of([build(sub) for sub in value]))
             elif key == "if":
                 condition = build(value)
                 then = build(node.get("then", True))
@@ -118,8 +154,6 @@ def compile_schema(schema: Mapping[str, Any]) -> Predicate:
                 continue  # handled with "if"
             else:
                 raise UnsupportedSchema(key)
-        if len(checks) == 1:
-            return checks[0]
-        return lambda v: all(check(v) for check in checks)
+        return checks[0] if len(checks) == 1 else _all_of(checks)
 
     return build(schema)
