@@ -19,7 +19,10 @@ from autopilot.core.models import Backend, Run, Step, TrajectoryWriter
 from autopilot.core.pluginmanager import ESSENTIAL_PLUGINS, AutopilotPluginManager, plugin_error
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from autopilot.core.config import Config
+    from autopilot.core.importer import ImportedRun
     from autopilot.core.store import IssueStore
 
 
@@ -105,6 +108,22 @@ class Hooks:
                 raise PluginError(impl.plugin_name, "store_select", f"returned {result!r}, not an IssueStore")
             return result
         raise AutopilotError("no issue store is available (is the store_yaml plugin disabled?)")
+
+    def trajectory_import(self, *, path: Path, records: list[dict[str, Any]]) -> ImportedRun | None:
+        """The first plugin's conversion of *records* (read from *path*), or None if none knows them."""
+        from autopilot.core.importer import ImportedRun
+
+        kwargs = {"path": path, "records": records}
+        for impl in self.pm.hook.trajectory_import.get_hookimpls()[::-1]:
+            result = self._call_one(impl, "trajectory_import", kwargs, observe=False)
+            if result is None:
+                continue
+            if not isinstance(result, ImportedRun):
+                raise PluginError(
+                    impl.plugin_name, "trajectory_import", f"returned {result!r}, not an ImportedRun"
+                )
+            return result
+        return None
 
     # -- observe ------------------------------------------------------------------------------
 

@@ -21,8 +21,11 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from autopilot.core.config import Config
     from autopilot.core.hooks import Hooks
+    from autopilot.core.importer import ImportedRun
     from autopilot.core.models import Backend, Run, Step, TrajectoryWriter
     from autopilot.core.store import IssueStore
 
@@ -145,6 +148,31 @@ def store_select(config: Config, hooks: Hooks) -> IssueStore | None:
     Call semantics: firstresult; stops at the first non-None result.
     Default: ``store_yaml`` (trylast) returns the YAML store in ``.autopilot/``.
     Errors: raising aborts the command, reported as PluginError; a result that is not an IssueStore
+        is a PluginError too.
+    Since: 0.1
+    """
+
+
+@hookspec(firstresult=True)
+def trajectory_import(path: Path, records: list[dict[str, Any]]) -> ImportedRun | None:
+    """Convert another tool's agent log into a run (``autopilot import FILE``).
+
+    Called once per imported file, after the file was read into JSON records.
+
+    Args:
+        path: The file being imported (for messages; it has already been read).
+        records: Its JSON objects in order: one per line of a JSON Lines file, the items of a JSON
+            array, or the single object of a JSON file.
+
+    Returns:
+        An :class:`~autopilot.core.importer.ImportedRun` (the backend name and the run as
+        :class:`~autopilot.core.models.BackendEvent` objects, exactly as the backend would stream them
+        live), or None when the records are not in this plugin's format.
+
+    Call semantics: firstresult; stops at the first non-None result. The core records the events the
+        way the runner does (usage priced with the price table, redaction, every writer).
+    Default: none; a backend plugin implements it for its own log format.
+    Errors: raising aborts the import, reported as PluginError; a result that is not an ImportedRun
         is a PluginError too.
     Since: 0.1
     """
