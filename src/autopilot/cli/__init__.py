@@ -37,6 +37,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("replay", "autopilot.cli.analyze_cmd:replay", "Step through a run."),
     ("compare", "autopilot.cli.analyze_cmd:compare", "Compare two runs side by side."),
     ("validate", "autopilot.cli.analyze_cmd:validate", "Check trajectory files against the schema."),
+    ("import", "autopilot.cli.import_cmd:import_logs", "Import Claude or Codex agent logs as trajectories."),
     ("issue", "autopilot.cli.issue_cmd:issue_app", "Create, list, claim and finish issues."),
     ("project", "autopilot.cli.issue_cmd:project_app", "Group issues into projects with run defaults."),
     ("session", "autopilot.cli.issue_cmd:session_app", "List and show recorded runs."),

@@ -1,0 +1,51 @@
+"""``autopilot import``: foreign agent logs become trajectories that analyze reads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.plugins.test_trajectory_import import TOY_LOG, ToyImporter, write_jsonl
+
+from autopilot.cli import context, main
+
+
+@pytest.fixture
+def toy_plugin() -> None:
+    """Register the toy importer on the CLI's plugin manager."""
+    context.plugin_manager().register(ToyImporter(), name="toy_import")
+
+
+def test_import_then_analyze(toy_plugin: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An imported log lands in the output directory and analyze reports it."""
+    source = write_jsonl(tmp_path / "toy.jsonl", TOY_LOG)
+    logs = tmp_path / "logs"
+
+    code = main(["import", str(source), "--output-dir", str(logs), "--json"])
+    imported = json.loads(capsys.readouterr().out)["imported"]
+    main(["analyze", str(logs), "--json"])
+    summary = json.loads(capsys.readouterr().out)
+
+    assert code == 0
+    assert [(i["source"], i["agent"], i["status"]) for i in imported] == [(str(source), "toy", "success")]
+    assert summary["runs"] == 1
+    assert summary["files"][0]["path"] == imported[0]["trajectory"]
+
+
+def test_import_a_mix_of_good_and_unknown_files(
+    toy_plugin: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Good files are imported; each unknown or missing one is one error line; exit 2."""
+    good = write_jsonl(tmp_path / "toy.jsonl", TOY_LOG)
+    unknown = write_jsonl(tmp_path / "other.jsonl", [{"event": "x"}])
+    missing = tmp_path / "missing.jsonl"
+
+    code = main(["import", str(good), str(unknown), str(missing), "--output-dir", str(tmp_path / "logs")])
+    out, err = capsys.readouterr()
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+
+    assert code == 2
+    assert f"{good} -> " in out
+    assert len(errors) == 2
+    assert any(str(unknown) in e for e in errors) and any(str(missing) in e for e in errors)
