@@ -88,7 +88,7 @@ def _report_errors(errors: Iterable[dict[str, str]]) -> int:
 
 def _default_directory() -> Path:
     config = context.config()
-    return config.project_dir / config.output_dir
+    return config.project_dir / Path(config.output_dir).expanduser()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -157,6 +157,10 @@ def _console() -> Any:
 
 def _render_summary(summary: dict[str, Any]) -> None:
     console = _console()
+    if summary["runs"] == 1:
+        one = summary["files"][0]
+        who = f"{one['agent'] or '-'} {one['model'] or '-'}"
+        context.echo(f"run {one['run_id']}  {who}  {one['status']}  {one['path']}")
     totals = _table("figure", "value", title="Totals", right=("value",))
     rows = [
         ("runs", _count(summary["runs"])),
