@@ -160,6 +160,8 @@ def test_analyze_without_arguments_reads_the_configured_output_dir(
     hooks: Hooks, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``analyze`` alone analyzes docs/logs of the project, recursively."""
+    # Mark the working directory as the project, so a stray .autopilot/ in an ancestor cannot claim it.
+    (Path.cwd() / ".autopilot").mkdir()
     record(hooks, Path.cwd() / "docs" / "logs", typical_script())
     record(hooks, Path.cwd() / "docs" / "logs", typical_script(), status="error")
 
