@@ -12,20 +12,12 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Final, Literal, Protocol, runtime_checkable
+from typing import Any, Final, Literal, Protocol, get_args, runtime_checkable
 
 SCHEMA_VERSION: Final = 1
 
 StepType = Literal["user", "assistant", "thinking", "tool_call", "tool_result", "system", "error"]
-STEP_TYPES: Final[tuple[str, ...]] = (
-    "user",
-    "assistant",
-    "thinking",
-    "tool_call",
-    "tool_result",
-    "system",
-    "error",
-)
+STEP_TYPES: Final[tuple[str, ...]] = get_args(StepType)
 
 # How a run ended. ``running`` is only ever seen in a journal whose run never finished.
 RunStatus = Literal[
@@ -40,18 +32,7 @@ RunStatus = Literal[
     "memory",
     "incomplete",
 ]
-RUN_STATUSES: Final[tuple[str, ...]] = (
-    "running",
-    "success",
-    "error",
-    "budget_exhausted",
-    "max_turns",
-    "timeout",
-    "interrupted",
-    "stopped",
-    "memory",
-    "incomplete",
-)
+RUN_STATUSES: Final[tuple[str, ...]] = get_args(RunStatus)
 
 
 def utcnow() -> str:
