@@ -32,7 +32,7 @@ from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Backend, Run, RunRequest, Step, utcnow
 from autopilot.core.pricing import load_price_table
-from autopilot.core.processes import PidFile, available_memory_mb, read_pid_files
+from autopilot.core.processes import PidFile, available_memory_mb, read_pid_files, stop_processes
 from autopilot.core.recorder import Recorder
 from autopilot.core.runner import RunLimits, Runner, check_memory, default_output_dir
 from autopilot.core.trajectory import (
@@ -127,7 +127,11 @@ def _repo_info(cwd: Path) -> tuple[str | None, str | None]:
 
 
 def _make_backend(
-    hooks: Hooks, config: Config, agent: str | None, issue: dict[str, Any] | None, project: dict[str, Any] | None
+    hooks: Hooks,
+    config: Config,
+    agent: str | None,
+    issue: dict[str, Any] | None,
+    project: dict[str, Any] | None,
 ) -> Backend:
     name = hooks.backend_select(agent=agent, issue=issue, project=project, config=config)
     backends = hooks.backend_register()
@@ -393,14 +397,26 @@ async def resume_run_async(
             raise BadInputError(f"{given}: no such file")
         path = _freshest(_base_of(given.resolve()))
     else:
-        path = _freshest(_base_of(find_latest_run(default_output_dir(config.project_dir, output_dir or config.output_dir))))
+        path = _freshest(
+            _base_of(find_latest_run(default_output_dir(config.project_dir, output_dir or config.output_dir)))
+        )
     loaded = load_trajectory(path)
     run = loaded.run
     for record in read_pid_files():
-        if record.run_id == run.run_id and record.owner_alive() and record.owner_pid != os.getpid():
+        if record.run_id != run.run_id or record.owner_pid == os.getpid():
+            continue
+        if record.owner_alive():
             raise AutopilotError(f"run {run.run_id} is still running (autopilot pid {record.owner_pid})")
+        # The run was killed: its agent may still be running on the same session; stop it first.
+        leftovers = record.alive_children()
+        if leftovers:
+            stop_processes(leftovers)
+        if record.path is not None:
+            record.path.unlink(missing_ok=True)
     if not run.session_id:
-        raise BadInputError(f"{path}: cannot resume: the run has no backend session id (the agent never started)")
+        raise BadInputError(
+            f"{path}: cannot resume: the run has no backend session id (the agent never started)"
+        )
     workdir = Path(run.cwd) if run.cwd and Path(run.cwd).is_dir() else here
     hooks = hooks or _plugin_hooks(config)
     limits = _limits(config, max_budget_usd, max_turns, idle_timeout, timeout)
@@ -487,6 +503,8 @@ class RunArguments:
     issue: str | None = None
     project: str | None = None
     full_auto: bool = False
+    max_issues: int | None = None
+    push: bool = False
     json_output: bool = False
     quiet: bool = False
     idle_timeout: float | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -16,7 +17,9 @@ from autopilot import api
 from autopilot.cli import context
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 
-JsonFlag = Annotated[bool, Parameter(name="--json", negative="", help="Print a JSON summary instead of progress.")]
+JsonFlag = Annotated[
+    bool, Parameter(name="--json", negative="", help="Print a JSON summary instead of progress.")
+]
 
 
 def _quiet_console() -> None:
@@ -42,7 +45,8 @@ def render_result(result: api.RunTaskResult, *, json_output: bool, verb: str = "
     lines = [
         f"{verb} {run.run_id}: {result.status}"
         + (f" ({run.result.stop_reason})" if run.result.stop_reason and result.status != "success" else ""),
-        f"  duration {run.result.duration_ms / 1000:.1f}s · turns {run.result.num_turns} · cost {_money(usage.cost_usd)}"
+        f"  duration {run.result.duration_ms / 1000:.1f}s · turns {run.result.num_turns}"
+        f" · cost {_money(usage.cost_usd)}"
         f" · tokens in {usage.input_tokens:,} out {usage.output_tokens:,}{cache}",
         f"  trajectory {result.trajectory}",
         f"  log        {result.paths['rlog']}",
@@ -71,6 +75,8 @@ def run(
     issue: str | None = None,
     project: str | None = None,
     full_auto: Annotated[bool, Parameter(negative="")] = False,
+    max_issues: int | None = None,
+    push: Annotated[bool, Parameter(negative="")] = False,
     ui: Annotated[bool, Parameter(negative="")] = False,
     json_output: JsonFlag = False,
     quiet: Annotated[bool, Parameter(name=["--quiet", "-q"], negative="")] = False,
@@ -107,6 +113,10 @@ def run(
         Work on the issues of this project.
     full_auto
         Work through the issue queue until it is empty or the budget is spent.
+    max_issues
+        With --full-auto: stop after working this many issues.
+    push
+        With --issue/--full-auto: push each completed issue's commit to the remote (never forced).
     ui
         Open the web UI (not available yet).
     json_output
@@ -119,7 +129,9 @@ def run(
         Stop the run after this many seconds in all (default 7200).
     """
     if ui:
-        raise BadInputError("--ui is not available yet; the run's .rlog and `autopilot replay` show it as text")
+        raise BadInputError(
+            "--ui is not available yet; the run's .rlog and `autopilot replay` show it as text"
+        )
     if json_output or quiet:
         _quiet_console()
     if issue or project or full_auto:
@@ -135,18 +147,24 @@ def run(
             issue=issue,
             project=project,
             full_auto=full_auto,
+            max_issues=max_issues,
+            push=push,
             json_output=json_output,
             quiet=quiet,
             idle_timeout=idle_timeout,
             timeout=timeout,
         )
         try:
-            from autopilot import full_auto as queue  # the issue queue (its own module)
-        except ModuleNotFoundError:
+            queue = importlib.import_module("autopilot.full_auto")  # the issue queue (its own module)
+        except ModuleNotFoundError as exc:
+            if exc.name != "autopilot.full_auto":
+                raise
             raise BadInputError("run --issue/--project/--full-auto is not available yet") from None
         return int(queue.run_command(arguments))
     if not prompt:
-        raise BadInputError("say what the agent should do: autopilot run \"PROMPT\" (or --issue ID / --full-auto)")
+        raise BadInputError(
+            'say what the agent should do: autopilot run "PROMPT" (or --issue ID / --full-auto)'
+        )
     result = api.run_task(
         prompt,
         agent=agent,
@@ -220,10 +238,10 @@ def resume(
 # ------------------------------------------------------------------------------------------------
 # demo
 
-_DEMO_FILE = '''\
+_DEMO_FILE = """\
 def greet(name):
     return "Hello " + name
-'''
+"""
 
 _DEMO_PROMPT = "greet() should end with an exclamation mark. Fix it and check the result."
 
@@ -231,24 +249,35 @@ _DEMO_PROMPT = "greet() should end with an exclamation mark. Fix it and check th
 def _demo_script(repo: Path) -> list[dict[str, Any]]:
     greet = str(repo / "greet.py")
     return [
-        {"tool_use": {"name": "Read", "input": {"file_path": greet}}, "input_tokens": 1200, "output_tokens": 30},
+        {
+            "tool_use": {"name": "Read", "input": {"file_path": greet}},
+            "input_tokens": 1200,
+            "output_tokens": 30,
+        },
         {
             "tool_use": {
                 "name": "Edit",
-                "input": {"file_path": greet, "old_string": '"Hello " + name', "new_string": '"Hello " + name + "!"'},
+                "input": {
+                    "file_path": greet,
+                    "old_string": '"Hello " + name',
+                    "new_string": '"Hello " + name + "!"',
+                },
             },
             "input_tokens": 1400,
             "output_tokens": 60,
             "cache_read_input_tokens": 1000,
         },
         {
-            "tool_use": {"name": "Bash", "input": {"command": "python3 -c 'import greet; print(greet.greet(\"world\"))'"}},
+            "tool_use": {
+                "name": "Bash",
+                "input": {"command": "python3 -c 'import greet; print(greet.greet(\"world\"))'"},
+            },
             "input_tokens": 1500,
             "output_tokens": 40,
             "cache_read_input_tokens": 1300,
         },
         {
-            "text": "greet() now returns 'Hello world!': I added the exclamation mark in greet.py and ran it.",
+            "text": "greet() now returns 'Hello world!': I added the exclamation mark and ran it.",
             "input_tokens": 1600,
             "output_tokens": 35,
             "cache_read_input_tokens": 1400,
@@ -272,7 +301,12 @@ def demo(*, keep: Annotated[bool, Parameter(negative="")] = True) -> int:
     keep
         Keep the temporary repository (its path is printed) so you can look at the files.
     """
-    from autopilot.testing.anthropic_server import offline_claude_env, serve_in_thread, stop_server, write_script
+    from autopilot.testing.anthropic_server import (
+        offline_claude_env,
+        serve_in_thread,
+        stop_server,
+        write_script,
+    )
 
     if shutil.which("git") is None:
         raise AutopilotError("the demo needs git on PATH")
@@ -288,13 +322,17 @@ def demo(*, keep: Annotated[bool, Parameter(negative="")] = True) -> int:
     _git(repo, "commit", "-q", "-m", "A greeting without enthusiasm")
     script = write_script(root / "script.json", _demo_script(repo))
     server, _thread = serve_in_thread(script, root / "requests.jsonl")
-    context.echo("autopilot demo: the model is SCRIPTED (a fake Anthropic server on 127.0.0.1 answers with canned")
-    context.echo("turns); the Claude Code CLI, its tools and autopilot are real. Nothing leaves this machine.")
+    context.echo(
+        "autopilot demo: the model is SCRIPTED (a fake Anthropic server on 127.0.0.1 answers with canned"
+    )
+    context.echo(
+        "turns); the Claude Code CLI, its tools and autopilot are real. Nothing leaves this machine."
+    )
     context.echo(f"repository: {repo}")
     context.echo(f"task: {_DEMO_PROMPT}")
     context.echo("")
     try:
-        env = offline_claude_env(server.base_url, root / "claude-config")
+        env = offline_claude_env(server.base_url, root / "claude-config", home=root / "home")
         result = api.run_task(
             _DEMO_PROMPT,
             agent="claude",
@@ -363,7 +401,11 @@ def doctor(
     config = context.config()
     available = available_memory_mb()
     report: dict[str, Any] = {
-        "memory": {"available_mb": available, "floor_mb": config.min_free_memory_mb, "ok": available >= config.min_free_memory_mb},
+        "memory": {
+            "available_mb": available,
+            "floor_mb": config.min_free_memory_mb,
+            "ok": available >= config.min_free_memory_mb,
+        },
         "autopilot_home": str(autopilot_home()),
         "claude_cli": _claude_cli(),
         "runs": [],
@@ -388,20 +430,33 @@ def doctor(
         elif entry["state"] == "leftover":
             problems += 1
         report["runs"].append(entry)
+    from autopilot.cli.issue_cmd import store_doctor  # the issue store's own checks
+
+    report["issues"] = store_doctor()
+    problems += len(report["issues"])
     if json_output:
         context.echo(json.dumps(report, indent=2))
         return int(ExitCode.FAILURE if problems else ExitCode.OK)
     memory = report["memory"]
     verdict = "ok" if memory["ok"] else "LOW: runs will refuse to start"
-    context.echo(f"memory: {memory['available_mb']:,} MiB available, floor {memory['floor_mb']:,} MiB ({verdict})")
+    context.echo(
+        f"memory: {memory['available_mb']:,} MiB available, floor {memory['floor_mb']:,} MiB ({verdict})"
+    )
     context.echo(f"claude CLI: {report['claude_cli']}")
     context.echo(f"pid files: {report['autopilot_home']}/pids")
     if not report["runs"]:
         context.echo("processes: none left behind by earlier runs")
     for entry in report["runs"]:
         pids = ", ".join(map(str, entry.get("stopped", entry["processes"]))) or "-"
-        context.echo(f"  run {entry['run_id']}: {entry['state']} (autopilot pid {entry['owner_pid']}; processes {pids}) in {entry['cwd']}")
-    if problems and not clean:
+        context.echo(
+            f"  run {entry['run_id']}: {entry['state']} (autopilot pid {entry['owner_pid']};"
+            f" processes {pids}) in {entry['cwd']}"
+        )
+    for problem in report["issues"]:
+        context.echo(f"issues: {problem['message']}")
+    if not report["issues"]:
+        context.echo("issues: no problems found")
+    if problems and not clean and any(entry["state"] == "leftover" for entry in report["runs"]):
         context.echo("run `autopilot doctor --clean` to stop the leftover processes")
     return int(ExitCode.FAILURE if problems else ExitCode.OK)
 

@@ -148,7 +148,7 @@ class Runner:
         self._over_budget = False
         self._signal: str | None = None
         self._signals_seen = 0
-        self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue(maxsize=256)
         self._pump_task: asyncio.Task[None] | None = None
         self._stopping = False
 
@@ -225,7 +225,11 @@ class Runner:
             elif kind == "crash":
                 await self._stop_backend()
                 exc = payload
-                return "error", "backend_crashed", f"backend {self.backend.name!r} failed: {type(exc).__name__}: {exc}"
+                return (
+                    "error",
+                    "backend_crashed",
+                    f"backend {self.backend.name!r} failed: {type(exc).__name__}: {exc}",
+                )
             elif kind == "signal":
                 await self._stop_backend()
                 return "interrupted", f"signal: {payload}", None
@@ -256,7 +260,7 @@ class Runner:
         return None
 
     def _handle(self, event: BackendEvent) -> tuple[str, str | None, str | None] | None:
-        """Record *event*; returns a verdict when the run must end (``("done", ...)`` for the backend's end)."""
+        """Record *event*; returns a verdict when the run must end (``("done", ...)``: the backend ended)."""
         recorder = self.recorder
         if event.session_id and event.session_id != recorder.run.session_id:
             chain = list(recorder.run.session_ids)

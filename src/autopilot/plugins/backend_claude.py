@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import signal
 from collections import deque
@@ -62,6 +63,10 @@ _RESULT_STATUS: Final = {
     "error_max_turns": "max_turns",
     "error_max_budget_usd": "budget_exhausted",
 }
+
+
+# The SDK logs "Fatal error in message reader" when a stopped CLI exits; the run records what happened.
+logging.getLogger("claude_agent_sdk").addHandler(logging.NullHandler())
 
 
 class ClaudeSetupError(Exception):
@@ -111,7 +116,9 @@ class ClaudeSettings:
             raise ClaudeSetupError(f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(_SETTINGS)})")
         mode = str(data.get("permission_mode") or DEFAULT_PERMISSION_MODE)
         if mode not in PERMISSION_MODES:
-            raise ClaudeSetupError(f"{where}.permission_mode: must be one of {', '.join(PERMISSION_MODES)} (got {mode!r})")
+            raise ClaudeSetupError(
+                f"{where}.permission_mode: must be one of {', '.join(PERMISSION_MODES)} (got {mode!r})"
+            )
 
         def strings(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
             value = data.get(name)
@@ -134,7 +141,9 @@ class ClaudeSettings:
             allowed_tools=strings("allowed_tools", DEFAULT_ALLOWED_TOOLS),
             disallowed_tools=strings("disallowed_tools", ()),
             cli_path=str(data["cli_path"]) if data.get("cli_path") else None,
-            system_prompt_append=str(data["system_prompt_append"]) if data.get("system_prompt_append") else None,
+            system_prompt_append=str(data["system_prompt_append"])
+            if data.get("system_prompt_append")
+            else None,
             models={k: str(v) for k, v in mapping("models").items()},
             extra_args=mapping("extra_args"),
             env={k: str(v) for k, v in mapping("env").items()},
@@ -248,7 +257,9 @@ class ClaudeStreamMapper:
     def feed(self, data: Any) -> list[BackendEvent]:
         """The events *data* (one stream-json message) completes; odd input becomes a system step."""
         if not isinstance(data, Mapping):
-            return [BackendEvent(steps=[Step("system", subtype="unparsed", data={"value": str(data)[:2000]})])]
+            return [
+                BackendEvent(steps=[Step("system", subtype="unparsed", data={"value": str(data)[:2000]})])
+            ]
         kind = data.get("type")
         if kind == "stream_event":
             return self._stream_event(data)
@@ -369,7 +380,9 @@ class ClaudeStreamMapper:
             steps.extend(self._assistant_block(block, turn.model))
         if data.get("error"):
             texts = " ".join(s.text or "" for s in steps if s.type == "assistant").strip()
-            steps.append(Step("error", subtype=str(data["error"]), text=texts or f"API error: {data['error']}"))
+            steps.append(
+                Step("error", subtype=str(data["error"]), text=texts or f"API error: {data['error']}")
+            )
         for step in steps:
             if parent:
                 step.data = {**(step.data or {}), "parent_tool_use_id": parent}
@@ -393,7 +406,9 @@ class ClaudeStreamMapper:
             tool_id = str(block.get("id") or "")
             name = str(block.get("name") or "?")
             self.tool_names[tool_id] = name
-            return [Step("tool_call", tool=name, tool_use_id=tool_id, input=block.get("input"), model=shown_model)]
+            return [
+                Step("tool_call", tool=name, tool_use_id=tool_id, input=block.get("input"), model=shown_model)
+            ]
         if kind == "tool_result" or str(kind).endswith("_tool_result"):
             tool_id = str(block.get("tool_use_id") or "")
             return [
@@ -474,12 +489,17 @@ class ClaudeStreamMapper:
             status = "error"
         final_text = data.get("result") if isinstance(data.get("result"), str) else None
         cost = next(
-            (data[k] for k in ("total_cost_usd", "cost_usd", "total_cost") if isinstance(data.get(k), int | float)),
+            (
+                data[k]
+                for k in ("total_cost_usd", "cost_usd", "total_cost")
+                if isinstance(data.get(k), int | float)
+            ),
             None,
         )
         keys = (
             "subtype", "is_error", "num_turns", "duration_ms", "duration_api_ms", "total_cost_usd", "usage",
-            "modelUsage", "terminal_reason", "stop_reason", "api_error_status", "errors", "permission_denials",
+            "modelUsage", "terminal_reason", "stop_reason", "api_error_status", "errors",
+            "permission_denials",
         )  # fmt: skip
         summary = {k: data[k] for k in keys if data.get(k) is not None}
         steps = [self._raw(Step("system", subtype="result", data=summary), data)]

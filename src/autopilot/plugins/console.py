@@ -40,7 +40,8 @@ class ConsoleReporter:
         tool = f"running {self.current_tool}" if self.current_tool else "thinking"
         u = self.usage
         return (
-            f"step {self.step_count} · {tool} · tokens in {u.input_tokens + u.cache_read_tokens + u.cache_creation_tokens:,} "
+            f"step {self.step_count} · {tool} · tokens in "
+            f"{u.input_tokens + u.cache_read_tokens + u.cache_creation_tokens:,} "
             f"out {u.output_tokens:,} · ${u.cost_usd:.4f} · {elapsed:.1f}s"
         )
 
@@ -77,7 +78,8 @@ class ConsoleReporter:
         if self._console is not None:
             width = max(40, self._console.width - 20)
         elapsed = time.monotonic() - self.started
-        line = f"[{elapsed:6.1f}s] #{step.index:<3} {PREFIXES.get(step.type, step.type[:4])} {step_summary(step, width)}"
+        prefix = PREFIXES.get(step.type, step.type[:4])
+        line = f"[{elapsed:6.1f}s] #{step.index:<3} {prefix} {step_summary(step, width)}"
         self._print(line)
 
     def finish(self, run: Run) -> None:
@@ -85,7 +87,10 @@ class ConsoleReporter:
             self._live.stop()
             self._live = None
         r = run.result
-        self._print(f"autopilot: run ended: {r.status}" + (f" ({r.stop_reason})" if r.stop_reason and r.status != "success" else ""))
+        self._print(
+            f"autopilot: run ended: {r.status}"
+            + (f" ({r.stop_reason})" if r.stop_reason and r.status != "success" else "")
+        )
 
     def _print(self, line: str) -> None:
         if self._live is not None:

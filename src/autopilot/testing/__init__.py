@@ -1,1 +1,107 @@
-"""pytest fixtures for plugin authors (registered through the ``pytest11`` entry point)."""
+"""pytest fixtures for plugin authors: run the real agent CLIs against a scripted model on 127.0.0.1.
+
+Installed with git-autopilot and registered through the ``pytest11`` entry point, so they are
+available in any test suite without imports:
+
+- ``scripted_anthropic``: a scripted Anthropic Messages server (:mod:`autopilot.testing.anthropic_server`);
+  call ``scripted_anthropic.script([...turns...])``, pass ``scripted_anthropic.env`` to the run and
+  read ``scripted_anthropic.requests()`` afterwards;
+- ``claude_env``: the hermetic environment for the Claude Code CLI against that server;
+- ``autopilot_project``: a fresh git repository with ``.autopilot/config.yaml``, as the working directory.
+
+Example::
+
+    def test_my_plugin_sees_tool_calls(scripted_anthropic, autopilot_project):
+        scripted_anthropic.script([{"tool_use": {"name": "Bash", "input": {"command": "ls"}}},
+                                   {"text": "done"}])
+        result = autopilot.api.run_task("list files", env=scripted_anthropic.env, model="claude-sonnet-4-5")
+        assert result.status == "success"
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from autopilot.testing.anthropic_server import ScriptedAnthropicServer
+
+
+class ScriptedAnthropic:
+    """A running scripted Anthropic server plus the files it uses (see the ``scripted_anthropic`` fixture)."""
+
+    def __init__(self, directory: Path) -> None:
+        from autopilot.testing.anthropic_server import offline_claude_env, serve_in_thread, write_script
+
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self.script_path = write_script(directory / "script.json", [{"text": "Nothing scripted."}])
+        self.log_path = directory / "requests.jsonl"
+        self.server: ScriptedAnthropicServer
+        self.server, self._thread = serve_in_thread(self.script_path, self.log_path)
+        self.config_dir = directory / "claude-config"
+        self.env: dict[str, str] = offline_claude_env(
+            self.server.base_url, self.config_dir, home=directory / "home"
+        )
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    def script(self, turns: list[dict[str, Any]], **extra: Any) -> Path:
+        """Replace the script (``{"turns": turns, **extra}``); the server re-reads it on every request."""
+        self.script_path.write_text(json.dumps({"turns": turns, **extra}), encoding="utf-8")
+        return self.script_path
+
+    def requests(self, kind: str | None = "turn") -> list[dict[str, Any]]:
+        """Logged requests of *kind* (``turn``, ``side``, ...; None for all)."""
+        return [r for r in self.server.requests() if kind is None or r.get("kind") == kind]
+
+    def close(self) -> None:
+        from autopilot.testing.anthropic_server import stop_server
+
+        stop_server(self.server)
+
+
+@pytest.fixture
+def scripted_anthropic(tmp_path: Path) -> Iterator[ScriptedAnthropic]:
+    """A scripted Anthropic Messages server on 127.0.0.1 for the duration of the test."""
+    server = ScriptedAnthropic(tmp_path / "scripted-anthropic")
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def claude_env(scripted_anthropic: ScriptedAnthropic) -> dict[str, str]:
+    """Environment for a hermetic Claude Code run against ``scripted_anthropic`` (own config dir)."""
+    return dict(scripted_anthropic.env)
+
+
+@pytest.fixture
+def autopilot_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh git repository with one commit and ``.autopilot/config.yaml``, as the working directory."""
+    repo = tmp_path / "project"
+    (repo / ".autopilot").mkdir(parents=True)
+    (repo / ".autopilot" / "config.yaml").write_text("schema_version: 1\nmin_free_memory_mb: 0\n")
+    (repo / "README.md").write_text("test project\n")
+    for args in (
+        ["init", "-q", "-b", "main"],
+        ["config", "user.name", "Autopilot Test"],
+        ["config", "user.email", "test@example.invalid"],
+        ["add", "."],
+        ["commit", "-q", "-m", "initial"],
+    ):
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    monkeypatch.chdir(repo)
+    return repo
+
+
+# Codex: the scripted OpenAI server and a hermetic codex environment (see autopilot.testing.codex).
+from autopilot.testing.codex import codex_env, scripted_openai  # noqa: E402, F401

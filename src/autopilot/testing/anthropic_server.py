@@ -73,7 +73,9 @@ _SECRET_HEADERS: Final = ("x-api-key", "authorization")
 
 def anthropic_turn(body: Mapping[str, Any]) -> int:
     """The 0-based turn a request asks for: how many assistant messages its history holds."""
-    return sum(1 for m in body.get("messages") or () if isinstance(m, Mapping) and m.get("role") == "assistant")
+    return sum(
+        1 for m in body.get("messages") or () if isinstance(m, Mapping) and m.get("role") == "assistant"
+    )
 
 
 def turn_usage(turn: Mapping[str, Any], script: Mapping[str, Any]) -> dict[str, int]:
@@ -105,7 +107,9 @@ def content_blocks(turn: Mapping[str, Any], turn_index: int) -> tuple[list[dict[
     return blocks, "tool_use" if calls else "end_turn"
 
 
-def message_json(model: str, blocks: list[dict[str, Any]], stop_reason: str, usage: dict[str, int]) -> dict[str, Any]:
+def message_json(
+    model: str, blocks: list[dict[str, Any]], stop_reason: str, usage: dict[str, int]
+) -> dict[str, Any]:
     """A complete (non-streaming) Messages API response."""
     return {
         "id": f"msg_{uuid.uuid4().hex[:24]}",
@@ -129,15 +133,24 @@ def stream_events(message: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         if block["type"] == "text":
             start, delta = {"type": "text", "text": ""}, {"type": "text_delta", "text": block["text"]}
         elif block["type"] == "thinking":
-            start, delta = {"type": "thinking", "thinking": ""}, {"type": "thinking_delta", "thinking": block["thinking"]}
+            start, delta = (
+                {"type": "thinking", "thinking": ""},
+                {"type": "thinking_delta", "thinking": block["thinking"]},
+            )
         else:
             start = {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}
             delta = {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}
-        events.append(("content_block_start", {"type": "content_block_start", "index": index, "content_block": start}))
-        events.append(("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}))
+        events.append(
+            ("content_block_start", {"type": "content_block_start", "index": index, "content_block": start})
+        )
+        events.append(
+            ("content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta})
+        )
         if block["type"] == "thinking":
             signature = {"type": "signature_delta", "signature": block["signature"]}
-            events.append(("content_block_delta", {"type": "content_block_delta", "index": index, "delta": signature}))
+            events.append(
+                ("content_block_delta", {"type": "content_block_delta", "index": index, "delta": signature})
+            )
         events.append(("content_block_stop", {"type": "content_block_stop", "index": index}))
     events.append(
         (
@@ -205,7 +218,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: ScriptedAnthropicServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the JSONL log is the record; keep test output clean
 
     def _read_body(self) -> tuple[int, Any]:
@@ -219,7 +232,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _record(self, length: int, body: Any, kind: str, turn: int | None, script: Mapping[str, Any]) -> None:
         if self.server.log_path is None:
             return
-        headers = {k.lower(): ("<set>" if k.lower() in _SECRET_HEADERS else v) for k, v in self.headers.items()}
+        headers = {
+            k.lower(): ("<set>" if k.lower() in _SECRET_HEADERS else v) for k, v in self.headers.items()
+        }
         record = {
             "ts": time.time(),
             "method": self.command,
@@ -249,9 +264,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._record(0, None, "models" if path == "/v1/models" else "unknown", None, script)
         if path == "/v1/models":
             model = script.get("model", DEFAULT_MODEL)
-            self._send_json(200, {"data": [{"id": model, "type": "model", "display_name": model}], "has_more": False})
+            self._send_json(
+                200, {"data": [{"id": model, "type": "model", "display_name": model}], "has_more": False}
+            )
         else:
-            self._send_json(404, {"type": "error", "error": {"type": "not_found_error", "message": f"no route {path}"}})
+            self._send_json(
+                404, {"type": "error", "error": {"type": "not_found_error", "message": f"no route {path}"}}
+            )
 
     def _script_or_empty(self) -> dict[str, Any]:
         try:
@@ -274,13 +293,20 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if path != "/v1/messages":
             self._record(length, body, "unknown", None, script)
-            self._send_json(404, {"type": "error", "error": {"type": "not_found_error", "message": f"no route {path}"}})
+            self._send_json(
+                404, {"type": "error", "error": {"type": "not_found_error", "message": f"no route {path}"}}
+            )
             return
         model = str(body.get("model") or DEFAULT_MODEL)
         if not body.get("tools"):
             self._record(length, body, "side", None, script)
             usage = {**_DEFAULT_USAGE, "input_tokens": 10, "output_tokens": 5}
-            self._answer(body, message_json(model, [{"type": "text", "text": SIDE_TEXT}], "end_turn", usage), script, {})
+            self._answer(
+                body,
+                message_json(model, [{"type": "text", "text": SIDE_TEXT}], "end_turn", usage),
+                script,
+                {},
+            )
             return
         index = anthropic_turn(body)
         turns = script.get("turns") or []
@@ -298,7 +324,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(body, message_json(model, blocks, stop_reason, turn_usage(turn, script)), script, turn)
 
     def _answer(
-        self, body: Mapping[str, Any], message: dict[str, Any], script: Mapping[str, Any], turn: Mapping[str, Any]
+        self,
+        body: Mapping[str, Any],
+        message: dict[str, Any],
+        script: Mapping[str, Any],
+        turn: Mapping[str, Any],
     ) -> None:
         if not body.get("stream"):
             self._send_json(200, message)
@@ -332,7 +362,9 @@ class _Handler(BaseHTTPRequestHandler):
 # Running it
 
 
-def serve_in_thread(script: Path, log: Path | None = None) -> tuple[ScriptedAnthropicServer, threading.Thread]:
+def serve_in_thread(
+    script: Path, log: Path | None = None
+) -> tuple[ScriptedAnthropicServer, threading.Thread]:
     """Start a server on a free loopback port in a daemon thread.
 
     Call ``server.shutdown()`` and ``server.server_close()`` when done (or use :func:`stop_server`).
@@ -356,11 +388,15 @@ def write_script(path: Path, turns: list[dict[str, Any]], **extra: Any) -> Path:
     return path
 
 
-def offline_claude_env(base_url: str, config_dir: Path, *, api_key: str = "sk-ant-scripted") -> dict[str, str]:
+def offline_claude_env(
+    base_url: str, config_dir: Path, *, api_key: str = "sk-ant-scripted", home: Path | None = None
+) -> dict[str, str]:
     """Environment for a hermetic Claude Code run against a scripted server.
 
     ``CLAUDE_CONFIG_DIR`` isolates sessions and settings (nothing is written to ``~/.claude``); the
-    switches turn off every request but the model calls, and make API errors fail at once.
+    switches turn off every request but the model calls, and make API errors fail at once. With
+    *home*, ``HOME`` points there too, so the CLI's Bash tool does not source the user's shell
+    start-up files (slow, and not hermetic).
     """
     env = {
         "ANTHROPIC_BASE_URL": base_url,
@@ -373,6 +409,9 @@ def offline_claude_env(base_url: str, config_dir: Path, *, api_key: str = "sk-an
         "CLAUDE_CODE_DISABLE_NONSTREAMING_FALLBACK": "1",
         "CLAUDE_CODE_MAX_RETRIES": "0",
     }
+    if home is not None:
+        home.mkdir(parents=True, exist_ok=True)
+        env["HOME"] = str(home)
     if hasattr(os, "getuid") and os.getuid() == 0:
         # The CLI refuses bypassPermissions as root unless it is told it runs in a sandbox.
         env["IS_SANDBOX"] = "1"

@@ -1,0 +1,168 @@
+"""Orchestration overhead of ``autopilot run`` against the bare bundled Claude Code CLI, and memory.
+
+Both sides run the same scripted model (a loopback server, ``autopilot.testing.anthropic_server``)
+and the same real CLI with the same permission settings, in fresh temporary git repositories:
+
+- baseline: ``claude -p PROMPT --output-format stream-json --verbose`` (the bundled binary);
+- autopilot: ``python -m autopilot run PROMPT --json`` (SDK, runner, recorder, writers, redaction).
+
+Figures: median wall time of each over --runs repetitions for a 2-turn and a 50-turn script, and
+their ratio (targets: <= 1.15x for 2 turns, <= 1.05x for 50 turns); then the peak RSS of the
+autopilot process (not the CLI) on a 100-step and a 1,000-step run, which should be flat.
+
+Usage: ``uv run python bench/bench_overhead.py [--runs 5] [--skip-rss]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from autopilot.testing.anthropic_server import offline_claude_env, serve_in_thread, stop_server, write_script
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = "claude-sonnet-4-5"
+PROMPT = "Run the checks."
+
+
+def claude_binary() -> str:
+    import claude_agent_sdk
+
+    return str(Path(claude_agent_sdk.__file__).parent / "_bundled" / "claude")
+
+
+def tool_turns(turns: int, calls_per_turn: int = 1) -> list[dict[str, object]]:
+    """*turns* model turns: every turn but the last runs Bash ``true``; the last answers."""
+    script: list[dict[str, object]] = []
+    for number in range(turns - 1):
+        calls = [{"name": "Bash", "input": {"command": f"true {number}-{i}"}} for i in range(calls_per_turn)]
+        script.append({"tool_uses": calls, "input_tokens": 200, "output_tokens": 20})
+    script.append({"text": "All checks passed.", "input_tokens": 200, "output_tokens": 10})
+    return script
+
+
+def new_repo(root: Path) -> Path:
+    repo = Path(tempfile.mkdtemp(dir=root))
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    return repo
+
+
+def run_baseline(env: dict[str, str], repo: Path) -> float:
+    command = [
+        claude_binary(), "-p", PROMPT, "--output-format", "stream-json", "--verbose", "--model", MODEL,
+        "--permission-mode", "acceptEdits", "--allowedTools", "Bash,Read,Glob,Grep",
+    ]  # fmt: skip
+    started = time.perf_counter()
+    done = subprocess.run(
+        command, cwd=repo, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0 or '"subtype":"success"' not in done.stdout:
+        raise SystemExit(f"baseline run failed ({done.returncode}): {done.stderr[-500:]}")
+    return elapsed
+
+
+def run_autopilot(env: dict[str, str], repo: Path, *, peak: list[int] | None = None) -> float:
+    command = [sys.executable, "-m", "autopilot", "run", PROMPT, "--json", "-o", "logs"]
+    started = time.perf_counter()
+    with subprocess.Popen(
+        command, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as proc:
+        sampler = None
+        if peak is not None:
+            stop = threading.Event()
+
+            def sample() -> None:
+                handle = psutil.Process(proc.pid)
+                while not stop.is_set():
+                    try:
+                        peak[0] = max(peak[0], handle.memory_info().rss)
+                    except psutil.Error:
+                        return
+                    time.sleep(0.02)
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
+        out, err = proc.communicate()
+        elapsed = time.perf_counter() - started
+        if sampler is not None:
+            stop.set()
+            sampler.join()
+    if proc.returncode != 0 or '"status": "success"' not in out:
+        raise SystemExit(f"autopilot run failed ({proc.returncode}): {out[-500:]} {err[-500:]}")
+    return elapsed
+
+
+def environment(base_url: str, work: Path) -> dict[str, str]:
+    env = {**os.environ, **offline_claude_env(base_url, work / "claude-config", home=work / "home")}
+    env.update({"AUTOPILOT_HOME": str(work / "autopilot-home"), "AUTOPILOT_MODEL": MODEL})
+    env.pop("AUTOPILOT_DISABLE_PLUGINS", None)
+    return env
+
+
+def compare(work: Path, turns: int, runs: int) -> tuple[float, float]:
+    script = write_script(work / f"script-{turns}.json", tool_turns(turns), log_bodies=False)
+    server, _ = serve_in_thread(script, None)
+    env = environment(server.base_url, work)
+    try:
+        run_baseline(env, new_repo(work))  # warm the page cache for the 400 MB binary
+        baseline, ours = [], []
+        for _ in range(runs):  # interleaved, so load changes hit both sides alike
+            baseline.append(run_baseline(env, new_repo(work)))
+            ours.append(run_autopilot(env, new_repo(work)))
+    finally:
+        stop_server(server)
+    return statistics.median(baseline), statistics.median(ours)
+
+
+def peak_rss(work: Path, steps: int) -> int:
+    # Five Bash calls per turn: each turn is ten steps (five calls, five results).
+    script = write_script(
+        work / f"rss-{steps}.json", tool_turns(steps // 10 + 1, calls_per_turn=5), log_bodies=False
+    )
+    server, _ = serve_in_thread(script, None)
+    try:
+        peak = [0]
+        run_autopilot(environment(server.base_url, work), new_repo(work), peak=peak)
+    finally:
+        stop_server(server)
+    return peak[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="repetitions per figure (median)")
+    parser.add_argument("--skip-rss", action="store_true", help="skip the 100/1,000-step memory runs")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="autopilot-bench-") as tmp:
+        work = Path(tmp)
+        print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+        for turns, target in ((2, 1.15), (50, 1.05)):
+            base, ours = compare(work, turns, args.runs)
+            ratio = ours / base
+            verdict = "ok" if ratio <= target else "OVER TARGET"
+            print(
+                f"{turns:>3}-turn run: bare claude {base:.3f} s, autopilot run {ours:.3f} s (medians of {args.runs}); "
+                f"ratio {ratio:.3f}x (target <= {target}x: {verdict}); overhead {ours - base:+.3f} s"
+            )
+        if not args.skip_rss:
+            small, large = peak_rss(work, 100), peak_rss(work, 1000)
+            print(
+                f"peak RSS of autopilot: {small / 2**20:.1f} MiB at 100 steps, {large / 2**20:.1f} MiB at 1,000 steps "
+                f"(ratio {large / small:.2f}x)"
+            )
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

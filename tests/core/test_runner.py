@@ -1,0 +1,350 @@
+"""The runner: limits enforced on every event, watchdogs, memory guard, StopRun, errors; real CLI runs."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autopilot import Backend, BackendEvent, RunRequest, Step, StopRun, Usage, hookimpl
+from autopilot.api import run_task
+from autopilot.core.errors import ExitCode
+from autopilot.core.hooks import Hooks
+from autopilot.core.models import Run
+from autopilot.core.pricing import load_price_table
+from autopilot.core.processes import PidFile, read_pid_files
+from autopilot.core.recorder import Recorder
+from autopilot.core.runner import LowMemoryError, RunLimits, Runner, check_memory
+from autopilot.core.trajectory import load_trajectory, read_journal, schema_errors
+from autopilot.testing import ScriptedAnthropic
+
+MODEL = "claude-sonnet-4-5"  # $3 / $15 per million input / output tokens in the price table
+
+
+class FakeBackend(Backend):
+    """Yields scripted events, sleeping between them when an item is a number."""
+
+    name = "fake"
+
+    def __init__(self, script: list[BackendEvent | float | Exception]) -> None:
+        self.script = script
+        self.stopped = False
+        self.consumed = 0
+
+    async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
+        for item in self.script:
+            if isinstance(item, float | int):
+                await asyncio.sleep(item)
+            elif isinstance(item, Exception):
+                raise item
+            else:
+                self.consumed += 1
+                yield item
+
+    async def stop(self) -> None:
+        self.stopped = True
+
+
+def turn(tool: bool, input_tokens: int = 1000, output_tokens: int = 0) -> BackendEvent:
+    step = (
+        Step("tool_call", tool="Bash", tool_use_id="t", input={})
+        if tool
+        else Step("assistant", text="answer")
+    )
+    return BackendEvent(steps=[step], usage=Usage(input_tokens, output_tokens), turn_complete=True)
+
+
+DONE = BackendEvent(steps=[Step("system", subtype="result")], done=True, status="success", final_text="fin")
+
+
+def execute(
+    hooks: Hooks, tmp_path: Path, backend: Backend, limits: RunLimits, **kwargs: Any
+) -> tuple[Run, Recorder, str]:
+    run = Run(prompt="task", agent=backend.name, model=MODEL, cwd=str(tmp_path))
+    recorder = Recorder(hooks, run, tmp_path / "out" / "run")
+    recorder.start()
+    runner = Runner(
+        backend,
+        RunRequest("task", tmp_path, model=MODEL),
+        recorder,
+        limits,
+        load_price_table(),
+        handle_signals=False,
+        **kwargs,
+    )
+    outcome = asyncio.run(runner.run())
+    return run, recorder, outcome.status
+
+
+def test_success_sums_priced_usage(hooks: Hooks, tmp_path: Path) -> None:
+    """Usage deltas are priced with the price table and summed into the run."""
+    backend = FakeBackend([turn(True, 1000, 100), turn(False, 2000, 10), DONE])
+    run, recorder, status = execute(hooks, tmp_path, backend, RunLimits())
+
+    assert status == "success"
+    assert (run.usage.input_tokens, run.usage.output_tokens) == (3000, 110)
+    assert run.usage.cost_usd == pytest.approx((3000 * 3 + 110 * 15) / 1e6)
+    assert run.result.num_turns == 2 and run.result.final_text == "fin"
+    assert [s.turn for s in run.steps if s.usage] == [1, 2]
+    assert recorder.paths["json"].exists()
+
+
+def test_budget_stops_before_the_next_tool_runs(hooks: Hooks, tmp_path: Path) -> None:
+    """Crossing the budget with a tool call pending stops the run at once: status budget_exhausted."""
+    backend = FakeBackend([turn(True, 200_000), turn(True, 200_000), turn(True, 200_000), DONE])
+    run, _, status = execute(hooks, tmp_path, backend, RunLimits(max_budget_usd=1.0))
+
+    assert status == "budget_exhausted"
+    assert run.result.num_turns == 2  # $0.60, then $1.20 with a tool call pending: stopped
+    assert backend.stopped
+    assert run.usage.cost_usd == pytest.approx(1.2)
+
+
+def test_final_answer_past_the_budget_may_still_finish(hooks: Hooks, tmp_path: Path) -> None:
+    """A last turn that only answers is allowed to end the run when the backend ends right after it."""
+    backend = FakeBackend([turn(False, 400_000), DONE])
+    _, _, status = execute(hooks, tmp_path, backend, RunLimits(max_budget_usd=1.0))
+
+    assert status == "success"
+
+
+def test_max_turns_stops_when_the_model_wants_more(hooks: Hooks, tmp_path: Path) -> None:
+    """With max_turns=2 a tool call in turn 2 stops the run: status max_turns."""
+    backend = FakeBackend([turn(True), turn(True), turn(True), DONE])
+    run, _, status = execute(hooks, tmp_path, backend, RunLimits(max_turns=2))
+
+    assert status == "max_turns"
+    assert run.result.num_turns == 2
+    assert backend.stopped
+
+
+def test_idle_watchdog(hooks: Hooks, tmp_path: Path) -> None:
+    """No event for idle_timeout seconds stops the backend: status timeout, usage kept."""
+    backend = FakeBackend([turn(True, 500), 30.0, DONE])
+    run, _, status = execute(hooks, tmp_path, backend, RunLimits(idle_timeout=0.3))
+
+    assert status == "timeout"
+    assert run.result.stop_reason and run.result.stop_reason.startswith("idle")
+    assert run.usage.input_tokens == 500
+
+
+def test_total_timeout(hooks: Hooks, tmp_path: Path) -> None:
+    """A run busy past ``timeout`` seconds is stopped even while events keep coming."""
+    backend = FakeBackend([x for _ in range(40) for x in (0.05, turn(False, 1))] + [DONE])
+    run, _, status = execute(hooks, tmp_path, backend, RunLimits(timeout=0.5, idle_timeout=5))
+
+    assert status == "timeout"
+    assert run.result.stop_reason and run.result.stop_reason.startswith("timeout")
+
+
+def test_memory_guard_stops_the_run(hooks: Hooks, tmp_path: Path) -> None:
+    """Available memory below the floor during a run stops it with status memory and says why."""
+    readings = iter([4000, 100, 100, 100])
+    backend = FakeBackend([turn(True), 3.0, DONE])
+    run, _, status = execute(
+        hooks, tmp_path, backend, RunLimits(min_free_memory_mb=512), memory_probe=lambda: next(readings, 100)
+    )
+
+    assert status == "memory"
+    assert any(s.type == "error" and s.subtype == "memory" for s in run.steps)
+    assert "below the floor of 512 MiB" in (run.result.stop_reason or "")
+
+
+def test_low_memory_refuses_to_start() -> None:
+    """Below the floor the run does not start, with a message naming the setting."""
+    with pytest.raises(LowMemoryError, match="min_free_memory_mb"):
+        check_memory(1024, lambda: 10)
+
+
+def test_stoprun_from_before_step(hooks: Hooks, tmp_path: Path) -> None:
+    """A before_step hook raising StopRun ends the run with status stopped and the reason."""
+
+    class Guard:
+        @hookimpl
+        def before_step(self, step: Step) -> None:
+            if step.type == "tool_call":
+                raise StopRun("no tools today")
+
+    hooks.pm.register(Guard(), name="guard")
+    backend = FakeBackend([turn(True), turn(False), DONE])
+    run, _, status = execute(hooks, tmp_path, backend, RunLimits())
+
+    assert status == "stopped"
+    assert "no tools today" in (run.result.stop_reason or "")
+    assert backend.stopped
+
+
+def test_backend_exception_still_writes_the_run(hooks: Hooks, tmp_path: Path) -> None:
+    """A backend that raises ends the run with status error and the message; the .json is written."""
+    backend = FakeBackend([turn(True), RuntimeError("socket melted")])
+    run, recorder, status = execute(hooks, tmp_path, backend, RunLimits())
+    data = json.loads(recorder.paths["json"].read_text())
+
+    assert status == "error"
+    assert "socket melted" in (run.result.error or "")
+    assert schema_errors(data) == []
+
+
+def test_stream_without_done_is_an_error(hooks: Hooks, tmp_path: Path) -> None:
+    """A backend whose stream ends without a done event ends the run with status error."""
+    _, _, status = execute(hooks, tmp_path, FakeBackend([turn(False)]), RunLimits())
+
+    assert status == "error"
+
+
+def test_pid_file_lives_only_while_running(hooks: Hooks, tmp_path: Path) -> None:
+    """The run's pid file exists during the run and is removed at the end."""
+    seen: list[list[str]] = []
+
+    class Probe:
+        @hookimpl
+        def after_step(self) -> None:
+            seen.append([r.run_id for r in read_pid_files()])
+
+    hooks.pm.register(Probe(), name="probe")
+    pid_file = PidFile("probe-run", str(tmp_path))
+    pid_file.write()
+    execute(hooks, tmp_path, FakeBackend([turn(False), DONE]), RunLimits(), pid_file=pid_file)
+
+    assert ["probe-run"] in seen
+    assert read_pid_files() == []
+
+
+# ------------------------------------------------------------------------------------------------
+# The real Claude Code CLI against the scripted server
+
+
+def real_run(scripted: ScriptedAnthropic, repo: Path, turns: list[dict[str, Any]], **kwargs: Any) -> Any:
+    scripted.script(turns)
+    kwargs.setdefault("model", MODEL)
+    return run_task("do the task", agent="claude", cwd=repo, env=scripted.env, handle_signals=False, **kwargs)
+
+
+def bash(command: str, **extra: Any) -> dict[str, Any]:
+    return {"tool_use": {"name": "Bash", "input": {"command": command}}, **extra}
+
+
+@pytest.mark.integration
+def test_real_run_is_recorded_exactly(scripted_anthropic: ScriptedAnthropic, git_repo: Path) -> None:
+    """Tools really run; the trajectory matches the schema and holds the exact scripted token sums."""
+    result = real_run(
+        scripted_anthropic,
+        git_repo,
+        [
+            bash("echo one > one.txt", input_tokens=1000, output_tokens=50, cache_read_input_tokens=300),
+            bash("echo two > two.txt", input_tokens=1100, output_tokens=60, cache_creation_input_tokens=70),
+            {"text": "Both files written.", "input_tokens": 1200, "output_tokens": 20},
+        ],
+    )
+    data = json.loads(result.paths["json"].read_text())
+    usage = data["usage"]
+
+    assert result.status == "success" and result.exit_code == ExitCode.OK
+    assert (git_repo / "one.txt").exists() and (git_repo / "two.txt").exists()
+    assert schema_errors(data) == []
+    assert (usage["input_tokens"], usage["output_tokens"]) == (3300, 130)
+    assert (usage["cache_read_tokens"], usage["cache_creation_tokens"]) == (300, 70)
+    assert usage["cost_usd"] == pytest.approx((3300 * 3 + 130 * 15 + 300 * 0.3 + 70 * 3.75) / 1e6)
+    assert data["result"]["num_turns"] == 3
+    assert data["session_id"] and data["session_ids"] == [data["session_id"]]
+    assert data["repo_sha"] and data["branch"] == "main"
+    assert data["price_table_version"]
+    assert [s["type"] for s in data["steps"]].count("tool_call") == 2
+    assert not result.paths["journal"].exists()
+    rlog = result.paths["rlog"].read_text()
+    assert "CALL Bash" in rlog and "# end success" in rlog
+
+
+@pytest.mark.integration
+def test_real_budget_stop(scripted_anthropic: ScriptedAnthropic, git_repo: Path) -> None:
+    """A turn that costs more than the budget stops the run before its tool call runs on."""
+    result = real_run(
+        scripted_anthropic,
+        git_repo,
+        [
+            bash('python3 -c "import time; time.sleep(2)"; touch late.txt', input_tokens=1_000_000),
+            bash("touch second.txt"),
+            {"text": "done"},
+        ],
+        max_budget_usd=1.0,
+    )
+
+    assert result.status == "budget_exhausted"
+    assert result.run.usage.cost_usd >= 1.0
+    assert not (git_repo / "second.txt").exists()
+    assert len(scripted_anthropic.requests()) == 1
+
+
+@pytest.mark.integration
+def test_real_max_turns(scripted_anthropic: ScriptedAnthropic, git_repo: Path) -> None:
+    """max_turns=2 with three scripted tool calls: status max_turns, no third request."""
+    result = real_run(
+        scripted_anthropic,
+        git_repo,
+        [bash("true"), bash("true"), bash("true"), {"text": "done"}],
+        max_turns=2,
+    )
+
+    assert result.status == "max_turns"
+    assert result.run.result.num_turns == 2
+    assert len(scripted_anthropic.requests()) <= 2
+
+
+@pytest.mark.integration
+def test_real_idle_timeout_on_a_stalled_stream(scripted_anthropic: ScriptedAnthropic, git_repo: Path) -> None:
+    """A model stream that stalls trips the idle watchdog; the CLI is stopped and the run is written."""
+    result = real_run(
+        scripted_anthropic, git_repo, [bash("true"), {"text": "never", "stall": True}], idle_timeout=8
+    )
+
+    assert result.status == "timeout"
+    assert "idle" in (result.run.result.stop_reason or "")
+    assert result.paths["json"].exists()
+    assert result.run.usage.input_tokens > 0
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("status", [500, 529])
+def test_real_http_errors(scripted_anthropic: ScriptedAnthropic, git_repo: Path, status: int) -> None:
+    """HTTP 500/529 from the API ends the run with status error naming the HTTP status."""
+    result = real_run(scripted_anthropic, git_repo, [{"http_error": status}])
+
+    assert result.status == "error"
+    assert str(status) in (result.run.result.error or "")
+    assert result.exit_code == ExitCode.FAILURE
+    assert load_trajectory(result.paths["json"]).run.result.status == "error"
+
+
+@pytest.mark.integration
+def test_journal_is_complete_while_running(scripted_anthropic: ScriptedAnthropic, git_repo: Path) -> None:
+    """During the run every recorded step is already in the journal."""
+    counts: list[tuple[int, int]] = []
+
+    class Watch:
+        @hookimpl
+        def after_step(self, run: Run) -> None:
+            journals = list((git_repo / "docs" / "logs").rglob("*.journal.jsonl"))
+            if journals:
+                counts.append((len(run.steps), len(read_journal(journals[0]).run.steps)))
+
+    from autopilot.core.pluginmanager import make_plugin_manager
+
+    hooks = Hooks(make_plugin_manager(load_local=False))
+    hooks.pm.register(Watch(), name="watch")
+    scripted_anthropic.script([bash("true"), {"text": "ok"}])
+    run_task("t", cwd=git_repo, env=scripted_anthropic.env, model=MODEL, hooks=hooks, handle_signals=False)
+
+    assert counts and all(in_memory == on_disk for in_memory, on_disk in counts)
+
+
+def test_runner_never_writes_files_itself() -> None:
+    """core.runner only records through the Recorder (no open/write calls in its source)."""
+    source = (Path(__file__).parents[2] / "src" / "autopilot" / "core" / "runner.py").read_text()
+
+    assert "open(" not in source and "write_text" not in source
+    assert os.sep  # the check above is on the source text
