@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +32,10 @@ from autopilot.plugins.backend_codex import (
     find_codex_binary,
     map_exec_events,
     rollout_baseline,
+    trajectory_import,
     unwrap_shell,
 )
+from autopilot.testing.codex import codex_env, scripted_openai  # noqa: F401 - the shipped fixtures
 from autopilot.testing.openai_server import ScriptedOpenAI
 
 CORPUS = Path("/work/shared/corpus/codex-exec-json")
@@ -363,6 +364,30 @@ def test_claude_model_is_refused(tmp_path: Path) -> None:
         build_command(BINARY, request(tmp_path, model="sonnet"), CodexSettings(), {})
 
 
+def test_mcp_servers_and_instructions_reach_codex(tmp_path: Path) -> None:
+    """Run options become codex config: MCP servers (pre-approved) and developer instructions."""
+    options = {
+        "mcp_servers": {"autopilot-issues": {"command": "python", "args": ["-m", "x"], "env": {"A": "1"}}},
+        "system_prompt_append": 'Work on ISSUE-7 only; say "done".',
+    }
+    argv, _ = build_command(BINARY, request(tmp_path, options=options), CodexSettings(), {})
+
+    server = next(a for a in argv if a.startswith("mcp_servers."))
+    assert server == (
+        'mcp_servers.autopilot-issues={command="python",args=["-m","x"],env={A="1"},'
+        'default_tools_approval_mode="approve"}'
+    )
+    assert 'developer_instructions="Work on ISSUE-7 only; say \\"done\\"."' in argv
+
+
+def test_in_process_mcp_server_is_refused(tmp_path: Path) -> None:
+    """An in-process (SDK) MCP server cannot reach the codex process: a clear error, not a silent drop."""
+    options = {"mcp_servers": {"tools": {"type": "sdk", "instance": object()}}}
+
+    with pytest.raises(CodexSetupError, match="cannot be used by codex"):
+        build_command(BINARY, request(tmp_path, options=options), CodexSettings(), {})
+
+
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
@@ -403,9 +428,9 @@ def test_backend_is_registered_through_its_entry_point(hooks: Any) -> None:
 
 
 @pytest.fixture
-def scripted(tmp_path: Path) -> Iterator[ScriptedOpenAI]:
-    with ScriptedOpenAI(tmp_path / "server") as server:
-        yield server
+def scripted(scripted_openai: ScriptedOpenAI) -> ScriptedOpenAI:  # noqa: F811
+    """The shipped ``scripted_openai`` fixture (autopilot.testing), under a short name."""
+    return scripted_openai
 
 
 def codex_request(
@@ -494,6 +519,20 @@ def test_sandbox_policy_reaches_codex(tmp_path: Path, scripted: ScriptedOpenAI, 
 
     metadata = json.loads(scripted.requests("responses")[0]["headers"]["x-codex-turn-metadata"])
     assert "workspace-write" in json.dumps(metadata)
+
+
+@pytest.mark.integration
+def test_model_is_learned_from_codex_when_not_given(
+    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path
+) -> None:
+    """Without a model setting, the model codex actually asked for is reported (so it can be priced)."""
+    scripted.script([{"text": "hi"}])
+    req = codex_request(tmp_path, scripted, git_repo, "hi")
+    req.model = None
+
+    events = collect(fast_backend(), req)
+
+    assert [e.model for e in events if e.model] == [scripted.requests()[0]["body"]["model"]]
 
 
 @pytest.mark.integration
@@ -934,3 +973,109 @@ def _safe_name(proc: psutil.Process) -> str:
         return proc.name()
     except psutil.Error:
         return ""
+
+
+# ------------------------------------------------------------------------------------------------
+# Importing Codex logs (the trajectory_import hook)
+
+ROLLOUTS = (
+    sorted(Path("/work/shared/corpus/codex-rollout").glob("*.jsonl"))
+    if Path("/work/shared/corpus/codex-rollout").is_dir()
+    else []
+)
+
+
+@pytest.mark.skipif(not ROLLOUTS, reason="shared corpus not available")
+@pytest.mark.parametrize("path", ROLLOUTS, ids=lambda p: p.name[:40])
+def test_rollout_import_matches_the_log(path: Path) -> None:
+    """A session rollout imports with one call per function call, one result per output, and its tokens."""
+    records = corpus_events(path)
+    items = [r["payload"] for r in records if r["type"] == "response_item"]
+    counts = Counter(item["type"] for item in items)
+    token_counts = [
+        r["payload"]["info"]["last_token_usage"]
+        for r in records
+        if r["type"] == "event_msg" and r["payload"].get("type") == "token_count" and r["payload"].get("info")
+    ]
+
+    imported = trajectory_import(path=path, records=records)
+
+    assert imported is not None and imported.agent == "codex"
+    steps = [s for e in imported.events for s in e.steps]
+    usage = sum((e.usage for e in imported.events if e.usage is not None), Usage())
+    calls = counts["function_call"] + counts["custom_tool_call"] + counts["local_shell_call"]
+    assert sum(s.type == "tool_call" for s in steps) == calls
+    assert (
+        sum(s.type == "tool_result" for s in steps)
+        == counts["function_call_output"] + counts["custom_tool_call_output"]
+    )
+    assert usage.input_tokens + usage.cache_read_tokens == sum(t["input_tokens"] for t in token_counts)
+    assert usage.cache_read_tokens == sum(t["cached_input_tokens"] for t in token_counts)
+    assert usage.output_tokens == sum(t["output_tokens"] for t in token_counts)
+    assert imported.cwd == records[0]["payload"]["cwd"]
+    assert imported.prompt and not imported.prompt.startswith("<environment_context>")
+
+
+@pytest.mark.skipif(not ROLLOUTS or not CORPUS_FILES, reason="shared corpus not available")
+@pytest.mark.parametrize("path", [*ROLLOUTS[:1], *CORPUS_FILES[:1]], ids=lambda p: p.name[:40])
+def test_codex_logs_import_into_valid_trajectories(hooks: Any, tmp_path: Path, path: Path) -> None:
+    """`autopilot import` of a Codex log writes a schema-valid trajectory priced from the table."""
+    from autopilot.core.importer import import_file
+    from autopilot.core.trajectory import schema_errors
+
+    result = import_file(hooks, path, tmp_path / "logs")
+
+    written = json.loads(result.paths["json"].read_text())
+    assert schema_errors(written) == []
+    assert written["agent"] == "codex"
+    assert written["usage"]["cost_usd"] > 0
+    assert written["result"]["status"] == "success"
+
+
+def test_other_logs_are_not_claimed() -> None:
+    """Records in another format are left to other plugins."""
+    claude = [{"type": "system", "subtype": "init"}, {"type": "assistant", "message": {}}]
+
+    assert trajectory_import(path=Path("x.jsonl"), records=claude) is None
+
+
+@pytest.mark.integration
+def test_own_rollout_imports_with_the_recorded_usage(
+    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path
+) -> None:
+    """A rollout written by a live run imports with the same tokens the live run recorded."""
+    scripted.script(
+        [
+            {"shell": "echo hi", "input_tokens": 210, "cached_input_tokens": 10, "output_tokens": 5},
+            {"text": "done", "input_tokens": 320, "cached_input_tokens": 20, "output_tokens": 7},
+        ]
+    )
+    live = collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "say hi"))
+    thread = next(e.session_id for e in live if e.session_id)
+    rollout = next((tmp_path / "codex-home" / "sessions").glob(f"*/*/*/rollout-*-{thread}.jsonl"))
+
+    imported = trajectory_import(path=rollout, records=corpus_events(rollout))
+
+    assert imported is not None
+    assert [e.usage for e in imported.events if e.usage] == [e.usage for e in live if e.usage]
+    assert imported.prompt == "say hi"
+
+
+@pytest.mark.integration
+def test_shipped_fixtures_run_codex_through_the_api(
+    scripted_openai: ScriptedOpenAI,  # noqa: F811
+    codex_env: dict[str, str],  # noqa: F811
+    autopilot_project: Path,
+) -> None:
+    """The `scripted_openai`/`codex_env` fixtures from autopilot.testing drive a real codex run."""
+    from autopilot import api
+
+    scripted_openai.script([{"shell": "echo hi > hi.txt"}, {"text": "done"}])
+
+    result = api.run_task(
+        "say hi", agent="codex", model="gpt-5.5", env=codex_env, cwd=autopilot_project, handle_signals=False
+    )
+
+    assert result.status == "success"
+    assert (autopilot_project / "hi.txt").read_text() == "hi\n"
+    assert Path(codex_env["CODEX_HOME"], "sessions").is_dir()

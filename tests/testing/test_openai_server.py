@@ -234,3 +234,15 @@ def test_a_stalled_request_does_not_block_others(tmp_path: Path) -> None:
     assert status == 200
     assert "free" in text
     assert not stalled.is_alive()
+
+
+def test_item_turn_sends_any_output_item(tmp_path: Path) -> None:
+    """An `item` turn streams the given item (ids filled in), and it counts as a model output."""
+    item = {"type": "function_call", "namespace": "mcp__issues", "name": "issue_ready", "arguments": "{}"}
+    with ScriptedOpenAI(tmp_path, [{"item": item}]) as server:
+        _, text = post(server.base_url + "/responses", {"stream": True, "input": [], "tools": [SHELL_TOOL]})
+
+    done = sse_events(text)[-2]["item"]
+    assert (done["namespace"], done["name"]) == ("mcp__issues", "issue_ready")
+    assert done["call_id"] and done["id"]
+    assert responses_turn({"input": [{"type": "tool_search_call"}, {"type": "custom_tool_call"}]}) == 2

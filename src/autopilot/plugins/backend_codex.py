@@ -188,23 +188,27 @@ def _toml_key(key: Any) -> str:
 def mcp_overrides(servers: Mapping[str, Any]) -> list[str]:
     """``-c mcp_servers.<name>={...}`` for MCP servers given in the Claude SDK's shape.
 
-    Stdio servers (``command``, ``args``, ``env``, ``cwd``) and HTTP servers (``url``) carry over;
-    in-process SDK servers cannot reach a separate codex process and are refused.
+    Stdio servers (``command``, ``args``, ``env``, ``cwd``) and HTTP servers (``url``) carry over, with
+    their tools approved (``default_tools_approval_mode``, unless the spec says otherwise); in-process
+    SDK servers cannot reach a separate codex process and are refused.
     """
     overrides = []
     for name, spec in servers.items():
         if not isinstance(spec, Mapping):
             raise CodexSetupError(f"MCP server {name!r}: expected a mapping, got {type(spec).__name__}")
         if spec.get("command"):
-            keys = ("command", "args", "env", "cwd")
+            keys = ("command", "args", "env", "cwd", "default_tools_approval_mode")
         elif spec.get("url"):
-            keys = ("url", "bearer_token_env_var", "http_headers")
+            keys = ("url", "bearer_token_env_var", "http_headers", "default_tools_approval_mode")
         else:
             kind = spec.get("type", "unknown")
             raise CodexSetupError(
                 f"MCP server {name!r} ({kind}) cannot be used by codex: give a command or url"
             )
         table = {k: spec[k] for k in keys if spec.get(k) is not None}
+        # Nobody is there to approve a tool call in an unattended run (approval "never" turns every
+        # MCP call that needs approval into an error), so servers autopilot passes are pre-approved.
+        table.setdefault("default_tools_approval_mode", "approve")
         overrides.append(f"mcp_servers.{_toml_key(name)}={_toml_value(table)}")
     return overrides
 
@@ -1030,6 +1034,253 @@ async def _read_lines(reader: asyncio.StreamReader) -> AsyncIterator[bytes]:
             yield bytes(buffer[:newline])
             del buffer[: newline + 1]
             newline = buffer.find(b"\n")
+
+
+# ------------------------------------------------------------------------------------------------
+# Importing Codex logs (``autopilot import``)
+
+_EXEC_TYPES: Final = frozenset(
+    {"thread.started", "turn.started", "turn.completed", "turn.failed", "item.started", "item.updated"}
+    | {"item.completed", "error"}
+)
+_SHELL_FUNCTIONS: Final = frozenset({"shell", "shell_command", "exec_command", "bash", "local_shell_call"})
+_INJECTED: Final = re.compile(
+    r"^\s*<(environment_context|user_instructions|INSTRUCTIONS|permissions instructions)\b"
+)
+_EXIT_CODE: Final = re.compile(r"Process exited with code (-?\d+)")
+
+
+def exec_log_events(records: list[dict[str, Any]]) -> list[BackendEvent]:
+    """A saved ``codex exec --json`` stdout as backend events (usage from each turn's running total)."""
+    mapper = CodexEventMapper()
+    tracker = UsageTracker()
+    events: list[BackendEvent] = []
+    for record in records:
+        event = mapper.feed(record)
+        if record.get("type") == "turn.completed" and mapper.completed_usage is not None:
+            delta = tracker.snapshot(mapper.completed_usage)
+            if delta is not None:
+                # The log has no per-call figures: the turn's usage goes on its last step.
+                target = next((e for e in reversed(events) if e.steps and e.usage is None), None)
+                if target is None:
+                    events.append(target := BackendEvent())
+                target.usage, target.turn_complete = delta.to_usage(), True
+        if event is not None:
+            events.append(event)
+    if mapper.failed is not None:
+        status, error = "error", mapper.failed
+    else:
+        status, error = ("success" if mapper.turns_completed else "incomplete"), None
+    events.append(BackendEvent(done=True, status=status, final_text=mapper.final_text, error=error))
+    return events
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    parts = [str(c.get("text", "")) for c in content or [] if isinstance(c, dict) and "text" in c]
+    return "\n".join(parts)
+
+
+def _function_output(output: Any) -> tuple[str, bool]:
+    """A rollout ``function_call_output``: the text and whether it reports a failure."""
+    if isinstance(output, dict):
+        text, exit_code = str(output.get("content") or output), None
+    else:
+        text, exit_code = str(output or ""), None
+        with contextlib.suppress(ValueError):
+            decoded = json.loads(text)
+            if isinstance(decoded, dict) and "output" in decoded:
+                text = str(decoded["output"])
+                exit_code = (decoded.get("metadata") or {}).get("exit_code")
+    if exit_code is None:
+        match = _EXIT_CODE.search(text[:400])
+        exit_code = int(match.group(1)) if match else None
+    return text, isinstance(exit_code, int) and exit_code != 0
+
+
+def _rollout_call(payload: Mapping[str, Any]) -> tuple[str, Any]:
+    """(tool, input) of a rollout ``function_call`` / ``custom_tool_call`` / ``local_shell_call``."""
+    name = str(payload.get("name") or payload.get("type") or "?")
+    if "input" in payload and payload.get("type") == "custom_tool_call":
+        return name, {"input": payload["input"]}
+    arguments: Any = payload.get("arguments")
+    if isinstance(arguments, str):
+        with contextlib.suppress(ValueError):
+            arguments = json.loads(arguments)
+    if payload.get("type") == "local_shell_call":
+        arguments = (payload.get("action") or {}).get("exec") or arguments
+    if name in _SHELL_FUNCTIONS or payload.get("type") == "local_shell_call":
+        command = arguments.get("cmd") or arguments.get("command") if isinstance(arguments, dict) else None
+        if command is not None:
+            return "command_execution", {
+                "command": unwrap_shell(command),
+                "argv": command,
+                "arguments": arguments,
+            }
+    return name, arguments
+
+
+def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], dict[str, Any]]:
+    """A Codex session rollout as backend events, plus ``prompt``/``cwd``/``started_at`` when known.
+
+    Model output items (reasoning, assistant messages, tool calls) of one model call become one event;
+    each call's usage (the running total's change, or a per-call record) goes on that event, whether
+    the rollout writes it before the items (older builds) or after them (newer ones).
+    """
+    tracker = UsageTracker()
+    events: list[BackendEvent] = []
+    meta: dict[str, Any] = {}
+    pending: list[Usage] = []
+    group: BackendEvent | None = None
+    names: dict[str, str] = {}
+    ending: str | None = None
+    final_text: str | None = None
+
+    def close() -> None:
+        nonlocal group
+        group = None
+
+    def add_usage(delta: RawUsage | None) -> None:
+        if delta is None:
+            return
+        if group is not None and group.usage is None:
+            group.usage, group.turn_complete = delta.to_usage(), True
+        else:
+            close()
+            pending.append(delta.to_usage())
+
+    for record in records:
+        kind, payload = record.get("type"), record.get("payload")
+        if not isinstance(payload, dict):
+            continue
+        ts = str(record.get("timestamp") or "") or None
+
+        def step(
+            step_type: Any, _ts: str | None = ts, _record: dict[str, Any] = record, **fields: Any
+        ) -> Step:
+            created = Step(step_type, raw=dict(_record), **fields)
+            if _ts:
+                created.ts = _ts
+            return created
+
+        if kind == "session_meta":
+            meta.setdefault("cwd", payload.get("cwd"))
+            meta.setdefault("started_at", payload.get("timestamp") or ts)
+            data = {
+                k: payload.get(k)
+                for k in ("id", "originator", "cli_version", "git", "source")
+                if k in payload
+            }
+            events.append(
+                BackendEvent(steps=[step("system", subtype="init", data=data)], session_id=payload.get("id"))
+            )
+        elif kind == "turn_context":
+            close()
+            if payload.get("model"):
+                events.append(BackendEvent(model=str(payload["model"])))
+        elif kind == "token_usage_record" and isinstance(payload.get("usage"), dict):
+            add_usage(tracker.record(RawUsage.from_codex(payload["usage"]), payload.get("response_id")))
+        elif kind == "event_msg":
+            subtype = payload.get("type")
+            if subtype == "token_count":
+                info = payload.get("info")
+                if isinstance(info, dict) and isinstance(info.get("total_token_usage"), dict):
+                    add_usage(tracker.snapshot(RawUsage.from_codex(info["total_token_usage"])))
+            elif subtype in ("turn_aborted", "task_complete"):
+                close()
+                ending = "interrupted" if subtype == "turn_aborted" else "success"
+                data = {k: v for k, v in payload.items() if k != "type"}
+                events.append(BackendEvent(steps=[step("system", subtype=str(subtype), data=data)]))
+            # Other event_msg entries (user_message, agent_message, agent_reasoning, ...) repeat
+            # response items for the UI; the response items are the record.
+        elif kind == "compacted":
+            close()
+            events.append(
+                BackendEvent(
+                    steps=[step("system", subtype="compacted", data={"message": payload.get("message")})]
+                )
+            )
+        elif kind == "response_item":
+            item_type = payload.get("type")
+            steps: list[Step] = []
+            output_item = True
+            if item_type == "message":
+                text = _content_text(payload.get("content"))
+                role = payload.get("role")
+                if role == "assistant":
+                    steps, final_text = [step("assistant", text=text)], text
+                    ending = None
+                else:
+                    output_item = False
+                    if role == "user" and not _INJECTED.match(text):
+                        meta.setdefault("prompt", text)
+                        steps = [step("user", text=text)]
+                        ending = None
+                    else:
+                        steps = [step("system", subtype=f"{role}_context", data={"text": text})]
+            elif item_type == "reasoning":
+                summary = payload.get("summary") or []
+                text = "\n".join(str(p.get("text", "")) for p in summary if isinstance(p, dict))
+                steps = [step("thinking", text=text)] if text else []
+            elif item_type in ("function_call", "custom_tool_call", "local_shell_call", "web_search_call"):
+                call_id = str(payload.get("call_id") or payload.get("id") or "")
+                tool, tool_input = _rollout_call(payload)
+                if item_type == "web_search_call":
+                    tool, tool_input = "web_search", payload.get("action")
+                names[call_id] = tool
+                steps = [step("tool_call", tool=tool, tool_use_id=call_id, input=tool_input)]
+            elif item_type in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
+                output_item = False
+                call_id = str(payload.get("call_id") or "")
+                text, failed = _function_output(payload.get("output"))
+                steps = [
+                    step(
+                        "tool_result",
+                        tool=names.get(call_id),
+                        tool_use_id=call_id,
+                        output=text,
+                        is_error=failed,
+                    )
+                ]
+            else:
+                output_item = False
+                steps = [step("system", subtype=f"item:{item_type}", data=dict(payload))]
+            if not steps:
+                continue
+            if not output_item:
+                close()
+                events.append(BackendEvent(steps=steps))
+                continue
+            if group is None:
+                group = BackendEvent(steps=[])
+                events.append(group)
+                if pending:
+                    events[-1:-1] = [BackendEvent(usage=u, turn_complete=True) for u in pending[:-1]]
+                    group.usage, group.turn_complete = pending[-1], True
+                    pending.clear()
+            group.steps += steps
+    events += [BackendEvent(usage=u, turn_complete=True) for u in pending]
+    status = ending or ("success" if final_text is not None else "incomplete")
+    events.append(BackendEvent(done=True, status=status, final_text=final_text))
+    return events, meta
+
+
+@hookimpl
+def trajectory_import(path: Path, records: list[dict[str, Any]]) -> Any:
+    """Codex logs: ``codex exec --json`` stdout, and session rollouts (``$CODEX_HOME/sessions``)."""
+    from autopilot.core.importer import ImportedRun
+
+    head = records[:20]
+    if any(r.get("type") == "session_meta" and isinstance(r.get("payload"), dict) for r in head):
+        events, meta = rollout_events(records)
+        return ImportedRun(
+            "codex", events, prompt=meta.get("prompt"), cwd=meta.get("cwd"), started_at=meta.get("started_at")
+        )
+    types = {r.get("type") for r in records}
+    if "thread.started" in types and types <= _EXEC_TYPES | {None}:
+        return ImportedRun("codex", exec_log_events(records))
+    return None
 
 
 @hookimpl

@@ -19,7 +19,9 @@ so retries and resumed threads stay deterministic. Turn forms:
   ``shell_command``, ``shell``, ``bash``), with the arguments that tool expects;
 - ``{"call": {"name": ..., "arguments": {...} | "json string"}}``: any other function call;
 - ``{"text": "..."}``: an assistant message (the end of the agent's turn);
-- ``{"http_error": 500, "message": "..."}``: an HTTP error with an OpenAI-style error body.
+- ``{"http_error": 500, "message": "..."}``: an HTTP error with an OpenAI-style error body;
+- ``{"item": {...}}``: any other output item, sent as given (``id``/``call_id`` filled in), e.g. a
+  ``tool_search_call`` or a ``function_call`` with a ``namespace`` (how Codex calls MCP tools).
 
 Extras on any turn: ``sleep`` (seconds before answering), ``stall`` (send the first events, then
 hold the stream open without a byte for that many seconds, ``true`` for as long as the server runs),
@@ -65,6 +67,10 @@ SIDE_TEXT: Final = "ok"
 # Pure helpers (tested directly)
 
 
+#: Responses input items that are model outputs (each one is an earlier turn of the script).
+MODEL_OUTPUT_ITEMS: Final = ("function_call", "custom_tool_call", "tool_search_call", "local_shell_call")
+
+
 def responses_turn(body: Mapping[str, Any]) -> int:
     """The turn a Responses request asks for: model outputs already in its ``input``."""
     items = body.get("input")
@@ -73,7 +79,8 @@ def responses_turn(body: Mapping[str, Any]) -> int:
     return sum(
         1
         for item in items
-        if isinstance(item, dict) and (item.get("type") == "function_call" or item.get("role") == "assistant")
+        if isinstance(item, dict)
+        and (item.get("type") in MODEL_OUTPUT_ITEMS or item.get("role") == "assistant")
     )
 
 
@@ -121,6 +128,13 @@ def turn_usage(turn: Mapping[str, Any], script: Mapping[str, Any]) -> dict[str, 
 
 def output_item(turn: Mapping[str, Any], offered: list[str], turn_index: int) -> dict[str, Any]:
     """The complete Responses output item for a script turn."""
+    if "item" in turn:
+        # Any other item type, given as is (``id``/``call_id`` filled in when missing).
+        raw = dict(turn["item"])
+        raw.setdefault("id", f"it_{turn_index}_{uuid.uuid4().hex[:8]}")
+        raw.setdefault("call_id", f"call_{turn_index}_{uuid.uuid4().hex[:8]}")
+        raw.setdefault("status", "completed")
+        return raw
     if "shell" in turn or "call" in turn:
         if "shell" in turn:
             name, arguments = shell_call(str(turn["shell"]), offered)
@@ -172,7 +186,9 @@ def response_events(
     if not minimal:
         yield event("response.created", response={**base, "status": "in_progress", "output": []})
         yield event("response.in_progress", response={**base, "status": "in_progress", "output": []})
-        if item["type"] == "function_call":
+        if item["type"] not in ("function_call", "message"):
+            yield event("response.output_item.added", output_index=0, item={**item, "status": "in_progress"})
+        elif item["type"] == "function_call":
             yield event(
                 "response.output_item.added",
                 output_index=0,
@@ -221,11 +237,11 @@ def response_events(
 
 def chat_message(item: dict[str, Any]) -> dict[str, Any]:
     """A Responses output item as a Chat Completions assistant message."""
-    if item["type"] == "function_call":
+    if item["type"] != "message":
         call = {
             "id": item["call_id"],
             "type": "function",
-            "function": {"name": item["name"], "arguments": item["arguments"]},
+            "function": {"name": item.get("name", ""), "arguments": item.get("arguments", "{}")},
         }
         return {"role": "assistant", "content": None, "tool_calls": [call]}
     return {"role": "assistant", "content": item["content"][0]["text"]}
