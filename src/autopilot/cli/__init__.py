@@ -42,6 +42,12 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("project", "autopilot.cli.issue_cmd:project_app", "Group issues into projects with run defaults."),
     ("session", "autopilot.cli.issue_cmd:session_app", "List and show recorded runs."),
     ("merge-driver", "autopilot.cli.issue_cmd:merge_driver", "Git merge driver for .autopilot/ YAML files."),
+    (
+        "redact",
+        "autopilot.cli.redact_cmd:redact",
+        "Remove secrets from a file or stdin, or --check files for them.",
+    ),
+    ("hooks", "autopilot.cli.hooks_cmd:hooks_app", "Install or remove the git pre-commit secret check."),
 )
 
 for _name, _target, _help in COMMANDS:

@@ -1,24 +1,18 @@
-"""Built-in, essential redactor (placeholder rules until the full secret redactor lands).
+"""Built-in, essential redactor: removes secrets from everything autopilot writes or prints.
 
-It is always registered and always runs last in the ``redact`` chain.
+It is always registered, cannot be blocked, and always runs last in the ``redact`` chain (the core's
+:meth:`autopilot.core.hooks.Hooks.redact` puts it there), so it also scans what every other redactor
+returned. What it detects and how fast is documented in docs/redaction.md; the engine lives in
+:mod:`autopilot.plugins.redact_rules`.
 """
 
 from __future__ import annotations
 
-import re
-
 from autopilot import hookimpl
-
-_RULES = [
-    ("anthropic_key", re.compile(r"sk-ant-[A-Za-z0-9_\-]{20,}")),
-    ("openai_key", re.compile(r"sk-(?:proj-)?[A-Za-z0-9_\-]{20,}")),
-    ("github_token", re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b|github_pat_[A-Za-z0-9_]{22,}")),
-    ("aws_access_key_id", re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")),
-]
+from autopilot.plugins.redact_rules import redact_text
 
 
 @hookimpl
 def redact(text: str) -> str:
-    for kind, pattern in _RULES:
-        text = pattern.sub(f"[REDACTED:{kind}]", text)
-    return text
+    """Replace every secret in *text* with ``[REDACTED:<kind>]`` (idempotent)."""
+    return redact_text(text)

@@ -1,0 +1,1100 @@
+"""The detection engine of the built-in secret redactor (used by the ``redact_secrets`` plugin).
+
+Design, for throughput (docs/redaction.md has the measured figures):
+
+- The text is encoded to UTF-8 once and lower-cased once (``bytes.lower`` only touches ASCII, so byte
+  offsets are the same in both copies). Every rule works on byte offsets.
+- **Token formats** (``ghp_…``, ``AKIA…``, JWTs, ``sk-ant-…``) all have a body of at least
+  :data:`MIN_RUN` token characters. One ``bytes.translate`` maps token characters to ``a`` and the rest
+  to ``.``; ``find`` then jumps from one long run to the next, and only those runs are classified by
+  their first bytes (a dict lookup) before a rule's regex is tried at that exact position.
+- **Context secrets** (``password=…``, ``Authorization: Bearer …``, ``scheme://user:pass@host``, PEM
+  blocks, Kubernetes ``data:``) are found from a handful of lower-case keyword anchors (``pass``,
+  ``secret``, ``token``, ``key``, ``auth``, ``://`` …). Each hit is checked with anchored matches at the
+  hit, never with a regex scan over the whole text.
+
+Text without any anchor therefore costs one encode, one ``lower``, one ``translate`` and a dozen
+``find`` calls, all in C. Replacements are ``[REDACTED:<kind>]``; markers never match any rule, and an
+existing marker is never touched, so redaction is idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+MARKER_PREFIX: Final = "[REDACTED:"
+_MARKER_PREFIX_B: Final = MARKER_PREFIX.encode()
+
+#: Shortest run of token characters that can hold a token-format secret (a JWT header is 19).
+MIN_RUN: Final = 18
+_TOKEN_CHARS: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+_RUN_TABLE: Final = bytes(0x61 if c in _TOKEN_CHARS else 0x2E for c in range(256))
+_RUN_NEEDLE: Final = b"a" * MIN_RUN
+_DOT: Final = b"."
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One secret: byte offsets into the UTF-8 text, its 1-based line, and the kind of secret."""
+
+    start: int
+    end: int
+    kind: str
+    line: int = 0
+
+
+# ------------------------------------------------------------------------------------------------
+# Value plausibility: what is a placeholder, what is code, what looks random
+
+_PLACEHOLDER_WORDS: Final = frozenset(
+    [
+        "none",
+        "null",
+        "nil",
+        "undefined",
+        "true",
+        "false",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "required",
+        "optional",
+        "string",
+        "str",
+        "int",
+        "bool",
+        "bytes",
+        "secretstr",
+        "any",
+        "object",
+        "env",
+        "environ",
+        "test",
+        "testing",
+        "tests",
+        "example",
+        "sample",
+        "dummy",
+        "fake",
+        "foo",
+        "bar",
+        "baz",
+        "foobar",
+        "secret",
+        "secrets",
+        "password",
+        "passwd",
+        "pass",
+        "token",
+        "tokens",
+        "changeme",
+        "changeit",
+        "change_me",
+        "redacted",
+        "hidden",
+        "masked",
+        "todo",
+        "tbd",
+        "n/a",
+        "na",
+        "empty",
+        "default",
+        "value",
+        "values",
+        "flag",
+        "option",
+        "argument",
+        "parameter",
+        "the",
+        "and",
+        "with",
+        "from",
+        "placeholder",
+        "xxx",
+        "xxxx",
+        "xxxxx",
+        "...",
+        "omitted",
+        "removed",
+        "censored",
+        "private",
+        "public",
+        "prompt",
+        "ask",
+        "stdin",
+        "your",
+        "<secret>",
+        "<password>",
+        "<token>",
+        "<key>",
+        "<api_key>",
+        "apikey",
+        "api_key",
+        "api-key",
+        "key",
+        "keys",
+        "mykey",
+        "my_key",
+        "mypassword",
+        "my_password",
+        "mysecret",
+        "my_secret",
+        "mytoken",
+        "my_token",
+        "secret_key",
+        "secretkey",
+        "bearer",
+        "basic",
+    ]
+)
+_PLACEHOLDER_PARTS: Final = (
+    "your_",
+    "your-",
+    "yourapi",
+    "yoursecret",
+    "yourtoken",
+    "yourpass",
+    "example",
+    "placeholder",
+    "changeme",
+    "change_me",
+    "change-me",
+    "replace_me",
+    "replace-me",
+    "replaceme",
+    "xxxx",
+    "****",
+    "••",
+    "dummy",
+    "redacted",
+    "<your",
+    "insert_",
+    "insert-",
+    "goes_here",
+    "goes-here",
+    "not_a_real",
+    "not-a-real",
+    "notreal",
+    "fake_",
+    "fake-",
+    "sample_",
+)
+_REFERENCE = re.compile(
+    r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%|%\(|\{\{|<%|<[A-Za-z_ -]+>$|\{[A-Za-z_]|!vault|ENC\[|\$\$)"
+)
+_CODE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\.?")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER = re.compile(r"[0-9][0-9.,_]{0,7}")
+_SECRET_WORDS: Final = ("pass", "pwd", "secret", "token", "key", "auth", "cred")
+
+
+_PLACEHOLDER_RX: Final = re.compile("|".join(re.escape(part) for part in _PLACEHOLDER_PARTS))
+
+
+def is_placeholder(value: str) -> bool:
+    """True for values that stand in for a secret: ``YOUR_API_KEY``, ``<token>``, ``${VAR}``, ``****``."""
+    stripped = value.strip().strip("\"'`")
+    lowered = stripped.lower()
+    if not stripped or lowered in _PLACEHOLDER_WORDS or MARKER_PREFIX in stripped:
+        return True
+    if _REFERENCE.match(stripped) or "${" in stripped or "{{" in stripped:
+        return True
+    if len(lowered) >= 3 and len(set(lowered)) <= 2:  # xxxx, ****, ----, abab
+        return True
+    return _PLACEHOLDER_RX.search(lowered) is not None
+
+
+def looks_random(body: str) -> bool:
+    """At least two of lower case, upper case and digits: what generated secrets look like."""
+    lower = upper = digit = False
+    for char in body:
+        if "a" <= char <= "z":
+            lower = True
+        elif "A" <= char <= "Z":
+            upper = True
+        elif "0" <= char <= "9":
+            digit = True
+    return lower + upper + digit >= 2
+
+
+def _strong(value: str) -> bool:
+    """Digits, upper and lower case together: a generated credential, not an identifier."""
+    return (
+        any(c.isdigit() for c in value)
+        and any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+    )
+
+
+def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char: bytes) -> bool:
+    """Whether the value assigned to a secret-named variable is itself a secret."""
+    value = value.strip()
+    if len(value) < 4:
+        return False
+    if not quoted:
+        if next_char in (b"(", b"["):
+            return False  # a call or a subscript: code, not a literal
+        if _IDENTIFIER.fullmatch(value):
+            lowered = value.lower()
+            if any(word in lowered for word in _SECRET_WORDS):
+                return False  # `token=access_token`, `password: db_password`
+            if code_context and not any(c.isdigit() for c in value):
+                return False  # `f(api_key=settings_value)`, `secret = value`
+        elif (value.startswith(("/", "./", "../", "~/")) or _CODE_VALUE.fullmatch(value)) and not _strong(
+            value
+        ):
+            return False  # a path or `self.token`, `os.environ`
+    if _NUMBER.fullmatch(value) or is_placeholder(value):
+        return False
+    return value.lower().rstrip("!?") not in _PLACEHOLDER_WORDS
+
+
+# ------------------------------------------------------------------------------------------------
+# Token formats
+
+
+@dataclass(frozen=True, slots=True)
+class _TokenRule:
+    kind: str
+    pattern: re.Pattern[bytes]
+    body_start: int = 0  # where the random part starts, for the plausibility check
+    check_random: bool = False
+
+
+_B = r"(?![A-Za-z0-9])"  # right boundary
+
+
+def _rule(kind: str, pattern: str, body_start: int = 0, *, check_random: bool = False) -> _TokenRule:
+    return _TokenRule(kind, re.compile((pattern + _B).encode()), body_start, check_random)
+
+
+_TOKEN_RULES: Final[dict[bytes, tuple[_TokenRule, ...]]] = {
+    b"sk": (
+        _rule("anthropic_api_key", r"sk-ant-(?:[a-z]+[0-9]{2}-)?[A-Za-z0-9_\-]{20,}", 7),
+        _rule(
+            "openai_api_key", r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{20,}", 3, check_random=True
+        ),
+        _rule("stripe_key", r"sk_(?:live|test)_[A-Za-z0-9]{16,}", 8),
+    ),
+    b"rk": (_rule("stripe_key", r"rk_(?:live|test)_[A-Za-z0-9]{16,}", 8),),
+    b"wh": (_rule("stripe_webhook_secret", r"whsec_[A-Za-z0-9+/=]{24,}", 6),),
+    b"gh": (_rule("github_token", r"gh[pousr]_[A-Za-z0-9]{30,}", 4),),
+    b"gi": (_rule("github_token", r"github_pat_[A-Za-z0-9_]{30,}", 11),),
+    b"gl": (
+        _rule(
+            "gitlab_token", r"gl(?:pat|dt|rt|ptt|cbt|ft|imt|agent|oas|soat|wt|ffct)-[A-Za-z0-9_.\-]{20,}", 6
+        ),
+    ),
+    b"GR": (_rule("gitlab_token", r"GR1348941[A-Za-z0-9_\-]{20,}", 9),),
+    b"xo": (_rule("slack_token", r"xox[abposre]-[A-Za-z0-9\-]{10,}", 5),),
+    b"xa": (_rule("slack_token", r"xapp-[0-9]-[A-Za-z0-9\-]{10,}", 7),),
+    b"AI": (_rule("google_api_key", r"AIza[0-9A-Za-z_\-]{35}", 4),),
+    b"GO": (_rule("google_oauth_client_secret", r"GOCSPX-[0-9A-Za-z_\-]{20,}", 7),),
+    b"ya": (_rule("google_oauth_token", r"ya29\.[0-9A-Za-z_\-]{20,}", 5),),
+    b"np": (_rule("npm_token", r"npm_[A-Za-z0-9]{36}", 4),),
+    b"py": (_rule("pypi_token", r"pypi-AgE[A-Za-z0-9_\-]{40,}", 8),),
+    b"hf": (_rule("huggingface_token", r"hf_[A-Za-z0-9]{30,}", 3, check_random=True),),
+    b"SG": (_rule("sendgrid_api_key", r"SG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}", 3),),
+    b"AK": (_rule("aws_access_key_id", r"AKIA[A-Z0-9]{16}", 4),),
+    b"AS": (_rule("aws_access_key_id", r"ASIA[A-Z0-9]{16}", 4),),
+    b"AB": (_rule("aws_access_key_id", r"ABIA[A-Z0-9]{16}", 4),),
+    b"AC": (
+        _rule("aws_access_key_id", r"ACCA[A-Z0-9]{16}", 4),
+        _rule("twilio_account_sid", r"AC[0-9a-f]{32}", 2),
+    ),
+    b"SK": (_rule("twilio_api_key", r"SK[0-9a-fA-F]{32}", 2),),
+    b"ey": (_rule("jwt", r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*", 0),),
+}
+# One anchored match tells whether a run (or the few bytes after an escape glued to it) starts with a
+# known prefix; most runs (hashes, base64, identifiers) fail it in C without further Python work.
+_PREFIX_AT: Final = re.compile(
+    rb"(?:[A-Za-z0-9]{0,5}?|[A-Za-z0-9_\-]{0,64}?[_\-])(?P<prefix>sk-|[sr]k_|wh(?=sec_)|gh(?=[pousr]_)|gi(?=thub_pat_)|gl(?=[a-z]{2,5}-)"
+    rb"|GR(?=1348941)|xo(?=x)|xa(?=pp-)|AI(?=za)|GO(?=CSPX-)|ya(?=29\.)|np(?=m_)|py(?=pi-)|hf(?=_)|SG(?=\.)"
+    rb"|A[KSB](?=IA)|AC(?=CA|[0-9a-f]{8})|SK(?=[0-9a-fA-F]{8})|ey(?=J))"
+)
+# Long stretches of plain base64 (images, blobs) are skipped in one step.
+_BASE64_STRETCH: Final = re.compile(rb"[A-Za-z0-9+/]{256,}")
+# Prefixes that end in a non-token character: the run starts after them.
+_LOOKBACK: Final = ((b"SG.", 3), (b"ya29.", 5))
+_AZURE_SECRET: Final = re.compile(rb"[A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])")
+_AWS_SECRET_NEAR: Final = re.compile(rb"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_TWILIO_TOKEN_NEAR: Final = re.compile(rb"(?<![0-9a-fA-F])[0-9a-f]{32}(?![0-9a-fA-F])")
+
+
+# ------------------------------------------------------------------------------------------------
+# Secret-named variables
+
+_STRONG_SUBSTRINGS: Final = (
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "accesskey",
+    "privatekey",
+    "secretkey",
+    "accountkey",
+    "credential",
+)
+_STRONG_PARTS: Final = frozenset({"pass", "pwd", "pw", "auth", "creds", "cred", "pat"})
+_KEY_QUALIFIERS: Final = frozenset(
+    [
+        "api",
+        "access",
+        "secret",
+        "private",
+        "account",
+        "master",
+        "encryption",
+        "signing",
+        "sign",
+        "client",
+        "auth",
+        "app",
+        "application",
+        "license",
+        "licence",
+        "service",
+        "shared",
+        "session",
+        "admin",
+        "root",
+        "subscription",
+        "storage",
+        "webhook",
+        "ssh",
+        "gpg",
+        "pgp",
+        "deploy",
+        "consumer",
+        "openai",
+        "anthropic",
+        "claude",
+        "stripe",
+        "sendgrid",
+        "twilio",
+        "mailgun",
+        "mailchimp",
+        "google",
+        "gemini",
+        "mistral",
+        "groq",
+        "cohere",
+        "replicate",
+        "pinecone",
+        "hf",
+        "huggingface",
+        "aws",
+        "azure",
+        "gcp",
+        "datadog",
+        "dd",
+        "sentry",
+        "algolia",
+        "mapbox",
+        "github",
+        "gitlab",
+        "slack",
+        "npm",
+        "pypi",
+        "firebase",
+        "supabase",
+        "vercel",
+        "netlify",
+        "heroku",
+        "cloudflare",
+        "cf",
+        "openrouter",
+        "deepseek",
+        "xai",
+    ]
+)
+# A name whose last word is one of these names a property of a secret, not the secret itself.
+_EXCLUDED_LAST: Final = frozenset(
+    [
+        "file",
+        "files",
+        "path",
+        "paths",
+        "url",
+        "urls",
+        "uri",
+        "endpoint",
+        "name",
+        "names",
+        "id",
+        "ids",
+        "type",
+        "types",
+        "length",
+        "len",
+        "count",
+        "size",
+        "limit",
+        "ttl",
+        "expiry",
+        "expires",
+        "expiration",
+        "exp",
+        "header",
+        "headers",
+        "field",
+        "prefix",
+        "suffix",
+        "env",
+        "var",
+        "vars",
+        "variable",
+        "policy",
+        "required",
+        "min",
+        "max",
+        "regex",
+        "re",
+        "pattern",
+        "hash",
+        "hashed",
+        "enabled",
+        "enable",
+        "disabled",
+        "dir",
+        "directory",
+        "usage",
+        "kind",
+        "format",
+        "fmt",
+        "mode",
+        "location",
+        "ref",
+        "store",
+        "provider",
+        "source",
+        "reset",
+        "strength",
+        "hint",
+        "label",
+        "placeholder",
+        "prompt",
+        "class",
+        "method",
+        "version",
+        "index",
+        "idx",
+        "timeout",
+        "scope",
+        "scopes",
+        "rotation",
+        "arn",
+        "stdin",
+        "cmd",
+        "command",
+        "helper",
+        "manager",
+        "user",
+        "username",
+        "email",
+        "param",
+        "params",
+        "option",
+        "options",
+        "opts",
+        "config",
+        "cfg",
+        "settings",
+        "error",
+        "errors",
+        "message",
+        "msg",
+        "status",
+        "valid",
+        "validator",
+        "validation",
+        "check",
+        "rule",
+        "rules",
+        "rate",
+        "allowed",
+        "bucket",
+        "budget",
+        "lifetime",
+        "sha",
+        "fingerprint",
+        "algorithm",
+        "alg",
+        "vault",
+        "spec",
+    ]
+)
+# A name containing one of these words is not a secret wherever the word is (``max_tokens``).
+_EXCLUDED_ANY: Final = frozenset(
+    [
+        "file",
+        "path",
+        "url",
+        "uri",
+        "endpoint",
+        "page",
+        "next",
+        "continuation",
+        "sync",
+        "cancellation",
+        "idempotency",
+        "max",
+        "min",
+        "input",
+        "output",
+        "total",
+        "completion",
+        "cached",
+        "cache",
+        "reasoning",
+        "num",
+        "eos",
+        "bos",
+        "pad",
+        "unk",
+        "sep",
+        "cls",
+        "mask",
+        "special",
+        "public",
+        "pub",
+        "publishable",
+        "tokens",
+        "tokenizer",
+        "tokenize",
+        "tokenized",
+        "tokenization",
+        "keys",
+        "keyboard",
+    ]
+)
+_CAMEL: Final = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_SPLIT: Final = re.compile(r"[_\-.]+")
+
+
+def name_parts(name: str) -> list[str]:
+    """``AZURE_CLIENT_SECRET`` / ``apiKey`` / ``x-api-key`` → lower-case words."""
+    parts: list[str] = []
+    for chunk in _SPLIT.split(name):
+        parts.extend(word.lower() for word in _CAMEL.findall(chunk))
+    return parts
+
+
+def secret_name_kind(name: str) -> str | None:
+    """The redaction kind for a variable/key/flag/header called *name*, or None if it is not secret."""
+    parts = name_parts(name)
+    if not parts or parts[-1] in _EXCLUDED_LAST or any(part in _EXCLUDED_ANY for part in parts):
+        return None
+    if parts in (["authorization"], ["proxy", "authorization"]):
+        return "authorization"
+    kind: str | None = None
+    for index, part in enumerate(parts):
+        if part == "key" and index and parts[index - 1] in _KEY_QUALIFIERS:
+            kind = kind or ("private_key" if parts[index - 1] == "private" else "api_key")
+        elif part in _STRONG_PARTS:
+            kind = kind or ("password" if part.startswith("p") and part != "pat" else "secret")
+        else:
+            for word in _STRONG_SUBSTRINGS:
+                if word in part:
+                    if word.startswith("pass"):
+                        kind = kind or "password"
+                    elif word == "token":
+                        kind = kind or "token"
+                    elif word.endswith("key"):
+                        kind = kind or "api_key"
+                    else:
+                        kind = kind or "secret"
+                    break
+    return kind
+
+
+_NAME_KINDS: dict[bytes, str | None] = {}
+
+
+def _name_kind(name: bytes) -> str | None:
+    kind = _NAME_KINDS.get(name, "?")
+    if kind == "?":
+        kind = secret_name_kind(name.decode("ascii", "replace").lstrip("-"))
+        if len(_NAME_KINDS) < 50_000:
+            _NAME_KINDS[name] = kind
+    return kind
+
+
+# After a secret name: an optional closing quote, a separator, then a quoted or bare value.
+_AFTER_NAME: Final = re.compile(
+    rb"""(?P<q1>\\{0,3}["'`])?(?P<sp1>[ \t]*)(?P<sep>:=|=>|=(?![=~])|:(?![:/\\])|>)?(?P<sp2>[ \t]*)
+    (?:[fbrFBR]{0,2}(?P<q2>\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
+      |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
+    re.VERBOSE,
+)
+_AUTH_VALUE: Final = re.compile(
+    rb"""(?P<q1>\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:[fbrFBR]{0,2}(?P<q2>\\{0,3}["'`]))?[ \t]*
+    (?:(?P<scheme>bearer|basic|token|digest|negotiate|ntlm|apikey|api-key|key|sso-key|otp|aws4-hmac-sha256)[ \t]+)?
+    (?P<value>[^\s\x00-\x1f"'`\\,;][^\x00-\x1f"'`\\]{0,2000})""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_BEARER: Final = re.compile(rb"bearer[ \t]+(?P<value>[A-Za-z0-9._~+/=\-]{12,})", re.IGNORECASE)
+_URL_CREDENTIALS: Final = re.compile(
+    rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]*):(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+)@"
+)
+_URL_END: Final = re.compile(rb"[^\s\"'<>\\`]*")
+_URL_SIGNATURE: Final = re.compile(
+    rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)=(?P<value>[^&#\s\"'<>\\`]+)"
+)
+_WEBHOOKS: Final = (
+    (
+        b"://hooks.slack.com/",
+        re.compile(rb"://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<value>[A-Za-z0-9+/_\-]{16,})"),
+        "slack_webhook",
+    ),
+    (
+        b"://discord",
+        re.compile(
+            rb"://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/(?P<value>[A-Za-z0-9_\-]{30,})"
+        ),
+        "discord_webhook",
+    ),
+)
+_MYSQL_P: Final = re.compile(rb"[ \t]-p(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s\x00-\x1f'\"]+)")
+_SSHPASS_P: Final = re.compile(rb"[ \t]+-p[ \t]*(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\"]+)")
+_PEM_END: Final = re.compile(rb"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
+_PEM_BODY: Final = re.compile(rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*")
+_KIND_SECRET: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])")
+_K8S_YAML_DATA: Final = re.compile(rb"(?m)^(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*$")
+_K8S_YAML_ITEM: Final = re.compile(
+    rb"[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|[A-Za-z0-9_.\-]+)[ \t]*:[ \t]*(?P<value>\S[^\n]*?)[ \t]*$"
+)
+_K8S_JSON_DATA: Final = re.compile(rb"\"(?:data|stringdata)\"[ \t]*:[ \t]*\{")
+_K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\"")
+
+_KEYWORDS: Final = (
+    b"pass",
+    b"pwd",
+    b"secret",
+    b"token",
+    b"key",
+    b"auth",
+    b"cred",
+    b"bearer",
+    b"://",
+    b"mysql",
+    b"mariadb",
+)
+_WORD_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+# Priority when two findings cover exactly the same bytes: the more specific kind wins.
+_TOKEN_PRIORITY: Final = 0
+_CONTEXT_PRIORITY: Final = 1
+
+
+class _Scan:
+    """Findings for one text; every method adds (start, end, priority, kind) spans."""
+
+    __slots__ = ("_blocks", "_names", "data", "low", "runs", "size", "spans")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.low = data.lower()
+        self.runs = data.translate(_RUN_TABLE)
+        self.size = len(data)
+        self.spans: list[tuple[int, int, int, str]] = []
+        self._names: set[int] = set()  # name starts already judged (``secret_key`` hits twice)
+        self._blocks: set[int] = set()  # PEM blocks and Kubernetes documents already handled
+
+    def add(self, start: int, end: int, kind: str, priority: int = _CONTEXT_PRIORITY) -> None:
+        if end > start:
+            self.spans.append((start, end, priority, kind))
+
+    def _line_bounds(self, position: int, *, limit: int = 4096) -> tuple[int, int]:
+        start = self.data.rfind(b"\n", max(0, position - limit), position) + 1 or max(0, position - limit)
+        end = self.data.find(b"\n", position, position + limit)
+        return start, (end if end != -1 else min(self.size, position + limit))
+
+    # -- token formats ----------------------------------------------------------------------------
+
+    def tokens(self) -> None:
+        data, runs, rules = self.data, self.runs, _TOKEN_RULES
+        position = runs.find(_RUN_NEEDLE)
+        while position != -1:
+            run_end = runs.find(_DOT, position)
+            if run_end == -1:
+                run_end = self.size
+            matched_end = self._classify_run(position, run_end, data, rules)
+            position = runs.find(_RUN_NEEDLE, max(run_end, matched_end))
+        # Azure AD client secrets contain `~` and `.`, which split runs; their `Q~` is anchor enough.
+        position = data.find(b"Q~", 4)
+        while position != -1:
+            match = _AZURE_SECRET.match(data, position - 4)
+            if match and looks_random(match.group().decode("ascii", "replace")):
+                self.add(match.start(), match.end(), "azure_client_secret", _TOKEN_PRIORITY)
+            position = data.find(b"Q~", position + 2)
+
+    def _classify_run(
+        self, start: int, run_end: int, data: bytes, rules: dict[bytes, tuple[_TokenRule, ...]]
+    ) -> int:
+        # The token usually starts the run; escapes (\n, \u001b[32m) can glue a few bytes in front.
+        found = _PREFIX_AT.match(data, start)
+        if found is not None:
+            at = found.start("prefix")
+            for rule in rules[data[at : at + 2]]:
+                match = rule.pattern.match(data, at)
+                if match is None:
+                    continue
+                token = match.group().decode("ascii", "replace")
+                if is_placeholder(token) or (
+                    rule.check_random and not looks_random(token[rule.body_start :])
+                ):
+                    continue
+                self.add(at, match.end(), rule.kind, _TOKEN_PRIORITY)
+                self._near(rule.kind, at, match.end())
+                return match.end()
+        if start and data[start - 1] == 0x2E:  # "SG." and "ya29." end in a dot
+            before = data[max(0, start - 5) : start]
+            for prefix, length in _LOOKBACK:
+                if before.endswith(prefix):
+                    for rule in rules[prefix[:2]]:
+                        match = rule.pattern.match(data, start - length)
+                        if match and not is_placeholder(match.group().decode("ascii", "replace")):
+                            self.add(start - length, match.end(), rule.kind, _TOKEN_PRIORITY)
+                            return match.end()
+        if run_end < self.size and data[run_end] in (0x2B, 0x2F):  # "+" or "/": maybe a base64 blob
+            blob = _BASE64_STRETCH.match(data, start)
+            if blob is not None:
+                return blob.end()
+        return 0
+
+    def _near(self, kind: str, start: int, end: int) -> None:
+        """The secret half of a pair: an AWS secret key near its key id, a Twilio token near its SID."""
+        if kind == "aws_access_key_id":
+            pattern, found = _AWS_SECRET_NEAR, "aws_secret_access_key"
+        elif kind.startswith("twilio"):
+            pattern, found = _TWILIO_TOKEN_NEAR, "twilio_auth_token"
+        else:
+            return
+        line_start, line_end = self._line_bounds(start, limit=512)
+        next_end = self.data.find(b"\n", line_end + 1, line_end + 512)
+        window_end = next_end if next_end != -1 else min(self.size, line_end + 512)
+        for match in pattern.finditer(self.data, line_start, window_end):
+            if match.start() < end and match.end() > start:
+                continue
+            text = match.group().decode("ascii")
+            if looks_random(text) and (kind != "aws_access_key_id" or not text.islower()):
+                self.add(match.start(), match.end(), found)
+
+    # -- keyword anchors --------------------------------------------------------------------------
+
+    def keywords(self) -> None:
+        low = self.low
+        for keyword in _KEYWORDS:
+            position = low.find(keyword)
+            while position != -1:
+                resume = self._keyword_hit(keyword, position)
+                position = low.find(keyword, max(resume, position + len(keyword)))
+
+    def _keyword_hit(self, keyword: bytes, position: int) -> int:
+        if keyword == b"://":
+            return self._url(position)
+        if keyword == b"bearer":
+            return self._bearer(position)
+        if keyword in (b"mysql", b"mariadb"):
+            return self._mysql(position)
+        runs = self.runs
+        name_start = runs.rfind(_DOT, max(0, position - 64), position) + 1 or max(0, position - 64)
+        name_end = runs.find(_DOT, position, position + 64)
+        if name_end == -1:
+            name_end = min(self.size, position + 64)
+        if name_start in self._names:
+            return name_end
+        self._names.add(name_start)
+        name = self.data[name_start:name_end]
+        if keyword == b"key" and name.rstrip(b"-").upper() == b"KEY":
+            self._pem(name_start)
+        elif keyword == b"secret":
+            self._kubernetes(position)
+        kind = _name_kind(name)
+        if kind is None:
+            if name.lower() == b"sshpass":
+                self._sshpass(name_end)
+            return name_end
+        if kind == "authorization":
+            return self._authorization(name_end)
+        return self._assignment(name, name_start, name_end, kind)
+
+    def _assignment(self, name: bytes, name_start: int, name_end: int, kind: str) -> int:
+        data = self.data
+        match = _AFTER_NAME.match(data, name_end)
+        if match is None:
+            return name_end
+        sep = match.group("sep")
+        flag = name.startswith(b"-") or b"--" in name
+        if sep is None:
+            if not (flag and match.group("sp1") and match.group("q1") is None):
+                return name_end
+        elif sep == b">" and data[name_start - 1 : name_start] != b"<":
+            return name_end
+        quoted = match.group("q2") is not None
+        group = "quoted" if quoted else "bare"
+        value_start, value_end = match.span(group)
+        previous = data[name_start - 1 : name_start]
+        code_context = bool(sep == b"=" and match.group("sp1")) or previous in (b"(", b",", b".")
+        if not quoted and sep == b":" and self._at_line_start(name_start):
+            # YAML: a bare value runs to the end of the line (minus a trailing comment).
+            line_end = data.find(b"\n", value_end)
+            line_end = self.size if line_end == -1 else line_end
+            rest = data[value_start:line_end]
+            comment = rest.find(b" #")
+            rest = rest[:comment] if comment != -1 else rest
+            first = data[value_start:value_end].decode("utf-8", "replace")
+            # `api_key: str | None = None` is a Python annotation, not YAML.
+            if b" = " not in rest and first.lower() not in _PLACEHOLDER_WORDS:
+                value_end = value_start + len(rest.rstrip())
+        value = data[value_start:value_end].decode("utf-8", "replace")
+        if value.startswith("-") and flag:
+            return name_end
+        next_char = data[value_end : value_end + 1]
+        if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
+            self.add(value_start, value_end, kind)
+        return value_end
+
+    def _at_line_start(self, position: int) -> bool:
+        line_start = self.data.rfind(b"\n", max(0, position - 200), position) + 1
+        prefix = self.data[line_start:position].strip()
+        return prefix in (b"", b"-", b"export", b"set") or (line_start == 0 and position < 200 and not prefix)
+
+    def _authorization(self, name_end: int) -> int:
+        match = _AUTH_VALUE.match(self.data, name_end)
+        if match is None:
+            return name_end
+        value = match.group("value").rstrip()
+        start = match.start("value")
+        end = start + len(value)
+        quote = match.group("q2")
+        if quote:
+            close = self.data.find(quote, start, end + len(quote))
+            if close != -1:
+                end = close
+                value = self.data[start:end]
+        text = value.decode("utf-8", "replace")
+        if not is_placeholder(text) and len(text.strip()) >= 4 and not text.lower().startswith("{"):
+            self.add(start, end, "authorization")
+        return end
+
+    def _bearer(self, position: int) -> int:
+        match = _BEARER.match(self.data, position)
+        if match is None:
+            return position + 6
+        value = match.group("value").decode("ascii")
+        if not is_placeholder(value) and looks_random(value) and any(c.isdigit() for c in value):
+            self.add(match.start("value"), match.end("value"), "bearer_token")
+        return match.end()
+
+    def _url(self, position: int) -> int:
+        data, low = self.data, self.low
+        match = _URL_CREDENTIALS.match(data, position)
+        if match is not None:
+            password = match.group("pw").decode("utf-8", "replace")
+            if not is_placeholder(password) and password.lower() not in ("pass", "pwd", "pw", "passwd"):
+                self.add(match.start("pw"), match.end("pw"), "url_password")
+        url_end = _URL_END.match(data, position + 3).end()
+        for prefix, pattern, kind in _WEBHOOKS:
+            if low.startswith(prefix, position):
+                hook = pattern.match(data, position)
+                if hook is not None:
+                    self.add(hook.start("value"), hook.end("value"), kind, _TOKEN_PRIORITY)
+        if (
+            low.find(b"sig", position, url_end) != -1
+            or low.find(b"x-amz-security-token", position, url_end) != -1
+        ):
+            for signature in _URL_SIGNATURE.finditer(low, position, url_end):
+                self.add(signature.start("value"), signature.end("value"), "url_signature")
+        return position + 3
+
+    def _mysql(self, position: int) -> int:
+        _, line_end = self._line_bounds(position)
+        for match in _MYSQL_P.finditer(self.data, position, line_end):
+            value = match.group("value").decode("utf-8", "replace").strip("'\"")
+            if not is_placeholder(value):
+                self.add(match.start("value"), match.end("value"), "password")
+        return line_end
+
+    def _sshpass(self, name_end: int) -> None:
+        match = _SSHPASS_P.match(self.data, name_end)
+        if match is not None and not is_placeholder(
+            match.group("value").decode("utf-8", "replace").strip("'\"")
+        ):
+            self.add(match.start("value"), match.end("value"), "password")
+
+    def _pem(self, key_start: int) -> None:
+        low = self.low
+        begin = low.rfind(b"-----begin", max(0, key_start - 48), key_start)
+        if begin == -1 or b"private" not in low[begin:key_start] or begin in self._blocks:
+            return
+        self._blocks.add(begin)
+        end = _PEM_END.search(self.data, key_start, key_start + 65536)
+        if end is not None:
+            self.add(begin, end.end(), "private_key", _TOKEN_PRIORITY)
+            return
+        # No END line (truncated output): fail closed over everything that still looks like key body.
+        header_end = self.data.find(b"-----", key_start) + 5
+        body = _PEM_BODY.match(self.data, header_end)
+        self.add(begin, body.end() if body else header_end, "private_key", _TOKEN_PRIORITY)
+
+    def _kubernetes(self, position: int) -> None:
+        low = self.low
+        if not _KIND_SECRET.match(low, max(0, position - 16)) and not _KIND_SECRET.search(
+            low, max(0, position - 16), position + 8
+        ):
+            return
+        doc_start = low.rfind(b"\n---", 0, position) + 1
+        doc_end = low.find(b"\n---", position)
+        doc_end = self.size if doc_end == -1 else doc_end
+        if -1 - doc_start in self._blocks:
+            return
+        self._blocks.add(-1 - doc_start)
+        data = self.data
+        for block in _K8S_YAML_DATA.finditer(low, doc_start, doc_end):
+            indent = len(block.group("indent"))
+            line_start = block.end() + 1
+            while line_start < doc_end:
+                line_end = data.find(b"\n", line_start, doc_end)
+                line_end = doc_end if line_end == -1 else line_end
+                line = data[line_start:line_end]
+                if line.strip():
+                    if len(line) - len(line.lstrip(b" \t")) <= indent:
+                        break
+                    item = _K8S_YAML_ITEM.match(data, line_start, line_end)
+                    if item is not None and not is_placeholder(
+                        item.group("value").decode("utf-8", "replace")
+                    ):
+                        self.add(item.start("value"), item.end("value"), "kubernetes_secret")
+                line_start = line_end + 1
+        for block in _K8S_JSON_DATA.finditer(low, doc_start, doc_end):
+            close = data.find(b"}", block.end(), doc_end)
+            close = doc_end if close == -1 else close
+            for item in _K8S_JSON_ITEM.finditer(data, block.end(), close):
+                if not is_placeholder(item.group("value").decode("utf-8", "replace")):
+                    self.add(item.start("value"), item.end("value"), "kubernetes_secret")
+
+    # -- result -----------------------------------------------------------------------------------
+
+    def merged(self) -> list[tuple[int, int, str]]:
+        """Non-overlapping spans; existing markers are never touched."""
+        if not self.spans:
+            return []
+        markers: list[tuple[int, int]] = []
+        position = self.data.find(_MARKER_PREFIX_B)
+        while position != -1:
+            close = self.data.find(b"]", position)
+            close = self.size if close == -1 else close + 1
+            markers.append((position, close))
+            position = self.data.find(_MARKER_PREFIX_B, close)
+        result: list[tuple[int, int, str]] = []
+        for start, end, _priority, kind in sorted(self.spans, key=lambda s: (s[0], -s[1], s[2])):
+            if any(start < m_end and end > m_start for m_start, m_end in markers):
+                continue
+            if result and start < result[-1][1]:
+                if end > result[-1][1]:
+                    result[-1] = (result[-1][0], end, result[-1][2])
+                continue
+            result.append((start, end, kind))
+        return result
+
+
+def _scan(data: bytes) -> list[tuple[int, int, str]]:
+    scan = _Scan(data)
+    scan.tokens()
+    scan.keywords()
+    return scan.merged()
+
+
+def _apply(data: bytes, spans: list[tuple[int, int, str]]) -> tuple[bytes, list[tuple[int, int]]]:
+    """The text with markers in place of *spans*, and where each marker now is."""
+    out = bytearray()
+    placed: list[tuple[int, int]] = []
+    last = 0
+    for start, end, kind in spans:
+        out += data[last:start]
+        marker = b"[REDACTED:" + kind.encode() + b"]"
+        placed.append((len(out), len(out) + len(marker)))
+        out += marker
+        last = end
+    out += data[last:]
+    return bytes(out), placed
+
+
+def _windows(data: bytes, placed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Whole lines (at most 2 KiB either side) around each marker, merged."""
+    windows: list[tuple[int, int]] = []
+    for start, end in placed:
+        low = data.rfind(b"\n", max(0, start - 2048), start) + 1 or max(0, start - 2048)
+        high = data.find(b"\n", end, end + 2048)
+        high = min(len(data), end + 2048) if high == -1 else high
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(high, windows[-1][1]))
+        else:
+            windows.append((low, high))
+    return windows
+
+
+def redact_text(text: str) -> str:
+    """*text* with every secret replaced by ``[REDACTED:<kind>]``. Idempotent."""
+    if not text:
+        return text
+    data = text.encode("utf-8", "surrogatepass")
+    spans = _scan(data)
+    if not spans:
+        return text
+    # Replacing a secret can expose a neighbour (``password=ab[REDACTED:x]``): re-scan the lines around
+    # each marker until nothing changes, so that redacting the output again changes nothing.
+    for _ in range(4):
+        data, placed = _apply(data, spans)
+        spans = []
+        for low, high in _windows(data, placed):
+            spans.extend((start + low, end + low, kind) for start, end, kind in _scan(data[low:high]))
+        if not spans:
+            break
+    return data.decode("utf-8", "surrogatepass")
+
+
+def find_secrets(text: str) -> list[Finding]:
+    """Every secret in *text* (without changing it), with its line number; for ``redact --check``."""
+    if not text:
+        return []
+    data = text.encode("utf-8", "surrogatepass")
+    findings = []
+    for start, end, kind in _scan(data):
+        findings.append(Finding(start, end, kind, data.count(b"\n", 0, start) + 1))
+    return findings
+
+
+#: Exposed for the benchmark and tests: every kind the engine can report.
+KINDS: Final = tuple(
+    sorted(
+        {rule.kind for rules in _TOKEN_RULES.values() for rule in rules}
+        | {
+            "azure_client_secret",
+            "aws_secret_access_key",
+            "twilio_auth_token",
+            "password",
+            "secret",
+            "token",
+            "api_key",
+            "authorization",
+            "bearer_token",
+            "url_password",
+            "url_signature",
+            "slack_webhook",
+            "discord_webhook",
+            "private_key",
+            "kubernetes_secret",
+        }
+    )
+)
+
+Redactor = Callable[[str], str]

@@ -1,0 +1,86 @@
+"""`autopilot redact` filters secrets out of files and stdin; `--check` names file:line and kind."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import pytest
+
+from autopilot.cli import main
+
+RNG = random.Random(5)
+
+
+def _token() -> str:
+    return "gh" + "p_" + "".join(RNG.choice("abcdefghijkLMNOPQRST0123456789") for _ in range(36))
+
+
+def test_filter_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A file is printed with its secrets replaced by markers; exit 0."""
+    token = _token()
+    path = tmp_path / "out.log"
+    path.write_text(f"cloning\nexport GITHUB_TOKEN={token}\ndone\n")
+
+    code = main(["redact", str(path)])
+
+    assert (code, capsys.readouterr().out) == (
+        0,
+        "cloning\nexport GITHUB_TOKEN=[REDACTED:github_token]\ndone\n",
+    )
+
+
+def test_filter_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-` (or no argument) reads standard input."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("password: s3cretValue99\n"))
+
+    code = main(["redact", "-"])
+
+    assert (code, capsys.readouterr().out) == (0, "password: [REDACTED:password]\n")
+
+
+def test_filter_output_is_idempotent(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Redacting the command's own output again changes nothing."""
+    path = tmp_path / "x.txt"
+    path.write_text(f"a {_token()} b\npostgres://u:Pw9xYz12Abc@db/x\n")
+    main(["redact", str(path)])
+    once = capsys.readouterr().out
+    path.write_text(once)
+
+    main(["redact", str(path)])
+
+    assert capsys.readouterr().out == once
+
+
+def test_check_reports_file_line_kind_without_the_secret(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--check prints file:line: kind for each secret, never the secret, and exits 1."""
+    token = _token()
+    path = tmp_path / "run.json"
+    path.write_text(f'{{\n  "ok": true,\n  "out": "{token}"\n}}\n')
+
+    code = main(["redact", "--check", str(path)])
+    out = capsys.readouterr().out
+
+    assert (code, out) == (1, f"{path}:3: github_token\n")
+    assert token not in out
+
+
+def test_check_clean_files_exit_zero(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Clean files (markers included) pass the check silently."""
+    path = tmp_path / "clean.txt"
+    path.write_text("token: [REDACTED:github_token]\ncommit 1f0e3dad99908345f7439f8ffabdffc4\n")
+
+    assert (main(["redact", "--check", str(path)]), capsys.readouterr().out) == (0, "")
+
+
+def test_check_unreadable_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """An unreadable file gives one error: line naming it and exit 2."""
+    missing = tmp_path / "missing.log"
+
+    code = main(["redact", "--check", str(missing)])
+
+    assert code == 2
+    assert capsys.readouterr().err == f"error: {missing}: cannot read: No such file or directory\n"

@@ -1,0 +1,283 @@
+"""The built-in redactor: coverage, look-alikes, idempotence, and its place in the redact chain."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autopilot import hookimpl
+from autopilot.core.errors import RedactionError
+from autopilot.core.hooks import Hooks
+from autopilot.plugins import redact_secrets
+from autopilot.plugins.redact_rules import find_secrets, redact_text, secret_name_kind
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import redact_strategies as rs
+
+RNG = random.Random(3)
+
+
+def _body(n: int = 24) -> str:
+    return rs.body(RNG, n)
+
+
+# ------------------------------------------------------------------------------------------------
+# Properties
+
+
+@given(rs.text_with_format_secret())
+def test_token_format_secrets_never_survive(case: tuple[str, str, str]) -> None:
+    """No token-format secret (every provider, every context) survives redaction."""
+    text, kind, distinctive = case
+
+    redacted = redact_text(text)
+
+    assert distinctive not in redacted, kind
+    assert "[REDACTED:" in redacted
+
+
+@given(rs.text_with_context_secret())
+def test_context_secrets_never_survive(case: tuple[str, str]) -> None:
+    """Secrets known only by their context (variables, flags, headers, URLs) never survive."""
+    text, value = case
+
+    assert value not in redact_text(text)
+
+
+@given(rs.text_with_private_key())
+def test_private_keys_never_survive(case: tuple[str, list[str]]) -> None:
+    """No line of a private key survives: plain, JSON-escaped, YAML-indented or truncated."""
+    text, lines = case
+
+    redacted = redact_text(text)
+
+    assert [line for line in lines if line in redacted] == []
+
+
+@given(rs.look_alike(), st.sampled_from(["{x}", "log: {x}\nnext", '{{"v": "{x}"}}']))
+def test_look_alikes_survive_byte_for_byte(look_alike: str, holder: str) -> None:
+    """SHAs, UUIDs, integrity hashes, images, agent ids, placeholders and code are left alone."""
+    text = holder.format(x=look_alike)
+
+    assert redact_text(text) == text
+
+
+@given(
+    st.one_of(
+        rs.text_with_format_secret().map(lambda c: c[0]),
+        rs.text_with_context_secret().map(lambda c: c[0]),
+        rs.text_with_private_key().map(lambda c: c[0]),
+        rs.look_alike(),
+        st.text(max_size=300),
+    )
+)
+def test_redaction_is_idempotent(text: str) -> None:
+    """Redacting twice changes nothing more than redacting once."""
+    once = redact_text(text)
+
+    assert redact_text(once) == once
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
+def test_text_without_secrets_is_unchanged_or_marked(text: str) -> None:
+    """Arbitrary text either comes back unchanged or only gains markers (never garbled)."""
+    redacted = redact_text(text)
+
+    assert redacted == text or "[REDACTED:" in redacted
+
+
+@given(
+    st.lists(
+        st.sampled_from(["def f(x):", "    return x + 1", "ok", "PASSED", "diff --git a/a b/a", "ä ✓ 😀"]),
+        max_size=30,
+    ).map("\n".join)
+)
+def test_plain_text_is_unchanged(text: str) -> None:
+    """Text without any secret is returned exactly as it was."""
+    assert redact_text(text) == text
+
+
+# ------------------------------------------------------------------------------------------------
+# Examples per requirement
+
+
+@pytest.mark.parametrize(
+    ("template", "kind"),
+    [
+        ("DB_PASSWORD={v}", "password"),
+        ("export GITHUB_TOKEN={v}", "token"),
+        ('{{"api_key": "{v}"}}', "api_key"),
+        ("  password: {v}", "password"),
+        ('SECRET_KEY = "{v}"', "secret"),
+        ("--password {v}", "password"),
+        ("--token={v}", "token"),
+        ("x-api-key: {v}", "api_key"),
+        ("Authorization: Bearer {v}", "authorization"),
+        ("redis://:{v}@cache:6379/0", "url_password"),
+    ],
+)
+def test_marker_names_the_kind(template: str, kind: str) -> None:
+    """The marker says what kind of secret was removed."""
+    value = _body()
+
+    assert redact_text(template.format(v=value)) == template.format(v=f"[REDACTED:{kind}]")
+
+
+def test_url_keeps_scheme_user_and_host() -> None:
+    """Only the password of scheme://user:pass@host is removed."""
+    password = _body(14)
+
+    redacted = redact_text(f"postgres://app:{password}@db.internal:5432/app")
+
+    assert redacted == "postgres://app:[REDACTED:url_password]@db.internal:5432/app"
+
+
+def test_yaml_value_runs_to_end_of_line() -> None:
+    """A bare YAML password with spaces is removed up to the comment."""
+    redacted = redact_text("  password: correct horse battery 42 # rotated monthly\n")
+
+    assert redacted == "  password: [REDACTED:password] # rotated monthly\n"
+
+
+def test_mysql_short_password_flag() -> None:
+    """mysql's -pPASSWORD and -p'PASSWORD' forms are redacted."""
+    value = _body(12)
+
+    assert value not in redact_text(f"mysql -uroot -p{value} app")
+    assert value not in redact_text(f"mysql -uroot -p'{value}' app")
+
+
+def test_kubernetes_secret_data_values() -> None:
+    """Every value under data: of a Kubernetes Secret is redacted, the keys stay."""
+    values = [_body(20), _body(32)]
+    text = f"apiVersion: v1\nkind: Secret\ndata:\n  db-password: {values[0]}\n  tls.key: {values[1]}\ntype: Opaque\n"
+
+    redacted = redact_text(text)
+
+    assert "db-password: [REDACTED:" in redacted
+    assert "tls.key: [REDACTED:kubernetes_secret]" in redacted
+    assert all(v not in redacted for v in values)
+
+
+def test_kubernetes_secret_as_json() -> None:
+    """kubectl's JSON form of a Secret has its data values redacted too."""
+    value = _body(28)
+    text = json.dumps({"kind": "Secret", "data": {"token": value, "ca.crt": value[::-1]}})
+
+    redacted = redact_text(text)
+
+    assert value not in redacted and value[::-1] not in redacted
+
+
+def test_aws_secret_next_to_key_id() -> None:
+    """An AWS secret access key next to its key id is redacted without a variable name."""
+    key_id = "AK" + "IA" + rs.body(RNG, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    secret = rs.body(RNG, 40, rs.B64)
+
+    redacted = redact_text(f"{key_id},{secret}\n")
+
+    assert redacted == "[REDACTED:aws_access_key_id],[REDACTED:aws_secret_access_key]\n"
+
+
+def test_existing_marker_as_value_stays() -> None:
+    """`password=[REDACTED:x]` is already clean and stays exactly as it is."""
+    for text in (
+        "password=[REDACTED:x]",
+        'token: "[REDACTED:github_token]"',
+        "Authorization: Bearer [REDACTED:jwt]",
+    ):
+        assert redact_text(text) == text
+
+
+def test_surrogates_and_unicode_round_trip() -> None:
+    """Lone surrogates (from undecodable files) and emoji survive untouched around a redaction."""
+    value = _body()
+    text = f"\udcff ✓ 😀 password={value} ✓"
+
+    assert redact_text(text) == "\udcff ✓ 😀 password=[REDACTED:password] ✓"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("AZURE_CLIENT_SECRET", "secret"),
+        ("apiKey", "api_key"),
+        ("x-api-key", "api_key"),
+        ("PGPASSWORD", "password"),
+        ("max_tokens", None),
+        ("token_url", None),
+        ("secret_name", None),
+        ("primary_key", None),
+        ("next_page_token", None),
+        ("Authorization", "authorization"),
+    ],
+)
+def test_secret_names(name: str, expected: str | None) -> None:
+    """Variable names are classified by their words, not by substrings alone."""
+    assert secret_name_kind(name) == expected
+
+
+def test_find_secrets_reports_lines() -> None:
+    """find_secrets gives the 1-based line and kind of each secret, without changing the text."""
+    text = "ok\nexport NPM_TOKEN=np" + "m_" + rs.body(RNG, 36) + "\nfine\n"
+
+    assert [(f.line, f.kind) for f in find_secrets(text)] == [(2, "npm_token")]
+
+
+# ------------------------------------------------------------------------------------------------
+# The redact chain
+
+
+def test_hook_redact_through_hooks(hooks: Hooks) -> None:
+    """The plugin is registered and the Hooks facade applies it to every string it redacts."""
+    token = "gh" + "p_" + _body(36)
+
+    assert hooks.redact(text=f"token {token}") == "token [REDACTED:github_token]"
+    assert redact_secrets.redact(text=f"token {token}") == "token [REDACTED:github_token]"
+
+
+class _Upper:
+    """A project redactor that turns a custom secret into a marker and upper-cases 'hello'."""
+
+    @hookimpl
+    def redact(self, text: str) -> str:
+        return text.replace("hello", "HELLO ghp_" + "x" * 2 + "_not_a_token")
+
+
+class _Leaky:
+    """A badly written redactor that puts a secret back."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+
+    @hookimpl
+    def redact(self, text: str) -> str:
+        return text + " " + self.secret
+
+
+class _Broken:
+    @hookimpl
+    def redact(self, text: str) -> str:
+        raise ValueError("boom")
+
+
+def test_builtin_runs_last_and_scans_other_redactors_output(hooks: Hooks) -> None:
+    """Another redactor's output still goes through the built-in one (it runs last)."""
+    secret = "sk-" + "ant-api03-" + _body(60)
+    hooks.pm.register(_Leaky(secret), name="leaky")
+
+    assert hooks.redact(text="ok") == "ok [REDACTED:anthropic_api_key]"
+
+
+def test_chain_fails_closed(hooks: Hooks) -> None:
+    """A redactor that raises stops the write: RedactionError, no text."""
+    hooks.pm.register(_Broken(), name="broken")
+
+    with pytest.raises(RedactionError):
+        hooks.redact(text="anything")
