@@ -7,8 +7,12 @@ and the same real CLI with the same permission settings, in fresh temporary git 
 - autopilot: ``python -m autopilot run PROMPT --json`` (SDK, runner, recorder, writers, redaction).
 
 Figures: median wall time of each over --runs repetitions for a 2-turn and a 50-turn script, and
-their ratio (targets: <= 1.15x for 2 turns, <= 1.05x for 50 turns); then the peak RSS of the
+their ratio (targets: <= 1.15x for 2 turns, <= 1.05x for 50 turns), plus the median CPU time (user +
+system, the CLI included), which a loaded machine disturbs much less; then the peak RSS of the
 autopilot process (not the CLI) on a 100-step and a 1,000-step run, which should be flat.
+
+Python's bytecode cache is on for the autopilot side (``PYTHONPYCACHEPREFIX`` in the bench's temporary
+directory, filled by a warm-up run), as on any normal installation; ``--no-bytecode`` measures without.
 
 Usage: ``uv run python bench/bench_overhead.py [--runs 5] [--skip-rss]``
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -56,7 +61,12 @@ def new_repo(root: Path) -> Path:
     return repo
 
 
-def run_baseline(env: dict[str, str], repo: Path) -> float:
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_baseline(env: dict[str, str], repo: Path) -> tuple[float, float]:
     command = [
         claude_binary(), "-p", PROMPT, "--output-format", "stream-json", "--verbose", "--model", MODEL,
         "--permission-mode", "acceptEdits", "--allowedTools", "Bash,Read,Glob,Grep",
@@ -71,9 +81,9 @@ def run_baseline(env: dict[str, str], repo: Path) -> float:
     return elapsed
 
 
-def run_autopilot(env: dict[str, str], repo: Path, *, peak: list[int] | None = None) -> float:
+def run_autopilot(env: dict[str, str], repo: Path, *, peak: list[int] | None = None) -> tuple[float, float]:
     command = [sys.executable, "-m", "autopilot", "run", PROMPT, "--json", "-o", "logs"]
-    started = time.perf_counter()
+    cpu, started = cpu_seconds(), time.perf_counter()
     with subprocess.Popen(
         command, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     ) as proc:
@@ -99,29 +109,40 @@ def run_autopilot(env: dict[str, str], repo: Path, *, peak: list[int] | None = N
             sampler.join()
     if proc.returncode != 0 or '"status": "success"' not in out:
         raise SystemExit(f"autopilot run failed ({proc.returncode}): {out[-500:]} {err[-500:]}")
-    return elapsed
+    return elapsed, cpu_seconds() - cpu
+
+
+BYTECODE = True
 
 
 def environment(base_url: str, work: Path) -> dict[str, str]:
     env = {**os.environ, **offline_claude_env(base_url, work / "claude-config", home=work / "home")}
     env.update({"AUTOPILOT_HOME": str(work / "autopilot-home"), "AUTOPILOT_MODEL": MODEL})
     env.pop("AUTOPILOT_DISABLE_PLUGINS", None)
+    if BYTECODE:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
     return env
 
 
-def compare(work: Path, turns: int, runs: int) -> tuple[float, float]:
+def compare(work: Path, turns: int, runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
     script = write_script(work / f"script-{turns}.json", tool_turns(turns), log_bodies=False)
     server, _ = serve_in_thread(script, None)
     env = environment(server.base_url, work)
     try:
         run_baseline(env, new_repo(work))  # warm the page cache for the 400 MB binary
+        run_autopilot(env, new_repo(work))  # and Python's bytecode cache
         baseline, ours = [], []
         for _ in range(runs):  # interleaved, so load changes hit both sides alike
             baseline.append(run_baseline(env, new_repo(work)))
             ours.append(run_autopilot(env, new_repo(work)))
     finally:
         stop_server(server)
-    return statistics.median(baseline), statistics.median(ours)
+
+    def medians(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+        return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+
+    return medians(baseline), medians(ours)
 
 
 def peak_rss(work: Path, steps: int) -> int:
@@ -142,23 +163,32 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="repetitions per figure (median)")
     parser.add_argument("--skip-rss", action="store_true", help="skip the 100/1,000-step memory runs")
+    parser.add_argument("--no-bytecode", action="store_true", help="no bytecode cache for the autopilot side")
+    parser.add_argument("--turns", type=int, nargs="*", default=[2, 50], help="script lengths to compare")
     args = parser.parse_args()
+    global BYTECODE
+    BYTECODE = not args.no_bytecode
+    targets = {2: 1.15, 50: 1.05}
     with tempfile.TemporaryDirectory(prefix="autopilot-bench-") as tmp:
         work = Path(tmp)
         print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-        for turns, target in ((2, 1.15), (50, 1.05)):
-            base, ours = compare(work, turns, args.runs)
+        for turns in args.turns:
+            (base, base_cpu), (ours, ours_cpu) = compare(work, turns, args.runs)
             ratio = ours / base
-            verdict = "ok" if ratio <= target else "OVER TARGET"
+            target = targets.get(turns)
+            verdict = (
+                "" if target is None else f" (target <= {target}x: {'ok' if ratio <= target else 'OVER'})"
+            )
             print(
-                f"{turns:>3}-turn run: bare claude {base:.3f} s, autopilot run {ours:.3f} s (medians of {args.runs}); "
-                f"ratio {ratio:.3f}x (target <= {target}x: {verdict}); overhead {ours - base:+.3f} s"
+                f"{turns:>3}-turn run, medians of {args.runs}: wall: bare claude {base:.3f} s, "
+                f"autopilot {ours:.3f} s, ratio {ratio:.3f}x{verdict}, overhead {ours - base:+.3f} s; "
+                f"CPU: {base_cpu:.3f} s vs {ours_cpu:.3f} s, ratio {ours_cpu / base_cpu:.3f}x"
             )
         if not args.skip_rss:
             small, large = peak_rss(work, 100), peak_rss(work, 1000)
             print(
-                f"peak RSS of autopilot: {small / 2**20:.1f} MiB at 100 steps, {large / 2**20:.1f} MiB at 1,000 steps "
-                f"(ratio {large / small:.2f}x)"
+                f"peak RSS of autopilot: {small / 2**20:.1f} MiB at 100 steps, "
+                f"{large / 2**20:.1f} MiB at 1,000 steps (ratio {large / small:.2f}x)"
             )
         print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0

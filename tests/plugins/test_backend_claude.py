@@ -190,6 +190,7 @@ def test_api_error_becomes_an_error_step_and_status() -> None:
                 "id": "x",
                 "model": "<synthetic>",
                 "content": [{"type": "text", "text": "API Error: 500"}],
+                "usage": {"input_tokens": 0, "output_tokens": 0},
             },
         },
         {
@@ -205,6 +206,7 @@ def test_api_error_becomes_an_error_step_and_status() -> None:
     done = events[-1]
 
     assert any(s.type == "error" and s.subtype == "server_error" for e in events for s in e.steps)
+    assert not any(e.turn_complete for e in events)  # the CLI's synthetic message is not a model turn
     assert done.done and done.status == "error"
     assert done.error == "API Error: 500 (HTTP 500)"
 

@@ -319,6 +319,9 @@ class ClaudeStreamMapper:
         turn, self._pending = self._pending, None
         if turn is None:
             return []
+        if turn.model == "<synthetic>":
+            # The CLI's own stand-in for a failed or skipped API call: no tokens, not a model turn.
+            return [BackendEvent(steps=turn.steps)] if turn.steps else []
         delta, first = self._usage_event(turn.message_id, turn.usage)
         model = None
         if turn.model and turn.model != self.model and turn.model != "<synthetic>":
