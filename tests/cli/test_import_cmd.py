@@ -9,6 +9,8 @@ import pytest
 from tests.plugins.test_trajectory_import import TOY_LOG, ToyImporter, write_jsonl
 
 from autopilot.cli import context, main
+from autopilot.core.models import Usage
+from autopilot.core.pricing import load_price_table
 
 
 @pytest.fixture
@@ -49,3 +51,19 @@ def test_import_a_mix_of_good_and_unknown_files(
     assert f"{good} -> " in out
     assert len(errors) == 2
     assert any(str(unknown) in e for e in errors) and any(str(missing) in e for e in errors)
+
+
+def test_import_model_names_the_model_for_pricing(
+    toy_plugin: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--model overrides the log's model, and usage is priced for it."""
+    source = write_jsonl(tmp_path / "toy.jsonl", TOY_LOG)
+    prices = load_price_table()
+    usages = [Usage(r["input"], r["output"]) for r in TOY_LOG if r["kind"] == "usage"]
+
+    code = main(["import", str(source), "--output-dir", str(tmp_path / "logs"), "--model", "gpt-5", "--json"])
+    imported = json.loads(capsys.readouterr().out)["imported"][0]
+
+    assert code == 0
+    assert imported["model"] == "gpt-5"
+    assert imported["cost_usd"] == pytest.approx(sum(prices.cost("gpt-5", u) for u in usages), abs=1e-6)

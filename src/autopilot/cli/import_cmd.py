@@ -15,6 +15,7 @@ from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 def import_logs(
     *paths: Path,
     output_dir: Path | None = None,
+    model: str | None = None,
     json_output: Annotated[bool, Parameter(name="--json", negative="")] = False,
 ) -> int:
     """Import agent logs (Claude ``stream-json``, Codex ``exec --json``) as trajectories.
@@ -30,6 +31,9 @@ def import_logs(
         Log files to import.
     output_dir
         Where to write the trajectories (default: the configured ``output_dir``, ``docs/logs``).
+    model
+        The model the log was made with, when the log does not say (Codex ``exec --json`` logs
+        don't); usage is priced for it.
     json_output
         Print one JSON object per imported file.
     """
@@ -45,7 +49,7 @@ def import_logs(
         try:
             if not path.is_file():
                 raise BadInputError(f"{path}: no such file")
-            imported = import_file(context.hooks(), path, target, config=config)
+            imported = import_file(context.hooks(), path, target, config=config, model=model)
         except AutopilotError as exc:
             context.error(str(exc))
             code = max(code, exc.exit_code)

@@ -96,13 +96,21 @@ def record_imported(
     *,
     source: Path,
     config: Config | None = None,
+    model: str | None = None,
 ) -> tuple[Run, Recorder]:
-    """Record *imported* through the Recorder under *output_dir*, pricing usage as the runner does."""
+    """Record *imported* through the Recorder under *output_dir*, pricing usage as the runner does.
+
+    *model* (``--model``) names the model when the log does not, so its usage is priced right.
+    """
     prices = load_price_table(config.project_dir if config is not None else None)
     first_user = next((s.text for e in imported.events for s in e.steps if s.type == "user" and s.text), None)
     prompt = imported.prompt or first_user or f"imported from {source.name}"
     run = Run(
-        prompt=prompt, agent=imported.agent, cwd=imported.cwd or "", slug=slugify(f"import-{source.stem}")
+        prompt=prompt,
+        agent=imported.agent,
+        model=model,
+        cwd=imported.cwd or "",
+        slug=slugify(f"import-{source.stem}"),
     )
     if imported.started_at:
         run.started_at = imported.started_at
@@ -119,7 +127,7 @@ def record_imported(
             if event.session_id not in chain:
                 chain.append(event.session_id)
             recorder.update(session_id=event.session_id, session_ids=chain)
-        if event.model and event.model != run.model:
+        if event.model and event.model != run.model and model is None:
             recorder.update(model=event.model)
         steps: list[Step] = list(event.steps)
         if event.usage is not None:
@@ -156,7 +164,9 @@ def record_imported(
     return run, recorder
 
 
-def import_file(hooks: Hooks, path: Path, output_dir: Path, *, config: Config | None = None) -> ImportResult:
+def import_file(
+    hooks: Hooks, path: Path, output_dir: Path, *, config: Config | None = None, model: str | None = None
+) -> ImportResult:
     """Convert *path* into a trajectory under *output_dir*; BadInputError if no plugin recognises it."""
     records, warnings = read_records(path)
     imported = hooks.trajectory_import(path=path, records=records)
@@ -165,5 +175,5 @@ def import_file(hooks: Hooks, path: Path, output_dir: Path, *, config: Config | 
             f"{path}: no plugin recognises this format (the claude and codex backends import "
             "`claude -p --output-format stream-json` and `codex exec --json` logs)"
         )
-    run, recorder = record_imported(hooks, imported, output_dir, source=path, config=config)
+    run, recorder = record_imported(hooks, imported, output_dir, source=path, config=config, model=model)
     return ImportResult(run, {k: v for k, v in recorder.paths.items() if v.exists()}, warnings)
