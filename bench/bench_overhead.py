@@ -71,14 +71,14 @@ def run_baseline(env: dict[str, str], repo: Path) -> tuple[float, float]:
         claude_binary(), "-p", PROMPT, "--output-format", "stream-json", "--verbose", "--model", MODEL,
         "--permission-mode", "acceptEdits", "--allowedTools", "Bash,Read,Glob,Grep",
     ]  # fmt: skip
-    started = time.perf_counter()
+    cpu, started = cpu_seconds(), time.perf_counter()
     done = subprocess.run(
         command, cwd=repo, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL
     )
     elapsed = time.perf_counter() - started
     if done.returncode != 0 or '"subtype":"success"' not in done.stdout:
         raise SystemExit(f"baseline run failed ({done.returncode}): {done.stderr[-500:]}")
-    return elapsed
+    return elapsed, cpu_seconds() - cpu
 
 
 def run_autopilot(env: dict[str, str], repo: Path, *, peak: list[int] | None = None) -> tuple[float, float]:

@@ -39,6 +39,8 @@ from autopilot.core.recorder import Recorder
 
 #: Seconds between memory checks (and the longest the runner sleeps without looking around).
 TICK_SECONDS: Final = 1.0
+#: Seconds after a tool call when the runner looks for the tool's processes (for the pid file).
+TOOL_TICK_SECONDS: Final = 0.25
 #: Seconds ``backend.stop()`` may take before the runner kills the recorded processes itself.
 STOP_GRACE_SECONDS: Final = 10.0
 
@@ -220,6 +222,9 @@ class Runner:
                         return verdict
                     await self._finish_backend()
                     return payload.status or "success", payload.stop_reason, payload.error
+                if any(step.type == "tool_call" for step in payload.steps):
+                    # A tool is starting: record its process soon, so even a kill -9 leaves it findable.
+                    next_tick = min(next_tick, now + TOOL_TICK_SECONDS)
             elif kind == "end":
                 return "error", "backend_ended", self.backend_error or "the backend ended without a result"
             elif kind == "crash":
