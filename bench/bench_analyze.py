@@ -159,11 +159,16 @@ def main() -> None:
                     count += 1
             return count
 
-        def load() -> list:
-            return [load_trajectory(path) for path in find_trajectories(directory)]
+        def load() -> int:
+            count = 0
+            for path in find_trajectories(directory):
+                load_trajectory(path)
+                count += 1
+            return count
 
         def analyze() -> dict:
-            return summarize(load())
+            # As `autopilot analyze DIR` does: a generator, so runs are not all held in memory.
+            return summarize(load_trajectory(path) for path in find_trajectories(directory))
 
         results = {}
         for name, function in (

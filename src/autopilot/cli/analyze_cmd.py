@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -53,11 +53,10 @@ def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
     return files, problems
 
 
-def _load_many(paths: Sequence[Path]) -> tuple[list[LoadedRun], list[dict[str, str]]]:
-    """Every readable run under *paths*, and one ``{"path", "error"}`` per file that is not."""
+def _iter_runs(paths: Sequence[Path], errors: list[dict[str, str]]) -> Iterator[LoadedRun]:
+    """Every readable run under *paths*, read one at a time; each unreadable file goes to *errors*."""
     files, problems = _expand(paths)
-    errors = [{"path": p.split(": ", 1)[0], "error": p} for p in problems]
-    loaded: list[LoadedRun] = []
+    errors.extend({"path": p.split(": ", 1)[0], "error": p} for p in problems)
     for path in files:
         try:
             run = load_trajectory(path)
@@ -66,8 +65,7 @@ def _load_many(paths: Sequence[Path]) -> tuple[list[LoadedRun], list[dict[str, s
             continue
         for message in run.warnings:
             context.warning(message)
-        loaded.append(run)
-    return loaded, errors
+        yield run
 
 
 def _load_one(path: Path) -> LoadedRun:
@@ -254,12 +252,13 @@ def analyze(*paths: Path, json_output: JsonFlag = False) -> int:
         Print the figures as JSON (keys documented in docs/reference/analyze.md).
     """
     targets = list(paths) or [_default_directory()]
-    loaded, errors = _load_many(targets)
-    summary = analysis.summarize(loaded)
+    errors: list[dict[str, str]] = []
+    # A generator: each run is reduced to its figures before the next one is read.
+    summary = analysis.summarize(_iter_runs(targets, errors))
     if json_output:
         summary["errors"] = errors
         context.echo(json.dumps(summary, indent=2, ensure_ascii=False))
-    elif loaded or not errors:
+    elif summary["runs"] or not errors:
         _render_summary(summary)
     return _report_errors(errors)
 

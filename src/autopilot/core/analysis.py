@@ -169,40 +169,68 @@ def tool_figures(steps: Iterable[Step]) -> dict[str, ToolFigures]:
 
 @dataclass
 class RunFigures:
-    """Everything ``analyze`` reports about one run."""
+    """Everything ``analyze`` reports about one run, without the run itself.
 
-    loaded: LoadedRun
+    Keeping only figures (not steps) lets ``summarize`` stream over thousands of runs in little memory.
+    """
+
+    path: str
+    kind: str
+    run_id: str
+    agent: str
+    model: str | None
+    started_at: str
+    status: str
+    success: bool
+    usage: Usage
+    duration_ms: int
+    num_turns: int
+    steps: int
     tools: dict[str, ToolFigures]
-
-    @property
-    def run(self) -> Run:
-        return self.loaded.run
+    warnings: list[str]
 
     def to_dict(self) -> dict[str, Any]:
-        run, usage = self.run, self.run.usage
+        usage = self.usage
         return {
-            "path": str(self.loaded.path),
-            "kind": self.loaded.kind,
-            "run_id": run.run_id,
-            "agent": run.agent,
-            "model": run.model,
-            "started_at": run.started_at,
-            "status": run.result.status,
-            "success": run.result.success,
+            "path": self.path,
+            "kind": self.kind,
+            "run_id": self.run_id,
+            "agent": self.agent,
+            "model": self.model,
+            "started_at": self.started_at,
+            "status": self.status,
+            "success": self.success,
             "cost_usd": round(usage.cost_usd, 6),
             **{key: getattr(usage, key) for key in TOKEN_KEYS},
             "cache_hit_rate": _rate(cache_hit_rate(usage)),
-            "duration_ms": run.result.duration_ms,
-            "num_turns": run.result.num_turns,
-            "steps": len(run.steps),
+            "duration_ms": self.duration_ms,
+            "num_turns": self.num_turns,
+            "steps": self.steps,
             "tool_calls": sum(t.calls for t in self.tools.values()),
             "tool_errors": sum(t.errors for t in self.tools.values()),
-            "warnings": list(self.loaded.warnings),
+            "warnings": list(self.warnings),
         }
 
 
 def run_figures(loaded: LoadedRun) -> RunFigures:
-    return RunFigures(loaded, tool_figures(loaded.run.steps))
+    """The figures of one loaded run."""
+    run = loaded.run
+    return RunFigures(
+        path=str(loaded.path),
+        kind=loaded.kind,
+        run_id=run.run_id,
+        agent=run.agent,
+        model=run.model,
+        started_at=run.started_at,
+        status=run.result.status,
+        success=run.result.success,
+        usage=run.usage,
+        duration_ms=run.result.duration_ms,
+        num_turns=run.result.num_turns,
+        steps=len(run.steps),
+        tools=tool_figures(run.steps),
+        warnings=list(loaded.warnings),
+    )
 
 
 def _rate(value: float | None) -> float | None:
@@ -212,8 +240,8 @@ def _rate(value: float | None) -> float | None:
 def _totals(figures: Sequence[RunFigures]) -> dict[str, Any]:
     usage = Usage()
     for f in figures:
-        usage = usage + f.run.usage
-    successes = sum(1 for f in figures if f.run.result.status == "success")
+        usage = usage + f.usage
+    successes = sum(1 for f in figures if f.status == "success")
     tools: dict[str, ToolFigures] = {}
     for f in figures:
         for name, tool in f.tools.items():
@@ -223,22 +251,25 @@ def _totals(figures: Sequence[RunFigures]) -> dict[str, Any]:
         "cost_usd": round(usage.cost_usd, 6),
         **{key: getattr(usage, key) for key in TOKEN_KEYS},
         "cache_hit_rate": _rate(cache_hit_rate(usage)),
-        "duration_ms": sum(f.run.result.duration_ms for f in figures),
-        "num_turns": sum(f.run.result.num_turns for f in figures),
-        "steps": sum(len(f.run.steps) for f in figures),
+        "duration_ms": sum(f.duration_ms for f in figures),
+        "num_turns": sum(f.num_turns for f in figures),
+        "steps": sum(f.steps for f in figures),
         "tools": {name: tools[name].to_dict() for name in sorted(tools, key=lambda n: (-tools[n].calls, n))},
         "success_rate": _rate(successes / len(figures)) if figures else None,
-        "statuses": dict(sorted(Counter(f.run.result.status for f in figures).items())),
+        "statuses": dict(sorted(Counter(f.status for f in figures).items())),
     }
 
 
 def summarize(loaded_runs: Iterable[LoadedRun]) -> dict[str, Any]:
-    """Totals over *loaded_runs*, per-model totals and one entry per run (the ``analyze --json`` shape)."""
+    """Totals over *loaded_runs*, per-model totals and one entry per run (the ``analyze --json`` shape).
+
+    *loaded_runs* may be a generator: each run is reduced to its figures before the next is read.
+    """
     figures = [run_figures(loaded) for loaded in loaded_runs]
     out = _totals(figures)
     by_model: dict[str, list[RunFigures]] = {}
     for f in figures:
-        by_model.setdefault(f.run.model or "unknown", []).append(f)
+        by_model.setdefault(f.model or "unknown", []).append(f)
     out["models"] = {name: _totals(by_model[name]) for name in sorted(by_model)}
     out["files"] = [f.to_dict() for f in figures]
     return out
@@ -324,9 +355,9 @@ def _call_dict(step: Step, cwd: str) -> dict[str, Any]:
     return {"step": step.index, "tool": tool, "input": text}
 
 
-def _side(figures: RunFigures) -> dict[str, Any]:
+def _side(loaded: LoadedRun, figures: RunFigures) -> dict[str, Any]:
     summary = figures.to_dict()
-    summary.update(touched(figures.run))
+    summary.update(touched(loaded.run))
     summary["tools"] = {name: tool.to_dict() for name, tool in sorted(figures.tools.items())}
     return summary
 
@@ -353,7 +384,7 @@ def compare(a: LoadedRun, b: LoadedRun) -> dict[str, Any]:
     (``None`` when both made the same calls).
     """
     fa, fb = run_figures(a), run_figures(b)
-    side_a, side_b = _side(fa), _side(fb)
+    side_a, side_b = _side(a, fa), _side(b, fb)
     calls_a = [s for s in a.run.steps if s.type == "tool_call"]
     calls_b = [s for s in b.run.steps if s.type == "tool_call"]
     keys_a = [normalised_call(s, a.run.cwd) for s in calls_a]
