@@ -28,6 +28,7 @@ from autopilot.core.store import (
     MalformedFileError,
     Project,
     Session,
+    ready_issues,
 )
 from autopilot.plugins.store_yaml import YamlStore, load_plain, merge_documents
 
@@ -213,15 +214,49 @@ def test_cache_sees_hand_edits_and_survives_corruption(hooks: Hooks) -> None:
     store.list_issues()
     path = store.issue_path(issue.id)
     path.write_text(path.read_text().replace("title: before", "title: after the edit"))
-    (store.cache_dir / "issues.json").write_text("{not json")
+    cache = store.cache_dir / "issues.marshal"
+    cache.write_bytes(b"\x00garbage")
 
-    fresh = YamlStore(Path.cwd(), commit="off")
-    titles = [i.title for i in fresh.list_issues()]
+    titles = [i.title for i in YamlStore(Path.cwd(), commit="off").list_issues()]
     again = [i.title for i in YamlStore(Path.cwd(), commit="off").list_issues()]
 
     assert titles == again == ["after the edit"]
-    assert json.loads((store.cache_dir / "issues.json").read_text())["version"] == 1
+    assert cache.read_bytes() != b"\x00garbage"
     assert (store.cache_dir / ".gitignore").read_text() == "*\n"
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=15)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(PRIORITIES), st.sampled_from(["open", "claim", "done", "block"]), st.booleans()
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_cached_ready_matches_the_rule_on_full_issues(
+    hooks: Hooks, plan: list[tuple[str, str, bool]]
+) -> None:
+    """The store's fast `ready` (decided on cached records) equals the pure rule applied to every issue."""
+    import shutil
+
+    shutil.rmtree(".autopilot", ignore_errors=True)
+    store = _store(hooks)
+    ids: list[str] = []
+    for priority, action, depend in plan:
+        issue = store.create_issue("t", priority=priority, depends_on=ids[-1:] if depend else [])
+        ids.append(issue.id)
+        if action == "claim" and not depend:
+            store.claim(issue.id, holder="me", run_id=None)
+        elif action == "done":
+            store.set_status(issue.id, "done", by="me")
+        elif action == "block":
+            store.set_status(issue.id, "blocked", by="me", reason="r")
+
+    fast = [i.id for i in YamlStore(Path.cwd(), commit="off").ready()]
+
+    assert fast == [i.id for i in ready_issues(store.list_issues())]
 
 
 def test_dependency_cycle_through_edit_is_rejected(hooks: Hooks) -> None:

@@ -7,6 +7,7 @@ JSON with ``--json``). The store comes from the ``store_select`` hook (``store_y
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,7 +26,6 @@ from autopilot.core.store import (
     default_holder,
     forget_project,
     now_utc,
-    ready_issues,
     remember_project,
 )
 
@@ -247,7 +247,7 @@ def issue_ready(
         Show at most this many.
     """
     store = open_store()
-    issues = ready_issues(store.list_issues())
+    issues = store.ready()
     if project:
         issues = [i for i in issues if i.project == project]
     if limit is not None:
@@ -439,7 +439,7 @@ def issue_edit(
     if add_label or remove_label:
         changes["labels"] = _edit_list(current.labels, add_label, remove_label)
     if add_depends_on or remove_depends_on:
-        removed = {store.get_issue(d).id if len(d) < 8 else d for d in remove_depends_on or ()}
+        removed = {_full_id(current.depends_on, d) for d in remove_depends_on or ()}
         changes["depends_on"] = _edit_list(current.depends_on, add_depends_on, removed)
     if clear_accept or add_accept:
         changes["accept"] = [*(() if clear_accept else current.accept), *(add_accept or ())]
@@ -451,6 +451,12 @@ def issue_edit(
     report(store)
     _print_issue(issue, as_json=json_output, verb="edited")
     return 0
+
+
+def _full_id(known: Iterable[str], wanted: str) -> str:
+    """*wanted* completed to one of *known* ids when it is a unique prefix (the issue may be gone)."""
+    matches = [i for i in known if i.startswith(wanted)]
+    return matches[0] if len(matches) == 1 else wanted
 
 
 def _edit_list(current: Iterable[str], add: Iterable[str] | None, remove: Iterable[str] | None) -> list[str]:
@@ -690,3 +696,56 @@ def merge_driver(base: Path, ours: Path, theirs: Path, path: str = "", /) -> int
     for conflict in conflicts:
         context.error(f"{name}: merge conflict in {conflict}")
     return int(ExitCode.FAILURE) if conflicts else 0
+
+
+# ------------------------------------------------------------------------------------------------
+# doctor and `hooks install`
+
+
+def store_doctor() -> list[dict[str, Any]]:
+    """Problems in the issue store, for ``autopilot doctor``: duplicate ids, dangling ``depends_on``,
+    expired claims, dependency cycles, malformed files."""
+    store = open_store()
+    return [problem.to_dict() for problem in store.doctor()]
+
+
+GITATTRIBUTES_LINE = ".autopilot/**/*.yaml merge=autopilot"
+
+
+def merge_driver_command() -> str:
+    """The driver line for git config (this interpreter, so it works without autopilot on PATH)."""
+    import shlex
+
+    return f"{shlex.quote(sys.executable)} -m autopilot merge-driver %O %A %B %P"
+
+
+def install_merge_driver(setup: Any) -> str:
+    """Register the field-aware merge driver for `.autopilot/**/*.yaml` (idempotent)."""
+    root = Path(setup.repo_root)
+    attributes = root / ".gitattributes"
+    text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    if GITATTRIBUTES_LINE not in text.splitlines():
+        prefix = "" if not text or text.endswith("\n") else "\n"
+        attributes.write_text(f"{text}{prefix}{GITATTRIBUTES_LINE}\n", encoding="utf-8")
+    for key, value in (
+        ("merge.autopilot.name", "autopilot: field-aware merge of .autopilot/ YAML files"),
+        ("merge.autopilot.driver", merge_driver_command()),
+    ):
+        subprocess.run(["git", "config", key, value], cwd=root, check=True, capture_output=True)
+    return f"merge driver: .autopilot/**/*.yaml merged field by field ({attributes.name} + git config)"
+
+
+def uninstall_merge_driver(setup: Any) -> str:
+    """Remove the merge driver's git config and .gitattributes line."""
+    root = Path(setup.repo_root)
+    attributes = root / ".gitattributes"
+    if attributes.exists():
+        lines = attributes.read_text(encoding="utf-8").splitlines()
+        kept = [line for line in lines if line.strip() != GITATTRIBUTES_LINE]
+        if kept != lines:
+            if kept:
+                attributes.write_text("\n".join(kept) + "\n", encoding="utf-8")
+            else:
+                attributes.unlink()
+    subprocess.run(["git", "config", "--remove-section", "merge.autopilot"], cwd=root, capture_output=True)
+    return "merge driver: removed"

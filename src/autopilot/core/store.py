@@ -463,11 +463,17 @@ def is_ready(issue: Issue, status_of: Mapping[str, str], now: dt.datetime) -> bo
     return all(status_of.get(dep) == "done" for dep in issue.depends_on)
 
 
-def ready_issues(issues: Iterable[Issue], now: dt.datetime | None = None) -> list[Issue]:
-    """The issues an agent may start now, in the order it should take them."""
+def ready_issues(
+    issues: Iterable[Issue], now: dt.datetime | None = None, status_of: Mapping[str, str] | None = None
+) -> list[Issue]:
+    """The issues an agent may start now, in the order it should take them.
+
+    *status_of* maps every known issue id to its status (default: built from *issues*).
+    """
     issues = list(issues)
     now = now or now_utc()
-    status_of = {issue.id: issue.status for issue in issues}
+    if status_of is None:
+        status_of = {issue.id: issue.status for issue in issues}
     return sorted((i for i in issues if is_ready(i, status_of, now)), key=ready_sort_key)
 
 
@@ -803,16 +809,9 @@ class IssueStore(abc.ABC):
 # Where projects live (so ``run --project NAME`` works from any directory)
 
 
-def autopilot_home() -> Path:
-    """Per-user state directory: ``$AUTOPILOT_HOME``, else ``~/.local/state/autopilot``."""
-    configured = os.environ.get("AUTOPILOT_HOME")
-    if configured:
-        return Path(configured).expanduser()
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "autopilot"
-
-
 def _registry_path() -> Path:
+    from autopilot.core.processes import autopilot_home
+
     return autopilot_home() / "projects.json"
 
 
