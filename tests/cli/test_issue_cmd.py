@@ -222,3 +222,17 @@ def test_merge_driver_installer_is_idempotent_and_reversible(git_repo: Path) -> 
     uninstall_merge_driver(setup)
     assert not (git_repo / ".gitattributes").exists()
     assert subprocess.run(["git", "config", "merge.autopilot.driver"], capture_output=True).returncode == 1
+
+
+def test_hooks_install_registers_the_merge_driver(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`autopilot hooks install` also sets up the merge driver; `uninstall` removes it."""
+    code, out, err = _run(capsys, "hooks", "install")
+    driver = subprocess.run(["git", "config", "merge.autopilot.driver"], capture_output=True, text=True).stdout
+    attributes = (git_repo / ".gitattributes").read_text()
+
+    assert code == 0, err
+    assert "merge driver" in out
+    assert "merge-driver %O %A %B %P" in driver
+    assert ".autopilot/**/*.yaml merge=autopilot" in attributes
+    assert _run(capsys, "hooks", "uninstall")[0] == 0
+    assert subprocess.run(["git", "config", "merge.autopilot.driver"], capture_output=True).returncode == 1

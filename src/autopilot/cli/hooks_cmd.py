@@ -37,6 +37,7 @@ from typing import Annotated, Final
 from cyclopts import App, Parameter
 
 from autopilot.cli import context
+from autopilot.cli.issue_cmd import install_merge_driver, uninstall_merge_driver
 from autopilot.core.config import CONFIG_DIR
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 
@@ -154,6 +155,9 @@ def _uninstall_pre_commit(setup: GitSetup) -> str:
 
 #: Everything ``autopilot hooks install`` sets up, in order (append to extend; see module docstring).
 INSTALLERS: list[Installer] = [Installer("pre-commit", _install_pre_commit, _uninstall_pre_commit)]
+
+# The issue store's field-aware merge driver for .autopilot/**/*.yaml (docs/issues.md, "Merging").
+INSTALLERS.append(Installer("merge-driver", install_merge_driver, uninstall_merge_driver))
 
 
 @hooks_app.command(name="install")
