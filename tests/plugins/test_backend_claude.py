@@ -274,11 +274,12 @@ def test_backend_streams_steps_usage_and_session(
             {"text": "All done", "input_tokens": 330, "output_tokens": 9, "cache_read_input_tokens": 120},
         ]
     )
-    events = collect(
-        ClaudeBackend(), RunRequest("make a file", git_repo, model="claude-sonnet-4-5", env=claude_env)
-    )
+    options = {"system_prompt_append": "Extra rule from autopilot."}
+    request = RunRequest("make a file", git_repo, model="claude-sonnet-4-5", env=claude_env, options=options)
+    events = collect(ClaudeBackend(), request)
     steps = [s for e in events for s in e.steps]
     usages = [e.usage for e in events if e.usage]
+    system = json.dumps(scripted_anthropic.requests()[0]["body"]["system"])
 
     assert (git_repo / "made.txt").read_text() == "hi\n"
     assert [s.type for s in steps if s.type != "system"] == ["tool_call", "tool_result", "assistant"]
@@ -290,6 +291,7 @@ def test_backend_streams_steps_usage_and_session(
     assert sum(e.turn_complete for e in events) == 2
     assert events[-1].done and events[-1].status == "success" and events[-1].final_text == "All done"
     assert any(e.session_id for e in events)
+    assert "You are Claude Code" in system and "Extra rule from autopilot." in system
 
 
 @pytest.mark.integration

@@ -640,8 +640,10 @@ class ClaudeBackend(Backend):
         }
         if settings.cli_path:
             kwargs["cli_path"] = settings.cli_path
+        # Claude Code's own system prompt (the SDK's default is an empty one), plus any extra instructions.
+        kwargs["system_prompt"] = {"type": "preset", "preset": "claude_code"}
         if extra_prompt:
-            kwargs["system_prompt"] = {"type": "preset", "preset": "claude_code", "append": str(extra_prompt)}
+            kwargs["system_prompt"]["append"] = str(extra_prompt)
         if request.options.get("mcp_servers"):
             kwargs["mcp_servers"] = request.options["mcp_servers"]
         return ClaudeAgentOptions(**kwargs)
