@@ -535,11 +535,23 @@ def test_model_is_learned_from_codex_when_not_given(
     assert [e.model for e in events if e.model] == [scripted.requests()[0]["body"]["model"]]
 
 
+PATCH = "*** Begin Patch\n*** Add File: hello.txt\n+hi there\n*** End Patch\n"
+
+
 @pytest.mark.integration
-def test_file_change_is_recorded(tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path) -> None:
-    """A patch applied by codex is a file_change call naming the path, and the file exists."""
-    patch = "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: hello.txt\n+hi there\n*** End Patch\nEOF"
-    scripted.script([{"shell": patch}, {"text": "patched"}])
+@pytest.mark.parametrize(
+    "turn",
+    [
+        {"shell": f"apply_patch <<'EOF'\n{PATCH}EOF"},
+        {"item": {"type": "custom_tool_call", "name": "apply_patch", "input": PATCH}},
+    ],
+    ids=["through-the-shell", "apply_patch-tool"],
+)
+def test_file_change_is_recorded(
+    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path, turn: dict[str, Any]
+) -> None:
+    """A patch codex applies (via the shell or its apply_patch tool) is a file_change call naming the path."""
+    scripted.script([turn, {"text": "patched"}])
 
     events = collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "add hello.txt"))
 

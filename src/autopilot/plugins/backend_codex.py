@@ -522,7 +522,14 @@ class CodexEventMapper:
         return f"{self.segment}:{item.get('id', '?')}"
 
     def _raw(self, event: Mapping[str, Any]) -> Any:
-        return dict(event) if self.keep_raw else None
+        if not self.keep_raw:
+            return None
+        raw = dict(event)
+        item = raw.get("item")
+        if isinstance(item, dict) and item.get("aggregated_output"):
+            # A command's output is the step's ``output`` already; don't store it twice.
+            raw["item"] = {**item, "aggregated_output": "(see output)"}
+        return raw
 
     def feed(self, event: Mapping[str, Any]) -> BackendEvent | None:
         kind = event.get("type")
@@ -1121,6 +1128,19 @@ def _rollout_call(payload: Mapping[str, Any]) -> tuple[str, Any]:
     return name, arguments
 
 
+def _lean_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """*record* without what would be stored twice or is opaque: tool output (the step's ``output``),
+    encrypted reasoning and injected instructions (``base_instructions``)."""
+    payload = record.get("payload")
+    if not isinstance(payload, dict):
+        return dict(record)
+    drop = {"encrypted_content", "base_instructions", "instructions"}
+    if payload.get("type") in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
+        drop.add("output")
+    lean = {k: ("(omitted)" if k in drop and v else v) for k, v in payload.items()}
+    return {**record, "payload": lean}
+
+
 def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], dict[str, Any]]:
     """A Codex session rollout as backend events, plus ``prompt``/``cwd``/``started_at`` when known.
 
@@ -1159,7 +1179,7 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
         def step(
             step_type: Any, _ts: str | None = ts, _record: dict[str, Any] = record, **fields: Any
         ) -> Step:
-            created = Step(step_type, raw=dict(_record), **fields)
+            created = Step(step_type, raw=_lean_record(_record), **fields)
             if _ts:
                 created.ts = _ts
             return created
