@@ -43,6 +43,10 @@ def import_logs(
         raise BadInputError("import needs at least one FILE")
     config = context.config()
     target = output_dir or (config.project_dir / config.output_dir)
+    pm = context.plugin_manager()
+    if pm.has_plugin("console"):
+        # An import is not a live run: printing each of its steps as progress is only noise.
+        pm.unregister(name="console")
     code = ExitCode.OK
     results = []
     for path in paths:

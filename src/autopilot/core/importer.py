@@ -172,8 +172,8 @@ def import_file(
     imported = hooks.trajectory_import(path=path, records=records)
     if imported is None:
         raise BadInputError(
-            f"{path}: no plugin recognises this format (the claude and codex backends import "
-            "`claude -p --output-format stream-json` and `codex exec --json` logs)"
+            f"{path}: no plugin recognises this format "
+            "(formats come from plugins implementing trajectory_import; see `autopilot plugins`)"
         )
     run, recorder = record_imported(hooks, imported, output_dir, source=path, config=config, model=model)
     return ImportResult(run, {k: v for k, v in recorder.paths.items() if v.exists()}, warnings)
