@@ -247,7 +247,7 @@ def dirty_work(config: Config) -> list[str]:
 
 def commit_work(config: Config, message: str, redact: Any) -> str | None:
     """Commit the agent's work (and finished trajectories); returns the sha, None if nothing changed."""
-    if config.commit == "off":
+    if config.commit == "off" or not _is_repo(config.project_dir):
         return None
     _git(config.project_dir, "add", "-A", "--", ":(top)", ":(exclude,top).autopilot")
     if config.commit == "stage":
@@ -260,7 +260,7 @@ def commit_work(config: Config, message: str, redact: Any) -> str | None:
 
 def stash_work(config: Config, message: str) -> str | None:
     """Put a failed attempt's changes aside (``git stash``) so the next issue starts clean."""
-    if config.commit == "off" or not dirty_work(config):
+    if config.commit == "off" or not _is_repo(config.project_dir) or not dirty_work(config):
         return None
     _git(
         config.project_dir,
@@ -334,6 +334,20 @@ def _run_options(
         allowed = config.plugin_config("backend_claude").get("allowed_tools") or _DEFAULT_CLAUDE_TOOLS
         options["mcp_servers"] = {SERVER_NAME: claude_issue_server(tools)}
         options["claude"] = {"allowed_tools": [*allowed, f"mcp__{SERVER_NAME}"]}
+        options["system_prompt_append"] = SYSTEM_NOTE
+    elif agent == "codex":
+        # Codex runs in its own process: it gets the same tools as a stdio MCP server it starts itself.
+        from autopilot.issue_mcp import codex_issue_server
+        from autopilot.issue_tools import SERVER_NAME
+
+        options["mcp_servers"] = {SERVER_NAME: codex_issue_server(tools, config.project_dir)}
+        options["system_prompt_append"] = SYSTEM_NOTE
+    elif agent == "codex":
+        from autopilot.issue_mcp import codex_issue_server
+        from autopilot.issue_tools import SERVER_NAME
+
+        # Codex starts MCP servers itself: a stdio server over the same store (autopilot.issue_mcp).
+        options["mcp_servers"] = {SERVER_NAME: codex_issue_server(tools, config.project_dir)}
         options["system_prompt_append"] = SYSTEM_NOTE
     return options
 
@@ -502,7 +516,15 @@ def _finish_issue(
             f"autopilot: {issue.title}\n\nWork on issue {issue.id}, accepted by "
             f"{len(issue.accept)} command(s).\n\nAutopilot-Issue: {issue.id}\nAutopilot-Run: {run.run_id}"
         )
-        outcome.commit = commit_work(config, message, redact)
+        try:
+            outcome.commit = commit_work(config, message, redact)
+        except AutopilotError as exc:
+            # e.g. a pre-commit hook refused the work: nothing is lost, the issue goes back to open.
+            outcome.outcome = "failed"
+            store.add_event(issue.id, "commit_failed", by=holder, run_id=run.run_id, error=str(exc))
+            updated = store.release(issue.id, by=holder, reason=f"the work could not be committed: {exc}")
+            hooks.on_issue_complete(issue=updated.to_dict(), outcome=outcome.outcome, run=run)
+            return
         data: dict[str, Any] = {"acceptance": "passed"}
         if outcome.commit:
             data["commit"] = outcome.commit

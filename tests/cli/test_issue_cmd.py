@@ -227,7 +227,9 @@ def test_merge_driver_installer_is_idempotent_and_reversible(git_repo: Path) -> 
 def test_hooks_install_registers_the_merge_driver(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`autopilot hooks install` also sets up the merge driver; `uninstall` removes it."""
     code, out, err = _run(capsys, "hooks", "install")
-    driver = subprocess.run(["git", "config", "merge.autopilot.driver"], capture_output=True, text=True).stdout
+    driver = subprocess.run(
+        ["git", "config", "merge.autopilot.driver"], capture_output=True, text=True
+    ).stdout
     attributes = (git_repo / ".gitattributes").read_text()
 
     assert code == 0, err

@@ -510,7 +510,14 @@ def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
 
 def check_dependencies(issues: Iterable[Issue], issue_id: str, depends_on: Iterable[str]) -> None:
     """Raise if giving *issue_id* these dependencies would create a cycle or name a missing issue."""
-    graph = {issue.id: tuple(issue.depends_on) for issue in issues}
+    check_dependency_graph({issue.id: tuple(issue.depends_on) for issue in issues}, issue_id, depends_on)
+
+
+def check_dependency_graph(
+    graph: Mapping[str, Iterable[str]], issue_id: str, depends_on: Iterable[str]
+) -> None:
+    """:func:`check_dependencies` on a plain graph (id -> the ids it depends on)."""
+    graph = {node: tuple(deps) for node, deps in graph.items()}
     deps = tuple(depends_on)
     missing = [dep for dep in deps if dep not in graph and dep != issue_id]
     if missing:

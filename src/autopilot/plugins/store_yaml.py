@@ -55,6 +55,7 @@ from autopilot.core.store import (
     Session,
     change_status,
     check_dependencies,
+    check_dependency_graph,
     claim_issue,
     format_ts,
     new_issue_id,
@@ -71,7 +72,7 @@ if TYPE_CHECKING:
     from autopilot.core.config import Config
     from autopilot.core.hooks import Hooks
 
-CACHE_VERSION: Final = 1
+CACHE_VERSION: Final = 2
 CACHE_FILE: Final = "issues.marshal"
 _GIT_RETRIES: Final = 40
 
@@ -286,6 +287,8 @@ def atomic_write(path: Path, text: str, *, exclusive: bool = False) -> None:
 # (id, title, body, status, priority, labels, project, depends_on, accept, claim, created, updated, events)
 # with claim = (holder, run_id, expires) | None and events = ((at, kind, by, data), ...).
 Record = tuple[Any, ...]
+#: What `ready` decides on: (id, status, claim expiry or None, depends_on).
+Summary = tuple[str, str, str | None, tuple[str, ...]]
 
 
 def issue_to_record(issue: Issue) -> Record:
@@ -374,7 +377,7 @@ class YamlStore(IssueStore):
     # -- reading issues --------------------------------------------------------------------------
 
     def _load_cache(self) -> dict[str, tuple[Any, ...]]:
-        """name -> (stat key, record | None, (problem, line) | None), from ``.cache/issues.marshal``.
+        """name -> (stat key, summary, record blob, (problem, line) | None), from ``.cache/issues.marshal``.
 
         marshal (not pickle) because it loads only plain values, never code, and is several times faster
         than JSON for 10,000 issues. A cache from another Python version, or damaged, is rebuilt.
@@ -405,8 +408,13 @@ class YamlStore(IssueStore):
         except (OSError, ValueError):
             pass  # the cache is an optimisation; a read-only checkout still lists issues
 
-    def _scan(self) -> list[tuple[str, Record | None, tuple[str, int | None] | None]]:
-        """(path, record, error) for every issue file, parsing only files whose stat changed."""
+    def _scan(self) -> list[tuple[str, Summary | None, bytes | None, tuple[str, int | None] | None]]:
+        """(path, summary, record blob, error) for every issue file, parsing only files whose stat changed.
+
+        The summary ``(id, status, claim expiry or None, depends_on)`` is all `ready` needs; the full
+        record stays marshalled until an Issue is actually built, so listing 10,000 issues decodes only
+        what it returns.
+        """
         if not self.issues_dir.is_dir():
             return []
         cache = self._load_cache()
@@ -431,53 +439,59 @@ class YamlStore(IssueStore):
             self._save_cache(fresh)
         self._cache = fresh
         prefix = str(self.issues_dir) + os.sep
-        return [(prefix + name, fresh[name][1], fresh[name][2]) for name in sorted(fresh)]
+        return [(prefix + name, *fresh[name][1:]) for name in sorted(fresh)]
 
     @staticmethod
-    def _parse_issue(path: Path) -> tuple[Record | None, tuple[str, int | None] | None]:
+    def _parse_issue(path: Path) -> tuple[Summary | None, bytes | None, tuple[str, int | None] | None]:
         try:
             data = load_plain(path)
             data.setdefault("id", path.stem)
-            return issue_to_record(Issue.from_dict(data)), None
+            issue = Issue.from_dict(data)
         except MalformedFileError as exc:
-            return None, (exc.problem, exc.line)
+            return None, None, (exc.problem, exc.line)
         except InvalidIssueError as exc:
-            return None, (str(exc), None)
+            return None, None, (str(exc), None)
+        summary = (issue.id, issue.status, issue.claim.expires if issue.claim else None, issue.depends_on)
+        return summary, marshal.dumps(issue_to_record(issue)), None
+
+    def _malformed(self, path: str, error: tuple[str, int | None]) -> None:
+        problem = MalformedFileError(path, error[0], error[1])
+        self.problems.append(Problem("malformed", str(problem), path, Path(path).stem))
 
     def list_issues(self) -> list[Issue]:
         self.problems = []
         issues = []
-        for path, record, error in self._scan():
+        for path, _summary, blob, error in self._scan():
             if error is not None:
-                problem = MalformedFileError(path, error[0], error[1])
-                self.problems.append(Problem("malformed", str(problem), path, Path(path).stem))
-                continue
-            issues.append(issue_from_record(record, path))  # type: ignore[arg-type]
+                self._malformed(path, error)
+            else:
+                issues.append(issue_from_record(marshal.loads(blob), path))  # type: ignore[arg-type]
         return issues
 
     def ready(self, now: dt.datetime | None = None) -> list[Issue]:
-        """Ready issues in work order; decided on the cached records, so only ready issues are built."""
+        """Ready issues in work order; decided on the cached summaries, so only ready issues are built."""
         now = now or now_utc()
         self.problems = []
         scanned = self._scan()
-        status_of = {record[0]: record[3] for _path, record, _error in scanned if record is not None}
+        status_of = {
+            summary[0]: summary[1] for _path, summary, _blob, _error in scanned if summary is not None
+        }
+        # Canonical timestamps (same format, UTC) compare correctly as strings.
         now_text = format_ts(now)
         candidates = []
-        for path, record, error in scanned:
+        for path, summary, blob, error in scanned:
             if error is not None:
-                problem = MalformedFileError(path, error[0], error[1])
-                self.problems.append(Problem("malformed", str(problem), path, Path(path).stem))
+                self._malformed(path, error)
                 continue
-            status, claim = record[3], record[9]  # type: ignore[index]
+            _id, status, expires, deps = summary  # type: ignore[misc]
             if status not in ("open", "in_progress"):
                 continue
-            # Canonical timestamps (same format, UTC) compare correctly as strings.
-            if claim is not None and claim[2] > now_text:
+            if expires is not None and expires > now_text:
                 continue
-            if status == "in_progress" and claim is None:
+            if status == "in_progress" and expires is None:
                 continue
-            if all(status_of.get(dep) == "done" for dep in record[7]):  # type: ignore[index]
-                candidates.append(issue_from_record(record, path))  # type: ignore[arg-type]
+            if all(status_of.get(dep) == "done" for dep in deps):
+                candidates.append(issue_from_record(marshal.loads(blob), path))  # type: ignore[arg-type]
         return ready_issues(candidates, now, status_of)
 
     def _resolve(self, issue_id: str) -> str:
@@ -502,7 +516,12 @@ class YamlStore(IssueStore):
     # -- writing issues --------------------------------------------------------------------------
 
     def _status_of(self) -> dict[str, str]:
-        return {issue.id: issue.status for issue in self.list_issues()}
+        return {
+            summary[0]: summary[1] for _path, summary, _blob, _error in self._scan() if summary is not None
+        }
+
+    def _graph(self) -> dict[str, tuple[str, ...]]:
+        return {summary[0]: tuple(summary[3]) for _path, summary, _blob, _error in self._scan() if summary}
 
     def _modify(
         self,
@@ -542,9 +561,8 @@ class YamlStore(IssueStore):
         by: str | None = None,
     ) -> Issue:
         now = format_ts(now_utc())
-        existing = self.list_issues()
-        ids = [i.id for i in existing]
-        deps = tuple(dict.fromkeys(resolve_id(ids, dep) for dep in depends_on))
+        graph = self._graph()
+        deps = tuple(dict.fromkeys(resolve_id(graph, dep) for dep in depends_on))
         if project is not None:
             self.get_project(project)
         for _attempt in range(20):
@@ -562,7 +580,7 @@ class YamlStore(IssueStore):
                 events=(Event(at=now, kind="created", by=by),),
             )
             validate_issue(issue)
-            check_dependencies(existing, issue.id, issue.depends_on)
+            check_dependency_graph(graph, issue.id, issue.depends_on)
             path = self.issue_path(issue.id)
             try:
                 atomic_write(path, render(new_document(issue.to_dict()), path, self.redact), exclusive=True)
@@ -782,10 +800,10 @@ class YamlStore(IssueStore):
         self.list_sessions()
         seen = {p.message for p in problems}
         problems += [p for p in self.problems if p.message not in seen]
-        for path, record, _error in self._scan():
-            if record is not None and record[0] != Path(path).stem:
-                message = f"{path}: id {record[0]!r} does not match the file name"
-                problems.append(Problem("malformed", message, path, record[0]))
+        for path, summary, _blob, _error in self._scan():
+            if summary is not None and summary[0] != Path(path).stem:
+                message = f"{path}: id {summary[0]!r} does not match the file name"
+                problems.append(Problem("malformed", message, path, summary[0]))
         return problems
 
     # -- git ---------------------------------------------------------------------------------------
