@@ -213,3 +213,89 @@ def test_run_project_from_another_directory_uses_its_working_dir(
     assert (git_repo / "web" / "where.txt").read_text().strip() == str(git_repo / "web")
     assert (trajectory["project"], trajectory["issue_id"]) == ("web-elsewhere", issue_id)
     assert trajectory["limits"]["max_budget_usd"] == 1.5
+
+
+@pytest.mark.integration
+def test_push_sends_the_completed_work_to_the_remote(
+    offline: ScriptedAnthropic, git_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --push the issue's commit reaches the branch on the remote (a plain, non-forced push)."""
+    remote = tmp_path / "remote.git"
+    git.Repo.init(remote, bare=True)
+    repo = git.Repo(git_repo)
+    repo.create_remote("origin", str(remote))
+    offline.script([_bash("echo pushed > pushed.txt"), {"text": "done"}])
+    issue_id = _create(capsys, "push me", "--accept", "test -f pushed.txt")
+
+    code, out, err = _cli(capsys, "run", "--issue", issue_id, "--push", "--json")
+    commit = json.loads(out.strip().splitlines()[-1])["issues"][0]["commit"]
+
+    assert code == 0, err
+    assert git.Repo(remote).commit("main").hexsha in {commit, repo.head.commit.hexsha}
+    assert "pushed.txt" in git.Repo(remote).commit("main").tree
+
+
+@pytest.mark.integration
+def test_issue_is_blocked_after_the_last_failed_attempt(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When the attempts run out, the issue is blocked with the reason, not reopened."""
+    from autopilot.core.config import load_config
+    from autopilot.full_auto import QueueSettings, run_queue
+
+    offline.script([{"text": "I did nothing"}])
+    issue_id = _create(capsys, "impossible", "--accept", "false")
+    context.reset()
+    hooks = context.hooks()
+    config = load_config(git_repo)
+    store = hooks.store_select(config=config)
+
+    result = run_queue(
+        store,
+        settings=QueueSettings(max_continues=0, max_attempts=1, model=MODEL),
+        hooks=hooks,
+        config=config,
+        only_issue=issue_id,
+    )
+    issue = _issue(capsys, issue_id)
+
+    assert [o.outcome for o in result.issues] == ["blocked"]
+    assert issue["status"] == "blocked"
+    assert "acceptance failed (1 attempt(s))" in issue["events"][-1]["reason"]
+
+
+@pytest.mark.integration
+def test_sigint_stops_the_queue_and_releases_the_claim(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGINT during an issue's run ends full-auto with exit 130; the issue is open and unclaimed."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    offline.script([{"text": "thinking...", "stall": True}])
+    issue_id = _create(capsys, "slow one", "--accept", "true")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autopilot", "run", "--full-auto", "--json"],
+        cwd=git_repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not offline.requests():
+        time.sleep(0.2)
+    while time.monotonic() < deadline and _issue(capsys, issue_id)["status"] != "in_progress":
+        time.sleep(0.2)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    issue = _issue(capsys, issue_id)
+
+    assert proc.returncode == 130, err
+    assert json.loads(out.strip().splitlines()[-1])["stop_reason"] == "signal"
+    assert issue["status"] == "open" and issue["claim"] is None
+    assert issue["events"][-1]["kind"] == "released"
