@@ -267,7 +267,7 @@ def test_real_budget_stop(scripted_anthropic: ScriptedAnthropic, git_repo: Path)
         scripted_anthropic,
         git_repo,
         [
-            bash('python3 -c "import time; time.sleep(2)"; touch late.txt', input_tokens=1_000_000),
+            bash('python3 -c "import time; time.sleep(6)"; touch late.txt', input_tokens=1_000_000),
             bash("touch second.txt"),
             {"text": "done"},
         ],
