@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import random
@@ -107,10 +106,7 @@ def test_ui_is_not_available_yet(capsys: pytest.CaptureFixture[str]) -> None:
     assert "not available yet" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("autopilot.full_auto") is not None, reason="the issue queue exists"
-)
-def test_issue_flags_wait_for_the_queue(capsys: pytest.CaptureFixture[str]) -> None:
+def test_run_issue_hands_over_to_the_issue_queue(capsys: pytest.CaptureFixture[str]) -> None:
     """--issue naming no issue in the queue is a clear usage error."""
     code = main(["run", "--issue", "ISSUE-1"])
 
