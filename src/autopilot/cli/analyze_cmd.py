@@ -36,10 +36,10 @@ JsonFlag = Annotated[bool, Parameter(name="--json", negative="")]
 # Loading
 
 
-def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
-    """Files to read: each FILE as given, each DIR searched recursively; problems as error messages."""
+def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[dict[str, str]]]:
+    """Files to read: each FILE as given, each DIR searched recursively; problems as ``{path, error}``."""
     files: list[Path] = []
-    problems: list[str] = []
+    problems: list[dict[str, str]] = []
     for path in paths:
         if path.is_dir():
             found = find_trajectories(path)
@@ -47,7 +47,7 @@ def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
                 context.warning(f"{path}: no trajectories (*.json, *.journal.jsonl) in this directory")
             files.extend(found)
         elif not path.exists():
-            problems.append(f"{path}: no such file or directory")
+            problems.append({"path": str(path), "error": f"{path}: no such file or directory"})
         else:
             files.append(path)
     return files, problems
@@ -56,7 +56,7 @@ def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
 def _iter_runs(paths: Sequence[Path], errors: list[dict[str, str]]) -> Iterator[LoadedRun]:
     """Every readable run under *paths*, read one at a time; each unreadable file goes to *errors*."""
     files, problems = _expand(paths)
-    errors.extend({"path": p.split(": ", 1)[0], "error": p} for p in problems)
+    errors.extend(problems)
     for path in files:
         try:
             run = load_trajectory(path)
@@ -574,11 +574,10 @@ def validate(*paths: Path) -> int:
     """
     if not paths:
         raise BadInputError("validate needs at least one FILE or DIR")
-    files, problems = _expand(paths)
-    errors = [{"error": p} for p in problems]
+    files, errors = _expand(paths)
     for path in files:
         try:
             context.echo(_check(path))
         except TrajectoryError as exc:
-            errors.append({"error": str(exc)})
+            errors.append({"path": str(path), "error": str(exc)})
     return _report_errors(errors)
