@@ -255,6 +255,7 @@ def test_real_run_is_recorded_exactly(scripted_anthropic: ScriptedAnthropic, git
     assert data["repo_sha"] and data["branch"] == "main"
     assert data["price_table_version"]
     assert [s["type"] for s in data["steps"]].count("tool_call") == 2
+    assert [s for s in data["steps"] if s.get("subtype") == "usage"] == []  # usage rides on real steps
     assert not result.paths["journal"].exists()
     rlog = result.paths["rlog"].read_text()
     assert "CALL Bash" in rlog and "# end success" in rlog

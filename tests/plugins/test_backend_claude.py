@@ -180,6 +180,30 @@ def test_split_response_waits_for_the_real_output_tokens() -> None:
     assert (event.usage.input_tokens, event.usage.output_tokens) == (100, 42)
 
 
+def test_tool_result_before_message_delta_stays_with_its_turn() -> None:
+    """The CLI may run a tool before the response's message_delta: the turn still carries its full usage."""
+    start = {
+        "type": "message_start",
+        "message": {"id": "m1", "usage": {"input_tokens": 50, "output_tokens": 0}},
+    }
+    call = {"type": "tool_use", "id": "t1", "name": "Bash", "input": {"command": "true"}}
+    result = {"type": "tool_result", "tool_use_id": "t1", "content": "ok", "is_error": False}
+    messages = [
+        {"type": "stream_event", "event": start},
+        {"type": "assistant", "message": {"id": "m1", "model": "m", "content": [call]}},
+        {"type": "user", "message": {"role": "user", "content": [result]}},
+        {
+            "type": "stream_event",
+            "api_message_id": "m1",
+            "event": {"type": "message_delta", "usage": {"output_tokens": 7}},
+        },
+    ]
+    (event,) = claude_messages_to_events(messages)
+
+    assert [(s.type, s.tool) for s in event.steps] == [("tool_call", "Bash"), ("tool_result", "Bash")]
+    assert (event.usage.input_tokens, event.usage.output_tokens) == (50, 7)
+
+
 def test_api_error_becomes_an_error_step_and_status() -> None:
     """An assistant error and an is_error result give an error step and status error with the HTTP status."""
     messages = [

@@ -229,6 +229,9 @@ class _Turn:
     steps: list[Step] = field(default_factory=list)
     usage: Usage | None = None
     model: str | None = None
+    #: The response is being streamed (its message_delta, with the output tokens, is still to come).
+    streamed: bool = False
+    session_id: str | None = None
 
 
 class ClaudeStreamMapper:
@@ -265,6 +268,14 @@ class ClaudeStreamMapper:
             return self._stream_event(data)
         if kind == "assistant":
             return self._assistant(data)
+        pending = self._pending
+        if pending is not None and pending.streamed and kind in ("user", "system"):
+            # The CLI runs a tool as soon as its block is complete, so its result can arrive before the
+            # response's message_delta: keep it with the turn, whose usage is reported with its steps.
+            for event in self._user(data) if kind == "user" else self._system(data):
+                pending.steps.extend(event.steps)
+                pending.session_id = event.session_id or pending.session_id
+            return []
         events = self._flush()
         if kind == "user":
             events += self._user(data)
@@ -321,12 +332,16 @@ class ClaudeStreamMapper:
             return []
         if turn.model == "<synthetic>":
             # The CLI's own stand-in for a failed or skipped API call: no tokens, not a model turn.
-            return [BackendEvent(steps=turn.steps)] if turn.steps else []
+            return [BackendEvent(steps=turn.steps, session_id=turn.session_id)] if turn.steps else []
         delta, first = self._usage_event(turn.message_id, turn.usage)
         model = None
         if turn.model and turn.model != self.model and turn.model != "<synthetic>":
             self.model = model = turn.model
-        return [BackendEvent(steps=turn.steps, usage=delta, turn_complete=first, model=model)]
+        return [
+            BackendEvent(
+                steps=turn.steps, usage=delta, turn_complete=first, model=model, session_id=turn.session_id
+            )
+        ]
 
     # -- message kinds ----------------------------------------------------------------------------
 
@@ -366,7 +381,8 @@ class ClaudeStreamMapper:
         if self._pending is not None and self._pending.message_id != message_id:
             events += self._flush()
         if self._pending is None:
-            self._pending = _Turn(message_id, usage=self._started.get(message_id))
+            started = self._started.get(message_id)
+            self._pending = _Turn(message_id, usage=started, streamed=started is not None)
         turn = self._pending
         model = message.get("model")
         turn.model = model if isinstance(model, str) else turn.model
