@@ -8,6 +8,7 @@ scanner would flag. Negative documents are full of look-alikes: git SHAs, UUIDs,
 hashes, base64 images, agent ids, placeholders and code that handles secrets without containing one.
 """
 
+# ruff: noqa: E501 - generated-data templates read better on one line
 from __future__ import annotations
 
 import base64
@@ -480,6 +481,102 @@ def prose(rng: random.Random) -> str:
     )
 
 
+def _identifier(rng: random.Random) -> str:
+    return "_".join(rng.choice(WORDS) for _ in range(rng.randint(1, 3)))
+
+
+def source_code(rng: random.Random) -> str:
+    """A source file as `cat` or a Read tool shows it: mostly identifiers, calls and control flow."""
+    lines = [
+        f"from {rng.choice(WORDS)}.{rng.choice(WORDS)} import {_identifier(rng)}, {_identifier(rng)}",
+        "",
+    ]
+    for _ in range(rng.randint(3, 12)):
+        func = _identifier(rng)
+        args = ", ".join(_identifier(rng) for _ in range(rng.randint(0, 3)))
+        lines.append(f"def {func}({args}) -> {rng.choice(['int', 'str', 'bool', 'None', 'list[str]'])}:")
+        lines.append(
+            f'    """{rng.choice(WORDS).capitalize()} the {rng.choice(WORDS)} for each {rng.choice(WORDS)}."""'
+        )
+        for _ in range(rng.randint(2, 10)):
+            lines.append(
+                rng.choice(
+                    [
+                        f"    {_identifier(rng)} = {_identifier(rng)}({_identifier(rng)}, {rng.randint(0, 99)})",
+                        f"    for {rng.choice(WORDS)} in {_identifier(rng)}:",
+                        f"        if {rng.choice(WORDS)} is None or {rng.choice(WORDS)} > {rng.randint(1, 9)}:",
+                        f"            continue  # {rng.choice(WORDS)} {rng.choice(WORDS)}",
+                        f"    result[{rng.choice(WORDS)!r}] = {_identifier(rng)}.{rng.choice(WORDS)}()",
+                        f"    logger.debug('{rng.choice(WORDS)} %s', {_identifier(rng)})",
+                        f"    return {_identifier(rng)}",
+                    ]
+                )
+            )
+        lines.append("")
+    return "\n".join(f"{i + 1:6}\t{line}" for i, line in enumerate(lines)) + "\n"
+
+
+def grep_output(rng: random.Random) -> str:
+    return "".join(
+        f"src/{rng.choice(WORDS)}/{rng.choice(WORDS)}.py:{rng.randint(1, 900)}:    "
+        f"{_identifier(rng)} = {_identifier(rng)}({rng.choice(WORDS)})\n"
+        for _ in range(rng.randint(5, 40))
+    )
+
+
+def file_listing(rng: random.Random) -> str:
+    lines = [f"total {rng.randint(10, 900)}"]
+    for _ in range(rng.randint(5, 40)):
+        lines.append(
+            f"-rw-r--r--  1 dev dev {rng.randint(100, 99999):6} Mar {rng.randint(1, 28):2} 10:{rng.randint(10, 59)} "
+            f"{_identifier(rng)}.{rng.choice(['py', 'ts', 'md', 'json', 'toml'])}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def build_log(rng: random.Random) -> str:
+    lines = []
+    for _ in range(rng.randint(5, 30)):
+        pkg = rng.choice(WORDS) + "-" + rng.choice(WORDS)
+        lines.append(
+            rng.choice(
+                [
+                    f"Collecting {pkg}>={rng.randint(1, 9)}.{rng.randint(0, 20)}",
+                    f"  Downloading https://files.pythonhosted.org/packages/{sha(rng, 2)}/{sha(rng, 2)}/{sha(rng, 60)}/"
+                    f"{pkg}-1.{rng.randint(0, 9)}.0-py3-none-any.whl ({rng.randint(5, 900)} kB)",
+                    f"   Compiling {pkg} v0.{rng.randint(1, 30)}.{rng.randint(0, 9)}",
+                    f"src/{rng.choice(WORDS)}.ts({rng.randint(1, 300)},{rng.randint(1, 80)}): error TS2345: Argument of type "
+                    f"'string' is not assignable to parameter of type 'number'.",
+                    f"Successfully installed {pkg}-{rng.randint(1, 5)}.{rng.randint(0, 20)}.{rng.randint(0, 9)}",
+                ]
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def markdown_doc(rng: random.Random) -> str:
+    out = [f"# {rng.choice(WORDS).capitalize()} {rng.choice(WORDS)}", ""]
+    for _ in range(rng.randint(2, 8)):
+        out.append(" ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60))).capitalize() + ".")
+        out.append("")
+        out.append(f"- `{_identifier(rng)}`: {' '.join(rng.choice(WORDS) for _ in range(8))}")
+        out.append("")
+    return "\n".join(out)
+
+
+#: Everyday output: code, searches, listings, builds, docs. Few keywords, many identifiers.
+NEUTRAL: tuple[Callable[[random.Random], str], ...] = (
+    source_code,
+    grep_output,
+    file_listing,
+    build_log,
+    markdown_doc,
+    git_log,
+    pytest_output,
+    npm_log,
+    lockfile,
+)
+
 BENIGN: tuple[Callable[[random.Random], str], ...] = (
     git_log,
     git_diff,
@@ -662,10 +759,16 @@ def _wrap(rng: random.Random, line: str, secrets: list[str], kind: str) -> Docum
     return Document(text, secrets, kind, ["pytest", "diff", "json-escaped", "shell", "json"][style])
 
 
-def benign(rng: random.Random) -> str:
-    """A secret-free document; screenshots are rarer than text in agent output."""
+def benign(rng: random.Random, *, dense: bool = True) -> str:
+    """A secret-free document; screenshots are rarer than text in agent output.
+
+    *dense* draws only from the generators full of look-alikes and secret-handling code (the quality
+    corpus); otherwise half the documents are everyday output (:data:`NEUTRAL`), as in a real run.
+    """
     if rng.random() < 0.04:
         return base64_image(rng)
+    if not dense and rng.random() < 0.5:
+        return rng.choice(NEUTRAL)(rng)
     return rng.choice(BENIGN[:6] + BENIGN[7:])(rng)
 
 
@@ -673,5 +776,5 @@ def corpus(seed: int, *, positives: int, negatives: int) -> tuple[list[Document]
     """*positives* documents with secrets (kinds in rotation) and *negatives* without any."""
     rng = random.Random(seed)
     pos = [embed(rng, ALL_KINDS[i % len(ALL_KINDS)]) for i in range(positives)]
-    neg = [Document(benign(rng)) for _ in range(negatives)]
+    neg = [Document(benign(rng, dense=False)) for _ in range(negatives)]
     return pos, neg

@@ -156,7 +156,10 @@ def test_mysql_short_password_flag() -> None:
 def test_kubernetes_secret_data_values() -> None:
     """Every value under data: of a Kubernetes Secret is redacted, the keys stay."""
     values = [_body(20), _body(32)]
-    text = f"apiVersion: v1\nkind: Secret\ndata:\n  db-password: {values[0]}\n  tls.key: {values[1]}\ntype: Opaque\n"
+    text = (
+        f"apiVersion: v1\nkind: Secret\ndata:\n  db-password: {values[0]}\n"
+        f"  tls.key: {values[1]}\ntype: Opaque\n"
+    )
 
     redacted = redact_text(text)
 

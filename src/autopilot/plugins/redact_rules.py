@@ -33,6 +33,8 @@ MIN_RUN: Final = 18
 _TOKEN_CHARS: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 _RUN_TABLE: Final = bytes(0x61 if c in _TOKEN_CHARS else 0x2E for c in range(256))
 _RUN_NEEDLE: Final = b"a" * MIN_RUN
+# A literal pattern, so the regex engine uses its fast substring search: the start of every long run.
+_RUN_START: Final = re.compile(re.escape(b"." + _RUN_NEEDLE))
 _DOT: Final = b"."
 
 
@@ -591,7 +593,7 @@ def secret_name_kind(name: str) -> str | None:
     parts = name_parts(name)
     if not parts or parts[-1] in _EXCLUDED_LAST or any(part in _EXCLUDED_ANY for part in parts):
         return None
-    if parts in (["authorization"], ["proxy", "authorization"]):
+    if parts[-1] == "authorization":  # also Proxy-Authorization, and glued escapes (\x1b[33mAuthorization)
         return "authorization"
     kind: str | None = None
     for index, part in enumerate(parts):
@@ -635,7 +637,8 @@ _AFTER_NAME: Final = re.compile(
 )
 _AUTH_VALUE: Final = re.compile(
     rb"""(?P<q1>\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:[fbrFBR]{0,2}(?P<q2>\\{0,3}["'`]))?[ \t]*
-    (?:(?P<scheme>bearer|basic|token|digest|negotiate|ntlm|apikey|api-key|key|sso-key|otp|aws4-hmac-sha256)[ \t]+)?
+    (?:(?P<scheme>bearer|basic|token|digest|negotiate|ntlm|apikey|api-key|key|sso-key|otp
+      |aws4-hmac-sha256)[ \t]+)?
     (?P<value>[^\s\x00-\x1f"'`\\,;][^\x00-\x1f"'`\\]{0,2000})""",
     re.VERBOSE | re.IGNORECASE,
 )
@@ -673,6 +676,28 @@ _K8S_YAML_ITEM: Final = re.compile(
 _K8S_JSON_DATA: Final = re.compile(rb"\"(?:data|stringdata)\"[ \t]*:[ \t]*\{")
 _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\"")
 
+_NAME_KEYWORDS: Final = (b"pass", b"pwd", b"secret", b"token", b"key", b"auth", b"cred")
+# keyword, then the rest of the name, an optional closing quote and a separator. Each pattern starts
+# with a literal, so the regex engine finds candidates with its fast substring search.
+_SHAPED: Final = tuple(
+    (
+        keyword,
+        re.compile(
+            re.escape(keyword)
+            + rb"""[a-z0-9_\-]{0,48}(?:\\{0,3}["'`])?[ \t]*(?::=|=>|=(?!=)|:(?![:/\\])|>)"""
+        ),
+    )
+    for keyword in _NAME_KEYWORDS
+)
+# Flags take their value after a space: --password VALUE, --api-key VALUE.
+_FLAG: Final = re.compile(
+    rb"--[a-z0-9\-]{0,48}?(?:pass|pwd|secret|token|key|auth|cred)[a-z0-9\-]{0,48}[ \t]+[^\s-]"
+)
+# After "://": only credentials, webhook hosts and signed query strings need a closer look.
+_URL_INTERESTING: Final = re.compile(
+    rb"://(?:[^\s/@\"'<>\\`]*@|hooks\.slack\.com/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/"
+    rb"|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
+)
 _KEYWORDS: Final = (
     b"pass",
     b"pwd",
@@ -691,6 +716,24 @@ _WORD_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu
 # Priority when two findings cover exactly the same bytes: the more specific kind wins.
 _TOKEN_PRIORITY: Final = 0
 _CONTEXT_PRIORITY: Final = 1
+
+
+_ANSI_TAIL: Final = re.compile(rb"[0-9;]*m(?=[A-Za-z_\-])")
+_UNICODE_ESCAPE_TAIL: Final = re.compile(rb"u[0-9a-fA-F]{4}(?=[A-Za-z_\-])")
+
+
+def _unglue(data: bytes, name_start: int) -> int:
+    """Skip the tail of an escape glued to a name: ``\\nPASSWORD``, ``\\u001b[33mtoken``, ``\x1b[1mkey``."""
+    if not name_start:
+        return name_start
+    before = data[name_start - 1]
+    if before == 0x5C:  # backslash: \n, \t, \r or \uXXXX
+        tail = _UNICODE_ESCAPE_TAIL.match(data, name_start)
+        return tail.end() if tail else name_start + 1
+    if before in (0x5B, 0x3B):  # "[" or ";": an ANSI colour sequence
+        tail = _ANSI_TAIL.match(data, name_start)
+        return tail.end() if tail else name_start
+    return name_start
 
 
 class _Scan:
@@ -719,14 +762,18 @@ class _Scan:
     # -- token formats ----------------------------------------------------------------------------
 
     def tokens(self) -> None:
-        data, runs, rules = self.data, self.runs, _TOKEN_RULES
-        position = runs.find(_RUN_NEEDLE)
+        data, runs, rules, size = self.data, self.runs, _TOKEN_RULES, self.size
+        search = _RUN_START.search
+        position = 0 if runs.startswith(_RUN_NEEDLE) else -1
+        if position == -1:
+            found = search(runs)
+            position = -1 if found is None else found.start() + 1
         while position != -1:
-            run_end = runs.find(_DOT, position)
-            if run_end == -1:
-                run_end = self.size
-            matched_end = self._classify_run(position, run_end, data, rules)
-            position = runs.find(_RUN_NEEDLE, max(run_end, matched_end))
+            resume = self._classify_run(position, data, rules)
+            if resume == 0:
+                resume = position + MIN_RUN
+            found = search(runs, resume - 1) if resume < size else None
+            position = -1 if found is None else found.start() + 1
         # Azure AD client secrets contain `~` and `.`, which split runs; their `Q~` is anchor enough.
         position = data.find(b"Q~", 4)
         while position != -1:
@@ -735,9 +782,7 @@ class _Scan:
                 self.add(match.start(), match.end(), "azure_client_secret", _TOKEN_PRIORITY)
             position = data.find(b"Q~", position + 2)
 
-    def _classify_run(
-        self, start: int, run_end: int, data: bytes, rules: dict[bytes, tuple[_TokenRule, ...]]
-    ) -> int:
+    def _classify_run(self, start: int, data: bytes, rules: dict[bytes, tuple[_TokenRule, ...]]) -> int:
         # The token usually starts the run; escapes (\n, \u001b[32m) can glue a few bytes in front.
         found = _PREFIX_AT.match(data, start)
         if found is not None:
@@ -763,11 +808,14 @@ class _Scan:
                         if match and not is_placeholder(match.group().decode("ascii", "replace")):
                             self.add(start - length, match.end(), rule.kind, _TOKEN_PRIORITY)
                             return match.end()
-        if run_end < self.size and data[run_end] in (0x2B, 0x2F):  # "+" or "/": maybe a base64 blob
+        run_end = self.runs.find(_DOT, start + MIN_RUN)
+        if run_end == -1:
+            return self.size
+        if data[run_end] in (0x2B, 0x2F):  # "+" or "/": maybe a base64 blob
             blob = _BASE64_STRETCH.match(data, start)
             if blob is not None:
                 return blob.end()
-        return 0
+        return run_end
 
     def _near(self, kind: str, start: int, end: int) -> None:
         """The secret half of a pair: an AWS secret key near its key id, a Twilio token near its SID."""
@@ -791,40 +839,56 @@ class _Scan:
 
     def keywords(self) -> None:
         low = self.low
-        for keyword in _KEYWORDS:
+        position = low.find(b"://")
+        while position != -1:
+            if _URL_INTERESTING.match(low, position):
+                self._url(position)
+            position = low.find(b"://", position + 3)
+        for keyword in (b"bearer", b"mysql", b"mariadb"):
             position = low.find(keyword)
             while position != -1:
-                resume = self._keyword_hit(keyword, position)
+                resume = self._bearer(position) if keyword == b"bearer" else self._mysql(position)
                 position = low.find(keyword, max(resume, position + len(keyword)))
+        position = low.find(b"private key")
+        while position != -1:
+            self._pem(position + 8)
+            position = low.find(b"private key", position + 11)
+        for found in _KIND_SECRET.finditer(low):
+            self._kubernetes(found.end() - 6)
+        position = low.find(b"sshpass")
+        while position != -1:
+            self._sshpass(position + 7)
+            position = low.find(b"sshpass", position + 7)
+        # Only names followed by a separator ("=", ":", ">", a flag's space) can hold a value; the
+        # shape check runs in C, so the many "tokens", "keyboard", "the token" hits cost nothing here.
+        hits = [
+            (found.start(), len(keyword)) for keyword, shaped in _SHAPED for found in shaped.finditer(low)
+        ]
+        hits.extend((found.start() + 2, 2) for found in _FLAG.finditer(low))
+        if hits:
+            self._names_at(hits)
 
-    def _keyword_hit(self, keyword: bytes, position: int) -> int:
-        if keyword == b"://":
-            return self._url(position)
-        if keyword == b"bearer":
-            return self._bearer(position)
-        if keyword in (b"mysql", b"mariadb"):
-            return self._mysql(position)
-        runs = self.runs
-        name_start = runs.rfind(_DOT, max(0, position - 64), position) + 1 or max(0, position - 64)
-        name_end = runs.find(_DOT, position, position + 64)
-        if name_end == -1:
-            name_end = min(self.size, position + 64)
-        if name_start in self._names:
-            return name_end
-        self._names.add(name_start)
-        name = self.data[name_start:name_end]
-        if keyword == b"key" and name.rstrip(b"-").upper() == b"KEY":
-            self._pem(name_start)
-        elif keyword == b"secret":
-            self._kubernetes(position)
-        kind = _name_kind(name)
-        if kind is None:
-            if name.lower() == b"sshpass":
-                self._sshpass(name_end)
-            return name_end
-        if kind == "authorization":
-            return self._authorization(name_end)
-        return self._assignment(name, name_start, name_end, kind)
+    def _names_at(self, hits: list[tuple[int, int]]) -> None:
+        """Judge the name around each keyword hit and, if it is secret-named, the value after it."""
+        data, runs, size = self.data, self.runs, self.size
+        names, kinds = self._names, _NAME_KINDS
+        for position, length in hits:
+            name_start = runs.rfind(_DOT, max(0, position - 64), position) + 1 or max(0, position - 64)
+            if name_start in names:
+                continue
+            names.add(name_start)
+            name_start = _unglue(data, name_start)
+            name_end = runs.find(_DOT, position + length, position + 64)
+            if name_end == -1:
+                name_end = min(size, position + 64)
+            name = data[name_start:name_end]
+            kind = kinds.get(name, "?")
+            if kind == "?":
+                kind = _name_kind(name)
+            if kind == "authorization":
+                self._authorization(name_end)
+            elif kind is not None:
+                self._assignment(name, name_start, name_end, kind)
 
     def _assignment(self, name: bytes, name_start: int, name_end: int, kind: str) -> int:
         data = self.data
@@ -843,6 +907,20 @@ class _Scan:
         value_start, value_end = match.span(group)
         previous = data[name_start - 1 : name_start]
         code_context = bool(sep == b"=" and match.group("sp1")) or previous in (b"(", b",", b".")
+        if not quoted and (match.group("q1") or b"").endswith(b"`"):
+            # Markdown: "- `token`: what it is". Only a credential-looking word counts there.
+            bare = data[value_start:value_end].decode("utf-8", "replace")
+            if not _strong(bare):
+                return value_end
+        elif (
+            not quoted
+            and data[value_end : value_end + 1] == b" "
+            and data[value_start:value_end].isalpha()
+            and data[value_start:value_end].islower()
+            and not (sep == b":" and self._at_line_start(name_start))
+        ):
+            # Prose ("auth: failed for user") unless it is a YAML line ("password: correct horse …").
+            return value_end
         if not quoted and sep == b":" and self._at_line_start(name_start):
             # YAML: a bare value runs to the end of the line (minus a trailing comment).
             line_end = data.find(b"\n", value_end)
@@ -882,7 +960,7 @@ class _Scan:
                 value = self.data[start:end]
         text = value.decode("utf-8", "replace")
         if not is_placeholder(text) and len(text.strip()) >= 4 and not text.lower().startswith("{"):
-            self.add(start, end, "authorization")
+            self.add(start, end, "authorization", _TOKEN_PRIORITY)
         return end
 
     def _bearer(self, position: int) -> int:
