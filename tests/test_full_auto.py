@@ -299,3 +299,23 @@ def test_sigint_stops_the_queue_and_releases_the_claim(
     assert json.loads(out.strip().splitlines()[-1])["stop_reason"] == "signal"
     assert issue["status"] == "open" and issue["claim"] is None
     assert issue["events"][-1]["kind"] == "released"
+
+
+def test_lease_is_renewed_while_the_work_runs(hooks: object) -> None:
+    """A claim with a 2-second lease stays live through 3.5 seconds of work, then is left to expire."""
+    import time
+
+    from autopilot.core.store import claim_active, now_utc
+    from autopilot.full_auto import renewing
+    from autopilot.plugins.store_yaml import YamlStore
+
+    store = YamlStore(Path.cwd(), commit="off")
+    issue = store.create_issue("long work")
+    store.claim(issue.id, holder="me", run_id="q:1", lease_seconds=2)
+    warnings: list[str] = []
+
+    with renewing(store, issue.id, "q:1", 2, warnings):
+        time.sleep(3.5)
+        alive = claim_active(store.get_issue(issue.id), now_utc())
+
+    assert alive and warnings == []
