@@ -188,6 +188,17 @@ def test_aws_secret_next_to_key_id() -> None:
     assert redacted == "[REDACTED:aws_access_key_id],[REDACTED:aws_secret_access_key]\n"
 
 
+def test_random_value_containing_a_keyword_is_still_a_secret() -> None:
+    """A generated value that happens to contain KEY or pass is not mistaken for a variable name."""
+    assert redact_text("DB_PASSWORD=nitRQq5S5ObKEY5B\n") == "DB_PASSWORD=[REDACTED:password]\n"
+
+
+def test_variable_reference_is_not_a_secret() -> None:
+    """`token=access_token` and `password: db_password` name variables; they stay."""
+    for text in ("f(token=access_token)", "password: db_password", "API_KEY=$OPENAI_API_KEY"):
+        assert redact_text(text) == text
+
+
 def test_existing_marker_as_value_stays() -> None:
     """`password=[REDACTED:x]` is already clean and stays exactly as it is."""
     for text in (

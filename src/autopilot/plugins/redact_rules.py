@@ -240,7 +240,7 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
     if not quoted:
         if next_char in (b"(", b"["):
             return False  # a call or a subscript: code, not a literal
-        if _IDENTIFIER.fullmatch(value):
+        if _IDENTIFIER.fullmatch(value) and not _strong(value):
             lowered = value.lower()
             if any(word in lowered for word in _SECRET_WORDS):
                 return False  # `token=access_token`, `password: db_password`
