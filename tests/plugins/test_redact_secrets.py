@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autopilot import hookimpl
@@ -295,3 +295,42 @@ def test_chain_fails_closed(hooks: Hooks) -> None:
 
     with pytest.raises(RedactionError):
         hooks.redact(text="anything")
+
+
+@given(
+    st.lists(
+        st.one_of(
+            rs.text_with_format_secret().map(lambda c: (c[0], [c[2]])),
+            rs.text_with_context_secret().map(lambda c: (c[0], [c[1]])),
+            rs.text_with_private_key(),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+@settings(max_examples=15)
+def test_no_written_file_holds_a_tool_output_secret(
+    tmp_path_factory: pytest.TempPathFactory, outputs: list
+) -> None:
+    """Secrets in tool calls, tool output and raw events reach no trajectory file (JSON, journal, rlog)."""
+    from autopilot.core.models import Run, Step
+    from autopilot.core.pluginmanager import make_plugin_manager
+    from autopilot.core.recorder import Recorder
+    from autopilot.core.trajectory import base_path_for
+
+    hooks = Hooks(make_plugin_manager(load_local=False))
+    directory = tmp_path_factory.mktemp("logs")
+    run = Run(prompt="deploy", agent="test", model="claude-sonnet-4-5", cwd=str(directory), slug="deploy")
+    recorder = Recorder(hooks, run, base_path_for(run, directory))
+    recorder.start()
+    for text, _ in outputs:
+        recorder.add(Step("tool_call", tool="Bash", tool_use_id="toolu_01", input={"command": text}))
+        recorder.add(
+            Step("tool_result", tool_use_id="toolu_01", output=text, raw={"content": [{"text": text}]})
+        )
+    journal = "".join(p.read_text() for p in directory.rglob("*") if p.is_file())
+    recorder.finish(status="success", final_text=outputs[0][0])
+
+    written = journal + "".join(p.read_text() for p in directory.rglob("*") if p.is_file())
+
+    assert [s for _, secrets in outputs for s in secrets if s in written] == []
