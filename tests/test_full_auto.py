@@ -319,3 +319,24 @@ def test_lease_is_renewed_while_the_work_runs(hooks: object) -> None:
         alive = claim_active(store.get_issue(issue.id), now_utc())
 
     assert alive and warnings == []
+
+
+def test_an_issue_gets_its_projects_defaults_unless_flags_say_otherwise(hooks: object) -> None:
+    """In a queue not started for one project, each issue's project fills in model, budget and working dir."""
+    from autopilot.core.config import load_config
+    from autopilot.core.store import Project
+    from autopilot.full_auto import QueueSettings, settings_for_issue
+    from autopilot.plugins.store_yaml import YamlStore
+
+    store = YamlStore(Path.cwd(), commit="off")
+    store.save_project(Project("api", model="opus", max_budget_usd=0.5, working_dir="svc"), create=True)
+    config = load_config(Path.cwd())
+
+    chosen = settings_for_issue(QueueSettings(run_budget_usd=5.0), store, "api", config)
+    flagged = settings_for_issue(
+        QueueSettings(model="haiku", run_budget_usd=2.0, run_budget_explicit=True), store, "api", config
+    )
+
+    assert (chosen.model, chosen.run_budget_usd, chosen.cwd) == ("opus", 0.5, (Path.cwd() / "svc").resolve())
+    assert (flagged.model, flagged.run_budget_usd) == ("haiku", 2.0)
+    assert settings_for_issue(QueueSettings(), store, "gone", config) == QueueSettings()

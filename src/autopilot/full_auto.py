@@ -23,7 +23,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -59,6 +59,8 @@ class QueueSettings:
     agent: str | None = None
     model: str | None = None
     run_budget_usd: float | None = None
+    #: True when the per-run budget came from the command line (a project's default must not override it).
+    run_budget_explicit: bool = False
     queue_budget_usd: float | None = None
     max_turns: int | None = None
     output_dir: str | None = None
@@ -589,6 +591,7 @@ def run_queue(
                 "issue's work), or set commit: off"
             )
     while True:
+        target_project: str | None = None
         if only_issue is None and settings.max_issues is not None and len(outcomes) >= settings.max_issues:
             stop_reason = "max_issues"
             break
@@ -601,6 +604,8 @@ def run_queue(
                 stop_reason = "single"
                 break
             target = only_issue
+            with contextlib.suppress(AutopilotError):
+                target_project = store.get_issue(target).project
         else:
             ready = [
                 i
@@ -610,16 +615,17 @@ def run_queue(
             if not ready:
                 stop_reason = "empty"
                 break
-            target = ready[0].id
+            target, target_project = ready[0].id, ready[0].project
         tried.add(target)
-        budget = settings.run_budget_usd
+        issue_settings = settings_for_issue(settings, store, target_project, config)
+        budget = issue_settings.run_budget_usd
         if left is not None:
             budget = left if budget is None else min(budget, left)
         try:
             outcome = work_issue(
                 store,
                 target,
-                settings=settings,
+                settings=issue_settings,
                 hooks=hooks,
                 config=config,
                 budget_usd=budget,
@@ -673,6 +679,35 @@ def resolve_project(name: str, start: Path, hooks: Hooks) -> tuple[Path, Project
     return elsewhere, hooks.store_select(config=load_config(elsewhere)).get_project(name)
 
 
+def settings_for_issue(
+    settings: QueueSettings, store: IssueStore, project_name: str | None, config: Config
+) -> QueueSettings:
+    """*settings* with the issue's own project defaults, when the queue was not started for one project.
+
+    Flags given on the command line still win; the project fills in agent, model, budget and working dir.
+    """
+    if settings.project is not None or not project_name:
+        return settings
+    try:
+        project = store.get_project(project_name)
+    except AutopilotError:
+        return settings  # an issue naming a removed project runs with the queue's settings
+    cwd = settings.cwd
+    if cwd is None and project.working_dir:
+        cwd = (config.project_dir / project.working_dir).resolve()
+    budget = settings.run_budget_usd
+    if project.max_budget_usd is not None and not settings.run_budget_explicit:
+        budget = project.max_budget_usd
+    return replace(
+        settings,
+        agent=settings.agent or project.agent,
+        model=settings.model or project.model,
+        run_budget_usd=budget,
+        cwd=cwd,
+        project_settings=project.to_dict(),
+    )
+
+
 def settings_from_arguments(arguments: Any, config: Config, project: Project | None) -> QueueSettings:
     defaults = project or Project(name="-")
     cwd = Path(arguments.cwd).expanduser().resolve() if arguments.cwd else None
@@ -692,6 +727,7 @@ def settings_from_arguments(arguments: Any, config: Config, project: Project | N
         agent=arguments.agent or defaults.agent,
         model=arguments.model or defaults.model,
         run_budget_usd=run_budget,
+        run_budget_explicit=not full_auto and arguments.max_budget_usd is not None,
         queue_budget_usd=queue_budget,
         max_turns=arguments.max_turns,
         output_dir=arguments.output_dir,
