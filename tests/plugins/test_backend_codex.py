@@ -304,6 +304,7 @@ def test_default_policy_is_workspace_write_and_never_ask(tmp_path: Path) -> None
     assert 'approval_policy="never"' in argv
     assert "--dangerously-bypass-approvals-and-sandbox" not in argv
     assert {"features.plugins=false", "analytics.enabled=false"} <= set(argv)
+    assert "features.unbounded_connection_retries=false" in argv
     assert argv[-1] == "do it"
     assert not via_stdin
 
@@ -584,6 +585,23 @@ def test_http_error_ends_with_status_error(tmp_path: Path, scripted: ScriptedOpe
     assert done.done and done.status == "error"
     assert done.error is not None and "401" in done.error and "bad key" in done.error
     assert any(s.type == "error" for s in steps_of(events))
+
+
+@pytest.mark.integration
+def test_unreachable_model_server_fails_instead_of_waiting(
+    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path
+) -> None:
+    """A wrong OPENAI_BASE_URL ends the run with status error, not an endless wait for the network."""
+    req = codex_request(tmp_path, scripted, git_repo, "hi")
+    req.env["OPENAI_BASE_URL"] = "http://127.0.0.1:9/v1"  # nothing listens on the discard port
+
+    async def run() -> list[BackendEvent]:
+        return [event async for event in fast_backend().stream(req)]
+
+    events = asyncio.run(asyncio.wait_for(run(), timeout=120))
+
+    assert events[-1].status == "error"
+    assert events[-1].error is not None and "Connection failed" in events[-1].error
 
 
 @pytest.mark.integration

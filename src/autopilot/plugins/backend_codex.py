@@ -82,6 +82,9 @@ class CodexSettings:
     #: Turn codex's plugin sync (a git clone from github.com at start-up) and analytics off.
     disable_plugins: bool = True
     disable_analytics: bool = True
+    #: Let codex wait for the network forever (its ``unbounded_connection_retries`` feature). Off: an
+    #: unreachable model server fails the run after codex's retries instead of hanging until the timeout.
+    wait_for_network: bool = False
     #: Retries of the custom provider used with ``OPENAI_BASE_URL`` (None: codex's defaults).
     request_max_retries: int | None = None
     stream_max_retries: int | None = None
@@ -259,6 +262,8 @@ def build_command(
         overrides.append("features.plugins=false")
     if settings.disable_analytics:
         overrides.append("analytics.enabled=false")
+    if not settings.wait_for_network:
+        overrides.append("features.unbounded_connection_retries=false")
     if environ.get("OPENAI_BASE_URL"):
         overrides += provider_overrides(environ["OPENAI_BASE_URL"], settings)
     instructions = request.options.get("system_prompt_append")
