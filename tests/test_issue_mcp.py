@@ -170,3 +170,33 @@ def test_codex_agent_claims_an_issue_through_the_server(tmp_path: Path, git_repo
         == "in_progress"
     )
     assert events[-1].status == "success"
+
+
+@pytest.mark.integration
+def test_run_issue_with_codex_gets_the_issue_tools(
+    tmp_path: Path, git_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run --issue ID --agent codex`: Codex files a follow-up with the issue tools; the issue completes."""
+    from autopilot.cli import main
+
+    (git_repo / ".autopilot").mkdir(exist_ok=True)
+    (git_repo / ".autopilot" / "config.yaml").write_text(
+        "schema_version: 1\nmin_free_memory_mb: 0\ncommit: off\n"
+        "plugins:\n  backend_codex:\n    request_max_retries: 0\n    stream_max_retries: 0\n"
+    )
+    store = YamlStore(git_repo, redact=lambda text: text, commit="off")
+    issue = store.create_issue("Create out.txt", accept=["test -f out.txt"], by="test")
+    follow_up = {"type": "function_call", "namespace": "mcp__autopilot_issues", "name": "issue_create"}
+    follow_up["arguments"] = json.dumps({"title": "Document out.txt"})
+    home = tmp_path / "codex-home"
+    home.mkdir()
+    turns = [{"shell": "echo hi > out.txt"}, {"item": follow_up}, {"text": "done, and filed a follow-up"}]
+    with ScriptedOpenAI(tmp_path / "server", turns) as server:
+        for name, value in {**server.env(), "CODEX_HOME": str(home)}.items():
+            monkeypatch.setenv(name, value)
+
+        code = main(["run", "--issue", issue.id, "--agent", "codex", "-m", "gpt-5.5", "--quiet"])
+
+    titles = {i.title: i.status for i in YamlStore(git_repo, redact=lambda t: t, commit="off").list_issues()}
+    assert code == 0, capsys.readouterr()
+    assert titles == {"Create out.txt": "done", "Document out.txt": "open"}

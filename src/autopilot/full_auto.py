@@ -338,13 +338,6 @@ def _run_options(
         options["claude"] = {"allowed_tools": [*allowed, f"mcp__{SERVER_NAME}"]}
         options["system_prompt_append"] = SYSTEM_NOTE
     elif agent == "codex":
-        # Codex runs in its own process: it gets the same tools as a stdio MCP server it starts itself.
-        from autopilot.issue_mcp import codex_issue_server
-        from autopilot.issue_tools import SERVER_NAME
-
-        options["mcp_servers"] = {SERVER_NAME: codex_issue_server(tools, config.project_dir)}
-        options["system_prompt_append"] = SYSTEM_NOTE
-    elif agent == "codex":
         from autopilot.issue_mcp import codex_issue_server
         from autopilot.issue_tools import SERVER_NAME
 
