@@ -480,3 +480,45 @@ def test_git_merge_uses_the_driver_for_store_files(hooks: Hooks, git_repo: Path)
     assert {e.by for e in merged.events if e.kind == "note"} == {"other-branch", "main-branch"}
     assert merged.labels == ("base", "theirs")
     _ = os.environ
+
+
+@st.composite
+def event_histories(
+    draw: st.DrawFn,
+) -> tuple[list[dict[str, str]], list[dict[str, str]], list[dict[str, str]]]:
+    """A shared history plus what each side appended after it (events are distinct, in time order)."""
+    kinds = draw(st.lists(comment_text, unique=True, max_size=9))
+    events = [{"at": f"2026-01-01T00:00:{n:02d}.000Z", "kind": kind} for n, kind in enumerate(kinds)]
+    cut = draw(st.integers(0, len(events)))
+    shared, later = events[:cut], events[cut:]
+    mine = draw(st.lists(st.sampled_from(later), unique_by=lambda e: e["kind"])) if later else []
+    others = [e for e in later if e not in mine]
+    return shared, sorted(mine, key=lambda e: e["at"]), others
+
+
+@given(event_histories())
+def test_merged_events_are_the_union_of_both_sides(
+    history: tuple[list[dict[str, str]], list[dict[str, str]], list[dict[str, str]]],
+) -> None:
+    """Event lists merge without conflict: every event of either side is kept once, in time order."""
+    from autopilot.plugins.store_yaml import merge_values
+
+    base, ours_extra, theirs_extra = history
+    ours, theirs = base + ours_extra, base + theirs_extra
+
+    merged, conflicts = merge_values(base, ours, theirs, "events")
+
+    assert conflicts == []
+    assert sorted(merged, key=lambda e: e["at"]) == merged
+    assert sorted(e["kind"] for e in merged) == sorted(e["kind"] for e in base + ours_extra + theirs_extra)
+
+
+@given(
+    st.recursive(st.none() | st.booleans() | comment_text, lambda c: st.lists(c, max_size=3), max_leaves=6)
+)
+def test_merging_a_value_with_itself_changes_nothing(value: object) -> None:
+    """merge(x, x, x) is x, and a side that did not change yields the other side's value."""
+    from autopilot.plugins.store_yaml import merge_values
+
+    assert merge_values(value, value, value, "title") == (value, [])
+    assert merge_values(value, value, "changed", "title") == ("changed", [])
