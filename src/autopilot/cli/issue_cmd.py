@@ -682,7 +682,8 @@ def merge_driver(base: Path, ours: Path, theirs: Path, path: str = "", /) -> int
     path
         The file's path in the repository (%P), for messages.
     """
-    from autopilot.plugins.store_yaml import atomic_write, merge_documents
+    from autopilot.core.trajectory import atomic_write_text
+    from autopilot.plugins.store_yaml import merge_documents
 
     name = path or str(ours)
     texts = []
@@ -692,7 +693,7 @@ def merge_driver(base: Path, ours: Path, theirs: Path, path: str = "", /) -> int
         except OSError as exc:
             raise BadInputError(f"{file}: cannot read: {exc.strerror}") from None
     merged, conflicts = merge_documents(*texts, path=name)
-    atomic_write(ours, context.hooks().redact(text=merged))
+    atomic_write_text(ours, context.hooks().redact(text=merged))
     for conflict in conflicts:
         context.error(f"{name}: merge conflict in {conflict}")
     return int(ExitCode.FAILURE) if conflicts else 0

@@ -45,8 +45,11 @@ def base_path_for(run: Run, output_dir: Path) -> Path:
     return output_dir / day / f"{rest[:6]}-{run.slug or slugify(run.prompt)}"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write *text* to *path* so that readers see the old file or the new one, never a mix."""
+def atomic_write_text(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """Write *text* to *path* so that readers see the old file or the new one, never a mix.
+
+    With *exclusive*, fail with FileExistsError if *path* already exists (atomic create).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -54,7 +57,11 @@ def atomic_write_text(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        if exclusive:
+            os.link(tmp, path)  # atomic "create unless it exists"
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -67,6 +67,7 @@ from autopilot.core.store import (
     validate_issue,
     validate_project_name,
 )
+from autopilot.core.trajectory import atomic_write_text
 
 if TYPE_CHECKING:
     from autopilot.core.config import Config
@@ -258,25 +259,6 @@ def render(doc: CommentedMap, path: Path, redact: Callable[[str], str]) -> str:
             raise AutopilotError(f"{path}: a secret in a comment or key cannot be redacted safely") from None
         text = cleaned
     return text
-
-
-def atomic_write(path: Path, text: str, *, exclusive: bool = False) -> None:
-    """Write *path* via a temp file and rename; with *exclusive*, fail if it already exists."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if exclusive:
-            os.link(tmp, path)  # atomic "create unless it exists"
-            os.unlink(tmp)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ------------------------------------------------------------------------------------------------
@@ -542,7 +524,7 @@ class YamlStore(IssueStore):
                 return current
             validate_issue(updated)
             apply_changes(doc, updated.to_dict())
-            atomic_write(path, render(doc, path, self.redact))
+            atomic_write_text(path, render(doc, path, self.redact))
         self._commit(
             [path], f"{verb} issue {issue_id}: {updated.title}", issue=issue_id, run=run_id, detail=detail
         )
@@ -583,7 +565,9 @@ class YamlStore(IssueStore):
             check_dependency_graph(graph, issue.id, issue.depends_on)
             path = self.issue_path(issue.id)
             try:
-                atomic_write(path, render(new_document(issue.to_dict()), path, self.redact), exclusive=True)
+                atomic_write_text(
+                    path, render(new_document(issue.to_dict()), path, self.redact), exclusive=True
+                )
             except FileExistsError:
                 continue  # 40 random bits collided with an existing file: draw again
             self._commit([path], f"create issue {issue.id}: {issue.title}", issue=issue.id)
@@ -653,7 +637,7 @@ class YamlStore(IssueStore):
             doc, current = self._read_issue(path)
             updated = renew_issue_claim(current, run_id=run_id, lease_seconds=lease_seconds, now=now_utc())
             apply_changes(doc, updated.to_dict())
-            atomic_write(path, render(doc, path, self.redact))
+            atomic_write_text(path, render(doc, path, self.redact))
         return updated
 
     def release(self, issue_id: str, *, by: str, reason: str | None = None) -> Issue:
@@ -740,11 +724,13 @@ class YamlStore(IssueStore):
                 if path.exists():
                     raise InvalidIssueError(f"name: project {project.name!r} already exists ({path})")
                 project = replace(project, created=project.created or format_ts(now_utc()))
-                atomic_write(path, render(new_document(project.to_dict()), path, self.redact), exclusive=True)
+                atomic_write_text(
+                    path, render(new_document(project.to_dict()), path, self.redact), exclusive=True
+                )
             else:
                 doc = load_rt(path) if path.is_file() else CommentedMap()
                 apply_changes(doc, project.to_dict())
-                atomic_write(path, render(doc, path, self.redact))
+                atomic_write_text(path, render(doc, path, self.redact))
         self._commit([path], f"{'create' if create else 'update'} project {project.name}")
         return replace(project, source=str(path))
 
@@ -783,7 +769,7 @@ class YamlStore(IssueStore):
         with self.lock(f"session-{session.run_id}"):
             doc = load_rt(path) if path.is_file() else CommentedMap()
             apply_changes(doc, session.to_dict())
-            atomic_write(path, render(doc, path, self.redact))
+            atomic_write_text(path, render(doc, path, self.redact))
         self._commit(
             [path],
             f"record session {session.run_id} ({session.status})",
