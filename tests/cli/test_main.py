@@ -95,3 +95,14 @@ def test_git_autopilot_runs_as_a_git_subcommand(tmp_path: Path) -> None:
     from autopilot import __version__
 
     assert result.stdout.strip() == __version__
+
+
+def test_errors_under_json_also_come_as_a_json_envelope(capsys: pytest.CaptureFixture[str]) -> None:
+    """With --json, a failing command prints a JSON error with a stable code, besides the error line."""
+    code = main(["compare", "nowhere.json", "other.json", "--json"])
+    captured = capsys.readouterr()
+    envelope = json.loads(captured.out.strip().splitlines()[-1])
+
+    assert code == 2
+    assert envelope["error"]["code"] == "bad_input" and "nowhere.json" in envelope["error"]["message"]
+    assert captured.err.startswith("error:")

@@ -7,6 +7,7 @@ what the chosen command needs. This module is the process boundary: it holds the
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -76,17 +77,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``autopilot`` and ``git-autopilot`` scripts."""
     tokens = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in tokens or os.environ.get("AUTOPILOT_DEBUG") == "1"
+    as_json = "--json" in tokens
     try:
         context.register_plugin_commands(app, tokens)
         result = app.meta(tokens, result_action="return_value", exit_on_error=False, print_error=False)
         context.flush_hook_warnings()
         return int(result or 0)
     except AutopilotError as exc:
-        context.error(str(exc))
-        return int(exc.exit_code)
+        return _fail(str(exc), exc.exit_code, as_json=as_json)
     except cyclopts.CycloptsError as exc:
-        context.error(_cyclopts_message(exc))
-        return int(ExitCode.BAD_INPUT)
+        return _fail(_cyclopts_message(exc), ExitCode.BAD_INPUT, as_json=as_json)
     except KeyboardInterrupt:
         context.error("interrupted")
         return int(ExitCode.INTERRUPTED)
@@ -98,6 +98,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         context.error(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)")
         return int(ExitCode.FAILURE)
+
+
+def _fail(message: str, code: ExitCode, *, as_json: bool) -> int:
+    """Report an error: one ``error:`` line on stderr, plus a JSON envelope on stdout under ``--json``."""
+    context.error(message)
+    if as_json:
+        envelope = {"error": {"code": ExitCode(code).name.lower(), "exit_code": int(code), "message": message}}
+        context.echo(json.dumps(envelope))
+    return int(code)
 
 
 def _cyclopts_message(exc: cyclopts.CycloptsError) -> str:
