@@ -930,6 +930,8 @@ class CodexBackend(Backend):
                     text = line.decode("utf-8", "replace").strip()
                     parsed = {"type": "stdout", "line": text[:4000]} if text else None
                 if not isinstance(parsed, dict):
+                    for event in out_events:
+                        yield event
                     continue
                 if parsed.get("type") == "thread.started" and tail.thread_id is None:
                     tail.thread_id = str(parsed.get("thread_id") or "") or None
