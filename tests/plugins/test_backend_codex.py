@@ -424,6 +424,20 @@ def test_backend_is_registered_through_its_entry_point(hooks: Any) -> None:
     assert hooks.backend_register()["codex"] is CodexBackend
 
 
+def test_issue_label_selects_codex(hooks: Any) -> None:
+    """An issue labelled agent:codex runs on Codex over the project default; --agent still wins."""
+    from autopilot.core.config import Config
+
+    issue = {"id": "x", "labels": ["bug", "agent:codex"]}
+    project = {"agent": "claude"}
+
+    by_label = hooks.backend_select(agent=None, issue=issue, project=project, config=Config())
+    by_flag = hooks.backend_select(agent="claude", issue=issue, project=project, config=Config())
+    unlabelled = hooks.backend_select(agent=None, issue={"labels": []}, project=project, config=Config())
+
+    assert (by_label, by_flag, unlabelled) == ("codex", "claude", "claude")
+
+
 # ------------------------------------------------------------------------------------------------
 # End to end: the real codex binary against the scripted Responses server
 
@@ -855,6 +869,23 @@ def test_run_agent_codex_records_tokens_and_cost(
     assert summary["num_turns"] == 2
     assert (run["agent"], run["model"]) == ("codex", "gpt-5.5")
     assert [s["tool"] for s in run["steps"] if s["type"] == "tool_call"] == ["command_execution"]
+
+
+@pytest.mark.integration
+def test_max_turns_stops_a_codex_run(
+    scripted: ScriptedOpenAI, codex_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--max-turns 1` stops codex at the first turn that asks for more work; later commands never run."""
+    scripted.script([{"shell": "echo one > one.txt"}, {"shell": "echo two > two.txt"}, {"text": "done"}])
+
+    code, summary = autopilot_json(
+        capsys, "run", "--agent", "codex", "-m", "gpt-5.5", "--max-turns", "1", "x"
+    )
+
+    assert code == 1
+    assert summary["status"] == "max_turns"
+    assert not (codex_project / "two.txt").exists()
+    assert not _codex_children()
 
 
 @pytest.mark.integration

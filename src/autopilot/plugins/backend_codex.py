@@ -1313,3 +1313,12 @@ def trajectory_import(path: Path, records: list[dict[str, Any]]) -> Any:
 @hookimpl
 def backend_register(register: Any) -> None:
     register(CodexBackend)
+
+
+@hookimpl
+def backend_select(agent: str | None, issue: dict[str, Any] | None) -> str | None:
+    """An issue labelled ``agent:codex`` runs on Codex, unless ``--agent`` names a backend."""
+    if agent or not issue:
+        return None
+    labels = issue.get("labels") or ()
+    return "codex" if "agent:codex" in labels else None
