@@ -33,6 +33,13 @@ def test_dated_model_ids_match_their_family() -> None:
     assert table.price_for("claude-sonnet-4-5-20250929") == (table.price_for("claude-sonnet-4-5")[0], True)
 
 
+def test_a_newer_version_is_not_priced_as_an_older_family() -> None:
+    """`gpt-5.6` is unknown (priced at the safe default), not silently `gpt-5`."""
+    table = load_price_table(environ={})
+
+    assert table.price_for("gpt-5.6") == (table.default, False)
+
+
 def test_unknown_models_are_priced_conservatively() -> None:
     """An unknown model uses the default price, at least as high as every listed model's."""
     table = load_price_table(environ={})

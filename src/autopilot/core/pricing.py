@@ -3,7 +3,8 @@
 The packaged table is ``core/data/prices.json``. A file named by ``AUTOPILOT_PRICE_TABLE``, or
 ``.autopilot/prices.json`` in the project, replaces it (same format). The table's ``version`` is
 recorded in every trajectory (``price_table_version``). A model id matches the longest key it starts
-with (``claude-sonnet-4-5-20250929`` -> ``claude-sonnet-4-5``); an unknown model is priced with the
+with followed by ``-`` (``claude-sonnet-4-5-20250929`` -> ``claude-sonnet-4-5``, but ``gpt-5.6`` is not
+``gpt-5``); an unknown model is priced with the
 table's ``default`` entry, deliberately the most expensive, so budgets err on the safe side.
 """
 
@@ -46,7 +47,8 @@ class PriceTable:
             name = model.lower()
             if name in self.models:
                 return self.models[name], True
-            matches = [key for key in self.models if name.startswith(key)]
+            # Only a suffix after "-" (a date or build tag) keeps the family: "gpt-5.6" is not "gpt-5".
+            matches = [key for key in self.models if name.startswith(key + "-")]
             if matches:
                 return self.models[max(matches, key=len)], True
         return self.default, False
