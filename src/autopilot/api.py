@@ -109,21 +109,77 @@ def _plugin_hooks(config: Config) -> Hooks:
     return Hooks(make_plugin_manager(project_dir=config.project_dir))
 
 
-def _repo_info(cwd: Path) -> tuple[str | None, str | None]:
-    """(HEAD sha, branch) of the repository holding *cwd*; None for what is unknown."""
-    try:
-        import git
+def _git_dir(cwd: Path) -> Path | None:
+    """The ``.git`` directory of the repository holding *cwd* (worktrees and submodules included)."""
+    for directory in (cwd, *cwd.parents):
+        dot_git = directory / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                target = Path(text[len("gitdir:") :].strip())
+                return target if target.is_absolute() else (directory / target).resolve()
+            return None
+    return None
 
-        repo = git.Repo(cwd, search_parent_directories=True)
-    except Exception:
-        return None, None
-    sha = branch = None
-    with contextlib.suppress(Exception):
-        sha = repo.head.commit.hexsha
-    with contextlib.suppress(Exception):
-        branch = repo.active_branch.name
-    repo.close()
-    return sha, branch
+
+def _resolve_ref(git_dir: Path, ref: str) -> str | None:
+    """The commit *ref* (``refs/heads/main``) points at: a loose ref file, else ``packed-refs``."""
+    common = git_dir
+    commondir = git_dir / "commondir"
+    if commondir.is_file():  # a linked worktree: refs live in the main repository
+        common = (git_dir / commondir.read_text(encoding="utf-8").strip()).resolve()
+    for base in dict.fromkeys((git_dir, common)):
+        loose = base / ref
+        if loose.is_file():
+            value = loose.read_text(encoding="utf-8").strip()
+            return value if len(value) in (40, 64) else None
+    packed = common / "packed-refs"
+    if packed.is_file():
+        for line in packed.read_text(encoding="utf-8").splitlines():
+            sha, _, name = line.partition(" ")
+            if name == ref and len(sha) in (40, 64):
+                return sha
+    return None
+
+
+def _repo_info(cwd: Path) -> tuple[str | None, str | None]:
+    """(HEAD sha, branch) of the repository holding *cwd*; None for what is unknown.
+
+    Read from ``.git`` directly (a run's start-up should not pay for importing gitpython); anything
+    unusual (reftable, odd files) falls back to asking git.
+    """
+    try:
+        git_dir = _git_dir(cwd)
+        if git_dir is None:
+            return None, None
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref:"):
+            return (head if len(head) in (40, 64) else None), None
+        ref = head[4:].strip()
+        branch = ref.removeprefix("refs/heads/")
+        sha = _resolve_ref(git_dir, ref)
+        if sha is not None or not (git_dir / "reftable").exists():
+            return sha, branch
+    except (OSError, ValueError):
+        pass
+    return _ask_git(cwd)
+
+
+def _ask_git(cwd: Path) -> tuple[str | None, str | None]:
+    import subprocess
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() or None if done.returncode == 0 else None
+
+    return git("rev-parse", "--verify", "-q", "HEAD"), git("symbolic-ref", "--short", "-q", "HEAD")
 
 
 def _make_backend(

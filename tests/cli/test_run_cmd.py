@@ -28,9 +28,20 @@ def bash(command: str, **extra: Any) -> dict[str, Any]:
     return {"tool_use": {"name": "Bash", "input": {"command": command}}, **extra}
 
 
+@pytest.fixture(params=["cli", "sdk"])
+def claude_transport(request: pytest.FixtureRequest) -> str:
+    """Both transports of the Claude backend (the bundled CLI directly, or through the SDK)."""
+    config = Path.cwd() / ".autopilot" / "config.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"schema_version: 1\nplugins:\n  backend_claude:\n    transport: {request.param}\n")
+    return str(request.param)
+
+
 @pytest.fixture
-def offline(scripted_anthropic: ScriptedAnthropic, monkeypatch: pytest.MonkeyPatch) -> ScriptedAnthropic:
-    """The scripted server's environment in os.environ, so ``autopilot run`` picks it up."""
+def offline(
+    scripted_anthropic: ScriptedAnthropic, monkeypatch: pytest.MonkeyPatch, claude_transport: str
+) -> ScriptedAnthropic:
+    """The scripted server's environment in os.environ, so ``autopilot run`` picks it up (each transport)."""
     for name, value in scripted_anthropic.env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("AUTOPILOT_MODEL", MODEL)

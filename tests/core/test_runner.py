@@ -219,9 +219,18 @@ def test_pid_file_lives_only_while_running(hooks: Hooks, tmp_path: Path) -> None
 # The real Claude Code CLI against the scripted server
 
 
-def real_run(scripted: ScriptedAnthropic, repo: Path, turns: list[dict[str, Any]], **kwargs: Any) -> Any:
+@pytest.fixture(params=["cli", "sdk"])
+def transport(request: pytest.FixtureRequest) -> str:
+    """Both transports of the Claude backend (the bundled CLI directly, or through the SDK)."""
+    return str(request.param)
+
+
+def real_run(
+    transport: str, scripted: ScriptedAnthropic, repo: Path, turns: list[dict[str, Any]], **kwargs: Any
+) -> Any:
     scripted.script(turns)
     kwargs.setdefault("model", MODEL)
+    kwargs.setdefault("options", {"claude": {"transport": transport}})
     return run_task("do the task", agent="claude", cwd=repo, env=scripted.env, handle_signals=False, **kwargs)
 
 
@@ -230,9 +239,12 @@ def bash(command: str, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.mark.integration
-def test_real_run_is_recorded_exactly(scripted_anthropic: ScriptedAnthropic, git_repo: Path) -> None:
+def test_real_run_is_recorded_exactly(
+    scripted_anthropic: ScriptedAnthropic, git_repo: Path, transport: str
+) -> None:
     """Tools really run; the trajectory matches the schema and holds the exact scripted token sums."""
     result = real_run(
+        transport,
         scripted_anthropic,
         git_repo,
         [
@@ -262,9 +274,10 @@ def test_real_run_is_recorded_exactly(scripted_anthropic: ScriptedAnthropic, git
 
 
 @pytest.mark.integration
-def test_real_budget_stop(scripted_anthropic: ScriptedAnthropic, git_repo: Path) -> None:
+def test_real_budget_stop(scripted_anthropic: ScriptedAnthropic, git_repo: Path, transport: str) -> None:
     """A turn that costs more than the budget stops the run before its tool call runs on."""
     result = real_run(
+        transport,
         scripted_anthropic,
         git_repo,
         [
@@ -282,9 +295,10 @@ def test_real_budget_stop(scripted_anthropic: ScriptedAnthropic, git_repo: Path)
 
 
 @pytest.mark.integration
-def test_real_max_turns(scripted_anthropic: ScriptedAnthropic, git_repo: Path) -> None:
+def test_real_max_turns(scripted_anthropic: ScriptedAnthropic, git_repo: Path, transport: str) -> None:
     """max_turns=2 with three scripted tool calls: status max_turns, no third request."""
     result = real_run(
+        transport,
         scripted_anthropic,
         git_repo,
         [bash("true"), bash("true"), bash("true"), {"text": "done"}],
@@ -297,10 +311,16 @@ def test_real_max_turns(scripted_anthropic: ScriptedAnthropic, git_repo: Path) -
 
 
 @pytest.mark.integration
-def test_real_idle_timeout_on_a_stalled_stream(scripted_anthropic: ScriptedAnthropic, git_repo: Path) -> None:
+def test_real_idle_timeout_on_a_stalled_stream(
+    scripted_anthropic: ScriptedAnthropic, git_repo: Path, transport: str
+) -> None:
     """A model stream that stalls trips the idle watchdog; the CLI is stopped and the run is written."""
     result = real_run(
-        scripted_anthropic, git_repo, [bash("true"), {"text": "never", "stall": True}], idle_timeout=8
+        transport,
+        scripted_anthropic,
+        git_repo,
+        [bash("true"), {"text": "never", "stall": True}],
+        idle_timeout=8,
     )
 
     assert result.status == "timeout"
@@ -311,9 +331,11 @@ def test_real_idle_timeout_on_a_stalled_stream(scripted_anthropic: ScriptedAnthr
 
 @pytest.mark.integration
 @pytest.mark.parametrize("status", [500, 529])
-def test_real_http_errors(scripted_anthropic: ScriptedAnthropic, git_repo: Path, status: int) -> None:
+def test_real_http_errors(
+    scripted_anthropic: ScriptedAnthropic, git_repo: Path, status: int, transport: str
+) -> None:
     """HTTP 500/529 from the API ends the run with status error naming the HTTP status."""
-    result = real_run(scripted_anthropic, git_repo, [{"http_error": status}])
+    result = real_run(transport, scripted_anthropic, git_repo, [{"http_error": status}])
 
     assert result.status == "error"
     assert str(status) in (result.run.result.error or "")

@@ -283,9 +283,15 @@ def collect(backend: ClaudeBackend, request: RunRequest) -> list[BackendEvent]:
     return asyncio.run(go())
 
 
+@pytest.fixture(params=["cli", "sdk"])
+def transport(request: pytest.FixtureRequest) -> str:
+    """Both transports: the bundled CLI run directly, and through ClaudeSDKClient."""
+    return str(request.param)
+
+
 @pytest.mark.integration
 def test_backend_streams_steps_usage_and_session(
-    scripted_anthropic: ScriptedAnthropic, claude_env: dict[str, str], git_repo: Path
+    scripted_anthropic: ScriptedAnthropic, claude_env: dict[str, str], git_repo: Path, transport: str
 ) -> None:
     """A real two-turn run: the tool really runs, usage per turn is exact, the session id is reported."""
     scripted_anthropic.script(
@@ -300,7 +306,8 @@ def test_backend_streams_steps_usage_and_session(
     )
     options = {"system_prompt_append": "Extra rule from autopilot."}
     request = RunRequest("make a file", git_repo, model="claude-sonnet-4-5", env=claude_env, options=options)
-    events = collect(ClaudeBackend(), request)
+    backend = ClaudeBackend({"transport": transport})
+    events = collect(backend, request)
     steps = [s for e in events for s in e.steps]
     usages = [e.usage for e in events if e.usage]
     system = json.dumps(scripted_anthropic.requests()[0]["body"]["system"])
@@ -316,25 +323,27 @@ def test_backend_streams_steps_usage_and_session(
     assert events[-1].done and events[-1].status == "success" and events[-1].final_text == "All done"
     assert any(e.session_id for e in events)
     assert "You are Claude Code" in system and "Extra rule from autopilot." in system
+    assert backend.transport == transport
 
 
 @pytest.mark.integration
-def test_missing_cli_is_a_clear_error(tmp_path: Path) -> None:
+def test_missing_cli_is_a_clear_error(tmp_path: Path, transport: str) -> None:
     """A cli_path that does not exist ends the stream with one clear error, not an exception."""
-    backend = ClaudeBackend({"cli_path": str(tmp_path / "no-such-claude")})
+    backend = ClaudeBackend({"cli_path": str(tmp_path / "no-such-claude"), "transport": transport})
     events = collect(backend, RunRequest("hi", tmp_path))
 
     assert events[-1].done and events[-1].status == "error"
-    assert "Claude Code" in (events[-1].error or "")
+    assert "Claude Code" in (events[-1].error or "") and "not found" in (events[-1].error or "")
 
 
 @pytest.mark.integration
 def test_authentication_failure_is_an_error_result(
-    scripted_anthropic: ScriptedAnthropic, claude_env: dict[str, str], git_repo: Path
+    scripted_anthropic: ScriptedAnthropic, claude_env: dict[str, str], git_repo: Path, transport: str
 ) -> None:
     """HTTP 401 from the API ends the run with status error naming the failure."""
     scripted_anthropic.script([{"http_error": 401, "message": "invalid x-api-key"}])
-    events = collect(ClaudeBackend(), RunRequest("hi", git_repo, model="claude-sonnet-4-5", env=claude_env))
+    backend = ClaudeBackend({"transport": transport})
+    events = collect(backend, RunRequest("hi", git_repo, model="claude-sonnet-4-5", env=claude_env))
 
     assert events[-1].status == "error"
     assert "401" in (events[-1].error or "")
@@ -342,14 +351,16 @@ def test_authentication_failure_is_an_error_result(
 
 @pytest.mark.integration
 def test_bypass_permissions_works_as_root(
-    scripted_anthropic: ScriptedAnthropic, claude_env: dict[str, str], git_repo: Path
+    scripted_anthropic: ScriptedAnthropic, claude_env: dict[str, str], git_repo: Path, transport: str
 ) -> None:
     """bypassPermissions runs tools (as root the backend sets IS_SANDBOX for the CLI itself)."""
     env = {k: v for k, v in claude_env.items() if k != "IS_SANDBOX"}
     scripted_anthropic.script(
         [{"tool_use": {"name": "Bash", "input": {"command": "touch bypass.txt"}}}, {"text": "ok"}]
     )
-    backend = ClaudeBackend({"permission_mode": "bypassPermissions", "allowed_tools": []})
+    backend = ClaudeBackend(
+        {"permission_mode": "bypassPermissions", "allowed_tools": [], "transport": transport}
+    )
     events = collect(backend, RunRequest("touch", git_repo, model="claude-sonnet-4-5", env=env))
 
     assert events[-1].status == "success"
@@ -358,7 +369,11 @@ def test_bypass_permissions_works_as_root(
 
 @pytest.mark.integration
 def test_edits_outside_the_repository_are_refused(
-    scripted_anthropic: ScriptedAnthropic, claude_env: dict[str, str], git_repo: Path, tmp_path: Path
+    scripted_anthropic: ScriptedAnthropic,
+    claude_env: dict[str, str],
+    git_repo: Path,
+    tmp_path: Path,
+    transport: str,
 ) -> None:
     """Under the default policy a Write outside the working directory is denied (is_error result)."""
     outside = tmp_path / "outside.txt"
@@ -369,8 +384,48 @@ def test_edits_outside_the_repository_are_refused(
         ]
     )
     env = {k: v for k, v in claude_env.items() if k != "IS_SANDBOX"}
-    events = collect(ClaudeBackend(), RunRequest("write", git_repo, model="claude-sonnet-4-5", env=env))
+    events = collect(
+        ClaudeBackend({"transport": transport}),
+        RunRequest("write", git_repo, model="claude-sonnet-4-5", env=env),
+    )
     results = [s for e in events for s in e.steps if s.type == "tool_result"]
 
     assert not outside.exists()
     assert results and results[0].is_error
+
+
+def test_transport_choice() -> None:
+    """auto runs the CLI directly unless in-process MCP servers need the SDK; a bad value names the field."""
+    backend = ClaudeBackend()
+    plain = RunRequest("hi", Path.cwd())
+    external = RunRequest("hi", Path.cwd(), options={"mcp_servers": {"x": {"command": "true"}}})
+    in_process = RunRequest("hi", Path.cwd(), options={"mcp_servers": {"x": {"type": "sdk", "name": "x"}}})
+    auto, sdk, cli = (ClaudeSettings.from_mapping({"transport": t}) for t in ("auto", "sdk", "cli"))
+
+    assert backend.uses_cli(plain, auto) and backend.uses_cli(external, auto) and backend.uses_cli(plain, cli)
+    assert not backend.uses_cli(in_process, auto) and not backend.uses_cli(in_process, cli)
+    assert not backend.uses_cli(plain, sdk)
+    with pytest.raises(ClaudeSetupError, match=r"backend_claude\.transport"):
+        ClaudeSettings.from_mapping({"transport": "grpc"})
+
+
+def test_cli_command_carries_the_run_settings(tmp_path: Path) -> None:
+    """The direct command passes model, permission mode, tools, prompt append, resume and extra args."""
+    settings = ClaudeSettings.from_mapping(
+        {
+            "system_prompt_append": "Be brief.",
+            "disallowed_tools": ["WebFetch"],
+            "extra_args": {"effort": "low"},
+        }
+    )
+    request = RunRequest("hi", tmp_path, model="sonnet", resume_session_id="-abc")
+    command = ClaudeBackend().cli_command("claude", request, settings)
+
+    assert command[:5] == ["claude", "-p", "--output-format", "stream-json", "--verbose"]
+    assert command[command.index("--model") + 1] == model_aliases()["sonnet"]
+    assert command[command.index("--permission-mode") + 1] == "acceptEdits"
+    assert command[command.index("--allowedTools") + 1] == "Bash,Read,Glob,Grep"
+    assert command[command.index("--disallowedTools") + 1] == "WebFetch"
+    assert command[command.index("--append-system-prompt") + 1] == "Be brief."
+    assert "--resume=-abc" in command and "--include-partial-messages" in command
+    assert command[-2:] == ["--effort", "low"]

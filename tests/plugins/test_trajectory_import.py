@@ -146,25 +146,14 @@ def test_records_are_read_from_json_or_json_lines(
 
 
 # ------------------------------------------------------------------------------------------------
-# The real formats: the codex plugin's hook, and the claude plugin's mapper
-
-
-class ClaudeShim:
-    @hookimpl
-    def trajectory_import(self, path: Path, records: list[dict[str, Any]]) -> ImportedRun | None:
-        from autopilot.plugins.backend_claude import claude_messages_to_events
-
-        if not any(r.get("type") in ("system", "assistant", "result") for r in records):
-            return None
-        return ImportedRun("claude", claude_messages_to_events(records))
+# The real formats: the claude and codex plugins' own hooks
 
 
 @needs_corpus
 @pytest.mark.parametrize("path", CLAUDE_FILES + CODEX_FILES, ids=lambda p: p.name)
 def test_corpus_logs_import_into_valid_trajectories(hooks: Hooks, tmp_path: Path, path: Path) -> None:
     """Every sample log imports into a schema-valid trajectory with one tool call per call in the log."""
-    # Codex logs go through the codex plugin's own hook; Claude's through its mapper until it has one.
-    hooks.pm.register(ClaudeShim(), name="claude_shim")
+    # Each format goes through its backend plugin's own trajectory_import hook.
     text = path.read_text(encoding="utf-8")
     expected_calls = text.count('"type":"tool_use"') + text.count('"type": "tool_use"')
     if "codex" in str(path.parent):
@@ -181,3 +170,4 @@ def test_corpus_logs_import_into_valid_trajectories(hooks: Hooks, tmp_path: Path
     assert schema_errors(json.loads(written.read_text(encoding="utf-8"))) == []
     assert summarize([load_trajectory(written)])["steps"] == len(result.run.steps)
     assert sum(1 for s in result.run.steps if s.type == "tool_call") == expected_calls
+    assert result.run.agent == ("codex" if "codex" in str(path.parent) else "claude")

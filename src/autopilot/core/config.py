@@ -12,9 +12,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-
 from autopilot.core.errors import ConfigError
 
 CONFIG_DIR: Final = ".autopilot"
@@ -117,6 +114,9 @@ def _coerce(name: str, value: Any, source: str) -> Any:
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """Read a config file into a plain dict; a malformed file raises ConfigError naming it."""
+    from ruamel.yaml import YAML  # deferred: only a project with a config file pays for it
+    from ruamel.yaml.error import YAMLError
+
     try:
         data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     except YAMLError as exc:

@@ -20,6 +20,11 @@ Settings, ``plugins: {backend_claude: {...}}`` in ``.autopilot/config.yaml`` (do
   this backend then sets for the CLI only.
 - ``allowed_tools``, ``disallowed_tools``, ``cli_path``, ``system_prompt_append``, ``models`` (extra
   aliases), ``extra_args`` (passed to the CLI), ``env`` (extra environment for the CLI).
+- ``transport`` (default ``auto``): ``cli`` runs the SDK's bundled CLI directly (``-p --output-format
+  stream-json``) and reads its stdout, without importing ``claude-agent-sdk`` (over a second of start-up);
+  ``sdk`` goes through ``ClaudeSDKClient``. ``auto`` uses the CLI unless the run has in-process MCP
+  servers (``{"type": "sdk"}`` entries in ``options["mcp_servers"]``, e.g. the issue tools of ``run
+  --issue``), which only the SDK can host; those runs always use the SDK.
 """
 
 from __future__ import annotations
@@ -27,7 +32,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import os
 import signal
 from collections import deque
@@ -35,13 +39,17 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, Final
-
-import psutil
+from typing import TYPE_CHECKING, Any, Final
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import psutil
+
 PLUGIN_NAME: Final = "backend_claude"
+TRANSPORTS: Final = ("auto", "sdk", "cli")
 PERMISSION_MODES: Final = ("default", "acceptEdits", "plan", "bypassPermissions", "dontAsk", "auto")
 DEFAULT_PERMISSION_MODE: Final = "acceptEdits"
 DEFAULT_ALLOWED_TOOLS: Final = ("Bash", "Read", "Glob", "Grep")
@@ -54,6 +62,7 @@ _SETTINGS: Final = (
     "models",
     "extra_args",
     "env",
+    "transport",
 )
 # System messages that are progress noise, not events of the run.
 _QUIET_SYSTEM: Final = frozenset({"thinking_tokens", "session_state_changed"})
@@ -64,9 +73,14 @@ _RESULT_STATUS: Final = {
     "error_max_budget_usd": "budget_exhausted",
 }
 
-
-# The SDK logs "Fatal error in message reader" when a stopped CLI exits; the run records what happened.
-logging.getLogger("claude_agent_sdk").addHandler(logging.NullHandler())
+# A stream_event line the mapper never needs (text and tool-input deltas, block starts and stops),
+# recognised without parsing it: unescaped quotes only occur in JSON's own structure.
+_SKIPPED_STREAM_EVENTS: Final = (
+    b'"type":"content_block_delta"',
+    b'"type":"content_block_start"',
+    b'"type":"content_block_stop"',
+)
+_STREAM_EVENT_PREFIX: Final = b'{"type":"stream_event"'
 
 
 class ClaudeSetupError(Exception):
@@ -108,6 +122,7 @@ class ClaudeSettings:
     models: Mapping[str, str] = field(default_factory=dict)
     extra_args: Mapping[str, str | None] = field(default_factory=dict)
     env: Mapping[str, str] = field(default_factory=dict)
+    transport: str = "auto"
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], where: str = f"plugins.{PLUGIN_NAME}") -> ClaudeSettings:
@@ -118,6 +133,12 @@ class ClaudeSettings:
         if mode not in PERMISSION_MODES:
             raise ClaudeSetupError(
                 f"{where}.permission_mode: must be one of {', '.join(PERMISSION_MODES)} (got {mode!r})"
+            )
+
+        transport = str(data.get("transport") or "auto")
+        if transport not in TRANSPORTS:
+            raise ClaudeSetupError(
+                f"{where}.transport: must be one of {', '.join(TRANSPORTS)} (got {transport!r})"
             )
 
         def strings(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -147,6 +168,7 @@ class ClaudeSettings:
             models={k: str(v) for k, v in mapping("models").items()},
             extra_args=mapping("extra_args"),
             env={k: str(v) for k, v in mapping("env").items()},
+            transport=transport,
         )
 
 
@@ -584,8 +606,46 @@ def _is_root() -> bool:
     return hasattr(os, "getuid") and os.getuid() == 0
 
 
+def bundled_cli_path() -> str | None:
+    """The Claude Code binary bundled with ``claude-agent-sdk``, found without importing the SDK."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("claude_agent_sdk")
+    except (ImportError, ValueError):
+        return None
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if not locations:
+        return None
+    path = os.path.join(locations[0], "_bundled", "claude.exe" if os.name == "nt" else "claude")
+    return path if os.path.isfile(path) else None
+
+
+def find_cli(settings: ClaudeSettings) -> str | None:
+    """The CLI to run: ``cli_path`` if set, else the SDK's bundled one, else ``claude`` on PATH."""
+    if settings.cli_path:
+        return settings.cli_path
+    import shutil
+
+    return bundled_cli_path() or shutil.which("claude")
+
+
+def _in_process_servers(servers: Any) -> bool:
+    """Whether *servers* (``options["mcp_servers"]``) hold an in-process SDK server."""
+    return isinstance(servers, Mapping) and any(
+        isinstance(spec, Mapping) and spec.get("type") == "sdk" for spec in servers.values()
+    )
+
+
+def _not_found(detail: str) -> str:
+    return (
+        "the Claude Code CLI was not found (claude-agent-sdk ships one; reinstall it, or set "
+        f"plugins.{PLUGIN_NAME}.cli_path): {detail}"
+    )
+
+
 class ClaudeBackend(Backend):
-    """Runs the Claude Code CLI through ``claude-agent-sdk`` and streams its messages as steps."""
+    """Runs the Claude Code CLI (directly, or through ``claude-agent-sdk``) and streams its messages."""
 
     name = "claude"
 
@@ -597,6 +657,8 @@ class ClaudeBackend(Backend):
         self._pid: int | None = None
         self._known: dict[int, float] = {}
         self.stderr_tail: deque[str] = deque(maxlen=40)
+        #: The transport the last run used (``cli`` or ``sdk``).
+        self.transport: str | None = None
 
     # -- process control ------------------------------------------------------------------------
 
@@ -604,6 +666,8 @@ class ClaudeBackend(Backend):
         """The CLI process and everything it started, while alive."""
         if self._pid is None:
             return []
+        import psutil
+
         try:
             root = psutil.Process(self._pid)
             tree = [root, *root.children(recursive=True)]
@@ -618,6 +682,8 @@ class ClaudeBackend(Backend):
         """Stop the CLI and every process it started: SIGTERM, then SIGKILL after two seconds."""
         if self._pid is None:
             return
+        import psutil
+
         tree: list[psutil.Process] = []
         with contextlib.suppress(psutil.Error):
             root = psutil.Process(self._pid)
@@ -632,23 +698,204 @@ class ClaudeBackend(Backend):
             with contextlib.suppress(psutil.Error):
                 proc.kill()
 
-    # -- the run --------------------------------------------------------------------------------
+    # -- shared -----------------------------------------------------------------------------------
 
-    def _options(self, request: RunRequest, settings: ClaudeSettings) -> Any:
-        from claude_agent_sdk import ClaudeAgentOptions
-
+    @staticmethod
+    def _env(request: RunRequest, settings: ClaudeSettings) -> dict[str, str]:
         env = {**settings.env, **request.env}
         if settings.permission_mode == "bypassPermissions" and _is_root():
             # The CLI refuses bypass mode as root unless told it runs in a sandbox (set for the CLI only).
             env.setdefault("IS_SANDBOX", "1")
-        extra_prompt = settings.system_prompt_append or request.options.get("system_prompt_append")
+        return env
+
+    @staticmethod
+    def _extra_prompt(request: RunRequest, settings: ClaudeSettings) -> str | None:
+        extra = settings.system_prompt_append or request.options.get("system_prompt_append")
+        return str(extra) if extra else None
+
+    def _explain_text(self, message: str) -> str:
+        """One line for a failure, with the CLI's last stderr line when it says more."""
+        message = " ".join(message.split())
+        lines = [" ".join(line.split()) for line in self.stderr_tail if line.strip()]
+        if lines and lines[-1] not in message:
+            message = f"{message}; Claude Code said: {lines[-1][:300]}"
+        return f"Claude Code failed: {message}"
+
+    def uses_cli(self, request: RunRequest, settings: ClaudeSettings) -> bool:
+        """Whether *request* runs on the direct CLI transport (see the module doc)."""
+        if _in_process_servers(request.options.get("mcp_servers")):
+            return False
+        return settings.transport in ("auto", "cli")
+
+    async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
+        """Run Claude Code on *request*; yields steps, usage deltas, the session id and a final done event."""
+        try:
+            overrides = request.options.get("claude") if isinstance(request.options, Mapping) else None
+            settings = ClaudeSettings.from_mapping({**self._settings_data, **(overrides or {})})
+        except ClaudeSetupError as exc:
+            yield _failure(str(exc), "setup")
+            return
+        if self.uses_cli(request, settings):
+            self.transport = "cli"
+            events = self._stream_cli(request, settings)
+        else:
+            self.transport = "sdk"
+            events = self._stream_sdk(request, settings)
+        async with contextlib.aclosing(events):
+            async for event in events:
+                yield event
+
+    # -- the direct CLI transport -----------------------------------------------------------------
+
+    def cli_command(self, cli: str, request: RunRequest, settings: ClaudeSettings) -> list[str]:
+        """The command line of a direct run (the prompt goes to stdin)."""
+        command = [cli, "-p", "--output-format", "stream-json", "--verbose", "--include-partial-messages"]
+        extra = self._extra_prompt(request, settings)
+        if extra:
+            command += ["--append-system-prompt", extra]
+        if settings.allowed_tools:
+            command += ["--allowedTools", ",".join(settings.allowed_tools)]
+        if settings.disallowed_tools:
+            command += ["--disallowedTools", ",".join(settings.disallowed_tools)]
+        model = resolve_model(request.model, settings.models)
+        if model:
+            command += ["--model", model]
+        command += ["--permission-mode", settings.permission_mode]
+        if request.resume_session_id:
+            # The equals form: a value can never be taken for another flag.
+            command.append(f"--resume={request.resume_session_id}")
+        servers = request.options.get("mcp_servers")
+        if servers:
+            command += ["--mcp-config", json.dumps({"mcpServers": dict(servers)})]
+        for flag, value in settings.extra_args.items():
+            if value is None:
+                command.append(f"--{flag}")
+            elif str(value).startswith("-"):
+                command.append(f"--{flag}={value}")
+            else:
+                command += [f"--{flag}", str(value)]
+        return command
+
+    async def _stream_cli(self, request: RunRequest, settings: ClaudeSettings) -> AsyncIterator[BackendEvent]:
+        cli = find_cli(settings)
+        if cli is None:
+            yield _failure(_not_found("no bundled CLI and no claude on PATH"), "CLINotFoundError")
+            return
+        command = self.cli_command(cli, request, settings)
+        env = {k: v for k, v in os.environ.items() if k != "CLAUDECODE"}
+        env.update(self._env(request, settings))
+        env["PWD"] = str(request.cwd)
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *command,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                cwd=str(request.cwd),
+                env=env,
+            )
+        except FileNotFoundError as exc:
+            if not os.path.isdir(request.cwd):
+                yield _failure(
+                    f"Claude Code failed: the working directory {request.cwd} does not exist", "setup"
+                )
+            else:
+                yield _failure(
+                    _not_found(f"Claude Code not found at: {cli} ({exc.strerror})"), "CLINotFoundError"
+                )
+            return
+        except OSError as exc:
+            yield _failure(self._explain_text(f"could not start {cli}: {exc}"), type(exc).__name__)
+            return
+        self._pid = process.pid
+        self.child_pids()
+        stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
+        mapper = ClaudeStreamMapper()
+        done = False
+        try:
+            assert process.stdin is not None and process.stdout is not None
+            with contextlib.suppress(OSError):  # a CLI that exits at once: its stderr says why
+                process.stdin.write(request.prompt.encode("utf-8"))
+                await process.stdin.drain()
+            process.stdin.close()
+            read = process.stdout.read
+            pending = b""
+            while not done:
+                chunk = await read(1 << 16)
+                if not chunk:
+                    break
+                lines = (pending + chunk).split(b"\n")
+                pending = lines.pop()
+                for line in lines:
+                    for event in self._feed_line(mapper, line):
+                        done = done or event.done
+                        yield event
+                    if done:
+                        break
+            if not done and pending:
+                for event in self._feed_line(mapper, pending):
+                    done = done or event.done
+                    yield event
+            if not done:
+                for event in mapper.finish():
+                    yield event
+                code = await process.wait()
+                await asyncio.wait({stderr_task}, timeout=2.0)
+                reason = "the CLI ended without a result" + (f" (exit code {code})" if code else "")
+                yield _failure(self._explain_text(reason), "no_result")
+        finally:
+            if process.returncode is None:
+                # After its result the CLI exits by itself; give it a moment before stopping it.
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(asyncio.shield(process.wait()), 5.0 if done else 0.1)
+            if process.returncode is None:
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await self.stop()
+                    await asyncio.wait_for(process.wait(), 5.0)
+            stderr_task.cancel()
+            with contextlib.suppress(BaseException):
+                await stderr_task
+
+    def _feed_line(self, mapper: ClaudeStreamMapper, line: bytes) -> list[BackendEvent]:
+        line = line.strip()
+        if not line:
+            return []
+        if line.startswith(_STREAM_EVENT_PREFIX) and any(k in line for k in _SKIPPED_STREAM_EVENTS):
+            return []
+        if line[:1] != b"{":
+            # Not a message (some CLI builds print diagnostics on stdout): keep it with stderr.
+            self.stderr_tail.append(line.decode("utf-8", "replace")[:2000])
+            return []
+        try:
+            data = json.loads(line)
+        except ValueError:
+            data = line.decode("utf-8", "replace")
+        return mapper.feed(data)
+
+    async def _read_stderr(self, stream: asyncio.StreamReader | None) -> None:
+        if stream is None:
+            return
+        while True:
+            line = await stream.readline()
+            if not line:
+                return
+            text = line.decode("utf-8", "replace").rstrip()
+            if text:
+                self.stderr_tail.append(text[:2000])
+
+    # -- the SDK transport ------------------------------------------------------------------------
+
+    def _options(self, request: RunRequest, settings: ClaudeSettings) -> Any:
+        from claude_agent_sdk import ClaudeAgentOptions
+
+        extra_prompt = self._extra_prompt(request, settings)
         kwargs: dict[str, Any] = {
             "cwd": str(request.cwd),
             "model": resolve_model(request.model, settings.models),
             "permission_mode": settings.permission_mode,
             "allowed_tools": list(settings.allowed_tools),
             "disallowed_tools": list(settings.disallowed_tools),
-            "env": env,
+            "env": self._env(request, settings),
             "stderr": self.stderr_tail.append,
             "include_partial_messages": True,
             "resume": request.resume_session_id,
@@ -659,7 +906,7 @@ class ClaudeBackend(Backend):
         # Claude Code's own system prompt (the SDK's default is an empty one), plus any extra instructions.
         kwargs["system_prompt"] = {"type": "preset", "preset": "claude_code"}
         if extra_prompt:
-            kwargs["system_prompt"]["append"] = str(extra_prompt)
+            kwargs["system_prompt"]["append"] = extra_prompt
         if request.options.get("mcp_servers"):
             kwargs["mcp_servers"] = request.options["mcp_servers"]
         return ClaudeAgentOptions(**kwargs)
@@ -669,26 +916,17 @@ class ClaudeBackend(Backend):
         from claude_agent_sdk import CLINotFoundError
 
         if isinstance(exc, CLINotFoundError):
-            return (
-                "the Claude Code CLI was not found (claude-agent-sdk ships one; reinstall it, or set "
-                f"plugins.{PLUGIN_NAME}.cli_path): {exc}"
-            )
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        lines = [" ".join(line.split()) for line in self.stderr_tail if line.strip()]
-        if lines and lines[-1] not in message:
-            message = f"{message}; Claude Code said: {lines[-1][:300]}"
-        return f"Claude Code failed: {message}"
+            return _not_found(str(exc))
+        return self._explain_text(str(exc) or type(exc).__name__)
 
-    async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
-        """Run Claude Code on *request*; yields steps, usage deltas, the session id and a final done event."""
+    async def _stream_sdk(self, request: RunRequest, settings: ClaudeSettings) -> AsyncIterator[BackendEvent]:
         try:
-            overrides = request.options.get("claude") if isinstance(request.options, Mapping) else None
-            settings = ClaudeSettings.from_mapping({**self._settings_data, **(overrides or {})})
+            import logging
+
+            # The SDK logs "Fatal error in message reader" when a stopped CLI exits; the run records it.
+            logging.getLogger("claude_agent_sdk").addHandler(logging.NullHandler())
             options = self._options(request, settings)
             from claude_agent_sdk import ClaudeSDKClient
-        except ClaudeSetupError as exc:
-            yield _failure(str(exc), "setup")
-            return
         except ImportError as exc:
             yield _failure(f"claude-agent-sdk is not installed: {exc}", "setup")
             return
@@ -729,10 +967,37 @@ class ClaudeBackend(Backend):
                     yield event
                 yield _failure(self._explain(RuntimeError("the CLI ended without a result")), "no_result")
         finally:
+            query = getattr(client, "_query", None)
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.wait_for(client.disconnect(), 10.0)
+            if query is not None:
+                # disconnect() closes it only when it completes; a stopped run must not leak it either.
+                with contextlib.suppress(Exception):
+                    query.close_receive_stream()
             if self._pid is not None:
                 await self.stop()
+
+
+def _first_prompt(records: list[dict[str, Any]]) -> str | None:
+    for record in records:
+        if isinstance(record, Mapping) and record.get("type") == "user":
+            content = (record.get("message") or {}).get("content")
+            if isinstance(content, str):
+                return content
+    return None
+
+
+@hookimpl
+def trajectory_import(path: Path, records: list[dict[str, Any]]) -> Any:
+    """Claude Code ``stream-json`` logs (``claude -p --output-format stream-json --verbose`` stdout)."""
+    head = [r for r in records[:50] if isinstance(r, Mapping)]
+    if not any(r.get("type") in ("system", "assistant", "result") for r in head):
+        return None
+    from autopilot.core.importer import ImportedRun
+
+    init = next((r for r in head if r.get("type") == "system" and r.get("subtype") == "init"), {})
+    cwd = init.get("cwd") if isinstance(init.get("cwd"), str) else None
+    return ImportedRun("claude", claude_messages_to_events(records), prompt=_first_prompt(records), cwd=cwd)
 
 
 @hookimpl
