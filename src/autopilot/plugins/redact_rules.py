@@ -4,17 +4,20 @@ Design, for throughput (docs/redaction.md has the measured figures):
 
 - The text is encoded to UTF-8 once and lower-cased once (``bytes.lower`` only touches ASCII, so byte
   offsets are the same in both copies). Every rule works on byte offsets.
+- Two Aho-Corasick passes (``ahocorasick_rs``, SIMD in Rust) find every anchor at once: the literal
+  start of each token prefix in the text, the context keywords in its lower-cased copy.
 - **Token formats** (``ghp_…``, ``AKIA…``, JWTs, ``sk-ant-…``) all have a body of at least
   :data:`MIN_RUN` token characters. One ``bytes.translate`` maps token characters to ``a`` and the rest
-  to ``.``; ``find`` then jumps from one long run to the next, and only those runs are classified by
-  their first bytes (a dict lookup) before a rule's regex is tried at that exact position.
+  to ``.``, so the run holding a prefix anchor is one ``rfind`` away; one anchored match tells whether
+  the run starts with a known prefix before a rule's regex is tried at that exact position.
 - **Context secrets** (``password=…``, ``Authorization: Bearer …``, ``scheme://user:pass@host``, PEM
-  blocks, Kubernetes ``data:``) are found from a handful of lower-case keyword anchors (``pass``,
-  ``secret``, ``token``, ``key``, ``auth``, ``://`` …). Each hit is checked with anchored matches at the
-  hit, never with a regex scan over the whole text.
+  blocks, Kubernetes ``data:``) start from keyword anchors (``pass``, ``secret``, ``token``, ``key``,
+  ``auth``, ``://`` …). A name keyword counts only if a separator follows (one anchored match in C);
+  each remaining hit is checked with anchored matches at the hit, never with a regex scan over the
+  whole text.
 
-Text without any anchor therefore costs one encode, one ``lower``, one ``translate`` and a dozen
-``find`` calls, all in C. Replacements are ``[REDACTED:<kind>]``; markers never match any rule, and an
+Text without any anchor therefore costs one encode, one ``lower``, one ``translate`` and the two
+passes, all in C. Replacements are ``[REDACTED:<kind>]``; markers never match any rule, and an
 existing marker is never touched, so redaction is idempotent.
 """
 
@@ -25,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from ahocorasick_rs import MATCHKIND_LEFTMOST_FIRST, BytesAhoCorasick
+
 MARKER_PREFIX: Final = "[REDACTED:"
 _MARKER_PREFIX_B: Final = MARKER_PREFIX.encode()
 
@@ -32,9 +37,7 @@ _MARKER_PREFIX_B: Final = MARKER_PREFIX.encode()
 MIN_RUN: Final = 18
 _TOKEN_CHARS: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 _RUN_TABLE: Final = bytes(0x61 if c in _TOKEN_CHARS else 0x2E for c in range(256))
-_RUN_NEEDLE: Final = b"a" * MIN_RUN
-# A literal pattern, so the regex engine uses its fast substring search: the start of every long run.
-_RUN_START: Final = re.compile(re.escape(b"." + _RUN_NEEDLE))
+_LONG_RUN: Final = b"a" * MIN_RUN
 _DOT: Final = b"."
 
 
@@ -191,7 +194,8 @@ _REFERENCE = re.compile(
 _CODE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\.?")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"[0-9][0-9.,_]{0,7}")
-_SECRET_WORDS: Final = ("pass", "pwd", "secret", "token", "key", "auth", "cred")
+_SECRET_WORDS: Final = re.compile("pass|pwd|secret|token|key|auth|cred")
+_DIGIT: Final = re.compile(r"[0-9]")
 
 
 _PLACEHOLDER_RX: Final = re.compile("|".join(re.escape(part) for part in _PLACEHOLDER_PARTS))
@@ -225,11 +229,7 @@ def looks_random(body: str) -> bool:
 
 def _strong(value: str) -> bool:
     """Digits, upper and lower case together: a generated credential, not an identifier."""
-    return (
-        any(c.isdigit() for c in value)
-        and any(c.isupper() for c in value)
-        and any(c.islower() for c in value)
-    )
+    return value.lower() != value and value.upper() != value and _DIGIT.search(value) is not None
 
 
 def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char: bytes) -> bool:
@@ -242,7 +242,7 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             return False  # a call or a subscript: code, not a literal
         if _IDENTIFIER.fullmatch(value) and not _strong(value):
             lowered = value.lower()
-            if any(word in lowered for word in _SECRET_WORDS):
+            if _SECRET_WORDS.search(lowered):
                 return False  # `token=access_token`, `password: db_password`
             if code_context and not any(c.isdigit() for c in value):
                 return False  # `f(api_key=settings_value)`, `secret = value`
@@ -314,14 +314,48 @@ _TOKEN_RULES: Final[dict[bytes, tuple[_TokenRule, ...]]] = {
 # One anchored match tells whether a run (or the few bytes after an escape glued to it) starts with a
 # known prefix; most runs (hashes, base64, identifiers) fail it in C without further Python work.
 _PREFIX_AT: Final = re.compile(
-    rb"(?:[A-Za-z0-9]{0,5}?|[A-Za-z0-9_\-]{0,64}?[_\-])(?P<prefix>sk-|[sr]k_|wh(?=sec_)|gh(?=[pousr]_)|gi(?=thub_pat_)|gl(?=[a-z]{2,5}-)"
+    # Glue: up to 5 alphanumerics, or whole words ending in "_"/"-" (skipped possessively, then the
+    # prefix is tried after each separator); the lookahead rejects most positions with one test.
+    rb"(?:[A-Za-z0-9]{0,5}?|(?:[A-Za-z0-9]{0,64}+[_\-]){1,8}?)(?=[srwgGxAynphSe])"
+    rb"(?P<prefix>sk-|[sr]k_|wh(?=sec_)|gh(?=[pousr]_)|gi(?=thub_pat_)|gl(?=[a-z]{2,5}-)"
     rb"|GR(?=1348941)|xo(?=x)|xa(?=pp-)|AI(?=za)|GO(?=CSPX-)|ya(?=29\.)|np(?=m_)|py(?=pi-)|hf(?=_)|SG(?=\.)"
     rb"|A[KSB](?=IA)|AC(?=CA|[0-9a-f]{8})|SK(?=[0-9a-fA-F]{8})|ey(?=J))"
+    # Otherwise, a long stretch of plain base64 (images, blobs) is skipped in one step.
+    rb"|(?P<blob>[A-Za-z0-9+/]{256,})"
 )
-# Long stretches of plain base64 (images, blobs) are skipped in one step.
-_BASE64_STRETCH: Final = re.compile(rb"[A-Za-z0-9+/]{256,}")
 # Prefixes that end in a non-token character: the run starts after them.
 _LOOKBACK: Final = ((b"SG.", 3), (b"ya29.", 5))
+# The literal start of every prefix above (and Azure's "Q~"), found in one Aho-Corasick pass over the
+# text; only the runs holding one are classified. 2-byte anchors such as "gh" or "AC" also hit words,
+# which costs a cheap look at their run, never a miss.
+_TOKEN_ANCHORS: Final = (
+    b"sk-",
+    b"sk_",
+    b"rk_",
+    b"whsec_",
+    b"gh",
+    b"github_pat_",
+    b"gl",
+    b"GR1348941",
+    b"xox",
+    b"xapp-",
+    b"AIza",
+    b"GOCSPX-",
+    b"ya29.",
+    b"npm_",
+    b"pypi-",
+    b"hf_",
+    b"SG.",
+    b"AKIA",
+    b"ASIA",
+    b"ABIA",
+    b"AC",
+    b"SK",
+    b"eyJ",
+    b"Q~",
+)
+_AZURE_ANCHOR: Final = _TOKEN_ANCHORS.index(b"Q~")
+_TOKEN_SEARCH: Final = BytesAhoCorasick(list(_TOKEN_ANCHORS), matchkind=MATCHKIND_LEFTMOST_FIRST)
 _AZURE_SECRET: Final = re.compile(rb"[A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])")
 _AWS_SECRET_NEAR: Final = re.compile(rb"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _TWILIO_TOKEN_NEAR: Final = re.compile(rb"(?<![0-9a-fA-F])[0-9a-f]{32}(?![0-9a-fA-F])")
@@ -676,18 +710,11 @@ _K8S_YAML_ITEM: Final = re.compile(
 _K8S_JSON_DATA: Final = re.compile(rb"\"(?:data|stringdata)\"[ \t]*:[ \t]*\{")
 _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\"")
 
-_NAME_KEYWORDS: Final = (b"pass", b"pwd", b"secret", b"token", b"key", b"auth", b"cred")
-# keyword, then the rest of the name, an optional closing quote and a separator. Each pattern starts
-# with a literal, so the regex engine finds candidates with its fast substring search.
-_SHAPED: Final = tuple(
-    (
-        keyword,
-        re.compile(
-            re.escape(keyword)
-            + rb"""[a-z0-9_\-]{0,48}(?:\\{0,3}["'`])?[ \t]*(?::=|=>|=(?!=)|:(?![:/\\])|>)"""
-        ),
-    )
-    for keyword in _NAME_KEYWORDS
+# After a name keyword: the rest of the name, an optional closing quote and a separator, or (for a flag
+# such as --api-key) blanks and a value. Only such hits can hold a value, so the many "tokens",
+# "keyboard" or "token." hits cost one match in C.
+_NAME_SHAPE: Final = re.compile(
+    rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?[ \t]*(?::=|=>|=(?!=)|:(?![:/\\])|>))|[ \t]+[^\s-])"""
 )
 # Flags take their value after a space: --password VALUE, --api-key VALUE.
 _FLAG: Final = re.compile(
@@ -698,7 +725,9 @@ _URL_INTERESTING: Final = re.compile(
     rb"://(?:[^\s/@\"'<>\\`]*@|hooks\.slack\.com/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/"
     rb"|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
 )
-_KEYWORDS: Final = (
+# Every anchor of the context rules, found in one Aho-Corasick pass over the lower-cased text. The
+# first seven start secret names; "sshpass" and "private key" hide a "pass"/"key" hit, handled below.
+_ANCHORS: Final = (
     b"pass",
     b"pwd",
     b"secret",
@@ -706,12 +735,19 @@ _KEYWORDS: Final = (
     b"key",
     b"auth",
     b"cred",
-    b"bearer",
     b"://",
+    b"bearer",
     b"mysql",
     b"mariadb",
+    b"private key",
+    b"sshpass",
+    b"kind",
 )
-_WORD_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+_NAME_ANCHORS: Final = 7
+_AT_URL, _AT_BEARER, _AT_MYSQL, _AT_MARIADB, _AT_PRIVATE_KEY, _AT_SSHPASS, _AT_KIND = range(
+    _NAME_ANCHORS, len(_ANCHORS)
+)
+_ANCHOR_SEARCH: Final = BytesAhoCorasick(list(_ANCHORS), matchkind=MATCHKIND_LEFTMOST_FIRST)
 
 # Priority when two findings cover exactly the same bytes: the more specific kind wins.
 _TOKEN_PRIORITY: Final = 0
@@ -762,60 +798,62 @@ class _Scan:
     # -- token formats ----------------------------------------------------------------------------
 
     def tokens(self) -> None:
-        data, runs, rules, size = self.data, self.runs, _TOKEN_RULES, self.size
-        search = _RUN_START.search
-        position = 0 if runs.startswith(_RUN_NEEDLE) else -1
-        if position == -1:
-            found = search(runs)
-            position = -1 if found is None else found.start() + 1
-        while position != -1:
-            resume = self._classify_run(position, data, rules)
-            if resume == 0:
-                resume = position + MIN_RUN
-            found = search(runs, resume - 1) if resume < size else None
-            position = -1 if found is None else found.start() + 1
-        # Azure AD client secrets contain `~` and `.`, which split runs; their `Q~` is anchor enough.
-        position = data.find(b"Q~", 4)
-        while position != -1:
-            match = _AZURE_SECRET.match(data, position - 4)
-            if match and looks_random(match.group().decode("ascii", "replace")):
-                self.add(match.start(), match.end(), "azure_client_secret", _TOKEN_PRIORITY)
-            position = data.find(b"Q~", position + 2)
+        data, runs, classify = self.data, self.runs, _PREFIX_AT.match
+        resume = 0  # runs before this (inside a token found, or a base64 blob) are done
+        seen: set[int] = set()
+        for index, start, end in _TOKEN_SEARCH.find_matches_as_indexes(data):
+            if index == _AZURE_ANCHOR:
+                # Azure AD client secrets contain `~` and `.`, which split runs; `Q~` is anchor enough.
+                match = _AZURE_SECRET.match(data, start - 4) if start >= 4 else None
+                if match and looks_random(match.group().decode("ascii", "replace")):
+                    self.add(match.start(), match.end(), "azure_client_secret", _TOKEN_PRIORITY)
+                continue
+            # The run of token characters holding the anchor; "SG." and "ya29." also start the next one.
+            floor = max(0, start - 600)
+            run = runs.rfind(_DOT, floor, start) + 1
+            candidates = (run, end) if data[end - 1] == 0x2E else (run,)
+            for position in candidates:
+                if position < resume or position in seen or (position == 0 and floor):
+                    continue  # done already, or too far from the run's start for any glue
+                seen.add(position)
+                if not runs.startswith(_LONG_RUN, position):
+                    continue
+                hit = classify(data, position)
+                found = 0
+                if hit is not None:
+                    if hit.lastgroup == "blob":
+                        resume = hit.end()
+                        continue
+                    found = self._token_at(hit.start("prefix"), data)
+                if not found and position and data[position - 1] == 0x2E:  # "SG." and "ya29."
+                    found = self._lookback(position, data)
+                resume = max(resume, found)
 
-    def _classify_run(self, start: int, data: bytes, rules: dict[bytes, tuple[_TokenRule, ...]]) -> int:
-        # The token usually starts the run; escapes (\n, \u001b[32m) can glue a few bytes in front.
-        found = _PREFIX_AT.match(data, start)
-        if found is not None:
-            at = found.start("prefix")
-            for rule in rules[data[at : at + 2]]:
-                match = rule.pattern.match(data, at)
-                if match is None:
-                    continue
-                token = match.group().decode("ascii", "replace")
-                if is_placeholder(token) or (
-                    rule.check_random and not looks_random(token[rule.body_start :])
-                ):
-                    continue
-                self.add(at, match.end(), rule.kind, _TOKEN_PRIORITY)
-                self._near(rule.kind, at, match.end())
-                return match.end()
-        if start and data[start - 1] == 0x2E:  # "SG." and "ya29." end in a dot
-            before = data[max(0, start - 5) : start]
-            for prefix, length in _LOOKBACK:
-                if before.endswith(prefix):
-                    for rule in rules[prefix[:2]]:
-                        match = rule.pattern.match(data, start - length)
-                        if match and not is_placeholder(match.group().decode("ascii", "replace")):
-                            self.add(start - length, match.end(), rule.kind, _TOKEN_PRIORITY)
-                            return match.end()
-        run_end = self.runs.find(_DOT, start + MIN_RUN)
-        if run_end == -1:
-            return self.size
-        if data[run_end] in (0x2B, 0x2F):  # "+" or "/": maybe a base64 blob
-            blob = _BASE64_STRETCH.match(data, start)
-            if blob is not None:
-                return blob.end()
-        return run_end
+    def _token_at(self, at: int, data: bytes) -> int:
+        """Try the rules of the prefix at *at*; the end of the token found, or 0."""
+        for rule in _TOKEN_RULES[data[at : at + 2]]:
+            match = rule.pattern.match(data, at)
+            if match is None:
+                continue
+            token = match.group().decode("ascii", "replace")
+            if is_placeholder(token) or (rule.check_random and not looks_random(token[rule.body_start :])):
+                continue
+            self.add(at, match.end(), rule.kind, _TOKEN_PRIORITY)
+            self._near(rule.kind, at, match.end())
+            return match.end()
+        return 0
+
+    def _lookback(self, start: int, data: bytes) -> int:
+        """A token whose prefix ends in a dot (``SG.``, ``ya29.``) just before the run; its end, or 0."""
+        before = data[max(0, start - 5) : start]
+        for prefix, length in _LOOKBACK:
+            if before.endswith(prefix):
+                for rule in _TOKEN_RULES[prefix[:2]]:
+                    match = rule.pattern.match(data, start - length)
+                    if match and not is_placeholder(match.group().decode("ascii", "replace")):
+                        self.add(start - length, match.end(), rule.kind, _TOKEN_PRIORITY)
+                        return match.end()
+        return 0
 
     def _near(self, kind: str, start: int, end: int) -> None:
         """The secret half of a pair: an AWS secret key near its key id, a Twilio token near its SID."""
@@ -839,34 +877,52 @@ class _Scan:
 
     def keywords(self) -> None:
         low = self.low
-        position = low.find(b"://")
-        while position != -1:
-            if _URL_INTERESTING.match(low, position):
-                self._url(position)
-            position = low.find(b"://", position + 3)
-        for keyword in (b"bearer", b"mysql", b"mariadb"):
-            position = low.find(keyword)
-            while position != -1:
-                resume = self._bearer(position) if keyword == b"bearer" else self._mysql(position)
-                position = low.find(keyword, max(resume, position + len(keyword)))
-        position = low.find(b"private key")
-        while position != -1:
-            self._pem(position + 8)
-            position = low.find(b"private key", position + 11)
-        for found in _KIND_SECRET.finditer(low):
-            self._kubernetes(found.end() - 6)
-        position = low.find(b"sshpass")
-        while position != -1:
-            self._sshpass(position + 7)
-            position = low.find(b"sshpass", position + 7)
-        # Only names followed by a separator ("=", ":", ">", a flag's space) can hold a value; the
-        # shape check runs in C, so the many "tokens", "keyboard", "the token" hits cost nothing here.
-        hits = [
-            (found.start(), len(keyword)) for keyword, shaped in _SHAPED for found in shaped.finditer(low)
-        ]
-        hits.extend((found.start() + 2, 2) for found in _FLAG.finditer(low))
+        hits: list[tuple[int, int]] = []  # (position, length) of secret-name keywords before a separator
+        bearer_end = mysql_end = 0
+        shaped = _NAME_SHAPE.match
+        for index, start, end in _ANCHOR_SEARCH.find_matches_as_indexes(low):
+            if index < _NAME_ANCHORS:
+                shape = shaped(low, end)
+                if shape is None:
+                    continue
+                if shape.lastgroup == "sep":
+                    hits.append((start, end - start))
+                else:
+                    self._flag_hit(start, hits)
+            elif index == _AT_URL:
+                if _URL_INTERESTING.match(low, start):
+                    self._url(start)
+            elif index == _AT_BEARER:
+                if start >= bearer_end:
+                    bearer_end = self._bearer(start)
+            elif index in (_AT_MYSQL, _AT_MARIADB):
+                if start >= mysql_end:
+                    mysql_end = self._mysql(start)
+            elif index == _AT_PRIVATE_KEY:
+                self._pem(start + 8)
+                self._name_hit(start + 8, end, hits)
+            elif index == _AT_SSHPASS:
+                self._sshpass(end)
+                self._name_hit(start + 3, end, hits)
+            else:
+                kind = _KIND_SECRET.match(low, start)
+                if kind is not None:
+                    self._kubernetes(kind.end() - 6)
         if hits:
             self._names_at(hits)
+
+    def _name_hit(self, start: int, end: int, hits: list[tuple[int, int]]) -> None:
+        """Keep a name keyword followed by a separator, or inside a flag followed by its value."""
+        shape = _NAME_SHAPE.match(self.low, end)
+        if shape is not None and shape.lastgroup == "sep":
+            hits.append((start, end - start))
+        elif shape is not None:
+            self._flag_hit(start, hits)
+
+    def _flag_hit(self, start: int, hits: list[tuple[int, int]]) -> None:
+        dashes = self.low.rfind(b"--", max(0, start - 50), start)
+        if dashes != -1 and _FLAG.match(self.low, dashes):
+            hits.append((dashes + 2, 2))
 
     def _names_at(self, hits: list[tuple[int, int]]) -> None:
         """Judge the name around each keyword hit and, if it is secret-named, the value after it."""
@@ -877,7 +933,8 @@ class _Scan:
             if name_start in names:
                 continue
             names.add(name_start)
-            name_start = _unglue(data, name_start)
+            if name_start and data[name_start - 1] in (0x5C, 0x5B, 0x3B):  # "\\", "[" or ";"
+                name_start = _unglue(data, name_start)
             name_end = runs.find(_DOT, position + length, position + 64)
             if name_end == -1:
                 name_end = min(size, position + 64)
@@ -895,33 +952,29 @@ class _Scan:
         match = _AFTER_NAME.match(data, name_end)
         if match is None:
             return name_end
-        sep = match.group("sep")
+        q1, sp1, sep, _, q2, _, _ = match.groups()
         flag = name.startswith(b"-") or b"--" in name
-        if sep is None:
-            if not (flag and match.group("sp1") and match.group("q1") is None):
-                return name_end
-        elif sep == b">" and data[name_start - 1 : name_start] != b"<":
-            return name_end
-        quoted = match.group("q2") is not None
-        group = "quoted" if quoted else "bare"
-        value_start, value_end = match.span(group)
         previous = data[name_start - 1 : name_start]
-        code_context = bool(sep == b"=" and match.group("sp1")) or previous in (b"(", b",", b".")
-        if not quoted and (match.group("q1") or b"").endswith(b"`"):
+        if sep is None:
+            if not (flag and sp1 and q1 is None):
+                return name_end
+        elif sep == b">" and previous != b"<":
+            return name_end
+        quoted = q2 is not None
+        value_start, value_end = match.span("quoted" if quoted else "bare")
+        code_context = bool(sep == b"=" and sp1) or previous in (b"(", b",", b".")
+        yaml = not quoted and sep == b":" and self._at_line_start(name_start)
+        if not quoted and q1 is not None and q1.endswith(b"`"):
             # Markdown: "- `token`: what it is". Only a credential-looking word counts there.
             bare = data[value_start:value_end].decode("utf-8", "replace")
             if not _strong(bare):
                 return value_end
-        elif (
-            not quoted
-            and data[value_end : value_end + 1] == b" "
-            and data[value_start:value_end].isalpha()
-            and data[value_start:value_end].islower()
-            and not (sep == b":" and self._at_line_start(name_start))
-        ):
-            # Prose ("auth: failed for user") unless it is a YAML line ("password: correct horse …").
-            return value_end
-        if not quoted and sep == b":" and self._at_line_start(name_start):
+        elif not quoted and not yaml and data[value_end : value_end + 1] == b" ":
+            word = data[value_start:value_end]
+            if word.isalpha() and word.islower():
+                # Prose ("auth: failed for user") unless it is a YAML line ("password: correct horse …").
+                return value_end
+        if yaml:
             # YAML: a bare value runs to the end of the line (minus a trailing comment).
             line_end = data.find(b"\n", value_end)
             line_end = self.size if line_end == -1 else line_end
@@ -933,7 +986,7 @@ class _Scan:
             if b" = " not in rest and first.lower() not in _PLACEHOLDER_WORDS:
                 value_end = value_start + len(rest.rstrip())
         value = data[value_start:value_end].decode("utf-8", "replace")
-        if value.startswith("-") and flag:
+        if flag and value.startswith("-"):
             return name_end
         next_char = data[value_end : value_end + 1]
         if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
