@@ -76,6 +76,11 @@ def _meta(
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``autopilot`` and ``git-autopilot`` scripts."""
     tokens = list(sys.argv[1:] if argv is None else argv)
+    if tokens == ["--version"]:
+        # The one answer that needs neither plugins nor argument parsing (cyclopts' own printing of it
+        # imports rich's markdown renderer).
+        sys.stdout.write(f"{__version__}\n")
+        return int(ExitCode.OK)
     debug = "--debug" in tokens or os.environ.get("AUTOPILOT_DEBUG") == "1"
     as_json = "--json" in tokens
     try:

@@ -123,17 +123,19 @@ def _register(
     pm.origins[name] = origin
 
 
-def _entry_points() -> list[metadata.EntryPoint]:
+def _entry_points() -> list[tuple[metadata.EntryPoint, str | None, str | None]]:
+    """(entry point, distribution name, version) of every plugin, in load order."""
     points = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+    # Each ``dist.name``/``dist.version`` parses the distribution's METADATA again: read it once per
+    # distribution (the entry points of one distribution share its object).
+    info: dict[int, tuple[str | None, str | None]] = {}
+    for ep in points:
+        if ep.dist is not None and id(ep.dist) not in info:
+            meta = ep.dist.metadata
+            info[id(ep.dist)] = (meta["Name"], meta["Version"])
+    found = [(ep, *info.get(id(ep.dist), (None, None))) for ep in points]
     # Built-ins first, then others by distribution and name, so the load order is deterministic.
-    return sorted(
-        points,
-        key=lambda ep: (
-            (ep.dist.name if ep.dist else "") != DISTRIBUTION,
-            ep.dist.name if ep.dist else "",
-            ep.name,
-        ),
-    )
+    return sorted(found, key=lambda item: (item[1] != DISTRIBUTION, item[1] or "", item[0].name))
 
 
 def _load_local(pm: AutopilotPluginManager, plugins_dir: Path) -> None:
@@ -200,9 +202,7 @@ def make_plugin_manager(
         pm.set_blocked(name)
 
     if load_entrypoints:
-        for ep in _entry_points():
-            distribution = ep.dist.name if ep.dist else None
-            version = ep.dist.version if ep.dist else None
+        for ep, distribution, version in _entry_points():
             source = "builtin" if distribution == DISTRIBUTION else "installed"
             if allow is not None and ep.name not in allow and ep.name not in ESSENTIAL_PLUGINS:
                 continue
