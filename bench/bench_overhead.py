@@ -4,7 +4,9 @@ Both sides run the same scripted model (a loopback server, ``autopilot.testing.a
 and the same real CLI with the same permission settings, in fresh temporary git repositories:
 
 - baseline: ``claude -p PROMPT --output-format stream-json --verbose`` (the bundled binary);
-- autopilot: ``python -m autopilot run PROMPT --json`` (SDK, runner, recorder, writers, redaction).
+- autopilot: ``python -m autopilot run PROMPT --json`` (the Claude backend's default transport, which
+  runs the bundled CLI directly, or ``--transport sdk`` for ``ClaudeSDKClient``; runner, recorder,
+  writers, redaction).
 
 Figures: median wall time of each over --runs repetitions for a 2-turn and a 50-turn script, and
 their ratio (targets: <= 1.15x for 2 turns, <= 1.05x for 50 turns), plus the median CPU time (user +
@@ -14,7 +16,7 @@ autopilot process (not the CLI) on a 100-step and a 1,000-step run, which should
 Python's bytecode cache is on for the autopilot side (``PYTHONPYCACHEPREFIX`` in the bench's temporary
 directory, filled by a warm-up run), as on any normal installation; ``--no-bytecode`` measures without.
 
-Usage: ``uv run python bench/bench_overhead.py [--runs 5] [--skip-rss]``
+Usage: ``uv run python bench/bench_overhead.py [--runs 5] [--skip-rss] [--transport auto|cli|sdk]``
 """
 
 from __future__ import annotations
@@ -55,9 +57,17 @@ def tool_turns(turns: int, calls_per_turn: int = 1) -> list[dict[str, object]]:
     return script
 
 
+TRANSPORT: str | None = None
+
+
 def new_repo(root: Path) -> Path:
     repo = Path(tempfile.mkdtemp(dir=root))
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    if TRANSPORT:
+        (repo / ".autopilot").mkdir()
+        (repo / ".autopilot" / "config.yaml").write_text(
+            f"schema_version: 1\nplugins:\n  backend_claude:\n    transport: {TRANSPORT}\n"
+        )
     return repo
 
 
@@ -165,13 +175,16 @@ def main() -> int:
     parser.add_argument("--skip-rss", action="store_true", help="skip the 100/1,000-step memory runs")
     parser.add_argument("--no-bytecode", action="store_true", help="no bytecode cache for the autopilot side")
     parser.add_argument("--turns", type=int, nargs="*", default=[2, 50], help="script lengths to compare")
+    parser.add_argument("--transport", choices=["auto", "cli", "sdk"], help="the Claude backend's transport")
     args = parser.parse_args()
-    global BYTECODE
+    global BYTECODE, TRANSPORT
     BYTECODE = not args.no_bytecode
+    TRANSPORT = args.transport
     targets = {2: 1.15, 50: 1.05}
     with tempfile.TemporaryDirectory(prefix="autopilot-bench-") as tmp:
         work = Path(tmp)
         print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+        print(f"Claude backend transport: {TRANSPORT or 'default (auto)'}")
         for turns in args.turns:
             (base, base_cpu), (ours, ours_cpu) = compare(work, turns, args.runs)
             ratio = ours / base

@@ -5,17 +5,26 @@ The stable API is exactly ``__all__``; everything else (``autopilot.core.*`` inc
 
 from __future__ import annotations
 
-import importlib.metadata
-
 import pluggy
 
+from autopilot.core import distinfo
 from autopilot.core.errors import AutopilotError, ExitCode, PluginError, StopRun, TrajectoryError
 from autopilot.core.models import Backend, BackendEvent, Run, RunRequest, Step, TrajectoryWriter, Usage
 
-try:
-    __version__ = importlib.metadata.version("git-autopilot")
-except importlib.metadata.PackageNotFoundError:  # running from a source tree
-    __version__ = "0.0.0"
+
+def _installed_version() -> str:
+    found = distinfo.version("git-autopilot")  # without importing importlib.metadata (start-up time)
+    if found is not None:
+        return found
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("git-autopilot")
+    except importlib.metadata.PackageNotFoundError:  # running from a source tree
+        return "0.0.0"
+
+
+__version__ = _installed_version()
 
 #: Marks a function as a hook implementation: ``@autopilot.hookimpl``.
 hookimpl = pluggy.HookimplMarker("autopilot")

@@ -16,7 +16,6 @@ warning naming it) and the rest keep working, unless *strict* (``AUTOPILOT_STRIC
 from __future__ import annotations
 
 import importlib
-import importlib.metadata as metadata
 import importlib.util
 import os
 import sys
@@ -28,7 +27,7 @@ from typing import Any, Final
 
 import pluggy
 
-from autopilot.core import hookspecs
+from autopilot.core import distinfo, hookspecs
 from autopilot.core.errors import AutopilotError, PluginError
 
 DISTRIBUTION: Final = "git-autopilot"
@@ -123,19 +122,31 @@ def _register(
     pm.origins[name] = origin
 
 
-def _entry_points() -> list[tuple[metadata.EntryPoint, str | None, str | None]]:
+def _entry_points() -> list[tuple[Any, str | None, str | None]]:
     """(entry point, distribution name, version) of every plugin, in load order."""
-    points = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
-    # Each ``dist.name``/``dist.version`` parses the distribution's METADATA again: read it once per
-    # distribution (the entry points of one distribution share its object).
-    info: dict[int, tuple[str | None, str | None]] = {}
-    for ep in points:
-        if ep.dist is not None and id(ep.dist) not in info:
-            meta = ep.dist.metadata
-            info[id(ep.dist)] = (meta["Name"], meta["Version"])
-    found = [(ep, *info.get(id(ep.dist), (None, None))) for ep in points]
+    found: list[tuple[Any, str | None, str | None]] | None
+    found = list(distinfo.entry_points(ENTRY_POINT_GROUP) or []) or None
+    if found is None:  # an unusual layout (eggs, zips): ask importlib.metadata
+        from importlib import metadata
+
+        points = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
+        # Each ``dist.name``/``dist.version`` parses the distribution's METADATA again: read it once
+        # per distribution (the entry points of one distribution share its object).
+        info: dict[int, tuple[str | None, str | None]] = {}
+        for ep in points:
+            if ep.dist is not None and id(ep.dist) not in info:
+                meta = ep.dist.metadata
+                info[id(ep.dist)] = (meta["Name"], meta["Version"])
+        found = [(ep, *info.get(id(ep.dist), (None, None))) for ep in points]
     # Built-ins first, then others by distribution and name, so the load order is deterministic.
-    return sorted(found, key=lambda item: (item[1] != DISTRIBUTION, item[1] or "", item[0].name))
+    return sorted(
+        found,
+        key=lambda item: (
+            distinfo.normalize(item[1] or "") != distinfo.normalize(DISTRIBUTION),
+            item[1] or "",
+            item[0].name,
+        ),
+    )
 
 
 def _load_local(pm: AutopilotPluginManager, plugins_dir: Path) -> None:
@@ -249,6 +260,11 @@ def _check_pending(pm: AutopilotPluginManager) -> None:
 
 
 def _version() -> str | None:
+    found = distinfo.version(DISTRIBUTION)
+    if found is not None:
+        return found
+    from importlib import metadata
+
     try:
         return metadata.version(DISTRIBUTION)
     except metadata.PackageNotFoundError:

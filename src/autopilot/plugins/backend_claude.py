@@ -38,7 +38,6 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Final
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
@@ -93,6 +92,8 @@ class ClaudeSetupError(Exception):
 
 @cache
 def _model_data() -> dict[str, Any]:
+    from importlib import resources
+
     text = resources.files("autopilot.plugins").joinpath("data/claude_models.json").read_text("utf-8")
     return json.loads(text)
 
