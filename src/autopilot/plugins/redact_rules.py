@@ -316,26 +316,36 @@ _TOKEN_RULES: Final[dict[bytes, tuple[_TokenRule, ...]]] = {
 _PREFIX_AT: Final = re.compile(
     # Glue: up to 5 alphanumerics, or whole words ending in "_"/"-" (skipped possessively, then the
     # prefix is tried after each separator); the lookahead rejects most positions with one test.
-    rb"(?:[A-Za-z0-9]{0,5}?|(?:[A-Za-z0-9]{0,64}+[_\-]){1,8}?)(?=[srwgGxAynphSe])"
+    rb"(?:[A-Za-z0-9]{0,5}?|(?:[A-Za-z0-9]{0,64}+[_\-]){1,64}?)(?=[srwgGxAynphSe])"
     rb"(?P<prefix>sk-|[sr]k_|wh(?=sec_)|gh(?=[pousr]_)|gi(?=thub_pat_)|gl(?=[a-z]{2,5}-)"
     rb"|GR(?=1348941)|xo(?=x)|xa(?=pp-)|AI(?=za)|GO(?=CSPX-)|ya(?=29\.)|np(?=m_)|py(?=pi-)|hf(?=_)|SG(?=\.)"
     rb"|A[KSB](?=IA)|AC(?=CA|[0-9a-f]{8})|SK(?=[0-9a-fA-F]{8})|ey(?=J))"
     # Otherwise, a long stretch of plain base64 (images, blobs) is skipped in one step.
     rb"|(?P<blob>[A-Za-z0-9+/]{256,})"
 )
+# How far into its run a prefix may start (glued to words by "_" or "-").
+_MAX_GLUE: Final = 65
 # Prefixes that end in a non-token character: the run starts after them.
 _LOOKBACK: Final = ((b"SG.", 3), (b"ya29.", 5))
 # The literal start of every prefix above (and Azure's "Q~"), found in one Aho-Corasick pass over the
-# text; only the runs holding one are classified. 2-byte anchors such as "gh" or "AC" also hit words,
-# which costs a cheap look at their run, never a miss.
+# text; only the runs holding one are classified (the short anchors "AC" and "SK" also hit words, which
+# costs a cheap look at their run, never a miss).
 _TOKEN_ANCHORS: Final = (
     b"sk-",
     b"sk_",
     b"rk_",
     b"whsec_",
-    b"gh",
+    b"ghp_",
+    b"gho_",
+    b"ghu_",
+    b"ghs_",
+    b"ghr_",
     b"github_pat_",
-    b"gl",
+    *(
+        b"gl" + kind + b"-"
+        for kind in (b"pat", b"dt", b"rt", b"ptt", b"cbt", b"ft", b"imt", b"agent", b"oas")
+    ),
+    *(b"gl" + kind + b"-" for kind in (b"soat", b"wt", b"ffct")),
     b"GR1348941",
     b"xox",
     b"xapp-",
@@ -725,14 +735,15 @@ _URL_INTERESTING: Final = re.compile(
     rb"://(?:[^\s/@\"'<>\\`]*@|hooks\.slack\.com/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/"
     rb"|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
 )
-# Every anchor of the context rules, found in one Aho-Corasick pass over the lower-cased text. The
-# first seven start secret names; "sshpass" and "private key" hide a "pass"/"key" hit, handled below.
+# Every anchor of the context rules, found in one Aho-Corasick pass over the lower-cased text (at one
+# position the first listed wins). The first eight start secret names.
 _ANCHORS: Final = (
     b"pass",
     b"pwd",
     b"secret",
     b"token",
     b"key",
+    b"author",  # before "auth": git's "Author:" lines are not secrets, see keywords()
     b"auth",
     b"cred",
     b"://",
@@ -743,11 +754,24 @@ _ANCHORS: Final = (
     b"sshpass",
     b"kind",
 )
-_NAME_ANCHORS: Final = 7
+_NAME_ANCHORS: Final = 8
+_AT_AUTHOR: Final = _ANCHORS.index(b"author")
+_AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
 _AT_URL, _AT_BEARER, _AT_MYSQL, _AT_MARIADB, _AT_PRIVATE_KEY, _AT_SSHPASS, _AT_KIND = range(
     _NAME_ANCHORS, len(_ANCHORS)
 )
 _ANCHOR_SEARCH: Final = BytesAhoCorasick(list(_ANCHORS), matchkind=MATCHKIND_LEFTMOST_FIRST)
+# The search does not report a match that overlaps an earlier one ("sshpass" hides its "pass",
+# "private key" its "key"): for each anchor, the (offset, anchor) pairs that can start inside it.
+_HIDDEN: Final = tuple(
+    tuple(
+        (offset, j)
+        for offset in range(1, len(outer))
+        for j, inner in enumerate(_ANCHORS)
+        if outer[offset : offset + len(inner)] == inner[: len(outer) - offset]
+    )
+    for outer in _ANCHORS
+)
 
 # Priority when two findings cover exactly the same bytes: the more specific kind wins.
 _TOKEN_PRIORITY: Final = 0
@@ -819,14 +843,14 @@ class _Scan:
                 if not runs.startswith(_LONG_RUN, position):
                     continue
                 hit = classify(data, position)
+                blob = hit is not None and hit.lastgroup == "blob"
                 found = 0
-                if hit is not None:
-                    if hit.lastgroup == "blob":
-                        resume = hit.end()
-                        continue
+                if hit is not None and not blob and hit.start("prefix") - position <= _MAX_GLUE:
                     found = self._token_at(hit.start("prefix"), data)
                 if not found and position and data[position - 1] == 0x2E:  # "SG." and "ya29."
                     found = self._lookback(position, data)
+                if not found and blob:
+                    found = hit.end()
                 resume = max(resume, found)
 
     def _token_at(self, at: int, data: bytes) -> int:
@@ -876,48 +900,55 @@ class _Scan:
     # -- keyword anchors --------------------------------------------------------------------------
 
     def keywords(self) -> None:
-        low = self.low
+        data, low, runs = self.data, self.low, self.runs
         hits: list[tuple[int, int]] = []  # (position, length) of secret-name keywords before a separator
         bearer_end = mysql_end = 0
         shaped = _NAME_SHAPE.match
-        for index, start, end in _ANCHOR_SEARCH.find_matches_as_indexes(low):
-            if index < _NAME_ANCHORS:
-                shape = shaped(low, end)
-                if shape is None:
-                    continue
-                if shape.lastgroup == "sep":
-                    hits.append((start, end - start))
+        batch = _ANCHOR_SEARCH.find_matches_as_indexes(low)
+        while batch:
+            hidden: list[tuple[int, int, int]] = []
+            for index, start, end in batch:
+                for offset, inner in _HIDDEN[index]:
+                    if low.startswith(_ANCHORS[inner], start + offset):
+                        at = start + offset
+                        hidden.append((inner, at, at + len(_ANCHORS[inner])))
+                if index < _NAME_ANCHORS:
+                    if index == _AT_AUTHOR:
+                        # A whole name "Author" (git log) is never secret; anything else is an "auth" hit.
+                        if (
+                            data[start : start + 6] in _AUTHOR
+                            and (not start or runs[start - 1] == 0x2E)
+                            and runs[end : end + 1] != b"a"
+                        ):
+                            continue
+                        end = start + 4
+                    shape = shaped(low, end)
+                    if shape is None:
+                        continue
+                    if shape.lastgroup == "sep":
+                        hits.append((start, end - start))
+                    else:
+                        self._flag_hit(start, hits)
+                elif index == _AT_URL:
+                    if _URL_INTERESTING.match(low, start):
+                        self._url(start)
+                elif index == _AT_BEARER:
+                    if start >= bearer_end:
+                        bearer_end = self._bearer(start)
+                elif index in (_AT_MYSQL, _AT_MARIADB):
+                    if start >= mysql_end:
+                        mysql_end = self._mysql(start)
+                elif index == _AT_PRIVATE_KEY:
+                    self._pem(start + 8)
+                elif index == _AT_SSHPASS:
+                    self._sshpass(end)
                 else:
-                    self._flag_hit(start, hits)
-            elif index == _AT_URL:
-                if _URL_INTERESTING.match(low, start):
-                    self._url(start)
-            elif index == _AT_BEARER:
-                if start >= bearer_end:
-                    bearer_end = self._bearer(start)
-            elif index in (_AT_MYSQL, _AT_MARIADB):
-                if start >= mysql_end:
-                    mysql_end = self._mysql(start)
-            elif index == _AT_PRIVATE_KEY:
-                self._pem(start + 8)
-                self._name_hit(start + 8, end, hits)
-            elif index == _AT_SSHPASS:
-                self._sshpass(end)
-                self._name_hit(start + 3, end, hits)
-            else:
-                kind = _KIND_SECRET.match(low, start)
-                if kind is not None:
-                    self._kubernetes(kind.end() - 6)
+                    kind = _KIND_SECRET.match(low, start)
+                    if kind is not None:
+                        self._kubernetes(kind.end() - 6)
+            batch = hidden
         if hits:
             self._names_at(hits)
-
-    def _name_hit(self, start: int, end: int, hits: list[tuple[int, int]]) -> None:
-        """Keep a name keyword followed by a separator, or inside a flag followed by its value."""
-        shape = _NAME_SHAPE.match(self.low, end)
-        if shape is not None and shape.lastgroup == "sep":
-            hits.append((start, end - start))
-        elif shape is not None:
-            self._flag_hit(start, hits)
 
     def _flag_hit(self, start: int, hits: list[tuple[int, int]]) -> None:
         dashes = self.low.rfind(b"--", max(0, start - 50), start)
