@@ -188,6 +188,19 @@ def test_aws_secret_next_to_key_id() -> None:
     assert redacted == "[REDACTED:aws_access_key_id],[REDACTED:aws_secret_access_key]\n"
 
 
+def test_git_author_lines_stay_but_auth_names_do_not() -> None:
+    """git's `Author:` lines stay; `Authorization:`, `AUTH_TOKEN=` and camel-case `authOrg=` values go."""
+    log = "commit 0123abcd\nAuthor: Dev Name <dev@example.org>\nAUTHOR: Dev Name\n"
+    assert redact_text(log) == log
+    value = _body()
+    for name, kind in (
+        ("Authorization: Bearer ", "authorization"),
+        ("AUTH_TOKEN=", "secret"),
+        ("authOrg=", "secret"),
+    ):
+        assert redact_text(f"{name}{value}\n") == f"{name}[REDACTED:{kind}]\n"
+
+
 def test_random_value_containing_a_keyword_is_still_a_secret() -> None:
     """A generated value that happens to contain KEY or pass is not mistaken for a variable name."""
     assert redact_text("DB_PASSWORD=nitRQq5S5ObKEY5B\n") == "DB_PASSWORD=[REDACTED:password]\n"
