@@ -10,7 +10,7 @@ The built-in issue store: one YAML file per issue, project and session under ``.
   once exactly one wins.
 - State changes are committed with GitPython (``commit: commit | stage | off`` in the config), with
   ``Autopilot-Issue:`` / ``Autopilot-Run:`` trailers.
-- Listing 10,000 issues stays fast through ``.autopilot/.cache/issues.json``, keyed by each file's
+- Listing 10,000 issues stays fast through ``.autopilot/.cache/issues.marshal``, keyed by each file's
   (mtime_ns, size, inode); the YAML files stay the truth and the cache is never committed.
 
 The module also holds the field-aware three-way merge used by ``autopilot merge-driver``.

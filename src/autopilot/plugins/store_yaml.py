@@ -1,17 +1,6 @@
-"""The built-in issue store: one YAML file per issue, project and session under ``.autopilot/``.
+"""The built-in issue store plugin: one YAML file per issue, project and session under ``.autopilot/``.
 
-- ``.autopilot/issues/<id>.yaml``, ``.autopilot/projects/<name>.yaml``, ``.autopilot/sessions/<run>.yaml``.
-- Files are edited with ruamel.yaml's round-trip mode, so a person's comments and key order survive.
-- Every write is validated, redacted (the ``redact`` chain), and atomic (temp file + rename).
-- Changes to one issue are serialised by an ``fcntl.flock`` on ``.autopilot/.cache/locks/<id>.lock``:
-  the claim is decided on a fresh read of the file under that lock, so of N processes claiming at
-  once exactly one wins.
-- State changes are committed with GitPython (``commit: commit | stage | off`` in the config), with
-  ``Autopilot-Issue:`` / ``Autopilot-Run:`` trailers.
-- Listing 10,000 issues stays fast through ``.autopilot/.cache/issues.json``, keyed by each file's
-  (mtime_ns, size, inode); the YAML files stay the truth and the cache is never committed.
-
-The module also holds the field-aware three-way merge used by ``autopilot merge-driver``.
+The implementation (and its description) is in :mod:`autopilot.plugins._store_yaml`.
 """
 
 from __future__ import annotations
