@@ -38,10 +38,8 @@ as ``python -m autopilot.testing.anthropic_server --script f.json [--log l.jsonl
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import sys
 import threading
 import time
 import uuid
@@ -419,23 +417,12 @@ def offline_claude_env(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m autopilot.testing.anthropic_server", description=(__doc__ or "").splitlines()[0]
+    from autopilot.testing._serve import serve_main
+
+    description = (__doc__ or "").splitlines()[0]
+    return serve_main(
+        ScriptedAnthropicServer, "python -m autopilot.testing.anthropic_server", description, argv
     )
-    parser.add_argument("--script", required=True, type=Path, help="JSON script, re-read on every request")
-    parser.add_argument("--log", type=Path, help="append one JSON line per request here")
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
-    args = parser.parse_args(argv)
-    server = ScriptedAnthropicServer(args.script, args.log, port=args.port)
-    sys.stdout.write(f"PORT {server.port}\n")
-    sys.stdout.flush()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
 
 
 if __name__ == "__main__":

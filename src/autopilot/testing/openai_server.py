@@ -41,9 +41,7 @@ it prints ``PORT <n>`` on stdout once listening.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import threading
 import time
 import uuid
@@ -564,23 +562,10 @@ class ScriptedOpenAI:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m autopilot.testing.openai_server", description=__doc__.splitlines()[0]
-    )
-    parser.add_argument("--script", required=True, type=Path, help="JSON script, re-read on every request")
-    parser.add_argument("--log", type=Path, help="append one JSON line per request here")
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
-    args = parser.parse_args(argv)
-    server = ScriptedOpenAIServer(args.script, args.log, port=args.port)
-    sys.stdout.write(f"PORT {server.port}\n")
-    sys.stdout.flush()
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    from autopilot.testing._serve import serve_main
+
+    description = (__doc__ or "").splitlines()[0]
+    return serve_main(ScriptedOpenAIServer, "python -m autopilot.testing.openai_server", description, argv)
 
 
 if __name__ == "__main__":
