@@ -347,3 +347,25 @@ def test_no_written_file_holds_a_tool_output_secret(
     written = journal + "".join(p.read_text() for p in directory.rglob("*") if p.is_file())
 
     assert [s for _, secrets in outputs for s in secrets if s in written] == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'redact_secrets = "autopilot.plugins.redact_secrets"\n',
+        "_TOKEN_SEARCH: Final = BytesAhoCorasick(list(anchors))\n",
+        "_TOKEN_PRIORITY: Final = 0\n",
+        '_AZURE_SECRET: Final = re.compile(rb"[0-9]Q~")\n',
+        "api_key: str | None = None\n",
+    ],
+)
+def test_source_code_that_only_names_secrets_survives(line: str) -> None:
+    """Annotated constants and dotted import paths in source files an agent reads are left alone."""
+    assert redact_text(line) == line
+
+
+def test_a_string_assigned_to_an_annotated_secret_name_is_redacted() -> None:
+    """`SECRET_KEY: str = "<value>"` loses its value, not its annotation."""
+    value = "q8Zr" + "2LmX9vTa7Kd3"
+
+    assert redact_text(f'SECRET_KEY: str = "{value}"\n') == 'SECRET_KEY: str = "[REDACTED:secret]"\n'

@@ -232,6 +232,10 @@ def _strong(value: str) -> bool:
     return value.lower() != value and value.upper() != value and _DIGIT.search(value) is not None
 
 
+_MODULE_PATH: Final = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?::[a-z_][a-z0-9_]*)?")
+_QUOTED_RHS: Final = re.compile(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)")
+
+
 def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char: bytes) -> bool:
     """Whether the value assigned to a secret-named variable is itself a secret."""
     value = value.strip()
@@ -252,6 +256,8 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             return False  # a path or `self.token`, `os.environ`
     if _NUMBER.fullmatch(value) or is_placeholder(value):
         return False
+    if _MODULE_PATH.fullmatch(value):
+        return False  # `redact_secrets = "autopilot.plugins.redact_secrets"`: a dotted import path
     return value.lower().rstrip("!?") not in _PLACEHOLDER_WORDS
 
 
@@ -1013,8 +1019,16 @@ class _Scan:
             comment = rest.find(b" #")
             rest = rest[:comment] if comment != -1 else rest
             first = data[value_start:value_end].decode("utf-8", "replace")
-            # `api_key: str | None = None` is a Python annotation, not YAML.
-            if b" = " not in rest and first.lower() not in _PLACEHOLDER_WORDS:
+            equals = rest.find(b" = ")
+            if equals != -1:
+                # `api_key: str | None = None`, `TOKEN: Final = re.compile(...)`: a Python annotation.
+                # The annotation is never the secret; only a string literal assigned to the name is.
+                literal = _QUOTED_RHS.match(data, value_start + equals + 3)
+                if literal is None:
+                    return value_end
+                value_start, value_end = literal.span("value")
+                quoted = True
+            elif first.lower() not in _PLACEHOLDER_WORDS:
                 value_end = value_start + len(rest.rstrip())
         value = data[value_start:value_end].decode("utf-8", "replace")
         if flag and value.startswith("-"):
