@@ -44,9 +44,10 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Final
+
+from autopilot.testing._serve import ScriptedHandler, ScriptedServer
 
 DEFAULT_MODEL: Final = "claude-sonnet-4-5"
 SIDE_TEXT: Final = "Scripted session"
@@ -66,7 +67,6 @@ _ERROR_TYPES: Final = {
     500: "api_error",
     529: "overloaded_error",
 }
-_SECRET_HEADERS: Final = ("x-api-key", "authorization")
 
 
 def anthropic_turn(body: Mapping[str, Any]) -> int:
@@ -168,71 +168,22 @@ def stream_events(message: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 # The server
 
 
-class ScriptedAnthropicServer(ThreadingHTTPServer):
-    """A ThreadingHTTPServer that answers Messages requests from a script file and logs each one."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, script: Path, log: Path | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
-        super().__init__((host, port), _Handler)
-        self.script_path = Path(script)
-        self.log_path = Path(log) if log else None
-        self.closing = threading.Event()
-        self._log_lock = threading.Lock()
-
-    @property
-    def port(self) -> int:
-        return int(self.server_address[1])
+class ScriptedAnthropicServer(ScriptedServer):
+    """Answers Messages requests from a script file and logs each one."""
 
     @property
     def base_url(self) -> str:
         """The value for ``ANTHROPIC_BASE_URL`` (no ``/v1``: the CLI adds it)."""
         return f"http://127.0.0.1:{self.port}"
 
-    def load_script(self) -> dict[str, Any]:
-        data = json.loads(self.script_path.read_text(encoding="utf-8"))
-        return {"turns": data} if isinstance(data, list) else data
 
-    def log(self, record: dict[str, Any]) -> None:
-        if self.log_path is None:
-            return
-        line = json.dumps(record, default=str)
-        with self._log_lock, self.log_path.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
-
-    def requests(self) -> list[dict[str, Any]]:
-        """Every logged request so far (empty without a log file)."""
-        if self.log_path is None or not self.log_path.exists():
-            return []
-        return [json.loads(line) for line in self.log_path.read_text(encoding="utf-8").splitlines() if line]
-
-    def server_close(self) -> None:
-        self.closing.set()  # releases handlers that stall on purpose
-        super().server_close()
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(ScriptedHandler):
     server: ScriptedAnthropicServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # the JSONL log is the record; keep test output clean
-
-    def _read_body(self) -> tuple[int, Any]:
-        length = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        try:
-            return length, json.loads(raw) if raw else None
-        except (ValueError, UnicodeDecodeError):
-            return length, raw.decode("utf-8", "replace")
 
     def _record(self, length: int, body: Any, kind: str, turn: int | None, script: Mapping[str, Any]) -> None:
         if self.server.log_path is None:
             return
-        headers = {
-            k.lower(): ("<set>" if k.lower() in _SECRET_HEADERS else v) for k, v in self.headers.items()
-        }
+        headers = self._logged_headers()
         record = {
             "ts": time.time(),
             "method": self.command,
@@ -414,6 +365,9 @@ def offline_claude_env(
         # The CLI refuses bypassPermissions as root unless it is told it runs in a sandbox.
         env["IS_SANDBOX"] = "1"
     return env
+
+
+ScriptedAnthropicServer.handler = _Handler
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -46,9 +46,10 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Final
+
+from autopilot.testing._serve import ScriptedHandler, ScriptedServer
 
 SHELL_TOOLS: Final = ("exec_command", "shell_command", "shell", "bash")
 DEFAULT_USAGE: Final = {
@@ -259,57 +260,14 @@ def chat_usage(usage: Mapping[str, int]) -> dict[str, Any]:
 # The server
 
 
-class ScriptedOpenAIServer(ThreadingHTTPServer):
-    """A ThreadingHTTPServer that answers from a script file and logs every request."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, script: Path, log: Path | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
-        super().__init__((host, port), _Handler)
-        self.script_path = Path(script)
-        self.log_path = Path(log) if log else None
-        self.closing = threading.Event()
-        self._log_lock = threading.Lock()
-
-    @property
-    def port(self) -> int:
-        return int(self.server_address[1])
-
-    def load_script(self) -> dict[str, Any]:
-        data = json.loads(self.script_path.read_text(encoding="utf-8"))
-        if isinstance(data, list):
-            data = {"turns": data}
-        return data
-
-    def log(self, record: dict[str, Any]) -> None:
-        if self.log_path is None:
-            return
-        line = json.dumps(record, default=str)
-        with self._log_lock, self.log_path.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
-
-    def server_close(self) -> None:
-        self.closing.set()  # releases handlers that are stalling on purpose
-        super().server_close()
+class ScriptedOpenAIServer(ScriptedServer):
+    """Answers Responses and Chat Completions requests from a script file and logs each one."""
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(ScriptedHandler):
     server: ScriptedOpenAIServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # the JSONL log is the record; keep the test output clean
 
     # -- plumbing -------------------------------------------------------------------------------
-
-    def _read_body(self) -> tuple[int, Any]:
-        length = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        try:
-            return length, json.loads(raw) if raw else None
-        except (ValueError, UnicodeDecodeError):
-            return length, raw.decode("utf-8", "replace")
 
     def _record(self, length: int, body: Any, kind: str, turn: int | None) -> None:
         self.server.log(
@@ -317,7 +275,8 @@ class _Handler(BaseHTTPRequestHandler):
                 "ts": time.time(),
                 "method": self.command,
                 "path": self.path,
-                "headers": {k.lower(): v for k, v in self.headers.items()},
+                # Tests check the fake key arrived, so nothing is masked here.
+                "headers": self._logged_headers(masked=()),
                 "body_length": length,
                 "body": body,
                 "kind": kind,
@@ -559,6 +518,9 @@ class ScriptedOpenAI:
             if line.strip()
         ]
         return [r for r in records if kind is None or r.get("kind") == kind]
+
+
+ScriptedOpenAIServer.handler = _Handler
 
 
 def main(argv: list[str] | None = None) -> int:
