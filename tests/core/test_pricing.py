@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ import pytest
 from autopilot.core.errors import ConfigError
 from autopilot.core.models import Usage
 from autopilot.core.pricing import load_price_table
+
+#: The model the bundled Codex CLI (openai-codex-cli-bin 0.163.0) requests when the run names none.
+CODEX_DEFAULT_MODEL = "gpt-6.1-sol"
 
 
 def test_cost_uses_all_four_token_buckets() -> None:
@@ -86,3 +90,55 @@ def test_bad_price_tables_name_the_file(tmp_path: Path, content: str, message: s
 
     with pytest.raises(ConfigError, match=message):
         load_price_table(environ={"AUTOPILOT_PRICE_TABLE": str(path)})
+
+
+def test_a_long_prompt_is_priced_at_the_long_context_rates(tmp_path: Path) -> None:
+    """Above `above_prompt_tokens` (input + cache read + cache write) every token costs the long rates."""
+    path = tmp_path / "prices.json"
+    long_context = {"above_prompt_tokens": 1000, "input": 10, "output": 20, "cache_read": 1, "cache_write": 5}
+    model = {"input": 1, "output": 2, "cache_read": 0.1, "cache_write": 0.5, "long_context": long_context}
+    path.write_text(json.dumps({"version": "t", "models": {"m": model}}))
+    table = load_price_table(environ={"AUTOPILOT_PRICE_TABLE": str(path)})
+    at_threshold = Usage(input_tokens=400, cache_read_tokens=500, cache_creation_tokens=100, output_tokens=10)
+    above = Usage(input_tokens=400, cache_read_tokens=500, cache_creation_tokens=101, output_tokens=10)
+
+    assert table.cost("m", at_threshold) == pytest.approx((400 * 1 + 500 * 0.1 + 100 * 0.5 + 10 * 2) / 1e6)
+    assert table.cost("m", above) == pytest.approx((400 * 10 + 500 * 1 + 101 * 5 + 10 * 20) / 1e6)
+
+
+@pytest.mark.parametrize(
+    "long_context",
+    [
+        {"input": 1, "output": 2},
+        {"above_prompt_tokens": 0, "input": 1, "output": 2},
+        {"above_prompt_tokens": 5},
+    ],
+)
+def test_a_broken_long_context_price_names_the_model(tmp_path: Path, long_context: object) -> None:
+    """A long_context price needs a positive token threshold and numeric rates; the error names the model."""
+    path = tmp_path / "prices.json"
+    path.write_text(
+        json.dumps({"version": "v", "models": {"m": {"input": 1, "output": 2, "long_context": long_context}}})
+    )
+
+    with pytest.raises(ConfigError, match=r"models\.m\.long_context"):
+        load_price_table(environ={"AUTOPILOT_PRICE_TABLE": str(path)})
+
+
+def test_every_packaged_price_names_its_source() -> None:
+    """Each model in the packaged table says where its figures come from."""
+    text = resources.files("autopilot.core").joinpath("data/prices.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+
+    unsourced = [name for name, entry in data["models"].items() if not str(entry.get("source", "")).strip()]
+
+    assert unsourced == []
+
+
+def test_the_backends_default_models_have_real_prices() -> None:
+    """The `sonnet`/`opus`/`haiku` alias targets and the bundled Codex default model have real prices."""
+    claude_models = resources.files("autopilot.plugins").joinpath("data/claude_models.json").read_text()
+    table = load_price_table(environ={})
+    defaults = [*json.loads(claude_models)["aliases"].values(), CODEX_DEFAULT_MODEL]
+
+    assert [model for model in defaults if not table.price_for(model)[1]] == []

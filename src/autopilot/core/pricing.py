@@ -6,6 +6,11 @@ recorded in every trajectory (``price_table_version``). A model id matches the l
 with followed by ``-`` (``claude-sonnet-4-5-20250929`` -> ``claude-sonnet-4-5``, but ``gpt-5.6`` is not
 ``gpt-5``); an unknown model is priced with the
 table's ``default`` entry, deliberately the most expensive, so budgets err on the safe side.
+
+A model may add a ``long_context`` price (``above_prompt_tokens`` plus the four rates): a usage delta
+whose prompt (input + cache read + cache write tokens) is larger than that is priced at those rates,
+every token of it, as providers bill long prompts (Claude Haiku 5.5 above 100K, GPT-6 above 272K).
+Other keys of a model entry (``source``) are documentation and are ignored.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,6 +37,22 @@ class Price:
     output: float
     cache_read: float
     cache_write: float
+    #: Rates for a request whose prompt is longer than ``LongContext.above_prompt_tokens``.
+    long_context: LongContext | None = None
+
+    def for_prompt(self, prompt_tokens: int) -> Price:
+        """The rates that apply to a request of *prompt_tokens* (input + cache read + cache write)."""
+        if self.long_context is not None and prompt_tokens > self.long_context.above_prompt_tokens:
+            return self.long_context.price
+        return self
+
+
+@dataclass(frozen=True)
+class LongContext:
+    """Long-prompt pricing: every token of a request whose prompt exceeds the threshold."""
+
+    above_prompt_tokens: int
+    price: Price
 
 
 @dataclass(frozen=True)
@@ -56,6 +77,7 @@ class PriceTable:
     def cost(self, model: str | None, usage: Usage) -> float:
         """The USD cost of *usage* tokens on *model*."""
         price, _ = self.price_for(model)
+        price = price.for_prompt(usage.input_tokens + usage.cache_read_tokens + usage.cache_creation_tokens)
         return round(
             (
                 usage.input_tokens * price.input
@@ -70,7 +92,7 @@ class PriceTable:
 
 def _price(data: Any, where: str) -> Price:
     try:
-        return Price(
+        price = Price(
             float(data["input"]),
             float(data["output"]),
             float(data.get("cache_read", 0.0)),
@@ -78,6 +100,17 @@ def _price(data: Any, where: str) -> Price:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{where}: needs numeric input and output prices ({exc})") from None
+    if isinstance(data, Mapping) and "long_context" in data:
+        return replace(price, long_context=_long_context(data["long_context"], f"{where}.long_context"))
+    return price
+
+
+def _long_context(data: Any, where: str) -> LongContext:
+    threshold = data.get("above_prompt_tokens") if isinstance(data, Mapping) else None
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold <= 0:
+        raise ConfigError(f"{where}: needs a positive whole 'above_prompt_tokens'")
+    nested = {key: value for key, value in data.items() if key != "long_context"}
+    return LongContext(threshold, _price(nested, where))
 
 
 def parse_price_table(data: Any, source: str) -> PriceTable:
