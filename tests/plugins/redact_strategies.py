@@ -7,6 +7,7 @@ digits, as real credentials do). Nothing in this file is secret-shaped, so secre
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import string
@@ -240,3 +241,101 @@ def look_alike(draw: st.DrawFn) -> str:
         "NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}",
     ]
     return draw(st.sampled_from(choices))
+
+
+# ------------------------------------------------------------------------------------------------
+# Whole steps: nested objects whose strings are redacted in one batch (Hooks.redact_obj)
+
+# Strings that sit next to each other in a step and could make a secret if they were glued together,
+# or that end or start right at an anchor or a separator.
+_EDGES = st.sampled_from(
+    [
+        "input_tokens",
+        "cache_read_input_tokens",
+        "api_key",
+        "password",
+        "Authorization",
+        "Bearer",
+        "token",
+        "=",
+        ": ",
+        "://",
+        "\x00",
+        "=\x00",
+        "sk-",
+        "gh",
+        "p_",
+        "AC",
+        "Q~",
+        "kind: Secret",
+        "private key",
+        "mysql -p",
+        "sshpass -p",
+        "[REDACTED:",
+        "ä✓",
+    ]
+)
+
+
+@st.composite
+def format_secret_text(draw: st.DrawFn) -> str:
+    """A bare token-format secret, with a little random glue either side."""
+    _, secret, _ = draw(format_secret())
+    return (
+        draw(st.sampled_from(["", "x", "-", "_", " ", "\n", "\\n", "="]))
+        + secret
+        + draw(st.sampled_from(["", "x", "-", " ", "\n", "."]))
+    )
+
+
+def step_string() -> st.SearchStrategy[str]:
+    """One string of a step: secrets of every kind in context, look-alikes, edges, arbitrary text."""
+    return st.one_of(
+        text_with_format_secret().map(lambda case: case[0]),
+        text_with_context_secret().map(lambda case: case[0]),
+        text_with_private_key().map(lambda case: case[0]),
+        format_secret_text(),
+        context_secret().map(lambda case: case[0]),
+        look_alike(),
+        _EDGES,
+        st.text(max_size=40),
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
+        st.text(alphabet=st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), max_size=3),
+    )
+
+
+@st.composite
+def pieces(draw: st.DrawFn) -> list[str]:
+    """A text holding a secret (or a look-alike), cut into neighbouring strings at random places."""
+    text = draw(st.one_of(step_string(), st.lists(step_string(), min_size=2, max_size=3).map("".join)))
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=4)))
+    bounds = [0, *cuts, len(text)]
+    return [text[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+def _pairs(parts: list[str]) -> dict[str, str]:
+    """Neighbouring pieces as key and value: ``{"DB_PASS": "WORD=..."}``."""
+    return dict(zip(parts[::2], parts[1::2], strict=False))
+
+
+def texts() -> st.SearchStrategy[list[str]]:
+    """A batch of strings as one step holds them: whole strings and pieces of cut ones, in order."""
+    return st.lists(st.one_of(step_string().map(lambda s: [s]), pieces()), max_size=8).map(
+        lambda groups: [s for group in groups for s in group]
+    )
+
+
+def nested() -> st.SearchStrategy[object]:
+    """A step-shaped object: dicts, lists and tuples of step strings (as keys too), numbers, None."""
+    leaves = st.one_of(step_string(), st.integers(), st.floats(allow_nan=False), st.booleans(), st.none())
+    return st.recursive(
+        leaves,
+        lambda children: st.one_of(
+            st.lists(children, max_size=5),
+            st.lists(children, max_size=3).map(tuple),
+            st.dictionaries(st.one_of(step_string(), _EDGES), children, max_size=5),
+            pieces(),
+            pieces().map(_pairs),
+        ),
+        max_leaves=16,
+    )

@@ -11,7 +11,7 @@ Each hookspec has exactly one method here (a meta-test checks it). Error policy 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from autopilot.core.errors import AutopilotError, PluginError, RedactionError, StopRun
@@ -34,6 +34,7 @@ class Hooks:
         self.warnings: list[str] = []
         self._backends: dict[str, type[Backend]] | None = None
         self._redactors: list[tuple[str, Callable[..., Any]]] | None = None
+        self._redact_filter: Callable[[list[str]], Any] | None = None
 
     # -- contribute ---------------------------------------------------------------------------
 
@@ -154,6 +155,10 @@ class Hooks:
                 raise RedactionError("redact_secrets", "redact", "the built-in redactor is not registered")
             # The essential redactor runs last so it also scans every other redactor's output.
             self._redactors = [(i.plugin_name, i.function) for i in (*others, *essential)]
+            # Batching (redact_obj) is trusted only from the essential redactor, and only when it is
+            # the single one: its ``needs_redaction(texts)`` names the texts its ``redact`` could change.
+            found = getattr(essential[0].plugin, "needs_redaction", None) if len(essential) == 1 else None
+            self._redact_filter = found if callable(found) else None
         return self._redactors
 
     def redact(self, *, text: str) -> str:
@@ -168,13 +173,69 @@ class Hooks:
         return text
 
     def redact_obj(self, value: Any) -> Any:
-        """Redact every string (keys included) inside nested dicts, lists and tuples."""
+        """Redact every string (keys included) inside nested dicts, lists and tuples.
+
+        The result is what calling :meth:`redact` on each non-empty string gives (tuples become lists),
+        but the essential redactor decides for all strings at once, in one scan, which of them it could
+        change, and is called only on those. Every other redactor still receives every string, one by
+        one and in the same order, before the essential one sees its output.
+        """
+        chain = self._redactor_chain()
+        check = self._redact_filter
+        if check is None:
+            return self._redact_each(value)
+        others = chain[:-1]
+        texts: list[str] = []
+        copy = _gather(value, texts, self._chain_of(others) if others else None)
+        if not texts:
+            return copy
+        plugin, function = chain[-1]
+        try:
+            indexes = check(texts)
+            todo = sorted(indexes)
+        except Exception as exc:
+            raise RedactionError(plugin, "redact", f"{type(exc).__name__}: {exc}") from exc
+        if not todo:
+            return copy
+        if not all(type(i) is int for i in todo) or todo[0] < 0 or todo[-1] >= len(texts):
+            raise RedactionError(plugin, "redact", f"needs_redaction returned bad indexes {todo[:3]!r}")
+        changed = False
+        for index in todo:
+            before = texts[index]
+            try:
+                after = function(text=before)
+            except Exception as exc:
+                raise RedactionError(plugin, "redact", f"{type(exc).__name__}: {exc}") from exc
+            if not isinstance(after, str):
+                raise RedactionError(plugin, "redact", f"returned {type(after).__name__}, not str")
+            if after is not before:
+                texts[index] = after
+                changed = True
+        if not changed:
+            return copy
+        # Rebuild from the original, so that keys redacted to the same text collide as they do per string.
+        return _replace(value, iter(texts))
+
+    def _chain_of(self, chain: list[tuple[str, Callable[..., Any]]]) -> Callable[[str], str]:
+        def apply(text: str) -> str:
+            for plugin, function in chain:
+                try:
+                    text = function(text=text)
+                except Exception as exc:
+                    raise RedactionError(plugin, "redact", f"{type(exc).__name__}: {exc}") from exc
+                if not isinstance(text, str):
+                    raise RedactionError(plugin, "redact", f"returned {type(text).__name__}, not str")
+            return text
+
+        return apply
+
+    def _redact_each(self, value: Any) -> Any:
         if isinstance(value, str):
             return self.redact(text=value) if value else value
         if isinstance(value, dict):
-            return {self.redact_obj(k): self.redact_obj(v) for k, v in value.items()}
+            return {self._redact_each(k): self._redact_each(v) for k, v in value.items()}
         if isinstance(value, list | tuple):
-            return [self.redact_obj(v) for v in value]
+            return [self._redact_each(v) for v in value]
         return value
 
     # -- helpers ------------------------------------------------------------------------------
@@ -206,3 +267,69 @@ class Hooks:
                     raise
                 self.warnings.append(str(error))
         return stop
+
+
+# Types that hold no text: kept as they are without a call.
+_SCALARS: frozenset[type] = frozenset({int, float, bool, type(None)})
+
+
+def _gather(value: Any, texts: list[str], apply: Callable[[str], str] | None) -> Any:
+    """A copy of *value* (tuples as lists) with *apply* run on each non-empty string, collected in *texts*.
+
+    Dict keys come before their values, in the order a dict comprehension evaluates them. Without
+    *apply*, strings and scalars inside dicts and lists are handled inline (most of a step is short
+    strings and numbers), everything else by recursion.
+    """
+    if isinstance(value, str):
+        if value:
+            if apply is not None:
+                value = apply(value)
+            texts.append(value)
+        return value
+    if isinstance(value, dict):
+        if apply is not None:
+            return {_gather(k, texts, apply): _gather(v, texts, apply) for k, v in value.items()}
+        copy: dict[Any, Any] = {}
+        for key, item in value.items():
+            if type(key) is str:
+                if key:
+                    texts.append(key)
+            elif type(key) not in _SCALARS:
+                key = _gather(key, texts, None)
+            kind = type(item)
+            if kind is str:
+                if item:
+                    texts.append(item)
+                copy[key] = item
+            elif kind in _SCALARS:
+                copy[key] = item
+            else:
+                copy[key] = _gather(item, texts, None)
+        return copy
+    if isinstance(value, list | tuple):
+        if apply is not None:
+            return [_gather(item, texts, apply) for item in value]
+        items: list[Any] = []
+        for item in value:
+            kind = type(item)
+            if kind is str:
+                if item:
+                    texts.append(item)
+                items.append(item)
+            elif kind in _SCALARS:
+                items.append(item)
+            else:
+                items.append(_gather(item, texts, None))
+        return items
+    return value
+
+
+def _replace(value: Any, texts: Iterator[str]) -> Any:
+    """A copy of *value* with its non-empty strings taken from *texts*, in :func:`_gather`'s order."""
+    if isinstance(value, str):
+        return next(texts) if value else value
+    if isinstance(value, dict):
+        return {_replace(k, texts): _replace(v, texts) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_replace(v, texts) for v in value]
+    return value

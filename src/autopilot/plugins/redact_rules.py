@@ -24,8 +24,10 @@ existing marker is never touched, so redaction is idempotent.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Final
 
 from ahocorasick_rs import MATCHKIND_LEFTMOST_FIRST, BytesAhoCorasick
@@ -39,6 +41,8 @@ _TOKEN_CHARS: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 _RUN_TABLE: Final = bytes(0x61 if c in _TOKEN_CHARS else 0x2E for c in range(256))
 _LONG_RUN: Final = b"a" * MIN_RUN
 _DOT: Final = b"."
+# How far before a prefix anchor the start of its run is looked for.
+_RUN_LOOKBACK: Final = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -762,6 +766,7 @@ _ANCHORS: Final = (
 )
 _NAME_ANCHORS: Final = 8
 _AT_AUTHOR: Final = _ANCHORS.index(b"author")
+_AT_AUTH: Final = _ANCHORS.index(b"auth")
 _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
 _AT_URL, _AT_BEARER, _AT_MYSQL, _AT_MARIADB, _AT_PRIVATE_KEY, _AT_SSHPASS, _AT_KIND = range(
     _NAME_ANCHORS, len(_ANCHORS)
@@ -778,6 +783,8 @@ _HIDDEN: Final = tuple(
     )
     for outer in _ANCHORS
 )
+# needs_redaction() relies on this: where "author" starts, keywords() sees "author", never an "auth".
+assert all(j != _AT_AUTH for hidden in _HIDDEN for _, j in hidden), "auth must never be hidden"
 
 # Priority when two findings cover exactly the same bytes: the more specific kind wins.
 _TOKEN_PRIORITY: Final = 0
@@ -800,6 +807,27 @@ def _unglue(data: bytes, name_start: int) -> int:
         tail = _ANSI_TAIL.match(data, name_start)
         return tail.end() if tail else name_start
     return name_start
+
+
+def _git_author(data: bytes, runs: bytes, start: int, end: int) -> bool:
+    """Whether the "author" anchor at *start* is a whole name "Author" (git log), never a secret."""
+    return (
+        data[start : start + 6] in _AUTHOR
+        and (not start or runs[start - 1] == 0x2E)
+        and runs[end : end + 1] != b"a"
+    )
+
+
+def _name_hit(low: bytes, start: int, end: int) -> bool:
+    """Whether the name keyword at *start*..*end* is followed by what keywords() needs to go on:
+    the rest of a name and a separator, or a flag (``--api-key VALUE``)."""
+    shape = _NAME_SHAPE.match(low, end)
+    if shape is None:
+        return False
+    if shape.lastgroup == "sep":
+        return True
+    dashes = low.rfind(b"--", max(0, start - 50), start)
+    return dashes != -1 and _FLAG.match(low, dashes) is not None
 
 
 class _Scan:
@@ -839,7 +867,7 @@ class _Scan:
                     self.add(match.start(), match.end(), "azure_client_secret", _TOKEN_PRIORITY)
                 continue
             # The run of token characters holding the anchor; "SG." and "ya29." also start the next one.
-            floor = max(0, start - 600)
+            floor = max(0, start - _RUN_LOOKBACK)
             run = runs.rfind(_DOT, floor, start) + 1
             candidates = (run, end) if data[end - 1] == 0x2E else (run,)
             for position in candidates:
@@ -921,11 +949,7 @@ class _Scan:
                 if index < _NAME_ANCHORS:
                     if index == _AT_AUTHOR:
                         # A whole name "Author" (git log) is never secret; anything else is an "auth" hit.
-                        if (
-                            data[start : start + 6] in _AUTHOR
-                            and (not start or runs[start - 1] == 0x2E)
-                            and runs[end : end + 1] != b"a"
-                        ):
+                        if _git_author(data, runs, start, end):
                             continue
                         end = start + 4
                     shape = shaped(low, end)
@@ -1236,6 +1260,84 @@ def redact_text(text: str) -> str:
         if not spans:
             break
     return data.decode("utf-8", "surrogatepass")
+
+
+# Every occurrence of every anchor (overlapping), for :func:`needs_redaction`: an anchor that the
+# engine's leftmost-first search would report, or one hidden inside another, is in here either way.
+_ALL_TOKEN_ANCHORS: Final = BytesAhoCorasick(list(_TOKEN_ANCHORS))
+_ALL_ANCHORS: Final = BytesAhoCorasick(list(_ANCHORS))
+# Joins the texts of a batch: no anchor and no token character contains it, so no anchor can span two
+# texts, and it ends every run of token characters as a text's end does.
+_SEPARATOR: Final = "\x00"
+_PLUS_ONE: Final = (1).__add__  # a text's length plus its separator, without a Python call
+
+
+def needs_redaction(texts: Sequence[str]) -> set[int]:
+    """The indexes of the *texts* that :func:`redact_text` may change, found in one scan of them all.
+
+    Every other text is one that :func:`redact_text` returns unchanged: the texts are joined with a
+    NUL byte and scanned once for every occurrence of every anchor, and a text is left out only if
+    none of its anchors passes the first check the engine itself makes at that anchor before it can
+    report anything (a long enough run of token characters, a separator after a secret name, a
+    credential or signature after ``://``, a value after ``bearer``, ``kind: Secret``). Those checks
+    see the same bytes in the joined text as in the text alone (the NUL ends runs and names, and
+    matches neither a separator nor a value), so a text is never left out because of its neighbours;
+    a neighbour can only make a check pass, which costs a needless full scan, never a miss.
+    """
+    if not texts:
+        return set()
+    joined = _SEPARATOR.join(texts)
+    data = joined.encode("utf-8", "surrogatepass")
+    hits: list[int] = []  # where an anchor passed its check
+    runs: bytes | None = None
+    for index, start, end in _ALL_TOKEN_ANCHORS.find_matches_as_indexes(data, overlapping=True):
+        if index == _AZURE_ANCHOR:
+            # tokens() tries the Azure pattern from 4 bytes before "Q~" (a NUL there fails it).
+            hit = start >= 4 and _AZURE_SECRET.match(data, start - 4) is not None
+        else:
+            if runs is None:
+                runs = data.translate(_RUN_TABLE)
+            # tokens() only looks at a run of MIN_RUN token characters: the one holding the anchor, if
+            # it starts at most _RUN_LOOKBACK bytes before it, and for "SG." and "ya29." the next one.
+            floor = max(0, start - _RUN_LOOKBACK - 1)
+            run = runs.rfind(_DOT, floor, start) + 1
+            hit = ((run > 0 or floor == 0) and runs.startswith(_LONG_RUN, run)) or (
+                data[end - 1] == 0x2E and runs.startswith(_LONG_RUN, end)
+            )
+        if hit:
+            hits.append(start)
+    low = data.lower()
+    for index, start, end in _ALL_ANCHORS.find_matches_as_indexes(low, overlapping=True):
+        # The check keywords() makes at each kind of anchor before it can report anything.
+        if index < _NAME_ANCHORS:
+            if index == _AT_AUTHOR:
+                if runs is None:
+                    runs = data.translate(_RUN_TABLE)
+                if _git_author(data, runs, start, end):
+                    continue
+                end = start + 4
+            elif index == _AT_AUTH and low.startswith(b"author", start):
+                continue  # keywords() sees "author" here (never a hidden "auth"): judged above
+            hit = _name_hit(low, start, end)
+        elif index == _AT_URL:
+            hit = _URL_INTERESTING.match(low, start) is not None
+        elif index == _AT_BEARER:
+            hit = _BEARER.match(data, start) is not None
+        elif index == _AT_KIND:
+            hit = _KIND_SECRET.match(low, start) is not None
+        else:
+            hit = True  # mysql, mariadb, private key, sshpass: rare, always a full scan
+        if hit:
+            hits.append(start)
+    if not hits:
+        return set()
+    # Where each text starts in the joined bytes (ASCII: characters are bytes).
+    if len(data) == len(joined):
+        lengths: Iterable[int] = map(len, texts)
+    else:
+        lengths = (len(t) if t.isascii() else len(t.encode("utf-8", "surrogatepass")) for t in texts)
+    starts = list(accumulate(map(_PLUS_ONE, lengths), initial=0))
+    return {bisect_right(starts, start) - 1 for start in hits}
 
 
 def find_secrets(text: str) -> list[Finding]:

@@ -4,12 +4,19 @@ It is always registered, cannot be blocked, and always runs last in the ``redact
 :meth:`autopilot.core.hooks.Hooks.redact` puts it there), so it also scans what every other redactor
 returned. What it detects and how fast is documented in docs/redaction.md; the engine lives in
 :mod:`autopilot.plugins.redact_rules`.
+
+``needs_redaction`` lets the core redact a whole step at once
+(:meth:`autopilot.core.hooks.Hooks.redact_obj`): one scan of all its strings says which ones
+``redact`` could change, and only those are redacted one by one; ``redact`` returns every other one
+unchanged anyway. The core trusts this only from the essential plugin.
 """
 
 from __future__ import annotations
 
 from autopilot import hookimpl
-from autopilot.plugins.redact_rules import redact_text
+from autopilot.plugins.redact_rules import needs_redaction, redact_text
+
+__all__ = ["needs_redaction", "redact"]
 
 
 @hookimpl
