@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import secrets
 import string
 from pathlib import Path
 
+from autopilot import hookimpl
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, Step, Usage
-from autopilot.core.recorder import Recorder
+from autopilot.core.recorder import STEP_WINDOW, Recorder
 from autopilot.core.trajectory import base_path_for, load_trajectory, read_journal, schema_errors
 
 
@@ -18,9 +20,11 @@ def _secret() -> str:
     return "gh" + "p_" + body
 
 
-def _start(hooks: Hooks, tmp_path: Path, prompt: str = "fix the bug") -> Recorder:
+def _start(
+    hooks: Hooks, tmp_path: Path, prompt: str = "fix the bug", *, step_window: int = STEP_WINDOW
+) -> Recorder:
     run = Run(prompt=prompt, agent="test", model="claude-sonnet-4-5", cwd=str(tmp_path), slug="fix")
-    recorder = Recorder(hooks, run, base_path_for(run, tmp_path / "logs"))
+    recorder = Recorder(hooks, run, base_path_for(run, tmp_path / "logs"), step_window=step_window)
     recorder.start()
     return recorder
 
@@ -129,3 +133,91 @@ def test_duration_of_a_resumed_run_adds_segments(hooks: Hooks, tmp_path: Path) -
 
     assert first_ms > 10**9
     assert first_ms <= second.run.result.duration_ms < first_ms + 60_000
+
+
+class _ContractProbe:
+    """Notes what before_run / before_step / after_step see of ``run.steps`` (checked after the run)."""
+
+    def __init__(self) -> None:
+        self.seen_at_start: list[str | None] = []
+        self.before_ok: list[bool] = []
+        self.after_ok: list[bool] = []
+        self.most_in_memory = 0
+
+    @hookimpl
+    def before_run(self, run: Run) -> None:
+        self.seen_at_start = [s.text for s in run.steps]
+
+    @hookimpl
+    def before_step(self, run: Run, step: Step) -> None:
+        self.before_ok.append(len(run.steps) == step.index and (not run.steps or run.steps[-1] is not step))
+
+    @hookimpl
+    def after_step(self, run: Run, step: Step) -> None:
+        self.after_ok.append(run.steps[-1] is step and len(run.steps) == step.index + 1)
+        self.most_in_memory = max(self.most_in_memory, run.steps.in_memory)
+
+
+def test_a_long_run_keeps_few_steps_in_memory_and_writes_every_step(hooks: Hooks, tmp_path: Path) -> None:
+    """A 5,000-step run holds at most STEP_WINDOW steps in memory; its .json and run.steps have all."""
+    probe = _ContractProbe()
+    hooks.pm.register(probe, name="probe")
+    recorder = _start(hooks, tmp_path)
+    count = 5000
+    for number in range(count):
+        recorder.add(
+            Step(
+                "tool_result",
+                tool_use_id=f"t{number}",
+                output=f"out {number}",
+                is_error=False,
+                raw=[number],
+            )
+        )
+    run = recorder.finish(status="success")
+    loaded = load_trajectory(recorder.paths["json"]).run
+
+    assert probe.most_in_memory == STEP_WINDOW
+    assert all(probe.before_ok) and all(probe.after_ok) and len(probe.after_ok) == count
+    assert [s.output for s in loaded.steps] == [f"out {n}" for n in range(count)]
+    assert [s.index for s in loaded.steps] == list(range(count))
+    assert [s.to_dict() for s in run.steps] == [s.to_dict() for s in loaded.steps]  # what library callers get
+    assert (run.steps[0].raw, run.steps[-1].raw, len(run.steps)) == ([0], [count - 1], count)
+
+
+def test_resuming_a_spilled_run_shows_hooks_every_earlier_step(hooks: Hooks, tmp_path: Path) -> None:
+    """A resumed long run gives before_run every earlier step and appends after them in the same files."""
+    first = _start(hooks, tmp_path, step_window=4)
+    for number in range(30):
+        first.add(Step("user", text=f"first {number}"))
+    first.finish(status="interrupted")
+
+    probe = _ContractProbe()
+    hooks.pm.register(probe, name="probe")
+    second = Recorder(hooks, load_trajectory(first.paths["json"]).run, first.base, resume=True, step_window=4)
+    second.start()
+    for number in range(10):
+        second.add(Step("user", text=f"second {number}"))
+    second.finish(status="success")
+    final = load_trajectory(first.paths["json"]).run
+
+    expected = [f"first {n}" for n in range(30)] + [f"second {n}" for n in range(10)]
+    assert probe.seen_at_start == expected[:30]
+    assert all(probe.before_ok) and all(probe.after_ok) and probe.most_in_memory == 4
+    assert [s.text for s in final.steps] == expected
+    assert [s.index for s in final.steps] == list(range(40))
+    assert schema_errors(json.loads(first.paths["json"].read_text())) == []
+
+
+def test_an_abandoned_long_run_reads_back_and_leaves_only_its_files(hooks: Hooks, tmp_path: Path) -> None:
+    """A run never finished (its process died) has every step in its journal and no spill file beside it."""
+    recorder = _start(hooks, tmp_path, step_window=3)
+    for number in range(100):
+        recorder.add(Step("assistant", text=f"step {number}"))
+    journal = recorder.paths["journal"]
+    del recorder
+    gc.collect()
+
+    loaded = read_journal(journal)
+    assert [s.text for s in loaded.run.steps] == [f"step {n}" for n in range(100)]
+    assert sorted(p.suffix for p in journal.parent.iterdir()) == [".jsonl", ".rlog"]

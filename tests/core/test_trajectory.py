@@ -94,10 +94,10 @@ def _crash_in_close(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the JSON writer die after the journal's end record, before the ``.json`` is in place."""
     import autopilot.plugins.trajectory_json as writer_module
 
-    def die(path: Path, text: str) -> None:
+    def die(run: object, path: Path) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(writer_module, "atomic_write_text", die)
+    monkeypatch.setattr(writer_module, "write_json_trajectory", die)
 
 
 def test_a_kill_while_finishing_keeps_the_final_status_in_the_journal(

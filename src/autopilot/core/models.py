@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol, get_args, runtime_checkable
 
+from autopilot.core.steplog import StepLog
+
 SCHEMA_VERSION: Final = 1
 
 StepType = Literal["user", "assistant", "thinking", "tool_call", "tool_result", "system", "error"]
@@ -211,7 +213,11 @@ HEADER_FIELDS: Final = (
 
 @dataclass
 class Run:
-    """A whole trajectory: metadata, steps, result and usage."""
+    """A whole trajectory: metadata, steps, result and usage.
+
+    ``steps`` is always a :class:`~autopilot.core.steplog.StepLog` (a list given here or assigned
+    later is wrapped in one): while a run is recorded only its most recent steps stay in memory.
+    """
 
     run_id: str = field(default_factory=new_run_id)
     prompt: str = ""
@@ -231,16 +237,22 @@ class Run:
     autopilot_version: str | None = None
     limits: dict[str, Any] = field(default_factory=dict)
     resumes: list[dict[str, Any]] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
+    steps: StepLog = field(default_factory=StepLog)
     result: RunResult = field(default_factory=RunResult)
     usage: Usage = field(default_factory=Usage)
     schema_version: int = SCHEMA_VERSION
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "steps" and not isinstance(value, StepLog):
+            value = StepLog(value)
+        object.__setattr__(self, name, value)
 
     def header(self) -> dict[str, Any]:
         """Run metadata without steps, result and usage (the journal's first record)."""
         return {name: getattr(self, name) for name in HEADER_FIELDS}
 
     def to_dict(self) -> dict[str, Any]:
+        """The whole run as one dict (every step in memory at once; writers stream instead)."""
         out = self.header()
         out["steps"] = [s.to_dict() for s in self.steps]
         out["result"] = self.result.to_dict()
@@ -251,7 +263,7 @@ class Run:
     def from_dict(cls, data: Mapping[str, Any]) -> Run:
         kwargs: dict[str, Any] = {k: data[k] for k in HEADER_FIELDS if k in data and data[k] is not None}
         run = cls(**kwargs)
-        run.steps = [Step.from_dict(s) for s in data.get("steps") or []]
+        run.steps = StepLog(Step.from_dict(s) for s in data.get("steps") or [])
         run.result = RunResult.from_dict(data.get("result"))
         run.usage = Usage.from_dict(data.get("usage"))
         return run

@@ -3,18 +3,25 @@
 Runners (and tests, and importers) create a :class:`Recorder`, call :meth:`Recorder.start`, then
 :meth:`Recorder.add` for each step as it happens, and :meth:`Recorder.finish` once. Writers persist
 each step before ``add`` returns, so a run killed at any instant is readable up to its last step.
+
+While a run is recorded, ``run.steps`` keeps only the last :data:`STEP_WINDOW` steps in memory (older
+ones are spilled to an anonymous file, see :mod:`autopilot.core.steplog`), so memory stays flat
+however long the run; ``run.steps`` still has every step for hooks and callers.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, RunResult, Step, TrajectoryWriter, Usage, parse_ts, utcnow
 
 if TYPE_CHECKING:
     from autopilot.core.config import Config
+
+#: Steps of a recorded run kept in memory as objects; older ones are read back from a spill file.
+STEP_WINDOW: Final = 64
 
 # Step fields that can carry text from the agent or its tools, and therefore secrets.
 _TEXT_FIELDS = ("text", "tool", "input", "output", "data", "raw", "subtype", "model")
@@ -24,13 +31,21 @@ class Recorder:
     """Records one run (or one resumption of a run) through the trajectory writers."""
 
     def __init__(
-        self, hooks: Hooks, run: Run, base: Path, *, resume: bool = False, config: Config | None = None
+        self,
+        hooks: Hooks,
+        run: Run,
+        base: Path,
+        *,
+        resume: bool = False,
+        config: Config | None = None,
+        step_window: int = STEP_WINDOW,
     ) -> None:
         self.hooks = hooks
         self.config = config
         self.run = run
         self.base = base
         self.resume = resume
+        self.step_window = step_window
         self.writers: list[TrajectoryWriter] = []
         self.stop_reason: str | None = None
         self._finished = False

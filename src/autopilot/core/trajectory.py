@@ -2,8 +2,10 @@
 
 Files of one run share a base path, ``<output_dir>/YYYYMMDD/HHMMSS-<slug>``:
 
-- ``.journal.jsonl``: written as the run goes, one JSON record per line, flushed and fsynced per step;
-- ``.json``: the whole run, written atomically (temp file + rename) when the run ends;
+- ``.journal.jsonl``: written as the run goes, one JSON record per line, flushed per record (and
+  fsynced when configured);
+- ``.json``: the whole run, written atomically (temp file + rename) when the run ends, one step per
+  line (:func:`write_json_trajectory`);
 - ``.rlog``: the human-readable log.
 
 Journal records (``record`` field): ``header`` (run metadata), ``step``, ``update`` (metadata learned
@@ -13,16 +15,18 @@ with ``resume: true``. See docs/trajectory-format.md.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import tempfile
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TextIO
 
 from autopilot.core.errors import TrajectoryError
 from autopilot.core.models import HEADER_FIELDS, Run, RunResult, Step, Usage, parse_ts
@@ -45,16 +49,19 @@ def base_path_for(run: Run, output_dir: Path) -> Path:
     return output_dir / day / f"{rest[:6]}-{run.slug or slugify(run.prompt)}"
 
 
-def atomic_write_text(path: Path, text: str, *, exclusive: bool = False) -> None:
-    """Write *text* to *path* so that readers see the old file or the new one, never a mix.
+@contextlib.contextmanager
+def atomic_writer(path: Path, *, exclusive: bool = False) -> Iterator[TextIO]:
+    """Write *path* through the yielded handle so readers see the old file or the new one, never a mix.
 
-    With *exclusive*, fail with FileExistsError if *path* already exists (atomic create).
+    The text goes to a temporary file beside *path*, which is flushed, fsynced and renamed over
+    *path* when the block ends; if the block raises, the temporary file is removed and *path* is
+    untouched. With *exclusive*, fail with FileExistsError if *path* already exists (atomic create).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         if exclusive:
@@ -67,9 +74,101 @@ def atomic_write_text(path: Path, text: str, *, exclusive: bool = False) -> None
         raise
 
 
+def atomic_write_text(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """Write *text* to *path* so that readers see the old file or the new one, never a mix.
+
+    With *exclusive*, fail with FileExistsError if *path* already exists (atomic create).
+    """
+    with atomic_writer(path, exclusive=exclusive) as handle:
+        handle.write(text)
+
+
+class LineAppender:
+    """An append-only text file kept open for a run: one ``write`` and a flush per line.
+
+    Each line goes out in a single write call and is flushed before :meth:`write` returns, so a
+    process killed at any instant leaves at most its last line torn. With *fsync*, every line is also
+    forced to disk. The file is opened on first use and closed by :meth:`close`, on a write error
+    (the next write reopens it, after ending a torn last line), or when the appender is
+    garbage-collected, so no handle outlives an abandoned run.
+    """
+
+    def __init__(self, path: Path, *, fsync: bool = False) -> None:
+        self.path = path
+        self.fsync = fsync
+        self._handle: TextIO | None = None
+        self._closer: weakref.finalize[Any, Any] | None = None
+        self._failed = False
+
+    def _open(self) -> TextIO:
+        if self._failed:
+            end_torn_line(self.path)
+            self._failed = False
+        handle = self.path.open("a", encoding="utf-8", newline="\n")
+        self._handle = handle
+        self._closer = weakref.finalize(self, handle.close)
+        return handle
+
+    def write(self, line: str) -> None:
+        """Append *line* (without its newline) and flush it."""
+        handle = self._handle or self._open()
+        try:
+            handle.write(line + "\n")
+            handle.flush()
+            if self.fsync:
+                os.fsync(handle.fileno())
+        except BaseException:
+            self._failed = True
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Close the file (a later :meth:`write` opens it again)."""
+        closer, self._closer, self._handle = self._closer, None, None
+        if closer is not None:
+            closer()
+
+
+def end_torn_line(path: Path) -> None:
+    """End a torn last line (from a killed run) so appended lines start on a line of their own."""
+    with path.open("rb+") as handle:
+        handle.seek(0, os.SEEK_END)
+        if handle.tell() == 0:
+            return
+        handle.seek(-1, os.SEEK_END)
+        if handle.read(1) != b"\n":
+            handle.write(b"\n")
+
+
 def dumps(data: Any) -> str:
     """Compact, deterministic JSON for journal lines (non-ASCII kept as is)."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _pretty(data: Any, indent: str) -> str:
+    """*data* as indented JSON whose lines after the first are shifted right by *indent*."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str).replace("\n", "\n" + indent)
+
+
+def write_json_trajectory(run: Run, path: Path) -> None:
+    """Write *run* as its finished ``.json``, atomically, streaming the steps.
+
+    The top level is indented; each step is one line of compact JSON (the same encoding as the
+    journal), copied from the step log's spill file for steps no longer in memory, so neither the
+    whole run nor its text is ever built in memory.
+    """
+    with atomic_writer(path) as handle:
+        write = handle.write
+        head = _pretty(run.header(), "")
+        write(head[: head.rindex("\n")] + ',\n  "steps": [')
+        separator = "\n    "
+        for line in run.steps.iter_json():
+            write(separator)
+            write(line)
+            separator = ",\n    "
+        write("\n  ],\n" if separator != "\n    " else "],\n")
+        write(f'  "result": {_pretty(run.result.to_dict(), "  ")},\n')
+        write(f'  "usage": {_pretty(run.usage.to_dict(), "  ")}\n}}\n')
 
 
 # ------------------------------------------------------------------------------------------------
@@ -151,13 +250,20 @@ def read_json_trajectory(path: Path, *, validate: bool = True) -> LoadedRun:
 
 
 def _journal_lines(path: Path) -> Iterator[tuple[int, str, bool]]:
-    """Yield (line number, text, is_last) for each non-empty line."""
-    with path.open("r", encoding="utf-8", errors="replace", newline="\n") as handle:
+    """Yield (line number, text, is_last) for each line, reading as it goes (OSError as TrajectoryError)."""
+    try:
+        handle = path.open("r", encoding="utf-8", errors="replace", newline="\n")
+    except OSError as exc:
+        raise TrajectoryError(path, f"cannot read: {exc.strerror}") from None
+    with handle:
         previous: tuple[int, str] | None = None
-        for number, line in enumerate(handle, 1):
-            if previous is not None:
-                yield previous[0], previous[1], False
-            previous = (number, line)
+        try:
+            for number, line in enumerate(handle, 1):
+                if previous is not None:
+                    yield previous[0], previous[1], False
+                previous = (number, line)
+        except OSError as exc:
+            raise TrajectoryError(path, f"cannot read: {exc.strerror}") from None
         if previous is not None:
             yield previous[0], previous[1], True
 
@@ -175,11 +281,7 @@ def read_journal(path: Path) -> LoadedRun:
     # Where the current unfinished segment began (a resume starts a new one), for its duration.
     segment_start: str | None = None
     previous_ms = 0
-    try:
-        lines = list(_journal_lines(path))
-    except OSError as exc:
-        raise TrajectoryError(path, f"cannot read: {exc.strerror}") from None
-    for number, line, is_last in lines:
+    for number, line, is_last in _journal_lines(path):
         if not line.strip():
             continue
         try:

@@ -1,10 +1,11 @@
 """Built-in writer: the append-only journal during the run, the atomic ``.json`` at the end.
 
-Each journal record is one line, written and flushed before the step is reported as recorded, so a
-run killed at any instant reads back to its last flushed step. Set ``plugins: {trajectory_json:
-{fsync: true}}`` in ``.autopilot/config.yaml`` (or ``AUTOPILOT_FSYNC=1``) to also survive power loss,
-at the cost of one fsync per step. Once the ``.json`` is in place the journal is removed: the
-``.json`` holds everything the journal did.
+The journal is kept open for the run; each record is one line, written and flushed before the step
+is reported as recorded, so a run killed at any instant reads back to its last flushed step. Set
+``plugins: {trajectory_json: {fsync: true}}`` in ``.autopilot/config.yaml`` (or ``AUTOPILOT_FSYNC=1``)
+to also survive power loss, at the cost of one fsync per step. The final ``.json`` is streamed step
+by step (one compact line per step) into a temporary file renamed into place; once it is there the
+journal is removed: the ``.json`` holds everything the journal did.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from typing import Any
 
 from autopilot import hookimpl
 from autopilot.core.models import Run, Step
-from autopilot.core.trajectory import JOURNAL_SUFFIX, JSON_SUFFIX, atomic_write_text, dumps
+from autopilot.core.steplog import encode_step
+from autopilot.core.trajectory import (
+    JOURNAL_SUFFIX,
+    JSON_SUFFIX,
+    LineAppender,
+    dumps,
+    end_torn_line,
+    write_json_trajectory,
+)
 
 
 class JsonTrajectoryWriter:
@@ -27,16 +36,11 @@ class JsonTrajectoryWriter:
         self.fsync = fsync
         self.journal_path: Path | None = None
         self.json_path: Path | None = None
+        self._journal: LineAppender | None = None
 
     def _append(self, record: dict[str, Any]) -> None:
-        # Opened per record so no handle outlives a crashed or abandoned run; one line per write()
-        # call, so a kill can only ever tear the last line.
-        assert self.journal_path is not None, "writer used before open()"
-        with self.journal_path.open("a", encoding="utf-8") as handle:
-            handle.write(dumps(record) + "\n")
-            handle.flush()
-            if self.fsync:
-                os.fsync(handle.fileno())
+        assert self._journal is not None, "writer used before open()"
+        self._journal.write(dumps(record))
 
     def open(self, run: Run, base: Path, *, resume: bool) -> None:
         self.journal_path = base.with_name(base.name + JOURNAL_SUFFIX)
@@ -44,46 +48,45 @@ class JsonTrajectoryWriter:
         base.parent.mkdir(parents=True, exist_ok=True)
         existing = resume and self.journal_path.exists()
         if existing:
-            self._repair_tail(self.journal_path)
+            end_torn_line(self.journal_path)
         else:
             self.journal_path.write_text("", encoding="utf-8")
+        # Kept open for the run: one write and a flush per record, so a kill can only tear the last line.
+        self._journal = LineAppender(self.journal_path, fsync=self.fsync)
         if existing:
             self._append({"record": "header", "resume": True, "run": run.header()})
             return
         self._append({"record": "header", "run": run.header()})
         # Resuming a finished run: the journal starts again from every earlier step.
-        for step in run.steps:
-            self._append({"record": "step", "step": step.to_dict()})
-
-    @staticmethod
-    def _repair_tail(path: Path) -> None:
-        """End a torn last line (from a killed run) so appended records start on a line of their own."""
-        with path.open("rb+") as handle:
-            handle.seek(0, os.SEEK_END)
-            if handle.tell() == 0:
-                return
-            handle.seek(-1, os.SEEK_END)
-            if handle.read(1) != b"\n":
-                handle.write(b"\n")
+        for line in run.steps.iter_json():
+            self._journal.write(_STEP_RECORD + line + "}")
 
     def write_step(self, run: Run, step: Step) -> None:
-        self._append({"record": "step", "step": step.to_dict()})
+        assert self._journal is not None, "writer used before open()"
+        self._journal.write(_STEP_RECORD + encode_step(step) + "}")
 
     def update(self, run: Run, changes: dict[str, Any]) -> None:
         self._append({"record": "update", "changes": changes})
 
     def close(self, run: Run) -> None:
-        self._append(
-            {
-                "record": "end",
-                "ended_at": run.ended_at,
-                "result": run.result.to_dict(),
-                "usage": run.usage.to_dict(),
-            }
-        )
-        assert self.json_path is not None and self.journal_path is not None
-        atomic_write_text(self.json_path, dumps_pretty(run.to_dict()))
+        assert self.json_path is not None and self.journal_path is not None and self._journal is not None
+        try:
+            self._append(
+                {
+                    "record": "end",
+                    "ended_at": run.ended_at,
+                    "result": run.result.to_dict(),
+                    "usage": run.usage.to_dict(),
+                }
+            )
+        finally:
+            self._journal.close()
+        write_json_trajectory(run, self.json_path)
         self.journal_path.unlink(missing_ok=True)
+
+
+# A journal step record is ``{"record":"step","step":<the step's compact JSON>}``.
+_STEP_RECORD = '{"record":"step","step":'
 
 
 def dumps_pretty(data: Any) -> str:

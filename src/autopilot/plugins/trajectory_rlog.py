@@ -2,7 +2,8 @@
 
 A header (run id, agent, model, repo sha, branch, prompt), one line per step with a short prefix
 (``USER ASST THNK CALL RSLT SYS ERR``), and a closing line with status, tokens and cost. Lines are
-appended and flushed as the run goes; a resumed run adds a ``# resumed`` line and continues.
+appended and flushed as the run goes (the file is kept open for the run); a resumed run adds a
+``# resumed`` line and continues.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 from autopilot import hookimpl
 from autopilot.core.models import Run, Step, utcnow
 from autopilot.core.render import closing_line, header_lines, one_line, step_line
-from autopilot.core.trajectory import RLOG_SUFFIX
+from autopilot.core.trajectory import RLOG_SUFFIX, LineAppender
 
 
 class RlogWriter:
@@ -21,16 +22,17 @@ class RlogWriter:
 
     def __init__(self) -> None:
         self.path: Path | None = None
+        self._file: LineAppender | None = None
 
     def _write(self, line: str) -> None:
-        # Opened per line so no handle outlives a crashed or abandoned run.
-        assert self.path is not None, "writer used before open()"
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
+        # Kept open for the run (closed in close(), or when the writer is dropped with its run).
+        assert self._file is not None, "writer used before open()"
+        self._file.write(line)
 
     def open(self, run: Run, base: Path, *, resume: bool) -> None:
         self.path = base.with_name(base.name + RLOG_SUFFIX)
         base.parent.mkdir(parents=True, exist_ok=True)
+        self._file = LineAppender(self.path)
         if resume and self.path.exists():
             self._write(f"# resumed {utcnow()}  prompt: {one_line(run.prompt, 300)}")
             return
@@ -49,7 +51,11 @@ class RlogWriter:
             self._write("# " + "  ".join(f"{k} {v}" for k, v in shown.items()))
 
     def close(self, run: Run) -> None:
-        self._write(closing_line(run))
+        assert self._file is not None, "writer used before open()"
+        try:
+            self._write(closing_line(run))
+        finally:
+            self._file.close()
 
 
 @hookimpl

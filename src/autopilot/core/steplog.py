@@ -1,0 +1,213 @@
+"""A run's steps: a sequence that keeps only the most recent steps in memory while a run is recorded.
+
+:class:`StepLog` is what ``Run.steps`` holds. It behaves like a read-mostly list of
+:class:`~autopilot.core.models.Step` (``len``, indexing including negative indices and slices,
+iteration, ``append``/``extend``, equality with any sequence of steps). A freshly made log keeps every
+step in memory, like a list. Once :meth:`StepLog.bound` is called (the recorder does it when a run
+starts), only the last ``window`` steps stay in memory as objects; older steps are encoded as one
+compact JSON line each into a spill file and read back on demand, so a recorded run's memory does not
+grow with its length (8 bytes per spilled step remain: its offset in the spill file).
+
+The spill file is anonymous (created unlinked in the trajectory's directory where the platform allows
+it), so nothing is left on disk whatever happens to the process; it is closed when the log is
+garbage-collected or :meth:`StepLog.close` is called. Spilled steps come back as new ``Step``
+objects (``log[i] is log[i]`` holds only for the in-memory window), as they would from the
+trajectory files.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import weakref
+from array import array
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Final, overload
+
+if TYPE_CHECKING:
+    from autopilot.core.models import Step
+
+#: Spilled steps are read back in blocks of about this many bytes when iterating.
+READ_BLOCK_BYTES: Final = 1 << 20
+
+
+def encode_step(step: Step) -> str:
+    """A step as one line of compact JSON (non-ASCII kept as is), as in the journal and final ``.json``."""
+    return json.dumps(step.to_dict(), ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _decode(text: str) -> Step:
+    from autopilot.core.models import Step
+
+    return Step.from_dict(json.loads(text))
+
+
+class StepLog(Sequence["Step"]):
+    """The steps of a run, oldest first; see the module docstring."""
+
+    def __init__(self, steps: Iterable[Step] = ()) -> None:
+        self._recent: deque[Step] = deque(steps)
+        self._offsets = array("q")  # start of each spilled step's line in the spill file
+        self._end = 0  # bytes in the spill file
+        self._window: int | None = None
+        self._directory: Path | None = None
+        self._file: IO[bytes] | None = None
+        self._closer: weakref.finalize[Any, Any] | None = None
+        self._closed = False
+
+    # -- configuration ------------------------------------------------------------------------------
+
+    def bound(self, window: int, directory: Path | None = None) -> None:
+        """Keep at most *window* steps in memory from now on; older ones go to a spill file.
+
+        The spill file is created, unlinked, in *directory* (else the system's temporary directory)
+        the first time a step has to leave memory.
+        """
+        if window < 1:
+            raise ValueError(f"a step log window must be at least 1, not {window}")
+        self._window = window
+        self._directory = directory
+        while len(self._recent) > window:
+            self._spill(self._recent.popleft())
+
+    @property
+    def window(self) -> int | None:
+        """The most steps kept in memory, or None when every step is (the log is not bounded)."""
+        return self._window
+
+    @property
+    def in_memory(self) -> int:
+        """How many steps are held as objects right now (never more than :attr:`window`)."""
+        return len(self._recent)
+
+    @property
+    def spilled(self) -> int:
+        """How many of the oldest steps live in the spill file."""
+        return len(self._offsets)
+
+    def close(self) -> None:
+        """Release the spill file; spilled steps can no longer be read (in-memory ones still can)."""
+        self._closed = True
+        if self._closer is not None:
+            self._closer()
+
+    # -- writing ------------------------------------------------------------------------------------
+
+    def append(self, step: Step) -> None:
+        self._recent.append(step)
+        if self._window is not None and len(self._recent) > self._window:
+            self._spill(self._recent.popleft())
+
+    def extend(self, steps: Iterable[Step]) -> None:
+        for step in steps:
+            self.append(step)
+
+    def _spill_file(self) -> IO[bytes]:
+        if self._file is not None:
+            return self._file
+        if self._closed:
+            raise ValueError("the step log was closed")
+        try:
+            handle = tempfile.TemporaryFile(prefix=".autopilot-steps-", dir=self._directory)  # noqa: SIM115
+        except OSError:  # the directory is gone or read-only: the system's temporary directory will do
+            handle = tempfile.TemporaryFile(prefix=".autopilot-steps-")  # noqa: SIM115
+        self._file = handle
+        # Closed explicitly when the log goes away, so no file object is ever left to the collector.
+        self._closer = weakref.finalize(self, handle.close)
+        return handle
+
+    def _spill(self, step: Step) -> None:
+        data = (encode_step(step) + "\n").encode("utf-8", "surrogatepass")
+        handle = self._spill_file()
+        handle.seek(self._end)
+        handle.write(data)
+        self._offsets.append(self._end)
+        self._end += len(data)
+
+    # -- reading ------------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._offsets) + len(self._recent)
+
+    @overload
+    def __getitem__(self, index: int) -> Step: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Step]: ...
+
+    def __getitem__(self, index: int | slice) -> Step | list[Step]:
+        if isinstance(index, slice):
+            start, stop, stride = index.indices(len(self))
+            if stride == 1:
+                return list(self._iter(start, stop, _decode))
+            return [self[i] for i in range(start, stop, stride)]
+        size = len(self)
+        position = index + size if index < 0 else index
+        if not 0 <= position < size:
+            raise IndexError("step index out of range")
+        spilled = len(self._offsets)
+        if position >= spilled:
+            return self._recent[position - spilled]
+        return _decode(self._read_lines(position, position + 1)[0])
+
+    def __iter__(self) -> Iterator[Step]:
+        return self._iter(0, None, _decode)
+
+    def iter_json(self) -> Iterator[str]:
+        """Every step as one line of compact JSON (:func:`encode_step`), oldest first.
+
+        Spilled steps are passed through as they were written, without decoding them.
+        """
+        return self._iter(0, None, None)
+
+    def _iter(self, start: int, stop: int | None, decode: Any) -> Iterator[Any]:
+        # Indices are re-checked after every yield: steps appended (and spilled) meanwhile are seen,
+        # as with a list, and a step that moved from memory to the spill file is not skipped.
+        position = start
+        while position < (len(self) if stop is None else stop):
+            spilled = len(self._offsets)
+            if position < spilled:
+                end = min(spilled, len(self) if stop is None else stop)
+                block = self._read_block(position, end)
+                for line in block:
+                    yield decode(line) if decode is not None else line
+                position += len(block)
+            else:
+                step = self._recent[position - spilled]
+                yield step if decode is not None else encode_step(step)
+                position += 1
+
+    def _read_block(self, start: int, end: int) -> list[str]:
+        """Lines of spilled steps from *start*, as many as fit in READ_BLOCK_BYTES (at least one)."""
+        offsets = self._offsets
+        first = offsets[start]
+        last = start + 1
+        while last < end and offsets[last] - first < READ_BLOCK_BYTES:
+            last += 1
+        return self._read_lines(start, last)
+
+    def _read_lines(self, start: int, end: int) -> list[str]:
+        if self._file is None or self._closed:
+            raise ValueError("the step log was closed: its spilled steps are gone")
+        first = self._offsets[start]
+        stop = self._offsets[end] if end < len(self._offsets) else self._end
+        handle = self._file
+        handle.seek(first)
+        data = handle.read(stop - first)
+        return data.decode("utf-8", "surrogatepass").split("\n")[: end - start]
+
+    # -- comparison ---------------------------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        if len(self) != len(other):
+            return False
+        return all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __repr__(self) -> str:
+        return f"<StepLog {len(self)} steps, {self.in_memory} in memory, window {self._window}>"
