@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from autopilot import RunRequest
-from autopilot.plugins.backend_codex import CodexSettings, build_command, find_codex_binary
+from autopilot.plugins._codex_cli import CodexSettings, build_command, find_codex_binary
 from autopilot.testing.openai_server import ScriptedOpenAI
 
 SCRIPT = [

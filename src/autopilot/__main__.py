@@ -1,3 +1,3 @@
-from autopilot.cli import main
+from autopilot.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from autopilot import BackendEvent, RunRequest
+from autopilot.plugins._claude_cli import model_aliases, resolve_model
 from autopilot.plugins.backend_claude import (
     ClaudeBackend,
     ClaudeSettings,
@@ -18,8 +19,6 @@ from autopilot.plugins.backend_claude import (
     ClaudeStreamMapper,
     claude_message_to_steps,
     claude_messages_to_events,
-    model_aliases,
-    resolve_model,
 )
 from autopilot.testing import ScriptedAnthropic
 

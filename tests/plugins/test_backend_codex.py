@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autopilot import BackendEvent, RunRequest, Step, Usage
+from autopilot.plugins._codex_cli import build_command, find_codex_binary
 from autopilot.plugins.backend_codex import (
     CodexBackend,
     CodexEventMapper,
@@ -28,8 +29,6 @@ from autopilot.plugins.backend_codex import (
     RawUsage,
     UsageJoiner,
     UsageTracker,
-    build_command,
-    find_codex_binary,
     map_exec_events,
     rollout_baseline,
     trajectory_import,

@@ -1,124 +1,62 @@
 """The ``autopilot`` command (also ``git autopilot``): a thin layer over the core and plugins.
 
-Commands live in their own modules and are registered lazily by dotted name, so start-up only imports
-what the chosen command needs. This module is the process boundary: it holds the single
-``except AutopilotError`` that turns errors into one ``error:`` line and an exit code.
+This module is the process entry point and stays light to import: a plain ``autopilot run PROMPT``
+first starts the agent's process (``autopilot.cli.prelaunch``), and only then imports the argument
+parser, the plugins and the rest (``autopilot.cli.app``), while the agent boots.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from collections.abc import Sequence
-from typing import Annotated
 
-import cyclopts
-from cyclopts import App, Parameter
-
-from autopilot import __version__
-from autopilot.cli import context
-from autopilot.core.errors import AutopilotError, ExitCode
-
-app = App(
-    name="autopilot",
-    help="Run AI coding agents unattended in a git repository and keep everything they did.",
-    version=__version__,
-    help_format="markdown",
-)
-
-# (name, "module:function", one-line help) for every built-in command, registered lazily.
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("plugins", "autopilot.cli.plugins_cmd:plugins", "List loaded plugins and the hooks they implement."),
-    ("run", "autopilot.cli.run_cmd:run", "Run an agent on a task and record every step."),
-    ("resume", "autopilot.cli.run_cmd:resume", "Continue an earlier run in the same session and trajectory."),
-    ("demo", "autopilot.cli.run_cmd:demo", "Run the real Claude Code CLI offline against a scripted model."),
-    ("doctor", "autopilot.cli.run_cmd:doctor", "Show memory and processes left behind by earlier runs."),
-    ("analyze", "autopilot.cli.analyze_cmd:analyze", "Cost, tokens, turns, tools and errors of runs."),
-    ("replay", "autopilot.cli.analyze_cmd:replay", "Step through a run."),
-    ("compare", "autopilot.cli.analyze_cmd:compare", "Compare two runs side by side."),
-    ("validate", "autopilot.cli.analyze_cmd:validate", "Check trajectory files against the schema."),
-    ("import", "autopilot.cli.import_cmd:import_logs", "Import Claude or Codex agent logs as trajectories."),
-    ("issue", "autopilot.cli.issue_cmd:issue_app", "Create, list, claim and finish issues."),
-    ("project", "autopilot.cli.issue_cmd:project_app", "Group issues into projects with run defaults."),
-    ("session", "autopilot.cli.issue_cmd:session_app", "List and show recorded runs."),
-    ("merge-driver", "autopilot.cli.issue_cmd:merge_driver", "Git merge driver for .autopilot/ YAML files."),
-    (
-        "redact",
-        "autopilot.cli.redact_cmd:redact",
-        "Remove secrets from a file or stdin, or --check files for them.",
-    ),
-    ("hooks", "autopilot.cli.hooks_cmd:hooks_app", "Install or remove the git pre-commit secret check."),
-)
-
-for _name, _target, _help in COMMANDS:
-    app.command(_target, name=_name, help=_help)
-
-
-@app.meta.default
-def _meta(
-    *tokens: Annotated[str, Parameter(show=False, allow_leading_hyphen=True)],
-    debug: Annotated[bool, Parameter(negative="", help="Show tracebacks for unexpected errors.")] = False,
-    strict_plugins: Annotated[
-        bool, Parameter(negative="", help="Fail when any plugin fails to load (AUTOPILOT_STRICT_PLUGINS=1).")
-    ] = False,
-    disable_plugin: Annotated[
-        list[str] | None, Parameter(negative="", help="Do not load this plugin (repeatable).")
-    ] = None,
-) -> int:
-    context.configure(debug=debug, strict_plugins=strict_plugins, disabled=tuple(disable_plugin or ()))
-    result = app(tokens, result_action="return_value", exit_on_error=False, print_error=False)
-    if isinstance(result, bool):
-        return int(not result)
-    return int(result) if isinstance(result, int) else 0
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import NoReturn
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``autopilot`` and ``git-autopilot`` scripts."""
+    """Run the ``autopilot`` command on *argv* (default: the process's arguments); returns the exit code."""
     tokens = list(sys.argv[1:] if argv is None else argv)
     if tokens == ["--version"]:
-        # The one answer that needs neither plugins nor argument parsing (cyclopts' own printing of it
-        # imports rich's markdown renderer).
+        # The one answer that needs neither plugins nor argument parsing.
+        from autopilot import __version__
+
         sys.stdout.write(f"{__version__}\n")
-        return int(ExitCode.OK)
-    debug = "--debug" in tokens or os.environ.get("AUTOPILOT_DEBUG") == "1"
-    as_json = "--json" in tokens
+        return 0
+    from autopilot.cli import prelaunch
+    from autopilot.core import launch
+
+    prelaunch.start(tokens)
     try:
-        context.register_plugin_commands(app, tokens)
-        result = app.meta(tokens, result_action="return_value", exit_on_error=False, print_error=False)
-        context.flush_hook_warnings()
-        return int(result or 0)
-    except AutopilotError as exc:
-        return _fail(str(exc), exc.exit_code, as_json=as_json)
-    except cyclopts.CycloptsError as exc:
-        return _fail(_cyclopts_message(exc), ExitCode.BAD_INPUT, as_json=as_json)
-    except KeyboardInterrupt:
-        context.error("interrupted")
-        return int(ExitCode.INTERRUPTED)
+        from autopilot.cli.app import dispatch
+
+        return dispatch(tokens)
+    finally:
+        launch.discard()  # an agent started early that the run did not take (an error, another agent)
+
+
+def entry() -> NoReturn:
+    """The ``autopilot`` and ``git-autopilot`` scripts: :func:`main`, then a quick exit.
+
+    Once the command is done and its output flushed, the process leaves with ``os._exit`` instead of
+    tearing the interpreter down module by module (tens of milliseconds that only delay the shell
+    prompt), after running the ``atexit`` handlers. It exits normally if other threads still run.
+    """
+    code = main()
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)
+    import atexit
+
+    try:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
     except BrokenPipeError:
-        # The reader went away (e.g. `| head`); nothing more to say.
-        return int(ExitCode.OK)
-    except Exception as exc:
-        if debug:
-            raise
-        context.error(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)")
-        return int(ExitCode.FAILURE)
-
-
-def _fail(message: str, code: ExitCode, *, as_json: bool) -> int:
-    """Report an error: one ``error:`` line on stderr, plus a JSON envelope on stdout under ``--json``."""
-    context.error(message)
-    if as_json:
-        envelope = {"error": {"code": ExitCode(code).name.lower(), "exit_code": int(code), "message": message}}
-        context.echo(json.dumps(envelope))
-    return int(code)
-
-
-def _cyclopts_message(exc: cyclopts.CycloptsError) -> str:
-    """The first line of a usage error (cyclopts' own formatting may itself fail)."""
-    try:
-        text = str(exc).strip()
+        pass
     except Exception:
-        tokens = getattr(exc, "unused_tokens", None) or []
-        text = f"unknown command or option: {' '.join(map(str, tokens))}" if tokens else type(exc).__name__
-    return text.splitlines()[0] if text else type(exc).__name__
+        sys.exit(code)
+    os._exit(code)

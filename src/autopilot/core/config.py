@@ -71,6 +71,16 @@ ENVIRONMENT: Final = {
 _CHOICES: Final = {"commit": ("commit", "stage", "off")}
 
 
+def default_agent(agent: str | None, project: Mapping[str, Any] | None, config: Config) -> str:
+    """The backend a run uses when no ``backend_select`` plugin decides: ``--agent``, then the
+    project's ``agent``, then ``agent`` in the configuration (default ``claude``)."""
+    if agent:
+        return agent
+    if project and project.get("agent"):
+        return str(project["agent"])
+    return config.agent or "claude"
+
+
 def find_project_dir(start: Path | None = None) -> Path:
     """The nearest ancestor of *start* holding ``.autopilot/`` or ``.git``; *start* itself otherwise."""
     start = (start or Path.cwd()).resolve()

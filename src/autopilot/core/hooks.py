@@ -90,11 +90,9 @@ class Hooks:
             result = self._call_one(impl, "backend_select", kwargs, observe=False)
             if result is not None:
                 return str(result)
-        if agent:
-            return agent
-        if project and project.get("agent"):
-            return str(project["agent"])
-        return config.agent or "claude"
+        from autopilot.core.config import default_agent
+
+        return default_agent(agent, project, config)
 
     def store_select(self, *, config: Config) -> IssueStore:
         """The issue store for this project: the first plugin's non-None answer."""

@@ -153,34 +153,42 @@ class Runner:
         self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue(maxsize=256)
         self._pump_task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._backend_done = False
 
     # -- public -------------------------------------------------------------------------------------
 
     async def run(self) -> RunOutcome:
-        """Drive the backend to the end and finish the run; never raises for backend failures."""
+        """Drive the backend to the end and finish the run; never raises for backend failures.
+
+        When the backend reports its end, the run is finished (the trajectory written) first, and only
+        then does the runner wait for the backend's process to exit, so the two overlap.
+        """
         installed = self._install_signals()
         status, stop_reason, error = "error", None, None
         try:
-            status, stop_reason, error = await self._drive()
-        except Exception as exc:
-            status, stop_reason = "error", "exception"
-            error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, AutopilotError) else str(exc)
-            with contextlib.suppress(Exception):
-                await self._stop_backend()
+            try:
+                status, stop_reason, error = await self._drive()
+            except Exception as exc:
+                status, stop_reason = "error", "exception"
+                error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, AutopilotError) else str(exc)
+                with contextlib.suppress(Exception):
+                    await self._stop_backend()
+            if status == "error" and error is None:
+                error = self.backend_error or "the backend failed"
+            self.recorder.finish(
+                status=status,
+                usage=self.previous_usage + self.usage,
+                num_turns=self.previous_turns + self.turns,
+                final_text=self.final_text,
+                stop_reason=stop_reason,
+                error=error,
+            )
+            if self._backend_done:
+                await self._finish_backend()
         finally:
             self._remove_signals(installed)
             if self.pid_file is not None:
                 self.pid_file.remove()
-        if status == "error" and error is None:
-            error = self.backend_error or "the backend failed"
-        self.recorder.finish(
-            status=status,
-            usage=self.previous_usage + self.usage,
-            num_turns=self.previous_turns + self.turns,
-            final_text=self.final_text,
-            stop_reason=stop_reason,
-            error=error,
-        )
         return RunOutcome(status, exit_code_for(status, self._signal), self._signal)
 
     # -- the loop -----------------------------------------------------------------------------------
@@ -220,7 +228,7 @@ class Runner:
                     if verdict[0] != "done":
                         await self._stop_backend()
                         return verdict
-                    await self._finish_backend()
+                    self._backend_done = True  # run() waits for its process once the run is written
                     return payload.status or "success", payload.stop_reason, payload.error
                 if any(step.type == "tool_call" for step in payload.steps):
                     # A tool is starting: record its process soon, so even a kill -9 leaves it findable.

@@ -37,32 +37,29 @@ import signal
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING, Any, Final
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
+from autopilot.core import launch
+from autopilot.plugins._claude_cli import (
+    PLUGIN_NAME,
+    ClaudeSettings,
+    ClaudeSetupError,
+    cli_command,
+    cli_env,
+    cli_launch_spec,
+    extra_prompt,
+    find_cli,
+    request_settings,
+    resolve_model,
+    uses_cli,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import psutil
 
-PLUGIN_NAME: Final = "backend_claude"
-TRANSPORTS: Final = ("auto", "sdk", "cli")
-PERMISSION_MODES: Final = ("default", "acceptEdits", "plan", "bypassPermissions", "dontAsk", "auto")
-DEFAULT_PERMISSION_MODE: Final = "acceptEdits"
-DEFAULT_ALLOWED_TOOLS: Final = ("Bash", "Read", "Glob", "Grep")
-_SETTINGS: Final = (
-    "permission_mode",
-    "allowed_tools",
-    "disallowed_tools",
-    "cli_path",
-    "system_prompt_append",
-    "models",
-    "extra_args",
-    "env",
-    "transport",
-)
 # System messages that are progress noise, not events of the run.
 _QUIET_SYSTEM: Final = frozenset({"thinking_tokens", "session_state_changed"})
 # result subtype -> run status
@@ -80,97 +77,6 @@ _SKIPPED_STREAM_EVENTS: Final = (
     b'"type":"content_block_stop"',
 )
 _STREAM_EVENT_PREFIX: Final = b'{"type":"stream_event"'
-
-
-class ClaudeSetupError(Exception):
-    """A setting or the environment makes a run impossible; the message says which."""
-
-
-# ------------------------------------------------------------------------------------------------
-# Settings and models
-
-
-@cache
-def _model_data() -> dict[str, Any]:
-    from importlib import resources
-
-    text = resources.files("autopilot.plugins").joinpath("data/claude_models.json").read_text("utf-8")
-    return json.loads(text)
-
-
-def model_aliases() -> dict[str, str]:
-    """Alias -> model id, as the bundled CLI resolves them (``sonnet``, ``opus``, ``haiku``)."""
-    return dict(_model_data()["aliases"])
-
-
-def resolve_model(name: str | None, extra: Mapping[str, str] | None = None) -> str | None:
-    """The model id for *name*: aliases resolve, any other name passes through, None stays None."""
-    if not name:
-        return None
-    aliases = {**model_aliases(), **(extra or {})}
-    return aliases.get(name.strip().lower(), name.strip())
-
-
-@dataclass(frozen=True)
-class ClaudeSettings:
-    """The backend's settings (``plugins.backend_claude`` merged with ``RunRequest.options["claude"]``)."""
-
-    permission_mode: str = DEFAULT_PERMISSION_MODE
-    allowed_tools: tuple[str, ...] = DEFAULT_ALLOWED_TOOLS
-    disallowed_tools: tuple[str, ...] = ()
-    cli_path: str | None = None
-    system_prompt_append: str | None = None
-    models: Mapping[str, str] = field(default_factory=dict)
-    extra_args: Mapping[str, str | None] = field(default_factory=dict)
-    env: Mapping[str, str] = field(default_factory=dict)
-    transport: str = "auto"
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], where: str = f"plugins.{PLUGIN_NAME}") -> ClaudeSettings:
-        unknown = sorted(set(data) - set(_SETTINGS))
-        if unknown:
-            raise ClaudeSetupError(f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(_SETTINGS)})")
-        mode = str(data.get("permission_mode") or DEFAULT_PERMISSION_MODE)
-        if mode not in PERMISSION_MODES:
-            raise ClaudeSetupError(
-                f"{where}.permission_mode: must be one of {', '.join(PERMISSION_MODES)} (got {mode!r})"
-            )
-
-        transport = str(data.get("transport") or "auto")
-        if transport not in TRANSPORTS:
-            raise ClaudeSetupError(
-                f"{where}.transport: must be one of {', '.join(TRANSPORTS)} (got {transport!r})"
-            )
-
-        def strings(name: str, default: tuple[str, ...]) -> tuple[str, ...]:
-            value = data.get(name)
-            if value is None:
-                return default
-            if isinstance(value, str):
-                value = value.replace(",", " ").split()
-            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-                raise ClaudeSetupError(f"{where}.{name}: must be a list of tool names")
-            return tuple(value)
-
-        def mapping(name: str) -> dict[str, Any]:
-            value = data.get(name) or {}
-            if not isinstance(value, Mapping):
-                raise ClaudeSetupError(f"{where}.{name}: must be a mapping")
-            return {str(k): (None if v is None else str(v)) for k, v in value.items()}
-
-        return cls(
-            permission_mode=mode,
-            allowed_tools=strings("allowed_tools", DEFAULT_ALLOWED_TOOLS),
-            disallowed_tools=strings("disallowed_tools", ()),
-            cli_path=str(data["cli_path"]) if data.get("cli_path") else None,
-            system_prompt_append=str(data["system_prompt_append"])
-            if data.get("system_prompt_append")
-            else None,
-            models={k: str(v) for k, v in mapping("models").items()},
-            extra_args=mapping("extra_args"),
-            env={k: str(v) for k, v in mapping("env").items()},
-            transport=transport,
-        )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -603,41 +509,6 @@ def _failure(message: str, subtype: str) -> BackendEvent:
     )
 
 
-def _is_root() -> bool:
-    return hasattr(os, "getuid") and os.getuid() == 0
-
-
-def bundled_cli_path() -> str | None:
-    """The Claude Code binary bundled with ``claude-agent-sdk``, found without importing the SDK."""
-    import importlib.util
-
-    try:
-        spec = importlib.util.find_spec("claude_agent_sdk")
-    except (ImportError, ValueError):
-        return None
-    locations = list(spec.submodule_search_locations or []) if spec is not None else []
-    if not locations:
-        return None
-    path = os.path.join(locations[0], "_bundled", "claude.exe" if os.name == "nt" else "claude")
-    return path if os.path.isfile(path) else None
-
-
-def find_cli(settings: ClaudeSettings) -> str | None:
-    """The CLI to run: ``cli_path`` if set, else the SDK's bundled one, else ``claude`` on PATH."""
-    if settings.cli_path:
-        return settings.cli_path
-    import shutil
-
-    return bundled_cli_path() or shutil.which("claude")
-
-
-def _in_process_servers(servers: Any) -> bool:
-    """Whether *servers* (``options["mcp_servers"]``) hold an in-process SDK server."""
-    return isinstance(servers, Mapping) and any(
-        isinstance(spec, Mapping) and spec.get("type") == "sdk" for spec in servers.values()
-    )
-
-
 def _not_found(detail: str) -> str:
     return (
         "the Claude Code CLI was not found (claude-agent-sdk ships one; reinstall it, or set "
@@ -703,16 +574,11 @@ class ClaudeBackend(Backend):
 
     @staticmethod
     def _env(request: RunRequest, settings: ClaudeSettings) -> dict[str, str]:
-        env = {**settings.env, **request.env}
-        if settings.permission_mode == "bypassPermissions" and _is_root():
-            # The CLI refuses bypass mode as root unless told it runs in a sandbox (set for the CLI only).
-            env.setdefault("IS_SANDBOX", "1")
-        return env
+        return cli_env(request, settings)
 
     @staticmethod
     def _extra_prompt(request: RunRequest, settings: ClaudeSettings) -> str | None:
-        extra = settings.system_prompt_append or request.options.get("system_prompt_append")
-        return str(extra) if extra else None
+        return extra_prompt(request, settings)
 
     def _explain_text(self, message: str) -> str:
         """One line for a failure, with the CLI's last stderr line when it says more."""
@@ -724,15 +590,18 @@ class ClaudeBackend(Backend):
 
     def uses_cli(self, request: RunRequest, settings: ClaudeSettings) -> bool:
         """Whether *request* runs on the direct CLI transport (see the module doc)."""
-        if _in_process_servers(request.options.get("mcp_servers")):
-            return False
-        return settings.transport in ("auto", "cli")
+        return uses_cli(request, settings)
+
+    def launch_spec(self, request: RunRequest) -> launch.LaunchSpec | None:
+        """The CLI process a run of *request* starts (direct transport only), for an early start."""
+        from autopilot.plugins._claude_cli import launch_spec
+
+        return launch_spec(self._settings_data, request)
 
     async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
         """Run Claude Code on *request*; yields steps, usage deltas, the session id and a final done event."""
         try:
-            overrides = request.options.get("claude") if isinstance(request.options, Mapping) else None
-            settings = ClaudeSettings.from_mapping({**self._settings_data, **(overrides or {})})
+            settings = request_settings(self._settings_data, request)
         except ClaudeSetupError as exc:
             yield _failure(str(exc), "setup")
             return
@@ -750,51 +619,16 @@ class ClaudeBackend(Backend):
 
     def cli_command(self, cli: str, request: RunRequest, settings: ClaudeSettings) -> list[str]:
         """The command line of a direct run (the prompt goes to stdin)."""
-        command = [cli, "-p", "--output-format", "stream-json", "--verbose", "--include-partial-messages"]
-        extra = self._extra_prompt(request, settings)
-        if extra:
-            command += ["--append-system-prompt", extra]
-        if settings.allowed_tools:
-            command += ["--allowedTools", ",".join(settings.allowed_tools)]
-        if settings.disallowed_tools:
-            command += ["--disallowedTools", ",".join(settings.disallowed_tools)]
-        model = resolve_model(request.model, settings.models)
-        if model:
-            command += ["--model", model]
-        command += ["--permission-mode", settings.permission_mode]
-        if request.resume_session_id:
-            # The equals form: a value can never be taken for another flag.
-            command.append(f"--resume={request.resume_session_id}")
-        servers = request.options.get("mcp_servers")
-        if servers:
-            command += ["--mcp-config", json.dumps({"mcpServers": dict(servers)})]
-        for flag, value in settings.extra_args.items():
-            if value is None:
-                command.append(f"--{flag}")
-            elif str(value).startswith("-"):
-                command.append(f"--{flag}={value}")
-            else:
-                command += [f"--{flag}", str(value)]
-        return command
+        return cli_command(cli, request, settings)
 
     async def _stream_cli(self, request: RunRequest, settings: ClaudeSettings) -> AsyncIterator[BackendEvent]:
         cli = find_cli(settings)
         if cli is None:
             yield _failure(_not_found("no bundled CLI and no claude on PATH"), "CLINotFoundError")
             return
-        command = self.cli_command(cli, request, settings)
-        env = {k: v for k, v in os.environ.items() if k != "CLAUDECODE"}
-        env.update(self._env(request, settings))
-        env["PWD"] = str(request.cwd)
+        spec = cli_launch_spec(cli, request, settings)
         try:
-            process = await asyncio.create_subprocess_exec(
-                *command,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-                cwd=str(request.cwd),
-                env=env,
-            )
+            popen, _ = launch.spawn(spec)
         except FileNotFoundError as exc:
             if not os.path.isdir(request.cwd):
                 yield _failure(
@@ -808,6 +642,7 @@ class ClaudeBackend(Backend):
         except OSError as exc:
             yield _failure(self._explain_text(f"could not start {cli}: {exc}"), type(exc).__name__)
             return
+        process = await launch.adopt(popen)
         self._pid = process.pid
         self.child_pids()
         stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
@@ -856,6 +691,7 @@ class ClaudeBackend(Backend):
             stderr_task.cancel()
             with contextlib.suppress(BaseException):
                 await stderr_task
+            process.close()
 
     def _feed_line(self, mapper: ClaudeStreamMapper, line: bytes) -> list[BackendEvent]:
         line = line.strip()

@@ -26,7 +26,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import signal
 import time
 import uuid
@@ -39,253 +38,12 @@ from typing import Any, Final
 import psutil
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
+from autopilot.core import launch
+from autopilot.plugins._codex_cli import PLUGIN_NAME, CodexSettings, CodexSetupError, launch_spec
 
-PLUGIN_NAME: Final = "backend_codex"
-PROVIDER_ID: Final = "autopilot"
-SANDBOX_MODES: Final = ("read-only", "workspace-write", "danger-full-access")
-APPROVAL_POLICIES: Final = ("never", "on-request", "on-failure", "untrusted")
-#: Claude model names that must not reach Codex (AUTOPILOT_MODEL is shared by both backends).
-_CLAUDE_MODEL: Final = re.compile(r"^(claude|sonnet$|opus$|haiku$)", re.IGNORECASE)
-#: Prompts longer than this go through stdin (``codex exec -``): argv strings are capped at 128 KiB.
-_ARGV_PROMPT_LIMIT: Final = 100_000
 _SHELLS: Final = ("bash", "zsh", "sh", "dash", "fish", "ksh")
 _RETRY_NOTICE: Final = re.compile(r"^(Reconnecting|Retrying)\b", re.IGNORECASE)
 _STDERR_NOISE: Final = ("Reading additional input from stdin", "could not create PATH aliases")
-
-
-class CodexSetupError(Exception):
-    """A setting or the environment makes it impossible to start codex (the message says which)."""
-
-
-# ------------------------------------------------------------------------------------------------
-# Settings and the command line
-
-
-@dataclass(frozen=True)
-class CodexSettings:
-    """``plugins.backend_codex`` settings, validated. Defaults are the safe unattended policy."""
-
-    #: Path of the codex binary; default: ``AUTOPILOT_CODEX_BIN``, the bundled binary, ``codex`` on PATH.
-    binary: str | None = None
-    #: Sandbox for the commands the agent runs: ``read-only``, ``workspace-write``, ``danger-full-access``.
-    sandbox: str = "workspace-write"
-    #: When codex asks before running a command; unattended runs need ``never``.
-    approval: str = "never"
-    #: ``--dangerously-bypass-approvals-and-sandbox``: no sandbox at all. Only when set explicitly.
-    bypass: bool = False
-    #: Let sandboxed commands use the network (``sandbox_workspace_write.network_access``).
-    network_access: bool = False
-    #: Model used when the run names none (codex's own default otherwise).
-    model: str | None = None
-    #: ``model_reasoning_effort`` (``minimal``, ``low``, ``medium``, ``high``), if set.
-    reasoning_effort: str | None = None
-    #: Turn codex's plugin sync (a git clone from github.com at start-up) and analytics off.
-    disable_plugins: bool = True
-    disable_analytics: bool = True
-    #: Let codex wait for the network forever (its ``unbounded_connection_retries`` feature). Off: an
-    #: unreachable model server fails the run after codex's retries instead of hanging until the timeout.
-    wait_for_network: bool = False
-    #: Retries of the custom provider used with ``OPENAI_BASE_URL`` (None: codex's defaults).
-    request_max_retries: int | None = None
-    stream_max_retries: int | None = None
-    #: Extra ``-c key=value`` overrides and extra CLI arguments, passed as given.
-    config: tuple[str, ...] = ()
-    extra_args: tuple[str, ...] = ()
-
-    @classmethod
-    def from_mapping(
-        cls, data: Mapping[str, Any] | None, where: str = f"plugins.{PLUGIN_NAME}"
-    ) -> CodexSettings:
-        """Validate a settings mapping; errors name the setting."""
-        data = dict(data or {})
-        known = set(cls.__dataclass_fields__)
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise CodexSetupError(
-                f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})"
-            )
-        values: dict[str, Any] = {}
-        for name, value in data.items():
-            if value is None:
-                continue
-            default = cls.__dataclass_fields__[name].default
-            if isinstance(default, bool):
-                if not isinstance(value, bool):
-                    raise CodexSetupError(f"{where}.{name}: must be true or false (got {value!r})")
-            elif name in ("request_max_retries", "stream_max_retries"):
-                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                    raise CodexSetupError(f"{where}.{name}: must be a whole number >= 0 (got {value!r})")
-            elif name in ("config", "extra_args"):
-                if isinstance(value, str) or not all(isinstance(v, str) for v in value):
-                    raise CodexSetupError(f"{where}.{name}: must be a list of strings")
-                value = tuple(value)
-            else:
-                value = str(value)
-            values[name] = value
-        settings = cls(**values)
-        if settings.sandbox not in SANDBOX_MODES:
-            raise CodexSetupError(
-                f"{where}.sandbox: must be one of {', '.join(SANDBOX_MODES)} (got {settings.sandbox!r})"
-            )
-        if settings.approval not in APPROVAL_POLICIES:
-            raise CodexSetupError(
-                f"{where}.approval: must be one of {', '.join(APPROVAL_POLICIES)} (got {settings.approval!r})"
-            )
-        return settings
-
-
-def find_codex_binary(settings: CodexSettings, environ: Mapping[str, str]) -> str:
-    """The codex executable: the setting, ``AUTOPILOT_CODEX_BIN``, the bundled binary, then PATH."""
-    for configured, where in (
-        (settings.binary, f"plugins.{PLUGIN_NAME}.binary"),
-        (environ.get("AUTOPILOT_CODEX_BIN"), "AUTOPILOT_CODEX_BIN"),
-    ):
-        if configured:
-            path = shutil.which(configured) or (configured if os.access(configured, os.X_OK) else None)
-            if not path:
-                raise CodexSetupError(f"{where}: codex binary {configured!r} not found or not executable")
-            return path
-    try:
-        import codex_cli_bin
-
-        bundled = Path(codex_cli_bin.bundled_codex_path())
-        if bundled.is_file() and os.access(bundled, os.X_OK):
-            return str(bundled)
-    except (ImportError, OSError, RuntimeError):
-        pass  # not installed for this platform: fall back to PATH
-    on_path = shutil.which("codex", path=environ.get("PATH"))
-    if on_path:
-        return on_path
-    raise CodexSetupError(
-        "codex binary not found: install openai-codex-cli-bin (a dependency of git-autopilot), "
-        f"put `codex` on PATH, or set plugins.{PLUGIN_NAME}.binary"
-    )
-
-
-def _toml_string(value: str) -> str:
-    # A JSON string without \u escapes for non-ASCII is a valid TOML basic string (TOML rejects the
-    # surrogate pairs ensure_ascii would produce for characters outside the BMP).
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _toml_value(value: Any) -> str:
-    """*value* as a TOML inline value (strings, numbers, booleans, lists, tables)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return _toml_string(value)
-    if isinstance(value, Mapping):
-        return "{" + ",".join(f"{_toml_key(k)}={_toml_value(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_toml_value(v) for v in value) + "]"
-    raise CodexSetupError(f"cannot pass {type(value).__name__} to codex as a setting")
-
-
-def _toml_key(key: Any) -> str:
-    key = str(key)
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
-
-
-def mcp_overrides(servers: Mapping[str, Any]) -> list[str]:
-    """``-c mcp_servers.<name>={...}`` for MCP servers given in the Claude SDK's shape.
-
-    Stdio servers (``command``, ``args``, ``env``, ``cwd``) and HTTP servers (``url``) carry over, with
-    their tools approved (``default_tools_approval_mode``, unless the spec says otherwise); in-process
-    SDK servers cannot reach a separate codex process and are refused.
-    """
-    overrides = []
-    for name, spec in servers.items():
-        if not isinstance(spec, Mapping):
-            raise CodexSetupError(f"MCP server {name!r}: expected a mapping, got {type(spec).__name__}")
-        if spec.get("command"):
-            keys = ("command", "args", "env", "cwd", "default_tools_approval_mode")
-        elif spec.get("url"):
-            keys = ("url", "bearer_token_env_var", "http_headers", "default_tools_approval_mode")
-        else:
-            kind = spec.get("type", "unknown")
-            raise CodexSetupError(
-                f"MCP server {name!r} ({kind}) cannot be used by codex: give a command or url"
-            )
-        table = {k: spec[k] for k in keys if spec.get(k) is not None}
-        # Nobody is there to approve a tool call in an unattended run (approval "never" turns every
-        # MCP call that needs approval into an error), so servers autopilot passes are pre-approved.
-        table.setdefault("default_tools_approval_mode", "approve")
-        overrides.append(f"mcp_servers.{_toml_key(name)}={_toml_value(table)}")
-    return overrides
-
-
-def provider_overrides(base_url: str, settings: CodexSettings) -> list[str]:
-    """``-c`` overrides that point codex at *base_url* with the key in ``OPENAI_API_KEY``."""
-    fields = [
-        f"name={_toml_string('autopilot (OPENAI_BASE_URL)')}",
-        f"base_url={_toml_string(base_url.rstrip('/'))}",
-        'env_key="OPENAI_API_KEY"',
-        'wire_api="responses"',
-    ]
-    if settings.request_max_retries is not None:
-        fields.append(f"request_max_retries={settings.request_max_retries}")
-    if settings.stream_max_retries is not None:
-        fields.append(f"stream_max_retries={settings.stream_max_retries}")
-    return [
-        f"model_providers.{PROVIDER_ID}={{{','.join(fields)}}}",
-        f"model_provider={_toml_string(PROVIDER_ID)}",
-    ]
-
-
-def build_command(
-    binary: str, request: RunRequest, settings: CodexSettings, environ: Mapping[str, str]
-) -> tuple[list[str], bool]:
-    """The codex argv for *request*, and whether the prompt goes through stdin.
-
-    Every option comes before ``resume`` (codex parses ``exec resume``'s own options separately).
-    """
-    model = request.model or settings.model
-    if model and _CLAUDE_MODEL.match(model):
-        raise CodexSetupError(
-            f"model {model!r} is a Claude model; give Codex an OpenAI model (e.g. -m gpt-5.5)"
-        )
-    argv = [binary, "exec", "--json", "--skip-git-repo-check", "-C", str(request.cwd)]
-    if settings.bypass:
-        argv.append("--dangerously-bypass-approvals-and-sandbox")
-    else:
-        argv += ["-s", settings.sandbox, "-c", f"approval_policy={_toml_string(settings.approval)}"]
-        if settings.network_access and settings.sandbox == "workspace-write":
-            argv += ["-c", "sandbox_workspace_write.network_access=true"]
-    if model:
-        argv += ["-m", model]
-    overrides: list[str] = []
-    if settings.reasoning_effort:
-        overrides.append(f"model_reasoning_effort={_toml_string(settings.reasoning_effort)}")
-    if settings.disable_plugins:
-        overrides.append("features.plugins=false")
-    if settings.disable_analytics:
-        overrides.append("analytics.enabled=false")
-    if not settings.wait_for_network:
-        overrides.append("features.unbounded_connection_retries=false")
-    if environ.get("OPENAI_BASE_URL"):
-        overrides += provider_overrides(environ["OPENAI_BASE_URL"], settings)
-    instructions = request.options.get("system_prompt_append")
-    if instructions:
-        overrides.append(f"developer_instructions={_toml_string(str(instructions))}")
-    servers = request.options.get("mcp_servers")
-    if servers:
-        if not isinstance(servers, Mapping):
-            raise CodexSetupError("mcp_servers: expected a mapping of server name to settings")
-        overrides += mcp_overrides(servers)
-    overrides += settings.config
-    for override in overrides:
-        argv += ["-c", override]
-    argv += settings.extra_args
-    via_stdin = len(request.prompt.encode()) > _ARGV_PROMPT_LIMIT
-    prompt = "-" if via_stdin else request.prompt
-    if request.resume_session_id:
-        argv += ["resume", request.resume_session_id]
-    if prompt.startswith("-") and prompt != "-":
-        argv.append("--")  # a prompt that looks like an option
-    argv.append(prompt)
-    return argv, via_stdin
 
 
 def codex_home(environ: Mapping[str, str]) -> Path:
@@ -792,7 +550,7 @@ class CodexBackend(Backend):
             except CodexSetupError as exc:
                 self.settings = CodexSettings()
                 self._settings_error = str(exc)
-        self._process: asyncio.subprocess.Process | None = None
+        self._process: launch.AsyncProcess | None = None
         self._known_pids: set[int] = set()
         self.stderr_tail: deque[str] = deque(maxlen=40)
 
@@ -846,11 +604,7 @@ class CodexBackend(Backend):
         try:
             if self._settings_error:
                 raise CodexSetupError(self._settings_error)
-            settings = CodexSettings.from_mapping(
-                {**_settings_dict(self.settings), **_plugin_options(request.options)}
-            )
-            binary = find_codex_binary(settings, environ)
-            argv, via_stdin = build_command(binary, request, settings, environ)
+            spec, settings = launch_spec(self.settings, request, environ)
         except CodexSetupError as exc:
             yield _failure(str(exc), "setup")
             return
@@ -869,25 +623,13 @@ class CodexBackend(Backend):
             yield BackendEvent(model=model)
 
         try:
-            self._process = await asyncio.create_subprocess_exec(
-                *argv,
-                cwd=str(request.cwd),
-                env=environ,
-                stdin=asyncio.subprocess.PIPE if via_stdin else asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-                start_new_session=True,  # own process group: terminal signals reach only the runner
-            )
+            # In its own session (spec.new_session): terminal signals reach only the runner.
+            popen, _ = launch.spawn(spec)
         except OSError as exc:
-            yield _failure(f"cannot start codex ({argv[0]}): {exc.strerror or exc}", "setup")
+            yield _failure(f"cannot start codex ({spec.argv[0]}): {exc.strerror or exc}", "setup")
             return
-        process = self._process
+        self._process = process = await launch.adopt(popen)
         self._known_pids.add(process.pid)
-        if via_stdin and process.stdin is not None:
-            process.stdin.write(request.prompt.encode())
-            with contextlib.suppress(OSError):
-                await process.stdin.drain()
-            process.stdin.close()
         stderr_task = asyncio.create_task(self._drain_stderr(process))
         mapper = CodexEventMapper()
         joiner = UsageJoiner(hold=self.hold_seconds)
@@ -962,6 +704,7 @@ class CodexBackend(Backend):
                 stderr_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await stderr_task
+            process.close()
 
     def _rollout_events(
         self, tail: RolloutTail, tracker: UsageTracker, model: str | None
@@ -985,7 +728,7 @@ class CodexBackend(Backend):
                     if delta is not None:
                         yield BackendEvent(usage=delta.to_usage(), turn_complete=True)
 
-    async def _drain_stderr(self, process: asyncio.subprocess.Process) -> None:
+    async def _drain_stderr(self, process: launch.AsyncProcess) -> None:
         assert process.stderr is not None
         async for raw in _read_lines(process.stderr):
             text = raw.decode("utf-8", "replace").rstrip()
@@ -1020,16 +763,6 @@ def _failure(message: str, reason: str) -> BackendEvent:
         stop_reason=reason,
         error=message,
     )
-
-
-def _settings_dict(settings: CodexSettings) -> dict[str, Any]:
-    return {name: getattr(settings, name) for name in settings.__dataclass_fields__}
-
-
-def _plugin_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    """Per-run overrides: ``RunRequest.options["codex"]`` (a mapping of settings)."""
-    value = options.get("codex") if isinstance(options, Mapping) else None
-    return dict(value) if isinstance(value, Mapping) else {}
 
 
 async def _read_lines(reader: asyncio.StreamReader) -> AsyncIterator[bytes]:

@@ -1,0 +1,118 @@
+"""The ``autopilot`` command's argument parsing (cyclopts) and its single error boundary.
+
+Commands live in their own modules and are registered lazily by dotted name, so start-up only imports
+what the chosen command needs. :func:`dispatch` holds the single ``except AutopilotError`` that turns
+errors into one ``error:`` line and an exit code. The entry point itself is ``autopilot.cli.main``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Annotated
+
+import cyclopts
+from cyclopts import App, Parameter
+
+from autopilot import __version__
+from autopilot.cli import context
+from autopilot.core.errors import AutopilotError, ExitCode
+
+app = App(
+    name="autopilot",
+    help="Run AI coding agents unattended in a git repository and keep everything they did.",
+    version=__version__,
+    help_format="markdown",
+)
+
+# (name, "module:function", one-line help) for every built-in command, registered lazily.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("plugins", "autopilot.cli.plugins_cmd:plugins", "List loaded plugins and the hooks they implement."),
+    ("run", "autopilot.cli.run_cmd:run", "Run an agent on a task and record every step."),
+    ("resume", "autopilot.cli.run_cmd:resume", "Continue an earlier run in the same session and trajectory."),
+    ("demo", "autopilot.cli.run_cmd:demo", "Run the real Claude Code CLI offline against a scripted model."),
+    ("doctor", "autopilot.cli.run_cmd:doctor", "Show memory and processes left behind by earlier runs."),
+    ("analyze", "autopilot.cli.analyze_cmd:analyze", "Cost, tokens, turns, tools and errors of runs."),
+    ("replay", "autopilot.cli.analyze_cmd:replay", "Step through a run."),
+    ("compare", "autopilot.cli.analyze_cmd:compare", "Compare two runs side by side."),
+    ("validate", "autopilot.cli.analyze_cmd:validate", "Check trajectory files against the schema."),
+    ("import", "autopilot.cli.import_cmd:import_logs", "Import Claude or Codex agent logs as trajectories."),
+    ("issue", "autopilot.cli.issue_cmd:issue_app", "Create, list, claim and finish issues."),
+    ("project", "autopilot.cli.issue_cmd:project_app", "Group issues into projects with run defaults."),
+    ("session", "autopilot.cli.issue_cmd:session_app", "List and show recorded runs."),
+    ("merge-driver", "autopilot.cli.issue_cmd:merge_driver", "Git merge driver for .autopilot/ YAML files."),
+    (
+        "redact",
+        "autopilot.cli.redact_cmd:redact",
+        "Remove secrets from a file or stdin, or --check files for them.",
+    ),
+    ("hooks", "autopilot.cli.hooks_cmd:hooks_app", "Install or remove the git pre-commit secret check."),
+)
+
+for _name, _target, _help in COMMANDS:
+    app.command(_target, name=_name, help=_help)
+
+
+@app.meta.default
+def _meta(
+    *tokens: Annotated[str, Parameter(show=False, allow_leading_hyphen=True)],
+    debug: Annotated[bool, Parameter(negative="", help="Show tracebacks for unexpected errors.")] = False,
+    strict_plugins: Annotated[
+        bool, Parameter(negative="", help="Fail when any plugin fails to load (AUTOPILOT_STRICT_PLUGINS=1).")
+    ] = False,
+    disable_plugin: Annotated[
+        list[str] | None, Parameter(negative="", help="Do not load this plugin (repeatable).")
+    ] = None,
+) -> int:
+    context.configure(debug=debug, strict_plugins=strict_plugins, disabled=tuple(disable_plugin or ()))
+    result = app(tokens, result_action="return_value", exit_on_error=False, print_error=False)
+    if isinstance(result, bool):
+        return int(not result)
+    return int(result) if isinstance(result, int) else 0
+
+
+def dispatch(tokens: list[str]) -> int:
+    """Parse *tokens* and run the command; every error becomes one ``error:`` line and an exit code."""
+    debug = "--debug" in tokens or os.environ.get("AUTOPILOT_DEBUG") == "1"
+    as_json = "--json" in tokens
+    try:
+        context.register_plugin_commands(app, tokens)
+        result = app.meta(tokens, result_action="return_value", exit_on_error=False, print_error=False)
+        context.flush_hook_warnings()
+        return int(result or 0)
+    except AutopilotError as exc:
+        return _fail(str(exc), exc.exit_code, as_json=as_json)
+    except cyclopts.CycloptsError as exc:
+        return _fail(_cyclopts_message(exc), ExitCode.BAD_INPUT, as_json=as_json)
+    except KeyboardInterrupt:
+        context.error("interrupted")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); nothing more to say.
+        return int(ExitCode.OK)
+    except Exception as exc:
+        if debug:
+            raise
+        context.error(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        return int(ExitCode.FAILURE)
+
+
+def _fail(message: str, code: ExitCode, *, as_json: bool) -> int:
+    """Report an error: one ``error:`` line on stderr, plus a JSON envelope on stdout under ``--json``."""
+    context.error(message)
+    if as_json:
+        envelope = {
+            "error": {"code": ExitCode(code).name.lower(), "exit_code": int(code), "message": message}
+        }
+        context.echo(json.dumps(envelope))
+    return int(code)
+
+
+def _cyclopts_message(exc: cyclopts.CycloptsError) -> str:
+    """The first line of a usage error (cyclopts' own formatting may itself fail)."""
+    try:
+        text = str(exc).strip()
+    except Exception:
+        tokens = getattr(exc, "unused_tokens", None) or []
+        text = f"unknown command or option: {' '.join(map(str, tokens))}" if tokens else type(exc).__name__
+    return text.splitlines()[0] if text else type(exc).__name__

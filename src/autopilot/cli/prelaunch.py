@@ -1,0 +1,182 @@
+"""Start the agent of a plain ``autopilot run PROMPT`` before the rest of autopilot is loaded.
+
+The agent CLI boots while autopilot imports its plugins and opens the trajectory (see
+``autopilot.core.launch``). Only the simplest, most common command line takes this path: ``run``
+first, one prompt, and only the options below; anything else (``--issue``, ``--help``, a global
+flag, an odd value) leaves the work to the normal path, which starts the agent itself.
+
+- Claude Code reads its prompt from stdin after about 0.2 s of booting, so its process is started
+  with nothing on stdin; the backend writes the prompt once the plugins have been loaded and
+  consulted, exactly as without a prelaunch.
+- Codex reads its prompt at once and starts working, so it is started early only when nothing but
+  autopilot's own plugins is installed or enabled (no other distribution's ``autopilot`` entry
+  points, no ``.autopilot/plugins/*.py``, no plugin environment variables): then no plugin can choose
+  another backend, change the command or veto the run before it starts, and the memory floor was
+  checked here first.
+
+In both cases the backend only takes the early process if its own :class:`LaunchSpec` is equal; if
+not, or if the run fails before it starts, the early process is killed. ``AUTOPILOT_PRELAUNCH=0``
+turns all of this off. Nothing here prints or raises: any doubt means no prelaunch.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from autopilot.core.config import Config
+    from autopilot.core.launch import LaunchSpec
+
+# run options that take a value -> their canonical name (cyclopts' names, see cli/run_cmd.py)
+VALUE_OPTIONS = {
+    "--agent": "agent",
+    "--model": "model",
+    "-m": "model",
+    "--max-budget": "max_budget",
+    "-b": "max_budget",
+    "--max-turns": "max_turns",
+    "--output-dir": "output_dir",
+    "-o": "output_dir",
+    "--slug": "slug",
+    "-s": "slug",
+    "--cwd": "cwd",
+    "--idle-timeout": "idle_timeout",
+    "--timeout": "timeout",
+}
+FLAG_OPTIONS = {"--json": "json_output", "--quiet": "quiet", "-q": "quiet"}
+_NUMBERS = {"max_budget": float, "max_turns": int, "idle_timeout": float, "timeout": float}
+_PLAIN_NUMBER = re.compile(r"\d+(\.\d+)?")
+#: The agents that can be started early (built-in backends), by name.
+AGENTS = ("claude", "codex")
+
+
+def parse_run(tokens: Sequence[str]) -> dict[str, object] | None:
+    """The arguments of ``run PROMPT [options]`` as ``run()`` receives them, or None if unusual.
+
+    None for anything but one prompt and the options this module knows, each at most once, with
+    plain values (no value starting with ``-``, numbers as plain decimals).
+    """
+    if not tokens or tokens[0] != "run":
+        return None
+    parsed: dict[str, object] = {}
+    prompt: str | None = None
+    rest = list(tokens[1:])
+    while rest:
+        token = rest.pop(0)
+        name, eq, inline = token.partition("=") if token.startswith("--") else (token, "", "")
+        if name in FLAG_OPTIONS and not eq:
+            key: str = FLAG_OPTIONS[name]
+            if key in parsed:
+                return None
+            parsed[key] = True
+            continue
+        if name in VALUE_OPTIONS:
+            key = VALUE_OPTIONS[name]
+            if key in parsed:
+                return None
+            if eq:
+                value = inline
+            elif rest:
+                value = rest.pop(0)
+            else:
+                return None
+            if not value or value.startswith("-"):
+                return None
+            if key in _NUMBERS:
+                if not _PLAIN_NUMBER.fullmatch(value) or (_NUMBERS[key] is int and "." in value):
+                    return None
+                parsed[key] = _NUMBERS[key](value)
+            else:
+                parsed[key] = value
+            continue
+        if token.startswith("-") or prompt is not None or not token.strip():
+            return None
+        prompt = token
+    if prompt is None:
+        return None
+    parsed["prompt"] = prompt
+    return parsed
+
+
+def start(tokens: Sequence[str]) -> bool:
+    """Start the agent of *tokens* early if that is safe (see the module doc). Never raises."""
+    if not tokens or tokens[0] != "run":
+        return False
+    try:
+        from autopilot.core import launch
+
+        if not launch.enabled():
+            return False
+        spec = plan(tokens)
+        return spec is not None and launch.prelaunch(spec)
+    except Exception:
+        return False
+
+
+def plan(tokens: Sequence[str], environ: Mapping[str, str] | None = None) -> LaunchSpec | None:
+    """The process to start early for *tokens*, or None (not a plain run, or not safe to)."""
+    args = parse_run(tokens)
+    if args is None:
+        return None
+    environ = os.environ if environ is None else environ
+    from pathlib import Path
+
+    from autopilot.core.config import default_agent, load_config
+    from autopilot.core.models import RunRequest
+
+    workdir = Path(str(args.get("cwd") or Path.cwd())).expanduser().resolve()
+    if not workdir.is_dir():
+        return None
+    config = load_config(workdir, environ=environ)
+    agent = default_agent(args.get("agent"), None, config)  # type: ignore[arg-type]
+    if agent not in AGENTS:
+        return None
+    model = str(args["model"]) if args.get("model") else config.model
+    request = RunRequest(prompt=str(args["prompt"]), cwd=workdir, model=model)
+    if agent == "claude":
+        from autopilot.plugins._claude_cli import PLUGIN_NAME, launch_spec
+
+        return launch_spec(config.plugin_config(PLUGIN_NAME), request)
+    if not only_builtin_plugins(config, environ) or not memory_above_floor(config.min_free_memory_mb):
+        return None
+    from autopilot.plugins import _codex_cli
+
+    try:
+        settings = _codex_cli.CodexSettings.from_mapping(config.plugin_config(_codex_cli.PLUGIN_NAME))
+        spec, _ = _codex_cli.launch_spec(settings, request, dict(environ))
+    except _codex_cli.CodexSetupError:
+        return None
+    return spec
+
+
+def only_builtin_plugins(config: Config, environ: Mapping[str, str]) -> bool:
+    """Whether only git-autopilot's own plugins would load, with nothing disabled or added."""
+    if any(name in environ for name in ("AUTOPILOT_DISABLE_PLUGINS", "AUTOPILOT_LOAD_PLUGINS")):
+        return False
+    local = config.autopilot_dir / "plugins"
+    if local.is_dir() and any(local.glob("*.py")):
+        return False
+    from autopilot.core import distinfo
+
+    points = distinfo.entry_points("autopilot")
+    if points is None:  # an unusual installation: cannot tell cheaply
+        return False
+    return all(distinfo.normalize(distribution) == "git-autopilot" for _, distribution, _ in points)
+
+
+def memory_above_floor(floor_mb: int, meminfo: str = "/proc/meminfo") -> bool:
+    """Whether available memory is clearly above the run's floor (10% margin; unknown means no)."""
+    if floor_mb <= 0:
+        return True
+    try:
+        with open(meminfo, encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024 >= floor_mb * 1.1
+    except (OSError, ValueError, IndexError):
+        return False
+    return False
