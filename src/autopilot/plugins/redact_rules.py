@@ -766,7 +766,6 @@ _ANCHORS: Final = (
 )
 _NAME_ANCHORS: Final = 8
 _AT_AUTHOR: Final = _ANCHORS.index(b"author")
-_AT_AUTH: Final = _ANCHORS.index(b"auth")
 _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
 _AT_URL, _AT_BEARER, _AT_MYSQL, _AT_MARIADB, _AT_PRIVATE_KEY, _AT_SSHPASS, _AT_KIND = range(
     _NAME_ANCHORS, len(_ANCHORS)
@@ -783,8 +782,6 @@ _HIDDEN: Final = tuple(
     )
     for outer in _ANCHORS
 )
-# needs_redaction() relies on this: where "author" starts, keywords() sees "author", never an "auth".
-assert all(j != _AT_AUTH for hidden in _HIDDEN for _, j in hidden), "auth must never be hidden"
 
 # Priority when two findings cover exactly the same bytes: the more specific kind wins.
 _TOKEN_PRIORITY: Final = 0
@@ -1262,12 +1259,8 @@ def redact_text(text: str) -> str:
     return data.decode("utf-8", "surrogatepass")
 
 
-# Every occurrence of every anchor (overlapping), for :func:`needs_redaction`: an anchor that the
-# engine's leftmost-first search would report, or one hidden inside another, is in here either way.
-_ALL_TOKEN_ANCHORS: Final = BytesAhoCorasick(list(_TOKEN_ANCHORS))
-_ALL_ANCHORS: Final = BytesAhoCorasick(list(_ANCHORS))
-# Joins the texts of a batch: no anchor and no token character contains it, so no anchor can span two
-# texts, and it ends every run of token characters as a text's end does.
+# Joins the texts of a batch for :func:`needs_redaction`: no anchor and no token character contains
+# it, so no anchor or run of token characters spans two texts.
 _SEPARATOR: Final = "\x00"
 _PLUS_ONE: Final = (1).__add__  # a text's length plus its separator, without a Python call
 
@@ -1275,14 +1268,19 @@ _PLUS_ONE: Final = (1).__add__  # a text's length plus its separator, without a 
 def needs_redaction(texts: Sequence[str]) -> set[int]:
     """The indexes of the *texts* that :func:`redact_text` may change, found in one scan of them all.
 
-    Every other text is one that :func:`redact_text` returns unchanged: the texts are joined with a
-    NUL byte and scanned once for every occurrence of every anchor, and a text is left out only if
-    none of its anchors passes the first check the engine itself makes at that anchor before it can
-    report anything (a long enough run of token characters, a separator after a secret name, a
-    credential or signature after ``://``, a value after ``bearer``, ``kind: Secret``). Those checks
-    see the same bytes in the joined text as in the text alone (the NUL ends runs and names, and
-    matches neither a separator nor a value), so a text is never left out because of its neighbours;
-    a neighbour can only make a check pass, which costs a needless full scan, never a miss.
+    Every other text is one that :func:`redact_text` returns unchanged. The texts are joined with a
+    NUL byte and searched once with the engine's own two Aho-Corasick automata; a text is left out
+    only if none of its anchors passes the first check the engine itself makes at that anchor before
+    it can report anything (a long enough run of token characters, a separator after a secret name, a
+    credential or signature after ``://``, a value after ``bearer``, ``kind: Secret``).
+
+    Why joining cannot hide anything: no anchor contains NUL, so every match lies inside one text,
+    and a leftmost-first search finds in each text exactly the anchors it finds in that text alone
+    (each match depends only on the bytes from its start on, and the search enters every text
+    outside any match). The checks see the same bytes as in the text alone: NUL ends runs of token
+    characters and names, as a text's end does, and is neither a separator nor a value; where a
+    check could read past a text's end, NUL can only make it pass, which costs a needless full scan
+    of that text, never a miss.
     """
     if not texts:
         return set()
@@ -1290,7 +1288,7 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
     data = joined.encode("utf-8", "surrogatepass")
     hits: list[int] = []  # where an anchor passed its check
     runs: bytes | None = None
-    for index, start, end in _ALL_TOKEN_ANCHORS.find_matches_as_indexes(data, overlapping=True):
+    for index, start, end in _TOKEN_SEARCH.find_matches_as_indexes(data):
         if index == _AZURE_ANCHOR:
             # tokens() tries the Azure pattern from 4 bytes before "Q~" (a NUL there fails it).
             hit = start >= 4 and _AZURE_SECRET.match(data, start - 4) is not None
@@ -1307,28 +1305,34 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
         if hit:
             hits.append(start)
     low = data.lower()
-    for index, start, end in _ALL_ANCHORS.find_matches_as_indexes(low, overlapping=True):
-        # The check keywords() makes at each kind of anchor before it can report anything.
-        if index < _NAME_ANCHORS:
-            if index == _AT_AUTHOR:
-                if runs is None:
-                    runs = data.translate(_RUN_TABLE)
-                if _git_author(data, runs, start, end):
-                    continue
-                end = start + 4
-            elif index == _AT_AUTH and low.startswith(b"author", start):
-                continue  # keywords() sees "author" here (never a hidden "auth"): judged above
-            hit = _name_hit(low, start, end)
-        elif index == _AT_URL:
-            hit = _URL_INTERESTING.match(low, start) is not None
-        elif index == _AT_BEARER:
-            hit = _BEARER.match(data, start) is not None
-        elif index == _AT_KIND:
-            hit = _KIND_SECRET.match(low, start) is not None
-        else:
-            hit = True  # mysql, mariadb, private key, sshpass: rare, always a full scan
-        if hit:
-            hits.append(start)
+    batch = _ANCHOR_SEARCH.find_matches_as_indexes(low)
+    while batch:  # as in keywords(): the anchors found, then those hidden inside them
+        hidden: list[tuple[int, int, int]] = []
+        for index, start, end in batch:
+            for offset, inner in _HIDDEN[index]:
+                if low.startswith(_ANCHORS[inner], start + offset):
+                    at = start + offset
+                    hidden.append((inner, at, at + len(_ANCHORS[inner])))
+            # The check keywords() makes at each kind of anchor before it can report anything.
+            if index < _NAME_ANCHORS:
+                if index == _AT_AUTHOR:
+                    if runs is None:
+                        runs = data.translate(_RUN_TABLE)
+                    if _git_author(data, runs, start, end):
+                        continue
+                    end = start + 4
+                hit = _name_hit(low, start, end)
+            elif index == _AT_URL:
+                hit = _URL_INTERESTING.match(low, start) is not None
+            elif index == _AT_BEARER:
+                hit = _BEARER.match(data, start) is not None
+            elif index == _AT_KIND:
+                hit = _KIND_SECRET.match(low, start) is not None
+            else:
+                hit = True  # mysql, mariadb, private key, sshpass: rare, always a full scan
+            if hit:
+                hits.append(start)
+        batch = hidden
     if not hits:
         return set()
     # Where each text starts in the joined bytes (ASCII: characters are bytes).
