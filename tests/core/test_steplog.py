@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autopilot.core.models import Run, Step, Usage
-from autopilot.core.steplog import StepLog
+from autopilot.core.steplog import StepLog, encode_step
 
 texts = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30)
 steps = st.builds(
@@ -24,10 +24,11 @@ steps = st.builds(
     raw=st.none() | st.dictionaries(texts, texts | st.integers(), max_size=3),
 )
 ends = st.integers(-60, 60)
-# (operation, argument): append a step, read an index (negative too), read a slice, iterate.
+# (operation, argument): append (and encode, as the journal does), read an index, a slice, iterate.
 operations = st.lists(
     st.one_of(
         st.tuples(st.just("append"), steps),
+        st.tuples(st.just("written"), steps),
         st.tuples(st.just("index"), st.integers(-60, 60)),
         st.tuples(
             st.just("slice"), st.tuples(st.integers(-60, 60), st.integers(-60, 60), st.sampled_from([1, 2]))
@@ -54,9 +55,11 @@ def test_a_bounded_step_log_reads_exactly_like_a_list(
         log.bound(window, tmp_path_factory.mktemp("spill"))
     try:
         for kind, argument in ops:
-            if kind == "append":
+            if kind in ("append", "written"):
                 log.append(argument)
                 model.append(argument)
+                if kind == "written":  # as the journal writer does: encoded once, reused later
+                    assert log.json_of(argument) == encode_step(argument)
             elif kind == "index":
                 if -len(model) <= argument < len(model):
                     assert log[argument].to_dict() == model[argument].to_dict()

@@ -14,13 +14,14 @@ from tests.trajectory_builders import Recorded, Script, record, resume, scripts,
 
 from autopilot.core.errors import TrajectoryError
 from autopilot.core.hooks import Hooks
-from autopilot.core.models import parse_ts
+from autopilot.core.models import Run, parse_ts
 from autopilot.core.pluginmanager import make_plugin_manager
 from autopilot.core.trajectory import (
     find_trajectories,
     load_trajectory,
     read_journal,
     schema_errors,
+    write_json_trajectory,
 )
 
 STATUSES = [
@@ -314,3 +315,16 @@ def test_an_rlog_is_refused_with_a_pointer_to_the_json(tmp_path: Path) -> None:
 
     with pytest.raises(TrajectoryError, match=r"give the \.json"):
         load_trajectory(path)
+
+
+def test_the_documented_example_is_exactly_what_the_writer_writes(tmp_path: Path) -> None:
+    """docs/trajectory-format.md shows the .json layout the writer really produces, byte for byte."""
+    doc = (Path(__file__).parents[2] / "docs" / "trajectory-format.md").read_text(encoding="utf-8")
+    start = doc.index("```json\n", doc.index("### Example")) + len("```json\n")
+    example = doc[start : doc.index("```", start)]
+    run = Run.from_dict(json.loads(example))
+
+    write_json_trajectory(run, tmp_path / "example.json")
+
+    assert (tmp_path / "example.json").read_text(encoding="utf-8") == example
+    assert schema_errors(json.loads(example)) == []

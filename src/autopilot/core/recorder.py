@@ -73,6 +73,8 @@ class Recorder:
             run.result = RunResult(status="running", num_turns=run.result.num_turns)
             run.ended_at = None
         self.writers = self.hooks.trajectory_writer_register(config=self.config)
+        # Spilled steps go beside the trajectory (real disk, unlike a tmpfs /tmp), in an unnamed file.
+        run.steps.bound(self.step_window, self.base.parent)
         for writer in self.writers:
             writer.open(run, self.base, resume=self.resume)
         self.hooks.before_run(run=run)

@@ -13,6 +13,10 @@ it), so nothing is left on disk whatever happens to the process; it is closed wh
 garbage-collected or :meth:`StepLog.close` is called. Spilled steps come back as new ``Step``
 objects (``log[i] is log[i]`` holds only for the in-memory window), as they would from the
 trajectory files.
+
+A step is encoded once: :meth:`StepLog.json_of` (which the journal writer calls as it writes the
+step) keeps the text, which the spill file and the final ``.json`` reuse. Steps are read-only once
+recorded; a change made to a step object after it was written would not reach the files.
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ from typing import IO, TYPE_CHECKING, Any, Final, overload
 if TYPE_CHECKING:
     from autopilot.core.models import Step
 
-#: Spilled steps are read back in blocks of about this many bytes when iterating.
-READ_BLOCK_BYTES: Final = 1 << 20
+#: Spilled steps are read back in blocks of about this many bytes when iterating (small: the final
+#: .json of a long run is written without a large transient buffer).
+READ_BLOCK_BYTES: Final = 1 << 16
 
 
 def encode_step(step: Step) -> str:
@@ -49,6 +54,8 @@ class StepLog(Sequence["Step"]):
 
     def __init__(self, steps: Iterable[Step] = ()) -> None:
         self._recent: deque[Step] = deque(steps)
+        # The compact JSON of each in-memory step once something asked for it (json_of), else None.
+        self._texts: deque[str | None] = deque(None for _ in self._recent)
         self._offsets = array("q")  # start of each spilled step's line in the spill file
         self._end = 0  # bytes in the spill file
         self._window: int | None = None
@@ -70,7 +77,7 @@ class StepLog(Sequence["Step"]):
         self._window = window
         self._directory = directory
         while len(self._recent) > window:
-            self._spill(self._recent.popleft())
+            self._spill_oldest()
 
     @property
     def window(self) -> int | None:
@@ -97,8 +104,9 @@ class StepLog(Sequence["Step"]):
 
     def append(self, step: Step) -> None:
         self._recent.append(step)
+        self._texts.append(None)
         if self._window is not None and len(self._recent) > self._window:
-            self._spill(self._recent.popleft())
+            self._spill_oldest()
 
     def extend(self, steps: Iterable[Step]) -> None:
         for step in steps:
@@ -118,8 +126,9 @@ class StepLog(Sequence["Step"]):
         self._closer = weakref.finalize(self, handle.close)
         return handle
 
-    def _spill(self, step: Step) -> None:
-        data = (encode_step(step) + "\n").encode("utf-8", "surrogatepass")
+    def _spill_oldest(self) -> None:
+        step, text = self._recent.popleft(), self._texts.popleft()
+        data = ((encode_step(step) if text is None else text) + "\n").encode("utf-8", "surrogatepass")
         handle = self._spill_file()
         handle.seek(self._end)
         handle.write(data)
@@ -155,6 +164,22 @@ class StepLog(Sequence["Step"]):
     def __iter__(self) -> Iterator[Step]:
         return self._iter(0, None, _decode)
 
+    def json_of(self, step: Step) -> str:
+        """*step* as one line of compact JSON (:func:`encode_step`), encoded once per step.
+
+        For a step still in memory the text is kept and reused when the step is spilled and when
+        the final ``.json`` is written, so a writer that calls this (the journal does) pays for the
+        only encoding of the step: what the journal got is exactly what the ``.json`` gets.
+        """
+        recent = self._recent
+        for back in range(1, min(len(recent), 4) + 1):  # the step just added, or nearly
+            if recent[-back] is step:
+                text = self._texts[-back]
+                if text is None:
+                    text = self._texts[-back] = encode_step(step)
+                return text
+        return encode_step(step)
+
     def iter_json(self) -> Iterator[str]:
         """Every step as one line of compact JSON (:func:`encode_step`), oldest first.
 
@@ -175,8 +200,11 @@ class StepLog(Sequence["Step"]):
                     yield decode(line) if decode is not None else line
                 position += len(block)
             else:
-                step = self._recent[position - spilled]
-                yield step if decode is not None else encode_step(step)
+                if decode is not None:
+                    yield self._recent[position - spilled]
+                else:
+                    text = self._texts[position - spilled]
+                    yield encode_step(self._recent[position - spilled]) if text is None else text
                 position += 1
 
     def _read_block(self, start: int, end: int) -> list[str]:

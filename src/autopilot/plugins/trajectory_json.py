@@ -16,7 +16,6 @@ from typing import Any
 
 from autopilot import hookimpl
 from autopilot.core.models import Run, Step
-from autopilot.core.steplog import encode_step
 from autopilot.core.trajectory import (
     JOURNAL_SUFFIX,
     JSON_SUFFIX,
@@ -63,7 +62,8 @@ class JsonTrajectoryWriter:
 
     def write_step(self, run: Run, step: Step) -> None:
         assert self._journal is not None, "writer used before open()"
-        self._journal.write(_STEP_RECORD + encode_step(step) + "}")
+        # Encoded once: the step log reuses this text for its spill file and the final .json.
+        self._journal.write(_STEP_RECORD + run.steps.json_of(step) + "}")
 
     def update(self, run: Run, changes: dict[str, Any]) -> None:
         self._append({"record": "update", "changes": changes})
