@@ -54,4 +54,5 @@ def git_repo(tmp_path: Path) -> Path:
     (repo_dir / "README.md").write_text("test repo\n")
     repo.index.add(["README.md"])
     repo.index.commit("initial")
+    repo.close()  # stops GitPython's persistent `git cat-file` processes
     return repo_dir

@@ -279,7 +279,7 @@ def test_prelaunch_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, git_repo: 
     """AUTOPILOT_PRELAUNCH=0 starts nothing early."""
     monkeypatch.chdir(git_repo)
     monkeypatch.setenv("AUTOPILOT_PRELAUNCH", "0")
-    assert not prelaunch.start(["run", "hello"])
+    assert prelaunch.start(["run", "hello"]) == {"prompt": "hello"}  # still a plain run, nothing started
     assert launch.pending() is None
 
 

@@ -88,3 +88,27 @@ def test_the_projects_own_config_file_loads() -> None:
     root = Path(__file__).resolve().parents[2]
 
     assert isinstance(load_config(root, environ={}), Config)
+
+
+def test_parsed_config_is_cached_and_follows_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parsed config is reused until the file changes, and the cache is never committed."""
+    from autopilot.core import config as config_module
+
+    settings = tmp_path / ".autopilot" / "config.yaml"
+    settings.parent.mkdir()
+    settings.write_text("model: opus\nplugins:\n  backend_claude:\n    allowed_tools: [Read]\n")
+    first = load_config(tmp_path)
+    cache = tmp_path / ".autopilot" / ".cache"
+    assert (cache / "config.marshal").is_file()
+    assert (cache / ".gitignore").read_text() == "*\n"
+
+    calls: list[object] = []
+    monkeypatch.setattr("ruamel.yaml.YAML.load", lambda self, text: calls.append(text) or {"model": "x"})
+    again = load_config(tmp_path)
+    assert calls == []  # the YAML parser was not needed
+    assert (again.model, again.plugins) == (first.model, first.plugins) == ("opus", first.plugins)
+
+    monkeypatch.undo()
+    settings.write_text("model: haiku\n")
+    assert load_config(tmp_path).model == "haiku"
+    assert config_module.read_config_file(settings) == {"model": "haiku"}

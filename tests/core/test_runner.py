@@ -27,7 +27,7 @@ MODEL = "claude-sonnet-4-5"  # $3 / $15 per million input / output tokens in the
 
 
 class FakeBackend(Backend):
-    """Yields scripted events, sleeping between them when an item is a number."""
+    """Yields scripted events, sleeping between them when an item is a number; nothing new once stopped."""
 
     name = "fake"
 
@@ -38,6 +38,8 @@ class FakeBackend(Backend):
 
     async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
         for item in self.script:
+            if self.stopped:  # like a killed agent process: its stream ends
+                return
             if isinstance(item, float | int):
                 await asyncio.sleep(item)
             elif isinstance(item, Exception):
@@ -371,3 +373,30 @@ def test_runner_never_writes_files_itself() -> None:
 
     assert "open(" not in source and "write_text" not in source
     assert os.sep  # the check above is on the source text
+
+
+class FlushOnStop(Backend):
+    """Sends one tool call, then hangs; when stopped, its last buffered output (a usage) comes out."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.stopped = asyncio.Event()
+
+    async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
+        yield turn(True, 1000)
+        await self.stopped.wait()
+        yield BackendEvent(steps=[Step("assistant", text="last words")], usage=Usage(500, 7), turn_complete=True)
+
+    async def stop(self) -> None:
+        self.stopped.set()
+
+
+def test_watchdog_stop_records_what_the_agent_had_already_sent(hooks: Hooks, tmp_path: Path) -> None:
+    """A run stopped from outside (here the idle watchdog) still records the usage the agent reported."""
+    run, _, status = execute(hooks, tmp_path, FlushOnStop(), RunLimits(idle_timeout=0.2))
+
+    assert status == "timeout"
+    assert run.usage.input_tokens == 1500 and run.usage.output_tokens == 7
+    assert [s.text for s in run.steps if s.type == "assistant"] == ["last words"]
+    assert run.result.num_turns == 2

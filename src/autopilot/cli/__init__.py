@@ -1,8 +1,9 @@
 """The ``autopilot`` command (also ``git autopilot``): a thin layer over the core and plugins.
 
 This module is the process entry point and stays light to import: a plain ``autopilot run PROMPT``
-first starts the agent's process (``autopilot.cli.prelaunch``), and only then imports the argument
-parser, the plugins and the rest (``autopilot.cli.app``), while the agent boots.
+first starts the agent's process (``autopilot.cli.prelaunch``), and only then imports the plugins and
+the rest while the agent boots (without the argument parser, which it does not need); every other
+command line goes through the parser and commands in ``autopilot.cli.app``.
 """
 
 from __future__ import annotations
@@ -28,8 +29,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from autopilot.cli import prelaunch
     from autopilot.core import launch
 
-    prelaunch.start(tokens)
+    plain_run = prelaunch.start(tokens)
     try:
+        if plain_run is not None:
+            from autopilot.cli import boundary, running
+
+            return boundary.guarded(lambda: running.run(**plain_run), tokens)  # type: ignore[arg-type]
         from autopilot.cli.app import dispatch
 
         return dispatch(tokens)
@@ -42,13 +47,14 @@ def entry() -> NoReturn:
 
     Once the command is done and its output flushed, the process leaves with ``os._exit`` instead of
     tearing the interpreter down module by module (tens of milliseconds that only delay the shell
-    prompt), after running the ``atexit`` handlers. It exits normally if other threads still run.
+    prompt), after running the ``atexit`` handlers. It exits normally if other threads still run, or
+    under a profiler or debugger.
     """
     code = main()
     import threading
 
-    if threading.active_count() > 1:
-        sys.exit(code)
+    if threading.active_count() > 1 or sys.getprofile() or sys.gettrace():
+        sys.exit(code)  # other threads, a profiler or a debugger: leave the normal way
     import atexit
 
     try:

@@ -1,14 +1,12 @@
 """The ``autopilot`` command's argument parsing (cyclopts) and its single error boundary.
 
 Commands live in their own modules and are registered lazily by dotted name, so start-up only imports
-what the chosen command needs. :func:`dispatch` holds the single ``except AutopilotError`` that turns
-errors into one ``error:`` line and an exit code. The entry point itself is ``autopilot.cli.main``.
+what the chosen command needs. :func:`dispatch` runs inside the error boundary
+(``autopilot.cli.boundary``). The entry point itself is ``autopilot.cli.main``.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from typing import Annotated
 
 import cyclopts
@@ -16,7 +14,8 @@ from cyclopts import App, Parameter
 
 from autopilot import __version__
 from autopilot.cli import context
-from autopilot.core.errors import AutopilotError, ExitCode
+from autopilot.cli.boundary import guarded
+from autopilot.core.errors import BadInputError
 
 app = App(
     name="autopilot",
@@ -72,40 +71,18 @@ def _meta(
 
 
 def dispatch(tokens: list[str]) -> int:
-    """Parse *tokens* and run the command; every error becomes one ``error:`` line and an exit code."""
-    debug = "--debug" in tokens or os.environ.get("AUTOPILOT_DEBUG") == "1"
-    as_json = "--json" in tokens
-    try:
-        context.register_plugin_commands(app, tokens)
-        result = app.meta(tokens, result_action="return_value", exit_on_error=False, print_error=False)
-        context.flush_hook_warnings()
-        return int(result or 0)
-    except AutopilotError as exc:
-        return _fail(str(exc), exc.exit_code, as_json=as_json)
-    except cyclopts.CycloptsError as exc:
-        return _fail(_cyclopts_message(exc), ExitCode.BAD_INPUT, as_json=as_json)
-    except KeyboardInterrupt:
-        context.error("interrupted")
-        return int(ExitCode.INTERRUPTED)
-    except BrokenPipeError:
-        # The reader went away (e.g. `| head`); nothing more to say.
-        return int(ExitCode.OK)
-    except Exception as exc:
-        if debug:
-            raise
-        context.error(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)")
-        return int(ExitCode.FAILURE)
+    """Parse *tokens* and run the command, inside the error boundary (``autopilot.cli.boundary``)."""
 
+    def command() -> int:
+        try:
+            context.register_plugin_commands(app, tokens)
+            return int(
+                app.meta(tokens, result_action="return_value", exit_on_error=False, print_error=False) or 0
+            )
+        except cyclopts.CycloptsError as exc:
+            raise BadInputError(_cyclopts_message(exc)) from None
 
-def _fail(message: str, code: ExitCode, *, as_json: bool) -> int:
-    """Report an error: one ``error:`` line on stderr, plus a JSON envelope on stdout under ``--json``."""
-    context.error(message)
-    if as_json:
-        envelope = {
-            "error": {"code": ExitCode(code).name.lower(), "exit_code": int(code), "message": message}
-        }
-        context.echo(json.dumps(envelope))
-    return int(code)
+    return guarded(command, tokens)
 
 
 def _cyclopts_message(exc: cyclopts.CycloptsError) -> str:

@@ -23,6 +23,7 @@ class _Options:
     debug: bool = False
     strict_plugins: bool = False
     disabled: tuple[str, ...] = ()
+    quiet: bool = False
     pm: AutopilotPluginManager | None = None
     hooks: Hooks | None = None
     warned: set[str] = field(default_factory=set)
@@ -49,12 +50,19 @@ def plugin_manager() -> AutopilotPluginManager:
     if _options.pm is None:
         _options.pm = make_plugin_manager(
             project_dir=Path.cwd(),
-            blocked=_options.disabled,
+            blocked=(*_options.disabled, "console") if _options.quiet else _options.disabled,
             strict=_options.strict_plugins or None,
         )
         for failure in _options.pm.load_errors:
             warning(failure.message)
     return _options.pm
+
+
+def quiet() -> None:
+    """No live progress (``--json``, ``--quiet``): the console plugin is not loaded, or is unloaded."""
+    _options.quiet = True
+    if _options.pm is not None:
+        _options.pm.set_blocked("console")
 
 
 def hooks() -> Hooks:

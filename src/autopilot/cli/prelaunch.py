@@ -3,7 +3,9 @@
 The agent CLI boots while autopilot imports its plugins and opens the trajectory (see
 ``autopilot.core.launch``). Only the simplest, most common command line takes this path: ``run``
 first, one prompt, and only the options below; anything else (``--issue``, ``--help``, a global
-flag, an odd value) leaves the work to the normal path, which starts the agent itself.
+flag, an odd value) leaves the work to the normal path, which starts the agent itself. A plain run
+also skips the argument parser (cyclopts): :func:`parse_run` is tested to agree with it on every
+command line it accepts, and ``autopilot.cli.running`` does the rest.
 
 - Claude Code reads its prompt from stdin after about 0.2 s of booting, so its process is started
   with nothing on stdin; the backend writes the prompt once the plugins have been loaded and
@@ -102,26 +104,34 @@ def parse_run(tokens: Sequence[str]) -> dict[str, object] | None:
     return parsed
 
 
-def start(tokens: Sequence[str]) -> bool:
-    """Start the agent of *tokens* early if that is safe (see the module doc). Never raises."""
-    if not tokens or tokens[0] != "run":
-        return False
+def start(tokens: Sequence[str]) -> dict[str, object] | None:
+    """The arguments of a plain run (see :func:`parse_run`), its agent started early if that is safe.
+
+    None when *tokens* are not a plain run. Never raises.
+    """
+    args = parse_run(tokens)
+    if args is None:
+        return None
     try:
         from autopilot.core import launch
 
-        if not launch.enabled():
-            return False
-        spec = plan(tokens)
-        return spec is not None and launch.prelaunch(spec)
+        if launch.enabled():
+            spec = plan_parsed(args)
+            if spec is not None:
+                launch.prelaunch(spec)
     except Exception:
-        return False
+        pass
+    return args
 
 
 def plan(tokens: Sequence[str], environ: Mapping[str, str] | None = None) -> LaunchSpec | None:
     """The process to start early for *tokens*, or None (not a plain run, or not safe to)."""
     args = parse_run(tokens)
-    if args is None:
-        return None
+    return plan_parsed(args, environ) if args is not None else None
+
+
+def plan_parsed(args: Mapping[str, object], environ: Mapping[str, str] | None = None) -> LaunchSpec | None:
+    """The process to start early for a plain run's parsed *args*, or None (not safe to)."""
     environ = os.environ if environ is None else environ
     from pathlib import Path
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import shutil
@@ -14,52 +13,13 @@ from typing import Annotated, Any
 from cyclopts import Parameter
 
 from autopilot import api
-from autopilot.cli import context
+from autopilot.cli import context, running
+from autopilot.cli.running import _quiet_console, render_result
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 
 JsonFlag = Annotated[
     bool, Parameter(name="--json", negative="", help="Print a JSON summary instead of progress.")
 ]
-
-
-def _quiet_console() -> None:
-    """Progress is for people: under --json/--quiet the console plugin is not loaded at all."""
-    context.plugin_manager().set_blocked("console")
-
-
-def _money(value: float) -> str:
-    return f"${value:.4f}"
-
-
-def render_result(result: api.RunTaskResult, *, json_output: bool, verb: str = "run") -> int:
-    """Print the closing summary (or the JSON summary) of a run; returns its exit code."""
-    for message in result.warnings:
-        context.warning(message)
-    if json_output:
-        context.echo(json.dumps(result.summary(), ensure_ascii=False))
-        return int(result.exit_code)
-    run, usage = result.run, result.run.usage
-    cache = ""
-    if usage.cache_read_tokens or usage.cache_creation_tokens:
-        cache = f" (cache read {usage.cache_read_tokens:,}, written {usage.cache_creation_tokens:,})"
-    lines = [
-        f"{verb} {run.run_id}: {result.status}"
-        + (f" ({run.result.stop_reason})" if run.result.stop_reason and result.status != "success" else ""),
-        f"  duration {run.result.duration_ms / 1000:.1f}s · turns {run.result.num_turns}"
-        f" · cost {_money(usage.cost_usd)}"
-        f" · tokens in {usage.input_tokens:,} out {usage.output_tokens:,}{cache}",
-        f"  trajectory {result.trajectory}",
-        f"  log        {result.paths['rlog']}",
-    ]
-    if run.result.error:
-        lines.append(f"  error      {' '.join(run.result.error.split())[:500]}")
-    if result.resumable:
-        lines.append(f"  resume with: {result.resume_command()}  (or: autopilot resume --continue)")
-    for line in lines:
-        context.echo(line)
-    if result.status == "error" and run.result.error:
-        context.error(run.result.error)
-    return int(result.exit_code)
 
 
 def run(
@@ -128,57 +88,26 @@ def run(
     timeout
         Stop the run after this many seconds in all (default 7200).
     """
-    if ui:
-        raise BadInputError(
-            "--ui is not available yet; the run's .rlog and `autopilot replay` show it as text"
-        )
-    if json_output or quiet:
-        _quiet_console()
-    if issue or project or full_auto:
-        arguments = api.RunArguments(
-            prompt=prompt,
-            agent=agent,
-            model=model,
-            max_budget_usd=max_budget,
-            max_turns=max_turns,
-            output_dir=output_dir,
-            slug=slug,
-            cwd=cwd,
-            issue=issue,
-            project=project,
-            full_auto=full_auto,
-            max_issues=max_issues,
-            push=push,
-            json_output=json_output,
-            quiet=quiet,
-            idle_timeout=idle_timeout,
-            timeout=timeout,
-        )
-        try:
-            queue = importlib.import_module("autopilot.full_auto")  # the issue queue (its own module)
-        except ModuleNotFoundError as exc:
-            if exc.name != "autopilot.full_auto":
-                raise
-            raise BadInputError("run --issue/--project/--full-auto is not available yet") from None
-        return int(queue.run_command(arguments))
-    if not prompt:
-        raise BadInputError(
-            'say what the agent should do: autopilot run "PROMPT" (or --issue ID / --full-auto)'
-        )
-    result = api.run_task(
+    return running.run(
         prompt,
         agent=agent,
         model=model,
-        max_budget_usd=max_budget,
+        max_budget=max_budget,
         max_turns=max_turns,
-        cwd=cwd,
         output_dir=output_dir,
         slug=slug,
+        cwd=cwd,
+        issue=issue,
+        project=project,
+        full_auto=full_auto,
+        max_issues=max_issues,
+        push=push,
+        ui=ui,
+        json_output=json_output,
+        quiet=quiet,
         idle_timeout=idle_timeout,
         timeout=timeout,
-        hooks=context.hooks(),
     )
-    return render_result(result, json_output=json_output)
 
 
 def resume(

@@ -123,7 +123,14 @@ def _coerce(name: str, value: Any, source: str) -> Any:
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
-    """Read a config file into a plain dict; a malformed file raises ConfigError naming it."""
+    """Read a config file into a plain dict; a malformed file raises ConfigError naming it.
+
+    The parsed settings are cached in ``.autopilot/.cache/config.marshal`` (never committed), keyed by
+    the file's path, size, mtime and inode, so commands do not import the YAML parser on every start.
+    """
+    cached = _cached_config(path)
+    if cached is not None:
+        return cached
     from ruamel.yaml import YAML  # deferred: only a project with a config file pays for it
     from ruamel.yaml.error import YAMLError
 
@@ -140,7 +147,49 @@ def read_config_file(path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, Mapping):
         raise ConfigError(f"{path}: must be a mapping of settings, not {type(data).__name__}")
-    return dict(data)
+    data = dict(data)
+    _cache_config(path, data)
+    return data
+
+
+def _config_cache_key(path: Path) -> tuple[str, int, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def _cached_config(path: Path) -> dict[str, Any] | None:
+    import marshal
+
+    key = _config_cache_key(path)
+    try:
+        with open(path.parent / ".cache" / "config.marshal", "rb") as handle:
+            stored_key, data = marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return data if key is not None and tuple(stored_key) == key and isinstance(data, dict) else None
+
+
+def _cache_config(path: Path, data: dict[str, Any]) -> None:
+    """Best effort: a cache that cannot be written (read-only checkout, odd values) is skipped."""
+    import marshal
+
+    key = _config_cache_key(path)
+    if key is None:
+        return
+    cache = path.parent / ".cache"
+    try:
+        blob = marshal.dumps((key, data))
+        if not cache.is_dir():
+            cache.mkdir(parents=True, exist_ok=True)
+            (cache / ".gitignore").write_text("*\n", encoding="utf-8")
+        temporary = cache / f"config.marshal.{os.getpid()}"
+        temporary.write_bytes(blob)
+        os.replace(temporary, cache / "config.marshal")
+    except (OSError, ValueError):
+        return
 
 
 def load_config(

@@ -43,6 +43,8 @@ TICK_SECONDS: Final = 1.0
 TOOL_TICK_SECONDS: Final = 0.25
 #: Seconds ``backend.stop()`` may take before the runner kills the recorded processes itself.
 STOP_GRACE_SECONDS: Final = 10.0
+#: Seconds a stopped backend's stream may take to deliver what the agent had already sent.
+DRAIN_SECONDS: Final = 3.0
 
 _EXIT_CODES: Final = {
     "success": ExitCode.OK,
@@ -226,7 +228,8 @@ class Runner:
                 verdict = self._handle(payload)
                 if verdict is not None:
                     if verdict[0] != "done":
-                        await self._stop_backend()
+                        # A limit decided on this event: the trajectory ends here.
+                        await self._stop_backend(drain=False)
                         return verdict
                     self._backend_done = True  # run() waits for its process once the run is written
                     return payload.status or "success", payload.stop_reason, payload.error
@@ -332,19 +335,47 @@ class Runner:
         except (TimeoutError, asyncio.CancelledError, Exception):
             await self._stop_backend()
 
-    async def _stop_backend(self) -> None:
-        """Stop the backend's process tree, then its stream; kill leftovers we recorded ourselves."""
+    async def _stop_backend(self, *, drain: bool = True) -> None:
+        """Stop the backend's process tree, record what it had already sent, then end its stream.
+
+        When the stop comes from outside the event stream (a signal, a watchdog, low memory), events
+        the agent wrote before it was stopped (a finished model call's usage, a tool call) may still be
+        in the pipe or the queue: with *drain* they are recorded too, so the trajectory has the usage
+        so far. A limit decided on an event (budget, turns, a plugin's StopRun) ends the trajectory at
+        that event instead. Finally, recorded child processes still alive are killed.
+        """
         if self._stopping:
             return
         self._stopping = True
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.backend.stop(), STOP_GRACE_SECONDS)
+        if drain:
+            await self._drain(DRAIN_SECONDS)
         task = self._pump_task
         if task is not None and not task.done():
             task.cancel()
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(task, STOP_GRACE_SECONDS)
         self._kill_recorded(grace=2.0)
+
+    async def _drain(self, seconds: float) -> None:
+        """Record the stopped backend's remaining events (no limits apply) until its stream ends."""
+        pump = self._pump_task
+        if pump is None:
+            return
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0:
+            if pump.done() and self._queue.empty():
+                return
+            try:
+                kind, payload = await asyncio.wait_for(self._queue.get(), remaining)
+            except TimeoutError:
+                return
+            if kind in ("end", "crash"):
+                return
+            if kind == "event":
+                with contextlib.suppress(Exception):
+                    self._handle(payload)
 
     def _kill_recorded(self, *, grace: float) -> None:
         """Stop recorded child processes that are still ours (below this process, same start time)."""
