@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -35,6 +36,7 @@ operations = st.lists(
         ),
         st.tuples(st.just("iter"), st.none()),
         st.tuples(st.just("json"), st.none()),
+        st.tuples(st.just("bytes"), st.none()),
     ),
     max_size=80,
 )
@@ -82,7 +84,7 @@ def test_a_bounded_step_log_reads_exactly_like_a_list(
         log.close()
 
 
-def _loads(text: str) -> dict:
+def _loads(text: str | bytes) -> Any:
     import json
 
     return json.loads(text)

@@ -54,6 +54,22 @@ def test_the_final_json_has_one_line_per_step_in_order_and_validates(hooks: Hook
     assert not recorder.paths["journal"].exists()
 
 
+def test_undecodable_tool_output_is_written_as_valid_utf8(hooks: Hooks, tmp_path: Path) -> None:
+    """Output with a lone surrogate (undecodable bytes) breaks neither the run nor its files."""
+    odd = b"caf\xe9 \xff done".decode("utf-8", "surrogateescape")
+    recorder = _recorder(hooks, tmp_path, step_window=2)
+    for number in range(6):
+        recorder.add(Step("tool_result", tool_use_id=f"t{number}", output=f"{number} {odd}", is_error=False))
+    journal_steps = read_journal(recorder.paths["journal"]).run.steps
+    recorder.finish(status="success", final_text=odd)
+    raw = recorder.paths["json"].read_bytes()
+    loaded = load_trajectory(recorder.paths["json"]).run
+
+    raw.decode("utf-8")  # strict: the file is valid UTF-8
+    assert [s.output for s in journal_steps] == [f"{n} {odd}" for n in range(6)]
+    assert [s.output for s in loaded.steps] == [f"{n} {odd}" for n in range(6)]
+
+
 def test_a_run_without_steps_writes_an_empty_step_list(hooks: Hooks, tmp_path: Path) -> None:
     """A run that ended before its first step still has a valid .json, with no steps."""
     recorder = _recorder(hooks, tmp_path)

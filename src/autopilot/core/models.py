@@ -131,20 +131,24 @@ class Step:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name in _STEP_FIELDS:  # (called for every step written: no dataclasses.fields() per call)
+            value = getattr(self, name)
             if value is None:
                 continue
-            out[f.name] = value.to_dict() if isinstance(value, Usage) else value
+            out[name] = value.to_dict() if isinstance(value, Usage) else value
         return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Step:
-        known = {f.name for f in fields(cls)}
+        known = _STEP_FIELD_SET
         kwargs = {k: v for k, v in data.items() if k in known}
         if "usage" in kwargs and kwargs["usage"] is not None:
             kwargs["usage"] = Usage.from_dict(kwargs["usage"])
         return cls(**kwargs)
+
+
+_STEP_FIELDS: Final = tuple(f.name for f in fields(Step))
+_STEP_FIELD_SET: Final = frozenset(_STEP_FIELDS)
 
 
 @dataclass

@@ -26,7 +26,7 @@ import tempfile
 import weakref
 from array import array
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final, overload
 
@@ -41,6 +41,12 @@ READ_BLOCK_BYTES: Final = 1 << 16
 def encode_step(step: Step) -> str:
     """A step as one line of compact JSON (non-ASCII kept as is), as in the journal and final ``.json``."""
     return json.dumps(step.to_dict(), ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def to_utf8(text: str) -> bytes:
+    """JSON text as UTF-8. A lone surrogate (from undecodable bytes) can only sit inside a JSON string,
+    where the ``\\udcXX`` that ``backslashreplace`` writes is the JSON escape of the same character."""
+    return text.encode("utf-8", "backslashreplace")
 
 
 def _decode(text: str) -> Step:
@@ -128,7 +134,7 @@ class StepLog(Sequence["Step"]):
 
     def _spill_oldest(self) -> None:
         step, text = self._recent.popleft(), self._texts.popleft()
-        data = ((encode_step(step) if text is None else text) + "\n").encode("utf-8", "surrogatepass")
+        data = to_utf8((encode_step(step) if text is None else text) + "\n")
         handle = self._spill_file()
         handle.seek(self._end)
         handle.write(data)
@@ -207,24 +213,56 @@ class StepLog(Sequence["Step"]):
                     yield encode_step(self._recent[position - spilled]) if text is None else text
                 position += 1
 
-    def _read_block(self, start: int, end: int) -> list[str]:
-        """Lines of spilled steps from *start*, as many as fit in READ_BLOCK_BYTES (at least one)."""
+    def _block_end(self, start: int, end: int) -> int:
+        """Where a block of spilled steps from *start* ends: about READ_BLOCK_BYTES, at least one step."""
         offsets = self._offsets
         first = offsets[start]
         last = start + 1
         while last < end and offsets[last] - first < READ_BLOCK_BYTES:
             last += 1
-        return self._read_lines(start, last)
+        return last
 
-    def _read_lines(self, start: int, end: int) -> list[str]:
+    def _read_block(self, start: int, end: int) -> list[str]:
+        """Lines of spilled steps from *start*, as many as fit in READ_BLOCK_BYTES (at least one)."""
+        return self._read_lines(start, self._block_end(start, end))
+
+    def _read_bytes(self, start: int, end: int) -> bytes:
+        """The spill file's lines of steps *start* to *end* (exclusive), newlines included."""
         if self._file is None or self._closed:
             raise ValueError("the step log was closed: its spilled steps are gone")
         first = self._offsets[start]
         stop = self._offsets[end] if end < len(self._offsets) else self._end
         handle = self._file
         handle.seek(first)
-        data = handle.read(stop - first)
-        return data.decode("utf-8", "surrogatepass").split("\n")[: end - start]
+        return handle.read(stop - first)
+
+    def _read_lines(self, start: int, end: int) -> list[str]:
+        return self._read_bytes(start, end).decode("utf-8").split("\n")[: end - start]
+
+    def write_json(self, write: Callable[[bytes], object], separator: bytes, prefix: bytes = b"") -> int:
+        """Write every step as compact UTF-8 JSON, *prefix* before the first, *separator* between.
+
+        Returns how many steps were written.
+
+        Spilled steps are copied from the spill file in blocks, never decoded: writing the final
+        ``.json`` of a long run costs little more than copying its bytes.
+        """
+        position = 0
+        while position < len(self):
+            spilled = len(self._offsets)
+            if position < spilled:
+                last = self._block_end(position, spilled)
+                # A JSON line holds no raw newline byte (strings escape it; UTF-8 never makes one).
+                piece = self._read_bytes(position, last)[:-1].replace(b"\n", separator)
+            else:
+                last = position + 1
+                text = self._texts[position - spilled]
+                step = self._recent[position - spilled]
+                piece = to_utf8(encode_step(step) if text is None else text)
+            write(separator if position else prefix)
+            write(piece)
+            position = last
+        return position
 
     # -- comparison ---------------------------------------------------------------------------------
 

@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, TextIO
+from typing import Any, BinaryIO, Final, TextIO
 
 from autopilot.core.errors import TrajectoryError
 from autopilot.core.models import HEADER_FIELDS, Run, RunResult, Step, Usage, parse_ts
+from autopilot.core.steplog import to_utf8
 
 JOURNAL_SUFFIX: Final = ".journal.jsonl"
 JSON_SUFFIX: Final = ".json"
@@ -50,8 +51,8 @@ def base_path_for(run: Run, output_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, *, exclusive: bool = False) -> Iterator[TextIO]:
-    """Write *path* through the yielded handle so readers see the old file or the new one, never a mix.
+def atomic_writer(path: Path, *, exclusive: bool = False) -> Iterator[BinaryIO]:
+    """Write *path* through the yielded binary handle so readers see the old file or the new one.
 
     The text goes to a temporary file beside *path*, which is flushed, fsynced and renamed over
     *path* when the block ends; if the block raises, the temporary file is removed and *path* is
@@ -60,7 +61,7 @@ def atomic_writer(path: Path, *, exclusive: bool = False) -> Iterator[TextIO]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -80,7 +81,7 @@ def atomic_write_text(path: Path, text: str, *, exclusive: bool = False) -> None
     With *exclusive*, fail with FileExistsError if *path* already exists (atomic create).
     """
     with atomic_writer(path, exclusive=exclusive) as handle:
-        handle.write(text)
+        handle.write(text.encode("utf-8"))
 
 
 class LineAppender:
@@ -104,7 +105,8 @@ class LineAppender:
         if self._failed:
             end_torn_line(self.path)
             self._failed = False
-        handle = self.path.open("a", encoding="utf-8", newline="\n")
+        # backslashreplace: a lone surrogate (undecodable bytes) becomes its own JSON escape, \\udcXX.
+        handle = self.path.open("a", encoding="utf-8", errors="backslashreplace", newline="\n")
         self._handle = handle
         self._closer = weakref.finalize(self, handle.close)
         return handle
@@ -145,30 +147,27 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _pretty(data: Any, indent: str) -> str:
-    """*data* as indented JSON whose lines after the first are shifted right by *indent*."""
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str).replace("\n", "\n" + indent)
+def _pretty(data: Any, indent: str) -> bytes:
+    """*data* as indented UTF-8 JSON whose lines after the first are shifted right by *indent*."""
+    encoded = to_utf8(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    return encoded.replace(b"\n", b"\n" + indent.encode())
 
 
 def write_json_trajectory(run: Run, path: Path) -> None:
     """Write *run* as its finished ``.json``, atomically, streaming the steps.
 
     The top level is indented; each step is one line of compact JSON (the same encoding as the
-    journal), copied from the step log's spill file for steps no longer in memory, so neither the
-    whole run nor its text is ever built in memory.
+    journal), copied as bytes from the step log's spill file for steps no longer in memory, so
+    neither the whole run nor its text is ever built in memory.
     """
     with atomic_writer(path) as handle:
         write = handle.write
         head = _pretty(run.header(), "")
-        write(head[: head.rindex("\n")] + ',\n  "steps": [')
-        separator = "\n    "
-        for line in run.steps.iter_json():
-            write(separator)
-            write(line)
-            separator = ",\n    "
-        write("\n  ],\n" if separator != "\n    " else "],\n")
-        write(f'  "result": {_pretty(run.result.to_dict(), "  ")},\n')
-        write(f'  "usage": {_pretty(run.usage.to_dict(), "  ")}\n}}\n')
+        write(head[: head.rindex(b"\n")] + b',\n  "steps": [')
+        count = run.steps.write_json(write, b",\n    ", b"\n    ")
+        write(b"\n  ],\n" if count else b"],\n")
+        write(b'  "result": ' + _pretty(run.result.to_dict(), "  ") + b",\n")
+        write(b'  "usage": ' + _pretty(run.usage.to_dict(), "  ") + b"\n}\n")
 
 
 # ------------------------------------------------------------------------------------------------
