@@ -224,7 +224,16 @@ FORMAT_KINDS = [
     "jwt",
 ]
 CONTEXT_KINDS = ["aws_secret", "twilio_token", "azure_storage", "password", "generic_api_key"]
-SPECIAL_KINDS = ("private_key", "slack_webhook", "url_password", "authorization", "cli_flag", "kubernetes")
+SPECIAL_KINDS = (
+    "private_key",
+    "slack_webhook",
+    "url_password",
+    "authorization",
+    "cli_flag",
+    "kubernetes",
+    "cookie",
+    "curl_user",
+)
 ALL_KINDS = FORMAT_KINDS + CONTEXT_KINDS + list(SPECIAL_KINDS)
 
 
@@ -437,6 +446,57 @@ def shell_session(rng: random.Random) -> str:
     )
 
 
+def http_session(rng: random.Random) -> str:
+    """A verbose curl exchange that holds no secret (prompts, variables, cookie files, harmless cookies)."""
+    word = rng.choice(WORDS)
+    command = rng.choice(
+        [
+            f"$ curl -sSv https://api.example.org/v1/{word}",
+            f'$ curl -v -u "$API_USER:$API_TOKEN" https://api.example.org/v1/{word}',
+            f"$ curl -v -u admin https://localhost:8443/{word}/health\nEnter host password for user 'admin':",
+            f"$ curl -v -c cookies.txt -b cookies.txt https://example.org/{word}",
+            "$ curl -v --user-agent 'Mozilla/5.0 (X11; Linux x86_64)' https://example.org/",
+        ]
+    )
+    request = [
+        f"> GET /v1/{word} HTTP/1.1",
+        "> Host: api.example.org",
+        "> User-Agent: curl/8.5.0",
+        "> Accept: */*",
+    ]
+    if rng.random() < 0.5:
+        request.append(rng.choice(["> Cookie: theme=dark; lang=en-US", "> Cookie: _ga=GA1.2; consent=yes"]))
+    response = [
+        "< HTTP/1.1 200 OK",
+        f"< date: Mon, {rng.randint(1, 28)} Apr 2026 10:{rng.randint(10, 59)}:00 GMT",
+        "< content-type: application/json; charset=utf-8",
+        f"< x-request-id: {uuid(rng)}",
+        rng.choice(
+            [
+                "< set-cookie: lang=en; Path=/; Max-Age=31536000; SameSite=Lax",
+                "< Set-Cookie: id=a3fWa; Expires=Thu, 21 Oct 2027 07:28:00 GMT; Secure; HttpOnly",
+                "< cache-control: no-store",
+            ]
+        ),
+        "<",
+    ]
+    items = [
+        {"id": rng.randint(1, 99999), "name": rng.choice(WORDS), "updated": "2026-04-01T10:00:00Z"}
+        for _ in range(rng.randint(2, 8))
+    ]
+    after = rng.choice(
+        [
+            'document.cookie = "theme=dark; path=/";',
+            "$ docker run -u 1000:1000 --rm app",
+            "$ sort -u names.txt | head",
+            "$ ps -u root -o pid,cmd",
+        ]
+    )
+    return (
+        "\n".join([command, *request, ">", *response, json.dumps({"items": items}, indent=2), after]) + "\n"
+    )
+
+
 def yaml_config(rng: random.Random) -> str:
     return (
         "\n".join(
@@ -589,6 +649,7 @@ BENIGN: tuple[Callable[[random.Random], str], ...] = (
     shell_session,
     yaml_config,
     prose,
+    http_session,
 )
 
 
@@ -630,6 +691,38 @@ def embed(rng: random.Random, kind: str) -> Document:
             ]
         )
         secret = value.replace(" ", "") if "-uroot" in line else value
+        return _wrap(rng, line, [secret], kind)
+    if kind == "cookie":
+        name = rng.choice(
+            ["sessionid", "session", "_gh_sess", "PHPSESSID", "connect.sid", "remember_token", "_app_session"]
+        )
+        value = rand(rng, 32, HEX) if name == "PHPSESSID" else rand(rng, rng.randint(24, 64), URLSAFE)
+        pair = f"{name}={value}"
+        line = rng.choice(
+            [
+                f"> Cookie: {pair}; theme=dark",
+                f"< Set-Cookie: {pair}; Path=/; HttpOnly; SameSite=Lax",
+                f"$ curl -b '{pair}' https://app.example.org/api/me",
+                f"$ curl -H 'Cookie: {pair}' https://app.example.org/api/me",
+                json.dumps({"headers": {"Cookie": pair, "Accept": "*/*"}}),
+            ]
+        )
+        return _wrap(rng, line, [value], kind)
+    if kind == "curl_user":
+        value = _password(rng).replace("'", "")
+        user = rng.choice(["admin", "deploy", "api", "ci-bot"])
+        line = rng.choice(
+            [
+                f"$ curl -u {user}:{value.replace(' ', '')} https://api.example.org/v1/status",
+                f"$ curl --user '{user}:{value}' -X POST https://api.example.org/v1/deploy",
+                f"$ curl -sS -U proxy:{value.replace(' ', '')} -x http://proxy:3128 https://example.org",
+                f"$ curl -X POST \\\n    -u {user}:{value.replace(' ', '')} \\\n    https://api.example.org/v1/jobs",
+                json.dumps(
+                    {"command": f"curl -u {user}:{value.replace(' ', '')} https://api.example.org/v1/x"}
+                ),
+            ]
+        )
+        secret = value if "--user '" in line else value.replace(" ", "")
         return _wrap(rng, line, [secret], kind)
     if kind == "kubernetes":
         values = [base64.b64encode(_password(rng).encode()).decode() for _ in range(2)]

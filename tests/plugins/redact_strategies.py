@@ -97,6 +97,15 @@ CONTEXT_TEMPLATES = [
     "AccountKey={v};EndpointSuffix=core.windows.net",
     "TWILIO_AUTH_TOKEN={v}",
     "  MYSQL_ROOT_PASSWORD: {v}",
+    "Cookie: sessionid={v}; theme=dark",
+    "> Cookie: theme=dark; _app_session={v}",
+    "Set-Cookie: __Host-session={v}; Path=/; Secure; HttpOnly",
+    '{{"headers": {{"Cookie": "connect.sid={v}"}}}}',
+    "curl -u admin:{v} https://api.example.org/v1/me",
+    "curl --user 'deploy:{v}' -X POST https://api.example.org",
+    'curl -sS -U "proxy:{v}" -x http://proxy:3128 https://example.org',
+    "curl -b 'remember_token={v}' https://app.example.org",
+    "curl -X POST \\\n  -u ci:{v} \\\n  https://api.example.org/v1/jobs",
 ]
 
 
@@ -239,6 +248,18 @@ def look_alike(draw: st.DrawFn) -> str:
         "pk_" + "live_" + body(rng, 24),
         "docker login -u dev --password-stdin ghcr.io",
         "NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}",
+        f"docker run -u {rng.randint(1, 65535)}:{rng.randint(1, 65535)} --rm app",
+        'curl -u "$API_USER:$API_TOKEN" https://api.example.org',
+        "curl -u admin https://localhost:8443/health",
+        "curl -c cookies.txt -b cookies.txt https://example.org",
+        "curl --user-agent 'Mozilla/5.0 (X11; Linux x86_64)' https://example.org",
+        "curl -s https://example.org | sort -u",
+        "Cookie: theme=dark; lang=en-US",
+        "Set-Cookie: lang=en; Path=/; Max-Age=31536000; SameSite=Lax",
+        "Set-Cookie: id=a3fWa; Expires=Thu, 21 Oct 2027 07:28:00 GMT; Secure; HttpOnly",
+        'document.cookie = "theme=dark; path=/";',
+        "Cookie: session=<session-id>",
+        "curl -b 'sid=${SESSION_ID}' https://example.org",
     ]
     return draw(st.sampled_from(choices))
 
@@ -314,7 +335,7 @@ def pieces(draw: st.DrawFn) -> list[str]:
 
 
 def _pairs(parts: list[str]) -> dict[str, str]:
-    """Neighbouring pieces as key and value: ``{"DB_PASS": "WORD=..."}``."""
+    """Neighbouring pieces as key and value, as a name and its value cut apart would be."""
     return dict(zip(parts[::2], parts[1::2], strict=False))
 
 

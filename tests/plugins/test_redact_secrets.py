@@ -120,6 +120,11 @@ def test_plain_text_is_unchanged(text: str) -> None:
         ("x-api-key: {v}", "api_key"),
         ("Authorization: Bearer {v}", "authorization"),
         ("redis://:{v}@cache:6379/0", "url_password"),
+        ("Cookie: sessionid={v}; theme=dark", "cookie"),
+        ("Set-Cookie: session={v}; Path=/; HttpOnly", "cookie"),
+        ("curl -b 'sid={v}' https://x", "cookie"),
+        ("curl -u admin:{v} https://x", "password"),
+        ('curl --proxy-user "proxy:{v}" https://x', "password"),
     ],
 )
 def test_marker_names_the_kind(template: str, kind: str) -> None:

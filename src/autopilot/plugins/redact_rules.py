@@ -193,7 +193,9 @@ _PLACEHOLDER_PARTS: Final = (
     "sample_",
 )
 _REFERENCE = re.compile(
-    r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%|%\(|\{\{|<%|<[A-Za-z_ -]+>$|\{[A-Za-z_]|!vault|ENC\[|\$\$)"
+    # $VAR, ${VAR}, %VAR% (Windows, alone or before a path), %(name)s, {{ x }}, <% %>, <name>, {name} …
+    r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|\{\{|<%|<[A-Za-z_ -]+>$"
+    r"|\{[A-Za-z_]|!vault|ENC\[|\$\$)"
 )
 _CODE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\.?")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -740,6 +742,45 @@ _NAME_SHAPE: Final = re.compile(
 _FLAG: Final = re.compile(
     rb"--[a-z0-9\-]{0,48}?(?:pass|pwd|secret|token|key|auth|cred)[a-z0-9\-]{0,48}[ \t]+[^\s-]"
 )
+# A cookie header ("Cookie:", "Set-Cookie:", "cookie": "…" in JSON, cookie=…): up to its first pair.
+_COOKIE_HEADER: Final = re.compile(rb"""cookie(?:\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:\\{0,3}["'`])?""")
+# One name=value pair of a cookie header, and the "; " before the next one.
+_COOKIE_PAIR: Final = re.compile(
+    rb"""[ \t]*(?P<name>[^=;\s"'`\\,]{1,128})=(?P<value>[^;\s"'`\\,]{0,4096})[ \t]*(?P<more>;)?"""
+)
+# Set-Cookie attributes: never a secret.
+_COOKIE_ATTRIBUTES: Final = frozenset(
+    [
+        b"path",
+        b"domain",
+        b"expires",
+        b"max-age",
+        b"samesite",
+        b"secure",
+        b"httponly",
+        b"priority",
+        b"partitioned",
+    ]
+)
+# Cookie names that say the value is a credential: even a short value goes.
+_SECRET_COOKIE: Final = re.compile(
+    rb"sess|sid|token|auth|jwt|csrf|xsrf|remember|login|key|secret|pass|identity|connect", re.IGNORECASE
+)
+_BLANKS: Final = (b" ", b"\t")
+# curl's flags that carry credentials; the literal "-" first lets the regex engine skip ahead quickly.
+_CURL_FLAG: Final = re.compile(rb"-(?:-user|-proxy-user|-cookie|[uUb])")
+_COOKIE_FLAGS: Final = (b"-b", b"--cookie")
+_BEFORE_FLAG: Final = frozenset(b" \t\"'")
+# -u/--user and -U/--proxy-user USER:PASSWORD (quoted, also JSON-escaped, or bare).
+_CURL_USER: Final = re.compile(
+    rb"""(?:-u|--user|-U|--proxy-user)(?:[ \t]+|=)?
+    (?:\\{0,3}"[^"\n:\\]*:(?P<dq>[^"\n\\]+)\\{0,3}"
+      |\\{0,3}'[^'\n:\\]*:(?P<sq>[^'\n\\]+)\\{0,3}'
+      |(?:[^\s:"'`\-\\][^\s:"'`\\]*)?:(?P<bare>[^\s"'`\\]+))""",
+    re.VERBOSE,
+)
+# -b/--cookie 'name=value; …' (a file name has no "=").
+_CURL_COOKIE: Final = re.compile(rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?""")
 # After "://": only credentials, webhook hosts and signed query strings need a closer look.
 _URL_INTERESTING: Final = re.compile(
     rb"://(?:[^\s/@\"'<>\\`]*@|hooks\.slack\.com/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/"
@@ -763,13 +804,23 @@ _ANCHORS: Final = (
     b"private key",
     b"sshpass",
     b"kind",
+    b"cookie",
+    b"curl",
 )
 _NAME_ANCHORS: Final = 8
 _AT_AUTHOR: Final = _ANCHORS.index(b"author")
 _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
-_AT_URL, _AT_BEARER, _AT_MYSQL, _AT_MARIADB, _AT_PRIVATE_KEY, _AT_SSHPASS, _AT_KIND = range(
-    _NAME_ANCHORS, len(_ANCHORS)
-)
+(
+    _AT_URL,
+    _AT_BEARER,
+    _AT_MYSQL,
+    _AT_MARIADB,
+    _AT_PRIVATE_KEY,
+    _AT_SSHPASS,
+    _AT_KIND,
+    _AT_COOKIE,
+    _AT_CURL,
+) = range(_NAME_ANCHORS, len(_ANCHORS))
 _ANCHOR_SEARCH: Final = BytesAhoCorasick(list(_ANCHORS), matchkind=MATCHKIND_LEFTMOST_FIRST)
 # The search does not report a match that overlaps an earlier one ("sshpass" hides its "pass",
 # "private key" its "key"): for each anchor, the (offset, anchor) pairs that can start inside it.
@@ -813,6 +864,57 @@ def _git_author(data: bytes, runs: bytes, start: int, end: int) -> bool:
         and (not start or runs[start - 1] == 0x2E)
         and runs[end : end + 1] != b"a"
     )
+
+
+def _curl_command(low: bytes, start: int) -> bool:
+    """Whether the "curl" at *start* is the curl command (a word of its own, followed by a blank;
+    also after an escaped line break or an ANSI colour)."""
+    return low[start + 4 : start + 5] in _BLANKS and (
+        not start
+        or low[start - 1] in _BEFORE_COMMAND
+        or low[start - 2 : start] in _ESCAPES
+        or (low[start - 1] == 0x6D and _ANSI_BEFORE.search(low, max(0, start - 24), start) is not None)
+    )
+
+
+_ANSI_BEFORE: Final = re.compile(rb"(?:\x1b|\\u001b|\\x1b|\\e|\\033)\[[0-9;]*m$")
+
+
+def _curl_end(data: bytes, position: int, limit: int) -> int:
+    """Where the command at *position* ends: at a line break not continued by a backslash (also
+    JSON-escaped), or at a pipe, ampersand, semicolon, parenthesis or backtick outside quotes."""
+    end = position
+    while True:
+        newline = data.find(b"\n", end, limit)
+        escaped = data.find(b"\\n", end, newline if newline != -1 else limit)
+        if escaped != -1:
+            # A JSON-escaped backslash and line break: the command goes on.
+            if data[escaped - 2 : escaped] == b"\\\\":
+                end = escaped + 2
+                continue
+            end = escaped
+            break
+        if newline == -1:
+            end = limit
+            break
+        if data[newline - 1 : newline] != b"\\" and data[newline - 2 : newline] != b"\\\r":
+            end = newline
+            break
+        end = newline + 1
+    stop = _COMMAND_END.search(data, position, end)
+    while stop is not None:
+        at = stop.start()
+        if not (data.count(b"'", position, at) % 2 or data.count(b'"', position, at) % 2):
+            return at
+        stop = _COMMAND_END.search(data, at + 1, end)
+    return end
+
+
+_COMMAND_END: Final = re.compile(rb"[|&;()`]")
+
+
+_BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=")
+_ESCAPES: Final = (b"\\n", b"\\t", b"\\r")  # JSON-escaped line breaks and tabs
 
 
 def _name_hit(low: bytes, start: int, end: int) -> bool:
@@ -934,17 +1036,21 @@ class _Scan:
         data, low, runs = self.data, self.low, self.runs
         hits: list[tuple[int, int]] = []  # (position, length) of secret-name keywords before a separator
         bearer_end = mysql_end = 0
-        shaped = _NAME_SHAPE.match
+        # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
+        shaped, interesting, hidden_in = _NAME_SHAPE.match, _URL_INTERESTING.match, _HIDDEN
+        name_anchors, at_author, at_url = _NAME_ANCHORS, _AT_AUTHOR, _AT_URL
         batch = _ANCHOR_SEARCH.find_matches_as_indexes(low)
         while batch:
             hidden: list[tuple[int, int, int]] = []
             for index, start, end in batch:
-                for offset, inner in _HIDDEN[index]:
-                    if low.startswith(_ANCHORS[inner], start + offset):
-                        at = start + offset
-                        hidden.append((inner, at, at + len(_ANCHORS[inner])))
-                if index < _NAME_ANCHORS:
-                    if index == _AT_AUTHOR:
+                inside = hidden_in[index]
+                if inside:
+                    for offset, inner in inside:
+                        if low.startswith(_ANCHORS[inner], start + offset):
+                            at = start + offset
+                            hidden.append((inner, at, at + len(_ANCHORS[inner])))
+                if index < name_anchors:
+                    if index == at_author:
                         # A whole name "Author" (git log) is never secret; anything else is an "auth" hit.
                         if _git_author(data, runs, start, end):
                             continue
@@ -956,8 +1062,8 @@ class _Scan:
                         hits.append((start, end - start))
                     else:
                         self._flag_hit(start, hits)
-                elif index == _AT_URL:
-                    if _URL_INTERESTING.match(low, start):
+                elif index == at_url:
+                    if interesting(low, start):
                         self._url(start)
                 elif index == _AT_BEARER:
                     if start >= bearer_end:
@@ -969,10 +1075,16 @@ class _Scan:
                     self._pem(start + 8)
                 elif index == _AT_SSHPASS:
                     self._sshpass(end)
-                else:
+                elif index == _AT_KIND:
                     kind = _KIND_SECRET.match(low, start)
                     if kind is not None:
                         self._kubernetes(kind.end() - 6)
+                elif index == _AT_COOKIE:
+                    header = _COOKIE_HEADER.match(low, start)
+                    if header is not None:
+                        self._cookies(header.end(), first_only=low[start - 4 : start] == b"set-")
+                elif _curl_command(low, start):
+                    self._curl(start)
             batch = hidden
         if hits:
             self._names_at(hits)
@@ -1126,6 +1238,45 @@ class _Scan:
             match.group("value").decode("utf-8", "replace").strip("'\"")
         ):
             self.add(match.start("value"), match.end("value"), "password")
+
+    def _cookies(self, position: int, *, first_only: bool) -> None:
+        """The values of the name=value pairs of a cookie header from *position* (Set-Cookie: the first)."""
+        data = self.data
+        for _ in range(64):
+            pair = _COOKIE_PAIR.match(data, position)
+            if pair is None:
+                return
+            name, value = pair.group("name"), pair.group("value")
+            size = len(value)
+            if size >= 4 and name.lower() not in _COOKIE_ATTRIBUTES:
+                text = value.decode("utf-8", "replace")
+                if (
+                    _SECRET_COOKIE.search(name) is not None or (size >= 8 and looks_random(text))
+                ) and not is_placeholder(text):
+                    self.add(pair.start("value"), pair.end("value"), "cookie")
+            if first_only or pair.group("more") is None:
+                return
+            position = pair.end()
+
+    def _curl(self, position: int) -> None:
+        """A curl command line (with continuation lines): -u USER:PASSWORD and -b/--cookie pairs."""
+        data = self.data
+        end = _curl_end(data, position, min(self.size, position + 4096))
+        flag = _CURL_FLAG.search(data, position, end)
+        while flag is not None:
+            at = flag.start()
+            if data[at - 1] in _BEFORE_FLAG:
+                if flag.group() in _COOKIE_FLAGS:
+                    cookie = _CURL_COOKIE.match(data, at, end)
+                    if cookie is not None:
+                        self._cookies(cookie.end(), first_only=False)
+                else:
+                    user = _CURL_USER.match(data, at, end)
+                    if user is not None:
+                        group = user.lastgroup or "bare"
+                        if not is_placeholder(user.group(group).decode("utf-8", "replace")):
+                            self.add(user.start(group), user.end(group), "password")
+            flag = _CURL_FLAG.search(data, flag.end(), end)
 
     def _pem(self, key_start: int) -> None:
         low = self.low
@@ -1328,6 +1479,10 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
                 hit = _BEARER.match(data, start) is not None
             elif index == _AT_KIND:
                 hit = _KIND_SECRET.match(low, start) is not None
+            elif index == _AT_COOKIE:
+                hit = _COOKIE_HEADER.match(low, start) is not None
+            elif index == _AT_CURL:
+                hit = _curl_command(low, start)
             else:
                 hit = True  # mysql, mariadb, private key, sshpass: rare, always a full scan
             if hit:
@@ -1375,6 +1530,7 @@ KINDS: Final = tuple(
             "discord_webhook",
             "private_key",
             "kubernetes_secret",
+            "cookie",
         }
     )
 )
