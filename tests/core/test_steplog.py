@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ operations = st.lists(
         st.tuples(st.just("iter"), st.none()),
         st.tuples(st.just("json"), st.none()),
         st.tuples(st.just("bytes"), st.none()),
+        st.tuples(st.just("adopt"), st.none()),
     ),
     max_size=80,
 )
@@ -73,10 +75,21 @@ def test_a_bounded_step_log_reads_exactly_like_a_list(
                 assert dicts(log[part]) == dicts(model[part])
             elif kind == "iter":
                 assert dicts(log) == dicts(model)
-            else:
-                assert [s.to_dict() for s in map(Step.from_dict, map(_loads, log.iter_json()))] == dicts(
-                    model
-                )
+            elif kind == "json":
+                assert dicts(map(Step.from_dict, map(_loads, log.iter_json()))) == dicts(model)
+            elif kind == "bytes":  # the final .json's way: bytes copied from the spill file
+                parts: list[bytes] = []
+                assert log.write_json(parts.append, b",", b"") == len(model)
+                assert _loads(b"[" + b"".join(parts) + b"]") == [_loads(encode_step(s)) for s in model]
+            else:  # adopt: the final .json was written; spilled steps are read from it from now on
+                target = tmp_path_factory.mktemp("final") / "run.json"
+                with target.open("wb") as handle:
+                    handle.write(b'{"steps": [')
+                    log.write_json(handle.write, b",\n    ", b"\n    ", at=len(b'{"steps": ['))
+                    handle.write(b"]}")
+                log.adopt(target)
+                window = None
+                assert dicts(map(Step.from_dict, _loads(target.read_bytes())["steps"])) == dicts(model)
             assert len(log) == len(model)
             assert log.in_memory <= (window or len(model))
         assert log[-1] is model[-1] if model else not log
@@ -85,8 +98,6 @@ def test_a_bounded_step_log_reads_exactly_like_a_list(
 
 
 def _loads(text: str | bytes) -> Any:
-    import json
-
     return json.loads(text)
 
 

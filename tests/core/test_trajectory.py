@@ -17,6 +17,7 @@ from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, parse_ts
 from autopilot.core.pluginmanager import make_plugin_manager
 from autopilot.core.trajectory import (
+    LineAppender,
     find_trajectories,
     load_trajectory,
     read_journal,
@@ -95,7 +96,7 @@ def _crash_in_close(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the JSON writer die after the journal's end record, before the ``.json`` is in place."""
     import autopilot.plugins.trajectory_json as writer_module
 
-    def die(run: object, path: Path) -> None:
+    def die(run: object, path: Path, **options: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(writer_module, "write_json_trajectory", die)
@@ -328,3 +329,15 @@ def test_the_documented_example_is_exactly_what_the_writer_writes(tmp_path: Path
 
     assert (tmp_path / "example.json").read_text(encoding="utf-8") == example
     assert schema_errors(json.loads(example)) == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_failed_append_raises_and_leaves_no_handle_open() -> None:
+    """A disk-full error while appending reaches the caller and releases the file, every time."""
+    import psutil
+
+    full = LineAppender(Path("/dev/full"))
+    for _ in range(2):  # the second write reopens the file (ending a torn line first) and fails again
+        with pytest.raises(OSError):
+            full.write("a record")
+        assert "/dev/full" not in [f.path for f in psutil.Process().open_files()]

@@ -91,6 +91,23 @@ def test_the_run_leaves_no_file_open_once_finished(hooks: Hooks, tmp_path: Path)
     assert _open_files_under(tmp_path / "logs") == []
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_finished_long_run_keeps_no_spill_file_yet_reads_every_step(hooks: Hooks, tmp_path: Path) -> None:
+    """Once finished, run.steps reads its early steps from the .json: no spill file or descriptor is kept."""
+    before = len(os.listdir("/proc/self/fd"))
+    recorder = _recorder(hooks, tmp_path, step_window=4)
+    for number in range(200):
+        recorder.add(Step("user", text=f"u{number}"))
+    during = len(os.listdir("/proc/self/fd"))
+    run = recorder.finish(status="success")
+    after = len(os.listdir("/proc/self/fd"))
+
+    assert during == before + 3  # the journal, the .rlog and the spill file
+    assert after == before
+    assert [s.text for s in run.steps] == [f"u{n}" for n in range(200)]
+    assert (run.steps[0].text, run.steps[150].index, run.steps[-1].text) == ("u0", 150, "u199")
+
+
 def test_an_abandoned_recorder_closes_its_files_when_dropped(hooks: Hooks, tmp_path: Path) -> None:
     """A recorder dropped without finish (an embedding program gave up) releases its files, no warning."""
     recorder = _recorder(hooks, tmp_path, step_window=2)

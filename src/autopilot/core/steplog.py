@@ -9,8 +9,9 @@ compact JSON line each into a spill file and read back on demand, so a recorded 
 grow with its length (8 bytes per spilled step remain: its offset in the spill file).
 
 The spill file is anonymous (created unlinked in the trajectory's directory where the platform allows
-it), so nothing is left on disk whatever happens to the process; it is closed when the log is
-garbage-collected or :meth:`StepLog.close` is called. Spilled steps come back as new ``Step``
+it), so nothing is left on disk whatever happens to the process; it is closed when the run's final
+``.json`` has been written (:meth:`StepLog.adopt`: spilled steps are then read from that file, by
+offset), when the log is garbage-collected, or when :meth:`StepLog.close` is called. Spilled steps come back as new ``Step``
 objects (``log[i] is log[i]`` holds only for the in-memory window), as they would from the
 trajectory files.
 
@@ -69,6 +70,11 @@ class StepLog(Sequence["Step"]):
         self._file: IO[bytes] | None = None
         self._closer: weakref.finalize[Any, Any] | None = None
         self._closed = False
+        # After adopt(): spilled steps are read from this file (the run's final .json) instead.
+        self._adopted: Path | None = None
+        self._adopted_starts = array("q")
+        self._adopted_ends = array("q")
+        self._landing: tuple[array[int], array[int]] | None = None  # where write_json(at=) put them
 
     # -- configuration ------------------------------------------------------------------------------
 
@@ -228,6 +234,8 @@ class StepLog(Sequence["Step"]):
 
     def _read_bytes(self, start: int, end: int) -> bytes:
         """The spill file's lines of steps *start* to *end* (exclusive), newlines included."""
+        if self._adopted is not None:
+            return self._read_adopted(start, end)
         if self._file is None or self._closed:
             raise ValueError("the step log was closed: its spilled steps are gone")
         first = self._offsets[start]
@@ -239,21 +247,54 @@ class StepLog(Sequence["Step"]):
     def _read_lines(self, start: int, end: int) -> list[str]:
         return self._read_bytes(start, end).decode("utf-8").split("\n")[: end - start]
 
-    def write_json(self, write: Callable[[bytes], object], separator: bytes, prefix: bytes = b"") -> int:
+    def _read_adopted(self, start: int, end: int) -> bytes:
+        assert self._adopted is not None
+        starts, ends = self._adopted_starts, self._adopted_ends
+        base = starts[start]
+        try:
+            with self._adopted.open("rb") as handle:
+                handle.seek(base)
+                data = handle.read(ends[end - 1] - base)
+        except OSError as exc:
+            raise ValueError(
+                f"{self._adopted}: cannot read the run's earlier steps: {exc.strerror}"
+            ) from None
+        lines = [data[starts[i] - base : ends[i] - base] for i in range(start, end)]
+        return b"\n".join(lines) + b"\n"
+
+    def write_json(
+        self,
+        write: Callable[[bytes], object],
+        separator: bytes,
+        prefix: bytes = b"",
+        *,
+        at: int | None = None,
+    ) -> int:
         """Write every step as compact UTF-8 JSON, *prefix* before the first, *separator* between.
 
-        Returns how many steps were written.
-
-        Spilled steps are copied from the spill file in blocks, never decoded: writing the final
-        ``.json`` of a long run costs little more than copying its bytes.
+        Returns how many steps were written. Spilled steps are copied from the spill file in blocks,
+        never decoded: writing the final ``.json`` of a long run costs little more than copying its
+        bytes. With *at* (the offset in the output file of the first byte written here), the log
+        remembers where each spilled step landed, for :meth:`adopt`.
         """
         position = 0
+        starts, ends = array("q"), array("q")
+        out = at or 0
         while position < len(self):
             spilled = len(self._offsets)
+            out += len(separator if position else prefix)
             if position < spilled:
                 last = self._block_end(position, spilled)
                 # A JSON line holds no raw newline byte (strings escape it; UTF-8 never makes one).
                 piece = self._read_bytes(position, last)[:-1].replace(b"\n", separator)
+                if at is not None:
+                    offsets, first, grow = self._offsets, self._offsets[position], len(separator) - 1
+                    for i in range(position, last):
+                        begin = out + offsets[i] - first + (i - position) * grow
+                        starts.append(begin)
+                        ends.append(
+                            begin + (offsets[i + 1] if i + 1 < spilled else self._end) - offsets[i] - 1
+                        )
             else:
                 last = position + 1
                 text = self._texts[position - spilled]
@@ -261,8 +302,27 @@ class StepLog(Sequence["Step"]):
                 piece = to_utf8(encode_step(step) if text is None else text)
             write(separator if position else prefix)
             write(piece)
+            out += len(piece)
             position = last
+        self._landing = (starts, ends) if at is not None else None
         return position
+
+    def adopt(self, path: Path) -> None:
+        """Read spilled steps from *path* from now on and release the spill file.
+
+        *path* must hold exactly what the last ``write_json(at=...)`` wrote (the run's final
+        ``.json``, renamed into place); steps are then read from it on demand, by offset. Steps
+        appended later stay in memory. Nothing happens if the last write_json was not told *at*.
+        """
+        landing, self._landing = self._landing, None
+        if landing is None or len(landing[0]) != len(self._offsets):
+            return
+        self._adopted_starts, self._adopted_ends = landing
+        self._adopted = path
+        self._window = None
+        if self._closer is not None:
+            self._closer()
+        self._file = None
 
     # -- comparison ---------------------------------------------------------------------------------
 

@@ -153,21 +153,25 @@ def _pretty(data: Any, indent: str) -> bytes:
     return encoded.replace(b"\n", b"\n" + indent.encode())
 
 
-def write_json_trajectory(run: Run, path: Path) -> None:
+def write_json_trajectory(run: Run, path: Path, *, adopt: bool = False) -> None:
     """Write *run* as its finished ``.json``, atomically, streaming the steps.
 
     The top level is indented; each step is one line of compact JSON (the same encoding as the
     journal), copied as bytes from the step log's spill file for steps no longer in memory, so
-    neither the whole run nor its text is ever built in memory.
+    neither the whole run nor its text is ever built in memory. With *adopt*, ``run.steps`` then
+    reads its spilled steps from *path* and its spill file is released (the run's own ``.json``).
     """
     with atomic_writer(path) as handle:
         write = handle.write
         head = _pretty(run.header(), "")
-        write(head[: head.rindex(b"\n")] + b',\n  "steps": [')
-        count = run.steps.write_json(write, b",\n    ", b"\n    ")
+        head = head[: head.rindex(b"\n")] + b',\n  "steps": ['
+        write(head)
+        count = run.steps.write_json(write, b",\n    ", b"\n    ", at=len(head))
         write(b"\n  ],\n" if count else b"],\n")
         write(b'  "result": ' + _pretty(run.result.to_dict(), "  ") + b",\n")
         write(b'  "usage": ' + _pretty(run.usage.to_dict(), "  ") + b"\n}\n")
+    if adopt:
+        run.steps.adopt(path)
 
 
 # ------------------------------------------------------------------------------------------------

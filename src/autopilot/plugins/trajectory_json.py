@@ -81,7 +81,8 @@ class JsonTrajectoryWriter:
             )
         finally:
             self._journal.close()
-        write_json_trajectory(run, self.json_path)
+        # The run's earlier steps are read from the .json from now on; its spill file is released.
+        write_json_trajectory(run, self.json_path, adopt=True)
         self.journal_path.unlink(missing_ok=True)
 
 
