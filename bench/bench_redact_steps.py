@@ -18,6 +18,11 @@ Both run on fresh copies of the same steps; the results are checked to be identi
 seconds of this process (``time.process_time``), best of --repeat, so other load on the machine
 disturbs them little. The same is measured with one third-party redactor in the chain (it gets every
 string either way; only the built-in one is batched).
+
+``--live N``: also N real 50-turn runs (``autopilot run`` driving the bundled Claude CLI against the
+scripted model server, as in bench/bench_overhead.py) per mode, alternating, with the CPU time spent in
+``Recorder.redact_step`` summed inside the autopilot process; the per-string mode patches the
+previous code back in for that process only.
 """
 
 from __future__ import annotations
@@ -25,7 +30,10 @@ from __future__ import annotations
 import argparse
 import copy
 import random
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -146,6 +154,72 @@ def measure(hooks: Hooks, steps: list[Step], repeat: int, label: str) -> float:
     return batched / n
 
 
+# Runs autopilot with redact_step timed (and, for "per-string", the previous per-string code).
+_WRAPPER = """
+import atexit, os, sys, time
+from autopilot.core import recorder as R
+if os.environ["REDACT_MODE"] == "per-string":
+    def inner(self, step):
+        for name in R._TEXT_FIELDS:
+            value = getattr(step, name)
+            if value is not None:
+                setattr(step, name, self.hooks._redact_each(value))
+        return step
+else:
+    inner = R.Recorder.redact_step
+total = [0.0, 0]
+def timed(self, step):
+    started = time.process_time()
+    try:
+        return inner(self, step)
+    finally:
+        total[0] += time.process_time() - started
+        total[1] += 1
+R.Recorder.redact_step = timed
+atexit.register(lambda: open(os.environ["REDACT_OUT"], "w").write(f"{total[0]} {total[1]}"))
+sys.argv = ["autopilot", *sys.argv[1:]]
+from autopilot.cli import entry
+entry()
+"""
+
+
+def live(runs: int, turns: int = 50) -> None:
+    """CPU in redact_step during real scripted runs, per mode (medians over *runs*)."""
+    import bench_overhead as overhead
+
+    from autopilot.testing.anthropic_server import serve_in_thread, stop_server, write_script
+
+    work = Path(tempfile.mkdtemp(prefix="bench-redact-live-"))
+    wrapper = work / "wrapper.py"
+    wrapper.write_text(_WRAPPER)
+    script = write_script(work / "script.json", overhead.tool_turns(turns), log_bodies=False)
+    server, _ = serve_in_thread(script, None)
+    env = overhead.environment(server.base_url, work)
+    spent: dict[str, list[tuple[float, int]]] = {"per-string": [], "batched": []}
+    try:
+        for number in range(runs):
+            for mode in spent:
+                out = work / f"{mode}-{number}.txt"
+                done = subprocess.run(
+                    [sys.executable, str(wrapper), "run", overhead.PROMPT, "--json", "-o", "logs"],
+                    cwd=overhead.new_repo(work),
+                    env={**env, "REDACT_MODE": mode, "REDACT_OUT": str(out)},
+                    capture_output=True,
+                    text=True,
+                )
+                if done.returncode != 0:
+                    raise SystemExit(f"autopilot run failed: {done.stderr[-500:]}")
+                seconds, steps = out.read_text().split()
+                spent[mode].append((float(seconds), int(steps)))
+    finally:
+        stop_server(server)
+    for mode, rows in spent.items():
+        cpu = statistics.median(seconds for seconds, _ in rows)
+        steps = rows[0][1]
+        print(f"{turns}-turn run, {mode:<10}  redact_step {cpu * 1e3:5.1f} ms CPU for {steps} steps "
+              f"({cpu / steps * 1e6:.0f} µs/step), median of {len(rows)}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--steps", type=int, default=1000)
@@ -153,6 +227,7 @@ def main() -> None:
     parser.add_argument("--secret-rate", type=float, default=0.02)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--live", type=int, default=0, metavar="N", help="also N real 50-turn runs per mode")
     args = parser.parse_args()
 
     hooks = Hooks(make_plugin_manager(load_local=False))
@@ -181,6 +256,8 @@ def main() -> None:
         args.repeat,
         "plus one third-party redactor",
     )
+    if args.live:
+        live(args.live)
 
 
 if __name__ == "__main__":
