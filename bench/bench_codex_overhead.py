@@ -8,7 +8,8 @@ Printed figures (wall time per run, medians, and the ratio of medians; target <=
 
 - ``bare``: ``codex exec --json`` as a subprocess, stdout read to the end;
 - ``autopilot (CLI)``: ``autopilot run --agent codex --json`` as a subprocess (Python start-up, imports,
-  plugin loading, trajectory writing, and codex);
+  plugin loading, trajectory writing, and codex), with codex started before autopilot has loaded
+  (see "Start-up" in docs/reference/run.md), and again with ``AUTOPILOT_PRELAUNCH=0``;
 - ``autopilot (in-process)``: :func:`autopilot.api.run_task` in this process (the orchestration alone,
   without interpreter start-up).
 
@@ -97,12 +98,19 @@ def main() -> int:
             autopilot_bin = Path(sys.executable).with_name("autopilot")
             cli = [str(autopilot_bin), "run", "--agent", "codex", "-m", MODEL, "--json", PROMPT]
 
-            times: dict[str, list[float]] = {"bare": [], "autopilot (CLI)": [], "autopilot (in-process)": []}
+            times: dict[str, list[float]] = {
+                "bare": [],
+                "autopilot (CLI)": [],
+                "autopilot (CLI, no early start)": [],
+                "autopilot (in-process)": [],
+            }
             timed(bare, repo, env)  # warm-up: page cache, codex's first-run files
             timed(cli, repo, env)  # and Python's bytecode cache
             for _ in range(args.runs):
                 times["bare"].append(timed(bare, repo, env))
                 times["autopilot (CLI)"].append(timed(cli, repo, env))
+                no_early = {**env, "AUTOPILOT_PRELAUNCH": "0"}
+                times["autopilot (CLI, no early start)"].append(timed(cli, repo, no_early))
                 os.environ.update(
                     {k: v for k, v in env.items() if k in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "CODEX_HOME")}
                 )
