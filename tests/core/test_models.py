@@ -18,7 +18,9 @@ def test_run_round_trips_through_a_dict() -> None:
     """Run.from_dict(run.to_dict()) gives the same run back."""
     run = Run(prompt="p", agent="claude", model="m", cwd="/r", session_ids=["a", "b"], issue_id="x1")
     run.steps = [
-        Step("tool_call", tool="Bash", tool_use_id="t", input={"command": "ls"}, usage=Usage(1, 2, 3, 4, 0.5)),
+        Step(
+            "tool_call", tool="Bash", tool_use_id="t", input={"command": "ls"}, usage=Usage(1, 2, 3, 4, 0.5)
+        ),
         Step("tool_result", tool_use_id="t", output="out", is_error=True, raw={"k": [1]}),
     ]
     run.result = RunResult(success=False, status="max_turns", duration_ms=5, num_turns=2, stop_reason="max")

@@ -303,7 +303,8 @@ def test_real_max_turns(scripted_anthropic: ScriptedAnthropic, git_repo: Path, t
         transport,
         scripted_anthropic,
         git_repo,
-        [bash("true"), bash("true"), bash("true"), {"text": "done"}],
+        # The second call is slow, so the CLI cannot race to its third request before it is stopped.
+        [bash("true"), bash("sleep 5"), bash("true"), {"text": "done"}],
         max_turns=2,
     )
 
@@ -386,7 +387,9 @@ class FlushOnStop(Backend):
     async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
         yield turn(True, 1000)
         await self.stopped.wait()
-        yield BackendEvent(steps=[Step("assistant", text="last words")], usage=Usage(500, 7), turn_complete=True)
+        yield BackendEvent(
+            steps=[Step("assistant", text="last words")], usage=Usage(500, 7), turn_complete=True
+        )
 
     async def stop(self) -> None:
         self.stopped.set()

@@ -11,9 +11,9 @@ grow with its length (8 bytes per spilled step remain: its offset in the spill f
 The spill file is anonymous (created unlinked in the trajectory's directory where the platform allows
 it), so nothing is left on disk whatever happens to the process; it is closed when the run's final
 ``.json`` has been written (:meth:`StepLog.adopt`: spilled steps are then read from that file, by
-offset), when the log is garbage-collected, or when :meth:`StepLog.close` is called. Spilled steps come back as new ``Step``
-objects (``log[i] is log[i]`` holds only for the in-memory window), as they would from the
-trajectory files.
+offset), when the log is garbage-collected, or when :meth:`StepLog.close` is called.
+Spilled steps come back as new ``Step`` objects (``log[i] is log[i]`` holds only for the in-memory
+window), as they would from the trajectory files.
 
 A step is encoded once: :meth:`StepLog.json_of` (which the journal writer calls as it writes the
 step) keeps the text, which the spill file and the final ``.json`` reuse. Steps are read-only once

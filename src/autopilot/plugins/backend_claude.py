@@ -540,15 +540,14 @@ class ClaudeBackend(Backend):
             return []
         import psutil
 
-        try:
-            root = psutil.Process(self._pid)
-            tree = [root, *root.children(recursive=True)]
-        except psutil.Error:
-            return []
-        for proc in tree:
-            with contextlib.suppress(psutil.Error):
-                self._known.setdefault(proc.pid, proc.create_time())
-        return [p.pid for p in tree]
+        from autopilot.core.processes import descendants
+
+        pids = [self._pid, *descendants(self._pid)]
+        for pid in pids:
+            if pid not in self._known:
+                with contextlib.suppress(psutil.Error):
+                    self._known[pid] = psutil.Process(pid).create_time()
+        return [pid for pid in pids if pid in self._known]
 
     async def stop(self) -> None:
         """Stop the CLI and every process it started: SIGTERM, then SIGKILL after two seconds."""

@@ -39,6 +39,7 @@ import psutil
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
 from autopilot.core import launch
+from autopilot.core.processes import descendants
 from autopilot.plugins._codex_cli import PLUGIN_NAME, CodexSettings, CodexSetupError, launch_spec
 
 _SHELLS: Final = ("bash", "zsh", "sh", "dash", "fish", "ksh")
@@ -561,9 +562,7 @@ class CodexBackend(Backend):
         process = self._process
         if process is None or process.returncode is not None:
             return []
-        pids = [process.pid]
-        with contextlib.suppress(psutil.Error):
-            pids += [child.pid for child in psutil.Process(process.pid).children(recursive=True)]
+        pids = [process.pid, *descendants(process.pid)]
         self._known_pids.update(pids)
         return pids
 
