@@ -490,6 +490,7 @@ def http_session(rng: random.Random) -> str:
             "$ docker run -u 1000:1000 --rm app",
             "$ sort -u names.txt | head",
             "$ ps -u root -o pid,cmd",
+            f"$ md5sum twilio-9.0.0.tar.gz\n{sha(rng, 32)}  twilio-9.0.0.tar.gz",
         ]
     )
     return (
@@ -790,7 +791,12 @@ def _assignment(rng: random.Random, name: str, value: str, kind: str) -> str:
     if kind == "twilio_token":
         sid = "A" + "C" + rand(rng, 32, HEX)
         return rng.choice(
-            [f"TWILIO_AUTH_TOKEN={value}", f'client = Client("{sid}", "{value}")', f'auth_token = "{value}"']
+            [
+                f"TWILIO_AUTH_TOKEN={value}",
+                f'client = Client("{sid}", "{value}")',
+                f'auth_token = "{value}"',
+                f"from twilio.rest import Client\n\nclient = Client(os.environ['TWILIO_ACCOUNT_SID'], '{value}')",
+            ]
         )
     if kind == "aws_secret":
         key_id = make_secret(rng, "aws_key_id")[0]

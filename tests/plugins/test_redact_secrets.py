@@ -354,6 +354,41 @@ def test_no_written_file_holds_a_tool_output_secret(
     assert [s for _, secrets in outputs for s in secrets if s in written] == []
 
 
+@given(
+    st.integers(0, 2**32),
+    st.sampled_from(
+        [
+            "from twilio.rest import Client\n\nclient = Client(os.environ['TWILIO_ACCOUNT_SID'], '{t}')",
+            'import twilio\nsid = os.environ["SID"]\nclient = twilio.rest.Client(sid, "{t}")',
+            '$ twilio api:core:messages:list --password "{t}"',
+        ]
+    ),
+)
+def test_twilio_token_in_code_that_uses_twilio_never_survives(seed: int, template: str) -> None:
+    """A quoted 32-hex Twilio auth token a few lines after a Twilio mention goes, with no SID near it."""
+    token = rs.body(random.Random(seed), 32, rs.HEX)
+
+    for style in ("plain", "json"):
+        text = template.format(t=token)
+        text = json.dumps({"content": text}) if style == "json" else text
+        assert token not in redact_text(text)
+
+
+@given(st.integers(0, 2**32))
+def test_hex_strings_without_twilio_or_not_token_shaped_survive(seed: int) -> None:
+    """MD5 sums without a Twilio mention, and SHAs, UUIDs and unquoted sums beside one, stay."""
+    rng = random.Random(seed)
+    md5 = rs.body(rng, 32, rs.HEX)
+    sha1 = rs.body(rng, 40, rs.HEX)
+    texts = [
+        f'checksum = "{md5}"',
+        f"from twilio.rest import Client\nREVISION = '{sha1}'\n$ md5sum twilio.tar.gz\n{md5}  twilio.tar.gz",
+        f'twilio==9.0.0\nrequest_id = "{md5[:8]}-{md5[8:12]}-{md5[12:16]}-{md5[16:20]}-{md5[20:]}"',
+    ]
+
+    assert [redact_text(text) for text in texts] == texts
+
+
 @pytest.mark.parametrize(
     "line",
     [

@@ -381,6 +381,10 @@ _TOKEN_SEARCH: Final = BytesAhoCorasick(list(_TOKEN_ANCHORS), matchkind=MATCHKIN
 _AZURE_SECRET: Final = re.compile(rb"[A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])")
 _AWS_SECRET_NEAR: Final = re.compile(rb"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _TWILIO_TOKEN_NEAR: Final = re.compile(rb"(?<![0-9a-fA-F])[0-9a-f]{32}(?![0-9a-fA-F])")
+# A quoted 32-hex string in the lines after a mention of Twilio: its auth token passed as a literal
+# (``Client(account_sid, "…")``), even with no SID or telling name beside it.
+_TWILIO_QUOTED: Final = re.compile(rb"""(?P<q>\\{0,3}["'])(?P<value>[0-9a-f]{32})(?P=q)""")
+_TWILIO_LINES: Final = 8
 
 
 # ------------------------------------------------------------------------------------------------
@@ -806,6 +810,7 @@ _ANCHORS: Final = (
     b"kind",
     b"cookie",
     b"curl",
+    b"twilio",
 )
 _NAME_ANCHORS: Final = 8
 _AT_AUTHOR: Final = _ANCHORS.index(b"author")
@@ -820,6 +825,7 @@ _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
     _AT_KIND,
     _AT_COOKIE,
     _AT_CURL,
+    _AT_TWILIO,
 ) = range(_NAME_ANCHORS, len(_ANCHORS))
 _ANCHOR_SEARCH: Final = BytesAhoCorasick(list(_ANCHORS), matchkind=MATCHKIND_LEFTMOST_FIRST)
 # The search does not report a match that overlaps an earlier one ("sshpass" hides its "pass",
@@ -1083,6 +1089,8 @@ class _Scan:
                     header = _COOKIE_HEADER.match(low, start)
                     if header is not None:
                         self._cookies(header.end(), first_only=low[start - 4 : start] == b"set-")
+                elif index == _AT_TWILIO:
+                    self._twilio(start)
                 elif _curl_command(low, start):
                     self._curl(start)
             batch = hidden
@@ -1277,6 +1285,21 @@ class _Scan:
                         if not is_placeholder(user.group(group).decode("utf-8", "replace")):
                             self.add(user.start(group), user.end(group), "password")
             flag = _CURL_FLAG.search(data, flag.end(), end)
+
+    def _twilio(self, position: int) -> None:
+        """Quoted 32-hex literals on the line of a Twilio mention and the few lines after it."""
+        data = self.data
+        end = position
+        limit = min(self.size, position + 4096)
+        for _ in range(_TWILIO_LINES):
+            end = data.find(b"\n", end + 1, limit)
+            if end == -1:
+                end = limit
+                break
+        line_start = data.rfind(b"\n", max(0, position - 512), position) + 1
+        for match in _TWILIO_QUOTED.finditer(data, line_start, end):
+            if looks_random(match.group("value").decode("ascii")):
+                self.add(match.start("value"), match.end("value"), "twilio_auth_token")
 
     def _pem(self, key_start: int) -> None:
         low = self.low
