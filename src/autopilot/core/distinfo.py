@@ -141,3 +141,19 @@ def version(distribution: str) -> str | None:
         return _name_and_version(path)[1] if path else None
     except Unusual:
         return None
+
+
+def package_text(anchor_file: str, package: str, relative: str) -> str:
+    """A data file shipped in *package* (e.g. ``data/prices.json``), as text.
+
+    Read beside *anchor_file* (a module of that package) when the package is installed as files, the
+    usual case; otherwise (a zip) through ``importlib.resources``, which costs several milliseconds
+    of imports on every start.
+    """
+    try:
+        with open(os.path.join(os.path.dirname(anchor_file), relative), encoding="utf-8") as handle:
+            return handle.read()
+    except OSError:
+        from importlib import resources
+
+        return resources.files(package).joinpath(relative).read_text(encoding="utf-8")

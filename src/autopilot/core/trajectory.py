@@ -24,10 +24,10 @@ import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO, Final, TextIO
 
+from autopilot.core import distinfo
 from autopilot.core.errors import TrajectoryError
 from autopilot.core.models import HEADER_FIELDS, Run, RunResult, Step, Usage, parse_ts
 from autopilot.core.steplog import to_utf8
@@ -195,7 +195,7 @@ class LoadedRun:
 @cache
 def trajectory_schema() -> dict[str, Any]:
     """The JSON Schema every trajectory ``.json`` file conforms to."""
-    text = resources.files("autopilot.core").joinpath("schema/trajectory.schema.json").read_text("utf-8")
+    text = distinfo.package_text(__file__, "autopilot.core", "schema/trajectory.schema.json")
     return json.loads(text)
 
 

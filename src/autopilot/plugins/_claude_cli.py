@@ -48,9 +48,9 @@ class ClaudeSetupError(Exception):
 
 @cache
 def _model_data() -> dict[str, Any]:
-    from importlib import resources
+    from autopilot.core import distinfo
 
-    text = resources.files("autopilot.plugins").joinpath("data/claude_models.json").read_text("utf-8")
+    text = distinfo.package_text(__file__, "autopilot.plugins", "data/claude_models.json")
     return json.loads(text)
 
 
