@@ -135,7 +135,8 @@ class PidFile:
 
     def write(self) -> None:
         with contextlib.suppress(OSError):  # tracking is best effort; never fail a run over it
-            atomic_write_text(self.path, json.dumps(self.record.to_dict(), indent=1))
+            # Atomic but not fsynced: after a power loss no process it names is alive anyway.
+            atomic_write_text(self.path, json.dumps(self.record.to_dict(), indent=1), durable=False)
 
     def update(self, pids: Iterable[int]) -> None:
         new = False
@@ -178,7 +179,7 @@ def read_pid_files(environ: Mapping[str, str] | None = None) -> list[PidRecord]:
 def stop_processes(pids: Iterable[int], *, grace: float = 2.0) -> list[int]:
     """SIGTERM each pid and its descendants, SIGKILL what is left after *grace* seconds.
 
-    Returns the pids that were signalled.
+    Returns the pids that were signalled, once they have ended (or after another *grace* seconds).
     """
     tree: dict[int, psutil.Process] = {}
     for pid in pids:
@@ -193,4 +194,6 @@ def stop_processes(pids: Iterable[int], *, grace: float = 2.0) -> list[int]:
     for proc in alive:
         with contextlib.suppress(psutil.Error):
             proc.kill()
+    if alive:  # SIGKILL is delivered asynchronously: report them stopped once they are gone
+        psutil.wait_procs(alive, timeout=grace)
     return sorted(tree)

@@ -51,12 +51,13 @@ def base_path_for(run: Run, output_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, *, exclusive: bool = False) -> Iterator[BinaryIO]:
+def atomic_writer(path: Path, *, exclusive: bool = False, durable: bool = True) -> Iterator[BinaryIO]:
     """Write *path* through the yielded binary handle so readers see the old file or the new one.
 
-    The text goes to a temporary file beside *path*, which is flushed, fsynced and renamed over
-    *path* when the block ends; if the block raises, the temporary file is removed and *path* is
-    untouched. With *exclusive*, fail with FileExistsError if *path* already exists (atomic create).
+    The text goes to a temporary file beside *path*, which is flushed, fsynced (unless not *durable*:
+    state that means nothing after a reboot, like pid files) and renamed over *path* when the block
+    ends; if the block raises, the temporary file is removed and *path* is untouched. With
+    *exclusive*, fail with FileExistsError if *path* already exists (atomic create).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -64,7 +65,8 @@ def atomic_writer(path: Path, *, exclusive: bool = False) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if exclusive:
             os.link(tmp, path)  # atomic "create unless it exists"
             os.unlink(tmp)
@@ -75,12 +77,13 @@ def atomic_writer(path: Path, *, exclusive: bool = False) -> Iterator[BinaryIO]:
         raise
 
 
-def atomic_write_text(path: Path, text: str, *, exclusive: bool = False) -> None:
+def atomic_write_text(path: Path, text: str, *, exclusive: bool = False, durable: bool = True) -> None:
     """Write *text* to *path* so that readers see the old file or the new one, never a mix.
 
-    With *exclusive*, fail with FileExistsError if *path* already exists (atomic create).
+    With *exclusive*, fail with FileExistsError if *path* already exists (atomic create); without
+    *durable*, skip the fsync (see :func:`atomic_writer`).
     """
-    with atomic_writer(path, exclusive=exclusive) as handle:
+    with atomic_writer(path, exclusive=exclusive, durable=durable) as handle:
         handle.write(text.encode("utf-8"))
 
 
