@@ -7,9 +7,10 @@ start-up path (see ``autopilot.cli``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
+    from typing import Any
+
     import pluggy
 
     from autopilot.core.errors import AutopilotError, ExitCode, PluginError, StopRun, TrajectoryError

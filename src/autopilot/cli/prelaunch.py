@@ -29,6 +29,7 @@ import re
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from typing import Any
 
     from autopilot.core.config import Config
     from autopilot.core.launch import LaunchSpec
@@ -134,9 +135,9 @@ def plan_parsed(args: Mapping[str, object], environ: Mapping[str, str] | None = 
     """The process to start early for a plain run's parsed *args*, or None (not safe to)."""
     environ = os.environ if environ is None else environ
     from pathlib import Path
+    from types import SimpleNamespace
 
     from autopilot.core.config import default_agent, load_config
-    from autopilot.core.models import RunRequest
 
     workdir = Path(str(args.get("cwd") or Path.cwd())).expanduser().resolve()
     if not workdir.is_dir():
@@ -146,7 +147,11 @@ def plan_parsed(args: Mapping[str, object], environ: Mapping[str, str] | None = 
     if agent not in AGENTS:
         return None
     model = str(args["model"]) if args.get("model") else config.model
-    request = RunRequest(prompt=str(args["prompt"]), cwd=workdir, model=model)
+    # What api.run_task builds, as far as a launch spec reads it (RunRequest's fields and defaults,
+    # without importing the models here; tests check both give the same spec).
+    request: Any = SimpleNamespace(
+        prompt=str(args["prompt"]), cwd=workdir, model=model, resume_session_id=None, env={}, options={}
+    )
     if agent == "claude":
         from autopilot.plugins._claude_cli import PLUGIN_NAME, launch_spec
 
