@@ -84,7 +84,8 @@ def trajectory_writer_register(register: Callable[[TrajectoryWriter], None], con
 def command_register(app: Any) -> None:
     """Contribute CLI sub-commands.
 
-    Called once when the ``autopilot`` command starts, before arguments are parsed.
+    Called once when the ``autopilot`` command starts, before arguments are parsed; not for a plain
+    ``autopilot run PROMPT``, which skips the parser (so plugin commands cannot replace ``run``).
 
     Args:
         app: The root :class:`cyclopts.App`; call ``app.command(func, name=...)``.
