@@ -219,9 +219,13 @@ class Runner:
             if total:
                 deadlines.append(start + total)
             try:
-                kind, payload = await asyncio.wait_for(self._queue.get(), max(0.0, min(deadlines) - now))
-            except TimeoutError:
-                kind, payload = "tick", None
+                # Events often arrive several at a time: take a waiting one without wait_for's timer.
+                kind, payload = self._queue.get_nowait()
+            except asyncio.QueueEmpty:
+                try:
+                    kind, payload = await asyncio.wait_for(self._queue.get(), max(0.0, min(deadlines) - now))
+                except TimeoutError:
+                    kind, payload = "tick", None
             now = time.monotonic()
             if kind == "event":
                 last_event = now
