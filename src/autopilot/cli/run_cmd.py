@@ -88,26 +88,7 @@ def run(
     timeout
         Stop the run after this many seconds in all (default 7200).
     """
-    return running.run(
-        prompt,
-        agent=agent,
-        model=model,
-        max_budget=max_budget,
-        max_turns=max_turns,
-        output_dir=output_dir,
-        slug=slug,
-        cwd=cwd,
-        issue=issue,
-        project=project,
-        full_auto=full_auto,
-        max_issues=max_issues,
-        push=push,
-        ui=ui,
-        json_output=json_output,
-        quiet=quiet,
-        idle_timeout=idle_timeout,
-        timeout=timeout,
-    )
+    return running.run(**locals())  # the same parameters, without the parser's annotations
 
 
 def resume(
