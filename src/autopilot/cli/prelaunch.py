@@ -187,11 +187,7 @@ def memory_above_floor(floor_mb: int, meminfo: str = "/proc/meminfo") -> bool:
     """Whether available memory is clearly above the run's floor (10% margin; unknown means no)."""
     if floor_mb <= 0:
         return True
-    try:
-        with open(meminfo, encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) // 1024 >= floor_mb * 1.1
-    except (OSError, ValueError, IndexError):
-        return False
-    return False
+    from autopilot.core.processes import meminfo_available_mb
+
+    available = meminfo_available_mb(meminfo)
+    return available is not None and available >= floor_mb * 1.1

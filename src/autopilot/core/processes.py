@@ -10,17 +10,19 @@ ever chosen by pid (and start time), never by name.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import psutil
+from typing import TYPE_CHECKING, Any
 
 from autopilot.core.models import utcnow
 from autopilot.core.trajectory import atomic_write_text
+
+if TYPE_CHECKING:
+    import psutil
 
 
 def autopilot_home(environ: Mapping[str, str] | None = None) -> Path:
@@ -36,12 +38,60 @@ def pid_dir(environ: Mapping[str, str] | None = None) -> Path:
     return autopilot_home(environ) / "pids"
 
 
+def meminfo_available_mb(meminfo: str = "/proc/meminfo") -> int | None:
+    """``MemAvailable`` from Linux's meminfo, in MiB; None when it cannot be read."""
+    try:
+        with open(meminfo, encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def available_memory_mb() -> int:
-    """Memory available to new processes, in MiB (psutil's ``available``)."""
+    """Memory available to new processes, in MiB: what psutil calls ``available``.
+
+    Read from ``/proc/meminfo`` where there is one (as psutil does on Linux), without importing
+    psutil on every run's start-up; psutil elsewhere.
+    """
+    found = meminfo_available_mb()
+    if found is not None:
+        return found
+    import psutil
+
     return int(psutil.virtual_memory().available // (1024 * 1024))
 
 
+@functools.cache
+def _boot_time() -> float | None:
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("btime "):
+                    return float(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 def _create_time(pid: int) -> float | None:
+    """When *pid* started (seconds since the epoch), as psutil's ``create_time`` computes it on Linux:
+    boot time plus the start time in ``/proc/<pid>/stat``. None for a process that is gone."""
+    boot = _boot_time()
+    if boot is not None:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                data = handle.read()
+            # Fields after the command name (which may hold spaces or parentheses); starttime is field 22.
+            return boot + int(data[data.rindex(b")") + 2 :].split()[19]) / os.sysconf("SC_CLK_TCK")
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, IndexError):
+            pass
+    import psutil
+
     try:
         return psutil.Process(pid).create_time()
     except psutil.Error:
@@ -78,6 +128,8 @@ def descendants(pid: int) -> list[int]:
                 queue += children
         return found
     except (OSError, ValueError):
+        import psutil
+
         with contextlib.suppress(psutil.Error):
             return [child.pid for child in psutil.Process(pid).children(recursive=True)]
         return []
@@ -85,6 +137,8 @@ def descendants(pid: int) -> list[int]:
 
 def own_descendants() -> set[int]:
     """Pids of every process below this one."""
+    import psutil
+
     with contextlib.suppress(psutil.Error):
         return {p.pid for p in psutil.Process().children(recursive=True)}
     return set()
@@ -181,6 +235,8 @@ def stop_processes(pids: Iterable[int], *, grace: float = 2.0) -> list[int]:
 
     Returns the pids that were signalled, once they have ended (or after another *grace* seconds).
     """
+    import psutil
+
     tree: dict[int, psutil.Process] = {}
     for pid in pids:
         with contextlib.suppress(psutil.Error):

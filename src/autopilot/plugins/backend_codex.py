@@ -35,8 +35,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import psutil
-
 from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
 from autopilot.core import launch
 from autopilot.core.processes import descendants
@@ -571,6 +569,8 @@ class CodexBackend(Backend):
         process = self._process
         if process is None:
             return
+        import psutil
+
         tree: list[psutil.Process] = []
         with contextlib.suppress(psutil.Error):
             root = psutil.Process(process.pid)
