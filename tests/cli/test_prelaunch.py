@@ -284,7 +284,7 @@ def test_prelaunch_can_be_turned_off(monkeypatch: pytest.MonkeyPatch, git_repo: 
 
 
 @pytest.mark.integration
-def test_console_script_exits_quickly_with_its_code(git_repo: Path, tmp_path: Path) -> None:
+def test_console_script_exits_with_its_code_and_output_flushed(git_repo: Path, tmp_path: Path) -> None:
     """The installed script leaves with the command's exit code and all of its output flushed."""
     script = Path(os.environ.get("VIRTUAL_ENV", "")) / "bin" / "autopilot"
     if not script.exists():

@@ -43,13 +43,13 @@ def test_descendants_of_a_finished_process_is_empty() -> None:
 
 def test_start_time_and_memory_agree_with_psutil() -> None:
     """Start times and available memory read from /proc are what psutil gives (pid files stay comparable)."""
-    from autopilot.core.processes import _create_time, available_memory_mb
+    from autopilot.core.processes import available_memory_mb, create_time
 
     with subprocess.Popen(["sleep", "5"]) as child:
         try:
             for pid in (child.pid, 1):
-                assert _create_time(pid) == psutil.Process(pid).create_time()
+                assert create_time(pid) == psutil.Process(pid).create_time()
         finally:
             child.kill()
     assert abs(available_memory_mb() - psutil.virtual_memory().available // 2**20) < 256
-    assert _create_time(child.pid) is None  # gone
+    assert create_time(child.pid) is None  # gone

@@ -14,7 +14,7 @@ from cyclopts import Parameter
 
 from autopilot import api
 from autopilot.cli import context, running
-from autopilot.cli.running import _quiet_console, render_result
+from autopilot.cli.running import render_result
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 
 JsonFlag = Annotated[
@@ -129,7 +129,7 @@ def resume(
         Stop after this many seconds in all.
     """
     if json_output or quiet:
-        _quiet_console()
+        context.quiet()
     if continue_ and trajectory is not None:
         raise BadInputError("give either --continue or --trajectory, not both")
     result = api.resume_run(

@@ -14,11 +14,6 @@ from autopilot.cli import context
 from autopilot.core.errors import BadInputError
 
 
-def _quiet_console() -> None:
-    """Progress is for people: under --json/--quiet the console plugin is not loaded at all."""
-    context.quiet()
-
-
 def _money(value: float) -> str:
     return f"${value:.4f}"
 
@@ -81,7 +76,7 @@ def run(
             "--ui is not available yet; the run's .rlog and `autopilot replay` show it as text"
         )
     if json_output or quiet:
-        _quiet_console()
+        context.quiet()  # progress is for people: the console plugin is not loaded at all
     if issue or project or full_auto:
         arguments = api.RunArguments(
             prompt=prompt,

@@ -162,12 +162,7 @@ class Hooks:
     def redact(self, *, text: str) -> str:
         """Apply every redactor in order. Fails closed: any problem raises RedactionError."""
         for plugin, function in self._redactor_chain():
-            try:
-                text = function(text=text)
-            except Exception as exc:
-                raise RedactionError(plugin, "redact", f"{type(exc).__name__}: {exc}") from exc
-            if not isinstance(text, str):
-                raise RedactionError(plugin, "redact", f"returned {type(text).__name__}, not str")
+            text = _call_redactor(plugin, function, text)
         return text
 
     def redact_obj(self, value: Any) -> Any:
@@ -200,12 +195,7 @@ class Hooks:
         changed = False
         for index in todo:
             before = texts[index]
-            try:
-                after = function(text=before)
-            except Exception as exc:
-                raise RedactionError(plugin, "redact", f"{type(exc).__name__}: {exc}") from exc
-            if not isinstance(after, str):
-                raise RedactionError(plugin, "redact", f"returned {type(after).__name__}, not str")
+            after = _call_redactor(plugin, function, before)
             if after is not before:
                 texts[index] = after
                 changed = True
@@ -217,12 +207,7 @@ class Hooks:
     def _chain_of(self, chain: list[tuple[str, Callable[..., Any]]]) -> Callable[[str], str]:
         def apply(text: str) -> str:
             for plugin, function in chain:
-                try:
-                    text = function(text=text)
-                except Exception as exc:
-                    raise RedactionError(plugin, "redact", f"{type(exc).__name__}: {exc}") from exc
-                if not isinstance(text, str):
-                    raise RedactionError(plugin, "redact", f"returned {type(text).__name__}, not str")
+                text = _call_redactor(plugin, function, text)
             return text
 
         return apply
@@ -331,3 +316,14 @@ def _replace(value: Any, texts: Iterator[str]) -> Any:
     if isinstance(value, list | tuple):
         return [_replace(v, texts) for v in value]
     return value
+
+
+def _call_redactor(plugin: str, function: Callable[..., Any], text: str) -> str:
+    """*function*'s redaction of *text*; any failure or a non-string result is a RedactionError."""
+    try:
+        result = function(text=text)
+    except Exception as exc:
+        raise RedactionError(plugin, "redact", f"{type(exc).__name__}: {exc}") from exc
+    if not isinstance(result, str):
+        raise RedactionError(plugin, "redact", f"returned {type(result).__name__}, not str")
+    return result

@@ -21,6 +21,7 @@ This module imports nothing heavy at import time: it is on the start-up path of 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import subprocess
@@ -250,7 +251,7 @@ async def adopt(popen: subprocess.Popen[bytes], *, limit: int = 1 << 16) -> Asyn
         return stream
 
     if popen.stdin is not None and not popen.stdin.closed:
-        transport, protocol = await loop.connect_write_pipe(_WriteProtocol, popen.stdin)
+        transport, protocol = await loop.connect_write_pipe(_write_protocol(), popen.stdin)
         process._transports.append(transport)
         process.stdin = asyncio.StreamWriter(transport, protocol, None, loop)
     process.stdout = await reader(popen.stdout)
@@ -258,7 +259,9 @@ async def adopt(popen: subprocess.Popen[bytes], *, limit: int = 1 << 16) -> Asyn
     return process
 
 
-def _write_protocol_class() -> type:
+@functools.cache
+def _write_protocol() -> type:
+    """The protocol class for a StreamWriter on a pipe (built on first use: asyncio loads late)."""
     import asyncio
 
     class WriteProtocol(asyncio.streams.FlowControlMixin, asyncio.Protocol):
@@ -277,13 +280,3 @@ def _write_protocol_class() -> type:
             return self._closed
 
     return WriteProtocol
-
-
-def _WriteProtocol() -> Any:  # a protocol factory, called like a class
-    global _write_protocol
-    if _write_protocol is None:
-        _write_protocol = _write_protocol_class()
-    return _write_protocol()
-
-
-_write_protocol: type | None = None

@@ -76,7 +76,7 @@ def _boot_time() -> float | None:
     return None
 
 
-def _create_time(pid: int) -> float | None:
+def create_time(pid: int) -> float | None:
     """When *pid* started (seconds since the epoch), as psutil's ``create_time`` computes it on Linux:
     boot time plus the start time in ``/proc/<pid>/stat``. None for a process that is gone."""
     boot = _boot_time()
@@ -157,14 +157,14 @@ class PidRecord:
     path: Path | None = None
 
     def owner_alive(self) -> bool:
-        started = _create_time(self.owner_pid)
+        started = create_time(self.owner_pid)
         return started is not None and (self.owner_started is None or abs(started - self.owner_started) < 1)
 
     def alive_children(self) -> list[int]:
         """Recorded child pids still running with their recorded start time (so really ours)."""
         alive = []
         for pid, started in self.children.items():
-            now = _create_time(pid)
+            now = create_time(pid)
             if now is not None and abs(now - started) < 1:
                 alive.append(pid)
         return alive
@@ -185,7 +185,7 @@ class PidFile:
 
     def __init__(self, run_id: str, cwd: str, environ: Mapping[str, str] | None = None) -> None:
         self.path = pid_dir(environ) / f"{run_id}.json"
-        self.record = PidRecord(run_id, os.getpid(), _create_time(os.getpid()), cwd, utcnow())
+        self.record = PidRecord(run_id, os.getpid(), create_time(os.getpid()), cwd, utcnow())
 
     def write(self) -> None:
         with contextlib.suppress(OSError):  # tracking is best effort; never fail a run over it
@@ -196,7 +196,7 @@ class PidFile:
         new = False
         for pid in pids:
             if pid not in self.record.children:
-                started = _create_time(pid)
+                started = create_time(pid)
                 if started is not None:
                     self.record.children[pid] = started
                     new = True

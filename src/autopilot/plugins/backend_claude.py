@@ -538,15 +538,14 @@ class ClaudeBackend(Backend):
         """The CLI process and everything it started, while alive."""
         if self._pid is None:
             return []
-        import psutil
-
-        from autopilot.core.processes import descendants
+        from autopilot.core.processes import create_time, descendants
 
         pids = [self._pid, *descendants(self._pid)]
         for pid in pids:
             if pid not in self._known:
-                with contextlib.suppress(psutil.Error):
-                    self._known[pid] = psutil.Process(pid).create_time()
+                started = create_time(pid)  # psutil's create_time, read without importing psutil
+                if started is not None:
+                    self._known[pid] = started
         return [pid for pid in pids if pid in self._known]
 
     async def stop(self) -> None:
