@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,37 @@ def test_codex_plan_carries_the_prompt_only_when_safe(
 
     monkeypatch.setenv("AUTOPILOT_MIN_FREE_MEMORY_MB", str(10**9))
     assert prelaunch.plan(tokens) is None
+
+
+@pytest.mark.parametrize("agent", ["codex", "claude"])
+def test_early_start_imports_only_light_modules(agent: str, git_repo: Path) -> None:
+    """Working out the early process imports autopilot's own light modules and nothing else: every
+    other module (``typing``, ``dataclasses``, ``pathlib``, ``re``, ``subprocess``...) costs
+    milliseconds that the agent would wait for."""
+    (git_repo / ".autopilot").mkdir()
+    (git_repo / ".autopilot" / "config.yaml").write_text(f"agent: {agent}\nmin_free_memory_mb: 0\n")
+    probe = (
+        "import sys\n"
+        "started = set(sys.modules)\n"
+        "from autopilot.cli import prelaunch\n"
+        "spec = prelaunch.plan(['run', 'fix it', '-m', sys.argv[1]])\n"
+        "print(spec is not None, ' '.join(sorted(set(sys.modules) - started)))\n"
+    )
+    model = "gpt-5.5" if agent == "codex" else "sonnet"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOPILOT_")}
+    for _ in range(2):  # the first run parses config.yaml (ruamel) and caches it; the second is typical
+        done = subprocess.run(
+            [sys.executable, "-c", probe, model],
+            cwd=git_repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    planned, modules = done.stdout.split(" ", 1)
+    others = {m for m in modules.split() if m != "autopilot" and not m.startswith("autopilot.")}
+    assert planned == "True"
+    assert others <= {"__future__", "encodings.ascii"}, others
 
 
 def test_memory_floor_reads_meminfo(tmp_path: Path) -> None:

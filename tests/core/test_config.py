@@ -112,3 +112,41 @@ def test_parsed_config_is_cached_and_follows_edits(tmp_path: Path, monkeypatch: 
     settings.write_text("model: haiku\n")
     assert load_config(tmp_path).model == "haiku"
     assert config_module.read_config_file(settings) == {"model": "haiku"}
+
+
+def test_config_fields_are_the_light_readers_settings() -> None:
+    """Config (what commands use) and configfile (what the early start reads) know the same settings,
+    with the same types and defaults, so both resolve a project to the same values."""
+    from dataclasses import MISSING, fields
+
+    from autopilot.core.configfile import FIELDS
+
+    declared = {}
+    for f in fields(Config):
+        if f.name == "project_dir":
+            continue
+        default = None if f.default is MISSING else f.default
+        declared[f.name] = (str(f.type), default)
+    assert declared == FIELDS
+    assert Config().plugins == {}
+
+
+def test_light_reader_resolves_what_load_config_does(tmp_path: Path) -> None:
+    """The values the early start reads equal the Config a command loads, file and environment alike."""
+    from autopilot.core import configfile
+
+    (tmp_path / ".autopilot").mkdir()
+    (tmp_path / ".autopilot" / "config.yaml").write_text(
+        "agent: codex\nmax_turns: 7\nplugins:\n  backend_codex:\n    sandbox: read-only\n"
+    )
+    (tmp_path / "sub").mkdir()
+    environ = {"AUTOPILOT_MODEL": "gpt-5.5", "AUTOPILOT_MAX_BUDGET": "2.5"}
+    root = configfile.find_project_root(str(tmp_path / "sub"))
+    values = configfile.resolve_values(root, environ)
+    config = load_config(tmp_path / "sub", environ=environ)
+
+    assert Path(root) == config.project_dir == tmp_path.resolve()
+    for name in configfile.FIELDS:
+        assert configfile.setting(values, name) == getattr(config, name), name
+    assert configfile.plugin_settings(values, "backend_codex") == config.plugin_config("backend_codex")
+    assert configfile.plugin_settings(values, "other") == config.plugin_config("other") == {}

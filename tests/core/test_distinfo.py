@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib.metadata as metadata
+import re
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autopilot.core import distinfo
 
@@ -50,3 +53,9 @@ def test_unusual_layouts_defer_to_importlib_metadata(tmp_path: Path, monkeypatch
     archive.write_bytes(b"PK\x05\x06" + b"\x00" * 18)
     monkeypatch.setattr(sys, "path", [str(archive)])
     assert distinfo.version("git-autopilot") is None
+
+
+@given(st.text(alphabet=st.sampled_from("aZ09-_.~ é"), max_size=20))
+def test_normalize_is_pep_503(name: str) -> None:
+    """Distribution names compare as PEP 503's regular expression says."""
+    assert distinfo.normalize(name) == re.sub(r"[-_.]+", "-", name).lower()

@@ -428,3 +428,16 @@ def test_cli_command_carries_the_run_settings(tmp_path: Path) -> None:
     assert command[command.index("--append-system-prompt") + 1] == "Be brief."
     assert "--resume=-abc" in command and "--include-partial-messages" in command
     assert command[-2:] == ["--effort", "low"]
+
+
+def test_bundled_cli_is_found_where_the_import_system_finds_the_sdk() -> None:
+    """The bundled Claude Code binary is looked up where `import claude_agent_sdk` would load from."""
+    import importlib.util
+    import os
+
+    from autopilot.plugins._claude_cli import bundled_cli_path
+
+    spec = importlib.util.find_spec("claude_agent_sdk")
+    assert spec is not None and spec.submodule_search_locations
+    expected = os.path.join(next(iter(spec.submodule_search_locations)), "_bundled", "claude")
+    assert bundled_cli_path() == expected and os.access(expected, os.X_OK)

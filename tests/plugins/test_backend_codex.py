@@ -1139,3 +1139,31 @@ def test_shipped_fixtures_run_codex_through_the_api(
     assert result.status == "success"
     assert (autopilot_project / "hi.txt").read_text() == "hi\n"
     assert Path(codex_env["CODEX_HOME"], "sessions").is_dir()
+
+
+@given(st.text(max_size=40))
+def test_setting_strings_reach_codex_unchanged(value: str) -> None:
+    """Any text passed to codex as a `-c` string value (a base URL, instructions) parses back to itself."""
+    import tomllib
+
+    from autopilot.plugins._codex_cli import _toml_key, _toml_string
+
+    assert tomllib.loads(f"k = {_toml_string(value)}")["k"] == value
+    assert tomllib.loads(f"{_toml_key(value)} = 1") == {value: 1}
+
+
+def test_settings_are_values() -> None:
+    """Settings compare by value, cannot be changed in place, and per-run overrides make new ones."""
+    from autopilot.plugins._codex_cli import run_settings
+
+    base = CodexSettings.from_mapping({"sandbox": "read-only", "config": ["a=1"]})
+    assert base == CodexSettings(sandbox="read-only", config=("a=1",)) and base != CodexSettings()
+    assert hash(base) == hash(CodexSettings(sandbox="read-only", config=("a=1",)))
+    with pytest.raises(AttributeError):
+        base.sandbox = "danger-full-access"  # type: ignore[misc]
+    with pytest.raises(TypeError, match="sandbox_mode"):
+        CodexSettings(sandbox_mode="read-only")
+    assert run_settings(base, {}) is base
+    changed = run_settings(base, {"codex": {"network_access": True}})
+    assert (changed.network_access, changed.sandbox, base.network_access) == (True, "read-only", False)
+    assert "sandbox='read-only'" in repr(base)

@@ -24,14 +24,12 @@ turns all of this off. Nothing here prints or raises: any doubt means no prelaun
 from __future__ import annotations
 
 import os
-import re
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
-    from autopilot.core.config import Config
     from autopilot.core.launch import LaunchSpec
 
 # run options that take a value -> their canonical name (cyclopts' names, see cli/run_cmd.py)
@@ -52,7 +50,6 @@ VALUE_OPTIONS = {
 }
 FLAG_OPTIONS = {"--json": "json_output", "--quiet": "quiet", "-q": "quiet"}
 _NUMBERS = {"max_budget": float, "max_turns": int, "idle_timeout": float, "timeout": float}
-_PLAIN_NUMBER = re.compile(r"\d+(\.\d+)?")
 #: The agents that can be started early (built-in backends), by name.
 AGENTS = ("claude", "codex")
 
@@ -90,7 +87,7 @@ def parse_run(tokens: Sequence[str]) -> dict[str, object] | None:
             if not value or value.startswith("-"):
                 return None
             if key in _NUMBERS:
-                if not _PLAIN_NUMBER.fullmatch(value) or (_NUMBERS[key] is int and "." in value):
+                if not _plain_number(value) or (_NUMBERS[key] is int and "." in value):
                     return None
                 parsed[key] = _NUMBERS[key](value)
             else:
@@ -103,6 +100,16 @@ def parse_run(tokens: Sequence[str]) -> dict[str, object] | None:
         return None
     parsed["prompt"] = prompt
     return parsed
+
+
+def _plain_number(text: str) -> bool:
+    """``re.fullmatch(r"\\d+(\\.\\d+)?", text)`` for ASCII digits, without importing ``re``."""
+    whole, dot, fraction = text.partition(".")
+    return _digits(whole) and (not dot or _digits(fraction))
+
+
+def _digits(text: str) -> bool:
+    return bool(text) and text.isascii() and text.isdigit()
 
 
 def start(tokens: Sequence[str]) -> dict[str, object] | None:
@@ -132,49 +139,71 @@ def plan(tokens: Sequence[str], environ: Mapping[str, str] | None = None) -> Lau
 
 
 def plan_parsed(args: Mapping[str, object], environ: Mapping[str, str] | None = None) -> LaunchSpec | None:
-    """The process to start early for a plain run's parsed *args*, or None (not safe to)."""
+    """The process to start early for a plain run's parsed *args*, or None (not safe to).
+
+    Computed with the light modules only (``configfile``, ``_claude_cli``, ``_codex_cli``, ``launch``:
+    no ``pathlib``, ``dataclasses``, ``re`` or ``subprocess``), because the agent waits for this.
+    """
     environ = os.environ if environ is None else environ
-    from pathlib import Path
-    from types import SimpleNamespace
+    from autopilot.core import configfile
 
-    from autopilot.core.config import default_agent, load_config
-
-    workdir = Path(str(args.get("cwd") or Path.cwd())).expanduser().resolve()
-    if not workdir.is_dir():
+    workdir = os.path.realpath(os.path.expanduser(str(args.get("cwd") or os.getcwd())))
+    if not os.path.isdir(workdir):
         return None
-    config = load_config(workdir, environ=environ)
-    agent = default_agent(args.get("agent"), None, config)  # type: ignore[arg-type]
+    project_dir = configfile.find_project_root(workdir)
+    values = configfile.resolve_values(project_dir, environ)
+    agent = configfile.default_agent(args.get("agent"), None, configfile.setting(values, "agent"))  # type: ignore[arg-type]
     if agent not in AGENTS:
         return None
-    model = str(args["model"]) if args.get("model") else config.model
+    model = str(args["model"]) if args.get("model") else configfile.setting(values, "model")
     # What api.run_task builds, as far as a launch spec reads it (RunRequest's fields and defaults,
     # without importing the models here; tests check both give the same spec).
-    request: Any = SimpleNamespace(
-        prompt=str(args["prompt"]), cwd=workdir, model=model, resume_session_id=None, env={}, options={}
-    )
+    request: Any = _Request(prompt=str(args["prompt"]), cwd=workdir, model=model)
     if agent == "claude":
         from autopilot.plugins._claude_cli import PLUGIN_NAME, launch_spec
 
-        return launch_spec(config.plugin_config(PLUGIN_NAME), request)
-    if not only_builtin_plugins(config, environ) or not memory_above_floor(config.min_free_memory_mb):
+        return launch_spec(configfile.plugin_settings(values, PLUGIN_NAME), request)
+    floor = configfile.setting(values, "min_free_memory_mb")
+    if not only_builtin_plugins(project_dir, environ) or not memory_above_floor(floor):
         return None
     from autopilot.plugins import _codex_cli
 
     try:
-        settings = _codex_cli.CodexSettings.from_mapping(config.plugin_config(_codex_cli.PLUGIN_NAME))
+        settings = _codex_cli.CodexSettings.from_mapping(
+            configfile.plugin_settings(values, _codex_cli.PLUGIN_NAME)
+        )
         spec, _ = _codex_cli.launch_spec(settings, request, dict(environ))
     except _codex_cli.CodexSetupError:
         return None
     return spec
 
 
-def only_builtin_plugins(config: Config, environ: Mapping[str, str]) -> bool:
+class _Request:
+    """The fields of a ``RunRequest`` a launch spec reads, with its defaults (no models import)."""
+
+    __slots__ = ("cwd", "env", "model", "options", "prompt", "resume_session_id")
+
+    def __init__(self, *, prompt: str, cwd: str, model: str | None) -> None:
+        self.prompt = prompt
+        self.cwd = cwd
+        self.model = model
+        self.resume_session_id: str | None = None
+        self.env: dict[str, str] = {}
+        self.options: dict[str, object] = {}
+
+
+def only_builtin_plugins(project_dir: str, environ: Mapping[str, str]) -> bool:
     """Whether only git-autopilot's own plugins would load, with nothing disabled or added."""
     if any(name in environ for name in ("AUTOPILOT_DISABLE_PLUGINS", "AUTOPILOT_LOAD_PLUGINS")):
         return False
-    local = config.autopilot_dir / "plugins"
-    if local.is_dir() and any(local.glob("*.py")):
-        return False
+    from autopilot.core.configfile import CONFIG_DIR
+
+    local = os.path.join(project_dir, CONFIG_DIR, "plugins")
+    try:
+        if any(name.endswith(".py") for name in os.listdir(local)):
+            return False
+    except OSError:
+        pass  # no plugin directory
     from autopilot.core import distinfo
 
     points = distinfo.entry_points("autopilot")
@@ -187,7 +216,7 @@ def memory_above_floor(floor_mb: int, meminfo: str = "/proc/meminfo") -> bool:
     """Whether available memory is clearly above the run's floor (10% margin; unknown means no)."""
     if floor_mb <= 0:
         return True
-    from autopilot.core.processes import meminfo_available_mb
+    from autopilot.core.meminfo import meminfo_available_mb
 
     available = meminfo_available_mb(meminfo)
     return available is not None and available >= floor_mb * 1.1

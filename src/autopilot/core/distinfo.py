@@ -9,30 +9,59 @@ unreadable files) returns None, and callers fall back to ``importlib.metadata``.
 
 from __future__ import annotations
 
-import importlib
 import os
-import re
 import sys
-from dataclasses import dataclass
-from typing import Any
 
-_NORMALIZE = re.compile(r"[-_.]+")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def normalize(name: str) -> str:
-    """A distribution name as PEP 503 compares them (``Git_Autopilot`` -> ``git-autopilot``)."""
-    return _NORMALIZE.sub("-", name).lower()
+    """A distribution name as PEP 503 compares them (``Git_Autopilot`` -> ``git-autopilot``).
+
+    PEP 503's ``re.sub(r"[-_.]+", "-", name).lower()``, without importing ``re`` (this runs before the
+    agent starts; a test checks both agree).
+    """
+    out: list[str] = []
+    in_separators = False
+    for char in name:
+        if char in "-_.":
+            if not in_separators:
+                out.append("-")
+            in_separators = True
+        else:
+            out.append(char)
+            in_separators = False
+    return "".join(out).lower()
 
 
-@dataclass(frozen=True)
 class EntryPoint:
-    """The part of ``importlib.metadata.EntryPoint`` the plugin loader uses."""
+    """The part of ``importlib.metadata.EntryPoint`` the plugin loader uses (name, value, group)."""
 
-    name: str
-    value: str
-    group: str
+    __slots__ = ("group", "name", "value")
+
+    def __init__(self, name: str, value: str, group: str) -> None:
+        self.name = name
+        self.value = value
+        self.group = group
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EntryPoint) and (self.name, self.value, self.group) == (
+            other.name,
+            other.value,
+            other.group,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.value, self.group))
+
+    def __repr__(self) -> str:
+        return f"EntryPoint(name={self.name!r}, value={self.value!r}, group={self.group!r})"
 
     def load(self) -> Any:
+        import importlib
+
         module, _, attribute = self.value.partition("[")[0].partition(":")  # "[extras]" do not matter
         target: Any = importlib.import_module(module.strip())
         for part in attribute.strip().split(".") if attribute.strip() else []:
@@ -45,6 +74,30 @@ class Unusual(Exception):
 
 
 def _dist_info_dirs() -> list[tuple[str, str]]:
+    """(normalized name, path) of every ``*.dist-info`` on ``sys.path`` (see :func:`_scan_dist_info_dirs`).
+
+    Listed once per process while ``sys.path`` and its directories' mtimes stay the same (installing
+    or removing a distribution changes its directory's mtime): a run looks them up three times.
+    """
+    key: list[tuple[str, int | None]] = []
+    for entry in sys.path:
+        directory = os.path.abspath(entry or ".")  # "" is the working directory, which may change
+        try:
+            key.append((directory, os.stat(directory).st_mtime_ns))
+        except OSError:
+            key.append((directory, None))
+    if _listing and _listing[0] == key:
+        return list(_listing[1])
+    found = _scan_dist_info_dirs()
+    _listing[:] = [key, found]
+    return list(found)
+
+
+#: The last listing of :func:`_dist_info_dirs`: [key, result], or empty.
+_listing: list[Any] = []
+
+
+def _scan_dist_info_dirs() -> list[tuple[str, str]]:
     """(normalized name, path) of every ``*.dist-info`` on ``sys.path``, the first of each name winning.
 
     The name comes from the directory name (``git_autopilot-0.1.0.dist-info``), as importlib.metadata

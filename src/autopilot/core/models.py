@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-import uuid
+import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -50,7 +50,7 @@ def parse_ts(value: str) -> dt.datetime:
 def new_run_id() -> str:
     """A new run id: time-ordered prefix plus randomness, so ids sort by start time and never collide."""
     now = dt.datetime.now(dt.UTC)
-    return f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    return f"{now:%Y%m%dT%H%M%S}-{os.urandom(4).hex()}"  # not uuid: it imports platform (5 ms)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from autopilot.core.meminfo import meminfo_available_mb
 from autopilot.core.models import utcnow
 from autopilot.core.trajectory import atomic_write_text
 
@@ -36,18 +37,6 @@ def autopilot_home(environ: Mapping[str, str] | None = None) -> Path:
 
 def pid_dir(environ: Mapping[str, str] | None = None) -> Path:
     return autopilot_home(environ) / "pids"
-
-
-def meminfo_available_mb(meminfo: str = "/proc/meminfo") -> int | None:
-    """``MemAvailable`` from Linux's meminfo, in MiB; None when it cannot be read."""
-    try:
-        with open(meminfo, encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) // 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
 
 
 def available_memory_mb() -> int:

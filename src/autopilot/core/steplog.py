@@ -23,7 +23,6 @@ recorded; a change made to a step object after it was written would not reach th
 from __future__ import annotations
 
 import json
-import tempfile
 import weakref
 from array import array
 from collections import deque
@@ -129,6 +128,8 @@ class StepLog(Sequence["Step"]):
             return self._file
         if self._closed:
             raise ValueError("the step log was closed")
+        import tempfile  # deferred: a run of at most WINDOW steps never spills (tempfile imports shutil)
+
         try:
             handle = tempfile.TemporaryFile(prefix=".autopilot-steps-", dir=self._directory)  # noqa: SIM115
         except OSError:  # the directory is gone or read-only: the system's temporary directory will do

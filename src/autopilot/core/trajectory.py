@@ -19,7 +19,6 @@ import contextlib
 import json
 import os
 import re
-import tempfile
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -60,7 +59,7 @@ def atomic_writer(path: Path, *, exclusive: bool = False, durable: bool = True) 
     *exclusive*, fail with FileExistsError if *path* already exists (atomic create).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
@@ -75,6 +74,19 @@ def atomic_writer(path: Path, *, exclusive: bool = False, durable: bool = True) 
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _create_temporary(path: Path) -> tuple[int, str]:
+    """A new file ``.<name>.<random>.tmp`` beside *path*, opened for writing, mode 0600, as
+    ``tempfile.mkstemp`` makes it (without importing tempfile, shutil and random on every run)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = str(path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, flags, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{path.parent}: no free temporary file name")
 
 
 def atomic_write_text(path: Path, text: str, *, exclusive: bool = False, durable: bool = True) -> None:

@@ -8,34 +8,36 @@ computes its spec with the same function, so the two can only agree or the early
 
 from __future__ import annotations
 
-import json
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from functools import cache
-from typing import TYPE_CHECKING, Any, Final
 
+from autopilot.core.configfile import FrozenSettings, is_mapping
 from autopilot.core.launch import LaunchSpec
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
     from autopilot.core.models import RunRequest
 
-PLUGIN_NAME: Final = "backend_claude"
-TRANSPORTS: Final = ("auto", "sdk", "cli")
-PERMISSION_MODES: Final = ("default", "acceptEdits", "plan", "bypassPermissions", "dontAsk", "auto")
-DEFAULT_PERMISSION_MODE: Final = "acceptEdits"
-DEFAULT_ALLOWED_TOOLS: Final = ("Bash", "Read", "Glob", "Grep")
-_SETTINGS: Final = (
-    "permission_mode",
-    "allowed_tools",
-    "disallowed_tools",
-    "cli_path",
-    "system_prompt_append",
-    "models",
-    "extra_args",
-    "env",
-    "transport",
-)
+PLUGIN_NAME = "backend_claude"
+TRANSPORTS = ("auto", "sdk", "cli")
+PERMISSION_MODES = ("default", "acceptEdits", "plan", "bypassPermissions", "dontAsk", "auto")
+DEFAULT_PERMISSION_MODE = "acceptEdits"
+DEFAULT_ALLOWED_TOOLS = ("Bash", "Read", "Glob", "Grep")
+#: The settings and their defaults.
+_DEFAULTS: dict[str, Any] = {
+    "permission_mode": DEFAULT_PERMISSION_MODE,
+    "allowed_tools": DEFAULT_ALLOWED_TOOLS,
+    "disallowed_tools": (),
+    "cli_path": None,
+    "system_prompt_append": None,
+    "models": {},
+    "extra_args": {},
+    "env": {},
+    "transport": "auto",
+}
+_SETTINGS = tuple(_DEFAULTS)
 
 
 class ClaudeSetupError(Exception):
@@ -46,17 +48,11 @@ class ClaudeSetupError(Exception):
 # Settings and models
 
 
-@cache
-def _model_data() -> dict[str, Any]:
-    from autopilot.core import distinfo
-
-    text = distinfo.package_text(__file__, "autopilot.plugins", "data/claude_models.json")
-    return json.loads(text)
-
-
 def model_aliases() -> dict[str, str]:
     """Alias -> model id, as the bundled CLI resolves them (``sonnet``, ``opus``, ``haiku``)."""
-    return dict(_model_data()["aliases"])
+    from autopilot.plugins.claude_models import ALIASES
+
+    return dict(ALIASES)
 
 
 def resolve_model(name: str | None, extra: Mapping[str, str] | None = None) -> str | None:
@@ -67,19 +63,26 @@ def resolve_model(name: str | None, extra: Mapping[str, str] | None = None) -> s
     return aliases.get(name.strip().lower(), name.strip())
 
 
-@dataclass(frozen=True)
-class ClaudeSettings:
-    """The backend's settings (``plugins.backend_claude`` merged with ``RunRequest.options["claude"]``)."""
+class ClaudeSettings(FrozenSettings):
+    """The backend's settings (``plugins.backend_claude`` merged with ``RunRequest.options["claude"]``).
 
-    permission_mode: str = DEFAULT_PERMISSION_MODE
-    allowed_tools: tuple[str, ...] = DEFAULT_ALLOWED_TOOLS
-    disallowed_tools: tuple[str, ...] = ()
-    cli_path: str | None = None
-    system_prompt_append: str | None = None
-    models: Mapping[str, str] = field(default_factory=dict)
-    extra_args: Mapping[str, str | None] = field(default_factory=dict)
-    env: Mapping[str, str] = field(default_factory=dict)
-    transport: str = "auto"
+    Immutable and compared by value; build them with :meth:`from_mapping`.
+    """
+
+    DEFAULTS = _DEFAULTS
+    __slots__ = _SETTINGS
+    __hash__ = None  # type: ignore[assignment]  # the mappings make them unhashable
+
+    if TYPE_CHECKING:
+        permission_mode: str
+        allowed_tools: tuple[str, ...]
+        disallowed_tools: tuple[str, ...]
+        cli_path: str | None
+        system_prompt_append: str | None
+        models: Mapping[str, str]
+        extra_args: Mapping[str, str | None]
+        env: Mapping[str, str]
+        transport: str
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], where: str = f"plugins.{PLUGIN_NAME}") -> ClaudeSettings:
@@ -110,7 +113,7 @@ class ClaudeSettings:
 
         def mapping(name: str) -> dict[str, Any]:
             value = data.get(name) or {}
-            if not isinstance(value, Mapping):
+            if not is_mapping(value):
                 raise ClaudeSetupError(f"{where}.{name}: must be a mapping")
             return {str(k): (None if v is None else str(v)) for k, v in value.items()}
 
@@ -134,33 +137,37 @@ def _is_root() -> bool:
 
 
 def bundled_cli_path() -> str | None:
-    """The Claude Code binary bundled with ``claude-agent-sdk``, found without importing the SDK."""
-    import importlib.util
+    """The Claude Code binary bundled with ``claude-agent-sdk``, found without importing the SDK.
 
-    try:
-        spec = importlib.util.find_spec("claude_agent_sdk")
-    except (ImportError, ValueError):
-        return None
-    locations = list(spec.submodule_search_locations or []) if spec is not None else []
-    if not locations:
-        return None
-    path = os.path.join(locations[0], "_bundled", "claude.exe" if os.name == "nt" else "claude")
-    return path if os.path.isfile(path) else None
+    The package is looked up on ``sys.path`` as the import system finds a regular package (tested
+    equal to ``importlib.util.find_spec``, which costs imports before the CLI starts).
+    """
+    import sys
+
+    for entry in sys.path:
+        package = os.path.join(entry or ".", "claude_agent_sdk")
+        if os.path.isfile(os.path.join(package, "__init__.py")):
+            path = os.path.join(package, "_bundled", "claude.exe" if os.name == "nt" else "claude")
+            return path if os.path.isfile(path) else None
+    return None
 
 
 def find_cli(settings: ClaudeSettings) -> str | None:
     """The CLI to run: ``cli_path`` if set, else the SDK's bundled one, else ``claude`` on PATH."""
     if settings.cli_path:
         return settings.cli_path
+    bundled = bundled_cli_path()
+    if bundled:
+        return bundled
     import shutil
 
-    return bundled_cli_path() or shutil.which("claude")
+    return shutil.which("claude")
 
 
 def _in_process_servers(servers: Any) -> bool:
     """Whether *servers* (``options["mcp_servers"]``) hold an in-process SDK server."""
-    return isinstance(servers, Mapping) and any(
-        isinstance(spec, Mapping) and spec.get("type") == "sdk" for spec in servers.values()
+    return is_mapping(servers) and any(
+        is_mapping(spec) and spec.get("type") == "sdk" for spec in servers.values()
     )
 
 
@@ -188,7 +195,7 @@ def uses_cli(request: RunRequest, settings: ClaudeSettings) -> bool:
 
 def request_settings(settings_data: Mapping[str, Any], request: RunRequest) -> ClaudeSettings:
     """The settings of one run: the plugin's, overridden by ``request.options["claude"]``."""
-    overrides = request.options.get("claude") if isinstance(request.options, Mapping) else None
+    overrides = request.options.get("claude") if is_mapping(request.options) else None
     return ClaudeSettings.from_mapping({**settings_data, **(overrides or {})})
 
 
@@ -211,6 +218,8 @@ def cli_command(cli: str, request: RunRequest, settings: ClaudeSettings) -> list
         command.append(f"--resume={request.resume_session_id}")
     servers = request.options.get("mcp_servers")
     if servers:
+        import json
+
         command += ["--mcp-config", json.dumps({"mcpServers": dict(servers)})]
     for flag, value in settings.extra_args.items():
         if value is None:

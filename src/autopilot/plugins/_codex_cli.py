@@ -9,27 +9,26 @@ the two are equal.
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import shutil
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
 
+from autopilot.core.configfile import FrozenSettings, is_mapping
 from autopilot.core.launch import LaunchSpec
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
     from autopilot.core.models import RunRequest
 
-PLUGIN_NAME: Final = "backend_codex"
-PROVIDER_ID: Final = "autopilot"
-SANDBOX_MODES: Final = ("read-only", "workspace-write", "danger-full-access")
-APPROVAL_POLICIES: Final = ("never", "on-request", "on-failure", "untrusted")
+PLUGIN_NAME = "backend_codex"
+PROVIDER_ID = "autopilot"
+SANDBOX_MODES = ("read-only", "workspace-write", "danger-full-access")
+APPROVAL_POLICIES = ("never", "on-request", "on-failure", "untrusted")
 #: Claude model names that must not reach Codex (AUTOPILOT_MODEL is shared by both backends).
-_CLAUDE_MODEL: Final = re.compile(r"^(claude|sonnet$|opus$|haiku$)", re.IGNORECASE)
+_CLAUDE_ALIASES = ("sonnet", "opus", "haiku")
 #: Prompts longer than this go through stdin (``codex exec -``): argv strings are capped at 128 KiB.
-_ARGV_PROMPT_LIMIT: Final = 100_000
+_ARGV_PROMPT_LIMIT = 100_000
 
 
 class CodexSetupError(Exception):
@@ -39,37 +38,62 @@ class CodexSetupError(Exception):
 # ------------------------------------------------------------------------------------------------
 # Settings and the command line
 
-
-@dataclass(frozen=True)
-class CodexSettings:
-    """``plugins.backend_codex`` settings, validated. Defaults are the safe unattended policy."""
-
+#: ``plugins.backend_codex`` settings and their defaults (the safe unattended policy).
+SETTINGS: dict[str, Any] = {
     #: Path of the codex binary; default: ``AUTOPILOT_CODEX_BIN``, the bundled binary, ``codex`` on PATH.
-    binary: str | None = None
+    "binary": None,
     #: Sandbox for the commands the agent runs: ``read-only``, ``workspace-write``, ``danger-full-access``.
-    sandbox: str = "workspace-write"
+    "sandbox": "workspace-write",
     #: When codex asks before running a command; unattended runs need ``never``.
-    approval: str = "never"
+    "approval": "never",
     #: ``--dangerously-bypass-approvals-and-sandbox``: no sandbox at all. Only when set explicitly.
-    bypass: bool = False
+    "bypass": False,
     #: Let sandboxed commands use the network (``sandbox_workspace_write.network_access``).
-    network_access: bool = False
+    "network_access": False,
     #: Model used when the run names none (codex's own default otherwise).
-    model: str | None = None
+    "model": None,
     #: ``model_reasoning_effort`` (``minimal``, ``low``, ``medium``, ``high``), if set.
-    reasoning_effort: str | None = None
+    "reasoning_effort": None,
     #: Turn codex's plugin sync (a git clone from github.com at start-up) and analytics off.
-    disable_plugins: bool = True
-    disable_analytics: bool = True
+    "disable_plugins": True,
+    "disable_analytics": True,
     #: Let codex wait for the network forever (its ``unbounded_connection_retries`` feature). Off: an
     #: unreachable model server fails the run after codex's retries instead of hanging until the timeout.
-    wait_for_network: bool = False
+    "wait_for_network": False,
     #: Retries of the custom provider used with ``OPENAI_BASE_URL`` (None: codex's defaults).
-    request_max_retries: int | None = None
-    stream_max_retries: int | None = None
+    "request_max_retries": None,
+    "stream_max_retries": None,
     #: Extra ``-c key=value`` overrides and extra CLI arguments, passed as given.
-    config: tuple[str, ...] = ()
-    extra_args: tuple[str, ...] = ()
+    "config": (),
+    "extra_args": (),
+}
+
+
+class CodexSettings(FrozenSettings):
+    """``plugins.backend_codex`` settings, validated (see :data:`SETTINGS`), immutable.
+
+    A plain class rather than a dataclass: it is built before codex starts, when importing
+    ``dataclasses`` (about 10 ms) would delay the agent.
+    """
+
+    DEFAULTS = SETTINGS
+    __slots__ = tuple(SETTINGS)
+
+    if TYPE_CHECKING:
+        binary: str | None
+        sandbox: str
+        approval: str
+        bypass: bool
+        network_access: bool
+        model: str | None
+        reasoning_effort: str | None
+        disable_plugins: bool
+        disable_analytics: bool
+        wait_for_network: bool
+        request_max_retries: int | None
+        stream_max_retries: int | None
+        config: tuple[str, ...]
+        extra_args: tuple[str, ...]
 
     @classmethod
     def from_mapping(
@@ -77,7 +101,7 @@ class CodexSettings:
     ) -> CodexSettings:
         """Validate a settings mapping; errors name the setting."""
         data = dict(data or {})
-        known = set(cls.__dataclass_fields__)
+        known = set(SETTINGS)
         unknown = sorted(set(data) - known)
         if unknown:
             raise CodexSetupError(
@@ -87,7 +111,7 @@ class CodexSettings:
         for name, value in data.items():
             if value is None:
                 continue
-            default = cls.__dataclass_fields__[name].default
+            default = SETTINGS[name]
             if isinstance(default, bool):
                 if not isinstance(value, bool):
                     raise CodexSetupError(f"{where}.{name}: must be true or false (got {value!r})")
@@ -120,18 +144,17 @@ def find_codex_binary(settings: CodexSettings, environ: Mapping[str, str]) -> st
         (environ.get("AUTOPILOT_CODEX_BIN"), "AUTOPILOT_CODEX_BIN"),
     ):
         if configured:
+            import shutil
+
             path = shutil.which(configured) or (configured if os.access(configured, os.X_OK) else None)
             if not path:
                 raise CodexSetupError(f"{where}: codex binary {configured!r} not found or not executable")
             return path
-    try:
-        import codex_cli_bin
+    bundled = bundled_codex()
+    if bundled is not None:
+        return bundled
+    import shutil
 
-        bundled = str(codex_cli_bin.bundled_codex_path())
-        if os.path.isfile(bundled) and os.access(bundled, os.X_OK):
-            return bundled
-    except (ImportError, OSError, RuntimeError):
-        pass  # not installed for this platform: fall back to PATH
     on_path = shutil.which("codex", path=environ.get("PATH"))
     if on_path:
         return on_path
@@ -141,10 +164,40 @@ def find_codex_binary(settings: CodexSettings, environ: Mapping[str, str]) -> st
     )
 
 
+def bundled_codex() -> str | None:
+    """The codex binary of the ``openai-codex-cli-bin`` package (``codex_cli_bin``), if installed.
+
+    Found as ``codex_cli_bin.bundled_codex_path()`` finds it (tested equal), without importing the
+    package (it imports ``pathlib``), because this runs before codex starts.
+    """
+    import sys
+
+    name = "codex.exe" if os.name == "nt" else "codex"
+    for entry in sys.path:
+        package = os.path.join(entry or ".", "codex_cli_bin")
+        if os.path.isfile(os.path.join(package, "__init__.py")):
+            if not os.path.isfile(os.path.join(package, "codex-package.json")):
+                return None
+            binary = os.path.join(os.path.realpath(package), "bin", name)
+            return binary if os.path.isfile(binary) and os.access(binary, os.X_OK) else None
+    return None
+
+
+#: Characters a TOML basic string must escape, and their escapes.
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
 def _toml_string(value: str) -> str:
-    # A JSON string without \u escapes for non-ASCII is a valid TOML basic string (TOML rejects the
-    # surrogate pairs ensure_ascii would produce for characters outside the BMP).
-    return json.dumps(value, ensure_ascii=False)
+    """*value* as a TOML basic string (quotes, backslashes and control characters escaped)."""
+    if value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    out = []
+    for char in value:
+        escaped = _TOML_ESCAPES.get(char)
+        if escaped is None and (char < " " or char == "\x7f"):
+            escaped = f"\\u{ord(char):04x}"
+        out.append(escaped or char)
+    return '"' + "".join(out) + '"'
 
 
 def _toml_value(value: Any) -> str:
@@ -155,16 +208,19 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         return _toml_string(value)
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         return "{" + ",".join(f"{_toml_key(k)}={_toml_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ",".join(_toml_value(v) for v in value) + "]"
     raise CodexSetupError(f"cannot pass {type(value).__name__} to codex as a setting")
 
 
+_BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
 def _toml_key(key: Any) -> str:
     key = str(key)
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+    return key if key and _BARE_KEY.issuperset(key) else _toml_string(key)
 
 
 def mcp_overrides(servers: Mapping[str, Any]) -> list[str]:
@@ -176,7 +232,7 @@ def mcp_overrides(servers: Mapping[str, Any]) -> list[str]:
     """
     overrides = []
     for name, spec in servers.items():
-        if not isinstance(spec, Mapping):
+        if not is_mapping(spec):
             raise CodexSetupError(f"MCP server {name!r}: expected a mapping, got {type(spec).__name__}")
         if spec.get("command"):
             keys = ("command", "args", "env", "cwd", "default_tools_approval_mode")
@@ -221,7 +277,7 @@ def build_command(
     Every option comes before ``resume`` (codex parses ``exec resume``'s own options separately).
     """
     model = request.model or settings.model
-    if model and _CLAUDE_MODEL.match(model):
+    if model and (model.lower().startswith("claude") or model.lower() in _CLAUDE_ALIASES):
         raise CodexSetupError(
             f"model {model!r} is a Claude model; give Codex an OpenAI model (e.g. -m gpt-5.5)"
         )
@@ -250,7 +306,7 @@ def build_command(
         overrides.append(f"developer_instructions={_toml_string(str(instructions))}")
     servers = request.options.get("mcp_servers")
     if servers:
-        if not isinstance(servers, Mapping):
+        if not is_mapping(servers):
             raise CodexSetupError("mcp_servers: expected a mapping of server name to settings")
         overrides += mcp_overrides(servers)
     overrides += settings.config
@@ -267,19 +323,18 @@ def build_command(
     return argv, via_stdin
 
 
-def _settings_dict(settings: CodexSettings) -> dict[str, Any]:
-    return {name: getattr(settings, name) for name in settings.__dataclass_fields__}
-
-
 def _plugin_options(options: Mapping[str, Any]) -> dict[str, Any]:
     """Per-run overrides: ``RunRequest.options["codex"]`` (a mapping of settings)."""
-    value = options.get("codex") if isinstance(options, Mapping) else None
-    return dict(value) if isinstance(value, Mapping) else {}
+    value = options.get("codex") if is_mapping(options) else None
+    return dict(value) if is_mapping(value) else {}
 
 
 def run_settings(settings: CodexSettings, options: Mapping[str, Any]) -> CodexSettings:
     """The settings of one run: the plugin's, overridden by ``RunRequest.options["codex"]``."""
-    return CodexSettings.from_mapping({**_settings_dict(settings), **_plugin_options(options)})
+    overrides = _plugin_options(options)
+    if not overrides:
+        return settings
+    return CodexSettings.from_mapping({**settings.as_dict(), **overrides})
 
 
 def launch_spec(

@@ -28,7 +28,6 @@ import re
 import shlex
 import signal
 import time
-import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -268,7 +267,7 @@ class CodexEventMapper:
     ``item_0`` again in every process, and a resumed run must not reuse ids.
     """
 
-    segment: str = field(default_factory=lambda: uuid.uuid4().hex[:6])
+    segment: str = field(default_factory=lambda: os.urandom(3).hex())
     keep_raw: bool = True
     thread_id: str | None = None
     final_text: str | None = None
