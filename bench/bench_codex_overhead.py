@@ -16,7 +16,11 @@ Printed figures (wall time per run, medians, and the ratio of medians; target <=
 Python's bytecode cache is on for the CLI side (``PYTHONPYCACHEPREFIX`` in the bench's temporary
 directory, filled by a warm-up run), as on any normal installation.
 
-Usage: ``uv run python bench/bench_codex_overhead.py [--runs 7]``
+Codex runs the shell command with ``bash -lc``, so the user's shell start-up files are part of both
+runs; ``--empty-home`` points ``HOME`` at an empty directory instead (a shorter Codex run, on which
+autopilot's fixed cost weighs more).
+
+Usage: ``uv run python bench/bench_codex_overhead.py [--runs 7] [--empty-home]``
 """
 
 from __future__ import annotations
@@ -74,6 +78,9 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="runs of each variant (default 7)")
+    parser.add_argument(
+        "--empty-home", action="store_true", help="run both with HOME set to an empty directory"
+    )
     args = parser.parse_args()
 
     from autopilot import api
@@ -87,6 +94,9 @@ def main() -> int:
         home.mkdir()
         with ScriptedOpenAI(root / "server", SCRIPT) as server:
             env = {**os.environ, **server.env(), "CODEX_HOME": str(home)}
+            if args.empty_home:
+                (root / "home").mkdir()
+                env["HOME"] = str(root / "home")
             env.pop("VIRTUAL_ENV", None)
             # Python's bytecode cache on, as on a normal installation (this machine may set
             # PYTHONDONTWRITEBYTECODE); the warm-up run below fills it.
@@ -127,7 +137,10 @@ def main() -> int:
         shutil.rmtree(root, ignore_errors=True)
 
     base = statistics.median(times["bare"])
-    print(f"codex exec --json vs autopilot run --agent codex, scripted 2-turn run, {args.runs} runs each")
+    home = "an empty HOME" if args.empty_home else "the user's HOME"
+    print(
+        f"codex exec --json vs autopilot run --agent codex, scripted 2-turn run, {args.runs} runs each, {home}"
+    )
     for name, values in times.items():
         median = statistics.median(values)
         spread = f"{min(values):.3f}-{max(values):.3f}"
