@@ -122,7 +122,11 @@ def main() -> int:
                 no_early = {**env, "AUTOPILOT_PRELAUNCH": "0"}
                 times["autopilot (CLI, no early start)"].append(timed(cli, repo, no_early))
                 os.environ.update(
-                    {k: v for k, v in env.items() if k in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "CODEX_HOME")}
+                    {
+                        k: v
+                        for k, v in env.items()
+                        if k in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "CODEX_HOME", "HOME")
+                    }
                 )
                 started = time.perf_counter()
                 # As `run --json` does: no console plugin, so nothing is printed.
@@ -139,7 +143,8 @@ def main() -> int:
     base = statistics.median(times["bare"])
     home = "an empty HOME" if args.empty_home else "the user's HOME"
     print(
-        f"codex exec --json vs autopilot run --agent codex, scripted 2-turn run, {args.runs} runs each, {home}"
+        "codex exec --json vs autopilot run --agent codex, scripted 2-turn run, "
+        f"{args.runs} runs each, {home}"
     )
     for name, values in times.items():
         median = statistics.median(values)
