@@ -61,6 +61,11 @@ def test_posix_spawn_starts_what_popen_would(tmp_path: Path, monkeypatch: pytest
         assert directory == str(cwd.resolve())
         assert out[1] == "prompt" and err == "to stderr\n" and code == 3
     assert spawned_out[0][0].split(" ")[0] == popen_out[0][0].split(" ")[0]  # the same descriptors
+    # The same ignored signals, but for glibc's two internal ones (32, 33), which its posix_spawn
+    # leaves ignored and every glibc program sets up again when it starts.
+    internal = (1 << 31) | (1 << 32)
+    masks = [int(out[0].split(" ")[1], 16) & ~internal for out, _, _ in (spawned_out, popen_out)]
+    assert masks[0] == masks[1]
 
 
 def test_spawned_process_waits_times_out_and_is_killed(
@@ -89,3 +94,25 @@ def test_a_missing_program_raises_oserror(tmp_path: Path, monkeypatch: pytest.Mo
     with pytest.raises(FileNotFoundError):
         launch._start(launch.LaunchSpec([str(tmp_path / "missing")], cwd=str(tmp_path), env={}))
     assert set(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_dropped_running_process_is_reaped_later(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A started process dropped without a wait does not stay a zombie once the next one starts."""
+    monkeypatch.chdir(tmp_path)
+    true = subprocess.run(["sh", "-c", "command -v true"], capture_output=True, text=True).stdout.strip()
+    sleep = subprocess.run(["sh", "-c", "command -v sleep"], capture_output=True, text=True).stdout.strip()
+    process = launch._start(launch.LaunchSpec([sleep, "0.2"], cwd=str(tmp_path), env={}))
+    assert isinstance(process, launch.SpawnedProcess)
+    pid = process.pid
+    for stream in (process.stdin, process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+    del process  # still running: nobody waits for it
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # it has exited (a zombie until reaped)
+    other = launch._start(launch.LaunchSpec([true], cwd=str(tmp_path), env={}))
+    assert other.wait(timeout=10) == 0
+    for stream in (other.stdin, other.stdout, other.stderr):
+        if stream is not None:
+            stream.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped already

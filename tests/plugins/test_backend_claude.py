@@ -441,3 +441,10 @@ def test_bundled_cli_is_found_where_the_import_system_finds_the_sdk() -> None:
     assert spec is not None and spec.submodule_search_locations
     expected = os.path.join(next(iter(spec.submodule_search_locations)), "_bundled", "claude")
     assert bundled_cli_path() == expected and os.access(expected, os.X_OK)
+
+
+def test_default_settings_share_no_mutable_values() -> None:
+    """Changing one settings object's mapping never changes the defaults of the next one."""
+    first = ClaudeSettings()
+    first.env["LEAK"] = "1"  # type: ignore[index]
+    assert "LEAK" not in ClaudeSettings().env

@@ -1163,7 +1163,13 @@ def test_settings_are_values() -> None:
         base.sandbox = "danger-full-access"  # type: ignore[misc]
     with pytest.raises(TypeError, match="sandbox_mode"):
         CodexSettings(sandbox_mode="read-only")
-    assert run_settings(base, {}) is base
+    assert run_settings(base, {}) == base
+    with pytest.raises(CodexSetupError, match="sandbox"):  # built directly, still checked per run
+        run_settings(CodexSettings(sandbox="bogus"), {})
     changed = run_settings(base, {"codex": {"network_access": True}})
     assert (changed.network_access, changed.sandbox, base.network_access) == (True, "read-only", False)
     assert "sandbox='read-only'" in repr(base)
+    import copy
+    import pickle
+
+    assert copy.copy(base) == copy.deepcopy(base) == pickle.loads(pickle.dumps(base)) == base

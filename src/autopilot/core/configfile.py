@@ -132,7 +132,8 @@ class FrozenSettings:
         if unknown:
             raise TypeError(f"{type(self).__name__}: unknown setting {unknown[0]!r}")
         for name, default in self.DEFAULTS.items():
-            object.__setattr__(self, name, values.get(name, default))
+            value = values[name] if name in values else _fresh(default)
+            object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable (cannot set {name!r})")
@@ -140,6 +141,10 @@ class FrozenSettings:
     def as_dict(self) -> dict[str, Any]:
         """The settings as a mapping of name to value."""
         return {name: getattr(self, name) for name in self.DEFAULTS}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # copy, deepcopy and pickle rebuild through the constructor (__setattr__ refuses them).
+        return (_rebuild_settings, (type(self), self.as_dict()))
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self.as_dict() == other.as_dict()  # type: ignore[attr-defined]
@@ -230,6 +235,15 @@ def _cache_config(path: str, data: dict[str, Any]) -> None:
         os.replace(temporary, target)
     except (OSError, ValueError):
         return
+
+
+def _fresh(default: Any) -> Any:
+    """A default as a new object when it is a mutable container (no instance shares another's)."""
+    return type(default)(default) if isinstance(default, dict | list | set) else default
+
+
+def _rebuild_settings(cls: type[FrozenSettings], values: dict[str, Any]) -> FrozenSettings:
+    return cls(**values)
 
 
 def resolve_values(

@@ -79,13 +79,16 @@ def _dist_info_dirs() -> list[tuple[str, str]]:
     Listed once per process while ``sys.path`` and its directories' mtimes stay the same (installing
     or removing a distribution changes its directory's mtime): a run looks them up three times.
     """
-    key: list[tuple[str, int | None]] = []
+    key: list[tuple[str, int, int] | tuple[str]] = []
     for entry in sys.path:
         directory = os.path.abspath(entry or ".")  # "" is the working directory, which may change
         try:
-            key.append((directory, os.stat(directory).st_mtime_ns))
+            info = os.stat(directory)
         except OSError:
-            key.append((directory, None))
+            key.append((directory,))
+            continue
+        # The link count too: a coarse mtime may not tell two installs in one tick apart.
+        key.append((directory, info.st_mtime_ns, info.st_nlink))
     if _listing and _listing[0] == key:
         return list(_listing[1])
     found = _scan_dist_info_dirs()

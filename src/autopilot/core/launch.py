@@ -21,6 +21,7 @@ agent has started (``subprocess``, ``signal`` and the rest are imported when fir
 
 from __future__ import annotations
 
+import _thread
 import os
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -90,6 +91,8 @@ def enabled(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def _start(spec: LaunchSpec) -> Process:
+    if _unreaped:
+        _reap_dropped()
     process = _posix_spawn(spec)
     if process is None:
         import subprocess
@@ -132,6 +135,9 @@ def _posix_spawn(spec: LaunchSpec) -> SpawnedProcess | None:
         inherited = [fd for fd in map(int, os.listdir("/proc/self/fd")) if fd > 2 and _inheritable(fd)]
     except (OSError, ValueError):
         return None
+    # glibc's posix_spawn leaves its two internal signals (32, 33) ignored in the new process, which
+    # Popen does not; they cannot be named in setsigdef, and the C library of the program started
+    # sets them up again at its start, so the difference does not reach the agent's own code.
     import _signal
 
     pipes = [os.pipe() for _ in range(3)]  # not inheritable: the child sees only what is dup2'ed
@@ -183,15 +189,11 @@ class SpawnedProcess:
         self.stdout = stdout
         self.stderr = stderr
         self.returncode: int | None = None
-        self._lock: Any = None
+        self._lock = _thread.allocate_lock()  # as Popen's: one waitpid at a time
 
     def _reap(self, block: bool) -> int | None:
         if self.returncode is not None:
             return self.returncode
-        if self._lock is None:
-            import threading
-
-            self._lock = threading.Lock()
         if not self._lock.acquire(blocking=block):
             return None  # another thread is waiting for it (as Popen.poll does then)
         try:
@@ -249,6 +251,26 @@ class SpawnedProcess:
 
     def __repr__(self) -> str:
         return f"<SpawnedProcess: returncode: {self.returncode} args: {self.args!r}>"
+
+    def __del__(self) -> None:
+        # Like Popen: a process dropped while it still runs is reaped later (by the next _start),
+        # so it does not stay a zombie for the life of a long autopilot process (full-auto).
+        if self.returncode is None and self.poll() is None:
+            _unreaped.append(self.pid)
+
+
+#: Pids of dropped SpawnedProcesses that had not exited yet; reaped when the next process starts.
+_unreaped: list[int] = []
+
+
+def _reap_dropped() -> None:
+    for pid in list(_unreaped):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _unreaped.remove(pid)
 
 
 def prelaunch(spec: LaunchSpec) -> bool:

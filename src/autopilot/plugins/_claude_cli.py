@@ -145,7 +145,7 @@ def bundled_cli_path() -> str | None:
     import sys
 
     for entry in sys.path:
-        package = os.path.join(entry or ".", "claude_agent_sdk")
+        package = os.path.abspath(os.path.join(entry or ".", "claude_agent_sdk"))
         if os.path.isfile(os.path.join(package, "__init__.py")):
             path = os.path.join(package, "_bundled", "claude.exe" if os.name == "nt" else "claude")
             return path if os.path.isfile(path) else None

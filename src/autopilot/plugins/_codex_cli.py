@@ -331,10 +331,7 @@ def _plugin_options(options: Mapping[str, Any]) -> dict[str, Any]:
 
 def run_settings(settings: CodexSettings, options: Mapping[str, Any]) -> CodexSettings:
     """The settings of one run: the plugin's, overridden by ``RunRequest.options["codex"]``."""
-    overrides = _plugin_options(options)
-    if not overrides:
-        return settings
-    return CodexSettings.from_mapping({**settings.as_dict(), **overrides})
+    return CodexSettings.from_mapping({**settings.as_dict(), **_plugin_options(options)})
 
 
 def launch_spec(
