@@ -125,7 +125,7 @@ def test_config_fields_are_the_light_readers_settings() -> None:
     for f in fields(Config):
         if f.name == "project_dir":
             continue
-        default = None if f.default is MISSING else f.default
+        default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
         declared[f.name] = (str(f.type), default)
     assert declared == FIELDS
     assert Config().plugins == {}

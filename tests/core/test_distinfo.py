@@ -59,3 +59,14 @@ def test_unusual_layouts_defer_to_importlib_metadata(tmp_path: Path, monkeypatch
 def test_normalize_is_pep_503(name: str) -> None:
     """Distribution names compare as PEP 503's regular expression says."""
     assert distinfo.normalize(name) == re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_package_dir_is_where_import_finds_the_package() -> None:
+    """A package is found in the directory `import` would load it from, without importing it."""
+    import importlib.util
+
+    for name in ("claude_agent_sdk", "codex_cli_bin", "autopilot"):
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.submodule_search_locations
+        assert distinfo.package_dir(name) == next(iter(spec.submodule_search_locations))
+    assert distinfo.package_dir("no_such_package_here") is None

@@ -32,7 +32,7 @@ FIELDS: dict[str, tuple[str, Any]] = {
     "output_dir": ("str", "docs/logs"),
     "min_free_memory_mb": ("int", 512),
     "commit": ("str", "commit"),
-    "plugins": ("dict[str, Any]", None),  # default: a new empty dict
+    "plugins": ("dict[str, Any]", {}),  # a new empty dict each time (see setting)
 }
 
 # environment variable -> setting
@@ -278,15 +278,12 @@ def resolve_values(
 
 def setting(values: Mapping[str, Any], name: str) -> Any:
     """Setting *name* from :func:`resolve_values`'s *values*, or its default."""
-    if name in values:
-        return values[name]
-    default = FIELDS[name][1]
-    return {} if name == "plugins" and default is None else default
+    return values[name] if name in values else _fresh(FIELDS[name][1])
 
 
 def plugin_settings(values: Mapping[str, Any], name: str) -> dict[str, Any]:
     """Settings for plugin *name* (an empty dict when there are none), as ``Config.plugin_config``."""
-    value = (setting(values, "plugins") or {}).get(name) or {}
+    value = setting(values, "plugins").get(name) or {}
     return dict(value) if is_mapping(value) else {}
 
 

@@ -153,15 +153,12 @@ def _posix_spawn(spec: LaunchSpec) -> SpawnedProcess | None:
             setsid=spec.new_session,
             setsigdef=(_signal.SIGPIPE, _signal.SIGXFSZ),
         )
-    except NotImplementedError:  # no setsid support in this libc
+    except BaseException as exc:
         for read_end, write_end in pipes:
             os.close(read_end)
             os.close(write_end)
-        return None
-    except BaseException:
-        for read_end, write_end in pipes:
-            os.close(read_end)
-            os.close(write_end)
+        if isinstance(exc, NotImplementedError):  # no setsid support in this libc: Popen will do
+            return None
         raise
     for fd in child_ends:
         os.close(fd)

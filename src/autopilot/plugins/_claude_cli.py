@@ -139,17 +139,15 @@ def _is_root() -> bool:
 def bundled_cli_path() -> str | None:
     """The Claude Code binary bundled with ``claude-agent-sdk``, found without importing the SDK.
 
-    The package is looked up on ``sys.path`` as the import system finds a regular package (tested
-    equal to ``importlib.util.find_spec``, which costs imports before the CLI starts).
+    The package is found where ``import claude_agent_sdk`` would load it (``distinfo.package_dir``).
     """
-    import sys
+    from autopilot.core.distinfo import package_dir
 
-    for entry in sys.path:
-        package = os.path.abspath(os.path.join(entry or ".", "claude_agent_sdk"))
-        if os.path.isfile(os.path.join(package, "__init__.py")):
-            path = os.path.join(package, "_bundled", "claude.exe" if os.name == "nt" else "claude")
-            return path if os.path.isfile(path) else None
-    return None
+    package = package_dir("claude_agent_sdk")
+    if package is None:
+        return None
+    path = os.path.join(package, "_bundled", "claude.exe" if os.name == "nt" else "claude")
+    return path if os.path.isfile(path) else None
 
 
 def find_cli(settings: ClaudeSettings) -> str | None:

@@ -170,17 +170,13 @@ def bundled_codex() -> str | None:
     Found as ``codex_cli_bin.bundled_codex_path()`` finds it (tested equal), without importing the
     package (it imports ``pathlib``), because this runs before codex starts.
     """
-    import sys
+    from autopilot.core.distinfo import package_dir
 
-    name = "codex.exe" if os.name == "nt" else "codex"
-    for entry in sys.path:
-        package = os.path.join(entry or ".", "codex_cli_bin")
-        if os.path.isfile(os.path.join(package, "__init__.py")):
-            if not os.path.isfile(os.path.join(package, "codex-package.json")):
-                return None
-            binary = os.path.join(os.path.realpath(package), "bin", name)
-            return binary if os.path.isfile(binary) and os.access(binary, os.X_OK) else None
-    return None
+    package = package_dir("codex_cli_bin")
+    if package is None or not os.path.isfile(os.path.join(package, "codex-package.json")):
+        return None
+    binary = os.path.join(os.path.realpath(package), "bin", "codex.exe" if os.name == "nt" else "codex")
+    return binary if os.path.isfile(binary) and os.access(binary, os.X_OK) else None
 
 
 #: Characters a TOML basic string must escape, and their escapes.
