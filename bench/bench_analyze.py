@@ -27,10 +27,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from autopilot.core.analysis import summarize
+from autopilot.core.trajectory.analysis import summarize
 from autopilot.core.models import Run, RunResult, Step, Usage
 from autopilot.core.pricing import load_price_table
-from autopilot.core.trajectory import JOURNAL_SUFFIX, dumps, find_trajectories, load_trajectory
+from autopilot.core.trajectory.files import JOURNAL_SUFFIX, dumps, find_trajectories, load_trajectory
 from autopilot.plugins.trajectory_json import dumps_pretty
 
 TOOLS = [
@@ -190,7 +190,7 @@ def main() -> None:
         assert summary["runs"] == args.runs, summary["runs"]
         if args.jsonschema:
             # The same load with every file validated by jsonschema alone (before core/schema_check.py).
-            from autopilot.core import trajectory
+            from autopilot.core.trajectory import files as trajectory
 
             trajectory._fast_schema_check.cache_clear()
             original = trajectory._fast_schema_check

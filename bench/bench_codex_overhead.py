@@ -10,7 +10,7 @@ Printed figures (wall time per run, medians, and the ratio of medians; target <=
 - ``autopilot (CLI)``: ``autopilot run --agent codex --json`` as a subprocess (Python start-up, imports,
   plugin loading, trajectory writing, and codex), with codex started before autopilot has loaded
   (see "Start-up" in docs/reference/run.md), and again with ``AUTOPILOT_PRELAUNCH=0``;
-- ``autopilot (in-process)``: :func:`autopilot.api.run_task` in this process (the orchestration alone,
+- ``autopilot (in-process)``: :func:`autopilot.app.runs.run_task` in this process (the orchestration alone,
   without interpreter start-up).
 
 Python's bytecode cache is on for the CLI side (``PYTHONPYCACHEPREFIX`` in the bench's temporary
@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from autopilot import RunRequest
-from autopilot.plugins._codex_cli import CodexSettings, build_command, find_codex_binary
+from autopilot.plugins.codex.command import CodexSettings, build_command, find_codex_binary
 from autopilot.testing.openai_server import ScriptedOpenAI
 
 SCRIPT = [
@@ -83,7 +83,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    from autopilot import api
+    from autopilot.app import runs as api
     from autopilot.core.hooks import Hooks
     from autopilot.core.pluginmanager import make_plugin_manager
 

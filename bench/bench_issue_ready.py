@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from autopilot.core.store import PRIORITIES, Event, Issue, format_ts, new_issue_id, now_utc
-from autopilot.plugins.store_yaml import YamlStore, dump, new_document
+from autopilot.core.issues import PRIORITIES, Event, Issue, format_ts, new_issue_id, now_utc
+from autopilot.plugins.store_yaml.store import YamlStore, dump, new_document
 
 
 def generate(root: Path, count: int, seed: int = 7) -> None:

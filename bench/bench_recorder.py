@@ -32,7 +32,7 @@ def child(steps: int, out: Path) -> dict[str, float]:
     from autopilot.core.models import Run, Step, Usage
     from autopilot.core.pluginmanager import make_plugin_manager
     from autopilot.core.recorder import Recorder
-    from autopilot.core.trajectory import atomic_write_text, base_path_for, load_trajectory
+    from autopilot.core.trajectory.files import atomic_write_text, base_path_for, load_trajectory
 
     hooks = Hooks(make_plugin_manager(load_local=False))
     run = Run(prompt="Run the checks.", agent="claude", model="claude-sonnet-4-5", cwd=str(out), slug="bench")

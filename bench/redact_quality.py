@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from redact_corpus import corpus
 
-from autopilot.plugins.redact_rules import redact_text
+from autopilot.plugins.redact.rules import redact_text
 
 
 def main() -> int:

@@ -20,7 +20,7 @@ from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, Step, Usage, utcnow
 from autopilot.core.pricing import load_price_table
 from autopilot.core.recorder import Recorder
-from autopilot.core.trajectory import base_path_for, slugify
+from autopilot.core.trajectory.files import base_path_for, slugify
 
 _counter = itertools.count(1)
 

@@ -14,7 +14,7 @@ from autopilot import hookimpl
 from autopilot.core.errors import RedactionError
 from autopilot.core.hooks import Hooks
 from autopilot.core.pluginmanager import make_plugin_manager
-from autopilot.plugins import redact_secrets
+from autopilot.plugins import redact as redact_secrets
 
 RNG = random.Random(5)
 VALUE = "q8Zr" + "2LmX9vTa7Kd3"  # built from parts: no secret-shaped literal in this file

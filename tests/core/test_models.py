@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from autopilot.core.models import RUN_STATUSES, STEP_TYPES, Run, RunResult, Step, Usage
-from autopilot.core.trajectory import trajectory_schema
+from autopilot.core.trajectory.files import trajectory_schema
 
 
 def test_schema_lists_exactly_the_model_step_types_and_statuses() -> None:

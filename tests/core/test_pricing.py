@@ -137,7 +137,7 @@ def test_every_packaged_price_names_its_source() -> None:
 
 def test_the_backends_default_models_have_real_prices() -> None:
     """The `sonnet`/`opus`/`haiku` alias targets and the bundled Codex default model have real prices."""
-    from autopilot.plugins.claude_models import ALIASES
+    from autopilot.plugins.claude.models import ALIASES
 
     table = load_price_table(environ={})
     defaults = [*ALIASES.values(), CODEX_DEFAULT_MODEL]

@@ -12,7 +12,7 @@ from autopilot import hookimpl
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, Step, Usage
 from autopilot.core.recorder import STEP_WINDOW, Recorder
-from autopilot.core.trajectory import base_path_for, load_trajectory, read_journal, schema_errors
+from autopilot.core.trajectory.files import base_path_for, load_trajectory, read_journal, schema_errors
 
 
 def _secret() -> str:

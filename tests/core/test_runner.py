@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, StopRun, Usage, hookimpl
-from autopilot.api import run_task
+from autopilot.app.runs import run_task
 from autopilot.core.errors import ExitCode
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run
@@ -20,7 +20,7 @@ from autopilot.core.pricing import load_price_table
 from autopilot.core.processes import PidFile, read_pid_files
 from autopilot.core.recorder import Recorder
 from autopilot.core.runner import LowMemoryError, RunLimits, Runner, check_memory
-from autopilot.core.trajectory import load_trajectory, read_journal, schema_errors
+from autopilot.core.trajectory.files import load_trajectory, read_journal, schema_errors
 from autopilot.testing import ScriptedAnthropic
 
 MODEL = "claude-sonnet-4-5"  # $3 / $15 per million input / output tokens in the price table

@@ -16,7 +16,7 @@ from autopilot.core.errors import TrajectoryError
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, parse_ts
 from autopilot.core.pluginmanager import make_plugin_manager
-from autopilot.core.trajectory import (
+from autopilot.core.trajectory.files import (
     LineAppender,
     find_trajectories,
     load_trajectory,

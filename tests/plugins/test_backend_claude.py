@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from autopilot import BackendEvent, RunRequest
-from autopilot.plugins._claude_cli import model_aliases, resolve_model
-from autopilot.plugins.backend_claude import (
+from autopilot.plugins.claude.command import model_aliases, resolve_model
+from autopilot.plugins.claude.backend import (
     ClaudeBackend,
     ClaudeSettings,
     ClaudeSetupError,
@@ -435,7 +435,7 @@ def test_bundled_cli_is_found_where_the_import_system_finds_the_sdk() -> None:
     import importlib.util
     import os
 
-    from autopilot.plugins._claude_cli import bundled_cli_path
+    from autopilot.plugins.claude.command import bundled_cli_path
 
     spec = importlib.util.find_spec("claude_agent_sdk")
     assert spec is not None and spec.submodule_search_locations

@@ -20,8 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autopilot import BackendEvent, RunRequest, Step, Usage
-from autopilot.plugins._codex_cli import build_command, find_codex_binary
-from autopilot.plugins.backend_codex import (
+from autopilot.plugins.codex.command import build_command, find_codex_binary
+from autopilot.plugins.codex.backend import (
     CodexBackend,
     CodexEventMapper,
     CodexSettings,
@@ -1080,8 +1080,8 @@ def test_rollout_import_matches_the_log(path: Path) -> None:
 @pytest.mark.parametrize("path", [*ROLLOUTS[:1], *CORPUS_FILES[:1]], ids=lambda p: p.name[:40])
 def test_codex_logs_import_into_valid_trajectories(hooks: Any, tmp_path: Path, path: Path) -> None:
     """`autopilot import` of a Codex log writes a schema-valid trajectory priced from the table."""
-    from autopilot.core.importer import import_file
-    from autopilot.core.trajectory import schema_errors
+    from autopilot.core.trajectory.importer import import_file
+    from autopilot.core.trajectory.files import schema_errors
 
     result = import_file(hooks, path, tmp_path / "logs")
 
@@ -1128,7 +1128,7 @@ def test_shipped_fixtures_run_codex_through_the_api(
     autopilot_project: Path,
 ) -> None:
     """The `scripted_openai`/`codex_env` fixtures from autopilot.testing drive a real codex run."""
-    from autopilot import api
+    from autopilot.app import runs as api
 
     scripted_openai.script([{"shell": "echo hi > hi.txt"}, {"text": "done"}])
 
@@ -1146,7 +1146,7 @@ def test_setting_strings_reach_codex_unchanged(value: str) -> None:
     """Any text passed to codex as a `-c` string value (a base URL, instructions) parses back to itself."""
     import tomllib
 
-    from autopilot.plugins._codex_cli import _toml_key, _toml_string
+    from autopilot.plugins.codex.command import _toml_key, _toml_string
 
     assert tomllib.loads(f"k = {_toml_string(value)}")["k"] == value
     assert tomllib.loads(f"{_toml_key(value)} = 1") == {value: 1}
@@ -1154,7 +1154,7 @@ def test_setting_strings_reach_codex_unchanged(value: str) -> None:
 
 def test_settings_are_values() -> None:
     """Settings compare by value, cannot be changed in place, and per-run overrides make new ones."""
-    from autopilot.plugins._codex_cli import run_settings
+    from autopilot.plugins.codex.command import run_settings
 
     base = CodexSettings.from_mapping({"sandbox": "read-only", "config": ["a=1"]})
     assert base == CodexSettings(sandbox="read-only", config=("a=1",)) and base != CodexSettings()

@@ -15,7 +15,7 @@ from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, Step
 from autopilot.core.pluginmanager import make_plugin_manager
 from autopilot.core.recorder import Recorder
-from autopilot.core.trajectory import base_path_for, load_trajectory
+from autopilot.core.trajectory.files import base_path_for, load_trajectory
 
 
 def _hooks(*plugins: tuple[str, object], strict: bool = False) -> Hooks:

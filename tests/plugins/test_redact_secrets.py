@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from autopilot import hookimpl
 from autopilot.core.errors import RedactionError
 from autopilot.core.hooks import Hooks
-from autopilot.plugins import redact_secrets
-from autopilot.plugins.redact_rules import find_secrets, redact_text, secret_name_kind
+from autopilot.plugins import redact as redact_secrets
+from autopilot.plugins.redact.rules import find_secrets, redact_text, secret_name_kind
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs
@@ -334,7 +334,7 @@ def test_no_written_file_holds_a_tool_output_secret(
     from autopilot.core.models import Run, Step
     from autopilot.core.pluginmanager import make_plugin_manager
     from autopilot.core.recorder import Recorder
-    from autopilot.core.trajectory import base_path_for
+    from autopilot.core.trajectory.files import base_path_for
 
     hooks = Hooks(make_plugin_manager(load_local=False))
     directory = tmp_path_factory.mktemp("logs")
@@ -392,7 +392,7 @@ def test_hex_strings_without_twilio_or_not_token_shaped_survive(seed: int) -> No
 @pytest.mark.parametrize(
     "line",
     [
-        'redact_secrets = "autopilot.plugins.redact_secrets"\n',
+        'redact_secrets = "autopilot.plugins.redact"\n',
         "_TOKEN_SEARCH: Final = BytesAhoCorasick(list(anchors))\n",
         "_TOKEN_PRIORITY: Final = 0\n",
         '_AZURE_SECRET: Final = re.compile(rb"[0-9]Q~")\n',

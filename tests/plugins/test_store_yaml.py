@@ -20,7 +20,7 @@ from autopilot import hookimpl
 from autopilot.core.config import load_config
 from autopilot.core.hooks import Hooks
 from autopilot.core.pluginmanager import make_plugin_manager
-from autopilot.core.store import (
+from autopilot.core.issues import (
     PRIORITIES,
     ClaimConflictError,
     DependencyCycleError,
@@ -30,7 +30,7 @@ from autopilot.core.store import (
     Session,
     ready_issues,
 )
-from autopilot.plugins.store_yaml import YamlStore, load_plain, merge_documents
+from autopilot.plugins.store_yaml.store import YamlStore, load_plain, merge_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -347,8 +347,8 @@ def test_doctor_finds_store_problems(hooks: Hooks) -> None:
 RACER = """
 import json, sys, time
 from pathlib import Path
-from autopilot.core.store import ClaimConflictError
-from autopilot.plugins.store_yaml import YamlStore
+from autopilot.core.issues import ClaimConflictError
+from autopilot.plugins.store_yaml.store import YamlStore
 
 root, start, ids, me = Path(sys.argv[1]), float(sys.argv[2]), sys.argv[3].split(","), sys.argv[4]
 store = YamlStore(root, commit=sys.argv[5])
@@ -501,7 +501,7 @@ def test_merged_events_are_the_union_of_both_sides(
     history: tuple[list[dict[str, str]], list[dict[str, str]], list[dict[str, str]]],
 ) -> None:
     """Event lists merge without conflict: every event of either side is kept once, in time order."""
-    from autopilot.plugins.store_yaml import merge_values
+    from autopilot.plugins.store_yaml.store import merge_values
 
     base, ours_extra, theirs_extra = history
     ours, theirs = base + ours_extra, base + theirs_extra
@@ -518,7 +518,7 @@ def test_merged_events_are_the_union_of_both_sides(
 )
 def test_merging_a_value_with_itself_changes_nothing(value: object) -> None:
     """merge(x, x, x) is x, and a side that did not change yields the other side's value."""
-    from autopilot.plugins.store_yaml import merge_values
+    from autopilot.plugins.store_yaml.store import merge_values
 
     assert merge_values(value, value, value, "title") == (value, [])
     assert merge_values(value, value, "changed", "title") == ("changed", [])

@@ -17,7 +17,7 @@ import pytest
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, Step, Usage
 from autopilot.core.recorder import Recorder
-from autopilot.core.trajectory import base_path_for, load_trajectory, read_journal, schema_errors
+from autopilot.core.trajectory.files import base_path_for, load_trajectory, read_journal, schema_errors
 
 
 def _recorder(hooks: Hooks, tmp_path: Path, *, step_window: int = 8) -> Recorder:
@@ -143,7 +143,7 @@ _KILLED_RUN = textwrap.dedent(
     from autopilot.core.models import Run, Step
     from autopilot.core.pluginmanager import make_plugin_manager
     from autopilot.core.recorder import Recorder
-    from autopilot.core.trajectory import base_path_for
+    from autopilot.core.trajectory.files import base_path_for
 
     out = Path(sys.argv[1])
     run = Run(prompt="long", agent="test", cwd=str(out), slug="killed")

@@ -26,26 +26,26 @@ app = App(
 
 # (name, "module:function", one-line help) for every built-in command, registered lazily.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("plugins", "autopilot.cli.plugins_cmd:plugins", "List loaded plugins and the hooks they implement."),
-    ("run", "autopilot.cli.run_cmd:run", "Run an agent on a task and record every step."),
-    ("resume", "autopilot.cli.run_cmd:resume", "Continue an earlier run in the same session and trajectory."),
-    ("demo", "autopilot.cli.run_cmd:demo", "Run the real Claude Code CLI offline against a scripted model."),
-    ("doctor", "autopilot.cli.run_cmd:doctor", "Show memory and processes left behind by earlier runs."),
-    ("analyze", "autopilot.cli.analyze_cmd:analyze", "Cost, tokens, turns, tools and errors of runs."),
-    ("replay", "autopilot.cli.analyze_cmd:replay", "Step through a run."),
-    ("compare", "autopilot.cli.analyze_cmd:compare", "Compare two runs side by side."),
-    ("validate", "autopilot.cli.analyze_cmd:validate", "Check trajectory files against the schema."),
-    ("import", "autopilot.cli.import_cmd:import_logs", "Import Claude or Codex agent logs as trajectories."),
-    ("issue", "autopilot.cli.issue_cmd:issue_app", "Create, list, claim and finish issues."),
-    ("project", "autopilot.cli.issue_cmd:project_app", "Group issues into projects with run defaults."),
-    ("session", "autopilot.cli.issue_cmd:session_app", "List and show recorded runs."),
-    ("merge-driver", "autopilot.cli.issue_cmd:merge_driver", "Git merge driver for .autopilot/ YAML files."),
+    ("plugins", "autopilot.cli.plugins:plugins", "List loaded plugins and the hooks they implement."),
+    ("run", "autopilot.cli.run:run", "Run an agent on a task and record every step."),
+    ("resume", "autopilot.cli.run:resume", "Continue an earlier run in the same session and trajectory."),
+    ("demo", "autopilot.cli.run:demo", "Run the real Claude Code CLI offline against a scripted model."),
+    ("doctor", "autopilot.cli.run:doctor", "Show memory and processes left behind by earlier runs."),
+    ("analyze", "autopilot.cli.analyze:analyze", "Cost, tokens, turns, tools and errors of runs."),
+    ("replay", "autopilot.cli.analyze:replay", "Step through a run."),
+    ("compare", "autopilot.cli.analyze:compare", "Compare two runs side by side."),
+    ("validate", "autopilot.cli.analyze:validate", "Check trajectory files against the schema."),
+    ("import", "autopilot.cli.imports:import_logs", "Import Claude or Codex agent logs as trajectories."),
+    ("issue", "autopilot.cli.issues:issue_app", "Create, list, claim and finish issues."),
+    ("project", "autopilot.cli.issues:project_app", "Group issues into projects with run defaults."),
+    ("session", "autopilot.cli.issues:session_app", "List and show recorded runs."),
+    ("merge-driver", "autopilot.cli.issues:merge_driver", "Git merge driver for .autopilot/ YAML files."),
     (
         "redact",
-        "autopilot.cli.redact_cmd:redact",
+        "autopilot.cli.redact:redact",
         "Remove secrets from a file or stdin, or --check files for them.",
     ),
-    ("hooks", "autopilot.cli.hooks_cmd:hooks_app", "Install or remove the git pre-commit secret check."),
+    ("hooks", "autopilot.cli.git_hooks:hooks_app", "Install or remove the git pre-commit secret check."),
 )
 
 for _name, _target, _help in COMMANDS:

@@ -160,13 +160,13 @@ def plan_parsed(args: Mapping[str, object], environ: Mapping[str, str] | None = 
     # without importing the models here; tests check both give the same spec).
     request: Any = _Request(prompt=str(args["prompt"]), cwd=workdir, model=model)
     if agent == "claude":
-        from autopilot.plugins._claude_cli import PLUGIN_NAME, launch_spec
+        from autopilot.plugins.claude.command import PLUGIN_NAME, launch_spec
 
         return launch_spec(configfile.plugin_settings(values, PLUGIN_NAME), request)
     floor = configfile.setting(values, "min_free_memory_mb")
     if not only_builtin_plugins(project_dir, environ) or not memory_above_floor(floor):
         return None
-    from autopilot.plugins import _codex_cli
+    from autopilot.plugins.codex import command as _codex_cli
 
     try:
         settings = _codex_cli.CodexSettings.from_mapping(

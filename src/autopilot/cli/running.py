@@ -1,4 +1,4 @@
-"""``autopilot run`` without the argument parser: what :func:`autopilot.cli.run_cmd.run` does.
+"""``autopilot run`` without the argument parser: what :func:`autopilot.cli.run.run` does.
 
 Kept free of cyclopts so that a plain ``autopilot run PROMPT`` (parsed by ``autopilot.cli.prelaunch``,
 whose parser is tested to agree with cyclopts) goes straight here while its agent boots.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import json
 
-from autopilot import api
+from autopilot.app import runs as api
 from autopilot.cli import context
 from autopilot.core.errors import BadInputError
 
@@ -70,7 +70,7 @@ def run(
     idle_timeout: float | None = None,
     timeout: float | None = None,
 ) -> int:
-    """``autopilot run`` (the options are documented on :func:`autopilot.cli.run_cmd.run`)."""
+    """``autopilot run`` (the options are documented on :func:`autopilot.cli.run.run`)."""
     if ui:
         raise BadInputError(
             "--ui is not available yet; the run's .rlog and `autopilot replay` show it as text"
@@ -98,9 +98,9 @@ def run(
             timeout=timeout,
         )
         try:
-            queue = importlib.import_module("autopilot.full_auto")  # the issue queue (its own module)
+            queue = importlib.import_module("autopilot.app.queue")  # the issue queue (its own module)
         except ModuleNotFoundError as exc:
-            if exc.name != "autopilot.full_auto":
+            if exc.name != "autopilot.app.queue":
                 raise
             raise BadInputError("run --issue/--project/--full-auto is not available yet") from None
         return int(queue.run_command(arguments))

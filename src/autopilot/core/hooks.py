@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from autopilot.core.config import Config
-    from autopilot.core.importer import ImportedRun
-    from autopilot.core.store import IssueStore
+    from autopilot.core.trajectory.importer import ImportedRun
+    from autopilot.core.issues import IssueStore
 
 
 class Hooks:
@@ -96,7 +96,7 @@ class Hooks:
 
     def store_select(self, *, config: Config) -> IssueStore:
         """The issue store for this project: the first plugin's non-None answer."""
-        from autopilot.core.store import IssueStore
+        from autopilot.core.issues import IssueStore
 
         kwargs = {"config": config, "hooks": self}
         for impl in self.pm.hook.store_select.get_hookimpls()[::-1]:
@@ -110,7 +110,7 @@ class Hooks:
 
     def trajectory_import(self, *, path: Path, records: list[dict[str, Any]]) -> ImportedRun | None:
         """The first plugin's conversion of *records* (read from *path*), or None if none knows them."""
-        from autopilot.core.importer import ImportedRun
+        from autopilot.core.trajectory.importer import ImportedRun
 
         kwargs = {"path": path, "records": records}
         for impl in self.pm.hook.trajectory_import.get_hookimpls()[::-1]:

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
     from autopilot.core.config import Config
     from autopilot.core.hooks import Hooks
-    from autopilot.core.importer import ImportedRun
+    from autopilot.core.trajectory.importer import ImportedRun
     from autopilot.core.models import Backend, Run, Step, TrajectoryWriter
-    from autopilot.core.store import IssueStore
+    from autopilot.core.issues import IssueStore
 
 PROJECT_NAME = "autopilot"
 
@@ -144,7 +144,7 @@ def store_select(config: Config, hooks: Hooks) -> IssueStore | None:
             ``hooks.redact(text=...)``.
 
     Returns:
-        An :class:`~autopilot.core.store.IssueStore` instance, or None to defer to the next plugin.
+        An :class:`~autopilot.core.issues.IssueStore` instance, or None to defer to the next plugin.
 
     Call semantics: firstresult; stops at the first non-None result.
     Default: ``store_yaml`` (trylast) returns the YAML store in ``.autopilot/``.
@@ -166,7 +166,7 @@ def trajectory_import(path: Path, records: list[dict[str, Any]]) -> ImportedRun 
             array, or the single object of a JSON file.
 
     Returns:
-        An :class:`~autopilot.core.importer.ImportedRun` (the backend name and the run as
+        An :class:`~autopilot.core.trajectory.importer.ImportedRun` (the backend name and the run as
         :class:`~autopilot.core.models.BackendEvent` objects, exactly as the backend would stream them
         live), or None when the records are not in this plugin's format.
 

@@ -34,7 +34,7 @@ DISTRIBUTION: Final = "git-autopilot"
 ENTRY_POINT_GROUP: Final = hookspecs.PROJECT_NAME
 
 #: Plugins that can never be blocked. The redactor is what keeps secrets out of every written byte.
-ESSENTIAL_PLUGINS: Final[Mapping[str, str]] = {"redact_secrets": "autopilot.plugins.redact_secrets"}
+ESSENTIAL_PLUGINS: Final[Mapping[str, str]] = {"redact_secrets": "autopilot.plugins.redact"}
 
 
 @dataclass(frozen=True)

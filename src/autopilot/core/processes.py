@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from autopilot.core.meminfo import meminfo_available_mb
 from autopilot.core.models import utcnow
-from autopilot.core.trajectory import atomic_write_text
+from autopilot.core.trajectory.files import atomic_write_text
 
 if TYPE_CHECKING:
     import psutil

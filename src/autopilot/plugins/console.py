@@ -16,7 +16,7 @@ import time
 from typing import IO, Any
 
 from autopilot import Run, Step, Usage, hookimpl
-from autopilot.core.render import PREFIXES, step_summary
+from autopilot.core.trajectory.render import PREFIXES, step_summary
 
 
 class ConsoleReporter:

@@ -16,7 +16,7 @@ from typing import Any
 
 from autopilot import hookimpl
 from autopilot.core.models import Run, Step
-from autopilot.core.trajectory import (
+from autopilot.core.trajectory.files import (
     JOURNAL_SUFFIX,
     JSON_SUFFIX,
     LineAppender,

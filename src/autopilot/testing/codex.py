@@ -10,7 +10,7 @@ Example::
 
     def test_codex_runs_my_command(scripted_openai, codex_env, autopilot_project):
         scripted_openai.script([{"shell": "echo hi > hi.txt"}, {"text": "done"}])
-        result = autopilot.api.run_task("say hi", agent="codex", model="gpt-5.5", env=codex_env)
+        result = autopilot.app.runs.run_task("say hi", agent="codex", model="gpt-5.5", env=codex_env)
         assert (autopilot_project / "hi.txt").exists()
 """
 

@@ -1,0 +1,567 @@
+"""Library entry points: run a task, resume a run. The CLI only renders what these return.
+
+``run_task`` and ``resume_run`` are what ``autopilot run`` and ``autopilot resume`` call, and what the
+issue queue (``run --issue`` / ``--full-auto``) calls once per issue::
+
+    from autopilot.app.runs import run_task
+
+    result = run_task("Fix the failing test", agent="claude", max_budget_usd=2.0, cwd=repo,
+                      issue_id="ISSUE-7", options={"system_prompt_append": "Work on ISSUE-7 only."})
+    result.status        # "success", "budget_exhausted", "max_turns", "timeout", "interrupted", ...
+    result.paths["json"] # the trajectory
+    result.exit_code     # what the command should exit with
+
+Both return a :class:`RunTaskResult` and raise only :class:`~autopilot.AutopilotError` subclasses
+(bad input, low memory, unknown agent) before a run starts; once a run has started it is always
+finished and written, whatever happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autopilot import __version__
+from autopilot.core.config import Config, load_config
+from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
+from autopilot.core.hooks import Hooks
+from autopilot.core.models import Backend, Run, RunRequest, Step, utcnow
+from autopilot.core.pricing import load_price_table
+from autopilot.core.processes import PidFile, available_memory_mb, read_pid_files, stop_processes
+from autopilot.core.recorder import Recorder
+from autopilot.core.runner import RunLimits, Runner, check_memory, default_output_dir
+from autopilot.core.trajectory.files import (
+    JOURNAL_SUFFIX,
+    JSON_SUFFIX,
+    RLOG_SUFFIX,
+    base_path_for,
+    find_trajectories,
+    load_trajectory,
+    slugify,
+)
+
+DEFAULT_RESUME_PROMPT = (
+    "Continue the task from where you left off. The previous session ended with status {status}{reason}. "
+    "Check the current state of the repository, then finish the original request."
+)
+
+
+@dataclass
+class RunTaskResult:
+    """A finished run (or resumption) and where it was written.
+
+    Attributes:
+        run: The whole run as recorded (steps, result, usage).
+        paths: ``json``, ``rlog`` and ``journal`` paths (the journal is gone once the ``.json`` exists).
+        status: ``run.result.status``.
+        exit_code: What ``autopilot run`` exits with (0 success, 130/143 interrupted, 1 otherwise).
+        signal_name: ``SIGINT``/``SIGTERM`` when a signal stopped the run.
+        warnings: Plugin warnings collected during the run.
+    """
+
+    run: Run
+    paths: dict[str, Path]
+    status: str
+    exit_code: ExitCode
+    signal_name: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def trajectory(self) -> Path:
+        """The ``.json`` when it exists, else the journal (a run that was cut off)."""
+        return self.paths["json"] if self.paths["json"].exists() else self.paths["journal"]
+
+    @property
+    def resumable(self) -> bool:
+        return self.status != "success" and bool(self.run.session_id)
+
+    def resume_command(self) -> str:
+        return f"autopilot resume --trajectory {self.trajectory}"
+
+    def summary(self) -> dict[str, Any]:
+        """The ``--json`` summary of ``autopilot run`` / ``resume``."""
+        run = self.run
+        return {
+            "run_id": run.run_id,
+            "trajectory": str(self.trajectory),
+            "rlog": str(self.paths["rlog"]),
+            "status": self.status,
+            "cost_usd": round(run.usage.cost_usd, 6),
+            "input_tokens": run.usage.input_tokens,
+            "output_tokens": run.usage.output_tokens,
+            "cache_read_tokens": run.usage.cache_read_tokens,
+            "cache_creation_tokens": run.usage.cache_creation_tokens,
+            "num_turns": run.result.num_turns,
+            "duration_ms": run.result.duration_ms,
+            "session_id": run.session_id,
+            "error": run.result.error,
+        }
+
+
+def _plugin_hooks(config: Config) -> Hooks:
+    from autopilot.core.pluginmanager import make_plugin_manager
+
+    return Hooks(make_plugin_manager(project_dir=config.project_dir))
+
+
+def _git_dir(cwd: Path) -> Path | None:
+    """The ``.git`` directory of the repository holding *cwd* (worktrees and submodules included)."""
+    for directory in (cwd, *cwd.parents):
+        dot_git = directory / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                target = Path(text[len("gitdir:") :].strip())
+                return target if target.is_absolute() else (directory / target).resolve()
+            return None
+    return None
+
+
+def _resolve_ref(git_dir: Path, ref: str) -> str | None:
+    """The commit *ref* (``refs/heads/main``) points at: a loose ref file, else ``packed-refs``."""
+    common = git_dir
+    commondir = git_dir / "commondir"
+    if commondir.is_file():  # a linked worktree: refs live in the main repository
+        common = (git_dir / commondir.read_text(encoding="utf-8").strip()).resolve()
+    for base in dict.fromkeys((git_dir, common)):
+        loose = base / ref
+        if loose.is_file():
+            value = loose.read_text(encoding="utf-8").strip()
+            return value if len(value) in (40, 64) else None
+    packed = common / "packed-refs"
+    if packed.is_file():
+        for line in packed.read_text(encoding="utf-8").splitlines():
+            sha, _, name = line.partition(" ")
+            if name == ref and len(sha) in (40, 64):
+                return sha
+    return None
+
+
+def _repo_info(cwd: Path) -> tuple[str | None, str | None]:
+    """(HEAD sha, branch) of the repository holding *cwd*; None for what is unknown.
+
+    Read from ``.git`` directly (a run's start-up should not pay for importing gitpython); anything
+    unusual (reftable, odd files) falls back to asking git.
+    """
+    try:
+        git_dir = _git_dir(cwd)
+        if git_dir is None:
+            return None, None
+        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref:"):
+            return (head if len(head) in (40, 64) else None), None
+        ref = head[4:].strip()
+        branch = ref.removeprefix("refs/heads/")
+        sha = _resolve_ref(git_dir, ref)
+        if sha is not None or not (git_dir / "reftable").exists():
+            return sha, branch
+    except (OSError, ValueError):
+        pass
+    return _ask_git(cwd)
+
+
+def _ask_git(cwd: Path) -> tuple[str | None, str | None]:
+    import subprocess
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() or None if done.returncode == 0 else None
+
+    return git("rev-parse", "--verify", "-q", "HEAD"), git("symbolic-ref", "--short", "-q", "HEAD")
+
+
+def _make_backend(
+    hooks: Hooks,
+    config: Config,
+    agent: str | None,
+    issue: dict[str, Any] | None,
+    project: dict[str, Any] | None,
+) -> Backend:
+    name = hooks.backend_select(agent=agent, issue=issue, project=project, config=config)
+    backends = hooks.backend_register()
+    if name not in backends:
+        known = ", ".join(sorted(backends)) or "none (are the backend plugins disabled?)"
+        raise BadInputError(f"unknown agent {name!r} (available: {known})")
+    cls = backends[name]
+    try:
+        return cls(config=config)  # type: ignore[call-arg]
+    except TypeError:
+        return cls()
+
+
+def _unique_base(run: Run, output_dir: Path) -> Path:
+    """A base path no earlier run uses (two runs in the same second get ``-2``, ``-3``, ...)."""
+    slug = run.slug or slugify(run.prompt)
+    base = base_path_for(run, output_dir)
+    number = 1
+    while any(base.with_name(base.name + s).exists() for s in (JSON_SUFFIX, RLOG_SUFFIX, JOURNAL_SUFFIX)):
+        number += 1
+        run.slug = f"{slug}-{number}"
+        base = base_path_for(run, output_dir)
+    run.slug = run.slug or slug
+    return base
+
+
+def _limits(
+    config: Config,
+    max_budget_usd: float | None,
+    max_turns: int | None,
+    idle_timeout: float | None,
+    timeout: float | None,
+) -> RunLimits:
+    return RunLimits(
+        max_budget_usd=config.max_budget_usd if max_budget_usd is None else max_budget_usd,
+        max_turns=config.max_turns if max_turns is None else max_turns,
+        idle_timeout=(config.idle_timeout if idle_timeout is None else idle_timeout) or None,
+        timeout=(config.timeout if timeout is None else timeout) or None,
+        min_free_memory_mb=config.min_free_memory_mb,
+    )
+
+
+async def _execute(
+    hooks: Hooks,
+    config: Config,
+    backend: Backend,
+    recorder: Recorder,
+    request: RunRequest,
+    limits: RunLimits,
+    *,
+    first_step: Step,
+    previous_turns: int,
+    memory_probe: Callable[[], int],
+    handle_signals: bool,
+) -> RunTaskResult:
+    run = recorder.run
+    pid_file = PidFile(run.run_id, str(request.cwd))
+    try:
+        prices = load_price_table(config.project_dir)
+        if not recorder.resume or not run.price_table_version:
+            run.price_table_version = prices.version
+        recorder.add(first_step)
+        pid_file.write()
+        runner = Runner(
+            backend,
+            request,
+            recorder,
+            limits,
+            prices,
+            previous_turns=previous_turns,
+            memory_probe=memory_probe,
+            handle_signals=handle_signals,
+            pid_file=pid_file,
+        )
+        outcome = await runner.run()
+    except BaseException as exc:
+        # Never leave a run unwritten: record what went wrong, then let the caller see it.
+        message = str(exc) if isinstance(exc, AutopilotError) else f"{type(exc).__name__}: {exc}"
+        with contextlib.suppress(Exception):
+            recorder.finish(status="error", error=message, stop_reason="exception")
+        pid_file.remove()
+        if isinstance(exc, AutopilotError | KeyboardInterrupt | asyncio.CancelledError):
+            raise
+        raise AutopilotError(f"the run failed: {message} (trajectory: {recorder.paths['json']})") from exc
+    return RunTaskResult(
+        run=run,
+        paths=recorder.paths,
+        status=outcome.status,
+        exit_code=outcome.exit_code,
+        signal_name=outcome.signal_name,
+        warnings=list(hooks.warnings),
+    )
+
+
+async def run_task_async(
+    prompt: str,
+    *,
+    agent: str | None = None,
+    model: str | None = None,
+    max_budget_usd: float | None = None,
+    max_turns: int | None = None,
+    cwd: Path | str | None = None,
+    output_dir: Path | str | None = None,
+    slug: str | None = None,
+    issue_id: str | None = None,
+    project: str | None = None,
+    issue: dict[str, Any] | None = None,
+    project_settings: dict[str, Any] | None = None,
+    options: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    idle_timeout: float | None = None,
+    timeout: float | None = None,
+    hooks: Hooks | None = None,
+    config: Config | None = None,
+    memory_probe: Callable[[], int] = available_memory_mb,
+    handle_signals: bool = True,
+) -> RunTaskResult:
+    """The async form of :func:`run_task` (same arguments)."""
+    if not prompt or not prompt.strip():
+        raise BadInputError("the prompt is empty; say what the agent should do")
+    workdir = Path(cwd or Path.cwd()).expanduser().resolve()
+    if not workdir.is_dir():
+        raise BadInputError(f"--cwd {workdir}: no such directory")
+    config = config or load_config(workdir)
+    hooks = hooks or _plugin_hooks(config)
+    limits = _limits(config, max_budget_usd, max_turns, idle_timeout, timeout)
+    check_memory(limits.min_free_memory_mb, memory_probe)
+    backend = _make_backend(hooks, config, agent, issue, project_settings)
+    model = model or config.model
+    sha, branch = _repo_info(workdir)
+    run = Run(
+        prompt=prompt,
+        agent=backend.name,
+        model=model,
+        cwd=str(workdir),
+        repo_sha=sha,
+        branch=branch,
+        slug=slugify(slug) if slug else None,
+        issue_id=issue_id,
+        project=project,
+        autopilot_version=__version__,
+        limits=limits.to_dict(),
+    )
+    out = default_output_dir(config.project_dir, output_dir or config.output_dir)
+    recorder = Recorder(hooks, run, _unique_base(run, out), config=config)
+    request = RunRequest(
+        prompt=prompt,
+        cwd=workdir,
+        model=model,
+        max_turns=limits.max_turns,
+        max_budget_usd=limits.max_budget_usd,
+        env=dict(env or {}),
+        options=dict(options or {}),
+        run_id=run.run_id,
+    )
+    recorder.start()
+    return await _execute(
+        hooks,
+        config,
+        backend,
+        recorder,
+        request,
+        limits,
+        first_step=Step("user", text=prompt),
+        previous_turns=0,
+        memory_probe=memory_probe,
+        handle_signals=handle_signals,
+    )
+
+
+def run_task(prompt: str, **kwargs: Any) -> RunTaskResult:
+    """Run an agent on *prompt* in a git repository and record everything it does.
+
+    Args:
+        prompt: What the agent should do.
+        agent: Backend name (``claude``, ``codex``); default from ``backend_select``/config.
+        model: Model name or alias; default ``config.model`` (``AUTOPILOT_MODEL``), else the backend's.
+        max_budget_usd: Budget in USD, enforced by the runner (default ``config.max_budget_usd``).
+        max_turns: Model turns allowed (default ``config.max_turns``, None for no limit).
+        cwd: Where the agent works (default: the current directory).
+        output_dir: Where trajectories go (default ``config.output_dir``, relative to the project root).
+        slug: Short name used in the trajectory file names (default: from the prompt).
+        issue_id: The issue this run works on (recorded in the trajectory).
+        project: The project name (recorded in the trajectory).
+        issue: The issue as a dict, passed to ``backend_select``.
+        project_settings: The project's settings as a dict, passed to ``backend_select``.
+        options: Backend options: ``system_prompt_append`` (str), ``mcp_servers`` (dict), and
+            per-backend overrides under the backend's name (``{"claude": {...}}``, ``{"codex": {...}}``).
+        env: Extra environment variables for the agent process.
+        idle_timeout: Seconds without an event before the run stops (default ``config.idle_timeout``).
+        timeout: Seconds for the whole run (default ``config.timeout``).
+        hooks: The hook facade (the CLI passes its own; default: a fresh plugin manager).
+        config: The resolved configuration (default: loaded for *cwd*).
+        memory_probe: Returns available memory in MiB (tests substitute their own).
+        handle_signals: Stop cleanly on SIGINT/SIGTERM (main thread only).
+
+    Returns:
+        The finished run and its paths. Raises AutopilotError only before the run starts.
+    """
+    return asyncio.run(run_task_async(prompt, **kwargs))
+
+
+# ------------------------------------------------------------------------------------------------
+# Resume
+
+
+def find_latest_run(output_dir: Path) -> Path:
+    """The most recently written trajectory (``.json`` or journal) under *output_dir*."""
+    if not output_dir.is_dir():
+        raise BadInputError(f"{output_dir}: no runs here yet (nothing to continue)")
+    candidates = find_trajectories(output_dir)
+    journals = [p for p in output_dir.rglob("*" + JOURNAL_SUFFIX) if p.is_file()]
+    candidates = list({*candidates, *journals})
+    if not candidates:
+        raise BadInputError(f"{output_dir}: no runs here yet (nothing to continue)")
+    return max(candidates, key=lambda p: p.stat().st_mtime)
+
+
+def _base_of(path: Path) -> Path:
+    for suffix in (JOURNAL_SUFFIX, JSON_SUFFIX, RLOG_SUFFIX):
+        if path.name.endswith(suffix):
+            return path.with_name(path.name[: -len(suffix)])
+    return path
+
+
+def _freshest(base: Path) -> Path:
+    """The journal when it is newer than the ``.json`` (a resumption that was cut off), else the ``.json``."""
+    journal = base.with_name(base.name + JOURNAL_SUFFIX)
+    final = base.with_name(base.name + JSON_SUFFIX)
+    if journal.exists() and (not final.exists() or journal.stat().st_mtime >= final.stat().st_mtime):
+        return journal
+    if final.exists():
+        return final
+    raise BadInputError(f"{base}: no trajectory (.json or .journal.jsonl) found")
+
+
+async def resume_run_async(
+    *,
+    trajectory: Path | str | None = None,
+    continue_last: bool = False,
+    prompt: str | None = None,
+    max_budget_usd: float | None = None,
+    max_turns: int | None = None,
+    cwd: Path | str | None = None,
+    output_dir: Path | str | None = None,
+    options: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    idle_timeout: float | None = None,
+    timeout: float | None = None,
+    hooks: Hooks | None = None,
+    config: Config | None = None,
+    memory_probe: Callable[[], int] = available_memory_mb,
+    handle_signals: bool = True,
+) -> RunTaskResult:
+    """The async form of :func:`resume_run` (same arguments)."""
+    here = Path(cwd or Path.cwd()).expanduser().resolve()
+    config = config or load_config(here)
+    if trajectory is None and not continue_last:
+        raise BadInputError("say which run to resume: --continue (the latest) or --trajectory FILE")
+    if trajectory is not None:
+        given = Path(trajectory).expanduser()
+        if not given.exists():
+            raise BadInputError(f"{given}: no such file")
+        path = _freshest(_base_of(given.resolve()))
+    else:
+        path = _freshest(
+            _base_of(find_latest_run(default_output_dir(config.project_dir, output_dir or config.output_dir)))
+        )
+    loaded = load_trajectory(path)
+    run = loaded.run
+    for record in read_pid_files():
+        if record.run_id != run.run_id or record.owner_pid == os.getpid():
+            continue
+        if record.owner_alive():
+            raise AutopilotError(f"run {run.run_id} is still running (autopilot pid {record.owner_pid})")
+        # The run was killed: its agent may still be running on the same session; stop it first.
+        leftovers = record.alive_children()
+        if leftovers:
+            stop_processes(leftovers)
+        if record.path is not None:
+            record.path.unlink(missing_ok=True)
+    if not run.session_id:
+        raise BadInputError(
+            f"{path}: cannot resume: the run has no backend session id (the agent never started)"
+        )
+    workdir = Path(run.cwd) if run.cwd and Path(run.cwd).is_dir() else here
+    hooks = hooks or _plugin_hooks(config)
+    limits = _limits(config, max_budget_usd, max_turns, idle_timeout, timeout)
+    check_memory(limits.min_free_memory_mb, memory_probe)
+    backend = _make_backend(hooks, config, run.agent or None, None, None)
+    previous = run.result
+    reason = f" ({previous.stop_reason})" if previous.stop_reason else ""
+    text = prompt or DEFAULT_RESUME_PROMPT.format(status=previous.status, reason=reason)
+    run.resumes = [
+        *run.resumes,
+        {
+            "at": utcnow(),
+            "from_status": previous.status,
+            "session_id": run.session_id,
+            "prompt": text,
+            "max_budget_usd": limits.max_budget_usd,
+            "max_turns": limits.max_turns,
+        },
+    ]
+    if not run.session_ids:
+        run.session_ids = [run.session_id]
+    recorder = Recorder(hooks, run, _base_of(path), resume=True, config=config)
+    request = RunRequest(
+        prompt=text,
+        cwd=workdir,
+        model=run.model,
+        resume_session_id=run.session_id,
+        max_turns=limits.max_turns,
+        max_budget_usd=limits.max_budget_usd,
+        env=dict(env or {}),
+        options=dict(options or {}),
+        run_id=run.run_id,
+    )
+    recorder.start()
+    return await _execute(
+        hooks,
+        config,
+        backend,
+        recorder,
+        request,
+        limits,
+        first_step=Step("user", text=text, subtype="resume"),
+        previous_turns=previous.num_turns,
+        memory_probe=memory_probe,
+        handle_signals=handle_signals,
+    )
+
+
+def resume_run(**kwargs: Any) -> RunTaskResult:
+    """Continue an earlier run's backend session and append to the same trajectory.
+
+    Args:
+        trajectory: A ``.json``, ``.journal.jsonl`` or ``.rlog`` of the run (a journal newer than the
+            ``.json`` wins: it holds a resumption that was cut off).
+        continue_last: Resume the most recent run in the project's output directory instead.
+        prompt: The message that continues the session (default: a "continue where you left off" note).
+        max_budget_usd: Additional budget for this resumption (default ``config.max_budget_usd``).
+        max_turns: Additional model turns allowed.
+        Other arguments: as for :func:`run_task`.
+
+    Returns:
+        The run with every earlier step kept, the same ``run_id``, the new steps appended, and
+        ``session_ids`` / ``resumes`` extended.
+    """
+    return asyncio.run(resume_run_async(**kwargs))
+
+
+@dataclass
+class RunArguments:
+    """Everything ``autopilot run`` was given; the issue queue's entry point receives this.
+
+    ``autopilot run --issue/--project/--full-auto`` calls ``autopilot.app.queue.run_command(arguments)``
+    (provided by the issue-queue code), which returns the exit code.
+    """
+
+    prompt: str | None = None
+    agent: str | None = None
+    model: str | None = None
+    max_budget_usd: float | None = None
+    max_turns: int | None = None
+    output_dir: str | None = None
+    slug: str | None = None
+    cwd: str | None = None
+    issue: str | None = None
+    project: str | None = None
+    full_auto: bool = False
+    max_issues: int | None = None
+    push: bool = False
+    json_output: bool = False
+    quiet: bool = False
+    idle_timeout: float | None = None
+    timeout: float | None = None

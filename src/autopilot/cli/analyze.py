@@ -1,0 +1,583 @@
+"""``autopilot analyze``, ``replay``, ``compare`` and ``validate``: reading recorded runs.
+
+The figures come from :mod:`autopilot.core.trajectory.analysis`; this module only loads files, renders and picks
+the exit code. A file that cannot be read gives one ``error:`` line naming it; in a directory the good
+files are still analyzed and the command exits 2 at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+from cyclopts import Parameter
+
+from autopilot.cli import context
+from autopilot.core.trajectory import analysis
+from autopilot.core.errors import BadInputError, ExitCode, TrajectoryError
+from autopilot.core.models import Run, Step
+from autopilot.core.trajectory.render import closing_line, header_lines, one_line, step_line
+from autopilot.core.trajectory.files import (
+    LoadedRun,
+    find_trajectories,
+    load_trajectory,
+    read_json_trajectory,
+    schema_errors,
+)
+
+JsonFlag = Annotated[bool, Parameter(name="--json", negative="")]
+
+
+# ------------------------------------------------------------------------------------------------
+# Loading
+
+
+def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[dict[str, str]]]:
+    """Files to read: each FILE as given, each DIR searched recursively; problems as ``{path, error}``."""
+    files: list[Path] = []
+    problems: list[dict[str, str]] = []
+    for path in paths:
+        if path.is_dir():
+            found = find_trajectories(path)
+            if not found:
+                context.warning(f"{path}: no trajectories (*.json, *.journal.jsonl) in this directory")
+            files.extend(found)
+        elif not path.exists():
+            problems.append({"path": str(path), "error": f"{path}: no such file or directory"})
+        else:
+            files.append(path)
+    return files, problems
+
+
+def _iter_runs(paths: Sequence[Path], errors: list[dict[str, str]]) -> Iterator[LoadedRun]:
+    """Every readable run under *paths*, read one at a time; each unreadable file goes to *errors*."""
+    files, problems = _expand(paths)
+    errors.extend(problems)
+    for path in files:
+        try:
+            run = load_trajectory(path)
+        except TrajectoryError as exc:
+            errors.append({"path": str(path), "error": str(exc)})
+            continue
+        for message in run.warnings:
+            context.warning(message)
+        yield run
+
+
+def _load_one(path: Path) -> LoadedRun:
+    loaded = load_trajectory(path)
+    for message in loaded.warnings:
+        context.warning(message)
+    return loaded
+
+
+def _report_errors(errors: Iterable[dict[str, str]]) -> int:
+    """One ``error:`` line per bad file; the exit code."""
+    code = ExitCode.OK
+    for item in errors:
+        context.error(item["error"])
+        code = ExitCode.BAD_INPUT
+    return int(code)
+
+
+def _default_directory() -> Path:
+    config = context.config()
+    return config.project_dir / Path(config.output_dir).expanduser()
+
+
+# ------------------------------------------------------------------------------------------------
+# Formatting
+
+
+def _money(value: float) -> str:
+    return f"${value:,.4f}"
+
+
+def _count(value: int) -> str:
+    return f"{value:,}"
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.1f}%"
+
+
+def _duration(ms: int | float | None) -> str:
+    if ms is None:
+        return "-"
+    if ms < 1000:
+        return f"{ms:.0f}ms"
+    seconds = ms / 1000
+    if seconds < 60:
+        return f"{seconds:.1f}s" if seconds < 10 else f"{seconds:.0f}s"
+    minutes, seconds = divmod(int(seconds), 60)
+    if minutes < 60:
+        return f"{minutes}m{seconds:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m"
+
+
+def _statuses(statuses: dict[str, int]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in statuses.items()) or "-"
+
+
+def _table(*columns: str, title: str | None = None, right: Iterable[str] = ()) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    aligned = set(right)
+    for column in columns:
+        table.add_column(column, justify="right" if column in aligned else "left", overflow="fold")
+    return table
+
+
+_NUMERIC = (
+    "runs",
+    "success",
+    "cost",
+    "in",
+    "out",
+    "cache read",
+    "cache write",
+    "hit rate",
+    "turns",
+    "duration",
+)
+
+
+def _console() -> Any:
+    # Piped output is read by scripts and people with wide viewers: don't wrap tables at 80 columns.
+    return context.stdout_console(**({} if sys.stdout.isatty() else {"width": 200}))
+
+
+def _render_summary(summary: dict[str, Any]) -> None:
+    console = _console()
+    if summary["runs"] == 1:
+        one = summary["files"][0]
+        who = f"{one['agent'] or '-'} {one['model'] or '-'}"
+        context.echo(f"run {one['run_id']}  {who}  {one['status']}  {one['path']}")
+    totals = _table("figure", "value", title="Totals", right=("value",))
+    rows = [
+        ("runs", _count(summary["runs"])),
+        ("success rate", _rate(summary["success_rate"])),
+        ("statuses", _statuses(summary["statuses"])),
+        ("cost", _money(summary["cost_usd"])),
+        ("input tokens", _count(summary["input_tokens"])),
+        ("output tokens", _count(summary["output_tokens"])),
+        ("cache read tokens", _count(summary["cache_read_tokens"])),
+        ("cache write tokens", _count(summary["cache_creation_tokens"])),
+        ("cache hit rate", _rate(summary["cache_hit_rate"])),
+        ("duration", _duration(summary["duration_ms"])),
+        ("turns", _count(summary["num_turns"])),
+        ("steps", _count(summary["steps"])),
+    ]
+    for name, value in rows:
+        totals.add_row(name, value)
+    console.print(totals)
+    if summary["tools"]:
+        tools = _table(
+            "tool", "calls", "errors", "p50", "p95", title="Tools", right=("calls", "errors", "p50", "p95")
+        )
+        for name, tool in summary["tools"].items():
+            tools.add_row(
+                name,
+                _count(tool["calls"]),
+                _count(tool["errors"]),
+                _duration(tool["p50_ms"]),
+                _duration(tool["p95_ms"]),
+            )
+        console.print()
+        console.print(tools)
+    if summary["runs"] > 1:
+        models = _table("model", *_NUMERIC, title="Models", right=_NUMERIC)
+        for name, m in summary["models"].items():
+            models.add_row(
+                name,
+                _count(m["runs"]),
+                _rate(m["success_rate"]),
+                _money(m["cost_usd"]),
+                _count(m["input_tokens"]),
+                _count(m["output_tokens"]),
+                _count(m["cache_read_tokens"]),
+                _count(m["cache_creation_tokens"]),
+                _rate(m["cache_hit_rate"]),
+                _count(m["num_turns"]),
+                _duration(m["duration_ms"]),
+            )
+        console.print()
+        console.print(models)
+        # Paths relative to the directory all runs share keep the table narrow.
+        common = os.path.commonpath([str(Path(f["path"]).parent) for f in summary["files"]])
+        runs = _table(
+            "started", "status", "model", "cost", "turns", "tools", "errors", "duration", "file",
+            title="Runs", right=("cost", "turns", "tools", "errors", "duration"),
+        )  # fmt: skip
+        for f in summary["files"]:
+            runs.add_row(
+                f["started_at"][:19].replace("T", " "),
+                f["status"],
+                f["model"] or "-",
+                _money(f["cost_usd"]),
+                _count(f["num_turns"]),
+                _count(f["tool_calls"]),
+                _count(f["tool_errors"]),
+                _duration(f["duration_ms"]),
+                os.path.relpath(f["path"], common),
+            )
+        console.print()
+        console.print(runs)
+        context.echo(f"(files under {common})")
+
+
+# ------------------------------------------------------------------------------------------------
+# analyze
+
+
+def analyze(*paths: Path, json_output: JsonFlag = False) -> int:
+    """Cost, tokens, cache hit rate, turns, tool calls, errors and latency of one run or a directory of runs.
+
+    Reads finished trajectories (``.json``) and journals of killed runs (``.journal.jsonl``) alike.
+    Directories are searched recursively; without an argument, the configured ``output_dir``
+    (``docs/logs``) is analyzed. A file that cannot be read is named in one ``error:`` line; the others
+    are still analyzed, and the exit code is then 2.
+
+    Parameters
+    ----------
+    paths
+        Trajectory files or directories of them.
+    json_output
+        Print the figures as JSON (keys documented in docs/reference/analyze.md).
+    """
+    targets = list(paths) or [_default_directory()]
+    errors: list[dict[str, str]] = []
+    # A generator: each run is reduced to its figures before the next one is read.
+    summary = analysis.summarize(_iter_runs(targets, errors))
+    if json_output:
+        summary["errors"] = errors
+        context.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    elif summary["runs"] or not errors:
+        _render_summary(summary)
+    return _report_errors(errors)
+
+
+# ------------------------------------------------------------------------------------------------
+# replay
+
+
+def _pretty(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def _indented(text: str, prefix: str = "    ") -> list[str]:
+    return [prefix + line for line in text.splitlines()] or [prefix]
+
+
+def step_detail(run: Run, step: Step) -> list[str]:
+    """Every field of *step*: JSON values pretty-printed, the backend's raw event last."""
+    lines = [step_line(run, step)]
+    data = step.to_dict()
+    raw = data.pop("raw", None)
+    for name, value in data.items():
+        if name in ("index",):
+            continue
+        text = _pretty(value)
+        if "\n" in text or len(text) > 100:
+            lines.append(f"  {name}:")
+            lines.extend(_indented(text))
+        else:
+            lines.append(f"  {name}: {text}")
+    if raw is not None:
+        lines.append("  raw event:")
+        lines.extend(_indented(_pretty(raw)))
+    return lines
+
+
+def _listing_lines(run: Run, step: Step) -> list[str]:
+    """One ``.rlog``-style line, plus the full text when it does not fit on that line."""
+    lines = [step_line(run, step)]
+    for name in ("text", "input", "output"):
+        value = getattr(step, name)
+        if value is None:
+            continue
+        compact = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+        cut = one_line(value) != " ".join(compact.split())
+        if cut or (isinstance(value, str) and "\n" in value.strip()):
+            lines.extend(_indented(_pretty(value)))
+    return lines
+
+
+def _totals_line(loaded: LoadedRun) -> str:
+    f = analysis.run_figures(loaded).to_dict()
+    return (
+        f"# {f['steps']} steps  {f['tool_calls']} tool calls  {f['tool_errors']} tool errors  "
+        f"cache hit rate {_rate(f['cache_hit_rate'])}"
+    )
+
+
+def interactive(loaded: LoadedRun, read_line: Callable[[], str | None], write: Callable[[str], None]) -> None:
+    """Step through a run: ``n``/Enter next, ``p`` previous, ``j N`` jump to step N, ``q`` quit."""
+    run = loaded.run
+    for line in header_lines(run):
+        write(line)
+    if not run.steps:
+        write("(no steps)")
+        write(closing_line(run))
+        return
+    position = 0
+    show = True
+    last = len(run.steps) - 1
+    while True:
+        if show:
+            for line in step_detail(run, run.steps[position]):
+                write(line)
+        show = True
+        answer = read_line()
+        if answer is None:
+            return
+        command = answer.strip().lower()
+        if command in ("", "n", "next"):
+            if position == last:
+                write(f"(step {position} is the last; p previous, j N jump, q quit)")
+                show = False
+            else:
+                position += 1
+        elif command in ("p", "prev", "previous"):
+            if position == 0:
+                write("(this is the first step)")
+                show = False
+            else:
+                position -= 1
+        elif command.startswith("j"):
+            target = command[1:].strip()
+            if target.isdigit() and 0 <= int(target) <= last:
+                position = int(target)
+            else:
+                write(f"(jump to a step between 0 and {last}: j N)")
+                show = False
+        elif command in ("q", "quit", "exit"):
+            write(closing_line(run))
+            return
+        else:
+            write("(n next, p previous, j N jump, q quit)")
+            show = False
+
+
+def replay(
+    path: Path,
+    *,
+    summary: Annotated[bool, Parameter(negative="")] = False,
+    step: int | None = None,
+) -> int:
+    """Step through a recorded run.
+
+    On a terminal the view is interactive: Enter or ``n`` next, ``p`` previous, ``j N`` jump to step N,
+    ``q`` quit. When piped, every step is listed in full.
+
+    Parameters
+    ----------
+    path
+        A trajectory (``.json``) or the journal of a killed run (``.journal.jsonl``).
+    summary
+        Print the header, one line per step and the totals.
+    step
+        Show only step N (numbered from 0, as in the ``#N`` column) with every field.
+    """
+    loaded = _load_one(path)
+    run = loaded.run
+    if step is not None:
+        if not 0 <= step < len(run.steps):
+            raise BadInputError(
+                f"{path}: no step {step} (the run has {len(run.steps)} steps, numbered from 0)"
+            )
+        for line in step_detail(run, run.steps[step]):
+            context.echo(line)
+        return 0
+    if summary:
+        for line in header_lines(run):
+            context.echo(line)
+        for item in run.steps:
+            context.echo(step_line(run, item))
+        context.echo(closing_line(run))
+        context.echo(_totals_line(loaded))
+        return 0
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        stream = context.stdout_stream()
+
+        def read_line() -> str | None:
+            stream.write("[n]ext [p]rev [j N] jump [q]uit > ")
+            stream.flush()
+            line = sys.stdin.readline()
+            return line if line else None
+
+        interactive(loaded, read_line, context.echo)
+        return 0
+    for line in header_lines(run):
+        context.echo(line)
+    for item in run.steps:
+        for line in _listing_lines(run, item):
+            context.echo(line)
+    context.echo(closing_line(run))
+    context.echo(_totals_line(loaded))
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------
+# compare
+
+
+def _value(key: str, value: Any) -> str:
+    if value is None:
+        return "-"
+    if key == "cost_usd":
+        return _money(value)
+    if key == "cache_hit_rate":
+        return _rate(value)
+    if key == "duration_ms":
+        return _duration(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _count(value)
+    return str(value)
+
+
+def _delta(key: str, a: Any, b: Any) -> str:
+    if not isinstance(a, int | float) or not isinstance(b, int | float) or isinstance(a, bool):
+        return "" if a == b else "≠"
+    diff = b - a
+    if diff == 0:
+        return "="
+    if key == "cost_usd":
+        return f"{'+' if diff > 0 else '-'}{_money(abs(diff))}"
+    if key == "cache_hit_rate":
+        return f"{diff * 100:+.1f} pt"
+    if key == "duration_ms":
+        return f"{'+' if diff > 0 else '-'}{_duration(abs(diff))}"
+    return f"{diff:+,}"
+
+
+def _call_text(call: dict[str, Any] | None, width: int = 100) -> str:
+    if call is None:
+        return "(no further tool calls)"
+    return f"#{call['step']} {call['tool']} {one_line(call['input'], width)}"
+
+
+def _render_compare(result: dict[str, Any], path_a: Path, path_b: Path) -> None:
+    console = _console()
+    context.echo(f"A: {path_a}  ({result['a']['run_id']}, {result['a']['model'] or '-'})")
+    context.echo(f"B: {path_b}  ({result['b']['run_id']}, {result['b']['model'] or '-'})")
+    table = _table("figure", "A", "B", "B - A", right=("A", "B", "B - A"))
+    for key, pair in result["totals"].items():
+        table.add_row(key, _value(key, pair["a"]), _value(key, pair["b"]), _delta(key, pair["a"], pair["b"]))
+    console.print(table)
+    echo = context.echo
+    echo()
+    a_calls, b_calls = result["a"]["tool_calls"], result["b"]["tool_calls"]
+    echo(
+        f"tool calls: {result['common_calls']} in common (A {a_calls}, B {b_calls}), "
+        f"similarity {result['similarity']:.2f}"
+    )
+    first = result["first_divergence"]
+    if first is None:
+        echo("the runs made the same tool calls in the same order")
+    else:
+        echo(f"first divergence after {first['call']} identical call(s):")
+        echo(f"  A {_call_text(first['a'])}")
+        echo(f"  B {_call_text(first['b'])}")
+    echo()
+    echo("alignment (= both, - only A, + only B):")
+    for block in result["alignment"]:
+        if block["op"] == "equal":
+            calls = block["a"]
+            if len(calls) > 4:
+                echo(f"  = {_call_text(calls[0], 80)}")
+                echo(f"  = ... {len(calls) - 2} more in common ...")
+                echo(f"  = {_call_text(calls[-1], 80)}")
+            else:
+                for call in calls:
+                    echo(f"  = {_call_text(call, 80)}")
+            continue
+        for call in block["a"]:
+            echo(f"  - {_call_text(call, 80)}")
+        for call in block["b"]:
+            echo(f"  + {_call_text(call, 80)}")
+    files_a, files_b = result["a"]["files"], result["b"]["files"]
+    echo()
+    if files_a or files_b:
+        files = _table("file", "A", "B", title="Files touched")
+        for name in sorted(set(files_a) | set(files_b)):
+            files.add_row(name, files_a.get(name, "-"), files_b.get(name, "-"))
+        console.print(files)
+    else:
+        echo("files touched: none")
+    touched = result["touched"]
+    for side, key in (("A", "commands_only_a"), ("B", "commands_only_b")):
+        if touched[key]:
+            echo(f"commands only in {side}:")
+            for command in touched[key]:
+                echo(f"  $ {one_line(command, 120)}")
+    common = sorted(set(result["a"]["commands"]) & set(result["b"]["commands"]))
+    if common:
+        echo(f"commands in both: {len(common)}")
+
+
+def compare(a: Path, b: Path, *, json_output: JsonFlag = False) -> int:
+    """Compare two runs: totals side by side, where their tool calls diverge, files and commands each touched.
+
+    Parameters
+    ----------
+    a
+        The first run (``.json`` or ``.journal.jsonl``).
+    b
+        The second run.
+    json_output
+        Print the comparison as JSON.
+    """
+    loaded_a, loaded_b = _load_one(a), _load_one(b)
+    result = analysis.compare(loaded_a, loaded_b)
+    if json_output:
+        context.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        _render_compare(result, a, b)
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------
+# validate
+
+
+def _check(path: Path) -> str:
+    """A one-line description of a valid file; raises TrajectoryError naming the first problem."""
+    if path.suffix == ".json":
+        loaded = read_json_trajectory(path, validate=True)
+    else:
+        loaded = _load_one(path)
+        problems = schema_errors(loaded.run.to_dict())
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise TrajectoryError(path, f"journal does not fold into a valid trajectory: {problems[0]}{more}")
+    return f"ok: {path} ({loaded.kind}, {len(loaded.run.steps)} steps, status {loaded.run.result.status})"
+
+
+def validate(*paths: Path) -> int:
+    """Check trajectory files against the trajectory JSON Schema; exit 2 if any is invalid.
+
+    Journals are checked by folding them into a run first; a torn last line is a warning, not a problem.
+
+    Parameters
+    ----------
+    paths
+        Trajectory files or directories of them.
+    """
+    if not paths:
+        raise BadInputError("validate needs at least one FILE or DIR")
+    files, errors = _expand(paths)
+    for path in files:
+        try:
+            context.echo(_check(path))
+        except TrajectoryError as exc:
+            errors.append({"path": str(path), "error": str(exc)})
+    return _report_errors(errors)

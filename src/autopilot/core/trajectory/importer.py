@@ -1,0 +1,179 @@
+"""Import another tool's agent log (Claude stream-json, Codex exec JSONL, ...) as a trajectory.
+
+The core reads the file into JSON records and asks the ``trajectory_import`` hook which plugin
+recognises them; that plugin (a backend, which already maps its own events for live runs) returns
+the run as :class:`~autopilot.core.models.BackendEvent` objects. The core then records them exactly as
+the runner records a live run: usage deltas are priced with the price table and set on the last step
+of their event, session id and model become run metadata, and the whole run goes through the
+Recorder, so redaction and the writers apply as for any run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from autopilot.core.errors import BadInputError
+from autopilot.core.models import BackendEvent, Run, Step, Usage
+from autopilot.core.pricing import load_price_table
+from autopilot.core.recorder import Recorder
+from autopilot.core.trajectory.files import base_path_for, slugify
+
+if TYPE_CHECKING:
+    from autopilot.core.config import Config
+    from autopilot.core.hooks import Hooks
+
+
+@dataclass
+class ImportedRun:
+    """What a ``trajectory_import`` implementation returns: the run as backend events."""
+
+    #: The backend whose format it was (``claude``, ``codex``); becomes ``Run.agent``.
+    agent: str
+    events: list[BackendEvent]
+    #: The prompt, if the log holds it (otherwise the first ``user`` step's text is used).
+    prompt: str | None = None
+    #: Working directory of the agent, if the log holds it.
+    cwd: str | None = None
+    #: Start time (ISO 8601), if the log holds it.
+    started_at: str | None = None
+
+
+@dataclass
+class ImportResult:
+    """The recorded run, where it was written and what the reader skipped."""
+
+    run: Run
+    paths: dict[str, Path]
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_records(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """JSON objects of *path*: a JSON array or object, or JSON Lines; plus warnings for skipped lines."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BadInputError(f"{path}: not a text file") from None
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot read: {exc.strerror}") from None
+    if not text.strip():
+        raise BadInputError(f"{path}: empty file")
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError:
+        whole = None
+    if isinstance(whole, dict):
+        return [whole], []
+    if isinstance(whole, list):
+        return [r for r in whole if isinstance(r, dict)], []
+    records: list[dict[str, Any]] = []
+    warnings: list[str] = []
+    lines = text.split("\n")
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            torn = number == len(lines) and not text.endswith("\n")
+            warnings.append(
+                f"{path}:{number}: skipped {'a torn last line' if torn else 'a line that is not JSON'}"
+            )
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    if not records:
+        raise BadInputError(f"{path}: no JSON records (expected JSON Lines, a JSON array or a JSON object)")
+    return records, warnings
+
+
+def record_imported(
+    hooks: Hooks,
+    imported: ImportedRun,
+    output_dir: Path,
+    *,
+    source: Path,
+    config: Config | None = None,
+    model: str | None = None,
+) -> tuple[Run, Recorder]:
+    """Record *imported* through the Recorder under *output_dir*, pricing usage as the runner does.
+
+    *model* (``--model``) names the model when the log does not, so its usage is priced right.
+    """
+    prices = load_price_table(config.project_dir if config is not None else None)
+    first_user = next((s.text for e in imported.events for s in e.steps if s.type == "user" and s.text), None)
+    prompt = imported.prompt or first_user or f"imported from {source.name}"
+    run = Run(
+        prompt=prompt,
+        agent=imported.agent,
+        model=model,
+        cwd=imported.cwd or "",
+        slug=slugify(f"import-{source.stem}"),
+    )
+    if imported.started_at:
+        run.started_at = imported.started_at
+    run.price_table_version = prices.version
+    run.limits = {"imported_from": str(source)}
+    recorder = Recorder(hooks, run, base_path_for(run, output_dir), config=config)
+    recorder.start()
+    total, turns = Usage(), 0
+    status = final_text = stop_reason = error = None
+    backend_cost: float | None = None
+    for event in imported.events:
+        if event.session_id and event.session_id != run.session_id:
+            chain = list(run.session_ids)
+            if event.session_id not in chain:
+                chain.append(event.session_id)
+            recorder.update(session_id=event.session_id, session_ids=chain)
+        if event.model and event.model != run.model and model is None:
+            recorder.update(model=event.model)
+        steps: list[Step] = list(event.steps)
+        if event.usage is not None:
+            usage = replace(event.usage, cost_usd=prices.cost(run.model, event.usage))
+            total = total + usage
+            if not steps:
+                steps = [Step("system", subtype="usage", data={"reason": "usage reported after the turn"})]
+            steps[-1].usage = usage
+        if event.turn_complete:
+            turns += 1
+            for step in steps:
+                step.turn = turns
+        for step in steps:
+            recorder.add(step)
+        if event.done:
+            status, final_text, stop_reason, error = (
+                event.status,
+                event.final_text,
+                event.stop_reason,
+                event.error,
+            )
+            backend_cost = event.backend_cost_usd
+    if backend_cost is not None and not total.cost_usd:
+        # The log reported a cost but no per-turn usage: keep the backend's figure.
+        total = replace(total, cost_usd=backend_cost)
+    recorder.finish(
+        status=status or "incomplete",
+        usage=total,
+        num_turns=turns,
+        final_text=final_text,
+        stop_reason=stop_reason,
+        error=error,
+    )
+    return run, recorder
+
+
+def import_file(
+    hooks: Hooks, path: Path, output_dir: Path, *, config: Config | None = None, model: str | None = None
+) -> ImportResult:
+    """Convert *path* into a trajectory under *output_dir*; BadInputError if no plugin recognises it."""
+    records, warnings = read_records(path)
+    imported = hooks.trajectory_import(path=path, records=records)
+    if imported is None:
+        raise BadInputError(
+            f"{path}: no plugin recognises this format "
+            "(formats come from plugins implementing trajectory_import; see `autopilot plugins`)"
+        )
+    run, recorder = record_imported(hooks, imported, output_dir, source=path, config=config, model=model)
+    return ImportResult(run, {k: v for k, v in recorder.paths.items() if v.exists()}, warnings)

@@ -1,0 +1,840 @@
+"""Built-in backend ``claude``: the Claude Code CLI bundled with ``claude-agent-sdk``.
+
+Every message the CLI streams becomes trajectory steps as it arrives (see :class:`ClaudeStreamMapper`,
+a pure function of the CLI's ``stream-json`` messages, also used to import saved stream-json files):
+
+- ``system/init`` gives the session id and model; other system messages (``api_retry``,
+  ``permission_denied``, ``compact_boundary``, task and hook events, ...) become ``system`` steps;
+- assistant text, thinking and tool calls become ``assistant``, ``thinking`` and ``tool_call`` steps;
+- tool results (``user`` messages) become ``tool_result`` steps with ``is_error``;
+- each API response's usage becomes one usage delta (the CLI splits a response into one message per
+  content block, all repeating the same ``message.id`` and usage, and only the streamed
+  ``message_delta`` carries the real output tokens, so usage is grouped by message id);
+- the ``result`` message ends the run with its status, final text and the CLI's own cost.
+
+Settings, ``plugins: {backend_claude: {...}}`` in ``.autopilot/config.yaml`` (docs/backends/claude.md):
+
+- ``permission_mode`` (default ``acceptEdits``): file edits inside the working directory are approved,
+  edits elsewhere are refused; ``allowed_tools`` (default ``Bash Read Glob Grep``) are approved too.
+  ``bypassPermissions`` approves everything; as root the CLI refuses it unless ``IS_SANDBOX=1``, which
+  this backend then sets for the CLI only.
+- ``allowed_tools``, ``disallowed_tools``, ``cli_path``, ``system_prompt_append``, ``models`` (extra
+  aliases), ``extra_args`` (passed to the CLI), ``env`` (extra environment for the CLI).
+- ``transport`` (default ``auto``): ``cli`` runs the SDK's bundled CLI directly (``-p --output-format
+  stream-json``) and reads its stdout, without importing ``claude-agent-sdk`` (over a second of start-up);
+  ``sdk`` goes through ``ClaudeSDKClient``. ``auto`` uses the CLI unless the run has in-process MCP
+  servers (``{"type": "sdk"}`` entries in ``options["mcp_servers"]``, e.g. the issue tools of ``run
+  --issue``), which only the SDK can host; those runs always use the SDK.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+from collections import deque
+from collections.abc import AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
+from autopilot.core import launch
+from autopilot.plugins.claude.command import (
+    PLUGIN_NAME,
+    ClaudeSettings,
+    ClaudeSetupError,
+    cli_command,
+    cli_env,
+    cli_launch_spec,
+    extra_prompt,
+    find_cli,
+    request_settings,
+    resolve_model,
+    uses_cli,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import psutil
+
+# System messages that are progress noise, not events of the run.
+_QUIET_SYSTEM: Final = frozenset({"thinking_tokens", "session_state_changed"})
+# result subtype -> run status
+_RESULT_STATUS: Final = {
+    "success": "success",
+    "error_max_turns": "max_turns",
+    "error_max_budget_usd": "budget_exhausted",
+}
+
+# A stream_event line the mapper never needs (text and tool-input deltas, block starts and stops),
+# recognised without parsing it: unescaped quotes only occur in JSON's own structure.
+_SKIPPED_STREAM_EVENTS: Final = (
+    b'"type":"content_block_delta"',
+    b'"type":"content_block_start"',
+    b'"type":"content_block_stop"',
+)
+_STREAM_EVENT_PREFIX: Final = b'{"type":"stream_event"'
+
+
+# ------------------------------------------------------------------------------------------------
+# Mapping stream-json messages to steps (pure: no I/O, never raises on odd input)
+
+
+def _usage_of(data: Any) -> Usage | None:
+    """An Anthropic usage dict as a Usage (``input_tokens`` excludes cache reads and writes)."""
+    if not isinstance(data, Mapping):
+        return None
+
+    def number(*names: str) -> int:
+        for name in names:
+            value = data.get(name)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return max(0, int(value))
+        return 0
+
+    return Usage(
+        input_tokens=number("input_tokens"),
+        output_tokens=number("output_tokens"),
+        cache_read_tokens=number("cache_read_input_tokens", "cache_read_tokens"),
+        cache_creation_tokens=number("cache_creation_input_tokens", "cache_creation_tokens"),
+    )
+
+
+def _max_usage(a: Usage | None, b: Usage | None) -> Usage | None:
+    """Field-wise maximum: later copies of one response's usage only ever complete it."""
+    if a is None or b is None:
+        return a or b
+    return Usage(
+        max(a.input_tokens, b.input_tokens),
+        max(a.output_tokens, b.output_tokens),
+        max(a.cache_read_tokens, b.cache_read_tokens),
+        max(a.cache_creation_tokens, b.cache_creation_tokens),
+    )
+
+
+def _minus(a: Usage, b: Usage) -> Usage:
+    """``a - b`` per bucket, never negative."""
+    return Usage(
+        max(0, a.input_tokens - b.input_tokens),
+        max(0, a.output_tokens - b.output_tokens),
+        max(0, a.cache_read_tokens - b.cache_read_tokens),
+        max(0, a.cache_creation_tokens - b.cache_creation_tokens),
+    )
+
+
+def tool_output_text(content: Any) -> str:
+    """A tool result's content as text (strings as is, text blocks joined, other blocks named)."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = []
+        for block in content:
+            if isinstance(block, Mapping):
+                if block.get("type") == "text":
+                    parts.append(str(block.get("text", "")))
+                else:
+                    parts.append(f"[{block.get('type', 'block')}]")
+            else:
+                parts.append(str(block))
+        return "\n".join(parts)
+    return json.dumps(content, ensure_ascii=False, default=str)
+
+
+def _session_of(data: Mapping[str, Any]) -> str | None:
+    value = data.get("session_id")
+    return value if isinstance(value, str) and value else None
+
+
+@dataclass
+class _Turn:
+    """One API response being assembled from its per-block messages."""
+
+    message_id: str
+    steps: list[Step] = field(default_factory=list)
+    usage: Usage | None = None
+    model: str | None = None
+    #: The response is being streamed (its message_delta, with the output tokens, is still to come).
+    streamed: bool = False
+    session_id: str | None = None
+
+
+class ClaudeStreamMapper:
+    """Turns Claude Code ``stream-json`` messages (dicts) into :class:`BackendEvent`s, in order.
+
+    Feed every message to :meth:`feed`, then call :meth:`finish`. The steps of one API response are
+    held until the response is complete (its ``message_delta``, or the next message of another kind),
+    so each event carries one model turn's steps together with that turn's exact usage delta.
+    """
+
+    def __init__(self, *, keep_raw: bool = True) -> None:
+        self.keep_raw = keep_raw
+        self.session_id: str | None = None
+        self.model: str | None = None
+        self.result: dict[str, Any] | None = None
+        self.tool_names: dict[str, str] = {}
+        self.turns = 0
+        self.total = Usage()
+        self._reported: dict[str, Usage] = {}
+        self._pending: _Turn | None = None
+        self._started: dict[str, Usage] = {}
+        self._current_stream_id: str | None = None
+
+    # -- public -----------------------------------------------------------------------------------
+
+    def feed(self, data: Any) -> list[BackendEvent]:
+        """The events *data* (one stream-json message) completes; odd input becomes a system step."""
+        if not isinstance(data, Mapping):
+            return [
+                BackendEvent(steps=[Step("system", subtype="unparsed", data={"value": str(data)[:2000]})])
+            ]
+        kind = data.get("type")
+        if kind == "stream_event":
+            return self._stream_event(data)
+        if kind == "assistant":
+            return self._assistant(data)
+        pending = self._pending
+        if pending is not None and pending.streamed and kind in ("user", "system"):
+            # The CLI runs a tool as soon as its block is complete, so its result can arrive before the
+            # response's message_delta: keep it with the turn, whose usage is reported with its steps.
+            for event in self._user(data) if kind == "user" else self._system(data):
+                pending.steps.extend(event.steps)
+                pending.session_id = event.session_id or pending.session_id
+            return []
+        events = self._flush()
+        if kind == "user":
+            events += self._user(data)
+        elif kind == "system":
+            events += self._system(data)
+        elif kind == "result":
+            events.append(self._result(data))
+        elif kind in ("control_request", "control_response", "control_cancel_request", "keep_alive"):
+            pass  # the SDK's control protocol, not part of the run
+        else:
+            step = Step("system", subtype=f"event:{kind or 'unknown'}", data=self._data(data))
+            events.append(BackendEvent(steps=[self._raw(step, data)], session_id=self._new_session(data)))
+        return [e for e in events if e.steps or e.usage or e.session_id or e.model or e.done]
+
+    def finish(self) -> list[BackendEvent]:
+        """Flush the last response (the stream ended)."""
+        return self._flush()
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def _raw(self, step: Step, data: Mapping[str, Any]) -> Step:
+        if self.keep_raw:
+            step.raw = dict(data)
+        return step
+
+    @staticmethod
+    def _data(data: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in data.items() if k not in ("type", "subtype", "uuid", "session_id")}
+
+    def _new_session(self, data: Mapping[str, Any]) -> str | None:
+        session = _session_of(data)
+        if session and session != self.session_id:
+            self.session_id = session
+            return session
+        return None
+
+    def _usage_event(self, message_id: str, usage: Usage | None) -> tuple[Usage | None, bool]:
+        """The not-yet-reported part of *usage* for response *message_id*, and whether it is new."""
+        if usage is None:
+            return None, False
+        first = message_id not in self._reported
+        before = self._reported.get(message_id, Usage())
+        merged = _max_usage(before, usage) or usage
+        self._reported[message_id] = merged
+        delta = _minus(merged, before)
+        if first:
+            self.turns += 1
+        self.total = self.total + delta
+        return (delta if first or delta.total_tokens else None), first
+
+    def _flush(self) -> list[BackendEvent]:
+        turn, self._pending = self._pending, None
+        if turn is None:
+            return []
+        if turn.model == "<synthetic>":
+            # The CLI's own stand-in for a failed or skipped API call: no tokens, not a model turn.
+            return [BackendEvent(steps=turn.steps, session_id=turn.session_id)] if turn.steps else []
+        delta, first = self._usage_event(turn.message_id, turn.usage)
+        model = None
+        if turn.model and turn.model != self.model and turn.model != "<synthetic>":
+            self.model = model = turn.model
+        return [
+            BackendEvent(
+                steps=turn.steps, usage=delta, turn_complete=first, model=model, session_id=turn.session_id
+            )
+        ]
+
+    # -- message kinds ----------------------------------------------------------------------------
+
+    def _stream_event(self, data: Mapping[str, Any]) -> list[BackendEvent]:
+        event = data.get("event")
+        if not isinstance(event, Mapping):
+            return []
+        name = event.get("type")
+        if name == "message_start":
+            message = event.get("message") if isinstance(event.get("message"), Mapping) else {}
+            message_id = str(message.get("id") or data.get("api_message_id") or "")
+            self._current_stream_id = message_id
+            usage = _usage_of(message.get("usage"))
+            if message_id and usage is not None:
+                self._started[message_id] = usage
+            return []
+        if name in ("message_delta", "message_stop"):
+            message_id = str(data.get("api_message_id") or self._current_stream_id or "")
+            usage = _max_usage(self._started.get(message_id), _usage_of(event.get("usage")))
+            pending = self._pending
+            if pending is not None and (not message_id or pending.message_id == message_id):
+                pending.usage = _max_usage(pending.usage, usage)
+                return self._flush() if name == "message_delta" or pending.steps else []
+            if message_id and usage is not None and message_id in self._reported:
+                # The response's blocks were already flushed: report what the delta adds.
+                delta, _ = self._usage_event(message_id, usage)
+                return [BackendEvent(usage=delta)] if delta else []
+            if message_id and usage is not None:
+                self._pending = _Turn(message_id, usage=usage)
+            return []
+        return []
+
+    def _assistant(self, data: Mapping[str, Any]) -> list[BackendEvent]:
+        message = data.get("message") if isinstance(data.get("message"), Mapping) else {}
+        message_id = str(message.get("id") or data.get("uuid") or f"anonymous-{self.turns}")
+        events: list[BackendEvent] = []
+        if self._pending is not None and self._pending.message_id != message_id:
+            events += self._flush()
+        if self._pending is None:
+            started = self._started.get(message_id)
+            self._pending = _Turn(message_id, usage=started, streamed=started is not None)
+        turn = self._pending
+        model = message.get("model")
+        turn.model = model if isinstance(model, str) else turn.model
+        session = self._new_session(data)
+        if session:
+            events.append(BackendEvent(session_id=session))
+        turn.usage = _max_usage(turn.usage, _usage_of(message.get("usage")))
+        parent = data.get("parent_tool_use_id")
+        steps: list[Step] = []
+        content = message.get("content")
+        if isinstance(content, str):
+            content = [{"type": "text", "text": content}]
+        for block in content if isinstance(content, list) else []:
+            steps.extend(self._assistant_block(block, turn.model))
+        if data.get("error"):
+            texts = " ".join(s.text or "" for s in steps if s.type == "assistant").strip()
+            steps.append(
+                Step("error", subtype=str(data["error"]), text=texts or f"API error: {data['error']}")
+            )
+        for step in steps:
+            if parent:
+                step.data = {**(step.data or {}), "parent_tool_use_id": parent}
+        if steps:
+            self._raw(steps[0], data)
+        turn.steps.extend(steps)
+        return events
+
+    def _assistant_block(self, block: Any, model: str | None) -> list[Step]:
+        if not isinstance(block, Mapping):
+            return [Step("assistant", text=str(block))]
+        kind = block.get("type")
+        shown_model = model if model and model != "<synthetic>" else None
+        if kind == "text":
+            return [Step("assistant", text=str(block.get("text", "")), model=shown_model)]
+        if kind == "thinking":
+            return [Step("thinking", text=str(block.get("thinking", "")), model=shown_model)]
+        if kind == "redacted_thinking":
+            return [Step("thinking", text="[redacted thinking]", model=shown_model)]
+        if kind in ("tool_use", "server_tool_use", "mcp_tool_use"):
+            tool_id = str(block.get("id") or "")
+            name = str(block.get("name") or "?")
+            self.tool_names[tool_id] = name
+            return [
+                Step("tool_call", tool=name, tool_use_id=tool_id, input=block.get("input"), model=shown_model)
+            ]
+        if kind == "tool_result" or str(kind).endswith("_tool_result"):
+            tool_id = str(block.get("tool_use_id") or "")
+            return [
+                Step(
+                    "tool_result",
+                    tool_use_id=tool_id,
+                    tool=self.tool_names.get(tool_id),
+                    output=tool_output_text(block.get("content")),
+                    is_error=bool(block.get("is_error")),
+                )
+            ]
+        return [Step("system", subtype=f"content:{kind}", data={"block": dict(block)})]
+
+    def _user(self, data: Mapping[str, Any]) -> list[BackendEvent]:
+        message = data.get("message") if isinstance(data.get("message"), Mapping) else {}
+        content = message.get("content")
+        parent = data.get("parent_tool_use_id")
+        steps: list[Step] = []
+        if isinstance(content, str):
+            steps.append(Step("user", text=content))
+        for block in content if isinstance(content, list) else []:
+            if not isinstance(block, Mapping):
+                continue
+            if block.get("type") == "tool_result":
+                tool_id = str(block.get("tool_use_id") or "")
+                steps.append(
+                    Step(
+                        "tool_result",
+                        tool_use_id=tool_id,
+                        tool=self.tool_names.get(tool_id),
+                        output=tool_output_text(block.get("content")),
+                        is_error=bool(block.get("is_error")),
+                    )
+                )
+            elif block.get("type") == "text":
+                steps.append(Step("user", text=str(block.get("text", ""))))
+        for step in steps:
+            if parent:
+                step.data = {"parent_tool_use_id": parent}
+        if steps and self.keep_raw:
+            # The content is in the steps already; keep the structured tool result beside it.
+            steps[0].raw = {k: v for k, v in data.items() if k != "message"}
+        return [BackendEvent(steps=steps, session_id=self._new_session(data))]
+
+    def _system(self, data: Mapping[str, Any]) -> list[BackendEvent]:
+        subtype = str(data.get("subtype") or "event")
+        session = self._new_session(data)
+        if subtype in _QUIET_SYSTEM or (subtype == "status" and data.get("status") in (None, "requesting")):
+            return [BackendEvent(session_id=session)]
+        if subtype == "init":
+            model = data.get("model") if isinstance(data.get("model"), str) else None
+            tools = data.get("tools") if isinstance(data.get("tools"), list) else []
+            summary = {
+                "model": model,
+                "cwd": data.get("cwd"),
+                "permission_mode": data.get("permissionMode"),
+                "claude_code_version": data.get("claude_code_version"),
+                "api_key_source": data.get("apiKeySource"),
+                "tools": len(tools),
+                "mcp_servers": data.get("mcp_servers") or [],
+            }
+            step = Step("system", subtype="init", data={k: v for k, v in summary.items() if v is not None})
+            if model and model != self.model:
+                self.model = model
+            else:
+                model = None
+            return [BackendEvent(steps=[self._raw(step, data)], session_id=session, model=model)]
+        text = data.get("message") if isinstance(data.get("message"), str) else None
+        step = Step("system", subtype=subtype, data=self._data(data), text=text)
+        return [BackendEvent(steps=[self._raw(step, data)], session_id=session)]
+
+    def _result(self, data: Mapping[str, Any]) -> BackendEvent:
+        self.result = dict(data)
+        subtype = str(data.get("subtype") or "")
+        is_error = bool(data.get("is_error"))
+        status = _RESULT_STATUS.get(subtype, "error")
+        if status == "success" and is_error:
+            status = "error"
+        final_text = data.get("result") if isinstance(data.get("result"), str) else None
+        cost = next(
+            (
+                data[k]
+                for k in ("total_cost_usd", "cost_usd", "total_cost")
+                if isinstance(data.get(k), int | float)
+            ),
+            None,
+        )
+        keys = (
+            "subtype", "is_error", "num_turns", "duration_ms", "duration_api_ms", "total_cost_usd", "usage",
+            "modelUsage", "terminal_reason", "stop_reason", "api_error_status", "errors",
+            "permission_denials",
+        )  # fmt: skip
+        summary = {k: data[k] for k in keys if data.get(k) is not None}
+        steps = [self._raw(Step("system", subtype="result", data=summary), data)]
+        error = None
+        if status == "error":
+            details = [str(e) for e in data.get("errors") or [] if e]
+            error = final_text or "; ".join(details) or f"Claude Code ended with {subtype or 'an error'}"
+            if data.get("api_error_status"):
+                error = f"{error} (HTTP {data['api_error_status']})"
+            steps.append(Step("error", subtype=subtype or "error", text=error))
+        # The result's usage covers this process's whole run; add what the stream did not show.
+        extra = None
+        reported = _usage_of(data.get("usage"))
+        if reported is not None:
+            missing = _minus(reported, self.total)
+            if missing.total_tokens:
+                extra = missing
+                self.total = self.total + missing
+        return BackendEvent(
+            steps=steps,
+            usage=extra,
+            session_id=self._new_session(data),
+            done=True,
+            status=status,
+            final_text=final_text,
+            stop_reason=str(data.get("terminal_reason") or data.get("stop_reason") or "") or None,
+            error=error,
+            backend_cost_usd=float(cost) if cost is not None else None,
+        )
+
+
+def claude_messages_to_events(messages: Iterable[Any], *, keep_raw: bool = True) -> list[BackendEvent]:
+    """Map a whole stream-json session (an iterable of message dicts) to events."""
+    mapper = ClaudeStreamMapper(keep_raw=keep_raw)
+    events: list[BackendEvent] = []
+    for message in messages:
+        events.extend(mapper.feed(message))
+    events.extend(mapper.finish())
+    return events
+
+
+def claude_message_to_steps(messages: Iterable[Any]) -> list[Step]:
+    """Every step of a stream-json session, in order (usage set on the last step of each turn)."""
+    steps: list[Step] = []
+    for event in claude_messages_to_events(messages):
+        if event.usage is not None and event.steps:
+            event.steps[-1].usage = event.usage
+        steps.extend(event.steps)
+    return steps
+
+
+# ------------------------------------------------------------------------------------------------
+# The backend
+
+
+def _failure(message: str, subtype: str) -> BackendEvent:
+    return BackendEvent(
+        steps=[Step("error", subtype=subtype, text=message)], done=True, status="error", error=message
+    )
+
+
+def _not_found(detail: str) -> str:
+    return (
+        "the Claude Code CLI was not found (claude-agent-sdk ships one; reinstall it, or set "
+        f"plugins.{PLUGIN_NAME}.cli_path): {detail}"
+    )
+
+
+class ClaudeBackend(Backend):
+    """Runs the Claude Code CLI (directly, or through ``claude-agent-sdk``) and streams its messages."""
+
+    name = "claude"
+
+    def __init__(self, settings: Mapping[str, Any] | None = None, config: Any = None) -> None:
+        data = dict(settings or {})
+        if config is not None and hasattr(config, "plugin_config"):
+            data = {**config.plugin_config(PLUGIN_NAME), **data}
+        self._settings_data = data
+        self._pid: int | None = None
+        self._known: dict[int, float] = {}
+        self.stderr_tail: deque[str] = deque(maxlen=40)
+        #: The transport the last run used (``cli`` or ``sdk``).
+        self.transport: str | None = None
+
+    # -- process control ------------------------------------------------------------------------
+
+    def child_pids(self) -> list[int]:
+        """The CLI process and everything it started, while alive."""
+        if self._pid is None:
+            return []
+        from autopilot.core.processes import create_time, descendants
+
+        pids = [self._pid, *descendants(self._pid)]
+        for pid in pids:
+            if pid not in self._known:
+                started = create_time(pid)  # psutil's create_time, read without importing psutil
+                if started is not None:
+                    self._known[pid] = started
+        return [pid for pid in pids if pid in self._known]
+
+    async def stop(self) -> None:
+        """Stop the CLI and every process it started: SIGTERM, then SIGKILL after two seconds."""
+        if self._pid is None:
+            return
+        import psutil
+
+        tree: list[psutil.Process] = []
+        with contextlib.suppress(psutil.Error):
+            root = psutil.Process(self._pid)
+            # A recycled pid is not ours: only signal the process we started.
+            if root.create_time() == self._known.get(self._pid, root.create_time()):
+                tree = [root, *root.children(recursive=True)]
+        for proc in tree:
+            with contextlib.suppress(psutil.Error):
+                proc.send_signal(signal.SIGTERM)
+        _, alive = await asyncio.to_thread(psutil.wait_procs, tree, 2.0)
+        for proc in alive:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+
+    # -- shared -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _env(request: RunRequest, settings: ClaudeSettings) -> dict[str, str]:
+        return cli_env(request, settings)
+
+    @staticmethod
+    def _extra_prompt(request: RunRequest, settings: ClaudeSettings) -> str | None:
+        return extra_prompt(request, settings)
+
+    def _explain_text(self, message: str) -> str:
+        """One line for a failure, with the CLI's last stderr line when it says more."""
+        message = " ".join(message.split())
+        lines = [" ".join(line.split()) for line in self.stderr_tail if line.strip()]
+        if lines and lines[-1] not in message:
+            message = f"{message}; Claude Code said: {lines[-1][:300]}"
+        return f"Claude Code failed: {message}"
+
+    def uses_cli(self, request: RunRequest, settings: ClaudeSettings) -> bool:
+        """Whether *request* runs on the direct CLI transport (see the module doc)."""
+        return uses_cli(request, settings)
+
+    def launch_spec(self, request: RunRequest) -> launch.LaunchSpec | None:
+        """The CLI process a run of *request* starts (direct transport only), for an early start."""
+        from autopilot.plugins.claude.command import launch_spec
+
+        return launch_spec(self._settings_data, request)
+
+    async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
+        """Run Claude Code on *request*; yields steps, usage deltas, the session id and a final done event."""
+        try:
+            settings = request_settings(self._settings_data, request)
+        except ClaudeSetupError as exc:
+            yield _failure(str(exc), "setup")
+            return
+        if self.uses_cli(request, settings):
+            self.transport = "cli"
+            events = self._stream_cli(request, settings)
+        else:
+            self.transport = "sdk"
+            events = self._stream_sdk(request, settings)
+        async with contextlib.aclosing(events):
+            async for event in events:
+                yield event
+
+    # -- the direct CLI transport -----------------------------------------------------------------
+
+    def cli_command(self, cli: str, request: RunRequest, settings: ClaudeSettings) -> list[str]:
+        """The command line of a direct run (the prompt goes to stdin)."""
+        return cli_command(cli, request, settings)
+
+    async def _stream_cli(self, request: RunRequest, settings: ClaudeSettings) -> AsyncIterator[BackendEvent]:
+        cli = find_cli(settings)
+        if cli is None:
+            yield _failure(_not_found("no bundled CLI and no claude on PATH"), "CLINotFoundError")
+            return
+        spec = cli_launch_spec(cli, request, settings)
+        try:
+            popen, _ = launch.spawn(spec)
+        except FileNotFoundError as exc:
+            if not os.path.isdir(request.cwd):
+                yield _failure(
+                    f"Claude Code failed: the working directory {request.cwd} does not exist", "setup"
+                )
+            else:
+                yield _failure(
+                    _not_found(f"Claude Code not found at: {cli} ({exc.strerror})"), "CLINotFoundError"
+                )
+            return
+        except OSError as exc:
+            yield _failure(self._explain_text(f"could not start {cli}: {exc}"), type(exc).__name__)
+            return
+        process = await launch.adopt(popen)
+        self._pid = process.pid
+        self.child_pids()
+        stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
+        mapper = ClaudeStreamMapper()
+        done = False
+        try:
+            assert process.stdin is not None and process.stdout is not None
+            with contextlib.suppress(OSError):  # a CLI that exits at once: its stderr says why
+                process.stdin.write(request.prompt.encode("utf-8"))
+                await process.stdin.drain()
+            process.stdin.close()
+            read = process.stdout.read
+            pending = b""
+            while not done:
+                chunk = await read(1 << 16)
+                if not chunk:
+                    break
+                lines = (pending + chunk).split(b"\n")
+                pending = lines.pop()
+                for line in lines:
+                    for event in self._feed_line(mapper, line):
+                        done = done or event.done
+                        yield event
+                    if done:
+                        break
+            if not done and pending:
+                for event in self._feed_line(mapper, pending):
+                    done = done or event.done
+                    yield event
+            if not done:
+                for event in mapper.finish():
+                    yield event
+                code = await process.wait()
+                await asyncio.wait({stderr_task}, timeout=2.0)
+                reason = "the CLI ended without a result" + (f" (exit code {code})" if code else "")
+                yield _failure(self._explain_text(reason), "no_result")
+        finally:
+            if process.returncode is None:
+                # After its result the CLI exits by itself; give it a moment before stopping it.
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(asyncio.shield(process.wait()), 5.0 if done else 0.1)
+            if process.returncode is None:
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    await self.stop()
+                    await asyncio.wait_for(process.wait(), 5.0)
+            stderr_task.cancel()
+            with contextlib.suppress(BaseException):
+                await stderr_task
+            process.close()
+
+    def _feed_line(self, mapper: ClaudeStreamMapper, line: bytes) -> list[BackendEvent]:
+        line = line.strip()
+        if not line:
+            return []
+        if line.startswith(_STREAM_EVENT_PREFIX) and any(k in line for k in _SKIPPED_STREAM_EVENTS):
+            return []
+        if line[:1] != b"{":
+            # Not a message (some CLI builds print diagnostics on stdout): keep it with stderr.
+            self.stderr_tail.append(line.decode("utf-8", "replace")[:2000])
+            return []
+        try:
+            data = json.loads(line)
+        except ValueError:
+            data = line.decode("utf-8", "replace")
+        return mapper.feed(data)
+
+    async def _read_stderr(self, stream: asyncio.StreamReader | None) -> None:
+        if stream is None:
+            return
+        while True:
+            line = await stream.readline()
+            if not line:
+                return
+            text = line.decode("utf-8", "replace").rstrip()
+            if text:
+                self.stderr_tail.append(text[:2000])
+
+    # -- the SDK transport ------------------------------------------------------------------------
+
+    def _options(self, request: RunRequest, settings: ClaudeSettings) -> Any:
+        from claude_agent_sdk import ClaudeAgentOptions
+
+        extra_prompt = self._extra_prompt(request, settings)
+        kwargs: dict[str, Any] = {
+            "cwd": str(request.cwd),
+            "model": resolve_model(request.model, settings.models),
+            "permission_mode": settings.permission_mode,
+            "allowed_tools": list(settings.allowed_tools),
+            "disallowed_tools": list(settings.disallowed_tools),
+            "env": self._env(request, settings),
+            "stderr": self.stderr_tail.append,
+            "include_partial_messages": True,
+            "resume": request.resume_session_id,
+            "extra_args": dict(settings.extra_args),
+        }
+        if settings.cli_path:
+            kwargs["cli_path"] = settings.cli_path
+        # Claude Code's own system prompt (the SDK's default is an empty one), plus any extra instructions.
+        kwargs["system_prompt"] = {"type": "preset", "preset": "claude_code"}
+        if extra_prompt:
+            kwargs["system_prompt"]["append"] = extra_prompt
+        if request.options.get("mcp_servers"):
+            kwargs["mcp_servers"] = request.options["mcp_servers"]
+        return ClaudeAgentOptions(**kwargs)
+
+    def _explain(self, exc: BaseException) -> str:
+        """One line for a failure, with the CLI's last stderr line when it says more."""
+        from claude_agent_sdk import CLINotFoundError
+
+        if isinstance(exc, CLINotFoundError):
+            return _not_found(str(exc))
+        return self._explain_text(str(exc) or type(exc).__name__)
+
+    async def _stream_sdk(self, request: RunRequest, settings: ClaudeSettings) -> AsyncIterator[BackendEvent]:
+        try:
+            import logging
+
+            # The SDK logs "Fatal error in message reader" when a stopped CLI exits; the run records it.
+            logging.getLogger("claude_agent_sdk").addHandler(logging.NullHandler())
+            options = self._options(request, settings)
+            from claude_agent_sdk import ClaudeSDKClient
+        except ImportError as exc:
+            yield _failure(f"claude-agent-sdk is not installed: {exc}", "setup")
+            return
+
+        mapper = ClaudeStreamMapper()
+        client = ClaudeSDKClient(options)
+        done = False
+        try:
+            try:
+                await client.connect()
+                transport = getattr(client, "_transport", None)
+                process = getattr(transport, "_process", None)
+                self._pid = getattr(process, "pid", None)
+                self.child_pids()
+                await client.query(request.prompt)
+                receive = client._query.receive_messages()  # raw stream-json dicts, before parsing
+                try:
+                    async for data in receive:
+                        for event in mapper.feed(data):
+                            done = done or event.done
+                            yield event
+                        if done:
+                            break
+                finally:
+                    await receive.aclose()
+            except Exception as exc:
+                from claude_agent_sdk import ResultError
+
+                # ResultError follows an error result the mapper already turned into the done event.
+                if not (isinstance(exc, ResultError) and mapper.result is not None):
+                    for event in mapper.finish():
+                        yield event
+                    if not done:
+                        done = True
+                        yield _failure(self._explain(exc), type(exc).__name__)
+            if not done:
+                for event in mapper.finish():
+                    yield event
+                yield _failure(self._explain(RuntimeError("the CLI ended without a result")), "no_result")
+        finally:
+            query = getattr(client, "_query", None)
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(client.disconnect(), 10.0)
+            if query is not None:
+                # disconnect() closes it only when it completes; a stopped run must not leak it either.
+                with contextlib.suppress(Exception):
+                    query.close_receive_stream()
+            if self._pid is not None:
+                await self.stop()
+
+
+def _first_prompt(records: list[dict[str, Any]]) -> str | None:
+    for record in records:
+        if isinstance(record, Mapping) and record.get("type") == "user":
+            content = (record.get("message") or {}).get("content")
+            if isinstance(content, str):
+                return content
+    return None
+
+
+@hookimpl
+def trajectory_import(path: Path, records: list[dict[str, Any]]) -> Any:
+    """Claude Code ``stream-json`` logs (``claude -p --output-format stream-json --verbose`` stdout)."""
+    head = [r for r in records[:50] if isinstance(r, Mapping)]
+    if not any(r.get("type") in ("system", "assistant", "result") for r in head):
+        return None
+    from autopilot.core.trajectory.importer import ImportedRun
+
+    init = next((r for r in head if r.get("type") == "system" and r.get("subtype") == "init"), {})
+    cwd = init.get("cwd") if isinstance(init.get("cwd"), str) else None
+    return ImportedRun("claude", claude_messages_to_events(records), prompt=_first_prompt(records), cwd=cwd)
+
+
+@hookimpl
+def backend_register(register: Any) -> None:
+    register(ClaudeBackend)

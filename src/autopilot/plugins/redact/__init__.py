@@ -1,0 +1,25 @@
+"""Built-in, essential redactor: removes secrets from everything autopilot writes or prints.
+
+It is always registered, cannot be blocked, and always runs last in the ``redact`` chain (the core's
+:meth:`autopilot.core.hooks.Hooks.redact` puts it there), so it also scans what every other redactor
+returned. What it detects and how fast is documented in docs/redaction.md; the engine lives in
+:mod:`autopilot.plugins.redact.rules`.
+
+``needs_redaction`` lets the core redact a whole step at once
+(:meth:`autopilot.core.hooks.Hooks.redact_obj`): one scan of all its strings says which ones
+``redact`` could change, and only those are redacted one by one; ``redact`` returns every other one
+unchanged anyway. The core trusts this only from the essential plugin.
+"""
+
+from __future__ import annotations
+
+from autopilot import hookimpl
+from autopilot.plugins.redact.rules import needs_redaction, redact_text
+
+__all__ = ["needs_redaction", "redact"]
+
+
+@hookimpl
+def redact(text: str) -> str:
+    """Replace every secret in *text* with ``[REDACTED:<kind>]`` (idempotent)."""
+    return redact_text(text)

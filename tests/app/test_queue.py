@@ -1,0 +1,342 @@
+"""`autopilot run --issue/--full-auto/--project`: the issue queue end to end with the real Claude CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import git
+import pytest
+
+from autopilot.cli import context, main
+from autopilot.core.issues import Issue
+from autopilot.app.queue import build_prompt, continuation_prompt, run_acceptance
+from autopilot.testing import ScriptedAnthropic
+
+MODEL = "claude-sonnet-4-5"  # $3 per million input tokens in the price table
+
+RECORDER = """
+import json
+from pathlib import Path
+from autopilot import hookimpl
+
+@hookimpl
+def on_issue_complete(issue, outcome, run):
+    with open(Path(__file__).parent / "outcomes.jsonl", "a") as handle:
+        handle.write(json.dumps({"id": issue["id"], "outcome": outcome, "status": issue["status"],
+                                 "run": run.run_id if run else None}) + "\\n")
+"""
+
+
+@pytest.fixture
+def offline(scripted_anthropic: ScriptedAnthropic, monkeypatch: pytest.MonkeyPatch) -> ScriptedAnthropic:
+    """The scripted server's environment in os.environ, so `autopilot run` picks it up."""
+    for name, value in scripted_anthropic.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AUTOPILOT_MODEL", MODEL)
+    monkeypatch.setenv("AUTOPILOT_MIN_FREE_MEMORY_MB", "0")
+    return scripted_anthropic
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    context.reset()
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _create(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    code, out, err = _cli(capsys, "issue", "create", *args, "--json")
+    assert code == 0, err
+    return str(json.loads(out)["id"])
+
+
+def _issue(capsys: pytest.CaptureFixture[str], issue_id: str) -> dict[str, Any]:
+    return dict(json.loads(_cli(capsys, "issue", "view", issue_id, "--json")[1]))
+
+
+def _bash(command: str) -> dict[str, Any]:
+    return {"tool_use": {"name": "Bash", "input": {"command": command}}}
+
+
+def test_prompt_names_the_issue_and_its_acceptance_commands() -> None:
+    """The agent's task carries the title, body and every acceptance command."""
+    issue = Issue(id="abc12345", title="Fix it", body="Details here.", accept=("make test", "make lint"))
+
+    prompt = build_prompt(issue, "Be brief.")
+
+    assert "issue abc12345" in prompt and "# Fix it" in prompt and "Details here." in prompt
+    assert "$ make test" in prompt and "$ make lint" in prompt and prompt.endswith("Be brief.")
+
+
+def test_acceptance_commands_report_exit_code_and_redacted_output(tmp_path: Path) -> None:
+    """Each command's exit code and output tail are recorded; output passes the redactor."""
+    results = run_acceptance(
+        ("echo fine", "echo SECRET >&2; exit 3"), tmp_path, lambda t: t.replace("SECRET", "[R]")
+    )
+
+    assert [(r.command, r.exit_code, r.output.strip()) for r in results] == [
+        ("echo fine", 0, "fine"),
+        ("echo SECRET >&2; exit 3", 3, "[R]"),
+    ]
+    assert "exit 3" in continuation_prompt([results[1]], "success")
+
+
+@pytest.mark.integration
+def test_run_issue_completes_commits_and_records_a_session(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run --issue` claims, runs, passes acceptance, commits the work, completes the issue."""
+    offline.script([_bash("echo ok > result.txt"), {"text": "done"}])
+    issue_id = _create(capsys, "Write result.txt", "--accept", "grep -q ok result.txt")
+
+    code, out, err = _cli(capsys, "run", "--issue", issue_id, "--json")
+    summary = json.loads(out.strip().splitlines()[-1])
+    issue = _issue(capsys, issue_id)
+    repo = git.Repo(git_repo)
+    work_commit = repo.commit(summary["issues"][0]["commit"])
+    sessions = json.loads(_cli(capsys, "session", "list", "--json")[1])["sessions"]
+
+    assert code == 0, err
+    assert issue["status"] == "done" and issue["claim"] is None
+    assert [e["kind"] for e in issue["events"]][-3:] == ["claimed", "run", "completed"]
+    assert "result.txt" in work_commit.stats.files
+    assert f"Autopilot-Issue: {issue_id}" in work_commit.message
+    assert [(s["issue"], s["status"]) for s in sessions] == [(issue_id, "success")]
+    assert Path(git_repo / sessions[0]["trajectory"]).exists()
+    assert not repo.is_dirty(untracked_files=False)
+
+
+@pytest.mark.integration
+def test_full_auto_queue_with_failing_acceptance_and_budget_exhaustion(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Full-auto works issues by priority: one completes, one fails acceptance (continued, then reopened
+    with the failing output), and the queue budget runs out in the middle of the third."""
+    # Each model turn costs 100k input tokens = $0.30: the first issue takes 2 turns, the failing one
+    # 2 + 2 continuations, so a $2.00 queue has $0.20 left for the third, which its first turn exceeds.
+    offline.script([_bash("echo ok >> work.txt"), {"text": "done"}], usage={"input_tokens": 100_000})
+    plugins = git_repo / ".autopilot" / "plugins"
+    plugins.mkdir(parents=True)
+    (plugins / "record.py").write_text(RECORDER)
+    first = _create(capsys, "passes", "--priority", "urgent", "--accept", "test -f work.txt")
+    failing = _create(capsys, "never passes", "--priority", "high", "--accept", "echo broken-build; false")
+    third = _create(capsys, "runs out of money", "--priority", "medium", "--accept", "true")
+    later = _create(capsys, "never reached", "--priority", "low")
+    repo = git.Repo(git_repo)
+    repo.git.add(".autopilot/plugins")
+    repo.index.commit("local plugin")
+
+    code, out, err = _cli(capsys, "run", "--full-auto", "--max-budget", "2.0", "--json")
+    summary = json.loads(out.strip().splitlines()[-1])
+    outcomes = [json.loads(line) for line in (plugins / "outcomes.jsonl").read_text().splitlines()]
+    failed = _issue(capsys, failing)
+    budget = _issue(capsys, third)
+
+    assert code == 1, err
+    assert summary["stop_reason"] == "budget"
+    assert [(i["issue"], i["outcome"]) for i in summary["issues"]] == [
+        (first, "completed"),
+        (failing, "failed"),
+        (third, "budget_exhausted"),
+    ]
+    assert [(o["id"], o["outcome"]) for o in outcomes] == [
+        (first, "completed"),
+        (failing, "failed"),
+        (third, "budget_exhausted"),
+    ]
+    assert summary["issues"][1]["continues"] == 2
+    assert _issue(capsys, first)["status"] == "done"
+    assert failed["status"] == "open" and failed["claim"] is None
+    failure = next(e for e in failed["events"] if e["kind"] == "acceptance_failed")
+    assert "broken-build" in failure["failures"][0]["output"]
+    assert budget["status"] == "open" and budget["claim"] is None
+    assert any(e["kind"] == "run" and e["status"] == "budget_exhausted" for e in budget["events"])
+    assert _issue(capsys, later)["status"] == "open"
+    assert summary["cost_usd"] <= 2.0 + 0.31  # the runner stops within the turn that crossed the budget
+    assert len(json.loads(_cli(capsys, "session", "list", "--json")[1])["sessions"]) == 3
+    assert "work.txt" in repo.commit(summary["issues"][0]["commit"]).stats.files
+    assert repo.git.stash("list").count(f"failed attempt on issue {failing}") == 1
+
+
+@pytest.mark.integration
+def test_agent_files_a_follow_up_issue_through_the_mcp_tools(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """During `run --issue` the real Claude CLI calls issue_create on the in-process MCP server."""
+    tool = {"name": "mcp__autopilot-issues__issue_create", "input": {"title": "follow-up found by the agent"}}
+    offline.script([{"tool_use": tool}, {"text": "filed it"}])
+    issue_id = _create(capsys, "look around", "--accept", "true")
+
+    code, _, err = _cli(capsys, "run", "--issue", issue_id, "--json")
+    titles = [i["title"] for i in json.loads(_cli(capsys, "issue", "list", "--all", "--json")[1])["issues"]]
+    results = [r for r in offline.requests() if "follow-up" in json.dumps(r.get("body", ""))]
+
+    assert code == 0, err
+    assert "follow-up found by the agent" in titles
+    assert results, "the tool's answer went back to the model"
+
+
+@pytest.mark.integration
+def test_run_project_from_another_directory_uses_its_working_dir(
+    offline: ScriptedAnthropic,
+    git_repo: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`run --project NAME` finds the project's repository from anywhere and runs in its working_dir."""
+    offline.script([_bash("pwd > where.txt"), {"text": "done"}])
+    (git_repo / "web").mkdir()
+    (git_repo / "web" / ".keep").write_text("")
+    repo = git.Repo(git_repo)
+    repo.index.add(["web/.keep"])
+    repo.index.commit("web dir")
+    assert (
+        _cli(capsys, "project", "create", "web-elsewhere", "--working-dir", "web", "--max-budget", "1.5")[0]
+        == 0
+    )
+    issue_id = _create(capsys, "in web", "--project", "web-elsewhere", "--accept", "test -f where.txt")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+
+    code, out, err = _cli(capsys, "run", "--project", "web-elsewhere", "--json")
+    assert code == 0, err
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert summary["issues"], (summary, err)
+    trajectory = json.loads(Path(git_repo / summary["issues"][0]["trajectories"][0]).read_text())
+
+    assert code == 0, err
+    assert [(i["issue"], i["outcome"]) for i in summary["issues"]] == [(issue_id, "completed")]
+    assert (git_repo / "web" / "where.txt").read_text().strip() == str(git_repo / "web")
+    assert (trajectory["project"], trajectory["issue_id"]) == ("web-elsewhere", issue_id)
+    assert trajectory["limits"]["max_budget_usd"] == 1.5
+
+
+@pytest.mark.integration
+def test_push_sends_the_completed_work_to_the_remote(
+    offline: ScriptedAnthropic, git_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --push the issue's commit reaches the branch on the remote (a plain, non-forced push)."""
+    remote = tmp_path / "remote.git"
+    git.Repo.init(remote, bare=True)
+    repo = git.Repo(git_repo)
+    repo.create_remote("origin", str(remote))
+    offline.script([_bash("echo pushed > pushed.txt"), {"text": "done"}])
+    issue_id = _create(capsys, "push me", "--accept", "test -f pushed.txt")
+
+    code, out, err = _cli(capsys, "run", "--issue", issue_id, "--push", "--json")
+    commit = json.loads(out.strip().splitlines()[-1])["issues"][0]["commit"]
+
+    assert code == 0, err
+    assert git.Repo(remote).commit("main").hexsha in {commit, repo.head.commit.hexsha}
+    assert "pushed.txt" in git.Repo(remote).commit("main").tree
+
+
+@pytest.mark.integration
+def test_issue_is_blocked_after_the_last_failed_attempt(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When the attempts run out, the issue is blocked with the reason, not reopened."""
+    from autopilot.core.config import load_config
+    from autopilot.app.queue import QueueSettings, run_queue
+
+    offline.script([{"text": "I did nothing"}])
+    issue_id = _create(capsys, "impossible", "--accept", "false")
+    context.reset()
+    hooks = context.hooks()
+    config = load_config(git_repo)
+    store = hooks.store_select(config=config)
+
+    result = run_queue(
+        store,
+        settings=QueueSettings(max_continues=0, max_attempts=1, model=MODEL),
+        hooks=hooks,
+        config=config,
+        only_issue=issue_id,
+    )
+    issue = _issue(capsys, issue_id)
+
+    assert [o.outcome for o in result.issues] == ["blocked"]
+    assert issue["status"] == "blocked"
+    assert "acceptance failed (1 attempt(s))" in issue["events"][-1]["reason"]
+
+
+@pytest.mark.integration
+def test_sigint_stops_the_queue_and_releases_the_claim(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGINT during an issue's run ends full-auto with exit 130; the issue is open and unclaimed."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    offline.script([{"text": "thinking...", "stall": True}])
+    issue_id = _create(capsys, "slow one", "--accept", "true")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autopilot", "run", "--full-auto", "--json"],
+        cwd=git_repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not offline.requests():
+        time.sleep(0.2)
+    while time.monotonic() < deadline and _issue(capsys, issue_id)["status"] != "in_progress":
+        time.sleep(0.2)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    issue = _issue(capsys, issue_id)
+
+    assert proc.returncode == 130, err
+    assert json.loads(out.strip().splitlines()[-1])["stop_reason"] == "signal"
+    assert issue["status"] == "open" and issue["claim"] is None
+    assert issue["events"][-1]["kind"] == "released"
+
+
+def test_lease_is_renewed_while_the_work_runs(hooks: object) -> None:
+    """A claim with a 2-second lease stays live through 3.5 seconds of work, then is left to expire."""
+    import time
+
+    from autopilot.core.issues import claim_active, now_utc
+    from autopilot.app.queue import renewing
+    from autopilot.plugins.store_yaml.store import YamlStore
+
+    store = YamlStore(Path.cwd(), commit="off")
+    issue = store.create_issue("long work")
+    store.claim(issue.id, holder="me", run_id="q:1", lease_seconds=2)
+    warnings: list[str] = []
+
+    with renewing(store, issue.id, "q:1", 2, warnings):
+        time.sleep(3.5)
+        alive = claim_active(store.get_issue(issue.id), now_utc())
+
+    assert alive and warnings == []
+
+
+def test_an_issue_gets_its_projects_defaults_unless_flags_say_otherwise(hooks: object) -> None:
+    """In a queue not started for one project, each issue's project fills in model, budget and working dir."""
+    from autopilot.core.config import load_config
+    from autopilot.core.issues import Project
+    from autopilot.app.queue import QueueSettings, settings_for_issue
+    from autopilot.plugins.store_yaml.store import YamlStore
+
+    store = YamlStore(Path.cwd(), commit="off")
+    store.save_project(Project("api", model="opus", max_budget_usd=0.5, working_dir="svc"), create=True)
+    config = load_config(Path.cwd())
+
+    chosen = settings_for_issue(QueueSettings(run_budget_usd=5.0), store, "api", config)
+    flagged = settings_for_issue(
+        QueueSettings(model="haiku", run_budget_usd=2.0, run_budget_explicit=True), store, "api", config
+    )
+
+    assert (chosen.model, chosen.run_budget_usd, chosen.cwd) == ("opus", 0.5, (Path.cwd() / "svc").resolve())
+    assert (flagged.model, flagged.run_budget_usd) == ("haiku", 2.0)
+    assert settings_for_issue(QueueSettings(), store, "gone", config) == QueueSettings()

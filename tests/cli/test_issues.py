@@ -1,0 +1,240 @@
+"""`autopilot issue|project|session …`: the commands people and scripts use on the issue queue."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autopilot.cli import context, main
+
+
+@pytest.fixture(autouse=True)
+def _project_here() -> None:
+    """Make the test directory the project, so no command wanders up to a parent's `.autopilot/`."""
+    Path(".autopilot").mkdir(exist_ok=True)
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    context.reset()
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _create(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    code, out, err = _run(capsys, "issue", "create", *args, "--json")
+    assert code == 0, err
+    return str(json.loads(out)["id"])
+
+
+def test_create_list_view_round_trip(capsys: pytest.CaptureFixture[str]) -> None:
+    """An issue created with every option shows up in list and view, as text and JSON."""
+    issue_id = _create(
+        capsys,
+        "Fix login",
+        "--body",
+        "It fails.\nAlways.",
+        "--priority",
+        "high",
+        "--label",
+        "bug",
+        "--label",
+        "auth",
+        "--accept",
+        "true",
+    )
+
+    code, out, _ = _run(capsys, "issue", "list")
+    assert code == 0 and issue_id in out and "Fix login" in out and "#bug #auth" in out
+    code, out, _ = _run(capsys, "issue", "view", issue_id[:5], "--json")
+    data = json.loads(out)
+    assert (data["title"], data["priority"], data["labels"], data["accept"]) == (
+        "Fix login",
+        "high",
+        ["bug", "auth"],
+        ["true"],
+    )
+    assert data["body"].startswith("It fails.\nAlways.")
+    code, out, _ = _run(capsys, "issue", "view", issue_id)
+    assert "status:     open" in out and "It fails." in out and "created" in out
+
+
+def test_ready_orders_by_priority_and_waits_for_dependencies(capsys: pytest.CaptureFixture[str]) -> None:
+    """`issue ready` lists urgent before low, and an issue appears once its dependency is done."""
+    low = _create(capsys, "low one", "--priority", "low")
+    urgent = _create(capsys, "urgent one", "--priority", "urgent")
+    waiting = _create(capsys, "after low", "--depends-on", low)
+
+    _, out, _ = _run(capsys, "issue", "ready", "--json")
+    assert [i["id"] for i in json.loads(out)["issues"]] == [urgent, low]
+    assert _run(capsys, "issue", "complete", low)[0] == 0
+    _, out, _ = _run(capsys, "issue", "ready", "--json")
+    assert [i["id"] for i in json.loads(out)["issues"]] == [urgent, waiting]
+
+
+def test_second_claim_exits_3_with_a_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
+    """Claiming an issue someone else holds fails with exit code 3 and names the holder."""
+    issue_id = _create(capsys, "contested")
+    assert _run(capsys, "issue", "claim", issue_id, "--holder", "alice")[0] == 0
+
+    code, _, err = _run(capsys, "issue", "claim", issue_id, "--holder", "bob")
+
+    assert code == 3
+    assert err.startswith(f"error: issue {issue_id} is already claimed by alice")
+    assert len(err.splitlines()) == 1
+
+
+def test_release_block_reopen_close_cycle(capsys: pytest.CaptureFixture[str]) -> None:
+    """Each transition command changes the status and records an event."""
+    issue_id = _create(capsys, "moving")
+    _run(capsys, "issue", "claim", issue_id)
+    assert _run(capsys, "issue", "release", issue_id, "--reason", "crashed")[1].startswith("released")
+    assert _run(capsys, "issue", "block", issue_id, "--reason", "needs a key")[0] == 0
+    assert _run(capsys, "issue", "reopen", issue_id)[0] == 0
+    assert _run(capsys, "issue", "close", issue_id, "--reason", "dup")[0] == 0
+
+    _, out, _ = _run(capsys, "issue", "view", issue_id, "--json")
+    kinds = [e["kind"] for e in json.loads(out)["events"]]
+    assert kinds == ["created", "claimed", "released", "blocked", "reopened", "closed"]
+    assert json.loads(out)["status"] == "closed"
+
+
+def test_block_requires_a_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    """`issue block` without --reason is a usage error (exit 2)."""
+    issue_id = _create(capsys, "x")
+
+    assert _run(capsys, "issue", "block", issue_id)[0] == 2
+
+
+def test_edit_changes_fields_and_rejects_cycles(capsys: pytest.CaptureFixture[str]) -> None:
+    """`issue edit` changes labels and priority; a dependency cycle is refused with exit code 2."""
+    first = _create(capsys, "first")
+    second = _create(capsys, "second", "--depends-on", first)
+
+    code, out, _ = _run(capsys, "issue", "edit", first, "--priority", "urgent", "--add-label", "x", "--json")
+    assert code == 0 and json.loads(out)["priority"] == "urgent" and json.loads(out)["labels"] == ["x"]
+    code, _, err = _run(capsys, "issue", "edit", first, "--add-depends-on", second)
+    assert code == 2
+    assert f"dependency cycle: {first} -> {second} -> {first}" in err
+
+
+def test_unknown_issue_and_bad_priority_are_one_line_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    """Bad input is one `error:` line and exit code 2."""
+    code, _, err = _run(capsys, "issue", "view", "nope")
+    assert (code, err.splitlines()) == (2, ["error: no issue 'nope' (see `autopilot issue list`)"])
+    code, _, err = _run(capsys, "issue", "create", "x", "--priority", "p0")
+    assert code == 2 and "priority: 'p0' is not one of" in err
+
+
+def test_malformed_file_warns_once_and_other_issues_work(capsys: pytest.CaptureFixture[str]) -> None:
+    """A broken issue file is named once with its line; listing and claiming others still work."""
+    good = _create(capsys, "good")
+    bad = Path(".autopilot/issues/bad12345.yaml")
+    bad.write_text("id: bad12345\ntitle: 'unterminated\n")
+    before = bad.read_text()
+
+    code, out, err = _run(capsys, "issue", "list")
+    claim_code = _run(capsys, "issue", "claim", good)[0]
+
+    assert code == 0 and good in out
+    assert [line for line in err.splitlines() if "bad12345.yaml" in line] == [
+        line for line in err.splitlines() if line.startswith("warning:")
+    ]
+    assert len(err.splitlines()) == 1 and ":3:" in err
+    assert claim_code == 0
+    assert bad.read_text() == before
+
+
+def test_projects_and_sessions(capsys: pytest.CaptureFixture[str]) -> None:
+    """Projects are created, listed with open counts, viewed and removed; sessions list empty at first."""
+    assert _run(capsys, "project", "create", "web", "--description", "the site", "--max-budget", "2")[0] == 0
+    _create(capsys, "page", "--project", "web")
+
+    _, out, _ = _run(capsys, "project", "list", "--json")
+    assert [(p["name"], p["open_issues"], p["max_budget_usd"]) for p in json.loads(out)["projects"]] == [
+        ("web", 1, 2.0)
+    ]
+    code, _, err = _run(capsys, "project", "remove", "web")
+    assert code == 2 and "unfinished issue" in err
+    assert _run(capsys, "project", "remove", "web", "--force")[0] == 0
+    assert _run(capsys, "session", "list", "--json")[1].strip().startswith('{\n  "sessions": []')
+    assert _run(capsys, "session", "view", "nothing")[0] == 2
+
+
+def test_claim_race_between_cli_processes(tmp_path: Path) -> None:
+    """Four `autopilot issue claim` processes on one issue: exactly one exits 0, the rest exit 3."""
+    binary = Path(sys.executable).parent / "autopilot"
+    created = subprocess.run(
+        [binary, "issue", "create", "race", "--json"], capture_output=True, text=True, check=True
+    )
+    issue_id = json.loads(created.stdout)["id"]
+
+    procs = [
+        subprocess.Popen(
+            [binary, "issue", "claim", issue_id, "--holder", f"p{n}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    codes = sorted(p.returncode for p in procs)
+    errors = [err for _, err in outputs if err]
+
+    assert codes == [0, 3, 3, 3]
+    assert len(errors) == 3 and all("is already claimed by p" in err for err in errors)
+
+
+def test_doctor_lists_store_problems(capsys: pytest.CaptureFixture[str]) -> None:
+    """`autopilot doctor` names a dangling dependency and a malformed issue file, and exits 1."""
+    first = _create(capsys, "first")
+    dependent = _create(capsys, "second", "--depends-on", first)
+    Path(f".autopilot/issues/{first}.yaml").unlink()
+    Path(".autopilot/issues/broken1.yaml").write_text("title: [\n")
+
+    code, out, _ = _run(capsys, "doctor", "--json")
+    kinds = sorted((p["kind"], p["issue"]) for p in json.loads(out)["issues"])
+
+    assert code == 1
+    assert kinds == [("dangling_dependency", dependent), ("malformed", "broken1")]
+
+
+def test_merge_driver_installer_is_idempotent_and_reversible(git_repo: Path) -> None:
+    """Installing twice writes one .gitattributes line and the git config; uninstall removes both."""
+    from types import SimpleNamespace
+
+    from autopilot.cli.issues import GITATTRIBUTES_LINE, install_merge_driver, uninstall_merge_driver
+
+    setup = SimpleNamespace(repo_root=git_repo)
+    install_merge_driver(setup)
+    install_merge_driver(setup)
+    driver = subprocess.run(
+        ["git", "config", "merge.autopilot.driver"], capture_output=True, text=True
+    ).stdout
+
+    assert (git_repo / ".gitattributes").read_text().splitlines() == [GITATTRIBUTES_LINE]
+    assert driver.strip().endswith("-m autopilot merge-driver %O %A %B %P")
+    uninstall_merge_driver(setup)
+    assert not (git_repo / ".gitattributes").exists()
+    assert subprocess.run(["git", "config", "merge.autopilot.driver"], capture_output=True).returncode == 1
+
+
+def test_hooks_install_registers_the_merge_driver(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`autopilot hooks install` also sets up the merge driver; `uninstall` removes it."""
+    code, out, err = _run(capsys, "hooks", "install")
+    driver = subprocess.run(
+        ["git", "config", "merge.autopilot.driver"], capture_output=True, text=True
+    ).stdout
+    attributes = (git_repo / ".gitattributes").read_text()
+
+    assert code == 0, err
+    assert "merge driver" in out
+    assert "merge-driver %O %A %B %P" in driver
+    assert ".autopilot/**/*.yaml merge=autopilot" in attributes
+    assert _run(capsys, "hooks", "uninstall")[0] == 0
+    assert subprocess.run(["git", "config", "merge.autopilot.driver"], capture_output=True).returncode == 1

@@ -1,0 +1,313 @@
+"""``autopilot run``, ``resume``, ``doctor``: CLI behaviour, signals, kill -9 and resume, secrets."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import string
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from autopilot.cli import main
+from autopilot.core.processes import read_pid_files
+from autopilot.core.trajectory.files import load_trajectory, schema_errors
+from autopilot.testing import ScriptedAnthropic
+
+MODEL = "claude-sonnet-4-5"
+
+
+def bash(command: str, **extra: Any) -> dict[str, Any]:
+    return {"tool_use": {"name": "Bash", "input": {"command": command}}, **extra}
+
+
+@pytest.fixture(params=["cli", "sdk"])
+def claude_transport(request: pytest.FixtureRequest) -> str:
+    """Both transports of the Claude backend (the bundled CLI directly, or through the SDK)."""
+    config = Path.cwd() / ".autopilot" / "config.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"schema_version: 1\nplugins:\n  backend_claude:\n    transport: {request.param}\n")
+    return str(request.param)
+
+
+@pytest.fixture
+def offline(
+    scripted_anthropic: ScriptedAnthropic, monkeypatch: pytest.MonkeyPatch, claude_transport: str
+) -> ScriptedAnthropic:
+    """The scripted server's environment in os.environ, so ``autopilot run`` picks it up (each transport)."""
+    for name, value in scripted_anthropic.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AUTOPILOT_MODEL", MODEL)
+    return scripted_anthropic
+
+
+def summary_of(out: str) -> dict[str, Any]:
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.mark.integration
+def test_run_json_summary(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--json prints one summary line with the documented keys and no progress at all."""
+    offline.script(
+        [
+            bash("echo made > made.txt", input_tokens=400, output_tokens=30),
+            {"text": "done", "input_tokens": 500, "output_tokens": 5},
+        ]
+    )
+    code = main(["run", "make a file", "--json", "-s", "make-file"])
+    captured = capsys.readouterr()
+    summary = summary_of(captured.out)
+    data = json.loads(Path(summary["trajectory"]).read_text())
+
+    assert code == 0
+    assert len(captured.out.strip().splitlines()) == 1
+    assert "CALL" not in captured.err
+    assert {
+        "run_id",
+        "trajectory",
+        "rlog",
+        "status",
+        "cost_usd",
+        "input_tokens",
+        "output_tokens",
+        "num_turns",
+        "duration_ms",
+    } <= set(summary)
+    assert (summary["status"], summary["input_tokens"], summary["output_tokens"], summary["num_turns"]) == (
+        "success",
+        900,
+        35,
+        2,
+    )
+    assert Path(summary["trajectory"]).name.endswith("-make-file.json")
+    assert Path(summary["trajectory"]).is_relative_to(git_repo / "docs" / "logs")
+    assert data["run_id"] == summary["run_id"] and schema_errors(data) == []
+    assert (git_repo / "made.txt").exists()
+
+
+@pytest.mark.integration
+def test_run_shows_progress_and_summary(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --json people see each step on stderr and a closing summary with paths on stdout."""
+    offline.script([bash("true"), {"text": "finished"}])
+    code = main(["run", "do it", "-o", "runs"])
+    captured = capsys.readouterr()
+
+    assert code == 0
+    assert "CALL Bash" in captured.err and "run ended: success" in captured.err
+    assert ": success" in captured.out and "trajectory" in captured.out and "cost $" in captured.out
+    assert list((git_repo / "runs").rglob("*.json"))
+
+
+def test_ui_is_not_available_yet(capsys: pytest.CaptureFixture[str]) -> None:
+    """--ui says plainly that it is not available yet (exit 2)."""
+    code = main(["run", "x", "--ui"])
+
+    assert code == 2
+    assert "not available yet" in capsys.readouterr().err
+
+
+def test_run_issue_hands_over_to_the_issue_queue(capsys: pytest.CaptureFixture[str]) -> None:
+    """--issue naming no issue in the queue is a clear usage error."""
+    code = main(["run", "--issue", "ISSUE-1"])
+
+    assert code == 2
+    assert "no issue 'ISSUE-1'" in capsys.readouterr().err
+
+
+def test_run_needs_a_prompt(capsys: pytest.CaptureFixture[str]) -> None:
+    """No prompt and no issue: exit 2 with what to do."""
+    code = main(["run"])
+
+    assert code == 2
+    assert "say what the agent should do" in capsys.readouterr().err
+
+
+def test_unknown_agent(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown --agent names the available ones (exit 2)."""
+    code = main(["run", "x", "--agent", "nobody"])
+
+    assert code == 2
+    assert "unknown agent 'nobody'" in capsys.readouterr().err
+
+
+def test_low_memory_refuses_to_start(
+    git_repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Below the memory floor nothing starts and the error names the setting."""
+    monkeypatch.setenv("AUTOPILOT_MIN_FREE_MEMORY_MB", str(10**9))
+    code = main(["run", "x"])
+
+    assert code == 1
+    assert "min_free_memory_mb" in capsys.readouterr().err
+    assert not (git_repo / "docs").exists()
+
+
+def test_resume_without_runs(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """resume --continue with no earlier run is a clear usage error."""
+    code = main(["resume", "--continue"])
+
+    assert code == 2
+    assert "no runs here yet" in capsys.readouterr().err
+
+
+def test_doctor_reports_memory(capsys: pytest.CaptureFixture[str]) -> None:
+    """doctor --json reports available memory against the floor and no leftovers."""
+    code = main(["doctor", "--json"])
+    report = json.loads(capsys.readouterr().out)
+
+    assert code == 0
+    assert report["memory"]["available_mb"] > 0 and report["runs"] == []
+
+
+# ------------------------------------------------------------------------------------------------
+# Real processes: signals, kill -9, resume
+
+
+def start_run(repo: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "autopilot", "run", "long task", *args],
+        cwd=repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
+
+
+def wait_for_journal(repo: Path, needle: str, timeout: float = 90) -> Path:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for journal in (repo / "docs" / "logs").rglob("*.journal.jsonl") if (repo / "docs").exists() else []:
+            if needle in journal.read_text(errors="replace"):
+                return journal
+        time.sleep(0.1)
+    raise AssertionError(f"no journal with {needle!r} within {timeout} s")
+
+
+def child_pids_of_run() -> list[int]:
+    records = read_pid_files()
+    return [pid for record in records for pid in record.children]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_signal_interrupts_cleanly_then_resume(
+    offline: ScriptedAnthropic, git_repo: Path, signum: int, code: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGINT/SIGTERM mid-tool: the agent's processes stop, status interrupted, exit 130/143, resumable."""
+    offline.script(
+        [
+            bash('python3 -c "import time; time.sleep(60)"', input_tokens=300),
+            *[{"text": "resumed and finished", "input_tokens": 400}] * 2,
+        ]
+    )
+    # Resuming an interrupted tool call, the CLI adds a synthetic assistant message: turn 1 or 2 answers.
+    with start_run(git_repo) as process:
+        wait_for_journal(git_repo, '"tool_call"')
+        children = child_pids_of_run()
+        process.send_signal(signum)
+        out, _ = process.communicate(timeout=60)
+
+    assert process.returncode == code
+    assert "resume with: autopilot resume --trajectory" in out
+    (final,) = (git_repo / "docs" / "logs").rglob("*.json")
+    run = load_trajectory(final).run
+    assert run.result.status == "interrupted"
+    assert run.usage.input_tokens == 300
+    assert children and not [
+        pid
+        for pid in children
+        if psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    ]
+    assert read_pid_files() == []
+
+    resumed = main(["resume", "--trajectory", str(final), "--json"])
+    summary = summary_of(capsys.readouterr().out)
+    again = load_trajectory(final).run
+
+    assert resumed == 0 and summary["status"] == "success"
+    assert again.run_id == run.run_id and summary["run_id"] == run.run_id
+    assert [s.to_dict() for s in again.steps[: len(run.steps)]] == [s.to_dict() for s in run.steps]
+    assert again.result.final_text == "resumed and finished"
+    assert again.resumes[-1]["from_status"] == "interrupted"
+    assert again.session_ids == [run.session_id]
+    assert again.usage.input_tokens == 700
+
+
+@pytest.mark.integration
+def test_kill_9_then_analyze_doctor_and_resume(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After kill -9 the journal analyzes, doctor cleans leftovers, and resume --continue finishes."""
+    offline.script(
+        [
+            bash('python3 -c "import time; time.sleep(120)"', input_tokens=250, output_tokens=10),
+            *[{"text": "picked up again", "input_tokens": 260}] * 2,
+        ]
+    )
+    with start_run(git_repo) as process:
+        journal = wait_for_journal(git_repo, '"tool_call"')
+        time.sleep(0.3)
+        process.kill()
+        process.communicate(timeout=30)
+
+    assert main(["analyze", str(journal), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["runs"] == 1 and figures["input_tokens"] == 250
+    assert figures["statuses"] == {"incomplete": 1}
+
+    assert main(["doctor", "--clean", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [entry["state"] for entry in report["runs"]] == ["cleaned"]
+    assert read_pid_files() == []
+    assert not [
+        p
+        for p in report["runs"][0]["stopped"]
+        if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE
+    ]
+
+    code = main(["resume", "--continue", "--json"])
+    summary = summary_of(capsys.readouterr().out)
+    run = load_trajectory(Path(summary["trajectory"])).run
+
+    assert code == 0 and summary["status"] == "success"
+    assert Path(summary["trajectory"]).name == journal.name.replace(".journal.jsonl", ".json")
+    assert run.result.final_text == "picked up again"
+    assert run.resumes[0]["from_status"] == "incomplete"
+    assert run.usage.input_tokens == 250 + 260
+    assert [s.type for s in run.steps].count("tool_call") == 1
+
+
+@pytest.mark.integration
+def test_secret_echoed_by_a_tool_is_written_nowhere(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A token printed by a Bash tool appears in no trajectory file, no console output and no commit."""
+    secret = "ghp_" + "".join(random.choices(string.ascii_letters + string.digits, k=36))
+    offline.script([bash(f"echo token={secret}"), {"text": f"I saw {secret}"}])
+    code = main(["run", f"print the token {secret}"])
+    captured = capsys.readouterr()
+    subprocess.run(["git", "add", "-A"], cwd=git_repo, check=True)
+    subprocess.run(["git", "commit", "-qm", "logs"], cwd=git_repo, check=True)
+    history = subprocess.run(
+        ["git", "log", "-p", "--all"], cwd=git_repo, capture_output=True, text=True, check=True
+    ).stdout
+    written = [p for p in (git_repo / "docs").rglob("*") if p.is_file()]
+
+    assert code == 0
+    assert len(written) == 2  # .json and .rlog
+    assert all(secret not in p.read_text() for p in written)
+    assert any("[REDACTED" in p.read_text() for p in written)
+    assert secret not in captured.out + captured.err
+    assert secret not in history
