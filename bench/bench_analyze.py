@@ -27,9 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from autopilot.core.trajectory.analysis import summarize
 from autopilot.core.models import Run, RunResult, Step, Usage
 from autopilot.core.pricing import load_price_table
+from autopilot.core.trajectory.analysis import summarize
 from autopilot.core.trajectory.files import JOURNAL_SUFFIX, dumps, find_trajectories, load_trajectory
 from autopilot.plugins.trajectory_json import dumps_pretty
 

@@ -45,10 +45,10 @@ from redact_corpus import ALL_KINDS, embed
 
 from autopilot import hookimpl
 from autopilot.core.hooks import Hooks
-from autopilot.core.trajectory.importer import read_records
 from autopilot.core.models import Run, Step
 from autopilot.core.pluginmanager import make_plugin_manager
 from autopilot.core.recorder import _TEXT_FIELDS, Recorder
+from autopilot.core.trajectory.importer import read_records
 from autopilot.plugins.redact.rules import needs_redaction
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from autopilot import RunRequest
-from autopilot.core.hooks import Hooks
 from autopilot.app.issue_mcp import codex_issue_server, handle, mcp_server_spec, serve
 from autopilot.app.issue_tools import IssueTools
+from autopilot.core.hooks import Hooks
 from autopilot.plugins.codex.backend import CodexBackend
 from autopilot.plugins.store_yaml.store import YamlStore
 from autopilot.testing.openai_server import ScriptedOpenAI

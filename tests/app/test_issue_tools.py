@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autopilot.core.hooks import Hooks
 from autopilot.app.issue_tools import IssueTools, claude_issue_server
+from autopilot.core.hooks import Hooks
 from autopilot.plugins.store_yaml.store import YamlStore
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import git
 import pytest
 
+from autopilot.app.queue import build_prompt, continuation_prompt, run_acceptance
 from autopilot.cli import context, main
 from autopilot.core.issues import Issue
-from autopilot.app.queue import build_prompt, continuation_prompt, run_acceptance
 from autopilot.testing import ScriptedAnthropic
 
 MODEL = "claude-sonnet-4-5"  # $3 per million input tokens in the price table
@@ -240,8 +240,8 @@ def test_issue_is_blocked_after_the_last_failed_attempt(
     offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """When the attempts run out, the issue is blocked with the reason, not reopened."""
-    from autopilot.core.config import load_config
     from autopilot.app.queue import QueueSettings, run_queue
+    from autopilot.core.config import load_config
 
     offline.script([{"text": "I did nothing"}])
     issue_id = _create(capsys, "impossible", "--accept", "false")
@@ -305,8 +305,8 @@ def test_lease_is_renewed_while_the_work_runs(hooks: object) -> None:
     """A claim with a 2-second lease stays live through 3.5 seconds of work, then is left to expire."""
     import time
 
-    from autopilot.core.issues import claim_active, now_utc
     from autopilot.app.queue import renewing
+    from autopilot.core.issues import claim_active, now_utc
     from autopilot.plugins.store_yaml.store import YamlStore
 
     store = YamlStore(Path.cwd(), commit="off")
@@ -323,9 +323,9 @@ def test_lease_is_renewed_while_the_work_runs(hooks: object) -> None:
 
 def test_an_issue_gets_its_projects_defaults_unless_flags_say_otherwise(hooks: object) -> None:
     """In a queue not started for one project, each issue's project fills in model, budget and working dir."""
+    from autopilot.app.queue import QueueSettings, settings_for_issue
     from autopilot.core.config import load_config
     from autopilot.core.issues import Project
-    from autopilot.app.queue import QueueSettings, settings_for_issue
     from autopilot.plugins.store_yaml.store import YamlStore
 
     store = YamlStore(Path.cwd(), commit="off")

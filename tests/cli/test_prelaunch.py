@@ -19,8 +19,8 @@ from autopilot.cli.app import app
 from autopilot.core import launch
 from autopilot.core.config import load_config
 from autopilot.core.models import RunRequest
-from autopilot.plugins.codex import command as _codex_cli
 from autopilot.plugins.claude.backend import ClaudeBackend
+from autopilot.plugins.codex import command as _codex_cli
 from autopilot.testing import ScriptedAnthropic
 
 MODEL = "claude-sonnet-4-5"

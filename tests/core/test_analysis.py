@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tests.trajectory_builders import Recorded, Script, record, typical_script
 
-from autopilot.core.trajectory import analysis
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Step, Usage
+from autopilot.core.trajectory import analysis
 from autopilot.core.trajectory.files import LoadedRun, find_trajectories, load_trajectory
 
 

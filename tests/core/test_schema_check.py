@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autopilot.core.models import Run, RunResult, Step, Usage
-from autopilot.core.trajectory.schema import UnsupportedSchema, compile_schema
 from autopilot.core.trajectory.files import trajectory_schema
+from autopilot.core.trajectory.schema import UnsupportedSchema, compile_schema
 
 JSON_VALUES = st.recursive(
     st.none()

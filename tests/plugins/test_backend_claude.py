@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from autopilot import BackendEvent, RunRequest
-from autopilot.plugins.claude.command import model_aliases, resolve_model
 from autopilot.plugins.claude.backend import (
     ClaudeBackend,
     ClaudeSettings,
@@ -20,6 +19,7 @@ from autopilot.plugins.claude.backend import (
     claude_message_to_steps,
     claude_messages_to_events,
 )
+from autopilot.plugins.claude.command import model_aliases, resolve_model
 from autopilot.testing import ScriptedAnthropic
 
 CORPUS = Path("/work/shared/corpus")

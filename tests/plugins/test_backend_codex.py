@@ -20,7 +20,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autopilot import BackendEvent, RunRequest, Step, Usage
-from autopilot.plugins.codex.command import build_command, find_codex_binary
 from autopilot.plugins.codex.backend import (
     CodexBackend,
     CodexEventMapper,
@@ -34,6 +33,7 @@ from autopilot.plugins.codex.backend import (
     trajectory_import,
     unwrap_shell,
 )
+from autopilot.plugins.codex.command import build_command, find_codex_binary
 from autopilot.testing.codex import codex_env, scripted_openai  # noqa: F401 - the shipped fixtures
 from autopilot.testing.openai_server import ScriptedOpenAI
 
@@ -1080,8 +1080,8 @@ def test_rollout_import_matches_the_log(path: Path) -> None:
 @pytest.mark.parametrize("path", [*ROLLOUTS[:1], *CORPUS_FILES[:1]], ids=lambda p: p.name[:40])
 def test_codex_logs_import_into_valid_trajectories(hooks: Any, tmp_path: Path, path: Path) -> None:
     """`autopilot import` of a Codex log writes a schema-valid trajectory priced from the table."""
-    from autopilot.core.trajectory.importer import import_file
     from autopilot.core.trajectory.files import schema_errors
+    from autopilot.core.trajectory.importer import import_file
 
     result = import_file(hooks, path, tmp_path / "logs")
 

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from autopilot import hookimpl
 from autopilot.core.config import load_config
 from autopilot.core.hooks import Hooks
-from autopilot.core.pluginmanager import make_plugin_manager
 from autopilot.core.issues import (
     PRIORITIES,
     ClaimConflictError,
@@ -30,6 +29,7 @@ from autopilot.core.issues import (
     Session,
     ready_issues,
 )
+from autopilot.core.pluginmanager import make_plugin_manager
 from autopilot.plugins.store_yaml.store import YamlStore, load_plain, merge_documents
 
 ROOT = Path(__file__).resolve().parents[2]

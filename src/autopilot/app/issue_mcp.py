@@ -122,10 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--current", help="the issue this run works on")
     args = parser.parse_args(argv)
 
+    from autopilot.app.issue_tools import IssueTools
     from autopilot.core.config import load_config
     from autopilot.core.hooks import Hooks
     from autopilot.core.pluginmanager import make_plugin_manager
-    from autopilot.app.issue_tools import IssueTools
 
     config = load_config(args.project_dir)
     hooks = Hooks(make_plugin_manager(project_dir=config.project_dir))

@@ -31,7 +31,6 @@ from autopilot.app import runs as api
 from autopilot.core.config import Config, load_config
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 from autopilot.core.hooks import Hooks
-from autopilot.core.models import new_run_id
 from autopilot.core.issues import (
     DEFAULT_LEASE_SECONDS,
     ClaimConflictError,
@@ -42,6 +41,7 @@ from autopilot.core.issues import (
     default_holder,
     project_location,
 )
+from autopilot.core.models import new_run_id
 
 #: Times an agent that stopped early (or whose acceptance failed) is continued within one attempt.
 MAX_CONTINUES: Final = 2

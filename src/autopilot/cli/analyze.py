@@ -1,6 +1,6 @@
 """``autopilot analyze``, ``replay``, ``compare`` and ``validate``: reading recorded runs.
 
-The figures come from :mod:`autopilot.core.trajectory.analysis`; this module only loads files, renders and picks
+The figures come from :mod:`autopilot.core.trajectory.analysis`; this module loads files, renders and picks
 the exit code. A file that cannot be read gives one ``error:`` line naming it; in a directory the good
 files are still analyzed and the command exits 2 at the end.
 """
@@ -17,10 +17,9 @@ from typing import Annotated, Any
 from cyclopts import Parameter
 
 from autopilot.cli import context
-from autopilot.core.trajectory import analysis
 from autopilot.core.errors import BadInputError, ExitCode, TrajectoryError
 from autopilot.core.models import Run, Step
-from autopilot.core.trajectory.render import closing_line, header_lines, one_line, step_line
+from autopilot.core.trajectory import analysis
 from autopilot.core.trajectory.files import (
     LoadedRun,
     find_trajectories,
@@ -28,6 +27,7 @@ from autopilot.core.trajectory.files import (
     read_json_trajectory,
     schema_errors,
 )
+from autopilot.core.trajectory.render import closing_line, header_lines, one_line, step_line
 
 JsonFlag = Annotated[bool, Parameter(name="--json", negative="")]
 

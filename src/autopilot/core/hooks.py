@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from autopilot.core.config import Config
-    from autopilot.core.trajectory.importer import ImportedRun
     from autopilot.core.issues import IssueStore
+    from autopilot.core.trajectory.importer import ImportedRun
 
 
 class Hooks:

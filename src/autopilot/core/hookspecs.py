@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 
     from autopilot.core.config import Config
     from autopilot.core.hooks import Hooks
-    from autopilot.core.trajectory.importer import ImportedRun
-    from autopilot.core.models import Backend, Run, Step, TrajectoryWriter
     from autopilot.core.issues import IssueStore
+    from autopilot.core.models import Backend, Run, Step, TrajectoryWriter
+    from autopilot.core.trajectory.importer import ImportedRun
 
 PROJECT_NAME = "autopilot"
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from autopilot import hookimpl
 from autopilot.core.models import Run, Step, utcnow
-from autopilot.core.trajectory.render import closing_line, header_lines, one_line, step_line
 from autopilot.core.trajectory.files import RLOG_SUFFIX, LineAppender
+from autopilot.core.trajectory.render import closing_line, header_lines, one_line, step_line
 
 
 class RlogWriter:

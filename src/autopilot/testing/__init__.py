@@ -11,10 +11,12 @@ available in any test suite without imports:
 
 Example::
 
+    from autopilot.app.runs import run_task
+
     def test_my_plugin_sees_tool_calls(scripted_anthropic, autopilot_project):
         scripted_anthropic.script([{"tool_use": {"name": "Bash", "input": {"command": "ls"}}},
                                    {"text": "done"}])
-        result = autopilot.app.runs.run_task("list files", env=scripted_anthropic.env, model="claude-sonnet-4-5")
+        result = run_task("list files", env=scripted_anthropic.env, model="claude-sonnet-4-5")
         assert result.status == "success"
 """
 
