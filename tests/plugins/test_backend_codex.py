@@ -447,13 +447,28 @@ def scripted(scripted_openai: ScriptedOpenAI) -> ScriptedOpenAI:  # noqa: F811
     return scripted_openai
 
 
+#: Codex's default model (no model given: the shape users get, tools in ``additional_tools`` and shell
+#: commands through the JavaScript ``exec`` tool) and a classic one (``tools``, ``exec_command``).
+MODELS = pytest.mark.parametrize("model", [None, "gpt-5.5"], ids=["default-model", "gpt-5.5"])
+
+
 def codex_request(
-    tmp_path: Path, server: ScriptedOpenAI, repo: Path, prompt: str, **kwargs: Any
+    tmp_path: Path,
+    server: ScriptedOpenAI,
+    repo: Path,
+    prompt: str,
+    model: str | None = "gpt-5.5",
+    **kwargs: Any,
 ) -> RunRequest:
     home = tmp_path / "codex-home"
     home.mkdir(exist_ok=True)
     env = {**server.env(), "CODEX_HOME": str(home)}
-    return RunRequest(prompt=prompt, cwd=repo, model="gpt-5.5", env=env, **kwargs)
+    return RunRequest(prompt=prompt, cwd=repo, model=model, env=env, **kwargs)
+
+
+def model_args(model: str | None) -> list[str]:
+    """``-m MODEL`` for the command line, nothing for codex's default model."""
+    return ["-m", model] if model else []
 
 
 def fast_backend(**settings: Any) -> CodexBackend:
@@ -480,8 +495,9 @@ def steps_of(events: list[BackendEvent]) -> list[Any]:
 
 
 @pytest.mark.integration
+@MODELS
 def test_shell_command_really_runs_and_usage_is_per_call(
-    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path
+    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path, model: str | None
 ) -> None:
     """Codex runs the scripted command in the repo; each model call's usage arrives as its own delta."""
     scripted.script(
@@ -501,7 +517,9 @@ def test_shell_command_really_runs_and_usage_is_per_call(
         ]
     )
 
-    events = collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "Please create out.txt"))
+    events = collect(
+        fast_backend(), codex_request(tmp_path, scripted, git_repo, "Please create out.txt", model)
+    )
 
     steps = steps_of(events)
     call = next(s for s in steps if s.type == "tool_call")
@@ -576,11 +594,14 @@ def test_file_change_is_recorded(
 
 
 @pytest.mark.integration
-def test_failing_command_is_an_error_result(tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path) -> None:
+@MODELS
+def test_failing_command_is_an_error_result(
+    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path, model: str | None
+) -> None:
     """A command that exits non-zero gives a tool_result with is_error, and the run goes on."""
     scripted.script([{"shell": "exit 3"}, {"text": "it failed"}])
 
-    events = collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "fail"))
+    events = collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "fail", model))
 
     result = next(s for s in steps_of(events) if s.type == "tool_result")
     assert result.is_error is True
@@ -629,8 +650,9 @@ def test_missing_binary_is_a_clear_error(tmp_path: Path, scripted: ScriptedOpenA
 
 
 @pytest.mark.integration
+@MODELS
 def test_resume_continues_the_thread_with_deltas(
-    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path
+    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path, model: str | None
 ) -> None:
     """`resume` continues the same thread; usage is this segment's, not codex's running thread total."""
     scripted.script(
@@ -641,11 +663,12 @@ def test_resume_continues_the_thread_with_deltas(
             {"text": "two done", "input_tokens": 2000, "output_tokens": 40},
         ]
     )
-    first = collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "first"))
+    first = collect(fast_backend(), codex_request(tmp_path, scripted, git_repo, "first", model))
     thread = next(e.session_id for e in first if e.session_id)
 
     second = collect(
-        fast_backend(), codex_request(tmp_path, scripted, git_repo, "second", resume_session_id=thread)
+        fast_backend(),
+        codex_request(tmp_path, scripted, git_repo, "second", model, resume_session_id=thread),
     )
 
     assert next(e.session_id for e in second if e.session_id) == thread
@@ -832,8 +855,9 @@ def list_price(model: str, usage: Usage) -> float:
 
 
 @pytest.mark.integration
+@MODELS
 def test_run_agent_codex_records_tokens_and_cost(
-    scripted: ScriptedOpenAI, codex_project: Path, capsys: pytest.CaptureFixture[str]
+    scripted: ScriptedOpenAI, codex_project: Path, capsys: pytest.CaptureFixture[str], model: str | None
 ) -> None:
     """`run --agent codex`: the command runs, each turn's tokens are recorded and priced from our table."""
     scripted.script(
@@ -848,9 +872,10 @@ def test_run_agent_codex_records_tokens_and_cost(
         ]
     )
 
-    code, summary = autopilot_json(capsys, "run", "--agent", "codex", "-m", "gpt-5.5", "create out.txt")
+    code, summary = autopilot_json(capsys, "run", "--agent", "codex", *model_args(model), "create out.txt")
 
     run = load_run(summary)
+    used = model or scripted.requests("responses")[0]["body"]["model"]
     turns = [s["usage"] for s in run["steps"] if "usage" in s]
     expected = Usage(input_tokens=1000 + 500, output_tokens=52, cache_read_tokens=1200)
     assert code == 0 and summary["status"] == "success"
@@ -864,9 +889,9 @@ def test_run_agent_codex_records_tokens_and_cost(
         expected.cache_read_tokens,
         expected.output_tokens,
     )
-    assert summary["cost_usd"] == pytest.approx(list_price("gpt-5.5", expected), abs=1e-6)
+    assert summary["cost_usd"] == pytest.approx(list_price(used, expected), abs=1e-6)
     assert summary["num_turns"] == 2
-    assert (run["agent"], run["model"]) == ("codex", "gpt-5.5")
+    assert (run["agent"], run["model"]) == ("codex", used)
     assert [s["tool"] for s in run["steps"] if s["type"] == "tool_call"] == ["command_execution"]
 
 

@@ -246,3 +246,52 @@ def test_item_turn_sends_any_output_item(tmp_path: Path) -> None:
     assert (done["namespace"], done["name"]) == ("mcp__issues", "issue_ready")
     assert done["call_id"] and done["id"]
     assert responses_turn({"input": [{"type": "tool_search_call"}, {"type": "custom_tool_call"}]}) == 2
+
+
+#: The default Codex model's request shape: no `tools`, the tools in an `additional_tools` input item,
+#: and a JavaScript `exec` custom tool instead of a shell function (testing-real-clients §3.6a).
+LITE_TOOLS = {
+    "type": "additional_tools",
+    "role": "developer",
+    "tools": [
+        {
+            "type": "namespace",
+            "name": "functions",
+            "tools": [{"type": "custom", "name": "exec"}, {"type": "function", "name": "wait"}],
+        },
+        {"type": "namespace", "name": "clock", "tools": [{"type": "function", "name": "sleep"}]},
+    ],
+}
+
+
+def test_additional_tools_request_is_a_main_request(tmp_path: Path) -> None:
+    """A request whose tools come in an `additional_tools` input item is answered from the script."""
+    with ScriptedOpenAI(tmp_path, [{"text": "scripted answer"}]) as server:
+        _, text = post(server.base_url + "/responses", {"input": [LITE_TOOLS]})
+        kinds = [(r["kind"], r["turn"]) for r in server.requests()]
+
+    assert json.loads(text)["output"][0]["content"][0]["text"] == "scripted answer"
+    assert kinds == [("responses", 0)]
+
+
+def test_shell_turn_through_the_exec_custom_tool(tmp_path: Path) -> None:
+    """Offered only the JS `exec` tool, a shell turn is a custom_tool_call whose script runs the command."""
+    command = "echo 'it''s' \"quoted\" > out.txt"
+    with ScriptedOpenAI(tmp_path, [{"shell": command}, {"text": "done"}]) as server:
+        _, text = post(server.base_url + "/responses", {"stream": True, "input": [LITE_TOOLS]})
+        events = sse_events(text)
+        call = events[-2]["item"]
+        history = [LITE_TOOLS, call, {"type": "custom_tool_call_output", "call_id": call["call_id"]}]
+        _, second = post(server.base_url + "/responses", {"input": history})
+
+    script = call["input"]
+    argument = script[script.index("tools.exec_command(") + len("tools.exec_command(") : script.index(");")]
+    assert (call["type"], call["name"], call["status"]) == ("custom_tool_call", "exec", "completed")
+    assert json.loads(argument) == {"cmd": command, "yield_time_ms": 10000}
+    assert "response.custom_tool_call_input.done" in [e["type"] for e in events]
+    assert json.loads(second)["output"][0]["content"][0]["text"] == "done"
+
+
+def test_tool_names_include_additional_tools() -> None:
+    """Tools offered inside `additional_tools` namespaces count as offered tools."""
+    assert tool_names({"input": [LITE_TOOLS]}) == ["exec", "wait", "sleep"]

@@ -16,7 +16,9 @@ history (``function_call`` items plus assistant messages for Responses; assistan
 so retries and resumed threads stay deterministic. Turn forms:
 
 - ``{"shell": "cmd"}``: a call of whichever shell tool the request offers (``exec_command``,
-  ``shell_command``, ``shell``, ``bash``), with the arguments that tool expects;
+  ``shell_command``, ``shell``, ``bash``), with the arguments that tool expects; offered none of them
+  but Codex's JavaScript ``exec`` custom tool (the default model's shape), a ``custom_tool_call`` of
+  ``exec`` whose script calls ``tools.exec_command({cmd, yield_time_ms})``;
 - ``{"call": {"name": ..., "arguments": {...} | "json string"}}``: any other function call;
 - ``{"text": "..."}``: an assistant message (the end of the agent's turn);
 - ``{"http_error": 500, "message": "..."}``: an HTTP error with an OpenAI-style error body;
@@ -28,7 +30,9 @@ hold the stream open without a byte for that many seconds, ``true`` for as long 
 ``input_tokens``, ``cached_input_tokens``, ``output_tokens``, ``reasoning_tokens`` (reported in
 ``response.completed``; defaults come from the script's top-level ``"usage"``, then 100/0/10/0).
 A request past the last turn gets the text ``"(script exhausted)"``; a request with no tools (a
-"side" request such as title generation) gets ``"ok"`` and does not count.
+"side" request such as title generation) gets ``"ok"`` and does not count. Tools are offered in the
+body's ``tools`` or, as Codex sends them for its default model, in an ``additional_tools`` input item
+(grouped in namespaces).
 
 Protocol switches at the script's top level: ``"drop_events": [...]`` omits the named SSE events,
 ``"data_only": true`` sends no ``event:`` lines, ``"minimal": true`` sends only
@@ -52,6 +56,8 @@ from typing import Any, Final
 from autopilot.testing._serve import ScriptedHandler, ScriptedServer
 
 SHELL_TOOLS: Final = ("exec_command", "shell_command", "shell", "bash")
+#: Codex's custom tool that runs JavaScript calling nested tools (its default model has no shell function).
+JS_EXEC_TOOL: Final = "exec"
 DEFAULT_USAGE: Final = {
     "input_tokens": 100,
     "cached_input_tokens": 0,
@@ -92,15 +98,35 @@ def chat_turn(body: Mapping[str, Any]) -> int:
 
 
 def tool_names(body: Mapping[str, Any]) -> list[str]:
-    """Names of the function tools a request offers (Responses and Chat shapes)."""
+    """Names of the tools a request offers: its ``tools`` (Responses and Chat shapes), then those in
+    ``additional_tools`` input items, namespaces flattened."""
+    tools = list(body.get("tools") or [])
+    items = body.get("input")
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and item.get("type") == "additional_tools":
+            tools += item.get("tools") or []
     names = []
-    for tool in body.get("tools") or []:
+    while tools:
+        tool = tools.pop(0)
         if not isinstance(tool, dict):
+            continue
+        if tool.get("type") == "namespace":
+            tools[:0] = tool.get("tools") or []
             continue
         name = tool.get("name") or (tool.get("function") or {}).get("name")
         if name:
             names.append(str(name))
     return names
+
+
+def is_main_request(body: Mapping[str, Any]) -> bool:
+    """Whether a request is an agent turn (answered from the script), not a side request: it offers
+    ``tools`` or carries an ``additional_tools`` input item."""
+    items = body.get("input")
+    return bool(body.get("tools")) or any(
+        isinstance(item, dict) and item.get("type") == "additional_tools"
+        for item in (items if isinstance(items, list) else [])
+    )
 
 
 def shell_call(command: str, offered: list[str]) -> tuple[str, dict[str, Any]]:
@@ -115,6 +141,12 @@ def shell_call(command: str, offered: list[str]) -> tuple[str, dict[str, Any]]:
     if name == "shell":
         return name, {"command": ["bash", "-lc", command]}
     return name, {"command": command}
+
+
+def exec_script(command: str) -> str:
+    """JavaScript for Codex's ``exec`` tool that runs *command* through its nested ``exec_command``."""
+    arguments = json.dumps({"cmd": command, "yield_time_ms": 10000})  # JSON is a JS object literal
+    return f"const r = await tools.exec_command({arguments});\ntext(JSON.stringify(r));\n"
 
 
 def turn_usage(turn: Mapping[str, Any], script: Mapping[str, Any]) -> dict[str, int]:
@@ -134,6 +166,15 @@ def output_item(turn: Mapping[str, Any], offered: list[str], turn_index: int) ->
         raw.setdefault("call_id", f"call_{turn_index}_{uuid.uuid4().hex[:8]}")
         raw.setdefault("status", "completed")
         return raw
+    if "shell" in turn and JS_EXEC_TOOL in offered and not set(SHELL_TOOLS) & set(offered):
+        return {
+            "type": "custom_tool_call",
+            "id": f"ctc_{turn_index}_{uuid.uuid4().hex[:8]}",
+            "call_id": f"call_{turn_index}_{uuid.uuid4().hex[:8]}",
+            "name": JS_EXEC_TOOL,
+            "input": exec_script(str(turn["shell"])),
+            "status": "completed",
+        }
     if "shell" in turn or "call" in turn:
         if "shell" in turn:
             name, arguments = shell_call(str(turn["shell"]), offered)
@@ -185,7 +226,25 @@ def response_events(
     if not minimal:
         yield event("response.created", response={**base, "status": "in_progress", "output": []})
         yield event("response.in_progress", response={**base, "status": "in_progress", "output": []})
-        if item["type"] not in ("function_call", "message"):
+        if item["type"] == "custom_tool_call":
+            yield event(
+                "response.output_item.added",
+                output_index=0,
+                item={**item, "input": "", "status": "in_progress"},
+            )
+            yield event(
+                "response.custom_tool_call_input.delta",
+                output_index=0,
+                item_id=item["id"],
+                delta=item.get("input", ""),
+            )
+            yield event(
+                "response.custom_tool_call_input.done",
+                output_index=0,
+                item_id=item["id"],
+                input=item.get("input", ""),
+            )
+        elif item["type"] not in ("function_call", "message"):
             yield event("response.output_item.added", output_index=0, item={**item, "status": "in_progress"})
         elif item["type"] == "function_call":
             yield event(
@@ -356,7 +415,7 @@ class _Handler(ScriptedHandler):
         script = self.server.load_script()
         offered = tool_names(body)
         model = str(body.get("model") or script.get("model") or "gpt-5.5")
-        if not offered:
+        if not is_main_request(body):
             turn_index: int | None = None
             turn: dict[str, Any] = {"text": SIDE_TEXT}
             kind = "side"
