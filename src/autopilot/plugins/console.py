@@ -2,8 +2,9 @@
 
 One line per step (elapsed time, step number, kind, tool and a short summary) and, on a terminal, a
 status line underneath with the current step, the tool being run, tokens and cost so far and the
-elapsed time. Everything shown comes from the run and its steps after the ``redact`` chain (the
-recorder redacts before any hook sees a step), so no secret reaches the terminal.
+elapsed time, which keeps ticking while the agent is silent. Everything shown comes from the run and
+its steps after the ``redact`` chain (the recorder redacts before any hook sees a step), so no secret
+reaches the terminal.
 
 The CLI blocks this plugin under ``--json`` and ``--quiet``; ``--disable-plugin console`` (or
 ``AUTOPILOT_DISABLE_PLUGINS=console``) silences it anywhere.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import IO, Any
 
 from autopilot import Run, Step, Usage, hookimpl
@@ -22,10 +24,11 @@ from autopilot.core.trajectory.render import PREFIXES, step_summary
 class ConsoleReporter:
     """Renders one run at a time; a rich status line on terminals, plain lines otherwise."""
 
-    def __init__(self, stream: IO[str] | None = None) -> None:
+    def __init__(self, stream: IO[str] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self._stream = stream
+        self._clock = clock
         self.usage = Usage()
-        self.started = time.monotonic()
+        self.started = clock()
         self.step_count = 0
         self.current_tool: str | None = None
         self._live: Any = None
@@ -36,7 +39,7 @@ class ConsoleReporter:
         return self._stream or sys.stderr
 
     def _status(self) -> str:
-        elapsed = time.monotonic() - self.started
+        elapsed = self._clock() - self.started
         tool = f"running {self.current_tool}" if self.current_tool else "thinking"
         u = self.usage
         return (
@@ -47,7 +50,7 @@ class ConsoleReporter:
 
     def start(self, run: Run) -> None:
         self.usage = Usage()
-        self.started = time.monotonic()
+        self.started = self._clock()
         self.step_count = len(run.steps)
         self.current_tool = None
         for step in run.steps:
@@ -61,7 +64,10 @@ class ConsoleReporter:
             from rich.live import Live
 
             self._console = Console(file=self.stream, highlight=False)
-            self._live = Live(self._status(), console=self._console, refresh_per_second=4, transient=True)
+            # Live calls _status on every refresh (4 a second), so the clock ticks while the agent is silent.
+            self._live = Live(
+                get_renderable=self._status, console=self._console, refresh_per_second=4, transient=True
+            )
             self._live.start()
 
     def step(self, run: Run, step: Step) -> None:
@@ -77,7 +83,7 @@ class ConsoleReporter:
         width = 200
         if self._console is not None:
             width = max(40, self._console.width - 20)
-        elapsed = time.monotonic() - self.started
+        elapsed = self._clock() - self.started
         prefix = PREFIXES.get(step.type, step.type[:4])
         line = f"[{elapsed:6.1f}s] #{step.index:<3} {prefix} {step_summary(step, width)}"
         self._print(line)
@@ -95,7 +101,7 @@ class ConsoleReporter:
     def _print(self, line: str) -> None:
         if self._live is not None:
             self._live.console.print(line, markup=False, highlight=False, soft_wrap=True)
-            self._live.update(self._status())
+            self._live.refresh()
             return
         self.stream.write(line + "\n")
         self.stream.flush()
