@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import tomllib
 from pathlib import Path
 
 import pytest
 from tests.fake_secrets import github_token
+from tests.installed import install_git_autopilot, uv_binary
 from tests.plugin_fixtures import install_distribution
 
 from autopilot.core.hooks import Hooks
@@ -17,7 +21,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "git-autopilot-host
 
 @pytest.fixture
 def example_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Hooks:
-    """Install the example as a distribution, from its own pyproject and source."""
+    """The example as a distribution on sys.path, from its own pyproject and source (fast, in-process)."""
     project = tomllib.loads((EXAMPLE / "pyproject.toml").read_text())["project"]
     ((entry_name, module),) = project["entry-points"]["autopilot"].items()
     install_distribution(
@@ -32,11 +36,38 @@ def example_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Hooks:
     return Hooks(make_plugin_manager(load_local=False))
 
 
-def test_example_plugin_is_listed_with_its_hooks(example_installed: Hooks) -> None:
-    """`autopilot plugins` would show the example with its distribution and both hooks."""
-    info = {i.name: i for i in example_installed.pm.plugin_infos()}["hostnames"]
+@pytest.mark.slow
+def test_documented_install_lists_the_plugin_and_it_redacts(tmp_path: Path) -> None:
+    """The documented `uv pip install -e` of the example works; `autopilot plugins` lists it; it redacts."""
+    bin_dir = install_git_autopilot(tmp_path / "venv")
 
-    assert (info.distribution, info.hooks) == ("git-autopilot-hostnames", ("on_issue_complete", "redact"))
+    install = subprocess.run(
+        [uv_binary(), "pip", "install", "--offline", "--python", str(bin_dir / "python"), "-e", str(EXAMPLE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    listed = run_installed(bin_dir, "plugins", "--json")
+    redacted = run_installed(bin_dir, "redact", stdin="ssh build7.corp.example.com\n")
+
+    assert install.returncode == 0, install.stderr
+    plugins = {p["name"]: p for p in json.loads(listed.stdout)["plugins"]}
+    assert (plugins["hostnames"]["distribution"], plugins["hostnames"]["hooks"]) == (
+        "git-autopilot-hostnames",
+        ["on_issue_complete", "redact"],
+    )
+    assert redacted.stdout == "ssh [REDACTED:hostname]\n"
+
+
+def run_installed(bin_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the installed ``autopilot`` (the environment's own bin first on PATH)."""
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("VIRTUAL_ENV", None)
+    result = subprocess.run(
+        [str(bin_dir / "autopilot"), *args], input=stdin, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    return result
 
 
 def test_example_plugin_redacts_before_the_builtin(example_installed: Hooks) -> None:
