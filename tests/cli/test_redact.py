@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,48 @@ def test_check_unreadable_file(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 
     assert code == 2
     assert capsys.readouterr().err == f"error: {missing}: cannot read: No such file or directory\n"
+
+
+def _git(*args: str) -> None:
+    subprocess.run(["git", *args], check=True, capture_output=True)
+
+
+def test_check_staged_reads_the_index_not_the_working_copy(
+    capsys: pytest.CaptureFixture[str], git_repo: Path
+) -> None:
+    """--staged reports a staged secret even after the file on disk was cleaned, with repository paths."""
+    Path("logs").mkdir()
+    Path("logs/run.txt").write_text(f"ok\ntoken {_token()}\n")
+    Path("notes.txt").write_text(f"token {_token()}\n")
+    _git("add", "logs/run.txt", "notes.txt")
+    Path("logs/run.txt").write_text("ok\n")
+
+    staged = main(["redact", "--check", "--staged", "--", "logs"])
+    staged_out = capsys.readouterr().out
+    working_copy = main(["redact", "--check", "logs/run.txt"])
+
+    assert (staged, staged_out) == (1, "logs/run.txt:2: github_token\n")
+    assert working_copy == 0
+
+
+def test_check_staged_without_paths_checks_every_staged_file(
+    capsys: pytest.CaptureFixture[str], git_repo: Path
+) -> None:
+    """--staged with no path checks every staged file; unstaged files are not read."""
+    Path("a.txt").write_text(f"x {_token()}\n")
+    Path("unstaged.txt").write_text(f"x {_token()}\n")
+    _git("add", "a.txt")
+
+    code = main(["redact", "--staged"])
+
+    assert (code, capsys.readouterr().out) == (1, "a.txt:1: github_token\n")
+
+
+def test_check_staged_outside_a_repository(capsys: pytest.CaptureFixture[str]) -> None:
+    """--staged outside a git repository is one error: line and exit 2."""
+    code = main(["redact", "--check", "--staged"])
+
+    assert (code, capsys.readouterr().err) == (
+        2,
+        "error: redact --staged: not a git repository (run it inside one)\n",
+    )

@@ -1,10 +1,11 @@
-"""``autopilot hooks install [--force]`` and ``autopilot hooks uninstall``: git integration.
+"""``autopilot hooks install [--force] [--all-files]`` and ``autopilot hooks uninstall``: git integration.
 
 ``install`` runs every entry of :data:`INSTALLERS` in order, ``uninstall`` undoes them in reverse.
 The built-in entry installs a git ``pre-commit`` hook (in the directory git uses for hooks, so
-``core.hooksPath`` is honoured) that runs ``autopilot redact --check`` on the staged files under the
-trajectory folder (config ``output_dir``, default ``docs/logs``) and ``.autopilot/``, and refuses the
-commit if any holds a secret.
+``core.hooksPath`` is honoured) that runs ``autopilot redact --check --staged`` and refuses the commit
+if a secret is found. It checks the staged content (the index, what the commit records), not the
+working copy, of the staged files under the trajectory folder (config ``output_dir``, default
+``docs/logs/``) and ``.autopilot/``; installed with ``--all-files``, of every staged file.
 
 Extending: other git integration (for example the merge driver for ``.autopilot/`` YAML files) is
 added by appending an :class:`Installer` to :data:`INSTALLERS`, so that one ``autopilot hooks install``
@@ -25,11 +26,13 @@ Without ``--force`` install refuses and says so; with ``--force`` the existing h
 
 from __future__ import annotations
 
+import json
+import os
 import shlex
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Final
@@ -38,10 +41,13 @@ from cyclopts import App, Parameter
 
 from autopilot.cli import context
 from autopilot.cli.issues import install_merge_driver, uninstall_merge_driver
-from autopilot.core.config import CONFIG_DIR
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 
-hooks_app = App(name="hooks", help="Install or remove autopilot's git hooks (secret check before commit).")
+hooks_app = App(
+    name="hooks",
+    help="Install or remove autopilot's git hooks: a secret check of the staged trajectory folder and "
+    ".autopilot/ (or every staged file) before each commit, and the .autopilot/ merge driver.",
+)
 
 HOOK_MARKER: Final = "# autopilot pre-commit hook"
 CHAINED_SUFFIX: Final = ".autopilot-chained"
@@ -53,8 +59,11 @@ class GitSetup:
 
     repo_root: Path
     hooks_dir: Path
-    output_dir: str
+    #: The paths the pre-commit hook checks, relative to *repo_root* and ending in ``/``; empty with
+    #: *all_files*.
+    guarded: tuple[str, ...]
     force: bool
+    all_files: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,23 +85,58 @@ def _git(repo: Path, *args: str) -> str:
     return result.stdout.strip()
 
 
-def _setup(force: bool) -> GitSetup:
+def guarded_paths(repo_root: Path) -> tuple[str, ...]:
+    """The trajectory folder (``output_dir``) and ``.autopilot/`` of the project, relative to *repo_root*.
+
+    The project may sit in a subdirectory of the repository; a folder outside the repository is left
+    out (nothing there is committed).
+    """
+    config = context.config()
+    root = repo_root.resolve()
+    paths: list[str] = []
+    for folder in (config.project_dir / Path(config.output_dir).expanduser(), config.autopilot_dir):
+        relative = Path(os.path.relpath(folder.resolve(), root))
+        if relative.parts and relative.parts[0] == "..":
+            context.warning(f"{folder}: outside the repository {root}; the pre-commit hook cannot check it")
+            continue
+        paths.append(relative.as_posix().rstrip("/") + "/")
+    return tuple(dict.fromkeys(paths))
+
+
+def _setup(force: bool, all_files: bool = False) -> GitSetup:
     cwd = Path.cwd()
     root = Path(_git(cwd, "rev-parse", "--show-toplevel"))
     # --git-path resolves core.hooksPath and worktrees the way git itself does.
     hooks_dir = Path(_git(root, "rev-parse", "--git-path", "hooks"))
     if not hooks_dir.is_absolute():
         hooks_dir = root / hooks_dir
-    return GitSetup(root, hooks_dir, context.config().output_dir, force)
+    guarded = () if all_files else guarded_paths(root)
+    if not all_files and not guarded:
+        raise BadInputError(
+            "the trajectory folder and .autopilot/ are outside the repository; use --all-files"
+        )
+    return GitSetup(root, hooks_dir, guarded, force, all_files)
 
 
-def hook_script(output_dir: str, python: str | None = None) -> str:
-    """The pre-commit hook: check staged files under *output_dir* and ``.autopilot/`` for secrets."""
+def _describe(setup: GitSetup) -> str:
+    if setup.all_files:
+        return "every staged file"
+    return "staged files under " + " and ".join(setup.guarded)
+
+
+def hook_script(paths: Sequence[str] | None, python: str | None = None) -> str:
+    """The pre-commit hook: check the staged content of *paths* (None: every staged file) for secrets.
+
+    *paths* are git pathspecs relative to the repository root (git runs the hook there).
+    """
     python = python or sys.executable
-    folders = " ".join(shlex.quote(folder.rstrip("/")) for folder in (output_dir, CONFIG_DIR))
+    if paths is None:
+        what, pathspecs = "any staged file", ""
+    else:
+        what, pathspecs = " or ".join(paths), " ".join(shlex.quote(path) for path in paths)
     return f"""#!/bin/sh
 {HOOK_MARKER} (written by `autopilot hooks install`; remove with `autopilot hooks uninstall`).
-# Refuses a commit that adds a secret under the trajectory folder or {CONFIG_DIR}/.
+# Refuses a commit whose staged content (not the working copy) adds a secret to {what}.
 hook_dir=$(dirname "$0")
 if [ -x "$hook_dir/pre-commit{CHAINED_SUFFIX}" ]; then
     "$hook_dir/pre-commit{CHAINED_SUFFIX}" "$@" || exit $?
@@ -105,13 +149,13 @@ else
     echo "autopilot pre-commit hook: autopilot is not installed; cannot check for secrets" >&2
     exit 1
 fi
-files=$(git diff --cached --name-only --diff-filter=ACMR -- {folders})
-[ -z "$files" ] && exit 0
-git diff --cached --name-only -z --diff-filter=ACMR -- {folders} | xargs -0 "$@" redact --check
+# Nothing to check: do not start Python.
+git diff --cached --quiet --no-renames --diff-filter=ACMT -- {pathspecs} && exit 0
+"$@" redact --check --staged -- {pathspecs}
 status=$?
 if [ $status -ne 0 ]; then
     echo "autopilot: secrets found in staged files (see above); commit refused." >&2
-    echo "Redact them with: autopilot redact FILE > FILE.clean && mv FILE.clean FILE" >&2
+    echo "Redact them with: autopilot redact FILE > FILE.clean && mv FILE.clean FILE && git add FILE" >&2
     exit 1
 fi
 """
@@ -136,9 +180,9 @@ def _install_pre_commit(setup: GitSetup) -> str:
         else:
             note = " (updated)"
     setup.hooks_dir.mkdir(parents=True, exist_ok=True)
-    hook.write_text(hook_script(setup.output_dir), encoding="utf-8")
+    hook.write_text(hook_script(None if setup.all_files else setup.guarded), encoding="utf-8")
     hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return f"pre-commit hook installed at {hook}{note}"
+    return f"pre-commit hook installed at {hook}{note}; it checks {_describe(setup)}"
 
 
 def _uninstall_pre_commit(setup: GitSetup) -> str:
@@ -160,28 +204,74 @@ INSTALLERS: list[Installer] = [Installer("pre-commit", _install_pre_commit, _uni
 INSTALLERS.append(Installer("merge-driver", install_merge_driver, uninstall_merge_driver))
 
 
+JsonFlag = Annotated[bool, Parameter(name="--json", negative="", help="Print JSON instead of text.")]
+
+
+def _run_installers(setup: GitSetup, installers: Sequence[Installer], action: str, as_json: bool) -> int:
+    results = []
+    for installer in installers:
+        # Under --json nothing is printed until all ran, so stdout holds one JSON document.
+        message = getattr(installer, action)(setup)
+        results.append({"name": installer.name, "message": message})
+        if not as_json:
+            context.echo(message)
+    if as_json:
+        data = {
+            "action": action,
+            "repo_root": str(setup.repo_root),
+            "hooks_dir": str(setup.hooks_dir),
+            "all_files": setup.all_files,
+            "guarded_paths": list(setup.guarded),
+            "installers": results,
+        }
+        context.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    return int(ExitCode.OK)
+
+
 @hooks_app.command(name="install")
-def install(*, force: Annotated[bool, Parameter(name="--force", negative="")] = False) -> int:
-    """Install the git pre-commit hook that refuses commits of secrets (and other git integration).
+def install(
+    *,
+    force: Annotated[bool, Parameter(name="--force", negative="")] = False,
+    all_files: Annotated[bool, Parameter(name="--all-files", negative="")] = False,
+    json_output: JsonFlag = False,
+) -> int:
+    """Install the pre-commit hook that refuses commits of secrets, and the .autopilot/ merge driver.
+
+    The hook checks what the commit records (the staged content, not the working copy) of the
+    staged files under the trajectory folder (config ``output_dir``, default ``docs/logs/``) and
+    ``.autopilot/``; with ``--all-files``, of every staged file. Install again to change that.
 
     Parameters
     ----------
     force
         Keep an existing foreign pre-commit hook by chaining it (it runs first) instead of refusing.
+    all_files
+        Guard the whole tree: check every staged file, not only the trajectory folder and .autopilot/.
+    json_output
+        Print what was installed as JSON.
     """
-    setup = _setup(force)
-    for installer in INSTALLERS:
-        context.echo(installer.install(setup))
-    return int(ExitCode.OK)
+    return _run_installers(_setup(force, all_files), INSTALLERS, "install", json_output)
 
 
 @hooks_app.command(name="uninstall")
-def uninstall() -> int:
-    """Remove what `autopilot hooks install` set up (a chained earlier hook is put back)."""
-    setup = _setup(False)
-    for installer in reversed(INSTALLERS):
-        context.echo(installer.uninstall(setup))
-    return int(ExitCode.OK)
+def uninstall(*, json_output: JsonFlag = False) -> int:
+    """Remove what `autopilot hooks install` set up (a chained earlier hook is put back).
+
+    Parameters
+    ----------
+    json_output
+        Print what was removed as JSON.
+    """
+    return _run_installers(_setup(False), list(reversed(INSTALLERS)), "uninstall", json_output)
 
 
-__all__ = ["INSTALLERS", "GitSetup", "Installer", "hook_script", "hooks_app", "install", "uninstall"]
+__all__ = [
+    "INSTALLERS",
+    "GitSetup",
+    "Installer",
+    "guarded_paths",
+    "hook_script",
+    "hooks_app",
+    "install",
+    "uninstall",
+]

@@ -1,4 +1,4 @@
-"""``autopilot redact [FILE|-]`` and ``autopilot redact --check FILE...``.
+"""``autopilot redact [FILE|-]``, ``autopilot redact --check FILE...`` and ``redact --check --staged``.
 
 Without ``--check`` the command is a filter: it prints the text with every secret replaced by
 ``[REDACTED:<kind>]`` (through the whole ``redact`` chain, so project and third-party redactors apply
@@ -6,15 +6,22 @@ too). Its output is printed through the redacting console as well; redaction is 
 second pass changes nothing.
 
 With ``--check`` it changes nothing and prints ``file:line: <kind>`` for every secret found (never
-the secret). Exit codes: 0 clean, 1 secrets found, 2 a file could not be read. The git pre-commit
-hook (``autopilot hooks install``) and ``.pre-commit-hooks.yaml`` use this form.
+the secret). Exit codes: 0 clean, 1 secrets found, 2 a file could not be read.
+``.pre-commit-hooks.yaml`` uses this form (the pre-commit framework stashes unstaged changes first).
+
+With ``--staged`` it checks what ``git commit`` would record, not the working copy: the staged blob
+of every added, copied, modified or type-changed path in the index (all of them, or those under the
+FILE arguments, which are git pathspecs). The git pre-commit hook (``autopilot hooks install``) uses
+this form, so cleaning a file on disk after ``git add`` does not hide the secret that was staged.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -30,18 +37,27 @@ _MARKER = re.compile(r"\[REDACTED:([A-Za-z0-9_.\-]+)\]")
 def redact(
     *files: Annotated[Path, Parameter(allow_leading_hyphen=True)],
     check: Annotated[bool, Parameter(name="--check", negative="")] = False,
+    staged: Annotated[bool, Parameter(name="--staged", negative="")] = False,
 ) -> int:
     """Remove secrets from a file or standard input, or check files for secrets.
 
     Parameters
     ----------
     files
-        The file to filter (``-`` or nothing: standard input); with ``--check``, the files to check.
+        The file to filter (``-`` or nothing: standard input); with ``--check``, the files to check;
+        with ``--staged``, git pathspecs limiting the check (nothing: every staged file).
     check
         Print ``file:line: kind`` for each secret and exit 1 if any was found; change nothing.
+    staged
+        Check the staged content (the git index), as ``git commit`` would record it, instead of the
+        working copy; implies ``--check``.
     """
+    if staged:
+        return _report(_staged_texts(files))
     if check:
-        return _check(files)
+        if not files:
+            raise BadInputError("redact --check needs at least one FILE")
+        return _report(_working_copy_texts(files))
     if len(files) > 1:
         raise BadInputError("redact filters one FILE (or stdin); use --check for several files")
     text = _read(files[0] if files else Path("-"))
@@ -61,16 +77,74 @@ def _read(path: Path) -> str:
         raise BadInputError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def _check(files: tuple[Path, ...]) -> int:
-    if not files:
-        raise BadInputError("redact --check needs at least one FILE")
-    found = unreadable = 0
-    hooks = context.hooks()
+def _working_copy_texts(files: Iterable[Path]) -> Iterator[tuple[str, str | None]]:
+    """``(path, text)`` of each file; text None (after an ``error:`` line) when it cannot be read."""
     for path in files:
         try:
-            text = _read(path)
+            yield str(path), _read(path)
         except BadInputError as exc:
             context.error(str(exc))
+            yield str(path), None
+
+
+def _git(*args: str, stdin: bytes | None = None) -> bytes:
+    try:
+        result = subprocess.run(["git", *args], input=stdin, capture_output=True, check=False)
+    except OSError as exc:
+        raise BadInputError(f"redact --staged: cannot run git: {exc}") from None
+    if result.returncode != 0:
+        problem = result.stderr.decode(errors="replace").strip().splitlines()
+        raise BadInputError(f"redact --staged: git {args[0]} failed: {problem[0] if problem else '?'}")
+    return result.stdout
+
+
+def _staged_texts(pathspecs: Iterable[Path]) -> Iterator[tuple[str, str]]:
+    """``(path, text)`` of every staged blob that would be committed, paths relative to the repository.
+
+    The index is git's (``GIT_INDEX_FILE`` included, so ``git commit -a`` and ``git commit PATH``, which
+    use a temporary index, are checked as committed). Submodules have no blob and are skipped.
+    """
+    try:
+        _git("rev-parse", "--git-dir")
+    except BadInputError:
+        raise BadInputError("redact --staged: not a git repository (run it inside one)") from None
+    # --raw gives each path's staged blob id; --no-renames lists a renamed file as added.
+    raw = _git(
+        "diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMT",
+        "--", *map(str, pathspecs),
+    )  # fmt: skip
+    fields = raw.split(b"\0")
+    entries: list[tuple[str, str]] = []
+    for header, path in zip(fields[0::2], fields[1::2], strict=False):
+        # ":old_mode new_mode old_blob new_blob status"
+        _old_mode, new_mode, _old_blob, blob, _status = header.decode().lstrip(":").split(" ")
+        if new_mode != "160000":
+            entries.append((path.decode("utf-8", errors="surrogateescape"), blob))
+    if not entries:
+        return
+    # One `git cat-file --batch` reads every blob: "<id> blob <size>\n<content>\n" per request.
+    out = _git("cat-file", "--batch", stdin="".join(blob + "\n" for _path, blob in entries).encode())
+    position = 0
+    for path, blob in entries:
+        end = out.index(b"\n", position)
+        header = out[position:end].split(b" ")
+        if len(header) != 3 or header[1] != b"blob":
+            raise BadInputError(f"redact --staged: {path}: git has no blob {blob} for it")
+        size = int(header[2])
+        content = out[end + 1 : end + 1 + size]
+        position = end + 1 + size + 1
+        yield path, content.decode("utf-8", errors="surrogateescape")
+
+
+def _report(texts: Iterable[tuple[str, str | None]]) -> int:
+    """Print ``name:line: kind`` for every secret in each ``(name, text)``; the exit code.
+
+    A text of None is a file that could not be read (already reported): exit 2 at the end.
+    """
+    found = unreadable = 0
+    hooks = context.hooks()
+    for path, text in texts:
+        if text is None:
             unreadable += 1
             continue
         findings = sorted({(f.line, f.kind) for f in find_secrets(text)})
