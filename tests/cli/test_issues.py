@@ -238,3 +238,60 @@ def test_hooks_install_registers_the_merge_driver(git_repo: Path, capsys: pytest
     assert ".autopilot/**/*.yaml merge=autopilot" in attributes
     assert _run(capsys, "hooks", "uninstall")[0] == 0
     assert subprocess.run(["git", "config", "merge.autopilot.driver"], capture_output=True).returncode == 1
+
+
+def test_an_ambiguous_session_prefix_lists_the_candidates(capsys: pytest.CaptureFixture[str]) -> None:
+    """`session view` with a prefix of several run ids says it is ambiguous and names them (exit 2)."""
+    from autopilot.cli.issues import open_store
+    from autopilot.core.issues import Session
+
+    store = open_store()
+    for run_id in ("20260101T000000-aaaa", "20260101T000000-bbbb"):
+        store.save_session(Session(run_id, status="success", started_at="2026-01-01T00:00:00.000Z"))
+
+    code, _, err = _run(capsys, "session", "view", "20260101")
+
+    assert (code, err.splitlines()) == (
+        2,
+        [
+            "error: id '20260101' is ambiguous: it matches 20260101T000000-aaaa, 20260101T000000-bbbb "
+            "(give more characters)"
+        ],
+    )
+
+
+def _write_issue(issue_id: str, *depends_on: str) -> None:
+    deps = f"depends_on: [{', '.join(depends_on)}]\n" if depends_on else ""
+    Path(".autopilot/issues").mkdir(parents=True, exist_ok=True)
+    Path(f".autopilot/issues/{issue_id}.yaml").write_text(
+        f"schema_version: 1\nid: {issue_id}\ntitle: do {issue_id}\nstatus: open\npriority: medium\n"
+        f"{deps}created: '2026-01-01T00:00:00.000Z'\n"
+    )
+
+
+def test_an_ambiguous_issue_prefix_lists_the_candidates(capsys: pytest.CaptureFixture[str]) -> None:
+    """`issue view` with a short prefix of several issue ids names the candidates instead of "no issue"."""
+    for issue_id in ("abcd1234", "abce5678", "zzzz0000"):
+        _write_issue(issue_id)
+
+    code, _, err = _run(capsys, "issue", "view", "ab")
+
+    assert (code, err) == (
+        2,
+        "error: id 'ab' is ambiguous: it matches abcd1234, abce5678 (give more characters)\n",
+    )
+
+
+def test_removing_an_ambiguous_dependency_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """`issue edit --remove-depends-on` with a prefix of two dependencies names both and changes nothing."""
+    _write_issue("abcd1234")
+    _write_issue("abce5678")
+    _write_issue("zzzz0000", "abcd1234", "abce5678")
+
+    code, _, err = _run(capsys, "issue", "edit", "zzzz0000", "--remove-depends-on", "abc")
+
+    assert (code, err) == (
+        2,
+        "error: id 'abc' is ambiguous: it matches abcd1234, abce5678 (give more characters)\n",
+    )
+    assert "abce5678" in Path(".autopilot/issues/zzzz0000.yaml").read_text()

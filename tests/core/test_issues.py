@@ -16,6 +16,7 @@ from autopilot.core.issues import (
     PRIORITIES,
     PRIORITY_RANK,
     STATUSES,
+    AmbiguousIdError,
     Claim,
     ClaimConflictError,
     DependencyCycleError,
@@ -326,14 +327,41 @@ def test_new_ids_are_short_distinct_and_readable() -> None:
 
 
 def test_ids_resolve_by_unique_prefix() -> None:
-    """A unique prefix of three or more characters finds the issue; an ambiguous one is an error."""
+    """A unique prefix of three or more characters finds the issue; an unknown one is not found."""
     ids = ["abcd1234", "abce5678", "zzzz0000"]
 
     assert resolve_id(ids, "zzz") == "zzzz0000"
-    with pytest.raises(IssueNotFoundError, match="ambiguous"):
-        resolve_id(ids, "abc")
     with pytest.raises(IssueNotFoundError, match="no issue 'qqq'"):
         resolve_id(ids, "qqq")
+
+
+@pytest.mark.parametrize("prefix", ["abc", "ab", "a"])
+def test_an_ambiguous_prefix_names_every_candidate(prefix: str) -> None:
+    """A prefix matching several ids, however short, says it is ambiguous and lists them all."""
+    ids = ["abcd1234", "abce5678", "abcf9999", "zzzz0000"]
+
+    with pytest.raises(AmbiguousIdError) as raised:
+        resolve_id(ids, prefix)
+
+    assert str(raised.value) == (
+        f"id {prefix!r} is ambiguous: it matches abcd1234, abce5678, abcf9999 (give more characters)"
+    )
+
+
+def test_a_long_candidate_list_is_cut_with_a_count() -> None:
+    """Beyond ten candidates the message names the first ten and counts the rest."""
+    ids = [f"2026{n:04d}" for n in range(25)]
+
+    with pytest.raises(AmbiguousIdError, match=r"20260009 and 15 more \(give more characters\)$"):
+        resolve_id(ids, "2026")
+
+
+def test_a_too_short_unique_prefix_names_its_match() -> None:
+    """A one- or two-character prefix is refused even when unique, naming the id it would match."""
+    with pytest.raises(AmbiguousIdError) as raised:
+        resolve_id(["abcd1234", "zzzz0000"], "ab")
+
+    assert str(raised.value) == "id 'ab' is too short (at least 3 characters): it matches abcd1234"
 
 
 def test_doctor_rules_find_duplicates_dangling_dependencies_expired_claims() -> None:

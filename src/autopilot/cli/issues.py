@@ -19,6 +19,7 @@ from autopilot.cli import context
 from autopilot.core.errors import BadInputError, ExitCode
 from autopilot.core.issues import (
     Issue,
+    IssueNotFoundError,
     IssueStore,
     Project,
     Session,
@@ -27,6 +28,7 @@ from autopilot.core.issues import (
     forget_project,
     now_utc,
     remember_project,
+    resolve_id,
 )
 
 Json = Annotated[bool, Parameter(name="--json", negative="", help="Print JSON instead of text.")]
@@ -454,9 +456,14 @@ def issue_edit(
 
 
 def _full_id(known: Iterable[str], wanted: str) -> str:
-    """*wanted* completed to one of *known* ids when it is a unique prefix (the issue may be gone)."""
-    matches = [i for i in known if i.startswith(wanted)]
-    return matches[0] if len(matches) == 1 else wanted
+    """*wanted* completed to one of *known* ids when it is a unique prefix (the issue may be gone).
+
+    Raises AmbiguousIdError when it is a prefix of several of them.
+    """
+    try:
+        return resolve_id(known, wanted)
+    except IssueNotFoundError:
+        return wanted
 
 
 def _edit_list(current: Iterable[str], add: Iterable[str] | None, remove: Iterable[str] | None) -> list[str]:
@@ -646,7 +653,7 @@ def session_view(run_id: str, *, json_output: Json = False) -> int:
     Parameters
     ----------
     run_id
-        The run id (a unique prefix is enough).
+        The run id (a unique prefix of at least 3 characters is enough).
     """
     store = open_store()
     session = store.get_session(run_id)

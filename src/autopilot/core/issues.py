@@ -51,6 +51,13 @@ class IssueNotFoundError(BadInputError):
     """No issue (or project, or session) has the given id."""
 
 
+class AmbiguousIdError(BadInputError):
+    """An id prefix matches several records (or is too short to be trusted); names the candidates.
+
+    Not an :class:`IssueNotFoundError`: the records exist, the prefix just does not pick one.
+    """
+
+
 class InvalidIssueError(BadInputError):
     """A field value is not allowed (unknown status, empty title, ...); names the field."""
 
@@ -531,16 +538,34 @@ def check_dependency_graph(
         raise DependencyCycleError(cycle)
 
 
+#: Prefixes shorter than this never pick a record on their own (too easy to hit by a slip).
+MIN_PREFIX: Final = 3
+#: How many candidates an ambiguous-prefix error names before counting the rest.
+MAX_CANDIDATES_SHOWN: Final = 10
+
+
 def resolve_id(candidates: Iterable[str], wanted: str) -> str:
-    """The full id matching *wanted* exactly or as a unique prefix (like git's short hashes)."""
+    """The full id matching *wanted* exactly or as a unique prefix (like git's short hashes).
+
+    Works for any kind of id (issues, sessions' run ids). Raises :class:`AmbiguousIdError` naming the
+    candidates when the prefix matches several ids, or is shorter than :data:`MIN_PREFIX` characters,
+    and :class:`IssueNotFoundError` when it matches none.
+    """
     ids = set(candidates)
     if wanted in ids:
         return wanted
-    matches = sorted(i for i in ids if i.startswith(wanted)) if len(wanted) >= 3 else []
-    if len(matches) == 1:
+    matches = sorted(i for i in ids if i.startswith(wanted)) if wanted else []
+    if len(matches) == 1 and len(wanted) >= MIN_PREFIX:
         return matches[0]
-    if len(matches) > 1:
-        raise IssueNotFoundError(f"issue id {wanted!r} is ambiguous: {', '.join(matches[:5])}")
+    if len(matches) == 1:
+        raise AmbiguousIdError(
+            f"id {wanted!r} is too short (at least {MIN_PREFIX} characters): it matches {matches[0]}"
+        )
+    if matches:
+        shown = ", ".join(matches[:MAX_CANDIDATES_SHOWN])
+        more = len(matches) - MAX_CANDIDATES_SHOWN
+        rest = f" and {more} more" if more > 0 else ""
+        raise AmbiguousIdError(f"id {wanted!r} is ambiguous: it matches {shown}{rest} (give more characters)")
     raise IssueNotFoundError(f"no issue {wanted!r} (see `autopilot issue list`)")
 
 
