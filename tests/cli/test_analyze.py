@@ -293,6 +293,99 @@ def test_interactive_replay_stops_at_end_of_input(hooks: Hooks, tmp_path: Path) 
     assert sum(line.startswith("[") for line in output) == 1
 
 
+def _long_output_run(hooks: Hooks, tmp_path: Path) -> tuple[Path, int]:
+    """A run whose one tool result has 40 lines of output and a raw event; returns its path and step."""
+    script = typical_script()
+    call = script.call("Bash", {"command": "seq 40"}, output_tokens=5)
+    result = script.result(call, "\n".join(f"line {n}" for n in range(1, 41)))
+    result.raw = {"type": "tool_result", "marker": "raw-event-marker"}
+    return record(hooks, tmp_path, script).json_path, script.steps.index(result)
+
+
+def test_interactive_replay_shows_a_compact_step_and_raw_json_on_demand(hooks: Hooks, tmp_path: Path) -> None:
+    """A step shows its line and 12 lines of a long output; `f` shows every field, `r` the raw event."""
+    path, index = _long_output_run(hooks, tmp_path)
+    keys = iter(["j", "r", "f", "q"])
+    output: list[str] = []
+
+    interactive(load_trajectory(path), lambda: next(keys, None), output.append, lambda prompt: str(index))
+
+    start = next(n for n, line in enumerate(output) if line.startswith("[") and f" #{index} " in line)
+    step_view = output[start:]
+    compact = step_view[: step_view.index("raw event of step " + str(index) + ":")]
+    assert "    line 12" in compact and "    line 13" not in compact
+    assert "    … 28 more lines of output (f: all)" in compact
+    assert not any("raw-event-marker" in line for line in compact)
+    raw = step_view[len(compact) :]
+    assert any('"marker": "raw-event-marker"' in line for line in raw)
+    assert "    line 40" in raw  # `f`: the whole output
+    assert output[-1].startswith("# end success")
+
+
+def test_replay_on_a_terminal_takes_single_keys(hooks: Hooks, tmp_path: Path) -> None:
+    """On a terminal each key acts at once, without Enter: `n` shows the next step, `q` quits."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import sys
+    import time
+
+    path = record(hooks, tmp_path, typical_script()).json_path
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autopilot", "replay", str(path)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        close_fds=True,
+    )
+    os.close(slave)
+    seen = b""
+
+    def read_until(marker: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 30
+        while marker not in seen and time.monotonic() < deadline:
+            if select.select([master], [], [], 1)[0]:
+                try:
+                    seen += os.read(master, 4096)
+                except OSError:  # the child closed the terminal
+                    break
+
+    try:
+        read_until(b"[q]uit")
+        os.write(master, b"n")
+        read_until(b"#1 ")
+        os.write(master, b"q")
+        read_until(b"# end success")
+        code = process.wait(timeout=60)
+    finally:
+        process.kill()
+        os.close(master)
+
+    assert code == 0
+    assert b"#1 " in seen and b"# end success" in seen
+
+
+def test_replay_json(hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--json prints the run without steps, its figures and every step; --step N keeps only step N."""
+    script = typical_script()
+    path = record(hooks, tmp_path, script).json_path
+
+    code, out, _, _ = run_cli(capsys, "replay", path, "--json")
+    data = json.loads(out)
+    _, one, _, _ = run_cli(capsys, "replay", path, "--step", "2", "--json")
+    _, summary, _, _ = run_cli(capsys, "replay", path, "--summary", "--json")
+
+    assert code == 0
+    assert sorted(data) == ["figures", "run", "steps"]
+    assert "steps" not in data["run"] and data["run"]["result"]["status"] == "success"
+    assert data["figures"]["steps"] == len(script.steps) == len(data["steps"])
+    assert [s["index"] for s in json.loads(one)["steps"]] == [2]
+    assert sorted(json.loads(summary)["steps"][0]) == ["index", "summary", "ts", "type"]
+
+
 def test_replay_output_is_redacted(hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A secret that reached a trajectory file by other means is not printed by replay."""
     recorded = record(hooks, tmp_path, typical_script())
@@ -391,3 +484,26 @@ def test_validate_a_mix_exits_2_with_one_line_per_bad_file(
     assert f"ok: {good}" in out
     assert sorted(errors) == sorted(e for e in errors if any(str(p) in e for p in bad))
     assert len(errors) == len(bad)
+
+
+def test_validate_json(hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """validate --json lists each file as ok (kind, steps, status) or with its error; exit 2 if any is bad."""
+    good = record(hooks, tmp_path, typical_script()).json_path
+    bad = tmp_path / "bad" / "notes.json"
+    bad.parent.mkdir()
+    bad.write_text("not json\n")
+
+    code, out, errors, _ = run_cli(capsys, "validate", good, bad, "--json")
+    data = json.loads(out)
+
+    assert code == 2 and len(errors) == 1
+    assert (data["valid"], data["invalid"]) == (1, 1)
+    assert data["files"][0] == {
+        "path": str(good),
+        "ok": True,
+        "kind": "json",
+        "steps": len(load_trajectory(good).run.steps),
+        "status": "success",
+    }
+    assert data["files"][1]["path"] == str(bad) and data["files"][1]["ok"] is False
+    assert data["files"][1]["error"].startswith(f"{bad}: ")

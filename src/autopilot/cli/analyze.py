@@ -27,7 +27,13 @@ from autopilot.core.trajectory.files import (
     read_json_trajectory,
     schema_errors,
 )
-from autopilot.core.trajectory.render import closing_line, header_lines, one_line, step_line
+from autopilot.core.trajectory.render import (
+    closing_line,
+    header_lines,
+    one_line,
+    step_line,
+    step_summary,
+)
 
 JsonFlag = Annotated[bool, Parameter(name="--json", negative="")]
 
@@ -277,11 +283,11 @@ def _indented(text: str, prefix: str = "    ") -> list[str]:
     return [prefix + line for line in text.splitlines()] or [prefix]
 
 
-def step_detail(run: Run, step: Step) -> list[str]:
-    """Every field of *step*: JSON values pretty-printed, the backend's raw event last."""
+def step_detail(run: Run, step: Step, *, raw: bool = True) -> list[str]:
+    """Every field of *step*: JSON values pretty-printed, the backend's raw event last (unless not *raw*)."""
     lines = [step_line(run, step)]
     data = step.to_dict()
-    raw = data.pop("raw", None)
+    raw_event = data.pop("raw", None)
     for name, value in data.items():
         if name in ("index",):
             continue
@@ -291,14 +297,24 @@ def step_detail(run: Run, step: Step) -> list[str]:
             lines.extend(_indented(text))
         else:
             lines.append(f"  {name}: {text}")
-    if raw is not None:
+    if raw and raw_event is not None:
         lines.append("  raw event:")
-        lines.extend(_indented(_pretty(raw)))
+        lines.extend(_indented(_pretty(raw_event)))
     return lines
 
 
-def _listing_lines(run: Run, step: Step) -> list[str]:
-    """One ``.rlog``-style line, plus the full text when it does not fit on that line."""
+def raw_event_lines(step: Step) -> list[str]:
+    """The backend's raw event of *step*, pretty-printed JSON."""
+    if step.raw is None:
+        return [f"(step {step.index} has no raw event)"]
+    return [f"raw event of step {step.index}:", *_indented(_pretty(step.raw))]
+
+
+def _listing_lines(run: Run, step: Step, max_lines: int | None = None) -> list[str]:
+    """One ``.rlog``-style line, plus the full text when it does not fit on that line.
+
+    With *max_lines*, each text, input or output shown below the line is cut to that many lines.
+    """
     lines = [step_line(run, step)]
     for name in ("text", "input", "output"):
         value = getattr(step, name)
@@ -307,8 +323,26 @@ def _listing_lines(run: Run, step: Step) -> list[str]:
         compact = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
         cut = one_line(value) != " ".join(compact.split())
         if cut or (isinstance(value, str) and "\n" in value.strip()):
-            lines.extend(_indented(_pretty(value)))
+            body = _indented(_pretty(value))
+            if max_lines is not None and len(body) > max_lines:
+                hidden = len(body) - max_lines
+                body = [
+                    *body[:max_lines],
+                    f"    … {hidden} more line{'s' * (hidden != 1)} of {name} (f: all)",
+                ]
+            lines.extend(body)
     return lines
+
+
+def step_compact(run: Run, step: Step) -> list[str]:
+    """The interactive view of a step: its ``.rlog`` line and at most 12 lines of each long field."""
+    return _listing_lines(run, step, max_lines=COMPACT_LINES)
+
+
+#: Lines of a step's text, input or output the interactive replay shows before ``f`` is pressed.
+COMPACT_LINES = 12
+
+REPLAY_KEYS = "n/Space/Enter next, p previous, j jump to a step, f every field, r raw event, q quit"
 
 
 def _totals_line(loaded: LoadedRun) -> str:
@@ -319,8 +353,17 @@ def _totals_line(loaded: LoadedRun) -> str:
     )
 
 
-def interactive(loaded: LoadedRun, read_line: Callable[[], str | None], write: Callable[[str], None]) -> None:
-    """Step through a run: ``n``/Enter next, ``p`` previous, ``j N`` jump to step N, ``q`` quit."""
+def interactive(
+    loaded: LoadedRun,
+    read_key: Callable[[], str | None],
+    write: Callable[[str], None],
+    read_line: Callable[[str], str | None] = lambda prompt: None,
+) -> None:
+    """Step through a run, one key per command (see :data:`REPLAY_KEYS`).
+
+    *read_key* returns the next key (None at end of input); ``j`` asks *read_line* for the step number
+    unless the key came with it (``"j 5"``). Each step is shown compactly (:func:`step_compact`).
+    """
     run = loaded.run
     for line in header_lines(run):
         write(line)
@@ -333,38 +376,98 @@ def interactive(loaded: LoadedRun, read_line: Callable[[], str | None], write: C
     last = len(run.steps) - 1
     while True:
         if show:
-            for line in step_detail(run, run.steps[position]):
+            for line in step_compact(run, run.steps[position]):
                 write(line)
         show = True
-        answer = read_line()
+        answer = read_key()
         if answer is None:
             return
+        # Space, Enter and the arrow keys arrive as " ", "\n", "\x1b[C" / "\x1b[D".
         command = answer.strip().lower()
-        if command in ("", "n", "next"):
+        if command in ("", "n", "next", "\x1b[c"):
             if position == last:
-                write(f"(step {position} is the last; p previous, j N jump, q quit)")
+                write(f"(step {position} is the last; p previous, j jump, q quit)")
                 show = False
             else:
                 position += 1
-        elif command in ("p", "prev", "previous"):
+        elif command in ("p", "b", "prev", "previous", "\x1b[d"):
             if position == 0:
                 write("(this is the first step)")
                 show = False
             else:
                 position -= 1
         elif command.startswith("j"):
-            target = command[1:].strip()
+            target = command[1:].strip() or (read_line(f"jump to step (0-{last}): ") or "").strip()
             if target.isdigit() and 0 <= int(target) <= last:
                 position = int(target)
             else:
-                write(f"(jump to a step between 0 and {last}: j N)")
+                write(f"(jump to a step between 0 and {last})")
                 show = False
-        elif command in ("q", "quit", "exit"):
+        elif command == "f":
+            for line in step_detail(run, run.steps[position], raw=False):
+                write(line)
+            show = False
+        elif command == "r":
+            for line in raw_event_lines(run.steps[position]):
+                write(line)
+            show = False
+        elif command in ("q", "quit", "exit", "\x04"):
             write(closing_line(run))
             return
         else:
-            write("(n next, p previous, j N jump, q quit)")
+            write(f"({REPLAY_KEYS})")
             show = False
+
+
+class _Terminal:
+    """The terminal in cbreak mode while the interactive replay runs: keys arrive without Enter.
+
+    cbreak (not raw) keeps Ctrl-C working and output newlines as they are; :meth:`line` restores the
+    normal mode while a step number is typed.
+    """
+
+    def __enter__(self) -> _Terminal:
+        import termios
+        import tty
+
+        self.fd = sys.stdin.fileno()
+        self.saved = termios.tcgetattr(self.fd)
+        # Before the first prompt is shown, so a key pressed as soon as it appears is not lost.
+        tty.setcbreak(self.fd)
+        self.cbreak = termios.tcgetattr(self.fd)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        import termios
+
+        termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+
+    def key(self) -> str | None:
+        """One key press; an arrow key arrives as one escape sequence and is read whole."""
+        data = os.read(self.fd, 8)
+        return data.decode("utf-8", errors="replace") if data else None
+
+    def line(self, show_prompt: Callable[[], None]) -> str | None:
+        """One line typed in the terminal's normal mode (echoed, editable), after *show_prompt*."""
+        import termios
+
+        termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
+        try:
+            show_prompt()
+            data = os.read(self.fd, 1024)
+        finally:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self.cbreak)
+        return data.decode("utf-8", errors="replace") if data else None
+
+
+def _replay_json(loaded: LoadedRun, steps: Iterable[Step], *, summary: bool) -> dict[str, Any]:
+    run = loaded.run.to_dict()
+    run.pop("steps")
+    if summary:
+        items = [{"index": s.index, "type": s.type, "ts": s.ts, "summary": step_summary(s)} for s in steps]
+    else:
+        items = [s.to_dict() for s in steps]
+    return {"run": run, "figures": analysis.run_figures(loaded).to_dict(), "steps": items}
 
 
 def replay(
@@ -372,11 +475,13 @@ def replay(
     *,
     summary: Annotated[bool, Parameter(negative="")] = False,
     step: int | None = None,
+    json_output: JsonFlag = False,
 ) -> int:
     """Step through a recorded run.
 
-    On a terminal the view is interactive: Enter or ``n`` next, ``p`` previous, ``j N`` jump to step N,
-    ``q`` quit. When piped, every step is listed in full.
+    On a terminal the view is interactive, one key per command: n, Space or Enter next, p previous,
+    j jump to a step, f every field of the step, r its raw event, q quit. When piped, every step is
+    listed in full.
 
     Parameters
     ----------
@@ -386,14 +491,18 @@ def replay(
         Print the header, one line per step and the totals.
     step
         Show only step N (numbered from 0, as in the ``#N`` column) with every field.
+    json_output
+        Print the run, its figures and its steps (or only step N) as JSON (docs/reference/analyze.md).
     """
     loaded = _load_one(path)
     run = loaded.run
+    if step is not None and not 0 <= step < len(run.steps):
+        raise BadInputError(f"{path}: no step {step} (the run has {len(run.steps)} steps, numbered from 0)")
+    if json_output:
+        steps = run.steps if step is None else [run.steps[step]]
+        context.echo(json.dumps(_replay_json(loaded, steps, summary=summary), indent=2, ensure_ascii=False))
+        return 0
     if step is not None:
-        if not 0 <= step < len(run.steps):
-            raise BadInputError(
-                f"{path}: no step {step} (the run has {len(run.steps)} steps, numbered from 0)"
-            )
         for line in step_detail(run, run.steps[step]):
             context.echo(line)
         return 0
@@ -407,14 +516,24 @@ def replay(
         return 0
     if sys.stdin.isatty() and sys.stdout.isatty():
         stream = context.stdout_stream()
+        with _Terminal() as terminal:
 
-        def read_line() -> str | None:
-            stream.write("[n]ext [p]rev [j N] jump [q]uit > ")
-            stream.flush()
-            line = sys.stdin.readline()
-            return line if line else None
+            def read_key() -> str | None:
+                stream.write("[n]ext [p]rev [j]ump [f]ields [r]aw [q]uit ")
+                stream.flush()
+                key = terminal.key()
+                stream.write("\r\x1b[2K")  # erase the prompt: the steps read as one listing
+                stream.flush()
+                return key
 
-        interactive(loaded, read_line, context.echo)
+            def read_line(prompt: str) -> str | None:
+                def show_prompt() -> None:
+                    stream.write(prompt)
+                    stream.flush()
+
+                return terminal.line(show_prompt)
+
+            interactive(loaded, read_key, context.echo, read_line)
         return 0
     for line in header_lines(run):
         context.echo(line)
@@ -549,20 +668,19 @@ def compare(a: Path, b: Path, *, json_output: JsonFlag = False) -> int:
 # validate
 
 
-def _check(path: Path) -> str:
-    """A one-line description of a valid file; raises TrajectoryError naming the first problem."""
+def _check(path: Path) -> LoadedRun:
+    """The run in a valid file; raises TrajectoryError naming the first problem."""
     if path.suffix == ".json":
-        loaded = read_json_trajectory(path, validate=True)
-    else:
-        loaded = _load_one(path)
-        problems = schema_errors(loaded.run.to_dict())
-        if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise TrajectoryError(path, f"journal does not fold into a valid trajectory: {problems[0]}{more}")
-    return f"ok: {path} ({loaded.kind}, {len(loaded.run.steps)} steps, status {loaded.run.result.status})"
+        return read_json_trajectory(path, validate=True)
+    loaded = _load_one(path)
+    problems = schema_errors(loaded.run.to_dict())
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise TrajectoryError(path, f"journal does not fold into a valid trajectory: {problems[0]}{more}")
+    return loaded
 
 
-def validate(*paths: Path) -> int:
+def validate(*paths: Path, json_output: JsonFlag = False) -> int:
     """Check trajectory files against the trajectory JSON Schema; exit 2 if any is invalid.
 
     Journals are checked by folding them into a run first; a torn last line is a warning, not a problem.
@@ -571,13 +689,36 @@ def validate(*paths: Path) -> int:
     ----------
     paths
         Trajectory files or directories of them.
+    json_output
+        Print one result per file as JSON (docs/reference/analyze.md); errors still go to stderr too.
     """
     if not paths:
         raise BadInputError("validate needs at least one FILE or DIR")
     files, errors = _expand(paths)
+    results: list[dict[str, Any]] = []
     for path in files:
         try:
-            context.echo(_check(path))
+            loaded = _check(path)
         except TrajectoryError as exc:
             errors.append({"path": str(path), "error": str(exc)})
+            results.append({"path": str(path), "ok": False, "error": str(exc)})
+            continue
+        run = loaded.run
+        results.append(
+            {
+                "path": str(path),
+                "ok": True,
+                "kind": loaded.kind,
+                "steps": len(run.steps),
+                "status": run.result.status,
+            }
+        )
+        if not json_output:
+            context.echo(f"ok: {path} ({loaded.kind}, {len(run.steps)} steps, status {run.result.status})")
+    if json_output:
+        checked = {item["path"] for item in results}
+        results += [{**item, "ok": False} for item in errors if item["path"] not in checked]
+        valid = sum(1 for item in results if item["ok"])
+        data = {"valid": valid, "invalid": len(results) - valid, "files": results}
+        context.echo(json.dumps(data, indent=2, ensure_ascii=False))
     return _report_errors(errors)
