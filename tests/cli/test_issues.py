@@ -295,3 +295,60 @@ def test_removing_an_ambiguous_dependency_is_refused(capsys: pytest.CaptureFixtu
         "error: id 'abc' is ambiguous: it matches abcd1234, abce5678 (give more characters)\n",
     )
     assert "abce5678" in Path(".autopilot/issues/zzzz0000.yaml").read_text()
+
+
+def test_list_sorts_like_ready_and_shows_dependencies(capsys: pytest.CaptureFixture[str]) -> None:
+    """`issue list` puts urgent before low (oldest first within a priority) and names each dependency."""
+    low = _create(capsys, "low one", "--priority", "low")
+    urgent = _create(capsys, "urgent one", "--priority", "urgent")
+    waiting = _create(capsys, "after low", "--priority", "urgent", "--depends-on", low)
+
+    _, out, _ = _run(capsys, "issue", "list")
+    _, as_json, _ = _run(capsys, "issue", "list", "--json")
+
+    assert [line.split()[0] for line in out.splitlines()] == [urgent, waiting, low]
+    assert [i["id"] for i in json.loads(as_json)["issues"]] == [urgent, waiting, low]
+    waiting_line = next(line for line in out.splitlines() if line.startswith(waiting))
+    assert waiting_line.endswith(f"  depends on {low} (open)")
+
+
+def test_list_sort_created(capsys: pytest.CaptureFixture[str]) -> None:
+    """`issue list --sort created` lists oldest first whatever the priority; a bad key is exit 2."""
+    low = _create(capsys, "low one", "--priority", "low")
+    urgent = _create(capsys, "urgent one", "--priority", "urgent")
+
+    _, out, _ = _run(capsys, "issue", "list", "--sort", "created")
+    code, _, err = _run(capsys, "issue", "list", "--sort", "size")
+
+    assert [line.split()[0] for line in out.splitlines()] == [low, urgent]
+    assert code == 2 and err.startswith("error:")
+
+
+def test_session_view_prints_readable_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    """`session view` shows tokens, cost and backend sessions as plain fields, not Python reprs."""
+    from autopilot.cli.issues import open_store
+    from autopilot.core.issues import Session
+
+    open_store().save_session(
+        Session(
+            "20260101T000000-abcd",
+            issue="k3x9q2ab",
+            status="success",
+            agent="claude",
+            cost_usd=0.01234,
+            tokens={"input_tokens": 1200, "output_tokens": 345, "cache_read_tokens": 67890},
+            backend_session_ids=("s-1", "s-2"),
+            started_at="2026-01-01T00:00:00.000Z",
+        )
+    )
+
+    code, out, _ = _run(capsys, "session", "view", "20260101T000000-abcd")
+    _, as_json, _ = _run(capsys, "session", "view", "20260101T000000-abcd", "--json")
+
+    assert code == 0
+    lines = out.splitlines()
+    assert f"{'tokens:':<18}input 1,200  output 345  cache read 67,890" in lines
+    assert f"{'backend sessions:':<18}s-1, s-2" in lines
+    assert f"{'cost:':<18}$0.0123" in lines
+    assert not any(char in out for char in "{}[]")
+    assert json.loads(as_json)["tokens"]["cache_read_tokens"] == 67890

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from cyclopts import App, Parameter
 
@@ -27,11 +27,13 @@ from autopilot.core.issues import (
     default_holder,
     forget_project,
     now_utc,
+    ready_sort_key,
     remember_project,
     resolve_id,
 )
 
 Json = Annotated[bool, Parameter(name="--json", negative="", help="Print JSON instead of text.")]
+IssueSort = Literal["priority", "created", "updated", "id"]
 
 issue_app = App(name="issue", help="Create, list, claim and finish issues kept in `.autopilot/issues/`.")
 project_app = App(name="project", help="Group issues into projects with their own run defaults.")
@@ -70,14 +72,24 @@ def _issue_json(issue: Issue, store: IssueStore | None = None) -> dict[str, Any]
     return data
 
 
-def _one_line(issue: Issue, now: Any) -> str:
+def _one_line(issue: Issue, now: Any, status_of: Mapping[str, str] | None = None) -> str:
+    """One issue per line; with *status_of* (id -> status), its dependencies and their statuses."""
     claim = f"  [{issue.claim.holder}]" if issue.claim and claim_active(issue, now) else ""
     labels = f"  #{' #'.join(issue.labels)}" if issue.labels else ""
     project = f"  ({issue.project})" if issue.project else ""
-    return f"{issue.id}  {issue.priority:<6}  {issue.status:<11}  {issue.title}{project}{labels}{claim}"
+    depends = ""
+    if status_of is not None and issue.depends_on:
+        depends = "  depends on " + ", ".join(
+            f"{dep} ({status_of.get(dep, 'missing')})" for dep in issue.depends_on
+        )
+    return (
+        f"{issue.id}  {issue.priority:<6}  {issue.status:<11}  {issue.title}{project}{labels}{claim}{depends}"
+    )
 
 
-def _print_issues(issues: list[Issue], *, as_json: bool, empty: str) -> None:
+def _print_issues(
+    issues: list[Issue], *, as_json: bool, empty: str, status_of: Mapping[str, str] | None = None
+) -> None:
     if as_json:
         _emit_json({"issues": [_issue_json(i) for i in issues]})
         return
@@ -86,7 +98,7 @@ def _print_issues(issues: list[Issue], *, as_json: bool, empty: str) -> None:
         return
     now = now_utc()
     for issue in issues:
-        context.echo(_one_line(issue, now))
+        context.echo(_one_line(issue, now, status_of))
 
 
 def _print_issue(issue: Issue, *, as_json: bool, verb: str | None = None) -> None:
@@ -198,9 +210,12 @@ def issue_list(
     label: str | None = None,
     project: str | None = None,
     all_issues: Annotated[bool, Parameter(name="--all", negative="")] = False,
+    sort: IssueSort = "priority",
     json_output: Json = False,
 ) -> int:
-    """List issues (open, in progress and blocked ones unless --status or --all).
+    """List issues (open, in progress and blocked ones unless --status or --all), urgent first.
+
+    Each line ends with the issue's dependencies and their statuses (``depends on k3x9q2ab (open)``).
 
     Parameters
     ----------
@@ -212,9 +227,13 @@ def issue_list(
         Only issues of this project.
     all_issues
         Include done and closed issues.
+    sort
+        priority: urgent first, then oldest, as `issue ready` orders them; created: oldest first;
+        updated: most recently changed first; id.
     """
     store = open_store()
     issues = store.list_issues()
+    status_of = {issue.id: issue.status for issue in issues}
     if status:
         issues = [i for i in issues if i.status == status]
     elif not all_issues:
@@ -223,9 +242,16 @@ def issue_list(
         issues = [i for i in issues if label in i.labels]
     if project:
         issues = [i for i in issues if i.project == project]
-    issues.sort(key=lambda i: (i.created, i.id))
+    if sort == "priority":
+        issues.sort(key=ready_sort_key)
+    elif sort == "created":
+        issues.sort(key=lambda i: (i.created, i.id))
+    elif sort == "updated":
+        issues.sort(key=lambda i: (i.updated or i.created, i.id), reverse=True)
+    else:
+        issues.sort(key=lambda i: i.id)
     report(store)
-    _print_issues(issues, as_json=json_output, empty="no issues")
+    _print_issues(issues, as_json=json_output, empty="no issues", status_of=status_of)
     return 0
 
 
@@ -572,8 +598,9 @@ def project_view(name: str, *, json_output: Json = False) -> int:
         if key != "schema_version" and value not in (None, ""):
             context.echo(f"{key + ':':<16}{value}")
     now = now_utc()
-    for issue in issues:
-        context.echo("  " + _one_line(issue, now))
+    status_of = {issue.id: issue.status for issue in store.list_issues()}
+    for issue in sorted(issues, key=ready_sort_key):
+        context.echo("  " + _one_line(issue, now, status_of))
     return 0
 
 
@@ -661,10 +688,40 @@ def session_view(run_id: str, *, json_output: Json = False) -> int:
     if json_output:
         _emit_json(_session_json(session))
         return 0
-    for key, value in session.to_dict().items():
-        if key != "schema_version" and value not in (None, "", [], {}):
-            context.echo(f"{key + ':':<22}{value}")
+    for label, value in _session_fields(session):
+        context.echo(f"{label + ':':<18}{value}")
     return 0
+
+
+#: How `session view` names the token counters (others are shown by their key).
+_TOKEN_NAMES = {
+    "input_tokens": "input",
+    "output_tokens": "output",
+    "cache_read_tokens": "cache read",
+    "cache_creation_tokens": "cache write",
+}
+
+
+def _session_fields(session: Session) -> list[tuple[str, str]]:
+    """The session's non-empty fields as ``(label, text)`` for people."""
+    tokens = "  ".join(f"{_TOKEN_NAMES.get(key, key)} {count:,}" for key, count in session.tokens.items())
+    fields = [
+        ("run", session.run_id),
+        ("issue", session.issue),
+        ("project", session.project),
+        ("status", session.status),
+        ("agent", session.agent),
+        ("model", session.model),
+        ("cost", f"${session.cost_usd:.4f}"),
+        ("tokens", tokens),
+        ("started", session.started_at),
+        ("ended", session.ended_at),
+        ("trajectory", session.trajectory),
+        ("parent", session.parent),
+        ("backend sessions", ", ".join(session.backend_session_ids)),
+        ("file", session.source),
+    ]
+    return [(label, value) for label, value in fields if value]
 
 
 # ------------------------------------------------------------------------------------------------
