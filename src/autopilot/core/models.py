@@ -241,7 +241,7 @@ class Run:
     autopilot_version: str | None = None
     limits: dict[str, Any] = field(default_factory=dict)
     resumes: list[dict[str, Any]] = field(default_factory=list)
-    steps: StepLog = field(default_factory=StepLog)
+    steps: StepLog[Step] = field(default_factory=StepLog)
     result: RunResult = field(default_factory=RunResult)
     usage: Usage = field(default_factory=Usage)
     schema_version: int = SCHEMA_VERSION
@@ -313,6 +313,21 @@ class BackendEvent:
     stop_reason: str | None = None
     error: str | None = None
     backend_cost_usd: float | None = None
+
+
+@dataclass
+class ImportedRun:
+    """What a ``trajectory_import`` implementation returns: another tool's log as backend events."""
+
+    #: The backend whose format it was (``claude``, ``codex``); becomes ``Run.agent``.
+    agent: str
+    events: list[BackendEvent]
+    #: The prompt, if the log holds it (otherwise the first ``user`` step's text is used).
+    prompt: str | None = None
+    #: Working directory of the agent, if the log holds it.
+    cwd: str | None = None
+    #: Start time (ISO 8601), if the log holds it.
+    started_at: str | None = None
 
 
 class Backend(abc.ABC):

@@ -26,19 +26,29 @@ import json
 import weakref
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Final, overload
-
-if TYPE_CHECKING:
-    from autopilot.core.models import Step
+from typing import IO, Any, Final, Protocol, Self, TypeVar, overload
 
 #: Spilled steps are read back in blocks of about this many bytes when iterating (small: the final
 #: .json of a long run is written without a large transient buffer).
 READ_BLOCK_BYTES: Final = 1 << 16
 
 
-def encode_step(step: Step) -> str:
+class Encodable(Protocol):
+    """What the log needs of a step (:class:`~autopilot.core.models.Step`, which is not imported here:
+    models imports this module)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self: ...
+
+
+StepT = TypeVar("StepT", bound=Encodable)
+
+
+def encode_step(step: Encodable) -> str:
     """A step as one line of compact JSON (non-ASCII kept as is), as in the journal and final ``.json``."""
     return json.dumps(step.to_dict(), ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -49,17 +59,13 @@ def to_utf8(text: str) -> bytes:
     return text.encode("utf-8", "backslashreplace")
 
 
-def _decode(text: str) -> Step:
-    from autopilot.core.models import Step
-
-    return Step.from_dict(json.loads(text))
-
-
-class StepLog(Sequence["Step"]):
+class StepLog(Sequence[StepT]):
     """The steps of a run, oldest first; see the module docstring."""
 
-    def __init__(self, steps: Iterable[Step] = ()) -> None:
-        self._recent: deque[Step] = deque(steps)
+    def __init__(self, steps: Iterable[StepT] = ()) -> None:
+        self._recent: deque[StepT] = deque(steps)
+        # The class of the steps; spilled steps are decoded with its from_dict.
+        self._kind: type[StepT] | None = None
         # The compact JSON of each in-memory step once something asked for it (json_of), else None.
         self._texts: deque[str | None] = deque(None for _ in self._recent)
         self._offsets = array("q")  # start of each spilled step's line in the spill file
@@ -113,13 +119,13 @@ class StepLog(Sequence["Step"]):
 
     # -- writing ------------------------------------------------------------------------------------
 
-    def append(self, step: Step) -> None:
+    def append(self, step: StepT) -> None:
         self._recent.append(step)
         self._texts.append(None)
         if self._window is not None and len(self._recent) > self._window:
             self._spill_oldest()
 
-    def extend(self, steps: Iterable[Step]) -> None:
+    def extend(self, steps: Iterable[StepT]) -> None:
         for step in steps:
             self.append(step)
 
@@ -141,6 +147,7 @@ class StepLog(Sequence["Step"]):
 
     def _spill_oldest(self) -> None:
         step, text = self._recent.popleft(), self._texts.popleft()
+        self._kind = type(step)
         data = to_utf8((encode_step(step) if text is None else text) + "\n")
         handle = self._spill_file()
         handle.seek(self._end)
@@ -154,16 +161,16 @@ class StepLog(Sequence["Step"]):
         return len(self._offsets) + len(self._recent)
 
     @overload
-    def __getitem__(self, index: int) -> Step: ...
+    def __getitem__(self, index: int) -> StepT: ...
 
     @overload
-    def __getitem__(self, index: slice) -> list[Step]: ...
+    def __getitem__(self, index: slice) -> list[StepT]: ...
 
-    def __getitem__(self, index: int | slice) -> Step | list[Step]:
+    def __getitem__(self, index: int | slice) -> StepT | list[StepT]:
         if isinstance(index, slice):
             start, stop, stride = index.indices(len(self))
             if stride == 1:
-                return list(self._iter(start, stop, _decode))
+                return list(self._iter(start, stop, self._decode))
             return [self[i] for i in range(start, stop, stride)]
         size = len(self)
         position = index + size if index < 0 else index
@@ -172,12 +179,16 @@ class StepLog(Sequence["Step"]):
         spilled = len(self._offsets)
         if position >= spilled:
             return self._recent[position - spilled]
-        return _decode(self._read_lines(position, position + 1)[0])
+        return self._decode(self._read_lines(position, position + 1)[0])
 
-    def __iter__(self) -> Iterator[Step]:
-        return self._iter(0, None, _decode)
+    def __iter__(self) -> Iterator[StepT]:
+        return self._iter(0, None, self._decode)
 
-    def json_of(self, step: Step) -> str:
+    def _decode(self, text: str) -> StepT:
+        assert self._kind is not None  # only steps that were appended are ever spilled
+        return self._kind.from_dict(json.loads(text))
+
+    def json_of(self, step: StepT) -> str:
         """*step* as one line of compact JSON (:func:`encode_step`), encoded once per step.
 
         For a step still in memory the text is kept and reused when the step is spilled and when

@@ -2,7 +2,8 @@
 
 The core reads the file into JSON records and asks the ``trajectory_import`` hook which plugin
 recognises them; that plugin (a backend, which already maps its own events for live runs) returns
-the run as :class:`~autopilot.core.models.BackendEvent` objects. The core then records them exactly as
+the run as :class:`~autopilot.core.models.BackendEvent` objects (an
+:class:`~autopilot.core.models.ImportedRun`). The core then records them exactly as
 the runner records a live run: usage deltas are priced with the price table and set on the last step
 of their event, session id and model become run metadata, and the whole run goes through the
 Recorder, so redaction and the writers apply as for any run.
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autopilot.core.errors import BadInputError
-from autopilot.core.models import BackendEvent, Run, Step, Usage
+from autopilot.core.models import ImportedRun, Run, Step, Usage
 from autopilot.core.pricing import load_price_table
 from autopilot.core.recorder import Recorder
 from autopilot.core.trajectory.files import base_path_for, slugify
@@ -24,21 +25,6 @@ from autopilot.core.trajectory.files import base_path_for, slugify
 if TYPE_CHECKING:
     from autopilot.core.config import Config
     from autopilot.core.hooks import Hooks
-
-
-@dataclass
-class ImportedRun:
-    """What a ``trajectory_import`` implementation returns: the run as backend events."""
-
-    #: The backend whose format it was (``claude``, ``codex``); becomes ``Run.agent``.
-    agent: str
-    events: list[BackendEvent]
-    #: The prompt, if the log holds it (otherwise the first ``user`` step's text is used).
-    prompt: str | None = None
-    #: Working directory of the agent, if the log holds it.
-    cwd: str | None = None
-    #: Start time (ISO 8601), if the log holds it.
-    started_at: str | None = None
 
 
 @dataclass

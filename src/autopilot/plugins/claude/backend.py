@@ -828,7 +828,7 @@ def trajectory_import(path: Path, records: list[dict[str, Any]]) -> Any:
     head = [r for r in records[:50] if isinstance(r, Mapping)]
     if not any(r.get("type") in ("system", "assistant", "result") for r in head):
         return None
-    from autopilot.core.trajectory.importer import ImportedRun
+    from autopilot.core.models import ImportedRun
 
     init = next((r for r in head if r.get("type") == "system" and r.get("subtype") == "init"), {})
     cwd = init.get("cwd") if isinstance(init.get("cwd"), str) else None

@@ -1027,7 +1027,7 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
 @hookimpl
 def trajectory_import(path: Path, records: list[dict[str, Any]]) -> Any:
     """Codex logs: ``codex exec --json`` stdout, and session rollouts (``$CODEX_HOME/sessions``)."""
-    from autopilot.core.trajectory.importer import ImportedRun
+    from autopilot.core.models import ImportedRun
 
     head = records[:20]
     if any(r.get("type") == "session_meta" and isinstance(r.get("payload"), dict) for r in head):
