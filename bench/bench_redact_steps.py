@@ -9,15 +9,15 @@ system data and the whole raw CLI message). ``--steps`` of them are drawn (seede
 (``--secret-rate``) get a document with a secret (bench/redact_corpus.py) in their tool output or input.
 
 - batched (what the recorder does): ``Recorder.redact_step``, one ``Hooks.redact_obj`` call per step;
-  the built-in redactor's ``needs_redaction`` scans all the step's strings at once and only the
-  strings it names are redacted one by one.
+  the built-in redactor's ``redact_batch`` scans all the step's strings at once (``needs_redaction``)
+  and only the strings it names are redacted one by one.
 - baseline: every non-empty string (keys included) through ``Hooks.redact`` one by one, per field,
   which is what ``redact_step`` did before batching.
 
 Both run on fresh copies of the same steps; the results are checked to be identical. Times are CPU
 seconds of this process (``time.process_time``), best of --repeat, so other load on the machine
-disturbs them little. The same is measured with one third-party redactor in the chain (it gets every
-string either way; only the built-in one is batched).
+disturbs them little. The same is measured with one third-party redactor in the chain (it has no
+``redact_batch``, so it gets every string through ``redact`` either way; only the built-in one is batched).
 
 ``--live N``: also N real 50-turn runs (``autopilot run`` driving the bundled Claude CLI against the
 scripted model server, as in bench/bench_overhead.py) per mode, alternating, with the CPU time spent in
@@ -45,10 +45,10 @@ from redact_corpus import ALL_KINDS, embed
 
 from autopilot import hookimpl
 from autopilot.core.hooks import Hooks
+from autopilot.core.importer import read_records
 from autopilot.core.models import Run, Step
 from autopilot.core.pluginmanager import make_plugin_manager
 from autopilot.core.recorder import _TEXT_FIELDS, Recorder
-from autopilot.core.trajectory.importer import read_records
 from autopilot.plugins.redact.rules import needs_redaction
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,11 +159,19 @@ _WRAPPER = """
 import atexit, os, sys, time
 from autopilot.core import recorder as R
 if os.environ["REDACT_MODE"] == "per-string":
+    def each(hooks, value):
+        if isinstance(value, str):
+            return hooks.redact(text=value) if value else value
+        if isinstance(value, dict):
+            return {each(hooks, k): each(hooks, v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [each(hooks, v) for v in value]
+        return value
     def inner(self, step):
         for name in R._TEXT_FIELDS:
             value = getattr(step, name)
             if value is not None:
-                setattr(step, name, self.hooks._redact_each(value))
+                setattr(step, name, each(self.hooks, value))
         return step
 else:
     inner = R.Recorder.redact_step

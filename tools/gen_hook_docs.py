@@ -18,7 +18,7 @@ def hook_names() -> list[str]:
     """Hook names in source order."""
     source = inspect.getsource(hookspecs)
     names = [n for n in dir(hookspecs) if hasattr(getattr(hookspecs, n), "autopilot_spec")]
-    return sorted(names, key=lambda n: source.index(f"def {n}("))
+    return sorted(names, key=lambda n: source.index(f"\ndef {n}("))
 
 
 def signature(name: str) -> str:
@@ -33,7 +33,9 @@ def render() -> str:
         "",
         "Implement a hook with `@autopilot.hookimpl` on a function of that name in your plugin module.",
         "An implementation may accept any subset of the arguments.",
-        "See [writing plugins](writing-plugins.md) for packaging and loading.",
+        "Pluggy calls every hook but the `redact` chain, so `@hookimpl(wrapper=True)` works on them.",
+        "Each section's *Errors* says what happens when an implementation raises.",
+        "See [writing plugins](writing-plugins.md) for packaging, loading and each family's error policy.",
         "",
     ]
     for name in hook_names():

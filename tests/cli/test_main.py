@@ -24,7 +24,7 @@ def test_plugins_json_lists_builtins_with_hooks(capsys: pytest.CaptureFixture[st
     by_name = {p["name"]: p for p in data["plugins"]}
 
     assert code == 0
-    assert by_name["redact_secrets"]["hooks"] == ["redact"]
+    assert by_name["redact_secrets"]["hooks"] == ["redact", "redact_batch"]
     assert by_name["trajectory_json"]["distribution"] == "git-autopilot"
     assert data["failed"] == []
 

@@ -1,4 +1,4 @@
-"""Hooks.redact_obj: a whole step redacted in one batch gives exactly what redacting each string gives."""
+"""Hooks.redact_obj and redact_batch: a step redacted in one batch equals redacting each string."""
 
 from __future__ import annotations
 
@@ -129,9 +129,9 @@ def test_keys_redacted_to_the_same_marker_collide_as_before() -> None:
     assert list(result) == list(_each(_builtin(), value))
 
 
-def test_without_the_batch_check_each_string_is_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An essential redactor without needs_redaction is called on every string (same result)."""
-    monkeypatch.delattr(redact_secrets, "needs_redaction")
+def test_without_redact_batch_each_string_is_redacted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An essential redactor without redact_batch is called on every string (same result)."""
+    monkeypatch.delattr(redact_secrets, "redact_batch")
     hooks = _hooks()
     value = {"input": {"command": f"echo {_token()}"}, "tags": ("alpha", "")}
 
@@ -139,27 +139,52 @@ def test_without_the_batch_check_each_string_is_redacted(monkeypatch: pytest.Mon
     assert "[REDACTED:github_token]" in hooks.redact_obj(value)["input"]["command"]
 
 
-def test_a_failing_batch_check_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """If the batch check raises, nothing is returned: RedactionError."""
+def test_a_failing_redact_batch_fails_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If redact_batch raises, nothing is returned: RedactionError."""
 
-    def broken(texts: list[str]) -> set[int]:
+    @hookimpl
+    def broken(texts: list[str]) -> list[str]:
         raise ValueError("boom")
 
-    monkeypatch.setattr(redact_secrets, "needs_redaction", broken)
+    monkeypatch.setattr(redact_secrets, "redact_batch", broken)
 
-    with pytest.raises(RedactionError, match="redact_secrets"):
+    with pytest.raises(RedactionError, match="'redact_secrets' failed in hook 'redact_batch': ValueError"):
         _hooks().redact_obj({"text": "anything"})
 
 
-@pytest.mark.parametrize("answer", [{5}, {-1}, {"0"}, None])
-def test_a_batch_check_naming_no_real_string_fails_closed(
+@pytest.mark.parametrize("answer", [["one"], ["one", "two", "three"], ["one", None], ("one", "two"), None])
+def test_a_redact_batch_answer_that_is_not_one_string_each_fails_closed(
     monkeypatch: pytest.MonkeyPatch, answer: object
 ) -> None:
-    """Indexes outside the batch, or no set of indexes at all, stop the write instead of skipping strings."""
-    monkeypatch.setattr(redact_secrets, "needs_redaction", lambda texts: answer)
+    """Too few or too many strings, or anything else than a list of strings, stops the write."""
+
+    @hookimpl
+    def wrong(texts: list[str]) -> object:
+        return answer
+
+    monkeypatch.setattr(redact_secrets, "redact_batch", wrong)
 
     with pytest.raises(RedactionError, match="redact_secrets"):
         _hooks().redact_obj(["one", "two"])
+
+
+def test_a_redact_batch_that_edits_its_argument_in_place_is_still_applied() -> None:
+    """A third-party redact_batch that rewrites the list it got and returns it is not taken for no change."""
+
+    class InPlace:
+        @hookimpl
+        def redact(self, text: str) -> str:
+            return text.replace("alpha", "beta")
+
+        @hookimpl
+        def redact_batch(self, texts: list[str]) -> list[str]:
+            texts[:] = [text.replace("alpha", "beta") for text in texts]
+            return texts
+
+    hooks = _hooks(("in_place", InPlace()))
+    value = {"alpha": ["alpha one", 2], "plain": "text"}
+
+    assert hooks.redact_obj(value) == {"beta": ["beta one", 2], "plain": "text"} == _each(hooks, value)
 
 
 def test_a_failing_third_party_redactor_fails_closed_inside_a_step() -> None:
@@ -183,16 +208,17 @@ def test_a_failing_third_party_redactor_fails_closed_inside_a_step() -> None:
         _hooks(("not_text", NotText())).redact_obj({"raw": ["ok", "x"]})
 
 
-def test_third_party_redactors_are_never_trusted_to_skip_strings() -> None:
-    """A plugin offering needs_redaction is ignored unless it is the essential redactor."""
+def test_a_third_party_redact_batch_cannot_spare_strings_from_the_builtin_redactor() -> None:
+    """A third-party redact_batch that changes nothing still leaves every string to the built-in one."""
 
     class Claims:
         @hookimpl
         def redact(self, text: str) -> str:
             return text
 
-        def needs_redaction(self, texts: list[str]) -> set[int]:
-            return set()
+        @hookimpl
+        def redact_batch(self, texts: list[str]) -> list[str]:
+            return texts
 
     secret = _token()
 

@@ -41,11 +41,13 @@ def test_hook_redact_chains_in_order_and_builtin_runs_last(tmp_path: Path) -> No
     """Each redactor receives the previous one's output; the built-in one sees everything last."""
     order: list[str] = []
 
+    token = github_token()
+
     class First:
         @hookimpl
         def redact(self, text: str) -> str:
             order.append("first")
-            return text.replace("alpha", "beta")
+            return text.replace("alpha", f"beta {token}")
 
     class Second:
         @hookimpl
@@ -53,16 +55,14 @@ def test_hook_redact_chains_in_order_and_builtin_runs_last(tmp_path: Path) -> No
             order.append("second")
             return text.replace("omega", "alpha")
 
-    # Registered last, called first: second turns omega into alpha, then first turns it into beta.
+    # Registered last, called first: second turns omega into alpha, then first glues a secret to it,
+    # which the built-in redactor, called after both, removes.
     hooks = _hooks(("first", First()), ("second", Second()))
-    token = github_token()
 
-    result = hooks.redact(text=f"omega {token}")
+    result = hooks.redact(text="omega")
 
     assert result == "beta [REDACTED:github_token]"
     assert order == ["second", "first"]
-    chain = [name for name, _ in hooks._redactor_chain()]
-    assert chain[-1] == "redact_secrets"
 
 
 def test_hook_redact_fails_closed(tmp_path: Path) -> None:
@@ -119,6 +119,114 @@ def test_hook_before_step_sees_redacted_steps_and_can_stop_the_run(tmp_path: Pat
 
     assert seen == ["use [REDACTED:github_token]", "rm -rf /"]
     assert recorder.stop_reason == "dangerous command"
+
+
+def test_hook_redact_batch_gets_the_whole_step_and_the_builtin_still_scans_it(tmp_path: Path) -> None:
+    """A redactor with redact_batch gets each step's strings in one call; the built-in one runs after it."""
+    token = github_token()
+    batches: list[list[str]] = []
+
+    class Batching:
+        @hookimpl
+        def redact(self, text: str) -> str:
+            return text.replace("alpha", token)
+
+        @hookimpl
+        def redact_batch(self, texts: list[str]) -> list[str]:
+            batches.append(list(texts))
+            return [text.replace("alpha", token) for text in texts]
+
+    hooks = _hooks(("batching", Batching()))
+    recorder = _record_run(
+        hooks,
+        tmp_path,
+        [Step("tool_call", tool="Bash", tool_use_id="t1", input={"command": "echo alpha"}, text="alpha")],
+    )
+
+    step = load_trajectory(recorder.paths["json"]).run.steps[0]
+    assert batches == [["alpha", "Bash", "command", "echo alpha"]]
+    assert (step.text, step.input) == ("[REDACTED:github_token]", {"command": "echo [REDACTED:github_token]"})
+
+
+def test_hook_redact_batch_without_redact_fails_closed() -> None:
+    """A plugin with redact_batch but no redact would let single strings through: nothing is written."""
+
+    class OnlyBatch:
+        @hookimpl
+        def redact_batch(self, texts: list[str]) -> list[str]:
+            return texts
+
+    with pytest.raises(RedactionError, match=r"'only_batch'.*implements redact_batch but not redact"):
+        _hooks(("only_batch", OnlyBatch())).redact(text="hello")
+
+
+def test_hook_before_step_wrapper_runs_around_the_other_implementations(tmp_path: Path) -> None:
+    """A new-style wrapper on before_step sees every step before and after the other observers."""
+    events: list[str] = []
+
+    class Observer:
+        @hookimpl
+        def before_step(self, step: Step) -> None:
+            events.append(f"observe {step.text}")
+
+    class Timer:
+        @hookimpl(wrapper=True)
+        def before_step(self, step: Step) -> Any:
+            events.append(f"enter {step.text}")
+            result = yield
+            events.append(f"leave {step.text}")
+            return result
+
+    hooks = _hooks(("observer", Observer()), ("timer", Timer()))
+    _record_run(hooks, tmp_path, [Step("assistant", text="one"), Step("assistant", text="two")])
+
+    assert events == ["enter one", "observe one", "leave one", "enter two", "observe two", "leave two"]
+    assert hooks.warnings == []
+
+
+def test_hook_before_step_wrapper_sees_stop_run_and_the_run_still_stops(tmp_path: Path) -> None:
+    """StopRun from an observer passes through a wrapper (which sees it) and stops the run."""
+    seen: list[str] = []
+
+    class Guard:
+        @hookimpl
+        def before_step(self, step: Step) -> None:
+            raise StopRun(f"no {step.text}")
+
+    class Tracer:
+        @hookimpl(wrapper=True)
+        def before_step(self) -> Any:
+            try:
+                return (yield)
+            except StopRun as signal:
+                seen.append(signal.reason)
+                raise
+
+    recorder = _record_run(
+        _hooks(("guard", Guard()), ("tracer", Tracer())), tmp_path, [Step("user", text="go")]
+    )
+
+    assert (seen, recorder.stop_reason) == (["no go"], "no go")
+
+
+def test_hook_before_step_failure_inside_a_wrapper_names_the_failing_plugin(tmp_path: Path) -> None:
+    """The warning names the observer that raised, not the wrapper its exception passed through."""
+
+    class Flaky:
+        @hookimpl
+        def before_step(self) -> None:
+            raise KeyError("missing")
+
+    class Tracer:
+        @hookimpl(wrapper=True)
+        def before_step(self) -> Any:
+            return (yield)
+
+    hooks = _hooks(("flaky", Flaky()), ("tracer", Tracer()))
+    recorder = _record_run(hooks, tmp_path, [Step("assistant", text="hello")])
+
+    assert load_trajectory(recorder.paths["json"]).run.steps[0].text == "hello"
+    assert hooks.warnings == ["plugin 'flaky' failed in hook 'before_step': KeyError: 'missing'"]
 
 
 def test_hook_before_step_failure_is_a_warning_not_a_crash(tmp_path: Path) -> None:
@@ -298,6 +406,18 @@ def test_hook_backend_register_collects_named_backends() -> None:
         _hooks(("bad", NotABackend())).backend_register()
 
 
+def test_hook_backend_register_error_names_the_raising_plugin() -> None:
+    """An exception inside backend_register aborts with a PluginError naming that plugin."""
+
+    class Broken:
+        @hookimpl
+        def backend_register(self) -> None:
+            raise ImportError("no module named 'sdk'")
+
+    with pytest.raises(PluginError, match="plugin 'broken' failed in hook 'backend_register': ImportError"):
+        _hooks(("broken", Broken())).backend_register()
+
+
 def test_hook_trajectory_writer_register_adds_a_writer(tmp_path: Path) -> None:
     """A third-party writer receives every step and the final run, like the built-in ones."""
     lines: list[str] = []
@@ -332,6 +452,18 @@ def test_hook_trajectory_writer_register_adds_a_writer(tmp_path: Path) -> None:
 
     assert lines == ["open resume=False", "step 0 user", "update ['session_id']", "close error"]
     assert recorder.paths["json"].exists()
+
+
+def test_hook_trajectory_writer_register_refuses_a_non_writer_by_plugin() -> None:
+    """Registering something that is not a writer aborts with a PluginError naming the plugin."""
+
+    class Provider:
+        @hookimpl
+        def trajectory_writer_register(self, register: Any) -> None:
+            register(object())
+
+    with pytest.raises(PluginError, match="plugin 'odd' failed in hook 'trajectory_writer_register'"):
+        _hooks(("odd", Provider())).trajectory_writer_register(config=None)
 
 
 def test_hook_command_register_adds_a_cli_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -4,19 +4,27 @@ Hooks are grouped by lifecycle phase. Implementations are marked with :data:`aut
 may accept any subset of a hook's arguments; the core always calls hooks with keyword arguments.
 The typed facade in :mod:`autopilot.core.hooks` is the only caller.
 
+Pluggy calls every hook except the ``redact`` chain (``pm.hook.<name>(...)``), in pluggy's call order
+(the plugin registered last first, ``tryfirst``/``trylast`` respected), so new-style wrappers
+(``@hookimpl(wrapper=True)``) work on them. Pluggy stops a call at the first exception: the
+implementations after the raising one are not called for that event. It does not say which plugin
+raised; the facade finds it in the traceback and names it in a :class:`~autopilot.PluginError`.
+
 Families (see CONTRIBUTING.md, "Adding a hook"):
 
 - *contribute* (``<thing>_register``): the host passes a ``register`` callback; collect-all.
-- *decide* (``<thing>_select``): ``firstresult``; the built-in default is ``trylast``.
+- *decide* (``<thing>_select``, ``trajectory_import``): ``firstresult``; raising aborts the command.
 - *observe* (``before_<event>``, ``after_<event>``, ``on_<event>_complete``): collect-all, return None;
-  a raising implementation is reported and skipped (fatal with ``AUTOPILOT_STRICT_PLUGINS=1``).
-- *chain* (``redact``): called one implementation at a time, each receiving the previous output.
+  a raising implementation is reported as a warning naming it and the command goes on (fatal with
+  ``AUTOPILOT_STRICT_PLUGINS=1``).
+- *chain* (``redact``, with its batch form ``redact_batch``): the one exception: the facade calls the
+  implementations itself, one at a time, each receiving the previous output; it fails closed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pluggy
 
@@ -24,14 +32,22 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from autopilot.core.config import Config
-    from autopilot.core.hooks import Hooks
     from autopilot.core.issues import IssueStore
-    from autopilot.core.models import Backend, Run, Step, TrajectoryWriter
-    from autopilot.core.trajectory.importer import ImportedRun
+    from autopilot.core.models import Backend, ImportedRun, Run, Step, TrajectoryWriter
 
 PROJECT_NAME = "autopilot"
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+
+
+class RedactingHooks(Protocol):
+    """What ``store_select`` passes as *hooks*: the hook facade (:class:`autopilot.core.hooks.Hooks`).
+
+    Declared here by the one method a store needs, because the facade's module imports the plugin
+    manager, which imports this one.
+    """
+
+    def redact(self, *, text: str) -> str: ...
 
 
 # ------------------------------------------------------------------------------------------------
@@ -51,10 +67,10 @@ def backend_register(register: Callable[[type[Backend]], None]) -> None:
     Returns:
         Nothing; use *register*.
 
-    Call semantics: collect-all; every implementation is called.
+    Call semantics: collect-all, called by pluggy (wrappers allowed).
     Default: the built-in backend plugins register ``claude`` and ``codex``.
     Errors: registering a name twice, or a class that is not a Backend, raises PluginError naming the
-        plugin; raising inside the hook is reported as PluginError and aborts the command.
+        plugin; raising inside the hook aborts the command with a PluginError naming the plugin.
     Since: 0.1
     """
 
@@ -73,9 +89,11 @@ def trajectory_writer_register(register: Callable[[TrajectoryWriter], None], con
     Returns:
         Nothing; use *register*.
 
-    Call semantics: collect-all; every registered writer receives every step, in registration order.
+    Call semantics: collect-all, called by pluggy (wrappers allowed); every registered writer receives
+        every step, in the order the writers were registered.
     Default: ``trajectory_json`` (journal + final ``.json``) and ``trajectory_rlog`` (``.rlog``).
-    Errors: raising aborts the run before it starts, reported as PluginError.
+    Errors: registering something that is not a TrajectoryWriter, or raising, aborts the run before it
+        starts with a PluginError naming the plugin.
     Since: 0.1
     """
 
@@ -93,10 +111,11 @@ def command_register(app: Any) -> None:
     Returns:
         Nothing.
 
-    Call semantics: collect-all.
+    Call semantics: collect-all, called by pluggy (wrappers allowed).
     Default: none; the built-in commands are part of :mod:`autopilot.cli`.
-    Errors: raising is reported as a warning naming the plugin; the other commands still work
-        (fatal with ``AUTOPILOT_STRICT_PLUGINS=1``).
+    Errors: raising is reported as a warning naming the plugin and the command line still runs;
+        pluggy does not call the implementations after the raising one, so their commands are
+        missing (fatal with ``AUTOPILOT_STRICT_PLUGINS=1``).
     Since: 0.1
     """
 
@@ -122,16 +141,17 @@ def backend_select(
     Returns:
         A registered backend name, or None to defer to the next implementation.
 
-    Call semantics: firstresult; stops at the first non-None result.
-    Default: the core's own implementation (trylast) returns *agent*, then ``project["agent"]``,
-        then ``config.agent`` (``AUTOPILOT_AGENT``), then ``"claude"``.
-    Errors: raising aborts the run, reported as PluginError; an unknown name is a usage error.
+    Call semantics: firstresult, called by pluggy; stops at the first non-None result.
+    Default: when every implementation returns None, the core takes *agent*, then
+        ``project["agent"]``, then ``config.agent`` (``AUTOPILOT_AGENT``), then ``"claude"``.
+    Errors: raising aborts the run with a PluginError naming the plugin; an unknown name is a usage
+        error.
     Since: 0.1
     """
 
 
 @hookspec(firstresult=True)
-def store_select(config: Config, hooks: Hooks) -> IssueStore | None:
+def store_select(config: Config, hooks: RedactingHooks) -> IssueStore | None:
     """Choose where issues, projects and sessions are kept.
 
     Called once per command that reads or changes issues (``issue``, ``project``, ``session``,
@@ -140,16 +160,17 @@ def store_select(config: Config, hooks: Hooks) -> IssueStore | None:
     Args:
         config: The resolved configuration (``config.project_dir``, ``config.commit``, and your
             settings in ``config.plugin_config(name)``).
-        hooks: The typed hook facade; a store must pass everything it writes through
-            ``hooks.redact(text=...)``.
+        hooks: The typed hook facade (:class:`autopilot.core.hooks.Hooks`); a store must pass
+            everything it writes through ``hooks.redact(text=...)``.
 
     Returns:
         An :class:`~autopilot.core.issues.IssueStore` instance, or None to defer to the next plugin.
 
-    Call semantics: firstresult; stops at the first non-None result.
+    Call semantics: firstresult, called by pluggy; stops at the first non-None result.
     Default: ``store_yaml`` (trylast) returns the YAML store in ``.autopilot/``.
-    Errors: raising aborts the command, reported as PluginError; a result that is not an IssueStore
-        is a PluginError too.
+    Errors: raising aborts the command with a PluginError naming the plugin. A result that is not an
+        IssueStore is a PluginError too; pluggy does not say which implementation returned it, so
+        the error names every implementation not shipped with git-autopilot.
     Since: 0.1
     """
 
@@ -166,15 +187,17 @@ def trajectory_import(path: Path, records: list[dict[str, Any]]) -> ImportedRun 
             array, or the single object of a JSON file.
 
     Returns:
-        An :class:`~autopilot.core.trajectory.importer.ImportedRun` (the backend name and the run as
+        An :class:`~autopilot.core.models.ImportedRun` (the backend name and the run as
         :class:`~autopilot.core.models.BackendEvent` objects, exactly as the backend would stream them
         live), or None when the records are not in this plugin's format.
 
-    Call semantics: firstresult; stops at the first non-None result. The core records the events the
-        way the runner does (usage priced with the price table, redaction, every writer).
+    Call semantics: firstresult, called by pluggy; stops at the first non-None result. The core records
+        the events the way the runner does (usage priced with the price table, redaction, every
+        writer).
     Default: none; a backend plugin implements it for its own log format.
-    Errors: raising aborts the import, reported as PluginError; a result that is not an ImportedRun
-        is a PluginError too.
+    Errors: raising aborts the import with a PluginError naming the plugin. A result that is not an
+        ImportedRun is a PluginError too, naming every implementation not shipped with git-autopilot
+        (pluggy does not say which one returned it).
     Since: 0.1
     """
 
@@ -195,9 +218,11 @@ def before_run(run: Run) -> None:
     Returns:
         Nothing.
 
-    Call semantics: collect-all, in call order (last registered first).
+    Call semantics: collect-all, called by pluggy in call order (last registered first; wrappers
+        allowed).
     Default: none.
-    Errors: a raising implementation is reported as a warning and skipped (fatal in strict mode).
+    Errors: reported as a warning naming the plugin, and the command goes on (pluggy does not call
+        the implementations after the raising one for this event); a PluginError in strict mode.
     Since: 0.1
     """
 
@@ -215,10 +240,14 @@ def before_step(run: Run, step: Step) -> None:
     Returns:
         Nothing.
 
-    Call semantics: collect-all, in call order (last registered first).
+    Call semantics: collect-all, called by pluggy in call order (last registered first). A new-style
+        wrapper (``@hookimpl(wrapper=True)``) runs around all the other implementations, for timing,
+        tracing or budget checks; it sees their exception (StopRun included) at its ``yield``.
     Default: none.
     Errors: raising :class:`autopilot.StopRun` ends the run cleanly with status ``stopped`` (the step is
-        still written); any other exception is reported as a warning and skipped (fatal in strict mode).
+        still written). Any other exception is reported as a warning naming the plugin, and the run
+        goes on; a PluginError in strict mode. Either way pluggy does not call the implementations
+        after the raising one for this step.
     Since: 0.1
     """
 
@@ -236,9 +265,10 @@ def after_step(run: Run, step: Step) -> None:
     Returns:
         Nothing.
 
-    Call semantics: collect-all, in call order.
+    Call semantics: collect-all, called by pluggy in call order (wrappers allowed).
     Default: the console plugin updates the live progress display.
-    Errors: reported as a warning and skipped (fatal in strict mode).
+    Errors: reported as a warning naming the plugin, and the command goes on (pluggy does not call
+        the implementations after the raising one for this event); a PluginError in strict mode.
     Since: 0.1
     """
 
@@ -255,9 +285,10 @@ def on_run_complete(run: Run) -> None:
     Returns:
         Nothing.
 
-    Call semantics: collect-all, in call order.
+    Call semantics: collect-all, called by pluggy in call order (wrappers allowed).
     Default: none.
-    Errors: reported as a warning and skipped (fatal in strict mode).
+    Errors: reported as a warning naming the plugin, and the command goes on (pluggy does not call
+        the implementations after the raising one for this event); a PluginError in strict mode.
     Since: 0.1
     """
 
@@ -277,9 +308,10 @@ def on_issue_complete(issue: dict[str, Any], outcome: str, run: Run | None) -> N
     Returns:
         Nothing.
 
-    Call semantics: collect-all, in call order.
+    Call semantics: collect-all, called by pluggy in call order (wrappers allowed).
     Default: none.
-    Errors: reported as a warning and skipped (fatal in strict mode).
+    Errors: reported as a warning naming the plugin, and the command goes on (pluggy does not call
+        the implementations after the raising one for this event); a PluginError in strict mode.
     Since: 0.1
     """
 
@@ -301,12 +333,42 @@ def redact(text: str) -> str:
     Returns:
         The text with secrets replaced by markers such as ``[REDACTED:github_token]``.
 
-    Call semantics: a chain, not collect-all: the core calls implementations one at a time in call
-        order (last registered first), each receiving the previous one's output. The essential built-in
-        redactor ``redact_secrets`` always runs last, so it also scans every other redactor's output, and
-        it cannot be disabled.
+    Call semantics: a chain, not collect-all, and the one hook pluggy does not call: the core walks the
+        implementations itself, one at a time in call order (last registered first), each receiving
+        the previous one's output (so wrappers do not apply). The essential built-in redactor
+        ``redact_secrets`` always runs last, so it also scans every other redactor's output, and it
+        cannot be disabled.
     Default: ``redact_secrets``.
     Errors: fails closed. If an implementation raises or returns a non-string, RedactionError is raised
         and nothing is written.
+    Since: 0.1
+    """
+
+
+@hookspec
+def redact_batch(texts: list[str]) -> list[str]:
+    """Remove secrets from many strings at once: the batch form of ``redact``, for speed.
+
+    Called once per recorded step (on all its strings: text, tool input and output, raw message) and
+    for other nested values the core writes, instead of calling ``redact`` on each string, for the
+    plugins that implement it.
+
+    Args:
+        texts: The non-empty strings so far (already processed by the redactors called before this
+            one), keys of nested dicts included. Do not change the list; return a new one.
+
+    Returns:
+        A list of the same length: exactly ``[redact(text=t) for t in texts]``. Returning *texts*
+        itself says that nothing changed.
+
+    Call semantics: part of the ``redact`` chain and walked by the core in the same order: a plugin
+        that implements ``redact_batch`` receives the whole batch, every other one receives each
+        string through ``redact``. A plugin implementing ``redact_batch`` must implement ``redact``
+        too (single strings always go through ``redact``).
+    Default: ``redact_secrets``: one scan of all the strings finds the few that could hold a secret,
+        and only those are redacted one by one.
+    Errors: fails closed. Raising, or returning anything but a list of as many strings, raises
+        RedactionError and nothing is written; so does a plugin with ``redact_batch`` but no
+        ``redact``.
     Since: 0.1
     """

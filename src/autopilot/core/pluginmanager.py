@@ -18,17 +18,21 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Final
 
 import pluggy
 
-from autopilot.core import distinfo, hookspecs
-from autopilot.core.errors import AutopilotError, PluginError
+from autopilot.core import hookspecs
+from autopilot.core.errors import AutopilotError
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 DISTRIBUTION: Final = "git-autopilot"
 ENTRY_POINT_GROUP: Final = hookspecs.PROJECT_NAME
@@ -122,31 +126,26 @@ def _register(
     pm.origins[name] = origin
 
 
-def _entry_points() -> list[tuple[Any, str | None, str | None]]:
+def _entry_points() -> list[tuple[EntryPoint, str | None, str | None]]:
     """(entry point, distribution name, version) of every plugin, in load order."""
-    found: list[tuple[Any, str | None, str | None]] | None
-    found = list(distinfo.entry_points(ENTRY_POINT_GROUP) or []) or None
-    if found is None:  # an unusual layout (eggs, zips): ask importlib.metadata
-        from importlib import metadata
+    from importlib.metadata import entry_points
 
-        points = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
-        # Each ``dist.name``/``dist.version`` parses the distribution's METADATA again: read it once
-        # per distribution (the entry points of one distribution share its object).
-        info: dict[int, tuple[str | None, str | None]] = {}
-        for ep in points:
-            if ep.dist is not None and id(ep.dist) not in info:
-                meta = ep.dist.metadata
-                info[id(ep.dist)] = (meta["Name"], meta["Version"])
-        found = [(ep, *info.get(id(ep.dist), (None, None))) for ep in points]
+    found = []
+    # Each ``dist.name``/``dist.version`` parses the distribution's METADATA again: read it once per
+    # distribution (the entry points of one distribution share its object).
+    names: dict[int, tuple[str | None, str | None]] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.dist is not None and id(ep.dist) not in names:
+            meta = ep.dist.metadata
+            names[id(ep.dist)] = (meta["Name"], meta["Version"])
+        found.append((ep, *names.get(id(ep.dist), (None, None))))
     # Built-ins first, then others by distribution and name, so the load order is deterministic.
-    return sorted(
-        found,
-        key=lambda item: (
-            distinfo.normalize(item[1] or "") != distinfo.normalize(DISTRIBUTION),
-            item[1] or "",
-            item[0].name,
-        ),
-    )
+    return sorted(found, key=lambda item: (not _is_ours(item[1]), item[1] or "", item[0].name))
+
+
+def _is_ours(distribution: str | None) -> bool:
+    """Whether *distribution* is git-autopilot (names compare normalised, as in PEP 503)."""
+    return re.sub(r"[-_.]+", "-", distribution or "").lower() == DISTRIBUTION
 
 
 def _load_local(pm: AutopilotPluginManager, plugins_dir: Path) -> None:
@@ -214,7 +213,7 @@ def make_plugin_manager(
 
     if load_entrypoints:
         for ep, distribution, version in _entry_points():
-            source = "builtin" if distribution == DISTRIBUTION else "installed"
+            source = "builtin" if _is_ours(distribution) else "installed"
             if allow is not None and ep.name not in allow and ep.name not in ESSENTIAL_PLUGINS:
                 continue
             if pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
@@ -260,17 +259,9 @@ def _check_pending(pm: AutopilotPluginManager) -> None:
 
 
 def _version() -> str | None:
-    found = distinfo.version(DISTRIBUTION)
-    if found is not None:
-        return found
     from importlib import metadata
 
     try:
         return metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
+    except metadata.PackageNotFoundError:  # running from a source tree without installed metadata
         return None
-
-
-def plugin_error(impl: Any, hook: str, exc: BaseException) -> PluginError:
-    """A PluginError naming the implementation's plugin."""
-    return PluginError(impl.plugin_name, hook, f"{type(exc).__name__}: {exc}")

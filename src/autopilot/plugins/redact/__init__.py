@@ -5,10 +5,10 @@ It is always registered, cannot be blocked, and always runs last in the ``redact
 returned. What it detects and how fast is documented in docs/redaction.md; the engine lives in
 :mod:`autopilot.plugins.redact.rules`.
 
-``needs_redaction`` lets the core redact a whole step at once
+``redact_batch`` is how the core redacts a whole step at once
 (:meth:`autopilot.core.hooks.Hooks.redact_obj`): one scan of all its strings says which ones
-``redact`` could change, and only those are redacted one by one; ``redact`` returns every other one
-unchanged anyway. The core trusts this only from the essential plugin.
+``redact`` could change, and only those are redacted one by one; ``redact`` would return every other
+one unchanged anyway.
 """
 
 from __future__ import annotations
@@ -16,10 +16,22 @@ from __future__ import annotations
 from autopilot import hookimpl
 from autopilot.plugins.redact.rules import needs_redaction, redact_text
 
-__all__ = ["needs_redaction", "redact"]
+__all__ = ["redact", "redact_batch"]
 
 
 @hookimpl
 def redact(text: str) -> str:
     """Replace every secret in *text* with ``[REDACTED:<kind>]`` (idempotent)."""
     return redact_text(text)
+
+
+@hookimpl
+def redact_batch(texts: list[str]) -> list[str]:
+    """``[redact(text=t) for t in texts]``, scanning all of *texts* once; *texts* itself if none changes."""
+    found = needs_redaction(texts)
+    if not found:
+        return texts
+    redacted = list(texts)
+    for index in found:
+        redacted[index] = redact_text(texts[index])
+    return redacted
