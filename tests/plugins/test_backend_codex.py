@@ -1105,8 +1105,8 @@ def test_rollout_import_matches_the_log(path: Path) -> None:
 @pytest.mark.parametrize("path", [*ROLLOUTS[:1], *CORPUS_FILES[:1]], ids=lambda p: p.name[:40])
 def test_codex_logs_import_into_valid_trajectories(hooks: Any, tmp_path: Path, path: Path) -> None:
     """`autopilot import` of a Codex log writes a schema-valid trajectory priced from the table."""
+    from autopilot.core.importer import import_file
     from autopilot.core.trajectory.files import schema_errors
-    from autopilot.core.trajectory.importer import import_file
 
     result = import_file(hooks, path, tmp_path / "logs")
 

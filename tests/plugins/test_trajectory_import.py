@@ -11,11 +11,11 @@ import pytest
 from autopilot import hookimpl
 from autopilot.core.errors import BadInputError, PluginError
 from autopilot.core.hooks import Hooks
+from autopilot.core.importer import import_file, read_records
 from autopilot.core.models import BackendEvent, ImportedRun, Step, Usage
 from autopilot.core.pricing import load_price_table
 from autopilot.core.trajectory.analysis import summarize
 from autopilot.core.trajectory.files import load_trajectory, schema_errors
-from autopilot.core.trajectory.importer import import_file, read_records
 
 CORPUS = Path("/work/shared/corpus")
 CLAUDE_FILES = sorted((CORPUS / "claude-stream-json").glob("*.*json*")) if CORPUS.is_dir() else []

@@ -37,7 +37,7 @@ def import_logs(
     json_output
         Print one JSON object per imported file.
     """
-    from autopilot.core.trajectory.importer import import_file
+    from autopilot.core.importer import import_file
 
     if not paths:
         raise BadInputError("import needs at least one FILE")
