@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -485,7 +486,13 @@ def test_hook_command_register_adds_a_cli_command(capsys: pytest.CaptureFixture[
         """,
     )
     from autopilot.cli import main
+    from autopilot.cli.app import app
 
-    code = main(["hello", "--name", "plugins"])
+    try:
+        code = main(["hello", "--name", "plugins"])
+    finally:
+        # The cyclopts app is module-global: later tests (the man page's) must not see the command.
+        with contextlib.suppress(KeyError):
+            del app["hello"]
 
     assert (code, capsys.readouterr().out) == (0, "hello plugins\n")
