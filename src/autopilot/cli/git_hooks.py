@@ -30,7 +30,6 @@ import json
 import os
 import shlex
 import stat
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -75,16 +74,6 @@ class Installer:
     uninstall: Callable[[GitSetup], str]
 
 
-def _git(repo: Path, *args: str) -> str:
-    try:
-        result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise AutopilotError(f"cannot run git: {exc}") from None
-    if result.returncode != 0:
-        raise BadInputError(f"not a git repository (git {' '.join(args)}: {result.stderr.strip()})")
-    return result.stdout.strip()
-
-
 def guarded_paths(repo_root: Path) -> tuple[str, ...]:
     """The trajectory folder (``output_dir``) and ``.autopilot/`` of the project, relative to *repo_root*.
 
@@ -104,12 +93,11 @@ def guarded_paths(repo_root: Path) -> tuple[str, ...]:
 
 
 def _setup(force: bool, all_files: bool = False) -> GitSetup:
-    cwd = Path.cwd()
-    root = Path(_git(cwd, "rev-parse", "--show-toplevel"))
-    # --git-path resolves core.hooksPath and worktrees the way git itself does.
-    hooks_dir = Path(_git(root, "rev-parse", "--git-path", "hooks"))
-    if not hooks_dir.is_absolute():
-        hooks_dir = root / hooks_dir
+    from autopilot.core.git import Repository
+
+    # hooks_dir() resolves core.hooksPath and worktrees the way git itself does.
+    with Repository.open(Path.cwd()) as repo:
+        root, hooks_dir = repo.root, repo.hooks_dir()
     guarded = () if all_files else guarded_paths(root)
     if not all_files and not guarded:
         raise BadInputError(

@@ -27,11 +27,10 @@ import marshal
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -72,11 +71,11 @@ from autopilot.core.trajectory.files import atomic_write_text
 
 if TYPE_CHECKING:
     from autopilot.core.config import Config
+    from autopilot.core.git import Repository
     from autopilot.core.hooks import Hooks
 
 CACHE_VERSION: Final = 2
 CACHE_FILE: Final = "issues.marshal"
-_GIT_RETRIES: Final = 40
 
 
 # ------------------------------------------------------------------------------------------------
@@ -330,7 +329,7 @@ class YamlStore(IssueStore):
         self.commit_mode = commit
         self.use_cache = use_cache
         self._cache: dict[str, tuple[Any, ...]] | None = None
-        self._repo: Any = None
+        self._repo: Repository | Literal[False] | None = None
 
     # -- paths and locks -------------------------------------------------------------------------
 
@@ -795,14 +794,11 @@ class YamlStore(IssueStore):
 
     # -- git ---------------------------------------------------------------------------------------
 
-    def _git_repo(self) -> Any:
+    def _git_repo(self) -> Repository | None:
         if self._repo is None:
-            import git
+            from autopilot.core.git import Repository
 
-            try:
-                self._repo = git.Repo(self.project_dir, search_parent_directories=True)
-            except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-                self._repo = False
+            self._repo = Repository.find(self.project_dir) or False
         return self._repo or None
 
     def _commit(
@@ -820,10 +816,9 @@ class YamlStore(IssueStore):
         repo = self._git_repo()
         if repo is None:
             return
-        import git
+        from autopilot.core.git import GitError
 
-        top = Path(repo.working_tree_dir)
-        relative = [os.path.relpath(p, top) for p in paths]
+        relative = [os.path.relpath(p, repo.root) for p in paths]
         trailers = [f"Autopilot-Issue: {issue}"] if issue else []
         if run:
             trailers.append(f"Autopilot-Run: {run}")
@@ -836,22 +831,13 @@ class YamlStore(IssueStore):
         # One git operation at a time per repository: concurrent claims would otherwise fight over
         # .git/index.lock. The flock is released by the kernel if we crash.
         with self.lock("git"):
-            for attempt in range(_GIT_RETRIES):
-                try:
-                    repo.git.add("--all", "--", *relative)
-                    if self.commit_mode == "commit":
-                        if not repo.git.diff("--cached", "--name-only", "--", *relative).strip():
-                            return
-                        repo.git.commit("--quiet", "-m", message, "--only", "--", *relative)
-                    return
-                except git.GitCommandError as exc:
-                    text = f"{exc.stderr or ''}{exc.stdout or ''}"
-                    if "index.lock" in text and attempt + 1 < _GIT_RETRIES:
-                        time.sleep(0.05 * (attempt + 1))
-                        continue
-                    first = next((line.strip() for line in text.splitlines() if line.strip()), str(exc))
-                    self.warnings.append(f"saved {', '.join(relative)} but could not commit: {first}")
-                    return
+            try:
+                if self.commit_mode == "commit":
+                    repo.commit(relative, message)
+                else:
+                    repo.add(relative)
+            except GitError as exc:
+                self.warnings.append(f"saved {', '.join(relative)} but could not commit: {exc}")
 
 
 # ------------------------------------------------------------------------------------------------

@@ -1,0 +1,259 @@
+"""Git, the one way autopilot reaches it: a small :class:`Repository` over GitPython, and :func:`head`.
+
+Everything autopilot does with git goes through here: the commit a run starts from, what changed in
+the working tree, committing or stashing exactly the paths a run changed, pushing, and the bits of
+``git config`` that ``autopilot hooks install`` and the demo set. GitPython runs the ``git`` command
+for each of these, so worktrees, submodules, ``core.hooksPath`` and every ref storage behave exactly
+as git itself says.
+
+Paths given to :meth:`Repository.commit` and :meth:`Repository.stash` are literal paths relative to
+the repository root (no pathspec magic, so a file named ``*.py`` is just that file).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, TypeVar
+
+from autopilot.core.errors import AutopilotError, BadInputError
+
+if TYPE_CHECKING:
+    import git
+
+#: Attempts at an operation that found another git process holding ``index.lock``.
+LOCK_RETRIES: Final = 40
+
+T = TypeVar("T")
+
+
+class GitError(AutopilotError):
+    """A git command failed; the message is git's own first line."""
+
+
+def _first_line(exc: git.GitCommandError) -> str:
+    text = f"{exc.stderr or ''}\n{exc.stdout or ''}"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    line = lines[0] if lines else str(exc)
+    return line.removeprefix("stderr: ").strip(" '")
+
+
+def parse_status(output: str) -> dict[str, str]:
+    """``git status --porcelain=v1 -z`` output as {path: two-letter status}.
+
+    A rename or copy names both paths (the original with the same status); nothing is stripped, so
+    a leading space of the status (`` M``: changed in the working tree only) is kept.
+    """
+    entries = output.split("\0")
+    changes: dict[str, str] = {}
+    index = 0
+    while index < len(entries):
+        entry = entries[index]
+        index += 1
+        if len(entry) < 4:
+            continue
+        code, path = entry[:2], entry[3:]
+        changes[path] = code
+        if code[0] in "RC" and index < len(entries):
+            changes[entries[index]] = code
+            index += 1
+    return changes
+
+
+class Repository:
+    """A git repository with a working tree.
+
+    Open one with :meth:`find`, :meth:`open` or :meth:`init`, and close it when done (or use ``with``).
+    """
+
+    def __init__(self, repo: git.Repo) -> None:
+        self._repo = repo
+
+    @classmethod
+    def find(cls, path: Path | str) -> Repository | None:
+        """The repository holding *path*, or None when there is none (or it has no working tree)."""
+        import git
+
+        try:
+            repo = git.Repo(path, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            return None
+        if repo.working_tree_dir is None:  # a bare repository
+            repo.close()
+            return None
+        return cls(repo)
+
+    @classmethod
+    def open(cls, path: Path | str) -> Repository:
+        """The repository holding *path*; BadInputError when there is none."""
+        repo = cls.find(path)
+        if repo is None:
+            raise BadInputError(f"not a git repository: {path}")
+        return repo
+
+    @classmethod
+    def init(cls, path: Path | str, *, branch: str = "main") -> Repository:
+        """A new repository at *path* whose first branch is *branch*."""
+        import git
+
+        return cls(git.Repo.init(path, initial_branch=branch))
+
+    def __enter__(self) -> Repository:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the helper processes GitPython may keep for reading objects."""
+        self._repo.close()
+
+    @property
+    def root(self) -> Path:
+        """The top of the working tree."""
+        return Path(str(self._repo.working_tree_dir))
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def head(self) -> tuple[str | None, str | None]:
+        """(commit sha, branch name) of HEAD; None for what there is not (no commit yet, detached)."""
+        sha = self._quiet(lambda: self._repo.git.rev_parse("--verify", "-q", "HEAD"))
+        branch = self._quiet(lambda: self._repo.git.symbolic_ref("--short", "-q", "HEAD"))
+        return sha or None, branch or None
+
+    def status(self, pathspec: Sequence[str] = ()) -> dict[str, str]:
+        """Changed and untracked files (every untracked file, not its directory) as {path: status}.
+
+        *pathspec* limits the answer (git's pathspec syntax, magic included); paths are relative to
+        the repository root.
+        """
+        output = self._run(
+            lambda: self._repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspec)
+        )
+        return parse_status(output)
+
+    def hooks_dir(self) -> Path:
+        """The directory git runs hooks from (``core.hooksPath`` and worktrees honoured)."""
+        path = Path(self._run(lambda: self._repo.git.rev_parse("--git-path", "hooks")))
+        return path if path.is_absolute() else self.root / path
+
+    def remotes(self) -> list[str]:
+        return [remote.name for remote in self._repo.remotes]
+
+    # -- changing ------------------------------------------------------------------------------
+
+    def add(self, paths: Iterable[str]) -> None:
+        """Stage exactly *paths* (new, changed or deleted files)."""
+        paths = list(paths)
+        if paths:
+            self._run(lambda: self._literal.add("--all", "--", *paths))
+
+    def commit(self, paths: Iterable[str], message: str) -> str | None:
+        """Stage and commit exactly *paths*; anything else that was staged stays staged.
+
+        Returns the new commit's sha, or None when none of *paths* changed.
+        """
+        paths = list(paths)
+        if not paths:
+            return None
+        self.add(paths)
+        if not self._run(lambda: self._literal.diff("--cached", "--name-only", "--", *paths)).strip():
+            return None
+        self._run(lambda: self._literal.commit("--quiet", "-m", message, "--only", "--", *paths))
+        return self.head()[0]
+
+    def stash(self, paths: Iterable[str], message: str) -> bool:
+        """Put the changes to *paths* (untracked files included) aside with ``git stash``.
+
+        Returns whether anything was stashed.
+        """
+        paths = [path for path in paths if path in self.status()]
+        if not paths:
+            return False
+        self._run(
+            lambda: self._literal.stash("push", "--include-untracked", "--quiet", "-m", message, "--", *paths)
+        )
+        return True
+
+    def push(self) -> str | None:
+        """Push the current branch to its remote (``origin`` if there are several), never forced.
+
+        Returns a one-line problem for the user, or None when the push went through.
+        """
+        remotes = self.remotes()
+        if not remotes:
+            return "no git remote is configured; nothing was pushed"
+        _, branch = self.head()
+        if branch is None:
+            return "HEAD is not on a branch; nothing was pushed"
+        remote = "origin" if "origin" in remotes else remotes[0]
+        try:
+            self._run(lambda: self._repo.git.push(remote, f"HEAD:refs/heads/{branch}"))
+        except GitError as exc:
+            return f"git push {remote} {branch} failed: {exc}"
+        return None
+
+    def set_config(self, key: str, value: str) -> None:
+        """``git config KEY VALUE`` in this repository (e.g. ``user.name`` for its commits)."""
+        self._run(lambda: self._repo.git.config(key, value))
+
+    def remove_config_section(self, name: str) -> None:
+        """``git config --remove-section NAME``; nothing happens when there is no such section."""
+        self._quiet(lambda: self._repo.git.config("--remove-section", name))
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    @property
+    def _literal(self) -> git.Git:
+        """The git command with pathspec magic off: every path means exactly that file."""
+        return self._repo.git(literal_pathspecs=True)
+
+    @staticmethod
+    def _run(operation: Callable[[], T]) -> T:
+        """Run a git *operation*, waiting for another git process's ``index.lock``; GitError on failure."""
+        import git
+
+        for attempt in range(LOCK_RETRIES):
+            try:
+                return operation()
+            except git.GitCommandError as exc:
+                if "index.lock" in f"{exc.stderr}{exc.stdout}" and attempt + 1 < LOCK_RETRIES:
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                raise GitError(_first_line(exc)) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @staticmethod
+    def _quiet(operation: Callable[[], str]) -> str:
+        """*operation*'s output, or "" when git says no (an unknown ref, a missing section)."""
+        import git
+
+        try:
+            return operation()
+        except git.GitCommandError:
+            return ""
+
+
+def head(path: Path | str) -> tuple[str | None, str | None]:
+    """(commit sha, branch) of the repository holding *path*; (None, None) outside any repository.
+
+    Every run records these before its agent starts, so this one asks git directly instead of going
+    through GitPython, whose import alone costs about 0.1 s: more than all of autopilot's own work
+    on a short run.
+    """
+
+    def ask(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=path, capture_output=True, text=True, timeout=30, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+    return ask("rev-parse", "--verify", "-q", "HEAD"), ask("symbolic-ref", "--short", "-q", "HEAD")
+
+
+__all__ = ["GitError", "Repository", "head", "parse_status"]
