@@ -131,9 +131,8 @@ def main() -> int:
                 started = time.perf_counter()
                 # As `run --json` does: no console plugin, so nothing is printed.
                 hooks = Hooks(make_plugin_manager(project_dir=repo, blocked=("console",)))
-                result = api.run_task(
-                    PROMPT, agent="codex", model=MODEL, cwd=repo, hooks=hooks, handle_signals=False
-                )
+                options = api.RunOptions(agent="codex", model=MODEL, cwd=repo)
+                result = api.run_task(PROMPT, options, hooks=hooks, handle_signals=False)
                 times["autopilot (in-process)"].append(time.perf_counter() - started)
                 if result.status != "success":
                     raise SystemExit(f"in-process run ended {result.status}: {result.run.result.error}")

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from autopilot import RunRequest
-from autopilot.app.issue_mcp import codex_issue_server, handle, mcp_server_spec, serve
-from autopilot.app.issue_tools import IssueTools
+from autopilot.app.issue_mcp import handle, serve, server_command
+from autopilot.app.issue_tools import IssueTools, issue_toolset
 from autopilot.core.hooks import Hooks
 from autopilot.plugins.codex.backend import CodexBackend
 from autopilot.plugins.store_yaml.store import YamlStore
@@ -102,8 +102,8 @@ def test_protocol_errors(hooks: Hooks) -> None:
 
 
 def test_runs_as_a_command_on_the_project(git_repo: Path) -> None:
-    """`python -m autopilot.app.issue_mcp` (what mcp_server_spec starts) serves the project's real store."""
-    spec = mcp_server_spec(git_repo, "agent@box:1", "run-1", None)
+    """`python -m autopilot.app.issue_mcp` (the toolset's command) serves the project's real store."""
+    command = server_command(git_repo, "agent@box:1", "run-1", None)
     messages = [
         {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {}},
         {
@@ -115,7 +115,7 @@ def test_runs_as_a_command_on_the_project(git_repo: Path) -> None:
     ]
 
     done = subprocess.run(
-        [spec["command"], *spec["args"]],
+        list(command),
         input="".join(json.dumps(m) + "\n" for m in messages),
         capture_output=True,
         text=True,
@@ -136,7 +136,8 @@ def test_runs_as_a_command_on_the_project(git_repo: Path) -> None:
 
 @pytest.mark.integration
 def test_codex_agent_claims_an_issue_through_the_server(tmp_path: Path, git_repo: Path) -> None:
-    """A real Codex agent calls the issue tools over MCP: the claim lands in the store and the trajectory."""
+    """A real Codex agent calls the issue toolset over MCP (its stdio command): the claim lands in the
+    store and the trajectory."""
     store = YamlStore(git_repo, redact=lambda text: text, commit="off")
     issue = store.create_issue("Fix the bug", by="test")
     call = {"type": "function_call", "namespace": "mcp__autopilot_issues", "name": "issue_claim"}
@@ -145,13 +146,12 @@ def test_codex_agent_claims_an_issue_through_the_server(tmp_path: Path, git_repo
     home.mkdir()
     with ScriptedOpenAI(tmp_path / "server", [{"item": call}, {"text": "claimed"}]) as server:
         tools = IssueTools(store, holder="agent@box:1", run_id="run-1", current=issue.id)
-        spec = codex_issue_server(tools, git_repo)
         request = RunRequest(
             prompt="claim the issue",
             cwd=git_repo,
             model="gpt-5.5",
             env={**server.env(), "CODEX_HOME": str(home)},
-            options={"mcp_servers": {"autopilot-issues": spec}},
+            toolsets=(issue_toolset(tools, git_repo),),
         )
         backend = CodexBackend({"request_max_retries": 0, "stream_max_retries": 0})
 

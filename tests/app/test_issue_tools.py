@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from pathlib import Path
 
-from autopilot.app.issue_tools import IssueTools, claude_issue_server
+from autopilot.app.issue_tools import INSTRUCTIONS, IssueTools, issue_toolset
 from autopilot.core.hooks import Hooks
+from autopilot.core.models import RunRequest
+from autopilot.plugins.claude.backend import ClaudeBackend
+from autopilot.plugins.codex.backend import CodexBackend
 from autopilot.plugins.store_yaml.store import YamlStore
 
 
@@ -51,8 +56,42 @@ def test_errors_are_answers_not_exceptions(hooks: Hooks) -> None:
     assert "bad arguments for issue_block" in tools.call("issue_block", {"id": "x"})["error"]
 
 
-def test_claude_server_is_an_in_process_sdk_server(hooks: Hooks) -> None:
-    """For Claude the tools are an in-process SDK MCP server named autopilot-issues."""
-    server = claude_issue_server(_tools(hooks))
+def test_toolset_handlers_call_the_store(hooks: Hooks) -> None:
+    """The toolset's in-process handlers answer like the tools: a created issue, or an error to read."""
+    tools = {tool.name: tool for tool in issue_toolset(_tools(hooks), Path.cwd()).tools}
+
+    created = asyncio.run(tools["issue_create"].handler({"title": "from a handler"}))
+    missing = asyncio.run(tools["issue_view"].handler({"id": "zzz"}))
+
+    assert YamlStore(Path.cwd(), commit="off").get_issue(created["created"]).title == "from a handler"
+    assert "no issue 'zzz'" in missing["error"]
+
+
+def test_claude_gets_the_toolset_as_an_allowed_in_process_server(hooks: Hooks) -> None:
+    """For Claude the toolset is an in-process SDK MCP server, its tools allowed, its note in the prompt."""
+    toolset = issue_toolset(_tools(hooks), Path.cwd())
+    backend = ClaudeBackend({"system_prompt_append": "Be brief."})
+
+    request = backend.with_toolsets(RunRequest("x", Path.cwd(), toolsets=(toolset,)))
+    server = request.options["mcp_servers"]["autopilot-issues"]
 
     assert (server["type"], server["name"]) == ("sdk", "autopilot-issues")
+    assert request.options["claude"]["allowed_tools"] == [
+        "Bash",
+        "Read",
+        "Glob",
+        "Grep",
+        "mcp__autopilot-issues",
+    ]
+    assert request.options["claude"]["system_prompt_append"] == f"Be brief.\n\n{INSTRUCTIONS}"
+
+
+def test_codex_gets_the_toolset_as_a_stdio_server(hooks: Hooks) -> None:
+    """For Codex the toolset is the stdio server it starts itself, with the note in its instructions."""
+    toolset = issue_toolset(_tools(hooks), Path.cwd())
+
+    request = CodexBackend.with_toolsets(RunRequest("x", Path.cwd(), toolsets=(toolset,)))
+    server = request.options["mcp_servers"]["autopilot-issues"]
+
+    assert [server["command"], *server["args"]][:3] == [sys.executable, "-m", "autopilot.app.issue_mcp"]
+    assert request.options["system_prompt_append"] == INSTRUCTIONS

@@ -241,6 +241,7 @@ def test_issue_is_blocked_after_the_last_failed_attempt(
 ) -> None:
     """When the attempts run out, the issue is blocked with the reason, not reopened."""
     from autopilot.app.queue import QueueSettings, run_queue
+    from autopilot.app.runs import RunOptions
     from autopilot.core.config import load_config
 
     offline.script([{"text": "I did nothing"}])
@@ -252,7 +253,7 @@ def test_issue_is_blocked_after_the_last_failed_attempt(
 
     result = run_queue(
         store,
-        settings=QueueSettings(max_continues=0, max_attempts=1, model=MODEL),
+        settings=QueueSettings(run=RunOptions(model=MODEL), max_continues=0, max_attempts=1),
         hooks=hooks,
         config=config,
         only_issue=issue_id,
@@ -324,6 +325,7 @@ def test_lease_is_renewed_while_the_work_runs(hooks: object) -> None:
 def test_an_issue_gets_its_projects_defaults_unless_flags_say_otherwise(hooks: object) -> None:
     """In a queue not started for one project, each issue's project fills in model, budget and working dir."""
     from autopilot.app.queue import QueueSettings, settings_for_issue
+    from autopilot.app.runs import RunOptions
     from autopilot.core.config import load_config
     from autopilot.core.issues import Project
     from autopilot.plugins.store_yaml.store import YamlStore
@@ -332,11 +334,244 @@ def test_an_issue_gets_its_projects_defaults_unless_flags_say_otherwise(hooks: o
     store.save_project(Project("api", model="opus", max_budget_usd=0.5, working_dir="svc"), create=True)
     config = load_config(Path.cwd())
 
-    chosen = settings_for_issue(QueueSettings(run_budget_usd=5.0), store, "api", config)
+    chosen = settings_for_issue(QueueSettings(), store, "api", config).run
     flagged = settings_for_issue(
-        QueueSettings(model="haiku", run_budget_usd=2.0, run_budget_explicit=True), store, "api", config
-    )
+        QueueSettings(run=RunOptions(model="haiku", max_budget_usd=2.0)), store, "api", config
+    ).run
 
-    assert (chosen.model, chosen.run_budget_usd, chosen.cwd) == ("opus", 0.5, (Path.cwd() / "svc").resolve())
-    assert (flagged.model, flagged.run_budget_usd) == ("haiku", 2.0)
+    assert (chosen.model, chosen.max_budget_usd, chosen.cwd) == ("opus", 0.5, (Path.cwd() / "svc").resolve())
+    assert (flagged.model, flagged.max_budget_usd) == ("haiku", 2.0)
     assert settings_for_issue(QueueSettings(), store, "gone", config) == QueueSettings()
+
+
+# ------------------------------------------------------------------------------------------------
+# A third-party backend (a local plugin, no agent CLI): what the queue commits, stashes and says
+
+SCRIPTED_BACKEND = """
+import json
+import subprocess
+from pathlib import Path
+
+from autopilot import Backend, BackendEvent, Step, Usage, hookimpl
+
+HERE = Path(__file__).parent
+
+
+class Scripted(Backend):
+    \"\"\"Each run takes the next turn of script.json: a shell command, tool calls, a final answer.\"\"\"
+
+    name = "scripted"
+
+    async def stream(self, request):
+        script = HERE / "script.json"
+        turns = json.loads(script.read_text()) if script.exists() else []
+        turn = turns.pop(0) if turns else {}
+        script.write_text(json.dumps(turns))
+        seen = {"toolsets": [t.name for t in request.toolsets], "resume": request.resume_session_id,
+                "instructions": [t.instructions for t in request.toolsets]}
+        with open(HERE / "requests.jsonl", "a") as log:
+            log.write(json.dumps(seen) + "\\n")
+        if "shell" in turn:
+            subprocess.run(turn["shell"], shell=True, cwd=request.cwd, check=True)
+        tools = {tool.name: tool for toolset in request.toolsets for tool in toolset.tools}
+        for name, arguments in turn.get("tools", {}).items():
+            await tools[name].handler(arguments)
+        yield BackendEvent(session_id="session-1", steps=[Step("assistant", text="done")],
+                           usage=Usage(input_tokens=100), turn_complete=True)
+        yield BackendEvent(done=True, status="success", final_text="done")
+
+
+@hookimpl
+def backend_register(register):
+    register(Scripted)
+
+
+@hookimpl
+def backend_select(agent, issue, project, config):
+    with open(HERE / "selects.txt", "a") as log:
+        log.write((issue or {}).get("id", "-") + "\\n")
+    return None
+"""
+
+
+@pytest.fixture
+def scripted(git_repo: Path) -> Path:
+    """The `scripted` backend as a project-local plugin (committed, so the tree starts clean)."""
+    plugins = git_repo / ".autopilot" / "plugins"
+    plugins.mkdir(parents=True)
+    (plugins / "scripted.py").write_text(SCRIPTED_BACKEND)
+    (git_repo / ".autopilot" / "config.yaml").write_text("schema_version: 1\nmin_free_memory_mb: 0\n")
+    (git_repo / "calc.py").write_text("x = 1\n")
+    repo = git.Repo(git_repo)
+    repo.git.add(".")
+    repo.index.commit("plugin and code")
+    repo.close()
+    return plugins
+
+
+def _script(plugins: Path, *turns: dict[str, Any]) -> None:
+    (plugins / "script.json").write_text(json.dumps(list(turns)))
+
+
+def _committed(repo_dir: Path, sha: str) -> list[str]:
+    return sorted(git.Repo(repo_dir).git.show("--name-only", "--format=", sha).splitlines())
+
+
+def test_third_party_backend_works_an_issue_with_the_issue_tools(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run --issue --agent scripted`: the plugin's backend gets the issue toolset and files a follow-up."""
+    _script(scripted, {"shell": "echo ok > result.txt", "tools": {"issue_create": {"title": "follow-up"}}})
+    issue_id = _create(capsys, "write result", "--accept", "test -f result.txt")
+
+    code, out, err = _cli(capsys, "run", "--issue", issue_id, "--agent", "scripted")
+    titles = [i["title"] for i in json.loads(_cli(capsys, "issue", "list", "--json")[1])["issues"]]
+    seen = json.loads((scripted / "requests.jsonl").read_text().splitlines()[0])
+
+    assert code == 0, err
+    assert f"issue {issue_id}: completed: 1 acceptance command(s) passed" in out
+    assert titles == ["follow-up"]
+    assert seen["toolsets"] == ["autopilot-issues"] and "issue_create" in seen["instructions"][0]
+
+
+def test_the_backend_is_chosen_once_per_issue(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An issue continued after failing acceptance asks backend_select once; every run gets the tools."""
+    _script(scripted, {"shell": "touch first.txt"}, {"shell": "touch second.txt"})
+    issue_id = _create(capsys, "two steps", "--accept", "test -f second.txt")
+
+    code, out, err = _cli(capsys, "run", "--issue", issue_id, "--agent", "scripted", "--json")
+    summary = json.loads(out.strip().splitlines()[-1])
+    requests = [json.loads(line) for line in (scripted / "requests.jsonl").read_text().splitlines()]
+
+    assert code == 0, err
+    assert (summary["issues"][0]["outcome"], summary["issues"][0]["continues"]) == ("completed", 1)
+    assert (scripted / "selects.txt").read_text().split() == [issue_id]
+    assert [(r["toolsets"], r["resume"]) for r in requests] == [
+        (["autopilot-issues"], None),
+        (["autopilot-issues"], "session-1"),
+    ]
+
+
+def test_dirty_tree_error_names_whole_paths(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Uncommitted changes to tracked files refuse the queue, naming each path in full."""
+    issue_id = _create(capsys, "anything", "--accept", "true")
+    (git_repo / "calc.py").write_text("x = 2\n")
+
+    code, _, err = _cli(capsys, "run", "--issue", issue_id, "--agent", "scripted")
+
+    assert code == 2
+    assert "uncommitted changes (calc.py)" in err and err.count("error:") == 1
+
+
+def test_work_commit_holds_only_the_runs_own_changes(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Untracked files the run does not touch neither block it nor enter its commit, nor do other runs'
+    trajectories: the commit is the agent's change and this run's .json and .rlog."""
+    (git_repo / "notes.txt").write_text("mine, not committed\n")
+    earlier = git_repo / "docs" / "logs" / "20250101"
+    earlier.mkdir(parents=True)
+    (earlier / "000000-earlier.json").write_text("{}")
+    _script(scripted, {"shell": "echo ok > result.txt && echo 'x = 3' > calc.py"})
+    issue_id = _create(capsys, "write result", "--accept", "test -f result.txt")
+
+    code, out, err = _cli(capsys, "run", "--issue", issue_id, "--agent", "scripted", "--json")
+    outcome = json.loads(out.strip().splitlines()[-1])["issues"][0]
+    trajectory = Path(outcome["trajectories"][0]).relative_to(git_repo)
+    status = git.Repo(git_repo).git.status("--porcelain", "--untracked-files=all", "--", ":!.autopilot")
+
+    assert code == 0, err
+    assert _committed(git_repo, outcome["commit"]) == sorted(
+        ["calc.py", "result.txt", str(trajectory), str(trajectory.with_suffix(".rlog"))]
+    )
+    assert status.splitlines() == ["?? docs/logs/20250101/000000-earlier.json", "?? notes.txt"]
+
+
+def test_a_failed_issue_keeps_to_itself(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A failed issue's changes are stashed and its trajectory committed on its own; the next issue's
+    commit holds only that issue's work and trajectory. The summary says why each ended."""
+    # The failing issue's run and its two continuations, then the passing issue's run.
+    _script(scripted, {"shell": "echo broken > broken.txt"}, {}, {}, {"shell": "echo ok > good.txt"})
+    failing = _create(capsys, "never passes", "--priority", "urgent", "--accept", "echo nope; false")
+    passing = _create(capsys, "passes", "--priority", "low", "--accept", "test -f good.txt")
+    repo = git.Repo(git_repo)
+
+    code, out, err = _cli(capsys, "run", "--full-auto", "--agent", "scripted", "--max-budget", "5")
+    commits = {c.summary: c.hexsha for c in repo.iter_commits() if "Autopilot-Run" in c.message}
+    failed_record = _committed(
+        git_repo, commits[next(s for s in commits if s.startswith("autopilot: failed"))]
+    )
+    work = _committed(git_repo, commits["autopilot: passes"])
+
+    assert code == 1, err
+    assert f"issue {failing}: failed: 1 of 1 acceptance command(s) failed" in out
+    assert "success" not in out.split(f"issue {failing}:")[1].splitlines()[0]
+    assert f"issue {passing}: completed" in out
+    assert "worked 2 issues, 1 completed" in out and "stopped: nothing else is ready" in out
+    assert [Path(p).suffix for p in failed_record] == [".json", ".rlog"]
+    assert "good.txt" in work and "broken.txt" not in work
+    assert [Path(p).suffix for p in work if p != "good.txt"] == [".json", ".rlog"]
+    assert not set(failed_record) & set(work)
+    assert "broken.txt" in repo.git.stash("show", "--include-untracked", "--name-only", "stash@{0}")
+
+
+def test_project_alone_says_it_worked_the_next_issue(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run --project NAME` works one issue and never claims --max-issues stopped it; --max-issues does."""
+    _script(scripted, {}, {})
+    assert _cli(capsys, "project", "create", "web")[0] == 0
+    _create(capsys, "first", "--project", "web")
+    _create(capsys, "second", "--project", "web")
+
+    code, out, err = _cli(capsys, "run", "--project", "web", "--agent", "scripted")
+    limited = _cli(capsys, "run", "--full-auto", "--max-issues", "1", "--agent", "scripted")
+
+    assert code == 0, err
+    assert out.strip().splitlines()[-1].startswith("worked 1 issue, 1 completed, $")
+    assert "max-issues" not in out
+    assert limited[1].strip().endswith("stopped: --max-issues 1 reached")
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--full-auto", "--max-budget", "-5"],
+        ["--full-auto", "--max-issues", "0"],
+        ["--issue", "x", "-b", "0"],
+    ],
+)
+def test_out_of_range_queue_flags_are_refused_before_anything_runs(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str], flags: list[str]
+) -> None:
+    """A negative queue budget or no issues at all is one `error:` line and exit 2; nothing ran."""
+    _create(capsys, "untouched")
+
+    code, _, err = _cli(capsys, "run", "--agent", "scripted", *flags)
+
+    assert code == 2
+    assert err.startswith("error: ") and err.count("\n") == 1 and "must be" in err
+    assert not (scripted / "requests.jsonl").exists()
+
+
+def test_project_with_a_prompt_is_one_run_with_its_defaults(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run --project NAME PROMPT` is a plain run in the project's working dir, under its budget."""
+    _script(scripted, {"shell": "pwd > where.txt"})
+    (git_repo / "web").mkdir()
+    assert _cli(capsys, "project", "create", "web", "--working-dir", "web", "--max-budget", "1.5")[0] == 0
+
+    code, out, err = _cli(capsys, "run", "--project", "web", "look around", "--agent", "scripted", "--json")
+    trajectory = json.loads(Path(json.loads(out)["trajectory"]).read_text())
+
+    assert code == 0, err
+    assert (git_repo / "web" / "where.txt").read_text().strip() == str(git_repo / "web")
+    assert (trajectory["project"], trajectory["prompt"]) == ("web", "look around")
+    assert trajectory["limits"]["max_budget_usd"] == 1.5

@@ -33,7 +33,7 @@ _WORDS = st.text(
 _VALUES: dict[str, st.SearchStrategy[str]] = {
     "agent": st.sampled_from(["claude", "codex"]),
     "model": st.sampled_from(["sonnet", "opus", "gpt-5.5", "claude-haiku-4-5"]),
-    "max_budget": st.sampled_from(["0", "2", "2.5", "10.25"]),
+    "max_budget": st.sampled_from(["0.5", "2", "2.5", "10.25"]),
     "max_turns": st.sampled_from(["1", "3", "40"]),
     "output_dir": st.sampled_from(["logs", "docs/logs", "out dir"]),
     "slug": st.sampled_from(["fix-it", "a"]),
@@ -73,8 +73,13 @@ def test_fast_parser_agrees_with_cyclopts(tokens: list[str]) -> None:
     """Every command line the fast path accepts means exactly what the real parser makes of it."""
     fast = prelaunch.parse_run(tokens)
     _, bound, _ = app.parse_args(tokens)
+    parsed = dict(bound.arguments)
+    options = parsed.pop("options", None)  # the run options come as one dataclass: flatten it
+    for name, value in (vars(options) if options is not None else {}).items():
+        if value is not None:
+            parsed["max_budget" if name == "max_budget_usd" else name] = value
     assert fast is not None
-    assert fast == dict(bound.arguments)
+    assert fast == {name: str(value) if isinstance(value, Path) else value for name, value in parsed.items()}
 
 
 @pytest.mark.parametrize(

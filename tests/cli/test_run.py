@@ -133,6 +133,32 @@ def test_run_needs_a_prompt(capsys: pytest.CaptureFixture[str]) -> None:
     assert "say what the agent should do" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "x", "-b", "-1"], "the budget (--max-budget) must be more than 0 USD (got -1)"),
+        (["run", "x", "-b", "0"], "the budget (--max-budget) must be more than 0 USD (got 0)"),
+        (["run", "x", "--max-turns", "-3"], "max turns (--max-turns) must be more than 0 (got -3)"),
+        (
+            ["run", "x", "--idle-timeout", "-1"],
+            "the idle timeout (--idle-timeout) must be more than 0 seconds",
+        ),
+        (["run", "x", "--timeout", "0"], "the timeout (--timeout) must be more than 0 seconds (got 0)"),
+        (["resume", "--continue", "-b", "-1"], "the budget (--max-budget) must be more than 0 USD (got -1)"),
+    ],
+)
+def test_out_of_range_numbers_are_refused_before_anything_starts(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    """A budget, turn count or timeout of 0 or less: one `error:` line, exit 2, no run recorded."""
+    code = main(args)
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert err.startswith(f"error: {message}") and err.count("\n") == 1
+    assert not (git_repo / "docs").exists()
+
+
 def test_unknown_agent(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown --agent names the available ones (exit 2)."""
     code = main(["run", "x", "--agent", "nobody"])

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, StopRun, Usage, hookimpl
-from autopilot.app.runs import run_task
+from autopilot.app.runs import RunOptions, run_task
 from autopilot.core.errors import ExitCode
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run
@@ -228,12 +228,16 @@ def transport(request: pytest.FixtureRequest) -> str:
 
 
 def real_run(
-    transport: str, scripted: ScriptedAnthropic, repo: Path, turns: list[dict[str, Any]], **kwargs: Any
+    transport: str, scripted: ScriptedAnthropic, repo: Path, turns: list[dict[str, Any]], **limits: Any
 ) -> Any:
     scripted.script(turns)
-    kwargs.setdefault("model", MODEL)
-    kwargs.setdefault("options", {"claude": {"transport": transport}})
-    return run_task("do the task", agent="claude", cwd=repo, env=scripted.env, handle_signals=False, **kwargs)
+    return run_task(
+        "do the task",
+        RunOptions(agent="claude", model=MODEL, cwd=repo, **limits),
+        backend_options={"claude": {"transport": transport}},
+        env=scripted.env,
+        handle_signals=False,
+    )
 
 
 def bash(command: str, **extra: Any) -> dict[str, Any]:
@@ -363,7 +367,13 @@ def test_journal_is_complete_while_running(scripted_anthropic: ScriptedAnthropic
     hooks = Hooks(make_plugin_manager(load_local=False))
     hooks.pm.register(Watch(), name="watch")
     scripted_anthropic.script([bash("true"), {"text": "ok"}])
-    run_task("t", cwd=git_repo, env=scripted_anthropic.env, model=MODEL, hooks=hooks, handle_signals=False)
+    run_task(
+        "t",
+        RunOptions(cwd=git_repo, model=MODEL),
+        env=scripted_anthropic.env,
+        hooks=hooks,
+        handle_signals=False,
+    )
 
     assert counts and all(in_memory == on_disk for in_memory, on_disk in counts)
 

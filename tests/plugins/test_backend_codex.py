@@ -1157,9 +1157,8 @@ def test_shipped_fixtures_run_codex_through_the_api(
 
     scripted_openai.script([{"shell": "echo hi > hi.txt"}, {"text": "done"}])
 
-    result = api.run_task(
-        "say hi", agent="codex", model="gpt-5.5", env=codex_env, cwd=autopilot_project, handle_signals=False
-    )
+    options = api.RunOptions(agent="codex", model="gpt-5.5", cwd=autopilot_project)
+    result = api.run_task("say hi", options, env=codex_env, handle_signals=False)
 
     assert result.status == "success"
     assert (autopilot_project / "hi.txt").read_text() == "hi\n"

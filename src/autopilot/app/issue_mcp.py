@@ -1,16 +1,15 @@
 """The issue tools as a stdio MCP server, for agents that run in a process of their own (Codex).
 
-Claude gets the issue tools as an in-process SDK server; Codex starts MCP servers itself, so it gets
-this module as a command::
+A backend whose agent can call back into autopilot serves the issue toolset in-process (Claude);
+one whose agent starts MCP servers itself runs the toolset's ``command``, which is this module::
 
     python -m autopilot.app.issue_mcp --project-dir DIR --holder WHO --run-id ID [--current ISSUE]
 
 It speaks MCP's JSON-RPC over stdin/stdout (one JSON message per line): ``initialize``,
 ``tools/list``, ``tools/call`` and ``ping``. Every call goes to :class:`autopilot.app.issue_tools.IssueTools`
 on the project's store (chosen by the ``store_select`` hook, exactly as for the CLI), so the agent never
-edits the YAML by hand. :func:`codex_issue_server` (or :func:`mcp_server_spec`) gives the
-``mcp_servers`` entry that starts it; the Codex backend pre-approves the tools, since nobody is there
-to approve them during a run.
+edits the YAML by hand. :func:`server_command` gives the command line; backends pre-approve the tools,
+since nobody is there to approve them during a run.
 """
 
 from __future__ import annotations
@@ -20,39 +19,36 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Final
-
-if TYPE_CHECKING:
-    from autopilot.app.issue_tools import IssueTools
+from typing import IO, Any, Final
 
 PROTOCOL_VERSION: Final = "2025-06-18"
 
 
-def mcp_server_spec(
+def server_command(
     project_dir: Path, holder: str, run_id: str | None, current: str | None
-) -> dict[str, Any]:
-    """The ``mcp_servers`` entry (command and arguments) that starts this server for one run."""
-    args = ["-m", "autopilot.app.issue_mcp", "--project-dir", str(project_dir), "--holder", holder]
+) -> tuple[str, ...]:
+    """The command line that starts this server for one run (this Python, this module)."""
+    args = [
+        sys.executable,
+        "-m",
+        "autopilot.app.issue_mcp",
+        "--project-dir",
+        str(project_dir),
+        "--holder",
+        holder,
+    ]
     if run_id:
         args += ["--run-id", run_id]
     if current:
         args += ["--current", current]
-    return {"command": sys.executable, "args": args}
-
-
-def codex_issue_server(tools: IssueTools, project_dir: Path) -> dict[str, Any]:
-    """The issue tools for the Codex backend (``mcp_servers`` option), like ``claude_issue_server``."""
-    return mcp_server_spec(project_dir, tools.holder, tools.run_id, tools.current)
+    return tuple(args)
 
 
 def tool_list() -> list[dict[str, Any]]:
     """The tools as MCP describes them (name, description, JSON Schema of the arguments)."""
-    from autopilot.app.issue_tools import _SCHEMAS
+    from autopilot.app.issue_tools import tool_definitions
 
-    return [
-        {"name": name, "description": description, "inputSchema": schema}
-        for name, (description, schema) in _SCHEMAS.items()
-    ]
+    return tool_definitions()
 
 
 def handle(

@@ -2,24 +2,30 @@
 ``issue_block`` and ``issue_create``, backed by the same store as the CLI, so an agent never edits the
 YAML by hand.
 
-For Claude they are an in-process SDK MCP server (:func:`claude_issue_server`); the functions in
-:class:`IssueTools` are plain and synchronous so other backends (and tests) can call them directly.
+:func:`issue_toolset` offers them to any backend as a :class:`~autopilot.core.models.Toolset` (the
+MCP server ``autopilot-issues``): served in-process, or by the stdio server of
+:mod:`autopilot.app.issue_mcp` for agents that run in a process of their own. The functions of
+:class:`IssueTools` are plain and synchronous, so tests can call them directly.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Final
 
 from autopilot.core.errors import AutopilotError
 from autopilot.core.issues import Issue, IssueStore
+from autopilot.core.models import Tool, Toolset
 
-SERVER_NAME = "autopilot-issues"
-#: How the tools appear to Claude (``mcp__<server>__<tool>``), for allow-lists.
-TOOL_NAMES = tuple(
-    f"mcp__{SERVER_NAME}__{name}"
-    for name in ("issue_ready", "issue_view", "issue_claim", "issue_complete", "issue_block", "issue_create")
+SERVER_NAME: Final = "autopilot-issues"
+
+#: What the agent is told about the tools (appended to its system prompt).
+INSTRUCTIONS: Final = (
+    "You are run unattended by git-autopilot on one issue of the repository's queue. The tools of the "
+    f"'{SERVER_NAME}' MCP server (issue_view, issue_ready, issue_create, issue_block, issue_complete) "
+    "read and change the queue; use issue_create for follow-up work you notice but should not do now, "
+    "and issue_block if the issue cannot be done."
 )
 
 
@@ -157,21 +163,28 @@ _SCHEMAS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def claude_issue_server(tools: IssueTools) -> Any:
-    """The issue tools as an in-process SDK MCP server for the Claude backend (``mcp_servers`` option)."""
-    from claude_agent_sdk import create_sdk_mcp_server, tool
+def tool_definitions() -> list[dict[str, Any]]:
+    """The tools as MCP describes them: name, description, JSON Schema of the arguments."""
+    return [
+        {"name": name, "description": description, "inputSchema": schema}
+        for name, (description, schema) in _SCHEMAS.items()
+    ]
 
-    def make(name: str, description: str, schema: dict[str, Any]) -> Any:
-        @tool(name, description, schema)
-        async def handler(args: dict[str, Any]) -> dict[str, Any]:
-            result = tools.call(name, dict(args or {}))
-            text = json.dumps(result, ensure_ascii=False, indent=1)
-            return {"content": [{"type": "text", "text": text}], "is_error": "error" in result}
 
-        return handler
+def issue_toolset(tools: IssueTools, project_dir: Path) -> Toolset:
+    """*tools* as a toolset for any backend: in-process handlers, plus the command of the stdio server
+    (:mod:`autopilot.app.issue_mcp`) serving the same store for agents in a process of their own."""
+    from autopilot.app.issue_mcp import server_command
 
-    return create_sdk_mcp_server(
+    def make(name: str, description: str, schema: dict[str, Any]) -> Tool:
+        async def handler(arguments: dict[str, Any]) -> dict[str, Any]:
+            return tools.call(name, arguments)
+
+        return Tool(name, description, schema, handler)
+
+    return Toolset(
         name=SERVER_NAME,
-        version="1.0.0",
-        tools=[make(name, description, schema) for name, (description, schema) in _SCHEMAS.items()],
+        tools=tuple(make(name, description, schema) for name, (description, schema) in _SCHEMAS.items()),
+        instructions=INSTRUCTIONS,
+        command=server_command(project_dir, tools.holder, tools.run_id, tools.current),
     )

@@ -3,33 +3,39 @@
 One issue is worked like this (:func:`work_issue`):
 
 1. claim it (atomic; a live claim elsewhere is exit code 3) and keep the lease renewed while the run lives;
-2. build the prompt from the issue, run the agent (its own trajectory, linked to the issue);
+2. choose its backend once (``backend_select``), build the prompt from the issue, and run the agent with
+   the issue tools (its own trajectory, linked to the issue);
 3. run the issue's acceptance commands; if they fail, or the agent stopped early, continue the same
    session a bounded number of times with the failing output;
-4. all pass: commit the work, mark the issue done, fire ``on_issue_complete(outcome="completed")``;
-   still failing: record the output, put the issue back to open (blocked after N failed attempts),
-   and stash the attempt's changes so the next issue starts from a clean tree.
+4. all pass: commit what the agent changed since the run started, with the run's own trajectory, mark
+   the issue done, fire ``on_issue_complete(outcome="completed")``;
+   still failing: record the output, put the issue back to open (blocked after N failed attempts), and
+   stash what the agent changed, so the next issue starts from the tree this one started from.
+
+Only the run's own changes are committed or stashed: files that were untracked before the run and that
+it did not touch stay as they are, and so do other runs' trajectories.
 
 ``--full-auto`` loops ready → claim → run → acceptance → commit (→ push with ``--push``) → complete → next,
 and stops when nothing is ready, the whole-queue budget is spent, ``--max-issues`` is reached, or on a
-signal. Every run is recorded as a session in the store.
+signal. Every run is recorded as a session in the store. :func:`work_queue` does all of this for one
+:class:`QueueRequest` and returns a :class:`QueueResult`; the command line only renders it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import signal
-import subprocess
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
-from autopilot.app import runs as api
-from autopilot.core.config import Config, load_config
+from autopilot.app.acceptance import ACCEPTANCE_TIMEOUT, AcceptanceResult, run_acceptance
+from autopilot.app.runs import Limits, RunOptions, RunTaskResult, resume_run, run_task, select_backend
+from autopilot.core.config import Config, find_project_dir, load_config
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
+from autopilot.core.git import Repository
 from autopilot.core.hooks import Hooks
 from autopilot.core.issues import (
     DEFAULT_LEASE_SECONDS,
@@ -47,29 +53,54 @@ from autopilot.core.models import new_run_id
 MAX_CONTINUES: Final = 2
 #: Failed attempts after which an issue is blocked instead of reopened.
 MAX_ATTEMPTS: Final = 3
-ACCEPTANCE_TIMEOUT: Final = 900.0
-OUTPUT_TAIL: Final = 4000
-_DEFAULT_CLAUDE_TOOLS: Final = ("Bash", "Read", "Glob", "Grep")
 
 
-@dataclass
+@dataclass(frozen=True)
+class QueueRequest:
+    """What ``autopilot run --issue/--project/--full-auto`` asked for.
+
+    Attributes:
+        options: The run options; with ``full_auto`` (or a project alone), ``max_budget_usd`` is the
+            whole queue's budget instead of one run's.
+        prompt: Extra instructions appended to each issue's prompt.
+        issue: Work this issue only.
+        project: Take the project's defaults (agent, model, budget, working directory), from any
+            directory; without ``issue`` or ``full_auto``, work the project's next ready issue.
+        full_auto: Work ready issues until a stop condition.
+        max_issues: With ``full_auto``: stop after working this many issues (at least 1).
+        push: Push each completed issue's commit to the remote (never forced).
+    """
+
+    options: RunOptions = field(default_factory=RunOptions)
+    prompt: str | None = None
+    issue: str | None = None
+    project: str | None = None
+    full_auto: bool = False
+    max_issues: int | None = None
+    push: bool = False
+
+    def __post_init__(self) -> None:
+        if self.max_issues is not None and self.max_issues < 1:
+            raise BadInputError(f"--max-issues must be at least 1 (got {self.max_issues})")
+        if not (self.issue or self.project or self.full_auto):
+            raise BadInputError("say which issues to work: --issue ID, --project NAME or --full-auto")
+
+
+@dataclass(frozen=True)
 class QueueSettings:
-    """How to work issues; built from ``autopilot run`` flags, the project and the config."""
+    """How to work issues; built from a :class:`QueueRequest`, the project and the config.
 
-    agent: str | None = None
-    model: str | None = None
-    run_budget_usd: float | None = None
-    #: True when the per-run budget came from the command line (a project's default must not override it).
-    run_budget_explicit: bool = False
+    ``run`` holds each issue's run options; a None field takes the issue's project's value, else the
+    configuration's.
+    """
+
+    run: RunOptions = field(default_factory=RunOptions)
     queue_budget_usd: float | None = None
-    max_turns: int | None = None
-    output_dir: str | None = None
-    cwd: Path | None = None
     project: str | None = None
     project_settings: dict[str, Any] | None = None
-    idle_timeout: float | None = None
-    timeout: float | None = None
     max_issues: int | None = None
+    #: Stop after the first issue worked (``run --project NAME`` alone: its next ready issue).
+    single: bool = False
     push: bool = False
     extra_prompt: str | None = None
     max_continues: int = MAX_CONTINUES
@@ -79,27 +110,17 @@ class QueueSettings:
 
 
 @dataclass
-class AcceptanceResult:
-    command: str
-    exit_code: int
-    output: str
-    duration_ms: int
-
-    @property
-    def passed(self) -> bool:
-        return self.exit_code == 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"command": self.command, "exit_code": self.exit_code, "output": self.output}
-
-
-@dataclass
 class IssueOutcome:
-    """What happened to one issue."""
+    """What happened to one issue.
+
+    ``outcome`` is completed, failed, blocked, aborted or budget_exhausted; ``reason`` says why in
+    words (``2 of 3 acceptance commands failed``), and ``run_status`` is how the last run ended.
+    """
 
     issue_id: str
     title: str
-    outcome: str  # completed | failed | blocked | aborted | budget_exhausted
+    outcome: str
+    reason: str = ""
     run_status: str | None = None
     run_ids: list[str] = field(default_factory=list)
     trajectories: list[str] = field(default_factory=list)
@@ -114,6 +135,7 @@ class IssueOutcome:
             "issue": self.issue_id,
             "title": self.title,
             "outcome": self.outcome,
+            "reason": self.reason,
             "run_status": self.run_status,
             "run_ids": self.run_ids,
             "trajectories": self.trajectories,
@@ -126,18 +148,30 @@ class IssueOutcome:
 
 @dataclass
 class QueueResult:
+    """What the queue did: each issue's outcome and why it stopped.
+
+    ``stop_reason``: ``empty`` (nothing else ready), ``budget`` (the queue budget is spent),
+    ``max_issues`` (``--max-issues`` reached), ``signal`` (SIGINT/SIGTERM), ``single`` (the one issue
+    asked for was worked).
+    """
+
     issues: list[IssueOutcome]
-    stop_reason: str  # empty | budget | max_issues | signal | single
+    stop_reason: str
     cost_usd: float
     exit_code: ExitCode
+    max_issues: int | None = None
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def completed(self) -> int:
+        return sum(i.outcome == "completed" for i in self.issues)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "stop_reason": self.stop_reason,
             "cost_usd": round(self.cost_usd, 6),
             "issues": [i.to_dict() for i in self.issues],
-            "completed": sum(i.outcome == "completed" for i in self.issues),
+            "completed": self.completed,
         }
 
 
@@ -165,14 +199,6 @@ def build_prompt(issue: Issue, extra: str | None = None) -> str:
     return "\n".join(lines)
 
 
-SYSTEM_NOTE: Final = (
-    "You are run unattended by git-autopilot on one issue of the repository's queue. The tools of the "
-    "'autopilot-issues' MCP server (issue_view, issue_ready, issue_create, issue_block, issue_complete) "
-    "read and change the queue; use issue_create for follow-up work you notice but should not do now, "
-    "and issue_block if the issue cannot be done."
-)
-
-
 def continuation_prompt(failures: list[AcceptanceResult], status: str) -> str:
     if not failures:
         return (
@@ -186,54 +212,12 @@ def continuation_prompt(failures: list[AcceptanceResult], status: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------------
-# Acceptance and git
-
-
-def run_acceptance(
-    commands: tuple[str, ...], cwd: Path, redact: Any, timeout: float = ACCEPTANCE_TIMEOUT
-) -> list[AcceptanceResult]:
-    """Run every acceptance command (a shell command line) in *cwd*; output is redacted and trimmed."""
-    results = []
-    for command in commands:
-        started = time.monotonic()
-        try:
-            done = subprocess.run(
-                command,
-                shell=True,
-                cwd=cwd,
-                capture_output=True,
-                text=True,
-                errors="replace",
-                timeout=timeout,
-                start_new_session=True,
-            )
-            code, output = done.returncode, (done.stdout or "") + (done.stderr or "")
-        except subprocess.TimeoutExpired as exc:
-            code = 124
-            output = f"{exc.stdout or ''}{exc.stderr or ''}\n(timed out after {timeout:.0f}s)"
-            if isinstance(output, bytes):  # pragma: no cover - text=True gives str
-                output = output.decode(errors="replace")
-        results.append(
-            AcceptanceResult(
-                command, code, redact(str(output)[-OUTPUT_TAIL:]), int((time.monotonic() - started) * 1000)
-            )
-        )
-    return results
-
-
-def _git(repo_dir: Path, *args: str, check: bool = True) -> str:
-    done = subprocess.run(["git", *args], cwd=repo_dir, capture_output=True, text=True)
-    if check and done.returncode != 0:
-        raise AutopilotError(f"git {' '.join(args[:2])} failed: {(done.stderr or done.stdout).strip()[:300]}")
-    return done.stdout.strip()
-
-
-def _is_repo(path: Path) -> bool:
-    return subprocess.run(["git", "rev-parse", "--git-dir"], cwd=path, capture_output=True).returncode == 0
+# The run's own changes
 
 
 def _work_pathspec(config: Config) -> list[str]:
-    """Everything but the store and the trajectories (those are committed by their owners)."""
+    """Everything but the store and the trajectories (the store commits its own files; a run's
+    trajectory is committed with its work, by path)."""
     excludes = [":(exclude,top).autopilot"]
     out = Path(config.output_dir)
     if not out.is_absolute():
@@ -241,58 +225,53 @@ def _work_pathspec(config: Config) -> list[str]:
     return [":(top)", *excludes]
 
 
-def dirty_work(config: Config) -> list[str]:
-    """Uncommitted changes outside ``.autopilot/`` and the output directory."""
-    status = _git(config.project_dir, "status", "--porcelain", "--", *_work_pathspec(config), check=False)
-    return [line[3:] for line in status.splitlines() if line.strip()]
+#: A changed or untracked path's status and (size, mtime in ns); None when it is gone.
+PathState = tuple[str, tuple[int, int] | None]
 
 
-def commit_work(config: Config, message: str, redact: Any) -> str | None:
-    """Commit the agent's work (and finished trajectories); returns the sha, None if nothing changed."""
-    if config.commit == "off" or not _is_repo(config.project_dir):
+def tree_state(repo: Repository, config: Config) -> dict[str, PathState]:
+    """Every changed or untracked file outside ``.autopilot/`` and the output directory, with its
+    status and size and modification time: what a run's own changes are told apart from."""
+    state: dict[str, PathState] = {}
+    for path, code in repo.status(_work_pathspec(config)).items():
+        try:
+            info = (repo.root / path).lstat()
+        except OSError:
+            state[path] = (code, None)
+        else:
+            state[path] = (code, (info.st_size, info.st_mtime_ns))
+    return state
+
+
+def changed_since(repo: Repository, config: Config, before: dict[str, PathState]) -> list[str]:
+    """The paths whose state differs from *before*: what the agent changed since the run started."""
+    return sorted(path for path, state in tree_state(repo, config).items() if before.get(path) != state)
+
+
+def tracked_changes(repo: Repository, config: Config) -> list[str]:
+    """Uncommitted changes to tracked files outside ``.autopilot/`` and the output directory."""
+    return [path for path, code in repo.status(_work_pathspec(config)).items() if code != "??"]
+
+
+def trajectory_paths(repo: Repository, result: RunTaskResult) -> list[str]:
+    """The run's own trajectory files (``.json``, ``.rlog``) inside the repository, relative to its root."""
+    paths = []
+    for key in ("json", "rlog"):
+        path = result.paths[key]
+        with contextlib.suppress(ValueError):
+            if path.exists():
+                paths.append(path.resolve().relative_to(repo.root.resolve()).as_posix())
+    return paths
+
+
+def save(repo: Repository | None, config: Config, paths: list[str], message: str) -> str | None:
+    """Commit exactly *paths* (``commit: stage`` only stages them, ``off`` does nothing); the sha or None."""
+    if repo is None or config.commit == "off" or not paths:
         return None
-    _git(config.project_dir, "add", "-A", "--", ":(top)", ":(exclude,top).autopilot")
     if config.commit == "stage":
+        repo.add(paths)
         return None
-    if not _git(config.project_dir, "diff", "--cached", "--name-only", check=False):
-        return None
-    _git(config.project_dir, "commit", "--quiet", "-m", redact(message))
-    return _git(config.project_dir, "rev-parse", "HEAD")
-
-
-def stash_work(config: Config, message: str) -> str | None:
-    """Put a failed attempt's changes aside (``git stash``) so the next issue starts clean."""
-    if config.commit == "off" or not _is_repo(config.project_dir) or not dirty_work(config):
-        return None
-    _git(
-        config.project_dir,
-        "stash",
-        "push",
-        "--include-untracked",
-        "-m",
-        message,
-        "--",
-        *_work_pathspec(config),
-    )
-    return message
-
-
-def push(config: Config) -> str | None:
-    """Push the current branch to its remote (never forced); returns a warning on failure."""
-    remotes = _git(config.project_dir, "remote", check=False).split()
-    if not remotes:
-        return "--push: no git remote is configured; nothing was pushed"
-    branch = _git(config.project_dir, "rev-parse", "--abbrev-ref", "HEAD", check=False)
-    remote = "origin" if "origin" in remotes else remotes[0]
-    done = subprocess.run(
-        ["git", "push", remote, f"HEAD:refs/heads/{branch}"],
-        cwd=config.project_dir,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        return f"git push {remote} {branch} failed: {(done.stderr or done.stdout).strip()[:300]}"
-    return None
+    return repo.commit(paths, message)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -323,32 +302,8 @@ def renewing(
         thread.join(timeout=5)
 
 
-def _run_options(
-    hooks: Hooks, config: Config, settings: QueueSettings, issue: Issue, tools: Any
-) -> dict[str, Any]:
-    options: dict[str, Any] = {}
-    agent = hooks.backend_select(
-        agent=settings.agent, issue=issue.to_dict(), project=settings.project_settings, config=config
-    )
-    if agent == "claude":
-        from autopilot.app.issue_tools import SERVER_NAME, claude_issue_server
-
-        allowed = config.plugin_config("backend_claude").get("allowed_tools") or _DEFAULT_CLAUDE_TOOLS
-        options["mcp_servers"] = {SERVER_NAME: claude_issue_server(tools)}
-        options["claude"] = {"allowed_tools": [*allowed, f"mcp__{SERVER_NAME}"]}
-        options["system_prompt_append"] = SYSTEM_NOTE
-    elif agent == "codex":
-        from autopilot.app.issue_mcp import codex_issue_server
-        from autopilot.app.issue_tools import SERVER_NAME
-
-        # Codex starts MCP servers itself: a stdio server over the same store (autopilot.app.issue_mcp).
-        options["mcp_servers"] = {SERVER_NAME: codex_issue_server(tools, config.project_dir)}
-        options["system_prompt_append"] = SYSTEM_NOTE
-    return options
-
-
 def _record_session(
-    store: IssueStore, result: api.RunTaskResult, issue: Issue, project: str | None, parent: str
+    store: IssueStore, result: RunTaskResult, issue: Issue, project: str | None, parent: str
 ) -> None:
     run = result.run
     trajectory = result.trajectory
@@ -392,41 +347,42 @@ def work_issue(
     budget_usd: float | None,
     queue_id: str,
     warnings: list[str],
+    repo: Repository | None = None,
 ) -> IssueOutcome:
     """Claim, run, accept, commit and complete one issue (see the module docstring)."""
+    from autopilot.app.issue_tools import IssueTools, issue_toolset
+
     holder = default_holder(pid=True)
     claim_id = f"{queue_id}:{issue_id}"
     issue = store.claim(issue_id, holder=holder, run_id=claim_id, lease_seconds=settings.lease_seconds)
     outcome = IssueOutcome(issue.id, issue.title, "failed")
-    cwd = settings.cwd or config.project_dir
+    cwd = settings.run.cwd or config.project_dir
+    options = replace(settings.run, cwd=cwd, max_budget_usd=budget_usd, slug=f"issue-{issue.id}")
     redact = lambda text: hooks.redact(text=text)  # noqa: E731
-    from autopilot.app.issue_tools import IssueTools
-
     tools = IssueTools(store, holder=holder, run_id=claim_id, current=issue.id)
-    common: dict[str, Any] = {
-        "max_turns": settings.max_turns,
-        "cwd": cwd,
-        "output_dir": settings.output_dir,
-        "idle_timeout": settings.idle_timeout,
-        "timeout": settings.timeout,
-        "hooks": hooks,
-        "config": config,
-    }
-    result: api.RunTaskResult | None = None
+    result: RunTaskResult | None = None
+    before: dict[str, PathState] = {}
     try:
         with renewing(store, issue.id, claim_id, settings.lease_seconds, warnings):
-            options = _run_options(hooks, config, settings, issue, tools)
-            result = api.run_task(
+            if repo is not None and config.commit != "off":
+                before = tree_state(repo, config)
+            # Chosen once: every run of this issue (and its continuations) uses the same backend.
+            backend = select_backend(
+                hooks, config, agent=options.agent, issue=issue.to_dict(), project=settings.project_settings
+            )
+            common: dict[str, Any] = {
+                "backend": backend,
+                "toolsets": (issue_toolset(tools, config.project_dir),),
+                "hooks": hooks,
+                "config": config,
+            }
+            result = run_task(
                 build_prompt(issue, settings.extra_prompt),
-                agent=settings.agent,
-                model=settings.model,
-                max_budget_usd=budget_usd,
-                slug=f"issue-{issue.id}",
+                options,
                 issue_id=issue.id,
                 project=settings.project or issue.project,
                 issue=issue.to_dict(),
                 project_settings=settings.project_settings,
-                options=options,
                 **common,
             )
             tools.run_id = result.run.run_id
@@ -435,9 +391,11 @@ def work_issue(
                 outcome.run_status, outcome.signal_name = result.status, result.signal_name
                 if result.status == "interrupted" or result.signal_name:
                     outcome.outcome = "aborted"
+                    outcome.reason = f"interrupted by {result.signal_name or 'a signal'}"
                     break
                 if result.status == "budget_exhausted":
                     outcome.outcome = "budget_exhausted"
+                    outcome.reason = "the budget ran out before the issue was finished"
                     break
                 outcome.acceptance = (
                     run_acceptance(issue.accept, cwd, redact, settings.acceptance_timeout)
@@ -447,7 +405,17 @@ def work_issue(
                 failures = [a for a in outcome.acceptance if not a.passed]
                 if result.status == "success" and not failures:
                     outcome.outcome = "completed"
+                    outcome.reason = (
+                        f"{len(issue.accept)} acceptance command(s) passed"
+                        if issue.accept
+                        else "the agent finished (no acceptance commands)"
+                    )
                     break
+                outcome.reason = (
+                    f"{len(failures)} of {len(outcome.acceptance)} acceptance command(s) failed"
+                    if failures
+                    else f"the agent stopped before finishing (run {result.status})"
+                )
                 left = None if budget_usd is None else budget_usd - spent
                 if (
                     outcome.continues >= settings.max_continues
@@ -457,15 +425,21 @@ def work_issue(
                     outcome.outcome = "failed"
                     break
                 outcome.continues += 1
-                before = result.run.usage.cost_usd
-                result = api.resume_run(
+                before_cost = result.run.usage.cost_usd
+                result = resume_run(
                     trajectory=result.trajectory,
                     prompt=continuation_prompt(failures, result.status),
-                    max_budget_usd=left,
-                    options=options,
+                    limits=Limits(
+                        max_budget_usd=left,
+                        max_turns=options.max_turns,
+                        idle_timeout=options.idle_timeout,
+                        timeout=options.timeout,
+                    ),
+                    cwd=cwd,
+                    output_dir=options.output_dir,
                     **common,
                 )
-                spent += result.run.usage.cost_usd - before
+                spent += result.run.usage.cost_usd - before_cost
         outcome.cost_usd = spent
     except BaseException:
         # Never leave a claim behind when we crash or are interrupted between runs.
@@ -477,7 +451,18 @@ def work_issue(
             outcome.run_ids = [result.run.run_id]
             outcome.trajectories = [str(result.trajectory)]
     assert result is not None
-    _finish_issue(store, issue, outcome, result, settings=settings, hooks=hooks, config=config, holder=holder)
+    _finish_issue(
+        store,
+        issue,
+        outcome,
+        result,
+        settings=settings,
+        hooks=hooks,
+        config=config,
+        holder=holder,
+        repo=repo,
+        before=before,
+    )
     with contextlib.suppress(AutopilotError):
         _record_session(store, result, issue, settings.project or issue.project, queue_id)
     return outcome
@@ -487,15 +472,16 @@ def _finish_issue(
     store: IssueStore,
     issue: Issue,
     outcome: IssueOutcome,
-    result: api.RunTaskResult,
+    result: RunTaskResult,
     *,
     settings: QueueSettings,
     hooks: Hooks,
     config: Config,
     holder: str,
+    repo: Repository | None,
+    before: dict[str, PathState],
 ) -> None:
     run = result.run
-    redact = lambda text: hooks.redact(text=text)  # noqa: E731
     store.add_event(
         issue.id,
         "run",
@@ -506,18 +492,25 @@ def _finish_issue(
         continues=outcome.continues,
         trajectory=str(result.trajectory),
     )
+    changed: list[str] = []
+    trajectory: list[str] = []
+    if repo is not None and config.commit != "off":
+        changed = changed_since(repo, config, before)
+        trajectory = trajectory_paths(repo, result)
+    trailers = f"Autopilot-Issue: {issue.id}\nAutopilot-Run: {run.run_id}"
     if outcome.outcome == "completed":
         message = (
             f"autopilot: {issue.title}\n\nWork on issue {issue.id}, accepted by "
-            f"{len(issue.accept)} command(s).\n\nAutopilot-Issue: {issue.id}\nAutopilot-Run: {run.run_id}"
+            f"{len(issue.accept)} command(s).\n\n{trailers}"
         )
         try:
-            outcome.commit = commit_work(config, message, redact)
+            outcome.commit = save(repo, config, [*changed, *trajectory], hooks.redact(text=message))
         except AutopilotError as exc:
             # e.g. a pre-commit hook refused the work: nothing is lost, the issue goes back to open.
             outcome.outcome = "failed"
+            outcome.reason = f"the work could not be committed: {exc}"
             store.add_event(issue.id, "commit_failed", by=holder, run_id=run.run_id, error=str(exc))
-            updated = store.release(issue.id, by=holder, reason=f"the work could not be committed: {exc}")
+            updated = store.release(issue.id, by=holder, reason=outcome.reason)
             hooks.on_issue_complete(issue=updated.to_dict(), outcome=outcome.outcome, run=run)
             return
         data: dict[str, Any] = {"acceptance": "passed"}
@@ -534,13 +527,17 @@ def _finish_issue(
             run_status=result.status,
             failures=failures,
         )
-        stash = stash_work(config, f"autopilot: failed attempt on issue {issue.id} (run {run.run_id})")
         attempts = store.get_issue(issue.id).failed_attempts
         reason = f"acceptance failed ({attempts} attempt(s))" if failures else f"run ended {result.status}"
-        if stash:
+        stash = f"autopilot: failed attempt on issue {issue.id} (run {run.run_id})"
+        if repo is not None and config.commit != "off" and repo.stash(changed, stash):
             reason += f"; changes kept in `git stash` ({stash})"
+        # The attempt's record is kept, in a commit of its own (never inside another issue's work).
+        with contextlib.suppress(AutopilotError):
+            save(repo, config, trajectory, hooks.redact(text=f"{stash}\n\n{outcome.reason}.\n\n{trailers}"))
         if attempts >= settings.max_attempts:
             outcome.outcome = "blocked"
+            outcome.reason += f"; blocked after {attempts} failed attempt(s)"
             updated = store.set_status(issue.id, "blocked", by=holder, reason=reason, run_id=run.run_id)
         else:
             updated = store.release(issue.id, by=holder, reason=reason)
@@ -554,11 +551,6 @@ def _finish_issue(
 # The queue
 
 
-class _Stop:
-    def __init__(self) -> None:
-        self.signal_name: str | None = None
-
-
 def run_queue(
     store: IssueStore,
     *,
@@ -566,55 +558,74 @@ def run_queue(
     hooks: Hooks,
     config: Config,
     only_issue: str | None = None,
-    on_issue: Any = None,
+    on_issue: Callable[[IssueOutcome], None] | None = None,
 ) -> QueueResult:
     """Work ready issues until a stop condition (or just *only_issue*)."""
+    repo = Repository.find(config.project_dir) if config.commit != "off" else None
+    try:
+        return _run_queue(store, repo, settings, hooks, config, only_issue, on_issue)
+    finally:
+        if repo is not None:
+            repo.close()
+
+
+def _run_queue(
+    store: IssueStore,
+    repo: Repository | None,
+    settings: QueueSettings,
+    hooks: Hooks,
+    config: Config,
+    only_issue: str | None,
+    on_issue: Callable[[IssueOutcome], None] | None,
+) -> QueueResult:
     queue_id = new_run_id()
     warnings: list[str] = []
     outcomes: list[IssueOutcome] = []
     spent = 0.0
     tried: set[str] = set()
     stop_reason = "empty"
-    if config.commit == "commit" and _is_repo(config.project_dir):
-        dirty = dirty_work(config)
+    interrupted = False
+    if repo is not None and config.commit == "commit":
+        dirty = tracked_changes(repo, config)
         if dirty:
             raise BadInputError(
-                f"the working tree has uncommitted changes ({', '.join(dirty[:3])}"
+                f"tracked files have uncommitted changes ({', '.join(dirty[:3])}"
                 f"{', ...' if len(dirty) > 3 else ''}); commit or stash them first (autopilot commits each "
                 "issue's work), or set commit: off"
             )
+    single = only_issue is not None or settings.single
     while True:
         target_project: str | None = None
-        if only_issue is None and settings.max_issues is not None and len(outcomes) >= settings.max_issues:
+        if single and outcomes:
+            stop_reason = "single"
+            break
+        if not single and settings.max_issues is not None and len(outcomes) >= settings.max_issues:
             stop_reason = "max_issues"
             break
         left = None if settings.queue_budget_usd is None else settings.queue_budget_usd - spent
         if left is not None and left <= 0.001:
             stop_reason = "budget"
             break
-        if only_issue is not None:
-            if outcomes:
-                stop_reason = "single"
-                break
-            target = only_issue
-            with contextlib.suppress(AutopilotError):
-                target_project = store.get_issue(target).project
-        else:
-            ready = [
-                i
-                for i in store.ready()
-                if i.id not in tried and (not settings.project or i.project == settings.project)
-            ]
-            if not ready:
-                stop_reason = "empty"
-                break
-            target, target_project = ready[0].id, ready[0].project
-        tried.add(target)
-        issue_settings = settings_for_issue(settings, store, target_project, config)
-        budget = issue_settings.run_budget_usd
-        if left is not None:
-            budget = left if budget is None else min(budget, left)
         try:
+            if only_issue is not None:
+                target = only_issue
+                with contextlib.suppress(AutopilotError):
+                    target_project = store.get_issue(target).project
+            else:
+                ready = [
+                    i
+                    for i in store.ready()
+                    if i.id not in tried and (not settings.project or i.project == settings.project)
+                ]
+                if not ready:
+                    stop_reason = "empty"
+                    break
+                target, target_project = ready[0].id, ready[0].project
+            tried.add(target)
+            issue_settings = settings_for_issue(settings, store, target_project, config)
+            budget = issue_settings.run.max_budget_usd
+            if left is not None:
+                budget = min(config.max_budget_usd if budget is None else budget, left)
             outcome = work_issue(
                 store,
                 target,
@@ -624,19 +635,25 @@ def run_queue(
                 budget_usd=budget,
                 queue_id=queue_id,
                 warnings=warnings,
+                repo=repo,
             )
         except ClaimConflictError:
             if only_issue is not None:
                 raise
             continue  # another worker took it between `ready` and our claim
+        except KeyboardInterrupt:
+            # Between runs (a run handles its own signals): work_issue released the claim.
+            stop_reason, interrupted = "signal", True
+            warnings.append("interrupted between runs; the issue's claim was released")
+            break
         outcomes.append(outcome)
         spent += outcome.cost_usd
         if on_issue is not None:
             on_issue(outcome)
-        if outcome.outcome == "completed" and settings.push and outcome.commit:
-            problem = push(config)
+        if outcome.outcome == "completed" and settings.push and outcome.commit and repo is not None:
+            problem = repo.push()
             if problem:
-                warnings.append(problem)
+                warnings.append(f"--push: {problem}")
         if outcome.outcome == "aborted":
             stop_reason = "signal"
             break
@@ -648,19 +665,19 @@ def run_queue(
     aborted = [o for o in outcomes if o.outcome == "aborted"]
     if aborted:
         exit_code = ExitCode.TERMINATED if aborted[0].signal_name == "SIGTERM" else ExitCode.INTERRUPTED
+    elif interrupted:
+        exit_code = ExitCode.INTERRUPTED
     elif any(o.outcome != "completed" for o in outcomes) or stop_reason == "budget":
         exit_code = ExitCode.FAILURE
-    return QueueResult(outcomes, stop_reason, spent, exit_code, warnings)
+    return QueueResult(outcomes, stop_reason, spent, exit_code, settings.max_issues, warnings)
 
 
 # ------------------------------------------------------------------------------------------------
-# `autopilot run --issue/--project/--full-auto`
+# Projects and settings
 
 
 def resolve_project(name: str, start: Path, hooks: Hooks) -> tuple[Path, Project]:
     """The repository holding project *name* (this one, else where ``project create`` recorded it)."""
-    from autopilot.core.config import find_project_dir
-
     here = find_project_dir(start)
     if (here / ".autopilot" / "projects" / f"{name}.yaml").is_file():
         return here, hooks.store_select(config=load_config(here)).get_project(name)
@@ -670,6 +687,20 @@ def resolve_project(name: str, start: Path, hooks: Hooks) -> tuple[Path, Project
             f"no project {name!r} here or in the projects autopilot knows (see `autopilot project list`)"
         )
     return elsewhere, hooks.store_select(config=load_config(elsewhere)).get_project(name)
+
+
+def with_project_defaults(options: RunOptions, project: Project, project_dir: Path) -> RunOptions:
+    """*options* with the project's agent, model, budget and working directory where they are None."""
+    cwd = options.cwd
+    if cwd is None and project.working_dir:
+        cwd = (project_dir / project.working_dir).resolve()
+    return replace(
+        options,
+        agent=options.agent or project.agent,
+        model=options.model or project.model,
+        max_budget_usd=project.max_budget_usd if options.max_budget_usd is None else options.max_budget_usd,
+        cwd=cwd,
+    )
 
 
 def settings_for_issue(
@@ -685,149 +716,97 @@ def settings_for_issue(
         project = store.get_project(project_name)
     except AutopilotError:
         return settings  # an issue naming a removed project runs with the queue's settings
-    cwd = settings.cwd
-    if cwd is None and project.working_dir:
-        cwd = (config.project_dir / project.working_dir).resolve()
-    budget = settings.run_budget_usd
-    if project.max_budget_usd is not None and not settings.run_budget_explicit:
-        budget = project.max_budget_usd
     return replace(
         settings,
-        agent=settings.agent or project.agent,
-        model=settings.model or project.model,
-        run_budget_usd=budget,
-        cwd=cwd,
+        run=with_project_defaults(settings.run, project, config.project_dir),
         project_settings=project.to_dict(),
     )
 
 
-def settings_from_arguments(arguments: Any, config: Config, project: Project | None) -> QueueSettings:
-    defaults = project or Project(name="-")
-    cwd = Path(arguments.cwd).expanduser().resolve() if arguments.cwd else None
-    if cwd is None and defaults.working_dir:
-        cwd = (config.project_dir / defaults.working_dir).resolve()
-    full_auto = bool(arguments.full_auto) or (project is not None and not arguments.issue)
-    run_budget = defaults.max_budget_usd if defaults.max_budget_usd is not None else config.max_budget_usd
+def settings_from_request(request: QueueRequest, config: Config, project: Project | None) -> QueueSettings:
+    """The queue's settings: the request's flags, then the project's defaults, then the config's."""
+    full_auto = request.full_auto or (project is not None and not request.issue)
+    run = request.options
     queue_budget = None
     if full_auto:
-        queue_budget = arguments.max_budget_usd if arguments.max_budget_usd is not None else run_budget
-    elif arguments.max_budget_usd is not None:
-        run_budget = arguments.max_budget_usd
-    max_issues = getattr(arguments, "max_issues", None)
-    if project is not None and not arguments.full_auto and not arguments.issue and max_issues is None:
-        max_issues = 1  # `run --project NAME` alone works the project's next ready issue
+        # --max-budget is the whole queue's; each issue gets its project's (or the config's) per-run budget.
+        run = replace(run, max_budget_usd=None)
+        default = project.max_budget_usd if project and project.max_budget_usd is not None else None
+        queue_budget = request.options.max_budget_usd
+        if queue_budget is None:
+            queue_budget = config.max_budget_usd if default is None else default
+    if project is not None:
+        run = with_project_defaults(run, project, config.project_dir)
     return QueueSettings(
-        agent=arguments.agent or defaults.agent,
-        model=arguments.model or defaults.model,
-        run_budget_usd=run_budget,
-        run_budget_explicit=not full_auto and arguments.max_budget_usd is not None,
+        run=run,
         queue_budget_usd=queue_budget,
-        max_turns=arguments.max_turns,
-        output_dir=arguments.output_dir,
-        cwd=cwd,
         project=project.name if project else None,
         project_settings=project.to_dict() if project else None,
-        idle_timeout=arguments.idle_timeout,
-        timeout=arguments.timeout,
-        max_issues=max_issues,
-        push=bool(getattr(arguments, "push", False)),
-        extra_prompt=arguments.prompt,
+        max_issues=request.max_issues,
+        single=project is not None and not request.full_auto and not request.issue,
+        push=request.push,
+        extra_prompt=request.prompt,
     )
 
 
-def run_command(arguments: Any) -> int:
-    """Entry point for ``autopilot run --issue/--project/--full-auto`` (called by cli/run_cmd.py)."""
-    import json
+# ------------------------------------------------------------------------------------------------
+# Entry points of `autopilot run --issue/--project/--full-auto`
 
-    from autopilot.cli import context
 
-    start = Path(arguments.cwd).expanduser().resolve() if arguments.cwd else Path.cwd()
-    hooks = context.hooks()
+def work_queue(
+    request: QueueRequest, *, hooks: Hooks, on_issue: Callable[[IssueOutcome], None] | None = None
+) -> QueueResult:
+    """Work the issues *request* asks for; *on_issue* is called as each one is finished."""
+    start = Path(request.options.cwd).expanduser().resolve() if request.options.cwd else Path.cwd()
     project: Project | None = None
     project_dir = None
-    if arguments.project:
-        project_dir, project = resolve_project(arguments.project, start, hooks)
+    if request.project:
+        project_dir, project = resolve_project(request.project, start, hooks)
     config = load_config(project_dir or start)
     store = hooks.store_select(config=config)
-    settings = settings_from_arguments(arguments, config, project)
-    if arguments.prompt and project is not None and not (arguments.issue or arguments.full_auto):
-        # `run --project NAME "PROMPT"`: a plain run with the project's defaults and working dir.
-        from autopilot.cli.run import render_result
-
-        result = api.run_task(
-            arguments.prompt,
-            agent=settings.agent,
-            model=settings.model,
-            max_budget_usd=arguments.max_budget_usd
-            if arguments.max_budget_usd is not None
-            else settings.run_budget_usd,
-            max_turns=settings.max_turns,
-            cwd=settings.cwd or config.project_dir,
-            output_dir=settings.output_dir,
-            slug=arguments.slug,
-            project=project.name,
-            project_settings=settings.project_settings,
-            idle_timeout=settings.idle_timeout,
-            timeout=settings.timeout,
-            hooks=hooks,
-            config=config,
-        )
-        return render_result(result, json_output=arguments.json_output)
-
-    def report(outcome: IssueOutcome) -> None:
-        if arguments.json_output:
-            return
-        context.echo(
-            f"issue {outcome.issue_id}: {outcome.outcome} ({outcome.run_status}, ${outcome.cost_usd:.4f}"
-            + (f", continued {outcome.continues}x" if outcome.continues else "")
-            + ")"
-            + (f"  {outcome.title}" if outcome.title else "")
-        )
-        for failure in [a for a in outcome.acceptance if not a.passed][:3]:
-            context.echo(f"  failed: $ {failure.command} (exit {failure.exit_code})")
-
+    settings = settings_from_request(request, config, project)
     previous = signal.getsignal(signal.SIGTERM)
     with contextlib.suppress(ValueError):  # not the main thread: keep the default
         signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
         result = run_queue(
-            store,
-            settings=settings,
-            hooks=hooks,
-            config=config,
-            only_issue=arguments.issue,
-            on_issue=report,
+            store, settings=settings, hooks=hooks, config=config, only_issue=request.issue, on_issue=on_issue
         )
-    except KeyboardInterrupt:
-        context.error("interrupted between runs; the issue's claim was released")
-        return int(ExitCode.INTERRUPTED)
     finally:
         with contextlib.suppress(ValueError):
             signal.signal(signal.SIGTERM, previous)
-    for message in result.warnings:
-        context.warning(message)
-    for problem in store.problems:
-        context.warning(problem.message)
-    if arguments.json_output:
-        context.echo(json.dumps(result.to_dict(), ensure_ascii=False))
-    else:
-        done = sum(o.outcome == "completed" for o in result.issues)
-        reasons = {
-            "empty": "nothing else is ready",
-            "budget": "the queue budget is spent",
-            "max_issues": "--max-issues reached",
-            "signal": "interrupted",
-            "single": "done",
-        }
-        context.echo(
-            f"worked {len(result.issues)} issue(s), {done} completed, ${result.cost_usd:.4f}; "
-            f"stopped: {reasons.get(result.stop_reason, result.stop_reason)}"
-        )
-    return int(result.exit_code)
+    result.warnings += [problem.message for problem in store.problems]
+    return result
+
+
+def run_in_project(prompt: str, options: RunOptions, project_name: str, *, hooks: Hooks) -> RunTaskResult:
+    """``run --project NAME "PROMPT"``: one plain run with the project's defaults, in its repository."""
+    start = Path(options.cwd).expanduser().resolve() if options.cwd else Path.cwd()
+    project_dir, project = resolve_project(project_name, start, hooks)
+    config = load_config(project_dir)
+    options = with_project_defaults(options, project, project_dir)
+    return run_task(
+        prompt,
+        replace(options, cwd=options.cwd or project_dir),
+        project=project.name,
+        project_settings=project.to_dict(),
+        hooks=hooks,
+        config=config,
+    )
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-__all__ = ["QueueSettings", "build_prompt", "run_acceptance", "run_command", "run_queue", "work_issue"]
+__all__ = [
+    "IssueOutcome",
+    "QueueRequest",
+    "QueueResult",
+    "QueueSettings",
+    "build_prompt",
+    "run_in_project",
+    "run_queue",
+    "work_issue",
+    "work_queue",
+]

@@ -3,13 +3,17 @@
 ``run_task`` and ``resume_run`` are what ``autopilot run`` and ``autopilot resume`` call, and what the
 issue queue (``run --issue`` / ``--full-auto``) calls once per issue::
 
-    from autopilot.app.runs import run_task
+    from autopilot.app.runs import RunOptions, run_task
 
-    result = run_task("Fix the failing test", agent="claude", max_budget_usd=2.0, cwd=repo,
-                      issue_id="ISSUE-7", options={"system_prompt_append": "Work on ISSUE-7 only."})
+    result = run_task("Fix the failing test", RunOptions(agent="claude", max_budget_usd=2.0, cwd=repo),
+                      issue_id="ISSUE-7", backend_options={"system_prompt_append": "Work on ISSUE-7 only."})
     result.status        # "success", "budget_exhausted", "max_turns", "timeout", "interrupted", ...
     result.paths["json"] # the trajectory
     result.exit_code     # what the command should exit with
+
+:class:`RunOptions` (and its part :class:`Limits`, all ``autopilot resume`` takes) is the one
+declaration of a run's options: the ``run`` command's flags are its fields, the queue keeps one per
+issue, and it checks its values when it is made.
 
 Both return a :class:`RunTaskResult` and raise only :class:`~autopilot.AutopilotError` subclasses
 (bad input, low memory, unknown agent) before a run starts; once a run has started it is always
@@ -21,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +34,7 @@ from autopilot import __version__
 from autopilot.core.config import Config, load_config
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 from autopilot.core.hooks import Hooks
-from autopilot.core.models import Backend, Run, RunRequest, Step, utcnow
+from autopilot.core.models import Backend, Run, RunRequest, Step, Toolset, utcnow
 from autopilot.core.pricing import load_price_table
 from autopilot.core.processes import PidFile, available_memory_mb, read_pid_files, stop_processes
 from autopilot.core.recorder import Recorder
@@ -49,6 +53,71 @@ DEFAULT_RESUME_PROMPT = (
     "Continue the task from where you left off. The previous session ended with status {status}{reason}. "
     "Check the current state of the repository, then finish the original request."
 )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one run (or one resumption) may use; None means the configuration's value.
+
+    Every value must be positive: a budget of 0 or a timeout of 0 is refused (bad input, exit 2),
+    checked when the options are made, before any agent starts.
+
+    Attributes:
+        max_budget_usd: Budget in USD, enforced by autopilot from streamed usage (config ``max_budget_usd``,
+            default 5.0). For ``resume``: the additional budget; for ``--full-auto``: the whole queue's.
+        max_turns: Stop once the model wants more than N turns (config ``max_turns``, default no limit).
+        idle_timeout: Stop when the agent sends nothing for this many seconds (config ``idle_timeout``,
+            default 900).
+        timeout: Stop after this many seconds in all (config ``timeout``, default 7200).
+    """
+
+    max_budget_usd: float | None = None
+    max_turns: int | None = None
+    idle_timeout: float | None = None
+    timeout: float | None = None
+
+    def __post_init__(self) -> None:
+        for value, what, unit in (
+            (self.max_budget_usd, "the budget (--max-budget)", " USD"),
+            (self.max_turns, "max turns (--max-turns)", ""),
+            (self.idle_timeout, "the idle timeout (--idle-timeout)", " seconds"),
+            (self.timeout, "the timeout (--timeout)", " seconds"),
+        ):
+            if value is not None and not value > 0:
+                raise BadInputError(f"{what} must be more than 0{unit} (got {value:g})")
+
+    def resolve(self, config: Config) -> RunLimits:
+        """The limits a run enforces: these values, else the configuration's (where 0 means none)."""
+        return RunLimits(
+            max_budget_usd=config.max_budget_usd if self.max_budget_usd is None else self.max_budget_usd,
+            max_turns=config.max_turns if self.max_turns is None else self.max_turns,
+            idle_timeout=(config.idle_timeout if self.idle_timeout is None else self.idle_timeout) or None,
+            timeout=(config.timeout if self.timeout is None else self.timeout) or None,
+            min_free_memory_mb=config.min_free_memory_mb,
+        )
+
+
+@dataclass(frozen=True)
+class RunOptions(Limits):
+    """The options of one run: ``autopilot run``'s flags, ``run_task``'s argument, the queue's per issue.
+
+    None means the project's value (for issues of a project), else the configuration's.
+
+    Attributes:
+        agent: Backend: ``claude`` or ``codex`` (config ``agent``, default claude; a ``backend_select``
+            plugin may choose).
+        model: Model id or alias (``sonnet``, ``opus``, ``haiku``); default ``AUTOPILOT_MODEL`` or the
+            backend's.
+        cwd: Directory the agent works in (default: the current directory).
+        output_dir: Where trajectories go (default docs/logs, relative to the repository root).
+        slug: Short name used in the trajectory file names (default: from the prompt).
+    """
+
+    agent: str | None = None
+    model: str | None = None
+    cwd: Path | None = None
+    output_dir: Path | None = None
+    slug: str | None = None
 
 
 @dataclass
@@ -109,86 +178,18 @@ def _plugin_hooks(config: Config) -> Hooks:
     return Hooks(make_plugin_manager(project_dir=config.project_dir))
 
 
-def _git_dir(cwd: Path) -> Path | None:
-    """The ``.git`` directory of the repository holding *cwd* (worktrees and submodules included)."""
-    for directory in (cwd, *cwd.parents):
-        dot_git = directory / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                target = Path(text[len("gitdir:") :].strip())
-                return target if target.is_absolute() else (directory / target).resolve()
-            return None
-    return None
-
-
-def _resolve_ref(git_dir: Path, ref: str) -> str | None:
-    """The commit *ref* (``refs/heads/main``) points at: a loose ref file, else ``packed-refs``."""
-    common = git_dir
-    commondir = git_dir / "commondir"
-    if commondir.is_file():  # a linked worktree: refs live in the main repository
-        common = (git_dir / commondir.read_text(encoding="utf-8").strip()).resolve()
-    for base in dict.fromkeys((git_dir, common)):
-        loose = base / ref
-        if loose.is_file():
-            value = loose.read_text(encoding="utf-8").strip()
-            return value if len(value) in (40, 64) else None
-    packed = common / "packed-refs"
-    if packed.is_file():
-        for line in packed.read_text(encoding="utf-8").splitlines():
-            sha, _, name = line.partition(" ")
-            if name == ref and len(sha) in (40, 64):
-                return sha
-    return None
-
-
-def _repo_info(cwd: Path) -> tuple[str | None, str | None]:
-    """(HEAD sha, branch) of the repository holding *cwd*; None for what is unknown.
-
-    Read from ``.git`` directly (a run's start-up should not pay for importing gitpython); anything
-    unusual (reftable, odd files) falls back to asking git.
-    """
-    try:
-        git_dir = _git_dir(cwd)
-        if git_dir is None:
-            return None, None
-        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
-        if not head.startswith("ref:"):
-            return (head if len(head) in (40, 64) else None), None
-        ref = head[4:].strip()
-        branch = ref.removeprefix("refs/heads/")
-        sha = _resolve_ref(git_dir, ref)
-        if sha is not None or not (git_dir / "reftable").exists():
-            return sha, branch
-    except (OSError, ValueError):
-        pass
-    return _ask_git(cwd)
-
-
-def _ask_git(cwd: Path) -> tuple[str | None, str | None]:
-    import subprocess
-
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10, check=False
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip() or None if done.returncode == 0 else None
-
-    return git("rev-parse", "--verify", "-q", "HEAD"), git("symbolic-ref", "--short", "-q", "HEAD")
-
-
-def _make_backend(
+def select_backend(
     hooks: Hooks,
     config: Config,
+    *,
     agent: str | None,
-    issue: dict[str, Any] | None,
-    project: dict[str, Any] | None,
+    issue: dict[str, Any] | None = None,
+    project: dict[str, Any] | None = None,
 ) -> Backend:
+    """The backend that runs a task: ``backend_select`` chooses a name, the registered class is built.
+
+    The queue calls this once per issue and passes the backend to every run of the issue.
+    """
     name = hooks.backend_select(agent=agent, issue=issue, project=project, config=config)
     backends = hooks.backend_register()
     if name not in backends:
@@ -212,22 +213,6 @@ def _unique_base(run: Run, output_dir: Path) -> Path:
         base = base_path_for(run, output_dir)
     run.slug = run.slug or slug
     return base
-
-
-def _limits(
-    config: Config,
-    max_budget_usd: float | None,
-    max_turns: int | None,
-    idle_timeout: float | None,
-    timeout: float | None,
-) -> RunLimits:
-    return RunLimits(
-        max_budget_usd=config.max_budget_usd if max_budget_usd is None else max_budget_usd,
-        max_turns=config.max_turns if max_turns is None else max_turns,
-        idle_timeout=(config.idle_timeout if idle_timeout is None else idle_timeout) or None,
-        timeout=(config.timeout if timeout is None else timeout) or None,
-        min_free_memory_mb=config.min_free_memory_mb,
-    )
 
 
 async def _execute(
@@ -284,40 +269,39 @@ async def _execute(
 
 async def run_task_async(
     prompt: str,
+    options: RunOptions | None = None,
     *,
-    agent: str | None = None,
-    model: str | None = None,
-    max_budget_usd: float | None = None,
-    max_turns: int | None = None,
-    cwd: Path | str | None = None,
-    output_dir: Path | str | None = None,
-    slug: str | None = None,
     issue_id: str | None = None,
     project: str | None = None,
     issue: dict[str, Any] | None = None,
     project_settings: dict[str, Any] | None = None,
-    options: Mapping[str, Any] | None = None,
+    backend: Backend | None = None,
+    backend_options: Mapping[str, Any] | None = None,
+    toolsets: Sequence[Toolset] = (),
     env: Mapping[str, str] | None = None,
-    idle_timeout: float | None = None,
-    timeout: float | None = None,
     hooks: Hooks | None = None,
     config: Config | None = None,
     memory_probe: Callable[[], int] = available_memory_mb,
     handle_signals: bool = True,
 ) -> RunTaskResult:
     """The async form of :func:`run_task` (same arguments)."""
+    options = options or RunOptions()
     if not prompt or not prompt.strip():
         raise BadInputError("the prompt is empty; say what the agent should do")
-    workdir = Path(cwd or Path.cwd()).expanduser().resolve()
+    workdir = Path(options.cwd or Path.cwd()).expanduser().resolve()
     if not workdir.is_dir():
         raise BadInputError(f"--cwd {workdir}: no such directory")
     config = config or load_config(workdir)
     hooks = hooks or _plugin_hooks(config)
-    limits = _limits(config, max_budget_usd, max_turns, idle_timeout, timeout)
+    limits = options.resolve(config)
     check_memory(limits.min_free_memory_mb, memory_probe)
-    backend = _make_backend(hooks, config, agent, issue, project_settings)
-    model = model or config.model
-    sha, branch = _repo_info(workdir)
+    backend = backend or select_backend(
+        hooks, config, agent=options.agent, issue=issue, project=project_settings
+    )
+    model = options.model or config.model
+    from autopilot.core import git
+
+    sha, branch = git.head(workdir)
     run = Run(
         prompt=prompt,
         agent=backend.name,
@@ -325,13 +309,13 @@ async def run_task_async(
         cwd=str(workdir),
         repo_sha=sha,
         branch=branch,
-        slug=slugify(slug) if slug else None,
+        slug=slugify(options.slug) if options.slug else None,
         issue_id=issue_id,
         project=project,
         autopilot_version=__version__,
         limits=limits.to_dict(),
     )
-    out = default_output_dir(config.project_dir, output_dir or config.output_dir)
+    out = default_output_dir(config.project_dir, options.output_dir or config.output_dir)
     recorder = Recorder(hooks, run, _unique_base(run, out), config=config)
     request = RunRequest(
         prompt=prompt,
@@ -340,8 +324,9 @@ async def run_task_async(
         max_turns=limits.max_turns,
         max_budget_usd=limits.max_budget_usd,
         env=dict(env or {}),
-        options=dict(options or {}),
+        options=dict(backend_options or {}),
         run_id=run.run_id,
+        toolsets=tuple(toolsets),
     )
     recorder.start()
     return await _execute(
@@ -358,36 +343,31 @@ async def run_task_async(
     )
 
 
-def run_task(prompt: str, **kwargs: Any) -> RunTaskResult:
+def run_task(prompt: str, options: RunOptions | None = None, **kwargs: Any) -> RunTaskResult:
     """Run an agent on *prompt* in a git repository and record everything it does.
 
     Args:
         prompt: What the agent should do.
-        agent: Backend name (``claude``, ``codex``); default from ``backend_select``/config.
-        model: Model name or alias; default ``config.model`` (``AUTOPILOT_MODEL``), else the backend's.
-        max_budget_usd: Budget in USD, enforced by the runner (default ``config.max_budget_usd``).
-        max_turns: Model turns allowed (default ``config.max_turns``, None for no limit).
-        cwd: Where the agent works (default: the current directory).
-        output_dir: Where trajectories go (default ``config.output_dir``, relative to the project root).
-        slug: Short name used in the trajectory file names (default: from the prompt).
+        options: Agent, model, limits, working and output directories, slug (:class:`RunOptions`;
+            None fields take the configuration's values).
         issue_id: The issue this run works on (recorded in the trajectory).
         project: The project name (recorded in the trajectory).
         issue: The issue as a dict, passed to ``backend_select``.
         project_settings: The project's settings as a dict, passed to ``backend_select``.
-        options: Backend options: ``system_prompt_append`` (str), ``mcp_servers`` (dict), and
-            per-backend overrides under the backend's name (``{"claude": {...}}``, ``{"codex": {...}}``).
+        backend: The backend to run (default: chosen by ``backend_select``, see :func:`select_backend`).
+        backend_options: ``system_prompt_append`` (str), ``mcp_servers`` (dict), and per-backend
+            settings under the backend's name (``{"claude": {...}}``, ``{"codex": {...}}``).
+        toolsets: Tools the agent can call during the run (:class:`~autopilot.core.models.Toolset`).
         env: Extra environment variables for the agent process.
-        idle_timeout: Seconds without an event before the run stops (default ``config.idle_timeout``).
-        timeout: Seconds for the whole run (default ``config.timeout``).
         hooks: The hook facade (the CLI passes its own; default: a fresh plugin manager).
-        config: The resolved configuration (default: loaded for *cwd*).
+        config: The resolved configuration (default: loaded for the working directory).
         memory_probe: Returns available memory in MiB (tests substitute their own).
         handle_signals: Stop cleanly on SIGINT/SIGTERM (main thread only).
 
     Returns:
         The finished run and its paths. Raises AutopilotError only before the run starts.
     """
-    return asyncio.run(run_task_async(prompt, **kwargs))
+    return asyncio.run(run_task_async(prompt, options, **kwargs))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -429,14 +409,13 @@ async def resume_run_async(
     trajectory: Path | str | None = None,
     continue_last: bool = False,
     prompt: str | None = None,
-    max_budget_usd: float | None = None,
-    max_turns: int | None = None,
+    limits: Limits | None = None,
     cwd: Path | str | None = None,
     output_dir: Path | str | None = None,
-    options: Mapping[str, Any] | None = None,
+    backend: Backend | None = None,
+    backend_options: Mapping[str, Any] | None = None,
+    toolsets: Sequence[Toolset] = (),
     env: Mapping[str, str] | None = None,
-    idle_timeout: float | None = None,
-    timeout: float | None = None,
     hooks: Hooks | None = None,
     config: Config | None = None,
     memory_probe: Callable[[], int] = available_memory_mb,
@@ -475,9 +454,9 @@ async def resume_run_async(
         )
     workdir = Path(run.cwd) if run.cwd and Path(run.cwd).is_dir() else here
     hooks = hooks or _plugin_hooks(config)
-    limits = _limits(config, max_budget_usd, max_turns, idle_timeout, timeout)
-    check_memory(limits.min_free_memory_mb, memory_probe)
-    backend = _make_backend(hooks, config, run.agent or None, None, None)
+    resolved = (limits or Limits()).resolve(config)
+    check_memory(resolved.min_free_memory_mb, memory_probe)
+    backend = backend or select_backend(hooks, config, agent=run.agent or None)
     previous = run.result
     reason = f" ({previous.stop_reason})" if previous.stop_reason else ""
     text = prompt or DEFAULT_RESUME_PROMPT.format(status=previous.status, reason=reason)
@@ -488,8 +467,8 @@ async def resume_run_async(
             "from_status": previous.status,
             "session_id": run.session_id,
             "prompt": text,
-            "max_budget_usd": limits.max_budget_usd,
-            "max_turns": limits.max_turns,
+            "max_budget_usd": resolved.max_budget_usd,
+            "max_turns": resolved.max_turns,
         },
     ]
     if not run.session_ids:
@@ -500,11 +479,12 @@ async def resume_run_async(
         cwd=workdir,
         model=run.model,
         resume_session_id=run.session_id,
-        max_turns=limits.max_turns,
-        max_budget_usd=limits.max_budget_usd,
+        max_turns=resolved.max_turns,
+        max_budget_usd=resolved.max_budget_usd,
         env=dict(env or {}),
-        options=dict(options or {}),
+        options=dict(backend_options or {}),
         run_id=run.run_id,
+        toolsets=tuple(toolsets),
     )
     recorder.start()
     return await _execute(
@@ -513,7 +493,7 @@ async def resume_run_async(
         backend,
         recorder,
         request,
-        limits,
+        resolved,
         first_step=Step("user", text=text, subtype="resume"),
         previous_turns=previous.num_turns,
         memory_probe=memory_probe,
@@ -529,8 +509,10 @@ def resume_run(**kwargs: Any) -> RunTaskResult:
             ``.json`` wins: it holds a resumption that was cut off).
         continue_last: Resume the most recent run in the project's output directory instead.
         prompt: The message that continues the session (default: a "continue where you left off" note).
-        max_budget_usd: Additional budget for this resumption (default ``config.max_budget_usd``).
-        max_turns: Additional model turns allowed.
+        limits: Additional budget and turns for this resumption, and its timeouts (:class:`Limits`).
+        cwd: Where to look for the project (default: the current directory); the agent works where
+            the run worked.
+        output_dir: Where ``continue_last`` looks for runs (default ``config.output_dir``).
         Other arguments: as for :func:`run_task`.
 
     Returns:
@@ -538,30 +520,3 @@ def resume_run(**kwargs: Any) -> RunTaskResult:
         ``session_ids`` / ``resumes`` extended.
     """
     return asyncio.run(resume_run_async(**kwargs))
-
-
-@dataclass
-class RunArguments:
-    """Everything ``autopilot run`` was given; the issue queue's entry point receives this.
-
-    ``autopilot run --issue/--project/--full-auto`` calls ``autopilot.app.queue.run_command(arguments)``
-    (provided by the issue-queue code), which returns the exit code.
-    """
-
-    prompt: str | None = None
-    agent: str | None = None
-    model: str | None = None
-    max_budget_usd: float | None = None
-    max_turns: int | None = None
-    output_dir: str | None = None
-    slug: str | None = None
-    cwd: str | None = None
-    issue: str | None = None
-    project: str | None = None
-    full_auto: bool = False
-    max_issues: int | None = None
-    push: bool = False
-    json_output: bool = False
-    quiet: bool = False
-    idle_timeout: float | None = None
-    timeout: float | None = None

@@ -7,7 +7,6 @@ JSON with ``--json``). The store comes from the ``store_select`` hook (``store_y
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -764,14 +763,7 @@ def merge_driver(base: Path, ours: Path, theirs: Path, path: str = "", /) -> int
 
 
 # ------------------------------------------------------------------------------------------------
-# doctor and `hooks install`
-
-
-def store_doctor() -> list[dict[str, Any]]:
-    """Problems in the issue store, for ``autopilot doctor``: duplicate ids, dangling ``depends_on``,
-    expired claims, dependency cycles, malformed files."""
-    store = open_store()
-    return [problem.to_dict() for problem in store.doctor()]
+# `hooks install`: the merge driver
 
 
 GITATTRIBUTES_LINE = ".autopilot/**/*.yaml merge=autopilot"
@@ -786,22 +778,24 @@ def merge_driver_command() -> str:
 
 def install_merge_driver(setup: Any) -> str:
     """Register the field-aware merge driver for `.autopilot/**/*.yaml` (idempotent)."""
+    from autopilot.core.git import Repository
+
     root = Path(setup.repo_root)
     attributes = root / ".gitattributes"
     text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
     if GITATTRIBUTES_LINE not in text.splitlines():
         prefix = "" if not text or text.endswith("\n") else "\n"
         attributes.write_text(f"{text}{prefix}{GITATTRIBUTES_LINE}\n", encoding="utf-8")
-    for key, value in (
-        ("merge.autopilot.name", "autopilot: field-aware merge of .autopilot/ YAML files"),
-        ("merge.autopilot.driver", merge_driver_command()),
-    ):
-        subprocess.run(["git", "config", key, value], cwd=root, check=True, capture_output=True)
+    with Repository.open(root) as repo:
+        repo.set_config("merge.autopilot.name", "autopilot: field-aware merge of .autopilot/ YAML files")
+        repo.set_config("merge.autopilot.driver", merge_driver_command())
     return f"merge driver: .autopilot/**/*.yaml merged field by field ({attributes.name} + git config)"
 
 
 def uninstall_merge_driver(setup: Any) -> str:
     """Remove the merge driver's git config and .gitattributes line."""
+    from autopilot.core.git import Repository
+
     root = Path(setup.repo_root)
     attributes = root / ".gitattributes"
     if attributes.exists():
@@ -812,5 +806,6 @@ def uninstall_merge_driver(setup: Any) -> str:
                 attributes.write_text("\n".join(kept) + "\n", encoding="utf-8")
             else:
                 attributes.unlink()
-    subprocess.run(["git", "config", "--remove-section", "merge.autopilot"], cwd=root, capture_output=True)
+    with Repository.open(root) as repo:
+        repo.remove_config_section("merge.autopilot")
     return "merge driver: removed"

@@ -1,37 +1,60 @@
-"""``autopilot run``, ``resume``, ``demo`` and ``doctor``: thin renderings of :mod:`autopilot.app.runs`."""
+"""``autopilot run``, ``resume``, ``demo`` and ``doctor``: thin renderings of the app layer.
+
+``run`` and ``resume`` take their options as one dataclass each (:class:`~autopilot.app.runs.RunOptions`,
+:class:`~autopilot.app.runs.Limits`), flattened into flags by cyclopts; the values are checked when the
+dataclass is made, before any agent starts. The work happens in :mod:`autopilot.app.runs`,
+:mod:`autopilot.app.queue` and :mod:`autopilot.app.doctor`; this module prints what they return.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from cyclopts import Parameter
+from cyclopts import Parameter, default_name_transform
 
-from autopilot.app import runs as api
-from autopilot.cli import context, running
-from autopilot.cli.running import render_result
-from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
+from autopilot.app.runs import Limits, RunOptions, RunTaskResult, resume_run, run_task
+from autopilot.cli import context
+from autopilot.core.errors import AutopilotError, BadInputError
 
+if TYPE_CHECKING:
+    from autopilot.app.queue import IssueOutcome, QueueResult
+
+#: Flags spelled differently from their field (and their one-letter forms).
+_FLAG_NAMES = {"max_budget_usd": "max-budget"}
+_SHORT_FLAGS = {"max_budget_usd": "-b", "model": "-m", "output_dir": "-o", "slug": "-s"}
+
+
+def _flag_name(name: str) -> str:
+    return _FLAG_NAMES.get(name) or default_name_transform(name)
+
+
+def _short_flag(field: Any, used: frozenset[str]) -> str | None:
+    return _SHORT_FLAGS.get(field.names[0])
+
+
+# The option dataclasses as flags: each field is one flag (``--max-budget``/``-b``, ``--max-turns``, ...).
+RunFlags = Annotated[
+    RunOptions | None, Parameter(name="*", name_transform=_flag_name, short_alias=_short_flag)
+]
+LimitFlags = Annotated[Limits | None, Parameter(name="*", name_transform=_flag_name, short_alias=_short_flag)]
 JsonFlag = Annotated[
     bool, Parameter(name="--json", negative="", help="Print a JSON summary instead of progress.")
 ]
+QuietFlag = Annotated[bool, Parameter(name=["--quiet", "-q"], negative="")]
+
+
+# ------------------------------------------------------------------------------------------------
+# run
 
 
 def run(
     prompt: str | None = None,
     *,
-    agent: str | None = None,
-    model: Annotated[str | None, Parameter(name=["--model", "-m"])] = None,
-    max_budget: Annotated[float | None, Parameter(name=["--max-budget", "-b"])] = None,
-    max_turns: int | None = None,
-    output_dir: Annotated[str | None, Parameter(name=["--output-dir", "-o"])] = None,
-    slug: Annotated[str | None, Parameter(name=["--slug", "-s"])] = None,
-    cwd: str | None = None,
+    options: RunFlags = None,
     issue: str | None = None,
     project: str | None = None,
     full_auto: Annotated[bool, Parameter(negative="")] = False,
@@ -39,9 +62,7 @@ def run(
     push: Annotated[bool, Parameter(negative="")] = False,
     ui: Annotated[bool, Parameter(negative="")] = False,
     json_output: JsonFlag = False,
-    quiet: Annotated[bool, Parameter(name=["--quiet", "-q"], negative="")] = False,
-    idle_timeout: float | None = None,
-    timeout: float | None = None,
+    quiet: QuietFlag = False,
 ) -> int:
     """Run an agent on PROMPT in this repository and record every step it takes.
 
@@ -52,25 +73,11 @@ def run(
     Parameters
     ----------
     prompt
-        What the agent should do.
-    agent
-        Backend: ``claude`` or ``codex`` (default: ``agent`` in .autopilot/config.yaml, else claude).
-    model
-        Model id or alias (``sonnet``, ``opus``, ``haiku``); default ``AUTOPILOT_MODEL`` or the backend's.
-    max_budget
-        Budget in USD for this run (default 5.0), enforced by autopilot from streamed usage.
-    max_turns
-        Stop once the model wants more than N turns.
-    output_dir
-        Where trajectories go (default docs/logs, relative to the repository root).
-    slug
-        Short name used in the trajectory file names (default: from the prompt).
-    cwd
-        Directory the agent works in (default: the current directory).
+        What the agent should do (with --issue/--project/--full-auto: extra instructions).
     issue
         Work on this issue from the queue (see ``autopilot issue``).
     project
-        Work on the issues of this project.
+        Work on the issues of this project (with PROMPT: one run with the project's defaults).
     full_auto
         Work through the issue queue until it is empty or the budget is spent.
     max_issues
@@ -83,12 +90,120 @@ def run(
         Print one JSON summary (run_id, trajectory, rlog, status, cost_usd, tokens, num_turns, duration_ms).
     quiet
         No live progress; only the closing summary.
-    idle_timeout
-        Stop the run when the agent sends nothing for this many seconds (default 900).
-    timeout
-        Stop the run after this many seconds in all (default 7200).
     """
-    return running.run(**locals())  # the same parameters, without the parser's annotations
+    options = options or RunOptions()
+    if ui:
+        raise BadInputError(
+            "--ui is not available yet; the run's .rlog and `autopilot replay` show it as text"
+        )
+    if json_output or quiet:
+        context.quiet()  # progress is for people: the console plugin is not loaded at all
+    if issue or full_auto or (project and not prompt):
+        from autopilot.app.queue import QueueRequest, work_queue
+
+        request = QueueRequest(
+            options=options,
+            prompt=prompt,
+            issue=issue,
+            project=project,
+            full_auto=full_auto,
+            max_issues=max_issues,
+            push=push,
+        )
+        queued = work_queue(request, hooks=context.hooks(), on_issue=None if json_output else _report_issue)
+        return render_queue(queued, json_output=json_output)
+    if not prompt:
+        raise BadInputError(
+            'say what the agent should do: autopilot run "PROMPT" (or --issue ID / --full-auto)'
+        )
+    if project:
+        from autopilot.app.queue import run_in_project
+
+        result = run_in_project(prompt, options, project, hooks=context.hooks())
+    else:
+        result = run_task(prompt, options, hooks=context.hooks())
+    return render_result(result, json_output=json_output)
+
+
+def _money(value: float) -> str:
+    return f"${value:.4f}"
+
+
+def render_result(result: RunTaskResult, *, json_output: bool, verb: str = "run") -> int:
+    """Print the closing summary (or the JSON summary) of a run; returns its exit code."""
+    for message in result.warnings:
+        context.warning(message)
+    if json_output:
+        context.echo(json.dumps(result.summary(), ensure_ascii=False))
+        return int(result.exit_code)
+    run, usage = result.run, result.run.usage
+    cache = ""
+    if usage.cache_read_tokens or usage.cache_creation_tokens:
+        cache = f" (cache read {usage.cache_read_tokens:,}, written {usage.cache_creation_tokens:,})"
+    lines = [
+        f"{verb} {run.run_id}: {result.status}"
+        + (f" ({run.result.stop_reason})" if run.result.stop_reason and result.status != "success" else ""),
+        f"  duration {run.result.duration_ms / 1000:.1f}s · turns {run.result.num_turns}"
+        f" · cost {_money(usage.cost_usd)}"
+        f" · tokens in {usage.input_tokens:,} out {usage.output_tokens:,}{cache}",
+        f"  trajectory {result.trajectory}",
+        f"  log        {result.paths['rlog']}",
+    ]
+    if run.result.error:
+        lines.append(f"  error      {' '.join(run.result.error.split())[:500]}")
+    if result.resumable:
+        lines.append(f"  resume with: {result.resume_command()}  (or: autopilot resume --continue)")
+    for line in lines:
+        context.echo(line)
+    if result.status == "error" and run.result.error:
+        context.error(run.result.error)
+    return int(result.exit_code)
+
+
+def _report_issue(outcome: IssueOutcome) -> None:
+    """One line per issue as it is finished: ``issue ID: OUTCOME: why (cost, continues)  title``."""
+    details = [_money(outcome.cost_usd)]
+    if outcome.commit:
+        details.append(f"commit {outcome.commit[:10]}")
+    if outcome.continues:
+        details.append(f"continued {outcome.continues}x")
+    context.echo(
+        f"issue {outcome.issue_id}: {outcome.outcome}: {outcome.reason} ({', '.join(details)})"
+        + (f"  {outcome.title}" if outcome.title else "")
+    )
+    for failure in [a for a in outcome.acceptance if not a.passed][:3]:
+        context.echo(f"  failed: $ {failure.command} (exit {failure.exit_code})")
+
+
+def queue_summary(result: QueueResult) -> str:
+    """The closing line of ``run --issue/--project/--full-auto``, in words that agree with what happened."""
+    worked = len(result.issues)
+    text = f"worked {worked} issue{'' if worked == 1 else 's'}, {result.completed} completed"
+    text += f", {_money(result.cost_usd)}"
+    reasons = {
+        "empty": "nothing else is ready" if worked else "nothing is ready",
+        "budget": "the queue budget is spent",
+        "max_issues": f"--max-issues {result.max_issues} reached",
+        "signal": "interrupted",
+    }
+    if result.stop_reason in reasons:
+        text += f"; stopped: {reasons[result.stop_reason]}"
+    return text
+
+
+def render_queue(result: QueueResult, *, json_output: bool) -> int:
+    """Print the queue's warnings and closing summary (or its JSON); returns its exit code."""
+    for message in result.warnings:
+        context.warning(message)
+    if json_output:
+        context.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        context.echo(queue_summary(result))
+    return int(result.exit_code)
+
+
+# ------------------------------------------------------------------------------------------------
+# resume
 
 
 def resume(
@@ -96,16 +211,14 @@ def resume(
     continue_: Annotated[bool, Parameter(name=["--continue", "-c"], negative="")] = False,
     trajectory: Annotated[Path | None, Parameter(name=["--trajectory", "-t"])] = None,
     prompt: Annotated[str | None, Parameter(name=["--prompt", "-p"])] = None,
-    max_budget: Annotated[float | None, Parameter(name=["--max-budget", "-b"])] = None,
-    max_turns: int | None = None,
+    limits: LimitFlags = None,
     json_output: JsonFlag = False,
-    quiet: Annotated[bool, Parameter(name=["--quiet", "-q"], negative="")] = False,
-    idle_timeout: float | None = None,
-    timeout: float | None = None,
+    quiet: QuietFlag = False,
 ) -> int:
     """Continue an earlier run: same backend session, same run id, new steps appended to the same files.
 
     Works after any ending, including an interrupted run and one killed with ``kill -9`` (its journal).
+    The budget and turns are additional: what this resumption may use.
 
     Parameters
     ----------
@@ -115,31 +228,20 @@ def resume(
         The run to resume (its .json, .journal.jsonl or .rlog).
     prompt
         The message that continues the session (default: a "continue where you left off" note).
-    max_budget
-        Additional budget in USD for this resumption (default 5.0).
-    max_turns
-        Additional model turns allowed.
     json_output
         Print one JSON summary instead of progress.
     quiet
         No live progress; only the closing summary.
-    idle_timeout
-        Stop when the agent sends nothing for this many seconds.
-    timeout
-        Stop after this many seconds in all.
     """
     if json_output or quiet:
         context.quiet()
     if continue_ and trajectory is not None:
         raise BadInputError("give either --continue or --trajectory, not both")
-    result = api.resume_run(
+    result = resume_run(
         trajectory=trajectory,
         continue_last=continue_,
         prompt=prompt,
-        max_budget_usd=max_budget,
-        max_turns=max_turns,
-        idle_timeout=idle_timeout,
-        timeout=timeout,
+        limits=limits,
         hooks=context.hooks(),
     )
     return render_result(result, json_output=json_output, verb="resumed run")
@@ -195,10 +297,6 @@ def _demo_script(repo: Path) -> list[dict[str, Any]]:
     ]
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
-
-
 def demo(*, keep: Annotated[bool, Parameter(negative="")] = True) -> int:
     """Run the whole pipeline offline: the real Claude Code CLI against a scripted model on 127.0.0.1.
 
@@ -211,6 +309,8 @@ def demo(*, keep: Annotated[bool, Parameter(negative="")] = True) -> int:
     keep
         Keep the temporary repository (its path is printed) so you can look at the files.
     """
+    from autopilot.cli import analyze as analyze_cmd
+    from autopilot.core.git import Repository
     from autopilot.testing.anthropic_server import (
         offline_claude_env,
         serve_in_thread,
@@ -223,13 +323,12 @@ def demo(*, keep: Annotated[bool, Parameter(negative="")] = True) -> int:
     root = Path(tempfile.mkdtemp(prefix="autopilot-demo-"))
     repo = root / "repo"
     repo.mkdir()
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "config", "user.name", "Autopilot Demo")
-    _git(repo, "config", "user.email", "demo@example.invalid")
     (repo / "greet.py").write_text(_DEMO_FILE)
     (repo / ".gitignore").write_text("__pycache__/\n")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "A greeting without enthusiasm")
+    with Repository.init(repo) as git_repo:
+        git_repo.set_config("user.name", "Autopilot Demo")
+        git_repo.set_config("user.email", "demo@example.invalid")
+        git_repo.commit(["greet.py", ".gitignore"], "A greeting without enthusiasm")
     script = write_script(root / "script.json", _demo_script(repo))
     server, _thread = serve_in_thread(script, root / "requests.jsonl")
     context.echo(
@@ -243,36 +342,29 @@ def demo(*, keep: Annotated[bool, Parameter(negative="")] = True) -> int:
     context.echo("")
     try:
         env = offline_claude_env(server.base_url, root / "claude-config", home=root / "home")
-        result = api.run_task(
-            _DEMO_PROMPT,
+        options = RunOptions(
             agent="claude",
             model="claude-sonnet-4-5",
             cwd=repo,
             output_dir=repo / "docs" / "logs",
             slug="demo",
-            env=env,
             max_budget_usd=1.0,
             idle_timeout=60,
             timeout=300,
-            hooks=context.hooks(),
         )
+        result = run_task(_DEMO_PROMPT, options, env=env, hooks=context.hooks())
     finally:
         stop_server(server)
     context.echo("")
     code = render_result(result, json_output=False)
     context.echo("")
     context.echo(f"greet.py now reads: {(repo / 'greet.py').read_text().strip().splitlines()[-1].strip()}")
-    try:
-        from autopilot.cli import analyze as analyze_cmd
-    except ImportError:
-        context.warning("analyze and replay are not available in this build")
-    else:
-        context.echo("")
-        context.echo("$ autopilot replay --summary " + str(result.trajectory))
-        analyze_cmd.replay(result.trajectory, summary=True)
-        context.echo("")
-        context.echo("$ autopilot analyze " + str(result.trajectory))
-        analyze_cmd.analyze(result.trajectory)
+    context.echo("")
+    context.echo("$ autopilot replay --summary " + str(result.trajectory))
+    analyze_cmd.replay(result.trajectory, summary=True)
+    context.echo("")
+    context.echo("$ autopilot analyze " + str(result.trajectory))
+    analyze_cmd.analyze(result.trajectory)
     context.echo("")
     context.echo("To run with a real model: set ANTHROPIC_API_KEY (or log in with Claude Code), then in your")
     context.echo('repository: autopilot run "describe the task" --max-budget 2')
@@ -306,82 +398,32 @@ def doctor(
     json_output
         Print the report as JSON.
     """
-    from autopilot.core.processes import autopilot_home, available_memory_mb, read_pid_files, stop_processes
+    from autopilot.app.doctor import examine
 
     config = context.config()
-    available = available_memory_mb()
-    report: dict[str, Any] = {
-        "memory": {
-            "available_mb": available,
-            "floor_mb": config.min_free_memory_mb,
-            "ok": available >= config.min_free_memory_mb,
-        },
-        "autopilot_home": str(autopilot_home()),
-        "claude_cli": _claude_cli(),
-        "runs": [],
-    }
-    problems = 0 if report["memory"]["ok"] else 1
-    for record in read_pid_files():
-        alive = record.alive_children()
-        running = record.owner_alive() and record.owner_pid != os.getpid()
-        entry: dict[str, Any] = {
-            "run_id": record.run_id,
-            "owner_pid": record.owner_pid,
-            "cwd": record.cwd,
-            "started_at": record.started_at,
-            "state": "running" if running else ("leftover" if alive else "stale"),
-            "processes": alive,
-        }
-        if clean and not running:
-            entry["stopped"] = stop_processes(alive) if alive else []
-            if record.path is not None:
-                record.path.unlink(missing_ok=True)
-            entry["state"] = "cleaned"
-        elif entry["state"] == "leftover":
-            problems += 1
-        report["runs"].append(entry)
-    from autopilot.cli.issues import store_doctor  # the issue store's own checks
-
-    report["issues"] = store_doctor()
-    problems += len(report["issues"])
+    report = examine(config, context.hooks().store_select(config=config), clean=clean)
     if json_output:
-        context.echo(json.dumps(report, indent=2))
-        return int(ExitCode.FAILURE if problems else ExitCode.OK)
-    memory = report["memory"]
-    verdict = "ok" if memory["ok"] else "LOW: runs will refuse to start"
-    context.echo(
-        f"memory: {memory['available_mb']:,} MiB available, floor {memory['floor_mb']:,} MiB ({verdict})"
-    )
-    context.echo(f"claude CLI: {report['claude_cli']}")
-    context.echo(f"pid files: {report['autopilot_home']}/pids")
-    if not report["runs"]:
+        context.echo(json.dumps(report.to_dict(), indent=2))
+        return int(report.exit_code)
+    verdict = "ok" if report.memory_ok else "LOW: runs will refuse to start"
+    context.echo(f"memory: {report.available_mb:,} MiB available, floor {report.floor_mb:,} MiB ({verdict})")
+    context.echo(f"claude CLI: {report.claude_cli}")
+    context.echo(f"pid files: {report.autopilot_home}/pids")
+    if not report.runs:
         context.echo("processes: none left behind by earlier runs")
-    for entry in report["runs"]:
+    for entry in report.runs:
         pids = ", ".join(map(str, entry.get("stopped", entry["processes"]))) or "-"
         context.echo(
             f"  run {entry['run_id']}: {entry['state']} (autopilot pid {entry['owner_pid']};"
             f" processes {pids}) in {entry['cwd']}"
         )
-    for problem in report["issues"]:
+    for problem in report.issues:
         context.echo(f"issues: {problem['message']}")
-    if not report["issues"]:
+    if not report.issues:
         context.echo("issues: no problems found")
-    if problems and not clean and any(entry["state"] == "leftover" for entry in report["runs"]):
+    if report.leftovers:
         context.echo("run `autopilot doctor --clean` to stop the leftover processes")
-    return int(ExitCode.FAILURE if problems else ExitCode.OK)
+    return int(report.exit_code)
 
 
-def _claude_cli() -> str:
-    try:
-        from claude_agent_sdk._cli_version import __cli_version__
-
-        bundled = Path(__import__("claude_agent_sdk").__file__).parent / "_bundled" / "claude"
-    except ImportError:
-        return "claude-agent-sdk is not installed"
-    if bundled.exists():
-        return f"bundled Claude Code {__cli_version__} ({bundled})"
-    found = shutil.which("claude")
-    return f"{found} (no bundled CLI)" if found else "not found"
-
-
-__all__ = ["demo", "doctor", "render_result", "resume", "run"]
+__all__ = ["demo", "doctor", "queue_summary", "render_queue", "render_result", "resume", "run"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final, Literal, Protocol, get_args, runtime_checkable
@@ -278,9 +278,54 @@ class Run:
 # method call.
 
 
+@dataclass(frozen=True)
+class Tool:
+    """One tool autopilot offers the agent during a run (for example the issue queue's ``issue_create``).
+
+    Attributes:
+        name: The tool's name as the agent sees it inside its toolset.
+        description: What the tool does, for the model.
+        input_schema: JSON Schema of the arguments (an object).
+        handler: Called with the arguments; returns a JSON-serialisable dict. A dict with an ``"error"``
+            key is a failed call: the agent reads the error, nothing is raised.
+    """
+
+    name: str
+    description: str
+    input_schema: dict[str, Any]
+    handler: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Toolset:
+    """Tools a run offers the agent, as one MCP server named *name* (``RunRequest.toolsets``).
+
+    A backend whose agent runs in autopilot's process (or can call back into it) serves *tools*
+    directly; one whose agent is a separate program that starts MCP servers itself runs *command*,
+    a stdio MCP server serving the same tools. Either way *instructions* go into the agent's system
+    prompt, and the tools are approved in advance (nobody is there to approve them during a run).
+
+    Attributes:
+        name: The MCP server name (``autopilot-issues``); tools appear as ``mcp__<name>__<tool>``.
+        tools: The tools, served in-process.
+        instructions: Text for the agent's system prompt: what the tools are for.
+        command: A command line (program first) that serves the same tools over stdio MCP.
+    """
+
+    name: str
+    tools: tuple[Tool, ...]
+    instructions: str = ""
+    command: tuple[str, ...] = ()
+
+
 @dataclass
 class RunRequest:
-    """What a backend is asked to do."""
+    """What a backend is asked to do.
+
+    ``toolsets`` are tools the agent must be able to call during this run (see :class:`Toolset`);
+    ``options`` are backend options: ``system_prompt_append``, ``mcp_servers`` and per-backend
+    settings under the backend's name.
+    """
 
     prompt: str
     cwd: Path
@@ -291,6 +336,7 @@ class RunRequest:
     env: dict[str, str] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
     run_id: str | None = None
+    toolsets: tuple[Toolset, ...] = ()
 
 
 @dataclass
@@ -339,6 +385,9 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
         """Run the agent and yield events as they happen.
+
+        The agent must be able to call the tools of ``request.toolsets`` (``run --issue`` gives it the
+        issue queue that way): serve them in-process, or start each toolset's ``command``.
 
         The runner may stop consuming at any time (budget, turn limit, watchdog, signal) and then calls
         :meth:`stop`; the backend must not leave processes behind.

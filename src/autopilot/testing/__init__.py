@@ -11,12 +11,12 @@ available in any test suite without imports:
 
 Example::
 
-    from autopilot.app.runs import run_task
+    from autopilot.app.runs import RunOptions, run_task
 
     def test_my_plugin_sees_tool_calls(scripted_anthropic, autopilot_project):
         scripted_anthropic.script([{"tool_use": {"name": "Bash", "input": {"command": "ls"}}},
                                    {"text": "done"}])
-        result = run_task("list files", env=scripted_anthropic.env, model="claude-sonnet-4-5")
+        result = run_task("list files", RunOptions(model="claude-sonnet-4-5"), env=scripted_anthropic.env)
         assert result.status == "success"
 """
 

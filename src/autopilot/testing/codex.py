@@ -10,7 +10,8 @@ Example::
 
     def test_codex_runs_my_command(scripted_openai, codex_env, autopilot_project):
         scripted_openai.script([{"shell": "echo hi > hi.txt"}, {"text": "done"}])
-        result = autopilot.app.runs.run_task("say hi", agent="codex", model="gpt-5.5", env=codex_env)
+        options = autopilot.app.runs.RunOptions(agent="codex", model="gpt-5.5")
+        result = autopilot.app.runs.run_task("say hi", options, env=codex_env)
         assert (autopilot_project / "hi.txt").exists()
 """
 

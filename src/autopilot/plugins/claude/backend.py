@@ -23,8 +23,12 @@ Settings, ``plugins: {backend_claude: {...}}`` in ``.autopilot/config.yaml`` (do
 - ``transport`` (default ``auto``): ``cli`` runs the SDK's bundled CLI directly (``-p --output-format
   stream-json``) and reads its stdout, without importing ``claude-agent-sdk`` (over a second of start-up);
   ``sdk`` goes through ``ClaudeSDKClient``. ``auto`` uses the CLI unless the run has in-process MCP
-  servers (``{"type": "sdk"}`` entries in ``options["mcp_servers"]``, e.g. the issue tools of ``run
-  --issue``), which only the SDK can host; those runs always use the SDK.
+  servers (``{"type": "sdk"}`` entries in ``options["mcp_servers"]``), which only the SDK can host;
+  those runs always use the SDK.
+
+A run's toolsets (``RunRequest.toolsets``, e.g. the issue tools of ``run --issue``) become in-process
+SDK MCP servers, with their tools added to ``allowed_tools`` and their instructions appended to the
+system prompt.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ import os
 import signal
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
@@ -59,6 +63,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import psutil
+
+    from autopilot.core.models import Tool, Toolset
 
 # System messages that are progress noise, not events of the run.
 _QUIET_SYSTEM: Final = frozenset({"thinking_tokens", "session_state_changed"})
@@ -599,6 +605,7 @@ class ClaudeBackend(Backend):
     async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
         """Run Claude Code on *request*; yields steps, usage deltas, the session id and a final done event."""
         try:
+            request = self.with_toolsets(request)
             settings = request_settings(self._settings_data, request)
         except ClaudeSetupError as exc:
             yield _failure(str(exc), "setup")
@@ -612,6 +619,26 @@ class ClaudeBackend(Backend):
         async with contextlib.aclosing(events):
             async for event in events:
                 yield event
+
+    def with_toolsets(self, request: RunRequest) -> RunRequest:
+        """*request* with its toolsets as in-process SDK MCP servers: their tools allowed, their
+        instructions appended to the system prompt (such runs use the SDK transport)."""
+        if not request.toolsets:
+            return request
+        settings = request_settings(self._settings_data, request)
+        servers = dict(request.options.get("mcp_servers") or {})
+        allowed = list(settings.allowed_tools)
+        notes = [extra_prompt(request, settings)]
+        for toolset in request.toolsets:
+            servers[toolset.name] = _sdk_server(toolset)
+            allowed.append(f"mcp__{toolset.name}")
+            notes.append(toolset.instructions)
+        overrides = {
+            **(request.options.get("claude") or {}),
+            "allowed_tools": allowed,
+            "system_prompt_append": "\n\n".join(note for note in notes if note) or None,
+        }
+        return replace(request, options={**request.options, "mcp_servers": servers, "claude": overrides})
 
     # -- the direct CLI transport -----------------------------------------------------------------
 
@@ -811,6 +838,24 @@ class ClaudeBackend(Backend):
                     query.close_receive_stream()
             if self._pid is not None:
                 await self.stop()
+
+
+def _sdk_server(toolset: Toolset) -> Any:
+    """*toolset* as an in-process MCP server of claude-agent-sdk."""
+    from claude_agent_sdk import create_sdk_mcp_server, tool
+
+    def make(definition: Tool) -> Any:
+        @tool(definition.name, definition.description, definition.input_schema)
+        async def handler(args: dict[str, Any]) -> dict[str, Any]:
+            result = await definition.handler(dict(args or {}))
+            text = json.dumps(result, ensure_ascii=False, indent=1)
+            return {"content": [{"type": "text", "text": text}], "is_error": "error" in result}
+
+        return handler
+
+    return create_sdk_mcp_server(
+        name=toolset.name, version="1.0.0", tools=[make(definition) for definition in toolset.tools]
+    )
 
 
 def _first_prompt(records: list[dict[str, Any]]) -> str | None:

@@ -15,7 +15,9 @@ one delta. ``turn.completed`` then reconciles: whatever the rollout did not acco
 then, so the deltas always add up exactly to what Codex reported for this process.
 
 Settings (``plugins: {backend_codex: {...}}`` in ``.autopilot/config.yaml``) are documented in
-docs/backends/codex.md; :class:`CodexSettings` holds them.
+docs/backends/codex.md; :class:`CodexSettings` holds them. A run's toolsets (``RunRequest.toolsets``,
+e.g. the issue tools of ``run --issue``) reach codex as stdio MCP servers it starts itself (each
+toolset's ``command``), their tools pre-approved.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -596,12 +598,33 @@ class CodexBackend(Backend):
     def _environment(self, request: RunRequest) -> dict[str, str]:
         return {**os.environ, **request.env}
 
+    @staticmethod
+    def with_toolsets(request: RunRequest) -> RunRequest:
+        """*request* with its toolsets as stdio MCP servers codex starts itself (their ``command``), and
+        their instructions added to codex's developer instructions."""
+        if not request.toolsets:
+            return request
+        servers = dict(request.options.get("mcp_servers") or {})
+        notes = [request.options.get("system_prompt_append")]
+        for toolset in request.toolsets:
+            if not toolset.command:
+                raise CodexSetupError(
+                    f"toolset {toolset.name!r} has no command: codex runs MCP servers as processes of its own"
+                )
+            servers[toolset.name] = {"command": toolset.command[0], "args": list(toolset.command[1:])}
+            notes.append(toolset.instructions)
+        instructions = "\n\n".join(str(note) for note in notes if note) or None
+        return replace(
+            request, options={**request.options, "mcp_servers": servers, "system_prompt_append": instructions}
+        )
+
     async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
         """Run codex for *request*; yields steps, usage deltas, the thread id and a final done event."""
         environ = self._environment(request)
         try:
             if self._settings_error:
                 raise CodexSetupError(self._settings_error)
+            request = self.with_toolsets(request)
             spec, settings = launch_spec(self.settings, request, environ)
         except CodexSetupError as exc:
             yield _failure(str(exc), "setup")

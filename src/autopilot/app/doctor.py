@@ -1,0 +1,105 @@
+"""``autopilot doctor``: available memory, the Claude CLI in use, processes left behind by earlier runs,
+and the issue store's own checks. ``autopilot doctor --clean`` stops the leftovers.
+
+Runs record the processes they start in pid files under ``$AUTOPILOT_HOME/pids``. A run whose autopilot
+process is gone but whose agent processes still live left them behind; cleaning stops exactly those
+processes (matched by pid and start time, never by name) and removes stale pid files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from autopilot.core.config import Config
+from autopilot.core.errors import ExitCode
+from autopilot.core.issues import IssueStore
+from autopilot.core.processes import autopilot_home, available_memory_mb, read_pid_files, stop_processes
+
+
+@dataclass
+class DoctorReport:
+    """What ``doctor`` found. ``runs`` entries have a ``state``: running, leftover, stale or cleaned."""
+
+    available_mb: int
+    floor_mb: int
+    autopilot_home: Path
+    claude_cli: str
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def memory_ok(self) -> bool:
+        return self.available_mb >= self.floor_mb
+
+    @property
+    def leftovers(self) -> bool:
+        return any(entry["state"] == "leftover" for entry in self.runs)
+
+    @property
+    def problems(self) -> int:
+        """Low memory, each run that left processes behind, each problem of the issue store."""
+        return (not self.memory_ok) + sum(e["state"] == "leftover" for e in self.runs) + len(self.issues)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.FAILURE if self.problems else ExitCode.OK
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` report."""
+        return {
+            "memory": {"available_mb": self.available_mb, "floor_mb": self.floor_mb, "ok": self.memory_ok},
+            "autopilot_home": str(self.autopilot_home),
+            "claude_cli": self.claude_cli,
+            "runs": self.runs,
+            "issues": self.issues,
+        }
+
+
+def examine(config: Config, store: IssueStore, *, clean: bool = False) -> DoctorReport:
+    """Look at memory, leftover processes and *store*; with *clean*, stop the leftovers first."""
+    report = DoctorReport(
+        available_mb=available_memory_mb(),
+        floor_mb=config.min_free_memory_mb,
+        autopilot_home=autopilot_home(),
+        claude_cli=claude_cli(),
+    )
+    for record in read_pid_files():
+        alive = record.alive_children()
+        running = record.owner_alive() and record.owner_pid != os.getpid()
+        entry: dict[str, Any] = {
+            "run_id": record.run_id,
+            "owner_pid": record.owner_pid,
+            "cwd": record.cwd,
+            "started_at": record.started_at,
+            "state": "running" if running else ("leftover" if alive else "stale"),
+            "processes": alive,
+        }
+        if clean and not running:
+            entry["stopped"] = stop_processes(alive) if alive else []
+            if record.path is not None:
+                record.path.unlink(missing_ok=True)
+            entry["state"] = "cleaned"
+        report.runs.append(entry)
+    report.issues = [problem.to_dict() for problem in store.doctor()]
+    return report
+
+
+def claude_cli() -> str:
+    """Which Claude Code CLI runs use: the one bundled with claude-agent-sdk, else ``claude`` on PATH."""
+    try:
+        from claude_agent_sdk._cli_version import __cli_version__
+
+        bundled = Path(__import__("claude_agent_sdk").__file__).parent / "_bundled" / "claude"
+    except ImportError:
+        return "claude-agent-sdk is not installed"
+    if bundled.exists():
+        return f"bundled Claude Code {__cli_version__} ({bundled})"
+    found = shutil.which("claude")
+    return f"{found} (no bundled CLI)" if found else "not found"
+
+
+__all__ = ["DoctorReport", "claude_cli", "examine"]
