@@ -150,3 +150,20 @@ def test_outside_a_repository(tmp_path: Path) -> None:
     assert Repository.find(tmp_path) is None
     with pytest.raises(BadInputError, match="not a git repository"):
         Repository.open(tmp_path)
+
+
+def test_ignored_paths_are_left_out(tmp_path: Path) -> None:
+    """A path git ignores (a gitignored trajectory folder) is skipped, not an error; deletions commit."""
+    repo = make_repo(tmp_path / "repo")
+    (repo / ".gitignore").write_text("logs/\n")
+    commit(repo, "gone.txt")
+    (repo / "gone.txt").unlink()
+    (repo / "logs").mkdir()
+    (repo / "logs" / "run ä.json").write_text("{}")
+
+    with Repository.open(repo) as opened:
+        sha = opened.commit(["gone.txt", "logs/run ä.json"], "work")
+        nothing = opened.commit(["logs/run ä.json"], "only ignored")
+
+    assert git(repo, "show", "--name-status", "--format=", sha or "") == "D\tgone.txt"
+    assert nothing is None

@@ -144,21 +144,35 @@ class Repository:
 
     # -- changing ------------------------------------------------------------------------------
 
-    def add(self, paths: Iterable[str]) -> None:
-        """Stage exactly *paths* (new, changed or deleted files)."""
+    def ignored(self, paths: Iterable[str]) -> set[str]:
+        """Those of *paths* that git ignores (``.gitignore`` and friends; tracked files never are)."""
         paths = list(paths)
+        if not paths:
+            return set()
+        # check-ignore takes plain path names (it refuses the literal-pathspec option); unquoted
+        # output, so names with non-ASCII letters come back as given.
+        output = self._quiet(lambda: self._repo.git(c="core.quotePath=false").check_ignore("--", *paths))
+        return set(output.splitlines())
+
+    def add(self, paths: Iterable[str]) -> list[str]:
+        """Stage exactly *paths* (new, changed or deleted files), except those git ignores; returns
+        the paths staged."""
+        paths = list(paths)
+        ignored = self.ignored(paths)
+        paths = [path for path in paths if path not in ignored]
         if paths:
             self._run(lambda: self._literal.add("--all", "--", *paths))
+        return paths
 
     def commit(self, paths: Iterable[str], message: str) -> str | None:
-        """Stage and commit exactly *paths*; anything else that was staged stays staged.
+        """Stage and commit exactly *paths* (those git ignores left out); anything else that was staged
+        stays staged.
 
         Returns the new commit's sha, or None when none of *paths* changed.
         """
-        paths = list(paths)
+        paths = self.add(paths)
         if not paths:
             return None
-        self.add(paths)
         if not self._run(lambda: self._literal.diff("--cached", "--name-only", "--", *paths)).strip():
             return None
         self._run(lambda: self._literal.commit("--quiet", "-m", message, "--only", "--", *paths))
