@@ -167,3 +167,22 @@ def test_ignored_paths_are_left_out(tmp_path: Path) -> None:
 
     assert git(repo, "show", "--name-status", "--format=", sha or "") == "D\tgone.txt"
     assert nothing is None
+
+
+def test_staged_blobs_are_what_a_commit_would_record(tmp_path: Path) -> None:
+    """The staged content is read, not the working copy; unstaged files and deletions are not listed."""
+    repo = make_repo(tmp_path / "repo")
+    commit(repo, "old.txt")
+    (repo / "logs").mkdir()
+    (repo / "logs" / "run.txt").write_text("staged\n")
+    git(repo, "add", "logs/run.txt")
+    (repo / "logs" / "run.txt").write_text("changed on disk\n")
+    (repo / "unstaged.txt").write_text("not added\n")
+    git(repo, "rm", "-q", "old.txt")
+
+    with Repository.open(repo) as opened:
+        staged = list(opened.staged_blobs())
+        under_docs = list(opened.staged_blobs(["docs"]))
+
+    assert staged == [("logs/run.txt", b"staged\n")]
+    assert under_docs == []

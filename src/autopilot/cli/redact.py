@@ -18,8 +18,8 @@ this form, so cleaning a file on disk after ``git add`` does not hide the secret
 from __future__ import annotations
 
 import difflib
+import os
 import re
-import subprocess
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -87,53 +87,25 @@ def _working_copy_texts(files: Iterable[Path]) -> Iterator[tuple[str, str | None
             yield str(path), None
 
 
-def _git(*args: str, stdin: bytes | None = None) -> bytes:
-    try:
-        result = subprocess.run(["git", *args], input=stdin, capture_output=True, check=False)
-    except OSError as exc:
-        raise BadInputError(f"redact --staged: cannot run git: {exc}") from None
-    if result.returncode != 0:
-        problem = result.stderr.decode(errors="replace").strip().splitlines()
-        raise BadInputError(f"redact --staged: git {args[0]} failed: {problem[0] if problem else '?'}")
-    return result.stdout
-
-
 def _staged_texts(pathspecs: Iterable[Path]) -> Iterator[tuple[str, str]]:
     """``(path, text)`` of every staged blob that would be committed, paths relative to the repository.
 
     The index is git's (``GIT_INDEX_FILE`` included, so ``git commit -a`` and ``git commit PATH``, which
     use a temporary index, are checked as committed). Submodules have no blob and are skipped.
     """
-    try:
-        _git("rev-parse", "--git-dir")
-    except BadInputError:
-        raise BadInputError("redact --staged: not a git repository (run it inside one)") from None
-    # --raw gives each path's staged blob id; --no-renames lists a renamed file as added.
-    raw = _git(
-        "diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMT",
-        "--", *map(str, pathspecs),
-    )  # fmt: skip
-    fields = raw.split(b"\0")
-    entries: list[tuple[str, str]] = []
-    for header, path in zip(fields[0::2], fields[1::2], strict=False):
-        # ":old_mode new_mode old_blob new_blob status"
-        _old_mode, new_mode, _old_blob, blob, _status = header.decode().lstrip(":").split(" ")
-        if new_mode != "160000":
-            entries.append((path.decode("utf-8", errors="surrogateescape"), blob))
-    if not entries:
-        return
-    # One `git cat-file --batch` reads every blob: "<id> blob <size>\n<content>\n" per request.
-    out = _git("cat-file", "--batch", stdin="".join(blob + "\n" for _path, blob in entries).encode())
-    position = 0
-    for path, blob in entries:
-        end = out.index(b"\n", position)
-        header = out[position:end].split(b" ")
-        if len(header) != 3 or header[1] != b"blob":
-            raise BadInputError(f"redact --staged: {path}: git has no blob {blob} for it")
-        size = int(header[2])
-        content = out[end + 1 : end + 1 + size]
-        position = end + 1 + size + 1
-        yield path, content.decode("utf-8", errors="surrogateescape")
+    from autopilot.core.git import GitError, Repository
+
+    repo = Repository.find(Path.cwd())
+    if repo is None:
+        raise BadInputError("redact --staged: not a git repository (run it inside one)")
+    # The pathspecs were given relative to the current directory; git is asked from the root.
+    relative = [os.path.relpath(Path(spec).absolute(), repo.root) for spec in pathspecs]
+    with repo:
+        try:
+            for path, content in repo.staged_blobs(relative):
+                yield path, content.decode("utf-8", errors="surrogateescape")
+        except GitError as exc:
+            raise BadInputError(f"redact --staged: {exc}") from None
 
 
 def _report(texts: Iterable[tuple[str, str | None]]) -> int:

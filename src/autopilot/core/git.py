@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeVar
 
@@ -133,6 +133,28 @@ class Repository:
             lambda: self._repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspec)
         )
         return parse_status(output)
+
+    def staged_blobs(self, pathspec: Sequence[str] = ()) -> Iterator[tuple[str, bytes]]:
+        """(path, content) of every file ``git commit`` would record as added, copied, modified or
+        type-changed: the index's blobs, not the working copy (``GIT_INDEX_FILE`` is honoured, so the
+        temporary index of ``git commit -a`` or ``git commit PATH`` is the one read).
+
+        *pathspec* is relative to the repository root; submodules have no blob and are skipped.
+        """
+        # --raw gives each path's staged blob id; --no-renames lists a renamed file as added.
+        raw = self._run(
+            lambda: self._repo.git.diff(
+                "--cached", "--raw", "-z", "--no-abbrev", "--no-renames", "--diff-filter=ACMT",
+                "--", *pathspec, stdout_as_string=False,
+            )
+        )  # fmt: skip
+        fields = bytes(raw).split(b"\0")
+        for header, path in zip(fields[0::2], fields[1::2], strict=False):
+            # ":old_mode new_mode old_blob new_blob status"
+            _old_mode, new_mode, _old_blob, blob, _status = header.decode().lstrip(":").split(" ")
+            if new_mode != "160000":
+                content = self._repo.odb.stream(bytes.fromhex(blob)).read()
+                yield path.decode("utf-8", errors="surrogateescape"), content
 
     def hooks_dir(self) -> Path:
         """The directory git runs hooks from (``core.hooksPath`` and worktrees honoured)."""
