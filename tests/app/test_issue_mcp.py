@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from autopilot import RunRequest
-from autopilot.app.issue_mcp import handle, serve, server_command
-from autopilot.app.issue_tools import IssueTools, issue_toolset
+from autopilot.app.issue_mcp import handle, serve
+from autopilot.app.issue_tools import IssueTools, issue_toolset, server_command
 from autopilot.core.hooks import Hooks
 from autopilot.plugins.codex.backend import CodexBackend
 from autopilot.plugins.store_yaml.store import YamlStore

@@ -8,8 +8,8 @@ one whose agent starts MCP servers itself runs the toolset's ``command``, which 
 It speaks MCP's JSON-RPC over stdin/stdout (one JSON message per line): ``initialize``,
 ``tools/list``, ``tools/call`` and ``ping``. Every call goes to :class:`autopilot.app.issue_tools.IssueTools`
 on the project's store (chosen by the ``store_select`` hook, exactly as for the CLI), so the agent never
-edits the YAML by hand. :func:`server_command` gives the command line; backends pre-approve the tools,
-since nobody is there to approve them during a run.
+edits the YAML by hand. :func:`autopilot.app.issue_tools.server_command` gives the command line;
+backends pre-approve the tools, since nobody is there to approve them during a run.
 """
 
 from __future__ import annotations
@@ -22,26 +22,6 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 PROTOCOL_VERSION: Final = "2025-06-18"
-
-
-def server_command(
-    project_dir: Path, holder: str, run_id: str | None, current: str | None
-) -> tuple[str, ...]:
-    """The command line that starts this server for one run (this Python, this module)."""
-    args = [
-        sys.executable,
-        "-m",
-        "autopilot.app.issue_mcp",
-        "--project-dir",
-        str(project_dir),
-        "--holder",
-        holder,
-    ]
-    if run_id:
-        args += ["--run-id", run_id]
-    if current:
-        args += ["--current", current]
-    return tuple(args)
 
 
 def tool_list() -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ MCP server ``autopilot-issues``): served in-process, or by the stdio server of
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -171,10 +172,29 @@ def tool_definitions() -> list[dict[str, Any]]:
     ]
 
 
+def server_command(
+    project_dir: Path, holder: str, run_id: str | None, current: str | None
+) -> tuple[str, ...]:
+    """The command line that starts the stdio server of :mod:`autopilot.app.issue_mcp` for one run."""
+    args = [
+        sys.executable,
+        "-m",
+        "autopilot.app.issue_mcp",
+        "--project-dir",
+        str(project_dir),
+        "--holder",
+        holder,
+    ]
+    if run_id:
+        args += ["--run-id", run_id]
+    if current:
+        args += ["--current", current]
+    return tuple(args)
+
+
 def issue_toolset(tools: IssueTools, project_dir: Path) -> Toolset:
     """*tools* as a toolset for any backend: in-process handlers, plus the command of the stdio server
     (:mod:`autopilot.app.issue_mcp`) serving the same store for agents in a process of their own."""
-    from autopilot.app.issue_mcp import server_command
 
     def make(name: str, description: str, schema: dict[str, Any]) -> Tool:
         async def handler(arguments: dict[str, Any]) -> dict[str, Any]:
