@@ -289,7 +289,12 @@ def head(path: Path | str) -> tuple[str | None, str | None]:
             return None
         return (done.stdout.strip() or None) if done.returncode == 0 else None
 
-    return ask("rev-parse", "--verify", "-q", "HEAD"), ask("symbolic-ref", "--short", "-q", "HEAD")
+    # One process in the usual case: the commit, then the branch ("HEAD" when detached).
+    both = ask("rev-parse", "HEAD", "--abbrev-ref", "HEAD")
+    if both is not None and len(both.splitlines()) == 2:
+        sha, branch = both.splitlines()
+        return sha, None if branch == "HEAD" else branch
+    return None, ask("symbolic-ref", "--short", "-q", "HEAD")  # no commit yet, or no repository
 
 
 __all__ = ["GitError", "Repository", "head", "parse_status"]
