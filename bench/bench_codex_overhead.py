@@ -36,7 +36,8 @@ import time
 from pathlib import Path
 
 from autopilot import RunRequest
-from autopilot.plugins.codex.command import CodexSettings, build_command, find_codex_binary
+from autopilot.plugins.codex.command import build_command
+from autopilot.plugins.codex.settings import CodexSettings, find_codex_binary
 from autopilot.testing.openai_server import ScriptedOpenAI
 
 SCRIPT = [

@@ -19,7 +19,7 @@ from autopilot.plugins.claude.backend import (
     claude_message_to_steps,
     claude_messages_to_events,
 )
-from autopilot.plugins.claude.command import model_aliases, resolve_model
+from autopilot.plugins.claude.settings import model_aliases, resolve_model
 from autopilot.testing import ScriptedAnthropic
 
 CORPUS = Path("/work/shared/corpus")
@@ -435,7 +435,7 @@ def test_bundled_cli_is_found_where_the_import_system_finds_the_sdk() -> None:
     import importlib.util
     import os
 
-    from autopilot.plugins.claude.command import bundled_cli_path
+    from autopilot.plugins.claude.settings import bundled_cli_path
 
     spec = importlib.util.find_spec("claude_agent_sdk")
     assert spec is not None and spec.submodule_search_locations

@@ -33,7 +33,8 @@ from autopilot.plugins.codex.backend import (
     trajectory_import,
     unwrap_shell,
 )
-from autopilot.plugins.codex.command import build_command, find_codex_binary
+from autopilot.plugins.codex.command import build_command
+from autopilot.plugins.codex.settings import find_codex_binary
 from autopilot.testing.codex import codex_env, scripted_openai  # noqa: F401 - the shipped fixtures
 from autopilot.testing.openai_server import ScriptedOpenAI
 
@@ -1178,7 +1179,7 @@ def test_setting_strings_reach_codex_unchanged(value: str) -> None:
 
 def test_settings_are_values() -> None:
     """Settings compare by value, cannot be changed in place, and per-run overrides make new ones."""
-    from autopilot.plugins.codex.command import run_settings
+    from autopilot.plugins.codex.settings import run_settings
 
     base = CodexSettings.from_mapping({"sandbox": "read-only", "config": ["a=1"]})
     assert base == CodexSettings(sandbox="read-only", config=("a=1",)) and base != CodexSettings()

@@ -1,16 +1,18 @@
-"""Processes autopilot started: pid files, leftovers of earlier runs, stopping a process tree, memory.
+"""Processes autopilot starts: starting an agent, pid files, leftovers of earlier runs, stopping a
+process tree, memory.
 
-While a run is going, the runner keeps ``$AUTOPILOT_HOME/pids/<run_id>.json`` up to date with its own
-pid and the pids the backend started (each with its start time, so a recycled pid is never mistaken
-for ours). The file is removed when the run ends. A file whose autopilot process is gone points at
-leftovers: ``autopilot doctor`` lists them and ``doctor --clean`` stops them. Processes are only
-ever chosen by pid (and start time), never by name.
+Backends start their agent with :func:`start` (``asyncio.create_subprocess_exec``, in its own session
+when asked). While a run is going, the runner keeps ``$AUTOPILOT_HOME/pids/<run_id>.json`` up to date
+with its own pid and the pids the backend started (each with its start time, so a recycled pid is
+never mistaken for ours). The file is removed when the run ends. A file whose autopilot process is
+gone points at leftovers: ``autopilot doctor`` lists them and ``doctor --clean`` stops them. Processes
+are only ever chosen by pid (and start time), never by name. psutil answers every question about
+processes and memory.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -18,12 +20,52 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autopilot.core.meminfo import meminfo_available_mb
 from autopilot.core.models import utcnow
 from autopilot.core.trajectory.files import atomic_write_text
 
 if TYPE_CHECKING:
+    import asyncio
+
     import psutil
+
+
+@dataclass(frozen=True)
+class LaunchSpec:
+    """Everything that decides what a started agent process does."""
+
+    argv: tuple[str, ...]
+    cwd: str
+    env: Mapping[str, str]
+    #: Written to the process's stdin at once, which is then closed; None keeps stdin open as a pipe.
+    stdin: bytes | None = None
+    #: Start it in its own session (and process group), away from the terminal's signals.
+    new_session: bool = False
+
+
+async def start(spec: LaunchSpec, *, limit: int = 1 << 16) -> asyncio.subprocess.Process:
+    """Start *spec*'s process with pipes for stdin, stdout and stderr.
+
+    Raises OSError (FileNotFoundError for a missing program or directory) as ``subprocess.Popen`` does.
+    """
+    import asyncio
+
+    process = await asyncio.create_subprocess_exec(
+        *spec.argv,
+        cwd=spec.cwd,
+        env=dict(spec.env),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        start_new_session=spec.new_session,
+        limit=limit,
+    )
+    if spec.stdin is not None:
+        assert process.stdin is not None
+        with contextlib.suppress(OSError):  # it exited at once; its stderr will say why
+            process.stdin.write(spec.stdin)
+            await process.stdin.drain()
+        process.stdin.close()
+    return process
 
 
 def autopilot_home(environ: Mapping[str, str] | None = None) -> Path:
@@ -40,45 +82,14 @@ def pid_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def available_memory_mb() -> int:
-    """Memory available to new processes, in MiB: what psutil calls ``available``.
-
-    Read from ``/proc/meminfo`` where there is one (as psutil does on Linux), without importing
-    psutil on every run's start-up; psutil elsewhere.
-    """
-    found = meminfo_available_mb()
-    if found is not None:
-        return found
+    """Memory available to new processes, in MiB (psutil's ``available``)."""
     import psutil
 
     return int(psutil.virtual_memory().available // (1024 * 1024))
 
 
-@functools.cache
-def _boot_time() -> float | None:
-    try:
-        with open("/proc/stat", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("btime "):
-                    return float(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
 def create_time(pid: int) -> float | None:
-    """When *pid* started (seconds since the epoch), as psutil's ``create_time`` computes it on Linux:
-    boot time plus the start time in ``/proc/<pid>/stat``. None for a process that is gone."""
-    boot = _boot_time()
-    if boot is not None:
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as handle:
-                data = handle.read()
-            # Fields after the command name (which may hold spaces or parentheses); starttime is field 22.
-            return boot + int(data[data.rindex(b")") + 2 :].split()[19]) / os.sysconf("SC_CLK_TCK")
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, IndexError):
-            pass
+    """When *pid* started (seconds since the epoch), or None for a process that is gone."""
     import psutil
 
     try:
@@ -88,49 +99,21 @@ def create_time(pid: int) -> float | None:
 
 
 def descendants(pid: int) -> list[int]:
-    """Pids of every process below *pid* (parents before their children).
+    """Pids of every process below *pid* (empty when it is gone).
 
-    On Linux this walks ``/proc/<pid>/task/<tid>/children`` down the tree, which reads a handful of
-    small files instead of every process's ``stat`` the way ``psutil``'s ``children()`` does (the
-    runner asks several times a second while tools run, on machines with hundreds of processes).
-    Elsewhere, or without those files, it asks psutil. A process that starts or ends during the walk
-    may be missed, so it is for tracking (pid files, the memory guard's list), not for a final kill.
+    A process that starts or ends meanwhile may be missed, so it is for tracking (pid files, the
+    memory guard's list), not for a final kill.
     """
-    found: list[int] = []
-    queue = [pid]
-    try:
-        while queue:
-            current = queue.pop(0)
-            try:
-                tasks = os.listdir(f"/proc/{current}/task")
-            except FileNotFoundError:
-                continue  # ended meanwhile
-            for task in tasks:
-                try:
-                    with open(f"/proc/{current}/task/{task}/children", "rb") as handle:
-                        children = [int(child) for child in handle.read().split()]
-                except FileNotFoundError:
-                    if not os.path.exists(f"/proc/{current}/task/{task}"):
-                        continue  # the thread ended meanwhile
-                    raise
-                found += children
-                queue += children
-        return found
-    except (OSError, ValueError):
-        import psutil
+    import psutil
 
-        with contextlib.suppress(psutil.Error):
-            return [child.pid for child in psutil.Process(pid).children(recursive=True)]
-        return []
+    with contextlib.suppress(psutil.Error):
+        return [child.pid for child in psutil.Process(pid).children(recursive=True)]
+    return []
 
 
 def own_descendants() -> set[int]:
     """Pids of every process below this one."""
-    import psutil
-
-    with contextlib.suppress(psutil.Error):
-        return {p.pid for p in psutil.Process().children(recursive=True)}
-    return set()
+    return set(descendants(os.getpid()))
 
 
 @dataclass
@@ -232,13 +215,77 @@ def stop_processes(pids: Iterable[int], *, grace: float = 2.0) -> list[int]:
             proc = psutil.Process(pid)
             for member in (proc, *proc.children(recursive=True)):
                 tree[member.pid] = member
-    for proc in tree.values():
+    return _stop(list(tree.values()), grace=grace)
+
+
+def stop_tree(
+    pid: int, *, started: float | None = None, group: bool = False, grace: float = 2.0
+) -> list[int]:
+    """Stop the process *pid* (if it still is the one that started at *started*) and everything below it.
+
+    SIGTERM, then SIGKILL after *grace* seconds; with *group*, the process group *pid* leads (a process
+    started in its own session) is signalled too, which also reaches members that left the tree.
+    Returns the pids that were signalled. Blocks up to twice *grace*: call it in a thread from asyncio.
+    """
+    import signal
+
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        if started is not None and abs(root.create_time() - started) >= 1:
+            return []  # a recycled pid: not ours
+        tree = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return []
+    # The group only while its leader runs: once it is gone, its pid (and group id) may be reused.
+    if group and root.is_running():
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGTERM)
+    stopped = _stop(tree, grace=grace)
+    if group and root.is_running():
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+    return stopped
+
+
+def _stop(tree: list[psutil.Process], *, grace: float) -> list[int]:
+    import psutil
+
+    for proc in tree:
         with contextlib.suppress(psutil.Error):
             proc.terminate()
-    _, alive = psutil.wait_procs(list(tree.values()), timeout=grace)
+    alive = _wait_gone(tree, grace)
     for proc in alive:
         with contextlib.suppress(psutil.Error):
             proc.kill()
     if alive:  # SIGKILL is delivered asynchronously: report them stopped once they are gone
-        psutil.wait_procs(alive, timeout=grace)
-    return sorted(tree)
+        _wait_gone(alive, grace)
+    return sorted(proc.pid for proc in tree)
+
+
+def _wait_gone(tree: list[psutil.Process], timeout: float) -> list[psutil.Process]:
+    """Wait up to *timeout* seconds for *tree* to end; returns the processes still running.
+
+    Not ``psutil.wait_procs``: it reaps this process's own children with ``waitpid``, which is the job
+    of whoever started them (asyncio's child watcher reports an exit status it could not read as 255,
+    with a warning). A zombie counts as ended.
+    """
+    import time
+
+    import psutil
+
+    def running(proc: psutil.Process) -> bool:
+        try:
+            return proc.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+        except psutil.Error:
+            return True
+
+    deadline = time.monotonic() + timeout
+    alive = [proc for proc in tree if running(proc)]
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.02)
+        alive = [proc for proc in alive if running(proc)]
+    return alive

@@ -37,32 +37,23 @@ import asyncio
 import contextlib
 import json
 import os
-import signal
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
-from autopilot.core import launch
-from autopilot.plugins.claude.command import (
+from autopilot.core import processes
+from autopilot.plugins.claude.settings import (
     PLUGIN_NAME,
     ClaudeSettings,
     ClaudeSetupError,
-    cli_command,
-    cli_env,
-    cli_launch_spec,
-    extra_prompt,
     find_cli,
-    request_settings,
     resolve_model,
-    uses_cli,
 )
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    import psutil
 
     from autopilot.core.models import Tool, Toolset
 
@@ -544,12 +535,10 @@ class ClaudeBackend(Backend):
         """The CLI process and everything it started, while alive."""
         if self._pid is None:
             return []
-        from autopilot.core.processes import create_time, descendants
-
-        pids = [self._pid, *descendants(self._pid)]
+        pids = [self._pid, *processes.descendants(self._pid)]
         for pid in pids:
             if pid not in self._known:
-                started = create_time(pid)  # psutil's create_time, read without importing psutil
+                started = processes.create_time(pid)
                 if started is not None:
                     self._known[pid] = started
         return [pid for pid in pids if pid in self._known]
@@ -558,31 +547,30 @@ class ClaudeBackend(Backend):
         """Stop the CLI and every process it started: SIGTERM, then SIGKILL after two seconds."""
         if self._pid is None:
             return
-        import psutil
-
-        tree: list[psutil.Process] = []
-        with contextlib.suppress(psutil.Error):
-            root = psutil.Process(self._pid)
-            # A recycled pid is not ours: only signal the process we started.
-            if root.create_time() == self._known.get(self._pid, root.create_time()):
-                tree = [root, *root.children(recursive=True)]
-        for proc in tree:
-            with contextlib.suppress(psutil.Error):
-                proc.send_signal(signal.SIGTERM)
-        _, alive = await asyncio.to_thread(psutil.wait_procs, tree, 2.0)
-        for proc in alive:
-            with contextlib.suppress(psutil.Error):
-                proc.kill()
+        # A recycled pid is not ours: only the process that started when we saw it is stopped.
+        await asyncio.to_thread(processes.stop_tree, self._pid, started=self._known.get(self._pid))
 
     # -- shared -----------------------------------------------------------------------------------
 
     @staticmethod
-    def _env(request: RunRequest, settings: ClaudeSettings) -> dict[str, str]:
-        return cli_env(request, settings)
+    def _extra_prompt(request: RunRequest, settings: ClaudeSettings) -> str | None:
+        """Text appended to the CLI's system prompt: the setting, else ``options["system_prompt_append"]``."""
+        extra = settings.system_prompt_append or request.options.get("system_prompt_append")
+        return str(extra) if extra else None
 
     @staticmethod
-    def _extra_prompt(request: RunRequest, settings: ClaudeSettings) -> str | None:
-        return extra_prompt(request, settings)
+    def _env(request: RunRequest, settings: ClaudeSettings) -> dict[str, str]:
+        """Environment the run adds for the CLI (settings, the request's own, and ``IS_SANDBOX``)."""
+        env = {**settings.env, **request.env}
+        if settings.permission_mode == "bypassPermissions" and hasattr(os, "getuid") and os.getuid() == 0:
+            # The CLI refuses bypass mode as root unless told it runs in a sandbox (set for the CLI only).
+            env.setdefault("IS_SANDBOX", "1")
+        return env
+
+    def settings_for(self, request: RunRequest) -> ClaudeSettings:
+        """The settings of one run: the plugin's, overridden by ``request.options["claude"]``."""
+        overrides = request.options.get("claude")
+        return ClaudeSettings.from_mapping({**self._settings_data, **(overrides or {})})
 
     def _explain_text(self, message: str) -> str:
         """One line for a failure, with the CLI's last stderr line when it says more."""
@@ -594,19 +582,18 @@ class ClaudeBackend(Backend):
 
     def uses_cli(self, request: RunRequest, settings: ClaudeSettings) -> bool:
         """Whether *request* runs on the direct CLI transport (see the module doc)."""
-        return uses_cli(request, settings)
-
-    def launch_spec(self, request: RunRequest) -> launch.LaunchSpec | None:
-        """The CLI process a run of *request* starts (direct transport only), for an early start."""
-        from autopilot.plugins.claude.command import launch_spec
-
-        return launch_spec(self._settings_data, request)
+        servers = request.options.get("mcp_servers")
+        if isinstance(servers, Mapping) and any(
+            isinstance(spec, Mapping) and spec.get("type") == "sdk" for spec in servers.values()
+        ):
+            return False  # in-process servers: only the SDK can host them
+        return settings.transport in ("auto", "cli")
 
     async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
         """Run Claude Code on *request*; yields steps, usage deltas, the session id and a final done event."""
         try:
             request = self.with_toolsets(request)
-            settings = request_settings(self._settings_data, request)
+            settings = self.settings_for(request)
         except ClaudeSetupError as exc:
             yield _failure(str(exc), "setup")
             return
@@ -625,10 +612,10 @@ class ClaudeBackend(Backend):
         instructions appended to the system prompt (such runs use the SDK transport)."""
         if not request.toolsets:
             return request
-        settings = request_settings(self._settings_data, request)
+        settings = self.settings_for(request)
         servers = dict(request.options.get("mcp_servers") or {})
         allowed = list(settings.allowed_tools)
-        notes = [extra_prompt(request, settings)]
+        notes = [self._extra_prompt(request, settings)]
         for toolset in request.toolsets:
             servers[toolset.name] = _sdk_server(toolset)
             allowed.append(f"mcp__{toolset.name}")
@@ -644,16 +631,49 @@ class ClaudeBackend(Backend):
 
     def cli_command(self, cli: str, request: RunRequest, settings: ClaudeSettings) -> list[str]:
         """The command line of a direct run (the prompt goes to stdin)."""
-        return cli_command(cli, request, settings)
+        command = [cli, "-p", "--output-format", "stream-json", "--verbose", "--include-partial-messages"]
+        extra = self._extra_prompt(request, settings)
+        if extra:
+            command += ["--append-system-prompt", extra]
+        if settings.allowed_tools:
+            command += ["--allowedTools", ",".join(settings.allowed_tools)]
+        if settings.disallowed_tools:
+            command += ["--disallowedTools", ",".join(settings.disallowed_tools)]
+        model = resolve_model(request.model, settings.models)
+        if model:
+            command += ["--model", model]
+        command += ["--permission-mode", settings.permission_mode]
+        if request.resume_session_id:
+            # The equals form: a value can never be taken for another flag.
+            command.append(f"--resume={request.resume_session_id}")
+        servers = request.options.get("mcp_servers")
+        if servers:
+            command += ["--mcp-config", json.dumps({"mcpServers": dict(servers)})]
+        for flag, value in settings.extra_args.items():
+            if value is None:
+                command.append(f"--{flag}")
+            elif str(value).startswith("-"):
+                command.append(f"--{flag}={value}")
+            else:
+                command += [f"--{flag}", str(value)]
+        return command
+
+    def launch_spec(self, cli: str, request: RunRequest, settings: ClaudeSettings) -> processes.LaunchSpec:
+        """How the direct transport starts *cli* for *request* (its prompt is written to stdin later)."""
+        env = {k: v for k, v in os.environ.items() if k != "CLAUDECODE"}
+        env.update(self._env(request, settings))
+        env["PWD"] = str(request.cwd)
+        return processes.LaunchSpec(
+            tuple(self.cli_command(cli, request, settings)), cwd=str(request.cwd), env=env
+        )
 
     async def _stream_cli(self, request: RunRequest, settings: ClaudeSettings) -> AsyncIterator[BackendEvent]:
         cli = find_cli(settings)
         if cli is None:
             yield _failure(_not_found("no bundled CLI and no claude on PATH"), "CLINotFoundError")
             return
-        spec = cli_launch_spec(cli, request, settings)
         try:
-            popen, _ = launch.spawn(spec)
+            process = await processes.start(self.launch_spec(cli, request, settings))
         except FileNotFoundError as exc:
             if not os.path.isdir(request.cwd):
                 yield _failure(
@@ -667,7 +687,6 @@ class ClaudeBackend(Backend):
         except OSError as exc:
             yield _failure(self._explain_text(f"could not start {cli}: {exc}"), type(exc).__name__)
             return
-        process = await launch.adopt(popen)
         self._pid = process.pid
         self.child_pids()
         stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
@@ -716,7 +735,6 @@ class ClaudeBackend(Backend):
             stderr_task.cancel()
             with contextlib.suppress(BaseException):
                 await stderr_task
-            process.close()
 
     def _feed_line(self, mapper: ClaudeStreamMapper, line: bytes) -> list[BackendEvent]:
         line = line.strip()

@@ -2,8 +2,7 @@
 
 Values are the ids the bundled Claude Code CLI resolves each alias to, checked against its request
 log for CLI version :data:`CLI_VERSION`. Any other name passes through unchanged. Override with
-``plugins: {backend_claude: {models: {alias: id}}}``. Kept as a Python module rather than JSON so
-that reading it costs no ``json`` import before the CLI starts.
+``plugins: {backend_claude: {models: {alias: id}}}``.
 """
 
 CLI_VERSION = "2.1.332"

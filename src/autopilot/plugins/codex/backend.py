@@ -28,7 +28,6 @@ import json
 import os
 import re
 import shlex
-import signal
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
@@ -37,9 +36,15 @@ from pathlib import Path
 from typing import Any, Final
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
-from autopilot.core import launch
-from autopilot.core.processes import descendants
-from autopilot.plugins.codex.command import PLUGIN_NAME, CodexSettings, CodexSetupError, launch_spec
+from autopilot.core import processes
+from autopilot.plugins.codex.command import build_command
+from autopilot.plugins.codex.settings import (
+    PLUGIN_NAME,
+    CodexSettings,
+    CodexSetupError,
+    find_codex_binary,
+    run_settings,
+)
 
 _SHELLS: Final = ("bash", "zsh", "sh", "dash", "fish", "ksh")
 _RETRY_NOTICE: Final = re.compile(r"^(Reconnecting|Retrying)\b", re.IGNORECASE)
@@ -550,7 +555,7 @@ class CodexBackend(Backend):
             except CodexSetupError as exc:
                 self.settings = CodexSettings()
                 self._settings_error = str(exc)
-        self._process: launch.AsyncProcess | None = None
+        self._process: asyncio.subprocess.Process | None = None
         self._known_pids: set[int] = set()
         self.stderr_tail: deque[str] = deque(maxlen=40)
 
@@ -561,7 +566,7 @@ class CodexBackend(Backend):
         process = self._process
         if process is None or process.returncode is not None:
             return []
-        pids = [process.pid, *descendants(process.pid)]
+        pids = [process.pid, *processes.descendants(process.pid)]
         self._known_pids.update(pids)
         return pids
 
@@ -570,26 +575,10 @@ class CodexBackend(Backend):
         process = self._process
         if process is None:
             return
-        import psutil
-
-        tree: list[psutil.Process] = []
-        with contextlib.suppress(psutil.Error):
-            root = psutil.Process(process.pid)
-            tree = [root, *root.children(recursive=True)]
-        # Commands run by codex may sit in their own sessions, so signal each process, not just the group.
         if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGTERM)
-        for proc in tree:
-            with contextlib.suppress(psutil.Error):
-                proc.terminate()
-        _, alive = await asyncio.to_thread(psutil.wait_procs, tree, 2.0)
-        for proc in alive:
-            with contextlib.suppress(psutil.Error):
-                proc.kill()
-        if process.returncode is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
+            # Commands run by codex may sit in their own sessions: each process of the tree is
+            # signalled, and codex's own process group (it runs in its own session) too.
+            await asyncio.to_thread(processes.stop_tree, process.pid, group=True)
         with contextlib.suppress(asyncio.TimeoutError, ProcessLookupError):
             await asyncio.wait_for(process.wait(), 5.0)
 
@@ -618,14 +607,32 @@ class CodexBackend(Backend):
             request, options={**request.options, "mcp_servers": servers, "system_prompt_append": instructions}
         )
 
+    def launch_spec(
+        self, request: RunRequest, environ: Mapping[str, str]
+    ) -> tuple[processes.LaunchSpec, CodexSettings]:
+        """The codex process a run of *request* starts, in its own session, and the run's settings.
+
+        The prompt is in the arguments, or written to stdin (``codex exec -``) when it is too long for
+        them; either way stdin is closed at once (codex reads piped stdin to its end before starting).
+        Raises CodexSetupError for bad settings or a missing binary.
+        """
+        if self._settings_error:
+            raise CodexSetupError(self._settings_error)
+        settings = run_settings(self.settings, request.options)
+        binary = find_codex_binary(settings, environ)
+        argv, via_stdin = build_command(binary, request, settings, environ)
+        stdin = request.prompt.encode() if via_stdin else b""
+        spec = processes.LaunchSpec(
+            tuple(argv), cwd=str(request.cwd), env=environ, stdin=stdin, new_session=True
+        )
+        return spec, settings
+
     async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
         """Run codex for *request*; yields steps, usage deltas, the thread id and a final done event."""
         environ = self._environment(request)
         try:
-            if self._settings_error:
-                raise CodexSetupError(self._settings_error)
             request = self.with_toolsets(request)
-            spec, settings = launch_spec(self.settings, request, environ)
+            spec, settings = self.launch_spec(request, environ)
         except CodexSetupError as exc:
             yield _failure(str(exc), "setup")
             return
@@ -645,11 +652,10 @@ class CodexBackend(Backend):
 
         try:
             # In its own session (spec.new_session): terminal signals reach only the runner.
-            popen, _ = launch.spawn(spec)
+            self._process = process = await processes.start(spec)
         except OSError as exc:
             yield _failure(f"cannot start codex ({spec.argv[0]}): {exc.strerror or exc}", "setup")
             return
-        self._process = process = await launch.adopt(popen)
         self._known_pids.add(process.pid)
         stderr_task = asyncio.create_task(self._drain_stderr(process))
         mapper = CodexEventMapper()
@@ -725,7 +731,6 @@ class CodexBackend(Backend):
                 stderr_task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await stderr_task
-            process.close()
 
     def _rollout_events(
         self, tail: RolloutTail, tracker: UsageTracker, model: str | None
@@ -749,7 +754,7 @@ class CodexBackend(Backend):
                     if delta is not None:
                         yield BackendEvent(usage=delta.to_usage(), turn_complete=True)
 
-    async def _drain_stderr(self, process: launch.AsyncProcess) -> None:
+    async def _drain_stderr(self, process: asyncio.subprocess.Process) -> None:
         assert process.stderr is not None
         async for raw in _read_lines(process.stderr):
             text = raw.decode("utf-8", "replace").rstrip()

@@ -1,182 +1,20 @@
-"""Settings and the command line of ``codex exec`` (part of ``backend_codex``).
-
-Kept apart from the streaming code and light to import: a plain ``autopilot run --agent codex`` may
-compute the process's :class:`~autopilot.core.launch.LaunchSpec` with :func:`launch_spec` while it is
-still starting up and start codex at once (see ``autopilot.core.launch`` and ``autopilot.cli.prelaunch``
-for when). The backend computes its spec with the same function, and uses the early process only when
-the two are equal.
-"""
+"""The command line of ``codex exec --json`` for a run: options, ``-c`` overrides (TOML values), prompt."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from autopilot.core.configfile import FrozenSettings, is_mapping
-from autopilot.core.launch import LaunchSpec
+from autopilot.plugins.codex.settings import CodexSettings, CodexSetupError
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from typing import Any
-
     from autopilot.core.models import RunRequest
 
-PLUGIN_NAME = "backend_codex"
 PROVIDER_ID = "autopilot"
-SANDBOX_MODES = ("read-only", "workspace-write", "danger-full-access")
-APPROVAL_POLICIES = ("never", "on-request", "on-failure", "untrusted")
 #: Claude model names that must not reach Codex (AUTOPILOT_MODEL is shared by both backends).
 _CLAUDE_ALIASES = ("sonnet", "opus", "haiku")
 #: Prompts longer than this go through stdin (``codex exec -``): argv strings are capped at 128 KiB.
 _ARGV_PROMPT_LIMIT = 100_000
-
-
-class CodexSetupError(Exception):
-    """A setting or the environment makes it impossible to start codex (the message says which)."""
-
-
-# ------------------------------------------------------------------------------------------------
-# Settings and the command line
-
-#: ``plugins.backend_codex`` settings and their defaults (the safe unattended policy).
-SETTINGS: dict[str, Any] = {
-    #: Path of the codex binary; default: ``AUTOPILOT_CODEX_BIN``, the bundled binary, ``codex`` on PATH.
-    "binary": None,
-    #: Sandbox for the commands the agent runs: ``read-only``, ``workspace-write``, ``danger-full-access``.
-    "sandbox": "workspace-write",
-    #: When codex asks before running a command; unattended runs need ``never``.
-    "approval": "never",
-    #: ``--dangerously-bypass-approvals-and-sandbox``: no sandbox at all. Only when set explicitly.
-    "bypass": False,
-    #: Let sandboxed commands use the network (``sandbox_workspace_write.network_access``).
-    "network_access": False,
-    #: Model used when the run names none (codex's own default otherwise).
-    "model": None,
-    #: ``model_reasoning_effort`` (``minimal``, ``low``, ``medium``, ``high``), if set.
-    "reasoning_effort": None,
-    #: Turn codex's plugin sync (a git clone from github.com at start-up) and analytics off.
-    "disable_plugins": True,
-    "disable_analytics": True,
-    #: Let codex wait for the network forever (its ``unbounded_connection_retries`` feature). Off: an
-    #: unreachable model server fails the run after codex's retries instead of hanging until the timeout.
-    "wait_for_network": False,
-    #: Retries of the custom provider used with ``OPENAI_BASE_URL`` (None: codex's defaults).
-    "request_max_retries": None,
-    "stream_max_retries": None,
-    #: Extra ``-c key=value`` overrides and extra CLI arguments, passed as given.
-    "config": (),
-    "extra_args": (),
-}
-
-
-class CodexSettings(FrozenSettings):
-    """``plugins.backend_codex`` settings, validated (see :data:`SETTINGS`), immutable.
-
-    A plain class rather than a dataclass: it is built before codex starts, when importing
-    ``dataclasses`` (about 10 ms) would delay the agent.
-    """
-
-    DEFAULTS = SETTINGS
-    __slots__ = tuple(SETTINGS)
-
-    if TYPE_CHECKING:
-        binary: str | None
-        sandbox: str
-        approval: str
-        bypass: bool
-        network_access: bool
-        model: str | None
-        reasoning_effort: str | None
-        disable_plugins: bool
-        disable_analytics: bool
-        wait_for_network: bool
-        request_max_retries: int | None
-        stream_max_retries: int | None
-        config: tuple[str, ...]
-        extra_args: tuple[str, ...]
-
-    @classmethod
-    def from_mapping(
-        cls, data: Mapping[str, Any] | None, where: str = f"plugins.{PLUGIN_NAME}"
-    ) -> CodexSettings:
-        """Validate a settings mapping; errors name the setting."""
-        data = dict(data or {})
-        known = set(SETTINGS)
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise CodexSetupError(
-                f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})"
-            )
-        values: dict[str, Any] = {}
-        for name, value in data.items():
-            if value is None:
-                continue
-            default = SETTINGS[name]
-            if isinstance(default, bool):
-                if not isinstance(value, bool):
-                    raise CodexSetupError(f"{where}.{name}: must be true or false (got {value!r})")
-            elif name in ("request_max_retries", "stream_max_retries"):
-                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                    raise CodexSetupError(f"{where}.{name}: must be a whole number >= 0 (got {value!r})")
-            elif name in ("config", "extra_args"):
-                if isinstance(value, str) or not all(isinstance(v, str) for v in value):
-                    raise CodexSetupError(f"{where}.{name}: must be a list of strings")
-                value = tuple(value)
-            else:
-                value = str(value)
-            values[name] = value
-        settings = cls(**values)
-        if settings.sandbox not in SANDBOX_MODES:
-            raise CodexSetupError(
-                f"{where}.sandbox: must be one of {', '.join(SANDBOX_MODES)} (got {settings.sandbox!r})"
-            )
-        if settings.approval not in APPROVAL_POLICIES:
-            raise CodexSetupError(
-                f"{where}.approval: must be one of {', '.join(APPROVAL_POLICIES)} (got {settings.approval!r})"
-            )
-        return settings
-
-
-def find_codex_binary(settings: CodexSettings, environ: Mapping[str, str]) -> str:
-    """The codex executable: the setting, ``AUTOPILOT_CODEX_BIN``, the bundled binary, then PATH."""
-    for configured, where in (
-        (settings.binary, f"plugins.{PLUGIN_NAME}.binary"),
-        (environ.get("AUTOPILOT_CODEX_BIN"), "AUTOPILOT_CODEX_BIN"),
-    ):
-        if configured:
-            import shutil
-
-            path = shutil.which(configured) or (configured if os.access(configured, os.X_OK) else None)
-            if not path:
-                raise CodexSetupError(f"{where}: codex binary {configured!r} not found or not executable")
-            return path
-    bundled = bundled_codex()
-    if bundled is not None:
-        return bundled
-    import shutil
-
-    on_path = shutil.which("codex", path=environ.get("PATH"))
-    if on_path:
-        return on_path
-    raise CodexSetupError(
-        "codex binary not found: install openai-codex-cli-bin (a dependency of git-autopilot), "
-        f"put `codex` on PATH, or set plugins.{PLUGIN_NAME}.binary"
-    )
-
-
-def bundled_codex() -> str | None:
-    """The codex binary of the ``openai-codex-cli-bin`` package (``codex_cli_bin``), if installed.
-
-    Found as ``codex_cli_bin.bundled_codex_path()`` finds it (tested equal), without importing the
-    package (it imports ``pathlib``), because this runs before codex starts.
-    """
-    from autopilot.core.distinfo import package_dir
-
-    package = package_dir("codex_cli_bin")
-    if package is None or not os.path.isfile(os.path.join(package, "codex-package.json")):
-        return None
-    binary = os.path.join(os.path.realpath(package), "bin", "codex.exe" if os.name == "nt" else "codex")
-    return binary if os.path.isfile(binary) and os.access(binary, os.X_OK) else None
 
 
 #: Characters a TOML basic string must escape, and their escapes.
@@ -204,7 +42,7 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         return _toml_string(value)
-    if is_mapping(value):
+    if isinstance(value, Mapping):
         return "{" + ",".join(f"{_toml_key(k)}={_toml_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
         return "[" + ",".join(_toml_value(v) for v in value) + "]"
@@ -228,7 +66,7 @@ def mcp_overrides(servers: Mapping[str, Any]) -> list[str]:
     """
     overrides = []
     for name, spec in servers.items():
-        if not is_mapping(spec):
+        if not isinstance(spec, Mapping):
             raise CodexSetupError(f"MCP server {name!r}: expected a mapping, got {type(spec).__name__}")
         if spec.get("command"):
             keys = ("command", "args", "env", "cwd", "default_tools_approval_mode")
@@ -302,7 +140,7 @@ def build_command(
         overrides.append(f"developer_instructions={_toml_string(str(instructions))}")
     servers = request.options.get("mcp_servers")
     if servers:
-        if not is_mapping(servers):
+        if not isinstance(servers, Mapping):
             raise CodexSetupError("mcp_servers: expected a mapping of server name to settings")
         overrides += mcp_overrides(servers)
     overrides += settings.config
@@ -317,30 +155,3 @@ def build_command(
         argv.append("--")  # a prompt that looks like an option
     argv.append(prompt)
     return argv, via_stdin
-
-
-def _plugin_options(options: Mapping[str, Any]) -> dict[str, Any]:
-    """Per-run overrides: ``RunRequest.options["codex"]`` (a mapping of settings)."""
-    value = options.get("codex") if is_mapping(options) else None
-    return dict(value) if is_mapping(value) else {}
-
-
-def run_settings(settings: CodexSettings, options: Mapping[str, Any]) -> CodexSettings:
-    """The settings of one run: the plugin's, overridden by ``RunRequest.options["codex"]``."""
-    return CodexSettings.from_mapping({**settings.as_dict(), **_plugin_options(options)})
-
-
-def launch_spec(
-    settings: CodexSettings, request: RunRequest, environ: Mapping[str, str]
-) -> tuple[LaunchSpec, CodexSettings]:
-    """The codex process a run of *request* starts, in its own session, and the run's settings.
-
-    The prompt is in the arguments, or written to stdin (``codex exec -``) when it is too long for
-    them; either way stdin is closed at once (codex reads piped stdin to its end before starting).
-    Raises CodexSetupError for bad settings or a missing binary.
-    """
-    settings = run_settings(settings, request.options)
-    binary = find_codex_binary(settings, environ)
-    argv, via_stdin = build_command(binary, request, settings, environ)
-    stdin = request.prompt.encode() if via_stdin else b""
-    return LaunchSpec(argv, cwd=str(request.cwd), env=environ, stdin=stdin, new_session=True), settings
