@@ -90,63 +90,40 @@ def test_the_projects_own_config_file_loads() -> None:
     assert isinstance(load_config(root, environ={}), Config)
 
 
-def test_parsed_config_is_cached_and_follows_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The parsed config is reused until the file changes, and the cache is never committed."""
-    from autopilot.core import config as config_module
+def test_every_setting_has_its_environment_variable(tmp_path: Path) -> None:
+    """Each AUTOPILOT_* variable overrides its setting, converted to the setting's type."""
+    environ = {
+        "AUTOPILOT_AGENT": "codex",
+        "AUTOPILOT_MODEL": "gpt-5.5",
+        "AUTOPILOT_MAX_BUDGET": "2.5",
+        "AUTOPILOT_MAX_TURNS": "7",
+        "AUTOPILOT_IDLE_TIMEOUT": "30",
+        "AUTOPILOT_TIMEOUT": "60",
+        "AUTOPILOT_OUTPUT_DIR": "logs",
+        "AUTOPILOT_MIN_FREE_MEMORY_MB": "0",
+        "AUTOPILOT_COMMIT": "off",
+    }
+    config = load_config(tmp_path, environ=environ)
 
-    settings = tmp_path / ".autopilot" / "config.yaml"
-    settings.parent.mkdir()
-    settings.write_text("model: opus\nplugins:\n  backend_claude:\n    allowed_tools: [Read]\n")
-    first = load_config(tmp_path)
-    cache = tmp_path / ".autopilot" / ".cache"
-    assert (cache / "config.marshal").is_file()
-    assert (cache / ".gitignore").read_text() == "*\n"
-
-    calls: list[object] = []
-    monkeypatch.setattr("ruamel.yaml.YAML.load", lambda self, text: calls.append(text) or {"model": "x"})
-    again = load_config(tmp_path)
-    assert calls == []  # the YAML parser was not needed
-    assert (again.model, again.plugins) == (first.model, first.plugins) == ("opus", first.plugins)
-
-    monkeypatch.undo()
-    settings.write_text("model: haiku\n")
-    assert load_config(tmp_path).model == "haiku"
-    assert config_module.read_config_file(settings) == {"model": "haiku"}
-
-
-def test_config_fields_are_the_light_readers_settings() -> None:
-    """Config (what commands use) and configfile (what the early start reads) know the same settings,
-    with the same types and defaults, so both resolve a project to the same values."""
-    from dataclasses import MISSING, fields
-
-    from autopilot.core.configfile import FIELDS
-
-    declared = {}
-    for f in fields(Config):
-        if f.name == "project_dir":
-            continue
-        default = f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
-        declared[f.name] = (str(f.type), default)
-    assert declared == FIELDS
-    assert Config().plugins == {}
-
-
-def test_light_reader_resolves_what_load_config_does(tmp_path: Path) -> None:
-    """The values the early start reads equal the Config a command loads, file and environment alike."""
-    from autopilot.core import configfile
-
-    (tmp_path / ".autopilot").mkdir()
-    (tmp_path / ".autopilot" / "config.yaml").write_text(
-        "agent: codex\nmax_turns: 7\nplugins:\n  backend_codex:\n    sandbox: read-only\n"
+    expected = ("codex", "gpt-5.5", 2.5, 7, 30.0, 60.0, "logs", 0, "off")
+    assert expected == (
+        config.agent,
+        config.model,
+        config.max_budget_usd,
+        config.max_turns,
+        config.idle_timeout,
+        config.timeout,
+        config.output_dir,
+        config.min_free_memory_mb,
+        config.commit,
     )
-    (tmp_path / "sub").mkdir()
-    environ = {"AUTOPILOT_MODEL": "gpt-5.5", "AUTOPILOT_MAX_BUDGET": "2.5"}
-    root = configfile.find_project_root(str(tmp_path / "sub"))
-    values = configfile.resolve_values(root, environ)
-    config = load_config(tmp_path / "sub", environ=environ)
 
-    assert Path(root) == config.project_dir == tmp_path.resolve()
-    for name in configfile.FIELDS:
-        assert configfile.setting(values, name) == getattr(config, name), name
-    assert configfile.plugin_settings(values, "backend_codex") == config.plugin_config("backend_codex")
-    assert configfile.plugin_settings(values, "other") == config.plugin_config("other") == {}
+
+def test_an_empty_turn_limit_means_no_limit(tmp_path: Path) -> None:
+    """An empty AUTOPILOT_MAX_TURNS (or `max_turns:` with no value) lifts the limit set elsewhere."""
+    _write(tmp_path, "max_turns: 4\n")
+    from_environment = load_config(tmp_path, environ={"AUTOPILOT_MAX_TURNS": ""})
+    _write(tmp_path, "max_turns:\n")
+    from_file = load_config(tmp_path, environ={})
+
+    assert (from_environment.max_turns, from_file.max_turns) == (None, None)

@@ -2,19 +2,22 @@
 
 Precedence (highest first): command-line flags (applied by the CLI), environment variables,
 ``.autopilot/config.yaml``, built-in defaults. Every key is documented in docs/reference/config.md.
-Reading and checking the values is done by ``autopilot.core.configfile`` (light, used before the
-agent starts); this module wraps them in :class:`Config`.
+Each field of :class:`Config` is declared once: its type, its default and (in its metadata) the
+environment variable that overrides it and the values it may take.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import types
+import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from autopilot.core import configfile
-from autopilot.core.configfile import CONFIG_DIR, CONFIG_FILE, ENVIRONMENT
+from autopilot.core.errors import ConfigError
 
 __all__ = [
     "CONFIG_DIR",
@@ -27,29 +30,34 @@ __all__ = [
     "read_config_file",
 ]
 
+CONFIG_DIR = ".autopilot"
+CONFIG_FILE = "config.yaml"
+
 
 @dataclass
 class Config:
     """Resolved settings. Field names are the keys of ``.autopilot/config.yaml``."""
 
     #: Backend used when neither ``--agent`` nor a project/issue chooses one.
-    agent: str = "claude"
+    agent: str = field(default="claude", metadata={"env": "AUTOPILOT_AGENT"})
     #: Model name or alias; None lets the backend choose its default.
-    model: str | None = None
+    model: str | None = field(default=None, metadata={"env": "AUTOPILOT_MODEL"})
     #: Budget per run in USD, enforced by the runner.
-    max_budget_usd: float = 5.0
+    max_budget_usd: float = field(default=5.0, metadata={"env": "AUTOPILOT_MAX_BUDGET"})
     #: Model turns per run; None means no limit beyond the budget.
-    max_turns: int | None = None
+    max_turns: int | None = field(default=None, metadata={"env": "AUTOPILOT_MAX_TURNS"})
     #: Seconds without any backend event before the run is stopped (status ``timeout``).
-    idle_timeout: float = 900.0
+    idle_timeout: float = field(default=900.0, metadata={"env": "AUTOPILOT_IDLE_TIMEOUT"})
     #: Seconds of wall time before the run is stopped (status ``timeout``).
-    timeout: float = 7200.0
+    timeout: float = field(default=7200.0, metadata={"env": "AUTOPILOT_TIMEOUT"})
     #: Where trajectories go, relative to the repository root.
-    output_dir: str = "docs/logs"
+    output_dir: str = field(default="docs/logs", metadata={"env": "AUTOPILOT_OUTPUT_DIR"})
     #: Refuse to start a run when less than this much memory is available (MiB).
-    min_free_memory_mb: int = 512
+    min_free_memory_mb: int = field(default=512, metadata={"env": "AUTOPILOT_MIN_FREE_MEMORY_MB"})
     #: What to do with state changes and finished work: ``commit``, ``stage`` or ``off``.
-    commit: str = "commit"
+    commit: str = field(
+        default="commit", metadata={"env": "AUTOPILOT_COMMIT", "choices": ("commit", "stage", "off")}
+    )
     #: Per-plugin settings, ``plugins: {<plugin name>: {...}}``.
     plugins: dict[str, Any] = field(default_factory=dict)
     #: The repository (or directory) the configuration belongs to. Not read from the file.
@@ -65,21 +73,93 @@ class Config:
         return self.project_dir / CONFIG_DIR
 
 
+#: Environment variable -> the setting it overrides.
+ENVIRONMENT: dict[str, str] = {f.metadata["env"]: f.name for f in fields(Config) if f.metadata.get("env")}
+
+
+@functools.cache
+def _settings() -> dict[str, tuple[Any, Any]]:
+    """Each setting (every field but ``project_dir``) -> (its type, its field)."""
+    hints = typing.get_type_hints(Config)
+    return {f.name: (hints[f.name], f) for f in fields(Config) if f.name != "project_dir"}
+
+
+def _convert(kind: Any, value: Any) -> Any:
+    """*value* as type *kind* (``str``, ``float``, ``int``, ``dict[...]``, or one of them ``| None``)."""
+    members = typing.get_args(kind) if isinstance(kind, types.UnionType) else (kind,)
+    optional = type(None) in members
+    base = next(member for member in members if member is not type(None))
+    if value is None:
+        if optional:
+            return None
+        raise ValueError("must not be empty")
+    base = typing.get_origin(base) or base
+    if base is dict:
+        if not isinstance(value, Mapping):
+            raise ValueError("must be a mapping")
+        return dict(value)
+    if base in (int, float):
+        if optional and isinstance(value, str) and value.strip().lower() in ("", "none", "null"):
+            return None  # an empty AUTOPILOT_MAX_TURNS means no limit
+        number = base(value)
+        if number < 0:
+            raise ValueError("must not be negative")
+        return number
+    return str(value)
+
+
+def _coerce(name: str, value: Any, source: str) -> Any:
+    """*value* converted for setting *name*; a bad one raises ConfigError naming *source*."""
+    kind, spec = _settings()[name]
+    try:
+        result = _convert(kind, value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{source}: {name}: {exc} (got {value!r})") from None
+    choices = spec.metadata.get("choices")
+    if choices and result not in choices:
+        raise ConfigError(f"{source}: {name}: must be one of {', '.join(choices)} (got {result!r})")
+    return result
+
+
 def default_agent(agent: str | None, project: Mapping[str, Any] | None, config: Config) -> str:
     """The backend a run uses when no ``backend_select`` plugin decides: ``--agent``, then the
     project's ``agent``, then ``agent`` in the configuration (default ``claude``)."""
-    return configfile.default_agent(agent, project, config.agent)
+    if agent:
+        return agent
+    if project and project.get("agent"):
+        return str(project["agent"])
+    return config.agent or "claude"
 
 
 def find_project_dir(start: Path | None = None) -> Path:
-    """The nearest ancestor of *start* holding ``.autopilot/`` or ``.git``; *start* itself otherwise."""
-    return Path(configfile.find_project_root(str(start) if start is not None else None))
+    """The nearest ancestor of *start* (default: the working directory) holding ``.autopilot/`` or
+    ``.git``, with symlinks resolved; *start* itself otherwise."""
+    start = Path(start or Path.cwd()).resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / CONFIG_DIR).is_dir() or (candidate / ".git").exists():
+            return candidate
+    return start
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
-    """Read a config file into a plain dict; a malformed file raises ConfigError naming it (cached,
-    see :func:`autopilot.core.configfile.read_config_file`)."""
-    return configfile.read_config_file(path)
+    """Read a config file into a plain dict; a malformed file raises ConfigError naming it."""
+    from ruamel.yaml import YAML  # only a project with a config file pays for the YAML parser
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(Path(path).read_text(encoding="utf-8"))
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}{where}: not valid YAML: {problem}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{path}: must be a mapping of settings, not {type(data).__name__}")
+    return dict(data)
 
 
 def load_config(
@@ -88,6 +168,26 @@ def load_config(
     """Resolve the configuration for *project_dir* (found from the working directory by default).
 
     Keyword *overrides* with a value other than None win over everything (they come from CLI flags).
+    Each value is checked and converted; a bad one raises ConfigError naming its file or variable.
     """
+    environ = os.environ if environ is None else environ
     project_dir = find_project_dir(project_dir)
-    return Config(project_dir=project_dir, **configfile.resolve_values(str(project_dir), environ, overrides))
+    settings = _settings()
+    values: dict[str, Any] = {}
+    path = project_dir / CONFIG_DIR / CONFIG_FILE
+    if path.is_file():
+        for key, value in read_config_file(path).items():
+            if key == "schema_version":
+                continue
+            if key not in settings:
+                raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(settings))})")
+            values[key] = _coerce(key, value, str(path))
+    for variable, name in ENVIRONMENT.items():
+        if variable in environ:
+            values[name] = _coerce(name, environ[variable], variable)
+    for name, value in overrides.items():
+        if name not in settings:
+            raise TypeError(f"unknown config override {name!r}")
+        if value is not None:
+            values[name] = _coerce(name, value, f"--{name.replace('_', '-')}")
+    return Config(project_dir=project_dir, **values)
