@@ -5,6 +5,9 @@ and parses each distribution's ``METADATA`` through the e-mail parser, on every 
 common layout (``*.dist-info`` directories on ``sys.path``) the few facts autopilot needs at start-up
 are read straight from the files here; anything else (``.egg-info``, zip files on the path,
 unreadable files) returns None, and callers fall back to ``importlib.metadata``.
+
+Only ``autopilot.core.pluginmanager`` still uses it; it goes once the plugin manager reads
+``importlib.metadata`` itself.
 """
 
 from __future__ import annotations
@@ -197,32 +200,3 @@ def version(distribution: str) -> str | None:
         return _name_and_version(path)[1] if path else None
     except Unusual:
         return None
-
-
-def package_dir(name: str) -> str | None:
-    """The directory of the regular package *name* that ``import name`` would load (the first on
-    ``sys.path`` with an ``__init__.py``), as an absolute path, without importing it; None if absent.
-
-    ``importlib.util.find_spec`` gives the same answer (tested) but costs imports before an agent starts.
-    """
-    for entry in sys.path:
-        package = os.path.abspath(os.path.join(entry or ".", name))
-        if os.path.isfile(os.path.join(package, "__init__.py")):
-            return package
-    return None
-
-
-def package_text(anchor_file: str, package: str, relative: str) -> str:
-    """A data file shipped in *package* (e.g. ``data/prices.json``), as text.
-
-    Read beside *anchor_file* (a module of that package) when the package is installed as files, the
-    usual case; otherwise (a zip) through ``importlib.resources``, which costs several milliseconds
-    of imports on every start.
-    """
-    try:
-        with open(os.path.join(os.path.dirname(anchor_file), relative), encoding="utf-8") as handle:
-            return handle.read()
-    except OSError:
-        from importlib import resources
-
-        return resources.files(package).joinpath(relative).read_text(encoding="utf-8")

@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from autopilot.core import distinfo
 from autopilot.core.errors import ConfigError
 from autopilot.core.models import Usage
 
@@ -147,5 +146,7 @@ def load_price_table(project_dir: Path | None = None, environ: Mapping[str, str]
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{path}:{exc.lineno}: price table is not valid JSON: {exc.msg}") from None
         return parse_price_table(data, str(path))
-    text = distinfo.package_text(__file__, "autopilot.core", "data/prices.json")
+    from importlib import resources
+
+    text = resources.files("autopilot.core").joinpath("data/prices.json").read_text(encoding="utf-8")
     return parse_price_table(json.loads(text), "builtin")

@@ -26,7 +26,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO, Final, TextIO
 
-from autopilot.core import distinfo
 from autopilot.core.errors import TrajectoryError
 from autopilot.core.models import HEADER_FIELDS, Run, RunResult, Step, Usage, parse_ts
 from autopilot.core.steplog import to_utf8
@@ -210,8 +209,10 @@ class LoadedRun:
 @cache
 def trajectory_schema() -> dict[str, Any]:
     """The JSON Schema every trajectory ``.json`` file conforms to."""
-    text = distinfo.package_text(__file__, "autopilot.core.trajectory", "trajectory.schema.json")
-    return json.loads(text)
+    from importlib import resources
+
+    schema = resources.files("autopilot.core.trajectory").joinpath("trajectory.schema.json")
+    return json.loads(schema.read_text(encoding="utf-8"))
 
 
 @cache
