@@ -28,40 +28,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any, Final
+from typing import Final
 
 from ahocorasick_rs import MATCHKIND_LEFTMOST_FIRST, BytesAhoCorasick
-
-
-class _LazyPattern:
-    """A regular expression compiled on first use (most rules never run in a given process).
-
-    Module constants are rebound to the compiled pattern on first use (see the end of the module), so
-    only the first call pays for the indirection; patterns kept inside rules stay behind this proxy.
-    """
-
-    __slots__ = ("_args", "_compiled", "_name")
-
-    def __init__(self, pattern: str | bytes, flags: int = 0) -> None:
-        self._args = (pattern, flags)
-        self._compiled: re.Pattern[Any] | None = None
-        self._name: str | None = None
-
-    def compiled(self) -> re.Pattern[Any]:
-        compiled = self._compiled
-        if compiled is None:
-            compiled = self._compiled = re.compile(*self._args)
-            if self._name is not None:
-                globals()[self._name] = compiled
-        return compiled
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.compiled(), name)
-
-
-def _lazy(pattern: str | bytes, flags: int = 0) -> Any:
-    return _LazyPattern(pattern, flags)
-
 
 MARKER_PREFIX: Final = "[REDACTED:"
 _MARKER_PREFIX_B: Final = MARKER_PREFIX.encode()
@@ -223,19 +192,19 @@ _PLACEHOLDER_PARTS: Final = (
     "fake-",
     "sample_",
 )
-_REFERENCE = _lazy(
+_REFERENCE = re.compile(
     # $VAR, ${VAR}, %VAR% (Windows, alone or before a path), %(name)s, {{ x }}, <% %>, <name>, {name} …
     r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|\{\{|<%|<[A-Za-z_ -]+>$"
     r"|\{[A-Za-z_]|!vault|ENC\[|\$\$)"
 )
-_CODE_VALUE = _lazy(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\.?")
-_IDENTIFIER = _lazy(r"[A-Za-z_][A-Za-z0-9_]*")
-_NUMBER = _lazy(r"[0-9][0-9.,_]{0,7}")
-_SECRET_WORDS: Final = _lazy("pass|pwd|secret|token|key|auth|cred")
-_DIGIT: Final = _lazy(r"[0-9]")
+_CODE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\.?")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER = re.compile(r"[0-9][0-9.,_]{0,7}")
+_SECRET_WORDS: Final = re.compile("pass|pwd|secret|token|key|auth|cred")
+_DIGIT: Final = re.compile(r"[0-9]")
 
 
-_PLACEHOLDER_RX: Final = _lazy("|".join(re.escape(part) for part in _PLACEHOLDER_PARTS))
+_PLACEHOLDER_RX: Final = re.compile("|".join(re.escape(part) for part in _PLACEHOLDER_PARTS))
 
 
 def is_placeholder(value: str) -> bool:
@@ -269,8 +238,8 @@ def _strong(value: str) -> bool:
     return value.lower() != value and value.upper() != value and _DIGIT.search(value) is not None
 
 
-_MODULE_PATH: Final = _lazy(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?::[a-z_][a-z0-9_]*)?")
-_QUOTED_RHS: Final = _lazy(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)")
+_MODULE_PATH: Final = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?::[a-z_][a-z0-9_]*)?")
+_QUOTED_RHS: Final = re.compile(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)")
 
 
 def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char: bytes) -> bool:
@@ -314,7 +283,7 @@ _B = r"(?![A-Za-z0-9])"  # right boundary
 
 
 def _rule(kind: str, pattern: str, body_start: int = 0, *, check_random: bool = False) -> _TokenRule:
-    return _TokenRule(kind, _lazy((pattern + _B).encode()), body_start, check_random)
+    return _TokenRule(kind, re.compile((pattern + _B).encode()), body_start, check_random)
 
 
 _TOKEN_RULES: Final[dict[bytes, tuple[_TokenRule, ...]]] = {
@@ -356,7 +325,7 @@ _TOKEN_RULES: Final[dict[bytes, tuple[_TokenRule, ...]]] = {
 }
 # One anchored match tells whether a run (or the few bytes after an escape glued to it) starts with a
 # known prefix; most runs (hashes, base64, identifiers) fail it in C without further Python work.
-_PREFIX_AT: Final = _lazy(
+_PREFIX_AT: Final = re.compile(
     # Glue: up to 5 alphanumerics, or whole words ending in "_"/"-" (skipped possessively, then the
     # prefix is tried after each separator); the lookahead rejects most positions with one test.
     rb"(?:[A-Za-z0-9]{0,5}?|(?:[A-Za-z0-9]{0,64}+[_\-]){1,64}?)(?=[srwgGxAynphSe])"
@@ -409,12 +378,12 @@ _TOKEN_ANCHORS: Final = (
 )
 _AZURE_ANCHOR: Final = _TOKEN_ANCHORS.index(b"Q~")
 _TOKEN_SEARCH: Final = BytesAhoCorasick(list(_TOKEN_ANCHORS), matchkind=MATCHKIND_LEFTMOST_FIRST)
-_AZURE_SECRET: Final = _lazy(rb"[A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])")
-_AWS_SECRET_NEAR: Final = _lazy(rb"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
-_TWILIO_TOKEN_NEAR: Final = _lazy(rb"(?<![0-9a-fA-F])[0-9a-f]{32}(?![0-9a-fA-F])")
+_AZURE_SECRET: Final = re.compile(rb"[A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])")
+_AWS_SECRET_NEAR: Final = re.compile(rb"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_TWILIO_TOKEN_NEAR: Final = re.compile(rb"(?<![0-9a-fA-F])[0-9a-f]{32}(?![0-9a-fA-F])")
 # A quoted 32-hex string in the lines after a mention of Twilio: its auth token passed as a literal
 # (``Client(account_sid, "…")``), even with no SID or telling name beside it.
-_TWILIO_QUOTED: Final = _lazy(rb"""(?P<q>\\{0,3}["'])(?P<value>[0-9a-f]{32})(?P=q)""")
+_TWILIO_QUOTED: Final = re.compile(rb"""(?P<q>\\{0,3}["'])(?P<value>[0-9a-f]{32})(?P=q)""")
 _TWILIO_LINES: Final = 8
 
 
@@ -667,8 +636,8 @@ _EXCLUDED_ANY: Final = frozenset(
         "keyboard",
     ]
 )
-_CAMEL: Final = _lazy(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
-_SPLIT: Final = _lazy(r"[_\-.]+")
+_CAMEL: Final = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_SPLIT: Final = re.compile(r"[_\-.]+")
 
 
 def name_parts(name: str) -> list[str]:
@@ -720,67 +689,67 @@ def _name_kind(name: bytes) -> str | None:
 
 
 # After a secret name: an optional closing quote, a separator, then a quoted or bare value.
-_AFTER_NAME: Final = _lazy(
+_AFTER_NAME: Final = re.compile(
     rb"""(?P<q1>\\{0,3}["'`])?(?P<sp1>[ \t]*)(?P<sep>:=|=>|=(?![=~])|:(?![:/\\])|>)?(?P<sp2>[ \t]*)
     (?:[fbrFBR]{0,2}(?P<q2>\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
     re.VERBOSE,
 )
-_AUTH_VALUE: Final = _lazy(
+_AUTH_VALUE: Final = re.compile(
     rb"""(?P<q1>\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:[fbrFBR]{0,2}(?P<q2>\\{0,3}["'`]))?[ \t]*
     (?:(?P<scheme>bearer|basic|token|digest|negotiate|ntlm|apikey|api-key|key|sso-key|otp
       |aws4-hmac-sha256)[ \t]+)?
     (?P<value>[^\s\x00-\x1f"'`\\,;][^\x00-\x1f"'`\\]{0,2000})""",
     re.VERBOSE | re.IGNORECASE,
 )
-_BEARER: Final = _lazy(rb"bearer[ \t]+(?P<value>[A-Za-z0-9._~+/=\-]{12,})", re.IGNORECASE)
-_URL_CREDENTIALS: Final = _lazy(
+_BEARER: Final = re.compile(rb"bearer[ \t]+(?P<value>[A-Za-z0-9._~+/=\-]{12,})", re.IGNORECASE)
+_URL_CREDENTIALS: Final = re.compile(
     rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]*):(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+)@"
 )
-_URL_END: Final = _lazy(rb"[^\s\"'<>\\`]*")
-_URL_SIGNATURE: Final = _lazy(
+_URL_END: Final = re.compile(rb"[^\s\"'<>\\`]*")
+_URL_SIGNATURE: Final = re.compile(
     rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)=(?P<value>[^&#\s\"'<>\\`]+)"
 )
 _WEBHOOKS: Final = (
     (
         b"://hooks.slack.com/",
-        _lazy(rb"://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<value>[A-Za-z0-9+/_\-]{16,})"),
+        re.compile(rb"://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<value>[A-Za-z0-9+/_\-]{16,})"),
         "slack_webhook",
     ),
     (
         b"://discord",
-        _lazy(
+        re.compile(
             rb"://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/(?P<value>[A-Za-z0-9_\-]{30,})"
         ),
         "discord_webhook",
     ),
 )
-_MYSQL_P: Final = _lazy(rb"[ \t]-p(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s\x00-\x1f'\"]+)")
-_SSHPASS_P: Final = _lazy(rb"[ \t]+-p[ \t]*(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\"]+)")
-_PEM_END: Final = _lazy(rb"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
-_PEM_BODY: Final = _lazy(rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*")
-_KIND_SECRET: Final = _lazy(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])")
-_K8S_YAML_DATA: Final = _lazy(rb"(?m)^(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*$")
-_K8S_YAML_ITEM: Final = _lazy(
+_MYSQL_P: Final = re.compile(rb"[ \t]-p(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s\x00-\x1f'\"]+)")
+_SSHPASS_P: Final = re.compile(rb"[ \t]+-p[ \t]*(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\"]+)")
+_PEM_END: Final = re.compile(rb"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
+_PEM_BODY: Final = re.compile(rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*")
+_KIND_SECRET: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])")
+_K8S_YAML_DATA: Final = re.compile(rb"(?m)^(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*$")
+_K8S_YAML_ITEM: Final = re.compile(
     rb"[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|[A-Za-z0-9_.\-]+)[ \t]*:[ \t]*(?P<value>\S[^\n]*?)[ \t]*$"
 )
-_K8S_JSON_DATA: Final = _lazy(rb"\"(?:data|stringdata)\"[ \t]*:[ \t]*\{")
-_K8S_JSON_ITEM: Final = _lazy(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\"")
+_K8S_JSON_DATA: Final = re.compile(rb"\"(?:data|stringdata)\"[ \t]*:[ \t]*\{")
+_K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\"")
 
 # After a name keyword: the rest of the name, an optional closing quote and a separator, or (for a flag
 # such as --api-key) blanks and a value. Only such hits can hold a value, so the many "tokens",
 # "keyboard" or "token." hits cost one match in C.
-_NAME_SHAPE: Final = _lazy(
+_NAME_SHAPE: Final = re.compile(
     rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?[ \t]*(?::=|=>|=(?!=)|:(?![:/\\])|>))|[ \t]+[^\s-])"""
 )
 # Flags take their value after a space: --password VALUE, --api-key VALUE.
-_FLAG: Final = _lazy(
+_FLAG: Final = re.compile(
     rb"--[a-z0-9\-]{0,48}?(?:pass|pwd|secret|token|key|auth|cred)[a-z0-9\-]{0,48}[ \t]+[^\s-]"
 )
 # A cookie header ("Cookie:", "Set-Cookie:", "cookie": "…" in JSON, cookie=…): up to its first pair.
-_COOKIE_HEADER: Final = _lazy(rb"""cookie(?:\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:\\{0,3}["'`])?""")
+_COOKIE_HEADER: Final = re.compile(rb"""cookie(?:\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:\\{0,3}["'`])?""")
 # One name=value pair of a cookie header, and the "; " before the next one.
-_COOKIE_PAIR: Final = _lazy(
+_COOKIE_PAIR: Final = re.compile(
     rb"""[ \t]*(?P<name>[^=;\s"'`\\,]{1,128})=(?P<value>[^;\s"'`\\,]{0,4096})[ \t]*(?P<more>;)?"""
 )
 # Set-Cookie attributes: never a secret.
@@ -798,16 +767,16 @@ _COOKIE_ATTRIBUTES: Final = frozenset(
     ]
 )
 # Cookie names that say the value is a credential: even a short value goes.
-_SECRET_COOKIE: Final = _lazy(
+_SECRET_COOKIE: Final = re.compile(
     rb"sess|sid|token|auth|jwt|csrf|xsrf|remember|login|key|secret|pass|identity|connect", re.IGNORECASE
 )
 _BLANKS: Final = (b" ", b"\t")
 # curl's flags that carry credentials; the literal "-" first lets the regex engine skip ahead quickly.
-_CURL_FLAG: Final = _lazy(rb"-(?:-user|-proxy-user|-cookie|[uUb])")
+_CURL_FLAG: Final = re.compile(rb"-(?:-user|-proxy-user|-cookie|[uUb])")
 _COOKIE_FLAGS: Final = (b"-b", b"--cookie")
 _BEFORE_FLAG: Final = frozenset(b" \t\"'")
 # -u/--user and -U/--proxy-user USER:PASSWORD (quoted, also JSON-escaped, or bare).
-_CURL_USER: Final = _lazy(
+_CURL_USER: Final = re.compile(
     rb"""(?:-u|--user|-U|--proxy-user)(?:[ \t]+|=)?
     (?:\\{0,3}"[^"\n:\\]*:(?P<dq>[^"\n\\]+)\\{0,3}"
       |\\{0,3}'[^'\n:\\]*:(?P<sq>[^'\n\\]+)\\{0,3}'
@@ -815,9 +784,9 @@ _CURL_USER: Final = _lazy(
     re.VERBOSE,
 )
 # -b/--cookie 'name=value; …' (a file name has no "=").
-_CURL_COOKIE: Final = _lazy(rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?""")
+_CURL_COOKIE: Final = re.compile(rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?""")
 # After "://": only credentials, webhook hosts and signed query strings need a closer look.
-_URL_INTERESTING: Final = _lazy(
+_URL_INTERESTING: Final = re.compile(
     rb"://(?:[^\s/@\"'<>\\`]*@|hooks\.slack\.com/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/"
     rb"|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
 )
@@ -876,8 +845,8 @@ _TOKEN_PRIORITY: Final = 0
 _CONTEXT_PRIORITY: Final = 1
 
 
-_ANSI_TAIL: Final = _lazy(rb"[0-9;]*m(?=[A-Za-z_\-])")
-_UNICODE_ESCAPE_TAIL: Final = _lazy(rb"u[0-9a-fA-F]{4}(?=[A-Za-z_\-])")
+_ANSI_TAIL: Final = re.compile(rb"[0-9;]*m(?=[A-Za-z_\-])")
+_UNICODE_ESCAPE_TAIL: Final = re.compile(rb"u[0-9a-fA-F]{4}(?=[A-Za-z_\-])")
 
 
 def _unglue(data: bytes, name_start: int) -> int:
@@ -914,7 +883,7 @@ def _curl_command(low: bytes, start: int) -> bool:
     )
 
 
-_ANSI_BEFORE: Final = _lazy(rb"(?:\x1b|\\u001b|\\x1b|\\e|\\033)\[[0-9;]*m$")
+_ANSI_BEFORE: Final = re.compile(rb"(?:\x1b|\\u001b|\\x1b|\\e|\\033)\[[0-9;]*m$")
 
 
 def _curl_end(data: bytes, position: int, limit: int) -> int:
@@ -947,7 +916,7 @@ def _curl_end(data: bytes, position: int, limit: int) -> int:
     return end
 
 
-_COMMAND_END: Final = _lazy(rb"[|&;()`]")
+_COMMAND_END: Final = re.compile(rb"[|&;()`]")
 
 
 _BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=")
@@ -1193,7 +1162,7 @@ class _Scan:
             first = data[value_start:value_end].decode("utf-8", "replace")
             equals = rest.find(b" = ")
             if equals != -1:
-                # `api_key: str | None = None`, `TOKEN: Final = _lazy(...)`: a Python annotation.
+                # `api_key: str | None = None`, `TOKEN: Final = re.compile(...)`: a Python annotation.
                 # The annotation is never the secret; only a string literal assigned to the name is.
                 literal = _QUOTED_RHS.match(data, value_start + equals + 3)
                 if literal is None:
@@ -1590,8 +1559,3 @@ KINDS: Final = tuple(
 )
 
 Redactor = Callable[[str], str]
-
-
-for _name, _value in list(globals().items()):
-    if isinstance(_value, _LazyPattern):
-        _value._name = _name  # rebound to the compiled pattern on first use
