@@ -106,3 +106,14 @@ def test_errors_under_json_also_come_as_a_json_envelope(capsys: pytest.CaptureFi
     assert code == 2
     assert envelope["error"]["code"] == "bad_input" and "nowhere.json" in envelope["error"]["message"]
     assert captured.err.startswith("error:")
+
+
+def test_console_script_exits_with_the_commands_code_and_its_output(git_repo: Path) -> None:
+    """The installed `autopilot` script leaves with the command's exit code, its output all written."""
+    done = subprocess.run(
+        [str(BIN / "autopilot"), "run", "--json"], cwd=git_repo, capture_output=True, text=True, timeout=120
+    )
+    envelope = json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert (2, 2) == (done.returncode, envelope["error"]["exit_code"])
+    assert done.stderr.startswith("error:")
