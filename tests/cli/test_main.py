@@ -115,5 +115,5 @@ def test_console_script_exits_with_the_commands_code_and_its_output(git_repo: Pa
     )
     envelope = json.loads(done.stdout.strip().splitlines()[-1])
 
-    assert (2, 2) == (done.returncode, envelope["error"]["exit_code"])
+    assert (done.returncode, envelope["error"]["exit_code"]) == (2, 2)
     assert done.stderr.startswith("error:")
