@@ -529,7 +529,7 @@ def test_hook_log_reader_register_adds_a_format_analyze_reads(tmp_path: Path) ->
 
     results = list(scan(readers, [log]))
 
-    assert [type(r).__name__ for r in readers][0] == "TrajectoryReader"
+    assert type(readers[0]).__name__ == "TrajectoryReader"
     assert isinstance(readers[-1], _CsvReader)
     assert [(s.agent, [c.input for c in s.calls]) for s in results[0].sessions] == [("csv-agent", [1000000])]
 

@@ -60,7 +60,6 @@ from autopilot.plugins.claude.command import (
 )
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
     import psutil
 
