@@ -121,7 +121,7 @@ class ClaudeTranscriptReader(LogReader):
 
     def scan(self, path: Path, data: bytes) -> list[Session]:
         intern = sys.intern
-        calls: list[Call] = []
+        calls: dict[tuple[str | None, str | None, str | None] | int, Call] = {}
         tools: dict[str, ToolStat] = {}
         names: dict[str, str] = {}
         models: Counter[str] = Counter()
@@ -139,21 +139,25 @@ class ClaudeTranscriptReader(LogReader):
                 model = intern(model)
                 models[model] += 1
             hour = usage.cache_creation.ephemeral_1h_input_tokens if usage.cache_creation else None
-            calls.append(
-                Call(
-                    entry.timestamp,
-                    model,
-                    usage.input_tokens or 0,
-                    usage.output_tokens or 0,
-                    usage.cache_read_input_tokens or 0,
-                    usage.cache_creation_input_tokens or 0,
-                    hour or 0,
-                    message.id,
-                    entry.request_id,
-                    intern(entry.session_id) if entry.session_id else None,
-                    bool(entry.sidechain),
-                )
+            call = Call(
+                entry.timestamp,
+                model,
+                usage.input_tokens or 0,
+                usage.output_tokens or 0,
+                usage.cache_read_input_tokens or 0,
+                usage.cache_creation_input_tokens or 0,
+                hour or 0,
+                message.id,
+                entry.request_id,
+                intern(entry.session_id) if entry.session_id else None,
+                bool(entry.sidechain),
             )
+            # The lines of one streamed response: keep the one with the most tokens (the ledger
+            # applies the same rule across files).
+            key = (message.id, entry.request_id, call.session) if message.id else len(calls)
+            kept = calls.get(key)
+            if kept is None or call.tokens > kept.tokens:
+                calls[key] = call
             if isinstance(message.content, list):
                 for block in message.content:
                     if block.type == "tool_use" and block.id and block.id not in names:
@@ -183,14 +187,14 @@ class ClaudeTranscriptReader(LogReader):
                 kind=self.name,
                 agent=self.agent,
                 session_id=session_key(path),
-                calls=calls,
+                calls=list(calls.values()),
                 model=models.most_common(1)[0][0] if models else None,
                 started_at=started,
                 ended_at=ended,
                 cwd=cwd,
                 project=Path(cwd).name if cwd else path.parent.name,
                 branch=_text(_BRANCH.search(head)),
-                num_turns=len({c.message_id for c in calls if c.message_id} or calls),
+                num_turns=len(calls),
                 steps=data.count(b"\n") + (not data.endswith(b"\n")),
                 tools=tools,
             )
