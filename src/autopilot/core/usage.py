@@ -181,3 +181,112 @@ def priced(call: Call, prices: Any) -> Usage:
     usage = call.usage()
     usage.cost_usd = call.cost if call.cost is not None else prices.cost(call.model, usage)
     return usage
+
+
+# ------------------------------------------------------------------------------------------------
+# Reports
+
+#: The periods ``autopilot report`` groups by.
+PERIODS = ("daily", "weekly", "monthly", "session", "blocks")
+#: What a report row may be split by.
+GROUPS = ("model", "agent", "issue", "label", "branch", "project")
+#: A billing block (ccusage's ``blocks``): five hours from the hour of its first call.
+BLOCK = dt.timedelta(hours=5)
+
+
+def _group_values(by: str | None, session: Session, call: Call) -> list[str]:
+    if by is None:
+        return [""]
+    if by == "model":
+        return [call.model or session.model or "unknown"]
+    if by == "label":
+        return list(session.labels) or ["(none)"]
+    value = getattr(session, by, None)
+    return [str(value) if value else "(none)"]
+
+
+def _blocks(times: list[dt.datetime]) -> list[dt.datetime]:
+    """The start of the block of each time in *times* (sorted)."""
+    starts: list[dt.datetime] = []
+    start = last = None
+    for moment in times:
+        if start is None or last is None or moment >= start + BLOCK or moment - last > BLOCK:
+            start = moment.replace(minute=0, second=0, microsecond=0)
+        starts.append(start)
+        last = moment
+    return starts
+
+
+def report(
+    ledger: Ledger,
+    prices: Any,
+    period: str,
+    *,
+    by: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> dict[str, Any]:
+    """Tokens and cost per *period* (and per *by* value), over the calls in *ledger* (dates in UTC).
+
+    The dictionary is the ``report --json`` output: ``rows`` in time order, then ``totals``.
+    """
+    entries: list[tuple[dt.datetime, Call, Session]] = []
+    for session, calls in ledger.by_session():
+        for call in calls:
+            try:
+                moment = parse_time(call.ts).astimezone(dt.UTC)
+            except ValueError:
+                continue
+            if (since and moment.date() < since) or (until and moment.date() > until):
+                continue
+            entries.append((moment, call, session))
+    entries.sort(key=lambda item: item[0])
+    starts = _blocks([e[0] for e in entries]) if period == "blocks" else []
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    total = Usage()
+    for number, (moment, call, session) in enumerate(entries):
+        if period == "daily":
+            key = moment.date().isoformat()
+        elif period == "weekly":
+            key = (moment.date() - dt.timedelta(days=moment.weekday())).isoformat()
+        elif period == "monthly":
+            key = moment.strftime("%Y-%m")
+        elif period == "session":
+            key = f"{session.agent}:{session.session_id}"
+        else:
+            key = starts[number].isoformat().replace("+00:00", "Z")
+        usage = priced(call, prices)
+        total = total + usage
+        for group in _group_values(by, session, call):
+            row = rows.setdefault(
+                (key, group),
+                {"period": key, "group": group or None, "first": call.ts, "last": call.ts, "sessions": set(),
+                 "usage": Usage()},
+            )  # fmt: skip
+            row["usage"] = row["usage"] + usage
+            row["last"] = call.ts
+            row["sessions"].add((session.agent, session.session_id))
+    out_rows = []
+    for row in rows.values():
+        usage = row.pop("usage")
+        out_rows.append({**row, "sessions": len(row["sessions"]), **_usage_dict(usage)})
+    return {
+        "period": period,
+        "by": by,
+        "since": since.isoformat() if since else None,
+        "until": until.isoformat() if until else None,
+        "rows": out_rows,
+        "totals": {"sessions": len({(s.agent, s.session_id) for _, _, s in entries}), **_usage_dict(total)},
+    }
+
+
+def _usage_dict(usage: Usage) -> dict[str, Any]:
+    return {
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cache_read_tokens": usage.cache_read_tokens,
+        "cache_creation_tokens": usage.cache_creation_tokens,
+        "cache_creation_1h_tokens": usage.cache_creation_1h_tokens,
+        "total_tokens": usage.total_tokens,
+        "cost_usd": round(usage.cost_usd, 6),
+    }

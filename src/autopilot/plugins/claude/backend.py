@@ -60,7 +60,6 @@ from autopilot.plugins.claude.command import (
 )
 
 if TYPE_CHECKING:
-
     import psutil
 
     from autopilot.core.models import Tool, Toolset
