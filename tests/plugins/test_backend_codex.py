@@ -30,10 +30,10 @@ from autopilot.plugins.codex.backend import (
     UsageTracker,
     map_exec_events,
     rollout_baseline,
-    trajectory_import,
     unwrap_shell,
 )
 from autopilot.plugins.codex.command import build_command
+from autopilot.plugins.codex.logs import trajectory_import
 from autopilot.plugins.codex.settings import find_codex_binary
 from autopilot.testing.codex import codex_env, scripted_openai  # noqa: F401 - the shipped fixtures
 from autopilot.testing.openai_server import ScriptedOpenAI

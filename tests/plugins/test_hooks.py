@@ -13,10 +13,12 @@ from autopilot import Backend, StopRun, hookimpl
 from autopilot.core.config import load_config
 from autopilot.core.errors import PluginError, RedactionError
 from autopilot.core.hooks import Hooks
+from autopilot.core.logs import LogReader, scan
 from autopilot.core.models import Run, Step
 from autopilot.core.pluginmanager import make_plugin_manager
 from autopilot.core.recorder import Recorder
 from autopilot.core.trajectory.files import base_path_for, load_trajectory
+from autopilot.core.usage import Call, Session
 
 
 def _hooks(*plugins: tuple[str, object], strict: bool = False) -> Hooks:
@@ -496,3 +498,45 @@ def test_hook_command_register_adds_a_cli_command(capsys: pytest.CaptureFixture[
             del app["hello"]
 
     assert (code, capsys.readouterr().out) == (0, "hello plugins\n")
+
+
+class _CsvReader(LogReader):
+    """A made-up log format: ``csv-usage`` then one ``timestamp,model,input,output`` line per call."""
+
+    name = "csv-usage"
+    agent = "csv-agent"
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        return head.startswith(b"csv-usage\n")
+
+    def scan(self, path: Path, data: bytes) -> list[Session]:
+        lines = data.decode().split()[1:]
+        calls = [Call(ts, model, int(i), int(o)) for ts, model, i, o in (line.split(",") for line in lines)]
+        return [Session(path=str(path), kind=self.name, agent=self.agent, session_id=path.stem, calls=calls)]
+
+
+def test_hook_log_reader_register_adds_a_format_analyze_reads(tmp_path: Path) -> None:
+    """A plugin's log reader is tried after autopilot's own; its files are read and priced like any log."""
+
+    class Provider:
+        @hookimpl
+        def log_reader_register(self, register: Any) -> None:
+            register(_CsvReader())
+
+    log = tmp_path / "one.jsonl"
+    log.write_text("csv-usage\n2026-12-01T10:00:00Z,gpt-5,1000000,0\n", encoding="utf-8")
+    readers = _hooks(("csv", Provider())).log_reader_register()
+
+    results = list(scan(readers, [log]))
+
+    assert type(readers[0]).__name__ == "TrajectoryReader"
+    assert isinstance(readers[-1], _CsvReader)
+    assert [(s.agent, [c.input for c in s.calls]) for s in results[0].sessions] == [("csv-agent", [1000000])]
+
+    class NotAReader:
+        @hookimpl
+        def log_reader_register(self, register: Any) -> None:
+            register(object())
+
+    with pytest.raises(PluginError, match="'bad' failed in hook 'log_reader_register'"):
+        _hooks(("bad", NotAReader())).log_reader_register()

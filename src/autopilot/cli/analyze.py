@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -57,21 +57,6 @@ def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[dict[str, str]]]:
         else:
             files.append(path)
     return files, problems
-
-
-def _iter_runs(paths: Sequence[Path], errors: list[dict[str, str]]) -> Iterator[LoadedRun]:
-    """Every readable run under *paths*, read one at a time; each unreadable file goes to *errors*."""
-    files, problems = _expand(paths)
-    errors.extend(problems)
-    for path in files:
-        try:
-            run = load_trajectory(path)
-        except TrajectoryError as exc:
-            errors.append({"path": str(path), "error": str(exc)})
-            continue
-        for message in run.warnings:
-            context.warning(message)
-        yield run
 
 
 def _load_one(path: Path) -> LoadedRun:
@@ -242,25 +227,90 @@ def _render_summary(summary: dict[str, Any]) -> None:
 # analyze
 
 
-def analyze(*paths: Path, json_output: JsonFlag = False) -> int:
-    """Cost, tokens, cache hit rate, turns, tool calls, errors and latency of one run or a directory of runs.
+def log_targets(paths: Sequence[Path], *, claude: bool, codex: bool) -> list[Path]:
+    """*paths* plus the default log folders of the agents asked for (those that exist)."""
+    targets = list(paths)
+    wanted = {name for name, flag in (("claude", claude), ("codex", codex)) if flag}
+    if not wanted:
+        return targets
+    for reader in context.hooks().log_reader_register():
+        if reader.agent in wanted:
+            found = [p for p in reader.locations(os.environ) if p.is_dir()]
+            targets += [p for p in found if p not in targets]
+            if found:
+                wanted.discard(reader.agent)
+    for agent in sorted(wanted):
+        where = ", ".join(
+            str(p)
+            for r in context.hooks().log_reader_register()
+            if r.agent == agent
+            for p in r.locations(os.environ)
+        )
+        raise BadInputError(f"no {agent} logs found (looked in {where or 'nowhere'})")
+    return targets
 
-    Reads finished trajectories (``.json``) and journals of killed runs (``.journal.jsonl``) alike.
-    Directories are searched recursively; without an argument, the configured ``output_dir``
-    (``docs/logs``) is analyzed. A file that cannot be read is named in one ``error:`` line; the others
-    are still analyzed, and the exit code is then 2.
+
+def read_sessions(targets: Sequence[Path], errors: list[dict[str, str]], *, cache: bool = True) -> Any:
+    """Every session in the logs under *targets*, deduplicated (a Ledger); unreadable files go to
+    *errors* (damaged logs) or to one warning line each (a file in a directory in no known format)."""
+    from autopilot.core import logs
+    from autopilot.core.usage import Ledger
+
+    readers = context.hooks().log_reader_register()
+    given = {str(p) for p in targets}
+    ledger = Ledger()
+    cache_path = logs.default_cache_path() if cache else None
+    for result in logs.scan(readers, targets, cache_path=cache_path):
+        if result.error is not None:
+            if result.path not in given and "not a log format" in result.error:
+                context.warning(result.error)
+            else:
+                errors.append({"path": result.path, "error": result.error})
+            continue
+        for session in result.sessions:
+            for message in session.warnings:
+                context.warning(message)
+            ledger.add(session)
+    return ledger
+
+
+def analyze(
+    *paths: Path,
+    claude: Annotated[bool, Parameter(negative="")] = False,
+    codex: Annotated[bool, Parameter(negative="")] = False,
+    no_cache: Annotated[bool, Parameter(negative="")] = False,
+    json_output: JsonFlag = False,
+) -> int:
+    """Cost, tokens, cache hit rate, turns, tool calls, errors and latency of agent runs and logs.
+
+    Reads, by content, autopilot trajectories and journals, Claude Code transcripts and stream-json
+    output, Codex rollouts and ``exec --json`` output, SWE-agent and mini-swe-agent trajectories and
+    ATIF files: files or whole directory trees, mixed. Each API response counts once (as ccusage
+    counts it) and is priced with the price table. Without an argument, the configured ``output_dir``
+    (``docs/logs``) is analyzed. A damaged file is named in one ``error:`` line (exit code 2) and a
+    file in no known format in one ``warning:`` line; the rest is still analyzed.
 
     Parameters
     ----------
     paths
-        Trajectory files or directories of them.
+        Log files or directories of them.
+    claude
+        Also read Claude Code's transcripts where Claude Code keeps them
+        (``$CLAUDE_CONFIG_DIR/projects``, ``~/.config/claude/projects``, ``~/.claude/projects``).
+    codex
+        Also read Codex's rollouts where Codex keeps them (``$CODEX_HOME/sessions``, ``~/.codex/sessions``).
+    no_cache
+        Read every file again instead of using the summaries cached from the last call.
     json_output
         Print the figures as JSON (keys documented in docs/reference/analyze.md).
     """
-    targets = list(paths) or [_default_directory()]
+    from autopilot.core.pricing import load_price_table
+
+    targets = log_targets(paths, claude=claude, codex=codex) or [_default_directory()]
     errors: list[dict[str, str]] = []
-    # A generator: each run is reduced to its figures before the next one is read.
-    summary = analysis.summarize(_iter_runs(targets, errors))
+    ledger = read_sessions(targets, errors, cache=not no_cache)
+    prices = load_price_table(context.config().project_dir)
+    summary = analysis.summarize_figures(analysis.session_figures(ledger, prices))
     if json_output:
         summary["errors"] = errors
         context.echo(json.dumps(summary, indent=2, ensure_ascii=False))

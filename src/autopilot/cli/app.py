@@ -36,6 +36,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("compare", "autopilot.cli.analyze:compare", "Compare two runs side by side."),
     ("validate", "autopilot.cli.analyze:validate", "Check trajectory files against the schema."),
     ("import", "autopilot.cli.imports:import_logs", "Import Claude or Codex agent logs as trajectories."),
+    ("report", "autopilot.cli.report:report", "Tokens and cost by day, week, month, session or block."),
+    ("export", "autopilot.cli.export:export", "Write runs or agent logs as ATIF trajectories."),
     ("issue", "autopilot.cli.issues:issue_app", "Create, list, claim and finish issues."),
     ("project", "autopilot.cli.issues:project_app", "Group issues into projects with run defaults."),
     ("session", "autopilot.cli.issues:session_app", "List and show recorded runs."),

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from autopilot.core.config import Config
     from autopilot.core.issues import IssueStore
+    from autopilot.core.logs import LogReader
 
 
 class Hooks:
@@ -74,6 +75,21 @@ class Hooks:
         self._call("trajectory_writer_register", register=register, config=config)
         writers.reverse()  # pluggy calls the plugin registered last first
         return writers
+
+    def log_reader_register(self) -> list[LogReader]:
+        """Every registered log reader, in registration order, after autopilot's own trajectory reader."""
+        from autopilot.core.logs import LogReader, TrajectoryReader
+
+        readers: list[LogReader] = []
+
+        def register(reader: LogReader) -> None:
+            if not isinstance(reader, LogReader):
+                raise self._refusal("log_reader_register", f"{reader!r} is not a LogReader")
+            readers.append(reader)
+
+        self._call("log_reader_register", register=register)
+        readers.reverse()  # pluggy calls the plugin registered last first
+        return [TrajectoryReader(), *readers]
 
     def command_register(self, app: Any) -> None:
         """Let plugins add CLI commands; a failing plugin is a warning (fatal when strict)."""

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from autopilot.core.config import Config
     from autopilot.core.issues import IssueStore
+    from autopilot.core.logs import LogReader
     from autopilot.core.models import Backend, ImportedRun, Run, Step, TrajectoryWriter
 
 PROJECT_NAME = "autopilot"
@@ -95,6 +96,31 @@ def trajectory_writer_register(register: Callable[[TrajectoryWriter], None], con
     Errors: registering something that is not a TrajectoryWriter, or raising, aborts the run before it
         starts with a PluginError naming the plugin.
     Since: 0.1
+    """
+
+
+@hookspec
+def log_reader_register(register: Callable[[LogReader], None]) -> None:
+    """Contribute readers of agent log formats, which ``analyze`` and ``report`` read in place.
+
+    Called once per plugin manager, the first time logs are read.
+
+    Args:
+        register: Call it with a :class:`~autopilot.core.logs.LogReader` instance (picklable: files
+            are read in worker processes). A file goes to the first reader whose ``sniff`` accepts
+            its first bytes; autopilot's own trajectories are tried first.
+
+    Returns:
+        Nothing; use *register*.
+
+    Call semantics: collect-all, called by pluggy (wrappers allowed); readers are tried in the order
+        they were registered.
+    Default: the Claude plugin registers transcripts and stream-json, the Codex plugin rollouts and
+        ``exec --json`` output, ``swe_agent`` SWE-agent and mini-swe-agent trajectories, ``atif``
+        Harbor's ATIF.
+    Errors: registering something that is not a LogReader, or raising, aborts the command with a
+        PluginError naming the plugin.
+    Since: 0.2
     """
 
 

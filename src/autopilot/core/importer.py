@@ -21,6 +21,7 @@ from autopilot.core.models import ImportedRun, Run, Step, Usage
 from autopilot.core.pricing import load_price_table
 from autopilot.core.recorder import Recorder
 from autopilot.core.trajectory.files import base_path_for, slugify
+from autopilot.core.usage import Call, Session, ToolStat
 
 if TYPE_CHECKING:
     from autopilot.core.config import Config
@@ -39,11 +40,18 @@ class ImportResult:
 def read_records(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """JSON objects of *path*: a JSON array or object, or JSON Lines; plus warnings for skipped lines."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise BadInputError(f"{path}: not a text file") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise BadInputError(f"{path}: cannot read: {exc.strerror}") from None
+    return parse_records(data, path)
+
+
+def parse_records(data: bytes, path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """JSON objects of *data* (the bytes of *path*), as :func:`read_records` reads them."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInputError(f"{path}: not a text file") from None
     if not text.strip():
         raise BadInputError(f"{path}: empty file")
     try:
@@ -139,6 +147,11 @@ def record_imported(
     if backend_cost is not None and not total.cost_usd:
         # The log reported a cost but no per-turn usage: keep the backend's figure.
         total = replace(total, cost_usd=backend_cost)
+    last_ts = run.steps[-1].ts if imported.timed and len(run.steps) else None
+    ended_at = imported.ended_at or last_ts or run.started_at
+    duration_ms = imported.duration_ms
+    if duration_ms is None and not imported.timed:
+        duration_ms = 0  # the log has no times: nothing to measure
     recorder.finish(
         status=status or "incomplete",
         usage=total,
@@ -146,8 +159,76 @@ def record_imported(
         final_text=final_text,
         stop_reason=stop_reason,
         error=error,
+        ended_at=ended_at if imported.timed or imported.ended_at else None,
+        duration_ms=duration_ms,
     )
     return run, recorder
+
+
+def session_of_imported(imported: ImportedRun, path: Path, kind: str, mtime: str | None = None) -> Session:
+    """An imported run as a :class:`~autopilot.core.usage.Session` for ``analyze`` and ``report``.
+
+    Usage deltas become calls at the time of the step they close (or *mtime*, the file's
+    modification time, when the log has no times), priced later with the price table.
+    """
+    from autopilot.core.trajectory.analysis import tool_figures
+
+    if mtime is None:
+        mtime = _iso(path.stat().st_mtime)
+    steps: list[Step] = []
+    calls: list[Call] = []
+    session_id = model = None
+    status = "incomplete"
+    turns = 0
+    cost: float | None = None
+    ts = imported.started_at or mtime
+    for event in imported.events:
+        steps.extend(event.steps)
+        if imported.timed and event.steps:
+            ts = event.steps[-1].ts
+        session_id = session_id or event.session_id
+        model = event.model or model
+        if event.usage is not None:
+            u = event.usage
+            calls.append(
+                Call(ts, model, u.input_tokens, u.output_tokens, u.cache_read_tokens,
+                     u.cache_creation_tokens, u.cache_creation_1h_tokens)
+            )  # fmt: skip
+        turns += bool(event.turn_complete)
+        if event.done:
+            status = event.status or status
+            cost = event.backend_cost_usd
+    started = imported.started_at or (steps[0].ts if imported.timed and steps else mtime)
+    ended = imported.ended_at or (steps[-1].ts if imported.timed and steps else started)
+    tools = {
+        name: ToolStat(f.calls, f.errors, f.latencies_ms if imported.timed else [])
+        for name, f in tool_figures(steps).items()
+    }
+    return Session(
+        path=str(path),
+        kind=kind,
+        agent=imported.agent,
+        session_id=session_id or path.stem,
+        calls=calls,
+        model=model,
+        started_at=started,
+        ended_at=ended,
+        status=status,
+        cwd=imported.cwd,
+        project=Path(imported.cwd).name if imported.cwd else None,
+        duration_ms=imported.duration_ms,
+        num_turns=turns,
+        steps=len(steps),
+        tools=tools,
+        cost_usd=cost if not calls else None,
+    )
+
+
+def _iso(timestamp: float) -> str:
+    import datetime as dt
+
+    moment = dt.datetime.fromtimestamp(timestamp, dt.UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def import_file(

@@ -62,6 +62,9 @@ class Usage:
     cache_read_tokens: int = 0
     cache_creation_tokens: int = 0
     cost_usd: float = 0.0
+    #: The part of ``cache_creation_tokens`` written to the one-hour cache (Anthropic's
+    #: ``cache_creation.ephemeral_1h_input_tokens``), priced higher than five-minute writes.
+    cache_creation_1h_tokens: int = 0
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
@@ -70,6 +73,7 @@ class Usage:
             self.cache_read_tokens + other.cache_read_tokens,
             self.cache_creation_tokens + other.cache_creation_tokens,
             round(self.cost_usd + other.cost_usd, 10),
+            self.cache_creation_1h_tokens + other.cache_creation_1h_tokens,
         )
 
     @property
@@ -83,6 +87,11 @@ class Usage:
             "cache_read_tokens": self.cache_read_tokens,
             "cache_creation_tokens": self.cache_creation_tokens,
             "cost_usd": round(self.cost_usd, 10),
+            **(
+                {"cache_creation_1h_tokens": self.cache_creation_1h_tokens}
+                if self.cache_creation_1h_tokens
+                else {}
+            ),
         }
 
     @classmethod
@@ -94,6 +103,7 @@ class Usage:
             int(data.get("cache_read_tokens", 0) or 0),
             int(data.get("cache_creation_tokens", 0) or 0),
             float(data.get("cost_usd", 0.0) or 0.0),
+            int(data.get("cache_creation_1h_tokens", 0) or 0),
         )
 
 
@@ -374,6 +384,12 @@ class ImportedRun:
     cwd: str | None = None
     #: Start time (ISO 8601), if the log holds it.
     started_at: str | None = None
+    #: End time (ISO 8601), if the log holds it (otherwise the last step's time, when steps have times).
+    ended_at: str | None = None
+    #: The run's duration as the log states it (Claude's ``result.duration_ms``).
+    duration_ms: int | None = None
+    #: Whether the steps carry the times the log recorded (False: the log has none, e.g. stream-json).
+    timed: bool = True
 
 
 class Backend(abc.ABC):

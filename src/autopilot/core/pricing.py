@@ -36,6 +36,9 @@ class Price:
     output: float
     cache_read: float
     cache_write: float
+    #: One-hour cache writes (Anthropic bills them at 2x the input price, five-minute writes at 1.25x);
+    #: ``None``: twice the input price.
+    cache_write_1h: float | None = None
     #: Rates for a request whose prompt is longer than ``LongContext.above_prompt_tokens``.
     long_context: LongContext | None = None
 
@@ -77,12 +80,15 @@ class PriceTable:
         """The USD cost of *usage* tokens on *model*."""
         price, _ = self.price_for(model)
         price = price.for_prompt(usage.input_tokens + usage.cache_read_tokens + usage.cache_creation_tokens)
+        hour = min(usage.cache_creation_1h_tokens, usage.cache_creation_tokens)
+        hour_rate = price.input * 2 if price.cache_write_1h is None else price.cache_write_1h
         return round(
             (
                 usage.input_tokens * price.input
                 + usage.output_tokens * price.output
                 + usage.cache_read_tokens * price.cache_read
-                + usage.cache_creation_tokens * price.cache_write
+                + (usage.cache_creation_tokens - hour) * price.cache_write
+                + hour * hour_rate
             )
             / _MILLION,
             10,
@@ -96,6 +102,7 @@ def _price(data: Any, where: str) -> Price:
             float(data["output"]),
             float(data.get("cache_read", 0.0)),
             float(data.get("cache_write", 0.0)),
+            None if data.get("cache_write_1h") is None else float(data["cache_write_1h"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"{where}: needs numeric input and output prices ({exc})") from None

@@ -122,21 +122,29 @@ class Recorder:
         stop_reason: str | None = None,
         error: str | None = None,
         issues_completed: list[str] | None = None,
+        ended_at: str | None = None,
+        duration_ms: int | None = None,
     ) -> Run:
-        """Close the run with its result; writes the final ``.json`` and fires ``on_run_complete``."""
+        """Close the run with its result; writes the final ``.json`` and fires ``on_run_complete``.
+
+        *ended_at* and *duration_ms* are for runs that ended before they were recorded (imports): by
+        default the run ends now and lasted since its (latest) start.
+        """
         if self._finished:
             return self.run
         self._finished = True
         run = self.run
-        run.ended_at = utcnow()
+        run.ended_at = ended_at or utcnow()
         if usage is not None:
             run.usage = usage
-        segment = parse_ts(run.ended_at) - parse_ts(self._segment_start)
+        if duration_ms is None:
+            segment = parse_ts(run.ended_at) - parse_ts(self._segment_start)
+            duration_ms = self._previous_ms + max(0, int(segment.total_seconds() * 1000))
         redact = self.hooks.redact
         run.result = RunResult(
             success=status == "success",
             status=status,
-            duration_ms=self._previous_ms + max(0, int(segment.total_seconds() * 1000)),
+            duration_ms=duration_ms,
             num_turns=num_turns if num_turns is not None else run.result.num_turns,
             issues_completed=list(issues_completed or run.result.issues_completed),
             stop_reason=redact(text=stop_reason) if stop_reason else stop_reason,

@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from autopilot.core.models import Run, Step, Usage, parse_ts
+from autopilot.core.pricing import PriceTable
 from autopilot.core.trajectory.files import LoadedRun
+from autopilot.core.usage import Ledger, priced
 
 # ------------------------------------------------------------------------------------------------
 # What we know about particular tools, kept as data so a new backend's tools are one line each.
@@ -242,6 +244,8 @@ def _totals(figures: Sequence[RunFigures]) -> dict[str, Any]:
     for f in figures:
         usage = usage + f.usage
     successes = sum(1 for f in figures if f.status == "success")
+    # Logs that do not say how a session ended (Claude Code transcripts) are left out of the rate.
+    known = sum(1 for f in figures if f.status != "unknown")
     tools: dict[str, ToolFigures] = {}
     for f in figures:
         for name, tool in f.tools.items():
@@ -255,7 +259,7 @@ def _totals(figures: Sequence[RunFigures]) -> dict[str, Any]:
         "num_turns": sum(f.num_turns for f in figures),
         "steps": sum(f.steps for f in figures),
         "tools": {name: tools[name].to_dict() for name in sorted(tools, key=lambda n: (-tools[n].calls, n))},
-        "success_rate": _rate(successes / len(figures)) if figures else None,
+        "success_rate": _rate(successes / known) if known else None,
         "statuses": dict(sorted(Counter(f.status for f in figures).items())),
     }
 
@@ -265,7 +269,45 @@ def summarize(loaded_runs: Iterable[LoadedRun]) -> dict[str, Any]:
 
     *loaded_runs* may be a generator: each run is reduced to its figures before the next is read.
     """
-    figures = [run_figures(loaded) for loaded in loaded_runs]
+    return summarize_figures([run_figures(loaded) for loaded in loaded_runs])
+
+
+def session_figures(ledger: Ledger, prices: PriceTable) -> list[RunFigures]:
+    """The figures of every session in *ledger* (its calls deduplicated and priced)."""
+    figures = []
+    for session, calls in ledger.by_session():
+        usage = Usage()
+        for call in calls:
+            usage = usage + priced(call, prices)
+        if not calls and session.cost_usd:
+            usage.cost_usd = session.cost_usd
+        models = Counter(c.model for c in calls if c.model)
+        tools = {
+            name: ToolFigures(t.calls, t.errors, list(t.latencies_ms)) for name, t in session.tools.items()
+        }
+        figures.append(
+            RunFigures(
+                path=session.path,
+                kind=session.kind,
+                run_id=session.session_id,
+                agent=session.agent,
+                model=session.model or (models.most_common(1)[0][0] if models else None),
+                started_at=session.started_at or "",
+                status=session.status,
+                success=session.status == "success",
+                usage=usage,
+                duration_ms=session.elapsed_ms(),
+                num_turns=session.num_turns if session.num_turns is not None else len(calls),
+                steps=session.steps,
+                tools=tools,
+                warnings=list(session.warnings),
+            )
+        )
+    return figures
+
+
+def summarize_figures(figures: list[RunFigures]) -> dict[str, Any]:
+    """Totals over *figures*, per-model totals and one entry per run (the ``analyze --json`` shape)."""
     out = _totals(figures)
     by_model: dict[str, list[RunFigures]] = {}
     for f in figures:

@@ -53,8 +53,6 @@ from autopilot.plugins.claude.settings import (
 )
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from autopilot.core.models import Tool, Toolset
 
 # System messages that are progress noise, not events of the run.
@@ -92,11 +90,16 @@ def _usage_of(data: Any) -> Usage | None:
                 return max(0, int(value))
         return 0
 
+    split = data.get("cache_creation")
+    hour = split.get("ephemeral_1h_input_tokens") if isinstance(split, Mapping) else None
     return Usage(
         input_tokens=number("input_tokens"),
         output_tokens=number("output_tokens"),
         cache_read_tokens=number("cache_read_input_tokens", "cache_read_tokens"),
         cache_creation_tokens=number("cache_creation_input_tokens", "cache_creation_tokens"),
+        cache_creation_1h_tokens=hour
+        if isinstance(hour, int) and not isinstance(hour, bool) and hour > 0
+        else 0,
     )
 
 
@@ -109,6 +112,7 @@ def _max_usage(a: Usage | None, b: Usage | None) -> Usage | None:
         max(a.output_tokens, b.output_tokens),
         max(a.cache_read_tokens, b.cache_read_tokens),
         max(a.cache_creation_tokens, b.cache_creation_tokens),
+        cache_creation_1h_tokens=max(a.cache_creation_1h_tokens, b.cache_creation_1h_tokens),
     )
 
 
@@ -119,6 +123,7 @@ def _minus(a: Usage, b: Usage) -> Usage:
         max(0, a.output_tokens - b.output_tokens),
         max(0, a.cache_read_tokens - b.cache_read_tokens),
         max(0, a.cache_creation_tokens - b.cache_creation_tokens),
+        cache_creation_1h_tokens=max(0, a.cache_creation_1h_tokens - b.cache_creation_1h_tokens),
     )
 
 
@@ -874,28 +879,6 @@ def _sdk_server(toolset: Toolset) -> Any:
     return create_sdk_mcp_server(
         name=toolset.name, version="1.0.0", tools=[make(definition) for definition in toolset.tools]
     )
-
-
-def _first_prompt(records: list[dict[str, Any]]) -> str | None:
-    for record in records:
-        if isinstance(record, Mapping) and record.get("type") == "user":
-            content = (record.get("message") or {}).get("content")
-            if isinstance(content, str):
-                return content
-    return None
-
-
-@hookimpl
-def trajectory_import(path: Path, records: list[dict[str, Any]]) -> Any:
-    """Claude Code ``stream-json`` logs (``claude -p --output-format stream-json --verbose`` stdout)."""
-    head = [r for r in records[:50] if isinstance(r, Mapping)]
-    if not any(r.get("type") in ("system", "assistant", "result") for r in head):
-        return None
-    from autopilot.core.models import ImportedRun
-
-    init = next((r for r in head if r.get("type") == "system" and r.get("subtype") == "init"), {})
-    cwd = init.get("cwd") if isinstance(init.get("cwd"), str) else None
-    return ImportedRun("claude", claude_messages_to_events(records), prompt=_first_prompt(records), cwd=cwd)
 
 
 @hookimpl

@@ -913,6 +913,9 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
     Model output items (reasoning, assistant messages, tool calls) of one model call become one event;
     each call's usage (the running total's change, or a per-call record) goes on that event, whether
     the rollout writes it before the items (older builds) or after them (newer ones).
+
+    A forked session (``session_meta.forked_from_id``) starts by replaying its parent's history, written
+    in the second the fork was made: usage in that second is the parent's and only sets the baseline.
     """
     tracker = UsageTracker()
     events: list[BackendEvent] = []
@@ -951,6 +954,8 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
             return created
 
         if kind == "session_meta":
+            if payload.get("forked_from_id") and "forked_at" not in meta:
+                meta["forked_at"] = str(payload.get("timestamp") or ts or "")[:19]
             meta.setdefault("cwd", payload.get("cwd"))
             meta.setdefault("started_at", payload.get("timestamp") or ts)
             data = {
@@ -972,7 +977,9 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
             if subtype == "token_count":
                 info = payload.get("info")
                 if isinstance(info, dict) and isinstance(info.get("total_token_usage"), dict):
-                    add_usage(tracker.snapshot(RawUsage.from_codex(info["total_token_usage"])))
+                    delta = tracker.snapshot(RawUsage.from_codex(info["total_token_usage"]))
+                    if not (meta.get("forked_at") and (ts or "")[:19] <= meta["forked_at"]):
+                        add_usage(delta)
             elif subtype in ("turn_aborted", "task_complete"):
                 close()
                 ending = "interrupted" if subtype == "turn_aborted" else "success"
@@ -1050,23 +1057,6 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
     status = ending or ("success" if final_text is not None else "incomplete")
     events.append(BackendEvent(done=True, status=status, final_text=final_text))
     return events, meta
-
-
-@hookimpl
-def trajectory_import(path: Path, records: list[dict[str, Any]]) -> Any:
-    """Codex logs: ``codex exec --json`` stdout, and session rollouts (``$CODEX_HOME/sessions``)."""
-    from autopilot.core.models import ImportedRun
-
-    head = records[:20]
-    if any(r.get("type") == "session_meta" and isinstance(r.get("payload"), dict) for r in head):
-        events, meta = rollout_events(records)
-        return ImportedRun(
-            "codex", events, prompt=meta.get("prompt"), cwd=meta.get("cwd"), started_at=meta.get("started_at")
-        )
-    types = {r.get("type") for r in records}
-    if "thread.started" in types and types <= _EXEC_TYPES | {None}:
-        return ImportedRun("codex", exec_log_events(records))
-    return None
 
 
 @hookimpl

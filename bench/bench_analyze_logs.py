@@ -1,0 +1,158 @@
+"""``autopilot analyze`` on raw Claude Code transcripts against ccusage: tokens, cost, time, memory.
+
+Run: ``uv run python bench/bench_analyze_logs.py [--sessions 500] [--scale 10] [--repeat 3]
+[--ccusage PATH]``
+
+Builds ``--sessions`` sessions from the five real transcripts in ``../shared/corpus/claude-transcript/``
+(copied round-robin into 100 project folders, each copy with fresh message ids, so no copy is a
+duplicate of another), then:
+
+- installs ccusage from npm into a temporary folder (``npm install ccusage@20.0.24``, the newest
+  version whose linux-x64 binary is published), unless ``--ccusage`` names one, or skips it with a
+  message when npm is missing or fails;
+- compares the tokens of every session and the total cost with
+  ``ccusage claude session --json --offline --mode calculate --timezone UTC``;
+- times ``autopilot analyze DIR --json`` cold (``--no-cache``: every file read) and warm (the
+  per-file cache filled), and ccusage, best of ``--repeat`` (wall and CPU seconds);
+- measures the peak RSS of ``analyze`` on the sessions and on ``--scale`` times as many.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+def _corpus() -> Path:
+    """``shared/corpus/claude-transcript`` beside the checkout (or beside a folder above it: worktrees)."""
+    for folder in Path(__file__).resolve().parents[1:]:
+        candidate = folder / "shared" / "corpus" / "claude-transcript"
+        if candidate.is_dir():
+            return candidate
+    return Path("../shared/corpus/claude-transcript")
+
+
+CORPUS = _corpus()
+CCUSAGE_VERSION = "20.0.24"
+_MESSAGE_ID = re.compile(rb'"msg_[A-Za-z0-9]+"')
+
+
+def build(root: Path, sessions: int) -> Path:
+    """*sessions* transcripts under ``root/projects``; returns the projects folder."""
+    files = sorted(CORPUS.glob("*.jsonl"))
+    if not files:
+        sys.exit(f"no transcripts in {CORPUS}")
+    projects = root / "projects"
+    for number in range(sessions):
+        folder = projects / f"-home-user-project{number // len(files) % 100}"
+        folder.mkdir(parents=True, exist_ok=True)
+        data = files[number % len(files)].read_bytes()
+        tag = f"x{number:06d}".encode()
+        data = _MESSAGE_ID.sub(lambda m: m.group(0)[:-1] + tag + b'"', data)
+        (folder / f"{uuid.uuid4()}.jsonl").write_bytes(data)
+    return projects
+
+
+def install_ccusage(where: Path) -> Path | None:
+    npm = shutil.which("npm")
+    if npm is None:
+        print("ccusage: skipped (npm is not installed)")
+        return None
+    done = subprocess.run(
+        [npm, "install", "--silent", "--prefix", str(where), f"ccusage@{CCUSAGE_VERSION}"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    binary = where / "node_modules" / ".bin" / "ccusage"
+    if done.returncode != 0 or not binary.exists():
+        print(f"ccusage: skipped (npm install failed: {done.stderr.strip()[:300]})")
+        return None
+    return binary
+
+
+def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, bytes]:
+    """Wall seconds, CPU seconds (user + system, children included) and peak RSS in KiB of one run."""
+    start = time.perf_counter()
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = process.stdout.read() if process.stdout else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 2):
+        sys.exit(f"{argv[0]} failed with exit code {process.returncode}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out
+
+
+def best(repeat: int, argv: list[str], env: dict[str, str]) -> tuple[float, float, int, bytes]:
+    runs = [measure(argv, env) for _ in range(repeat)]
+    return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs), runs[-1][3]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=500)
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--ccusage", type=Path, help="a ccusage binary to use instead of installing one")
+    args = parser.parse_args()
+    autopilot = shutil.which("autopilot", path=str(Path(sys.executable).parent)) or "autopilot"
+    with tempfile.TemporaryDirectory(prefix="bench-logs-") as tmp:
+        root = Path(tmp)
+        projects = build(root / "claude", args.sessions)
+        size = sum(p.stat().st_size for p in projects.rglob("*.jsonl")) / 1e6
+        print(f"{args.sessions} sessions, {size:.1f} MB of transcripts")
+        env = {**os.environ, "AUTOPILOT_HOME": str(root / "home"), "CLAUDE_CONFIG_DIR": str(root / "claude")}
+        analyze = [autopilot, "analyze", str(projects), "--json"]
+        cold = best(args.repeat, [*analyze, "--no-cache"], env)
+        best(1, analyze, env)  # fill the cache
+        warm = best(args.repeat, analyze, env)
+        ours = json.loads(warm[3])
+        print(f"autopilot cold: {cold[0]:.2f} s wall, {cold[1]:.2f} s CPU, peak RSS {cold[2] / 1024:.0f} MiB")
+        print(f"autopilot warm: {warm[0]:.2f} s wall, {warm[1]:.2f} s CPU, peak RSS {warm[2] / 1024:.0f} MiB")
+        print(f"autopilot cost: {ours['cost_usd']:.2f} USD over {ours['runs']} sessions")
+        binary = args.ccusage or install_ccusage(root / "npm")
+        if binary is not None:
+            command = [str(binary), "claude", "session", "--json", "--offline", "--mode", "calculate"]
+            theirs_run = best(args.repeat, [*command, "--timezone", "UTC"], env)
+            theirs = json.loads(theirs_run[3])
+            print(
+                f"ccusage {CCUSAGE_VERSION}: {theirs_run[0]:.2f} s wall, {theirs_run[1]:.2f} s CPU, "
+                f"peak RSS {theirs_run[2] / 1024:.0f} MiB"
+            )
+            mine = {f["run_id"]: f for f in ours["files"]}
+            keys = (
+                ("inputTokens", "input_tokens"),
+                ("outputTokens", "output_tokens"),
+                ("cacheReadTokens", "cache_read_tokens"),
+                ("cacheCreationTokens", "cache_creation_tokens"),
+            )
+            differ = [
+                s["sessionId"]
+                for s in theirs["sessions"]
+                if s["sessionId"] not in mine or any(s[a] != mine[s["sessionId"]][b] for a, b in keys)
+            ]
+            total = theirs["totals"]["totalCost"]
+            print(f"ccusage cost: {total:.2f} USD over {len(theirs['sessions'])} sessions")
+            print(f"sessions whose tokens differ: {len(differ)} of {len(theirs['sessions'])}")
+            print(f"cost difference: {(ours['cost_usd'] - total) / total * 100:+.3f}%")
+            ratio = f"cold {cold[0] / theirs_run[0]:.2f}x, warm {warm[0] / theirs_run[0]:.2f}x"
+            print(f"wall time ratio autopilot/ccusage: {ratio}")
+        bigger = build(root / "bigger", args.sessions * args.scale)
+        big = best(1, [autopilot, "analyze", str(bigger), "--json", "--no-cache"], env)
+        print(
+            f"peak RSS on {args.sessions * args.scale} sessions: {big[2] / 1024:.0f} MiB "
+            f"({big[2] / cold[2]:.2f}x the {args.sessions}-session figure), {big[0]:.2f} s wall"
+        )
+
+
+if __name__ == "__main__":
+    main()

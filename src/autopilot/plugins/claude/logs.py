@@ -1,0 +1,321 @@
+"""Claude Code's own logs, read in place: session transcripts and ``stream-json`` output.
+
+Transcripts (``~/.claude/projects/<project>/<session>.jsonl``, sub-agents in
+``<session>/subagents/agent-*.jsonl``) are read the way ccusage reads them, and fast: only lines
+holding ``"usage":{`` are decoded, into typed structs that skip every other field, and each line's
+(message id, request id, session id) goes to the ledger, which keeps one copy of each API response
+(:mod:`autopilot.core.usage`). Lines naming a failed tool result are decoded too, for the error count.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from autopilot import hookimpl
+from autopilot.core.logs import LogReader
+from autopilot.core.usage import Call, Session, ToolStat
+
+
+class _CacheCreation(msgspec.Struct):
+    ephemeral_1h_input_tokens: int | None = None
+
+
+class _Usage(msgspec.Struct):
+    input_tokens: int | None = 0
+    output_tokens: int | None = 0
+    cache_creation_input_tokens: int | None = 0
+    cache_read_input_tokens: int | None = 0
+    cache_creation: _CacheCreation | None = None
+
+
+class _Block(msgspec.Struct):
+    type: str = ""
+    id: str | None = None
+    name: str | None = None
+    tool_use_id: str | None = None
+    is_error: bool | None = None
+
+
+class _Message(msgspec.Struct):
+    id: str | None = None
+    model: str | None = None
+    usage: _Usage | None = None
+    content: list[_Block] | str | None = None
+
+
+class _Line(
+    msgspec.Struct, rename={"session_id": "sessionId", "request_id": "requestId", "sidechain": "isSidechain"}
+):
+    type: str = ""
+    timestamp: str | None = None
+    session_id: str | None = None
+    request_id: str | None = None
+    sidechain: bool | None = None
+    message: _Message | None = None
+    costUSD: float | None = None
+
+
+_DECODE = msgspec.json.Decoder(_Line).decode
+_USAGE = b'"usage":{'
+_ERROR = b'"is_error":true'
+_TIMESTAMP = re.compile(rb'"timestamp":"([^"]+)"')
+_CWD = re.compile(rb'"cwd":"((?:[^"\\]|\\.)*)"')
+_BRANCH = re.compile(rb'"gitBranch":"((?:[^"\\]|\\.)*)"')
+_SESSION = re.compile(rb'"sessionId":"([^"]+)"')
+
+
+def _lines_with(data: bytes, marker: bytes) -> list[bytes]:
+    """Every line of *data* containing *marker*, found without splitting the rest."""
+    found = []
+    find, rfind, end = data.find, data.rfind, len(data)
+    position = find(marker)
+    while position >= 0:
+        start = rfind(b"\n", 0, position) + 1
+        stop = find(b"\n", position)
+        stop = end if stop < 0 else stop
+        found.append(data[start:stop])
+        position = find(marker, stop)
+    return found
+
+
+def _text(match: re.Match[bytes] | None) -> str | None:
+    if match is None:
+        return None
+    try:
+        return msgspec.json.decode(b'"' + match.group(1) + b'"', type=str)
+    except msgspec.DecodeError:
+        return None
+
+
+def session_key(path: Path) -> str:
+    """The session a transcript file belongs to: its name, or ``<session>`` for ``<session>/subagents/*``."""
+    if path.parent.name == "subagents":
+        return path.parent.parent.name
+    return path.stem
+
+
+class ClaudeTranscriptReader(LogReader):
+    """Claude Code session transcripts."""
+
+    name = "claude-transcript"
+    agent = "claude"
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        return head.lstrip()[:1] == b"{" and b'"sessionId":"' in head
+
+    def locations(self, environ: Mapping[str, str]) -> list[Path]:
+        """``$CLAUDE_CONFIG_DIR/projects`` (comma-separated), else ``~/.config/claude`` and ``~/.claude``."""
+        home = Path(environ.get("HOME") or Path.home())
+        if environ.get("CLAUDE_CONFIG_DIR"):
+            bases = [Path(p).expanduser() for p in environ["CLAUDE_CONFIG_DIR"].split(",") if p.strip()]
+        else:
+            bases = [home / ".config" / "claude", home / ".claude"]
+        return [base / "projects" for base in bases]
+
+    def scan(self, path: Path, data: bytes) -> list[Session]:
+        intern = sys.intern
+        calls: dict[tuple[str | None, str | None, str | None] | int, Call] = {}
+        tools: dict[str, ToolStat] = {}
+        names: dict[str, str] = {}
+        models: Counter[str] = Counter()
+        for line in _lines_with(data, _USAGE):
+            try:
+                entry = _DECODE(line)
+            except msgspec.DecodeError:
+                continue
+            message = entry.message
+            if message is None or message.usage is None or entry.timestamp is None:
+                continue
+            usage = message.usage
+            model = message.model if message.model and message.model != "<synthetic>" else None
+            if model:
+                model = intern(model)
+                models[model] += 1
+            hour = usage.cache_creation.ephemeral_1h_input_tokens if usage.cache_creation else None
+            call = Call(
+                entry.timestamp,
+                model,
+                usage.input_tokens or 0,
+                usage.output_tokens or 0,
+                usage.cache_read_input_tokens or 0,
+                usage.cache_creation_input_tokens or 0,
+                hour or 0,
+                message.id,
+                entry.request_id,
+                intern(entry.session_id) if entry.session_id else None,
+                bool(entry.sidechain),
+            )
+            # The lines of one streamed response: keep the one with the most tokens (the ledger
+            # applies the same rule across files).
+            key = (message.id, entry.request_id, call.session) if message.id else len(calls)
+            kept = calls.get(key)
+            if kept is None or call.tokens > kept.tokens:
+                calls[key] = call
+            if isinstance(message.content, list):
+                for block in message.content:
+                    if block.type == "tool_use" and block.id and block.id not in names:
+                        name = block.name or "?"
+                        names[block.id] = name
+                        tools.setdefault(name, ToolStat()).calls += 1
+        for line in _lines_with(data, _ERROR):
+            try:
+                entry = _DECODE(line)
+            except msgspec.DecodeError:
+                continue
+            content = entry.message.content if entry.message else None
+            for block in content if isinstance(content, list) else ():
+                if block.type == "tool_result" and block.is_error:
+                    tools.setdefault(names.get(block.tool_use_id or "", "?"), ToolStat()).errors += 1
+        first = _TIMESTAMP.search(data)
+        last = _TIMESTAMP.search(data, data.rfind(b'"timestamp":"'))
+        started = _text(first)
+        ended = _text(last) if last else started
+        if started and ended and ended < started:
+            started, ended = ended, started
+        head = data[:65536]
+        cwd = _text(_CWD.search(head))
+        return [
+            Session(
+                path=str(path),
+                kind=self.name,
+                agent=self.agent,
+                session_id=session_key(path),
+                calls=list(calls.values()),
+                model=models.most_common(1)[0][0] if models else None,
+                started_at=started,
+                ended_at=ended,
+                cwd=cwd,
+                project=Path(cwd).name if cwd else path.parent.name,
+                branch=_text(_BRANCH.search(head)),
+                num_turns=len(calls),
+                steps=data.count(b"\n") + (not data.endswith(b"\n")),
+                tools=tools,
+            )
+        ]
+
+
+class ClaudeStreamReader(LogReader):
+    """``claude -p --output-format stream-json --verbose`` output (JSON Lines, or a JSON array of it)."""
+
+    name = "claude-stream-json"
+    agent = "claude"
+    _TYPE = re.compile(rb'"type"\s*:\s*"(system|assistant|user|result)"')
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        return head.lstrip()[:1] in (b"{", b"[") and b'"session_id"' in head and bool(self._TYPE.search(head))
+
+    def scan(self, path: Path, data: bytes) -> list[Session]:
+        from autopilot.core.importer import session_of_imported
+
+        return [session_of_imported(self.read(path, data), path, self.name)]
+
+    def read(self, path: Path, data: bytes) -> Any:
+        """The run as an :class:`~autopilot.core.models.ImportedRun` (``autopilot import``, ``export``)."""
+        from autopilot.core.importer import parse_records
+
+        records, _ = parse_records(data, path)
+        imported = import_stream_json(records)
+        if imported is None:
+            raise ValueError("no Claude Code messages")
+        return imported
+
+
+def _first_prompt(records: list[dict[str, Any]]) -> str | None:
+    for record in records:
+        if record.get("type") == "user" and not record.get("isMeta"):
+            content = (record.get("message") or {}).get("content")
+            if isinstance(content, str):
+                return content
+    return None
+
+
+def is_transcript(records: list[dict[str, Any]]) -> bool:
+    """Whether *records* are transcript lines (camelCase ``sessionId`` and a ``timestamp`` per line)."""
+    return any(isinstance(r.get("sessionId"), str) and "timestamp" in r for r in records[:50])
+
+
+def import_transcript(records: list[dict[str, Any]]) -> Any:
+    """A transcript as an :class:`~autopilot.core.models.ImportedRun`, each step at its line's time."""
+    from autopilot.core.models import ImportedRun
+    from autopilot.plugins.claude.backend import claude_messages_to_events
+
+    lines = [
+        r for r in records if r.get("type") in ("user", "assistant") and isinstance(r.get("message"), dict)
+    ]
+    events = claude_messages_to_events(lines)
+    for event in events:
+        for step in event.steps:
+            if isinstance(step.raw, dict) and isinstance(step.raw.get("timestamp"), str):
+                step.ts = step.raw["timestamp"]
+        event.session_id = event.session_id or next(
+            (s.raw.get("sessionId") for s in event.steps if isinstance(s.raw, dict)), None
+        )
+    times = [r["timestamp"] for r in records if isinstance(r.get("timestamp"), str)]
+    cwd = next((r["cwd"] for r in records if isinstance(r.get("cwd"), str)), None)
+    session = next((r["sessionId"] for r in records if isinstance(r.get("sessionId"), str)), None)
+    if session and events:
+        events[0].session_id = events[0].session_id or session
+    # A transcript has no result line: it ends where the log ends.
+    done = next((e for e in events if e.done), None)
+    if done is not None and done.status == "error" and "without a result" in (done.error or ""):
+        done.status, done.error = "incomplete", None
+    return ImportedRun(
+        "claude",
+        events,
+        prompt=_first_prompt(records),
+        cwd=cwd,
+        started_at=min(times) if times else None,
+        ended_at=max(times) if times else None,
+    )
+
+
+def import_stream_json(records: list[dict[str, Any]]) -> Any:
+    """``stream-json`` output as an :class:`~autopilot.core.models.ImportedRun` (it has no times: the
+    duration is the ``result`` line's ``duration_ms``)."""
+    from autopilot.core.models import ImportedRun
+    from autopilot.plugins.claude.backend import claude_messages_to_events
+
+    head = records[:50]
+    if not any(r.get("type") in ("system", "assistant", "result") for r in head):
+        return None
+    init = next((r for r in head if r.get("type") == "system" and r.get("subtype") == "init"), {})
+    cwd = init.get("cwd") if isinstance(init.get("cwd"), str) else None
+    result = next((r for r in reversed(records) if r.get("type") == "result"), {})
+    duration = result.get("duration_ms")
+    return ImportedRun(
+        "claude",
+        claude_messages_to_events(records),
+        prompt=_first_prompt(records),
+        cwd=cwd,
+        duration_ms=int(duration)
+        if isinstance(duration, int | float) and not isinstance(duration, bool)
+        else None,
+        timed=False,
+    )
+
+
+def import_claude(records: list[dict[str, Any]]) -> Any:
+    """Any Claude Code log (a transcript or stream-json output) as an ImportedRun, or None."""
+    if is_transcript(records):
+        return import_transcript(records)
+    return import_stream_json(records)
+
+
+@hookimpl
+def trajectory_import(path: Path, records: list[dict[str, Any]]) -> Any:
+    """Claude Code logs: session transcripts and ``stream-json`` output (``claude -p``)."""
+    return import_claude(records)
+
+
+@hookimpl
+def log_reader_register(register: Any) -> None:
+    """Claude Code transcripts and stream-json output, read in place by ``analyze`` and ``report``."""
+    register(ClaudeTranscriptReader())
+    register(ClaudeStreamReader())

@@ -1,0 +1,187 @@
+"""SWE-agent ``.traj`` and mini-swe-agent ``.traj.json`` trajectories, read by ``analyze`` and ``report``.
+
+Both state their cost (``info.model_stats.instance_cost``), which is used as is: their models are
+often not in autopilot's price table. SWE-agent keeps only run totals (one call per file); mini-swe-agent
+keeps each response's usage (``extra.response.usage``), and its cost is shared out by tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from autopilot import hookimpl
+from autopilot.core.logs import LogReader
+from autopilot.core.usage import Call, Session, ToolStat
+
+
+def _mtime(path: Path) -> str:
+    import datetime as dt
+
+    moment = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _object(data: bytes) -> dict[str, Any]:
+    value = json.loads(data)
+    if not isinstance(value, dict):
+        raise ValueError("top level is not an object")
+    return value
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def _status(exit_status: Any) -> str:
+    """``submitted`` (SWE-agent) or ``Submitted`` (mini) end a run well; other statuses stay as they are."""
+    text = str(exit_status or "").strip()
+    if not text:
+        return "unknown"
+    return "success" if text.lower().startswith("submitted") else text
+
+
+class SweAgentReader(LogReader):
+    """SWE-agent ``.traj`` files (0.x and 1.x shapes, demonstrations)."""
+
+    name = "swe-agent"
+    agent = "swe-agent"
+    _KEYS = re.compile(rb'^\s*\{\s*"(environment|trajectory|history)"\s*:')
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        return bool(self._KEYS.match(head))
+
+    def scan(self, path: Path, data: bytes) -> list[Session]:
+        doc = _object(data)
+        info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+        stats = info.get("model_stats") if isinstance(info.get("model_stats"), dict) else {}
+        config = doc.get("replay_config")
+        if isinstance(config, str):
+            try:
+                config = json.loads(config)
+            except ValueError:
+                config = None
+        model = None
+        if isinstance(config, dict):
+            agent = config.get("agent") if isinstance(config.get("agent"), dict) else {}
+            model = (agent.get("model") or {}).get("name") if isinstance(agent.get("model"), dict) else None
+        when = _mtime(path)
+        calls = []
+        if stats:
+            calls.append(
+                Call(
+                    when,
+                    model,
+                    int(_number(stats.get("tokens_sent"))),
+                    int(_number(stats.get("tokens_received"))),
+                    cost=_number(stats.get("instance_cost")),
+                )
+            )
+        steps = doc.get("trajectory") if isinstance(doc.get("trajectory"), list) else []
+        tools: dict[str, ToolStat] = {}
+        for step in steps:
+            action = str(step.get("action") or "").strip() if isinstance(step, dict) else ""
+            if action:
+                tools.setdefault(action.split()[0], ToolStat()).calls += 1
+        history = doc.get("history") if isinstance(doc.get("history"), list) else []
+        return [
+            Session(
+                path=str(path),
+                kind=self.name,
+                agent=self.agent,
+                session_id=path.name.removesuffix(".traj"),
+                calls=calls,
+                model=model,
+                started_at=when,
+                ended_at=when,
+                status=_status(info.get("exit_status")),
+                duration_ms=int(
+                    sum(_number(s.get("execution_time")) for s in steps if isinstance(s, dict)) * 1000
+                ),
+                num_turns=int(_number(stats.get("api_calls"))) if stats else None,
+                steps=len(steps) or len(history),
+                tools=tools,
+            )
+        ]
+
+
+class MiniSweAgentReader(LogReader):
+    """mini-swe-agent trajectories (``trajectory_format`` ``mini-swe-agent-1``)."""
+
+    name = "mini-swe-agent"
+    agent = "mini-swe-agent"
+    _INFO = re.compile(rb'^\s*\{\s*"info"\s*:')
+
+    def sniff(self, head: bytes, path: Path) -> bool:
+        return bool(self._INFO.match(head)) or (b'"trajectory_format"' in head and b'"mini-swe-agent' in head)
+
+    def scan(self, path: Path, data: bytes) -> list[Session]:
+        doc = _object(data)
+        if not isinstance(doc.get("messages"), list):
+            raise ValueError("no messages")
+        info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
+        stats = info.get("model_stats") if isinstance(info.get("model_stats"), dict) else {}
+        when = _mtime(path)
+        calls: list[Call] = []
+        models: Counter[str] = Counter()
+        tools: dict[str, ToolStat] = {}
+        for message in doc["messages"]:
+            if not isinstance(message, dict) or message.get("role") != "assistant":
+                continue
+            extra = message.get("extra") if isinstance(message.get("extra"), dict) else {}
+            response = extra.get("response") if isinstance(extra.get("response"), dict) else {}
+            usage = response.get("usage") if isinstance(response.get("usage"), dict) else {}
+            details = (
+                usage.get("prompt_tokens_details")
+                if isinstance(usage.get("prompt_tokens_details"), dict)
+                else {}
+            )
+            cached = int(_number(details.get("cached_tokens")))
+            model = response.get("model") if isinstance(response.get("model"), str) else None
+            if model:
+                models[model] += 1
+            ts = extra.get("timestamp") if isinstance(extra.get("timestamp"), str) else when
+            calls.append(
+                Call(
+                    ts,
+                    model,
+                    max(0, int(_number(usage.get("prompt_tokens"))) - cached),
+                    int(_number(usage.get("completion_tokens"))),
+                    cached,
+                    message_id=response.get("id") if isinstance(response.get("id"), str) else None,
+                )
+            )
+            if "```" in str(message.get("content") or ""):
+                tools.setdefault("bash", ToolStat()).calls += 1
+        cost = _number(stats.get("instance_cost"))
+        tokens = sum(c.tokens for c in calls)
+        for call in calls:
+            call.cost = cost * call.tokens / tokens if tokens else cost / len(calls)
+        return [
+            Session(
+                path=str(path),
+                kind=self.name,
+                agent=self.agent,
+                session_id=str(
+                    doc.get("instance_id") or path.name.removesuffix(".json").removesuffix(".traj")
+                ),
+                calls=calls,
+                model=models.most_common(1)[0][0] if models else None,
+                started_at=when,
+                ended_at=when,
+                status=_status(info.get("exit_status")),
+                num_turns=len(calls),
+                steps=len(doc["messages"]),
+                tools=tools,
+                cost_usd=None if calls else cost,
+            )
+        ]
+
+
+@hookimpl
+def log_reader_register(register: Any) -> None:
+    register(SweAgentReader())
+    register(MiniSweAgentReader())
