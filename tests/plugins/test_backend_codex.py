@@ -366,7 +366,8 @@ def test_claude_model_is_refused(tmp_path: Path) -> None:
 
 
 def test_mcp_servers_and_instructions_reach_codex(tmp_path: Path) -> None:
-    """Run options become codex config: MCP servers (pre-approved) and developer instructions."""
+    """Run options become codex config: MCP servers (pre-approved, a minute to start) and developer
+    instructions."""
     options = {
         "mcp_servers": {"autopilot-issues": {"command": "python", "args": ["-m", "x"], "env": {"A": "1"}}},
         "system_prompt_append": 'Work on ISSUE-7 only; say "done".',
@@ -376,7 +377,7 @@ def test_mcp_servers_and_instructions_reach_codex(tmp_path: Path) -> None:
     server = next(a for a in argv if a.startswith("mcp_servers."))
     assert server == (
         'mcp_servers.autopilot-issues={command="python",args=["-m","x"],env={A="1"},'
-        'default_tools_approval_mode="approve"}'
+        'default_tools_approval_mode="approve",startup_timeout_sec=60}'
     )
     assert 'developer_instructions="Work on ISSUE-7 only; say \\"done\\"."' in argv
 

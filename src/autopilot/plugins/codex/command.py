@@ -57,6 +57,10 @@ def _toml_key(key: Any) -> str:
     return key if key and _BARE_KEY.issuperset(key) else _toml_string(key)
 
 
+#: Seconds codex waits for a stdio MCP server autopilot passes to start (codex's own default is 10).
+MCP_STARTUP_TIMEOUT_SECONDS = 60
+
+
 def mcp_overrides(servers: Mapping[str, Any]) -> list[str]:
     """``-c mcp_servers.<name>={...}`` for MCP servers given in the Claude SDK's shape.
 
@@ -69,7 +73,7 @@ def mcp_overrides(servers: Mapping[str, Any]) -> list[str]:
         if not isinstance(spec, Mapping):
             raise CodexSetupError(f"MCP server {name!r}: expected a mapping, got {type(spec).__name__}")
         if spec.get("command"):
-            keys = ("command", "args", "env", "cwd", "default_tools_approval_mode")
+            keys = ("command", "args", "env", "cwd", "default_tools_approval_mode", "startup_timeout_sec")
         elif spec.get("url"):
             keys = ("url", "bearer_token_env_var", "http_headers", "default_tools_approval_mode")
         else:
@@ -81,6 +85,10 @@ def mcp_overrides(servers: Mapping[str, Any]) -> list[str]:
         # Nobody is there to approve a tool call in an unattended run (approval "never" turns every
         # MCP call that needs approval into an error), so servers autopilot passes are pre-approved.
         table.setdefault("default_tools_approval_mode", "approve")
+        if spec.get("command"):
+            # Codex gives a stdio server 10 s to start, then runs without its tools; a Python server
+            # on a loaded machine can take longer than that (codex issue 11851).
+            table.setdefault("startup_timeout_sec", MCP_STARTUP_TIMEOUT_SECONDS)
         overrides.append(f"mcp_servers.{_toml_key(name)}={_toml_value(table)}")
     return overrides
 
