@@ -1,7 +1,6 @@
 """Throughput of ``autopilot analyze`` over a directory of generated trajectories.
 
-Run: ``uv run python bench/bench_analyze.py [--runs 1000] [--steps 200] [--journals 0.1] [--repeat 3]
-[--jsonschema]``
+Run: ``uv run python bench/bench_analyze.py [--runs 1000] [--steps 200] [--journals 0.1] [--repeat 3]``
 
 Generates ``--runs`` runs of ``--steps`` steps each (user prompt, thinking, tool calls and results
 with realistic outputs, assistant turns with token usage) in a temporary directory, written exactly as
@@ -9,9 +8,9 @@ the JSON writer writes them; a ``--journals`` share of them are left as journals
 times, over the whole directory:
 
 - baseline: ``json.loads`` of every file (reading the bytes and parsing them: the floor for any reader);
-- load: ``find_trajectories`` + ``load_trajectory`` (parsing, schema validation, building the models);
+- load: ``find_trajectories`` + ``load_trajectory`` (parsing, schema validation with fastjsonschema,
+  building the models);
 - analyze: ``load`` plus ``core.analysis.summarize`` (what ``autopilot analyze DIR --json`` computes);
-- with ``--jsonschema``: ``load`` validating with ``jsonschema`` alone, as before ``core/schema_check.py``;
 
 and prints runs/s, MB/s (best of ``--repeat`` timings) and each figure's ratio to the baseline.
 """
@@ -138,7 +137,6 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--journals", type=float, default=0.1, help="share of runs left as journals")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--jsonschema", action="store_true", help="also time validation by jsonschema alone")
     parser.add_argument(
         "--repeat", type=int, default=3, help="time each figure this many times, keep the best"
     )
@@ -188,21 +186,6 @@ def main() -> None:
             print(f"{name:<22} {seconds:7.2f}s  {args.runs / seconds:8.0f} runs/s  {mb / seconds:7.1f} MB/s")
         summary = analyze()
         assert summary["runs"] == args.runs, summary["runs"]
-        if args.jsonschema:
-            # The same load with every file validated by jsonschema alone (before core/schema_check.py).
-            from autopilot.core.trajectory import files as trajectory
-
-            trajectory._fast_schema_check.cache_clear()
-            original = trajectory._fast_schema_check
-            trajectory._fast_schema_check = lambda: None  # type: ignore[assignment]
-            try:
-                seconds = timed(load)[0]
-            finally:
-                trajectory._fast_schema_check = original
-            results["load, jsonschema only"] = seconds
-            name = "load, jsonschema only"
-            print(f"{name:<22} {seconds:7.2f}s  {args.runs / seconds:8.0f} runs/s  {mb / seconds:7.1f} MB/s")
-            print(f"compiled schema check speeds loading up {seconds / results['load + validate']:.1f}x")
         base = results["baseline json.loads"]
         load, analyzed = results["load + validate"] / base, results["analyze"] / base
         print(f"ratio to baseline: load {load:.1f}x, analyze {analyzed:.1f}x")

@@ -31,6 +31,7 @@ import time
 import uuid
 from pathlib import Path
 
+
 def _corpus() -> Path:
     """``shared/corpus/claude-transcript`` beside the checkout (or beside a folder above it: worktrees)."""
     for folder in Path(__file__).resolve().parents[1:]:

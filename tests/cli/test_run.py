@@ -18,7 +18,7 @@ import pytest
 
 from autopilot.cli import main
 from autopilot.core.processes import read_pid_files
-from autopilot.core.trajectory.files import load_trajectory, schema_errors
+from autopilot.core.trajectory.files import load_trajectory, schema_error
 from autopilot.testing import ScriptedAnthropic
 
 MODEL = "claude-sonnet-4-5"
@@ -90,7 +90,7 @@ def test_run_json_summary(
     )
     assert Path(summary["trajectory"]).name.endswith("-make-file.json")
     assert Path(summary["trajectory"]).is_relative_to(git_repo / "docs" / "logs")
-    assert data["run_id"] == summary["run_id"] and schema_errors(data) == []
+    assert data["run_id"] == summary["run_id"] and schema_error(data) is None
     assert (git_repo / "made.txt").exists()
 
 

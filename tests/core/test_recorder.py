@@ -12,7 +12,7 @@ from autopilot import hookimpl
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, Step, Usage
 from autopilot.core.recorder import STEP_WINDOW, Recorder
-from autopilot.core.trajectory.files import base_path_for, load_trajectory, read_journal, schema_errors
+from autopilot.core.trajectory.files import base_path_for, load_trajectory, read_journal, schema_error
 
 
 def _secret() -> str:
@@ -50,7 +50,7 @@ def test_finish_writes_a_schema_valid_json_and_drops_the_journal(hooks: Hooks, t
 
     data = json.loads(recorder.paths["json"].read_text())
 
-    assert schema_errors(data) == []
+    assert schema_error(data) is None
     assert (data["result"]["status"], data["usage"]["input_tokens"], data["steps"][0]["text"]) == (
         "success",
         10,
@@ -99,7 +99,7 @@ def test_resume_after_a_kill_continues_from_the_journal(hooks: Hooks, tmp_path: 
     final = load_trajectory(first.paths["json"]).run
     assert len(loaded.warnings) == 1 and "torn last line" in loaded.warnings[0]
     assert [s.text for s in final.steps] == ["go", "working", "after resume"]
-    assert schema_errors(final.to_dict()) == []
+    assert schema_error(final.to_dict()) is None
 
 
 def test_a_secret_reaches_no_file(hooks: Hooks, tmp_path: Path) -> None:
@@ -206,7 +206,7 @@ def test_resuming_a_spilled_run_shows_hooks_every_earlier_step(hooks: Hooks, tmp
     assert all(probe.before_ok) and all(probe.after_ok) and probe.most_in_memory == 4
     assert [s.text for s in final.steps] == expected
     assert [s.index for s in final.steps] == list(range(40))
-    assert schema_errors(json.loads(first.paths["json"].read_text())) == []
+    assert schema_error(json.loads(first.paths["json"].read_text())) is None
 
 
 def test_an_abandoned_long_run_reads_back_and_leaves_only_its_files(hooks: Hooks, tmp_path: Path) -> None:

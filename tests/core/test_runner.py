@@ -20,7 +20,7 @@ from autopilot.core.pricing import load_price_table
 from autopilot.core.processes import PidFile, read_pid_files
 from autopilot.core.recorder import Recorder
 from autopilot.core.runner import LowMemoryError, RunLimits, Runner, check_memory
-from autopilot.core.trajectory.files import load_trajectory, read_journal, schema_errors
+from autopilot.core.trajectory.files import load_trajectory, read_journal, schema_error
 from autopilot.testing import ScriptedAnthropic
 
 MODEL = "claude-sonnet-4-5"  # $3 / $15 per million input / output tokens in the price table
@@ -189,7 +189,7 @@ def test_backend_exception_still_writes_the_run(hooks: Hooks, tmp_path: Path) ->
 
     assert status == "error"
     assert "socket melted" in (run.result.error or "")
-    assert schema_errors(data) == []
+    assert schema_error(data) is None
 
 
 def test_stream_without_done_is_an_error(hooks: Hooks, tmp_path: Path) -> None:
@@ -264,7 +264,7 @@ def test_real_run_is_recorded_exactly(
 
     assert result.status == "success" and result.exit_code == ExitCode.OK
     assert (git_repo / "one.txt").exists() and (git_repo / "two.txt").exists()
-    assert schema_errors(data) == []
+    assert schema_error(data) is None
     assert (usage["input_tokens"], usage["output_tokens"]) == (3300, 130)
     assert (usage["cache_read_tokens"], usage["cache_creation_tokens"]) == (300, 70)
     assert usage["cost_usd"] == pytest.approx((3300 * 3 + 130 * 15 + 300 * 0.3 + 70 * 3.75) / 1e6)

@@ -15,7 +15,7 @@ from autopilot.core.importer import import_file, read_records
 from autopilot.core.models import BackendEvent, ImportedRun, Step, Usage
 from autopilot.core.pricing import load_price_table
 from autopilot.core.trajectory.analysis import summarize
-from autopilot.core.trajectory.files import load_trajectory, schema_errors
+from autopilot.core.trajectory.files import load_trajectory, schema_error
 
 CORPUS = Path("/work/shared/corpus")
 CLAUDE_FILES = sorted((CORPUS / "claude-stream-json").glob("*.*json*")) if CORPUS.is_dir() else []
@@ -77,7 +77,7 @@ def test_hook_trajectory_import(hooks: Hooks, tmp_path: Path) -> None:
     data = json.loads(result.paths["json"].read_text(encoding="utf-8"))
     prices = load_price_table()
     usages = [Usage(r["input"], r["output"]) for r in TOY_LOG if r["kind"] == "usage"]
-    assert schema_errors(data) == []
+    assert schema_error(data) is None
     assert (data["agent"], data["model"], data["session_id"]) == ("toy", ToyImporter.model, "toy-1")
     assert data["prompt"] == "list the files"
     assert [s["type"] for s in data["steps"]] == ["user", "tool_call", "system", "tool_result", "system"]
@@ -167,7 +167,7 @@ def test_corpus_logs_import_into_valid_trajectories(hooks: Hooks, tmp_path: Path
 
     written = result.paths.get("json")
     assert written is not None
-    assert schema_errors(json.loads(written.read_text(encoding="utf-8"))) == []
+    assert schema_error(json.loads(written.read_text(encoding="utf-8"))) is None
     assert summarize([load_trajectory(written)])["steps"] == len(result.run.steps)
     assert sum(1 for s in result.run.steps if s.type == "tool_call") == expected_calls
     assert result.run.agent == ("codex" if "codex" in str(path.parent) else "claude")

@@ -17,7 +17,7 @@ import pytest
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, Step, Usage
 from autopilot.core.recorder import Recorder
-from autopilot.core.trajectory.files import base_path_for, load_trajectory, read_journal, schema_errors
+from autopilot.core.trajectory.files import base_path_for, load_trajectory, read_journal, schema_error
 
 
 def _recorder(hooks: Hooks, tmp_path: Path, *, step_window: int = 8) -> Recorder:
@@ -44,7 +44,7 @@ def test_the_final_json_has_one_line_per_step_in_order_and_validates(hooks: Hook
 
     step_lines = [line for line in lines if line.startswith('    {"type":')]
     assert [json.loads(line.rstrip(","))["text"] for line in step_lines] == texts
-    assert schema_errors(data) == []
+    assert schema_error(data) is None
     assert (data["result"]["status"], data["usage"]["input_tokens"], data["result"]["final_text"]) == (
         "success",
         900,
@@ -76,7 +76,7 @@ def test_a_run_without_steps_writes_an_empty_step_list(hooks: Hooks, tmp_path: P
     recorder.finish(status="error", error="no credentials")
     data = json.loads(recorder.paths["json"].read_text(encoding="utf-8"))
 
-    assert (data["steps"], data["result"]["error"], schema_errors(data)) == ([], "no credentials", [])
+    assert (data["steps"], data["result"]["error"], schema_error(data)) == ([], "no credentials", None)
 
 
 def test_the_run_leaves_no_file_open_once_finished(hooks: Hooks, tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ from autopilot.core.trajectory.files import (
     find_trajectories,
     load_trajectory,
     read_json_trajectory,
-    schema_errors,
+    schema_error,
 )
 from autopilot.core.trajectory.render import (
     closing_line,
@@ -723,10 +723,9 @@ def _check(path: Path) -> LoadedRun:
     if path.suffix == ".json":
         return read_json_trajectory(path, validate=True)
     loaded = _load_one(path)
-    problems = schema_errors(loaded.run.to_dict())
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise TrajectoryError(path, f"journal does not fold into a valid trajectory: {problems[0]}{more}")
+    problem = schema_error(loaded.run.to_dict())
+    if problem:
+        raise TrajectoryError(path, f"journal does not fold into a valid trajectory: {problem}")
     return loaded
 
 
