@@ -57,7 +57,7 @@ def build(root: Path, sessions: int) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         data = files[number % len(files)].read_bytes()
         tag = f"x{number:06d}".encode()
-        data = _MESSAGE_ID.sub(lambda m: m.group(0)[:-1] + tag + b'"', data)
+        data = _MESSAGE_ID.sub(lambda m, tag=tag: m.group(0)[:-1] + tag + b'"', data)
         (folder / f"{uuid.uuid4()}.jsonl").write_bytes(data)
     return projects
 
