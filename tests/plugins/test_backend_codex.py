@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autopilot import BackendEvent, RunRequest, Step, Usage
+from autopilot.plugins.codex import trajectory_import
 from autopilot.plugins.codex.backend import (
     CodexBackend,
     CodexEventMapper,
@@ -33,7 +34,6 @@ from autopilot.plugins.codex.backend import (
     unwrap_shell,
 )
 from autopilot.plugins.codex.command import build_command
-from autopilot.plugins.codex.logs import trajectory_import
 from autopilot.plugins.codex.settings import find_codex_binary
 from autopilot.testing.codex import codex_env, scripted_openai  # noqa: F401 - the shipped fixtures
 from autopilot.testing.openai_server import ScriptedOpenAI

@@ -19,7 +19,7 @@ def _document(path: Path) -> dict[str, Any]:
     from autopilot import __version__
     from autopilot.core.errors import TrajectoryError
     from autopilot.core.trajectory.files import load_trajectory
-    from autopilot.plugins.atif import to_atif
+    from autopilot.plugins.atif.reader import to_atif
 
     try:
         return to_atif(load_trajectory(path).run, version=__version__)

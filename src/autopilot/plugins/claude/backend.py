@@ -42,7 +42,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
-from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
+from autopilot import Backend, BackendEvent, RunRequest, Step, Usage
 from autopilot.core import processes
 from autopilot.plugins.claude.settings import (
     PLUGIN_NAME,
@@ -879,8 +879,3 @@ def _sdk_server(toolset: Toolset) -> Any:
     return create_sdk_mcp_server(
         name=toolset.name, version="1.0.0", tools=[make(definition) for definition in toolset.tools]
     )
-
-
-@hookimpl
-def backend_register(register: Any) -> None:
-    register(ClaudeBackend)

@@ -18,7 +18,6 @@ from typing import Any
 
 import msgspec
 
-from autopilot import hookimpl
 from autopilot.core.logs import LogReader
 from autopilot.core.usage import Call, Session, ToolStat
 
@@ -306,16 +305,3 @@ def import_claude(records: list[dict[str, Any]]) -> Any:
     if is_transcript(records):
         return import_transcript(records)
     return import_stream_json(records)
-
-
-@hookimpl
-def trajectory_import(path: Path, records: list[dict[str, Any]]) -> Any:
-    """Claude Code logs: session transcripts and ``stream-json`` output (``claude -p``)."""
-    return import_claude(records)
-
-
-@hookimpl
-def log_reader_register(register: Any) -> None:
-    """Claude Code transcripts and stream-json output, read in place by ``analyze`` and ``report``."""
-    register(ClaudeTranscriptReader())
-    register(ClaudeStreamReader())

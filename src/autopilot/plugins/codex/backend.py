@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
-from autopilot import Backend, BackendEvent, RunRequest, Step, Usage, hookimpl
+from autopilot import Backend, BackendEvent, RunRequest, Step, Usage
 from autopilot.core import processes
 from autopilot.plugins.codex.command import build_command
 from autopilot.plugins.codex.settings import (
@@ -1057,17 +1057,3 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
     status = ending or ("success" if final_text is not None else "incomplete")
     events.append(BackendEvent(done=True, status=status, final_text=final_text))
     return events, meta
-
-
-@hookimpl
-def backend_register(register: Any) -> None:
-    register(CodexBackend)
-
-
-@hookimpl
-def backend_select(agent: str | None, issue: dict[str, Any] | None) -> str | None:
-    """An issue labelled ``agent:codex`` runs on Codex, unless ``--agent`` names a backend."""
-    if agent or not issue:
-        return None
-    labels = issue.get("labels") or ()
-    return "codex" if "agent:codex" in labels else None

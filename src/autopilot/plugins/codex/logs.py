@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from autopilot import hookimpl
 from autopilot.core.logs import LogReader
 from autopilot.core.usage import Session
 
@@ -97,16 +96,3 @@ def import_codex(records: list[dict[str, Any]]) -> Any:
     if "thread.started" in types and types <= _EXEC_TYPES | {None}:
         return ImportedRun("codex", exec_log_events(records), timed=False)
     return None
-
-
-@hookimpl
-def trajectory_import(path: Path, records: list[dict[str, Any]]) -> Any:
-    """Codex logs: ``codex exec --json`` stdout, and session rollouts (``$CODEX_HOME/sessions``)."""
-    return import_codex(records)
-
-
-@hookimpl
-def log_reader_register(register: Any) -> None:
-    """Codex rollouts and ``exec --json`` output, read in place by ``analyze`` and ``report``."""
-    register(CodexRolloutReader())
-    register(CodexExecReader())

@@ -13,7 +13,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from autopilot import hookimpl
 from autopilot.core.logs import LogReader
 from autopilot.core.usage import Call, Session, ToolStat
 
@@ -179,9 +178,3 @@ class MiniSweAgentReader(LogReader):
                 cost_usd=None if calls else cost,
             )
         ]
-
-
-@hookimpl
-def log_reader_register(register: Any) -> None:
-    register(SweAgentReader())
-    register(MiniSweAgentReader())

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from autopilot import hookimpl
 from autopilot.core.logs import LogReader
 from autopilot.core.models import Run, Step
 from autopilot.core.usage import Call, Session, ToolStat
@@ -107,11 +106,6 @@ class AtifReader(LogReader):
                 tools=tools,
             )
         ]
-
-
-@hookimpl
-def log_reader_register(register: Any) -> None:
-    register(AtifReader())
 
 
 # ------------------------------------------------------------------------------------------------
