@@ -34,5 +34,5 @@ try:
 except importlib.metadata.PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"
 
-#: Marks a function as a hook implementation: ``@autopilot.hookimpl``.
+#: Marks a function as a hook implementation (``@autopilot.hookimpl``).
 hookimpl = pluggy.HookimplMarker("autopilot")

@@ -48,6 +48,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Remove secrets from a file or stdin, or --check files for them.",
     ),
     ("hooks", "autopilot.cli.git_hooks:hooks_app", "Install or remove the git pre-commit secret check."),
+    (
+        "completion",
+        "autopilot.cli.completion:completion",
+        "Print the shell completion script (bash, zsh, fish).",
+    ),
 )
 
 for _name, _target, _help in COMMANDS:

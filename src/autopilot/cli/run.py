@@ -63,6 +63,7 @@ def run(
     ui: Annotated[bool, Parameter(negative="")] = False,
     json_output: JsonFlag = False,
     quiet: QuietFlag = False,
+    profile: Annotated[bool, Parameter(negative="")] = False,
 ) -> int:
     """Run an agent on PROMPT in this repository and record every step it takes.
 
@@ -90,7 +91,28 @@ def run(
         Print one JSON summary (run_id, trajectory, rlog, status, cost_usd, tokens, num_turns, duration_ms).
     quiet
         No live progress; only the closing summary.
+    profile
+        Record a CPU profile of autopilot's own process during the run, as a flamegraph SVG in
+        docs/profiles/ (needs py-spy; see docs/profiling.md).
     """
+    if profile:
+        from autopilot.app.profiling import flamegraph
+
+        with flamegraph(context.config().project_dir / "docs" / "profiles") as svg:
+            code = run(
+                prompt,
+                options=options,
+                issue=issue,
+                project=project,
+                full_auto=full_auto,
+                max_issues=max_issues,
+                push=push,
+                ui=ui,
+                json_output=json_output,
+                quiet=quiet,
+            )
+        context.echo(f"autopilot: CPU profile in {svg}", err=True)
+        return code
     options = options or RunOptions()
     if ui:
         raise BadInputError(
