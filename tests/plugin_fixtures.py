@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from autopilot import ToolDecision, hookimpl
 
 
 def install_distribution(
@@ -34,3 +37,21 @@ def write_local_plugin(project: Path, name: str, source: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(source))
     return path
+
+
+class RmGuard:
+    """A guard plugin: any command that removes files gets *action* (``deny`` or ``stop``)."""
+
+    reason = "no rm in this repository"
+
+    def __init__(self, action: str = "deny") -> None:
+        self.action = action
+        self.asked: list[tuple[str, Any]] = []
+
+    @hookimpl(tryfirst=True)
+    def before_tool_use(self, tool: str, input: Any) -> ToolDecision | None:
+        self.asked.append((tool, input))
+        command = input.get("command") if isinstance(input, dict) else None
+        if not isinstance(command, str) or "rm " not in command:
+            return None
+        return ToolDecision(self.action, self.reason)  # type: ignore[arg-type]

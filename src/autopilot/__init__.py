@@ -10,7 +10,16 @@ import importlib.metadata
 import pluggy
 
 from autopilot.core.errors import AutopilotError, ExitCode, PluginError, StopRun, TrajectoryError
-from autopilot.core.models import Backend, BackendEvent, Run, RunRequest, Step, TrajectoryWriter, Usage
+from autopilot.core.models import (
+    Backend,
+    BackendEvent,
+    Run,
+    RunRequest,
+    Step,
+    ToolDecision,
+    TrajectoryWriter,
+    Usage,
+)
 
 __all__ = [
     "AutopilotError",
@@ -22,6 +31,7 @@ __all__ = [
     "RunRequest",
     "Step",
     "StopRun",
+    "ToolDecision",
     "TrajectoryError",
     "TrajectoryWriter",
     "Usage",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.plugin_fixtures import RmGuard
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, StopRun, Usage, hookimpl
 from autopilot.app.runs import RunOptions, run_task
@@ -413,3 +414,72 @@ def test_watchdog_stop_records_what_the_agent_had_already_sent(hooks: Hooks, tmp
     assert run.usage.input_tokens == 1500 and run.usage.output_tokens == 7
     assert [s.text for s in run.steps if s.type == "assistant"] == ["last words"]
     assert run.result.num_turns == 2
+
+
+class GuardedBackend(Backend):
+    """Like Claude Code: asks ``request.tool_guard`` before each scripted tool "runs", reports the call,
+    then its result (an error carrying the reason when denied); a stop ends its stream with a result."""
+
+    name = "fake"
+    vetoes_tool_calls = True
+
+    def __init__(self, commands: list[str]) -> None:
+        self.commands = commands
+        self.ran: list[str] = []
+        self.guarded: bool | None = None
+
+    async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
+        self.guarded = request.tool_guard is not None
+        for number, command in enumerate(self.commands):
+            call_id = f"t{number}"
+            decision = (
+                request.tool_guard("Bash", {"command": command}, call_id) if request.tool_guard else None
+            )
+            call = Step("tool_call", tool="Bash", tool_use_id=call_id, input={"command": command})
+            if decision is None or decision.action == "allow":
+                self.ran.append(command)
+                result = Step("tool_result", tool_use_id=call_id, output="ok", is_error=False)
+            else:
+                result = Step("tool_result", tool_use_id=call_id, output=decision.reason, is_error=True)
+            yield BackendEvent(steps=[call, result], usage=Usage(100, 10), turn_complete=True)
+            if decision is not None and decision.action == "stop":
+                break
+        yield DONE
+
+
+def test_a_backend_that_vetoes_is_offered_the_guard_only_when_a_plugin_implements_it(
+    hooks: Hooks, tmp_path: Path
+) -> None:
+    """Without a before_tool_use plugin no guard is offered (Claude keeps its fast CLI transport)."""
+    backend = GuardedBackend(["rm -rf build"])
+    _, _, status = execute(hooks, tmp_path, backend, RunLimits())
+
+    assert status == "success"
+    assert backend.guarded is False
+    assert backend.ran == ["rm -rf build"]
+
+
+@pytest.mark.parametrize("action", ["deny", "stop"])
+def test_guard_decisions_are_recorded_after_their_call_and_stop_ends_the_run(
+    hooks: Hooks, tmp_path: Path, action: str
+) -> None:
+    """A denied call does not run and is recorded as call, decision, result; deny goes on, stop ends."""
+    hooks.pm.register(RmGuard(action), name="guard")
+    backend = GuardedBackend(["rm -rf build", "ls"])
+    run, recorder, status = execute(hooks, tmp_path, backend, RunLimits())
+    kinds = [s.subtype if s.type == "system" else s.type for s in run.steps]
+
+    assert kinds[:3] == ["tool_call", "tool_decision", "tool_result"]
+    assert schema_error(json.loads(recorder.paths["json"].read_text())) is None
+    assert run.steps[1].data == {
+        "tool": "Bash",
+        "tool_use_id": "t0",
+        "decision": action,
+        "reason": RmGuard.reason,
+        "tool_started": False,
+    }
+    if action == "deny":
+        assert (status, backend.ran) == ("success", ["ls"])
+    else:
+        assert (status, backend.ran) == ("stopped", [])
+        assert run.result.stop_reason == f"stopped by a plugin: {RmGuard.reason}"

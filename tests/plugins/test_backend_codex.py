@@ -18,8 +18,9 @@ import psutil
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.plugin_fixtures import RmGuard
 
-from autopilot import BackendEvent, RunRequest, Step, Usage
+from autopilot import BackendEvent, RunRequest, Step, Usage, hookimpl
 from autopilot.plugins.codex import trajectory_import
 from autopilot.plugins.codex.backend import (
     CodexBackend,
@@ -542,6 +543,62 @@ def test_shell_command_really_runs_and_usage_is_per_call(
     assert [r["headers"]["authorization"] for r in scripted.requests("responses")] == [
         "Bearer sk-scripted"
     ] * 2
+
+
+class StartedGuard(RmGuard):
+    """RmGuard that, when asked, first waits (up to 10 s) for the command's marker file: a backend that
+    held the command back until the answer would make it wait in vain."""
+
+    def __init__(self, marker: Path) -> None:
+        super().__init__("deny")
+        self.marker = marker
+        self.saw_marker: bool | None = None
+
+    @hookimpl(tryfirst=True)
+    def before_tool_use(self, tool: str, input: Any) -> Any:
+        deadline = time.monotonic() + 10
+        while not self.marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.saw_marker = self.marker.exists()
+        return super().before_tool_use(tool, input)
+
+
+@pytest.mark.integration
+@MODELS
+def test_tool_guard_is_asked_once_a_codex_command_started_and_stops_it(
+    tmp_path: Path, scripted: ScriptedOpenAI, git_repo: Path, model: str | None
+) -> None:
+    """codex exec cannot hold a command back: the guard is asked once it is running; a deny ends the
+    run (status stopped, saying so), which kills the command if it is still running."""
+    from autopilot.app.runs import RunOptions, run_task
+    from autopilot.core.hooks import Hooks
+    from autopilot.core.pluginmanager import make_plugin_manager
+
+    (git_repo / "keep.txt").write_text("precious\n")
+    scripted.script([{"shell": "echo go > started.txt; sleep 30; rm keep.txt"}, {"text": "done"}])
+    guard = StartedGuard(git_repo / "started.txt")
+    home = tmp_path / "codex-home"
+    home.mkdir()
+    result = run_task(
+        "tidy up",
+        RunOptions(model=model, cwd=git_repo),
+        backend=fast_backend(),
+        hooks=Hooks(make_plugin_manager(load_local=False, extra_plugins=(("guard", guard),))),
+        env={**scripted.env(), "CODEX_HOME": str(home)},
+        handle_signals=False,
+    )
+    decisions = [s.data for s in result.run.steps if s.subtype == "tool_decision"]
+
+    assert guard.saw_marker is True
+    assert (git_repo / "keep.txt").read_text() == "precious\n"
+    assert result.status == "stopped"
+    assert result.run.result.stop_reason == (
+        f"stopped by a plugin: {RmGuard.reason} (the tool call had already started)"
+    )
+    assert [(d["tool"], d["decision"], d["tool_started"]) for d in decisions] == [
+        ("command_execution", "deny", True)
+    ]
+    assert not _codex_children()
 
 
 @pytest.mark.integration

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.fake_secrets import github_token
+from tests.plugin_fixtures import RmGuard
 
-from autopilot import Backend, StopRun, hookimpl
+from autopilot import Backend, StopRun, ToolDecision, hookimpl
 from autopilot.core.config import load_config
 from autopilot.core.errors import PluginError, RedactionError
 from autopilot.core.hooks import Hooks
@@ -258,6 +260,141 @@ def test_hook_before_step_failure_is_fatal_when_strict(tmp_path: Path) -> None:
     hooks = _hooks(("flaky", Flaky()), strict=True)
     with pytest.raises(PluginError, match="flaky"):
         _record_run(hooks, tmp_path, [Step("assistant", text="hello")])
+
+
+def test_hook_before_tool_use_first_decision_wins_and_tryfirst_guards_are_asked_first() -> None:
+    """A tryfirst guard is asked before other plugins; the first decision that is not None wins."""
+    asked: list[str] = []
+
+    class Lenient:
+        @hookimpl
+        def before_tool_use(self) -> ToolDecision:
+            asked.append("lenient")
+            return ToolDecision.allow()
+
+    guard = RmGuard("deny")
+    hooks = _hooks(("guard", guard), ("lenient", Lenient()))
+    run = Run(prompt="task", agent="test")
+
+    denied = hooks.before_tool_use(run=run, tool="Bash", input={"command": "rm -rf build"})
+    allowed = hooks.before_tool_use(run=run, tool="Bash", input={"command": "ls"})
+
+    assert denied == ToolDecision.deny(RmGuard.reason)
+    assert allowed == ToolDecision.allow()
+    assert [tool for tool, _ in guard.asked] == ["Bash", "Bash"]
+    assert asked == ["lenient"]
+
+
+def test_hook_before_tool_use_wrong_answer_names_the_plugin() -> None:
+    """A guard answering something other than a ToolDecision is a PluginError naming it."""
+
+    class Sloppy:
+        @hookimpl
+        def before_tool_use(self) -> str:
+            return "deny"
+
+    with pytest.raises(PluginError, match=r"'sloppy'.*not a ToolDecision"):
+        _hooks(("sloppy", Sloppy())).before_tool_use(run=Run(), tool="Bash", input={})
+
+
+def test_tool_decisions_need_a_reason_the_agent_can_read() -> None:
+    """deny and stop without a reason, or an unknown action, are refused when the decision is made."""
+    with pytest.raises(ValueError, match="needs a reason"):
+        ToolDecision.deny(" ")
+    with pytest.raises(ValueError, match="action must be one of"):
+        ToolDecision("maybe", "why")  # type: ignore[arg-type]
+
+    assert ToolDecision.stop("enough") == ToolDecision("stop", "enough")
+
+
+# The real Claude Code CLI against the scripted Anthropic server. A run with a tool guard uses the SDK
+# transport whatever the setting says (the PreToolUse hook calls back into this process).
+
+MODEL = "claude-sonnet-4-5"
+TRANSPORTS = pytest.mark.parametrize("transport", ["cli", "sdk"])
+
+
+def _bash(command: str) -> dict[str, Any]:
+    return {"tool_use": {"name": "Bash", "input": {"command": command}}}
+
+
+def _guarded_claude_run(scripted: Any, repo: Path, guard: object, transport: str) -> tuple[Any, Any]:
+    from autopilot.app.runs import RunOptions, run_task
+    from autopilot.plugins.claude.backend import ClaudeBackend
+
+    (repo / "keep.txt").write_text("precious\n")
+    scripted.script([_bash("rm keep.txt && echo removed"), _bash("echo safe > safe.txt"), {"text": "done"}])
+    backend = ClaudeBackend({"transport": transport})
+    result = run_task(
+        "tidy up",
+        RunOptions(model=MODEL, cwd=repo),
+        backend=backend,
+        hooks=_hooks(("guard", guard)),
+        env=scripted.env,
+        handle_signals=False,
+    )
+    return result, backend
+
+
+def _decisions(run: Run) -> list[tuple[str, str, bool]]:
+    return [
+        (s.data["tool"], s.data["decision"], s.data["tool_started"])
+        for s in run.steps
+        if s.type == "system" and s.subtype == "tool_decision" and s.data
+    ]
+
+
+@pytest.mark.integration
+@TRANSPORTS
+def test_hook_before_tool_use_denies_a_destructive_command_and_the_run_goes_on(
+    scripted_anthropic: Any, git_repo: Path, transport: str
+) -> None:
+    """Claude: a denied rm never runs, the agent reads the reason as the tool's error, and goes on."""
+    result, backend = _guarded_claude_run(scripted_anthropic, git_repo, RmGuard("deny"), transport)
+    steps = list(result.run.steps)
+    denied = next(s for s in steps if s.type == "tool_result")
+    follow_up = json.dumps(scripted_anthropic.requests()[1]["body"]["messages"])
+
+    assert (git_repo / "keep.txt").read_text() == "precious\n"
+    assert denied.is_error and RmGuard.reason in (denied.output or "")
+    assert RmGuard.reason in follow_up
+    assert (git_repo / "safe.txt").read_text() == "safe\n"
+    assert result.status == "success"
+    assert _decisions(result.run) == [("Bash", "deny", False)]
+    assert backend.transport == "sdk"
+
+
+@pytest.mark.integration
+@TRANSPORTS
+def test_hook_before_tool_use_stop_ends_the_run_before_the_tool_runs(
+    scripted_anthropic: Any, git_repo: Path, transport: str
+) -> None:
+    """Claude: a stop decision keeps the tool from running and ends the run with status stopped."""
+    result, _ = _guarded_claude_run(scripted_anthropic, git_repo, RmGuard("stop"), transport)
+
+    assert (git_repo / "keep.txt").read_text() == "precious\n"
+    assert not (git_repo / "safe.txt").exists()
+    assert result.status == "stopped"
+    assert result.run.result.stop_reason == f"stopped by a plugin: {RmGuard.reason}"
+    assert _decisions(result.run) == [("Bash", "stop", False)]
+    assert len(scripted_anthropic.requests()) == 1
+
+
+@pytest.mark.integration
+def test_hook_before_tool_use_failure_fails_closed(scripted_anthropic: Any, git_repo: Path) -> None:
+    """Claude: a guard that raises keeps the tool from running and ends the run with an error naming it."""
+
+    class Broken:
+        @hookimpl
+        def before_tool_use(self) -> None:
+            raise RuntimeError("policy server unreachable")
+
+    result, _ = _guarded_claude_run(scripted_anthropic, git_repo, Broken(), "cli")
+
+    assert (git_repo / "keep.txt").read_text() == "precious\n"
+    assert result.status == "error"
+    assert "'guard'" in (result.run.result.error or "")
+    assert "policy server unreachable" in (result.run.result.error or "")
 
 
 def test_hook_after_step_runs_after_the_step_is_on_disk(tmp_path: Path) -> None:

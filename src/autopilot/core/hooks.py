@@ -7,7 +7,8 @@ facade finds the plugin in the traceback and applies the error policy of the hoo
 
 - contribute: the host validates what was registered; a problem, or an exception, is a PluginError
   naming the plugin;
-- decide: an exception aborts the operation as a PluginError naming the plugin;
+- decide: an exception aborts the operation as a PluginError naming the plugin (the runner turns one
+  from ``before_tool_use`` into a denied call and a run ending with status ``error``);
 - observe: an exception is recorded in :attr:`Hooks.warnings` as a PluginError message naming the
   plugin, and the command goes on, unless the manager is strict (then the PluginError propagates);
   ``StopRun`` from ``before_step`` stops the run;
@@ -25,7 +26,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from autopilot.core.errors import AutopilotError, PluginError, RedactionError, StopRun
-from autopilot.core.models import Backend, ImportedRun, Run, Step, TrajectoryWriter
+from autopilot.core.models import Backend, ImportedRun, Run, Step, ToolDecision, TrajectoryWriter
 from autopilot.core.pluginmanager import ESSENTIAL_PLUGINS, AutopilotPluginManager
 
 if TYPE_CHECKING:
@@ -137,6 +138,17 @@ class Hooks:
             )
         return imported
 
+    def before_tool_use(self, *, run: Run, tool: str, input: Any) -> ToolDecision | None:
+        """The first plugin's decision about a tool call, or None when no plugin objects or allows."""
+        decision = self._call("before_tool_use", run=run, tool=tool, input=input)
+        if decision is not None and not isinstance(decision, ToolDecision):
+            raise PluginError(
+                self._suspects("before_tool_use"),
+                "before_tool_use",
+                f"returned {decision!r}, not a ToolDecision",
+            )
+        return decision
+
     # -- observe ------------------------------------------------------------------------------
 
     def before_run(self, *, run: Run) -> None:
@@ -220,6 +232,10 @@ class Hooks:
         return self._redactors
 
     # -- calling ------------------------------------------------------------------------------
+
+    def implemented(self, hook: str) -> bool:
+        """Whether any registered plugin implements *hook* (the runner asks before offering a guard)."""
+        return bool(getattr(self.pm.hook, hook).get_hookimpls())
 
     def _call(self, hook: str, *, keep: tuple[type[Exception], ...] = (), **kwargs: Any) -> Any:
         """``pm.hook.<hook>(**kwargs)``; an implementation's exception becomes a PluginError naming it.

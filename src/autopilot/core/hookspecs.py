@@ -13,7 +13,8 @@ raised; the facade finds it in the traceback and names it in a :class:`~autopilo
 Families (see CONTRIBUTING.md, "Adding a hook"):
 
 - *contribute* (``<thing>_register``): the host passes a ``register`` callback; collect-all.
-- *decide* (``<thing>_select``, ``trajectory_import``): ``firstresult``; raising aborts the command.
+- *decide* (``<thing>_select``, ``trajectory_import``, ``before_tool_use``): ``firstresult``; raising
+  aborts the command (``before_tool_use``: the tool call, and the run).
 - *observe* (``before_<event>``, ``after_<event>``, ``on_<event>_complete``): collect-all, return None;
   a raising implementation is reported as a warning naming it and the command goes on (fatal with
   ``AUTOPILOT_STRICT_PLUGINS=1``).
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from autopilot.core.config import Config
     from autopilot.core.issues import IssueStore
     from autopilot.core.logs import LogReader
-    from autopilot.core.models import Backend, ImportedRun, Run, Step, TrajectoryWriter
+    from autopilot.core.models import Backend, ImportedRun, Run, Step, ToolDecision, TrajectoryWriter
 
 PROJECT_NAME = "autopilot"
 
@@ -229,6 +230,50 @@ def trajectory_import(path: Path, records: list[dict[str, Any]]) -> ImportedRun 
 
 
 # ------------------------------------------------------------------------------------------------
+# A tool call (decide)
+
+
+@hookspec(firstresult=True)
+def before_tool_use(run: Run, tool: str, input: Any) -> ToolDecision | None:
+    """Allow, deny or stop a tool call before the tool runs: the hook for guards.
+
+    Called once per tool call the agent makes, before the tool runs where the backend can hold it
+    back, and only when some plugin implements this hook:
+
+    - ``claude``: from Claude Code's PreToolUse hook, for every tool (Bash, Write, Edit, MCP tools,
+      subagents' tools, ...), before its permission rules. Such runs use the SDK transport.
+    - ``codex``: ``codex exec`` cannot hold a tool call for autopilot, so the hook is called when
+      Codex reports the call (a command when it starts, a file change when it is done): **the tool
+      has already started or run**; ``deny`` or ``stop`` then ends the run (status ``stopped``),
+      which stops Codex and the command if it is still running. See docs/backends/codex.md.
+    - any other backend: as for ``codex``, unless its ``vetoes_tool_calls`` is true.
+
+    Args:
+        run: The run so far (its recorded steps; the call itself may not be recorded yet).
+        tool: The tool's name as the backend reports it: ``Bash``, ``Write``, ``mcp__<server>__<tool>``
+            for Claude; ``command_execution``, ``file_change``, ``mcp__<server>__<tool>`` for Codex.
+        input: The tool's input exactly as the agent sent it, not redacted (decide on what will
+            really run; pass anything you log through redaction yourself). Claude: the tool's
+            arguments (``{"command": ...}`` for Bash); Codex: the ``tool_call`` step's input
+            (``{"command": ..., "argv": ...}`` for a command).
+
+    Returns:
+        A :class:`autopilot.ToolDecision` (``ToolDecision.allow()``, ``.deny(reason)``,
+        ``.stop(reason)``), or None to defer to the next implementation. ``allow`` only means "no
+        objection": the backend's own permission rules still apply.
+
+    Call semantics: firstresult, called by pluggy; stops at the first non-None result, so mark a
+        guard ``@hookimpl(tryfirst=True)`` to be asked before other plugins. A ``deny`` or ``stop``
+        is recorded as a ``system`` step (subtype ``tool_decision``). The call blocks the agent
+        while it runs: keep it fast.
+    Default: when every implementation returns None, the call is allowed.
+    Errors: fails closed. Raising, or returning something other than a ToolDecision, denies the
+        call and ends the run with status ``error`` and a PluginError naming the plugin.
+    Since: 0.1
+    """
+
+
+# ------------------------------------------------------------------------------------------------
 # A run (observe)
 
 
@@ -255,9 +300,13 @@ def before_run(run: Run) -> None:
 
 @hookspec
 def before_step(run: Run, step: Step) -> None:
-    """Observe a step before it is written.
+    """Observe a step as it is recorded, before any writer sees it.
 
-    Called for every step, after redaction and before any writer sees it.
+    Called for every step, after redaction. This is observation of a step that already happened:
+    when a ``tool_call`` step arrives here the tool may already be running, or finished (Claude Code
+    runs a tool as soon as its call is complete; Codex reports a command when it starts). Raising
+    StopRun ends the run, it does not undo the call. To stop a tool before it runs, implement
+    ``before_tool_use``.
 
     Args:
         run: The run so far (``run.steps`` does not yet include *step*).

@@ -288,6 +288,63 @@ class Run:
 # method call.
 
 
+ToolAction = Literal["allow", "deny", "stop"]
+TOOL_ACTIONS: Final[tuple[str, ...]] = get_args(ToolAction)
+
+
+@dataclass(frozen=True)
+class ToolDecision:
+    """What a ``before_tool_use`` implementation decides about one tool call.
+
+    Make one with :meth:`allow`, :meth:`deny` or :meth:`stop`:
+
+    - ``allow``: no objection; the backend's own permission rules still apply (a plugin can take a
+      permission away, never grant one);
+    - ``deny``: the tool does not run; the agent gets an error tool result carrying *reason* and the
+      run goes on (the agent may try something else);
+    - ``stop``: the tool does not run and the run ends with status ``stopped`` and *reason*.
+
+    Attributes:
+        action: ``allow``, ``deny`` or ``stop``.
+        reason: Why (required for ``deny`` and ``stop``): the agent reads it, and it is recorded.
+    """
+
+    action: ToolAction
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.action not in TOOL_ACTIONS:
+            raise ValueError(f"action must be one of {', '.join(TOOL_ACTIONS)} (got {self.action!r})")
+        if self.action != "allow" and not (isinstance(self.reason, str) and self.reason.strip()):
+            raise ValueError(f"a {self.action} decision needs a reason (the agent reads it)")
+
+    @classmethod
+    def allow(cls) -> ToolDecision:
+        """No objection: the backend's own permission rules decide."""
+        return cls("allow")
+
+    @classmethod
+    def deny(cls, reason: str) -> ToolDecision:
+        """The tool does not run; the agent reads *reason* as the tool's error and goes on."""
+        return cls("deny", reason)
+
+    @classmethod
+    def stop(cls, reason: str) -> ToolDecision:
+        """The tool does not run and the run ends (status ``stopped``) with *reason*."""
+        return cls("stop", reason)
+
+
+class ToolGuard(Protocol):
+    """``RunRequest.tool_guard``: asks the ``before_tool_use`` hook about one tool call.
+
+    A backend that can stop a tool before it runs (``Backend.vetoes_tool_calls``) calls it with the
+    tool's name, its input exactly as the agent sent it, and the call's id, and enforces the answer.
+    It never raises; a plugin failure comes back as a ``stop`` decision.
+    """
+
+    def __call__(self, tool: str, input: Any, tool_use_id: str | None) -> ToolDecision: ...
+
+
 @dataclass(frozen=True)
 class Tool:
     """One tool autopilot offers the agent during a run (for example the issue queue's ``issue_create``).
@@ -334,7 +391,8 @@ class RunRequest:
 
     ``toolsets`` are tools the agent must be able to call during this run (see :class:`Toolset`);
     ``options`` are backend options: ``system_prompt_append``, ``mcp_servers`` and per-backend
-    settings under the backend's name.
+    settings under the backend's name. ``tool_guard`` is set by the runner when a plugin implements
+    ``before_tool_use``: a backend whose ``vetoes_tool_calls`` is true calls it before each tool runs.
     """
 
     prompt: str
@@ -347,6 +405,7 @@ class RunRequest:
     options: dict[str, Any] = field(default_factory=dict)
     run_id: str | None = None
     toolsets: tuple[Toolset, ...] = ()
+    tool_guard: ToolGuard | None = None
 
 
 @dataclass
@@ -397,6 +456,10 @@ class Backend(abc.ABC):
 
     #: Short name used by ``--agent`` and ``backend_select``.
     name: str = ""
+    #: True when the backend calls ``request.tool_guard`` before each tool runs and enforces the
+    #: decision. Otherwise the runner asks ``before_tool_use`` when it sees a ``tool_call`` step (the
+    #: tool has already started), and ends the run on ``deny`` or ``stop``.
+    vetoes_tool_calls: bool = False
 
     @abc.abstractmethod
     def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:

@@ -13,7 +13,12 @@ and at least once a second while the backend is silent, it checks:
   (status ``memory``, resumable);
 - signals: SIGINT/SIGTERM stop the backend cleanly (status ``interrupted``); a second signal kills
   the backend's processes at once;
-- ``StopRun`` from a ``before_step`` hook (status ``stopped``).
+- ``StopRun`` from a ``before_step`` hook (status ``stopped``);
+- the ``before_tool_use`` hook, when a plugin implements it: a backend that can hold a tool call back
+  (``Backend.vetoes_tool_calls``) asks it through ``RunRequest.tool_guard`` before each tool runs, and
+  the runner ends the run on a ``stop``; for any other backend the runner asks it as soon as it sees a
+  ``tool_call`` step, and ends the run (status ``stopped``) on ``deny`` or ``stop``, since the tool has
+  already started. A failing plugin denies the call and ends the run with status ``error``.
 
 Whatever happens, the run is finished (``Recorder.finish``): an unexpected exception ends it with
 status ``error`` and its message.
@@ -32,7 +37,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from autopilot.core.errors import AutopilotError, ExitCode
-from autopilot.core.models import Backend, BackendEvent, RunRequest, Step, Usage
+from autopilot.core.models import Backend, BackendEvent, RunRequest, Step, ToolDecision, Usage
 from autopilot.core.pricing import PriceTable
 from autopilot.core.processes import PidFile, available_memory_mb, own_descendants, stop_processes
 from autopilot.core.recorder import Recorder
@@ -155,7 +160,19 @@ class Runner:
         self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue(maxsize=256)
         self._pump_task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._finished = False
         self._backend_done = False
+        # before_tool_use: asked by the backend before a tool runs, or by the runner once it started.
+        guarded = recorder.hooks.implemented("before_tool_use")
+        self._ask_after_start = guarded and not backend.vetoes_tool_calls
+        if guarded and backend.vetoes_tool_calls:
+            self.request = replace(request, tool_guard=self._guard)
+        #: How the run ends, decided by a plugin through the tool guard (outside the event stream).
+        self._guard_verdict: tuple[str, str | None, str | None] | None = None
+        # The guard answers before the backend reports the call: its decision step waits for the
+        # call's tool_call step, so the trajectory reads call, decision, result.
+        self._held_decisions: dict[str, Step] = {}
+        self._calls_seen: set[str] = set()
 
     # -- public -------------------------------------------------------------------------------------
 
@@ -177,6 +194,10 @@ class Runner:
                     await self._stop_backend()
             if status == "error" and error is None:
                 error = self.backend_error or "the backend failed"
+            for held in self._held_decisions.values():  # their calls were never reported
+                self.recorder.add(held)
+            self._held_decisions.clear()
+            self._finished = True
             self.recorder.finish(
                 status=status,
                 usage=self.previous_usage + self.usage,
@@ -230,16 +251,18 @@ class Runner:
             if kind == "event":
                 last_event = now
                 verdict = self._handle(payload)
-                if verdict is not None:
-                    if verdict[0] != "done":
-                        # A limit decided on this event: the trajectory ends here.
-                        await self._stop_backend(drain=False)
-                        return verdict
+                if verdict is not None and verdict[0] != "done":
+                    # A limit decided on this event: the trajectory ends here.
+                    await self._stop_backend(drain=False)
+                    return verdict
+                if verdict is not None and self._guard_verdict is None:
                     self._backend_done = True  # run() waits for its process once the run is written
                     return payload.status or "success", payload.stop_reason, payload.error
                 if any(step.type == "tool_call" for step in payload.steps):
                     # A tool is starting: record its process soon, so even a kill -9 leaves it findable.
                     next_tick = min(next_tick, now + TOOL_TICK_SECONDS)
+            elif kind in ("end", "crash") and self._guard_verdict is not None:
+                pass  # the plugin's stop explains the end (below)
             elif kind == "end":
                 return "error", "backend_ended", self.backend_error or "the backend ended without a result"
             elif kind == "crash":
@@ -253,6 +276,12 @@ class Runner:
             elif kind == "signal":
                 await self._stop_backend()
                 return "interrupted", f"signal: {payload}", None
+            if self._guard_verdict is not None:
+                # A plugin stopped the run from the tool guard, and the agent was told to stop: record
+                # what it sends until it ends by itself (or the grace runs out), then make sure it did.
+                await self._drain(DRAIN_SECONDS)
+                await self._stop_backend(drain=False)
+                return self._guard_verdict
             if total and now - start >= total:
                 await self._stop_backend()
                 return "timeout", f"timeout: the run took longer than {total:g} s", None
@@ -303,15 +332,84 @@ class Runner:
             self.turns += 1
             for step in steps:
                 step.turn = self.previous_turns + self.turns
+        verdict = None
         for step in steps:
+            decision_step = None
+            if step.type == "tool_call" and self._ask_after_start and verdict is None and not self._stopping:
+                _, decision_step, verdict = self._decide(
+                    step.tool or "", step.input, step.tool_use_id, started=True
+                )
             recorder.add(step)
+            if step.type == "tool_call" and self.request.tool_guard is not None and step.tool_use_id:
+                self._calls_seen.add(step.tool_use_id)
+                decision_step = self._held_decisions.pop(step.tool_use_id, None)
+            if decision_step is not None:
+                recorder.add(decision_step)
             if recorder.stop_reason:
                 return "stopped", f"stopped by a plugin: {recorder.stop_reason}", None
+        if verdict is not None:
+            return verdict
         if event.done:
             self.final_text = event.final_text
             self.backend_error = event.error
             return "done", event.stop_reason, event.error
         return self._limits_verdict(event)
+
+    # -- before_tool_use --------------------------------------------------------------------------
+
+    def _guard(self, tool: str, input: Any, tool_use_id: str | None) -> ToolDecision:
+        """``RunRequest.tool_guard``: the decision about a tool call that has not run yet.
+
+        Called by the backend (in the event loop, outside the event stream). A ``deny`` or ``stop`` is
+        recorded right after the call's ``tool_call`` step (at once if that is recorded already); a
+        ``stop`` or a failing plugin also ends the run, which :meth:`_drive` sees after its current
+        event.
+        """
+        if self._stopping or self._finished or self._guard_verdict is not None:
+            return ToolDecision.deny("the run is ending")
+        decision, decision_step, verdict = self._decide(tool, input, tool_use_id, started=False)
+        if decision_step is not None and tool_use_id and tool_use_id not in self._calls_seen:
+            self._held_decisions[tool_use_id] = decision_step
+        elif decision_step is not None:
+            self.recorder.add(decision_step)
+        if verdict is not None and self._guard_verdict is None:
+            self._guard_verdict = verdict
+            with contextlib.suppress(asyncio.QueueFull):  # a full queue wakes the loop anyway
+                self._queue.put_nowait(("wake", None))
+        return decision
+
+    def _decide(
+        self, tool: str, input: Any, tool_use_id: str | None, *, started: bool
+    ) -> tuple[ToolDecision, Step | None, tuple[str, str | None, str | None] | None]:
+        """Ask ``before_tool_use``: the decision, the ``tool_decision`` step to record (None for allow)
+        and how the run must end (None: it goes on). After the tool *started*, a deny ends the run.
+
+        A failing plugin is a ``stop`` (the call must not run) and ends the run with status ``error``.
+        """
+        recorder = self.recorder
+        try:
+            decision = recorder.hooks.before_tool_use(run=recorder.run, tool=tool, input=input)
+        except Exception as exc:  # fails closed: whatever went wrong, the call is not allowed
+            message = str(exc) if isinstance(exc, AutopilotError) else f"{type(exc).__name__}: {exc}"
+            message = message or "a before_tool_use plugin failed"
+            decision = ToolDecision.stop(message)
+            verdict: tuple[str, str | None, str | None] | None = ("error", "plugin_error", message)
+        else:
+            decision = decision or ToolDecision.allow()
+            verdict = None
+            if decision.action == "stop" or (started and decision.action == "deny"):
+                late = " (the tool call had already started)" if started else ""
+                verdict = ("stopped", f"stopped by a plugin: {decision.reason}{late}", None)
+        if decision.action == "allow":
+            return decision, None, None
+        data = {
+            "tool": tool,
+            "tool_use_id": tool_use_id,
+            "decision": decision.action,
+            "reason": decision.reason,
+            "tool_started": started,
+        }
+        return decision, Step("system", subtype="tool_decision", text=decision.reason, data=data), verdict
 
     def _limits_verdict(self, event: BackendEvent) -> tuple[str, str | None, str | None] | None:
         wants_more = any(step.type == "tool_call" for step in event.steps)
@@ -363,7 +461,8 @@ class Runner:
         self._kill_recorded(grace=2.0)
 
     async def _drain(self, seconds: float) -> None:
-        """Record the stopped backend's remaining events (no limits apply) until its stream ends."""
+        """Record a stopped (or stopping) backend's remaining events, no limits applied, until its
+        stream ends or *seconds* pass."""
         pump = self._pump_task
         if pump is None:
             return

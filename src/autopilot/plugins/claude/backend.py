@@ -23,8 +23,15 @@ Settings, ``plugins: {backend_claude: {...}}`` in ``.autopilot/config.yaml`` (do
 - ``transport`` (default ``auto``): ``cli`` runs the SDK's bundled CLI directly (``-p --output-format
   stream-json``) and reads its stdout, without importing ``claude-agent-sdk`` (over a second of start-up);
   ``sdk`` goes through ``ClaudeSDKClient``. ``auto`` uses the CLI unless the run has in-process MCP
-  servers (``{"type": "sdk"}`` entries in ``options["mcp_servers"]``), which only the SDK can host;
+  servers (``{"type": "sdk"}`` entries in ``options["mcp_servers"]``), which only the SDK can host,
+  or a tool guard (``RunRequest.tool_guard``, set when a plugin implements ``before_tool_use``);
   those runs always use the SDK.
+
+A tool guard becomes a PreToolUse hook callback of the SDK (``ClaudeAgentOptions.hooks``): Claude Code
+calls it before every tool call, before its permission rules (bypass mode included), and waits for
+the answer. ``deny`` answers ``permissionDecision: deny`` with the reason (the agent gets an error tool
+result reading ``PreToolUse:<tool> hook error: <reason>``); ``stop`` also answers ``continue: false``;
+``allow`` answers nothing, so the permission settings still decide.
 
 A run's toolsets (``RunRequest.toolsets``, e.g. the issue tools of ``run --issue``) become in-process
 SDK MCP servers, with their tools added to ``allowed_tools`` and their instructions appended to the
@@ -42,7 +49,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
-from autopilot import Backend, BackendEvent, RunRequest, Step, Usage
+from autopilot import Backend, BackendEvent, RunRequest, Step, ToolDecision, Usage
 from autopilot.core import processes
 from autopilot.plugins.claude.settings import (
     PLUGIN_NAME,
@@ -53,7 +60,7 @@ from autopilot.plugins.claude.settings import (
 )
 
 if TYPE_CHECKING:
-    from autopilot.core.models import Tool, Toolset
+    from autopilot.core.models import Tool, ToolGuard, Toolset
 
 # System messages that are progress noise, not events of the run.
 _QUIET_SYSTEM: Final = frozenset({"thinking_tokens", "session_state_changed"})
@@ -522,6 +529,8 @@ class ClaudeBackend(Backend):
     """Runs the Claude Code CLI (directly, or through ``claude-agent-sdk``) and streams its messages."""
 
     name = "claude"
+    #: Tool calls are held back by a PreToolUse hook until ``request.tool_guard`` has answered.
+    vetoes_tool_calls = True
 
     def __init__(self, settings: Mapping[str, Any] | None = None, config: Any = None) -> None:
         data = dict(settings or {})
@@ -587,6 +596,8 @@ class ClaudeBackend(Backend):
 
     def uses_cli(self, request: RunRequest, settings: ClaudeSettings) -> bool:
         """Whether *request* runs on the direct CLI transport (see the module doc)."""
+        if request.tool_guard is not None:
+            return False  # the PreToolUse hook calls back into this process: only the SDK can do it
         servers = request.options.get("mcp_servers")
         if isinstance(servers, Mapping) and any(
             isinstance(spec, Mapping) and spec.get("type") == "sdk" for spec in servers.values()
@@ -794,6 +805,11 @@ class ClaudeBackend(Backend):
             kwargs["system_prompt"]["append"] = extra_prompt
         if request.options.get("mcp_servers"):
             kwargs["mcp_servers"] = request.options["mcp_servers"]
+        if request.tool_guard is not None:
+            from claude_agent_sdk import HookMatcher
+
+            guard = _pre_tool_use(request.tool_guard)
+            kwargs["hooks"] = {"PreToolUse": [HookMatcher(matcher=None, hooks=[guard])]}
         return ClaudeAgentOptions(**kwargs)
 
     def _explain(self, exc: BaseException) -> str:
@@ -861,6 +877,31 @@ class ClaudeBackend(Backend):
                     query.close_receive_stream()
             if self._pid is not None:
                 await self.stop()
+
+
+def _pre_tool_use(guard: ToolGuard) -> Any:
+    """A PreToolUse hook callback for the SDK that asks *guard* (see the module doc)."""
+
+    async def pre_tool_use(hook_input: Any, tool_use_id: str | None, context: Any) -> dict[str, Any]:
+        data = hook_input if isinstance(hook_input, Mapping) else {}
+        try:
+            decision = guard(str(data.get("tool_name") or "?"), data.get("tool_input"), tool_use_id)
+        except Exception as exc:  # the guard never raises; if it did, the call must not run
+            decision = ToolDecision.stop(f"the tool guard failed: {type(exc).__name__}: {exc}")
+        if decision.action == "allow":
+            return {}  # no opinion: Claude Code's permission settings decide
+        output: dict[str, Any] = {
+            "hookSpecificOutput": {
+                "hookEventName": "PreToolUse",
+                "permissionDecision": "deny",
+                "permissionDecisionReason": decision.reason,
+            }
+        }
+        if decision.action == "stop":
+            output.update(continue_=False, stopReason=decision.reason)
+        return output
+
+    return pre_tool_use
 
 
 def _sdk_server(toolset: Toolset) -> Any:
