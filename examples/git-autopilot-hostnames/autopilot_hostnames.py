@@ -1,4 +1,5 @@
-"""Example plugin: redact internal host names, and keep a line per finished issue.
+"""Example plugin: redact internal host names, keep the agent away from internal hosts, and keep a
+line per finished issue.
 
 Settings (``.autopilot/config.yaml``)::
 
@@ -9,12 +10,13 @@ Settings (``.autopilot/config.yaml``)::
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 from typing import Any
 
-from autopilot import hookimpl
+from autopilot import ToolDecision, hookimpl
 
 # Domains whose host names must never reach a trajectory or a commit (AUTOPILOT_HOSTNAMES_DOMAINS overrides).
 DOMAINS = [d for d in os.environ.get("AUTOPILOT_HOSTNAMES_DOMAINS", "corp.example.com").split(",") if d]
@@ -25,6 +27,17 @@ _PATTERN = re.compile(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:" + "|".join(map(re.es
 def redact(text: str) -> str:
     """Replace ``host.corp.example.com`` with ``[REDACTED:hostname]``."""
     return _PATTERN.sub("[REDACTED:hostname]", text)
+
+
+@hookimpl(tryfirst=True)
+def before_tool_use(input: Any) -> ToolDecision | None:
+    """Deny any tool call that names an internal host (``ssh build7.corp.example.com``, a URL, ...).
+
+    The input is not redacted (``redact`` above would have hidden the very host names looked for).
+    """
+    if _PATTERN.search(json.dumps(input, default=str)):
+        return ToolDecision.deny("internal hosts are off limits in unattended runs")
+    return None
 
 
 @hookimpl

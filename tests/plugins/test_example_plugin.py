@@ -13,7 +13,9 @@ from tests.fake_secrets import github_token
 from tests.installed import install_git_autopilot, uv_binary
 from tests.plugin_fixtures import install_distribution
 
+from autopilot import ToolDecision
 from autopilot.core.hooks import Hooks
+from autopilot.core.models import Run
 from autopilot.core.pluginmanager import make_plugin_manager
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "git-autopilot-hostnames"
@@ -54,7 +56,7 @@ def test_documented_install_lists_the_plugin_and_it_redacts(tmp_path: Path) -> N
     plugins = {p["name"]: p for p in json.loads(listed.stdout)["plugins"]}
     assert (plugins["hostnames"]["distribution"], plugins["hostnames"]["hooks"]) == (
         "git-autopilot-hostnames",
-        ["on_issue_complete", "redact"],
+        ["before_tool_use", "on_issue_complete", "redact"],
     )
     assert redacted.stdout == "ssh [REDACTED:hostname]\n"
 
@@ -77,6 +79,19 @@ def test_example_plugin_redacts_before_the_builtin(example_installed: Hooks) -> 
     text = example_installed.redact(text=f"ssh build7.corp.example.com with {token}")
 
     assert text == "ssh [REDACTED:hostname] with [REDACTED:github_token]"
+
+
+def test_example_plugin_denies_tool_calls_that_name_an_internal_host(example_installed: Hooks) -> None:
+    """before_tool_use refuses a command that reaches an internal host and has no opinion on others."""
+    run = Run(prompt="task", agent="claude")
+
+    denied = example_installed.before_tool_use(
+        run=run, tool="Bash", input={"command": "ssh build7.corp.example.com uptime"}
+    )
+    other = example_installed.before_tool_use(run=run, tool="Bash", input={"command": "ls"})
+
+    assert denied == ToolDecision.deny("internal hosts are off limits in unattended runs")
+    assert other is None
 
 
 def test_example_plugin_logs_completed_issues(example_installed: Hooks) -> None:
