@@ -15,9 +15,9 @@ Families (see CONTRIBUTING.md, "Adding a hook"):
 - *contribute* (``<thing>_register``): the host passes a ``register`` callback; collect-all.
 - *decide* (``<thing>_select``, ``trajectory_import``, ``before_tool_use``): ``firstresult``; raising
   aborts the command (``before_tool_use``: the tool call, and the run).
-- *observe* (``before_<event>``, ``after_<event>``, ``on_<event>_complete``): collect-all, return None;
-  a raising implementation is reported as a warning naming it and the command goes on (fatal with
-  ``AUTOPILOT_STRICT_PLUGINS=1``).
+- *observe* (``before_<event>`` but ``before_tool_use``, ``after_<event>``, ``on_<event>_complete``):
+  collect-all, return None; a raising implementation is reported as a warning naming it and the
+  command goes on (fatal with ``AUTOPILOT_STRICT_PLUGINS=1``).
 - *chain* (``redact``, with its batch form ``redact_batch``): the one exception: the facade calls the
   implementations itself, one at a time, each receiving the previous output; it fails closed.
 """
