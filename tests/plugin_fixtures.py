@@ -31,11 +31,16 @@ def install_distribution(
     monkeypatch.syspath_prepend(str(root))
 
 
-def write_local_plugin(project: Path, name: str, source: str) -> Path:
-    """Write ``.autopilot/plugins/<name>.py`` in *project*."""
+def write_local_plugin(project: Path, name: str, source: str, *, trust: bool = True) -> Path:
+    """Write ``.autopilot/plugins/<name>.py`` in *project*, trusted (as `autopilot plugins trust` does)
+    unless *trust* is False."""
+    from autopilot.core.pluginmanager import trust_plugins
+
     path = project / ".autopilot" / "plugins" / f"{name}.py"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(source))
+    if trust:
+        trust_plugins([path])
     return path
 
 

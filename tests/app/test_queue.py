@@ -12,6 +12,7 @@ import pytest
 from autopilot.app.queue import build_prompt, continuation_prompt, run_acceptance
 from autopilot.cli import context, main
 from autopilot.core.issues import Issue
+from autopilot.core.pluginmanager import trust_plugins
 from autopilot.testing import ScriptedAnthropic
 
 MODEL = "claude-sonnet-4-5"  # $3 per million input tokens in the price table
@@ -120,6 +121,7 @@ def test_full_auto_queue_with_failing_acceptance_and_budget_exhaustion(
     plugins = git_repo / ".autopilot" / "plugins"
     plugins.mkdir(parents=True)
     (plugins / "record.py").write_text(RECORDER)
+    trust_plugins([plugins / "record.py"])
     first = _create(capsys, "passes", "--priority", "urgent", "--accept", "test -f work.txt")
     failing = _create(capsys, "never passes", "--priority", "high", "--accept", "echo broken-build; false")
     third = _create(capsys, "runs out of money", "--priority", "medium", "--accept", "true")
@@ -400,6 +402,7 @@ def scripted(git_repo: Path) -> Path:
     plugins = git_repo / ".autopilot" / "plugins"
     plugins.mkdir(parents=True)
     (plugins / "scripted.py").write_text(SCRIPTED_BACKEND)
+    trust_plugins([plugins / "scripted.py"])
     (git_repo / ".autopilot" / "config.yaml").write_text("schema_version: 1\nmin_free_memory_mb: 0\n")
     (git_repo / "calc.py").write_text("x = 1\n")
     repo = git.Repo(git_repo)

@@ -12,7 +12,7 @@ import pytest
 from tests.fake_secrets import github_token
 from tests.plugin_fixtures import write_local_plugin
 
-from autopilot.cli import main
+from autopilot.cli import context, main
 
 BIN = Path(sys.executable).parent
 
@@ -42,6 +42,70 @@ def test_broken_local_plugin_warns_once_and_other_commands_work(capsys: pytest.C
         "failed to load: ImportError: needs requests"
     ]
     assert json.loads(captured.out)["failed"][0]["name"] == "local:broken"
+
+
+MARKING_PLUGIN = """
+from pathlib import Path
+from autopilot import hookimpl
+
+Path(__file__).with_suffix(".ran").write_text("imported")
+
+@hookimpl
+def redact(text):
+    return text
+"""
+
+
+def test_untrusted_local_plugins_are_one_warning_and_never_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """Right after a clone, `issue list` imports none of the repository's plugins and says so in one line."""
+    first = write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN, trust=False)
+    second = write_local_plugin(Path.cwd(), "beta", MARKING_PLUGIN, trust=False)
+
+    code = main(["issue", "list"])
+    err = capsys.readouterr().err
+
+    assert code == 0
+    assert err.splitlines() == [
+        "warning: not loading untrusted project plugins .autopilot/plugins/alpha.py, "
+        ".autopilot/plugins/beta.py (read them, then `autopilot plugins trust`)"
+    ]
+    assert not first.with_suffix(".ran").exists() and not second.with_suffix(".ran").exists()
+
+
+def test_plugins_trust_and_untrust(capsys: pytest.CaptureFixture[str]) -> None:
+    """`plugins` lists an untrusted file as such; `plugins trust` lets it load; `untrust` undoes that."""
+    path = write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN, trust=False)
+
+    main(["plugins", "--json"])
+    before = json.loads(capsys.readouterr().out)
+    context.reset()
+    trusted = main(["plugins", "trust"])
+    trust_out = capsys.readouterr().out
+    context.reset()
+    main(["plugins", "--json"])
+    after = json.loads(capsys.readouterr().out)
+    context.reset()
+    main(["plugins", "untrust", str(path)])
+    untrust_out = capsys.readouterr().out
+    context.reset()
+    main(["plugins", "--json"])
+    again = json.loads(capsys.readouterr().out)
+
+    assert before["untrusted"] == [{"name": "local:alpha", "path": str(path)}]
+    assert "local:alpha" not in [p["name"] for p in before["plugins"]]
+    assert trusted == 0 and trust_out.startswith("trusted .autopilot/plugins/alpha.py (sha256 ")
+    assert after["untrusted"] == [] and "local:alpha" in [p["name"] for p in after["plugins"]]
+    assert untrust_out == "untrusted .autopilot/plugins/alpha.py\n"
+    assert again["untrusted"] == [{"name": "local:alpha", "path": str(path)}]
+
+
+def test_trusting_a_missing_file_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """`plugins trust FILE` with no such file is one `error:` line and exit 2; nothing is recorded."""
+    code = main(["plugins", "trust", "nowhere.py"])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert err.startswith("error: nowhere.py: cannot read it") and len(err.splitlines()) == 1
 
 
 def test_strict_plugins_flag_makes_it_an_error(capsys: pytest.CaptureFixture[str]) -> None:

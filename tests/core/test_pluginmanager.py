@@ -9,7 +9,7 @@ import pytest
 from tests.plugin_fixtures import install_distribution, write_local_plugin
 
 from autopilot.core.errors import AutopilotError
-from autopilot.core.pluginmanager import make_plugin_manager
+from autopilot.core.pluginmanager import make_plugin_manager, trust_plugins, untrust_plugins
 
 GOOD_PLUGIN = """
     from autopilot import hookimpl
@@ -182,6 +182,48 @@ def test_misspelled_hook_is_fatal_in_strict_mode(tmp_path: Path) -> None:
     )
     with pytest.raises(AutopilotError, match="befor_run"):
         make_plugin_manager(project_dir=tmp_path, load_entrypoints=False, strict=True)
+
+
+MARKING_PLUGIN = """
+    from pathlib import Path
+
+    Path(__file__).with_suffix(".ran").write_text("imported")
+"""
+
+
+def test_an_untrusted_local_plugin_is_never_imported(tmp_path: Path) -> None:
+    """A plugin file fresh from a clone is not run: it is listed as untrusted instead."""
+    path = write_local_plugin(tmp_path, "fresh", MARKING_PLUGIN, trust=False)
+
+    pm = make_plugin_manager(project_dir=tmp_path, load_entrypoints=False)
+
+    assert pm.untrusted == [path]
+    assert not pm.has_plugin("local:fresh")
+    assert not path.with_suffix(".ran").exists()
+
+
+def test_a_changed_plugin_needs_trust_again(tmp_path: Path) -> None:
+    """Trust covers the content it was given: an edited file is untrusted until trusted again."""
+    path = write_local_plugin(tmp_path, "edited", GOOD_PLUGIN)
+    path.write_text(path.read_text() + "\n# changed upstream\n")
+
+    before = make_plugin_manager(project_dir=tmp_path, load_entrypoints=False)
+    trust_plugins([path])
+    after = make_plugin_manager(project_dir=tmp_path, load_entrypoints=False)
+
+    assert (before.untrusted, before.has_plugin("local:edited")) == ([path], False)
+    assert (after.untrusted, after.has_plugin("local:edited")) == ([], True)
+
+
+def test_untrusting_a_plugin_stops_it_loading(tmp_path: Path) -> None:
+    """`untrust` forgets the file: the next manager leaves it out again."""
+    path = write_local_plugin(tmp_path, "hostnames", GOOD_PLUGIN)
+
+    forgotten = untrust_plugins([path])
+    pm = make_plugin_manager(project_dir=tmp_path, load_entrypoints=False)
+
+    assert forgotten == [path]
+    assert (pm.untrusted, pm.has_plugin("local:hostnames")) == ([path], False)
 
 
 def test_nothing_is_loaded_at_import_time() -> None:

@@ -26,7 +26,11 @@ app = App(
 
 # (name, "module:function", one-line help) for every built-in command, registered lazily.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("plugins", "autopilot.cli.plugins:plugins", "List loaded plugins and the hooks they implement."),
+    (
+        "plugins",
+        "autopilot.cli.plugins:plugins_app",
+        "List loaded plugins; trust or untrust project-local plugins.",
+    ),
     ("run", "autopilot.cli.run:run", "Run an agent on a task and record every step."),
     ("resume", "autopilot.cli.run:resume", "Continue an earlier run in the same session and trajectory."),
     ("demo", "autopilot.cli.run:demo", "Run the real Claude Code CLI offline against a scripted model."),

@@ -55,7 +55,26 @@ def plugin_manager() -> AutopilotPluginManager:
         )
         for failure in _options.pm.load_errors:
             warning(failure.message)
+        if _options.pm.untrusted:
+            warning(untrusted_message(_options.pm.untrusted))
     return _options.pm
+
+
+def shown_path(path: Path) -> str:
+    """*path* relative to the working directory when it is inside it, else as it is."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def untrusted_message(files: Sequence[Path]) -> str:
+    """The one warning line about project-local plugins that were not loaded."""
+    names = ", ".join(shown_path(path) for path in files)
+    return (
+        f"not loading untrusted project plugin{'s' if len(files) > 1 else ''} {names} "
+        "(read them, then `autopilot plugins trust`)"
+    )
 
 
 def quiet() -> None:

@@ -1,22 +1,34 @@
-"""``autopilot plugins``: what is loaded, from where, implementing which hooks."""
+"""``autopilot plugins``: what is loaded, from where, implementing which hooks; ``plugins trust`` and
+``plugins untrust`` decide which project-local plugins (``.autopilot/plugins/*.py``) may run."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated
 
-from cyclopts import Parameter
+from cyclopts import App, Parameter
 
 from autopilot.cli import context
+from autopilot.core.errors import BadInputError
+
+plugins_app = App(
+    name="plugins",
+    help="List loaded plugins and the hooks they implement; trust or untrust project-local plugins.",
+)
 
 
+@plugins_app.default
 def plugins(
     *,
     json_output: Annotated[bool, Parameter(name="--json", negative="")] = False,
     all_plugins: Annotated[bool, Parameter(name="--all", negative="")] = False,
 ) -> int:
     """List loaded plugins: name, distribution, version and the hooks each implements.
+
+    Project-local plugins nobody trusted yet (see ``autopilot plugins trust``) are listed with the
+    source ``untrusted``: they were not imported.
 
     Parameters
     ----------
@@ -31,8 +43,10 @@ def plugins(
         {"name": f.name, "distribution": f.distribution, "version": f.version, "error": f.error}
         for f in pm.load_errors
     ]
+    untrusted = [{"name": f"local:{path.stem}", "path": str(path)} for path in pm.untrusted]
     if json_output:
-        context.echo(json.dumps({"plugins": [asdict(i) for i in infos], "failed": failures}, indent=2))
+        data = {"plugins": [asdict(i) for i in infos], "failed": failures, "untrusted": untrusted}
+        context.echo(json.dumps(data, indent=2))
         return 0
     from rich.table import Table
 
@@ -41,5 +55,58 @@ def plugins(
         table.add_row(
             info.name, info.source, info.distribution or "-", info.version or "-", ", ".join(info.hooks)
         )
+    for path in pm.untrusted:
+        table.add_row(f"local:{path.stem}", "untrusted", "-", "-", f"not loaded: {context.shown_path(path)}")
     context.stdout_console().print(table)
     return 1 if failures else 0
+
+
+def _local_files(files: list[Path] | None) -> list[Path]:
+    """*files*, or every project-local plugin of the working directory."""
+    from autopilot.core.pluginmanager import LOCAL_PLUGINS_DIR, local_plugin_files
+
+    if files:
+        return files
+    found = local_plugin_files(Path.cwd())
+    if not found:
+        raise BadInputError(f"no plugins in {LOCAL_PLUGINS_DIR}/ here; name the files to trust")
+    return found
+
+
+@plugins_app.command(name="trust")
+def trust(files: list[Path] | None = None, /) -> int:
+    """Let project-local plugins run: record each file's sha256 outside the repository.
+
+    A plugin under ``.autopilot/plugins/`` is code that came with the repository; autopilot imports
+    it only once you have read it and trusted it. Trust is kept in
+    ``$AUTOPILOT_HOME/trusted-plugins.json``, per file and content: a file that changes (a ``git pull``)
+    is not loaded again until you trust it again.
+
+    Parameters
+    ----------
+    files
+        The plugin files to trust (default: every ``.autopilot/plugins/*.py`` here).
+    """
+    from autopilot.core.pluginmanager import trust_plugins
+
+    for path, digest in trust_plugins(_local_files(files)).items():
+        context.echo(f"trusted {context.shown_path(path)} (sha256 {digest[:16]})")
+    return 0
+
+
+@plugins_app.command(name="untrust")
+def untrust(files: list[Path] | None = None, /) -> int:
+    """Stop project-local plugins from running (forget their recorded trust).
+
+    Parameters
+    ----------
+    files
+        The plugin files to untrust (default: every ``.autopilot/plugins/*.py`` here).
+    """
+    from autopilot.core.pluginmanager import untrust_plugins
+
+    chosen = _local_files(files)
+    forgotten = set(untrust_plugins(chosen))
+    for path in chosen:
+        context.echo(f"{'untrusted' if path in forgotten else 'was not trusted:'} {context.shown_path(path)}")
+    return 0

@@ -6,8 +6,14 @@ last is called first, so later layers override earlier ones):
 1. built-in plugins: entry points of the ``autopilot`` group that belong to the ``git-autopilot``
    distribution, registered exactly like third-party plugins;
 2. installed third-party plugins (every other distribution's ``autopilot`` entry points);
-3. project-local plugins, ``.autopilot/plugins/*.py``;
+3. project-local plugins, ``.autopilot/plugins/*.py``, but only those the user trusts;
 4. ``check_pending()``, which rejects any ``@hookimpl`` that has no hookspec (usually a typo).
+
+Project-local plugins are code that arrives with ``git clone``, so, like git with its hooks, autopilot
+does not run them until the user says so: ``autopilot plugins trust`` records each file's sha256 in
+``$AUTOPILOT_HOME/trusted-plugins.json`` (outside the repository, keyed by the file's absolute path).
+A file that is not recorded, or whose content changed since, is not imported; it is listed in
+:attr:`AutopilotPluginManager.untrusted` (the CLI prints one warning naming them).
 
 A plugin that fails to load is recorded in :attr:`AutopilotPluginManager.load_errors` (the CLI prints a
 warning naming it) and the rest keep working, unless *strict* (``AUTOPILOT_STRICT_PLUGINS=1``).
@@ -15,8 +21,9 @@ warning naming it) and the rest keep working, unless *strict* (``AUTOPILOT_STRIC
 
 from __future__ import annotations
 
+import hashlib
 import importlib
-import importlib.util
+import json
 import os
 import re
 import sys
@@ -29,7 +36,7 @@ from typing import TYPE_CHECKING, Final
 import pluggy
 
 from autopilot.core import hookspecs
-from autopilot.core.errors import AutopilotError
+from autopilot.core.errors import AutopilotError, BadInputError
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -39,6 +46,11 @@ ENTRY_POINT_GROUP: Final = hookspecs.PROJECT_NAME
 
 #: Plugins that can never be blocked. The redactor is what keeps secrets out of every written byte.
 ESSENTIAL_PLUGINS: Final[Mapping[str, str]] = {"redact_secrets": "autopilot.plugins.redact"}
+
+#: Where project-local plugins live, relative to the project directory.
+LOCAL_PLUGINS_DIR: Final = Path(".autopilot") / "plugins"
+#: The record of trusted project-local plugins, under ``$AUTOPILOT_HOME``.
+TRUST_FILE: Final = "trusted-plugins.json"
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,8 @@ class AutopilotPluginManager(pluggy.PluginManager):
     def __init__(self, *, strict: bool = False) -> None:
         super().__init__(hookspecs.PROJECT_NAME)
         self.load_errors: list[LoadFailure] = []
+        #: Project-local plugin files that were not imported because the user does not trust them.
+        self.untrusted: list[Path] = []
         self.strict = strict
         # plugin name -> (distribution, version, source)
         self.origins: dict[str, tuple[str | None, str | None, str]] = {}
@@ -148,19 +162,96 @@ def _is_ours(distribution: str | None) -> bool:
     return re.sub(r"[-_.]+", "-", distribution or "").lower() == DISTRIBUTION
 
 
-def _load_local(pm: AutopilotPluginManager, plugins_dir: Path) -> None:
-    for path in sorted(plugins_dir.glob("*.py")):
+# ------------------------------------------------------------------------------------------------
+# Trust in project-local plugins
+
+
+def local_plugin_files(project_dir: Path) -> list[Path]:
+    """The project-local plugin files of *project_dir* (``.autopilot/plugins/*.py``), sorted."""
+    return sorted((project_dir / LOCAL_PLUGINS_DIR).glob("*.py"))
+
+
+def trust_file(environ: Mapping[str, str] | None = None) -> Path:
+    """``$AUTOPILOT_HOME/trusted-plugins.json``: {absolute path: sha256 of the trusted content}."""
+    from autopilot.core.processes import autopilot_home
+
+    return autopilot_home(environ) / TRUST_FILE
+
+
+def trusted_files(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every trusted file's absolute path and the sha256 it was trusted with (none when unreadable)."""
+    try:
+        data = json.loads(trust_file(environ).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(path): str(digest) for path, digest in data.items()} if isinstance(data, dict) else {}
+
+
+def _key(path: Path) -> str:
+    return str(path.expanduser().resolve())
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def is_trusted(path: Path, trusted: Mapping[str, str], content: bytes | None = None) -> bool:
+    """Whether *path* (holding *content*, read from the file when not given) is trusted as it is now."""
+    try:
+        content = path.read_bytes() if content is None else content
+    except OSError:
+        return False
+    return trusted.get(_key(path)) == _sha256(content)
+
+
+def _save_trusted(trusted: Mapping[str, str], environ: Mapping[str, str] | None) -> None:
+    from autopilot.core.trajectory.files import atomic_write_text
+
+    path = trust_file(environ)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, json.dumps(dict(sorted(trusted.items())), indent=2) + "\n")
+
+
+def trust_plugins(paths: Iterable[Path], *, environ: Mapping[str, str] | None = None) -> dict[Path, str]:
+    """Trust *paths* as they are now; returns each file's sha256. A missing file is bad input."""
+    trusted = trusted_files(environ)
+    recorded: dict[Path, str] = {}
+    for path in paths:
+        try:
+            digest = _sha256(path.read_bytes())
+        except OSError as exc:
+            raise BadInputError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+        trusted[_key(path)] = recorded[path] = digest
+    _save_trusted(trusted, environ)
+    return recorded
+
+
+def untrust_plugins(paths: Iterable[Path], *, environ: Mapping[str, str] | None = None) -> list[Path]:
+    """Forget *paths*; returns those that were trusted."""
+    trusted = trusted_files(environ)
+    forgotten = [path for path in paths if trusted.pop(_key(path), None) is not None]
+    if forgotten:
+        _save_trusted(trusted, environ)
+    return forgotten
+
+
+def _load_local(pm: AutopilotPluginManager, files: list[Path], environ: Mapping[str, str]) -> None:
+    trusted = trusted_files(environ)
+    for path in files:
         name = f"local:{path.stem}"
         if pm.is_blocked(name) or pm.is_blocked(path.stem):
             continue
         module_name = f"autopilot_local_plugins.{path.stem}"
         try:
-            spec = importlib.util.spec_from_file_location(module_name, path)
-            if spec is None or spec.loader is None:
-                raise ImportError(f"cannot import {path}")
-            module = importlib.util.module_from_spec(spec)
+            # The content checked is the content run: read once, so the file cannot change in between.
+            content = path.read_bytes()
+            if not is_trusted(path, trusted, content):
+                pm.untrusted.append(path)
+                continue
+            module = ModuleType(module_name)
+            module.__file__ = str(path)
             sys.modules[module_name] = module
-            spec.loader.exec_module(module)
+            exec(compile(content, str(path), "exec", dont_inherit=True), module.__dict__)
             _register(pm, module, name, (None, None, "local"))
         except Exception as exc:
             sys.modules.pop(module_name, None)
@@ -183,12 +274,14 @@ def make_plugin_manager(
     Args:
         project_dir: Where ``.autopilot/plugins/`` is looked for (the working directory by default).
         load_entrypoints: Load installed plugins (built-ins included). Tests may turn this off.
-        load_local: Load ``.autopilot/plugins/*.py``.
+        load_local: Load the trusted ``.autopilot/plugins/*.py`` (the others are listed in
+            :attr:`AutopilotPluginManager.untrusted`).
         blocked: Plugin names never to register (plus ``AUTOPILOT_DISABLE_PLUGINS``).
         allowed: If given, only these non-essential plugins load (plus ``AUTOPILOT_LOAD_PLUGINS``).
         strict: Re-raise plugin load failures (default: ``AUTOPILOT_STRICT_PLUGINS=1``).
         extra_plugins: ``(name, plugin)`` pairs registered after everything else (tests, embedding).
-        environ: The environment to read (``os.environ`` by default).
+        environ: The environment to read (``os.environ`` by default; ``AUTOPILOT_HOME`` says where the
+            trusted plugins are recorded).
 
     Raises:
         AutopilotError: when an essential plugin is blocked or cannot load, or in strict mode.
@@ -232,10 +325,10 @@ def make_plugin_manager(
             except Exception as exc:
                 _fail(pm, name, DISTRIBUTION, _version(), exc)
 
-    if load_local:
-        plugins_dir = (project_dir or Path.cwd()) / ".autopilot" / "plugins"
-        if plugins_dir.is_dir() and (allow is None or "local" in allow):
-            _load_local(pm, plugins_dir)
+    if load_local and (allow is None or "local" in allow):
+        files = local_plugin_files(project_dir or Path.cwd())
+        if files:
+            _load_local(pm, files, environ)
 
     for name, plugin in extra_plugins:
         _register(pm, plugin, name, (None, None, "extra"))
