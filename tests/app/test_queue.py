@@ -437,6 +437,29 @@ def test_third_party_backend_works_an_issue_with_the_issue_tools(
     assert seen["toolsets"] == ["autopilot-issues"] and "issue_create" in seen["instructions"][0]
 
 
+def test_claims_events_and_trailers_carry_the_full_issue_id_and_the_real_run_id(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run --issue PREFIX` records the whole issue id and the run's own id in the claim, every event
+    and every commit trailer, so `git log --grep` and `session view` agree."""
+    _script(scripted, {"shell": "echo ok > result.txt"})
+    issue_id = _create(capsys, "write result", "--accept", "test -f result.txt")
+    repo = git.Repo(git_repo)
+    start = repo.head.commit.hexsha
+
+    code, out, err = _cli(capsys, "run", "--issue", issue_id[:4], "--agent", "scripted", "--json")
+    run_id = json.loads(out.strip().splitlines()[-1])["issues"][0]["run_ids"][0]
+    events = _issue(capsys, issue_id)["events"]
+    messages = [c.message for c in repo.iter_commits(f"{start}..HEAD")]
+
+    assert code == 0, err
+    assert {e["run_id"] for e in events if "run_id" in e} == {run_id}
+    assert next(e["kind"] for e in events if "run_id" in e) == "claimed"
+    assert messages and {tuple(m.strip().splitlines()[-2:]) for m in messages} == {
+        (f"Autopilot-Issue: {issue_id}", f"Autopilot-Run: {run_id}")
+    }
+
+
 def test_the_backend_is_chosen_once_per_issue(
     scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -280,7 +280,7 @@ def save(repo: Repository | None, config: Config, paths: list[str], message: str
 
 @contextlib.contextmanager
 def renewing(
-    store: IssueStore, issue_id: str, claim_id: str, lease: float, warnings: list[str]
+    store: IssueStore, issue_id: str, run_id: str, lease: float, warnings: list[str]
 ) -> Iterator[None]:
     """Renew the claim's lease every third of its length while the block runs."""
     stop = threading.Event()
@@ -288,7 +288,7 @@ def renewing(
     def loop() -> None:
         while not stop.wait(max(1.0, lease / 3)):
             try:
-                store.renew_claim(issue_id, run_id=claim_id, lease_seconds=lease)
+                store.renew_claim(issue_id, run_id=run_id, lease_seconds=lease)
             except AutopilotError as exc:
                 warnings.append(f"issue {issue_id}: {exc}")
                 return
@@ -353,17 +353,21 @@ def work_issue(
     from autopilot.app.issue_tools import IssueTools, issue_toolset
 
     holder = default_holder(pid=True)
-    claim_id = f"{queue_id}:{issue_id}"
-    issue = store.claim(issue_id, holder=holder, run_id=claim_id, lease_seconds=settings.lease_seconds)
+    # The run's id is chosen first, so the claim, every event and every trailer carry the run's own id
+    # (and the issue's whole id, whatever prefix was typed).
+    run_id = new_run_id()
+    issue = store.claim(
+        store.get_issue(issue_id).id, holder=holder, run_id=run_id, lease_seconds=settings.lease_seconds
+    )
     outcome = IssueOutcome(issue.id, issue.title, "failed")
     cwd = settings.run.cwd or config.project_dir
     options = replace(settings.run, cwd=cwd, max_budget_usd=budget_usd, slug=f"issue-{issue.id}")
     redact = lambda text: hooks.redact(text=text)  # noqa: E731
-    tools = IssueTools(store, holder=holder, run_id=claim_id, current=issue.id)
+    tools = IssueTools(store, holder=holder, run_id=run_id, current=issue.id)
     result: RunTaskResult | None = None
     before: dict[str, PathState] = {}
     try:
-        with renewing(store, issue.id, claim_id, settings.lease_seconds, warnings):
+        with renewing(store, issue.id, run_id, settings.lease_seconds, warnings):
             if repo is not None and config.commit != "off":
                 before = tree_state(repo, config)
             # Chosen once: every run of this issue (and its continuations) uses the same backend.
@@ -383,9 +387,9 @@ def work_issue(
                 project=settings.project or issue.project,
                 issue=issue.to_dict(),
                 project_settings=settings.project_settings,
+                run_id=run_id,
                 **common,
             )
-            tools.run_id = result.run.run_id
             spent = result.run.usage.cost_usd
             while True:
                 outcome.run_status, outcome.signal_name = result.status, result.signal_name

@@ -284,6 +284,7 @@ async def run_task_async(
     config: Config | None = None,
     memory_probe: Callable[[], int] = available_memory_mb,
     handle_signals: bool = True,
+    run_id: str | None = None,
 ) -> RunTaskResult:
     """The async form of :func:`run_task` (same arguments)."""
     options = options or RunOptions()
@@ -304,6 +305,7 @@ async def run_task_async(
 
     sha, branch = git.head(workdir)
     run = Run(
+        **({"run_id": run_id} if run_id else {}),
         prompt=prompt,
         agent=backend.name,
         model=model,
@@ -364,6 +366,7 @@ def run_task(prompt: str, options: RunOptions | None = None, **kwargs: Any) -> R
         config: The resolved configuration (default: loaded for the working directory).
         memory_probe: Returns available memory in MiB (tests substitute their own).
         handle_signals: Stop cleanly on SIGINT/SIGTERM (main thread only).
+        run_id: The run's id (default: a new one); the queue chooses it first, to claim the issue with it.
 
     Returns:
         The finished run and its paths. Raises AutopilotError only before the run starts.
