@@ -460,6 +460,32 @@ def test_claims_events_and_trailers_carry_the_full_issue_id_and_the_real_run_id(
     }
 
 
+def test_committed_records_hold_no_machine_paths_or_login_names(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue and session files name people by their git identity and trajectories by their path in
+    the repository: nothing of the machine that ran them (its directories, its login and host name)."""
+    import getpass
+    import socket
+
+    _script(scripted, {"shell": "echo ok > result.txt"})
+    issue_id = _create(capsys, "write result", "--accept", "test -f result.txt")
+
+    code, out, err = _cli(capsys, "run", "--issue", issue_id, "--agent", "scripted", "--json")
+    run_id = json.loads(out.strip().splitlines()[-1])["issues"][0]["run_ids"][0]
+    issue_file = (git_repo / ".autopilot" / "issues" / f"{issue_id}.yaml").read_text()
+    session_file = (git_repo / ".autopilot" / "sessions" / f"{run_id}.yaml").read_text()
+    events = _issue(capsys, issue_id)["events"]
+    run_event = next(e for e in events if e["kind"] == "run")
+
+    assert code == 0, err
+    assert {e.get("by") for e in events} == {"Autopilot Test <test@example.invalid>"}
+    assert (git_repo / run_event["trajectory"]).is_file() and not Path(run_event["trajectory"]).is_absolute()
+    for text in (issue_file, session_file):
+        assert str(git_repo) not in text
+        assert f"{getpass.getuser()}@{socket.gethostname()}" not in text
+
+
 def test_the_backend_is_chosen_once_per_issue(
     scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from autopilot.core.errors import BadInputError
-from autopilot.core.git import Repository, head, parse_status
+from autopilot.core.git import Repository, head, identity, parse_status
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -44,6 +44,20 @@ def test_head_matches_git(tmp_path: Path) -> None:
     git(repo, "checkout", "-q", "--detach", first)
     assert head(repo) == (first, None)
     assert head(tmp_path) == (None, None)
+
+
+def test_identity_is_who_git_would_name_as_the_author(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The identity is the repository's `user.name`/`user.email`, and GIT_AUTHOR_* win, as for a commit."""
+    repo = make_repo(tmp_path / "repo")
+
+    configured = identity(repo)
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Ana Lima")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "ana@example.invalid")
+
+    assert configured == "T <t@example.invalid>"
+    assert identity(repo) == "Ana Lima <ana@example.invalid>"
 
 
 def test_head_in_a_linked_worktree(tmp_path: Path) -> None:

@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m autopilot.app.issue_mcp", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--project-dir", type=Path, required=True, help="the repository holding .autopilot/")
-    parser.add_argument("--holder", required=True, help="who claims issues (user@host:pid)")
+    parser.add_argument("--holder", required=True, help="who claims issues (Name <email>)")
     parser.add_argument("--run-id", help="the run the agent belongs to")
     parser.add_argument("--current", help="the issue this run works on")
     args = parser.parse_args(argv)

@@ -47,7 +47,7 @@ class IssueTools:
 
     Args:
         store: The project's store.
-        holder: Who the agent claims as (``user@host:pid``).
+        holder: Who the agent claims as (the git identity, ``Name <email>``).
         run_id: The run the agent belongs to.
         current: The issue this run works on; the agent cannot complete it itself (autopilot does,
             after the acceptance commands pass), only report that it is done.

@@ -302,13 +302,18 @@ def renewing(
         thread.join(timeout=5)
 
 
+def in_repository(path: Path, config: Config) -> str:
+    """*path* relative to the project's directory (what committed records hold), else as it is."""
+    try:
+        return path.resolve().relative_to(config.project_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _record_session(
-    store: IssueStore, result: RunTaskResult, issue: Issue, project: str | None, parent: str
+    store: IssueStore, result: RunTaskResult, issue: Issue, project: str | None, parent: str, config: Config
 ) -> None:
     run = result.run
-    trajectory = result.trajectory
-    with contextlib.suppress(ValueError):
-        trajectory = trajectory.relative_to(store_project_dir(store))
     store.save_session(
         Session(
             run_id=run.run_id,
@@ -324,17 +329,13 @@ def _record_session(
                 "cache_read_tokens": run.usage.cache_read_tokens,
                 "cache_creation_tokens": run.usage.cache_creation_tokens,
             },
-            trajectory=str(trajectory),
+            trajectory=in_repository(result.trajectory, config),
             backend_session_ids=tuple(run.session_ids or ([run.session_id] if run.session_id else [])),
             started_at=run.started_at,
             ended_at=run.ended_at,
             parent=parent,
         )
     )
-
-
-def store_project_dir(store: IssueStore) -> Path:
-    return Path(getattr(store, "project_dir", Path.cwd()))
 
 
 def work_issue(
@@ -352,7 +353,7 @@ def work_issue(
     """Claim, run, accept, commit and complete one issue (see the module docstring)."""
     from autopilot.app.issue_tools import IssueTools, issue_toolset
 
-    holder = default_holder(pid=True)
+    holder = default_holder(config.project_dir)
     # The run's id is chosen first, so the claim, every event and every trailer carry the run's own id
     # (and the issue's whole id, whatever prefix was typed).
     run_id = new_run_id()
@@ -468,7 +469,7 @@ def work_issue(
         before=before,
     )
     with contextlib.suppress(AutopilotError):
-        _record_session(store, result, issue, settings.project or issue.project, queue_id)
+        _record_session(store, result, issue, settings.project or issue.project, queue_id, config)
     return outcome
 
 
@@ -494,7 +495,7 @@ def _finish_issue(
         status=result.status,
         cost_usd=round(outcome.cost_usd, 6),
         continues=outcome.continues,
-        trajectory=str(result.trajectory),
+        trajectory=in_repository(result.trajectory, config),
     )
     changed: list[str] = []
     trajectory: list[str] = []

@@ -2,7 +2,8 @@
 
 Everything autopilot does with git goes through here: the commit a run starts from, what changed in
 the working tree, committing or stashing exactly the paths a run changed, pushing, and the bits of
-``git config`` that ``autopilot hooks install`` and the demo set. GitPython runs the ``git`` command
+``git config`` that ``autopilot hooks install`` and the demo set, and the identity git would sign a
+commit with (what the issue store records as who did something). GitPython runs the ``git`` command
 for each of these, so worktrees, submodules, ``core.hooksPath`` and every ref storage behave exactly
 as git itself says.
 
@@ -272,6 +273,30 @@ class Repository:
             return ""
 
 
+def _ask(path: Path | str, *args: str) -> str | None:
+    """``git ARGS`` run in *path*: its output, or None when git fails (or is missing)."""
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=path, capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
+def identity(path: Path | str) -> str | None:
+    """``Name <email>``: who git would name as the author of a commit made in *path*; None when git
+    cannot tell (no ``user.name``/``user.email`` and nothing to guess from).
+
+    Git decides, so everything it honours applies: ``GIT_AUTHOR_NAME``/``GIT_AUTHOR_EMAIL``,
+    ``author.*`` and ``user.*`` in the repository's or the user's configuration, ``EMAIL``.
+    """
+    ident = _ask(path, "var", "GIT_AUTHOR_IDENT")  # "Name <email> 1764000000 +0000"
+    if ident is None or ">" not in ident:
+        return None
+    return ident[: ident.rindex(">") + 1]
+
+
 def head(path: Path | str) -> tuple[str | None, str | None]:
     """(commit sha, branch) of the repository holding *path*; (None, None) outside any repository.
 
@@ -280,21 +305,12 @@ def head(path: Path | str) -> tuple[str | None, str | None]:
     on a short run.
     """
 
-    def ask(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", *args], cwd=path, capture_output=True, text=True, timeout=30, check=False
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return (done.stdout.strip() or None) if done.returncode == 0 else None
-
     # One process in the usual case: the commit, then the branch ("HEAD" when detached).
-    both = ask("rev-parse", "HEAD", "--abbrev-ref", "HEAD")
+    both = _ask(path, "rev-parse", "HEAD", "--abbrev-ref", "HEAD")
     if both is not None and len(both.splitlines()) == 2:
         sha, branch = both.splitlines()
         return sha, None if branch == "HEAD" else branch
-    return None, ask("symbolic-ref", "--short", "-q", "HEAD")  # no commit yet, or no repository
+    return None, _ask(path, "symbolic-ref", "--short", "-q", "HEAD")  # no commit yet, or no repository
 
 
-__all__ = ["GitError", "Repository", "head", "parse_status"]
+__all__ = ["GitError", "Repository", "head", "identity", "parse_status"]

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-import getpass
 import json
 import os
 import re
 import secrets
-import socket
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -620,14 +618,16 @@ def with_event(issue: Issue, event: Event, **changes: Any) -> Issue:
     return replace(issue, events=(*issue.events, event), updated=event.at, **changes)
 
 
-def default_holder(*, pid: bool = False) -> str:
-    """Who claims when nobody says: ``user@host`` (``user@host:pid`` for runs, so local runs differ)."""
-    try:
-        user = getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        user = "unknown"
-    holder = f"{user}@{socket.gethostname()}"
-    return f"{holder}:{os.getpid()}" if pid else holder
+def default_holder(path: Path | str | None = None) -> str:
+    """Who acts when nobody says: ``Name <email>`` as git would sign a commit in *path* (the working
+    directory by default; see :func:`autopilot.core.git.identity`), else ``unknown``.
+
+    It is written into committed files, so it is what the commit itself shows, never the login or the
+    host name of the machine.
+    """
+    from autopilot.core.git import identity
+
+    return identity(path or Path.cwd()) or "unknown"
 
 
 def claim_issue(
