@@ -627,3 +627,40 @@ def test_project_with_a_prompt_is_one_run_with_its_defaults(
     assert (git_repo / "web" / "where.txt").read_text().strip() == str(git_repo / "web")
     assert (trajectory["project"], trajectory["prompt"]) == ("web", "look around")
     assert trajectory["limits"]["max_budget_usd"] == 1.5
+
+
+def test_a_plain_run_and_its_resumption_are_one_session(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`autopilot run PROMPT` is recorded as a session like an issue's run; `resume` updates the same one."""
+    _script(scripted, {"shell": "echo one > one.txt"}, {"shell": "echo two > two.txt"})
+
+    code, out, err = _cli(capsys, "run", "look around", "--agent", "scripted", "--json")
+    summary = json.loads(out)
+    resumed = _cli(capsys, "resume", "--trajectory", summary["trajectory"], "--json")
+    sessions = json.loads(_cli(capsys, "session", "list", "--json")[1])["sessions"]
+
+    assert code == 0 and resumed[0] == 0, err + resumed[2]
+    assert [(s["run_id"], s["issue"], s["status"]) for s in sessions] == [
+        (summary["run_id"], None, "success")
+    ]
+    assert sessions[0]["trajectory"] == str(Path(summary["trajectory"]).relative_to(git_repo))
+    assert len(sessions[0]["backend_session_ids"]) == 1
+
+
+def test_a_run_without_a_store_still_runs_and_says_so(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the store plugin disabled, the run succeeds and one warning says it has no session."""
+    _script(scripted, {"shell": "echo one > one.txt"})
+
+    code, out, err = _cli(
+        capsys, "--disable-plugin", "store_yaml", "run", "look around", "--agent", "scripted", "--json"
+    )
+
+    assert code == 0, err
+    assert json.loads(out)["status"] == "success"
+    assert [line for line in err.splitlines() if "session" in line] == [
+        "warning: the run was not recorded as a session: no issue store is available "
+        "(is the store_yaml plugin disabled?)"
+    ]

@@ -32,7 +32,16 @@ from pathlib import Path
 from typing import Any, Final
 
 from autopilot.app.acceptance import ACCEPTANCE_TIMEOUT, AcceptanceResult, run_acceptance
-from autopilot.app.runs import Limits, RunOptions, RunTaskResult, resume_run, run_task, select_backend
+from autopilot.app.runs import (
+    Limits,
+    RunOptions,
+    RunTaskResult,
+    in_repository,
+    resume_run,
+    run_task,
+    select_backend,
+    session_record,
+)
 from autopilot.core.config import Config, find_project_dir, load_config
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 from autopilot.core.git import Repository
@@ -43,7 +52,6 @@ from autopilot.core.issues import (
     Issue,
     IssueStore,
     Project,
-    Session,
     default_holder,
     project_location,
 )
@@ -302,40 +310,10 @@ def renewing(
         thread.join(timeout=5)
 
 
-def in_repository(path: Path, config: Config) -> str:
-    """*path* relative to the project's directory (what committed records hold), else as it is."""
-    try:
-        return path.resolve().relative_to(config.project_dir.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
 def _record_session(
     store: IssueStore, result: RunTaskResult, issue: Issue, project: str | None, parent: str, config: Config
 ) -> None:
-    run = result.run
-    store.save_session(
-        Session(
-            run_id=run.run_id,
-            issue=issue.id,
-            project=project,
-            status=result.status,
-            agent=run.agent,
-            model=run.model,
-            cost_usd=run.usage.cost_usd,
-            tokens={
-                "input_tokens": run.usage.input_tokens,
-                "output_tokens": run.usage.output_tokens,
-                "cache_read_tokens": run.usage.cache_read_tokens,
-                "cache_creation_tokens": run.usage.cache_creation_tokens,
-            },
-            trajectory=in_repository(result.trajectory, config),
-            backend_session_ids=tuple(run.session_ids or ([run.session_id] if run.session_id else [])),
-            started_at=run.started_at,
-            ended_at=run.ended_at,
-            parent=parent,
-        )
-    )
+    store.save_session(session_record(result, config, issue=issue.id, project=project, parent=parent))
 
 
 def work_issue(

@@ -18,6 +18,10 @@ issue, and it checks its values when it is made.
 Both return a :class:`RunTaskResult` and raise only :class:`~autopilot.AutopilotError` subclasses
 (bad input, low memory, unknown agent) before a run starts; once a run has started it is always
 finished and written, whatever happens.
+
+Every run is also a session in the issue store (``autopilot session list``): :func:`record_session`
+saves one through the store plugin. ``autopilot run`` and ``resume`` call it after the run, the issue
+queue once per issue (with the issue and the queue it belongs to).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from autopilot import __version__
 from autopilot.core.config import Config, load_config
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 from autopilot.core.hooks import Hooks
+from autopilot.core.issues import Session
 from autopilot.core.models import Backend, Run, RunRequest, Step, Toolset, utcnow
 from autopilot.core.pricing import load_price_table
 from autopilot.core.processes import PidFile, available_memory_mb, read_pid_files, stop_processes
@@ -171,6 +176,67 @@ class RunTaskResult:
             "session_id": run.session_id,
             "error": run.result.error,
         }
+
+
+def in_repository(path: Path, config: Config) -> str:
+    """*path* relative to the project's directory (what committed records hold), else as it is."""
+    try:
+        return path.resolve().relative_to(config.project_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def session_record(
+    result: RunTaskResult,
+    config: Config,
+    *,
+    issue: str | None = None,
+    project: str | None = None,
+    parent: str | None = None,
+) -> Session:
+    """The store's record of *result*: what it worked on, how it ended, what it cost, where it is."""
+    run = result.run
+    return Session(
+        run_id=run.run_id,
+        issue=issue or run.issue_id,
+        project=project or run.project,
+        status=result.status,
+        agent=run.agent,
+        model=run.model,
+        cost_usd=run.usage.cost_usd,
+        tokens={
+            "input_tokens": run.usage.input_tokens,
+            "output_tokens": run.usage.output_tokens,
+            "cache_read_tokens": run.usage.cache_read_tokens,
+            "cache_creation_tokens": run.usage.cache_creation_tokens,
+        },
+        trajectory=in_repository(result.trajectory, config),
+        backend_session_ids=tuple(run.session_ids or ([run.session_id] if run.session_id else [])),
+        started_at=run.started_at,
+        ended_at=run.ended_at,
+        parent=parent,
+    )
+
+
+def record_session(result: RunTaskResult, *, hooks: Hooks, config: Config | None = None) -> Session | None:
+    """Save *result* (a plain run or a resumption) as a session through the store plugin.
+
+    A resumption updates its run's session and keeps what the session was part of (its issue, its
+    queue). The run never fails for this: when the store cannot be reached or refuses, the reason is
+    added to ``result.warnings`` and None is returned.
+    """
+    config = config or load_config(Path(result.run.cwd) if result.run.cwd else None)
+    try:
+        store = hooks.store_select(config=config)
+        parent = None
+        with contextlib.suppress(AutopilotError):
+            parent = store.get_session(result.run.run_id).parent
+        saved = store.save_session(session_record(result, config, parent=parent))
+    except (AutopilotError, OSError) as exc:
+        result.warnings.append(f"the run was not recorded as a session: {exc}")
+        return None
+    result.warnings += store.warnings
+    return saved
 
 
 def _plugin_hooks(config: Config) -> Hooks:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from cyclopts import Parameter, default_name_transform
 
-from autopilot.app.runs import Limits, RunOptions, RunTaskResult, resume_run, run_task
+from autopilot.app.runs import Limits, RunOptions, RunTaskResult, record_session, resume_run, run_task
 from autopilot.cli import context
 from autopilot.core.errors import AutopilotError, BadInputError
 
@@ -144,6 +144,7 @@ def run(
         result = run_in_project(prompt, options, project, hooks=context.hooks())
     else:
         result = run_task(prompt, options, hooks=context.hooks())
+    record_session(result, hooks=context.hooks())
     return render_result(result, json_output=json_output)
 
 
@@ -266,6 +267,7 @@ def resume(
         limits=limits,
         hooks=context.hooks(),
     )
+    record_session(result, hooks=context.hooks())
     return render_result(result, json_output=json_output, verb="resumed run")
 
 
