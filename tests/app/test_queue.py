@@ -442,6 +442,9 @@ def test_claims_events_and_trailers_carry_the_full_issue_id_and_the_real_run_id(
 ) -> None:
     """`run --issue PREFIX` records the whole issue id and the run's own id in the claim, every event
     and every commit trailer, so `git log --grep` and `session view` agree."""
+    (git_repo / ".autopilot" / "config.yaml").write_text(
+        "schema_version: 1\nmin_free_memory_mb: 0\ncommit_policy: per-change\n"
+    )
     _script(scripted, {"shell": "echo ok > result.txt"})
     issue_id = _create(capsys, "write result", "--accept", "test -f result.txt")
     repo = git.Repo(git_repo)
@@ -486,6 +489,88 @@ def test_committed_records_hold_no_machine_paths_or_login_names(
         assert f"{getpass.getuser()}@{socket.gethostname()}" not in text
 
 
+def test_run_issue_is_one_commit_by_default(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the default `commit_policy: per-issue`, creating and working an issue adds one commit: the
+    work, its trajectory, the issue's new state and its session, with the issue's trailers."""
+    _script(scripted, {"shell": "echo ok > result.txt", "tools": {"issue_create": {"title": "follow-up"}}})
+    repo = git.Repo(git_repo)
+    start = repo.head.commit.hexsha
+    issue_id = _create(capsys, "write result", "--accept", "test -f result.txt")
+    after_create = repo.head.commit.hexsha
+
+    code, out, err = _cli(capsys, "run", "--issue", issue_id, "--agent", "scripted", "--json")
+    outcome = json.loads(out.strip().splitlines()[-1])["issues"][0]
+    commits = list(repo.iter_commits(f"{start}..HEAD"))
+    follow_up = json.loads(_cli(capsys, "issue", "list", "--json")[1])["issues"][0]["id"]
+
+    assert code == 0, err
+    assert after_create == start
+    assert [c.hexsha for c in commits] == [outcome["commit"]]
+    assert commits[0].message.strip().splitlines()[-2:] == [
+        f"Autopilot-Issue: {issue_id}",
+        f"Autopilot-Run: {outcome['run_ids'][0]}",
+    ]
+    assert {
+        f".autopilot/issues/{issue_id}.yaml",
+        f".autopilot/issues/{follow_up}.yaml",
+        f".autopilot/sessions/{outcome['run_ids'][0]}.yaml",
+        "result.txt",
+    } <= set(_committed(git_repo, outcome["commit"]))
+    assert repo.git.status("--porcelain", "--", ".autopilot/issues", ".autopilot/sessions") == ""
+
+
+def test_refused_commit_reopens_the_issue_and_keeps_the_work(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When a pre-commit hook refuses the issue's commit, the issue goes back to open with a
+    `commit_failed` event, the run says why, and the agent's work stays in the tree."""
+    _script(scripted, {"shell": "echo ok > result.txt"})
+    issue_id = _create(capsys, "write result", "--accept", "test -f result.txt")
+    hook = git_repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'refused by policy' >&2\nexit 1\n")
+    hook.chmod(0o755)
+
+    code, out, err = _cli(capsys, "run", "--issue", issue_id, "--agent", "scripted", "--json")
+    outcome = json.loads(out.strip().splitlines()[-1])["issues"][0]
+    issue = _issue(capsys, issue_id)
+
+    assert code == 1, err
+    assert (outcome["outcome"], outcome["commit"]) == ("failed", None)
+    assert outcome["reason"].startswith("the work could not be committed")
+    assert issue["status"] == "open" and issue["claim"] is None
+    assert [e["kind"] for e in issue["events"]][-2:] == ["commit_failed", "reopened"]
+    assert (git_repo / "result.txt").read_text() == "ok\n"
+
+
+def test_per_change_policy_commits_every_state_change(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`commit_policy: per-change` keeps one commit per state change: create, claim, run, work,
+    completion and session."""
+    (git_repo / ".autopilot" / "config.yaml").write_text(
+        "schema_version: 1\nmin_free_memory_mb: 0\ncommit_policy: per-change\n"
+    )
+    _script(scripted, {"shell": "echo ok > result.txt"})
+    repo = git.Repo(git_repo)
+    start = repo.head.commit.hexsha
+
+    issue_id = _create(capsys, "write result", "--accept", "test -f result.txt")
+    code, _, err = _cli(capsys, "run", "--issue", issue_id, "--agent", "scripted")
+    subjects = [c.summary for c in repo.iter_commits(f"{start}..HEAD", reverse=True)]
+
+    assert code == 0, err
+    assert [s.split(" issue ")[0].split(" session ")[0] for s in subjects] == [
+        "autopilot: create",
+        "autopilot: claim",
+        "autopilot: record run on",
+        "autopilot: write result",
+        "autopilot: complete",
+        "autopilot: record",
+    ]
+
+
 def test_the_backend_is_chosen_once_per_issue(
     scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -523,7 +608,7 @@ def test_work_commit_holds_only_the_runs_own_changes(
     scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Untracked files the run does not touch neither block it nor enter its commit, nor do other runs'
-    trajectories: the commit is the agent's change and this run's .json and .rlog."""
+    trajectories: the commit is the agent's change, this run's .json and .rlog, the issue and the session."""
     (git_repo / "notes.txt").write_text("mine, not committed\n")
     earlier = git_repo / "docs" / "logs" / "20250101"
     earlier.mkdir(parents=True)
@@ -538,7 +623,14 @@ def test_work_commit_holds_only_the_runs_own_changes(
 
     assert code == 0, err
     assert _committed(git_repo, outcome["commit"]) == sorted(
-        ["calc.py", "result.txt", str(trajectory), str(trajectory.with_suffix(".rlog"))]
+        [
+            "calc.py",
+            "result.txt",
+            str(trajectory),
+            str(trajectory.with_suffix(".rlog")),
+            f".autopilot/issues/{issue_id}.yaml",
+            f".autopilot/sessions/{outcome['run_ids'][0]}.yaml",
+        ]
     )
     assert status.splitlines() == ["?? docs/logs/20250101/000000-earlier.json", "?? notes.txt"]
 
@@ -566,9 +658,11 @@ def test_a_failed_issue_keeps_to_itself(
     assert "success" not in out.split(f"issue {failing}:")[1].splitlines()[0]
     assert f"issue {passing}: completed" in out
     assert "worked 2 issues, 1 completed" in out and "stopped: nothing else is ready" in out
-    assert [Path(p).suffix for p in failed_record] == [".json", ".rlog"]
+    assert [Path(p).suffix for p in failed_record if not p.startswith(".autopilot/")] == [".json", ".rlog"]
+    assert f".autopilot/issues/{failing}.yaml" in failed_record
     assert "good.txt" in work and "broken.txt" not in work
-    assert [Path(p).suffix for p in work if p != "good.txt"] == [".json", ".rlog"]
+    assert [Path(p).suffix for p in work if not p.startswith((".autopilot/", "good"))] == [".json", ".rlog"]
+    assert f".autopilot/issues/{passing}.yaml" in work
     assert not set(failed_record) & set(work)
     assert "broken.txt" in repo.git.stash("show", "--include-untracked", "--name-only", "stash@{0}")
 

@@ -35,8 +35,12 @@ from autopilot.plugins.store_yaml.store import YamlStore, load_plain, merge_docu
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _store(hooks: Hooks, commit: str = "off", project_dir: Path | None = None) -> YamlStore:
-    return YamlStore(project_dir or Path.cwd(), redact=lambda text: hooks.redact(text=text), commit=commit)
+def _store(
+    hooks: Hooks, commit: str = "off", project_dir: Path | None = None, policy: str = "per-change"
+) -> YamlStore:
+    return YamlStore(
+        project_dir or Path.cwd(), redact=lambda text: hooks.redact(text=text), commit=commit, policy=policy
+    )
 
 
 def _secret() -> str:
@@ -149,6 +153,21 @@ def test_commits_carry_trailers_and_only_store_files(hooks: Hooks, git_repo: Pat
     assert f"Autopilot-Issue: {issue.id}" in message and "Autopilot-Run: run-42" in message
     assert [d.a_path for d in repo.index.diff("HEAD")] == ["mine.txt"]
     assert store.warnings == []
+
+
+def test_per_issue_policy_stages_state_changes_for_the_next_commit(hooks: Hooks, git_repo: Path) -> None:
+    """With the default `commit_policy: per-issue`, creating and claiming an issue makes no commit:
+    the file is staged, to go in with the work (or the person's next commit)."""
+    repo = git.Repo(git_repo)
+    head = repo.head.commit.hexsha
+    store = _store(hooks, commit="commit", policy="per-issue")
+
+    issue = store.create_issue("staged, not committed")
+    store.claim(issue.id, holder="me", run_id="run-42")
+
+    assert repo.head.commit.hexsha == head
+    assert [d.a_path for d in repo.index.diff("HEAD")] == [f".autopilot/issues/{issue.id}.yaml"]
+    assert repo.index.diff(None) == []
 
 
 def test_stage_mode_stages_without_committing(hooks: Hooks, git_repo: Path) -> None:
@@ -351,7 +370,7 @@ from autopilot.core.issues import ClaimConflictError
 from autopilot.plugins.store_yaml.store import YamlStore
 
 root, start, ids, me = Path(sys.argv[1]), float(sys.argv[2]), sys.argv[3].split(","), sys.argv[4]
-store = YamlStore(root, commit=sys.argv[5])
+store = YamlStore(root, commit=sys.argv[5], policy="per-change")
 while time.time() < start:
     time.sleep(0.001)
 won, lost = [], []

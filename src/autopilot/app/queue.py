@@ -7,8 +7,9 @@ One issue is worked like this (:func:`work_issue`):
    the issue tools (its own trajectory, linked to the issue);
 3. run the issue's acceptance commands; if they fail, or the agent stopped early, continue the same
    session a bounded number of times with the failing output;
-4. all pass: commit what the agent changed since the run started, with the run's own trajectory, mark
-   the issue done, fire ``on_issue_complete(outcome="completed")``;
+4. all pass: mark the issue done and commit what the agent changed since the run started, with the
+   run's own trajectory (and, with ``commit_policy: per-issue``, the issue's new state and its
+   session: one commit per issue), fire ``on_issue_complete(outcome="completed")``;
    still failing: record the output, put the issue back to open (blocked after N failed attempts), and
    stash what the agent changed, so the next issue starts from the tree this one started from.
 
@@ -237,11 +238,9 @@ def _work_pathspec(config: Config) -> list[str]:
 PathState = tuple[str, tuple[int, int] | None]
 
 
-def tree_state(repo: Repository, config: Config) -> dict[str, PathState]:
-    """Every changed or untracked file outside ``.autopilot/`` and the output directory, with its
-    status and size and modification time: what a run's own changes are told apart from."""
+def _state(repo: Repository, pathspec: list[str]) -> dict[str, PathState]:
     state: dict[str, PathState] = {}
-    for path, code in repo.status(_work_pathspec(config)).items():
+    for path, code in repo.status(pathspec).items():
         try:
             info = (repo.root / path).lstat()
         except OSError:
@@ -251,9 +250,36 @@ def tree_state(repo: Repository, config: Config) -> dict[str, PathState]:
     return state
 
 
+def tree_state(repo: Repository, config: Config) -> dict[str, PathState]:
+    """Every changed or untracked file outside ``.autopilot/`` and the output directory, with its
+    status and size and modification time: what a run's own changes are told apart from."""
+    return _state(repo, _work_pathspec(config))
+
+
 def changed_since(repo: Repository, config: Config, before: dict[str, PathState]) -> list[str]:
     """The paths whose state differs from *before*: what the agent changed since the run started."""
     return sorted(path for path, state in tree_state(repo, config).items() if before.get(path) != state)
+
+
+def _records_pathspec(repo: Repository, store: IssueStore) -> list[str]:
+    pathspec = []
+    for path in store.record_paths():
+        with contextlib.suppress(ValueError):
+            relative = Path(path).resolve().relative_to(repo.root.resolve()).as_posix()
+            pathspec.append(f":(top,literal){relative}")
+    return pathspec
+
+
+def records_state(repo: Repository, store: IssueStore) -> dict[str, PathState]:
+    """:func:`tree_state` of the store's records in the repository (``IssueStore.record_paths``)."""
+    pathspec = _records_pathspec(repo, store)
+    return _state(repo, pathspec) if pathspec else {}
+
+
+def records_changed_since(repo: Repository, store: IssueStore, before: dict[str, PathState]) -> list[str]:
+    """The store's records changed since *before*: the issue's new state, its session, the issues the
+    agent filed."""
+    return sorted(path for path, state in records_state(repo, store).items() if before.get(path) != state)
 
 
 def tracked_changes(repo: Repository, config: Config) -> list[str]:
@@ -311,9 +337,20 @@ def renewing(
 
 
 def _record_session(
-    store: IssueStore, result: RunTaskResult, issue: Issue, project: str | None, parent: str, config: Config
+    store: IssueStore,
+    result: RunTaskResult,
+    issue: Issue,
+    settings: QueueSettings,
+    parent: str,
+    config: Config,
+    warnings: list[str],
 ) -> None:
-    store.save_session(session_record(result, config, issue=issue.id, project=project, parent=parent))
+    project = settings.project or issue.project
+    record = session_record(result, config, issue=issue.id, project=project, parent=parent)
+    try:
+        store.save_session(record)
+    except AutopilotError as exc:
+        warnings.append(f"run {record.run_id} was not recorded as a session: {exc}")
 
 
 def work_issue(
@@ -345,10 +382,12 @@ def work_issue(
     tools = IssueTools(store, holder=holder, run_id=run_id, current=issue.id)
     result: RunTaskResult | None = None
     before: dict[str, PathState] = {}
+    records_before: dict[str, PathState] = {}
     try:
         with renewing(store, issue.id, run_id, settings.lease_seconds, warnings):
             if repo is not None and config.commit != "off":
                 before = tree_state(repo, config)
+                records_before = records_state(repo, store)
             # Chosen once: every run of this issue (and its continuations) uses the same backend.
             backend = select_backend(
                 hooks, config, agent=options.agent, issue=issue.to_dict(), project=settings.project_settings
@@ -445,9 +484,10 @@ def work_issue(
         holder=holder,
         repo=repo,
         before=before,
+        records_before=records_before,
+        queue_id=queue_id,
+        warnings=warnings,
     )
-    with contextlib.suppress(AutopilotError):
-        _record_session(store, result, issue, settings.project or issue.project, queue_id, config)
     return outcome
 
 
@@ -463,8 +503,20 @@ def _finish_issue(
     holder: str,
     repo: Repository | None,
     before: dict[str, PathState],
+    records_before: dict[str, PathState],
+    queue_id: str,
+    warnings: list[str],
 ) -> None:
+    """Record how the issue ended, and commit it as ``commit_policy`` says.
+
+    ``per-issue``: the store only stages its changes; one commit at the end holds the work (when it
+    was accepted), the run's trajectory, and the store's records changed during the run (the issue's
+    new state, its session, issues the agent filed). A run stopped by budget or signal leaves its
+    records staged and makes no commit. ``per-change``: the store commits each change itself, the
+    work and the trajectory are committed as they are known.
+    """
     run = result.run
+    per_issue = config.commit_policy == "per-issue"
     store.add_event(
         issue.id,
         "run",
@@ -481,24 +533,26 @@ def _finish_issue(
         changed = changed_since(repo, config, before)
         trajectory = trajectory_paths(repo, result)
     trailers = f"Autopilot-Issue: {issue.id}\nAutopilot-Run: {run.run_id}"
+    final: list[str] | None = None  # with per-issue: the work to commit at the end
+    message = ""
     if outcome.outcome == "completed":
         message = (
             f"autopilot: {issue.title}\n\nWork on issue {issue.id}, accepted by "
             f"{len(issue.accept)} command(s).\n\n{trailers}"
         )
-        try:
-            outcome.commit = save(repo, config, [*changed, *trajectory], hooks.redact(text=message))
-        except AutopilotError as exc:
-            # e.g. a pre-commit hook refused the work: nothing is lost, the issue goes back to open.
-            outcome.outcome = "failed"
-            outcome.reason = f"the work could not be committed: {exc}"
-            store.add_event(issue.id, "commit_failed", by=holder, run_id=run.run_id, error=str(exc))
-            updated = store.release(issue.id, by=holder, reason=outcome.reason)
-            hooks.on_issue_complete(issue=updated.to_dict(), outcome=outcome.outcome, run=run)
-            return
         data: dict[str, Any] = {"acceptance": "passed"}
-        if outcome.commit:
-            data["commit"] = outcome.commit
+        if per_issue:
+            final = [*changed, *trajectory]
+        else:
+            try:
+                outcome.commit = save(repo, config, [*changed, *trajectory], hooks.redact(text=message))
+            except AutopilotError as exc:
+                updated = _commit_failed(store, issue, outcome, run.run_id, holder, exc, reopen=False)
+                _record_session(store, result, issue, settings, queue_id, config, warnings)
+                hooks.on_issue_complete(issue=updated.to_dict(), outcome=outcome.outcome, run=run)
+                return
+            if outcome.commit:
+                data["commit"] = outcome.commit
         updated = store.set_status(issue.id, "done", by=holder, run_id=run.run_id, data=data)
     elif outcome.outcome == "failed":
         failures = [a.to_dict() for a in outcome.acceptance if not a.passed]
@@ -516,8 +570,12 @@ def _finish_issue(
         if repo is not None and config.commit != "off" and repo.stash(changed, stash):
             reason += f"; changes kept in `git stash` ({stash})"
         # The attempt's record is kept, in a commit of its own (never inside another issue's work).
-        with contextlib.suppress(AutopilotError):
-            save(repo, config, trajectory, hooks.redact(text=f"{stash}\n\n{outcome.reason}.\n\n{trailers}"))
+        message = f"{stash}\n\n{outcome.reason}.\n\n{trailers}"
+        if per_issue:
+            final = trajectory
+        else:
+            with contextlib.suppress(AutopilotError):
+                save(repo, config, trajectory, hooks.redact(text=message))
         if attempts >= settings.max_attempts:
             outcome.outcome = "blocked"
             outcome.reason += f"; blocked after {attempts} failed attempt(s)"
@@ -527,7 +585,40 @@ def _finish_issue(
     else:
         reason = "the queue budget ran out" if outcome.outcome == "budget_exhausted" else "interrupted"
         updated = store.release(issue.id, by=holder, reason=reason)
+    _record_session(store, result, issue, settings, queue_id, config, warnings)
+    if final is not None and repo is not None:
+        paths = [*final, *records_changed_since(repo, store, records_before)]
+        try:
+            sha = save(repo, config, paths, hooks.redact(text=message))
+        except AutopilotError as exc:
+            if outcome.outcome != "completed":
+                warnings.append(f"issue {issue.id}: the failed attempt's record was not committed: {exc}")
+            else:
+                updated = _commit_failed(store, issue, outcome, run.run_id, holder, exc, reopen=True)
+        else:
+            if outcome.outcome == "completed":
+                outcome.commit = sha
     hooks.on_issue_complete(issue=updated.to_dict(), outcome=outcome.outcome, run=run)
+
+
+def _commit_failed(
+    store: IssueStore,
+    issue: Issue,
+    outcome: IssueOutcome,
+    run_id: str,
+    holder: str,
+    exc: AutopilotError,
+    *,
+    reopen: bool,
+) -> Issue:
+    """The accepted work could not be committed (say a pre-commit hook refused it): nothing is lost,
+    the work stays in the tree and the issue goes back to open (*reopen*: it was already done)."""
+    outcome.outcome = "failed"
+    outcome.reason = f"the work could not be committed: {exc}"
+    store.add_event(issue.id, "commit_failed", by=holder, run_id=run_id, error=str(exc))
+    if reopen:
+        return store.set_status(issue.id, "open", by=holder, reason=outcome.reason, run_id=run_id)
+    return store.release(issue.id, by=holder, reason=outcome.reason)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -58,6 +58,13 @@ class Config:
     commit: str = field(
         default="commit", metadata={"env": "AUTOPILOT_COMMIT", "choices": ("commit", "stage", "off")}
     )
+    #: With ``commit: commit``, which commits autopilot makes: ``per-issue`` (one per issue worked:
+    #: the work, its trajectory and the issue's new state; other state changes are only staged) or
+    #: ``per-change`` (one per state change: claim, run, completion, session, issue edits).
+    commit_policy: str = field(
+        default="per-issue",
+        metadata={"env": "AUTOPILOT_COMMIT_POLICY", "choices": ("per-issue", "per-change")},
+    )
     #: Per-plugin settings, ``plugins: {<plugin name>: {...}}``.
     plugins: dict[str, Any] = field(default_factory=dict)
     #: The repository (or directory) the configuration belongs to. Not read from the file.

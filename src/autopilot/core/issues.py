@@ -728,7 +728,8 @@ class IssueStore(abc.ABC):
     """Where issues, projects and sessions live. Selected through the ``store_select`` hook.
 
     Every method that changes state is atomic with respect to other processes on the same machine,
-    saves before returning, and (depending on ``config.commit``) commits the change.
+    saves before returning, and (depending on ``config.commit`` and ``config.commit_policy``) commits
+    or stages the change.
     Reading never fails because one record is malformed: such records are skipped and reported in
     :attr:`problems`.
     """
@@ -829,6 +830,16 @@ class IssueStore(abc.ABC):
 
     @abc.abstractmethod
     def save_session(self, session: Session) -> Session: ...
+
+    # git
+    def record_paths(self) -> tuple[Path, ...]:
+        """Where in the repository the store keeps its records (directories or files), if it does.
+
+        With ``commit_policy: per-issue`` the queue commits what changed there during an issue's run
+        (the issue's new state, its session, issues the agent filed) together with the issue's work.
+        A store that keeps nothing in the repository returns ``()`` (the default).
+        """
+        return ()
 
     # health
     def doctor(self) -> list[Problem]:

@@ -8,8 +8,9 @@ The built-in issue store: one YAML file per issue, project and session under ``.
 - Changes to one issue are serialised by an ``fcntl.flock`` on ``.autopilot/.cache/locks/<id>.lock``:
   the claim is decided on a fresh read of the file under that lock, so of N processes claiming at
   once exactly one wins.
-- State changes are committed with GitPython (``commit: commit | stage | off`` in the config), with
-  ``Autopilot-Issue:`` / ``Autopilot-Run:`` trailers.
+- State changes are staged, or with ``commit_policy: per-change`` committed one by one with
+  ``Autopilot-Issue:`` / ``Autopilot-Run:`` trailers (``commit: off`` leaves git alone); with the
+  default ``per-issue`` the queue commits them with each issue's work.
 - Listing 10,000 issues stays fast through ``.autopilot/.cache/issues.marshal``, keyed by each file's
   (mtime_ns, size, inode); the YAML files stay the truth and the cache is never committed.
 
@@ -316,6 +317,7 @@ class YamlStore(IssueStore):
         *,
         redact: Callable[[str], str] = lambda text: text,
         commit: str = "commit",
+        policy: str = "per-issue",
         use_cache: bool = True,
     ) -> None:
         super().__init__()
@@ -327,6 +329,7 @@ class YamlStore(IssueStore):
         self.cache_dir = self.root / ".cache"
         self.redact = redact
         self.commit_mode = commit
+        self.policy = policy
         self.use_cache = use_cache
         self._cache: dict[str, tuple[Any, ...]] | None = None
         self._repo: Repository | Literal[False] | None = None
@@ -794,6 +797,9 @@ class YamlStore(IssueStore):
 
     # -- git ---------------------------------------------------------------------------------------
 
+    def record_paths(self) -> tuple[Path, ...]:
+        return (self.issues_dir, self.projects_dir, self.sessions_dir)
+
     def _git_repo(self) -> Repository | None:
         if self._repo is None:
             from autopilot.core.git import Repository
@@ -810,7 +816,8 @@ class YamlStore(IssueStore):
         run: str | None = None,
         detail: str = "",
     ) -> None:
-        """Stage (and commit) *paths* only, never anything else a person had staged."""
+        """Stage *paths* only, never anything else; commit them too with ``commit: commit`` and
+        ``commit_policy: per-change`` (what a person had staged stays staged)."""
         if self.commit_mode == "off":
             return
         repo = self._git_repo()
@@ -832,7 +839,7 @@ class YamlStore(IssueStore):
         # .git/index.lock. The flock is released by the kernel if we crash.
         with self.lock("git"):
             try:
-                if self.commit_mode == "commit":
+                if self.commit_mode == "commit" and self.policy == "per-change":
                     repo.commit(relative, message)
                 else:
                     repo.add(relative)
@@ -933,7 +940,12 @@ def merge_documents(
 
 def store_select(config: Config, hooks: Hooks) -> IssueStore:
     """The default store: YAML files in the project's ``.autopilot/``."""
-    return YamlStore(config.project_dir, redact=lambda text: hooks.redact(text=text), commit=config.commit)
+    return YamlStore(
+        config.project_dir,
+        redact=lambda text: hooks.redact(text=text),
+        commit=config.commit,
+        policy=config.commit_policy,
+    )
 
 
 __all__ = ["YamlStore", "merge_documents", "store_select"]
