@@ -337,3 +337,57 @@ def test_secret_echoed_by_a_tool_is_written_nowhere(
     assert any("[REDACTED" in p.read_text() for p in written)
     assert secret not in captured.out + captured.err
     assert secret not in history
+
+
+# ------------------------------------------------------------------------------------------------
+# demo
+
+
+@pytest.fixture
+def demo_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty temporary directory the demo makes its own in (in place of the system's)."""
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    return scratch
+
+
+@pytest.mark.integration
+def test_demo_cleans_up_after_itself(demo_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A demo leaves no temporary directory behind; `--no-keep` says the same."""
+    code = main(["demo"])
+    out = capsys.readouterr().out
+    again = main(["demo", "--no-keep"])
+
+    assert (code, again) == (0, 0)
+    assert "greet.py now reads" in out and "kept" not in out
+    assert list(demo_tmp.iterdir()) == []
+
+
+@pytest.mark.integration
+def test_demo_keep_keeps_the_repository_and_says_where(
+    demo_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`demo --keep` leaves its repository and prints where it is."""
+    code = main(["demo", "--keep"])
+    out = capsys.readouterr().out
+    kept = list(demo_tmp.iterdir())
+
+    assert code == 0
+    assert len(kept) == 1 and f"demo files kept in {kept[0]}" in out
+    assert (kept[0] / "repo" / "greet.py").read_text().count("!") == 1
+
+
+@pytest.mark.integration
+def test_demo_json_is_one_document(demo_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`demo --json` prints only the run's JSON summary, with where the files were kept (nowhere)."""
+    code = main(["demo", "--json"])
+    out = capsys.readouterr().out
+
+    assert code == 0
+    summary = json.loads(out)
+    assert (summary["status"], summary["kept"]) == ("success", None)
+    assert summary["num_turns"] == 4
+    assert list(demo_tmp.iterdir()) == []

@@ -321,18 +321,42 @@ def _demo_script(repo: Path) -> list[dict[str, Any]]:
     ]
 
 
-def demo(*, keep: Annotated[bool, Parameter(negative="")] = True) -> int:
+def demo(*, keep: bool = False, json_output: JsonFlag = False) -> int:
     """Run the whole pipeline offline: the real Claude Code CLI against a scripted model on 127.0.0.1.
 
     Creates a temporary git repository with a small task, runs the bundled Claude Code CLI through
     autopilot (its tools really run), then shows the trajectory, ``analyze`` and ``replay --summary``.
-    Only the model is fake: its answers are scripted.
+    Only the model is fake: its answers are scripted. The temporary directory is removed at the end.
 
     Parameters
     ----------
     keep
-        Keep the temporary repository (its path is printed) so you can look at the files.
+        Keep the temporary directory (its path is printed) so you can look at the files.
+    json_output
+        Print the run's JSON summary (as ``run --json``, plus ``kept``: the directory kept, or null).
     """
+    if json_output:
+        context.quiet()
+    if shutil.which("git") is None:
+        raise AutopilotError("the demo needs git on PATH")
+    root = Path(tempfile.mkdtemp(prefix="autopilot-demo-"))
+    try:
+        result = _run_demo(root, json_output=json_output)
+    finally:
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)
+    if json_output:
+        for message in result.warnings:
+            context.warning(message)
+        summary = {**result.summary(), "kept": str(root) if keep else None}
+        context.echo(json.dumps(summary, ensure_ascii=False))
+    elif keep:
+        context.echo(f"(demo files kept in {root})")
+    return int(result.exit_code)
+
+
+def _run_demo(root: Path, *, json_output: bool) -> RunTaskResult:
+    """The demo in *root*: its repository, the scripted run, and (for people) what it did."""
     from autopilot.cli import analyze as analyze_cmd
     from autopilot.core.git import Repository
     from autopilot.testing.anthropic_server import (
@@ -342,9 +366,7 @@ def demo(*, keep: Annotated[bool, Parameter(negative="")] = True) -> int:
         write_script,
     )
 
-    if shutil.which("git") is None:
-        raise AutopilotError("the demo needs git on PATH")
-    root = Path(tempfile.mkdtemp(prefix="autopilot-demo-"))
+    say = (lambda text="": None) if json_output else context.echo
     repo = root / "repo"
     repo.mkdir()
     (repo / "greet.py").write_text(_DEMO_FILE)
@@ -355,17 +377,16 @@ def demo(*, keep: Annotated[bool, Parameter(negative="")] = True) -> int:
         git_repo.commit(["greet.py", ".gitignore"], "A greeting without enthusiasm")
     script = write_script(root / "script.json", _demo_script(repo))
     server, _thread = serve_in_thread(script, root / "requests.jsonl")
-    context.echo(
-        "autopilot demo: the model is SCRIPTED (a fake Anthropic server on 127.0.0.1 answers with canned"
-    )
-    context.echo(
-        "turns); the Claude Code CLI, its tools and autopilot are real. Nothing leaves this machine."
-    )
-    context.echo(f"repository: {repo}")
-    context.echo(f"task: {_DEMO_PROMPT}")
-    context.echo("")
+    say("autopilot demo: the model is SCRIPTED (a fake Anthropic server on 127.0.0.1 answers with canned")
+    say("turns); the Claude Code CLI, its tools and autopilot are real. Nothing leaves this machine.")
+    say(f"repository: {repo}")
+    say(f"task: {_DEMO_PROMPT}")
+    say()
     try:
         env = offline_claude_env(server.base_url, root / "claude-config", home=root / "home")
+        # The CLI's own temporary files go with the demo's, and are removed with them.
+        (root / "tmp").mkdir()
+        env["TMPDIR"] = str(root / "tmp")
         options = RunOptions(
             agent="claude",
             model="claude-sonnet-4-5",
@@ -379,24 +400,22 @@ def demo(*, keep: Annotated[bool, Parameter(negative="")] = True) -> int:
         result = run_task(_DEMO_PROMPT, options, env=env, hooks=context.hooks())
     finally:
         stop_server(server)
-    context.echo("")
-    code = render_result(result, json_output=False)
-    context.echo("")
-    context.echo(f"greet.py now reads: {(repo / 'greet.py').read_text().strip().splitlines()[-1].strip()}")
-    context.echo("")
-    context.echo("$ autopilot replay --summary " + str(result.trajectory))
+    if json_output:
+        return result
+    say()
+    render_result(result, json_output=False)
+    say()
+    say(f"greet.py now reads: {(repo / 'greet.py').read_text().strip().splitlines()[-1].strip()}")
+    say()
+    say("$ autopilot replay --summary " + str(result.trajectory))
     analyze_cmd.replay(result.trajectory, summary=True)
-    context.echo("")
-    context.echo("$ autopilot analyze " + str(result.trajectory))
+    say()
+    say("$ autopilot analyze " + str(result.trajectory))
     analyze_cmd.analyze(result.trajectory)
-    context.echo("")
-    context.echo("To run with a real model: set ANTHROPIC_API_KEY (or log in with Claude Code), then in your")
-    context.echo('repository: autopilot run "describe the task" --max-budget 2')
-    if not keep:
-        shutil.rmtree(root, ignore_errors=True)
-    else:
-        context.echo(f"(demo files kept in {root})")
-    return code
+    say()
+    say("To run with a real model: set ANTHROPIC_API_KEY (or log in with Claude Code), then in your")
+    say('repository: autopilot run "describe the task" --max-budget 2')
+    return result
 
 
 # ------------------------------------------------------------------------------------------------
