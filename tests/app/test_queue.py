@@ -758,3 +758,42 @@ def test_a_run_without_a_store_still_runs_and_says_so(
         "warning: the run was not recorded as a session: no issue store is available "
         "(is the store_yaml plugin disabled?)"
     ]
+
+
+def test_an_unknown_model_is_one_warning(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A model the price table does not know is priced at its (highest) default rates, and one
+    warning says so; a known model gets none."""
+    _script(scripted, {}, {})
+
+    code, _, err = _cli(capsys, "run", "look around", "--agent", "scripted", "-m", "mystery-model-9")
+    known = _cli(capsys, "run", "look again", "--agent", "scripted", "-m", MODEL)
+
+    assert (code, known[0]) == (0, 0), err
+    assert [line for line in err.splitlines() if line.startswith("warning:")] == [
+        "warning: model 'mystery-model-9' is not in the price table: its cost is estimated at the "
+        "table's default rates, the highest (add it to .autopilot/prices.json; see docs/reference/config.md)"
+    ]
+    assert "warning:" not in known[2]
+
+
+def test_a_run_outside_a_git_repository_is_one_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside any git repository the run still works, and one warning says nothing tracks its changes."""
+    plain = tmp_path / "plain"
+    (plain / ".autopilot" / "plugins").mkdir(parents=True)
+    (plain / ".autopilot" / "plugins" / "scripted.py").write_text(SCRIPTED_BACKEND)
+    (plain / ".autopilot" / "config.yaml").write_text("schema_version: 1\nmin_free_memory_mb: 0\n")
+    trust_plugins([plain / ".autopilot" / "plugins" / "scripted.py"])
+    monkeypatch.chdir(plain)
+
+    code, out, err = _cli(capsys, "run", "look around", "--agent", "scripted", "-m", MODEL, "--json")
+
+    assert code == 0, err
+    assert json.loads(out)["status"] == "success"
+    assert [line for line in err.splitlines() if line.startswith("warning:")] == [
+        f"warning: {plain} is not in a git repository: nothing records what the agent changes "
+        "(`git init` first to review and undo its work)"
+    ]

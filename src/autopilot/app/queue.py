@@ -463,6 +463,7 @@ def work_issue(
                 )
                 spent += result.run.usage.cost_usd - before_cost
         outcome.cost_usd = spent
+        warnings.extend(message for message in result.warnings if message not in warnings)
     except BaseException:
         # Never leave a claim behind when we crash or are interrupted between runs.
         with contextlib.suppress(Exception):

@@ -40,7 +40,7 @@ from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 from autopilot.core.hooks import Hooks
 from autopilot.core.issues import Session
 from autopilot.core.models import Backend, Run, RunRequest, Step, Toolset, utcnow
-from autopilot.core.pricing import load_price_table
+from autopilot.core.pricing import PriceTable, load_price_table
 from autopilot.core.processes import PidFile, available_memory_mb, read_pid_files, stop_processes
 from autopilot.core.recorder import Recorder
 from autopilot.core.runner import RunLimits, Runner, check_memory, default_output_dir
@@ -294,6 +294,7 @@ async def _execute(
     previous_turns: int,
     memory_probe: Callable[[], int],
     handle_signals: bool,
+    warnings: Sequence[str] = (),
 ) -> RunTaskResult:
     run = recorder.run
     pid_file = PidFile(run.run_id, str(request.cwd))
@@ -330,8 +331,19 @@ async def _execute(
         status=outcome.status,
         exit_code=outcome.exit_code,
         signal_name=outcome.signal_name,
-        warnings=list(hooks.warnings),
+        warnings=[*warnings, *_price_warnings(run, prices), *hooks.warnings],
     )
+
+
+def _price_warnings(run: Run, prices: PriceTable) -> list[str]:
+    """One warning when the run's model is not in the price table (its cost is then a guess)."""
+    _, known = prices.price_for(run.model)
+    if known or not run.model:
+        return []
+    return [
+        f"model {run.model!r} is not in the price table: its cost is estimated at the table's default "
+        "rates, the highest (add it to .autopilot/prices.json; see docs/reference/config.md)"
+    ]
 
 
 async def run_task_async(
@@ -370,6 +382,12 @@ async def run_task_async(
     from autopilot.core import git
 
     sha, branch = git.head(workdir)
+    warnings: list[str] = []
+    if sha is None and branch is None:
+        warnings.append(
+            f"{workdir} is not in a git repository: nothing records what the agent changes "
+            "(`git init` first to review and undo its work)"
+        )
     run = Run(
         **({"run_id": run_id} if run_id else {}),
         prompt=prompt,
@@ -409,6 +427,7 @@ async def run_task_async(
         previous_turns=0,
         memory_probe=memory_probe,
         handle_signals=handle_signals,
+        warnings=warnings,
     )
 
 
