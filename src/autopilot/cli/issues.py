@@ -316,7 +316,7 @@ def issue_claim(
     issue_id
         The issue id.
     holder
-        Who claims (default: user@host).
+        Who claims (default: your git identity, "Name <email>").
     run_id
         The run working on it, if any.
     lease
