@@ -53,11 +53,25 @@ from autopilot.core.trajectory.files import (
     load_trajectory,
     slugify,
 )
+from autopilot.core.trajectory.render import transcript
 
 DEFAULT_RESUME_PROMPT = (
     "Continue the task from where you left off. The previous session ended with status {status}{reason}. "
     "Check the current state of the repository, then finish the original request."
 )
+
+#: What a new session is told when the run's own session cannot be resumed (the agent never wrote it,
+#: or it is gone): the original request, what the trajectory recorded, then the resume prompt.
+NEW_SESSION_PROMPT = """\
+You are taking over a task from an earlier session whose conversation is not available any more.
+
+The original request was:
+{request}
+
+What the earlier session did, as recorded (oldest first, long lines cut):
+{transcript}
+
+{prompt}"""
 
 
 @dataclass(frozen=True)
@@ -388,11 +402,15 @@ async def run_task_async(
             f"{workdir} is not in a git repository: nothing records what the agent changes "
             "(`git init` first to review and undo its work)"
         )
+    # Where the agent lets us choose its session id, the journal has it before the agent starts.
+    session_id = backend.new_session_id()
     run = Run(
         **({"run_id": run_id} if run_id else {}),
         prompt=prompt,
         agent=backend.name,
         model=model,
+        session_id=session_id,
+        session_ids=[session_id] if session_id else [],
         cwd=str(workdir),
         repo_sha=sha,
         branch=branch,
@@ -414,6 +432,7 @@ async def run_task_async(
         options=dict(backend_options or {}),
         run_id=run.run_id,
         toolsets=tuple(toolsets),
+        session_id=session_id,
     )
     recorder.start()
     return await _execute(
@@ -537,10 +556,6 @@ async def resume_run_async(
             stop_processes(leftovers)
         if record.path is not None:
             record.path.unlink(missing_ok=True)
-    if not run.session_id:
-        raise BadInputError(
-            f"{path}: cannot resume: the run has no backend session id (the agent never started)"
-        )
     workdir = Path(run.cwd) if run.cwd and Path(run.cwd).is_dir() else here
     hooks = hooks or _plugin_hooks(config)
     resolved = (limits or Limits()).resolve(config)
@@ -549,25 +564,36 @@ async def resume_run_async(
     previous = run.result
     reason = f" ({previous.stop_reason})" if previous.stop_reason else ""
     text = prompt or DEFAULT_RESUME_PROMPT.format(status=previous.status, reason=reason)
+    # For an agent that cannot continue the session (or a run killed before it had one): a new
+    # session that is told the original request and what the trajectory recorded.
+    earlier = transcript(s for s in run.steps if not (s.type == "user" and s.text == run.prompt))
+    fresh = NEW_SESSION_PROMPT.format(request=run.prompt, transcript=earlier or "(nothing)", prompt=text)
+    resumed_session = run.session_id
     run.resumes = [
         *run.resumes,
         {
             "at": utcnow(),
             "from_status": previous.status,
-            "session_id": run.session_id,
+            "session_id": resumed_session,
             "prompt": text,
             "max_budget_usd": resolved.max_budget_usd,
             "max_turns": resolved.max_turns,
         },
     ]
-    if not run.session_ids:
+    new_session = None if resumed_session else backend.new_session_id()
+    if new_session:  # recorded before the agent starts, as for a new run
+        run.session_id = new_session
+        run.session_ids = [*run.session_ids, new_session]
+    elif run.session_id and not run.session_ids:
         run.session_ids = [run.session_id]
     recorder = Recorder(hooks, run, _base_of(path), resume=True, config=config)
     request = RunRequest(
-        prompt=text,
+        prompt=text if resumed_session else fresh,
         cwd=workdir,
         model=run.model,
-        resume_session_id=run.session_id,
+        resume_session_id=resumed_session,
+        session_id=new_session,
+        new_session_prompt=fresh if resumed_session else None,
         max_turns=resolved.max_turns,
         max_budget_usd=resolved.max_budget_usd,
         env=dict(env or {}),
@@ -583,7 +609,9 @@ async def resume_run_async(
         recorder,
         request,
         resolved,
-        first_step=Step("user", text=text, subtype="resume"),
+        first_step=Step(
+            "user", text=text, subtype="resume", data=None if resumed_session else {"new_session": True}
+        ),
         previous_turns=previous.num_turns,
         memory_probe=memory_probe,
         handle_signals=handle_signals,
@@ -592,6 +620,10 @@ async def resume_run_async(
 
 def resume_run(**kwargs: Any) -> RunTaskResult:
     """Continue an earlier run's backend session and append to the same trajectory.
+
+    When the agent cannot continue the session (it never wrote it, or it is gone), or the run was
+    killed before it had one, a new session in the same run is told the original request and a compact
+    transcript of the recorded steps (:data:`NEW_SESSION_PROMPT`), and its id joins ``session_ids``.
 
     Args:
         trajectory: A ``.json``, ``.journal.jsonl`` or ``.rlog`` of the run (a journal newer than the

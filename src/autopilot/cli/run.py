@@ -240,8 +240,10 @@ def resume(
 ) -> int:
     """Continue an earlier run: same backend session, same run id, new steps appended to the same files.
 
-    Works after any ending, including an interrupted run and one killed with ``kill -9`` (its journal).
-    The budget and turns are additional: what this resumption may use.
+    Works after any ending, including an interrupted run and one killed with ``kill -9`` (its journal),
+    however early. When the agent cannot continue its session (it never wrote it), a new session is
+    told the original request and what the trajectory recorded. The budget and turns are additional:
+    what this resumption may use.
 
     Parameters
     ----------

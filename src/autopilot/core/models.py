@@ -393,12 +393,20 @@ class RunRequest:
     ``options`` are backend options: ``system_prompt_append``, ``mcp_servers`` and per-backend
     settings under the backend's name. ``tool_guard`` is set by the runner when a plugin implements
     ``before_tool_use``: a backend whose ``vetoes_tool_calls`` is true calls it before each tool runs.
+
+    ``session_id`` is the id a new session must take (from :meth:`Backend.new_session_id`, already in
+    the journal). ``new_session_prompt`` goes with ``resume_session_id``: when the agent cannot
+    continue that session (it never wrote it, or it is gone), the backend starts a new session with
+    this prompt instead (the original request and a transcript of the run so far) and reports the
+    new session's id.
     """
 
     prompt: str
     cwd: Path
     model: str | None = None
     resume_session_id: str | None = None
+    session_id: str | None = None
+    new_session_prompt: str | None = None
     max_turns: int | None = None
     max_budget_usd: float | None = None
     env: dict[str, str] = field(default_factory=dict)
@@ -471,6 +479,13 @@ class Backend(abc.ABC):
         The runner may stop consuming at any time (budget, turn limit, watchdog, signal) and then calls
         :meth:`stop`; the backend must not leave processes behind.
         """
+
+    def new_session_id(self) -> str | None:
+        """An id for a new session, when the agent lets the caller choose it; None when it picks its own.
+
+        The run records it before the agent starts, so a run killed at once can still be resumed.
+        """
+        return None
 
     async def stop(self) -> None:  # noqa: B027 - optional override
         """Stop the agent process tree (called by the runner's watchdogs and signal handlers)."""

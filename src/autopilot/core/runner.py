@@ -311,11 +311,13 @@ class Runner:
     def _handle(self, event: BackendEvent) -> tuple[str, str | None, str | None] | None:
         """Record *event*; returns a verdict when the run must end (``("done", ...)``: the backend ended)."""
         recorder = self.recorder
-        if event.session_id and event.session_id != recorder.run.session_id:
-            chain = list(recorder.run.session_ids)
-            if event.session_id not in chain:
-                chain.append(event.session_id)
-            recorder.update(session_id=event.session_id, session_ids=chain)
+        if event.session_id:
+            if event.session_id != recorder.run.session_id:
+                chain = list(recorder.run.session_ids)
+                if event.session_id not in chain:
+                    chain.append(event.session_id)
+                recorder.update(session_id=event.session_id, session_ids=chain)
+            # The agent has started its session (one chosen up front too): record its process now.
             if self.pid_file is not None:
                 self.pid_file.update(self.backend.child_pids())
         if event.model and event.model != recorder.run.model:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any, Final
 
 from autopilot.core.models import Run, Step, parse_ts
@@ -16,6 +17,16 @@ PREFIXES: Final = {
     "tool_result": "RSLT",
     "system": "SYS ",
     "error": "ERR ",
+}
+
+
+#: How each step type reads in a transcript for a new session (thinking and system events are left out).
+TRANSCRIPT_LABELS: Final = {
+    "user": "user",
+    "assistant": "assistant",
+    "tool_call": "tool call",
+    "tool_result": "tool result",
+    "error": "error",
 }
 
 
@@ -84,3 +95,29 @@ def closing_line(run: Run) -> str:
         f"cache_write {u.cache_creation_tokens}  cost ${u.cost_usd:.4f}"
         + (f"  error: {one_line(r.error, 300)}" if r.error else "")
     )
+
+
+def transcript(steps: Iterable[Step], *, limit: int = 20_000, line_limit: int = 400) -> str:
+    """The conversation in *steps* as compact text, one line per step, oldest first.
+
+    User messages, answers, tool calls and results and errors are kept, each cut to *line_limit*
+    characters; thinking and system events are left out. When the lines add up to more than *limit*
+    characters, the oldest give way to the most recent, and a first line says how many were left out.
+    This is what a new session is told when the agent's own session of a run cannot be resumed.
+    """
+    lines = [
+        f"{TRANSCRIPT_LABELS[step.type]}: {step_summary(step, line_limit)}"
+        for step in steps
+        if step.type in TRANSCRIPT_LABELS
+    ]
+    kept: list[str] = []
+    size = 0
+    for line in reversed(lines):
+        size += len(line) + 1
+        if size > limit:
+            break
+        kept.append(line)
+    kept.reverse()
+    if len(kept) < len(lines):
+        kept.insert(0, f"({len(lines) - len(kept)} earlier steps left out)")
+    return "\n".join(kept)

@@ -80,6 +80,8 @@ _SKIPPED_STREAM_EVENTS: Final = (
 )
 _STREAM_EVENT_PREFIX: Final = b'{"type":"stream_event"'
 
+_NO_SESSION: Final = "No conversation found with session ID"
+
 
 # ------------------------------------------------------------------------------------------------
 # Mapping stream-json messages to steps (pure: no I/O, never raises on odd input)
@@ -518,6 +520,11 @@ def _failure(message: str, subtype: str) -> BackendEvent:
     )
 
 
+def _session_not_found(event: BackendEvent) -> bool:
+    """Whether *event* ends a run whose session Claude Code cannot find (it never wrote it)."""
+    return event.status == "error" and _NO_SESSION in (event.error or "")
+
+
 def _not_found(detail: str) -> str:
     return (
         "the Claude Code CLI was not found (claude-agent-sdk ships one; reinstall it, or set "
@@ -605,14 +612,53 @@ class ClaudeBackend(Backend):
             return False  # in-process servers: only the SDK can host them
         return settings.transport in ("auto", "cli")
 
+    def new_session_id(self) -> str:
+        """Claude Code takes the session id it is given (``--session-id``): a new random UUID."""
+        import uuid
+
+        return str(uuid.uuid4())
+
     async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
-        """Run Claude Code on *request*; yields steps, usage deltas, the session id and a final done event."""
+        """Run Claude Code on *request*; yields steps, usage deltas, the session id and a final done event.
+
+        A resumed session Claude Code cannot find (it had not written it yet when the run was killed)
+        is replaced by a new session told ``request.new_session_prompt``.
+        """
         try:
             request = self.with_toolsets(request)
             settings = self.settings_for(request)
         except ClaudeSetupError as exc:
             yield _failure(str(exc), "setup")
             return
+        lost: BackendEvent | None = None
+        async with contextlib.aclosing(self._run_once(request, settings)) as events:
+            async for event in events:
+                if event.done and request.new_session_prompt and _session_not_found(event):
+                    lost = event
+                    break
+                yield event
+        if lost is None:
+            return
+        fresh = replace(
+            request,
+            prompt=request.new_session_prompt,
+            resume_session_id=None,
+            new_session_prompt=None,
+            session_id=self.new_session_id(),
+        )
+        note = (
+            f"Claude Code cannot resume session {request.resume_session_id} ({lost.error}): "
+            f"new session {fresh.session_id} is told the original request and the recorded steps"
+        )
+        yield BackendEvent(
+            steps=[Step("system", subtype="new_session", text=note)], session_id=fresh.session_id
+        )
+        async with contextlib.aclosing(self._run_once(fresh, settings)) as events:
+            async for event in events:
+                yield event
+
+    async def _run_once(self, request: RunRequest, settings: ClaudeSettings) -> AsyncIterator[BackendEvent]:
+        """One Claude Code process on *request*, through the transport it needs."""
         if self.uses_cli(request, settings):
             self.transport = "cli"
             events = self._stream_cli(request, settings)
@@ -662,6 +708,8 @@ class ClaudeBackend(Backend):
         if request.resume_session_id:
             # The equals form: a value can never be taken for another flag.
             command.append(f"--resume={request.resume_session_id}")
+        elif request.session_id:
+            command.append(f"--session-id={request.session_id}")
         servers = request.options.get("mcp_servers")
         if servers:
             command += ["--mcp-config", json.dumps({"mcpServers": dict(servers)})]
@@ -709,6 +757,9 @@ class ClaudeBackend(Backend):
         mapper = ClaudeStreamMapper()
         done = False
         try:
+            if request.session_id or request.resume_session_id:
+                # The session is under way: the runner records the CLI's process at once.
+                yield BackendEvent(session_id=request.session_id or request.resume_session_id)
             assert process.stdin is not None and process.stdout is not None
             with contextlib.suppress(OSError):  # a CLI that exits at once: its stderr says why
                 process.stdin.write(request.prompt.encode("utf-8"))
@@ -795,6 +846,7 @@ class ClaudeBackend(Backend):
             "stderr": self.stderr_tail.append,
             "include_partial_messages": True,
             "resume": request.resume_session_id,
+            "session_id": None if request.resume_session_id else request.session_id,
             "extra_args": dict(settings.extra_args),
         }
         if settings.cli_path:
@@ -842,6 +894,8 @@ class ClaudeBackend(Backend):
                 process = getattr(transport, "_process", None)
                 self._pid = getattr(process, "pid", None)
                 self.child_pids()
+                if request.session_id or request.resume_session_id:
+                    yield BackendEvent(session_id=request.session_id or request.resume_session_id)
                 await client.query(request.prompt)
                 receive = client._query.receive_messages()  # raw stream-json dicts, before parsing
                 try:

@@ -628,16 +628,33 @@ class CodexBackend(Backend):
         return spec, settings
 
     async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
-        """Run codex for *request*; yields steps, usage deltas, the thread id and a final done event."""
+        """Run codex for *request*; yields steps, usage deltas, the thread id and a final done event.
+
+        A thread to resume that codex does not have (no rollout in ``$CODEX_HOME/sessions``) is
+        replaced by a new thread told ``request.new_session_prompt``.
+        """
         environ = self._environment(request)
+        home = codex_home(environ)
+        lost = request.resume_session_id
+        if lost and request.new_session_prompt and find_rollout(home, lost) is None:
+            request = replace(
+                request, prompt=request.new_session_prompt, resume_session_id=None, new_session_prompt=None
+            )
+        else:
+            lost = None
         try:
             request = self.with_toolsets(request)
             spec, settings = self.launch_spec(request, environ)
         except CodexSetupError as exc:
             yield _failure(str(exc), "setup")
             return
+        if lost:
+            note = (
+                f"codex has no thread {lost} (no rollout in {home / 'sessions'}): "
+                "a new thread is told the original request and the recorded steps"
+            )
+            yield BackendEvent(steps=[Step("system", subtype="new_session", text=note)])
 
-        home = codex_home(environ)
         tracker = UsageTracker()
         tail = RolloutTail(home)
         if request.resume_session_id:
