@@ -219,3 +219,16 @@ def test_codex_thread_gone_resumes_in_a_new_thread_told_what_was_recorded(
     assert [s.subtype for s in run.steps if s.subtype == "new_session"] == ["new_session"]
     assert TASK in told and command(1) in told
     assert sorted(p.name for p in project.glob("step*.txt")) == STEP_FILES
+
+
+def test_a_run_that_never_reached_the_model_is_not_offered_for_resume() -> None:
+    """A run that failed before the model answered gets no `resume with` hint; one that got further does."""
+    from autopilot.app.runs import RunTaskResult
+    from autopilot.core.errors import ExitCode
+    from autopilot.core.models import Run, RunResult, Usage
+
+    def resumable(turns: int, tokens: int) -> bool:
+        run = Run(session_id="s", result=RunResult(status="error", num_turns=turns), usage=Usage(tokens))
+        return RunTaskResult(run=run, paths={}, status="error", exit_code=ExitCode.FAILURE).resumable
+
+    assert [resumable(0, 0), resumable(1, 100), resumable(0, 100)] == [False, True, True]

@@ -441,7 +441,7 @@ def work_issue(
                 left = None if budget_usd is None else budget_usd - spent
                 if (
                     outcome.continues >= settings.max_continues
-                    or not result.run.session_id
+                    or not result.reached_model
                     or (left is not None and left <= 0.001)
                 ):
                     outcome.outcome = "failed"

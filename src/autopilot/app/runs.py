@@ -166,8 +166,15 @@ class RunTaskResult:
         return self.paths["json"] if self.paths["json"].exists() else self.paths["journal"]
 
     @property
+    def reached_model(self) -> bool:
+        """The model answered at least once (a run that failed before, e.g. without credentials or
+        with the model server down, has nothing to continue: it is run again once the cause is fixed)."""
+        return self.run.result.num_turns > 0 or self.run.usage.total_tokens > 0
+
+    @property
     def resumable(self) -> bool:
-        return self.status != "success" and bool(self.run.session_id)
+        """Worth resuming: the run did not succeed, and it reached the model."""
+        return self.status != "success" and self.reached_model
 
     def resume_command(self) -> str:
         return f"autopilot resume --trajectory {self.trajectory}"

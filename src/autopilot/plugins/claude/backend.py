@@ -80,6 +80,13 @@ _SKIPPED_STREAM_EVENTS: Final = (
 )
 _STREAM_EVENT_PREFIX: Final = b'{"type":"stream_event"'
 
+#: Attempts in a row without any answer from the model server (no HTTP status) before a run gives up
+#: (Claude Code itself retries ten times, for minutes); with its back-off, about four seconds.
+UNREACHABLE_ATTEMPTS: Final = 3
+#: Where Claude Code sends model requests when ANTHROPIC_BASE_URL is not set.
+DEFAULT_API_URL: Final = "https://api.anthropic.com"
+#: What Claude Code says when it has no credentials, or when its login token was refused.
+_NOT_LOGGED_IN: Final = "Not logged in"
 _NO_SESSION: Final = "No conversation found with session ID"
 
 
@@ -525,6 +532,27 @@ def _session_not_found(event: BackendEvent) -> bool:
     return event.status == "error" and _NO_SESSION in (event.error or "")
 
 
+def _connection_retry(step: Step) -> bool:
+    """Whether *step* is Claude Code retrying a request that got no HTTP answer at all."""
+    data = step.data or {}
+    return step.subtype == "api_retry" and "error_status" in data and data["error_status"] is None
+
+
+def _login_advice(error: str, config_dir: str | None) -> str | None:
+    """What to do about Claude Code's ``Not logged in · Please run /login`` (autopilot cannot run /login)."""
+    if _NOT_LOGGED_IN not in error:
+        return None
+    how = (
+        "set ANTHROPIC_API_KEY to an API key, or run `claude setup-token` and set "
+        "CLAUDE_CODE_OAUTH_TOKEN to the token it prints"
+    )
+    if "HTTP 401" in error:
+        return f"Claude Code's login was refused (HTTP 401): {how} (Claude Code said: {error})"
+    if config_dir:
+        how += f", or log in with `claude` using the same CLAUDE_CONFIG_DIR={config_dir}"
+    return f"Claude Code has no credentials: {how} (Claude Code said: {error})"
+
+
 def _not_found(detail: str) -> str:
     return (
         "the Claude Code CLI was not found (claude-agent-sdk ships one; reinstall it, or set "
@@ -601,6 +629,36 @@ class ClaudeBackend(Backend):
             message = f"{message}; Claude Code said: {lines[-1][:300]}"
         return f"Claude Code failed: {message}"
 
+    def _endpoint(self, request: RunRequest, settings: ClaudeSettings) -> str:
+        """Where Claude Code sends model requests, and which setting says so."""
+        env = {**os.environ, **self._env(request, settings)}
+        for flag, name in (
+            ("CLAUDE_CODE_USE_BEDROCK", "Amazon Bedrock"),
+            ("CLAUDE_CODE_USE_VERTEX", "Vertex AI"),
+        ):
+            if env.get(flag, "0") not in ("", "0", "false"):
+                return f"{name} ({flag} is set)"
+        if env.get("ANTHROPIC_BASE_URL"):
+            return f"{env['ANTHROPIC_BASE_URL']} (ANTHROPIC_BASE_URL)"
+        return f"{DEFAULT_API_URL} (the default; ANTHROPIC_BASE_URL sets another)"
+
+    def _explain_done(
+        self, event: BackendEvent, request: RunRequest, settings: ClaudeSettings
+    ) -> BackendEvent:
+        """*event* (the end of a run) with a missing or refused login explained: which variable or
+        login Claude Code needs, and how to provide it."""
+        if event.status != "error" or not event.error:
+            return event
+        config_dir = {**os.environ, **self._env(request, settings)}.get("CLAUDE_CONFIG_DIR")
+        advice = _login_advice(event.error, config_dir)
+        if advice is None:
+            return event
+        steps = [
+            replace(step, text=advice) if step.type == "error" and step.text == event.error else step
+            for step in event.steps
+        ]
+        return replace(event, steps=steps, error=advice, stop_reason="not_logged_in")
+
     def uses_cli(self, request: RunRequest, settings: ClaudeSettings) -> bool:
         """Whether *request* runs on the direct CLI transport (see the module doc)."""
         if request.tool_guard is not None:
@@ -658,16 +716,36 @@ class ClaudeBackend(Backend):
                 yield event
 
     async def _run_once(self, request: RunRequest, settings: ClaudeSettings) -> AsyncIterator[BackendEvent]:
-        """One Claude Code process on *request*, through the transport it needs."""
+        """One Claude Code process on *request*, through the transport it needs.
+
+        When the model server cannot be reached (``api_retry`` without an HTTP status, several times
+        in a row), the CLI is stopped and the run fails at once, naming the server, instead of after
+        Claude Code's ten retries; a missing login is explained.
+        """
         if self.uses_cli(request, settings):
             self.transport = "cli"
             events = self._stream_cli(request, settings)
         else:
             self.transport = "sdk"
             events = self._stream_sdk(request, settings)
+        unreachable = 0
         async with contextlib.aclosing(events):
             async for event in events:
+                if event.done:
+                    yield self._explain_done(event, request, settings)
+                    return
+                if event.usage is not None or any(step.type == "assistant" for step in event.steps):
+                    unreachable = 0
+                unreachable += sum(1 for step in event.steps if _connection_retry(step))
                 yield event
+                if unreachable >= UNREACHABLE_ATTEMPTS:
+                    message = (
+                        f"Claude Code cannot reach the model server at {self._endpoint(request, settings)}: "
+                        f"no connection after {unreachable} attempts; check that it is running and reachable"
+                    )
+                    yield _failure(message, "unreachable")
+                    await self.stop()  # at once: the SDK would give the CLI seconds to exit by itself
+                    return
 
     def with_toolsets(self, request: RunRequest) -> RunRequest:
         """*request* with its toolsets as in-process SDK MCP servers: their tools allowed, their

@@ -42,12 +42,22 @@ from autopilot.plugins.codex.settings import (
     PLUGIN_NAME,
     CodexSettings,
     CodexSetupError,
+    credentials_problem,
     find_codex_binary,
+    model_endpoint,
     run_settings,
 )
 
 _SHELLS: Final = ("bash", "zsh", "sh", "dash", "fish", "ksh")
 _RETRY_NOTICE: Final = re.compile(r"^(Reconnecting|Retrying)\b", re.IGNORECASE)
+#: A retry notice for a request that got no answer at all (refused, unresolvable, unreachable).
+_CONNECTION_FAILURE: Final = re.compile(
+    r"Connection failed|error sending request|failed to lookup address|Connection refused|dns error",
+    re.IGNORECASE,
+)
+#: Retry notices for connection failures in a row before a run gives up (codex retries each request
+#: several times before one notice, then reconnects five times: about half a minute in all).
+UNREACHABLE_NOTICES: Final = 2
 _STDERR_NOISE: Final = ("Reading additional input from stdin", "could not create PATH aliases")
 
 
@@ -631,7 +641,8 @@ class CodexBackend(Backend):
         """Run codex for *request*; yields steps, usage deltas, the thread id and a final done event.
 
         A thread to resume that codex does not have (no rollout in ``$CODEX_HOME/sessions``) is
-        replaced by a new thread told ``request.new_session_prompt``.
+        replaced by a new thread told ``request.new_session_prompt``. Missing credentials fail the run
+        before codex starts, and a model server that cannot be reached fails it within seconds.
         """
         environ = self._environment(request)
         home = codex_home(environ)
@@ -645,6 +656,9 @@ class CodexBackend(Backend):
         try:
             request = self.with_toolsets(request)
             spec, settings = self.launch_spec(request, environ)
+            problem = credentials_problem(settings, environ, home)
+            if problem:
+                raise CodexSetupError(problem)
         except CodexSetupError as exc:
             yield _failure(str(exc), "setup")
             return
@@ -680,6 +694,7 @@ class CodexBackend(Backend):
         seen_model = model
         usage_closed = False
         calls_seen = 0
+        unreachable = 0
         next_line: asyncio.Future[bytes | None] | None = None
         try:
             assert process.stdout is not None
@@ -721,6 +736,7 @@ class CodexBackend(Backend):
                     continue
                 if parsed.get("type") == "thread.started" and tail.thread_id is None:
                     tail.thread_id = str(parsed.get("thread_id") or "") or None
+                unreachable = _count_unreachable(parsed, unreachable)
                 out = mapper.feed(parsed) or BackendEvent()
                 if parsed.get("type") == "turn.completed" and mapper.completed_usage is not None:
                     usage_closed = True  # codex exec runs one turn; its total closes the books
@@ -736,6 +752,15 @@ class CodexBackend(Backend):
                 for event in out_events:
                     if event.steps or event.usage is not None or event.session_id or event.model:
                         yield event
+                if unreachable >= UNREACHABLE_NOTICES:
+                    reason = str(parsed.get("message") or "").partition("(")[2].rstrip(")") or "no connection"
+                    where = model_endpoint(settings, environ, home)
+                    yield _failure(
+                        f"codex cannot reach the model server at {where}: {reason} "
+                        f"({unreachable} retries); check that it is running and reachable",
+                        "unreachable",
+                    )
+                    return  # codex is stopped on the way out
             returncode = await process.wait()
             await stderr_task
             yield self._done(mapper, returncode)
@@ -796,6 +821,19 @@ class CodexBackend(Backend):
             stop_reason="error",
             error=f"codex: {message}",
         )
+
+
+def _count_unreachable(event: Mapping[str, Any], count: int) -> int:
+    """Connection-failure retry notices in a row, after *event* (anything the model produced resets it)."""
+    kind = event.get("type")
+    if kind == "error":
+        message = str(event.get("message") or "")
+        if _RETRY_NOTICE.match(message) and _CONNECTION_FAILURE.search(message):
+            return count + 1
+        return count
+    item = event.get("item")
+    answered = isinstance(item, Mapping) and item.get("type") != "error"
+    return 0 if kind in ("item.started", "item.completed") and answered else count
 
 
 def _failure(message: str, reason: str) -> BackendEvent:

@@ -7,6 +7,7 @@ import os
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 PLUGIN_NAME = "backend_codex"
@@ -121,6 +122,63 @@ def find_codex_binary(settings: CodexSettings, environ: Mapping[str, str]) -> st
         "codex binary not found: install openai-codex-cli-bin (a dependency of git-autopilot), "
         f"put `codex` on PATH, or set plugins.{PLUGIN_NAME}.binary"
     )
+
+
+#: Environment variables codex takes credentials from (as ``codex doctor`` lists them).
+AUTH_VARIABLES = ("OPENAI_API_KEY", "CODEX_API_KEY", "CODEX_ACCESS_TOKEN")
+
+
+def _chooses_provider(settings: CodexSettings, home: Path) -> bool:
+    """Whether the configuration picks a model provider other than codex's default (whose credentials
+    autopilot cannot judge): ``model_provider`` or a profile in ``config.toml`` or the settings,
+    ``--oss``, or credentials kept somewhere other than ``auth.json``."""
+    passed = " ".join((*settings.config, *settings.extra_args))
+    if "model_provider" in passed or "profile" in passed or "--oss" in settings.extra_args:
+        return True
+    import tomllib
+
+    try:
+        config = tomllib.loads((home / "config.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False  # no file; a broken one codex reports itself
+    profiles = config.get("profiles")
+    return (
+        "model_provider" in config
+        or "profile" in config
+        or bool(profiles and isinstance(profiles, Mapping))
+        or config.get("cli_auth_credentials_store", "file") != "file"
+    )
+
+
+def credentials_problem(settings: CodexSettings, environ: Mapping[str, str], home: Path) -> str | None:
+    """What codex lacks to authenticate, and how to provide it; None when it has credentials (or
+    uses a provider autopilot cannot judge). Checked before codex starts: without credentials codex
+    does not say so, it tries api.openai.com unauthenticated."""
+    if environ.get("OPENAI_BASE_URL"):
+        if environ.get("OPENAI_API_KEY"):
+            return None
+        return (
+            "OPENAI_BASE_URL is set but OPENAI_API_KEY is not: codex sends OPENAI_API_KEY to that server "
+            "as its key; set it (to any value if the server needs none)"
+        )
+    if any(environ.get(name) for name in AUTH_VARIABLES) or (home / "auth.json").exists():
+        return None
+    if _chooses_provider(settings, home):
+        return None
+    login = f"CODEX_HOME={home} codex login" if environ.get("CODEX_HOME") else "codex login"
+    return (
+        "codex has no credentials: set OPENAI_API_KEY (or CODEX_API_KEY) to an OpenAI API key, "
+        f"or run `{login}` (it saves them in {home / 'auth.json'})"
+    )
+
+
+def model_endpoint(settings: CodexSettings, environ: Mapping[str, str], home: Path) -> str:
+    """Where codex sends model requests, and which setting says so."""
+    if environ.get("OPENAI_BASE_URL"):
+        return f"{environ['OPENAI_BASE_URL']} (OPENAI_BASE_URL)"
+    if _chooses_provider(settings, home):
+        return f"the model provider configured for codex ({home / 'config.toml'} or plugins.{PLUGIN_NAME})"
+    return "OpenAI's API (codex's default provider; OPENAI_BASE_URL sets another server)"
 
 
 def bundled_codex() -> str | None:
