@@ -57,6 +57,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "autopilot.cli.completion:completion",
         "Print the shell completion script (bash, zsh, fish).",
     ),
+    ("ui", "autopilot.cli.ui:ui", "Serve a local web UI over the runs, issues and costs."),
 )
 
 for _name, _target, _help in COMMANDS:

@@ -86,7 +86,8 @@ def run(
     push
         With --issue/--full-auto: push each completed issue's commit to the remote (never forced).
     ui
-        Open the web UI (not available yet).
+        Serve the web UI (``autopilot ui``) beside the run and open each run's live page as it starts;
+        the UI stays up after the run until Ctrl-C.
     json_output
         Print one JSON summary (run_id, trajectory, rlog, status, cost_usd, tokens, num_turns, duration_ms).
     quiet
@@ -115,9 +116,20 @@ def run(
         return code
     options = options or RunOptions()
     if ui:
-        raise BadInputError(
-            "--ui is not available yet; the run's .rlog and `autopilot replay` show it as text"
-        )
+        from autopilot.cli.ui import beside_run
+
+        with beside_run():
+            return run(
+                prompt,
+                options=options,
+                issue=issue,
+                project=project,
+                full_auto=full_auto,
+                max_issues=max_issues,
+                push=push,
+                json_output=json_output,
+                quiet=quiet,
+            )
     if json_output or quiet:
         context.quiet()  # progress is for people: the console plugin is not loaded at all
     if issue or full_auto or (project and not prompt):

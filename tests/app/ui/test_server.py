@@ -1,0 +1,482 @@
+"""The web UI's pages and API: what each shows, and what it refuses."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+from tests.app.ui.conftest import Repo, fix_script, raw_get
+from tests.fake_secrets import github_token
+from tests.trajectory_builders import Script
+
+from autopilot.app.ui import views
+from autopilot.app.ui.server import create_app
+
+
+def _two_runs(repo: Repo) -> None:
+    repo.record("fix", fix_script())
+    other = Script(prompt="list the files", model="claude-opus-4-1")
+    other.user("list the files")
+    ls = other.call("Bash", {"command": "ls"}, input_tokens=500, output_tokens=20)
+    other.result(ls, "README.md\ngreet.py\n")
+    other.assistant("Two files.", input_tokens=600, output_tokens=10)
+    repo.record("list", other, status="budget_exhausted")
+
+
+# ------------------------------------------------------------------------------------------------
+# Runs
+
+
+def test_runs_page_lists_every_run_with_its_figures(repo: Repo, client: TestClient) -> None:
+    """The runs page shows each run's status, model and cost."""
+    _two_runs(repo)
+
+    page = client.get("/runs")
+
+    assert page.status_code == 200
+    for name, status in (("fix", "success"), ("list", "budget_exhausted")):
+        run = repo.runs[name].run
+        row = page.text.split(f'data-key="{repo.key(name)}"')[1].split("</tr>")[0]
+        assert f"status-{status}" in row
+        assert run.model in row
+        assert views.money(run.usage.cost_usd) in row
+
+
+def test_runs_filter_by_status_and_model(repo: Repo, client: TestClient) -> None:
+    """Filters in the URL keep only the matching runs."""
+    _two_runs(repo)
+
+    by_status = client.get("/api/runs", params={"status": "success"}).json()
+    by_model = client.get("/api/runs", params={"model": "claude-opus-4-1"}).json()
+
+    assert [repo.key("fix")] == [r["key"] for r in by_status["runs"]]
+    assert [repo.key("list")] == [r["key"] for r in by_model["runs"]]
+
+
+def test_runs_sort_by_cost(repo: Repo, client: TestClient) -> None:
+    """Sorting by cost, ascending, puts the cheaper run first."""
+    _two_runs(repo)
+    costs = {name: repo.runs[name].run.usage.cost_usd for name in ("fix", "list")}
+
+    runs = client.get("/api/runs", params={"sort": "cost", "order": "asc"}).json()["runs"]
+
+    assert sorted(costs.values()) == [r["cost_usd"] for r in runs]
+
+
+def test_search_finds_the_step_that_mentions_a_word(repo: Repo, client: TestClient) -> None:
+    """A search over step text names the run and the first step that matches."""
+    _two_runs(repo)
+
+    found = client.get("/api/runs", params={"q": "unrelated TEST"}).json()["runs"]
+
+    assert [(repo.key("fix"), 8)] == [(r["key"], r["match"]["step"]) for r in found]
+
+
+def test_search_does_not_match_inside_a_redacted_secret(repo: Repo, client: TestClient) -> None:
+    """Searching for a secret finds nothing: it is not shown, so it does not match."""
+    token = github_token()
+    _third_party_run(repo, token)
+
+    found = client.get("/api/runs", params={"q": token}).json()["runs"]
+
+    assert found == []
+
+
+def test_run_page_shows_a_tool_call_with_its_result(repo: Repo, client: TestClient) -> None:
+    """A tool call is shown with its input and its result; a failed one is marked as an error."""
+    repo.record("fix", fix_script())
+
+    page = client.get(f"/runs/{repo.key('fix')}").text
+
+    bash = page.split('<li class="item item-tool_call is-error" id="step-6"')[1].split("</li>")[0]
+    assert "pytest -q" in bash
+    assert "1 failed, 3 passed" in bash
+    assert "error" in bash
+
+
+def test_run_page_shows_an_edit_as_a_diff(repo: Repo, client: TestClient) -> None:
+    """An Edit call shows the removed and the added line."""
+    repo.record("fix", fix_script())
+
+    page = client.get(f"/runs/{repo.key('fix')}").text
+
+    assert '<span class="d-del">-&#39;Hello &#39; + name</span>' in page
+    assert '<span class="d-add">+&#39;Hello &#39; + name + &#39;!&#39;</span>' in page
+
+
+def test_run_page_renders_markdown_and_escapes_html(repo: Repo, client: TestClient) -> None:
+    """Messages are markdown; HTML inside them is shown as text, never run."""
+    script = Script(prompt="say hi")
+    script.user("say hi")
+    script.assistant("**Hi** <script>alert(1)</script>", input_tokens=10, output_tokens=5)
+    repo.record("hi", script)
+
+    page = client.get(f"/runs/{repo.key('hi')}").text
+
+    assert "<strong>Hi</strong>" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert" not in page
+
+
+def test_run_page_shows_totals_and_the_resume_command(repo: Repo, client: TestClient) -> None:
+    """The header has the run's cost and turns, and the command that resumes it."""
+    recorded = repo.record("fix", fix_script())
+
+    page = client.get(f"/runs/{repo.key('fix')}").text
+
+    assert views.money(recorded.run.usage.cost_usd) in page
+    assert f"autopilot resume --trajectory docs/logs/{repo.key('fix')}.json" in page
+
+
+def test_long_run_is_paged_and_jumps_to_a_step(repo: Repo, client: TestClient) -> None:
+    """A 250-step run is shown 100 steps a page; ?step=N opens the page that holds step N."""
+    script = Script(prompt="count")
+    script.user("count")
+    for number in range(249):
+        script.assistant(f"message number {number}", input_tokens=1, output_tokens=1)
+    repo.record("long", script)
+
+    page = client.get(f"/runs/{repo.key('long')}", params={"step": 230}).text
+
+    shown = [int(n) for n in re.findall(r'data-step="(\d+)"', page)]
+    assert (list(range(200, 250)), "page 3 of 3") == (shown, re.search(r"page \d of \d", page).group(0))
+
+
+def test_steps_api_returns_a_slice(repo: Repo, client: TestClient) -> None:
+    """The steps API returns the asked-for steps, numbered, and the total."""
+    repo.record("fix", fix_script())
+
+    data = client.get(f"/api/runs/{repo.key('fix')}/steps", params={"start": 2, "count": 2}).json()
+
+    assert (
+        data["total"],
+        [s["number"] for s in data["steps"]],
+        [s["type"] for s in data["steps"]],
+    ) == (9, [2, 3], ["tool_call", "tool_result"])
+
+
+def test_run_api_has_the_turns_for_the_chart(repo: Repo, client: TestClient) -> None:
+    """The run's JSON has one entry per model turn with its tokens and cost."""
+    recorded = repo.record("fix", fix_script())
+    steps = [s for s in recorded.run.steps if s.usage is not None]
+
+    data = client.get(f"/api/runs/{repo.key('fix')}").json()
+
+    assert [s.index for s in steps] == data["turns"]["step"]
+    assert [s.usage.input_tokens for s in steps] == data["turns"]["input"]
+
+
+def test_a_truncated_trajectory_is_a_broken_run_and_the_rest_works(repo: Repo, client: TestClient) -> None:
+    """A cut-off .json is listed as broken with the reason; other runs and pages still work."""
+    repo.record("fix", fix_script())
+    broken = repo.logs / "20200101" / "000000-cut.json"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"run_id": "x", "steps": [')
+
+    listed = client.get("/api/runs").json()["runs"]
+    page = client.get("/runs/20200101/000000-cut")
+
+    assert {"success", "broken"} == {r["status"] for r in listed}
+    assert (page.status_code, re.search(r"truncated JSON", page.text).group(0)) == (200, "truncated JSON")
+    assert client.get(f"/runs/{repo.key('fix')}").status_code == 200
+
+
+def test_a_killed_run_shows_as_incomplete(repo: Repo, client: TestClient) -> None:
+    """A journal without an end record, whose process is gone, is listed as incomplete."""
+    repo.record("killed", fix_script(), status=None)
+    old = 1_000_000_000
+    os.utime(repo.runs["killed"].journal_path, (old, old))
+
+    runs = client.get("/api/runs").json()["runs"]
+
+    assert [(r["status"], r["kind"]) for r in runs] == [("incomplete", "journal")]
+
+
+def test_missing_trajectory_directory_is_a_message(repo: Repo, client: TestClient) -> None:
+    """With no docs/logs yet, the runs page says so instead of failing."""
+    page = client.get("/runs")
+
+    assert (page.status_code, "does not exist" in page.text) == (200, True)
+
+
+def test_unknown_run_is_a_404_page(repo: Repo, client: TestClient) -> None:
+    """A run that does not exist is a 404 page naming it."""
+    page = client.get("/runs/20990101/000000-nothing")
+
+    assert (page.status_code, "20990101/000000-nothing" in page.text) == (404, True)
+
+
+def test_run_by_id_redirects_to_its_page(repo: Repo, client: TestClient) -> None:
+    """/runs/by-id/RUN_ID leads to the run's page (what `run --ui` opens)."""
+    recorded = repo.record("fix", fix_script())
+
+    response = client.get(f"/runs/by-id/{recorded.run.run_id}/live", follow_redirects=False)
+
+    assert (303, f"/runs/{repo.key('fix')}/live") == (response.status_code, response.headers["location"])
+
+
+# ------------------------------------------------------------------------------------------------
+# Redaction
+
+
+def _third_party_run(repo: Repo, token: str) -> Path:
+    """A trajectory as another tool might leave it: not through the recorder (so not redacted), with
+    a secret in a tool result, and not in autopilot's one-step-per-line layout."""
+    script = Script(prompt="deploy")
+    script.user("deploy")
+    env = script.call("Bash", {"command": "env"}, input_tokens=10, output_tokens=5)
+    script.result(env, "GITHUB_TOKEN=placeholder")
+    recorded = repo.record("imported", script)
+    data = json.loads(recorded.json_path.read_text())
+    data["steps"][2]["output"] = f"GITHUB_TOKEN={token}"
+    path = repo.logs / "20260101" / "120000-imported.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(data, indent=4))
+    for written in (recorded.json_path, recorded.rlog_path):
+        written.unlink()
+    return path
+
+
+def test_secrets_in_third_party_files_are_redacted_everywhere(repo: Repo, client: TestClient) -> None:
+    """A secret inside a trajectory autopilot did not write appears on no page and in no API answer."""
+    token = github_token()
+    _third_party_run(repo, token)
+    key = "20260101/120000-imported"
+
+    answers = [
+        client.get(path).text
+        for path in (f"/runs/{key}", f"/runs/{key}/live", f"/api/runs/{key}/steps", "/api/runs", "/runs")
+    ]
+
+    assert [token in text for text in answers] == [False] * 5
+    assert "GITHUB_TOKEN=" in answers[0]
+
+
+# ------------------------------------------------------------------------------------------------
+# Compare, issues, costs
+
+
+def test_compare_marks_the_first_divergence(repo: Repo, client: TestClient) -> None:
+    """Two runs that read the same file and then differ are aligned, the divergence marked."""
+    repo.record("fix", fix_script())
+    other = Script(prompt="fix the failing test")
+    other.user("fix the failing test")
+    read = other.call("Read", {"file_path": "/work/repo/greet.py"}, input_tokens=1200, output_tokens=30)
+    other.result(read, "same file")
+    bash = other.call("Bash", {"command": "git status"}, input_tokens=1300, output_tokens=20)
+    other.result(bash, "clean")
+    other.assistant("Nothing to do.", input_tokens=1400, output_tokens=10)
+    repo.record("other", other)
+
+    page = client.get("/compare", params={"a": repo.key("fix"), "b": repo.key("other")}).text
+    data = client.get("/api/compare", params={"a": repo.key("fix"), "b": repo.key("other")}).json()
+
+    assert data["first_divergence"]["call"] == 1
+    assert "first diverge after 1 identical tool call:" in page
+    assert 'id="divergence"' in page
+    marked = page.split('id="divergence"')[1].split("</tr>")[0]
+    assert (re.search(r"<b>(\w+)</b>", marked).group(1), "git status") == ("Edit", "git status")
+
+
+def test_compare_without_two_runs_offers_a_choice(repo: Repo, client: TestClient) -> None:
+    """The compare page without runs chosen shows the picker; an unknown run is a 404."""
+    repo.record("fix", fix_script())
+
+    empty = client.get("/compare")
+    unknown = client.get("/compare", params={"a": repo.key("fix"), "b": "nope"})
+
+    assert (empty.status_code, unknown.status_code) == (200, 404)
+    assert "no run &#39;nope&#39;" in unknown.text
+
+
+def test_issue_board_shows_claims_dependencies_acceptance_and_runs(repo: Repo, client: TestClient) -> None:
+    """Issues sit in their status column with claim, dependencies, acceptance commands, runs and cost."""
+    from autopilot.core.config import load_config
+    from autopilot.core.issues import Session
+
+    recorded = repo.record("fix", fix_script())
+    store = repo.hooks.store_select(config=load_config(repo.path))
+    first = store.create_issue("Set up CI", labels=["infra"], accept=["pytest -q"])
+    second = store.create_issue("Greet loudly", depends_on=[first.id])
+    store.claim(first.id, holder="alice", run_id=recorded.run.run_id)
+    store.save_session(
+        Session(
+            run_id=recorded.run.run_id,
+            issue=first.id,
+            status="success",
+            cost_usd=recorded.run.usage.cost_usd,
+            started_at=recorded.run.started_at,
+        )
+    )
+
+    board = client.get("/api/issues").json()
+    page = client.get("/issues").text
+
+    columns = {c["name"]: [i["id"] for i in c["issues"]] for c in board["columns"]}
+    assert {"open": [second.id], "in progress": [first.id], "blocked": [], "done": []} == columns
+    card = page.split(f'id="issue-{first.id}"')[1].split("</article>")[0]
+    assert "claimed by alice" in card
+    assert "<code>pytest -q</code>" in card
+    assert views.money(recorded.run.usage.cost_usd) in card
+    assert f'href="/runs/{repo.key("fix")}"' in card
+    assert f'href="/issues/{first.id}"' in page.split(f'id="issue-{second.id}"')[1].split("</article>")[0]
+    assert client.get(f"/issues/{first.id}").status_code == 200
+
+
+def test_issues_page_without_a_store_says_how_to_start(tmp_path: Path, hooks) -> None:
+    """A directory with no .autopilot/ shows an empty board and a hint, not an error."""
+    from autopilot.app.ui.server import make_site
+
+    (tmp_path / "plain").mkdir()
+    client = TestClient(create_app(make_site(tmp_path / "plain", hooks), allowed_hosts={"testserver"}))
+
+    page = client.get("/issues")
+
+    assert (page.status_code, "has no issues yet" in page.text) == (200, True)
+
+
+def test_costs_add_up_by_model_and_day(repo: Repo, client: TestClient) -> None:
+    """Costs by model are the sums of the runs' costs; the page has a chart and a table."""
+    _two_runs(repo)
+    by_model: dict[str, float] = {}
+    for recorded in repo.runs.values():
+        by_model[recorded.run.model] = by_model.get(recorded.run.model, 0.0) + recorded.run.usage.cost_usd
+
+    data = client.get("/api/costs").json()
+    page = client.get("/costs").text
+
+    assert {k: round(v, 6) for k, v in by_model.items()} == {r["name"]: r["cost_usd"] for r in data["model"]}
+    assert round(sum(by_model.values()), 6) == data["total"]["cost_usd"]
+    assert (
+        re.search(r'id="chart-day"', page).group(0),
+        re.search(r'id="table-model"', page).group(0),
+    ) == ('id="chart-day"', 'id="table-model"')
+
+
+# ------------------------------------------------------------------------------------------------
+# Safety
+
+
+def test_requests_naming_another_host_are_refused(repo: Repo, client: TestClient) -> None:
+    """A Host header other than the bound one (DNS rebinding) gets 421 and no content."""
+    repo.record("fix", fix_script())
+
+    response = client.get("/api/runs", headers={"host": "attacker.example:80"})
+
+    assert (response.status_code, "run_id" in response.text) == (421, False)
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_the_ui_is_read_only(method: str, client: TestClient) -> None:
+    """Nothing but GET and HEAD is served."""
+    response = client.request(method, "/runs")
+
+    assert (response.status_code, response.headers["allow"]) == (405, "GET, HEAD")
+
+
+def test_responses_forbid_framing_and_foreign_scripts(client: TestClient) -> None:
+    """Every page carries a content security policy and refuses to be framed."""
+    response = client.get("/runs")
+
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_visiting_every_page_changes_no_file(repo: Repo, client: TestClient) -> None:
+    """Reading every page and API leaves the repository's files as they were (store cache aside)."""
+    _two_runs(repo)
+
+    def snapshot() -> dict[str, tuple[int, int]]:
+        return {
+            str(p): (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in repo.path.rglob("*")
+            if p.is_file() and ".cache" not in p.parts
+        }
+
+    before = snapshot()
+    key = repo.key("fix")
+    for path in (
+        "/runs",
+        f"/runs/{key}",
+        f"/runs/{key}/live",
+        "/compare",
+        "/issues",
+        "/costs",
+        "/api/runs",
+        f"/api/runs/{key}",
+        f"/api/runs/{key}/steps",
+        "/api/issues",
+        "/api/costs",
+        f"/api/compare?a={key}&b={repo.key('list')}",
+    ):
+        assert client.get(path).status_code == 200, path
+
+    assert before == snapshot()
+
+
+def _outside_secret(tmp_path: Path) -> tuple[Path, str]:
+    secret = tmp_path / "outside" / "secret.json"
+    secret.parent.mkdir()
+    marker = "OUTSIDE-" + os.urandom(6).hex()
+    secret.write_text(json.dumps({"schema_version": 1, "run_id": marker, "prompt": marker, "steps": []}))
+    return secret, marker
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/runs/../../outside/secret",
+        "/runs/..%2f..%2foutside%2fsecret",
+        "/runs/%2e%2e/%2e%2e/outside/secret",
+        "/runs/%252e%252e/%252e%252e/outside/secret",
+        "/runs//{outside}/secret",
+        "/api/runs/../../outside/secret/steps",
+        "/api/runs/%2e%2e%2f%2e%2e%2foutside%2fsecret",
+        "/static/../../../outside/secret.json",
+        "/static/%2e%2e/%2e%2e/%2e%2e/outside/secret.json",
+        "/static/..%2f..%2f..%2fserver.py",
+    ],
+)
+def test_no_url_reads_a_file_outside_the_repository(repo: Repo, server, tmp_path: Path, path: str) -> None:
+    """Traversal with .., encoded dots and slashes, or an absolute path reads nothing outside."""
+    _secret, marker = _outside_secret(tmp_path)
+    repo.record("fix", fix_script())
+
+    status, body = raw_get(server, path.format(outside=str(tmp_path / "outside").lstrip("/")))
+
+    assert (marker.encode() in body, b"def create_app" in body) == (False, False)
+    assert status in (400, 404)
+
+
+def test_a_symlink_to_a_trajectory_outside_is_not_followed(
+    repo: Repo, client: TestClient, tmp_path: Path
+) -> None:
+    """A symlink in docs/logs to a file outside the repository is neither listed nor readable."""
+    secret, marker = _outside_secret(tmp_path)
+    repo.record("fix", fix_script())
+    (repo.logs / "linked.json").symlink_to(secret)
+    (repo.logs / "linked-dir").symlink_to(secret.parent, target_is_directory=True)
+
+    listing = client.get("/api/runs").text
+    direct = client.get("/runs/linked")
+    through_dir = client.get("/runs/linked-dir/secret")
+
+    assert (marker in listing, direct.status_code, through_dir.status_code) == (False, 404, 404)
+
+
+def test_the_real_server_refuses_a_foreign_host(repo: Repo, server) -> None:
+    """Over a real socket too, a request for another host name is refused."""
+    status, body = raw_get(server, "/runs", host="rebound.example")
+
+    assert (status, b"unexpected Host header" in body) == (421, True)
+
+
+def test_the_real_server_serves_its_own_host_and_localhost(repo: Repo, server) -> None:
+    """The bound address and localhost on the same port are both accepted."""
+    statuses = [raw_get(server, "/runs", host=host)[0] for host in (None, f"localhost:{server.port}")]
+
+    assert statuses == [200, 200]
