@@ -109,14 +109,6 @@ def test_run_shows_progress_and_summary(
     assert list((git_repo / "runs").rglob("*.json"))
 
 
-def test_ui_is_not_available_yet(capsys: pytest.CaptureFixture[str]) -> None:
-    """--ui says plainly that it is not available yet (exit 2)."""
-    code = main(["run", "x", "--ui"])
-
-    assert code == 2
-    assert "not available yet" in capsys.readouterr().err
-
-
 def test_run_issue_hands_over_to_the_issue_queue(capsys: pytest.CaptureFixture[str]) -> None:
     """--issue naming no issue in the queue is a clear usage error."""
     code = main(["run", "--issue", "ISSUE-1"])

@@ -53,10 +53,9 @@ def ui(
     """
     with serving(path, host=host, port=port) as server:
         url = server.url + "/runs"
-        context.echo(f"autopilot ui: {server.site.repo} at {url}  (Ctrl-C to stop)", err=True)
         if browser:
             webbrowser.open(url)
-        wait_for_stop()
+        wait_for_stop(f"autopilot ui: {server.site.repo} at {url}  (Ctrl-C to stop)")
     return 0
 
 
@@ -75,10 +74,12 @@ def serving(path: Path | None, *, host: str = "127.0.0.1", port: int = 0) -> Ite
         server.stop()
 
 
-def wait_for_stop() -> None:
-    """Block until SIGINT or SIGTERM."""
+def wait_for_stop(message: str) -> None:
+    """Print *message* on stderr, then block until SIGINT or SIGTERM (handled from before the message
+    is printed, so a signal sent as soon as it is read still ends the wait)."""
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    context.echo(message, err=True)
     try:
         while not stop.wait(3600):
             pass
@@ -117,5 +118,4 @@ def beside_run(*, browser: bool = True) -> Iterator[Any]:
             yield server
         finally:
             pm.unregister(name="ui_run_page")
-        context.echo(f"autopilot ui: still at {server.url}/runs  (Ctrl-C to stop)", err=True)
-        wait_for_stop()
+        wait_for_stop(f"autopilot ui: still at {server.url}/runs  (Ctrl-C to stop)")
