@@ -174,6 +174,9 @@ function setupLive() {
     end.appendChild(badge);
     if (data.result && data.result.error) end.appendChild(document.createTextNode(" · " + data.result.error));
     end.hidden = false;
+    // The journal is gone once the run has ended: the run is resumed from its .json.
+    const resume = $("#resume-command");
+    if (resume) resume.textContent = resume.textContent.replace(/\.journal\.jsonl$/, ".json");
   });
 }
 
