@@ -26,7 +26,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from autopilot.core.errors import TrajectoryError
 from autopilot.core.processes import read_pid_files
@@ -44,13 +44,14 @@ STEP_FILES_CACHED: Final = 16
 _STEP_RECORD: Final = b'{"record":"step"'
 
 
-def run_key(path: Path, root: Path) -> str:
-    """The run's base path relative to *root*, in URL form (``20260102/120000-fix-tests``)."""
-    relative = path.relative_to(root).as_posix()
-    for suffix in (JOURNAL_SUFFIX, JSON_SUFFIX):
-        if relative.endswith(suffix):
-            return relative[: -len(suffix)]
-    return relative
+class _File(NamedTuple):
+    """A trajectory file found by the scan."""
+
+    key: str
+    path: str
+    kind: str
+    version: tuple[int, int]
+    mtime: float
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,9 @@ class RunIndex:
         self._ordered: list[RunEntry] = []
         self._listed_at = float("-inf")
         self._live: frozenset[str] = frozenset()
+        self._mtimes: dict[str, float] = {}
+        # Directory -> (its mtime, its trajectory files, its subdirectories): see _listing.
+        self._directories: dict[str, tuple[int, list[_File], list[tuple[str, str]]]] = {}
 
     # -- scanning -----------------------------------------------------------------------------------
 
@@ -162,34 +166,87 @@ class RunIndex:
             return False
         return any(real.is_relative_to(allowed) for allowed in self._allowed)
 
-    def _files(self) -> dict[str, tuple[Path, str, tuple[int, int], float]]:
-        """``key -> (path, kind, version, mtime)`` for every trajectory file under the root."""
-        found: dict[str, tuple[Path, str, tuple[int, int], float]] = {}
+    def _listing(self, directory: str, prefix: str) -> tuple[list[_File], list[tuple[str, str]]]:
+        """Trajectory files and subdirectories of one directory, from the cache while its mtime holds.
+
+        Final ``.json`` files only ever appear, disappear or are replaced by a rename, all of which
+        change the directory's mtime; a journal grows in place, so journals are looked at again
+        (one ``stat`` each) on every listing.
+        """
+        try:
+            mtime = os.stat(directory).st_mtime_ns
+        except OSError:
+            return [], []
+        cached = self._directories.get(directory)
+        if cached is not None and cached[0] == mtime:
+            files = [self._restat(f) if f.kind == "journal" else f for f in cached[1]]
+            files = [f for f in files if f is not None]
+            return files, cached[2]
+        files, subdirectories = [], []
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        subdirectories.append((entry.path, prefix + name + "/"))
+                        continue
+                    kind = (
+                        "journal"
+                        if name.endswith(JOURNAL_SUFFIX)
+                        else "json"
+                        if name.endswith(JSON_SUFFIX)
+                        else None
+                    )
+                    if kind is None or (entry.is_symlink() and not self._inside(Path(entry.path))):
+                        continue
+                    try:
+                        stat = entry.stat()
+                    except OSError:
+                        continue
+                    suffix = JOURNAL_SUFFIX if kind == "journal" else JSON_SUFFIX
+                    files.append(
+                        _File(
+                            prefix + name[: -len(suffix)],
+                            entry.path,
+                            kind,
+                            (stat.st_mtime_ns, stat.st_size),
+                            stat.st_mtime,
+                        )
+                    )
+        except OSError:
+            return [], []
+        self._directories[directory] = (mtime, files, subdirectories)
+        return files, subdirectories
+
+    @staticmethod
+    def _restat(file: _File) -> _File | None:
+        try:
+            stat = os.stat(file.path)
+        except OSError:
+            return None
+        return _File(file.key, file.path, file.kind, (stat.st_mtime_ns, stat.st_size), stat.st_mtime)
+
+    def _files(self) -> dict[str, _File]:
+        """Every trajectory file under the root, by key (a run's journal wins over its older .json)."""
+        found: dict[str, _File] = {}
         if not self.root.is_dir() or not self._inside(self.root):
             return found
-        for directory, subdirectories, names in os.walk(self.root):
-            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
-            for name in names:
-                if name.startswith("."):
-                    continue
-                if name.endswith(JOURNAL_SUFFIX):
-                    kind = "journal"
-                elif name.endswith(JSON_SUFFIX):
-                    kind = "json"
-                else:
-                    continue
-                path = Path(directory, name)
-                if path.is_symlink() and not self._inside(path):
-                    continue
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                key = run_key(path, self.root)
-                known = found.get(key)
+        pending = [(str(self.root), "")]
+        seen = set()
+        while pending:
+            directory, prefix = pending.pop()
+            seen.add(directory)
+            files, subdirectories = self._listing(directory, prefix)
+            pending.extend(subdirectories)
+            for file in files:
+                known = found.get(file.key)
                 # A journal newer than the .json beside it is a resumption in progress (or cut off).
-                if known is None or (kind == "journal" and stat.st_mtime_ns >= known[2][0]):
-                    found[key] = (path, kind, (stat.st_mtime_ns, stat.st_size), stat.st_mtime)
+                if known is None or (file.kind == "journal" and file.version[0] >= known.version[0]):
+                    found[file.key] = file
+        for gone in set(self._directories) - seen:
+            del self._directories[gone]
         return found
 
     def _read(self, key: str, path: Path, kind: str, version: tuple[int, int]) -> RunEntry:
@@ -217,19 +274,20 @@ class RunIndex:
                 return
             files = self._files()
             entries: dict[str, RunEntry] = {}
-            for key, (path, kind, version, _mtime) in files.items():
+            for key, file in files.items():
                 old = self._entries.get(key)
-                if old is not None and old.path == path and old.version == version:
+                path = Path(file.path)
+                if old is not None and old.path == path and old.version == file.version:
                     entries[key] = old
                 else:
-                    entries[key] = self._read(key, path, kind, version)
+                    entries[key] = self._read(key, path, file.kind, file.version)
             if any(e.kind == "journal" for e in entries.values()):
                 self._live = frozenset(r.run_id for r in read_pid_files() if r.owner_alive())
             self._entries = entries
             self._ordered = sorted(
                 entries.values(), key=lambda e: (e.get("started_at") or "", e.key), reverse=True
             )
-            self._mtimes = {key: value[3] for key, value in files.items()}
+            self._mtimes = {key: file.mtime for key, file in files.items()}
             self._listed_at = time.monotonic()
 
     # -- reading ------------------------------------------------------------------------------------
