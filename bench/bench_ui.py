@@ -31,18 +31,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_analyze import generate_run  # noqa: E402
+from bench_analyze import generate_run
 
-from autopilot.core.hooks import Hooks  # noqa: E402
-from autopilot.core.models import Run, Step, Usage  # noqa: E402
-from autopilot.core.pluginmanager import make_plugin_manager  # noqa: E402
-from autopilot.core.recorder import Recorder  # noqa: E402
-from autopilot.core.trajectory.files import write_json_trajectory  # noqa: E402
+from autopilot.core.hooks import Hooks
+from autopilot.core.models import Run, Step, Usage
+from autopilot.core.pluginmanager import make_plugin_manager
+from autopilot.core.recorder import Recorder
+from autopilot.core.trajectory.files import write_json_trajectory
 
 
 def write_repository(root: Path, runs: int, steps: int, long: int, seed: int) -> str:
@@ -81,7 +80,8 @@ def first_byte(port: int, path: str) -> tuple[float, int]:
 def figures(values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
-    return f"median {statistics.median(ordered) * 1000:6.1f} ms  p95 {p95 * 1000:6.1f} ms  max {ordered[-1] * 1000:6.1f} ms"
+    median, worst = statistics.median(ordered), ordered[-1]
+    return f"median {median * 1000:6.1f} ms  p95 {p95 * 1000:6.1f} ms  max {worst * 1000:6.1f} ms"
 
 
 def start_ui(repo: Path) -> tuple[subprocess.Popen[str], int]:

@@ -135,3 +135,46 @@ def test_run_with_ui_shows_the_run_live(
     assert "wait for the file" in page
     assert seen[-1] == "success" and "tool_call" in seen and "tool_result" in seen
     assert ": success" in out
+
+
+def _serve(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(command, cwd=cwd, stderr=subprocess.PIPE, text=True, env=env)
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_serves_its_pages_and_static_files(tmp_path: Path) -> None:
+    """The installed wheel (no build step) serves its templates, script and chart library."""
+    from tests.installed import install_git_autopilot
+
+    bin_dir = install_git_autopilot(tmp_path / "venv")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    with _serve([str(bin_dir / "autopilot"), "ui", "--no-browser"], repo) as process:
+        assert process.stderr is not None
+        url = _lines_until(process.stderr, r"(http://127\.0\.0\.1:\d+)/runs").group(1)
+        statuses = [
+            _get(url + path)[0] for path in ("/runs", "/static/app.js", "/static/vendor/chart.umd.min.js")
+        ]
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=WAIT)
+
+    assert statuses == [200, 200, 200]
+
+
+@pytest.mark.integration
+def test_the_demo_run_is_in_the_ui(git_repo: Path) -> None:
+    """After `autopilot demo` in a repository, `autopilot ui` there lists the demo's run."""
+    demo = subprocess.run(
+        [sys.executable, "-m", "autopilot", "demo"], cwd=git_repo, capture_output=True, text=True, timeout=300
+    )
+    assert demo.returncode == 0, demo.stderr
+    with _serve([sys.executable, "-m", "autopilot", "ui", "--no-browser"], git_repo) as process:
+        assert process.stderr is not None
+        url = _lines_until(process.stderr, r"(http://127\.0\.0\.1:\d+)/runs").group(1)
+        _status, _headers, body = _get(url + "/api/runs")
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=WAIT)
+
+    runs = json.loads(body)["runs"]
+    assert [(r["status"], r["prompt"].split("(")[0]) for r in runs] == [("success", "greet")]

@@ -340,7 +340,9 @@ def demo(*, keep: bool = False, json_output: JsonFlag = False) -> int:
 
     Creates a temporary git repository with a small task, runs the bundled Claude Code CLI through
     autopilot (its tools really run), then shows the trajectory, ``analyze`` and ``replay --summary``.
-    Only the model is fake: its answers are scripted. The temporary directory is removed at the end.
+    Only the model is fake: its answers are scripted. The temporary directory is removed at the end;
+    the trajectory goes to this project's output directory (``docs/logs``), where ``autopilot ui``,
+    ``analyze`` and ``replay`` find it.
 
     Parameters
     ----------
@@ -373,6 +375,7 @@ def _run_demo(root: Path, *, json_output: bool) -> RunTaskResult:
     """The demo in *root*: its repository, the scripted run, and (for people) what it did."""
     from autopilot.cli import analyze as analyze_cmd
     from autopilot.core.git import Repository
+    from autopilot.core.runner import default_output_dir
     from autopilot.testing.anthropic_server import (
         offline_claude_env,
         serve_in_thread,
@@ -396,6 +399,10 @@ def _run_demo(root: Path, *, json_output: bool) -> RunTaskResult:
     say(f"repository: {repo}")
     say(f"task: {_DEMO_PROMPT}")
     say()
+    # The trajectory goes where this project keeps its runs, so `autopilot ui` and `analyze` show it
+    # (and it outlives the temporary directory); the agent itself works in the temporary repository.
+    config = context.config()
+    logs = default_output_dir(config.project_dir, config.output_dir)
     try:
         env = offline_claude_env(server.base_url, root / "claude-config", home=root / "home")
         # The CLI's own temporary files go with the demo's, and are removed with them.
@@ -405,7 +412,7 @@ def _run_demo(root: Path, *, json_output: bool) -> RunTaskResult:
             agent="claude",
             model="claude-sonnet-4-5",
             cwd=repo,
-            output_dir=repo / "docs" / "logs",
+            output_dir=logs,
             slug="demo",
             max_budget_usd=1.0,
             idle_timeout=60,
@@ -427,6 +434,7 @@ def _run_demo(root: Path, *, json_output: bool) -> RunTaskResult:
     say("$ autopilot analyze " + str(result.trajectory))
     analyze_cmd.analyze(result.trajectory)
     say()
+    say(f"The run is recorded in {logs}; see it in the web UI: autopilot ui")
     say("To run with a real model: set ANTHROPIC_API_KEY (or log in with Claude Code), then in your")
     say('repository: autopilot run "describe the task" --max-budget 2')
     return result

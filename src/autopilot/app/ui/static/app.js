@@ -62,11 +62,12 @@ function setupTurnChart() {
     data: {
       labels: series.step.map((_, i) => "turn " + (i + 1)),
       datasets: [
-        { label: "input", data: series.input, backgroundColor: palette(0), stack: "tokens" },
-        { label: "output", data: series.output, backgroundColor: palette(1), stack: "tokens" },
-        { label: "cache read", data: series.cache_read, backgroundColor: palette(6), stack: "tokens" },
-        { label: "cache write", data: series.cache_write, backgroundColor: palette(2), stack: "tokens" },
-        { label: "cost (USD)", data: series.cost, type: "line", borderColor: palette(4), backgroundColor: palette(4), yAxisID: "cost" },
+        { label: "input", data: series.input, backgroundColor: palette(0), stack: "tokens", order: 1 },
+        { label: "output", data: series.output, backgroundColor: palette(1), stack: "tokens", order: 1 },
+        { label: "cache read", data: series.cache_read, backgroundColor: palette(6), stack: "tokens", order: 1 },
+        { label: "cache write", data: series.cache_write, backgroundColor: palette(2), stack: "tokens", order: 1 },
+        // order 0: the cost line is drawn over the bars.
+        { label: "cost (USD)", data: series.cost, type: "line", borderColor: palette(4), backgroundColor: palette(4), yAxisID: "cost", order: 0 },
       ],
     },
     options: {
@@ -191,8 +192,8 @@ function setupCosts() {
       data: {
         labels: data.day.map((row) => row.name),
         datasets: [
-          { label: "cost (USD)", data: data.day.map((row) => row.cost_usd), backgroundColor: palette(0), yAxisID: "y" },
-          { label: "tokens in + out", data: data.day.map((row) => row.input_tokens + row.output_tokens), type: "line", borderColor: palette(1), backgroundColor: palette(1), yAxisID: "tokens" },
+          { label: "cost (USD)", data: data.day.map((row) => row.cost_usd), backgroundColor: palette(0), yAxisID: "y", order: 1 },
+          { label: "tokens in + out", data: data.day.map((row) => row.input_tokens + row.output_tokens), type: "line", borderColor: palette(1), backgroundColor: palette(1), yAxisID: "tokens", order: 0 },
         ],
       },
       options: { animation: false, scales: { y: { title: { display: true, text: "USD" } }, tokens: { position: "right", grid: { drawOnChartArea: false } } } },
