@@ -480,3 +480,25 @@ def test_the_real_server_serves_its_own_host_and_localhost(repo: Repo, server) -
     statuses = [raw_get(server, "/runs", host=host)[0] for host in (None, f"localhost:{server.port}")]
 
     assert statuses == [200, 200]
+
+
+def test_runs_filter_by_issue_label_and_dates(repo: Repo, client: TestClient) -> None:
+    """A label keeps the runs of issues with that label; dates outside the runs' day keep none."""
+    from autopilot.core.config import load_config
+
+    store = repo.hooks.store_select(config=load_config(repo.path))
+    issue = store.create_issue("Fix the greeting", labels=["bug"])
+    script = fix_script()
+    recorded = repo.record("fix", script)
+    data = json.loads(recorded.json_path.read_text())
+    data["issue_id"] = issue.id
+    recorded.json_path.write_text(json.dumps(data))
+    repo.record("other", fix_script(prompt="something else"))
+    day = recorded.run.started_at[:10]
+
+    def keys(**params: str) -> list[str]:
+        return [r["key"] for r in client.get("/api/runs", params=params).json()["runs"]]
+
+    assert keys(label="bug") == [repo.key("fix")]
+    assert sorted(keys(since=day, until=day)) == sorted([repo.key("fix"), repo.key("other")])
+    assert keys(until="2000-01-01") == []

@@ -167,20 +167,16 @@ class RunIndex:
         return any(real.is_relative_to(allowed) for allowed in self._allowed)
 
     def _listing(self, directory: str, prefix: str) -> tuple[list[_File], list[tuple[str, str]]]:
-        """Trajectory files and subdirectories of one directory, from the cache while its mtime holds.
-
-        Final ``.json`` files only ever appear, disappear or are replaced by a rename, all of which
-        change the directory's mtime; a journal grows in place, so journals are looked at again
-        (one ``stat`` each) on every listing.
-        """
+        """Trajectory files and subdirectories of one directory; the names come from the cache while
+        the directory's mtime holds (files appear, go or are renamed into place only by changing it),
+        and each file is looked at again (one ``stat``: a journal grows in place, a file may be edited)."""
         try:
             mtime = os.stat(directory).st_mtime_ns
         except OSError:
             return [], []
         cached = self._directories.get(directory)
         if cached is not None and cached[0] == mtime:
-            files = [self._restat(f) if f.kind == "journal" else f for f in cached[1]]
-            files = [f for f in files if f is not None]
+            files = [f for f in map(self._restat, cached[1]) if f is not None]
             return files, cached[2]
         files, subdirectories = [], []
         try:
