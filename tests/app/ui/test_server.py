@@ -57,6 +57,17 @@ def test_runs_filter_by_status_and_model(repo: Repo, client: TestClient) -> None
     assert [repo.key("list")] == [r["key"] for r in by_model["runs"]]
 
 
+def test_a_run_recorded_after_a_listing_shows_on_the_next_request(repo: Repo, client: TestClient) -> None:
+    """A run that finishes while the UI is open is listed on the next request."""
+    repo.record("fix", fix_script())
+    before = client.get("/api/runs").json()["total"]
+    repo.record("other", fix_script(prompt="another task"))
+
+    after = client.get("/api/runs").json()["total"]
+
+    assert (before, after) == (1, 2)
+
+
 def test_runs_sort_by_cost(repo: Repo, client: TestClient) -> None:
     """Sorting by cost, ascending, puts the cheaper run first."""
     _two_runs(repo)

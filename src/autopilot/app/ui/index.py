@@ -131,7 +131,8 @@ class RunIndex:
         root: The trajectory directory (``docs/logs`` or the configured output directory).
         repo: The repository; files whose real path lies outside it are never read.
         redact: Applied to every summary and error before it is kept (``Hooks.redact_obj``).
-        min_interval: Seconds between two directory listings (requests in between reuse the last one).
+        min_interval: Seconds between two looks at every file (a journal growing in place); directories
+            are looked at on every call.
     """
 
     def __init__(
@@ -166,18 +167,25 @@ class RunIndex:
             return False
         return any(real.is_relative_to(allowed) for allowed in self._allowed)
 
-    def _listing(self, directory: str, prefix: str) -> tuple[list[_File], list[tuple[str, str]]]:
-        """Trajectory files and subdirectories of one directory; the names come from the cache while
-        the directory's mtime holds (files appear, go or are renamed into place only by changing it),
-        and each file is looked at again (one ``stat``: a journal grows in place, a file may be edited)."""
+    def _listing(
+        self, directory: str, prefix: str, *, restat: bool
+    ) -> tuple[list[_File], list[tuple[str, str]], bool]:
+        """Trajectory files and subdirectories of one directory, and whether it was read again.
+
+        The names come from the cache while the directory's mtime holds (a file appears, goes or is
+        renamed into place only by changing it); with *restat*, each file is looked at again (one
+        ``stat``: a journal grows in place, a file may be edited in place).
+        """
         try:
             mtime = os.stat(directory).st_mtime_ns
         except OSError:
-            return [], []
+            return [], [], True
         cached = self._directories.get(directory)
-        if cached is not None and cached[0] == mtime:
-            files = [f for f in map(self._restat, cached[1]) if f is not None]
-            return files, cached[2]
+        # A directory changed in the last two seconds is read again: a filesystem with coarse
+        # timestamps could show the same mtime after a second change.
+        if cached is not None and cached[0] == mtime and time.time_ns() - mtime > 2_000_000_000:
+            files = [f for f in map(self._restat, cached[1]) if f is not None] if restat else cached[1]
+            return files, cached[2], False
         files, subdirectories = [], []
         try:
             with os.scandir(directory) as entries:
@@ -212,9 +220,9 @@ class RunIndex:
                         )
                     )
         except OSError:
-            return [], []
+            return [], [], True
         self._directories[directory] = (mtime, files, subdirectories)
-        return files, subdirectories
+        return files, subdirectories, True
 
     @staticmethod
     def _restat(file: _File) -> _File | None:
@@ -224,17 +232,20 @@ class RunIndex:
             return None
         return _File(file.key, file.path, file.kind, (stat.st_mtime_ns, stat.st_size), stat.st_mtime)
 
-    def _files(self) -> dict[str, _File]:
-        """Every trajectory file under the root, by key (a run's journal wins over its older .json)."""
+    def _files(self, *, restat: bool) -> tuple[dict[str, _File], bool]:
+        """Every trajectory file under the root, by key (a run's journal wins over its older .json),
+        and whether any directory changed since the last listing."""
         found: dict[str, _File] = {}
         if not self.root.is_dir() or not self._inside(self.root):
-            return found
+            return found, bool(self._directories)
         pending = [(str(self.root), "")]
         seen = set()
+        changed = False
         while pending:
             directory, prefix = pending.pop()
             seen.add(directory)
-            files, subdirectories = self._listing(directory, prefix)
+            files, subdirectories, reread = self._listing(directory, prefix, restat=restat)
+            changed = changed or reread
             pending.extend(subdirectories)
             for file in files:
                 known = found.get(file.key)
@@ -243,7 +254,8 @@ class RunIndex:
                     found[file.key] = file
         for gone in set(self._directories) - seen:
             del self._directories[gone]
-        return found
+            changed = True
+        return found, changed
 
     def _read(self, key: str, path: Path, kind: str, version: tuple[int, int]) -> RunEntry:
         try:
@@ -263,12 +275,17 @@ class RunIndex:
         return RunEntry(key, path, kind, version, summary, warnings=warnings)
 
     def refresh(self, *, force: bool = False) -> None:
-        """List the directory again (at most every ``min_interval`` seconds) and read changed files."""
+        """Bring the summaries up to date and read the files that changed.
+
+        Every call looks at each directory (a run that was added or finished shows at once); each
+        file is looked at again at most every ``min_interval`` seconds (a running journal's growth).
+        """
         with self._lock:
             now = time.monotonic()
-            if not force and now - self._listed_at < self.min_interval:
+            restat = force or now - self._listed_at >= self.min_interval
+            files, changed = self._files(restat=restat)
+            if not restat and not changed:
                 return
-            files = self._files()
             entries: dict[str, RunEntry] = {}
             for key, file in files.items():
                 old = self._entries.get(key)
@@ -284,7 +301,8 @@ class RunIndex:
                 entries.values(), key=lambda e: (e.get("started_at") or "", e.key), reverse=True
             )
             self._mtimes = {key: file.mtime for key, file in files.items()}
-            self._listed_at = time.monotonic()
+            if restat:
+                self._listed_at = time.monotonic()
 
     # -- reading ------------------------------------------------------------------------------------
 
