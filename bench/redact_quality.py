@@ -27,9 +27,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from autopilot.plugins.redact.rules import redact_text
+from autopilot.plugins.redact.engine import redact_text
 
-REAL_LOGS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+# The sample corpus of real agent logs lives next to the checkout (``../shared/corpus``); from a git
+# worktree further down, the nearest such folder above it.
+REAL_LOGS = next(
+    (
+        p / "shared" / "corpus"
+        for p in Path(__file__).resolve().parents[1:]
+        if (p / "shared" / "corpus").is_dir()
+    ),
+    Path(__file__).resolve().parents[1].parent / "shared" / "corpus",
+)
 
 
 def main() -> int:

@@ -15,7 +15,7 @@ from autopilot import hookimpl
 from autopilot.core.errors import RedactionError
 from autopilot.core.hooks import Hooks
 from autopilot.plugins import redact as redact_secrets
-from autopilot.plugins.redact.rules import find_secrets, redact_text, secret_name_kind
+from autopilot.plugins.redact.engine import find_secrets, redact_text, secret_name_kind
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs

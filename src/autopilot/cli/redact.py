@@ -29,7 +29,7 @@ from cyclopts import Parameter
 
 from autopilot.cli import context
 from autopilot.core.errors import BadInputError, ExitCode
-from autopilot.plugins.redact.rules import find_secrets
+from autopilot.plugins.redact.engine import find_secrets
 
 _MARKER = re.compile(r"\[REDACTED:([A-Za-z0-9_.\-]+)\]")
 
