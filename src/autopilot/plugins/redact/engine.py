@@ -536,7 +536,7 @@ class _Scan:
         data, runs, classify = self.data, self.runs, _PREFIX_AT.match
         resume = 0  # runs before this (inside a token found, or a base64 blob) are done
         seen: set[int] = set()
-        for index, start, end in _TOKEN_SEARCH.find_matches_as_indexes(data):
+        for index, start, _end in _TOKEN_SEARCH.find_matches_as_indexes(data):
             if index == _AZURE_ANCHOR:
                 # Azure AD client secrets contain `~` and `.`, which split runs; `Q~` is anchor enough.
                 match = _AZURE_SECRET.match(data, start - 4) if start >= 4 else None
@@ -1022,7 +1022,7 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
     data = joined.encode("utf-8", "surrogatepass")
     hits: list[int] = []  # where an anchor passed its check
     runs: bytes | None = None
-    for index, start, end in _TOKEN_SEARCH.find_matches_as_indexes(data):
+    for index, start, _end in _TOKEN_SEARCH.find_matches_as_indexes(data):
         if index == _AZURE_ANCHOR:
             # tokens() tries the Azure pattern from 4 bytes before "Q~" (a NUL there fails it).
             hit = start >= 4 and _AZURE_SECRET.match(data, start - 4) is not None

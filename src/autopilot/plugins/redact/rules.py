@@ -12,6 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+
+def words(text: str) -> frozenset[str]:
+    """The blank-separated words of *text* (the word lists below read better as running text)."""
+    return frozenset(text.split())
+
+
 # ------------------------------------------------------------------------------------------------
 # Token formats: recognised anywhere, by their literal prefix.
 
@@ -136,16 +142,16 @@ STRONG_PARTS: Final = frozenset(
     "pass pwd pw auth creds cred pat psk bindpw rootpw masterauth requirepass".split()
 )
 #: ``key`` is secret after one of these words (``api_key``, ``PrivateKey``, ``STRIPE_KEY``).
-KEY_QUALIFIERS: Final = frozenset(
+KEY_QUALIFIERS: Final = words(
     "access account admin algolia anthropic api app application auth aws azure cf claude client "
     "cloudflare cohere consumer datadog dd deepseek deploy encryption firebase gcp gemini github "
     "gitlab google gpg groq heroku hf huggingface licence license mailchimp mailgun mapbox master "
     "mistral netlify npm openai openrouter pgp pinecone private pypi replicate root secret sendgrid "
     "sentry service session shared sign signing slack ssh storage stripe subscription supabase twilio "
-    "vercel webhook xai preshared hmac jwt".split()
+    "vercel webhook xai preshared hmac jwt"
 )
 #: A name whose last word is one of these describes a secret instead of holding it (``token_url``).
-EXCLUDED_LAST: Final = frozenset(
+EXCLUDED_LAST: Final = words(
     "alg algorithm allowed arn bucket budget cfg check class cmd command config count dir directory "
     "disabled email enable enabled endpoint env error errors exp expiration expires expiry field file "
     "files fingerprint fmt format hash hashed header headers helper hint id ids idx index kind label "
@@ -153,14 +159,14 @@ EXCLUDED_LAST: Final = frozenset(
     "options opts param params path paths pattern placeholder policy prefix prompt provider rate re "
     "ref regex required reset rotation rule rules scope scopes settings sha size source spec status "
     "stdin store strength suffix timeout ttl type types uri url urls usage user username valid "
-    "validation validator var variable vars vault version accessor digest table arns".split()
+    "validation validator var variable vars vault version accessor digest table arns"
 )
 #: A name containing one of these words anywhere is not a secret (``max_tokens``, ``existingSecret``).
-EXCLUDED_ANY: Final = frozenset(
+EXCLUDED_ANY: Final = words(
     "bos cache cached cancellation cls completion continuation endpoint eos file idempotency input "
     "keyboard keys mask max min next num output pad page path pub public publishable reasoning sep "
     "special sync tokenization tokenize tokenized tokenizer tokens total unk uri url existing "
-    "external".split()
+    "external"
 )
 #: Names ending in these two words name a key of a secret store, not a secret (``userPasswordKey``).
 EXCLUDED_PAIRS: Final = frozenset({("password", "key"), ("token", "key"), ("secret", "keys")})
@@ -168,7 +174,7 @@ EXCLUDED_PAIRS: Final = frozenset({("password", "key"), ("token", "key"), ("secr
 # ------------------------------------------------------------------------------------------------
 # Values that stand in for a secret: placeholders, references, masks.
 
-PLACEHOLDER_WORDS: Final = frozenset(
+PLACEHOLDER_WORDS: Final = words(
     "... <api_key> <key> <password> <secret> <token> and any api-key api_key apikey argument ask bar "
     "basic baz bearer bool bytes censored change_me changeit changeme default dummy empty env environ "
     "example fake false flag foo foobar from hidden int key keys masked my_key my_password my_secret "
@@ -176,7 +182,7 @@ PLACEHOLDER_WORDS: Final = frozenset(
     "optional parameter pass passwd password placeholder private prompt public redacted removed "
     "required sample secret secret_key secretkey secrets secretstr stdin str string tbd test testing "
     "tests the todo token tokens true undefined value values with xxx xxxx xxxxx yes your "
-    "protected sensitive set unset notset not_set encrypted".split()
+    "protected sensitive set unset notset not_set encrypted"
 )
 PLACEHOLDER_PARTS: Final = (
     "your_",
