@@ -138,9 +138,7 @@ STRONG_SUBSTRINGS: Final = (
     "authtok",
 )
 #: Whole words that make a name secret (``db_pass``, ``ldap_bindpw``, ``wifi.psk``).
-STRONG_PARTS: Final = frozenset(
-    "pass pwd pw auth creds cred pat psk bindpw rootpw masterauth requirepass".split()
-)
+STRONG_PARTS: Final = words("pass pwd pw auth creds cred pat psk bindpw rootpw masterauth requirepass")
 #: ``key`` is secret after one of these words (``api_key``, ``PrivateKey``, ``STRIPE_KEY``).
 KEY_QUALIFIERS: Final = words(
     "access account admin algolia anthropic api app application auth aws azure cf claude client "
