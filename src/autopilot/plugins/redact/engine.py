@@ -63,14 +63,25 @@ class Finding:
 _REFERENCE = re.compile(
     # $VAR, ${VAR}, %VAR% (Windows, alone or before a path), %(name)s, {{ x }}, <% %>, <name>, {name} …
     r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|\{\{|<%|<[A-Za-z_ -]+>$"
-    r"|\{[A-Za-z_]|!vault|ENC\[|\$\$)"
+    r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\()"
 )
 _CODE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\.?")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NUMBER = re.compile(r"[0-9][0-9.,_]{0,7}")
+_NUMBER = re.compile(r"[0-9][0-9.,_:]{0,9}[a-zA-Z]{0,2}")
 _SECRET_WORDS: Final = re.compile("pass|pwd|secret|token|key|auth|cred")
 _DIGIT: Final = re.compile(r"[0-9]")
-
+_MASKED: Final = re.compile(rules.MASKED, re.IGNORECASE)
+# A word of a name: letters (a run of capitals, or one capital and lower case), digits at its end.
+_WORD: Final = re.compile(r"[A-Z]{2,}(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+")
+_WORD_SEPARATORS: Final = re.compile(r"[_\-./:@]+")
+_VOWELS: Final = frozenset("aeiouyAEIOUY")
+# Resource identifiers that name a secret without holding it: ARNs, Azure/GCP resource ids, Key Vault
+# references, versions and semantic-version ranges, package coordinates.
+_RESOURCE: Final = re.compile(
+    r"^(?:arn:aws[a-z\-]*:|projects/|/subscriptions/|https?://[a-z0-9.\-]+\.vault\.azure\.net/"
+    r"|[~^<>=]{0,2}v?[0-9]+(?:\.[0-9x*]+){1,3}(?:[\-+][0-9A-Za-z.\-]+)?$"
+    r"|[a-z][a-z0-9_.\-]*:[a-z][a-z0-9_.\-]*:(?:jar|pom|war|aar|[0-9]))"
+)
 
 _PLACEHOLDER_RX: Final = re.compile("|".join(re.escape(part) for part in rules.PLACEHOLDER_PARTS))
 
@@ -81,9 +92,11 @@ def is_placeholder(value: str) -> bool:
     lowered = stripped.lower()
     if not stripped or lowered in rules.PLACEHOLDER_WORDS or MARKER_PREFIX in stripped:
         return True
-    if _REFERENCE.match(stripped) or "${" in stripped or "{{" in stripped:
+    if _REFERENCE.match(stripped) or "${" in stripped or "{{" in stripped or "$(" in stripped:
         return True
     if len(lowered) >= 3 and len(set(lowered)) <= 2:  # xxxx, ****, ----, abab
+        return True
+    if _MASKED.fullmatch(stripped):
         return True
     return _PLACEHOLDER_RX.search(lowered) is not None
 
@@ -106,6 +119,54 @@ def _strong(value: str) -> bool:
     return value.lower() != value and value.upper() != value and _DIGIT.search(value) is not None
 
 
+def _wordy(value: str) -> bool:
+    """Whether *value* is made of words (``getSession``, ``db-password``, ``prod/api-key``, ``app_v2``):
+    a name, a path or an identifier, not a generated secret. Every word must be pronounceable
+    (a vowel, or a short abbreviation), and no word may hold digits in its middle."""
+    if not value or len(value) > 120:
+        return False
+    for chunk in _WORD_SEPARATORS.split(value):
+        if not chunk:
+            continue
+        position = 0
+        for word in _WORD.finditer(chunk):
+            if word.start() != position:
+                return False  # characters no word can hold: symbols, or digits inside a word
+            position = word.end()
+            text = word.group().rstrip("0123456789")
+            if text and len(text) > 4 and not _VOWELS.intersection(text):
+                return False
+            if len(text) == 1 and word.group() != text and len(chunk) > 2:
+                return False  # "a1", "x9" inside a longer chunk: random, not a word
+        if position != len(chunk):
+            return False
+    return True
+
+
+def _names_a_secret(value: str) -> bool:
+    """A value that is the name, path or identifier of a secret (``db-password``, ``prod/api-key``)."""
+    return _wordy(value) and _SECRET_WORDS.search(value.lower()) is not None
+
+
+def credential_like(value: str) -> bool:
+    """Whether *value*, found where a credential may be but is not announced by a name, looks like
+    one: 8 characters or more, no blank, at least two of lower case, upper case, digits and
+    punctuation, and neither words, a path, a number, a reference nor a placeholder."""
+    if len(value) < 8 or len(value) > 4096 or any(c.isspace() for c in value):
+        return False
+    classes = (
+        any(c.islower() for c in value)
+        + any(c.isupper() for c in value)
+        + any(c.isdigit() for c in value)
+        + any(not c.isalnum() for c in value)
+    )
+    if classes < 2 or value.startswith(("/", "./", "../", "~/", "-", "http://", "https://")):
+        return False
+    if _NUMBER.fullmatch(value) or _RESOURCE.match(value) or is_placeholder(value):
+        return False
+    return not (_wordy(value) and not _strong(value))
+
+
 _MODULE_PATH: Final = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?::[a-z_][a-z0-9_]*)?")
 _QUOTED_RHS: Final = re.compile(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)")
 
@@ -124,14 +185,22 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
                 return False  # `token=access_token`, `password: db_password`
             if code_context and not any(c.isdigit() for c in value):
                 return False  # `f(api_key=settings_value)`, `secret = value`
-        elif (value.startswith(("/", "./", "../", "~/")) or _CODE_VALUE.fullmatch(value)) and not _strong(
-            value
-        ):
-            return False  # a path or `self.token`, `os.environ`
-    if _NUMBER.fullmatch(value) or is_placeholder(value):
+            if (
+                next_char in (b",", b";", b")", b"}")
+                and _wordy(value)
+                and not any(c.isdigit() for c in value)
+            ):
+                return False  # `auth: getSession,` in a JavaScript object
+        elif value.startswith(("/", "./", "../", "~/")) and not _strong(value):
+            return False  # a path
+        elif _CODE_VALUE.fullmatch(value) and all(_wordy(part) for part in value.split(".")):
+            return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
+    if _NUMBER.fullmatch(value) or is_placeholder(value) or _RESOURCE.match(value):
         return False
     if _MODULE_PATH.fullmatch(value):
         return False  # `redact_secrets = "autopilot.plugins.redact"`: a dotted import path
+    if _names_a_secret(value):
+        return False  # `--secret=db-password`, `SecretId: prod/api-key`: it names a secret
     return value.lower().rstrip("!?") not in rules.PLACEHOLDER_WORDS
 
 
@@ -227,12 +296,14 @@ def secret_name_kind(name: str) -> str | None:
         return None
     if parts[-1] == "authorization":  # also Proxy-Authorization, and glued escapes (\x1b[33mAuthorization)
         return "authorization"
+    if tuple(parts[-2:]) in rules.EXCLUDED_PAIRS:
+        return None
     kind: str | None = None
     for index, part in enumerate(parts):
         if part == "key" and index and parts[index - 1] in rules.KEY_QUALIFIERS:
             kind = kind or ("private_key" if parts[index - 1] == "private" else "api_key")
         elif part in rules.STRONG_PARTS:
-            kind = kind or ("password" if part.startswith("p") and part != "pat" else "secret")
+            kind = kind or ("password" if ("pass" in part or "pw" in part or part == "psk") else "secret")
         else:
             for word in rules.STRONG_SUBSTRINGS:
                 if word in part:
@@ -262,8 +333,9 @@ def _name_kind(name: bytes) -> str | None:
 
 # After a secret name: an optional closing quote, a separator, then a quoted or bare value.
 _AFTER_NAME: Final = re.compile(
-    rb"""(?P<q1>\\{0,3}["'`])?(?P<sp1>[ \t]*)(?P<sep>:=|=>|=(?![=~])|:(?![:/\\])|>)?(?P<sp2>[ \t]*)
-    (?:[fbrFBR]{0,2}(?P<q2>\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
+    rb"""(?P<q1>\\{0,3}["'`])?(?P<bracket>\])?(?P<sp1>[ \t]*)(?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/\\])|>|,)?
+    (?P<sp2>[ \t]*)
+    (?:[fbrFBR]{0,2}(?P<q2>\"\"\"|\'\'\'|\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
     re.VERBOSE,
 )
@@ -296,8 +368,6 @@ _WEBHOOKS: Final = (
         "discord_webhook",
     ),
 )
-_MYSQL_P: Final = re.compile(rb"[ \t]-p(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s\x00-\x1f'\"]+)")
-_SSHPASS_P: Final = re.compile(rb"[ \t]+-p[ \t]*(?P<value>'[^'\n]+'|\"[^\"\n]+\"|[^\s'\"]+)")
 _PEM_END: Final = re.compile(rb"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
 _PEM_BODY: Final = re.compile(rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*")
 _KIND_SECRET: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])")
@@ -308,15 +378,43 @@ _K8S_YAML_ITEM: Final = re.compile(
 _K8S_JSON_DATA: Final = re.compile(rb"\"(?:data|stringdata)\"[ \t]*:[ \t]*\{")
 _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\"")
 
-# After a name keyword: the rest of the name, an optional closing quote and a separator, or (for a flag
-# such as --api-key) blanks and a value. Only such hits can hold a value, so the many "tokens",
-# "keyboard" or "token." hits cost one match in C.
+# After a name keyword: the rest of the name, an optional closing quote (and bracket) and a separator;
+# or blanks and a value (a flag such as --api-key VALUE, or a directive such as "requirepass VALUE").
+# Only such hits can hold a value, so the many "tokens", "keyboard" or "token." hits cost one match in C.
 _NAME_SHAPE: Final = re.compile(
-    rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?[ \t]*(?::=|=>|=(?!=)|:(?![:/\\])|>))|[ \t]+[^\s-])"""
+    rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?\]?[ \t]*(?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/\\])|>
+      |,(?=[ \t]*\\{0,3}["'`])))
+    |(?P<space>[ \t]+[^\s]))""",
+    re.VERBOSE,
 )
 # Flags take their value after a space: --password VALUE, --api-key VALUE.
 _FLAG: Final = re.compile(
     rb"--[a-z0-9\-]{0,48}?(?:pass|pwd|secret|token|key|auth|cred)[a-z0-9\-]{0,48}[ \t]+[^\s-]"
+)
+# A value after a secret name and blanks ("requirepass VALUE", "password VALUE" in .netrc, "AUTH
+# VALUE"): quoted, or a word of 6 or more characters holding a digit or punctuation.
+_SPACED_VALUE: Final = re.compile(
+    rb"""[ \t]+(?:(?P<q>\\{0,3}["'])(?P<quoted>[^\s"'\\\x00][^"'\n\\\x00]{2,500})(?P=q)
+      |(?P<bare>(?=[^\s\x00-\x1f]{6})(?=[^\s\x00-\x1f]{0,80}?(?:[0-9!@#%^*+=~/?_\-]|\.(?=[^\s\x00-\x1f])))
+        [^\s\x00-\x1f\-<>(\[{$%"'`][^\s\x00-\x1f"'`\\,;]{0,500}))""",
+    re.VERBOSE,
+)
+# A spaced value somewhere on the rest of the line (the first check for a name keyword before blanks).
+_SPACED_NEAR: Final = re.compile(rb"[^\n\x00]{0,160}?(?:" + _SPACED_VALUE.pattern + rb")", re.VERBOSE)
+# Words that sit between a name and its value in prose and protocols ("AUTH PLAIN …").
+_SPACED_SKIP: Final = re.compile(
+    rb"[ \t]+(?:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t])", re.IGNORECASE
+)
+# A line that announces a credential on the next line ("Please use the following password to proceed
+# to installation:", "Password for the elastic user (reset with …):"), or at its end after a colon
+# ("A temporary password is generated for root@localhost: VALUE").
+_ANNOUNCED: Final = re.compile(rb"[^\n\\]{0,160}?:[ \t]*(?=\n|\\n|\r|$)")
+_ANNOUNCED_SAME_LINE: Final = re.compile(
+    rb"""[^\n:"'\\]{0,80}?(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,;]{6,500})[ \t.]*(?=\n|\\n|\r|$|["'])"""
+)
+# One word alone on a line (an announced credential, or a command's output).
+_LONE_WORD: Final = re.compile(
+    rb"""(?:\n|\\n|\r\n|\\r\\n)(?:[ \t]*(?:\n|\\n|\r\n|\\r\\n)){0,2}[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t]*(?=\n|\\n|\r|$|["'])"""
 )
 # A cookie header ("Cookie:", "Set-Cookie:", "cookie": "…" in JSON, cookie=…): up to its first pair.
 _COOKIE_HEADER: Final = re.compile(rb"""cookie(?:\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:\\{0,3}["'`])?""")
@@ -362,55 +460,214 @@ _URL_INTERESTING: Final = re.compile(
     rb"://(?:[^\s/@\"'<>\\`]*@|hooks\.slack\.com/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/"
     rb"|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
 )
+# A credential in a command's arguments (rules.CLIENT_COMMANDS): quoted (also JSON-escaped) or bare.
+_VALUE_PATTERN: Final = (
+    r"""(?:(?P<dq>\\{0,3}")(?P<v1>[^"\n\\]{1,500})(?P=dq)|'(?P<v2>[^'\n]{1,500})'"""
+    r"""|(?P<v3>[^\s"'`\\|;&<>()]{1,500}))"""
+)
+_ARG_PATTERN: Final = r"""(?:\\{0,3}"[^"\n\\]*\\{0,3}"|'[^'\n]*'|[^\s"'`\\|;&]+)"""
+
+
+@dataclass(frozen=True, slots=True)
+class _Client:
+    patterns: tuple[re.Pattern[bytes], ...]
+    subcommand: frozenset[bytes]
+    kind: str
+
+
+def _clients() -> dict[bytes, tuple[_Client, ...]]:
+    """Each command word of :data:`rules.CLIENT_COMMANDS` and its compiled argument patterns."""
+    found: dict[bytes, list[_Client]] = {}
+    for command in rules.CLIENT_COMMANDS:
+        patterns = tuple(
+            re.compile(
+                (
+                    r"(?<=[ \t\"'=])"
+                    + pattern.replace("{value}", _VALUE_PATTERN).replace("{arg}", _ARG_PATTERN)
+                ).encode()
+            )
+            for pattern in command.patterns
+        )
+        client = _Client(patterns, frozenset(word.encode() for word in command.subcommand), command.kind)
+        for name in command.names:
+            found.setdefault(name.encode() + b" ", []).append(client)
+    return {name: tuple(clients) for name, clients in found.items()}
+
+
+_CLIENTS: Final = _clients()
+# `echo SECRET | docker login --password-stdin`, `echo 'user:SECRET' | chpasswd`.
+_ECHO_PIPE: Final = re.compile(
+    (
+        r"(?:echo|printf)[ \t]+(?:-[a-z]+[ \t]+)*"
+        + _VALUE_PATTERN
+        + r"[ \t]*\|[^|\n]*?(?:--password-stdin|--with-token|\bchpasswd\b|--stdin\b)"
+    ).encode()
+)
+_PRINTERS: Final = {anchor.encode(): re.compile(pattern.encode()) for anchor, pattern in rules.PRINTS_SECRET}
+_PGPASS: Final = re.compile(
+    rb"[^:\s\"'\\]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+:(?P<value>[^\s\"'\\]{4,})[ \t]*$"
+)
+_USERLIST: Final = re.compile(rb'[ \t]*"[^"\s]+"[ \t]+"(?P<value>[^"\s]{4,})"[ \t]*$')
+_SASL_PASSWD: Final = re.compile(rb"\[[^\]\s]+\](?::[0-9]+)?[ \t]+[^\s:]+:(?P<value>\S{4,})[ \t]*$")
+_REDIS_ACL: Final = re.compile(rb"user[ \t]+[^\s>]+(?:[ \t]+[^\s>]+)*?[ \t]+>(?P<value>[^\s\"'\\]{4,})")
+_GO_DSN: Final = re.compile(rb"[^\s:\"'/@]+:(?P<value>[^\s\"'@]{3,})@(?:tcp|unix)\(")
+# Arguments of a call, one at a time: a string literal (also JSON-escaped) or any other expression.
+_CALL_ARG: Final = re.compile(
+    rb"""[ \t]*(?:[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
+      |(?P<e>[^,()"'`\n]*(?:\([^()\n]*\)[^,()"'`\n]*)*))[ \t]*(?P<end>[,)])""",
+    re.VERBOSE,
+)
+_CALLS: Final = {name.encode() + b"(": spec for name, spec in rules.AUTH_CALLS.items()}
+
 # Every anchor of the context rules, found in one Aho-Corasick pass over the lower-cased text (at one
 # position the first listed wins). The first eight start secret names.
-_ANCHORS: Final = (
-    b"pass",
-    b"pwd",
-    b"secret",
-    b"token",
-    b"key",
-    b"author",  # before "auth": git's "Author:" lines are not secrets, see keywords()
-    b"auth",
-    b"cred",
+_NAME_KEYWORDS: Final = (b"pass", b"pwd", b"secret", b"token", b"key", b"author", b"auth", b"cred")
+_FIXED_ANCHORS: Final = (
     b"://",
     b"bearer",
-    b"mysql",
-    b"mariadb",
     b"private key",
-    b"sshpass",
     b"kind",
     b"cookie",
     b"curl",
     b"twilio",
+    b"@tcp(",
+    b"@unix(",
+    b":5432:",
+    b":*:",
+    b'" "',
+    b"]:",
+    b"user ",
+    b"auth=(",
+    b"printf ",
 )
-_NAME_ANCHORS: Final = 8
+_ANCHORS: Final = tuple(
+    dict.fromkeys(
+        (
+            *_NAME_KEYWORDS,
+            *_FIXED_ANCHORS,
+            *sorted(_PRINTERS, key=len, reverse=True),
+            *sorted(_CLIENTS, key=len, reverse=True),
+            *sorted(_CALLS, key=len, reverse=True),
+        )
+    )
+)
+_NAME_ANCHORS: Final = len(_NAME_KEYWORDS)
 _AT_AUTHOR: Final = _ANCHORS.index(b"author")
 _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
 (
     _AT_URL,
     _AT_BEARER,
-    _AT_MYSQL,
-    _AT_MARIADB,
     _AT_PRIVATE_KEY,
-    _AT_SSHPASS,
     _AT_KIND,
     _AT_COOKIE,
     _AT_CURL,
     _AT_TWILIO,
-) = range(_NAME_ANCHORS, len(_ANCHORS))
+    _AT_TCP,
+    _AT_UNIX,
+    _AT_PGPORT,
+    _AT_PGANY,
+    _AT_USERLIST,
+    _AT_SASL,
+    _AT_ACL,
+    _AT_AUTH_TUPLE,
+    _AT_PRINTF,
+) = (_ANCHORS.index(anchor) for anchor in _FIXED_ANCHORS)
+# What each anchor past the fixed ones does: (command clients, output printer, auth call) by index.
+_ANCHOR_CLIENTS: Final = tuple(_CLIENTS.get(anchor, ()) for anchor in _ANCHORS)
+_ANCHOR_PRINTER: Final = tuple(_PRINTERS.get(anchor) for anchor in _ANCHORS)
+_ANCHOR_CALL: Final = tuple(_CALLS.get(anchor) for anchor in _ANCHORS)
 _ANCHOR_SEARCH: Final = BytesAhoCorasick(list(_ANCHORS), matchkind=MATCHKIND_LEFTMOST_FIRST)
-# The search does not report a match that overlaps an earlier one ("sshpass" hides its "pass",
+
+
+# The search does not report a match that overlaps an earlier one ("sshpass " hides its "pass",
 # "private key" its "key"): for each anchor, the (offset, anchor) pairs that can start inside it.
-_HIDDEN: Final = tuple(
-    tuple(
-        (offset, j)
-        for offset in range(1, len(outer))
-        for j, inner in enumerate(_ANCHORS)
-        if outer[offset : offset + len(inner)] == inner[: len(outer) - offset]
+def _hidden() -> tuple[tuple[tuple[int, int], ...], ...]:
+    by_first: dict[int, list[tuple[int, bytes]]] = {}
+    for j, inner in enumerate(_ANCHORS):
+        by_first.setdefault(inner[0], []).append((j, inner))
+    return tuple(
+        tuple(
+            (offset, j)
+            for offset in range(1, len(outer))
+            for j, inner in by_first.get(outer[offset], ())
+            if outer[offset : offset + len(inner)] == inner[: len(outer) - offset]
+        )
+        for outer in _ANCHORS
     )
-    for outer in _ANCHORS
-)
+
+
+_HIDDEN: Final = _hidden()
+
+
+_BY_SEPARATOR: Final = 0  # a name hit followed by a separator (``=``, ``:`` …)
+_BY_SPACE: Final = 1  # a name hit followed by blanks and a value
+_ECHO: Final = _ANCHORS.index(b"echo ")
+# The keywords that may announce a credential in prose ("the password is …", "token created: …").
+_ANNOUNCING: Final = re.compile(rb"(?:password|passwd|passphrase|secret|token|key|credential)")
+_SUBCOMMAND: Final = re.compile(rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)")
+
+
+def _lenient(value: str) -> bool:
+    """Whether a value that a strong context says is a credential (``requirepass VALUE``, a
+    password option, a command that prints one) is one: not a placeholder, a reference, a number,
+    a path or plain words."""
+    value = value.strip()
+    if len(value) < 6 or len(value) > 4096:
+        return False
+    if is_placeholder(value) or _NUMBER.fullmatch(value) or _RESOURCE.match(value):
+        return False
+    if value.startswith(("/", "./", "../", "~/", "http://", "https://")):
+        return False
+    return not (_wordy(value) and _DIGIT.search(value) is None)
+
+
+def _referenced(data: bytes, name_start: int) -> bool:
+    """Whether the name at *name_start* is used, not assigned: ``${API_KEY:?msg}``, ``$TOKEN``, ``%KEY%``."""
+    before = data[max(0, name_start - 2) : name_start]
+    return before.endswith((b"$", b"%")) or before == b"${"
+
+
+def _line_around(data: bytes, position: int, limit: int = 4096) -> tuple[int, int]:
+    """The line holding *position*: real line breaks and JSON-escaped ones (``\\n``) both end lines."""
+    floor = max(0, position - limit)
+    real = data.rfind(b"\n", floor, position)
+    escaped = data.rfind(b"\\n", floor, position)
+    start = max(real + 1 if real != -1 else floor, escaped + 2 if escaped != -1 else floor)
+    ceiling = min(len(data), position + limit)
+    real = data.find(b"\n", position, ceiling)
+    escaped = data.find(b"\\n", position, ceiling)
+    ends = [end for end in (real, escaped) if end != -1]
+    return start, (min(ends) if ends else ceiling)
+
+
+def _next_line(data: bytes, line_end: int) -> int:
+    """The start of the line after the one ending at *line_end*, or -1."""
+    if data.startswith(b"\n", line_end):
+        return line_end + 1
+    if data.startswith(b"\\n", line_end):
+        return line_end + 2
+    return -1
+
+
+_WORD_LINE: Final = re.compile(rb"""[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'])""")
+
+
+def _command_word(low: bytes, start: int, length: int) -> bool:
+    """Whether the word at *start* is a command: at the start of the text or a line, or after a
+    blank, an operator, a quote or a path (also after an escaped line break or an ANSI colour)."""
+    return (
+        not start
+        or low[start - 1] in _BEFORE_COMMAND
+        or low[start - 2 : start] in _ESCAPES
+        or (low[start - 1] == 0x6D and _ANSI_BEFORE.search(low, max(0, start - 24), start) is not None)
+    )
+
+
+def _has_subcommand(low: bytes, position: int, end: int, words: frozenset[bytes]) -> bool:
+    """Whether the first word after the command's options at *position* is one of *words*."""
+    match = _SUBCOMMAND.match(low, position, end)
+    return match is not None and match.group("word") in words
+
 
 # Priority when two findings cover exactly the same bytes: the more specific kind wins.
 _TOKEN_PRIORITY: Final = 0
@@ -495,16 +752,51 @@ _BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=")
 _ESCAPES: Final = (b"\\n", b"\\t", b"\\r")  # JSON-escaped line breaks and tabs
 
 
-def _name_hit(low: bytes, start: int, end: int) -> bool:
+def _name_hit(data: bytes, low: bytes, start: int, end: int) -> bool:
     """Whether the name keyword at *start*..*end* is followed by what keywords() needs to go on:
-    the rest of a name and a separator, or a flag (``--api-key VALUE``)."""
+    the rest of a name and a separator, or blanks and then a flag's value, a directive's value or a
+    credential announced in prose."""
     shape = _NAME_SHAPE.match(low, end)
     if shape is None:
         return False
-    if shape.lastgroup == "sep":
-        return True
+    return shape.lastgroup == "sep" or _spaced_hit(data, low, start, end) != -1
+
+
+def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
+    """For a name keyword followed by blanks: where the flag it is part of starts (``--api-key
+    VALUE``), *start* if a value or an announcement may follow, or -1. All checks in C."""
     dashes = low.rfind(b"--", max(0, start - 50), start)
-    return dashes != -1 and _FLAG.match(low, dashes) is not None
+    if dashes != -1 and _FLAG.match(low, dashes):
+        return dashes
+    if _SPACED_NEAR.match(data, end) is not None:
+        return start
+    if _ANNOUNCING.match(low, start) is not None and (
+        _ANNOUNCED_SAME_LINE.match(data, start) is not None or _ANNOUNCED.match(data, start) is not None
+    ):
+        return start
+    return -1
+
+
+def _anchor_may_find(index: int, data: bytes, low: bytes, start: int, end: int) -> bool:
+    """The check keywords() makes at a context anchor (other than a name keyword) before it can
+    report anything there (a superset: passing it may still find nothing)."""
+    if index == _AT_URL:
+        return _URL_INTERESTING.match(low, start) is not None
+    if index == _AT_BEARER:
+        return _BEARER.match(data, start) is not None
+    if index == _AT_KIND:
+        return _KIND_SECRET.match(low, start) is not None
+    if index == _AT_COOKIE:
+        return _COOKIE_HEADER.match(low, start) is not None
+    if index == _AT_CURL:
+        return _curl_command(low, start)
+    if _ANCHOR_CLIENTS[index]:
+        return _command_word(low, start, end - start - 1)
+    printer = _ANCHOR_PRINTER[index]
+    if printer is not None and index != _ECHO and printer.pattern:
+        line_start, line_end = _line_around(low, start)
+        return printer.search(low, line_start, line_end) is not None
+    return True  # the rest is rare or cheap enough: always a full scan
 
 
 class _Scan:
@@ -600,8 +892,8 @@ class _Scan:
 
     def keywords(self) -> None:
         data, low, runs = self.data, self.low, self.runs
-        hits: list[tuple[int, int]] = []  # (position, length) of secret-name keywords before a separator
-        bearer_end = mysql_end = 0
+        hits: list[tuple[int, int, int]] = []  # (position, length, how) of secret-name keywords
+        bearer_end = 0
         # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
         shaped, interesting, hidden_in = _NAME_SHAPE.match, _URL_INTERESTING.match, _HIDDEN
         name_anchors, at_author, at_url = _NAME_ANCHORS, _AT_AUTHOR, _AT_URL
@@ -625,22 +917,17 @@ class _Scan:
                     if shape is None:
                         continue
                     if shape.lastgroup == "sep":
-                        hits.append((start, end - start))
+                        hits.append((start, end - start, _BY_SEPARATOR))
                     else:
-                        self._flag_hit(start, hits)
+                        self._space_hit(start, end, hits)
                 elif index == at_url:
                     if interesting(low, start):
                         self._url(start)
                 elif index == _AT_BEARER:
                     if start >= bearer_end:
                         bearer_end = self._bearer(start)
-                elif index in (_AT_MYSQL, _AT_MARIADB):
-                    if start >= mysql_end:
-                        mysql_end = self._mysql(start)
                 elif index == _AT_PRIVATE_KEY:
                     self._pem(start + 8)
-                elif index == _AT_SSHPASS:
-                    self._sshpass(end)
                 elif index == _AT_KIND:
                     kind = _KIND_SECRET.match(low, start)
                     if kind is not None:
@@ -651,26 +938,65 @@ class _Scan:
                         self._cookies(header.end(), first_only=low[start - 4 : start] == b"set-")
                 elif index == _AT_TWILIO:
                     self._twilio(start)
-                elif _curl_command(low, start):
-                    self._curl(start)
+                elif index == _AT_CURL:
+                    if _command_word(low, start, 4):
+                        self._curl(start)
+                else:
+                    self._other(index, start, end)
             batch = hidden
         if hits:
             self._names_at(hits)
 
-    def _flag_hit(self, start: int, hits: list[tuple[int, int]]) -> None:
-        dashes = self.low.rfind(b"--", max(0, start - 50), start)
-        if dashes != -1 and _FLAG.match(self.low, dashes):
-            hits.append((dashes + 2, 2))
+    def _other(self, index: int, start: int, end: int) -> None:
+        """The rarer anchors: command lines, printed secrets, credential files, calls."""
+        clients = _ANCHOR_CLIENTS[index]
+        if clients:
+            if _command_word(self.low, start, end - start - 1):
+                self._client(start, end, clients)
+            return
+        printer = _ANCHOR_PRINTER[index]
+        if printer is not None:
+            self._printed(start, printer)
+            if index == _ECHO:
+                self._echo_pipe(start)
+            return
+        call = _ANCHOR_CALL[index]
+        if call is not None:
+            self._call(start, end, *call)
+        elif index in (_AT_TCP, _AT_UNIX):
+            self._go_dsn(start)
+        elif index in (_AT_PGPORT, _AT_PGANY):
+            self._line_rule(start, _PGPASS)
+        elif index == _AT_USERLIST:
+            self._line_rule(start, _USERLIST)
+        elif index == _AT_SASL:
+            self._line_rule(start, _SASL_PASSWD)
+        elif index == _AT_ACL:
+            self._redis_acl(start)
+        elif index == _AT_AUTH_TUPLE:
+            self._call(start, end, 1, True)
+        elif index == _AT_PRINTF:
+            self._echo_pipe(start)
 
-    def _names_at(self, hits: list[tuple[int, int]]) -> None:
+    def _space_hit(self, start: int, end: int, hits: list[tuple[int, int, int]]) -> None:
+        """A name keyword followed by blanks: a flag's value (``--api-key VALUE``) or a directive's."""
+        at = _spaced_hit(self.data, self.low, start, end)
+        if at == -1:
+            return
+        if at < start:
+            hits.append((at + 2, 2, _BY_SEPARATOR))
+        else:
+            hits.append((start, end - start, _BY_SPACE))
+
+    def _names_at(self, hits: list[tuple[int, int, int]]) -> None:
         """Judge the name around each keyword hit and, if it is secret-named, the value after it."""
         data, runs, size = self.data, self.runs, self.size
         names, kinds = self._names, _NAME_KINDS
-        for position, length in hits:
+        for position, length, how in hits:
             name_start = runs.rfind(_DOT, max(0, position - 64), position) + 1 or max(0, position - 64)
-            if name_start in names:
+            if (name_start, how) in names:
                 continue
-            names.add(name_start)
+            names.add((name_start, how))
             if name_start and data[name_start - 1] in (0x5C, 0x5B, 0x3B):  # "\\", "[" or ";"
                 name_start = _unglue(data, name_start)
             name_end = runs.find(_DOT, position + length, position + 64)
@@ -680,9 +1006,11 @@ class _Scan:
             kind = kinds.get(name, "?")
             if kind == "?":
                 kind = _name_kind(name)
-            if kind == "authorization":
+            if how == _BY_SPACE:
+                self._spaced(name_start, name_end, kind, position)
+            elif kind == "authorization":
                 self._authorization(name_end)
-            elif kind is not None:
+            elif kind is not None and not _referenced(data, name_start):
                 self._assignment(name, name_start, name_end, kind)
 
     def _assignment(self, name: bytes, name_start: int, name_end: int, kind: str) -> int:
@@ -690,16 +1018,24 @@ class _Scan:
         match = _AFTER_NAME.match(data, name_end)
         if match is None:
             return name_end
-        q1, sp1, sep, _, q2, _, _ = match.groups()
+        q1, bracket, sp1, sep, sp2, q2 = match.group("q1", "bracket", "sp1", "sep", "sp2", "q2")
         flag = name.startswith(b"-") or b"--" in name
         previous = data[name_start - 1 : name_start]
         if sep is None:
             if not (flag and sp1 and q1 is None):
                 return name_end
-        elif sep == b">" and previous != b"<":
+        elif sep == b">" and (previous != b"<" or q2 is not None):
             return name_end
+        elif sep == b"," and (q1 is None or q2 is None):
+            return name_end  # only `define('DB_PASSWORD', '…')`, `getenv("TOKEN", "…")`
+        elif bracket and (q1 is None or sep not in (b"=", b":=")):
+            return name_end  # only `os.environ["TOKEN"] = "…"`
         quoted = q2 is not None
         value_start, value_end = match.span("quoted" if quoted else "bare")
+        if sep == b":" and not quoted and not sp2 and q1 is None:
+            return name_end  # `group:artifact:jar:version`, `arn:…:secret:prod/db`: no blank, no value
+        if sep == b">" and not data.startswith(b"</", value_end):
+            return name_end  # XML: a value runs to its closing tag
         code_context = bool(sep == b"=" and sp1) or previous in (b"(", b",", b".")
         yaml = not quoted and sep == b":" and self._at_line_start(name_start)
         if not quoted and q1 is not None and q1.endswith(b"`"):
@@ -729,7 +1065,7 @@ class _Scan:
                     return value_end
                 value_start, value_end = literal.span("value")
                 quoted = True
-            elif first.lower() not in rules.PLACEHOLDER_WORDS:
+            elif first.lower() not in rules.PLACEHOLDER_WORDS and not rest.rstrip().endswith(b","):
                 value_end = value_start + len(rest.rstrip())
         value = data[value_start:value_end].decode("utf-8", "replace")
         if flag and value.startswith("-"):
@@ -738,6 +1074,156 @@ class _Scan:
         if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
             self.add(value_start, value_end, kind)
         return value_end
+
+    def _spaced(self, name_start: int, name_end: int, kind: str | None, keyword: int) -> None:
+        """A name and its value separated by blanks only (``requirepass VALUE``, ``password VALUE``
+        in .netrc, ``AUTH VALUE``, ``ENV API_KEY VALUE``), or prose announcing a credential."""
+        data = self.data
+        if kind is not None and kind != "authorization" and not _referenced(data, name_start):
+            position = name_end
+            skip = _SPACED_SKIP.match(data, position)
+            if skip is not None:
+                position = skip.end()
+            match = _SPACED_VALUE.match(data, position)
+            if match is not None:
+                group = "quoted" if match.group("q") else "bare"
+                value = match.group(group).decode("utf-8", "replace")
+                lenient = kind == "password" or match.group("q") is not None
+                if (_lenient(value) if lenient else credential_like(value)) and not _names_a_secret(value):
+                    self.add(match.start(group), match.end(group), kind)
+                    return
+        if _ANNOUNCING.match(self.low, keyword) is not None:
+            self._announced(keyword)
+
+    def _announced(self, keyword: int) -> None:
+        """A credential announced in prose after *keyword*: at the end of its line after a colon
+        (or "is"), or alone on one of the next lines after a line ending in a colon."""
+        data = self.data
+        same_line = _ANNOUNCED_SAME_LINE.match(data, keyword)
+        if same_line is not None:
+            value = same_line.group("value").decode("utf-8", "replace")
+            if credential_like(value) or (_lenient(value) and _DIGIT.search(value)):
+                self.add(same_line.start("value"), same_line.end("value"), "password")
+                return
+        colon = _ANNOUNCED.match(data, keyword)
+        if colon is not None:
+            self._next_word(colon.end(), "password")
+
+    def _next_word(self, position: int, kind: str, *, lines: int = 3) -> None:
+        """The first of the next *lines* lines that is one word, if it may be a credential."""
+        data = self.data
+        for _ in range(lines):
+            word = _LONE_WORD.match(data, position)
+            if word is not None:
+                value = word.group("value").decode("utf-8", "replace")
+                if _lenient(value) and not _names_a_secret(value):
+                    self.add(word.start("value"), word.end("value"), kind)
+                return
+            position = _next_line(data, position)
+            if position == -1:
+                return
+
+    def _printed(self, start: int, printer: re.Pattern[bytes]) -> None:
+        """A command that prints a credential: its output, one word on one of the next lines."""
+        line_start, line_end = _line_around(self.low, start)
+        if printer.pattern and printer.search(self.low, line_start, line_end) is None:
+            return
+        self._next_word(line_end, "secret")
+
+    def _echo_pipe(self, start: int) -> None:
+        """``echo SECRET | docker login --password-stdin`` (also ``| chpasswd``, ``| gh auth login --with-token``)."""
+        _, line_end = _line_around(self.low, start)
+        match = _ECHO_PIPE.match(self.data, start, line_end)
+        if match is None:
+            return
+        group = (
+            match.lastgroup
+            if match.lastgroup in ("v1", "v2", "v3")
+            else next(g for g in ("v1", "v2", "v3") if match.group(g) is not None)
+        )
+        value_start, value_end = match.span(group)
+        value = match.group(group)
+        colon = value.find(b":")
+        if colon != -1 and b"chpasswd" in self.low[value_end:line_end]:
+            value_start += colon + 1  # user:password
+            value = value[colon + 1 :]
+        if _lenient(value.decode("utf-8", "replace")):
+            self.add(value_start, value_end, "password")
+
+    def _client(self, start: int, end: int, clients: tuple[_Client, ...]) -> None:
+        """A command-line client (rules.CLIENT_COMMANDS): the credentials among its arguments."""
+        data, low = self.data, self.low
+        command_end = _curl_end(data, start, min(self.size, start + 4096))
+        for client in clients:
+            if client.subcommand and not _has_subcommand(low, end, command_end, client.subcommand):
+                continue
+            for pattern in client.patterns:
+                for match in pattern.finditer(data, end - 1, command_end):
+                    group = next((g for g in ("v1", "v2", "v3") if match.group(g) is not None), None)
+                    if group is None:
+                        continue
+                    value = match.group(group).decode("utf-8", "replace")
+                    if value.startswith("-") or is_placeholder(value) or len(value) < 3:
+                        continue
+                    self.add(match.start(group), match.end(group), client.kind)
+
+    def _call(self, start: int, end: int, argument: int, about_credentials: bool) -> None:
+        """A string literal passed to a function that takes a credential (rules.AUTH_CALLS)."""
+        data = self.data
+        position = end
+        literals: list[tuple[int, int] | None] = []
+        for _ in range(8):
+            arg = _CALL_ARG.match(data, position)
+            if arg is None:
+                return
+            literals.append(arg.span("s") if arg.group("q") is not None else None)
+            position = arg.end()
+            if arg.group("end") == b")":
+                break
+        else:
+            return
+        if not -len(literals) <= argument < len(literals):
+            return
+        literal = literals[argument]
+        if literal is None:
+            return
+        value = data[literal[0] : literal[1]].decode("utf-8", "replace")
+        if (_lenient(value) if about_credentials else credential_like(value)) and not _names_a_secret(value):
+            self.add(literal[0], literal[1], "password" if about_credentials else "secret")
+
+    def _go_dsn(self, start: int) -> None:
+        """A Go database/sql DSN: ``user:password@tcp(host:3306)/db``."""
+        floor = max(0, start - 600)
+        begin = (
+            max(
+                self.data.rfind(b'"', floor, start),
+                self.data.rfind(b"'", floor, start),
+                self.data.rfind(b" ", floor, start),
+                self.data.rfind(b"`", floor, start),
+            )
+            + 1
+        )
+        match = _GO_DSN.match(self.data, begin or floor)
+        if match is not None and match.end() == start + (6 if self.low.startswith(b"@unix(", start) else 5):
+            if not is_placeholder(match.group("value").decode("utf-8", "replace")):
+                self.add(match.start("value"), match.end("value"), "password")
+
+    def _line_rule(self, position: int, pattern: re.Pattern[bytes]) -> None:
+        """A credential file's line (.pgpass, pgbouncer's userlist, postfix's sasl_passwd)."""
+        line_start, line_end = _line_around(self.data, position)
+        match = pattern.match(self.data, line_start, line_end)
+        if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+            self.add(match.start("value"), match.end("value"), "password")
+
+    def _redis_acl(self, position: int) -> None:
+        """A Redis ACL rule: ``user NAME on >PASSWORD …`` (also ``ACL SETUSER``)."""
+        line_start, line_end = _line_around(self.low, position)
+        before = self.low[line_start:position].strip()
+        if before not in (b"", b"acl set", b"acl", b">") and not before.endswith((b"acl set", b"$", b">")):
+            return
+        match = _REDIS_ACL.match(self.data, position, line_end)
+        if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+            self.add(match.start("value"), match.end("value"), "password")
 
     def _at_line_start(self, position: int) -> bool:
         line_start = self.data.rfind(b"\n", max(0, position - 200), position) + 1
@@ -791,21 +1277,6 @@ class _Scan:
             for signature in _URL_SIGNATURE.finditer(low, position, url_end):
                 self.add(signature.start("value"), signature.end("value"), "url_signature")
         return position + 3
-
-    def _mysql(self, position: int) -> int:
-        _, line_end = self._line_bounds(position)
-        for match in _MYSQL_P.finditer(self.data, position, line_end):
-            value = match.group("value").decode("utf-8", "replace").strip("'\"")
-            if not is_placeholder(value):
-                self.add(match.start("value"), match.end("value"), "password")
-        return line_end
-
-    def _sshpass(self, name_end: int) -> None:
-        match = _SSHPASS_P.match(self.data, name_end)
-        if match is not None and not is_placeholder(
-            match.group("value").decode("utf-8", "replace").strip("'\"")
-        ):
-            self.add(match.start("value"), match.end("value"), "password")
 
     def _cookies(self, position: int, *, first_only: bool) -> None:
         """The values of the name=value pairs of a cookie header from *position* (Set-Cookie: the first)."""
@@ -1055,19 +1526,9 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
                     if _git_author(data, runs, start, end):
                         continue
                     end = start + 4
-                hit = _name_hit(low, start, end)
-            elif index == _AT_URL:
-                hit = _URL_INTERESTING.match(low, start) is not None
-            elif index == _AT_BEARER:
-                hit = _BEARER.match(data, start) is not None
-            elif index == _AT_KIND:
-                hit = _KIND_SECRET.match(low, start) is not None
-            elif index == _AT_COOKIE:
-                hit = _COOKIE_HEADER.match(low, start) is not None
-            elif index == _AT_CURL:
-                hit = _curl_command(low, start)
+                hit = _name_hit(data, low, start, end)
             else:
-                hit = True  # mysql, mariadb, private key, sshpass: rare, always a full scan
+                hit = _anchor_may_find(index, data, low, start, end)
             if hit:
                 hits.append(start)
         batch = hidden

@@ -219,3 +219,207 @@ PLACEHOLDER_PARTS: Final = (
     "_here",
     "-here",
 )
+#: Values that show a secret was there without showing it: masks, sizes and notes from tools
+#: (``kubectl describe secret``: ``24 bytes``; ``terraform plan``: ``(sensitive value)``).
+MASKED: Final = (
+    r"\*{3,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\u2022){3,}|\[?[0-9]+ bytes\]?|\((?:sensitive(?: value)?|protected|redacted|hidden"
+    r"|masked|encrypted|not shown|set|unset)\)|\[(?:masked|hidden|redacted|secret|filtered|sensitive)\]"
+    r"|<(?:hidden|redacted|secret|masked|set|not set|sensitive|encrypted)>"
+)
+
+# ------------------------------------------------------------------------------------------------
+# Command-line clients that take a credential as an argument.
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCommand:
+    """A command whose arguments can hold a credential.
+
+    *names* are the command words (also after a path such as ``/usr/bin/``); each pattern is a
+    regular expression tried in the command's arguments (up to the end of the command, continuation
+    lines included), where ``{value}`` stands for the credential (quoted, also JSON-escaped, or bare)
+    and ``{arg}`` for any one argument. Options are matched only after a blank or a quote.
+    *subcommand*, if set, must be one of the first words after the command (``docker login``).
+    """
+
+    names: tuple[str, ...]
+    patterns: tuple[str, ...]
+    subcommand: tuple[str, ...] = ()
+    kind: str = "password"
+
+
+def option(*flags: str) -> str:
+    """An option whose next argument (or ``=value``) is the credential: ``-p SECRET``, ``--password=SECRET``."""
+    return "(?:" + "|".join(flag.replace("-", r"\-") for flag in flags) + r")(?:=|[ \t]+){value}"
+
+
+def glued(*flags: str) -> str:
+    """An option with the credential glued to it: ``-pSECRET``."""
+    return "(?:" + "|".join(flag.replace("-", r"\-") for flag in flags) + "){value}"
+
+
+CLIENT_COMMANDS: Final = (
+    ClientCommand(
+        (
+            "mysql",
+            "mysqldump",
+            "mysqladmin",
+            "mysqlimport",
+            "mysqlcheck",
+            "mysqlsh",
+            "mariadb",
+            "mariadb-dump",
+        ),
+        (glued("-p"), option("--password")),
+    ),
+    ClientCommand(
+        (
+            "mongo",
+            "mongosh",
+            "mongodump",
+            "mongorestore",
+            "mongoexport",
+            "mongoimport",
+            "mongostat",
+            "mongotop",
+        ),
+        (option("-p", "--password"),),
+    ),
+    ClientCommand(("redis-cli", "valkey-cli", "keydb-cli"), (option("-a", "--pass", "--password"),)),
+    ClientCommand(
+        ("docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "regctl", "helm", "finch"),
+        (option("-p", "--password"),),
+        subcommand=("login", "registry", "repo"),
+    ),
+    ClientCommand(("sqlcmd", "bcp", "mssql-cli", "osql", "isql"), (option("-P"),)),
+    ClientCommand(("mosquitto_pub", "mosquitto_sub", "mosquitto_rr"), (option("-P", "--pw"),)),
+    ClientCommand(
+        ("ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapcompare"),
+        (option("-w", "-s"),),
+    ),
+    ClientCommand(("sshpass",), (option("-p"), glued("-p"))),
+    ClientCommand(("zip", "unzip", "zipcloak"), (option("-P", "--password"),)),
+    ClientCommand(("7z", "7za", "7zr"), (glued("-p"),)),
+    ClientCommand(
+        ("az",),
+        (
+            option("--password", "--account-key", "--sas-token", "--client-secret"),
+            r"login\b[^\n]*?[ \t]" + option("-p"),
+        ),
+    ),
+    ClientCommand(("gh",), (option("-b", "--body"),), subcommand=("secret", "variable")),
+    ClientCommand(("gh",), (r"--with-token[ \t]*<<<[ \t]*{value}",), subcommand=("auth",), kind="token"),
+    ClientCommand(("vault",), (r"login[ \t]+(?:-[a-z\-]+=\S+[ \t]+)*(?!-){value}",), kind="token"),
+    ClientCommand(("doctl",), (option("-t", "--access-token"),), kind="token"),
+    ClientCommand(
+        ("influx",),
+        (option("-p", "--password"), option("-t", "--token")),
+    ),
+    ClientCommand(("rabbitmqctl",), (r"(?:add_user|change_password)[ \t]+{arg}[ \t]+{value}",)),
+    ClientCommand(
+        ("htpasswd",),
+        (
+            r"-[a-zA-Z]*b[a-zA-Z]*[ \t]+(?:-[a-zA-Z]+[ \t]+)*(?:{arg}[ \t]+)?{arg}[ \t]+{value}[ \t]*(?:$|[|;&)\n\\\"'])",
+        ),
+    ),
+    ClientCommand(("lftp",), (r"-u[ \t]+[\"']?[^,\s\"']+,{value}",)),
+    ClientCommand(
+        ("smbclient", "rpcclient", "smbmap", "net"),
+        (r"(?:-U|--user(?:=|[ \t]+))[ \t]*[\"']?[^%\s\"']+%{value}", option("--password")),
+    ),
+    ClientCommand(
+        ("openssl",),
+        (r"-(?:passin|passout|pass|password|passwd)[ \t]+[\"']?pass:{value}", option("-k")),
+    ),
+    ClientCommand(
+        ("keytool",),
+        (
+            option(
+                "-storepass",
+                "-keypass",
+                "-srcstorepass",
+                "-deststorepass",
+                "-srckeypass",
+                "-destkeypass",
+                "-new",
+            ),
+        ),
+    ),
+    ClientCommand(("sqlplus",), (r"[A-Za-z0-9_$#]+/{value}(?=@|[ \t]|$)",)),
+    ClientCommand(
+        ("wget",), (option("--password", "--http-password", "--ftp-password", "--proxy-password"),)
+    ),
+    ClientCommand(("pscp", "plink", "putty", "psftp"), (option("-pw"),)),
+    ClientCommand(("xfreerdp", "wfreerdp"), (r"/p:{value}",)),
+    ClientCommand(("psexec", "psexec.py"), (option("-p"),)),
+    ClientCommand(("nmcli",), (r"(?:password|wifi-sec\.psk)[ \t]+{value}",)),
+    ClientCommand(("snmpwalk", "snmpget", "snmpset", "snmpbulkwalk"), (option("-c", "-A", "-X"),)),
+)
+
+#: Commands whose output is a credential (``kubectl get secret … | base64 -d``, ``gh auth token``):
+#: (anchor, pattern). Where the lower-cased anchor occurs, the pattern (empty: none) must be found in
+#: its line; then the first of the next three lines that is a single word is redacted.
+PRINTS_SECRET: Final = (
+    ("base64 -d", r"secret|token|passw|\.data|credential"),
+    ("base64 --decode", r"secret|token|passw|\.data|credential"),
+    ("printenv ", r"printenv[ \t]+[a-z0-9_]*(?:pass|pwd|secret|token|key|cred|auth)"),
+    ("echo ", r"echo[ \t]+(?:\\{0,3}[\"'])?\$\{?[a-z0-9_]*(?:pass|pwd|secret|token|key|cred|auth)"),
+    ("print-access-token", ""),
+    ("print-identity-token", ""),
+    ("auth token", ""),
+    ("auth:token", ""),
+    ("get-login-password", ""),
+    ("initial-password", ""),
+    ("output -raw ", r"output -raw [a-z0-9_]*(?:pass|pwd|secret|token|key|cred)"),
+    ("create token", ""),
+    ("print token", ""),
+    ("wg genkey", ""),
+    ("openssl rand", ""),
+    ("pwgen", ""),
+    ("mkpasswd", ""),
+    ("cat ", r"cat[ \t]+[^\s|;&]*(?:privatekey|private_key|\.pem|\.key\b|secret|passw|token|credentials)"),
+)
+
+# ------------------------------------------------------------------------------------------------
+# Functions that take a credential as a positional argument.
+
+#: Function (or constructor) name, lower-cased, without its object or module -> (which argument is
+#: the credential when it is a string literal (0-based; -1: the last), and whether the function is
+#: about credentials (then any value counts) or only sometimes (then only a random-looking value).
+AUTH_CALLS: Final = {
+    "login": (-1, True),
+    "httpbasicauth": (1, True),
+    "httpdigestauth": (1, True),
+    "httpproxyauth": (1, True),
+    "basicauth": (1, True),
+    "basic_auth": (1, True),
+    "auth": (1, True),
+    "getconnection": (2, True),
+    "mysqli": (2, True),
+    "mysql_connect": (2, True),
+    "mysqli_connect": (2, True),
+    "pg_connect": (0, False),
+    "simple_bind_s": (1, True),
+    "simple_bind": (1, True),
+    "bind_s": (1, True),
+    "plainauth": (2, True),
+    "networkcredential": (1, True),
+    "usernamepasswordcredentials": (1, True),
+    "passwordauthentication": (1, True),
+    "usepassword": (0, True),
+    "setpassword": (-1, True),
+    "set_password": (-1, True),
+    "authenticate": (-1, False),
+    "bind": (1, False),
+    "encode": (1, False),
+    "decode": (1, False),
+    "sign": (1, False),
+    "verify": (1, False),
+    "createhmac": (1, False),
+    "setapikey": (0, False),
+    "setauthtoken": (0, False),
+    "settoken": (0, False),
+    "withauthtoken": (0, False),
+    "withtoken": (0, False),
+    "credentials": (1, False),
+}
