@@ -303,7 +303,7 @@ def secret_name_kind(name: str) -> str | None:
         if part == "key" and index and parts[index - 1] in rules.KEY_QUALIFIERS:
             kind = kind or ("private_key" if parts[index - 1] == "private" else "api_key")
         elif part in rules.STRONG_PARTS:
-            kind = kind or ("password" if ("pass" in part or "pw" in part or part == "psk") else "secret")
+            kind = kind or rules.STRONG_PARTS[part]
         else:
             for word in rules.STRONG_SUBSTRINGS:
                 if word in part:
@@ -335,7 +335,7 @@ def _name_kind(name: bytes) -> str | None:
 _AFTER_NAME: Final = re.compile(
     rb"""(?P<q1>\\{0,3}["'`])?(?P<bracket>\])?(?P<sp1>[ \t]*)(?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/\\])|>|,)?
     (?P<sp2>[ \t]*)
-    (?:[fbrFBR]{0,2}(?P<q2>\"\"\"|\'\'\'|\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
+    (?:[fbrFBR]{0,2}(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
     re.VERBOSE,
 )
@@ -384,7 +384,7 @@ _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\
 _NAME_SHAPE: Final = re.compile(
     rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?\]?[ \t]*(?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/\\])|>
       |,(?=[ \t]*\\{0,3}["'`])))
-    |(?P<space>[ \t]+[^\s]))""",
+    |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s]))""",
     re.VERBOSE,
 )
 # Flags take their value after a space: --password VALUE, --api-key VALUE.
@@ -394,7 +394,7 @@ _FLAG: Final = re.compile(
 # A value after a secret name and blanks ("requirepass VALUE", "password VALUE" in .netrc, "AUTH
 # VALUE"): quoted, or a word of 6 or more characters holding a digit or punctuation.
 _SPACED_VALUE: Final = re.compile(
-    rb"""[ \t]+(?:(?P<q>\\{0,3}["'])(?P<quoted>[^\s"'\\\x00][^"'\n\\\x00]{2,500})(?P=q)
+    rb"""(?:\\{0,3}["'`])?[ \t]+(?:(?P<q>\\{0,3}["'])(?P<quoted>[^\s"'\\\x00][^"'\n\\\x00]{2,500})(?P=q)
       |(?P<bare>(?=[^\s\x00-\x1f]{6})(?=[^\s\x00-\x1f]{0,80}?(?:[0-9!@#%^*+=~/?_\-]|\.(?=[^\s\x00-\x1f])))
         [^\s\x00-\x1f\-<>(\[{$%"'`][^\s\x00-\x1f"'`\\,;]{0,500}))""",
     re.VERBOSE,
@@ -410,7 +410,11 @@ _SPACED_SKIP: Final = re.compile(
 # ("A temporary password is generated for root@localhost: VALUE").
 _ANNOUNCED: Final = re.compile(rb"[^\n\\]{0,160}?:[ \t]*(?=\n|\\n|\r|$)")
 _ANNOUNCED_SAME_LINE: Final = re.compile(
-    rb"""[^\n:"'\\]{0,80}?(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,;]{6,500})[ \t.]*(?=\n|\\n|\r|$|["'])"""
+    rb"""[^\n:"'\\]{0,80}?(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?=\n|\\n|\r|$|\\{0,3}["'])"""
+)
+# A line announcing a credential without a colon ("New API token generated"), then one word alone.
+_ANNOUNCED_NEXT: Final = re.compile(
+    rb"""[^\n\\]{0,120}?(?:\n|\\n)(?:[ \t]*(?:\n|\\n))?[ \t]*[^\s"'`\\]{8,}[ \t]*(?:\n|\\n|$|\\{0,3}")"""
 )
 # One word alone on a line (an announced credential, or a command's output).
 _LONE_WORD: Final = re.compile(
@@ -504,11 +508,24 @@ _ECHO_PIPE: Final = re.compile(
     ).encode()
 )
 _PRINTERS: Final = {anchor.encode(): re.compile(pattern.encode()) for anchor, pattern in rules.PRINTS_SECRET}
+# A line's end: the end of the text or line, or the end of the JSON string holding it.
+_LINE_END: Final = rb"""(?=[ \t]*(?:\r|\\r)?(?:$|\\{1,3}["']|"[,}\]]))"""
 _PGPASS: Final = re.compile(
-    rb"[^:\s\"'\\]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+:(?P<value>[^\s\"'\\]{4,})[ \t]*$"
+    rb"[^:\s\"'\\]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
 )
-_USERLIST: Final = re.compile(rb'[ \t]*"[^"\s]+"[ \t]+"(?P<value>[^"\s]{4,})"[ \t]*$')
-_SASL_PASSWD: Final = re.compile(rb"\[[^\]\s]+\](?::[0-9]+)?[ \t]+[^\s:]+:(?P<value>\S{4,})[ \t]*$")
+_USERLIST: Final = re.compile(
+    rb"""[ \t]*(?P<q>\\{0,3}")[^"\s\\]+(?P=q)[ \t]+(?P=q)(?P<value>[^"\s\\]{4,})(?P=q)""" + _LINE_END
+)
+_SASL_PASSWD: Final = re.compile(
+    rb"\[[^\]\s]+\](?::[0-9]+)?[ \t]+[^\s:]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
+)
+# `- name: DB_PASSWORD` then `value: …` (Kubernetes, ECS and compose environment lists).
+_PAIR_NAME: Final = re.compile(rb"""[ \t]*(?P<q>\\{0,3}["']?)(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P=q)""")
+_PAIR_VALUE: Final = re.compile(
+    rb"""(?:[ \t,]|\\[nt]|\n|\r)*(?:-[ \t]*)?(?P<k>\\{0,3}"?)value(?P=k)[ \t]*:[ \t]*
+    (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))""",
+    re.VERBOSE,
+)
 _REDIS_ACL: Final = re.compile(rb"user[ \t]+[^\s>]+(?:[ \t]+[^\s>]+)*?[ \t]+>(?P<value>[^\s\"'\\]{4,})")
 _GO_DSN: Final = re.compile(rb"[^\s:\"'/@]+:(?P<value>[^\s\"'@]{3,})@(?:tcp|unix)\(")
 # Arguments of a call, one at a time: a string literal (also JSON-escaped) or any other expression.
@@ -521,7 +538,18 @@ _CALLS: Final = {name.encode() + b"(": spec for name, spec in rules.AUTH_CALLS.i
 
 # Every anchor of the context rules, found in one Aho-Corasick pass over the lower-cased text (at one
 # position the first listed wins). The first eight start secret names.
-_NAME_KEYWORDS: Final = (b"pass", b"pwd", b"secret", b"token", b"key", b"author", b"auth", b"cred")
+_NAME_KEYWORDS: Final = (
+    b"pass",
+    b"pwd",
+    b"secret",
+    b"token",
+    b"key",
+    b"author",
+    b"auth",
+    b"cred",
+    b"bindpw",
+    b"rootpw",
+)
 _FIXED_ANCHORS: Final = (
     b"://",
     b"bearer",
@@ -539,19 +567,26 @@ _FIXED_ANCHORS: Final = (
     b"user ",
     b"auth=(",
     b"printf ",
+    b'\\" \\"',
+    b"name:",
+    b'"name":',
+    b'\\"name\\":',
 )
+# Longer anchors that start with a name keyword ("keytool ", "authenticate(", "auth=(") come first: at
+# one position the first listed wins, and there they are what matters.
 _ANCHORS: Final = tuple(
     dict.fromkeys(
         (
+            *sorted(_CALLS, key=len, reverse=True),
+            b"auth=(",
+            *sorted(_CLIENTS, key=len, reverse=True),
+            *sorted(_PRINTERS, key=len, reverse=True),
             *_NAME_KEYWORDS,
             *_FIXED_ANCHORS,
-            *sorted(_PRINTERS, key=len, reverse=True),
-            *sorted(_CLIENTS, key=len, reverse=True),
-            *sorted(_CALLS, key=len, reverse=True),
         )
     )
 )
-_NAME_ANCHORS: Final = len(_NAME_KEYWORDS)
+_IS_NAME: Final = tuple(anchor in _NAME_KEYWORDS for anchor in _ANCHORS)
 _AT_AUTHOR: Final = _ANCHORS.index(b"author")
 _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
 (
@@ -571,6 +606,10 @@ _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
     _AT_ACL,
     _AT_AUTH_TUPLE,
     _AT_PRINTF,
+    _AT_USERLIST_ESCAPED,
+    _AT_NAME_COLON,
+    _AT_NAME_JSON,
+    _AT_NAME_JSON_ESCAPED,
 ) = (_ANCHORS.index(anchor) for anchor in _FIXED_ANCHORS)
 # What each anchor past the fixed ones does: (command clients, output printer, auth call) by index.
 _ANCHOR_CLIENTS: Final = tuple(_CLIENTS.get(anchor, ()) for anchor in _ANCHORS)
@@ -607,6 +646,9 @@ _ANNOUNCING: Final = re.compile(rb"(?:password|passwd|passphrase|secret|token|ke
 _SUBCOMMAND: Final = re.compile(rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)")
 
 
+_PATH: Final = re.compile(r"(?:~|\.{1,2})?/[\w.\-/@:]*")
+
+
 def _lenient(value: str) -> bool:
     """Whether a value that a strong context says is a credential (``requirepass VALUE``, a
     password option, a command that prints one) is one: not a placeholder, a reference, a number,
@@ -616,7 +658,7 @@ def _lenient(value: str) -> bool:
         return False
     if is_placeholder(value) or _NUMBER.fullmatch(value) or _RESOURCE.match(value):
         return False
-    if value.startswith(("/", "./", "../", "~/", "http://", "https://")):
+    if _PATH.fullmatch(value) or value.startswith(("http://", "https://")):
         return False
     return not (_wordy(value) and _DIGIT.search(value) is None)
 
@@ -771,7 +813,9 @@ def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
     if _SPACED_NEAR.match(data, end) is not None:
         return start
     if _ANNOUNCING.match(low, start) is not None and (
-        _ANNOUNCED_SAME_LINE.match(data, start) is not None or _ANNOUNCED.match(data, start) is not None
+        _ANNOUNCED_SAME_LINE.match(data, start) is not None
+        or _ANNOUNCED.match(data, start) is not None
+        or _ANNOUNCED_NEXT.match(data, start) is not None
     ):
         return start
     return -1
@@ -896,7 +940,7 @@ class _Scan:
         bearer_end = 0
         # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
         shaped, interesting, hidden_in = _NAME_SHAPE.match, _URL_INTERESTING.match, _HIDDEN
-        name_anchors, at_author, at_url = _NAME_ANCHORS, _AT_AUTHOR, _AT_URL
+        is_name, at_author, at_url = _IS_NAME, _AT_AUTHOR, _AT_URL
         batch = _ANCHOR_SEARCH.find_matches_as_indexes(low)
         while batch:
             hidden: list[tuple[int, int, int]] = []
@@ -907,7 +951,7 @@ class _Scan:
                         if low.startswith(_ANCHORS[inner], start + offset):
                             at = start + offset
                             hidden.append((inner, at, at + len(_ANCHORS[inner])))
-                if index < name_anchors:
+                if is_name[index]:
                     if index == at_author:
                         # A whole name "Author" (git log) is never secret; anything else is an "auth" hit.
                         if _git_author(data, runs, start, end):
@@ -967,8 +1011,10 @@ class _Scan:
             self._go_dsn(start)
         elif index in (_AT_PGPORT, _AT_PGANY):
             self._line_rule(start, _PGPASS)
-        elif index == _AT_USERLIST:
+        elif index in (_AT_USERLIST, _AT_USERLIST_ESCAPED):
             self._line_rule(start, _USERLIST)
+        elif index in (_AT_NAME_COLON, _AT_NAME_JSON, _AT_NAME_JSON_ESCAPED):
+            self._name_value(start, end)
         elif index == _AT_SASL:
             self._line_rule(start, _SASL_PASSWD)
         elif index == _AT_ACL:
@@ -1088,7 +1134,7 @@ class _Scan:
             if match is not None:
                 group = "quoted" if match.group("q") else "bare"
                 value = match.group(group).decode("utf-8", "replace")
-                lenient = kind == "password" or match.group("q") is not None
+                lenient = kind in ("password", "secret") or match.group("q") is not None
                 if (_lenient(value) if lenient else credential_like(value)) and not _names_a_secret(value):
                     self.add(match.start(group), match.end(group), kind)
                     return
@@ -1108,20 +1154,27 @@ class _Scan:
         colon = _ANNOUNCED.match(data, keyword)
         if colon is not None:
             self._next_word(colon.end(), "password")
+        elif _ANNOUNCED_NEXT.match(data, keyword) is not None:
+            _, line_end = _line_around(data, keyword)
+            self._next_word(line_end, "password", lines=2, strict=True)
 
-    def _next_word(self, position: int, kind: str, *, lines: int = 3) -> None:
+    def _next_word(self, line_end: int, kind: str, *, lines: int = 3, strict: bool = False) -> None:
         """The first of the next *lines* lines that is one word, if it may be a credential."""
         data = self.data
         for _ in range(lines):
-            word = _LONE_WORD.match(data, position)
+            start = _next_line(data, line_end)
+            if start == -1:
+                return
+            _, line_end = _line_around(data, start)
+            word = _WORD_LINE.match(data, start, line_end)
             if word is not None:
                 value = word.group("value").decode("utf-8", "replace")
-                if _lenient(value) and not _names_a_secret(value):
+                plausible = credential_like(value) if strict else _lenient(value)
+                if plausible and not _names_a_secret(value):
                     self.add(word.start("value"), word.end("value"), kind)
                 return
-            position = _next_line(data, position)
-            if position == -1:
-                return
+            if data[start:line_end].strip(b" \t\r"):
+                return  # prose or output: the credential is not alone on the next lines
 
     def _printed(self, start: int, printer: re.Pattern[bytes]) -> None:
         """A command that prints a credential: its output, one word on one of the next lines."""
@@ -1190,6 +1243,20 @@ class _Scan:
         value = data[literal[0] : literal[1]].decode("utf-8", "replace")
         if (_lenient(value) if about_credentials else credential_like(value)) and not _names_a_secret(value):
             self.add(literal[0], literal[1], "password" if about_credentials else "secret")
+
+    def _name_value(self, start: int, end: int) -> None:
+        """``name: DB_PASSWORD`` followed by ``value: …`` (an environment list): the value."""
+        data = self.data
+        name = _PAIR_NAME.match(data, end)
+        if name is None or secret_name_kind(name.group("name").decode("ascii", "replace")) is None:
+            return
+        value = _PAIR_VALUE.match(data, name.end(), name.end() + 200)
+        if value is None:
+            return
+        group = "quoted" if value.group("q") else "bare"
+        text = value.group(group).decode("utf-8", "replace")
+        if _plausible_value(text, quoted=group == "quoted", code_context=False, next_char=b"\n"):
+            self.add(value.start(group), value.end(group), "password")
 
     def _go_dsn(self, start: int) -> None:
         """A Go database/sql DSN: ``user:password@tcp(host:3306)/db``."""
@@ -1519,7 +1586,7 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
                     at = start + offset
                     hidden.append((inner, at, at + len(_ANCHORS[inner])))
             # The check keywords() makes at each kind of anchor before it can report anything.
-            if index < _NAME_ANCHORS:
+            if _IS_NAME[index]:
                 if index == _AT_AUTHOR:
                     if runs is None:
                         runs = data.translate(_RUN_TABLE)

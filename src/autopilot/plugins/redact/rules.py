@@ -137,8 +137,12 @@ STRONG_SUBSTRINGS: Final = (
     "credential",
     "authtok",
 )
-#: Whole words that make a name secret (``db_pass``, ``ldap_bindpw``, ``wifi.psk``).
-STRONG_PARTS: Final = words("pass pwd pw auth creds cred pat psk bindpw rootpw masterauth requirepass")
+#: Whole words that make a name secret (``db_pass``, ``ldap_bindpw``, ``wifi.psk``), and their kind.
+STRONG_PARTS: Final = {
+    **dict.fromkeys(["pass", "pwd", "pw", "psk", "bindpw", "rootpw", "requirepass", "masterauth"], "password"),
+    **dict.fromkeys(["auth", "creds", "cred"], "secret"),
+    "pat": "token",
+}
 #: ``key`` is secret after one of these words (``api_key``, ``PrivateKey``, ``STRIPE_KEY``).
 KEY_QUALIFIERS: Final = words(
     "access account admin algolia anthropic api app application auth aws azure cf claude client "
