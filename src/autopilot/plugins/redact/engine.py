@@ -164,9 +164,14 @@ def credential_like(value: str) -> bool:
         return False
     if _NUMBER.fullmatch(value) or _RESOURCE.match(value) or is_placeholder(value):
         return False
+    if value[0] in "[{(<" or value[-1] in "]})>" or _NOT_CREDENTIAL_TEXT.fullmatch(value):
+        return False
     return not (_wordy(value) and not _strong(value))
 
 
+_NOT_CREDENTIAL_TEXT: Final = re.compile(
+    r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?|[0-9a-f]{7,12}"
+)
 _MODULE_PATH: Final = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?::[a-z_][a-z0-9_]*)?")
 _QUOTED_RHS: Final = re.compile(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)")
 
@@ -410,7 +415,7 @@ _SPACED_SKIP: Final = re.compile(
 # ("A temporary password is generated for root@localhost: VALUE").
 _ANNOUNCED: Final = re.compile(rb"[^\n\\]{0,160}?:[ \t]*(?=\n|\\n|\r|$)")
 _ANNOUNCED_SAME_LINE: Final = re.compile(
-    rb"""[^\n:"'\\]{0,80}?(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?=\n|\\n|\r|$|\\{0,3}["'])"""
+    rb"""[^\n:"'\\]{0,80}?(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,{}()\[\]<>]{6,500})[ \t.]*(?=\n|\\n|\r|$|\\{0,3}["'])"""
 )
 # A line announcing a credential without a colon ("New API token generated"), then one word alone.
 _ANNOUNCED_NEXT: Final = re.compile(
@@ -646,6 +651,10 @@ _ANNOUNCING: Final = re.compile(rb"(?:password|passwd|passphrase|secret|token|ke
 _SUBCOMMAND: Final = re.compile(rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)")
 
 
+# The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`.
+_CALL_BEFORE: Final = re.compile(rb"""[A-Za-z0-9_]\([ \t]*\\{0,3}["'`]$""")
+# Not credentials though they look random: fingerprints and key ids in hex pairs, e-mail addresses.
+_NOT_CREDENTIAL: Final = re.compile(r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?")
 _PATH: Final = re.compile(r"(?:~|\.{1,2})?/[\w.\-/@:]*")
 
 
@@ -658,7 +667,7 @@ def _lenient(value: str) -> bool:
         return False
     if is_placeholder(value) or _NUMBER.fullmatch(value) or _RESOURCE.match(value):
         return False
-    if _PATH.fullmatch(value) or value.startswith(("http://", "https://")):
+    if _PATH.fullmatch(value) or value.startswith(("http://", "https://")) or _NOT_CREDENTIAL.fullmatch(value):
         return False
     return not (_wordy(value) and _DIGIT.search(value) is None)
 
@@ -1072,8 +1081,8 @@ class _Scan:
                 return name_end
         elif sep == b">" and (previous != b"<" or q2 is not None):
             return name_end
-        elif sep == b"," and (q1 is None or q2 is None):
-            return name_end  # only `define('DB_PASSWORD', '…')`, `getenv("TOKEN", "…")`
+        elif sep == b"," and (q1 is None or q2 is None or not _CALL_BEFORE.search(data, max(0, name_start - 40), name_start)):
+            return name_end  # only `define('DB_PASSWORD', '…')`, `getenv("TOKEN", "…")`: a call's first argument
         elif bracket and (q1 is None or sep not in (b"=", b":=")):
             return name_end  # only `os.environ["TOKEN"] = "…"`
         quoted = q2 is not None
@@ -1335,7 +1344,7 @@ class _Scan:
         for prefix, pattern, kind in _WEBHOOKS:
             if low.startswith(prefix, position):
                 hook = pattern.match(data, position)
-                if hook is not None:
+                if hook is not None and not is_placeholder(hook.group("value").decode("utf-8", "replace")):
                     self.add(hook.start("value"), hook.end("value"), kind, _TOKEN_PRIORITY)
         if (
             low.find(b"sig", position, url_end) != -1
