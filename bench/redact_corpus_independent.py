@@ -655,7 +655,7 @@ SOURCE_POSITIVE = [
     "settings = Settings(⟦pvar⟧='⟦pkey⟧', debug=True)",
     "const ⟦pVar⟧ = '⟦pkey⟧';",
     '"⟦pVar⟧": "⟦pkey⟧",',
-    '{"type": "service_account", "project_id": "acme-prod", "private_key_id": "⟦hex40⟧", "private_key": "⟦pem_esc⟧", "client_email": "ci@acme-prod.iam.gserviceaccount.com"}',
+    '{"type": "service_account", "project_id": "acme-prod", "private_key_id": "⟦n_sha40⟧", "private_key": "⟦pem_esc⟧", "client_email": "ci@acme-prod.iam.gserviceaccount.com"}',
     "[Interface]\nPrivateKey = ⟦wg⟧\nAddress = 10.8.0.2/24\n\n[Peer]\nPublicKey = ⟦n_b64_43⟧=\nPresharedKey = ⟦wg⟧\nEndpoint = vpn.example.com:51820",
 ]
 

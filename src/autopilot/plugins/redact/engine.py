@@ -338,7 +338,7 @@ def _name_kind(name: bytes) -> str | None:
 
 # After a secret name: an optional closing quote, a separator, then a quoted or bare value.
 _AFTER_NAME: Final = re.compile(
-    rb"""(?P<q1>\\{0,3}["'`])?(?P<bracket>\])?(?P<sp1>[ \t]*)(?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/\\])|>|,)?
+    rb"""(?P<q1>\\{0,3}["'`])?(?P<bracket>\])?(?P<sp1>[ \t]*)(?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,2}"))|>|,)?
     (?P<sp2>[ \t]*)
     (?:[fbrFBR]{0,2}(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
@@ -359,19 +359,8 @@ _URL_END: Final = re.compile(rb"[^\s\"'<>\\`]*")
 _URL_SIGNATURE: Final = re.compile(
     rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)=(?P<value>[^&#\s\"'<>\\`]+)"
 )
-_WEBHOOKS: Final = (
-    (
-        b"://hooks.slack.com/",
-        re.compile(rb"://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<value>[A-Za-z0-9+/_\-]{16,})"),
-        "slack_webhook",
-    ),
-    (
-        b"://discord",
-        re.compile(
-            rb"://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/(?P<value>[A-Za-z0-9_\-]{30,})"
-        ),
-        "discord_webhook",
-    ),
+_WEBHOOKS: Final = tuple(
+    (needle.encode(), re.compile(pattern.encode()), kind) for needle, pattern, kind in rules.WEBHOOKS
 )
 _PEM_END: Final = re.compile(rb"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
 _PEM_BODY: Final = re.compile(rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*")
@@ -387,7 +376,7 @@ _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\
 # or blanks and a value (a flag such as --api-key VALUE, or a directive such as "requirepass VALUE").
 # Only such hits can hold a value, so the many "tokens", "keyboard" or "token." hits cost one match in C.
 _NAME_SHAPE: Final = re.compile(
-    rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?\]?[ \t]*(?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/\\])|>
+    rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?\]?[ \t]*(?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,2}"))|>
       |,(?=[ \t]*\\{0,3}["'`])))
     |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s]))""",
     re.VERBOSE,
@@ -415,7 +404,7 @@ _SPACED_SKIP: Final = re.compile(
 # ("A temporary password is generated for root@localhost: VALUE").
 _ANNOUNCED: Final = re.compile(rb"[^\n\\]{0,160}?:[ \t]*(?=\n|\\n|\r|$)")
 _ANNOUNCED_SAME_LINE: Final = re.compile(
-    rb"""[^\n:"'\\]{0,80}?(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,{}()\[\]<>]{6,500})[ \t.]*(?=\n|\\n|\r|$|\\{0,3}["'])"""
+    rb"""[^\n:"'\\]{0,80}?(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?=\n|\\n|\r|$|\\{0,3}["'])"""
 )
 # A line announcing a credential without a colon ("New API token generated"), then one word alone.
 _ANNOUNCED_NEXT: Final = re.compile(
@@ -466,9 +455,12 @@ _CURL_USER: Final = re.compile(
 _CURL_COOKIE: Final = re.compile(rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?""")
 # After "://": only credentials, webhook hosts and signed query strings need a closer look.
 _URL_INTERESTING: Final = re.compile(
-    rb"://(?:[^\s/@\"'<>\\`]*@|hooks\.slack\.com/|(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/"
-    rb"|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
+    rb"://(?:[^\s/@\"'<>\\`]*@|[^\s\"'<>\\`?]*?(?:"
+    + b"|".join(re.escape(needle) for needle, _, _ in _WEBHOOKS)
+    + rb")|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
 )
+# A token given as the user of a URL, without a password: ``https://TOKEN@github.com/…``.
+_URL_TOKEN_USER: Final = re.compile(rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]{20,})@")
 # A credential in a command's arguments (rules.CLIENT_COMMANDS): quoted (also JSON-escaped) or bare.
 _VALUE_PATTERN: Final = (
     r"""(?:(?P<dq>\\{0,3}")(?P<v1>[^"\n\\]{1,500})(?P=dq)|'(?P<v2>[^'\n]{1,500})'"""
@@ -524,8 +516,12 @@ _USERLIST: Final = re.compile(
 _SASL_PASSWD: Final = re.compile(
     rb"\[[^\]\s]+\](?::[0-9]+)?[ \t]+[^\s:]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
 )
+# Where a JSON string starts on a line (``"content":"…``, ``"observation": "…``).
+_JSON_STRING_START: Final = re.compile(rb"""\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?!\\{0,3}")""")
 # `- name: DB_PASSWORD` then `value: …` (Kubernetes, ECS and compose environment lists).
-_PAIR_NAME: Final = re.compile(rb"""[ \t]*(?P<q>\\{0,3}["']?)(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P=q)""")
+_PAIR_NAME: Final = re.compile(
+    rb"""[ \t]*(?P<q>\\{0,3}["']?)(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P=q)"""
+)
 _PAIR_VALUE: Final = re.compile(
     rb"""(?:[ \t,]|\\[nt]|\n|\r)*(?:-[ \t]*)?(?P<k>\\{0,3}"?)value(?P=k)[ \t]*:[ \t]*
     (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))""",
@@ -536,7 +532,8 @@ _GO_DSN: Final = re.compile(rb"[^\s:\"'/@]+:(?P<value>[^\s\"'@]{3,})@(?:tcp|unix
 # Arguments of a call, one at a time: a string literal (also JSON-escaped) or any other expression.
 _CALL_ARG: Final = re.compile(
     rb"""[ \t]*(?:[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
-      |(?P<e>[^,()"'`\n]*(?:\([^()\n]*\)[^,()"'`\n]*)*))[ \t]*(?P<end>[,)])""",
+      |(?P<e>(?:[^,()"'`\n{}]++|"[^"\n]{0,200}"|'[^'\n]{0,200}'|\([^()\n]{0,200}\)|\{[^{}\n]{0,200}\})*+))
+    [ \t]*(?P<end>[,)])""",
     re.VERBOSE,
 )
 _CALLS: Final = {name.encode() + b"(": spec for name, spec in rules.AUTH_CALLS.items()}
@@ -632,11 +629,12 @@ def _hidden() -> tuple[tuple[tuple[int, int], ...], ...]:
     return tuple(
         tuple(
             (offset, j)
-            for offset in range(1, len(outer))
+            for offset in range(len(outer))
             for j, inner in by_first.get(outer[offset], ())
             if outer[offset : offset + len(inner)] == inner[: len(outer) - offset]
+            and (offset or (j > i and not _IS_NAME[j]))
         )
-        for outer in _ANCHORS
+        for i, outer in enumerate(_ANCHORS)
     )
 
 
@@ -654,7 +652,9 @@ _SUBCOMMAND: Final = re.compile(rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)
 # The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`.
 _CALL_BEFORE: Final = re.compile(rb"""[A-Za-z0-9_]\([ \t]*\\{0,3}["'`]$""")
 # Not credentials though they look random: fingerprints and key ids in hex pairs, e-mail addresses.
-_NOT_CREDENTIAL: Final = re.compile(r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?")
+_NOT_CREDENTIAL: Final = re.compile(
+    r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?"
+)
 _PATH: Final = re.compile(r"(?:~|\.{1,2})?/[\w.\-/@:]*")
 
 
@@ -667,7 +667,11 @@ def _lenient(value: str) -> bool:
         return False
     if is_placeholder(value) or _NUMBER.fullmatch(value) or _RESOURCE.match(value):
         return False
-    if _PATH.fullmatch(value) or value.startswith(("http://", "https://")) or _NOT_CREDENTIAL.fullmatch(value):
+    if (
+        _PATH.fullmatch(value)
+        or value.startswith(("http://", "https://"))
+        or _NOT_CREDENTIAL.fullmatch(value)
+    ):
         return False
     return not (_wordy(value) and _DIGIT.search(value) is None)
 
@@ -1081,8 +1085,12 @@ class _Scan:
                 return name_end
         elif sep == b">" and (previous != b"<" or q2 is not None):
             return name_end
-        elif sep == b"," and (q1 is None or q2 is None or not _CALL_BEFORE.search(data, max(0, name_start - 40), name_start)):
-            return name_end  # only `define('DB_PASSWORD', '…')`, `getenv("TOKEN", "…")`: a call's first argument
+        elif sep == b"," and (
+            q1 is None or q2 is None or not _CALL_BEFORE.search(data, max(0, name_start - 40), name_start)
+        ):
+            return (
+                name_end  # only `define('DB_PASSWORD', '…')`, `getenv("TOKEN", "…")`: a call's first argument
+            )
         elif bracket and (q1 is None or sep not in (b"=", b":=")):
             return name_end  # only `os.environ["TOKEN"] = "…"`
         quoted = q2 is not None
@@ -1240,7 +1248,7 @@ class _Scan:
                 return
             literals.append(arg.span("s") if arg.group("q") is not None else None)
             position = arg.end()
-            if arg.group("end") == b")":
+            if arg.group("end") == b")" or 0 <= argument < len(literals):
                 break
         else:
             return
@@ -1285,9 +1293,12 @@ class _Scan:
                 self.add(match.start("value"), match.end("value"), "password")
 
     def _line_rule(self, position: int, pattern: re.Pattern[bytes]) -> None:
-        """A credential file's line (.pgpass, pgbouncer's userlist, postfix's sasl_passwd)."""
-        line_start, line_end = _line_around(self.data, position)
-        match = pattern.match(self.data, line_start, line_end)
+        """A credential file's line (.pgpass, pgbouncer's userlist, postfix's sasl_passwd), also
+        when it is the first line of a JSON string."""
+        data = self.data
+        line_start, line_end = _line_around(data, position)
+        string = _JSON_STRING_START.search(data, line_start, position)
+        match = pattern.match(data, string.end() if string is not None else line_start, line_end)
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
 
@@ -1340,9 +1351,13 @@ class _Scan:
             password = match.group("pw").decode("utf-8", "replace")
             if not is_placeholder(password) and password.lower() not in ("pass", "pwd", "pw", "passwd"):
                 self.add(match.start("pw"), match.end("pw"), "url_password")
+        else:
+            user = _URL_TOKEN_USER.match(data, position)
+            if user is not None and credential_like(user.group("user").decode("utf-8", "replace")):
+                self.add(user.start("user"), user.end("user"), "url_token")
         url_end = _URL_END.match(data, position + 3).end()
-        for prefix, pattern, kind in _WEBHOOKS:
-            if low.startswith(prefix, position):
+        for needle, pattern, kind in _WEBHOOKS:
+            if low.find(needle, position, url_end) != -1:
                 hook = pattern.match(data, position)
                 if hook is not None and not is_placeholder(hook.group("value").decode("utf-8", "replace")):
                     self.add(hook.start("value"), hook.end("value"), kind, _TOKEN_PRIORITY)

@@ -139,7 +139,9 @@ STRONG_SUBSTRINGS: Final = (
 )
 #: Whole words that make a name secret (``db_pass``, ``ldap_bindpw``, ``wifi.psk``), and their kind.
 STRONG_PARTS: Final = {
-    **dict.fromkeys(["pass", "pwd", "pw", "psk", "bindpw", "rootpw", "requirepass", "masterauth"], "password"),
+    **dict.fromkeys(
+        ["pass", "pwd", "pw", "psk", "bindpw", "rootpw", "requirepass", "masterauth"], "password"
+    ),
     **dict.fromkeys(["auth", "creds", "cred"], "secret"),
     "pat": "token",
 }
@@ -229,6 +231,31 @@ MASKED: Final = (
     r"\*{3,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\u2022){3,}|\[?[0-9]+ bytes\]?|\((?:sensitive(?: value)?|protected|redacted|hidden"
     r"|masked|encrypted|not shown|set|unset)\)|\[(?:masked|hidden|redacted|secret|filtered|sensitive)\]"
     r"|<(?:hidden|redacted|secret|masked|set|not set|sensitive|encrypted)>"
+)
+
+#: Webhook URLs whose path is the credential: (a literal that must occur in the URL, the pattern
+#: matched from its "://", with the credential in the group "value", the kind).
+WEBHOOKS: Final = (
+    (
+        "hooks.slack.com/",
+        r"://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<value>[A-Za-z0-9+/_\-]{16,})",
+        "slack_webhook",
+    ),
+    (
+        "discord",
+        r"://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/(?P<value>[A-Za-z0-9_\-]{30,})",
+        "discord_webhook",
+    ),
+    (
+        "office.com/webhook",
+        r"://[A-Za-z0-9.\-]*office\.com/webhook(?:b2)?/[^\s/]+/IncomingWebhook/(?P<value>[0-9a-f]{32}/[^\s/\"'<>\\`?#]+)",
+        "teams_webhook",
+    ),
+    (
+        "api.telegram.org/bot",
+        r"://api\.telegram\.org/(?:file/)?bot(?P<value>[0-9]{5,16}:[A-Za-z0-9_\-]{30,})",
+        "telegram_bot_token",
+    ),
 )
 
 # ------------------------------------------------------------------------------------------------
