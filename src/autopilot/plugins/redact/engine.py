@@ -517,7 +517,7 @@ _SASL_PASSWD: Final = re.compile(
     rb"\[[^\]\s]+\](?::[0-9]+)?[ \t]+[^\s:]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
 )
 # Where a JSON string starts on a line (``"content":"…``, ``"observation": "…``).
-_JSON_STRING_START: Final = re.compile(rb"""\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?!\\{0,3}")""")
+_JSON_STRING_START: Final = re.compile(rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"')
 # `- name: DB_PASSWORD` then `value: …` (Kubernetes, ECS and compose environment lists).
 _PAIR_NAME: Final = re.compile(
     rb"""[ \t]*(?P<q>\\{0,3}["']?)(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P=q)"""
@@ -1297,8 +1297,10 @@ class _Scan:
         when it is the first line of a JSON string."""
         data = self.data
         line_start, line_end = _line_around(data, position)
-        string = _JSON_STRING_START.search(data, line_start, position)
-        match = pattern.match(data, string.end() if string is not None else line_start, line_end)
+        start = line_start
+        for string in _JSON_STRING_START.finditer(data, line_start, position):
+            start = string.end()  # the last JSON string opened before the anchor
+        match = pattern.match(data, start, line_end)
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
 
