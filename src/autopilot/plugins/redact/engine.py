@@ -164,7 +164,7 @@ def credential_like(value: str) -> bool:
         return False
     if _NUMBER.fullmatch(value) or _RESOURCE.match(value) or is_placeholder(value):
         return False
-    if value[0] in "[{(<" or value[-1] in "]})>" or _NOT_CREDENTIAL_TEXT.fullmatch(value):
+    if value[0] in "[{(<" or value[-1] in "[{(<]})>" or _NOT_CREDENTIAL_TEXT.fullmatch(value):
         return False
     return not (_wordy(value) and not _strong(value))
 
@@ -528,6 +528,19 @@ _PAIR_VALUE: Final = re.compile(
     re.VERBOSE,
 )
 _REDIS_ACL: Final = re.compile(rb"user[ \t]+[^\s>]+(?:[ \t]+[^\s>]+)*?[ \t]+>(?P<value>[^\s\"'\\]{4,})")
+# SQL: `CREATE USER … IDENTIFIED BY 'password'` (also `IDENTIFIED WITH plugin BY '…'`).
+_IDENTIFIED_BY: Final = re.compile(
+    rb"""identified[ \t]+(?:with[ \t]+[^\s]+[ \t]+)?by[ \t]+(?:password[ \t]+)?(?P<q>\\{0,3}['"])(?P<value>[^'"\n\\]{3,500})(?P=q)""",
+    re.IGNORECASE,
+)
+# A JAAS login module's user, when it is an API key (Confluent, Event Hubs): `username="KEY"`.
+_JAAS_USER: Final = re.compile(
+    rb"""[^\n]{0,200}?\busername=(?P<q>\\{0,3}["'])(?P<value>[^"'\n\\]{8,500})(?P=q)"""
+)
+# A cloud-init `chpasswd:` block's lines `user:password`.
+_CHPASSWD_LINE: Final = re.compile(
+    rb"""(?P<indent>[ \t]+)(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.\-]*:(?P<value>[^\s"'\\]{4,})""" + _LINE_END
+)
 _GO_DSN: Final = re.compile(rb"[^\s:\"'/@]+:(?P<value>[^\s\"'@]{3,})@(?:tcp|unix)\(")
 # Arguments of a call, one at a time: a string literal (also JSON-escaped) or any other expression.
 _CALL_ARG: Final = re.compile(
@@ -551,6 +564,7 @@ _NAME_KEYWORDS: Final = (
     b"cred",
     b"bindpw",
     b"rootpw",
+    b"psk",
 )
 _FIXED_ANCHORS: Final = (
     b"://",
@@ -573,6 +587,9 @@ _FIXED_ANCHORS: Final = (
     b"name:",
     b'"name":',
     b'\\"name\\":',
+    b"identified ",
+    b"loginmodule",
+    b"chpasswd:",
 )
 # Longer anchors that start with a name keyword ("keytool ", "authenticate(", "auth=(") come first: at
 # one position the first listed wins, and there they are what matters.
@@ -612,6 +629,9 @@ _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
     _AT_NAME_COLON,
     _AT_NAME_JSON,
     _AT_NAME_JSON_ESCAPED,
+    _AT_IDENTIFIED,
+    _AT_LOGIN_MODULE,
+    _AT_CHPASSWD,
 ) = (_ANCHORS.index(anchor) for anchor in _FIXED_ANCHORS)
 # What each anchor past the fixed ones does: (command clients, output printer, auth call) by index.
 _ANCHOR_CLIENTS: Final = tuple(_CLIENTS.get(anchor, ()) for anchor in _ANCHORS)
@@ -676,6 +696,10 @@ def _lenient(value: str) -> bool:
     return not (_wordy(value) and _DIGIT.search(value) is None)
 
 
+# An assignment of a string literal to a `$variable` (PHP, Perl, PowerShell), not a shell expansion.
+_PHP_ASSIGNMENT: Final = re.compile(rb"""[ \t]*=[ \t]*\\{0,3}["']""")
+
+
 def _referenced(data: bytes, name_start: int) -> bool:
     """Whether the name at *name_start* is used, not assigned: ``${API_KEY:?msg}``, ``$TOKEN``, ``%KEY%``."""
     before = data[max(0, name_start - 2) : name_start]
@@ -695,6 +719,15 @@ def _line_around(data: bytes, position: int, limit: int = 4096) -> tuple[int, in
     return start, (min(ends) if ends else ceiling)
 
 
+def _content_start(data: bytes, line_start: int, position: int) -> int:
+    """Where the content of the line holding *position* starts: after the last JSON string opened
+    on it before *position* (``"content":"…``, ``"-lc", "…``), or at the line's start."""
+    start = line_start
+    for string in _JSON_STRING_START.finditer(data, line_start, position):
+        start = string.end()
+    return start
+
+
 def _next_line(data: bytes, line_end: int) -> int:
     """The start of the line after the one ending at *line_end*, or -1."""
     if data.startswith(b"\n", line_end):
@@ -704,7 +737,9 @@ def _next_line(data: bytes, line_end: int) -> int:
     return -1
 
 
-_WORD_LINE: Final = re.compile(rb"""[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'])""")
+_WORD_LINE: Final = re.compile(
+    rb"""[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+)
 
 
 def _command_word(low: bytes, start: int, length: int) -> bool:
@@ -1028,6 +1063,12 @@ class _Scan:
             self._line_rule(start, _USERLIST)
         elif index in (_AT_NAME_COLON, _AT_NAME_JSON, _AT_NAME_JSON_ESCAPED):
             self._name_value(start, end)
+        elif index == _AT_IDENTIFIED:
+            self._pattern_value(start, _IDENTIFIED_BY, "password")
+        elif index == _AT_LOGIN_MODULE:
+            self._login_module(start)
+        elif index == _AT_CHPASSWD:
+            self._chpasswd(start)
         elif index == _AT_SASL:
             self._line_rule(start, _SASL_PASSWD)
         elif index == _AT_ACL:
@@ -1071,6 +1112,12 @@ class _Scan:
                 self._authorization(name_end)
             elif kind is not None and not _referenced(data, name_start):
                 self._assignment(name, name_start, name_end, kind)
+            elif (
+                kind is not None
+                and data[name_start - 1 : name_start] == b"$"
+                and _PHP_ASSIGNMENT.match(data, name_end)
+            ):
+                self._assignment(name, name_start, name_end, kind)  # PHP, Perl, PowerShell: `$apiKey = '…'`
 
     def _assignment(self, name: bytes, name_start: int, name_end: int, kind: str) -> int:
         data = self.data
@@ -1131,8 +1178,12 @@ class _Scan:
             elif first.lower() not in rules.PLACEHOLDER_WORDS and not rest.rstrip().endswith(b","):
                 value_end = value_start + len(rest.rstrip())
         value = data[value_start:value_end].decode("utf-8", "replace")
-        if flag and value.startswith("-"):
-            return name_end
+        if flag and (
+            value.startswith("-") or (not quoted and _wordy(value) and _DIGIT.search(value) is None)
+        ):
+            return name_end  # another option, or a command's next word (`--no-auth-warning ping`)
+        if not quoted and value.startswith("!") and value[1:2].isalpha():
+            return name_end  # a YAML tag (`!Sub '{{resolve:…}}'`, `!Ref DbPassword`, `!vault |`)
         next_char = data[value_end : value_end + 1]
         if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
             self.add(value_start, value_end, kind)
@@ -1275,6 +1326,37 @@ class _Scan:
         if _plausible_value(text, quoted=group == "quoted", code_context=False, next_char=b"\n"):
             self.add(value.start(group), value.end(group), "password")
 
+    def _pattern_value(self, start: int, pattern: re.Pattern[bytes], kind: str) -> None:
+        match = pattern.match(self.data, start)
+        if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+            self.add(match.start("value"), match.end("value"), kind)
+
+    def _login_module(self, start: int) -> None:
+        """The user of a JAAS login module when it is an API key (``username="KEY" password="…"``)."""
+        _, line_end = _line_around(self.data, start)
+        match = _JAAS_USER.match(self.data, start, line_end)
+        if match is not None and credential_like(match.group("value").decode("utf-8", "replace")):
+            self.add(match.start("value"), match.end("value"), "api_key")
+
+    def _chpasswd(self, start: int) -> None:
+        """The ``user:password`` lines of a cloud-init ``chpasswd:`` block (``list: |``)."""
+        data = self.data
+        line_start, line_end = _line_around(data, start)
+        indent = start - _content_start(data, line_start, start)
+        for _ in range(64):
+            begin = _next_line(data, line_end)
+            if begin == -1:
+                return
+            _, line_end = _line_around(data, begin)
+            if not data[begin:line_end].strip():
+                continue
+            match = _CHPASSWD_LINE.match(data, begin, line_end)
+            line = data[begin:line_end]
+            if len(line) - len(line.lstrip(b" \t")) <= indent:
+                return  # the block ended
+            if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+                self.add(match.start("value"), match.end("value"), "password")
+
     def _go_dsn(self, start: int) -> None:
         """A Go database/sql DSN: ``user:password@tcp(host:3306)/db``."""
         floor = max(0, start - 600)
@@ -1297,17 +1379,14 @@ class _Scan:
         when it is the first line of a JSON string."""
         data = self.data
         line_start, line_end = _line_around(data, position)
-        start = line_start
-        for string in _JSON_STRING_START.finditer(data, line_start, position):
-            start = string.end()  # the last JSON string opened before the anchor
-        match = pattern.match(data, start, line_end)
+        match = pattern.match(data, _content_start(data, line_start, position), line_end)
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
 
     def _redis_acl(self, position: int) -> None:
         """A Redis ACL rule: ``user NAME on >PASSWORD …`` (also ``ACL SETUSER``)."""
         line_start, line_end = _line_around(self.low, position)
-        before = self.low[line_start:position].strip()
+        before = self.low[_content_start(self.data, line_start, position) : position].strip()
         if before not in (b"", b"acl set", b"acl", b">") and not before.endswith((b"acl set", b"$", b">")):
             return
         match = _REDIS_ACL.match(self.data, position, line_end)
@@ -1315,8 +1394,10 @@ class _Scan:
             self.add(match.start("value"), match.end("value"), "password")
 
     def _at_line_start(self, position: int) -> bool:
-        line_start = self.data.rfind(b"\n", max(0, position - 200), position) + 1
-        prefix = self.data[line_start:position].strip()
+        data = self.data
+        floor = max(0, position - 200)
+        line_start = max(data.rfind(b"\n", floor, position) + 1, data.rfind(b"\\n", floor, position) + 2)
+        prefix = data[line_start:position].strip()
         return prefix in (b"", b"-", b"export", b"set") or (line_start == 0 and position < 200 and not prefix)
 
     def _authorization(self, name_end: int) -> int:
