@@ -1160,9 +1160,10 @@ class _Scan:
                 return value_end
         if yaml:
             # YAML: a bare value runs to the end of the line (minus a trailing comment).
-            line_end = data.find(b"\n", value_end)
-            line_end = self.size if line_end == -1 else line_end
+            _, line_end = _line_around(data, value_end)
             rest = data[value_start:line_end]
+            if rest.endswith(b"\\"):
+                rest = rest.rstrip(b"\\")  # a doubly escaped line break
             comment = rest.find(b" #")
             rest = rest[:comment] if comment != -1 else rest
             first = data[value_start:value_end].decode("utf-8", "replace")

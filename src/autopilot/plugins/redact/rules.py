@@ -186,7 +186,8 @@ PLACEHOLDER_WORDS: Final = words(
     "optional parameter pass passwd password placeholder private prompt public redacted removed "
     "required sample secret secret_key secretkey secrets secretstr stdin str string tbd test testing "
     "tests the todo token tokens true undefined value values with xxx xxxx xxxxx yes your "
-    "protected sensitive set unset notset not_set encrypted"
+    "protected sensitive set unset notset not_set encrypted number boolean unknown never void float double "
+    "integer long char date array list dict map record buffer bigint symbol optional[str] str|none"
 )
 PLACEHOLDER_PARTS: Final = (
     "your_",
