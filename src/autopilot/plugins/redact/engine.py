@@ -378,6 +378,7 @@ _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\
 _NAME_SHAPE: Final = re.compile(
     rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?\]?[ \t]*(?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,2}"))|>
       |,(?=[ \t]*\\{0,3}["'`])))
+    |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?(?:\\{0,3}["'])?value(?:\\{0,3}["'])?[ \t]*:)
     |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s]))""",
     re.VERBOSE,
 )
@@ -461,50 +462,60 @@ _URL_INTERESTING: Final = re.compile(
 )
 # A token given as the user of a URL, without a password: ``https://TOKEN@github.com/…``.
 _URL_TOKEN_USER: Final = re.compile(rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]{20,})@")
-# A credential in a command's arguments (rules.CLIENT_COMMANDS): quoted (also JSON-escaped) or bare.
-_VALUE_PATTERN: Final = (
-    r"""(?:(?P<dq>\\{0,3}")(?P<v1>[^"\n\\]{1,500})(?P=dq)|'(?P<v2>[^'\n]{1,500})'"""
-    r"""|(?P<v3>[^\s"'`\\|;&<>()]{1,500}))"""
+# A credential after an option of a command-line client: quoted (also JSON-escaped) or bare.
+_VALUE_AT: Final = re.compile(
+    rb"""(?:(?P<dq>\\{0,3}")(?P<v1>[^"\n\\]{1,500})(?P=dq)|'(?P<v2>[^'\n]{1,500})'"""
+    rb"""|(?P<v3>[^\s"'`\\|;&<>()]{1,500}))"""
 )
 _ARG_PATTERN: Final = r"""(?:\\{0,3}"[^"\n\\]*\\{0,3}"|'[^'\n]*'|[^\s"'`\\|;&]+)"""
 
 
 @dataclass(frozen=True, slots=True)
 class _Client:
-    patterns: tuple[re.Pattern[bytes], ...]
+    options: tuple[re.Pattern[bytes], ...]  # each ends where a credential starts
     subcommand: frozenset[bytes]
     kind: str
 
 
 def _clients() -> dict[bytes, tuple[_Client, ...]]:
-    """Each command word of :data:`rules.CLIENT_COMMANDS` and its compiled argument patterns."""
+    """Each command word of :data:`rules.CLIENT_COMMANDS` and the options to look for in its
+    arguments (the part of each pattern before ``{value}``, compiled once however often shared)."""
+    compiled: dict[str, re.Pattern[bytes]] = {}
     found: dict[bytes, list[_Client]] = {}
     for command in rules.CLIENT_COMMANDS:
-        patterns = tuple(
-            re.compile(
-                (
-                    r"(?<=[ \t\"'=])"
-                    + pattern.replace("{value}", _VALUE_PATTERN).replace("{arg}", _ARG_PATTERN)
-                ).encode()
-            )
-            for pattern in command.patterns
+        options = []
+        for pattern in command.patterns:
+            source = r"(?<=[ \t\"'=])" + pattern.partition("{value}")[0].replace("{arg}", _ARG_PATTERN)
+            options.append(compiled.setdefault(source, re.compile(source.encode())))
+        client = _Client(
+            tuple(options), frozenset(word.encode() for word in command.subcommand), command.kind
         )
-        client = _Client(patterns, frozenset(word.encode() for word in command.subcommand), command.kind)
         for name in command.names:
-            found.setdefault(name.encode() + b" ", []).append(client)
+            found.setdefault(name.encode(), []).append(client)
     return {name: tuple(clients) for name, clients in found.items()}
 
 
 _CLIENTS: Final = _clients()
+# The command word at a client anchor, which must be followed by a blank.
+_COMMAND_NAME: Final = re.compile(rb"[a-z0-9_.\-]+(?=[ \t])")
+
+
+def _client_anchors() -> tuple[bytes, ...]:
+    """Literals that find every client's command word: its first four letters, or a short word
+    and its blank (``gh ``); the whole word is read and looked up at the hit."""
+    return tuple(dict.fromkeys(name[:4] if len(name) >= 4 else name + b" " for name in sorted(_CLIENTS)))
+
+
 # `echo SECRET | docker login --password-stdin`, `echo 'user:SECRET' | chpasswd`.
 _ECHO_PIPE: Final = re.compile(
-    (
-        r"(?:echo|printf)[ \t]+(?:-[a-z]+[ \t]+)*"
-        + _VALUE_PATTERN
-        + r"[ \t]*\|[^|\n]*?(?:--password-stdin|--with-token|\bchpasswd\b|--stdin\b)"
-    ).encode()
+    rb"(?:echo|printf)[ \t]+(?:-[a-z]+[ \t]+)*(?:(?P<dq>\\{0,3}\")(?P<v1>[^\"\n\\]{1,500})(?P=dq)"
+    rb"|'(?P<v2>[^'\n]{1,500})'|(?P<v3>[^\s\"'`\\|;&<>()]{1,500}))"
+    rb"[ \t]*\|[^|\n]*?(?:--password-stdin|--with-token|\bchpasswd\b|--stdin\b)"
 )
 _PRINTERS: Final = {anchor.encode(): re.compile(pattern.encode()) for anchor, pattern in rules.PRINTS_SECRET}
+# Functions that take a credential: found by the last four letters of their name and the "(",
+# the whole name is read at the hit (``basicauth(`` and ``httpbasicauth(`` share ``auth(``).
+_CALL_ANCHORS: Final = tuple(dict.fromkeys(name[-4:].encode() + b"(" for name in rules.AUTH_CALLS))
 # A line's end: the end of the text or line, or the end of the JSON string holding it.
 _LINE_END: Final = rb"""(?=[ \t]*(?:\r|\\r)?(?:$|\\{1,3}["']|"[,}\]]))"""
 _PGPASS: Final = re.compile(
@@ -519,11 +530,9 @@ _SASL_PASSWD: Final = re.compile(
 # Where a JSON string starts on a line (``"content":"…``, ``"observation": "…``).
 _JSON_STRING_START: Final = re.compile(rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"')
 # `- name: DB_PASSWORD` then `value: …` (Kubernetes, ECS and compose environment lists).
-_PAIR_NAME: Final = re.compile(
-    rb"""[ \t]*(?P<q>\\{0,3}["']?)(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})(?P=q)"""
-)
+
 _PAIR_VALUE: Final = re.compile(
-    rb"""(?:[ \t,]|\\[nt]|\n|\r)*(?:-[ \t]*)?(?P<k>\\{0,3}"?)value(?P=k)[ \t]*:[ \t]*
+    rb"""(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?(?P<k>\\{0,3}["']?)value(?P=k)[ \t]*:[ \t]*
     (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))""",
     re.VERBOSE,
 )
@@ -549,10 +558,12 @@ _CALL_ARG: Final = re.compile(
     [ \t]*(?P<end>[,)])""",
     re.VERBOSE,
 )
-_CALLS: Final = {name.encode() + b"(": spec for name, spec in rules.AUTH_CALLS.items()}
 
-# Every anchor of the context rules, found in one Aho-Corasick pass over the lower-cased text (at one
-# position the first listed wins). The first eight start secret names.
+# Every anchor of the context rules, found by Aho-Corasick over the lower-cased text. The searcher
+# stays fast (SIMD) only with a few dozen literals of three bytes or more, so the anchors are
+# split into a few searches: secret names and fixed literals, output printers and function
+# calls, command-line clients. At one position the first listed wins; anchors that start inside
+# another are found again through _hidden().
 _NAME_KEYWORDS: Final = (
     b"pass",
     b"pwd",
@@ -565,6 +576,18 @@ _NAME_KEYWORDS: Final = (
     b"bindpw",
     b"rootpw",
     b"psk",
+)
+# Usage counters and other plural names ("input_tokens", "keys") are never secret: found as
+# themselves, they cost no look at a name.
+_SHADOWS: Final = (
+    b'tokens"',
+    b"tokens\\",
+    b"tokens_",
+    b"tokens:",
+    b"tokens=",
+    b"tokens ",
+    b'keys"',
+    b"keyword",
 )
 _FIXED_ANCHORS: Final = (
     b"://",
@@ -579,91 +602,101 @@ _FIXED_ANCHORS: Final = (
     b":5432:",
     b":*:",
     b'" "',
-    b"]:",
-    b"user ",
-    b"auth=(",
-    b"printf ",
     b'\\" \\"',
-    b"name:",
-    b'"name":',
-    b'\\"name\\":',
+    b"]:587",
+    b"]:465",
+    b"\nuser ",
+    b"\\nuser ",
+    b"setuser ",
+    b"printf ",
     b"identified ",
     b"loginmodule",
     b"chpasswd:",
+    b"auth=(",
+    b"[redacted:aws_a",
+    b"[redacted:twili",
 )
-# Longer anchors that start with a name keyword ("keytool ", "authenticate(", "auth=(") come first: at
-# one position the first listed wins, and there they are what matters.
-_ANCHORS: Final = tuple(
-    dict.fromkeys(
-        (
-            *sorted(_CALLS, key=len, reverse=True),
-            b"auth=(",
-            *sorted(_CLIENTS, key=len, reverse=True),
-            *sorted(_PRINTERS, key=len, reverse=True),
-            *_NAME_KEYWORDS,
-            *_FIXED_ANCHORS,
-        )
-    )
-)
-_IS_NAME: Final = tuple(anchor in _NAME_KEYWORDS for anchor in _ANCHORS)
-_AT_AUTHOR: Final = _ANCHORS.index(b"author")
-_AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
 (
-    _AT_URL,
-    _AT_BEARER,
-    _AT_PRIVATE_KEY,
-    _AT_KIND,
-    _AT_COOKIE,
-    _AT_CURL,
-    _AT_TWILIO,
-    _AT_TCP,
-    _AT_UNIX,
-    _AT_PGPORT,
-    _AT_PGANY,
-    _AT_USERLIST,
-    _AT_SASL,
-    _AT_ACL,
-    _AT_AUTH_TUPLE,
-    _AT_PRINTF,
-    _AT_USERLIST_ESCAPED,
-    _AT_NAME_COLON,
-    _AT_NAME_JSON,
-    _AT_NAME_JSON_ESCAPED,
-    _AT_IDENTIFIED,
-    _AT_LOGIN_MODULE,
-    _AT_CHPASSWD,
-) = (_ANCHORS.index(anchor) for anchor in _FIXED_ANCHORS)
-# What each anchor past the fixed ones does: (command clients, output printer, auth call) by index.
-_ANCHOR_CLIENTS: Final = tuple(_CLIENTS.get(anchor, ()) for anchor in _ANCHORS)
-_ANCHOR_PRINTER: Final = tuple(_PRINTERS.get(anchor) for anchor in _ANCHORS)
-_ANCHOR_CALL: Final = tuple(_CALLS.get(anchor) for anchor in _ANCHORS)
-_ANCHOR_SEARCH: Final = BytesAhoCorasick(list(_ANCHORS), matchkind=MATCHKIND_LEFTMOST_FIRST)
+    _URL,
+    _BEARER_AT,
+    _PEM_AT,
+    _KIND_AT,
+    _COOKIE_AT,
+    _CURL_AT,
+    _TWILIO_AT,
+    _GO_DSN_AT,
+    _GO_DSN_UNIX,
+    _PGPASS_PORT,
+    _PGPASS_ANY,
+    _USERLIST_AT,
+    _USERLIST_ESCAPED,
+    _SASL_587,
+    _SASL_465,
+    _ACL_LINE,
+    _ACL_ESCAPED,
+    _ACL_SETUSER,
+    _PRINTF,
+    _IDENTIFIED,
+    _LOGIN_MODULE,
+    _CHPASSWD_AT,
+    _AUTH_TUPLE,
+    _MARKER_AWS,
+    _MARKER_TWILIO,
+) = range(len(_FIXED_ANCHORS))
+# Roles of the other anchors.
+_NAME, _SHADOW, _PRINTER, _CLIENT, _CALL = range(100, 105)
 
 
-# The search does not report a match that overlaps an earlier one ("sshpass " hides its "pass",
-# "private key" its "key"): for each anchor, the (offset, anchor) pairs that can start inside it.
-def _hidden() -> tuple[tuple[tuple[int, int], ...], ...]:
+@dataclass(frozen=True, slots=True)
+class _Pass:
+    """One Aho-Corasick search over the lower-cased text, and what each of its anchors does."""
+
+    anchors: tuple[bytes, ...]
+    roles: tuple[int, ...]  # a fixed anchor's number, or _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL
+    find: Callable[[bytes], list[tuple[int, int, int]]]
+    hidden: tuple[tuple[tuple[int, int], ...], ...]  # anchors that can start inside each anchor
+
+
+def _search_pass(groups: Sequence[tuple[Sequence[bytes], int | None]]) -> _Pass:
+    """A pass over *groups* of (anchors, role; None: each fixed anchor is its own number)."""
+    anchors: list[bytes] = []
+    roles: list[int] = []
+    for group, role in groups:
+        for number, anchor in enumerate(group):
+            if anchor not in anchors:
+                anchors.append(anchor)
+                roles.append(number if role is None else role)
     by_first: dict[int, list[tuple[int, bytes]]] = {}
-    for j, inner in enumerate(_ANCHORS):
+    for j, inner in enumerate(anchors):
         by_first.setdefault(inner[0], []).append((j, inner))
-    return tuple(
+    hidden = tuple(
         tuple(
             (offset, j)
             for offset in range(len(outer))
             for j, inner in by_first.get(outer[offset], ())
             if outer[offset : offset + len(inner)] == inner[: len(outer) - offset]
-            and (offset or (j > i and not _IS_NAME[j]))
+            # At the same position, only anchors listed later (that lost there) are looked for again,
+            # and never a name keyword inside a longer anchor that starts with it ("keytool ").
+            and (offset or (j > i and roles[j] != _NAME))
         )
-        for i, outer in enumerate(_ANCHORS)
+        for i, outer in enumerate(anchors)
     )
+    searcher = BytesAhoCorasick(anchors, matchkind=MATCHKIND_LEFTMOST_FIRST)
+    return _Pass(tuple(anchors), tuple(roles), searcher.find_matches_as_indexes, hidden)
 
 
-_HIDDEN: Final = _hidden()
+_NAMES_PASS: Final = _search_pass(((_SHADOWS, _SHADOW), (_NAME_KEYWORDS, _NAME), (_FIXED_ANCHORS, None)))
+_MORE_PASSES: Final = (
+    _search_pass(((tuple(_PRINTERS), _PRINTER), (_CALL_ANCHORS, _CALL))),
+    _search_pass(((_client_anchors(), _CLIENT),)),
+)
+_AT_AUTHOR: Final = _NAMES_PASS.anchors.index(b"author")
+_AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
 
 
 _BY_SEPARATOR: Final = 0  # a name hit followed by a separator (``=``, ``:`` …)
 _BY_SPACE: Final = 1  # a name hit followed by blanks and a value
-_ECHO: Final = _ANCHORS.index(b"echo ")
+_BY_PAIR: Final = 2  # a name given as the `name` of a name/value pair (`- name: DB_PASSWORD`, `value: …`)
 # The keywords that may announce a credential in prose ("the password is …", "token created: …").
 _ANNOUNCING: Final = re.compile(rb"(?:password|passwd|passphrase|secret|token|key|credential)")
 _SUBCOMMAND: Final = re.compile(rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)")
@@ -869,25 +902,29 @@ def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
     return -1
 
 
-def _anchor_may_find(index: int, data: bytes, low: bytes, start: int, end: int) -> bool:
+def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: int, end: int) -> bool:
     """The check keywords() makes at a context anchor (other than a name keyword) before it can
     report anything there (a superset: passing it may still find nothing)."""
-    if index == _AT_URL:
+    if role == _SHADOW:
+        return False
+    if role == _URL:
         return _URL_INTERESTING.match(low, start) is not None
-    if index == _AT_BEARER:
+    if role == _BEARER_AT:
         return _BEARER.match(data, start) is not None
-    if index == _AT_KIND:
+    if role == _KIND_AT:
         return _KIND_SECRET.match(low, start) is not None
-    if index == _AT_COOKIE:
+    if role == _COOKIE_AT:
         return _COOKIE_HEADER.match(low, start) is not None
-    if index == _AT_CURL:
+    if role == _CURL_AT:
         return _curl_command(low, start)
-    if _ANCHOR_CLIENTS[index]:
-        return _command_word(low, start, end - start - 1)
-    printer = _ANCHOR_PRINTER[index]
-    if printer is not None and index != _ECHO and printer.pattern:
-        line_start, line_end = _line_around(low, start)
-        return printer.search(low, line_start, line_end) is not None
+    if role == _CLIENT:
+        word = _COMMAND_NAME.match(low, start)
+        return _command_word(low, start, 0) and word is not None and word.group() in _CLIENTS
+    if role == _PRINTER and anchor != b"echo ":
+        printer = _PRINTERS[anchor]
+        if printer.pattern:
+            line_start, line_end = _line_around(low, start)
+            return printer.search(low, line_start, line_end) is not None
     return True  # the rest is rare or cheap enough: always a full scan
 
 
@@ -987,19 +1024,23 @@ class _Scan:
         hits: list[tuple[int, int, int]] = []  # (position, length, how) of secret-name keywords
         bearer_end = 0
         # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
-        shaped, interesting, hidden_in = _NAME_SHAPE.match, _URL_INTERESTING.match, _HIDDEN
-        is_name, at_author, at_url = _IS_NAME, _AT_AUTHOR, _AT_URL
-        batch = _ANCHOR_SEARCH.find_matches_as_indexes(low)
+        shaped, interesting = _NAME_SHAPE.match, _URL_INTERESTING.match
+        anchors, roles, hidden_in = _NAMES_PASS.anchors, _NAMES_PASS.roles, _NAMES_PASS.hidden
+        name, shadow, at_author, url = _NAME, _SHADOW, _AT_AUTHOR, _URL
+        batch = _NAMES_PASS.find(low)
+        if low.startswith(b"user "):
+            self._redis_acl(0)
         while batch:
             hidden: list[tuple[int, int, int]] = []
             for index, start, end in batch:
                 inside = hidden_in[index]
                 if inside:
                     for offset, inner in inside:
-                        if low.startswith(_ANCHORS[inner], start + offset):
+                        if low.startswith(anchors[inner], start + offset):
                             at = start + offset
-                            hidden.append((inner, at, at + len(_ANCHORS[inner])))
-                if is_name[index]:
+                            hidden.append((inner, at, at + len(anchors[inner])))
+                role = roles[index]
+                if role == name:
                     if index == at_author:
                         # A whole name "Author" (git log) is never secret; anything else is an "auth" hit.
                         if _git_author(data, runs, start, end):
@@ -1008,75 +1049,105 @@ class _Scan:
                     shape = shaped(low, end)
                     if shape is None:
                         continue
-                    if shape.lastgroup == "sep":
+                    group = shape.lastgroup
+                    if group == "sep":
                         hits.append((start, end - start, _BY_SEPARATOR))
+                    elif group == "pair":
+                        hits.append((start, end - start, _BY_PAIR))
                     else:
                         self._space_hit(start, end, hits)
-                elif index == at_url:
+                elif role == shadow:
+                    continue
+                elif role == url:
                     if interesting(low, start):
                         self._url(start)
-                elif index == _AT_BEARER:
+                elif role == _BEARER_AT:
                     if start >= bearer_end:
                         bearer_end = self._bearer(start)
-                elif index == _AT_PRIVATE_KEY:
-                    self._pem(start + 8)
-                elif index == _AT_KIND:
-                    kind = _KIND_SECRET.match(low, start)
-                    if kind is not None:
-                        self._kubernetes(kind.end() - 6)
-                elif index == _AT_COOKIE:
-                    header = _COOKIE_HEADER.match(low, start)
-                    if header is not None:
-                        self._cookies(header.end(), first_only=low[start - 4 : start] == b"set-")
-                elif index == _AT_TWILIO:
-                    self._twilio(start)
-                elif index == _AT_CURL:
-                    if _command_word(low, start, 4):
-                        self._curl(start)
                 else:
-                    self._other(index, start, end)
+                    self._fixed(role, start, end)
             batch = hidden
+        for search in _MORE_PASSES:
+            batch = search.find(low)
+            while batch:
+                hidden = []
+                for index, start, end in batch:
+                    for offset, inner in search.hidden[index]:
+                        if low.startswith(search.anchors[inner], start + offset):
+                            at = start + offset
+                            hidden.append((inner, at, at + len(search.anchors[inner])))
+                    self._more(search.roles[index], search.anchors[index], start, end)
+                batch = hidden
         if hits:
             self._names_at(hits)
 
-    def _other(self, index: int, start: int, end: int) -> None:
-        """The rarer anchors: command lines, printed secrets, credential files, calls."""
-        clients = _ANCHOR_CLIENTS[index]
-        if clients:
-            if _command_word(self.low, start, end - start - 1):
-                self._client(start, end, clients)
-            return
-        printer = _ANCHOR_PRINTER[index]
-        if printer is not None:
-            self._printed(start, printer)
-            if index == _ECHO:
-                self._echo_pipe(start)
-            return
-        call = _ANCHOR_CALL[index]
-        if call is not None:
-            self._call(start, end, *call)
-        elif index in (_AT_TCP, _AT_UNIX):
+    def _fixed(self, role: int, start: int, end: int) -> None:
+        """The fixed anchors of the names pass, but URLs and bearer tokens."""
+        low = self.low
+        if role == _PEM_AT:
+            self._pem(start + 8)
+        elif role == _KIND_AT:
+            kind = _KIND_SECRET.match(low, start)
+            if kind is not None:
+                self._kubernetes(kind.end() - 6)
+        elif role == _COOKIE_AT:
+            header = _COOKIE_HEADER.match(low, start)
+            if header is not None:
+                self._cookies(header.end(), first_only=low[start - 4 : start] == b"set-")
+        elif role == _TWILIO_AT:
+            self._twilio(start)
+        elif role == _CURL_AT:
+            if _curl_command(low, start):
+                self._curl(start)
+        elif role in (_GO_DSN_AT, _GO_DSN_UNIX):
             self._go_dsn(start)
-        elif index in (_AT_PGPORT, _AT_PGANY):
+        elif role in (_PGPASS_PORT, _PGPASS_ANY):
             self._line_rule(start, _PGPASS)
-        elif index in (_AT_USERLIST, _AT_USERLIST_ESCAPED):
+        elif role in (_USERLIST_AT, _USERLIST_ESCAPED):
             self._line_rule(start, _USERLIST)
-        elif index in (_AT_NAME_COLON, _AT_NAME_JSON, _AT_NAME_JSON_ESCAPED):
-            self._name_value(start, end)
-        elif index == _AT_IDENTIFIED:
-            self._pattern_value(start, _IDENTIFIED_BY, "password")
-        elif index == _AT_LOGIN_MODULE:
-            self._login_module(start)
-        elif index == _AT_CHPASSWD:
-            self._chpasswd(start)
-        elif index == _AT_SASL:
+        elif role in (_SASL_587, _SASL_465):
             self._line_rule(start, _SASL_PASSWD)
-        elif index == _AT_ACL:
-            self._redis_acl(start)
-        elif index == _AT_AUTH_TUPLE:
-            self._call(start, end, 1, True)
-        elif index == _AT_PRINTF:
+        elif role == _ACL_LINE:
+            self._redis_acl(start + 1)
+        elif role == _ACL_ESCAPED:
+            self._redis_acl(start + 2)
+        elif role == _ACL_SETUSER:
+            self._redis_acl(start + 3)
+        elif role == _PRINTF:
             self._echo_pipe(start)
+        elif role == _IDENTIFIED:
+            self._pattern_value(start, _IDENTIFIED_BY, "password")
+        elif role == _LOGIN_MODULE:
+            self._login_module(start)
+        elif role == _CHPASSWD_AT:
+            self._chpasswd(start)
+        elif role == _AUTH_TUPLE:
+            self._call(start + 5, 1, True)
+        elif role == _MARKER_AWS:
+            if low.startswith(b"[redacted:aws_access_key_id]", start):
+                self._near("aws_access_key_id", start, start + 28)
+        elif role == _MARKER_TWILIO:
+            if low.startswith((b"[redacted:twilio_account_sid]", b"[redacted:twilio_api_key]"), start):
+                self._near("twilio", start, low.find(b"]", start) + 1)
+
+    def _more(self, role: int, anchor: bytes, start: int, end: int) -> None:
+        """The anchors of the other passes: output printers, function calls, command-line clients."""
+        low = self.low
+        if role == _PRINTER:
+            self._printed(start, _PRINTERS[anchor])
+            if anchor == b"echo ":
+                self._echo_pipe(start)
+        elif role == _CALL:
+            paren = end - 1
+            name_start = self.runs.rfind(_DOT, max(0, paren - 64), paren) + 1
+            spec = rules.AUTH_CALLS.get(low[name_start:paren].lstrip(b"_-").decode("ascii", "replace"))
+            if spec is not None:
+                self._call(paren, *spec)
+        elif _command_word(low, start, 0):
+            word = _COMMAND_NAME.match(low, start)
+            clients = _CLIENTS.get(word.group()) if word is not None else None
+            if clients:
+                self._client(start, word.end(), clients)
 
     def _space_hit(self, start: int, end: int, hits: list[tuple[int, int, int]]) -> None:
         """A name keyword followed by blanks: a flag's value (``--api-key VALUE``) or a directive's."""
@@ -1108,6 +1179,9 @@ class _Scan:
                 kind = _name_kind(name)
             if how == _BY_SPACE:
                 self._spaced(name_start, name_end, kind, position)
+            elif how == _BY_PAIR:
+                if kind is not None and kind != "authorization":
+                    self._pair(name_end)
             elif kind == "authorization":
                 self._authorization(name_end)
             elif kind is not None and not _referenced(data, name_start):
@@ -1272,27 +1346,32 @@ class _Scan:
         if _lenient(value.decode("utf-8", "replace")):
             self.add(value_start, value_end, "password")
 
-    def _client(self, start: int, end: int, clients: tuple[_Client, ...]) -> None:
+    def _client(self, start: int, word_end: int, clients: tuple[_Client, ...]) -> None:
         """A command-line client (rules.CLIENT_COMMANDS): the credentials among its arguments."""
         data, low = self.data, self.low
         command_end = _curl_end(data, start, min(self.size, start + 4096))
         for client in clients:
-            if client.subcommand and not _has_subcommand(low, end, command_end, client.subcommand):
+            if client.subcommand and not _has_subcommand(low, word_end, command_end, client.subcommand):
                 continue
-            for pattern in client.patterns:
-                for match in pattern.finditer(data, end - 1, command_end):
-                    group = next((g for g in ("v1", "v2", "v3") if match.group(g) is not None), None)
-                    if group is None:
+            for option in client.options:
+                for found in option.finditer(data, word_end, command_end):
+                    match = _VALUE_AT.match(data, found.end(), command_end)
+                    if match is None:
                         continue
+                    group = (
+                        "v1"
+                        if match.group("v1") is not None
+                        else ("v2" if match.group("v2") is not None else "v3")
+                    )
                     value = match.group(group).decode("utf-8", "replace")
                     if value.startswith("-") or is_placeholder(value) or len(value) < 3:
                         continue
                     self.add(match.start(group), match.end(group), client.kind)
 
-    def _call(self, start: int, end: int, argument: int, about_credentials: bool) -> None:
+    def _call(self, paren: int, argument: int, about_credentials: bool) -> None:
         """A string literal passed to a function that takes a credential (rules.AUTH_CALLS)."""
         data = self.data
-        position = end
+        position = paren + 1
         literals: list[tuple[int, int] | None] = []
         for _ in range(8):
             arg = _CALL_ARG.match(data, position)
@@ -1313,13 +1392,10 @@ class _Scan:
         if (_lenient(value) if about_credentials else credential_like(value)) and not _names_a_secret(value):
             self.add(literal[0], literal[1], "password" if about_credentials else "secret")
 
-    def _name_value(self, start: int, end: int) -> None:
+    def _pair(self, name_end: int) -> None:
         """``name: DB_PASSWORD`` followed by ``value: …`` (an environment list): the value."""
         data = self.data
-        name = _PAIR_NAME.match(data, end)
-        if name is None or secret_name_kind(name.group("name").decode("ascii", "replace")) is None:
-            return
-        value = _PAIR_VALUE.match(data, name.end(), name.end() + 200)
+        value = _PAIR_VALUE.match(data, name_end, name_end + 200)
         if value is None:
             return
         group = "quoted" if value.group("q") else "bare"
@@ -1685,28 +1761,37 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
         if hit:
             hits.append(start)
     low = data.lower()
-    batch = _ANCHOR_SEARCH.find_matches_as_indexes(low)
-    while batch:  # as in keywords(): the anchors found, then those hidden inside them
-        hidden: list[tuple[int, int, int]] = []
-        for index, start, end in batch:
-            for offset, inner in _HIDDEN[index]:
-                if low.startswith(_ANCHORS[inner], start + offset):
-                    at = start + offset
-                    hidden.append((inner, at, at + len(_ANCHORS[inner])))
-            # The check keywords() makes at each kind of anchor before it can report anything.
-            if _IS_NAME[index]:
-                if index == _AT_AUTHOR:
-                    if runs is None:
-                        runs = data.translate(_RUN_TABLE)
-                    if _git_author(data, runs, start, end):
-                        continue
-                    end = start + 4
-                hit = _name_hit(data, low, start, end)
-            else:
-                hit = _anchor_may_find(index, data, low, start, end)
-            if hit:
-                hits.append(start)
-        batch = hidden
+    for search in (_NAMES_PASS, *_MORE_PASSES):
+        batch = search.find(low)
+        while batch:  # as in keywords(): the anchors found, then those hidden inside them
+            hidden: list[tuple[int, int, int]] = []
+            for index, start, end in batch:
+                for offset, inner in search.hidden[index]:
+                    if low.startswith(search.anchors[inner], start + offset):
+                        at = start + offset
+                        hidden.append((inner, at, at + len(search.anchors[inner])))
+                # The check keywords() makes at each kind of anchor before it can report anything.
+                role = search.roles[index]
+                if role == _NAME:
+                    if search is _NAMES_PASS and index == _AT_AUTHOR:
+                        if runs is None:
+                            runs = data.translate(_RUN_TABLE)
+                        if _git_author(data, runs, start, end):
+                            continue
+                        end = start + 4
+                    hit = _name_hit(data, low, start, end)
+                else:
+                    hit = _anchor_may_find(role, search.anchors[index], data, low, start, end)
+                if hit:
+                    hits.append(start)
+            batch = hidden
+    # A Redis ACL line at the start of a text (keywords() looks there as well).
+    if low.startswith(b"user "):
+        hits.append(0)
+    position = low.find(b"\x00user ")
+    while position != -1:
+        hits.append(position + 1)
+        position = low.find(b"\x00user ", position + 1)
     if not hits:
         return set()
     # Where each text starts in the joined bytes (ASCII: characters are bytes).

@@ -269,8 +269,8 @@ class ClientCommand:
 
     *names* are the command words (also after a path such as ``/usr/bin/``); each pattern is a
     regular expression tried in the command's arguments (up to the end of the command, continuation
-    lines included), where ``{value}`` stands for the credential (quoted, also JSON-escaped, or bare)
-    and ``{arg}`` for any one argument. Options are matched only after a blank or a quote.
+    lines included) that ends with ``{value}``, the credential (quoted, also JSON-escaped, or bare);
+    ``{arg}`` stands for any one argument. Options are matched only after a blank or a quote.
     *subcommand*, if set, must be one of the first words after the command (``docker login``).
     """
 
@@ -350,13 +350,11 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(("rabbitmqctl",), (r"(?:add_user|change_password)[ \t]+{arg}[ \t]+{value}",)),
     ClientCommand(
         ("htpasswd",),
-        (
-            r"-[a-zA-Z]*b[a-zA-Z]*[ \t]+(?:-[a-zA-Z]+[ \t]+)*(?:{arg}[ \t]+)?{arg}[ \t]+{value}[ \t]*(?:$|[|;&)\n\\\"'])",
-        ),
+        (r"-[a-zA-Z]*b[a-zA-Z]*[ \t]+(?:-[a-zA-Z]+[ \t]+)*(?:{arg}[ \t]+)?{arg}[ \t]+{value}",),
     ),
     ClientCommand(("lftp",), (r"-u[ \t]+[\"']?[^,\s\"']+,{value}",)),
     ClientCommand(
-        ("smbclient", "rpcclient", "smbmap", "net"),
+        ("smbclient", "rpcclient", "smbmap"),
         (r"(?:-U|--user(?:=|[ \t]+))[ \t]*[\"']?[^%\s\"']+%{value}", option("--password")),
     ),
     ClientCommand(
@@ -377,7 +375,7 @@ CLIENT_COMMANDS: Final = (
             ),
         ),
     ),
-    ClientCommand(("sqlplus",), (r"[A-Za-z0-9_$#]+/{value}(?=@|[ \t]|$)",)),
+    ClientCommand(("sqlplus",), (r"[A-Za-z0-9_$#]+/{value}",)),
     ClientCommand(
         ("wget",), (option("--password", "--http-password", "--ftp-password", "--proxy-password"),)
     ),
