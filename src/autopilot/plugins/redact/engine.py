@@ -23,6 +23,7 @@ existing marker is never touched, so redaction is idempotent.
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -265,11 +266,28 @@ _MAX_GLUE: Final = 65
 # text; only the runs holding one are classified (short anchors such as "AC" and "SK" also hit words,
 # which costs a cheap look at their run, never a miss).
 _TOKEN_ANCHORS: Final = (*_TOKEN_RULES, b"Q~")
-_AZURE_ANCHOR: Final = _TOKEN_ANCHORS.index(b"Q~")
 # Prefixes that end in a non-token character ("SG.", "ya29.", "hvs."): their formats are tried right
 # at the anchor, as the run of token characters starts only after them.
-_DIRECT: Final = frozenset(i for i, anchor in enumerate(_TOKEN_ANCHORS) if _RUN_TABLE[anchor[-1]] != 0x61)
-_TOKEN_SEARCH: Final = BytesAhoCorasick(list(_TOKEN_ANCHORS), matchkind=MATCHKIND_LEFTMOST_FIRST)
+_DIRECT: Final = frozenset(anchor for anchor in _TOKEN_ANCHORS if _RUN_TABLE[anchor[-1]] != 0x61)
+
+
+def _searches(
+    anchors: Sequence[bytes],
+) -> tuple[tuple[tuple[bytes, ...], Callable[[bytes], list[tuple[int, int, int]]]], ...]:
+    """Aho-Corasick searches for *anchors* (order kept within each): the searcher stays fast (SIMD)
+    only with a few dozen literals and none much shorter than the others, so anchors of up to
+    three bytes and longer ones are searched apart, the longer ones at most 60 at a time."""
+    short = [anchor for anchor in anchors if len(anchor) <= 3]
+    long = [anchor for anchor in anchors if len(anchor) > 3]
+    size = -(-len(long) // -(-len(long) // 60)) if long else 1  # even chunks of at most 60
+    groups = [group for group in (short, *(long[i : i + size] for i in range(0, len(long), size))) if group]
+    return tuple(
+        (tuple(group), BytesAhoCorasick(group, matchkind=MATCHKIND_LEFTMOST_FIRST).find_matches_as_indexes)
+        for group in groups
+    )
+
+
+_TOKEN_SEARCHES: Final = _searches(_TOKEN_ANCHORS)
 _AZURE_SECRET: Final = re.compile(rules.AZURE_CLIENT_SECRET.encode())
 _AWS_SECRET_NEAR: Final = re.compile(rb"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _TWILIO_TOKEN_NEAR: Final = re.compile(rb"(?<![0-9a-fA-F])[0-9a-f]{32}(?![0-9a-fA-F])")
@@ -501,9 +519,20 @@ _COMMAND_NAME: Final = re.compile(rb"[a-z0-9_.\-]+(?=[ \t])")
 
 
 def _client_anchors() -> tuple[bytes, ...]:
-    """Literals that find every client's command word: its first four letters, or a short word
-    and its blank (``gh ``); the whole word is read and looked up at the hit."""
-    return tuple(dict.fromkeys(name[:4] if len(name) >= 4 else name + b" " for name in sorted(_CLIENTS)))
+    """Literals that find every client's command word: a word and its blank (``openssl ``), or the
+    prefix a family of commands shares (``mysql`` for ``mysqldump``, ``ldap`` for ``ldapsearch``);
+    the whole word is read and looked up at the hit."""
+    families: dict[bytes, list[bytes]] = {}
+    for name in sorted(_CLIENTS):
+        families.setdefault(name[:4], []).append(name)
+    anchors: list[bytes] = []
+    for names in families.values():
+        shared = os.path.commonprefix(names)
+        if len(names) > 1 and len(shared) >= 4:
+            anchors.append(shared)
+        else:
+            anchors.extend(name + b" " for name in names)
+    return tuple(anchors)
 
 
 # `echo SECRET | docker login --password-stdin`, `echo 'user:SECRET' | chpasswd`.
@@ -579,16 +608,7 @@ _NAME_KEYWORDS: Final = (
 )
 # Usage counters and other plural names ("input_tokens", "keys") are never secret: found as
 # themselves, they cost no look at a name.
-_SHADOWS: Final = (
-    b'tokens"',
-    b"tokens\\",
-    b"tokens_",
-    b"tokens:",
-    b"tokens=",
-    b"tokens ",
-    b'keys"',
-    b"keyword",
-)
+_SHADOWS: Final = (b'tokens"', b"tokens\\", b"tokens_", b"tokens:", b"tokens=", b"tokens ")
 _FIXED_ANCHORS: Final = (
     b"://",
     b"bearer",
@@ -657,15 +677,8 @@ class _Pass:
     hidden: tuple[tuple[tuple[int, int], ...], ...]  # anchors that can start inside each anchor
 
 
-def _search_pass(groups: Sequence[tuple[Sequence[bytes], int | None]]) -> _Pass:
-    """A pass over *groups* of (anchors, role; None: each fixed anchor is its own number)."""
-    anchors: list[bytes] = []
-    roles: list[int] = []
-    for group, role in groups:
-        for number, anchor in enumerate(group):
-            if anchor not in anchors:
-                anchors.append(anchor)
-                roles.append(number if role is None else role)
+def _search_pass(anchors: Sequence[bytes], roles: Sequence[int]) -> _Pass:
+    """One search over *anchors*, each with its role."""
     by_first: dict[int, list[tuple[int, bytes]]] = {}
     for j, inner in enumerate(anchors):
         by_first.setdefault(inner[0], []).append((j, inner))
@@ -681,16 +694,32 @@ def _search_pass(groups: Sequence[tuple[Sequence[bytes], int | None]]) -> _Pass:
         )
         for i, outer in enumerate(anchors)
     )
-    searcher = BytesAhoCorasick(anchors, matchkind=MATCHKIND_LEFTMOST_FIRST)
+    searcher = BytesAhoCorasick(list(anchors), matchkind=MATCHKIND_LEFTMOST_FIRST)
     return _Pass(tuple(anchors), tuple(roles), searcher.find_matches_as_indexes, hidden)
 
 
-_NAMES_PASS: Final = _search_pass(((_SHADOWS, _SHADOW), (_NAME_KEYWORDS, _NAME), (_FIXED_ANCHORS, None)))
-_MORE_PASSES: Final = (
-    _search_pass(((tuple(_PRINTERS), _PRINTER), (_CALL_ANCHORS, _CALL))),
-    _search_pass(((_client_anchors(), _CLIENT),)),
-)
-_AT_AUTHOR: Final = _NAMES_PASS.anchors.index(b"author")
+def _context_passes() -> tuple[_Pass, ...]:
+    """The context anchors, searched as _searches() splits them. Shadows and name keywords come
+    first, so that they are searched together (a shadow hides its keyword only in the same search,
+    as "author" hides "auth"); an anchor that starts with a name keyword ("auth(", "keytool ") is
+    searched apart from it, so both are found."""
+    roles: dict[bytes, int] = {}
+    for group, role in (
+        (_SHADOWS, _SHADOW),
+        (_NAME_KEYWORDS, _NAME),
+        (_FIXED_ANCHORS, None),
+        (tuple(_PRINTERS), _PRINTER),
+        (_CALL_ANCHORS, _CALL),
+        (_client_anchors(), _CLIENT),
+    ):
+        for number, anchor in enumerate(group):
+            roles.setdefault(anchor, number if role is None else role)
+    return tuple(
+        _search_pass(anchors, [roles[anchor] for anchor in anchors]) for anchors, _ in _searches(list(roles))
+    )
+
+
+_CONTEXT_PASSES: Final = _context_passes()
 _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
 
 
@@ -955,35 +984,37 @@ class _Scan:
 
     def tokens(self) -> None:
         data, runs, classify = self.data, self.runs, _PREFIX_AT.match
-        resume = 0  # runs before this (inside a token found, or a base64 blob) are done
-        seen: set[int] = set()
-        for index, start, _end in _TOKEN_SEARCH.find_matches_as_indexes(data):
-            if index == _AZURE_ANCHOR:
-                # Azure AD client secrets contain `~` and `.`, which split runs; `Q~` is anchor enough.
-                match = _AZURE_SECRET.match(data, start - 4) if start >= 4 else None
-                if match and looks_random(match.group().decode("ascii", "replace")):
-                    self.add(match.start(), match.end(), "azure_client_secret", _TOKEN_PRIORITY)
-                continue
-            if index in _DIRECT:
-                # A prefix ending in a dot ("SG.", "ya29.", "hvs.") is distinctive enough on its own.
-                if start >= resume:
-                    resume = max(resume, self._token_at(start, _TOKEN_ANCHORS[index], data))
-                continue
-            # The run of token characters holding the anchor.
-            floor = max(0, start - _RUN_LOOKBACK)
-            position = runs.rfind(_DOT, floor, start) + 1
-            if position < resume or position in seen or (position == 0 and floor):
-                continue  # done already, or too far from the run's start for any glue
-            seen.add(position)
-            if not runs.startswith(_LONG_RUN, position):
-                continue
-            hit = classify(data, position)
-            if hit is None:
-                continue
-            if hit.lastgroup == "blob":
-                resume = max(resume, hit.end())
-            elif hit.start("prefix") - position <= _MAX_GLUE:
-                resume = max(resume, self._token_at(hit.start("prefix"), hit.group("prefix"), data))
+        seen: set[int] = set()  # run starts already classified
+        for anchors, find in _TOKEN_SEARCHES:
+            resume = 0  # runs before this (inside a token found, or a base64 blob) are done
+            for index, start, _end in find(data):
+                anchor = anchors[index]
+                if anchor == b"Q~":
+                    # Azure AD client secrets contain `~` and `.`, which split runs; `Q~` is anchor enough.
+                    match = _AZURE_SECRET.match(data, start - 4) if start >= 4 else None
+                    if match and looks_random(match.group().decode("ascii", "replace")):
+                        self.add(match.start(), match.end(), "azure_client_secret", _TOKEN_PRIORITY)
+                    continue
+                if anchor in _DIRECT:
+                    # A prefix ending in a dot ("SG.", "ya29.", "hvs.") is distinctive enough on its own.
+                    if start >= resume:
+                        resume = max(resume, self._token_at(start, anchor, data))
+                    continue
+                # The run of token characters holding the anchor.
+                floor = max(0, start - _RUN_LOOKBACK)
+                position = runs.rfind(_DOT, floor, start) + 1
+                if position < resume or position in seen or (position == 0 and floor):
+                    continue  # done already, or too far from the run's start for any glue
+                seen.add(position)
+                if not runs.startswith(_LONG_RUN, position):
+                    continue
+                hit = classify(data, position)
+                if hit is None:
+                    continue
+                if hit.lastgroup == "blob":
+                    resume = max(resume, hit.end())
+                elif hit.start("prefix") - position <= _MAX_GLUE:
+                    resume = max(resume, self._token_at(hit.start("prefix"), hit.group("prefix"), data))
 
     def _token_at(self, at: int, anchor: bytes, data: bytes) -> int:
         """Try the formats of *anchor* at *at*; the end of the token found, or 0."""
@@ -1025,58 +1056,50 @@ class _Scan:
         bearer_end = 0
         # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
         shaped, interesting = _NAME_SHAPE.match, _URL_INTERESTING.match
-        anchors, roles, hidden_in = _NAMES_PASS.anchors, _NAMES_PASS.roles, _NAMES_PASS.hidden
-        name, shadow, at_author, url = _NAME, _SHADOW, _AT_AUTHOR, _URL
-        batch = _NAMES_PASS.find(low)
+        name, shadow, url, bearer = _NAME, _SHADOW, _URL, _BEARER_AT
         if low.startswith(b"user "):
             self._redis_acl(0)
-        while batch:
-            hidden: list[tuple[int, int, int]] = []
-            for index, start, end in batch:
-                inside = hidden_in[index]
-                if inside:
-                    for offset, inner in inside:
-                        if low.startswith(anchors[inner], start + offset):
-                            at = start + offset
-                            hidden.append((inner, at, at + len(anchors[inner])))
-                role = roles[index]
-                if role == name:
-                    if index == at_author:
-                        # A whole name "Author" (git log) is never secret; anything else is an "auth" hit.
-                        if _git_author(data, runs, start, end):
-                            continue
-                        end = start + 4
-                    shape = shaped(low, end)
-                    if shape is None:
-                        continue
-                    group = shape.lastgroup
-                    if group == "sep":
-                        hits.append((start, end - start, _BY_SEPARATOR))
-                    elif group == "pair":
-                        hits.append((start, end - start, _BY_PAIR))
-                    else:
-                        self._space_hit(start, end, hits)
-                elif role == shadow:
-                    continue
-                elif role == url:
-                    if interesting(low, start):
-                        self._url(start)
-                elif role == _BEARER_AT:
-                    if start >= bearer_end:
-                        bearer_end = self._bearer(start)
-                else:
-                    self._fixed(role, start, end)
-            batch = hidden
-        for search in _MORE_PASSES:
+        for search in _CONTEXT_PASSES:
+            anchors, roles, hidden_in = search.anchors, search.roles, search.hidden
             batch = search.find(low)
             while batch:
-                hidden = []
+                hidden: list[tuple[int, int, int]] = []
                 for index, start, end in batch:
-                    for offset, inner in search.hidden[index]:
-                        if low.startswith(search.anchors[inner], start + offset):
-                            at = start + offset
-                            hidden.append((inner, at, at + len(search.anchors[inner])))
-                    self._more(search.roles[index], search.anchors[index], start, end)
+                    inside = hidden_in[index]
+                    if inside:
+                        for offset, inner in inside:
+                            if low.startswith(anchors[inner], start + offset):
+                                at = start + offset
+                                hidden.append((inner, at, at + len(anchors[inner])))
+                    role = roles[index]
+                    if role == name:
+                        if end - start == 6 and anchors[index] == b"author":
+                            # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
+                            if _git_author(data, runs, start, end):
+                                continue
+                            end = start + 4
+                        shape = shaped(low, end)
+                        if shape is None:
+                            continue
+                        group = shape.lastgroup
+                        if group == "sep":
+                            hits.append((start, end - start, _BY_SEPARATOR))
+                        elif group == "pair":
+                            hits.append((start, end - start, _BY_PAIR))
+                        else:
+                            self._space_hit(start, end, hits)
+                    elif role == shadow:
+                        continue
+                    elif role == url:
+                        if interesting(low, start):
+                            self._url(start)
+                    elif role == bearer:
+                        if start >= bearer_end:
+                            bearer_end = self._bearer(start)
+                    elif role < name:
+                        self._fixed(role, start, end)
+                    else:
+                        self._more(role, anchors[index], start, end)
                 batch = hidden
         if hits:
             self._names_at(hits)
@@ -1744,24 +1767,26 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
     data = joined.encode("utf-8", "surrogatepass")
     hits: list[int] = []  # where an anchor passed its check
     runs: bytes | None = None
-    for index, start, _end in _TOKEN_SEARCH.find_matches_as_indexes(data):
-        if index == _AZURE_ANCHOR:
-            # tokens() tries the Azure pattern from 4 bytes before "Q~" (a NUL there fails it).
-            hit = start >= 4 and _AZURE_SECRET.match(data, start - 4) is not None
-        elif index in _DIRECT:
-            hit = True  # rare and distinctive: always a full scan
-        else:
-            if runs is None:
-                runs = data.translate(_RUN_TABLE)
-            # tokens() only looks at a run of MIN_RUN token characters holding the anchor, if it
-            # starts at most _RUN_LOOKBACK bytes before it.
-            floor = max(0, start - _RUN_LOOKBACK - 1)
-            run = runs.rfind(_DOT, floor, start) + 1
-            hit = (run > 0 or floor == 0) and runs.startswith(_LONG_RUN, run)
-        if hit:
-            hits.append(start)
+    for anchors, find in _TOKEN_SEARCHES:
+        for index, start, _end in find(data):
+            anchor = anchors[index]
+            if anchor == b"Q~":
+                # tokens() tries the Azure pattern from 4 bytes before "Q~" (a NUL there fails it).
+                hit = start >= 4 and _AZURE_SECRET.match(data, start - 4) is not None
+            elif anchor in _DIRECT:
+                hit = True  # rare and distinctive: always a full scan
+            else:
+                if runs is None:
+                    runs = data.translate(_RUN_TABLE)
+                # tokens() only looks at a run of MIN_RUN token characters holding the anchor, if it
+                # starts at most _RUN_LOOKBACK bytes before it.
+                floor = max(0, start - _RUN_LOOKBACK - 1)
+                run = runs.rfind(_DOT, floor, start) + 1
+                hit = (run > 0 or floor == 0) and runs.startswith(_LONG_RUN, run)
+            if hit:
+                hits.append(start)
     low = data.lower()
-    for search in (_NAMES_PASS, *_MORE_PASSES):
+    for search in _CONTEXT_PASSES:
         batch = search.find(low)
         while batch:  # as in keywords(): the anchors found, then those hidden inside them
             hidden: list[tuple[int, int, int]] = []
@@ -1773,7 +1798,7 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
                 # The check keywords() makes at each kind of anchor before it can report anything.
                 role = search.roles[index]
                 if role == _NAME:
-                    if search is _NAMES_PASS and index == _AT_AUTHOR:
+                    if search.anchors[index] == b"author":
                         if runs is None:
                             runs = data.translate(_RUN_TABLE)
                         if _git_author(data, runs, start, end):
