@@ -408,27 +408,34 @@ _FLAG: Final = re.compile(
 # VALUE"): quoted, or a word of 6 or more characters holding a digit or punctuation.
 _SPACED_VALUE: Final = re.compile(
     rb"""(?:\\{0,3}["'`])?[ \t]+(?:(?P<q>\\{0,3}["'])(?P<quoted>[^\s"'\\\x00][^"'\n\\\x00]{2,500})(?P=q)
-      |(?P<bare>(?=[^\s\x00-\x1f]{6})(?=[^\s\x00-\x1f]{0,80}?(?:[0-9!@#%^*+=~/?_\-]|\.(?=[^\s\x00-\x1f])))
+      |(?P<bare>(?=[^\s\x00-\x1f"'`\\,;]{6})(?=[^\s\x00-\x1f"'`\\,;]{0,80}?(?:[0-9!@#%^*+=~/?_\-]|\.(?=[^\s\x00-\x1f"'`\\,;])))
         [^\s\x00-\x1f\-<>(\[{$%"'`][^\s\x00-\x1f"'`\\,;]{0,500}))""",
     re.VERBOSE,
 )
-# A spaced value somewhere on the rest of the line (the first check for a name keyword before blanks).
-_SPACED_NEAR: Final = re.compile(rb"[^\n\x00]{0,160}?(?:" + _SPACED_VALUE.pattern + rb")", re.VERBOSE)
-# Words that sit between a name and its value in prose and protocols ("AUTH PLAIN …").
-_SPACED_SKIP: Final = re.compile(
-    rb"[ \t]+(?:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t])", re.IGNORECASE
+# The rest of a name, maybe a word such as "PLAIN", then a spaced value: the first check for a name
+# keyword before blanks, and what _spaced() looks for.
+_SPACED_AT: Final = re.compile(
+    rb"[A-Za-z0-9_\-]{0,48}(?:[ \t]+(?i:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t]))?(?:"
+    + _SPACED_VALUE.pattern
+    + rb")",
+    re.VERBOSE,
 )
+# Words that sit between a name and its value in prose and protocols ("AUTH PLAIN …").
+
 # A line that announces a credential on the next line ("Please use the following password to proceed
 # to installation:", "Password for the elastic user (reset with …):"), or at its end after a colon
 # ("A temporary password is generated for root@localhost: VALUE").
-_ANNOUNCED: Final = re.compile(rb"[^\n\\]{0,160}?:[ \t]*(?=\n|\\n|\r|$)")
-_ANNOUNCED_SAME_LINE: Final = re.compile(
-    rb"""[^\n:"'\\]{0,80}?(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?=\n|\\n|\r|$|\\{0,3}["'])"""
+
+# A credential at the end of a line announcing it ("A temporary password is generated for
+# root@localhost: VALUE", "the staging password is VALUE").
+_ANNOUNCED_TAIL: Final = re.compile(
+    rb"""(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?:$|(?=\\{0,3}["'](?:[,}\]]|$)))"""
 )
 # A line announcing a credential without a colon ("New API token generated"), then one word alone.
-_ANNOUNCED_NEXT: Final = re.compile(
-    rb"""[^\n\\]{0,120}?(?:\n|\\n)(?:[ \t]*(?:\n|\\n))?[ \t]*[^\s"'`\\]{8,}[ \t]*(?:\n|\\n|$|\\{0,3}")"""
-)
+
+# Where a JSON string ends in the middle of a line: a quote not escaped, then `,`, `}` or `]`.
+_JSON_STRING_END: Final = re.compile(rb'(?<!\\)\\?"[ \t]*[,}\]]')
+_VALUE_WORD: Final = re.compile(rb"""[^\s"'`\\,]{6,500}""")
 # One word alone on a line (an announced credential, or a command's output).
 _LONE_WORD: Final = re.compile(
     rb"""(?:\n|\\n|\r\n|\\r\\n)(?:[ \t]*(?:\n|\\n|\r\n|\\r\\n)){0,2}[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t]*(?=\n|\\n|\r|$|["'])"""
@@ -753,6 +760,7 @@ def _lenient(value: str) -> bool:
         _PATH.fullmatch(value)
         or value.startswith(("http://", "https://"))
         or _NOT_CREDENTIAL.fullmatch(value)
+        or value[-1] in ")]}>"
     ):
         return False
     return not (_wordy(value) and _DIGIT.search(value) is None)
@@ -920,15 +928,43 @@ def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
     dashes = low.rfind(b"--", max(0, start - 50), start)
     if dashes != -1 and _FLAG.match(low, dashes):
         return dashes
-    if _SPACED_NEAR.match(data, end) is not None:
+    if _SPACED_AT.match(data, end) is not None:
         return start
-    if _ANNOUNCING.match(low, start) is not None and (
-        _ANNOUNCED_SAME_LINE.match(data, start) is not None
-        or _ANNOUNCED.match(data, start) is not None
-        or _ANNOUNCED_NEXT.match(data, start) is not None
-    ):
+    if _ANNOUNCING.match(low, start) is not None and _announcement(data, start)[0]:
         return start
     return -1
+
+
+def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
+    """How a credential may be announced after *keyword* on its line: (_SAME_LINE, where the value
+    starts) at the end of the line after a colon or "is"; (_NEXT_LINE, where the line ends) when the
+    line ends in a colon, or is short and the next line is one word; (0, 0) otherwise. Lines longer
+    than 200 bytes after the keyword announce nothing."""
+    ceiling = min(len(data), keyword + 200)
+    real = data.find(b"\n", keyword, ceiling)
+    escaped = data.find(b"\\n", keyword, ceiling)
+    ends = [end for end in (real, escaped) if end != -1]
+    if not ends:
+        if ceiling < len(data):
+            return 0, 0
+        ends = [ceiling]
+    line_end = min(ends)
+    tail = data[keyword:line_end].rstrip(b" \t\r")
+    if tail.endswith(b":"):
+        return _NEXT_LINE, line_end
+    if b":" in tail or b" is " in tail or b" was " in tail:
+        same = _ANNOUNCED_TAIL.search(data, keyword, keyword + len(tail))
+        if same is not None:
+            return _SAME_LINE, same.start("value")
+    next_start = _next_line(data, line_end)
+    if next_start != -1 and len(tail) <= 120:
+        _, next_end = _line_around(data, next_start)
+        if _WORD_LINE.match(data, next_start, next_end) is not None:
+            return _NEXT_LINE_STRICT, line_end
+    return 0, 0
+
+
+_SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT = 1, 2, 3
 
 
 def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: int, end: int) -> bool:
@@ -1261,6 +1297,9 @@ class _Scan:
             rest = data[value_start:line_end]
             if rest.endswith(b"\\"):
                 rest = rest.rstrip(b"\\")  # a doubly escaped line break
+            string_end = _JSON_STRING_END.search(rest)
+            if string_end is not None:
+                rest = rest[: string_end.start()]  # a YAML line inside a JSON string ends with it
             comment = rest.find(b" #")
             rest = rest[:comment] if comment != -1 else rest
             first = data[value_start:value_end].decode("utf-8", "replace")
@@ -1292,11 +1331,7 @@ class _Scan:
         in .netrc, ``AUTH VALUE``, ``ENV API_KEY VALUE``), or prose announcing a credential."""
         data = self.data
         if kind is not None and kind != "authorization" and not _referenced(data, name_start):
-            position = name_end
-            skip = _SPACED_SKIP.match(data, position)
-            if skip is not None:
-                position = skip.end()
-            match = _SPACED_VALUE.match(data, position)
+            match = _SPACED_AT.match(data, name_end)
             if match is not None:
                 group = "quoted" if match.group("q") else "bare"
                 value = match.group(group).decode("utf-8", "replace")
@@ -1308,21 +1343,17 @@ class _Scan:
             self._announced(keyword)
 
     def _announced(self, keyword: int) -> None:
-        """A credential announced in prose after *keyword*: at the end of its line after a colon
-        (or "is"), or alone on one of the next lines after a line ending in a colon."""
-        data = self.data
-        same_line = _ANNOUNCED_SAME_LINE.match(data, keyword)
-        if same_line is not None:
-            value = same_line.group("value").decode("utf-8", "replace")
-            if credential_like(value) or (_lenient(value) and _DIGIT.search(value)):
-                self.add(same_line.start("value"), same_line.end("value"), "password")
-                return
-        colon = _ANNOUNCED.match(data, keyword)
-        if colon is not None:
-            self._next_word(colon.end(), "password")
-        elif _ANNOUNCED_NEXT.match(data, keyword) is not None:
-            _, line_end = _line_around(data, keyword)
-            self._next_word(line_end, "password", lines=2, strict=True)
+        """A credential announced in prose after *keyword* (see _announcement())."""
+        how, position = _announcement(self.data, keyword)
+        if how == _SAME_LINE:
+            match = _VALUE_WORD.match(self.data, position)
+            text = match.group().decode("utf-8", "replace") if match else ""
+            if match and (credential_like(text) or (_lenient(text) and _DIGIT.search(text))):
+                self.add(match.start(), match.end(), "password")
+        elif how == _NEXT_LINE:
+            self._next_word(position, "password")
+        elif how == _NEXT_LINE_STRICT:
+            self._next_word(position, "password", lines=2, strict=True)
 
     def _next_word(self, line_end: int, kind: str, *, lines: int = 3, strict: bool = False) -> None:
         """The first of the next *lines* lines that is one word, if it may be a credential."""
