@@ -481,9 +481,9 @@ _CURL_USER: Final = re.compile(
 _CURL_COOKIE: Final = re.compile(rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?""")
 # After "://": only credentials, webhook hosts and signed query strings need a closer look.
 _URL_INTERESTING: Final = re.compile(
-    rb"://(?:[^\s/@\"'<>\\`]*@|[^\s\"'<>\\`?]*?(?:"
-    + b"|".join(re.escape(needle) for needle, _, _ in _WEBHOOKS)
-    + rb")|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
+    rb"://(?:[^\s/@\"'<>\\`]*@|(?:[a-z0-9\-]+\.)*(?:"
+    + b"|".join(re.escape(host.encode()) for host in rules.WEBHOOK_HOSTS)
+    + rb")/|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
 )
 # A token given as the user of a URL, without a password: ``https://TOKEN@github.com/…``.
 _URL_TOKEN_USER: Final = re.compile(rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]{20,})@")
@@ -1754,9 +1754,16 @@ def redact_text(text: str) -> str:
     if not text:
         return text
     data = text.encode("utf-8", "surrogatepass")
-    spans = _scan(data)
+    redacted = redact_bytes(data)
+    return text if redacted is data else redacted.decode("utf-8", "surrogatepass")
+
+
+def redact_bytes(data: bytes) -> bytes:
+    """:func:`redact_text` for UTF-8 bytes (any bytes: invalid sequences are left as they are);
+    *data* itself if nothing changes."""
+    spans = _scan(data) if data else []
     if not spans:
-        return text
+        return data
     # Replacing a secret can expose a neighbour (``password=ab[REDACTED:x]``): re-scan the lines around
     # each marker until nothing changes, so that redacting the output again changes nothing.
     for _ in range(4):
@@ -1766,7 +1773,7 @@ def redact_text(text: str) -> str:
             spans.extend((start + low, end + low, kind) for start, end, kind in _scan(data[low:high]))
         if not spans:
             break
-    return data.decode("utf-8", "surrogatepass")
+    return data
 
 
 # Joins the texts of a batch for :func:`needs_redaction`: no anchor and no token character contains
@@ -1896,3 +1903,45 @@ KINDS: Final = tuple(
 )
 
 Redactor = Callable[[str], str]
+
+
+#: How much of a text redact_after() looks at: its first lines, and at most this many bytes.
+HEAD_LINES: Final = 8
+HEAD_BYTES: Final = 16 * 1024
+
+
+def redact_after(before: str, text: str) -> str:
+    """*text*, already redacted, with the secrets that only the end of *before* (the text just
+    before it, also redacted) reveals: a credential announced, printed or paired at the end of
+    *before* and written at the start of *text*. Used when text is redacted in pieces (a stream);
+    only the first :data:`HEAD_LINES` lines of *text* can change. Idempotent like redact_text()."""
+    if not before or not text:
+        return text
+    data = text.encode("utf-8", "surrogatepass")
+    redacted = redact_bytes_after(before.encode("utf-8", "surrogatepass"), data)
+    return text if redacted is data else redacted.decode("utf-8", "surrogatepass")
+
+
+def redact_bytes_after(before: bytes, data: bytes) -> bytes:
+    """:func:`redact_after` for UTF-8 bytes; *data* itself if nothing changes."""
+    if not before or not data:
+        return data
+    head_end = 0
+    for _ in range(HEAD_LINES):
+        newline = data.find(b"\n", head_end, HEAD_BYTES)
+        if newline == -1:
+            head_end = min(len(data), HEAD_BYTES)
+            break
+        head_end = newline + 1
+    prefix = before[-HEAD_BYTES:]
+    head = data[:head_end]
+    offset = len(prefix)
+    spans = [
+        (start - offset, end - offset, kind)
+        for start, end, kind in _scan(prefix + head)
+        if start >= offset and end <= offset + len(head)
+    ]
+    if not spans:
+        return data
+    head, _ = _apply(head, spans)
+    return redact_bytes(head) + data[head_end:]

@@ -259,6 +259,9 @@ WEBHOOKS: Final = (
     ),
 )
 
+#: The hosts (and their subdomains) of the webhooks above, for the first look at a URL.
+WEBHOOK_HOSTS: Final = ("hooks.slack.com", "discord.com", "discordapp.com", "office.com", "api.telegram.org")
+
 # ------------------------------------------------------------------------------------------------
 # Command-line clients that take a credential as an argument.
 
