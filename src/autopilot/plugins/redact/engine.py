@@ -635,6 +635,7 @@ _FIXED_ANCHORS: Final = (
     b"\nuser ",
     b"\\nuser ",
     b"setuser ",
+    b'"user ',
     b"printf ",
     b"identified ",
     b"loginmodule",
@@ -662,6 +663,7 @@ _FIXED_ANCHORS: Final = (
     _ACL_LINE,
     _ACL_ESCAPED,
     _ACL_SETUSER,
+    _ACL_STRING,
     _PRINTF,
     _IDENTIFIED,
     _LOGIN_MODULE,
@@ -1170,8 +1172,8 @@ class _Scan:
             self._redis_acl(start + 1)
         elif role == _ACL_ESCAPED:
             self._redis_acl(start + 2)
-        elif role == _ACL_SETUSER:
-            self._redis_acl(start + 3)
+        elif role in (_ACL_SETUSER, _ACL_STRING):
+            self._redis_acl(start + (3 if role == _ACL_SETUSER else 1))
         elif role == _PRINTF:
             self._echo_pipe(start)
         elif role == _IDENTIFIED:
