@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autopilot.plugins.redact.engine import redact_text
-from autopilot.plugins.redact.stream import HOLD_LIMIT, StreamRedactor, flushable
+from autopilot.plugins.redact.stream import StreamRedactor, flushable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs
@@ -92,7 +92,10 @@ def test_printed_secret_on_the_line_after_its_command() -> None:
 def test_kubernetes_data_before_kind_in_separate_pieces() -> None:
     """`kubectl get secret -o yaml` prints data before kind: the data is redacted all the same."""
     value = base64.b64encode(_password().encode()).decode()
-    text = f"apiVersion: v1\ndata:\n  password: {value}\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\n$ next\n"
+    manifest = (
+        f"apiVersion: v1\ndata:\n  password: {value}\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque"
+    )
+    text = f"{manifest}\n$ next\n"
 
     out = _stream(text, _lines(text))
 

@@ -23,7 +23,6 @@ existing marker is never touched, so redaction is idempotent.
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -356,7 +355,8 @@ def _name_kind(name: bytes) -> str | None:
 
 # After a secret name: an optional closing quote, a separator, then a quoted or bare value.
 _AFTER_NAME: Final = re.compile(
-    rb"""(?P<q1>\\{0,3}["'`])?(?P<bracket>\])?(?P<sp1>[ \t]*)(?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,2}"))|>|,)?
+    rb"""(?P<q1>\\{0,3}["'`])?(?P<bracket>\])?(?P<sp1>[ \t]*)
+    (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,2}"))|>|,)?
     (?P<sp2>[ \t]*)
     (?:[fbrFBR]{0,2}(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
@@ -394,9 +394,11 @@ _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\
 # or blanks and a value (a flag such as --api-key VALUE, or a directive such as "requirepass VALUE").
 # Only such hits can hold a value, so the many "tokens", "keyboard" or "token." hits cost one match in C.
 _NAME_SHAPE: Final = re.compile(
-    rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?\]?[ \t]*(?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,2}"))|>
+    rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?\]?[ \t]*
+      (?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,2}"))|>
       |,(?=[ \t]*\\{0,3}["'`])))
-    |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?(?:\\{0,3}["'])?value(?:\\{0,3}["'])?[ \t]*:)
+    |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?
+      (?:\\{0,3}["'])?value(?:\\{0,3}["'])?[ \t]*:)
     |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s]))""",
     re.VERBOSE,
 )
@@ -437,9 +439,7 @@ _ANNOUNCED_TAIL: Final = re.compile(
 _JSON_STRING_END: Final = re.compile(rb'(?<!\\)\\?"[ \t]*[,}\]]')
 _VALUE_WORD: Final = re.compile(rb"""[^\s"'`\\,]{6,500}""")
 # One word alone on a line (an announced credential, or a command's output).
-_LONE_WORD: Final = re.compile(
-    rb"""(?:\n|\\n|\r\n|\\r\\n)(?:[ \t]*(?:\n|\\n|\r\n|\\r\\n)){0,2}[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t]*(?=\n|\\n|\r|$|["'])"""
-)
+
 # A cookie header ("Cookie:", "Set-Cookie:", "cookie": "…" in JSON, cookie=…): up to its first pair.
 _COOKIE_HEADER: Final = re.compile(rb"""cookie(?:\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:\\{0,3}["'`])?""")
 # One name=value pair of a cookie header, and the "; " before the next one.
@@ -534,7 +534,9 @@ def _client_anchors() -> tuple[bytes, ...]:
         families.setdefault(name[:4], []).append(name)
     anchors: list[bytes] = []
     for names in families.values():
-        shared = os.path.commonprefix(names)
+        shared = names[0][
+            : next((i for i, chars in enumerate(zip(*names, strict=False)) if len(set(chars)) > 1), None)
+        ]
         if len(names) > 1 and len(shared) >= 4:
             anchors.append(shared)
         else:
@@ -568,14 +570,16 @@ _JSON_STRING_START: Final = re.compile(rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"')
 # `- name: DB_PASSWORD` then `value: …` (Kubernetes, ECS and compose environment lists).
 
 _PAIR_VALUE: Final = re.compile(
-    rb"""(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?(?P<k>\\{0,3}["']?)value(?P=k)[ \t]*:[ \t]*
+    rb"""(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?
+    (?P<k>\\{0,3}["']?)value(?P=k)[ \t]*:[ \t]*
     (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))""",
     re.VERBOSE,
 )
 _REDIS_ACL: Final = re.compile(rb"user[ \t]+[^\s>]+(?:[ \t]+[^\s>]+)*?[ \t]+>(?P<value>[^\s\"'\\]{4,})")
 # SQL: `CREATE USER … IDENTIFIED BY 'password'` (also `IDENTIFIED WITH plugin BY '…'`).
 _IDENTIFIED_BY: Final = re.compile(
-    rb"""identified[ \t]+(?:with[ \t]+[^\s]+[ \t]+)?by[ \t]+(?:password[ \t]+)?(?P<q>\\{0,3}['"])(?P<value>[^'"\n\\]{3,500})(?P=q)""",
+    rb"""identified[ \t]+(?:with[ \t]+[^\s]+[ \t]+)?by[ \t]+(?:password[ \t]+)?"""
+    rb"""(?P<q>\\{0,3}['"])(?P<value>[^'"\n\\]{3,500})(?P=q)""",
     re.IGNORECASE,
 )
 # A JAAS login module's user, when it is an API key (Confluent, Event Hubs): `username="KEY"`.
@@ -730,6 +734,7 @@ def _context_passes() -> tuple[_Pass, ...]:
 
 _CONTEXT_PASSES: Final = _context_passes()
 _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
+_TWILIO_MARKERS: Final = (b"[redacted:twilio_account_sid]", b"[redacted:twilio_api_key]")
 
 
 _BY_SEPARATOR: Final = 0  # a name hit followed by a separator (``=``, ``:`` …)
@@ -1187,9 +1192,8 @@ class _Scan:
         elif role == _MARKER_AWS:
             if low.startswith(b"[redacted:aws_access_key_id]", start):
                 self._near("aws_access_key_id", start, start + 28)
-        elif role == _MARKER_TWILIO:
-            if low.startswith((b"[redacted:twilio_account_sid]", b"[redacted:twilio_api_key]"), start):
-                self._near("twilio", start, low.find(b"]", start) + 1)
+        elif role == _MARKER_TWILIO and low.startswith(_TWILIO_MARKERS, start):
+            self._near("twilio", start, low.find(b"]", start) + 1)
 
     def _more(self, role: int, anchor: bytes, start: int, end: int) -> None:
         """The anchors of the other passes: output printers, function calls, command-line clients."""
@@ -1383,7 +1387,7 @@ class _Scan:
         self._next_word(line_end, "secret")
 
     def _echo_pipe(self, start: int) -> None:
-        """``echo SECRET | docker login --password-stdin`` (also ``| chpasswd``, ``| gh auth login --with-token``)."""
+        """``echo SECRET | docker login --password-stdin`` (also piped to chpasswd or --with-token)."""
         _, line_end = _line_around(self.low, start)
         match = _ECHO_PIPE.match(self.data, start, line_end)
         if match is None:
@@ -1503,9 +1507,13 @@ class _Scan:
             + 1
         )
         match = _GO_DSN.match(self.data, begin or floor)
-        if match is not None and match.end() == start + (6 if self.low.startswith(b"@unix(", start) else 5):
-            if not is_placeholder(match.group("value").decode("utf-8", "replace")):
-                self.add(match.start("value"), match.end("value"), "password")
+        at = start + (6 if self.low.startswith(b"@unix(", start) else 5)
+        if (
+            match is not None
+            and match.end() == at
+            and not is_placeholder(match.group("value").decode("utf-8", "replace"))
+        ):
+            self.add(match.start("value"), match.end("value"), "password")
 
     def _line_rule(self, position: int, pattern: re.Pattern[bytes]) -> None:
         """A credential file's line (.pgpass, pgbouncer's userlist, postfix's sasl_passwd), also

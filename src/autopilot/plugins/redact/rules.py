@@ -229,7 +229,8 @@ PLACEHOLDER_PARTS: Final = (
 #: Values that show a secret was there without showing it: masks, sizes and notes from tools
 #: (``kubectl describe secret``: ``24 bytes``; ``terraform plan``: ``(sensitive value)``).
 MASKED: Final = (
-    r"\*{3,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\u2022){3,}|\[?[0-9]+ bytes\]?|\((?:sensitive(?: value)?|protected|redacted|hidden"
+    r"\*{3,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\u2022){3,}|\[?[0-9]+ bytes\]?"
+    r"|\((?:sensitive(?: value)?|protected|redacted|hidden"
     r"|masked|encrypted|not shown|set|unset)\)|\[(?:masked|hidden|redacted|secret|filtered|sensitive)\]"
     r"|<(?:hidden|redacted|secret|masked|set|not set|sensitive|encrypted)>"
 )
@@ -284,7 +285,7 @@ class ClientCommand:
 
 
 def option(*flags: str) -> str:
-    """An option whose next argument (or ``=value``) is the credential: ``-p SECRET``, ``--password=SECRET``."""
+    """An option whose next argument (or ``=value``) is the credential: ``-p SECRET``, ``--pass=SECRET``."""
     return "(?:" + "|".join(flag.replace("-", r"\-") for flag in flags) + r")(?:=|[ \t]+){value}"
 
 
