@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from redact_corpus import ALL_KINDS, Document, benign, embed
 
-from autopilot.plugins.redact.rules import redact_text
+from autopilot.plugins.redact.engine import redact_text
 
 TARGET_MB_S = 50.0
 

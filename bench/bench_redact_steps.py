@@ -49,7 +49,7 @@ from autopilot.core.importer import read_records
 from autopilot.core.models import Run, Step
 from autopilot.core.pluginmanager import make_plugin_manager
 from autopilot.core.recorder import _TEXT_FIELDS, Recorder
-from autopilot.plugins.redact.rules import needs_redaction
+from autopilot.plugins.redact.engine import needs_redaction
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,11 +1,20 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--positives N] [--negatives N] [--seed S] [--show K]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|project|real] [--show K] [--context C]``
 
-- recall: the fraction of planted secrets whose text is gone from the redacted output;
+- recall: the fraction of planted secrets whose text is gone from the redacted output (for the
+  independent corpus: of which not even half survives);
 - false-positive rate: the fraction of secret-free documents that redaction changed at all.
 
-The bar (issue 3): recall >= 0.98 and false positives <= 2%.
+Corpora:
+
+- ``independent`` (default): bench/redact_corpus_independent.py, written apart from the rules (issue
+  15), reported per context (plain, shell, yaml, source, url, json-escaped) and for its ``dev`` and
+  ``holdout`` templates separately;
+- ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
+- ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
+
+The bars (issues 3 and 15): recall >= 0.98 and false positives <= 2%, in every context.
 """
 
 # ruff: noqa: E501 - generated-data templates read better on one line
@@ -18,19 +27,142 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from redact_corpus import corpus
+from autopilot.plugins.redact.engine import redact_text
 
-from autopilot.plugins.redact.rules import redact_text
+# The sample corpus of real agent logs lives next to the checkout (``../shared/corpus``); from a git
+# worktree further down, the nearest such folder above it.
+REAL_LOGS = next(
+    (
+        p / "shared" / "corpus"
+        for p in Path(__file__).resolve().parents[1:]
+        if (p / "shared" / "corpus").is_dir()
+    ),
+    Path(__file__).resolve().parents[1].parent / "shared" / "corpus",
+)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--positives", type=int, default=5000)
-    parser.add_argument("--negatives", type=int, default=5000)
-    parser.add_argument("--seed", type=int, default=20260101)
+    parser.add_argument("--corpus", choices=["independent", "project", "real"], default="independent")
+    parser.add_argument("--positives", type=int, default=5000, help="project corpus only")
+    parser.add_argument("--negatives", type=int, default=5000, help="project corpus only")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--copies", type=int, default=8, help="independent corpus: instances per template")
+    parser.add_argument("--split", choices=["dev", "holdout", "all"], default="all")
+    parser.add_argument("--context", default=None, help="independent corpus: only this context")
+    parser.add_argument("--logs", type=Path, default=REAL_LOGS, help="real corpus: the folder of logs")
     parser.add_argument("--show", type=int, default=0, help="print this many misses and false positives")
     args = parser.parse_args()
+    if args.corpus == "independent":
+        return independent(args)
+    if args.corpus == "real":
+        return real_logs(args.logs, args.show)
+    return project(args)
 
+
+def independent(args: argparse.Namespace) -> int:
+    """Recall and false positives per context on the corpus written apart from the rules."""
+    from redact_corpus_independent import CONTEXTS, corpus, leaked
+
+    documents = corpus(15 if args.seed is None else args.seed, copies=args.copies)
+    rows: dict[tuple[str, str], list[int]] = {}  # (split, context) -> [planted, found, negatives, changed]
+    misses: list[tuple[str, str, str, str]] = []
+    false_positives: list[tuple[str, str, str]] = []
+    for doc in documents:
+        if args.context and doc.context != args.context:
+            continue
+        if args.split != "all" and doc.split != args.split:
+            continue
+        output = redact_text(doc.text)
+        for key in ((doc.split, doc.context), ("all", doc.context), (doc.split, "all"), ("all", "all")):
+            row = rows.setdefault(key, [0, 0, 0, 0])
+            if doc.secrets:
+                row[0] += len(doc.secrets)
+                row[1] += sum(not leaked(secret, output) for secret in doc.secrets)
+            else:
+                row[2] += 1
+                row[3] += output != doc.text
+        if doc.secrets:
+            misses.extend(
+                (doc.context, doc.template, secret, output)
+                for secret in doc.secrets
+                if leaked(secret, output)
+            )
+        elif output != doc.text:
+            false_positives.append((doc.context, doc.text, output))
+    ok = True
+    print(
+        f"independent corpus: {len(documents)} documents ({args.copies} instances of each template, and each JSON-escaped)"
+    )
+    print(f"{'split':8} {'context':8} {'secrets':>8} {'recall':>7} {'negatives':>10} {'false pos.':>10}")
+    for split in ("dev", "holdout", "all"):
+        for context in (*CONTEXTS, "all"):
+            if (split, context) not in rows:
+                continue
+            planted, found, negatives, changed = rows[(split, context)]
+            recall = found / planted if planted else 1.0
+            fp_rate = changed / negatives if negatives else 0.0
+            if split == "all":
+                ok = ok and recall >= 0.98 and fp_rate <= 0.02
+            print(f"{split:8} {context:8} {planted:8d} {recall:7.3f} {negatives:10d} {fp_rate:10.3f}")
+    _show(misses, false_positives, args.show)
+    print("\nbars met in every context" if ok else "\nbars NOT met")
+    return 0 if ok else 1
+
+
+def _show(
+    misses: list[tuple[str, str, str, str]], false_positives: list[tuple[str, str, str]], count: int
+) -> None:
+    shown: set[str] = set()
+    for context, template, secret, output in misses:
+        if len(shown) >= count:
+            break
+        if template in shown:
+            continue
+        shown.add(template)
+        index = output.find(secret[: max(8, len(secret) // 2)])
+        print(
+            f"\nMISSED ({context}) {template[:100]!r}\n   ...{output[max(0, index - 100) : index + len(secret) + 30]!r}"
+        )
+    shown.clear()
+    for context, text, output in false_positives:
+        if len(shown) >= count:
+            break
+        at = next((i for i, (a, b) in enumerate(zip(text, output, strict=False)) if a != b), 0)
+        key = context + text[max(0, at - 30) : at]
+        if key in shown:
+            continue
+        shown.add(key)
+        print(
+            f"\nFALSE POSITIVE ({context}): {text[max(0, at - 100) : at + 60]!r}\n   -> {output[max(0, at - 100) : at + 60]!r}"
+        )
+
+
+def real_logs(folder: Path, count: int) -> int:
+    """The share of lines of real agent logs (no secrets in them) that redaction changes."""
+    lines = changed = 0
+    shown = 0
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".md"):
+        for line in path.read_text(encoding="utf-8", errors="surrogateescape").splitlines():
+            lines += 1
+            output = redact_text(line)
+            if output != line:
+                changed += 1
+                if shown < count:
+                    shown += 1
+                    at = next((i for i, (a, b) in enumerate(zip(line, output, strict=False)) if a != b), 0)
+                    print(
+                        f"{path.name}: {line[max(0, at - 80) : at + 60]!r}\n   -> {output[max(0, at - 80) : at + 60]!r}"
+                    )
+    print(f"real logs ({folder}): {changed} of {lines} lines changed ({changed / max(1, lines):.4f})")
+    return 0
+
+
+def project(args: argparse.Namespace) -> int:
+    """Recall and false positives on the project's own corpus (written together with the rules)."""
+    from redact_corpus import corpus
+
+    args.seed = 20260101 if args.seed is None else args.seed
     positives, negatives = corpus(args.seed, positives=args.positives, negatives=args.negatives)
     planted = found = 0
     missed_by_kind: Counter[str] = Counter()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import random
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,46 @@ def test_check_staged_outside_a_repository(capsys: pytest.CaptureFixture[str]) -
         2,
         "error: redact --staged: not a git repository (run it inside one)\n",
     )
+
+
+def test_filter_writes_each_line_while_the_input_stays_open(tmp_path: Path) -> None:
+    """`autopilot redact -` writes a line as soon as it is read, before its input ends (tail -f)."""
+    import os
+    import select
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "autopilot", "redact", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    try:
+        received = b""
+        for line in (b"first line\n", f"export GITHUB_TOKEN={_token()}\n".encode()):
+            process.stdin.write(line)
+            process.stdin.flush()
+            before = received.count(b"\n")
+            while received.count(b"\n") == before:
+                # A generous bound for a loaded machine; the line normally comes in milliseconds.
+                ready, _, _ = select.select([process.stdout], [], [], 30)
+                assert ready, "no output while the input stayed open"
+                received += os.read(process.stdout.fileno(), 65536)
+    finally:
+        process.stdin.close()
+        process.wait(timeout=60)
+        process.stdout.close()
+
+    assert received == b"first line\nexport GITHUB_TOKEN=[REDACTED:github_token]\n"
+
+
+def test_filter_keeps_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 pass through unchanged; secrets next to them still go."""
+    path = tmp_path / "mixed.log"
+    path.write_bytes(b"caf\xe9 \xff\xfe\npassword: S3cretValue99\n")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "autopilot", "redact", str(path)], capture_output=True, cwd=tmp_path
+    )
+
+    assert (result.returncode, result.stdout) == (0, b"caf\xe9 \xff\xfe\npassword: [REDACTED:password]\n")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from hypothesis import example, given
 
-from autopilot.plugins.redact.rules import needs_redaction, redact_text
+from autopilot.plugins.redact.engine import needs_redaction, redact_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs

@@ -15,7 +15,7 @@ from autopilot import hookimpl
 from autopilot.core.errors import RedactionError
 from autopilot.core.hooks import Hooks
 from autopilot.plugins import redact as redact_secrets
-from autopilot.plugins.redact.rules import find_secrets, redact_text, secret_name_kind
+from autopilot.plugins.redact.engine import find_secrets, redact_text, secret_name_kind
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs
@@ -409,3 +409,77 @@ def test_a_string_assigned_to_an_annotated_secret_name_is_redacted() -> None:
     value = "q8Zr" + "2LmX9vTa7Kd3"
 
     assert redact_text(f'SECRET_KEY: str = "{value}"\n') == 'SECRET_KEY: str = "[REDACTED:secret]"\n'
+
+
+# ------------------------------------------------------------------------------------------------
+# Kinds added for issue 15 (secrets built at run time; {v} is the secret)
+
+_KINDS_CAUGHT = [
+    "mysql -h db -u root -p{v} -e 'select 1'",
+    "mongosh --host m0 -u root -p {v} --authenticationDatabase admin",
+    "redis-cli -h cache -p 6379 -a {v} PING",
+    "docker login -u bot -p {v} registry.example.com",
+    'echo "{v}" | docker login ghcr.io -u bot --password-stdin',
+    "sqlcmd -S db -U sa -P '{v}' -Q 'select 1'",
+    "openssl pkcs12 -export -in c.pem -out b.p12 -passout pass:{v}",
+    "az login --service-principal -u app -p {v} --tenant t",
+    "aws configure set aws_secret_access_key {v} --profile ci",
+    "requirepass {v}",
+    "machine api.example.com login me password {v}",
+    "db.internal:5432:*:app:{v}",
+    "[smtp.gmail.com]:587 alerts@example.com:{v}",
+    "user default on >{v} ~* +@all",
+    "$ printenv DB_PASSWORD\n{v}",
+    "$ kubectl get secret db -o jsonpath='{{.data.password}}' | base64 -d\n{v}",
+    "Please use the following password to proceed to installation:\n\n{v}\n",
+    "A temporary password is generated for root@localhost: {v}",
+    'resp = requests.get(url, auth=("admin", "{v}"))',
+    "define('DB_PASSWORD', '{v}');",
+    'os.environ["MISTRAL_API_KEY"] = "{v}"',
+    "$apiKey = '{v}';",
+    "ALTER ROLE app WITH LOGIN PASSWORD '{v}';",
+    "CREATE USER 'app'@'%' IDENTIFIED BY '{v}';",
+    "env:\n  - name: DB_PASSWORD\n    value: {v}",
+    "ENV API_KEY {v}",
+    "DOCKER_PASSWORD ?= {v}",
+]
+
+
+@pytest.mark.parametrize("template", _KINDS_CAUGHT)
+def test_credentials_given_to_tools_and_code_never_survive(template: str) -> None:
+    """Passwords on command lines, in server configs and credential files, printed or passed to code go."""
+    value = _body(12) + "-" + _body(6)
+    text = template.format(v=value)
+
+    assert value not in redact_text(text)
+    assert value not in redact_text(json.dumps({"content": text}))
+
+
+_KINDS_LEFT_ALONE = [
+    "[INFO] +- io.jsonwebtoken:jjwt-api:jar:0.12.5:compile",
+    '"jsonwebtoken": "^9.0.2",',
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db/password-AbC123",
+    'SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api-key"',
+    "gcloud secrets versions access latest --secret=db-password --project=acme",
+    'export API_KEY="${API_KEY:?API_KEY is required}"',
+    'mysql -u app -p"$DB_PASSWORD" app',
+    "password:  24 bytes",
+    "  ~ password = (sensitive value)",
+    "//registry.npmjs.org/:_authToken = (protected)",
+    "export OPENAI_API_KEY=sk-...",
+    "api_key: <your-api-key>",
+    "https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+    "existingSecret: grafana-admin",
+    'redis-cli -a "$REDIS_PASSWORD" --no-auth-warning ping',
+    "MasterUserPassword: !Sub '{{resolve:secretsmanager:${DBSecret}:SecretString:password}}'",
+    "  auth: getSession,",
+    "api_key_reqs: number",
+    "Subject Key Identifier: \n    3F:A1:09:5C:DE:11:4B:7A:90:22:1E:03:AB:CD:EF:12:34:56:78:9A",
+]
+
+
+@pytest.mark.parametrize("text", _KINDS_LEFT_ALONE)
+def test_names_references_masks_and_placeholders_survive(text: str) -> None:
+    """Identifiers with a keyword, references, masked values and placeholders stay byte for byte."""
+    assert redact_text(text) == text
+    assert redact_text(json.dumps({"content": text})) == json.dumps({"content": text})

@@ -2,8 +2,9 @@
 
 Without ``--check`` the command is a filter: it prints the text with every secret replaced by
 ``[REDACTED:<kind>]`` (through the whole ``redact`` chain, so project and third-party redactors apply
-too). Its output is printed through the redacting console as well; redaction is idempotent, so that
-second pass changes nothing.
+too). It reads its input as it comes and writes each line out as soon as it is safe, with bounded
+memory (``autopilot.plugins.redact.stream``), so ``tail -f log | autopilot redact -`` shows lines as
+they come. What it writes is the chain's output, written as is: it has been redacted already.
 
 With ``--check`` it changes nothing and prints ``file:line: <kind>`` for every secret found (never
 the secret). Exit codes: 0 clean, 1 secrets found, 2 a file could not be read.
@@ -17,19 +18,21 @@ this form, so cleaning a file on disk after ``git add`` does not hide the secret
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import io
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import IO, Annotated
 
 from cyclopts import Parameter
 
 from autopilot.cli import context
 from autopilot.core.errors import BadInputError, ExitCode
-from autopilot.plugins.redact.rules import find_secrets
+from autopilot.plugins.redact.engine import find_secrets
 
 _MARKER = re.compile(r"\[REDACTED:([A-Za-z0-9_.\-]+)\]")
 
@@ -60,12 +63,53 @@ def redact(
         return _report(_working_copy_texts(files))
     if len(files) > 1:
         raise BadInputError("redact filters one FILE (or stdin); use --check for several files")
-    text = _read(files[0] if files else Path("-"))
-    redacted = context.hooks().redact(text=text)
-    stream = context.stdout_stream()
-    stream.write(redacted)
-    stream.flush()
+    _filter(files[0] if files else Path("-"))
     return int(ExitCode.OK)
+
+
+# How much is read at a time: a read returns what is there already, up to this much.
+_CHUNK = 1 << 20
+
+
+def _filter(path: Path) -> None:
+    """Redact *path* (``-``: standard input) to standard output, piece by piece as it comes."""
+    from autopilot.plugins.redact.stream import StreamRedactor
+
+    hooks = context.hooks()
+    chain = [impl.plugin_name for impl in hooks.pm.hook.redact.get_hookimpls()]
+    if chain == ["redact_secrets"]:
+        redactor = StreamRedactor()  # the built-in redactor is the whole chain: bytes straight to it
+    else:
+        redactor = StreamRedactor(lambda text: hooks.redact(text=text))
+    sink = getattr(sys.stdout, "buffer", None)
+    write = sink.write if sink is not None else _text_writer(sys.stdout)
+    flush = sink.flush if sink is not None else sys.stdout.flush
+    with _source(path) as source:
+        read = getattr(source, "read1", source.read)  # what is there already: no wait for a full chunk
+        while chunk := read(_CHUNK):
+            if out := redactor.feed(chunk):
+                write(out)
+                flush()
+    write(redactor.close())
+    flush()
+
+
+def _source(path: Path) -> contextlib.AbstractContextManager[IO[bytes]]:
+    """The input as bytes: standard input (left open; also when tests replace it with text), or the file."""
+    if str(path) == "-":
+        stdin = sys.stdin
+        buffer = getattr(stdin, "buffer", None)
+        if buffer is None:
+            buffer = io.BytesIO(stdin.read().encode("utf-8", "surrogateescape"))
+        return contextlib.nullcontext(buffer)
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _text_writer(stream: IO[str]) -> Callable[[bytes], object]:
+    return lambda data: stream.write(data.decode("utf-8", "surrogateescape"))
 
 
 def _read(path: Path) -> str:

@@ -14,7 +14,7 @@ one unchanged anyway.
 from __future__ import annotations
 
 from autopilot import hookimpl
-from autopilot.plugins.redact.rules import needs_redaction, redact_text
+from autopilot.plugins.redact.engine import needs_redaction, redact_text
 
 __all__ = ["redact", "redact_batch"]
 

@@ -1,0 +1,1957 @@
+"""The detection engine of the built-in secret redactor (used by the ``redact_secrets`` plugin).
+
+Design, for throughput (docs/redaction.md has the measured figures):
+
+- The text is encoded to UTF-8 once and lower-cased once (``bytes.lower`` only touches ASCII, so byte
+  offsets are the same in both copies). Every rule works on byte offsets.
+- Two Aho-Corasick passes (``ahocorasick_rs``, SIMD in Rust) find every anchor at once: the literal
+  start of each token prefix in the text, the context keywords in its lower-cased copy.
+- **Token formats** (``ghp_…``, ``AKIA…``, JWTs, ``sk-ant-…``) all have a body of at least
+  :data:`MIN_RUN` token characters. One ``bytes.translate`` maps token characters to ``a`` and the rest
+  to ``.``, so the run holding a prefix anchor is one ``rfind`` away; one anchored match tells whether
+  the run starts with a known prefix before a rule's regex is tried at that exact position.
+- **Context secrets** (``password=…``, ``Authorization: Bearer …``, ``scheme://user:pass@host``, PEM
+  blocks, Kubernetes ``data:``) start from keyword anchors (``pass``, ``secret``, ``token``, ``key``,
+  ``auth``, ``://`` …). A name keyword counts only if a separator follows (one anchored match in C);
+  each remaining hit is checked with anchored matches at the hit, never with a regex scan over the
+  whole text.
+
+Text without any anchor therefore costs one encode, one ``lower``, one ``translate`` and the two
+passes, all in C. Replacements are ``[REDACTED:<kind>]``; markers never match any rule, and an
+existing marker is never touched, so redaction is idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Final
+
+from ahocorasick_rs import MATCHKIND_LEFTMOST_FIRST, BytesAhoCorasick
+
+from autopilot.plugins.redact import rules
+
+MARKER_PREFIX: Final = "[REDACTED:"
+_MARKER_PREFIX_B: Final = MARKER_PREFIX.encode()
+
+#: Shortest run of token characters that can hold a token-format secret (a JWT header is 19).
+MIN_RUN: Final = 18
+_TOKEN_CHARS: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+_RUN_TABLE: Final = bytes(0x61 if c in _TOKEN_CHARS else 0x2E for c in range(256))
+_LONG_RUN: Final = b"a" * MIN_RUN
+_DOT: Final = b"."
+# How far before a prefix anchor the start of its run is looked for.
+_RUN_LOOKBACK: Final = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One secret: byte offsets into the UTF-8 text, its 1-based line, and the kind of secret."""
+
+    start: int
+    end: int
+    kind: str
+    line: int = 0
+
+
+# ------------------------------------------------------------------------------------------------
+# Value plausibility: what is a placeholder, what is code, what looks random
+
+_REFERENCE = re.compile(
+    # $VAR, ${VAR}, %VAR% (Windows, alone or before a path), %(name)s, {{ x }}, <% %>, <name>, {name} …
+    r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|\{\{|<%|<[A-Za-z_ -]+>$"
+    r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\()"
+)
+_CODE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\.?")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NUMBER = re.compile(r"[0-9][0-9.,_:]{0,9}[a-zA-Z]{0,2}")
+_SECRET_WORDS: Final = re.compile("pass|pwd|secret|token|key|auth|cred")
+_DIGIT: Final = re.compile(r"[0-9]")
+_MASKED: Final = re.compile(rules.MASKED, re.IGNORECASE)
+# A word of a name: letters (a run of capitals, or one capital and lower case), digits at its end.
+_WORD: Final = re.compile(r"[A-Z]{2,}(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+")
+_WORD_SEPARATORS: Final = re.compile(r"[_\-./:@]+")
+_VOWELS: Final = frozenset("aeiouyAEIOUY")
+# Resource identifiers that name a secret without holding it: ARNs, Azure/GCP resource ids, Key Vault
+# references, versions and semantic-version ranges, package coordinates.
+_RESOURCE: Final = re.compile(
+    r"^(?:arn:aws[a-z\-]*:|projects/|/subscriptions/|https?://[a-z0-9.\-]+\.vault\.azure\.net/"
+    r"|[~^<>=]{0,2}v?[0-9]+(?:\.[0-9x*]+){1,3}(?:[\-+][0-9A-Za-z.\-]+)?$"
+    r"|[a-z][a-z0-9_.\-]*:[a-z][a-z0-9_.\-]*:(?:jar|pom|war|aar|[0-9]))"
+)
+
+_PLACEHOLDER_RX: Final = re.compile("|".join(re.escape(part) for part in rules.PLACEHOLDER_PARTS))
+
+
+def is_placeholder(value: str) -> bool:
+    """True for values that stand in for a secret: ``YOUR_API_KEY``, ``<token>``, ``${VAR}``, ``****``."""
+    stripped = value.strip().strip("\"'`")
+    lowered = stripped.lower()
+    if not stripped or lowered in rules.PLACEHOLDER_WORDS or MARKER_PREFIX in stripped:
+        return True
+    if _REFERENCE.match(stripped) or "${" in stripped or "{{" in stripped or "$(" in stripped:
+        return True
+    if len(lowered) >= 3 and len(set(lowered)) <= 2:  # xxxx, ****, ----, abab
+        return True
+    if _MASKED.fullmatch(stripped):
+        return True
+    return _PLACEHOLDER_RX.search(lowered) is not None
+
+
+def looks_random(body: str) -> bool:
+    """At least two of lower case, upper case and digits: what generated secrets look like."""
+    lower = upper = digit = False
+    for char in body:
+        if "a" <= char <= "z":
+            lower = True
+        elif "A" <= char <= "Z":
+            upper = True
+        elif "0" <= char <= "9":
+            digit = True
+    return lower + upper + digit >= 2
+
+
+def _strong(value: str) -> bool:
+    """Digits, upper and lower case together: a generated credential, not an identifier."""
+    return value.lower() != value and value.upper() != value and _DIGIT.search(value) is not None
+
+
+def _wordy(value: str) -> bool:
+    """Whether *value* is made of words (``getSession``, ``db-password``, ``prod/api-key``, ``app_v2``):
+    a name, a path or an identifier, not a generated secret. Every word must be pronounceable
+    (a vowel, or a short abbreviation), and no word may hold digits in its middle."""
+    if not value or len(value) > 120:
+        return False
+    for chunk in _WORD_SEPARATORS.split(value):
+        if not chunk:
+            continue
+        position = 0
+        for word in _WORD.finditer(chunk):
+            if word.start() != position:
+                return False  # characters no word can hold: symbols, or digits inside a word
+            position = word.end()
+            text = word.group().rstrip("0123456789")
+            if text and len(text) > 4 and not _VOWELS.intersection(text):
+                return False
+            if len(text) == 1 and word.group() != text and len(chunk) > 2:
+                return False  # "a1", "x9" inside a longer chunk: random, not a word
+        if position != len(chunk):
+            return False
+    return True
+
+
+def _names_a_secret(value: str) -> bool:
+    """A value that is the name, path or identifier of a secret (``db-password``, ``prod/api-key``)."""
+    return _wordy(value) and _SECRET_WORDS.search(value.lower()) is not None
+
+
+def credential_like(value: str) -> bool:
+    """Whether *value*, found where a credential may be but is not announced by a name, looks like
+    one: 8 characters or more, no blank, at least two of lower case, upper case, digits and
+    punctuation, and neither words, a path, a number, a reference nor a placeholder."""
+    if len(value) < 8 or len(value) > 4096 or any(c.isspace() for c in value):
+        return False
+    classes = (
+        any(c.islower() for c in value)
+        + any(c.isupper() for c in value)
+        + any(c.isdigit() for c in value)
+        + any(not c.isalnum() for c in value)
+    )
+    if classes < 2 or value.startswith(("/", "./", "../", "~/", "-", "http://", "https://")):
+        return False
+    if _NUMBER.fullmatch(value) or _RESOURCE.match(value) or is_placeholder(value):
+        return False
+    if value[0] in "[{(<" or value[-1] in "[{(<]})>" or _NOT_CREDENTIAL_TEXT.fullmatch(value):
+        return False
+    return not (_wordy(value) and not _strong(value))
+
+
+_NOT_CREDENTIAL_TEXT: Final = re.compile(
+    r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?|[0-9a-f]{7,12}"
+)
+_MODULE_PATH: Final = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?::[a-z_][a-z0-9_]*)?")
+_QUOTED_RHS: Final = re.compile(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)")
+
+
+def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char: bytes) -> bool:
+    """Whether the value assigned to a secret-named variable is itself a secret."""
+    value = value.strip()
+    if len(value) < 4:
+        return False
+    if not quoted:
+        if next_char in (b"(", b"["):
+            return False  # a call or a subscript: code, not a literal
+        if _IDENTIFIER.fullmatch(value) and not _strong(value):
+            lowered = value.lower()
+            if _SECRET_WORDS.search(lowered):
+                return False  # `token=access_token`, `password: db_password`
+            if code_context and not any(c.isdigit() for c in value):
+                return False  # `f(api_key=settings_value)`, `secret = value`
+            if (
+                next_char in (b",", b";", b")", b"}")
+                and _wordy(value)
+                and not any(c.isdigit() for c in value)
+            ):
+                return False  # `auth: getSession,` in a JavaScript object
+        elif value.startswith(("/", "./", "../", "~/")) and not _strong(value):
+            return False  # a path
+        elif _CODE_VALUE.fullmatch(value) and all(_wordy(part) for part in value.split(".")):
+            return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
+    if _NUMBER.fullmatch(value) or is_placeholder(value) or _RESOURCE.match(value):
+        return False
+    if _MODULE_PATH.fullmatch(value):
+        return False  # `redact_secrets = "autopilot.plugins.redact"`: a dotted import path
+    if _names_a_secret(value):
+        return False  # `--secret=db-password`, `SecretId: prod/api-key`: it names a secret
+    return value.lower().rstrip("!?") not in rules.PLACEHOLDER_WORDS
+
+
+# ------------------------------------------------------------------------------------------------
+# Token formats
+
+
+@dataclass(frozen=True, slots=True)
+class _TokenRule:
+    kind: str
+    pattern: re.Pattern[bytes]
+    body_start: int = 0  # where the random part starts, for the plausibility check
+    check_random: bool = False
+
+
+def _token_rules() -> dict[bytes, tuple[_TokenRule, ...]]:
+    """Each anchor of :data:`rules.TOKEN_FORMATS` and the formats to try there, in table order."""
+    by_anchor: dict[bytes, list[_TokenRule]] = {}
+    for token in rules.TOKEN_FORMATS:
+        rule = _TokenRule(
+            token.kind,
+            re.compile((token.pattern + r"(?![A-Za-z0-9])").encode()),
+            token.body_start,
+            token.check_random,
+        )
+        for anchor in token.anchors:
+            by_anchor.setdefault(anchor.encode(), []).append(rule)
+    return {anchor: tuple(found) for anchor, found in by_anchor.items()}
+
+
+def _prefix_classifier() -> re.Pattern[bytes]:
+    """One anchored match telling whether a run (or the few bytes after an escape glued to it)
+    starts with a known prefix; most runs (hashes, base64, identifiers) fail it in C."""
+    guards = {anchor: token.guard for token in rules.TOKEN_FORMATS for anchor in token.anchors if token.guard}
+    anchors = sorted(_TOKEN_RULES, key=len, reverse=True)
+    alternatives = b"|".join(
+        re.escape(anchor)
+        + (b"(?=" + guards[anchor.decode()].encode() + b")" if anchor.decode() in guards else b"")
+        for anchor in anchors
+    )
+    first = re.escape(bytes(sorted({anchor[0] for anchor in anchors})))
+    return re.compile(
+        # Glue: up to 5 alphanumerics, or whole words ending in "_"/"-" (skipped possessively, then the
+        # prefix is tried after each separator); the lookahead rejects most positions with one test.
+        rb"(?:[A-Za-z0-9]{0,5}?|(?:[A-Za-z0-9]{0,64}+[_\-]){1,64}?)(?=[" + first + rb"])"
+        rb"(?P<prefix>" + alternatives + rb")"
+        # Otherwise, a long stretch of plain base64 (images, blobs) is skipped in one step.
+        rb"|(?P<blob>[A-Za-z0-9+/]{256,})"
+    )
+
+
+_TOKEN_RULES: Final = _token_rules()
+_PREFIX_AT: Final = _prefix_classifier()
+# How far into its run a prefix may start (glued to words by "_" or "-").
+_MAX_GLUE: Final = 65
+# The literal start of every token format (and Azure's "Q~"), found in one Aho-Corasick pass over the
+# text; only the runs holding one are classified (short anchors such as "AC" and "SK" also hit words,
+# which costs a cheap look at their run, never a miss).
+_TOKEN_ANCHORS: Final = (*_TOKEN_RULES, b"Q~")
+# Prefixes that end in a non-token character ("SG.", "ya29.", "hvs."): their formats are tried right
+# at the anchor, as the run of token characters starts only after them.
+_DIRECT: Final = frozenset(anchor for anchor in _TOKEN_ANCHORS if _RUN_TABLE[anchor[-1]] != 0x61)
+
+
+def _searches(
+    anchors: Sequence[bytes],
+) -> tuple[tuple[tuple[bytes, ...], Callable[[bytes], list[tuple[int, int, int]]]], ...]:
+    """Aho-Corasick searches for *anchors* (order kept within each): the searcher stays fast (SIMD)
+    only with a few dozen literals and none much shorter than the others, so anchors of up to
+    three bytes and longer ones are searched apart, the longer ones at most 60 at a time."""
+    short = [anchor for anchor in anchors if len(anchor) <= 3]
+    long = [anchor for anchor in anchors if len(anchor) > 3]
+    size = -(-len(long) // -(-len(long) // 60)) if long else 1  # even chunks of at most 60
+    groups = [group for group in (short, *(long[i : i + size] for i in range(0, len(long), size))) if group]
+    return tuple(
+        (tuple(group), BytesAhoCorasick(group, matchkind=MATCHKIND_LEFTMOST_FIRST).find_matches_as_indexes)
+        for group in groups
+    )
+
+
+_TOKEN_SEARCHES: Final = _searches(_TOKEN_ANCHORS)
+_AZURE_SECRET: Final = re.compile(rules.AZURE_CLIENT_SECRET.encode())
+_AWS_SECRET_NEAR: Final = re.compile(rb"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_TWILIO_TOKEN_NEAR: Final = re.compile(rb"(?<![0-9a-fA-F])[0-9a-f]{32}(?![0-9a-fA-F])")
+# A quoted 32-hex string in the lines after a mention of Twilio: its auth token passed as a literal
+# (``Client(account_sid, "…")``), even with no SID or telling name beside it.
+_TWILIO_QUOTED: Final = re.compile(rb"""(?P<q>\\{0,3}["'])(?P<value>[0-9a-f]{32})(?P=q)""")
+_TWILIO_LINES: Final = 8
+
+
+# ------------------------------------------------------------------------------------------------
+# Secret-named variables
+
+_CAMEL: Final = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
+_SPLIT: Final = re.compile(r"[_\-.]+")
+
+
+def name_parts(name: str) -> list[str]:
+    """``AZURE_CLIENT_SECRET`` / ``apiKey`` / ``x-api-key`` → lower-case words."""
+    parts: list[str] = []
+    for chunk in _SPLIT.split(name):
+        parts.extend(word.lower() for word in _CAMEL.findall(chunk))
+    return parts
+
+
+def secret_name_kind(name: str) -> str | None:
+    """The redaction kind for a variable/key/flag/header called *name*, or None if it is not secret."""
+    parts = name_parts(name)
+    if not parts or parts[-1] in rules.EXCLUDED_LAST or any(part in rules.EXCLUDED_ANY for part in parts):
+        return None
+    if parts[-1] == "authorization":  # also Proxy-Authorization, and glued escapes (\x1b[33mAuthorization)
+        return "authorization"
+    if tuple(parts[-2:]) in rules.EXCLUDED_PAIRS:
+        return None
+    kind: str | None = None
+    for index, part in enumerate(parts):
+        if part == "key" and index and parts[index - 1] in rules.KEY_QUALIFIERS:
+            kind = kind or ("private_key" if parts[index - 1] == "private" else "api_key")
+        elif part in rules.STRONG_PARTS:
+            kind = kind or rules.STRONG_PARTS[part]
+        else:
+            for word in rules.STRONG_SUBSTRINGS:
+                if word in part:
+                    if word.startswith("pass"):
+                        kind = kind or "password"
+                    elif word == "token":
+                        kind = kind or "token"
+                    elif word.endswith("key"):
+                        kind = kind or "api_key"
+                    else:
+                        kind = kind or "secret"
+                    break
+    return kind
+
+
+_NAME_KINDS: dict[bytes, str | None] = {}
+
+
+def _name_kind(name: bytes) -> str | None:
+    kind = _NAME_KINDS.get(name, "?")
+    if kind == "?":
+        kind = secret_name_kind(name.decode("ascii", "replace").lstrip("-"))
+        if len(_NAME_KINDS) < 50_000:
+            _NAME_KINDS[name] = kind
+    return kind
+
+
+# After a secret name: an optional closing quote, a separator, then a quoted or bare value.
+_AFTER_NAME: Final = re.compile(
+    rb"""(?P<q1>\\{0,3}["'`])?(?P<bracket>\])?(?P<sp1>[ \t]*)
+    (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,2}"))|>|,)?
+    (?P<sp2>[ \t]*)
+    (?:[fbrFBR]{0,2}(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
+      |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
+    re.VERBOSE,
+)
+_AUTH_VALUE: Final = re.compile(
+    rb"""(?P<q1>\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:[fbrFBR]{0,2}(?P<q2>\\{0,3}["'`]))?[ \t]*
+    (?:(?P<scheme>bearer|basic|token|digest|negotiate|ntlm|apikey|api-key|key|sso-key|otp
+      |aws4-hmac-sha256)[ \t]+)?
+    (?P<value>[^\s\x00-\x1f"'`\\,;][^\x00-\x1f"'`\\]{0,2000})""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_BEARER: Final = re.compile(rb"bearer[ \t]+(?P<value>[A-Za-z0-9._~+/=\-]{12,})", re.IGNORECASE)
+_URL_CREDENTIALS: Final = re.compile(
+    rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]*):(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+)@"
+)
+_URL_END: Final = re.compile(rb"[^\s\"'<>\\`]*")
+_URL_SIGNATURE: Final = re.compile(
+    rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)=(?P<value>[^&#\s\"'<>\\`]+)"
+)
+_WEBHOOKS: Final = tuple(
+    (needle.encode(), re.compile(pattern.encode()), kind) for needle, pattern, kind in rules.WEBHOOKS
+)
+_PEM_END: Final = re.compile(rb"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
+_PEM_BODY: Final = re.compile(rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*")
+_KIND_SECRET: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])")
+_K8S_YAML_DATA: Final = re.compile(rb"(?m)^(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*$")
+_K8S_YAML_ITEM: Final = re.compile(
+    rb"[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|[A-Za-z0-9_.\-]+)[ \t]*:[ \t]*(?P<value>\S[^\n]*?)[ \t]*$"
+)
+_K8S_JSON_DATA: Final = re.compile(rb"\"(?:data|stringdata)\"[ \t]*:[ \t]*\{")
+_K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\"")
+
+# After a name keyword: the rest of the name, an optional closing quote (and bracket) and a separator;
+# or blanks and a value (a flag such as --api-key VALUE, or a directive such as "requirepass VALUE").
+# Only such hits can hold a value, so the many "tokens", "keyboard" or "token." hits cost one match in C.
+_NAME_SHAPE: Final = re.compile(
+    rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?\]?[ \t]*
+      (?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,2}"))|>
+      |,(?=[ \t]*\\{0,3}["'`])))
+    |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?
+      (?:\\{0,3}["'])?value(?:\\{0,3}["'])?[ \t]*:)
+    |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s]))""",
+    re.VERBOSE,
+)
+# Flags take their value after a space: --password VALUE, --api-key VALUE.
+_FLAG: Final = re.compile(
+    rb"--[a-z0-9\-]{0,48}?(?:pass|pwd|secret|token|key|auth|cred)[a-z0-9\-]{0,48}[ \t]+[^\s-]"
+)
+# A value after a secret name and blanks ("requirepass VALUE", "password VALUE" in .netrc, "AUTH
+# VALUE"): quoted, or a word of 6 or more characters holding a digit or punctuation.
+_SPACED_VALUE: Final = re.compile(
+    rb"""(?:\\{0,3}["'`])?[ \t]+(?:(?P<q>\\{0,3}["'])(?P<quoted>[^\s"'\\\x00][^"'\n\\\x00]{2,500})(?P=q)
+      |(?P<bare>(?=[^\s\x00-\x1f"'`\\,;]{6})(?=[^\s\x00-\x1f"'`\\,;]{0,80}?(?:[0-9!@#%^*+=~/?_\-]|\.(?=[^\s\x00-\x1f"'`\\,;])))
+        [^\s\x00-\x1f\-<>(\[{$%"'`][^\s\x00-\x1f"'`\\,;]{0,500}))""",
+    re.VERBOSE,
+)
+# The rest of a name, maybe a word such as "PLAIN", then a spaced value: the first check for a name
+# keyword before blanks, and what _spaced() looks for.
+_SPACED_AT: Final = re.compile(
+    rb"[A-Za-z0-9_\-]{0,48}(?:[ \t]+(?i:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t]))?(?:"
+    + _SPACED_VALUE.pattern
+    + rb")",
+    re.VERBOSE,
+)
+# Words that sit between a name and its value in prose and protocols ("AUTH PLAIN …").
+
+# A line that announces a credential on the next line ("Please use the following password to proceed
+# to installation:", "Password for the elastic user (reset with …):"), or at its end after a colon
+# ("A temporary password is generated for root@localhost: VALUE").
+
+# A credential at the end of a line announcing it ("A temporary password is generated for
+# root@localhost: VALUE", "the staging password is VALUE").
+_ANNOUNCED_TAIL: Final = re.compile(
+    rb"""(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?:$|(?=\\{0,3}["'](?:[,}\]]|$)))"""
+)
+# A line announcing a credential without a colon ("New API token generated"), then one word alone.
+
+# Where a JSON string ends in the middle of a line: a quote not escaped, then `,`, `}` or `]`.
+_JSON_STRING_END: Final = re.compile(rb'(?<!\\)\\?"[ \t]*[,}\]]')
+_VALUE_WORD: Final = re.compile(rb"""[^\s"'`\\,]{6,500}""")
+# One word alone on a line (an announced credential, or a command's output).
+
+# A cookie header ("Cookie:", "Set-Cookie:", "cookie": "…" in JSON, cookie=…): up to its first pair.
+_COOKIE_HEADER: Final = re.compile(rb"""cookie(?:\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:\\{0,3}["'`])?""")
+# One name=value pair of a cookie header, and the "; " before the next one.
+_COOKIE_PAIR: Final = re.compile(
+    rb"""[ \t]*(?P<name>[^=;\s"'`\\,]{1,128})=(?P<value>[^;\s"'`\\,]{0,4096})[ \t]*(?P<more>;)?"""
+)
+# Set-Cookie attributes: never a secret.
+_COOKIE_ATTRIBUTES: Final = frozenset(
+    [
+        b"path",
+        b"domain",
+        b"expires",
+        b"max-age",
+        b"samesite",
+        b"secure",
+        b"httponly",
+        b"priority",
+        b"partitioned",
+    ]
+)
+# Cookie names that say the value is a credential: even a short value goes.
+_SECRET_COOKIE: Final = re.compile(
+    rb"sess|sid|token|auth|jwt|csrf|xsrf|remember|login|key|secret|pass|identity|connect", re.IGNORECASE
+)
+_BLANKS: Final = (b" ", b"\t")
+# curl's flags that carry credentials; the literal "-" first lets the regex engine skip ahead quickly.
+_CURL_FLAG: Final = re.compile(rb"-(?:-user|-proxy-user|-cookie|[uUb])")
+_COOKIE_FLAGS: Final = (b"-b", b"--cookie")
+_BEFORE_FLAG: Final = frozenset(b" \t\"'")
+# -u/--user and -U/--proxy-user USER:PASSWORD (quoted, also JSON-escaped, or bare).
+_CURL_USER: Final = re.compile(
+    rb"""(?:-u|--user|-U|--proxy-user)(?:[ \t]+|=)?
+    (?:\\{0,3}"[^"\n:\\]*:(?P<dq>[^"\n\\]+)\\{0,3}"
+      |\\{0,3}'[^'\n:\\]*:(?P<sq>[^'\n\\]+)\\{0,3}'
+      |(?:[^\s:"'`\-\\][^\s:"'`\\]*)?:(?P<bare>[^\s"'`\\]+))""",
+    re.VERBOSE,
+)
+# -b/--cookie 'name=value; …' (a file name has no "=").
+_CURL_COOKIE: Final = re.compile(rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?""")
+# After "://": only credentials, webhook hosts and signed query strings need a closer look.
+_URL_INTERESTING: Final = re.compile(
+    rb"://(?:[^\s/@\"'<>\\`]*@|(?:[a-z0-9\-]+\.)*(?:"
+    + b"|".join(re.escape(host.encode()) for host in rules.WEBHOOK_HOSTS)
+    + rb")/|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
+)
+# A token given as the user of a URL, without a password: ``https://TOKEN@github.com/…``.
+_URL_TOKEN_USER: Final = re.compile(rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]{20,})@")
+# A credential after an option of a command-line client: quoted (also JSON-escaped) or bare.
+_VALUE_AT: Final = re.compile(
+    rb"""(?:(?P<dq>\\{0,3}")(?P<v1>[^"\n\\]{1,500})(?P=dq)|'(?P<v2>[^'\n]{1,500})'"""
+    rb"""|(?P<v3>[^\s"'`\\|;&<>()]{1,500}))"""
+)
+_ARG_PATTERN: Final = r"""(?:\\{0,3}"[^"\n\\]*\\{0,3}"|'[^'\n]*'|[^\s"'`\\|;&]+)"""
+
+
+@dataclass(frozen=True, slots=True)
+class _Client:
+    options: tuple[re.Pattern[bytes], ...]  # each ends where a credential starts
+    subcommand: frozenset[bytes]
+    kind: str
+
+
+def _clients() -> dict[bytes, tuple[_Client, ...]]:
+    """Each command word of :data:`rules.CLIENT_COMMANDS` and the options to look for in its
+    arguments (the part of each pattern before ``{value}``, compiled once however often shared)."""
+    compiled: dict[str, re.Pattern[bytes]] = {}
+    found: dict[bytes, list[_Client]] = {}
+    for command in rules.CLIENT_COMMANDS:
+        options = []
+        for pattern in command.patterns:
+            source = r"(?<=[ \t\"'=])" + pattern.partition("{value}")[0].replace("{arg}", _ARG_PATTERN)
+            options.append(compiled.setdefault(source, re.compile(source.encode())))
+        client = _Client(
+            tuple(options), frozenset(word.encode() for word in command.subcommand), command.kind
+        )
+        for name in command.names:
+            found.setdefault(name.encode(), []).append(client)
+    return {name: tuple(clients) for name, clients in found.items()}
+
+
+_CLIENTS: Final = _clients()
+# The command word at a client anchor, which must be followed by a blank.
+_COMMAND_NAME: Final = re.compile(rb"[a-z0-9_.\-]+(?=[ \t])")
+
+
+def _client_anchors() -> tuple[bytes, ...]:
+    """Literals that find every client's command word: a word and its blank (``openssl ``), or the
+    prefix a family of commands shares (``mysql`` for ``mysqldump``, ``ldap`` for ``ldapsearch``);
+    the whole word is read and looked up at the hit."""
+    families: dict[bytes, list[bytes]] = {}
+    for name in sorted(_CLIENTS):
+        families.setdefault(name[:4], []).append(name)
+    anchors: list[bytes] = []
+    for names in families.values():
+        shared = names[0][
+            : next((i for i, chars in enumerate(zip(*names, strict=False)) if len(set(chars)) > 1), None)
+        ]
+        if len(names) > 1 and len(shared) >= 4:
+            anchors.append(shared)
+        else:
+            anchors.extend(name + b" " for name in names)
+    return tuple(anchors)
+
+
+# `echo SECRET | docker login --password-stdin`, `echo 'user:SECRET' | chpasswd`.
+_ECHO_PIPE: Final = re.compile(
+    rb"(?:echo|printf)[ \t]+(?:-[a-z]+[ \t]+)*(?:(?P<dq>\\{0,3}\")(?P<v1>[^\"\n\\]{1,500})(?P=dq)"
+    rb"|'(?P<v2>[^'\n]{1,500})'|(?P<v3>[^\s\"'`\\|;&<>()]{1,500}))"
+    rb"[ \t]*\|[^|\n]*?(?:--password-stdin|--with-token|\bchpasswd\b|--stdin\b)"
+)
+_PRINTERS: Final = {anchor.encode(): re.compile(pattern.encode()) for anchor, pattern in rules.PRINTS_SECRET}
+# Functions that take a credential: found by the last four letters of their name and the "(",
+# the whole name is read at the hit (``basicauth(`` and ``httpbasicauth(`` share ``auth(``).
+_CALL_ANCHORS: Final = tuple(dict.fromkeys(name[-4:].encode() + b"(" for name in rules.AUTH_CALLS))
+# A line's end: the end of the text or line, or the end of the JSON string holding it.
+_LINE_END: Final = rb"""(?=[ \t]*(?:\r|\\r)?(?:$|\\{1,3}["']|"[,}\]]))"""
+_PGPASS: Final = re.compile(
+    rb"[^:\s\"'\\]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
+)
+_USERLIST: Final = re.compile(
+    rb"""[ \t]*(?P<q>\\{0,3}")[^"\s\\]+(?P=q)[ \t]+(?P=q)(?P<value>[^"\s\\]{4,})(?P=q)""" + _LINE_END
+)
+_SASL_PASSWD: Final = re.compile(
+    rb"\[[^\]\s]+\](?::[0-9]+)?[ \t]+[^\s:]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
+)
+# Where a JSON string starts on a line (``"content":"…``, ``"observation": "…``).
+_JSON_STRING_START: Final = re.compile(rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"')
+# `- name: DB_PASSWORD` then `value: …` (Kubernetes, ECS and compose environment lists).
+
+_PAIR_VALUE: Final = re.compile(
+    rb"""(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?
+    (?P<k>\\{0,3}["']?)value(?P=k)[ \t]*:[ \t]*
+    (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))""",
+    re.VERBOSE,
+)
+_REDIS_ACL: Final = re.compile(rb"user[ \t]+[^\s>]+(?:[ \t]+[^\s>]+)*?[ \t]+>(?P<value>[^\s\"'\\]{4,})")
+# SQL: `CREATE USER … IDENTIFIED BY 'password'` (also `IDENTIFIED WITH plugin BY '…'`).
+_IDENTIFIED_BY: Final = re.compile(
+    rb"""identified[ \t]+(?:with[ \t]+[^\s]+[ \t]+)?by[ \t]+(?:password[ \t]+)?"""
+    rb"""(?P<q>\\{0,3}['"])(?P<value>[^'"\n\\]{3,500})(?P=q)""",
+    re.IGNORECASE,
+)
+# A JAAS login module's user, when it is an API key (Confluent, Event Hubs): `username="KEY"`.
+_JAAS_USER: Final = re.compile(
+    rb"""[^\n]{0,200}?\busername=(?P<q>\\{0,3}["'])(?P<value>[^"'\n\\]{8,500})(?P=q)"""
+)
+# A cloud-init `chpasswd:` block's lines `user:password`.
+_CHPASSWD_LINE: Final = re.compile(
+    rb"""(?P<indent>[ \t]+)(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.\-]*:(?P<value>[^\s"'\\]{4,})""" + _LINE_END
+)
+_GO_DSN: Final = re.compile(rb"[^\s:\"'/@]+:(?P<value>[^\s\"'@]{3,})@(?:tcp|unix)\(")
+# Arguments of a call, one at a time: a string literal (also JSON-escaped) or any other expression.
+_CALL_ARG: Final = re.compile(
+    rb"""[ \t]*(?:[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
+      |(?P<e>(?:[^,()"'`\n{}]++|"[^"\n]{0,200}"|'[^'\n]{0,200}'|\([^()\n]{0,200}\)|\{[^{}\n]{0,200}\})*+))
+    [ \t]*(?P<end>[,)])""",
+    re.VERBOSE,
+)
+
+# Every anchor of the context rules, found by Aho-Corasick over the lower-cased text. The searcher
+# stays fast (SIMD) only with a few dozen literals of three bytes or more, so the anchors are
+# split into a few searches: secret names and fixed literals, output printers and function
+# calls, command-line clients. At one position the first listed wins; anchors that start inside
+# another are found again through _hidden().
+_NAME_KEYWORDS: Final = (
+    b"pass",
+    b"pwd",
+    b"secret",
+    b"token",
+    b"key",
+    b"author",
+    b"auth",
+    b"cred",
+    b"bindpw",
+    b"rootpw",
+    b"psk",
+)
+# Usage counters and other plural names ("input_tokens", "keys") are never secret: found as
+# themselves, they cost no look at a name.
+_SHADOWS: Final = (b'tokens"', b"tokens\\", b"tokens_", b"tokens:", b"tokens=", b"tokens ")
+_FIXED_ANCHORS: Final = (
+    b"://",
+    b"bearer",
+    b"private key",
+    b"kind",
+    b"cookie",
+    b"curl",
+    b"twilio",
+    b"@tcp(",
+    b"@unix(",
+    b":5432:",
+    b":*:",
+    b'" "',
+    b'\\" \\"',
+    b"]:587",
+    b"]:465",
+    b"\nuser ",
+    b"\\nuser ",
+    b"setuser ",
+    b'"user ',
+    b"printf ",
+    b"identified ",
+    b"loginmodule",
+    b"chpasswd:",
+    b"auth=(",
+    b"[redacted:aws_a",
+    b"[redacted:twili",
+)
+(
+    _URL,
+    _BEARER_AT,
+    _PEM_AT,
+    _KIND_AT,
+    _COOKIE_AT,
+    _CURL_AT,
+    _TWILIO_AT,
+    _GO_DSN_AT,
+    _GO_DSN_UNIX,
+    _PGPASS_PORT,
+    _PGPASS_ANY,
+    _USERLIST_AT,
+    _USERLIST_ESCAPED,
+    _SASL_587,
+    _SASL_465,
+    _ACL_LINE,
+    _ACL_ESCAPED,
+    _ACL_SETUSER,
+    _ACL_STRING,
+    _PRINTF,
+    _IDENTIFIED,
+    _LOGIN_MODULE,
+    _CHPASSWD_AT,
+    _AUTH_TUPLE,
+    _MARKER_AWS,
+    _MARKER_TWILIO,
+) = range(len(_FIXED_ANCHORS))
+# Roles of the other anchors.
+_NAME, _SHADOW, _PRINTER, _CLIENT, _CALL = range(100, 105)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pass:
+    """One Aho-Corasick search over the lower-cased text, and what each of its anchors does."""
+
+    anchors: tuple[bytes, ...]
+    roles: tuple[int, ...]  # a fixed anchor's number, or _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL
+    find: Callable[[bytes], list[tuple[int, int, int]]]
+    hidden: tuple[tuple[tuple[int, int], ...], ...]  # anchors that can start inside each anchor
+
+
+def _search_pass(anchors: Sequence[bytes], roles: Sequence[int]) -> _Pass:
+    """One search over *anchors*, each with its role."""
+    by_first: dict[int, list[tuple[int, bytes]]] = {}
+    for j, inner in enumerate(anchors):
+        by_first.setdefault(inner[0], []).append((j, inner))
+    hidden = tuple(
+        tuple(
+            (offset, j)
+            for offset in range(len(outer))
+            for j, inner in by_first.get(outer[offset], ())
+            if outer[offset : offset + len(inner)] == inner[: len(outer) - offset]
+            # At the same position, only anchors listed later (that lost there) are looked for again,
+            # and never a name keyword inside a longer anchor that starts with it ("keytool ").
+            and (offset or (j > i and roles[j] != _NAME))
+        )
+        for i, outer in enumerate(anchors)
+    )
+    searcher = BytesAhoCorasick(list(anchors), matchkind=MATCHKIND_LEFTMOST_FIRST)
+    return _Pass(tuple(anchors), tuple(roles), searcher.find_matches_as_indexes, hidden)
+
+
+def _context_passes() -> tuple[_Pass, ...]:
+    """The context anchors, searched as _searches() splits them. Shadows and name keywords come
+    first, so that they are searched together (a shadow hides its keyword only in the same search,
+    as "author" hides "auth"); an anchor that starts with a name keyword ("auth(", "keytool ") is
+    searched apart from it, so both are found."""
+    roles: dict[bytes, int] = {}
+    for group, role in (
+        (_SHADOWS, _SHADOW),
+        (_NAME_KEYWORDS, _NAME),
+        (_FIXED_ANCHORS, None),
+        (tuple(_PRINTERS), _PRINTER),
+        (_CALL_ANCHORS, _CALL),
+        (_client_anchors(), _CLIENT),
+    ):
+        for number, anchor in enumerate(group):
+            roles.setdefault(anchor, number if role is None else role)
+    return tuple(
+        _search_pass(anchors, [roles[anchor] for anchor in anchors]) for anchors, _ in _searches(list(roles))
+    )
+
+
+_CONTEXT_PASSES: Final = _context_passes()
+_AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
+_TWILIO_MARKERS: Final = (b"[redacted:twilio_account_sid]", b"[redacted:twilio_api_key]")
+
+
+_BY_SEPARATOR: Final = 0  # a name hit followed by a separator (``=``, ``:`` …)
+_BY_SPACE: Final = 1  # a name hit followed by blanks and a value
+_BY_PAIR: Final = 2  # a name given as the `name` of a name/value pair (`- name: DB_PASSWORD`, `value: …`)
+# The keywords that may announce a credential in prose ("the password is …", "token created: …").
+_ANNOUNCING: Final = re.compile(rb"(?:password|passwd|passphrase|secret|token|key|credential)")
+_SUBCOMMAND: Final = re.compile(rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)")
+
+
+# The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`.
+_CALL_BEFORE: Final = re.compile(rb"""[A-Za-z0-9_]\([ \t]*\\{0,3}["'`]$""")
+# Not credentials though they look random: fingerprints and key ids in hex pairs, e-mail addresses.
+_NOT_CREDENTIAL: Final = re.compile(
+    r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?"
+)
+_PATH: Final = re.compile(r"(?:~|\.{1,2})?/[\w.\-/@:]*")
+
+
+def _lenient(value: str) -> bool:
+    """Whether a value that a strong context says is a credential (``requirepass VALUE``, a
+    password option, a command that prints one) is one: not a placeholder, a reference, a number,
+    a path or plain words."""
+    value = value.strip()
+    if len(value) < 6 or len(value) > 4096:
+        return False
+    if is_placeholder(value) or _NUMBER.fullmatch(value) or _RESOURCE.match(value):
+        return False
+    if (
+        _PATH.fullmatch(value)
+        or value.startswith(("http://", "https://"))
+        or _NOT_CREDENTIAL.fullmatch(value)
+        or value[-1] in ")]}>"
+    ):
+        return False
+    return not (_wordy(value) and _DIGIT.search(value) is None)
+
+
+# An assignment of a string literal to a `$variable` (PHP, Perl, PowerShell), not a shell expansion.
+_PHP_ASSIGNMENT: Final = re.compile(rb"""[ \t]*=[ \t]*\\{0,3}["']""")
+
+
+def _referenced(data: bytes, name_start: int) -> bool:
+    """Whether the name at *name_start* is used, not assigned: ``${API_KEY:?msg}``, ``$TOKEN``, ``%KEY%``."""
+    before = data[max(0, name_start - 2) : name_start]
+    return before.endswith((b"$", b"%")) or before == b"${"
+
+
+def _line_around(data: bytes, position: int, limit: int = 4096) -> tuple[int, int]:
+    """The line holding *position*: real line breaks and JSON-escaped ones (``\\n``) both end lines."""
+    floor = max(0, position - limit)
+    real = data.rfind(b"\n", floor, position)
+    escaped = data.rfind(b"\\n", floor, position)
+    start = max(real + 1 if real != -1 else floor, escaped + 2 if escaped != -1 else floor)
+    ceiling = min(len(data), position + limit)
+    real = data.find(b"\n", position, ceiling)
+    escaped = data.find(b"\\n", position, ceiling)
+    ends = [end for end in (real, escaped) if end != -1]
+    return start, (min(ends) if ends else ceiling)
+
+
+def _content_start(data: bytes, line_start: int, position: int) -> int:
+    """Where the content of the line holding *position* starts: after the last JSON string opened
+    on it before *position* (``"content":"…``, ``"-lc", "…``), or at the line's start."""
+    start = line_start
+    for string in _JSON_STRING_START.finditer(data, line_start, position):
+        start = string.end()
+    return start
+
+
+def _next_line(data: bytes, line_end: int) -> int:
+    """The start of the line after the one ending at *line_end*, or -1."""
+    if data.startswith(b"\n", line_end):
+        return line_end + 1
+    if data.startswith(b"\\n", line_end):
+        return line_end + 2
+    return -1
+
+
+_WORD_LINE: Final = re.compile(
+    rb"""[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+)
+
+
+def _command_word(low: bytes, start: int, length: int) -> bool:
+    """Whether the word at *start* is a command: at the start of the text or a line, or after a
+    blank, an operator, a quote or a path (also after an escaped line break or an ANSI colour)."""
+    return (
+        not start
+        or low[start - 1] in _BEFORE_COMMAND
+        or low[start - 2 : start] in _ESCAPES
+        or (low[start - 1] == 0x6D and _ANSI_BEFORE.search(low, max(0, start - 24), start) is not None)
+    )
+
+
+def _has_subcommand(low: bytes, position: int, end: int, words: frozenset[bytes]) -> bool:
+    """Whether the first word after the command's options at *position* is one of *words*."""
+    match = _SUBCOMMAND.match(low, position, end)
+    return match is not None and match.group("word") in words
+
+
+# Priority when two findings cover exactly the same bytes: the more specific kind wins.
+_TOKEN_PRIORITY: Final = 0
+_CONTEXT_PRIORITY: Final = 1
+
+
+_ANSI_TAIL: Final = re.compile(rb"[0-9;]*m(?=[A-Za-z_\-])")
+_UNICODE_ESCAPE_TAIL: Final = re.compile(rb"u[0-9a-fA-F]{4}(?=[A-Za-z_\-])")
+
+
+def _unglue(data: bytes, name_start: int) -> int:
+    """Skip the tail of an escape glued to a name: ``\\nPASSWORD``, ``\\u001b[33mtoken``, ``\x1b[1mkey``."""
+    if not name_start:
+        return name_start
+    before = data[name_start - 1]
+    if before == 0x5C:  # backslash: \n, \t, \r or \uXXXX
+        tail = _UNICODE_ESCAPE_TAIL.match(data, name_start)
+        return tail.end() if tail else name_start + 1
+    if before in (0x5B, 0x3B):  # "[" or ";": an ANSI colour sequence
+        tail = _ANSI_TAIL.match(data, name_start)
+        return tail.end() if tail else name_start
+    return name_start
+
+
+def _git_author(data: bytes, runs: bytes, start: int, end: int) -> bool:
+    """Whether the "author" anchor at *start* is a whole name "Author" (git log), never a secret."""
+    return (
+        data[start : start + 6] in _AUTHOR
+        and (not start or runs[start - 1] == 0x2E)
+        and runs[end : end + 1] != b"a"
+    )
+
+
+def _curl_command(low: bytes, start: int) -> bool:
+    """Whether the "curl" at *start* is the curl command (a word of its own, followed by a blank;
+    also after an escaped line break or an ANSI colour)."""
+    return low[start + 4 : start + 5] in _BLANKS and (
+        not start
+        or low[start - 1] in _BEFORE_COMMAND
+        or low[start - 2 : start] in _ESCAPES
+        or (low[start - 1] == 0x6D and _ANSI_BEFORE.search(low, max(0, start - 24), start) is not None)
+    )
+
+
+_ANSI_BEFORE: Final = re.compile(rb"(?:\x1b|\\u001b|\\x1b|\\e|\\033)\[[0-9;]*m$")
+
+
+def _curl_end(data: bytes, position: int, limit: int) -> int:
+    """Where the command at *position* ends: at a line break not continued by a backslash (also
+    JSON-escaped), or at a pipe, ampersand, semicolon, parenthesis or backtick outside quotes."""
+    end = position
+    while True:
+        newline = data.find(b"\n", end, limit)
+        escaped = data.find(b"\\n", end, newline if newline != -1 else limit)
+        if escaped != -1:
+            # A JSON-escaped backslash and line break: the command goes on.
+            if data[escaped - 2 : escaped] == b"\\\\":
+                end = escaped + 2
+                continue
+            end = escaped
+            break
+        if newline == -1:
+            end = limit
+            break
+        if data[newline - 1 : newline] != b"\\" and data[newline - 2 : newline] != b"\\\r":
+            end = newline
+            break
+        end = newline + 1
+    stop = _COMMAND_END.search(data, position, end)
+    while stop is not None:
+        at = stop.start()
+        if not (data.count(b"'", position, at) % 2 or data.count(b'"', position, at) % 2):
+            return at
+        stop = _COMMAND_END.search(data, at + 1, end)
+    return end
+
+
+_COMMAND_END: Final = re.compile(rb"[|&;()`]")
+
+
+_BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=")
+_ESCAPES: Final = (b"\\n", b"\\t", b"\\r")  # JSON-escaped line breaks and tabs
+
+
+def _name_hit(data: bytes, low: bytes, start: int, end: int) -> bool:
+    """Whether the name keyword at *start*..*end* is followed by what keywords() needs to go on:
+    the rest of a name and a separator, or blanks and then a flag's value, a directive's value or a
+    credential announced in prose."""
+    shape = _NAME_SHAPE.match(low, end)
+    if shape is None:
+        return False
+    return shape.lastgroup == "sep" or _spaced_hit(data, low, start, end) != -1
+
+
+def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
+    """For a name keyword followed by blanks: where the flag it is part of starts (``--api-key
+    VALUE``), *start* if a value or an announcement may follow, or -1. All checks in C."""
+    dashes = low.rfind(b"--", max(0, start - 50), start)
+    if dashes != -1 and _FLAG.match(low, dashes):
+        return dashes
+    if _SPACED_AT.match(data, end) is not None:
+        return start
+    if _ANNOUNCING.match(low, start) is not None and _announcement(data, start)[0]:
+        return start
+    return -1
+
+
+def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
+    """How a credential may be announced after *keyword* on its line: (_SAME_LINE, where the value
+    starts) at the end of the line after a colon or "is"; (_NEXT_LINE, where the line ends) when the
+    line ends in a colon, or is short and the next line is one word; (0, 0) otherwise. Lines longer
+    than 200 bytes after the keyword announce nothing."""
+    ceiling = min(len(data), keyword + 200)
+    real = data.find(b"\n", keyword, ceiling)
+    escaped = data.find(b"\\n", keyword, ceiling)
+    ends = [end for end in (real, escaped) if end != -1]
+    if not ends:
+        if ceiling < len(data):
+            return 0, 0
+        ends = [ceiling]
+    line_end = min(ends)
+    tail = data[keyword:line_end].rstrip(b" \t\r")
+    if tail.endswith(b":"):
+        return _NEXT_LINE, line_end
+    if b":" in tail or b" is " in tail or b" was " in tail:
+        same = _ANNOUNCED_TAIL.search(data, keyword, keyword + len(tail))
+        if same is not None:
+            return _SAME_LINE, same.start("value")
+    next_start = _next_line(data, line_end)
+    if next_start != -1 and len(tail) <= 120:
+        _, next_end = _line_around(data, next_start)
+        if _WORD_LINE.match(data, next_start, next_end) is not None:
+            return _NEXT_LINE_STRICT, line_end
+    return 0, 0
+
+
+_SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT = 1, 2, 3
+
+
+def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: int, end: int) -> bool:
+    """The check keywords() makes at a context anchor (other than a name keyword) before it can
+    report anything there (a superset: passing it may still find nothing)."""
+    if role == _SHADOW:
+        return False
+    if role == _URL:
+        return _URL_INTERESTING.match(low, start) is not None
+    if role == _BEARER_AT:
+        return _BEARER.match(data, start) is not None
+    if role == _KIND_AT:
+        return _KIND_SECRET.match(low, start) is not None
+    if role == _COOKIE_AT:
+        return _COOKIE_HEADER.match(low, start) is not None
+    if role == _CURL_AT:
+        return _curl_command(low, start)
+    if role == _CLIENT:
+        word = _COMMAND_NAME.match(low, start)
+        return _command_word(low, start, 0) and word is not None and word.group() in _CLIENTS
+    if role == _PRINTER and anchor != b"echo ":
+        printer = _PRINTERS[anchor]
+        if printer.pattern:
+            line_start, line_end = _line_around(low, start)
+            return printer.search(low, line_start, line_end) is not None
+    return True  # the rest is rare or cheap enough: always a full scan
+
+
+class _Scan:
+    """Findings for one text; every method adds (start, end, priority, kind) spans."""
+
+    __slots__ = ("_blocks", "_names", "data", "low", "runs", "size", "spans")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.low = data.lower()
+        self.runs = data.translate(_RUN_TABLE)
+        self.size = len(data)
+        self.spans: list[tuple[int, int, int, str]] = []
+        self._names: set[int] = set()  # name starts already judged (``secret_key`` hits twice)
+        self._blocks: set[int] = set()  # PEM blocks and Kubernetes documents already handled
+
+    def add(self, start: int, end: int, kind: str, priority: int = _CONTEXT_PRIORITY) -> None:
+        if end > start:
+            self.spans.append((start, end, priority, kind))
+
+    def _line_bounds(self, position: int, *, limit: int = 4096) -> tuple[int, int]:
+        start = self.data.rfind(b"\n", max(0, position - limit), position) + 1 or max(0, position - limit)
+        end = self.data.find(b"\n", position, position + limit)
+        return start, (end if end != -1 else min(self.size, position + limit))
+
+    # -- token formats ----------------------------------------------------------------------------
+
+    def tokens(self) -> None:
+        data, runs, classify = self.data, self.runs, _PREFIX_AT.match
+        seen: set[int] = set()  # run starts already classified
+        for anchors, find in _TOKEN_SEARCHES:
+            resume = 0  # runs before this (inside a token found, or a base64 blob) are done
+            for index, start, _end in find(data):
+                anchor = anchors[index]
+                if anchor == b"Q~":
+                    # Azure AD client secrets contain `~` and `.`, which split runs; `Q~` is anchor enough.
+                    match = _AZURE_SECRET.match(data, start - 4) if start >= 4 else None
+                    if match and looks_random(match.group().decode("ascii", "replace")):
+                        self.add(match.start(), match.end(), "azure_client_secret", _TOKEN_PRIORITY)
+                    continue
+                if anchor in _DIRECT:
+                    # A prefix ending in a dot ("SG.", "ya29.", "hvs.") is distinctive enough on its own.
+                    if start >= resume:
+                        resume = max(resume, self._token_at(start, anchor, data))
+                    continue
+                # The run of token characters holding the anchor.
+                floor = max(0, start - _RUN_LOOKBACK)
+                position = runs.rfind(_DOT, floor, start) + 1
+                if position < resume or position in seen or (position == 0 and floor):
+                    continue  # done already, or too far from the run's start for any glue
+                seen.add(position)
+                if not runs.startswith(_LONG_RUN, position):
+                    continue
+                hit = classify(data, position)
+                if hit is None:
+                    continue
+                if hit.lastgroup == "blob":
+                    resume = max(resume, hit.end())
+                elif hit.start("prefix") - position <= _MAX_GLUE:
+                    resume = max(resume, self._token_at(hit.start("prefix"), hit.group("prefix"), data))
+
+    def _token_at(self, at: int, anchor: bytes, data: bytes) -> int:
+        """Try the formats of *anchor* at *at*; the end of the token found, or 0."""
+        for rule in _TOKEN_RULES[anchor]:
+            match = rule.pattern.match(data, at)
+            if match is None:
+                continue
+            token = match.group().decode("ascii", "replace")
+            if is_placeholder(token) or (rule.check_random and not looks_random(token[rule.body_start :])):
+                continue
+            self.add(at, match.end(), rule.kind, _TOKEN_PRIORITY)
+            self._near(rule.kind, at, match.end())
+            return match.end()
+        return 0
+
+    def _near(self, kind: str, start: int, end: int) -> None:
+        """The secret half of a pair: an AWS secret key near its key id, a Twilio token near its SID."""
+        if kind == "aws_access_key_id":
+            pattern, found = _AWS_SECRET_NEAR, "aws_secret_access_key"
+        elif kind.startswith("twilio"):
+            pattern, found = _TWILIO_TOKEN_NEAR, "twilio_auth_token"
+        else:
+            return
+        line_start, line_end = self._line_bounds(start, limit=512)
+        next_end = self.data.find(b"\n", line_end + 1, line_end + 512)
+        window_end = next_end if next_end != -1 else min(self.size, line_end + 512)
+        for match in pattern.finditer(self.data, line_start, window_end):
+            if match.start() < end and match.end() > start:
+                continue
+            text = match.group().decode("ascii")
+            if looks_random(text) and (kind != "aws_access_key_id" or not text.islower()):
+                self.add(match.start(), match.end(), found)
+
+    # -- keyword anchors --------------------------------------------------------------------------
+
+    def keywords(self) -> None:
+        data, low, runs = self.data, self.low, self.runs
+        hits: list[tuple[int, int, int]] = []  # (position, length, how) of secret-name keywords
+        bearer_end = 0
+        # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
+        shaped, interesting = _NAME_SHAPE.match, _URL_INTERESTING.match
+        name, shadow, url, bearer = _NAME, _SHADOW, _URL, _BEARER_AT
+        if low.startswith(b"user "):
+            self._redis_acl(0)
+        for search in _CONTEXT_PASSES:
+            anchors, roles, hidden_in = search.anchors, search.roles, search.hidden
+            batch = search.find(low)
+            while batch:
+                hidden: list[tuple[int, int, int]] = []
+                for index, start, end in batch:
+                    inside = hidden_in[index]
+                    if inside:
+                        for offset, inner in inside:
+                            if low.startswith(anchors[inner], start + offset):
+                                at = start + offset
+                                hidden.append((inner, at, at + len(anchors[inner])))
+                    role = roles[index]
+                    if role == name:
+                        if end - start == 6 and anchors[index] == b"author":
+                            # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
+                            if _git_author(data, runs, start, end):
+                                continue
+                            end = start + 4
+                        shape = shaped(low, end)
+                        if shape is None:
+                            continue
+                        group = shape.lastgroup
+                        if group == "sep":
+                            hits.append((start, end - start, _BY_SEPARATOR))
+                        elif group == "pair":
+                            hits.append((start, end - start, _BY_PAIR))
+                        else:
+                            self._space_hit(start, end, hits)
+                    elif role == shadow:
+                        continue
+                    elif role == url:
+                        if interesting(low, start):
+                            self._url(start)
+                    elif role == bearer:
+                        if start >= bearer_end:
+                            bearer_end = self._bearer(start)
+                    elif role < name:
+                        self._fixed(role, start, end)
+                    else:
+                        self._more(role, anchors[index], start, end)
+                batch = hidden
+        if hits:
+            self._names_at(hits)
+
+    def _fixed(self, role: int, start: int, end: int) -> None:
+        """The fixed anchors of the names pass, but URLs and bearer tokens."""
+        low = self.low
+        if role == _PEM_AT:
+            self._pem(start + 8)
+        elif role == _KIND_AT:
+            kind = _KIND_SECRET.match(low, start)
+            if kind is not None:
+                self._kubernetes(kind.end() - 6)
+        elif role == _COOKIE_AT:
+            header = _COOKIE_HEADER.match(low, start)
+            if header is not None:
+                self._cookies(header.end(), first_only=low[start - 4 : start] == b"set-")
+        elif role == _TWILIO_AT:
+            self._twilio(start)
+        elif role == _CURL_AT:
+            if _curl_command(low, start):
+                self._curl(start)
+        elif role in (_GO_DSN_AT, _GO_DSN_UNIX):
+            self._go_dsn(start)
+        elif role in (_PGPASS_PORT, _PGPASS_ANY):
+            self._line_rule(start, _PGPASS)
+        elif role in (_USERLIST_AT, _USERLIST_ESCAPED):
+            self._line_rule(start, _USERLIST)
+        elif role in (_SASL_587, _SASL_465):
+            self._line_rule(start, _SASL_PASSWD)
+        elif role == _ACL_LINE:
+            self._redis_acl(start + 1)
+        elif role == _ACL_ESCAPED:
+            self._redis_acl(start + 2)
+        elif role in (_ACL_SETUSER, _ACL_STRING):
+            self._redis_acl(start + (3 if role == _ACL_SETUSER else 1))
+        elif role == _PRINTF:
+            self._echo_pipe(start)
+        elif role == _IDENTIFIED:
+            self._pattern_value(start, _IDENTIFIED_BY, "password")
+        elif role == _LOGIN_MODULE:
+            self._login_module(start)
+        elif role == _CHPASSWD_AT:
+            self._chpasswd(start)
+        elif role == _AUTH_TUPLE:
+            self._call(start + 5, 1, True)
+        elif role == _MARKER_AWS:
+            if low.startswith(b"[redacted:aws_access_key_id]", start):
+                self._near("aws_access_key_id", start, start + 28)
+        elif role == _MARKER_TWILIO and low.startswith(_TWILIO_MARKERS, start):
+            self._near("twilio", start, low.find(b"]", start) + 1)
+
+    def _more(self, role: int, anchor: bytes, start: int, end: int) -> None:
+        """The anchors of the other passes: output printers, function calls, command-line clients."""
+        low = self.low
+        if role == _PRINTER:
+            self._printed(start, _PRINTERS[anchor])
+            if anchor == b"echo ":
+                self._echo_pipe(start)
+        elif role == _CALL:
+            paren = end - 1
+            name_start = self.runs.rfind(_DOT, max(0, paren - 64), paren) + 1
+            spec = rules.AUTH_CALLS.get(low[name_start:paren].lstrip(b"_-").decode("ascii", "replace"))
+            if spec is not None:
+                self._call(paren, *spec)
+        elif _command_word(low, start, 0):
+            word = _COMMAND_NAME.match(low, start)
+            clients = _CLIENTS.get(word.group()) if word is not None else None
+            if clients:
+                self._client(start, word.end(), clients)
+
+    def _space_hit(self, start: int, end: int, hits: list[tuple[int, int, int]]) -> None:
+        """A name keyword followed by blanks: a flag's value (``--api-key VALUE``) or a directive's."""
+        at = _spaced_hit(self.data, self.low, start, end)
+        if at == -1:
+            return
+        if at < start:
+            hits.append((at + 2, 2, _BY_SEPARATOR))
+        else:
+            hits.append((start, end - start, _BY_SPACE))
+
+    def _names_at(self, hits: list[tuple[int, int, int]]) -> None:
+        """Judge the name around each keyword hit and, if it is secret-named, the value after it."""
+        data, runs, size = self.data, self.runs, self.size
+        names, kinds = self._names, _NAME_KINDS
+        for position, length, how in hits:
+            name_start = runs.rfind(_DOT, max(0, position - 64), position) + 1 or max(0, position - 64)
+            if (name_start, how) in names:
+                continue
+            names.add((name_start, how))
+            if name_start and data[name_start - 1] in (0x5C, 0x5B, 0x3B):  # "\\", "[" or ";"
+                name_start = _unglue(data, name_start)
+            name_end = runs.find(_DOT, position + length, position + 64)
+            if name_end == -1:
+                name_end = min(size, position + 64)
+            name = data[name_start:name_end]
+            kind = kinds.get(name, "?")
+            if kind == "?":
+                kind = _name_kind(name)
+            if how == _BY_SPACE:
+                self._spaced(name_start, name_end, kind, position)
+            elif how == _BY_PAIR:
+                if kind is not None and kind != "authorization":
+                    self._pair(name_end)
+            elif kind == "authorization":
+                self._authorization(name_end)
+            elif kind is not None and not _referenced(data, name_start):
+                self._assignment(name, name_start, name_end, kind)
+            elif (
+                kind is not None
+                and data[name_start - 1 : name_start] == b"$"
+                and _PHP_ASSIGNMENT.match(data, name_end)
+            ):
+                self._assignment(name, name_start, name_end, kind)  # PHP, Perl, PowerShell: `$apiKey = '…'`
+
+    def _assignment(self, name: bytes, name_start: int, name_end: int, kind: str) -> int:
+        data = self.data
+        match = _AFTER_NAME.match(data, name_end)
+        if match is None:
+            return name_end
+        q1, bracket, sp1, sep, sp2, q2 = match.group("q1", "bracket", "sp1", "sep", "sp2", "q2")
+        flag = name.startswith(b"-") or b"--" in name
+        previous = data[name_start - 1 : name_start]
+        if sep is None:
+            if not (flag and sp1 and q1 is None):
+                return name_end
+        elif sep == b">" and (previous != b"<" or q2 is not None):
+            return name_end
+        elif sep == b"," and (
+            q1 is None or q2 is None or not _CALL_BEFORE.search(data, max(0, name_start - 40), name_start)
+        ):
+            return (
+                name_end  # only `define('DB_PASSWORD', '…')`, `getenv("TOKEN", "…")`: a call's first argument
+            )
+        elif bracket and (q1 is None or sep not in (b"=", b":=")):
+            return name_end  # only `os.environ["TOKEN"] = "…"`
+        quoted = q2 is not None
+        value_start, value_end = match.span("quoted" if quoted else "bare")
+        if sep == b":" and not quoted and not sp2 and q1 is None:
+            return name_end  # `group:artifact:jar:version`, `arn:…:secret:prod/db`: no blank, no value
+        if sep == b">" and not data.startswith(b"</", value_end):
+            return name_end  # XML: a value runs to its closing tag
+        code_context = bool(sep == b"=" and sp1) or previous in (b"(", b",", b".")
+        yaml = not quoted and sep == b":" and self._at_line_start(name_start)
+        if not quoted and q1 is not None and q1.endswith(b"`"):
+            # Markdown: "- `token`: what it is". Only a credential-looking word counts there.
+            bare = data[value_start:value_end].decode("utf-8", "replace")
+            if not _strong(bare):
+                return value_end
+        elif not quoted and not yaml and data[value_end : value_end + 1] == b" ":
+            word = data[value_start:value_end]
+            if word.isalpha() and word.islower():
+                # Prose ("auth: failed for user") unless it is a YAML line ("password: correct horse …").
+                return value_end
+        if yaml:
+            # YAML: a bare value runs to the end of the line (minus a trailing comment).
+            _, line_end = _line_around(data, value_end)
+            rest = data[value_start:line_end]
+            if rest.endswith(b"\\"):
+                rest = rest.rstrip(b"\\")  # a doubly escaped line break
+            string_end = _JSON_STRING_END.search(rest)
+            if string_end is not None:
+                rest = rest[: string_end.start()]  # a YAML line inside a JSON string ends with it
+            comment = rest.find(b" #")
+            rest = rest[:comment] if comment != -1 else rest
+            first = data[value_start:value_end].decode("utf-8", "replace")
+            equals = rest.find(b" = ")
+            if equals != -1:
+                # `api_key: str | None = None`, `TOKEN: Final = re.compile(...)`: a Python annotation.
+                # The annotation is never the secret; only a string literal assigned to the name is.
+                literal = _QUOTED_RHS.match(data, value_start + equals + 3)
+                if literal is None:
+                    return value_end
+                value_start, value_end = literal.span("value")
+                quoted = True
+            elif first.lower() not in rules.PLACEHOLDER_WORDS and not rest.rstrip().endswith(b","):
+                value_end = value_start + len(rest.rstrip())
+        value = data[value_start:value_end].decode("utf-8", "replace")
+        if flag and (
+            value.startswith("-") or (not quoted and _wordy(value) and _DIGIT.search(value) is None)
+        ):
+            return name_end  # another option, or a command's next word (`--no-auth-warning ping`)
+        if not quoted and value.startswith("!") and value[1:2].isalpha():
+            return name_end  # a YAML tag (`!Sub '{{resolve:…}}'`, `!Ref DbPassword`, `!vault |`)
+        next_char = data[value_end : value_end + 1]
+        if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
+            self.add(value_start, value_end, kind)
+        return value_end
+
+    def _spaced(self, name_start: int, name_end: int, kind: str | None, keyword: int) -> None:
+        """A name and its value separated by blanks only (``requirepass VALUE``, ``password VALUE``
+        in .netrc, ``AUTH VALUE``, ``ENV API_KEY VALUE``), or prose announcing a credential."""
+        data = self.data
+        if kind is not None and kind != "authorization" and not _referenced(data, name_start):
+            match = _SPACED_AT.match(data, name_end)
+            if match is not None:
+                group = "quoted" if match.group("q") else "bare"
+                value = match.group(group).decode("utf-8", "replace")
+                lenient = kind in ("password", "secret") or match.group("q") is not None
+                if (_lenient(value) if lenient else credential_like(value)) and not _names_a_secret(value):
+                    self.add(match.start(group), match.end(group), kind)
+                    return
+        if _ANNOUNCING.match(self.low, keyword) is not None:
+            self._announced(keyword)
+
+    def _announced(self, keyword: int) -> None:
+        """A credential announced in prose after *keyword* (see _announcement())."""
+        how, position = _announcement(self.data, keyword)
+        if how == _SAME_LINE:
+            match = _VALUE_WORD.match(self.data, position)
+            text = match.group().decode("utf-8", "replace") if match else ""
+            if match and (credential_like(text) or (_lenient(text) and _DIGIT.search(text))):
+                self.add(match.start(), match.end(), "password")
+        elif how == _NEXT_LINE:
+            self._next_word(position, "password")
+        elif how == _NEXT_LINE_STRICT:
+            self._next_word(position, "password", lines=2, strict=True)
+
+    def _next_word(self, line_end: int, kind: str, *, lines: int = 3, strict: bool = False) -> None:
+        """The first of the next *lines* lines that is one word, if it may be a credential."""
+        data = self.data
+        for _ in range(lines):
+            start = _next_line(data, line_end)
+            if start == -1:
+                return
+            _, line_end = _line_around(data, start)
+            word = _WORD_LINE.match(data, start, line_end)
+            if word is not None:
+                value = word.group("value").decode("utf-8", "replace")
+                plausible = credential_like(value) if strict else _lenient(value)
+                if plausible and not _names_a_secret(value):
+                    self.add(word.start("value"), word.end("value"), kind)
+                return
+            if data[start:line_end].strip(b" \t\r"):
+                return  # prose or output: the credential is not alone on the next lines
+
+    def _printed(self, start: int, printer: re.Pattern[bytes]) -> None:
+        """A command that prints a credential: its output, one word on one of the next lines."""
+        line_start, line_end = _line_around(self.low, start)
+        if printer.pattern and printer.search(self.low, line_start, line_end) is None:
+            return
+        self._next_word(line_end, "secret")
+
+    def _echo_pipe(self, start: int) -> None:
+        """``echo SECRET | docker login --password-stdin`` (also piped to chpasswd or --with-token)."""
+        _, line_end = _line_around(self.low, start)
+        match = _ECHO_PIPE.match(self.data, start, line_end)
+        if match is None:
+            return
+        group = (
+            match.lastgroup
+            if match.lastgroup in ("v1", "v2", "v3")
+            else next(g for g in ("v1", "v2", "v3") if match.group(g) is not None)
+        )
+        value_start, value_end = match.span(group)
+        value = match.group(group)
+        colon = value.find(b":")
+        if colon != -1 and b"chpasswd" in self.low[value_end:line_end]:
+            value_start += colon + 1  # user:password
+            value = value[colon + 1 :]
+        if _lenient(value.decode("utf-8", "replace")):
+            self.add(value_start, value_end, "password")
+
+    def _client(self, start: int, word_end: int, clients: tuple[_Client, ...]) -> None:
+        """A command-line client (rules.CLIENT_COMMANDS): the credentials among its arguments."""
+        data, low = self.data, self.low
+        command_end = _curl_end(data, start, min(self.size, start + 4096))
+        for client in clients:
+            if client.subcommand and not _has_subcommand(low, word_end, command_end, client.subcommand):
+                continue
+            for option in client.options:
+                for found in option.finditer(data, word_end, command_end):
+                    match = _VALUE_AT.match(data, found.end(), command_end)
+                    if match is None:
+                        continue
+                    group = (
+                        "v1"
+                        if match.group("v1") is not None
+                        else ("v2" if match.group("v2") is not None else "v3")
+                    )
+                    value = match.group(group).decode("utf-8", "replace")
+                    if value.startswith("-") or is_placeholder(value) or len(value) < 3:
+                        continue
+                    self.add(match.start(group), match.end(group), client.kind)
+
+    def _call(self, paren: int, argument: int, about_credentials: bool) -> None:
+        """A string literal passed to a function that takes a credential (rules.AUTH_CALLS)."""
+        data = self.data
+        position = paren + 1
+        literals: list[tuple[int, int] | None] = []
+        for _ in range(8):
+            arg = _CALL_ARG.match(data, position)
+            if arg is None:
+                return
+            literals.append(arg.span("s") if arg.group("q") is not None else None)
+            position = arg.end()
+            if arg.group("end") == b")" or 0 <= argument < len(literals):
+                break
+        else:
+            return
+        if not -len(literals) <= argument < len(literals):
+            return
+        literal = literals[argument]
+        if literal is None:
+            return
+        value = data[literal[0] : literal[1]].decode("utf-8", "replace")
+        if (_lenient(value) if about_credentials else credential_like(value)) and not _names_a_secret(value):
+            self.add(literal[0], literal[1], "password" if about_credentials else "secret")
+
+    def _pair(self, name_end: int) -> None:
+        """``name: DB_PASSWORD`` followed by ``value: …`` (an environment list): the value."""
+        data = self.data
+        value = _PAIR_VALUE.match(data, name_end, name_end + 200)
+        if value is None:
+            return
+        group = "quoted" if value.group("q") else "bare"
+        text = value.group(group).decode("utf-8", "replace")
+        if _plausible_value(text, quoted=group == "quoted", code_context=False, next_char=b"\n"):
+            self.add(value.start(group), value.end(group), "password")
+
+    def _pattern_value(self, start: int, pattern: re.Pattern[bytes], kind: str) -> None:
+        match = pattern.match(self.data, start)
+        if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+            self.add(match.start("value"), match.end("value"), kind)
+
+    def _login_module(self, start: int) -> None:
+        """The user of a JAAS login module when it is an API key (``username="KEY" password="…"``)."""
+        _, line_end = _line_around(self.data, start)
+        match = _JAAS_USER.match(self.data, start, line_end)
+        if match is not None and credential_like(match.group("value").decode("utf-8", "replace")):
+            self.add(match.start("value"), match.end("value"), "api_key")
+
+    def _chpasswd(self, start: int) -> None:
+        """The ``user:password`` lines of a cloud-init ``chpasswd:`` block (``list: |``)."""
+        data = self.data
+        line_start, line_end = _line_around(data, start)
+        indent = start - _content_start(data, line_start, start)
+        for _ in range(64):
+            begin = _next_line(data, line_end)
+            if begin == -1:
+                return
+            _, line_end = _line_around(data, begin)
+            if not data[begin:line_end].strip():
+                continue
+            match = _CHPASSWD_LINE.match(data, begin, line_end)
+            line = data[begin:line_end]
+            if len(line) - len(line.lstrip(b" \t")) <= indent:
+                return  # the block ended
+            if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+                self.add(match.start("value"), match.end("value"), "password")
+
+    def _go_dsn(self, start: int) -> None:
+        """A Go database/sql DSN: ``user:password@tcp(host:3306)/db``."""
+        floor = max(0, start - 600)
+        begin = (
+            max(
+                self.data.rfind(b'"', floor, start),
+                self.data.rfind(b"'", floor, start),
+                self.data.rfind(b" ", floor, start),
+                self.data.rfind(b"`", floor, start),
+            )
+            + 1
+        )
+        match = _GO_DSN.match(self.data, begin or floor)
+        at = start + (6 if self.low.startswith(b"@unix(", start) else 5)
+        if (
+            match is not None
+            and match.end() == at
+            and not is_placeholder(match.group("value").decode("utf-8", "replace"))
+        ):
+            self.add(match.start("value"), match.end("value"), "password")
+
+    def _line_rule(self, position: int, pattern: re.Pattern[bytes]) -> None:
+        """A credential file's line (.pgpass, pgbouncer's userlist, postfix's sasl_passwd), also
+        when it is the first line of a JSON string."""
+        data = self.data
+        line_start, line_end = _line_around(data, position)
+        match = pattern.match(data, _content_start(data, line_start, position), line_end)
+        if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+            self.add(match.start("value"), match.end("value"), "password")
+
+    def _redis_acl(self, position: int) -> None:
+        """A Redis ACL rule: ``user NAME on >PASSWORD …`` (also ``ACL SETUSER``)."""
+        line_start, line_end = _line_around(self.low, position)
+        before = self.low[_content_start(self.data, line_start, position) : position].strip()
+        if before not in (b"", b"acl set", b"acl", b">") and not before.endswith((b"acl set", b"$", b">")):
+            return
+        match = _REDIS_ACL.match(self.data, position, line_end)
+        if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+            self.add(match.start("value"), match.end("value"), "password")
+
+    def _at_line_start(self, position: int) -> bool:
+        data = self.data
+        floor = max(0, position - 200)
+        line_start = max(data.rfind(b"\n", floor, position) + 1, data.rfind(b"\\n", floor, position) + 2)
+        prefix = data[line_start:position].strip()
+        return prefix in (b"", b"-", b"export", b"set") or (line_start == 0 and position < 200 and not prefix)
+
+    def _authorization(self, name_end: int) -> int:
+        match = _AUTH_VALUE.match(self.data, name_end)
+        if match is None:
+            return name_end
+        value = match.group("value").rstrip()
+        start = match.start("value")
+        end = start + len(value)
+        quote = match.group("q2")
+        if quote:
+            close = self.data.find(quote, start, end + len(quote))
+            if close != -1:
+                end = close
+                value = self.data[start:end]
+        text = value.decode("utf-8", "replace")
+        if not is_placeholder(text) and len(text.strip()) >= 4 and not text.lower().startswith("{"):
+            self.add(start, end, "authorization", _TOKEN_PRIORITY)
+        return end
+
+    def _bearer(self, position: int) -> int:
+        match = _BEARER.match(self.data, position)
+        if match is None:
+            return position + 6
+        value = match.group("value").decode("ascii")
+        if not is_placeholder(value) and looks_random(value) and any(c.isdigit() for c in value):
+            self.add(match.start("value"), match.end("value"), "bearer_token")
+        return match.end()
+
+    def _url(self, position: int) -> int:
+        data, low = self.data, self.low
+        match = _URL_CREDENTIALS.match(data, position)
+        if match is not None:
+            password = match.group("pw").decode("utf-8", "replace")
+            if not is_placeholder(password) and password.lower() not in ("pass", "pwd", "pw", "passwd"):
+                self.add(match.start("pw"), match.end("pw"), "url_password")
+        else:
+            user = _URL_TOKEN_USER.match(data, position)
+            if user is not None and credential_like(user.group("user").decode("utf-8", "replace")):
+                self.add(user.start("user"), user.end("user"), "url_token")
+        url_end = _URL_END.match(data, position + 3).end()
+        for needle, pattern, kind in _WEBHOOKS:
+            if low.find(needle, position, url_end) != -1:
+                hook = pattern.match(data, position)
+                if hook is not None and not is_placeholder(hook.group("value").decode("utf-8", "replace")):
+                    self.add(hook.start("value"), hook.end("value"), kind, _TOKEN_PRIORITY)
+        if (
+            low.find(b"sig", position, url_end) != -1
+            or low.find(b"x-amz-security-token", position, url_end) != -1
+        ):
+            for signature in _URL_SIGNATURE.finditer(low, position, url_end):
+                self.add(signature.start("value"), signature.end("value"), "url_signature")
+        return position + 3
+
+    def _cookies(self, position: int, *, first_only: bool) -> None:
+        """The values of the name=value pairs of a cookie header from *position* (Set-Cookie: the first)."""
+        data = self.data
+        for _ in range(64):
+            pair = _COOKIE_PAIR.match(data, position)
+            if pair is None:
+                return
+            name, value = pair.group("name"), pair.group("value")
+            size = len(value)
+            if size >= 4 and name.lower() not in _COOKIE_ATTRIBUTES:
+                text = value.decode("utf-8", "replace")
+                if (
+                    _SECRET_COOKIE.search(name) is not None or (size >= 8 and looks_random(text))
+                ) and not is_placeholder(text):
+                    self.add(pair.start("value"), pair.end("value"), "cookie")
+            if first_only or pair.group("more") is None:
+                return
+            position = pair.end()
+
+    def _curl(self, position: int) -> None:
+        """A curl command line (with continuation lines): -u USER:PASSWORD and -b/--cookie pairs."""
+        data = self.data
+        end = _curl_end(data, position, min(self.size, position + 4096))
+        flag = _CURL_FLAG.search(data, position, end)
+        while flag is not None:
+            at = flag.start()
+            if data[at - 1] in _BEFORE_FLAG:
+                if flag.group() in _COOKIE_FLAGS:
+                    cookie = _CURL_COOKIE.match(data, at, end)
+                    if cookie is not None:
+                        self._cookies(cookie.end(), first_only=False)
+                else:
+                    user = _CURL_USER.match(data, at, end)
+                    if user is not None:
+                        group = user.lastgroup or "bare"
+                        if not is_placeholder(user.group(group).decode("utf-8", "replace")):
+                            self.add(user.start(group), user.end(group), "password")
+            flag = _CURL_FLAG.search(data, flag.end(), end)
+
+    def _twilio(self, position: int) -> None:
+        """Quoted 32-hex literals on the line of a Twilio mention and the few lines after it."""
+        data = self.data
+        end = position
+        limit = min(self.size, position + 4096)
+        for _ in range(_TWILIO_LINES):
+            end = data.find(b"\n", end + 1, limit)
+            if end == -1:
+                end = limit
+                break
+        line_start = data.rfind(b"\n", max(0, position - 512), position) + 1
+        for match in _TWILIO_QUOTED.finditer(data, line_start, end):
+            if looks_random(match.group("value").decode("ascii")):
+                self.add(match.start("value"), match.end("value"), "twilio_auth_token")
+
+    def _pem(self, key_start: int) -> None:
+        low = self.low
+        begin = low.rfind(b"-----begin", max(0, key_start - 48), key_start)
+        if begin == -1 or b"private" not in low[begin:key_start] or begin in self._blocks:
+            return
+        self._blocks.add(begin)
+        end = _PEM_END.search(self.data, key_start, key_start + 65536)
+        if end is not None:
+            self.add(begin, end.end(), "private_key", _TOKEN_PRIORITY)
+            return
+        # No END line (truncated output): fail closed over everything that still looks like key body.
+        header_end = self.data.find(b"-----", key_start) + 5
+        body = _PEM_BODY.match(self.data, header_end)
+        self.add(begin, body.end() if body else header_end, "private_key", _TOKEN_PRIORITY)
+
+    def _kubernetes(self, position: int) -> None:
+        low = self.low
+        if not _KIND_SECRET.match(low, max(0, position - 16)) and not _KIND_SECRET.search(
+            low, max(0, position - 16), position + 8
+        ):
+            return
+        doc_start = low.rfind(b"\n---", 0, position) + 1
+        doc_end = low.find(b"\n---", position)
+        doc_end = self.size if doc_end == -1 else doc_end
+        if -1 - doc_start in self._blocks:
+            return
+        self._blocks.add(-1 - doc_start)
+        data = self.data
+        for block in _K8S_YAML_DATA.finditer(low, doc_start, doc_end):
+            indent = len(block.group("indent"))
+            line_start = block.end() + 1
+            while line_start < doc_end:
+                line_end = data.find(b"\n", line_start, doc_end)
+                line_end = doc_end if line_end == -1 else line_end
+                line = data[line_start:line_end]
+                if line.strip():
+                    if len(line) - len(line.lstrip(b" \t")) <= indent:
+                        break
+                    item = _K8S_YAML_ITEM.match(data, line_start, line_end)
+                    if item is not None and not is_placeholder(
+                        item.group("value").decode("utf-8", "replace")
+                    ):
+                        self.add(item.start("value"), item.end("value"), "kubernetes_secret")
+                line_start = line_end + 1
+        for block in _K8S_JSON_DATA.finditer(low, doc_start, doc_end):
+            close = data.find(b"}", block.end(), doc_end)
+            close = doc_end if close == -1 else close
+            for item in _K8S_JSON_ITEM.finditer(data, block.end(), close):
+                if not is_placeholder(item.group("value").decode("utf-8", "replace")):
+                    self.add(item.start("value"), item.end("value"), "kubernetes_secret")
+
+    # -- result -----------------------------------------------------------------------------------
+
+    def merged(self) -> list[tuple[int, int, str]]:
+        """Non-overlapping spans; existing markers are never touched."""
+        if not self.spans:
+            return []
+        markers: list[tuple[int, int]] = []
+        position = self.data.find(_MARKER_PREFIX_B)
+        while position != -1:
+            close = self.data.find(b"]", position)
+            close = self.size if close == -1 else close + 1
+            markers.append((position, close))
+            position = self.data.find(_MARKER_PREFIX_B, close)
+        result: list[tuple[int, int, str]] = []
+        for start, end, _priority, kind in sorted(self.spans, key=lambda s: (s[0], -s[1], s[2])):
+            if any(start < m_end and end > m_start for m_start, m_end in markers):
+                continue
+            if result and start < result[-1][1]:
+                if end > result[-1][1]:
+                    result[-1] = (result[-1][0], end, result[-1][2])
+                continue
+            result.append((start, end, kind))
+        return result
+
+
+def _scan(data: bytes) -> list[tuple[int, int, str]]:
+    scan = _Scan(data)
+    scan.tokens()
+    scan.keywords()
+    return scan.merged()
+
+
+def _apply(data: bytes, spans: list[tuple[int, int, str]]) -> tuple[bytes, list[tuple[int, int]]]:
+    """The text with markers in place of *spans*, and where each marker now is."""
+    out = bytearray()
+    placed: list[tuple[int, int]] = []
+    last = 0
+    for start, end, kind in spans:
+        out += data[last:start]
+        marker = b"[REDACTED:" + kind.encode() + b"]"
+        placed.append((len(out), len(out) + len(marker)))
+        out += marker
+        last = end
+    out += data[last:]
+    return bytes(out), placed
+
+
+def _windows(data: bytes, placed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Whole lines (at most 2 KiB either side) around each marker, merged."""
+    windows: list[tuple[int, int]] = []
+    for start, end in placed:
+        low = data.rfind(b"\n", max(0, start - 2048), start) + 1 or max(0, start - 2048)
+        high = data.find(b"\n", end, end + 2048)
+        high = min(len(data), end + 2048) if high == -1 else high
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(high, windows[-1][1]))
+        else:
+            windows.append((low, high))
+    return windows
+
+
+def redact_text(text: str) -> str:
+    """*text* with every secret replaced by ``[REDACTED:<kind>]``. Idempotent."""
+    if not text:
+        return text
+    data = text.encode("utf-8", "surrogatepass")
+    redacted = redact_bytes(data)
+    return text if redacted is data else redacted.decode("utf-8", "surrogatepass")
+
+
+def redact_bytes(data: bytes) -> bytes:
+    """:func:`redact_text` for UTF-8 bytes (any bytes: invalid sequences are left as they are);
+    *data* itself if nothing changes."""
+    spans = _scan(data) if data else []
+    if not spans:
+        return data
+    # Replacing a secret can expose a neighbour (``password=ab[REDACTED:x]``): re-scan the lines around
+    # each marker until nothing changes, so that redacting the output again changes nothing.
+    for _ in range(4):
+        data, placed = _apply(data, spans)
+        spans = []
+        for low, high in _windows(data, placed):
+            spans.extend((start + low, end + low, kind) for start, end, kind in _scan(data[low:high]))
+        if not spans:
+            break
+    return data
+
+
+# Joins the texts of a batch for :func:`needs_redaction`: no anchor and no token character contains
+# it, so no anchor or run of token characters spans two texts.
+_SEPARATOR: Final = "\x00"
+_PLUS_ONE: Final = (1).__add__  # a text's length plus its separator, without a Python call
+
+
+def needs_redaction(texts: Sequence[str]) -> set[int]:
+    """The indexes of the *texts* that :func:`redact_text` may change, found in one scan of them all.
+
+    Every other text is one that :func:`redact_text` returns unchanged. The texts are joined with a
+    NUL byte and searched once with the engine's own two Aho-Corasick automata; a text is left out
+    only if none of its anchors passes the first check the engine itself makes at that anchor before
+    it can report anything (a long enough run of token characters, a separator after a secret name, a
+    credential or signature after ``://``, a value after ``bearer``, ``kind: Secret``).
+
+    Why joining cannot hide anything: no anchor contains NUL, so every match lies inside one text,
+    and a leftmost-first search finds in each text exactly the anchors it finds in that text alone
+    (each match depends only on the bytes from its start on, and the search enters every text
+    outside any match). The checks see the same bytes as in the text alone: NUL ends runs of token
+    characters and names, as a text's end does, and is neither a separator nor a value; where a
+    check could read past a text's end, NUL can only make it pass, which costs a needless full scan
+    of that text, never a miss.
+    """
+    if not texts:
+        return set()
+    joined = _SEPARATOR.join(texts)
+    data = joined.encode("utf-8", "surrogatepass")
+    hits: list[int] = []  # where an anchor passed its check
+    runs: bytes | None = None
+    for anchors, find in _TOKEN_SEARCHES:
+        for index, start, _end in find(data):
+            anchor = anchors[index]
+            if anchor == b"Q~":
+                # tokens() tries the Azure pattern from 4 bytes before "Q~" (a NUL there fails it).
+                hit = start >= 4 and _AZURE_SECRET.match(data, start - 4) is not None
+            elif anchor in _DIRECT:
+                hit = True  # rare and distinctive: always a full scan
+            else:
+                if runs is None:
+                    runs = data.translate(_RUN_TABLE)
+                # tokens() only looks at a run of MIN_RUN token characters holding the anchor, if it
+                # starts at most _RUN_LOOKBACK bytes before it.
+                floor = max(0, start - _RUN_LOOKBACK - 1)
+                run = runs.rfind(_DOT, floor, start) + 1
+                hit = (run > 0 or floor == 0) and runs.startswith(_LONG_RUN, run)
+            if hit:
+                hits.append(start)
+    low = data.lower()
+    for search in _CONTEXT_PASSES:
+        batch = search.find(low)
+        while batch:  # as in keywords(): the anchors found, then those hidden inside them
+            hidden: list[tuple[int, int, int]] = []
+            for index, start, end in batch:
+                for offset, inner in search.hidden[index]:
+                    if low.startswith(search.anchors[inner], start + offset):
+                        at = start + offset
+                        hidden.append((inner, at, at + len(search.anchors[inner])))
+                # The check keywords() makes at each kind of anchor before it can report anything.
+                role = search.roles[index]
+                if role == _NAME:
+                    if search.anchors[index] == b"author":
+                        if runs is None:
+                            runs = data.translate(_RUN_TABLE)
+                        if _git_author(data, runs, start, end):
+                            continue
+                        end = start + 4
+                    hit = _name_hit(data, low, start, end)
+                else:
+                    hit = _anchor_may_find(role, search.anchors[index], data, low, start, end)
+                if hit:
+                    hits.append(start)
+            batch = hidden
+    # A Redis ACL line at the start of a text (keywords() looks there as well).
+    if low.startswith(b"user "):
+        hits.append(0)
+    position = low.find(b"\x00user ")
+    while position != -1:
+        hits.append(position + 1)
+        position = low.find(b"\x00user ", position + 1)
+    if not hits:
+        return set()
+    # Where each text starts in the joined bytes (ASCII: characters are bytes).
+    if len(data) == len(joined):
+        lengths: Iterable[int] = map(len, texts)
+    else:
+        lengths = (len(t) if t.isascii() else len(t.encode("utf-8", "surrogatepass")) for t in texts)
+    starts = list(accumulate(map(_PLUS_ONE, lengths), initial=0))
+    return {bisect_right(starts, start) - 1 for start in hits}
+
+
+def find_secrets(text: str) -> list[Finding]:
+    """Every secret in *text* (without changing it), with its line number; for ``redact --check``."""
+    if not text:
+        return []
+    data = text.encode("utf-8", "surrogatepass")
+    findings = []
+    for start, end, kind in _scan(data):
+        findings.append(Finding(start, end, kind, data.count(b"\n", 0, start) + 1))
+    return findings
+
+
+#: Exposed for the benchmark and tests: every kind the engine can report.
+KINDS: Final = tuple(
+    sorted(
+        {rule.kind for rules in _TOKEN_RULES.values() for rule in rules}
+        | {
+            "azure_client_secret",
+            "aws_secret_access_key",
+            "twilio_auth_token",
+            "password",
+            "secret",
+            "token",
+            "api_key",
+            "authorization",
+            "bearer_token",
+            "url_password",
+            "url_signature",
+            "slack_webhook",
+            "discord_webhook",
+            "private_key",
+            "kubernetes_secret",
+            "cookie",
+        }
+    )
+)
+
+Redactor = Callable[[str], str]
+
+
+#: How much of a text redact_after() looks at: its first lines, and at most this many bytes.
+HEAD_LINES: Final = 8
+HEAD_BYTES: Final = 16 * 1024
+
+
+def redact_after(before: str, text: str) -> str:
+    """*text*, already redacted, with the secrets that only the end of *before* (the text just
+    before it, also redacted) reveals: a credential announced, printed or paired at the end of
+    *before* and written at the start of *text*. Used when text is redacted in pieces (a stream);
+    only the first :data:`HEAD_LINES` lines of *text* can change. Idempotent like redact_text()."""
+    if not before or not text:
+        return text
+    data = text.encode("utf-8", "surrogatepass")
+    redacted = redact_bytes_after(before.encode("utf-8", "surrogatepass"), data)
+    return text if redacted is data else redacted.decode("utf-8", "surrogatepass")
+
+
+def redact_bytes_after(before: bytes, data: bytes) -> bytes:
+    """:func:`redact_after` for UTF-8 bytes; *data* itself if nothing changes."""
+    if not before or not data:
+        return data
+    head_end = 0
+    for _ in range(HEAD_LINES):
+        newline = data.find(b"\n", head_end, HEAD_BYTES)
+        if newline == -1:
+            head_end = min(len(data), HEAD_BYTES)
+            break
+        head_end = newline + 1
+    prefix = before[-HEAD_BYTES:]
+    head = data[:head_end]
+    offset = len(prefix)
+    spans = [
+        (start - offset, end - offset, kind)
+        for start, end, kind in _scan(prefix + head)
+        if start >= offset and end <= offset + len(head)
+    ]
+    if not spans:
+        return data
+    head, _ = _apply(head, spans)
+    return redact_bytes(head) + data[head_end:]

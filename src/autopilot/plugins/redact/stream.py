@@ -1,0 +1,135 @@
+"""Redacting a stream piece by piece with bounded memory: what can be written out now.
+
+``autopilot redact -`` and ``autopilot redact FILE`` read their input as it comes and write each
+complete line out as soon as it is safe: once no later line can turn it (or a secret starting on
+it) into something the redactor would treat differently. Lines are held back only while they may be
+the start of a secret that spans lines:
+
+- a private key whose ``-----END …-----`` line has not come yet;
+- a Kubernetes manifest (``apiVersion:`` at the start of a line, or its JSON form) whose document
+  has not ended: a Secret's ``data:`` may come before its ``kind: Secret``;
+- a command continued on the next line (a line ending in a backslash).
+
+A piece held longer than :data:`HOLD_LIMIT` is written out anyway (the engine redacts a private key
+without its END line up to the end of its body, so that fails closed). The rules that look back (a
+password announced on the line before, the output of ``kubectl get secret … | base64 -d``) see the
+last :data:`CONTEXT_LINES` lines already written through :func:`engine.redact_after`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Final
+
+from autopilot.plugins.redact.engine import redact_bytes, redact_bytes_after
+
+#: The most bytes held back for a secret that may span lines.
+HOLD_LIMIT: Final = 1 << 20
+#: A line longer than this is cut at a blank, a quote or a comma and written out in pieces.
+MAX_LINE: Final = 4 << 20
+#: Lines already written that the next piece is redacted in the light of.
+CONTEXT_LINES: Final = 8
+_CONTEXT_BYTES: Final = 16 * 1024
+
+# Where a YAML document ends: a line `---` or `...`, or a line at the start that is no YAML key.
+_YAML_DOCUMENT_END: Final = re.compile(rb"\n(?:(?:---|\.\.\.)[ \t]*\r?\n|[^\s#\-\n][^:\n]*\r?\n)")
+
+
+def flushable(pending: bytes | bytearray, *, final: bool = False) -> int:
+    """How many bytes at the start of *pending* can be redacted and written out now."""
+    if final:
+        return len(pending)
+    complete = pending.rfind(b"\n") + 1
+    if not complete:
+        return _cut_long_line(pending) if len(pending) > MAX_LINE else 0
+    held = _held_from(pending, complete)
+    return complete if complete - held > HOLD_LIMIT else held
+
+
+def _held_from(pending: bytes | bytearray, complete: int) -> int:
+    """Where the lines that must wait start (*complete* if none must)."""
+    held = complete
+    # A command continued on the next line: from the first of its lines.
+    line_end = complete - 1
+    while line_end > 0 and (pending[line_end - 1] == 0x5C or pending[line_end - 2 : line_end] == b"\\\r"):
+        held = pending.rfind(b"\n", 0, line_end) + 1
+        line_end = held - 1
+    # A private key without its END line yet.
+    begin = pending.rfind(b"-----BEGIN", 0, complete)
+    if (
+        begin != -1
+        and b"PRIVATE KEY" in pending[begin : begin + 64]
+        and pending.find(b"-----END", begin, complete) == -1
+    ):
+        held = min(held, pending.rfind(b"\n", 0, begin) + 1)
+    # A Kubernetes manifest whose document has not ended (YAML, or kubectl's JSON).
+    manifest = pending.rfind(b"\napiVersion:", 0, complete) + 1 or (
+        0 if pending.startswith(b"apiVersion:") else -1
+    )
+    if manifest != -1 and _YAML_DOCUMENT_END.search(pending, manifest, complete) is None:
+        held = min(held, manifest)
+    field = pending.rfind(b'"apiVersion"', 0, complete)
+    if field != -1:
+        opening = pending.rfind(b"\n{", 0, field) + 1 or (0 if pending.startswith(b"{") else -1)
+        if opening != -1 and pending.find(b"\n}", field, complete) == -1:
+            held = min(held, opening)
+    return held
+
+
+def _cut_long_line(pending: bytes | bytearray) -> int:
+    """Where to cut a line longer than MAX_LINE: after the last blank, quote or comma well before its
+    end (a token is not cut), or all of it if there is none."""
+    end = len(pending) - 4096
+    cut = max(pending.rfind(separator, 0, end) for separator in (b" ", b'"', b",", b"\t")) + 1
+    return cut or len(pending)
+
+
+def context_tail(before: bytes, text: bytes) -> bytes:
+    """The last CONTEXT_LINES lines of *before* followed by *text* (at most 16 KiB)."""
+    position = len(text)
+    for _ in range(CONTEXT_LINES + 1):
+        position = text.rfind(b"\n", 0, position)
+        if position == -1:
+            break
+    else:
+        return text[position + 1 :][-_CONTEXT_BYTES:]
+    return (before + text)[-_CONTEXT_BYTES:]
+
+
+class StreamRedactor:
+    """Feeds bytes in, gets redacted bytes out as soon as they are safe to write.
+
+    *redact* redacts one piece of text (the whole ``redact`` chain); every piece is a run of whole
+    lines (but for lines longer than MAX_LINE), and the built-in redactor also sees the lines before
+    it through :func:`engine.redact_bytes_after`. Without *redact* (the built-in redactor is the
+    whole chain) the pieces go to the engine as bytes, which gives the same output without decoding
+    and encoding them.
+    """
+
+    def __init__(self, redact: Callable[[str], str] | None = None) -> None:
+        self._redact = redact
+        self._pending = bytearray()
+        self._context = b""
+
+    def feed(self, chunk: bytes) -> bytes:
+        """Take *chunk*; the redacted bytes that can be written now (maybe none)."""
+        self._pending += chunk
+        cut = flushable(self._pending)
+        return self._emit(cut) if cut else b""
+
+    def close(self) -> bytes:
+        """The end of the input: everything still held, redacted."""
+        return self._emit(len(self._pending)) if self._pending else b""
+
+    def _emit(self, cut: int) -> bytes:
+        piece = bytes(self._pending[:cut])
+        del self._pending[:cut]
+        if self._redact is None:
+            redacted = redact_bytes(piece)
+        else:
+            text = self._redact(piece.decode("utf-8", "surrogateescape"))
+            redacted = text.encode("utf-8", "surrogateescape")
+        redacted = redact_bytes_after(self._context, redacted)
+        self._context = context_tail(self._context, redacted)
+        return redacted
