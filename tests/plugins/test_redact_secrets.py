@@ -442,6 +442,8 @@ _KINDS_CAUGHT = [
     "env:\n  - name: DB_PASSWORD\n    value: {v}",
     "ENV API_KEY {v}",
     "DOCKER_PASSWORD ?= {v}",
+    "mc alias set minio http://localhost:9000 minioadmin {v}",
+    "ssh-keygen -t ed25519 -N '{v}' -f deploy_key",
 ]
 
 

@@ -144,8 +144,9 @@ def _wordy(value: str) -> bool:
 
 
 def _names_a_secret(value: str) -> bool:
-    """A value that is the name, path or identifier of a secret (``db-password``, ``prod/api-key``)."""
-    return _wordy(value) and _SECRET_WORDS.search(value.lower()) is not None
+    """A value that is the name, path or identifier of a secret (``db-password``, ``prod/api-key``);
+    words ending in a number are a passphrase (``gamma-token-build50``), not a name."""
+    return _wordy(value) and _SECRET_WORDS.search(value.lower()) is not None and not value[-2:].isdigit()
 
 
 def credential_like(value: str) -> bool:

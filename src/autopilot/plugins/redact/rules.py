@@ -386,6 +386,12 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(("pscp", "plink", "putty", "psftp"), (option("-pw"),)),
     ClientCommand(("xfreerdp", "wfreerdp"), (r"/p:{value}",)),
     ClientCommand(("psexec", "psexec.py"), (option("-p"),)),
+    ClientCommand(
+        ("mc", "mcli"),
+        (r"(?:alias[ \t]+set|config[ \t]+host[ \t]+add)[ \t]+{arg}[ \t]+{arg}[ \t]+{arg}[ \t]+{value}",),
+    ),
+    ClientCommand(("ssh-keygen",), (option("-N", "-P"),)),
+    ClientCommand(("net",), (r"/user:[^\s]+[ \t]+{value}",), subcommand=("use",)),
     ClientCommand(("nmcli",), (r"(?:password|wifi-sec\.psk)[ \t]+{value}",)),
     ClientCommand(("snmpwalk", "snmpget", "snmpset", "snmpbulkwalk"), (option("-c", "-A", "-X"),)),
 )

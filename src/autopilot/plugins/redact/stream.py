@@ -22,6 +22,8 @@ import re
 from collections.abc import Callable
 from typing import Final
 
+from ahocorasick_rs import BytesAhoCorasick
+
 from autopilot.plugins.redact.engine import redact_bytes, redact_bytes_after
 
 #: The most bytes held back for a secret that may span lines.
@@ -55,8 +57,10 @@ def _held_from(pending: bytes | bytearray, complete: int) -> int:
     while line_end > 0 and (pending[line_end - 1] == 0x5C or pending[line_end - 2 : line_end] == b"\\\r"):
         held = pending.rfind(b"\n", 0, line_end) + 1
         line_end = held - 1
+    # One search finds where the rarer constructs may start; most pieces have none of them.
+    found = {anchor: start for anchor, start in _last_hold_anchors(pending, complete)}
     # A private key without its END line yet.
-    begin = pending.rfind(b"-----BEGIN", 0, complete)
+    begin = found.get(0, -1)
     if (
         begin != -1
         and b"PRIVATE KEY" in pending[begin : begin + 64]
@@ -64,17 +68,29 @@ def _held_from(pending: bytes | bytearray, complete: int) -> int:
     ):
         held = min(held, pending.rfind(b"\n", 0, begin) + 1)
     # A Kubernetes manifest whose document has not ended (YAML, or kubectl's JSON).
-    manifest = pending.rfind(b"\napiVersion:", 0, complete) + 1 or (
-        0 if pending.startswith(b"apiVersion:") else -1
-    )
-    if manifest != -1 and _YAML_DOCUMENT_END.search(pending, manifest, complete) is None:
+    manifest = found.get(1, -2) + 1 or (0 if pending.startswith(b"apiVersion:") else -1)
+    if manifest > -1 and _YAML_DOCUMENT_END.search(pending, manifest, complete) is None:
         held = min(held, manifest)
-    field = pending.rfind(b'"apiVersion"', 0, complete)
+    field = found.get(2, -1)
     if field != -1:
         opening = pending.rfind(b"\n{", 0, field) + 1 or (0 if pending.startswith(b"{") else -1)
         if opening != -1 and pending.find(b"\n}", field, complete) == -1:
             held = min(held, opening)
     return held
+
+
+_HOLD_ANCHORS: Final = (b"-----BEGIN", b"\napiVersion:", b'"apiVersion"')
+_HOLD_SEARCH: Final = BytesAhoCorasick(list(_HOLD_ANCHORS)).find_matches_as_indexes
+
+
+def _last_hold_anchors(pending: bytes | bytearray, complete: int) -> list[tuple[int, int]]:
+    """(anchor number, start) of each of _HOLD_ANCHORS in the complete lines, in order (a later
+    start of the same anchor wins when they become a dict)."""
+    view = memoryview(pending)[:complete]
+    try:
+        return [(index, start) for index, start, _ in _HOLD_SEARCH(view)]
+    finally:
+        view.release()
 
 
 def _cut_long_line(pending: bytes | bytearray) -> int:
