@@ -6,7 +6,9 @@ and the same real CLI with the same permission settings, in fresh temporary git 
 - baseline: ``claude -p PROMPT --output-format stream-json --verbose`` (the bundled binary);
 - autopilot: ``python -m autopilot run PROMPT --json`` (the Claude backend's default transport, which
   runs the bundled CLI directly, or ``--transport sdk`` for ``ClaudeSDKClient``; runner, recorder,
-  writers, redaction).
+  writers, redaction);
+- with ``--sdk-script``, also a minimal ``claude_agent_sdk.query()`` script doing the same run and
+  printing each message (target: autopilot at most 0.6x its time).
 
 Figures: median wall time of each over --runs repetitions for a 2-turn and a 50-turn script, and
 their ratio (targets: <= 1.15x for 2 turns, <= 1.05x for 50 turns), plus the median CPU time (user +
@@ -16,7 +18,8 @@ autopilot process (not the CLI) on a 100-step and a 1,000-step run, which should
 Python's bytecode cache is on for the autopilot side (``PYTHONPYCACHEPREFIX`` in the bench's temporary
 directory, filled by a warm-up run), as on any normal installation; ``--no-bytecode`` measures without.
 
-Usage: ``uv run python bench/bench_overhead.py [--runs 5] [--skip-rss] [--transport auto|cli|sdk]``
+Usage: ``uv run python bench/bench_overhead.py [--runs 5] [--skip-rss] [--sdk-script]
+[--transport auto|cli|sdk]``
 """
 
 from __future__ import annotations
@@ -122,6 +125,34 @@ def run_autopilot(env: dict[str, str], repo: Path, *, peak: list[int] | None = N
     return elapsed, cpu_seconds() - cpu
 
 
+#: The minimal SDK script: what a user would write to run the same task with ``query()``.
+SDK_SCRIPT = """
+import sys
+import anyio
+from claude_agent_sdk import ClaudeAgentOptions, query
+
+async def main():
+    options = ClaudeAgentOptions(
+        model=sys.argv[2], permission_mode="acceptEdits", allowed_tools=["Bash", "Read", "Glob", "Grep"]
+    )
+    async for message in query(prompt=sys.argv[1], options=options):
+        print(message, flush=True)
+
+anyio.run(main)
+"""
+
+
+def run_sdk_script(env: dict[str, str], repo: Path, script: Path) -> tuple[float, float]:
+    cpu, started = cpu_seconds(), time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(script), PROMPT, MODEL], cwd=repo, env=env, capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0 or "ResultMessage" not in done.stdout:
+        raise SystemExit(f"query() script failed ({done.returncode}): {done.stderr[-500:]}")
+    return elapsed, cpu_seconds() - cpu
+
+
 BYTECODE = True
 
 
@@ -135,24 +166,33 @@ def environment(base_url: str, work: Path) -> dict[str, str]:
     return env
 
 
-def compare(work: Path, turns: int, runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
+Figure = tuple[float, float]  # median wall time, median CPU time
+
+
+def compare(work: Path, turns: int, runs: int, *, sdk: bool = False) -> tuple[Figure, Figure, Figure | None]:
     script = write_script(work / f"script-{turns}.json", tool_turns(turns), log_bodies=False)
     server, _ = serve_in_thread(script, None)
     env = environment(server.base_url, work)
+    sdk_script = work / "sdk_query.py"
+    sdk_script.write_text(SDK_SCRIPT)
     try:
         run_baseline(env, new_repo(work))  # warm the page cache for the 400 MB binary
         run_autopilot(env, new_repo(work))  # and Python's bytecode cache
-        baseline, ours = [], []
-        for _ in range(runs):  # interleaved, so load changes hit both sides alike
+        if sdk:
+            run_sdk_script(env, new_repo(work), sdk_script)
+        baseline, ours, scripted = [], [], []
+        for _ in range(runs):  # interleaved, so load changes hit every side alike
             baseline.append(run_baseline(env, new_repo(work)))
             ours.append(run_autopilot(env, new_repo(work)))
+            if sdk:
+                scripted.append(run_sdk_script(env, new_repo(work), sdk_script))
     finally:
         stop_server(server)
 
-    def medians(pairs: list[tuple[float, float]]) -> tuple[float, float]:
+    def medians(pairs: list[Figure]) -> Figure:
         return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
 
-    return medians(baseline), medians(ours)
+    return medians(baseline), medians(ours), medians(scripted) if sdk else None
 
 
 def peak_rss(work: Path, steps: int) -> int:
@@ -176,6 +216,7 @@ def main() -> int:
     parser.add_argument("--no-bytecode", action="store_true", help="no bytecode cache for the autopilot side")
     parser.add_argument("--turns", type=int, nargs="*", default=[2, 50], help="script lengths to compare")
     parser.add_argument("--transport", choices=["auto", "cli", "sdk"], help="the Claude backend's transport")
+    parser.add_argument("--sdk-script", action="store_true", help="also time a minimal query() script")
     args = parser.parse_args()
     global BYTECODE, TRANSPORT
     BYTECODE = not args.no_bytecode
@@ -186,7 +227,8 @@ def main() -> int:
         print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
         print(f"Claude backend transport: {TRANSPORT or 'default (auto)'}")
         for turns in args.turns:
-            (base, base_cpu), (ours, ours_cpu) = compare(work, turns, args.runs)
+            figures = compare(work, turns, args.runs, sdk=args.sdk_script)
+            (base, base_cpu), (ours, ours_cpu), scripted = figures
             ratio = ours / base
             target = targets.get(turns)
             verdict = (
@@ -197,6 +239,13 @@ def main() -> int:
                 f"autopilot {ours:.3f} s, ratio {ratio:.3f}x{verdict}, overhead {ours - base:+.3f} s; "
                 f"CPU: {base_cpu:.3f} s vs {ours_cpu:.3f} s, ratio {ours_cpu / base_cpu:.3f}x"
             )
+            if scripted is not None:
+                (sdk, sdk_cpu) = scripted
+                print(
+                    f"{turns:>3}-turn run against a minimal query() script: {sdk:.3f} s, autopilot "
+                    f"{ours / sdk:.3f}x its time (target <= 0.6x: {'ok' if ours / sdk <= 0.6 else 'OVER'}); "
+                    f"CPU {sdk_cpu:.3f} s, {ours_cpu / sdk_cpu:.3f}x"
+                )
         if not args.skip_rss:
             peak_rss(work, 100)  # warm-up: fills the bytecode cache, whose compiling would count at 100 steps
             small, large = peak_rss(work, 100), peak_rss(work, 1000)

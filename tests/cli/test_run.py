@@ -265,9 +265,10 @@ def test_signal_interrupts_cleanly_then_resume(
 
 @pytest.mark.integration
 def test_kill_9_then_analyze_doctor_and_resume(
-    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str], claude_transport: str
 ) -> None:
-    """After kill -9 the journal analyzes, doctor cleans leftovers, and resume --continue finishes."""
+    """After kill -9 the agent stops too (the direct transport), the journal analyzes, doctor cleans
+    leftovers, and resume --continue finishes."""
     offline.script(
         [
             bash('python3 -c "import time; time.sleep(120)"', input_tokens=250, output_tokens=10),
@@ -277,8 +278,14 @@ def test_kill_9_then_analyze_doctor_and_resume(
     with start_run(git_repo) as process:
         journal = wait_for_journal(git_repo, '"tool_call"')
         time.sleep(0.3)
+        (agent,) = psutil.Process(process.pid).children()
         process.kill()
         process.communicate(timeout=30)
+
+    if claude_transport == "cli":  # the SDK starts the CLI itself, with no way to ask for this
+        # The agent does not run on unsupervised (Linux: it is signalled when autopilot dies).
+        gone, _ = psutil.wait_procs([agent], timeout=15)
+        assert gone or agent.status() == psutil.STATUS_ZOMBIE
 
     assert main(["analyze", str(journal), "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from autopilot.core.errors import BadInputError
-from autopilot.core.git import Repository, head, identity, parse_status
+from autopilot.core.git import GitError, Repository, head, identity, parse_status, stage, toplevel
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -181,6 +181,42 @@ def test_ignored_paths_are_left_out(tmp_path: Path) -> None:
 
     assert git(repo, "show", "--name-status", "--format=", sha or "") == "D\tgone.txt"
     assert nothing is None
+
+
+def test_stage_takes_exactly_the_paths_given(tmp_path: Path) -> None:
+    """stage adds the named files only (a literal ``*.txt`` too), skips ignored ones, leaves others alone."""
+    repo = make_repo(tmp_path / "repo")
+    (repo / ".gitignore").write_text("logs/\n")
+    (repo / "sub").mkdir()
+    for name in ("*.txt", "a.txt", "sub/session.yaml", "untouched.txt"):
+        (repo / name).write_text(name)
+    (repo / "logs").mkdir()
+    (repo / "logs" / "run.json").write_text("{}")
+
+    assert toplevel(repo / "sub") == repo.resolve()
+    staged = stage(repo, ["*.txt", "sub/session.yaml", "logs/run.json"])
+
+    assert staged == ["*.txt", "sub/session.yaml"]
+    assert git(repo, "diff", "--cached", "--name-only").splitlines() == ["*.txt", "sub/session.yaml"]
+    assert toplevel(tmp_path) is None
+
+
+def test_stage_waits_for_another_git_and_names_a_failure(tmp_path: Path) -> None:
+    """A held index.lock that goes away is waited for; a path that is not there is git's one-line error."""
+    import threading
+
+    repo = make_repo(tmp_path / "repo")
+    (repo / "a.txt").write_text("a")
+    lock = repo / ".git" / "index.lock"
+    lock.write_text("")
+    released = threading.Timer(0.3, lock.unlink)
+    released.start()
+    try:
+        assert stage(repo, ["a.txt"]) == ["a.txt"]
+    finally:
+        released.join()
+    with pytest.raises(GitError, match="did not match any files"):
+        stage(repo, ["missing.txt"])
 
 
 def test_staged_blobs_are_what_a_commit_would_record(tmp_path: Path) -> None:

@@ -396,6 +396,7 @@ def test_in_process_mcp_server_is_refused(tmp_path: Path) -> None:
     [
         ({"sandbox": "yolo"}, "sandbox: must be one of"),
         ({"approval": "always"}, "approval: must be one of"),
+        ({"approval": "untrusted"}, "approval: must be one of never, on-request, on-failure"),
         ({"bypass": "yes"}, "bypass: must be true or false"),
         ({"sandbox_mode": "read-only"}, "unknown setting 'sandbox_mode'"),
         ({"extra_args": "--oss"}, "extra_args: must be a list"),

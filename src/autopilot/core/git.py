@@ -1,4 +1,6 @@
-"""Git, the one way autopilot reaches it: a small :class:`Repository` over GitPython, and :func:`head`.
+"""Git, the one way autopilot reaches it: a small :class:`Repository` over GitPython, and plain git
+processes (:func:`head`, :func:`toplevel`, :func:`stage`) for what every run does, which must not pay
+for GitPython's import.
 
 Everything autopilot does with git goes through here: the commit a run starts from, what changed in
 the working tree, committing or stashing exactly the paths a run changed, pushing, and the bits of
@@ -7,8 +9,8 @@ commit with (what the issue store records as who did something). GitPython runs 
 for each of these, so worktrees, submodules, ``core.hooksPath`` and every ref storage behave exactly
 as git itself says.
 
-Paths given to :meth:`Repository.commit` and :meth:`Repository.stash` are literal paths relative to
-the repository root (no pathspec magic, so a file named ``*.py`` is just that file).
+Paths given to :func:`stage`, :meth:`Repository.commit` and :meth:`Repository.stash` are literal
+paths relative to the repository root (no pathspec magic, so a file named ``*.py`` is just that file).
 """
 
 from __future__ import annotations
@@ -167,25 +169,10 @@ class Repository:
 
     # -- changing ------------------------------------------------------------------------------
 
-    def ignored(self, paths: Iterable[str]) -> set[str]:
-        """Those of *paths* that git ignores (``.gitignore`` and friends; tracked files never are)."""
-        paths = list(paths)
-        if not paths:
-            return set()
-        # check-ignore takes plain path names (it refuses the literal-pathspec option); unquoted
-        # output, so names with non-ASCII letters come back as given.
-        output = self._quiet(lambda: self._repo.git(c="core.quotePath=false").check_ignore("--", *paths))
-        return set(output.splitlines())
-
     def add(self, paths: Iterable[str]) -> list[str]:
         """Stage exactly *paths* (new, changed or deleted files), except those git ignores; returns
-        the paths staged."""
-        paths = list(paths)
-        ignored = self.ignored(paths)
-        paths = [path for path in paths if path not in ignored]
-        if paths:
-            self._run(lambda: self._literal.add("--all", "--", *paths))
-        return paths
+        the paths staged (see :func:`stage`)."""
+        return stage(self.root, paths)
 
     def commit(self, paths: Iterable[str], message: str) -> str | None:
         """Stage and commit exactly *paths* (those git ignores left out); anything else that was staged
@@ -273,6 +260,51 @@ class Repository:
             return ""
 
 
+def _git(root: Path | str, *args: str, ok: tuple[int, ...] = (0,)) -> str:
+    """``git ARGS`` run in *root*: its output; GitError with git's first line when it fails, after
+    waiting for another git process's ``index.lock``."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc}") from None
+        if done.returncode in ok:
+            return done.stdout
+        if "index.lock" in done.stderr and attempt + 1 < LOCK_RETRIES:
+            time.sleep(0.05 * (attempt + 1))
+            continue
+        lines = [line.strip() for line in f"{done.stderr}\n{done.stdout}".splitlines() if line.strip()]
+        raise GitError(lines[0] if lines else f"git {args[0]} failed ({done.returncode})")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def stage(root: Path | str, paths: Iterable[str]) -> list[str]:
+    """Stage exactly *paths* (relative to the repository *root*; literal, no pathspec magic) with
+    their deletions, except those git ignores; returns the paths staged.
+
+    Plain git processes, like :func:`head`: the issue store stages a run's session after every run,
+    and GitPython's import would cost more than the staging itself.
+    """
+    paths = list(paths)
+    if not paths:
+        return []
+    # check-ignore takes plain path names (it refuses the literal-pathspec option); unquoted output,
+    # so names with non-ASCII letters come back as given. Exit 1 means none is ignored.
+    ignored = set(
+        _git(root, "-c", "core.quotePath=false", "check-ignore", "--", *paths, ok=(0, 1)).splitlines()
+    )
+    paths = [path for path in paths if path not in ignored]
+    if paths:
+        _git(root, "--literal-pathspecs", "add", "--all", "--", *paths)
+    return paths
+
+
+def toplevel(path: Path | str) -> Path | None:
+    """The top of the working tree holding *path*; None outside any repository or in a bare one."""
+    root = _ask(path, "rev-parse", "--show-toplevel")
+    return Path(root) if root else None
+
+
 def _ask(path: Path | str, *args: str) -> str | None:
     """``git ARGS`` run in *path*: its output, or None when git fails (or is missing)."""
     try:
@@ -313,4 +345,4 @@ def head(path: Path | str) -> tuple[str | None, str | None]:
     return None, _ask(path, "symbolic-ref", "--short", "-q", "HEAD")  # no commit yet, or no repository
 
 
-__all__ = ["GitError", "Repository", "head", "identity", "parse_status"]
+__all__ = ["GitError", "Repository", "head", "identity", "parse_status", "stage", "toplevel"]

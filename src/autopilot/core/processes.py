@@ -2,12 +2,16 @@
 process tree, memory.
 
 Backends start their agent with :func:`start` (``asyncio.create_subprocess_exec``, in its own session
-when asked). While a run is going, the runner keeps ``$AUTOPILOT_HOME/pids/<run_id>.json`` up to date
-with its own pid and the pids the backend started (each with its start time, so a recycled pid is
-never mistaken for ours). The file is removed when the run ends. A file whose autopilot process is
-gone points at leftovers: ``autopilot doctor`` lists them and ``doctor --clean`` stops them. Processes
-are only ever chosen by pid (and start time), never by name. psutil answers every question about
-processes and memory.
+when asked). On Linux the agent is told to end with autopilot (``PR_SET_PDEATHSIG``): if autopilot is
+killed, even by SIGKILL or the OOM killer, its agent gets SIGTERM instead of running on unsupervised,
+past every budget and turn limit (what the agent itself started may outlive it: ``doctor --clean``).
+
+While a run is going, the runner keeps ``$AUTOPILOT_HOME/pids/<run_id>.json`` up to date with its own
+pid and the pids the backend started (each with its start time, so a recycled pid is never mistaken
+for ours). The file is removed when the run ends. A file whose autopilot process is gone points at
+leftovers: ``autopilot doctor`` lists them and ``doctor --clean`` stops them. Processes are only ever
+chosen by pid (and start time), never by name. psutil answers every question about processes and
+memory.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from autopilot.core.models import utcnow
 from autopilot.core.trajectory.files import atomic_write_text
@@ -27,6 +32,10 @@ if TYPE_CHECKING:
     import asyncio
 
     import psutil
+
+
+#: prctl(2) option: the signal a process gets when its parent dies.
+PR_SET_PDEATHSIG: Final = 1
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,7 @@ async def start(spec: LaunchSpec, *, limit: int = 1 << 16) -> asyncio.subprocess
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         start_new_session=spec.new_session,
+        preexec_fn=_end_with_parent(),
         limit=limit,
     )
     if spec.stdin is not None:
@@ -66,6 +76,31 @@ async def start(spec: LaunchSpec, *, limit: int = 1 << 16) -> asyncio.subprocess
             await process.stdin.drain()
         process.stdin.close()
     return process
+
+
+def _end_with_parent() -> Callable[[], None] | None:
+    """What the child runs before its program (Linux): SIGTERM for it when this process dies.
+
+    The function is looked up here, in the parent, so the child only makes the call; and a parent
+    that died before the call was made is noticed at once.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import signal
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def arm() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return arm
 
 
 def autopilot_home(environ: Mapping[str, str] | None = None) -> Path:

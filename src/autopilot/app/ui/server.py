@@ -213,7 +213,8 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
             }
         )
 
-    def run_page(request: Request) -> Response:
+    def run_view(request: Request, *, following: bool) -> Response:
+        """One page of a run's steps (``?page=``/``?step=``), or its last steps when *following* (live)."""
         entry = index.get(request.path_params["key"])
         if entry is None:
             return missing(f"no run {request.path_params['key']!r} in {_shown(site.runs_dir, site.repo)}")
@@ -221,19 +222,19 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
             return page("run.html", title=entry.key, entry=entry, status="broken", live=False)
         steps = site.steps.get(entry.path, entry.kind)
         total = len(steps)
-        pages = max(1, -(-total // views.PAGE_STEPS))
-        jump = _int(request.query_params.get("step"))
-        number = _int(request.query_params.get("page")) or 1
+        pages = 1 if following else max(1, -(-total // views.PAGE_STEPS))
+        jump = None if following else _int(request.query_params.get("step"))
+        number = 1 if following else _int(request.query_params.get("page")) or 1
         if jump is not None:
             number = jump // views.PAGE_STEPS + 1
         number = min(max(number, 1), pages)
-        start = (number - 1) * views.PAGE_STEPS
-        items, _read = views.page_items(
-            steps, start, start + views.PAGE_STEPS, entry.get("started_at"), site.redact
-        )
+        start = max(0, total - views.PAGE_STEPS) if following else (number - 1) * views.PAGE_STEPS
+        stop = start + views.PAGE_STEPS
+        items, _read = views.page_items(steps, start, stop, entry.get("started_at"), site.redact)
+        title = entry.get("run_id") or entry.key
         return page(
             "run.html",
-            title=entry.get("run_id") or entry.key,
+            title=f"live: {title}" if following else title,
             entry=entry,
             status=index.status(entry),
             live=index.is_live(entry),
@@ -245,35 +246,14 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
             jump=jump,
             series=json.dumps(views.turn_series(steps)),
             resume=site.resume_command(entry),
-            following=False,
+            following=following,
         )
 
+    def run_page(request: Request) -> Response:
+        return run_view(request, following=False)
+
     def live_page(request: Request) -> Response:
-        entry = index.get(request.path_params["key"])
-        if entry is None:
-            return missing(f"no run {request.path_params['key']!r} in {_shown(site.runs_dir, site.repo)}")
-        if entry.broken:
-            return page("run.html", title=entry.key, entry=entry, status="broken", live=False)
-        steps = site.steps.get(entry.path, entry.kind)
-        total = len(steps)
-        start = max(0, total - views.PAGE_STEPS)
-        items, _read = views.page_items(steps, start, total, entry.get("started_at"), site.redact)
-        return page(
-            "run.html",
-            title=f"live: {entry.get('run_id') or entry.key}",
-            entry=entry,
-            status=index.status(entry),
-            live=index.is_live(entry),
-            items=items,
-            page_number=1,
-            pages=1,
-            total_steps=total,
-            first=start,
-            jump=None,
-            series=json.dumps(views.turn_series(steps)),
-            resume=site.resume_command(entry),
-            following=True,
-        )
+        return run_view(request, following=True)
 
     def by_id(request: Request) -> Response:
         entry = index.by_run_id(request.path_params["run_id"])

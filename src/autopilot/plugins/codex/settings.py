@@ -12,7 +12,8 @@ from typing import Any
 
 PLUGIN_NAME = "backend_codex"
 SANDBOX_MODES = ("read-only", "workspace-write", "danger-full-access")
-APPROVAL_POLICIES = ("never", "on-request", "on-failure", "untrusted")
+#: What ``codex exec`` accepts as ``approval_policy`` (0.163.0 refuses "untrusted": "no longer supported").
+APPROVAL_POLICIES = ("never", "on-request", "on-failure")
 
 
 class CodexSetupError(Exception):

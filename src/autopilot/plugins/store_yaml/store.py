@@ -72,7 +72,6 @@ from autopilot.core.trajectory.files import atomic_write_text
 
 if TYPE_CHECKING:
     from autopilot.core.config import Config
-    from autopilot.core.git import Repository
     from autopilot.core.hooks import Hooks
 
 CACHE_VERSION: Final = 2
@@ -332,7 +331,7 @@ class YamlStore(IssueStore):
         self.policy = policy
         self.use_cache = use_cache
         self._cache: dict[str, tuple[Any, ...]] | None = None
-        self._repo: Repository | Literal[False] | None = None
+        self._root: Path | Literal[False] | None = None
 
     # -- paths and locks -------------------------------------------------------------------------
 
@@ -800,12 +799,12 @@ class YamlStore(IssueStore):
     def record_paths(self) -> tuple[Path, ...]:
         return (self.issues_dir, self.projects_dir, self.sessions_dir)
 
-    def _git_repo(self) -> Repository | None:
-        if self._repo is None:
-            from autopilot.core.git import Repository
+    def _git_root(self) -> Path | None:
+        if self._root is None:
+            from autopilot.core.git import toplevel
 
-            self._repo = Repository.find(self.project_dir) or False
-        return self._repo or None
+            self._root = toplevel(self.project_dir) or False
+        return self._root or None
 
     def _commit(
         self,
@@ -820,12 +819,12 @@ class YamlStore(IssueStore):
         ``commit_policy: per-change`` (what a person had staged stays staged)."""
         if self.commit_mode == "off":
             return
-        repo = self._git_repo()
-        if repo is None:
+        root = self._git_root()
+        if root is None:
             return
-        from autopilot.core.git import GitError
+        from autopilot.core.git import GitError, Repository, stage
 
-        relative = [os.path.relpath(p, repo.root) for p in paths]
+        relative = [os.path.relpath(p, root) for p in paths]
         trailers = [f"Autopilot-Issue: {issue}"] if issue else []
         if run:
             trailers.append(f"Autopilot-Run: {run}")
@@ -840,9 +839,10 @@ class YamlStore(IssueStore):
         with self.lock("git"):
             try:
                 if self.commit_mode == "commit" and self.policy == "per-change":
-                    repo.commit(relative, message)
+                    with Repository.open(root) as repo:
+                        repo.commit(relative, message)
                 else:
-                    repo.add(relative)
+                    stage(root, relative)  # without GitPython: this runs after every run
             except GitError as exc:
                 self.warnings.append(f"saved {', '.join(relative)} but could not commit: {exc}")
 
