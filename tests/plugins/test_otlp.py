@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -11,9 +12,14 @@ from pathlib import Path
 
 import pytest
 from tests.fake_secrets import github_token
-from tests.otlp_collector import Collector, read_spans, serve
+from tests.otlp_collector import Collector, read_spans, serve, spans_of_json_lines
 
 from autopilot.cli import main
+from autopilot.core.config import load_config
+from autopilot.core.hooks import Hooks
+from autopilot.core.models import Run, Step, Usage
+from autopilot.core.recorder import Recorder
+from autopilot.core.trajectory.files import base_path_for, load_trajectory
 from autopilot.testing import ScriptedAnthropic
 
 CORPUS = Path("/work/shared/corpus")
@@ -184,26 +190,31 @@ def test_a_bad_setting_is_one_error_line(
 def test_off_by_default_and_free() -> None:
     """Without a setting the plugin registers no writer and OpenTelemetry is never imported."""
     script = (
-        "import sys\n"
+        "import json, sys\n"
         "from autopilot.core.config import load_config\n"
         "from autopilot.core.hooks import Hooks\n"
         "from autopilot.core.pluginmanager import make_plugin_manager\n"
         "hooks = Hooks(make_plugin_manager(load_local=False))\n"
         "writers = hooks.trajectory_writer_register(config=load_config())\n"
-        "print(sorted(w.name for w in writers), any(m.startswith('opentelemetry') for m in sys.modules))\n"
+        "loaded = any(name.startswith('opentelemetry') for name in sys.modules)\n"
+        "print(json.dumps([sorted(w.name for w in writers), loaded]))\n"
     )
 
-    off = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    on = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**__import__("os").environ, "AUTOPILOT_OTLP_ENDPOINT": "http://127.0.0.1:4318"},
-    )
+    def writers(**environ: str) -> list:
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, **environ},
+        )
+        return json.loads(done.stdout)
 
-    assert off.stdout.split("]")[1].strip() == "False" and "otlp" not in off.stdout
-    assert "'otlp'" in on.stdout and on.stdout.strip().endswith("True")
+    assert writers() == [["trajectory_json", "trajectory_rlog"], False]
+    assert writers(AUTOPILOT_OTLP_ENDPOINT="http://127.0.0.1:4318") == [
+        ["otlp", "trajectory_json", "trajectory_rlog"],
+        True,
+    ]
 
 
 @pytest.mark.integration
@@ -242,3 +253,29 @@ def test_a_real_run_sends_its_spans(
     assert root.attributes["autopilot.run.status"] == "success"
     assert root.attributes["autopilot.branch"] == "main"
     assert root.attributes["gen_ai.conversation.id"]
+
+
+def test_a_resumed_run_adds_its_part_to_the_same_trace(
+    hooks: Hooks, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Resuming sends a second invoke_agent span in the run's trace, with span ids of its own."""
+    spans_file = tmp_path / "spans.jsonl"
+    monkeypatch.setenv("AUTOPILOT_OTLP_FILE", str(spans_file))
+    config = load_config(tmp_path)
+    run = Run(prompt="p", agent="claude", model="claude-sonnet-4-5", cwd=str(tmp_path))
+    first = Recorder(hooks, run, base_path_for(run, tmp_path / "logs"), config=config)
+    first.start()
+    first.add(Step("assistant", text="working", turn=1, usage=Usage(input_tokens=10, output_tokens=2)))
+    first.finish(status="interrupted")
+    second = Recorder(hooks, load_trajectory(first.paths["json"]).run, first.base, resume=True, config=config)
+    second.start()
+    second.add(Step("assistant", text="done", turn=2, usage=Usage(input_tokens=20, output_tokens=3)))
+    second.finish(status="success")
+
+    before, after = spans_of_json_lines(spans_file.read_text())
+    roots = [s for s in before + after if s.operation == "invoke_agent"]
+
+    assert [r.attributes["autopilot.run.status"] for r in roots] == ["interrupted", "success"]
+    assert {s.trace_id for s in before + after} == {roots[0].trace_id}
+    assert not {s.span_id for s in before} & {s.span_id for s in after}
+    assert [s.attributes.get("gen_ai.usage.output_tokens") for s in after if s.operation == "chat"] == [3]
