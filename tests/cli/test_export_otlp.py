@@ -220,10 +220,13 @@ def _trajectory_with_secret(path: Path, secret: str) -> Run:
 
 
 def test_a_secret_in_a_tool_input_is_redacted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """With --capture-content the tool arguments go out, through the redact chain like every attribute."""
+    """With --capture-content the tool arguments go out, through the redact chain like every attribute
+    and the failed run's status message."""
     secret = github_token()
     trajectory = tmp_path / "run.json"
-    _trajectory_with_secret(trajectory, secret)
+    data = _trajectory_with_secret(trajectory, secret).to_dict()
+    data["result"].update(status="error", error=f"push refused for {secret}")
+    trajectory.write_text(json.dumps(data), encoding="utf-8")
     out = tmp_path / "spans.jsonl"
 
     code, _, err = _export(capsys, "--capture-content", "-o", out, trajectory)
@@ -235,6 +238,7 @@ def test_a_secret_in_a_tool_input_is_redacted(tmp_path: Path, capsys: pytest.Cap
     assert "[REDACTED" in tool.attributes["gen_ai.tool.call.arguments"]
     assert "[REDACTED" in root.attributes["autopilot.branch"]
     assert tool.attributes["gen_ai.tool.call.result"] == "ok"
+    assert (root.status, root.attributes["error.type"]) == (2, "error")  # STATUS_CODE_ERROR
 
 
 def test_span_times_come_from_the_steps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -251,7 +251,8 @@ class SpanBuilder:
             attributes[ERROR_TYPE] = status
         self._root.set_attributes(self._clean(attributes))
         if status in FAILED_STATUSES:
-            self._root.set_status(Status(StatusCode.ERROR, run.result.error or run.result.stop_reason))
+            why = self._clean({"why": run.result.error or run.result.stop_reason}).get("why")
+            self._root.set_status(Status(StatusCode.ERROR, why))
         self._root.end(end_time=max(end, self._start))
 
     # -- model calls ------------------------------------------------------------------------------
