@@ -41,7 +41,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("validate", "autopilot.cli.analyze:validate", "Check trajectory files against the schema."),
     ("import", "autopilot.cli.imports:import_logs", "Import Claude or Codex agent logs as trajectories."),
     ("report", "autopilot.cli.report:report", "Tokens and cost by day, week, month, session or block."),
-    ("export", "autopilot.cli.export:export", "Write runs or agent logs as ATIF trajectories."),
+    ("export", "autopilot.cli.export:export", "Write runs or agent logs as ATIF trajectories or OTLP spans."),
     ("issue", "autopilot.cli.issues:issue_app", "Create, list, claim and finish issues."),
     ("project", "autopilot.cli.issues:project_app", "Group issues into projects with run defaults."),
     ("session", "autopilot.cli.issues:session_app", "List and show recorded runs."),

@@ -73,7 +73,7 @@ class Hooks:
                 raise self._refusal("trajectory_writer_register", f"{writer!r} is not a writer")
             writers.append(writer)
 
-        self._call("trajectory_writer_register", register=register, config=config)
+        self._call("trajectory_writer_register", register=register, config=config, hooks=self)
         writers.reverse()  # pluggy calls the plugin registered last first
         return writers
 

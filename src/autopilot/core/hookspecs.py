@@ -43,13 +43,16 @@ hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 
 
 class RedactingHooks(Protocol):
-    """What ``store_select`` passes as *hooks*: the hook facade (:class:`autopilot.core.hooks.Hooks`).
+    """What ``store_select`` and ``trajectory_writer_register`` pass as *hooks*: the hook facade
+    (:class:`autopilot.core.hooks.Hooks`).
 
-    Declared here by the one method a store needs, because the facade's module imports the plugin
-    manager, which imports this one.
+    Declared here by the methods a store or a writer needs, because the facade's module imports the
+    plugin manager, which imports this one.
     """
 
     def redact(self, *, text: str) -> str: ...
+
+    def redact_batch(self, *, texts: list[str]) -> list[str]: ...
 
 
 # ------------------------------------------------------------------------------------------------
@@ -78,25 +81,31 @@ def backend_register(register: Callable[[type[Backend]], None]) -> None:
 
 
 @hookspec
-def trajectory_writer_register(register: Callable[[TrajectoryWriter], None], config: Config | None) -> None:
+def trajectory_writer_register(
+    register: Callable[[TrajectoryWriter], None], config: Config | None, hooks: RedactingHooks
+) -> None:
     """Contribute trajectory writers, which persist every step of a run as it happens.
 
-    Called once at the start of every run (and every resume).
+    Called once at the start of every run (and every resume, and every ``autopilot import``).
 
     Args:
         register: Call it with a fresh :class:`~autopilot.core.models.TrajectoryWriter` instance.
         config: The resolved configuration (read your settings with ``config.plugin_config(name)``),
             or None when recording outside a project (importers, tests).
+        hooks: The typed hook facade (:class:`autopilot.core.hooks.Hooks`). Steps reach a writer
+            redacted; pass anything else it sends out through ``hooks.redact(text=...)`` or
+            ``hooks.redact_batch(texts=...)``.
 
     Returns:
         Nothing; use *register*.
 
     Call semantics: collect-all, called by pluggy (wrappers allowed); every registered writer receives
         every step, in the order the writers were registered.
-    Default: ``trajectory_json`` (journal + final ``.json``) and ``trajectory_rlog`` (``.rlog``).
+    Default: ``trajectory_json`` (journal + final ``.json``) and ``trajectory_rlog`` (``.rlog``);
+        ``otlp`` registers its live OpenTelemetry exporter when it is configured.
     Errors: registering something that is not a TrajectoryWriter, or raising, aborts the run before it
         starts with a PluginError naming the plugin.
-    Since: 0.1
+    Since: 0.1 (*hooks*: 0.2)
     """
 
 
