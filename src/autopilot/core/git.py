@@ -167,6 +167,27 @@ class Repository:
     def remotes(self) -> list[str]:
         return [remote.name for remote in self._repo.remotes]
 
+    def trailers(self, *keys: str) -> list[tuple[str, str | None, dict[str, str]]]:
+        """Every commit on a local branch whose message has one of the trailers *keys*, newest first:
+        (sha, the branch whose history git found it in, {key: value}), read with one ``git log``.
+
+        The branch is ``git log --source``'s: after a merge, the branch merged into.
+        """
+        options = ",".join(f"key={key}" for key in keys)
+        output = self._quiet(
+            lambda: self._repo.git.log(
+                "--branches", "--source", "--regexp-ignore-case", *(f"--grep=^{key}:" for key in keys),
+                f"--format=%H%x1f%S%x1f%(trailers:{options},unfold,separator=%x1f)",
+            )
+        )  # fmt: skip
+        found = []
+        for line in output.splitlines():
+            sha, source, *pairs = line.split("\x1f")
+            values = dict(pair.split(": ", 1) for pair in pairs if ": " in pair)
+            if values:
+                found.append((sha, source.removeprefix("refs/heads/") or None, values))
+        return found
+
     # -- changing ------------------------------------------------------------------------------
 
     def add(self, paths: Iterable[str]) -> list[str]:
