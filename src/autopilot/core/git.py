@@ -169,9 +169,10 @@ class Repository:
 
     def trailers(self, *keys: str) -> list[tuple[str, str | None, dict[str, str]]]:
         """Every commit on a local branch whose message has one of the trailers *keys*, newest first:
-        (sha, the branch whose history git found it in, {key: value}), read with one ``git log``.
+        (sha, a branch holding it, {key: value}), read with one ``git log``.
 
-        The branch is ``git log --source``'s: after a merge, the branch merged into.
+        The branch is the one ``git log --branches --source`` reached the commit from: its own branch
+        while that exists, the branch it was merged into once its own is deleted.
         """
         options = ",".join(f"key={key}" for key in keys)
         output = self._quiet(
