@@ -28,6 +28,20 @@ def _int(value: Any) -> int:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
 
 
+def _usage(metrics: Mapping[str, Any]) -> Usage:
+    """An agent step's ``metrics`` as autopilot's usage (ATIF counts cached tokens inside the prompt)."""
+    extra = metrics.get("extra") if isinstance(metrics.get("extra"), dict) else {}
+    cached = _int(metrics.get("cached_tokens"))
+    written = _int(extra.get("cache_creation_input_tokens"))
+    return Usage(
+        input_tokens=max(0, _int(metrics.get("prompt_tokens")) - cached - written),
+        output_tokens=_int(metrics.get("completion_tokens")),
+        cache_read_tokens=cached,
+        cache_creation_tokens=written,
+        cache_creation_1h_tokens=_int(extra.get("cache_creation_1h_input_tokens")),
+    )
+
+
 class AtifReader(LogReader):
     """ATIF ``trajectory.json`` files (any v1.x)."""
 
@@ -60,18 +74,17 @@ class AtifReader(LogReader):
             metrics = step.get("metrics")
             if step.get("source") != "agent" or not isinstance(metrics, dict):
                 continue
-            extra = metrics.get("extra") if isinstance(metrics.get("extra"), dict) else {}
-            cached = _int(metrics.get("cached_tokens"))
-            written = _int(extra.get("cache_creation_input_tokens"))
+            usage = _usage(metrics)
             cost = metrics.get("cost_usd")
             calls.append(
                 Call(
                     step.get("timestamp") if isinstance(step.get("timestamp"), str) else when,
                     step.get("model_name") or agent.get("model_name"),
-                    max(0, _int(metrics.get("prompt_tokens")) - cached - written),
-                    _int(metrics.get("completion_tokens")),
-                    cached,
-                    written,
+                    usage.input_tokens,
+                    usage.output_tokens,
+                    usage.cache_read_tokens,
+                    usage.cache_creation_tokens,
+                    usage.cache_creation_1h_tokens,
                     cost=float(cost)
                     if isinstance(cost, int | float) and not isinstance(cost, bool)
                     else None,
@@ -245,22 +258,6 @@ def _content(value: Any) -> str:
     return _text(value)
 
 
-def _usage(metrics: Any) -> Usage | None:
-    """An agent step's ``metrics`` as autopilot's usage (ATIF counts cached tokens inside the prompt)."""
-    if not isinstance(metrics, dict):
-        return None
-    extra = metrics.get("extra") if isinstance(metrics.get("extra"), dict) else {}
-    cached = _int(metrics.get("cached_tokens"))
-    written = _int(extra.get("cache_creation_input_tokens"))
-    return Usage(
-        input_tokens=max(0, _int(metrics.get("prompt_tokens")) - cached - written),
-        output_tokens=_int(metrics.get("completion_tokens")),
-        cache_read_tokens=cached,
-        cache_creation_tokens=written,
-        cache_creation_1h_tokens=_int(extra.get("cache_creation_1h_input_tokens")),
-    )
-
-
 def _arguments(call: Mapping[str, Any]) -> Any:
     """A tool call's input: its ``arguments``, or what :func:`to_atif` wrapped as ``{"input": ...}``."""
     arguments = call.get("arguments")
@@ -287,7 +284,8 @@ def _turn(step: Mapping[str, Any], at: dict[str, str]) -> list[BackendEvent]:
             if isinstance(call, dict):
                 name, call_id = str(call.get("function_name") or "?"), call.get("tool_call_id")
                 made.append(Step("tool_call", tool=name, tool_use_id=call_id, input=_arguments(call), **at))
-        usage = _usage(step.get("metrics"))
+        metrics = step.get("metrics")
+        usage = _usage(metrics) if isinstance(metrics, dict) else None
         if usage is not None and not made:  # a turn known only by its tokens, at the step's time
             made.append(Step("system", subtype="usage", **at))
     else:
