@@ -236,3 +236,33 @@ def test_staged_blobs_are_what_a_commit_would_record(tmp_path: Path) -> None:
 
     assert staged == [("logs/run.txt", b"staged\n")]
     assert under_docs == []
+
+
+def test_trailers_name_each_commit_and_the_branch_holding_it(tmp_path: Path) -> None:
+    """Commits with the trailers asked for come back with their values and branch: the commit's own
+    branch, then the branch it was merged into once its own is deleted."""
+    repo = make_repo(tmp_path / "repo")
+    commit(repo, "a")
+    git(repo, "checkout", "-q", "-b", "fix")
+    (repo / "b").write_text("b")
+    git(repo, "add", "b")
+    git(
+        repo, "commit", "-qm", "autopilot: fix\n\nDone.\n\nAutopilot-Issue: i-1\nAutopilot-Run: r-1\nOther: x"
+    )
+    work = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "says Autopilot-Run: in the text only\n\nno trailer")
+    git(repo, "commit", "-q", "--allow-empty", "-m", "autopilot: create issue\n\nAutopilot-Issue: i-2")
+    created = git(repo, "rev-parse", "HEAD")
+
+    with Repository.open(repo) as ours:
+        before = ours.trailers("Autopilot-Issue", "Autopilot-Run")
+        git(repo, "merge", "-q", "--no-ff", "fix", "-m", "merge fix")
+        git(repo, "branch", "-q", "-D", "fix")
+        after = ours.trailers("Autopilot-Run")
+
+    assert {sha: (branch, values) for sha, branch, values in before} == {
+        created: ("main", {"Autopilot-Issue": "i-2"}),
+        work: ("fix", {"Autopilot-Issue": "i-1", "Autopilot-Run": "r-1"}),
+    }
+    assert after == [(work, "main", {"Autopilot-Run": "r-1"})]

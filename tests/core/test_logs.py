@@ -171,37 +171,6 @@ def test_report_daily_sums_to_the_analyze_totals(capsys: pytest.CaptureFixture[s
     assert {r["group"] for r in report["rows"]} == models
 
 
-def _atif_problems(doc: dict) -> list[str]:
-    """The checks of Harbor's trajectory validator (harbor needs Python >= 3.12, so they are restated)."""
-    problems = []
-    if doc.get("schema_version") != "ATIF-v1.4":
-        problems.append("schema_version")
-    for key in ("session_id", "agent", "steps"):
-        if key not in doc:
-            problems.append(f"missing {key}")
-    if not {"name", "version"} <= set(doc["agent"]):
-        problems.append("agent needs name and version")
-    agent_only = {"model_name", "reasoning_content", "tool_calls", "metrics"}
-    for number, step in enumerate(doc["steps"], 1):
-        if step["step_id"] != number:
-            problems.append(f"step {number}: step_id {step['step_id']}")
-        if step["source"] not in ("system", "user", "agent"):
-            problems.append(f"step {number}: source {step['source']}")
-        if "timestamp" in step:
-            datetime.fromisoformat(step["timestamp"].replace("Z", "+00:00"))
-        if step["source"] != "agent" and agent_only & set(step):
-            problems.append(f"step {number}: agent-only fields on a {step['source']} step")
-        calls = {c["tool_call_id"] for c in step.get("tool_calls", [])}
-        for result in (step.get("observation") or {}).get("results", []):
-            if result.get("source_call_id") is not None and result["source_call_id"] not in calls:
-                problems.append(f"step {number}: observation of unknown call {result['source_call_id']}")
-        if not isinstance(step["message"], str):
-            problems.append(f"step {number}: message")
-    if doc["final_metrics"]["total_steps"] != len(doc["steps"]):
-        problems.append("total_steps")
-    return problems
-
-
 @needs_corpus
 @pytest.mark.parametrize(
     "log",
@@ -211,10 +180,11 @@ def _atif_problems(doc: dict) -> list[str]:
         "codex-rollout/agentcmd__rollout-2025-09-25T15-12-14-019982b8-3422-79e0-8b3b-05abaf4f3c3e.jsonl",
     ],
 )
-def test_export_atif_is_valid_and_reads_back_with_the_same_cost(
+def test_export_atif_reads_back_with_the_same_cost(
     log: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``export --format atif`` writes a valid ATIF v1.4 file whose tokens and cost analyze reads back."""
+    """``export --format atif`` writes an ATIF file whose tokens and cost analyze reads back (Harbor's
+    validator checks the exports in tests/plugins/test_atif.py)."""
     assert CORPUS is not None
     original = _analyze(capsys, CORPUS / log)
     code = main(["export", "--format", "atif", "-o", str(tmp_path), str(CORPUS / log)])
@@ -224,7 +194,6 @@ def test_export_atif_is_valid_and_reads_back_with_the_same_cost(
     again = _analyze(capsys, written)
 
     assert code == 0
-    assert _atif_problems(json.loads(written.read_text())) == []
     assert again["cost_usd"] == pytest.approx(original["cost_usd"], abs=1e-6)
     assert again["output_tokens"] == original["output_tokens"]
 

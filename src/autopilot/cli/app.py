@@ -39,7 +39,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("replay", "autopilot.cli.analyze:replay", "Step through a run."),
     ("compare", "autopilot.cli.analyze:compare", "Compare two runs side by side."),
     ("validate", "autopilot.cli.analyze:validate", "Check trajectory files against the schema."),
-    ("import", "autopilot.cli.imports:import_logs", "Import Claude or Codex agent logs as trajectories."),
+    (
+        "import",
+        "autopilot.cli.imports:import_logs",
+        "Import Claude, Codex or ATIF agent logs as trajectories.",
+    ),
     ("report", "autopilot.cli.report:report", "Tokens and cost by day, week, month, session or block."),
     ("export", "autopilot.cli.export:export", "Write runs or agent logs as ATIF trajectories or OTLP spans."),
     ("issue", "autopilot.cli.issues:issue_app", "Create, list, claim and finish issues."),

@@ -18,7 +18,8 @@ def import_logs(
     model: str | None = None,
     json_output: Annotated[bool, Parameter(name="--json", negative="")] = False,
 ) -> int:
-    """Import agent logs (Claude ``stream-json``, Codex ``exec --json``) as trajectories.
+    """Import agent logs (Claude Code transcripts and ``stream-json``, Codex rollouts and ``exec --json``,
+    ATIF trajectories) as trajectories.
 
     Each file becomes a run in the output directory, recorded like a live run (usage priced with the
     price table, redacted, written by every trajectory writer), so ``analyze``, ``replay`` and

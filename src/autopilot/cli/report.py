@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from cyclopts import Parameter
 
@@ -21,7 +21,10 @@ from autopilot.cli.analyze import (
     log_targets,
     read_sessions,
 )
-from autopilot.core.errors import BadInputError
+from autopilot.core.errors import AutopilotError, BadInputError
+
+if TYPE_CHECKING:
+    from autopilot.core.usage import Ledger
 
 Period = Literal["daily", "weekly", "monthly", "session", "blocks"]
 Group = Literal["model", "agent", "issue", "label", "branch", "project"]
@@ -37,16 +40,47 @@ def _date(value: str | None, option: str) -> dt.date | None:
         raise BadInputError(f"{option} {value!r}: expected a date, YYYYMMDD or YYYY-MM-DD") from None
 
 
-def _add_labels(ledger: object) -> None:
-    """Give sessions of autopilot runs the labels of their issue (from the issue store), if there is one."""
+def _attribute(ledger: Ledger) -> None:
+    """Give the sessions of autopilot runs their run's issue, the issue's labels and the branch of the
+    run's commit.
+
+    A session is a run's when it is the run's trajectory (its id is the run id) or one of the run's
+    agent sessions (named by the run's session in the issue store, or by its trajectory among the
+    logs read). A run's issue comes from the store or from the ``Autopilot-Issue`` trailer of its
+    commits, its branch from the branch holding its ``Autopilot-Run`` commit.
+    """
+    from autopilot.core.git import Repository
+
+    config = context.config()
+    issue_of: dict[str, str] = {}  # run id -> issue id
+    branch_of: dict[str, str] = {}  # run id -> branch
+    run_of: dict[str, str] = {}  # agent session id -> run id
+    labels: dict[str, list[str]] = {}
     try:
-        store = context.hooks().store_select(config=context.config())
-        labels = {issue.id: list(issue.labels) for issue in store.list()}
-    except Exception:  # no project, no store: labels stay unknown
-        return
-    for session in ledger.sessions:  # type: ignore[attr-defined]
-        if session.issue and session.issue in labels:
-            session.labels = labels[session.issue]
+        store = context.hooks().store_select(config=config)
+        labels = {issue.id: list(issue.labels) for issue in store.list_issues()}
+        for record in store.list_sessions():
+            run_of.update(dict.fromkeys(record.backend_session_ids, record.run_id))
+            if record.issue:
+                issue_of[record.run_id] = record.issue
+    except AutopilotError as exc:  # a damaged store: the trailers still say what they can
+        context.warning(f"the issue store could not be read: {exc}")
+    repo = Repository.find(config.project_dir)
+    if repo is not None:
+        with repo:
+            for _sha, branch, trailers in repo.trailers("Autopilot-Issue", "Autopilot-Run"):
+                run = trailers.get("Autopilot-Run")
+                if run and trailers.get("Autopilot-Issue"):
+                    issue_of.setdefault(run, trailers["Autopilot-Issue"])
+                if run and branch:
+                    branch_of.setdefault(run, branch)
+    for session in ledger.sessions:
+        run_of.update(dict.fromkeys(session.agent_session_ids, session.session_id))
+    for session in ledger.sessions:
+        run = run_of.get(session.session_id, session.session_id)
+        session.issue = session.issue or issue_of.get(run)
+        session.branch = branch_of.get(run) or session.branch
+        session.labels = labels.get(session.issue or "", session.labels)
 
 
 def report(
@@ -72,7 +106,9 @@ def report(
     paths
         Log files or directories of them (default: the configured ``output_dir``).
     by
-        Split each period by model, agent, issue, label, branch or project.
+        Split each period by model, agent, issue, label, branch or project. The issue, its labels and
+        the branch of an autopilot run's logs come from the run's commits (``Autopilot-Issue`` and
+        ``Autopilot-Run`` trailers) and its session in ``.autopilot/``; ``-`` when unknown.
     since
         First day to count (YYYYMMDD or YYYY-MM-DD).
     until
@@ -91,8 +127,8 @@ def report(
     targets = log_targets(paths, claude=claude, codex=codex) or [_default_directory()]
     errors: list[dict[str, str]] = []
     ledger = read_sessions(targets, errors)
-    if by == "label":
-        _add_labels(ledger)
+    if by in ("issue", "label", "branch"):
+        _attribute(ledger)
     prices = load_price_table(context.config().project_dir)
     data = build(ledger, prices, period, by=by, since=start, until=end)
     if json_output:
@@ -104,7 +140,8 @@ def report(
     columns += (by,) if by else ()
     table = _table(*columns, *numeric, title=f"Usage by {period}", right=numeric)
     for row in data["rows"]:
-        values = [row["period"][:16].replace("T", " ")] + ([row["group"] or "-"] if by else [])
+        when = row["period"] if period == "session" else row["period"][:16].replace("T", " ")
+        values = [when] + ([row["group"] or "-"] if by else [])
         table.add_row(
             *values,
             _count(row["sessions"]),

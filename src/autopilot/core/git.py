@@ -167,6 +167,28 @@ class Repository:
     def remotes(self) -> list[str]:
         return [remote.name for remote in self._repo.remotes]
 
+    def trailers(self, *keys: str) -> list[tuple[str, str | None, dict[str, str]]]:
+        """Every commit on a local branch whose message has one of the trailers *keys*, newest first:
+        (sha, a branch holding it, {key: value}), read with one ``git log``.
+
+        The branch is the one ``git log --branches --source`` reached the commit from: its own branch
+        while that exists, the branch it was merged into once its own is deleted.
+        """
+        options = ",".join(f"key={key}" for key in keys)
+        output = self._quiet(
+            lambda: self._repo.git.log(
+                "--branches", "--source", "--regexp-ignore-case", *(f"--grep=^{key}:" for key in keys),
+                f"--format=%H%x1f%S%x1f%(trailers:{options},unfold,separator=%x1f)",
+            )
+        )  # fmt: skip
+        found = []
+        for line in output.splitlines():
+            sha, source, *pairs = line.split("\x1f")
+            values = dict(pair.split(": ", 1) for pair in pairs if ": " in pair)
+            if values:
+                found.append((sha, source.removeprefix("refs/heads/") or None, values))
+        return found
+
     # -- changing ------------------------------------------------------------------------------
 
     def add(self, paths: Iterable[str]) -> list[str]:

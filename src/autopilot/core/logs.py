@@ -23,7 +23,7 @@ from autopilot.core.errors import BadInputError, TrajectoryError
 from autopilot.core.usage import Call, Session, ToolStat
 
 #: Bump when a reader's output changes, so cached summaries from the older code are not used.
-CACHE_VERSION: Final = 1
+CACHE_VERSION: Final = 2
 #: How much of a file readers see to recognise it.
 HEAD_BYTES: Final = 8192
 #: Below this many bytes to read, one process reads them all (starting workers costs more).
@@ -324,6 +324,7 @@ def session_of_run(loaded: Any) -> Session:
         branch=run.branch,
         issue=run.issue_id,
         commit=run.repo_sha,
+        agent_session_ids=list(run.session_ids or ([run.session_id] if run.session_id else [])),
         duration_ms=run.result.duration_ms,
         num_turns=run.result.num_turns,
         steps=len(run.steps),

@@ -80,6 +80,8 @@ class Session(msgspec.Struct, kw_only=True):
     issue: str | None = None
     labels: list[str] = msgspec.field(default_factory=list)
     commit: str | None = None
+    #: An autopilot run's agent sessions (the Claude or Codex session ids its trajectory names).
+    agent_session_ids: list[str] = msgspec.field(default_factory=list)
     duration_ms: int | None = None
     num_turns: int | None = None
     steps: int = 0
@@ -200,9 +202,9 @@ def _group_values(by: str | None, session: Session, call: Call) -> list[str]:
     if by == "model":
         return [call.model or session.model or "unknown"]
     if by == "label":
-        return list(session.labels) or ["(none)"]
+        return list(session.labels) or [""]
     value = getattr(session, by, None)
-    return [str(value) if value else "(none)"]
+    return [str(value) if value else ""]  # "": not known (null in JSON, "-" in the table)
 
 
 def _blocks(times: list[dt.datetime]) -> list[dt.datetime]:

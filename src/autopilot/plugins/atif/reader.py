@@ -5,6 +5,8 @@ Reading takes each agent step's ``metrics`` (``prompt_tokens`` includes the cach
 Writing (:func:`to_atif`) turns a recorded run into ATIF v1.4: one agent step per model turn, with its
 thinking (``reasoning_content``), tool calls and their results (``observation``), and the turn's
 tokens and cost (``metrics``); user prompts and system events become user and system steps.
+Importing (:func:`import_atif`, ``autopilot import``) maps the steps back, so an exported run imports
+as the run it was.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from autopilot.core.logs import LogReader
-from autopilot.core.models import Run, Step
+from autopilot.core.models import RUN_STATUSES, BackendEvent, ImportedRun, Run, Step, Usage
 from autopilot.core.usage import Call, Session, ToolStat
 
 ATIF_VERSION: Final = "ATIF-v1.4"
@@ -24,6 +26,20 @@ ATIF_VERSION: Final = "ATIF-v1.4"
 
 def _int(value: Any) -> int:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
+def _usage(metrics: Mapping[str, Any]) -> Usage:
+    """An agent step's ``metrics`` as autopilot's usage (ATIF counts cached tokens inside the prompt)."""
+    extra = metrics.get("extra") if isinstance(metrics.get("extra"), dict) else {}
+    cached = _int(metrics.get("cached_tokens"))
+    written = _int(extra.get("cache_creation_input_tokens"))
+    return Usage(
+        input_tokens=max(0, _int(metrics.get("prompt_tokens")) - cached - written),
+        output_tokens=_int(metrics.get("completion_tokens")),
+        cache_read_tokens=cached,
+        cache_creation_tokens=written,
+        cache_creation_1h_tokens=_int(extra.get("cache_creation_1h_input_tokens")),
+    )
 
 
 class AtifReader(LogReader):
@@ -58,18 +74,17 @@ class AtifReader(LogReader):
             metrics = step.get("metrics")
             if step.get("source") != "agent" or not isinstance(metrics, dict):
                 continue
-            extra = metrics.get("extra") if isinstance(metrics.get("extra"), dict) else {}
-            cached = _int(metrics.get("cached_tokens"))
-            written = _int(extra.get("cache_creation_input_tokens"))
+            usage = _usage(metrics)
             cost = metrics.get("cost_usd")
             calls.append(
                 Call(
                     step.get("timestamp") if isinstance(step.get("timestamp"), str) else when,
                     step.get("model_name") or agent.get("model_name"),
-                    max(0, _int(metrics.get("prompt_tokens")) - cached - written),
-                    _int(metrics.get("completion_tokens")),
-                    cached,
-                    written,
+                    usage.input_tokens,
+                    usage.output_tokens,
+                    usage.cache_read_tokens,
+                    usage.cache_creation_tokens,
+                    usage.cache_creation_1h_tokens,
                     cost=float(cost)
                     if isinstance(cost, int | float) and not isinstance(cost, bool)
                     else None,
@@ -143,6 +158,8 @@ def to_atif(run: Run, *, version: str = "0") -> dict[str, Any]:
     """*run* as an ATIF v1.4 trajectory (a dict ready for ``json.dumps``)."""
     steps: list[dict[str, Any]] = []
     agent_step: dict[str, Any] | None = None
+    #: The agent step a result without a call id belongs to (the latest since the last user step).
+    last_agent: dict[str, Any] | None = None
     by_call: dict[str, dict[str, Any]] = {}
 
     def add(source: str, message: str, ts: str, **fields: Any) -> dict[str, Any]:
@@ -151,14 +168,15 @@ def to_atif(run: Run, *, version: str = "0") -> dict[str, Any]:
         return entry
 
     def agent(step: Step) -> dict[str, Any]:
-        nonlocal agent_step
+        nonlocal agent_step, last_agent
         if agent_step is None:
             agent_step = add("agent", "", step.ts, model_name=step.model or run.model or "unknown")
+        last_agent = agent_step
         return agent_step
 
     for step in run.steps:
         if step.type == "user":
-            agent_step = None
+            agent_step = last_agent = None
             add("user", _text(step.text), step.ts)
         elif step.type == "assistant":
             current = agent(step)
@@ -178,18 +196,18 @@ def to_atif(run: Run, *, version: str = "0") -> dict[str, Any]:
         elif step.type == "tool_result":
             owner = by_call.get(step.tool_use_id or "")
             result: dict[str, Any] = {"content": _text(step.output)}
-            if owner is None:
-                owner = add("system", f"result of {step.tool or 'a tool call'}", step.ts)
-            else:
+            if owner is not None:
                 result = {"source_call_id": step.tool_use_id, **result}
+            elif not step.tool_use_id and last_agent is not None:
+                owner = last_agent  # what the environment answered to the agent's last step
+            else:
+                owner = add("system", f"result of {step.tool or 'a tool call'}", step.ts)
             owner.setdefault("observation", {"results": []})["results"].append(result)
         elif step.type in ("system", "error"):
-            if step.type == "system" and step.subtype == "usage" and step.usage is None:
-                continue
-            if step.usage is None or agent_step is None:
-                message = (
-                    step.text if step.type == "error" else f"{step.subtype or 'system'}: {_text(step.data)}"
-                )
+            if step.type == "system" and step.subtype == "usage":
+                pass  # usage reported after its turn: only its metrics are written
+            elif step.usage is None or agent_step is None:
+                message = step.text or f"{step.subtype or 'system'}: {_text(step.data)}"
                 add("system", _text(message)[:10000], step.ts)
         if step.usage is not None:
             current = agent_step if agent_step is not None else agent(step)
@@ -218,7 +236,120 @@ def to_atif(run: Run, *, version: str = "0") -> dict[str, Any]:
         },
         "extra": {
             key: value
-            for key, value in (("branch", run.branch), ("commit", run.repo_sha), ("issue", run.issue_id))
+            for key, value in (
+                ("status", run.result.status),
+                ("branch", run.branch),
+                ("commit", run.repo_sha),
+                ("issue", run.issue_id),
+            )
             if value
         },
     }
+
+
+# ------------------------------------------------------------------------------------------------
+# Importing
+
+
+def _content(value: Any) -> str:
+    """A message or observation content: a string, or the text parts of a list of content parts."""
+    if isinstance(value, list):
+        return "\n\n".join(str(p["text"]) for p in value if isinstance(p, dict) and p.get("type") == "text")
+    return _text(value)
+
+
+def _arguments(call: Mapping[str, Any]) -> Any:
+    """A tool call's input: its ``arguments``, or what :func:`to_atif` wrapped as ``{"input": ...}``."""
+    arguments = call.get("arguments")
+    if (
+        isinstance(arguments, dict)
+        and list(arguments) == ["input"]
+        and not isinstance(arguments["input"], dict)
+    ):
+        return arguments["input"]
+    return arguments
+
+
+def _turn(step: Mapping[str, Any], at: dict[str, str]) -> list[BackendEvent]:
+    """One ATIF step as backend events: its own steps (with an agent step's usage), then its results."""
+    message = _content(step.get("message"))
+    made: list[Step] = []
+    usage = None
+    if step.get("source") == "agent":
+        if step.get("reasoning_content"):
+            made.append(Step("thinking", text=_text(step["reasoning_content"]), **at))
+        if message:
+            made.append(Step("assistant", text=message, **at))
+        for call in step.get("tool_calls") or ():
+            if isinstance(call, dict):
+                name, call_id = str(call.get("function_name") or "?"), call.get("tool_call_id")
+                made.append(Step("tool_call", tool=name, tool_use_id=call_id, input=_arguments(call), **at))
+        metrics = step.get("metrics")
+        usage = _usage(metrics) if isinstance(metrics, dict) else None
+        if usage is not None and not made:  # a turn known only by its tokens, at the step's time
+            made.append(Step("system", subtype="usage", **at))
+    else:
+        source = "user" if step.get("source") == "user" else "system"
+        made.append(Step(source, text=message, subtype="message" if source == "system" else None, **at))
+    events = [
+        BackendEvent(steps=made, usage=usage, turn_complete=usage is not None, model=step.get("model_name"))
+    ]
+    names = {s.tool_use_id: s.tool for s in made if s.type == "tool_call"}
+    observation = step.get("observation") if isinstance(step.get("observation"), dict) else {}
+    results = []
+    for result in observation.get("results") or ():
+        if isinstance(result, dict):
+            call_id = result.get("source_call_id") or ""
+            output = _content(result.get("content"))
+            results.append(
+                Step(
+                    "tool_result",
+                    tool_use_id=call_id,
+                    tool=names.get(call_id),
+                    output=output,
+                    is_error=False,
+                    **at,
+                )
+            )
+    if results:
+        events.append(BackendEvent(steps=results))
+    return events
+
+
+def import_atif(records: list[dict[str, Any]]) -> ImportedRun | None:
+    """An ATIF trajectory (any v1.x) as an :class:`~autopilot.core.models.ImportedRun`, or None.
+
+    Each agent step is one model turn: its reasoning, message and tool calls, then its observation's
+    results; user and system steps stay user and system steps. Steps Harbor copied from an earlier
+    file (``is_copied_context``) and content parts other than text are left out; the run's status is
+    ``extra.status`` (``export`` writes it), else ``incomplete``. The usage is priced again with the
+    price table, as every import is.
+    """
+    doc = records[0] if len(records) == 1 else {}
+    if not str(doc.get("schema_version", "")).startswith("ATIF-v1.") or not isinstance(
+        doc.get("steps"), list
+    ):
+        return None
+    steps = [s for s in doc["steps"] if isinstance(s, dict) and not s.get("is_copied_context")]
+    times = [s["timestamp"] for s in steps if isinstance(s.get("timestamp"), str)]
+    events = [
+        e
+        for s in steps
+        for e in _turn(s, {"ts": s["timestamp"]} if isinstance(s.get("timestamp"), str) else {})
+    ]
+    if not events:
+        return None
+    agent = doc.get("agent") if isinstance(doc.get("agent"), dict) else {}
+    extra = doc.get("extra") if isinstance(doc.get("extra"), dict) else {}
+    events[0].session_id = doc.get("session_id") if isinstance(doc.get("session_id"), str) else None
+    events[0].model = events[0].model or agent.get("model_name")
+    texts = [s.text for e in events for s in e.steps if s.type == "assistant"]
+    status = extra.get("status") if extra.get("status") in RUN_STATUSES else None
+    events.append(BackendEvent(done=True, status=status, final_text=texts[-1] if texts else None))
+    return ImportedRun(
+        str(agent.get("name") or "atif"),
+        events,
+        started_at=min(times) if times else None,
+        ended_at=max(times) if times else None,
+        timed=len(times) == len(steps),
+    )
