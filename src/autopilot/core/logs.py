@@ -302,6 +302,7 @@ class SummaryCache:
             db = None
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                path.touch(mode=0o600)  # the user's own: it names their projects (journals copy the mode)
                 db = sqlite3.connect(path, timeout=2.0)
                 db.execute("PRAGMA synchronous = OFF")  # a cache needs no durability, only consistency
                 if db.execute("PRAGMA user_version").fetchone()[0] != cls.SCHEMA:
@@ -314,10 +315,11 @@ class SummaryCache:
                         """
                     )
                 return cls(db)
-            except sqlite3.DatabaseError as exc:
+            except sqlite3.Error as exc:
                 if db is not None:
                     db.close()
-                if exc.sqlite_errorcode not in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+                damaged = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
+                if getattr(exc, "sqlite_errorcode", None) not in damaged:
                     return None  # locked, read-only, ...: do without the cache this time
                 path.unlink(missing_ok=True)  # damaged: start again with an empty cache
             except OSError:
