@@ -13,13 +13,19 @@ duplicate of another), then:
 - compares the tokens of every session and the total cost with
   ``ccusage claude session --json --offline --mode calculate --timezone UTC``;
 - times ``autopilot analyze DIR --json`` cold (``--no-cache``: every file read) and warm (the
-  per-file cache filled), and ccusage, best of ``--repeat`` (wall and CPU seconds);
+  per-file cache filled), ccusage, and ``autopilot --version`` (the command's start-up alone), best of
+  ``--repeat`` (wall and CPU seconds, the load average printed beside them);
 - measures the peak RSS of ``analyze`` on the sessions and on ``--scale`` times as many.
+
+autopilot's modules are compiled to bytecode first, as an install does (a checkout run with
+``PYTHONDONTWRITEBYTECODE`` would otherwise compile them on every call).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import importlib.util
 import json
 import os
 import re
@@ -98,6 +104,17 @@ def best(repeat: int, argv: list[str], env: dict[str, str]) -> tuple[float, floa
     return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs), runs[-1][3]
 
 
+def compile_package() -> None:
+    """Write the ``.pyc`` files of the autopilot package, as installing it does."""
+    spec = importlib.util.find_spec("autopilot")
+    if spec is not None and spec.submodule_search_locations:
+        compileall.compile_dir(spec.submodule_search_locations[0], quiet=1)
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=500)
@@ -106,6 +123,8 @@ def main() -> None:
     parser.add_argument("--ccusage", type=Path, help="a ccusage binary to use instead of installing one")
     args = parser.parse_args()
     autopilot = shutil.which("autopilot", path=str(Path(sys.executable).parent)) or "autopilot"
+    compile_package()
+    print(f"{os.cpu_count()} cores, {load()}")
     with tempfile.TemporaryDirectory(prefix="bench-logs-") as tmp:
         root = Path(tmp)
         projects = build(root / "claude", args.sessions)
@@ -116,9 +135,11 @@ def main() -> None:
         cold = best(args.repeat, [*analyze, "--no-cache"], env)
         best(1, analyze, env)  # fill the cache
         warm = best(args.repeat, analyze, env)
+        start = best(args.repeat, [autopilot, "--version"], env)
         ours = json.loads(warm[3])
         print(f"autopilot cold: {cold[0]:.2f} s wall, {cold[1]:.2f} s CPU, peak RSS {cold[2] / 1024:.0f} MiB")
         print(f"autopilot warm: {warm[0]:.2f} s wall, {warm[1]:.2f} s CPU, peak RSS {warm[2] / 1024:.0f} MiB")
+        print(f"autopilot --version (start-up alone): {start[0]:.2f} s wall, {start[1]:.2f} s CPU")
         print(f"autopilot cost: {ours['cost_usd']:.2f} USD over {ours['runs']} sessions")
         binary = args.ccusage or install_ccusage(root / "npm")
         if binary is not None:
@@ -147,12 +168,15 @@ def main() -> None:
             print(f"cost difference: {(ours['cost_usd'] - total) / total * 100:+.3f}%")
             ratio = f"cold {cold[0] / theirs_run[0]:.2f}x, warm {warm[0] / theirs_run[0]:.2f}x"
             print(f"wall time ratio autopilot/ccusage: {ratio}")
+            ratio = f"cold {cold[1] / theirs_run[1]:.2f}x, warm {warm[1] / theirs_run[1]:.2f}x"
+            print(f"CPU time ratio autopilot/ccusage: {ratio}")
         bigger = build(root / "bigger", args.sessions * args.scale)
         big = best(1, [autopilot, "analyze", str(bigger), "--json", "--no-cache"], env)
         print(
             f"peak RSS on {args.sessions * args.scale} sessions: {big[2] / 1024:.0f} MiB "
             f"({big[2] / cold[2]:.2f}x the {args.sessions}-session figure), {big[0]:.2f} s wall"
         )
+    print(load())
 
 
 if __name__ == "__main__":

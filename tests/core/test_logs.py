@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
+import msgspec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autopilot.cli import main
+from autopilot.core import logs
 from autopilot.core.logs import scan
 from autopilot.core.pricing import load_price_table
-from autopilot.core.usage import dedupe, priced
+from autopilot.core.usage import Call, Session, dedupe, priced
 from autopilot.plugins.claude.logs import ClaudeTranscriptReader
 
 
@@ -208,3 +214,200 @@ def test_the_cache_rereads_only_changed_files(tmp_path: Path, capsys: pytest.Cap
     second = _analyze(capsys, log)["output_tokens"]
 
     assert (first, second) == (5, 45)
+
+
+def _cache_file() -> Path:
+    from autopilot.core.logs import default_cache_path
+
+    return default_cache_path()
+
+
+def test_a_file_rewritten_with_the_same_size_is_read_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A changed modification time is enough for the cache to read a file again, even at the same size."""
+    log = tmp_path / "s-1.jsonl"
+    log.write_text(_line("msg_a", 11) + "\n")
+    first = _analyze(capsys, log)["output_tokens"]
+    log.write_text(_line("msg_a", 22) + "\n")
+    os.utime(log, ns=(log.stat().st_atime_ns, log.stat().st_mtime_ns + 1_000_000_000))
+
+    second = _analyze(capsys, log)["output_tokens"]
+
+    assert (first, second) == (11, 22)
+
+
+def test_no_cache_reads_what_the_cache_would_trust(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file changed behind the cache's back (same size and time) keeps its figures until --no-cache."""
+    log = tmp_path / "s-1.jsonl"
+    log.write_text(_line("msg_a", 11) + "\n")
+    stat = log.stat()
+    _analyze(capsys, log)
+    log.write_text(_line("msg_a", 22) + "\n")
+    os.utime(log, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    cached = _analyze(capsys, log)["output_tokens"]
+    fresh = _analyze(capsys, log, "--no-cache")["output_tokens"]
+
+    assert (cached, fresh) == (11, 22)
+
+
+@pytest.mark.parametrize(
+    "damage", [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000]
+)
+def test_a_damaged_cache_is_started_again(
+    damage: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cache file that is empty or damaged is replaced without a word; the next call uses the new one."""
+    log = tmp_path / "s-1.jsonl"
+    log.write_text(_line("msg_a", 11) + "\n")
+    _cache_file().parent.mkdir(parents=True)
+    _cache_file().write_bytes(damage)
+
+    stat = log.stat()
+    first = main(["analyze", str(log), "--json"])
+    out, err = capsys.readouterr()
+    log.write_text(_line("msg_a", 22) + "\n")
+    os.utime(log, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # what the cache recorded
+    second = _analyze(capsys, log)["output_tokens"]  # from the rebuilt cache
+
+    assert (first, json.loads(out)["output_tokens"], err) == (0, 11, "")
+    assert second == 11
+
+
+def test_a_cache_that_cannot_be_opened_is_done_without(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When the cache cannot be written (its path is a directory), every file is simply read."""
+    log = tmp_path / "s-1.jsonl"
+    log.write_text(_line("msg_a", 11) + "\n")
+    _cache_file().mkdir(parents=True)
+
+    assert _analyze(capsys, log)["output_tokens"] == 11
+    assert _analyze(capsys, log)["output_tokens"] == 11
+
+
+# ------------------------------------------------------------------------------------------------
+# The ledger against the rules written plainly, and the parallel reading against the serial one
+
+_calls = st.builds(
+    Call,
+    ts=st.sampled_from(["2026-11-02T10:00:00.000Z", "2026-11-02T10:00:01.000Z"]),
+    model=st.sampled_from([None, "claude-sonnet-4-5", "claude-opus-4-6"]),
+    input=st.integers(0, 50),
+    output=st.integers(0, 50),
+    cache_read=st.integers(0, 5000),
+    cache_write=st.integers(0, 500),
+    message_id=st.sampled_from([None, "msg_a", "msg_b", "msg_c"]),
+    request_id=st.sampled_from([None, "req_1", "req_2"]),
+    session=st.sampled_from(["s-1", "s-2"]),
+    sidechain=st.booleans(),
+)
+
+
+def _plain_dedupe(sessions: list[list[Call]]) -> list[list[Call]]:
+    """The accounting rules of ``autopilot.core.usage`` as first written: objects and full keys."""
+    kept: list[Call] = []
+    owners: list[int] = []
+    exact: dict[tuple[object, ...], int] = {}
+    by_message: dict[tuple[object, ...], list[int]] = {}
+    for owner, calls in enumerate(sessions):
+        for call in calls:
+            if call.message_id is None:
+                kept.append(call)
+                owners.append(owner)
+                continue
+            key = (call.message_id, call.request_id, call.session)
+            index = exact.get(key)
+            if index is None:
+                for candidate in by_message.get((call.message_id, call.session), []):
+                    other = kept[candidate]
+                    if other.ts == call.ts and (call.sidechain or other.sidechain):
+                        index = candidate
+                        break
+            if index is not None:
+                other = kept[index]
+                wins = other.sidechain if call.sidechain != other.sidechain else call.tokens > other.tokens
+                if wins:
+                    kept[index], owners[index] = call, owner
+                exact.setdefault(key, index)
+                continue
+            exact[key] = len(kept)
+            by_message.setdefault((call.message_id, call.session), []).append(len(kept))
+            kept.append(call)
+            owners.append(owner)
+    grouped: list[list[Call]] = [[] for _ in sessions]
+    for call, owner in zip(kept, owners, strict=True):
+        grouped[owner].append(call)
+    return grouped
+
+
+def _tokens(call: Call) -> tuple[int, ...]:
+    return (call.input, call.output, call.cache_read, call.cache_write, call.sidechain)
+
+
+@given(st.lists(st.lists(_calls, max_size=8), min_size=1, max_size=6))
+def test_the_ledger_counts_as_the_rules_say(sessions: list[list[Call]]) -> None:
+    """Whatever the copies, sidechains and orders, the ledger keeps exactly the calls the rules keep."""
+    ledger = dedupe(Session(path=f"{n}.jsonl", kind="k", agent="claude", session_id=str(n), calls=list(calls))
+                    for n, calls in enumerate(sessions))  # fmt: skip
+
+    got = [[_tokens(c) for c in calls] for _, calls in ledger.by_session()]
+
+    assert got == [[_tokens(c) for c in calls] for calls in _plain_dedupe(sessions)]
+
+
+def _transcript(lines: list[tuple[str, int, bool, str]]) -> str:
+    return "".join(_line(m, output, sidechain=side, request=r) + "\n" for m, output, side, r in lines)
+
+
+_files = st.lists(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["msg_a", "msg_b", "msg_c", "msg_d"]),
+            st.integers(1, 300),
+            st.booleans(),
+            st.sampled_from(["req_1", "req_2"]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    min_size=2,
+    max_size=12,
+)
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: nothing to read in parallel")
+@settings(max_examples=20)
+@given(_files)
+def test_reading_on_every_core_gives_what_one_process_gives(
+    files: list[list[tuple[str, int, bool, str]]],
+) -> None:
+    """Many transcripts read by a pool of processes give the same sessions and totals as read one by one."""
+    prices = load_price_table()
+    with tempfile.TemporaryDirectory() as tmp:
+        for number, lines in enumerate(files):
+            folder = Path(tmp, f"project{number % 3}")
+            folder.mkdir(exist_ok=True)
+            (folder / f"s-{number}.jsonl").write_text(_transcript(lines))
+
+        def read(parallel: int) -> tuple[list[object], list[object]]:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(logs, "PARALLEL_BYTES", parallel)
+                patch.setattr(logs, "CHUNK_BYTES", 200)  # many chunks: more than are asked for ahead
+                results = list(scan([ClaudeTranscriptReader()], [Path(tmp)]))
+            ledger = dedupe(s for r in results for s in r.sessions)
+            totals = [
+                (s.session_id, t.usage, t.calls)
+                for s, t in zip(ledger.sessions, ledger.totals(prices), strict=True)
+            ]
+            return [msgspec.to_builtins(r) for r in results], totals
+
+        paths, sizes = logs.discover([Path(tmp)])[0], [1] * len(files)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(logs, "PARALLEL_BYTES", 0)
+            assert logs._workers(paths, sizes) > 1
+
+        assert read(0) == read(1 << 40)

@@ -250,15 +250,18 @@ def log_targets(paths: Sequence[Path], *, claude: bool, codex: bool) -> list[Pat
     return targets
 
 
-def read_sessions(targets: Sequence[Path], errors: list[dict[str, str]], *, cache: bool = True) -> Any:
-    """Every session in the logs under *targets*, deduplicated (a Ledger); unreadable files go to
-    *errors* (damaged logs) or to one warning line each (a file in a directory in no known format)."""
+def read_sessions(
+    targets: Sequence[Path], errors: list[dict[str, str]], *, cache: bool = True, keep_times: bool = True
+) -> Any:
+    """Every session in the logs under *targets*, deduplicated (a Ledger, keeping each call's time
+    with *keep_times*); unreadable files go to *errors* (damaged logs) or to one warning line each (a
+    file in a directory in no known format)."""
     from autopilot.core import logs
     from autopilot.core.usage import Ledger
 
     readers = context.hooks().log_reader_register()
     given = {str(p) for p in targets}
-    ledger = Ledger()
+    ledger = Ledger(keep_times=keep_times)
     cache_path = logs.default_cache_path() if cache else None
     for result in logs.scan(readers, targets, cache_path=cache_path):
         if result.error is not None:
@@ -308,15 +311,54 @@ def analyze(
 
     targets = log_targets(paths, claude=claude, codex=codex) or [_default_directory()]
     errors: list[dict[str, str]] = []
-    ledger = read_sessions(targets, errors, cache=not no_cache)
+    ledger = read_sessions(targets, errors, cache=not no_cache, keep_times=False)
     prices = load_price_table(context.config().project_dir)
-    summary = analysis.summarize_figures(analysis.session_figures(ledger, prices))
+    figures = analysis.session_figures(ledger, prices)
+    del ledger  # the figures hold all that is printed
+    summary = analysis.summary_totals(figures)
     if json_output:
-        summary["errors"] = errors
-        context.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        _echo_json(summary, "files", (f.to_dict() for f in figures), {"errors": errors})
     elif summary["runs"] or not errors:
+        summary["files"] = [f.to_dict() for f in figures]
         _render_summary(summary)
     return _report_errors(errors)
+
+
+def _echo_json(head: dict[str, Any], key: str, items: Iterable[Any], tail: dict[str, Any]) -> None:
+    """Print ``{**head, key: [*items], **tail}`` as JSON indented by two spaces, the items encoded one
+    at a time (the list of thousands of runs is never one text) and printed in chunks."""
+    import msgspec
+
+    def formatted(value: Any, depth: int) -> str:
+        text = msgspec.json.format(msgspec.json.encode(value), indent=2).decode()
+        return text.replace("\n", "\n" + "  " * depth)
+
+    def members(mapping: dict[str, Any]) -> list[str]:
+        return [f"  {formatted(name, 0)}: {formatted(value, 1)}" for name, value in mapping.items()]
+
+    lines = ["{", *(member + "," for member in members(head))]
+    end = object()
+    items = iter(items)
+    item = next(items, end)
+    if item is end:
+        lines.append(f"  {formatted(key, 0)}: [],")
+    else:
+        lines.append(f"  {formatted(key, 0)}: [")
+        size = 0
+        while item is not end:
+            following = next(items, end)
+            line = "    " + formatted(item, 2) + ("," if following is not end else "")
+            lines.append(line)
+            size += len(line)
+            if size > 65536:
+                context.echo("\n".join(lines))
+                lines, size = [], 0
+            item = following
+        lines.append("  ],")
+    tail_members = members(tail)
+    lines += [member + "," for member in tail_members[:-1]] + tail_members[-1:]
+    lines.append("}")
+    context.echo("\n".join(lines))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -201,7 +201,7 @@ def session_of_imported(imported: ImportedRun, path: Path, kind: str, mtime: str
     started = imported.started_at or (steps[0].ts if imported.timed and steps else mtime)
     ended = imported.ended_at or (steps[-1].ts if imported.timed and steps else started)
     tools = {
-        name: ToolStat(f.calls, f.errors, f.latencies_ms if imported.timed else [])
+        name: ToolStat(f.calls, f.errors, tuple(f.latencies_ms) if imported.timed else ())
         for name, f in tool_figures(steps).items()
     }
     return Session(

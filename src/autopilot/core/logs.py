@@ -11,9 +11,10 @@ reads what changed.
 from __future__ import annotations
 
 import abc
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,6 +29,8 @@ CACHE_VERSION: Final = 2
 HEAD_BYTES: Final = 8192
 #: Below this many bytes to read, one process reads them all (starting workers costs more).
 PARALLEL_BYTES: Final = 8 * 1024 * 1024
+#: About how many bytes of logs a worker process reads per task.
+CHUNK_BYTES: Final = 2 * 1024 * 1024
 #: File names looked at inside a directory (given files are always read).
 LOG_SUFFIXES: Final = (".jsonl", ".json", ".ndjson", ".traj")
 
@@ -65,40 +68,29 @@ class FileResult(msgspec.Struct):
     error: str | None = None
 
 
-class _CacheEntry(msgspec.Struct, array_like=True):
-    size: int
-    mtime_ns: int
-    result: FileResult
-
-
-class _Cache(msgspec.Struct):
-    key: str
-    files: dict[str, _CacheEntry] = msgspec.field(default_factory=dict)
-
-
 # ------------------------------------------------------------------------------------------------
 # Finding files
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
+def discover(paths: Iterable[Path]) -> tuple[list[str], list[FileResult]]:
     """Files to read under *paths* (directories searched recursively) and the paths that do not exist.
 
     Inside a directory only log-like names are read (``*.jsonl``, ``*.json``, ``*.ndjson``,
     ``*.traj``), hidden files are skipped, and a journal is skipped when its run's ``.json`` exists.
     """
-    files: list[Path] = []
+    files: list[str] = []
     missing: list[FileResult] = []
     for path in paths:
         if path.is_dir():
             files.extend(_walk(path))
         elif path.is_file():
-            files.append(path)
+            files.append(str(path))
         else:
             missing.append(FileResult(str(path), error=f"{path}: no such file or directory"))
     return files, missing
 
 
-def _walk(directory: Path) -> Iterator[Path]:
+def _walk(directory: Path) -> Iterator[str]:
     for root, dirs, names in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         present = set(names)
@@ -107,7 +99,7 @@ def _walk(directory: Path) -> Iterator[Path]:
                 continue
             if name.endswith(".journal.jsonl") and name[: -len(".journal.jsonl")] + ".json" in present:
                 continue
-            yield Path(root, name)
+            yield str(Path(root, name))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -116,13 +108,19 @@ def _walk(directory: Path) -> Iterator[Path]:
 
 def read_file(readers: Sequence[LogReader], path: Path) -> FileResult:
     """The sessions of one file, read by the first reader that recognises it."""
+    return _read(readers, path)[0]
+
+
+def _read(readers: Sequence[LogReader], name: str | Path) -> tuple[FileResult, bool]:
+    """What file *name* gave, and whether that may be cached (not when the file could not be opened)."""
+    path = Path(name)
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
-        return FileResult(str(path), error=f"{path}: cannot read: {exc.strerror}")
-    if not data.strip():
-        return FileResult(str(path), error=f"{path}: empty file")
+        return FileResult(str(path), error=f"{path}: cannot read: {exc.strerror}"), False
+    if not data or data.isspace():
+        return FileResult(str(path), error=f"{path}: empty file"), True
     head = data[:HEAD_BYTES]
     for reader in readers:
         try:
@@ -134,40 +132,78 @@ def read_file(readers: Sequence[LogReader], path: Path) -> FileResult:
         try:
             sessions = reader.scan(path, data)
         except TrajectoryError as exc:
-            return FileResult(str(path), error=str(exc))
+            return FileResult(str(path), error=str(exc)), True
         except (ValueError, BadInputError, KeyError, TypeError, AttributeError) as exc:
-            return FileResult(str(path), error=f"{path}: not a readable {reader.name} log: {exc}")
-        return FileResult(str(path), sessions=sessions)
+            return FileResult(str(path), error=f"{path}: not a readable {reader.name} log: {exc}"), True
+        return FileResult(str(path), sessions=sessions), True
     names = ", ".join(sorted({r.name for r in readers}))
-    return FileResult(str(path), error=f"{path}: not a log format autopilot reads ({names})")
+    return FileResult(str(path), error=f"{path}: not a log format autopilot reads ({names})"), True
 
 
-def _read_chunk(readers: Sequence[LogReader], paths: Sequence[Path]) -> list[FileResult]:
-    return [read_file(readers, path) for path in paths]
+def _read_chunk(readers: Sequence[LogReader], paths: Sequence[str]) -> list[tuple[bytes, bool]]:
+    """A worker's share: each file's result as MessagePack (cheaper to send than pickled objects, and
+    what the cache keeps)."""
+    encode = msgspec.msgpack.encode
+    return [(encode(result), cacheable) for result, cacheable in (_read(readers, p) for p in paths)]
 
 
-def _chunks(paths: Sequence[Path], sizes: Sequence[int], count: int) -> list[list[Path]]:
-    """*paths* split into about *count* lists of similar total size, largest files first."""
-    bins: list[list[Path]] = [[] for _ in range(count)]
-    totals = [0] * count
-    for size, path in sorted(zip(sizes, paths, strict=True), key=lambda item: -item[0]):
-        smallest = totals.index(min(totals))
-        bins[smallest].append(path)
-        totals[smallest] += size
-    return [b for b in bins if b]
+def _chunks(paths: Sequence[str], sizes: Sequence[int], count: int) -> list[list[str]]:
+    """*paths* cut, in order, into at most *count* runs of about the same number of bytes."""
+    share = max(1, sum(sizes) // count)
+    chunks: list[list[str]] = [[]]
+    filled = 0
+    for path, size in zip(paths, sizes, strict=True):
+        if filled >= share:
+            chunks.append([])
+            filled = 0
+        chunks[-1].append(path)
+        filled += size
+    return chunks
 
 
-def _read_all(readers: Sequence[LogReader], paths: list[Path], sizes: list[int]) -> dict[Path, FileResult]:
-    workers = min(os.cpu_count() or 1, 8)
-    if workers > 1 and sum(sizes) >= PARALLEL_BYTES and len(paths) > 1 and _can_fork():
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+def _workers(paths: Sequence[str], sizes: Sequence[int]) -> int:
+    """How many processes should read *paths*: 1 unless there is enough to read to pay for starting more."""
+    if len(paths) < 2 or sum(sizes) < PARALLEL_BYTES or not _can_fork():
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(cores, 8, len(paths))
 
-        chunks = _chunks(paths, sizes, workers * 4)
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = [r for part in pool.map(_read_chunk, [readers] * len(chunks), chunks) for r in part]
-        return {Path(r.path): r for r in results}
-    return {path: read_file(readers, path) for path in paths}
+
+def _read_all(
+    readers: Sequence[LogReader], paths: list[str], sizes: list[int], *, encode: bool
+) -> Iterator[tuple[FileResult, bytes | None, bool]]:
+    """What each of *paths* gave, in order, with its MessagePack form when *encode* (for the cache) and
+    whether it may be cached. Read on every core when there is enough to read."""
+    workers = _workers(paths, sizes)
+    if workers == 1:
+        for path in paths:
+            result, cacheable = _read(readers, path)
+            yield result, msgspec.msgpack.encode(result) if encode else None, cacheable
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    decode = msgspec.msgpack.Decoder(FileResult).decode
+    # Many small chunks balance the load; contiguous ones keep the results in order, so each is used
+    # as it arrives; and only a few are asked for ahead, so results never pile up in this process.
+    chunks = _chunks(paths, sizes, max(workers * 4, sum(sizes) // CHUNK_BYTES))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        pending = deque(pool.submit(_read_chunk, readers, chunk) for chunk in chunks[: workers * 2])
+        ahead = iter(chunks[workers * 2 :])
+        while pending:
+            part = pending.popleft().result()
+            chunk = next(ahead, None)
+            if chunk is not None:
+                pending.append(pool.submit(_read_chunk, readers, chunk))
+            for blob, cacheable in part:
+                yield decode(blob), blob, cacheable
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _can_fork() -> bool:
@@ -178,76 +214,167 @@ def _can_fork() -> bool:
 
 
 def default_cache_path(environ: Mapping[str, str] | None = None) -> Path:
-    """``$AUTOPILOT_HOME/cache/logs.msgpack`` when set, else ``$XDG_CACHE_HOME/autopilot/logs.msgpack``
+    """``$AUTOPILOT_HOME/cache/logs.sqlite3`` when set, else ``$XDG_CACHE_HOME/autopilot/logs.sqlite3``
     (``~/.cache`` by default)."""
     environ = os.environ if environ is None else environ
     if environ.get("AUTOPILOT_HOME"):
-        return Path(environ["AUTOPILOT_HOME"]).expanduser() / "cache" / "logs.msgpack"
+        return Path(environ["AUTOPILOT_HOME"]).expanduser() / "cache" / "logs.sqlite3"
     base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "autopilot" / "logs.msgpack"
+    return Path(base) / "autopilot" / "logs.sqlite3"
 
 
 def scan(
-    readers: Sequence[LogReader],
-    paths: Iterable[Path],
-    *,
-    cache_path: Path | None = None,
-    on_result: Callable[[FileResult], None] | None = None,
+    readers: Sequence[LogReader], paths: Iterable[Path], *, cache_path: Path | None = None
 ) -> Iterator[FileResult]:
-    """What every file under *paths* gave, in a stable order (cached results for unchanged files).
+    """What every file under *paths* gave, in a stable order, each result handed on as it is ready.
 
-    With *cache_path*, results are taken from and saved to that cache; a damaged cache is ignored.
+    With *cache_path*, unchanged files (same size and modification time, read by the same readers)
+    are taken from that cache and the others are saved to it; a damaged cache is started afresh.
     """
     files, missing = discover(paths)
     yield from missing
-    key = f"{CACHE_VERSION}:" + ",".join(sorted(f"{type(r).__module__}.{type(r).__name__}" for r in readers))
-    cache = _load_cache(cache_path, key)
-    stats: dict[Path, os.stat_result] = {}
-    todo: list[Path] = []
-    for path in files:
+    readers_key = f"{CACHE_VERSION}:" + ",".join(
+        sorted(f"{type(r).__module__}.{type(r).__name__}" for r in readers)
+    )
+    cache = SummaryCache.open(cache_path) if cache_path is not None else None
+    # Per file, plain values only (a Path and a stat result each would cost more than its summary).
+    found: list[tuple[int, int, bool] | None] = []  # size, modification time, whether to read it
+    todo: list[str] = []
+    sizes: list[int] = []
+    for name in files:
         try:
-            stats[path] = path.stat()
+            stat = os.stat(name)
         except OSError:
+            found.append(None)
             continue
-        entry = cache.files.get(str(path))
-        if entry is None or entry.size != stats[path].st_size or entry.mtime_ns != stats[path].st_mtime_ns:
-            todo.append(path)
-    fresh = _read_all(readers, todo, [stats[p].st_size for p in todo]) if todo else {}
-    changed = False
-    for path in files:
-        if path not in stats:
-            yield FileResult(str(path), error=f"{path}: cannot read")
-            continue
-        result = fresh.get(path)
-        if result is None:
-            result = cache.files[str(path)].result
-        else:
-            stat = stats[path]
-            cache.files[str(path)] = _CacheEntry(stat.st_size, stat.st_mtime_ns, result)
-            changed = True
-        yield result
-    if cache_path is not None and changed:
-        _save_cache(cache_path, cache)
-
-
-def _load_cache(path: Path | None, key: str) -> _Cache:
-    if path is None:
-        return _Cache(key)
+        read = cache is None or not cache.holds(name, stat.st_size, stat.st_mtime_ns, readers_key)
+        found.append((stat.st_size, stat.st_mtime_ns, read))
+        if read:
+            todo.append(name)
+            sizes.append(stat.st_size)
+    fresh = _read_all(readers, todo, sizes, encode=cache is not None)
+    del todo, sizes
     try:
-        cache = msgspec.msgpack.decode(path.read_bytes(), type=_Cache)
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-        return _Cache(key)
-    return cache if cache.key == key else _Cache(key)
+        for name, entry in zip(files, found, strict=True):
+            if entry is None:
+                yield FileResult(name, error=f"{name}: cannot read")
+                continue
+            size, mtime_ns, read = entry
+            result = None if read or cache is None else cache.get(name)
+            if result is None:
+                if read:
+                    result, blob, cacheable = next(fresh)
+                else:  # the cached entry could not be decoded after all
+                    result, cacheable = _read(readers, name)
+                    blob = msgspec.msgpack.encode(result) if cache is not None else None
+                if cache is not None and blob is not None and cacheable:
+                    cache.put(name, size, mtime_ns, readers_key, blob)
+            yield result
+    finally:
+        fresh.close()
+        if cache is not None:
+            cache.close()
 
 
-def _save_cache(path: Path, cache: _Cache) -> None:
-    from autopilot.core.trajectory.files import atomic_writer
+class SummaryCache:
+    """What each log file gave, kept between calls in an SQLite file, keyed by path.
 
-    try:
-        with atomic_writer(path, durable=False) as handle:
-            handle.write(msgspec.msgpack.encode(cache))
-    except OSError:
-        pass  # a cache that cannot be written only costs time next call
+    An entry is used only while the file has the same size and modification time and the same readers
+    (and reader code version, :data:`CACHE_VERSION`) would read it. Only the files asked about are
+    looked up, so a cache of every log ever read costs a call nothing for the files it does not read.
+    The cache is only ever an optimisation: a damaged file is replaced by an empty cache, and a cache
+    that cannot be opened or written (read-only, locked by another process too long) is not used.
+    """
+
+    #: The layout of the table; an older layout is dropped and started again.
+    SCHEMA = 1
+
+    def __init__(self, db: Any) -> None:
+        self._db = db
+        self._decode = msgspec.msgpack.Decoder(FileResult).decode
+
+    @classmethod
+    def open(cls, path: Path) -> SummaryCache | None:
+        """The cache at *path* (created if missing); None if it cannot be used."""
+        import sqlite3
+
+        for _ in range(2):
+            db = None
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.touch(mode=0o600)  # the user's own: it names their projects (journals copy the mode)
+                db = sqlite3.connect(path, timeout=2.0)
+                db.execute("PRAGMA synchronous = OFF")  # a cache needs no durability, only consistency
+                if db.execute("PRAGMA user_version").fetchone()[0] != cls.SCHEMA:
+                    db.executescript(
+                        f"""
+                        DROP TABLE IF EXISTS files;
+                        CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
+                                            readers TEXT, result BLOB);
+                        PRAGMA user_version = {cls.SCHEMA};
+                        """
+                    )
+                return cls(db)
+            except sqlite3.Error as exc:
+                if db is not None:
+                    db.close()
+                damaged = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
+                if getattr(exc, "sqlite_errorcode", None) not in damaged:
+                    return None  # locked, read-only, ...: do without the cache this time
+                path.unlink(missing_ok=True)  # damaged: start again with an empty cache
+            except OSError:
+                return None
+        return None
+
+    def holds(self, path: str, size: int, mtime_ns: int, readers: str) -> bool:
+        """Whether an entry for *path* is there and still true for the file."""
+        return (
+            self._run(
+                "SELECT 1 FROM files WHERE path = ? AND size = ? AND mtime_ns = ? AND readers = ?",
+                (path, size, mtime_ns, readers),
+            )
+            is not None
+        )
+
+    def get(self, path: str) -> FileResult | None:
+        """The cached result for *path*, or None (no entry, or one that cannot be decoded)."""
+        row = self._run("SELECT result FROM files WHERE path = ?", (path,))
+        if row is None:
+            return None
+        try:
+            return self._decode(row[0])
+        except (msgspec.DecodeError, msgspec.ValidationError, TypeError):
+            return None
+
+    def put(self, path: str, size: int, mtime_ns: int, readers: str, result: bytes) -> None:
+        """Record what *path* gave (*result*: a :class:`FileResult` as MessagePack)."""
+        self._run(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)", (path, size, mtime_ns, readers, result)
+        )
+
+    def close(self) -> None:
+        """Save what was put and close the file."""
+        if self._db is None:
+            return
+        import sqlite3
+
+        with contextlib.suppress(sqlite3.Error):  # not saved: those files are read again next time
+            self._db.commit()
+        self._db.close()
+        self._db = None
+
+    def _run(self, sql: str, parameters: tuple[Any, ...]) -> Any:
+        """The first row of *sql*; after a database error the cache is no longer used (None)."""
+        if self._db is None:
+            return None
+        import sqlite3
+
+        try:
+            return self._db.execute(sql, parameters).fetchone()
+        except sqlite3.Error:
+            self._db.close()
+            self._db = None
+            return None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -306,7 +433,7 @@ def session_of_run(loaded: Any) -> Session:
             )
         ]
     tools = {
-        name: ToolStat(figures.calls, figures.errors, figures.latencies_ms)
+        name: ToolStat(figures.calls, figures.errors, tuple(figures.latencies_ms))
         for name, figures in tool_figures(run.steps).items()
     }
     return Session(

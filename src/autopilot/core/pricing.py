@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +63,19 @@ class PriceTable:
     models: Mapping[str, Price]
     default: Price
     source: str
+    #: What :meth:`price_for` answered for each model asked about (a log names few models, many times).
+    _found: dict[str | None, tuple[Price, bool]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def price_for(self, model: str | None) -> tuple[Price, bool]:
         """The price of *model* and whether it was found (False: the default was used)."""
+        found = self._found.get(model)
+        if found is None:
+            found = self._found[model] = self._look_up(model)
+        return found
+
+    def _look_up(self, model: str | None) -> tuple[Price, bool]:
         if model:
             name = model.lower()
             if name in self.models:

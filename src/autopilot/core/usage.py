@@ -16,7 +16,12 @@ Calls are priced with the price table (:mod:`autopilot.core.pricing`) unless the
 from __future__ import annotations
 
 import datetime as dt
+import math
+import sys
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -57,7 +62,8 @@ class ToolStat(msgspec.Struct, array_like=True, gc=False):
 
     calls: int = 0
     errors: int = 0
-    latencies_ms: list[float] = msgspec.field(default_factory=list)
+    #: A tuple, so the many tools without latencies share the one empty tuple.
+    latencies_ms: tuple[float, ...] = ()
 
 
 class Session(msgspec.Struct, kw_only=True):
@@ -115,59 +121,193 @@ def parse_time(value: str) -> dt.datetime:
 
 
 class Ledger:
-    """Every call of every session added, each API response once (the rules in the module docstring)."""
+    """Every call of every session added, each API response once (the rules in the module docstring).
 
-    def __init__(self) -> None:
+    The ledger keeps the sessions (without their calls) and one row per counted call, in columns of
+    plain numbers: as objects, the calls of a large log set would cost several times the memory. A
+    call is told from another by 64-bit hashes: of its message id, and of its (request id, session)
+    or, for the sidechain rule, its (session, time); two different calls would have to agree on two
+    independent hashes to be taken as one. The calls' times are kept only with *keep_times*
+    (``report`` groups by them; ``analyze`` does not need them).
+    """
+
+    def __init__(self, *, keep_times: bool = True) -> None:
         self.sessions: list[Session] = []
-        #: The winning copy of each call and the index of the session that holds it.
-        self.calls: list[Call] = []
-        self.owners: list[int] = []
-        self._exact: dict[tuple[str, str | None, str | None], int] = {}
-        self._by_message: dict[tuple[str, str | None], list[int]] = {}
+        self._keep_times = keep_times
+        # One row per counted call.
+        self._owner = array("q")  # the index of its session in ``sessions``
+        self._tokens = array("q")  # five a row: input, output, cache read, cache write, one-hour write
+        self._cost = array("d")  # the cost the log states; NaN: priced with the price table
+        self._model = array("q")  # an index into ``_models``
+        self._sidechain = bytearray()
+        self._key = array("q")  # hash of (request id, session); 0 for a call without a message id
+        self._twin = array("q")  # hash of (session, time)
+        self._times: list[str] = []
+        self._models: list[str | None] = []
+        self._model_rows: dict[str | None, int] = {}
+        #: The rows of each message id (by its hash): one row, or a list of them.
+        self._by_message: dict[int, int | list[int]] = {}
+        #: Further keys a row answers to, once copies with other keys were folded into it (a
+        #: sidechain replay and its parent).
+        self._aliases: dict[int, list[int]] = {}
+
+    def __len__(self) -> int:
+        """The number of calls that count."""
+        return len(self._owner)
 
     def add(self, session: Session) -> None:
+        """Count *session*'s calls; the ledger keeps the session, emptied of its calls."""
         owner = len(self.sessions)
-        self.sessions.append(session)
         for call in session.calls:
             self._add_call(call, owner)
+        # Read from a cache or another process, equal strings are separate objects: share them.
+        intern = sys.intern
+        session.calls.clear()
+        session.kind, session.agent = intern(session.kind), intern(session.agent)
+        if session.model:
+            session.model = intern(session.model)
+        if session.tools:
+            session.tools = {intern(name): stat for name, stat in session.tools.items()}
+        self.sessions.append(session)
 
     def _add_call(self, call: Call, owner: int) -> None:
         if call.message_id is None:
-            self.calls.append(call)
-            self.owners.append(owner)
+            self._append(call, owner, 0, 0)
             return
-        exact = (call.message_id, call.request_id, call.session)
-        index = self._exact.get(exact)
-        if index is None:
-            for candidate in self._by_message.get((call.message_id, call.session), ()):
-                other = self.calls[candidate]
-                if other.ts == call.ts and (call.sidechain or other.sidechain):
-                    index = candidate
-                    break
-        if index is not None:
-            if _replaces(call, self.calls[index]):
-                self.calls[index] = call
-                self.owners[index] = owner
-            self._exact.setdefault(exact, index)
+        message = hash(call.message_id)
+        key = hash((call.request_id, call.session))
+        twin = hash((call.session, call.ts))
+        rows = self._by_message.get(message)
+        row = None if rows is None else self._match(key, twin, call.sidechain, rows)
+        if row is None:
+            row = self._append(call, owner, key, twin)
+            if rows is None:
+                self._by_message[message] = row
+            elif isinstance(rows, int):
+                self._by_message[message] = [rows, row]
+            else:
+                rows.append(row)
             return
-        index = len(self.calls)
-        self.calls.append(call)
-        self.owners.append(owner)
-        self._exact[exact] = index
-        self._by_message.setdefault((call.message_id, call.session), []).append(index)
+        alias = key
+        if self._replaces(call, row):
+            alias = self._key[row]  # the key that lost stays an alias of the row
+            self._set(row, call, owner, key, twin)
+        if alias != self._key[row]:
+            aliases = self._aliases.setdefault(row, [])
+            if alias not in aliases:
+                aliases.append(alias)
+
+    def _match(self, key: int, twin: int, sidechain: bool, rows: int | list[int]) -> int | None:
+        """The row a call is a copy of: the same key, else a sidechain twin (same session and time)."""
+        candidates = (rows,) if isinstance(rows, int) else rows
+        for row in candidates:
+            if self._key[row] == key or key in self._aliases.get(row, ()):
+                return row
+        for row in candidates:
+            if self._twin[row] == twin and (sidechain or self._sidechain[row]):
+                return row
+        return None
+
+    def _replaces(self, call: Call, row: int) -> bool:
+        """Whether *call* wins over the copy in *row*: a parent over a sidechain, else more tokens."""
+        if call.sidechain != bool(self._sidechain[row]):
+            return bool(self._sidechain[row])
+        return call.tokens > sum(self._tokens[row * 5 : row * 5 + 4])
+
+    def _model_row(self, model: str | None) -> int:
+        found = self._model_rows.get(model)
+        if found is None:
+            found = self._model_rows[model] = len(self._models)
+            self._models.append(model)
+        return found
+
+    def _append(self, call: Call, owner: int, key: int, twin: int) -> int:
+        row = len(self._owner)
+        self._owner.append(owner)
+        self._tokens.extend((call.input, call.output, call.cache_read, call.cache_write, call.cache_write_1h))
+        self._cost.append(math.nan if call.cost is None else call.cost)
+        self._model.append(self._model_row(call.model))
+        self._sidechain.append(call.sidechain)
+        self._key.append(key)
+        self._twin.append(twin)
+        if self._keep_times:
+            self._times.append(call.ts)
+        return row
+
+    def _set(self, row: int, call: Call, owner: int, key: int, twin: int) -> None:
+        self._owner[row] = owner
+        self._tokens[row * 5 : row * 5 + 5] = array(
+            "q", (call.input, call.output, call.cache_read, call.cache_write, call.cache_write_1h)
+        )
+        self._cost[row] = math.nan if call.cost is None else call.cost
+        self._model[row] = self._model_row(call.model)
+        self._sidechain[row] = call.sidechain
+        self._key[row] = key
+        self._twin[row] = twin
+        if self._keep_times:
+            self._times[row] = call.ts
+
+    def _call(self, row: int) -> Call:
+        cost = self._cost[row]
+        return Call(
+            self._times[row] if self._keep_times else "",
+            self._models[self._model[row]],
+            *self._tokens[row * 5 : row * 5 + 5],
+            sidechain=bool(self._sidechain[row]),
+            cost=None if math.isnan(cost) else cost,
+        )
+
+    @property
+    def calls(self) -> list[Call]:
+        """The calls that count, in the order first seen (without their ids; without times unless kept)."""
+        return [self._call(row) for row in range(len(self._owner))]
 
     def by_session(self) -> Iterator[tuple[Session, list[Call]]]:
         """Each session with the calls that count for it, in the order the sessions were added."""
         grouped: list[list[Call]] = [[] for _ in self.sessions]
-        for call, owner in zip(self.calls, self.owners, strict=True):
-            grouped[owner].append(call)
+        for row, owner in enumerate(self._owner):
+            grouped[owner].append(self._call(row))
         yield from zip(self.sessions, grouped, strict=True)
 
+    def totals(self, prices: Any) -> list[SessionTotal]:
+        """For each session (in the order added): its counted calls' priced usage, their number and
+        the model most of them name."""
+        out = [SessionTotal() for _ in self.sessions]
+        models: dict[int, Counter[str]] = {}
+        tokens, costs, names, model_of = self._tokens, self._cost, self._models, self._model
+        for row, owner in enumerate(self._owner):
+            first = row * 5
+            usage = Usage(tokens[first], tokens[first + 1], tokens[first + 2], tokens[first + 3], 0.0,
+                          tokens[first + 4])  # fmt: skip
+            model = names[model_of[row]]
+            cost = costs[row]
+            if math.isnan(cost):
+                cost = prices.cost(model, usage)
+            total = out[owner]
+            total.calls += 1
+            # As Usage.__add__ sums, in place.
+            summed = total.usage
+            summed.input_tokens += usage.input_tokens
+            summed.output_tokens += usage.output_tokens
+            summed.cache_read_tokens += usage.cache_read_tokens
+            summed.cache_creation_tokens += usage.cache_creation_tokens
+            summed.cache_creation_1h_tokens += usage.cache_creation_1h_tokens
+            summed.cost_usd = round(summed.cost_usd + cost, 10)
+            if model:
+                models.setdefault(owner, Counter())[model] += 1
+        for owner, counts in models.items():
+            out[owner].model = counts.most_common(1)[0][0]
+        return out
 
-def _replaces(candidate: Call, existing: Call) -> bool:
-    if candidate.sidechain != existing.sidechain:
-        return existing.sidechain
-    return candidate.tokens > existing.tokens
+
+@dataclass(slots=True)
+class SessionTotal:
+    """What the counted calls of one session add up to."""
+
+    usage: Usage = field(default_factory=Usage)
+    calls: int = 0
+    #: The model most of the calls name.
+    model: str | None = None
 
 
 def dedupe(sessions: Iterable[Session]) -> Ledger:

@@ -29,7 +29,7 @@ from typing import Any, Final
 from autopilot.core.models import Run, Step, Usage, parse_ts
 from autopilot.core.pricing import PriceTable
 from autopilot.core.trajectory.files import LoadedRun
-from autopilot.core.usage import Ledger, priced
+from autopilot.core.usage import Ledger, ToolStat
 
 # ------------------------------------------------------------------------------------------------
 # What we know about particular tools, kept as data so a new backend's tools are one line each.
@@ -127,7 +127,7 @@ class ToolFigures:
     errors: int = 0
     latencies_ms: list[float] = field(default_factory=list)
 
-    def merge(self, other: ToolFigures) -> None:
+    def merge(self, other: ToolFigures | ToolStat) -> None:
         self.calls += other.calls
         self.errors += other.errors
         self.latencies_ms.extend(other.latencies_ms)
@@ -188,7 +188,8 @@ class RunFigures:
     duration_ms: int
     num_turns: int
     steps: int
-    tools: dict[str, ToolFigures]
+    #: Per tool; the figures of a log session share its :class:`~autopilot.core.usage.ToolStat`\ s.
+    tools: Mapping[str, ToolFigures | ToolStat]
     warnings: list[str]
 
     def to_dict(self) -> dict[str, Any]:
@@ -275,32 +276,26 @@ def summarize(loaded_runs: Iterable[LoadedRun]) -> dict[str, Any]:
 def session_figures(ledger: Ledger, prices: PriceTable) -> list[RunFigures]:
     """The figures of every session in *ledger* (its calls deduplicated and priced)."""
     figures = []
-    for session, calls in ledger.by_session():
-        usage = Usage()
-        for call in calls:
-            usage = usage + priced(call, prices)
-        if not calls and session.cost_usd:
+    for session, total in zip(ledger.sessions, ledger.totals(prices), strict=True):
+        usage = total.usage
+        if not total.calls and session.cost_usd:
             usage.cost_usd = session.cost_usd
-        models = Counter(c.model for c in calls if c.model)
-        tools = {
-            name: ToolFigures(t.calls, t.errors, list(t.latencies_ms)) for name, t in session.tools.items()
-        }
         figures.append(
             RunFigures(
                 path=session.path,
                 kind=session.kind,
                 run_id=session.session_id,
                 agent=session.agent,
-                model=session.model or (models.most_common(1)[0][0] if models else None),
+                model=session.model or total.model,
                 started_at=session.started_at or "",
                 status=session.status,
                 success=session.status == "success",
                 usage=usage,
                 duration_ms=session.elapsed_ms(),
-                num_turns=session.num_turns if session.num_turns is not None else len(calls),
+                num_turns=session.num_turns if session.num_turns is not None else total.calls,
                 steps=session.steps,
-                tools=tools,
-                warnings=list(session.warnings),
+                tools=session.tools,
+                warnings=session.warnings,
             )
         )
     return figures
@@ -308,12 +303,17 @@ def session_figures(ledger: Ledger, prices: PriceTable) -> list[RunFigures]:
 
 def summarize_figures(figures: list[RunFigures]) -> dict[str, Any]:
     """Totals over *figures*, per-model totals and one entry per run (the ``analyze --json`` shape)."""
+    return {**summary_totals(figures), "files": [f.to_dict() for f in figures]}
+
+
+def summary_totals(figures: list[RunFigures]) -> dict[str, Any]:
+    """:func:`summarize_figures` without the entry per run (``files``), which a caller with many runs
+    can then write one at a time with :meth:`RunFigures.to_dict`."""
     out = _totals(figures)
     by_model: dict[str, list[RunFigures]] = {}
     for f in figures:
         by_model.setdefault(f.model or "unknown", []).append(f)
     out["models"] = {name: _totals(by_model[name]) for name in sorted(by_model)}
-    out["files"] = [f.to_dict() for f in figures]
     return out
 
 

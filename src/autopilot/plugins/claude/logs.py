@@ -67,7 +67,6 @@ _ERROR = b'"is_error":true'
 _TIMESTAMP = re.compile(rb'"timestamp":"([^"]+)"')
 _CWD = re.compile(rb'"cwd":"((?:[^"\\]|\\.)*)"')
 _BRANCH = re.compile(rb'"gitBranch":"((?:[^"\\]|\\.)*)"')
-_SESSION = re.compile(rb'"sessionId":"([^"]+)"')
 
 
 def _lines_with(data: bytes, marker: bytes) -> list[bytes]:
