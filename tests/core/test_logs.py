@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -18,7 +19,7 @@ from autopilot.cli import main
 from autopilot.core import logs
 from autopilot.core.logs import scan
 from autopilot.core.pricing import load_price_table
-from autopilot.core.usage import Call, Session, dedupe, priced
+from autopilot.core.usage import Call, Ledger, Session, dedupe, priced
 from autopilot.plugins.claude.logs import ClaudeTranscriptReader
 
 
@@ -411,3 +412,69 @@ def test_reading_on_every_core_gives_what_one_process_gives(
             assert logs._workers(paths, sizes) > 1
 
         assert read(0) == read(1 << 40)
+
+
+_AGENT_SESSIONS = ["a-1", "a-2", "a-3"]
+_tokens_only = st.builds(
+    Call, ts=st.just("2026-11-02T10:00:00.000Z"), input=st.integers(0, 50), output=st.integers(1, 50)
+)
+
+
+def _stamped(calls: list[Call], log: int) -> list[Call]:
+    """The calls of agent log number *log*, each with a message id and a time of its own."""
+    return [
+        msgspec.structs.replace(c, message_id=f"m{log}-{i}", ts=f"T{log}-{i}") for i, c in enumerate(calls)
+    ]
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(_AGENT_SESSIONS), st.lists(_tokens_only, max_size=3)), max_size=4),
+    st.lists(
+        st.lists(st.sampled_from([*_AGENT_SESSIONS, "gone"]), min_size=1, max_size=2, unique=True), max_size=3
+    ),
+    st.randoms(use_true_random=False),
+)
+def test_a_run_read_twice_counts_once_in_any_order(
+    agent_logs: list[tuple[str, list[Call]]], runs: list[list[str]], random: Any
+) -> None:
+    """A trajectory whose agent sessions were all read gives way to them, which take its run id and
+    status; one with a session not read stays; the order of reading changes nothing."""
+    read = {name for name, _ in agent_logs}
+    covered = [set(names) <= read for names in runs]
+
+    def sessions() -> list[Session]:
+        logs = [
+            Session(path=f"{n}.jsonl", kind="claude-transcript", agent="claude", session_id=name,
+                    calls=_stamped(calls, n))
+            for n, (name, calls) in enumerate(agent_logs)
+        ]  # fmt: skip
+        trajectories = [
+            Session(path=f"run-{n}.json", kind="json", agent="claude", session_id=f"run-{n}", status=f"s{n}",
+                    agent_session_ids=names, calls=[Call("2026-11-02T10:00:00.000Z", input=1000 + n)])
+            for n, names in enumerate(runs)
+        ]  # fmt: skip
+        return logs + trajectories
+
+    def counted(ledger: Ledger) -> list[tuple[object, ...]]:
+        totals = ledger.totals(load_price_table())
+        return sorted(
+            (s.session_id, s.run_id, s.status, t.usage.input_tokens, t.usage.output_tokens, len(calls),
+             tuple(c.ts for c in calls))
+            for (s, calls), t in zip(ledger.by_session(), totals, strict=True)
+        )  # fmt: skip
+
+    shuffled = sessions()
+    random.shuffle(shuffled)
+    got = counted(dedupe(shuffled))
+
+    # The run each agent session stands for: the last covered run naming it.
+    run_of = {name: n for n, names in enumerate(runs) if covered[n] for name in names}
+    expected = [
+        (name, f"run-{run_of[name]}" if name in run_of else None, f"s{run_of[name]}" if name in run_of
+         else "unknown", sum(c.input for c in calls), sum(c.output for c in calls), len(calls),
+         tuple(c.ts for c in _stamped(calls, number)))
+        for number, (name, calls) in enumerate(agent_logs)
+    ] + [(f"run-{n}", None, f"s{n}", 1000 + n, 0, 1, ("2026-11-02T10:00:00.000Z",))
+         for n in range(len(runs)) if not covered[n]]  # fmt: skip
+    assert got == sorted(expected)
+    assert got == counted(dedupe(sessions()))

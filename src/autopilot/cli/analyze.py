@@ -253,8 +253,8 @@ def log_targets(paths: Sequence[Path], *, claude: bool, codex: bool) -> list[Pat
 def read_sessions(
     targets: Sequence[Path], errors: list[dict[str, str]], *, cache: bool = True, keep_times: bool = True
 ) -> Any:
-    """Every session in the logs under *targets*, deduplicated (a Ledger, keeping each call's time
-    with *keep_times*); unreadable files go to *errors* (damaged logs) or to one warning line each (a
+    """Every session in the logs under *targets*, deduplicated (a finished Ledger, keeping each call's
+    time with *keep_times*); unreadable files go to *errors* (damaged logs) or to one warning line each (a
     file in a directory in no known format)."""
     from autopilot.core import logs
     from autopilot.core.usage import Ledger
@@ -274,6 +274,7 @@ def read_sessions(
             for message in session.warnings:
                 context.warning(message)
             ledger.add(session)
+    ledger.finish()  # an autopilot run read both as its trajectory and as its agent's logs counts once
     return ledger
 
 
@@ -289,9 +290,11 @@ def analyze(
     Reads, by content, autopilot trajectories and journals, Claude Code transcripts and stream-json
     output, Codex rollouts and ``exec --json`` output, SWE-agent and mini-swe-agent trajectories and
     ATIF files: files or whole directory trees, mixed. Each API response counts once (as ccusage
-    counts it) and is priced with the price table. Without an argument, the configured ``output_dir``
-    (``docs/logs``) is analyzed. A damaged file is named in one ``error:`` line (exit code 2) and a
-    file in no known format in one ``warning:`` line; the rest is still analyzed.
+    counts it) and is priced with the price table; a run read both as its trajectory and as its
+    agent's own logs counts once, as those logs with the run's issue and status. Without an
+    argument, the configured ``output_dir`` (``docs/logs``) is analyzed. A damaged file is named in
+    one ``error:`` line (exit code 2) and a file in no known format in one ``warning:`` line; the
+    rest is still analyzed.
 
     Parameters
     ----------

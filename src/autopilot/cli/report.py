@@ -46,8 +46,9 @@ def _attribute(ledger: Ledger) -> None:
 
     A session is a run's when it is the run's trajectory (its id is the run id) or one of the run's
     agent sessions (named by the run's session in the issue store, or by its trajectory among the
-    logs read). A run's issue comes from the store or from the ``Autopilot-Issue`` trailer of its
-    commits, its branch from the branch holding its ``Autopilot-Run`` commit.
+    logs read; a trajectory that gave way to its agent sessions left them its run id). A run's issue
+    comes from the store or from the ``Autopilot-Issue`` trailer of its commits, its branch from the
+    branch holding its ``Autopilot-Run`` commit.
     """
     from autopilot.core.git import Repository
 
@@ -77,7 +78,7 @@ def _attribute(ledger: Ledger) -> None:
     for session in ledger.sessions:
         run_of.update(dict.fromkeys(session.agent_session_ids, session.session_id))
     for session in ledger.sessions:
-        run = run_of.get(session.session_id, session.session_id)
+        run = session.run_id or run_of.get(session.session_id, session.session_id)
         session.issue = session.issue or issue_of.get(run)
         session.branch = branch_of.get(run) or session.branch
         session.labels = labels.get(session.issue or "", session.labels)

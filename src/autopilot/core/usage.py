@@ -8,7 +8,10 @@ ccusage learned from Claude Code's transcripts:
 - among copies of one key the copy with the most tokens wins (Claude Code writes one line per content
   block of a streamed response, the early ones with a provisional ``output_tokens``);
 - a sidechain (sub-agent) line that replays its parent's message, with the same message id and time
-  but a new request id, is the same call; the parent's copy wins over a sidechain copy.
+  but a new request id, is the same call; the parent's copy wins over a sidechain copy;
+- an autopilot run read twice, as its trajectory and as its agent's own logs, counts once: the
+  trajectory's calls carry no message ids, so once every agent session it names was read, the
+  trajectory gives way to those sessions (:meth:`Ledger.finish`).
 
 Calls are priced with the price table (:mod:`autopilot.core.pricing`) unless the log states their cost.
 """
@@ -88,6 +91,9 @@ class Session(msgspec.Struct, kw_only=True):
     commit: str | None = None
     #: An autopilot run's agent sessions (the Claude or Codex session ids its trajectory names).
     agent_session_ids: list[str] = msgspec.field(default_factory=list)
+    #: The autopilot run an agent session stands for, once its trajectory was read too
+    #: (:meth:`Ledger.finish`); a trajectory's own ``session_id`` is its run id.
+    run_id: str | None = None
     duration_ms: int | None = None
     num_turns: int | None = None
     steps: int = 0
@@ -150,6 +156,8 @@ class Ledger:
         #: Further keys a row answers to, once copies with other keys were folded into it (a
         #: sidechain replay and its parent).
         self._aliases: dict[int, list[int]] = {}
+        #: Set by :meth:`finish`: no more sessions, and none of what only adding needs.
+        self._finished = False
 
     def __len__(self) -> int:
         """The number of calls that count."""
@@ -157,6 +165,8 @@ class Ledger:
 
     def add(self, session: Session) -> None:
         """Count *session*'s calls; the ledger keeps the session, emptied of its calls."""
+        if self._finished:
+            raise RuntimeError("the ledger is finished: no session can be added")
         owner = len(self.sessions)
         for call in session.calls:
             self._add_call(call, owner)
@@ -196,6 +206,76 @@ class Ledger:
             aliases = self._aliases.setdefault(row, [])
             if alias not in aliases:
                 aliases.append(alias)
+
+    def finish(self) -> None:
+        """No more sessions come: count each autopilot run once, and free what only adding needed.
+
+        A run's trajectory and its agent's own logs (Claude Code transcripts, Codex rollouts) hold
+        the same API responses, and the trajectory's copies have no message id to tell them by. When
+        every agent session a trajectory names (``agent_session_ids``) is among the sessions read,
+        those sessions stand for the run, as they have the ids and the exact one-hour cache writes:
+        the trajectory and its calls leave the ledger, and what only it knows (the run id, issue,
+        branch, commit, status and project) carries over to them. A trajectory whose agent
+        sessions were only partly read (a resumed run's later transcript missing) stays as it is.
+        Only the set of sessions matters, not the order they were added in.
+        """
+        self._finished = True
+        self._by_message, self._aliases = {}, {}
+        self._key, self._twin = array("q"), array("q")
+        runs = [number for number, session in enumerate(self.sessions) if session.agent_session_ids]
+        if not runs:
+            return
+        logs: dict[str, list[Session]] = {}
+        for session in self.sessions:
+            if not session.agent_session_ids:
+                logs.setdefault(session.session_id, []).append(session)
+        folded = [n for n in runs if all(name in logs for name in self.sessions[n].agent_session_ids)]
+        # Two trajectories may name one session (a run, and an import of its transcript): the later
+        # run id (run ids start with the time) is applied last, in whatever order they were read.
+        for number in sorted(folded, key=lambda number: self.sessions[number].session_id):
+            run = self.sessions[number]
+            for name in run.agent_session_ids:
+                for session in logs[name]:
+                    session.run_id = run.session_id
+                    session.status = run.status
+                    session.issue = run.issue or session.issue
+                    session.branch = run.branch or session.branch
+                    session.commit = run.commit or session.commit
+                    session.project = run.project or session.project
+        if folded:
+            self._drop(set(folded))
+
+    def _drop(self, dropped: set[int]) -> None:
+        """Remove the sessions numbered *dropped* and every row they own, in place."""
+        renumbered = array("q")  # each session's new number; -1: dropped
+        kept = 0
+        for number in range(len(self.sessions)):
+            renumbered.append(-1 if number in dropped else kept)
+            kept += number not in dropped
+        self.sessions = [s for number, s in enumerate(self.sessions) if number not in dropped]
+        # The rows kept, as spans [start, end) of consecutive rows, moved down in each column.
+        spans: list[list[int]] = []
+        owners = self._owner
+        for row, owner in enumerate(owners):
+            if renumbered[owner] < 0:
+                continue
+            owners[row] = renumbered[owner]
+            if spans and spans[-1][1] == row:
+                spans[-1][1] = row + 1
+            else:
+                spans.append([row, row + 1])
+        columns: list[tuple[Any, int]] = [(self._owner, 1), (self._tokens, 5), (self._cost, 1),
+                                          (self._model, 1), (self._sidechain, 1)]  # fmt: skip
+        if self._keep_times:
+            columns.append((self._times, 1))
+        for column, width in columns:
+            filled = 0
+            for start, end in spans:
+                size = (end - start) * width
+                if start * width != filled:
+                    column[filled : filled + size] = column[start * width : end * width]
+                filled += size
+            del column[filled:]
 
     def _match(self, key: int, twin: int, sidechain: bool, rows: int | list[int]) -> int | None:
         """The row a call is a copy of: the same key, else a sidechain twin (same session and time)."""
@@ -311,10 +391,11 @@ class SessionTotal:
 
 
 def dedupe(sessions: Iterable[Session]) -> Ledger:
-    """A ledger of *sessions*."""
+    """A finished ledger of *sessions*."""
     ledger = Ledger()
     for session in sessions:
         ledger.add(session)
+    ledger.finish()
     return ledger
 
 
