@@ -819,16 +819,22 @@ def _referenced(data: bytes, name_start: int) -> bool:
 
 
 def _line_around(data: bytes, position: int, limit: int = 4096) -> tuple[int, int]:
-    """The line holding *position*: real line breaks and JSON-escaped ones (``\\n``) both end lines."""
+    """The line holding *position*: real line breaks and JSON-escaped ones (``\\n``) both end lines.
+
+    An escaped break is looked for only between *position* and the nearest real one: a search for
+    two bytes costs far more than one for a single byte, and no escaped break beyond the real one
+    can be nearer."""
     floor = max(0, position - limit)
     real = data.rfind(b"\n", floor, position)
-    escaped = data.rfind(b"\\n", floor, position)
-    start = max(real + 1 if real != -1 else floor, escaped + 2 if escaped != -1 else floor)
+    start = real + 1 if real != -1 else floor
+    escaped = data.rfind(b"\\n", start, position)
+    if escaped != -1:
+        start = escaped + 2
     ceiling = min(len(data), position + limit)
     real = data.find(b"\n", position, ceiling)
-    escaped = data.find(b"\\n", position, ceiling)
-    ends = [end for end in (real, escaped) if end != -1]
-    return start, (min(ends) if ends else ceiling)
+    end = real if real != -1 else ceiling
+    escaped = data.find(b"\\n", position, end)
+    return start, (escaped if escaped != -1 else end)
 
 
 def _content_start(data: bytes, line_start: int, position: int) -> int:
@@ -984,7 +990,7 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
     than 200 bytes after the keyword announce nothing."""
     ceiling = min(len(data), keyword + 200)
     real = data.find(b"\n", keyword, ceiling)
-    escaped = data.find(b"\\n", keyword, ceiling)
+    escaped = data.find(b"\\n", keyword, real if real != -1 else ceiling)  # see _line_around()
     ends = [end for end in (real, escaped) if end != -1]
     if not ends:
         if ceiling < len(data):
@@ -1572,7 +1578,9 @@ class _Scan:
     def _at_line_start(self, position: int) -> bool:
         data = self.data
         floor = max(0, position - 200)
-        line_start = max(data.rfind(b"\n", floor, position) + 1, data.rfind(b"\\n", floor, position) + 2)
+        real = data.rfind(b"\n", floor, position)
+        escaped = data.rfind(b"\\n", real + 1 if real != -1 else floor, position)  # see _line_around()
+        line_start = max(real + 1, escaped + 2)
         prefix = data[line_start:position].strip()
         return prefix in (b"", b"-", b"export", b"set") or (line_start == 0 and position < 200 and not prefix)
 
