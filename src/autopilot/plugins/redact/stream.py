@@ -50,7 +50,7 @@ _CONTEXT_BYTES: Final = 16 * 1024
 PIECE: Final = 1 << 20
 #: Worker processes start only once this much input has come with more waiting (small inputs
 #: are redacted before a pool would be up).
-PARALLEL_AFTER: Final = 2 << 20
+PARALLEL_AFTER: Final = 1 << 20
 
 # Where a YAML document ends: a line `---` or `...`, or a line at the start that is no YAML key.
 _YAML_DOCUMENT_END: Final = re.compile(rb"\n(?:(?:---|\.\.\.)[ \t]*\r?\n|[^\s#\-\n][^:\n]*\r?\n)")
@@ -230,7 +230,9 @@ class StreamRedactor:
         return out
 
     def _take(self, cut: int) -> bytes:
-        piece = bytes(self._pending[:cut])
+        """The first *cut* bytes held, no longer held (one copy)."""
+        with memoryview(self._pending) as view:
+            piece = bytes(view[:cut])
         del self._pending[:cut]
         return piece
 
