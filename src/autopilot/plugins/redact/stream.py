@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 from collections import deque
 from collections.abc import Callable
 from types import TracebackType
@@ -214,8 +215,11 @@ class StreamRedactor:
             if "fork" not in multiprocessing.get_all_start_methods():
                 self._workers = 1  # a worker would import everything again: not worth it
                 return False
-            # Forked workers share the compiled rule tables; the engine holds no other state.
-            self._pool = multiprocessing.get_context("fork").Pool(self._workers)
+            # Forked workers share the compiled rule tables; the engine holds no other state. They
+            # leave Ctrl-C to this process, which stops them (no traceback from each worker).
+            self._pool = multiprocessing.get_context("fork").Pool(
+                self._workers, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)
+            )
         return True
 
     def _done(self, *, block: bool) -> bytes:
