@@ -16,9 +16,11 @@ password announced on the line before, the output of ``kubectl get secret … | 
 last :data:`CONTEXT_LINES` lines already written through :func:`engine.redact_after`.
 
 When more input is already waiting (a big file, a fast pipe) and the built-in redactor is the whole
-chain, pieces of about :data:`PIECE` bytes are redacted by a pool of worker processes, one per CPU,
-at most two pieces per worker in flight, and written out in their order; the look-back across pieces
-stays in this process, so the output is the same as without workers. As soon as no input is waiting,
+chain, pieces of about :data:`PIECE` bytes are redacted on every CPU: by a pool of worker processes,
+one for each CPU but one, and by this process, which takes a piece itself when the workers have two
+each already (it also reads, cuts and writes, so it takes fewer). At most two pieces per CPU are in
+flight, and they are written out in their order; the look-back across
+pieces stays in this process, so the output is the same as without workers. As soon as no input is waiting,
 every piece still in flight is written out before the next read, so a line typed into the pipe is
 not held back.
 """
@@ -164,7 +166,9 @@ class StreamRedactor:
         self._workers = workers if redact is None else 1
         self._seen = 0
         self._pool: Pool | None = None
-        self._running: deque[tuple[bytes, AsyncResult[bytes | None]]] = deque()
+        self._in_pool = 0  # pieces sent to the workers and not yet back
+        # Pieces in order, each with its result: redacted bytes, or a worker's result to come.
+        self._running: deque[tuple[bytes, bytes | AsyncResult[bytes | None]]] = deque()
 
     def __enter__(self) -> StreamRedactor:
         return self
@@ -188,7 +192,11 @@ class StreamRedactor:
             cut = flushable(self._pending)
             if cut:
                 piece = self._take(cut)
-                self._running.append((piece, self._pool.apply_async(_redact_piece, (piece,))))  # type: ignore[union-attr]
+                if self._in_pool < 2 * (self._workers - 1):
+                    self._running.append((piece, self._pool.apply_async(_redact_piece, (piece,))))  # type: ignore[union-attr]
+                    self._in_pool += 1
+                else:
+                    self._running.append((piece, redact_bytes(piece)))  # the workers are busy: take it
             return self._done(block=False)
         cut = flushable(self._pending)
         out = self._done(block=True)
@@ -218,7 +226,7 @@ class StreamRedactor:
             # Forked workers share the compiled rule tables; the engine holds no other state. They
             # leave Ctrl-C to this process, which stops them (no traceback from each worker).
             self._pool = multiprocessing.get_context("fork").Pool(
-                self._workers, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)
+                self._workers - 1, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)
             )
         return True
 
@@ -227,10 +235,15 @@ class StreamRedactor:
         also the oldest while more than two per worker are in flight."""
         out = b""
         running = self._running
-        while running and (block or running[0][1].ready() or len(running) > 2 * self._workers):
-            piece, result = running.popleft()
-            redacted = result.get()
-            out += self._after(piece if redacted is None else redacted)
+        while running:
+            piece, result = running[0]
+            if not isinstance(result, bytes):
+                if not (block or result.ready() or len(running) > 2 * self._workers):
+                    break
+                result = result.get()
+                self._in_pool -= 1
+            running.popleft()
+            out += self._after(piece if result is None else result)
         return out
 
     def _take(self, cut: int) -> bytes:
