@@ -17,9 +17,9 @@ last :data:`CONTEXT_LINES` lines already written through :func:`engine.redact_af
 
 When more input is already waiting (a big file, a fast pipe) and the built-in redactor is the whole
 chain, pieces of about :data:`PIECE` bytes are redacted on every CPU: by a pool of worker processes,
-one for each CPU but one, and by this process, which takes a piece itself when the workers have two
-each already (it also reads, cuts and writes, so it takes fewer). At most two pieces per CPU are in
-flight, and they are written out in their order; the look-back across
+one for each CPU but one, and by this process, which takes a piece itself when the workers have
+:data:`QUEUED` each already (it also reads, cuts and writes, so it takes fewer). At most that many
+pieces per CPU are in flight, and they are written out in their order; the look-back across
 pieces stays in this process, so the output is the same as without workers. As soon as no input is waiting,
 every piece still in flight is written out before the next read, so a line typed into the pipe is
 not held back.
@@ -54,6 +54,9 @@ PIECE: Final = 1 << 20
 #: Worker processes start only once this much input has come with more waiting (small inputs
 #: are redacted before a pool would be up).
 PARALLEL_AFTER: Final = 1 << 20
+#: Pieces each worker may have waiting or under way (more keeps it busy while this process redacts a
+#: piece of its own; three balanced the two processes on two CPUs best).
+QUEUED: Final = 3
 
 # Where a YAML document ends: a line `---` or `...`, or a line at the start that is no YAML key.
 _YAML_DOCUMENT_END: Final = re.compile(rb"\n(?:(?:---|\.\.\.)[ \t]*\r?\n|[^\s#\-\n][^:\n]*\r?\n)")
@@ -192,7 +195,7 @@ class StreamRedactor:
             cut = flushable(self._pending)
             if cut:
                 piece = self._take(cut)
-                if self._in_pool < 2 * (self._workers - 1):
+                if self._in_pool < QUEUED * (self._workers - 1):
                     self._running.append((piece, self._pool.apply_async(_redact_piece, (piece,))))  # type: ignore[union-attr]
                     self._in_pool += 1
                 else:
@@ -231,14 +234,14 @@ class StreamRedactor:
         return True
 
     def _done(self, *, block: bool) -> bytes:
-        """The pieces redacted by the workers, in order: those done, then (*block*) all the others;
-        also the oldest while more than two per worker are in flight."""
+        """The pieces redacted, in order: those done, then (*block*) all the others; also the oldest
+        while more than QUEUED per CPU are in flight."""
         out = b""
         running = self._running
         while running:
             piece, result = running[0]
             if not isinstance(result, bytes):
-                if not (block or result.ready() or len(running) > 2 * self._workers):
+                if not (block or result.ready() or len(running) > QUEUED * self._workers):
                     break
                 result = result.get()
                 self._in_pool -= 1
