@@ -22,7 +22,8 @@ one for each CPU but one, and by this process, which takes a piece itself when t
 pieces per CPU are in flight, and they are written out in their order; the look-back across
 pieces stays in this process, so the output is the same as without workers. As soon as no input is waiting,
 every piece still in flight is written out before the next read, so a line typed into the pipe is
-not held back.
+not held back; then, and at the end of the input, this process redacts its share of the pieces
+still queued for the workers (the newest) instead of waiting for the workers to reach them.
 """
 
 from __future__ import annotations
@@ -201,20 +202,38 @@ class StreamRedactor:
                 else:
                     self._running.append((piece, redact_bytes(piece)))  # the workers are busy: take it
             return self._done(block=False)
-        cut = flushable(self._pending)
-        out = self._done(block=True)
-        return out + self._emit(self._take(cut)) if cut else out
+        return self._flush(flushable(self._pending))
 
     def close(self) -> bytes:
         """The end of the input: everything still held, redacted."""
-        out = self._done(block=True)
-        if self._pending:
-            out += self._emit(self._take(len(self._pending)))
+        out = self._flush(len(self._pending))
         if self._pool is not None:
-            self._pool.close()
+            self._pool.terminate()  # every result is in; a worker may be redoing a piece taken back
             self._pool.join()
             self._pool = None
         return out
+
+    def _flush(self, cut: int) -> bytes:
+        """The first *cut* bytes held, and every piece still in flight before them, redacted."""
+        if self._running:  # only pieces of the built-in redactor alone are ever in flight
+            return self._finish(cut)
+        return self._emit(self._take(cut)) if cut else b""
+
+    def _finish(self, cut: int) -> bytes:
+        """With no more input to read now: the first *cut* bytes held and every piece in flight,
+        redacted. This process redacts the new piece and the newest pieces still with the workers
+        (its share of what is left) while the workers finish the older ones, so that all end
+        together; a worker's copy of a piece taken back is dropped."""
+        if cut:
+            piece = self._take(cut)
+            self._running.append((piece, redact_bytes(piece)))
+        waiting = [index for index, (_, result) in enumerate(self._running) if not isinstance(result, bytes)]
+        for index in reversed(waiting[len(waiting) - len(waiting) // self._workers :]):
+            piece, result = self._running[index]
+            if not result.ready():  # type: ignore[union-attr]
+                self._running[index] = (piece, redact_bytes(piece))
+                self._in_pool -= 1
+        return self._done(block=True)
 
     def _parallel(self) -> bool:
         """Whether pieces go to worker processes (starting them once enough input has come)."""
