@@ -164,6 +164,27 @@ def test_filter_writes_each_line_while_the_input_stays_open(tmp_path: Path) -> N
     assert received == b"first line\nexport GITHUB_TOKEN=[REDACTED:github_token]\n"
 
 
+def test_filter_big_file_same_as_redacting_it_whole(tmp_path: Path) -> None:
+    """A file big enough to be redacted by several processes gives what redacting it whole gives."""
+    from autopilot.plugins.redact.engine import redact_text
+
+    lines = []
+    for number in range(200_000):
+        lines.append(f"step {number}: ok, {number * 7} tokens used\n")
+        if number % 997 == 0:
+            lines.append(f"export GITHUB_TOKEN={_token()}\npassword: Pw{number}xYz!Abc\n")
+    text = "".join(lines)
+    path = tmp_path / "big.log"
+    path.write_text(text)
+    assert path.stat().st_size > 6 << 20
+
+    result = subprocess.run(
+        [sys.executable, "-m", "autopilot", "redact", str(path)], capture_output=True, cwd=tmp_path
+    )
+
+    assert (result.returncode, result.stdout.decode()) == (0, redact_text(text))
+
+
 def test_filter_keeps_bytes_that_are_not_utf8(tmp_path: Path) -> None:
     """Bytes that are not UTF-8 pass through unchanged; secrets next to them still go."""
     path = tmp_path / "mixed.log"

@@ -6,10 +6,12 @@ import base64
 import random
 import sys
 from pathlib import Path
+from unittest import mock
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from autopilot.plugins.redact import stream
 from autopilot.plugins.redact.engine import redact_text
 from autopilot.plugins.redact.stream import StreamRedactor, flushable
 
@@ -23,18 +25,33 @@ def _password() -> str:
     return rs.body(RNG, 10) + "#" + rs.body(RNG, 6)
 
 
-def _stream(text: str, cuts: list[int], redactor: StreamRedactor | None = None) -> str:
-    """*text* fed to a stream redactor in pieces cut at *cuts*; everything it wrote."""
+def _stream(
+    text: str, cuts: list[int], redactor: StreamRedactor | None = None, *, waiting: bool = False
+) -> str:
+    """*text* fed to a stream redactor in pieces cut at *cuts* (each said to have more input
+    *waiting* behind it); everything it wrote."""
     redactor = redactor or StreamRedactor()
     data = text.encode()
     out = b""
     last = 0
-    for cut in sorted({min(max(0, c), len(data)) for c in cuts}):
-        out += redactor.feed(data[last:cut])
-        last = cut
-    out += redactor.feed(data[last:])
-    out += redactor.close()
+    with redactor:
+        for cut in sorted({min(max(0, c), len(data)) for c in cuts}):
+            out += redactor.feed(data[last:cut], waiting=waiting)
+            last = cut
+        out += redactor.feed(data[last:], waiting=waiting)
+        out += redactor.close()
     return out.decode()
+
+
+_SECRET_CASES = st.lists(
+    st.one_of(
+        rs.text_with_format_secret().map(lambda c: (c[0], [c[2]])),
+        rs.text_with_context_secret().map(lambda c: (c[0], [c[1]])),
+        rs.text_with_private_key(),
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
 def _lines(text: str) -> list[int]:
@@ -165,3 +182,37 @@ def test_other_redactors_see_every_piece() -> None:
 
     assert "".join(seen) == text
     assert out == "[host] up\nPlease use the following password to log in:\n[REDACTED:password]\n"
+
+
+@settings(max_examples=25)  # each example starts a pool of worker processes
+@given(_SECRET_CASES, st.lists(st.integers(0, 8000), max_size=12), st.sampled_from([1, 300, 5000]))
+def test_workers_lose_no_secret_and_change_nothing(
+    cases: list[tuple[str, list[str]]], cuts: list[int], piece: int
+) -> None:
+    """With worker processes, whatever the pieces and their size, no secret survives, and with the
+    same pieces the output is the one a single process writes."""
+    text = "\n".join(case for case, _ in cases) + "\n"
+    wanted = [secret for _, secrets in cases for secret in secrets]
+
+    with mock.patch.object(stream, "PIECE", piece), mock.patch.object(stream, "PARALLEL_AFTER", 0):
+        out = _stream(text, cuts, StreamRedactor(workers=2), waiting=True)
+
+    assert [secret for secret in wanted if secret in out] == []
+    if piece == 1:  # every piece cut where a single process cuts it
+        assert out == _stream(text, cuts)
+
+
+def test_workers_write_everything_once_no_input_is_waiting() -> None:
+    """Pieces given to workers come out in order, all of them as soon as the input pauses."""
+    token = "gh" + "p_" + rs.body(RNG, 36)
+    lines = [f"line {n} GITHUB_TOKEN={token}\n".encode() for n in range(40)]
+    with (
+        mock.patch.object(stream, "PIECE", 64),
+        mock.patch.object(stream, "PARALLEL_AFTER", 0),
+        StreamRedactor(workers=2) as redactor,
+    ):
+        out = b"".join(redactor.feed(line, waiting=True) for line in lines[:-1])
+        out += redactor.feed(lines[-1], waiting=False)
+
+        assert out.decode() == "".join(f"line {n} GITHUB_TOKEN=[REDACTED:github_token]\n" for n in range(40))
+        assert redactor.close() == b""

@@ -23,6 +23,7 @@ import difflib
 import io
 import os
 import re
+import select
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -73,25 +74,34 @@ _CHUNK = 1 << 20
 
 def _filter(path: Path) -> None:
     """Redact *path* (``-``: standard input) to standard output, piece by piece as it comes."""
-    from autopilot.plugins.redact.stream import StreamRedactor
+    from autopilot.plugins.redact.stream import StreamRedactor, available_cpus
 
     hooks = context.hooks()
     chain = [impl.plugin_name for impl in hooks.pm.hook.redact.get_hookimpls()]
     if chain == ["redact_secrets"]:
-        redactor = StreamRedactor()  # the built-in redactor is the whole chain: bytes straight to it
+        # The built-in redactor is the whole chain: bytes straight to it, on every CPU for big input.
+        redactor = StreamRedactor(workers=available_cpus())
     else:
         redactor = StreamRedactor(lambda text: hooks.redact(text=text))
     sink = getattr(sys.stdout, "buffer", None)
     write = sink.write if sink is not None else _text_writer(sys.stdout)
     flush = sink.flush if sink is not None else sys.stdout.flush
-    with _source(path) as source:
+    with _source(path) as source, redactor:
         read = getattr(source, "read1", source.read)  # what is there already: no wait for a full chunk
         while chunk := read(_CHUNK):
-            if out := redactor.feed(chunk):
+            if out := redactor.feed(chunk, waiting=_waiting(source)):
                 write(out)
                 flush()
-    write(redactor.close())
+        write(redactor.close())
     flush()
+
+
+def _waiting(source: IO[bytes]) -> bool:
+    """Whether more of *source* can be read at once (a file always can, a pipe when it holds more)."""
+    try:
+        return bool(select.select([source], [], [], 0)[0])
+    except (OSError, ValueError):  # no file descriptor (a test's stdin), or not one select takes
+        return False
 
 
 def _source(path: Path) -> contextlib.AbstractContextManager[IO[bytes]]:

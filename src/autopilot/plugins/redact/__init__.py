@@ -9,12 +9,14 @@ returned. What it detects and how fast is documented in docs/redaction.md; the e
 (:meth:`autopilot.core.hooks.Hooks.redact_obj`): one scan of all its strings says which ones
 ``redact`` could change, and only those are redacted one by one; ``redact`` would return every other
 one unchanged anyway.
+
+The engine is imported on the first call, so that loading the plugin costs nothing until something
+is redacted.
 """
 
 from __future__ import annotations
 
 from autopilot import hookimpl
-from autopilot.plugins.redact.engine import needs_redaction, redact_text
 
 __all__ = ["redact", "redact_batch"]
 
@@ -22,12 +24,16 @@ __all__ = ["redact", "redact_batch"]
 @hookimpl
 def redact(text: str) -> str:
     """Replace every secret in *text* with ``[REDACTED:<kind>]`` (idempotent)."""
+    from autopilot.plugins.redact.engine import redact_text
+
     return redact_text(text)
 
 
 @hookimpl
 def redact_batch(texts: list[str]) -> list[str]:
     """``[redact(text=t) for t in texts]``, scanning all of *texts* once; *texts* itself if none changes."""
+    from autopilot.plugins.redact.engine import needs_redaction, redact_text
+
     found = needs_redaction(texts)
     if not found:
         return texts

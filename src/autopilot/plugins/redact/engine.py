@@ -27,6 +27,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import accumulate
 from typing import Final
 
@@ -222,26 +223,33 @@ class _TokenRule:
     check_random: bool = False
 
 
-def _token_rules() -> dict[bytes, tuple[_TokenRule, ...]]:
-    """Each anchor of :data:`rules.TOKEN_FORMATS` and the formats to try there, in table order."""
-    by_anchor: dict[bytes, list[_TokenRule]] = {}
-    for token in rules.TOKEN_FORMATS:
-        rule = _TokenRule(
+@cache
+def _token_rules(anchor: bytes) -> tuple[_TokenRule, ...]:
+    """The formats of :data:`rules.TOKEN_FORMATS` to try at *anchor*, in table order (compiled on
+    the anchor's first hit: most texts hold only a few of the prefixes)."""
+    return tuple(
+        _TokenRule(
             token.kind,
-            re.compile((token.pattern + r"(?![A-Za-z0-9])").encode()),
+            _token_pattern(token.pattern),
             token.body_start,
             token.check_random,
         )
-        for anchor in token.anchors:
-            by_anchor.setdefault(anchor.encode(), []).append(rule)
-    return {anchor: tuple(found) for anchor, found in by_anchor.items()}
+        for token in rules.TOKEN_FORMATS
+        if anchor.decode() in token.anchors
+    )
 
 
+@cache
+def _token_pattern(pattern: str) -> re.Pattern[bytes]:
+    return re.compile((pattern + r"(?![A-Za-z0-9])").encode())
+
+
+@cache
 def _prefix_classifier() -> re.Pattern[bytes]:
     """One anchored match telling whether a run (or the few bytes after an escape glued to it)
     starts with a known prefix; most runs (hashes, base64, identifiers) fail it in C."""
     guards = {anchor: token.guard for token in rules.TOKEN_FORMATS for anchor in token.anchors if token.guard}
-    anchors = sorted(_TOKEN_RULES, key=len, reverse=True)
+    anchors = sorted(_PREFIXES, key=len, reverse=True)
     alternatives = b"|".join(
         re.escape(anchor)
         + (b"(?=" + guards[anchor.decode()].encode() + b")" if anchor.decode() in guards else b"")
@@ -258,14 +266,16 @@ def _prefix_classifier() -> re.Pattern[bytes]:
     )
 
 
-_TOKEN_RULES: Final = _token_rules()
-_PREFIX_AT: Final = _prefix_classifier()
+# The literal prefixes of the token formats, in table order.
+_PREFIXES: Final = tuple(
+    dict.fromkeys(anchor.encode() for token in rules.TOKEN_FORMATS for anchor in token.anchors)
+)
 # How far into its run a prefix may start (glued to words by "_" or "-").
 _MAX_GLUE: Final = 65
 # The literal start of every token format (and Azure's "Q~"), found in one Aho-Corasick pass over the
 # text; only the runs holding one are classified (short anchors such as "AC" and "SK" also hit words,
 # which costs a cheap look at their run, never a miss).
-_TOKEN_ANCHORS: Final = (*_TOKEN_RULES, b"Q~")
+_TOKEN_ANCHORS: Final = (*_PREFIXES, b"Q~")
 # Prefixes that end in a non-token character ("SG.", "ya29.", "hvs."): their formats are tried right
 # at the anchor, as the run of token characters starts only after them.
 _DIRECT: Final = frozenset(anchor for anchor in _TOKEN_ANCHORS if _RUN_TABLE[anchor[-1]] != 0x61)
@@ -287,7 +297,11 @@ def _searches(
     )
 
 
-_TOKEN_SEARCHES: Final = _searches(_TOKEN_ANCHORS)
+@cache
+def _token_searches() -> tuple[tuple[tuple[bytes, ...], Callable[[bytes], list[tuple[int, int, int]]]], ...]:
+    return _searches(_TOKEN_ANCHORS)
+
+
 _AZURE_SECRET: Final = re.compile(rules.AZURE_CLIENT_SECRET.encode())
 _AWS_SECRET_NEAR: Final = re.compile(rb"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _TWILIO_TOKEN_NEAR: Final = re.compile(rb"(?<![0-9a-fA-F])[0-9a-f]{32}(?![0-9a-fA-F])")
@@ -378,9 +392,15 @@ _URL_END: Final = re.compile(rb"[^\s\"'<>\\`]*")
 _URL_SIGNATURE: Final = re.compile(
     rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)=(?P<value>[^&#\s\"'<>\\`]+)"
 )
-_WEBHOOKS: Final = tuple(
-    (needle.encode(), re.compile(pattern.encode()), kind) for needle, pattern, kind in rules.WEBHOOKS
-)
+
+
+@cache
+def _webhooks() -> tuple[tuple[bytes, re.Pattern[bytes], str], ...]:
+    return tuple(
+        (needle.encode(), re.compile(pattern.encode()), kind) for needle, pattern, kind in rules.WEBHOOKS
+    )
+
+
 _PEM_END: Final = re.compile(rb"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
 _PEM_BODY: Final = re.compile(rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*")
 _KIND_SECRET: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])")
@@ -498,27 +518,33 @@ _ARG_PATTERN: Final = r"""(?:\\{0,3}"[^"\n\\]*\\{0,3}"|'[^'\n]*'|[^\s"'`\\|;&]+)
 
 @dataclass(frozen=True, slots=True)
 class _Client:
-    options: tuple[re.Pattern[bytes], ...]  # each ends where a credential starts
+    options: tuple[
+        str, ...
+    ]  # patterns (compiled by _option() on first use), each ends where a credential starts
     subcommand: frozenset[bytes]
     kind: str
 
 
 def _clients() -> dict[bytes, tuple[_Client, ...]]:
     """Each command word of :data:`rules.CLIENT_COMMANDS` and the options to look for in its
-    arguments (the part of each pattern before ``{value}``, compiled once however often shared)."""
-    compiled: dict[str, re.Pattern[bytes]] = {}
+    arguments (the part of each pattern before ``{value}``)."""
     found: dict[bytes, list[_Client]] = {}
     for command in rules.CLIENT_COMMANDS:
         options = []
         for pattern in command.patterns:
-            source = r"(?<=[ \t\"'=])" + pattern.partition("{value}")[0].replace("{arg}", _ARG_PATTERN)
-            options.append(compiled.setdefault(source, re.compile(source.encode())))
+            options.append(r"(?<=[ \t\"'=])" + pattern.partition("{value}")[0].replace("{arg}", _ARG_PATTERN))
         client = _Client(
             tuple(options), frozenset(word.encode() for word in command.subcommand), command.kind
         )
         for name in command.names:
             found.setdefault(name.encode(), []).append(client)
     return {name: tuple(clients) for name, clients in found.items()}
+
+
+@cache
+def _option(source: str) -> re.Pattern[bytes]:
+    """A client's option pattern, compiled on its client's first hit (once however often shared)."""
+    return re.compile(source.encode())
 
 
 _CLIENTS: Final = _clients()
@@ -551,7 +577,15 @@ _ECHO_PIPE: Final = re.compile(
     rb"|'(?P<v2>[^'\n]{1,500})'|(?P<v3>[^\s\"'`\\|;&<>()]{1,500}))"
     rb"[ \t]*\|[^|\n]*?(?:--password-stdin|--with-token|\bchpasswd\b|--stdin\b)"
 )
-_PRINTERS: Final = {anchor.encode(): re.compile(pattern.encode()) for anchor, pattern in rules.PRINTS_SECRET}
+_PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
+
+
+@cache
+def _printer(anchor: bytes) -> re.Pattern[bytes]:
+    """What must be on the line of a command that prints a credential (compiled on first use)."""
+    return re.compile(_PRINTERS[anchor])
+
+
 # Functions that take a credential: found by the last four letters of their name and the "(",
 # the whole name is read at the hit (``basicauth(`` and ``httpbasicauth(`` share ``auth(``).
 _CALL_ANCHORS: Final = tuple(dict.fromkeys(name[-4:].encode() + b"(" for name in rules.AUTH_CALLS))
@@ -712,6 +746,7 @@ def _search_pass(anchors: Sequence[bytes], roles: Sequence[int]) -> _Pass:
     return _Pass(tuple(anchors), tuple(roles), searcher.find_matches_as_indexes, hidden)
 
 
+@cache
 def _context_passes() -> tuple[_Pass, ...]:
     """The context anchors, searched as _searches() splits them. Shadows and name keywords come
     first, so that they are searched together (a shadow hides its keyword only in the same search,
@@ -733,7 +768,6 @@ def _context_passes() -> tuple[_Pass, ...]:
     )
 
 
-_CONTEXT_PASSES: Final = _context_passes()
 _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
 _TWILIO_MARKERS: Final = (b"[redacted:twilio_account_sid]", b"[redacted:twilio_api_key]")
 
@@ -785,16 +819,22 @@ def _referenced(data: bytes, name_start: int) -> bool:
 
 
 def _line_around(data: bytes, position: int, limit: int = 4096) -> tuple[int, int]:
-    """The line holding *position*: real line breaks and JSON-escaped ones (``\\n``) both end lines."""
+    """The line holding *position*: real line breaks and JSON-escaped ones (``\\n``) both end lines.
+
+    An escaped break is looked for only between *position* and the nearest real one: a search for
+    two bytes costs far more than one for a single byte, and no escaped break beyond the real one
+    can be nearer."""
     floor = max(0, position - limit)
     real = data.rfind(b"\n", floor, position)
-    escaped = data.rfind(b"\\n", floor, position)
-    start = max(real + 1 if real != -1 else floor, escaped + 2 if escaped != -1 else floor)
+    start = real + 1 if real != -1 else floor
+    escaped = data.rfind(b"\\n", start, position)
+    if escaped != -1:
+        start = escaped + 2
     ceiling = min(len(data), position + limit)
     real = data.find(b"\n", position, ceiling)
-    escaped = data.find(b"\\n", position, ceiling)
-    ends = [end for end in (real, escaped) if end != -1]
-    return start, (min(ends) if ends else ceiling)
+    end = real if real != -1 else ceiling
+    escaped = data.find(b"\\n", position, end)
+    return start, (escaped if escaped != -1 else end)
 
 
 def _content_start(data: bytes, line_start: int, position: int) -> int:
@@ -950,7 +990,7 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
     than 200 bytes after the keyword announce nothing."""
     ceiling = min(len(data), keyword + 200)
     real = data.find(b"\n", keyword, ceiling)
-    escaped = data.find(b"\\n", keyword, ceiling)
+    escaped = data.find(b"\\n", keyword, real if real != -1 else ceiling)  # see _line_around()
     ends = [end for end in (real, escaped) if end != -1]
     if not ends:
         if ceiling < len(data):
@@ -994,7 +1034,7 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
         word = _COMMAND_NAME.match(low, start)
         return _command_word(low, start, 0) and word is not None and word.group() in _CLIENTS
     if role == _PRINTER and anchor != b"echo ":
-        printer = _PRINTERS[anchor]
+        printer = _printer(anchor)
         if printer.pattern:
             line_start, line_end = _line_around(low, start)
             return printer.search(low, line_start, line_end) is not None
@@ -1027,9 +1067,9 @@ class _Scan:
     # -- token formats ----------------------------------------------------------------------------
 
     def tokens(self) -> None:
-        data, runs, classify = self.data, self.runs, _PREFIX_AT.match
+        data, runs, classify = self.data, self.runs, _prefix_classifier().match
         seen: set[int] = set()  # run starts already classified
-        for anchors, find in _TOKEN_SEARCHES:
+        for anchors, find in _token_searches():
             resume = 0  # runs before this (inside a token found, or a base64 blob) are done
             for index, start, _end in find(data):
                 anchor = anchors[index]
@@ -1062,7 +1102,7 @@ class _Scan:
 
     def _token_at(self, at: int, anchor: bytes, data: bytes) -> int:
         """Try the formats of *anchor* at *at*; the end of the token found, or 0."""
-        for rule in _TOKEN_RULES[anchor]:
+        for rule in _token_rules(anchor):
             match = rule.pattern.match(data, at)
             if match is None:
                 continue
@@ -1103,7 +1143,7 @@ class _Scan:
         name, shadow, url, bearer = _NAME, _SHADOW, _URL, _BEARER_AT
         if low.startswith(b"user "):
             self._redis_acl(0)
-        for search in _CONTEXT_PASSES:
+        for search in _context_passes():
             anchors, roles, hidden_in = search.anchors, search.roles, search.hidden
             batch = search.find(low)
             while batch:
@@ -1200,7 +1240,7 @@ class _Scan:
         """The anchors of the other passes: output printers, function calls, command-line clients."""
         low = self.low
         if role == _PRINTER:
-            self._printed(start, _PRINTERS[anchor])
+            self._printed(start, _printer(anchor))
             if anchor == b"echo ":
                 self._echo_pipe(start)
         elif role == _CALL:
@@ -1415,7 +1455,7 @@ class _Scan:
             if client.subcommand and not _has_subcommand(low, word_end, command_end, client.subcommand):
                 continue
             for option in client.options:
-                for found in option.finditer(data, word_end, command_end):
+                for found in _option(option).finditer(data, word_end, command_end):
                     match = _VALUE_AT.match(data, found.end(), command_end)
                     if match is None:
                         continue
@@ -1538,7 +1578,9 @@ class _Scan:
     def _at_line_start(self, position: int) -> bool:
         data = self.data
         floor = max(0, position - 200)
-        line_start = max(data.rfind(b"\n", floor, position) + 1, data.rfind(b"\\n", floor, position) + 2)
+        real = data.rfind(b"\n", floor, position)
+        escaped = data.rfind(b"\\n", real + 1 if real != -1 else floor, position)  # see _line_around()
+        line_start = max(real + 1, escaped + 2)
         prefix = data[line_start:position].strip()
         return prefix in (b"", b"-", b"export", b"set") or (line_start == 0 and position < 200 and not prefix)
 
@@ -1581,7 +1623,7 @@ class _Scan:
             if user is not None and credential_like(user.group("user").decode("utf-8", "replace")):
                 self.add(user.start("user"), user.end("user"), "url_token")
         url_end = _URL_END.match(data, position + 3).end()
-        for needle, pattern, kind in _WEBHOOKS:
+        for needle, pattern, kind in _webhooks():
             if low.find(needle, position, url_end) != -1:
                 hook = pattern.match(data, position)
                 if hook is not None and not is_placeholder(hook.group("value").decode("utf-8", "replace")):
@@ -1816,7 +1858,7 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
     data = joined.encode("utf-8", "surrogatepass")
     hits: list[int] = []  # where an anchor passed its check
     runs: bytes | None = None
-    for anchors, find in _TOKEN_SEARCHES:
+    for anchors, find in _token_searches():
         for index, start, _end in find(data):
             anchor = anchors[index]
             if anchor == b"Q~":
@@ -1835,7 +1877,7 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
             if hit:
                 hits.append(start)
     low = data.lower()
-    for search in _CONTEXT_PASSES:
+    for search in _context_passes():
         batch = search.find(low)
         while batch:  # as in keywords(): the anchors found, then those hidden inside them
             hidden: list[tuple[int, int, int]] = []
@@ -1891,7 +1933,7 @@ def find_secrets(text: str) -> list[Finding]:
 #: Exposed for the benchmark and tests: every kind the engine can report.
 KINDS: Final = tuple(
     sorted(
-        {rule.kind for rules in _TOKEN_RULES.values() for rule in rules}
+        {token.kind for token in rules.TOKEN_FORMATS}
         | {
             "azure_client_secret",
             "aws_secret_access_key",

@@ -1,7 +1,7 @@
 """The rule tables of the built-in redactor: what is a secret, by kind. Data only.
 
 The engine (:mod:`autopilot.plugins.redact.engine`) builds its automata and matchers from these tables
-when it is imported; docs/redaction.md says how to add a rule. Everything here is plain data: token
+on first use; docs/redaction.md says how to add a rule. Everything here is plain data: token
 formats with their literal prefixes, the words that make a name secret (or not), the command-line
 clients and functions that take a credential, the commands that print one, and what placeholders
 and masked values look like.

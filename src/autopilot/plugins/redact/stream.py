@@ -14,17 +14,34 @@ A piece held longer than :data:`HOLD_LIMIT` is written out anyway (the engine re
 without its END line up to the end of its body, so that fails closed). The rules that look back (a
 password announced on the line before, the output of ``kubectl get secret … | base64 -d``) see the
 last :data:`CONTEXT_LINES` lines already written through :func:`engine.redact_after`.
+
+When more input is already waiting (a big file, a fast pipe) and the built-in redactor is the whole
+chain, pieces of about :data:`PIECE` bytes are redacted on every CPU: by a pool of worker processes,
+one for each CPU but one, and by this process, which takes a piece itself when the workers have
+:data:`QUEUED` each already (it also reads, cuts and writes, so it takes fewer). At most that many
+pieces per CPU are in flight, and they are written out in their order; the look-back across
+pieces stays in this process, so the output is the same as without workers. As soon as no input is waiting,
+every piece still in flight is written out before the next read, so a line typed into the pipe is
+not held back; then, and at the end of the input, this process redacts its share of the pieces
+still queued for the workers (the newest) instead of waiting for the workers to reach them.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+from collections import deque
 from collections.abc import Callable
-from typing import Final
+from types import TracebackType
+from typing import TYPE_CHECKING, Final
 
 from ahocorasick_rs import BytesAhoCorasick
 
 from autopilot.plugins.redact.engine import redact_bytes, redact_bytes_after
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult, Pool
 
 #: The most bytes held back for a secret that may span lines.
 HOLD_LIMIT: Final = 1 << 20
@@ -33,6 +50,14 @@ MAX_LINE: Final = 4 << 20
 #: Lines already written that the next piece is redacted in the light of.
 CONTEXT_LINES: Final = 8
 _CONTEXT_BYTES: Final = 16 * 1024
+#: With input waiting, how many bytes make one piece for a worker process.
+PIECE: Final = 1 << 20
+#: Worker processes start only once this much input has come with more waiting (small inputs
+#: are redacted before a pool would be up).
+PARALLEL_AFTER: Final = 1 << 20
+#: Pieces each worker may have waiting or under way (more keeps it busy while this process redacts a
+#: piece of its own; three balanced the two processes on two CPUs best).
+QUEUED: Final = 3
 
 # Where a YAML document ends: a line `---` or `...`, or a line at the start that is no YAML key.
 _YAML_DOCUMENT_END: Final = re.compile(rb"\n(?:(?:---|\.\.\.)[ \t]*\r?\n|[^\s#\-\n][^:\n]*\r?\n)")
@@ -113,6 +138,19 @@ def context_tail(before: bytes, text: bytes) -> bytes:
     return (before + text)[-_CONTEXT_BYTES:]
 
 
+def available_cpus() -> int:
+    """How many CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _redact_piece(piece: bytes) -> bytes | None:
+    """A worker's job: *piece* redacted, or None if nothing changes (nothing to send back)."""
+    redacted = redact_bytes(piece)
+    return None if redacted is piece else redacted
+
+
 class StreamRedactor:
     """Feeds bytes in, gets redacted bytes out as soon as they are safe to write.
 
@@ -120,32 +158,131 @@ class StreamRedactor:
     lines (but for lines longer than MAX_LINE), and the built-in redactor also sees the lines before
     it through :func:`engine.redact_bytes_after`. Without *redact* (the built-in redactor is the
     whole chain) the pieces go to the engine as bytes, which gives the same output without decoding
-    and encoding them.
+    and encoding them, and, with *workers* above 1, to that many worker processes while more input
+    is waiting (see the module's doc). Use it as a context manager when it may start workers: leaving
+    the block stops them.
     """
 
-    def __init__(self, redact: Callable[[str], str] | None = None) -> None:
+    def __init__(self, redact: Callable[[str], str] | None = None, *, workers: int = 1) -> None:
         self._redact = redact
         self._pending = bytearray()
         self._context = b""
+        self._workers = workers if redact is None else 1
+        self._seen = 0
+        self._pool: Pool | None = None
+        self._in_pool = 0  # pieces sent to the workers and not yet back
+        # Pieces in order, each with its result: redacted bytes, or a worker's result to come.
+        self._running: deque[tuple[bytes, bytes | AsyncResult[bytes | None]]] = deque()
 
-    def feed(self, chunk: bytes) -> bytes:
-        """Take *chunk*; the redacted bytes that can be written now (maybe none)."""
+    def __enter__(self) -> StreamRedactor:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def feed(self, chunk: bytes, *, waiting: bool = False) -> bytes:
+        """Take *chunk*; the redacted bytes that can be written now (maybe none). *waiting*: more
+        input is already there to read, so what is ready may be written out by a later call."""
         self._pending += chunk
-        cut = flushable(self._pending)
-        return self._emit(cut) if cut else b""
+        self._seen += len(chunk)
+        if waiting and self._parallel():
+            if len(self._pending) < PIECE:
+                return self._done(block=False)
+            cut = flushable(self._pending)
+            if cut:
+                piece = self._take(cut)
+                if self._in_pool < QUEUED * (self._workers - 1):
+                    self._running.append((piece, self._pool.apply_async(_redact_piece, (piece,))))  # type: ignore[union-attr]
+                    self._in_pool += 1
+                else:
+                    self._running.append((piece, redact_bytes(piece)))  # the workers are busy: take it
+            return self._done(block=False)
+        return self._flush(flushable(self._pending))
 
     def close(self) -> bytes:
         """The end of the input: everything still held, redacted."""
-        return self._emit(len(self._pending)) if self._pending else b""
+        out = self._flush(len(self._pending))
+        if self._pool is not None:
+            self._pool.terminate()  # every result is in; a worker may be redoing a piece taken back
+            self._pool.join()
+            self._pool = None
+        return out
 
-    def _emit(self, cut: int) -> bytes:
-        piece = bytes(self._pending[:cut])
+    def _flush(self, cut: int) -> bytes:
+        """The first *cut* bytes held, and every piece still in flight before them, redacted."""
+        if self._running:  # only pieces of the built-in redactor alone are ever in flight
+            return self._finish(cut)
+        return self._emit(self._take(cut)) if cut else b""
+
+    def _finish(self, cut: int) -> bytes:
+        """With no more input to read now: the first *cut* bytes held and every piece in flight,
+        redacted. This process redacts the new piece and the newest pieces still with the workers
+        (its share of what is left) while the workers finish the older ones, so that all end
+        together; a worker's copy of a piece taken back is dropped."""
+        if cut:
+            piece = self._take(cut)
+            self._running.append((piece, redact_bytes(piece)))
+        waiting = [index for index, (_, result) in enumerate(self._running) if not isinstance(result, bytes)]
+        for index in reversed(waiting[len(waiting) - len(waiting) // self._workers :]):
+            piece, result = self._running[index]
+            if not result.ready():  # type: ignore[union-attr]
+                self._running[index] = (piece, redact_bytes(piece))
+                self._in_pool -= 1
+        return self._done(block=True)
+
+    def _parallel(self) -> bool:
+        """Whether pieces go to worker processes (starting them once enough input has come)."""
+        if self._pool is None:
+            if self._workers < 2 or self._seen < PARALLEL_AFTER:
+                return False
+            import multiprocessing
+
+            if "fork" not in multiprocessing.get_all_start_methods():
+                self._workers = 1  # a worker would import everything again: not worth it
+                return False
+            # Forked workers share the compiled rule tables; the engine holds no other state. They
+            # leave Ctrl-C to this process, which stops them (no traceback from each worker).
+            self._pool = multiprocessing.get_context("fork").Pool(
+                self._workers - 1, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)
+            )
+        return True
+
+    def _done(self, *, block: bool) -> bytes:
+        """The pieces redacted, in order: those done, then (*block*) all the others; also the oldest
+        while more than QUEUED per CPU are in flight."""
+        out = b""
+        running = self._running
+        while running:
+            piece, result = running[0]
+            if not isinstance(result, bytes):
+                if not (block or result.ready() or len(running) > QUEUED * self._workers):
+                    break
+                result = result.get()
+                self._in_pool -= 1
+            running.popleft()
+            out += self._after(piece if result is None else result)
+        return out
+
+    def _take(self, cut: int) -> bytes:
+        """The first *cut* bytes held, no longer held (one copy)."""
+        with memoryview(self._pending) as view:
+            piece = bytes(view[:cut])
         del self._pending[:cut]
+        return piece
+
+    def _emit(self, piece: bytes) -> bytes:
         if self._redact is None:
-            redacted = redact_bytes(piece)
-        else:
-            text = self._redact(piece.decode("utf-8", "surrogateescape"))
-            redacted = text.encode("utf-8", "surrogateescape")
+            return self._after(redact_bytes(piece))
+        text = self._redact(piece.decode("utf-8", "surrogateescape"))
+        return self._after(text.encode("utf-8", "surrogateescape"))
+
+    def _after(self, redacted: bytes) -> bytes:
+        """*redacted* in the light of the lines written before it; remembers its end for the next."""
         redacted = redact_bytes_after(self._context, redacted)
         self._context = context_tail(self._context, redacted)
         return redacted
