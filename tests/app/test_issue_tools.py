@@ -67,15 +67,21 @@ def test_toolset_handlers_call_the_store(hooks: Hooks) -> None:
     assert "no issue 'zzz'" in missing["error"]
 
 
-def test_claude_gets_the_toolset_as_an_allowed_in_process_server(hooks: Hooks) -> None:
-    """For Claude the toolset is an in-process SDK MCP server, its tools allowed, its note in the prompt."""
+def test_claude_gets_the_toolset_as_an_allowed_stdio_server(hooks: Hooks) -> None:
+    """For Claude the toolset is the stdio server Claude Code starts itself (the direct transport stays),
+    its tools allowed, its note in the prompt; with ``transport: sdk`` it is served in-process."""
     toolset = issue_toolset(_tools(hooks), Path.cwd())
     backend = ClaudeBackend({"system_prompt_append": "Be brief."})
 
     request = backend.with_toolsets(RunRequest("x", Path.cwd(), toolsets=(toolset,)))
     server = request.options["mcp_servers"]["autopilot-issues"]
+    sdk = ClaudeBackend({"transport": "sdk"})
+    in_sdk = sdk.with_toolsets(RunRequest("x", Path.cwd(), toolsets=(toolset,)))
 
-    assert (server["type"], server["name"]) == ("sdk", "autopilot-issues")
+    assert server == {"type": "stdio", "command": toolset.command[0], "args": list(toolset.command[1:])}
+    assert backend.uses_cli(request, backend.settings_for(request))
+    sdk_server = in_sdk.options["mcp_servers"]["autopilot-issues"]
+    assert (sdk_server["type"], sdk_server["name"]) == ("sdk", "autopilot-issues")
     assert request.options["claude"]["allowed_tools"] == [
         "Bash",
         "Read",

@@ -163,10 +163,16 @@ def test_full_auto_queue_with_failing_acceptance_and_budget_exhaustion(
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize("transport", ["auto", "sdk"])
 def test_agent_files_a_follow_up_issue_through_the_mcp_tools(
-    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str], transport: str
 ) -> None:
-    """During `run --issue` the real Claude CLI calls issue_create on the in-process MCP server."""
+    """During `run --issue` the real Claude CLI calls issue_create on the issue tools' MCP server: the
+    stdio server it starts itself (the direct transport), or in-process (``transport: sdk``)."""
+    (git_repo / ".autopilot").mkdir(exist_ok=True)
+    (git_repo / ".autopilot" / "config.yaml").write_text(
+        f"schema_version: 1\nplugins:\n  backend_claude:\n    transport: {transport}\n"
+    )
     tool = {"name": "mcp__autopilot-issues__issue_create", "input": {"title": "follow-up found by the agent"}}
     offline.script([{"tool_use": tool}, {"text": "filed it"}])
     issue_id = _create(capsys, "look around", "--accept", "true")

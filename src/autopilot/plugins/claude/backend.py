@@ -33,9 +33,11 @@ the answer. ``deny`` answers ``permissionDecision: deny`` with the reason (the a
 result reading ``PreToolUse:<tool> hook error: <reason>``); ``stop`` also answers ``continue: false``;
 ``allow`` answers nothing, so the permission settings still decide.
 
-A run's toolsets (``RunRequest.toolsets``, e.g. the issue tools of ``run --issue``) become in-process
-SDK MCP servers, with their tools added to ``allowed_tools`` and their instructions appended to the
-system prompt.
+A run's toolsets (``RunRequest.toolsets``, e.g. the issue tools of ``run --issue``) become MCP
+servers, with their tools added to ``allowed_tools`` and their instructions appended to the system
+prompt: the toolset's stdio ``command``, which Claude Code starts itself (so such runs keep the direct
+transport), or, for a toolset without one, with ``transport: sdk`` or a tool guard, an in-process SDK
+server.
 """
 
 from __future__ import annotations
@@ -748,16 +750,25 @@ class ClaudeBackend(Backend):
                     return
 
     def with_toolsets(self, request: RunRequest) -> RunRequest:
-        """*request* with its toolsets as in-process SDK MCP servers: their tools allowed, their
-        instructions appended to the system prompt (such runs use the SDK transport)."""
+        """*request* with its toolsets as MCP servers, their tools allowed and their instructions
+        appended to the system prompt.
+
+        A toolset with a ``command`` is a stdio server Claude Code starts itself, so the run keeps the
+        direct CLI transport; otherwise (or with ``transport: sdk``) it is served in-process, through
+        the SDK."""
         if not request.toolsets:
             return request
         settings = self.settings_for(request)
         servers = dict(request.options.get("mcp_servers") or {})
         allowed = list(settings.allowed_tools)
         notes = [self._extra_prompt(request, settings)]
+        direct = settings.transport != "sdk" and request.tool_guard is None
         for toolset in request.toolsets:
-            servers[toolset.name] = _sdk_server(toolset)
+            if direct and toolset.command:
+                command, *args = toolset.command
+                servers[toolset.name] = {"type": "stdio", "command": command, "args": args}
+            else:
+                servers[toolset.name] = _sdk_server(toolset)
             allowed.append(f"mcp__{toolset.name}")
             notes.append(toolset.instructions)
         overrides = {
