@@ -10,23 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tests.corpus import CORPUS, needs_corpus
 from tests.fake_secrets import github_token
 from tests.otlp_collector import Collector, SpanRecord, read_spans, serve
 
 from autopilot.cli import main
 from autopilot.core.models import Run, Step, Usage
-
-
-def _corpus() -> Path | None:
-    for folder in Path(__file__).resolve().parents:
-        candidate = folder / "shared" / "corpus"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-CORPUS = _corpus()
-needs_corpus = pytest.mark.skipif(CORPUS is None, reason="../shared/corpus is not beside the checkout")
 
 LOGS = [
     "claude-transcript/agentcmd__full-session.jsonl",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.corpus import TRANSCRIPTS, needs_corpus
 
 from autopilot.cli import context, main
 from autopilot.core.models import Run, Step, Usage
@@ -23,16 +24,6 @@ MODEL = "claude-sonnet-4-5"
 TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens")
 
 
-def _corpus() -> Path | None:
-    for folder in Path(__file__).resolve().parents:
-        candidate = folder / "shared" / "corpus" / "claude-transcript"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-TRANSCRIPTS = _corpus()
-needs_corpus = pytest.mark.skipif(TRANSCRIPTS is None, reason="../shared/corpus is not beside the checkout")
 #: A real Claude Code transcript with one-hour cache writes, on gitBranch "master".
 SESSION = "d6e0bada-1959-4eec-a9d2-0bfade768d8f"
 SOURCE = "spotter__tool_heavy.jsonl"

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.corpus import TRANSCRIPTS, needs_corpus
 
 from autopilot.cli import context, main
 from autopilot.core.git import Repository
@@ -15,17 +16,7 @@ from autopilot.core.models import Run, Step
 from autopilot.core.recorder import Recorder
 from autopilot.core.trajectory.files import base_path_for
 
-
-def _corpus() -> Path | None:
-    for folder in Path(__file__).resolve().parents:
-        candidate = folder / "shared" / "corpus" / "claude-transcript"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-TRANSCRIPTS = _corpus()
-pytestmark = pytest.mark.skipif(TRANSCRIPTS is None, reason="../shared/corpus is not beside the checkout")
+pytestmark = needs_corpus
 #: Two real Claude Code transcripts: one becomes an autopilot run's session, the other stays a plain one.
 RUN_TRANSCRIPT = "agentcmd__full-session.jsonl"  # gitBranch "main"
 PLAIN_TRANSCRIPT = "spotter__tool_heavy.jsonl"  # session d6e0bada-…, gitBranch "master"

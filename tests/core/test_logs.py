@@ -14,6 +14,7 @@ import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.corpus import CORPUS, needs_corpus
 
 from autopilot.cli import main
 from autopilot.core import logs
@@ -21,18 +22,6 @@ from autopilot.core.logs import scan
 from autopilot.core.pricing import load_price_table
 from autopilot.core.usage import Call, Ledger, Session, dedupe, priced
 from autopilot.plugins.claude.logs import ClaudeTranscriptReader
-
-
-def _corpus() -> Path | None:
-    for folder in Path(__file__).resolve().parents:
-        candidate = folder / "shared" / "corpus"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-CORPUS = _corpus()
-needs_corpus = pytest.mark.skipif(CORPUS is None, reason="../shared/corpus is not beside the checkout")
 
 
 def _analyze(capsys: pytest.CaptureFixture[str], *args: str | Path) -> dict:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.corpus import CORPUS, needs_corpus
 from tests.trajectory_builders import record, typical_script
 
 from autopilot.cli import context, main
@@ -17,16 +18,6 @@ from autopilot.cli import context, main
 HARBOR = "harbor==0.26.0"
 
 
-def _corpus() -> Path | None:
-    for folder in Path(__file__).resolve().parents:
-        candidate = folder / "shared" / "corpus"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-CORPUS = _corpus()
-needs_corpus = pytest.mark.skipif(CORPUS is None, reason="../shared/corpus is not beside the checkout")
 #: The corpus folders of logs ``export`` takes (everything ``import`` reads).
 EXPORTABLE = ("claude-transcript", "claude-stream-json", "codex-rollout", "codex-exec-json", "atif")
 
