@@ -8,6 +8,7 @@ dataclass is made, before any agent starts. The work happens in :mod:`autopilot.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -96,40 +97,45 @@ def run(
         Record a CPU profile of autopilot's own process during the run, as a flamegraph SVG in
         docs/profiles/ (needs py-spy; see docs/profiling.md).
     """
-    if profile:
-        from autopilot.app.profiling import flamegraph
+    with contextlib.ExitStack() as around:
+        svg = None
+        if profile:
+            from autopilot.app.profiling import flamegraph
 
-        with flamegraph(context.config().project_dir / "docs" / "profiles") as svg:
-            code = run(
-                prompt,
-                options=options,
-                issue=issue,
-                project=project,
-                full_auto=full_auto,
-                max_issues=max_issues,
-                push=push,
-                ui=ui,
-                json_output=json_output,
-                quiet=quiet,
-            )
+            svg = around.enter_context(flamegraph(context.config().project_dir / "docs" / "profiles"))
+        if ui:
+            from autopilot.cli.ui import beside_run
+
+            around.enter_context(beside_run())
+        code = _run(
+            prompt,
+            options or RunOptions(),
+            issue=issue,
+            project=project,
+            full_auto=full_auto,
+            max_issues=max_issues,
+            push=push,
+            json_output=json_output,
+            quiet=quiet,
+        )
+    if svg is not None:
         context.echo(f"autopilot: CPU profile in {svg}", err=True)
-        return code
-    options = options or RunOptions()
-    if ui:
-        from autopilot.cli.ui import beside_run
+    return code
 
-        with beside_run():
-            return run(
-                prompt,
-                options=options,
-                issue=issue,
-                project=project,
-                full_auto=full_auto,
-                max_issues=max_issues,
-                push=push,
-                json_output=json_output,
-                quiet=quiet,
-            )
+
+def _run(
+    prompt: str | None,
+    options: RunOptions,
+    *,
+    issue: str | None,
+    project: str | None,
+    full_auto: bool,
+    max_issues: int | None,
+    push: bool,
+    json_output: bool,
+    quiet: bool,
+) -> int:
+    """``run`` itself, inside the profiler and the UI when they were asked for."""
     if json_output or quiet:
         context.quiet()  # progress is for people: the console plugin is not loaded at all
     if issue or full_auto or (project and not prompt):
