@@ -287,8 +287,10 @@ def _git(root: Path | str, *args: str, ok: tuple[int, ...] = (0,)) -> str:
     waiting for another git process's ``index.lock``."""
     for attempt in range(LOCK_RETRIES):
         try:
-            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-        except OSError as exc:
+            done = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=300, check=False
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
             raise GitError(f"cannot run git: {exc}") from None
         if done.returncode in ok:
             return done.stdout
@@ -330,12 +332,9 @@ def toplevel(path: Path | str) -> Path | None:
 def _ask(path: Path | str, *args: str) -> str | None:
     """``git ARGS`` run in *path*: its output, or None when git fails (or is missing)."""
     try:
-        done = subprocess.run(
-            ["git", *args], cwd=path, capture_output=True, text=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
+        return _git(path, *args).strip() or None
+    except GitError:
         return None
-    return (done.stdout.strip() or None) if done.returncode == 0 else None
 
 
 def identity(path: Path | str) -> str | None:
