@@ -762,7 +762,7 @@ class ClaudeBackend(Backend):
         servers = dict(request.options.get("mcp_servers") or {})
         allowed = list(settings.allowed_tools)
         notes = [self._extra_prompt(request, settings)]
-        direct = settings.transport != "sdk" and request.tool_guard is None
+        direct = self.uses_cli(request, settings)  # before the toolsets: they follow the run's transport
         for toolset in request.toolsets:
             if direct and toolset.command:
                 command, *args = toolset.command
