@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -20,9 +21,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 @pytest.fixture(autouse=True)
 def _hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Run in an empty directory; no AUTOPILOT_* setting leaks in from the caller's environment."""
+    """Run in an empty directory; no AUTOPILOT_* setting, nor an OpenTelemetry collector to send spans
+    to, leaks in from the caller's environment."""
     for name in list(os.environ):
-        if name.startswith("AUTOPILOT_"):
+        if name.startswith(("AUTOPILOT_", "OTEL_EXPORTER_OTLP_")):
             monkeypatch.delenv(name)
     work = tmp_path / "work"
     work.mkdir()
@@ -31,6 +33,14 @@ def _hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     context.reset()
     yield
     context.reset()
+
+
+@pytest.fixture
+def collector() -> Iterator[Any]:
+    """An OTLP/HTTP collector on 127.0.0.1 for one test (``tests/otlp_collector.py``)."""
+    from tests.otlp_collector import serve
+
+    yield from serve()
 
 
 @pytest.fixture

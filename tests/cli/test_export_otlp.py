@@ -6,13 +6,12 @@ import datetime as dt
 import json
 import socket
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from tests.corpus import CORPUS, needs_corpus
 from tests.fake_secrets import github_token
-from tests.otlp_collector import Collector, SpanRecord, read_spans, serve
+from tests.otlp_collector import Collector, SpanRecord, read_spans
 
 from autopilot.cli import main
 from autopilot.core.models import Run, Step, Usage
@@ -27,21 +26,6 @@ LOGS = [
     "codex-rollout/agentcmd__rollout-2025-09-25T15-12-14-019982b8-3422-79e0-8b3b-05abaf4f3c3e.jsonl",
     "codex-exec-json/agentcmd__stream-output-2.jsonl",
 ]
-
-
-@pytest.fixture
-def collector() -> Iterator[Collector]:
-    yield from serve()
-
-
-@pytest.fixture(autouse=True)
-def _no_collector_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "OTEL_EXPORTER_OTLP_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_HEADERS",
-    ):
-        monkeypatch.delenv(name, raising=False)
 
 
 def _analyze(capsys: pytest.CaptureFixture[str], path: Path) -> dict:

@@ -7,12 +7,11 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from tests.fake_secrets import github_token
-from tests.otlp_collector import Collector, read_spans, serve, spans_of_json_lines
+from tests.otlp_collector import Collector, read_spans, spans_of_json_lines
 
 from autopilot.cli import main
 from autopilot.core.config import load_config
@@ -30,21 +29,6 @@ ROLLOUT = (
     / "codex-rollout"
     / "agentcmd__rollout-2025-09-25T15-12-14-019982b8-3422-79e0-8b3b-05abaf4f3c3e.jsonl"
 )
-
-
-@pytest.fixture
-def collector() -> Iterator[Collector]:
-    yield from serve()
-
-
-@pytest.fixture(autouse=True)
-def _no_collector_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "OTEL_EXPORTER_OTLP_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-        "OTEL_EXPORTER_OTLP_HEADERS",
-    ):
-        monkeypatch.delenv(name, raising=False)
 
 
 def _import(capsys: pytest.CaptureFixture[str], log: Path, out: Path) -> tuple[int, Path | None, str]:
