@@ -37,6 +37,9 @@ import time
 import uuid
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from startup_floor import COMMAND, describe
+
 
 def _corpus() -> Path:
     """``shared/corpus/claude-transcript`` beside the checkout (or beside a folder above it: worktrees)."""
@@ -140,6 +143,7 @@ def main() -> None:
         print(f"autopilot cold: {cold[0]:.2f} s wall, {cold[1]:.2f} s CPU, peak RSS {cold[2] / 1024:.0f} MiB")
         print(f"autopilot warm: {warm[0]:.2f} s wall, {warm[1]:.2f} s CPU, peak RSS {warm[2] / 1024:.0f} MiB")
         print(f"autopilot --version (start-up alone): {start[0]:.2f} s wall, {start[1]:.2f} s CPU")
+        print(describe(COMMAND))
         print(f"autopilot cost: {ours['cost_usd']:.2f} USD over {ours['runs']} sessions")
         binary = args.ccusage or install_ccusage(root / "npm")
         if binary is not None:

@@ -39,6 +39,9 @@ import psutil
 
 from autopilot.testing.anthropic_server import offline_claude_env, serve_in_thread, stop_server, write_script
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from startup_floor import RUN, describe
+
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "claude-sonnet-4-5"
 PROMPT = "Run the checks."
@@ -226,14 +229,16 @@ def main() -> int:
         work = Path(tmp)
         print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
         print(f"Claude backend transport: {TRANSPORT or 'default (auto)'}")
+        print(describe(RUN))
         for turns in args.turns:
             figures = compare(work, turns, args.runs, sdk=args.sdk_script)
             (base, base_cpu), (ours, ours_cpu), scripted = figures
             ratio = ours / base
             target = targets.get(turns)
-            verdict = (
-                "" if target is None else f" (target <= {target}x: {'ok' if ratio <= target else 'OVER'})"
-            )
+            verdict = ""
+            if target is not None:
+                allowed = base * (target - 1)
+                verdict = f" (target <= {target}x, {allowed:+.3f} s: {'ok' if ratio <= target else 'OVER'})"
             print(
                 f"{turns:>3}-turn run, medians of {args.runs}: wall: bare claude {base:.3f} s, "
                 f"autopilot {ours:.3f} s, ratio {ratio:.3f}x{verdict}, overhead {ours - base:+.3f} s; "

@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from redact_corpus import ALL_KINDS, benign, embed
 from redact_quality import REAL_LOGS
+from startup_floor import COMMAND, describe
 
 MIB = 1 << 20
 
@@ -174,6 +175,7 @@ def main() -> int:
             f"start-up (empty input): {startup:.3f} s wall, {startup_cpu:.3f} s CPU, "
             f"peak RSS {rss / 1e6:.0f} MB"
         )
+        print(describe(COMMAND))
         for label, path in inputs.items():
             runs = args.runs if path.stat().st_size <= 64 * MIB else 1
             wall, cpu, rss = _measure(command, path, runs, cached)
