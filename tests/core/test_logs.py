@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -467,3 +468,27 @@ def test_a_run_read_twice_counts_once_in_any_order(
          for n in range(len(runs)) if not covered[n]]  # fmt: skip
     assert got == sorted(expected)
     assert got == counted(dedupe(sessions()))
+
+
+def test_the_cache_forgets_logs_deleted_from_a_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Analyzing a directory drops the cached entries of its logs that were deleted since; others stay."""
+    import sqlite3
+
+    logs, other = tmp_path / "logs", tmp_path / "other"
+    logs.mkdir()
+    other.mkdir()
+    for name in ("s-1", "s-2"):
+        (logs / f"{name}.jsonl").write_text(_line(f"msg_{name[-1]}", 5) + "\n")
+    (other / "s-3.jsonl").write_text(_line("msg_3", 7) + "\n")
+    _analyze(capsys, logs)
+    _analyze(capsys, other)
+    (logs / "s-2.jsonl").unlink()
+
+    remaining = _analyze(capsys, logs)["output_tokens"]
+
+    with contextlib.closing(sqlite3.connect(_cache_file())) as db:
+        cached = sorted(Path(path).name for (path,) in db.execute("SELECT path FROM files"))
+    assert remaining == 5
+    assert cached == ["s-1.jsonl", "s-3.jsonl"]

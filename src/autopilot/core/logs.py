@@ -231,6 +231,7 @@ def scan(
     With *cache_path*, unchanged files (same size and modification time, read by the same readers)
     are taken from that cache and the others are saved to it; a damaged cache is started afresh.
     """
+    paths = list(paths)
     files, missing = discover(paths)
     yield from missing
     readers_key = f"{CACHE_VERSION}:" + ",".join(
@@ -254,6 +255,8 @@ def scan(
             sizes.append(stat.st_size)
     fresh = _read_all(readers, todo, sizes, encode=cache is not None)
     del todo, sizes
+    if cache is not None:
+        cache.forget_deleted([p for p in paths if p.is_dir()], set(files))
     try:
         for name, entry in zip(files, found, strict=True):
             if entry is None:
@@ -281,7 +284,8 @@ class SummaryCache:
 
     An entry is used only while the file has the same size and modification time and the same readers
     (and reader code version, :data:`CACHE_VERSION`) would read it. Only the files asked about are
-    looked up, so a cache of every log ever read costs a call nothing for the files it does not read.
+    looked up, so a cache of every log ever read costs a call nothing for the files it does not read;
+    a call that reads a directory drops the entries of the files deleted from it.
     The cache is only ever an optimisation: a damaged file is replaced by an empty cache, and a cache
     that cannot be opened or written (read-only, locked by another process too long) is not used.
     """
@@ -346,6 +350,22 @@ class SummaryCache:
         except (msgspec.DecodeError, msgspec.ValidationError, TypeError):
             return None
 
+    def forget_deleted(self, directories: Sequence[Path], present: set[str]) -> None:
+        """Drop the entries of files under *directories* that are no longer there (*present*: the
+        log files found under them now), so that the cache does not keep deleted logs for ever."""
+        for directory in directories:
+            # The files under it are named as discover() names them: "DIR/…" (nothing for "."), and
+            # every such name sorts between "DIR/" and "DIR0" ("0" follows "/").
+            prefix = str(Path(directory, "x"))[:-1]
+            if not prefix.endswith(os.sep):
+                continue
+            rows = self._all(
+                "SELECT path FROM files WHERE path >= ? AND path < ?", (prefix, prefix[:-1] + "0")
+            )
+            gone = [(path,) for (path,) in rows if path not in present]
+            if gone:
+                self._many("DELETE FROM files WHERE path = ?", gone)
+
     def put(self, path: str, size: int, mtime_ns: int, readers: str, result: bytes) -> None:
         """Record what *path* gave (*result*: a :class:`FileResult` as MessagePack)."""
         self._run(
@@ -365,12 +385,23 @@ class SummaryCache:
 
     def _run(self, sql: str, parameters: tuple[Any, ...]) -> Any:
         """The first row of *sql*; after a database error the cache is no longer used (None)."""
+        return self._execute(lambda db: db.execute(sql, parameters).fetchone())
+
+    def _all(self, sql: str, parameters: tuple[Any, ...]) -> list[Any]:
+        """Every row of *sql* (none after a database error)."""
+        return self._execute(lambda db: db.execute(sql, parameters).fetchall()) or []
+
+    def _many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        self._execute(lambda db: db.executemany(sql, rows))
+
+    def _execute(self, work: Any) -> Any:
+        """*work* done on the database; after a database error the cache is no longer used (None)."""
         if self._db is None:
             return None
         import sqlite3
 
         try:
-            return self._db.execute(sql, parameters).fetchone()
+            return work(self._db)
         except sqlite3.Error:
             self._db.close()
             self._db = None
