@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|project|real] [--show K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -11,6 +11,9 @@ Corpora:
 - ``independent`` (default): bench/redact_corpus_independent.py, written apart from the rules (issue
   15), reported per context (plain, shell, yaml, source, url, json-escaped) and for its ``dev`` and
   ``holdout`` templates separately;
+- ``blind``: bench/redact_corpus_blind.py, a second one by another author, written without reading
+  the rules, each template also embedded JSON-escaped in agent-log lines (Claude Code, Codex);
+  reported the same way; ``--kinds K`` lists the K commonest kinds of misses and false positives;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -21,6 +24,7 @@ The bars (issues 3 and 15): recall >= 0.98 and false positives <= 2%, in every c
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -43,31 +47,54 @@ REAL_LOGS = next(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", choices=["independent", "project", "real"], default="independent")
+    parser.add_argument(
+        "--corpus", choices=["independent", "blind", "project", "real"], default="independent"
+    )
     parser.add_argument("--positives", type=int, default=5000, help="project corpus only")
     parser.add_argument("--negatives", type=int, default=5000, help="project corpus only")
     parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--copies", type=int, default=8, help="independent corpus: instances per template")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=None,
+        help="independent (8) and blind (6) corpora: instances per template",
+    )
     parser.add_argument("--split", choices=["dev", "holdout", "all"], default="all")
     parser.add_argument("--context", default=None, help="independent corpus: only this context")
     parser.add_argument("--logs", type=Path, default=REAL_LOGS, help="real corpus: the folder of logs")
     parser.add_argument("--show", type=int, default=0, help="print this many misses and false positives")
+    parser.add_argument(
+        "--kinds",
+        type=int,
+        default=0,
+        help="independent and blind corpora: list this many kinds of misses and false positives",
+    )
     args = parser.parse_args()
-    if args.corpus == "independent":
-        return independent(args)
+    if args.corpus in ("independent", "blind"):
+        return labelled(args)
     if args.corpus == "real":
         return real_logs(args.logs, args.show)
     return project(args)
 
 
-def independent(args: argparse.Namespace) -> int:
-    """Recall and false positives per context on the corpus written apart from the rules."""
-    from redact_corpus_independent import CONTEXTS, corpus, leaked
+def labelled(args: argparse.Namespace) -> int:
+    """Recall and false positives per context on a corpus written apart from the rules."""
+    if args.corpus == "blind":
+        from redact_corpus_blind import CONTEXTS, corpus, leaked
 
-    documents = corpus(15 if args.seed is None else args.seed, copies=args.copies)
+        seed, copies = 23, 6
+    else:
+        from redact_corpus_independent import CONTEXTS, corpus, leaked
+
+        seed, copies = 15, 8
+    args.copies = copies if args.copies is None else args.copies
+    documents = corpus(seed if args.seed is None else args.seed, copies=args.copies)
     rows: dict[tuple[str, str], list[int]] = {}  # (split, context) -> [planted, found, negatives, changed]
     misses: list[tuple[str, str, str, str]] = []
     false_positives: list[tuple[str, str, str]] = []
+    missed_kinds: Counter[tuple[str, str]] = Counter()
+    fp_kinds: Counter[tuple[str, str]] = Counter()
+    examples: dict[tuple[str, str, str], str] = {}
     for doc in documents:
         if args.context and doc.context != args.context:
             continue
@@ -83,16 +110,18 @@ def independent(args: argparse.Namespace) -> int:
                 row[2] += 1
                 row[3] += output != doc.text
         if doc.secrets:
-            misses.extend(
-                (doc.context, doc.template, secret, output)
-                for secret in doc.secrets
-                if leaked(secret, output)
-            )
+            missed = [secret for secret in doc.secrets if leaked(secret, output)]
+            misses.extend((doc.context, doc.template, secret, output) for secret in missed)
+            if missed:
+                missed_kinds[(doc.kind, doc.context)] += len(missed)
+                examples.setdefault(("miss", doc.kind, doc.context), _masked(output, doc.secrets, missed))
         elif output != doc.text:
             false_positives.append((doc.context, doc.text, output))
+            fp_kinds[(doc.kind, doc.context)] += 1
+            examples.setdefault(("fp", doc.kind, doc.context), _first_change(doc.text, output))
     ok = True
     print(
-        f"independent corpus: {len(documents)} documents ({args.copies} instances of each template, and each JSON-escaped)"
+        f"{args.corpus} corpus: {len(documents)} documents ({args.copies} instances of each template, and each JSON-escaped)"
     )
     print(f"{'split':8} {'context':8} {'secrets':>8} {'recall':>7} {'negatives':>10} {'false pos.':>10}")
     for split in ("dev", "holdout", "all"):
@@ -106,8 +135,34 @@ def independent(args: argparse.Namespace) -> int:
                 ok = ok and recall >= 0.98 and fp_rate <= 0.02
             print(f"{split:8} {context:8} {planted:8d} {recall:7.3f} {negatives:10d} {fp_rate:10.3f}")
     _show(misses, false_positives, args.show)
+    for title, kinds, tag in (("missed secrets", missed_kinds, "miss"), ("false positives", fp_kinds, "fp")):
+        if args.kinds and kinds:
+            print(f"\n{title} by kind (count, kind, context, example):")
+            for (kind, context), count in kinds.most_common(args.kinds):
+                print(f"{count:5d}  {kind} [{context}]  {examples[(tag, kind, context)]!r}")
     print("\nbars met in every context" if ok else "\nbars NOT met")
     return 0 if ok else 1
+
+
+def _masked(output: str, secrets: list[str], missed: list[str]) -> str:
+    """Around the first surviving secret, every planted secret (raw or JSON-escaped) shown as <S>."""
+
+    def escaped(secret: str) -> tuple[str, str, str]:
+        once = json.dumps(secret)[1:-1]
+        return secret, once, json.dumps(once)[1:-1]
+
+    forms = {form for secret in secrets for form in escaped(secret)}
+    probes = [form[-12:] for secret in missed for form in escaped(secret)]
+    at = next((i for i in (output.find(probe) for probe in probes) if i >= 0), 0)
+    snippet = output[max(0, at - 80) : at + 120]
+    for form in sorted(forms, key=len, reverse=True):
+        snippet = snippet.replace(form, "<S>")
+    return snippet
+
+
+def _first_change(text: str, output: str) -> str:
+    at = next((i for i, (a, b) in enumerate(zip(text, output, strict=False)) if a != b), 0)
+    return f"{text[max(0, at - 60) : at + 40]} -> {output[at : at + 30]}"
 
 
 def _show(
