@@ -151,13 +151,11 @@ def _masked(output: str, secrets: list[str], missed: list[str]) -> str:
         once = json.dumps(secret)[1:-1]
         return secret, once, json.dumps(once)[1:-1]
 
-    forms = {form for secret in secrets for form in escaped(secret)}
-    probes = [form[-12:] for secret in missed for form in escaped(secret)]
+    for form in sorted({form for secret in secrets for form in escaped(secret)}, key=len, reverse=True):
+        output = output.replace(form, "<S>")
+    probes = [form[-12:] for secret in missed for form in escaped(secret)] + ["<S>"]
     at = next((i for i in (output.find(probe) for probe in probes) if i >= 0), 0)
-    snippet = output[max(0, at - 80) : at + 120]
-    for form in sorted(forms, key=len, reverse=True):
-        snippet = snippet.replace(form, "<S>")
-    return snippet
+    return output[max(0, at - 80) : at + 60]
 
 
 def _first_change(text: str, output: str) -> str:
