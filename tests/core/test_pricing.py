@@ -37,6 +37,22 @@ def test_dated_model_ids_match_their_family() -> None:
     assert table.price_for("claude-sonnet-4-5-20250929") == (table.price_for("claude-sonnet-4-5")[0], True)
 
 
+@pytest.mark.parametrize(
+    "model",
+    [
+        "us.anthropic.claude-opus-4-5-20251101-v1:0",  # Amazon Bedrock's inference profile id
+        "anthropic.claude-opus-4-5-20251101-v1:0",
+        "claude-opus-4-5@20251101",  # Google Vertex AI's id
+        "anthropic/claude-opus-4-5-20251101",  # LiteLLM's and OpenRouter's id
+    ],
+)
+def test_provider_model_ids_are_priced_as_their_model(model: str) -> None:
+    """Bedrock, Vertex and LiteLLM spellings of a model get its price, not an older family's."""
+    table = load_price_table(environ={})
+
+    assert table.price_for(model) == (table.price_for("claude-opus-4-5")[0], True)
+
+
 def test_a_newer_version_is_not_priced_as_an_older_family() -> None:
     """`gpt-5.6` is unknown (priced at the safe default), not silently `gpt-5`."""
     table = load_price_table(environ={})

@@ -4,7 +4,8 @@ The packaged table is ``core/data/prices.json``. A file named by ``AUTOPILOT_PRI
 ``.autopilot/prices.json`` in the project, replaces it (same format). The table's ``version`` is
 recorded in every trajectory (``price_table_version``). A model id matches the longest key it starts
 with followed by ``-`` (``claude-sonnet-4-5-20250929`` -> ``claude-sonnet-4-5``, but ``gpt-5.6`` is not
-``gpt-5``); an unknown model is priced with the
+``gpt-5``), after dropping a provider prefix (``anthropic/``, Bedrock's ``us.anthropic.``) and reading
+Vertex's ``@`` as ``-``; an unknown model is priced with the
 table's ``default`` entry, deliberately the most expensive, so budgets err on the safe side.
 
 A model may add a ``long_context`` price (``above_prompt_tokens`` plus the four rates): a usage delta
@@ -77,7 +78,7 @@ class PriceTable:
 
     def _look_up(self, model: str | None) -> tuple[Price, bool]:
         if model:
-            name = model.lower()
+            name = _plain_name(model)
             if name in self.models:
                 return self.models[name], True
             # Only a suffix after "-" (a date or build tag) keeps the family: "gpt-5.6" is not "gpt-5".
@@ -103,6 +104,16 @@ class PriceTable:
             / _MILLION,
             10,
         )
+
+
+def _plain_name(model: str) -> str:
+    """*model* as the price table names it: without a provider prefix (LiteLLM's and OpenRouter's
+    ``anthropic/claude-…``, Bedrock's ``us.anthropic.claude-…-v1:0``) and with Vertex's
+    ``claude-…@20250514`` written ``claude-…-20250514``."""
+    name = model.strip().lower().rsplit("/", 1)[-1]
+    if "anthropic." in name:
+        name = name.split("anthropic.", 1)[1]
+    return name.replace("@", "-")
 
 
 def _price(data: Any, where: str) -> Price:
