@@ -140,7 +140,7 @@ def test_analyze_a_directory_prints_its_tables_and_still_exits_2(
         ("", "empty file"),
         ('{"schema_version": 1, "run_id": "abc", "steps": [{"type": ', "truncated JSON"),
         ("<html>not json</html>", "not valid JSON"),
-        ('{"schema_version": 1}', "does not match the trajectory schema"),
+        ('{"schema_version": 1, "run_id": "abc"}', "does not match the trajectory schema"),
     ],
 )
 def test_a_bad_file_gives_exactly_one_error_line(

@@ -299,36 +299,42 @@ _calls = st.builds(
 
 
 def _plain_dedupe(sessions: list[list[Call]]) -> list[list[Call]]:
-    """The accounting rules of ``autopilot.core.usage`` as first written: objects and full keys."""
+    """The accounting rules of ``autopilot.core.usage`` as plainly as they can be written: each kept
+    call answers to the keys and (session, time) twins of every copy folded into it."""
     kept: list[Call] = []
     owners: list[int] = []
-    exact: dict[tuple[object, ...], int] = {}
-    by_message: dict[tuple[object, ...], list[int]] = {}
+    keys: list[set[tuple[object, ...]]] = []
+    twins: list[set[tuple[object, ...]]] = []
+    by_message: dict[str, list[int]] = {}
     for owner, calls in enumerate(sessions):
         for call in calls:
             if call.message_id is None:
                 kept.append(call)
                 owners.append(owner)
+                keys.append(set())
+                twins.append(set())
                 continue
-            key = (call.message_id, call.request_id, call.session)
-            index = exact.get(key)
+            key = (call.request_id,) if call.request_id else (None, call.session)
+            twin = (call.session, call.ts)
+            rows = by_message.setdefault(call.message_id, [])
+            index = next((i for i in rows if key in keys[i]), None)
             if index is None:
-                for candidate in by_message.get((call.message_id, call.session), []):
-                    other = kept[candidate]
-                    if other.ts == call.ts and (call.sidechain or other.sidechain):
-                        index = candidate
-                        break
-            if index is not None:
-                other = kept[index]
-                wins = other.sidechain if call.sidechain != other.sidechain else call.tokens > other.tokens
-                if wins:
-                    kept[index], owners[index] = call, owner
-                exact.setdefault(key, index)
+                index = next(
+                    (i for i in rows if twin in twins[i] and (call.sidechain or kept[i].sidechain)), None
+                )
+            if index is None:
+                rows.append(len(kept))
+                kept.append(call)
+                owners.append(owner)
+                keys.append({key})
+                twins.append({twin})
                 continue
-            exact[key] = len(kept)
-            by_message.setdefault((call.message_id, call.session), []).append(len(kept))
-            kept.append(call)
-            owners.append(owner)
+            other = kept[index]
+            wins = other.sidechain if call.sidechain != other.sidechain else call.tokens > other.tokens
+            if wins:
+                kept[index], owners[index] = call, owner
+            keys[index].add(key)
+            twins[index].add(twin)
     grouped: list[list[Call]] = [[] for _ in sessions]
     for call, owner in zip(kept, owners, strict=True):
         grouped[owner].append(call)

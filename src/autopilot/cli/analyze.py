@@ -228,25 +228,28 @@ def _render_summary(summary: dict[str, Any]) -> None:
 
 
 def log_targets(paths: Sequence[Path], *, claude: bool, codex: bool) -> list[Path]:
-    """*paths* plus the default log folders of the agents asked for (those that exist)."""
+    """*paths* plus the default log folders of the agents asked for (those that exist).
+
+    An agent whose folders are all missing is one ``warning:`` line when there is something else to
+    read, and a BadInputError (exit 2) when there is nothing at all.
+    """
     targets = list(paths)
     wanted = {name for name, flag in (("claude", claude), ("codex", codex)) if flag}
     if not wanted:
         return targets
-    for reader in context.hooks().log_reader_register():
+    readers = context.hooks().log_reader_register()
+    for reader in readers:
         if reader.agent in wanted:
             found = [p for p in reader.locations(os.environ) if p.is_dir()]
             targets += [p for p in found if p not in targets]
             if found:
                 wanted.discard(reader.agent)
     for agent in sorted(wanted):
-        where = ", ".join(
-            str(p)
-            for r in context.hooks().log_reader_register()
-            if r.agent == agent
-            for p in r.locations(os.environ)
-        )
-        raise BadInputError(f"no {agent} logs found (looked in {where or 'nowhere'})")
+        where = ", ".join(str(p) for r in readers if r.agent == agent for p in r.locations(os.environ))
+        message = f"no {agent} logs found (looked in {where or 'nowhere'})"
+        if not targets:
+            raise BadInputError(message)
+        context.warning(message)
     return targets
 
 
@@ -255,7 +258,7 @@ def read_sessions(
 ) -> Any:
     """Every session in the logs under *targets*, deduplicated (a finished Ledger, keeping each call's
     time with *keep_times*); unreadable files go to *errors* (damaged logs) or to one warning line each (a
-    file in a directory in no known format)."""
+    file in a directory that is empty or in no known format)."""
     from autopilot.core import logs
     from autopilot.core.usage import Ledger
 
@@ -265,7 +268,7 @@ def read_sessions(
     cache_path = logs.default_cache_path() if cache else None
     for result in logs.scan(readers, targets, cache_path=cache_path):
         if result.error is not None:
-            if result.path not in given and "not a log format" in result.error:
+            if result.path not in given and result.skipped:
                 context.warning(result.error)
             else:
                 errors.append({"path": result.path, "error": result.error})
@@ -293,8 +296,8 @@ def analyze(
     counts it) and is priced with the price table; a run read both as its trajectory and as its
     agent's own logs counts once, as those logs with the run's issue and status. Without an
     argument, the configured ``output_dir`` (``docs/logs``) is analyzed. A damaged file is named in
-    one ``error:`` line (exit code 2) and a file in no known format in one ``warning:`` line; the
-    rest is still analyzed.
+    one ``error:`` line (exit code 2) and a file in a directory that is empty or in no known format
+    in one ``warning:`` line; the rest is still analyzed.
 
     Parameters
     ----------
@@ -302,7 +305,8 @@ def analyze(
         Log files or directories of them.
     claude
         Also read Claude Code's transcripts where Claude Code keeps them
-        (``$CLAUDE_CONFIG_DIR/projects``, ``~/.config/claude/projects``, ``~/.claude/projects``).
+        (``$CLAUDE_CONFIG_DIR/projects``, several directories separated by commas, else
+        ``~/.config/claude/projects`` and ``~/.claude/projects``).
     codex
         Also read Codex's rollouts where Codex keeps them (``$CODEX_HOME/sessions``, ``~/.codex/sessions``).
     no_cache

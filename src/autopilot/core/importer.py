@@ -47,11 +47,17 @@ def read_records(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
 
 
 def parse_records(data: bytes, path: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """JSON objects of *data* (the bytes of *path*), as :func:`read_records` reads them."""
+    """JSON objects of *data* (the bytes of *path*), as :func:`read_records` reads them.
+
+    Bytes that are not UTF-8 (a log cut inside a character, a stray byte) are replaced, with a
+    warning, rather than losing the whole file; a file that is not text at all has no JSON records.
+    """
+    warnings: list[str] = []
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadInputError(f"{path}: not a text file") from None
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        warnings.append(f"{path}: replaced bytes that are not UTF-8 (first at byte {exc.start})")
     if not text.strip():
         raise BadInputError(f"{path}: empty file")
     try:
@@ -59,11 +65,10 @@ def parse_records(data: bytes, path: Path) -> tuple[list[dict[str, Any]], list[s
     except json.JSONDecodeError:
         whole = None
     if isinstance(whole, dict):
-        return [whole], []
+        return [whole], warnings
     if isinstance(whole, list):
-        return [r for r in whole if isinstance(r, dict)], []
+        return [r for r in whole if isinstance(r, dict)], warnings
     records: list[dict[str, Any]] = []
-    warnings: list[str] = []
     lines = text.split("\n")
     for number, line in enumerate(lines, 1):
         if not line.strip():

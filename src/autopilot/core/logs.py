@@ -13,6 +13,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -24,7 +25,7 @@ from autopilot.core.errors import BadInputError, TrajectoryError
 from autopilot.core.usage import Call, Session, ToolStat
 
 #: Bump when a reader's output changes, so cached summaries from the older code are not used.
-CACHE_VERSION: Final = 2
+CACHE_VERSION: Final = 3
 #: How much of a file readers see to recognise it.
 HEAD_BYTES: Final = 8192
 #: Below this many bytes to read, one process reads them all (starting workers costs more).
@@ -66,6 +67,9 @@ class FileResult(msgspec.Struct):
     path: str
     sessions: list[Session] = msgspec.field(default_factory=list)
     error: str | None = None
+    #: The file is not a log at all (empty, or in no format a reader knows), as opposed to a damaged
+    #: one: inside a directory that is a warning, not an error.
+    skipped: bool = False
 
 
 # ------------------------------------------------------------------------------------------------
@@ -112,32 +116,45 @@ def read_file(readers: Sequence[LogReader], path: Path) -> FileResult:
 
 
 def _read(readers: Sequence[LogReader], name: str | Path) -> tuple[FileResult, bool]:
-    """What file *name* gave, and whether that may be cached (not when the file could not be opened)."""
+    """What file *name* gave, and whether that may be cached (not when the file could not be opened).
+
+    Only the first :data:`HEAD_BYTES` are read until a reader recognises the file, so a tree of
+    other JSON files (configs, ``package.json``) costs a few kilobytes each.
+    """
     path = Path(name)
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            head = handle.read(HEAD_BYTES)
+            reader = _sniff(readers, head, path)
+            data = head + handle.read() if reader is not None else b""
     except OSError as exc:
         return FileResult(str(path), error=f"{path}: cannot read: {exc.strerror}"), False
-    if not data or data.isspace():
-        return FileResult(str(path), error=f"{path}: empty file"), True
-    head = data[:HEAD_BYTES]
+    if not head.strip():
+        return FileResult(str(path), error=f"{path}: empty file", skipped=True), True
+    if reader is None:
+        names = ", ".join(sorted({r.name for r in readers}))
+        error = f"{path}: not a log format autopilot reads ({names})"
+        return FileResult(str(path), error=error, skipped=True), True
+    try:
+        sessions = reader.scan(path, data)
+    except TrajectoryError as exc:
+        return FileResult(str(path), error=str(exc)), True
+    except (ValueError, BadInputError, KeyError, TypeError, AttributeError) as exc:
+        return FileResult(str(path), error=f"{path}: not a readable {reader.name} log: {exc}"), True
+    return FileResult(str(path), sessions=sessions), True
+
+
+def _sniff(readers: Sequence[LogReader], head: bytes, path: Path) -> LogReader | None:
+    """The first reader that recognises a file by its first bytes *head*."""
+    if not head.strip():
+        return None
     for reader in readers:
         try:
-            recognised = reader.sniff(head, path)
-        except Exception:
-            recognised = False
-        if not recognised:
+            if reader.sniff(head, path):
+                return reader
+        except Exception:  # a plugin's broken sniff must not stop the others
             continue
-        try:
-            sessions = reader.scan(path, data)
-        except TrajectoryError as exc:
-            return FileResult(str(path), error=str(exc)), True
-        except (ValueError, BadInputError, KeyError, TypeError, AttributeError) as exc:
-            return FileResult(str(path), error=f"{path}: not a readable {reader.name} log: {exc}"), True
-        return FileResult(str(path), sessions=sessions), True
-    names = ", ".join(sorted({r.name for r in readers}))
-    return FileResult(str(path), error=f"{path}: not a log format autopilot reads ({names})"), True
+    return None
 
 
 def _read_chunk(readers: Sequence[LogReader], paths: Sequence[str]) -> list[tuple[bytes, bool]]:
@@ -418,10 +435,14 @@ class TrajectoryReader(LogReader):
     name = "autopilot"
     agent = ""
 
+    #: A trajectory starts with its integer ``schema_version`` and names its ``run_id`` (other JSON
+    #: files with a ``schema_version``, ATIF's ``"ATIF-v1.5"`` included, are not trajectories).
+    _VERSION = re.compile(rb'^\s*\{\s*"schema_version"\s*:\s*\d')
+
     def sniff(self, head: bytes, path: Path) -> bool:
         if head.startswith(b'{"record":"header"'):
             return True
-        return b'"schema_version"' in head and b'"ATIF-v' not in head
+        return bool(self._VERSION.match(head)) and b'"run_id"' in head
 
     def scan(self, path: Path, data: bytes) -> list[Session]:
         from autopilot.core.trajectory.files import load_trajectory

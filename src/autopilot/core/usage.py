@@ -4,7 +4,10 @@ A log reader (:mod:`autopilot.core.logs`) turns each file into :class:`Session` 
 model :class:`Call` objects it found. :class:`Ledger` then keeps one copy of every call, by the rules
 ccusage learned from Claude Code's transcripts:
 
-- the key of a call is (message id, request id, session id); calls without a message id are all kept;
+- the key of a call is (message id, request id): a copy of a response in another session's file (a
+  resumed session that copied its history) counts once; without a request id (older Claude Code,
+  gateways) the key is (message id, session id), as distinct sessions may reuse a message id; calls
+  without a message id are all kept;
 - among copies of one key the copy with the most tokens wins (Claude Code writes one line per content
   block of a streamed response, the early ones with a provisional ``output_tokens``);
 - a sidechain (sub-agent) line that replays its parent's message, with the same message id and time
@@ -131,10 +134,10 @@ class Ledger:
 
     The ledger keeps the sessions (without their calls) and one row per counted call, in columns of
     plain numbers: as objects, the calls of a large log set would cost several times the memory. A
-    call is told from another by 64-bit hashes: of its message id, and of its (request id, session)
-    or, for the sidechain rule, its (session, time); two different calls would have to agree on two
-    independent hashes to be taken as one. The calls' times are kept only with *keep_times*
-    (``report`` groups by them; ``analyze`` does not need them).
+    call is told from another by 64-bit hashes: of its message id, and of its request id (or its
+    session, without one) or, for the sidechain rule, its (session, time); two different calls would
+    have to agree on two independent hashes to be taken as one. The calls' times are kept only with
+    *keep_times* (``report`` groups by them; ``analyze`` does not need them).
     """
 
     def __init__(self, *, keep_times: bool = True) -> None:
@@ -146,16 +149,17 @@ class Ledger:
         self._cost = array("d")  # the cost the log states; NaN: priced with the price table
         self._model = array("q")  # an index into ``_models``
         self._sidechain = bytearray()
-        self._key = array("q")  # hash of (request id, session); 0 for a call without a message id
+        self._key = array("q")  # hash of the request id (or session); 0: a call without a message id
         self._twin = array("q")  # hash of (session, time)
         self._times: list[str] = []
         self._models: list[str | None] = []
         self._model_rows: dict[str | None, int] = {}
         #: The rows of each message id (by its hash): one row, or a list of them.
         self._by_message: dict[int, int | list[int]] = {}
-        #: Further keys a row answers to, once copies with other keys were folded into it (a
-        #: sidechain replay and its parent).
+        #: Further keys and twins a row answers to, once copies with other keys were folded into it
+        #: (a sidechain replay and its parent, a copy in another session's file).
         self._aliases: dict[int, list[int]] = {}
+        self._twin_aliases: dict[int, list[int]] = {}
         #: Set by :meth:`finish`: no more sessions, and none of what only adding needs.
         self._finished = False
 
@@ -185,7 +189,7 @@ class Ledger:
             self._append(call, owner, 0, 0)
             return
         message = hash(call.message_id)
-        key = hash((call.request_id, call.session))
+        key = hash(call.request_id) if call.request_id is not None else hash((None, call.session))
         twin = hash((call.session, call.ts))
         rows = self._by_message.get(message)
         row = None if rows is None else self._match(key, twin, call.sidechain, rows)
@@ -198,14 +202,21 @@ class Ledger:
             else:
                 rows.append(row)
             return
-        alias = key
+        lost_key, lost_twin = key, twin
         if self._replaces(call, row):
-            alias = self._key[row]  # the key that lost stays an alias of the row
+            # The key and twin of the copy that lost stay aliases of the row.
+            lost_key, lost_twin = self._key[row], self._twin[row]
             self._set(row, call, owner, key, twin)
-        if alias != self._key[row]:
-            aliases = self._aliases.setdefault(row, [])
-            if alias not in aliases:
-                aliases.append(alias)
+        self._alias(self._aliases, row, lost_key, self._key[row])
+        self._alias(self._twin_aliases, row, lost_twin, self._twin[row])
+
+    @staticmethod
+    def _alias(table: dict[int, list[int]], row: int, lost: int, current: int) -> None:
+        """Remember *lost* as another name of *row* (unless it is the row's own, *current*)."""
+        if lost != current:
+            aliases = table.setdefault(row, [])
+            if lost not in aliases:
+                aliases.append(lost)
 
     def finish(self) -> None:
         """No more sessions come: count each autopilot run once, and free what only adding needed.
@@ -220,7 +231,7 @@ class Ledger:
         Only the set of sessions matters, not the order they were added in.
         """
         self._finished = True
-        self._by_message, self._aliases = {}, {}
+        self._by_message, self._aliases, self._twin_aliases = {}, {}, {}
         self._key, self._twin = array("q"), array("q")
         runs = [number for number, session in enumerate(self.sessions) if session.agent_session_ids]
         if not runs:
@@ -284,7 +295,9 @@ class Ledger:
             if self._key[row] == key or key in self._aliases.get(row, ()):
                 return row
         for row in candidates:
-            if self._twin[row] == twin and (sidechain or self._sidechain[row]):
+            if (self._twin[row] == twin or twin in self._twin_aliases.get(row, ())) and (
+                sidechain or self._sidechain[row]
+            ):
                 return row
         return None
 

@@ -5,10 +5,16 @@ Transcripts (``~/.claude/projects/<project>/<session>.jsonl``, sub-agents in
 holding ``"usage":{`` are decoded, into typed structs that skip every other field, and each line's
 (message id, request id, session id) goes to the ledger, which keeps one copy of each API response
 (:mod:`autopilot.core.usage`). Lines naming a failed tool result are decoded too, for the error count.
+
+Older transcripts differ: Claude Code 1.0.x wrote a ``costUSD`` on each assistant line (used as that
+call's cost, as ccusage's default ``auto`` mode does), no ``requestId`` on some lines, and files holding
+only ``summary`` lines (no session: nothing to count, and no warning). An API error is an assistant
+line of model ``<synthetic>`` with zero usage: not a model call.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections import Counter
@@ -63,8 +69,12 @@ class _Line(
 
 _DECODE = msgspec.json.Decoder(_Line).decode
 _USAGE = b'"usage":{'
+#: The same, in a transcript some tool wrote back with spaces after the colons.
+_USAGE_SPACED = b'"usage": {'
 _ERROR = b'"is_error":true'
 _TIMESTAMP = re.compile(rb'"timestamp":"([^"]+)"')
+#: A user or assistant entry: a transcript without one holds no session.
+_CONVERSATION = re.compile(rb'"type"\s*:\s*"(?:user|assistant)"')
 _CWD = re.compile(rb'"cwd":"((?:[^"\\]|\\.)*)"')
 _BRANCH = re.compile(rb'"gitBranch":"((?:[^"\\]|\\.)*)"')
 
@@ -81,6 +91,20 @@ def _lines_with(data: bytes, marker: bytes) -> list[bytes]:
         found.append(data[start:stop])
         position = find(marker, stop)
     return found
+
+
+def _decode(line: bytes) -> _Line | None:
+    """One transcript line, or None if it is not JSON (a torn last line, stray bytes)."""
+    try:
+        return _DECODE(line)
+    except msgspec.DecodeError:
+        pass
+    # msgspec refuses a lone surrogate escape ("\\ud83d"), which Claude Code writes when it cuts a
+    # string inside an emoji; the standard library accepts it.
+    try:
+        return msgspec.convert(json.loads(line), _Line)
+    except (ValueError, msgspec.ValidationError):
+        return None
 
 
 def _text(match: re.Match[bytes] | None) -> str | None:
@@ -105,14 +129,24 @@ class ClaudeTranscriptReader(LogReader):
     name = "claude-transcript"
     agent = "claude"
 
+    #: An entry of a transcript: its ``type``, then what each kind holds (user and assistant lines
+    #: name their ``sessionId``; older resumed sessions start with ``summary`` lines naming a
+    #: ``leafUuid``; newer ones may start with a long ``file-history-snapshot``).
+    _ENTRY = re.compile(
+        rb'"type"\s*:\s*"(?:user|assistant|system|summary|file-history-snapshot|queue-operation|progress)"'
+    )
+    _ID = re.compile(rb'"(?:sessionId|leafUuid|messageId)"\s*:\s*"')
+
     def sniff(self, head: bytes, path: Path) -> bool:
-        return head.lstrip()[:1] == b"{" and b'"sessionId":"' in head
+        return head.lstrip()[:1] == b"{" and bool(self._ENTRY.search(head)) and bool(self._ID.search(head))
 
     def locations(self, environ: Mapping[str, str]) -> list[Path]:
         """``$CLAUDE_CONFIG_DIR/projects`` (comma-separated), else ``~/.config/claude`` and ``~/.claude``."""
         home = Path(environ.get("HOME") or Path.home())
         if environ.get("CLAUDE_CONFIG_DIR"):
-            bases = [Path(p).expanduser() for p in environ["CLAUDE_CONFIG_DIR"].split(",") if p.strip()]
+            bases = [
+                Path(p.strip()).expanduser() for p in environ["CLAUDE_CONFIG_DIR"].split(",") if p.strip()
+            ]
         else:
             bases = [home / ".config" / "claude", home / ".claude"]
         return [base / "projects" for base in bases]
@@ -123,23 +157,25 @@ class ClaudeTranscriptReader(LogReader):
         tools: dict[str, ToolStat] = {}
         names: dict[str, str] = {}
         models: Counter[str] = Counter()
-        for line in _lines_with(data, _USAGE):
-            try:
-                entry = _DECODE(line)
-            except msgspec.DecodeError:
+        if not _CONVERSATION.search(data):
+            return []  # only titles (summary lines) or bookkeeping: no session to count
+        lines = _lines_with(data, _USAGE)
+        if _USAGE_SPACED in data:
+            lines += _lines_with(data, _USAGE_SPACED)
+        for line in lines:
+            entry = _decode(line)
+            if entry is None:
                 continue
             message = entry.message
             if message is None or message.usage is None or entry.timestamp is None:
                 continue
             usage = message.usage
-            model = message.model if message.model and message.model != "<synthetic>" else None
-            if model:
-                model = intern(model)
-                models[model] += 1
+            synthetic = message.model == "<synthetic>"
+            model = message.model if message.model and not synthetic else None
             hour = usage.cache_creation.ephemeral_1h_input_tokens if usage.cache_creation else None
             call = Call(
                 entry.timestamp,
-                model,
+                intern(model) if model else None,
                 usage.input_tokens or 0,
                 usage.output_tokens or 0,
                 usage.cache_read_input_tokens or 0,
@@ -149,7 +185,12 @@ class ClaudeTranscriptReader(LogReader):
                 entry.request_id,
                 intern(entry.session_id) if entry.session_id else None,
                 bool(entry.sidechain),
+                cost=entry.costUSD,
             )
+            if synthetic and not call.tokens:
+                continue  # an API error Claude Code wrote as a message: no model call
+            if call.model:
+                models[call.model] += 1
             # The lines of one streamed response: keep the one with the most tokens (the ledger
             # applies the same rule across files).
             key = (message.id, entry.request_id, call.session) if message.id else len(calls)
@@ -163,9 +204,8 @@ class ClaudeTranscriptReader(LogReader):
                         names[block.id] = name
                         tools.setdefault(name, ToolStat()).calls += 1
         for line in _lines_with(data, _ERROR):
-            try:
-                entry = _DECODE(line)
-            except msgspec.DecodeError:
+            entry = _decode(line)
+            if entry is None:
                 continue
             content = entry.message.content if entry.message else None
             for block in content if isinstance(content, list) else ():

@@ -99,7 +99,8 @@ class RawUsage:
 
         return cls(
             number("input_tokens"),
-            number("cached_input_tokens"),
+            # Some writers (and ccusage's fixtures) name the cached part as Anthropic does.
+            number("cached_input_tokens") or number("cache_read_input_tokens"),
             number("cache_write_input_tokens"),
             number("output_tokens"),
             number("reasoning_output_tokens"),
@@ -949,6 +950,78 @@ def _rollout_call(payload: Mapping[str, Any]) -> tuple[str, Any]:
     return name, arguments
 
 
+def _token_count(tracker: UsageTracker, info: Any) -> RawUsage | None:
+    """What a rollout ``token_count`` adds: the change of its running total, or (no total) its
+    ``last_token_usage``."""
+    if not isinstance(info, dict):
+        return None  # info is null before the first model call
+    if isinstance(info.get("total_token_usage"), dict):
+        return tracker.snapshot(RawUsage.from_codex(info["total_token_usage"]))
+    if isinstance(info.get("last_token_usage"), dict):
+        return tracker.record(RawUsage.from_codex(info["last_token_usage"]))
+    return None
+
+
+def _model_name(payload: Mapping[str, Any]) -> str | None:
+    """The model a ``turn_context`` or ``token_count`` info names (``model``, ``model_name``)."""
+    for key in ("model", "model_name"):
+        value = payload.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _uuid7_time(value: Any) -> float | None:
+    """The creation time (seconds since the epoch) of a UUIDv7 such as Codex's session and turn ids."""
+    text = str(value or "").replace("-", "")
+    if len(text) != 32 or text[12] != "7":
+        return None
+    try:
+        return int(text[:12], 16) / 1000
+    except ValueError:
+        return None
+
+
+def _epoch(value: Any) -> float | None:
+    """An ISO 8601 timestamp in seconds since the epoch, or None."""
+    from autopilot.core.usage import parse_time
+
+    try:
+        return parse_time(str(value)).timestamp() if value else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Replay:
+    """Where a forked or sub-agent session's copy of its parent's history ends.
+
+    Codex copies the parent's records in one burst when the session is made, keeping their old times
+    or stamping them within the second the fork was made. The session's own records start with the
+    first ``turn_context`` whose turn id (a UUIDv7) was minted at or after the session's own, or with
+    the first record stamped a second or more after the fork.
+    """
+
+    session: str | None
+    timestamp: str
+
+    def __post_init__(self) -> None:
+        # Turn ids are compared with the session id, record times with the session_meta's time.
+        by_id, by_time = _uuid7_time(self.session), _epoch(self.timestamp)
+        self.made_id = by_id if by_id is not None else by_time
+        self.made_at = by_time if by_time is not None else by_id
+
+    def ends_at(self, kind: Any, payload: Mapping[str, Any], ts: str | None) -> bool:
+        if self.made_at is None or self.made_id is None:
+            return True  # no time to tell the copy by: count everything, as before forks existed
+        if kind == "turn_context":
+            turn = _uuid7_time(payload.get("turn_id"))
+            if turn is not None:
+                return turn >= self.made_id
+        moment = _epoch(ts)
+        return moment is not None and moment >= self.made_at + 1
+
+
 def _lean_record(record: Mapping[str, Any]) -> dict[str, Any]:
     """*record* without what would be stored twice or is opaque: tool output (the step's ``output``),
     encrypted reasoning and injected instructions (``base_instructions``)."""
@@ -967,10 +1040,13 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
 
     Model output items (reasoning, assistant messages, tool calls) of one model call become one event;
     each call's usage (the running total's change, or a per-call record) goes on that event, whether
-    the rollout writes it before the items (older builds) or after them (newer ones).
+    the rollout writes it before the items (older builds) or after them (newer ones). A ``token_count``
+    without a running total counts its ``last_token_usage``.
 
-    A forked session (``session_meta.forked_from_id``) starts by replaying its parent's history, written
-    in the second the fork was made: usage in that second is the parent's and only sets the baseline.
+    A forked session (``session_meta.forked_from_id``) and a sub-agent's session (a second
+    ``session_meta`` of another session right after its own) start by replaying the parent's history:
+    that replay is skipped (its usage only sets the baseline of the running total), as :class:`_Replay`
+    tells where it ends.
     """
     tracker = UsageTracker()
     events: list[BackendEvent] = []
@@ -980,6 +1056,11 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
     names: dict[str, str] = {}
     ending: str | None = None
     final_text: str | None = None
+    own_id: str | None = None
+    replay: _Replay | None = None
+    started = False  # a record of the session's own after its session_meta
+    model: str | None = None
+    inherited: str | None = None  # the model the replayed history last named
 
     def close() -> None:
         nonlocal group
@@ -993,6 +1074,15 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
         else:
             close()
             pending.append(delta.to_usage())
+
+    def use_model(name: Any) -> None:
+        nonlocal model
+        if isinstance(name, str) and name.strip() and name.strip() != model:
+            model = name.strip()
+            if group is not None and group.usage is None and group.model is None:
+                group.model = model
+            else:
+                events.append(BackendEvent(model=model))
 
     for record in records:
         kind, payload = record.get("type"), record.get("payload")
@@ -1008,9 +1098,20 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
                 created.ts = _ts
             return created
 
+        if replay is not None and replay.ends_at(kind, payload, ts):
+            replay = None
         if kind == "session_meta":
-            if payload.get("forked_from_id") and "forked_at" not in meta:
-                meta["forked_at"] = str(payload.get("timestamp") or ts or "")[:19]
+            session = str(payload.get("id") or "") or None
+            if own_id is None:
+                own_id = session
+                if payload.get("forked_from_id"):
+                    replay = _Replay(own_id, str(payload.get("timestamp") or ts or ""))
+            elif session != own_id:
+                # Another session's header: the start of the history this one replays (a sub-agent's
+                # session names no forked_from_id), or a stray one later on: either way not ours.
+                if not started and replay is None:
+                    replay = _Replay(own_id, str(meta.get("started_at") or ""))
+                continue
             meta.setdefault("cwd", payload.get("cwd"))
             meta.setdefault("started_at", payload.get("timestamp") or ts)
             data = {
@@ -1021,20 +1122,29 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
             events.append(
                 BackendEvent(steps=[step("system", subtype="init", data=data)], session_id=payload.get("id"))
             )
-        elif kind == "turn_context":
+            continue
+        if replay is not None:
+            # The parent's history: its running totals are the baseline, its model carries on.
+            if kind == "event_msg" and payload.get("type") == "token_count":
+                _token_count(tracker, payload.get("info"))
+            elif kind == "turn_context":
+                inherited = _model_name(payload) or inherited
+            continue
+        if not started and model is None and inherited:
+            use_model(inherited)
+        started = True
+        if kind == "turn_context":
             close()
-            if payload.get("model"):
-                events.append(BackendEvent(model=str(payload["model"])))
+            use_model(_model_name(payload))
         elif kind == "token_usage_record" and isinstance(payload.get("usage"), dict):
             add_usage(tracker.record(RawUsage.from_codex(payload["usage"]), payload.get("response_id")))
         elif kind == "event_msg":
             subtype = payload.get("type")
             if subtype == "token_count":
                 info = payload.get("info")
-                if isinstance(info, dict) and isinstance(info.get("total_token_usage"), dict):
-                    delta = tracker.snapshot(RawUsage.from_codex(info["total_token_usage"]))
-                    if not (meta.get("forked_at") and (ts or "")[:19] <= meta["forked_at"]):
-                        add_usage(delta)
+                if isinstance(info, dict):
+                    use_model(_model_name(info))
+                add_usage(_token_count(tracker, info))
             elif subtype in ("turn_aborted", "task_complete"):
                 close()
                 ending = "interrupted" if subtype == "turn_aborted" else "success"

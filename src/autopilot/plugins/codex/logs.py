@@ -2,6 +2,17 @@
 
 Usage comes from the running totals Codex writes, as per-call deltas (a total that drops is a new
 process; a forked session's replayed history is not counted again): see ``rollout_events``.
+
+Older Codex builds wrote other shapes, read here too:
+
+- rollouts from before the record envelope (mid 2025): a bare header line ``{id, timestamp,
+  instructions, ...}``, ``{"record_type": "state"}`` markers and bare response items, without usage;
+- ``codex exec --json`` before ``thread.started`` (up to 0.3x): a configuration line naming the model,
+  a ``{"prompt": ...}`` line, then ``{"id": ..., "msg": {"type": ...}}`` events, whose ``token_count``
+  holds the running totals (``info``) or, in the oldest builds, one call's counts.
+
+A log that names no model (``codex exec --json``, rollouts from before ``turn_context``) is priced as
+:data:`FALLBACK_MODEL`, as ccusage does.
 """
 
 from __future__ import annotations
@@ -9,21 +20,45 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from autopilot.core.logs import LogReader
 from autopilot.core.usage import Session
 
+#: The model of Codex usage whose log names none (ccusage's ``LEGACY_FALLBACK_MODEL``).
+FALLBACK_MODEL: Final = "gpt-5"
+
+#: Response items a rollout from before the record envelope holds as bare lines.
+_ITEM_TYPES: Final = frozenset(
+    {"message", "reasoning", "function_call", "function_call_output", "custom_tool_call"}
+    | {"custom_tool_call_output", "local_shell_call", "local_shell_call_output", "web_search_call"}
+)
+
+
+def _with_fallback_model(session: Session) -> Session:
+    if session.model is None and session.calls:
+        session.model = FALLBACK_MODEL
+    for call in session.calls:
+        if call.model is None:
+            call.model = FALLBACK_MODEL
+    return session
+
 
 class CodexRolloutReader(LogReader):
-    """Codex session rollouts (``rollout-*.jsonl``)."""
+    """Codex session rollouts (``rollout-*.jsonl``), with or without the record envelope."""
 
     name = "codex-rollout"
     agent = "codex"
     _META = re.compile(rb'"type"\s*:\s*"session_meta"')
+    #: The header line of a rollout from before the envelope: its id, then its time.
+    _LEGACY = re.compile(rb'^\s*\{\s*"id"\s*:\s*"[^"]*"\s*,\s*"timestamp"\s*:\s*"')
 
     def sniff(self, head: bytes, path: Path) -> bool:
-        return head.lstrip()[:1] == b"{" and bool(self._META.search(head))
+        if head.lstrip()[:1] != b"{":
+            return False
+        if self._META.search(head):
+            return True
+        return bool(self._LEGACY.match(head)) and (b'"record_type"' in head or b'"instructions"' in head)
 
     def locations(self, environ: Mapping[str, str]) -> list[Path]:
         """``$CODEX_HOME/sessions`` (``~/.codex/sessions`` by default)."""
@@ -33,8 +68,7 @@ class CodexRolloutReader(LogReader):
     def scan(self, path: Path, data: bytes) -> list[Session]:
         from autopilot.core.importer import session_of_imported
 
-        session = session_of_imported(self.read(path, data), path, self.name)
-        return [session]
+        return [_with_fallback_model(session_of_imported(self.read(path, data), path, self.name))]
 
     def read(self, path: Path, data: bytes) -> Any:
         from autopilot.core.importer import parse_records
@@ -43,11 +77,33 @@ class CodexRolloutReader(LogReader):
         return rollout_run(records)
 
 
+def enveloped(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """*records* as ``{timestamp, type, payload}`` records: a rollout from before the envelope gets one
+    (its header becomes the ``session_meta``; its items, which have no time, take the header's)."""
+    if not records or "payload" in records[0]:
+        return records
+    out: list[dict[str, Any]] = []
+    started: Any = None
+    for record in records:
+        if "payload" in record or "record_type" in record:
+            if "payload" in record:
+                out.append(record)
+            continue
+        if "type" not in record and "id" in record and "timestamp" in record:
+            started = started or record["timestamp"]
+            out.append({"timestamp": record["timestamp"], "type": "session_meta", "payload": record})
+        elif record.get("type") in _ITEM_TYPES:
+            ts = record.get("timestamp") or started
+            out.append({"timestamp": ts, "type": "response_item", "payload": record})
+    return out
+
+
 def rollout_run(records: list[dict[str, Any]]) -> Any:
     """A rollout's records as an :class:`~autopilot.core.models.ImportedRun` that ends at its last line."""
     from autopilot.core.models import ImportedRun
     from autopilot.plugins.codex.backend import rollout_events
 
+    records = enveloped(records)
     events, meta = rollout_events(records)
     times = [r["timestamp"] for r in records if isinstance(r.get("timestamp"), str)]
     return ImportedRun(
@@ -61,38 +117,158 @@ def rollout_run(records: list[dict[str, Any]]) -> Any:
 
 
 class CodexExecReader(LogReader):
-    """``codex exec --json`` output (thread events; no times, no model)."""
+    """``codex exec --json`` output (thread events, or the older ``msg`` events; no times)."""
 
     name = "codex-exec-json"
     agent = "codex"
     _STARTED = re.compile(rb'"type"\s*:\s*"thread\.started"')
+    #: An event of the older output: ``{"id": "0", "msg": {"type": ...}}``.
+    _MSG = re.compile(rb'\{\s*"id"\s*:\s*"[^"]*"\s*,\s*"msg"\s*:\s*\{\s*"type"\s*:')
 
     def sniff(self, head: bytes, path: Path) -> bool:
-        return head.lstrip()[:1] == b"{" and bool(self._STARTED.search(head))
+        if head.lstrip()[:1] != b"{":
+            return False
+        return bool(self._STARTED.search(head)) or bool(self._MSG.search(head))
 
     def scan(self, path: Path, data: bytes) -> list[Session]:
         from autopilot.core.importer import session_of_imported
 
-        return [session_of_imported(self.read(path, data), path, self.name)]
+        return [_with_fallback_model(session_of_imported(self.read(path, data), path, self.name))]
 
     def read(self, path: Path, data: bytes) -> Any:
         from autopilot.core.importer import parse_records
-        from autopilot.core.models import ImportedRun
-        from autopilot.plugins.codex.backend import exec_log_events
 
         records, _ = parse_records(data, path)
-        return ImportedRun("codex", exec_log_events(records), timed=False)
+        return exec_run(records)
+
+
+def exec_run(records: list[dict[str, Any]]) -> Any:
+    """``codex exec --json`` output, of either shape, as an ImportedRun."""
+    from autopilot.core.models import BackendEvent, ImportedRun
+    from autopilot.plugins.codex.backend import exec_log_events
+
+    if any(isinstance(r.get("msg"), dict) for r in records[:50]):
+        converted, model, unreported = legacy_exec_events(records)
+        events = exec_log_events(converted)
+        if unreported is not None:  # killed before its task_complete: what it used so far
+            events.insert(-1, BackendEvent(usage=unreported.to_usage(), turn_complete=True))
+        if model:
+            events.insert(0, BackendEvent(model=model))
+        return ImportedRun("codex", events, timed=False)
+    return ImportedRun("codex", exec_log_events(records), timed=False)
+
+
+def legacy_exec_events(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str | None, Any]:
+    """Older ``codex exec --json`` output as the thread events Codex prints now, the model its
+    configuration line names, and the usage no ``task_complete`` reported (RawUsage or None)."""
+    from autopilot.plugins.codex.backend import RawUsage
+
+    out: list[dict[str, Any]] = []
+    model: str | None = None
+    total = reported = RawUsage()
+    begun: dict[str, dict[str, Any]] = {}
+
+    def item(phase: str, body: dict[str, Any]) -> None:
+        out.append({"type": f"item.{phase}", "item": body})
+
+    for record in records:
+        msg = record.get("msg")
+        if not isinstance(msg, dict):
+            if isinstance(record.get("model"), str) and not model:
+                model = record["model"]  # the configuration summary printed first
+            continue
+        kind = msg.get("type")
+        call = str(msg.get("call_id") or "")
+        if kind == "session_configured":
+            if isinstance(msg.get("model"), str):
+                model = msg["model"]
+            if msg.get("session_id"):
+                out.append({"type": "thread.started", "thread_id": str(msg["session_id"])})
+        elif kind == "task_started":
+            out.append({"type": "turn.started"})
+        elif kind == "agent_message":
+            item("completed", {"id": f"msg_{len(out)}", "type": "agent_message", "text": msg.get("message")})
+        elif kind == "agent_reasoning":
+            item("completed", {"id": f"rs_{len(out)}", "type": "reasoning", "text": msg.get("text")})
+        elif kind == "exec_command_begin":
+            begun[call] = {"id": call, "type": "command_execution", "command": msg.get("command")}
+            item("started", {**begun[call], "status": "in_progress"})
+        elif kind == "exec_command_end":
+            output = msg.get("aggregated_output")
+            if output is None:
+                output = "".join(str(msg.get(k) or "") for k in ("stdout", "stderr"))
+            code = msg.get("exit_code")
+            status = "completed" if code == 0 else "failed"
+            body = begun.pop(call, {"id": call, "type": "command_execution", "command": None})
+            item("completed", {**body, "aggregated_output": output, "exit_code": code, "status": status})
+        elif kind == "patch_apply_begin":
+            changes = msg.get("changes") if isinstance(msg.get("changes"), dict) else {}
+            listed = [{"path": p, "kind": next(iter(c), "update") if isinstance(c, dict) else "update"}
+                      for p, c in changes.items()]  # fmt: skip
+            begun[call] = {"id": call, "type": "file_change", "changes": listed}
+        elif kind == "patch_apply_end":
+            body = begun.pop(call, {"id": call, "type": "file_change", "changes": []})
+            item("completed", {**body, "status": "completed" if msg.get("success") else "failed"})
+        elif kind == "mcp_tool_call_begin":
+            invocation = msg.get("invocation") if isinstance(msg.get("invocation"), dict) else {}
+            begun[call] = {"id": call, "type": "mcp_tool_call", "server": invocation.get("server"),
+                           "tool": invocation.get("tool"),
+                           "arguments": invocation.get("arguments")}  # fmt: skip
+        elif kind == "mcp_tool_call_end":
+            body = begun.pop(call, {"id": call, "type": "mcp_tool_call"})
+            result = msg.get("result")
+            failed = isinstance(result, dict) and "Err" in result
+            item("completed", {**body, "result": result, "status": "failed" if failed else "completed"})
+        elif kind == "web_search_end":
+            item("completed", {"id": call, "type": "web_search", "query": msg.get("query")})
+        elif kind == "token_count":
+            info = msg.get("info")
+            if isinstance(info, dict) and isinstance(info.get("total_token_usage"), dict):
+                total = RawUsage.from_codex(info["total_token_usage"])
+            elif isinstance(info, dict) and isinstance(info.get("last_token_usage"), dict):
+                total = total + RawUsage.from_codex(info["last_token_usage"])
+            elif "input_tokens" in msg or "output_tokens" in msg:
+                total = total + RawUsage.from_codex(msg)  # the oldest builds: one call's counts
+        elif kind == "task_complete":
+            out.append({"type": "turn.completed", "usage": _usage_dict(total)})
+            reported = total
+        elif kind in ("error", "stream_error"):
+            out.append({"type": "error", "message": msg.get("message")})
+        elif kind == "turn_aborted":
+            out.append({"type": "turn.failed", "error": {"message": f"turn aborted: {msg.get('reason')}"}})
+    unreported = total - reported
+    return out, model, (None if unreported.empty or not unreported.covers(RawUsage()) else unreported)
+
+
+def _usage_dict(usage: Any) -> dict[str, int]:
+    return {
+        "input_tokens": usage.input,
+        "cached_input_tokens": usage.cached,
+        "cache_write_input_tokens": usage.cache_write,
+        "output_tokens": usage.output,
+        "reasoning_output_tokens": usage.reasoning,
+    }
 
 
 def import_codex(records: list[dict[str, Any]]) -> Any:
-    """A rollout or ``codex exec --json`` output as an ImportedRun, or None if *records* are neither."""
-    from autopilot.core.models import ImportedRun
-    from autopilot.plugins.codex.backend import _EXEC_TYPES, exec_log_events
+    """A rollout or ``codex exec --json`` output (any shape) as an ImportedRun, or None if *records*
+    are neither."""
+    from autopilot.plugins.codex.backend import _EXEC_TYPES
 
     head = records[:20]
     if any(r.get("type") == "session_meta" and isinstance(r.get("payload"), dict) for r in head):
         return rollout_run(records)
+    first = records[0] if records else {}
+    if (
+        "type" not in first
+        and "id" in first
+        and "timestamp" in first
+        and ("instructions" in first or any("record_type" in r for r in head))
+    ):
+        return rollout_run(records)  # from before the record envelope
+    if any(isinstance(r.get("msg"), dict) and isinstance(r["msg"].get("type"), str) for r in head):
+        return exec_run(records)
     types = {r.get("type") for r in records}
     if "thread.started" in types and types <= _EXEC_TYPES | {None}:
-        return ImportedRun("codex", exec_log_events(records), timed=False)
+        return exec_run(records)
     return None

@@ -31,6 +31,28 @@ def _object(data: bytes) -> dict[str, Any]:
     return value
 
 
+def _when(value: Any, default: str) -> str:
+    """A message's ``extra.timestamp``: ISO text, or (v2) seconds since the epoch."""
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        import datetime as dt
+
+        moment = dt.datetime.fromtimestamp(value, dt.UTC)
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return default
+
+
+def _actions(message: dict[str, Any]) -> int:
+    """How many commands a model message asks for: its tool calls (v2), the function calls of a
+    response-API message (v2), or a fenced block in its text (v1)."""
+    if isinstance(message.get("tool_calls"), list):
+        return len(message["tool_calls"])
+    if isinstance(message.get("output"), list):
+        return sum(isinstance(i, dict) and i.get("type") == "function_call" for i in message["output"])
+    return int("```" in str(message.get("content") or ""))
+
+
 def _number(value: Any) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
@@ -49,9 +71,14 @@ class SweAgentReader(LogReader):
     name = "swe-agent"
     agent = "swe-agent"
     _KEYS = re.compile(rb'^\s*\{\s*"(environment|trajectory|history)"\s*:')
+    #: A list of steps (``action``, ``observation``) or of chat messages (``role``): other JSON files
+    #: starting with an ``environment`` or ``history`` key are not trajectories.
+    _STEPS = re.compile(
+        rb'"(trajectory|history)"\s*:\s*\[\s*\{\s*"(action|observation|thought|response|role)"'
+    )
 
     def sniff(self, head: bytes, path: Path) -> bool:
-        return bool(self._KEYS.match(head))
+        return bool(self._KEYS.match(head)) and bool(self._STEPS.search(head))
 
     def scan(self, path: Path, data: bytes) -> list[Session]:
         doc = _object(data)
@@ -108,14 +135,20 @@ class SweAgentReader(LogReader):
 
 
 class MiniSweAgentReader(LogReader):
-    """mini-swe-agent trajectories (``trajectory_format`` ``mini-swe-agent-1``)."""
+    """mini-swe-agent trajectories (``trajectory_format`` ``mini-swe-agent-1``, and v2's
+    ``mini-swe-agent-1.1``: tool calls, each call's ``extra.cost``, response-API messages)."""
 
     name = "mini-swe-agent"
     agent = "mini-swe-agent"
     _INFO = re.compile(rb'^\s*\{\s*"info"\s*:')
+    #: What mini-swe-agent's ``info`` holds first (v1: ``exit_status``; v2: ``model_stats``); other
+    #: JSON files starting with an ``info`` key (Postman collections) are not trajectories.
+    _STATS = re.compile(rb'"(exit_status|model_stats|mini_version)"\s*:')
 
     def sniff(self, head: bytes, path: Path) -> bool:
-        return bool(self._INFO.match(head)) or (b'"trajectory_format"' in head and b'"mini-swe-agent' in head)
+        if b'"trajectory_format"' in head and b'"mini-swe-agent' in head:
+            return True
+        return bool(self._INFO.match(head)) and bool(self._STATS.search(head))
 
     def scan(self, path: Path, data: bytes) -> list[Session]:
         doc = _object(data)
@@ -127,38 +160,50 @@ class MiniSweAgentReader(LogReader):
         calls: list[Call] = []
         models: Counter[str] = Counter()
         tools: dict[str, ToolStat] = {}
+        stated: list[float | None] = []
         for message in doc["messages"]:
-            if not isinstance(message, dict) or message.get("role") != "assistant":
+            # A chat message of the model; with v2's response-API models, the response object itself.
+            if not isinstance(message, dict) or (
+                message.get("role") != "assistant" and message.get("object") != "response"
+            ):
                 continue
             extra = message.get("extra") if isinstance(message.get("extra"), dict) else {}
-            response = extra.get("response") if isinstance(extra.get("response"), dict) else {}
+            response = extra.get("response") if isinstance(extra.get("response"), dict) else message
             usage = response.get("usage") if isinstance(response.get("usage"), dict) else {}
-            details = (
-                usage.get("prompt_tokens_details")
-                if isinstance(usage.get("prompt_tokens_details"), dict)
-                else {}
-            )
-            cached = int(_number(details.get("cached_tokens")))
+            # Chat completions count prompt/completion tokens, the response API input/output tokens;
+            # both count cached tokens inside the prompt.
+            details = usage.get("prompt_tokens_details") or usage.get("input_tokens_details")
+            cached = int(_number(details.get("cached_tokens"))) if isinstance(details, dict) else 0
+            prompt = int(_number(usage.get("prompt_tokens", usage.get("input_tokens"))))
+            completion = int(_number(usage.get("completion_tokens", usage.get("output_tokens"))))
             model = response.get("model") if isinstance(response.get("model"), str) else None
             if model:
                 models[model] += 1
-            ts = extra.get("timestamp") if isinstance(extra.get("timestamp"), str) else when
             calls.append(
                 Call(
-                    ts,
+                    _when(extra.get("timestamp"), when),
                     model,
-                    max(0, int(_number(usage.get("prompt_tokens"))) - cached),
-                    int(_number(usage.get("completion_tokens"))),
+                    max(0, prompt - cached),
+                    completion,
                     cached,
                     message_id=response.get("id") if isinstance(response.get("id"), str) else None,
                 )
             )
-            if "```" in str(message.get("content") or ""):
-                tools.setdefault("bash", ToolStat()).calls += 1
+            # v2 states each call's cost; v1 only the run's.
+            cost = extra.get("cost")
+            stated.append(_number(cost) if isinstance(cost, int | float) else None)
+            actions = _actions(message)
+            if actions:
+                tools.setdefault("bash", ToolStat()).calls += actions
+        times = [call.ts for call in calls if call.ts != when]  # v2 stamps each message
         cost = _number(stats.get("instance_cost"))
-        tokens = sum(c.tokens for c in calls)
-        for call in calls:
-            call.cost = cost * call.tokens / tokens if tokens else cost / len(calls)
+        if calls and all(c is not None for c in stated):
+            for call, share in zip(calls, stated, strict=True):
+                call.cost = share
+        else:
+            tokens = sum(c.tokens for c in calls)
+            for call in calls:
+                call.cost = cost * call.tokens / tokens if tokens else cost / len(calls)
         return [
             Session(
                 path=str(path),
@@ -169,8 +214,8 @@ class MiniSweAgentReader(LogReader):
                 ),
                 calls=calls,
                 model=models.most_common(1)[0][0] if models else None,
-                started_at=when,
-                ended_at=when,
+                started_at=min(times) if times else when,
+                ended_at=max(times) if times else when,
                 status=_status(info.get("exit_status")),
                 num_turns=len(calls),
                 steps=len(doc["messages"]),

@@ -1,0 +1,176 @@
+"""What ``analyze`` makes of the files around real logs: empty, half-written, not UTF-8, not logs at all,
+and of agent log folders that are missing or listed in ``$CLAUDE_CONFIG_DIR``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autopilot.cli import main
+
+
+def _transcript(path: Path, session: str, output: int, *, message: str = "msg_01") -> Path:
+    usage = {"input_tokens": 10, "output_tokens": output, "cache_creation_input_tokens": 0,
+             "cache_read_input_tokens": 0}  # fmt: skip
+    line = {"type": "assistant", "sessionId": session, "requestId": f"req_{message}",
+            "isSidechain": False, "timestamp": "2026-11-02T10:00:00.000Z", "uuid": f"u-{message}",
+            "cwd": "/home/me/demo",
+            "message": {"id": message, "model": "claude-sonnet-4-5", "content": [],
+                        "usage": usage}}  # fmt: skip
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(line, separators=(",", ":")) + "\n", encoding="utf-8")
+    return path
+
+
+def _rollout_lines(tool_output: str = "ok") -> list[str]:
+    usage = {"input_tokens": 1000, "cached_input_tokens": 600, "output_tokens": 40,
+             "reasoning_output_tokens": 0, "total_tokens": 1040}  # fmt: skip
+    start = "2025-10-01T10:00:00.000Z"
+    records = [
+        {"timestamp": start, "type": "session_meta",
+         "payload": {"id": "0199a000-0000-7000-8000-000000000001", "timestamp": start}},
+        {"timestamp": start, "type": "turn_context", "payload": {"model": "gpt-5-codex"}},
+        {"timestamp": "2025-10-01T10:00:02.000Z", "type": "response_item",
+         "payload": {"type": "function_call", "name": "shell", "arguments": "{\"command\":[\"cat\",\"x\"]}",
+                     "call_id": "c1"}},
+        {"timestamp": "2025-10-01T10:00:02.100Z", "type": "event_msg",
+         "payload": {"type": "token_count", "info": {"total_token_usage": usage, "last_token_usage": usage}}},
+        {"timestamp": "2025-10-01T10:00:03.000Z", "type": "response_item",
+         "payload": {"type": "function_call_output", "call_id": "c1", "output": tool_output}},
+    ]  # fmt: skip
+    return [json.dumps(r, separators=(",", ":")) for r in records]
+
+
+def _analyze(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, dict[str, Any], list[str]]:
+    """Exit code, the ``--json`` output and the stderr lines of ``analyze ARGS --json``."""
+    code = main(["analyze", *map(str, args), "--json", "--no-cache"])
+    captured = capsys.readouterr()
+    return code, json.loads(captured.out) if captured.out.strip() else {}, captured.err.splitlines()
+
+
+def test_an_empty_log_in_a_directory_is_a_warning_not_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A session file Claude Code left empty is one warning line; the others are analyzed and exit is 0."""
+    _transcript(tmp_path / "logs" / "s-1.jsonl", "s-1", 20)
+    (tmp_path / "logs" / "s-2.jsonl").write_bytes(b"")
+
+    code, data, err = _analyze(capsys, tmp_path / "logs")
+
+    assert (code, data["runs"]) == (0, 1)
+    assert err == [f"warning: {tmp_path / 'logs' / 's-2.jsonl'}: empty file"]
+
+
+def test_logs_being_written_are_read_up_to_their_last_whole_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A transcript and a rollout cut in the middle of their last line give the calls written so far."""
+    transcript = _transcript(tmp_path / "logs" / "s-1.jsonl", "s-1", 20)
+    transcript.write_text(
+        transcript.read_text() + '{"type":"assistant","sessionId":"s-1","mess', encoding="utf-8"
+    )
+    lines = _rollout_lines()
+    (tmp_path / "logs" / "rollout.jsonl").write_text(
+        "\n".join(lines) + "\n" + lines[-1][:40], encoding="utf-8"
+    )
+
+    code, data, _ = _analyze(capsys, tmp_path / "logs")
+
+    outputs = {Path(f["path"]).name: f["output_tokens"] for f in data["files"]}
+    assert (code, outputs) == (0, {"s-1.jsonl": 20, "rollout.jsonl": 40})
+
+
+def test_bytes_that_are_not_utf8_do_not_lose_a_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stray byte that is not UTF-8 (a binary tool output) leaves the rest of the rollout counted."""
+    lines = [line.encode() for line in _rollout_lines(tool_output="BINARY")]
+    lines[-1] = lines[-1].replace(b"BINARY", b"\xff\xfe\x00")
+    log = tmp_path / "rollout.jsonl"
+    log.write_bytes(b"\n".join(lines) + b"\n")
+
+    code, data, _ = _analyze(capsys, log)
+
+    (run,) = data["files"]
+    assert (code, run["input_tokens"], run["cache_read_tokens"], run["tool_calls"]) == (0, 400, 600, 1)
+
+
+#: JSON files found next to logs that only look like them at first sight.
+_NOT_LOGS = {
+    "package.json": {"name": "demo", "version": "1.0.0", "scripts": {"test": "pytest"}},
+    "tsconfig.json": {"compilerOptions": {"strict": True}},
+    "schema.json": {"schema_version": 3, "tables": []},
+    "env.json": {"environment": "production", "debug": False},
+    "collection.json": {"info": {"name": "api", "schema": "postman"}, "item": []},
+    "notes.json": {"history": ["a", "b"]},
+    "session.json": {"sessionId": "abc", "user": "me"},
+    "cache.jsonl": {"type": "user", "id": 1},
+}
+
+
+def test_json_files_that_are_not_logs_are_warnings_not_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Configs, manifests and other JSON beside logs, thousands of them, are neither runs nor errors."""
+    logs = tmp_path / "logs"
+    for n in range(250):
+        for name, content in _NOT_LOGS.items():
+            path = logs / f"pkg{n}" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(content), encoding="utf-8")
+    _transcript(logs / "s-1.jsonl", "s-1", 20)
+
+    code, data, err = _analyze(capsys, logs)
+
+    assert (code, data["runs"], data["errors"]) == (0, 1, [])
+    assert len(err) == 250 * len(_NOT_LOGS)
+    assert all(line.startswith("warning: ") and "not a log format" in line for line in err)
+
+
+def test_analyze_claude_without_claude_logs_is_one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``analyze --claude`` where Claude Code keeps no logs says where it looked, in one line; exit 2."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
+
+    code = main(["analyze", "--claude"])
+    err = capsys.readouterr().err.splitlines()
+
+    home = tmp_path / "home"
+    assert code == 2
+    assert err == [
+        f"error: no claude logs found (looked in {home}/.config/claude/projects, {home}/.claude/projects)"
+    ]
+
+
+def test_a_missing_agent_beside_a_present_one_is_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--claude --codex`` with only Claude Code's logs: those are analyzed, Codex's absence is a warning."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("CLAUDE_CONFIG_DIR", raising=False)
+    monkeypatch.delenv("CODEX_HOME", raising=False)
+    _transcript(home / ".claude" / "projects" / "-home-me-demo" / "s-1.jsonl", "s-1", 20)
+
+    code, data, err = _analyze(capsys, "--claude", "--codex")
+
+    assert (code, data["runs"]) == (0, 1)
+    assert err == [f"warning: no codex logs found (looked in {home}/.codex/sessions)"]
+
+
+def test_claude_config_dir_may_name_several_directories(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``$CLAUDE_CONFIG_DIR`` lists directories separated by commas (spaces allowed), as ccusage reads it."""
+    _transcript(tmp_path / "work-claude" / "projects" / "p" / "s-1.jsonl", "s-1", 20)
+    _transcript(tmp_path / "home-claude" / "projects" / "q" / "s-2.jsonl", "s-2", 30, message="msg_02")
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", f"{tmp_path / 'work-claude'}, {tmp_path / 'home-claude'}")
+
+    code, data, _ = _analyze(capsys, "--claude")
+
+    assert (code, data["runs"], data["output_tokens"]) == (0, 2, 50)

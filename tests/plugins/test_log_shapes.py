@@ -1,0 +1,564 @@
+"""Shapes of real agent logs the corpus lacks, read by ``analyze`` as ccusage reads them.
+
+Each fixture is written here, line by line, in the shape the named source shows (Claude Code 1.0.x
+transcripts, ccusage's own fixtures and issues, Codex builds before the record envelope, forked and
+sub-agent Codex sessions, mini-swe-agent v2); the tests check what a user sees: tokens, cost, model
+and turns per session.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autopilot.cli import main
+from autopilot.core.models import Usage
+from autopilot.core.pricing import load_price_table
+
+
+def _jsonl(path: Path, records: list[Any]) -> Path:
+    """*records* as compact JSON Lines (as Claude Code and Codex write them); strings as they are."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [r if isinstance(r, str) else json.dumps(r, separators=(",", ":")) for r in records]
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def _analyze(capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[dict[str, Any], list[str]]:
+    """``analyze --json`` of *paths*: the output (its runs by file name) and the warning lines."""
+    code = main(["analyze", *map(str, paths), "--json", "--no-cache"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    data = json.loads(captured.out)
+    data["by_name"] = {Path(f["path"]).name: f for f in data["files"]}
+    return data, [line for line in captured.err.splitlines() if line.startswith("warning:")]
+
+
+def _tokens(run: dict[str, Any]) -> tuple[int, int, int, int]:
+    return (run["input_tokens"], run["output_tokens"], run["cache_read_tokens"], run["cache_creation_tokens"])
+
+
+def _cost(model: str, usage: Usage) -> float:
+    return load_price_table().cost(model, usage)
+
+
+# ------------------------------------------------------------------------------------------------
+# Claude Code transcripts
+
+SESSION = "7b3f1c2e-0000-4000-8000-00000000c1a0"
+
+
+def _assistant(
+    message: str,
+    output: int,
+    *,
+    request: str | None = "req_01",
+    session: str = SESSION,
+    model: str = "claude-sonnet-4-20250514",
+    ts: str = "2025-06-01T10:00:00.000Z",
+    **extra: Any,
+) -> dict[str, Any]:
+    """An assistant line of a 1.0.x transcript (no ``cache_creation`` split)."""
+    usage = {"input_tokens": 4, "cache_creation_input_tokens": 1000, "cache_read_input_tokens": 2000,
+             "output_tokens": output, "service_tier": "standard"}  # fmt: skip
+    line = {"parentUuid": None, "isSidechain": False, "userType": "external", "cwd": "/home/me/demo",
+            "sessionId": session, "version": "1.0.17", "type": "assistant",
+            "message": {"id": message, "type": "message", "role": "assistant", "model": model,
+                        "content": [{"type": "text", "text": "ok"}], "stop_reason": None, "usage": usage},
+            "uuid": f"u-{message}-{output}", "timestamp": ts}  # fmt: skip
+    if request is not None:
+        line["requestId"] = request
+    return {**line, **extra}
+
+
+def _user(text: str = "hello", session: str = SESSION) -> dict[str, Any]:
+    return {"parentUuid": None, "isSidechain": False, "userType": "external", "cwd": "/home/me/demo",
+            "sessionId": session, "version": "1.0.17", "type": "user",
+            "message": {"role": "user", "content": text}, "uuid": "u-user",
+            "timestamp": "2025-06-01T09:59:59.000Z"}  # fmt: skip
+
+
+def test_a_claude_1_0_transcript_costs_what_its_costUSD_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Claude Code 1.0.x wrote ``costUSD`` per line: the kept line's is the call's cost (ccusage ``auto``)."""
+    log = _jsonl(tmp_path / "s.jsonl", [
+        _user(),
+        _assistant("msg_01", 10, costUSD=0.5),  # a provisional line of the streamed response
+        _assistant("msg_01", 50, costUSD=0.5),
+        _assistant("msg_02", 7, request="req_02", costUSD=0.25),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["s.jsonl"]
+    assert (_tokens(run), run["cost_usd"], run["num_turns"]) == ((8, 57, 4000, 2000), 0.75, 2)
+
+
+def test_lines_without_a_request_id_count_once_per_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Lines without ``requestId`` (older builds, Bedrock) still count once per message, the longest kept."""
+    log = _jsonl(tmp_path / "s.jsonl", [_assistant("msg_bdrk_01", 1, request=None),
+                                        _assistant("msg_bdrk_01", 300, request=None),
+                                        _assistant("msg_bdrk_02", 5, request=None)])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    assert _tokens(data["by_name"]["s.jsonl"]) == (8, 305, 4000, 2000)
+
+
+def test_a_resumed_session_copying_its_history_counts_it_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A session file copying another's responses (same message and request ids) adds only its own."""
+    first = _jsonl(tmp_path / "a.jsonl", [_assistant("msg_01", 40)])
+    other = "7b3f1c2e-0000-4000-8000-00000000c1a1"
+    resumed = _jsonl(tmp_path / "b.jsonl", [
+        _assistant("msg_01", 40, session=other),
+        _assistant("msg_02", 60, request="req_02", session=other),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, first, resumed)
+
+    assert (data["input_tokens"], data["output_tokens"]) == (8, 100)
+
+
+def test_messages_without_request_ids_in_two_sessions_both_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without a request id, two sessions reusing a message id (gateways) are two calls (ccusage #1635)."""
+    first = _jsonl(tmp_path / "a.jsonl", [_assistant("msg_01", 40, request=None)])
+    second = _jsonl(tmp_path / "b.jsonl", [_assistant("msg_01", 40, request=None, session="other")])
+
+    data, _ = _analyze(capsys, first, second)
+
+    assert data["output_tokens"] == 80
+
+
+def test_an_api_error_message_is_not_a_model_turn(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An API error written as a ``<synthetic>`` message with zero usage adds no turn and no model."""
+    error = _assistant("00000000-0000-0000-0000-000000000000", 0, request=None, model="<synthetic>",
+                       isApiErrorMessage=True, ts="2025-08-01T10:00:00.000Z")  # fmt: skip
+    error["message"]["usage"] = {"input_tokens": 0, "output_tokens": 0, "cache_creation_input_tokens": 0,
+                                 "cache_read_input_tokens": 0, "server_tool_use": {"web_search_requests": 0},
+                                 "service_tier": None}  # fmt: skip
+    log = _jsonl(tmp_path / "s.jsonl", [_assistant("msg_01", 20), error])
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["s.jsonl"]
+    assert (run["num_turns"], run["model"], run["output_tokens"]) == (1, "claude-sonnet-4-20250514", 20)
+
+
+def test_a_transcript_of_summary_lines_only_is_no_run_and_no_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Older Claude Code left files holding only ``summary`` title lines: nothing to count, nothing to say."""
+    _jsonl(tmp_path / "logs" / "titles.jsonl", [
+        {"type": "summary", "summary": "Fix the bug", "leafUuid": "l-1"},
+        {"type": "summary", "summary": "Tests", "leafUuid": "l-2"},
+    ])  # fmt: skip
+    _jsonl(tmp_path / "logs" / "s.jsonl", [_assistant("msg_01", 20)])
+
+    data, warnings = _analyze(capsys, tmp_path / "logs")
+
+    assert (sorted(data["by_name"]), warnings) == (["s.jsonl"], [])
+
+
+def test_a_transcript_starting_with_a_long_snapshot_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A first ``file-history-snapshot`` line longer than the bytes sniffed still marks a transcript."""
+    backups = {f"/home/me/demo/src/module_{n}.py": {"backupFileName": f"b{n}@v1", "version": 1}
+               for n in range(300)}  # fmt: skip
+    snapshot = {"type": "file-history-snapshot", "messageId": "m-1",
+                "snapshot": {"messageId": "m-1", "trackedFileBackups": backups,
+                             "timestamp": "2025-10-01T00:00:00.000Z"}, "isSnapshotUpdate": False}  # fmt: skip
+    log = _jsonl(tmp_path / "logs" / "s.jsonl", [snapshot, _user(), _assistant("msg_01", 20)])
+    assert len(log.read_text().splitlines()[0]) > 8192
+
+    data, warnings = _analyze(capsys, tmp_path / "logs")
+
+    assert (data["by_name"]["s.jsonl"]["output_tokens"], warnings) == (20, [])
+
+
+def test_a_lone_surrogate_escape_does_not_lose_the_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A string cut inside an emoji (a lone ``\\ud83d`` escape) still leaves its line's usage counted."""
+    line = json.dumps(_assistant("msg_01", 20), separators=(",", ":")).replace(
+        '"text":"ok"', '"text":"\\ud83d"'
+    )
+    log = _jsonl(tmp_path / "s.jsonl", [line])
+
+    data, _ = _analyze(capsys, log)
+
+    assert data["by_name"]["s.jsonl"]["output_tokens"] == 20
+
+
+# ------------------------------------------------------------------------------------------------
+# Codex rollouts
+
+
+def _uuid7(ms: int, tail: str = "8000-000000000001") -> str:
+    """A UUIDv7 minted at *ms* milliseconds since the epoch (Codex's session and turn ids)."""
+    text = f"{ms:012x}"
+    return f"{text[:8]}-{text[8:]}-7000-{tail}"
+
+
+def _ms(ts: str) -> int:
+    from autopilot.core.usage import parse_time
+
+    return int(parse_time(ts).timestamp() * 1000)
+
+
+def _env(ts: str, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+    return {"timestamp": ts, "type": kind, "payload": payload}
+
+
+def _meta(ts: str, session: str, **more: Any) -> dict[str, Any]:
+    payload = {"id": session, "timestamp": ts, "cwd": "/home/me/demo", "originator": "codex_cli_rs",
+               "cli_version": "0.60.0", **more}  # fmt: skip
+    return _env(ts, "session_meta", payload)
+
+
+def _counts(input_tokens: int, cached: int, output: int) -> dict[str, int]:
+    return {"input_tokens": input_tokens, "cached_input_tokens": cached, "output_tokens": output,
+            "reasoning_output_tokens": 0, "total_tokens": input_tokens + output}  # fmt: skip
+
+
+def _token_count(ts: str, total: dict[str, int] | None, last: dict[str, int] | None, **info: Any) -> dict:
+    if total is not None:
+        info["total_token_usage"] = total
+    if last is not None:
+        info["last_token_usage"] = last
+    return _env(ts, "event_msg", {"type": "token_count", "info": info, "rate_limits": None})
+
+
+def _turn(ts: str, model: str | None = "gpt-5-codex", **more: Any) -> dict[str, Any]:
+    return _env(ts, "turn_context", {"cwd": "/home/me/demo", **({"model": model} if model else {}), **more})
+
+
+def _said(ts: str, role: str, text: str) -> dict[str, Any]:
+    kind = "input_text" if role == "user" else "output_text"
+    return _env(
+        ts, "response_item", {"type": "message", "role": role, "content": [{"type": kind, "text": text}]}
+    )
+
+
+def _codex_cost(model: str, input_tokens: int, cached: int, output: int) -> float:
+    return _cost(model, Usage(input_tokens - cached, output, cached))
+
+
+def test_a_token_count_without_a_running_total_counts_its_last_usage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``token_count`` events holding only ``last_token_usage`` (ccusage's fixtures) are each a call."""
+    start = "2025-10-01T10:00:00.000Z"
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start))), _turn("2025-10-01T10:00:01.000Z"),
+        _said("2025-10-01T10:00:01.000Z", "user", "hi"),
+        _said("2025-10-01T10:00:02.000Z", "assistant", "a"),
+        _token_count("2025-10-01T10:00:02.500Z", None, _counts(1000, 800, 50)),
+        _said("2025-10-01T10:00:03.000Z", "assistant", "b"),
+        _token_count("2025-10-01T10:00:03.500Z", None, _counts(2000, 1800, 60)),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["rollout.jsonl"]
+    assert (_tokens(run), run["num_turns"]) == ((400, 110, 2600, 0), 2)
+
+
+def test_a_repeated_token_count_counts_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Codex repeats a ``token_count`` whose running total did not move: it adds nothing."""
+    start = "2025-10-01T10:00:00.000Z"
+    first = _counts(1000, 800, 50)
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start))), _turn("2025-10-01T10:00:01.000Z"),
+        _said("2025-10-01T10:00:02.000Z", "assistant", "a"),
+        _token_count("2025-10-01T10:00:02.500Z", first, first),
+        _token_count("2025-10-01T10:00:02.600Z", first, first),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    assert _tokens(data["by_name"]["rollout.jsonl"]) == (200, 50, 800, 0)
+
+
+def test_the_model_a_token_count_names_prices_the_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rollout without ``turn_context`` whose ``token_count`` names its model is priced for that model."""
+    start = "2025-10-01T10:00:00.000Z"
+    usage = _counts(1000, 800, 50)
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start))), _said("2025-10-01T10:00:02.000Z", "assistant", "a"),
+        _token_count("2025-10-01T10:00:02.500Z", usage, usage, model="gpt-5.1-codex"),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["rollout.jsonl"]
+    assert (run["model"], run["cost_usd"]) == (
+        "gpt-5.1-codex",
+        pytest.approx(_codex_cost("gpt-5.1-codex", 1000, 800, 50)),
+    )
+
+
+def test_a_codex_log_naming_no_model_is_priced_as_gpt_5(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rollout naming no model at all is priced as ``gpt-5``, as ccusage does, not at the costly default."""
+    start = "2025-09-01T10:00:00.000Z"
+    usage = _counts(5000, 0, 1000)
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start))), _said("2025-09-01T10:00:02.000Z", "assistant", "a"),
+        _token_count("2025-09-01T10:00:02.500Z", usage, usage),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["rollout.jsonl"]
+    assert (run["model"], run["cost_usd"]) == ("gpt-5", pytest.approx(_codex_cost("gpt-5", 5000, 0, 1000)))
+
+
+def _parent_history(ts: list[str], parent: str) -> list[dict[str, Any]]:
+    """The parent's records a fork copies: its header, one turn and two model calls."""
+    return [
+        _meta(ts[0], parent), _turn(ts[0], "gpt-5"), _said(ts[0], "user", "old question"),
+        _said(ts[1], "assistant", "old answer"),
+        _token_count(ts[1], _counts(50_000, 40_000, 500), _counts(50_000, 40_000, 500)),
+        _token_count(ts[2], _counts(120_000, 100_000, 900), _counts(70_000, 60_000, 400)),
+    ]  # fmt: skip
+
+
+def test_a_fork_counts_only_its_own_calls_when_its_replay_runs_past_the_second(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fork's copy of its parent, stamped just after the fork's own second, is not counted again."""
+    made = "2025-11-01T12:00:00.900Z"
+    replayed = ["2025-11-01T12:00:01.010Z", "2025-11-01T12:00:01.012Z", "2025-11-01T12:00:01.014Z"]
+    log = _jsonl(tmp_path / "fork.jsonl", [
+        _meta(made, _uuid7(_ms(made)), forked_from_id=_uuid7(_ms("2025-11-01T11:00:00.000Z"))),
+        *_parent_history(replayed, _uuid7(_ms("2025-11-01T11:00:00.000Z"))),
+        _turn("2025-11-01T12:05:00.000Z", "gpt-5"), _said("2025-11-01T12:05:00.001Z", "user", "new question"),
+        _said("2025-11-01T12:05:03.000Z", "assistant", "new answer"),
+        _token_count("2025-11-01T12:05:03.100Z", _counts(200_000, 180_000, 1000),
+                     _counts(80_000, 80_000, 100)),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["fork.jsonl"]
+    assert (_tokens(run), run["num_turns"], run["model"]) == ((0, 100, 80_000, 0), 1, "gpt-5")
+
+
+def test_a_sub_agent_session_counts_only_its_own_calls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sub-agent's rollout (its header, then its parent's with the old times) counts only its own calls."""
+    made = "2025-11-01T13:00:00.000Z"
+    parent = _uuid7(_ms("2025-11-01T11:00:00.000Z"))
+    old = ["2025-11-01T11:00:01.000Z", "2025-11-01T11:00:05.000Z", "2025-11-01T11:00:09.000Z"]
+    log = _jsonl(tmp_path / "sub.jsonl", [
+        _meta(made, _uuid7(_ms(made)), source={"subagent": {"thread_spawn": {"parent_thread_id": parent}}}),
+        *_parent_history(old, parent),
+        _turn("2025-11-01T13:00:01.000Z", "gpt-5"), _said("2025-11-01T13:00:01.000Z", "user", "sub task"),
+        _said("2025-11-01T13:00:04.000Z", "assistant", "done"),
+        _token_count("2025-11-01T13:00:04.100Z", _counts(130_000, 110_000, 1000),
+                     _counts(10_000, 10_000, 100)),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["sub.jsonl"]
+    assert (_tokens(run), run["run_id"]) == ((0, 100, 10_000, 0), _uuid7(_ms(made)))
+
+
+def test_a_fork_with_turn_ids_counts_its_own_first_call_even_within_the_second(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With turn ids (UUIDv7), a fork's own first turn starts where its id says, even in the fork's second."""
+    made = "2025-12-01T12:00:00.100Z"
+    parent = _uuid7(_ms("2025-12-01T11:00:00.000Z"))
+    replayed = ["2025-12-01T12:00:00.110Z", "2025-12-01T12:00:00.111Z", "2025-12-01T12:00:00.112Z"]
+    history = _parent_history(replayed, parent)
+    history[1]["payload"]["turn_id"] = _uuid7(_ms("2025-12-01T11:00:01.000Z"), "8000-0000000000aa")
+    log = _jsonl(tmp_path / "fork.jsonl", [
+        _meta(made, _uuid7(_ms(made)), forked_from_id=parent), *history,
+        _turn("2025-12-01T12:00:00.200Z", "gpt-5", turn_id=_uuid7(_ms(made) + 100, "8000-0000000000bb")),
+        _said("2025-12-01T12:00:00.300Z", "assistant", "quick answer"),
+        _token_count("2025-12-01T12:00:00.900Z", _counts(125_000, 100_000, 950), _counts(5000, 0, 50)),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    assert _tokens(data["by_name"]["fork.jsonl"]) == (5000, 50, 0, 0)
+
+
+def test_a_rollout_from_before_the_record_envelope_is_a_session(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Mid-2025 rollouts (a bare header, ``record_type`` markers, bare items) are sessions, not strangers."""
+    _jsonl(tmp_path / "logs" / "rollout-2025-07-01T10-00-00-legacy.jsonl", [
+        {"id": "0198aaaa-0000-7000-8000-000000000001", "timestamp": "2025-07-01T10:00:00.000Z",
+         "instructions": None, "git": {"branch": "main"}},
+        {"record_type": "state"},
+        {"type": "message", "id": None, "role": "user",
+         "content": [{"type": "input_text", "text": "list files"}]},
+        {"type": "function_call", "id": "fc_1", "name": "shell", "arguments": "{\"command\":[\"ls\"]}",
+         "call_id": "call_1"},
+        {"type": "function_call_output", "call_id": "call_1",
+         "output": "{\"output\":\"README.md\\n\",\"metadata\":{\"exit_code\":0,\"duration_seconds\":0.1}}"},
+        {"type": "message", "id": None, "role": "assistant",
+         "content": [{"type": "output_text", "text": "done"}]},
+    ])  # fmt: skip
+
+    data, warnings = _analyze(capsys, tmp_path / "logs")
+
+    (run,) = data["files"]
+    assert warnings == []
+    assert (run["kind"], run["run_id"], run["started_at"], run["tool_calls"]) == (
+        "codex-rollout",
+        "0198aaaa-0000-7000-8000-000000000001",
+        "2025-07-01T10:00:00.000Z",
+        1,
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# codex exec --json before thread events
+
+
+def _old_exec(model: str, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    config = {"provider": "openai", "workdir": "/home/me/demo", "approval": "never", "model": model,
+              "sandbox": "read-only", "reasoning effort": "medium",
+              "reasoning summaries": "auto"}  # fmt: skip
+    return [config, {"prompt": "Reply with PONG"}, *({"id": "0", "msg": e} for e in events)]
+
+
+def test_codex_exec_json_of_0_3x_is_read_with_its_model_and_totals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Old ``codex exec --json`` (``{"id", "msg"}`` events, no ``thread.started``): tokens, model, tools."""
+    log = _jsonl(tmp_path / "exec.jsonl", _old_exec("gpt-5-codex", [
+        {"type": "task_started", "model_context_window": 272000},
+        {"type": "exec_command_begin", "call_id": "c1", "command": ["bash", "-lc", "false"],
+         "cwd": "/home/me/demo"},
+        {"type": "exec_command_end", "call_id": "c1", "stdout": "", "stderr": "", "aggregated_output": "",
+         "exit_code": 1, "duration": {"secs": 0, "nanos": 1000}, "formatted_output": ""},
+        {"type": "token_count", "info": {"total_token_usage": _counts(3000, 2000, 40),
+                                         "last_token_usage": _counts(3000, 2000, 40)}},
+        {"type": "agent_message", "message": "PONG"},
+        {"type": "token_count", "info": {"total_token_usage": _counts(6500, 5000, 50),
+                                         "last_token_usage": _counts(3500, 3000, 10)}},
+        {"type": "task_complete", "last_agent_message": "PONG"},
+    ]))  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["exec.jsonl"]
+    assert (run["kind"], run["model"], _tokens(run), run["status"]) == (
+        "codex-exec-json",
+        "gpt-5-codex",
+        (1500, 50, 5000, 0),
+        "success",
+    )
+    assert (run["tool_calls"], run["tool_errors"]) == (1, 1)
+
+
+def test_the_oldest_codex_exec_json_sums_each_calls_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The oldest builds printed one call's counts per ``token_count``: they add up, even if killed."""
+    log = _jsonl(tmp_path / "exec.jsonl", _old_exec("o4-mini", [
+        {"type": "task_started"},
+        {"type": "token_count", "input_tokens": 3000, "cached_input_tokens": 1000, "output_tokens": 20,
+         "reasoning_output_tokens": 0, "total_tokens": 3020},
+        {"type": "token_count", "input_tokens": 4000, "cached_input_tokens": 3000, "output_tokens": 30,
+         "reasoning_output_tokens": 0, "total_tokens": 4030},
+    ]))  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["exec.jsonl"]
+    assert (_tokens(run), run["status"]) == ((3000, 50, 4000, 0), "incomplete")
+
+
+def test_import_accepts_the_older_codex_shapes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``autopilot import`` turns old ``exec --json`` output into a trajectory with its model and tokens."""
+    log = _jsonl(tmp_path / "exec.jsonl", _old_exec("gpt-5-codex", [
+        {"type": "task_started"}, {"type": "agent_message", "message": "PONG"},
+        {"type": "token_count", "info": {"total_token_usage": _counts(3000, 2000, 40)}},
+        {"type": "task_complete", "last_agent_message": "PONG"},
+    ]))  # fmt: skip
+
+    code = main(["import", str(log), "--output-dir", str(tmp_path / "out"), "--json"])
+    (imported,) = json.loads(capsys.readouterr().out)["imported"]
+
+    assert code == 0
+    assert (imported["model"], imported["status"]) == ("gpt-5-codex", "success")
+    assert imported["cost_usd"] == pytest.approx(_codex_cost("gpt-5-codex", 3000, 2000, 40))
+
+
+# ------------------------------------------------------------------------------------------------
+# mini-swe-agent v2 (trajectory_format mini-swe-agent-1.1)
+
+
+def _mini(messages: list[dict[str, Any]], cost: float) -> dict[str, Any]:
+    info = {"model_stats": {"instance_cost": cost, "api_calls": 2}, "config": {"model": {"model_name": "x"}},
+            "mini_version": "2.0.0", "exit_status": "Submitted", "submission": ""}  # fmt: skip
+    return {"info": info, "messages": messages, "trajectory_format": "mini-swe-agent-1.1"}
+
+
+def test_a_mini_swe_agent_v2_tool_call_run_keeps_each_calls_cost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """v2 messages state each call's ``extra.cost`` and a float time; tool calls are its commands."""
+
+    def call(n: int, cost: float, prompt: int) -> dict[str, Any]:
+        usage = {
+            "prompt_tokens": prompt,
+            "completion_tokens": 10,
+            "prompt_tokens_details": {"cached_tokens": 100},
+        }
+        response = {"id": f"chatcmpl-{n}", "model": "claude-sonnet-4-5-20250929", "usage": usage}
+        return {"role": "assistant", "content": None,
+                "tool_calls": [{"id": f"t{n}", "type": "function",
+                                "function": {"name": "bash", "arguments": "{}"}}],
+                "extra": {"actions": [{"command": "ls"}], "response": response, "cost": cost,
+                          "timestamp": 1764000000.0 + n}}  # fmt: skip
+
+    path = tmp_path / "run.traj.json"
+    path.write_text(
+        json.dumps(_mini([{"role": "system", "content": "s"}, call(1, 0.01, 500), call(2, 0.03, 900)], 0.04))
+    )
+
+    data, _ = _analyze(capsys, path)
+
+    run = data["by_name"]["run.traj.json"]
+    assert (_tokens(run), run["cost_usd"], run["tool_calls"]) == ((1200, 20, 200, 0), 0.04, 2)
+    assert run["started_at"].startswith("2025-11-24")
+
+
+def test_mini_swe_agent_v2_response_api_messages_are_calls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a response-API model, each message is the response object: its usage is a call's."""
+    response = {"id": "resp_1", "object": "response", "model": "gpt-5-mini",
+                "output": [{"type": "function_call", "name": "bash", "arguments": "{}", "call_id": "c1"}],
+                "usage": {"input_tokens": 800, "output_tokens": 40,
+                          "input_tokens_details": {"cached_tokens": 300}},
+                "extra": {"actions": [], "cost": 0.002, "timestamp": 1764000000.0}}  # fmt: skip
+    path = tmp_path / "run.traj.json"
+    path.write_text(json.dumps(_mini([{"role": "user", "content": "task"}, response], 0.002)))
+
+    data, _ = _analyze(capsys, path)
+
+    run = data["by_name"]["run.traj.json"]
+    assert (_tokens(run), run["model"], run["num_turns"]) == ((500, 40, 300, 0), "gpt-5-mini", 1)
