@@ -169,6 +169,24 @@ def test_a_transcript_of_summary_lines_only_is_no_run_and_no_warning(
     assert (sorted(data["by_name"]), warnings) == (["s.jsonl"], [])
 
 
+def test_claude_codes_index_and_sub_agent_sidecars_are_not_warned_about(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``sessions-index.json`` (2.1) and ``agent-<id>.meta.json`` beside transcripts are quietly skipped."""
+    project = tmp_path / "projects" / "-home-me-demo"
+    _jsonl(project / f"{SESSION}.jsonl", [_assistant("msg_01", 20)])
+    index = {"version": 1, "entries": [{"sessionId": SESSION, "fullPath": str(project / f"{SESSION}.jsonl"),
+                                        "messageCount": 1, "isSidechain": False}]}  # fmt: skip
+    (project / "sessions-index.json").write_text(json.dumps(index))
+    sidecar = project / SESSION / "subagents" / "agent-a1b2c3d.meta.json"
+    sidecar.parent.mkdir(parents=True)
+    sidecar.write_text(json.dumps({"agentType": "general-purpose", "spawnDepth": 1, "model": "sonnet"}))
+
+    data, warnings = _analyze(capsys, tmp_path / "projects")
+
+    assert (data["runs"], warnings) == (1, [])
+
+
 def test_a_transcript_starting_with_a_long_snapshot_is_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -198,6 +216,26 @@ def test_a_lone_surrogate_escape_does_not_lose_the_call(
     data, _ = _analyze(capsys, log)
 
     assert data["by_name"]["s.jsonl"]["output_tokens"] == 20
+
+
+def test_stream_json_after_a_warning_line_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Captured ``claude -p`` stdout starting with a line that is not JSON (a sandbox warning) is read."""
+    usage = {"input_tokens": 10, "output_tokens": 30, "cache_read_input_tokens": 0,
+             "cache_creation_input_tokens": 0}  # fmt: skip
+    log = _jsonl(tmp_path / "out.jsonl", [
+        "Warning: sandbox is disabled",
+        {"type": "system", "subtype": "init", "session_id": SESSION, "model": "claude-sonnet-4-5"},
+        {"type": "assistant", "session_id": SESSION, "parent_tool_use_id": None,
+         "message": {"id": "msg_01", "model": "claude-sonnet-4-5",
+                     "content": [{"type": "text", "text": "ok"}], "usage": usage}},
+        {"type": "result", "subtype": "success", "is_error": False, "session_id": SESSION, "num_turns": 1,
+         "duration_ms": 1000, "total_cost_usd": 0.001, "usage": usage},
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["out.jsonl"]
+    assert (run["kind"], run["output_tokens"], run["status"]) == ("claude-stream-json", 30, "success")
 
 
 # ------------------------------------------------------------------------------------------------

@@ -126,7 +126,10 @@ def _read(readers: Sequence[LogReader], name: str | Path) -> tuple[FileResult, b
         with open(path, "rb") as handle:
             head = handle.read(HEAD_BYTES)
             reader = _sniff(readers, head, path)
-            data = head + handle.read() if reader is not None else b""
+            data = b""
+            if reader is not None:
+                handle.seek(0)  # one read of the whole file: no second copy of it in memory
+                data = handle.read()
     except OSError as exc:
         return FileResult(str(path), error=f"{path}: cannot read: {exc.strerror}"), False
     if not head.strip():

@@ -137,8 +137,16 @@ class ClaudeTranscriptReader(LogReader):
     )
     _ID = re.compile(rb'"(?:sessionId|leafUuid|messageId)"\s*:\s*"')
 
+    #: Files Claude Code keeps beside its transcripts that hold no session: the project's
+    #: ``sessions-index.json`` (2.1) and each sub-agent's ``agent-<id>.meta.json``.
+    _COMPANION = re.compile(rb'^\s*\{\s*"(version|entries|agentType)"\s*:')
+
     def sniff(self, head: bytes, path: Path) -> bool:
-        return head.lstrip()[:1] == b"{" and bool(self._ENTRY.search(head)) and bool(self._ID.search(head))
+        if head.lstrip()[:1] != b"{":
+            return False
+        if path.name == "sessions-index.json" or path.name.endswith(".meta.json"):
+            return bool(self._COMPANION.match(head))  # read as a transcript without a session
+        return bool(self._ENTRY.search(head)) and bool(self._ID.search(head))
 
     def locations(self, environ: Mapping[str, str]) -> list[Path]:
         """``$CLAUDE_CONFIG_DIR/projects`` (comma-separated), else ``~/.config/claude`` and ``~/.claude``."""
@@ -245,9 +253,13 @@ class ClaudeStreamReader(LogReader):
     name = "claude-stream-json"
     agent = "claude"
     _TYPE = re.compile(rb'"type"\s*:\s*"(system|assistant|user|result)"')
+    #: A line of JSON: captured stdout may start with lines that are not (sandbox or debug warnings).
+    _JSON_LINE = re.compile(rb"(?m)^\s*[\[{]")
 
     def sniff(self, head: bytes, path: Path) -> bool:
-        return head.lstrip()[:1] in (b"{", b"[") and b'"session_id"' in head and bool(self._TYPE.search(head))
+        return (
+            b'"session_id"' in head and bool(self._TYPE.search(head)) and bool(self._JSON_LINE.search(head))
+        )
 
     def scan(self, path: Path, data: bytes) -> list[Session]:
         from autopilot.core.importer import session_of_imported
