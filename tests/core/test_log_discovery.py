@@ -174,3 +174,22 @@ def test_claude_config_dir_may_name_several_directories(
     code, data, _ = _analyze(capsys, "--claude")
 
     assert (code, data["runs"], data["output_tokens"]) == (0, 2, 50)
+
+
+def test_codex_home_may_name_several_homes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``$CODEX_HOME`` may list several Codex homes separated by commas, as ccusage reads it."""
+    for home in ("work-codex", "home-codex"):
+        rollout = tmp_path / home / "sessions" / "2025" / "10" / "01" / f"rollout-{home}.jsonl"
+        rollout.parent.mkdir(parents=True)
+        lines = [
+            line.replace("0199a000", "0199a001") if home == "home-codex" else line
+            for line in _rollout_lines()
+        ]
+        rollout.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("CODEX_HOME", f"{tmp_path / 'work-codex'}, {tmp_path / 'home-codex'},")
+
+    code, data, _ = _analyze(capsys, "--codex")
+
+    assert (code, data["runs"], data["output_tokens"]) == (0, 2, 80)

@@ -308,7 +308,8 @@ def analyze(
         (``$CLAUDE_CONFIG_DIR/projects``, several directories separated by commas, else
         ``~/.config/claude/projects`` and ``~/.claude/projects``).
     codex
-        Also read Codex's rollouts where Codex keeps them (``$CODEX_HOME/sessions``, ``~/.codex/sessions``).
+        Also read Codex's rollouts where Codex keeps them (``$CODEX_HOME/sessions``, several homes
+        separated by commas, else ``~/.codex/sessions``).
     no_cache
         Read every file again instead of using the summaries cached from the last call.
     json_output

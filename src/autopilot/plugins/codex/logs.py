@@ -61,9 +61,11 @@ class CodexRolloutReader(LogReader):
         return bool(self._LEGACY.match(head)) and (b'"record_type"' in head or b'"instructions"' in head)
 
     def locations(self, environ: Mapping[str, str]) -> list[Path]:
-        """``$CODEX_HOME/sessions`` (``~/.codex/sessions`` by default)."""
-        home = environ.get("CODEX_HOME") or str(Path(environ.get("HOME") or Path.home()) / ".codex")
-        return [Path(home).expanduser() / "sessions"]
+        """``$CODEX_HOME/sessions`` (``~/.codex/sessions`` by default); like ccusage, ``$CODEX_HOME``
+        may list several homes separated by commas."""
+        homes = [h.strip() for h in (environ.get("CODEX_HOME") or "").split(",") if h.strip()]
+        homes = homes or [str(Path(environ.get("HOME") or Path.home()) / ".codex")]
+        return [Path(home).expanduser() / "sessions" for home in homes]
 
     def scan(self, path: Path, data: bytes) -> list[Session]:
         from autopilot.core.importer import session_of_imported
