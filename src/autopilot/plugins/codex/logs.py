@@ -11,8 +11,9 @@ Older Codex builds wrote other shapes, read here too:
   a ``{"prompt": ...}`` line, then ``{"id": ..., "msg": {"type": ...}}`` events, whose ``token_count``
   holds the running totals (``info``) or, in the oldest builds, one call's counts.
 
-A log that names no model (``codex exec --json``, rollouts from before ``turn_context``) is priced as
-:data:`FALLBACK_MODEL`, as ccusage does.
+A log with usage that names no model (``codex exec --json``, rollouts from before ``turn_context``) is
+taken as :data:`FALLBACK_MODEL`'s, as ccusage does, by ``analyze``, ``report``, ``import`` (unless
+``--model`` names one) and ``export`` alike.
 """
 
 from __future__ import annotations
@@ -35,13 +36,13 @@ _ITEM_TYPES: Final = frozenset(
 )
 
 
-def _with_fallback_model(session: Session) -> Session:
-    if session.model is None and session.calls:
-        session.model = FALLBACK_MODEL
-    for call in session.calls:
-        if call.model is None:
-            call.model = FALLBACK_MODEL
-    return session
+def _with_model(events: list[Any]) -> list[Any]:
+    """*events*, led by the fallback model when they hold usage but name no model."""
+    from autopilot.core.models import BackendEvent
+
+    if any(e.usage is not None for e in events) and not any(e.model for e in events):
+        events.insert(0, BackendEvent(model=FALLBACK_MODEL))
+    return events
 
 
 class CodexRolloutReader(LogReader):
@@ -70,7 +71,7 @@ class CodexRolloutReader(LogReader):
     def scan(self, path: Path, data: bytes) -> list[Session]:
         from autopilot.core.importer import session_of_imported
 
-        return [_with_fallback_model(session_of_imported(self.read(path, data), path, self.name))]
+        return [session_of_imported(self.read(path, data), path, self.name)]
 
     def read(self, path: Path, data: bytes) -> Any:
         from autopilot.core.importer import parse_records
@@ -107,6 +108,7 @@ def rollout_run(records: list[dict[str, Any]]) -> Any:
 
     records = enveloped(records)
     events, meta = rollout_events(records)
+    _with_model(events)
     times = [r["timestamp"] for r in records if isinstance(r.get("timestamp"), str)]
     return ImportedRun(
         "codex",
@@ -135,7 +137,7 @@ class CodexExecReader(LogReader):
     def scan(self, path: Path, data: bytes) -> list[Session]:
         from autopilot.core.importer import session_of_imported
 
-        return [_with_fallback_model(session_of_imported(self.read(path, data), path, self.name))]
+        return [session_of_imported(self.read(path, data), path, self.name)]
 
     def read(self, path: Path, data: bytes) -> Any:
         from autopilot.core.importer import parse_records
@@ -156,8 +158,8 @@ def exec_run(records: list[dict[str, Any]]) -> Any:
             events.insert(-1, BackendEvent(usage=unreported.to_usage(), turn_complete=True))
         if model:
             events.insert(0, BackendEvent(model=model))
-        return ImportedRun("codex", events, timed=False)
-    return ImportedRun("codex", exec_log_events(records), timed=False)
+        return ImportedRun("codex", _with_model(events), timed=False)
+    return ImportedRun("codex", _with_model(exec_log_events(records)), timed=False)
 
 
 def legacy_exec_events(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str | None, Any]:
