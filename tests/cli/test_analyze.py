@@ -99,8 +99,8 @@ def test_analyze_prints_tables_for_people(
 def test_analyze_a_directory_with_good_and_bad_files(
     hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Good runs in a directory are analyzed; each damaged run gets one error line naming it (exit 2),
-    a file in no known format one warning line."""
+    """Good runs in a directory are analyzed; each damaged run or file in no known format found there
+    gets one warning line naming it (exit 0), and the damaged ones are listed in the JSON errors."""
     logs = tmp_path / "logs"
     good = [record(hooks, logs, typical_script()), record(hooks, logs, typical_script("gpt-5"), status=None)]
     truncated, not_json, wrong = bad_files(logs / "broken", good[0].json_path)
@@ -108,30 +108,45 @@ def test_analyze_a_directory_with_good_and_bad_files(
     code, out, errors, warnings = run_cli(capsys, "analyze", logs, "--json")
 
     data = json.loads(out)
-    assert code == 2
+    assert code == 0
     assert data["runs"] == len(good)
     assert set(data["models"]) == {"claude-sonnet-4-5", "gpt-5"}
-    assert len(errors) == 2
-    for path in (truncated, wrong):
-        assert sum(str(path) in line for line in errors) == 1, path
-    assert [str(not_json) in line for line in warnings] == [True]
+    assert errors == []
+    for path in (truncated, wrong, not_json):
+        assert sum(str(path) in line for line in warnings) == 1, path
+    assert len(warnings) == 3
     assert sorted(e["path"] for e in data["errors"]) == sorted(str(p) for p in (truncated, wrong))
 
 
-def test_analyze_a_directory_prints_its_tables_and_still_exits_2(
+def test_analyze_a_directory_prints_its_tables_and_names_each_bad_file(
     hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """People get the tables for the good runs, and the bad files are listed after them."""
+    """People get the tables for the good runs, and one warning line for each file found unreadable."""
     logs = tmp_path / "logs"
     good = [record(hooks, logs, typical_script()) for _ in range(2)]
     bad_files(logs, good[0].json_path)
 
     code, out, errors, warnings = run_cli(capsys, "analyze", logs)
 
-    assert code == 2
+    assert code == 0
     assert f"(files under {logs}" in out
     assert all(g.json_path.name in out for g in good)
-    assert (len(errors), len(warnings)) == (2, 1)
+    assert (len(errors), len(warnings)) == (0, 3)
+
+
+def test_a_damaged_log_named_directly_is_an_error(
+    hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A damaged log named on the command line is one error line and exit 2; the others are analyzed."""
+    logs = tmp_path / "logs"
+    good = record(hooks, logs, typical_script())
+    truncated, _, _ = bad_files(logs / "broken", good.json_path)
+
+    code, out, errors, _ = run_cli(capsys, "analyze", good.json_path, truncated, "--json")
+
+    assert code == 2
+    assert json.loads(out)["runs"] == 1
+    assert len(errors) == 1 and str(truncated) in errors[0]
 
 
 @pytest.mark.parametrize(

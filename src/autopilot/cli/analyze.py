@@ -1,8 +1,9 @@
 """``autopilot analyze``, ``replay``, ``compare`` and ``validate``: reading recorded runs.
 
 The figures come from :mod:`autopilot.core.trajectory.analysis`; this module loads files, renders and picks
-the exit code. A file that cannot be read gives one ``error:`` line naming it; in a directory the good
-files are still analyzed and the command exits 2 at the end.
+the exit code. A file named on the command line that cannot be read gives one ``error:`` line naming
+it and exit 2 at the end; ``analyze`` gives a bad file found in a directory one ``warning:`` line
+(``validate`` an ``error:``); the good files are analyzed either way.
 """
 
 from __future__ import annotations
@@ -254,11 +255,18 @@ def log_targets(paths: Sequence[Path], *, claude: bool, codex: bool) -> list[Pat
 
 
 def read_sessions(
-    targets: Sequence[Path], errors: list[dict[str, str]], *, cache: bool = True, keep_times: bool = True
+    targets: Sequence[Path],
+    errors: list[dict[str, str]],
+    unread: list[dict[str, str]],
+    *,
+    cache: bool = True,
+    keep_times: bool = True,
 ) -> Any:
     """Every session in the logs under *targets*, deduplicated (a finished Ledger, keeping each call's
-    time with *keep_times*); unreadable files go to *errors* (damaged logs) or to one warning line each (a
-    file in a directory that is empty or in no known format)."""
+    time with *keep_times*). A file named in *targets* that cannot be read goes to *errors* (an
+    ``error:`` line and exit 2 later); a damaged log found inside a directory is one warning line now
+    and goes to *unread* (listed in the JSON output), and one that is no log at all (empty, in no known
+    format) only a warning line; the rest is read."""
     from autopilot.core import logs
     from autopilot.core.usage import Ledger
 
@@ -268,10 +276,13 @@ def read_sessions(
     cache_path = logs.default_cache_path() if cache else None
     for result in logs.scan(readers, targets, cache_path=cache_path):
         if result.error is not None:
-            if result.path not in given and result.skipped:
-                context.warning(result.error)
-            else:
-                errors.append({"path": result.path, "error": result.error})
+            problem = {"path": result.path, "error": result.error}
+            if result.path in given:
+                errors.append(problem)
+                continue
+            context.warning(result.error)
+            if not result.skipped:
+                unread.append(problem)
             continue
         for session in result.sessions:
             for message in session.warnings:
@@ -295,9 +306,9 @@ def analyze(
     ATIF files: files or whole directory trees, mixed. Each API response counts once (as ccusage
     counts it) and is priced with the price table; a run read both as its trajectory and as its
     agent's own logs counts once, as those logs with the run's issue and status. Without an
-    argument, the configured ``output_dir`` (``docs/logs``) is analyzed. A damaged file is named in
-    one ``error:`` line (exit code 2) and a file in a directory that is empty or in no known format
-    in one ``warning:`` line; the rest is still analyzed.
+    argument, the configured ``output_dir`` (``docs/logs``) is analyzed. A file named here that
+    cannot be read is one ``error:`` line (exit code 2); one found in a directory (damaged, empty or
+    in no known format) is one ``warning:`` line; the rest is still analyzed.
 
     Parameters
     ----------
@@ -319,13 +330,14 @@ def analyze(
 
     targets = log_targets(paths, claude=claude, codex=codex) or [_default_directory()]
     errors: list[dict[str, str]] = []
-    ledger = read_sessions(targets, errors, cache=not no_cache, keep_times=False)
+    unread: list[dict[str, str]] = []
+    ledger = read_sessions(targets, errors, unread, cache=not no_cache, keep_times=False)
     prices = load_price_table(context.config().project_dir)
     figures = analysis.session_figures(ledger, prices)
     del ledger  # the figures hold all that is printed
     summary = analysis.summary_totals(figures)
     if json_output:
-        _echo_json(summary, "files", (f.to_dict() for f in figures), {"errors": errors})
+        _echo_json(summary, "files", (f.to_dict() for f in figures), {"errors": errors + unread})
     elif summary["runs"] or not errors:
         summary["files"] = [f.to_dict() for f in figures]
         _render_summary(summary)

@@ -127,13 +127,14 @@ def report(
     start, end = _date(since, "--since"), _date(until, "--until")
     targets = log_targets(paths, claude=claude, codex=codex) or [_default_directory()]
     errors: list[dict[str, str]] = []
-    ledger = read_sessions(targets, errors)
+    unread: list[dict[str, str]] = []
+    ledger = read_sessions(targets, errors, unread)
     if by in ("issue", "label", "branch"):
         _attribute(ledger)
     prices = load_price_table(context.config().project_dir)
     data = build(ledger, prices, period, by=by, since=start, until=end)
     if json_output:
-        data["errors"] = errors
+        data["errors"] = errors + unread
         context.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return _report_errors(errors)
     numeric = ("sessions", "input", "output", "cache read", "cache write", "total tokens", "cost")
