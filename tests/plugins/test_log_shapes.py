@@ -600,3 +600,35 @@ def test_mini_swe_agent_v2_response_api_messages_are_calls(
 
     run = data["by_name"]["run.traj.json"]
     assert (_tokens(run), run["model"], run["num_turns"]) == ((500, 40, 300, 0), "gpt-5-mini", 1)
+
+
+def test_sub_agent_logs_count_as_part_of_their_session(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A session's ``<id>/subagents/*.jsonl`` logs are one run with it: ccusage's session total, once."""
+    project = tmp_path / "projects" / "-home-me-demo"
+    _jsonl(project / f"{SESSION}.jsonl", [_user(), _assistant("msg_main", 30)])
+    for number, output in ((1, 7), (2, 5)):
+        _jsonl(
+            project / SESSION / "subagents" / f"agent-a{number}.jsonl",
+            [_assistant(f"msg_sub{number}", output, request=f"req_s{number}", isSidechain=True)],
+        )
+    orphan = "9c0d2e1f-0000-4000-8000-00000000c1a1"  # sub-agent logs whose session log is gone
+    for number, output in ((3, 11), (4, 13)):
+        _jsonl(
+            project / orphan / "subagents" / f"agent-a{number}.jsonl",
+            [
+                _assistant(
+                    f"msg_sub{number}", output, request=f"req_s{number}", session=orphan, isSidechain=True
+                )
+            ],
+        )
+
+    data, warnings = _analyze(capsys, tmp_path / "projects")
+
+    by_id = {f["run_id"]: f for f in data["files"]}
+    assert (data["runs"], warnings) == (2, [])
+    assert by_id[SESSION]["output_tokens"] == 30 + 7 + 5
+    assert by_id[SESSION]["path"].endswith(f"{SESSION}.jsonl")
+    assert by_id[orphan]["output_tokens"] == 11 + 13
+    assert data["output_tokens"] == 30 + 7 + 5 + 11 + 13

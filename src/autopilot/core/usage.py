@@ -103,6 +103,9 @@ class Session(msgspec.Struct, kw_only=True):
     tools: dict[str, ToolStat] = msgspec.field(default_factory=dict)
     #: A cost the log states for the whole session, used when no call carries tokens or a cost.
     cost_usd: float | None = None
+    #: A sub-agent's own log of the session it belongs to (Claude Code's ``<session>/subagents/*``):
+    #: ``analyze`` counts it as part of the session with the same agent and id.
+    subagent: bool = False
     warnings: list[str] = msgspec.field(default_factory=list)
 
     def elapsed_ms(self) -> int:

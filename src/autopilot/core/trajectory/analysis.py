@@ -22,14 +22,14 @@ import math
 import re
 import shlex
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from autopilot.core.models import Run, Step, Usage, parse_ts
 from autopilot.core.pricing import PriceTable
 from autopilot.core.trajectory.files import LoadedRun
-from autopilot.core.usage import Ledger, ToolStat
+from autopilot.core.usage import Ledger, Session, ToolStat
 
 # ------------------------------------------------------------------------------------------------
 # What we know about particular tools, kept as data so a new backend's tools are one line each.
@@ -274,13 +274,59 @@ def summarize(loaded_runs: Iterable[LoadedRun]) -> dict[str, Any]:
 
 
 def session_figures(ledger: Ledger, prices: PriceTable) -> list[RunFigures]:
-    """The figures of every session in *ledger* (its calls deduplicated and priced)."""
-    figures = []
+    """The figures of every session in *ledger* (its calls deduplicated and priced). A sub-agent's log
+    (:attr:`~autopilot.core.usage.Session.subagent`) counts as part of its session, as ccusage counts
+    it: with the log of the session itself (same agent and id), or else with the first such sub-agent
+    log."""
+    pairs = list(_each_session_figure(ledger, prices))
+    mains = {(s.agent, s.session_id): n for n, (s, _) in enumerate(pairs) if not s.subagent}
+    figures: list[RunFigures] = []
+    parts: dict[int, list[RunFigures]] = {}  # what joins each figure, by its place in *pairs*
+    places: dict[int, int] = {}  # place in *pairs* -> place in *figures*
+    for number, (session, figure) in enumerate(pairs):
+        key = (session.agent, session.session_id)
+        # A sub-agent log joins its session's own log; without one, the first sub-agent log stands
+        # for the session and the others join it.
+        if session.subagent and mains.setdefault(key, number) != number:
+            parts.setdefault(mains[key], []).append(figure)
+            continue
+        places[number] = len(figures)
+        figures.append(figure)
+    for number, joining in parts.items():
+        figures[places[number]] = _joined(figures[places[number]], joining)
+    return figures
+
+
+def _joined(main: RunFigures, parts: list[RunFigures]) -> RunFigures:
+    """*main* with the figures of its sub-agents' logs added (path and status stay main's)."""
+    usage = main.usage
+    tools: dict[str, ToolFigures] = {}
+    for figure in (main, *parts):
+        for name, tool in figure.tools.items():
+            tools.setdefault(name, ToolFigures()).merge(tool)
+    for part in parts:
+        usage = usage + part.usage
+    return replace(
+        main,
+        model=main.model or next((p.model for p in parts if p.model), None),
+        usage=usage,
+        started_at=min((f.started_at for f in (main, *parts) if f.started_at), default=""),
+        duration_ms=max(f.duration_ms for f in (main, *parts)),  # sub-agents run within their session
+        num_turns=main.num_turns + sum(p.num_turns for p in parts),
+        steps=main.steps + sum(p.steps for p in parts),
+        tools=tools,
+        warnings=[*main.warnings, *(w for p in parts for w in p.warnings)],
+    )
+
+
+def _each_session_figure(ledger: Ledger, prices: PriceTable) -> Iterator[tuple[Session, RunFigures]]:
+    """Each session of *ledger* with its figures, in the order the sessions were added."""
     for session, total in zip(ledger.sessions, ledger.totals(prices), strict=True):
         usage = total.usage
         if not total.calls and session.cost_usd:
             usage.cost_usd = session.cost_usd
-        figures.append(
+        yield (
+            session,
             RunFigures(
                 path=session.path,
                 kind=session.kind,
@@ -296,9 +342,8 @@ def session_figures(ledger: Ledger, prices: PriceTable) -> list[RunFigures]:
                 steps=session.steps,
                 tools=session.tools,
                 warnings=session.warnings,
-            )
+            ),
         )
-    return figures
 
 
 def summarize_figures(figures: list[RunFigures]) -> dict[str, Any]:

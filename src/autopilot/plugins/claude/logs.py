@@ -243,6 +243,7 @@ class ClaudeTranscriptReader(LogReader):
                 num_turns=len(calls),
                 steps=data.count(b"\n") + (not data.endswith(b"\n")),
                 tools=tools,
+                subagent=path.parent.name == "subagents",
             )
         ]
 
