@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.corpus import CORPUS, needs_corpus
 
 from autopilot.cli import main
 from autopilot.core.models import Usage
@@ -632,3 +633,18 @@ def test_sub_agent_logs_count_as_part_of_their_session(
     assert by_id[SESSION]["path"].endswith(f"{SESSION}.jsonl")
     assert by_id[orphan]["output_tokens"] == 11 + 13
     assert data["output_tokens"] == 30 + 7 + 5 + 11 + 13
+
+
+@needs_corpus
+def test_logs_without_times_have_no_duration(capsys: pytest.CaptureFixture[str]) -> None:
+    """Trajectories that record no times (Harbor's golden ATIF files, SWE-agent replays without
+    execution times) show no duration: null in JSON and "-" in the table, never "0ms"."""
+    assert CORPUS is not None
+    data, _ = _analyze(capsys, CORPUS / "atif")
+    code = main(["analyze", str(CORPUS / "atif"), "--no-cache"])
+    table = capsys.readouterr().out
+
+    assert code == 0
+    assert {f["duration_ms"] for f in data["files"]} == {None}
+    assert data["duration_ms"] is None
+    assert "0ms" not in table

@@ -204,7 +204,7 @@ def session_of_imported(imported: ImportedRun, path: Path, kind: str, mtime: str
             status = event.status or status
             cost = event.backend_cost_usd
     started = imported.started_at or (steps[0].ts if imported.timed and steps else mtime)
-    ended = imported.ended_at or (steps[-1].ts if imported.timed and steps else started)
+    ended = imported.ended_at or (steps[-1].ts if imported.timed and steps else None)
     tools = {
         name: ToolStat(f.calls, f.errors, tuple(f.latencies_ms) if imported.timed else ())
         for name, f in tool_figures(steps).items()

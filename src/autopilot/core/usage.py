@@ -108,8 +108,9 @@ class Session(msgspec.Struct, kw_only=True):
     subagent: bool = False
     warnings: list[str] = msgspec.field(default_factory=list)
 
-    def elapsed_ms(self) -> int:
-        """The stated duration, or the time from the first to the last timestamp of the log."""
+    def elapsed_ms(self) -> int | None:
+        """The stated duration, or the time from the first to the last timestamp of the log; None when
+        the log has no times."""
         if self.duration_ms is not None:
             return self.duration_ms
         if self.started_at and self.ended_at:
@@ -118,8 +119,8 @@ class Session(msgspec.Struct, kw_only=True):
                     0, int((parse_time(self.ended_at) - parse_time(self.started_at)).total_seconds() * 1000)
                 )
             except ValueError:
-                return 0
-        return 0
+                return None
+        return None
 
 
 def parse_time(value: str) -> dt.datetime:

@@ -185,7 +185,8 @@ class RunFigures:
     status: str
     success: bool
     usage: Usage
-    duration_ms: int
+    #: None when the log has no times.
+    duration_ms: int | None
     num_turns: int
     steps: int
     #: Per tool; the figures of a log session share its :class:`~autopilot.core.usage.ToolStat`\ s.
@@ -240,6 +241,12 @@ def _rate(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
+def _known_sum(values: Iterable[int | None]) -> int | None:
+    """The sum of the values that are known; None when none is."""
+    known = [value for value in values if value is not None]
+    return sum(known) if known else None
+
+
 def _totals(figures: Sequence[RunFigures]) -> dict[str, Any]:
     usage = Usage()
     for f in figures:
@@ -256,7 +263,7 @@ def _totals(figures: Sequence[RunFigures]) -> dict[str, Any]:
         "cost_usd": round(usage.cost_usd, 6),
         **{key: getattr(usage, key) for key in TOKEN_KEYS},
         "cache_hit_rate": _rate(cache_hit_rate(usage)),
-        "duration_ms": sum(f.duration_ms for f in figures),
+        "duration_ms": _known_sum(f.duration_ms for f in figures),
         "num_turns": sum(f.num_turns for f in figures),
         "steps": sum(f.steps for f in figures),
         "tools": {name: tools[name].to_dict() for name in sorted(tools, key=lambda n: (-tools[n].calls, n))},
@@ -311,7 +318,8 @@ def _joined(main: RunFigures, parts: list[RunFigures]) -> RunFigures:
         model=main.model or next((p.model for p in parts if p.model), None),
         usage=usage,
         started_at=min((f.started_at for f in (main, *parts) if f.started_at), default=""),
-        duration_ms=max(f.duration_ms for f in (main, *parts)),  # sub-agents run within their session
+        # Sub-agents run within their session.
+        duration_ms=max((f.duration_ms for f in (main, *parts) if f.duration_ms is not None), default=None),
         num_turns=main.num_turns + sum(p.num_turns for p in parts),
         steps=main.steps + sum(p.steps for p in parts),
         tools=tools,

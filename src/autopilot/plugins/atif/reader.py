@@ -115,7 +115,7 @@ class AtifReader(LogReader):
                 calls=calls,
                 model=agent.get("model_name"),
                 started_at=min(times) if times else when,
-                ended_at=max(times) if times else when,
+                ended_at=max(times) if times else None,
                 num_turns=len(calls),
                 steps=len(doc["steps"]),
                 tools=tools,

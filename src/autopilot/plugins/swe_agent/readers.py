@@ -57,6 +57,13 @@ def _number(value: Any) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
+def _duration_ms(steps: list[Any]) -> int | None:
+    """The steps' ``execution_time`` summed, in ms; None when no step has one (no time is known)."""
+    times = [s.get("execution_time") for s in steps if isinstance(s, dict)]
+    known = [t for t in times if isinstance(t, int | float) and not isinstance(t, bool)]
+    return int(sum(known) * 1000) if known else None
+
+
 def _status(exit_status: Any) -> str:
     """``submitted`` (SWE-agent) or ``Submitted`` (mini) end a run well; other statuses stay as they are."""
     text = str(exit_status or "").strip()
@@ -121,12 +128,9 @@ class SweAgentReader(LogReader):
                 session_id=path.name.removesuffix(".traj"),
                 calls=calls,
                 model=model,
-                started_at=when,
-                ended_at=when,
+                started_at=when,  # the file's time: the trajectory has none
                 status=_status(info.get("exit_status")),
-                duration_ms=int(
-                    sum(_number(s.get("execution_time")) for s in steps if isinstance(s, dict)) * 1000
-                ),
+                duration_ms=_duration_ms(steps),
                 num_turns=int(_number(stats.get("api_calls"))) if stats else None,
                 steps=len(steps) or len(history),
                 tools=tools,
@@ -215,7 +219,7 @@ class MiniSweAgentReader(LogReader):
                 calls=calls,
                 model=models.most_common(1)[0][0] if models else None,
                 started_at=min(times) if times else when,
-                ended_at=max(times) if times else when,
+                ended_at=max(times) if times else None,
                 status=_status(info.get("exit_status")),
                 num_turns=len(calls),
                 steps=len(doc["messages"]),
