@@ -390,3 +390,20 @@ def test_demo_json_is_one_document(demo_tmp: Path, capsys: pytest.CaptureFixture
     assert (summary["status"], summary["kept"]) == ("success", None)
     assert summary["num_turns"] == 4
     assert list(demo_tmp.iterdir()) == []
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_demo_runs_where_autopilot_is_installed_without_the_test_tools(tmp_path: Path) -> None:
+    """Installed as a tool (no pytest beside it, as `uv tool install` leaves it), `autopilot demo` runs."""
+    from tests.installed import install_git_autopilot
+
+    bin_dir = install_git_autopilot(tmp_path / "venv")
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    demo = subprocess.run(
+        [str(bin_dir / "autopilot"), "demo", "--json"], cwd=repo, capture_output=True, text=True, timeout=300
+    )
+
+    assert demo.returncode == 0, demo.stderr
+    assert json.loads(demo.stdout)["status"] == "success"
