@@ -156,7 +156,40 @@ def test_unknown_agent(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> No
     code = main(["run", "x", "--agent", "nobody"])
 
     assert code == 2
-    assert "unknown agent 'nobody'" in capsys.readouterr().err
+    assert capsys.readouterr().err == "error: --agent: unknown agent 'nobody' (available: claude, codex)\n"
+
+
+def test_unknown_agent_in_the_config_names_the_file_and_field(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`agent: clade` in .autopilot/config.yaml: one error line naming the file and the field, exit 2."""
+    config = git_repo / ".autopilot" / "config.yaml"
+    config.parent.mkdir()
+    config.write_text("agent: clade\n")
+
+    code = main(["run", "x"])
+
+    assert code == 2
+    assert (
+        capsys.readouterr().err
+        == f"error: {config}: agent: unknown agent 'clade' (available: claude, codex)\n"
+    )
+
+
+def test_unknown_agent_of_a_project_names_the_project(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A project created with a mistyped --agent: its runs fail with an error naming the project."""
+    main(["project", "create", "web", "--agent", "cladue"])
+    capsys.readouterr()
+
+    code = main(["run", "x", "--project", "web"])
+
+    assert code == 2
+    assert (
+        capsys.readouterr().err
+        == "error: project web: agent: unknown agent 'cladue' (available: claude, codex)\n"
+    )
 
 
 def test_low_memory_refuses_to_start(
