@@ -30,7 +30,7 @@ def test_docs_site_builds_in_strict_mode(tmp_path: Path) -> None:
     for name in (
         "autopilot.Backend",
         "autopilot.core.hookspecs.backend_select",
-        "autopilot.testing.scripted_anthropic",
+        "autopilot.testing.fixtures.scripted_anthropic",
     ):
         assert f'id="{name}"' in api, name
 

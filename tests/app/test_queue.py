@@ -379,6 +379,9 @@ class Scripted(Backend):
                 "instructions": [t.instructions for t in request.toolsets]}
         with open(HERE / "requests.jsonl", "a") as log:
             log.write(json.dumps(seen) + "\\n")
+        if "error" in turn:  # what a backend says when it cannot start, e.g. without credentials
+            yield BackendEvent(done=True, status="error", error=turn["error"])
+            return
         if "shell" in turn:
             subprocess.run(turn["shell"], shell=True, cwd=request.cwd, check=True)
         tools = {tool.name: tool for toolset in request.toolsets for tool in toolset.tools}
@@ -575,6 +578,22 @@ def test_per_change_policy_commits_every_state_change(
         "autopilot: complete",
         "autopilot: record",
     ]
+
+
+def test_a_run_that_failed_to_start_says_why_in_the_issues_line(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An issue whose run ended in an error (no credentials, say): its line gives the run's error."""
+    _script(scripted, {"error": "scripted has no credentials: set SCRIPTED_KEY"})
+    issue_id = _create(capsys, "needs a key", "--accept", "true")
+
+    code, out, err = _cli(capsys, "run", "--issue", issue_id, "--agent", "scripted", "--quiet")
+
+    assert code == 1, err
+    assert (
+        f"issue {issue_id}: failed: the agent stopped before finishing "
+        "(run error: scripted has no credentials: set SCRIPTED_KEY)"
+    ) in out
 
 
 def test_the_backend_is_chosen_once_per_issue(

@@ -108,6 +108,18 @@ def test_trusting_a_missing_file_is_an_error(capsys: pytest.CaptureFixture[str])
     assert err.startswith("error: nowhere.py: cannot read it") and len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize("verb", ["trust", "untrust"])
+def test_trusting_without_plugins_says_what_to_name(verb: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`plugins trust`/`untrust` where there are no project plugins: one error line, in its own words."""
+    code = main(["plugins", verb])
+
+    assert code == 2
+    assert (
+        capsys.readouterr().err
+        == f"error: no plugins in .autopilot/plugins/ here; name the files to {verb}\n"
+    )
+
+
 def test_strict_plugins_flag_makes_it_an_error(capsys: pytest.CaptureFixture[str]) -> None:
     """With --strict-plugins, a broken plugin is one `error:` line and exit code 1."""
     write_local_plugin(Path.cwd(), "broken", "raise ImportError('needs requests')\n")

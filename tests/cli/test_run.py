@@ -156,7 +156,40 @@ def test_unknown_agent(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> No
     code = main(["run", "x", "--agent", "nobody"])
 
     assert code == 2
-    assert "unknown agent 'nobody'" in capsys.readouterr().err
+    assert capsys.readouterr().err == "error: --agent: unknown agent 'nobody' (available: claude, codex)\n"
+
+
+def test_unknown_agent_in_the_config_names_the_file_and_field(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`agent: clade` in .autopilot/config.yaml: one error line naming the file and the field, exit 2."""
+    config = git_repo / ".autopilot" / "config.yaml"
+    config.parent.mkdir()
+    config.write_text("agent: clade\n")
+
+    code = main(["run", "x"])
+
+    assert code == 2
+    assert (
+        capsys.readouterr().err
+        == f"error: {config}: agent: unknown agent 'clade' (available: claude, codex)\n"
+    )
+
+
+def test_unknown_agent_of_a_project_names_the_project(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A project created with a mistyped --agent: its runs fail with an error naming the project."""
+    main(["project", "create", "web", "--agent", "cladue"])
+    capsys.readouterr()
+
+    code = main(["run", "x", "--project", "web"])
+
+    assert code == 2
+    assert (
+        capsys.readouterr().err
+        == "error: project web: agent: unknown agent 'cladue' (available: claude, codex)\n"
+    )
 
 
 def test_low_memory_refuses_to_start(
@@ -390,3 +423,20 @@ def test_demo_json_is_one_document(demo_tmp: Path, capsys: pytest.CaptureFixture
     assert (summary["status"], summary["kept"]) == ("success", None)
     assert summary["num_turns"] == 4
     assert list(demo_tmp.iterdir()) == []
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_demo_runs_where_autopilot_is_installed_without_the_test_tools(tmp_path: Path) -> None:
+    """Installed as a tool (no pytest beside it, as `uv tool install` leaves it), `autopilot demo` runs."""
+    from tests.installed import install_git_autopilot
+
+    bin_dir = install_git_autopilot(tmp_path / "venv")
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    demo = subprocess.run(
+        [str(bin_dir / "autopilot"), "demo", "--json"], cwd=repo, capture_output=True, text=True, timeout=300
+    )
+
+    assert demo.returncode == 0, demo.stderr
+    assert json.loads(demo.stdout)["status"] == "success"

@@ -70,6 +70,27 @@ def test_ui_serves_until_interrupted(git_repo: Path) -> None:
     assert (status, "No runs yet" in body, process.returncode) == (200, True, 0)
 
 
+def test_ui_without_a_display_starts_no_terminal_browser(git_repo: Path, tmp_path: Path) -> None:
+    """Over ssh (no display, only a terminal browser such as lynx), `autopilot ui` prints its URL and
+    leaves the terminal alone: it never starts the terminal browser."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    started = tmp_path / "browser-started"
+    browser = bin_dir / "www-browser"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {started}\n')
+    browser.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER")}
+    env.update(TERM="xterm", PATH=f"{bin_dir}{os.pathsep}{env['PATH']}")
+    with _serve([sys.executable, "-m", "autopilot", "ui"], git_repo, env) as process:
+        assert process.stderr is not None
+        url = _lines_until(process.stderr, r"(http://127\.0\.0\.1:\d+/runs)").group(1)
+        status = _get(url)[0]
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=WAIT)
+
+    assert (status, started.exists(), process.returncode) == (200, False, 0)
+
+
 def _events(url: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """Server-sent events from *url*, as (name, data)."""
     parts = urlsplit(url)

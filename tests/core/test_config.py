@@ -53,7 +53,8 @@ def test_the_project_is_found_from_a_subdirectory(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("max_budget_usd: lots\n", r"config.yaml: max_budget_usd: could not convert"),
+        ("max_budget_usd: lots\n", r"config.yaml: max_budget_usd: must be a number \(got 'lots'\)$"),
+        ("max_turns: many\n", r"config.yaml: max_turns: must be a whole number \(got 'many'\)$"),
         ("max_budget_usd: -1\n", r"max_budget_usd: must not be negative"),
         ("commit: sometimes\n", r"commit: must be one of commit, stage, off"),
         ("colour: blue\n", r"unknown setting 'colour'"),

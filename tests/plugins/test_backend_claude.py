@@ -232,6 +232,7 @@ def test_api_error_becomes_an_error_step_and_status() -> None:
     assert not any(e.turn_complete for e in events)  # the CLI's synthetic message is not a model turn
     assert done.done and done.status == "error"
     assert done.error == "API Error: 500 (HTTP 500)"
+    assert [s.subtype for s in done.steps if s.type == "error"] == ["error"]  # not "success"
 
 
 # ------------------------------------------------------------------------------------------------

@@ -433,10 +433,12 @@ def work_issue(
                         else "the agent finished (no acceptance commands)"
                     )
                     break
+                error = result.run.result.error
+                why = f"{result.status}: {error}" if error else result.status
                 outcome.reason = (
                     f"{len(failures)} of {len(outcome.acceptance)} acceptance command(s) failed"
                     if failures
-                    else f"the agent stopped before finishing (run {result.status})"
+                    else f"the agent stopped before finishing (run {why})"
                 )
                 left = None if budget_usd is None else budget_usd - spent
                 if (

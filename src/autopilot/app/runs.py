@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from autopilot import __version__
-from autopilot.core.config import Config, load_config
+from autopilot.core.config import CONFIG_FILE, Config, load_config
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 from autopilot.core.hooks import Hooks
 from autopilot.core.issues import Session
@@ -282,12 +282,28 @@ def select_backend(
     backends = hooks.backend_register()
     if name not in backends:
         known = ", ".join(sorted(backends)) or "none (are the backend plugins disabled?)"
-        raise BadInputError(f"unknown agent {name!r} (available: {known})")
+        raise BadInputError(
+            f"{_agent_source(name, agent, project, config)}: unknown agent {name!r} (available: {known})"
+        )
     cls = backends[name]
     try:
         return cls(config=config)  # type: ignore[call-arg]
     except TypeError:
         return cls()
+
+
+def _agent_source(name: str, agent: str | None, project: Mapping[str, Any] | None, config: Config) -> str:
+    """Where the agent *name* came from, for an error about it: ``--agent``, the project, the
+    environment, the configuration file, or else a ``backend_select`` plugin."""
+    if project and project.get("agent") == name:
+        return f"project {project.get('name')}: agent"
+    if agent == name:
+        return "--agent"
+    if os.environ.get("AUTOPILOT_AGENT") == name:
+        return "AUTOPILOT_AGENT"
+    if config.agent == name:
+        return f"{config.autopilot_dir / CONFIG_FILE}: agent"
+    return "a backend_select plugin"
 
 
 def _unique_base(run: Run, output_dir: Path) -> Path:

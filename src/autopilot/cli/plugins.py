@@ -61,15 +61,16 @@ def plugins(
     return 1 if failures else 0
 
 
-def _local_files(files: list[Path] | None) -> list[Path]:
-    """*files*, or every project-local plugin of the working directory."""
+def _local_files(files: list[Path] | None, verb: str) -> list[Path]:
+    """*files*, or every project-local plugin of the working directory (none: an error saying what to
+    *verb*)."""
     from autopilot.core.pluginmanager import LOCAL_PLUGINS_DIR, local_plugin_files
 
     if files:
         return files
     found = local_plugin_files(Path.cwd())
     if not found:
-        raise BadInputError(f"no plugins in {LOCAL_PLUGINS_DIR}/ here; name the files to trust")
+        raise BadInputError(f"no plugins in {LOCAL_PLUGINS_DIR}/ here; name the files to {verb}")
     return found
 
 
@@ -89,7 +90,7 @@ def trust(files: list[Path] | None = None, /) -> int:
     """
     from autopilot.core.pluginmanager import trust_plugins
 
-    for path, digest in trust_plugins(_local_files(files)).items():
+    for path, digest in trust_plugins(_local_files(files, "trust")).items():
         context.echo(f"trusted {context.shown_path(path)} (sha256 {digest[:16]})")
     return 0
 
@@ -105,7 +106,7 @@ def untrust(files: list[Path] | None = None, /) -> int:
     """
     from autopilot.core.pluginmanager import untrust_plugins
 
-    chosen = _local_files(files)
+    chosen = _local_files(files, "untrust")
     forgotten = set(untrust_plugins(chosen))
     for path in chosen:
         context.echo(f"{'untrusted' if path in forgotten else 'was not trusted:'} {context.shown_path(path)}")

@@ -54,9 +54,24 @@ def ui(
     with serving(path, host=host, port=port) as server:
         url = server.url + "/runs"
         if browser:
-            webbrowser.open(url)
+            open_browser(url)
         wait_for_stop(f"autopilot ui: {server.site.repo} at {url}  (Ctrl-C to stop)")
     return 0
+
+
+def open_browser(url: str) -> bool:
+    """Open *url* in the user's web browser, unless the only one is a terminal browser (lynx, w3m,
+    ``www-browser``: what Python's webbrowser falls back to without a display, as over ssh), which
+    would take over this terminal and hold the command until it quits. Whether it opened."""
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    # webbrowser runs terminal browsers (and BROWSER commands it does not know) as a plain GenericBrowser,
+    # in the foreground.
+    if type(browser) is webbrowser.GenericBrowser:
+        return False
+    return browser.open(url)
 
 
 @contextlib.contextmanager
@@ -101,7 +116,7 @@ class RunPageOpener:
         url = f"{self.server.url}/runs/by-id/{run.run_id}/live"
         context.echo(f"autopilot ui: run {run.run_id} live at {url}", err=True)
         if self.browser and not self.opened:
-            webbrowser.open(url)
+            open_browser(url)
         self.opened = True
 
 

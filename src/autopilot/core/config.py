@@ -108,7 +108,10 @@ def _convert(kind: Any, value: Any) -> Any:
     if base in (int, float):
         if optional and isinstance(value, str) and value.strip().lower() in ("", "none", "null"):
             return None  # an empty AUTOPILOT_MAX_TURNS means no limit
-        number = base(value)
+        try:
+            number = base(value)
+        except (TypeError, ValueError):
+            raise ValueError("must be a number" if base is float else "must be a whole number") from None
         if number < 0:
             raise ValueError("must not be negative")
         return number

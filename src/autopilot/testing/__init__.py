@@ -1,13 +1,17 @@
-"""pytest fixtures for plugin authors: run the real agent CLIs against a scripted model on 127.0.0.1.
+"""Test helpers for plugin authors: run the real agent CLIs against a scripted model on 127.0.0.1.
 
-Installed with git-autopilot and registered through the ``pytest11`` entry point, so they are
-available in any test suite without imports:
+Installed with git-autopilot. Its pytest fixtures (:mod:`autopilot.testing.fixtures`) are registered
+through the ``pytest11`` entry point, so they are available in any test suite without imports:
 
 - ``scripted_anthropic``: a scripted Anthropic Messages server (:mod:`autopilot.testing.anthropic_server`);
   call ``scripted_anthropic.script([...turns...])``, pass ``scripted_anthropic.env`` to the run and
   read ``scripted_anthropic.requests()`` afterwards;
 - ``claude_env``: the hermetic environment for the Claude Code CLI against that server;
-- ``autopilot_project``: a fresh git repository with ``.autopilot/config.yaml``, as the working directory.
+- ``autopilot_project``: a fresh git repository with ``.autopilot/config.yaml``, as the working directory;
+- ``scripted_openai`` and ``codex_env``: the same for Codex (:mod:`autopilot.testing.codex`).
+
+This package itself needs no pytest: ``autopilot demo`` runs its scripted Anthropic server in an
+installation without the test tools.
 
 Example::
 
@@ -23,12 +27,8 @@ Example::
 from __future__ import annotations
 
 import json
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import pytest
 
 if TYPE_CHECKING:
     from autopilot.testing.anthropic_server import ScriptedAnthropicServer
@@ -68,42 +68,3 @@ class ScriptedAnthropic:
         from autopilot.testing.anthropic_server import stop_server
 
         stop_server(self.server)
-
-
-@pytest.fixture
-def scripted_anthropic(tmp_path: Path) -> Iterator[ScriptedAnthropic]:
-    """A scripted Anthropic Messages server on 127.0.0.1 for the duration of the test."""
-    server = ScriptedAnthropic(tmp_path / "scripted-anthropic")
-    try:
-        yield server
-    finally:
-        server.close()
-
-
-@pytest.fixture
-def claude_env(scripted_anthropic: ScriptedAnthropic) -> dict[str, str]:
-    """Environment for a hermetic Claude Code run against ``scripted_anthropic`` (own config dir)."""
-    return dict(scripted_anthropic.env)
-
-
-@pytest.fixture
-def autopilot_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh git repository with one commit and ``.autopilot/config.yaml``, as the working directory."""
-    repo = tmp_path / "project"
-    (repo / ".autopilot").mkdir(parents=True)
-    (repo / ".autopilot" / "config.yaml").write_text("schema_version: 1\nmin_free_memory_mb: 0\n")
-    (repo / "README.md").write_text("test project\n")
-    for args in (
-        ["init", "-q", "-b", "main"],
-        ["config", "user.name", "Autopilot Test"],
-        ["config", "user.email", "test@example.invalid"],
-        ["add", "."],
-        ["commit", "-q", "-m", "initial"],
-    ):
-        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
-    monkeypatch.chdir(repo)
-    return repo
-
-
-# Codex: the scripted OpenAI server and a hermetic codex environment (see autopilot.testing.codex).
-from autopilot.testing.codex import codex_env, scripted_openai  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """pytest fixtures for testing with the real Codex CLI against the scripted OpenAI server.
 
-Re-exported by :mod:`autopilot.testing` (the ``pytest11`` plugin), so they need no import:
+Re-exported by :mod:`autopilot.testing.fixtures` (the ``pytest11`` plugin), so they need no import:
 
 - ``scripted_openai``: a running :class:`~autopilot.testing.openai_server.ScriptedOpenAI` server;
   ``scripted_openai.script([...turns...])`` sets the script, ``scripted_openai.requests()`` reads the log;

@@ -477,7 +477,9 @@ class ClaudeStreamMapper:
             error = final_text or "; ".join(details) or f"Claude Code ended with {subtype or 'an error'}"
             if data.get("api_error_status"):
                 error = f"{error} (HTTP {data['api_error_status']})"
-            steps.append(Step("error", subtype=subtype or "error", text=error))
+            # An is_error result of subtype "success" is labelled plainly, not `ERR [success]`.
+            label = subtype if subtype and subtype != "success" else "error"
+            steps.append(Step("error", subtype=label, text=error))
         # The result's usage covers this process's whole run; add what the stream did not show.
         extra = None
         reported = _usage_of(data.get("usage"))
