@@ -41,7 +41,7 @@ from ahocorasick_rs import BytesAhoCorasick
 from autopilot.plugins.redact.engine import redact_bytes, redact_bytes_after
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult, Pool
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 #: The most bytes held back for a secret that may span lines.
 HOLD_LIMIT: Final = 1 << 20
@@ -169,10 +169,10 @@ class StreamRedactor:
         self._context = b""
         self._workers = workers if redact is None else 1
         self._seen = 0
-        self._pool: Pool | None = None
+        self._pool: ProcessPoolExecutor | None = None
         self._in_pool = 0  # pieces sent to the workers and not yet back
         # Pieces in order, each with its result: redacted bytes, or a worker's result to come.
-        self._running: deque[tuple[bytes, bytes | AsyncResult[bytes | None]]] = deque()
+        self._running: deque[tuple[bytes, bytes | Future[bytes | None]]] = deque()
 
     def __enter__(self) -> StreamRedactor:
         return self
@@ -180,9 +180,12 @@ class StreamRedactor:
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
+        self._stop_workers()
+
+    def _stop_workers(self) -> None:
+        """Stop the worker processes: pieces not begun are dropped, one under way is finished."""
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def feed(self, chunk: bytes, *, waiting: bool = False) -> bytes:
@@ -197,7 +200,7 @@ class StreamRedactor:
             if cut:
                 piece = self._take(cut)
                 if self._in_pool < QUEUED * (self._workers - 1):
-                    self._running.append((piece, self._pool.apply_async(_redact_piece, (piece,))))  # type: ignore[union-attr]
+                    self._running.append((piece, self._pool.submit(_redact_piece, piece)))  # type: ignore[union-attr]
                     self._in_pool += 1
                 else:
                     self._running.append((piece, redact_bytes(piece)))  # the workers are busy: take it
@@ -207,10 +210,7 @@ class StreamRedactor:
     def close(self) -> bytes:
         """The end of the input: everything still held, redacted."""
         out = self._flush(len(self._pending))
-        if self._pool is not None:
-            self._pool.terminate()  # every result is in; a worker may be redoing a piece taken back
-            self._pool.join()
-            self._pool = None
+        self._stop_workers()  # every result is in
         return out
 
     def _flush(self, cut: int) -> bytes:
@@ -223,14 +223,15 @@ class StreamRedactor:
         """With no more input to read now: the first *cut* bytes held and every piece in flight,
         redacted. This process redacts the new piece and the newest pieces still with the workers
         (its share of what is left) while the workers finish the older ones, so that all end
-        together; a worker's copy of a piece taken back is dropped."""
+        together; a piece taken back is cancelled (a worker already at it finishes it for nothing)."""
         if cut:
             piece = self._take(cut)
             self._running.append((piece, redact_bytes(piece)))
         waiting = [index for index, (_, result) in enumerate(self._running) if not isinstance(result, bytes)]
         for index in reversed(waiting[len(waiting) - len(waiting) // self._workers :]):
             piece, result = self._running[index]
-            if not result.ready():  # type: ignore[union-attr]
+            if not result.done():  # type: ignore[union-attr]
+                result.cancel()  # type: ignore[union-attr]
                 self._running[index] = (piece, redact_bytes(piece))
                 self._in_pool -= 1
         return self._done(block=True)
@@ -241,14 +242,18 @@ class StreamRedactor:
             if self._workers < 2 or self._seen < PARALLEL_AFTER:
                 return False
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
             if "fork" not in multiprocessing.get_all_start_methods():
                 self._workers = 1  # a worker would import everything again: not worth it
                 return False
             # Forked workers share the compiled rule tables; the engine holds no other state. They
             # leave Ctrl-C to this process, which stops them (no traceback from each worker).
-            self._pool = multiprocessing.get_context("fork").Pool(
-                self._workers - 1, initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN)
+            self._pool = ProcessPoolExecutor(
+                self._workers - 1,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=signal.signal,
+                initargs=(signal.SIGINT, signal.SIG_IGN),
             )
         return True
 
@@ -260,9 +265,9 @@ class StreamRedactor:
         while running:
             piece, result = running[0]
             if not isinstance(result, bytes):
-                if not (block or result.ready() or len(running) > QUEUED * self._workers):
+                if not (block or result.done() or len(running) > QUEUED * self._workers):
                     break
-                result = result.get()
+                result = result.result()
                 self._in_pool -= 1
             running.popleft()
             out += self._after(piece if result is None else result)
