@@ -526,3 +526,18 @@ def test_validate_json(hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixtu
     }
     assert data["files"][1]["path"] == str(bad) and data["files"][1]["ok"] is False
     assert data["files"][1]["error"].startswith(f"{bad}: ")
+
+
+@pytest.mark.parametrize("command", [["analyze"], ["analyze", "--json"], ["report", "daily"]])
+def test_before_the_first_run_there_is_nothing_to_analyze_and_no_error(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In a project with no runs yet, analyze and report say so in one line and exit 0."""
+    (Path.cwd() / ".autopilot").mkdir()
+
+    code = main(command)
+    captured = capsys.readouterr()
+
+    assert code == 0
+    assert captured.err.startswith("no runs recorded yet:") and "docs/logs" in captured.err
+    assert "error" not in captured.err

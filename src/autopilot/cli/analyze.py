@@ -76,9 +76,19 @@ def _report_errors(errors: Iterable[dict[str, str]]) -> int:
     return int(code)
 
 
-def _default_directory() -> Path:
+def _recorded_runs() -> list[Path]:
+    """Where this project's runs are recorded (``output_dir``), when no log was named; none, with a
+    note saying so, before the first run has made the directory."""
     config = context.config()
-    return config.project_dir / Path(config.output_dir).expanduser()
+    directory = config.project_dir / Path(config.output_dir).expanduser()
+    if directory.exists():
+        return [directory]
+    context.echo(
+        f"no runs recorded yet: {directory} does not exist (`autopilot run` records runs there; "
+        "or name log files or directories, or read the agents' own logs with --claude / --codex)",
+        err=True,
+    )
+    return []
 
 
 # ------------------------------------------------------------------------------------------------
@@ -328,7 +338,7 @@ def analyze(
     """
     from autopilot.core.pricing import load_price_table
 
-    targets = log_targets(paths, claude=claude, codex=codex) or [_default_directory()]
+    targets = log_targets(paths, claude=claude, codex=codex) or _recorded_runs()
     errors: list[dict[str, str]] = []
     unread: list[dict[str, str]] = []
     ledger = read_sessions(targets, errors, unread, cache=not no_cache, keep_times=False)
@@ -338,7 +348,7 @@ def analyze(
     summary = analysis.summary_totals(figures)
     if json_output:
         _echo_json(summary, "files", (f.to_dict() for f in figures), {"errors": errors + unread})
-    elif summary["runs"] or not errors:
+    elif summary["runs"] or (targets and not errors):
         summary["files"] = [f.to_dict() for f in figures]
         _render_summary(summary)
     return _report_errors(errors)

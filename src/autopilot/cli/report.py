@@ -14,8 +14,8 @@ from autopilot.cli.analyze import (
     JsonFlag,
     _console,
     _count,
-    _default_directory,
     _money,
+    _recorded_runs,
     _report_errors,
     _table,
     log_targets,
@@ -125,7 +125,7 @@ def report(
     from autopilot.core.usage import report as build
 
     start, end = _date(since, "--since"), _date(until, "--until")
-    targets = log_targets(paths, claude=claude, codex=codex) or [_default_directory()]
+    targets = log_targets(paths, claude=claude, codex=codex) or _recorded_runs()
     errors: list[dict[str, str]] = []
     unread: list[dict[str, str]] = []
     ledger = read_sessions(targets, errors, unread)
