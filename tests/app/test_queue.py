@@ -583,7 +583,8 @@ def test_per_change_policy_commits_every_state_change(
 def test_a_run_that_failed_to_start_says_why_in_the_issues_line(
     scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """An issue whose run ended in an error (no credentials, say): its line gives the run's error."""
+    """An issue whose run never reached the model (no credentials, say): its line gives the run's
+    error, and the issue is open again with no failed attempt counted against it."""
     _script(scripted, {"error": "scripted has no credentials: set SCRIPTED_KEY"})
     issue_id = _create(capsys, "needs a key", "--accept", "true")
 
@@ -591,9 +592,31 @@ def test_a_run_that_failed_to_start_says_why_in_the_issues_line(
 
     assert code == 1, err
     assert (
-        f"issue {issue_id}: failed: the agent stopped before finishing "
-        "(run error: scripted has no credentials: set SCRIPTED_KEY)"
+        f"issue {issue_id}: unreached: the agent did not reach the model: "
+        "scripted has no credentials: set SCRIPTED_KEY"
     ) in out
+    issue = _issue(capsys, issue_id)
+    assert issue["status"] == "open"
+    assert [e for e in issue["events"] if e["kind"] == "acceptance_failed"] == []
+    assert "did not reach the model" in issue["events"][-1]["reason"]
+
+
+def test_full_auto_stops_when_the_agent_cannot_reach_the_model(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without credentials, --full-auto stops at the first issue instead of failing (and in the end
+    blocking) every issue in the queue; all of them stay open."""
+    no_key = {"error": "scripted has no credentials: set SCRIPTED_KEY"}
+    _script(scripted, no_key, no_key, no_key)
+    issues = [_create(capsys, f"task {n}", "--accept", "true") for n in range(3)]
+
+    code, out, err = _cli(capsys, "run", "--full-auto", "--agent", "scripted", "--json")
+    summary = json.loads(out.strip().splitlines()[-1])
+
+    assert code == 1, err
+    assert summary["stop_reason"] == "unreached"
+    assert [o["outcome"] for o in summary["issues"]] == ["unreached"]
+    assert [_issue(capsys, i)["status"] for i in issues] == ["open"] * 3
 
 
 def test_the_backend_is_chosen_once_per_issue(

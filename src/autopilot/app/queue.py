@@ -122,8 +122,10 @@ class QueueSettings:
 class IssueOutcome:
     """What happened to one issue.
 
-    ``outcome`` is completed, failed, blocked, aborted or budget_exhausted; ``reason`` says why in
-    words (``2 of 3 acceptance commands failed``), and ``run_status`` is how the last run ended.
+    ``outcome`` is completed, failed, blocked, aborted, budget_exhausted or unreached (the agent never
+    reached the model: no credentials, no network; no attempt is counted against the issue);
+    ``reason`` says why in words (``2 of 3 acceptance commands failed``), and ``run_status`` is how
+    the last run ended.
     """
 
     issue_id: str
@@ -161,7 +163,8 @@ class QueueResult:
 
     ``stop_reason``: ``empty`` (nothing else ready), ``budget`` (the queue budget is spent),
     ``max_issues`` (``--max-issues`` reached), ``signal`` (SIGINT/SIGTERM), ``single`` (the one issue
-    asked for was worked).
+    asked for was worked), ``unreached`` (a run never reached the model: every other issue would fail
+    the same way).
     """
 
     issues: list[IssueOutcome]
@@ -419,6 +422,12 @@ def work_issue(
                     outcome.outcome = "budget_exhausted"
                     outcome.reason = "the budget ran out before the issue was finished"
                     break
+                if not result.reached_model and result.status != "success":
+                    # Credentials, network, the model server: nothing the issue is to blame for.
+                    outcome.outcome = "unreached"
+                    error = result.run.result.error or result.status
+                    outcome.reason = f"the agent did not reach the model: {error}"
+                    break
                 outcome.acceptance = (
                     run_acceptance(issue.accept, cwd, redact, settings.acceptance_timeout)
                     if result.status == "success"
@@ -441,11 +450,7 @@ def work_issue(
                     else f"the agent stopped before finishing (run {why})"
                 )
                 left = None if budget_usd is None else budget_usd - spent
-                if (
-                    outcome.continues >= settings.max_continues
-                    or not result.reached_model
-                    or (left is not None and left <= 0.001)
-                ):
+                if outcome.continues >= settings.max_continues or (left is not None and left <= 0.001):
                     outcome.outcome = "failed"
                     break
                 outcome.continues += 1
@@ -586,8 +591,8 @@ def _finish_issue(
         else:
             updated = store.release(issue.id, by=holder, reason=reason)
     else:
-        reason = "the queue budget ran out" if outcome.outcome == "budget_exhausted" else "interrupted"
-        updated = store.release(issue.id, by=holder, reason=reason)
+        reason = {"budget_exhausted": "the queue budget ran out", "unreached": outcome.reason}
+        updated = store.release(issue.id, by=holder, reason=reason.get(outcome.outcome, "interrupted"))
     _record_session(store, result, issue, settings, queue_id, config, warnings)
     if final is not None and repo is not None:
         paths = [*final, *records_changed_since(repo, store, records_before)]
@@ -736,6 +741,9 @@ def _run_queue(
             break
         if outcome.outcome == "budget_exhausted":
             stop_reason = "budget"
+            break
+        if outcome.outcome == "unreached":
+            stop_reason = "unreached"
             break
     warnings += store.warnings
     exit_code = ExitCode.OK

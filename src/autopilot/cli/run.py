@@ -226,6 +226,7 @@ def queue_summary(result: QueueResult) -> str:
         "budget": "the queue budget is spent",
         "max_issues": f"--max-issues {result.max_issues} reached",
         "signal": "interrupted",
+        "unreached": "the agent did not reach the model (see the issue's line above)",
     }
     if result.stop_reason in reasons:
         text += f"; stopped: {reasons[result.stop_reason]}"

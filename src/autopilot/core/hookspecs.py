@@ -386,7 +386,8 @@ def on_issue_complete(issue: dict[str, Any], outcome: str, run: Run | None) -> N
 
     Args:
         issue: The issue as a plain dict (``id``, ``title``, ``status``, ``labels``, ...).
-        outcome: ``completed``, ``failed``, ``blocked``, ``aborted`` or ``budget_exhausted``.
+        outcome: ``completed``, ``failed``, ``blocked``, ``aborted``, ``budget_exhausted`` or
+            ``unreached`` (the run never reached the model; the issue stays open).
         run: The run that worked on it, or None if no run started.
 
     Returns:
