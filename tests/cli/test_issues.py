@@ -352,3 +352,14 @@ def test_session_view_prints_readable_fields(capsys: pytest.CaptureFixture[str])
     assert f"{'cost:':<18}$0.0123" in lines
     assert not any(char in out for char in "{}[]")
     assert json.loads(as_json)["tokens"]["cache_read_tokens"] == 67890
+
+
+def test_show_is_another_name_for_view(capsys: pytest.CaptureFixture[str]) -> None:
+    """`issue show ID` prints what `issue view ID` prints (as `project show`, `session show`)."""
+    issue_id = _create(capsys, "the one to show")
+
+    shown = _run(capsys, "issue", "show", issue_id, "--json")
+    viewed = _run(capsys, "issue", "view", issue_id, "--json")
+
+    assert shown == viewed and shown[0] == 0
+    assert json.loads(shown[1])["title"] == "the one to show"

@@ -284,7 +284,7 @@ def issue_ready(
     return 0
 
 
-@issue_app.command(name="view")
+@issue_app.command(name="view", alias="show")
 def issue_view(issue_id: str, *, json_output: Json = False) -> int:
     """Show one issue with its history.
 
@@ -577,7 +577,7 @@ def project_list(*, json_output: Json = False) -> int:
     return 0
 
 
-@project_app.command(name="view")
+@project_app.command(name="view", alias="show")
 def project_view(name: str, *, json_output: Json = False) -> int:
     """Show a project's settings and its issues.
 
@@ -672,7 +672,7 @@ def session_list(*, project: str | None = None, issue: str | None = None, json_o
     return 0
 
 
-@session_app.command(name="view")
+@session_app.command(name="view", alias="show")
 def session_view(run_id: str, *, json_output: Json = False) -> int:
     """Show one run's record.
 
