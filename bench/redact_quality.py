@@ -109,16 +109,18 @@ def labelled(args: argparse.Namespace) -> int:
             else:
                 row[2] += 1
                 row[3] += output != doc.text
+        # The independent corpus labels no kind: its template's first words stand in for one.
+        kind = getattr(doc, "kind", None) or doc.template[:40]
         if doc.secrets:
             missed = [secret for secret in doc.secrets if leaked(secret, output)]
             misses.extend((doc.context, doc.template, secret, output) for secret in missed)
             if missed:
-                missed_kinds[(doc.kind, doc.context)] += len(missed)
-                examples.setdefault(("miss", doc.kind, doc.context), _masked(output, doc.secrets, missed))
+                missed_kinds[(kind, doc.context)] += len(missed)
+                examples.setdefault(("miss", kind, doc.context), _masked(output, doc.secrets, missed))
         elif output != doc.text:
             false_positives.append((doc.context, doc.text, output))
-            fp_kinds[(doc.kind, doc.context)] += 1
-            examples.setdefault(("fp", doc.kind, doc.context), _first_change(doc.text, output))
+            fp_kinds[(kind, doc.context)] += 1
+            examples.setdefault(("fp", kind, doc.context), _first_change(doc.text, output))
     ok = True
     print(
         f"{args.corpus} corpus: {len(documents)} documents ({args.copies} instances of each template, and each JSON-escaped)"
