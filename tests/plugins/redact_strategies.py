@@ -7,6 +7,7 @@ digits, as real credentials do). Nothing in this file is secret-shaped, so secre
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import random
@@ -66,7 +67,27 @@ FORMAT_SECRETS = {
     "sendgrid": _format("S" + "G.abcdEFGH1234ijklMNOPqr.", 43),
     "twilio_key": _format("S" + "K", 32, HEX),
     "jwt": _format("ey" + "JhbGciOiJIUzI1NiJ9.ey" + "JzdWIiOiIxMjM0NTY3ODkwIn0.", 43, URLSAFE),
+    "resend": _format("re" + "_" + "Ab12Cd34" + "_", 24),
+    "figma": _format("fi" + "gd_", 40, URLSAFE),
+    "tailscale": _format("ts" + "key-auth-" + "k7Qx2Lm9CNTRL-", 33),
 }
+
+
+def _telegram(rng: random.Random) -> tuple[str, str]:
+    """A Telegram bot token: the bot's id, a colon, then 35 characters starting with "AA"."""
+    secret_body = body(rng, 33, URLSAFE)
+    return str(rng.randint(10**8, 8 * 10**9)) + ":" + "AA" + secret_body, secret_body
+
+
+def _discord(rng: random.Random) -> tuple[str, str]:
+    """A Discord bot token: the bot's id in base64, a 6-character timestamp and an HMAC."""
+    bot_id = base64.b64encode(str(rng.randint(10**16, 10**19)).encode()).decode().rstrip("=")
+    secret_body = body(rng, 27, URLSAFE)
+    return bot_id + "." + body(rng, 6, URLSAFE) + "." + secret_body, secret_body
+
+
+FORMAT_SECRETS["telegram"] = _telegram
+FORMAT_SECRETS["discord"] = _discord
 
 
 def _in_context(name: str, builder_body: int = 24) -> object:
@@ -106,6 +127,15 @@ CONTEXT_TEMPLATES = [
     'curl -sS -U "proxy:{v}" -x http://proxy:3128 https://example.org',
     "curl -b 'remember_token={v}' https://app.example.org",
     "curl -X POST \\\n  -u ci:{v} \\\n  https://api.example.org/v1/jobs",
+    '{{"key": "apiKey", "value": "{v}", "type": "secret", "enabled": true}}',
+    '{{"key": "stripe", "value": "{v}", "type": "secret"}}',
+    '{{"name": "cookie", "value": "session={v}; theme=dark"}}',
+    '{{"name": "authorization", "value": "Basic {v}"}}',
+    '<add key="ClearTextPassword" value="{v}" />',
+    "echo {v} | az devops login --organization https://dev.azure.com/acme",
+    "const JWT_SECRET = process.env.JWT_SECRET || '{v}';",
+    '{{"kty": "oct", "kid": "hmac", "k": "{v}"}}',
+    "password={v};x#y",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -485,3 +486,172 @@ def test_names_references_masks_and_placeholders_survive(text: str) -> None:
     """Identifiers with a keyword, references, masked values and placeholders stay byte for byte."""
     assert redact_text(text) == text
     assert redact_text(json.dumps({"content": text})) == json.dumps({"content": text})
+
+
+# ------------------------------------------------------------------------------------------------
+# Found by the corpus written blind to the rules (issue 15)
+
+_MARKER = re.compile(r"\[REDACTED:[a-z0-9_]+\]")
+
+
+def _in_order_within(small: str, big: str) -> bool:
+    """Whether *small* is *big* with some characters left out, the rest in their order."""
+    rest = iter(big)
+    return all(char in rest for char in small)
+
+
+# Shell lines that quote a prompt naming a secret: the quotes must never pair across JSON strings.
+_PROMPTS = st.sampled_from(
+    [
+        'read -rsp "Vault token: " VAULT_TOKEN && export VAULT_TOKEN',
+        "read -s -p 'Password: ' PGPASSWORD; echo",
+        'printf "api key: " && read -r API_KEY',
+        'echo "token: " "$TOKEN" >&2',
+        'password: "',
+    ]
+)
+_TEXTS = st.one_of(
+    rs.text_with_context_secret().map(lambda c: c[0]),
+    rs.text_with_format_secret().map(lambda c: c[0]),
+    _PROMPTS,
+    st.text(max_size=80),
+)
+
+
+@given(_TEXTS)
+def test_redaction_only_takes_text_out(text: str) -> None:
+    """Redaction never duplicates or reorders text: without its markers, the output is the input
+    with parts left out, in their order."""
+    assert _in_order_within(_MARKER.sub("", redact_text(text)), text)
+
+
+@given(st.lists(_TEXTS, min_size=2, max_size=4), st.booleans())
+def test_redaction_stays_inside_each_json_string(texts: list[str], twice: bool) -> None:
+    """In an agent log (JSON, escaped once or twice), every string keeps its place and its key and
+    only loses text of its own: no secret is taken to span two strings."""
+    fields = {f"f{i}": text for i, text in enumerate(texts)}
+    line = json.dumps({"raw": json.dumps(fields)}) if twice else json.dumps(fields)
+
+    parsed = json.loads(redact_text(line))
+    redacted = json.loads(parsed["raw"]) if twice else parsed
+
+    assert list(redacted) == list(fields)
+    for key, text in fields.items():
+        assert _in_order_within(_MARKER.sub("", redacted[key]), text)
+
+
+def test_a_quoted_prompt_in_an_agent_log_stays_whole() -> None:
+    """`read -rsp "Vault token: " VAR` logged twice in one JSON line is left exactly as it was."""
+    command = 'read -rsp "Vault token: " VAULT_TOKEN && export VAULT_TOKEN\nvault kv get secret/app/db'
+    line = json.dumps({"content": command, "is_error": False, "toolUseResult": {"stdout": command}})
+
+    assert redact_text(line) == line
+
+
+def test_xml_attribute_pair_loses_its_value_not_the_attribute() -> None:
+    """NuGet `<add key="ClearTextPassword" value="…" />`: the value goes, `value=` stays."""
+    value = _body(14)
+    line = f'    <add key="ClearTextPassword" value="{value}" />'
+
+    assert redact_text(line) == '    <add key="ClearTextPassword" value="[REDACTED:password]" />'
+    assert value not in redact_text(json.dumps({"content": line}))
+
+
+@pytest.mark.parametrize("separator", [";", ",", "#", "&", ">"])
+def test_a_value_alone_on_its_line_runs_to_its_end(separator: str) -> None:
+    """Punctuation inside a password (`vault kv get` tables, my.cnf) does not cut it short."""
+    value = _body(6) + separator + _body(5) + separator + _body(4)
+    table = f"Key         Value\n---         -----\npassword    {value}\n"
+    for text in (table, f"[client]\npassword={value}\n"):
+        assert value.split(separator)[-1] not in redact_text(text), text
+        assert value.split(separator)[-1] not in redact_text(json.dumps({"content": text})), text
+
+
+def test_a_call_after_a_secret_name_is_code() -> None:
+    """`secret = secrets.token_urlsafe(32)` holds no secret, however the line ends."""
+    for line in ("secret = secrets.token_urlsafe(32)", "secret_key=Fernet.generate_key()"):
+        assert redact_text(line) == line
+
+
+_BLIND_CAUGHT = [
+    '{{"kty": "RSA", "n": "{n}", "e": "AQAB", "d": "{v}", "p": "{v}x", "q": "{v}y", "qi": "{v}z"}}',
+    '{{"name": "cookie", "value": "session={v}; theme=dark"}}',
+    '"cookies": [{{"name": "sid", "value": "{v}", "httpOnly": true}}]',
+    '{{"name": "authorization", "value": "Basic {v}"}}',
+    '{{"key": "apiKey", "value": "{v}", "type": "secret"}}',
+    '{{"key": "stripe", "value": "{v}", "type": "secret", "enabled": true}}',
+    "* OK IMAP4rev1 ready\na001 LOGIN jane@example.org {v}\na001 OK LOGIN completed",
+    "sudo tailscale up --authkey={v}",
+    'echo "db.internal:5432:app:app:{v}" >> ~/.pgpass',
+    "echo {v} | az devops login --organization https://dev.azure.com/acme",
+    "echo {v} | sudo -S systemctl restart app",
+    "const JWT_SECRET = process.env.JWT_SECRET || '{v}';",
+    'const key = process.env.API_KEY ?? "{v}";',
+    'token = os.environ.get("API_TOKEN") or "{v}"',
+    "figma token for the design sync job: {v} (read-only)",
+    "jdbc:postgresql://db:5432/app?user=app&password={v}&ssl=true",
+    "ansible_become_password: {w}",
+    "sudo chpasswd <<< 'ubuntu:{v}'",
+    "$ terraform output -raw admin_pw\n{v}",
+    "define( 'AUTH_KEY', '{v}${{Q{v}' );",
+]
+
+
+@pytest.mark.parametrize("template", _BLIND_CAUGHT)
+def test_kinds_found_by_the_blind_corpus_never_survive(template: str) -> None:
+    """JWKs, HAR and Postman pairs, IMAP logins, piped and fallback credentials, and the rest go."""
+    value = _body(12) + "-" + _body(6)
+    word_password = "purple-" + "monkey-" + "xenon-" + str(RNG.randint(1, 9))
+    text = template.format(v=value, n=_body(40), w=word_password)
+
+    for form in (text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"out": text})})):
+        redacted = redact_text(form)
+        assert value not in redacted and word_password not in redacted, form
+
+
+def test_webhooks_whose_path_is_the_secret() -> None:
+    """Zapier catch hooks and Mattermost incoming hooks lose their secret part, not their host."""
+    zap = _body(7).lower()
+    hook = "".join(RNG.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(24)) + "a1"
+
+    assert redact_text(f"https://hooks.zapier.com/hooks/catch/123456/{zap}/") == (
+        "https://hooks.zapier.com/hooks/catch/123456/[REDACTED:zapier_webhook]/"
+    )
+    assert redact_text(f"https://chat.example.org/hooks/{hook}") == (
+        "https://chat.example.org/hooks/[REDACTED:chat_webhook]"
+    )
+
+
+_BLIND_LEFT_ALONE = [
+    "permissions:\n  id-token: write\n  contents: read\n  packages: none",
+    "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: db\nspec:\n"
+    "  encryptedData:\n    password: AgB{b}\n    api-key: AgC{b}x\n  template:\n    type: Opaque",
+    '{{"kind": "SealedSecret", "spec": {{"encryptedData": {{"password": "AgB{b}"}}}}}}',
+    "const stripe = new Stripe(process.env.STRIPE_SECRET_KEY!, {{ apiVersion: '2024-06-20' }});",
+    "apiKey: process.env.OPENAI_API_KEY!,",
+    "export HF_TOKEN=hf_xxx\nexport OPENAI_API_KEY=sk-xxxx",
+    "ED25519 key fingerprint is SHA256:{b}.",
+    "Sentry initialised: dsn=https://{h}@o4504.ingest.sentry.io/4505",
+    "SENTRY_DSN=https://{h}@sentry.example.org/12",
+    "amqp://guest:guest@localhost:5672/",
+    "theme as keyof typeof config.theme] ||\n  config.color;",
+    "RUN --mount=type=secret,id=npm_token NPM_TOKEN=$(cat /run/secrets/npm_token) npm ci",
+    "token = os.getenv('GITHUB_TOKEN') or ''",
+]
+
+
+@pytest.mark.parametrize("template", _BLIND_LEFT_ALONE)
+def test_what_the_blind_corpus_leaves_alone_survives(template: str) -> None:
+    """Permission values, ciphertext meant to be committed, code, placeholders, fingerprints,
+    Sentry's public DSN keys and documented default credentials stay byte for byte."""
+    text = template.format(b=_body(40), h="".join(RNG.choice(rs.HEX) for _ in range(32)))
+
+    assert redact_text(text) == text
+    assert redact_text(json.dumps({"content": text})) == json.dumps({"content": text})
+
+
+def test_a_legacy_sentry_dsn_still_loses_its_secret() -> None:
+    """`https://public:secret@sentry.io/1` (the old DSN with a secret key): the secret goes."""
+    public, secret = ("".join(RNG.choice(rs.HEX) for _ in range(32)) for _ in range(2))
+
+    assert secret not in redact_text(f"dsn=https://{public}:{secret}@sentry.io/12")

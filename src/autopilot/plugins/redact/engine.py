@@ -27,7 +27,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from typing import Final
 
@@ -66,7 +66,7 @@ _REFERENCE = re.compile(
     r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|\{\{|<%|<[A-Za-z_ -]+>$"
     r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\()"
 )
-_CODE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+\.?")
+_CODE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)+[.!]?")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"[0-9][0-9.,_:]{0,9}[a-zA-Z]{0,2}")
 _SECRET_WORDS: Final = re.compile("pass|pwd|secret|token|key|auth|cred")
@@ -85,6 +85,15 @@ _RESOURCE: Final = re.compile(
 )
 
 _PLACEHOLDER_RX: Final = re.compile("|".join(re.escape(part) for part in rules.PLACEHOLDER_PARTS))
+# A reference inside a value (`prefix-${VAR}`, `{{ .Values.x }}`, `$(cat file)`), closed: a random
+# value may hold "${" or "$(" without being one (a WordPress salt).
+_EMBEDDED_REFERENCE: Final = re.compile(
+    r"\$\{[^{}\s]{1,200}\}|\{\{[^{}]{1,200}\}\}|\$\([^()]{1,200}\)|\$\{\{"
+    # cut where the value ends (`NPM_TOKEN=$(cat` before a blank): a command or a variable's name
+    r"|\$\([A-Za-z][A-Za-z0-9_.\-]{1,40}$|\$\{[A-Za-z_][A-Za-z0-9_]{1,60}$"
+)
+# A known prefix followed by one character repeated: a placeholder (`hf_xxx`, `sk-****`).
+_PREFIXED_PLACEHOLDER: Final = re.compile(r"(?:[A-Za-z0-9]{1,12}[_\-.])+([A-Za-z0-9*.•])\1{2,}")
 
 
 def is_placeholder(value: str) -> bool:
@@ -93,9 +102,11 @@ def is_placeholder(value: str) -> bool:
     lowered = stripped.lower()
     if not stripped or lowered in rules.PLACEHOLDER_WORDS or MARKER_PREFIX in stripped:
         return True
-    if _REFERENCE.match(stripped) or "${" in stripped or "{{" in stripped or "$(" in stripped:
+    if _REFERENCE.match(stripped) or _EMBEDDED_REFERENCE.search(stripped):
         return True
     if len(lowered) >= 3 and len(set(lowered)) <= 2:  # xxxx, ****, ----, abab
+        return True
+    if _PREFIXED_PLACEHOLDER.fullmatch(stripped):  # hf_xxx, sk-proj-****, ghp_XXX
         return True
     if _MASKED.fullmatch(stripped):
         return True
@@ -147,7 +158,25 @@ def _wordy(value: str) -> bool:
 def _names_a_secret(value: str) -> bool:
     """A value that is the name, path or identifier of a secret (``db-password``, ``prod/api-key``);
     words ending in a number are a passphrase (``gamma-token-build50``), not a name."""
-    return _wordy(value) and _SECRET_WORDS.search(value.lower()) is not None and not value[-2:].isdigit()
+    if not _wordy(value) or value[-2:].isdigit() or _SECRET_WORDS.search(value.lower()) is None:
+        return False
+    return _has_secret_word(value)
+
+
+@lru_cache(maxsize=4096)
+def _has_secret_word(value: str) -> bool:
+    """Whether a word of *value* says it is about a secret (`db-password`, `prod/api-key`,
+    `access_token`); a word that merely holds one does not (`purple-monkey-xenon-1`)."""
+    return any(
+        part in _SECRET_NAME_WORDS or _SECRET_NAME_PARTS.search(part) is not None
+        for part in name_parts(value.replace("/", "_"))
+    )
+
+
+_SECRET_NAME_WORDS: Final = rules.words(
+    "pass passwd pwd pw psk key keys apikey auth cred creds secret secrets token tokens"
+)
+_SECRET_NAME_PARTS: Final = re.compile("password|passphrase|secret|token|credential|apikey|privatekey")
 
 
 def credential_like(value: str) -> bool:
@@ -173,6 +202,7 @@ def credential_like(value: str) -> bool:
 
 _NOT_CREDENTIAL_TEXT: Final = re.compile(
     r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?|[0-9a-f]{7,12}"
+    r"|(?:SHA256|SHA384|SHA512|SHA1|MD5):[A-Za-z0-9+/=:]+\.?"
 )
 _MODULE_PATH: Final = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?::[a-z_][a-z0-9_]*)?")
 _QUOTED_RHS: Final = re.compile(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)")
@@ -188,7 +218,7 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             return False  # a call or a subscript: code, not a literal
         if _IDENTIFIER.fullmatch(value) and not _strong(value):
             lowered = value.lower()
-            if _SECRET_WORDS.search(lowered):
+            if _SECRET_WORDS.search(lowered) and _has_secret_word(value):
                 return False  # `token=access_token`, `password: db_password`
             if code_context and not any(c.isdigit() for c in value):
                 return False  # `f(api_key=settings_value)`, `secret = value`
@@ -200,7 +230,11 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
                 return False  # `auth: getSession,` in a JavaScript object
         elif value.startswith(("/", "./", "../", "~/")) and not _strong(value):
             return False  # a path
-        elif _CODE_VALUE.fullmatch(value) and all(_wordy(part) for part in value.split(".")):
+        elif (
+            _CODE_VALUE.fullmatch(value)
+            and all(_wordy(part) for part in value.rstrip("!").replace("?", "").split("."))
+            and not (value.endswith("!") and _DIGIT.search(value))  # `Velvet.Ember5000!`: a password
+        ):
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
     if _NUMBER.fullmatch(value) or is_placeholder(value) or _RESOURCE.match(value):
         return False
@@ -221,6 +255,7 @@ class _TokenRule:
     pattern: re.Pattern[bytes]
     body_start: int = 0  # where the random part starts, for the plausibility check
     check_random: bool = False
+    before: re.Pattern[bytes] | None = None  # what must end right at the anchor (the token's start)
 
 
 @cache
@@ -233,6 +268,7 @@ def _token_rules(anchor: bytes) -> tuple[_TokenRule, ...]:
             _token_pattern(token.pattern),
             token.body_start,
             token.check_random,
+            _before_pattern(token.before) if token.before else None,
         )
         for token in rules.TOKEN_FORMATS
         if anchor.decode() in token.anchors
@@ -245,11 +281,22 @@ def _token_pattern(pattern: str) -> re.Pattern[bytes]:
 
 
 @cache
+def _before_pattern(pattern: str) -> re.Pattern[bytes]:
+    """The part of a token before its anchor, ending at the anchor (searched up to it); it starts a
+    word, or follows an escape such as ``\\n`` or an ANSI colour."""
+    return re.compile((r"(?:(?<![A-Za-z0-9_\-])|(?<=\\[nrt])|(?<=[0-9]m))(?:" + pattern + r")\Z").encode())
+
+
+@cache
 def _prefix_classifier() -> re.Pattern[bytes]:
     """One anchored match telling whether a run (or the few bytes after an escape glued to it)
     starts with a known prefix; most runs (hashes, base64, identifiers) fail it in C."""
     guards = {anchor: token.guard for token in rules.TOKEN_FORMATS for anchor in token.anchors if token.guard}
-    anchors = sorted(_PREFIXES, key=len, reverse=True)
+    anchors = sorted(
+        (anchor for anchor in _PREFIXES if anchor not in _DIRECT and anchor not in _WORD_START),
+        key=len,
+        reverse=True,
+    )
     alternatives = b"|".join(
         re.escape(anchor)
         + (b"(?=" + guards[anchor.decode()].encode() + b")" if anchor.decode() in guards else b"")
@@ -276,9 +323,16 @@ _MAX_GLUE: Final = 65
 # text; only the runs holding one are classified (short anchors such as "AC" and "SK" also hit words,
 # which costs a cheap look at their run, never a miss).
 _TOKEN_ANCHORS: Final = (*_PREFIXES, b"Q~")
-# Prefixes that end in a non-token character ("SG.", "ya29.", "hvs."): their formats are tried right
-# at the anchor, as the run of token characters starts only after them.
-_DIRECT: Final = frozenset(anchor for anchor in _TOKEN_ANCHORS if _RUN_TABLE[anchor[-1]] != 0x61)
+# Anchors searched apart (rules.TokenFormat.apart): two bytes, or common inside words ("re_" in
+# "store_"): a token starts with them, or they follow an escape (``\\n``) or a colour.
+_WORD_START: Final = frozenset(
+    anchor.encode() for token in rules.TOKEN_FORMATS if token.apart for anchor in token.anchors
+)
+# Prefixes that hold a non-token character ("SG.", "ya29.", "hvs.", "1//0", a Telegram token's ":AA"):
+# their formats are tried right at the anchor, as runs of token characters do not hold them whole.
+_DIRECT: Final = frozenset(
+    anchor for anchor in _TOKEN_ANCHORS if any(_RUN_TABLE[byte] != 0x61 for byte in anchor)
+)
 
 
 def _searches(
@@ -299,10 +353,20 @@ def _searches(
 
 @cache
 def _token_searches() -> tuple[tuple[tuple[bytes, ...], Callable[[bytes], list[tuple[int, int, int]]]], ...]:
-    return _searches(_TOKEN_ANCHORS)
+    apart = tuple(
+        dict.fromkeys(
+            anchor.encode() for token in rules.TOKEN_FORMATS if token.apart for anchor in token.anchors
+        )
+    )
+    shared = _searches([anchor for anchor in _TOKEN_ANCHORS if anchor not in apart])
+    return (
+        *shared,
+        (apart, BytesAhoCorasick(list(apart), matchkind=MATCHKIND_LEFTMOST_FIRST).find_matches_as_indexes),
+    )
 
 
 _AZURE_SECRET: Final = re.compile(rules.AZURE_CLIENT_SECRET.encode())
+
 _AWS_SECRET_NEAR: Final = re.compile(rb"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _TWILIO_TOKEN_NEAR: Final = re.compile(rb"(?<![0-9a-fA-F])[0-9a-f]{32}(?![0-9a-fA-F])")
 # A quoted 32-hex string in the lines after a mention of Twilio: its auth token passed as a literal
@@ -370,8 +434,8 @@ def _name_kind(name: bytes) -> str | None:
 
 # After a secret name: an optional closing quote, a separator, then a quoted or bare value.
 _AFTER_NAME: Final = re.compile(
-    rb"""(?P<q1>\\{0,3}["'`])?(?P<bracket>\])?(?P<sp1>[ \t]*)
-    (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,2}"))|>|,)?
+    rb"""(?P<q1>\\{0,3}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<sp1>[ \t]*)
+    (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,2}"))|>|,|\|\||\?\?|or(?=[ \t]))?
     (?P<sp2>[ \t]*)
     (?:[fbrFBR]{0,2}(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
@@ -404,6 +468,9 @@ def _webhooks() -> tuple[tuple[bytes, re.Pattern[bytes], str], ...]:
 _PEM_END: Final = re.compile(rb"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
 _PEM_BODY: Final = re.compile(rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*")
 _KIND_SECRET: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])")
+# A Bitnami SealedSecret: its `encryptedData` is ciphertext made to be committed, never a secret.
+_KIND_SEALED: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*sealedsecret(?![a-z])")
+_ENCRYPTED_DATA: Final = re.compile(rb"encrypteddata[\"'\\]*[ \t]*:[ \t]*(?P<json>\{)?")
 _K8S_YAML_DATA: Final = re.compile(rb"(?m)^(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*$")
 _K8S_YAML_ITEM: Final = re.compile(
     rb"[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|[A-Za-z0-9_.\-]+)[ \t]*:[ \t]*(?P<value>\S[^\n]*?)[ \t]*$"
@@ -415,11 +482,12 @@ _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\
 # or blanks and a value (a flag such as --api-key VALUE, or a directive such as "requirepass VALUE").
 # Only such hits can hold a value, so the many "tokens", "keyboard" or "token." hits cost one match in C.
 _NAME_SHAPE: Final = re.compile(
-    rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?\]?[ \t]*
+    rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?\]?\)?[ \t]*
       (?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,2}"))|>
-      |,(?=[ \t]*\\{0,3}["'`])))
+      |,(?=[ \t]*\\{0,3}["'`])|(?:\|\||\?\?|or[ \t])(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?
-      (?:\\{0,3}["'])?value(?:\\{0,3}["'])?[ \t]*:)
+      (?:\\{0,3}["'])?value(?:\\{0,3}["'])?[ \t]*:
+      |\\{0,3}["'][ \t]+value[ \t]*=)
     |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s]))""",
     re.VERBOSE,
 )
@@ -428,11 +496,14 @@ _FLAG: Final = re.compile(
     rb"--[a-z0-9\-]{0,48}?(?:pass|pwd|secret|token|key|auth|cred)[a-z0-9\-]{0,48}[ \t]+[^\s-]"
 )
 # A value after a secret name and blanks ("requirepass VALUE", "password VALUE" in .netrc, "AUTH
-# VALUE"): quoted, or a word of 6 or more characters holding a digit or punctuation.
+# VALUE"): quoted, or a word of 6 or more characters holding a digit or punctuation; a comma or a
+# semicolon only inside the word (``Xy;fb>D#``), not at its end (``password abc, then``).
 _SPACED_VALUE: Final = re.compile(
     rb"""(?:\\{0,3}["'`])?[ \t]+(?:(?P<q>\\{0,3}["'])(?P<quoted>[^\s"'\\\x00][^"'\n\\\x00]{2,500})(?P=q)
-      |(?P<bare>(?=[^\s\x00-\x1f"'`\\,;]{6})(?=[^\s\x00-\x1f"'`\\,;]{0,80}?(?:[0-9!@#%^*+=~/?_\-]|\.(?=[^\s\x00-\x1f"'`\\,;])))
-        [^\s\x00-\x1f\-<>(\[{$%"'`][^\s\x00-\x1f"'`\\,;]{0,500}))""",
+      |(?P<bare>(?=%(c)s{6}|%(c)s{1,5}[,;]%(c)s)
+        (?=%(c)s{0,80}?(?:[0-9!@#%%^*+=~/?_\-]|[.,;](?=%(c)s)))
+        [^\s\x00-\x1f\-<>(\[{$%%"'`](?:%(c)s++|[,;](?=%(c)s)){0,500}+(?!(?<==)\\{0,3}["'])))"""
+    % {b"c": rb"""[^\s\x00-\x1f"'`\\,;]"""},
     re.VERBOSE,
 )
 # The rest of a name, maybe a word such as "PLAIN", then a spaced value: the first check for a name
@@ -452,7 +523,8 @@ _SPACED_AT: Final = re.compile(
 # A credential at the end of a line announcing it ("A temporary password is generated for
 # root@localhost: VALUE", "the staging password is VALUE").
 _ANNOUNCED_TAIL: Final = re.compile(
-    rb"""(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?:$|(?=\\{0,3}["'](?:[,}\]]|$)))"""
+    rb"""(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?"""
+    rb"""(?:$|(?=\\{0,3}["'](?:[,}\]]|$)))"""
 )
 # A line announcing a credential without a colon ("New API token generated"), then one word alone.
 
@@ -462,7 +534,20 @@ _VALUE_WORD: Final = re.compile(rb"""[^\s"'`\\,]{6,500}""")
 # One word alone on a line (an announced credential, or a command's output).
 
 # A cookie header ("Cookie:", "Set-Cookie:", "cookie": "…" in JSON, cookie=…): up to its first pair.
-_COOKIE_HEADER: Final = re.compile(rb"""cookie(?:\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:\\{0,3}["'`])?""")
+# Also a HAR header, a name/value pair: {"name": "cookie", "value": "…"}; and a HAR list of cookies.
+_COOKIE_HEADER: Final = re.compile(
+    rb"""cookie(?:(?:\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:\\{0,3}["'`])?
+    |\\{0,3}"[ \t]*,[ \t]*\\{0,3}"value\\{0,3}"[ \t]*:[ \t]*\\{0,3}"
+    |(?P<list>s\\{0,3}"[ \t]*:[ \t]*\[))""",
+    re.VERBOSE,
+)
+# One cookie of a HAR list: {"name": "session", "value": "…", …}.
+_HAR_COOKIE: Final = re.compile(
+    rb"""[ \t\r\n,]*\{[ \t]*\\{0,3}"name\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<name>[^"\\\n]{1,128})\\{0,3}"
+    [ \t]*,[ \t]*\\{0,3}"value\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\n]{0,4096})\\{0,3}"
+    [^{}\]]{0,1000}\}""",
+    re.VERBOSE,
+)
 # One name=value pair of a cookie header, and the "; " before the next one.
 _COOKIE_PAIR: Final = re.compile(
     rb"""[ \t]*(?P<name>[^=;\s"'`\\,]{1,128})=(?P<value>[^;\s"'`\\,]{0,4096})[ \t]*(?P<more>;)?"""
@@ -486,6 +571,7 @@ _SECRET_COOKIE: Final = re.compile(
     rb"sess|sid|token|auth|jwt|csrf|xsrf|remember|login|key|secret|pass|identity|connect", re.IGNORECASE
 )
 _BLANKS: Final = (b" ", b"\t")
+_BLANKS_B: Final = frozenset(b" \t")
 # curl's flags that carry credentials; the literal "-" first lets the regex engine skip ahead quickly.
 _CURL_FLAG: Final = re.compile(rb"-(?:-user|-proxy-user|-cookie|[uUb])")
 _COOKIE_FLAGS: Final = (b"-b", b"--cookie")
@@ -505,6 +591,12 @@ _URL_INTERESTING: Final = re.compile(
     rb"://(?:[^\s/@\"'<>\\`]*@|(?:[a-z0-9\-]+\.)*(?:"
     + b"|".join(re.escape(host.encode()) for host in rules.WEBHOOK_HOSTS)
     + rb")/|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
+)
+# A Sentry DSN's user is its public key (Sentry documents it as safe to expose): 32 hex digits
+# before a Sentry host, or before any host with a project number as the whole path.
+_SENTRY_DSN: Final = re.compile(
+    rb"[0-9a-f]{32}@(?:(?:[a-z0-9\-]+\.)*sentry(?:\.[a-z0-9\-]+)+(?::[0-9]+)?/"
+    rb"|[a-z0-9.\-]+(?::[0-9]+)?/[0-9]+(?![^\s\"'<>\\`]))"
 )
 # A token given as the user of a URL, without a password: ``https://TOKEN@github.com/…``.
 _URL_TOKEN_USER: Final = re.compile(rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]{20,})@")
@@ -575,7 +667,8 @@ def _client_anchors() -> tuple[bytes, ...]:
 _ECHO_PIPE: Final = re.compile(
     rb"(?:echo|printf)[ \t]+(?:-[a-z]+[ \t]+)*(?:(?P<dq>\\{0,3}\")(?P<v1>[^\"\n\\]{1,500})(?P=dq)"
     rb"|'(?P<v2>[^'\n]{1,500})'|(?P<v3>[^\s\"'`\\|;&<>()]{1,500}))"
-    rb"[ \t]*\|[^|\n]*?(?:--password-stdin|--with-token|\bchpasswd\b|--stdin\b)"
+    rb"[ \t]*\|[^|\n]*?(?:--[a-z\-]*stdin\b|--with-token|\bchpasswd\b|[ \t]login(?![A-Za-z0-9_.\-])"
+    rb"|\bsudo[ \t]+(?:-[A-Za-z]+[ \t]+)*?-[A-Za-z]*S(?![A-Za-z]))"
 )
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
 
@@ -592,7 +685,8 @@ _CALL_ANCHORS: Final = tuple(dict.fromkeys(name[-4:].encode() + b"(" for name in
 # A line's end: the end of the text or line, or the end of the JSON string holding it.
 _LINE_END: Final = rb"""(?=[ \t]*(?:\r|\\r)?(?:$|\\{1,3}["']|"[,}\]]))"""
 _PGPASS: Final = re.compile(
-    rb"[^:\s\"'\\]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
+    rb"(?:(?<![^\s\"'>])|(?<=\\[nrt]))[^:\s\"'\\]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+:"
+    rb"(?P<value>[^\s\"'\\]{4,})(?:" + _LINE_END + rb"|(?=\\{0,3}[\"']))"
 )
 _USERLIST: Final = re.compile(
     rb"""[ \t]*(?P<q>\\{0,3}")[^"\s\\]+(?P=q)[ \t]+(?P=q)(?P<value>[^"\s\\]{4,})(?P=q)""" + _LINE_END
@@ -605,10 +699,45 @@ _JSON_STRING_START: Final = re.compile(rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"')
 # `- name: DB_PASSWORD` then `value: …` (Kubernetes, ECS and compose environment lists).
 
 _PAIR_VALUE: Final = re.compile(
-    rb"""(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?
-    (?P<k>\\{0,3}["']?)value(?P=k)[ \t]*:[ \t]*
+    rb"""(?:\\{0,3}["'])?[ \t]*
+    (?:(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?(?P<k>\\{0,3}["']?)value(?P=k)[ \t]*:
+      |[ \t]+value[ \t]*=)[ \t]*
     (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))""",
     re.VERBOSE,
+)
+# A JSON Web Key: "kty" as a member's name; its private members (base64url values).
+_JWK_KTY: Final = re.compile(rb"""kty\\{0,3}["'][ \t]*:""")
+_JWK_PRIVATE: Final = re.compile(
+    rb"""\\{0,3}["'](?:d|p|q|dp|dq|qi|k)\\{0,3}["'][ \t]*:[ \t]*\\{0,3}["'](?P<value>[A-Za-z0-9_\-]{16,})"""
+)
+# IMAP: `TAG LOGIN user password` (also `C: TAG …` in a transcript); SASL-IR `TAG AUTHENTICATE PLAIN …`.
+_IMAP_LOGIN: Final = re.compile(
+    rb"""[ \t]*(?:(?:\x1b|\\u001b|\\x1b|\\e|\\033)\[[0-9;]*m)?(?:[A-Za-z]:[ \t]+)?[A-Za-z0-9.*]{1,12}
+    [ \t]+(?P<verb>(?i:login))[ \t]+
+    (?:\\{0,3}"[^"\\\n]*\\{0,3}"|[^\s"\\]+)[ \t]+
+    (?:(?P<q>\\{0,3}")(?P<quoted>[^"\\\n]{1,500})(?P=q)|(?P<bare>[^\s"\\]{1,500}))"""
+    + _LINE_END,
+    re.VERBOSE,
+)
+# A protocol tag alone at the start of a line (also of a JSON string, or after "C: ") before a blank.
+_TAG_BEFORE: Final = re.compile(
+    rb"""(?:^|[\n"]|\\[nr]|[A-Za-z]:[ \t]|\[[0-9;]*m)[ \t]*[A-Za-z0-9.*]{1,12}[ \t]\Z"""
+)
+_SASL_PLAIN: Final = re.compile(
+    rb"""[ \t]*(?:[A-Za-z]:[ \t]+)?[A-Za-z0-9.*]{1,12}[ \t]+(?P<verb>(?i:authenticate))[ \t]+
+    (?:\\{0,3}")?(?i:plain)(?:\\{0,3}")?[ \t]+(?:(?P<q>\\{0,3}")(?P<quoted>[A-Za-z0-9+/=]{8,2000})(?P=q)
+    |(?P<bare>[A-Za-z0-9+/=]{8,2000}))"""
+    + _LINE_END,
+    re.VERBOSE,
+)
+# `"type": "` right before a name (Postman's `"type": "secret"`), and a JSON object's `"value"` member.
+_TYPE_BEFORE: Final = re.compile(rb"""type\\{0,3}"[ \t]*:[ \t]*\\{0,3}"\Z""")
+_VALUE_MEMBER: Final = re.compile(
+    rb"""\\{0,3}"value\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,2000})(?P=q)"""
+)
+# The scheme before the credential of an Authorization header's value.
+_AUTH_SCHEME: Final = re.compile(
+    rb"(?i:bearer|basic|token|digest|negotiate|ntlm|apikey|api-key|key|sso-key|otp|aws4-hmac-sha256)[ \t]+"
 )
 _REDIS_ACL: Final = re.compile(rb"user[ \t]+[^\s>]+(?:[ \t]+[^\s>]+)*?[ \t]+>(?P<value>[^\s\"'\\]{4,})")
 # SQL: `CREATE USER … IDENTIFIED BY 'password'` (also `IDENTIFIED WITH plugin BY '…'`).
@@ -682,6 +811,10 @@ _FIXED_ANCHORS: Final = (
     b"auth=(",
     b"[redacted:aws_a",
     b"[redacted:twili",
+    b"kty",
+    b"login ",
+    b"authenticate ",
+    b"ugfzc3dvcmq6",
 )
 (
     _URL,
@@ -710,6 +843,10 @@ _FIXED_ANCHORS: Final = (
     _AUTH_TUPLE,
     _MARKER_AWS,
     _MARKER_TWILIO,
+    _JWK_AT,
+    _LOGIN_AT,
+    _AUTHENTICATE_AT,
+    _SMTP_PASSWORD_AT,
 ) = range(len(_FIXED_ANCHORS))
 # Roles of the other anchors.
 _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL = range(100, 105)
@@ -769,6 +906,7 @@ def _context_passes() -> tuple[_Pass, ...]:
 
 
 _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
+_QUOTE_AFTER: Final = (b'"', b"\\")
 _TWILIO_MARKERS: Final = (b"[redacted:twilio_account_sid]", b"[redacted:twilio_api_key]")
 
 
@@ -776,7 +914,7 @@ _BY_SEPARATOR: Final = 0  # a name hit followed by a separator (``=``, ``:`` …
 _BY_SPACE: Final = 1  # a name hit followed by blanks and a value
 _BY_PAIR: Final = 2  # a name given as the `name` of a name/value pair (`- name: DB_PASSWORD`, `value: …`)
 # The keywords that may announce a credential in prose ("the password is …", "token created: …").
-_ANNOUNCING: Final = re.compile(rb"(?:password|passwd|passphrase|secret|token|key|credential)")
+_ANNOUNCING: Final = re.compile(rb"(?:password|passwd|passphrase|secret|token|key|credential)s?(?![a-z])")
 _SUBCOMMAND: Final = re.compile(rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)")
 
 
@@ -785,6 +923,7 @@ _CALL_BEFORE: Final = re.compile(rb"""[A-Za-z0-9_]\([ \t]*\\{0,3}["'`]$""")
 # Not credentials though they look random: fingerprints and key ids in hex pairs, e-mail addresses.
 _NOT_CREDENTIAL: Final = re.compile(
     r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?"
+    r"|(?:SHA256|SHA384|SHA512|SHA1|MD5):[A-Za-z0-9+/=:]+\.?"
 )
 _PATH: Final = re.compile(r"(?:~|\.{1,2})?/[\w.\-/@:]*")
 
@@ -808,8 +947,64 @@ def _lenient(value: str) -> bool:
     return not (_wordy(value) and _DIGIT.search(value) is None)
 
 
+# Operators that give a default to a variable that is unset: `X || "…"`, `X ?? "…"`, `X or "…"`.
+_FALLBACKS: Final = frozenset((b"||", b"??", b"or"))
 # An assignment of a string literal to a `$variable` (PHP, Perl, PowerShell), not a shell expansion.
 _PHP_ASSIGNMENT: Final = re.compile(rb"""[ \t]*=[ \t]*\\{0,3}["']""")
+
+
+def _leaves_string(data: bytes, start: int, end: int, quote: bytes) -> bool:
+    """Whether the value at *start*..*end*, between two quotes *quote*, runs out of the JSON string
+    that holds it (an agent log's line): it holds an escaped line break, the end of a JSON string
+    (``", "``) where *quote* is not a double quote, or a quote escaped fewer times than *quote*
+    (``\\"``)."""
+    if data.find(b"\\n", start, end) != -1:
+        return True
+    if data.find(b'"', start, end) == -1:
+        return False
+    depth = len(quote) - len(quote.lstrip(b"\\"))
+    if quote[-1:] != b'"':
+        return _JSON_STRING_END.search(data, start, end) is not None
+    position = data.find(b'"', start, end)
+    while position != -1:
+        run = 0
+        while data[position - 1 - run] == 0x5C:
+            run += 1
+        if run < depth:
+            return True
+        position = data.find(b'"', position + 1, end)
+    return False
+
+
+def _rest_of_line(data: bytes, start: int) -> bytes:
+    """From *start* to the end of its line, or of the JSON string holding the line."""
+    _, line_end = _line_around(data, start)
+    rest = data[start:line_end]
+    if rest.endswith(b"\\"):
+        rest = rest.rstrip(b"\\")  # a doubly escaped line break
+    string_end = _JSON_STRING_END.search(rest)
+    if string_end is not None:
+        rest = rest[: string_end.start()]  # a line inside a JSON string ends with it
+    return rest
+
+
+# What is called or subscripted: a name or a dotted name.
+_CALLABLE: Final = re.compile(rb"[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*")
+# What ends a bare value but a password may hold; blanks and quotes.
+_VALUE_STOPS: Final = frozenset(bytes([byte]) for byte in b";,&|<>(){}[]")
+_BLANK_OR_QUOTE: Final = frozenset(b" \t\"'`")
+
+
+# A line number before a file's line, as `cat -n` and an agent's file reader print it ("     5→").
+_GUTTER: Final = re.compile(rb"[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\t|\\t)")
+
+
+def _indent(line: bytes) -> int:
+    """How far *line* is indented, after a line number printed before it."""
+    gutter = _GUTTER.match(line)
+    if gutter is not None:
+        line = line[gutter.end() :]
+    return len(line) - len(line.lstrip(b" \t"))
 
 
 def _referenced(data: bytes, name_start: int) -> bool:
@@ -834,7 +1029,11 @@ def _line_around(data: bytes, position: int, limit: int = 4096) -> tuple[int, in
     real = data.find(b"\n", position, ceiling)
     end = real if real != -1 else ceiling
     escaped = data.find(b"\\n", position, end)
-    return start, (escaped if escaped != -1 else end)
+    if escaped == -1:
+        return start, end
+    while escaped > position and data[escaped - 1] == 0x5C:
+        escaped -= 1  # a doubly escaped line break (``\\\\n``) ends the line at its first backslash
+    return start, escaped
 
 
 def _content_start(data: bytes, line_start: int, position: int) -> int:
@@ -850,8 +1049,11 @@ def _next_line(data: bytes, line_end: int) -> int:
     """The start of the line after the one ending at *line_end*, or -1."""
     if data.startswith(b"\n", line_end):
         return line_end + 1
-    if data.startswith(b"\\n", line_end):
-        return line_end + 2
+    position = line_end
+    while data[position : position + 1] == b"\\":
+        position += 1  # an escaped line break, once or more (``\\n``, ``\\\\n``)
+    if position > line_end and data[position : position + 1] == b"n":
+        return position + 1
     return -1
 
 
@@ -967,7 +1169,7 @@ def _name_hit(data: bytes, low: bytes, start: int, end: int) -> bool:
     shape = _NAME_SHAPE.match(low, end)
     if shape is None:
         return False
-    return shape.lastgroup == "sep" or _spaced_hit(data, low, start, end) != -1
+    return shape.lastgroup in ("sep", "pair") or _spaced_hit(data, low, start, end) != -1
 
 
 def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
@@ -997,22 +1199,42 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
             return 0, 0
         ends = [ceiling]
     line_end = min(ends)
+    while line_end > keyword and data[line_end - 1] == 0x5C:
+        line_end -= 1  # a doubly escaped line break
     tail = data[keyword:line_end].rstrip(b" \t\r")
     if tail.endswith(b":"):
-        return _NEXT_LINE, line_end
+        return _in_one_string(data, keyword, line_end, (_NEXT_LINE, line_end))
     if b":" in tail or b" is " in tail or b" was " in tail:
         same = _ANNOUNCED_TAIL.search(data, keyword, keyword + len(tail))
-        if same is not None:
-            return _SAME_LINE, same.start("value")
+        if same is not None and not _describes(data, keyword, same.start()):
+            return _in_one_string(data, keyword, same.start(), (_SAME_LINE, same.start("value")))
     next_start = _next_line(data, line_end)
     if next_start != -1 and len(tail) <= 120:
         _, next_end = _line_around(data, next_start)
         if _WORD_LINE.match(data, next_start, next_end) is not None:
-            return _NEXT_LINE_STRICT, line_end
+            return _in_one_string(data, keyword, line_end, (_NEXT_LINE_STRICT, line_end))
     return 0, 0
 
 
+def _in_one_string(data: bytes, start: int, end: int, found: tuple[int, int]) -> tuple[int, int]:
+    """*found*, unless a JSON string ends between *start* and *end*: the line goes on in another
+    string (`"command": "… get secret app", "output": "…`), which announces nothing."""
+    if data.find(b'"', start, end) != -1 and _JSON_STRING_END.search(data, start, end) is not None:
+        return 0, 0
+    return found
+
+
 _SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT = 1, 2, 3
+
+
+def _describes(data: bytes, keyword: int, separator: int) -> bool:
+    """Whether the words from *keyword* to the ``:`` or ``is`` at *separator* name something about
+    a secret rather than the secret: ``key fingerprint is …``, ``token id: …``."""
+    words = data[keyword:separator].split()
+    if not words:
+        return False
+    parts = name_parts(words[-1].decode("ascii", "replace"))
+    return bool(parts) and parts[-1] in rules.EXCLUDED_LAST
 
 
 def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: int, end: int) -> bool:
@@ -1021,7 +1243,9 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
     if role == _SHADOW:
         return False
     if role == _URL:
-        return _URL_INTERESTING.match(low, start) is not None
+        return (
+            _URL_INTERESTING.match(low, start) is not None or low.find(b"/hooks/", start, start + 200) != -1
+        )
     if role == _BEARER_AT:
         return _BEARER.match(data, start) is not None
     if role == _KIND_AT:
@@ -1044,7 +1268,7 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
 class _Scan:
     """Findings for one text; every method adds (start, end, priority, kind) spans."""
 
-    __slots__ = ("_blocks", "_names", "data", "low", "runs", "size", "spans")
+    __slots__ = ("_blocks", "_exempt", "_names", "data", "low", "runs", "size", "spans")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -1054,6 +1278,7 @@ class _Scan:
         self.spans: list[tuple[int, int, int, str]] = []
         self._names: set[int] = set()  # name starts already judged (``secret_key`` hits twice)
         self._blocks: set[int] = set()  # PEM blocks and Kubernetes documents already handled
+        self._exempt: list[tuple[int, int]] = []  # ciphertext meant to be committed (SealedSecret)
 
     def add(self, start: int, end: int, kind: str, priority: int = _CONTEXT_PRIORITY) -> None:
         if end > start:
@@ -1069,7 +1294,27 @@ class _Scan:
     def tokens(self) -> None:
         data, runs, classify = self.data, self.runs, _prefix_classifier().match
         seen: set[int] = set()  # run starts already classified
-        for anchors, find in _token_searches():
+        *shared, (apart, find_apart) = _token_searches()
+        # Mostly hits inside words and blobs, which go at once (in one comprehension, for speed): a
+        # token starts a word, or follows an escape (`\\n`) or a colour.
+        candidates = [
+            (index, start)
+            for index, start, _end in find_apart(data)
+            if not start
+            or runs[start - 1] != 0x61
+            or runs[start] != 0x61
+            or data[start - 2] == 0x5C
+            or data[start - 1] == 0x6D
+        ]
+        resume = 0
+        for index, start in candidates:
+            if start >= resume and (
+                data[start - 1] != 0x6D
+                or runs[start] != 0x61
+                or _ANSI_BEFORE.search(data, max(0, start - 24), start)
+            ):
+                resume = max(resume, self._token_at(start, apart[index], data))
+        for anchors, find in shared:
             resume = 0  # runs before this (inside a token found, or a base64 blob) are done
             for index, start, _end in find(data):
                 anchor = anchors[index]
@@ -1106,11 +1351,17 @@ class _Scan:
             match = rule.pattern.match(data, at)
             if match is None:
                 continue
+            start = at
+            if rule.before is not None:
+                lead = rule.before.search(data, max(0, at - 64), at)
+                if lead is None:
+                    continue
+                start = lead.start()
             token = match.group().decode("ascii", "replace")
             if is_placeholder(token) or (rule.check_random and not looks_random(token[rule.body_start :])):
                 continue
-            self.add(at, match.end(), rule.kind, _TOKEN_PRIORITY)
-            self._near(rule.kind, at, match.end())
+            self.add(start, match.end(), rule.kind, _TOKEN_PRIORITY)
+            self._near(rule.kind, start, match.end())
             return match.end()
         return 0
 
@@ -1157,6 +1408,12 @@ class _Scan:
                                 hidden.append((inner, at, at + len(anchors[inner])))
                     role = roles[index]
                     if role == name:
+                        if (
+                            end - start == 6
+                            and low[end : end + 1] in _QUOTE_AFTER
+                            and anchors[index] == b"secret"
+                        ):
+                            self._typed_secret(start)  # Postman's `"type": "secret"`
                         if end - start == 6 and anchors[index] == b"author":
                             # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
                             if _git_author(data, runs, start, end):
@@ -1175,8 +1432,8 @@ class _Scan:
                     elif role == shadow:
                         continue
                     elif role == url:
-                        if interesting(low, start):
-                            self._url(start)
+                        if interesting(low, start) or low.find(b"/hooks/", start, start + 200) != -1:
+                            self._url(start)  # credentials, a signature, or a webhook
                     elif role == bearer:
                         if start >= bearer_end:
                             bearer_end = self._bearer(start)
@@ -1197,10 +1454,15 @@ class _Scan:
             kind = _KIND_SECRET.match(low, start)
             if kind is not None:
                 self._kubernetes(kind.end() - 6)
+            elif _KIND_SEALED.match(low, start) is not None:
+                self._sealed(start)
         elif role == _COOKIE_AT:
             header = _COOKIE_HEADER.match(low, start)
             if header is not None:
-                self._cookies(header.end(), first_only=low[start - 4 : start] == b"set-")
+                if header.group("list") is not None:
+                    self._har_cookies(header.end())
+                else:
+                    self._cookies(header.end(), first_only=low[start - 4 : start] == b"set-")
         elif role == _TWILIO_AT:
             self._twilio(start)
         elif role == _CURL_AT:
@@ -1235,6 +1497,13 @@ class _Scan:
                 self._near("aws_access_key_id", start, start + 28)
         elif role == _MARKER_TWILIO and low.startswith(_TWILIO_MARKERS, start):
             self._near("twilio", start, low.find(b"]", start) + 1)
+        elif role == _JWK_AT:
+            self._jwk(start)
+        elif role in (_LOGIN_AT, _AUTHENTICATE_AT):
+            self._protocol_login(start, _IMAP_LOGIN if role == _LOGIN_AT else _SASL_PLAIN)
+        elif role == _SMTP_PASSWORD_AT:
+            # SMTP AUTH LOGIN: the server's "334 UGFzc3dvcmQ6" (base64 "Password:"), then the password.
+            self._next_word(_line_around(self.data, start)[1], "password", lines=1)
 
     def _more(self, role: int, anchor: bytes, start: int, end: int) -> None:
         """The anchors of the other passes: output printers, function calls, command-line clients."""
@@ -1286,8 +1555,8 @@ class _Scan:
             if how == _BY_SPACE:
                 self._spaced(name_start, name_end, kind, position)
             elif how == _BY_PAIR:
-                if kind is not None and kind != "authorization":
-                    self._pair(name_end)
+                if kind is not None:
+                    self._pair(name_end, kind)
             elif kind == "authorization":
                 self._authorization(name_end)
             elif kind is not None and not _referenced(data, name_start):
@@ -1304,9 +1573,25 @@ class _Scan:
         match = _AFTER_NAME.match(data, name_end)
         if match is None:
             return name_end
-        q1, bracket, sp1, sep, sp2, q2 = match.group("q1", "bracket", "sp1", "sep", "sp2", "q2")
+        q1, bracket, paren, sp1, sep, sp2, q2 = match.group(
+            "q1", "bracket", "paren", "sp1", "sep", "sp2", "q2"
+        )
         flag = name.startswith(b"-") or b"--" in name
         previous = data[name_start - 1 : name_start]
+        if sep in _FALLBACKS:
+            # `process.env.JWT_SECRET || '…'`, `ENV["TOKEN"] ?? "…"`, `os.environ.get("KEY") or "…"`:
+            # a literal used when the variable is unset.
+            if q2 is None:
+                return name_end
+            value_start, value_end = match.span("quoted")
+            if _leaves_string(data, value_start, value_end, q2):
+                return name_end
+            value = data[value_start:value_end].decode("utf-8", "replace")
+            if _lenient(value) and not _names_a_secret(value):
+                self.add(value_start, value_end, kind)
+            return value_end
+        if paren is not None:
+            return name_end
         if sep is None:
             if not (flag and sp1 and q1 is None):
                 return name_end
@@ -1315,13 +1600,17 @@ class _Scan:
         elif sep == b"," and (
             q1 is None or q2 is None or not _CALL_BEFORE.search(data, max(0, name_start - 40), name_start)
         ):
-            return (
-                name_end  # only `define('DB_PASSWORD', '…')`, `getenv("TOKEN", "…")`: a call's first argument
-            )
+            # Only `define('DB_PASSWORD', '…')`, `getenv("TOKEN", "…")`: a call's first argument; or a
+            # name/value pair in JSON (`{"key": "apiKey", "value": "…"}`).
+            if q1 is not None:
+                self._pair(name_end, kind)
+            return name_end
         elif bracket and (q1 is None or sep not in (b"=", b":=")):
             return name_end  # only `os.environ["TOKEN"] = "…"`
         quoted = q2 is not None
         value_start, value_end = match.span("quoted" if quoted else "bare")
+        if quoted and _leaves_string(data, value_start, value_end, q2):
+            return name_end  # the "closing" quote is in another string: no literal here
         if sep == b":" and not quoted and not sp2 and q1 is None:
             return name_end  # `group:artifact:jar:version`, `arn:…:secret:prod/db`: no blank, no value
         if sep == b">" and not data.startswith(b"</", value_end):
@@ -1338,15 +1627,27 @@ class _Scan:
             if word.isalpha() and word.islower():
                 # Prose ("auth: failed for user") unless it is a YAML line ("password: correct horse …").
                 return value_end
+        if (
+            not quoted
+            and not sp1
+            and sep == b"="
+            and data[value_end : value_end + 1] in _VALUE_STOPS
+            and self._at_line_start(name_start)
+        ):
+            # `password=Xy;fb>D#&$Wq` in an INI or .env file, or my.cnf: a value alone on its line
+            # runs to the line's end, through the punctuation that ends a bare value elsewhere; not
+            # a call or a subscript (`secret_key=Fernet.generate_key()`).
+            rest = _rest_of_line(data, value_start)
+            call = (
+                data[value_end : value_end + 1] in (b"(", b"[")
+                and _CALLABLE.fullmatch(data, value_start, value_end) is not None
+                and rest.rstrip(b"; \t\r").endswith((b")", b"]"))
+            )
+            if not call and not any(byte in _BLANK_OR_QUOTE for byte in rest):
+                value_end = value_start + len(rest)
         if yaml:
             # YAML: a bare value runs to the end of the line (minus a trailing comment).
-            _, line_end = _line_around(data, value_end)
-            rest = data[value_start:line_end]
-            if rest.endswith(b"\\"):
-                rest = rest.rstrip(b"\\")  # a doubly escaped line break
-            string_end = _JSON_STRING_END.search(rest)
-            if string_end is not None:
-                rest = rest[: string_end.start()]  # a YAML line inside a JSON string ends with it
+            rest = _rest_of_line(data, value_start)
             comment = rest.find(b" #")
             rest = rest[:comment] if comment != -1 else rest
             first = data[value_start:value_end].decode("utf-8", "replace")
@@ -1493,16 +1794,41 @@ class _Scan:
         if (_lenient(value) if about_credentials else credential_like(value)) and not _names_a_secret(value):
             self.add(literal[0], literal[1], "password" if about_credentials else "secret")
 
-    def _pair(self, name_end: int) -> None:
-        """``name: DB_PASSWORD`` followed by ``value: …`` (an environment list): the value."""
+    def _pair(self, name_end: int, kind: str) -> bool:
+        """``name: DB_PASSWORD`` followed by ``value: …`` (an environment list), ``{"key": "apiKey",
+        "value": "…"}`` (Postman, HAR headers) or ``key="Password" value="…"`` (XML): the value.
+        Whether such a pair was found."""
         data = self.data
         value = _PAIR_VALUE.match(data, name_end, name_end + 200)
         if value is None:
-            return
+            return False
         group = "quoted" if value.group("q") else "bare"
-        text = value.group(group).decode("utf-8", "replace")
-        if _plausible_value(text, quoted=group == "quoted", code_context=False, next_char=b"\n"):
-            self.add(value.start(group), value.end(group), "password")
+        start, end = value.span(group)
+        if kind == "authorization":
+            scheme = _AUTH_SCHEME.match(data, start, end)
+            if scheme is not None:
+                start = scheme.end()
+        text = data[start:end].decode("utf-8", "replace")
+        if kind == "authorization":
+            if not is_placeholder(text) and len(text.strip()) >= 4:
+                self.add(start, end, kind, _TOKEN_PRIORITY)
+        elif _plausible_value(text, quoted=group == "quoted", code_context=False, next_char=b"\n"):
+            self.add(start, end, kind)
+        return True
+
+    def _typed_secret(self, name_start: int) -> None:
+        """The ``value`` of a JSON object whose ``type`` is ``secret`` (Postman environments):
+        ``{"key": "stripe", "value": "…", "type": "secret"}``."""
+        data = self.data
+        if _TYPE_BEFORE.search(data, max(0, name_start - 16), name_start) is None:
+            return
+        opening = data.rfind(b"{", max(0, name_start - 1024), name_start)
+        closing = data.find(b"}", name_start, name_start + 1024)
+        if opening == -1 or closing == -1:
+            return
+        value = _VALUE_MEMBER.search(data, opening, closing)
+        if value is not None and not is_placeholder(value.group("value").decode("utf-8", "replace")):
+            self.add(value.start("value"), value.end("value"), "secret")
 
     def _pattern_value(self, start: int, pattern: re.Pattern[bytes], kind: str) -> None:
         match = pattern.match(self.data, start)
@@ -1561,7 +1887,13 @@ class _Scan:
         when it is the first line of a JSON string."""
         data = self.data
         line_start, line_end = _line_around(data, position)
-        match = pattern.match(data, _content_start(data, line_start, position), line_end)
+        start = _content_start(data, line_start, position)
+        match = pattern.match(data, start, line_end)
+        if match is None and pattern is _PGPASS:
+            # Also a .pgpass line written by a command: `echo "host:5432:db:user:…" >> ~/.pgpass`.
+            match = pattern.search(data, start, line_end)
+            if match is not None and not match.start() <= position < match.end():
+                match = None
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
 
@@ -1587,6 +1919,7 @@ class _Scan:
     def _authorization(self, name_end: int) -> int:
         match = _AUTH_VALUE.match(self.data, name_end)
         if match is None:
+            self._pair(name_end, "authorization")  # {"name": "authorization", "value": "Basic …"} (HAR)
             return name_end
         value = match.group("value").rstrip()
         start = match.start("value")
@@ -1616,17 +1949,28 @@ class _Scan:
         match = _URL_CREDENTIALS.match(data, position)
         if match is not None:
             password = match.group("pw").decode("utf-8", "replace")
-            if not is_placeholder(password) and password.lower() not in ("pass", "pwd", "pw", "passwd"):
+            if (
+                not is_placeholder(password)
+                and password.lower() not in ("pass", "pwd", "pw", "passwd")
+                and match.group("pw") != match.group("user")  # a documented default: guest:guest
+            ):
                 self.add(match.start("pw"), match.end("pw"), "url_password")
         else:
             user = _URL_TOKEN_USER.match(data, position)
-            if user is not None and credential_like(user.group("user").decode("utf-8", "replace")):
+            if (
+                user is not None
+                and credential_like(user.group("user").decode("utf-8", "replace"))
+                and _SENTRY_DSN.match(low, user.start("user")) is None
+            ):
                 self.add(user.start("user"), user.end("user"), "url_token")
         url_end = _URL_END.match(data, position + 3).end()
         for needle, pattern, kind in _webhooks():
             if low.find(needle, position, url_end) != -1:
                 hook = pattern.match(data, position)
-                if hook is not None and not is_placeholder(hook.group("value").decode("utf-8", "replace")):
+                if hook is None:
+                    continue
+                value = hook.group("value").decode("utf-8", "replace")
+                if not is_placeholder(value) and (kind != "chat_webhook" or looks_random(value)):
                     self.add(hook.start("value"), hook.end("value"), kind, _TOKEN_PRIORITY)
         if (
             low.find(b"sig", position, url_end) != -1
@@ -1636,6 +1980,26 @@ class _Scan:
                 self.add(signature.start("value"), signature.end("value"), "url_signature")
         return position + 3
 
+    def _har_cookies(self, position: int) -> None:
+        """The values of a HAR list of cookies (``"cookies": [{"name": "sid", "value": "…"}, …]``)."""
+        data = self.data
+        for _ in range(64):
+            cookie = _HAR_COOKIE.match(data, position)
+            if cookie is None:
+                return
+            self._cookie_value(cookie.group("name"), cookie.start("value"), cookie.end("value"))
+            position = cookie.end()
+
+    def _cookie_value(self, name: bytes, start: int, end: int) -> None:
+        """A cookie's value, if its name says it is a credential or it looks random."""
+        size = end - start
+        if size >= 4 and name.lower() not in _COOKIE_ATTRIBUTES:
+            text = self.data[start:end].decode("utf-8", "replace")
+            if (
+                _SECRET_COOKIE.search(name) is not None or (size >= 8 and looks_random(text))
+            ) and not is_placeholder(text):
+                self.add(start, end, "cookie")
+
     def _cookies(self, position: int, *, first_only: bool) -> None:
         """The values of the name=value pairs of a cookie header from *position* (Set-Cookie: the first)."""
         data = self.data
@@ -1643,14 +2007,7 @@ class _Scan:
             pair = _COOKIE_PAIR.match(data, position)
             if pair is None:
                 return
-            name, value = pair.group("name"), pair.group("value")
-            size = len(value)
-            if size >= 4 and name.lower() not in _COOKIE_ATTRIBUTES:
-                text = value.decode("utf-8", "replace")
-                if (
-                    _SECRET_COOKIE.search(name) is not None or (size >= 8 and looks_random(text))
-                ) and not is_placeholder(text):
-                    self.add(pair.start("value"), pair.end("value"), "cookie")
+            self._cookie_value(pair.group("name"), pair.start("value"), pair.end("value"))
             if first_only or pair.group("more") is None:
                 return
             position = pair.end()
@@ -1743,8 +2100,73 @@ class _Scan:
 
     # -- result -----------------------------------------------------------------------------------
 
+    def _jwk(self, position: int) -> None:
+        """The private members of a JSON Web Key (``"d"``, ``"p"``, ``"q"``, ``"dp"``, ``"dq"``,
+        ``"qi"``, and ``"k"`` of a symmetric key) in the object holding ``"kty"``."""
+        data = self.data
+        if _JWK_KTY.match(data, position) is None:
+            return
+        opening = data.rfind(b"{", max(0, position - 16384), position)
+        if opening == -1 or -2 - opening in self._blocks:
+            return
+        self._blocks.add(-2 - opening)
+        closing = data.find(b"}", position, position + 65536)
+        for member in _JWK_PRIVATE.finditer(data, opening, self.size if closing == -1 else closing):
+            if not is_placeholder(member.group("value").decode("ascii", "replace")):
+                self.add(member.start("value"), member.end("value"), "private_key", _TOKEN_PRIORITY)
+
+    def _protocol_login(self, position: int, pattern: re.Pattern[bytes]) -> None:
+        """A mail protocol's login line: IMAP ``a001 LOGIN user PASSWORD``, ``a001 AUTHENTICATE PLAIN
+        BASE64`` (the password is the last word)."""
+        data = self.data
+        if (
+            not position
+            or data[position - 1] not in _BLANKS_B
+            or (_TAG_BEFORE.search(data, max(0, position - 24), position) is None)
+        ):
+            return  # prose ("failed to authenticate with …"): no tag alone before the verb
+        line_start, line_end = _line_around(data, position)
+        match = pattern.match(data, _content_start(data, line_start, position), line_end)
+        if match is not None and match.start("verb") == position:
+            group = "quoted" if match.group("quoted") is not None else "bare"
+            value = match.group(group).decode("utf-8", "replace")
+            if _lenient(value) or (pattern is _SASL_PLAIN and not is_placeholder(value)):
+                self.add(match.start(group), match.end(group), "password")
+
+    def _sealed(self, position: int) -> None:
+        """The ``encryptedData`` of a SealedSecret manifest (YAML, JSON, also JSON-escaped): left alone."""
+        data, low = self.data, self.low
+        doc_start = max(low.rfind(b"\n---", 0, position), low.rfind(b"\\n---", 0, position), 0)
+        ends = [end for end in (low.find(b"\n---", position), low.find(b"\\n---", position)) if end != -1]
+        doc_end = min(ends) if ends else self.size
+        for block in _ENCRYPTED_DATA.finditer(low, doc_start, doc_end):
+            if block.group("json") is not None:
+                close = data.find(b"}", block.end(), doc_end)
+                self._exempt.append((block.end(), doc_end if close == -1 else close))
+                continue
+            line_start, line_end = _line_around(data, block.start())
+            line = data[_content_start(data, line_start, block.start()) : block.start()]
+            indent = _indent(line)
+            end = line_end
+            for _ in range(256):
+                begin = _next_line(data, end)
+                if begin == -1 or begin >= doc_end:
+                    break
+                _, next_end = _line_around(data, begin)
+                line = data[begin:next_end]
+                if line.strip() and _indent(line) <= indent:
+                    break
+                end = next_end
+            self._exempt.append((block.end(), end))
+
     def merged(self) -> list[tuple[int, int, str]]:
         """Non-overlapping spans; existing markers are never touched."""
+        if self._exempt:
+            self.spans = [
+                span
+                for span in self.spans
+                if not any(low <= span[0] and span[1] <= high for low, high in self._exempt)
+            ]
         if not self.spans:
             return []
         markers: list[tuple[int, int]] = []
@@ -1895,7 +2317,11 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
                         if _git_author(data, runs, start, end):
                             continue
                         end = start + 4
-                    hit = _name_hit(data, low, start, end)
+                    hit = _name_hit(data, low, start, end) or (
+                        search.anchors[index] == b"secret"
+                        and low[end : end + 1] in _QUOTE_AFTER
+                        and _TYPE_BEFORE.search(low, max(0, start - 16), start) is not None
+                    )
                 else:
                     hit = _anchor_may_find(role, search.anchors[index], data, low, start, end)
                 if hit:
@@ -1948,6 +2374,10 @@ KINDS: Final = tuple(
             "url_signature",
             "slack_webhook",
             "discord_webhook",
+            "teams_webhook",
+            "zapier_webhook",
+            "chat_webhook",
+            "discord_bot_token",
             "private_key",
             "kubernetes_secret",
             "cookie",

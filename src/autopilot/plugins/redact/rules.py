@@ -31,6 +31,11 @@ class TokenFormat:
     *guard* is an optional lookahead that must follow an anchor before *pattern* is even tried
     (for short anchors that also start ordinary words); *body_start* is where the random part of a
     match starts and *check_random* rejects matches whose random part does not look random.
+    *before*, for a format whose literal part is in its middle (a Telegram bot token's ``:AA``),
+    is what must come right before the anchor; the secret then starts there. *apart* puts the
+    anchors in a search of their own (two-byte anchors, and those that would slow the shared search
+    of short anchors down; bench/bench_redact.py measures it), and such a token is looked for only
+    where its anchor starts a word or follows an escape (``\\n``) or a colour.
     """
 
     kind: str
@@ -39,6 +44,18 @@ class TokenFormat:
     body_start: int = 0
     check_random: bool = False
     guard: str = ""
+    before: str = ""
+    apart: bool = False
+
+
+# A Discord bot token starts with its bot's id (17 to 20 digits) in base64: every group of four
+# characters encodes three ASCII digits, so each character comes from a small set.
+_B64_DIGITS = "(?:[MN][DTjz]|O[DT])[AEIMQUYcgk][w-z0-5]"
+_DISCORD = (
+    "(?:M[Tjz]|N[DTjz]|O[DT])[AEIMQUYcgk][w-z0-5]"  # the first digit is not 0
+    + "(?:" + _B64_DIGITS + "){4,5}(?:[MNO][DTjz][AEIMQUYcgk]|[MNO][AQgw])?"
+    + r"\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,40}"
+)  # fmt: skip
 
 
 TOKEN_FORMATS: Final = (
@@ -111,9 +128,42 @@ TOKEN_FORMATS: Final = (
     TokenFormat("pinecone_api_key", ("pcsk_",), r"pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{40,}", 5),
     TokenFormat("atlassian_api_token", ("ATATT",), r"ATATT[A-Za-z0-9_\-=]{100,}", 5),
     TokenFormat("mailgun_api_key", ("key-",), r"key-[0-9a-f]{32}", 4, guard="[0-9a-f]{8}"),
-    TokenFormat("sentry_token", ("sntrys_", "sntryu_"), r"sntry[su]_[A-Za-z0-9+/=_\-]{40,}", 7),
+    TokenFormat("sentry_token", ("sntry",), r"sntry[su]_[A-Za-z0-9+/=_\-]{40,}", 7),
     TokenFormat(
         "age_secret_key", ("AGE-SECRET-KEY-",), r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{50,}", 16
+    ),
+    TokenFormat(
+        "telegram_bot_token",
+        (":AA",),
+        r":AA[A-Za-z0-9_\-]{33}",
+        3,
+        check_random=True,
+        before=r"[0-9]{5,16}",
+        apart=True,
+    ),
+    TokenFormat(
+        "discord_bot_token",
+        ("MT", "Mj", "Mz", "ND", "NT", "Nj", "Nz", "OD", "OT"),
+        _DISCORD,
+        guard="[AEIMQUYcgk][w-z0-5](?:[MN][DTjz]|O[DT])",
+        apart=True,
+    ),
+    TokenFormat(
+        "resend_api_key",
+        ("re_",),
+        r"re_[A-Za-z0-9]{6,12}_[A-Za-z0-9]{20,}",
+        3,
+        check_random=True,
+        guard="[A-Za-z0-9]{6,12}_[A-Za-z0-9]{20}",
+        apart=True,
+    ),
+    TokenFormat("figma_token", ("figd_",), r"figd_[A-Za-z0-9_\-]{40,}", 5, check_random=True),
+    TokenFormat(
+        "tailscale_key",
+        ("tskey-",),
+        r"tskey-(?:[a-z]{1,10}-)?[A-Za-z0-9]{6,}(?:-[A-Za-z0-9]{6,})?",
+        6,
+        check_random=True,
     ),
 )
 # Azure AD client secrets hold "~" and ".", which split runs of token characters: "Q~" is their anchor.
@@ -136,6 +186,7 @@ STRONG_SUBSTRINGS: Final = (
     "accountkey",
     "credential",
     "authtok",
+    "authkey",
 )
 #: Whole words that make a name secret (``db_pass``, ``ldap_bindpw``, ``wifi.psk``), and their kind.
 STRONG_PARTS: Final = {
@@ -187,7 +238,8 @@ PLACEHOLDER_WORDS: Final = words(
     "required sample secret secret_key secretkey secrets secretstr stdin str string tbd test testing "
     "tests the todo token tokens true undefined value values with xxx xxxx xxxxx yes your "
     "protected sensitive set unset notset not_set encrypted number boolean unknown never void float double "
-    "integer long char date array list dict map record buffer bigint symbol optional[str] str|none"
+    "integer long char date array list dict map record buffer bigint symbol optional[str] str|none "
+    "read write read-all write-all"
 )
 PLACEHOLDER_PARTS: Final = (
     "your_",
@@ -254,6 +306,18 @@ WEBHOOKS: Final = (
         "teams_webhook",
     ),
     (
+        "hooks.zapier.com/hooks/",
+        r"://hooks\.zapier\.com/hooks/(?:catch|standard)/[0-9]+/(?P<value>[A-Za-z0-9]{5,})",
+        "zapier_webhook",
+    ),
+    (
+        # Mattermost (and Rocket.Chat): the hook's id is the credential, on the server's own host.
+        "/hooks/",
+        r"://[A-Za-z0-9.\-]+(?::[0-9]+)?/(?:[A-Za-z0-9_.\-]+/)*?hooks/"
+        r"(?P<value>[a-z0-9]{26}(?![A-Za-z0-9])|[A-Za-z0-9]{17,24}/[A-Za-z0-9]{40,64})",
+        "chat_webhook",
+    ),
+    (
         "api.telegram.org/bot",
         r"://api\.telegram\.org/(?:file/)?bot(?P<value>[0-9]{5,16}:[A-Za-z0-9_\-]{30,})",
         "telegram_bot_token",
@@ -261,7 +325,14 @@ WEBHOOKS: Final = (
 )
 
 #: The hosts (and their subdomains) of the webhooks above, for the first look at a URL.
-WEBHOOK_HOSTS: Final = ("hooks.slack.com", "discord.com", "discordapp.com", "office.com", "api.telegram.org")
+WEBHOOK_HOSTS: Final = (
+    "hooks.slack.com",
+    "discord.com",
+    "discordapp.com",
+    "office.com",
+    "api.telegram.org",
+    "hooks.zapier.com",
+)
 
 # ------------------------------------------------------------------------------------------------
 # Command-line clients that take a credential as an argument.
@@ -393,6 +464,7 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(("ssh-keygen",), (option("-N", "-P"),)),
     ClientCommand(("net",), (r"/user:[^\s]+[ \t]+{value}",), subcommand=("use",)),
     ClientCommand(("nmcli",), (r"(?:password|wifi-sec\.psk)[ \t]+{value}",)),
+    ClientCommand(("chpasswd",), (r"<<<[ \t]*(?:\\{0,3}[\"'])?[^\s:\"'\\]+:{value}",)),
     ClientCommand(("snmpwalk", "snmpget", "snmpset", "snmpbulkwalk"), (option("-c", "-A", "-X"),)),
 )
 
@@ -410,7 +482,11 @@ PRINTS_SECRET: Final = (
     ("auth:token", ""),
     ("get-login-password", ""),
     ("initial-password", ""),
-    ("output -raw ", r"output -raw [a-z0-9_]*(?:pass|pwd|secret|token|key|cred)"),
+    (
+        " -raw ",
+        r"\boutput\b[^\n|;&]*?[ \t]-raw[ \t]+(?:-[a-z\-]+(?:=[^\s]+)?[ \t]+)*[\"']?"
+        r"[a-z0-9_\-]*(?:pass|pwd|pw\b|secret|token|key|cred|auth)",
+    ),
     ("create token", ""),
     ("print token", ""),
     ("wg genkey", ""),
