@@ -845,3 +845,17 @@ def test_a_run_outside_a_git_repository_is_one_warning(
         f"warning: {plain} is not in a git repository: nothing records what the agent changes "
         "(`git init` first to review and undo its work)"
     ]
+
+
+def test_session_list_tells_runs_apart_by_their_trajectory(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`session list` names each run's trajectory (its slug says what the run was about)."""
+    _script(scripted, {"shell": "true"})
+    issue_id = _create(capsys, "first", "--accept", "true")
+    assert _cli(capsys, "run", "--issue", issue_id, "--agent", "scripted", "--quiet")[0] == 0
+
+    code, out, _ = _cli(capsys, "session", "list")
+
+    assert code == 0
+    assert out.count("\n") == 1 and f"-issue-{issue_id}" in out

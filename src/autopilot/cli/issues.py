@@ -665,8 +665,10 @@ def session_list(*, project: str | None = None, issue: str | None = None, json_o
     if not sessions:
         context.echo("no sessions")
     for s in sessions:
+        # The trajectory's name carries the run's slug (its prompt or issue), which tells runs apart.
+        name = Path(s.trajectory).name.removesuffix(".json") if s.trajectory else "-"
         context.echo(
-            f"{s.run_id}  {s.status:<16}  ${s.cost_usd:.4f}  issue {s.issue or '-'}  {s.started_at}"
+            f"{s.run_id}  {s.status:<16}  ${s.cost_usd:.4f}  issue {s.issue or '-'}  {s.started_at}  {name}"
             + (f"  ({s.project})" if s.project else "")
         )
     return 0
