@@ -73,15 +73,11 @@ def _create_issue(capsys: pytest.CaptureFixture[str], *labels: str) -> str:
     return str(json.loads(out)["id"])
 
 
-def test_a_run_transcript_gets_its_issue_labels_and_the_branch_its_commit_landed_on(
-    git_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A transcript whose session a run recorded in ``.autopilot/`` is grouped under the run's issue (from
-    the store and the trailer), the issue's labels and the branch of the run's commit; one no run
-    names falls in ``-``."""
-    issue = _create_issue(capsys, "auth", "backend")
-    agent_session = "5b0c2d7e-0000-4000-8000-00000000a001"
-    run_id = "20261206T120000-1f2e3d4c"
+def _a_run_and_a_plain_session(
+    git_repo: Path, tmp_path: Path, issue: str, agent_session: str, run_id: str
+) -> Path:
+    """Claude transcripts of a run on *issue* (recorded in the store, its work committed on the branch
+    ``fix-login``) and of a session no run names; returns their folder."""
     store = context.hooks().store_select(config=context.config())
     store.save_session(
         Session(run_id=run_id, issue=issue, agent="claude", backend_session_ids=(agent_session,))
@@ -90,6 +86,18 @@ def test_a_run_transcript_gets_its_issue_labels_and_the_branch_its_commit_landed
     logs = tmp_path / "claude-projects"
     _transcript(RUN_TRANSCRIPT, agent_session, logs)
     _transcript(PLAIN_TRANSCRIPT, PLAIN_SESSION.removeprefix("claude:"), logs)
+    return logs
+
+
+def test_a_run_transcript_gets_its_issue_labels_and_the_branch_its_commit_landed_on(
+    git_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A transcript whose session a run recorded in ``.autopilot/`` is grouped under the run's issue (from
+    the store and the trailer), the issue's labels and the branch of the run's commit; one no run
+    names falls in ``-``."""
+    issue = _create_issue(capsys, "auth", "backend")
+    agent_session = "5b0c2d7e-0000-4000-8000-00000000a001"
+    logs = _a_run_and_a_plain_session(git_repo, tmp_path, issue, agent_session, "20261206T120000-1f2e3d4c")
 
     by_issue = _rows(capsys, logs, "issue")
     by_label = _rows(capsys, logs, "label")
@@ -107,15 +115,7 @@ def test_the_table_shows_the_issue_and_a_dash_for_runs_without_one(
     """In the table people read, the run's row names its issue and the other row shows ``-``."""
     issue = _create_issue(capsys)
     agent_session = "5b0c2d7e-0000-4000-8000-00000000a002"
-    run_id = "20261206T120000-2f2e3d4c"
-    store = context.hooks().store_select(config=context.config())
-    store.save_session(
-        Session(run_id=run_id, issue=issue, agent="claude", backend_session_ids=(agent_session,))
-    )
-    _commit_work(git_repo, "fix-login", issue, run_id)
-    logs = tmp_path / "claude-projects"
-    _transcript(RUN_TRANSCRIPT, agent_session, logs)
-    _transcript(PLAIN_TRANSCRIPT, PLAIN_SESSION.removeprefix("claude:"), logs)
+    logs = _a_run_and_a_plain_session(git_repo, tmp_path, issue, agent_session, "20261206T120000-2f2e3d4c")
 
     out = _cli(capsys, "report", "session", str(logs), "--by", "issue")
 
