@@ -106,6 +106,16 @@ class RawUsage:
             number("reasoning_output_tokens"),
         )
 
+    def to_codex(self) -> dict[str, int]:
+        """The counters as Codex names them (what :meth:`from_codex` reads)."""
+        return {
+            "input_tokens": self.input,
+            "cached_input_tokens": self.cached,
+            "cache_write_input_tokens": self.cache_write,
+            "output_tokens": self.output,
+            "reasoning_output_tokens": self.reasoning,
+        }
+
     def _values(self) -> tuple[int, ...]:
         return (self.input, self.cached, self.cache_write, self.output, self.reasoning)
 

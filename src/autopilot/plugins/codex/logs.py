@@ -234,7 +234,7 @@ def legacy_exec_events(records: list[dict[str, Any]]) -> tuple[list[dict[str, An
             elif "input_tokens" in msg or "output_tokens" in msg:
                 total = total + RawUsage.from_codex(msg)  # the oldest builds: one call's counts
         elif kind == "task_complete":
-            out.append({"type": "turn.completed", "usage": _usage_dict(total)})
+            out.append({"type": "turn.completed", "usage": total.to_codex()})
             reported = total
         elif kind in ("error", "stream_error"):
             out.append({"type": "error", "message": msg.get("message")})
@@ -242,16 +242,6 @@ def legacy_exec_events(records: list[dict[str, Any]]) -> tuple[list[dict[str, An
             out.append({"type": "turn.failed", "error": {"message": f"turn aborted: {msg.get('reason')}"}})
     unreported = total - reported
     return out, model, (None if unreported.empty or not unreported.covers(RawUsage()) else unreported)
-
-
-def _usage_dict(usage: Any) -> dict[str, int]:
-    return {
-        "input_tokens": usage.input,
-        "cached_input_tokens": usage.cached,
-        "cache_write_input_tokens": usage.cache_write,
-        "output_tokens": usage.output,
-        "reasoning_output_tokens": usage.reasoning,
-    }
 
 
 def import_codex(records: list[dict[str, Any]]) -> Any:
