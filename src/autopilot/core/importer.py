@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autopilot.core.errors import BadInputError
-from autopilot.core.models import ImportedRun, Run, Step, Usage
+from autopilot.core.models import ImportedRun, Run, Step, Usage, epoch_ts
 from autopilot.core.pricing import load_price_table
 from autopilot.core.recorder import Recorder
 from autopilot.core.trajectory.files import base_path_for, slugify
@@ -179,7 +179,7 @@ def session_of_imported(imported: ImportedRun, path: Path, kind: str, mtime: str
     from autopilot.core.trajectory.analysis import tool_figures
 
     if mtime is None:
-        mtime = _iso(path.stat().st_mtime)
+        mtime = epoch_ts(path.stat().st_mtime)
     steps: list[Step] = []
     calls: list[Call] = []
     session_id = model = None
@@ -227,13 +227,6 @@ def session_of_imported(imported: ImportedRun, path: Path, kind: str, mtime: str
         tools=tools,
         cost_usd=cost if not calls else None,
     )
-
-
-def _iso(timestamp: float) -> str:
-    import datetime as dt
-
-    moment = dt.datetime.fromtimestamp(timestamp, dt.UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def import_file(

@@ -42,6 +42,13 @@ def utcnow() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def epoch_ts(seconds: float) -> str:
+    """*seconds* since the epoch (a file's modification time, say) as :func:`utcnow` writes a time."""
+    return (
+        dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    )
+
+
 def parse_ts(value: str) -> dt.datetime:
     """Parse a timestamp written by :func:`utcnow` (or any ISO 8601 form)."""
     return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))

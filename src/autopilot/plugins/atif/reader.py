@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from autopilot.core.logs import LogReader
-from autopilot.core.models import RUN_STATUSES, BackendEvent, ImportedRun, Run, Step, Usage
+from autopilot.core.models import RUN_STATUSES, BackendEvent, ImportedRun, Run, Step, Usage, epoch_ts
 from autopilot.core.usage import Call, Session, ToolStat
 
 ATIF_VERSION: Final = "ATIF-v1.4"
@@ -53,13 +53,11 @@ class AtifReader(LogReader):
         return bool(self._VERSION.search(head))
 
     def scan(self, path: Path, data: bytes) -> list[Session]:
-        from autopilot.core.importer import _iso
-
         doc = json.loads(data)
         if not isinstance(doc, dict) or not isinstance(doc.get("steps"), list):
             raise ValueError("no steps")
         agent = doc.get("agent") if isinstance(doc.get("agent"), dict) else {}
-        when = _iso(path.stat().st_mtime)
+        when = epoch_ts(path.stat().st_mtime)
         calls: list[Call] = []
         tools: dict[str, ToolStat] = {}
         times: list[str] = []

@@ -14,14 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from autopilot.core.logs import LogReader
+from autopilot.core.models import epoch_ts
 from autopilot.core.usage import Call, Session, ToolStat
 
 
 def _mtime(path: Path) -> str:
-    import datetime as dt
-
-    moment = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return epoch_ts(path.stat().st_mtime)
 
 
 def _object(data: bytes) -> dict[str, Any]:
@@ -36,10 +34,7 @@ def _when(value: Any, default: str) -> str:
     if isinstance(value, str) and value:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
-        import datetime as dt
-
-        moment = dt.datetime.fromtimestamp(value, dt.UTC)
-        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return epoch_ts(value)
     return default
 
 
