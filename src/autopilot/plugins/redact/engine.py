@@ -1237,15 +1237,29 @@ def _describes(data: bytes, keyword: int, separator: int) -> bool:
     return bool(parts) and parts[-1] in rules.EXCLUDED_LAST
 
 
+def _url_may_hold(low: bytes, start: int) -> bool:
+    """Whether the URL whose ``://`` is at *start* may hold something to redact: credentials or a
+    signature, or a webhook's path."""
+    return _URL_INTERESTING.match(low, start) is not None or low.find(b"/hooks/", start, start + 200) != -1
+
+
+def _typed_secret_at(low: bytes, anchor: bytes, start: int, end: int) -> bool:
+    """Whether the name keyword *anchor* at *start*..*end* is the value of a JSON ``"type"`` member:
+    Postman's ``"type": "secret"``, which says the object's ``value`` is one."""
+    return (
+        anchor == b"secret"
+        and low[end : end + 1] in _QUOTE_AFTER
+        and _TYPE_BEFORE.search(low, max(0, start - 16), start) is not None
+    )
+
+
 def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: int, end: int) -> bool:
     """The check keywords() makes at a context anchor (other than a name keyword) before it can
     report anything there (a superset: passing it may still find nothing)."""
     if role == _SHADOW:
         return False
     if role == _URL:
-        return (
-            _URL_INTERESTING.match(low, start) is not None or low.find(b"/hooks/", start, start + 200) != -1
-        )
+        return _url_may_hold(low, start)
     if role == _BEARER_AT:
         return _BEARER.match(data, start) is not None
     if role == _KIND_AT:
@@ -1390,7 +1404,7 @@ class _Scan:
         hits: list[tuple[int, int, int]] = []  # (position, length, how) of secret-name keywords
         bearer_end = 0
         # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
-        shaped, interesting = _NAME_SHAPE.match, _URL_INTERESTING.match
+        shaped, url_may_hold = _NAME_SHAPE.match, _url_may_hold
         name, shadow, url, bearer = _NAME, _SHADOW, _URL, _BEARER_AT
         if low.startswith(b"user "):
             self._redis_acl(0)
@@ -1408,12 +1422,8 @@ class _Scan:
                                 hidden.append((inner, at, at + len(anchors[inner])))
                     role = roles[index]
                     if role == name:
-                        if (
-                            end - start == 6
-                            and low[end : end + 1] in _QUOTE_AFTER
-                            and anchors[index] == b"secret"
-                        ):
-                            self._typed_secret(start)  # Postman's `"type": "secret"`
+                        if end - start == 6 and _typed_secret_at(low, anchors[index], start, end):
+                            self._typed_secret(start)
                         if end - start == 6 and anchors[index] == b"author":
                             # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
                             if _git_author(data, runs, start, end):
@@ -1432,8 +1442,8 @@ class _Scan:
                     elif role == shadow:
                         continue
                     elif role == url:
-                        if interesting(low, start) or low.find(b"/hooks/", start, start + 200) != -1:
-                            self._url(start)  # credentials, a signature, or a webhook
+                        if url_may_hold(low, start):
+                            self._url(start)
                     elif role == bearer:
                         if start >= bearer_end:
                             bearer_end = self._bearer(start)
@@ -1817,11 +1827,9 @@ class _Scan:
         return True
 
     def _typed_secret(self, name_start: int) -> None:
-        """The ``value`` of a JSON object whose ``type`` is ``secret`` (Postman environments):
-        ``{"key": "stripe", "value": "…", "type": "secret"}``."""
+        """The ``value`` of the JSON object whose ``"type"`` is the ``secret`` at *name_start* (Postman
+        environments): ``{"key": "stripe", "value": "…", "type": "secret"}``."""
         data = self.data
-        if _TYPE_BEFORE.search(data, max(0, name_start - 16), name_start) is None:
-            return
         opening = data.rfind(b"{", max(0, name_start - 1024), name_start)
         closing = data.find(b"}", name_start, name_start + 1024)
         if opening == -1 or closing == -1:
@@ -2317,10 +2325,8 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
                         if _git_author(data, runs, start, end):
                             continue
                         end = start + 4
-                    hit = _name_hit(data, low, start, end) or (
-                        search.anchors[index] == b"secret"
-                        and low[end : end + 1] in _QUOTE_AFTER
-                        and _TYPE_BEFORE.search(low, max(0, start - 16), start) is not None
+                    hit = _name_hit(data, low, start, end) or _typed_secret_at(
+                        low, search.anchors[index], start, end
                     )
                 else:
                     hit = _anchor_may_find(role, search.anchors[index], data, low, start, end)
