@@ -586,11 +586,15 @@ _CURL_USER: Final = re.compile(
 )
 # -b/--cookie 'name=value; …' (a file name has no "=").
 _CURL_COOKIE: Final = re.compile(rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?""")
-# After "://": only credentials, webhook hosts and signed query strings need a closer look.
+# After "://": only credentials, webhooks (by host or by path) and signed query strings need a closer
+# look.
 _URL_INTERESTING: Final = re.compile(
     rb"://(?:[^\s/@\"'<>\\`]*@|(?:[a-z0-9\-]+\.)*(?:"
     + b"|".join(re.escape(host.encode()) for host in rules.WEBHOOK_HOSTS)
-    + rb")/|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
+    + rb")/|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)="
+    + rb"|[^\s\"'<>\\`?#]{0,200}?(?:"
+    + b"|".join(re.escape(path.encode()) for path in rules.WEBHOOK_PATHS)
+    + rb"))"
 )
 # A Sentry DSN's user is its public key (Sentry documents it as safe to expose): 32 hex digits
 # before a Sentry host, or before any host with a project number as the whole path.
@@ -1237,12 +1241,6 @@ def _describes(data: bytes, keyword: int, separator: int) -> bool:
     return bool(parts) and parts[-1] in rules.EXCLUDED_LAST
 
 
-def _url_may_hold(low: bytes, start: int) -> bool:
-    """Whether the URL whose ``://`` is at *start* may hold something to redact: credentials or a
-    signature, or a webhook's path."""
-    return _URL_INTERESTING.match(low, start) is not None or low.find(b"/hooks/", start, start + 200) != -1
-
-
 def _typed_secret_at(low: bytes, anchor: bytes, start: int, end: int) -> bool:
     """Whether the name keyword *anchor* at *start*..*end* is the value of a JSON ``"type"`` member:
     Postman's ``"type": "secret"``, which says the object's ``value`` is one."""
@@ -1259,7 +1257,7 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
     if role == _SHADOW:
         return False
     if role == _URL:
-        return _url_may_hold(low, start)
+        return _URL_INTERESTING.match(low, start) is not None
     if role == _BEARER_AT:
         return _BEARER.match(data, start) is not None
     if role == _KIND_AT:
@@ -1404,7 +1402,7 @@ class _Scan:
         hits: list[tuple[int, int, int]] = []  # (position, length, how) of secret-name keywords
         bearer_end = 0
         # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
-        shaped, url_may_hold = _NAME_SHAPE.match, _url_may_hold
+        shaped, interesting = _NAME_SHAPE.match, _URL_INTERESTING.match
         name, shadow, url, bearer = _NAME, _SHADOW, _URL, _BEARER_AT
         if low.startswith(b"user "):
             self._redis_acl(0)
@@ -1442,8 +1440,8 @@ class _Scan:
                     elif role == shadow:
                         continue
                     elif role == url:
-                        if url_may_hold(low, start):
-                            self._url(start)
+                        if interesting(low, start):
+                            self._url(start)  # credentials, a signature, or a webhook
                     elif role == bearer:
                         if start >= bearer_end:
                             bearer_end = self._bearer(start)

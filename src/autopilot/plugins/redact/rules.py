@@ -333,6 +333,8 @@ WEBHOOK_HOSTS: Final = (
     "api.telegram.org",
     "hooks.zapier.com",
 )
+#: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat), for the same look.
+WEBHOOK_PATHS: Final = ("/hooks/",)
 
 # ------------------------------------------------------------------------------------------------
 # Command-line clients that take a credential as an argument.
