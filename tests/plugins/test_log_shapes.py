@@ -468,6 +468,37 @@ def test_a_rollout_from_before_the_record_envelope_is_a_session(
         "2025-07-01T10:00:00.000Z",
         1,
     )
+    # Only the header has a time (as in AcidicSoil/codex-session-viewer docs/example.jsonl, a real
+    # rollout of 2025-09): how long the session ran is unknown, not 0 ms.
+    assert run["duration_ms"] is None
+
+
+def test_a_rollout_opening_with_turn_context_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rollout without a ``session_meta`` line is still a Codex rollout, counted as ccusage 20 counts it.
+
+    The lines are those of ccusage's own fixture (ryoppippi/ccusage, apps/ccusage/test/fixtures/codex/
+    sessions/branch-history/2026-05-12T08-02-00-branch.jsonl, commit 0107c2e1); before, analyze said
+    "not a log format autopilot reads"."""
+    usage = [(1000, 100, 200, 20, 1200), (1600, 300, 450, 40, 2050)]
+    counts = [dict(zip(("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens",
+                        "total_tokens"), u, strict=True)) for u in usage]  # fmt: skip
+    totals = [{"type": "token_count", "info": {"total_token_usage": c}} for c in counts]
+    log = _jsonl(tmp_path / "2026-05-12T08-02-00-branch.jsonl", [
+        _env("2026-05-12T08:00:00.000Z", "turn_context", {"model": "gpt-5.2"}),
+        _env("2026-05-12T08:01:00.000Z", "event_msg", totals[0]),
+        _env("2026-05-12T08:02:00.000Z", "event_msg", totals[1]),
+    ])  # fmt: skip
+
+    data, warnings = _analyze(capsys, log)
+
+    (run,) = data["files"]
+    assert warnings == [] and data["errors"] == []
+    assert (run["kind"], run["model"], run["duration_ms"]) == ("codex-rollout", "gpt-5.2", 120000)
+    assert _tokens(run) == (1300, 450, 300, 0)  # ccusage 20.0.24: input 1300, cached 300, output 450
+    assert run["cost_usd"] == pytest.approx(_codex_cost("gpt-5.2", 1600, 300, 450), abs=1e-6)
+    assert main(["import", str(log), "--output-dir", str(tmp_path / "out")]) == 0
 
 
 # ------------------------------------------------------------------------------------------------

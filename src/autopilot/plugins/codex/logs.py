@@ -36,6 +36,12 @@ _ITEM_TYPES: Final = frozenset(
 )
 
 
+#: The record types of a rollout's envelope (``{timestamp, type, payload}``).
+_ENVELOPE_TYPES: Final = frozenset(
+    {"session_meta", "turn_context", "event_msg", "response_item", "compacted"}
+)
+
+
 def _with_model(events: list[Any]) -> list[Any]:
     """*events*, led by the fallback model when they hold usage but name no model."""
     from autopilot.core.models import BackendEvent
@@ -50,14 +56,16 @@ class CodexRolloutReader(LogReader):
 
     name = "codex-rollout"
     agent = "codex"
-    _META = re.compile(rb'"type"\s*:\s*"session_meta"')
+    #: A record of the envelope; a rollout need not open with ``session_meta`` (ccusage reads one
+    #: that opens with ``turn_context``), so any of Codex's record types, with a payload, will do.
+    _META = re.compile(rb'"type"\s*:\s*"(?:session_meta|turn_context|event_msg|response_item|compacted)"')
     #: The header line of a rollout from before the envelope: its id, then its time.
     _LEGACY = re.compile(rb'^\s*\{\s*"id"\s*:\s*"[^"]*"\s*,\s*"timestamp"\s*:\s*"')
 
     def sniff(self, head: bytes, path: Path) -> bool:
         if head.lstrip()[:1] != b"{":
             return False
-        if self._META.search(head):
+        if self._META.search(head) and b'"payload"' in head:
             return True
         return bool(self._LEGACY.match(head)) and (b'"record_type"' in head or b'"instructions"' in head)
 
@@ -106,16 +114,21 @@ def rollout_run(records: list[dict[str, Any]]) -> Any:
     from autopilot.core.models import ImportedRun
     from autopilot.plugins.codex.backend import rollout_events
 
+    legacy = bool(records) and "payload" not in records[0]
     records = enveloped(records)
     events, meta = rollout_events(records)
     _with_model(events)
     times = [r["timestamp"] for r in records if isinstance(r.get("timestamp"), str)]
+    started = meta.get("started_at") or (min(times) if times else None)
+    if legacy:  # only the header has a time: when the session ended is not known
+        return ImportedRun("codex", events, prompt=meta.get("prompt"), cwd=meta.get("cwd"),
+                           started_at=started, timed=False)  # fmt: skip
     return ImportedRun(
         "codex",
         events,
         prompt=meta.get("prompt"),
         cwd=meta.get("cwd"),
-        started_at=meta.get("started_at") or (min(times) if times else None),
+        started_at=started,
         ended_at=max(times) if times else None,
     )
 
@@ -250,7 +263,7 @@ def import_codex(records: list[dict[str, Any]]) -> Any:
     from autopilot.plugins.codex.backend import _EXEC_TYPES
 
     head = records[:20]
-    if any(r.get("type") == "session_meta" and isinstance(r.get("payload"), dict) for r in head):
+    if any(r.get("type") in _ENVELOPE_TYPES and isinstance(r.get("payload"), dict) for r in head):
         return rollout_run(records)
     first = records[0] if records else {}
     if (
