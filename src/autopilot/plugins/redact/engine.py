@@ -481,8 +481,11 @@ _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\
 # After a name keyword: the rest of the name, an optional closing quote (and bracket) and a separator;
 # or blanks and a value (a flag such as --api-key VALUE, or a directive such as "requirepass VALUE").
 # Only such hits can hold a value, so the many "tokens", "keyboard" or "token." hits cost one match in C.
+# The rest of the name (up to 48 characters) is read without backtracking but for its last character:
+# only "or" (a fallback) starts with a name character, and it needs a blank after it, so no earlier
+# position inside the name can start a separator.
 _NAME_SHAPE: Final = re.compile(
-    rb"""[a-z0-9_\-]{0,48}(?:(?P<sep>(?:\\{0,3}["'`])?\]?\)?[ \t]*
+    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?:(?P<sep>(?:\\{0,3}["'`])?\]?\)?[ \t]*
       (?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,2}"))|>
       |,(?=[ \t]*\\{0,3}["'`])|(?:\|\||\?\?|or[ \t])(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?
@@ -509,7 +512,7 @@ _SPACED_VALUE: Final = re.compile(
 # The rest of a name, maybe a word such as "PLAIN", then a spaced value: the first check for a name
 # keyword before blanks, and what _spaced() looks for.
 _SPACED_AT: Final = re.compile(
-    rb"[A-Za-z0-9_\-]{0,48}(?:[ \t]+(?i:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t]))?(?:"
+    rb"[A-Za-z0-9_\-]{0,48}+(?:[ \t]+(?i:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t]))?(?:"
     + _SPACED_VALUE.pattern
     + rb")",
     re.VERBOSE,
@@ -587,15 +590,33 @@ _CURL_USER: Final = re.compile(
 # -b/--cookie 'name=value; …' (a file name has no "=").
 _CURL_COOKIE: Final = re.compile(rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?""")
 # After "://": only credentials, webhooks (by host or by path) and signed query strings need a closer
-# look.
+# look (_url_interesting()).
 _URL_INTERESTING: Final = re.compile(
-    rb"://(?:[^\s/@\"'<>\\`]*@|(?:[a-z0-9\-]+\.)*(?:"
+    rb"://(?:[^\s/@\"'<>\\`]*+@|(?:[a-z0-9\-]++\.)*(?:"
     + b"|".join(re.escape(host.encode()) for host in rules.WEBHOOK_HOSTS)
-    + rb")/|[^\s\"'<>\\`?]*\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)="
-    + rb"|[^\s\"'<>\\`?#]{0,200}?(?:"
-    + b"|".join(re.escape(path.encode()) for path in rules.WEBHOOK_PATHS)
-    + rb"))"
+    + rb")/|[^\s\"'<>\\`?]*+\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
 )
+_WEBHOOK_PATHS: Final = tuple(path.encode() for path in rules.WEBHOOK_PATHS)
+# A webhook's path within the first 200 bytes of the URL.
+_URL_WEBHOOK_PATH: Final = re.compile(
+    rb"://[^\s\"'<>\\`?#]{0,200}?(?:" + b"|".join(re.escape(path) for path in _WEBHOOK_PATHS) + rb")"
+)
+_WEBHOOK_PATH_REACH: Final = 3 + 200 + max(map(len, _WEBHOOK_PATHS))
+
+
+def _url_interesting(low: bytes, start: int) -> bool:
+    """Whether the URL at the "://" at *start* needs a closer look: credentials, a webhook or a
+    signature. The search for a webhook's path, costly in the regex engine, is made only if one
+    of the paths is within its reach."""
+    if _URL_INTERESTING.match(low, start) is not None:
+        return True
+    reach = start + _WEBHOOK_PATH_REACH
+    return (
+        any(low.find(path, start + 3, reach) != -1 for path in _WEBHOOK_PATHS)
+        and _URL_WEBHOOK_PATH.match(low, start) is not None
+    )
+
+
 # A Sentry DSN's user is its public key (Sentry documents it as safe to expose): 32 hex digits
 # before a Sentry host, or before any host with a project number as the whole path.
 _SENTRY_DSN: Final = re.compile(
@@ -1257,7 +1278,7 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
     if role == _SHADOW:
         return False
     if role == _URL:
-        return _URL_INTERESTING.match(low, start) is not None
+        return _url_interesting(low, start)
     if role == _BEARER_AT:
         return _BEARER.match(data, start) is not None
     if role == _KIND_AT:
@@ -1402,7 +1423,7 @@ class _Scan:
         hits: list[tuple[int, int, int]] = []  # (position, length, how) of secret-name keywords
         bearer_end = 0
         # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
-        shaped, interesting = _NAME_SHAPE.match, _URL_INTERESTING.match
+        shaped, interesting = _NAME_SHAPE.match, _url_interesting
         name, shadow, url, bearer = _NAME, _SHADOW, _URL, _BEARER_AT
         if low.startswith(b"user "):
             self._redis_acl(0)
