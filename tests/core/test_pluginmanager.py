@@ -173,6 +173,21 @@ def test_misspelled_hook_in_a_local_plugin_is_dropped_with_a_warning(tmp_path: P
     assert "before_stpe" in pm.load_errors[0].error
 
 
+def test_misspelled_hook_names_the_plugin_its_file_and_the_hook_it_meant(tmp_path: Path) -> None:
+    """The warning names the plugin and its file, and suggests the hook a typo was meant to be."""
+    path = write_local_plugin(
+        tmp_path,
+        "typo",
+        "from autopilot import hookimpl\n\n@hookimpl\ndef on_issue_completed(issue):\n    pass\n",
+    )
+    pm = make_plugin_manager(project_dir=tmp_path, load_entrypoints=False)
+
+    assert pm.load_errors[0].message == (
+        f"plugin 'local:typo' ({path}) failed to load: @hookimpl 'on_issue_completed' "
+        "(did you mean 'on_issue_complete'?) is not a hook; the hooks are listed in docs/plugins/hooks.md"
+    )
+
+
 def test_misspelled_hook_is_fatal_in_strict_mode(tmp_path: Path) -> None:
     """In strict mode an unknown hook implementation is an error."""
     write_local_plugin(

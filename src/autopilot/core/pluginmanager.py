@@ -344,11 +344,32 @@ def _check_pending(pm: AutopilotPluginManager) -> None:
     except pluggy.PluginValidationError as exc:
         name = pm.get_name(exc.plugin) or "?"
         distribution, version, source = pm.origins.get(name, (None, None, "local"))
+        error = _unknown_hooks_message(pm, exc.plugin) or str(exc)
         if pm.strict or source == "builtin" or name in ESSENTIAL_PLUGINS:
-            raise AutopilotError(f"plugin {name!r}: {exc}") from exc
+            raise AutopilotError(f"plugin {name!r}: {error}") from exc
         pm.unregister(exc.plugin)
-        pm.load_errors.append(LoadFailure(name, distribution, version, str(exc)))
+        location = getattr(exc.plugin, "__file__", None) if source == "local" else None
+        pm.load_errors.append(LoadFailure(name, distribution, version, error, location))
         _check_pending(pm)
+
+
+def _unknown_hooks_message(pm: AutopilotPluginManager, plugin: object) -> str | None:
+    """What ``check_pending`` found in *plugin*, in words: each ``@hookimpl`` that is not a hook, with
+    the hook it was probably meant to be (pluggy names the plugin by its repr and suggests nothing)."""
+    import difflib
+
+    specs = sorted(name for name, caller in vars(pm.hook).items() if caller.has_spec())
+    unknown = sorted(caller.name for caller in pm.get_hookcallers(plugin) or () if not caller.has_spec())
+    if not unknown:
+        return None
+    parts = []
+    for hook in unknown:
+        close = difflib.get_close_matches(hook, specs, n=1)
+        parts.append(f"{hook!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    return (
+        f"@hookimpl {', '.join(parts)} {'is not a hook' if len(unknown) == 1 else 'are not hooks'}; "
+        "the hooks are listed in docs/plugins/hooks.md"
+    )
 
 
 def _version() -> str | None:
