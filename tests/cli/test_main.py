@@ -99,6 +99,31 @@ def test_plugins_trust_and_untrust(capsys: pytest.CaptureFixture[str]) -> None:
     assert again["untrusted"] == [{"name": "local:alpha", "path": str(path)}]
 
 
+def test_plugins_trust_does_not_warn_about_the_files_it_trusts(capsys: pytest.CaptureFixture[str]) -> None:
+    """`plugins trust` prints what it trusted and no "not loading untrusted ... trust them" warning."""
+    write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN, trust=False)
+
+    code = main(["plugins", "trust"])
+    captured = capsys.readouterr()
+
+    assert code == 0 and captured.out.startswith("trusted .autopilot/plugins/alpha.py")
+    assert captured.err == ""
+
+
+def test_plugins_table_shows_failed_plugins_and_whole_hook_names(capsys: pytest.CaptureFixture[str]) -> None:
+    """The table lists a plugin that failed to load, with its error, and cuts no hook name short."""
+    write_local_plugin(Path.cwd(), "broken", "raise ImportError('needs requests')\n")
+
+    code = main(["plugins"])
+    table = capsys.readouterr().out
+    rows = [line.split("│") for line in table.splitlines() if line.startswith("│")]
+
+    assert code == 1
+    assert "…" not in table
+    assert [row[2].strip() for row in rows if row[1].strip() == "local:broken"] == ["failed"]
+    assert "".join(row[5].strip() for row in rows).count("trajectory_writer_register") == 3
+
+
 def test_trusting_a_missing_file_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
     """`plugins trust FILE` with no such file is one `error:` line and exit 2; nothing is recorded."""
     code = main(["plugins", "trust", "nowhere.py"])

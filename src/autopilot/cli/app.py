@@ -81,6 +81,7 @@ def _meta(
     ] = None,
 ) -> int:
     context.configure(debug=debug, strict_plugins=strict_plugins, disabled=tuple(disable_plugin or ()))
+    context.warn_untrusted(tokens[0] if tokens else None)
     result = app(tokens, result_action="return_value", exit_on_error=False, print_error=False)
     if isinstance(result, bool):
         return int(not result)

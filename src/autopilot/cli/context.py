@@ -55,9 +55,15 @@ def plugin_manager() -> AutopilotPluginManager:
         )
         for failure in _options.pm.load_errors:
             warning(failure.message)
-        if _options.pm.untrusted:
-            warning(untrusted_message(_options.pm.untrusted))
     return _options.pm
+
+
+def warn_untrusted(command: str | None) -> None:
+    """The one warning naming the project plugins that were not loaded, before *command* runs; not for
+    ``plugins``, which lists them itself (and whose ``trust`` is what the warning asks for)."""
+    pm = plugin_manager()
+    if pm.untrusted and command != "plugins":
+        warning(untrusted_message(pm.untrusted))
 
 
 def shown_path(path: Path) -> str:

@@ -27,8 +27,9 @@ def plugins(
 ) -> int:
     """List loaded plugins: name, distribution, version and the hooks each implements.
 
-    Project-local plugins nobody trusted yet (see ``autopilot plugins trust``) are listed with the
-    source ``untrusted``: they were not imported.
+    Plugins that failed to load are listed with the source ``failed`` and the error (exit code 1);
+    project-local plugins nobody trusted yet (see ``autopilot plugins trust``) with the source
+    ``untrusted``: they were not imported.
 
     Parameters
     ----------
@@ -50,10 +51,21 @@ def plugins(
         return 0
     from rich.table import Table
 
-    table = Table("name", "source", "distribution", "version", "hooks")
+    table = Table()
+    for heading in ("name", "source", "distribution", "version", "hooks"):
+        # A narrow terminal breaks long names over lines, never cuts them: a cut name cannot be looked up.
+        table.add_column(heading, overflow="fold")
     for info in infos:
         table.add_row(
-            info.name, info.source, info.distribution or "-", info.version or "-", ", ".join(info.hooks)
+            info.name, info.source, info.distribution or "-", info.version or "-", "\n".join(info.hooks)
+        )
+    for failure in pm.load_errors:
+        table.add_row(
+            failure.name,
+            "failed",
+            failure.distribution or "-",
+            failure.version or "-",
+            f"not loaded: {failure.error}",
         )
     for path in pm.untrusted:
         table.add_row(f"local:{path.stem}", "untrusted", "-", "-", f"not loaded: {context.shown_path(path)}")
