@@ -138,8 +138,9 @@ def log_reader_register(register: Callable[[LogReader], None]) -> None:
 def command_register(app: Any) -> None:
     """Contribute CLI sub-commands.
 
-    Called once when the ``autopilot`` command starts, before arguments are parsed; not for a plain
-    ``autopilot run PROMPT``, which skips the parser (so plugin commands cannot replace ``run``).
+    Called once when the ``autopilot`` command starts, before arguments are parsed (for every command
+    line, ``autopilot run PROMPT`` included). A plugin cannot replace a built-in command: registering
+    a name that exists (``run``, ``issue``, ...) raises cyclopts' CommandCollisionError.
 
     Args:
         app: The root :class:`cyclopts.App`; call ``app.command(func, name=...)``.
