@@ -82,3 +82,26 @@ def test_import_contracts_hold() -> None:
     result = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True, check=False)
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_public_api_exports_every_model_a_plugin_receives_or_returns() -> None:
+    """Each class of core.models in a hook's or a backend's signature, or in a RunRequest, is importable
+    from `autopilot` itself (plugin authors never need the internal `autopilot.core.models`)."""
+    import autopilot
+    from autopilot.core import models
+
+    annotations = [
+        str(p.annotation)
+        for name in HOOKS
+        for p in inspect.signature(getattr(hookspecs, name)).parameters.values()
+    ]
+    annotations += [str(inspect.signature(getattr(hookspecs, name)).return_annotation) for name in HOOKS]
+    for request_part in (models.RunRequest, models.Toolset):
+        annotations += [str(f.type) for f in request_part.__dataclass_fields__.values()]
+    annotations += [str(inspect.signature(models.Backend.stream).return_annotation)]
+    named = {word for text in annotations for word in re.findall(r"[A-Za-z_]\w*", text)}
+    model_classes = {name for name in named if inspect.isclass(getattr(models, name, None))}
+    model_classes -= {"Path", "Any", "Callable", "AsyncIterator", "Mapping"}
+
+    assert model_classes - set(autopilot.__all__) == set()
+    assert {"Tool", "Toolset", "ImportedRun"} <= model_classes

@@ -124,8 +124,8 @@ class RunOptions(Limits):
     None means the project's value (for issues of a project), else the configuration's.
 
     Attributes:
-        agent: Backend: ``claude`` or ``codex`` (config ``agent``, default claude; a ``backend_select``
-            plugin may choose).
+        agent: Backend: ``claude``, ``codex`` or a backend plugin's name (config ``agent``, default
+            claude; a ``backend_select`` plugin may choose).
         model: Model id or alias (``sonnet``, ``opus``, ``haiku``); default ``AUTOPILOT_MODEL`` or the
             backend's.
         cwd: Directory the agent works in (default: the current directory).

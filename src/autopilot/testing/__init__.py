@@ -13,15 +13,22 @@ through the ``pytest11`` entry point, so they are available in any test suite wi
 This package itself needs no pytest: ``autopilot demo`` runs its scripted Anthropic server in an
 installation without the test tools.
 
-Example::
+Example, with the plugin under test installed in the environment (the ``autopilot`` command is the
+public way to drive a run; ``autopilot.app`` is internal)::
 
-    from autopilot.app.runs import RunOptions, run_task
+    import json
+    import os
+    import subprocess
+    import sys
 
     def test_my_plugin_sees_tool_calls(scripted_anthropic, autopilot_project):
         scripted_anthropic.script([{"tool_use": {"name": "Bash", "input": {"command": "ls"}}},
                                    {"text": "done"}])
-        result = run_task("list files", RunOptions(model="claude-sonnet-4-5"), env=scripted_anthropic.env)
-        assert result.status == "success"
+        done = subprocess.run(
+            [sys.executable, "-m", "autopilot", "run", "--json", "-m", "claude-sonnet-4-5", "list files"],
+            env={**os.environ, **scripted_anthropic.env}, capture_output=True, text=True,
+        )
+        assert json.loads(done.stdout.splitlines()[-1])["status"] == "success"
 """
 
 from __future__ import annotations
