@@ -20,7 +20,8 @@ from autopilot import ToolDecision, hookimpl
 
 # Domains whose host names must never reach a trajectory or a commit (AUTOPILOT_HOSTNAMES_DOMAINS overrides).
 DOMAINS = [d for d in os.environ.get("AUTOPILOT_HOSTNAMES_DOMAINS", "corp.example.com").split(",") if d]
-_PATTERN = re.compile(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:" + "|".join(map(re.escape, DOMAINS)) + r")\b", re.I)
+_DOMAIN = "|".join(map(re.escape, DOMAINS))
+_PATTERN = re.compile(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:" + _DOMAIN + r")\b", re.I)
 
 
 @hookimpl

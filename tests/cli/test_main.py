@@ -36,7 +36,7 @@ def test_broken_local_plugin_warns_once_and_other_commands_work(capsys: pytest.C
     code = main(["plugins", "--json"])
     captured = capsys.readouterr()
 
-    assert code == 0
+    assert code == 1  # as the table: a plugin that did not load is a failure to report, in JSON too
     assert captured.err.splitlines() == [
         f"warning: plugin 'local:broken' ({Path.cwd() / '.autopilot' / 'plugins' / 'broken.py'}) "
         "failed to load: ImportError: needs requests"

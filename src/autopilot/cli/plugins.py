@@ -48,7 +48,7 @@ def plugins(
     if json_output:
         data = {"plugins": [asdict(i) for i in infos], "failed": failures, "untrusted": untrusted}
         context.echo(json.dumps(data, indent=2))
-        return 0
+        return 1 if failures else 0
     from rich.table import Table
 
     table = Table()
