@@ -360,9 +360,6 @@ SECRETS: dict[str, Callable[[Rng], str]] = {
     "discord_hook": lambda r: (
         "https://discord.com/api/" + "webhooks/" + rs(r, 19, string.digits) + "/" + rs(r, 68, B64URL)
     ),
-    "teams_hook": lambda r: (
-        f"https://acme.webhook.office.com/webhookb2/{_uuid(r)}@{_uuid(r)}/IncomingWebhook/{rs(r, 32, HEX)}/{_uuid(r)}/V2{rs(r, 43, B64URL)}"
-    ),
     "sk_live": lambda r: "sk" + "_live_" + rs(r, r.choice([24, 99])),
     "rk_live": lambda r: "rk" + "_live_" + rs(r, 99),
     "whsec": lambda r: "wh" + "sec_" + rs(r, 32),
@@ -471,8 +468,6 @@ SECRETS: dict[str, Callable[[Rng], str]] = {
     "nuget": lambda r: "oy2" + rs(r, 43, string.ascii_lowercase + string.digits),
     "sumo": lambda r: "su" + rs(r, 12) + rs(r, 52, B64URL),
     "launchdarkly": lambda r: "sdk-" + _uuid(r),
-    "segment": lambda r: rs(r, 32),
-    "amplitude": lambda r: rs(r, 32, HEX),
     "hmac": lambda r: rs(r, 64, HEX),
     "webhook_secret": lambda r: rs(r, 40, B64URL),
     "totp_seed": lambda r: rs(r, 32, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
@@ -1305,7 +1300,6 @@ ConnectionStrings:Redis = ‹host›:6380,password=«b64key»,ssl=True,abortConn
         "swift-source",
         "source",
         """enum Keys {
-    static let revenueCat = "«opaque»"
     static let algoliaAdmin = "«algolia_admin»"
 }
 let config = URLSessionConfiguration.default
@@ -2189,7 +2183,12 @@ config/README.md:10:Tokens live in Vault.""",
 ok""",
     ),
     ("discord-webhook-url", "url", """«discord_hook»"""),
-    ("teams-webhook-url", "url", """«teams_hook»"""),
+    # The URL's prefix is public: the secrets are the webhook key and its signature.
+    (
+        "teams-webhook-url",
+        "url",
+        """https://acme.webhook.office.com/webhookb2/‹uuid›@‹uuid#2›/IncomingWebhook/«hexkey»/‹uuid#3›/V2«opaque»""",
+    ),
     (
         "telegram-bot-url",
         "url",
@@ -2578,7 +2577,6 @@ token: «circleci»
         "shell",
         """$ dotnet nuget push bin/Release/Acme.Core.2.1.0.nupkg --api-key «nuget» --source https://api.nuget.org/v3/index.json""",
     ),
-    ("segment-write-key", "source", """analytics.write_key = '«segment»'"""),
     (
         "hmac-secret-env",
         "plain",
