@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -14,6 +14,9 @@ Corpora:
 - ``blind``: bench/redact_corpus_blind.py, a second one by another author, written without reading
   the rules, each template also embedded JSON-escaped in agent-log lines (Claude Code, Codex);
   reported the same way; ``--kinds K`` lists the K commonest kinds of misses and false positives;
+- ``fresh``: bench/redact_corpus_fresh.py, a third one by a third author, written blind to the rules
+  (and to the two corpora above), with its own agent-log envelopes (some doubly escaped); reported
+  like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -48,7 +51,7 @@ REAL_LOGS = next(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--corpus", choices=["independent", "blind", "project", "real"], default="independent"
+        "--corpus", choices=["independent", "blind", "fresh", "project", "real"], default="independent"
     )
     parser.add_argument("--positives", type=int, default=5000, help="project corpus only")
     parser.add_argument("--negatives", type=int, default=5000, help="project corpus only")
@@ -57,7 +60,7 @@ def main() -> int:
         "--copies",
         type=int,
         default=None,
-        help="independent (8) and blind (6) corpora: instances per template",
+        help="independent (8), blind (6) and fresh (6) corpora: instances per template",
     )
     parser.add_argument("--split", choices=["dev", "holdout", "all"], default="all")
     parser.add_argument("--context", default=None, help="independent corpus: only this context")
@@ -67,10 +70,10 @@ def main() -> int:
         "--kinds",
         type=int,
         default=0,
-        help="independent and blind corpora: list this many kinds of misses and false positives",
+        help="independent, blind and fresh corpora: list this many kinds of misses and false positives",
     )
     args = parser.parse_args()
-    if args.corpus in ("independent", "blind"):
+    if args.corpus in ("independent", "blind", "fresh"):
         return labelled(args)
     if args.corpus == "real":
         return real_logs(args.logs, args.show)
@@ -83,6 +86,10 @@ def labelled(args: argparse.Namespace) -> int:
         from redact_corpus_blind import CONTEXTS, corpus, leaked
 
         seed, copies = 23, 6
+    elif args.corpus == "fresh":
+        from redact_corpus_fresh import CONTEXTS, corpus, leaked
+
+        seed, copies = 31, 6
     else:
         from redact_corpus_independent import CONTEXTS, corpus, leaked
 
