@@ -19,7 +19,8 @@ HARBOR = "harbor==0.26.0"
 
 
 #: The corpus folders of logs ``export`` takes (everything ``import`` reads).
-EXPORTABLE = ("claude-transcript", "claude-stream-json", "codex-rollout", "codex-exec-json", "atif")
+EXPORTABLE = ("claude-transcript", "claude-stream-json", "codex-rollout", "codex-exec-json", "atif",
+              "swe-agent-traj", "mini-swe-agent-traj")  # fmt: skip
 
 
 def _logs() -> list[Path]:
@@ -76,15 +77,15 @@ def _export(capsys: pytest.CaptureFixture[str], out: Path, *runs: Path) -> list[
 def test_every_exported_corpus_log_and_run_passes_harbors_validator(
     harbor_python: Path, hooks: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Every Claude and Codex log of the corpus, Harbor's own ATIF files and a recorded autopilot run,
-    exported as ATIF, pass ``python -m harbor.utils.trajectory_validator``."""
+    """Every Claude, Codex, SWE-agent and mini-swe-agent log of the corpus, Harbor's own ATIF files and
+    a recorded autopilot run, exported as ATIF, pass ``python -m harbor.utils.trajectory_validator``."""
     run = record(hooks, tmp_path / "runs", typical_script()).path  # type: ignore[arg-type]
     runs = [*_logs(), run]
 
     written = _export(capsys, tmp_path / "atif", *runs)
 
     verdicts = {str(log): _validate(harbor_python, path) for log, path in zip(runs, written, strict=True)}
-    assert len(written) == len(runs) == 25
+    assert len(written) == len(runs) == 34
     assert {log: verdict for log, verdict in verdicts.items() if verdict} == {}
 
 

@@ -4,9 +4,10 @@ The core reads the file into JSON records and asks the ``trajectory_import`` hoo
 recognises them; that plugin (a backend, which already maps its own events for live runs) returns
 the run as :class:`~autopilot.core.models.BackendEvent` objects (an
 :class:`~autopilot.core.models.ImportedRun`). The core then records them exactly as
-the runner records a live run: usage deltas are priced with the price table and set on the last step
-of their event, session id and model become run metadata, and the whole run goes through the
-Recorder, so redaction and the writers apply as for any run.
+the runner records a live run: usage deltas are priced with the price table (unless the log states
+their cost: ``ImportedRun.stated_costs``) and set on the last step of their event, session id and
+model become run metadata, and the whole run goes through the Recorder, so redaction and the writers
+apply as for any run.
 """
 
 from __future__ import annotations
@@ -130,7 +131,8 @@ def record_imported(
             recorder.update(model=event.model)
         steps: list[Step] = list(event.steps)
         if event.usage is not None:
-            usage = replace(event.usage, cost_usd=prices.cost(run.model, event.usage))
+            cost = event.usage.cost_usd if imported.stated_costs else prices.cost(run.model, event.usage)
+            usage = replace(event.usage, cost_usd=cost)
             total = total + usage
             if not steps:
                 steps = [Step("system", subtype="usage", data={"reason": "usage reported after the turn"})]
@@ -197,7 +199,8 @@ def session_of_imported(imported: ImportedRun, path: Path, kind: str, mtime: str
             u = event.usage
             calls.append(
                 Call(ts, model, u.input_tokens, u.output_tokens, u.cache_read_tokens,
-                     u.cache_creation_tokens, u.cache_creation_1h_tokens)
+                     u.cache_creation_tokens, u.cache_creation_1h_tokens,
+                     cost=u.cost_usd if imported.stated_costs else None)
             )  # fmt: skip
         turns += bool(event.turn_complete)
         if event.done:

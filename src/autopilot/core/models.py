@@ -464,6 +464,9 @@ class ImportedRun:
     duration_ms: int | None = None
     #: Whether the steps carry the times the log recorded (False: the log has none, e.g. stream-json).
     timed: bool = True
+    #: Whether the events' usage carries the cost the log states (SWE-agent, mini-swe-agent), kept as
+    #: it is, as ``analyze`` keeps it; otherwise the usage is priced with the price table.
+    stated_costs: bool = False
 
 
 class Backend(abc.ABC):

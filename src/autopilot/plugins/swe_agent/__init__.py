@@ -1,8 +1,10 @@
 """Built-in plugin ``swe_agent``: SWE-agent and mini-swe-agent trajectories, read by ``analyze`` and
-``report`` (the readers are in :mod:`.readers`, imported when needed)."""
+``report`` and imported by ``import`` (the readers and the importer are in :mod:`.readers`, imported
+when needed)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from autopilot import hookimpl
@@ -15,3 +17,11 @@ def log_reader_register(register: Any) -> None:
 
     register(SweAgentReader())
     register(MiniSweAgentReader())
+
+
+@hookimpl
+def trajectory_import(path: Path, records: list[dict[str, Any]]) -> Any:
+    """SWE-agent ``.traj`` and mini-swe-agent trajectories."""
+    from autopilot.plugins.swe_agent.readers import import_trajectory
+
+    return import_trajectory(path, records)
