@@ -313,6 +313,49 @@ def test_a_token_count_without_a_running_total_counts_its_last_usage(
     assert (_tokens(run), run["num_turns"]) == ((400, 110, 2600, 0), 2)
 
 
+def _daily(capsys: pytest.CaptureFixture[str], *paths: Path) -> dict[str, tuple[int, int]]:
+    """``report daily --json`` of *paths*: per UTC day, the input and output tokens."""
+    code = main(["report", "daily", *map(str, paths), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return {r["period"]: (r["input_tokens"], r["output_tokens"]) for r in json.loads(captured.out)["rows"]}
+
+
+def test_codex_calls_fall_on_the_day_of_their_token_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Codex call is counted at its ``token_count`` event's time, as ccusage counts it: not at the
+    session's start (a rollout of token counts only) nor at its last item, just before midnight."""
+    start = "2025-10-01T23:50:00.000Z"
+    counts_only = _jsonl(tmp_path / "a" / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start))),
+        _token_count("2025-10-01T23:55:00.000Z", None, _counts(1000, 0, 10)),
+        _token_count("2025-10-02T00:05:00.000Z", None, _counts(2000, 0, 20)),
+    ])  # fmt: skip
+    with_items = _jsonl(tmp_path / "b" / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start), "8000-000000000002")), _turn("2025-10-01T23:50:01.000Z"),
+        _said("2025-10-01T23:50:01.000Z", "user", "hi"),
+        _said("2025-10-01T23:59:59.800Z", "assistant", "late answer"),
+        _token_count("2025-10-02T00:00:00.200Z", _counts(300, 0, 3), _counts(300, 0, 3)),
+    ])  # fmt: skip
+
+    assert _daily(capsys, counts_only) == {"2025-10-01": (1000, 10), "2025-10-02": (2000, 20)}
+    assert _daily(capsys, with_items) == {"2025-10-02": (300, 3)}
+
+
+def test_claude_calls_fall_on_the_day_of_their_own_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Claude Code call is counted at its assistant line's time, not the session's: one session
+    across midnight is split between the two days."""
+    log = _jsonl(tmp_path / "s.jsonl", [
+        _assistant("msg_01", 10, ts="2025-06-01T23:59:59.000Z"),
+        _assistant("msg_02", 20, request="req_02", ts="2025-06-02T00:00:01.000Z"),
+    ])  # fmt: skip
+
+    assert _daily(capsys, log) == {"2025-06-01": (4, 10), "2025-06-02": (4, 20)}
+
+
 def test_a_repeated_token_count_counts_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Codex repeats a ``token_count`` whose running total did not move: it adds nothing."""
     start = "2025-10-01T10:00:00.000Z"

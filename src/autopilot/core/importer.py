@@ -135,7 +135,10 @@ def record_imported(
             usage = replace(event.usage, cost_usd=cost)
             total = total + usage
             if not steps:
-                steps = [Step("system", subtype="usage", data={"reason": "usage reported after the turn"})]
+                when = {"ts": event.usage_ts} if event.usage_ts else {}
+                steps = [
+                    Step("system", subtype="usage", data={"reason": "usage reported after the turn"}, **when)
+                ]
             steps[-1].usage = usage
         if event.turn_complete:
             turns += 1
@@ -175,8 +178,9 @@ def record_imported(
 def session_of_imported(imported: ImportedRun, path: Path, kind: str, mtime: str | None = None) -> Session:
     """An imported run as a :class:`~autopilot.core.usage.Session` for ``analyze`` and ``report``.
 
-    Usage deltas become calls at the time of the step they close (or *mtime*, the file's
-    modification time, when the log has no times), priced later with the price table.
+    Usage deltas become calls at the time the log reported them (``BackendEvent.usage_ts``), else of
+    the step they close (or *mtime*, the file's modification time, when the log has no times), priced
+    later with the price table.
     """
     from autopilot.core.trajectory.analysis import tool_figures
 
@@ -191,8 +195,8 @@ def session_of_imported(imported: ImportedRun, path: Path, kind: str, mtime: str
     ts = imported.started_at or mtime
     for event in imported.events:
         steps.extend(event.steps)
-        if imported.timed and event.steps:
-            ts = event.steps[-1].ts
+        if imported.timed and (event.usage_ts or event.steps):
+            ts = event.usage_ts or event.steps[-1].ts
         session_id = session_id or event.session_id
         model = event.model or model
         if event.usage is not None:

@@ -443,6 +443,9 @@ class BackendEvent:
     stop_reason: str | None = None
     error: str | None = None
     backend_cost_usd: float | None = None
+    #: When the log reported ``usage`` (a Codex ``token_count`` event's time): the time of the model
+    #: call ``analyze`` and ``report`` count; None: the time of the event's last step.
+    usage_ts: str | None = None
 
 
 @dataclass

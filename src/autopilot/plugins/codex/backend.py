@@ -1049,8 +1049,9 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
     """A Codex session rollout as backend events, plus ``prompt``/``cwd``/``started_at`` when known.
 
     Model output items (reasoning, assistant messages, tool calls) of one model call become one event;
-    each call's usage (the running total's change, or a per-call record) goes on that event, whether
-    the rollout writes it before the items (older builds) or after them (newer ones). A ``token_count``
+    each call's usage (the running total's change, or a per-call record) goes on that event, with the
+    time of the record that reported it (``usage_ts``), whether the rollout writes it before the items
+    (older builds) or after them (newer ones). A ``token_count``
     without a running total counts its ``last_token_usage``.
 
     A forked session (``session_meta.forked_from_id``) and a sub-agent's session (a second
@@ -1061,7 +1062,7 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
     tracker = UsageTracker()
     events: list[BackendEvent] = []
     meta: dict[str, Any] = {}
-    pending: list[Usage] = []
+    pending: list[tuple[Usage, str | None]] = []  # usage reported before its call's items, and when
     group: BackendEvent | None = None
     names: dict[str, str] = {}
     ending: str | None = None
@@ -1076,14 +1077,14 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
         nonlocal group
         group = None
 
-    def add_usage(delta: RawUsage | None) -> None:
+    def add_usage(delta: RawUsage | None, when: str | None) -> None:
         if delta is None:
             return
         if group is not None and group.usage is None:
-            group.usage, group.turn_complete = delta.to_usage(), True
+            group.usage, group.turn_complete, group.usage_ts = delta.to_usage(), True, when
         else:
             close()
-            pending.append(delta.to_usage())
+            pending.append((delta.to_usage(), when))
 
     def use_model(name: Any) -> None:
         nonlocal model
@@ -1147,14 +1148,14 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
             close()
             use_model(_model_name(payload))
         elif kind == "token_usage_record" and isinstance(payload.get("usage"), dict):
-            add_usage(tracker.record(RawUsage.from_codex(payload["usage"]), payload.get("response_id")))
+            add_usage(tracker.record(RawUsage.from_codex(payload["usage"]), payload.get("response_id")), ts)
         elif kind == "event_msg":
             subtype = payload.get("type")
             if subtype == "token_count":
                 info = payload.get("info")
                 if isinstance(info, dict):
                     use_model(_model_name(info))
-                add_usage(_token_count(tracker, info))
+                add_usage(_token_count(tracker, info), ts)
             elif subtype in ("turn_aborted", "task_complete"):
                 close()
                 ending = "interrupted" if subtype == "turn_aborted" else "success"
@@ -1224,11 +1225,14 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
                 group = BackendEvent(steps=[])
                 events.append(group)
                 if pending:
-                    events[-1:-1] = [BackendEvent(usage=u, turn_complete=True) for u in pending[:-1]]
-                    group.usage, group.turn_complete = pending[-1], True
+                    events[-1:-1] = [
+                        BackendEvent(usage=u, turn_complete=True, usage_ts=at) for u, at in pending[:-1]
+                    ]
+                    group.usage, group.usage_ts = pending[-1]
+                    group.turn_complete = True
                     pending.clear()
             group.steps += steps
-    events += [BackendEvent(usage=u, turn_complete=True) for u in pending]
+    events += [BackendEvent(usage=u, turn_complete=True, usage_ts=at) for u, at in pending]
     status = ending or ("success" if final_text is not None else "incomplete")
     events.append(BackendEvent(done=True, status=status, final_text=final_text))
     return events, meta
