@@ -648,3 +648,163 @@ def test_a_legacy_sentry_dsn_still_loses_its_secret() -> None:
     public, secret = ("".join(RNG.choice(rs.HEX) for _ in range(32)) for _ in range(2))
 
     assert secret not in redact_text(f"dsn=https://{public}:{secret}@sentry.io/12")
+
+
+# ------------------------------------------------------------------------------------------------
+# False positives found by the third corpus written blind to the rules (issue 15), by family
+
+
+def _hex(n: int, alphabet: str = rs.HEX) -> str:
+    return "".join(RNG.choice(alphabet) for _ in range(n))
+
+
+def _forms(text: str) -> list[str]:
+    """*text* as a tool prints it, and JSON-escaped once and twice, as agent logs hold it."""
+    return [text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"output": text})})]
+
+
+_FRESH_LEFT_ALONE = [
+    # a hash, digest or checksum of a secret, by its name
+    '{{"type": "Secret Keyword", "filename": "a.yml", "hashed_secret": "{h40}", "is_verified": false}}',
+    "token_sha256: {h64}",
+    'PASSWORD_MD5="{h32}"',
+    "hashedPassword = '{h40}'",
+    "secret_checksum={h64}",
+    # references to a secret manager instead of the secret
+    "GITHUB_TOKEN=op://Private/GitHub PAT/credential",
+    "DATABASE_PASSWORD=op://Engineering/orders-db/password",
+    'API_KEY="ref+awssecrets://myapp/{w}#/api_key"',
+    "password: ref+vault://secret/data/{w}#password",
+    "DB_PASSWORD=sm://acme-prod/{w}-db-password",
+    "env:\n  DB_PASSWORD: vault:secret/data/{w}#password",
+    "az containerapp update -n api --set-env-vars DB_PASSWORD=secretref:{w}-db-password",
+    "DB_PASSWORD=@Microsoft.KeyVault(VaultName=kv-{w};SecretName=db-password)",
+    "# Cloud Run: --set-secrets=STRIPE_KEY=projects/{n}/secrets/stripe-key/versions/latest",
+    "gcloud run deploy api --set-secrets=DB_PASSWORD=db-password:latest,API_KEY=api-key:3",
+    "docker build --secret id=npmrc,src=/root/.npmrc -t app .",
+    # cookies that hold an analytics id or a preference
+    "Cookie: _ga=GA1.1.{n}.{e}; cookie_consent=accepted; theme=dark; lang=en-GB",
+    "Cookie: _ga_{W}=GS1.1.{e}.3.1.{e}.0.0.0; _fbp=fb.1.{e}.{n}; _gcl_au=1.1.{n}.{e}",
+    "Set-Cookie: OptanonConsent=isGpcEnabled=0&datestamp={e}&version=6.39.0; Path=/; Secure",
+    # certificate text
+    "        X509v3 Subject Key Identifier:\n            {H40}",
+    "        X509v3 Authority Key Identifier:\n            keyid:{colons}",
+    "X509v3 Subject Key Identifier: {colons}",
+    # listings that print the names of secrets, with digests and dates
+    "$ fly secrets list -a api\nNAME            DIGEST                  CREATED AT\n"
+    "DATABASE_URL    {h16}        2024-05-01T10:00:00Z\nSECRET_KEY_BASE {h16}        2024-05-01T10:00:00Z",
+    # file paths under key-, cert- or secret-named parameters
+    "mongodb+srv://c0.{h8}.mongodb.net/?authSource=%24external&authMechanism=MONGODB-X509"
+    "&tlsCertificateKeyFile=%2Fetc%2Fcerts%2Fclient.pem",
+    "psql 'host=db sslmode=verify-full sslkey=%2Fhome%2Fci%2F.postgresql%2Fpostgresql.key'",
+    "client_key: /etc/ssl/private/Client{n}.key",
+    "PRIVATE_KEY=%2Frun%2Fsecrets%2FDeploy{n}.pem",
+]
+
+
+@pytest.mark.parametrize("template", _FRESH_LEFT_ALONE)
+def test_what_describes_or_points_to_a_secret_survives(template: str) -> None:
+    """Hashes of secrets, secret-manager references, analytics and preference cookies, certificate
+    key identifiers, listings of secret names and file paths stay byte for byte."""
+    hex_upper = _hex(40, "0123456789ABCDEF")
+    text = template.format(
+        h8=_hex(8),
+        h16=_hex(16),
+        h32=_hex(32),
+        h40=_hex(40),
+        h64=_hex(64),
+        H40=hex_upper,
+        colons=":".join(hex_upper[i : i + 2] for i in range(0, 40, 2)),
+        w=RNG.choice(["orders", "billing", "ci"]),
+        W=_body(8).upper(),
+        n=RNG.randint(1000, 99999),
+        e=RNG.randint(1_700_000_000, 1_800_000_000),
+    )
+    for form in _forms(text):
+        assert redact_text(form) == form
+
+
+_FRESH_STILL_CAUGHT = [
+    "Cookie: _ga=GA1.1.123.456; sessionid={v}; theme=dark",
+    "Cookie: theme_session={v}; lang=en",
+    "Cookie: _gid=GA1.2.3.4; __Host-auth={v}",
+    "NAME            VALUE\nSECRET_KEY_BASE {v}",
+    "NAME          DATA\ndb-password   {v}",
+    "--set-secrets=API_KEY={v}",
+    "docker build --secret id={v} .",
+    "hash_secret = '{v}'",
+    'api_key = "/a/{v}"',
+]
+
+
+@pytest.mark.parametrize("template", _FRESH_STILL_CAUGHT)
+def test_session_cookies_values_and_mappings_to_secrets_still_go(template: str) -> None:
+    """Beside those look-alikes, session cookies, a VALUE column and a name mapped to a secret go."""
+    value = _body(12) + "x" + _body(6)
+    for form in _forms(template.format(v=value)):
+        assert value not in redact_text(form), form
+
+
+_SECRET_NAMES = st.sampled_from(
+    ["GITHUB_TOKEN", "db_password", "apiKey", "STRIPE_SECRET_KEY", "client-secret"]
+)
+_ASSIGNMENTS = st.sampled_from(["{n}={v}", 'export {n}="{v}"', "{n}: {v}", '"{n}": "{v}"', "{n} = '{v}'"])
+
+
+@given(
+    _SECRET_NAMES,
+    _ASSIGNMENTS,
+    st.sampled_from(sorted(redact_secrets.engine.rules.SECRET_REFERENCE_SCHEMES)),
+    st.booleans(),
+    st.lists(st.from_regex(r"[A-Za-z][A-Za-z0-9_\-]{0,12}", fullmatch=True), min_size=1, max_size=4),
+)
+def test_secret_manager_references_survive(
+    name: str, assignment: str, scheme: str, vals: bool, path: list[str]
+) -> None:
+    """A value that is a secret manager's URI (`op://…`, `ref+vault://…`, `sm://…`) is not a secret."""
+    reference = ("ref+" if vals else "") + scheme + "://" + "/".join(path)
+    text = assignment.format(n=name, v=reference)
+
+    for form in _forms(text):
+        assert redact_text(form) == form
+
+
+@given(
+    st.sampled_from(["_ga", "_ga_G7XK2", "_gid", "_fbp", "_gcl_au", "__utma", "ajs_anonymous_id", "_hjid"]),
+    st.sampled_from(["cookie_consent", "theme", "lang", "NEXT_LOCALE", "tz", "currency"]),
+    st.sampled_from(["sessionid", "connect.sid", "_app_session", "auth_token", "remember_user_token"]),
+    st.integers(0, 2**32),
+)
+def test_only_the_session_cookie_of_a_header_goes(
+    analytics: str, preference: str, session: str, seed: int
+) -> None:
+    """In a Cookie header, analytics ids and preferences stay; the session cookie beside them goes."""
+    rng = random.Random(seed)
+    analytics_value = f"GA1.1.{rng.randint(10**8, 10**9)}.{rng.randint(10**9, 2 * 10**9)}"
+    preference_value = rng.choice(["accepted", "dark", "en-GB", "Europe/Berlin", "EUR"])
+    secret = rs.body(rng, 32)
+    pairs = [f"{analytics}={analytics_value}", f"{preference}={preference_value}", f"{session}={secret}"]
+    rng.shuffle(pairs)
+    header = "Cookie: " + "; ".join(pairs)
+
+    for form in _forms(header):
+        redacted = redact_text(form)
+        assert secret not in redacted
+        assert analytics_value in redacted and f"{preference}={preference_value}" in redacted
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("hashed_secret", None),
+        ("token_sha256", None),
+        ("password_md5", None),
+        ("hashedPassword", None),
+        ("authMechanism", None),
+        ("db_password2", "password"),
+        ("API_KEY_2", "api_key"),
+    ],
+)
+def test_names_of_hashes_of_secrets(name: str, expected: str | None) -> None:
+    """A name that says its value is a hash of a secret is not secret; a number ending a name is skipped."""
+    assert secret_name_kind(name) == expected

@@ -66,6 +66,11 @@ _REFERENCE = re.compile(
     r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|\{\{|<%|<[A-Za-z_ -]+>$"
     r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\()"
 )
+# A reference to a secret in a secret manager (rules.SECRET_REFERENCE_SCHEMES): `op://…`, `ref+vault://…`.
+_SECRET_REFERENCE = re.compile(
+    r"(?:ref\+[a-z0-9]+|" + "|".join(sorted(rules.SECRET_REFERENCE_SCHEMES)) + r")://[^\s/]"
+    r"|(?:" + "|".join(re.escape(prefix) for prefix in rules.SECRET_REFERENCE_PREFIXES) + r")[A-Za-z0-9_/.\-]"
+)
 _CODE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)+[.!]?")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"[0-9][0-9.,_:]{0,9}[a-zA-Z]{0,2}")
@@ -102,7 +107,11 @@ def is_placeholder(value: str) -> bool:
     lowered = stripped.lower()
     if not stripped or lowered in rules.PLACEHOLDER_WORDS or MARKER_PREFIX in stripped:
         return True
-    if _REFERENCE.match(stripped) or _EMBEDDED_REFERENCE.search(stripped):
+    if (
+        _REFERENCE.match(stripped)
+        or _SECRET_REFERENCE.match(stripped)
+        or _EMBEDDED_REFERENCE.search(stripped)
+    ):
         return True
     if len(lowered) >= 3 and len(set(lowered)) <= 2:  # xxxx, ****, ----, abab
         return True
@@ -238,11 +247,64 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
     if _NUMBER.fullmatch(value) or is_placeholder(value) or _RESOURCE.match(value):
         return False
+    if _file_path(value):
+        return False  # `tlsCertificateKeyFile=%2Fetc%2Fcerts%2Fclient.pem`, `"C:\\certs\\Client1.pfx"`
+    if _maps_to_references(value):
+        return False  # `--set-secrets=STRIPE_KEY=projects/1/secrets/stripe-key/versions/latest`
     if _MODULE_PATH.fullmatch(value):
         return False  # `redact_secrets = "autopilot.plugins.redact"`: a dotted import path
     if _names_a_secret(value):
         return False  # `--secret=db-password`, `SecretId: prod/api-key`: it names a secret
     return value.lower().rstrip("!?") not in rules.PLACEHOLDER_WORDS
+
+
+# A file's path: from the root, the home or the current folder (or a drive), to a name with an
+# extension, which a random secret (base64 holds "/" but no ".") does not have.
+_FILE_PATH: Final = re.compile(
+    r"(?:[A-Za-z]:|~|\.{1,2})?(?:\\{1,2}|/)(?:[\w@+\-.]+(?:\\{1,2}|/))*[\w@+\-]*[\w@+\-.]\.[a-z][a-z0-9]{0,5}"
+)
+_ENCODED_PATH: Final = ("%2f", "%2e", "%7e", "%5c")
+
+
+def _file_path(value: str) -> bool:
+    """Whether *value* is a file's path (also percent-encoded, as in a URL's query)."""
+    if value[:3].lower() in _ENCODED_PATH or value[1:4].lower() == "%3a":
+        from urllib.parse import unquote
+
+        value = unquote(value)
+    return _FILE_PATH.fullmatch(value) is not None
+
+
+# `NAME=REF,…`: environment variables (or mount paths) mapped to secrets kept elsewhere, as
+# `gcloud run deploy --set-secrets` takes them; a reference may end in its version (`:latest`, `:3`).
+_REFERENCE_MAPPING: Final = re.compile(
+    r"(?:[A-Za-z_/][A-Za-z0-9_/.\-]*=[^,=\s]+)(?:,[A-Za-z_/][A-Za-z0-9_/.\-]*=[^,=\s]+)*"
+)
+_VERSION_SUFFIX: Final = re.compile(r":(?:latest|[0-9]+)$")
+# The options of BuildKit's `--secret` and `--mount=type=secret`: where a secret comes from, not it.
+_BUILD_SECRET_KEYS: Final = frozenset(["id", "src", "source", "env", "target", "dst", "type", "required"])
+
+
+def _maps_to_references(value: str) -> bool:
+    """Whether *value* maps names to references (`DB_PASSWORD=projects/1/secrets/db:latest`,
+    `API_KEY=op://ci/api/key`), never to secrets (`API_KEY=Xk3…`)."""
+    if "=" not in value or _REFERENCE_MAPPING.fullmatch(value) is None:
+        return False
+    for pair in value.split(","):
+        key, _, target = pair.partition("=")
+        base = _VERSION_SUFFIX.sub("", target)
+        if key.lower() in _BUILD_SECRET_KEYS:
+            # `docker build --secret id=npmrc,src=/root/.npmrc`: the secret's id and where it is
+            if _strong(target) and not target.startswith(("/", "./", "~/", "$")):
+                return False
+        elif not (
+            is_placeholder(target)
+            or _RESOURCE.match(target)
+            or _names_a_secret(base)
+            or (base != target and _wordy(base) and _DIGIT.search(base) is None)
+        ):
+            return False
+    return True
 
 
 # ------------------------------------------------------------------------------------------------
@@ -393,7 +455,11 @@ def name_parts(name: str) -> list[str]:
 def secret_name_kind(name: str) -> str | None:
     """The redaction kind for a variable/key/flag/header called *name*, or None if it is not secret."""
     parts = name_parts(name)
-    if not parts or parts[-1] in rules.EXCLUDED_LAST or any(part in rules.EXCLUDED_ANY for part in parts):
+    if not parts or any(part in rules.EXCLUDED_ANY for part in parts):
+        return None
+    # The last word, after a number that ends the name (`token_sha256`, `password_md5`).
+    last = parts[-2] if len(parts) > 1 and parts[-1].isdigit() else parts[-1]
+    if last in rules.EXCLUDED_LAST:
         return None
     if parts[-1] == "authorization":  # also Proxy-Authorization, and glued escapes (\x1b[33mAuthorization)
         return "authorization"
@@ -573,6 +639,18 @@ _COOKIE_ATTRIBUTES: Final = frozenset(
 _SECRET_COOKIE: Final = re.compile(
     rb"sess|sid|token|auth|jwt|csrf|xsrf|remember|login|key|secret|pass|identity|connect", re.IGNORECASE
 )
+
+
+@cache
+def _public_cookies() -> re.Pattern[bytes]:
+    return re.compile(rules.PUBLIC_COOKIES.encode())
+
+
+def _public_cookie(name: bytes) -> bool:
+    """Whether a cookie called *name* holds an analytics id or a preference (rules.PUBLIC_COOKIES)."""
+    return _public_cookies().fullmatch(name.lower()) is not None
+
+
 _BLANKS: Final = (b" ", b"\t")
 _BLANKS_B: Final = frozenset(b" \t")
 # curl's flags that carry credentials; the literal "-" first lets the regex engine skip ahead quickly.
@@ -1228,6 +1306,8 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
         line_end -= 1  # a doubly escaped line break
     tail = data[keyword:line_end].rstrip(b" \t\r")
     if tail.endswith(b":"):
+        if _describes(data, keyword, keyword + len(tail) - 1):
+            return 0, 0  # `X509v3 Subject Key Identifier:`, `Key fingerprint:` and the value below
         return _in_one_string(data, keyword, line_end, (_NEXT_LINE, line_end))
     if b":" in tail or b" is " in tail or b" was " in tail:
         same = _ANNOUNCED_TAIL.search(data, keyword, keyword + len(tail))
@@ -1236,9 +1316,68 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
     next_start = _next_line(data, line_end)
     if next_start != -1 and len(tail) <= 120:
         _, next_end = _line_around(data, next_start)
-        if _WORD_LINE.match(data, next_start, next_end) is not None:
+        if _WORD_LINE.match(data, next_start, next_end) is not None and not _describes(
+            data, keyword, keyword + len(tail)
+        ):
             return _in_one_string(data, keyword, line_end, (_NEXT_LINE_STRICT, line_end))
     return 0, 0
+
+
+# The header of a listing: column names in capitals, apart by a tab or two blanks or more.
+_LISTING_HEADER: Final = re.compile(
+    rb"[ \t]*NAME(?:(?:\t|\\{1,3}t|  +)[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)?)+[ \t\r]*"
+)
+_COLUMN: Final = re.compile(rb"[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)?")
+_TAB: Final = re.compile(rb"\t|\\{1,3}t")
+
+
+def _listed(data: bytes, name_start: int, value_start: int) -> bool:
+    """Whether the value at *value_start*, after the name at *name_start* that starts its line, is in
+    a listing's column that holds something else than the secret (rules.LISTING_COLUMNS: ``fly
+    secrets list`` prints ``NAME  DIGEST  CREATED AT``), by the header above the row."""
+    line_start, _ = _line_around(data, name_start)
+    content = _content_start(data, line_start, name_start)
+    if data[content:name_start].strip(b" \t"):
+        return False
+    position = line_start
+    for _ in range(64):
+        end = _previous_line_end(data, position)
+        if end == -1:
+            return False
+        start, _ = _line_around(data, end)
+        start = _content_start(data, start, end)
+        header = _LISTING_HEADER.fullmatch(data, start, end)
+        if header is not None:
+            break
+        position = start
+    else:
+        return False
+    row = data[content:value_start]
+    if _TAB.search(row) is not None:
+        columns = _TAB.split(data[start:end].strip(b" \r"))
+        index = len(_TAB.findall(row))
+        column = columns[index] if index < len(columns) else b""
+    else:
+        offset = value_start - content
+        column = b""
+        for found in _COLUMN.finditer(data, start, end):
+            if found.start() - start > offset:
+                break
+            column = found.group()
+    return column.strip().lower().decode("ascii", "replace") in rules.LISTING_COLUMNS
+
+
+def _previous_line_end(data: bytes, line_start: int) -> int:
+    """Where the line before the one starting at *line_start* ends (a real or an escaped line
+    break), or -1."""
+    if data[line_start - 1 : line_start] == b"\n":
+        return line_start - 1 - (data[line_start - 2 : line_start - 1] == b"\r")
+    if line_start >= 2 and data[line_start - 2 : line_start] == b"\\n":
+        end = line_start - 2
+        while end and data[end - 1] == 0x5C:
+            end -= 1
+        return end
+    return -1
 
 
 def _in_one_string(data: bytes, start: int, end: int, found: tuple[int, int]) -> tuple[int, int]:
@@ -1713,7 +1852,11 @@ class _Scan:
                 group = "quoted" if match.group("q") else "bare"
                 value = match.group(group).decode("utf-8", "replace")
                 lenient = kind in ("password", "secret") or match.group("q") is not None
-                if (_lenient(value) if lenient else credential_like(value)) and not _names_a_secret(value):
+                if (
+                    (_lenient(value) if lenient else credential_like(value))
+                    and not _names_a_secret(value)
+                    and not _listed(data, name_start, match.start(group))
+                ):
                     self.add(match.start(group), match.end(group), kind)
                     return
         if _ANNOUNCING.match(self.low, keyword) is not None:
@@ -2022,8 +2165,9 @@ class _Scan:
         size = end - start
         if size >= 4 and name.lower() not in _COOKIE_ATTRIBUTES:
             text = self.data[start:end].decode("utf-8", "replace")
+            secret_name = _SECRET_COOKIE.search(name) is not None
             if (
-                _SECRET_COOKIE.search(name) is not None or (size >= 8 and looks_random(text))
+                secret_name or (size >= 8 and looks_random(text) and not _public_cookie(name))
             ) and not is_placeholder(text):
                 self.add(start, end, "cookie")
 

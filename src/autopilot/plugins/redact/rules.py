@@ -205,7 +205,9 @@ KEY_QUALIFIERS: Final = words(
     "sentry service session shared sign signing slack ssh storage stripe subscription supabase twilio "
     "vercel webhook xai preshared hmac jwt"
 )
-#: A name whose last word is one of these describes a secret instead of holding it (``token_url``).
+#: A name whose last word is one of these describes a secret instead of holding it (``token_url``,
+#: ``authMechanism``; a hash or digest of a secret: ``secret_hash``, ``token_sha256``, ``password_md5``,
+#: whose number is skipped).
 EXCLUDED_LAST: Final = words(
     "alg algorithm allowed arn bucket budget cfg check class cmd command config count dir directory "
     "disabled email enable enabled endpoint env error errors exp expiration expires expiry field file "
@@ -214,14 +216,16 @@ EXCLUDED_LAST: Final = words(
     "options opts param params path paths pattern placeholder policy prefix prompt provider rate re "
     "ref regex required reset rotation rule rules scope scopes settings sha size source spec status "
     "stdin store strength suffix timeout ttl type types uri url urls usage user username valid "
-    "validation validator var variable vars vault version accessor digest table arns"
+    "validation validator var variable vars vault version accessor digest table arns identifier "
+    "identifiers mechanism mechanisms checksum checksums sha md crc hashes digests fingerprints thumbprint"
 )
-#: A name containing one of these words anywhere is not a secret (``max_tokens``, ``existingSecret``).
+#: A name containing one of these words anywhere is not a secret (``max_tokens``, ``existingSecret``,
+#: ``hashed_secret`` in a detect-secrets baseline).
 EXCLUDED_ANY: Final = words(
     "bos cache cached cancellation cls completion continuation endpoint eos file idempotency input "
     "keyboard keys mask max min next num output pad page path pub public publishable reasoning sep "
     "special sync tokenization tokenize tokenized tokenizer tokens total unk uri url existing "
-    "external"
+    "external hashed checksum"
 )
 #: Names ending in these two words name a key of a secret store, not a secret (``userPasswordKey``).
 EXCLUDED_PAIRS: Final = frozenset({("password", "key"), ("token", "key"), ("secret", "keys")})
@@ -278,6 +282,43 @@ PLACEHOLDER_PARTS: Final = (
     "_here",
     "-here",
 )
+#: References to a secret kept in a secret manager, used as a value in its place: the schemes of
+#: their URIs (``op://vault/item/field`` of 1Password, ``sm://…`` of Berglas, ``vault://…``; any
+#: ``ref+SCHEME://…`` of vals and helmfile) and the prefixes that start one
+#: (``vault:secret/data/app#password`` of Bank-Vaults, ``secretref:db-password`` of Azure
+#: Container Apps). Cloud resource ids (``arn:aws:…``,
+#: ``projects/…/secrets/…``), ``@Microsoft.KeyVault(…)``, ``{{resolve:…}}`` and ``${ssm:…}`` are
+#: references by their shape.
+SECRET_REFERENCE_SCHEMES: Final = words(
+    "op onepassword vault sm berglas awssecrets awsssm awssm ssm secretsmanager gcpsecrets gcpsm gsm "
+    "azurekeyvault azkv akv keyvault sops doppler infisical bitwarden bws akeyless conjur keeper "
+    "lastpass gopass secrets secret"
+)
+SECRET_REFERENCE_PREFIXES: Final = ("vault:", "secretref:", "keyvaultref:", "akeyless:")
+#: Cookies that identify no session: analytics ids (Google Analytics, Google Ads, Meta, Microsoft
+#: Clarity and Ads, Hotjar, Segment, Amplitude, Matomo, Mixpanel, HubSpot, Heap, Optimizely, TikTok,
+#: Pinterest, Reddit, Snap, LinkedIn) and preferences (consent, theme, language, locale, time zone,
+#: currency), by name (lower-cased, whole). A name that also says ``sess``, ``sid``, ``token``,
+#: ``auth`` … is judged as a credential all the same.
+PUBLIC_COOKIES: Final = (
+    r"(?:__secure-|__host-)?(?:_ga(?:_[a-z0-9]+)?|_gid|_gat(?:_[a-z0-9_\-]+)?|_gcl_[a-z]{2}|_fbp|_fbc|__utm[a-z]"
+    r"|_uetvid|_clck|_clsk|_hjid|_hjfirstseen|ajs_anonymous_id|ajs_user_id|amp_[a-z0-9]+|_pk_id\.[a-z0-9.]+"
+    r"|mp_[a-z0-9]+_mixpanel|__hstc|hubspotutk|__hssrc|_hp2_id\.[0-9]+|optimizelyenduserid"
+    r"|_dc_gtm_[a-z0-9\-]+|_ttp|_tt_enable_cookie|_pin_unauth|_rdt_uuid|_scid|li_gc|tz|dark_?mode"
+    r"|[a-z0-9_\-]*(?:consent|theme|lang|language|locale|timezone|currency|optanon)[a-z0-9_\-]*)"
+)
+#: The columns of listings that print the names of secrets, not their values (``fly secrets list``:
+#: ``NAME  DIGEST  CREATED AT``; ``kubectl get secrets``: ``NAME  TYPE  DATA  AGE``; ``gh secret list``,
+#: ``docker secret ls``): a value under one of these headers is not the secret. A ``VALUE`` or a
+#: ``DATA`` column (``vault kv get``, ``doppler secrets``, kubectl's custom columns) still is.
+LISTING_COLUMNS: Final = frozenset(
+    [
+        "digest", "created", "created at", "updated", "updated at", "age", "type", "version",
+        "versions", "status", "last updated", "last modified", "last used", "last accessed",
+        "last changed", "environment", "environments", "visibility", "scope", "id", "kind", "stage",
+        "stages", "date", "modified", "expires", "expiry",
+    ]
+)  # fmt: skip
 #: Values that show a secret was there without showing it: masks, sizes and notes from tools
 #: (``kubectl describe secret``: ``24 bytes``; ``terraform plan``: ``(sensitive value)``).
 MASKED: Final = (
