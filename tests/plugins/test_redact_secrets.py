@@ -808,3 +808,28 @@ def test_only_the_session_cookie_of_a_header_goes(
 def test_names_of_hashes_of_secrets(name: str, expected: str | None) -> None:
     """A name that says its value is a hash of a secret is not secret; a number ending a name is skipped."""
     assert secret_name_kind(name) == expected
+
+
+# ------------------------------------------------------------------------------------------------
+# Missed on the third corpus written blind to the rules (issue 15): each line stands for a family.
+
+_FRESH_CAUGHT = [
+    # a secret name's own JSON object, or an object marked sensitive (`terraform output -json`)
+    '{{\n  "db_password": {{"sensitive": true, "type": "string", "value": "{v}"}}\n}}',
+    '{{"out": {{"sensitive": true, "type": "string", "value": "{v}"}}}}',
+    # SQL password clauses of every dialect
+    "CREATE LOGIN [etl] WITH PASSWORD = N'{v}', CHECK_POLICY = ON;",
+    "ALTER USER scott IDENTIFIED BY {v};",
+    "SET PASSWORD FOR 'bob'@'%' = PASSWORD('{v}');",
+]
+
+
+@pytest.mark.parametrize("template", _FRESH_CAUGHT)
+def test_kinds_found_by_the_fresh_corpus_never_survive(template: str) -> None:
+    """Sensitive JSON objects, SQL clauses, key listings, printed credential files and the rest go,
+    as they are and JSON-escaped once or twice."""
+    value = _body(12) + "-" + _body(6)
+    text = template.format(v=value)
+
+    for form in (text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"out": text})})):
+        assert value not in redact_text(form), form

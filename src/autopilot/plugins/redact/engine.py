@@ -503,7 +503,7 @@ _AFTER_NAME: Final = re.compile(
     rb"""(?P<q1>\\{0,3}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<sp1>[ \t]*)
     (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,2}"))|>|,|\|\||\?\?|or(?=[ \t]))?
     (?P<sp2>[ \t]*)
-    (?:[fbrFBR]{0,2}(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
+    (?:(?:[fbrFBR]{0,2}|[nNeE])(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
     re.VERBOSE,
 )
@@ -838,6 +838,10 @@ _TYPE_BEFORE: Final = re.compile(rb"""type\\{0,3}"[ \t]*:[ \t]*\\{0,3}"\Z""")
 _VALUE_MEMBER: Final = re.compile(
     rb"""\\{0,3}"value\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,2000})(?P=q)"""
 )
+# A JSON object right after a secret name (`"db_password": {"sensitive": true, "value": "…"}`, as
+# `terraform output -json` prints it), and a member marking its object sensitive.
+_OBJECT_AFTER: Final = re.compile(rb"""\\{0,3}["'][ \t]*:[ \t]*\{""")
+_SENSITIVE_TRUE: Final = re.compile(rb"""sensitive\\{0,3}"[ \t]*:[ \t]*true""")
 # The scheme before the credential of an Authorization header's value.
 _AUTH_SCHEME: Final = re.compile(
     rb"(?i:bearer|basic|token|digest|negotiate|ntlm|apikey|api-key|key|sso-key|otp|aws4-hmac-sha256)[ \t]+"
@@ -846,8 +850,10 @@ _REDIS_ACL: Final = re.compile(rb"user[ \t]+[^\s>]+(?:[ \t]+[^\s>]+)*?[ \t]+>(?P
 # SQL: `CREATE USER … IDENTIFIED BY 'password'` (also `IDENTIFIED WITH plugin BY '…'`).
 _IDENTIFIED_BY: Final = re.compile(
     rb"""identified[ \t]+(?:with[ \t]+[^\s]+[ \t]+)?by[ \t]+(?:password[ \t]+)?"""
-    rb"""(?P<q>\\{0,3}['"])(?P<value>[^'"\n\\]{3,500})(?P=q)""",
-    re.IGNORECASE,
+    rb"""(?:[nN]?(?P<q>\\{0,3}['"])(?P<value>[^'"\n\\]{3,500})(?P=q)"""
+    # Oracle: `ALTER USER scott IDENTIFIED BY Tiger_2024;` (unquoted)
+    rb"""|(?P<bare>[A-Za-z0-9!#%^*+=~_.@\-]{3,500})(?=[ \t]*(?:[;,)]|$|\r|\\[nr]|[ \t][a-z])))""",
+    re.IGNORECASE | re.MULTILINE,
 )
 # A JAAS login module's user, when it is an API key (Confluent, Event Hubs): `username="KEY"`.
 _JAAS_USER: Final = re.compile(
@@ -918,6 +924,7 @@ _FIXED_ANCHORS: Final = (
     b"login ",
     b"authenticate ",
     b"ugfzc3dvcmq6",
+    b"sensitive",
 )
 (
     _URL,
@@ -950,6 +957,7 @@ _FIXED_ANCHORS: Final = (
     _LOGIN_AT,
     _AUTHENTICATE_AT,
     _SMTP_PASSWORD_AT,
+    _SENSITIVE_AT,
 ) = range(len(_FIXED_ANCHORS))
 # Roles of the other anchors.
 _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL = range(100, 105)
@@ -1669,6 +1677,9 @@ class _Scan:
             self._jwk(start)
         elif role in (_LOGIN_AT, _AUTHENTICATE_AT):
             self._protocol_login(start, _IMAP_LOGIN if role == _LOGIN_AT else _SASL_PLAIN)
+        elif role == _SENSITIVE_AT:
+            if _SENSITIVE_TRUE.match(low, start) is not None:
+                self._member_value(start, "secret")
         elif role == _SMTP_PASSWORD_AT:
             # SMTP AUTH LOGIN: the server's "334 UGFzc3dvcmQ6" (base64 "Password:"), then the password.
             self._next_word(_line_around(self.data, start)[1], "password", lines=1)
@@ -1738,6 +1749,12 @@ class _Scan:
 
     def _assignment(self, name: bytes, name_start: int, name_end: int, kind: str) -> int:
         data = self.data
+        if data[name_end : name_end + 1] in _QUOTE_AFTER or data[name_end : name_end + 1] == b"'":
+            opening = _OBJECT_AFTER.match(data, name_end)
+            if opening is not None:
+                # `"db_password": {"sensitive": true, "type": "string", "value": "…"}`
+                self._member_value(opening.end() - 1, kind, plausible=True)
+                return name_end
         match = _AFTER_NAME.match(data, name_end)
         if match is None:
             return name_end
@@ -1991,19 +2008,35 @@ class _Scan:
     def _typed_secret(self, name_start: int) -> None:
         """The ``value`` of the JSON object whose ``"type"`` is the ``secret`` at *name_start* (Postman
         environments): ``{"key": "stripe", "value": "…", "type": "secret"}``."""
+        self._member_value(name_start, "secret")
+
+    def _member_value(self, position: int, kind: str, *, plausible: bool = False) -> None:
+        """The ``"value"`` member of the flat JSON object holding *position*: Postman's
+        ``"type": "secret"``, Terraform's ``"sensitive": true`` or a secret name's own object;
+        *plausible*: only a value that may be a secret (not merely not a placeholder)."""
         data = self.data
-        opening = data.rfind(b"{", max(0, name_start - 1024), name_start)
-        closing = data.find(b"}", name_start, name_start + 1024)
+        opening = data.rfind(b"{", max(0, position - 1024), position + 1)
+        closing = data.find(b"}", position, position + 1024)
         if opening == -1 or closing == -1:
             return
         value = _VALUE_MEMBER.search(data, opening, closing)
-        if value is not None and not is_placeholder(value.group("value").decode("utf-8", "replace")):
-            self.add(value.start("value"), value.end("value"), "secret")
+        if value is None:
+            return
+        text = value.group("value").decode("utf-8", "replace")
+        if (
+            _plausible_value(text, quoted=True, code_context=False, next_char=b'"')
+            if plausible
+            else not is_placeholder(text)
+        ):
+            self.add(value.start("value"), value.end("value"), kind)
 
     def _pattern_value(self, start: int, pattern: re.Pattern[bytes], kind: str) -> None:
         match = pattern.match(self.data, start)
-        if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
-            self.add(match.start("value"), match.end("value"), kind)
+        if match is None:
+            return
+        group = "value" if match.group("value") is not None else "bare"
+        if _lenient(match.group(group).decode("utf-8", "replace")):
+            self.add(match.start(group), match.end(group), kind)
 
     def _login_module(self, start: int) -> None:
         """The user of a JAAS login module when it is an API key (``username="KEY" password="…"``)."""

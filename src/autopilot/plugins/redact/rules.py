@@ -566,6 +566,7 @@ AUTH_CALLS: Final = {
     "usernamepasswordcredentials": (1, True),
     "passwordauthentication": (1, True),
     "usepassword": (0, True),
+    "password": (0, True),  # MySQL's `SET PASSWORD = PASSWORD('…')`
     "setpassword": (-1, True),
     "set_password": (-1, True),
     "authenticate": (-1, False),
