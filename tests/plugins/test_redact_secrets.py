@@ -821,6 +821,16 @@ _FRESH_CAUGHT = [
     "CREATE LOGIN [etl] WITH PASSWORD = N'{v}', CHECK_POLICY = ON;",
     "ALTER USER scott IDENTIFIED BY {v};",
     "SET PASSWORD FOR 'bob'@'%' = PASSWORD('{v}');",
+    # cloud CLIs' listings of keys and tokens, as a table or JSON
+    "$ az storage account keys list -n acme -o table\nKeyName    Permissions    Value\n"
+    "---------  -------------  -----\nkey1       FULL           {v}\n$ echo done",
+    '$ az cognitiveservices account keys list -n x -g y\n{{\n  "key1": "{h}",\n  "key2": "{h}"\n}}',
+    "$ fly tokens create deploy -a acme-api\nFlyV1 fm2_{v}{v},fm2_{v}",
+    "$ vault token create -policy=ci\nKey      Value\n---      -----\ntoken    {v}\ntoken_duration 768h",
+    # names: a password after any words, Consul's SecretID, Snyk's `api`
+    '{{\n  "DB_URL_PASSWORD": "{v}"\n}}',
+    "AccessorID:       {u}\nSecretID:         {v}\nDescription:      ci",
+    '{{"api": "{u}", "org": "acme"}}',
 ]
 
 
@@ -829,7 +839,28 @@ def test_kinds_found_by_the_fresh_corpus_never_survive(template: str) -> None:
     """Sensitive JSON objects, SQL clauses, key listings, printed credential files and the rest go,
     as they are and JSON-escaped once or twice."""
     value = _body(12) + "-" + _body(6)
-    text = template.format(v=value)
+    hexes = "".join(RNG.choice(rs.HEX) for _ in range(32))
+    uuid = "-".join("".join(RNG.choice(rs.HEX) for _ in range(n)) for n in (8, 4, 4, 4, 12))
+    text = template.format(v=value, h=hexes, u=uuid)
+    secret = uuid if "{u}" in template and "{v}" not in template else hexes if "{h}" in template else value
 
     for form in (text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"out": text})})):
-        assert value not in redact_text(form), form
+        assert secret not in redact_text(form), form
+
+
+_FRESH_LEFT_ALONE = [
+    "$ vault token create -policy=ci\nKey      Value\n---      -----\ntoken_accessor    {v}",
+    " \u203a   Use heroku authorizations:create to generate a long-term token\n{u}",
+    "$ az storage account keys list -n acme -o table\nKeyName    Permissions    Value\n$ git log -1\n{v}",
+]
+
+
+@pytest.mark.parametrize("template", _FRESH_LEFT_ALONE)
+def test_what_the_fresh_corpus_leaves_alone_survives(template: str) -> None:
+    """Accessors and ids in a listing, prose naming a listing command, and output after the next
+    prompt stay byte for byte."""
+    uuid = "-".join("".join(RNG.choice(rs.HEX) for _ in range(n)) for n in (8, 4, 4, 4, 12))
+    text = template.format(v=_body(24), u=uuid)
+
+    for form in (text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"out": text})})):
+        assert redact_text(form) == form

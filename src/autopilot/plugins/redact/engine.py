@@ -452,13 +452,22 @@ def name_parts(name: str) -> list[str]:
     return parts
 
 
+# A name ending in one of these is a password whatever words come before it (`DB_URL_PASSWORD`,
+# `CACHE_PASSWORD`): the words that elsewhere say a name only describes a secret do not apply.
+_PASSWORD_LAST: Final = frozenset(("password", "passwd", "passphrase", "pwd"))
+
+
 def secret_name_kind(name: str) -> str | None:
     """The redaction kind for a variable/key/flag/header called *name*, or None if it is not secret."""
     parts = name_parts(name)
-    if not parts or any(part in rules.EXCLUDED_ANY for part in parts):
+    if not parts:
         return None
+    if parts[-2:] == ["secret", "id"]:
+        return "secret"  # Consul's and Nomad's `SecretID`, Vault AppRole's `secret_id`: the credential
     # The last word, after a number that ends the name (`token_sha256`, `password_md5`).
     last = parts[-2] if len(parts) > 1 and parts[-1].isdigit() else parts[-1]
+    if last not in _PASSWORD_LAST and any(part in rules.EXCLUDED_ANY for part in parts):
+        return None
     if last in rules.EXCLUDED_LAST:
         return None
     if parts[-1] == "authorization":  # also Proxy-Authorization, and glued escapes (\x1b[33mAuthorization)
@@ -774,6 +783,21 @@ _ECHO_PIPE: Final = re.compile(
     rb"|\bsudo[ \t]+(?:-[A-Za-z]+[ \t]+)*?-[A-Za-z]*S(?![A-Za-z]))"
 )
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
+_LISTERS: Final = tuple(anchor.encode() for anchor in rules.LISTS_SECRETS)
+# How many lines of a command's output _listed() looks at, and where that output ends: a prompt.
+_LISTED_LINES: Final = 40
+_PROMPT: Final = re.compile(rb"[ \t]*(?:[$#>%]|PS [^>\n]{0,200}>|[A-Za-z]:\\{1,4}[^>\n]{0,200}>)[ \t]")
+# A command line of one of the CLIs that list credentials (after a prompt, sudo or a path).
+_LISTING_COMMAND: Final = re.compile(
+    rb"[ \t]*(?:(?:[$#>%]|PS [^>\n]{0,200}>|[A-Za-z]:\\{1,4}[^>\n]{0,200}>)[ \t]*)?(?:sudo[ \t]+)?"
+    rb"(?:[a-z0-9_.\-]*/)?(?P<cli>[a-z0-9_\-]+)[ \t]"
+)
+# The name a line of a listing starts with (`key1   FULL   …`, `"value": "…"`, `token_accessor  …`).
+_LINE_NAME: Final = re.compile(rb"""[ \t|]*(?:\\{0,3}["'])?(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63})""")
+# A value in a listing: 16 or more base64, hex or token characters.
+_LISTED_VALUE: Final = re.compile(
+    rb"(?<![A-Za-z0-9+/=_\-.~])[A-Za-z0-9+/_\-.~]{16,4096}={0,2}(?![A-Za-z0-9+/=_\-.~])"
+)
 
 
 @cache
@@ -842,6 +866,8 @@ _VALUE_MEMBER: Final = re.compile(
 # `terraform output -json` prints it), and a member marking its object sensitive.
 _OBJECT_AFTER: Final = re.compile(rb"""\\{0,3}["'][ \t]*:[ \t]*\{""")
 _SENSITIVE_TRUE: Final = re.compile(rb"""sensitive\\{0,3}"[ \t]*:[ \t]*true""")
+# A JSON member called just "api" holding a key (Snyk's `{"api": "<token>", "org": "acme"}`).
+_API_MEMBER: Final = re.compile(rb'"api\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\s]{16,200})(?P=q)')
 # The scheme before the credential of an Authorization header's value.
 _AUTH_SCHEME: Final = re.compile(
     rb"(?i:bearer|basic|token|digest|negotiate|ntlm|apikey|api-key|key|sso-key|otp|aws4-hmac-sha256)[ \t]+"
@@ -925,6 +951,8 @@ _FIXED_ANCHORS: Final = (
     b"authenticate ",
     b"ugfzc3dvcmq6",
     b"sensitive",
+    b'"api"',
+    b'"api\\',
 )
 (
     _URL,
@@ -958,9 +986,11 @@ _FIXED_ANCHORS: Final = (
     _AUTHENTICATE_AT,
     _SMTP_PASSWORD_AT,
     _SENSITIVE_AT,
+    _API_AT,
+    _API_ESCAPED,
 ) = range(len(_FIXED_ANCHORS))
 # Roles of the other anchors.
-_NAME, _SHADOW, _PRINTER, _CLIENT, _CALL = range(100, 105)
+_NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER = range(100, 106)
 
 
 @dataclass(frozen=True, slots=True)
@@ -968,7 +998,7 @@ class _Pass:
     """One Aho-Corasick search over the lower-cased text, and what each of its anchors does."""
 
     anchors: tuple[bytes, ...]
-    roles: tuple[int, ...]  # a fixed anchor's number, or _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL
+    roles: tuple[int, ...]  # a fixed anchor's number, or _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER
     find: Callable[[bytes], list[tuple[int, int, int]]]
     hidden: tuple[tuple[tuple[int, int], ...], ...]  # anchors that can start inside each anchor
 
@@ -1006,6 +1036,7 @@ def _context_passes() -> tuple[_Pass, ...]:
         (_NAME_KEYWORDS, _NAME),
         (_FIXED_ANCHORS, None),
         (tuple(_PRINTERS), _PRINTER),
+        (_LISTERS, _LISTER),
         (_CALL_ANCHORS, _CALL),
         (_client_anchors(), _CLIENT),
     ):
@@ -1085,6 +1116,23 @@ def _leaves_string(data: bytes, start: int, end: int, quote: bytes) -> bool:
             return True
         position = data.find(b'"', position + 1, end)
     return False
+
+
+def _string_end(data: bytes, start: int, end: int, escapes: int) -> int:
+    """Where the JSON string holding the line *start*..*end* ends on it, or -1, for a line reached
+    through a line break escaped *escapes* times (0: a real one): a quote escaped fewer times than
+    the quotes inside that string (``"`` in a string whose quotes are ``\\"``)."""
+    if escapes <= 0:
+        return -1
+    position = data.find(b'"', start, end)
+    while position != -1:
+        run = 0
+        while position - run > start and data[position - 1 - run] == 0x5C:
+            run += 1
+        if run < 2 * escapes - 1:
+            return position - run
+        position = data.find(b'"', position + 1, end)
+    return -1
 
 
 def _rest_of_line(data: bytes, start: int) -> bytes:
@@ -1680,6 +1728,10 @@ class _Scan:
         elif role == _SENSITIVE_AT:
             if _SENSITIVE_TRUE.match(low, start) is not None:
                 self._member_value(start, "secret")
+        elif role in (_API_AT, _API_ESCAPED):
+            member = _API_MEMBER.match(self.data, start)
+            if member is not None and credential_like(member.group("value").decode("utf-8", "replace")):
+                self.add(member.start("value"), member.end("value"), "api_key")
         elif role == _SMTP_PASSWORD_AT:
             # SMTP AUTH LOGIN: the server's "334 UGFzc3dvcmQ6" (base64 "Password:"), then the password.
             self._next_word(_line_around(self.data, start)[1], "password", lines=1)
@@ -1691,6 +1743,8 @@ class _Scan:
             self._printed(start, _printer(anchor))
             if anchor == b"echo ":
                 self._echo_pipe(start)
+        elif role == _LISTER:
+            self._listed(start)
         elif role == _CALL:
             paren = end - 1
             name_start = self.runs.rfind(_DOT, max(0, paren - 64), paren) + 1
@@ -1916,6 +1970,41 @@ class _Scan:
         if printer.pattern and printer.search(self.low, line_start, line_end) is None:
             return
         self._next_word(line_end, "secret")
+
+    def _listed(self, start: int) -> None:
+        """A command that lists or creates credentials (rules.LISTS_SECRETS): the random-looking
+        values in the lines of its output, a table or JSON, up to the next prompt. A value counts if
+        it holds digits, upper and lower case, or if the line is named like a secret (``key1``,
+        ``"value"``); never on lines naming an id or such (``token_accessor``, ``"keyName"``)."""
+        data = self.data
+        line_start, line_end = _line_around(data, start)
+        command = _LISTING_COMMAND.match(data, _content_start(data, line_start, start), start)
+        if command is None or command.group("cli").decode() not in rules.LISTING_CLIS:
+            return  # prose about the command, or another command
+        for _ in range(_LISTED_LINES):
+            previous_end = line_end
+            begin = _next_line(data, line_end)
+            if begin == -1:
+                return
+            _, line_end = _line_around(data, begin)
+            if _PROMPT.match(data, begin, line_end) is not None:
+                return
+            string_end = _string_end(data, begin, line_end, begin - previous_end - 1)
+            if string_end != -1:
+                line_end = string_end  # the output ends with its JSON string
+            named = False
+            name = _LINE_NAME.match(data, begin, line_end)
+            if name is not None:
+                parts = name_parts(name.group("name").decode("ascii", "replace"))
+                if parts and parts[-1] in rules.EXCLUDED_LAST:
+                    continue
+                named = any(_SECRET_WORDS.search(part) or part == "value" for part in parts)
+            for value in _LISTED_VALUE.finditer(data, begin, line_end):
+                text = value.group().decode("ascii")
+                if (named or _strong(text)) and credential_like(text) and not _names_a_secret(text):
+                    self.add(value.start(), value.end(), "secret")
+            if string_end != -1:
+                return
 
     def _echo_pipe(self, start: int) -> None:
         """``echo SECRET | docker login --password-stdin`` (also piped to chpasswd or --with-token)."""

@@ -159,6 +159,12 @@ TOKEN_FORMATS: Final = (
     ),
     TokenFormat("figma_token", ("figd_",), r"figd_[A-Za-z0-9_\-]{40,}", 5, check_random=True),
     TokenFormat(
+        "fly_token",
+        ("FlyV1 ",),
+        r"FlyV1 fm[12][a-z]?_[A-Za-z0-9+/=_\-]{20,}(?:,fm[12][a-z]?_[A-Za-z0-9+/=_\-]{20,})*",
+        6,
+    ),
+    TokenFormat(
         "tailscale_key",
         ("tskey-",),
         r"tskey-(?:[a-z]{1,10}-)?[A-Za-z0-9]{6,}(?:-[A-Za-z0-9]{6,})?",
@@ -537,6 +543,45 @@ PRINTS_SECRET: Final = (
     ("pwgen", ""),
     ("mkpasswd", ""),
     ("cat ", r"cat[ \t]+[^\s|;&]*(?:privatekey|private_key|\.pem|\.key\b|secret|passw|token|credentials)"),
+    ("versions access", r"secrets[ \t]+versions[ \t]+access"),
+)
+
+#: Commands whose output lists or creates credentials, as a table or JSON over several lines
+#: (``az storage account keys list``, ``aws iam create-access-key``, ``fly tokens create``): where
+#: one of these occurs (lower-cased), the random-looking values of the lines after it (up to the
+#: next prompt) are redacted, when the line is a command of one of the :data:`LISTING_CLIS`.
+LISTING_CLIS: Final = words(
+    "az aws gcloud fly flyctl vault doctl heroku openstack consul nomad linode-cli oci ibmcloud scw "
+    "hcloud exo upcloud"
+)
+LISTS_SECRETS: Final = (
+    "keys list",
+    "key list",
+    "list-keys",
+    "keys renew",
+    "key renew",
+    "regenerate-key",
+    "keys show",
+    "key show",
+    "admin-key show",
+    "query-key",
+    "credential show",
+    "credential reset",
+    "credentials create",
+    "credentials show",
+    "create-access-key",
+    "create-for-rbac",
+    "create-service-specific-credential",
+    "tokens create",
+    "token create",
+    "api-keys create",
+    "api-key create",
+    "apikey create",
+    "get-key-string",
+    "get-secret-value",
+    "keyvault secret show",
+    "secret show",
+    "authorizations:create",
 )
 
 # ------------------------------------------------------------------------------------------------
