@@ -831,6 +831,13 @@ _FRESH_CAUGHT = [
     '{{\n  "DB_URL_PASSWORD": "{v}"\n}}',
     "AccessorID:       {u}\nSecretID:         {v}\nDescription:      ci",
     '{{"api": "{u}", "org": "acme"}}',
+    # Kubernetes Secrets and name/value lists inside agent logs (escaped once or twice)
+    "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: {v}\n",
+    "variables:\n  - name: sonarToken\n    value: {v}\nsteps:\n  - script: make",
+    # a credential file printed: every line of one word after it
+    "$ cat ~/.vault_pass.txt\n{v}\n$ ansible-playbook site.yml --vault-password-file ~/.vault_pass.txt",
+    "$ cat /etc/openvpn/auth.txt\nci-bot\n{v}",
+    "PS> Get-Content C:\\secrets\\api_token.txt\n{v}",
 ]
 
 
@@ -852,6 +859,7 @@ _FRESH_LEFT_ALONE = [
     "$ vault token create -policy=ci\nKey      Value\n---      -----\ntoken_accessor    {v}",
     " \u203a   Use heroku authorizations:create to generate a long-term token\n{u}",
     "$ az storage account keys list -n acme -o table\nKeyName    Permissions    Value\n$ git log -1\n{v}",
+    "$ cat /etc/passwd\nroot:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin",
 ]
 
 

@@ -546,9 +546,12 @@ _KIND_SECRET: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a
 # A Bitnami SealedSecret: its `encryptedData` is ciphertext made to be committed, never a secret.
 _KIND_SEALED: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*sealedsecret(?![a-z])")
 _ENCRYPTED_DATA: Final = re.compile(rb"encrypteddata[\"'\\]*[ \t]*:[ \t]*(?P<json>\{)?")
-_K8S_YAML_DATA: Final = re.compile(rb"(?m)^(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*$")
+# `data:` alone on its line (also on a line of JSON-escaped text, once or twice).
+_K8S_YAML_DATA: Final = re.compile(
+    rb"(?m)(?:^|(?<=\\n))(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*(?=\r?$|\\{1,3}[nr])"
+)
 _K8S_YAML_ITEM: Final = re.compile(
-    rb"[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|[A-Za-z0-9_.\-]+)[ \t]*:[ \t]*(?P<value>\S[^\n]*?)[ \t]*$"
+    rb"[ \t]+(?:\\{0,3}\"[^\"\n\\]*\\{0,3}\"|'[^'\n]*'|[A-Za-z0-9_.\-]+)[ \t]*:[ \t]*(?P<value>\S[^\n]*?)[ \t\r]*$"
 )
 _K8S_JSON_DATA: Final = re.compile(rb"\"(?:data|stringdata)\"[ \t]*:[ \t]*\{")
 _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\"")
@@ -563,7 +566,7 @@ _NAME_SHAPE: Final = re.compile(
     rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?:(?P<sep>(?:\\{0,3}["'`])?\]?\)?[ \t]*
       (?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,2}"))|>
       |,(?=[ \t]*\\{0,3}["'`])|(?:\|\||\?\?|or[ \t])(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
-    |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?
+    |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?value(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
     |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s]))""",
@@ -827,7 +830,7 @@ _JSON_STRING_START: Final = re.compile(rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"')
 
 _PAIR_VALUE: Final = re.compile(
     rb"""(?:\\{0,3}["'])?[ \t]*
-    (?:(?:,|\r?\n|\\r\\n|\\n)[ \t]*(?:-[ \t]*)?(?P<k>\\{0,3}["']?)value(?P=k)[ \t]*:
+    (?:(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?(?P<k>\\{0,3}["']?)value(?P=k)[ \t]*:
       |[ \t]+value[ \t]*=)[ \t]*
     (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))""",
     re.VERBOSE,
@@ -1946,8 +1949,11 @@ class _Scan:
         elif how == _NEXT_LINE_STRICT:
             self._next_word(position, "password", lines=2, strict=True)
 
-    def _next_word(self, line_end: int, kind: str, *, lines: int = 3, strict: bool = False) -> None:
-        """The first of the next *lines* lines that is one word, if it may be a credential."""
+    def _next_word(
+        self, line_end: int, kind: str, *, lines: int = 3, strict: bool = False, every: bool = False
+    ) -> None:
+        """The first of the next *lines* lines that is one word, if it may be a credential (*every*:
+        each of those lines, as long as they are single words)."""
         data = self.data
         for _ in range(lines):
             start = _next_line(data, line_end)
@@ -1960,6 +1966,8 @@ class _Scan:
                 plausible = credential_like(value) if strict else _lenient(value)
                 if plausible and not _names_a_secret(value):
                     self.add(word.start("value"), word.end("value"), kind)
+                if every:
+                    continue
                 return
             if data[start:line_end].strip(b" \t\r"):
                 return  # prose or output: the credential is not alone on the next lines
@@ -1969,7 +1977,7 @@ class _Scan:
         line_start, line_end = _line_around(self.low, start)
         if printer.pattern and printer.search(self.low, line_start, line_end) is None:
             return
-        self._next_word(line_end, "secret")
+        self._next_word(line_end, "secret", every=printer.pattern.startswith((b"cat", b"get-content")))
 
     def _listed(self, start: int) -> None:
         """A command that lists or creates credentials (rules.LISTS_SECRETS): the random-looking
@@ -2361,19 +2369,22 @@ class _Scan:
             low, max(0, position - 16), position + 8
         ):
             return
-        doc_start = low.rfind(b"\n---", 0, position) + 1
-        doc_end = low.find(b"\n---", position)
-        doc_end = self.size if doc_end == -1 else doc_end
+        # The document: between `---` lines (also JSON-escaped ones).
+        doc_start = max(low.rfind(b"\n---", 0, position), low.rfind(b"\\n---", 0, position), -1) + 1
+        ends = [end for end in (low.find(b"\n---", position), low.find(b"\\n---", position)) if end != -1]
+        doc_end = min(ends) if ends else self.size
         if -1 - doc_start in self._blocks:
             return
         self._blocks.add(-1 - doc_start)
         data = self.data
         for block in _K8S_YAML_DATA.finditer(low, doc_start, doc_end):
             indent = len(block.group("indent"))
-            line_start = block.end() + 1
-            while line_start < doc_end:
-                line_end = data.find(b"\n", line_start, doc_end)
-                line_end = doc_end if line_end == -1 else line_end
+            line_end = _line_around(data, block.start("indent"))[1]
+            for _ in range(1024):
+                line_start = _next_line(data, line_end)
+                if line_start == -1 or line_start >= doc_end:
+                    break
+                line_end = min(_line_around(data, line_start)[1], doc_end)
                 line = data[line_start:line_end]
                 if line.strip():
                     if len(line) - len(line.lstrip(b" \t")) <= indent:
@@ -2383,7 +2394,6 @@ class _Scan:
                         item.group("value").decode("utf-8", "replace")
                     ):
                         self.add(item.start("value"), item.end("value"), "kubernetes_secret")
-                line_start = line_end + 1
         for block in _K8S_JSON_DATA.finditer(low, doc_start, doc_end):
             close = data.find(b"}", block.end(), doc_end)
             close = doc_end if close == -1 else close

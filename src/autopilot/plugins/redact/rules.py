@@ -517,9 +517,17 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(("snmpwalk", "snmpget", "snmpset", "snmpbulkwalk"), (option("-c", "-A", "-X"),)),
 )
 
+# A file holding credentials, by its name (`~/.vault_pass.txt`, `/etc/openvpn/auth.txt`, `.pgpass`,
+# `api_token`), printed by the command in %s; not /etc/passwd or authorized_keys.
+_CREDENTIAL_FILE: Final = (
+    r"%s[ \t]+(?:-[a-z]+[ \t]+)*[^\s|;&\"'`]*(?:privatekey|private_key|\.pem|\.key\b|secret|pass(?!wd\b)"
+    r"|pwd|token|credential|auth(?!orized)|api[_\-]?key|\.netrc)"
+)
+
 #: Commands whose output is a credential (``kubectl get secret … | base64 -d``, ``gh auth token``):
 #: (anchor, pattern). Where the lower-cased anchor occurs, the pattern (empty: none) must be found in
-#: its line; then the first of the next three lines that is a single word is redacted.
+#: its line; then the first of the next three lines that is a single word is redacted (after printing a
+#: credential file with ``cat``: every line that is a single word, such as OpenVPN's user and password).
 PRINTS_SECRET: Final = (
     ("base64 -d", r"secret|token|passw|\.data|credential"),
     ("base64 --decode", r"secret|token|passw|\.data|credential"),
@@ -542,7 +550,8 @@ PRINTS_SECRET: Final = (
     ("openssl rand", ""),
     ("pwgen", ""),
     ("mkpasswd", ""),
-    ("cat ", r"cat[ \t]+[^\s|;&]*(?:privatekey|private_key|\.pem|\.key\b|secret|passw|token|credentials)"),
+    ("cat ", _CREDENTIAL_FILE % "cat"),
+    ("get-content ", _CREDENTIAL_FILE % "get-content"),
     ("versions access", r"secrets[ \t]+versions[ \t]+access"),
 )
 
