@@ -551,7 +551,8 @@ _K8S_YAML_DATA: Final = re.compile(
     rb"(?m)(?:^|(?<=\\n))(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*(?=\r?$|\\{1,3}[nr])"
 )
 _K8S_YAML_ITEM: Final = re.compile(
-    rb"[ \t]+(?:\\{0,3}\"[^\"\n\\]*\\{0,3}\"|'[^'\n]*'|[A-Za-z0-9_.\-]+)[ \t]*:[ \t]*(?P<value>\S[^\n]*?)[ \t\r]*$"
+    rb"[ \t]+(?:\\{0,3}\"[^\"\n\\]*\\{0,3}\"|'[^'\n]*'|[A-Za-z0-9_.\-]+)[ \t]*:[ \t]*"
+    rb"(?P<value>\S[^\n]*?)[ \t\r]*$"
 )
 _K8S_JSON_DATA: Final = re.compile(rb"\"(?:data|stringdata)\"[ \t]*:[ \t]*\{")
 _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\"")
