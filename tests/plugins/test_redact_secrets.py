@@ -838,6 +838,21 @@ _FRESH_CAUGHT = [
     "$ cat ~/.vault_pass.txt\n{v}\n$ ansible-playbook site.yml --vault-password-file ~/.vault_pass.txt",
     "$ cat /etc/openvpn/auth.txt\nci-bot\n{v}",
     "PS> Get-Content C:\\secrets\\api_token.txt\n{v}",
+    # secrets given to CLIs as positional arguments, switches or on standard input
+    "$ cloudflared service install {v}",
+    "C:\\> cmdkey /generic:TERMSRV/host /user:ACME\\bob /pass:{v}",
+    "$ poetry config http-basic.acme deploy {v}",
+    "$ composer config --global http-basic.repo.example.org deploy {v}",
+    '$ echo "{v}" | npx wrangler secret put CF_API_TOKEN',
+    "$ printf '%s' '{v}' | docker secret create db_password -",
+    # a type between the name and the literal; a Go struct printed with %+v
+    'const CLOUDFLARE_API_TOKEN: &str = "{v}";',
+    'val apiKey: String = "{v}"',
+    "main.mustConnect({{Host:db.internal User:app Password:{v} DB:orders}})",
+    "&{{Host:db User:app Password:{v}}}",
+    # a webhook's whole credential part; a key named after a qualifier
+    "https://acme.webhook.office.com/webhookb2/{u}@{u}/IncomingWebhook/{h}/{u}/V2{v}",
+    "https://cloudflare.example.org/v1/export?format=csv&cloudflare_global_key={v}",
 ]
 
 
@@ -849,7 +864,8 @@ def test_kinds_found_by_the_fresh_corpus_never_survive(template: str) -> None:
     hexes = "".join(RNG.choice(rs.HEX) for _ in range(32))
     uuid = "-".join("".join(RNG.choice(rs.HEX) for _ in range(n)) for n in (8, 4, 4, 4, 12))
     text = template.format(v=value, h=hexes, u=uuid)
-    secret = uuid if "{u}" in template and "{v}" not in template else hexes if "{h}" in template else value
+    secret = uuid if "{u}" in template and "{v}" not in template else value
+    secret = hexes if "{h}" in template and "{v}" not in template else secret
 
     for form in (text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"out": text})})):
         assert secret not in redact_text(form), form
@@ -860,6 +876,9 @@ _FRESH_LEFT_ALONE = [
     " \u203a   Use heroku authorizations:create to generate a long-term token\n{u}",
     "$ az storage account keys list -n acme -o table\nKeyName    Permissions    Value\n$ git log -1\n{v}",
     "$ cat /etc/passwd\nroot:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin",
+    "let timeout: Int = 30\nconst PASSWORD_MIN: usize = 12;",
+    "[INFO] +- org.acme:password-policy:jar:1.0:compile",
+    "{{Host:db User:app PasswordSet:true DB:orders}}",
 ]
 
 
@@ -872,3 +891,12 @@ def test_what_the_fresh_corpus_leaves_alone_survives(template: str) -> None:
 
     for form in (text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"out": text})})):
         assert redact_text(form) == form
+
+
+def test_provider_token_formats_from_the_fresh_corpus_never_survive() -> None:
+    """LaunchDarkly SDK, mobile and API keys and Airtable personal access tokens go by their format."""
+    uuid = "-".join("".join(RNG.choice(rs.HEX) for _ in range(n)) for n in (8, 4, 4, 4, 12))
+    airtable = "pat" + _body(14) + "." + "".join(RNG.choice(rs.HEX) for _ in range(64))
+    for secret in ("sdk-" + uuid, "mob-" + uuid, "api-" + uuid, airtable):
+        for text in (f'ldclient.LDClient(Config("{secret}"))', f"export AIRTABLE={secret}", secret):
+            assert secret[4:] not in redact_text(text), text

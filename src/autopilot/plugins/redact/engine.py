@@ -779,12 +779,17 @@ def _client_anchors() -> tuple[bytes, ...]:
     return tuple(anchors)
 
 
-# `echo SECRET | docker login --password-stdin`, `echo 'user:SECRET' | chpasswd`.
+# `echo SECRET | docker login --password-stdin`, `echo 'user:SECRET' | chpasswd`,
+# `echo SECRET | npx wrangler secret put NAME`.
 _ECHO_PIPE: Final = re.compile(
-    rb"(?:echo|printf)[ \t]+(?:-[a-z]+[ \t]+)*(?:(?P<dq>\\{0,3}\")(?P<v1>[^\"\n\\]{1,500})(?P=dq)"
+    rb"(?:echo|printf)[ \t]+(?:-[a-z]+[ \t]+)*(?:\\{0,3}[\"']%s(?:\\{1,2}n)?\\{0,3}[\"'][ \t]+)?(?:(?P<dq>\\{0,3}\")(?P<v1>[^\"\n\\]{1,500})(?P=dq)"
     rb"|'(?P<v2>[^'\n]{1,500})'|(?P<v3>[^\s\"'`\\|;&<>()]{1,500}))"
     rb"[ \t]*\|[^|\n]*?(?:--[a-z\-]*stdin\b|--with-token|\bchpasswd\b|[ \t]login(?![A-Za-z0-9_.\-])"
-    rb"|\bsudo[ \t]+(?:-[A-Za-z]+[ \t]+)*?-[A-Za-z]*S(?![A-Za-z]))"
+    rb"|\bsudo[ \t]+(?:-[A-Za-z]+[ \t]+)*?-[A-Za-z]*S(?![A-Za-z])"
+    # commands that store what they read as a secret: `wrangler secret put`, `fly secrets set`,
+    # `docker secret create`, `vercel env add`, `pass insert`
+    rb"|[ \t]secrets?[ \t]+(?:put|set|add|create|import)(?![A-Za-z0-9_.\-])"
+    rb"|[ \t]env[ \t]+add(?![A-Za-z0-9_.\-])|[ \t]pass[ \t]+(?:insert|add)(?![A-Za-z0-9_.\-]))"
 )
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
 _LISTERS: Final = tuple(anchor.encode() for anchor in rules.LISTS_SECRETS)
@@ -866,6 +871,15 @@ _TYPE_BEFORE: Final = re.compile(rb"""type\\{0,3}"[ \t]*:[ \t]*\\{0,3}"\Z""")
 _VALUE_MEMBER: Final = re.compile(
     rb"""\\{0,3}"value\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,2000})(?P=q)"""
 )
+# A type annotation between a name and the string literal assigned to it (Rust, Kotlin, Swift,
+# TypeScript, Python): `: &str = "…"`, `: String = "…"`, `: Final = '…'`.
+_ANNOTATED_LITERAL: Final = re.compile(
+    rb"""(?:\\{0,3}["'])?[ \t]*:[ \t]*[A-Za-z_&*\[(][A-Za-z0-9_&*'<>\[\]().,| ?]{0,80}?[ \t]*=(?![=>~])[ \t]*"""
+    rb"""(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
+)
+# A Go struct printed with %+v: `{Field:value Field:value}` before a name, and the value after it.
+_GO_FIELDS_BEFORE: Final = re.compile(rb"\{(?:[A-Z][A-Za-z0-9_]*:[^\s{}:]*[ \t]+)*\Z")
+_GO_FIELD_VALUE: Final = re.compile(rb"(?P<value>[^\s{}]{1,500}?)(?=[ \t]+[A-Z][A-Za-z0-9_]*:|\})")
 # A JSON object right after a secret name (`"db_password": {"sensitive": true, "value": "…"}`, as
 # `terraform output -json` prints it), and a member marking its object sensitive.
 _OBJECT_AFTER: Final = re.compile(rb"""\\{0,3}["'][ \t]*:[ \t]*\{""")
@@ -1807,6 +1821,17 @@ class _Scan:
 
     def _assignment(self, name: bytes, name_start: int, name_end: int, kind: str) -> int:
         data = self.data
+        annotated = _ANNOTATED_LITERAL.match(data, name_end)
+        if annotated is not None:
+            # `const API_TOKEN: &str = "…";`, `val apiKey: String = "…"`, `token: string = '…'`:
+            # a type between the name and the literal assigned to it.
+            value_start, value_end = annotated.span("value")
+            value = data[value_start:value_end].decode("utf-8", "replace")
+            if not _leaves_string(data, value_start, value_end, annotated.group("q")) and _plausible_value(
+                value, quoted=True, code_context=False, next_char=b'"'
+            ):
+                self.add(value_start, value_end, kind)
+            return value_end
         if data[name_end : name_end + 1] in _QUOTE_AFTER or data[name_end : name_end + 1] == b"'":
             opening = _OBJECT_AFTER.match(data, name_end)
             if opening is not None:
@@ -1855,7 +1880,12 @@ class _Scan:
         if quoted and _leaves_string(data, value_start, value_end, q2):
             return name_end  # the "closing" quote is in another string: no literal here
         if sep == b":" and not quoted and not sp2 and q1 is None:
-            return name_end  # `group:artifact:jar:version`, `arn:…:secret:prod/db`: no blank, no value
+            # `group:artifact:jar:version`, `arn:…:secret:prod/db`: no blank, no value; but a Go
+            # struct printed with %+v (`{Host:db User:app Password:… DB:orders}`) has none either.
+            field = _GO_FIELD_VALUE.match(data, value_start)
+            if field is None or _GO_FIELDS_BEFORE.search(data, max(0, name_start - 400), name_start) is None:
+                return name_end
+            value_end = field.end("value")
         if sep == b">" and not data.startswith(b"</", value_end):
             return name_end  # XML: a value runs to its closing tag
         code_context = bool(sep == b"=" and sp1) or previous in (b"(", b",", b".")

@@ -159,6 +159,21 @@ TOKEN_FORMATS: Final = (
     ),
     TokenFormat("figma_token", ("figd_",), r"figd_[A-Za-z0-9_\-]{40,}", 5, check_random=True),
     TokenFormat(
+        "launchdarkly_key",
+        ("sdk-", "mob-", "api-"),
+        r"(?:sdk|mob|api)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        4,
+        guard="[0-9a-f]{8}-",
+    ),
+    TokenFormat(
+        "airtable_token",
+        ("pat",),
+        r"pat[A-Za-z0-9]{14}\.[0-9a-f]{64}",
+        3,
+        guard=r"[A-Za-z0-9]{14}\.",
+        apart=True,
+    ),
+    TokenFormat(
         "fly_token",
         ("FlyV1 ",),
         r"FlyV1 fm[12][a-z]?_[A-Za-z0-9+/=_\-]{20,}(?:,fm[12][a-z]?_[A-Za-z0-9+/=_\-]{20,})*",
@@ -209,7 +224,7 @@ KEY_QUALIFIERS: Final = words(
     "gitlab google gpg groq heroku hf huggingface licence license mailchimp mailgun mapbox master "
     "mistral netlify npm openai openrouter pgp pinecone private pypi replicate root secret sendgrid "
     "sentry service session shared sign signing slack ssh storage stripe subscription supabase twilio "
-    "vercel webhook xai preshared hmac jwt"
+    "vercel webhook xai preshared hmac jwt global"
 )
 #: A name whose last word is one of these describes a secret instead of holding it (``token_url``,
 #: ``authMechanism``; a hash or digest of a secret: ``secret_hash``, ``token_sha256``, ``password_md5``,
@@ -349,7 +364,7 @@ WEBHOOKS: Final = (
     ),
     (
         "office.com/webhook",
-        r"://[A-Za-z0-9.\-]*office\.com/webhook(?:b2)?/[^\s/]+/IncomingWebhook/(?P<value>[0-9a-f]{32}/[^\s/\"'<>\\`?#]+)",
+        r"://[A-Za-z0-9.\-]*office\.com/webhook(?:b2)?/[^\s/]+/IncomingWebhook/(?P<value>[0-9a-f]{32}/[^\s/\"'<>\\`?#]+(?:/[^\s/\"'<>\\`?#]+)*)",
         "teams_webhook",
     ),
     (
@@ -513,6 +528,17 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(("ssh-keygen",), (option("-N", "-P"),)),
     ClientCommand(("net",), (r"/user:[^\s]+[ \t]+{value}",), subcommand=("use",)),
     ClientCommand(("nmcli",), (r"(?:password|wifi-sec\.psk)[ \t]+{value}",)),
+    ClientCommand(("cloudflared",), (r"service[ \t]+install[ \t]+{value}",), kind="token"),
+    ClientCommand(("cmdkey",), (r"(?i:/pass(?:word)?):{value}",)),
+    ClientCommand(("wmic",), (r"(?i:/password):{value}",)),
+    ClientCommand(("schtasks",), (option("/rp", "/RP"),)),
+    ClientCommand(
+        ("poetry", "composer"),
+        (
+            r"config[ \t]+(?:--?[a-z\-]+[ \t]+)*http-basic\.{arg}[ \t]+{arg}[ \t]+{value}",
+            r"config[ \t]+(?:--?[a-z\-]+[ \t]+)*(?:pypi-token|bearer|gitlab-token|github-oauth)\.{arg}[ \t]+{value}",
+        ),
+    ),
     ClientCommand(("chpasswd",), (r"<<<[ \t]*(?:\\{0,3}[\"'])?[^\s:\"'\\]+:{value}",)),
     ClientCommand(("snmpwalk", "snmpget", "snmpset", "snmpbulkwalk"), (option("-c", "-A", "-X"),)),
 )
