@@ -782,7 +782,8 @@ def _client_anchors() -> tuple[bytes, ...]:
 # `echo SECRET | docker login --password-stdin`, `echo 'user:SECRET' | chpasswd`,
 # `echo SECRET | npx wrangler secret put NAME`.
 _ECHO_PIPE: Final = re.compile(
-    rb"(?:echo|printf)[ \t]+(?:-[a-z]+[ \t]+)*(?:\\{0,3}[\"']%s(?:\\{1,2}n)?\\{0,3}[\"'][ \t]+)?(?:(?P<dq>\\{0,3}\")(?P<v1>[^\"\n\\]{1,500})(?P=dq)"
+    rb"(?:echo|printf)[ \t]+(?:-[a-z]+[ \t]+)*(?:\\{0,3}[\"']%s(?:\\{1,2}n)?\\{0,3}[\"'][ \t]+)?"
+    rb"(?:(?P<dq>\\{0,3}\")(?P<v1>[^\"\n\\]{1,500})(?P=dq)"
     rb"|'(?P<v2>[^'\n]{1,500})'|(?P<v3>[^\s\"'`\\|;&<>()]{1,500}))"
     rb"[ \t]*\|[^|\n]*?(?:--[a-z\-]*stdin\b|--with-token|\bchpasswd\b|[ \t]login(?![A-Za-z0-9_.\-])"
     rb"|\bsudo[ \t]+(?:-[A-Za-z]+[ \t]+)*?-[A-Za-z]*S(?![A-Za-z])"
@@ -874,7 +875,8 @@ _VALUE_MEMBER: Final = re.compile(
 # A type annotation between a name and the string literal assigned to it (Rust, Kotlin, Swift,
 # TypeScript, Python): `: &str = "…"`, `: String = "…"`, `: Final = '…'`.
 _ANNOTATED_LITERAL: Final = re.compile(
-    rb"""(?:\\{0,3}["'])?[ \t]*:[ \t]*[A-Za-z_&*\[(][A-Za-z0-9_&*'<>\[\]().,| ?]{0,80}?[ \t]*=(?![=>~])[ \t]*"""
+    rb"""(?:\\{0,3}["'])?[ \t]*:[ \t]*[A-Za-z_&*\[(][A-Za-z0-9_&*'<>\[\]().,| ?]{0,80}?"""
+    rb"""[ \t]*=(?![=>~])[ \t]*"""
     rb"""(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
 )
 # A Go struct printed with %+v: `{Field:value Field:value}` before a name, and the value after it.

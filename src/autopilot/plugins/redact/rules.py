@@ -536,7 +536,8 @@ CLIENT_COMMANDS: Final = (
         ("poetry", "composer"),
         (
             r"config[ \t]+(?:--?[a-z\-]+[ \t]+)*http-basic\.{arg}[ \t]+{arg}[ \t]+{value}",
-            r"config[ \t]+(?:--?[a-z\-]+[ \t]+)*(?:pypi-token|bearer|gitlab-token|github-oauth)\.{arg}[ \t]+{value}",
+            r"config[ \t]+(?:--?[a-z\-]+[ \t]+)*(?:pypi-token|bearer|gitlab-token|github-oauth)"
+            r"\.{arg}[ \t]+{value}",
         ),
     ),
     ClientCommand(("chpasswd",), (r"<<<[ \t]*(?:\\{0,3}[\"'])?[^\s:\"'\\]+:{value}",)),
