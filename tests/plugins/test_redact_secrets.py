@@ -853,6 +853,16 @@ _FRESH_CAUGHT = [
     # a webhook's whole credential part; a key named after a qualifier
     "https://acme.webhook.office.com/webhookb2/{u}@{u}/IncomingWebhook/{h}/{u}/V2{v}",
     "https://cloudflare.example.org/v1/export?format=csv&cloudflare_global_key={v}",
+    # prose: abbreviations, backticks, a qualifier word before `key`
+    "Logged into psql as app (pw `{v}`) and confirmed the `orders` table has the new index.",
+    "Here are the credentials:\n- user: ops@example.org\n- password: [REDACTED:password]\n- API key: {h}",
+    "MYSQL_PW={v}",
+    # braced ODBC values; a generated `key =` in an INI section (rclone); dashes glued or quoted
+    "Driver={{ODBC Driver 18}};Server=tcp:db,1433;Uid=root;Pwd={{{v};x}}}}y}};Encrypt=yes",
+    "[b2]\ntype = b2\naccount = 0012ab34cd\nkey = K005{h}Zq9A",
+    "$ mysql -h db -u app -p-{v} orders",
+    "$ sshpass -p '-{v}' ssh admin@10.0.0.5 uptime",
+    "client.run('{v}')",
 ]
 
 
@@ -879,6 +889,10 @@ _FRESH_LEFT_ALONE = [
     "let timeout: Int = 30\nconst PASSWORD_MIN: usize = 12;",
     "[INFO] +- org.acme:password-policy:jar:1.0:compile",
     "{{Host:db User:app PasswordSet:true DB:orders}}",
+    "<TeamCard key={{team.id}} team={{team}} />",
+    "Cache restored from key: Linux-node-{v}",
+    "SSH key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 user@host",
+    "      - key: X-Request-Id\n        value: abc",
 ]
 
 
@@ -900,3 +914,32 @@ def test_provider_token_formats_from_the_fresh_corpus_never_survive() -> None:
     for secret in ("sdk-" + uuid, "mob-" + uuid, "api-" + uuid, airtable):
         for text in (f'ldclient.LDClient(Config("{secret}"))', f"export AIRTABLE={secret}", secret):
             assert secret[4:] not in redact_text(text), text
+
+
+def test_a_putty_key_file_goes_whole() -> None:
+    """A PuTTY private key file goes from its first line to its Private-MAC, also cut short or escaped."""
+    private = _body(64)
+    mac = "".join(RNG.choice(rs.HEX) for _ in range(64))
+    ppk = (
+        "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n"
+        f"AAAAC3NzaC1lZDI1NTE5{_body(30)}\n{_body(20)}\nPrivate-Lines: 1\n{private}\nPrivate-MAC: {mac}\n"
+    )
+    cut = ppk.split("Private-MAC")[0]
+    for text in (ppk, cut, json.dumps({"content": ppk}), json.dumps({"raw": json.dumps({"out": ppk})})):
+        redacted = redact_text(text)
+        assert private not in redacted and mac not in redacted, text
+        assert "[REDACTED:private_key]" in redacted
+
+
+def test_a_secret_string_escaped_four_times_never_survives() -> None:
+    """AWS's SecretString (JSON in a JSON string) inside a doubly escaped agent log: seven backslashes
+    before each quote."""
+    value = _body(12) + "-" + _body(6)
+    secret_string = json.dumps({"username": "admin", "password": value})
+    text = "$ aws secretsmanager get-secret-value --secret-id prod/db\n" + json.dumps(
+        {"Name": "prod/db", "SecretString": secret_string}, indent=4
+    )
+    line = json.dumps({"payload": {"output": json.dumps({"output": text, "metadata": {"exit_code": 0}})}})
+
+    assert value not in redact_text(line)
+    assert value not in redact_text(json.dumps({"raw": line}))

@@ -509,10 +509,10 @@ def _name_kind(name: bytes) -> str | None:
 
 # After a secret name: an optional closing quote, a separator, then a quoted or bare value.
 _AFTER_NAME: Final = re.compile(
-    rb"""(?P<q1>\\{0,3}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<sp1>[ \t]*)
-    (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,2}"))|>|,|\|\||\?\?|or(?=[ \t]))?
+    rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<sp1>[ \t]*)
+    (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t]))?
     (?P<sp2>[ \t]*)
-    (?:(?:[fbrFBR]{0,2}|[nNeE])(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,3}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
+    (?:(?:[fbrFBR]{0,2}|[nNeE])(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
     re.VERBOSE,
 )
@@ -564,8 +564,8 @@ _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\
 # only "or" (a fallback) starts with a name character, and it needs a blank after it, so no earlier
 # position inside the name can start a separator.
 _NAME_SHAPE: Final = re.compile(
-    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?:(?P<sep>(?:\\{0,3}["'`])?\]?\)?[ \t]*
-      (?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,2}"))|>
+    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?:(?P<sep>(?:\\{0,7}["'`])?\]?\)?[ \t]*
+      (?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
       |,(?=[ \t]*\\{0,3}["'`])|(?:\|\||\?\?|or[ \t])(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?value(?:\\{0,3}["'])?[ \t]*:
@@ -581,7 +581,7 @@ _FLAG: Final = re.compile(
 # VALUE"): quoted, or a word of 6 or more characters holding a digit or punctuation; a comma or a
 # semicolon only inside the word (``Xy;fb>D#``), not at its end (``password abc, then``).
 _SPACED_VALUE: Final = re.compile(
-    rb"""(?:\\{0,3}["'`])?[ \t]+(?:(?P<q>\\{0,3}["'])(?P<quoted>[^\s"'\\\x00][^"'\n\\\x00]{2,500})(?P=q)
+    rb"""(?:\\{0,3}["'`])?[ \t]+(?:(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\\x00][^"'`\n\\\x00]{2,500})(?P=q)
       |(?P<bare>(?=%(c)s{6}|%(c)s{1,5}[,;]%(c)s)
         (?=%(c)s{0,80}?(?:[0-9!@#%%^*+=~/?_\-]|[.,;](?=%(c)s)))
         [^\s\x00-\x1f\-<>(\[{$%%"'`](?:%(c)s++|[,;](?=%(c)s)){0,500}+(?!(?<==)\\{0,3}["'])))"""
@@ -879,6 +879,15 @@ _ANNOTATED_LITERAL: Final = re.compile(
     rb"""[ \t]*=(?![=>~])[ \t]*"""
     rb"""(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
 )
+# Names that are secret only with the word before them (`API key`, `access token`) or a generated value.
+_LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
+_PREVIOUS_WORD: Final = re.compile(rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12}) \Z")
+_HEX_SECRET: Final = re.compile(r"[0-9a-fA-F]{32,128}")
+_BASE64_VALUE: Final = re.compile(r"[A-Za-z0-9+/_]{16,4096}={0,2}")
+# ODBC's braced value after `=`: `Pwd={…}` (`}}` is a literal brace), up to `;` or the end.
+_BRACED_VALUE: Final = re.compile(
+    rb"[ \t]*=[ \t]*\{(?P<value>(?:[^}\n\\\x00]|\}\}){1,500})\}(?=;|[ \t\"'\\]|\r?$)", re.MULTILINE
+)
 # A Go struct printed with %+v: `{Field:value Field:value}` before a name, and the value after it.
 _GO_FIELDS_BEFORE: Final = re.compile(rb"\{(?:[A-Z][A-Za-z0-9_]*:[^\s{}:]*[ \t]+)*\Z")
 _GO_FIELD_VALUE: Final = re.compile(rb"(?P<value>[^\s{}]{1,500}?)(?=[ \t]+[A-Z][A-Za-z0-9_]*:|\})")
@@ -886,6 +895,17 @@ _GO_FIELD_VALUE: Final = re.compile(rb"(?P<value>[^\s{}]{1,500}?)(?=[ \t]+[A-Z][
 # `terraform output -json` prints it), and a member marking its object sensitive.
 _OBJECT_AFTER: Final = re.compile(rb"""\\{0,3}["'][ \t]*:[ \t]*\{""")
 _SENSITIVE_TRUE: Final = re.compile(rb"""sensitive\\{0,3}"[ \t]*:[ \t]*true""")
+# A PuTTY key file up to its Private-MAC; cut short, up to the end of its private lines.
+_PUTTY_KEY: Final = re.compile(
+    rb"PuTTY-User-Key-File-[0-9]+:(?:(?!PuTTY-User-Key-File-).){0,32768}?"
+    rb"Private-(?:MAC|Hash):[ \t]*[0-9a-fA-F]+",
+    re.DOTALL,
+)
+_PUTTY_CUT: Final = re.compile(
+    rb"PuTTY-User-Key-File-[0-9]+:(?:(?!PuTTY-User-Key-File-).){0,32768}?"
+    rb"Private-Lines:[ \t]*[0-9]+(?:\s|\\{1,3}[nr])+[A-Za-z0-9+/=\s\\]*",
+    re.DOTALL,
+)
 # A JSON member called just "api" holding a key (Snyk's `{"api": "<token>", "org": "acme"}`).
 _API_MEMBER: Final = re.compile(rb'"api\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\s]{16,200})(?P=q)')
 # The scheme before the credential of an Authorization header's value.
@@ -926,6 +946,7 @@ _CALL_ARG: Final = re.compile(
 _NAME_KEYWORDS: Final = (
     b"pass",
     b"pwd",
+    b"pw",
     b"secret",
     b"token",
     b"key",
@@ -973,6 +994,7 @@ _FIXED_ANCHORS: Final = (
     b"sensitive",
     b'"api"',
     b'"api\\',
+    b"putty-user-key-file-",
 )
 (
     _URL,
@@ -1008,6 +1030,7 @@ _FIXED_ANCHORS: Final = (
     _SENSITIVE_AT,
     _API_AT,
     _API_ESCAPED,
+    _PUTTY_AT,
 ) = range(len(_FIXED_ANCHORS))
 # Roles of the other anchors.
 _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER = range(100, 106)
@@ -1239,6 +1262,9 @@ def _next_line(data: bytes, line_end: int) -> int:
 _WORD_LINE: Final = re.compile(
     rb"""[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
 )
+
+
+_SHORT_WORD_LINE: Final = re.compile(rb"[ \t]*[A-Za-z0-9_.@\-]{1,5}[ \t\r]*")
 
 
 def _command_word(low: bytes, start: int, length: int) -> bool:
@@ -1752,6 +1778,14 @@ class _Scan:
             member = _API_MEMBER.match(self.data, start)
             if member is not None and credential_like(member.group("value").decode("utf-8", "replace")):
                 self.add(member.start("value"), member.end("value"), "api_key")
+        elif role == _PUTTY_AT:
+            # A PuTTY private key file, from its first line to its Private-MAC (or, cut short, to the
+            # end of its private lines): the whole key goes, as a PEM block does.
+            key = _PUTTY_KEY.match(self.data, start, start + 65536) or _PUTTY_CUT.match(
+                self.data, start, start + 65536
+            )
+            if key is not None:
+                self.add(start, key.end(), "private_key", _TOKEN_PRIORITY)
         elif role == _SMTP_PASSWORD_AT:
             # SMTP AUTH LOGIN: the server's "334 UGFzc3dvcmQ6" (base64 "Password:"), then the password.
             self._next_word(_line_around(self.data, start)[1], "password", lines=1)
@@ -1814,6 +1848,15 @@ class _Scan:
                 self._authorization(name_end)
             elif kind is not None and not _referenced(data, name_start):
                 self._assignment(name, name_start, name_end, kind)
+            elif kind is None and how == _BY_SEPARATOR and name.lower() in _LONE_NAMES:
+                # Prose (`- API key: …`, `Access token: …`): the word before says what it is; else a
+                # lone `key = …` (rclone, INI sections) holds a secret only if it looks generated.
+                previous = _PREVIOUS_WORD.search(data, max(0, name_start - 32), name_start)
+                named = previous is not None and _name_kind(previous.group("word") + b"_" + name)
+                if named:
+                    self._assignment(name, name_start, name_end, named, generated=True)
+                elif name.lower() == b"key" and self._at_line_start(name_start):
+                    self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
             elif (
                 kind is not None
                 and data[name_start - 1 : name_start] == b"$"
@@ -1821,8 +1864,29 @@ class _Scan:
             ):
                 self._assignment(name, name_start, name_end, kind)  # PHP, Perl, PowerShell: `$apiKey = '…'`
 
-    def _assignment(self, name: bytes, name_start: int, name_end: int, kind: str) -> int:
+    def _assignment(
+        self,
+        name: bytes,
+        name_start: int,
+        name_end: int,
+        kind: str,
+        *,
+        generated: bool = False,
+        strong: bool = False,
+    ) -> int:
+        """The value assigned to the secret name at *name_start*..*name_end*; for a name that only
+        sometimes holds a secret, only a value that looks generated (*generated*), and of 16 or more
+        characters with digits, upper and lower case (*strong*)."""
         data = self.data
+        braced = None if generated else _BRACED_VALUE.match(data, name_end)
+        if braced is not None and (
+            data[name_start - 1 : name_start] == b";" or data.startswith(b";", braced.end())
+        ):
+            # ODBC: `Pwd={…}` (a `}` inside doubled), through the `;` it may hold.
+            value = braced.group("value").decode("utf-8", "replace")
+            if _plausible_value(value, quoted=True, code_context=False, next_char=b"}"):
+                self.add(braced.start("value"), braced.end("value"), kind)
+            return braced.end()
         annotated = _ANNOTATED_LITERAL.match(data, name_end)
         if annotated is not None:
             # `const API_TOKEN: &str = "…";`, `val apiKey: String = "…"`, `token: string = '…'`:
@@ -1945,6 +2009,10 @@ class _Scan:
         if not quoted and value.startswith("!") and value[1:2].isalpha():
             return name_end  # a YAML tag (`!Sub '{{resolve:…}}'`, `!Ref DbPassword`, `!vault |`)
         next_char = data[value_end : value_end + 1]
+        if generated and not (credential_like(value) or _HEX_SECRET.fullmatch(value)):
+            return value_end
+        if strong and not (len(value) >= 16 and _strong(value) and _BASE64_VALUE.fullmatch(value)):
+            return value_end
         if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
             self.add(value_start, value_end, kind)
         return value_end
@@ -2002,6 +2070,8 @@ class _Scan:
                 if every:
                     continue
                 return
+            if every and _SHORT_WORD_LINE.fullmatch(data, start, line_end) is not None:
+                continue  # a user name before the password (OpenVPN's auth-user-pass file)
             if data[start:line_end].strip(b" \t\r"):
                 return  # prose or output: the credential is not alone on the next lines
 
@@ -2085,7 +2155,13 @@ class _Scan:
                         else ("v2" if match.group("v2") is not None else "v3")
                     )
                     value = match.group(group).decode("utf-8", "replace")
-                    if value.startswith("-") or is_placeholder(value) or len(value) < 3:
+                    if (
+                        value.startswith("-")
+                        and group == "v3"
+                        and data[found.end() - 1 : found.end()] in _BLANKS
+                    ):
+                        continue  # another option (a glued or quoted password may start with "-")
+                    if is_placeholder(value) or len(value) < 3:
                         continue
                     self.add(match.start(group), match.end(group), client.kind)
 

@@ -663,4 +663,5 @@ AUTH_CALLS: Final = {
     "withauthtoken": (0, False),
     "withtoken": (0, False),
     "credentials": (1, False),
+    "run": (0, False),  # discord.py's `client.run("…")`: only a random-looking literal
 }
