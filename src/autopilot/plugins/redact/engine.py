@@ -881,6 +881,8 @@ _ANNOTATED_LITERAL: Final = re.compile(
 )
 # Names that are secret only with the word before them (`API key`, `access token`) or a generated value.
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
+# What a lone `key` must be followed by to hold a secret: a separator and a long base64-like run.
+_LONE_KEY_VALUE: Final = re.compile(rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_]{16}""")
 _PREVIOUS_WORD: Final = re.compile(rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12}) \Z")
 _HEX_SECRET: Final = re.compile(r"[0-9a-fA-F]{32,128}")
 _BASE64_VALUE: Final = re.compile(r"[A-Za-z0-9+/_]{16,4096}={0,2}")
@@ -1848,14 +1850,18 @@ class _Scan:
                 self._authorization(name_end)
             elif kind is not None and not _referenced(data, name_start):
                 self._assignment(name, name_start, name_end, kind)
-            elif kind is None and how == _BY_SEPARATOR and name.lower() in _LONE_NAMES:
+            elif kind is None and how == _BY_SEPARATOR and name in _LONE_NAMES:
                 # Prose (`- API key: …`, `Access token: …`): the word before says what it is; else a
                 # lone `key = …` (rclone, INI sections) holds a secret only if it looks generated.
-                previous = _PREVIOUS_WORD.search(data, max(0, name_start - 32), name_start)
+                previous = (
+                    _PREVIOUS_WORD.search(data, max(0, name_start - 16), name_start)
+                    if data[name_start - 1 : name_start] == b" "
+                    else None
+                )
                 named = previous is not None and _name_kind(previous.group("word") + b"_" + name)
                 if named:
                     self._assignment(name, name_start, name_end, named, generated=True)
-                elif name.lower() == b"key" and self._at_line_start(name_start):
+                elif _LONE_KEY_VALUE.match(data, name_end) is not None and self._at_line_start(name_start):
                     self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
             elif (
                 kind is not None
@@ -1878,7 +1884,8 @@ class _Scan:
         sometimes holds a secret, only a value that looks generated (*generated*), and of 16 or more
         characters with digits, upper and lower case (*strong*)."""
         data = self.data
-        braced = None if generated else _BRACED_VALUE.match(data, name_end)
+        ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
+        braced = _BRACED_VALUE.match(data, name_end) if not generated and b"={" in ahead else None
         if braced is not None and (
             data[name_start - 1 : name_start] == b";" or data.startswith(b";", braced.end())
         ):
@@ -1887,7 +1894,7 @@ class _Scan:
             if _plausible_value(value, quoted=True, code_context=False, next_char=b"}"):
                 self.add(braced.start("value"), braced.end("value"), kind)
             return braced.end()
-        annotated = _ANNOTATED_LITERAL.match(data, name_end)
+        annotated = _ANNOTATED_LITERAL.match(data, name_end) if b":" in ahead else None
         if annotated is not None:
             # `const API_TOKEN: &str = "…";`, `val apiKey: String = "…"`, `token: string = '…'`:
             # a type between the name and the literal assigned to it.
@@ -1898,7 +1905,7 @@ class _Scan:
             ):
                 self.add(value_start, value_end, kind)
             return value_end
-        if data[name_end : name_end + 1] in _QUOTE_AFTER or data[name_end : name_end + 1] == b"'":
+        if b"{" in ahead:
             opening = _OBJECT_AFTER.match(data, name_end)
             if opening is not None:
                 # `"db_password": {"sensitive": true, "type": "string", "value": "…"}`
