@@ -452,9 +452,10 @@ def name_parts(name: str) -> list[str]:
     return parts
 
 
-# A name ending in one of these is a password whatever words come before it (`DB_URL_PASSWORD`,
-# `CACHE_PASSWORD`): the words that elsewhere say a name only describes a secret do not apply.
+# A name ending in one of these is a password even after words that elsewhere say a name only
+# describes a secret, when those words say where it is used (`DB_URL_PASSWORD`, `CACHE_PASSWORD`).
 _PASSWORD_LAST: Final = frozenset(("password", "passwd", "passphrase", "pwd"))
+_WHERE: Final = frozenset(("url", "uri", "endpoint", "cache", "external", "sync"))
 
 
 def secret_name_kind(name: str) -> str | None:
@@ -466,7 +467,8 @@ def secret_name_kind(name: str) -> str | None:
         return "secret"  # Consul's and Nomad's `SecretID`, Vault AppRole's `secret_id`: the credential
     # The last word, after a number that ends the name (`token_sha256`, `password_md5`).
     last = parts[-2] if len(parts) > 1 and parts[-1].isdigit() else parts[-1]
-    if last not in _PASSWORD_LAST and any(part in rules.EXCLUDED_ANY for part in parts):
+    excluded = [part for part in parts if part in rules.EXCLUDED_ANY]
+    if excluded and not (last in _PASSWORD_LAST and _WHERE.issuperset(excluded)):
         return None
     if last in rules.EXCLUDED_LAST:
         return None
