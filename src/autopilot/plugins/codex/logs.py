@@ -58,14 +58,14 @@ class CodexRolloutReader(LogReader):
     agent = "codex"
     #: A record of the envelope; a rollout need not open with ``session_meta`` (ccusage reads one
     #: that opens with ``turn_context``), so any of Codex's record types, with a payload, will do.
-    _META = re.compile(rb'"type"\s*:\s*"(?:session_meta|turn_context|event_msg|response_item|compacted)"')
+    _ENVELOPE = re.compile(rb'"type"\s*:\s*"(?:%s)"' % "|".join(sorted(_ENVELOPE_TYPES)).encode())
     #: The header line of a rollout from before the envelope: its id, then its time.
     _LEGACY = re.compile(rb'^\s*\{\s*"id"\s*:\s*"[^"]*"\s*,\s*"timestamp"\s*:\s*"')
 
     def sniff(self, head: bytes, path: Path) -> bool:
         if head.lstrip()[:1] != b"{":
             return False
-        if self._META.search(head) and b'"payload"' in head:
+        if self._ENVELOPE.search(head) and b'"payload"' in head:
             return True
         return bool(self._LEGACY.match(head)) and (b'"record_type"' in head or b'"instructions"' in head)
 
@@ -119,17 +119,15 @@ def rollout_run(records: list[dict[str, Any]]) -> Any:
     events, meta = rollout_events(records)
     _with_model(events)
     times = [r["timestamp"] for r in records if isinstance(r.get("timestamp"), str)]
-    started = meta.get("started_at") or (min(times) if times else None)
-    if legacy:  # only the header has a time: when the session ended is not known
-        return ImportedRun("codex", events, prompt=meta.get("prompt"), cwd=meta.get("cwd"),
-                           started_at=started, timed=False)  # fmt: skip
+    # Before the envelope only the header has a time: when the session ended is not known.
     return ImportedRun(
         "codex",
         events,
         prompt=meta.get("prompt"),
         cwd=meta.get("cwd"),
-        started_at=started,
-        ended_at=max(times) if times else None,
+        started_at=meta.get("started_at") or (min(times) if times else None),
+        ended_at=max(times) if times and not legacy else None,
+        timed=not legacy,
     )
 
 
