@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -246,6 +247,18 @@ def wait_for_journal(repo: Path, needle: str, timeout: float = 90) -> Path:
     raise AssertionError(f"no journal with {needle!r} within {timeout} s")
 
 
+def wait_for_descendant(parent: psutil.Process, needle: str, timeout: float = 60) -> psutil.Process:
+    """The first descendant of *parent* whose command line holds *needle* (waits for it to start)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for child in parent.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                if needle in " ".join(child.cmdline()):
+                    return child
+        time.sleep(0.05)
+    raise AssertionError(f"no process running {needle!r} within {timeout} s")
+
+
 def child_pids_of_run() -> list[int]:
     records = read_pid_files()
     return [pid for record in records for pid in record.children]
@@ -310,8 +323,8 @@ def test_kill_9_then_analyze_doctor_and_resume(
     )
     with start_run(git_repo) as process:
         journal = wait_for_journal(git_repo, '"tool_call"')
-        time.sleep(0.3)
         (agent,) = psutil.Process(process.pid).children()
+        wait_for_descendant(agent, "time.sleep(120)")
         process.kill()
         process.communicate(timeout=30)
 
