@@ -219,6 +219,56 @@ def test_a_lone_surrogate_escape_does_not_lose_the_call(
     assert data["by_name"]["s.jsonl"]["output_tokens"] == 20
 
 
+def test_a_transcript_written_back_with_spaces_keeps_its_duration_and_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A transcript a tool rewrote with ``json.dumps`` (spaces after colons) keeps its duration and errors."""
+    call = _assistant("msg_01", 20, ts="2025-06-01T10:00:05.000Z")
+    call["message"]["content"] = [{"type": "tool_use", "id": "toolu_01", "name": "Bash",
+                                   "input": {"command": "false"}}]  # fmt: skip
+    failed = {**_user(), "timestamp": "2025-06-01T10:01:59.000Z",
+              "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_01",
+                                                       "content": "exit 1", "is_error": True}]}}  # fmt: skip
+    log = tmp_path / "s.jsonl"
+    log.write_text("".join(json.dumps(line) + "\n" for line in (_user(), call, failed)))
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["s.jsonl"]
+    figures = (run["duration_ms"], run["tool_calls"], run["tool_errors"], run["output_tokens"])
+    assert figures == (120_000, 1, 1, 20)
+
+
+def test_gemini_cli_chats_are_refused_not_read_as_claude_transcripts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Gemini CLI's chats (a ``sessionId``, ``"type": "user"`` messages) are one warning each, not a Claude
+    session with no tokens."""
+    meta = {
+        "sessionId": "9c90babd-0000-4000-8000-0000000000e1",
+        "projectHash": "ab" * 32,
+        "kind": "main",
+        "startTime": "2026-04-28T01:00:00.000Z",
+        "lastUpdated": "2026-04-28T01:05:00.000Z",
+    }
+    messages = [
+        {"id": "m1", "timestamp": "2026-04-28T01:00:00.000Z", "type": "user", "content": [{"text": "hello"}]},
+        {"id": "m2", "timestamp": "2026-04-28T01:01:00.000Z", "type": "gemini", "content": "hi",
+         "model": "gemini-2.5-pro", "tokens": {"input": 900, "output": 12, "cached": 0, "thoughts": 40,
+                                               "tool": 0, "total": 952}},
+    ]  # fmt: skip
+    chats = tmp_path / "tmp" / ("ab" * 32) / "chats"
+    chats.mkdir(parents=True)
+    whole = json.dumps({**meta, "messages": messages}, indent=2)
+    (chats / "session-2026-04-28T01-00-9c90babd.json").write_text(whole)
+    _jsonl(chats / "session-2026-04-28T01-05-9c90babd.jsonl", [meta, *messages])
+
+    data, warnings = _analyze(capsys, tmp_path / "tmp")
+
+    assert data["runs"] == 0
+    assert len(warnings) == 2 and all("not a log format autopilot reads" in w for w in warnings)
+
+
 def test_stream_json_after_a_warning_line_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Captured ``claude -p`` stdout starting with a line that is not JSON (a sandbox warning) is read."""
     usage = {"input_tokens": 10, "output_tokens": 30, "cache_read_input_tokens": 0,

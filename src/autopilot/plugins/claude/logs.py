@@ -69,14 +69,16 @@ class _Line(
 
 _DECODE = msgspec.json.Decoder(_Line).decode
 _USAGE = b'"usage":{'
-#: The same, in a transcript some tool wrote back with spaces after the colons.
-_USAGE_SPACED = b'"usage": {'
 _ERROR = b'"is_error":true'
-_TIMESTAMP = re.compile(rb'"timestamp":"([^"]+)"')
+#: The same two markers in a transcript some tool wrote back with spaces after the colons
+#: (``json.dumps``); the patterns below allow those spaces too.
+_USAGE_SPACED = b'"usage": {'
+_ERROR_SPACED = b'"is_error": true'
+_TIMESTAMP = re.compile(rb'"timestamp"\s*:\s*"([^"]+)"')
 #: A user or assistant entry: a transcript without one holds no session.
 _CONVERSATION = re.compile(rb'"type"\s*:\s*"(?:user|assistant)"')
-_CWD = re.compile(rb'"cwd":"((?:[^"\\]|\\.)*)"')
-_BRANCH = re.compile(rb'"gitBranch":"((?:[^"\\]|\\.)*)"')
+_CWD = re.compile(rb'"cwd"\s*:\s*"((?:[^"\\]|\\.)*)"')
+_BRANCH = re.compile(rb'"gitBranch"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
 def _lines_with(data: bytes, marker: bytes) -> list[bytes]:
@@ -136,6 +138,10 @@ class ClaudeTranscriptReader(LogReader):
         rb'"type"\s*:\s*"(?:user|assistant|system|summary|file-history-snapshot|queue-operation|progress)"'
     )
     _ID = re.compile(rb'"(?:sessionId|leafUuid|messageId)"\s*:\s*"')
+    #: What only Claude Code's entries have: a UUID naming the entry (or its leaf, or its message), or a
+    #: ``message`` object. Gemini CLI's chats also have a ``sessionId`` and ``"type": "user"``
+    #: messages, but name them ``id`` and hold their text in ``content``.
+    _CLAUDE = re.compile(rb'"(?:uuid|parentUuid|leafUuid|messageId)"\s*:|"message"\s*:\s*\{')
 
     #: Files Claude Code keeps beside its transcripts that hold no session: the project's
     #: ``sessions-index.json`` (2.1) and each sub-agent's ``agent-<id>.meta.json``.
@@ -146,7 +152,7 @@ class ClaudeTranscriptReader(LogReader):
             return False
         if path.name == "sessions-index.json" or path.name.endswith(".meta.json"):
             return bool(self._COMPANION.match(head))  # read as a transcript without a session
-        return bool(self._ENTRY.search(head)) and bool(self._ID.search(head))
+        return all(pattern.search(head) for pattern in (self._ENTRY, self._ID, self._CLAUDE))
 
     def locations(self, environ: Mapping[str, str]) -> list[Path]:
         """``$CLAUDE_CONFIG_DIR/projects`` (comma-separated), else ``~/.config/claude`` and ``~/.claude``."""
@@ -211,7 +217,10 @@ class ClaudeTranscriptReader(LogReader):
                         name = block.name or "?"
                         names[block.id] = name
                         tools.setdefault(name, ToolStat()).calls += 1
-        for line in _lines_with(data, _ERROR):
+        errors = _lines_with(data, _ERROR)
+        if _ERROR_SPACED in data:
+            errors += _lines_with(data, _ERROR_SPACED)
+        for line in errors:
             entry = _decode(line)
             if entry is None:
                 continue
@@ -220,7 +229,7 @@ class ClaudeTranscriptReader(LogReader):
                 if block.type == "tool_result" and block.is_error:
                     tools.setdefault(names.get(block.tool_use_id or "", "?"), ToolStat()).errors += 1
         first = _TIMESTAMP.search(data)
-        last = _TIMESTAMP.search(data, data.rfind(b'"timestamp":"'))
+        last = _TIMESTAMP.search(data, max(0, data.rfind(b'"timestamp"')))
         started = _text(first)
         ended = _text(last) if last else started
         if started and ended and ended < started:
