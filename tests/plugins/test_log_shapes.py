@@ -772,3 +772,81 @@ def test_logs_without_times_have_no_duration(capsys: pytest.CaptureFixture[str])
     assert {f["duration_ms"] for f in data["files"]} == {None}
     assert data["duration_ms"] is None
     assert "0ms" not in table
+
+
+# ------------------------------------------------------------------------------------------------
+# ATIF written by other tools
+
+
+def _atif_step(
+    number: int, second: int, prompt: int, cached: int, output: int, **extra: Any
+) -> dict[str, Any]:
+    return {"step_id": number, "timestamp": f"2026-08-01T10:00:{second:02d}Z", "source": "agent",
+            "message": "working", "metrics": {"prompt_tokens": prompt, "completion_tokens": output,
+                                              "cached_tokens": cached}, **extra}  # fmt: skip
+
+
+def test_atif_embedded_sub_agents_count_with_their_own_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ATIF v1.7 ``subagent_trajectories`` are part of the run: their tokens, at their model's price, and
+    their tool calls, by ``analyze`` and by ``import`` alike."""
+    child = {
+        "trajectory_id": "explorer-1",
+        "agent": {"name": "explorer", "version": "1", "model_name": "claude-haiku-4-5"},
+        "steps": [
+            {"step_id": 1, "source": "user", "message": "look"},
+            _atif_step(
+                2,
+                4,
+                1000,
+                800,
+                50,
+                tool_calls=[{"tool_call_id": "c2", "function_name": "grep", "arguments": {"q": "x"}}],
+            ),
+        ],
+    }
+    task = [{"tool_call_id": "c1", "function_name": "Task", "arguments": {"prompt": "look"}}]
+    doc = {"schema_version": "ATIF-v1.7", "session_id": "s-17",
+           "agent": {"name": "main", "version": "1", "model_name": "claude-sonnet-4-5"},
+           "steps": [{"step_id": 1, "timestamp": "2026-08-01T10:00:00Z", "source": "user", "message": "task"},
+                     _atif_step(2, 1, 2000, 1500, 100, tool_calls=task),
+                     _atif_step(3, 9, 2200, 2000, 20)],
+           "subagent_trajectories": [child]}  # fmt: skip
+    path = tmp_path / "trajectory.json"
+    path.write_text(json.dumps(doc))
+    sonnet = _cost("claude-sonnet-4-5", Usage(700, 120, 3500, 0))
+    haiku = _cost("claude-haiku-4-5", Usage(200, 50, 800, 0))
+
+    data, _ = _analyze(capsys, path)
+    run = data["by_name"]["trajectory.json"]
+    assert (_tokens(run), run["num_turns"], run["tool_calls"]) == ((900, 170, 4300, 0), 3, 2)
+    assert run["cost_usd"] == pytest.approx(sonnet + haiku)
+
+    assert main(["import", str(path), "--output-dir", str(tmp_path / "runs")]) == 0
+    capsys.readouterr()
+    imported, _ = _analyze(capsys, tmp_path / "runs")
+    (run,) = imported["files"]
+    assert (_tokens(run), run["model"], run["tool_calls"]) == ((900, 170, 4300, 0), "claude-sonnet-4-5", 2)
+    assert run["cost_usd"] == pytest.approx(sonnet + haiku)
+
+
+def test_an_atif_file_with_only_final_metrics_imports_its_tokens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Writers that record only ``final_metrics`` (no per-step metrics): ``import`` keeps the totals
+    ``analyze`` reads from the file."""
+    doc = {"schema_version": "ATIF-v1.6", "session_id": "s-16",
+           "agent": {"name": "fsm", "version": "0.3", "model_name": "gpt-5"},
+           "steps": [{"step_id": 1, "source": "user", "message": "go"},
+                     {"step_id": 2, "source": "agent", "message": "ok"}],
+           "final_metrics": {"total_prompt_tokens": 5000, "total_completion_tokens": 300,
+                             "total_cached_tokens": None, "total_cost_usd": 0.01}}  # fmt: skip
+    path = tmp_path / "trajectory.json"
+    path.write_text(json.dumps(doc))
+
+    assert main(["import", str(path), "--output-dir", str(tmp_path / "runs")]) == 0
+    capsys.readouterr()
+    runs = [_analyze(capsys, where)[0]["files"] for where in (path, tmp_path / "runs")]
+
+    assert [_tokens(run) for (run,) in runs] == [(5000, 300, 0, 0)] * 2

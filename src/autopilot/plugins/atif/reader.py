@@ -56,54 +56,34 @@ class AtifReader(LogReader):
         doc = json.loads(data)
         if not isinstance(doc, dict) or not isinstance(doc.get("steps"), list):
             raise ValueError("no steps")
-        agent = doc.get("agent") if isinstance(doc.get("agent"), dict) else {}
+        agent = _agent(doc)
         when = epoch_ts(path.stat().st_mtime)
         calls: list[Call] = []
         tools: dict[str, ToolStat] = {}
         times: list[str] = []
-        for step in doc["steps"]:
-            if not isinstance(step, dict) or step.get("is_copied_context"):
-                continue
-            if isinstance(step.get("timestamp"), str):
-                times.append(step["timestamp"])
-            for call in step.get("tool_calls") or ():
-                if isinstance(call, dict):
-                    tools.setdefault(str(call.get("function_name") or "?"), ToolStat()).calls += 1
-            metrics = step.get("metrics")
-            if step.get("source") != "agent" or not isinstance(metrics, dict):
-                continue
-            usage = _usage(metrics)
-            cost = metrics.get("cost_usd")
-            calls.append(
-                Call(
-                    step.get("timestamp") if isinstance(step.get("timestamp"), str) else when,
-                    step.get("model_name") or agent.get("model_name"),
-                    usage.input_tokens,
-                    usage.output_tokens,
-                    usage.cache_read_tokens,
-                    usage.cache_creation_tokens,
-                    usage.cache_creation_1h_tokens,
-                    cost=float(cost)
-                    if isinstance(cost, int | float) and not isinstance(cost, bool)
-                    else None,
-                )
-            )
-        final = doc.get("final_metrics") if isinstance(doc.get("final_metrics"), dict) else {}
-        if not calls and final:
-            cached = _int(final.get("total_cached_tokens"))
-            cost = final.get("total_cost_usd")
-            calls.append(
-                Call(
-                    when,
-                    agent.get("model_name"),
-                    max(0, _int(final.get("total_prompt_tokens")) - cached),
-                    _int(final.get("total_completion_tokens")),
-                    cached,
-                    cost=float(cost)
-                    if isinstance(cost, int | float) and not isinstance(cost, bool)
-                    else None,
-                )
-            )
+        steps = 0
+        for trajectory in _trajectories(doc):
+            model = _agent(trajectory).get("model_name") or agent.get("model_name")
+            own: list[Call] = []
+            steps += len(trajectory["steps"])
+            for step in trajectory["steps"]:
+                if not isinstance(step, dict) or step.get("is_copied_context"):
+                    continue
+                if isinstance(step.get("timestamp"), str):
+                    times.append(step["timestamp"])
+                for call in step.get("tool_calls") or ():
+                    if isinstance(call, dict):
+                        tools.setdefault(str(call.get("function_name") or "?"), ToolStat()).calls += 1
+                metrics = step.get("metrics")
+                if step.get("source") != "agent" or not isinstance(metrics, dict):
+                    continue
+                at = step.get("timestamp") if isinstance(step.get("timestamp"), str) else when
+                cost = metrics.get("cost_usd")
+                own.append(_call(at, step.get("model_name") or model, _usage(metrics), cost))
+            final = trajectory.get("final_metrics")
+            if not own and isinstance(final, dict):
+                own.append(_call(when, model, _final_usage(final), final.get("total_cost_usd")))
+            calls += own
         return [
             Session(
                 path=str(path),
@@ -115,10 +95,48 @@ class AtifReader(LogReader):
                 started_at=min(times) if times else when,
                 ended_at=max(times) if times else None,
                 num_turns=len(calls),
-                steps=len(doc["steps"]),
+                steps=steps,
                 tools=tools,
             )
         ]
+
+
+def _agent(trajectory: Mapping[str, Any]) -> Mapping[str, Any]:
+    agent = trajectory.get("agent")
+    return agent if isinstance(agent, dict) else {}
+
+
+def _trajectories(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """*doc* and, depth first, the sub-agent trajectories embedded in it (v1.7 ``subagent_trajectories``),
+    whose steps and tokens are the run's too."""
+    found = [doc]
+    for child in doc.get("subagent_trajectories") or ():
+        if isinstance(child, dict) and isinstance(child.get("steps"), list):
+            found += _trajectories(child)
+    return found
+
+
+def _final_usage(final: Mapping[str, Any]) -> Usage:
+    """A trajectory's ``final_metrics`` totals as one usage (for a trajectory whose steps have no metrics)."""
+    cached = _int(final.get("total_cached_tokens"))
+    return Usage(
+        input_tokens=max(0, _int(final.get("total_prompt_tokens")) - cached),
+        output_tokens=_int(final.get("total_completion_tokens")),
+        cache_read_tokens=cached,
+    )
+
+
+def _call(ts: str, model: Any, usage: Usage, cost: Any) -> Call:
+    return Call(
+        ts,
+        model if isinstance(model, str) else None,
+        usage.input_tokens,
+        usage.output_tokens,
+        usage.cache_read_tokens,
+        usage.cache_creation_tokens,
+        usage.cache_creation_1h_tokens,
+        cost=float(cost) if isinstance(cost, int | float) and not isinstance(cost, bool) else None,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -328,22 +346,40 @@ def import_atif(records: list[dict[str, Any]]) -> ImportedRun | None:
         doc.get("steps"), list
     ):
         return None
-    steps = [s for s in doc["steps"] if isinstance(s, dict) and not s.get("is_copied_context")]
+    steps: list[Mapping[str, Any]] = []
+    events: list[BackendEvent] = []
+    for trajectory in _trajectories(doc):
+        own = [s for s in trajectory["steps"] if isinstance(s, dict) and not s.get("is_copied_context")]
+        made = [
+            e
+            for s in own
+            for e in _turn(s, {"ts": s["timestamp"]} if isinstance(s.get("timestamp"), str) else {})
+        ]
+        model = _agent(trajectory).get("model_name")
+        final = trajectory.get("final_metrics")
+        if not any(e.usage is not None for e in made) and isinstance(final, dict):
+            # Tokens known only as the trajectory's totals: one turn of them, as analyze counts them.
+            usage = _final_usage(final)
+            made.append(BackendEvent(steps=[Step("system", subtype="usage")], usage=usage,
+                                     turn_complete=True))  # fmt: skip
+        if trajectory is not doc and isinstance(model, str):
+            for event in made:  # a sub-agent's turns are its model's
+                event.model = event.model or model
+        steps += own
+        events += made
     times = [s["timestamp"] for s in steps if isinstance(s.get("timestamp"), str)]
-    events = [
-        e
-        for s in steps
-        for e in _turn(s, {"ts": s["timestamp"]} if isinstance(s.get("timestamp"), str) else {})
-    ]
     if not events:
         return None
-    agent = doc.get("agent") if isinstance(doc.get("agent"), dict) else {}
+    agent = _agent(doc)
     extra = doc.get("extra") if isinstance(doc.get("extra"), dict) else {}
     events[0].session_id = doc.get("session_id") if isinstance(doc.get("session_id"), str) else None
     events[0].model = events[0].model or agent.get("model_name")
     texts = [s.text for e in events for s in e.steps if s.type == "assistant"]
     status = extra.get("status") if extra.get("status") in RUN_STATUSES else None
-    events.append(BackendEvent(done=True, status=status, final_text=texts[-1] if texts else None))
+    # The run is the main agent's, whose model it names again after its sub-agents' turns.
+    model = agent.get("model_name") if isinstance(agent.get("model_name"), str) else None
+    final_text = texts[-1] if texts else None
+    events.append(BackendEvent(done=True, status=status, final_text=final_text, model=model))
     return ImportedRun(
         str(agent.get("name") or "atif"),
         events,
