@@ -442,6 +442,31 @@ def test_the_model_a_token_count_names_prices_the_call(
     )
 
 
+def test_a_model_switched_between_turns_prices_each_call_at_its_own_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A call whose ``token_count`` follows its items (newer builds) is the model of its turn, not of the
+    next ``turn_context`` (``/model`` between turns), as ccusage 20.0.24 prices it."""
+    start = "2026-01-05T10:00:00.000Z"
+    first, second = _counts(10_000, 8000, 200), _counts(3000, 1000, 100)
+    call = {"type": "function_call", "name": "shell", "arguments": '{"command":["ls"]}', "call_id": "c1"}
+    output = {"type": "function_call_output", "call_id": "c1", "output": "a"}
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start))), _turn("2026-01-05T10:00:01.000Z", "gpt-5.1-codex"),
+        _env("2026-01-05T10:00:02.000Z", "response_item", call),
+        _env("2026-01-05T10:00:02.500Z", "response_item", output),
+        _token_count("2026-01-05T10:00:03.000Z", first, first),
+        _turn("2026-01-05T10:05:01.000Z", "gpt-5-mini"),
+        _said("2026-01-05T10:05:02.000Z", "assistant", "done"),
+        _token_count("2026-01-05T10:05:03.000Z", _counts(13_000, 9000, 300), second),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    expected = _codex_cost("gpt-5.1-codex", 10_000, 8000, 200) + _codex_cost("gpt-5-mini", 3000, 1000, 100)
+    assert data["by_name"]["rollout.jsonl"]["cost_usd"] == pytest.approx(expected)
+
+
 def test_a_codex_log_naming_no_model_is_priced_as_gpt_5(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

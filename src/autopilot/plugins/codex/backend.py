@@ -1093,6 +1093,10 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
             if group is not None and group.usage is None and group.model is None:
                 group.model = model
             else:
+                # Usage reported before the switch was the previous model's (newer builds report a
+                # call's usage after its items, so it is still waiting for the next call's items).
+                events.extend(BackendEvent(usage=u, turn_complete=True, usage_ts=at) for u, at in pending)
+                pending.clear()
                 events.append(BackendEvent(model=model))
 
     for record in records:
