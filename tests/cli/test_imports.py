@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+from tests.corpus import CORPUS, needs_corpus
 from tests.plugins.test_trajectory_import import TOY_LOG, ToyImporter, write_jsonl
 
 from autopilot.cli import context, main
@@ -67,3 +69,27 @@ def test_import_model_names_the_model_for_pricing(
     assert code == 0
     assert imported["model"] == "gpt-5"
     assert imported["cost_usd"] == pytest.approx(sum(prices.cost("gpt-5", u) for u in usages), abs=1e-6)
+
+
+@needs_corpus
+def test_two_logs_of_the_same_second_and_name_both_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two logs that started in the same second under the same file name become two trajectories, not one."""
+    assert CORPUS is not None
+    rollout = sorted((CORPUS / "codex-rollout").rglob("*.jsonl"))[0]
+    first, second = tmp_path / "a" / rollout.name, tmp_path / "b" / rollout.name
+    for copy in (first, second):
+        copy.parent.mkdir()
+        shutil.copyfile(rollout, copy)
+    logs = tmp_path / "logs"
+
+    code = main(["import", str(first), str(second), "--output-dir", str(logs), "--json"])
+    imported = json.loads(capsys.readouterr().out)["imported"]
+    main(["analyze", str(logs), "--json"])
+    summary = json.loads(capsys.readouterr().out)
+
+    assert code == 0
+    assert len({entry["trajectory"] for entry in imported}) == 2
+    assert all(Path(entry["trajectory"]).is_file() for entry in imported)
+    assert summary["runs"] == 2

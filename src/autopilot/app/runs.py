@@ -48,10 +48,10 @@ from autopilot.core.trajectory.files import (
     JOURNAL_SUFFIX,
     JSON_SUFFIX,
     RLOG_SUFFIX,
-    base_path_for,
     find_trajectories,
     load_trajectory,
     slugify,
+    unique_base_path,
 )
 from autopilot.core.trajectory.render import transcript
 
@@ -306,19 +306,6 @@ def _agent_source(name: str, agent: str | None, project: Mapping[str, Any] | Non
     return "a backend_select plugin"
 
 
-def _unique_base(run: Run, output_dir: Path) -> Path:
-    """A base path no earlier run uses (two runs in the same second get ``-2``, ``-3``, ...)."""
-    slug = run.slug or slugify(run.prompt)
-    base = base_path_for(run, output_dir)
-    number = 1
-    while any(base.with_name(base.name + s).exists() for s in (JSON_SUFFIX, RLOG_SUFFIX, JOURNAL_SUFFIX)):
-        number += 1
-        run.slug = f"{slug}-{number}"
-        base = base_path_for(run, output_dir)
-    run.slug = run.slug or slug
-    return base
-
-
 async def _execute(
     hooks: Hooks,
     config: Config,
@@ -444,7 +431,7 @@ async def run_task_async(
         limits=limits.to_dict(),
     )
     out = default_output_dir(config.project_dir, options.output_dir or config.output_dir)
-    recorder = Recorder(hooks, run, _unique_base(run, out), config=config)
+    recorder = Recorder(hooks, run, unique_base_path(run, out), config=config)
     request = RunRequest(
         prompt=prompt,
         cwd=workdir,

@@ -21,7 +21,7 @@ from autopilot.core.errors import BadInputError
 from autopilot.core.models import ImportedRun, Run, Step, Usage, epoch_ts
 from autopilot.core.pricing import load_price_table
 from autopilot.core.recorder import Recorder
-from autopilot.core.trajectory.files import base_path_for, slugify
+from autopilot.core.trajectory.files import slugify, unique_base_path
 from autopilot.core.usage import Call, Session, ToolStat
 
 if TYPE_CHECKING:
@@ -116,7 +116,7 @@ def record_imported(
         run.started_at = imported.started_at
     run.price_table_version = prices.version
     run.limits = {"imported_from": str(source)}
-    recorder = Recorder(hooks, run, base_path_for(run, output_dir), config=config)
+    recorder = Recorder(hooks, run, unique_base_path(run, output_dir), config=config)
     recorder.start()
     total, turns = Usage(), 0
     status = final_text = stop_reason = error = None

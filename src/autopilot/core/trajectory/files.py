@@ -48,6 +48,22 @@ def base_path_for(run: Run, output_dir: Path) -> Path:
     return output_dir / day / f"{rest[:6]}-{run.slug or slugify(run.prompt)}"
 
 
+def unique_base_path(run: Run, output_dir: Path) -> Path:
+    """A base path no earlier run uses: two runs of the same second and slug get ``-2``, ``-3`` ...
+
+    Sets ``run.slug`` to the slug the path ends in.
+    """
+    slug = run.slug or slugify(run.prompt)
+    base = base_path_for(run, output_dir)
+    number = 1
+    while any(base.with_name(base.name + s).exists() for s in (JSON_SUFFIX, RLOG_SUFFIX, JOURNAL_SUFFIX)):
+        number += 1
+        run.slug = f"{slug}-{number}"
+        base = base_path_for(run, output_dir)
+    run.slug = run.slug or slug
+    return base
+
+
 @contextlib.contextmanager
 def atomic_writer(path: Path, *, exclusive: bool = False, durable: bool = True) -> Iterator[BinaryIO]:
     """Write *path* through the yielded binary handle so readers see the old file or the new one.
