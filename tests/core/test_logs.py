@@ -245,6 +245,25 @@ def test_no_cache_reads_what_the_cache_would_trust(
     assert (cached, fresh) == (11, 22)
 
 
+def test_a_new_autopilot_version_reads_again_what_the_cache_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an upgrade, figures cached by the old version are not trusted: the file is read again."""
+    import autopilot
+
+    log = tmp_path / "s-1.jsonl"
+    log.write_text(_line("msg_a", 11) + "\n")
+    stat = log.stat()
+    _analyze(capsys, log)
+    log.write_text(_line("msg_a", 22) + "\n")
+    os.utime(log, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # unchanged to the cache's eye
+
+    monkeypatch.setattr(autopilot, "__version__", autopilot.__version__ + ".post1")
+    upgraded = _analyze(capsys, log)["output_tokens"]
+
+    assert upgraded == 22
+
+
 @pytest.mark.parametrize(
     "damage", [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000]
 )

@@ -254,7 +254,9 @@ def scan(
     paths = list(paths)
     files, missing = discover(paths)
     yield from missing
-    readers_key = f"{CACHE_VERSION}:" + ",".join(
+    from autopilot import __version__  # a new release may read a format differently
+
+    readers_key = f"{CACHE_VERSION}:{__version__}:" + ",".join(
         sorted(f"{type(r).__module__}.{type(r).__name__}" for r in readers)
     )
     cache = SummaryCache.open(cache_path) if cache_path is not None else None
@@ -303,7 +305,7 @@ class SummaryCache:
     """What each log file gave, kept between calls in an SQLite file, keyed by path.
 
     An entry is used only while the file has the same size and modification time and the same readers
-    (and reader code version, :data:`CACHE_VERSION`) would read it. Only the files asked about are
+    (and reader code version, :data:`CACHE_VERSION`, and autopilot version) would read it. Only the files asked about are
     looked up, so a cache of every log ever read costs a call nothing for the files it does not read;
     a call that reads a directory drops the entries of the files deleted from it.
     The cache is only ever an optimisation: a damaged file is replaced by an empty cache, and a cache
