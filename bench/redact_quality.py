@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -17,6 +17,9 @@ Corpora:
 - ``fresh``: bench/redact_corpus_fresh.py, a third one by a third author, written blind to the rules
   (and to the two corpora above), with its own agent-log envelopes (some doubly escaped); reported
   like ``blind``;
+- ``fourth``: bench/redact_corpus_fourth.py, a fourth one by a fourth author, written blind to the
+  rules and to the other corpora, each template also in Claude Code, Codex and MCP log lines (some
+  doubly escaped); reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -51,7 +54,9 @@ REAL_LOGS = next(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--corpus", choices=["independent", "blind", "fresh", "project", "real"], default="independent"
+        "--corpus",
+        choices=["independent", "blind", "fresh", "fourth", "project", "real"],
+        default="independent",
     )
     parser.add_argument("--positives", type=int, default=5000, help="project corpus only")
     parser.add_argument("--negatives", type=int, default=5000, help="project corpus only")
@@ -60,7 +65,7 @@ def main() -> int:
         "--copies",
         type=int,
         default=None,
-        help="independent (8), blind (6) and fresh (6) corpora: instances per template",
+        help="independent (8), blind (6), fresh (6) and fourth (6) corpora: instances per template",
     )
     parser.add_argument("--split", choices=["dev", "holdout", "all"], default="all")
     parser.add_argument("--context", default=None, help="independent corpus: only this context")
@@ -70,10 +75,10 @@ def main() -> int:
         "--kinds",
         type=int,
         default=0,
-        help="independent, blind and fresh corpora: list this many kinds of misses and false positives",
+        help="independent, blind, fresh and fourth corpora: list this many kinds of misses and false positives",
     )
     args = parser.parse_args()
-    if args.corpus in ("independent", "blind", "fresh"):
+    if args.corpus in ("independent", "blind", "fresh", "fourth"):
         return labelled(args)
     if args.corpus == "real":
         return real_logs(args.logs, args.show)
@@ -90,6 +95,10 @@ def labelled(args: argparse.Namespace) -> int:
         from redact_corpus_fresh import CONTEXTS, corpus, leaked
 
         seed, copies = 31, 6
+    elif args.corpus == "fourth":
+        from redact_corpus_fourth import CONTEXTS, corpus, leaked
+
+        seed, copies = 41, 6
     else:
         from redact_corpus_independent import CONTEXTS, corpus, leaked
 
