@@ -875,3 +875,61 @@ def test_an_atif_file_with_only_final_metrics_imports_its_tokens(
     runs = [_analyze(capsys, where)[0]["files"] for where in (path, tmp_path / "runs")]
 
     assert [_tokens(run) for (run,) in runs] == [(5000, 300, 0, 0)] * 2
+
+
+# ------------------------------------------------------------------------------------------------
+# Second sweep: Codex per-call records, Claude stream-json and transcript details
+
+
+def _record(ts: str, response: str, usage: dict[str, int]) -> dict[str, Any]:
+    """A ``token_usage_record`` of Codex 0.154 and later: one model call's usage."""
+    return _env(ts, "token_usage_record", {"response_id": response, "turn_id": "t1", "usage": usage})
+
+
+@pytest.mark.parametrize("record_first", [True, False])
+def test_a_codex_call_reported_by_its_token_count_and_its_record_counts_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], record_first: bool
+) -> None:
+    """A call's ``token_usage_record`` written after the ``token_count`` that includes it adds nothing."""
+    start = "2025-12-01T10:00:00.000Z"
+    first, second = _counts(10000, 8000, 200), _counts(12000, 9000, 150)
+    both = {k: first[k] + second[k] for k in first}
+    at, later = "2025-12-01T10:00:03.000Z", "2025-12-01T10:00:08.000Z"
+    pairs = [
+        [_token_count(at, first, first), _record(at, "r1", first)],
+        [_token_count(later, both, second), _record(later, "r2", second)],
+    ]
+    if record_first:
+        pairs = [pair[::-1] for pair in pairs]
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start))), _turn("2025-12-01T10:00:01.000Z"),
+        _said("2025-12-01T10:00:02.000Z", "assistant", "a"), *pairs[0],
+        _said("2025-12-01T10:00:07.000Z", "assistant", "b"), *pairs[1],
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["rollout.jsonl"]
+    assert (_tokens(run), run["num_turns"]) == ((5000, 350, 17000, 0), 2)
+
+
+def test_a_codex_compaction_call_recorded_after_a_token_count_still_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The compaction request, only in a ``token_usage_record``, counts whichever comes first."""
+    start = "2025-12-01T10:00:00.000Z"
+    first, compaction, second = _counts(10000, 8000, 200), _counts(30000, 0, 2000), _counts(12000, 9000, 150)
+    both = {k: first[k] + second[k] for k in first}
+    at, later = "2025-12-01T10:00:03.000Z", "2025-12-01T10:00:08.000Z"
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start))), _turn("2025-12-01T10:00:01.000Z"),
+        _said("2025-12-01T10:00:02.000Z", "assistant", "a"),
+        _token_count(at, first, first), _record(at, "r1", first),
+        _record("2025-12-01T10:00:05.000Z", "rc", compaction),
+        _said("2025-12-01T10:00:07.000Z", "assistant", "b"),
+        _token_count(later, both, second), _record(later, "r2", second),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    assert _tokens(data["by_name"]["rollout.jsonl"]) == (35000, 2350, 17000, 0)

@@ -25,7 +25,7 @@ from autopilot.core.errors import BadInputError, TrajectoryError
 from autopilot.core.usage import Call, Session, ToolStat
 
 #: Bump when a reader's output changes, so cached summaries from the older code are not used.
-CACHE_VERSION: Final = 5
+CACHE_VERSION: Final = 6
 #: How much of a file readers see to recognise it.
 HEAD_BYTES: Final = 8192
 #: Below this many bytes to read, one process reads them all (starting workers costs more).
@@ -305,8 +305,8 @@ class SummaryCache:
     """What each log file gave, kept between calls in an SQLite file, keyed by path.
 
     An entry is used only while the file has the same size and modification time and the same readers
-    (and reader code version, :data:`CACHE_VERSION`, and autopilot version) would read it. Only the files asked about are
-    looked up, so a cache of every log ever read costs a call nothing for the files it does not read;
+    (and reader code version, :data:`CACHE_VERSION`, and autopilot version) would read it. Only the
+    files asked about are looked up, so a cache of every log ever read costs a call nothing for the files it does not read;
     a call that reads a directory drops the entries of the files deleted from it.
     The cache is only ever an optimisation: a damaged file is replaced by an empty cache, and a cache
     that cannot be opened or written (read-only, locked by another process too long) is not used.

@@ -150,23 +150,31 @@ class UsageTracker:
     (rollout ``token_count`` or ``turn.completed``) and returns what the records did not cover. A
     total below the last one is a restart (older codex builds restart counting in a new process):
     the delta is then the new total minus the records seen since the last snapshot.
+
+    A rollout may write a call's record after the ``token_count`` whose total already holds it: a
+    record equal to the ``last`` usage of a snapshot that counted it adds nothing.
     """
 
     def __init__(self, baseline: RawUsage | None = None) -> None:
         self.total = baseline or RawUsage()
         self._since_snapshot = RawUsage()
         self._seen: set[str] = set()
+        #: The last calls of snapshots that counted them, their records not read yet.
+        self._counted: deque[RawUsage] = deque(maxlen=8)
 
     def record(self, usage: RawUsage, key: str | None = None) -> RawUsage | None:
         if key is not None:
             if key in self._seen:
                 return None
             self._seen.add(key)
+        if usage in self._counted:
+            self._counted.remove(usage)
+            return None  # the running total before it held this call already
         self.total = self.total + usage
         self._since_snapshot = self._since_snapshot + usage
         return None if usage.empty else usage
 
-    def snapshot(self, cumulative: RawUsage) -> RawUsage | None:
+    def snapshot(self, cumulative: RawUsage, last: RawUsage | None = None) -> RawUsage | None:
         if cumulative.covers(self.total):
             delta = cumulative - self.total
         else:
@@ -174,6 +182,8 @@ class UsageTracker:
             delta = rest if rest.covers(RawUsage()) else RawUsage()
         self.total = cumulative
         self._since_snapshot = RawUsage()
+        if last is not None and not last.empty and delta.covers(last):
+            self._counted.append(last)
         return None if delta.empty else delta
 
 
@@ -803,7 +813,7 @@ class CodexBackend(Backend):
             elif kind == "event_msg" and payload.get("type") == "token_count":
                 info = payload.get("info")
                 if isinstance(info, dict) and isinstance(info.get("total_token_usage"), dict):
-                    delta = tracker.snapshot(RawUsage.from_codex(info["total_token_usage"]))
+                    delta = _token_count(tracker, info)
                     if delta is not None:
                         yield BackendEvent(usage=delta.to_usage(), turn_complete=True)
 
@@ -966,7 +976,11 @@ def _token_count(tracker: UsageTracker, info: Any) -> RawUsage | None:
     if not isinstance(info, dict):
         return None  # info is null before the first model call
     if isinstance(info.get("total_token_usage"), dict):
-        return tracker.snapshot(RawUsage.from_codex(info["total_token_usage"]))
+        last = info.get("last_token_usage")
+        return tracker.snapshot(
+            RawUsage.from_codex(info["total_token_usage"]),
+            RawUsage.from_codex(last) if isinstance(last, dict) else None,
+        )
     if isinstance(info.get("last_token_usage"), dict):
         return tracker.record(RawUsage.from_codex(info["last_token_usage"]))
     return None
