@@ -306,8 +306,8 @@ class SummaryCache:
 
     An entry is used only while the file has the same size and modification time and the same readers
     (and reader code version, :data:`CACHE_VERSION`, and autopilot version) would read it. Only the
-    files asked about are looked up, so a cache of every log ever read costs a call nothing for the files it does not read;
-    a call that reads a directory drops the entries of the files deleted from it.
+    files asked about are looked up, so a cache of every log ever read costs a call nothing for the
+    files it does not read; a call that reads a directory drops the entries of the files deleted from it.
     The cache is only ever an optimisation: a damaged file is replaced by an empty cache, and a cache
     that cannot be opened or written (read-only, locked by another process too long) is not used.
     """
