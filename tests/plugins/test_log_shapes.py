@@ -933,3 +933,75 @@ def test_a_codex_compaction_call_recorded_after_a_token_count_still_counts(
     data, _ = _analyze(capsys, log)
 
     assert _tokens(data["by_name"]["rollout.jsonl"]) == (35000, 2350, 17000, 0)
+
+
+def _import(
+    capsys: pytest.CaptureFixture[str], log: Path, out: Path
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``import --json`` of *log*: what it printed of the run, and the trajectory it wrote."""
+    code = main(["import", str(log), "--output-dir", str(out), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    (imported,) = json.loads(captured.out)["imported"]
+    return imported, json.loads(Path(imported["trajectory"]).read_text(encoding="utf-8"))
+
+
+def _v02(kind: str, ts: str, **fields: Any) -> dict[str, Any]:
+    """A line of a Claude Code 0.2.x transcript: every block of a response on one line, a ``costUSD``
+    and ``durationMs`` on assistant lines, no ``requestId`` (shape of 0.2.1xx transcripts)."""
+    return {"parentUuid": None, "isSidechain": False, "userType": "external", "cwd": "/home/me/demo",
+            "sessionId": SESSION, "version": "0.2.108", "type": kind, **fields, "uuid": f"u-{ts}",
+            "timestamp": ts}  # fmt: skip
+
+
+def _v02_response(message: str, ts: str, content: list[dict[str, Any]], cost: float) -> dict[str, Any]:
+    usage = {"input_tokens": 4, "cache_creation_input_tokens": 1200, "cache_read_input_tokens": 9000,
+             "output_tokens": 150}  # fmt: skip
+    body = {"id": message, "type": "message", "role": "assistant", "model": "claude-3-7-sonnet-20250219",
+            "content": content, "stop_reason": "end_turn", "stop_sequence": None, "usage": usage}  # fmt: skip
+    return _v02("assistant", ts, message=body, costUSD=cost, durationMs=4800)
+
+
+def _v02_session(tmp_path: Path) -> Path:
+    return _jsonl(tmp_path / f"{SESSION}.jsonl", [
+        _v02("user", "2025-05-01T10:00:00.000Z", message={"role": "user", "content": "fix it"}),
+        _v02_response("msg_01", "2025-05-01T10:00:05.000Z", [
+            {"type": "text", "text": "Looking"},
+            {"type": "tool_use", "id": "toolu_01", "name": "Bash", "input": {"command": "ls"}},
+        ], 0.0123),
+        _v02("user", "2025-05-01T10:00:06.000Z", toolUseResult="Error: boom", message={"role": "user",
+             "content": [{"tool_use_id": "toolu_01", "type": "tool_result", "content": "Error: boom",
+                          "is_error": True}]}),
+        _v02_response("msg_02", "2025-05-01T10:00:09.000Z", [{"type": "text", "text": "Done"}], 0.0071),
+    ])  # fmt: skip
+
+
+def test_an_imported_0_2_transcript_keeps_each_steps_time_and_stated_cost(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every block of a one-line response is stamped with its line's time; ``costUSD`` is the cost, as
+    ``analyze`` counts it."""
+    log = _v02_session(tmp_path)
+    data, _ = _analyze(capsys, log)
+
+    imported, trajectory = _import(capsys, log, tmp_path / "out")
+
+    times = [step["ts"] for step in trajectory["steps"]]
+    assert all("2025-05-01T10:00:00" <= ts <= "2025-05-01T10:00:09.5" for ts in times), times
+    assert imported["cost_usd"] == data["cost_usd"] == pytest.approx(0.0194)
+
+
+def test_a_web_search_is_a_tool_call_in_analyze_as_in_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A server-side tool (``server_tool_use``: web search) counts as a call in ``analyze`` and ``import``."""
+    search = {"type": "server_tool_use", "id": "srvtoolu_01", "name": "web_search", "input": {"query": "x"}}
+    line = _assistant("msg_01", 40)
+    line["message"]["content"] = [search, {"type": "text", "text": "found it"}]
+    log = _jsonl(tmp_path / "s.jsonl", [_user(), line])
+
+    data, _ = _analyze(capsys, log)
+    _, trajectory = _import(capsys, log, tmp_path / "out")
+
+    calls = [s["tool"] for s in trajectory["steps"] if s["type"] == "tool_call"]
+    assert (data["by_name"]["s.jsonl"]["tool_calls"], calls) == (1, ["web_search"])

@@ -19,6 +19,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,10 @@ class _Line(
     message: _Message | None = None
     costUSD: float | None = None
 
+
+#: Content blocks that call a tool: Claude Code's own, and the API's server-side tools (web search,
+#: web fetch), as the stream mapper counts them.
+_TOOL_CALLS = frozenset({"tool_use", "server_tool_use", "mcp_tool_use"})
 
 _DECODE = msgspec.json.Decoder(_Line).decode
 _USAGE = b'"usage":{'
@@ -213,7 +218,7 @@ class ClaudeTranscriptReader(LogReader):
                 calls[key] = call
             if isinstance(message.content, list):
                 for block in message.content:
-                    if block.type == "tool_use" and block.id and block.id not in names:
+                    if block.type in _TOOL_CALLS and block.id and block.id not in names:
                         name = block.name or "?"
                         names[block.id] = name
                         tools.setdefault(name, ToolStat()).calls += 1
@@ -310,10 +315,18 @@ def import_transcript(records: list[dict[str, Any]]) -> Any:
         r for r in records if r.get("type") in ("user", "assistant") and isinstance(r.get("message"), dict)
     ]
     events = claude_messages_to_events(lines)
+    costs = _stated_costs(lines)
     for event in events:
+        # Only the first step of a line keeps the line; the blocks after it (older transcripts hold a
+        # whole response on one line) share its time.
+        when: str | None = None
         for step in event.steps:
             if isinstance(step.raw, dict) and isinstance(step.raw.get("timestamp"), str):
-                step.ts = step.raw["timestamp"]
+                when = step.raw["timestamp"]
+            if when is not None:
+                step.ts = when
+        if costs is not None and event.usage is not None:
+            event.usage = replace(event.usage, cost_usd=costs.get(_message_id(event), 0.0))
         event.session_id = event.session_id or next(
             (s.raw.get("sessionId") for s in event.steps if isinstance(s.raw, dict)), None
         )
@@ -333,7 +346,39 @@ def import_transcript(records: list[dict[str, Any]]) -> Any:
         cwd=cwd,
         started_at=min(times) if times else None,
         ended_at=max(times) if times else None,
+        stated_costs=costs is not None,
     )
+
+
+def _stated_costs(lines: list[dict[str, Any]]) -> dict[str, float] | None:
+    """The ``costUSD`` of each response (message id) of an older transcript, from its line with the
+    most tokens, as ``analyze`` counts it; None unless every response with usage states one."""
+    costs: dict[str, tuple[int, float]] = {}
+    for line in lines:
+        message = line.get("message") or {}
+        usage = message.get("usage")
+        if (
+            line.get("type") != "assistant"
+            or not isinstance(usage, dict)
+            or message.get("model") == "<synthetic>"
+        ):
+            continue
+        cost = line.get("costUSD")
+        if not isinstance(cost, int | float) or isinstance(cost, bool) or not message.get("id"):
+            return None
+        tokens = sum(v for v in usage.values() if isinstance(v, int) and not isinstance(v, bool))
+        kept = costs.get(message["id"])
+        if kept is None or tokens > kept[0]:
+            costs[message["id"]] = (tokens, float(cost))
+    return {key: cost for key, (_, cost) in costs.items()} or None
+
+
+def _message_id(event: Any) -> str | None:
+    """The message id of the response *event* holds (from the line its first step keeps)."""
+    for step in event.steps:
+        if isinstance(step.raw, dict) and isinstance(step.raw.get("message"), dict):
+            return step.raw["message"].get("id")
+    return None
 
 
 def import_stream_json(records: list[dict[str, Any]]) -> Any:
