@@ -1005,3 +1005,30 @@ def test_a_web_search_is_a_tool_call_in_analyze_as_in_import(
 
     calls = [s["tool"] for s in trajectory["steps"] if s["type"] == "tool_call"]
     assert (data["by_name"]["s.jsonl"]["tool_calls"], calls) == (1, ["web_search"])
+
+
+def test_other_json_beside_the_logs_is_one_warning_each_and_no_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An app's NDJSON events (``sessionId``, ``"type": "user"``, ``uuid``), an npm lockfile, an OpenAPI
+    spec and a pino log beside a transcript: one warning each, and only the transcript is a run."""
+    _jsonl(tmp_path / "project" / f"{SESSION}.jsonl", [_user(), _assistant("msg_01", 40)])
+    _jsonl(tmp_path / "app" / "events.ndjson", [
+        {"timestamp": f"2025-06-01T10:00:0{i}.000Z", "type": "user", "sessionId": "s1", "uuid": f"e{i}",
+         "message": "clicked"} for i in range(3)
+    ])  # fmt: skip
+    _jsonl(tmp_path / "app" / "server.log.jsonl", [
+        {"level": 30, "time": 1733476800000, "pid": 1, "hostname": "web", "msg": "request completed"}
+    ])  # fmt: skip
+    (tmp_path / "app" / "package-lock.json").write_text(
+        json.dumps({"name": "web", "lockfileVersion": 3, "packages": {"": {"name": "web"}}})
+    )
+    spec = {"openapi": "3.0.1", "paths": {"/s/{session_id}": {"get": {"responses": {"200": {
+        "description": "ok", "content": {"application/json": {"schema": {"properties": {
+            "type": {"enum": ["user", "assistant"]}, "sessionId": {"type": "string"}}}}}}}}}}}  # fmt: skip
+    (tmp_path / "app" / "openapi.json").write_text(json.dumps(spec))
+
+    data, warnings = _analyze(capsys, tmp_path)
+
+    assert [Path(f["path"]).parent.name for f in data["files"]] == ["project"]
+    assert len(warnings) == 4 and all("not a log format autopilot reads" in w for w in warnings)

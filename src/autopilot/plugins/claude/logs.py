@@ -143,10 +143,11 @@ class ClaudeTranscriptReader(LogReader):
         rb'"type"\s*:\s*"(?:user|assistant|system|summary|file-history-snapshot|queue-operation|progress)"'
     )
     _ID = re.compile(rb'"(?:sessionId|leafUuid|messageId)"\s*:\s*"')
-    #: What only Claude Code's entries have: a UUID naming the entry (or its leaf, or its message), or a
-    #: ``message`` object. Gemini CLI's chats also have a ``sessionId`` and ``"type": "user"``
-    #: messages, but name them ``id`` and hold their text in ``content``.
-    _CLAUDE = re.compile(rb'"(?:uuid|parentUuid|leafUuid|messageId)"\s*:|"message"\s*:\s*\{')
+    #: What only Claude Code's entries have: the UUID of the entry before it (``parentUuid``, null at
+    #: the root: every entry with a ``uuid`` has one), of its leaf or of its message, or a ``message``
+    #: object. Gemini CLI's chats also have a ``sessionId`` and ``"type": "user"`` messages, but name
+    #: them ``id`` and hold their text in ``content``; an app's own event log may name a ``uuid`` too.
+    _CLAUDE = re.compile(rb'"(?:parentUuid|leafUuid|messageId)"\s*:|"message"\s*:\s*\{')
 
     #: Files Claude Code keeps beside its transcripts that hold no session: the project's
     #: ``sessions-index.json`` (2.1) and each sub-agent's ``agent-<id>.meta.json``.
