@@ -13,6 +13,7 @@ apply as for any run.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,17 @@ def read_records(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
     return parse_records(data, path)
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of *text*, each with its newline (the last one may have none), one at a time: a log
+    of many MB is not held twice, as a list of its lines would hold it."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
 def parse_records(data: bytes, path: Path) -> tuple[list[dict[str, Any]], list[str]]:
     """JSON objects of *data* (the bytes of *path*), as :func:`read_records` reads them.
 
@@ -70,14 +82,13 @@ def parse_records(data: bytes, path: Path) -> tuple[list[dict[str, Any]], list[s
     if isinstance(whole, list):
         return [r for r in whole if isinstance(r, dict)], warnings
     records: list[dict[str, Any]] = []
-    lines = text.split("\n")
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(_lines(text), 1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
-            torn = number == len(lines) and not text.endswith("\n")
+            torn = not line.endswith("\n")
             warnings.append(
                 f"{path}:{number}: skipped {'a torn last line' if torn else 'a line that is not JSON'}"
             )
