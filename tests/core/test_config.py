@@ -50,11 +50,37 @@ def test_the_project_is_found_from_a_subdirectory(tmp_path: Path) -> None:
     assert (config.agent, config.project_dir) == ("codex", tmp_path.resolve())
 
 
+def test_an_empty_git_directory_above_does_not_claim_the_project(tmp_path: Path) -> None:
+    """A stray empty `.git` directory in a parent (git ignores it) does not make that parent the
+    project, so settings, issues and logs stay in the directory the user works in."""
+    (tmp_path / ".git").mkdir()
+    here = tmp_path / "mine"
+    here.mkdir()
+
+    config = load_config(here, environ={})
+
+    assert config.project_dir == here.resolve()
+
+
+def test_a_real_git_repository_above_is_the_project(tmp_path: Path) -> None:
+    """From a subdirectory of a git repository (`git init`), the repository's top is the project."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    nested = tmp_path / "src"
+    nested.mkdir()
+
+    config = load_config(nested, environ={})
+
+    assert config.project_dir == tmp_path.resolve()
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
         ("max_budget_usd: lots\n", r"config.yaml: max_budget_usd: must be a number \(got 'lots'\)$"),
         ("max_turns: many\n", r"config.yaml: max_turns: must be a whole number \(got 'many'\)$"),
+        ("max_turns: 2.5\n", r"config.yaml: max_turns: must be a whole number \(got 2.5\)$"),
         ("max_budget_usd: -1\n", r"max_budget_usd: must not be negative"),
         ("commit: sometimes\n", r"commit: must be one of commit, stage, off"),
         ("colour: blue\n", r"unknown setting 'colour'"),

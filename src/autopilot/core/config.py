@@ -108,6 +108,8 @@ def _convert(kind: Any, value: Any) -> Any:
     if base in (int, float):
         if optional and isinstance(value, str) and value.strip().lower() in ("", "none", "null"):
             return None  # an empty AUTOPILOT_MAX_TURNS means no limit
+        if base is int and isinstance(value, float) and not value.is_integer():
+            raise ValueError("must be a whole number")  # int() would silently drop the fraction
         try:
             number = base(value)
         except (TypeError, ValueError):
@@ -142,13 +144,21 @@ def default_agent(agent: str | None, project: Mapping[str, Any] | None, config: 
 
 
 def find_project_dir(start: Path | None = None) -> Path:
-    """The nearest ancestor of *start* (default: the working directory) holding ``.autopilot/`` or
-    ``.git``, with symlinks resolved; *start* itself otherwise."""
+    """The nearest ancestor of *start* (default: the working directory) holding ``.autopilot/`` or a
+    git repository, with symlinks resolved; *start* itself otherwise."""
     start = Path(start or Path.cwd()).resolve()
     for candidate in (start, *start.parents):
-        if (candidate / CONFIG_DIR).is_dir() or (candidate / ".git").exists():
+        if (candidate / CONFIG_DIR).is_dir() or _holds_git_repository(candidate):
             return candidate
     return start
+
+
+def _holds_git_repository(directory: Path) -> bool:
+    """Whether *directory* is a git work tree's top: its ``.git`` is a repository (a ``HEAD`` inside)
+    or a ``gitdir:`` file (worktrees, submodules). A stray empty ``.git`` directory, which git itself
+    ignores, does not make a parent directory the project."""
+    dot_git = directory / ".git"
+    return dot_git.is_file() or (dot_git / "HEAD").is_file()
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
