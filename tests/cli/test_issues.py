@@ -363,3 +363,50 @@ def test_show_is_another_name_for_view(capsys: pytest.CaptureFixture[str]) -> No
 
     assert shown == viewed and shown[0] == 0
     assert json.loads(shown[1])["title"] == "the one to show"
+
+
+def test_list_with_an_unknown_status_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """`issue list --status finished` names the statuses instead of printing "no issues"."""
+    _create(capsys, "something")
+
+    code, out, err = _run(capsys, "issue", "list", "--status", "finished")
+
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        "error: --status: 'finished' is not one of open, in_progress, blocked, done, closed"
+    )
+
+
+def test_project_create_refuses_an_unknown_agent(capsys: pytest.CaptureFixture[str]) -> None:
+    """`project create --agent` with a backend nobody provides is refused at once, not at the first run."""
+    code, _, err = _run(capsys, "project", "create", "web", "--agent", "claud")
+    listed = _run(capsys, "project", "list")[1]
+
+    assert code == 2
+    assert err.strip() == "error: --agent: unknown agent 'claud' (available: claude, codex)"
+    assert listed.strip() == "no projects"
+
+
+def test_project_create_refuses_a_missing_working_dir(capsys: pytest.CaptureFixture[str]) -> None:
+    """`project create --working-dir` names a directory that does not exist: refused, naming it."""
+    code, _, err = _run(capsys, "project", "create", "web", "--working-dir", "frontend")
+    Path("frontend").mkdir()
+    created = _run(capsys, "project", "create", "web", "--working-dir", "frontend")[0]
+
+    assert code == 2
+    assert err.startswith("error: --working-dir frontend: no such directory in ")
+    assert created == 0
+
+
+def test_a_projects_vanished_working_dir_is_named_as_the_projects(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`run --project P` whose working_dir was removed blames the project's setting, not --cwd."""
+    Path("frontend").mkdir()
+    _run(capsys, "project", "create", "web", "--working-dir", "frontend")
+    Path("frontend").rmdir()
+
+    code, _, err = _run(capsys, "run", "--project", "web", "build it")
+
+    assert code == 2
+    assert err.startswith("error: project web: working_dir frontend: no such directory")

@@ -779,6 +779,10 @@ def with_project_defaults(options: RunOptions, project: Project, project_dir: Pa
     cwd = options.cwd
     if cwd is None and project.working_dir:
         cwd = (project_dir / project.working_dir).resolve()
+        if not cwd.is_dir():
+            raise BadInputError(
+                f"project {project.name}: working_dir {project.working_dir}: no such directory ({cwd})"
+            )
     return replace(
         options,
         agent=options.agent or project.agent,

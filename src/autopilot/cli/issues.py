@@ -17,6 +17,7 @@ from cyclopts import App, Parameter
 from autopilot.cli import context
 from autopilot.core.errors import BadInputError, ExitCode
 from autopilot.core.issues import (
+    STATUSES,
     Issue,
     IssueNotFoundError,
     IssueStore,
@@ -230,6 +231,8 @@ def issue_list(
         priority: urgent first, then oldest, as `issue ready` orders them; created: oldest first;
         updated: most recently changed first; id.
     """
+    if status is not None and status not in STATUSES:
+        raise BadInputError(f"--status: {status!r} is not one of {', '.join(STATUSES)}")
     store = open_store()
     issues = store.list_issues()
     status_of = {issue.id: issue.status for issue in issues}
@@ -535,6 +538,16 @@ def project_create(
     working_dir
         Directory runs start in, relative to the repository root.
     """
+    if agent:
+        backends = context.hooks().backend_register()
+        if agent not in backends:
+            raise BadInputError(
+                f"--agent: unknown agent {agent!r} (available: {', '.join(sorted(backends))})"
+            )
+    if working_dir and not (context.config().project_dir / working_dir).is_dir():
+        raise BadInputError(
+            f"--working-dir {working_dir}: no such directory in {context.config().project_dir}"
+        )
     store = open_store()
     project = store.save_project(
         Project(
