@@ -218,3 +218,18 @@ def test_console_script_exits_with_the_commands_code_and_its_output(git_repo: Pa
 
     assert (done.returncode, envelope["error"]["exit_code"]) == (2, 2)
     assert done.stderr.startswith("error:")
+
+
+def test_a_file_it_cannot_write_is_one_error_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """An output directory that cannot be made (a file is in the way) is `error: PATH: reason`, exit 1,
+    not an "unexpected" error asking for a traceback."""
+    Path(".autopilot").mkdir()
+    Path(".autopilot/config.yaml").write_text("output_dir: taken/logs\n")
+    Path("taken").write_text("a file, not a directory\n")
+
+    code = main(["run", "say hi", "-q"])
+    err = capsys.readouterr().err
+
+    assert code == 1
+    assert err.strip().splitlines()[-1].startswith(f"error: {Path.cwd() / 'taken' / 'logs'}")
+    assert "Not a directory" in err and "unexpected" not in err

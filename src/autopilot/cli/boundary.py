@@ -33,6 +33,10 @@ def guarded(command: Callable[[], int], tokens: Sequence[str]) -> int:
     except Exception as exc:
         if debug:
             raise
+        if isinstance(exc, OSError) and exc.filename:
+            # A file autopilot could not read or write (a read-only or missing directory, a full
+            # disk): the user's environment, not a bug, so the file and the reason.
+            return fail(f"{exc.filename}: {exc.strerror or exc}", ExitCode.FAILURE, as_json=as_json)
         context.error(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)")
         return int(ExitCode.FAILURE)
 
