@@ -1,4 +1,4 @@
-"""The getting-started pages' commands work as written, run the way a new user would run them."""
+"""The documentation's commands work as written, run the way a new user would run them."""
 
 from __future__ import annotations
 
@@ -72,3 +72,16 @@ def test_the_offline_recipe_runs_claude_and_codex_in_your_own_repository(
         ("claude", "success"),
         ("codex", "success"),
     ]
+
+
+def test_the_price_table_copy_command_gives_the_table_the_docs_name(tmp_path: Path) -> None:
+    """config.md's command for starting a project price table writes the packaged table, and the page
+    names that table's version."""
+    page = (ROOT / "docs" / "reference" / "config.md").read_text()
+    block = page.split("so start from a copy of it:", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    command = block.replace(TOOL_PYTHON, shlex.quote(sys.executable))
+
+    subprocess.run(["bash", "-ec", command], cwd=tmp_path, check=True, timeout=60)
+    table = json.loads((tmp_path / ".autopilot" / "prices.json").read_text())
+
+    assert f"(`version` `{table['version']}`)" in page
