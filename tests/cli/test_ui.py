@@ -31,6 +31,14 @@ def test_ui_on_a_missing_directory_is_bad_input(tmp_path: Path, capsys: pytest.C
     assert capsys.readouterr().err.strip() == f"error: {tmp_path / 'nowhere'}: no such directory"
 
 
+def test_ui_on_a_port_out_of_range_is_bad_input(capsys: pytest.CaptureFixture[str]) -> None:
+    """`ui --port 99999` is one error line naming the option and the range, exit 2."""
+    code = main(["ui", "--port", "99999", "--no-browser"])
+
+    assert code == 2
+    assert capsys.readouterr().err.strip() == 'error: Invalid value "99999" for --port. Must be <= 65535.'
+
+
 def _lines_until(stream: IO[str], pattern: str) -> re.Match[str]:
     """Read *stream* line by line until one matches *pattern* (the process's output is small)."""
     seen = []

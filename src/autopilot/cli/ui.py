@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from cyclopts import Parameter
+from cyclopts import Parameter, validators
 
 from autopilot import hookimpl
 from autopilot.cli import context
@@ -31,7 +31,7 @@ def ui(
     path: Path | None = None,
     *,
     host: str = "127.0.0.1",
-    port: int = 0,
+    port: Annotated[int, Parameter(validator=validators.Number(gte=0, lte=65535))] = 0,
     browser: Annotated[bool, Parameter(negative="--no-browser")] = True,
 ) -> int:
     """Serve a local web UI over this repository's runs, issues and costs, until Ctrl-C.
