@@ -862,3 +862,23 @@ def test_session_list_tells_runs_apart_by_their_trajectory(
 
     assert code == 0
     assert out.count("\n") == 1 and f"-issue-{issue_id}" in out
+
+
+@pytest.mark.integration
+def test_an_unfinished_issue_says_what_to_do_with_its_changes(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An issue whose run ran out of budget says how to go on with what it changed, which is left
+    uncommitted (and the queue refuses to start on a tree with uncommitted changes)."""
+    offline.script([_bash("echo started >> README.md"), {"text": "done"}], usage={"input_tokens": 200_000})
+    issue_id = _create(capsys, "too big", "--accept", "true")
+    git.Repo(git_repo).index.commit("the issue")
+
+    code, out, _ = _cli(capsys, "run", "--issue", issue_id, "--max-budget", "0.5")
+
+    assert code == 1
+    assert f"issue {issue_id}: budget_exhausted:" in out
+    assert (
+        "  what it changed is left uncommitted: commit it to build on it, or `git stash` it to start "
+        f"over, then `autopilot run --issue {issue_id}`"
+    ) in out.splitlines()

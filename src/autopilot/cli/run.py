@@ -214,6 +214,13 @@ def _report_issue(outcome: IssueOutcome) -> None:
     )
     for failure in [a for a in outcome.acceptance if not a.passed][:3]:
         context.echo(f"  failed: $ {failure.command} (exit {failure.exit_code})")
+    if outcome.outcome in ("aborted", "budget_exhausted"):
+        # Unfinished work is neither committed nor stashed, and the queue refuses a tree with
+        # uncommitted changes: say what to do before it runs again.
+        context.echo(
+            "  what it changed is left uncommitted: commit it to build on it, or `git stash` it to "
+            f"start over, then `autopilot run --issue {outcome.issue_id}`"
+        )
 
 
 def queue_summary(result: QueueResult) -> str:
