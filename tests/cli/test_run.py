@@ -269,7 +269,8 @@ def child_pids_of_run() -> list[int]:
 def test_signal_interrupts_cleanly_then_resume(
     offline: ScriptedAnthropic, git_repo: Path, signum: int, code: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """SIGINT/SIGTERM mid-tool: the agent's processes stop, status interrupted, exit 130/143, resumable."""
+    """SIGINT/SIGTERM mid-tool: the agent's processes stop, status interrupted, exit 130/143, resumable;
+    the agent's end, which autopilot caused, is not recorded as an error of the agent."""
     offline.script(
         [
             bash('python3 -c "import time; time.sleep(60)"', input_tokens=300),
@@ -288,6 +289,7 @@ def test_signal_interrupts_cleanly_then_resume(
     (final,) = (git_repo / "docs" / "logs").rglob("*.json")
     run = load_trajectory(final).run
     assert run.result.status == "interrupted"
+    assert [step.type for step in run.steps if step.type == "error"] == []
     assert run.usage.input_tokens == 300
     assert children and not [
         pid

@@ -577,6 +577,8 @@ class ClaudeBackend(Backend):
             data = {**config.plugin_config(PLUGIN_NAME), **data}
         self._settings_data = data
         self._pid: int | None = None
+        #: Set by stop(): the CLI's end is then ours, not a failure to report.
+        self._stopped = False
         self._known: dict[int, float] = {}
         self.stderr_tail: deque[str] = deque(maxlen=40)
         #: The transport the last run used (``cli`` or ``sdk``).
@@ -600,6 +602,7 @@ class ClaudeBackend(Backend):
         """Stop the CLI and every process it started: SIGTERM, then SIGKILL after two seconds."""
         if self._pid is None:
             return
+        self._stopped = True
         # A recycled pid is not ours: only the process that started when we saw it is stopped.
         await asyncio.to_thread(processes.stop_tree, self._pid, started=self._known.get(self._pid))
 
@@ -842,7 +845,7 @@ class ClaudeBackend(Backend):
         except OSError as exc:
             yield _failure(self._explain_text(f"could not start {cli}: {exc}"), type(exc).__name__)
             return
-        self._pid = process.pid
+        self._pid, self._stopped = process.pid, False
         self.child_pids()
         stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
         mapper = ClaudeStreamMapper()
@@ -880,7 +883,8 @@ class ClaudeBackend(Backend):
                 code = await process.wait()
                 await asyncio.wait({stderr_task}, timeout=2.0)
                 reason = "the CLI ended without a result" + (f" (exit code {code})" if code else "")
-                yield _failure(self._explain_text(reason), "no_result")
+                if not self._stopped:  # stopped by the runner (a signal, a limit): not the CLI's failure
+                    yield _failure(self._explain_text(reason), "no_result")
         finally:
             if process.returncode is None:
                 # After its result the CLI exits by itself; give it a moment before stopping it.
@@ -983,7 +987,7 @@ class ClaudeBackend(Backend):
                 await client.connect()
                 transport = getattr(client, "_transport", None)
                 process = getattr(transport, "_process", None)
-                self._pid = getattr(process, "pid", None)
+                self._pid, self._stopped = getattr(process, "pid", None), False
                 self.child_pids()
                 if request.session_id or request.resume_session_id:
                     yield BackendEvent(session_id=request.session_id or request.resume_session_id)
@@ -1007,11 +1011,13 @@ class ClaudeBackend(Backend):
                         yield event
                     if not done:
                         done = True
-                        yield _failure(self._explain(exc), type(exc).__name__)
+                        if not self._stopped:
+                            yield _failure(self._explain(exc), type(exc).__name__)
             if not done:
                 for event in mapper.finish():
                     yield event
-                yield _failure(self._explain(RuntimeError("the CLI ended without a result")), "no_result")
+                if not self._stopped:  # stopped by the runner (a signal, a limit): not the CLI's failure
+                    yield _failure(self._explain(RuntimeError("the CLI ended without a result")), "no_result")
         finally:
             query = getattr(client, "_query", None)
             with contextlib.suppress(Exception, asyncio.CancelledError):
