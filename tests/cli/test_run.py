@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
 import string
 import subprocess
@@ -455,3 +456,20 @@ def test_demo_runs_where_autopilot_is_installed_without_the_test_tools(tmp_path:
 
     assert demo.returncode == 0, demo.stderr
     assert json.loads(demo.stdout)["status"] == "success"
+
+
+@pytest.mark.integration
+def test_a_failed_run_does_not_repeat_its_status(
+    git_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run that ends in an error whose reason is just "error" reads `run ID: error`, not
+    `error (error)`, in the summary and in the live progress."""
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "missing"))  # the real codex refuses to start
+    monkeypatch.setenv("OPENAI_API_KEY", "scripted")
+
+    code = main(["run", "say hi", "--agent", "codex"])
+    captured = capsys.readouterr()
+
+    assert code == 1
+    assert re.fullmatch(r"run \S+: error", captured.out.splitlines()[0])
+    assert "autopilot: run ended: error\n" in captured.err

@@ -183,7 +183,11 @@ def render_result(result: RunTaskResult, *, json_output: bool, verb: str = "run"
         cache = f" (cache read {usage.cache_read_tokens:,}, written {usage.cache_creation_tokens:,})"
     lines = [
         f"{verb} {run.run_id}: {result.status}"
-        + (f" ({run.result.stop_reason})" if run.result.stop_reason and result.status != "success" else ""),
+        + (
+            f" ({run.result.stop_reason})"
+            if result.status != "success" and run.result.stop_reason not in (None, "", result.status)
+            else ""
+        ),
         f"  duration {run.result.duration_ms / 1000:.1f}s · turns {run.result.num_turns}"
         f" · cost {_money(usage.cost_usd)}"
         f" · tokens in {usage.input_tokens:,} out {usage.output_tokens:,}{cache}",

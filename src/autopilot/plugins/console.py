@@ -95,7 +95,11 @@ class ConsoleReporter:
         r = run.result
         self._print(
             f"autopilot: run ended: {r.status}"
-            + (f" ({r.stop_reason})" if r.stop_reason and r.status != "success" else "")
+            + (
+                f" ({r.stop_reason})"
+                if r.status != "success" and r.stop_reason not in (None, "", r.status)
+                else ""
+            )
         )
 
     def _print(self, line: str) -> None:
