@@ -505,6 +505,22 @@ def test_validate_a_mix_exits_2_with_one_line_per_bad_file(
     assert len(errors) == len(bad)
 
 
+def test_validate_without_arguments_checks_the_configured_output_dir(
+    hooks: Hooks, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``validate`` alone checks docs/logs of the project, as ``analyze`` and ``report`` read it; before
+    the first run it says there is nothing recorded yet."""
+    (Path.cwd() / ".autopilot").mkdir()
+    before = run_cli(capsys, "validate")
+    good = record(hooks, Path.cwd() / "docs" / "logs", typical_script()).json_path
+
+    code, out, errors, _ = run_cli(capsys, "validate")
+
+    assert before[0] == 2 and "no runs recorded yet" in before[2][0]
+    assert (code, errors) == (0, [])
+    assert [line.split(" (")[0] for line in out.splitlines()] == [f"ok: {good}"]
+
+
 def test_validate_json(hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """validate --json lists each file as ok (kind, steps, status) or with its error; exit 2 if any is bad."""
     good = record(hooks, tmp_path, typical_script()).json_path

@@ -76,11 +76,16 @@ def _report_errors(errors: Iterable[dict[str, str]]) -> int:
     return int(code)
 
 
+def _output_dir() -> Path:
+    """This project's trajectory folder (``output_dir``, default ``docs/logs``)."""
+    config = context.config()
+    return config.project_dir / Path(config.output_dir).expanduser()
+
+
 def _recorded_runs() -> list[Path]:
     """Where this project's runs are recorded (``output_dir``), when no log was named; none, with a
     note saying so, before the first run has made the directory."""
-    config = context.config()
-    directory = config.project_dir / Path(config.output_dir).expanduser()
+    directory = _output_dir()
     if directory.exists():
         return [directory]
     context.echo(
@@ -809,12 +814,17 @@ def validate(*paths: Path, json_output: JsonFlag = False) -> int:
     Parameters
     ----------
     paths
-        Trajectory files or directories of them.
+        Trajectory files or directories of them (default: the configured output_dir).
     json_output
         Print one result per file as JSON (docs/reference/analyze.md); errors still go to stderr too.
     """
     if not paths:
-        raise BadInputError("validate needs at least one FILE or DIR")
+        directory = _output_dir()
+        if not directory.is_dir():
+            raise BadInputError(
+                f"validate: no runs recorded yet ({directory} does not exist); name FILE or DIR"
+            )
+        paths = (directory,)
     files, errors = _expand(paths)
     results: list[dict[str, Any]] = []
     for path in files:
