@@ -18,7 +18,7 @@ from typing import Any
 import psutil
 import pytest
 
-from autopilot.cli import main
+from autopilot.cli import context, main
 from autopilot.core.processes import read_pid_files
 from autopilot.core.trajectory.files import load_trajectory, schema_error
 from autopilot.testing import ScriptedAnthropic
@@ -221,6 +221,26 @@ def test_doctor_reports_memory(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert code == 0
     assert report["memory"]["available_mb"] > 0 and report["runs"] == []
+
+
+def test_doctor_names_the_codex_binary_runs_use(capsys: pytest.CaptureFixture[str]) -> None:
+    """doctor says which codex `--agent codex` runs, and why it cannot when the configured one is
+    missing, beside the Claude Code CLI."""
+    import codex_cli_bin
+
+    main(["doctor"])
+    bundled = capsys.readouterr().out
+    Path(".autopilot").mkdir()
+    Path(".autopilot/config.yaml").write_text("plugins:\n  backend_codex:\n    binary: /nowhere/codex\n")
+    context.reset()
+    main(["doctor"])
+    missing = capsys.readouterr().out
+
+    assert "codex CLI: bundled codex " in bundled and f"({codex_cli_bin.bundled_codex_path()})" in bundled
+    assert (
+        "codex CLI: not usable: plugins.backend_codex.binary: codex binary '/nowhere/codex' not found "
+        "or not executable"
+    ) in missing.splitlines()
 
 
 # ------------------------------------------------------------------------------------------------

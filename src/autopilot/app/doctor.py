@@ -1,4 +1,4 @@
-"""``autopilot doctor``: available memory, the Claude CLI in use, processes left behind by earlier runs,
+"""``autopilot doctor``: available memory, the agent CLIs runs use, processes left behind by earlier runs,
 and the issue store's own checks. ``autopilot doctor --clean`` stops the leftovers.
 
 Runs record the processes they start in pid files under ``$AUTOPILOT_HOME/pids``. A run whose autopilot
@@ -8,6 +8,7 @@ processes (matched by pid and start time, never by name) and removes stale pid f
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class DoctorReport:
     floor_mb: int
     autopilot_home: Path
     claude_cli: str
+    codex_cli: str = ""
     runs: list[dict[str, Any]] = field(default_factory=list)
     issues: list[dict[str, Any]] = field(default_factory=list)
 
@@ -54,6 +56,7 @@ class DoctorReport:
             "memory": {"available_mb": self.available_mb, "floor_mb": self.floor_mb, "ok": self.memory_ok},
             "autopilot_home": str(self.autopilot_home),
             "claude_cli": self.claude_cli,
+            "codex_cli": self.codex_cli,
             "runs": self.runs,
             "issues": self.issues,
         }
@@ -66,6 +69,7 @@ def examine(config: Config, store: IssueStore, *, clean: bool = False) -> Doctor
         floor_mb=config.min_free_memory_mb,
         autopilot_home=autopilot_home(),
         claude_cli=claude_cli(),
+        codex_cli=codex_cli(config),
     )
     for record in read_pid_files():
         alive = record.alive_children()
@@ -102,4 +106,26 @@ def claude_cli() -> str:
     return f"{found} (no bundled CLI)" if found else "not found"
 
 
-__all__ = ["DoctorReport", "claude_cli", "examine"]
+def codex_cli(config: Config) -> str:
+    """Which codex binary ``--agent codex`` runs use, found as the Codex backend finds it."""
+    from autopilot.plugins.codex.settings import (
+        PLUGIN_NAME,
+        CodexSettings,
+        CodexSetupError,
+        bundled_codex,
+        find_codex_binary,
+    )
+
+    try:
+        binary = find_codex_binary(CodexSettings.from_mapping(config.plugin_config(PLUGIN_NAME)), os.environ)
+    except CodexSetupError as exc:
+        return f"not usable: {exc}"
+    if binary == bundled_codex():
+        from importlib.metadata import PackageNotFoundError, version
+
+        with contextlib.suppress(PackageNotFoundError):
+            return f"bundled codex {version('openai-codex-cli-bin')} ({binary})"
+    return binary
+
+
+__all__ = ["DoctorReport", "claude_cli", "codex_cli", "examine"]

@@ -491,6 +491,7 @@ def doctor(
     verdict = "ok" if report.memory_ok else "LOW: runs will refuse to start"
     context.echo(f"memory: {report.available_mb:,} MiB available, floor {report.floor_mb:,} MiB ({verdict})")
     context.echo(f"claude CLI: {report.claude_cli}")
+    context.echo(f"codex CLI: {report.codex_cli}")
     context.echo(f"pid files: {report.autopilot_home}/pids")
     if not report.runs:
         context.echo("processes: none left behind by earlier runs")
