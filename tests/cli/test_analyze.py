@@ -557,3 +557,11 @@ def test_before_the_first_run_there_is_nothing_to_analyze_and_no_error(
     assert code == 0
     assert captured.err.startswith("no runs recorded yet:") and "docs/logs" in captured.err
     assert "error" not in captured.err
+
+
+def test_report_of_a_missing_file_is_only_the_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """`report daily nowhere.json` is the one error line and exit 2, without a table of zeros before it."""
+    code, out, errors, _ = run_cli(capsys, "report", "daily", "nowhere.json")
+
+    assert (code, out) == (2, "")
+    assert errors == ["error: nowhere.json: no such file or directory"]

@@ -137,6 +137,8 @@ def report(
         data["errors"] = errors + unread
         context.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return _report_errors(errors)
+    if errors and not data["totals"]["sessions"]:
+        return _report_errors(errors)  # nothing could be read: the errors, not a table of zeros
     numeric = ("sessions", "input", "output", "cache read", "cache write", "total tokens", "cost")
     columns = ("block" if period == "blocks" else period.removesuffix("ly") if period != "daily" else "day",)
     columns += (by,) if by else ()
