@@ -223,6 +223,22 @@ def test_doctor_reports_memory(capsys: pytest.CaptureFixture[str]) -> None:
     assert report["memory"]["available_mb"] > 0 and report["runs"] == []
 
 
+def test_doctor_names_the_claude_cli_runs_use_without_loading_the_sdk() -> None:
+    """doctor names the configured Claude Code CLI (`cli_path`) as runs would use it, and answers
+    without importing claude-agent-sdk, which takes seconds."""
+    Path(".autopilot").mkdir()
+    Path(".autopilot/config.yaml").write_text("plugins:\n  backend_claude:\n    cli_path: /usr/bin/true\n")
+    probe = (
+        "import sys; from autopilot.cli import main; main(['doctor']); "
+        "print('claude_agent_sdk' in sys.modules)"
+    )
+
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+
+    assert "claude CLI: /usr/bin/true" in done.stdout.splitlines()
+    assert done.stdout.splitlines()[-1] == "False"
+
+
 def test_doctor_names_the_codex_binary_runs_use(capsys: pytest.CaptureFixture[str]) -> None:
     """doctor says which codex `--agent codex` runs, and why it cannot when the configured one is
     missing, beside the Claude Code CLI."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +67,7 @@ def examine(config: Config, store: IssueStore, *, clean: bool = False) -> Doctor
         available_mb=available_memory_mb(),
         floor_mb=config.min_free_memory_mb,
         autopilot_home=autopilot_home(),
-        claude_cli=claude_cli(),
+        claude_cli=claude_cli(config),
         codex_cli=codex_cli(config),
     )
     for record in read_pid_files():
@@ -92,18 +91,29 @@ def examine(config: Config, store: IssueStore, *, clean: bool = False) -> Doctor
     return report
 
 
-def claude_cli() -> str:
-    """Which Claude Code CLI runs use: the one bundled with claude-agent-sdk, else ``claude`` on PATH."""
-    try:
-        from claude_agent_sdk._cli_version import __cli_version__
+def claude_cli(config: Config) -> str:
+    """Which Claude Code CLI runs use, found as the Claude backend finds it (``cli_path``, else the one
+    bundled with claude-agent-sdk, else ``claude`` on PATH), without importing the SDK (seconds)."""
+    from autopilot.plugins.claude.settings import (
+        PLUGIN_NAME,
+        ClaudeSettings,
+        ClaudeSetupError,
+        bundled_cli_path,
+        find_cli,
+    )
 
-        bundled = Path(__import__("claude_agent_sdk").__file__).parent / "_bundled" / "claude"
-    except ImportError:
-        return "claude-agent-sdk is not installed"
-    if bundled.exists():
-        return f"bundled Claude Code {__cli_version__} ({bundled})"
-    found = shutil.which("claude")
-    return f"{found} (no bundled CLI)" if found else "not found"
+    try:
+        cli = find_cli(ClaudeSettings.from_mapping(config.plugin_config(PLUGIN_NAME)))
+    except ClaudeSetupError as exc:
+        return f"not usable: {exc}"
+    if cli is None:
+        return "not found: claude-agent-sdk has no bundled CLI and there is no claude on PATH"
+    if cli == bundled_cli_path():
+        # The SDK's build writes the bundled CLI's version beside it: "2.1.332 (Claude Code)".
+        with contextlib.suppress(OSError, IndexError):
+            version = Path(cli).with_name("claude.version").read_text(encoding="utf-8").split()[0]
+            return f"bundled Claude Code {version} ({cli})"
+    return cli
 
 
 def codex_cli(config: Config) -> str:
