@@ -467,7 +467,8 @@ def doctor(
     clean: Annotated[bool, Parameter(negative="")] = False,
     json_output: Annotated[bool, Parameter(name="--json", negative="")] = False,
 ) -> int:
-    """Show available memory and processes left behind by earlier runs; ``--clean`` stops them.
+    """Show available memory, the agent CLIs runs use, processes left behind by earlier runs and the
+    issue store's problems; ``--clean`` stops the leftover processes.
 
     Runs record the processes they start in pid files under ``$AUTOPILOT_HOME/pids`` (default
     ``~/.local/state/autopilot``). A run whose autopilot process is gone but whose agent processes
