@@ -882,3 +882,24 @@ def test_an_unfinished_issue_says_what_to_do_with_its_changes(
         "  what it changed is left uncommitted: commit it to build on it, or `git stash` it to start "
         f"over, then `autopilot run --issue {issue_id}`"
     ) in out.splitlines()
+
+
+@pytest.mark.integration
+def test_resuming_an_issue_run_says_the_issue_is_left_as_it_was(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`resume --continue` after an issue's run ran out of budget continues the agent, and says that
+    the issue's acceptance commands and commit are `run --issue`'s to do."""
+    offline.script([_bash("echo started >> notes.txt"), {"text": "done"}], usage={"input_tokens": 200_000})
+    issue_id = _create(capsys, "too big", "--accept", "true")
+    git.Repo(git_repo).index.commit("the issue")
+    _cli(capsys, "run", "--issue", issue_id, "--max-budget", "0.5")
+
+    code, out, _ = _cli(capsys, "resume", "--continue", "--max-budget", "5")
+
+    assert code == 0
+    assert (
+        f"  issue {issue_id} is unchanged: resuming runs no acceptance commands and commits nothing "
+        f"(`autopilot run --issue {issue_id}` does)"
+    ) in out.splitlines()
+    assert _issue(capsys, issue_id)["status"] == "open"

@@ -198,6 +198,12 @@ def render_result(result: RunTaskResult, *, json_output: bool, verb: str = "run"
         lines.append(f"  error      {' '.join(run.result.error.split())[:500]}")
     if result.resumable:
         lines.append(f"  resume with: {result.resume_command()}  (or: autopilot resume --continue)")
+    if verb == "resumed run" and run.issue_id:
+        # Only the queue runs acceptance commands and commits; resuming continues the agent alone.
+        lines.append(
+            f"  issue {run.issue_id} is unchanged: resuming runs no acceptance commands and commits "
+            f"nothing (`autopilot run --issue {run.issue_id}` does)"
+        )
     for line in lines:
         context.echo(line)
     if result.status == "error" and run.result.error:
