@@ -410,3 +410,15 @@ def test_a_projects_vanished_working_dir_is_named_as_the_projects(
 
     assert code == 2
     assert err.startswith("error: project web: working_dir frontend: no such directory")
+
+
+def test_project_list_warns_about_a_project_file_it_cannot_read(capsys: pytest.CaptureFixture[str]) -> None:
+    """A malformed `.autopilot/projects/*.yaml` is a warning naming the file, not silently left out."""
+    _run(capsys, "project", "create", "web")
+    broken = Path(".autopilot/projects/broken.yaml")
+    broken.write_text("name: [\n")
+
+    code, out, err = _run(capsys, "project", "list")
+
+    assert code == 0 and out.split() == ["web", "0", "open"]
+    assert err.startswith(f"warning: {broken.resolve()}:2: not valid YAML")

@@ -573,8 +573,8 @@ def project_create(
 def project_list(*, json_output: Json = False) -> int:
     """List projects with their open issue counts."""
     store = open_store()
+    issues = store.list_issues()  # first: reading the issues starts the store's list of problems afresh
     projects = store.list_projects()
-    issues = store.list_issues()
     counts = {
         p.name: sum(1 for i in issues if i.project == p.name and i.status not in ("done", "closed"))
         for p in projects
