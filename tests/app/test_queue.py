@@ -343,6 +343,7 @@ def test_an_issue_gets_its_projects_defaults_unless_flags_say_otherwise(hooks: o
 
     store = YamlStore(Path.cwd(), commit="off")
     store.save_project(Project("api", model="opus", max_budget_usd=0.5, working_dir="svc"), create=True)
+    (Path.cwd() / "svc").mkdir()  # a project's working dir must exist
     config = load_config(Path.cwd())
 
     chosen = settings_for_issue(QueueSettings(), store, "api", config).run
