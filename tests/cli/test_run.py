@@ -181,8 +181,11 @@ def test_unknown_agent_in_the_config_names_the_file_and_field(
 def test_unknown_agent_of_a_project_names_the_project(
     git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A project created with a mistyped --agent: its runs fail with an error naming the project."""
-    main(["project", "create", "web", "--agent", "cladue"])
+    """A project whose file names a mistyped agent (`project create` refuses one, a hand edit does
+    not): its runs fail with an error naming the project."""
+    main(["project", "create", "web", "--agent", "claude"])
+    project = git_repo / ".autopilot" / "projects" / "web.yaml"
+    project.write_text(project.read_text().replace("agent: claude", "agent: cladue"))
     capsys.readouterr()
 
     code = main(["run", "x", "--project", "web"])
