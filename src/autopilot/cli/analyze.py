@@ -753,12 +753,12 @@ def _render_compare(result: dict[str, Any], path_a: Path, path_b: Path) -> None:
     files_a, files_b = result["a"]["files"], result["b"]["files"]
     echo()
     if files_a or files_b:
-        files = _table("file", "A", "B", title="Files touched")
+        files = _table("file", "A", "B", title="Files read or written by file tools")
         for name in sorted(set(files_a) | set(files_b)):
             files.add_row(name, files_a.get(name, "-"), files_b.get(name, "-"))
         console.print(files)
     else:
-        echo("files touched: none")
+        echo("files read or written by file tools: none (what shell commands changed is not known here)")
     touched = result["touched"]
     for side, key in (("A", "commands_only_a"), ("B", "commands_only_b")):
         if touched[key]:
