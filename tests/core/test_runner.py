@@ -108,6 +108,24 @@ def test_budget_stops_before_the_next_tool_runs(hooks: Hooks, tmp_path: Path) ->
     assert run.usage.cost_usd == pytest.approx(1.2)
 
 
+def test_a_turn_that_cannot_fit_the_budget_is_not_started(hooks: Hooks, tmp_path: Path) -> None:
+    """At $0.54 of $0.58 with a 180K-token prompt, the next turn costs at least $0.054: stop, don't overspend."""
+    backend = FakeBackend([turn(True, 180_000), turn(True, 180_000), DONE])
+    run, _, status = execute(hooks, tmp_path, backend, RunLimits(max_budget_usd=0.58))
+
+    assert status == "budget_exhausted" and run.result.num_turns == 1
+    assert run.usage.cost_usd == pytest.approx(0.54)
+    assert "the next turn would cost at least $0.0540" in (run.result.stop_reason or "")
+
+
+def test_a_turn_that_fits_the_budget_goes_on(hooks: Hooks, tmp_path: Path) -> None:
+    """At $0.54 of $0.60 with a 180K-token prompt, the next turn may cost as little as $0.054: it runs."""
+    backend = FakeBackend([turn(True, 180_000), turn(False, 1_000), DONE])
+    run, _, status = execute(hooks, tmp_path, backend, RunLimits(max_budget_usd=0.60))
+
+    assert status == "success" and run.result.num_turns == 2
+
+
 def test_final_answer_past_the_budget_may_still_finish(hooks: Hooks, tmp_path: Path) -> None:
     """A last turn that only answers is allowed to end the run when the backend ends right after it."""
     backend = FakeBackend([turn(False, 400_000), DONE])
@@ -299,6 +317,28 @@ def test_real_budget_stop(scripted_anthropic: ScriptedAnthropic, git_repo: Path,
     assert result.run.usage.cost_usd >= 1.0
     assert not (git_repo / "second.txt").exists()
     assert len(scripted_anthropic.requests()) == 1
+
+
+@pytest.mark.integration
+def test_real_run_does_not_start_a_turn_it_cannot_pay_for(
+    scripted_anthropic: ScriptedAnthropic, git_repo: Path, transport: str
+) -> None:
+    """Under the budget but with too big a prompt to resend, the run stops before the tool's result goes out."""
+    result = real_run(
+        transport,
+        scripted_anthropic,
+        git_repo,
+        [
+            bash('python3 -c "import time; time.sleep(6)"; touch late.txt', input_tokens=180_000),
+            bash("touch second.txt"),
+            {"text": "done"},
+        ],
+        max_budget_usd=0.58,
+    )
+
+    assert result.status == "budget_exhausted"
+    assert result.run.usage.cost_usd < 0.58
+    assert len(scripted_anthropic.requests()) == 1 and not (git_repo / "second.txt").exists()
 
 
 @pytest.mark.integration

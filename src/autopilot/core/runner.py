@@ -155,6 +155,8 @@ class Runner:
         self.final_text: str | None = None
         self.backend_error: str | None = None
         self._over_budget = False
+        #: The prompt of the latest model request, as cache reads (the least the next request costs).
+        self._last_prompt = Usage()
         self._signal: str | None = None
         self._signals_seen = 0
         self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue(maxsize=256)
@@ -330,6 +332,13 @@ class Runner:
             if not steps:
                 steps = [Step("system", subtype="usage", data={"reason": "usage reported after the turn"})]
             steps[-1].usage = usage
+            if event.turn_complete:  # a model request's first report: its whole prompt
+                prompt = (
+                    event.usage.input_tokens
+                    + event.usage.cache_read_tokens
+                    + event.usage.cache_creation_tokens
+                )
+                self._last_prompt = Usage(cache_read_tokens=prompt)
         if event.turn_complete:
             self.turns += 1
             for step in steps:
@@ -416,12 +425,19 @@ class Runner:
     def _limits_verdict(self, event: BackendEvent) -> tuple[str, str | None, str | None] | None:
         wants_more = any(step.type == "tool_call" for step in event.steps)
         budget = self.limits.max_budget_usd
-        if budget is not None and self.usage.cost_usd >= budget:
+        spent = self.usage.cost_usd
+        if budget is not None and spent >= budget:
             # A turn that only answers may be the last one: give the backend the chance to end.
             if wants_more or self._over_budget:
-                spent = self.usage.cost_usd
                 return "budget_exhausted", f"budget: ${spent:.4f} spent of ${budget:.2f}", None
             self._over_budget = True
+        elif budget is not None and wants_more:
+            # The next request resends at least this one's prompt: priced as cache reads, the cheapest
+            # it can be, it is what the next turn costs at the least. Stop now if that cannot fit.
+            floor = self.prices.cost(self.model, self._last_prompt)
+            if spent + floor > budget:
+                least = f"the next turn would cost at least ${floor:.4f}"
+                return "budget_exhausted", f"budget: ${spent:.4f} spent of ${budget:.2f}, {least}", None
         limit = self.limits.max_turns
         if limit is not None and (self.turns > limit or (self.turns >= limit and wants_more)):
             return "max_turns", f"max turns: the model wanted more than {limit} turn(s)", None
