@@ -390,10 +390,18 @@ _TOKEN_ANCHORS: Final = (*_PREFIXES, b"Q~")
 _WORD_START: Final = frozenset(
     anchor.encode() for token in rules.TOKEN_FORMATS if token.apart for anchor in token.anchors
 )
-# Prefixes that hold a non-token character ("SG.", "ya29.", "hvs.", "1//0", a Telegram token's ":AA"):
-# their formats are tried right at the anchor, as runs of token characters do not hold them whole.
+# Prefixes that hold a non-token character ("SG.", "ya29.", "hvs.", "1//0", a Telegram token's ":AA"),
+# and those of formats whose body may (rules.TokenFormat.direct): their formats are tried right at the
+# anchor, as runs of token characters do not hold them whole.
 _DIRECT: Final = frozenset(
     anchor for anchor in _TOKEN_ANCHORS if any(_RUN_TABLE[byte] != 0x61 for byte in anchor)
+) | frozenset(anchor.encode() for token in rules.TOKEN_FORMATS if token.direct for anchor in token.anchors)
+# Of those, the anchors that must start a word (as in _WORD_START): not inside base64 or an id.
+_DIRECT_WORD_START: Final = frozenset(
+    anchor.encode()
+    for token in rules.TOKEN_FORMATS
+    if token.direct and not token.before
+    for anchor in token.anchors
 )
 
 
@@ -1604,6 +1612,13 @@ class _Scan:
                     continue
                 if anchor in _DIRECT:
                     # A prefix ending in a dot ("SG.", "ya29.", "hvs.") is distinctive enough on its own.
+                    if anchor in _DIRECT_WORD_START and not (
+                        not start
+                        or runs[start - 1] != 0x61
+                        or data[start - 2] == 0x5C
+                        or (data[start - 1] == 0x6D and _ANSI_BEFORE.search(data, max(0, start - 24), start))
+                    ):
+                        continue  # inside a word, base64 or an id
                     if start >= resume:
                         resume = max(resume, self._token_at(start, anchor, data))
                     continue
@@ -2708,7 +2723,8 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
                 # tokens() tries the Azure pattern from 4 bytes before "Q~" (a NUL there fails it).
                 hit = start >= 4 and _AZURE_SECRET.match(data, start - 4) is not None
             elif anchor in _DIRECT:
-                hit = True  # rare and distinctive: always a full scan
+                # tokens() tries the formats right there (a NUL can only end a match early).
+                hit = any(rule.pattern.match(data, start) for rule in _token_rules(anchor))
             else:
                 if runs is None:
                     runs = data.translate(_RUN_TABLE)

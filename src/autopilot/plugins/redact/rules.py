@@ -35,7 +35,11 @@ class TokenFormat:
     is what must come right before the anchor; the secret then starts there. *apart* puts the
     anchors in a search of their own (two-byte anchors, and those that would slow the shared search
     of short anchors down; bench/bench_redact.py measures it), and such a token is looked for only
-    where its anchor starts a word or follows an escape (``\\n``) or a colour.
+    where its anchor starts a word or follows an escape (``\\n``) or a colour. *direct* tries
+    *pattern* at every hit of an anchor that starts a word (or follows an escape or a colour; with
+    *before*, wherever that matches), for bodies that may hold ``+``, ``/``, ``=`` or ``.`` (which
+    split runs of token characters) and for anchors inside or at the end of a token; anchors holding
+    such a character are always tried right there.
     """
 
     kind: str
@@ -46,6 +50,7 @@ class TokenFormat:
     guard: str = ""
     before: str = ""
     apart: bool = False
+    direct: bool = False
 
 
 # A Discord bot token starts with its bot's id (17 to 20 digits) in base64: every group of four
@@ -68,7 +73,7 @@ TOKEN_FORMATS: Final = (
         3,
         check_random=True,
     ),
-    TokenFormat("stripe_key", ("sk_", "rk_"), r"[sr]k_(?:live|test)_[A-Za-z0-9]{16,}", 8),
+    TokenFormat("stripe_key", ("sk_", "rk_"), r"[sr]k_(?:live|test|prod)_[A-Za-z0-9]{16,}", 8),
     TokenFormat("elevenlabs_api_key", ("sk_",), r"sk_[0-9a-f]{48}", 3),
     TokenFormat("stripe_webhook_secret", ("whsec_",), r"whsec_[A-Za-z0-9+/=]{24,}", 6),
     TokenFormat("github_token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), r"gh[pousr]_[A-Za-z0-9]{30,}", 4),
@@ -91,13 +96,24 @@ TOKEN_FORMATS: Final = (
     TokenFormat("npm_token", ("npm_",), r"npm_[A-Za-z0-9]{36}", 4),
     TokenFormat("pypi_token", ("pypi-",), r"pypi-AgE[A-Za-z0-9_\-]{40,}", 8),
     TokenFormat("huggingface_token", ("hf_",), r"hf_[A-Za-z0-9]{30,}", 3, check_random=True),
+    TokenFormat("huggingface_token", ("api_org_",), r"api_org_[A-Za-z]{34}", 8, check_random=True),
     TokenFormat("sendgrid_api_key", ("SG.",), r"SG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}", 3),
     TokenFormat(
-        "aws_access_key_id", ("AKIA", "ASIA", "ABIA", "ACCA"), r"A(?:KIA|SIA|BIA|CCA)[A-Z0-9]{16}", 4
+        "aws_access_key_id",
+        ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
+        r"A(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])[A-Z0-9]{16}",
+        4,
     ),
     TokenFormat("twilio_account_sid", ("AC",), r"AC[0-9a-f]{32}", 2, guard="[0-9a-f]{8}"),
     TokenFormat("twilio_api_key", ("SK",), r"SK[0-9a-fA-F]{32}", 2, guard="[0-9a-fA-F]{8}"),
     TokenFormat("jwt", ("eyJ",), r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*"),
+    # A JWT in base64 again: its header {"alg" / {"typ" / {"kid" encoded twice.
+    TokenFormat(
+        "jwt",
+        ("ZXlKaGJHY2lPaU", "ZXlKMGVYQWlPaU", "ZXlKcmFXUWlPaU"),
+        r"ZXlK[A-Za-z0-9+/]{40,}={0,2}",
+        direct=True,
+    ),
     TokenFormat("xai_api_key", ("xai-",), r"xai-[A-Za-z0-9]{40,}", 4, check_random=True),
     TokenFormat("groq_api_key", ("gsk_",), r"gsk_[A-Za-z0-9]{40,}", 4, check_random=True),
     TokenFormat("perplexity_api_key", ("pplx-",), r"pplx-[A-Za-z0-9]{40,}", 5, check_random=True),
@@ -122,13 +138,16 @@ TOKEN_FORMATS: Final = (
         6,
     ),
     TokenFormat("supabase_token", ("sbp_",), r"sbp_[0-9a-f]{40}", 4),
-    TokenFormat("grafana_token", ("glsa_",), r"glsa_[A-Za-z0-9]{32}_[0-9a-f]{8}", 5),
-    TokenFormat("grafana_token", ("glc_",), r"glc_[A-Za-z0-9+/]{32,}={0,2}", 4, check_random=True),
+    TokenFormat("grafana_token", ("glsa_",), r"glsa_[A-Za-z0-9]{32}_[0-9a-fA-F]{8}", 5),
+    TokenFormat(
+        "grafana_token", ("glc_",), r"glc_[A-Za-z0-9+/]{32,}={0,2}", 4, check_random=True, direct=True
+    ),
+    TokenFormat("grafana_token", ("eyJrIjoi",), r"eyJrIjoi[A-Za-z0-9]{50,}={0,2}", 8, check_random=True),
     TokenFormat("netlify_token", ("nfp_",), r"nfp_[A-Za-z0-9]{36}", 4),
     TokenFormat("pinecone_api_key", ("pcsk_",), r"pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{40,}", 5),
     TokenFormat("atlassian_api_token", ("ATATT",), r"ATATT[A-Za-z0-9_\-=]{100,}", 5),
     TokenFormat("mailgun_api_key", ("key-",), r"key-[0-9a-f]{32}", 4, guard="[0-9a-f]{8}"),
-    TokenFormat("sentry_token", ("sntry",), r"sntry[su]_[A-Za-z0-9+/=_\-]{40,}", 7),
+    TokenFormat("sentry_token", ("sntry",), r"sntry[su]_[A-Za-z0-9+/=_\-]{40,}", 7, direct=True),
     TokenFormat(
         "age_secret_key", ("AGE-SECRET-KEY-",), r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{50,}", 16
     ),
@@ -187,6 +206,147 @@ TOKEN_FORMATS: Final = (
         6,
         check_random=True,
     ),
+    # The formats of gitleaks' default rules (bench/redact_formats.py probes them all).
+    TokenFormat(
+        "onepassword_secret_key",
+        ("A3-",),
+        r"A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
+        3,
+        guard="[A-Z0-9]{6}-",
+    ),
+    TokenFormat("onepassword_token", ("ops_eyJ",), r"ops_eyJ[A-Za-z0-9+/]{100,}={0,3}", 7, direct=True),
+    TokenFormat("adobe_client_secret", ("p8e-",), r"p8e-[A-Za-z0-9]{32}", 4, check_random=True),
+    TokenFormat("alibaba_access_key_id", ("LTAI",), r"LTAI[A-Za-z0-9]{20}", 4, check_random=True),
+    TokenFormat("artifactory_token", ("AKCp",), r"AKCp[A-Za-z0-9]{60,}", 4, check_random=True),
+    TokenFormat("artifactory_token", ("cmVmd",), r"cmVmd[A-Za-z0-9]{59}", 5, check_random=True),
+    TokenFormat(
+        "authress_key",
+        (".acc_", ".acc-"),
+        r"\.acc[_-][a-z0-9\-]{10,32}\.[A-Za-z0-9+/_=\-]{30,}",
+        6,
+        before=r"(?:sc|ext|scauth|authress)_[A-Za-z0-9]{5,30}\.[A-Za-z0-9]{4,6}",
+    ),
+    TokenFormat("clickhouse_api_key", ("4b1d",), r"4b1d[A-Za-z0-9]{38}", 4, check_random=True),
+    TokenFormat("clojars_token", ("CLOJARS_",), r"CLOJARS_[A-Za-z0-9]{60}", 8, check_random=True),
+    TokenFormat("cloudflare_origin_ca_key", ("v1.0-",), r"v1\.0-[0-9a-f]{24}-[0-9a-f]{146}", 5),
+    TokenFormat(
+        "defined_networking_token",
+        ("dnkey-",),
+        r"dnkey-[A-Za-z0-9=_\-]{26}-[A-Za-z0-9=_\-]{52}",
+        6,
+        direct=True,
+    ),
+    TokenFormat(
+        "dropbox_token",
+        ("sl.",),
+        r"sl\.(?:[A-Za-z]\.)?[A-Za-z0-9_\-]{130,}",
+        3,
+        check_random=True,
+        direct=True,
+    ),
+    TokenFormat(
+        "duffel_token",
+        ("duffel_",),
+        r"duffel_(?:test|live)_[A-Za-z0-9_\-=]{43}",
+        12,
+        check_random=True,
+        direct=True,
+    ),
+    TokenFormat("dynatrace_token", ("dt0c01.",), r"dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}", 7),
+    TokenFormat("easypost_token", ("EZAK", "EZTK"), r"EZ[AT]K[A-Za-z0-9]{54}", 4, check_random=True),
+    # Square's EAAA + 60, and Meta's EAAB, EAAG, EAAM … + 100 or more letters and digits.
+    TokenFormat("square_token", ("EAA",), r"EAAA[A-Za-z0-9_\-]{60}(?![_\-])", 4, check_random=True),
+    TokenFormat("facebook_access_token", ("EAA",), r"EAA[A-Z][A-Za-z0-9]{96,}", 4, check_random=True),
+    TokenFormat("square_token", ("sq0atp-", "sq0csp-"), r"sq0(?:atp|csp)-[A-Za-z0-9_\-]{22,}", 7),
+    TokenFormat(
+        "flutterwave_key", ("FLWSECK",), r"FLWSECK(?:_TEST)?-?[A-Za-z0-9]{12,}(?:-X)?", 7, check_random=True
+    ),
+    TokenFormat(
+        "fly_token",
+        ("fo1_", "fm1a_", "fm1r_", "fm2_"),
+        r"(?:fo1_[A-Za-z0-9_\-]{43}|fm(?:1[ar]|2)_[A-Za-z0-9+/]{100,}={0,3})",
+        4,
+        check_random=True,
+        direct=True,
+    ),
+    TokenFormat(
+        "frameio_token", ("fio-u-",), r"fio-u-[A-Za-z0-9_\-=]{64}", 6, check_random=True, direct=True
+    ),
+    TokenFormat("gitlab_token", ("_gitlab_session=",), r"_gitlab_session=[0-9a-z]{32}", 16),
+    TokenFormat(
+        "harness_token",
+        ("pat.", "sat."),
+        r"[ps]at\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}",
+        4,
+    ),
+    TokenFormat(
+        "terraform_token",
+        (".atlasv1.",),
+        r"\.atlasv1\.[A-Za-z0-9_\-=]{60,}",
+        9,
+        before=r"[A-Za-z0-9]{14}",
+    ),
+    TokenFormat("heroku_api_key", ("HRKU-",), r"HRKU-AA[A-Za-z0-9_\-]{58}", 7),
+    TokenFormat("infracost_token", ("ico-",), r"ico-[A-Za-z0-9]{32}", 4, check_random=True),
+    TokenFormat("intra42_secret", ("s-s4t2",), r"s-s4t2(?:ud|af)-[0-9a-f]{64}", 9),
+    TokenFormat(  # 32 hex digits and the data centre: "-us" is the anchor
+        "mailchimp_api_key", ("-us",), r"-us[0-9]{1,2}", before="[0-9a-f]{32}", direct=True
+    ),
+    TokenFormat(  # "_mmk" ends the key
+        "maxmind_license_key", ("_mmk",), r"_mmk", before="[A-Za-z0-9]{6}_[A-Za-z0-9]{29}", direct=True
+    ),
+    TokenFormat(
+        "newrelic_key",
+        ("NRAK-", "NRII-", "NRJS-"),
+        r"NR(?:AK-[A-Z0-9]{27}|II-[A-Za-z0-9\-]{32}|JS-[0-9a-f]{19})",
+        5,
+    ),
+    TokenFormat(
+        "octopus_api_key", ("API-",), r"API-[A-Z0-9]{26}", 4, check_random=True, guard="[A-Z0-9]{26}"
+    ),
+    TokenFormat("openshift_token", ("sha256~",), r"sha256~[A-Za-z0-9_\-]{43}", 7, check_random=True),
+    TokenFormat(
+        "plaid_token",
+        ("access-sandbox-", "access-development-", "access-production-"),
+        r"access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        7,
+    ),
+    TokenFormat(
+        "planetscale_token",
+        ("pscale_",),
+        r"pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_=.\-]{32,}",
+        10,
+        check_random=True,
+        direct=True,
+    ),
+    TokenFormat("prefect_token", ("pnu_",), r"pnu_[A-Za-z0-9]{36}", 4, check_random=True),
+    TokenFormat("readme_token", ("rdme_",), r"rdme_[a-z0-9]{70}", 5, check_random=True),
+    TokenFormat("rubygems_token", ("rubygems_",), r"rubygems_[0-9a-f]{48}", 9),
+    TokenFormat("scalingo_token", ("tk-us-",), r"tk-us-[A-Za-z0-9_\-]{48}", 6, check_random=True),
+    TokenFormat(
+        "brevo_api_key", ("xkeysib-", "xsmtpsib-"), r"x(?:key|smtp)sib-[0-9a-f]{64}-[A-Za-z0-9]{16}", 8
+    ),
+    TokenFormat(
+        "settlemint_token",
+        ("sm_aat_", "sm_pat_", "sm_sat_"),
+        r"sm_[aps]at_[A-Za-z0-9]{16,}",
+        7,
+        check_random=True,
+    ),
+    TokenFormat("shippo_token", ("shippo_",), r"shippo_(?:live|test)_[0-9a-fA-F]{40}", 12),
+    TokenFormat(
+        "sourcegraph_token", ("sgp_",), r"sgp_(?:[0-9a-f]{16}_|local_)?[0-9a-f]{40}", 4, check_random=True
+    ),
+    TokenFormat(  # 22 "A"s, then the random part (with %-escapes)
+        "twitter_bearer_token",
+        ("AAAAAAAAAAAAAAAAAAAAA",),
+        r"A{21}[A-Za-z0-9%]{80,}(?![A-Za-z0-9+/=%])",
+        21,
+        check_random=True,
+        apart=True,
+    ),
+    TokenFormat("typeform_token", ("tfp_",), r"tfp_[A-Za-z0-9_\-.=]{40,}", 4, check_random=True, direct=True),
+    TokenFormat("yandex_api_key", ("AQVN",), r"AQVN[A-Za-z0-9_\-]{35,38}", 4, check_random=True),
 )
 # Azure AD client secrets hold "~" and ".", which split runs of token characters: "Q~" is their anchor.
 AZURE_CLIENT_SECRET: Final = r"[A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])"
@@ -365,7 +525,7 @@ WEBHOOKS: Final = (
     ),
     (
         "office.com/webhook",
-        r"://[A-Za-z0-9.\-]*office\.com/webhook(?:b2)?/[^\s/]+/IncomingWebhook/(?P<value>[0-9a-f]{32}/[^\s/\"'<>\\`?#]+(?:/[^\s/\"'<>\\`?#]+)*)",
+        r"://[A-Za-z0-9.\-]*office\.com/webhook(?:b2)?/[^\s/]+/IncomingWebhook/(?P<value>[0-9A-Za-z]{32}/[^\s/\"'<>\\`?#]+(?:/[^\s/\"'<>\\`?#]+)*)",
         "teams_webhook",
     ),
     (
