@@ -109,7 +109,7 @@ def test_budget_stops_before_the_next_tool_runs(hooks: Hooks, tmp_path: Path) ->
 
 
 def test_a_turn_that_cannot_fit_the_budget_is_not_started(hooks: Hooks, tmp_path: Path) -> None:
-    """At $0.54 of $0.58 with a 180K-token prompt, the next turn costs at least $0.054: stop, don't overspend."""
+    """At $0.54 of $0.58 with a 180K-token prompt, the next turn costs at least $0.054: stop."""
     backend = FakeBackend([turn(True, 180_000), turn(True, 180_000), DONE])
     run, _, status = execute(hooks, tmp_path, backend, RunLimits(max_budget_usd=0.58))
 
@@ -323,7 +323,7 @@ def test_real_budget_stop(scripted_anthropic: ScriptedAnthropic, git_repo: Path,
 def test_real_run_does_not_start_a_turn_it_cannot_pay_for(
     scripted_anthropic: ScriptedAnthropic, git_repo: Path, transport: str
 ) -> None:
-    """Under the budget but with too big a prompt to resend, the run stops before the tool's result goes out."""
+    """Under the budget but with too big a prompt to resend, the run stops before its result goes out."""
     result = real_run(
         transport,
         scripted_anthropic,
