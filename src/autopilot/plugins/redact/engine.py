@@ -99,6 +99,10 @@ _EMBEDDED_REFERENCE: Final = re.compile(
 )
 # A known prefix followed by one character repeated: a placeholder (`hf_xxx`, `sk-****`).
 _PREFIXED_PLACEHOLDER: Final = re.compile(r"(?:[A-Za-z0-9]{1,12}[_\-.])+([A-Za-z0-9*.•])\1{2,}")
+# A command that fetches the secret (rules.SECRET_COMMANDS), maybe in `$(…)` or backticks.
+_SECRET_COMMAND: Final = re.compile(
+    r"(?:\$\(|`)?[ \t]*(?:[A-Za-z0-9_./\-]*/)?(?:" + "|".join(rules.SECRET_COMMANDS) + ")"
+)
 
 
 def is_placeholder(value: str) -> bool:
@@ -119,6 +123,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if _MASKED.fullmatch(stripped):
         return True
+    if " " in stripped and _SECRET_COMMAND.match(stripped):
+        return True  # `pass show mail/work`: the command that gives the secret
     return _PLACEHOLDER_RX.search(lowered) is not None
 
 
@@ -478,7 +484,7 @@ def secret_name_kind(name: str) -> str | None:
     excluded = [part for part in parts if part in rules.EXCLUDED_ANY]
     if excluded and not (last in _PASSWORD_LAST and _WHERE.issuperset(excluded)):
         return None
-    if last in rules.EXCLUDED_LAST:
+    if last in rules.EXCLUDED_LAST or _glued_excluded(last):
         return None
     if parts[-1] == "authorization":  # also Proxy-Authorization, and glued escapes (\x1b[33mAuthorization)
         return "authorization"
@@ -503,6 +509,31 @@ def secret_name_kind(name: str) -> str | None:
                         kind = kind or "secret"
                     break
     return kind
+
+
+# The secret words a command's or a file's name may be glued to (`passwordeval`, `remotepasseval`).
+_GLUED_SECRET: Final = (
+    "pass",
+    "passwd",
+    "pwd",
+    "token",
+    "secret",
+    "key",
+    "auth",
+    "cred",
+    "creds",
+    "credentials",
+)
+
+
+def _glued_excluded(word: str) -> bool:
+    """Whether *word* is a secret word glued to one of rules.GLUED_EXCLUDED_LAST (``passwordeval``,
+    ``tokenfile``): the name of a command or a file that gives the secret."""
+    for suffix in rules.GLUED_EXCLUDED_LAST:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            head = word[: -len(suffix)]
+            return head.endswith(_GLUED_SECRET) or any(sub in head for sub in rules.STRONG_SUBSTRINGS)
+    return False
 
 
 _NAME_KINDS: dict[bytes, str | None] = {}
@@ -1204,6 +1235,29 @@ def _rest_of_line(data: bytes, start: int) -> bytes:
 
 # What is called or subscripted: a name or a dotted name.
 _CALLABLE: Final = re.compile(rb"[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*")
+# A call in code: dotted (or `::`) names, maybe ending in `!` or `?` (Ruby, Elixir).
+_DOTTED_CALL: Final = re.compile(rb"[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|::)[A-Za-z_$][A-Za-z0-9_$]*)+[!?]?")
+_CALL_PARTS: Final = re.compile(rb"\.|::")
+# `set /p NAME=prompt` in a batch file (before the name).
+_BATCH_PROMPT: Final = re.compile(rb"(?:(?<![a-z0-9_])|(?<=\\n))set[ \t]+/p[ \t]+\Z")
+
+
+# What a call's or a subscript's first argument starts with in code: a string, a symbol, nothing.
+_CALL_OPENING: Final = re.compile(
+    rb"""[(\[](?:\\{0,3}["'`]|:[A-Za-z_]|[)\]]|[ \t]*(?:\r?$|\\{1,3}[nr]))""", re.M
+)
+
+
+def _code_call(data: bytes, start: int, end: int) -> bool:
+    """Whether the bare word at *start*..*end* is a call or a subscript of a dotted name made of
+    words, given a string, a symbol or nothing (``System.fetch_env!("X")``, ``ENV.fetch("X")``,
+    ``credentials[:aws]``, ``Aws::Credentials.new(`` ending its line): code, not a YAML value."""
+    if _CALL_OPENING.match(data, end) is None or _DOTTED_CALL.fullmatch(data, start, end) is None:
+        return False
+    parts = _CALL_PARTS.split(data[start:end].rstrip(b"!?"))
+    return all(_wordy(part.decode("ascii", "replace")) for part in parts)
+
+
 # What ends a bare value but a password may hold; blanks and quotes.
 _VALUE_STOPS: Final = frozenset(bytes([byte]) for byte in b";,&|<>(){}[]")
 _BLANK_OR_QUOTE: Final = frozenset(b" \t\"'`")
@@ -1901,6 +1955,10 @@ class _Scan:
         sometimes holds a secret, only a value that looks generated (*generated*), and of 16 or more
         characters with digits, upper and lower case (*strong*)."""
         data = self.data
+        if data[name_start - 1 : name_start] == b" " and _BATCH_PROMPT.search(
+            self.low, max(0, name_start - 12), name_start
+        ):
+            return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
         braced = _BRACED_VALUE.match(data, name_end) if not generated and b"={" in ahead else None
         if braced is not None and (
@@ -2023,6 +2081,10 @@ class _Scan:
                     return value_end
                 value_start, value_end = literal.span("value")
                 quoted = True
+            elif _code_call(data, value_start, value_end):
+                # Ruby, Elixir, JavaScript: `secret_key_base: System.fetch_env!("SECRET_KEY_BASE")`,
+                # `credentials: Aws::Credentials.new(`: a call to look the secret up, not YAML.
+                return value_end
             elif first.lower() not in rules.PLACEHOLDER_WORDS and not rest.rstrip().endswith(b","):
                 value_end = value_start + len(rest.rstrip())
         value = data[value_start:value_end].decode("utf-8", "replace")
@@ -2410,7 +2472,13 @@ class _Scan:
             or low.find(b"x-amz-security-token", position, url_end) != -1
         ):
             for signature in _URL_SIGNATURE.finditer(low, position, url_end):
-                self.add(signature.start("value"), signature.end("value"), "url_signature")
+                value = data[signature.start("value") : signature.end("value")].decode("utf-8", "replace")
+                if "%" in value:
+                    from urllib.parse import unquote
+
+                    value = unquote(value)
+                if not is_placeholder(value):  # `sig={signature}`, `sig=${SAS_SIG}`: a template
+                    self.add(signature.start("value"), signature.end("value"), "url_signature")
         return position + 3
 
     def _har_cookies(self, position: int) -> None:

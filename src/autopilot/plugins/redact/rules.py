@@ -399,16 +399,23 @@ EXCLUDED_LAST: Final = words(
     "ref regex required reset rotation rule rules scope scopes settings sha size source spec status "
     "stdin store strength suffix timeout ttl type types uri url urls usage user username valid "
     "validation validator var variable vars vault version accessor digest table arns identifier "
-    "identifiers mechanism mechanisms checksum checksums sha md crc hashes digests fingerprints thumbprint"
+    "identifiers mechanism mechanisms checksum checksums sha md crc hashes digests fingerprints thumbprint "
+    # where secrets are kept or checked, not a secret: `SECRETS_BACKEND=vault`, `SecretsFilter: prod-*`,
+    # `AUTH0_DOMAIN=…`, `TOKEN_ISSUER=https://…`, `AUTH_PROVIDER=okta`
+    "backend backends filter filters selector engine driver plugin resolver issuer audience domain "
+    "realm strategy host server port region protocol scheme"
 )
 #: A name containing one of these words anywhere is not a secret (``max_tokens``, ``existingSecret``,
-#: ``hashed_secret`` in a detect-secrets baseline).
+#: ``hashed_secret`` in a detect-secrets baseline, Drone's ``from_secret: docker_password``).
 EXCLUDED_ANY: Final = words(
     "bos cache cached cancellation cls completion continuation endpoint eos file idempotency input "
     "keyboard keys mask max min next num output pad page path pub public publishable reasoning sep "
     "special sync tokenization tokenize tokenized tokenizer tokens total unk uri url existing "
-    "external hashed checksum"
+    "external hashed checksum from"
 )
+#: A name's last word made of a secret word and one of these glued to it names a command or a file
+#: that gives the secret (msmtp's ``passwordeval``, offlineimap's ``remotepasseval``, ``tokenfile``).
+GLUED_EXCLUDED_LAST: Final = ("eval", "cmd", "command", "file", "path", "helper")
 #: Names ending in these two words name a key of a secret store, not a secret (``userPasswordKey``).
 EXCLUDED_PAIRS: Final = frozenset({("password", "key"), ("token", "key"), ("secret", "keys")})
 
@@ -477,6 +484,28 @@ SECRET_REFERENCE_SCHEMES: Final = words(
     "lastpass gopass secrets secret"
 )
 SECRET_REFERENCE_PREFIXES: Final = ("vault:", "secretref:", "keyvaultref:", "akeyless:")
+#: Commands that fetch a secret from where it is kept, given as the value in its place (msmtp's
+#: ``passwordeval "pass show mail/work"``, mutt's ``imap_pass = "`pass show …`"``, git's and
+#: aerc's ``…-cmd`` settings): each a regular expression for the command and its first argument.
+SECRET_COMMANDS: Final = (
+    r"pass[ \t]+(?:show|otp|ls)\b",
+    r"gopass[ \t]+(?:show|cat|otp)\b",
+    r"op[ \t]+(?:read|item[ \t]+get|run)\b",
+    r"security[ \t]+find-(?:generic|internet)-password\b",
+    r"secret-tool[ \t]+lookup\b",
+    r"(?:bw|rbw)[ \t]+get\b",
+    r"lpass[ \t]+show\b",
+    r"keepassxc-cli[ \t]+(?:show|clip)\b",
+    r"gpg2?[ \t]+(?:-[a-z]*d|--decrypt|-q|--quiet|--batch|--no-tty)\b",
+    r"(?:cat|head[ \t]+-n[ \t]*1)[ \t]+[~/$.]",
+    r"vault[ \t]+(?:kv[ \t]+get|read)\b",
+    r"aws[ \t]+(?:secretsmanager|ssm)[ \t]+get-",
+    r"gcloud[ \t]+secrets[ \t]+versions[ \t]+access\b",
+    r"az[ \t]+keyvault[ \t]+secret[ \t]+show\b",
+    r"doppler[ \t]+secrets[ \t]+get\b",
+    r"sops[ \t]+(?:-d|--decrypt)\b",
+    r"systemd-creds[ \t]+cat\b",
+)
 #: Cookies that identify no session: analytics ids (Google Analytics, Google Ads, Meta, Microsoft
 #: Clarity and Ads, Hotjar, Segment, Amplitude, Matomo, Mixpanel, HubSpot, Heap, Optimizely, TikTok,
 #: Pinterest, Reddit, Snap, LinkedIn) and preferences (consent, theme, language, locale, time zone,

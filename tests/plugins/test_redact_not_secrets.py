@@ -1,0 +1,148 @@
+"""The built-in redactor leaves alone what only names, points to, fetches, encrypts or shows a secret."""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autopilot.plugins.redact.engine import redact_text, secret_name_kind
+
+RNG = random.Random(41)
+ALNUM = string.ascii_letters + string.digits
+
+
+def _random(n: int, alphabet: str = ALNUM) -> str:
+    return "".join(RNG.choice(alphabet) for _ in range(n))
+
+
+def _forms(text: str) -> list[str]:
+    """*text* as a tool prints it, and JSON-escaped once and twice, as agent logs hold it."""
+    return [text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"output": text})})]
+
+
+def _survives(text: str) -> None:
+    for form in _forms(text):
+        assert redact_text(form) == form, form
+
+
+def _goes(text: str, secret: str) -> None:
+    for form in _forms(text):
+        assert secret not in redact_text(form), form
+
+
+# ------------------------------------------------------------------------------------------------
+# References and names: what names, configures or looks up a secret, never the secret itself
+
+_NAMES_AND_LOOKUPS = [
+    # where secrets are kept or checked
+    "$ env | grep -i secret\nSECRETS_BACKEND=vault\nAWS_SECRET_ACCESS_KEY_FILE=/run/secrets/aws_secret_key",
+    "AUTH_BACKEND=ldap",
+    "SecretsFilter: prod-*",
+    '{"SecretsFilter": "shop/*", "TokenIssuer": "https://login.example.org"}',
+    "AUTH0_DOMAIN=dev-shop.eu.auth0.com\nAUTH_PROVIDER=okta\nTOKEN_AUDIENCE=api://orders",
+    # a secret's name, given where a pipeline takes one from its store
+    "settings:\n  username:\n    from_secret: docker_username\n  password:\n    from_secret: docker_password",
+    "token:\n  fromSecret: deploy_token",
+    # a batch file's prompt
+    "@echo off\nset /p DB_PASS=Enter database password: \nsqlcmd -U app -P %DB_PASS%",
+    "SET /P API_TOKEN=Paste the token and press Enter: ",
+    # a command that gives the secret, as a setting's value
+    'passwordeval "pass show mail/work"',
+    'remotepasseval = "gopass show -o mail/work"',
+    'set imap_pass = "`pass show mail/work`"',
+    "source-cred-cmd = security find-generic-password -s imap -w",
+    'password_command = "op read op://Private/imap/password"',
+    "tokenfile: ~/.config/hub/token",
+    # a call that looks the secret up, in a language whose syntax looks like YAML
+    'config :shop, ShopWeb.Endpoint,\n  secret_key_base: System.fetch_env!("SECRET_KEY_BASE")\nend',
+    "  credentials: Aws::Credentials.new(\n    Rails.application.credentials.dig(:aws, :access_key_id),\n  )",
+    '  api_key: ENV.fetch("STRIPE_KEY")\n',
+    '  password: System.get_env("DB_PASSWORD")\n',
+    'token: Deno.env.get("GITHUB_TOKEN")',
+    'password: os.getenv("DB_PASSWORD")',
+    # a signature left as a template
+    "https://acct.blob.core.windows.net/c/report.csv?sv=2022-11-02&sr=b&sp=r&sig={signature}",
+    "https://acct.blob.core.windows.net/c/report.csv?sv=2022-11-02&sig=%7Bsignature%7D",
+    "https://acct.blob.core.windows.net/c/report.csv?sv=2022-11-02&sig=${SAS_SIGNATURE}",
+]
+
+
+@pytest.mark.parametrize("text", _NAMES_AND_LOOKUPS)
+def test_names_prompts_and_lookups_of_secrets_survive(text: str) -> None:
+    """Where secrets are kept, a pipeline's secret names, prompts, fetching commands and lookup calls stay."""
+    _survives(text)
+
+
+_LOOKUP_CALLS = st.sampled_from(
+    [
+        'System.fetch_env!("{n}")',
+        'System.get_env("{n}")',
+        'ENV.fetch("{n}")',
+        'ENV.fetch("{n}", nil)',
+        'os.getenv("{n}")',
+        'os.environ.get("{n}")',
+        'Deno.env.get("{n}")',
+        "Rails.application.credentials.dig(:{l})",
+        "Rails.application.credentials[:{l}]",
+        'Environment.GetEnvironmentVariable("{n}")',
+        'System.getenv("{n}")',
+    ]
+)
+
+
+@given(
+    st.sampled_from(["password", "secret_key_base", "api_key", "token", "client_secret", "DB_PASSWORD"]),
+    _LOOKUP_CALLS,
+    st.sampled_from(["{c}", "{c},", "{c})", "{c};"]),
+    st.sampled_from(["", "  ", "    "]),
+    st.sampled_from(["STRIPE_KEY", "DB_PASSWORD", "GITHUB_TOKEN"]),
+)
+def test_a_lookup_call_after_a_secret_name_and_a_colon_survives(
+    name: str, call: str, ending: str, indent: str, variable: str
+) -> None:
+    """`name: Module.lookup("VAR")` (Ruby, Elixir, JavaScript objects) looks a secret up: it stays."""
+    value = ending.format(c=call.format(n=variable, l=variable.lower()))
+    _survives(f"{indent}{name}: {value}\n")
+
+
+_STILL_CAUGHT = [
+    "SECRETS_BACKEND_TOKEN={v}",
+    "from: ci\npassword: {v}",
+    "set DB_PASS={v}",
+    "set /p DB_HOST=Host: \nset DB_PASS={v}",
+    "  password: {v}\n  host: db\n",
+    "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sig={v}%3D",
+]
+
+
+@pytest.mark.parametrize("template", _STILL_CAUGHT)
+def test_secrets_beside_names_and_lookups_still_go(template: str) -> None:
+    """Next to those look-alikes a literal secret is still redacted."""
+    secret = _random(12) + "7Qx" + _random(8)
+    _goes(template.format(v=secret), secret)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("SECRETS_BACKEND", None),
+        ("SecretsFilter", None),
+        ("from_secret", None),
+        ("passwordeval", None),
+        ("remotepasseval", None),
+        ("tokenfile", None),
+        ("AUTH0_DOMAIN", None),
+        ("TOKEN_ISSUER", None),
+        ("DB_PASSWORD", "password"),
+        ("SECRETS_BACKEND_TOKEN", "secret"),
+        ("passcode", None),
+    ],
+)
+def test_names_of_where_secrets_are_kept(name: str, expected: str | None) -> None:
+    """Names that say where a secret is kept, checked or fetched from are not secret names."""
+    assert secret_name_kind(name) == expected
