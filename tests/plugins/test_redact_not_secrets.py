@@ -146,3 +146,70 @@ def test_secrets_beside_names_and_lookups_still_go(template: str) -> None:
 def test_names_of_where_secrets_are_kept(name: str, expected: str | None) -> None:
     """Names that say where a secret is kept, checked or fetched from are not secret names."""
     assert secret_name_kind(name) == expected
+
+
+# ------------------------------------------------------------------------------------------------
+# Ciphertext made to be committed
+
+B64 = ALNUM + "+/"
+
+
+def _b64(n: int) -> str:
+    return _random(n, B64)
+
+
+_CIPHERTEXT_DOCUMENTS = [
+    # Renovate's encrypted host rules, YAML and JSON
+    "hostRules:\n  - matchHost: npm.pkg.github.com\n    encrypted:\n      token: {c}\n      password: {c2}\n"
+    "packageRules:\n  - groupName: auth",
+    '{{"hostRules": [{{"matchHost": "npm.pkg.github.com",'
+    ' "encrypted": {{"token": "{c}", "npmToken": "{c2}"}}}}]}}',
+    # a SealedSecret's encryptedData, with or without its kind (a chart's values)
+    "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nspec:\n  encryptedData:\n    password: AgB{c}",
+    "sealed:\n  encryptedData:\n    api_key: AgB{c}\n    token: AgB{c2}",
+    '{{"spec": {{"encryptedData": {{"password": "AgB{c}"}}}}}}',
+    # the key that encrypts a Pulumi stack's secrets
+    "secretsprovider: awskms://alias/pulumi-prod\nencryptedkey: AgB{c}",
+    "secretsprovider: gcpkms://projects/shop/locations/global/keyRings/pulumi/cryptoKeys/stack",
+    "secretsprovider: hashivault://pulumi-stack",
+    # ciphertext by its shape, under a secret's name
+    '{{"_public_key": "{h}", "database_password": "EJ[1:{e1}:{e2}:{e3}]"}}',
+    'spring.datasource.password="ENC({e1})"',
+    "password: ENC({e1})",
+    "DB_PASSWORD=ENC[AES256_GCM,data:{e2},iv:{e1},tag:{e3},type:str]",
+    '"api_key": "ENC[PKCS7,MIIBiQYJKoZIhvcNAQcDoIIBejCCAXYCAQAx{c}]"',
+    "$ cat group_vars/prod/vault.yml\n$ANSIBLE_VAULT;1.1;AES256\n{h}\n{h}",
+    # an OpenPGP message (Terraform's encrypted_secret, Renovate), and names that say ciphertext
+    '"encrypted_secret": "wcFMA{c}"',
+    'aws_secret = "hQEMA{c}"',
+    'encrypted_password: "$2a$12${h}"',
+    "ENCRYPTED_SES_SMTP_PASSWORD_V4=wV4D{c}",
+]
+
+
+@pytest.mark.parametrize("template", _CIPHERTEXT_DOCUMENTS)
+def test_ciphertext_made_to_be_committed_survives(template: str) -> None:
+    """Renovate's `encrypted:`, SealedSecrets, SOPS, EJSON, Jasypt, Ansible Vault and OpenPGP
+    ciphertext, KMS key URIs and names that say their value is encrypted stay byte for byte."""
+    text = template.format(
+        c=_b64(120), c2=_b64(160), h=_random(64, "0123456789abcdef"), e1=_b64(48), e2=_b64(32), e3=_b64(24)
+    )
+    _survives(text)
+
+
+_NEXT_TO_CIPHERTEXT = [
+    "xpack.encryptedSavedObjects.encryptionKey: {v}",
+    "ENCRYPTION_KEY={v}",
+    "encrypted: true\npassword: {v}",
+    "hostRules:\n  - encrypted:\n      token: {c}\n    password: {v}",
+    '{{"encrypted": {{"token": "{c}"}}, "password": "{v}"}}',
+    "unencrypted:\n  token: {v}",
+    "api_key: wcFMA{v}",
+]
+
+
+@pytest.mark.parametrize("template", _NEXT_TO_CIPHERTEXT)
+def test_keys_that_encrypt_and_secrets_beside_ciphertext_still_go(template: str) -> None:
+    """The key that encrypts, a secret after a block of ciphertext or beside a flag, still goes."""
+    secret = _random(14) + "7Qx" + _random(9)
+    _goes(template.format(v=secret, c=_b64(120)), secret)

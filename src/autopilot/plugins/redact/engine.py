@@ -99,6 +99,7 @@ _EMBEDDED_REFERENCE: Final = re.compile(
 )
 # A known prefix followed by one character repeated: a placeholder (`hf_xxx`, `sk-****`).
 _PREFIXED_PLACEHOLDER: Final = re.compile(r"(?:[A-Za-z0-9]{1,12}[_\-.])+([A-Za-z0-9*.•])\1{2,}")
+_CIPHERTEXT: Final = re.compile(rules.CIPHERTEXT)
 # A command that fetches the secret (rules.SECRET_COMMANDS), maybe in `$(…)` or backticks.
 _SECRET_COMMAND: Final = re.compile(
     r"(?:\$\(|`)?[ \t]*(?:[A-Za-z0-9_./\-]*/)?(?:" + "|".join(rules.SECRET_COMMANDS) + ")"
@@ -125,6 +126,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if " " in stripped and _SECRET_COMMAND.match(stripped):
         return True  # `pass show mail/work`: the command that gives the secret
+    if _CIPHERTEXT.match(stripped):
+        return True  # `ENC[…]`, `EJ[1:…]`, an OpenPGP message: ciphertext made to be committed
     return _PLACEHOLDER_RX.search(lowered) is not None
 
 
@@ -486,6 +489,8 @@ def secret_name_kind(name: str) -> str | None:
         return None
     if last in rules.EXCLUDED_LAST or _glued_excluded(last):
         return None
+    if rules.CIPHERTEXT_WORDS.intersection(parts) and not rules.KEY_MATERIAL_WORDS.intersection(parts):
+        return None  # `encrypted_password`: ciphertext, not the secret
     if parts[-1] == "authorization":  # also Proxy-Authorization, and glued escapes (\x1b[33mAuthorization)
         return "authorization"
     if tuple(parts[-2:]) in rules.EXCLUDED_PAIRS:
@@ -584,9 +589,14 @@ def _webhooks() -> tuple[tuple[bytes, re.Pattern[bytes], str], ...]:
 _PEM_END: Final = re.compile(rb"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
 _PEM_BODY: Final = re.compile(rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*")
 _KIND_SECRET: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])")
-# A Bitnami SealedSecret: its `encryptedData` is ciphertext made to be committed, never a secret.
-_KIND_SEALED: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*sealedsecret(?![a-z])")
-_ENCRYPTED_DATA: Final = re.compile(rb"encrypteddata[\"'\\]*[ \t]*:[ \t]*(?P<json>\{)?")
+# A block or an object of ciphertext made to be committed (rules.CIPHERTEXT_BLOCKS): a name alone
+# on its line (YAML) or before a JSON object, never a secret.
+_CIPHERTEXT_BLOCK: Final = re.compile(
+    rb"(?:"
+    + b"|".join(re.escape(name.encode()) for name in rules.CIPHERTEXT_BLOCKS)
+    + rb")[\"'\\]*[ \t]*:[ \t]*(?:(?P<json>\\{0,3}\{)|(?=\r?$|\\{1,3}[nr]))",
+    re.MULTILINE,
+)
 # `data:` alone on its line (also on a line of JSON-escaped text, once or twice).
 _K8S_YAML_DATA: Final = re.compile(
     rb"(?m)(?:^|(?<=\\n))(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*(?=\r?$|\\{1,3}[nr])"
@@ -705,6 +715,7 @@ def _public_cookie(name: bytes) -> bool:
     return _public_cookies().fullmatch(name.lower()) is not None
 
 
+_NAME_CHARS: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_-")
 _BLANKS: Final = (b" ", b"\t")
 _BLANKS_B: Final = frozenset(b" \t")
 # curl's flags that carry credentials; the literal "-" first lets the regex engine skip ahead quickly.
@@ -1038,6 +1049,7 @@ _FIXED_ANCHORS: Final = (
     b'"api"',
     b'"api\\',
     b"putty-user-key-file-",
+    b"encrypted",
 )
 (
     _URL,
@@ -1074,6 +1086,7 @@ _FIXED_ANCHORS: Final = (
     _API_AT,
     _API_ESCAPED,
     _PUTTY_AT,
+    _ENCRYPTED_AT,
 ) = range(len(_FIXED_ANCHORS))
 # Roles of the other anchors.
 _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER = range(100, 106)
@@ -1582,8 +1595,8 @@ def _typed_secret_at(low: bytes, anchor: bytes, start: int, end: int) -> bool:
 def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: int, end: int) -> bool:
     """The check keywords() makes at a context anchor (other than a name keyword) before it can
     report anything there (a superset: passing it may still find nothing)."""
-    if role == _SHADOW:
-        return False
+    if role in (_SHADOW, _ENCRYPTED_AT):
+        return False  # a ciphertext block only takes findings away
     if role == _URL:
         return _url_interesting(low, start)
     if role == _BEARER_AT:
@@ -1797,8 +1810,8 @@ class _Scan:
             kind = _KIND_SECRET.match(low, start)
             if kind is not None:
                 self._kubernetes(kind.end() - 6)
-            elif _KIND_SEALED.match(low, start) is not None:
-                self._sealed(start)
+        elif role == _ENCRYPTED_AT:
+            self._ciphertext_block(start)
         elif role == _COOKIE_AT:
             header = _COOKIE_HEADER.match(low, start)
             if header is not None:
@@ -2150,6 +2163,8 @@ class _Scan:
             word = _WORD_LINE.match(data, start, line_end)
             if word is not None:
                 value = word.group("value").decode("utf-8", "replace")
+                if _CIPHERTEXT.match(value):
+                    return  # `$ANSIBLE_VAULT;1.1;AES256` and its lines of ciphertext
                 plausible = credential_like(value) if strict else _lenient(value)
                 if plausible and not _names_a_secret(value):
                     self.add(word.start("value"), word.end("value"), kind)
@@ -2637,31 +2652,36 @@ class _Scan:
             if _lenient(value) or (pattern is _SASL_PLAIN and not is_placeholder(value)):
                 self.add(match.start(group), match.end(group), "password")
 
-    def _sealed(self, position: int) -> None:
-        """The ``encryptedData`` of a SealedSecret manifest (YAML, JSON, also JSON-escaped): left alone."""
+    def _ciphertext_block(self, position: int) -> None:
+        """The values of a block or an object of ciphertext (Renovate's ``encrypted:``, a
+        SealedSecret's ``encryptedData:``; YAML, JSON, also JSON-escaped): left alone."""
         data, low = self.data, self.low
-        doc_start = max(low.rfind(b"\n---", 0, position), low.rfind(b"\\n---", 0, position), 0)
-        ends = [end for end in (low.find(b"\n---", position), low.find(b"\\n---", position)) if end != -1]
-        doc_end = min(ends) if ends else self.size
-        for block in _ENCRYPTED_DATA.finditer(low, doc_start, doc_end):
-            if block.group("json") is not None:
-                close = data.find(b"}", block.end(), doc_end)
-                self._exempt.append((block.end(), doc_end if close == -1 else close))
-                continue
-            line_start, line_end = _line_around(data, block.start())
-            line = data[_content_start(data, line_start, block.start()) : block.start()]
-            indent = _indent(line)
-            end = line_end
-            for _ in range(256):
-                begin = _next_line(data, end)
-                if begin == -1 or begin >= doc_end:
-                    break
-                _, next_end = _line_around(data, begin)
-                line = data[begin:next_end]
-                if line.strip() and _indent(line) <= indent:
-                    break
-                end = next_end
-            self._exempt.append((block.end(), end))
+        if position and low[position - 1] in _NAME_CHARS and low[position - 2 : position] not in _ESCAPES:
+            return  # inside a longer name (`unencrypted:`)
+        block = _CIPHERTEXT_BLOCK.match(low, position)
+        if block is None:
+            return
+        if block.group("json") is not None:
+            close = data.find(b"}", block.end(), block.end() + 65536)
+            self._exempt.append((block.end(), self.size if close == -1 else close))
+            return
+        line_start, line_end = _line_around(data, position)
+        before = data[_content_start(data, line_start, position) : position]
+        gutter = _GUTTER.match(before)
+        before = before[gutter.end() :] if gutter is not None else before
+        # `- encrypted:` in a list: the block is what is indented deeper than the name itself
+        indent = len(before) if not before.strip(b" \t-") else _indent(before)
+        end = line_end
+        for _ in range(256):
+            begin = _next_line(data, end)
+            if begin == -1:
+                break
+            _, next_end = _line_around(data, begin)
+            line = data[begin:next_end]
+            if line.strip() and _indent(line) <= indent:
+                break
+            end = next_end
+        self._exempt.append((block.end(), end))
 
     def merged(self) -> list[tuple[int, int, str]]:
         """Non-overlapping spans; existing markers are never touched."""

@@ -416,6 +416,22 @@ EXCLUDED_ANY: Final = words(
 #: A name's last word made of a secret word and one of these glued to it names a command or a file
 #: that gives the secret (msmtp's ``passwordeval``, offlineimap's ``remotepasseval``, ``tokenfile``).
 GLUED_EXCLUDED_LAST: Final = ("eval", "cmd", "command", "file", "path", "helper")
+#: A name holding this word holds ciphertext, made to be committed (``encrypted_password``, Terraform's
+#: ``encrypted_secret``), unless it also names the key that encrypts
+#: (``encryptedSavedObjects.encryptionKey``).
+CIPHERTEXT_WORDS: Final = words("encrypted")
+KEY_MATERIAL_WORDS: Final = words("encryption decryption")
+#: Blocks and objects whose values are ciphertext made to be committed: Renovate's ``encrypted:``,
+#: a SealedSecret's ``encryptedData:`` (YAML, JSON; also JSON-escaped).
+CIPHERTEXT_BLOCKS: Final = ("encrypted", "encrypteddata", "encrypted_data", "encryptedvalues")
+#: Ciphertext by its shape, left alone wherever it is: SOPS and hiera-eyaml ``ENC[…]``, Jasypt
+#: ``ENC(…)``, EJSON ``EJ[1:…]``, Ansible Vault ``$ANSIBLE_VAULT;…``, Spring Cloud Config
+#: ``{cipher}…``, and the base64 body of an OpenPGP message (Renovate's encrypted values, Terraform's
+#: ``encrypted_secret``), which starts with a public-key-encrypted session key packet.
+CIPHERTEXT: Final = (
+    r"ENC\[[A-Za-z0-9_,:]|ENC\([A-Za-z0-9+/=]{16,}\)|EJ\[[0-9]:|\$ANSIBLE_VAULT;|\{cipher\}"
+    r"|(?:wcBMA|wcFMA|wV4D|hQEMA|hQIMA|hF4D)[A-Za-z0-9+/]{80,}={0,2}$"
+)
 #: Names ending in these two words name a key of a secret store, not a secret (``userPasswordKey``).
 EXCLUDED_PAIRS: Final = frozenset({("password", "key"), ("token", "key"), ("secret", "keys")})
 
@@ -473,7 +489,8 @@ PLACEHOLDER_PARTS: Final = (
 )
 #: References to a secret kept in a secret manager, used as a value in its place: the schemes of
 #: their URIs (``op://vault/item/field`` of 1Password, ``sm://…`` of Berglas, ``vault://…``; any
-#: ``ref+SCHEME://…`` of vals and helmfile) and the prefixes that start one
+#: ``ref+SCHEME://…`` of vals and helmfile; the key that encrypts Pulumi's secrets,
+#: ``secretsprovider: awskms://alias/…``) and the prefixes that start one
 #: (``vault:secret/data/app#password`` of Bank-Vaults, ``secretref:db-password`` of Azure
 #: Container Apps). Cloud resource ids (``arn:aws:…``,
 #: ``projects/…/secrets/…``), ``@Microsoft.KeyVault(…)``, ``{{resolve:…}}`` and ``${ssm:…}`` are
@@ -481,7 +498,7 @@ PLACEHOLDER_PARTS: Final = (
 SECRET_REFERENCE_SCHEMES: Final = words(
     "op onepassword vault sm berglas awssecrets awsssm awssm ssm secretsmanager gcpsecrets gcpsm gsm "
     "azurekeyvault azkv akv keyvault sops doppler infisical bitwarden bws akeyless conjur keeper "
-    "lastpass gopass secrets secret"
+    "lastpass gopass secrets secret awskms gcpkms hashivault"
 )
 SECRET_REFERENCE_PREFIXES: Final = ("vault:", "secretref:", "keyvaultref:", "akeyless:")
 #: Commands that fetch a secret from where it is kept, given as the value in its place (msmtp's
