@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from autopilot.plugins.redact import rules
 from autopilot.plugins.redact.engine import redact_text, secret_name_kind
 
 RNG = random.Random(41)
@@ -213,3 +214,38 @@ def test_keys_that_encrypt_and_secrets_beside_ciphertext_still_go(template: str)
     """The key that encrypts, a secret after a block of ciphertext or beside a flag, still goes."""
     secret = _random(14) + "7Qx" + _random(9)
     _goes(template.format(v=secret, c=_b64(120)), secret)
+
+
+# ------------------------------------------------------------------------------------------------
+# Sample credentials of providers' documentation, exactly
+
+_EXAMPLES = sorted(rules.DOCUMENTED_EXAMPLES)
+_EXAMPLE_CONTEXTS = [
+    "{x}",
+    "For the unit test I used the well-known example from the docs:\n{x}\nIt decodes fine.",
+    'token: "{x}"',
+    "Authorization: Bearer {x}",
+    "curl https://api.example.org/v1/charges -u {x}:",
+    "curl --user 'api:{x}' https://api.example.org/v3/samples",
+    '{{\n  "description": "example from the docs, used only to test parsing",\n  "token": "{x}"\n}}',
+]
+
+
+@given(st.sampled_from(_EXAMPLES), st.sampled_from(_EXAMPLE_CONTEXTS))
+def test_documented_sample_credentials_survive(example: str, context: str) -> None:
+    """jwt.io's example token, Stripe's and Mailgun's documented sample keys stay where they are quoted."""
+    _survives(context.format(x=example))
+
+
+# Mailgun's documented sample is not hex: it does not have the format of a Mailgun key at all.
+_FORMATTED_EXAMPLES = [example for example in _EXAMPLES if not example.startswith("key-")]
+
+
+@given(st.sampled_from(_FORMATTED_EXAMPLES), st.sampled_from(_EXAMPLE_CONTEXTS[2:]), st.integers(0, 2**32))
+def test_a_key_shaped_like_a_documented_sample_still_goes(example: str, context: str, seed: int) -> None:
+    """Only the exact documented value is left: the same value with one character changed, given as a
+    credential, is a secret."""
+    rng = random.Random(seed)
+    at = rng.randrange(len(example) - 12, len(example))
+    other = example[:at] + rng.choice([c for c in "Qx7Kp2" if c != example[at]]) + example[at + 1 :]
+    _goes(context.format(x=other), other)

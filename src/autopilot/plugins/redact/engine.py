@@ -106,11 +106,17 @@ _SECRET_COMMAND: Final = re.compile(
 )
 
 
+_EXAMPLE_LENGTHS: Final = frozenset(map(len, rules.DOCUMENTED_EXAMPLES))
+
+
 def is_placeholder(value: str) -> bool:
-    """True for values that stand in for a secret: ``YOUR_API_KEY``, ``<token>``, ``${VAR}``, ``****``."""
+    """True for values that stand in for a secret: ``YOUR_API_KEY``, ``<token>``, ``${VAR}``, ``****``,
+    and the sample credentials of providers' documentation (rules.DOCUMENTED_EXAMPLES)."""
     stripped = value.strip().strip("\"'`")
     lowered = stripped.lower()
     if not stripped or lowered in rules.PLACEHOLDER_WORDS or MARKER_PREFIX in stripped:
+        return True
+    if len(stripped) in _EXAMPLE_LENGTHS and stripped in rules.DOCUMENTED_EXAMPLES:
         return True
     if (
         _REFERENCE.match(stripped)

@@ -547,6 +547,23 @@ LISTING_COLUMNS: Final = frozenset(
         "stages", "date", "modified", "expires", "expiry",
     ]
 )  # fmt: skip
+#: Sample credentials that providers print in their documentation for everyone to copy, exactly (never
+#: their format: a key of the same shape is a secret). Written in parts, as the test suite writes
+#: secrets, so that no scanner takes this file for a leak. AWS's documented pair holds ``EXAMPLE``
+#: and is a placeholder already.
+DOCUMENTED_EXAMPLES: Final = frozenset(
+    [
+        # jwt.io's HS256 example (secret `your-256-bit-secret`), in countless tutorials and tests
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+        + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+        + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        # Stripe's API reference: the sample test key of every request, now and before
+        "sk_" + "test_" + "4eC39HqLyjWDarjtT1zdp7dc",
+        "sk_" + "test_" + "BQokikJOvBiI2HlWgH4olfQ2",
+        # Mailgun's API documentation (`curl --user 'api:…'`)
+        "key-" + "3ax6xnjp29jd6fds4gc373sgvjxteol0",
+    ]
+)
 #: Values that show a secret was there without showing it: masks, sizes and notes from tools
 #: (``kubectl describe secret``: ``24 bytes``; ``terraform plan``: ``(sensitive value)``).
 MASKED: Final = (
