@@ -249,3 +249,92 @@ def test_a_key_shaped_like_a_documented_sample_still_goes(example: str, context:
     at = rng.randrange(len(example) - 12, len(example))
     other = example[:at] + rng.choice([c for c in "Qx7Kp2" if c != example[at]]) + example[at + 1 :]
     _goes(context.format(x=other), other)
+
+
+# ------------------------------------------------------------------------------------------------
+# Keys made to be published, and masks in URLs
+
+
+def _publishable() -> list[str]:
+    return [
+        "pk_" + RNG.choice(["live", "test"]) + "_51" + _random(60),
+        "pk" + ".eyJ1Ijoi" + _random(30, ALNUM + "-_") + "." + _random(22, ALNUM + "-_"),
+        "ph" + "c_" + _random(43),
+    ]
+
+
+_PUBLISHED_CONTEXTS = [
+    "STRIPE_KEY={k}",
+    "stripe:\n  publishable_key: {k}\n  account_country: DE",
+    "StripeCheckout.configure({{ key: '{k}' }})",
+    "mapboxgl.accessToken = '{k}';",
+    "map:\n  access_token: {k}\n  zoom: 11",
+    "https://api.mapbox.com/styles/v1/mapbox/streets-v12/tiles/1/2/3?access_token={k}",
+    '{{"stripePublishableKey": "{k}", "mapboxToken": "{k}", "posthogKey": "{k}"}}',
+]
+
+
+@pytest.mark.parametrize("context", _PUBLISHED_CONTEXTS)
+def test_publishable_keys_survive_whatever_their_name(context: str) -> None:
+    """Stripe's publishable keys, Mapbox's public tokens and PostHog's project keys are made to be
+    published in a web page: they stay, even under a secret's name."""
+    for key in _publishable():
+        _survives(context.format(k=key))
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "STRIPE_KEY={k}",
+        "mapboxgl.accessToken = '{k}';",
+        "map:\n  access_token: {k}\n  zoom: 11",
+        "https://api.mapbox.com/styles/v1/mapbox/streets-v12/tiles/1/2/3?access_token={k}",
+        '{{"mapboxToken": "{k}"}}',
+    ],
+)
+def test_secret_keys_beside_publishable_ones_still_go(context: str) -> None:
+    """Their secret counterparts (`sk_live_…`, Mapbox's `sk.eyJ…`) under the same names still go."""
+    for key in ("sk_" + "live_51" + _random(60), "sk" + ".eyJ1Ijoi" + _random(30) + "." + _random(22)):
+        _goes(context.format(k=key), key)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "amqp://guest:**@localhost:5672//",
+        "[config]\n.> transport:   amqp://celery:**@rabbit.internal:5672/prod",
+        "redis://default:*@redis-primary:6379/0",
+        "postgres://app:%2A%2A%2A@db:5432/app",
+        "https://deploy:•••••@git.example.org/shop.git",
+    ],
+)
+def test_masked_passwords_in_urls_survive(url: str) -> None:
+    """A URL whose password a tool printed as a mask (`**`, `*`, percent-encoded `***`, `•••`) stays."""
+    _survives(url)
+
+
+def test_a_percent_encoded_password_in_a_url_still_goes() -> None:
+    """A real password, percent-encoded, still goes from a URL."""
+    secret = _random(10) + "%40" + _random(8)
+    _goes(f"postgres://app:{secret}@db:5432/app", secret)
+
+
+# ------------------------------------------------------------------------------------------------
+# Agent logs: a file reader's line numbers, and an empty value that ends a JSON string
+
+
+def test_an_announced_value_after_a_line_number_is_judged_without_it() -> None:
+    """A file reader's line number (`     2→`) is not part of the word after an announcing line."""
+    example = sorted(rules.DOCUMENTED_EXAMPLES)[0]
+    _survives(f"Example token from the docs (secret `your-256-bit-secret`):\n     2→{example}\n     3→Done.")
+    secret = _random(16) + "7Qx" + _random(8)
+    _goes(f"The staging password is below:\n     2→{secret}\n     3→Done.", secret)
+
+
+def test_an_empty_assignment_at_the_end_of_a_json_string_survives() -> None:
+    """`set DB_PASS=` ending a tool result: the quote after it closes the JSON string, no value."""
+    line = json.dumps({"type": "tool_result", "content": "@echo off\nset DB_PASS="}) + "\n"
+    assert redact_text(line) == line
+    secret = _random(16) + "7Qx"
+    line = json.dumps({"type": "tool_result", "content": f'@echo off\nset DB_PASS="{secret}"'})
+    assert secret not in redact_text(line)

@@ -100,6 +100,7 @@ _EMBEDDED_REFERENCE: Final = re.compile(
 # A known prefix followed by one character repeated: a placeholder (`hf_xxx`, `sk-****`).
 _PREFIXED_PLACEHOLDER: Final = re.compile(r"(?:[A-Za-z0-9]{1,12}[_\-.])+([A-Za-z0-9*.•])\1{2,}")
 _CIPHERTEXT: Final = re.compile(rules.CIPHERTEXT)
+_PUBLIC_KEY: Final = re.compile(rules.PUBLIC_KEYS)
 # A command that fetches the secret (rules.SECRET_COMMANDS), maybe in `$(…)` or backticks.
 _SECRET_COMMAND: Final = re.compile(
     r"(?:\$\(|`)?[ \t]*(?:[A-Za-z0-9_./\-]*/)?(?:" + "|".join(rules.SECRET_COMMANDS) + ")"
@@ -111,7 +112,8 @@ _EXAMPLE_LENGTHS: Final = frozenset(map(len, rules.DOCUMENTED_EXAMPLES))
 
 def is_placeholder(value: str) -> bool:
     """True for values that stand in for a secret: ``YOUR_API_KEY``, ``<token>``, ``${VAR}``, ``****``,
-    and the sample credentials of providers' documentation (rules.DOCUMENTED_EXAMPLES)."""
+    the sample credentials of providers' documentation (rules.DOCUMENTED_EXAMPLES), and values that
+    are no secret by their shape: ciphertext (rules.CIPHERTEXT), publishable keys (rules.PUBLIC_KEYS)."""
     stripped = value.strip().strip("\"'`")
     lowered = stripped.lower()
     if not stripped or lowered in rules.PLACEHOLDER_WORDS or MARKER_PREFIX in stripped:
@@ -134,6 +136,8 @@ def is_placeholder(value: str) -> bool:
         return True  # `pass show mail/work`: the command that gives the secret
     if _CIPHERTEXT.match(stripped):
         return True  # `ENC[…]`, `EJ[1:…]`, an OpenPGP message: ciphertext made to be committed
+    if _PUBLIC_KEY.fullmatch(stripped):
+        return True  # `pk_live_…`, Mapbox's `pk.eyJ…`: made to be published
     return _PLACEHOLDER_RX.search(lowered) is not None
 
 
@@ -1283,7 +1287,7 @@ _BLANK_OR_QUOTE: Final = frozenset(b" \t\"'`")
 
 
 # A line number before a file's line, as `cat -n` and an agent's file reader print it ("     5→").
-_GUTTER: Final = re.compile(rb"[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\t|\\t)")
+_GUTTER: Final = re.compile(rb"[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\t)")
 
 
 def _indent(line: bytes) -> int:
@@ -2046,6 +2050,8 @@ class _Scan:
         value_start, value_end = match.span("quoted" if quoted else "bare")
         if quoted and _leaves_string(data, value_start, value_end, q2):
             return name_end  # the "closing" quote is in another string: no literal here
+        if q2 == b'"' and _JSON_STRING_END.match(data, value_start - 1) and self._in_json_string(name_start):
+            return name_end  # `set DB_PASS=` ending an agent log's JSON string: its quote, no value
         if sep == b":" and not quoted and not sp2 and q1 is None:
             # `group:artifact:jar:version`, `arn:…:secret:prod/db`: no blank, no value; but a Go
             # struct printed with %+v (`{Host:db User:app Password:… DB:orders}`) has none either.
@@ -2166,6 +2172,9 @@ class _Scan:
             if start == -1:
                 return
             _, line_end = _line_around(data, start)
+            gutter = _GUTTER.match(data, start, line_end)
+            if gutter is not None:
+                start = gutter.end()  # a file reader's line number (`     2→`)
             word = _WORD_LINE.match(data, start, line_end)
             if word is not None:
                 value = word.group("value").decode("utf-8", "replace")
@@ -2423,6 +2432,16 @@ class _Scan:
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
 
+    def _in_json_string(self, position: int) -> bool:
+        """Whether the line holding *position* is inside a JSON string: reached through an escaped
+        line break, or after a JSON string opened on it (``"content":"…``)."""
+        data = self.data
+        line_start, _ = _line_around(data, position)
+        return (
+            data[line_start - 2 : line_start] == b"\\n"
+            or _content_start(data, line_start, position) != line_start
+        )
+
     def _at_line_start(self, position: int) -> bool:
         data = self.data
         floor = max(0, position - 200)
@@ -2465,8 +2484,13 @@ class _Scan:
         match = _URL_CREDENTIALS.match(data, position)
         if match is not None:
             password = match.group("pw").decode("utf-8", "replace")
+            if "%" in password:
+                from urllib.parse import unquote
+
+                password = unquote(password)  # `:%2A%2A%2A@`: a mask, percent-encoded
             if (
                 not is_placeholder(password)
+                and password.strip("*•") != ""  # `amqp://guest:**@` (Celery's banner), `:*@`
                 and password.lower() not in ("pass", "pwd", "pw", "passwd")
                 and match.group("pw") != match.group("user")  # a documented default: guest:guest
             ):

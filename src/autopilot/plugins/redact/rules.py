@@ -547,6 +547,13 @@ LISTING_COLUMNS: Final = frozenset(
         "stages", "date", "modified", "expires", "expiry",
     ]
 )  # fmt: skip
+#: Keys made to be published, by their format, left alone whatever they are called: Stripe's (and
+#: Clerk's, Paystack's) publishable ``pk_live_…``/``pk_test_…``, Mapbox's public tokens ``pk.eyJ…``
+#: (its secret ones are ``sk.eyJ…``), PostHog's project keys ``phc_…``: their providers document them
+#: as safe in a web page's code. Only a publishable key's own format counts, never its name.
+PUBLIC_KEYS: Final = (
+    r"pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
+)
 #: Sample credentials that providers print in their documentation for everyone to copy, exactly (never
 #: their format: a key of the same shape is a secret). Written in parts, as the test suite writes
 #: secrets, so that no scanner takes this file for a leak. AWS's documented pair holds ``EXAMPLE``
@@ -567,7 +574,7 @@ DOCUMENTED_EXAMPLES: Final = frozenset(
 #: Values that show a secret was there without showing it: masks, sizes and notes from tools
 #: (``kubectl describe secret``: ``24 bytes``; ``terraform plan``: ``(sensitive value)``).
 MASKED: Final = (
-    r"\*{3,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\u2022){3,}|\[?[0-9]+ bytes\]?"
+    r"\*{2,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\u2022){3,}|\[?[0-9]+ bytes\]?"
     r"|\((?:sensitive(?: value)?|protected|redacted|hidden"
     r"|masked|encrypted|not shown|set|unset)\)|\[(?:masked|hidden|redacted|secret|filtered|sensitive)\]"
     r"|<(?:hidden|redacted|secret|masked|set|not set|sensitive|encrypted)>"
