@@ -99,13 +99,26 @@ _EMBEDDED_REFERENCE: Final = re.compile(
 )
 # A known prefix followed by one character repeated: a placeholder (`hf_xxx`, `sk-****`).
 _PREFIXED_PLACEHOLDER: Final = re.compile(r"(?:[A-Za-z0-9]{1,12}[_\-.])+([A-Za-z0-9*.•])\1{2,}")
+_CIPHERTEXT: Final = re.compile(rules.CIPHERTEXT)
+_PUBLIC_KEY: Final = re.compile(rules.PUBLIC_KEYS)
+# A command that fetches the secret (rules.SECRET_COMMANDS), maybe in `$(…)` or backticks.
+_SECRET_COMMAND: Final = re.compile(
+    r"(?:\$\(|`)?[ \t]*(?:[A-Za-z0-9_./\-]*/)?(?:" + "|".join(rules.SECRET_COMMANDS) + ")"
+)
+
+
+_EXAMPLE_LENGTHS: Final = frozenset(map(len, rules.DOCUMENTED_EXAMPLES))
 
 
 def is_placeholder(value: str) -> bool:
-    """True for values that stand in for a secret: ``YOUR_API_KEY``, ``<token>``, ``${VAR}``, ``****``."""
+    """True for values that stand in for a secret: ``YOUR_API_KEY``, ``<token>``, ``${VAR}``, ``****``,
+    the sample credentials of providers' documentation (rules.DOCUMENTED_EXAMPLES), and values that
+    are no secret by their shape: ciphertext (rules.CIPHERTEXT), publishable keys (rules.PUBLIC_KEYS)."""
     stripped = value.strip().strip("\"'`")
     lowered = stripped.lower()
     if not stripped or lowered in rules.PLACEHOLDER_WORDS or MARKER_PREFIX in stripped:
+        return True
+    if len(stripped) in _EXAMPLE_LENGTHS and stripped in rules.DOCUMENTED_EXAMPLES:
         return True
     if (
         _REFERENCE.match(stripped)
@@ -119,6 +132,12 @@ def is_placeholder(value: str) -> bool:
         return True
     if _MASKED.fullmatch(stripped):
         return True
+    if " " in stripped and _SECRET_COMMAND.match(stripped):
+        return True  # `pass show mail/work`: the command that gives the secret
+    if _CIPHERTEXT.match(stripped):
+        return True  # `ENC[…]`, `EJ[1:…]`, an OpenPGP message: ciphertext made to be committed
+    if _PUBLIC_KEY.fullmatch(stripped):
+        return True  # `pk_live_…`, Mapbox's `pk.eyJ…`: made to be published
     return _PLACEHOLDER_RX.search(lowered) is not None
 
 
@@ -478,8 +497,10 @@ def secret_name_kind(name: str) -> str | None:
     excluded = [part for part in parts if part in rules.EXCLUDED_ANY]
     if excluded and not (last in _PASSWORD_LAST and _WHERE.issuperset(excluded)):
         return None
-    if last in rules.EXCLUDED_LAST:
+    if last in rules.EXCLUDED_LAST or _glued_excluded(last):
         return None
+    if rules.CIPHERTEXT_WORDS.intersection(parts) and not rules.KEY_MATERIAL_WORDS.intersection(parts):
+        return None  # `encrypted_password`: ciphertext, not the secret
     if parts[-1] == "authorization":  # also Proxy-Authorization, and glued escapes (\x1b[33mAuthorization)
         return "authorization"
     if tuple(parts[-2:]) in rules.EXCLUDED_PAIRS:
@@ -503,6 +524,31 @@ def secret_name_kind(name: str) -> str | None:
                         kind = kind or "secret"
                     break
     return kind
+
+
+# The secret words a command's or a file's name may be glued to (`passwordeval`, `remotepasseval`).
+_GLUED_SECRET: Final = (
+    "pass",
+    "passwd",
+    "pwd",
+    "token",
+    "secret",
+    "key",
+    "auth",
+    "cred",
+    "creds",
+    "credentials",
+)
+
+
+def _glued_excluded(word: str) -> bool:
+    """Whether *word* is a secret word glued to one of rules.GLUED_EXCLUDED_LAST (``passwordeval``,
+    ``tokenfile``): the name of a command or a file that gives the secret."""
+    for suffix in rules.GLUED_EXCLUDED_LAST:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            head = word[: -len(suffix)]
+            return head.endswith(_GLUED_SECRET) or any(sub in head for sub in rules.STRONG_SUBSTRINGS)
+    return False
 
 
 _NAME_KINDS: dict[bytes, str | None] = {}
@@ -553,9 +599,14 @@ def _webhooks() -> tuple[tuple[bytes, re.Pattern[bytes], str], ...]:
 _PEM_END: Final = re.compile(rb"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
 _PEM_BODY: Final = re.compile(rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*")
 _KIND_SECRET: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])")
-# A Bitnami SealedSecret: its `encryptedData` is ciphertext made to be committed, never a secret.
-_KIND_SEALED: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*sealedsecret(?![a-z])")
-_ENCRYPTED_DATA: Final = re.compile(rb"encrypteddata[\"'\\]*[ \t]*:[ \t]*(?P<json>\{)?")
+# A block or an object of ciphertext made to be committed (rules.CIPHERTEXT_BLOCKS): a name alone
+# on its line (YAML) or before a JSON object, never a secret.
+_CIPHERTEXT_BLOCK: Final = re.compile(
+    rb"(?:"
+    + b"|".join(re.escape(name.encode()) for name in rules.CIPHERTEXT_BLOCKS)
+    + rb")[\"'\\]*[ \t]*:[ \t]*(?:(?P<json>\\{0,3}\{)|(?=\r?$|\\{1,3}[nr]))",
+    re.MULTILINE,
+)
 # `data:` alone on its line (also on a line of JSON-escaped text, once or twice).
 _K8S_YAML_DATA: Final = re.compile(
     rb"(?m)(?:^|(?<=\\n))(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*(?=\r?$|\\{1,3}[nr])"
@@ -674,6 +725,7 @@ def _public_cookie(name: bytes) -> bool:
     return _public_cookies().fullmatch(name.lower()) is not None
 
 
+_NAME_CHARS: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_-")
 _BLANKS: Final = (b" ", b"\t")
 _BLANKS_B: Final = frozenset(b" \t")
 # curl's flags that carry credentials; the literal "-" first lets the regex engine skip ahead quickly.
@@ -1007,6 +1059,7 @@ _FIXED_ANCHORS: Final = (
     b'"api"',
     b'"api\\',
     b"putty-user-key-file-",
+    b"encrypted",
 )
 (
     _URL,
@@ -1043,6 +1096,7 @@ _FIXED_ANCHORS: Final = (
     _API_AT,
     _API_ESCAPED,
     _PUTTY_AT,
+    _ENCRYPTED_AT,
 ) = range(len(_FIXED_ANCHORS))
 # Roles of the other anchors.
 _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER = range(100, 106)
@@ -1204,13 +1258,36 @@ def _rest_of_line(data: bytes, start: int) -> bytes:
 
 # What is called or subscripted: a name or a dotted name.
 _CALLABLE: Final = re.compile(rb"[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*")
+# A call in code: dotted (or `::`) names, maybe ending in `!` or `?` (Ruby, Elixir).
+_DOTTED_CALL: Final = re.compile(rb"[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|::)[A-Za-z_$][A-Za-z0-9_$]*)+[!?]?")
+_CALL_PARTS: Final = re.compile(rb"\.|::")
+# `set /p NAME=prompt` in a batch file (before the name).
+_BATCH_PROMPT: Final = re.compile(rb"(?:(?<![a-z0-9_])|(?<=\\n))set[ \t]+/p[ \t]+\Z")
+
+
+# What a call's or a subscript's first argument starts with in code: a string, a symbol, nothing.
+_CALL_OPENING: Final = re.compile(
+    rb"""[(\[](?:\\{0,3}["'`]|:[A-Za-z_]|[)\]]|[ \t]*(?:\r?$|\\{1,3}[nr]))""", re.M
+)
+
+
+def _code_call(data: bytes, start: int, end: int) -> bool:
+    """Whether the bare word at *start*..*end* is a call or a subscript of a dotted name made of
+    words, given a string, a symbol or nothing (``System.fetch_env!("X")``, ``ENV.fetch("X")``,
+    ``credentials[:aws]``, ``Aws::Credentials.new(`` ending its line): code, not a YAML value."""
+    if _CALL_OPENING.match(data, end) is None or _DOTTED_CALL.fullmatch(data, start, end) is None:
+        return False
+    parts = _CALL_PARTS.split(data[start:end].rstrip(b"!?"))
+    return all(_wordy(part.decode("ascii", "replace")) for part in parts)
+
+
 # What ends a bare value but a password may hold; blanks and quotes.
 _VALUE_STOPS: Final = frozenset(bytes([byte]) for byte in b";,&|<>(){}[]")
 _BLANK_OR_QUOTE: Final = frozenset(b" \t\"'`")
 
 
 # A line number before a file's line, as `cat -n` and an agent's file reader print it ("     5→").
-_GUTTER: Final = re.compile(rb"[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\t|\\t)")
+_GUTTER: Final = re.compile(rb"[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\t)")
 
 
 def _indent(line: bytes) -> int:
@@ -1528,8 +1605,8 @@ def _typed_secret_at(low: bytes, anchor: bytes, start: int, end: int) -> bool:
 def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: int, end: int) -> bool:
     """The check keywords() makes at a context anchor (other than a name keyword) before it can
     report anything there (a superset: passing it may still find nothing)."""
-    if role == _SHADOW:
-        return False
+    if role in (_SHADOW, _ENCRYPTED_AT):
+        return False  # a ciphertext block only takes findings away
     if role == _URL:
         return _url_interesting(low, start)
     if role == _BEARER_AT:
@@ -1743,8 +1820,8 @@ class _Scan:
             kind = _KIND_SECRET.match(low, start)
             if kind is not None:
                 self._kubernetes(kind.end() - 6)
-            elif _KIND_SEALED.match(low, start) is not None:
-                self._sealed(start)
+        elif role == _ENCRYPTED_AT:
+            self._ciphertext_block(start)
         elif role == _COOKIE_AT:
             header = _COOKIE_HEADER.match(low, start)
             if header is not None:
@@ -1901,6 +1978,10 @@ class _Scan:
         sometimes holds a secret, only a value that looks generated (*generated*), and of 16 or more
         characters with digits, upper and lower case (*strong*)."""
         data = self.data
+        if data[name_start - 1 : name_start] == b" " and _BATCH_PROMPT.search(
+            self.low, max(0, name_start - 12), name_start
+        ):
+            return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
         braced = _BRACED_VALUE.match(data, name_end) if not generated and b"={" in ahead else None
         if braced is not None and (
@@ -1969,6 +2050,8 @@ class _Scan:
         value_start, value_end = match.span("quoted" if quoted else "bare")
         if quoted and _leaves_string(data, value_start, value_end, q2):
             return name_end  # the "closing" quote is in another string: no literal here
+        if q2 == b'"' and _JSON_STRING_END.match(data, value_start - 1) and self._in_json_string(name_start):
+            return name_end  # `set DB_PASS=` ending an agent log's JSON string: its quote, no value
         if sep == b":" and not quoted and not sp2 and q1 is None:
             # `group:artifact:jar:version`, `arn:…:secret:prod/db`: no blank, no value; but a Go
             # struct printed with %+v (`{Host:db User:app Password:… DB:orders}`) has none either.
@@ -2023,6 +2106,10 @@ class _Scan:
                     return value_end
                 value_start, value_end = literal.span("value")
                 quoted = True
+            elif _code_call(data, value_start, value_end):
+                # Ruby, Elixir, JavaScript: `secret_key_base: System.fetch_env!("SECRET_KEY_BASE")`,
+                # `credentials: Aws::Credentials.new(`: a call to look the secret up, not YAML.
+                return value_end
             elif first.lower() not in rules.PLACEHOLDER_WORDS and not rest.rstrip().endswith(b","):
                 value_end = value_start + len(rest.rstrip())
         value = data[value_start:value_end].decode("utf-8", "replace")
@@ -2085,9 +2172,14 @@ class _Scan:
             if start == -1:
                 return
             _, line_end = _line_around(data, start)
+            gutter = _GUTTER.match(data, start, line_end)
+            if gutter is not None:
+                start = gutter.end()  # a file reader's line number (`     2→`)
             word = _WORD_LINE.match(data, start, line_end)
             if word is not None:
                 value = word.group("value").decode("utf-8", "replace")
+                if _CIPHERTEXT.match(value):
+                    return  # `$ANSIBLE_VAULT;1.1;AES256` and its lines of ciphertext
                 plausible = credential_like(value) if strict else _lenient(value)
                 if plausible and not _names_a_secret(value):
                     self.add(word.start("value"), word.end("value"), kind)
@@ -2340,6 +2432,16 @@ class _Scan:
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
 
+    def _in_json_string(self, position: int) -> bool:
+        """Whether the line holding *position* is inside a JSON string: reached through an escaped
+        line break, or after a JSON string opened on it (``"content":"…``)."""
+        data = self.data
+        line_start, _ = _line_around(data, position)
+        return (
+            data[line_start - 2 : line_start] == b"\\n"
+            or _content_start(data, line_start, position) != line_start
+        )
+
     def _at_line_start(self, position: int) -> bool:
         data = self.data
         floor = max(0, position - 200)
@@ -2382,8 +2484,13 @@ class _Scan:
         match = _URL_CREDENTIALS.match(data, position)
         if match is not None:
             password = match.group("pw").decode("utf-8", "replace")
+            if "%" in password:
+                from urllib.parse import unquote
+
+                password = unquote(password)  # `:%2A%2A%2A@`: a mask, percent-encoded
             if (
                 not is_placeholder(password)
+                and password.strip("*•") != ""  # `amqp://guest:**@` (Celery's banner), `:*@`
                 and password.lower() not in ("pass", "pwd", "pw", "passwd")
                 and match.group("pw") != match.group("user")  # a documented default: guest:guest
             ):
@@ -2410,7 +2517,13 @@ class _Scan:
             or low.find(b"x-amz-security-token", position, url_end) != -1
         ):
             for signature in _URL_SIGNATURE.finditer(low, position, url_end):
-                self.add(signature.start("value"), signature.end("value"), "url_signature")
+                value = data[signature.start("value") : signature.end("value")].decode("utf-8", "replace")
+                if "%" in value:
+                    from urllib.parse import unquote
+
+                    value = unquote(value)
+                if not is_placeholder(value):  # `sig={signature}`, `sig=${SAS_SIG}`: a template
+                    self.add(signature.start("value"), signature.end("value"), "url_signature")
         return position + 3
 
     def _har_cookies(self, position: int) -> None:
@@ -2569,31 +2682,36 @@ class _Scan:
             if _lenient(value) or (pattern is _SASL_PLAIN and not is_placeholder(value)):
                 self.add(match.start(group), match.end(group), "password")
 
-    def _sealed(self, position: int) -> None:
-        """The ``encryptedData`` of a SealedSecret manifest (YAML, JSON, also JSON-escaped): left alone."""
+    def _ciphertext_block(self, position: int) -> None:
+        """The values of a block or an object of ciphertext (Renovate's ``encrypted:``, a
+        SealedSecret's ``encryptedData:``; YAML, JSON, also JSON-escaped): left alone."""
         data, low = self.data, self.low
-        doc_start = max(low.rfind(b"\n---", 0, position), low.rfind(b"\\n---", 0, position), 0)
-        ends = [end for end in (low.find(b"\n---", position), low.find(b"\\n---", position)) if end != -1]
-        doc_end = min(ends) if ends else self.size
-        for block in _ENCRYPTED_DATA.finditer(low, doc_start, doc_end):
-            if block.group("json") is not None:
-                close = data.find(b"}", block.end(), doc_end)
-                self._exempt.append((block.end(), doc_end if close == -1 else close))
-                continue
-            line_start, line_end = _line_around(data, block.start())
-            line = data[_content_start(data, line_start, block.start()) : block.start()]
-            indent = _indent(line)
-            end = line_end
-            for _ in range(256):
-                begin = _next_line(data, end)
-                if begin == -1 or begin >= doc_end:
-                    break
-                _, next_end = _line_around(data, begin)
-                line = data[begin:next_end]
-                if line.strip() and _indent(line) <= indent:
-                    break
-                end = next_end
-            self._exempt.append((block.end(), end))
+        if position and low[position - 1] in _NAME_CHARS and low[position - 2 : position] not in _ESCAPES:
+            return  # inside a longer name (`unencrypted:`)
+        block = _CIPHERTEXT_BLOCK.match(low, position)
+        if block is None:
+            return
+        if block.group("json") is not None:
+            close = data.find(b"}", block.end(), block.end() + 65536)
+            self._exempt.append((block.end(), self.size if close == -1 else close))
+            return
+        line_start, line_end = _line_around(data, position)
+        before = data[_content_start(data, line_start, position) : position]
+        gutter = _GUTTER.match(before)
+        before = before[gutter.end() :] if gutter is not None else before
+        # `- encrypted:` in a list: the block is what is indented deeper than the name itself
+        indent = len(before) if not before.strip(b" \t-") else _indent(before)
+        end = line_end
+        for _ in range(256):
+            begin = _next_line(data, end)
+            if begin == -1:
+                break
+            _, next_end = _line_around(data, begin)
+            line = data[begin:next_end]
+            if line.strip() and _indent(line) <= indent:
+                break
+            end = next_end
+        self._exempt.append((block.end(), end))
 
     def merged(self) -> list[tuple[int, int, str]]:
         """Non-overlapping spans; existing markers are never touched."""

@@ -399,15 +399,38 @@ EXCLUDED_LAST: Final = words(
     "ref regex required reset rotation rule rules scope scopes settings sha size source spec status "
     "stdin store strength suffix timeout ttl type types uri url urls usage user username valid "
     "validation validator var variable vars vault version accessor digest table arns identifier "
-    "identifiers mechanism mechanisms checksum checksums sha md crc hashes digests fingerprints thumbprint"
+    "identifiers mechanism mechanisms checksum checksums sha md crc hashes digests fingerprints thumbprint "
+    # where secrets are kept or checked, not a secret: `SECRETS_BACKEND=vault`, `SecretsFilter: prod-*`,
+    # `AUTH0_DOMAIN=…`, `TOKEN_ISSUER=https://…`, `AUTH_PROVIDER=okta`
+    "backend backends filter filters selector engine driver plugin resolver issuer audience domain "
+    "realm strategy host server port region protocol scheme"
 )
 #: A name containing one of these words anywhere is not a secret (``max_tokens``, ``existingSecret``,
-#: ``hashed_secret`` in a detect-secrets baseline).
+#: ``hashed_secret`` in a detect-secrets baseline, Drone's ``from_secret: docker_password``).
 EXCLUDED_ANY: Final = words(
     "bos cache cached cancellation cls completion continuation endpoint eos file idempotency input "
     "keyboard keys mask max min next num output pad page path pub public publishable reasoning sep "
     "special sync tokenization tokenize tokenized tokenizer tokens total unk uri url existing "
-    "external hashed checksum"
+    "external hashed checksum from"
+)
+#: A name's last word made of a secret word and one of these glued to it names a command or a file
+#: that gives the secret (msmtp's ``passwordeval``, offlineimap's ``remotepasseval``, ``tokenfile``).
+GLUED_EXCLUDED_LAST: Final = ("eval", "cmd", "command", "file", "path", "helper")
+#: A name holding this word holds ciphertext, made to be committed (``encrypted_password``, Terraform's
+#: ``encrypted_secret``), unless it also names the key that encrypts
+#: (``encryptedSavedObjects.encryptionKey``).
+CIPHERTEXT_WORDS: Final = words("encrypted")
+KEY_MATERIAL_WORDS: Final = words("encryption decryption")
+#: Blocks and objects whose values are ciphertext made to be committed: Renovate's ``encrypted:``,
+#: a SealedSecret's ``encryptedData:`` (YAML, JSON; also JSON-escaped).
+CIPHERTEXT_BLOCKS: Final = ("encrypted", "encrypteddata", "encrypted_data", "encryptedvalues")
+#: Ciphertext by its shape, left alone wherever it is: SOPS and hiera-eyaml ``ENC[…]``, Jasypt
+#: ``ENC(…)``, EJSON ``EJ[1:…]``, Ansible Vault ``$ANSIBLE_VAULT;…``, Spring Cloud Config
+#: ``{cipher}…``, and the base64 body of an OpenPGP message (Renovate's encrypted values, Terraform's
+#: ``encrypted_secret``), which starts with a public-key-encrypted session key packet.
+CIPHERTEXT: Final = (
+    r"ENC\[[A-Za-z0-9_,:]|ENC\([A-Za-z0-9+/=]{16,}\)|EJ\[[0-9]:|\$ANSIBLE_VAULT;|\{cipher\}"
+    r"|(?:wcBMA|wcFMA|wV4D|hQEMA|hQIMA|hF4D)[A-Za-z0-9+/]{80,}={0,2}$"
 )
 #: Names ending in these two words name a key of a secret store, not a secret (``userPasswordKey``).
 EXCLUDED_PAIRS: Final = frozenset({("password", "key"), ("token", "key"), ("secret", "keys")})
@@ -466,7 +489,8 @@ PLACEHOLDER_PARTS: Final = (
 )
 #: References to a secret kept in a secret manager, used as a value in its place: the schemes of
 #: their URIs (``op://vault/item/field`` of 1Password, ``sm://…`` of Berglas, ``vault://…``; any
-#: ``ref+SCHEME://…`` of vals and helmfile) and the prefixes that start one
+#: ``ref+SCHEME://…`` of vals and helmfile; the key that encrypts Pulumi's secrets,
+#: ``secretsprovider: awskms://alias/…``) and the prefixes that start one
 #: (``vault:secret/data/app#password`` of Bank-Vaults, ``secretref:db-password`` of Azure
 #: Container Apps). Cloud resource ids (``arn:aws:…``,
 #: ``projects/…/secrets/…``), ``@Microsoft.KeyVault(…)``, ``{{resolve:…}}`` and ``${ssm:…}`` are
@@ -474,9 +498,31 @@ PLACEHOLDER_PARTS: Final = (
 SECRET_REFERENCE_SCHEMES: Final = words(
     "op onepassword vault sm berglas awssecrets awsssm awssm ssm secretsmanager gcpsecrets gcpsm gsm "
     "azurekeyvault azkv akv keyvault sops doppler infisical bitwarden bws akeyless conjur keeper "
-    "lastpass gopass secrets secret"
+    "lastpass gopass secrets secret awskms gcpkms hashivault"
 )
 SECRET_REFERENCE_PREFIXES: Final = ("vault:", "secretref:", "keyvaultref:", "akeyless:")
+#: Commands that fetch a secret from where it is kept, given as the value in its place (msmtp's
+#: ``passwordeval "pass show mail/work"``, mutt's ``imap_pass = "`pass show …`"``, git's and
+#: aerc's ``…-cmd`` settings): each a regular expression for the command and its first argument.
+SECRET_COMMANDS: Final = (
+    r"pass[ \t]+(?:show|otp|ls)\b",
+    r"gopass[ \t]+(?:show|cat|otp)\b",
+    r"op[ \t]+(?:read|item[ \t]+get|run)\b",
+    r"security[ \t]+find-(?:generic|internet)-password\b",
+    r"secret-tool[ \t]+lookup\b",
+    r"(?:bw|rbw)[ \t]+get\b",
+    r"lpass[ \t]+show\b",
+    r"keepassxc-cli[ \t]+(?:show|clip)\b",
+    r"gpg2?[ \t]+(?:-[a-z]*d|--decrypt|-q|--quiet|--batch|--no-tty)\b",
+    r"(?:cat|head[ \t]+-n[ \t]*1)[ \t]+[~/$.]",
+    r"vault[ \t]+(?:kv[ \t]+get|read)\b",
+    r"aws[ \t]+(?:secretsmanager|ssm)[ \t]+get-",
+    r"gcloud[ \t]+secrets[ \t]+versions[ \t]+access\b",
+    r"az[ \t]+keyvault[ \t]+secret[ \t]+show\b",
+    r"doppler[ \t]+secrets[ \t]+get\b",
+    r"sops[ \t]+(?:-d|--decrypt)\b",
+    r"systemd-creds[ \t]+cat\b",
+)
 #: Cookies that identify no session: analytics ids (Google Analytics, Google Ads, Meta, Microsoft
 #: Clarity and Ads, Hotjar, Segment, Amplitude, Matomo, Mixpanel, HubSpot, Heap, Optimizely, TikTok,
 #: Pinterest, Reddit, Snap, LinkedIn) and preferences (consent, theme, language, locale, time zone,
@@ -501,10 +547,34 @@ LISTING_COLUMNS: Final = frozenset(
         "stages", "date", "modified", "expires", "expiry",
     ]
 )  # fmt: skip
+#: Keys made to be published, by their format, left alone whatever they are called: Stripe's (and
+#: Clerk's, Paystack's) publishable ``pk_live_…``/``pk_test_…``, Mapbox's public tokens ``pk.eyJ…``
+#: (its secret ones are ``sk.eyJ…``), PostHog's project keys ``phc_…``: their providers document them
+#: as safe in a web page's code. Only a publishable key's own format counts, never its name.
+PUBLIC_KEYS: Final = (
+    r"pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
+)
+#: Sample credentials that providers print in their documentation for everyone to copy, exactly (never
+#: their format: a key of the same shape is a secret). Written in parts, as the test suite writes
+#: secrets, so that no scanner takes this file for a leak. AWS's documented pair holds ``EXAMPLE``
+#: and is a placeholder already.
+DOCUMENTED_EXAMPLES: Final = frozenset(
+    [
+        # jwt.io's HS256 example (secret `your-256-bit-secret`), in countless tutorials and tests
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+        + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+        + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        # Stripe's API reference: the sample test key of every request, now and before
+        "sk_" + "test_" + "4eC39HqLyjWDarjtT1zdp7dc",
+        "sk_" + "test_" + "BQokikJOvBiI2HlWgH4olfQ2",
+        # Mailgun's API documentation (`curl --user 'api:…'`)
+        "key-" + "3ax6xnjp29jd6fds4gc373sgvjxteol0",
+    ]
+)
 #: Values that show a secret was there without showing it: masks, sizes and notes from tools
 #: (``kubectl describe secret``: ``24 bytes``; ``terraform plan``: ``(sensitive value)``).
 MASKED: Final = (
-    r"\*{3,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\u2022){3,}|\[?[0-9]+ bytes\]?"
+    r"\*{2,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\u2022){3,}|\[?[0-9]+ bytes\]?"
     r"|\((?:sensitive(?: value)?|protected|redacted|hidden"
     r"|masked|encrypted|not shown|set|unset)\)|\[(?:masked|hidden|redacted|secret|filtered|sensitive)\]"
     r"|<(?:hidden|redacted|secret|masked|set|not set|sensitive|encrypted)>"

@@ -1,0 +1,340 @@
+"""The built-in redactor leaves alone what only names, points to, fetches, encrypts or shows a secret."""
+
+from __future__ import annotations
+
+import json
+import random
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autopilot.plugins.redact import rules
+from autopilot.plugins.redact.engine import redact_text, secret_name_kind
+
+RNG = random.Random(41)
+ALNUM = string.ascii_letters + string.digits
+
+
+def _random(n: int, alphabet: str = ALNUM) -> str:
+    return "".join(RNG.choice(alphabet) for _ in range(n))
+
+
+def _forms(text: str) -> list[str]:
+    """*text* as a tool prints it, and JSON-escaped once and twice, as agent logs hold it."""
+    return [text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"output": text})})]
+
+
+def _survives(text: str) -> None:
+    for form in _forms(text):
+        assert redact_text(form) == form, form
+
+
+def _goes(text: str, secret: str) -> None:
+    for form in _forms(text):
+        assert secret not in redact_text(form), form
+
+
+# ------------------------------------------------------------------------------------------------
+# References and names: what names, configures or looks up a secret, never the secret itself
+
+_NAMES_AND_LOOKUPS = [
+    # where secrets are kept or checked
+    "$ env | grep -i secret\nSECRETS_BACKEND=vault\nAWS_SECRET_ACCESS_KEY_FILE=/run/secrets/aws_secret_key",
+    "AUTH_BACKEND=ldap",
+    "SecretsFilter: prod-*",
+    '{"SecretsFilter": "shop/*", "TokenIssuer": "https://login.example.org"}',
+    "AUTH0_DOMAIN=dev-shop.eu.auth0.com\nAUTH_PROVIDER=okta\nTOKEN_AUDIENCE=api://orders",
+    # a secret's name, given where a pipeline takes one from its store
+    "settings:\n  username:\n    from_secret: docker_username\n  password:\n    from_secret: docker_password",
+    "token:\n  fromSecret: deploy_token",
+    # a batch file's prompt
+    "@echo off\nset /p DB_PASS=Enter database password: \nsqlcmd -U app -P %DB_PASS%",
+    "SET /P API_TOKEN=Paste the token and press Enter: ",
+    # a command that gives the secret, as a setting's value
+    'passwordeval "pass show mail/work"',
+    'remotepasseval = "gopass show -o mail/work"',
+    'set imap_pass = "`pass show mail/work`"',
+    "source-cred-cmd = security find-generic-password -s imap -w",
+    'password_command = "op read op://Private/imap/password"',
+    "tokenfile: ~/.config/hub/token",
+    # a call that looks the secret up, in a language whose syntax looks like YAML
+    'config :shop, ShopWeb.Endpoint,\n  secret_key_base: System.fetch_env!("SECRET_KEY_BASE")\nend',
+    "  credentials: Aws::Credentials.new(\n    Rails.application.credentials.dig(:aws, :access_key_id),\n  )",
+    '  api_key: ENV.fetch("STRIPE_KEY")\n',
+    '  password: System.get_env("DB_PASSWORD")\n',
+    'token: Deno.env.get("GITHUB_TOKEN")',
+    'password: os.getenv("DB_PASSWORD")',
+    # a signature left as a template
+    "https://acct.blob.core.windows.net/c/report.csv?sv=2022-11-02&sr=b&sp=r&sig={signature}",
+    "https://acct.blob.core.windows.net/c/report.csv?sv=2022-11-02&sig=%7Bsignature%7D",
+    "https://acct.blob.core.windows.net/c/report.csv?sv=2022-11-02&sig=${SAS_SIGNATURE}",
+]
+
+
+@pytest.mark.parametrize("text", _NAMES_AND_LOOKUPS)
+def test_names_prompts_and_lookups_of_secrets_survive(text: str) -> None:
+    """Where secrets are kept, a pipeline's secret names, prompts, fetching commands and lookup calls stay."""
+    _survives(text)
+
+
+_LOOKUP_CALLS = st.sampled_from(
+    [
+        'System.fetch_env!("{n}")',
+        'System.get_env("{n}")',
+        'ENV.fetch("{n}")',
+        'ENV.fetch("{n}", nil)',
+        'os.getenv("{n}")',
+        'os.environ.get("{n}")',
+        'Deno.env.get("{n}")',
+        "Rails.application.credentials.dig(:{l})",
+        "Rails.application.credentials[:{l}]",
+        'Environment.GetEnvironmentVariable("{n}")',
+        'System.getenv("{n}")',
+    ]
+)
+
+
+@given(
+    st.sampled_from(["password", "secret_key_base", "api_key", "token", "client_secret", "DB_PASSWORD"]),
+    _LOOKUP_CALLS,
+    st.sampled_from(["{c}", "{c},", "{c})", "{c};"]),
+    st.sampled_from(["", "  ", "    "]),
+    st.sampled_from(["STRIPE_KEY", "DB_PASSWORD", "GITHUB_TOKEN"]),
+)
+def test_a_lookup_call_after_a_secret_name_and_a_colon_survives(
+    name: str, call: str, ending: str, indent: str, variable: str
+) -> None:
+    """`name: Module.lookup("VAR")` (Ruby, Elixir, JavaScript objects) looks a secret up: it stays."""
+    value = ending.format(c=call.format(n=variable, l=variable.lower()))
+    _survives(f"{indent}{name}: {value}\n")
+
+
+_STILL_CAUGHT = [
+    "SECRETS_BACKEND_TOKEN={v}",
+    "from: ci\npassword: {v}",
+    "set DB_PASS={v}",
+    "set /p DB_HOST=Host: \nset DB_PASS={v}",
+    "  password: {v}\n  host: db\n",
+    "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sig={v}%3D",
+]
+
+
+@pytest.mark.parametrize("template", _STILL_CAUGHT)
+def test_secrets_beside_names_and_lookups_still_go(template: str) -> None:
+    """Next to those look-alikes a literal secret is still redacted."""
+    secret = _random(12) + "7Qx" + _random(8)
+    _goes(template.format(v=secret), secret)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("SECRETS_BACKEND", None),
+        ("SecretsFilter", None),
+        ("from_secret", None),
+        ("passwordeval", None),
+        ("remotepasseval", None),
+        ("tokenfile", None),
+        ("AUTH0_DOMAIN", None),
+        ("TOKEN_ISSUER", None),
+        ("DB_PASSWORD", "password"),
+        ("SECRETS_BACKEND_TOKEN", "secret"),
+        ("passcode", None),
+    ],
+)
+def test_names_of_where_secrets_are_kept(name: str, expected: str | None) -> None:
+    """Names that say where a secret is kept, checked or fetched from are not secret names."""
+    assert secret_name_kind(name) == expected
+
+
+# ------------------------------------------------------------------------------------------------
+# Ciphertext made to be committed
+
+B64 = ALNUM + "+/"
+
+
+def _b64(n: int) -> str:
+    return _random(n, B64)
+
+
+_CIPHERTEXT_DOCUMENTS = [
+    # Renovate's encrypted host rules, YAML and JSON
+    "hostRules:\n  - matchHost: npm.pkg.github.com\n    encrypted:\n      token: {c}\n      password: {c2}\n"
+    "packageRules:\n  - groupName: auth",
+    '{{"hostRules": [{{"matchHost": "npm.pkg.github.com",'
+    ' "encrypted": {{"token": "{c}", "npmToken": "{c2}"}}}}]}}',
+    # a SealedSecret's encryptedData, with or without its kind (a chart's values)
+    "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nspec:\n  encryptedData:\n    password: AgB{c}",
+    "sealed:\n  encryptedData:\n    api_key: AgB{c}\n    token: AgB{c2}",
+    '{{"spec": {{"encryptedData": {{"password": "AgB{c}"}}}}}}',
+    # the key that encrypts a Pulumi stack's secrets
+    "secretsprovider: awskms://alias/pulumi-prod\nencryptedkey: AgB{c}",
+    "secretsprovider: gcpkms://projects/shop/locations/global/keyRings/pulumi/cryptoKeys/stack",
+    "secretsprovider: hashivault://pulumi-stack",
+    # ciphertext by its shape, under a secret's name
+    '{{"_public_key": "{h}", "database_password": "EJ[1:{e1}:{e2}:{e3}]"}}',
+    'spring.datasource.password="ENC({e1})"',
+    "password: ENC({e1})",
+    "DB_PASSWORD=ENC[AES256_GCM,data:{e2},iv:{e1},tag:{e3},type:str]",
+    '"api_key": "ENC[PKCS7,MIIBiQYJKoZIhvcNAQcDoIIBejCCAXYCAQAx{c}]"',
+    "$ cat group_vars/prod/vault.yml\n$ANSIBLE_VAULT;1.1;AES256\n{h}\n{h}",
+    # an OpenPGP message (Terraform's encrypted_secret, Renovate), and names that say ciphertext
+    '"encrypted_secret": "wcFMA{c}"',
+    'aws_secret = "hQEMA{c}"',
+    'encrypted_password: "$2a$12${h}"',
+    "ENCRYPTED_SES_SMTP_PASSWORD_V4=wV4D{c}",
+]
+
+
+@pytest.mark.parametrize("template", _CIPHERTEXT_DOCUMENTS)
+def test_ciphertext_made_to_be_committed_survives(template: str) -> None:
+    """Renovate's `encrypted:`, SealedSecrets, SOPS, EJSON, Jasypt, Ansible Vault and OpenPGP
+    ciphertext, KMS key URIs and names that say their value is encrypted stay byte for byte."""
+    text = template.format(
+        c=_b64(120), c2=_b64(160), h=_random(64, "0123456789abcdef"), e1=_b64(48), e2=_b64(32), e3=_b64(24)
+    )
+    _survives(text)
+
+
+_NEXT_TO_CIPHERTEXT = [
+    "xpack.encryptedSavedObjects.encryptionKey: {v}",
+    "ENCRYPTION_KEY={v}",
+    "encrypted: true\npassword: {v}",
+    "hostRules:\n  - encrypted:\n      token: {c}\n    password: {v}",
+    '{{"encrypted": {{"token": "{c}"}}, "password": "{v}"}}',
+    "unencrypted:\n  token: {v}",
+    "api_key: wcFMA{v}",
+]
+
+
+@pytest.mark.parametrize("template", _NEXT_TO_CIPHERTEXT)
+def test_keys_that_encrypt_and_secrets_beside_ciphertext_still_go(template: str) -> None:
+    """The key that encrypts, a secret after a block of ciphertext or beside a flag, still goes."""
+    secret = _random(14) + "7Qx" + _random(9)
+    _goes(template.format(v=secret, c=_b64(120)), secret)
+
+
+# ------------------------------------------------------------------------------------------------
+# Sample credentials of providers' documentation, exactly
+
+_EXAMPLES = sorted(rules.DOCUMENTED_EXAMPLES)
+_EXAMPLE_CONTEXTS = [
+    "{x}",
+    "For the unit test I used the well-known example from the docs:\n{x}\nIt decodes fine.",
+    'token: "{x}"',
+    "Authorization: Bearer {x}",
+    "curl https://api.example.org/v1/charges -u {x}:",
+    "curl --user 'api:{x}' https://api.example.org/v3/samples",
+    '{{\n  "description": "example from the docs, used only to test parsing",\n  "token": "{x}"\n}}',
+]
+
+
+@given(st.sampled_from(_EXAMPLES), st.sampled_from(_EXAMPLE_CONTEXTS))
+def test_documented_sample_credentials_survive(example: str, context: str) -> None:
+    """jwt.io's example token, Stripe's and Mailgun's documented sample keys stay where they are quoted."""
+    _survives(context.format(x=example))
+
+
+# Mailgun's documented sample is not hex: it does not have the format of a Mailgun key at all.
+_FORMATTED_EXAMPLES = [example for example in _EXAMPLES if not example.startswith("key-")]
+
+
+@given(st.sampled_from(_FORMATTED_EXAMPLES), st.sampled_from(_EXAMPLE_CONTEXTS[2:]), st.integers(0, 2**32))
+def test_a_key_shaped_like_a_documented_sample_still_goes(example: str, context: str, seed: int) -> None:
+    """Only the exact documented value is left: the same value with one character changed, given as a
+    credential, is a secret."""
+    rng = random.Random(seed)
+    at = rng.randrange(len(example) - 12, len(example))
+    other = example[:at] + rng.choice([c for c in "Qx7Kp2" if c != example[at]]) + example[at + 1 :]
+    _goes(context.format(x=other), other)
+
+
+# ------------------------------------------------------------------------------------------------
+# Keys made to be published, and masks in URLs
+
+
+def _publishable() -> list[str]:
+    return [
+        "pk_" + RNG.choice(["live", "test"]) + "_51" + _random(60),
+        "pk" + ".eyJ1Ijoi" + _random(30, ALNUM + "-_") + "." + _random(22, ALNUM + "-_"),
+        "ph" + "c_" + _random(43),
+    ]
+
+
+_PUBLISHED_CONTEXTS = [
+    "STRIPE_KEY={k}",
+    "stripe:\n  publishable_key: {k}\n  account_country: DE",
+    "StripeCheckout.configure({{ key: '{k}' }})",
+    "mapboxgl.accessToken = '{k}';",
+    "map:\n  access_token: {k}\n  zoom: 11",
+    "https://api.mapbox.com/styles/v1/mapbox/streets-v12/tiles/1/2/3?access_token={k}",
+    '{{"stripePublishableKey": "{k}", "mapboxToken": "{k}", "posthogKey": "{k}"}}',
+]
+
+
+@pytest.mark.parametrize("context", _PUBLISHED_CONTEXTS)
+def test_publishable_keys_survive_whatever_their_name(context: str) -> None:
+    """Stripe's publishable keys, Mapbox's public tokens and PostHog's project keys are made to be
+    published in a web page: they stay, even under a secret's name."""
+    for key in _publishable():
+        _survives(context.format(k=key))
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        "STRIPE_KEY={k}",
+        "mapboxgl.accessToken = '{k}';",
+        "map:\n  access_token: {k}\n  zoom: 11",
+        "https://api.mapbox.com/styles/v1/mapbox/streets-v12/tiles/1/2/3?access_token={k}",
+        '{{"mapboxToken": "{k}"}}',
+    ],
+)
+def test_secret_keys_beside_publishable_ones_still_go(context: str) -> None:
+    """Their secret counterparts (`sk_live_…`, Mapbox's `sk.eyJ…`) under the same names still go."""
+    for key in ("sk_" + "live_51" + _random(60), "sk" + ".eyJ1Ijoi" + _random(30) + "." + _random(22)):
+        _goes(context.format(k=key), key)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "amqp://guest:**@localhost:5672//",
+        "[config]\n.> transport:   amqp://celery:**@rabbit.internal:5672/prod",
+        "redis://default:*@redis-primary:6379/0",
+        "postgres://app:%2A%2A%2A@db:5432/app",
+        "https://deploy:•••••@git.example.org/shop.git",
+    ],
+)
+def test_masked_passwords_in_urls_survive(url: str) -> None:
+    """A URL whose password a tool printed as a mask (`**`, `*`, percent-encoded `***`, `•••`) stays."""
+    _survives(url)
+
+
+def test_a_percent_encoded_password_in_a_url_still_goes() -> None:
+    """A real password, percent-encoded, still goes from a URL."""
+    secret = _random(10) + "%40" + _random(8)
+    _goes(f"postgres://app:{secret}@db:5432/app", secret)
+
+
+# ------------------------------------------------------------------------------------------------
+# Agent logs: a file reader's line numbers, and an empty value that ends a JSON string
+
+
+def test_an_announced_value_after_a_line_number_is_judged_without_it() -> None:
+    """A file reader's line number (`     2→`) is not part of the word after an announcing line."""
+    example = sorted(rules.DOCUMENTED_EXAMPLES)[0]
+    _survives(f"Example token from the docs (secret `your-256-bit-secret`):\n     2→{example}\n     3→Done.")
+    secret = _random(16) + "7Qx" + _random(8)
+    _goes(f"The staging password is below:\n     2→{secret}\n     3→Done.", secret)
+
+
+def test_an_empty_assignment_at_the_end_of_a_json_string_survives() -> None:
+    """`set DB_PASS=` ending a tool result: the quote after it closes the JSON string, no value."""
+    line = json.dumps({"type": "tool_result", "content": "@echo off\nset DB_PASS="}) + "\n"
+    assert redact_text(line) == line
+    secret = _random(16) + "7Qx"
+    line = json.dumps({"type": "tool_result", "content": f'@echo off\nset DB_PASS="{secret}"'})
+    assert secret not in redact_text(line)
