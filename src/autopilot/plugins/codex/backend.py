@@ -35,6 +35,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
+import msgspec
+
 from autopilot import Backend, BackendEvent, RunRequest, Step, Usage
 from autopilot.core import processes
 from autopilot.plugins.codex.command import build_command
@@ -79,7 +81,14 @@ def find_rollout(home: Path, thread_id: str) -> Path | None:
 # Usage: Codex's cumulative counters -> per-call deltas in our buckets
 
 
-@dataclass(frozen=True)
+def _count(value: Any) -> int:
+    """A token counter as Codex wrote it: an int (a float is cut to one), else 0."""
+    if type(value) is int:
+        return value
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
+@dataclass(frozen=True, slots=True)
 class RawUsage:
     """Codex token counters (``cached`` is part of ``input``; ``reasoning`` is part of ``output``)."""
 
@@ -91,19 +100,16 @@ class RawUsage:
 
     @classmethod
     def from_codex(cls, data: Mapping[str, Any] | None) -> RawUsage:
-        data = data or {}
-
-        def number(key: str) -> int:
-            value = data.get(key)
-            return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
-
+        if not data:
+            return cls()
+        get = data.get
         return cls(
-            number("input_tokens"),
+            _count(get("input_tokens")),
             # Some writers (and ccusage's fixtures) name the cached part as Anthropic does.
-            number("cached_input_tokens") or number("cache_read_input_tokens"),
-            number("cache_write_input_tokens"),
-            number("output_tokens"),
-            number("reasoning_output_tokens"),
+            _count(get("cached_input_tokens")) or _count(get("cache_read_input_tokens")),
+            _count(get("cache_write_input_tokens")),
+            _count(get("output_tokens")),
+            _count(get("reasoning_output_tokens")),
         )
 
     def to_codex(self) -> dict[str, int]:
@@ -116,22 +122,37 @@ class RawUsage:
             "reasoning_output_tokens": self.reasoning,
         }
 
-    def _values(self) -> tuple[int, ...]:
-        return (self.input, self.cached, self.cache_write, self.output, self.reasoning)
-
     def __add__(self, other: RawUsage) -> RawUsage:
-        return RawUsage(*(a + b for a, b in zip(self._values(), other._values(), strict=True)))
+        return RawUsage(
+            self.input + other.input,
+            self.cached + other.cached,
+            self.cache_write + other.cache_write,
+            self.output + other.output,
+            self.reasoning + other.reasoning,
+        )
 
     def __sub__(self, other: RawUsage) -> RawUsage:
-        return RawUsage(*(a - b for a, b in zip(self._values(), other._values(), strict=True)))
+        return RawUsage(
+            self.input - other.input,
+            self.cached - other.cached,
+            self.cache_write - other.cache_write,
+            self.output - other.output,
+            self.reasoning - other.reasoning,
+        )
 
     def covers(self, other: RawUsage) -> bool:
         """Every counter is at least *other*'s (a running total that did not restart)."""
-        return all(a >= b for a, b in zip(self._values(), other._values(), strict=True))
+        return (
+            self.input >= other.input
+            and self.cached >= other.cached
+            and self.cache_write >= other.cache_write
+            and self.output >= other.output
+            and self.reasoning >= other.reasoning
+        )
 
     @property
     def empty(self) -> bool:
-        return not any(self._values())
+        return not (self.input or self.cached or self.cache_write or self.output or self.reasoning)
 
     def to_usage(self) -> Usage:
         """Our buckets: uncached input, cache reads, cache writes, output (reasoning included, as billed)."""
@@ -931,28 +952,53 @@ def _content_text(content: Any) -> str:
     return "\n".join(parts)
 
 
-def _function_output(output: Any) -> tuple[str, bool]:
-    """A rollout ``function_call_output``: the text and whether it reports a failure."""
+class _ShellOutput(msgspec.Struct):
+    """A ``function_call_output`` whose output is a JSON object (``{output, metadata}``), the output
+    left undecoded."""
+
+    output: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    metadata: Any = None
+
+
+_DECODE_SHELL_OUTPUT = msgspec.json.Decoder(_ShellOutput).decode
+
+
+def _function_output(output: Any, *, text_needed: bool = True) -> tuple[str | None, bool]:
+    """A rollout ``function_call_output``: the text and whether it reports a failure. Without
+    *text_needed* the text is None when the output states its exit code (what ``analyze`` reads)."""
     if isinstance(output, dict):
         text, exit_code = str(output.get("content") or output), None
     else:
         text, exit_code = str(output or ""), None
-        with contextlib.suppress(ValueError):
-            decoded = json.loads(text)
-            if isinstance(decoded, dict) and "output" in decoded:
-                text = str(decoded["output"])
-                exit_code = (decoded.get("metadata") or {}).get("exit_code")
+        try:
+            # msgspec first: it reads the exit code without decoding the output's text.
+            shell = _DECODE_SHELL_OUTPUT(text)
+        except (ValueError, msgspec.ValidationError):
+            # Not a JSON object, or one msgspec refuses (NaN, a lone surrogate): as json reads it.
+            shell = None
+            with contextlib.suppress(ValueError):
+                decoded = json.loads(text)
+                if isinstance(decoded, dict) and "output" in decoded:
+                    text = str(decoded["output"])
+                    exit_code = (decoded.get("metadata") or {}).get("exit_code")
+        if shell is not None and shell.output is not msgspec.UNSET:
+            exit_code = (shell.metadata or {}).get("exit_code")
+            if text_needed or exit_code is None:
+                text = str(msgspec.json.decode(shell.output))
+            else:
+                return None, isinstance(exit_code, int) and exit_code != 0
     if exit_code is None:
         match = _EXIT_CODE.search(text[:400])
         exit_code = int(match.group(1)) if match else None
     return text, isinstance(exit_code, int) and exit_code != 0
 
 
-def _rollout_call(payload: Mapping[str, Any]) -> tuple[str, Any]:
-    """(tool, input) of a rollout ``function_call`` / ``custom_tool_call`` / ``local_shell_call``."""
+def _rollout_call(payload: Mapping[str, Any], *, inputs: bool = True) -> tuple[str, Any]:
+    """(tool, input) of a rollout ``function_call`` / ``custom_tool_call`` / ``local_shell_call``;
+    without *inputs*, the input is None (``analyze`` counts only the tool)."""
     name = str(payload.get("name") or payload.get("type") or "?")
     if "input" in payload and payload.get("type") == "custom_tool_call":
-        return name, {"input": payload["input"]}
+        return name, {"input": payload["input"]} if inputs else None
     arguments: Any = payload.get("arguments")
     if isinstance(arguments, str):
         with contextlib.suppress(ValueError):
@@ -962,12 +1008,14 @@ def _rollout_call(payload: Mapping[str, Any]) -> tuple[str, Any]:
     if name in _SHELL_FUNCTIONS or payload.get("type") == "local_shell_call":
         command = arguments.get("cmd") or arguments.get("command") if isinstance(arguments, dict) else None
         if command is not None:
+            if not inputs:
+                return "command_execution", None
             return "command_execution", {
                 "command": unwrap_shell(command),
                 "argv": command,
                 "arguments": arguments,
             }
-    return name, arguments
+    return name, arguments if inputs else None
 
 
 def _token_count(tracker: UsageTracker, info: Any) -> RawUsage | None:
@@ -1100,7 +1148,9 @@ class RolloutEvents:
     it counts, :func:`figures_step`) alike.
 
     Records are fed in order (``{timestamp, type, payload}``); each event goes to *emit* once it can no
-    longer change, so only the events of the model call being read are held.
+    longer change, so only the events of the model call being read are held. With *figures*, steps
+    hold only their type, time and tool (:func:`figures_step`), and what only the other fields need
+    (tool inputs, output texts) is not worked out.
 
     Model output items (reasoning, assistant messages, tool calls) of one model call become one event;
     each call's usage (the running total's change, or a per-call record) goes on that event, with the
@@ -1114,9 +1164,11 @@ class RolloutEvents:
     tells where it ends.
     """
 
-    def __init__(self, emit: Callable[[BackendEvent], Any], step: Callable[..., Step] = full_step) -> None:
+    def __init__(self, emit: Callable[[BackendEvent], Any], *, figures: bool = False) -> None:
         self._emit = emit
-        self._make_step = step
+        #: Whether steps hold everything (``import``), or only what ``analyze`` counts.
+        self._full = not figures
+        self._make_step = figures_step if figures else full_step
         self.tracker = UsageTracker()
         #: ``prompt``, ``cwd`` and ``started_at``, once known.
         self.meta: dict[str, Any] = {}
@@ -1281,7 +1333,7 @@ class RolloutEvents:
             steps = [step("thinking", text=text)] if text else []
         elif item_type in ("function_call", "custom_tool_call", "local_shell_call", "web_search_call"):
             call_id = str(payload.get("call_id") or payload.get("id") or "")
-            tool, tool_input = _rollout_call(payload)
+            tool, tool_input = _rollout_call(payload, inputs=self._full)
             if item_type == "web_search_call":
                 tool, tool_input = "web_search", payload.get("action")
             self._names[call_id] = tool
@@ -1289,7 +1341,7 @@ class RolloutEvents:
         elif item_type in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
             output_item = False
             call_id = str(payload.get("call_id") or "")
-            text, failed = _function_output(payload.get("output"))
+            text, failed = _function_output(payload.get("output"), text_needed=self._full)
             steps = [
                 step(
                     "tool_result",
