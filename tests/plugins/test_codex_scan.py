@@ -257,7 +257,7 @@ def _rollouts(draw: st.DrawFn) -> str:
         if kind in _NO_STEPS and draw(st.integers(0, 4)) == 0:
             del record["timestamp"]  # the time of the step before stands for it
         lines.append(json.dumps(record, separators=draw(st.sampled_from([(",", ":"), (", ", ": ")]))))
-    if not lines or lines[0].strip() in ("", "not json at all", "[1, 2, 3]"):
+    if not lines or '"payload"' not in lines[0] or "ud83d" in lines[0]:  # the scan reads from a record on
         lines.insert(
             0, json.dumps({"timestamp": _TIMES[0], "type": "turn_context", "payload": {"model": "gpt-5"}})
         )
