@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autopilot.core.errors import BadInputError
-from autopilot.core.models import ImportedRun, Run, Step, Usage, epoch_ts
+from autopilot.core.models import BackendEvent, ImportedRun, Run, Step, Usage, epoch_ts
 from autopilot.core.pricing import load_price_table
 from autopilot.core.recorder import Recorder
 from autopilot.core.trajectory.files import slugify, unique_base_path
@@ -193,58 +193,118 @@ def session_of_imported(imported: ImportedRun, path: Path, kind: str, mtime: str
     the step they close (or *mtime*, the file's modification time, when the log has no times), priced
     later with the price table.
     """
-    from autopilot.core.trajectory.analysis import tool_figures
-
-    if mtime is None:
-        mtime = epoch_ts(path.stat().st_mtime)
-    steps: list[Step] = []
-    calls: list[Call] = []
-    session_id = model = None
-    status = "incomplete"
-    turns = 0
-    cost: float | None = None
-    ts = imported.started_at or mtime
+    tally = SessionTally(timed=imported.timed, stated_costs=imported.stated_costs)
     for event in imported.events:
-        steps.extend(event.steps)
-        if imported.timed and (event.usage_ts or event.steps):
-            ts = event.usage_ts or event.steps[-1].ts
-        session_id = session_id or event.session_id
-        model = event.model or model
+        tally.add(event)
+    return tally.session(
+        path,
+        kind,
+        imported.agent,
+        started_at=imported.started_at,
+        ended_at=imported.ended_at,
+        cwd=imported.cwd,
+        duration_ms=imported.duration_ms,
+        mtime=mtime,
+    )
+
+
+class SessionTally:
+    """:func:`session_of_imported` one event at a time, keeping figures, not steps: a reader can hand
+    each event on as it is made and keep only one model call's events in memory."""
+
+    def __init__(self, *, timed: bool = True, stated_costs: bool = False) -> None:
+        from autopilot.core.trajectory.analysis import ToolTally
+
+        self.timed, self.stated_costs = timed, stated_costs
+        self.calls: list[Call] = []
+        self.session_id: str | None = None
+        self.model: str | None = None
+        self.status = "incomplete"
+        self.turns = self.steps = 0
+        self.cost: float | None = None
+        self.first_ts: str | None = None
+        self.last_ts: str | None = None
+        self.tools = ToolTally()
+        #: The time of the calls: of the last usage report or step; None until there is one (the
+        #: session's start, known at the end).
+        self._ts: str | None = None
+
+    def add(self, event: BackendEvent) -> None:
+        steps = event.steps
+        if steps:
+            if not self.steps:
+                self.first_ts = steps[0].ts
+            self.steps += len(steps)
+            self.last_ts = steps[-1].ts
+            for step in steps:
+                self.tools.add(step)
+        if self.timed and (event.usage_ts or steps):
+            self._ts = event.usage_ts or steps[-1].ts
+        self.session_id = self.session_id or event.session_id
+        self.model = event.model or self.model
         if event.usage is not None:
             u = event.usage
-            calls.append(
-                Call(ts, model, u.input_tokens, u.output_tokens, u.cache_read_tokens,
+            self.calls.append(
+                Call(self._ts, self.model, u.input_tokens, u.output_tokens, u.cache_read_tokens,  # type: ignore[arg-type]
                      u.cache_creation_tokens, u.cache_creation_1h_tokens,
-                     cost=u.cost_usd if imported.stated_costs else None)
+                     cost=u.cost_usd if self.stated_costs else None)
             )  # fmt: skip
-        turns += bool(event.turn_complete)
+        self.turns += bool(event.turn_complete)
         if event.done:
-            status = event.status or status
-            cost = event.backend_cost_usd
-    started = imported.started_at or (steps[0].ts if imported.timed and steps else mtime)
-    ended = imported.ended_at or (steps[-1].ts if imported.timed and steps else None)
-    tools = {
-        name: ToolStat(f.calls, f.errors, tuple(f.latencies_ms) if imported.timed else ())
-        for name, f in tool_figures(steps).items()
-    }
-    return Session(
-        path=str(path),
-        kind=kind,
-        agent=imported.agent,
-        session_id=session_id or path.stem,
-        calls=calls,
-        model=model,
-        started_at=started,
-        ended_at=ended,
-        status=status,
-        cwd=imported.cwd,
-        project=Path(imported.cwd).name if imported.cwd else None,
-        duration_ms=imported.duration_ms,
-        num_turns=turns,
-        steps=len(steps),
-        tools=tools,
-        cost_usd=cost if not calls else None,
-    )
+            self.status = event.status or self.status
+            self.cost = event.backend_cost_usd
+
+    def session(
+        self,
+        path: Path,
+        kind: str,
+        agent: str,
+        *,
+        started_at: str | None = None,
+        ended_at: str | None = None,
+        cwd: str | None = None,
+        duration_ms: int | None = None,
+        mtime: str | None = None,
+        default_model: str | None = None,
+    ) -> Session:
+        """The session, its start and end being the log's (else its first and last step's, when timed);
+        *default_model* is the model of usage in a log that names none."""
+        if mtime is None:
+            mtime = epoch_ts(path.stat().st_mtime)
+        start = started_at or mtime
+        model = self.model
+        if model is None and default_model and self.calls:
+            model = default_model  # no event named one: every call is the default model's
+            for call in self.calls:
+                call.model = model
+        for call in self.calls:
+            if call.ts is None:
+                call.ts = start  # reported before any time of the log's
+            else:
+                break
+        timed = self.timed and self.steps
+        tools = {
+            name: ToolStat(f.calls, f.errors, tuple(f.latencies_ms) if self.timed else ())
+            for name, f in self.tools.figures.items()
+        }
+        return Session(
+            path=str(path),
+            kind=kind,
+            agent=agent,
+            session_id=self.session_id or path.stem,
+            calls=self.calls,
+            model=model,
+            started_at=started_at or (self.first_ts if timed else mtime),
+            ended_at=ended_at or (self.last_ts if timed else None),
+            status=self.status,
+            cwd=cwd,
+            project=Path(cwd).name if cwd else None,
+            duration_ms=duration_ms,
+            num_turns=self.turns,
+            steps=self.steps,
+            tools=tools,
+            cost_usd=self.cost if not self.calls else None,
+        )
 
 
 def import_file(

@@ -148,9 +148,22 @@ def tool_figures(steps: Iterable[Step]) -> dict[str, ToolFigures]:
     A result is matched to its call by ``tool_use_id``; a result without a call (e.g. a journal cut
     off mid-run, or a backend that reports results only) counts under its own ``tool`` or ``?``.
     """
-    figures: dict[str, ToolFigures] = {}
-    calls: dict[str, Step] = {}
+    tally = ToolTally()
     for step in steps:
+        tally.add(step)
+    return tally.figures
+
+
+class ToolTally:
+    """:func:`tool_figures`, one step at a time (a reader that does not keep the steps)."""
+
+    def __init__(self) -> None:
+        self.figures: dict[str, ToolFigures] = {}
+        #: Calls whose result has not come yet, by ``tool_use_id``.
+        self._calls: dict[str, Step] = {}
+
+    def add(self, step: Step) -> None:
+        figures, calls = self.figures, self._calls
         if step.type == "tool_call":
             name = step.tool or "?"
             figures.setdefault(name, ToolFigures()).calls += 1
@@ -166,7 +179,6 @@ def tool_figures(steps: Iterable[Step]) -> dict[str, ToolFigures]:
                 latency = _ms_between(call.ts, step.ts)
                 if latency is not None and latency >= 0:
                     entry.latencies_ms.append(latency)
-    return figures
 
 
 @dataclass

@@ -30,10 +30,12 @@ import re
 import shlex
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
+
+import msgspec
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, Usage
 from autopilot.core import processes
@@ -79,7 +81,14 @@ def find_rollout(home: Path, thread_id: str) -> Path | None:
 # Usage: Codex's cumulative counters -> per-call deltas in our buckets
 
 
-@dataclass(frozen=True)
+def _count(value: Any) -> int:
+    """A token counter as Codex wrote it: an int (a float is cut to one), else 0."""
+    if type(value) is int:
+        return value
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
+@dataclass(frozen=True, slots=True)
 class RawUsage:
     """Codex token counters (``cached`` is part of ``input``; ``reasoning`` is part of ``output``)."""
 
@@ -91,19 +100,16 @@ class RawUsage:
 
     @classmethod
     def from_codex(cls, data: Mapping[str, Any] | None) -> RawUsage:
-        data = data or {}
-
-        def number(key: str) -> int:
-            value = data.get(key)
-            return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0
-
+        if not data:
+            return cls()
+        get = data.get
         return cls(
-            number("input_tokens"),
+            _count(get("input_tokens")),
             # Some writers (and ccusage's fixtures) name the cached part as Anthropic does.
-            number("cached_input_tokens") or number("cache_read_input_tokens"),
-            number("cache_write_input_tokens"),
-            number("output_tokens"),
-            number("reasoning_output_tokens"),
+            _count(get("cached_input_tokens")) or _count(get("cache_read_input_tokens")),
+            _count(get("cache_write_input_tokens")),
+            _count(get("output_tokens")),
+            _count(get("reasoning_output_tokens")),
         )
 
     def to_codex(self) -> dict[str, int]:
@@ -116,22 +122,37 @@ class RawUsage:
             "reasoning_output_tokens": self.reasoning,
         }
 
-    def _values(self) -> tuple[int, ...]:
-        return (self.input, self.cached, self.cache_write, self.output, self.reasoning)
-
     def __add__(self, other: RawUsage) -> RawUsage:
-        return RawUsage(*(a + b for a, b in zip(self._values(), other._values(), strict=True)))
+        return RawUsage(
+            self.input + other.input,
+            self.cached + other.cached,
+            self.cache_write + other.cache_write,
+            self.output + other.output,
+            self.reasoning + other.reasoning,
+        )
 
     def __sub__(self, other: RawUsage) -> RawUsage:
-        return RawUsage(*(a - b for a, b in zip(self._values(), other._values(), strict=True)))
+        return RawUsage(
+            self.input - other.input,
+            self.cached - other.cached,
+            self.cache_write - other.cache_write,
+            self.output - other.output,
+            self.reasoning - other.reasoning,
+        )
 
     def covers(self, other: RawUsage) -> bool:
         """Every counter is at least *other*'s (a running total that did not restart)."""
-        return all(a >= b for a, b in zip(self._values(), other._values(), strict=True))
+        return (
+            self.input >= other.input
+            and self.cached >= other.cached
+            and self.cache_write >= other.cache_write
+            and self.output >= other.output
+            and self.reasoning >= other.reasoning
+        )
 
     @property
     def empty(self) -> bool:
-        return not any(self._values())
+        return not (self.input or self.cached or self.cache_write or self.output or self.reasoning)
 
     def to_usage(self) -> Usage:
         """Our buckets: uncached input, cache reads, cache writes, output (reasoning included, as billed)."""
@@ -931,28 +952,53 @@ def _content_text(content: Any) -> str:
     return "\n".join(parts)
 
 
-def _function_output(output: Any) -> tuple[str, bool]:
-    """A rollout ``function_call_output``: the text and whether it reports a failure."""
+class _ShellOutput(msgspec.Struct):
+    """A ``function_call_output`` whose output is a JSON object (``{output, metadata}``), the output
+    left undecoded."""
+
+    output: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    metadata: Any = None
+
+
+_DECODE_SHELL_OUTPUT = msgspec.json.Decoder(_ShellOutput).decode
+
+
+def _function_output(output: Any, *, text_needed: bool = True) -> tuple[str | None, bool]:
+    """A rollout ``function_call_output``: the text and whether it reports a failure. Without
+    *text_needed* the text is None when the output states its exit code (what ``analyze`` reads)."""
     if isinstance(output, dict):
         text, exit_code = str(output.get("content") or output), None
     else:
         text, exit_code = str(output or ""), None
-        with contextlib.suppress(ValueError):
-            decoded = json.loads(text)
-            if isinstance(decoded, dict) and "output" in decoded:
-                text = str(decoded["output"])
-                exit_code = (decoded.get("metadata") or {}).get("exit_code")
+        try:
+            # msgspec first: it reads the exit code without decoding the output's text.
+            shell = _DECODE_SHELL_OUTPUT(text)
+        except (ValueError, msgspec.ValidationError):
+            # Not a JSON object, or one msgspec refuses (NaN, a lone surrogate): as json reads it.
+            shell = None
+            with contextlib.suppress(ValueError):
+                decoded = json.loads(text)
+                if isinstance(decoded, dict) and "output" in decoded:
+                    text = str(decoded["output"])
+                    exit_code = (decoded.get("metadata") or {}).get("exit_code")
+        if shell is not None and shell.output is not msgspec.UNSET:
+            exit_code = (shell.metadata or {}).get("exit_code")
+            if text_needed or exit_code is None:
+                text = str(msgspec.json.decode(shell.output))
+            else:
+                return None, isinstance(exit_code, int) and exit_code != 0
     if exit_code is None:
         match = _EXIT_CODE.search(text[:400])
         exit_code = int(match.group(1)) if match else None
     return text, isinstance(exit_code, int) and exit_code != 0
 
 
-def _rollout_call(payload: Mapping[str, Any]) -> tuple[str, Any]:
-    """(tool, input) of a rollout ``function_call`` / ``custom_tool_call`` / ``local_shell_call``."""
+def _rollout_call(payload: Mapping[str, Any], *, inputs: bool = True) -> tuple[str, Any]:
+    """(tool, input) of a rollout ``function_call`` / ``custom_tool_call`` / ``local_shell_call``;
+    without *inputs*, the input is None (``analyze`` counts only the tool)."""
     name = str(payload.get("name") or payload.get("type") or "?")
     if "input" in payload and payload.get("type") == "custom_tool_call":
-        return name, {"input": payload["input"]}
+        return name, {"input": payload["input"]} if inputs else None
     arguments: Any = payload.get("arguments")
     if isinstance(arguments, str):
         with contextlib.suppress(ValueError):
@@ -962,12 +1008,14 @@ def _rollout_call(payload: Mapping[str, Any]) -> tuple[str, Any]:
     if name in _SHELL_FUNCTIONS or payload.get("type") == "local_shell_call":
         command = arguments.get("cmd") or arguments.get("command") if isinstance(arguments, dict) else None
         if command is not None:
+            if not inputs:
+                return "command_execution", None
             return "command_execution", {
                 "command": unwrap_shell(command),
                 "argv": command,
                 "arguments": arguments,
             }
-    return name, arguments
+    return name, arguments if inputs else None
 
 
 def _token_count(tracker: UsageTracker, info: Any) -> RawUsage | None:
@@ -1059,8 +1107,50 @@ def _lean_record(record: Mapping[str, Any]) -> dict[str, Any]:
     return {**record, "payload": lean}
 
 
-def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], dict[str, Any]]:
-    """A Codex session rollout as backend events, plus ``prompt``/``cwd``/``started_at`` when known.
+def rollout_events(records: Iterable[Mapping[str, Any]]) -> tuple[list[BackendEvent], dict[str, Any]]:
+    """A Codex session rollout as backend events, plus ``prompt``/``cwd``/``started_at`` when known
+    (see :class:`RolloutEvents`)."""
+    events: list[BackendEvent] = []
+    reader = RolloutEvents(events.append)
+    for record in records:
+        reader.feed(record)
+    reader.finish()
+    return events, reader.meta
+
+
+def full_step(step_type: Any, ts: str | None, record: Mapping[str, Any], **fields: Any) -> Step:
+    """A step of a rollout record, with everything it holds (what ``import`` records)."""
+    created = Step(step_type, raw=_lean_record(record), **fields)
+    if ts:
+        created.ts = ts
+    return created
+
+
+def figures_step(
+    step_type: Any,
+    ts: str | None,
+    record: Mapping[str, Any],
+    *,
+    tool: str | None = None,
+    tool_use_id: str | None = None,
+    is_error: bool | None = None,
+    **_: Any,
+) -> Step:
+    """A step of a rollout record with only what ``analyze`` counts (its type, time and tool)."""
+    if ts:
+        return Step(step_type, ts, tool=tool, tool_use_id=tool_use_id, is_error=is_error)
+    return Step(step_type, tool=tool, tool_use_id=tool_use_id, is_error=is_error)
+
+
+class RolloutEvents:
+    """How a Codex session rollout's records become backend events: the one home of how a rollout's
+    usage, models, tools and forks are counted, for ``import`` (every step) and ``analyze`` (only what
+    it counts, :func:`figures_step`) alike.
+
+    Records are fed in order (``{timestamp, type, payload}``); each event goes to *emit* once it can no
+    longer change, so only the events of the model call being read are held. With *figures*, steps
+    hold only their type, time and tool (:func:`figures_step`), and what only the other fields need
+    (tool inputs, output texts) is not worked out.
 
     Model output items (reasoning, assistant messages, tool calls) of one model call become one event;
     each call's usage (the running total's change, or a per-call record) goes on that event, with the
@@ -1073,74 +1163,100 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
     that replay is skipped (its usage only sets the baseline of the running total), as :class:`_Replay`
     tells where it ends.
     """
-    tracker = UsageTracker()
-    events: list[BackendEvent] = []
-    meta: dict[str, Any] = {}
-    pending: list[tuple[Usage, str | None]] = []  # usage reported before its call's items, and when
-    group: BackendEvent | None = None
-    names: dict[str, str] = {}
-    ending: str | None = None
-    final_text: str | None = None
-    own_id: str | None = None
-    replay: _Replay | None = None
-    started = False  # a record of the session's own after its session_meta
-    model: str | None = None
-    inherited: str | None = None  # the model the replayed history last named
 
-    def close() -> None:
-        nonlocal group
-        group = None
+    def __init__(self, emit: Callable[[BackendEvent], Any], *, figures: bool = False) -> None:
+        self._emit = emit
+        #: Whether steps hold everything (``import``), or only what ``analyze`` counts.
+        self._full = not figures
+        self._make_step = figures_step if figures else full_step
+        self.tracker = UsageTracker()
+        #: ``prompt``, ``cwd`` and ``started_at``, once known.
+        self.meta: dict[str, Any] = {}
+        #: Events that may still change (from the open model call on), not emitted yet.
+        self._events: list[BackendEvent] = []
+        self._pending: list[tuple[Usage, str | None]] = []  # usage reported before its call's items
+        self._group: BackendEvent | None = None
+        self._names: dict[str, str] = {}
+        self._ending: str | None = None
+        self._final_text: str | None = None
+        self._own_id: str | None = None
+        self._replay: _Replay | None = None
+        self._started = False  # a record of the session's own after its session_meta
+        self._model: str | None = None
+        self._inherited: str | None = None  # the model the replayed history last named
+        self._ts: str | None = None
+        self._record: Mapping[str, Any] = {}
 
-    def add_usage(delta: RawUsage | None, when: str | None) -> None:
+    def _close(self) -> None:
+        self._group = None
+
+    def _step(self, step_type: Any, **fields: Any) -> Step:
+        return self._make_step(step_type, self._ts, self._record, **fields)
+
+    def _add_usage(self, delta: RawUsage | None, when: str | None) -> None:
         if delta is None:
             return
+        group = self._group
         if group is not None and group.usage is None:
             group.usage, group.turn_complete, group.usage_ts = delta.to_usage(), True, when
         else:
-            close()
-            pending.append((delta.to_usage(), when))
+            self._close()
+            self._pending.append((delta.to_usage(), when))
 
-    def use_model(name: Any) -> None:
-        nonlocal model
-        if isinstance(name, str) and name.strip() and name.strip() != model:
-            model = name.strip()
+    def _use_model(self, name: Any) -> None:
+        if isinstance(name, str) and name.strip() and name.strip() != self._model:
+            self._model = name.strip()
+            group = self._group
             if group is not None and group.usage is None and group.model is None:
-                group.model = model
+                group.model = self._model
             else:
                 # Usage reported before the switch was the previous model's (newer builds report a
                 # call's usage after its items, so it is still waiting for the next call's items).
-                events.extend(BackendEvent(usage=u, turn_complete=True, usage_ts=at) for u, at in pending)
-                pending.clear()
-                events.append(BackendEvent(model=model))
+                self._events.extend(
+                    BackendEvent(usage=u, turn_complete=True, usage_ts=at) for u, at in self._pending
+                )
+                self._pending.clear()
+                self._events.append(BackendEvent(model=self._model))
 
-    for record in records:
+    def feed(self, record: Mapping[str, Any]) -> None:
+        """Read one record."""
+        self._read(record)
+        if self._group is None and self._events:
+            for event in self._events:
+                self._emit(event)
+            self._events.clear()
+
+    def finish(self) -> None:
+        """The end of the rollout: the usage still waiting for its items, and the run's end."""
+        self._events += [BackendEvent(usage=u, turn_complete=True, usage_ts=at) for u, at in self._pending]
+        self._pending.clear()
+        status = self._ending or ("success" if self._final_text is not None else "incomplete")
+        self._events.append(BackendEvent(done=True, status=status, final_text=self._final_text))
+        for event in self._events:
+            self._emit(event)
+        self._events.clear()
+
+    def _read(self, record: Mapping[str, Any]) -> None:
         kind, payload = record.get("type"), record.get("payload")
         if not isinstance(payload, dict):
-            continue
+            return
         ts = str(record.get("timestamp") or "") or None
-
-        def step(
-            step_type: Any, _ts: str | None = ts, _record: dict[str, Any] = record, **fields: Any
-        ) -> Step:
-            created = Step(step_type, raw=_lean_record(_record), **fields)
-            if _ts:
-                created.ts = _ts
-            return created
-
-        if replay is not None and replay.ends_at(kind, payload, ts):
-            replay = None
+        self._ts, self._record = ts, record
+        meta, events, step = self.meta, self._events, self._step
+        if self._replay is not None and self._replay.ends_at(kind, payload, ts):
+            self._replay = None
         if kind == "session_meta":
             session = str(payload.get("id") or "") or None
-            if own_id is None:
-                own_id = session
+            if self._own_id is None:
+                self._own_id = session
                 if payload.get("forked_from_id"):
-                    replay = _Replay(own_id, str(payload.get("timestamp") or ts or ""))
-            elif session != own_id:
+                    self._replay = _Replay(self._own_id, str(payload.get("timestamp") or ts or ""))
+            elif session != self._own_id:
                 # Another session's header: the start of the history this one replays (a sub-agent's
                 # session names no forked_from_id), or a stray one later on: either way not ours.
-                if not started and replay is None:
-                    replay = _Replay(own_id, str(meta.get("started_at") or ""))
-                continue
+                if not self._started and self._replay is None:
+                    self._replay = _Replay(self._own_id, str(meta.get("started_at") or ""))
+                return
             meta.setdefault("cwd", payload.get("cwd"))
             meta.setdefault("started_at", payload.get("timestamp") or ts)
             data = {
@@ -1151,106 +1267,110 @@ def rollout_events(records: list[dict[str, Any]]) -> tuple[list[BackendEvent], d
             events.append(
                 BackendEvent(steps=[step("system", subtype="init", data=data)], session_id=payload.get("id"))
             )
-            continue
-        if replay is not None:
+            return
+        if self._replay is not None:
             # The parent's history: its running totals are the baseline, its model carries on.
             if kind == "event_msg" and payload.get("type") == "token_count":
-                _token_count(tracker, payload.get("info"))
+                _token_count(self.tracker, payload.get("info"))
             elif kind == "turn_context":
-                inherited = _model_name(payload) or inherited
-            continue
-        if not started and model is None and inherited:
-            use_model(inherited)
-        started = True
+                self._inherited = _model_name(payload) or self._inherited
+            return
+        if not self._started and self._model is None and self._inherited:
+            self._use_model(self._inherited)
+        self._started = True
         if kind == "turn_context":
-            close()
-            use_model(_model_name(payload))
+            self._close()
+            self._use_model(_model_name(payload))
         elif kind == "token_usage_record" and isinstance(payload.get("usage"), dict):
-            add_usage(tracker.record(RawUsage.from_codex(payload["usage"]), payload.get("response_id")), ts)
+            usage = RawUsage.from_codex(payload["usage"])
+            self._add_usage(self.tracker.record(usage, payload.get("response_id")), ts)
         elif kind == "event_msg":
             subtype = payload.get("type")
             if subtype == "token_count":
                 info = payload.get("info")
                 if isinstance(info, dict):
-                    use_model(_model_name(info))
-                add_usage(_token_count(tracker, info), ts)
+                    self._use_model(_model_name(info))
+                self._add_usage(_token_count(self.tracker, info), ts)
             elif subtype in ("turn_aborted", "task_complete"):
-                close()
-                ending = "interrupted" if subtype == "turn_aborted" else "success"
+                self._close()
+                self._ending = "interrupted" if subtype == "turn_aborted" else "success"
                 data = {k: v for k, v in payload.items() if k != "type"}
                 events.append(BackendEvent(steps=[step("system", subtype=str(subtype), data=data)]))
             # Other event_msg entries (user_message, agent_message, agent_reasoning, ...) repeat
             # response items for the UI; the response items are the record.
         elif kind == "compacted":
-            close()
+            self._close()
             events.append(
                 BackendEvent(
                     steps=[step("system", subtype="compacted", data={"message": payload.get("message")})]
                 )
             )
         elif kind == "response_item":
-            item_type = payload.get("type")
-            steps: list[Step] = []
-            output_item = True
-            if item_type == "message":
-                text = _content_text(payload.get("content"))
-                role = payload.get("role")
-                if role == "assistant":
-                    steps, final_text = [step("assistant", text=text)], text
-                    ending = None
-                else:
-                    output_item = False
-                    if role == "user" and not _INJECTED.match(text):
-                        meta.setdefault("prompt", text)
-                        steps = [step("user", text=text)]
-                        ending = None
-                    else:
-                        steps = [step("system", subtype=f"{role}_context", data={"text": text})]
-            elif item_type == "reasoning":
-                summary = payload.get("summary") or []
-                text = "\n".join(str(p.get("text", "")) for p in summary if isinstance(p, dict))
-                steps = [step("thinking", text=text)] if text else []
-            elif item_type in ("function_call", "custom_tool_call", "local_shell_call", "web_search_call"):
-                call_id = str(payload.get("call_id") or payload.get("id") or "")
-                tool, tool_input = _rollout_call(payload)
-                if item_type == "web_search_call":
-                    tool, tool_input = "web_search", payload.get("action")
-                names[call_id] = tool
-                steps = [step("tool_call", tool=tool, tool_use_id=call_id, input=tool_input)]
-            elif item_type in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
-                output_item = False
-                call_id = str(payload.get("call_id") or "")
-                text, failed = _function_output(payload.get("output"))
-                steps = [
-                    step(
-                        "tool_result",
-                        tool=names.get(call_id),
-                        tool_use_id=call_id,
-                        output=text,
-                        is_error=failed,
-                    )
-                ]
+            self._item(payload)
+
+    def _item(self, payload: Mapping[str, Any]) -> None:
+        item_type = payload.get("type")
+        step = self._step
+        steps: list[Step] = []
+        output_item = True
+        if item_type == "message":
+            text = _content_text(payload.get("content"))
+            role = payload.get("role")
+            if role == "assistant":
+                steps, self._final_text = [step("assistant", text=text)], text
+                self._ending = None
             else:
                 output_item = False
-                steps = [step("system", subtype=f"item:{item_type}", data=dict(payload))]
-            if not steps:
-                continue
-            if not output_item:
-                close()
-                events.append(BackendEvent(steps=steps))
-                continue
-            if group is None:
-                group = BackendEvent(steps=[])
-                events.append(group)
-                if pending:
-                    events[-1:-1] = [
-                        BackendEvent(usage=u, turn_complete=True, usage_ts=at) for u, at in pending[:-1]
-                    ]
-                    group.usage, group.usage_ts = pending[-1]
-                    group.turn_complete = True
-                    pending.clear()
-            group.steps += steps
-    events += [BackendEvent(usage=u, turn_complete=True, usage_ts=at) for u, at in pending]
-    status = ending or ("success" if final_text is not None else "incomplete")
-    events.append(BackendEvent(done=True, status=status, final_text=final_text))
-    return events, meta
+                if role == "user" and not _INJECTED.match(text):
+                    self.meta.setdefault("prompt", text)
+                    steps = [step("user", text=text)]
+                    self._ending = None
+                else:
+                    steps = [step("system", subtype=f"{role}_context", data={"text": text})]
+        elif item_type == "reasoning":
+            summary = payload.get("summary") or []
+            text = "\n".join(str(p.get("text", "")) for p in summary if isinstance(p, dict))
+            steps = [step("thinking", text=text)] if text else []
+        elif item_type in ("function_call", "custom_tool_call", "local_shell_call", "web_search_call"):
+            call_id = str(payload.get("call_id") or payload.get("id") or "")
+            tool, tool_input = _rollout_call(payload, inputs=self._full)
+            if item_type == "web_search_call":
+                tool, tool_input = "web_search", payload.get("action")
+            self._names[call_id] = tool
+            steps = [step("tool_call", tool=tool, tool_use_id=call_id, input=tool_input)]
+        elif item_type in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
+            output_item = False
+            call_id = str(payload.get("call_id") or "")
+            text, failed = _function_output(payload.get("output"), text_needed=self._full)
+            steps = [
+                step(
+                    "tool_result",
+                    tool=self._names.get(call_id),
+                    tool_use_id=call_id,
+                    output=text,
+                    is_error=failed,
+                )
+            ]
+        else:
+            output_item = False
+            steps = [step("system", subtype=f"item:{item_type}", data=dict(payload))]
+        if not steps:
+            return
+        events = self._events
+        if not output_item:
+            self._close()
+            events.append(BackendEvent(steps=steps))
+            return
+        group = self._group
+        if group is None:
+            group = self._group = BackendEvent(steps=[])
+            events.append(group)
+            pending = self._pending
+            if pending:
+                events[-1:-1] = [
+                    BackendEvent(usage=u, turn_complete=True, usage_ts=at) for u, at in pending[:-1]
+                ]
+                group.usage, group.usage_ts = pending[-1]
+                group.turn_complete = True
+                pending.clear()
+        group.steps += steps

@@ -18,10 +18,14 @@ taken as :data:`FALLBACK_MODEL`'s, as ccusage does, by ``analyze``, ``report``, 
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
+
+import msgspec
 
 from autopilot.core.logs import LogReader
 from autopilot.core.usage import Session
@@ -77,15 +81,156 @@ class CodexRolloutReader(LogReader):
         return [Path(home).expanduser() / "sessions" for home in homes]
 
     def scan(self, path: Path, data: bytes) -> list[Session]:
-        from autopilot.core.importer import session_of_imported
+        """The session, read record by record from *data* by :func:`scan_rollout`; a rollout from
+        before the envelope, or a file whose first line is not a JSON record, is read whole."""
+        session = scan_rollout(path, data, self.name)
+        if session is None:
+            from autopilot.core.importer import session_of_imported
 
-        return [session_of_imported(self.read(path, data), path, self.name)]
+            session = session_of_imported(self.read(path, data), path, self.name)
+        return [session]
 
     def read(self, path: Path, data: bytes) -> Any:
         from autopilot.core.importer import parse_records
 
         records, _ = parse_records(data, path)
         return rollout_run(records)
+
+
+class _Envelope(msgspec.Struct):
+    """A rollout line, its payload left undecoded."""
+
+    timestamp: Any = None
+    type: Any = None
+    payload: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+
+
+class _Item(msgspec.Struct):
+    """What ``analyze`` reads of a ``response_item``: not its encrypted reasoning, nor the text of an
+    assistant message (a user message's is read, for whether it is the prompt), nor a tool's input."""
+
+    type: Any = None
+    role: Any = None
+    content: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    summary: Any = None
+    name: Any = None
+    arguments: Any = None
+    input: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    call_id: Any = None
+    id: Any = None
+    action: Any = None
+    output: Any = None
+
+
+class _Event(msgspec.Struct):
+    """An ``event_msg``: its ``type``, and a ``token_count``'s ``info`` (not its rate limits)."""
+
+    type: Any = None
+    info: Any = None
+
+
+#: The ``response_item`` types :class:`_Item` holds all that is counted of; any other is read whole.
+_ITEMS: Final = frozenset(
+    {"message", "reasoning", "function_call", "custom_tool_call", "local_shell_call", "web_search_call"}
+    | {"function_call_output", "custom_tool_call_output", "local_shell_call_output"}
+)
+#: The ``event_msg`` types that count (the others repeat response items for the UI).
+_EVENTS: Final = frozenset({"token_count", "turn_aborted", "task_complete"})
+_DECODE_ENVELOPE = msgspec.json.Decoder(_Envelope).decode
+_DECODE_ITEM = msgspec.json.Decoder(_Item).decode
+_DECODE_EVENT = msgspec.json.Decoder(_Event).decode
+_DECODE = msgspec.json.Decoder().decode
+
+
+def _payload(kind: Any, raw: msgspec.Raw) -> dict[str, Any]:
+    """What :class:`~autopilot.plugins.codex.backend.RolloutEvents` reads of a payload (an object)."""
+    if kind == "response_item":
+        item = _DECODE_ITEM(raw)
+        if item.type in _ITEMS:
+            content = None
+            if item.role == "user" and item.content is not msgspec.UNSET:
+                content = _DECODE(item.content)
+            lean = {
+                "type": item.type, "role": item.role, "content": content, "summary": item.summary,
+                "name": item.name, "arguments": item.arguments, "call_id": item.call_id, "id": item.id,
+                "action": item.action, "output": item.output,
+            }  # fmt: skip
+            if item.input is not msgspec.UNSET:
+                lean["input"] = None
+            return lean
+    elif kind == "event_msg":
+        event = _DECODE_EVENT(raw)
+        if event.type == "token_count":
+            return {"type": "token_count", "info": event.info}
+        if event.type not in _EVENTS:
+            return {"type": event.type}
+    elif kind not in _ENVELOPE_TYPES and kind != "token_usage_record":
+        return {}  # a record of a kind nothing reads
+    return _DECODE(raw)
+
+
+def _line_record(line: bytes) -> dict[str, Any] | None:
+    """One rollout line as a record whose payload holds what ``analyze`` reads; None if it is not a
+    JSON object. A line msgspec refuses (a lone surrogate escape, bytes that are not UTF-8, ``NaN``) is
+    read as the standard library reads the whole file (:func:`~autopilot.core.importer.parse_records`)."""
+    try:
+        envelope = _DECODE_ENVELOPE(line)
+        record = {"timestamp": envelope.timestamp, "type": envelope.type}
+        raw = envelope.payload
+        if raw is not msgspec.UNSET:
+            record["payload"] = _payload(envelope.type, raw) if memoryview(raw)[:1] == b"{" else raw
+        return record
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        pass
+    try:
+        record = json.loads(line.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError:
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def scan_rollout(path: Path, data: bytes, kind: str) -> Session | None:
+    """The session of rollout *data*, read a line at a time into the figures ``analyze`` keeps (the
+    same :class:`~autopilot.plugins.codex.backend.RolloutEvents` as ``import``, with only the steps'
+    types, times and tools); None for a rollout from before the envelope or a file whose first line
+    is not a JSON record (a JSON document over several lines), which are read whole."""
+    from autopilot.core.importer import SessionTally
+    from autopilot.plugins.codex.backend import RolloutEvents
+
+    tally = SessionTally(timed=True)
+    reader = RolloutEvents(tally.add, figures=True)
+    first, last = None, None
+    seen = False
+    for line in io.BytesIO(data):
+        if not line.strip():
+            continue
+        record = _line_record(line)
+        if not seen:
+            if record is None or "payload" not in record:
+                return None
+            seen = True
+        if record is None:
+            continue
+        ts = record.get("timestamp")
+        if isinstance(ts, str):
+            if first is None or ts < first:
+                first = ts
+            if last is None or ts > last:
+                last = ts
+        reader.feed(record)
+    if not seen:
+        return None
+    reader.finish()
+    meta = reader.meta
+    return tally.session(
+        path,
+        kind,
+        "codex",
+        started_at=meta.get("started_at") or first,
+        ended_at=last,
+        cwd=meta.get("cwd"),
+        default_model=FALLBACK_MODEL,
+    )
 
 
 def enveloped(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
