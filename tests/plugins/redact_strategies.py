@@ -70,6 +70,10 @@ FORMAT_SECRETS = {
     "resend": _format("re" + "_" + "Ab12Cd34" + "_", 24),
     "figma": _format("fi" + "gd_", 40, URLSAFE),
     "tailscale": _format("ts" + "key-auth-" + "k7Qx2Lm9CNTRL-", 33),
+    "bip32_xprv": _format(
+        "xp" + "rv9s21ZrQH143K", 99, "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+    ),
+    "nostr_nsec": _format("ns" + "ec1", 58, "qpzry9x8gf2tvdw0s3jn54khce6mua7l"),
 }
 
 

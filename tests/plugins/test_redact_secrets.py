@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import re
+import string
 import sys
 from pathlib import Path
 
@@ -943,3 +945,173 @@ def test_a_secret_string_escaped_four_times_never_survives() -> None:
 
     assert value not in redact_text(line)
     assert value not in redact_text(json.dumps({"raw": line}))
+
+
+# ------------------------------------------------------------------------------------------------
+# Kinds the fourth blind corpus found (issue 15): each line is one family's example.
+
+_SEED_WORDS = [
+    "abandon",
+    "ability",
+    "absorb",
+    "acid",
+    "actor",
+    "border",
+    "canvas",
+    "banner",
+    "cereal",
+    "aerobic",
+    "bounce",
+    "arena",
+    "bench",
+    "cabin",
+    "dragon",
+    "eager",
+    "fabric",
+    "gadget",
+    "habit",
+    "ivory",
+    "jacket",
+    "kitten",
+    "ladder",
+    "magnet",
+    "napkin",
+    "oyster",
+]
+
+_FOURTH_CAUGHT = [
+    # armoured secrets that are not PEM private keys
+    "<tls-auth>\n-----BEGIN OpenVPN Static key V1-----\n{h}\n{h}\n"
+    "-----END OpenVPN Static key V1-----\n</tls-auth>",
+    "-----BEGIN USER NKEY SEED-----\n{v}\n------END USER NKEY SEED------",
+    # values nested under a secret name: Salt's pillar output, a CloudFormation parameter's default
+    "db01:\n    mysql:\n        ----------\n        pass:\n            {v}\n        user:\n            root",
+    "Parameters:\n  DBPassword:\n    Type: String\n    NoEcho: true\n    Default: {v}\nResources: {{}}",
+    # XML: an element with attributes, a plist key, an element named by its attribute
+    '<Server>\n  <User>ops</User>\n  <Pass encoding="base64">{v}</Pass>\n</Server>',
+    "<dict>\n\t<key>BackendClientSecret</key>\n\t<string>{v}</string>\n</dict>",
+    '<resources>\n  <string name="maps_api_key">{v}</string>\n</resources>',
+    '<entry key="db.password">{v}</entry>',
+    # keys and salts no table names, holding a generated value; a dotted setting
+    "receivers:\n  - pagerduty_configs:\n      - routing_key: {h}",
+    "push:\n  server_key: {v}",
+    "define( 'LOGGED_IN_KEY',    '{v}' );\ndefine( 'NONCE_SALT',    '{v}' );",
+    'play.http.secret.key = "{h}"',
+    # functions named for a credential, cookie setters, database drivers
+    'client.get(url)\n    .bearer_auth("{v}")\n    .send()',
+    's.cookies.set("_session_id", "{h}", domain="acme.io")',
+    'driver.add_cookie({{"name": "sessionid", "value": "{v}"}})',
+    "my $dbh = DBI->connect(\n    'dbi:Pg:dbname=billing',\n    'grafana',\n    '{v}',\n"
+    "    {{ RaiseError => 1 }},\n);",
+    '$pdo = new PDO("mysql:host=db;dbname=shop", "shop", "{v}");',
+    # Oracle connect strings
+    "jdbc:oracle:thin:scott/{v}@//db.internal:1521/ORCLPDB1",
+    "$ expdp system/{v}@ORCL directory=dump",
+    # client password options and positional credentials
+    "$ cqlsh cassandra-0 9042 -u ops -p '{v}' --ssl",
+    "C:\\Users\\build> net use Z: \\\\fs01\\builds {v} /user:CORP\\svc-build /persistent:no",
+    "C:\\> net user deploy {v} /add",
+    'PS> $pw = ConvertTo-SecureString "{v}" -AsPlainText -Force',
+    "$Password = ConvertTo-SecureString -String '{v}' -AsPlainText -Force",
+    "$ cargo login {v}\n       Login token for `crates.io` saved",
+    "$ ngrok config add-authtoken {v}",
+    "$ codecov -t {v}",
+    # protocol transcripts and credential files
+    "C: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: ZGVwbG95\nS: 334 UGFzc3dvcmQ6\nC: {b}\nS: 235 ok",
+    "     4\u2192S: 334 UGFzc3dvcmQ6\n     5\u2192C: {b}\n     6\u2192S: 235 ok",
+    "$ cat ~/.erlang.cookie; echo\n{u}",
+    '203.0.113.7 %any : PSK "{v}"\nroadwarrior : EAP "{v}"\ncarol : XAUTH {v}',
+    # values whose format says what they hold: Elasticsearch's encoded key, a seed phrase
+    '{{"id":"k1","name":"ingest","api_key":"[REDACTED:api_key]","encoded":"{e}"}}',
+    "Recovery phrase: {m}. The address is 0x{h}.",
+    # a CSV file's secret-named column
+    "service,owner,key\nbilling,ops@example.org,{h}\nnews,ops@example.org,{v}",
+    "user,password,role\nalice,{v},admin\nbob,{v},viewer",
+    # defaults in code: a Ruby block, Gradle's quoted string in a string
+    'api_key = ENV.fetch("STRIPE_API_KEY") {{ "{v}" }}',
+    'buildConfigField("String", "MAPS_API_KEY", "\\"{v}\\"")',
+    'resValue "string", "google_api_key", "{v}"',
+    # Terraform state's random_password; Honeycomb's key in a header named for the team
+    '{{"type": "random_password", "instances": [{{"attributes": {{"id": "none", "result": "{v}"}}}}]}}',
+    "OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team={v}",
+]
+
+
+@pytest.mark.parametrize("template", _FOURTH_CAUGHT)
+def test_kinds_found_by_the_fourth_corpus_never_survive(template: str) -> None:
+    """Armoured keys, nested values, XML, generated keys, calls, connect strings and client
+    credentials go, as they are and JSON-escaped once or twice."""
+    value = _body(12) + "-" + _body(6)
+    hexes = "".join(RNG.choice(rs.HEX) for _ in range(32))
+    encoded = base64.b64encode(f"{_body(20)}:{value}".encode()).decode()
+    upper = "".join(RNG.choice(string.ascii_uppercase) for _ in range(20))
+    phrase = " ".join(RNG.sample(_SEED_WORDS, 12))
+    fills = {"v": value, "h": hexes, "b": base64.b64encode(value.encode()).decode(), "e": encoded}
+    fills |= {"u": upper, "m": phrase}
+    text = template.format(**fills)
+    used = [key for key in ("v", "b", "e", "u", "m", "h") if "{" + key + "}" in template]
+    secret = fills[used[0]]
+
+    for form in (text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"out": text})})):
+        assert secret not in redact_text(form), form
+
+
+_FOURTH_LEFT_ALONE = [
+    "Parameters:\n  DBPassword:\n    Type: String\n    NoEcho: true\nResources: {{}}",
+    "queues:\n  - routing_key: orders.created\n    sort_key: {h}",
+    '<string name="password_hint">Enter your password</string>',
+    "<key>NSFaceIDUsageDescription</key>\n<string>Unlock saved tokens</string>",
+    'raise AuthError("Invalid token for user")\nvalue = get_secret("prod/db-password")',
+    'res.cookie("theme", "dark")\nsock.connect((host, port))',
+    "net use Z: \\\\fs01\\builds /user:CORP\\svc-build /persistent:no\nnet use * /delete",
+    "see https://example.com/docs/a@//b and cqlsh -u ops -p",
+    "xpub: xpub661MyMwAqRbc{h}{h}\nnpub: npub16u4u59r22klerhampemukj26ydxatmphqn64xervl6ct6x9zwjec",
+    "The recovery phrase is stored in the vault and never leaves the signer at any point.",
+    "service,owner,key\nbilling,ops@example.org,orders.created\nnews,ops@example.org,weekly",
+    "Password strength: the phrase must be long and the words must be random.",
+    '{{"type": "random_string", "instances": [{{"attributes": {{"id": "abc", "result": "blue"}}}}]}}',
+    'secret = ENV.fetch("SECRET_KEY_BASE") {{ raise "missing" }}',
+]
+
+
+@pytest.mark.parametrize("template", _FOURTH_LEFT_ALONE)
+def test_what_the_fourth_corpus_rules_leave_alone_survives(template: str) -> None:
+    """References, keys that index data, descriptions and prompts near the new rules stay byte for byte."""
+    hexes = "".join(RNG.choice(rs.HEX) for _ in range(32))
+    text = template.format(h=hexes)
+
+    for form in (text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"out": text})})):
+        assert redact_text(form) == form
+
+
+@given(
+    st.lists(
+        st.sampled_from(["service", "owner", "email", "role", "region", "team"]), min_size=1, max_size=4
+    ),
+    st.sampled_from(["key", "api_key", "password", "token", "secret"]),
+    st.integers(min_value=0, max_value=4),
+    st.integers(min_value=1, max_value=6),
+    st.booleans(),
+)
+def test_a_csv_column_named_for_a_secret_loses_every_value(
+    others: list[str], column: str, position: int, rows: int, escaped: bool
+) -> None:
+    """Each value in a CSV column whose header names a secret goes, at any column and row; the
+    other columns stay."""
+    header = [*others]
+    index = min(position, len(header))
+    header.insert(index, column)
+    values = [_body(12) + "-" + _body(8) for _ in range(rows)]
+    lines = [",".join(header)]
+    for value in values:
+        row = [f"{name}-{n}" for n, name in enumerate(header)]
+        row[index] = value
+        lines.append(",".join(row))
+    text = "\n".join(lines)
+    if escaped:
+        text = json.dumps({"content": text})
+
+    redacted = redact_text(text)
+
+    assert not [value for value in values if value in redacted]
+    assert all(f"{name}-{n}" in redacted for n, name in enumerate(header) if n != index)

@@ -551,6 +551,36 @@ def _glued_excluded(word: str) -> bool:
     return False
 
 
+# Keys that index or route data, not credentials: `primary_key`, `sort_key`, `object_key` …
+_DATA_KEYS: Final = rules.words(
+    "primary foreign sort partition hash range row column field table index unique composite lookup "
+    "map dict group dedup dedupe grouping order shard distribution join message event record item entity "
+    "object file image bucket upload s3 host label metric env config lock trace span request correlation "
+    "tracking i18n translation react list state store cursor feature flag experiment version "
+    "sticky natural surrogate registry public hotkey shortcut"
+)
+
+
+# Words that describe a setting elsewhere but name whose key it is before `key` (`server_key` of
+# Firebase Cloud Messaging, a DKIM `domain_key`).
+_KEY_OWNERS: Final = frozenset(("server", "provider", "domain", "backend", "engine", "plugin", "realm"))
+
+
+@lru_cache(maxsize=4096)
+def _generated_name_kind(name: bytes) -> str | None:
+    """The kind of a name ending in ``key`` or ``salt`` that no table says is secret (``routing_key``,
+    ``server_key``, ``LOGGED_IN_KEY``, ``NONCE_SALT``), for a value that looks generated; None for
+    keys that index or route data (``sort_key``) and for the names the tables exclude."""
+    parts = name_parts(name.decode("ascii", "replace").lstrip("-"))
+    if len(parts) < 2 or parts[-1] not in ("key", "salt") or parts[-2] in _DATA_KEYS:
+        return None
+    if any(part in rules.EXCLUDED_ANY for part in parts) or (
+        parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in _KEY_OWNERS
+    ):
+        return None
+    return "api_key" if parts[-1] == "key" else "secret"
+
+
 _NAME_KINDS: dict[bytes, str | None] = {}
 
 
@@ -566,7 +596,7 @@ def _name_kind(name: bytes) -> str | None:
 # After a secret name: an optional closing quote, a separator, then a quoted or bare value.
 _AFTER_NAME: Final = re.compile(
     rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<sp1>[ \t]*)
-    (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t]))?
+    (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t])|\{)?
     (?P<sp2>[ \t]*)
     (?:(?:[fbrFBR]{0,2}|[nNeE])(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
@@ -596,7 +626,12 @@ def _webhooks() -> tuple[tuple[bytes, re.Pattern[bytes], str], ...]:
     )
 
 
-_PEM_END: Final = re.compile(rb"-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----")
+# The END line of an armoured secret: a private key, an OpenVPN static key, a NATS nkey seed.
+_PEM_END: Final = re.compile(
+    rb"-----END[ A-Z0-9]*(?:PRIVATE KEY(?: BLOCK)?|(?i:OpenVPN Static key V[0-9])|NKEY SEED)-{5,}"
+)
+# The BEGIN line's labels of armoured secrets other than private keys, lower-cased (their anchors).
+_ARMOURED_SECRETS: Final = (b"static key v", b"nkey seed")
 _PEM_BODY: Final = re.compile(rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*")
 _KIND_SECRET: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])")
 # A block or an object of ciphertext made to be committed (rules.CIPHERTEXT_BLOCKS): a name alone
@@ -627,11 +662,15 @@ _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\
 _NAME_SHAPE: Final = re.compile(
     rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?:(?P<sep>(?:\\{0,7}["'`])?\]?\)?[ \t]*
       (?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
-      |,(?=[ \t]*\\{0,3}["'`])|(?:\|\||\?\?|or[ \t])(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
+      |,(?=[ \t]*\\{0,3}["'`])|(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?value(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
-    |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s]))""",
+    |(?P<call>\([ \t]*[fbr]{0,2}\\{0,3}["'`])
+    |(?P<csv>(?:,[a-z0-9_.\-]{1,64}){0,30}\r?(?:\n|\\{1,3}n))
+    |(?P<xml>[ \t]+[a-z_][a-z0-9_:.\-]*=\\{0,3}["'][^<>\n]{0,300}?>|</key>)
+    |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s])
+    |(?P<block>(?:\\{0,3}["'])?[ \t]*:[ \t]*(?:\\{1,3}r)?\\{1,3}n))""",
     re.VERBOSE,
 )
 # Flags take their value after a space: --password VALUE, --api-key VALUE.
@@ -682,6 +721,20 @@ _COOKIE_HEADER: Final = re.compile(
     rb"""cookie(?:(?:\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:\\{0,3}["'`])?
     |\\{0,3}"[ \t]*,[ \t]*\\{0,3}"value\\{0,3}"[ \t]*:[ \t]*\\{0,3}"
     |(?P<list>s\\{0,3}"[ \t]*:[ \t]*\[))""",
+    re.VERBOSE,
+)
+# A cookie set in code: a call given its name and value (`cookies.set("sid", "…")`, `set_cookie(…)`,
+# `res.cookie('sid', '…')`, `new Cookie("JSESSIONID", "…")`), or an object holding both
+# (`add_cookie({"name": "sid", "value": "…"})`, `http.Cookie{Name: "sid", Value: "…"}`).
+_COOKIE_SETTER: Final = re.compile(
+    rb"""(?i:cookies?)(?:[A-Za-z_]{0,12}\.(?:[A-Za-z_]{1,12}))?[ \t]*
+    (?:\([ \t]*(?P<q>\\{0,3}["'])(?P<name1>[^"'\\\n]{1,128})(?P=q)[ \t]*,[ \t]*
+        (?P<q2>\\{0,3}["'])(?P<value1>[^"'\\\n]{1,4096})(?P=q2)
+      |[({][^\n{}]{0,40}?\{?[ \t]*
+        \\{0,3}["']?(?i:name)\\{0,3}["']?[ \t]*[:=][ \t]*
+        (?P<q3>\\{0,3}["'])(?P<name2>[^"'\\\n]{1,128})(?P=q3)[ \t]*,[ \t]*
+        \\{0,3}["']?(?i:value)\\{0,3}["']?[ \t]*[:=][ \t]*
+        (?P<q4>\\{0,3}["'])(?P<value2>[^"'\\\n]{1,4096})(?P=q4))""",
     re.VERBOSE,
 )
 # One cookie of a HAR list: {"name": "session", "value": "…", …}.
@@ -880,6 +933,7 @@ def _printer(anchor: bytes) -> re.Pattern[bytes]:
 
 # Functions that take a credential: found by the last four letters of their name and the "(",
 # the whole name is read at the hit (``basicauth(`` and ``httpbasicauth(`` share ``auth(``).
+_AUTH_CALL_NAMES: Final = frozenset(name.encode() for name in rules.AUTH_CALLS)
 _CALL_ANCHORS: Final = tuple(dict.fromkeys(name[-4:].encode() + b"(" for name in rules.AUTH_CALLS))
 # A line's end: the end of the text or line, or the end of the JSON string holding it.
 _LINE_END: Final = rb"""(?=[ \t]*(?:\r|\\r)?(?:$|\\{1,3}["']|"[,}\]]))"""
@@ -903,6 +957,89 @@ _PAIR_VALUE: Final = re.compile(
       |[ \t]+value[ \t]*=)[ \t]*
     (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))""",
     re.VERBOSE,
+)
+# A CSV file's header: two or more names apart by commas.
+_CSV_HEADER: Final = re.compile(
+    rb"[ \t]*[A-Za-z_][A-Za-z0-9_. \-]{0,63}(?:,[A-Za-z_][A-Za-z0-9_. \-]{0,63}){1,30}\r?"
+)
+# After an XML element's name: its attributes, then its text up to the closing tag.
+_XML_ATTRIBUTES: Final = re.compile(
+    rb"""(?:[ \t]+[A-Za-z_][A-Za-z0-9_:.\-]*=(?:\\{0,3}"[^"\n\\]{0,200}\\{0,3}"|'[^'\n]{0,200}'))*[ \t]*>"""
+    rb"""(?P<value>[^<\n\\]{1,2000})</"""
+)
+# A plist's value after its key: `<key>ClientSecret</key>` then `<string>…</string>` (next line).
+_PLIST_VALUE: Final = re.compile(
+    rb"</key>(?:[ \t\r\n]|\\{1,3}[nrt]|[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192))*"
+    rb"<string>(?P<value>[^<\n\\]{1,2000})</string>"
+)
+# An element named by its `name`/`key` attribute, right before the name (`<string name="`).
+_NAMED_ELEMENT_BEFORE: Final = re.compile(
+    rb"""<[A-Za-z_][A-Za-z0-9_:.\-]*"""
+    rb"""(?:[ \t]+[A-Za-z_][A-Za-z0-9_:.\-]*=\\{0,3}["'][^"'\n]{0,200}?\\{0,3}["'])*"""
+    rb"""[ \t]+(?i:name|key)=\\{0,3}["'][A-Za-z0-9_.:\-]{0,100}\Z"""
+)
+_LINE_BREAK: Final = re.compile(rb"\n|\\{1,3}[nr]|\Z")
+# A name that opens a YAML block: the rest of the line after it (a closing quote, the colon, blanks).
+_BLOCK_OPENING: Final = re.compile(rb"""(?:\\{0,3}["'])?[ \t]*:[ \t\r]*""")
+# A lone word on a line of its own (a nested value as Salt prints it), and a block's default or value.
+_BLOCK_SCALAR: Final = re.compile(
+    rb"""(?:\\{0,3}["'])?[^\s"'`\\#\-|>{\[!&*%@][^\s"'`\\]{3,500}(?<!:)(?:\\{0,3}["'])?"""
+)
+_BLOCK_MEMBER: Final = re.compile(
+    rb"""(?i:default|value)[ \t]*:[ \t]+"""
+    rb"""(?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,500})(?P=q)|(?P<bare>[^\s"'\\#][^\s"'\\]{0,500}))"""
+    rb"""[ \t]*(?:\#[^\n]*)?"""
+)
+# The client's answer to SMTP's "334 UGFzc3dvcmQ6": the password in base64 (`C: ` before it in a transcript).
+_SMTP_REPLY: Final = re.compile(
+    rb"(?:[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\t))?[ \t]*(?:[A-Za-z]:[ \t]+)?"
+    rb"(?P<value>[A-Za-z0-9+/]{4,2000}={0,2})" + _LINE_END
+)
+_RESULT_MEMBER: Final = re.compile(rb'"result\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\n]{1,500})\\{0,3}"')
+_HONEYCOMB_KEY: Final = re.compile(
+    rb"""(?i:x-honeycomb-team)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?"""
+    rb"""(?P<value>[A-Za-z0-9_\-]{16,128})"""
+)
+# A seed phrase (BIP-39: 12 to 24 words of 3 to 8 letters) after the word naming it.
+_SEED_PHRASE: Final = re.compile(
+    rb"""(?i:phrase|mnemonic)s?(?:\\{0,3}["'])?[ \t]*(?:[:=]|is|was)?[ \t]*(?:\\{0,3}["'`])?"""
+    rb"""(?P<value>[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23})(?![A-Za-z0-9_\-]|[ \t]+[a-z])"""
+)
+# Words no seed phrase holds: prose that only follows the word "phrase".
+_NOT_SEED_WORDS: Final = frozenset(
+    b"the and for that this with from your are was were not but its our their than been which".split()
+)
+# A value named `encoded` (Elasticsearch's API key as `ApiKey` takes it): base64 of `id:key`.
+_ENCODED_CREDENTIAL: Final = re.compile(
+    rb"""encoded(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?(?P<value>[A-Za-z0-9+/]{16,4096}={0,2})"""
+    rb"""(?![A-Za-z0-9+/=])"""
+)
+
+
+def _encodes_credential(value: bytes) -> bool:
+    """Whether *value* is base64 of ``id:secret`` (printable, a random-looking secret of 8 or more)."""
+    import binascii
+
+    try:
+        decoded = binascii.a2b_base64(value)
+    except binascii.Error:
+        return False
+    head, colon, secret = decoded.partition(b":")
+    if not colon or not head or len(secret) < 8 or not decoded.isascii():
+        return False
+    text = decoded.decode("ascii")
+    return text.isprintable() and credential_like(secret.decode("ascii"))
+
+
+# A secret of strongSwan's ipsec.secrets after its type (a key file first, for RSA, ECDSA and P12).
+_IPSEC_SECRET: Final = re.compile(
+    rb""":[ \t]+(?i:eap|xauth)[ \t]+"""
+    rb"""(?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,500})(?P=q)|(?P<bare>[^\s"'\\]{4,500}))""" + _LINE_END
+)
+# Oracle: `jdbc:oracle:thin:user/password@…`, and `user/password@//host…` anywhere (EZConnect).
+_ORACLE_THIN: Final = re.compile(rb"""(?i::thin:)[A-Za-z0-9_$#]+/(?P<value>[^\s/@"'\\]{3,200})@""")
+_ORACLE_EZCONNECT: Final = re.compile(
+    rb"""(?<![A-Za-z0-9_$#/])[A-Za-z0-9_$#]+/(?P<value>[^\s/@"'\\]{3,200})@//\Z"""
 )
 # A JSON Web Key: "kty" as a member's name; its private members (base64url values).
 _JWK_KTY: Final = re.compile(rb"""kty\\{0,3}["'][ \t]*:""")
@@ -945,6 +1082,7 @@ _ANNOTATED_LITERAL: Final = re.compile(
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 # What a lone `key` must be followed by to hold a secret: a separator and a long base64-like run.
 _LONE_KEY_VALUE: Final = re.compile(rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_]{16}""")
+_PREVIOUS_WORD_DOT: Final = re.compile(rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12})\.\Z")
 _PREVIOUS_WORD: Final = re.compile(rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12}) \Z")
 _HEX_SECRET: Final = re.compile(r"[0-9a-fA-F]{32,128}")
 _BASE64_VALUE: Final = re.compile(r"[A-Za-z0-9+/_]{16,4096}={0,2}")
@@ -996,9 +1134,10 @@ _CHPASSWD_LINE: Final = re.compile(
 _GO_DSN: Final = re.compile(rb"[^\s:\"'/@]+:(?P<value>[^\s\"'@]{3,})@(?:tcp|unix)\(")
 # Arguments of a call, one at a time: a string literal (also JSON-escaped) or any other expression.
 _CALL_ARG: Final = re.compile(
-    rb"""[ \t]*(?:[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
-      |(?P<e>(?:[^,()"'`\n{}]++|"[^"\n]{0,200}"|'[^'\n]{0,200}'|\([^()\n]{0,200}\)|\{[^{}\n]{0,200}\})*+))
-    [ \t]*(?P<end>[,)])""",
+    rb"""(?:[ \t\r\n]|\\{1,3}[nrt]|[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192))*
+    (?:[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
+      |(?P<e>(?:[^,()"'`\n{}\\]++|\\(?![nrt])|"[^"\n]{0,200}"|'[^'\n]{0,200}'|\([^()\n]{0,200}\)|\{[^{}\n]{0,200}\})*+))
+    (?:[ \t\r\n]|\\{1,3}[nrt])*(?P<end>[,)])""",
     re.VERBOSE,
 )
 
@@ -1020,6 +1159,7 @@ _NAME_KEYWORDS: Final = (
     b"bindpw",
     b"rootpw",
     b"psk",
+    b"salt",
 )
 # Usage counters and other plural names ("input_tokens", "keys") are never secret: found as
 # themselves, they cost no look at a name.
@@ -1029,6 +1169,7 @@ _FIXED_ANCHORS: Final = (
     b"bearer",
     b"private key",
     b"kind",
+    *_ARMOURED_SECRETS,
     b"cookie",
     b"curl",
     b"twilio",
@@ -1060,12 +1201,22 @@ _FIXED_ANCHORS: Final = (
     b'"api\\',
     b"putty-user-key-file-",
     b"encrypted",
+    b":thin:",
+    b"@//",
+    b": eap ",
+    b": xauth ",
+    b"encoded",
+    b" phrase",
+    b'"result',
+    b"x-honeycomb-team",
 )
 (
     _URL,
     _BEARER_AT,
     _PEM_AT,
     _KIND_AT,
+    _OPENVPN_AT,
+    _NKEY_AT,
     _COOKIE_AT,
     _CURL_AT,
     _TWILIO_AT,
@@ -1097,6 +1248,14 @@ _FIXED_ANCHORS: Final = (
     _API_ESCAPED,
     _PUTTY_AT,
     _ENCRYPTED_AT,
+    _THIN_AT,
+    _EZCONNECT_AT,
+    _IPSEC_EAP,
+    _IPSEC_XAUTH,
+    _ENCODED_AT,
+    _PHRASE_AT,
+    _RESULT_AT,
+    _HONEYCOMB_AT,
 ) = range(len(_FIXED_ANCHORS))
 # Roles of the other anchors.
 _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER = range(100, 106)
@@ -1163,6 +1322,10 @@ _TWILIO_MARKERS: Final = (b"[redacted:twilio_account_sid]", b"[redacted:twilio_a
 
 _BY_SEPARATOR: Final = 0  # a name hit followed by a separator (``=``, ``:`` …)
 _BY_SPACE: Final = 1  # a name hit followed by blanks and a value
+_BY_BLOCK: Final = 3  # a name opening a YAML block in JSON-escaped text (``password:\\n  value``)
+_BY_CSV: Final = 6  # a column of a CSV header (``service,owner,api_key``)
+_BY_CALL: Final = 5  # a function named for a credential, called with a literal (``.bearer_auth("…")``)
+_BY_XML: Final = 4  # an XML element named so, with attributes (``<Pass encoding="base64">``), or a plist key
 _BY_PAIR: Final = 2  # a name given as the `name` of a name/value pair (`- name: DB_PASSWORD`, `value: …`)
 # The keywords that may announce a credential in prose ("the password is …", "token created: …").
 _ANNOUNCING: Final = re.compile(rb"(?:password|passwd|passphrase|secret|token|key|credential)s?(?![a-z])")
@@ -1170,7 +1333,10 @@ _SUBCOMMAND: Final = re.compile(rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)
 
 
 # The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`.
-_CALL_BEFORE: Final = re.compile(rb"""[A-Za-z0-9_]\([ \t]*\\{0,3}["'`]$""")
+_CALL_BEFORE: Final = re.compile(
+    rb"""[A-Za-z0-9_](?:\([ \t]*|\([ \t]*(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2}"""
+    rb"""|[ \t]+(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2})\\{0,3}["'`]$"""
+)
 # Not credentials though they look random: fingerprints and key ids in hex pairs, e-mail addresses.
 _NOT_CREDENTIAL: Final = re.compile(
     r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?"
@@ -1199,7 +1365,8 @@ def _lenient(value: str) -> bool:
 
 
 # Operators that give a default to a variable that is unset: `X || "…"`, `X ?? "…"`, `X or "…"`.
-_FALLBACKS: Final = frozenset((b"||", b"??", b"or"))
+_QUOTED_LITERAL: Final = re.compile(rb'(\\{0,3}")\\{1,7}"(?P<value>[^"\\\n]{1,500})\\{1,7}"\1')
+_FALLBACKS: Final = frozenset((b"||", b"??", b"or", b"{"))  # `{`: Ruby's `ENV.fetch("X") { "…" }`
 # An assignment of a string literal to a `$variable` (PHP, Perl, PowerShell), not a shell expansion.
 _PHP_ASSIGNMENT: Final = re.compile(rb"""[ \t]*=[ \t]*\\{0,3}["']""")
 
@@ -1463,7 +1630,10 @@ def _name_hit(data: bytes, low: bytes, start: int, end: int) -> bool:
     shape = _NAME_SHAPE.match(low, end)
     if shape is None:
         return False
-    return shape.lastgroup in ("sep", "pair") or _spaced_hit(data, low, start, end) != -1
+    return (
+        shape.lastgroup in ("sep", "pair", "block", "xml", "call", "csv")
+        or _spaced_hit(data, low, start, end) != -1
+    )
 
 
 def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
@@ -1614,7 +1784,7 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
     if role == _KIND_AT:
         return _KIND_SECRET.match(low, start) is not None
     if role == _COOKIE_AT:
-        return _COOKIE_HEADER.match(low, start) is not None
+        return _COOKIE_HEADER.match(low, start) is not None or _COOKIE_SETTER.match(data, start) is not None
     if role == _CURL_AT:
         return _curl_command(low, start)
     if role == _CLIENT:
@@ -1793,6 +1963,14 @@ class _Scan:
                             hits.append((start, end - start, _BY_SEPARATOR))
                         elif group == "pair":
                             hits.append((start, end - start, _BY_PAIR))
+                        elif group == "block":
+                            hits.append((start, end - start, _BY_BLOCK))
+                        elif group == "xml":
+                            hits.append((start, end - start, _BY_XML))
+                        elif group == "call":
+                            hits.append((start, end - start, _BY_CALL))
+                        elif group == "csv":
+                            hits.append((start, end - start, _BY_CSV))
                         else:
                             self._space_hit(start, end, hits)
                     elif role == shadow:
@@ -1816,6 +1994,8 @@ class _Scan:
         low = self.low
         if role == _PEM_AT:
             self._pem(start + 8)
+        elif role in (_OPENVPN_AT, _NKEY_AT):
+            self._pem(start + 1, armoured=True)
         elif role == _KIND_AT:
             kind = _KIND_SECRET.match(low, start)
             if kind is not None:
@@ -1824,6 +2004,16 @@ class _Scan:
             self._ciphertext_block(start)
         elif role == _COOKIE_AT:
             header = _COOKIE_HEADER.match(low, start)
+            if header is None:
+                setter = _COOKIE_SETTER.match(self.data, start)
+                if setter is not None:
+                    # `cookies.set("sid", "…")`, `set_cookie(…)`, `new Cookie(…)`, `{name: …, value: …}`
+                    which = "1" if setter.group("name1") is not None else "2"
+                    self._cookie_value(
+                        setter.group("name" + which),
+                        setter.start("value" + which),
+                        setter.end("value" + which),
+                    )
             if header is not None:
                 if header.group("list") is not None:
                     self._har_cookies(header.end())
@@ -1882,9 +2072,56 @@ class _Scan:
             )
             if key is not None:
                 self.add(start, key.end(), "private_key", _TOKEN_PRIORITY)
+        elif role == _RESULT_AT:
+            # Terraform state: the `result` of a `random_password` resource is the password.
+            data = self.data
+            if data.rfind(b"random_password", max(0, start - 4096), start) != -1:
+                match = _RESULT_MEMBER.match(data, start)
+                if match is not None and not is_placeholder(match.group("value").decode("utf-8", "replace")):
+                    self.add(match.start("value"), match.end("value"), "password")
+        elif role == _HONEYCOMB_AT:
+            # Honeycomb's API key travels in a header named for the team (`X-Honeycomb-Team: …`).
+            match = _HONEYCOMB_KEY.match(self.data, start)
+            if match is not None and credential_like(match.group("value").decode("ascii")):
+                self.add(match.start("value"), match.end("value"), "api_key")
+        elif role == _PHRASE_AT:
+            # A wallet's seed phrase: 12 to 24 words after "recovery phrase:", `MNEMONIC=` …
+            match = _SEED_PHRASE.match(self.data, start + 1)
+            if match is not None:
+                words = match.group("value").split()
+                if len(words) in (12, 15, 18, 21, 24) and len(_NOT_SEED_WORDS.intersection(words)) < 2:
+                    self.add(match.start("value"), match.end("value"), "secret")
+        elif role == _ENCODED_AT:
+            # Elasticsearch's `"encoded"` API key: base64 of `id:key`, sent as `ApiKey …`.
+            match = _ENCODED_CREDENTIAL.match(self.data, start)
+            if match is not None and _encodes_credential(match.group("value")):
+                self.add(match.start("value"), match.end("value"), "api_key")
+        elif role in (_IPSEC_EAP, _IPSEC_XAUTH):
+            # strongSwan's ipsec.secrets: `user : EAP "…"`, `: XAUTH …`, `: RSA key.pem "passphrase"`.
+            match = _IPSEC_SECRET.match(self.data, start, _line_around(self.data, start)[1])
+            if match is not None:
+                group = "quoted" if match.group("quoted") is not None else "bare"
+                value = match.group(group).decode("utf-8", "replace")
+                if not is_placeholder(value) and len(value) >= 4 and value != "%prompt":
+                    self.add(match.start(group), match.end(group), "password")
+        elif role in (_THIN_AT, _EZCONNECT_AT):
+            # Oracle's `user/password@//host:1521/service` (EZConnect) and JDBC's
+            # `jdbc:oracle:thin:user/password@host:1521:SID`.
+            data = self.data
+            if role == _THIN_AT:
+                match = _ORACLE_THIN.match(data, start)
+            else:
+                match = _ORACLE_EZCONNECT.search(data, max(0, start - 200), start + 3)
+            if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+                self.add(match.start("value"), match.end("value"), "password")
         elif role == _SMTP_PASSWORD_AT:
             # SMTP AUTH LOGIN: the server's "334 UGFzc3dvcmQ6" (base64 "Password:"), then the password.
-            self._next_word(_line_around(self.data, start)[1], "password", lines=1)
+            data = self.data
+            begin = _next_line(data, _line_around(data, start)[1])
+            if begin != -1:
+                line = _SMTP_REPLY.match(data, begin, _line_around(data, begin)[1])
+                if line is not None and not is_placeholder(line.group("value").decode("ascii")):
+                    self.add(line.start("value"), line.end("value"), "password")
 
     def _more(self, role: int, anchor: bytes, start: int, end: int) -> None:
         """The anchors of the other passes: output printers, function calls, command-line clients."""
@@ -1940,6 +2177,24 @@ class _Scan:
             elif how == _BY_PAIR:
                 if kind is not None:
                     self._pair(name_end, kind)
+            elif how == _BY_CSV:
+                self._csv_column(name_start, name_end, kind)
+            elif how == _BY_CALL:
+                if (
+                    kind is not None
+                    and kind != "authorization"
+                    and name.lower().lstrip(b"_-") not in _AUTH_CALL_NAMES
+                    and data[name_end : name_end + 1] == b"("
+                ):
+                    # `.bearer_auth("…")`, `set_access_token("…")`, `SecretStr("…")`: a function
+                    # named for a credential, given a literal that looks generated.
+                    self._call(name_end, 0, False)
+            elif how == _BY_XML:
+                if kind is not None and kind != "authorization":
+                    self._xml_value(name_start, name_end, kind)
+            elif how == _BY_BLOCK:
+                if kind is not None and kind != "authorization":
+                    self._block_value(name_start, name_end, kind)
             elif kind == "authorization":
                 self._authorization(name_end)
             elif kind is not None and not _referenced(data, name_start):
@@ -1952,11 +2207,18 @@ class _Scan:
                     if data[name_start - 1 : name_start] == b" "
                     else None
                 )
+                if previous is None and data[name_start - 1 : name_start] == b".":
+                    # A dotted setting (`play.http.secret.key = "…"`): the word before the dot.
+                    previous = _PREVIOUS_WORD_DOT.search(data, max(0, name_start - 16), name_start)
                 named = previous is not None and _name_kind(previous.group("word") + b"_" + name)
                 if named:
                     self._assignment(name, name_start, name_end, named, generated=True)
                 elif _LONE_KEY_VALUE.match(data, name_end) is not None and self._at_line_start(name_start):
                     self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
+            elif kind is None and how == _BY_SEPARATOR and (generated := _generated_name_kind(name)):
+                # `routing_key`, `server_key`, `LOGGED_IN_KEY`, `NONCE_SALT`: a key or salt of a kind
+                # no table names holds a secret when its value looks generated.
+                self._assignment(name, name_start, name_end, generated, generated=True)
             elif (
                 kind is not None
                 and data[name_start - 1 : name_start] == b"$"
@@ -2009,6 +2271,11 @@ class _Scan:
                 # `"db_password": {"sensitive": true, "type": "string", "value": "…"}`
                 self._member_value(opening.end() - 1, kind, plausible=True)
                 return name_end
+        if not generated and b":" in ahead:
+            opening = _BLOCK_OPENING.match(data, name_end)
+            if opening is not None and _LINE_BREAK.match(data, opening.end()) is not None:
+                self._block_value(name_start, name_end, kind)
+                return name_end
         match = _AFTER_NAME.match(data, name_end)
         if match is None:
             return name_end
@@ -2035,9 +2302,16 @@ class _Scan:
             if not (flag and sp1 and q1 is None):
                 return name_end
         elif sep == b">" and (previous != b"<" or q2 is not None):
+            if (
+                q1 is not None
+                and q2 is None
+                and _NAMED_ELEMENT_BEFORE.search(data, max(0, name_start - 300), name_start) is not None
+            ):
+                # `<string name="google_api_key">…</string>`, `<entry key="db.password">…</entry>`
+                self._xml_value(name_start, name_end, kind)
             return name_end
         elif sep == b"," and (
-            q1 is None or q2 is None or not _CALL_BEFORE.search(data, max(0, name_start - 40), name_start)
+            q1 is None or q2 is None or not _CALL_BEFORE.search(data, max(0, name_start - 80), name_start)
         ):
             # Only `define('DB_PASSWORD', '…')`, `getenv("TOKEN", "…")`: a call's first argument; or a
             # name/value pair in JSON (`{"key": "apiKey", "value": "…"}`).
@@ -2048,6 +2322,11 @@ class _Scan:
             return name_end  # only `os.environ["TOKEN"] = "…"`
         quoted = q2 is not None
         value_start, value_end = match.span("quoted" if quoted else "bare")
+        if quoted and 0 < value_end - value_start <= 7 and not data[value_start:value_end].strip(b"\\"):
+            # A string holding a quoted string (Gradle's `buildConfigField(…, "\"…\"")`).
+            inner = _QUOTED_LITERAL.match(data, value_start - len(q2))
+            if inner is not None:
+                value_start, value_end = inner.span("value")
         if quoted and _leaves_string(data, value_start, value_end, q2):
             return name_end  # the "closing" quote is in another string: no literal here
         if q2 == b'"' and _JSON_STRING_END.match(data, value_start - 1) and self._in_json_string(name_start):
@@ -2128,6 +2407,125 @@ class _Scan:
             self.add(value_start, value_end, kind)
         return value_end
 
+    def _csv_column(self, name_start: int, name_end: int, kind: str | None) -> None:
+        """The values in a CSV file's column whose header is secret-named (``service,owner,key``):
+        a password column's values, or another's that look generated, row by row."""
+        data = self.data
+        if (
+            data[name_end : name_end + 1] != b","
+            and data.rfind(b",", max(0, name_start - 256), name_start) == -1
+        ):
+            return  # no column before or after the name
+        line_start, line_end = _line_around(data, name_start)
+        start = _content_start(data, line_start, name_start)
+        header = data[start:line_end]
+        if _CSV_HEADER.fullmatch(header) is None:
+            return
+        columns = [column.strip() for column in header.split(b",")]
+        index = data.count(b",", start, name_start)
+        if columns[index] != data[name_start:name_end]:
+            return  # the keyword is inside a column's name with other characters
+        if kind is None:
+            kind = "api_key" if columns[index].lower() == b"key" else _generated_name_kind(columns[index])
+        if kind is None or kind == "authorization":
+            return
+        for _ in range(1000):
+            begin = _next_line(data, line_end)
+            if begin == -1:
+                return
+            _, line_end = _line_around(data, begin)
+            string_end = _JSON_STRING_END.search(data, begin, line_end)
+            end = string_end.start() if string_end is not None else line_end
+            fields = data[begin:end].rstrip(b"\r").split(b",")
+            if len(fields) != len(columns):
+                return  # the table ended
+            at = begin + sum(len(field) + 1 for field in fields[:index])
+            field = fields[index]
+            value = field.strip(b' \t"').decode("utf-8", "replace")
+            if (credential_like(value) or (kind == "password" and _lenient(value))) and not _names_a_secret(
+                value
+            ):
+                inner = data.find(value.encode("utf-8"), at, at + len(field))
+                self.add(inner, inner + len(value.encode("utf-8")), kind)
+            if string_end is not None:
+                return
+
+    def _xml_value(self, name_start: int, name_end: int, kind: str) -> None:
+        """The text of an XML element that a secret name names: its own name, with attributes
+        (``<Pass encoding="base64">…</Pass>``); a plist key before its ``<string>``; or the value of
+        its ``name``/``key`` attribute (``<string name="api_key">…</string>``)."""
+        data = self.data
+        if data.startswith(b"</key>", name_end):
+            if data[name_start - 5 : name_start] != b"<key>":
+                return
+            match = _PLIST_VALUE.match(data, name_end)
+        elif data[name_start - 1 : name_start] == b"<":
+            match = _XML_ATTRIBUTES.match(data, name_end)
+        else:
+            after = name_end
+            while data[after : after + 1] in (b"\\", b'"', b"'") and after < name_end + 4:
+                after += 1  # the attribute's closing quote
+            match = _XML_ATTRIBUTES.match(data, after)
+        if match is None:
+            return
+        value = match.group("value").decode("utf-8", "replace")
+        if _plausible_value(value, quoted=True, code_context=False, next_char=b"<"):
+            self.add(match.start("value"), match.end("value"), kind)
+
+    def _block_value(self, name_start: int, name_end: int, kind: str) -> None:
+        """The value of a secret name that opens a YAML block (``password:`` and nothing after it):
+        a lone word on the first line below it (``salt '*' pillar.items`` prints nested values so),
+        or its ``default:``/``value:`` member (a CloudFormation parameter's ``Default``)."""
+        data = self.data
+        line_start, line_end = _line_around(data, name_start)
+        if _BLOCK_OPENING.fullmatch(data, name_end, line_end) is None:
+            return
+        start = _content_start(data, line_start, name_start)
+        gutter = _GUTTER.match(data, start, name_start)
+        base = gutter.end() if gutter else start
+        column = name_start - base
+        if data[base:name_start].strip(b" \t-"):
+            return  # the name does not start its line: prose, or code
+        child = -1
+        for _ in range(16):
+            begin = _next_line(data, line_end)
+            if begin == -1:
+                return
+            _, line_end = _line_around(data, begin)
+            string_end = _JSON_STRING_END.search(data, begin, line_end)
+            end = string_end.start() if string_end is not None else line_end
+            line = data[begin:end]
+            gutter = _GUTTER.match(line)
+            if gutter is not None:
+                line = line[gutter.end() :]
+            stripped = line.strip(b" \t\r")
+            if not stripped:
+                if string_end is not None:
+                    return
+                continue
+            indent = len(line) - len(line.lstrip(b" \t"))
+            if indent <= column or (child != -1 and indent < child):
+                return
+            if child == -1:
+                child = indent
+                if _BLOCK_SCALAR.fullmatch(stripped) is not None:
+                    value = stripped.decode("utf-8", "replace")
+                    if _lenient(value) and not _names_a_secret(value):
+                        at = data.find(stripped, begin, end)
+                        self.add(at, at + len(stripped), kind)
+                    return
+            if indent == child:
+                member = _BLOCK_MEMBER.fullmatch(stripped)
+                if member is not None:
+                    group = "quoted" if member.group("quoted") is not None else "bare"
+                    value = member.group(group).decode("utf-8", "replace")
+                    if _plausible_value(value, quoted=group == "quoted", code_context=False, next_char=b"\n"):
+                        at = data.find(stripped, begin, end) + member.start(group)
+                        self.add(at, at + len(member.group(group)), kind)
+                    return
+            if string_end is not None:
+                return
+
     def _spaced(self, name_start: int, name_end: int, kind: str | None, keyword: int) -> None:
         """A name and its value separated by blanks only (``requirepass VALUE``, ``password VALUE``
         in .netrc, ``AUTH VALUE``, ``ENV API_KEY VALUE``), or prose announcing a credential."""
@@ -2181,6 +2579,9 @@ class _Scan:
                 if _CIPHERTEXT.match(value):
                     return  # `$ANSIBLE_VAULT;1.1;AES256` and its lines of ciphertext
                 plausible = credential_like(value) if strict else _lenient(value)
+                if every and not plausible:
+                    # a credential file's content: a long run of letters is no word (an Erlang cookie)
+                    plausible = len(value) >= 16 and value.isalpha() and not is_placeholder(value)
                 if plausible and not _names_a_secret(value):
                     self.add(word.start("value"), word.end("value"), kind)
                 if every:
@@ -2279,7 +2680,11 @@ class _Scan:
                         continue  # another option (a glued or quoted password may start with "-")
                     if is_placeholder(value) or len(value) < 3:
                         continue
-                    self.add(match.start(group), match.end(group), client.kind)
+                    end = match.end(group)
+                    if group == "v3" and data[found.end() - 1] == 0x2F:  # `user/password@db` (Oracle)
+                        at = data.find(b"@", match.start(group), end)
+                        end = end if at == -1 else at
+                    self.add(match.start(group), end, client.kind)
 
     def _call(self, paren: int, argument: int, about_credentials: bool) -> None:
         """A string literal passed to a function that takes a credential (rules.AUTH_CALLS)."""
@@ -2594,10 +2999,12 @@ class _Scan:
             if looks_random(match.group("value").decode("ascii")):
                 self.add(match.start("value"), match.end("value"), "twilio_auth_token")
 
-    def _pem(self, key_start: int) -> None:
+    def _pem(self, key_start: int, *, armoured: bool = False) -> None:
+        """A PEM block from its BEGIN line to its END line (*armoured*: another armoured secret,
+        an OpenVPN static key or a NATS nkey seed, found by its label)."""
         low = self.low
         begin = low.rfind(b"-----begin", max(0, key_start - 48), key_start)
-        if begin == -1 or b"private" not in low[begin:key_start] or begin in self._blocks:
+        if begin == -1 or (not armoured and b"private" not in low[begin:key_start]) or begin in self._blocks:
             return
         self._blocks.add(begin)
         end = _PEM_END.search(self.data, key_start, key_start + 65536)

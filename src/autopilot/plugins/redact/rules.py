@@ -199,6 +199,16 @@ TOKEN_FORMATS: Final = (
         6,
         apart=True,
     ),
+    # BIP-32 extended private keys (Bitcoin's xprv and its SLIP-132 variants, testnet tprv …):
+    # a version prefix, then base58 (111 characters in all).
+    TokenFormat(
+        "crypto_private_key",
+        ("xprv", "tprv", "yprv", "zprv", "uprv", "vprv", "Yprv", "Zprv", "Uprv", "Vprv"),
+        r"[xtyzuvYZUV]prv[1-9A-HJ-NP-Za-km-z]{100,112}",
+        4,
+    ),
+    # A nostr secret key in bech32 (NIP-19); its public half `npub1…` stays.
+    TokenFormat("crypto_private_key", ("nsec1",), r"nsec1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}", 5),
     TokenFormat(
         "tailscale_key",
         ("tskey-",),
@@ -757,7 +767,34 @@ CLIENT_COMMANDS: Final = (
         (r"(?:alias[ \t]+set|config[ \t]+host[ \t]+add)[ \t]+{arg}[ \t]+{arg}[ \t]+{arg}[ \t]+{value}",),
     ),
     ClientCommand(("ssh-keygen",), (option("-N", "-P"),)),
-    ClientCommand(("net",), (r"/user:[^\s]+[ \t]+{value}",), subcommand=("use",)),
+    # Windows: `net use Z: \\server\share PASSWORD /user:…` (or after /user:), `net user NAME PASSWORD /add`.
+    ClientCommand(
+        ("net",),
+        (
+            r"/user:[^\s]+[ \t]+(?![/*])",
+            r"use[ \t]+(?:[A-Za-z]:[ \t]+|\*[ \t]+)?\\{2,8}[^\s\\\"']+(?:\\{1,4}[^\s\\\"']+)+[ \t]+(?![/*])",
+        ),
+        subcommand=("use",),
+    ),
+    ClientCommand(("net",), (r"user[ \t]+{arg}[ \t]+(?![/*])",), subcommand=("user",)),
+    # Database and queue clients whose short option takes the password (long ones such as
+    # `--password` go by their name everywhere; each command word costs the search an anchor, so
+    # only the common ones are here).
+    ClientCommand(("cqlsh", "rabbitmqadmin"), (option("-p", "--password"),)),
+    # Oracle's Data Pump takes `user/password@db` as sqlplus does (`user/password@//host…` goes anywhere).
+    ClientCommand(("expdp", "impdp"), (r"(?:userid=)?[A-Za-z0-9_$#]+/(?!/){value}",)),
+    # PowerShell: a plain-text string made into a SecureString (`-String` may be named).
+    ClientCommand(("convertto-securestring",), (r"(?i:-string[ \t]+)?(?=\\{0,3}[\"'])",)),
+    # Tokens given as the argument of a login command (registries, tunnels, coverage, scanners).
+    ClientCommand(
+        ("cargo",), (r"login[ \t]+(?:--registry(?:=|[ \t]+)[^\s]+[ \t]+)?(?!-){value}",), kind="token"
+    ),
+    ClientCommand(
+        ("ngrok",),
+        (r"(?:authtoken|config[ \t]+add-authtoken)[ \t]+(?!-){value}", option("--authtoken")),
+        kind="token",
+    ),
+    ClientCommand(("codecov", "codecovcli"), (option("-t", "--token"),), kind="token"),
     ClientCommand(("nmcli",), (r"(?:password|wifi-sec\.psk)[ \t]+{value}",)),
     ClientCommand(("cloudflared",), (r"service[ \t]+install[ \t]+{value}",), kind="token"),
     ClientCommand(("cmdkey",), (r"(?i:/pass(?:word)?):{value}",)),
@@ -779,7 +816,8 @@ CLIENT_COMMANDS: Final = (
 # `api_token`), printed by the command in %s; not /etc/passwd or authorized_keys.
 _CREDENTIAL_FILE: Final = (
     r"%s[ \t]+(?:-[a-z]+[ \t]+)*[^\s|;&\"'`]*(?:privatekey|private_key|\.pem|\.key\b|secret|pass(?!wd\b)"
-    r"|pwd|token|credential|auth(?!orized)|api[_\-]?key|\.netrc)"
+    r"|pwd|token|credential|auth(?!orized)|api[_\-]?key|\.netrc|\.erlang\.cookie|\.git-credentials"
+    r"|/id_(?:rsa|ed25519|ecdsa|dsa)\b(?!\.pub)|master\.key|\.htpasswd)"
 )
 
 #: Commands whose output is a credential (``kubectl get secret … | base64 -d``, ``gh auth token``):
@@ -861,6 +899,17 @@ AUTH_CALLS: Final = {
     "mysql_connect": (2, True),
     "mysqli_connect": (2, True),
     "pg_connect": (0, False),
+    # database drivers that take (dsn, user, password, …): PHP's PDO and its other drivers, Perl's
+    # DBI->connect, Python's DB-API connect("host", "user", "password", "db") of older drivers,
+    # (a generic `connect`: only a random-looking literal)
+    "pdo": (2, True),
+    "connect": (2, False),
+    "real_connect": (2, True),
+    "odbc_connect": (2, True),
+    "db2_connect": (2, True),
+    "oci_connect": (1, True),
+    "ldap_bind": (2, True),
+    "ssh2_auth_password": (2, True),
     "simple_bind_s": (1, True),
     "simple_bind": (1, True),
     "bind_s": (1, True),

@@ -88,7 +88,7 @@ def _held_from(pending: bytes | bytearray, complete: int) -> int:
     begin = found.get(0, -1)
     if (
         begin != -1
-        and b"PRIVATE KEY" in pending[begin : begin + 64]
+        and any(label in pending[begin : begin + 64] for label in _ARMOURED_LABELS)
         and pending.find(b"-----END", begin, complete) == -1
     ):
         held = min(held, pending.rfind(b"\n", 0, begin) + 1)
@@ -104,6 +104,8 @@ def _held_from(pending: bytes | bytearray, complete: int) -> int:
     return held
 
 
+# The labels of armoured secrets (private keys, OpenVPN static keys, NATS nkey seeds).
+_ARMOURED_LABELS: Final = (b"PRIVATE KEY", b"Static key V", b"NKEY SEED")
 _HOLD_ANCHORS: Final = (b"-----BEGIN", b"\napiVersion:", b'"apiVersion"')
 _HOLD_SEARCH: Final = BytesAhoCorasick(list(_HOLD_ANCHORS)).find_matches_as_indexes
 
