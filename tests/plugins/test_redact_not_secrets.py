@@ -338,3 +338,35 @@ def test_an_empty_assignment_at_the_end_of_a_json_string_survives() -> None:
     secret = _random(16) + "7Qx"
     line = json.dumps({"type": "tool_result", "content": f'@echo off\nset DB_PASS="{secret}"'})
     assert secret not in redact_text(line)
+
+
+# ------------------------------------------------------------------------------------------------
+# Settings that name how to authenticate, and keys public by design
+
+
+@pytest.mark.parametrize("mechanism", ["oauth2", "XOAUTH2", "scram-sha-256", "ntlm", "kerberos5", "cram-md5"])
+@pytest.mark.parametrize(
+    "template",
+    ['imap.auth = "{m}"', "auth: {m}", "SMTP_AUTH={m}", '{{"auth": "{m}", "host": "smtp.example.org"}}'],
+)
+def test_an_authentication_mechanism_is_no_secret(template: str, mechanism: str) -> None:
+    """`auth: oauth2` names how to log in; a credential under the same name still goes."""
+    _survives(template.format(m=mechanism))
+    secret = _random(28)
+    _goes(template.format(m=secret), secret)
+
+
+@pytest.mark.parametrize(
+    "name", ["recaptchaSiteKey", "HCAPTCHA_SITE_KEY", "turnstile_site_key", "SUPABASE_ANON_KEY"]
+)
+def test_a_key_public_by_design_is_left_alone(name: str) -> None:
+    """A captcha's site key or Supabase's anon key is put in web pages; its secret twin still goes."""
+    value = "6L" + _random(38, ALNUM + "_-")
+    _survives(f'"{name}": "{value}"')
+    twin = (
+        name.replace("Site", "Secret")
+        .replace("SITE", "SECRET")
+        .replace("site", "secret")
+        .replace("ANON", "SERVICE_ROLE")
+    )
+    _goes(f'"{twin}": "{value}"', value)

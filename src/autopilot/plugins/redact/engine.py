@@ -552,30 +552,16 @@ def _glued_excluded(word: str) -> bool:
 
 
 # Keys that index or route data, not credentials: `primary_key`, `sort_key`, `object_key` …
-_DATA_KEYS: Final = rules.words(
-    "primary foreign sort partition hash range row column field table index unique composite lookup "
-    "map dict group dedup dedupe grouping order shard distribution join message event record item entity "
-    "object file image bucket upload s3 host label metric env config lock trace span request correlation "
-    "tracking i18n translation react list state store cursor feature flag experiment version "
-    "sticky natural surrogate registry public hotkey shortcut"
-)
-
-
-# Words that describe a setting elsewhere but name whose key it is before `key` (`server_key` of
-# Firebase Cloud Messaging, a DKIM `domain_key`).
-_KEY_OWNERS: Final = frozenset(("server", "provider", "domain", "backend", "engine", "plugin", "realm"))
-
-
 @lru_cache(maxsize=4096)
 def _generated_name_kind(name: bytes) -> str | None:
     """The kind of a name ending in ``key`` or ``salt`` that no table says is secret (``routing_key``,
     ``server_key``, ``LOGGED_IN_KEY``, ``NONCE_SALT``), for a value that looks generated; None for
     keys that index or route data (``sort_key``) and for the names the tables exclude."""
     parts = name_parts(name.decode("ascii", "replace").lstrip("-"))
-    if len(parts) < 2 or parts[-1] not in ("key", "salt") or parts[-2] in _DATA_KEYS:
+    if len(parts) < 2 or parts[-1] not in ("key", "salt") or parts[-2] in rules.NOT_SECRET_KEYS:
         return None
     if any(part in rules.EXCLUDED_ANY for part in parts) or (
-        parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in _KEY_OWNERS
+        parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in rules.KEY_OWNERS
     ):
         return None
     return "api_key" if parts[-1] == "key" else "secret"

@@ -423,6 +423,18 @@ EXCLUDED_ANY: Final = words(
     "special sync tokenization tokenize tokenized tokenizer tokens total unk uri url existing "
     "external hashed checksum from"
 )
+#: The word before ``key`` in a name no table calls secret (``routing_key``, ``LOGGED_IN_KEY``) that
+#: says the key indexes or routes data (``sort_key``, ``partition_key``) or is public by design (a
+#: captcha's ``siteKey``, Supabase's ``anon_key``): such a key is no secret, whatever its value.
+NOT_SECRET_KEYS: Final = words(
+    "primary foreign sort partition hash range row column field table index unique composite lookup "
+    "map dict group dedup dedupe grouping order shard distribution join message event record item entity "
+    "object file image bucket upload s3 host label metric env config lock trace span request correlation "
+    "tracking i18n translation react list state store cursor feature flag experiment version "
+    "sticky natural surrogate registry public hotkey shortcut site anon"
+)
+#: Words of :data:`EXCLUDED_LAST` that own a key rather than describe one (``server_key``, ``domain_key``).
+KEY_OWNERS: Final = words("server provider domain backend engine plugin realm")
 #: A name's last word made of a secret word and one of these glued to it names a command or a file
 #: that gives the secret (msmtp's ``passwordeval``, offlineimap's ``remotepasseval``, ``tokenfile``).
 GLUED_EXCLUDED_LAST: Final = ("eval", "cmd", "command", "file", "path", "helper")
@@ -458,7 +470,12 @@ PLACEHOLDER_WORDS: Final = words(
     "tests the todo token tokens true undefined value values with xxx xxxx xxxxx yes your "
     "protected sensitive set unset notset not_set encrypted number boolean unknown never void float double "
     "integer long char date array list dict map record buffer bigint symbol optional[str] str|none "
-    "read write read-all write-all"
+    "read write read-all write-all "
+    # the name of an authentication mechanism, what `auth:`, `auth_method=` or `--auth` take
+    "oauth oauth2 xoauth xoauth2 oauthbearer ntlm ntlmv2 negotiate kerberos kerberos5 krb5 gssapi "
+    "spnego sspi scram-sha-1 scram-sha-256 scram-sha-512 cram-md5 digest-md5 plain login anonymous "
+    "external digest hmac sigv4 aws-sigv4 aws_iam mtls x509 saml saml2 oidc openid ldap radius pam "
+    "peer ident trust md5 jwt cert certificate"
 )
 PLACEHOLDER_PARTS: Final = (
     "your_",
