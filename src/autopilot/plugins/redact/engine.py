@@ -429,10 +429,10 @@ def _searches(
 ) -> tuple[tuple[tuple[bytes, ...], Callable[[bytes], list[tuple[int, int, int]]]], ...]:
     """Aho-Corasick searches for *anchors* (order kept within each): the searcher stays fast (SIMD)
     only with a few dozen literals and none much shorter than the others, so anchors of up to
-    three bytes and longer ones are searched apart, the longer ones at most 60 at a time."""
+    three bytes and longer ones are searched apart, the longer ones at most 48 at a time."""
     short = [anchor for anchor in anchors if len(anchor) <= 3]
     long = [anchor for anchor in anchors if len(anchor) > 3]
-    size = -(-len(long) // -(-len(long) // 60)) if long else 1  # even chunks of at most 60
+    size = -(-len(long) // -(-len(long) // 48)) if long else 1  # even chunks of at most 48
     groups = [group for group in (short, *(long[i : i + size] for i in range(0, len(long), size))) if group]
     return tuple(
         (tuple(group), BytesAhoCorasick(group, matchkind=MATCHKIND_LEFTMOST_FIRST).find_matches_as_indexes)
@@ -644,9 +644,11 @@ _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\
 # Only such hits can hold a value, so the many "tokens", "keyboard" or "token." hits cost one match in C.
 # The rest of the name (up to 48 characters) is read without backtracking but for its last character:
 # only "or" (a fallback) starts with a name character, and it needs a blank after it, so no earlier
-# position inside the name can start a separator.
+# position inside the name can start a separator. The lookahead lists the bytes any group can start
+# with (keep it in step with them): most hits (inside base64) fail there without trying each group.
 _NAME_SHAPE: Final = re.compile(
-    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?:(?P<sep>(?:\\{0,7}["'`])?\]?\)?[ \t]*
+    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\])( \t:?+=>,|o{<\r\n])
+    (?:(?P<sep>(?:\\{0,7}["'`])?\]?\)?[ \t]*
       (?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
       |,(?=[ \t]*\\{0,3}["'`])|(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
@@ -1255,6 +1257,9 @@ class _Pass:
     roles: tuple[int, ...]  # a fixed anchor's number, or _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER
     find: Callable[[bytes], list[tuple[int, int, int]]]
     hidden: tuple[tuple[tuple[int, int], ...], ...]  # anchors that can start inside each anchor
+    # The bytes that can follow each anchor where one of its hidden anchors is (each runs past its
+    # end), or None if one lies wholly inside it: a cheap check before looking for them one by one.
+    follows: tuple[bytes | None, ...]
 
 
 def _search_pass(anchors: Sequence[bytes], roles: Sequence[int]) -> _Pass:
@@ -1274,8 +1279,14 @@ def _search_pass(anchors: Sequence[bytes], roles: Sequence[int]) -> _Pass:
         )
         for i, outer in enumerate(anchors)
     )
+    follows = tuple(
+        None
+        if any(offset + len(anchors[j]) <= len(outer) for offset, j in inside)
+        else bytes({anchors[j][len(outer) - offset] for offset, j in inside})
+        for outer, inside in zip(anchors, hidden, strict=True)
+    )
     searcher = BytesAhoCorasick(list(anchors), matchkind=MATCHKIND_LEFTMOST_FIRST)
-    return _Pass(tuple(anchors), tuple(roles), searcher.find_matches_as_indexes, hidden)
+    return _Pass(tuple(anchors), tuple(roles), searcher.find_matches_as_indexes, hidden, follows)
 
 
 @cache
@@ -1921,13 +1932,14 @@ class _Scan:
         if low.startswith(b"user "):
             self._redis_acl(0)
         for search in _context_passes():
-            anchors, roles, hidden_in = search.anchors, search.roles, search.hidden
+            anchors, roles, hidden_in, follows = search.anchors, search.roles, search.hidden, search.follows
             batch = search.find(low)
             while batch:
                 hidden: list[tuple[int, int, int]] = []
                 for index, start, end in batch:
                     inside = hidden_in[index]
-                    if inside:
+                    # (at the text's end, the empty slice is in every `follows`: then all are looked for)
+                    if inside and (follows[index] is None or low[end : end + 1] in follows[index]):
                         for offset, inner in inside:
                             if low.startswith(anchors[inner], start + offset):
                                 at = start + offset
@@ -2839,6 +2851,10 @@ class _Scan:
         real = data.rfind(b"\n", floor, position)
         escaped = data.rfind(b"\\n", real + 1 if real != -1 else floor, position)  # see _line_around()
         line_start = max(real + 1, escaped + 2)
+        if line_start < floor and len(data[floor:position].strip()) > 6:
+            # No line break within 200 bytes: the words allowed before a name (at most 6 bytes) are
+            # not all there is, so the copy back to the line's start (up to the text's) is not made.
+            return False
         prefix = data[line_start:position].strip()
         return prefix in (b"", b"-", b"export", b"set") or (line_start == 0 and position < 200 and not prefix)
 
@@ -3252,7 +3268,10 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
         while batch:  # as in keywords(): the anchors found, then those hidden inside them
             hidden: list[tuple[int, int, int]] = []
             for index, start, end in batch:
-                for offset, inner in search.hidden[index]:
+                follows = search.follows[index]
+                for offset, inner in (
+                    search.hidden[index] if follows is None or low[end : end + 1] in follows else ()
+                ):
                     if low.startswith(search.anchors[inner], start + offset):
                         at = start + offset
                         hidden.append((inner, at, at + len(search.anchors[inner])))
