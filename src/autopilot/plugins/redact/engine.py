@@ -1512,6 +1512,17 @@ def _next_line(data: bytes, line_end: int) -> int:
     return -1
 
 
+def _following_line(data: bytes, line_end: int) -> tuple[int, int, int] | None:
+    """The line after the one ending at *line_end*: its start, its end, and where its text ends
+    (at the end of the JSON string holding it, in an agent log); None after the last line."""
+    begin = _next_line(data, line_end)
+    if begin == -1:
+        return None
+    _, line_end = _line_around(data, begin)
+    string_end = _JSON_STRING_END.search(data, begin, line_end)
+    return begin, line_end, string_end.start() if string_end is not None else line_end
+
+
 _WORD_LINE: Final = re.compile(
     rb"""[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
 )
@@ -2428,12 +2439,10 @@ class _Scan:
         if kind is None or kind == "authorization":
             return
         for _ in range(1000):
-            begin = _next_line(data, line_end)
-            if begin == -1:
+            following = _following_line(data, line_end)
+            if following is None:
                 return
-            _, line_end = _line_around(data, begin)
-            string_end = _JSON_STRING_END.search(data, begin, line_end)
-            end = string_end.start() if string_end is not None else line_end
+            begin, line_end, end = following
             fields = data[begin:end].rstrip(b"\r").split(b",")
             if len(fields) != len(columns):
                 return  # the table ended
@@ -2445,7 +2454,7 @@ class _Scan:
             ):
                 inner = data.find(value.encode("utf-8"), at, at + len(field))
                 self.add(inner, inner + len(value.encode("utf-8")), kind)
-            if string_end is not None:
+            if end < line_end:  # the JSON string holding the table ended
                 return
 
     def _xml_value(self, name_start: int, name_end: int, kind: str) -> None:
@@ -2486,19 +2495,17 @@ class _Scan:
             return  # the name does not start its line: prose, or code
         child = -1
         for _ in range(16):
-            begin = _next_line(data, line_end)
-            if begin == -1:
+            following = _following_line(data, line_end)
+            if following is None:
                 return
-            _, line_end = _line_around(data, begin)
-            string_end = _JSON_STRING_END.search(data, begin, line_end)
-            end = string_end.start() if string_end is not None else line_end
+            begin, line_end, end = following
             line = data[begin:end]
             gutter = _GUTTER.match(line)
             if gutter is not None:
                 line = line[gutter.end() :]
             stripped = line.strip(b" \t\r")
             if not stripped:
-                if string_end is not None:
+                if end < line_end:  # the JSON string holding the block ended
                     return
                 continue
             indent = len(line) - len(line.lstrip(b" \t"))
@@ -2521,7 +2528,7 @@ class _Scan:
                         at = data.find(stripped, begin, end) + member.start(group)
                         self.add(at, at + len(member.group(group)), kind)
                     return
-            if string_end is not None:
+            if end < line_end:  # the JSON string holding the block ended
                 return
 
     def _spaced(self, name_start: int, name_end: int, kind: str | None, keyword: int) -> None:
