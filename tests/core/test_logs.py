@@ -228,16 +228,22 @@ def test_a_file_rewritten_with_the_same_size_is_read_again(
     assert (first, second) == (11, 22)
 
 
-def test_no_cache_reads_what_the_cache_would_trust(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """A file changed behind the cache's back (same size and time) keeps its figures until --no-cache."""
-    log = tmp_path / "s-1.jsonl"
+def _changed_behind_the_cache(log: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """*log* analyzed with 11 output tokens (so cached), then rewritten with 22 at the same size and
+    modification time, which the cache cannot tell from the file it read."""
     log.write_text(_line("msg_a", 11) + "\n")
     stat = log.stat()
     _analyze(capsys, log)
     log.write_text(_line("msg_a", 22) + "\n")
     os.utime(log, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return log
+
+
+def test_no_cache_reads_what_the_cache_would_trust(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file changed behind the cache's back (same size and time) keeps its figures until --no-cache."""
+    log = _changed_behind_the_cache(tmp_path / "s-1.jsonl", capsys)
 
     cached = _analyze(capsys, log)["output_tokens"]
     fresh = _analyze(capsys, log, "--no-cache")["output_tokens"]
@@ -251,13 +257,7 @@ def test_a_new_autopilot_version_reads_again_what_the_cache_holds(
     """After an upgrade, figures cached by the old version are not trusted: the file is read again."""
     import autopilot
 
-    log = tmp_path / "s-1.jsonl"
-    log.write_text(_line("msg_a", 11) + "\n")
-    stat = log.stat()
-    _analyze(capsys, log)
-    log.write_text(_line("msg_a", 22) + "\n")
-    os.utime(log, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # unchanged to the cache's eye
-
+    log = _changed_behind_the_cache(tmp_path / "s-1.jsonl", capsys)
     monkeypatch.setattr(autopilot, "__version__", autopilot.__version__ + ".post1")
     upgraded = _analyze(capsys, log)["output_tokens"]
 
