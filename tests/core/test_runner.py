@@ -299,46 +299,37 @@ def test_real_run_is_recorded_exactly(
 
 
 @pytest.mark.integration
-def test_real_budget_stop(scripted_anthropic: ScriptedAnthropic, git_repo: Path, transport: str) -> None:
-    """A turn that costs more than the budget stops the run before its tool call runs on."""
+@pytest.mark.parametrize(
+    ("prompt_tokens", "budget", "crossed"),
+    [(1_000_000, 1.0, True), (180_000, 0.58, False)],
+    ids=["turn-crosses-the-budget", "next-turn-cannot-fit"],
+)
+def test_real_budget_stop(
+    scripted_anthropic: ScriptedAnthropic,
+    git_repo: Path,
+    transport: str,
+    prompt_tokens: int,
+    budget: float,
+    crossed: bool,
+) -> None:
+    """A turn past the budget, or one under it whose prompt could not be resent within it, stops the
+    run before its tool call runs on: one request reaches the model, not two."""
     result = real_run(
         transport,
         scripted_anthropic,
         git_repo,
         [
-            bash('python3 -c "import time; time.sleep(6)"; touch late.txt', input_tokens=1_000_000),
+            bash('python3 -c "import time; time.sleep(6)"; touch late.txt', input_tokens=prompt_tokens),
             bash("touch second.txt"),
             {"text": "done"},
         ],
-        max_budget_usd=1.0,
+        max_budget_usd=budget,
     )
 
     assert result.status == "budget_exhausted"
-    assert result.run.usage.cost_usd >= 1.0
+    assert (result.run.usage.cost_usd >= budget) is crossed
     assert not (git_repo / "second.txt").exists()
     assert len(scripted_anthropic.requests()) == 1
-
-
-@pytest.mark.integration
-def test_real_run_does_not_start_a_turn_it_cannot_pay_for(
-    scripted_anthropic: ScriptedAnthropic, git_repo: Path, transport: str
-) -> None:
-    """Under the budget but with too big a prompt to resend, the run stops before its result goes out."""
-    result = real_run(
-        transport,
-        scripted_anthropic,
-        git_repo,
-        [
-            bash('python3 -c "import time; time.sleep(6)"; touch late.txt', input_tokens=180_000),
-            bash("touch second.txt"),
-            {"text": "done"},
-        ],
-        max_budget_usd=0.58,
-    )
-
-    assert result.status == "budget_exhausted"
-    assert result.run.usage.cost_usd < 0.58
-    assert len(scripted_anthropic.requests()) == 1 and not (git_repo / "second.txt").exists()
 
 
 @pytest.mark.integration
