@@ -182,12 +182,7 @@ def render_result(result: RunTaskResult, *, json_output: bool, verb: str = "run"
     if usage.cache_read_tokens or usage.cache_creation_tokens:
         cache = f" (cache read {usage.cache_read_tokens:,}, written {usage.cache_creation_tokens:,})"
     lines = [
-        f"{verb} {run.run_id}: {result.status}"
-        + (
-            f" ({run.result.stop_reason})"
-            if result.status != "success" and run.result.stop_reason not in (None, "", result.status)
-            else ""
-        ),
+        f"{verb} {run.run_id}: {run.result.outcome}",
         f"  duration {run.result.duration_ms / 1000:.1f}s · turns {run.result.num_turns}"
         f" · cost {_money(usage.cost_usd)}"
         f" · tokens in {usage.input_tokens:,} out {usage.output_tokens:,}{cache}",

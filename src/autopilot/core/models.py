@@ -181,6 +181,14 @@ class RunResult:
     final_text: str | None = None
     error: str | None = None
 
+    @property
+    def outcome(self) -> str:
+        """The status, with the stop reason when the run did not succeed and the reason says more
+        (``budget_exhausted (budget: $1.0200 spent of $1.00)``; ``error``, not ``error (error)``)."""
+        if self.status != "success" and self.stop_reason not in (None, "", self.status):
+            return f"{self.status} ({self.stop_reason})"
+        return self.status
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "success": self.success,

@@ -155,8 +155,8 @@ class Runner:
         self.final_text: str | None = None
         self.backend_error: str | None = None
         self._over_budget = False
-        #: The prompt of the latest model request, as cache reads (the least the next request costs).
-        self._last_prompt = Usage()
+        #: The prompt tokens of the latest model request, which the next request resends.
+        self._last_prompt_tokens = 0
         self._signal: str | None = None
         self._signals_seen = 0
         self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue(maxsize=256)
@@ -333,12 +333,8 @@ class Runner:
                 steps = [Step("system", subtype="usage", data={"reason": "usage reported after the turn"})]
             steps[-1].usage = usage
             if event.turn_complete:  # a model request's first report: its whole prompt
-                prompt = (
-                    event.usage.input_tokens
-                    + event.usage.cache_read_tokens
-                    + event.usage.cache_creation_tokens
-                )
-                self._last_prompt = Usage(cache_read_tokens=prompt)
+                u = event.usage
+                self._last_prompt_tokens = u.input_tokens + u.cache_read_tokens + u.cache_creation_tokens
         if event.turn_complete:
             self.turns += 1
             for step in steps:
@@ -434,7 +430,7 @@ class Runner:
         elif budget is not None and wants_more:
             # The next request resends at least this one's prompt: priced as cache reads, the cheapest
             # it can be, it is what the next turn costs at the least. Stop now if that cannot fit.
-            floor = self.prices.cost(self.model, self._last_prompt)
+            floor = self.prices.cost(self.model, Usage(cache_read_tokens=self._last_prompt_tokens))
             if spent + floor > budget:
                 least = f"the next turn would cost at least ${floor:.4f}"
                 return "budget_exhausted", f"budget: ${spent:.4f} spent of ${budget:.2f}, {least}", None

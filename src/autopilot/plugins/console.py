@@ -92,15 +92,7 @@ class ConsoleReporter:
         if self._live is not None:
             self._live.stop()
             self._live = None
-        r = run.result
-        self._print(
-            f"autopilot: run ended: {r.status}"
-            + (
-                f" ({r.stop_reason})"
-                if r.status != "success" and r.stop_reason not in (None, "", r.status)
-                else ""
-            )
-        )
+        self._print(f"autopilot: run ended: {run.result.outcome}")
 
     def _print(self, line: str) -> None:
         if self._live is not None:
