@@ -1700,7 +1700,7 @@ _COLUMN: Final = re.compile(rb"[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)?")
 _TAB: Final = re.compile(rb"\t|\\{1,3}t")
 
 
-def _listed(data: bytes, name_start: int, value_start: int) -> bool:
+def _in_harmless_column(data: bytes, name_start: int, value_start: int) -> bool:
     """Whether the value at *value_start*, after the name at *name_start* that starts its line, is in
     a listing's column that holds something else than the secret (rules.LISTING_COLUMNS: ``fly
     secrets list`` prints ``NAME  DIGEST  CREATED AT``), by the header above the row."""
@@ -2544,7 +2544,7 @@ class _Scan:
                 if (
                     (_lenient(value) if lenient else credential_like(value))
                     and not _names_a_secret(value)
-                    and not _listed(data, name_start, match.start(group))
+                    and not _in_harmless_column(data, name_start, match.start(group))
                 ):
                     self.add(match.start(group), match.end(group), kind)
                     return
