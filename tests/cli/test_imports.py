@@ -93,3 +93,51 @@ def test_two_logs_of_the_same_second_and_name_both_import(
     assert len({entry["trajectory"] for entry in imported}) == 2
     assert all(Path(entry["trajectory"]).is_file() for entry in imported)
     assert summary["runs"] == 2
+
+
+TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens")
+
+
+def _importable_logs() -> list[Path]:
+    """Every log of the corpus that ``import`` reads (the SDK's fixture files are test data, no logs)."""
+    if CORPUS is None:
+        return []
+    return sorted(
+        p
+        for p in CORPUS.rglob("*")
+        if p.is_file() and p.suffix != ".md" and p.parent.name != "claude-agent-sdk-fixtures"
+    )
+
+
+def _counted(summary: dict[str, object]) -> tuple[object, ...]:
+    """What ``analyze`` counts in a run: tokens, cost, turns and each tool's calls and errors."""
+    tools = summary["tools"]
+    assert isinstance(tools, dict)
+    return (
+        summary["runs"],
+        *(
+            summary[k]
+            for k in ("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens")
+        ),
+        round(float(summary["cost_usd"]), 9),  # type: ignore[arg-type]
+        summary["num_turns"],
+        {name: (t["calls"], t["errors"]) for name, t in tools.items()},
+    )
+
+
+@needs_corpus
+@pytest.mark.parametrize("log", _importable_logs(), ids=lambda p: f"{p.parent.name}/{p.name[:40]}")
+def test_a_log_counts_the_same_read_in_place_and_imported(
+    log: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``analyze`` of a real agent log and of its import agree on tokens, cost, turns and tool calls."""
+    assert main(["analyze", str(log), "--json", "--no-cache"]) == 0
+    in_place = json.loads(capsys.readouterr().out)
+    context.reset()
+    assert main(["import", str(log), "--output-dir", str(tmp_path / "logs")]) == 0
+    capsys.readouterr()
+    context.reset()
+    assert main(["analyze", str(tmp_path / "logs"), "--json", "--no-cache"]) == 0
+    imported = json.loads(capsys.readouterr().out)
+
+    assert _counted(imported) == _counted(in_place)

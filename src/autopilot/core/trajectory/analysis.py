@@ -145,8 +145,9 @@ class ToolFigures:
 def tool_figures(steps: Iterable[Step]) -> dict[str, ToolFigures]:
     """Per tool name: calls, errors (results with ``is_error``) and call→result latencies.
 
-    A result is matched to its call by ``tool_use_id``; a result without a call (e.g. a journal cut
-    off mid-run, or a backend that reports results only) counts under its own ``tool`` or ``?``.
+    A result is matched to its call by ``tool_use_id``; an error result without a call (e.g. a journal
+    cut off mid-run, or a backend that reports results only) counts under its own ``tool`` or ``?``, and
+    any other result without a call adds nothing (no tool with no calls and no errors).
     """
     tally = ToolTally()
     for step in steps:
@@ -171,6 +172,8 @@ class ToolTally:
                 calls[step.tool_use_id] = step
         elif step.type == "tool_result":
             call = calls.pop(step.tool_use_id, None) if step.tool_use_id else None
+            if call is None and not step.is_error:
+                return
             name = (call.tool if call is not None else step.tool) or "?"
             entry = figures.setdefault(name, ToolFigures())
             if step.is_error:

@@ -126,6 +126,11 @@ def _final_usage(final: Mapping[str, Any]) -> Usage:
     )
 
 
+def _cost(value: Any) -> float | None:
+    """A stated ``cost_usd`` / ``total_cost_usd``, or None when the file states none."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def _call(ts: str, model: Any, usage: Usage, cost: Any) -> Call:
     return Call(
         ts,
@@ -135,7 +140,7 @@ def _call(ts: str, model: Any, usage: Usage, cost: Any) -> Call:
         usage.cache_read_tokens,
         usage.cache_creation_tokens,
         usage.cache_creation_1h_tokens,
-        cost=float(cost) if isinstance(cost, int | float) and not isinstance(cost, bool) else None,
+        cost=_cost(cost),
     )
 
 
@@ -301,7 +306,10 @@ def _turn(step: Mapping[str, Any], at: dict[str, str]) -> list[BackendEvent]:
                 name, call_id = str(call.get("function_name") or "?"), call.get("tool_call_id")
                 made.append(Step("tool_call", tool=name, tool_use_id=call_id, input=_arguments(call), **at))
         metrics = step.get("metrics")
-        usage = _usage(metrics) if isinstance(metrics, dict) else None
+        usage = None
+        if isinstance(metrics, dict):
+            usage = _usage(metrics)
+            usage.cost_usd = _cost(metrics.get("cost_usd")) or 0.0
         if usage is not None and not made:  # a turn known only by its tokens, at the step's time
             made.append(Step("system", subtype="usage", **at))
     else:
@@ -338,8 +346,9 @@ def import_atif(records: list[dict[str, Any]]) -> ImportedRun | None:
     Each agent step is one model turn: its reasoning, message and tool calls, then its observation's
     results; user and system steps stay user and system steps. Steps Harbor copied from an earlier
     file (``is_copied_context``) and content parts other than text are left out; the run's status is
-    ``extra.status`` (``export`` writes it), else ``incomplete``. The usage is priced again with the
-    price table, as every import is.
+    ``extra.status`` (``export`` writes it), else ``incomplete``. When every model call states its cost
+    (``metrics.cost_usd``, or ``final_metrics.total_cost_usd`` for a trajectory known only by its totals),
+    those costs are kept, as ``analyze`` keeps them; otherwise the usage is priced with the price table.
     """
     doc = records[0] if len(records) == 1 else {}
     if not str(doc.get("schema_version", "")).startswith("ATIF-v1.") or not isinstance(
@@ -348,6 +357,7 @@ def import_atif(records: list[dict[str, Any]]) -> ImportedRun | None:
         return None
     steps: list[Mapping[str, Any]] = []
     events: list[BackendEvent] = []
+    stated: list[bool] = []  # per counted model call: whether the file states its cost
     for trajectory in _trajectories(doc):
         own = [s for s in trajectory["steps"] if isinstance(s, dict) and not s.get("is_copied_context")]
         made = [
@@ -357,9 +367,16 @@ def import_atif(records: list[dict[str, Any]]) -> ImportedRun | None:
         ]
         model = _agent(trajectory).get("model_name")
         final = trajectory.get("final_metrics")
+        stated += [
+            _cost(s["metrics"].get("cost_usd")) is not None
+            for s in own
+            if s.get("source") == "agent" and isinstance(s.get("metrics"), dict)
+        ]
         if not any(e.usage is not None for e in made) and isinstance(final, dict):
             # Tokens known only as the trajectory's totals: one turn of them, as analyze counts them.
             usage = _final_usage(final)
+            usage.cost_usd = _cost(final.get("total_cost_usd")) or 0.0
+            stated.append(_cost(final.get("total_cost_usd")) is not None)
             made.append(BackendEvent(steps=[Step("system", subtype="usage")], usage=usage,
                                      turn_complete=True))  # fmt: skip
         if trajectory is not doc and isinstance(model, str):
@@ -386,4 +403,5 @@ def import_atif(records: list[dict[str, Any]]) -> ImportedRun | None:
         started_at=min(times) if times else None,
         ended_at=max(times) if times else None,
         timed=len(times) == len(steps),
+        stated_costs=bool(stated) and all(stated),
     )

@@ -3,7 +3,7 @@
 It is always registered, cannot be blocked, and always runs last in the ``redact`` chain (the core's
 :meth:`autopilot.core.hooks.Hooks.redact` puts it there), so it also scans what every other redactor
 returned. What it detects and how fast is documented in docs/redaction.md; the engine lives in
-:mod:`autopilot.plugins.redact.rules`.
+:mod:`autopilot.plugins.redact.engine`, its rule tables in :mod:`autopilot.plugins.redact.rules`.
 
 ``redact_batch`` is how the core redacts a whole step at once
 (:meth:`autopilot.core.hooks.Hooks.redact_obj`): one scan of all its strings says which ones

@@ -307,11 +307,12 @@ class SweAgentReader(LogReader):
 
     def scan(self, path: Path, data: bytes) -> list[Session]:
         doc = _object(data)
-        info, stats = _info(doc)
+        info, _ = _info(doc)
         when = _mtime(path)
         call = swe_agent_call(doc, when)
         steps = doc.get("trajectory") if isinstance(doc.get("trajectory"), list) else []
         history = doc.get("history") if isinstance(doc.get("history"), list) else []
+        turns = swe_agent_turns(doc)
         return [
             Session(
                 path=str(path),
@@ -323,9 +324,11 @@ class SweAgentReader(LogReader):
                 started_at=when,  # the file's time: the trajectory has none
                 status=_status(info.get("exit_status")),
                 duration_ms=_duration_ms(steps),
-                num_turns=int(_number(stats.get("api_calls"))) if stats else None,
+                # The model calls the file records, as import counts them (``api_calls`` also
+                # counts retries the file does not show, and is 0 in demonstrations).
+                num_turns=len(turns),
                 steps=len(steps) or len(history),
-                tools=swe_agent_tools(swe_agent_turns(doc)),
+                tools=swe_agent_tools(turns),
             )
         ]
 
