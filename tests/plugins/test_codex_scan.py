@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ def _outcome(read: Any) -> Any:
 def _both(path: Path) -> tuple[Any, Any]:
     """What the line-at-a-time scan reads, and what the whole import reads (or the error each raises)."""
     data = path.read_bytes()
-    fast = _outcome(lambda: scan_rollout(path, data, READER.name))
+    fast = _outcome(lambda: scan_rollout(path, io.BytesIO(data), READER.name))
     whole = _outcome(lambda: session_of_imported(READER.read(path, data), path, READER.name))
     return fast, whole
 
@@ -52,7 +53,7 @@ def test_a_legacy_rollout_or_a_document_over_several_lines_is_read_whole(tmp_pat
         json.dumps({"timestamp": "2025-07-01T10:00:00Z", "type": "turn_context", "payload": {}}, indent=1)
     )
     for path in (legacy, pretty):
-        assert scan_rollout(path, path.read_bytes(), READER.name) is None
+        assert scan_rollout(path, io.BytesIO(path.read_bytes()), READER.name) is None
         assert READER.scan(path, path.read_bytes())[0].kind == "codex-rollout"
 
 

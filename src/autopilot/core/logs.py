@@ -17,7 +17,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import msgspec
 
@@ -55,6 +55,15 @@ class LogReader(abc.ABC):
     @abc.abstractmethod
     def scan(self, path: Path, data: bytes) -> list[Session]:
         """The sessions in *data* (the whole file); raise ValueError with a reason if it is damaged."""
+
+    def scan_file(self, path: Path, handle: BinaryIO) -> list[Session]:
+        """The sessions in the open file *handle* (binary, at its start), as :meth:`scan` reads them.
+
+        By default the whole file is read and given to :meth:`scan`; a reader of a line-based format
+        whose files grow large reads it a line at a time instead (``for line in handle``), so that its
+        memory does not grow with the file.
+        """
+        return self.scan(path, handle.read())
 
     def locations(self, environ: Mapping[str, str]) -> list[Path]:
         """Where the agent keeps these logs by default (``analyze --claude`` reads them)."""
@@ -125,25 +134,22 @@ def _read(readers: Sequence[LogReader], name: str | Path) -> tuple[FileResult, b
     try:
         with open(path, "rb") as handle:
             head = handle.read(HEAD_BYTES)
+            if not head.strip():
+                return FileResult(str(path), error=f"{path}: empty file", skipped=True), True
             reader = _sniff(readers, head, path)
-            data = b""
-            if reader is not None:
-                handle.seek(0)  # one read of the whole file: no second copy of it in memory
-                data = handle.read()
+            if reader is None:
+                names = ", ".join(sorted({r.name for r in readers}))
+                error = f"{path}: not a log format autopilot reads ({names})"
+                return FileResult(str(path), error=error, skipped=True), True
+            handle.seek(0)
+            try:
+                sessions = reader.scan_file(path, handle)
+            except TrajectoryError as exc:
+                return FileResult(str(path), error=str(exc)), True
+            except (ValueError, BadInputError, KeyError, TypeError, AttributeError) as exc:
+                return FileResult(str(path), error=f"{path}: not a readable {reader.name} log: {exc}"), True
     except OSError as exc:
         return FileResult(str(path), error=f"{path}: cannot read: {exc.strerror}"), False
-    if not head.strip():
-        return FileResult(str(path), error=f"{path}: empty file", skipped=True), True
-    if reader is None:
-        names = ", ".join(sorted({r.name for r in readers}))
-        error = f"{path}: not a log format autopilot reads ({names})"
-        return FileResult(str(path), error=error, skipped=True), True
-    try:
-        sessions = reader.scan(path, data)
-    except TrajectoryError as exc:
-        return FileResult(str(path), error=str(exc)), True
-    except (ValueError, BadInputError, KeyError, TypeError, AttributeError) as exc:
-        return FileResult(str(path), error=f"{path}: not a readable {reader.name} log: {exc}"), True
     return FileResult(str(path), sessions=sessions), True
 
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import msgspec
 
@@ -81,13 +81,18 @@ class CodexRolloutReader(LogReader):
         return [Path(home).expanduser() / "sessions" for home in homes]
 
     def scan(self, path: Path, data: bytes) -> list[Session]:
-        """The session, read record by record from *data* by :func:`scan_rollout`; a rollout from
-        before the envelope, or a file whose first line is not a JSON record, is read whole."""
-        session = scan_rollout(path, data, self.name)
+        return self.scan_file(path, io.BytesIO(data))
+
+    def scan_file(self, path: Path, handle: BinaryIO) -> list[Session]:
+        """The session, read a line at a time from *handle* by :func:`scan_rollout` (so memory does not
+        grow with the file); a rollout from before the envelope, or a file whose first line is not a
+        JSON record, is read whole."""
+        session = scan_rollout(path, handle, self.name)
         if session is None:
             from autopilot.core.importer import session_of_imported
 
-            session = session_of_imported(self.read(path, data), path, self.name)
+            handle.seek(0)
+            session = session_of_imported(self.read(path, handle.read()), path, self.name)
         return [session]
 
     def read(self, path: Path, data: bytes) -> Any:
@@ -189,9 +194,10 @@ def _line_record(line: bytes) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
-def scan_rollout(path: Path, data: bytes, kind: str) -> Session | None:
-    """The session of rollout *data*, read a line at a time into the figures ``analyze`` keeps (the
-    same :class:`~autopilot.plugins.codex.backend.RolloutEvents` as ``import``, with only the steps'
+def scan_rollout(path: Path, lines: Iterable[bytes], kind: str) -> Session | None:
+    """The session of the rollout whose *lines* are given (an open binary file), read one at a time
+    into the figures ``analyze`` keeps (the same
+    :class:`~autopilot.plugins.codex.backend.RolloutEvents` as ``import``, with only the steps'
     types, times and tools); None for a rollout from before the envelope or a file whose first line
     is not a JSON record (a JSON document over several lines), which are read whole."""
     from autopilot.core.importer import SessionTally
@@ -201,7 +207,7 @@ def scan_rollout(path: Path, data: bytes, kind: str) -> Session | None:
     reader = RolloutEvents(tally.add, figures=True)
     first, last = None, None
     seen = False
-    for line in io.BytesIO(data):
+    for line in lines:
         if not line.strip():
             continue
         record = _line_record(line)
