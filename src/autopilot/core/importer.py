@@ -13,7 +13,7 @@ apply as for any run.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,12 +40,67 @@ class ImportResult:
 
 
 def read_records(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """JSON objects of *path*: a JSON array or object, or JSON Lines; plus warnings for skipped lines."""
+    """JSON objects of *path*: a JSON array or object, or JSON Lines; plus warnings for skipped lines.
+
+    JSON Lines are read from the file a line at a time, so only the records are held, not the file's
+    bytes and text beside them as well; a file whose first line is not a JSON object (an array, a
+    document over several lines) is read whole by :func:`parse_records`, with the same result.
+    """
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            parsed = _parse_lines(handle, path)
+            if parsed is None:
+                handle.seek(0)
+                parsed = parse_records(handle.read(), path)
     except OSError as exc:
         raise BadInputError(f"{path}: cannot read: {exc.strerror}") from None
-    return parse_records(data, path)
+    return parsed
+
+
+def _parse_lines(lines: Iterable[bytes], path: Path) -> tuple[list[dict[str, Any]], list[str]] | None:
+    """What :func:`parse_records` gives for the whole file whose *lines* are read here one at a time;
+    None when the first line that is not blank is not a JSON object (the file is read whole then)."""
+    import msgspec
+
+    # msgspec makes the same values as the standard library, with one string per distinct key rather
+    # than one per line (a third less memory); what it refuses (NaN, a lone surrogate escape, a
+    # number too large for a float) goes to the standard library.
+    decode = msgspec.json.Decoder().decode
+    warnings: list[str] = []
+    records: list[dict[str, Any]] = []
+    replaced: str | None = None  # the warning for bytes that are not UTF-8, which comes first
+    offset, seen = 0, False
+    for number, raw in enumerate(lines, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.decode("utf-8", errors="replace")
+            if replaced is None:
+                replaced = f"{path}: replaced bytes that are not UTF-8 (first at byte {offset + exc.start})"
+        offset += len(raw)
+        if not line.strip():
+            continue
+        try:
+            record = decode(line)
+        except msgspec.DecodeError:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                if not seen:
+                    return None
+                torn = not line.endswith("\n")
+                warnings.append(
+                    f"{path}:{number}: skipped {'a torn last line' if torn else 'a line that is not JSON'}"
+                )
+                continue
+        if not seen and not isinstance(record, dict):
+            return None
+        seen = True
+        if isinstance(record, dict):
+            records.append(record)
+    if not seen:
+        return None  # blank: parse_records says so
+    return records, [replaced, *warnings] if replaced else warnings
 
 
 def _lines(text: str) -> Iterator[str]:
