@@ -22,7 +22,8 @@ rollouts in ``../shared/corpus/codex-rollout/`` (each model call a ``turn_contex
 ``agent_reasoning`` event, a ``token_count`` with the running totals, a ``reasoning`` item, a shell
 ``function_call`` and its output of about 3 KB, one in ten failing), of about N MB and of N/10 MB;
 tokens and cost are compared with ``ccusage codex session --json --offline``, wall and CPU time with
-it on the N MB file, and peak RSS of ``analyze FILE --json --no-cache`` on both sizes.
+it on the N MB file, and peak RSS of ``analyze FILE --json --no-cache`` on both sizes; ``autopilot
+import`` of the N MB file is timed once, its peak RSS printed beside the file's size.
 
 autopilot's modules are compiled to bytecode first, as an install does (a checkout run with
 ``PYTHONDONTWRITEBYTECODE`` would otherwise compile them on every call).
@@ -278,6 +279,12 @@ def codex(autopilot: str, args: argparse.Namespace) -> None:
             rss = run[2] / 1024
             print(f"autopilot {label}: {run[0]:.2f} s wall, {run[1]:.2f} s CPU, peak RSS {rss:.0f} MiB")
         print(f"peak RSS, 10x the file: {whole[2] / tenth[2]:.2f}x")
+        imported = best(1, [autopilot, "import", str(big), "--output-dir", str(root / "imported")], env)
+        ratio = imported[2] * 1024 / big.stat().st_size
+        print(
+            f"autopilot import of the whole: {imported[0]:.2f} s wall, {imported[1]:.2f} s CPU, "
+            f"peak RSS {imported[2] / 1024:.0f} MiB ({ratio:.1f}x the file)"
+        )
         print(describe(COMMAND))
         print(f"autopilot: {ours['cost_usd']:.4f} USD, tokens {_tokens(ours)}")
         binary = args.ccusage or install_ccusage(root / "npm")
