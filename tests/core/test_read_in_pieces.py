@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from tests.corpus import CORPUS, needs_corpus
 
 from autopilot.core import logs
+from autopilot.core.errors import BadInputError
 from autopilot.core.importer import parse_records, read_records, session_of_imported
 from autopilot.plugins.codex.logs import CodexRolloutReader
 
@@ -17,11 +19,26 @@ from autopilot.plugins.codex.logs import CodexRolloutReader
 _LONG = 5 * io.DEFAULT_BUFFER_SIZE
 
 
-def _outcome(read: object) -> object:
+def _standard(data: bytes) -> list[dict[str, object]]:
+    """The records the standard library reads: the whole text as one JSON document, else each line."""
+    text = data.decode("utf-8", errors="replace")
     try:
-        return read()  # type: ignore[operator]
-    except Exception as exc:  # a file that cannot be read must fail the same way both ways
-        return type(exc), str(exc)
+        whole = json.loads(text)
+    except json.JSONDecodeError:
+        whole = None
+    if isinstance(whole, dict):
+        return [whole]
+    if isinstance(whole, list):
+        return [r for r in whole if isinstance(r, dict)]
+    records = []
+    for line in text.split("\n"):
+        try:
+            record = json.loads(line) if line.strip() else None
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return records
 
 
 @pytest.mark.parametrize(
@@ -37,18 +54,44 @@ def _outcome(read: object) -> object:
         b'\n\n  {"a": 1}  \n\n',
         b'[1, 2]\n{"a": 1}\n',
         b'"text"\n{"a": 1}\n',
-        b"not json\n",
-        b"  \n\n",
-        b"",
+        b'not json\n{"a": 1}\n',
         b'{"a": "' + b"x" * _LONG + b'"}\n{"b": 2}\n',
     ],
 )
-def test_records_read_from_the_file_equal_those_of_the_whole_file(tmp_path: Path, data: bytes) -> None:
-    """JSON Lines read a line at a time give the records and warnings (in order) of the whole read."""
+def test_records_read_from_the_file_are_those_the_standard_library_reads(tmp_path: Path, data: bytes) -> None:
+    """JSON Lines read a line at a time (msgspec first) give the records ``json`` reads, in order."""
     path = tmp_path / "log.jsonl"
     path.write_bytes(data)
 
-    assert _outcome(lambda: read_records(path)) == _outcome(lambda: parse_records(data, path))
+    records, _ = read_records(path)
+
+    assert repr(records) == repr(_standard(data))  # repr: NaN is not equal to itself
+    assert repr(parse_records(data, path)[0]) == repr(records)
+
+
+def test_skipped_lines_are_named_in_order(tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 come first, then each line skipped, by number; the rest is read."""
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b'{"a": 1}\nnot json\n{"b": "\xff"}\n{"c": ')
+
+    records, warnings = read_records(path)
+
+    assert [sorted(r) for r in records] == [["a"], ["b"]]
+    assert warnings == [
+        f"{path}: replaced bytes that are not UTF-8 (first at byte 25)",
+        f"{path}:2: skipped a line that is not JSON",
+        f"{path}:4: skipped a torn last line",
+    ]
+
+
+@pytest.mark.parametrize("data", [b"not json\n", b"  \n\n", b""])
+def test_a_file_without_records_is_one_error_naming_it(tmp_path: Path, data: bytes) -> None:
+    """A blank file, or one without a JSON object, is a one-line error naming the file."""
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(data)
+
+    with pytest.raises(BadInputError, match=f"^{re.escape(str(path))}: (empty file|no JSON records)"):
+        read_records(path)
 
 
 def _big_rollout(source: Path, target: Path) -> bytes:

@@ -12,11 +12,12 @@ apply as for any run.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from autopilot.core.errors import BadInputError
 from autopilot.core.models import BackendEvent, ImportedRun, Run, Step, Usage, epoch_ts
@@ -44,22 +45,67 @@ def read_records(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
 
     JSON Lines are read from the file a line at a time, so only the records are held, not the file's
     bytes and text beside them as well; a file whose first line is not a JSON object (an array, a
-    document over several lines) is read whole by :func:`parse_records`, with the same result.
+    document over several lines) is read whole.
     """
     try:
         with open(path, "rb") as handle:
-            parsed = _parse_lines(handle, path)
-            if parsed is None:
-                handle.seek(0)
-                parsed = parse_records(handle.read(), path)
+            return _records(handle, path)
     except OSError as exc:
         raise BadInputError(f"{path}: cannot read: {exc.strerror}") from None
-    return parsed
 
 
-def _parse_lines(lines: Iterable[bytes], path: Path) -> tuple[list[dict[str, Any]], list[str]] | None:
-    """What :func:`parse_records` gives for the whole file whose *lines* are read here one at a time;
-    None when the first line that is not blank is not a JSON object (the file is read whole then)."""
+def parse_records(data: bytes, path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """JSON objects of *data* (the bytes of *path*), as :func:`read_records` reads them."""
+    return _records(io.BytesIO(data), path)
+
+
+def _records(handle: BinaryIO, path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """JSON Lines, else one JSON document, else the lines that are JSON objects (with a warning for each
+    line that is not JSON).
+
+    Bytes that are not UTF-8 (a log cut inside a character, a stray byte) are replaced, with a
+    warning, rather than losing the whole file; a file that is not text at all has no JSON records.
+    """
+    parsed = _parse_lines(handle, path, strict=True)
+    if parsed is not None:
+        return parsed
+    handle.seek(0)
+    data = handle.read()
+    warnings: list[str] = []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8", errors="replace")
+        warnings.append(_not_utf8(path, exc.start))
+    if not text.strip():
+        raise BadInputError(f"{path}: empty file")
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError:
+        whole = None
+    if isinstance(whole, dict):
+        return [whole], warnings
+    if isinstance(whole, list):
+        return [r for r in whole if isinstance(r, dict)], warnings
+    handle.seek(0)
+    records, warnings = _parse_lines(handle, path, strict=False) or ([], [])
+    if not records:
+        raise BadInputError(f"{path}: no JSON records (expected JSON Lines, a JSON array or a JSON object)")
+    return records, warnings
+
+
+def _not_utf8(path: Path, at: int) -> str:
+    return f"{path}: replaced bytes that are not UTF-8 (first at byte {at})"
+
+
+def _parse_lines(
+    lines: Iterable[bytes], path: Path, *, strict: bool
+) -> tuple[list[dict[str, Any]], list[str]] | None:
+    """The JSON objects of *lines*, read one at a time, and a warning for each line that is not JSON.
+
+    *strict*: None when the first line that is not blank is not a JSON object, or when every line is
+    blank (the file is then read as one document).
+    """
     import msgspec
 
     # msgspec makes the same values as the standard library, with one string per distinct key rather
@@ -76,7 +122,7 @@ def _parse_lines(lines: Iterable[bytes], path: Path) -> tuple[list[dict[str, Any
         except UnicodeDecodeError as exc:
             line = raw.decode("utf-8", errors="replace")
             if replaced is None:
-                replaced = f"{path}: replaced bytes that are not UTF-8 (first at byte {offset + exc.start})"
+                replaced = _not_utf8(path, offset + exc.start)
         offset += len(raw)
         if not line.strip():
             continue
@@ -86,73 +132,21 @@ def _parse_lines(lines: Iterable[bytes], path: Path) -> tuple[list[dict[str, Any
             try:
                 record = json.loads(line)
             except json.JSONDecodeError:
-                if not seen:
+                if strict and not seen:
                     return None
                 torn = not line.endswith("\n")
                 warnings.append(
                     f"{path}:{number}: skipped {'a torn last line' if torn else 'a line that is not JSON'}"
                 )
                 continue
-        if not seen and not isinstance(record, dict):
+        if strict and not seen and not isinstance(record, dict):
             return None
         seen = True
         if isinstance(record, dict):
             records.append(record)
-    if not seen:
-        return None  # blank: parse_records says so
+    if strict and not seen:
+        return None
     return records, [replaced, *warnings] if replaced else warnings
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The lines of *text*, each with its newline (the last one may have none), one at a time: a log
-    of many MB is not held twice, as a list of its lines would hold it."""
-    start, end = 0, len(text)
-    while start < end:
-        stop = text.find("\n", start)
-        stop = end if stop < 0 else stop + 1
-        yield text[start:stop]
-        start = stop
-
-
-def parse_records(data: bytes, path: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """JSON objects of *data* (the bytes of *path*), as :func:`read_records` reads them.
-
-    Bytes that are not UTF-8 (a log cut inside a character, a stray byte) are replaced, with a
-    warning, rather than losing the whole file; a file that is not text at all has no JSON records.
-    """
-    warnings: list[str] = []
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        text = data.decode("utf-8", errors="replace")
-        warnings.append(f"{path}: replaced bytes that are not UTF-8 (first at byte {exc.start})")
-    if not text.strip():
-        raise BadInputError(f"{path}: empty file")
-    try:
-        whole = json.loads(text)
-    except json.JSONDecodeError:
-        whole = None
-    if isinstance(whole, dict):
-        return [whole], warnings
-    if isinstance(whole, list):
-        return [r for r in whole if isinstance(r, dict)], warnings
-    records: list[dict[str, Any]] = []
-    for number, line in enumerate(_lines(text), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            torn = not line.endswith("\n")
-            warnings.append(
-                f"{path}:{number}: skipped {'a torn last line' if torn else 'a line that is not JSON'}"
-            )
-            continue
-        if isinstance(record, dict):
-            records.append(record)
-    if not records:
-        raise BadInputError(f"{path}: no JSON records (expected JSON Lines, a JSON array or a JSON object)")
-    return records, warnings
 
 
 def record_imported(
