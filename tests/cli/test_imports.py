@@ -100,8 +100,6 @@ TOKENS = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_
 
 def _importable_logs() -> list[Path]:
     """Every log of the corpus that ``import`` reads (the SDK's fixture files are test data, no logs)."""
-    if CORPUS is None:
-        return []
     return sorted(
         p
         for p in CORPUS.rglob("*")

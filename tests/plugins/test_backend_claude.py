@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.corpus import CORPUS
 
 from autopilot import BackendEvent, RunRequest
 from autopilot.plugins.claude.backend import (
@@ -22,7 +23,6 @@ from autopilot.plugins.claude.backend import (
 from autopilot.plugins.claude.settings import model_aliases, resolve_model
 from autopilot.testing import ScriptedAnthropic
 
-CORPUS = Path("/work/shared/corpus")
 STREAM_FILES = sorted((CORPUS / "claude-stream-json").glob("*.*json*")) if CORPUS.is_dir() else []
 SDK_FILES = sorted((CORPUS / "claude-agent-sdk-fixtures").glob("*.json")) if CORPUS.is_dir() else []
 needs_corpus = pytest.mark.skipif(not STREAM_FILES, reason="the shared sample corpus is not present")

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.corpus import CORPUS, needs_corpus
 from tests.fake_secrets import github_token
 from tests.otlp_collector import Collector, read_spans, spans_of_json_lines
 
@@ -21,8 +22,6 @@ from autopilot.core.recorder import Recorder
 from autopilot.core.trajectory.files import base_path_for, load_trajectory
 from autopilot.testing import ScriptedAnthropic
 
-CORPUS = Path("/work/shared/corpus")
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the checkout")
 TRANSCRIPT = CORPUS / "claude-transcript" / "spotter__tool_heavy.jsonl"
 ROLLOUT = (
     CORPUS

@@ -21,7 +21,7 @@ FILES = (
         for p in (CORPUS / folder).iterdir()
         if p.suffix != ".md"
     )
-    if CORPUS
+    if CORPUS.is_dir()
     else []
 )
 SWE_1X = "swe-agent-traj/6e44b9__sweagenttestrepo-1c2844.traj"

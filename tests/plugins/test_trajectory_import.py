@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.corpus import CORPUS, needs_corpus
 
 from autopilot import hookimpl
 from autopilot.core.errors import BadInputError, PluginError
@@ -17,10 +18,8 @@ from autopilot.core.pricing import load_price_table
 from autopilot.core.trajectory.analysis import summarize
 from autopilot.core.trajectory.files import load_trajectory, schema_error
 
-CORPUS = Path("/work/shared/corpus")
 CLAUDE_FILES = sorted((CORPUS / "claude-stream-json").glob("*.*json*")) if CORPUS.is_dir() else []
 CODEX_FILES = sorted((CORPUS / "codex-exec-json").glob("*.jsonl")) if CORPUS.is_dir() else []
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared sample corpus is not present")
 
 
 class ToyImporter:
