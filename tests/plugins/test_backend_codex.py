@@ -18,29 +18,31 @@ import psutil
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.corpus import CORPUS
 from tests.plugin_fixtures import RmGuard
 
 from autopilot import BackendEvent, RunRequest, Step, Usage, hookimpl
 from autopilot.plugins.codex import trajectory_import
 from autopilot.plugins.codex.backend import (
     CodexBackend,
-    CodexEventMapper,
     CodexSettings,
     CodexSetupError,
-    RawUsage,
     UsageJoiner,
-    UsageTracker,
-    map_exec_events,
     rollout_baseline,
-    unwrap_shell,
 )
 from autopilot.plugins.codex.command import build_command
+from autopilot.plugins.codex.events import (
+    CodexEventMapper,
+    RawUsage,
+    UsageTracker,
+    map_exec_events,
+    unwrap_shell,
+)
 from autopilot.plugins.codex.settings import find_codex_binary
 from autopilot.testing.codex import codex_env, scripted_openai  # noqa: F401 - the shipped fixtures
 from autopilot.testing.openai_server import ScriptedOpenAI
 
-CORPUS = Path("/work/shared/corpus/codex-exec-json")
-CORPUS_FILES = sorted(CORPUS.glob("*.jsonl")) if CORPUS.is_dir() else []
+CORPUS_FILES = sorted((CORPUS / "codex-exec-json").glob("*.jsonl"))
 BINARY = "/opt/codex/bin/codex"
 
 
@@ -1123,11 +1125,7 @@ def _safe_name(proc: psutil.Process) -> str:
 # ------------------------------------------------------------------------------------------------
 # Importing Codex logs (the trajectory_import hook)
 
-ROLLOUTS = (
-    sorted(Path("/work/shared/corpus/codex-rollout").glob("*.jsonl"))
-    if Path("/work/shared/corpus/codex-rollout").is_dir()
-    else []
-)
+ROLLOUTS = sorted((CORPUS / "codex-rollout").glob("*.jsonl"))
 
 
 @pytest.mark.skipif(not ROLLOUTS, reason="shared corpus not available")

@@ -2,7 +2,7 @@
 
 The hooks below only import what they register, so loading the plugin (which every command does) costs
 nothing: the backend is :mod:`.backend` (its command line in :mod:`.command`, settings in
-:mod:`.settings`), the log readers :mod:`.logs`.
+:mod:`.settings`), the log readers :mod:`.logs`; what Codex's events mean, for both, :mod:`.events`.
 """
 
 from __future__ import annotations

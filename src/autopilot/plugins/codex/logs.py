@@ -18,17 +18,27 @@ taken as :data:`FALLBACK_MODEL`'s, as ccusage does, by ``analyze``, ``report``, 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Final
 
 import msgspec
 
 from autopilot.core.logs import LogReader
+from autopilot.core.models import BackendEvent, ImportedRun, Step, Usage
 from autopilot.core.usage import Session
+from autopilot.plugins.codex.events import (
+    CodexEventMapper,
+    RawUsage,
+    UsageTracker,
+    token_count_delta,
+    unwrap_shell,
+)
 
 #: The model of Codex usage whose log names none (ccusage's ``LEGACY_FALLBACK_MODEL``).
 FALLBACK_MODEL: Final = "gpt-5"
@@ -48,7 +58,6 @@ _ENVELOPE_TYPES: Final = frozenset(
 
 def _with_model(events: list[Any]) -> list[Any]:
     """*events*, led by the fallback model when they hold usage but name no model."""
-    from autopilot.core.models import BackendEvent
 
     if any(e.usage is not None for e in events) and not any(e.model for e in events):
         events.insert(0, BackendEvent(model=FALLBACK_MODEL))
@@ -148,7 +157,7 @@ _DECODE = msgspec.json.Decoder().decode
 
 
 def _payload(kind: Any, raw: msgspec.Raw) -> dict[str, Any]:
-    """What :class:`~autopilot.plugins.codex.backend.RolloutEvents` reads of a payload (an object)."""
+    """What :class:`RolloutEvents` reads of a payload (an object)."""
     if kind == "response_item":
         item = _DECODE_ITEM(raw)
         if item.type in _ITEMS:
@@ -197,11 +206,10 @@ def _line_record(line: bytes) -> dict[str, Any] | None:
 def scan_rollout(path: Path, lines: Iterable[bytes], kind: str) -> Session | None:
     """The session of the rollout whose *lines* are given (an open binary file), read one at a time
     into the figures ``analyze`` keeps (the same
-    :class:`~autopilot.plugins.codex.backend.RolloutEvents` as ``import``, with only the steps'
+    :class:`RolloutEvents` as ``import``, with only the steps'
     types, times and tools); None for a rollout from before the envelope or a file whose first line
     is not a JSON record (a JSON document over several lines), which are read whole."""
     from autopilot.core.importer import SessionTally
-    from autopilot.plugins.codex.backend import RolloutEvents
 
     tally = SessionTally(timed=True)
     reader = RolloutEvents(tally.add, figures=True)
@@ -262,8 +270,6 @@ def enveloped(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def rollout_run(records: list[dict[str, Any]]) -> Any:
     """A rollout's records as an :class:`~autopilot.core.models.ImportedRun` that ends at its last line."""
-    from autopilot.core.models import ImportedRun
-    from autopilot.plugins.codex.backend import rollout_events
 
     legacy = bool(records) and "payload" not in records[0]
     records = enveloped(records)
@@ -310,8 +316,6 @@ class CodexExecReader(LogReader):
 
 def exec_run(records: list[dict[str, Any]]) -> Any:
     """``codex exec --json`` output, of either shape, as an ImportedRun."""
-    from autopilot.core.models import BackendEvent, ImportedRun
-    from autopilot.plugins.codex.backend import exec_log_events
 
     if any(isinstance(r.get("msg"), dict) for r in records[:50]):
         converted, model, unreported = legacy_exec_events(records)
@@ -327,7 +331,6 @@ def exec_run(records: list[dict[str, Any]]) -> Any:
 def legacy_exec_events(records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str | None, Any]:
     """Older ``codex exec --json`` output as the thread events Codex prints now, the model its
     configuration line names, and the usage no ``task_complete`` reported (RawUsage or None)."""
-    from autopilot.plugins.codex.backend import RawUsage
 
     out: list[dict[str, Any]] = []
     model: str | None = None
@@ -409,7 +412,6 @@ def legacy_exec_events(records: list[dict[str, Any]]) -> tuple[list[dict[str, An
 def import_codex(records: list[dict[str, Any]]) -> Any:
     """A rollout or ``codex exec --json`` output (any shape) as an ImportedRun, or None if *records*
     are neither."""
-    from autopilot.plugins.codex.backend import _EXEC_TYPES
 
     head = records[:20]
     if any(r.get("type") in _ENVELOPE_TYPES and isinstance(r.get("payload"), dict) for r in head):
@@ -428,3 +430,463 @@ def import_codex(records: list[dict[str, Any]]) -> Any:
     if "thread.started" in types and types <= _EXEC_TYPES | {None}:
         return exec_run(records)
     return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Codex logs as a run's events (``import``, and ``analyze`` through the same accounting)
+
+_EXEC_TYPES: Final = frozenset(
+    {"thread.started", "turn.started", "turn.completed", "turn.failed", "item.started", "item.updated"}
+    | {"item.completed", "error"}
+)
+
+
+_SHELL_FUNCTIONS: Final = frozenset({"shell", "shell_command", "exec_command", "bash", "local_shell_call"})
+
+
+_INJECTED: Final = re.compile(
+    r"^\s*<(environment_context|user_instructions|INSTRUCTIONS|permissions instructions)\b"
+)
+
+
+_EXIT_CODE: Final = re.compile(r"Process exited with code (-?\d+)")
+
+
+def exec_log_events(records: list[dict[str, Any]]) -> list[BackendEvent]:
+    """A saved ``codex exec --json`` stdout as backend events (usage from each turn's running total)."""
+    mapper = CodexEventMapper()
+    tracker = UsageTracker()
+    events: list[BackendEvent] = []
+    for record in records:
+        event = mapper.feed(record)
+        if record.get("type") == "turn.completed" and mapper.completed_usage is not None:
+            delta = tracker.snapshot(mapper.completed_usage)
+            if delta is not None:
+                # The log has no per-call figures: the turn's usage goes on its last step.
+                target = next((e for e in reversed(events) if e.steps and e.usage is None), None)
+                if target is None:
+                    events.append(target := BackendEvent())
+                target.usage, target.turn_complete = delta.to_usage(), True
+        if event is not None:
+            events.append(event)
+    if mapper.failed is not None:
+        status, error = "error", mapper.failed
+    else:
+        status, error = ("success" if mapper.turns_completed else "incomplete"), None
+    events.append(BackendEvent(done=True, status=status, final_text=mapper.final_text, error=error))
+    return events
+
+
+def _content_text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    parts = [str(c.get("text", "")) for c in content or [] if isinstance(c, dict) and "text" in c]
+    return "\n".join(parts)
+
+
+class _ShellOutput(msgspec.Struct):
+    """A ``function_call_output`` whose output is a JSON object (``{output, metadata}``), the output
+    left undecoded."""
+
+    output: msgspec.Raw | msgspec.UnsetType = msgspec.UNSET
+    metadata: Any = None
+
+
+_DECODE_SHELL_OUTPUT = msgspec.json.Decoder(_ShellOutput).decode
+
+
+def _function_output(output: Any, *, text_needed: bool = True) -> tuple[str | None, bool]:
+    """A rollout ``function_call_output``: the text and whether it reports a failure. Without
+    *text_needed* the text is None when the output states its exit code (what ``analyze`` reads)."""
+    if isinstance(output, dict):
+        text, exit_code = str(output.get("content") or output), None
+    else:
+        text, exit_code = str(output or ""), None
+        try:
+            # msgspec first: it reads the exit code without decoding the output's text.
+            shell = _DECODE_SHELL_OUTPUT(text)
+        except (ValueError, msgspec.ValidationError):
+            # Not a JSON object, or one msgspec refuses (NaN, a lone surrogate): as json reads it.
+            shell = None
+            with contextlib.suppress(ValueError):
+                decoded = json.loads(text)
+                if isinstance(decoded, dict) and "output" in decoded:
+                    text = str(decoded["output"])
+                    exit_code = (decoded.get("metadata") or {}).get("exit_code")
+        if shell is not None and shell.output is not msgspec.UNSET:
+            exit_code = (shell.metadata or {}).get("exit_code")
+            if text_needed or exit_code is None:
+                text = str(msgspec.json.decode(shell.output))
+            else:
+                return None, isinstance(exit_code, int) and exit_code != 0
+    if exit_code is None:
+        match = _EXIT_CODE.search(text[:400])
+        exit_code = int(match.group(1)) if match else None
+    return text, isinstance(exit_code, int) and exit_code != 0
+
+
+def _rollout_call(payload: Mapping[str, Any], *, inputs: bool = True) -> tuple[str, Any]:
+    """(tool, input) of a rollout ``function_call`` / ``custom_tool_call`` / ``local_shell_call``;
+    without *inputs*, the input is None (``analyze`` counts only the tool)."""
+    name = str(payload.get("name") or payload.get("type") or "?")
+    if "input" in payload and payload.get("type") == "custom_tool_call":
+        return name, {"input": payload["input"]} if inputs else None
+    arguments: Any = payload.get("arguments")
+    if isinstance(arguments, str):
+        with contextlib.suppress(ValueError):
+            arguments = json.loads(arguments)
+    if payload.get("type") == "local_shell_call":
+        arguments = (payload.get("action") or {}).get("exec") or arguments
+    if name in _SHELL_FUNCTIONS or payload.get("type") == "local_shell_call":
+        command = arguments.get("cmd") or arguments.get("command") if isinstance(arguments, dict) else None
+        if command is not None:
+            if not inputs:
+                return "command_execution", None
+            return "command_execution", {
+                "command": unwrap_shell(command),
+                "argv": command,
+                "arguments": arguments,
+            }
+    return name, arguments if inputs else None
+
+
+def _model_name(payload: Mapping[str, Any]) -> str | None:
+    """The model a ``turn_context`` or ``token_count`` info names (``model``, ``model_name``)."""
+    for key in ("model", "model_name"):
+        value = payload.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _uuid7_time(value: Any) -> float | None:
+    """The creation time (seconds since the epoch) of a UUIDv7 such as Codex's session and turn ids."""
+    text = str(value or "").replace("-", "")
+    if len(text) != 32 or text[12] != "7":
+        return None
+    try:
+        return int(text[:12], 16) / 1000
+    except ValueError:
+        return None
+
+
+def _epoch(value: Any) -> float | None:
+    """An ISO 8601 timestamp in seconds since the epoch, or None."""
+    from autopilot.core.usage import parse_time
+
+    try:
+        return parse_time(str(value)).timestamp() if value else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Replay:
+    """Where a forked or sub-agent session's copy of its parent's history ends.
+
+    Codex copies the parent's records in one burst when the session is made, keeping their old times
+    or stamping them within the second the fork was made. The session's own records start with the
+    first ``turn_context`` whose turn id (a UUIDv7) was minted at or after the session's own, or with
+    the first record stamped a second or more after the fork.
+    """
+
+    session: str | None
+    timestamp: str
+
+    def __post_init__(self) -> None:
+        # Turn ids are compared with the session id, record times with the session_meta's time.
+        by_id, by_time = _uuid7_time(self.session), _epoch(self.timestamp)
+        self.made_id = by_id if by_id is not None else by_time
+        self.made_at = by_time if by_time is not None else by_id
+
+    def ends_at(self, kind: Any, payload: Mapping[str, Any], ts: str | None) -> bool:
+        if self.made_at is None or self.made_id is None:
+            return True  # no time to tell the copy by: count everything, as before forks existed
+        if kind == "turn_context":
+            turn = _uuid7_time(payload.get("turn_id"))
+            if turn is not None:
+                return turn >= self.made_id
+        moment = _epoch(ts)
+        return moment is not None and moment >= self.made_at + 1
+
+
+def _lean_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """*record* without what would be stored twice or is opaque: tool output (the step's ``output``),
+    encrypted reasoning and injected instructions (``base_instructions``)."""
+    payload = record.get("payload")
+    if not isinstance(payload, dict):
+        return dict(record)
+    drop = {"encrypted_content", "base_instructions", "instructions"}
+    if payload.get("type") in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
+        drop.add("output")
+    lean = {k: ("(omitted)" if k in drop and v else v) for k, v in payload.items()}
+    return {**record, "payload": lean}
+
+
+def rollout_events(records: Iterable[Mapping[str, Any]]) -> tuple[list[BackendEvent], dict[str, Any]]:
+    """A Codex session rollout as backend events, plus ``prompt``/``cwd``/``started_at`` when known
+    (see :class:`RolloutEvents`)."""
+    events: list[BackendEvent] = []
+    reader = RolloutEvents(events.append)
+    for record in records:
+        reader.feed(record)
+    reader.finish()
+    return events, reader.meta
+
+
+def full_step(step_type: Any, ts: str | None, record: Mapping[str, Any], **fields: Any) -> Step:
+    """A step of a rollout record, with everything it holds (what ``import`` records)."""
+    created = Step(step_type, raw=_lean_record(record), **fields)
+    if ts:
+        created.ts = ts
+    return created
+
+
+def figures_step(
+    step_type: Any,
+    ts: str | None,
+    record: Mapping[str, Any],
+    *,
+    tool: str | None = None,
+    tool_use_id: str | None = None,
+    is_error: bool | None = None,
+    **_: Any,
+) -> Step:
+    """A step of a rollout record with only what ``analyze`` counts (its type, time and tool)."""
+    if ts:
+        return Step(step_type, ts, tool=tool, tool_use_id=tool_use_id, is_error=is_error)
+    return Step(step_type, tool=tool, tool_use_id=tool_use_id, is_error=is_error)
+
+
+class RolloutEvents:
+    """How a Codex session rollout's records become backend events: the one home of how a rollout's
+    usage, models, tools and forks are counted, for ``import`` (every step) and ``analyze`` (only what
+    it counts, :func:`figures_step`) alike.
+
+    Records are fed in order (``{timestamp, type, payload}``); each event goes to *emit* once it can no
+    longer change, so only the events of the model call being read are held. With *figures*, steps
+    hold only their type, time and tool (:func:`figures_step`), and what only the other fields need
+    (tool inputs, output texts) is not worked out.
+
+    Model output items (reasoning, assistant messages, tool calls) of one model call become one event;
+    each call's usage (the running total's change, or a per-call record) goes on that event, with the
+    time of the record that reported it (``usage_ts``), whether the rollout writes it before the items
+    (older builds) or after them (newer ones). A ``token_count``
+    without a running total counts its ``last_token_usage``.
+
+    A forked session (``session_meta.forked_from_id``) and a sub-agent's session (a second
+    ``session_meta`` of another session right after its own) start by replaying the parent's history:
+    that replay is skipped (its usage only sets the baseline of the running total), as :class:`_Replay`
+    tells where it ends.
+    """
+
+    def __init__(self, emit: Callable[[BackendEvent], Any], *, figures: bool = False) -> None:
+        self._emit = emit
+        #: Whether steps hold everything (``import``), or only what ``analyze`` counts.
+        self._full = not figures
+        self._make_step = figures_step if figures else full_step
+        self.tracker = UsageTracker()
+        #: ``prompt``, ``cwd`` and ``started_at``, once known.
+        self.meta: dict[str, Any] = {}
+        #: Events that may still change (from the open model call on), not emitted yet.
+        self._events: list[BackendEvent] = []
+        self._pending: list[tuple[Usage, str | None]] = []  # usage reported before its call's items
+        self._group: BackendEvent | None = None
+        self._names: dict[str, str] = {}
+        self._ending: str | None = None
+        self._final_text: str | None = None
+        self._own_id: str | None = None
+        self._replay: _Replay | None = None
+        self._started = False  # a record of the session's own after its session_meta
+        self._model: str | None = None
+        self._inherited: str | None = None  # the model the replayed history last named
+        self._ts: str | None = None
+        self._record: Mapping[str, Any] = {}
+
+    def _close(self) -> None:
+        self._group = None
+
+    def _step(self, step_type: Any, **fields: Any) -> Step:
+        return self._make_step(step_type, self._ts, self._record, **fields)
+
+    def _add_usage(self, delta: RawUsage | None, when: str | None) -> None:
+        if delta is None:
+            return
+        group = self._group
+        if group is not None and group.usage is None:
+            group.usage, group.turn_complete, group.usage_ts = delta.to_usage(), True, when
+        else:
+            self._close()
+            self._pending.append((delta.to_usage(), when))
+
+    def _use_model(self, name: Any) -> None:
+        if isinstance(name, str) and name.strip() and name.strip() != self._model:
+            self._model = name.strip()
+            group = self._group
+            if group is not None and group.usage is None and group.model is None:
+                group.model = self._model
+            else:
+                # Usage reported before the switch was the previous model's (newer builds report a
+                # call's usage after its items, so it is still waiting for the next call's items).
+                self._events.extend(
+                    BackendEvent(usage=u, turn_complete=True, usage_ts=at) for u, at in self._pending
+                )
+                self._pending.clear()
+                self._events.append(BackendEvent(model=self._model))
+
+    def feed(self, record: Mapping[str, Any]) -> None:
+        """Read one record."""
+        self._read(record)
+        if self._group is None and self._events:
+            for event in self._events:
+                self._emit(event)
+            self._events.clear()
+
+    def finish(self) -> None:
+        """The end of the rollout: the usage still waiting for its items, and the run's end."""
+        self._events += [BackendEvent(usage=u, turn_complete=True, usage_ts=at) for u, at in self._pending]
+        self._pending.clear()
+        status = self._ending or ("success" if self._final_text is not None else "incomplete")
+        self._events.append(BackendEvent(done=True, status=status, final_text=self._final_text))
+        for event in self._events:
+            self._emit(event)
+        self._events.clear()
+
+    def _read(self, record: Mapping[str, Any]) -> None:
+        kind, payload = record.get("type"), record.get("payload")
+        if not isinstance(payload, dict):
+            return
+        ts = str(record.get("timestamp") or "") or None
+        self._ts, self._record = ts, record
+        meta, events, step = self.meta, self._events, self._step
+        if self._replay is not None and self._replay.ends_at(kind, payload, ts):
+            self._replay = None
+        if kind == "session_meta":
+            session = str(payload.get("id") or "") or None
+            if self._own_id is None:
+                self._own_id = session
+                if payload.get("forked_from_id"):
+                    self._replay = _Replay(self._own_id, str(payload.get("timestamp") or ts or ""))
+            elif session != self._own_id:
+                # Another session's header: the start of the history this one replays (a sub-agent's
+                # session names no forked_from_id), or a stray one later on: either way not ours.
+                if not self._started and self._replay is None:
+                    self._replay = _Replay(self._own_id, str(meta.get("started_at") or ""))
+                return
+            meta.setdefault("cwd", payload.get("cwd"))
+            meta.setdefault("started_at", payload.get("timestamp") or ts)
+            data = {
+                k: payload.get(k)
+                for k in ("id", "originator", "cli_version", "git", "source")
+                if k in payload
+            }
+            events.append(
+                BackendEvent(steps=[step("system", subtype="init", data=data)], session_id=payload.get("id"))
+            )
+            return
+        if self._replay is not None:
+            # The parent's history: its running totals are the baseline, its model carries on.
+            if kind == "event_msg" and payload.get("type") == "token_count":
+                token_count_delta(self.tracker, payload.get("info"))
+            elif kind == "turn_context":
+                self._inherited = _model_name(payload) or self._inherited
+            return
+        if not self._started and self._model is None and self._inherited:
+            self._use_model(self._inherited)
+        self._started = True
+        if kind == "turn_context":
+            self._close()
+            self._use_model(_model_name(payload))
+        elif kind == "token_usage_record" and isinstance(payload.get("usage"), dict):
+            usage = RawUsage.from_codex(payload["usage"])
+            self._add_usage(self.tracker.record(usage, payload.get("response_id")), ts)
+        elif kind == "event_msg":
+            subtype = payload.get("type")
+            if subtype == "token_count":
+                info = payload.get("info")
+                if isinstance(info, dict):
+                    self._use_model(_model_name(info))
+                self._add_usage(token_count_delta(self.tracker, info), ts)
+            elif subtype in ("turn_aborted", "task_complete"):
+                self._close()
+                self._ending = "interrupted" if subtype == "turn_aborted" else "success"
+                data = {k: v for k, v in payload.items() if k != "type"}
+                events.append(BackendEvent(steps=[step("system", subtype=str(subtype), data=data)]))
+            # Other event_msg entries (user_message, agent_message, agent_reasoning, ...) repeat
+            # response items for the UI; the response items are the record.
+        elif kind == "compacted":
+            self._close()
+            events.append(
+                BackendEvent(
+                    steps=[step("system", subtype="compacted", data={"message": payload.get("message")})]
+                )
+            )
+        elif kind == "response_item":
+            self._item(payload)
+
+    def _item(self, payload: Mapping[str, Any]) -> None:
+        item_type = payload.get("type")
+        step = self._step
+        steps: list[Step] = []
+        output_item = True
+        if item_type == "message":
+            text = _content_text(payload.get("content"))
+            role = payload.get("role")
+            if role == "assistant":
+                steps, self._final_text = [step("assistant", text=text)], text
+                self._ending = None
+            else:
+                output_item = False
+                if role == "user" and not _INJECTED.match(text):
+                    self.meta.setdefault("prompt", text)
+                    steps = [step("user", text=text)]
+                    self._ending = None
+                else:
+                    steps = [step("system", subtype=f"{role}_context", data={"text": text})]
+        elif item_type == "reasoning":
+            summary = payload.get("summary") or []
+            text = "\n".join(str(p.get("text", "")) for p in summary if isinstance(p, dict))
+            steps = [step("thinking", text=text)] if text else []
+        elif item_type in ("function_call", "custom_tool_call", "local_shell_call", "web_search_call"):
+            call_id = str(payload.get("call_id") or payload.get("id") or "")
+            tool, tool_input = _rollout_call(payload, inputs=self._full)
+            if item_type == "web_search_call":
+                tool, tool_input = "web_search", payload.get("action")
+            self._names[call_id] = tool
+            steps = [step("tool_call", tool=tool, tool_use_id=call_id, input=tool_input)]
+        elif item_type in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
+            output_item = False
+            call_id = str(payload.get("call_id") or "")
+            text, failed = _function_output(payload.get("output"), text_needed=self._full)
+            steps = [
+                step(
+                    "tool_result",
+                    tool=self._names.get(call_id),
+                    tool_use_id=call_id,
+                    output=text,
+                    is_error=failed,
+                )
+            ]
+        else:
+            output_item = False
+            steps = [step("system", subtype=f"item:{item_type}", data=dict(payload))]
+        if not steps:
+            return
+        events = self._events
+        if not output_item:
+            self._close()
+            events.append(BackendEvent(steps=steps))
+            return
+        group = self._group
+        if group is None:
+            group = self._group = BackendEvent(steps=[])
+            events.append(group)
+            pending = self._pending
+            if pending:
+                events[-1:-1] = [
+                    BackendEvent(usage=u, turn_complete=True, usage_ts=at) for u, at in pending[:-1]
+                ]
+                group.usage, group.usage_ts = pending[-1]
+                group.turn_complete = True
+                pending.clear()
+        group.steps += steps
