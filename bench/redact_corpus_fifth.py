@@ -2943,7 +2943,7 @@ private static final String PRIVATE_KEY =
 @@@ source kotlin-buildconfig
 android {
     defaultConfig {
-        buildConfigField("String", "REVENUECAT_KEY", "\"«s:an32»\"")
+        buildConfigField("String", "REVENUECAT_KEY", "\"«k:an32»\"")
         buildConfigField("String", "API_BASE", "\"https://api.«h:host»\"")
     }
     signingConfigs {
@@ -2957,7 +2957,7 @@ android {
 @@@ source swift-constants
 enum Keys {
     static let openWeather = "«s:hex32»"
-    static let revenueCat = "appl_«s2:an24»"
+    static let revenueCat = "appl_«p:an24»"
 }
 @@@ source csharp-connection
 var builder = new SqlConnectionStringBuilder
