@@ -25,7 +25,7 @@ from autopilot.core.errors import BadInputError, TrajectoryError
 from autopilot.core.usage import Call, Session, ToolStat
 
 #: Bump when a reader's output changes, so cached summaries from the older code are not used.
-CACHE_VERSION: Final = 8
+CACHE_VERSION: Final = 9
 #: How much of a file readers see to recognise it.
 HEAD_BYTES: Final = 8192
 #: Below this many bytes to read, one process reads them all (starting workers costs more).

@@ -79,7 +79,6 @@ _ERROR = b'"is_error":true'
 #: (``json.dumps``); the patterns below allow those spaces too.
 _USAGE_SPACED = b'"usage": {'
 _ERROR_SPACED = b'"is_error": true'
-_TIMESTAMP = re.compile(rb'"timestamp"\s*:\s*"([^"]+)"')
 #: A user or assistant entry: a transcript without one holds no session.
 _CONVERSATION = re.compile(rb'"type"\s*:\s*"(?:user|assistant)"')
 _CWD = re.compile(rb'"cwd"\s*:\s*"((?:[^"\\]|\\.)*)"')
@@ -98,6 +97,52 @@ def _lines_with(data: bytes, marker: bytes) -> list[bytes]:
         found.append(data[start:stop])
         position = find(marker, stop)
     return found
+
+
+class _Stamped(msgspec.Struct):
+    timestamp: str | None = None
+
+
+_DECODE_TIME = msgspec.json.Decoder(_Stamped).decode
+
+
+def _time_of(line: bytes) -> str | None:
+    """The ``timestamp`` of a transcript line itself, not one nested in its content (a file-history
+    snapshot's, a tool result's); None for a line without one or that is not JSON."""
+    if b'"timestamp"' not in line:
+        return None
+    try:
+        stamp = _DECODE_TIME(line).timestamp
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    return stamp if isinstance(stamp, str) else None
+
+
+def _first_time(data: bytes) -> str | None:
+    """The time of the first line that has one (the session's start, as ``import`` takes it)."""
+    position = data.find(b'"timestamp"')
+    while position >= 0:
+        start = data.rfind(b"\n", 0, position) + 1
+        stop = data.find(b"\n", position)
+        stop = len(data) if stop < 0 else stop
+        stamp = _time_of(data[start:stop])
+        if stamp is not None:
+            return stamp
+        position = data.find(b'"timestamp"', stop)
+    return None
+
+
+def _last_time(data: bytes) -> str | None:
+    """The time of the last line that has one (the session's end)."""
+    position = data.rfind(b'"timestamp"')
+    while position >= 0:
+        start = data.rfind(b"\n", 0, position) + 1
+        stop = data.find(b"\n", position)
+        stamp = _time_of(data[start : len(data) if stop < 0 else stop])
+        if stamp is not None:
+            return stamp
+        position = data.rfind(b'"timestamp"', 0, start)
+    return None
 
 
 def _decode(line: bytes) -> _Line | None:
@@ -234,12 +279,7 @@ class ClaudeTranscriptReader(LogReader):
             for block in content if isinstance(content, list) else ():
                 if block.type == "tool_result" and block.is_error:
                     tools.setdefault(names.get(block.tool_use_id or "", "?"), ToolStat()).errors += 1
-        first = _TIMESTAMP.search(data)
-        last = _TIMESTAMP.search(data, max(0, data.rfind(b'"timestamp"')))
-        started = _text(first)
-        ended = _text(last) if last else started
-        if started and ended and ended < started:
-            started, ended = ended, started
+        started, ended = _first_time(data), _last_time(data)
         head = data[:65536]
         cwd = _text(_CWD.search(head))
         return [
@@ -331,7 +371,7 @@ def import_transcript(records: list[dict[str, Any]]) -> Any:
         event.session_id = event.session_id or next(
             (s.raw.get("sessionId") for s in event.steps if isinstance(s.raw, dict)), None
         )
-    times = [r["timestamp"] for r in records if isinstance(r.get("timestamp"), str)]
+    times = [r["timestamp"] for r in records if isinstance(r.get("timestamp"), str)]  # in file order
     cwd = next((r["cwd"] for r in records if isinstance(r.get("cwd"), str)), None)
     session = next((r["sessionId"] for r in records if isinstance(r.get("sessionId"), str)), None)
     if session and events:
@@ -345,8 +385,8 @@ def import_transcript(records: list[dict[str, Any]]) -> Any:
         events,
         prompt=_first_prompt(records),
         cwd=cwd,
-        started_at=min(times) if times else None,
-        ended_at=max(times) if times else None,
+        started_at=times[0] if times else None,
+        ended_at=times[-1] if times else None,
         stated_costs=costs is not None,
     )
 
