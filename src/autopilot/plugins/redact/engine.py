@@ -236,8 +236,10 @@ _MODULE_PATH: Final = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?:
 _QUOTED_RHS: Final = re.compile(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)")
 
 
+@lru_cache(maxsize=4096)
 def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char: bytes) -> bool:
-    """Whether the value assigned to a secret-named variable is itself a secret."""
+    """Whether the value assigned to a secret-named variable is itself a secret. Cached: logs show the
+    same settings again and again (a file read twice, a command's output in each turn)."""
     value = value.strip()
     if len(value) < 4:
         return False
@@ -698,8 +700,10 @@ _ANNOUNCED_TAIL: Final = re.compile(
 )
 # A line announcing a credential without a colon ("New API token generated"), then one word alone.
 
-# Where a JSON string ends in the middle of a line: a quote not escaped, then `,`, `}` or `]`.
-_JSON_STRING_END: Final = re.compile(rb'(?<!\\)\\?"[ \t]*[,}\]]')
+# Where a JSON string ends in the middle of a line: a quote not escaped, then `,`, `}` or `]`. Each
+# branch starts with its byte (the check for a backslash before it comes after), so that a search
+# skips to the quotes and backslashes in C instead of trying every position.
+_JSON_STRING_END: Final = re.compile(rb'(?:\\(?<!\\\\)"|"(?<!\\"))[ \t]*[,}\]]')
 _VALUE_WORD: Final = re.compile(rb"""[^\s"'`\\,]{6,500}""")
 # One word alone on a line (an announced credential, or a command's output).
 
@@ -796,6 +800,7 @@ _URL_WEBHOOK_PATH: Final = re.compile(
     rb"://[^\s\"'<>\\`?#]{0,200}?(?:" + b"|".join(re.escape(path) for path in _WEBHOOK_PATHS) + rb")"
 )
 _WEBHOOK_PATH_REACH: Final = 3 + 200 + max(map(len, _WEBHOOK_PATHS))
+_WEBHOOK_PATH_NEAR: Final = re.compile(b"|".join(re.escape(path) for path in _WEBHOOK_PATHS))
 
 
 def _url_interesting(low: bytes, start: int) -> bool:
@@ -804,9 +809,8 @@ def _url_interesting(low: bytes, start: int) -> bool:
     of the paths is within its reach."""
     if _URL_INTERESTING.match(low, start) is not None:
         return True
-    reach = start + _WEBHOOK_PATH_REACH
     return (
-        any(low.find(path, start + 3, reach) != -1 for path in _WEBHOOK_PATHS)
+        _WEBHOOK_PATH_NEAR.search(low, start + 3, start + _WEBHOOK_PATH_REACH) is not None
         and _URL_WEBHOOK_PATH.match(low, start) is not None
     )
 
