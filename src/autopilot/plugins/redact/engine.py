@@ -694,6 +694,9 @@ _SPACED_AT: Final = re.compile(
 
 # A credential at the end of a line announcing it ("A temporary password is generated for
 # root@localhost: VALUE", "the staging password is VALUE").
+# What _ANNOUNCED_TAIL needs in a line at all: one search, where `b":" in tail or …` would raise and
+# clear a TypeError inside Python for each `in` before searching.
+_ANNOUNCING_MARK: Final = re.compile(rb":| is | was ")
 _ANNOUNCED_TAIL: Final = re.compile(
     rb"""(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?"""
     rb"""(?:$|(?=\\{0,3}["'](?:[,}\]]|$)))"""
@@ -1682,7 +1685,7 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
         if _describes(data, keyword, keyword + len(tail) - 1):
             return 0, 0  # `X509v3 Subject Key Identifier:`, `Key fingerprint:` and the value below
         return _in_one_string(data, keyword, line_end, (_NEXT_LINE, line_end))
-    if b":" in tail or b" is " in tail or b" was " in tail:
+    if _ANNOUNCING_MARK.search(tail) is not None:
         same = _ANNOUNCED_TAIL.search(data, keyword, keyword + len(tail))
         if same is not None and not _describes(data, keyword, same.start()):
             return _in_one_string(data, keyword, same.start(), (_SAME_LINE, same.start("value")))
@@ -1938,7 +1941,7 @@ class _Scan:
     # -- keyword anchors --------------------------------------------------------------------------
 
     def keywords(self) -> None:
-        data, low, runs = self.data, self.low, self.runs
+        data, low, runs, size = self.data, self.low, self.runs, self.size
         hits: list[tuple[int, int, int]] = []  # (position, length, how) of secret-name keywords
         bearer_end = 0
         # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
@@ -1953,8 +1956,9 @@ class _Scan:
                 hidden: list[tuple[int, int, int]] = []
                 for index, start, end in batch:
                     inside = hidden_in[index]
-                    # (at the text's end, the empty slice is in every `follows`: then all are looked for)
-                    if inside and (follows[index] is None or low[end : end + 1] in follows[index]):
+                    # (at the text's end all are looked for; a byte is tested as an int: `bytes in
+                    # bytes` costs Python a raised and cleared TypeError before it searches)
+                    if inside and (follows[index] is None or end == size or low[end] in follows[index]):
                         for offset, inner in inside:
                             if low.startswith(anchors[inner], start + offset):
                                 at = start + offset
@@ -2258,7 +2262,8 @@ class _Scan:
         ):
             return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
-        braced = _BRACED_VALUE.match(data, name_end) if not generated and b"={" in ahead else None
+        # (`find` and an int, not `b":" in ahead`: `bytes in bytes` raises and clears a TypeError first)
+        braced = _BRACED_VALUE.match(data, name_end) if not generated and ahead.find(b"={") != -1 else None
         if braced is not None and (
             data[name_start - 1 : name_start] == b";" or data.startswith(b";", braced.end())
         ):
@@ -2267,7 +2272,7 @@ class _Scan:
             if _plausible_value(value, quoted=True, code_context=False, next_char=b"}"):
                 self.add(braced.start("value"), braced.end("value"), kind)
             return braced.end()
-        annotated = _ANNOTATED_LITERAL.match(data, name_end) if b":" in ahead else None
+        annotated = _ANNOTATED_LITERAL.match(data, name_end) if ord(":") in ahead else None
         if annotated is not None:
             # `const API_TOKEN: &str = "…";`, `val apiKey: String = "…"`, `token: string = '…'`:
             # a type between the name and the literal assigned to it.
@@ -2278,13 +2283,13 @@ class _Scan:
             ):
                 self.add(value_start, value_end, kind)
             return value_end
-        if b"{" in ahead:
+        if ord("{") in ahead:
             opening = _OBJECT_AFTER.match(data, name_end)
             if opening is not None:
                 # `"db_password": {"sensitive": true, "type": "string", "value": "…"}`
                 self._member_value(opening.end() - 1, kind, plausible=True)
                 return name_end
-        if not generated and b":" in ahead:
+        if not generated and ord(":") in ahead:
             opening = _BLOCK_OPENING.match(data, name_end)
             if opening is not None and _LINE_BREAK.match(data, opening.end()) is not None:
                 self._block_value(name_start, name_end, kind)
@@ -2295,7 +2300,7 @@ class _Scan:
         q1, bracket, paren, sp1, sep, sp2, q2 = match.group(
             "q1", "bracket", "paren", "sp1", "sep", "sp2", "q2"
         )
-        flag = name.startswith(b"-") or b"--" in name
+        flag = name.startswith(b"-") or name.find(b"--") != -1
         previous = data[name_start - 1 : name_start]
         if sep in _FALLBACKS:
             # `process.env.JWT_SECRET || '…'`, `ENV["TOKEN"] ?? "…"`, `os.environ.get("KEY") or "…"`:
@@ -3281,7 +3286,7 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
             for index, start, end in batch:
                 follows = search.follows[index]
                 for offset, inner in (
-                    search.hidden[index] if follows is None or low[end : end + 1] in follows else ()
+                    search.hidden[index] if follows is None or end == len(low) or low[end] in follows else ()
                 ):
                     if low.startswith(search.anchors[inner], start + offset):
                         at = start + offset
