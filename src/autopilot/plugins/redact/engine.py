@@ -2176,7 +2176,8 @@ class _Scan:
         data, runs, size = self.data, self.runs, self.size
         names, kinds = self._names, _NAME_KINDS
         for position, length, how in hits:
-            name_start = runs.rfind(_DOT, max(0, position - 64), position) + 1 or max(0, position - 64)
+            floor = max(0, position - 64)
+            name_start = runs.rfind(_DOT, floor, position) + 1 or floor
             if (name_start, how) in names:
                 continue
             names.add((name_start, how))
