@@ -19,7 +19,6 @@ this form, so cleaning a file on disk after ``git add`` does not hide the secret
 from __future__ import annotations
 
 import contextlib
-import difflib
 import io
 import os
 import re
@@ -189,6 +188,8 @@ def _chain_findings(text: str, redacted: str) -> list[tuple[int, str]]:
     """Lines of *text* that the redact chain changed, with the kinds of the markers it put there."""
     if redacted == text:
         return []
+    import difflib  # only `--check` comes here, when another redactor in the chain changed a text
+
     before, after = text.splitlines(), redacted.splitlines()
     findings: list[tuple[int, str]] = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
