@@ -694,13 +694,13 @@ _SPACED_AT: Final = re.compile(
 
 # A credential at the end of a line announcing it ("A temporary password is generated for
 # root@localhost: VALUE", "the staging password is VALUE").
-# What _ANNOUNCED_TAIL needs in a line at all: one search, where `b":" in tail or …` would raise and
-# clear a TypeError inside Python for each `in` before searching.
-_ANNOUNCING_MARK: Final = re.compile(rb":| is | was ")
 _ANNOUNCED_TAIL: Final = re.compile(
     rb"""(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?"""
     rb"""(?:$|(?=\\{0,3}["'](?:[,}\]]|$)))"""
 )
+# What _ANNOUNCED_TAIL needs in a line at all: one search, where `b":" in tail or …` would raise and
+# clear a TypeError inside Python for each `in` before searching.
+_ANNOUNCING_MARK: Final = re.compile(rb":| is | was ")
 # A line announcing a credential without a colon ("New API token generated"), then one word alone.
 
 # Where a JSON string ends in the middle of a line: a quote not escaped, then `,`, `}` or `]`. Each
