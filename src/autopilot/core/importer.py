@@ -219,9 +219,6 @@ def record_imported(
         total = replace(total, cost_usd=backend_cost)
     last_ts = run.steps[-1].ts if imported.timed and len(run.steps) else None
     ended_at = imported.ended_at or last_ts or run.started_at
-    duration_ms = imported.duration_ms
-    if duration_ms is None and not imported.timed:
-        duration_ms = 0  # the log has no times: nothing to measure
     recorder.finish(
         status=status or "incomplete",
         usage=total,
@@ -230,7 +227,8 @@ def record_imported(
         stop_reason=stop_reason,
         error=error,
         ended_at=ended_at if imported.timed or imported.ended_at else None,
-        duration_ms=duration_ms,
+        duration_ms=imported.duration_ms,
+        timed=imported.timed,  # a log without times has no duration unless it states one
     )
     return run, recorder
 

@@ -174,7 +174,8 @@ class RunResult:
 
     success: bool = False
     status: str = "running"
-    duration_ms: int = 0
+    #: None for a run imported from a log that records no times (its duration is not known).
+    duration_ms: int | None = 0
     num_turns: int = 0
     issues_completed: list[str] = field(default_factory=list)
     stop_reason: str | None = None
@@ -207,7 +208,7 @@ class RunResult:
         return cls(
             success=bool(data.get("success", False)),
             status=str(data.get("status", "running")),
-            duration_ms=int(data.get("duration_ms", 0) or 0),
+            duration_ms=None if data.get("duration_ms", 0) is None else int(data.get("duration_ms") or 0),
             num_turns=int(data.get("num_turns", 0) or 0),
             issues_completed=list(data.get("issues_completed") or []),
             stop_reason=data.get("stop_reason"),

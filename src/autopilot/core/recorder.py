@@ -50,7 +50,7 @@ class Recorder:
         self.stop_reason: str | None = None
         self._finished = False
         # A resumed run's duration is the sum of its segments, not the time since it first started.
-        self._previous_ms = run.result.duration_ms if resume else 0
+        self._previous_ms = (run.result.duration_ms or 0) if resume else 0
         self._segment_start = utcnow() if resume else run.started_at
 
     @property
@@ -124,20 +124,22 @@ class Recorder:
         issues_completed: list[str] | None = None,
         ended_at: str | None = None,
         duration_ms: int | None = None,
+        timed: bool = True,
     ) -> Run:
         """Close the run with its result; writes the final ``.json`` and fires ``on_run_complete``.
 
         *ended_at* and *duration_ms* are for runs that ended before they were recorded (imports): by
-        default the run ends now and lasted since its (latest) start.
+        default the run ends now and lasted since its (latest) start. ``timed=False`` (an imported log
+        that records no times) leaves an unstated end and duration unknown (None).
         """
         if self._finished:
             return self.run
         self._finished = True
         run = self.run
-        run.ended_at = ended_at or utcnow()
+        run.ended_at = ended_at or (utcnow() if timed else None)
         if usage is not None:
             run.usage = usage
-        if duration_ms is None:
+        if duration_ms is None and timed:
             segment = parse_ts(run.ended_at) - parse_ts(self._segment_start)
             duration_ms = self._previous_ms + max(0, int(segment.total_seconds() * 1000))
         redact = self.hooks.redact

@@ -87,8 +87,10 @@ def count(value: Any) -> str:
 
 
 def duration(ms: Any) -> str:
+    if ms is None:
+        return "-"
     try:
-        seconds = float(ms or 0) / 1000
+        seconds = float(ms) / 1000
     except (TypeError, ValueError):
         return "-"
     if seconds < 60:

@@ -332,7 +332,7 @@ def read_journal(path: Path) -> LoadedRun:
                 for name in HEADER_FIELDS:
                     if header.get(name) is not None:
                         setattr(run, name, header[name])
-                previous_ms = run.result.duration_ms
+                previous_ms = run.result.duration_ms or 0
                 run.result = RunResult(
                     status="running", num_turns=run.result.num_turns, duration_ms=previous_ms
                 )

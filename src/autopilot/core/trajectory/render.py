@@ -87,10 +87,14 @@ def header_lines(run: Run) -> list[str]:
     return lines
 
 
+def _seconds(ms: int | None) -> str:
+    return "-" if ms is None else f"{ms / 1000:.1f}s"
+
+
 def closing_line(run: Run) -> str:
     u, r = run.usage, run.result
     return (
-        f"# end {r.status}  turns {r.num_turns}  duration {r.duration_ms / 1000:.1f}s  "
+        f"# end {r.status}  turns {r.num_turns}  duration {_seconds(r.duration_ms)}  "
         f"tokens in {u.input_tokens} out {u.output_tokens} cache_read {u.cache_read_tokens} "
         f"cache_write {u.cache_creation_tokens}  cost ${u.cost_usd:.4f}"
         + (f"  error: {one_line(r.error, 300)}" if r.error else "")
