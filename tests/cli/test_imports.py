@@ -113,6 +113,7 @@ def _counted(summary: dict[str, object]) -> tuple[object, ...]:
     assert isinstance(tools, dict)
     return (
         summary["runs"],
+        summary["statuses"],
         *(
             summary[k]
             for k in ("input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens")

@@ -126,14 +126,14 @@ def test_a_demonstration_is_imported_from_its_history(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A demonstration holds only ``history``: its assistant messages are the calls, the tool messages
-    their results; with no ``info`` it has no usage and no outcome (incomplete)."""
+    their results; with no ``info`` it has no usage and no stated outcome (unknown)."""
     assert CORPUS is not None
 
     run = _run(_import(capsys, CORPUS / DEMO, tmp_path))
 
     assert [c["tool"] for c in _steps(run, "tool_call")] == ["find_file", "open", "edit", "bash", "submit"]
     assert len(_steps(run, "tool_result")) == 5
-    assert (run["result"]["status"], run["usage"]["cost_usd"]) == ("incomplete", 0.0)
+    assert (run["result"]["status"], run["usage"]["cost_usd"]) == ("unknown", 0.0)
 
 
 @needs_corpus

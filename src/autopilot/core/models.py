@@ -21,7 +21,9 @@ SCHEMA_VERSION: Final = 1
 StepType = Literal["user", "assistant", "thinking", "tool_call", "tool_result", "system", "error"]
 STEP_TYPES: Final[tuple[str, ...]] = get_args(StepType)
 
-# How a run ended. ``running`` is only ever seen in a journal whose run never finished.
+# How a run ended. ``running`` is only ever seen in a journal whose run never finished; ``unknown`` is
+# a run imported from a log that does not say how it ended (a Claude Code transcript, an ATIF file
+# without a status), where ``incomplete`` is one cut off before its end (a killed run).
 RunStatus = Literal[
     "running",
     "success",
@@ -33,6 +35,7 @@ RunStatus = Literal[
     "stopped",
     "memory",
     "incomplete",
+    "unknown",
 ]
 RUN_STATUSES: Final[tuple[str, ...]] = get_args(RunStatus)
 

@@ -346,7 +346,7 @@ def import_atif(records: list[dict[str, Any]]) -> ImportedRun | None:
     Each agent step is one model turn: its reasoning, message and tool calls, then its observation's
     results; user and system steps stay user and system steps. Steps Harbor copied from an earlier
     file (``is_copied_context``) and content parts other than text are left out; the run's status is
-    ``extra.status`` (``export`` writes it), else ``incomplete``. When every model call states its cost
+    ``extra.status`` (``export`` writes it), else ``unknown``. When every model call states its cost
     (``metrics.cost_usd``, or ``final_metrics.total_cost_usd`` for a trajectory known only by its totals),
     those costs are kept, as ``analyze`` keeps them; otherwise the usage is priced with the price table.
     """
@@ -392,7 +392,7 @@ def import_atif(records: list[dict[str, Any]]) -> ImportedRun | None:
     events[0].session_id = doc.get("session_id") if isinstance(doc.get("session_id"), str) else None
     events[0].model = events[0].model or agent.get("model_name")
     texts = [s.text for e in events for s in e.steps if s.type == "assistant"]
-    status = extra.get("status") if extra.get("status") in RUN_STATUSES else None
+    status = extra.get("status") if extra.get("status") in RUN_STATUSES else "unknown"
     # The run is the main agent's, whose model it names again after its sub-agents' turns.
     model = agent.get("model_name") if isinstance(agent.get("model_name"), str) else None
     final_text = texts[-1] if texts else None

@@ -349,7 +349,7 @@ def is_transcript(records: list[dict[str, Any]]) -> bool:
 
 def import_transcript(records: list[dict[str, Any]]) -> Any:
     """A transcript as an :class:`~autopilot.core.models.ImportedRun`, each step at its line's time."""
-    from autopilot.core.models import ImportedRun
+    from autopilot.core.models import BackendEvent, ImportedRun
     from autopilot.plugins.claude.backend import claude_messages_to_events
 
     lines = [
@@ -376,10 +376,12 @@ def import_transcript(records: list[dict[str, Any]]) -> Any:
     session = next((r["sessionId"] for r in records if isinstance(r.get("sessionId"), str)), None)
     if session and events:
         events[0].session_id = events[0].session_id or session
-    # A transcript has no result line: it ends where the log ends.
+    # A transcript has no result line: it ends where the log ends, and how it ended is not known.
     done = next((e for e in events if e.done), None)
-    if done is not None and done.status == "error" and "without a result" in (done.error or ""):
-        done.status, done.error = "incomplete", None
+    if done is None:
+        events.append(BackendEvent(done=True, status="unknown"))
+    elif done.status == "error" and "without a result" in (done.error or ""):
+        done.status, done.error = "unknown", None
     return ImportedRun(
         "claude",
         events,

@@ -65,13 +65,11 @@ def _status(exit_status: Any) -> str:
     return "success" if text.lower().startswith("submitted") else text
 
 
-def _run_status(exit_status: Any) -> str | None:
+def _run_status(exit_status: Any) -> str:
     """The exit status as a run's status: submitted is success, ``exit_cost`` budget_exhausted, any
-    other one an error; None (the run is ``incomplete``) when the file states none."""
+    other one an error; ``unknown`` when the file states none."""
     status = _status(exit_status)
-    if status == "unknown":
-        return None
-    if status == "success":
+    if status in ("unknown", "success"):
         return status
     return "budget_exhausted" if status == "exit_cost" else "error"
 
