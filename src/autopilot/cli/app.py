@@ -43,7 +43,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (
         "import",
         "autopilot.cli.imports:import_logs",
-        "Import Claude, Codex or ATIF agent logs as trajectories.",
+        "Import Claude, Codex, ATIF or SWE-agent logs as trajectories.",
     ),
     ("report", "autopilot.cli.report:report", "Tokens and cost by day, week, month, session or block."),
     ("export", "autopilot.cli.export:export", "Write runs or agent logs as ATIF trajectories or OTLP spans."),

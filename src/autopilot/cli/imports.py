@@ -19,7 +19,7 @@ def import_logs(
     json_output: Annotated[bool, Parameter(name="--json", negative="")] = False,
 ) -> int:
     """Import agent logs (Claude Code transcripts and ``stream-json``, Codex rollouts and ``exec --json``,
-    ATIF trajectories) as trajectories.
+    ATIF trajectories, SWE-agent and mini-swe-agent trajectories) as trajectories.
 
     Each file becomes a run in the output directory, recorded like a live run (usage priced with the
     price table, redacted, written by every trajectory writer), so ``analyze``, ``replay`` and
