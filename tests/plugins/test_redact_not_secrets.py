@@ -370,3 +370,84 @@ def test_a_key_public_by_design_is_left_alone(name: str) -> None:
         .replace("ANON", "SERVICE_ROLE")
     )
     _goes(f'"{twin}": "{value}"', value)
+
+
+# ------------------------------------------------------------------------------------------------
+# What the fifth corpus found changed without a secret: mail authentication results, ids of Twilio's
+# resources, cut or masked values, placeholders in prose, parts of a key, Sentry's public key, files
+# encrypted at rest. Each family with the secret beside it that must still go.
+
+
+def _hex(n: int = 32) -> str:
+    return _random(n, "0123456789abcdef")
+
+
+_FIFTH_LEFT_ALONE = [
+    # `pass` as the verdict of a mail check, not a password: Authentication-Results and ARC
+    "Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=ops@example.org; dkim=pass",
+    "ARC-Authentication-Results: i=1; mx.google.com; dkim=pass header.i=@example.org header.s=s1"
+    " header.b={r8}; dmarc=pass (p=NONE sp=NONE dis=NONE) header.from=example.org",
+    "Authentication-Results: spf=pass (sender IP is 40.107.22.53) smtp.mailfrom=contoso.com;"
+    " dkim=pass (signature was verified) header.d=contoso.com;dmarc=pass action=none",
+    # the SIDs of a Twilio message, messaging service and call: ids, whatever the account's SID does
+    '{{"sid": "SM{h}", "messaging_service_sid": "MG{h2}", "call_sid": "CA{h3}", "status": "queued"}}',
+    "MessageSid=SM{h}&SmsSid=SM{h}&MessagingServiceSid=MG{h2}&From=%2B15551234567",
+    # values cut short or masked, also with the ellipsis JSON-escaped in the text itself
+    "  stripe: {{ secretKey: 'sk_live_\u2026', webhookSecret: undefined }},",
+    "  stripe: {{ secretKey: 'sk_live_\\u2026', webhookSecret: undefined }},",
+    "STRIPE_SECRET_KEY=sk_live_\\u2026{r4}\nOPENAI_API_KEY=sk-proj-\\u2022\\u2022\\u2022{r4}",
+    # placeholders in prose, and settings that ask the framework to generate the key
+    "define( 'AUTH_KEY',         'put your unique phrase here' );\n"
+    "define( 'NONCE_SALT',       'put your unique phrase here' );",
+    'API_TOKEN="paste your token here"\nDB_PASSWORD="enter your password"',
+    '<machineKey validation="HMACSHA256" validationKey="AutoGenerate,IsolateApps"'
+    ' decryptionKey="AutoGenerate,IsolateApps" />',
+    # what a tool prints where a credential is missing or refused
+    "X-CSRF-Token: missing\nX-Auth-Token: expired\nX-Api-Key: invalid",
+    # a part of a key, shown to tell keys apart
+    "SELECT id FROM users WHERE api_key_last4 = '{h4}' AND token_version > 2;",
+    "card_last4=4242 token_preview=sk-...{r4} key_last_four={h4} secret_first4={h4}",
+    # Sentry's public DSN key, in a CSP report URI, an envelope URL and its auth header
+    "report-uri https://o123.ingest.sentry.io/api/456/security/?sentry_key={h}",
+    "curl 'https://o123.ingest.sentry.io/api/456/envelope/?sentry_key={h}&sentry_version=7'",
+    "X-Sentry-Auth: Sentry sentry_version=7, sentry_client=raven-js/3.27.0, sentry_key={h}",
+    # files encrypted at rest, printed
+    "$ cat config/credentials/production.yml.enc\n{b}",
+    "$ cat secrets/api_token.txt.gpg | base64\n{b}",
+]
+
+
+@pytest.mark.parametrize("template", _FIFTH_LEFT_ALONE)
+def test_what_the_fifth_corpus_found_changed_without_a_secret_survives(template: str) -> None:
+    """Mail verdicts, Twilio resource SIDs, cut and masked values, placeholders, parts of keys,
+    Sentry's public key and encrypted files stay byte for byte, plain and JSON-escaped."""
+    fills = {"h": _hex(), "h2": _hex(), "h3": _hex(), "h4": _hex(4), "r4": _random(4), "r8": _random(8)}
+    _survives(template.format(b=_random(120, ALNUM + "+/") + "--" + _random(24), **fills))
+
+
+_FIFTH_STILL_CAUGHT = [
+    # a Twilio auth token beside the account's SID, on its line or the next, also after `\n`
+    "account_sid={sid} auth_token {v}",
+    "TWILIO_ACCOUNT_SID={sid}\n{v}",
+    # POP3's and FTP's PASS, and a directive's value, still go
+    "USER ops\nPASS {v}\n+OK Logged in.",
+    "requirepass {v}",
+    # a legacy Sentry DSN's secret, in the auth header too
+    "X-Sentry-Auth: Sentry sentry_version=5, sentry_key={h}, sentry_secret={v}",
+    # an ellipsis inside a quoted value does not hide the rest of a real one in prose
+    "STRIPE_SECRET_KEY={v}",
+    # the key that decrypts Rails' credentials, and a credential file that is not encrypted
+    "$ cat config/master.key\n{v}",
+    "$ cat ~/.config/app/api_token.txt\n{v}",
+    # a key's value that only looks like a part of one is still a key
+    "api_key = '{v}'\nlast_login = '2025-03-03'",
+]
+
+
+@pytest.mark.parametrize("template", _FIFTH_STILL_CAUGHT)
+def test_secrets_beside_what_the_fifth_corpus_leaves_alone_still_go(template: str) -> None:
+    """Twilio tokens beside a SID, PASS commands, a legacy Sentry secret, Rails' master key and
+    plain credential files still go, plain and JSON-escaped."""
+    secret = _hex() if "sid" in template else _random(20) + "-" + _random(8)
+    sid = "AC" + _hex()
+    _goes(template.format(v=secret, h=_hex(), sid=sid), secret)

@@ -236,6 +236,10 @@ _MODULE_PATH: Final = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?:
 _QUOTED_RHS: Final = re.compile(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)")
 
 
+# An ellipsis or a bullet JSON-escaped (once or more) right after a bare value: a masked or cut value.
+_ESCAPED_ELLIPSIS: Final = re.compile(rb"\\{1,7}u(?:2026|2022)")
+
+
 @lru_cache(maxsize=4096)
 def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char: bytes) -> bool:
     """Whether the value assigned to a secret-named variable is itself a secret. Cached: logs show the
@@ -459,7 +463,9 @@ def _token_searches() -> tuple[tuple[tuple[bytes, ...], Callable[[bytes], list[t
 _AZURE_SECRET: Final = re.compile(rules.AZURE_CLIENT_SECRET.encode())
 
 _AWS_SECRET_NEAR: Final = re.compile(rb"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
-_TWILIO_TOKEN_NEAR: Final = re.compile(rb"(?<![0-9a-fA-F])[0-9a-f]{32}(?![0-9a-fA-F])")
+# Not glued to capital letters: two of them and 32 hex digits are the SID of a Twilio resource (a
+# message's `SM…`, a messaging service's `MG…`, a call's `CA…`), an id, not the account's token.
+_TWILIO_TOKEN_NEAR: Final = re.compile(rb"(?<![0-9a-fA-Z])[0-9a-f]{32}(?![0-9a-fA-F])")
 # A quoted 32-hex string in the lines after a mention of Twilio: its auth token passed as a literal
 # (``Client(account_sid, "…")``), even with no SID or telling name beside it.
 _TWILIO_QUOTED: Final = re.compile(rb"""(?P<q>\\{0,3}["'])(?P<value>[0-9a-f]{32})(?P=q)""")
@@ -2371,6 +2377,8 @@ class _Scan:
             if word.isalpha() and word.islower():
                 # Prose ("auth: failed for user") unless it is a YAML line ("password: correct horse …").
                 return value_end
+            if word == b"Sentry" and _PUBLIC_KEY.match(_rest_of_line(data, value_start).decode("latin-1")):
+                return value_end  # `X-Sentry-Auth: Sentry sentry_key=…`: Sentry's public key
         if (
             not quoted
             and not sp1
@@ -2418,6 +2426,8 @@ class _Scan:
         if not quoted and value.startswith("!") and value[1:2].isalpha():
             return name_end  # a YAML tag (`!Sub '{{resolve:…}}'`, `!Ref DbPassword`, `!vault |`)
         next_char = data[value_end : value_end + 1]
+        if next_char == b"\\" and not quoted and _ESCAPED_ELLIPSIS.match(data, value_end):
+            return value_end  # `sk_live_\u2026Xy12`: a key shown cut short, JSON-escaped
         if generated and not (credential_like(value) or _HEX_SECRET.fullmatch(value)):
             return value_end
         if strong and not (len(value) >= 16 and _strong(value) and _BASE64_VALUE.fullmatch(value)):
@@ -2545,6 +2555,8 @@ class _Scan:
         """A name and its value separated by blanks only (``requirepass VALUE``, ``password VALUE``
         in .netrc, ``AUTH VALUE``, ``ENV API_KEY VALUE``), or prose announcing a credential."""
         data = self.data
+        if data[name_start - 1 : name_start] == b"=":
+            return  # the value of another setting (`dkim=pass header.i=@…` in Authentication-Results)
         if kind is not None and kind != "authorization" and not _referenced(data, name_start):
             match = _SPACED_AT.match(data, name_end)
             if match is not None:

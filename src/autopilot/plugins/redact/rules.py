@@ -394,7 +394,7 @@ KEY_QUALIFIERS: Final = words(
     "cloudflare cohere consumer datadog dd deepseek deploy encryption firebase gcp gemini github "
     "gitlab google gpg groq heroku hf huggingface licence license mailchimp mailgun mapbox master "
     "mistral netlify npm openai openrouter pgp pinecone private pypi replicate root secret sendgrid "
-    "sentry service session shared sign signing slack ssh storage stripe subscription supabase twilio "
+    "service session shared sign signing slack ssh storage stripe subscription supabase twilio "
     "vercel webhook xai preshared hmac jwt global"
 )
 #: A name whose last word is one of these describes a secret instead of holding it (``token_url``,
@@ -410,6 +410,8 @@ EXCLUDED_LAST: Final = words(
     "stdin store strength suffix timeout ttl type types uri url urls usage user username valid "
     "validation validator var variable vars vault version accessor digest table arns identifier "
     "identifiers mechanism mechanisms checksum checksums sha md crc hashes digests fingerprints thumbprint "
+    # a part or a view of a secret, shown to tell keys apart (`api_key_last4`, `token_preview`)
+    "last first four digits preview masked truncated "
     # where secrets are kept or checked, not a secret: `SECRETS_BACKEND=vault`, `SecretsFilter: prod-*`,
     # `AUTH0_DOMAIN=…`, `TOKEN_ISSUER=https://…`, `AUTH_PROVIDER=okta`
     "backend backends filter filters selector engine driver plugin resolver issuer audience domain "
@@ -431,7 +433,10 @@ NOT_SECRET_KEYS: Final = words(
     "map dict group dedup dedupe grouping order shard distribution join message event record item entity "
     "object file image bucket upload s3 host label metric env config lock trace span request correlation "
     "tracking i18n translation react list state store cursor feature flag experiment version "
-    "sticky natural surrogate registry public hotkey shortcut site anon"
+    "sticky natural surrogate registry public hotkey shortcut site anon "
+    # Sentry's DSN key (`?sentry_key=…` in a CSP report URI, `X-Sentry-Auth: Sentry sentry_key=…`):
+    # public by Sentry's documentation, as in the DSN itself
+    "sentry"
 )
 #: Words of :data:`EXCLUDED_LAST` that own a key rather than describe one (``server_key``, ``domain_key``).
 KEY_OWNERS: Final = words("server provider domain backend engine plugin realm")
@@ -475,7 +480,9 @@ PLACEHOLDER_WORDS: Final = words(
     "oauth oauth2 xoauth xoauth2 oauthbearer ntlm ntlmv2 negotiate kerberos kerberos5 krb5 gssapi "
     "spnego sspi scram-sha-1 scram-sha-256 scram-sha-512 cram-md5 digest-md5 plain login anonymous "
     "external digest hmac sigv4 aws-sigv4 aws_iam mtls x509 saml saml2 oidc openid ldap radius pam "
-    "peer ident trust md5 jwt cert certificate"
+    "peer ident trust md5 jwt cert certificate "
+    # what a tool prints where a credential is absent or refused (`X-CSRF-Token: missing`)
+    "missing absent invalid expired revoked"
 )
 PLACEHOLDER_PARTS: Final = (
     "your_",
@@ -511,6 +518,13 @@ PLACEHOLDER_PARTS: Final = (
     "sample_",
     "...",
     "…",
+    "\\u2026",  # the ellipsis JSON-escaped (`'sk_live_\u2026'` in an agent log)
+    # prose standing in for a value (WordPress's `put your unique phrase here`, `enter your key`)
+    "your ",
+    # a setting that asks the framework to generate the key (ASP.NET's `AutoGenerate,IsolateApps`)
+    "autogenerate",
+    "auto-generate",
+    "auto_generate",
     "_here",
     "-here",
 )
@@ -577,9 +591,12 @@ LISTING_COLUMNS: Final = frozenset(
 #: Keys made to be published, by their format, left alone whatever they are called: Stripe's (and
 #: Clerk's, Paystack's) publishable ``pk_live_…``/``pk_test_…``, Mapbox's public tokens ``pk.eyJ…``
 #: (its secret ones are ``sk.eyJ…``), PostHog's project keys ``phc_…``: their providers document them
-#: as safe in a web page's code. Only a publishable key's own format counts, never its name.
+#: as safe in a web page's code. Only a publishable key's own format counts, never its name. Also
+#: Sentry's ``X-Sentry-Auth: Sentry sentry_key=…, sentry_version=7`` (the DSN's public key; a legacy
+#: ``sentry_secret=`` in it makes the whole value a secret again).
 PUBLIC_KEYS: Final = (
     r"pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
+    r"|Sentry[ \t]+sentry_(?!secret)[a-z_]+=[^\s,]*(?:,[ \t]*sentry_(?!secret)[a-z_]+=[^\s,]*)*,?"
 )
 #: Sample credentials that providers print in their documentation for everyone to copy, exactly (never
 #: their format: a key of the same shape is a secret). Written in parts, as the test suite writes
@@ -830,9 +847,12 @@ CLIENT_COMMANDS: Final = (
 )
 
 # A file holding credentials, by its name (`~/.vault_pass.txt`, `/etc/openvpn/auth.txt`, `.pgpass`,
-# `api_token`), printed by the command in %s; not /etc/passwd or authorized_keys.
+# `api_token`), printed by the command in %s; not /etc/passwd or authorized_keys, nor a file whose
+# extension says it is encrypted at rest (Rails' `credentials.yml.enc`, `secrets.json.gpg`, `.age`).
 _CREDENTIAL_FILE: Final = (
-    r"%s[ \t]+(?:-[a-z]+[ \t]+)*[^\s|;&\"'`]*(?:privatekey|private_key|\.pem|\.key\b|secret|pass(?!wd\b)"
+    r"%s[ \t]+(?:-[a-z]+[ \t]+)*"
+    r"(?![^\s|;&\"'`]*\.(?:enc|gpg|pgp|asc|age|aes|crypt|encrypted|sops)(?![^\s|;&\"'`]))"
+    r"[^\s|;&\"'`]*(?:privatekey|private_key|\.pem|\.key\b|secret|pass(?!wd\b)"
     r"|pwd|token|credential|auth(?!orized)|api[_\-]?key|\.netrc|\.erlang\.cookie|\.git-credentials"
     r"|/id_(?:rsa|ed25519|ecdsa|dsa)\b(?!\.pub)|master\.key|\.htpasswd)"
 )
