@@ -414,6 +414,16 @@ _FIFTH_LEFT_ALONE = [
     # files encrypted at rest, printed
     "$ cat config/credentials/production.yml.enc\n{b}",
     "$ cat secrets/api_token.txt.gpg | base64\n{b}",
+    # more of a mail's headers and a mail server's log: verdicts, whom it authenticated, log levels
+    "X-Spam-Auth: dkim=pass; spf=softfail\nX-Auth-Result: PASS",
+    "X-MS-Exchange-CrossTenant-AuthAs: Internal\nX-MS-Exchange-Organization-AuthAs: Anonymous",
+    "Mar  3 10:11:12 mail dovecot: auth: Debug: passwd-file(ops@example.com,203.0.113.7): lookup",
+    # masks that say so in words
+    'password: "*** hidden ***"\nsecret: "[FILTERED]"\ntoken: "(omitted)"\napi_key: "{{scrubbed}}"',
+    # references and values to be replaced; a login command's usage line
+    "password: '%env(DB_PASSWORD)%'\nsecret_key_base: {r4}_replace_in_production",
+    "SECRET_KEY=please-change-this-secret\nJWT_SECRET=change_this_{r4}",
+    "Usage: vault login [options] [AUTH K=V...]\n  $ vault login -method=userpass username=ops",
 ]
 
 
@@ -441,6 +451,9 @@ _FIFTH_STILL_CAUGHT = [
     "$ cat ~/.config/app/api_token.txt\n{v}",
     # a key's value that only looks like a part of one is still a key
     "api_key = '{v}'\nlast_login = '2025-03-03'",
+    # a token given to `vault login`, after its options too
+    "$ vault login {v}",
+    "$ vault login -method=token -no-print=true {v}",
 ]
 
 

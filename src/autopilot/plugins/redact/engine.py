@@ -62,8 +62,9 @@ class Finding:
 # Value plausibility: what is a placeholder, what is code, what looks random
 
 _REFERENCE = re.compile(
-    # $VAR, ${VAR}, %VAR% (Windows, alone or before a path), %(name)s, {{ x }}, <% %>, <name>, {name} …
-    r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|\{\{|<%|<[A-Za-z_ -]+>$"
+    # $VAR, ${VAR}, %VAR% (Windows, alone or before a path), %(name)s, {{ x }}, <% %>, <name>, {name},
+    # Symfony's %env(NAME)% …
+    r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
     r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\()"
 )
 # A reference to a secret in a secret manager (rules.SECRET_REFERENCE_SCHEMES): `op://…`, `ref+vault://…`.
@@ -101,6 +102,7 @@ _EMBEDDED_REFERENCE: Final = re.compile(
 _PREFIXED_PLACEHOLDER: Final = re.compile(r"(?:[A-Za-z0-9]{1,12}[_\-.])+([A-Za-z0-9*.•])\1{2,}")
 _CIPHERTEXT: Final = re.compile(rules.CIPHERTEXT)
 _PUBLIC_KEY: Final = re.compile(rules.PUBLIC_KEYS)
+_AUTHENTICATION_RESULTS: Final = re.compile(rules.AUTHENTICATION_RESULTS)
 # A command that fetches the secret (rules.SECRET_COMMANDS), maybe in `$(…)` or backticks.
 _SECRET_COMMAND: Final = re.compile(
     r"(?:\$\(|`)?[ \t]*(?:[A-Za-z0-9_./\-]*/)?(?:" + "|".join(rules.SECRET_COMMANDS) + ")"
@@ -138,6 +140,8 @@ def is_placeholder(value: str) -> bool:
         return True  # `ENC[…]`, `EJ[1:…]`, an OpenPGP message: ciphertext made to be committed
     if _PUBLIC_KEY.fullmatch(stripped):
         return True  # `pk_live_…`, Mapbox's `pk.eyJ…`: made to be published
+    if "=" in stripped and _AUTHENTICATION_RESULTS.fullmatch(lowered):
+        return True  # `dkim=pass; spf=softfail`: the verdicts of mail checks
     return _PLACEHOLDER_RX.search(lowered) is not None
 
 
@@ -2377,6 +2381,8 @@ class _Scan:
             if word.isalpha() and word.islower():
                 # Prose ("auth: failed for user") unless it is a YAML line ("password: correct horse …").
                 return value_end
+            if word.endswith(b":") and word[:-1].isalpha():
+                return value_end  # a log's level after its facility (`dovecot: auth: Debug: …`)
             if word == b"Sentry" and _PUBLIC_KEY.match(_rest_of_line(data, value_start).decode("latin-1")):
                 return value_end  # `X-Sentry-Auth: Sentry sentry_key=…`: Sentry's public key
         if (

@@ -412,6 +412,8 @@ EXCLUDED_LAST: Final = words(
     "identifiers mechanism mechanisms checksum checksums sha md crc hashes digests fingerprints thumbprint "
     # a part or a view of a secret, shown to tell keys apart (`api_key_last4`, `token_preview`)
     "last first four digits preview masked truncated "
+    # whom a mail server authenticated the sender as (Exchange's `X-MS-Exchange-CrossTenant-AuthAs`)
+    "as "
     # where secrets are kept or checked, not a secret: `SECRETS_BACKEND=vault`, `SecretsFilter: prod-*`,
     # `AUTH0_DOMAIN=…`, `TOKEN_ISSUER=https://…`, `AUTH_PROVIDER=okta`
     "backend backends filter filters selector engine driver plugin resolver issuer audience domain "
@@ -482,7 +484,15 @@ PLACEHOLDER_WORDS: Final = words(
     "external digest hmac sigv4 aws-sigv4 aws_iam mtls x509 saml saml2 oidc openid ldap radius pam "
     "peer ident trust md5 jwt cert certificate "
     # what a tool prints where a credential is absent or refused (`X-CSRF-Token: missing`)
-    "missing absent invalid expired revoked"
+    "missing absent invalid expired revoked "
+    # the verdicts of mail authentication checks (`X-Auth-Result: PASS`, `spf: softfail`)
+    "fail failed softfail hardfail neutral temperror permerror bestguesspass"
+)
+#: The results of mail authentication checks as a header prints them (`X-Spam-Auth: dkim=pass;
+#: spf=softfail`, `auth=pass smtp.auth=…`): each method's verdict, no credential.
+AUTHENTICATION_RESULTS: Final = (
+    r"(?:[a-z][a-z0-9.\-]{0,20}=(?:pass|fail|softfail|hardfail|neutral|none|temperror|permerror|policy"
+    r"|bestguesspass)(?:[ \t]*\([^()\n]{0,200}\))?(?:[ \t]*[;,][ \t]*|[ \t]+|$))+"
 )
 PLACEHOLDER_PARTS: Final = (
     "your_",
@@ -498,6 +508,12 @@ PLACEHOLDER_PARTS: Final = (
     "change-me",
     "replace_me",
     "replace-me",
+    # a value saying it is to be replaced (`…_replace_in_production`, `please-change-this`)
+    "replace_",
+    "replace-",
+    "change-this",
+    "change_this",
+    "changethis",
     "replaceme",
     "xxxx",
     "****",
@@ -619,9 +635,11 @@ DOCUMENTED_EXAMPLES: Final = frozenset(
 #: (``kubectl describe secret``: ``24 bytes``; ``terraform plan``: ``(sensitive value)``).
 MASKED: Final = (
     r"\*{2,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\u2022){3,}|\[?[0-9]+ bytes\]?"
-    r"|\((?:sensitive(?: value)?|protected|redacted|hidden"
-    r"|masked|encrypted|not shown|set|unset)\)|\[(?:masked|hidden|redacted|secret|filtered|sensitive)\]"
-    r"|<(?:hidden|redacted|secret|masked|set|not set|sensitive|encrypted)>"
+    # a word saying so in brackets, parentheses, angle brackets, braces or stars (`[FILTERED]`,
+    # `(sensitive value)`, `<hidden>`, `*** hidden ***`)
+    r"|(?:\(|\[|<|\{|\*+[ \t]*)(?:sensitive(?: value| data)?|protected|redacted|hidden|masked|encrypted"
+    r"|not shown|set|unset|not set|secret|filtered|removed|omitted|censored|scrubbed|withheld|obfuscated"
+    r"|sanitized|sanitised|value hidden)(?:\)|\]|>|\}|[ \t]*\*+)"
 )
 
 #: Webhook URLs whose path is the credential: (a literal that must occur in the URL, the pattern
@@ -755,7 +773,10 @@ CLIENT_COMMANDS: Final = (
     ),
     ClientCommand(("gh",), (option("-b", "--body"),), subcommand=("secret", "variable")),
     ClientCommand(("gh",), (r"--with-token[ \t]*<<<[ \t]*{value}",), subcommand=("auth",), kind="token"),
-    ClientCommand(("vault",), (r"login[ \t]+(?:-[a-z\-]+=\S+[ \t]+)*(?!-){value}",), kind="token"),
+    # (not its usage line's `[options]`, nor the `K=V` pairs of an auth method: `username=ops`)
+    ClientCommand(
+        ("vault",), (r"login[ \t]+(?:-[a-z\-]+=\S+[ \t]+)*(?![\-\[<]|[A-Za-z_]\w*=){value}",), kind="token"
+    ),
     ClientCommand(("doctl",), (option("-t", "--access-token"),), kind="token"),
     ClientCommand(
         ("influx",),
