@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import string
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from autopilot.plugins.redact import rules
@@ -233,18 +234,24 @@ _EXAMPLE_CONTEXTS = [
 
 @given(st.sampled_from(_EXAMPLES), st.sampled_from(_EXAMPLE_CONTEXTS))
 def test_documented_sample_credentials_survive(example: str, context: str) -> None:
-    """jwt.io's example token, Stripe's and Mailgun's documented sample keys stay where they are quoted."""
+    """jwt.io's example token, Stripe's and Mailgun's documented sample keys, reCAPTCHA's and
+    Turnstile's test secrets stay where they are quoted."""
     _survives(context.format(x=example))
 
 
-# Mailgun's documented sample is not hex: it does not have the format of a Mailgun key at all.
-_FORMATTED_EXAMPLES = [example for example in _EXAMPLES if not example.startswith("key-")]
+# Mailgun's documented sample is not hex: it does not have the format of a Mailgun key at all; nor
+# are Cloudflare Turnstile's dummy keys (31 zeros) shaped like a generated key.
+_FORMATTED_EXAMPLES = [
+    example for example in _EXAMPLES if not example.startswith("key-") and "0" * 20 not in example
+]
 
 
 @given(st.sampled_from(_FORMATTED_EXAMPLES), st.sampled_from(_EXAMPLE_CONTEXTS[2:]), st.integers(0, 2**32))
 def test_a_key_shaped_like_a_documented_sample_still_goes(example: str, context: str, seed: int) -> None:
     """Only the exact documented value is left: the same value with one character changed, given as a
     credential, is a secret."""
+    # curl's user with no password is a key only by a token format (Stripe's `-u sk_test_…:`)
+    assume("-u {x}:" not in context or example.startswith("sk_"))
     rng = random.Random(seed)
     at = rng.randrange(len(example) - 12, len(example))
     other = example[:at] + rng.choice([c for c in "Qx7Kp2" if c != example[at]]) + example[at + 1 :]
@@ -255,11 +262,25 @@ def test_a_key_shaped_like_a_documented_sample_still_goes(example: str, context:
 # Keys made to be published, and masks in URLs
 
 
+def _jwt(claims: dict) -> str:
+    def part(value: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    return part({"alg": "HS256", "typ": "JWT"}) + "." + part(claims) + "." + _random(43, ALNUM + "-_")
+
+
+def _supabase_key(role: str) -> str:
+    return _jwt({"iss": "supabase", "ref": _random(20).lower(), "role": role, "iat": 1700000000})
+
+
 def _publishable() -> list[str]:
     return [
         "pk_" + RNG.choice(["live", "test"]) + "_51" + _random(60),
         "pk" + ".eyJ1Ijoi" + _random(30, ALNUM + "-_") + "." + _random(22, ALNUM + "-_"),
         "ph" + "c_" + _random(43),
+        "pub" + _random(32, "0123456789abcdef"),  # Datadog's browser client token
+        RNG.choice(["sandbox", "production"]) + "_" + _random(8).lower() + "_" + _random(16).lower(),
+        _supabase_key("anon"),
     ]
 
 
@@ -271,6 +292,9 @@ _PUBLISHED_CONTEXTS = [
     "map:\n  access_token: {k}\n  zoom: 11",
     "https://api.mapbox.com/styles/v1/mapbox/streets-v12/tiles/1/2/3?access_token={k}",
     '{{"stripePublishableKey": "{k}", "mapboxToken": "{k}", "posthogKey": "{k}"}}',
+    "datadogRum.init({{ applicationId: 'app', clientToken: '{k}', site: 'datadoghq.eu' }});",
+    "braintree.client.create({{ authorization: '{k}' }})",
+    "NEXT_PUBLIC_SUPABASE_ANON_KEY={k}\n        anon key: {k}",
 ]
 
 
@@ -293,8 +317,13 @@ def test_publishable_keys_survive_whatever_their_name(context: str) -> None:
     ],
 )
 def test_secret_keys_beside_publishable_ones_still_go(context: str) -> None:
-    """Their secret counterparts (`sk_live_…`, Mapbox's `sk.eyJ…`) under the same names still go."""
-    for key in ("sk_" + "live_51" + _random(60), "sk" + ".eyJ1Ijoi" + _random(30) + "." + _random(22)):
+    """Their secret counterparts (`sk_live_…`, Mapbox's `sk.eyJ…`, Supabase's service_role key)
+    under the same names still go."""
+    for key in (
+        "sk_" + "live_51" + _random(60),
+        "sk" + ".eyJ1Ijoi" + _random(30) + "." + _random(22),
+        _supabase_key("service_role"),
+    ):
         _goes(context.format(k=key), key)
 
 

@@ -140,9 +140,32 @@ def is_placeholder(value: str) -> bool:
         return True  # `ENC[…]`, `EJ[1:…]`, an OpenPGP message: ciphertext made to be committed
     if _PUBLIC_KEY.fullmatch(stripped):
         return True  # `pk_live_…`, Mapbox's `pk.eyJ…`: made to be published
+    if stripped.startswith("eyJ") and _public_jwt(stripped):
+        return True  # Supabase's anon key: made to be published
     if "=" in stripped and _AUTHENTICATION_RESULTS.fullmatch(lowered):
         return True  # `dkim=pass; spf=softfail`: the verdicts of mail checks
     return _PLACEHOLDER_RX.search(lowered) is not None
+
+
+# The claims of a JWT made to be published: Supabase's anon key (`"role": "anon"`), which its
+# documentation puts in browser code (its `service_role` key still goes).
+_PUBLIC_JWT_CLAIMS: Final = re.compile(
+    rb'"iss"\s*:\s*"supabase[a-z\-]*".*"role"\s*:\s*"anon"|"role"\s*:\s*"anon".*"iss"\s*:\s*"supabase'
+)
+
+
+def _public_jwt(token: str) -> bool:
+    """Whether *token* is a JWT whose claims say it is made to be published (``_PUBLIC_JWT_CLAIMS``)."""
+    import binascii
+
+    parts = token.split(".")
+    if len(parts) != 3 or len(parts[1]) > 2000:
+        return False
+    try:
+        claims = binascii.a2b_base64(parts[1].replace("-", "+").replace("_", "/") + "==")
+    except (binascii.Error, ValueError):
+        return False
+    return _PUBLIC_JWT_CLAIMS.search(claims) is not None
 
 
 def looks_random(body: str) -> bool:

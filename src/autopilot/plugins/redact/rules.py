@@ -607,11 +607,14 @@ LISTING_COLUMNS: Final = frozenset(
 #: Keys made to be published, by their format, left alone whatever they are called: Stripe's (and
 #: Clerk's, Paystack's) publishable ``pk_live_…``/``pk_test_…``, Mapbox's public tokens ``pk.eyJ…``
 #: (its secret ones are ``sk.eyJ…``), PostHog's project keys ``phc_…``: their providers document them
-#: as safe in a web page's code. Only a publishable key's own format counts, never its name. Also
-#: Sentry's ``X-Sentry-Auth: Sentry sentry_key=…, sentry_version=7`` (the DSN's public key; a legacy
+#: as safe in a web page's code; also Datadog's browser client tokens ``pub`` + 32 hex digits and
+#: Braintree's tokenization keys ``sandbox_…_…``/``production_…_…``, made for client-side code. Only
+#: a publishable key's own format counts, never its name. Also Sentry's
+#: ``X-Sentry-Auth: Sentry sentry_key=…, sentry_version=7`` (the DSN's public key; a legacy
 #: ``sentry_secret=`` in it makes the whole value a secret again).
 PUBLIC_KEYS: Final = (
     r"pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
+    r"|pub[0-9a-f]{32}|(?:sandbox|production)_[a-z0-9]{8}_[a-z0-9]{16}"
     r"|Sentry[ \t]+sentry_(?!secret)[a-z_]+=[^\s,]*(?:,[ \t]*sentry_(?!secret)[a-z_]+=[^\s,]*)*,?"
 )
 #: Sample credentials that providers print in their documentation for everyone to copy, exactly (never
@@ -629,6 +632,10 @@ DOCUMENTED_EXAMPLES: Final = frozenset(
         "sk_" + "test_" + "BQokikJOvBiI2HlWgH4olfQ2",
         # Mailgun's API documentation (`curl --user 'api:…'`)
         "key-" + "3ax6xnjp29jd6fds4gc373sgvjxteol0",
+        # reCAPTCHA's test secret key (every check passes), from Google's reCAPTCHA FAQ
+        "6LeIxAcTAAAAAGG" + "-vFI1TnRWxMZNFuojJ4WifJWe",
+        # Cloudflare Turnstile's dummy secret keys (always passes, always fails, token spent)
+        *(f"{n}x" + "0" * 31 + "AA" for n in (1, 2, 3)),
     ]
 )
 #: Values that show a secret was there without showing it: masks, sizes and notes from tools
