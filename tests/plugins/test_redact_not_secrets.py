@@ -453,7 +453,50 @@ _FIFTH_LEFT_ALONE = [
     "password: '%env(DB_PASSWORD)%'\nsecret_key_base: {r4}_replace_in_production",
     "SECRET_KEY=please-change-this-secret\nJWT_SECRET=change_this_{r4}",
     "Usage: vault login [options] [AUTH K=V...]\n  $ vault login -method=userpass username=ops",
+    # a usage line, and the settings under it
+    "Usage: git credential (fill|approve|reject)\n   protocol=https\n   host=example.com",
 ]
+
+
+_EXAMPLE_TOKENS = [
+    "gh" + "p_" + _random(36),
+    "sk_" + "test_" + "51" + _random(40),
+    "sk-" + "proj-" + _random(40),
+    "xox" + "b-" + "1234567890-" + _random(24),
+]
+_HELP_TEXTS = [
+    "  -t, --token TOKEN     API token (e.g. {t})",
+    "  -k, --api-key KEY     the key, for example --api-key {t}",
+    "Set it in the environment, e.g. API_TOKEN={t}",
+    "Usage:\n  tool [command]\n\nExamples:\n  tool login --api-key {t}\n  tool whoami",
+    "EXAMPLES\n  # read the token from the environment\n  $ GH_TOKEN={t} gh repo list",
+]
+
+
+@given(st.sampled_from(_EXAMPLE_TOKENS), st.sampled_from(_HELP_TEXTS))
+def test_a_token_a_help_text_shows_as_an_example_survives(token: str, text: str) -> None:
+    """A token after "e.g." or "for example", or on an indented line under an "Examples:" heading
+    of a help text, is an example, plain and JSON-escaped."""
+    _survives(text.format(t=token))
+
+
+@given(
+    st.sampled_from(_EXAMPLE_TOKENS),
+    st.sampled_from(
+        [
+            "$ export API_TOKEN={t}",
+            "  git push https://{t}@github.com/org/repo.git",
+            "spec:\n  examples:\n    - token: {t}",
+            "Example output follows.\nexport API_TOKEN={t}",
+            "The example failed:\n  API_TOKEN={t}",
+        ]
+    ),
+)
+def test_a_token_near_the_word_example_but_not_shown_as_one_still_goes(token: str, text: str) -> None:
+    """Only the cue right before the value or an "Examples:" heading over indented lines makes an
+    example: a nested YAML `examples:` key, a heading not alone on its line or an indented line
+    under other text still lose the token."""
+    _goes(text.format(t=token), token)
 
 
 @pytest.mark.parametrize("template", _FIFTH_LEFT_ALONE)

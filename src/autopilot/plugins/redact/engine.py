@@ -263,6 +263,8 @@ _MODULE_PATH: Final = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?:
 _QUOTED_RHS: Final = re.compile(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)")
 
 
+# A word that is a setting, `name=value`, not a bare credential.
+_SETTING_WORD: Final = re.compile(r"[a-z][a-z_]{1,30}=[^=]")
 # An ellipsis or a bullet JSON-escaped (once or more) right after a bare value: a masked or cut value.
 _ESCAPED_ELLIPSIS: Final = re.compile(rb"\\{1,7}u(?:2026|2022)")
 
@@ -1799,6 +1801,36 @@ def _in_one_string(data: bytes, start: int, end: int, found: tuple[int, int]) ->
 
 _SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT = 1, 2, 3
 
+# A value a tool's help or documentation shows as an example: right after "e.g." or "for example" on
+# its line (maybe after an option or a name: `e.g. --token …`, `for example API_KEY=…`), or on an
+# indented line under an "Examples:" heading, as help texts print their examples.
+_EXAMPLE_CUE: Final = re.compile(
+    rb"(?:\be\.g\.|\bfor (?:example|instance)|\bexample:|\bsuch as)[ \t]*[:,]?[ \t]+"
+    rb"(?:--?[A-Za-z][A-Za-z0-9\-]*[ =]|[A-Za-z_][A-Za-z0-9_]*=)?\\{0,3}[\"'`(]?$",
+    re.IGNORECASE,
+)
+_EXAMPLES_HEADING: Final = re.compile(rb"(?:examples?|example usage|usage examples?)[ \t]*:?[ \t\r]*", re.I)
+_EXAMPLE_LINES: Final = 15
+
+
+def _shown_as_example(data: bytes, start: int) -> bool:
+    """Whether the value at *start* is shown as an example (see ``_EXAMPLE_CUE``)."""
+    line_start, _ = _line_around(data, start)
+    if _EXAMPLE_CUE.search(data, max(line_start, start - 80), start) is not None:
+        return True
+    if data[line_start : line_start + 1] not in (b" ", b"\t"):
+        return False
+    position = line_start
+    for _ in range(_EXAMPLE_LINES):
+        end = _previous_line_end(data, position)
+        if end == -1:
+            return False
+        position, _ = _line_around(data, end)
+        begin = _content_start(data, position, end)  # the heading may open an agent log's string
+        if begin < end and data[begin : begin + 1] not in (b" ", b"\t", b"\r"):
+            return _EXAMPLES_HEADING.fullmatch(data, begin, end) is not None
+    return False
+
 
 def _describes(data: bytes, keyword: int, separator: int) -> bool:
     """Whether the words from *keyword* to the ``:`` or ``is`` at *separator* name something about
@@ -1862,7 +1894,7 @@ class _Scan:
         self._exempt: list[tuple[int, int]] = []  # ciphertext meant to be committed (SealedSecret)
 
     def add(self, start: int, end: int, kind: str, priority: int = _CONTEXT_PRIORITY) -> None:
-        if end > start:
+        if end > start and not _shown_as_example(self.data, start):
             self.spans.append((start, end, priority, kind))
 
     def _line_bounds(self, position: int, *, limit: int = 4096) -> tuple[int, int]:
@@ -2634,6 +2666,8 @@ class _Scan:
                 value = word.group("value").decode("utf-8", "replace")
                 if _CIPHERTEXT.match(value):
                     return  # `$ANSIBLE_VAULT;1.1;AES256` and its lines of ciphertext
+                if not every and _SETTING_WORD.match(value):
+                    return  # a setting (`protocol=https` under `git credential`'s usage line)
                 plausible = credential_like(value) if strict else _lenient(value)
                 if every and not plausible:
                     # a credential file's content: a long run of letters is no word (an Erlang cookie)

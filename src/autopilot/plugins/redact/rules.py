@@ -636,6 +636,9 @@ DOCUMENTED_EXAMPLES: Final = frozenset(
         "6LeIxAcTAAAAAGG" + "-vFI1TnRWxMZNFuojJ4WifJWe",
         # Cloudflare Turnstile's dummy secret keys (always passes, always fails, token spent)
         *(f"{n}x" + "0" * 31 + "AA" for n in (1, 2, 3)),
+        # the token of `vault login -h`'s example, and the gossip key of Consul's documentation
+        "96ddf4bc-d217-f3ba-" + "f9bd-017055595017",
+        "pUqJrVyVRj5jsiYEkM/" + "tFQYfWyJIv4s3XkvDwy7Cu5s=",
     ]
 )
 #: Values that show a secret was there without showing it: masks, sizes and notes from tools
