@@ -455,6 +455,8 @@ _FIFTH_LEFT_ALONE = [
     "Usage: vault login [options] [AUTH K=V...]\n  $ vault login -method=userpass username=ops",
     # a usage line, and the settings under it
     "Usage: git credential (fill|approve|reject)\n   protocol=https\n   host=example.com",
+    # Basic authentication of a user and a placeholder, as documentation shows the scheme
+    "Authorization: Basic dXNlcjpwYXNzd29yZA==\ncurl -H 'Authorization: Basic YWRtaW46Y2hhbmdlbWU=' {u}",
 ]
 
 
@@ -504,6 +506,7 @@ def test_what_the_fifth_corpus_found_changed_without_a_secret_survives(template:
     """Mail verdicts, Twilio resource SIDs, cut and masked values, placeholders, parts of keys,
     Sentry's public key and encrypted files stay byte for byte, plain and JSON-escaped."""
     fills = {"h": _hex(), "h2": _hex(), "h3": _hex(), "h4": _hex(4), "r4": _random(4), "r8": _random(8)}
+    fills["u"] = "https://api.example.org/v1/status"
     _survives(template.format(b=_random(120, ALNUM + "+/") + "--" + _random(24), **fills))
 
 
@@ -523,6 +526,8 @@ _FIFTH_STILL_CAUGHT = [
     "$ cat ~/.config/app/api_token.txt\n{v}",
     # a key's value that only looks like a part of one is still a key
     "api_key = '{v}'\nlast_login = '2025-03-03'",
+    # Basic authentication of a user and a real password
+    "Authorization: Basic {b64}",
     # a token given to `vault login`, after its options too
     "$ vault login {v}",
     "$ vault login -method=token -no-print=true {v}",
@@ -535,4 +540,5 @@ def test_secrets_beside_what_the_fifth_corpus_leaves_alone_still_go(template: st
     plain credential files still go, plain and JSON-escaped."""
     secret = _hex() if "sid" in template else _random(20) + "-" + _random(8)
     sid = "AC" + _hex()
-    _goes(template.format(v=secret, h=_hex(), sid=sid), secret)
+    basic = base64.b64encode(f"ops:{secret}".encode()).decode()
+    _goes(template.format(v=secret, h=_hex(), sid=sid, b64=basic), basic if "{b64}" in template else secret)

@@ -1046,6 +1046,22 @@ _ENCODED_CREDENTIAL: Final = re.compile(
 )
 
 
+def _basic_placeholder(data: bytes, start: int, value: str) -> bool:
+    """Whether *value*, after ``Basic``, is base64 of a user and a placeholder for a password
+    (``dXNlcjpwYXNzd29yZA==``, ``user:password``, as documentation shows the scheme)."""
+    if not data[max(0, start - 6) : start].lower().startswith(b"basic"):
+        return False
+    import binascii
+
+    word = value.split(maxsplit=1)[0].strip("\"'`\\")
+    try:
+        decoded = binascii.a2b_base64(word).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return False
+    user, colon, password = decoded.partition(":")
+    return bool(colon and user.isprintable() and password.isprintable()) and is_placeholder(password)
+
+
 def _encodes_credential(value: bytes) -> bool:
     """Whether *value* is base64 of ``id:secret`` (printable, a random-looking secret of 8 or more)."""
     import binascii
@@ -2965,7 +2981,12 @@ class _Scan:
                 end = close
                 value = self.data[start:end]
         text = value.decode("utf-8", "replace")
-        if not is_placeholder(text) and len(text.strip()) >= 4 and not text.lower().startswith("{"):
+        if (
+            not is_placeholder(text)
+            and len(text.strip()) >= 4
+            and not text.lower().startswith("{")
+            and not _basic_placeholder(self.data, start, text)
+        ):
             self.add(start, end, "authorization", _TOKEN_PRIORITY)
         return end
 
