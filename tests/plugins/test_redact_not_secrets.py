@@ -455,6 +455,8 @@ _FIFTH_LEFT_ALONE = [
     "Usage: vault login [options] [AUTH K=V...]\n  $ vault login -method=userpass username=ops",
     # a usage line, and the settings under it
     "Usage: git credential (fill|approve|reject)\n   protocol=https\n   host=example.com",
+    # a reference to a Keybase user's public key (Terraform's `pgp_key`)
+    '"attributes": {{ "user": "ci", "pgp_key": "keybase:ops_team" }}\npgp_key = "keybase:ops"',
     # Basic authentication of a user and a placeholder, as documentation shows the scheme
     "Authorization: Basic dXNlcjpwYXNzd29yZA==\ncurl -H 'Authorization: Basic YWRtaW46Y2hhbmdlbWU=' {u}",
 ]

@@ -549,7 +549,8 @@ PLACEHOLDER_PARTS: Final = (
 #: ``ref+SCHEME://…`` of vals and helmfile; the key that encrypts Pulumi's secrets,
 #: ``secretsprovider: awskms://alias/…``) and the prefixes that start one
 #: (``vault:secret/data/app#password`` of Bank-Vaults, ``secretref:db-password`` of Azure
-#: Container Apps). Cloud resource ids (``arn:aws:…``,
+#: Container Apps; a Keybase user's public key, ``pgp_key = "keybase:ops"`` in Terraform). Cloud
+#: resource ids (``arn:aws:…``,
 #: ``projects/…/secrets/…``), ``@Microsoft.KeyVault(…)``, ``{{resolve:…}}`` and ``${ssm:…}`` are
 #: references by their shape.
 SECRET_REFERENCE_SCHEMES: Final = words(
@@ -557,7 +558,7 @@ SECRET_REFERENCE_SCHEMES: Final = words(
     "azurekeyvault azkv akv keyvault sops doppler infisical bitwarden bws akeyless conjur keeper "
     "lastpass gopass secrets secret awskms gcpkms hashivault"
 )
-SECRET_REFERENCE_PREFIXES: Final = ("vault:", "secretref:", "keyvaultref:", "akeyless:")
+SECRET_REFERENCE_PREFIXES: Final = ("vault:", "secretref:", "keyvaultref:", "akeyless:", "keybase:")
 #: Commands that fetch a secret from where it is kept, given as the value in its place (msmtp's
 #: ``passwordeval "pass show mail/work"``, mutt's ``imap_pass = "`pass show …`"``, git's and
 #: aerc's ``…-cmd`` settings): each a regular expression for the command and its first argument.
