@@ -267,6 +267,8 @@ _QUOTED_RHS: Final = re.compile(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P
 _SETTING_WORD: Final = re.compile(r"[a-z][a-z_]{1,30}=[^=]")
 # An ellipsis or a bullet JSON-escaped (once or more) right after a bare value: a masked or cut value.
 _ESCAPED_ELLIPSIS: Final = re.compile(rb"\\{1,7}u(?:2026|2022)")
+# A word and four digits or more before a dot: how people make passwords, not how code names things.
+_WORD_AND_YEAR: Final = re.compile(r"(?:^|\.)[A-Za-z]{2,}[0-9]{4,}\.")
 
 
 @lru_cache(maxsize=4096)
@@ -297,6 +299,7 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             _CODE_VALUE.fullmatch(value)
             and all(_wordy(part) for part in value.rstrip("!").replace("?", "").split("."))
             and not (value.endswith("!") and _DIGIT.search(value))  # `Velvet.Ember5000!`: a password
+            and _WORD_AND_YEAR.search(value) is None  # `Puki0019.zuga`: a password, no attribute
         ):
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
     if _NUMBER.fullmatch(value) or is_placeholder(value) or _RESOURCE.match(value):
@@ -625,6 +628,36 @@ _AFTER_NAME: Final = re.compile(
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
     re.VERBOSE,
 )
+# A password quoted in parentheses a few words after its name, in prose: `the password in .env
+# ("…") contains a character that …`.
+_QUOTED_ASIDE: Final = re.compile(
+    rb"""[A-Za-z0-9_\-]{0,48}+[ \t]+[^\n"'()]{0,40}?\([ \t]*"""
+    rb"""(?P<q>\\{0,3}["'`])(?P<value>[^\s"'`\\]{6,200})(?P=q)[ \t]*\)"""
+)
+# A literal made into bytes or a secret type before it is assigned (Go, Node, Rust, .NET, Python, Java).
+_WRAPPED_LITERAL: Final = re.compile(
+    rb"""(?:\\{0,3}["'])?[ \t]*(?::=|=(?![=>~])|:)[ \t]*"""
+    rb"""(?:\[\]byte|\[\]rune|bytes|bytearray|Buffer\.from|String::from|Secret(?:String|Str|Bytes)?(?:::new)?"""
+    rb"""|(?:[A-Za-z_]+\.)*GetBytes|atob|new[ \t]+SecretKeySpec|SecretBox::new)\([ \t]*"""
+    rb"""[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
+)
+# PHP's dumps of an array or object after a secret name: var_dump's `["password"]=>` and, on the
+# next line, `string(20) "…"`; print_r's `[password] => …` (unquoted, to the line's end).
+_PHP_DUMPED: Final = re.compile(
+    rb"""(?:\\{0,3}")?\][ \t]*=>[ \t]*
+    (?:(?:\r?\n|\\{1,3}n)[ \t]*string\([0-9]{1,6}\)[ \t]*(?P<q>\\{0,3}")(?P<quoted>[^"\n\\]{1,2000})(?P=q)
+      |(?P<bare>[^\s\\][^\n\\]{0,2000}?)[ \t\r]*(?=\r?\n|\\{1,3}[nr]|$))""",
+    re.VERBOSE,
+)
+# What print_r prints for a nested array or object, not a value.
+_DUMPED_STRUCTURE: Final = re.compile(r"^(?:Array|[A-Za-z_\\]+ Object)$")
+# An Authorization value made of a scheme's literal and the credential's, joined by code.
+_AUTH_BUILT: Final = re.compile(
+    rb"""(?:\\{0,3}["'`])?[ \t]*(?:[:=]|=>|,)[ \t]*(?:[A-Za-z_][A-Za-z0-9_.:]{0,30}\([ \t]*)?"""
+    rb"""(?P<q>\\{0,3}["'])(?i:bearer|basic|token|apikey|api-key)(?:[ \t]|%s)*(?P=q)"""
+    rb"""[ \t]*(?:,|\+|\.\.|\.|&|<>|\|\|)[ \t]*"""
+    rb"""(?P<r>\\{0,3}["'])(?P<value>[A-Za-z0-9._~+/=\-]{12,500})(?P=r)"""
+)
 _AUTH_VALUE: Final = re.compile(
     rb"""(?P<q1>\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:[fbrFBR]{0,2}(?P<q2>\\{0,3}["'`]))?[ \t]*
     (?:(?P<scheme>bearer|basic|token|digest|negotiate|ntlm|apikey|api-key|key|sso-key|otp
@@ -716,9 +749,15 @@ _SPACED_VALUE: Final = re.compile(
 # The rest of a name, maybe a word such as "PLAIN", then a spaced value: the first check for a name
 # keyword before blanks, and what _spaced() looks for.
 _SPACED_AT: Final = re.compile(
-    rb"[A-Za-z0-9_\-]{0,48}+(?:[ \t]+(?i:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t]))?(?:"
+    rb"[A-Za-z0-9_\-]{0,48}+(?:"
+    # a type between the name and the literal assigned to it, without a colon: Bicep's `param
+    # adminPassword string = '…'`, Go's `var apiToken string = "…"`, SQL's `DECLARE @password
+    # NVARCHAR(100) = N'…'`, Visual Basic's `Dim password As String = "…"`
+    rb"""[ \t]+(?i:as[ \t]+)?(?i:string|securestring|str|\[\]byte|n?varchar(?:\([0-9a-z]{1,4}\))?|text)"""
+    rb"""[ \t]*=[ \t]*[nN]?(?P<tq>\\{0,3}["'`])(?P<typed>[^"'`\n\\]{1,2000})(?P=tq)"""
+    rb"|(?:[ \t]+(?i:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t]))?(?:"
     + _SPACED_VALUE.pattern
-    + rb")",
+    + rb"))",
     re.VERBOSE,
 )
 # Words that sit between a name and its value in prose and protocols ("AUTH PLAIN …").
@@ -779,6 +818,27 @@ _COOKIE_PAIR: Final = re.compile(
     rb"""[ \t]*(?P<name>[^=;\s"'`\\,]{1,128})=(?P<value>[^;\s"'`\\,]{0,4096})[ \t]*(?P<more>;)?"""
 )
 # Set-Cookie attributes: never a secret.
+# A cookie that is a shared secret: the last word of a longer name (`erlang_cookie`, `RELEASE_COOKIE`)
+# or Erlang's `-setcookie` option, given a generated value (20 capitals, as Erlang makes them, or
+# random-looking characters).
+_NAMED_COOKIE: Final = re.compile(
+    rb"""(?i:cookie)(?:(?:\\{0,3}["'`])?[ \t]*[:=]|[ \t])[ \t]*(?:\\{0,3}["'`])?"""
+    rb"""(?P<value>[A-Za-z0-9+/_.\-]{16,256})(?![A-Za-z0-9+/_.\-=(\[])"""
+)
+_ERLANG_COOKIE: Final = re.compile(r"[A-Z0-9]{20}")
+
+
+def _named_cookie(data: bytes, low: bytes, start: int) -> re.Match[bytes] | None:
+    """The value of a secret cookie named at *start* (see _NAMED_COOKIE), or None."""
+    if not start or not (low[start - 1] in b"_-." or low[max(0, start - 4) : start] == b"-set"):
+        return None
+    match = _NAMED_COOKIE.match(data, start)
+    if match is None or (data[start + 6 : start + 7] in b" \t" and low[start - 1] != 0x74):
+        return None  # blanks separate a value only after `-setcookie`
+    value = match.group("value").decode("ascii")
+    return match if credential_like(value) or _ERLANG_COOKIE.fullmatch(value) else None
+
+
 _COOKIE_ATTRIBUTES: Final = frozenset(
     [
         b"path",
@@ -926,17 +986,27 @@ def _client_anchors() -> tuple[bytes, ...]:
 
 # `echo SECRET | docker login --password-stdin`, `echo 'user:SECRET' | chpasswd`,
 # `echo SECRET | npx wrangler secret put NAME`.
-_ECHO_PIPE: Final = re.compile(
+_ECHOED: Final = (
     rb"(?:echo|printf)[ \t]+(?:-[a-z]+[ \t]+)*(?:\\{0,3}[\"']%s(?:\\{1,2}n)?\\{0,3}[\"'][ \t]+)?"
     rb"(?:(?P<dq>\\{0,3}\")(?P<v1>[^\"\n\\]{1,500})(?P=dq)"
     rb"|'(?P<v2>[^'\n]{1,500})'|(?P<v3>[^\s\"'`\\|;&<>()]{1,500}))"
-    rb"[ \t]*\|[^|\n]*?(?:--[a-z\-]*stdin\b|--with-token|\bchpasswd\b|[ \t]login(?![A-Za-z0-9_.\-])"
+)
+# A command that reads a credential on its standard input (after the pipe, on the same line).
+_READS_CREDENTIAL: Final = (
+    rb"(?:--[a-z\-]*stdin\b|--with-token|\bchpasswd\b|[ \t]login(?![A-Za-z0-9_.\-])"
     rb"|\bsudo[ \t]+(?:-[A-Za-z]+[ \t]+)*?-[A-Za-z]*S(?![A-Za-z])"
     # commands that store what they read as a secret: `wrangler secret put`, `fly secrets set`,
     # `docker secret create`, `vercel env add`, `pass insert`
     rb"|[ \t]secrets?[ \t]+(?:put|set|add|create|import)(?![A-Za-z0-9_.\-])"
     rb"|[ \t]env[ \t]+add(?![A-Za-z0-9_.\-])|[ \t]pass[ \t]+(?:insert|add)(?![A-Za-z0-9_.\-]))"
 )
+_ECHO_PIPE: Final = re.compile(_ECHOED + rb"[ \t]*\|[^|\n]*?" + _READS_CREDENTIAL)
+# `set -x` prints each command of a pipeline on a line of its own, after `+`: `+ echo SECRET`, then
+# `+ docker login … --password-stdin`.
+_TRACED_ECHO: Final = re.compile(
+    _ECHOED + rb"[ \t]*(?:\r?\n|\\{1,3}(?:r\\{1,3})?n)[ \t]*\++[ \t]+[^|\n\\]*?" + _READS_CREDENTIAL
+)
+_TRACE_BEFORE: Final = re.compile(rb"[ \t]*\++[ \t]+\Z")
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
 _LISTERS: Final = tuple(anchor.encode() for anchor in rules.LISTS_SECRETS)
 # How many lines of a command's output _listed() looks at, and where that output ends: a prompt.
@@ -1087,10 +1157,14 @@ _ORACLE_THIN: Final = re.compile(rb"""(?i::thin:)[A-Za-z0-9_$#]+/(?P<value>[^\s/
 _ORACLE_EZCONNECT: Final = re.compile(
     rb"""(?<![A-Za-z0-9_$#/])[A-Za-z0-9_$#]+/(?P<value>[^\s/@"'\\]{3,200})@//\Z"""
 )
+_PAT_VARIABLE: Final = re.compile(
+    rb"""\$(?i:pat)[ \t]*=[ \t]*(?P<q>\\{0,3}["'])(?P<value>[^"'\s\\]{16,500})(?P=q)"""
+)
 # A JSON Web Key: "kty" as a member's name; its private members (base64url values).
-_JWK_KTY: Final = re.compile(rb"""kty\\{0,3}["'][ \t]*:""")
+_JWK_KTY: Final = re.compile(rb"""kty(?:\\{0,3}["'])?[ \t]*:""")
 _JWK_PRIVATE: Final = re.compile(
-    rb"""\\{0,3}["'](?:d|p|q|dp|dq|qi|k)\\{0,3}["'][ \t]*:[ \t]*\\{0,3}["'](?P<value>[A-Za-z0-9_\-]{16,})"""
+    rb"""(?:\\{0,3}["']|(?<=[{,\s]))(?:d|p|q|dp|dq|qi|k)(?:\\{0,3}["'])?[ \t]*:[ \t]*\\{0,3}["']"""
+    rb"""(?P<value>[A-Za-z0-9_\-]{16,})"""
 )
 # IMAP: `TAG LOGIN user password` (also `C: TAG …` in a transcript); SASL-IR `TAG AUTHENTICATE PLAIN …`.
 _IMAP_LOGIN: Final = re.compile(
@@ -1127,11 +1201,11 @@ _ANNOTATED_LITERAL: Final = re.compile(
 # Names that are secret only with the word before them (`API key`, `access token`) or a generated value.
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 # What a lone `key` must be followed by to hold a secret: a separator and a long base64-like run.
-_LONE_KEY_VALUE: Final = re.compile(rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_]{16}""")
+_LONE_KEY_VALUE: Final = re.compile(rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_\-]{16}""")
 _PREVIOUS_WORD_DOT: Final = re.compile(rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12})\.\Z")
 _PREVIOUS_WORD: Final = re.compile(rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12}) \Z")
 _HEX_SECRET: Final = re.compile(r"[0-9a-fA-F]{32,128}")
-_BASE64_VALUE: Final = re.compile(r"[A-Za-z0-9+/_]{16,4096}={0,2}")
+_BASE64_VALUE: Final = re.compile(r"[A-Za-z0-9+/_\-]{16,4096}={0,2}")
 # ODBC's braced value after `=`: `Pwd={…}` (`}}` is a literal brace), up to `;` or the end.
 _BRACED_VALUE: Final = re.compile(
     rb"[ \t]*=[ \t]*\{(?P<value>(?:[^}\n\\\x00]|\}\}){1,500})\}(?=;|[ \t\"'\\]|\r?$)", re.MULTILINE
@@ -1255,6 +1329,7 @@ _FIXED_ANCHORS: Final = (
     b" phrase",
     b'"result',
     b"x-honeycomb-team",
+    b"$pat",
 )
 (
     _URL,
@@ -1302,6 +1377,7 @@ _FIXED_ANCHORS: Final = (
     _PHRASE_AT,
     _RESULT_AT,
     _HONEYCOMB_AT,
+    _PAT_AT,
 ) = range(len(_FIXED_ANCHORS))
 # Roles of the other anchors.
 _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER = range(100, 106)
@@ -1416,7 +1492,23 @@ def _lenient(value: str) -> bool:
         or value[-1] in ")]}>"
     ):
         return False
-    return not (_wordy(value) and _DIGIT.search(value) is None)
+    return not (_wordy(value) and _DIGIT.search(value) is None) or _passphrase(value)
+
+
+# A passphrase of made-up or dictionary words joined by hyphens (`correct-horse-battery-staple`,
+# diceware's and password managers' style): three words or more, each pronounceable.
+_PASSPHRASE: Final = re.compile(r"[a-z]{2,12}(?:-[a-z]{2,12}){2,9}")
+
+
+def _passphrase(value: str) -> bool:
+    """Whether *value*, words alone, is a passphrase: where a strong context says it is a credential
+    (a password option, ``IDENTIFIED BY``, a .pgpass line), words joined by hyphens are one."""
+    return (
+        len(value) >= 16
+        and _PASSPHRASE.fullmatch(value) is not None
+        and all(_VOWELS.intersection(word) for word in value.split("-"))
+        and not _names_a_secret(value)
+    )
 
 
 # Operators that give a default to a variable that is unset: `X || "…"`, `X ?? "…"`, `X or "…"`.
@@ -1583,6 +1675,9 @@ def _following_line(data: bytes, line_end: int) -> tuple[int, int, int] | None:
 
 _WORD_LINE: Final = re.compile(
     rb"""[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+    # a string printed with its quotes (`terraform output NAME`)
+    rb"""|[ \t]*(?P<q>\\{0,3}")(?P<quoted>[^\s"'`\\]{6,4096})(?P=q)"""
+    rb"""[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
 )
 
 
@@ -1709,6 +1804,8 @@ def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
     if dashes != -1 and _FLAG.match(low, dashes):
         return dashes
     if _SPACED_AT.match(data, end) is not None:
+        return start
+    if low.startswith(b"pass", start) and _QUOTED_ASIDE.match(data, end) is not None:
         return start
     if _ANNOUNCING.match(low, start) is not None and _announcement(data, start)[0]:
         return start
@@ -1880,9 +1977,15 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
     if role == _KIND_AT:
         return _KIND_SECRET.match(low, start) is not None
     if role == _COOKIE_AT:
-        return _COOKIE_HEADER.match(low, start) is not None or _COOKIE_SETTER.match(data, start) is not None
+        return (
+            _COOKIE_HEADER.match(low, start) is not None
+            or _COOKIE_SETTER.match(data, start) is not None
+            or _named_cookie(data, low, start) is not None
+        )
     if role == _CURL_AT:
         return _curl_command(low, start)
+    if role == _PAT_AT:
+        return _PAT_VARIABLE.match(data, start) is not None  # not `$PATH`
     if role == _CLIENT:
         word = _COMMAND_NAME.match(low, start)
         return _command_word(low, start, 0) and word is not None and word.group() in _CLIENTS
@@ -2101,6 +2204,12 @@ class _Scan:
         elif role == _ENCRYPTED_AT:
             self._ciphertext_block(start)
         elif role == _COOKIE_AT:
+            named = _named_cookie(self.data, low, start)
+            if named is not None:
+                # An Erlang cookie (`erlang_cookie: …`, `RELEASE_COOKIE=…`, `-setcookie …`): the
+                # shared secret of a cluster's nodes, not an HTTP cookie.
+                self.add(named.start("value"), named.end("value"), "secret")
+                return
             header = _COOKIE_HEADER.match(low, start)
             if header is None:
                 setter = _COOKIE_SETTER.match(self.data, start)
@@ -2212,6 +2321,11 @@ class _Scan:
                 match = _ORACLE_EZCONNECT.search(data, max(0, start - 200), start + 3)
             if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
                 self.add(match.start("value"), match.end("value"), "password")
+        elif role == _PAT_AT:
+            # A personal access token in a variable named for it (PowerShell, PHP, Perl: `$pat = "…"`).
+            match = _PAT_VARIABLE.match(self.data, start)
+            if match is not None and credential_like(match.group("value").decode("utf-8", "replace")):
+                self.add(match.start("value"), match.end("value"), "token")
         elif role == _SMTP_PASSWORD_AT:
             # SMTP AUTH LOGIN: the server's "334 UGFzc3dvcmQ6" (base64 "Password:"), then the password.
             data = self.data
@@ -2376,7 +2490,33 @@ class _Scan:
             if opening is not None and _LINE_BREAK.match(data, opening.end()) is not None:
                 self._block_value(name_start, name_end, kind)
                 return name_end
+        if b"]" in ahead and b"=>" in ahead:
+            dumped = _PHP_DUMPED.match(data, name_end)
+            if dumped is not None and (
+                dumped.group("quoted") is not None or data[name_start - 1 : name_start] == b"["
+            ):
+                # PHP's var_dump (`["password"]=>` and `string(20) "…"` below) and print_r
+                # (`[password] => …` to the line's end).
+                group = "quoted" if dumped.group("quoted") is not None else "bare"
+                value = dumped.group(group).decode("utf-8", "replace")
+                if not _DUMPED_STRUCTURE.search(value) and _plausible_value(
+                    value, quoted=True, code_context=False, next_char=b"\n"
+                ):
+                    self.add(dumped.start(group), dumped.end(group), kind)
+                return dumped.end()
         match = _AFTER_NAME.match(data, name_end)
+        if match is None or (
+            match.group("bare") is not None
+            and (match.group("sep") is None or data[match.end() : match.end() + 1] == b"(")
+        ):
+            # `signingKey = []byte("…")`, `Buffer.from("…")`, `String::from("…")`: a literal made
+            # into bytes or a secret type, assigned to the name.
+            wrapped = _WRAPPED_LITERAL.match(data, name_end)
+            if wrapped is not None:
+                value = wrapped.group("value").decode("utf-8", "replace")
+                if _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
+                    self.add(wrapped.start("value"), wrapped.end("value"), kind)
+                return wrapped.end()
         if match is None:
             return name_end
         q1, bracket, paren, sp1, sep, sp2, q2 = match.group(
@@ -2497,7 +2637,8 @@ class _Scan:
                 value_end = value_start + len(rest.rstrip())
         value = data[value_start:value_end].decode("utf-8", "replace")
         if flag and (
-            value.startswith("-") or (not quoted and _wordy(value) and _DIGIT.search(value) is None)
+            value.startswith("-")
+            or (not quoted and _wordy(value) and _DIGIT.search(value) is None and not _passphrase(value))
         ):
             return name_end  # another option, or a command's next word (`--no-auth-warning ping`)
         if not quoted and value.startswith("!") and value[1:2].isalpha():
@@ -2636,12 +2777,27 @@ class _Scan:
             return  # the value of another setting (`dkim=pass header.i=@…` in Authentication-Results)
         if kind is not None and kind != "authorization" and not _referenced(data, name_start):
             match = _SPACED_AT.match(data, name_end)
+            aside = _QUOTED_ASIDE.match(data, name_end) if kind == "password" and match is None else None
+            if aside is not None:
+                # prose quoting the password in parentheses: `the password in .env ("…") contains`
+                value = aside.group("value").decode("utf-8", "replace")
+                if _lenient(value) and (_DIGIT.search(value) or credential_like(value)):
+                    self.add(aside.start("value"), aside.end("value"), kind)
+                    return
+            if match is not None and match.group("typed") is not None:
+                value = match.group("typed").decode("utf-8", "replace")
+                if _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
+                    self.add(match.start("typed"), match.end("typed"), kind)
+                return
             if match is not None:
                 group = "quoted" if match.group("q") else "bare"
                 value = match.group(group).decode("utf-8", "replace")
                 lenient = kind in ("password", "secret") or match.group("q") is not None
                 if (
                     (_lenient(value) if lenient else credential_like(value))
+                    # words alone are a passphrase only after a password's name (`pass …` in chat),
+                    # not after `auth` (`gcloud auth activate-service-account`)
+                    and (kind == "password" or not _wordy(value) or _DIGIT.search(value) is not None)
                     and not _names_a_secret(value)
                     and not _in_harmless_column(data, name_start, match.start(group))
                 ):
@@ -2679,7 +2835,8 @@ class _Scan:
                 start = gutter.end()  # a file reader's line number (`     2→`)
             word = _WORD_LINE.match(data, start, line_end)
             if word is not None:
-                value = word.group("value").decode("utf-8", "replace")
+                group = "value" if word.group("value") is not None else "quoted"
+                value = word.group(group).decode("utf-8", "replace")
                 if _CIPHERTEXT.match(value):
                     return  # `$ANSIBLE_VAULT;1.1;AES256` and its lines of ciphertext
                 if not every and _SETTING_WORD.match(value):
@@ -2689,7 +2846,7 @@ class _Scan:
                     # a credential file's content: a long run of letters is no word (an Erlang cookie)
                     plausible = len(value) >= 16 and value.isalpha() and not is_placeholder(value)
                 if plausible and not _names_a_secret(value):
-                    self.add(word.start("value"), word.end("value"), kind)
+                    self.add(word.start(group), word.end(group), kind)
                 if every:
                     continue
                 return
@@ -2742,10 +2899,20 @@ class _Scan:
 
     def _echo_pipe(self, start: int) -> None:
         """``echo SECRET | docker login --password-stdin`` (also piped to chpasswd or --with-token)."""
-        _, line_end = _line_around(self.low, start)
+        line_start, line_end = _line_around(self.low, start)
         match = _ECHO_PIPE.match(self.data, start, line_end)
         if match is None:
-            return
+            content = _content_start(self.data, line_start, start)
+            if _TRACE_BEFORE.match(self.data, content, start) is None:
+                return
+            following = _next_line(self.data, line_end)
+            if following == -1:
+                return
+            _, next_end = _line_around(self.data, following)
+            match = _TRACED_ECHO.match(self.data, start, next_end)
+            if match is None:
+                return
+            line_end = next_end
         group = (
             match.lastgroup
             if match.lastgroup in ("v1", "v2", "v3")
@@ -2967,6 +3134,13 @@ class _Scan:
         return prefix in (b"", b"-", b"export", b"set") or (line_start == 0 and position < 200 and not prefix)
 
     def _authorization(self, name_end: int) -> int:
+        built = _AUTH_BUILT.match(self.data, name_end)
+        if built is not None:
+            # `Authorization = paste("Bearer", "…")` (R), `"Bearer " .. "…"` (Lua), `sprintf("Bearer
+            # %s", "…")`: the scheme and the credential in literals of their own, joined by code.
+            if credential_like(built.group("value").decode("utf-8", "replace")):
+                self.add(built.start("value"), built.end("value"), "authorization", _TOKEN_PRIORITY)
+            return built.end()
         match = _AUTH_VALUE.match(self.data, name_end)
         if match is None:
             self._pair(name_end, "authorization")  # {"name": "authorization", "value": "Basic …"} (HAR)
@@ -3030,7 +3204,10 @@ class _Scan:
                 if hook is None:
                     continue
                 value = hook.group("value").decode("utf-8", "replace")
-                if not is_placeholder(value) and (kind != "chat_webhook" or looks_random(value)):
+                if not is_placeholder(value) and (
+                    (kind != "chat_webhook" or looks_random(value))
+                    and (kind != "url_token" or credential_like(value))
+                ):
                     self.add(hook.start("value"), hook.end("value"), kind, _TOKEN_PRIORITY)
         if (
             low.find(b"sig", position, url_end) != -1
@@ -3264,10 +3441,72 @@ class _Scan:
         return result
 
 
+# Terminal colour and erase codes (`grep --color` wraps every match in them), also JSON-escaped.
+_ANSI: Final = re.compile(rb"(?:\x1b|\\{1,3}u001b|\\{1,3}x1b|\\{1,3}033)\[[0-9;?]{0,16}[A-Za-z]")
+_ESCAPES_OF_ANSI: Final = (b"\x1b", b"u001b")
+
+
+def _coloured_lines(data: bytes) -> list[tuple[int, int]]:
+    """The lines of *data* that hold terminal escape codes, merged where they touch."""
+    lines: list[tuple[int, int]] = []
+    for needle in _ESCAPES_OF_ANSI:
+        position = data.find(needle)
+        while position != -1:
+            start = data.rfind(b"\n", 0, position) + 1
+            end = data.find(b"\n", position)
+            end = len(data) if end == -1 else end
+            lines.append((start, end))
+            position = data.find(needle, end)
+    lines.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in lines:
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _uncoloured_spans(data: bytes) -> list[tuple[int, int, str]]:
+    """Secrets that terminal escape codes hide (``PG\\e[01;31mPASS\\e[mWORD=…`` as ``grep --color``
+    prints it, a colour inside a name or around a value): each coloured line is scanned again without
+    its codes, and what is found there is mapped back to the line as it is."""
+    found: list[tuple[int, int, str]] = []
+    for low, high in _coloured_lines(data):
+        pieces: list[bytes] = []
+        kept: list[int] = []  # where each piece starts, in the text without codes
+        origins: list[int] = []  # and in *data*
+        position, size = low, 0
+        for code in _ANSI.finditer(data, low, high):
+            start = code.start()
+            pieces.append(data[position:start])
+            kept.append(size)
+            origins.append(position)
+            size += start - position
+            position = code.end()
+        if not pieces:
+            continue
+        pieces.append(data[position:high])
+        kept.append(size)
+        origins.append(position)
+        plain = b"".join(pieces)
+
+        def origin(at: int, kept: list[int] = kept, origins: list[int] = origins) -> int:
+            piece = bisect_right(kept, at) - 1
+            return origins[piece] + at - kept[piece]
+
+        for start, end, kind in _scan(plain):
+            found.append((origin(start), origin(end - 1) + 1, kind))
+    return found
+
+
 def _scan(data: bytes) -> list[tuple[int, int, str]]:
     scan = _Scan(data)
     scan.tokens()
     scan.keywords()
+    if b"\x1b" in data or b"u001b" in data:
+        for start, end, kind in _uncoloured_spans(data):
+            scan.add(start, end, kind)
     return scan.merged()
 
 
@@ -3330,6 +3569,7 @@ def redact_bytes(data: bytes) -> bytes:
 # Joins the texts of a batch for :func:`needs_redaction`: no anchor and no token character contains
 # it, so no anchor or run of token characters spans two texts.
 _SEPARATOR: Final = "\x00"
+_SEPARATOR_B: Final = b"\x00"
 _PLUS_ONE: Final = (1).__add__  # a text's length plus its separator, without a Python call
 
 
@@ -3405,6 +3645,13 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
                 if hit:
                     hits.append(start)
             batch = hidden
+    # Terminal escape codes: _scan() looks at the lines holding them again without them.
+    for needle in _ESCAPES_OF_ANSI:
+        position = data.find(needle)
+        while position != -1:
+            hits.append(position)
+            position = data.find(_SEPARATOR_B, position)  # the next text
+            position = -1 if position == -1 else data.find(needle, position)
     # A Redis ACL line at the start of a text (keywords() looks there as well).
     if low.startswith(b"user "):
         hits.append(0)

@@ -138,6 +138,13 @@ TOKEN_FORMATS: Final = (
         6,
     ),
     TokenFormat("supabase_token", ("sbp_",), r"sbp_[0-9a-f]{40}", 4),
+    # Braintree's access tokens: `access_token$production$<merchant id>$<32 hex>` (`$` splits runs)
+    TokenFormat(
+        "braintree_access_token",
+        ("access_token$",),
+        r"access_token\$(?:production|sandbox|development|qa)\$[0-9a-z]{16}\$[0-9a-f]{32}",
+        direct=True,
+    ),
     TokenFormat("grafana_token", ("glsa_",), r"glsa_[A-Za-z0-9]{32}_[0-9a-fA-F]{8}", 5),
     TokenFormat(
         "grafana_token", ("glc_",), r"glc_[A-Za-z0-9+/]{32,}={0,2}", 4, check_random=True, direct=True
@@ -558,7 +565,16 @@ SECRET_REFERENCE_SCHEMES: Final = words(
     "azurekeyvault azkv akv keyvault sops doppler infisical bitwarden bws akeyless conjur keeper "
     "lastpass gopass secrets secret awskms gcpkms hashivault"
 )
-SECRET_REFERENCE_PREFIXES: Final = ("vault:", "secretref:", "keyvaultref:", "akeyless:", "keybase:")
+SECRET_REFERENCE_PREFIXES: Final = (
+    "vault:",
+    "secretref:",
+    "keyvaultref:",
+    "akeyless:",
+    "keybase:",
+    # Apple's altool and notarytool: a password kept in the keychain or the environment
+    "@keychain:",
+    "@env:",
+)
 #: Commands that fetch a secret from where it is kept, given as the value in its place (msmtp's
 #: ``passwordeval "pass show mail/work"``, mutt's ``imap_pass = "`pass show …`"``, git's and
 #: aerc's ``…-cmd`` settings): each a regular expression for the command and its first argument.
@@ -684,6 +700,13 @@ WEBHOOKS: Final = (
         "chat_webhook",
     ),
     (
+        # A token as a path segment: anaconda.org's channels (`https://conda.anaconda.org/t/TOKEN/acme`).
+        "anaconda.",
+        r"://(?:[A-Za-z0-9\-]+\.)*anaconda\.(?:org|com|cloud)(?::[0-9]+)?/t/"
+        r"(?P<value>[A-Za-z0-9_\-]{20,128})(?=/|[\s\"'<>\\`]|$)",
+        "url_token",
+    ),
+    (
         "api.telegram.org/bot",
         r"://api\.telegram\.org/(?:file/)?bot(?P<value>[0-9]{5,16}:[A-Za-z0-9_\-]{30,})",
         "telegram_bot_token",
@@ -698,6 +721,9 @@ WEBHOOK_HOSTS: Final = (
     "office.com",
     "api.telegram.org",
     "hooks.zapier.com",
+    "anaconda.org",
+    "anaconda.com",
+    "anaconda.cloud",
 )
 #: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat), for the same look.
 WEBHOOK_PATHS: Final = ("/hooks/",)
@@ -876,6 +902,16 @@ CLIENT_COMMANDS: Final = (
     ),
     ClientCommand(("chpasswd",), (r"<<<[ \t]*(?:\\{0,3}[\"'])?[^\s:\"'\\]+:{value}",)),
     ClientCommand(("snmpwalk", "snmpget", "snmpset", "snmpbulkwalk"), (option("-c", "-A", "-X"),)),
+    # Package feeds and stores: `dotnet nuget add source … -p …` (and `push -k KEY`), `nuget sources add
+    # -Password …`, twine's `-p`, Apple's `altool -p` (an app-specific password, or `@keychain:NAME`).
+    ClientCommand(("dotnet",), (option("-p", "--password", "-k", "--api-key"),), subcommand=("nuget",)),
+    ClientCommand(("nuget",), (option("-p", "-password", "-apikey"),)),
+    ClientCommand(("twine",), (option("-p", "--password"),)),
+    ClientCommand(("altool",), (option("-p", "--password"),)),
+    # Platform logins whose `-p` is the password (OpenShift, Cloud Foundry, IBM Cloud's `bx`), a BMC's
+    # ipmitool (`-P`).
+    ClientCommand(("oc", "cf", "bx"), (option("-p", "--password"),), subcommand=("login",)),
+    ClientCommand(("ipmitool",), (option("-P"),)),
 )
 
 # A file holding credentials, by its name (`~/.vault_pass.txt`, `/etc/openvpn/auth.txt`, `.pgpass`,
@@ -918,6 +954,19 @@ PRINTS_SECRET: Final = (
     ("cat ", _CREDENTIAL_FILE % "cat"),
     ("get-content ", _CREDENTIAL_FILE % "get-content"),
     ("versions access", r"secrets[ \t]+versions[ \t]+access"),
+    # a secret-named output or member: `terraform output db_password` (quoted), `jq -r '.api_key.value'`,
+    # `yq '.auth.token'`, `sops -d --extract '["db"]["password"]'`
+    (
+        "terraform output ",
+        r"terraform[ \t]+output[ \t]+(?:-[a-z\-]+(?:=[^\s]+)?[ \t]+)*[\"']?"
+        r"[a-z0-9_\-]*(?:pass|pwd|pw\b|secret|token|key|cred|auth)",
+    ),
+    ("jq ", r"\bjq[ \t][^\n|;&]*?[.\[\"'][a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)"),
+    ("yq ", r"\byq[ \t][^\n|;&]*?[.\[\"'][a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)"),
+    # password managers and parameter stores printing a secret: `pass show` (also `gopass show` and
+    # `lpass show`, which hold it), `aws ssm get-parameter --with-decryption`
+    ("pass show ", ""),
+    ("--with-decryption", r"--query|--output[ \t=]+text"),
 )
 
 #: Commands whose output lists or creates credentials, as a table or JSON over several lines
@@ -962,7 +1011,7 @@ AUTH_CALLS: Final = {
     "httpproxyauth": (1, True),
     "basicauth": (1, True),
     "basic_auth": (1, True),
-    "auth": (1, True),
+    "auth": (-1, True),  # `auth(user, "…")`; Redis clients' `red:auth("…")`, `client.auth("…")`
     "getconnection": (2, True),
     "mysqli": (2, True),
     "mysql_connect": (2, True),
@@ -1004,4 +1053,10 @@ AUTH_CALLS: Final = {
     "withtoken": (0, False),
     "credentials": (1, False),
     "run": (0, False),  # discord.py's `client.run("…")`: only a random-looking literal
+    # symmetric keys given to a cipher or signer: `Fernet(b"…")`, `AESGCM(…)`, Go's `[]byte("…")` is
+    # judged by the name it is assigned to
+    "fernet": (0, False),
+    "multifernet": (0, False),
+    # a PHP stack trace prints a constructor's arguments: `PDO->__construct('dsn', 'user', '…')`
+    "construct": (2, False),
 }
