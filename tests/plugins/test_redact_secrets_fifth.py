@@ -3,10 +3,12 @@ missed: colour codes, secret-printing commands, client flags, language reprs, ca
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import string
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -78,6 +80,12 @@ _CAUGHT = [
     'The login fails because the password in `.env` ("{v}") contains a "#".',
     "braintree_key     access_token$production${m}${h}",
     "[b2]\ntype = b2\nkey = K{v}",
+    # LDIF's base64 values, HTTPie's headers, a password reset link
+    "dn: uid=svc,ou=people,dc=example,dc=org\nuserPassword:: {b}\nobjectClass: person",
+    "$ http POST api.example.org/v1/items X-API-Key:{v} name=widget",
+    "Reset your password: https://app.example.org/password/reset/{v}{v}",
+    # HubSpot's private app tokens and Braintree's, by their format alone
+    "hubspot.Client.create(access_token=CONFIG['x'])  # was {p}",
 ]
 
 
@@ -89,8 +97,12 @@ def test_kinds_found_by_the_fifth_corpus_never_survive(template: str) -> None:
     upper = "".join(RNG.choice(string.ascii_uppercase) for _ in range(20))
     merchant = "".join(RNG.choice(string.ascii_lowercase + string.digits) for _ in range(16))
     hexes = "".join(RNG.choice(rs.HEX) for _ in range(32))
-    text = template.format(v=value, u=upper, x=rs.body(RNG, 43), m=merchant, h=hexes)
-    secret = upper if "{u}" in template else hexes if "{h}" in template else value
+    encoded = base64.b64encode(value.encode()).decode()
+    hubspot = "pat" + "-eu1-" + str(uuid.UUID(int=RNG.getrandbits(128)))
+    text = template.format(v=value, u=upper, x=rs.body(RNG, 43), m=merchant, h=hexes, b=encoded, p=hubspot)
+    fills = {"{u}": upper, "{h}": hexes, "{b}": encoded, "{p}": hubspot}
+    secret = next((fill for key, fill in fills.items() if key in template), value)
+    assert secret in text
 
     for form in _forms(text):
         assert secret not in redact_text(form), form
@@ -111,6 +123,9 @@ _LEFT_ALONE = [
     "\x1b[1mStatus\x1b[0m: running (\x1b[32mhealthy\x1b[0m)",
     'export PATH="$PATH:/usr/local/bin"\n$path = "C:\\Tools\\bin"',
     'the password field ("password") is required; set it (see "docs/setup.md") first',
+    "See https://docs.example.org/guides/reset-your-password-in-five-steps for help.",
+    "$ http GET api.example.org/v1/items Accept:application/json",
+    "apiKey :: Text\nstd::password::hash(x)",
 ]
 
 

@@ -631,7 +631,7 @@ _AFTER_NAME: Final = re.compile(
 # A password quoted in parentheses a few words after its name, in prose: `the password in .env
 # ("…") contains a character that …`.
 _QUOTED_ASIDE: Final = re.compile(
-    rb"""[A-Za-z0-9_\-]{0,48}+[ \t]+[^\n"'()]{0,40}?\([ \t]*"""
+    rb"""[A-Za-z0-9_\-]{0,48}+[ \t]+[^\n"'()]{0,40}+\([ \t]*"""
     rb"""(?P<q>\\{0,3}["'`])(?P<value>[^\s"'`\\]{6,200})(?P=q)[ \t]*\)"""
 )
 # A literal made into bytes or a secret type before it is assigned (Go, Node, Rust, .NET, Python, Java).
@@ -640,6 +640,12 @@ _WRAPPED_LITERAL: Final = re.compile(
     rb"""(?:\[\]byte|\[\]rune|bytes|bytearray|Buffer\.from|String::from|Secret(?:String|Str|Bytes)?(?:::new)?"""
     rb"""|(?:[A-Za-z_]+\.)*GetBytes|atob|new[ \t]+SecretKeySpec|SecretBox::new)\([ \t]*"""
     rb"""[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
+)
+# An HTTP header's name: capitalised words joined by hyphens (`X-API-Key`, `Private-Token`).
+_HEADER_NAME: Final = re.compile(rb"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+")
+_BLANKS_OR_QUOTE: Final = (b" ", b"\t", b'"', b"'")
+_LDIF_BASE64: Final = re.compile(
+    rb":: (?P<value>[A-Za-z0-9+/]{8,4096}={0,2})(?=[ \t\r]*(?:\n|\\{1,3}[nr]|$))"
 )
 # PHP's dumps of an array or object after a secret name: var_dump's `["password"]=>` and, on the
 # next line, `string(20) "…"`; print_r's `[password] => …` (unquoted, to the line's end).
@@ -719,7 +725,7 @@ _K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\
 _NAME_SHAPE: Final = re.compile(
     rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\])( \t:?+=>,|o{<\r\n])
     (?:(?P<sep>(?:\\{0,7}["'`])?\]?\)?[ \t]*
-      (?::=|::=|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
+      (?::=|::=|::(?=[ \t])|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
       |,(?=[ \t]*\\{0,3}["'`])|(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?value(?:\\{0,3}["'])?[ \t]*:
@@ -1330,6 +1336,7 @@ _FIXED_ANCHORS: Final = (
     b'"result',
     b"x-honeycomb-team",
     b"$pat",
+    b"u001b[",
 )
 (
     _URL,
@@ -1378,6 +1385,7 @@ _FIXED_ANCHORS: Final = (
     _RESULT_AT,
     _HONEYCOMB_AT,
     _PAT_AT,
+    _ANSI_ESCAPED,
 ) = range(len(_FIXED_ANCHORS))
 # Roles of the other anchors.
 _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER = range(100, 106)
@@ -2000,7 +2008,7 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
 class _Scan:
     """Findings for one text; every method adds (start, end, priority, kind) spans."""
 
-    __slots__ = ("_blocks", "_exempt", "_names", "data", "low", "runs", "size", "spans")
+    __slots__ = ("_blocks", "_exempt", "_names", "coloured", "data", "low", "runs", "size", "spans")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -2011,6 +2019,7 @@ class _Scan:
         self._names: set[int] = set()  # name starts already judged (``secret_key`` hits twice)
         self._blocks: set[int] = set()  # PEM blocks and Kubernetes documents already handled
         self._exempt: list[tuple[int, int]] = []  # ciphertext meant to be committed (SealedSecret)
+        self.coloured: list[int] = []  # where JSON-escaped terminal codes (`\u001b[`) are
 
     def add(self, start: int, end: int, kind: str, priority: int = _CONTEXT_PRIORITY) -> None:
         if end > start and not _shown_as_example(self.data, start):
@@ -2193,7 +2202,9 @@ class _Scan:
     def _fixed(self, role: int, start: int, end: int) -> None:
         """The fixed anchors of the names pass, but URLs and bearer tokens."""
         low = self.low
-        if role == _PEM_AT:
+        if role == _ANSI_ESCAPED:
+            self.coloured.append(start)  # _scan() looks at the coloured lines again without their codes
+        elif role == _PEM_AT:
             self._pem(start + 8)
         elif role in (_OPENVPN_AT, _NKEY_AT):
             self._pem(start + 1, armoured=True)
@@ -2490,6 +2501,12 @@ class _Scan:
             if opening is not None and _LINE_BREAK.match(data, opening.end()) is not None:
                 self._block_value(name_start, name_end, kind)
                 return name_end
+        if ahead.startswith(b":: "):
+            # LDIF: `userPassword:: BASE64` (a value in base64 after a double colon)
+            ldif = _LDIF_BASE64.match(data, name_end)
+            if ldif is not None and not is_placeholder(ldif.group("value").decode("ascii")):
+                self.add(ldif.start("value"), ldif.end("value"), kind)
+            return name_end
         if b"]" in ahead and b"=>" in ahead:
             dumped = _PHP_DUMPED.match(data, name_end)
             if dumped is not None and (
@@ -2575,9 +2592,17 @@ class _Scan:
             # `group:artifact:jar:version`, `arn:…:secret:prod/db`: no blank, no value; but a Go
             # struct printed with %+v (`{Host:db User:app Password:… DB:orders}`) has none either.
             field = _GO_FIELD_VALUE.match(data, value_start)
-            if field is None or _GO_FIELDS_BEFORE.search(data, max(0, name_start - 400), name_start) is None:
+            if field is not None and _GO_FIELDS_BEFORE.search(data, max(0, name_start - 400), name_start):
+                value_end = field.end("value")
+            elif not (
+                # HTTPie's request items: a header named so (`X-API-Key:…`, `Private-Token:…`) and a
+                # generated value, without a blank
+                _HEADER_NAME.fullmatch(name) is not None
+                and data[name_start - 1 : name_start] in _BLANKS_OR_QUOTE
+                and _strong(data[value_start:value_end].decode("utf-8", "replace"))
+                and value_end - value_start >= 16
+            ):
                 return name_end
-            value_end = field.end("value")
         if sep == b">" and not data.startswith(b"</", value_end):
             return name_end  # XML: a value runs to its closing tag
         code_context = bool(sep == b"=" and sp1) or previous in (b"(", b",", b".")
@@ -2902,6 +2927,8 @@ class _Scan:
         line_start, line_end = _line_around(self.low, start)
         match = _ECHO_PIPE.match(self.data, start, line_end)
         if match is None:
+            if self.data[start - 2 : start] != b"+ ":
+                return  # not a `set -x` trace (`+ echo …`)
             content = _content_start(self.data, line_start, start)
             if _TRACE_BEFORE.match(self.data, content, start) is None:
                 return
@@ -3443,60 +3470,78 @@ class _Scan:
 
 # Terminal colour and erase codes (`grep --color` wraps every match in them), also JSON-escaped.
 _ANSI: Final = re.compile(rb"(?:\x1b|\\{1,3}u001b|\\{1,3}x1b|\\{1,3}033)\[[0-9;?]{0,16}[A-Za-z]")
-_ESCAPES_OF_ANSI: Final = (b"\x1b", b"u001b")
 
 
-def _coloured_lines(data: bytes) -> list[tuple[int, int]]:
-    """The lines of *data* that hold terminal escape codes, merged where they touch."""
-    lines: list[tuple[int, int]] = []
-    for needle in _ESCAPES_OF_ANSI:
-        position = data.find(needle)
-        while position != -1:
-            start = data.rfind(b"\n", 0, position) + 1
-            end = data.find(b"\n", position)
-            end = len(data) if end == -1 else end
-            lines.append((start, end))
-            position = data.find(needle, end)
-    lines.sort()
+def _coloured_lines(data: bytes, codes: list[int]) -> list[tuple[int, int]]:
+    """The lines of *data* (also JSON-escaped ones, at most 1 KiB either side) where a terminal
+    escape code at *codes* (sorted) comes right before a character that is not a blank
+    (`PG␛[01;31mPASS`, `token=␛[1m…`), merged where they touch; a code before a blank or at a
+    line's end (`␛[32mPASSED␛[0m `) hides nothing."""
     merged: list[tuple[int, int]] = []
-    for start, end in lines:
-        if merged and start <= merged[-1][1] + 1:
+    size = len(data)
+    for position in codes:
+        if merged and position <= merged[-1][1]:
+            continue
+        first = position
+        while first and data[first - 1] == 0x5C:  # the backslashes of `\\u001b`
+            first -= 1
+        last = position
+        code = _ANSI.match(data, first)
+        while code is not None:
+            last = code.end()
+            code = _ANSI.match(data, last)
+        if last >= size or data[last] in _EDGE or data[last : last + 2] in _ESCAPED_EDGES:
+            continue
+        floor, ceiling = max(0, first - 1024), min(size, last + 1024)
+        escaped = data.rfind(b"\\n", floor, first)
+        start = max(data.rfind(b"\n", floor, first) + 1, escaped + 2 if escaped != -1 else 0, floor)
+        ends = [
+            end for end in (data.find(b"\n", last, ceiling), data.find(b"\\n", last, ceiling)) if end != -1
+        ]
+        end = min(ends) if ends else ceiling
+        if merged and start <= merged[-1][1] + 2:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
     return merged
 
 
-def _uncoloured_spans(data: bytes) -> list[tuple[int, int, str]]:
+_EDGE: Final = frozenset(b' \t\r\n"')
+_ESCAPED_EDGES: Final = (b"\\n", b"\\t", b"\\r", b'\\"')
+
+
+# Between the coloured lines joined for one scan: more line breaks than any rule looks back across.
+_APART: Final = b"\n" * 10
+
+
+def _uncoloured_spans(data: bytes, codes: list[int]) -> list[tuple[int, int, str]]:
     """Secrets that terminal escape codes hide (``PG\\e[01;31mPASS\\e[mWORD=…`` as ``grep --color``
-    prints it, a colour inside a name or around a value): each coloured line is scanned again without
-    its codes, and what is found there is mapped back to the line as it is."""
-    found: list[tuple[int, int, str]] = []
-    for low, high in _coloured_lines(data):
-        pieces: list[bytes] = []
-        kept: list[int] = []  # where each piece starts, in the text without codes
-        origins: list[int] = []  # and in *data*
-        position, size = low, 0
+    prints it, a colour inside a name or before a value): the coloured lines, without their codes,
+    are scanned again (all in one text, apart by line breaks), and what is found there is mapped
+    back to the lines as they are."""
+    pieces: list[bytes] = []
+    kept: list[int] = []  # where each piece starts in the text without codes
+    origins: list[int] = []  # and in *data* (-1: the line breaks between two lines)
+    size = 0
+    for low, high in _coloured_lines(data, codes):
+        position = low
         for code in _ANSI.finditer(data, low, high):
-            start = code.start()
-            pieces.append(data[position:start])
+            pieces.append(data[position : code.start()])
             kept.append(size)
             origins.append(position)
-            size += start - position
+            size += code.start() - position
             position = code.end()
-        if not pieces:
-            continue
-        pieces.append(data[position:high])
-        kept.append(size)
-        origins.append(position)
-        plain = b"".join(pieces)
-
-        def origin(at: int, kept: list[int] = kept, origins: list[int] = origins) -> int:
-            piece = bisect_right(kept, at) - 1
-            return origins[piece] + at - kept[piece]
-
-        for start, end, kind in _scan(plain):
-            found.append((origin(start), origin(end - 1) + 1, kind))
+        pieces += (data[position:high], _APART)
+        kept += (size, size + high - position)
+        origins += (position, -1)
+        size += high - position + len(_APART)
+    found: list[tuple[int, int, str]] = []
+    if not pieces:
+        return found
+    for start, end, kind in _scan(b"".join(pieces)):
+        first, last = bisect_right(kept, start) - 1, bisect_right(kept, end - 1) - 1
+        if origins[first] != -1 and origins[last] != -1:
+            found.append((origins[first] + start - kept[first], origins[last] + end - kept[last], kind))
     return found
 
 
@@ -3504,8 +3549,14 @@ def _scan(data: bytes) -> list[tuple[int, int, str]]:
     scan = _Scan(data)
     scan.tokens()
     scan.keywords()
-    if b"\x1b" in data or b"u001b" in data:
-        for start, end, kind in _uncoloured_spans(data):
+    codes = scan.coloured
+    if b"\x1b" in data:  # a JSON-escaped code is an anchor, ESC itself one memchr
+        position = data.find(b"\x1b")
+        while position != -1:
+            codes.append(position)
+            position = data.find(b"\x1b", data.find(b"\n", position) % (len(data) + 1))
+    if codes:
+        for start, end, kind in _uncoloured_spans(data, sorted(codes)):
             scan.add(start, end, kind)
     return scan.merged()
 
@@ -3569,7 +3620,6 @@ def redact_bytes(data: bytes) -> bytes:
 # Joins the texts of a batch for :func:`needs_redaction`: no anchor and no token character contains
 # it, so no anchor or run of token characters spans two texts.
 _SEPARATOR: Final = "\x00"
-_SEPARATOR_B: Final = b"\x00"
 _PLUS_ONE: Final = (1).__add__  # a text's length plus its separator, without a Python call
 
 
@@ -3645,13 +3695,12 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
                 if hit:
                     hits.append(start)
             batch = hidden
-    # Terminal escape codes: _scan() looks at the lines holding them again without them.
-    for needle in _ESCAPES_OF_ANSI:
-        position = data.find(needle)
-        while position != -1:
-            hits.append(position)
-            position = data.find(_SEPARATOR_B, position)  # the next text
-            position = -1 if position == -1 else data.find(needle, position)
+    # Terminal escape codes (JSON-escaped ones are anchors): _scan() looks at their lines again.
+    position = data.find(b"\x1b")
+    while position != -1:
+        hits.append(position)
+        position = data.find(b"\x00", position)  # the next text
+        position = -1 if position == -1 else data.find(b"\x1b", position)
     # A Redis ACL line at the start of a text (keywords() looks there as well).
     if low.startswith(b"user "):
         hits.append(0)

@@ -138,6 +138,12 @@ TOKEN_FORMATS: Final = (
         6,
     ),
     TokenFormat("supabase_token", ("sbp_",), r"sbp_[0-9a-f]{40}", 4),
+    # HubSpot's private app tokens: `pat-` + region + a UUID
+    TokenFormat(
+        "hubspot_token",
+        ("pat-",),
+        r"pat-(?:na|eu|ap)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    ),
     # Braintree's access tokens: `access_token$production$<merchant id>$<32 hex>` (`$` splits runs)
     TokenFormat(
         "braintree_access_token",
@@ -707,6 +713,14 @@ WEBHOOKS: Final = (
         "url_token",
     ),
     (
+        # A link that signs someone in or resets a password: the token is a segment of its path
+        # (`https://app.example.org/password/reset/TOKEN`, `/reset-password/TOKEN`).
+        "/reset",
+        r"://[A-Za-z0-9.\-]+(?::[0-9]+)?/(?:[A-Za-z0-9_.\-]+/)*?[A-Za-z_\-]*reset[A-Za-z_\-]*/"
+        r"(?:[A-Za-z0-9_\-]{1,40}/)?(?P<value>[A-Za-z0-9_\-]{20,256})(?=[/?#\s\"'<>\\`]|$)",
+        "url_token",
+    ),
+    (
         "api.telegram.org/bot",
         r"://api\.telegram\.org/(?:file/)?bot(?P<value>[0-9]{5,16}:[A-Za-z0-9_\-]{30,})",
         "telegram_bot_token",
@@ -726,7 +740,7 @@ WEBHOOK_HOSTS: Final = (
     "anaconda.cloud",
 )
 #: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat), for the same look.
-WEBHOOK_PATHS: Final = ("/hooks/",)
+WEBHOOK_PATHS: Final = ("/hooks/", "/reset")
 
 # ------------------------------------------------------------------------------------------------
 # Command-line clients that take a credential as an argument.
@@ -908,9 +922,8 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(("nuget",), (option("-p", "-password", "-apikey"),)),
     ClientCommand(("twine",), (option("-p", "--password"),)),
     ClientCommand(("altool",), (option("-p", "--password"),)),
-    # Platform logins whose `-p` is the password (OpenShift, Cloud Foundry, IBM Cloud's `bx`), a BMC's
-    # ipmitool (`-P`).
-    ClientCommand(("oc", "cf", "bx"), (option("-p", "--password"),), subcommand=("login",)),
+    # Platform logins whose `-p` is the password (OpenShift, Cloud Foundry), a BMC's ipmitool (`-P`).
+    ClientCommand(("oc", "cf"), (option("-p", "--password"),), subcommand=("login",)),
     ClientCommand(("ipmitool",), (option("-P"),)),
 )
 
@@ -961,8 +974,7 @@ PRINTS_SECRET: Final = (
         r"terraform[ \t]+output[ \t]+(?:-[a-z\-]+(?:=[^\s]+)?[ \t]+)*[\"']?"
         r"[a-z0-9_\-]*(?:pass|pwd|pw\b|secret|token|key|cred|auth)",
     ),
-    ("jq ", r"\bjq[ \t][^\n|;&]*?[.\[\"'][a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)"),
-    ("yq ", r"\byq[ \t][^\n|;&]*?[.\[\"'][a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)"),
+    ("jq ", r"\b[jy]q[ \t][^\n|;&]{0,200}?[.\[\"'][a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)"),
     # password managers and parameter stores printing a secret: `pass show` (also `gopass show` and
     # `lpass show`, which hold it), `aws ssm get-parameter --with-decryption`
     ("pass show ", ""),
