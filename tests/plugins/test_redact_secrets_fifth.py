@@ -121,6 +121,7 @@ _LEFT_ALONE = [
     "password: config.db_password",
     'token := []byte(os.Getenv("TOKEN"))',
     "\x1b[1mStatus\x1b[0m: running (\x1b[32mhealthy\x1b[0m)",
+    "a lone \x1b escape byte, half a code \x1b[ and \x1b[1mbold\x1b[0m",
     'export PATH="$PATH:/usr/local/bin"\n$path = "C:\\Tools\\bin"',
     'the password field ("password") is required; set it (see "docs/setup.md") first',
     "See https://docs.example.org/guides/reset-your-password-in-five-steps for help.",

@@ -839,7 +839,7 @@ def _named_cookie(data: bytes, low: bytes, start: int) -> re.Match[bytes] | None
     if not start or not (low[start - 1] in b"_-." or low[max(0, start - 4) : start] == b"-set"):
         return None
     match = _NAMED_COOKIE.match(data, start)
-    if match is None or (data[start + 6 : start + 7] in b" \t" and low[start - 1] != 0x74):
+    if match is None or (data.startswith((b" ", b"\t"), start + 6) and low[start - 1] != 0x74):
         return None  # blanks separate a value only after `-setcookie`
     value = match.group("value").decode("ascii")
     return match if credential_like(value) or _ERLANG_COOKIE.fullmatch(value) else None
@@ -2507,7 +2507,7 @@ class _Scan:
             if ldif is not None and not is_placeholder(ldif.group("value").decode("ascii")):
                 self.add(ldif.start("value"), ldif.end("value"), kind)
             return name_end
-        if b"]" in ahead and b"=>" in ahead:
+        if ord("]") in ahead and ahead.find(b"=>") != -1:
             dumped = _PHP_DUMPED.match(data, name_end)
             if dumped is not None and (
                 dumped.group("quoted") is not None or data[name_start - 1 : name_start] == b"["
@@ -3485,8 +3485,10 @@ def _coloured_lines(data: bytes, codes: list[int]) -> list[tuple[int, int]]:
         first = position
         while first and data[first - 1] == 0x5C:  # the backslashes of `\\u001b`
             first -= 1
-        last = position
         code = _ANSI.match(data, first)
+        if code is None:
+            continue  # an escape byte that starts no code
+        last = position
         while code is not None:
             last = code.end()
             code = _ANSI.match(data, last)
@@ -3538,23 +3540,25 @@ def _uncoloured_spans(data: bytes, codes: list[int]) -> list[tuple[int, int, str
     found: list[tuple[int, int, str]] = []
     if not pieces:
         return found
-    for start, end, kind in _scan(b"".join(pieces)):
+    for start, end, kind in _scan(b"".join(pieces), coloured=False):
         first, last = bisect_right(kept, start) - 1, bisect_right(kept, end - 1) - 1
         if origins[first] != -1 and origins[last] != -1:
             found.append((origins[first] + start - kept[first], origins[last] + end - kept[last], kind))
     return found
 
 
-def _scan(data: bytes) -> list[tuple[int, int, str]]:
+def _scan(data: bytes, *, coloured: bool = True) -> list[tuple[int, int, str]]:
+    """The secrets of *data*; *coloured*: also those that terminal escape codes hide."""
     scan = _Scan(data)
     scan.tokens()
     scan.keywords()
+    if not coloured:
+        return scan.merged()
     codes = scan.coloured
-    if b"\x1b" in data:  # a JSON-escaped code is an anchor, ESC itself one memchr
-        position = data.find(b"\x1b")
-        while position != -1:
-            codes.append(position)
-            position = data.find(b"\x1b", data.find(b"\n", position) % (len(data) + 1))
+    position = data.find(b"\x1b")  # a JSON-escaped code is an anchor, ESC itself a memchr
+    while position != -1:
+        codes.append(position)
+        position = data.find(b"\x1b", position + 1)
     if codes:
         for start, end, kind in _uncoloured_spans(data, sorted(codes)):
             scan.add(start, end, kind)
