@@ -2479,7 +2479,15 @@ class _Scan:
             if _plausible_value(value, quoted=True, code_context=False, next_char=b"}"):
                 self.add(braced.start("value"), braced.end("value"), kind)
             return braced.end()
-        annotated = _ANNOTATED_LITERAL.match(data, name_end) if ord(":") in ahead else None
+        annotated = None
+        if ord(":") in ahead:
+            if ahead.startswith(b":: "):
+                # LDIF: `userPassword:: BASE64` (a value in base64 after a double colon)
+                ldif = _LDIF_BASE64.match(data, name_end)
+                if ldif is not None and not is_placeholder(ldif.group("value").decode("ascii")):
+                    self.add(ldif.start("value"), ldif.end("value"), kind)
+                return name_end
+            annotated = _ANNOTATED_LITERAL.match(data, name_end)
         if annotated is not None:
             # `const API_TOKEN: &str = "…";`, `val apiKey: String = "…"`, `token: string = '…'`:
             # a type between the name and the literal assigned to it.
@@ -2501,12 +2509,6 @@ class _Scan:
             if opening is not None and _LINE_BREAK.match(data, opening.end()) is not None:
                 self._block_value(name_start, name_end, kind)
                 return name_end
-        if ahead.startswith(b":: "):
-            # LDIF: `userPassword:: BASE64` (a value in base64 after a double colon)
-            ldif = _LDIF_BASE64.match(data, name_end)
-            if ldif is not None and not is_placeholder(ldif.group("value").decode("ascii")):
-                self.add(ldif.start("value"), ldif.end("value"), kind)
-            return name_end
         if ord("]") in ahead and ahead.find(b"=>") != -1:
             dumped = _PHP_DUMPED.match(data, name_end)
             if dumped is not None and (
@@ -2522,10 +2524,8 @@ class _Scan:
                     self.add(dumped.start(group), dumped.end(group), kind)
                 return dumped.end()
         match = _AFTER_NAME.match(data, name_end)
-        if match is None or (
-            match.group("bare") is not None
-            and (match.group("sep") is None or data[match.end() : match.end() + 1] == b"(")
-        ):
+        after = match.end() if match is not None else 0
+        if match is None or (after < self.size and (data[after] == 0x28 or data.startswith(b" [", after))):
             # `signingKey = []byte("…")`, `Buffer.from("…")`, `String::from("…")`: a literal made
             # into bytes or a secret type, assigned to the name.
             wrapped = _WRAPPED_LITERAL.match(data, name_end)
@@ -3475,8 +3475,8 @@ _ANSI: Final = re.compile(rb"(?:\x1b|\\{1,3}u001b|\\{1,3}x1b|\\{1,3}033)\[[0-9;?
 def _coloured_lines(data: bytes, codes: list[int]) -> list[tuple[int, int]]:
     """The lines of *data* (also JSON-escaped ones, at most 1 KiB either side) where a terminal
     escape code at *codes* (sorted) comes right before a character that is not a blank
-    (`PG␛[01;31mPASS`, `token=␛[1m…`), merged where they touch; a code before a blank or at a
-    line's end (`␛[32mPASSED␛[0m `) hides nothing."""
+    (`PG␛[01;31mPASS`, `token=␛[1m…`, `password    ␛[32m…` in a table), merged where they touch;
+    a code before a blank or at a line's end (`␛[32mPASSED␛[0m `) hides nothing."""
     merged: list[tuple[int, int]] = []
     size = len(data)
     for position in codes:
@@ -3493,7 +3493,7 @@ def _coloured_lines(data: bytes, codes: list[int]) -> list[tuple[int, int]]:
             last = code.end()
             code = _ANSI.match(data, last)
         if last >= size or data[last] in _EDGE or data[last : last + 2] in _ESCAPED_EDGES:
-            continue
+            continue  # before a blank or at a line's end: no word changes
         floor, ceiling = max(0, first - 1024), min(size, last + 1024)
         escaped = data.rfind(b"\\n", floor, first)
         start = max(data.rfind(b"\n", floor, first) + 1, escaped + 2 if escaped != -1 else 0, floor)

@@ -922,8 +922,7 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(("nuget",), (option("-p", "-password", "-apikey"),)),
     ClientCommand(("twine",), (option("-p", "--password"),)),
     ClientCommand(("altool",), (option("-p", "--password"),)),
-    # Platform logins whose `-p` is the password (OpenShift, Cloud Foundry), a BMC's ipmitool (`-P`).
-    ClientCommand(("oc", "cf"), (option("-p", "--password"),), subcommand=("login",)),
+    # A BMC's ipmitool (`-P`).
     ClientCommand(("ipmitool",), (option("-P"),)),
 )
 
