@@ -21,6 +21,11 @@ B64 = ALNUM + "+/"
 HEX = "0123456789abcdef"
 
 
+def forms(text: str) -> list[str]:
+    """*text* as a tool prints it, and JSON-escaped once and twice, as agent logs hold it."""
+    return [text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"output": text})})]
+
+
 def body(rng: random.Random, n: int, alphabet: str = ALNUM) -> str:
     """*n* random characters that mix lower case, upper case and digits (when the alphabet has them)."""
     classes = [cls for cls in (str.islower, str.isupper, str.isdigit) if any(cls(c) for c in alphabet)]

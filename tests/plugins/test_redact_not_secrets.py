@@ -10,6 +10,7 @@ import string
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+from tests.plugins.redact_strategies import forms
 
 from autopilot.plugins.redact import rules
 from autopilot.plugins.redact.engine import redact_text, secret_name_kind
@@ -22,18 +23,13 @@ def _random(n: int, alphabet: str = ALNUM) -> str:
     return "".join(RNG.choice(alphabet) for _ in range(n))
 
 
-def _forms(text: str) -> list[str]:
-    """*text* as a tool prints it, and JSON-escaped once and twice, as agent logs hold it."""
-    return [text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"output": text})})]
-
-
 def _survives(text: str) -> None:
-    for form in _forms(text):
+    for form in forms(text):
         assert redact_text(form) == form, form
 
 
 def _goes(text: str, secret: str) -> None:
-    for form in _forms(text):
+    for form in forms(text):
         assert secret not in redact_text(form), form
 
 

@@ -660,11 +660,6 @@ def _hex(n: int, alphabet: str = rs.HEX) -> str:
     return "".join(RNG.choice(alphabet) for _ in range(n))
 
 
-def _forms(text: str) -> list[str]:
-    """*text* as a tool prints it, and JSON-escaped once and twice, as agent logs hold it."""
-    return [text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"output": text})})]
-
-
 _FRESH_LEFT_ALONE = [
     # a hash, digest or checksum of a secret, by its name
     '{{"type": "Secret Keyword", "filename": "a.yml", "hashed_secret": "{h40}", "is_verified": false}}',
@@ -722,7 +717,7 @@ def test_what_describes_or_points_to_a_secret_survives(template: str) -> None:
         n=RNG.randint(1000, 99999),
         e=RNG.randint(1_700_000_000, 1_800_000_000),
     )
-    for form in _forms(text):
+    for form in rs.forms(text):
         assert redact_text(form) == form
 
 
@@ -743,7 +738,7 @@ _FRESH_STILL_CAUGHT = [
 def test_session_cookies_values_and_mappings_to_secrets_still_go(template: str) -> None:
     """Beside those look-alikes, session cookies, a VALUE column and a name mapped to a secret go."""
     value = _body(12) + "x" + _body(6)
-    for form in _forms(template.format(v=value)):
+    for form in rs.forms(template.format(v=value)):
         assert value not in redact_text(form), form
 
 
@@ -767,7 +762,7 @@ def test_secret_manager_references_survive(
     reference = ("ref+" if vals else "") + scheme + "://" + "/".join(path)
     text = assignment.format(n=name, v=reference)
 
-    for form in _forms(text):
+    for form in rs.forms(text):
         assert redact_text(form) == form
 
 
@@ -789,7 +784,7 @@ def test_only_the_session_cookie_of_a_header_goes(
     rng.shuffle(pairs)
     header = "Cookie: " + "; ".join(pairs)
 
-    for form in _forms(header):
+    for form in rs.forms(header):
         redacted = redact_text(form)
         assert secret not in redacted
         assert analytics_value in redacted and f"{preference}={preference_value}" in redacted

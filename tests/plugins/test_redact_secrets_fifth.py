@@ -4,7 +4,6 @@ missed: colour codes, secret-printing commands, client flags, language reprs, ca
 from __future__ import annotations
 
 import base64
-import json
 import random
 import string
 import sys
@@ -27,11 +26,6 @@ RNG = random.Random(5)
 def _secret() -> str:
     """A generated credential: letters and digits, with a dash in it."""
     return rs.body(RNG, 14) + "-" + rs.body(RNG, 8)
-
-
-def _forms(text: str) -> list[str]:
-    """*text* as printed, in an agent log's JSON string, and escaped twice over."""
-    return [text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"out": text})})]
 
 
 _CAUGHT = [
@@ -104,7 +98,7 @@ def test_kinds_found_by_the_fifth_corpus_never_survive(template: str) -> None:
     secret = next((fill for key, fill in fills.items() if key in template), value)
     assert secret in text
 
-    for form in _forms(text):
+    for form in rs.forms(text):
         assert secret not in redact_text(form), form
 
 
@@ -133,7 +127,7 @@ _LEFT_ALONE = [
 def test_what_the_fifth_corpus_rules_leave_alone_survives(template: str) -> None:
     """Commands that print no secret, references, nested dumps, forum links and public keys near
     the new rules stay byte for byte."""
-    for form in _forms(template):
+    for form in rs.forms(template):
         assert redact_text(form) == form
 
 
@@ -157,7 +151,7 @@ def test_a_passphrase_of_words_goes_where_a_password_must_be(words: list[str], w
         "flag": f"$ clickhouse-client --user ops --password {phrase} --query 'SELECT 1'",
     }[where]
 
-    for form in _forms(text):
+    for form in rs.forms(text):
         assert phrase not in redact_text(form), form
 
 
@@ -171,7 +165,7 @@ def test_a_colour_code_anywhere_in_a_line_hides_nothing(word: str, colour: str) 
     ]
     text = f"{name}={on}{value}{off}\nPATH=/usr/bin"
 
-    for form in _forms(text):
+    for form in rs.forms(text):
         redacted = redact_text(form)
         assert value not in redacted, form
         assert "PATH=/usr/bin" in redacted
