@@ -118,7 +118,10 @@ def log_reader_register(register: Callable[[LogReader], None]) -> None:
     Args:
         register: Call it with a :class:`~autopilot.core.logs.LogReader` instance (picklable: files
             are read in worker processes). A file goes to the first reader whose ``sniff`` accepts
-            its first bytes; autopilot's own trajectories are tried first.
+            its first bytes; autopilot's own trajectories are tried first. A reader implements
+            ``sniff(head, path)`` and ``scan(path, data)`` (the whole file's bytes), and may override
+            ``scan_file(path, handle)`` to read a large line-based file a line at a time, so its
+            memory does not grow with the file.
 
     Returns:
         Nothing; use *register*.
