@@ -208,10 +208,11 @@ class RunResult:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> RunResult:
         data = data or {}
+        duration = data.get("duration_ms", 0)  # None: not known (an import of a log without times)
         return cls(
             success=bool(data.get("success", False)),
             status=str(data.get("status", "running")),
-            duration_ms=None if data.get("duration_ms", 0) is None else int(data.get("duration_ms") or 0),
+            duration_ms=None if duration is None else int(duration),
             num_turns=int(data.get("num_turns", 0) or 0),
             issues_completed=list(data.get("issues_completed") or []),
             stop_reason=data.get("stop_reason"),

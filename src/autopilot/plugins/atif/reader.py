@@ -375,8 +375,9 @@ def import_atif(records: list[dict[str, Any]]) -> ImportedRun | None:
         if not any(e.usage is not None for e in made) and isinstance(final, dict):
             # Tokens known only as the trajectory's totals: one turn of them, as analyze counts them.
             usage = _final_usage(final)
-            usage.cost_usd = _cost(final.get("total_cost_usd")) or 0.0
-            stated.append(_cost(final.get("total_cost_usd")) is not None)
+            cost = _cost(final.get("total_cost_usd"))
+            usage.cost_usd = cost or 0.0
+            stated.append(cost is not None)
             made.append(BackendEvent(steps=[Step("system", subtype="usage")], usage=usage,
                                      turn_complete=True))  # fmt: skip
         if trajectory is not doc and isinstance(model, str):

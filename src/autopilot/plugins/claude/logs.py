@@ -85,17 +85,20 @@ _CWD = re.compile(rb'"cwd"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _BRANCH = re.compile(rb'"gitBranch"\s*:\s*"((?:[^"\\]|\\.)*)"')
 
 
+def _line_at(data: bytes, position: int) -> tuple[int, int]:
+    """Where the line of *data* holding *position* starts and ends (without its newline)."""
+    stop = data.find(b"\n", position)
+    return data.rfind(b"\n", 0, position) + 1, len(data) if stop < 0 else stop
+
+
 def _lines_with(data: bytes, marker: bytes) -> list[bytes]:
     """Every line of *data* containing *marker*, found without splitting the rest."""
     found = []
-    find, rfind, end = data.find, data.rfind, len(data)
-    position = find(marker)
+    position = data.find(marker)
     while position >= 0:
-        start = rfind(b"\n", 0, position) + 1
-        stop = find(b"\n", position)
-        stop = end if stop < 0 else stop
+        start, stop = _line_at(data, position)
         found.append(data[start:stop])
-        position = find(marker, stop)
+        position = data.find(marker, stop)
     return found
 
 
@@ -104,13 +107,12 @@ class _Stamped(msgspec.Struct):
 
 
 _DECODE_TIME = msgspec.json.Decoder(_Stamped).decode
+_STAMP = b'"timestamp"'
 
 
 def _time_of(line: bytes) -> str | None:
     """The ``timestamp`` of a transcript line itself, not one nested in its content (a file-history
     snapshot's, a tool result's); None for a line without one or that is not JSON."""
-    if b'"timestamp"' not in line:
-        return None
     try:
         stamp = _DECODE_TIME(line).timestamp
     except (msgspec.DecodeError, msgspec.ValidationError):
@@ -120,28 +122,25 @@ def _time_of(line: bytes) -> str | None:
 
 def _first_time(data: bytes) -> str | None:
     """The time of the first line that has one (the session's start, as ``import`` takes it)."""
-    position = data.find(b'"timestamp"')
+    position = data.find(_STAMP)
     while position >= 0:
-        start = data.rfind(b"\n", 0, position) + 1
-        stop = data.find(b"\n", position)
-        stop = len(data) if stop < 0 else stop
+        start, stop = _line_at(data, position)
         stamp = _time_of(data[start:stop])
         if stamp is not None:
             return stamp
-        position = data.find(b'"timestamp"', stop)
+        position = data.find(_STAMP, stop)
     return None
 
 
 def _last_time(data: bytes) -> str | None:
     """The time of the last line that has one (the session's end)."""
-    position = data.rfind(b'"timestamp"')
+    position = data.rfind(_STAMP)
     while position >= 0:
-        start = data.rfind(b"\n", 0, position) + 1
-        stop = data.find(b"\n", position)
-        stamp = _time_of(data[start : len(data) if stop < 0 else stop])
+        start, stop = _line_at(data, position)
+        stamp = _time_of(data[start:stop])
         if stamp is not None:
             return stamp
-        position = data.rfind(b'"timestamp"', 0, start)
+        position = data.rfind(_STAMP, 0, start)
     return None
 
 
