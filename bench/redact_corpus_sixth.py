@@ -650,7 +650,7 @@ TEMPLATES += [
     (
         "source",
         "bundler config",
-        '$ cat ~/.bundle/config\n---\nBUNDLE_GEMS__CONTRIBSYS__COM: "{@hex32}:{@hex32#2}"\nBUNDLE_RUBYGEMS__PKG__GITHUB__COM: "{=user}:{@ghp}"\nBUNDLE_PATH: "vendor/bundle"\n',
+        '$ cat ~/.bundle/config\n---\nBUNDLE_GEMS__CONTRIBSYS__COM: "{=hex32}:{@hex32#2}"\nBUNDLE_RUBYGEMS__PKG__GITHUB__COM: "{=user}:{@ghp}"\nBUNDLE_PATH: "vendor/bundle"\n',
     ),
     (
         "source",
