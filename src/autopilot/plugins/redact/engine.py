@@ -1466,6 +1466,15 @@ _BY_CSV: Final = 6  # a column of a CSV header (``service,owner,api_key``)
 _BY_CALL: Final = 5  # a function named for a credential, called with a literal (``.bearer_auth("…")``)
 _BY_XML: Final = 4  # an XML element named so, with attributes (``<Pass encoding="base64">``), or a plist key
 _BY_PAIR: Final = 2  # a name given as the `name` of a name/value pair (`- name: DB_PASSWORD`, `value: …`)
+# How a name hit is judged, by the group of _NAME_SHAPE that matched after it ("space": _spaced_hit()).
+_SHAPE_HOW: Final = {
+    "sep": _BY_SEPARATOR,
+    "pair": _BY_PAIR,
+    "block": _BY_BLOCK,
+    "xml": _BY_XML,
+    "call": _BY_CALL,
+    "csv": _BY_CSV,
+}
 # The keywords that may announce a credential in prose ("the password is …", "token created: …").
 _ANNOUNCING: Final = re.compile(rb"(?:password|passwd|passphrase|secret|token|key|credential)s?(?![a-z])")
 _SUBCOMMAND: Final = re.compile(rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)")
@@ -1828,12 +1837,14 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
     ceiling = min(len(data), keyword + 200)
     real = data.find(b"\n", keyword, ceiling)
     escaped = data.find(b"\\n", keyword, real if real != -1 else ceiling)  # see _line_around()
-    ends = [end for end in (real, escaped) if end != -1]
-    if not ends:
-        if ceiling < len(data):
-            return 0, 0
-        ends = [ceiling]
-    line_end = min(ends)
+    if escaped != -1:
+        line_end = escaped  # (searched only up to the real line break)
+    elif real != -1:
+        line_end = real
+    elif ceiling < len(data):
+        return 0, 0
+    else:
+        line_end = ceiling
     while line_end > keyword and data[line_end - 1] == 0x5C:
         line_end -= 1  # a doubly escaped line break
     tail = data[keyword:line_end].rstrip(b" \t\r")
@@ -2139,7 +2150,7 @@ class _Scan:
         bearer_end = 0
         # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
         shaped, interesting = _NAME_SHAPE.match, _url_interesting
-        name, shadow, url, bearer = _NAME, _SHADOW, _URL, _BEARER_AT
+        name, shadow, url, bearer, shape_how = _NAME, _SHADOW, _URL, _BEARER_AT, _SHAPE_HOW
         if low.startswith(b"user "):
             self._redis_acl(0)
         for search in _context_passes():
@@ -2168,19 +2179,9 @@ class _Scan:
                         shape = shaped(low, end)
                         if shape is None:
                             continue
-                        group = shape.lastgroup
-                        if group == "sep":
-                            hits.append((start, end - start, _BY_SEPARATOR))
-                        elif group == "pair":
-                            hits.append((start, end - start, _BY_PAIR))
-                        elif group == "block":
-                            hits.append((start, end - start, _BY_BLOCK))
-                        elif group == "xml":
-                            hits.append((start, end - start, _BY_XML))
-                        elif group == "call":
-                            hits.append((start, end - start, _BY_CALL))
-                        elif group == "csv":
-                            hits.append((start, end - start, _BY_CSV))
+                        how = shape_how.get(shape.lastgroup)
+                        if how is not None:
+                            hits.append((start, end - start, how))
                         else:
                             self._space_hit(start, end, hits)
                     elif role == shadow:
@@ -2464,8 +2465,10 @@ class _Scan:
         sometimes holds a secret, only a value that looks generated (*generated*), and of 16 or more
         characters with digits, upper and lower case (*strong*)."""
         data = self.data
-        if data[name_start - 1 : name_start] == b" " and _BATCH_PROMPT.search(
-            self.low, max(0, name_start - 12), name_start
+        if (
+            data[name_start - 1 : name_start] == b" "
+            and self.low.find(b"/p", max(0, name_start - 12), name_start) != -1  # one `find` first
+            and _BATCH_PROMPT.search(self.low, max(0, name_start - 12), name_start)
         ):
             return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
