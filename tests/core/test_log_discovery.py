@@ -4,6 +4,7 @@ and of agent log folders that are missing or listed in ``$CLAUDE_CONFIG_DIR``.""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -193,3 +194,57 @@ def test_codex_home_may_name_several_homes(
     code, data, _ = _analyze(capsys, "--codex")
 
     assert (code, data["runs"], data["output_tokens"]) == (0, 2, 80)
+
+
+@pytest.mark.timeout(60)
+def test_a_fifo_among_logs_is_a_warning_not_a_wait(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A FIFO named like a log in a directory is one warning; analyze does not wait for a writer."""
+    _transcript(tmp_path / "logs" / "s-1.jsonl", "s-1", 20)
+    os.mkfifo(tmp_path / "logs" / "pipe.jsonl")
+
+    code, data, err = _analyze(capsys, tmp_path / "logs")
+
+    assert (code, data["runs"]) == (0, 1)
+    assert err == [
+        f"warning: {tmp_path / 'logs' / 'pipe.jsonl'}: not a regular file (a FIFO, socket or device)"
+    ]
+
+
+@pytest.mark.timeout(60)
+def test_paths_that_are_no_files_are_named_for_what_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A FIFO, a dangling symlink and a missing path given to analyze each get their own reason, exit 2."""
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    (tmp_path / "gone.jsonl").symlink_to(tmp_path / "nowhere.jsonl")
+
+    code, _data, err = _analyze(
+        capsys, tmp_path / "pipe.jsonl", tmp_path / "gone.jsonl", tmp_path / "no.jsonl"
+    )
+
+    assert code == 2
+    assert err == [
+        f"error: {tmp_path / 'pipe.jsonl'}: not a regular file (a FIFO, socket or device)",
+        f"error: {tmp_path / 'gone.jsonl'}: broken symbolic link (to {tmp_path / 'nowhere.jsonl'})",
+        f"error: {tmp_path / 'no.jsonl'}: no such file or directory",
+    ]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize(
+    "command", [["import"], ["export"], ["export", "--format", "otlp"], ["validate"], ["replay"]]
+)
+def test_every_command_refuses_a_fifo_at_once(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """import, export, validate and replay given a FIFO say what it is (exit 2) instead of waiting on it."""
+    os.mkfifo(tmp_path / "pipe.jsonl")
+
+    code = main([*command, str(tmp_path / "pipe.jsonl")])
+
+    assert code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {tmp_path / 'pipe.jsonl'}: not a regular file (a FIFO, socket or device)"
+    ]

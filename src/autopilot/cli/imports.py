@@ -39,6 +39,7 @@ def import_logs(
         Print one JSON object per imported file.
     """
     from autopilot.core.importer import import_file
+    from autopilot.core.trajectory.files import file_problem
 
     if not paths:
         raise BadInputError("import needs at least one FILE")
@@ -52,8 +53,8 @@ def import_logs(
     results = []
     for path in paths:
         try:
-            if not path.is_file():
-                raise BadInputError(f"{path}: no such file")
+            if (problem := file_problem(path)) is not None:
+                raise BadInputError(f"{path}: {problem}")
             imported = import_file(context.hooks(), path, target, config=config, model=model)
         except AutopilotError as exc:
             context.error(str(exc))

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO, Final
 import msgspec
 
 from autopilot.core.errors import BadInputError, TrajectoryError
+from autopilot.core.trajectory.files import file_problem
 from autopilot.core.usage import Call, Session, ToolStat
 
 #: Bump when a reader's output changes, so cached summaries from the older code are not used.
@@ -96,10 +97,10 @@ def discover(paths: Iterable[Path]) -> tuple[list[str], list[FileResult]]:
     for path in paths:
         if path.is_dir():
             files.extend(_walk(path))
-        elif path.is_file():
+        elif (problem := file_problem(path)) is None:
             files.append(str(path))
         else:
-            missing.append(FileResult(str(path), error=f"{path}: no such file or directory"))
+            missing.append(FileResult(str(path), error=f"{path}: {problem}"))
     return files, missing
 
 
@@ -267,28 +268,32 @@ def scan(
     )
     cache = SummaryCache.open(cache_path) if cache_path is not None else None
     # Per file, plain values only (a Path and a stat result each would cost more than its summary).
-    found: list[tuple[int, int, bool] | None] = []  # size, modification time, whether to read it
+    # size, modification time, whether to read it; or why it cannot be read
+    found: list[tuple[int, int, bool] | str] = []
     todo: list[str] = []
     sizes: list[int] = []
     for name in files:
         try:
-            stat = os.stat(name)
+            info = os.stat(name)
         except OSError:
-            found.append(None)
+            found.append(f"{name}: {file_problem(name) or 'cannot read'}")
             continue
-        read = cache is None or not cache.holds(name, stat.st_size, stat.st_mtime_ns, readers_key)
-        found.append((stat.st_size, stat.st_mtime_ns, read))
+        if (problem := file_problem(name, info.st_mode)) is not None:
+            found.append(f"{name}: {problem}")
+            continue
+        read = cache is None or not cache.holds(name, info.st_size, info.st_mtime_ns, readers_key)
+        found.append((info.st_size, info.st_mtime_ns, read))
         if read:
             todo.append(name)
-            sizes.append(stat.st_size)
+            sizes.append(info.st_size)
     fresh = _read_all(readers, todo, sizes, encode=cache is not None)
     del todo, sizes
     if cache is not None:
         cache.forget_deleted([p for p in paths if p.is_dir()], set(files))
     try:
         for name, entry in zip(files, found, strict=True):
-            if entry is None:
-                yield FileResult(name, error=f"{name}: cannot read")
+            if isinstance(entry, str):
+                yield FileResult(name, error=entry)
                 continue
             size, mtime_ns, read = entry
             result = None if read or cache is None else cache.get(name)

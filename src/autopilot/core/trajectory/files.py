@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import re
+import stat
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -378,16 +379,37 @@ def read_journal(path: Path) -> LoadedRun:
     return LoadedRun(run, path, "journal", warnings)
 
 
+def file_problem(path: Path | str, mode: int | None = None) -> str | None:
+    """Why *path* cannot be read as a file (``no such file or directory``, ``is a directory``, ...), or
+    None for a regular file or a symbolic link to one.
+
+    A FIFO, socket or device is refused rather than opened: reading a FIFO that nobody writes to would
+    wait for ever. *mode* is the file's ``st_mode`` when the caller has it already.
+    """
+    if mode is None:
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            if os.path.islink(path):
+                return f"broken symbolic link (to {os.readlink(path)})"
+            return "no such file or directory"
+        except OSError as exc:
+            return f"cannot read: {exc.strerror}"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    return "not a regular file (a FIFO, socket or device)"
+
+
 def load_trajectory(path: Path) -> LoadedRun:
     """Read a ``.json`` trajectory or a ``.journal.jsonl`` journal (of a run that may have been killed)."""
-    if path.name.endswith(JOURNAL_SUFFIX):
-        return read_journal(path)
     if path.suffix == RLOG_SUFFIX:
         raise TrajectoryError(path, "an .rlog is for people; give the .json or .journal.jsonl beside it")
-    if not path.exists():
-        raise TrajectoryError(path, "no such file")
-    if path.is_dir():
-        raise TrajectoryError(path, "is a directory")
+    if (problem := file_problem(path)) is not None:
+        raise TrajectoryError(path, problem)
+    if path.name.endswith(JOURNAL_SUFFIX):
+        return read_journal(path)
     return read_json_trajectory(path)
 
 
