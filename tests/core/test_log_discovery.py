@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from autopilot.cli import main
 
@@ -248,3 +251,57 @@ def test_every_command_refuses_a_fifo_at_once(
     assert capsys.readouterr().err.splitlines() == [
         f"error: {tmp_path / 'pipe.jsonl'}: not a regular file (a FIFO, socket or device)"
     ]
+
+
+_BUCKETS = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # capsys is read every example
+@given(
+    bucket=st.sampled_from(_BUCKETS),
+    count=st.one_of(st.integers(max_value=-1), st.integers(min_value=10**12 + 1, max_value=10**40)),
+)
+def test_a_call_with_impossible_token_counts_is_left_out_with_a_warning(
+    bucket: str, count: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A negative or absurdly large token count in one line is one warning; the other calls still count."""
+    with tempfile.TemporaryDirectory() as tmp:
+        good = _transcript(Path(tmp) / "s-1.jsonl", "s-1", 20)
+        bad = json.loads(good.read_text())
+        bad["message"]["id"], bad["requestId"] = "msg_02", "req_02"
+        bad["message"]["usage"][bucket] = count
+        good.write_text(good.read_text() + json.dumps(bad) + "\n", encoding="utf-8")
+
+        code, data, err = _analyze(capsys, tmp)
+
+    assert code == 0
+    assert (data["output_tokens"], data["input_tokens"]) == (20, 10)
+    assert err == [
+        f"warning: {good}: left out 1 model call(s) with impossible token counts "
+        f"(first at 2026-11-02T10:00:00.000Z: {_FIELD[bucket]} {count})"
+    ]
+
+
+_FIELD = {
+    "input_tokens": "input_tokens",
+    "output_tokens": "output_tokens",
+    "cache_creation_input_tokens": "cache_creation_tokens",
+    "cache_read_input_tokens": "cache_read_tokens",
+}
+
+
+def test_import_leaves_out_impossible_usage_and_analyze_reads_the_result(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 10**30-token call imports with a warning, and analyze of the import does not crash."""
+    log = _transcript(tmp_path / "s-1.jsonl", "s-1", 20)
+    bad = json.loads(log.read_text())
+    bad["message"]["id"], bad["requestId"] = "msg_02", "req_02"
+    bad["message"]["usage"]["input_tokens"] = 10**30
+    log.write_text(log.read_text() + json.dumps(bad) + "\n", encoding="utf-8")
+
+    assert main(["import", str(log), "--output-dir", str(tmp_path / "out")]) == 0
+    assert "impossible token counts (first: input_tokens 10000" in capsys.readouterr().err
+    code, data, err = _analyze(capsys, tmp_path / "out")
+
+    assert (code, data["runs"], data["output_tokens"], err) == (0, 1, 20, [])

@@ -365,5 +365,14 @@ def import_file(
             f"{path}: no plugin recognises this format "
             "(formats come from plugins implementing trajectory_import; see `autopilot plugins`)"
         )
+    impossible = [e for e in imported.events if e.usage is not None and e.usage.impossible()]
+    if impossible:
+        first = impossible[0].usage
+        warnings.append(
+            f"{path}: left out the usage of {len(impossible)} model call(s) with impossible token counts "
+            f"(first: {first.impossible() if first else ''})"
+        )
+        for event in impossible:
+            event.usage = None
     run, recorder = record_imported(hooks, imported, output_dir, source=path, config=config, model=model)
     return ImportResult(run, {k: v for k, v in recorder.paths.items() if v.exists()}, warnings)

@@ -23,10 +23,10 @@ import msgspec
 
 from autopilot.core.errors import BadInputError, TrajectoryError
 from autopilot.core.trajectory.files import file_problem
-from autopilot.core.usage import Call, Session, ToolStat
+from autopilot.core.usage import Call, Session, ToolStat, drop_impossible_calls
 
 #: Bump when a reader's output changes, so cached summaries from the older code are not used.
-CACHE_VERSION: Final = 9
+CACHE_VERSION: Final = 10
 #: How much of a file readers see to recognise it.
 HEAD_BYTES: Final = 8192
 #: Below this many bytes to read, one process reads them all (starting workers costs more).
@@ -151,6 +151,8 @@ def _read(readers: Sequence[LogReader], name: str | Path) -> tuple[FileResult, b
                 return FileResult(str(path), error=f"{path}: not a readable {reader.name} log: {exc}"), True
     except OSError as exc:
         return FileResult(str(path), error=f"{path}: cannot read: {exc.strerror}"), False
+    for session in sessions:
+        drop_impossible_calls(session)
     return FileResult(str(path), sessions=sessions), True
 
 

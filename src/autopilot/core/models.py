@@ -63,6 +63,11 @@ def new_run_id() -> str:
     return f"{now:%Y%m%dT%H%M%S}-{os.urandom(4).hex()}"  # not uuid: it imports platform (5 ms)
 
 
+#: More tokens than one model call can count in any bucket: a count above it, or below zero, is a
+#: damaged log, not usage (``analyze`` and ``import`` leave such a call out, with a warning).
+MAX_CALL_TOKENS: Final = 10**12
+
+
 @dataclass
 class Usage:
     """Token counts and cost. Per-step values are deltas; a run's value is the sum."""
@@ -89,6 +94,20 @@ class Usage:
     @property
     def total_tokens(self) -> int:
         return self.input_tokens + self.output_tokens + self.cache_read_tokens + self.cache_creation_tokens
+
+    def impossible(self) -> str | None:
+        """The first token count no model call can have (``input_tokens -500``), or None."""
+        for name in (
+            "input_tokens",
+            "output_tokens",
+            "cache_read_tokens",
+            "cache_creation_tokens",
+            "cache_creation_1h_tokens",
+        ):
+            value = getattr(self, name)
+            if not 0 <= value <= MAX_CALL_TOKENS:  # NaN too
+                return f"{name} {value}"
+        return None
 
     def to_dict(self) -> dict[str, Any]:
         return {

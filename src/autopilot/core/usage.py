@@ -32,7 +32,7 @@ from typing import Any
 
 import msgspec
 
-from autopilot.core.models import Usage
+from autopilot.core.models import MAX_CALL_TOKENS, Usage
 
 
 class Call(msgspec.Struct, array_like=True, gc=False):
@@ -121,6 +121,30 @@ class Session(msgspec.Struct, kw_only=True):
             except ValueError:
                 return None
         return None
+
+
+def drop_impossible_calls(session: Session) -> None:
+    """Leave out the calls of *session* whose token counts no model call can have (negative, above
+    :data:`~autopilot.core.models.MAX_CALL_TOKENS`, not a number), with one warning naming the first."""
+    top = MAX_CALL_TOKENS
+    kept = [
+        c
+        for c in session.calls
+        if 0 <= c.input <= top
+        and 0 <= c.output <= top
+        and 0 <= c.cache_read <= top
+        and 0 <= c.cache_write <= top
+        and 0 <= c.cache_write_1h <= top
+    ]
+    if len(kept) == len(session.calls):
+        return
+    first = next(c for c in session.calls if c not in kept)
+    dropped = len(session.calls) - len(kept)
+    session.warnings.append(
+        f"{session.path}: left out {dropped} model call(s) with impossible token counts "
+        f"(first at {first.ts}: {first.usage().impossible()})"
+    )
+    session.calls = kept
 
 
 def parse_time(value: str) -> dt.datetime:
