@@ -305,3 +305,78 @@ def test_a_collector_that_is_down_is_one_error_line(
     assert (code, out) == (1, "")
     assert len(err.splitlines()) == 1
     assert err.startswith(f"error: {trajectory}: could not send 4 spans to http://127.0.0.1:{port}/v1/traces")
+
+
+def test_dash_o_dash_writes_to_standard_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`-o -`, as the help says, sends the OTLP JSON lines to stdout instead of being refused."""
+    trajectory = tmp_path / "run.json"
+    _trajectory_with_secret(trajectory, "nothing-secret")
+
+    code, out, err = _export(capsys, "-o", "-", trajectory)
+
+    assert (code, err) == (0, "")
+    assert len(json.loads(out)["resourceSpans"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("where", "reason"),
+    [
+        ("out", "is a directory (for otlp, -o names the file to write)"),
+        ("missing/spans.jsonl", "no such directory: {tmp}/missing"),
+    ],
+)
+def test_an_output_that_cannot_be_a_file_is_one_error_line_before_any_work(
+    where: str, reason: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """-o naming a directory or a file in a missing directory: one error line naming it, exit 2, no
+    line claiming a run was written."""
+    trajectory = tmp_path / "run.json"
+    _trajectory_with_secret(trajectory, "nothing-secret")
+    (tmp_path / "out").mkdir()
+
+    code, out, err = _export(capsys, "-o", tmp_path / where, trajectory)
+
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"error: {tmp_path / where}: {reason.format(tmp=tmp_path)}"]
+
+
+def test_a_failed_export_leaves_an_existing_output_file_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When no run could be read, the file named by -o keeps what it held."""
+    out = tmp_path / "spans.jsonl"
+    out.write_text("earlier spans\n")
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+
+    code, _, _ = _export(capsys, "-o", out, tmp_path / "empty.jsonl")
+
+    assert code == 2
+    assert out.read_text() == "earlier spans\n"
+
+
+@pytest.mark.parametrize("where", ["-", "file"])
+def test_atif_output_must_be_a_directory(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """atif -o naming a file or stdout is one error line (exit 2); nothing is written over the file."""
+    trajectory = tmp_path / "run.json"
+    _trajectory_with_secret(trajectory, "nothing-secret")
+    (tmp_path / "file").write_text("keep\n")
+    target = where if where == "-" else str(tmp_path / where)
+
+    code = main(["export", "-o", target, str(trajectory)])
+
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2 and len(err) == 1 and err[0].startswith(f"error: {'-o -' if where == '-' else target}: ")
+    assert (tmp_path / "file").read_text() == "keep\n"
+
+
+def test_atif_creates_the_output_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """atif -o naming a directory that does not exist yet creates it and writes the run there."""
+    trajectory = tmp_path / "run.json"
+    _trajectory_with_secret(trajectory, "nothing-secret")
+
+    code = main(["export", "-o", str(tmp_path / "new" / "atif"), str(trajectory)])
+
+    assert code == 0
+    assert len(list((tmp_path / "new" / "atif").glob("*.trajectory.json"))) == 1

@@ -57,6 +57,14 @@ def _export_atif(runs: tuple[Path, ...], output: Path | None) -> int:
     from autopilot.plugins.atif.reader import to_atif
 
     target = output or Path.cwd()
+    if str(target) == "-":
+        raise BadInputError("-o -: atif writes one file per run, so -o names a directory")
+    if target.exists() and not target.is_dir():
+        raise BadInputError(f"{target}: not a directory (for atif, -o names the directory to write to)")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInputError(f"{target}: cannot create the directory: {exc.strerror}") from None
     code = ExitCode.OK
     for path in runs:
         try:
@@ -102,6 +110,11 @@ def _export_otlp(
     sender = exporters.http_exporter(url or None) if url is not None else None
     where = url or "the OTEL_EXPORTER_OTLP_* endpoint"
     to_file = output is not None and str(output) != "-"
+    if to_file and output is not None:
+        if output.is_dir():
+            raise BadInputError(f"{output}: is a directory (for otlp, -o names the file to write)")
+        if not output.absolute().parent.is_dir():
+            raise BadInputError(f"{output}: no such directory: {output.absolute().parent}")
     to_stdout = not to_file and (output is not None or sender is None)
     lines = io.StringIO()
     writer = None
@@ -118,6 +131,7 @@ def _export_otlp(
         return hooks.redact_batch(texts=texts)
 
     code = ExitCode.OK
+    done: list[str] = []  # one line per run written to the file, printed once the file is written
     try:
         for path in runs:
             try:
@@ -142,25 +156,32 @@ def _export_otlp(
                 continue
             if writer is not None:
                 exporters.send(writer, spans)
-            if not to_stdout:
-                target = str(output) if to_file else where
-                context.echo(f"{path} -> {target}  ({_counts(spans)}, otlp)")
+            if to_file:
+                done.append(f"{path} -> {output}  ({_counts(spans)}, otlp)")
+            elif not to_stdout:
+                context.echo(f"{path} -> {where}  ({_counts(spans)}, otlp)")
     finally:
         sdk_log.removeHandler(first)
         sdk_log.propagate = True
         if sender is not None:
             sender.shutdown()
-    if to_file and lines.getvalue():
+    if to_file and output is not None and lines.getvalue():
         from autopilot.core.trajectory.files import atomic_write_text
 
-        atomic_write_text(output, lines.getvalue())
+        try:
+            atomic_write_text(output, lines.getvalue())
+        except OSError as exc:
+            context.error(f"{output}: cannot write: {exc.strerror or exc}")
+            return int(ExitCode.FAILURE)
+        for line in done:
+            context.echo(line)
     return int(code)
 
 
 def export(
     *runs: Path,
     format: Literal["atif", "otlp"] = "atif",
-    output: Annotated[Path | None, Parameter(name=["--output", "-o"])] = None,
+    output: Annotated[Path | None, Parameter(name=["--output", "-o"], allow_leading_hyphen=True)] = None,
     endpoint: str | None = None,
     capture_content: Annotated[bool, Parameter(negative="")] = False,
 ) -> int:
@@ -180,8 +201,9 @@ def export(
     format
         The format to write (``atif`` or ``otlp``).
     output
-        ``atif``: the directory to write to (default: the current directory). ``otlp``: the file to
-        write OTLP JSON lines to, one line per run (``-`` for standard output).
+        ``atif``: the directory to write to, created if missing (default: the current directory).
+        ``otlp``: the file to write OTLP JSON lines to, one line per run, replaced only once every run
+        was read (``-`` for standard output).
     endpoint
         ``otlp``: the OTLP/HTTP collector to send to (``http://localhost:4318``; ``/v1/traces`` is added
         unless the URL ends with it). Headers, timeout and certificates come from the standard
