@@ -305,3 +305,43 @@ def test_import_leaves_out_impossible_usage_and_analyze_reads_the_result(
     code, data, err = _analyze(capsys, tmp_path / "out")
 
     assert (code, data["runs"], data["output_tokens"], err) == (0, 1, 20, [])
+
+
+def _report(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, dict[str, Any], list[str]]:
+    """Exit code, the ``--json`` output and the stderr lines of ``report ARGS --json``."""
+    code = main(["report", *map(str, args), "--json"])
+    captured = capsys.readouterr()
+    return code, json.loads(captured.out) if captured.out.strip() else {}, captured.err.splitlines()
+
+
+@pytest.mark.parametrize("stamp", ["yesterday", "0000-01-01T00:00:00Z", "2025-02-30T10:00:00Z", ""])
+def test_report_adds_up_to_analyze_when_a_call_has_a_malformed_time(
+    stamp: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A call whose own timestamp cannot be read counts on its session's first day, as analyze counts it."""
+    log = _transcript(tmp_path / "s-1.jsonl", "s-1", 20)
+    call = json.loads(log.read_text())
+    call["timestamp"] = stamp
+    first = {"type": "user", "sessionId": "s-1", "timestamp": "2026-11-01T23:00:00Z", "uuid": "u-0",
+             "parentUuid": None, "message": {"role": "user", "content": "hi"}}  # fmt: skip
+    log.write_text(json.dumps(first) + "\n" + json.dumps(call) + "\n", encoding="utf-8")
+
+    _, analyzed, _ = _analyze(capsys, log)
+    code, reported, err = _report(capsys, "daily", log)
+
+    assert (code, err) == (0, [])
+    assert [row["period"] for row in reported["rows"]] == ["2026-11-01"]
+    assert reported["totals"]["output_tokens"] == analyzed["output_tokens"] == 20
+    assert reported["totals"]["cost_usd"] == analyzed["cost_usd"]
+
+
+def test_a_reversed_date_range_is_an_error_not_an_empty_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--since after --until is one error line naming both, exit 2, instead of a table of zeros."""
+    log = _transcript(tmp_path / "s-1.jsonl", "s-1", 20)
+
+    code, _, err = _report(capsys, "daily", log, "--since", "2026-11-05", "--until", "20261101")
+
+    assert code == 2
+    assert err == ["error: --since 2026-11-05 is after --until 20261101: no day is in that range"]

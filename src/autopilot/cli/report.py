@@ -125,6 +125,8 @@ def report(
     from autopilot.core.usage import report as build
 
     start, end = _date(since, "--since"), _date(until, "--until")
+    if start and end and start > end:
+        raise BadInputError(f"--since {since} is after --until {until}: no day is in that range")
     targets = log_targets(paths, claude=claude, codex=codex) or _recorded_runs()
     errors: list[dict[str, str]] = []
     unread: list[dict[str, str]] = []
@@ -133,6 +135,11 @@ def report(
         _attribute(ledger)
     prices = load_price_table(context.config().project_dir)
     data = build(ledger, prices, period, by=by, since=start, until=end)
+    if data["untimed_calls"]:
+        context.warning(
+            f"{data['untimed_calls']} model call(s) in logs that record no readable time are left out "
+            "(analyze counts them)"
+        )
     if json_output:
         data["errors"] = errors + unread
         context.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -142,7 +149,7 @@ def report(
     numeric = ("sessions", "input", "output", "cache read", "cache write", "total tokens", "cost")
     columns = ("block" if period == "blocks" else period.removesuffix("ly") if period != "daily" else "day",)
     columns += (by,) if by else ()
-    table = _table(*columns, *numeric, title=f"Usage by {period}", right=numeric)
+    table = _table(*columns, *numeric, title=f"Usage by {columns[0]}", right=numeric)
     for row in data["rows"]:
         when = row["period"] if period == "session" else row["period"][:16].replace("T", " ")
         values = [when] + ([row["group"] or "-"] if by else [])

@@ -492,14 +492,17 @@ def report(
 ) -> dict[str, Any]:
     """Tokens and cost per *period* (and per *by* value), over the calls in *ledger* (dates in UTC).
 
-    The dictionary is the ``report --json`` output: ``rows`` in time order, then ``totals``.
+    The dictionary is the ``report --json`` output: ``rows`` in time order, then ``totals``. A call
+    whose own time cannot be read (a damaged log) counts at its session's start, else its end;
+    ``untimed_calls`` counts those with neither, left out of the report (``analyze`` counts them).
     """
     entries: list[tuple[dt.datetime, Call, Session]] = []
+    untimed = 0
     for session, calls in ledger.by_session():
         for call in calls:
-            try:
-                moment = parse_time(call.ts).astimezone(dt.UTC)
-            except ValueError:
+            moment = _moment(call.ts) or _moment(session.started_at) or _moment(session.ended_at)
+            if moment is None:
+                untimed += 1
                 continue
             if (since and moment.date() < since) or (until and moment.date() > until):
                 continue
@@ -541,7 +544,18 @@ def report(
         "until": until.isoformat() if until else None,
         "rows": out_rows,
         "totals": {"sessions": len({(s.agent, s.session_id) for _, _, s in entries}), **_usage_dict(total)},
+        "untimed_calls": untimed,
     }
+
+
+def _moment(value: str | None) -> dt.datetime | None:
+    """*value* as a UTC time, or None when it is missing or not an ISO 8601 time."""
+    if not value:
+        return None
+    try:
+        return parse_time(value).astimezone(dt.UTC)
+    except (ValueError, TypeError, OverflowError):
+        return None
 
 
 def _usage_dict(usage: Usage) -> dict[str, Any]:
