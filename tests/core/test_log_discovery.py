@@ -345,3 +345,52 @@ def test_a_reversed_date_range_is_an_error_not_an_empty_report(
 
     assert code == 2
     assert err == ["error: --since 2026-11-05 is after --until 20261101: no day is in that range"]
+
+
+_WRONG = st.one_of(
+    st.text(max_size=5), st.booleans(), st.floats(allow_nan=False), st.lists(st.integers(), max_size=2)
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # capsys is read every example
+@given(
+    where=st.sampled_from(
+        [
+            ("message", "usage", "input_tokens"),
+            ("message", "usage", "output_tokens"),
+            ("message", "model"),
+            ("message", "id"),
+            ("timestamp",),
+            ("requestId",),
+        ]
+    ),
+    value=_WRONG,
+)
+def test_a_usage_line_of_the_wrong_shape_is_a_warning_naming_the_field(
+    where: tuple[str, ...], value: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A transcript line whose usage, model, id or time has the wrong type is left out with one warning
+    naming the line and the field; the file's other calls still count."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log = _transcript(Path(tmp) / "s-1.jsonl", "s-1", 20)
+        bad = json.loads(log.read_text())
+        bad["message"]["id"], bad["requestId"] = "msg_02", "req_02"
+        *parents, name = where
+        target = bad
+        for key in parents:
+            target = target[key]
+        if name in ("model", "id", "timestamp", "requestId") and isinstance(value, str):
+            value = len(value)  # a string is the right type there
+        if name.endswith("_tokens") and type(value) is float and value.is_integer():
+            value = [value]  # msgspec takes 3.0 for 3
+        target[name] = value
+        log.write_text(log.read_text() + json.dumps(bad) + "\n", encoding="utf-8")
+
+        code, data, err = _analyze(capsys, log)
+
+    assert (code, data["output_tokens"]) == (0, 20)
+    assert len(err) == 1
+    assert err[0].startswith(
+        f"warning: {log}: left out 1 line(s) with usage that could not be read (first: line 2: "
+    )
+    assert f"$.{'.'.join(where)}" in err[0]

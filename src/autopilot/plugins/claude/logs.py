@@ -145,17 +145,27 @@ def _last_time(data: bytes) -> str | None:
 
 
 def _decode(line: bytes) -> _Line | None:
-    """One transcript line, or None if it is not JSON (a torn last line, stray bytes)."""
+    """One transcript line, or None if it is not JSON (a torn last line, stray bytes) or not of the
+    shape of a transcript line (a field of the wrong type)."""
+    return _decode_or_why(line)[0]
+
+
+def _decode_or_why(line: bytes) -> tuple[_Line | None, str | None]:
+    """One transcript line, or None and why not (``not JSON``, msgspec's message naming the field)."""
     try:
-        return _DECODE(line)
+        return _DECODE(line), None
+    except msgspec.ValidationError as exc:
+        return None, str(exc)
     except msgspec.DecodeError:
         pass
     # msgspec refuses a lone surrogate escape ("\\ud83d"), which Claude Code writes when it cuts a
     # string inside an emoji; the standard library accepts it.
     try:
-        return msgspec.convert(json.loads(line), _Line)
-    except (ValueError, msgspec.ValidationError):
-        return None
+        return msgspec.convert(json.loads(line), _Line), None
+    except msgspec.ValidationError as exc:
+        return None, str(exc)
+    except ValueError:
+        return None, "not JSON"
 
 
 def _text(match: re.Match[bytes] | None) -> str | None:
@@ -226,12 +236,18 @@ class ClaudeTranscriptReader(LogReader):
         lines = _lines_with(data, _USAGE)
         if _USAGE_SPACED in data:
             lines += _lines_with(data, _USAGE_SPACED)
+        skipped: list[tuple[bytes, str]] = []  # usage lines left out, and why
         for line in lines:
-            entry = _decode(line)
+            entry, why = _decode_or_why(line)
             if entry is None:
+                if why != "not JSON" or not data.endswith(line):  # a torn last line is no damage
+                    skipped.append((line, why or "not JSON"))
                 continue
             message = entry.message
-            if message is None or message.usage is None or entry.timestamp is None:
+            if message is None or message.usage is None:
+                continue
+            if entry.timestamp is None:
+                skipped.append((line, "no timestamp"))
                 continue
             usage = message.usage
             synthetic = message.model == "<synthetic>"
@@ -280,6 +296,14 @@ class ClaudeTranscriptReader(LogReader):
                     tools.setdefault(names.get(block.tool_use_id or "", "?"), ToolStat()).errors += 1
         started, ended = _first_time(data), _last_time(data)
         head = data[:65536]
+        warnings = []
+        if skipped:
+            line, why = skipped[0]
+            number = data.count(b"\n", 0, data.find(line)) + 1
+            warnings.append(
+                f"{path}: left out {len(skipped)} line(s) with usage that could not be read "
+                f"(first: line {number}: {why})"
+            )
         cwd = _text(_CWD.search(head))
         return [
             Session(
@@ -298,6 +322,7 @@ class ClaudeTranscriptReader(LogReader):
                 steps=data.count(b"\n") + (not data.endswith(b"\n")),
                 tools=tools,
                 subagent=path.parent.name == "subagents",
+                warnings=warnings,
             )
         ]
 
