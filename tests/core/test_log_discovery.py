@@ -394,3 +394,23 @@ def test_a_usage_line_of_the_wrong_shape_is_a_warning_naming_the_field(
         f"warning: {log}: left out 1 line(s) with usage that could not be read (first: line 2: "
     )
     assert f"$.{'.'.join(where)}" in err[0]
+
+
+@pytest.mark.parametrize("cost", [-5.0, float("inf")])
+def test_a_negative_or_infinite_stated_cost_is_left_out_of_analyze_and_import(
+    cost: float, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stream-json result stating an impossible cost: analyze counts none of it, and import writes a
+    trajectory that its own schema accepts, each with a warning."""
+    result = {"type": "result", "subtype": "success", "is_error": False, "duration_ms": 10, "num_turns": 1,
+              "result": "done", "session_id": "s-1", "total_cost_usd": cost}  # fmt: skip
+    log = tmp_path / "out.json"
+    log.write_text(json.dumps(result), encoding="utf-8")
+
+    code, data, err = _analyze(capsys, log)
+    assert (code, data["cost_usd"]) == (0, 0.0)
+    assert err == [f"warning: {log}: left out the cost the log states, {cost}"]
+
+    assert main(["import", str(log), "--output-dir", str(tmp_path / "runs")]) == 0
+    assert f"left out the cost the log states, {cost}" in capsys.readouterr().err
+    assert main(["validate", str(tmp_path / "runs")]) == 0

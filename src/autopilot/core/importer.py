@@ -374,5 +374,10 @@ def import_file(
         )
         for event in impossible:
             event.usage = None
+    for event in imported.events:
+        stated = event.backend_cost_usd
+        if stated is not None and not 0 <= stated < float("inf"):
+            warnings.append(f"{path}: left out the cost the log states, {stated}: no run costs that")
+            event.backend_cost_usd = None
     run, recorder = record_imported(hooks, imported, output_dir, source=path, config=config, model=model)
     return ImportResult(run, {k: v for k, v in recorder.paths.items() if v.exists()}, warnings)

@@ -96,7 +96,7 @@ class Usage:
         return self.input_tokens + self.output_tokens + self.cache_read_tokens + self.cache_creation_tokens
 
     def impossible(self) -> str | None:
-        """The first token count no model call can have (``input_tokens -500``), or None."""
+        """The first token count or cost no model call can have (``input_tokens -500``), or None."""
         for name in (
             "input_tokens",
             "output_tokens",
@@ -107,6 +107,8 @@ class Usage:
             value = getattr(self, name)
             if not 0 <= value <= MAX_CALL_TOKENS:  # NaN too
                 return f"{name} {value}"
+        if not 0 <= self.cost_usd < float("inf"):
+            return f"cost_usd {self.cost_usd}"
         return None
 
     def to_dict(self) -> dict[str, Any]:

@@ -124,8 +124,12 @@ class Session(msgspec.Struct, kw_only=True):
 
 
 def drop_impossible_calls(session: Session) -> None:
-    """Leave out the calls of *session* whose token counts no model call can have (negative, above
-    :data:`~autopilot.core.models.MAX_CALL_TOKENS`, not a number), with one warning naming the first."""
+    """Leave out the calls of *session* whose token counts or stated cost no model call can have
+    (negative, above :data:`~autopilot.core.models.MAX_CALL_TOKENS`, not a number), with one warning
+    naming the first."""
+    if session.cost_usd is not None and not 0 <= session.cost_usd < math.inf:
+        session.warnings.append(f"{session.path}: left out the cost the log states, {session.cost_usd}")
+        session.cost_usd = None
     top = MAX_CALL_TOKENS
     kept = [
         c
@@ -135,6 +139,7 @@ def drop_impossible_calls(session: Session) -> None:
         and 0 <= c.cache_read <= top
         and 0 <= c.cache_write <= top
         and 0 <= c.cache_write_1h <= top
+        and (c.cost is None or 0 <= c.cost < math.inf)
     ]
     if len(kept) == len(session.calls):
         return
@@ -142,7 +147,7 @@ def drop_impossible_calls(session: Session) -> None:
     dropped = len(session.calls) - len(kept)
     session.warnings.append(
         f"{session.path}: left out {dropped} model call(s) with impossible token counts "
-        f"(first at {first.ts}: {first.usage().impossible()})"
+        f"(first at {first.ts}: {first.usage(first.cost or 0.0).impossible()})"
     )
     session.calls = kept
 
