@@ -82,6 +82,8 @@ def test_a_real_git_repository_above_is_the_project(tmp_path: Path) -> None:
         ("max_turns: many\n", r"config.yaml: max_turns: must be a whole number \(got 'many'\)$"),
         ("max_turns: 2.5\n", r"config.yaml: max_turns: must be a whole number \(got 2.5\)$"),
         ("max_budget_usd: -1\n", r"max_budget_usd: must not be negative"),
+        ("max_budget_usd: 0\n", r"config.yaml: max_budget_usd: must be more than 0 \(got 0\)$"),
+        ("max_turns: 0\n", r"config.yaml: max_turns: must be more than 0 \(got 0\)$"),
         ("commit: sometimes\n", r"commit: must be one of commit, stage, off"),
         ("colour: blue\n", r"unknown setting 'colour'"),
         ("model: [unclosed\n", r"config.yaml:\d+: not valid YAML"),
@@ -100,6 +102,13 @@ def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
     """An unusable AUTOPILOT_* value names the variable."""
     with pytest.raises(ConfigError, match="AUTOPILOT_MAX_BUDGET: max_budget_usd"):
         load_config(tmp_path, environ={"AUTOPILOT_MAX_BUDGET": "free"})
+
+
+@pytest.mark.parametrize("variable", ["AUTOPILOT_MAX_BUDGET", "AUTOPILOT_MAX_TURNS"])
+def test_a_zero_limit_in_the_environment_is_refused(tmp_path: Path, variable: str) -> None:
+    """AUTOPILOT_MAX_BUDGET=0 or AUTOPILOT_MAX_TURNS=0 is an error, as -b 0 is, not a run that starts."""
+    with pytest.raises(ConfigError, match=rf"^{variable}: \w+: must be more than 0 \(got '0'\)$"):
+        load_config(tmp_path, environ={variable: "0"})
 
 
 def test_plugin_settings_are_per_plugin(tmp_path: Path) -> None:

@@ -42,10 +42,10 @@ class Config:
     agent: str = field(default="claude", metadata={"env": "AUTOPILOT_AGENT"})
     #: Model name or alias; None lets the backend choose its default.
     model: str | None = field(default=None, metadata={"env": "AUTOPILOT_MODEL"})
-    #: Budget per run in USD, enforced by the runner.
-    max_budget_usd: float = field(default=5.0, metadata={"env": "AUTOPILOT_MAX_BUDGET"})
-    #: Model turns per run; None means no limit beyond the budget.
-    max_turns: int | None = field(default=None, metadata={"env": "AUTOPILOT_MAX_TURNS"})
+    #: Budget per run in USD, enforced by the runner; more than 0.
+    max_budget_usd: float = field(default=5.0, metadata={"env": "AUTOPILOT_MAX_BUDGET", "positive": True})
+    #: Model turns per run, more than 0; None means no limit beyond the budget.
+    max_turns: int | None = field(default=None, metadata={"env": "AUTOPILOT_MAX_TURNS", "positive": True})
     #: Seconds without any backend event before the run is stopped (status ``timeout``).
     idle_timeout: float = field(default=900.0, metadata={"env": "AUTOPILOT_IDLE_TIMEOUT"})
     #: Seconds of wall time before the run is stopped (status ``timeout``).
@@ -127,6 +127,9 @@ def _coerce(name: str, value: Any, source: str) -> Any:
         result = _convert(kind, value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{source}: {name}: {exc} (got {value!r})") from None
+    if spec.metadata.get("positive") and result is not None and result <= 0:
+        # A budget or turn limit of 0 would let the agent start and spend a turn; 0 is no "none" here.
+        raise ConfigError(f"{source}: {name}: must be more than 0 (got {value!r})")
     choices = spec.metadata.get("choices")
     if choices and result not in choices:
         raise ConfigError(f"{source}: {name}: must be one of {', '.join(choices)} (got {result!r})")
