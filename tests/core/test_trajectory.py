@@ -22,6 +22,7 @@ from autopilot.core.trajectory.files import (
     load_trajectory,
     read_journal,
     schema_error,
+    unique_base_path,
     write_json_trajectory,
 )
 
@@ -339,3 +340,13 @@ def test_a_failed_append_raises_and_leaves_no_handle_open() -> None:
         with pytest.raises(OSError):
             full.write("a record")
         assert "/dev/full" not in [f.path for f in psutil.Process().open_files()]
+
+
+def test_two_runs_started_in_the_same_second_with_one_prompt_never_share_files(tmp_path: Path) -> None:
+    """Two runs of one prompt started at once get their own files before either writes a step."""
+    runs = [Run(prompt="fix it", started_at="2026-12-06T22:28:29.620Z") for _ in range(3)]
+
+    expected = ["222829-fix-it", "222829-fix-it-2", "222829-fix-it-3"]
+    bases = [unique_base_path(run, tmp_path / "logs") for run in runs]
+
+    assert expected == [base.name for base in bases]

@@ -155,5 +155,8 @@ class Recorder:
         )
         for writer in self.writers:
             writer.close(run)
+        journal = self.paths["journal"]
+        if journal.is_file() and journal.stat().st_size == 0:
+            journal.unlink()  # the name's reservation (unique_base_path), when no writer kept a journal
         self.hooks.on_run_complete(run=run)
         return run

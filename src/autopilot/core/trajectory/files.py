@@ -50,14 +50,22 @@ def base_path_for(run: Run, output_dir: Path) -> Path:
 
 
 def unique_base_path(run: Run, output_dir: Path) -> Path:
-    """A base path no earlier run uses: two runs of the same second and slug get ``-2``, ``-3`` ...
+    """A base path no other run uses: two runs of the same second and slug get ``-2``, ``-3`` ...
 
-    Sets ``run.slug`` to the slug the path ends in.
+    The name is taken by creating the run's (empty) journal exclusively, so two runs started at once
+    in one repository never share files. Sets ``run.slug`` to the slug the path ends in.
     """
     slug = run.slug or slugify(run.prompt)
     base = base_path_for(run, output_dir)
+    base.parent.mkdir(parents=True, exist_ok=True)
     number = 1
-    while any(base.with_name(base.name + s).exists() for s in (JSON_SUFFIX, RLOG_SUFFIX, JOURNAL_SUFFIX)):
+    while True:
+        if not any(base.with_name(base.name + s).exists() for s in (JSON_SUFFIX, RLOG_SUFFIX)):
+            try:
+                base.with_name(base.name + JOURNAL_SUFFIX).open("x").close()
+                break
+            except FileExistsError:
+                pass
         number += 1
         run.slug = f"{slug}-{number}"
         base = base_path_for(run, output_dir)
