@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from autopilot.app.runs import Limits, RunOptions
+from autopilot.app.runs import Limits, RunOptions, RunTaskResult
 from autopilot.core.config import Config
-from autopilot.core.errors import BadInputError
+from autopilot.core.errors import BadInputError, ExitCode
+from autopilot.core.models import Run
 
 
 @pytest.mark.parametrize(
@@ -48,3 +50,16 @@ def test_unset_limits_take_the_configuration() -> None:
         None,
         60.0,
     )
+
+
+def test_the_resume_hint_can_be_pasted_into_a_shell_when_the_path_has_spaces(tmp_path: Path) -> None:
+    """`resume with:` quotes a trajectory path with spaces and non-ASCII, so pasting it resumes that run."""
+    json_path = tmp_path / "my repo ü" / "docs" / "logs" / "20261206" / "222307-fix.json"
+    json_path.parent.mkdir(parents=True)
+    json_path.write_text("{}")
+    paths = {"json": json_path, "rlog": json_path.with_suffix(".rlog"), "journal": json_path}
+    result = RunTaskResult(
+        run=Run(prompt="fix"), paths=paths, status="interrupted", exit_code=ExitCode.INTERRUPTED
+    )
+
+    assert ["autopilot", "resume", "--trajectory", str(json_path)] == shlex.split(result.resume_command())

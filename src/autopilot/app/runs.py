@@ -177,7 +177,10 @@ class RunTaskResult:
         return self.status != "success" and self.reached_model
 
     def resume_command(self) -> str:
-        return f"autopilot resume --trajectory {self.trajectory}"
+        """The command that resumes this run, quoted for a POSIX shell (paths may hold spaces)."""
+        import shlex
+
+        return shlex.join(["autopilot", "resume", "--trajectory", str(self.trajectory)])
 
     def summary(self) -> dict[str, Any]:
         """The ``--json`` summary of ``autopilot run`` / ``resume``."""
