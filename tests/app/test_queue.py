@@ -643,6 +643,22 @@ def test_the_backend_is_chosen_once_per_issue(
     ]
 
 
+def test_a_detached_head_refuses_the_queue_and_leaves_the_issue_open(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a detached HEAD the queue refuses to start, since its commits would belong to no branch."""
+    issue_id = _create(capsys, "anything", "--accept", "true")
+    git.Repo(git_repo).index.commit("the issue")
+    git.Repo(git_repo).git.checkout("--detach")
+
+    code, _, err = _cli(capsys, "run", "--issue", issue_id, "--agent", "scripted")
+    status = _cli(capsys, "issue", "view", issue_id, "--json")[1]
+
+    assert code == 2
+    assert err.count("error:") == 1 and "HEAD is detached" in err and "check out a branch" in err
+    assert (json.loads(status)["status"], json.loads(status)["claim"]) == ("open", None)
+
+
 def test_dirty_tree_error_names_whole_paths(
     scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

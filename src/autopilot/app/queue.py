@@ -675,6 +675,13 @@ def _run_queue(
                 f"{', ...' if len(dirty) > 3 else ''}); commit or stash them first (autopilot commits each "
                 "issue's work), or set commit: off"
             )
+        sha, branch = repo.head()
+        if sha is not None and branch is None:
+            # Commits on a detached HEAD belong to no branch: the next checkout leaves them behind.
+            raise BadInputError(
+                f"HEAD is detached (at {sha[:10]}); check out a branch first (autopilot commits each "
+                "issue's work), or set commit: off"
+            )
     single = only_issue is not None or settings.single
     while True:
         target_project: str | None = None
