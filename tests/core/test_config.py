@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,15 @@ def test_an_empty_turn_limit_means_no_limit(tmp_path: Path) -> None:
     from_file = load_config(tmp_path, environ={})
 
     assert (from_environment.max_turns, from_file.max_turns) == (None, None)
+
+
+def test_a_bare_repository_is_refused_not_written_into(tmp_path: Path) -> None:
+    """In a bare repository (no working tree) autopilot says so instead of writing among git's files."""
+    bare = tmp_path / "shared.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+
+    with pytest.raises(
+        ConfigError, match=r"shared.git: a bare git repository has no working tree; run autopilot in a clone"
+    ):
+        load_config(bare / "refs", environ={})
+    assert not (bare / ".autopilot").exists()

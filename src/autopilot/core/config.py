@@ -148,11 +148,20 @@ def default_agent(agent: str | None, project: Mapping[str, Any] | None, config: 
 
 def find_project_dir(start: Path | None = None) -> Path:
     """The nearest ancestor of *start* (default: the working directory) holding ``.autopilot/`` or a
-    git repository, with symlinks resolved; *start* itself otherwise."""
+    git repository, with symlinks resolved; *start* itself otherwise. Inside a bare repository it
+    raises ConfigError."""
     start = Path(start or Path.cwd()).resolve()
     for candidate in (start, *start.parents):
         if (candidate / CONFIG_DIR).is_dir() or _holds_git_repository(candidate):
             return candidate
+        if (candidate / "HEAD").is_file() and (candidate / "objects").is_dir():
+            from autopilot.core.git import is_bare  # only where a git directory is likely
+
+            if is_bare(candidate):
+                # Its issues, sessions and trajectories would land among git's own files.
+                raise ConfigError(
+                    f"{candidate}: a bare git repository has no working tree; run autopilot in a clone of it"
+                )
     return start
 
 

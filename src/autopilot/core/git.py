@@ -329,6 +329,11 @@ def toplevel(path: Path | str) -> Path | None:
     return Path(root) if root else None
 
 
+def is_bare(path: Path | str) -> bool:
+    """Whether *path* is (inside) a bare repository: a git directory with no working tree."""
+    return _ask(path, "rev-parse", "--is-bare-repository") == "true"
+
+
 def _ask(path: Path | str, *args: str) -> str | None:
     """``git ARGS`` run in *path*: its output, or None when git fails (or is missing)."""
     try:
@@ -366,4 +371,4 @@ def head(path: Path | str) -> tuple[str | None, str | None]:
     return None, _ask(path, "symbolic-ref", "--short", "-q", "HEAD")  # no commit yet, or no repository
 
 
-__all__ = ["GitError", "Repository", "head", "identity", "parse_status", "stage", "toplevel"]
+__all__ = ["GitError", "Repository", "head", "identity", "is_bare", "parse_status", "stage", "toplevel"]
