@@ -56,6 +56,27 @@ def redact(text):
 """
 
 
+def test_settings_for_a_plugin_that_does_not_exist_are_one_warning_naming_the_right_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`plugins: {claude: ...}` (the backend is `backend_claude`) warns that it is unused, not ignored."""
+    config = Path.cwd() / ".autopilot" / "config.yaml"
+    config.parent.mkdir(parents=True)
+    config.write_text(
+        "plugins:\n  claude:\n    cli_path: /opt/claude\n  trajectory_json:\n    fsync: false\n"
+    )
+
+    expected = [
+        "warning: .autopilot/config.yaml: plugins.claude: no plugin is named 'claude', "
+        "so these settings are unused (did you mean backend_claude?)"
+    ]
+    code = main(["issue", "list"])
+    captured = capsys.readouterr()
+
+    assert code == 0
+    assert expected == captured.err.splitlines()
+
+
 def test_untrusted_local_plugins_are_one_warning_and_never_run(capsys: pytest.CaptureFixture[str]) -> None:
     """Right after a clone, `issue list` imports none of the repository's plugins and says so in one line."""
     first = write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN, trust=False)

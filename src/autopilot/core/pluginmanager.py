@@ -96,6 +96,8 @@ class AutopilotPluginManager(pluggy.PluginManager):
         self.strict = strict
         # plugin name -> (distribution, version, source)
         self.origins: dict[str, tuple[str | None, str | None, str]] = {}
+        #: Every plugin name installed or in the project, loaded or not (blocked, untrusted, failed).
+        self.known_names: set[str] = set(ESSENTIAL_PLUGINS)
         self.add_hookspecs(hookspecs)
 
     def plugin_infos(self) -> list[PluginInfo]:
@@ -108,6 +110,18 @@ class AutopilotPluginManager(pluggy.PluginManager):
             distribution, version, source = self.origins.get(name, (None, None, "local"))
             infos.append(PluginInfo(name, distribution, version, hooks, source))
         return infos
+
+    def unknown_setting_names(self, names: Iterable[str]) -> list[tuple[str, str | None]]:
+        """The names in *names* (keys of ``plugins:`` in the configuration) that no plugin has, each
+        with the closest plugin name when one is close (``claude`` -> ``backend_claude``)."""
+        import difflib
+
+        known = self.known_names | {name for name, _ in self.list_name_plugin()}
+        return [
+            (name, next(iter(difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)), None))
+            for name in names
+            if name not in known
+        ]
 
 
 def _split(value: str | None) -> list[str]:
@@ -239,6 +253,7 @@ def _load_local(pm: AutopilotPluginManager, files: list[Path], environ: Mapping[
     trusted = trusted_files(environ)
     for path in files:
         name = f"local:{path.stem}"
+        pm.known_names.update((name, path.stem))
         if pm.is_blocked(name) or pm.is_blocked(path.stem):
             continue
         module_name = f"autopilot_local_plugins.{path.stem}"
@@ -307,6 +322,7 @@ def make_plugin_manager(
     if load_entrypoints:
         for ep, distribution, version in _entry_points():
             source = "builtin" if _is_ours(distribution) else "installed"
+            pm.known_names.add(ep.name)
             if allow is not None and ep.name not in allow and ep.name not in ESSENTIAL_PLUGINS:
                 continue
             if pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
