@@ -149,6 +149,23 @@ def test_malformed_file_warns_once_and_other_issues_work(capsys: pytest.CaptureF
     assert bad.read_text() == before
 
 
+def test_a_misspelt_field_is_named_not_dropped(capsys: pytest.CaptureFixture[str]) -> None:
+    """`acept:` for `accept:` in an issue file is a warning naming the file and key; the issue is not
+    worked (it would be done with no acceptance command), and the file is left as it is."""
+    issue_id = _create(capsys, "checked")
+    path = Path(f".autopilot/issues/{issue_id}.yaml")
+    path.write_text(path.read_text() + "acept: [uv run pytest -q]\n")
+    before = path.read_text()
+
+    code, out, err = _run(capsys, "issue", "ready")
+    view_code, _, view_err = _run(capsys, "issue", "view", issue_id)
+
+    assert code == 0 and issue_id not in out
+    assert err.startswith(f"warning: {path.resolve()}: acept: unknown field (known: accept, ")
+    assert view_code == 2 and view_err.startswith(f"error: {path.resolve()}: acept: unknown field")
+    assert before == path.read_text()
+
+
 def test_projects_and_sessions(capsys: pytest.CaptureFixture[str]) -> None:
     """Projects are created, listed with open counts, viewed and removed; sessions list empty at first."""
     assert _run(capsys, "project", "create", "web", "--description", "the site", "--max-budget", "2")[0] == 0

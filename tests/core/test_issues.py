@@ -285,6 +285,7 @@ def test_issue_round_trips_through_plain_data(issue: Issue) -> None:
         ("priority", "p0", "priority: 'p0' is not one of"),
         ("title", "  ", "title: must not be empty"),
         ("labels", {"a": 1}, "labels: must be a list"),
+        ("depend_on", ["abc"], r"depend_on: unknown field \(known: accept, body, "),
     ],
 )
 def test_invalid_field_is_named(field: str, value: object, message: str) -> None:

@@ -18,7 +18,7 @@ import os
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -219,6 +219,7 @@ class Issue:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> Issue:
         """Build an issue from file data; raises InvalidIssueError naming the bad field."""
+        _check_keys(cls, data)
         issue = cls(
             id=str(data.get("id") or ""),
             title=str(data.get("title") or ""),
@@ -279,6 +280,7 @@ class Project:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> Project:
+        _check_keys(cls, data)
         budget = data.get("max_budget_usd")
         try:
             max_budget = None if budget in (None, "") else float(budget)
@@ -376,6 +378,15 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "message": self.message, "path": self.path, "issue": self.issue}
+
+
+def _check_keys(record: type, data: Mapping[str, Any]) -> None:
+    """Refuse a key *record* (Issue, Project) does not have: a misspelt ``acept:`` or ``depend_on:``
+    would otherwise be dropped silently, and the issue done without its checks or its dependencies."""
+    known = {f.name for f in fields(record)} - {"source"} | {"schema_version"}
+    unknown = sorted(str(key) for key in data if key not in known)
+    if unknown:
+        raise InvalidIssueError(f"{unknown[0]}: unknown field (known: {', '.join(sorted(known))})")
 
 
 def _optional_str(value: Any) -> str | None:
