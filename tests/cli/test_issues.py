@@ -166,6 +166,17 @@ def test_a_misspelt_field_is_named_not_dropped(capsys: pytest.CaptureFixture[str
     assert before == path.read_text()
 
 
+@pytest.mark.parametrize("budget", ["0", "-2"])
+def test_a_project_budget_of_zero_or_less_is_refused_when_made(
+    budget: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`project create --max-budget 0` is one error naming the field, not a project whose every run fails."""
+    code, _, err = _run(capsys, "project", "create", "web", "--max-budget", budget)
+
+    assert (code, err.splitlines()) == (2, [f"error: max_budget_usd: must be more than 0 USD (got {budget})"])
+    assert not Path(".autopilot/projects/web.yaml").exists()
+
+
 def test_projects_and_sessions(capsys: pytest.CaptureFixture[str]) -> None:
     """Projects are created, listed with open counts, viewed and removed; sessions list empty at first."""
     assert _run(capsys, "project", "create", "web", "--description", "the site", "--max-budget", "2")[0] == 0

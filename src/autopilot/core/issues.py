@@ -296,7 +296,7 @@ class Project:
             created=ts_text(data.get("created")) or "",
             source=source,
         )
-        validate_project_name(project.name)
+        validate_project(project)
         return project
 
 
@@ -438,6 +438,14 @@ def validate_project_name(name: str) -> None:
         raise InvalidIssueError(
             f"name: {name!r} is not a valid project name (letters, digits, '.', '_', '-'; at most 64)"
         )
+
+
+def validate_project(project: Project) -> None:
+    """Raise InvalidIssueError naming the first field of *project* that is not allowed."""
+    validate_project_name(project.name)
+    if project.max_budget_usd is not None and not project.max_budget_usd > 0:
+        # Every run of the project's issues would be refused, blaming a --max-budget nobody gave.
+        raise InvalidIssueError(f"max_budget_usd: must be more than 0 USD (got {project.max_budget_usd:g})")
 
 
 def new_issue_id(length: int = ID_LENGTH) -> str:

@@ -66,6 +66,7 @@ from autopilot.core.issues import (
     resolve_id,
     ts_text,
     validate_issue,
+    validate_project,
     validate_project_name,
 )
 from autopilot.core.trajectory.files import atomic_write_text
@@ -719,7 +720,7 @@ class YamlStore(IssueStore):
             raise MalformedFileError(path, str(exc)) from None
 
     def save_project(self, project: Project, *, create: bool = False) -> Project:
-        validate_project_name(project.name)
+        validate_project(project)
         path = self.projects_dir / f"{project.name}.yaml"
         with self.lock(f"project-{project.name}"):
             if create:
