@@ -242,8 +242,8 @@ def test_console_script_exits_with_the_commands_code_and_its_output(git_repo: Pa
 
 
 def test_a_file_it_cannot_write_is_one_error_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
-    """An output directory that cannot be made (a file is in the way) is `error: PATH: reason`, exit 1,
-    not an "unexpected" error asking for a traceback."""
+    """An output directory that cannot be made (a file is in the way) is `error: PATH: reason` naming
+    the file and the setting, exit 2, not an "unexpected" error asking for a traceback."""
     Path(".autopilot").mkdir()
     Path(".autopilot/config.yaml").write_text("output_dir: taken/logs\n")
     Path("taken").write_text("a file, not a directory\n")
@@ -251,6 +251,9 @@ def test_a_file_it_cannot_write_is_one_error_naming_it(capsys: pytest.CaptureFix
     code = main(["run", "say hi", "-q"])
     err = capsys.readouterr().err
 
-    assert code == 1
-    assert err.strip().splitlines()[-1].startswith(f"error: {Path.cwd() / 'taken' / 'logs'}")
-    assert "Not a directory" in err and "unexpected" not in err
+    assert code == 2
+    assert err.strip().splitlines()[-1] == (
+        f"error: {Path.cwd() / 'taken'}: a file is where the trajectory folder should be (output_dir, -o); "
+        "move it or choose another folder"
+    )
+    assert "unexpected" not in err

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.trajectory_builders import Recorded, Script, record, resume, scripts, typical_script
 
-from autopilot.core.errors import TrajectoryError
+from autopilot.core.errors import BadInputError, TrajectoryError
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, parse_ts
 from autopilot.core.pluginmanager import make_plugin_manager
@@ -350,3 +350,14 @@ def test_two_runs_started_in_the_same_second_with_one_prompt_never_share_files(t
     bases = [unique_base_path(run, tmp_path / "logs") for run in runs]
 
     assert expected == [base.name for base in bases]
+
+
+@pytest.mark.parametrize("blocker", ["logs", "logs/20261206"])
+def test_a_file_in_the_way_of_the_trajectory_folder_is_named(tmp_path: Path, blocker: str) -> None:
+    """A file where the output folder (or its day folder) should be is one error naming it and the setting."""
+    (tmp_path / blocker).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / blocker).write_text("not a folder")
+    run = Run(prompt="fix it", started_at="2026-12-06T22:28:29.620Z")
+
+    with pytest.raises(BadInputError, match=rf"^{tmp_path / blocker}: a file is where the trajectory"):
+        unique_base_path(run, tmp_path / "logs")

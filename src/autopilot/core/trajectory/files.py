@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO, Final, TextIO
 
-from autopilot.core.errors import TrajectoryError
+from autopilot.core.errors import BadInputError, TrajectoryError
 from autopilot.core.models import HEADER_FIELDS, Run, RunResult, Step, Usage, parse_ts
 from autopilot.core.steplog import to_utf8
 
@@ -57,7 +57,14 @@ def unique_base_path(run: Run, output_dir: Path) -> Path:
     """
     slug = run.slug or slugify(run.prompt)
     base = base_path_for(run, output_dir)
-    base.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        base.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next(p for p in (base.parent, *base.parent.parents) if p.exists() and not p.is_dir())
+        raise BadInputError(
+            f"{blocker}: a file is where the trajectory folder should be (output_dir, -o); "
+            "move it or choose another folder"
+        ) from None
     number = 1
     while True:
         if not any(base.with_name(base.name + s).exists() for s in (JSON_SUFFIX, RLOG_SUFFIX)):
