@@ -887,7 +887,13 @@ def test_an_unfinished_issue_says_what_to_do_with_its_changes(
 ) -> None:
     """An issue whose run ran out of budget says how to go on with what it changed, which is left
     uncommitted (and the queue refuses to start on a tree with uncommitted changes)."""
-    offline.script([_bash("echo started >> README.md"), {"text": "done"}], usage={"input_tokens": 200_000})
+    offline.script(
+        [
+            {**_bash("echo started >> README.md"), "input_tokens": 100},
+            {**_bash("true"), "input_tokens": 200_000},  # the budget runs out here
+            {"text": "done"},
+        ]
+    )
     issue_id = _create(capsys, "too big", "--accept", "true")
     git.Repo(git_repo).index.commit("the issue")
 
@@ -896,9 +902,26 @@ def test_an_unfinished_issue_says_what_to_do_with_its_changes(
     assert code == 1
     assert f"issue {issue_id}: budget_exhausted:" in out
     assert (
-        "  what it changed is left uncommitted: commit it to build on it, or `git stash` it to start "
-        f"over, then `autopilot run --issue {issue_id}`"
+        "  what it changed is left uncommitted (README.md): commit it to build on it, or `git stash` it "
+        f"to start over, then `autopilot run --issue {issue_id}`"
     ) in out.splitlines()
+
+
+@pytest.mark.integration
+def test_an_unfinished_issue_that_changed_nothing_says_so(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An issue whose run ran out of budget before it changed a file says so, instead of telling the
+    user to commit or stash changes that do not exist."""
+    offline.script([_bash("git status --short"), {"text": "done"}], usage={"input_tokens": 200_000})
+    issue_id = _create(capsys, "too big", "--accept", "true")
+    git.Repo(git_repo).index.commit("the issue")
+
+    code, out, _ = _cli(capsys, "run", "--issue", issue_id, "--max-budget", "0.5")
+
+    assert code == 1
+    assert f"issue {issue_id}: budget_exhausted:" in out
+    assert f"  it changed no file; `autopilot run --issue {issue_id}` starts it again" in out.splitlines()
 
 
 @pytest.mark.integration

@@ -140,6 +140,9 @@ class IssueOutcome:
     acceptance: list[AcceptanceResult] = field(default_factory=list)
     commit: str | None = None
     signal_name: str | None = None
+    #: For an unfinished issue (aborted, budget_exhausted): what its runs changed and left in the
+    #: working tree, uncommitted; None when git is not used (``commit: off``, no repository).
+    left_changes: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -417,10 +420,14 @@ def work_issue(
                 if result.status == "interrupted" or result.signal_name:
                     outcome.outcome = "aborted"
                     outcome.reason = f"interrupted by {result.signal_name or 'a signal'}"
+                    if repo is not None and config.commit != "off":
+                        outcome.left_changes = changed_since(repo, config, before)
                     break
                 if result.status == "budget_exhausted":
                     outcome.outcome = "budget_exhausted"
                     outcome.reason = "the budget ran out before the issue was finished"
+                    if repo is not None and config.commit != "off":
+                        outcome.left_changes = changed_since(repo, config, before)
                     break
                 if not result.reached_model and result.status != "success":
                     # Credentials, network, the model server: nothing the issue is to blame for.

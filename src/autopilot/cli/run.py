@@ -222,10 +222,15 @@ def _report_issue(outcome: IssueOutcome) -> None:
     if outcome.outcome in ("aborted", "budget_exhausted"):
         # Unfinished work is neither committed nor stashed, and the queue refuses a tree with
         # uncommitted changes: say what to do before it runs again.
-        context.echo(
-            "  what it changed is left uncommitted: commit it to build on it, or `git stash` it to "
-            f"start over, then `autopilot run --issue {outcome.issue_id}`"
-        )
+        changed = outcome.left_changes
+        if changed == []:
+            context.echo(f"  it changed no file; `autopilot run --issue {outcome.issue_id}` starts it again")
+        else:
+            named = f" ({', '.join(changed[:3])}{', ...' if len(changed) > 3 else ''})" if changed else ""
+            context.echo(
+                f"  what it changed is left uncommitted{named}: commit it to build on it, or `git stash` "
+                f"it to start over, then `autopilot run --issue {outcome.issue_id}`"
+            )
 
 
 def queue_summary(result: QueueResult) -> str:
