@@ -177,6 +177,19 @@ def test_a_project_budget_of_zero_or_less_is_refused_when_made(
     assert not Path(".autopilot/projects/web.yaml").exists()
 
 
+def test_a_file_in_place_of_the_issues_folder_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    """`issue create` with a file at .autopilot/issues names it, instead of blaming id collisions."""
+    Path(".autopilot").mkdir(exist_ok=True)
+    Path(".autopilot/issues").write_text("")
+
+    code, _, err = _run(capsys, "issue", "create", "x")
+
+    assert code == 2
+    assert [
+        f"error: {Path('.autopilot/issues').resolve()}: a file is where the issues folder should be; move it"
+    ] == (err.splitlines())
+
+
 def test_projects_and_sessions(capsys: pytest.CaptureFixture[str]) -> None:
     """Projects are created, listed with open counts, viewed and removed; sessions list empty at first."""
     assert _run(capsys, "project", "create", "web", "--description", "the site", "--max-budget", "2")[0] == 0

@@ -38,7 +38,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from autopilot.core.errors import AutopilotError
+from autopilot.core.errors import AutopilotError, BadInputError
 from autopilot.core.issues import (
     DEFAULT_LEASE_SECONDS,
     PRIORITIES,
@@ -572,6 +572,10 @@ class YamlStore(IssueStore):
                     path, render(new_document(issue.to_dict()), path, self.redact), exclusive=True
                 )
             except FileExistsError:
+                if not self.issues_dir.is_dir():  # the folder itself is in the way, not a collision
+                    raise BadInputError(
+                        f"{self.issues_dir}: a file is where the issues folder should be; move it"
+                    ) from None
                 continue  # 40 random bits collided with an existing file: draw again
             self._commit([path], f"create issue {issue.id}: {issue.title}", issue=issue.id)
             return replace(issue, source=str(path))
