@@ -350,6 +350,7 @@ def test_two_runs_started_in_the_same_second_with_one_prompt_never_share_files(t
     bases = [unique_base_path(run, tmp_path / "logs") for run in runs]
 
     assert expected == [base.name for base in bases]
+    assert not list((tmp_path / "logs").rglob("*.journal.jsonl"))  # nothing a reader takes for a run
 
 
 @pytest.mark.parametrize("blocker", ["logs", "logs/20261206"])

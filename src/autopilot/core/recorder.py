@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, RunResult, Step, TrajectoryWriter, Usage, parse_ts, utcnow
+from autopilot.core.trajectory.files import release_base_path
 
 if TYPE_CHECKING:
     from autopilot.core.config import Config
@@ -75,8 +76,11 @@ class Recorder:
         self.writers = self.hooks.trajectory_writer_register(config=self.config)
         # Spilled steps go beside the trajectory (real disk, unlike a tmpfs /tmp), in an unnamed file.
         run.steps.bound(self.step_window, self.base.parent)
-        for writer in self.writers:
-            writer.open(run, self.base, resume=self.resume)
+        try:
+            for writer in self.writers:
+                writer.open(run, self.base, resume=self.resume)
+        finally:
+            release_base_path(self.base)  # the run's own files hold its name from now on
         self.hooks.before_run(run=run)
 
     def redact_step(self, step: Step) -> Step:
@@ -155,8 +159,5 @@ class Recorder:
         )
         for writer in self.writers:
             writer.close(run)
-        journal = self.paths["journal"]
-        if journal.is_file() and journal.stat().st_size == 0:
-            journal.unlink()  # the name's reservation (unique_base_path), when no writer kept a journal
         self.hooks.on_run_complete(run=run)
         return run

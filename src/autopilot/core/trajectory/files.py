@@ -52,8 +52,9 @@ def base_path_for(run: Run, output_dir: Path) -> Path:
 def unique_base_path(run: Run, output_dir: Path) -> Path:
     """A base path no other run uses: two runs of the same second and slug get ``-2``, ``-3`` ...
 
-    The name is taken by creating the run's (empty) journal exclusively, so two runs started at once
-    in one repository never share files. Sets ``run.slug`` to the slug the path ends in.
+    Two runs started at once in one repository never share files: the name is taken by creating a
+    hidden reservation file beside it exclusively, which :func:`release_base_path` removes once the
+    run's own files exist. Sets ``run.slug`` to the slug the path ends in.
     """
     slug = run.slug or slugify(run.prompt)
     base = base_path_for(run, output_dir)
@@ -67,17 +68,30 @@ def unique_base_path(run: Run, output_dir: Path) -> Path:
         ) from None
     number = 1
     while True:
-        if not any(base.with_name(base.name + s).exists() for s in (JSON_SUFFIX, RLOG_SUFFIX)):
-            try:
-                base.with_name(base.name + JOURNAL_SUFFIX).open("x").close()
+        try:
+            _reservation(base).open("x").close()
+        except FileExistsError:
+            pass  # another run is taking this very name right now
+        else:
+            if not any(
+                base.with_name(base.name + s).exists() for s in (JSON_SUFFIX, RLOG_SUFFIX, JOURNAL_SUFFIX)
+            ):
                 break
-            except FileExistsError:
-                pass
+            release_base_path(base)
         number += 1
         run.slug = f"{slug}-{number}"
         base = base_path_for(run, output_dir)
     run.slug = run.slug or slug
     return base
+
+
+def release_base_path(base: Path) -> None:
+    """Drop the reservation :func:`unique_base_path` made for *base* (once the run's files exist)."""
+    _reservation(base).unlink(missing_ok=True)
+
+
+def _reservation(base: Path) -> Path:
+    return base.with_name(f".{base.name}.taken")
 
 
 @contextlib.contextmanager
