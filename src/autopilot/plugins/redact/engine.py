@@ -63,9 +63,13 @@ class Finding:
 
 _REFERENCE = re.compile(
     # $VAR, ${VAR}, %VAR% (Windows, alone or before a path), %(name)s, {{ x }}, <% %>, <name>, {name},
-    # Symfony's %env(NAME)% …
+    # Symfony's %env(NAME)% …; a template's tag (`{% prompt 'API token' %}` in Insomnia, Jinja's and
+    # Django's `{% csrf_token %}`, Liquid); a format's field filled in later, alone (`{}`, `{0}`,
+    # `{:?}`, `%s`, `%v`, `%1$s`, as in `format!("postgres://app:{}@db")`); `[password]` as `<password>`
     r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
-    r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\()"
+    r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
+    r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
+    r"|\[[A-Za-z_ -]+\]$)"
 )
 # A reference to a secret in a secret manager (rules.SECRET_REFERENCE_SCHEMES): `op://…`, `ref+vault://…`.
 _SECRET_REFERENCE = re.compile(
@@ -94,11 +98,13 @@ _PLACEHOLDER_RX: Final = re.compile("|".join(re.escape(part) for part in rules.P
 # A reference inside a value (`prefix-${VAR}`, `{{ .Values.x }}`, `$(cat file)`), closed: a random
 # value may hold "${" or "$(" without being one (a WordPress salt).
 _EMBEDDED_REFERENCE: Final = re.compile(
-    r"\$\{[^{}\s]{1,200}\}|\{\{[^{}]{1,200}\}\}|\$\([^()]{1,200}\)|\$\{\{"
+    r"\$\{[^{}\s]{1,200}\}|\{\{[^{}]{1,200}\}\}|\{%[^{}]{1,200}%\}|\$\([^()]{1,200}\)|\$\{\{"
     # cut where the value ends (`NPM_TOKEN=$(cat` before a blank): a command or a variable's name
     r"|\$\([A-Za-z][A-Za-z0-9_.\-]{1,40}$|\$\{[A-Za-z_][A-Za-z0-9_]{1,60}$"
 )
 # A known prefix followed by one character repeated: a placeholder (`hf_xxx`, `sk-****`).
+# A token's literal prefix alone, nothing after it (`TokenPrefixLive = "sk_live_"`, `"ghp_"`, `"xoxb-"`).
+_PREFIX_ALONE: Final = re.compile(r"[a-z]{2,6}[_\-](?:[a-z0-9]{2,8}[_\-])?")
 _PREFIXED_PLACEHOLDER: Final = re.compile(r"(?:[A-Za-z0-9]{1,12}[_\-.])+([A-Za-z0-9*.•])\1{2,}")
 _CIPHERTEXT: Final = re.compile(rules.CIPHERTEXT)
 _PUBLIC_KEY: Final = re.compile(rules.PUBLIC_KEYS)
@@ -130,8 +136,8 @@ def is_placeholder(value: str) -> bool:
         return True
     if len(lowered) >= 3 and len(set(lowered)) <= 2:  # xxxx, ****, ----, abab
         return True
-    if _PREFIXED_PLACEHOLDER.fullmatch(stripped):  # hf_xxx, sk-proj-****, ghp_XXX
-        return True
+    if _PREFIXED_PLACEHOLDER.fullmatch(stripped) or _PREFIX_ALONE.fullmatch(stripped):
+        return True  # hf_xxx, sk-proj-****, ghp_XXX; sk_live_
     if _MASKED.fullmatch(stripped):
         return True
     if " " in stripped and _SECRET_COMMAND.match(stripped):
@@ -193,8 +199,8 @@ def _wordy(value: str) -> bool:
     if not value or len(value) > 120:
         return False
     for chunk in _WORD_SEPARATORS.split(value):
-        if not chunk:
-            continue
+        if not chunk or (len(chunk) == 1 and chunk.isalpha()):
+            continue  # a letter alone is a word too (the `X` of `X-Api-Key`)
         position = 0
         for word in _WORD.finditer(chunk):
             if word.start() != position:
@@ -208,6 +214,12 @@ def _wordy(value: str) -> bool:
         if position != len(chunk):
             return False
     return True
+
+
+def _words(name: str) -> bool:
+    """Whether *name* is made of words that each hold a vowel (``mavenCentralUsername``,
+    ``signing.keyId``): a name, not the start of a random value."""
+    return _wordy(name) and all(_VOWELS.intersection(word) for word in _WORD.findall(name) if len(word) > 1)
 
 
 def _names_a_secret(value: str) -> bool:
@@ -263,12 +275,47 @@ _MODULE_PATH: Final = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?:
 _QUOTED_RHS: Final = re.compile(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)")
 
 
-# A word that is a setting, `name=value`, not a bare credential.
-_SETTING_WORD: Final = re.compile(r"[a-z][a-z_]{1,30}=[^=]")
+# A word that is a setting, `name=value`, not a bare credential: a lower-case name, or a name made of
+# words (`mavenCentralUsername=…`, `signing.keyId=…` in gradle.properties).
+_SETTING_WORD: Final = re.compile(r"[a-z][a-z_]{1,30}=[^=]|(?P<name>[A-Za-z][A-Za-z_.\-]{5,60})=[^=]")
 # An ellipsis or a bullet JSON-escaped (once or more) right after a bare value: a masked or cut value.
 _ESCAPED_ELLIPSIS: Final = re.compile(rb"\\{1,7}u(?:2026|2022)")
 # A word and four digits or more before a dot: how people make passwords, not how code names things.
 _WORD_AND_YEAR: Final = re.compile(r"(?:^|\.)[A-Za-z]{2,}[0-9]{4,}\.")
+
+
+# A word of a message for people, in any script: letters (maybe joined by an apostrophe or a
+# hyphen) and the punctuation after them, or a field filled in later (`:min`, `%s`, `{count}`).
+_MESSAGE_WORD: Final = re.compile(
+    r"[^\W\d_]+(?:['’\-][^\W\d_]+)*[.,!?:;…]?|:[a-z_]+[.,]?|%[sd][.,]?|\{[a-z_0-9]*\}[.,]?"
+)
+# A letter JSON-escaped, once or more (`Nieprawid\u0142owy`).
+_ESCAPED_LETTER: Final = re.compile(r"\\{1,7}u([0-9a-fA-F]{4})")
+
+
+def _message(value: str) -> bool:
+    """Whether *value* is a message for people, not a secret: words and single blanks that end a
+    sentence or name the secret (``'token' => 'Nieprawidłowy token.'``, ``"password": "Invalid
+    password"``, a validation or help text in any language). A passphrase of words alone
+    (``correct horse battery staple``, an app password's four groups) neither ends in a full stop
+    nor names a secret."""
+    if "\\u" in value:
+        value = _ESCAPED_LETTER.sub(lambda escape: chr(int(escape.group(1), 16)), value)
+    words = value.split(" ")
+    if len(words) < 2 or not all(_MESSAGE_WORD.fullmatch(word) for word in words):
+        return False
+    if value.endswith((".", "…")) or any(_has_secret_word(word.rstrip(".,!?:;…")) for word in words):
+        return True
+    # a word starting like one of rules.MESSAGE_SECRET_WORDS, or holding one where words are not
+    # apart (Chinese, Japanese), or one of several words (`mot de passe`)
+    lowered = value.lower()
+    for secret in rules.MESSAGE_SECRET_WORDS:
+        if " " in secret or secret[0] >= "\u2e80":
+            if secret in lowered:
+                return True
+        elif any(word.startswith(secret) for word in lowered.split(" ")):
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)
@@ -304,6 +351,8 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
     if _NUMBER.fullmatch(value) or is_placeholder(value) or _RESOURCE.match(value):
         return False
+    if " " in value and _message(value):
+        return False  # `'token' => 'Nieprawidłowy token.'`: a validation message
     if _file_path(value):
         return False  # `tlsCertificateKeyFile=%2Fetc%2Fcerts%2Fclient.pem`, `"C:\\certs\\Client1.pfx"`
     if _maps_to_references(value):
@@ -532,8 +581,10 @@ def secret_name_kind(name: str) -> str | None:
         return None
     if parts[-2:] == ["secret", "id"]:
         return "secret"  # Consul's and Nomad's `SecretID`, Vault AppRole's `secret_id`: the credential
-    # The last word, after a number that ends the name (`token_sha256`, `password_md5`).
-    last = parts[-2] if len(parts) > 1 and parts[-1].isdigit() else parts[-1]
+    # The last word, after a number that ends the name (`token_sha256`, `password_md5`,
+    # `token_last_eight`).
+    number = parts[-1].isdigit() or parts[-1] in rules.NUMBER_WORDS
+    last = parts[-2] if len(parts) > 1 and number else parts[-1]
     excluded = [part for part in parts if part in rules.EXCLUDED_ANY]
     if excluded and not (last in _PASSWORD_LAST and _WHERE.issuperset(excluded)):
         return None
@@ -926,6 +977,7 @@ _SENTRY_DSN: Final = re.compile(
     rb"|[a-z0-9.\-]+(?::[0-9]+)?/[0-9]+(?![^\s\"'<>\\`]))"
 )
 # A token given as the user of a URL, without a password: ``https://TOKEN@github.com/…``.
+_HOST_AND_COMMA: Final = re.compile(rb"(?:[a-z0-9\-]+\.)+[a-z]{2,24}(?::[0-9]{1,5})?,")
 _URL_TOKEN_USER: Final = re.compile(rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]{20,})@")
 # A credential after an option of a command-line client: quoted (also JSON-escaped) or bare.
 _VALUE_AT: Final = re.compile(
@@ -2803,6 +2855,8 @@ class _Scan:
         data = self.data
         if data[name_start - 1 : name_start] == b"=":
             return  # the value of another setting (`dkim=pass header.i=@…` in Authentication-Results)
+        if data[name_start - 1 : name_start] == b"/":
+            return  # the end of a path (`http.route=/oauth/token http.status_code=200`): an endpoint
         if kind is not None and kind != "authorization" and not _referenced(data, name_start):
             match = _SPACED_AT.match(data, name_end)
             aside = _QUOTED_ASIDE.match(data, name_end) if kind == "password" and match is None else None
@@ -2867,7 +2921,8 @@ class _Scan:
                 value = word.group(group).decode("utf-8", "replace")
                 if _CIPHERTEXT.match(value):
                     return  # `$ANSIBLE_VAULT;1.1;AES256` and its lines of ciphertext
-                if not every and _SETTING_WORD.match(value):
+                setting = _SETTING_WORD.match(value) if not every else None
+                if setting is not None and (setting.group("name") is None or _words(setting.group("name"))):
                     return  # a setting (`protocol=https` under `git credential`'s usage line)
                 plausible = credential_like(value) if strict else _lenient(value)
                 if every and not plausible:
@@ -3205,7 +3260,10 @@ class _Scan:
 
     def _url(self, position: int) -> int:
         data, low = self.data, self.low
-        match = _URL_CREDENTIALS.match(data, position)
+        # A host (and its port) before a comma: the URL ended there, in a CSV row, and the `@` further
+        # on is an address's (`https://signin.aws.amazon.com,ana@corp.example,…` in an export).
+        in_row = _HOST_AND_COMMA.match(low, position + 3) is not None
+        match = None if in_row else _URL_CREDENTIALS.match(data, position)
         if match is not None:
             password = match.group("pw").decode("utf-8", "replace")
             if "%" in password:
@@ -3219,7 +3277,7 @@ class _Scan:
                 and match.group("pw") != match.group("user")  # a documented default: guest:guest
             ):
                 self.add(match.start("pw"), match.end("pw"), "url_password")
-        else:
+        elif not in_row:
             user = _URL_TOKEN_USER.match(data, position)
             if (
                 user is not None

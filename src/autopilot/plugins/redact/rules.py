@@ -423,8 +423,12 @@ EXCLUDED_LAST: Final = words(
     "stdin store strength suffix timeout ttl type types uri url urls usage user username valid "
     "validation validator var variable vars vault version accessor digest table arns identifier "
     "identifiers mechanism mechanisms checksum checksums sha md crc hashes digests fingerprints thumbprint "
-    # a part or a view of a secret, shown to tell keys apart (`api_key_last4`, `token_preview`)
+    # a part or a view of a secret, shown to tell keys apart (`api_key_last4`, `token_preview`;
+    # GitHub's `token_last_eight`: a number word after them counts as a number)
     "last first four digits preview masked truncated "
+    # the authentication tag of a ciphertext (a Chef encrypted data bag's `auth_tag`, AES-GCM's
+    # `authTag`), or a label given to a secret
+    "tag tags "
     # whom a mail server authenticated the sender as (Exchange's `X-MS-Exchange-CrossTenant-AuthAs`)
     "as "
     # where secrets are kept or checked, not a secret: `SECRETS_BACKEND=vault`, `SecretsFilter: prod-*`,
@@ -432,6 +436,18 @@ EXCLUDED_LAST: Final = words(
     "backend backends filter filters selector engine driver plugin resolver issuer audience domain "
     "realm strategy host server port region protocol scheme"
 )
+#: The start of a word naming a password, a token or a key in a message for people, in languages
+#: other than English (lower case): a value of words holding one is a message (`"password": "Das
+#: Passwort ist falsch"`), not a passphrase.
+MESSAGE_SECRET_WORDS: Final = (
+    "passwort", "kennwort", "schlüssel", "contraseñ", "contrasen", "clave", "senha", "chave",
+    "wachtwoord", "sleutel", "hasł", "hasl", "heslo", "jelszó", "parol", "пароль", "паролі",
+    "ключ", "токен", "şifre", "sifre", "parola", "chiave", "jeton", "mot de passe", "lösenord",
+    "adgangskode", "passord", "salasana", "κωδικ", "סיסמ", "كلمة", "密码", "密碼", "口令", "パスワード",
+    "暗証", "トークン", "비밀번호", "암호", "토큰", "mật khẩu", "kata sandi", "รหัสผ่าน", "पासवर्ड",
+)  # fmt: skip
+#: Numbers in words: at a name's end they count as digits do (`token_last_eight` as `token_last8`).
+NUMBER_WORDS: Final = words("one two three four five six seven eight nine ten eleven twelve sixteen")
 #: A name containing one of these words anywhere is not a secret (``max_tokens``, ``existingSecret``,
 #: ``hashed_secret`` in a detect-secrets baseline, Drone's ``from_secret: docker_password``).
 EXCLUDED_ANY: Final = words(
