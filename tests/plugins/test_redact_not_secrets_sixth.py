@@ -4,6 +4,7 @@ CSV rows and the names of headers and prefixes. Each stays, and the secrets besi
 
 from __future__ import annotations
 
+import base64
 import random
 import string
 
@@ -39,6 +40,7 @@ _LEFT_ALONE = [
     "token: \"{{% response 'body', 'req_1', 'b64::JC5hY2Nlc3M=::46b', 'never' %}}\"",
     '<input type="hidden" name="csrfmiddlewaretoken" value="{{% csrf_token %}}">',
     "password = \"{{%- vault_secret 'db/password' -%}}\"",
+    "password: \"[[ .Data.password ]]\"\ndb_password: %{{lookup('profile::db::password')}}",
     # a format's field filled in later, where a URL's password is
     'let url = format!("postgres://app:{{}}@db/app", password.expose_secret());',
     'var url = string.Format("amqp://app:{{0}}@mq:5672/", password);',
@@ -73,6 +75,11 @@ _LEFT_ALONE = [
     "folder,favorite,type,name,login_uri,login_username,login_password\n"
     "Work,,login,AWS console,https://signin.aws.amazon.com,ana@corp.example,********\n",
     "name,url,username,password\nGitLab,https://gitlab.example.org:8443,li.wei@acme.io,\n",
+    # the settings beside a Kubernetes Secret's credential (an Argo CD repository), plain or base64
+    "apiVersion: v1\nkind: Secret\nmetadata:\n  name: private-repo\n  labels:\n"
+    "    argocd.argoproj.io/secret-type: repository\nstringData:\n  type: git\n"
+    "  url: https://github.com/acme/private-repo\n  project: default\n",
+    "apiVersion: v1\nkind: Secret\nmetadata:\n  name: repo\ndata:\n  url: {url64}\n  type: Z2l0\n",
     # the name of a header, and a token's prefix alone, as constants
     'const (\n\tHeaderAPIKey = "X-Api-Key"\n\tEnvGitHubToken = "GITHUB_TOKEN"\n'
     '\tTokenPrefixLive = "sk_live_"\n\tPasswordMinLength = 12\n)',
@@ -95,6 +102,7 @@ def test_what_the_sixth_corpus_found_changed_without_a_secret_survives(template:
         "b64": body(RNG, 60, ALNUM + "+/") + "==",
         "iv": body(RNG, 44, ALNUM + "+/") + "=",
         "tag": body(RNG, 44, ALNUM + "+/") + "=",
+        "url64": base64.b64encode(b"https://github.com/acme/private-repo").decode(),
     }
     _survives(template.format(**fills))
 
@@ -116,6 +124,11 @@ _STILL_CAUGHT = [
     "The new password for the admin user is:\n{v}\n",
     # a token after an endpoint's path, named
     "POST /oauth/token client_secret={v}",
+    # a Kubernetes Secret's credential beside its settings, a URL's password in base64, a random path
+    "apiVersion: v1\nkind: Secret\nstringData:\n  type: git\n  url: https://github.com/acme/app\n"
+    "  password: {v}\n",
+    "apiVersion: v1\nkind: Secret\ndata:\n  url: {v64}\n  type: Z2l0\n",
+    "apiVersion: v1\nkind: Secret\nstringData:\n  url: https://hooks.acme.io/in/{v}\n",
     # a header's value, not its name
     'req.Header.Set("X-Api-Key", "{v}")',
 ]
@@ -126,7 +139,8 @@ def test_secrets_beside_what_the_sixth_corpus_leaves_alone_still_go(template: st
     """Real passwords in URLs and templates, secrets whose names only start like a view or a tag,
     tokens in URLs and CSV rows, announced passwords and header values still go."""
     secret = body(RNG, 20) + "-" + body(RNG, 8)
-    _goes(template.format(v=secret), secret)
+    encoded = base64.b64encode(f"https://ci:{secret}@github.com/acme/app".encode()).decode()
+    _goes(template.format(v=secret, v64=encoded), encoded if "{v64}" in template else secret)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzàéíóúäöüßçñąęłńśźżčšž"

@@ -65,11 +65,12 @@ _REFERENCE = re.compile(
     # $VAR, ${VAR}, %VAR% (Windows, alone or before a path), %(name)s, {{ x }}, <% %>, <name>, {name},
     # Symfony's %env(NAME)% …; a template's tag (`{% prompt 'API token' %}` in Insomnia, Jinja's and
     # Django's `{% csrf_token %}`, Liquid); a format's field filled in later, alone (`{}`, `{0}`,
-    # `{:?}`, `%s`, `%v`, `%1$s`, as in `format!("postgres://app:{}@db")`); `[password]` as `<password>`
+    # `{:?}`, `%s`, `%v`, `%1$s`, as in `format!("postgres://app:{}@db")`); `[password]` as `<password>`;
+    # Nomad's and Levant's other delimiters (`[[ .password ]]`), Puppet's and Hiera's `%{lookup('x')}`
     r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
     r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
     r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
-    r"|\[[A-Za-z_ -]+\]$)"
+    r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$)"
 )
 # A reference to a secret in a secret manager (rules.SECRET_REFERENCE_SCHEMES): `op://…`, `ref+vault://…`.
 _SECRET_REFERENCE = re.compile(
@@ -760,11 +761,39 @@ _K8S_YAML_DATA: Final = re.compile(
     rb"(?m)(?:^|(?<=\\n))(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*(?=\r?$|\\{1,3}[nr])"
 )
 _K8S_YAML_ITEM: Final = re.compile(
-    rb"[ \t]+(?:\\{0,3}\"[^\"\n\\]*\\{0,3}\"|'[^'\n]*'|[A-Za-z0-9_.\-]+)[ \t]*:[ \t]*"
+    rb"[ \t]+(?:\\{0,3}\"(?P<qkey>[^\"\n\\]*)\\{0,3}\"|'[^'\n]*'|(?P<key>[A-Za-z0-9_.\-]+))[ \t]*:[ \t]*"
     rb"(?P<value>\S[^\n]*?)[ \t\r]*$"
 )
 _K8S_JSON_DATA: Final = re.compile(rb"\"(?:data|stringdata)\"[ \t]*:[ \t]*\{")
-_K8S_JSON_ITEM: Final = re.compile(rb"\"[^\"\n]*\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\"")
+_K8S_JSON_ITEM: Final = re.compile(rb"\"(?P<key>[^\"\n]*)\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\"")
+# A URL that holds no credential: no user, no query, a path of words (an Argo CD repository's `url`).
+_PLAIN_URL: Final = re.compile(
+    r"(?:https?|ssh|git|oci)://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?(?P<path>/[A-Za-z0-9_.~/\-]*)?"
+    r"|git@[A-Za-z0-9.\-]+:[A-Za-z0-9_.~/\-]+"
+)
+
+
+def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
+    """Whether an item of a Kubernetes Secret is one of the settings beside its credential that
+    rules.SECRET_MANIFEST_SETTINGS names (an Argo CD repository's `type: git`, `project: default`,
+    a `url` without user, query or random path): plain words, or such a URL; base64 in `data:`."""
+    if key is None or key.decode("utf-8", "replace").lower() not in rules.SECRET_MANIFEST_SETTINGS:
+        return False
+    if encoded:
+        import binascii
+
+        try:
+            value = binascii.a2b_base64(value.strip(b"\"'"))
+        except (binascii.Error, ValueError):
+            return False
+    text = value.decode("utf-8", "replace").strip("\"'")
+    if not text or len(text) > 300:
+        return False
+    url = _PLAIN_URL.fullmatch(text)
+    if url is not None:
+        return all(_wordy(part) or part.isdigit() for part in (url.group("path") or "").split("/") if part)
+    return text.lower() in ("true", "false") or (_wordy(text) and not _strong(text))
+
 
 # After a name keyword: the rest of the name, an optional closing quote (and bracket) and a separator;
 # or blanks and a value (a flag such as --api-key VALUE, or a directive such as "requirepass VALUE").
@@ -3412,6 +3441,7 @@ class _Scan:
         data = self.data
         for block in _K8S_YAML_DATA.finditer(low, doc_start, doc_end):
             indent = len(block.group("indent"))
+            encoded = b"stringdata" not in block.group()
             line_end = _line_around(data, block.start("indent"))[1]
             for _ in range(1024):
                 line_start = _next_line(data, line_end)
@@ -3423,15 +3453,22 @@ class _Scan:
                     if len(line) - len(line.lstrip(b" \t")) <= indent:
                         break
                     item = _K8S_YAML_ITEM.match(data, line_start, line_end)
-                    if item is not None and not is_placeholder(
-                        item.group("value").decode("utf-8", "replace")
+                    if (
+                        item is not None
+                        and not is_placeholder(item.group("value").decode("utf-8", "replace"))
+                        and not _public_secret_item(
+                            item.group("key") or item.group("qkey"), item.group("value"), encoded
+                        )
                     ):
                         self.add(item.start("value"), item.end("value"), "kubernetes_secret")
         for block in _K8S_JSON_DATA.finditer(low, doc_start, doc_end):
             close = data.find(b"}", block.end(), doc_end)
             close = doc_end if close == -1 else close
+            encoded = b"stringdata" not in block.group()
             for item in _K8S_JSON_ITEM.finditer(data, block.end(), close):
-                if not is_placeholder(item.group("value").decode("utf-8", "replace")):
+                if not is_placeholder(item.group("value").decode("utf-8", "replace")) and not (
+                    _public_secret_item(item.group("key"), item.group("value"), encoded)
+                ):
                     self.add(item.start("value"), item.end("value"), "kubernetes_secret")
 
     # -- result -----------------------------------------------------------------------------------

@@ -446,6 +446,10 @@ MESSAGE_SECRET_WORDS: Final = (
     "adgangskode", "passord", "salasana", "κωδικ", "סיסמ", "كلمة", "密码", "密碼", "口令", "パスワード",
     "暗証", "トークン", "비밀번호", "암호", "토큰", "mật khẩu", "kata sandi", "รหัสผ่าน", "पासवर्ड",
 )  # fmt: skip
+#: The items of a Kubernetes Secret that are settings beside its credential, not one (an Argo CD
+#: repository's or cluster's `type`, `project`, `name`, `url`): left when they hold plain words, or a
+#: URL without a user, a query or a random-looking path segment.
+SECRET_MANIFEST_SETTINGS: Final = words("type project name url server insecure enableoci enablelfs")
 #: Numbers in words: at a name's end they count as digits do (`token_last_eight` as `token_last8`).
 NUMBER_WORDS: Final = words("one two three four five six seven eight nine ten eleven twelve sixteen")
 #: A name containing one of these words anywhere is not a secret (``max_tokens``, ``existingSecret``,
