@@ -55,6 +55,8 @@ _LEFT_ALONE = [
     '{{\n  "id": "mysql",\n  "root_password": {{\n    "encrypted_data": "{b64}",\n    "iv": "{iv}",\n'
     '    "auth_tag": "{tag}",\n    "version": 3,\n    "cipher": "aes-256-gcm"\n  }}\n}}',
     'authTag: "{tag}"',
+    # what `openssl enc -a` writes: ciphertext, whatever its name
+    "secret_key_enc: U2FsdGVkX1{tag}",
     # messages for people about a secret, in any language
     "'haslo' => 'Hasło musi mieć co najmniej :min znaków.',\n'token' => 'Nieprawidłowy token.',",
     "'password' => 'The provided password is incorrect.',",

@@ -488,11 +488,12 @@ KEY_MATERIAL_WORDS: Final = words("encryption decryption")
 CIPHERTEXT_BLOCKS: Final = ("encrypted", "encrypteddata", "encrypted_data", "encryptedvalues")
 #: Ciphertext by its shape, left alone wherever it is: SOPS and hiera-eyaml ``ENC[…]``, Jasypt
 #: ``ENC(…)``, EJSON ``EJ[1:…]``, Ansible Vault ``$ANSIBLE_VAULT;…``, Spring Cloud Config
-#: ``{cipher}…``, and the base64 body of an OpenPGP message (Renovate's encrypted values, Terraform's
-#: ``encrypted_secret``), which starts with a public-key-encrypted session key packet.
+#: ``{cipher}…``, the base64 body of an OpenPGP message (Renovate's encrypted values, Terraform's
+#: ``encrypted_secret``), which starts with a public-key-encrypted session key packet, and what
+#: ``openssl enc -a`` writes (``U2FsdGVkX1…``: ``Salted__`` and the salt, then the ciphertext).
 CIPHERTEXT: Final = (
     r"ENC\[[A-Za-z0-9_,:]|ENC\([A-Za-z0-9+/=]{16,}\)|EJ\[[0-9]:|\$ANSIBLE_VAULT;|\{cipher\}"
-    r"|(?:wcBMA|wcFMA|wV4D|hQEMA|hQIMA|hF4D)[A-Za-z0-9+/]{80,}={0,2}$"
+    r"|(?:wcBMA|wcFMA|wV4D|hQEMA|hQIMA|hF4D)[A-Za-z0-9+/]{80,}={0,2}$|U2FsdGVkX1[A-Za-z0-9+/]{20,}={0,2}$"
 )
 #: Names ending in these two words name a key of a secret store, not a secret (``userPasswordKey``).
 EXCLUDED_PAIRS: Final = frozenset({("password", "key"), ("token", "key"), ("secret", "keys")})
