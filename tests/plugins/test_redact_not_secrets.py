@@ -138,7 +138,7 @@ def test_secrets_beside_names_and_lookups_still_go(template: str) -> None:
         ("TOKEN_ISSUER", None),
         ("DB_PASSWORD", "password"),
         ("SECRETS_BACKEND_TOKEN", "secret"),
-        ("passcode", None),
+        ("passcode", "password"),  # STOMP's and phone systems' password
     ],
 )
 def test_names_of_where_secrets_are_kept(name: str, expected: str | None) -> None:

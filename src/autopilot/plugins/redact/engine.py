@@ -24,6 +24,7 @@ existing marker is never touched, so redaction is idempotent.
 from __future__ import annotations
 
 import re
+import urllib.parse
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -676,7 +677,7 @@ _AFTER_NAME: Final = re.compile(
     rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<sp1>[ \t]*)
     (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t])|\{)?
     (?P<sp2>[ \t]*)
-    (?:(?:[fbrFBR]{0,2}|[nNeE])(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
+    (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?='))(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
     re.VERBOSE,
 )
@@ -803,7 +804,7 @@ def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
 # position inside the name can start a separator. The lookahead lists the bytes any group can start
 # with (keep it in step with them): most hits (inside base64) fail there without trying each group.
 _NAME_SHAPE: Final = re.compile(
-    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\])( \t:?+=>,|o{<\r\n])
+    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\])( \t:?+=>,|o{<\r\n\xe2%])
     (?:(?P<sep>(?:\\{0,7}["'`])?\]?\)?[ \t]*
       (?::=|::=|::(?=[ \t])|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
       |,(?=[ \t]*\\{0,3}["'`])|(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
@@ -814,7 +815,9 @@ _NAME_SHAPE: Final = re.compile(
     |(?P<csv>(?:,[a-z0-9_.\-]{1,64}){0,30}\r?(?:\n|\\{1,3}n))
     |(?P<xml>[ \t]+[a-z_][a-z0-9_:.\-]*=\\{0,3}["'][^<>\n]{0,300}?>|</key>)
     |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s])
-    |(?P<block>(?:\\{0,3}["'])?[ \t]*:[ \t]*(?:\\{1,3}r)?\\{1,3}n))""",
+    |(?P<block>(?:\\{0,3}["'])?[ \t]*:[ \t]*(?:[|>][-+1-9]{0,2}[ \t]*)?(?:\\{1,3}r)?\\{1,3}n)
+    |(?P<pct>%(?:25)?3d)
+    |(?P<table>(?:\\{0,3}")?[ \t]*(?:\|(?!\|)|\\{1,3}t|\xe2\x94|\\{1,3}u25[0-3]|\r?\n|\\{1,3}n)))""",
     re.VERBOSE,
 )
 # Flags take their value after a space: --password VALUE, --api-key VALUE.
@@ -841,7 +844,9 @@ _SPACED_AT: Final = re.compile(
     # NVARCHAR(100) = N'…'`, Visual Basic's `Dim password As String = "…"`
     rb"""[ \t]+(?i:as[ \t]+)?(?i:string|securestring|str|\[\]byte|n?varchar(?:\([0-9a-z]{1,4}\))?|text)"""
     rb"""[ \t]*=[ \t]*[nN]?(?P<tq>\\{0,3}["'`])(?P<typed>[^"'`\n\\]{1,2000})(?P=tq)"""
-    rb"|(?:[ \t]+(?i:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t]))?(?:"
+    rb"|(?:[ \t]+(?i:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t]))?"
+    # Redis MONITOR quotes each argument: `"AUTH" "user" "…"`, the user before the password
+    rb"""(?:\\{0,3}"[ \t]+\\{0,3}"[A-Za-z0-9_.@\-]{1,64}(?=\\{0,3}"[ \t]+\\{0,3}"))?(?:"""
     + _SPACED_VALUE.pattern
     + rb"))",
     re.VERBOSE,
@@ -1010,9 +1015,22 @@ _HOST_AND_COMMA: Final = re.compile(rb"(?:[a-z0-9\-]+\.)+[a-z]{2,24}(?::[0-9]{1,
 _URL_TOKEN_USER: Final = re.compile(rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]{20,})@")
 # A credential after an option of a command-line client: quoted (also JSON-escaped) or bare.
 _VALUE_AT: Final = re.compile(
-    rb"""(?:(?P<dq>\\{0,3}")(?P<v1>[^"\n\\]{1,500})(?P=dq)|'(?P<v2>[^'\n]{1,500})'"""
+    # `-p$'…'`: bash's ANSI-C quoting, where `\'` does not end the string
+    rb"""(?:(?P<dq>\\{0,3}")(?P<v1>[^"\n\\]{1,500})(?P=dq)"""
+    rb"""|(?P<ansi>\$)?'(?P<v2>(?(ansi)(?:[^'\\\n]|\\{1,4}[^\\\n])|[^'\n]){1,500})'"""
     rb"""|(?P<v3>[^\s"'`\\|;&<>()]{1,500}))"""
 )
+# A header of a STOMP frame: `name:value` alone on its line.
+_FRAME_LINE: Final = re.compile(rb"[a-z][a-z\-]{1,30}:[^\s:]{1,200}\r?")
+_FRAME_HEADER: Final = re.compile(rb"\r?(?:\n|\\{1,3}n)")
+_ESCAPE_BEFORE: Final = re.compile(rb"%(?:25)?[0-9A-Fa-f]{2}")
+# The value of a parameter inside a percent-encoded URL, to its encoded `&` (`%26`, `%2526`).
+_ENCODED_VALUE: Final = re.compile(
+    rb"%(?:25)?3[dD](?P<value>(?:[A-Za-z0-9._~+\-]|%(?!(?:25)?26)(?:25)?[0-9A-Fa-f]{2}){8,2000})"
+)
+_XML_TEXT: Final = re.compile(rb"[^<>\n\\]{1,2000}(?=</)")
+_POINTED_STRING: Final = re.compile(rb' (?P<q>\\{0,3}")(?P<value>[^"\n\\]{1,2000})(?P=q)')
+_ANSI_C_BODY: Final = re.compile(rb"(?:[^'\\\n]|\\{1,4}[^\\\n]){1,2000}(?=')")
 _ARG_PATTERN: Final = r"""(?:\\{0,3}"[^"\n\\]*\\{0,3}"|'[^'\n]*'|[^\s"'`\\|;&]+)"""
 
 
@@ -1076,7 +1094,8 @@ def _client_anchors() -> tuple[bytes, ...]:
 _ECHOED: Final = (
     rb"(?:echo|printf)[ \t]+(?:-[a-z]+[ \t]+)*(?:\\{0,3}[\"']%s(?:\\{1,2}n)?\\{0,3}[\"'][ \t]+)?"
     rb"(?:(?P<dq>\\{0,3}\")(?P<v1>[^\"\n\\]{1,500})(?P=dq)"
-    rb"|'(?P<v2>[^'\n]{1,500})'|(?P<v3>[^\s\"'`\\|;&<>()]{1,500}))"
+    rb"""|(?P<ansi>\$)?'(?P<v2>(?(ansi)(?:[^'\\\n]|\\{1,4}[^\\\n])|[^'\n]){1,500})'"""
+    rb"|(?P<v3>[^\s\"'`\\|;&<>()]{1,500}))"
 )
 # A command that reads a credential on its standard input (after the pipe, on the same line).
 _READS_CREDENTIAL: Final = (
@@ -1140,7 +1159,7 @@ _JSON_STRING_START: Final = re.compile(rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"')
 
 _PAIR_VALUE: Final = re.compile(
     rb"""(?:\\{0,3}["'])?[ \t]*
-    (?:(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?(?P<k>\\{0,3}["']?)value(?P=k)[ \t]*:
+    (?:(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?(?P<k>\\{0,3}["']?)(?:value|params)(?P=k)[ \t]*:
       |[ \t]+value[ \t]*=)[ \t]*
     (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))""",
     re.VERBOSE,
@@ -1166,8 +1185,11 @@ _NAMED_ELEMENT_BEFORE: Final = re.compile(
     rb"""[ \t]+(?i:name|key)=\\{0,3}["'][A-Za-z0-9_.:\-]{0,100}\Z"""
 )
 _LINE_BREAK: Final = re.compile(rb"\n|\\{1,3}[nr]|\Z")
-# A name that opens a YAML block: the rest of the line after it (a closing quote, the colon, blanks).
-_BLOCK_OPENING: Final = re.compile(rb"""(?:\\{0,3}["'])?[ \t]*:[ \t\r]*""")
+# A name that opens a YAML block: the rest of the line after it (a closing quote, the colon, blanks;
+# a block scalar's indicator, `>` or `|`).
+_BLOCK_OPENING: Final = re.compile(
+    rb"""(?:\\{0,3}["'])?[ \t]*:[ \t]*(?P<scalar>[|>][-+1-9]{0,2}[ \t]*)?\r?"""
+)
 # A lone word on a line of its own (a nested value as Salt prints it), and a block's default or value.
 _BLOCK_SCALAR: Final = re.compile(
     rb"""(?:\\{0,3}["'])?[^\s"'`\\#\-|>{\[!&*%@][^\s"'`\\]{3,500}(?<!:)(?:\\{0,3}["'])?"""
@@ -1544,6 +1566,8 @@ _BY_SEPARATOR: Final = 0  # a name hit followed by a separator (``=``, ``:`` …
 _BY_SPACE: Final = 1  # a name hit followed by blanks and a value
 _BY_BLOCK: Final = 3  # a name opening a YAML block in JSON-escaped text (``password:\\n  value``)
 _BY_CSV: Final = 6  # a column of a CSV header (``service,owner,api_key``)
+_BY_PERCENT: Final = 8  # a parameter inside a URL-encoded one (``next=%2F…%3Ftoken%3D…``)
+_BY_TABLE: Final = 7  # a cell of a table (``| api_token |``, tab-separated, boxed, quoted CSV)
 _BY_CALL: Final = 5  # a function named for a credential, called with a literal (``.bearer_auth("…")``)
 _BY_XML: Final = 4  # an XML element named so, with attributes (``<Pass encoding="base64">``), or a plist key
 _BY_PAIR: Final = 2  # a name given as the `name` of a name/value pair (`- name: DB_PASSWORD`, `value: …`)
@@ -1555,6 +1579,8 @@ _SHAPE_HOW: Final = {
     "xml": _BY_XML,
     "call": _BY_CALL,
     "csv": _BY_CSV,
+    "table": _BY_TABLE,
+    "pct": _BY_PERCENT,
 }
 # The keywords that may announce a credential in prose ("the password is …", "token created: …").
 _ANNOUNCING: Final = re.compile(rb"(?:password|passwd|passphrase|secret|token|key|credential)s?(?![a-z])")
@@ -1890,9 +1916,30 @@ def _name_hit(data: bytes, low: bytes, start: int, end: int) -> bool:
     if shape is None:
         return False
     return (
-        shape.lastgroup in ("sep", "pair", "block", "xml", "call", "csv")
+        shape.lastgroup in ("sep", "pair", "block", "xml", "call", "csv", "table", "pct")
         or _spaced_hit(data, low, start, end) != -1
+        or _table_shape(low, shape)
     )
+
+
+def _table_shape(low: bytes, shape: re.Match[bytes]) -> bool:
+    """Whether the name keyword's shape may be a cell of a table (``| api_token |``, a tab, a box
+    drawing's bar, ``"Password","URL"``): one test of a byte or two."""
+    group = shape.lastgroup
+    if group == "table" or group == "csv":
+        return True
+    end = shape.end()
+    if group == "space":
+        return low[end - 1] in _TABLE_BYTES or low[end - 2] == 0x09 or _escaped_end(low, end)
+    return group == "sep" and low[end - 1] == 0x2C and low[end : end + 1] in (b'"', b"\\")
+
+
+_TABLE_BYTES: Final = frozenset(b"|\xe2")
+
+
+def _escaped_end(low: bytes, end: int) -> bool:
+    """Whether the backslash before *end* may start a JSON-escaped bar (``\\u2502``) or line break."""
+    return low[end - 1] == 0x5C and low[end : end + 1] in (b"u", b"n", b"\\")
 
 
 def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
@@ -1953,6 +2000,119 @@ _LISTING_HEADER: Final = re.compile(
 )
 _COLUMN: Final = re.compile(rb"[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)?")
 _TAB: Final = re.compile(rb"\t|\\{1,3}t")
+
+
+# What parts a table's cells: a bar (psql, mysql, Markdown), a box drawing's bars and corners
+# (`doppler`, ClickHouse's Pretty formats; also JSON-escaped), a tab, a comma between quoted cells.
+_TABLE_DELIMITERS: Final = {
+    b"|": re.compile(rb"\|"),
+    b"\xe2": re.compile(
+        rb"\xe2\x94[\x82\x8c\x90\xac\x9c\xbc\xa4\x94\x98\xb4\x83\x8f\x93\xb3\xab\x8b\xbb\xa3]"
+        rb"|\\{1,3}u25(?:0[23c]|1[048c]|2[34c]|3[4c])"
+    ),
+    b"\t": re.compile(rb"\t|\\{1,3}t"),
+    b",": re.compile(rb"(?<=\")[ \t]*,[ \t]*(?=\\{0,3}\")"),
+}
+_QUOTED_COMMA: Final = _TABLE_DELIMITERS[b","]
+# Bytes a delimiter ends with: a bar, a tab, a comma, a backslash (of `\t`, `\u2502`), the last byte of
+# a box drawing's character.
+_DELIMITER_STARTS: Final = (b"|", b"\xe2", b"\t", b"\\", b",", b" ")
+_DELIMITER_BYTES: Final = frozenset(b"|\t\\,") | frozenset(range(0x80, 0xC0))
+# What may follow or precede a name in its cell before the delimiter: blanks and a quote.
+_TABLE_PAD: Final = re.compile(rb"(?:\\{0,3}\")?[ ]*(?:\xe2\x94\x80|\\{1,3}u2500)*")
+_TABLE_PAD_BEFORE: Final = re.compile(rb"(?:\xe2\x94\x80|\\{1,3}u2500|[ ])*(?:\\{0,3}\")?$")
+# A rule between a table's header and its rows: dashes, pluses, bars, blanks, box drawing.
+_TABLE_RULE: Final = re.compile(
+    rb"(?=[^\n]*(?:-|\xe2\x94\x80|\xe2\x95\x90|\\{1,3}u25(?:00|50)))"
+    rb"(?:[-+|=: \t]|\xe2[\x94\x95][\x80-\xbf]|\\{1,3}u25[0-7][0-9a-f])+(?:\r|\\r)?"
+)
+# A column's name in a table's header.
+_TABLE_NAME: Final = re.compile(rb"[A-Za-z_][A-Za-z0-9_.\- /#()]{0,63}|[^\x00-\x7f][^\t|,\\]{0,63}")
+# Cut off a cell: blanks, quotes and the horizontal lines of a box drawing.
+_CELL_TRIM: Final = re.compile(rb"(?:[ \t\r'\"]|\\{1,3}[\"r]|\xe2\x94\x80|\\{1,3}u2500)+")
+
+
+def _table_delimiter(data: bytes, name_start: int, name_end: int) -> re.Pattern[bytes] | None:
+    """The delimiter of the table cell holding the name at *name_start*..*name_end*, or None."""
+    after = _TABLE_PAD.match(data, name_end).end()
+    if data[after : after + 1] in _DELIMITER_STARTS:
+        for pattern in _TABLE_DELIMITERS.values():
+            if pattern.match(data, after) is not None:
+                return pattern
+    before = _TABLE_PAD_BEFORE.search(data, max(0, name_start - 24), name_start).start()
+    if not any(byte in _DELIMITER_BYTES for byte in data[max(0, before - 6) : before]):
+        return None
+    for position in range(before - 1, max(-1, before - 7), -1):
+        for pattern in _TABLE_DELIMITERS.values():
+            found = pattern.match(data, position)
+            if found is not None and found.end() == before:
+                return pattern
+    return None
+
+
+def _table_start(data: bytes, line_start: int, position: int) -> int:
+    """Where a table's line starts: after the JSON string opened on its line (``"content": "``),
+    not after a quoted CSV cell's ``","``."""
+    start = line_start
+    for string in _JSON_STRING_START.finditer(data, line_start, position):
+        text = string.group()
+        if b":" in text or b" " in text:
+            start = string.end()
+    return start
+
+
+def _table_cells(data: bytes, start: int, end: int, delimiter: re.Pattern[bytes]) -> list[tuple[int, int]]:
+    """The spans of the cells of the line at *start*..*end*, parted by *delimiter*."""
+    cells = []
+    for found in delimiter.finditer(data, start, end):
+        cells.append((start, found.start()))
+        start = found.end()
+    cells.append((start, end))
+    return cells
+
+
+def _cell(data: bytes, cell: tuple[int, int]) -> tuple[int, int]:
+    """A cell's text without its padding."""
+    start, end = cell
+    while start < end:
+        pad = _CELL_TRIM.match(data, start, end)
+        if pad is None:
+            break
+        start = pad.end()
+    while end > start:
+        pad = _CELL_TRIM_END.search(data, start, end)
+        if pad is None:
+            break
+        end = pad.start()
+    return start, end
+
+
+_CELL_TRIM_END: Final = re.compile(_CELL_TRIM.pattern + rb"$")
+
+
+def _harmless_table_column(data: bytes, start: int, delimiter: re.Pattern[bytes], index: int) -> bool:
+    """Whether the first line of the table whose row starts at *start* names the column *index* as
+    holding no secret (``│ NAME │ DIGEST │``: rules.LISTING_COLUMNS)."""
+    position = start
+    header = None
+    for _ in range(64):
+        end = _previous_line_end(data, position)
+        if end == -1:
+            break
+        line_start, _ = _line_around(data, end)
+        line_start = _table_start(data, line_start, end)
+        if _TABLE_RULE.fullmatch(data, line_start, end) is None:
+            if delimiter.search(data, line_start, end) is None:
+                break
+            header = (line_start, end)
+        position = line_start
+    if header is None:
+        return False
+    cells = _table_cells(data, header[0], header[1], delimiter)
+    if index >= len(cells):
+        return False
+    column = data[slice(*_cell(data, cells[index]))]
+    return column.lower().decode("utf-8", "replace") in rules.LISTING_COLUMNS
 
 
 def _in_harmless_column(data: bytes, name_start: int, value_start: int) -> bool:
@@ -2263,8 +2423,16 @@ class _Scan:
                         how = shape_how.get(shape.lastgroup)
                         if how is not None:
                             hits.append((start, end - start, how))
+                            at = shape.end()
+                            if how == _BY_CSV or (
+                                how == _BY_SEPARATOR and low[at - 1] == 0x2C and _table_shape(low, shape)
+                            ):
+                                hits.append((start, end - start, _BY_TABLE))  # `"Password","URL"`
                         else:
                             self._space_hit(start, end, hits)
+                            at = shape.end()
+                            if low[at - 1] in _TABLE_BYTES or low[at - 2] == 0x09 or _escaped_end(low, at):
+                                hits.append((start, end - start, _BY_TABLE))  # `| api_token |`
                     elif role == shadow:
                         continue
                     elif role == url:
@@ -2485,6 +2653,16 @@ class _Scan:
                     self._pair(name_end, kind)
             elif how == _BY_CSV:
                 self._csv_column(name_start, name_end, kind)
+            elif how == _BY_PERCENT:
+                escape = _ESCAPE_BEFORE.match(data, name_start - 1) if name_start else None
+                if escape is not None:  # `%3Fapi_key`: the name starts after the encoded `?` or `&`
+                    name = data[escape.end() : name_end]
+                    kind = kinds.get(name) or _name_kind(name)
+                if kind is not None and kind != "authorization":
+                    self._encoded_parameter(name_end, kind)
+            elif how == _BY_TABLE:
+                if kind is not None and kind != "authorization":
+                    self._table_cell(name_start, name_end, kind)
             elif how == _BY_CALL:
                 if (
                     kind is not None
@@ -2663,6 +2841,10 @@ class _Scan:
             return name_end  # only `os.environ["TOKEN"] = "…"`
         quoted = q2 is not None
         value_start, value_end = match.span("quoted" if quoted else "bare")
+        if q2 == b"'" and data[value_start - 2 : value_start - 1] == b"$":
+            ansi = _ANSI_C_BODY.match(data, value_start)  # bash's `$'…'`, where `\'` ends nothing
+            if ansi is not None:
+                value_end = ansi.end()
         if quoted and 0 < value_end - value_start <= 7 and not data[value_start:value_end].strip(b"\\"):
             # A string holding a quoted string (Gradle's `buildConfigField(…, "\"…\"")`).
             inner = _QUOTED_LITERAL.match(data, value_start - len(q2))
@@ -2678,6 +2860,8 @@ class _Scan:
             field = _GO_FIELD_VALUE.match(data, value_start)
             if field is not None and _GO_FIELDS_BEFORE.search(data, max(0, name_start - 400), name_start):
                 value_end = field.end("value")
+            elif _FRAME_HEADER.match(data, value_end) is not None and self._in_frame(name_start):
+                pass  # a STOMP frame's headers (`login:ops`, `passcode:…`), one per line, no blank
             elif not (
                 # HTTPie's request items: a header named so (`X-API-Key:…`, `Private-Token:…`) and a
                 # generated value, without a blank
@@ -2687,8 +2871,19 @@ class _Scan:
                 and value_end - value_start >= 16
             ):
                 return name_end
+        if sep == b">" and not quoted and data[value_end : value_end + 1] == b"&":
+            text = _XML_TEXT.match(data, value_start)  # entities in the text (`&amp;`, `&lt;`)
+            if text is not None:
+                value_end = text.end()
         if sep == b">" and not data.startswith(b"</", value_end):
             return name_end  # XML: a value runs to its closing tag
+        if not quoted and sep == b"=" and data.startswith(b"0x", value_start):
+            # gdb prints a `char *` member as its address and then the string (`password =
+            # 0x5555555592e0 "…"`): the string is the value.
+            pointed = _POINTED_STRING.match(data, value_end)
+            if pointed is not None:
+                quoted, q2 = True, pointed.group("q")
+                value_start, value_end = pointed.span("value")
         code_context = bool(sep == b"=" and sp1) or previous in (b"(", b",", b".")
         yaml = not quoted and sep == b":" and self._at_line_start(name_start)
         if not quoted and q1 is not None and q1.endswith(b"`"):
@@ -2804,6 +2999,105 @@ class _Scan:
             if end < line_end:  # the JSON string holding the table ended
                 return
 
+    def _encoded_parameter(self, name_end: int, kind: str) -> None:
+        """A secret-named parameter of a URL that is itself a parameter's value, percent-encoded once
+        or twice (``?next=%2Fexport%3Faccess_token%3D…%26format%3Dcsv``): its value, to the next
+        encoded ``&``."""
+        match = _ENCODED_VALUE.match(self.data, name_end)
+        if match is None:
+            return
+        encoded = match.group("value").decode("ascii")
+        value = urllib.parse.unquote(urllib.parse.unquote(encoded))
+        if credential_like(value) and not _names_a_secret(value):
+            self.add(match.start("value"), match.end("value"), kind)
+
+    def _in_frame(self, name_start: int) -> bool:
+        """Whether the name at *name_start* starts a line of a frame's headers, written ``name:value``
+        without a blank (STOMP), with another such header on the line before it."""
+        data = self.data
+        line_start, _ = _line_around(data, name_start)
+        line_start = _content_start(data, line_start, name_start)
+        if line_start != name_start:
+            return False
+        end = _previous_line_end(data, line_start)
+        if end == -1:
+            return False
+        start, _ = _line_around(data, end)
+        return _FRAME_LINE.fullmatch(data, _content_start(data, start, end), end) is not None
+
+    def _block_scalar(self, line_end: int, column: int, kind: str) -> None:
+        """A YAML block scalar (``password: >`` or ``|``, then the value on the lines below, more
+        indented than the name at *column*): every line of it, if the whole may be a credential."""
+        data = self.data
+        spans = []
+        for _ in range(64):
+            following = _following_line(data, line_end)
+            if following is None:
+                break
+            begin, line_end, end = following
+            gutter = _GUTTER.match(data, begin, end)
+            at = gutter.end() if gutter else begin
+            line = data[at:end].rstrip(b" \t\r")
+            stripped = line.lstrip(b" \t")
+            if not stripped:
+                break
+            if len(line) - len(stripped) <= column:
+                break
+            spans.append((at + len(line) - len(stripped), at + len(line)))
+            if end < line_end:  # the JSON string holding the block ended
+                break
+        if not spans or len(spans) > 8:
+            return  # a script or a document, not a credential
+        value = "".join(data[a:b].decode("utf-8", "replace") for a, b in spans)
+        if _lenient(value) and not _names_a_secret(value) and " " not in value:
+            for a, b in spans:
+                self.add(a, b, kind)
+
+    def _table_cell(self, name_start: int, name_end: int, kind: str) -> None:
+        """A secret name in a table's cell: the cell beside it on its row when the row is a name
+        and a value (psql's ``\\x`` display, ``doppler secrets``, a tab-separated env dump); else,
+        when its row is a header (psql, mysql, a box drawing, TSV, quoted CSV), the values in its
+        column on the rows below, up to the table's end."""
+        data = self.data
+        delimiter = _table_delimiter(data, name_start, name_end)
+        if delimiter is None:
+            return
+        line_start, line_end = _line_around(data, name_start)
+        start = _table_start(data, line_start, name_start)
+        cells = _table_cells(data, start, line_end, delimiter)
+        index = next((i for i, (a, b) in enumerate(cells) if a <= name_start and name_end <= b), -1)
+        if index == -1 or _cell(data, cells[index]) != (name_start, name_end):
+            return  # the keyword is inside a cell with other words
+        filled = [i for i, cell in enumerate(cells) if _cell(data, cell)[1] > _cell(data, cell)[0]]
+        if filled[:1] == [index] and len(filled) == 2:
+            value_start, value_end = _cell(data, cells[filled[1]])
+            if not _harmless_table_column(data, start, delimiter, filled[1]):
+                self._table_value(value_start, value_end, kind)
+        following = _following_line(data, line_end)
+        if not all(_TABLE_NAME.fullmatch(data, *_cell(data, cells[i])) for i in filled):
+            return  # not a header
+        for _ in range(1000):
+            if following is None:
+                return
+            begin, line_end, end = following
+            if delimiter is _QUOTED_COMMA:
+                end = line_end  # its cells' quotes and commas are no JSON string's end
+            if _TABLE_RULE.fullmatch(data, begin, end) is None:
+                row = _table_cells(data, _table_start(data, begin, begin), end, delimiter)
+                if len(row) != len(cells):
+                    return  # the table ended
+                self._table_value(*_cell(data, row[index]), kind)
+            if end < line_end:  # the JSON string holding the table ended
+                return
+            following = _following_line(data, line_end)
+
+    def _table_value(self, start: int, end: int, kind: str) -> None:
+        """A table's cell under or beside a secret name, if it may be a credential."""
+        value = self.data[start:end].decode("utf-8", "replace")
+        plausible = credential_like(value) or (kind == "password" and _lenient(value))
+        if plausible and not _names_a_secret(value):
+            self.add(start, end, kind)
+
     def _xml_value(self, name_start: int, name_end: int, kind: str) -> None:
         """The text of an XML element that a secret name names: its own name, with attributes
         (``<Pass encoding="base64">…</Pass>``); a plist key before its ``<string>``; or the value of
@@ -2832,7 +3126,8 @@ class _Scan:
         or its ``default:``/``value:`` member (a CloudFormation parameter's ``Default``)."""
         data = self.data
         line_start, line_end = _line_around(data, name_start)
-        if _BLOCK_OPENING.fullmatch(data, name_end, line_end) is None:
+        opening = _BLOCK_OPENING.fullmatch(data, name_end, line_end)
+        if opening is None:
             return
         start = _content_start(data, line_start, name_start)
         gutter = _GUTTER.match(data, start, name_start)
@@ -2840,6 +3135,9 @@ class _Scan:
         column = name_start - base
         if data[base:name_start].strip(b" \t-"):
             return  # the name does not start its line: prose, or code
+        if opening.group("scalar") is not None:
+            self._block_scalar(line_end, column, kind)
+            return
         child = -1
         for _ in range(16):
             following = _following_line(data, line_end)
@@ -3029,7 +3327,7 @@ class _Scan:
             line_end = next_end
         group = (
             match.lastgroup
-            if match.lastgroup in ("v1", "v2", "v3")
+            if match.lastgroup in ("v1", "v2", "v3", "ansi")
             else next(g for g in ("v1", "v2", "v3") if match.group(g) is not None)
         )
         value_start, value_end = match.span(group)

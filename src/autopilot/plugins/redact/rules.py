@@ -396,7 +396,7 @@ STRONG_SUBSTRINGS: Final = (
 #: Whole words that make a name secret (``db_pass``, ``ldap_bindpw``, ``wifi.psk``), and their kind.
 STRONG_PARTS: Final = {
     **dict.fromkeys(
-        ["pass", "pwd", "pw", "psk", "bindpw", "rootpw", "requirepass", "masterauth"], "password"
+        ["pass", "pwd", "pw", "psk", "bindpw", "rootpw", "requirepass", "masterauth", "passcode"], "password"
     ),
     **dict.fromkeys(["auth", "creds", "cred"], "secret"),
     "pat": "token",
