@@ -2007,9 +2007,9 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
         same = _ANNOUNCED_TAIL.search(data, keyword, keyword + len(tail))
         if same is not None and not _describes(data, keyword, same.start()):
             return _in_one_string(data, keyword, same.start(), (_SAME_LINE, same.start("value")))
-    quoted = _PROSE_VALUE.search(data, keyword, keyword + len(tail))
-    if quoted is not None and not _describes(data, keyword, quoted.start()):
-        return _in_one_string(data, keyword, quoted.end(), (_IN_PROSE, quoted.start()))
+    in_prose = _prose_value(data, keyword, keyword + len(tail))
+    if in_prose is not None:
+        return _in_one_string(data, keyword, in_prose[1], (_IN_PROSE, keyword + len(tail)))
     next_start = _next_line(data, line_end)
     if next_start != -1 and len(tail) <= 120:
         _, next_end = _line_around(data, next_start)
@@ -2086,17 +2086,40 @@ def _in_one_string(data: bytes, start: int, end: int, found: tuple[int, int]) ->
 
 
 _SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT, _IN_PROSE = 1, 2, 3, 4
-# A credential quoted in a sentence after its name (chat, in any language: `es \`…\` (la encontré
-# …)`, `do bazy: '…'. Trzeba`, `gefunden: … - es steht`, CJK's full-width colon and comma): a quoted
-# word after a blank or a colon (also full-width, U+FF1A), or a bare word after a colon followed by
-# the sentence's punctuation (also U+FF0C, U+3001, U+3002), a blank or the line's end.
+_SETTING_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*=")
+# A credential quoted in a sentence after its name, with only words between them (chat, in any
+# language: `es \`…\` (la encontré …)`, `do bazy: '…'. Trzeba`, `gefunden: … - es steht`, CJK's
+# full-width colon and comma): a quoted word after a blank or a colon (also full-width, U+FF1A), or
+# a bare word after a colon followed by the sentence's punctuation (also U+FF0C, U+3001, U+3002), a
+# blank or the line's end.
 _PROSE_VALUE: Final = re.compile(
-    rb"""(?:[ \t:]|\xef\xbc\x9a|\\{1,3}uff1a)(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\]{6,200})(?P=q)
-    |(?::|\xef\xbc\x9a|\\{1,3}uff1a)[ \t]*(?P<bare>[^\s"'`\\]{6,200}?)
+    rb"""(?P<words>(?:[^"'`|$=<>{}\[\]\n\\]|\\{1,3}u[0-9a-fA-F]{4}){0,160}?)
+    (?:(?:[ \t:]|\xef\xbc\x9a|\\{1,3}uff1a)(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\]{6,200})(?P=q)
+    |(?::[ \t]+|(?:\xef\xbc\x9a|\\{1,3}uff1a)[ \t]*)(?P<bare>[^\s"'`\\]{6,200}?)
       (?=[.,;!?)]{0,2}(?:[ \t\r\n]|$|\\{1,3}[nrt"])
-        |\xef\xbc\x8c|\xe3\x80[\x81\x82]|\\{1,3}u(?:ff0c|300[12]))""",
+        |\xef\xbc\x8c|\xe3\x80[\x81\x82]|\\{1,3}u(?:ff0c|300[12])))""",
     re.VERBOSE,
 )
+
+
+def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
+    """Where a credential quoted in a sentence after the keyword at *keyword* is (_PROSE_VALUE), up
+    to *end*: one that looks generated, holds a digit and is neither a path, a name nor a setting."""
+    match = _PROSE_VALUE.match(data, keyword, end)
+    if match is None or _describes(data, keyword, match.end("words")):
+        return None
+    group = "quoted" if match.group("quoted") is not None else "bare"
+    text = match.group(group).decode("utf-8", "replace")
+    if (
+        credential_like(text)
+        and _DIGIT.search(text)
+        and not _file_path(text)
+        and _SECRET_NAME_PARTS.search(text.lower()) is None  # `RESET_TOKEN_TTL=15m`: a name
+        and not (_SETTING_NAME.match(text) and _wordy(text.partition("=")[0]))  # `MIN_LENGTH=12`
+    ):
+        return match.span(group)
+    return None
+
 
 # A value a tool's help or documentation shows as an example: right after "e.g." or "for example" on
 # its line (maybe after an option or a name: `e.g. --token …`, `for example API_KEY=…`), or on an
@@ -3017,11 +3040,9 @@ class _Scan:
             if match and (credential_like(text) or (_lenient(text) and _DIGIT.search(text))):
                 self.add(match.start(), match.end(), "password")
         elif how == _IN_PROSE:
-            match = _PROSE_VALUE.match(self.data, position)
-            group = "quoted" if match is not None and match.group("quoted") is not None else "bare"
-            text = match.group(group).decode("utf-8", "replace") if match is not None else ""
-            if match is not None and credential_like(text) and _DIGIT.search(text) and not _file_path(text):
-                self.add(match.start(group), match.end(group), "password")
+            span = _prose_value(self.data, keyword, position)
+            if span is not None:
+                self.add(*span, "password")
         elif how == _NEXT_LINE:
             self._next_word(position, "password")
         elif how == _NEXT_LINE_STRICT:
