@@ -2086,7 +2086,8 @@ def _in_one_string(data: bytes, start: int, end: int, found: tuple[int, int]) ->
 
 
 _SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT, _IN_PROSE = 1, 2, 3, 4
-_SETTING_NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*=")
+# A setting's name in one case (`PASSWORD_MIN_LENGTH=`, `min_length=`), not a password holding `=`.
+_SETTING_NAME: Final = re.compile(r"(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*|[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)*)=")
 # A credential quoted in a sentence after its name, with only words between them (chat, in any
 # language: `es \`…\` (la encontré …)`, `do bazy: '…'. Trzeba`, `gefunden: … - es steht`, CJK's
 # full-width colon and comma): a quoted word after a blank or a colon (also full-width, U+FF1A), or
@@ -2115,7 +2116,7 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
         and _DIGIT.search(text)
         and not _file_path(text)
         and _SECRET_NAME_PARTS.search(text.lower()) is None  # `RESET_TOKEN_TTL=15m`: a name
-        and not (_SETTING_NAME.match(text) and _wordy(text.partition("=")[0]))  # `MIN_LENGTH=12`
+        and _SETTING_NAME.match(text) is None  # `PASSWORD_MIN_LENGTH=12`: a setting
     ):
         return match.span(group)
     return None
