@@ -1540,15 +1540,17 @@ def _context_passes() -> tuple[_Pass, ...]:
 
 
 @cache
-def _foreign_anchors() -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
+def _foreign_anchors() -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...]]:
     """The secret words of other languages as anchors of the lower-cased text: those in ASCII (a
-    transliteration such as `haslo`, found in every text) and the others (UTF-8 in its cases, and
-    JSON-escaped once or twice: searched only in a text holding such bytes or a `\\u` escape).
-    Words that hold an English name keyword are found by it (`passwort`, `secreto`)."""
+    transliteration such as `haslo`, found in every text), the others in UTF-8 (in their cases),
+    JSON-escaped once and twice (each searched only in a text holding such bytes or escapes). Words
+    that hold an English name keyword are found by it (`passwort`, `secreto`)."""
     import json
 
     plain: dict[bytes, None] = {}
-    other: dict[bytes, None] = {}
+    utf8: dict[bytes, None] = {}
+    escaped: dict[bytes, None] = {}
+    twice: dict[bytes, None] = {}
     for table in (rules.FOREIGN_SECRET_WORDS, rules.FOREIGN_WHOLE_WORDS):
         for word in (word for group in table.values() for word in group):
             joins = (" ", "_", "-", "") if "_" in word else ("",)
@@ -1561,29 +1563,32 @@ def _foreign_anchors() -> tuple[tuple[bytes, ...], tuple[bytes, ...]]:
                         if " " in joined or not any(keyword in encoded for keyword in _NAME_KEYWORDS):
                             plain[encoded] = None
                     else:
-                        other[encoded] = None
-                        escaped = json.dumps(form)[1:-1].encode().lower()
-                        other[escaped] = None  # JSON-escaped once, and twice (an agent log's tool output)
-                        other[escaped.replace(b"\\", b"\\\\")] = None
-    return tuple(plain), tuple(other)
+                        utf8[encoded] = None
+                        once = json.dumps(form)[1:-1].encode().lower()
+                        escaped[once] = None
+                        twice[once.replace(b"\\", b"\\\\")] = None  # an agent log's tool output
+    return tuple(plain), tuple(utf8), tuple(escaped), tuple(twice)
 
 
 @cache
-def _foreign_keyword() -> re.Pattern[bytes]:
+def _foreign_keyword() -> tuple[re.Pattern[bytes], frozenset[bytes]]:
     """Any secret word of another language, lower-cased as the engine's anchors (also those found by
-    an English keyword: `passwort`), for a keyword that may announce a credential in prose."""
-    plain, other = _foreign_anchors()
+    an English keyword: `passwort`), for a keyword that may announce a credential in prose; and
+    their first four bytes, a cheap test before the pattern."""
     extra = [
         word.encode() for group in rules.FOREIGN_SECRET_WORDS.values() for word in group if word.isascii()
     ]
-    words = sorted({*plain, *other, *extra}, key=len, reverse=True)
-    return re.compile(b"|".join(re.escape(word) for word in words))
+    words = sorted({*extra, *(form for forms in _foreign_anchors() for form in forms)}, key=len, reverse=True)
+    return re.compile(b"|".join(re.escape(word) for word in words)), frozenset(word[:4] for word in words)
 
 
 def _announcing(low: bytes, keyword: int) -> bool:
     """Whether the name keyword at *keyword* may announce a credential in prose ("the password is
     …", "das Passwort lautet: …", a full-width colon after 密码)."""
-    return _ANNOUNCING.match(low, keyword) is not None or _foreign_keyword().match(low, keyword) is not None
+    if _ANNOUNCING.match(low, keyword) is not None:
+        return True
+    pattern, prefixes = _foreign_keyword()
+    return low[keyword : keyword + 4] in prefixes and pattern.match(low, keyword) is not None
 
 
 # A full-width colon (U+FF1A) after a name keyword in CJK prose, also JSON-escaped.
@@ -1592,17 +1597,22 @@ _FULL_WIDTH_COLON: Final = (b"\xef\xbc\x9a", b"\\uff1a", b"\\\\uff1a")
 
 @cache
 def _foreign_passes() -> tuple[_Pass, ...]:
-    plain, other = _foreign_anchors()
-    return tuple(_search_pass(anchors, [_NAME] * len(anchors)) for anchors in (plain, other))
+    return tuple(_search_pass(anchors, [_NAME] * len(anchors)) for anchors in _foreign_anchors())
 
 
 def _passes(data: bytes, low: bytes) -> tuple[_Pass, ...]:
     """The searches of the context anchors for *data*: the foreign words in other scripts only where
-    such bytes or an escape are."""
-    plain, other = _foreign_passes()
-    if data.isascii() and low.find(b"\\u") == -1:
-        return (*_context_passes(), plain)
-    return (*_context_passes(), plain, other)
+    such bytes or escapes are."""
+    plain, utf8, escaped, twice = _foreign_passes()
+    passes = (*_context_passes(), plain)
+    if not data.isascii():
+        passes += (utf8,)
+    at = low.find(b"\\u")
+    if at != -1:
+        passes += (escaped,)
+        if low.find(b"\\\\u", max(0, at - 1)) != -1:
+            passes += (twice,)
+    return passes
 
 
 _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
@@ -2093,10 +2103,11 @@ _SETTING_NAME: Final = re.compile(r"(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*|[a-z][a-z0-
 # full-width colon and comma): a quoted word after a blank or a colon (also full-width, U+FF1A), or
 # a bare word after a colon followed by the sentence's punctuation (also U+FF0C, U+3001, U+3002), a
 # blank or the line's end.
+_PROSE_SEPARATOR: Final = re.compile(rb"""[ \t:](?=\\{0,3}["'`])|:[ \t]+|\xef\xbc\x9a|\\{1,3}uff1a""")
+_PROSE_WORDS: Final = re.compile(rb"""(?:[^"'`|$=<>{}\[\]\n\\]++|\\{1,3}u[0-9a-fA-F]{4})*+""")
 _PROSE_VALUE: Final = re.compile(
-    rb"""(?P<words>(?:[^"'`|$=<>{}\[\]\n\\]|\\{1,3}u[0-9a-fA-F]{4}){0,160}?)
-    (?:(?:[ \t:]|\xef\xbc\x9a|\\{1,3}uff1a)(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\]{6,200})(?P=q)
-    |(?::[ \t]+|(?:\xef\xbc\x9a|\\{1,3}uff1a)[ \t]*)(?P<bare>[^\s"'`\\]{6,200}?)
+    rb"""[ \t]*(?:(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\]{6,200})(?P=q)
+    |(?P<bare>[^\s"'`\\]{6,200}?)
       (?=[.,;!?)]{0,2}(?:[ \t\r\n]|$|\\{1,3}[nrt"])
         |\xef\xbc\x8c|\xe3\x80[\x81\x82]|\\{1,3}u(?:ff0c|300[12])))""",
     re.VERBOSE,
@@ -2106,10 +2117,15 @@ _PROSE_VALUE: Final = re.compile(
 def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
     """Where a credential quoted in a sentence after the keyword at *keyword* is (_PROSE_VALUE), up
     to *end*: one that looks generated, holds a digit and is neither a path, a name nor a setting."""
-    match = _PROSE_VALUE.match(data, keyword, end)
-    if match is None or _describes(data, keyword, match.end("words")):
+    separator = _PROSE_SEPARATOR.search(data, keyword, min(end, keyword + 200))
+    if separator is None or _PROSE_WORDS.match(data, keyword, separator.start()).end() != separator.start():
+        return None  # no separator, or code between the name and it (quotes, `$`, `=`, brackets)
+    match = _PROSE_VALUE.match(data, separator.end(), end)
+    if match is None or _describes(data, keyword, separator.start()):
         return None
     group = "quoted" if match.group("quoted") is not None else "bare"
+    if group == "bare" and data[separator.start()] not in b":\xef\\":
+        return None  # a bare word only after a colon
     text = match.group(group).decode("utf-8", "replace")
     if (
         credential_like(text)
