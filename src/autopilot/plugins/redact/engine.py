@@ -603,6 +603,8 @@ def _foreign_name(name: bytes) -> bool:
 def _about_a_secret(value: str) -> bool:
     """Whether *value*, words with blanks, is text about a secret (a label, a message: `Forgot
     password?`, `Hasło musi mieć co najmniej :min znaków.`): a word of it names one."""
+    if "\\" in value:
+        value = _UNICODE_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
     return _foreign_word_in(value) or any(
         _SECRET_NAME_PARTS.search(word.lower()) is not None for word in value.split()
     )
