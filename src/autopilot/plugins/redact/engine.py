@@ -1569,7 +1569,12 @@ def _foreign_anchors() -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[byte
                         once = json.dumps(form)[1:-1].encode().lower()
                         escaped[once] = None
                         twice[once.replace(b"\\", b"\\\\")] = None  # an agent log's tool output
-    return tuple(plain), tuple(utf8), tuple(escaped), tuple(twice)
+
+    # (longest first: at one position the first listed wins, `пароль` before `парол`)
+    def longest_first(forms: dict[bytes, None]) -> tuple[bytes, ...]:
+        return tuple(sorted(forms, key=len, reverse=True))
+
+    return longest_first(plain), longest_first(utf8), longest_first(escaped), longest_first(twice)
 
 
 @cache
