@@ -327,6 +327,8 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
     value = value.strip()
     if len(value) < 4:
         return False
+    if " " in value and _about_a_secret(value):
+        return False  # `"mot_de_passe_oublie": "Mot de passe oublié ?"`: a label or message, i18n
     if not quoted:
         if next_char in (b"(", b"["):
             return False  # a call or a subscript: code, not a literal
@@ -576,8 +578,93 @@ _PASSWORD_LAST: Final = frozenset(("password", "passwd", "passphrase", "pwd"))
 _WHERE: Final = frozenset(("url", "uri", "endpoint", "cache", "external", "sync"))
 
 
+# Secret words in other languages (rules.FOREIGN_SECRET_WORDS …), read as the English word.
+_LETTER_BEFORE: Final = r"(?<![^\W\d_])"
+_LETTER_AFTER: Final = r"(?![^\W\d_])"
+_UNICODE_ESCAPE: Final = re.compile(r"\\{1,3}u([0-9a-fA-F]{4})")
+_CAMEL_BOUNDARY: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _foreign_words(table: dict[str, list[str]]) -> str:
+    """An alternation of the words of *table* (a `_` in a word: a blank, `_`, `-` or nothing)."""
+    words = sorted({word for group in table.values() for word in group}, key=len, reverse=True)
+    return "|".join(re.escape(word).replace("_", "[ _\\-]?") for word in words)
+
+
+@cache
+def _foreign_translation() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The key-then-qualifier phrases, the words found anywhere and the whole words of other
+    languages, each a pattern whose match is looked up in _foreign_english()."""
+    # (Spanish `clave` is a password alone, a key before a qualifier: `clave_api`, `clave de acceso`)
+    keys = {"key": [*rules.FOREIGN_SECRET_WORDS["key"], *rules.FOREIGN_WHOLE_WORDS["key"], "clave"]}
+    swapped = re.compile(
+        rf"{_LETTER_BEFORE}(?:{_foreign_words(keys)})[ _\-]?(?:(?:de|da|do|di|du|d)[ _\-']?)?"
+        rf"(?P<qualifier>{_foreign_words(rules.FOREIGN_KEY_QUALIFIERS)}){_LETTER_AFTER}",
+        re.IGNORECASE,
+    )
+    anywhere = re.compile(_foreign_words(rules.FOREIGN_SECRET_WORDS), re.IGNORECASE)
+    whole = re.compile(
+        rf"{_LETTER_BEFORE}(?:{_foreign_words(rules.FOREIGN_WHOLE_WORDS)}){_LETTER_AFTER}", re.IGNORECASE
+    )
+    return swapped, anywhere, whole
+
+
+@cache
+def _foreign_english() -> dict[str, str]:
+    """Each foreign word (lower case, joined by `_`) → its English word."""
+    english: dict[str, str] = {}
+    for table in (rules.FOREIGN_KEY_QUALIFIERS, rules.FOREIGN_WHOLE_WORDS, rules.FOREIGN_SECRET_WORDS):
+        for word, group in table.items():
+            english.update(dict.fromkeys(group, word))
+    return english
+
+
+def _in_english(name: str) -> str:
+    """*name* with the secret words of other languages replaced by the English ones, each a word of
+    its own (`DB_비밀번호` → `DB__password_`, `clave_de_acceso` → `_access_key_`); JSON escapes of
+    other scripts (`contrase\\u00f1a`) read as the characters they stand for."""
+    if "\\" in name:
+        name = _UNICODE_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), name)
+    swapped, anywhere, whole = _foreign_translation()
+    english = _foreign_english()
+
+    def word(match: re.Match[str]) -> str:
+        return "_" + english.get(re.sub(r"[ \-]", "_", match.group().lower()), "secret") + "_"
+
+    name = _CAMEL_BOUNDARY.sub("_", name)
+    name = swapped.sub(
+        lambda match: "_" + english.get(match.group("qualifier").lower().replace(" ", "_"), "api") + "_key_",
+        name,
+    )
+    return whole.sub(word, anywhere.sub(word, name))
+
+
+def _foreign_word_in(text: str) -> bool:
+    """Whether *text* holds a secret word of another language (rules.FOREIGN_SECRET_WORDS …)."""
+    _, anywhere, whole = _foreign_translation()
+    return anywhere.search(text) is not None or whole.search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def _foreign_name(name: bytes) -> bool:
+    """Whether *name* holds a secret word of another language (`Passwort`, `DB_비밀번호`)."""
+    return not name.isascii() or name.find(b"\\u") != -1 or _foreign_word_in(name.decode())
+
+
+def _about_a_secret(value: str) -> bool:
+    """Whether *value*, words with blanks, is text about a secret (a label, a message: `Forgot
+    password?`, `Hasło musi mieć co najmniej :min znaków.`): a word of it names one."""
+    if "\\" in value:
+        value = _UNICODE_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
+    return _foreign_word_in(value) or any(
+        _SECRET_NAME_PARTS.search(word.lower()) is not None for word in value.split()
+    )
+
+
 def secret_name_kind(name: str) -> str | None:
     """The redaction kind for a variable/key/flag/header called *name*, or None if it is not secret."""
+    if not name.isascii() or "\\u" in name or _foreign_word_in(name):
+        name = _in_english(name)
     parts = name_parts(name)
     if not parts:
         return None
@@ -666,7 +753,7 @@ _NAME_KINDS: dict[bytes, str | None] = {}
 def _name_kind(name: bytes) -> str | None:
     kind = _NAME_KINDS.get(name, "?")
     if kind == "?":
-        kind = secret_name_kind(name.decode("ascii", "replace").lstrip("-"))
+        kind = secret_name_kind(name.decode("utf-8", "replace").lstrip("-"))
         if len(_NAME_KINDS) < 50_000:
             _NAME_KINDS[name] = kind
     return kind
@@ -1557,6 +1644,87 @@ def _context_passes() -> tuple[_Pass, ...]:
     )
 
 
+@cache
+def _foreign_anchors() -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...], tuple[bytes, ...]]:
+    """The secret words of other languages as anchors of the lower-cased text: those in ASCII (a
+    transliteration such as `haslo`, found in every text), the others in UTF-8 (in their cases),
+    JSON-escaped once and twice (each searched only in a text holding such bytes or escapes). Words
+    that hold an English name keyword are found by it (`passwort`, `secreto`)."""
+    import json
+
+    plain: dict[bytes, None] = {}
+    utf8: dict[bytes, None] = {}
+    escaped: dict[bytes, None] = {}
+    twice: dict[bytes, None] = {}
+    for table in (rules.FOREIGN_SECRET_WORDS, rules.FOREIGN_WHOLE_WORDS):
+        for word in (word for group in table.values() for word in group):
+            joins = (" ", "_", "-", "") if "_" in word else ("",)
+            for joined in (word.replace("_", join) for join in joins):
+                for form in {joined, joined.capitalize(), joined.upper(), joined.title()}:
+                    encoded = form.encode().lower()
+                    if len(encoded) < 4:
+                        continue
+                    if encoded.isascii():
+                        if " " in joined or not any(keyword in encoded for keyword in _NAME_KEYWORDS):
+                            plain[encoded] = None
+                    else:
+                        utf8[encoded] = None
+                        once = json.dumps(form)[1:-1].encode().lower()
+                        escaped[once] = None
+                        twice[once.replace(b"\\", b"\\\\")] = None  # an agent log's tool output
+
+    # (longest first: at one position the first listed wins, `пароль` before `парол`)
+    def longest_first(forms: dict[bytes, None]) -> tuple[bytes, ...]:
+        return tuple(sorted(forms, key=len, reverse=True))
+
+    return longest_first(plain), longest_first(utf8), longest_first(escaped), longest_first(twice)
+
+
+@cache
+def _foreign_keyword() -> tuple[re.Pattern[bytes], frozenset[bytes]]:
+    """Any secret word of another language, lower-cased as the engine's anchors (also those found by
+    an English keyword: `passwort`), for a keyword that may announce a credential in prose; and
+    their first four bytes, a cheap test before the pattern."""
+    extra = [
+        word.encode() for group in rules.FOREIGN_SECRET_WORDS.values() for word in group if word.isascii()
+    ]
+    words = sorted({*extra, *(form for forms in _foreign_anchors() for form in forms)}, key=len, reverse=True)
+    return re.compile(b"|".join(re.escape(word) for word in words)), frozenset(word[:4] for word in words)
+
+
+def _announcing(low: bytes, keyword: int) -> bool:
+    """Whether the name keyword at *keyword* may announce a credential in prose ("the password is
+    …", "das Passwort lautet: …", a full-width colon after 密码)."""
+    if _ANNOUNCING.match(low, keyword) is not None:
+        return True
+    pattern, prefixes = _foreign_keyword()
+    return low[keyword : keyword + 4] in prefixes and pattern.match(low, keyword) is not None
+
+
+# A full-width colon (U+FF1A) after a name keyword in CJK prose, also JSON-escaped.
+_FULL_WIDTH_COLON: Final = (b"\xef\xbc\x9a", b"\\uff1a", b"\\\\uff1a")
+
+
+@cache
+def _foreign_passes() -> tuple[_Pass, ...]:
+    return tuple(_search_pass(anchors, [_NAME] * len(anchors)) for anchors in _foreign_anchors())
+
+
+def _passes(data: bytes, low: bytes) -> tuple[_Pass, ...]:
+    """The searches of the context anchors for *data*: the foreign words in other scripts only where
+    such bytes or escapes are."""
+    plain, utf8, escaped, twice = _foreign_passes()
+    passes = (*_context_passes(), plain)
+    if not data.isascii():
+        passes += (utf8,)
+    at = low.find(b"\\u")
+    if at != -1:
+        passes += (escaped,)
+        if low.find(b"\\\\u", max(0, at - 1)) != -1:
+            passes += (twice,)
+    return passes
+
+
 _AUTHOR: Final = (b"Author", b"author", b"AUTHOR")
 _QUOTE_AFTER: Final = (b'"', b"\\")
 _TWILIO_MARKERS: Final = (b"[redacted:twilio_account_sid]", b"[redacted:twilio_api_key]")
@@ -1914,7 +2082,7 @@ def _name_hit(data: bytes, low: bytes, start: int, end: int) -> bool:
     credential announced in prose."""
     shape = _NAME_SHAPE.match(low, end)
     if shape is None:
-        return False
+        return low.startswith(_FULL_WIDTH_COLON, end) and _spaced_hit(data, low, start, end) != -1
     return (
         shape.lastgroup in ("sep", "pair", "block", "xml", "call", "csv", "table", "pct")
         or _spaced_hit(data, low, start, end) != -1
@@ -1952,7 +2120,7 @@ def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
         return start
     if low.startswith(b"pass", start) and _QUOTED_ASIDE.match(data, end) is not None:
         return start
-    if _ANNOUNCING.match(low, start) is not None and _announcement(data, start)[0]:
+    if _announcing(low, start) and _announcement(data, start)[0]:
         return start
     return -1
 
@@ -1984,6 +2152,9 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
         same = _ANNOUNCED_TAIL.search(data, keyword, keyword + len(tail))
         if same is not None and not _describes(data, keyword, same.start()):
             return _in_one_string(data, keyword, same.start(), (_SAME_LINE, same.start("value")))
+    in_prose = _prose_value(data, keyword, keyword + len(tail))
+    if in_prose is not None:
+        return _in_one_string(data, keyword, in_prose[1], (_IN_PROSE, keyword + len(tail)))
     next_start = _next_line(data, line_end)
     if next_start != -1 and len(tail) <= 120:
         _, next_end = _line_around(data, next_start)
@@ -2172,7 +2343,48 @@ def _in_one_string(data: bytes, start: int, end: int, found: tuple[int, int]) ->
     return found
 
 
-_SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT = 1, 2, 3
+_SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT, _IN_PROSE = 1, 2, 3, 4
+# A setting's name in one case (`PASSWORD_MIN_LENGTH=`, `min_length=`), not a password holding `=`.
+_SETTING_NAME: Final = re.compile(r"(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*|[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)*)=")
+# A credential quoted in a sentence after its name, with only words between them (chat, in any
+# language: `es \`…\` (la encontré …)`, `do bazy: '…'. Trzeba`, `gefunden: … - es steht`, CJK's
+# full-width colon and comma): a quoted word after a blank or a colon (also full-width, U+FF1A), or
+# a bare word after a colon followed by the sentence's punctuation (also U+FF0C, U+3001, U+3002), a
+# blank or the line's end.
+_PROSE_SEPARATOR: Final = re.compile(rb"""[ \t:](?=\\{0,3}["'`])|:[ \t]+|\xef\xbc\x9a|\\{1,3}uff1a""")
+_PROSE_WORDS: Final = re.compile(rb"""(?:[^"'`|$=<>{}\[\]\n\\]++|\\{1,3}u[0-9a-fA-F]{4})*+""")
+_PROSE_VALUE: Final = re.compile(
+    rb"""[ \t]*(?:(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\]{6,200})(?P=q)
+    |(?P<bare>[^\s"'`\\]{6,200}?)
+      (?=[.,;!?)]{0,2}(?:[ \t\r\n]|$|\\{1,3}[nrt"])
+        |\xef\xbc\x8c|\xe3\x80[\x81\x82]|\\{1,3}u(?:ff0c|300[12])))""",
+    re.VERBOSE,
+)
+
+
+def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
+    """Where a credential quoted in a sentence after the keyword at *keyword* is (_PROSE_VALUE), up
+    to *end*: one that looks generated, holds a digit and is neither a path, a name nor a setting."""
+    separator = _PROSE_SEPARATOR.search(data, keyword, min(end, keyword + 200))
+    if separator is None or _PROSE_WORDS.match(data, keyword, separator.start()).end() != separator.start():
+        return None  # no separator, or code between the name and it (quotes, `$`, `=`, brackets)
+    match = _PROSE_VALUE.match(data, separator.end(), end)
+    if match is None or _describes(data, keyword, separator.start()):
+        return None
+    group = "quoted" if match.group("quoted") is not None else "bare"
+    if group == "bare" and data[separator.start()] not in b":\xef\\":
+        return None  # a bare word only after a colon
+    text = match.group(group).decode("utf-8", "replace")
+    if (
+        credential_like(text)
+        and _DIGIT.search(text)
+        and not _file_path(text)
+        and _SECRET_NAME_PARTS.search(text.lower()) is None  # `RESET_TOKEN_TTL=15m`: a name
+        and _SETTING_NAME.match(text) is None  # `PASSWORD_MIN_LENGTH=12`: a setting
+    ):
+        return match.span(group)
+    return None
+
 
 # A value a tool's help or documentation shows as an example: right after "e.g." or "for example" on
 # its line (maybe after an option or a name: `e.g. --token …`, `for example API_KEY=…`), or on an
@@ -2394,7 +2606,7 @@ class _Scan:
         name, shadow, url, bearer, shape_how = _NAME, _SHADOW, _URL, _BEARER_AT, _SHAPE_HOW
         if low.startswith(b"user "):
             self._redis_acl(0)
-        for search in _context_passes():
+        for search in _passes(data, low):
             anchors, roles, hidden_in, follows = search.anchors, search.roles, search.hidden, search.follows
             batch = search.find(low)
             while batch:
@@ -2419,6 +2631,8 @@ class _Scan:
                             end = start + 4
                         shape = shaped(low, end)
                         if shape is None:
+                            if low.startswith(_FULL_WIDTH_COLON, end):
+                                self._space_hit(start, end, hits)  # CJK prose: a full-width colon
                             continue
                         how = shape_how.get(shape.lastgroup)
                         if how is not None:
@@ -2639,9 +2853,11 @@ class _Scan:
             names.add((name_start, how))
             if name_start and data[name_start - 1] in (0x5C, 0x5B, 0x3B):  # "\\", "[" or ";"
                 name_start = _unglue(data, name_start)
-            name_end = runs.find(_DOT, position + length, position + 64)
+            # (a JSON-escaped word of another script may be longer than a name: `\\u0643\\u0644…`)
+            limit = position + max(64, length + 48)
+            name_end = runs.find(_DOT, position + length, limit)
             if name_end == -1:
-                name_end = min(size, position + 64)
+                name_end = min(size, limit)
             name = data[name_start:name_end]
             kind = kinds.get(name, "?")
             if kind == "?":
@@ -3184,7 +3400,12 @@ class _Scan:
             return  # the value of another setting (`dkim=pass header.i=@…` in Authentication-Results)
         if data[name_start - 1 : name_start] == b"/":
             return  # the end of a path (`http.route=/oauth/token http.status_code=200`): an endpoint
-        if kind is not None and kind != "authorization" and not _referenced(data, name_start):
+        if (
+            kind is not None
+            and kind != "authorization"
+            and not _referenced(data, name_start)
+            and not _foreign_name(data[name_start:name_end])  # prose: `Ihr Passwort zurückgesetzt`
+        ):
             match = _SPACED_AT.match(data, name_end)
             aside = _QUOTED_ASIDE.match(data, name_end) if kind == "password" and match is None else None
             if aside is not None:
@@ -3212,7 +3433,7 @@ class _Scan:
                 ):
                     self.add(match.start(group), match.end(group), kind)
                     return
-        if _ANNOUNCING.match(self.low, keyword) is not None:
+        if _announcing(self.low, keyword):
             self._announced(keyword)
 
     def _announced(self, keyword: int) -> None:
@@ -3223,6 +3444,10 @@ class _Scan:
             text = match.group().decode("utf-8", "replace") if match else ""
             if match and (credential_like(text) or (_lenient(text) and _DIGIT.search(text))):
                 self.add(match.start(), match.end(), "password")
+        elif how == _IN_PROSE:
+            span = _prose_value(self.data, keyword, position)
+            if span is not None:
+                self.add(*span, "password")
         elif how == _NEXT_LINE:
             self._next_word(position, "password")
         elif how == _NEXT_LINE_STRICT:
@@ -4066,7 +4291,7 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
             if hit:
                 hits.append(start)
     low = data.lower()
-    for search in _context_passes():
+    for search in _passes(data, low):
         batch = search.find(low)
         while batch:  # as in keywords(): the anchors found, then those hidden inside them
             hidden: list[tuple[int, int, int]] = []

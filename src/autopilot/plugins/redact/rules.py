@@ -499,6 +499,53 @@ CIPHERTEXT: Final = (
 EXCLUDED_PAIRS: Final = frozenset({("password", "key"), ("token", "key"), ("secret", "keys")})
 
 # ------------------------------------------------------------------------------------------------
+# Secret words in other languages: a name, a label or a sentence holding one of them is read as if it
+# held the English word (`Passwort`, `mot_de_passe`, `contraseña`, `DB_비밀번호`, `jeton_api`). The
+# engine searches each in its lower-case, capitalised and upper-case UTF-8 forms, JSON-escaped
+# (`contrase\u00f1a`) too, and words of two with a blank, `_`, `-` or nothing between them.
+
+#: Words that say "password", "token", "secret" or "credentials" even glued to other words (German
+#: compounds such as `Datenbankpasswort`, CJK labels such as `初期パスワード`), by the English word.
+FOREIGN_SECRET_WORDS: Final = {
+    "password": words(
+        # German, Dutch, Scandinavian, Finnish, Spanish, Portuguese, Turkish, Polish, Czech, Hungarian,
+        # Romanian, Indonesian and Malay, Vietnamese, French
+        "passwort kennwort wachtwoord lösenord losenord passord adgangskode salasana contraseña "
+        "contrasena senha şifre sifre hasł haslo hasla hesl jelszó jelszo parolă "
+        "kata_sandi kata_laluan mật_khẩu mat_khau mot_de_passe "
+        # Russian, Bulgarian and Ukrainian, Greek, Hebrew, Arabic, Persian, Hindi, Thai
+        "пароль парол κωδικός_πρόσβασης συνθηματικό סיסמה סיסמא كلمة_المرور كلمة_السر رمز_عبور "
+        "पासवर्ड รหัสผ่าน "
+        # Chinese (simplified, traditional), Japanese, Korean
+        "密码 密碼 口令 パスワード 暗証番号 비밀번호 패스워드"
+    ),
+    "token": words("jeton токен トークン 토큰 令牌 belirteç"),
+    "secret": words("secreto segredo segreto geheimnis секрет シークレット 시크릿 秘密 机密"),
+    "credentials": words("credenciales credenciais credenziali zugangsdaten 凭据 凭证 資格情報"),
+    "key": words(
+        "schlüssel schluessel sleutel klucz klíč kulcs nyckel nøkkel nøgle avain cheie anahtar ключ "
+        "キー 密钥 秘钥 金鑰 비밀키"
+    ),
+}
+#: Words that say so only as a whole word of a name (`clave_api`, `chave`, `parola`), by the English
+#: word; the key words are anchors only where a qualifier may follow them (`clé_api`).
+FOREIGN_WHOLE_WORDS: Final = {
+    "password": words("clave parola"),
+    "key": words("chave chiave clé cle kunci khóa khoa 鍵 키"),
+}
+#: A key's qualifier, which Romance languages put after it (`clave_de_acceso`, `chave_privada`,
+#: `clé_api`): read before it, as in English (`access_key`).
+FOREIGN_KEY_QUALIFIERS: Final = {
+    "access": words(
+        "acceso acesso accès acces accesso zugang zugangs zugriff toegang dostępu dostepu доступа "
+        "erişim erisim"
+    ),
+    "private": words("privada privado privée privee privé prive privata privato privater privat prywatny"),
+    "secret": words("secreta secrète secrete segreta geheimer geheime gizli bí_mật bi_mat"),
+    "api": words("api"),
+}
+
+# ------------------------------------------------------------------------------------------------
 # Values that stand in for a secret: placeholders, references, masks.
 
 PLACEHOLDER_WORDS: Final = words(
