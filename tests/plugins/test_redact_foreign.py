@@ -92,3 +92,13 @@ def test_prose_and_labels_about_a_secret_survive(text: str) -> None:
     """Labels, messages and prose about a password, in any language, with no value, stay as they are."""
     for form in rs.forms(text):
         assert redact_text(form) == form
+
+
+@pytest.mark.parametrize("template", ["WIFI_PASSWORD='my {w} garden {n}'", 'password: "{w} handshake {n}"'])
+@pytest.mark.parametrize("word", ["secret", "password", "Passwort", "clave"])
+def test_a_passphrase_holding_a_secret_word_and_a_digit_is_no_message(template: str, word: str) -> None:
+    """A passphrase of words with a digit is redacted even when one of its words names a secret."""
+    text = template.format(w=word, n=RNG.randint(10, 99))
+    value = text.split("'" if "'" in text else '"')[1]
+    for form in rs.forms(text):
+        assert value.split(" ")[-1] not in redact_text(form)

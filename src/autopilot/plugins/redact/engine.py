@@ -651,9 +651,16 @@ def _foreign_name(name: bytes) -> bool:
     return not name.isascii() or name.find(b"\\u") != -1 or _foreign_word_in(name.decode())
 
 
+# How a sentence ends, in the scripts of rules.FOREIGN_SECRET_WORDS too.
+_SENTENCE_ENDS: Final = (".", "!", "?", "…", ":", "。", "？", "！", "：")
+
+
 def _about_a_secret(value: str) -> bool:
     """Whether *value*, words with blanks, is text about a secret (a label, a message: `Forgot
-    password?`, `Hasło musi mieć co najmniej :min znaków.`): a word of it names one."""
+    password?`, `Hasło musi mieć co najmniej :min znaków.`): a word of it names one, and it holds no
+    digit or ends as a sentence does (a passphrase such as `my secret garden 7` is no message)."""
+    if any(c.isdigit() for c in value) and not value.endswith(_SENTENCE_ENDS):
+        return False
     if "\\" in value:
         value = _UNICODE_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
     return _foreign_word_in(value) or any(
