@@ -136,10 +136,24 @@ def _fail(
     exc: BaseException,
     location: str | None = None,
 ) -> None:
-    failure = LoadFailure(name, distribution, version, f"{type(exc).__name__}: {exc}", location)
+    error = str(exc) if isinstance(exc, NameTaken) else f"{type(exc).__name__}: {exc}"
+    failure = LoadFailure(name, distribution, version, error, location)
     if pm.strict or name in ESSENTIAL_PLUGINS:
         raise AutopilotError(failure.message) from exc
     pm.load_errors.append(failure)
+
+
+class NameTaken(Exception):
+    """An entry point whose name another distribution's plugin already has."""
+
+    def __init__(self, name: str, taken: tuple[str | None, str | None, str]) -> None:
+        distribution, version, source = taken
+        if source == "builtin":
+            by, fix = f"the built-in plugin {name!r}", "rename the entry point"
+        else:
+            by = f"the plugin from distribution {distribution} {version}"
+            fix = "rename one of the entry points"
+        super().__init__(f"its name is taken by {by} ({fix})")
 
 
 def _register(
@@ -325,7 +339,12 @@ def make_plugin_manager(
             pm.known_names.add(ep.name)
             if allow is not None and ep.name not in allow and ep.name not in ESSENTIAL_PLUGINS:
                 continue
-            if pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
+            if pm.is_blocked(ep.name):
+                continue
+            if pm.has_plugin(ep.name):
+                taken = pm.origins.get(ep.name)
+                if taken is not None and taken[0] != distribution:  # not the same one listed twice
+                    _fail(pm, ep.name, distribution, version, NameTaken(ep.name, taken))
                 continue
             try:
                 _register(pm, ep.load(), ep.name, (distribution, version, source))
