@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -257,3 +258,31 @@ def test_a_file_it_cannot_write_is_one_error_naming_it(capsys: pytest.CaptureFix
         "move it or choose another folder"
     )
     assert "unexpected" not in err
+
+
+FAILING_REDACTOR = """
+from autopilot import hookimpl
+
+@hookimpl
+def redact(text):
+    raise ValueError("cannot redact " + text)
+"""
+
+
+@pytest.mark.parametrize("command", [["issue", "list"], ["plugins"], ["redact", "-"]])
+def test_a_redactor_that_raises_is_one_error_naming_it(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A `redact` plugin that raises fails the command with one error naming it, quoting no text."""
+    write_local_plugin(Path.cwd(), "leaky", FAILING_REDACTOR)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a line to redact\n"))
+
+    code = main(command)
+    captured = capsys.readouterr()
+
+    assert code == 1
+    assert captured.err.splitlines()[-1] == (
+        "error: plugin 'local:leaky' failed in hook 'redact': ValueError "
+        "(its message is withheld: it may quote the text being redacted)"
+    )
+    assert "cannot redact" not in captured.out + captured.err
