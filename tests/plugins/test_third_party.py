@@ -1,0 +1,67 @@
+"""A third-party plugin author's view: plugins installed as distributions (the example echo backend,
+a redactor, a trajectory writer) taking part in `run` and `run --issue` as built-in ones do."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import git
+import pytest
+from tests.fake_secrets import github_token
+from tests.plugin_fixtures import install_distribution
+
+from autopilot.cli import context, main
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "git-autopilot-echo"
+
+
+@pytest.fixture
+def echo_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The example backend as a distribution on sys.path."""
+    project = tomllib.loads((EXAMPLE / "pyproject.toml").read_text())["project"]
+    ((entry_name, module),) = project["entry-points"]["autopilot"].items()
+    install_distribution(
+        monkeypatch,
+        tmp_path / "site",
+        dist=project["name"],
+        version=project["version"],
+        entry_name=entry_name,
+        module=module,
+        source=(EXAMPLE / f"{module}.py").read_text(),
+    )
+    return tmp_path / "site"
+
+
+@pytest.fixture
+def project(git_repo: Path) -> Path:
+    """A committed project with autopilot's configuration (no memory floor: runs are in-process)."""
+    (git_repo / ".autopilot").mkdir(exist_ok=True)
+    (git_repo / ".autopilot" / "config.yaml").write_text("schema_version: 1\nmin_free_memory_mb: 0\n")
+    repo = git.Repo(git_repo)
+    repo.git.add(".")
+    repo.index.commit("configure autopilot")
+    repo.close()
+    return git_repo
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    context.reset()
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_a_secret_in_the_task_stays_out_of_the_file_names(
+    echo_installed: Path, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The trajectory files are named after the redacted task, so no secret reaches a file name."""
+    token = github_token()
+    code, _, err = _cli(capsys, "run", "--agent", "echo", "--quiet", f"write NOTES.md using {token}")
+    names = [path.name for path in (project / "docs" / "logs").rglob("*")]
+    sessions = "".join(path.read_text() for path in (project / ".autopilot" / "sessions").glob("*.yaml"))
+
+    assert code == 0, err
+    assert any(name.endswith("-write-notes-md-using-redacted-github-tok.json") for name in names), names
+    assert not any(token[4:16].lower() in name for name in names)
+    assert token[4:16].lower() not in sessions.lower()
