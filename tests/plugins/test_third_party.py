@@ -3,6 +3,7 @@ a redactor, a trajectory writer) taking part in `run` and `run --issue` as built
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -65,3 +66,33 @@ def test_a_secret_in_the_task_stays_out_of_the_file_names(
     assert any(name.endswith("-write-notes-md-using-redacted-github-tok.json") for name in names), names
     assert not any(token[4:16].lower() in name for name in names)
     assert token[4:16].lower() not in sessions.lower()
+
+
+def test_doctor_reports_the_plugins_that_failed_to_load(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`doctor` counts a plugin that failed to load as a problem, in its report and its exit code."""
+    install_distribution(
+        monkeypatch,
+        tmp_path / "broken",
+        dist="git-autopilot-broken",
+        version="0.3",
+        entry_name="broken",
+        module="autopilot_broken_for_doctor",
+        source="import not_a_module_anywhere\n",
+    )
+    code, out, _ = _cli(capsys, "doctor")
+    json_code, json_out, _ = _cli(capsys, "doctor", "--json")
+    report = json.loads(json_out)
+
+    assert (code, json_code) == (1, 1)
+    assert "plugins: 1 failed to load (broken: see the warning above)" in out.splitlines()
+    assert report["plugins"]["failed"] == [
+        {
+            "name": "broken",
+            "distribution": "git-autopilot-broken",
+            "version": "0.3",
+            "error": "ModuleNotFoundError: No module named 'not_a_module_anywhere'",
+        }
+    ]
+    assert "echo" not in report["plugins"]["loaded"] and "redact_secrets" in report["plugins"]["loaded"]
