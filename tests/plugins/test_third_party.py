@@ -96,3 +96,68 @@ def test_doctor_reports_the_plugins_that_failed_to_load(
         }
     ]
     assert "echo" not in report["plugins"]["loaded"] and "redact_secrets" in report["plugins"]["loaded"]
+
+
+TEXT_WRITER = """
+from pathlib import Path
+
+from autopilot import hookimpl
+
+
+class TextWriter:
+    name = "text"
+
+    def open(self, run, base, *, resume):
+        self.path = Path(str(base) + ".txt")
+
+    def write_step(self, run, step):
+        with self.path.open("a") as out:
+            out.write(f"{step.type}\\n")
+
+    def update(self, run, changes):
+        pass
+
+    def close(self, run):
+        pass
+
+
+@hookimpl
+def trajectory_writer_register(register):
+    register(TextWriter())
+"""
+
+
+def test_an_issue_commit_holds_what_every_trajectory_writer_wrote(
+    echo_installed: Path,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`run --issue` commits a third-party writer's file beside the run's .json and .rlog."""
+    install_distribution(
+        monkeypatch,
+        tmp_path / "writer",
+        dist="git-autopilot-text",
+        version="0.1",
+        entry_name="text",
+        module="autopilot_text_writer",
+        source=TEXT_WRITER,
+    )
+    code, out, err = _cli(
+        capsys, "issue", "create", "write NOTES.md", "--accept", "test -f NOTES.md", "--json"
+    )
+    assert code == 0, err
+    code, _, err = _cli(capsys, "run", "--agent", "echo", "--issue", json.loads(out)["id"], "--quiet")
+    repo = git.Repo(project)
+    committed = repo.git.show("--name-only", "--format=", "HEAD").splitlines()
+    untracked = repo.untracked_files
+    repo.close()
+
+    assert code == 0, err
+    assert {Path(name).suffix for name in committed if name.startswith("docs/logs/")} == {
+        ".json",
+        ".rlog",
+        ".txt",
+    }
+    assert untracked == []
