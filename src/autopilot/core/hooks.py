@@ -56,6 +56,11 @@ class Hooks:
             def register(cls: type[Backend]) -> None:
                 if not (isinstance(cls, type) and issubclass(cls, Backend)) or not cls.name:
                     raise self._refusal("backend_register", f"{cls!r} is not a named Backend")
+                if inspect.isabstract(cls):
+                    missing = ", ".join(sorted(cls.__abstractmethods__))
+                    raise self._refusal(
+                        "backend_register", f"backend {cls.name!r} does not implement {missing}"
+                    )
                 if cls.name in backends:
                     raise self._refusal("backend_register", f"backend {cls.name!r} exists")
                 backends[cls.name] = cls

@@ -74,8 +74,9 @@ def backend_register(register: Callable[[type[Backend]], None]) -> None:
 
     Call semantics: collect-all, called by pluggy (wrappers allowed).
     Default: the built-in backend plugins register ``claude`` and ``codex``.
-    Errors: registering a name twice, or a class that is not a Backend, raises PluginError naming the
-        plugin; raising inside the hook aborts the command with a PluginError naming the plugin.
+    Errors: registering a name twice, a class that is not a Backend, or one that does not implement
+        ``stream``, raises PluginError naming the plugin; raising inside the hook aborts the command
+        with a PluginError naming the plugin.
     Since: 0.1
     """
 
