@@ -161,3 +161,38 @@ def test_an_issue_commit_holds_what_every_trajectory_writer_wrote(
         ".txt",
     }
     assert untracked == []
+
+
+@pytest.mark.parametrize("method", ["write_step", "close"])
+def test_a_writer_that_raises_is_one_error_naming_it(
+    method: str,
+    echo_installed: Path,
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A trajectory writer that raises ends the run with an error naming the writer, its module and
+    the method; the run's own .json is still written."""
+    broken = TEXT_WRITER.replace(
+        f"    def {method}(self, run",
+        f"    def {method}(self, run, *rest):\n        raise OSError('disk on fire')\n\n"
+        f"    def unused_{method}(self, run",
+    )
+    install_distribution(
+        monkeypatch,
+        tmp_path / "writer",
+        dist="git-autopilot-text",
+        version="0.1",
+        entry_name="text",
+        module=f"autopilot_broken_{method}",
+        source=broken,
+    )
+    code, _, err = _cli(capsys, "run", "--agent", "echo", "--quiet", "write NOTES.md")
+
+    assert code == 1
+    assert err.splitlines()[-1].startswith(
+        f"error: trajectory writer 'text' (autopilot_broken_{method}) failed in {method}: "
+        "OSError: disk on fire"
+    )
+    assert list((project / "docs" / "logs").rglob("*.json"))
