@@ -286,3 +286,23 @@ def test_a_redactor_that_raises_is_one_error_naming_it(
         "(its message is withheld: it may quote the text being redacted)"
     )
     assert "cannot redact" not in captured.out + captured.err
+
+
+def test_disabled_plugins_are_listed_and_a_name_no_plugin_has_is_a_warning(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`autopilot plugins` lists a disabled plugin as `disabled`; disabling a misspelt name warns."""
+    monkeypatch.setenv("AUTOPILOT_DISABLE_PLUGINS", "otlp,otpl")
+
+    code = main(["plugins", "--json"])
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+
+    assert code == 0
+    assert data["disabled"] == [
+        {"name": "otlp", "distribution": "git-autopilot", "version": data["plugins"][0]["version"]}
+    ]
+    assert "otlp" not in [p["name"] for p in data["plugins"]]
+    assert captured.err.splitlines() == [
+        "warning: no plugin is named 'otpl', which is disabled (`autopilot plugins` lists the names)"
+    ]

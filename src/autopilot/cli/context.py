@@ -57,6 +57,9 @@ def plugin_manager() -> AutopilotPluginManager:
         )
         for failure in _options.pm.load_errors:
             warning(failure.message)
+        if _options.pm.unknown_disabled:
+            names = ", ".join(repr(name) for name in _options.pm.unknown_disabled)
+            warning(f"no plugin is named {names}, which is disabled (`autopilot plugins` lists the names)")
     return _options.pm
 
 

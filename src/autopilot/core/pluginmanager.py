@@ -93,6 +93,10 @@ class AutopilotPluginManager(pluggy.PluginManager):
         self.load_errors: list[LoadFailure] = []
         #: Project-local plugin files that were not imported because the user does not trust them.
         self.untrusted: list[Path] = []
+        #: Plugins not loaded because they are disabled: (name, distribution, version).
+        self.disabled: list[tuple[str, str | None, str | None]] = []
+        #: Names the user disabled that no plugin has (a typo, or a plugin that is not installed).
+        self.unknown_disabled: list[str] = []
         self.strict = strict
         # plugin name -> (distribution, version, source)
         self.origins: dict[str, tuple[str | None, str | None, str]] = {}
@@ -269,6 +273,7 @@ def _load_local(pm: AutopilotPluginManager, files: list[Path], environ: Mapping[
         name = f"local:{path.stem}"
         pm.known_names.update((name, path.stem))
         if pm.is_blocked(name) or pm.is_blocked(path.stem):
+            pm.disabled.append((name, None, None))
             continue
         module_name = f"autopilot_local_plugins.{path.stem}"
         try:
@@ -340,6 +345,7 @@ def make_plugin_manager(
             if allow is not None and ep.name not in allow and ep.name not in ESSENTIAL_PLUGINS:
                 continue
             if pm.is_blocked(ep.name):
+                pm.disabled.append((ep.name, distribution, version))
                 continue
             if pm.has_plugin(ep.name):
                 taken = pm.origins.get(ep.name)
@@ -368,6 +374,12 @@ def make_plugin_manager(
     for name, plugin in extra_plugins:
         _register(pm, plugin, name, (None, None, "extra"))
 
+    if load_entrypoints:
+        known = {name for name, plugin in pm.list_name_plugin() if plugin is not None}
+        known |= {name for name, _, _ in pm.disabled}
+        known |= {failure.name for failure in pm.load_errors} | {f"local:{p.stem}" for p in pm.untrusted}
+        known |= {name.removeprefix("local:") for name in known}
+        pm.unknown_disabled = sorted(blocked_names - known)
     _check_pending(pm)
     return pm
 
