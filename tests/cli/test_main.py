@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -257,3 +258,51 @@ def test_a_file_it_cannot_write_is_one_error_naming_it(capsys: pytest.CaptureFix
         "move it or choose another folder"
     )
     assert "unexpected" not in err
+
+
+FAILING_REDACTOR = """
+from autopilot import hookimpl
+
+@hookimpl
+def redact(text):
+    raise ValueError("cannot redact " + text)
+"""
+
+
+@pytest.mark.parametrize("command", [["issue", "list"], ["plugins"], ["redact", "-"]])
+def test_a_redactor_that_raises_is_one_error_naming_it(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A `redact` plugin that raises fails the command with one error naming it, quoting no text."""
+    write_local_plugin(Path.cwd(), "leaky", FAILING_REDACTOR)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("a line to redact\n"))
+
+    code = main(command)
+    captured = capsys.readouterr()
+
+    assert code == 1
+    assert captured.err.splitlines()[-1] == (
+        "error: plugin 'local:leaky' failed in hook 'redact': ValueError "
+        "(its message is withheld: it may quote the text being redacted)"
+    )
+    assert "cannot redact" not in captured.out + captured.err
+
+
+def test_disabled_plugins_are_listed_and_a_name_no_plugin_has_is_a_warning(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`autopilot plugins` lists a disabled plugin as `disabled`; disabling a misspelt name warns."""
+    monkeypatch.setenv("AUTOPILOT_DISABLE_PLUGINS", "otlp,otpl")
+
+    code = main(["plugins", "--json"])
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+
+    assert code == 0
+    assert data["disabled"] == [
+        {"name": "otlp", "distribution": "git-autopilot", "version": data["plugins"][0]["version"]}
+    ]
+    assert "otlp" not in [p["name"] for p in data["plugins"]]
+    assert captured.err.splitlines() == [
+        "warning: no plugin is named 'otpl', which is disabled (`autopilot plugins` lists the names)"
+    ]

@@ -83,6 +83,49 @@ def test_broken_plugin_warns_and_the_rest_keep_working(
     assert pm.has_plugin("trajectory_json")
 
 
+def test_two_plugins_with_one_name_warn_instead_of_dropping_one_silently(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A second distribution whose entry point reuses a taken name is a load failure naming both."""
+    name = _unique("hostnames")
+    for dist in ("git-autopilot-aaa", "git-autopilot-bbb"):
+        install_distribution(
+            monkeypatch,
+            tmp_path / dist,
+            dist=dist,
+            version="1.0",
+            entry_name=name,
+            module=_unique("autopilot_dup"),
+            source=GOOD_PLUGIN,
+        )
+    pm = make_plugin_manager(load_local=False)
+
+    assert [f.message for f in pm.load_errors] == [
+        f"plugin {name!r} from distribution git-autopilot-bbb 1.0 failed to load: its name is taken by "
+        f"the plugin from distribution git-autopilot-aaa 1.0 (rename one of the entry points)"
+    ]
+    assert {i.name: i.distribution for i in pm.plugin_infos()}[name] == "git-autopilot-aaa"
+
+
+def test_a_plugin_cannot_take_a_builtin_name(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An installed plugin named like a built-in one is reported, not silently left out."""
+    install_distribution(
+        monkeypatch,
+        tmp_path / "site",
+        dist="git-autopilot-myconsole",
+        version="0.1",
+        entry_name="console",
+        module=_unique("autopilot_console"),
+        source=GOOD_PLUGIN,
+    )
+    pm = make_plugin_manager(load_local=False)
+
+    assert [f.message for f in pm.load_errors] == [
+        "plugin 'console' from distribution git-autopilot-myconsole 0.1 failed to load: its name is taken "
+        "by the built-in plugin 'console' (rename the entry point)"
+    ]
+
+
 def test_strict_mode_makes_a_broken_plugin_fatal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """AUTOPILOT_STRICT_PLUGINS=1 turns a load failure into an error naming the plugin."""
     module = _unique("autopilot_broken")

@@ -514,3 +514,49 @@ def test_guard_decisions_are_recorded_after_their_call_and_stop_ends_the_run(
     else:
         assert (status, backend.ran) == ("stopped", [])
         assert run.result.stop_reason == f"stopped by a plugin: {RmGuard.reason}"
+
+
+class ShallowStop(Backend):
+    """Starts a shell that starts a long sleep; its stop() ends only the shell, as a backend that kills
+    its own child and nothing below it does."""
+
+    name = "shallow"
+
+    def __init__(self) -> None:
+        self.proc: asyncio.subprocess.Process | None = None
+        self.grandchild = 0
+
+    async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
+        script = "sleep 300 & echo $!; wait"
+        self.proc = await asyncio.create_subprocess_exec("sh", "-c", script, stdout=asyncio.subprocess.PIPE)
+        assert self.proc.stdout is not None
+        self.grandchild = int(await self.proc.stdout.readline())
+        yield turn(True)
+        await asyncio.sleep(300)
+
+    async def stop(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
+
+    def child_pids(self) -> list[int]:
+        return [self.proc.pid] if self.proc is not None else []
+
+
+def test_stopping_a_backend_ends_the_processes_below_its_own(hooks: Hooks, tmp_path: Path) -> None:
+    """A limit that stops a backend whose stop() ends only its child leaves no grandchild running."""
+    import psutil
+
+    backend = ShallowStop()
+    pid_file = PidFile("shallow-run", str(tmp_path))
+    pid_file.write()
+    _, _, status = execute(hooks, tmp_path, backend, RunLimits(timeout=1.0), pid_file=pid_file)
+
+    assert status == "timeout"
+    assert backend.grandchild > 0
+    try:
+        left = psutil.Process(backend.grandchild).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        left = False
+    if left:
+        psutil.Process(backend.grandchild).kill()
+    assert not left

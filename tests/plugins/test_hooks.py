@@ -514,6 +514,26 @@ def test_hook_backend_select_error_names_the_plugin(tmp_path: Path) -> None:
         )
 
 
+def test_a_backend_without_stream_is_refused_when_registered() -> None:
+    """A Backend subclass that does not implement stream() is a PluginError naming the plugin and the
+    method, not a TypeError when a run starts."""
+
+    class Unfinished(Backend):
+        name = "unfinished"
+
+    class Provider:
+        @hookimpl
+        def backend_register(self, register: Any) -> None:
+            register(Unfinished)
+
+    with pytest.raises(PluginError) as refused:
+        _hooks(("provider", Provider())).backend_register()
+
+    assert str(refused.value) == (
+        "plugin 'provider' failed in hook 'backend_register': backend 'unfinished' does not implement stream"
+    )
+
+
 def test_hook_backend_register_collects_named_backends() -> None:
     """Backends registered by plugins are available by name; duplicates and non-backends are refused."""
 

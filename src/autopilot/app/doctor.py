@@ -1,5 +1,6 @@
-"""``autopilot doctor``: available memory, the agent CLIs runs use, processes left behind by earlier runs,
-and the issue store's own checks. ``autopilot doctor --clean`` stops the leftovers.
+"""``autopilot doctor``: available memory, the agent CLIs runs use, the plugins that failed to load,
+processes left behind by earlier runs and the issue store's own checks. ``autopilot doctor --clean``
+stops the leftovers.
 
 Runs record the processes they start in pid files under ``$AUTOPILOT_HOME/pids``. A run whose autopilot
 process is gone but whose agent processes still live left them behind; cleaning stops exactly those
@@ -17,6 +18,7 @@ from typing import Any
 from autopilot.core.config import Config
 from autopilot.core.errors import ExitCode
 from autopilot.core.issues import IssueStore
+from autopilot.core.pluginmanager import AutopilotPluginManager
 from autopilot.core.processes import autopilot_home, available_memory_mb, read_pid_files, stop_processes
 
 
@@ -31,6 +33,10 @@ class DoctorReport:
     codex_cli: str = ""
     runs: list[dict[str, Any]] = field(default_factory=list)
     issues: list[dict[str, Any]] = field(default_factory=list)
+    #: ``loaded`` (names), ``failed`` (name, distribution, version, error) and ``untrusted`` (paths).
+    plugins: dict[str, list[Any]] = field(
+        default_factory=lambda: {"loaded": [], "failed": [], "untrusted": []}
+    )
 
     @property
     def memory_ok(self) -> bool:
@@ -42,8 +48,10 @@ class DoctorReport:
 
     @property
     def problems(self) -> int:
-        """Low memory, each run that left processes behind, each problem of the issue store."""
-        return (not self.memory_ok) + sum(e["state"] == "leftover" for e in self.runs) + len(self.issues)
+        """Low memory, each plugin that failed to load, each run that left processes behind, each
+        problem of the issue store."""
+        leftovers = sum(e["state"] == "leftover" for e in self.runs)
+        return (not self.memory_ok) + len(self.plugins["failed"]) + leftovers + len(self.issues)
 
     @property
     def exit_code(self) -> ExitCode:
@@ -56,13 +64,21 @@ class DoctorReport:
             "autopilot_home": str(self.autopilot_home),
             "claude_cli": self.claude_cli,
             "codex_cli": self.codex_cli,
+            "plugins": self.plugins,
             "runs": self.runs,
             "issues": self.issues,
         }
 
 
-def examine(config: Config, store: IssueStore, *, clean: bool = False) -> DoctorReport:
-    """Look at memory, leftover processes and *store*; with *clean*, stop the leftovers first."""
+def examine(
+    config: Config,
+    store: IssueStore,
+    *,
+    clean: bool = False,
+    plugins: AutopilotPluginManager | None = None,
+) -> DoctorReport:
+    """Look at memory, the *plugins* loaded, leftover processes and *store*; with *clean*, stop the
+    leftovers first."""
     report = DoctorReport(
         available_mb=available_memory_mb(),
         floor_mb=config.min_free_memory_mb,
@@ -70,6 +86,15 @@ def examine(config: Config, store: IssueStore, *, clean: bool = False) -> Doctor
         claude_cli=claude_cli(config),
         codex_cli=codex_cli(config),
     )
+    if plugins is not None:
+        report.plugins = {
+            "loaded": [info.name for info in plugins.plugin_infos()],
+            "failed": [
+                {"name": f.name, "distribution": f.distribution, "version": f.version, "error": f.error}
+                for f in plugins.load_errors
+            ],
+            "untrusted": [str(path) for path in plugins.untrusted],
+        }
     for record in read_pid_files():
         alive = record.alive_children()
         running = record.owner_alive() and record.owner_pid != os.getpid()

@@ -25,6 +25,7 @@ signal. Every run is recorded as a session in the store. :func:`work_queue` does
 from __future__ import annotations
 
 import contextlib
+import glob
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -294,12 +295,16 @@ def tracked_changes(repo: Repository, config: Config) -> list[str]:
 
 
 def trajectory_paths(repo: Repository, result: RunTaskResult) -> list[str]:
-    """The run's own trajectory files (``.json``, ``.rlog``) inside the repository, relative to its root."""
+    """The run's own trajectory files inside the repository, relative to its root: the ``.json``, the
+    ``.rlog`` and what any other trajectory writer put beside them (``<base>.<suffix>``), not the
+    journal of a run that is still open."""
+    json_path = result.paths["json"]
+    base = json_path.name.removesuffix(".json")
+    journal = result.paths.get("journal")
     paths = []
-    for key in ("json", "rlog"):
-        path = result.paths[key]
+    for path in sorted(json_path.parent.glob(f"{glob.escape(base)}.*")):
         with contextlib.suppress(ValueError):
-            if path.exists():
+            if path.is_file() and path != journal:
                 paths.append(path.resolve().relative_to(repo.root.resolve()).as_posix())
     return paths
 

@@ -130,7 +130,7 @@ class RunOptions(Limits):
             backend's.
         cwd: Directory the agent works in (default: the current directory).
         output_dir: Where trajectories go (default docs/logs, relative to the repository root).
-        slug: Short name used in the trajectory file names (default: from the prompt).
+        slug: Short name used in the trajectory file names (default: from the redacted prompt).
     """
 
     agent: str | None = None
@@ -427,7 +427,8 @@ async def run_task_async(
         cwd=str(workdir),
         repo_sha=sha,
         branch=branch,
-        slug=slugify(options.slug) if options.slug else None,
+        # Named after the redacted task: file names are not redacted afterwards.
+        slug=slugify(options.slug or hooks.redact(text=prompt)),
         issue_id=issue_id,
         project=project,
         autopilot_version=__version__,

@@ -6,12 +6,13 @@ on stdout. Tracebacks are shown only with ``--debug`` (or ``AUTOPILOT_DEBUG=1``)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Sequence
 
 from autopilot.cli import context
-from autopilot.core.errors import AutopilotError, ExitCode
+from autopilot.core.errors import AutopilotError, ExitCode, RedactionError
 
 
 def guarded(command: Callable[[], int], tokens: Sequence[str]) -> int:
@@ -22,6 +23,9 @@ def guarded(command: Callable[[], int], tokens: Sequence[str]) -> int:
         code = command()
         context.flush_hook_warnings()
         return code
+    except RedactionError as exc:
+        # The chain cannot redact this error either: say which redactor failed, quoting no text.
+        return fail(exc.summary, exc.exit_code, as_json=as_json, emit=context.echo_essential)
     except AutopilotError as exc:
         return fail(str(exc), exc.exit_code, as_json=as_json)
     except KeyboardInterrupt:
@@ -41,12 +45,20 @@ def guarded(command: Callable[[], int], tokens: Sequence[str]) -> int:
         return int(ExitCode.FAILURE)
 
 
-def fail(message: str, code: ExitCode, *, as_json: bool) -> int:
-    """Report an error: one ``error:`` line on stderr, plus a JSON envelope on stdout under ``--json``."""
-    context.error(message)
+def fail(message: str, code: ExitCode, *, as_json: bool, emit: Callable[..., None] | None = None) -> int:
+    """Report an error: one ``error:`` line on stderr, plus a JSON envelope on stdout under ``--json``.
+
+    *emit* prints a line instead of the redacting :func:`context.echo` (whose errors are reported as
+    withheld output).
+    """
+    if emit is None:
+        context.error(message)
+    else:
+        emit(f"error: {' '.join(message.split())}", err=True)
     if as_json:
         envelope = {
             "error": {"code": ExitCode(code).name.lower(), "exit_code": int(code), "message": message}
         }
-        context.echo(json.dumps(envelope))
+        with contextlib.suppress(Exception):
+            (emit or context.echo)(json.dumps(envelope))
     return int(code)

@@ -6,6 +6,7 @@ Everything the CLI prints goes through :func:`stdout_console` / :func:`error`, w
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -56,6 +57,9 @@ def plugin_manager() -> AutopilotPluginManager:
         )
         for failure in _options.pm.load_errors:
             warning(failure.message)
+        if _options.pm.unknown_disabled:
+            names = ", ".join(repr(name) for name in _options.pm.unknown_disabled)
+            warning(f"no plugin is named {names}, which is disabled (`autopilot plugins` lists the names)")
     return _options.pm
 
 
@@ -198,28 +202,46 @@ def stdout_console(**kwargs: Any) -> Any:
 
 
 def echo(text: str = "", *, err: bool = False) -> None:
-    """Print one redacted line to stdout (or stderr)."""
+    """Print one redacted line to stdout (or stderr).
+
+    Raises:
+        RedactionError: the ``redact`` chain failed; only a line saying that output was withheld is
+            printed, never the text.
+    """
     target = sys.stderr if err else sys.stdout
     try:
         redacted = _safe_hooks().redact(text=text)
     except Exception:
-        # Never print unredacted text: say only that something was withheld.
-        redacted = "[output withheld: the redactor failed]"
+        # Never print unredacted text: say only that something was withheld, and fail the command.
+        target.write("[output withheld: the redactor failed]\n")
+        target.flush()
+        raise
     target.write(redacted + "\n")
     target.flush()
 
 
+def echo_essential(text: str, *, err: bool = False) -> None:
+    """Print a line redacted by the essential redactor alone: for what is said when the ``redact``
+    chain failed (built from plugin and hook names, never from the text being redacted)."""
+    essential = Hooks(make_plugin_manager(load_entrypoints=False, load_local=False, environ={}))
+    target = sys.stderr if err else sys.stdout
+    target.write(essential.redact(text=text) + "\n")
+    target.flush()
+
+
 def error(message: str) -> None:
-    """``error: <message>`` on stderr, one line."""
-    echo(f"error: {' '.join(message.split()) if message else 'unknown error'}", err=True)
+    """``error: <message>`` on stderr, one line (withheld if it cannot be redacted)."""
+    with contextlib.suppress(Exception):  # echo has said that the line was withheld
+        echo(f"error: {' '.join(message.split()) if message else 'unknown error'}", err=True)
 
 
 def warning(message: str) -> None:
-    """``warning: <message>`` on stderr, once per message."""
+    """``warning: <message>`` on stderr, once per message (withheld if it cannot be redacted)."""
     if message in _options.warned:
         return
     _options.warned.add(message)
-    echo(f"warning: {' '.join(message.split())}", err=True)
+    with contextlib.suppress(Exception):
+        echo(f"warning: {' '.join(message.split())}", err=True)
 
 
 def debug_enabled() -> bool:

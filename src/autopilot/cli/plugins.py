@@ -29,7 +29,8 @@ def plugins(
 
     Plugins that failed to load are listed with the source ``failed`` and the error (exit code 1);
     project-local plugins nobody trusted yet (see ``autopilot plugins trust``) with the source
-    ``untrusted``: they were not imported.
+    ``untrusted``: they were not imported; plugins disabled (``--disable-plugin``,
+    ``AUTOPILOT_DISABLE_PLUGINS``) with the source ``disabled``.
 
     Parameters
     ----------
@@ -45,8 +46,14 @@ def plugins(
         for f in pm.load_errors
     ]
     untrusted = [{"name": f"local:{path.stem}", "path": str(path)} for path in pm.untrusted]
+    disabled = [{"name": n, "distribution": d, "version": v} for n, d, v in pm.disabled if n != "console"]
     if json_output:
-        data = {"plugins": [asdict(i) for i in infos], "failed": failures, "untrusted": untrusted}
+        data = {
+            "plugins": [asdict(i) for i in infos],
+            "failed": failures,
+            "untrusted": untrusted,
+            "disabled": disabled,
+        }
         context.echo(json.dumps(data, indent=2))
         return 1 if failures else 0
     from rich.table import Table
@@ -69,6 +76,10 @@ def plugins(
         )
     for path in pm.untrusted:
         table.add_row(f"local:{path.stem}", "untrusted", "-", "-", f"not loaded: {context.shown_path(path)}")
+    for entry in disabled:
+        table.add_row(
+            entry["name"], "disabled", entry["distribution"] or "-", entry["version"] or "-", "not loaded"
+        )
     context.stdout_console().print(table)
     return 1 if failures else 0
 

@@ -473,8 +473,8 @@ def doctor(
     clean: Annotated[bool, Parameter(negative="")] = False,
     json_output: Annotated[bool, Parameter(name="--json", negative="")] = False,
 ) -> int:
-    """Show available memory, the agent CLIs runs use, processes left behind by earlier runs and the
-    issue store's problems; ``--clean`` stops the leftover processes.
+    """Show available memory, the agent CLIs runs use, plugins that failed to load, processes left
+    behind by earlier runs and the issue store's problems; ``--clean`` stops the leftover processes.
 
     Runs record the processes they start in pid files under ``$AUTOPILOT_HOME/pids`` (default
     ``~/.local/state/autopilot``). A run whose autopilot process is gone but whose agent processes
@@ -491,7 +491,8 @@ def doctor(
     from autopilot.app.doctor import examine
 
     config = context.config()
-    report = examine(config, context.hooks().store_select(config=config), clean=clean)
+    store = context.hooks().store_select(config=config)
+    report = examine(config, store, clean=clean, plugins=context.plugin_manager())
     if json_output:
         context.echo(json.dumps(report.to_dict(), indent=2))
         return int(report.exit_code)
@@ -499,6 +500,13 @@ def doctor(
     context.echo(f"memory: {report.available_mb:,} MiB available, floor {report.floor_mb:,} MiB ({verdict})")
     context.echo(f"claude CLI: {report.claude_cli}")
     context.echo(f"codex CLI: {report.codex_cli}")
+    failed = report.plugins["failed"]
+    if failed:
+        names = ", ".join(entry["name"] for entry in failed)
+        warnings = "the warnings above" if len(failed) > 1 else "the warning above"
+        context.echo(f"plugins: {len(failed)} failed to load ({names}: see {warnings})")
+    else:
+        context.echo(f"plugins: {len(report.plugins['loaded'])} loaded, none failed")
     context.echo(f"pid files: {report.autopilot_home}/pids")
     if not report.runs:
         context.echo("processes: none left behind by earlier runs")

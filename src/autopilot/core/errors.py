@@ -58,6 +58,11 @@ class PluginError(AutopilotError):
 class RedactionError(PluginError):
     """A redactor raised or returned a non-string: nothing was written (the chain fails closed)."""
 
+    def __init__(self, plugin: str, hook: str, problem: str, *, summary: str | None = None) -> None:
+        super().__init__(plugin, hook, problem)
+        #: What can be shown though nothing can be redacted: the problem without any text it may quote.
+        self.summary = f"plugin {plugin!r} failed in hook {hook!r}: {summary or problem}"
+
 
 class StopRun(Exception):
     """Raised by a ``before_step`` implementation to end the run cleanly (status ``stopped``)."""

@@ -56,6 +56,11 @@ class Hooks:
             def register(cls: type[Backend]) -> None:
                 if not (isinstance(cls, type) and issubclass(cls, Backend)) or not cls.name:
                     raise self._refusal("backend_register", f"{cls!r} is not a named Backend")
+                if inspect.isabstract(cls):
+                    missing = ", ".join(sorted(cls.__abstractmethods__))
+                    raise self._refusal(
+                        "backend_register", f"backend {cls.name!r} does not implement {missing}"
+                    )
                 if cls.name in backends:
                     raise self._refusal("backend_register", f"backend {cls.name!r} exists")
                 backends[cls.name] = cls
@@ -379,12 +384,18 @@ def _replace(value: Any, texts: Iterator[str]) -> Any:
     return value
 
 
+def _withheld(exc: Exception) -> str:
+    return f"{type(exc).__name__} (its message is withheld: it may quote the text being redacted)"
+
+
 def _call_redactor(plugin: str, function: Callable[..., Any], text: str) -> str:
     """*function*'s redaction of *text*; any failure or a non-string result is a RedactionError."""
     try:
         result = function(text=text)
     except Exception as exc:
-        raise RedactionError(plugin, "redact", f"{type(exc).__name__}: {exc}") from exc
+        raise RedactionError(
+            plugin, "redact", f"{type(exc).__name__}: {exc}", summary=_withheld(exc)
+        ) from exc
     if not isinstance(result, str):
         raise RedactionError(plugin, "redact", f"returned {type(result).__name__}, not str")
     return result
@@ -395,7 +406,9 @@ def _call_batch(plugin: str, function: Callable[..., Any], texts: list[str]) -> 
     try:
         result = function(texts=texts)
     except Exception as exc:
-        raise RedactionError(plugin, "redact_batch", f"{type(exc).__name__}: {exc}") from exc
+        raise RedactionError(
+            plugin, "redact_batch", f"{type(exc).__name__}: {exc}", summary=_withheld(exc)
+        ) from exc
     if not isinstance(result, list) or len(result) != len(texts):
         raise RedactionError(
             plugin, "redact_batch", f"returned {type(result).__name__}, not {len(texts)} strings"

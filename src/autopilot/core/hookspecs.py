@@ -74,8 +74,9 @@ def backend_register(register: Callable[[type[Backend]], None]) -> None:
 
     Call semantics: collect-all, called by pluggy (wrappers allowed).
     Default: the built-in backend plugins register ``claude`` and ``codex``.
-    Errors: registering a name twice, or a class that is not a Backend, raises PluginError naming the
-        plugin; raising inside the hook aborts the command with a PluginError naming the plugin.
+    Errors: registering a name twice, a class that is not a Backend, or one that does not implement
+        ``stream``, raises PluginError naming the plugin; raising inside the hook aborts the command
+        with a PluginError naming the plugin.
     Since: 0.1
     """
 
@@ -104,7 +105,9 @@ def trajectory_writer_register(
     Default: ``trajectory_json`` (journal + final ``.json``) and ``trajectory_rlog`` (``.rlog``);
         ``otlp`` registers its live OpenTelemetry exporter when it is configured.
     Errors: registering something that is not a TrajectoryWriter, or raising, aborts the run before it
-        starts with a PluginError naming the plugin.
+        starts with a PluginError naming the plugin. A writer method that raises ends the run with an
+        error naming the writer, its module and the method (on ``close``, the other writers still
+        close, so the ``.json`` is written).
     Since: 0.1 (*hooks*: 0.2)
     """
 

@@ -93,6 +93,10 @@ class AutopilotPluginManager(pluggy.PluginManager):
         self.load_errors: list[LoadFailure] = []
         #: Project-local plugin files that were not imported because the user does not trust them.
         self.untrusted: list[Path] = []
+        #: Plugins not loaded because they are disabled: (name, distribution, version).
+        self.disabled: list[tuple[str, str | None, str | None]] = []
+        #: Names the user disabled that no plugin has (a typo, or a plugin that is not installed).
+        self.unknown_disabled: list[str] = []
         self.strict = strict
         # plugin name -> (distribution, version, source)
         self.origins: dict[str, tuple[str | None, str | None, str]] = {}
@@ -136,10 +140,24 @@ def _fail(
     exc: BaseException,
     location: str | None = None,
 ) -> None:
-    failure = LoadFailure(name, distribution, version, f"{type(exc).__name__}: {exc}", location)
+    error = str(exc) if isinstance(exc, NameTaken) else f"{type(exc).__name__}: {exc}"
+    failure = LoadFailure(name, distribution, version, error, location)
     if pm.strict or name in ESSENTIAL_PLUGINS:
         raise AutopilotError(failure.message) from exc
     pm.load_errors.append(failure)
+
+
+class NameTaken(Exception):
+    """An entry point whose name another distribution's plugin already has."""
+
+    def __init__(self, name: str, taken: tuple[str | None, str | None, str]) -> None:
+        distribution, version, source = taken
+        if source == "builtin":
+            by, fix = f"the built-in plugin {name!r}", "rename the entry point"
+        else:
+            by = f"the plugin from distribution {distribution} {version}"
+            fix = "rename one of the entry points"
+        super().__init__(f"its name is taken by {by} ({fix})")
 
 
 def _register(
@@ -255,6 +273,7 @@ def _load_local(pm: AutopilotPluginManager, files: list[Path], environ: Mapping[
         name = f"local:{path.stem}"
         pm.known_names.update((name, path.stem))
         if pm.is_blocked(name) or pm.is_blocked(path.stem):
+            pm.disabled.append((name, None, None))
             continue
         module_name = f"autopilot_local_plugins.{path.stem}"
         try:
@@ -325,7 +344,13 @@ def make_plugin_manager(
             pm.known_names.add(ep.name)
             if allow is not None and ep.name not in allow and ep.name not in ESSENTIAL_PLUGINS:
                 continue
-            if pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
+            if pm.is_blocked(ep.name):
+                pm.disabled.append((ep.name, distribution, version))
+                continue
+            if pm.has_plugin(ep.name):
+                taken = pm.origins.get(ep.name)
+                if taken is not None and taken[0] != distribution:  # not the same one listed twice
+                    _fail(pm, ep.name, distribution, version, NameTaken(ep.name, taken))
                 continue
             try:
                 _register(pm, ep.load(), ep.name, (distribution, version, source))
@@ -349,6 +374,12 @@ def make_plugin_manager(
     for name, plugin in extra_plugins:
         _register(pm, plugin, name, (None, None, "extra"))
 
+    if load_entrypoints:
+        known = {name for name, plugin in pm.list_name_plugin() if plugin is not None}
+        known |= {name for name, _, _ in pm.disabled}
+        known |= {failure.name for failure in pm.load_errors} | {f"local:{p.stem}" for p in pm.untrusted}
+        known |= {name.removeprefix("local:") for name in known}
+        pm.unknown_disabled = sorted(blocked_names - known)
     _check_pending(pm)
     return pm
 

@@ -237,11 +237,10 @@ def read_pid_files(environ: Mapping[str, str] | None = None) -> list[PidRecord]:
     return records
 
 
-def stop_processes(pids: Iterable[int], *, grace: float = 2.0) -> list[int]:
-    """SIGTERM each pid and its descendants, SIGKILL what is left after *grace* seconds.
-
-    Returns the pids that were signalled, once they have ended (or after another *grace* seconds).
-    """
+def process_tree(pids: Iterable[int]) -> list[psutil.Process]:
+    """Each pid and every process below it, as handles that keep their start time: taken before a
+    process is stopped, they still reach the processes below it once it is gone, and never a pid
+    that was recycled meanwhile."""
     import psutil
 
     tree: dict[int, psutil.Process] = {}
@@ -250,7 +249,20 @@ def stop_processes(pids: Iterable[int], *, grace: float = 2.0) -> list[int]:
             proc = psutil.Process(pid)
             for member in (proc, *proc.children(recursive=True)):
                 tree[member.pid] = member
-    return _stop(list(tree.values()), grace=grace)
+    return list(tree.values())
+
+
+def stop_processes(pids: Iterable[int], *, grace: float = 2.0) -> list[int]:
+    """SIGTERM each pid and its descendants, SIGKILL what is left after *grace* seconds.
+
+    Returns the pids that were signalled, once they have ended (or after another *grace* seconds).
+    """
+    return _stop(process_tree(pids), grace=grace)
+
+
+def stop_remaining(tree: list[psutil.Process], *, grace: float = 2.0) -> list[int]:
+    """Stop the members of *tree* (from :func:`process_tree`) that still run, as :func:`stop_processes`."""
+    return _stop(_wait_gone(tree, 0), grace=grace)
 
 
 def stop_tree(

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from autopilot.core.errors import AutopilotError
 from autopilot.core.hooks import Hooks
 from autopilot.core.models import Run, RunResult, Step, TrajectoryWriter, Usage, parse_ts, utcnow
 from autopilot.core.trajectory.files import release_base_path
@@ -78,7 +79,10 @@ class Recorder:
         run.steps.bound(self.step_window, self.base.parent)
         try:
             for writer in self.writers:
-                writer.open(run, self.base, resume=self.resume)
+                try:
+                    writer.open(run, self.base, resume=self.resume)
+                except Exception as exc:
+                    raise _writer_failed(writer, "open", exc) from exc
         finally:
             release_base_path(self.base)  # the run's own files hold its name from now on
         self.hooks.before_run(run=run)
@@ -104,7 +108,10 @@ class Recorder:
             self.stop_reason = reason
         self.run.steps.append(step)
         for writer in self.writers:
-            writer.write_step(self.run, step)
+            try:
+                writer.write_step(self.run, step)
+            except Exception as exc:
+                raise _writer_failed(writer, "write_step", exc) from exc
         self.hooks.after_step(run=self.run, step=step)
         return step
 
@@ -114,7 +121,10 @@ class Recorder:
         for name, value in changes.items():
             setattr(self.run, name, value)
         for writer in self.writers:
-            writer.update(self.run, changes)
+            try:
+                writer.update(self.run, changes)
+            except Exception as exc:
+                raise _writer_failed(writer, "update", exc) from exc
 
     def finish(
         self,
@@ -157,7 +167,25 @@ class Recorder:
             final_text=redact(text=final_text) if final_text else final_text,
             error=redact(text=error) if error else error,
         )
-        for writer in self.writers:
-            writer.close(run)
+        failed: list[Exception] = []
+        for writer in self.writers:  # every writer closes, even after one failed
+            try:
+                writer.close(run)
+            except Exception as exc:
+                failed.append(_writer_failed(writer, "close", exc))
+                failed[-1].__cause__ = exc
+        if failed:
+            raise failed[0]
         self.hooks.on_run_complete(run=run)
         return run
+
+
+def _writer_failed(writer: TrajectoryWriter, method: str, exc: Exception) -> Exception:
+    """*exc* as an error naming the writer, its module and the method that raised (an
+    AutopilotError, a RedactionError included, is already one; a file it could not write is the
+    environment's problem, reported as that file)."""
+    if isinstance(exc, AutopilotError) or (isinstance(exc, OSError) and exc.filename):
+        return exc
+    name = getattr(writer, "name", type(writer).__name__)
+    where = f"trajectory writer {name!r} ({type(writer).__module__})"
+    return AutopilotError(f"{where} failed in {method}: {type(exc).__name__}: {exc}")

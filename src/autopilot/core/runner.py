@@ -39,7 +39,14 @@ from typing import Any, Final
 from autopilot.core.errors import AutopilotError, ExitCode
 from autopilot.core.models import Backend, BackendEvent, RunRequest, Step, ToolDecision, Usage
 from autopilot.core.pricing import PriceTable
-from autopilot.core.processes import PidFile, available_memory_mb, own_descendants, stop_processes
+from autopilot.core.processes import (
+    PidFile,
+    available_memory_mb,
+    own_descendants,
+    process_tree,
+    stop_processes,
+    stop_remaining,
+)
 from autopilot.core.recorder import Recorder
 
 #: Seconds between memory checks (and the longest the runner sleeps without looking around).
@@ -463,6 +470,11 @@ class Runner:
         if self._stopping:
             return
         self._stopping = True
+        # What the backend started, and what those started, before it stops them: a backend that ends
+        # only its own children would leave their children running, no longer below this process.
+        tree = []
+        with contextlib.suppress(Exception):
+            tree = process_tree(set(self.backend.child_pids()) & own_descendants())
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.backend.stop(), STOP_GRACE_SECONDS)
         if drain:
@@ -473,6 +485,7 @@ class Runner:
             with contextlib.suppress(BaseException):
                 await asyncio.wait_for(task, STOP_GRACE_SECONDS)
         self._kill_recorded(grace=2.0)
+        stop_remaining(tree, grace=2.0)
 
     async def _drain(self, seconds: float) -> None:
         """Record a stopped (or stopping) backend's remaining events, no limits applied, until its
