@@ -513,3 +513,16 @@ def test_runs_filter_by_issue_label_and_dates(repo: Repo, client: TestClient) ->
     assert keys(label="bug") == [repo.key("fix")]
     assert sorted(keys(since=day, until=day)) == sorted([repo.key("fix"), repo.key("other")])
     assert keys(until="2000-01-01") == []
+
+
+@pytest.mark.parametrize("path", ["/runs?since=yesterday", "/costs?until=2026-13-45", "/api/runs?since=x"])
+def test_a_date_that_is_not_a_date_is_a_400_naming_it(repo: Repo, client: TestClient, path: str) -> None:
+    """A mistyped date in the URL says so instead of quietly showing no runs and $0."""
+    repo.record("fix", fix_script())
+
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert "not a date (give YYYY-MM-DD)" in response.text
+    name = path.split("?")[1].split("=")[0]
+    assert f"{name}=" in response.text

@@ -413,8 +413,8 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
     # -- costs ------------------------------------------------------------------------------------
 
     def costs_data(request: Request) -> dict[str, Any]:
-        since = request.query_params.get("since", "")
-        until = request.query_params.get("until", "")
+        since = views.day_param(request.query_params, "since")
+        until = views.day_param(request.query_params, "until")
         return views.costs(index.entries(), since=since, until=until)
 
     def costs_page(request: Request) -> Response:
@@ -439,6 +439,11 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
             return JSONResponse({"error": "not found"}, status_code=404)
         return missing(f"nothing at {request.url.path}")
 
+    async def bad_request(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return page("error.html", code=400, title="Bad request", message=f"error: {exc}")
+
     routes = [
         Route("/", home),
         Route("/runs", runs_page),
@@ -459,7 +464,7 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
         Route("/api/costs", costs_api),
         Mount("/static", StaticFiles(packages=[("autopilot.app.ui", "static")]), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={404: not_found})
+    app = Starlette(routes=routes, exception_handlers={404: not_found, BadInputError: bad_request})
     return Guard(app, allowed_hosts)
 
 

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any, Final
 
 from autopilot.app.ui.index import RunEntry, RunIndex, StepFile
+from autopilot.core.errors import BadInputError
 from autopilot.core.issues import PRIORITIES
 from autopilot.core.trajectory.render import one_line
 
@@ -308,6 +309,18 @@ def turn_series(steps: StepFile) -> dict[str, list[Any]]:
 # The runs list
 
 
+def day_param(query: Mapping[str, str], name: str) -> str:
+    """The date *name* of a query as ``YYYY-MM-DD``, or "" when not given; anything else is bad
+    input naming the parameter (not a filter that silently matches nothing)."""
+    value = query.get(name, "").strip()
+    if not value:
+        return ""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise BadInputError(f"{name}={value!r}: not a date (give YYYY-MM-DD)") from None
+
+
 @dataclass(frozen=True)
 class RunFilter:
     """The runs list's query: filters, search, sort and page (each a URL parameter)."""
@@ -337,8 +350,8 @@ class RunFilter:
             model=query.get("model", "").strip(),
             issue=query.get("issue", "").strip(),
             label=query.get("label", "").strip(),
-            since=query.get("since", "").strip(),
-            until=query.get("until", "").strip(),
+            since=day_param(query, "since"),
+            until=day_param(query, "until"),
             q=query.get("q", "").strip(),
             sort=sort if sort in SORT_KEYS else "started",
             order="asc" if query.get("order") == "asc" else "desc",
