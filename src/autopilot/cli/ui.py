@@ -43,7 +43,8 @@ def ui(
     Parameters
     ----------
     path
-        The repository (default: the current directory), or a directory of trajectories in it.
+        The repository (default: the current directory; any directory in it stands for it), or a
+        directory of trajectories, in it or copied out of one.
     host
         Address to listen on. Anything but a loopback address makes the runs readable from the network.
     port

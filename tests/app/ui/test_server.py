@@ -526,3 +526,31 @@ def test_a_date_that_is_not_a_date_is_a_400_naming_it(repo: Repo, client: TestCl
     assert "not a date (give YYYY-MM-DD)" in response.text
     name = path.split("?")[1].split("=")[0]
     assert f"{name}=" in response.text
+
+
+def test_a_subdirectory_of_the_repository_shows_the_repositorys_runs(repo: Repo, hooks) -> None:
+    """`autopilot ui` started in src/ shows the runs in docs/logs, not an empty list of src/."""
+    from autopilot.app.ui.server import make_site
+
+    repo.record("fix", fix_script())
+    (repo.path / "src").mkdir()
+
+    site = make_site(repo.path / "src", hooks)
+    client = TestClient(create_app(site, allowed_hosts={"testserver"}))
+
+    assert [r["key"] for r in client.get("/api/runs").json()["runs"]] == [repo.key("fix")]
+
+
+def test_a_directory_of_copied_trajectories_outside_a_repository_shows_them(repo: Repo, hooks) -> None:
+    """Trajectories copied to a plain directory (no git, no docs/logs) are listed from it."""
+    from autopilot.app.ui.server import make_site
+
+    recorded = repo.record("fix", fix_script())
+    copied = repo.path.parent / "copied"
+    (copied / "day").mkdir(parents=True)
+    (copied / "day" / recorded.json_path.name).write_bytes(recorded.json_path.read_bytes())
+
+    client = TestClient(create_app(make_site(copied, hooks), allowed_hosts={"testserver"}))
+
+    runs = client.get("/api/runs").json()["runs"]
+    assert [(r["key"], r["status"]) for r in runs] == [(f"day/{recorded.json_path.stem}", "success")]

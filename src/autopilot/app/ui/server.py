@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import socket
 import threading
 import time
@@ -500,7 +501,8 @@ def _run_json(
 
 def make_site(path: Path | None, hooks: Hooks) -> Site:
     """The site for *path*: a repository (its configured trajectory directory and issue store), or a
-    directory of trajectories inside one. A missing directory is bad input."""
+    directory of trajectories inside one, or outside any. Another directory in a repository (the
+    working directory in ``src/``) stands for the repository. A missing directory is bad input."""
     from autopilot.core.config import load_config
     from autopilot.core.runner import default_output_dir
 
@@ -512,8 +514,12 @@ def make_site(path: Path | None, hooks: Hooks) -> Site:
     config = load_config(given)
     repo = config.project_dir
     runs_dir = default_output_dir(repo, config.output_dir)
-    if given.resolve() != repo:
-        runs_dir = given.resolve()  # a directory of trajectories, not the repository itself
+    given = given.resolve()
+    if given != repo and (given.is_relative_to(runs_dir.resolve()) or _holds_runs(given)):
+        runs_dir = given  # a directory of trajectories, not the repository itself
+    elif given == repo and not runs_dir.is_dir() and not _is_project(repo) and _holds_runs(repo):
+        runs_dir = repo  # trajectories copied out of a repository
+    # Otherwise (any other directory in the repository, as the working directory): the repository's.
     store: list[Any] = []
 
     def issue_store() -> Any:
@@ -523,6 +529,29 @@ def make_site(path: Path | None, hooks: Hooks) -> Site:
 
     index = RunIndex(runs_dir, repo, hooks.redact_obj)
     return Site(repo=repo, runs_dir=runs_dir, index=index, redact=hooks.redact_obj, store=issue_store)
+
+
+def _is_project(directory: Path) -> bool:
+    """Whether *directory* is a git work tree's top or holds ``.autopilot/``."""
+    return (directory / ".git").exists() or (directory / ".autopilot").is_dir()
+
+
+def _holds_runs(directory: Path) -> bool:
+    """Whether *directory*, or a directory right inside it (``docs/logs`` keeps one per day), holds a
+    trajectory file; one level only, so pointing at a large tree costs nothing."""
+
+    def files(folder: Path) -> Iterable[str]:
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            yield from (e.name for e in entries if e.is_file() and not e.name.startswith("."))
+
+    def runs(folder: Path) -> bool:
+        return any(name.endswith((JSON_SUFFIX, JOURNAL_SUFFIX)) for name in files(folder))
+
+    if runs(directory):
+        return True
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        return any(e.is_dir() and not e.name.startswith(".") and runs(Path(e.path)) for e in entries)
+    return False
 
 
 class UiServer:
