@@ -293,6 +293,19 @@ def test_compare_marks_the_first_divergence(repo: Repo, client: TestClient) -> N
     assert (re.search(r"<b>(\w+)</b>", marked).group(1), "git status") == ("Edit", "git status")
 
 
+def test_compare_headings_do_not_name_a_unit_the_value_is_not_in(repo: Repo, client: TestClient) -> None:
+    """The duration row, shown as seconds, is headed "duration", not "duration ms"; cost is "cost"."""
+    repo.record("fix", fix_script())
+    repo.record("other", fix_script(prompt="again"))
+
+    page = client.get("/compare", params={"a": repo.key("fix"), "b": repo.key("other")}).text
+
+    totals = page.split('id="compare-totals"')[1].split("</table>")[0]
+    headings = re.findall(r"<tr>\s*<th>([^<]+)</th>", totals)
+    assert {"cost", "duration", "turns"} <= set(headings)
+    assert not {"cost usd", "duration ms", "num turns"} & set(headings)
+
+
 def test_compare_without_two_runs_offers_a_choice(repo: Repo, client: TestClient) -> None:
     """The compare page without runs chosen shows the picker; an unknown run is a 404."""
     repo.record("fix", fix_script())

@@ -163,6 +163,7 @@ def _environment() -> Environment:
         when=views.when,
         pretty=views.pretty,
         markdown=views.markdown,
+        label=views.label,
     )
     env.globals["urlencode"] = urlencode
     return env

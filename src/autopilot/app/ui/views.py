@@ -72,6 +72,20 @@ def markdown(text: str | None) -> str:
 # Formatting helpers (also Jinja filters)
 
 
+#: What the compare page calls a total whose key names its unit (the value is shown in a better one).
+TOTAL_LABELS: Final = {
+    "cost_usd": "cost",
+    "duration_ms": "duration",
+    "num_turns": "turns",
+    "cache_creation_tokens": "cache write tokens",
+}
+
+
+def label(name: str) -> str:
+    """A total's key as a row heading: ``duration_ms`` is "duration" (shown as 4.5s, not in ms)."""
+    return TOTAL_LABELS.get(name, name.replace("_", " "))
+
+
 def money(value: Any) -> str:
     try:
         number = float(value or 0)
