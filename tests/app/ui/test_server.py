@@ -182,7 +182,7 @@ def test_run_api_has_the_turns_for_the_chart(repo: Repo, client: TestClient) -> 
 
 
 def test_a_truncated_trajectory_is_a_broken_run_and_the_rest_works(repo: Repo, client: TestClient) -> None:
-    """A cut-off .json is listed as broken with the reason; other runs and pages still work."""
+    """A cut-off .json is listed as broken with the reason and its file; other runs and pages work."""
     repo.record("fix", fix_script())
     broken = repo.logs / "20200101" / "000000-cut.json"
     broken.parent.mkdir(parents=True)
@@ -193,6 +193,7 @@ def test_a_truncated_trajectory_is_a_broken_run_and_the_rest_works(repo: Repo, c
 
     assert {"success", "broken"} == {r["status"] for r in listed}
     assert (page.status_code, re.search(r"truncated JSON", page.text).group(0)) == (200, "truncated JSON")
+    assert "The file is <code>docs/logs/20200101/000000-cut.json</code>" in page.text
     assert client.get(f"/runs/{repo.key('fix')}").status_code == 200
 
 

@@ -221,7 +221,8 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
         if entry is None:
             return missing(f"no run {request.path_params['key']!r} in {_shown(site.runs_dir, site.repo)}")
         if entry.broken:
-            return page("run.html", title=entry.key, entry=entry, status="broken", live=False)
+            file = _shown(entry.path, site.repo)
+            return page("run.html", title=entry.key, entry=entry, status="broken", live=False, file=file)
         steps = site.steps.get(entry.path, entry.kind)
         total = len(steps)
         pages = 1 if following else max(1, -(-total // views.PAGE_STEPS))
