@@ -568,3 +568,10 @@ def test_a_directory_of_copied_trajectories_outside_a_repository_shows_them(repo
 
     runs = client.get("/api/runs").json()["runs"]
     assert [(r["key"], r["status"]) for r in runs] == [(f"day/{recorded.json_path.stem}", "success")]
+
+
+def test_the_browsers_favicon_request_finds_the_icon(client: TestClient) -> None:
+    """Opening /api/… in a browser asks for /favicon.ico: it is the UI's icon, not a 404 in the console."""
+    response = client.get("/favicon.ico")
+
+    assert (response.status_code, response.headers["content-type"]) == (200, "image/svg+xml")

@@ -437,6 +437,10 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
     def home(request: Request) -> Response:
         return RedirectResponse("/runs", status_code=303)
 
+    def favicon(request: Request) -> Response:
+        # Browsers ask for it on pages without a <link rel="icon">: the JSON under /api/.
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
     async def not_found(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": "not found"}, status_code=404)
@@ -449,6 +453,7 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
 
     routes = [
         Route("/", home),
+        Route("/favicon.ico", favicon),
         Route("/runs", runs_page),
         Route("/runs/by-id/{run_id}/live", by_id),
         Route("/runs/by-id/{run_id}", by_id),
