@@ -575,3 +575,13 @@ def test_the_browsers_favicon_request_finds_the_icon(client: TestClient) -> None
     response = client.get("/favicon.ico")
 
     assert (response.status_code, response.headers["content-type"]) == (200, "image/svg+xml")
+
+
+def test_a_runs_page_past_the_last_shows_the_last(repo: Repo, client: TestClient) -> None:
+    """/runs?page=999 (an old bookmark, fewer runs now) shows the last page, not "page 999 of 1"."""
+    repo.record("fix", fix_script())
+
+    page = client.get("/runs", params={"page": "999"}).text
+
+    assert (f'href="/runs/{repo.key("fix")}"' in page, "page 999" in page) == (True, False)
+    assert client.get("/api/runs", params={"page": "999"}).json()["page"] == 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import os
 import socket
@@ -190,7 +191,8 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
     def runs_page(request: Request) -> Response:
         wanted = views.RunFilter.from_query(request.query_params)
         rows, total = views.select_runs(index, wanted, labels_of=labels)
-        pages = max(1, -(-total // views.PAGE_RUNS))
+        pages = views.last_page(total)
+        wanted = dataclasses.replace(wanted, page=min(wanted.page, pages))
         return page(
             "runs.html",
             title="Runs",
@@ -210,7 +212,7 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
         return JSONResponse(
             {
                 "total": total,
-                "page": wanted.page,
+                "page": min(wanted.page, views.last_page(total)),
                 "runs": [_run_json(index, row.entry, row.status, row.match) for row in rows],
             }
         )

@@ -423,8 +423,13 @@ def select_runs(
 
     rows.sort(key=key, reverse=wanted.order == "desc")
     total = len(rows)
-    start = (wanted.page - 1) * PAGE_RUNS
+    start = (min(wanted.page, last_page(total)) - 1) * PAGE_RUNS  # past the end: the last page
     return rows[start : start + PAGE_RUNS], total
+
+
+def last_page(total: int) -> int:
+    """The number of pages of the runs list for *total* runs (at least one)."""
+    return max(1, -(-total // PAGE_RUNS))
 
 
 def _search(rows: list[RunRow], needle: str, redact: Redact) -> list[RunRow]:
