@@ -585,3 +585,17 @@ def test_a_runs_page_past_the_last_shows_the_last(repo: Repo, client: TestClient
 
     assert (f'href="/runs/{repo.key("fix")}"' in page, "page 999" in page) == (True, False)
     assert client.get("/api/runs", params={"page": "999"}).json()["page"] == 1
+
+
+def test_a_run_without_steps_says_none_instead_of_an_empty_chart(repo: Repo, client: TestClient) -> None:
+    """A run that ended before its first step shows "none" and no empty chart, not a range "0 to -1"."""
+    recorded = repo.record("fix", fix_script())
+    data = json.loads(recorded.json_path.read_text())
+    data["steps"] = []
+    recorded.json_path.write_text(json.dumps(data))
+
+    page = client.get(f"/runs/{repo.key('fix')}").text
+
+    assert ("0–-1" in page, 'id="turn-chart"' in page, 'name="step"' in page) == (False, False, False)
+    assert 'id="no-turns"' in page
+    assert 'id="no-steps"' in page

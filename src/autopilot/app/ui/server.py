@@ -237,6 +237,7 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
         stop = start + views.PAGE_STEPS
         items, _read = views.page_items(steps, start, stop, entry.get("started_at"), site.redact)
         title = entry.get("run_id") or entry.key
+        turns = views.turn_series(steps)
         return page(
             "run.html",
             title=f"live: {title}" if following else title,
@@ -249,7 +250,8 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
             total_steps=total,
             first=start,
             jump=jump,
-            series=json.dumps(views.turn_series(steps)),
+            series=json.dumps(turns),
+            has_turns=bool(turns["step"]),
             resume=site.resume_command(entry),
             following=following,
         )
