@@ -552,6 +552,14 @@ def search_file(path: Path, kind: str, needle: str) -> tuple[int, str] | None:
         if folded in text.casefold():
             return number, text
         number += 1
+    if number or kind != "json":
+        return None
+    # A .json laid out differently (another tool's, or reformatted with an indent): parse it whole.
+    steps = StepFile._whole(path, kind, (0, 0)).in_memory or []
+    for number, step in enumerate(steps):
+        text = step_text(step)
+        if folded in text.casefold():
+            return number, text
     return None
 
 
