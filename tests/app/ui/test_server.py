@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -610,3 +611,20 @@ def test_a_run_without_steps_says_none_instead_of_an_empty_chart(repo: Repo, cli
     assert ("0–-1" in page, 'id="turn-chart"' in page, 'name="step"' in page) == (False, False, False)
     assert 'id="no-turns"' in page
     assert 'id="no-steps"' in page
+
+
+@pytest.mark.parametrize("name", ["a#b", "q?x=1", "ünï space"])
+def test_a_run_whose_file_name_has_url_characters_opens_from_its_link(
+    repo: Repo, client: TestClient, name: str
+) -> None:
+    """A trajectory copied in as ``a#b.json`` is linked so that following the link opens it."""
+    recorded = repo.record("fix", fix_script())
+    copied = recorded.json_path.with_name(f"{name}.json")
+    copied.write_bytes(recorded.json_path.read_bytes())
+    recorded.json_path.unlink()
+
+    listing = client.get("/runs").text
+    href = re.search(r'<a href="(/runs/[^"?]+)">', listing.split('<table class="runs">')[1]).group(1)
+    page = client.get(html.unescape(href))
+
+    assert (page.status_code, recorded.run.run_id in page.text) == (200, True)

@@ -165,6 +165,7 @@ def _environment() -> Environment:
         pretty=views.pretty,
         markdown=views.markdown,
         label=views.label,
+        urlkey=views.urlkey,
     )
     env.globals["urlencode"] = urlencode
     return env
@@ -267,7 +268,7 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
         if entry is None:
             return missing(f"no run with id {request.path_params['run_id']!r}")
         suffix = "/live" if request.url.path.endswith("/live") else ""
-        return RedirectResponse(f"/runs/{entry.key}{suffix}", status_code=303)
+        return RedirectResponse(f"/runs/{views.urlkey(entry.key)}{suffix}", status_code=303)
 
     def run_api(request: Request) -> Response:
         entry = index.get(request.path_params["key"])

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
+from urllib.parse import quote
 
 from autopilot.app.ui.index import RunEntry, RunIndex, StepFile
 from autopilot.core.errors import BadInputError
@@ -84,6 +85,11 @@ TOTAL_LABELS: Final = {
 def label(name: str) -> str:
     """A total's key as a row heading: ``duration_ms`` is "duration" (shown as 4.5s, not in ms)."""
     return TOTAL_LABELS.get(name, name.replace("_", " "))
+
+
+def urlkey(key: str) -> str:
+    """A run's key as it goes into a URL: a file named ``a#b`` or ``q?x`` must not end the path."""
+    return quote(key, safe="/")
 
 
 def money(value: Any) -> str:
