@@ -628,3 +628,19 @@ def test_a_run_whose_file_name_has_url_characters_opens_from_its_link(
     page = client.get(html.unescape(href))
 
     assert (page.status_code, recorded.run.run_id in page.text) == (200, True)
+
+
+def test_bound_to_every_address_it_serves_requests_by_address_but_not_by_a_foreign_name(repo: Repo) -> None:
+    """`--host 0.0.0.0` answers a browser that names the machine by an address; a domain is refused."""
+    import socket
+
+    from autopilot.app.ui.server import UiServer
+
+    with UiServer(repo.site(), host="0.0.0.0") as server:
+        port = server.port
+        names = ["127.0.0.1", "192.0.2.7", "[::1]", socket.gethostname(), "rebind.example"]
+        statuses = [raw_get(server, "/runs", host=f"{name}:{port}")[0] for name in names]
+        wrong_port = raw_get(server, "/runs", host="192.0.2.7:1")[0]
+
+    assert server.url == f"http://127.0.0.1:{port}"
+    assert (statuses, wrong_port) == ([200, 200, 200, 200, 421], 421)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import ipaddress
 import json
 import os
 import socket
@@ -25,7 +26,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mutabl
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -64,9 +65,22 @@ SECURITY_HEADERS: Final = (
 class Guard:
     """ASGI middleware: only GET/HEAD, only the bound Host, security headers on every response."""
 
-    def __init__(self, app: ASGIApp, allowed_hosts: set[str]) -> None:
+    def __init__(self, app: ASGIApp, allowed_hosts: set[str], any_address_port: int | None = None) -> None:
         self.app = app
         self.allowed_hosts = allowed_hosts
+        self.any_address_port = any_address_port
+
+    def _names_an_address(self, host: str) -> bool:
+        """For a server bound to every address (``--host 0.0.0.0``): whether *host* is an IP address
+        with the server's port. DNS rebinding needs a domain name, so an address is no such attack."""
+        if self.any_address_port is None:
+            return False
+        try:
+            parts = urlsplit("//" + host)
+            ipaddress.ip_address(parts.hostname or "")
+            return parts.port == self.any_address_port
+        except ValueError:
+            return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -76,7 +90,7 @@ class Guard:
             return  # no websockets: the connection is refused
         headers = dict(scope.get("headers") or [])
         host = headers.get(b"host", b"").decode("latin-1").lower()
-        if host not in self.allowed_hosts:
+        if host not in self.allowed_hosts and not self._names_an_address(host):
             await _plain(send, 421, f"error: unexpected Host header {host!r}; use the URL autopilot printed")
             return
         if scope["method"] not in ("GET", "HEAD"):
@@ -171,8 +185,9 @@ def _environment() -> Environment:
     return env
 
 
-def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
-    """The UI as an ASGI app. *allowed_hosts* (``host:port`` strings) may be filled in after binding."""
+def create_app(site: Site, *, allowed_hosts: set[str], any_address_port: int | None = None) -> ASGIApp:
+    """The UI as an ASGI app. *allowed_hosts* (``host:port`` strings) may be filled in after binding;
+    with *any_address_port* (a server bound to every address), any IP address with that port too."""
     env = _environment()
     index = site.index
 
@@ -478,7 +493,7 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
         Mount("/static", StaticFiles(packages=[("autopilot.app.ui", "static")]), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={404: not_found, BadInputError: bad_request})
-    return Guard(app, allowed_hosts)
+    return Guard(app, allowed_hosts, any_address_port)
 
 
 def _int(value: str | None) -> int | None:
@@ -587,12 +602,19 @@ class UiServer:
         self.socket.listen(128)
         self.host = host
         self.port = self.socket.getsockname()[1]
+        every_address = host in ("0.0.0.0", "::")
+        if every_address:
+            host = "127.0.0.1" if family == socket.AF_INET else "::1"  # the URL to print and open here
         shown = f"[{host}]" if family == socket.AF_INET6 else host
         self.url = f"http://{shown}:{self.port}"
         allowed = {f"{shown}:{self.port}".lower()}
         if host in ("127.0.0.1", "::1"):
             allowed.add(f"localhost:{self.port}")
-        self.app = create_app(site, allowed_hosts=allowed)
+        if every_address:
+            # Reached from elsewhere by this machine's address (any, checked per request) or name.
+            allowed.add(f"{socket.gethostname()}:{self.port}".lower())
+        port_of_any = self.port if every_address else None
+        self.app = create_app(site, allowed_hosts=allowed, any_address_port=port_of_any)
         config = uvicorn.Config(
             self.app,
             log_level="warning",
