@@ -644,3 +644,18 @@ def test_bound_to_every_address_it_serves_requests_by_address_but_not_by_a_forei
 
     assert server.url == f"http://127.0.0.1:{port}"
     assert (statuses, wrong_port) == ([200, 200, 200, 200, 421], 421)
+
+
+def test_stopping_the_server_stops_the_index_reading_every_run(repo: Repo) -> None:
+    """Ctrl-C in the first seconds: the warm-up stops at the next file and is over when stop() returns,
+    so Python does not exit under it (which aborted with "FATAL: exception not rethrown")."""
+    from autopilot.app.ui.server import UiServer
+
+    for n in range(3):
+        repo.record(f"run{n}", fix_script())
+    server = UiServer(repo.site()).start()
+    server.stop()
+    closed = repo.site().index
+    closed.close()
+
+    assert (server.warming.is_alive(), closed.entries()) == (False, [])

@@ -624,6 +624,7 @@ class UiServer:
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._serve, name="autopilot-ui", daemon=True)
+        self.warming = threading.Thread(target=site.index.refresh, name="autopilot-ui-index", daemon=True)
         self.site = site
 
     def _serve(self) -> None:
@@ -633,7 +634,7 @@ class UiServer:
         """Start serving; returns once the server accepts connections."""
         self.thread.start()
         # Warm the run index meanwhile, so the first page does not read every trajectory.
-        threading.Thread(target=self.site.index.refresh, daemon=True).start()
+        self.warming.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
@@ -643,6 +644,11 @@ class UiServer:
 
     def stop(self) -> None:
         self.server.should_exit = True
+        # A Ctrl-C in the first seconds, while the index still reads every run: Python exiting under a
+        # daemon thread inside a C extension aborts ("FATAL: exception not rethrown"), so stop it first.
+        self.site.index.close()
+        if self.warming.is_alive():
+            self.warming.join(timeout=5)
         self.thread.join(timeout=5)
         self.socket.close()
 
