@@ -9,6 +9,8 @@ import re
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -37,6 +39,35 @@ def test_ui_on_a_port_out_of_range_is_bad_input(capsys: pytest.CaptureFixture[st
 
     assert code == 2
     assert capsys.readouterr().err.strip() == 'error: Invalid value "99999" for --port. Must be <= 65535.'
+
+
+def test_a_second_ctrl_c_while_the_ui_stops_does_not_interrupt_the_shutdown(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Under `git autopilot ui` Ctrl-C arrives twice (git passes it on): the second, while the server
+    stops, is absorbed instead of aborting Python ("FATAL: exception not rethrown")."""
+    from autopilot.cli.ui import wait_for_stop
+
+    original = signal.getsignal(signal.SIGINT)
+
+    class Server:
+        stopped = False
+
+        def stop(self) -> None:
+            os.kill(os.getpid(), signal.SIGINT)  # the second Ctrl-C, during the shutdown
+            self.stopped = True
+
+    def first_ctrl_c() -> None:
+        deadline = time.monotonic() + WAIT
+        while signal.getsignal(signal.SIGINT) is original and time.monotonic() < deadline:
+            time.sleep(0.01)  # until wait_for_stop handles the signal
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=first_ctrl_c, daemon=True).start()
+    server = Server()
+    wait_for_stop("autopilot ui: waiting", server)  # type: ignore[arg-type]
+
+    assert (server.stopped, signal.getsignal(signal.SIGINT) is original) == (True, True)
 
 
 def _lines_until(stream: IO[str], pattern: str) -> re.Match[str]:

@@ -43,7 +43,8 @@ def ui(
     Parameters
     ----------
     path
-        The repository (default: the current directory), or a directory of trajectories in it.
+        The repository (default: the current directory; any directory in it stands for it), or a
+        directory of trajectories, in it or copied out of one.
     host
         Address to listen on. Anything but a loopback address makes the runs readable from the network.
     port
@@ -55,7 +56,7 @@ def ui(
         url = server.url + "/runs"
         if browser:
             open_browser(url)
-        wait_for_stop(f"autopilot ui: {server.site.repo} at {url}  (Ctrl-C to stop)")
+        wait_for_stop(f"autopilot ui: {server.site.repo} at {url}  (Ctrl-C to stop)", server)
     return 0
 
 
@@ -89,15 +90,21 @@ def serving(path: Path | None, *, host: str = "127.0.0.1", port: int = 0) -> Ite
         server.stop()
 
 
-def wait_for_stop(message: str) -> None:
-    """Print *message* on stderr, then block until SIGINT or SIGTERM (handled from before the message
-    is printed, so a signal sent as soon as it is read still ends the wait)."""
+def wait_for_stop(message: str, server: UiServer) -> None:
+    """Print *message* on stderr, block until SIGINT or SIGTERM, then stop *server*.
+
+    The signals are handled from before the message is printed (a signal sent as soon as it is read
+    still ends the wait) until the server has stopped: a second Ctrl-C during the shutdown, or git
+    passing the signal on to ``git autopilot ui`` again, must not interrupt it (Python then aborts
+    with "FATAL: exception not rethrown").
+    """
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
     context.echo(message, err=True)
     try:
         while not stop.wait(3600):
             pass
+        server.stop()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -133,4 +140,4 @@ def beside_run(*, browser: bool = True) -> Iterator[Any]:
             yield server
         finally:
             pm.unregister(name="ui_run_page")
-        wait_for_stop(f"autopilot ui: still at {server.url}/runs  (Ctrl-C to stop)")
+        wait_for_stop(f"autopilot ui: still at {server.url}/runs  (Ctrl-C to stop)", server)

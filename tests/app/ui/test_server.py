@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -81,6 +82,17 @@ def test_runs_sort_by_cost(repo: Repo, client: TestClient) -> None:
 def test_search_finds_the_step_that_mentions_a_word(repo: Repo, client: TestClient) -> None:
     """A search over step text names the run and the first step that matches."""
     _two_runs(repo)
+
+    found = client.get("/api/runs", params={"q": "unrelated TEST"}).json()["runs"]
+
+    assert [(repo.key("fix"), 8)] == [(r["key"], r["match"]["step"]) for r in found]
+
+
+def test_search_finds_a_step_in_a_json_reformatted_with_an_indent(repo: Repo, client: TestClient) -> None:
+    """A trajectory reformatted (``jq .``, an editor) is searched too, naming the matching step."""
+    _two_runs(repo)
+    path = repo.runs["fix"].json_path
+    path.write_text(json.dumps(json.loads(path.read_text()), indent=2))
 
     found = client.get("/api/runs", params={"q": "unrelated TEST"}).json()["runs"]
 
@@ -182,7 +194,7 @@ def test_run_api_has_the_turns_for_the_chart(repo: Repo, client: TestClient) -> 
 
 
 def test_a_truncated_trajectory_is_a_broken_run_and_the_rest_works(repo: Repo, client: TestClient) -> None:
-    """A cut-off .json is listed as broken with the reason; other runs and pages still work."""
+    """A cut-off .json is listed as broken with the reason and its file; other runs and pages work."""
     repo.record("fix", fix_script())
     broken = repo.logs / "20200101" / "000000-cut.json"
     broken.parent.mkdir(parents=True)
@@ -193,6 +205,7 @@ def test_a_truncated_trajectory_is_a_broken_run_and_the_rest_works(repo: Repo, c
 
     assert {"success", "broken"} == {r["status"] for r in listed}
     assert (page.status_code, re.search(r"truncated JSON", page.text).group(0)) == (200, "truncated JSON")
+    assert "The file is <code>docs/logs/20200101/000000-cut.json</code>" in page.text
     assert client.get(f"/runs/{repo.key('fix')}").status_code == 200
 
 
@@ -291,6 +304,19 @@ def test_compare_marks_the_first_divergence(repo: Repo, client: TestClient) -> N
     assert 'id="divergence"' in page
     marked = page.split('id="divergence"')[1].split("</tr>")[0]
     assert (re.search(r"<b>(\w+)</b>", marked).group(1), "git status") == ("Edit", "git status")
+
+
+def test_compare_headings_do_not_name_a_unit_the_value_is_not_in(repo: Repo, client: TestClient) -> None:
+    """The duration row, shown as seconds, is headed "duration", not "duration ms"; cost is "cost"."""
+    repo.record("fix", fix_script())
+    repo.record("other", fix_script(prompt="again"))
+
+    page = client.get("/compare", params={"a": repo.key("fix"), "b": repo.key("other")}).text
+
+    totals = page.split('id="compare-totals"')[1].split("</table>")[0]
+    headings = re.findall(r"<tr>\s*<th>([^<]+)</th>", totals)
+    assert {"cost", "duration", "turns"} <= set(headings)
+    assert not {"cost usd", "duration ms", "num turns"} & set(headings)
 
 
 def test_compare_without_two_runs_offers_a_choice(repo: Repo, client: TestClient) -> None:
@@ -513,3 +539,123 @@ def test_runs_filter_by_issue_label_and_dates(repo: Repo, client: TestClient) ->
     assert keys(label="bug") == [repo.key("fix")]
     assert sorted(keys(since=day, until=day)) == sorted([repo.key("fix"), repo.key("other")])
     assert keys(until="2000-01-01") == []
+
+
+@pytest.mark.parametrize("path", ["/runs?since=yesterday", "/costs?until=2026-13-45", "/api/runs?since=x"])
+def test_a_date_that_is_not_a_date_is_a_400_naming_it(repo: Repo, client: TestClient, path: str) -> None:
+    """A mistyped date in the URL says so instead of quietly showing no runs and $0."""
+    repo.record("fix", fix_script())
+
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert "not a date (give YYYY-MM-DD)" in response.text
+    name = path.split("?")[1].split("=")[0]
+    assert f"{name}=" in response.text
+
+
+def test_a_subdirectory_of_the_repository_shows_the_repositorys_runs(repo: Repo, hooks) -> None:
+    """`autopilot ui` started in src/ shows the runs in docs/logs, not an empty list of src/."""
+    from autopilot.app.ui.server import make_site
+
+    repo.record("fix", fix_script())
+    (repo.path / "src").mkdir()
+
+    site = make_site(repo.path / "src", hooks)
+    client = TestClient(create_app(site, allowed_hosts={"testserver"}))
+
+    assert [r["key"] for r in client.get("/api/runs").json()["runs"]] == [repo.key("fix")]
+
+
+def test_a_directory_of_copied_trajectories_outside_a_repository_shows_them(repo: Repo, hooks) -> None:
+    """Trajectories copied to a plain directory (no git, no docs/logs) are listed from it."""
+    from autopilot.app.ui.server import make_site
+
+    recorded = repo.record("fix", fix_script())
+    copied = repo.path.parent / "copied"
+    (copied / "day").mkdir(parents=True)
+    (copied / "day" / recorded.json_path.name).write_bytes(recorded.json_path.read_bytes())
+
+    client = TestClient(create_app(make_site(copied, hooks), allowed_hosts={"testserver"}))
+
+    runs = client.get("/api/runs").json()["runs"]
+    assert [(r["key"], r["status"]) for r in runs] == [(f"day/{recorded.json_path.stem}", "success")]
+
+
+def test_the_browsers_favicon_request_finds_the_icon(client: TestClient) -> None:
+    """Opening /api/… in a browser asks for /favicon.ico: it is the UI's icon, not a 404 in the console."""
+    response = client.get("/favicon.ico")
+
+    assert (response.status_code, response.headers["content-type"]) == (200, "image/svg+xml")
+
+
+def test_a_runs_page_past_the_last_shows_the_last(repo: Repo, client: TestClient) -> None:
+    """/runs?page=999 (an old bookmark, fewer runs now) shows the last page, not "page 999 of 1"."""
+    repo.record("fix", fix_script())
+
+    page = client.get("/runs", params={"page": "999"}).text
+
+    assert (f'href="/runs/{repo.key("fix")}"' in page, "page 999" in page) == (True, False)
+    assert client.get("/api/runs", params={"page": "999"}).json()["page"] == 1
+
+
+def test_a_run_without_steps_says_none_instead_of_an_empty_chart(repo: Repo, client: TestClient) -> None:
+    """A run that ended before its first step shows "none" and no empty chart, not a range "0 to -1"."""
+    recorded = repo.record("fix", fix_script())
+    data = json.loads(recorded.json_path.read_text())
+    data["steps"] = []
+    recorded.json_path.write_text(json.dumps(data))
+
+    page = client.get(f"/runs/{repo.key('fix')}").text
+
+    assert ("0–-1" in page, 'id="turn-chart"' in page, 'name="step"' in page) == (False, False, False)
+    assert 'id="no-turns"' in page
+    assert 'id="no-steps"' in page
+
+
+@pytest.mark.parametrize("name", ["a#b", "q?x=1", "ünï space"])
+def test_a_run_whose_file_name_has_url_characters_opens_from_its_link(
+    repo: Repo, client: TestClient, name: str
+) -> None:
+    """A trajectory copied in as ``a#b.json`` is linked so that following the link opens it."""
+    recorded = repo.record("fix", fix_script())
+    copied = recorded.json_path.with_name(f"{name}.json")
+    copied.write_bytes(recorded.json_path.read_bytes())
+    recorded.json_path.unlink()
+
+    listing = client.get("/runs").text
+    href = re.search(r'<a href="(/runs/[^"?]+)">', listing.split('<table class="runs">')[1]).group(1)
+    page = client.get(html.unescape(href))
+
+    assert (page.status_code, recorded.run.run_id in page.text) == (200, True)
+
+
+def test_bound_to_every_address_it_serves_requests_by_address_but_not_by_a_foreign_name(repo: Repo) -> None:
+    """`--host 0.0.0.0` answers a browser that names the machine by an address; a domain is refused."""
+    import socket
+
+    from autopilot.app.ui.server import UiServer
+
+    with UiServer(repo.site(), host="0.0.0.0") as server:
+        port = server.port
+        names = ["127.0.0.1", "192.0.2.7", "[::1]", socket.gethostname(), "rebind.example"]
+        statuses = [raw_get(server, "/runs", host=f"{name}:{port}")[0] for name in names]
+        wrong_port = raw_get(server, "/runs", host="192.0.2.7:1")[0]
+
+    assert server.url == f"http://127.0.0.1:{port}"
+    assert (statuses, wrong_port) == ([200, 200, 200, 200, 421], 421)
+
+
+def test_stopping_the_server_stops_the_index_reading_every_run(repo: Repo) -> None:
+    """Ctrl-C in the first seconds: the warm-up stops at the next file and is over when stop() returns,
+    so Python does not exit under it (which aborted with "FATAL: exception not rethrown")."""
+    from autopilot.app.ui.server import UiServer
+
+    for n in range(3):
+        repo.record(f"run{n}", fix_script())
+    server = UiServer(repo.site()).start()
+    server.stop()
+    closed = repo.site().index
+    closed.close()
+
+    assert (server.warming.is_alive(), closed.entries()) == (False, [])

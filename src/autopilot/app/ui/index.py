@@ -155,6 +155,7 @@ class RunIndex:
         self._listed_at = float("-inf")
         self._live: frozenset[str] = frozenset()
         self._mtimes: dict[str, float] = {}
+        self._closed = threading.Event()
         # Directory -> (its mtime, its trajectory files, its subdirectories): see _listing.
         self._directories: dict[str, tuple[int, list[_File], list[tuple[str, str]]]] = {}
 
@@ -288,6 +289,8 @@ class RunIndex:
                 return
             entries: dict[str, RunEntry] = {}
             for key, file in files.items():
+                if self._closed.is_set():
+                    return  # the server is stopping: leave the rest unread
                 old = self._entries.get(key)
                 path = Path(file.path)
                 if old is not None and old.path == path and old.version == file.version:
@@ -303,6 +306,10 @@ class RunIndex:
             self._mtimes = {key: file.mtime for key, file in files.items()}
             if restat:
                 self._listed_at = time.monotonic()
+
+    def close(self) -> None:
+        """Stop reading: a refresh under way returns at the next file (the server is stopping)."""
+        self._closed.set()
 
     # -- reading ------------------------------------------------------------------------------------
 
@@ -552,6 +559,14 @@ def search_file(path: Path, kind: str, needle: str) -> tuple[int, str] | None:
         if folded in text.casefold():
             return number, text
         number += 1
+    if number or kind != "json":
+        return None
+    # A .json laid out differently (another tool's, or reformatted with an indent): parse it whole.
+    steps = StepFile._whole(path, kind, (0, 0)).in_memory or []
+    for number, step in enumerate(steps):
+        text = step_text(step)
+        if folded in text.casefold():
+            return number, text
     return None
 
 

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import ipaddress
 import json
+import os
 import socket
 import threading
 import time
@@ -23,7 +26,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mutabl
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -62,9 +65,22 @@ SECURITY_HEADERS: Final = (
 class Guard:
     """ASGI middleware: only GET/HEAD, only the bound Host, security headers on every response."""
 
-    def __init__(self, app: ASGIApp, allowed_hosts: set[str]) -> None:
+    def __init__(self, app: ASGIApp, allowed_hosts: set[str], any_address_port: int | None = None) -> None:
         self.app = app
         self.allowed_hosts = allowed_hosts
+        self.any_address_port = any_address_port
+
+    def _names_an_address(self, host: str) -> bool:
+        """For a server bound to every address (``--host 0.0.0.0``): whether *host* is an IP address
+        with the server's port. DNS rebinding needs a domain name, so an address is no such attack."""
+        if self.any_address_port is None:
+            return False
+        try:
+            parts = urlsplit("//" + host)
+            ipaddress.ip_address(parts.hostname or "")
+            return parts.port == self.any_address_port
+        except ValueError:
+            return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -74,7 +90,7 @@ class Guard:
             return  # no websockets: the connection is refused
         headers = dict(scope.get("headers") or [])
         host = headers.get(b"host", b"").decode("latin-1").lower()
-        if host not in self.allowed_hosts:
+        if host not in self.allowed_hosts and not self._names_an_address(host):
             await _plain(send, 421, f"error: unexpected Host header {host!r}; use the URL autopilot printed")
             return
         if scope["method"] not in ("GET", "HEAD"):
@@ -162,13 +178,16 @@ def _environment() -> Environment:
         when=views.when,
         pretty=views.pretty,
         markdown=views.markdown,
+        label=views.label,
+        urlkey=views.urlkey,
     )
     env.globals["urlencode"] = urlencode
     return env
 
 
-def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
-    """The UI as an ASGI app. *allowed_hosts* (``host:port`` strings) may be filled in after binding."""
+def create_app(site: Site, *, allowed_hosts: set[str], any_address_port: int | None = None) -> ASGIApp:
+    """The UI as an ASGI app. *allowed_hosts* (``host:port`` strings) may be filled in after binding;
+    with *any_address_port* (a server bound to every address), any IP address with that port too."""
     env = _environment()
     index = site.index
 
@@ -188,7 +207,8 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
     def runs_page(request: Request) -> Response:
         wanted = views.RunFilter.from_query(request.query_params)
         rows, total = views.select_runs(index, wanted, labels_of=labels)
-        pages = max(1, -(-total // views.PAGE_RUNS))
+        pages = views.last_page(total)
+        wanted = dataclasses.replace(wanted, page=min(wanted.page, pages))
         return page(
             "runs.html",
             title="Runs",
@@ -208,7 +228,7 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
         return JSONResponse(
             {
                 "total": total,
-                "page": wanted.page,
+                "page": min(wanted.page, views.last_page(total)),
                 "runs": [_run_json(index, row.entry, row.status, row.match) for row in rows],
             }
         )
@@ -219,7 +239,8 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
         if entry is None:
             return missing(f"no run {request.path_params['key']!r} in {_shown(site.runs_dir, site.repo)}")
         if entry.broken:
-            return page("run.html", title=entry.key, entry=entry, status="broken", live=False)
+            file = _shown(entry.path, site.repo)
+            return page("run.html", title=entry.key, entry=entry, status="broken", live=False, file=file)
         steps = site.steps.get(entry.path, entry.kind)
         total = len(steps)
         pages = 1 if following else max(1, -(-total // views.PAGE_STEPS))
@@ -232,6 +253,7 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
         stop = start + views.PAGE_STEPS
         items, _read = views.page_items(steps, start, stop, entry.get("started_at"), site.redact)
         title = entry.get("run_id") or entry.key
+        turns = views.turn_series(steps)
         return page(
             "run.html",
             title=f"live: {title}" if following else title,
@@ -244,7 +266,8 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
             total_steps=total,
             first=start,
             jump=jump,
-            series=json.dumps(views.turn_series(steps)),
+            series=json.dumps(turns),
+            has_turns=bool(turns["step"]),
             resume=site.resume_command(entry),
             following=following,
         )
@@ -260,7 +283,7 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
         if entry is None:
             return missing(f"no run with id {request.path_params['run_id']!r}")
         suffix = "/live" if request.url.path.endswith("/live") else ""
-        return RedirectResponse(f"/runs/{entry.key}{suffix}", status_code=303)
+        return RedirectResponse(f"/runs/{views.urlkey(entry.key)}{suffix}", status_code=303)
 
     def run_api(request: Request) -> Response:
         entry = index.get(request.path_params["key"])
@@ -413,8 +436,8 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
     # -- costs ------------------------------------------------------------------------------------
 
     def costs_data(request: Request) -> dict[str, Any]:
-        since = request.query_params.get("since", "")
-        until = request.query_params.get("until", "")
+        since = views.day_param(request.query_params, "since")
+        until = views.day_param(request.query_params, "until")
         return views.costs(index.entries(), since=since, until=until)
 
     def costs_page(request: Request) -> Response:
@@ -434,13 +457,23 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
     def home(request: Request) -> Response:
         return RedirectResponse("/runs", status_code=303)
 
+    def favicon(request: Request) -> Response:
+        # Browsers ask for it on pages without a <link rel="icon">: the JSON under /api/.
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
     async def not_found(request: Request, exc: Exception) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": "not found"}, status_code=404)
         return missing(f"nothing at {request.url.path}")
 
+    async def bad_request(request: Request, exc: Exception) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return page("error.html", code=400, title="Bad request", message=f"error: {exc}")
+
     routes = [
         Route("/", home),
+        Route("/favicon.ico", favicon),
         Route("/runs", runs_page),
         Route("/runs/by-id/{run_id}/live", by_id),
         Route("/runs/by-id/{run_id}", by_id),
@@ -459,8 +492,8 @@ def create_app(site: Site, *, allowed_hosts: set[str]) -> ASGIApp:
         Route("/api/costs", costs_api),
         Mount("/static", StaticFiles(packages=[("autopilot.app.ui", "static")]), name="static"),
     ]
-    app = Starlette(routes=routes, exception_handlers={404: not_found})
-    return Guard(app, allowed_hosts)
+    app = Starlette(routes=routes, exception_handlers={404: not_found, BadInputError: bad_request})
+    return Guard(app, allowed_hosts, any_address_port)
 
 
 def _int(value: str | None) -> int | None:
@@ -495,7 +528,8 @@ def _run_json(
 
 def make_site(path: Path | None, hooks: Hooks) -> Site:
     """The site for *path*: a repository (its configured trajectory directory and issue store), or a
-    directory of trajectories inside one. A missing directory is bad input."""
+    directory of trajectories inside one, or outside any. Another directory in a repository (the
+    working directory in ``src/``) stands for the repository. A missing directory is bad input."""
     from autopilot.core.config import load_config
     from autopilot.core.runner import default_output_dir
 
@@ -507,8 +541,12 @@ def make_site(path: Path | None, hooks: Hooks) -> Site:
     config = load_config(given)
     repo = config.project_dir
     runs_dir = default_output_dir(repo, config.output_dir)
-    if given.resolve() != repo:
-        runs_dir = given.resolve()  # a directory of trajectories, not the repository itself
+    given = given.resolve()
+    if given != repo and (given.is_relative_to(runs_dir.resolve()) or _holds_runs(given)):
+        runs_dir = given  # a directory of trajectories, not the repository itself
+    elif given == repo and not runs_dir.is_dir() and not _is_project(repo) and _holds_runs(repo):
+        runs_dir = repo  # trajectories copied out of a repository
+    # Otherwise (any other directory in the repository, as the working directory): the repository's.
     store: list[Any] = []
 
     def issue_store() -> Any:
@@ -518,6 +556,29 @@ def make_site(path: Path | None, hooks: Hooks) -> Site:
 
     index = RunIndex(runs_dir, repo, hooks.redact_obj)
     return Site(repo=repo, runs_dir=runs_dir, index=index, redact=hooks.redact_obj, store=issue_store)
+
+
+def _is_project(directory: Path) -> bool:
+    """Whether *directory* is a git work tree's top or holds ``.autopilot/``."""
+    return (directory / ".git").exists() or (directory / ".autopilot").is_dir()
+
+
+def _holds_runs(directory: Path) -> bool:
+    """Whether *directory*, or a directory right inside it (``docs/logs`` keeps one per day), holds a
+    trajectory file; one level only, so pointing at a large tree costs nothing."""
+
+    def files(folder: Path) -> Iterable[str]:
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            yield from (e.name for e in entries if e.is_file() and not e.name.startswith("."))
+
+    def runs(folder: Path) -> bool:
+        return any(name.endswith((JSON_SUFFIX, JOURNAL_SUFFIX)) for name in files(folder))
+
+    if runs(directory):
+        return True
+    with contextlib.suppress(OSError), os.scandir(directory) as entries:
+        return any(e.is_dir() and not e.name.startswith(".") and runs(Path(e.path)) for e in entries)
+    return False
 
 
 class UiServer:
@@ -541,12 +602,19 @@ class UiServer:
         self.socket.listen(128)
         self.host = host
         self.port = self.socket.getsockname()[1]
+        every_address = host in ("0.0.0.0", "::")
+        if every_address:
+            host = "127.0.0.1" if family == socket.AF_INET else "::1"  # the URL to print and open here
         shown = f"[{host}]" if family == socket.AF_INET6 else host
         self.url = f"http://{shown}:{self.port}"
         allowed = {f"{shown}:{self.port}".lower()}
         if host in ("127.0.0.1", "::1"):
             allowed.add(f"localhost:{self.port}")
-        self.app = create_app(site, allowed_hosts=allowed)
+        if every_address:
+            # Reached from elsewhere by this machine's address (any, checked per request) or name.
+            allowed.add(f"{socket.gethostname()}:{self.port}".lower())
+        port_of_any = self.port if every_address else None
+        self.app = create_app(site, allowed_hosts=allowed, any_address_port=port_of_any)
         config = uvicorn.Config(
             self.app,
             log_level="warning",
@@ -556,6 +624,7 @@ class UiServer:
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._serve, name="autopilot-ui", daemon=True)
+        self.warming = threading.Thread(target=site.index.refresh, name="autopilot-ui-index", daemon=True)
         self.site = site
 
     def _serve(self) -> None:
@@ -565,7 +634,7 @@ class UiServer:
         """Start serving; returns once the server accepts connections."""
         self.thread.start()
         # Warm the run index meanwhile, so the first page does not read every trajectory.
-        threading.Thread(target=self.site.index.refresh, daemon=True).start()
+        self.warming.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
@@ -575,6 +644,11 @@ class UiServer:
 
     def stop(self) -> None:
         self.server.should_exit = True
+        # A Ctrl-C in the first seconds, while the index still reads every run: Python exiting under a
+        # daemon thread inside a C extension aborts ("FATAL: exception not rethrown"), so stop it first.
+        self.site.index.close()
+        if self.warming.is_alive():
+            self.warming.join(timeout=5)
         self.thread.join(timeout=5)
         self.socket.close()
 

@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
+from urllib.parse import quote
 
 from autopilot.app.ui.index import RunEntry, RunIndex, StepFile
+from autopilot.core.errors import BadInputError
 from autopilot.core.issues import PRIORITIES
 from autopilot.core.trajectory.render import one_line
 
@@ -69,6 +71,25 @@ def markdown(text: str | None) -> str:
 
 # ------------------------------------------------------------------------------------------------
 # Formatting helpers (also Jinja filters)
+
+
+#: What the compare page calls a total whose key names its unit (the value is shown in a better one).
+TOTAL_LABELS: Final = {
+    "cost_usd": "cost",
+    "duration_ms": "duration",
+    "num_turns": "turns",
+    "cache_creation_tokens": "cache write tokens",
+}
+
+
+def label(name: str) -> str:
+    """A total's key as a row heading: ``duration_ms`` is "duration" (shown as 4.5s, not in ms)."""
+    return TOTAL_LABELS.get(name, name.replace("_", " "))
+
+
+def urlkey(key: str) -> str:
+    """A run's key as it goes into a URL: a file named ``a#b`` or ``q?x`` must not end the path."""
+    return quote(key, safe="/")
 
 
 def money(value: Any) -> str:
@@ -308,6 +329,18 @@ def turn_series(steps: StepFile) -> dict[str, list[Any]]:
 # The runs list
 
 
+def day_param(query: Mapping[str, str], name: str) -> str:
+    """The date *name* of a query as ``YYYY-MM-DD``, or "" when not given; anything else is bad
+    input naming the parameter (not a filter that silently matches nothing)."""
+    value = query.get(name, "").strip()
+    if not value:
+        return ""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise BadInputError(f"{name}={value!r}: not a date (give YYYY-MM-DD)") from None
+
+
 @dataclass(frozen=True)
 class RunFilter:
     """The runs list's query: filters, search, sort and page (each a URL parameter)."""
@@ -337,8 +370,8 @@ class RunFilter:
             model=query.get("model", "").strip(),
             issue=query.get("issue", "").strip(),
             label=query.get("label", "").strip(),
-            since=query.get("since", "").strip(),
-            until=query.get("until", "").strip(),
+            since=day_param(query, "since"),
+            until=day_param(query, "until"),
             q=query.get("q", "").strip(),
             sort=sort if sort in SORT_KEYS else "started",
             order="asc" if query.get("order") == "asc" else "desc",
@@ -396,8 +429,13 @@ def select_runs(
 
     rows.sort(key=key, reverse=wanted.order == "desc")
     total = len(rows)
-    start = (wanted.page - 1) * PAGE_RUNS
+    start = (min(wanted.page, last_page(total)) - 1) * PAGE_RUNS  # past the end: the last page
     return rows[start : start + PAGE_RUNS], total
+
+
+def last_page(total: int) -> int:
+    """The number of pages of the runs list for *total* runs (at least one)."""
+    return max(1, -(-total // PAGE_RUNS))
 
 
 def _search(rows: list[RunRow], needle: str, redact: Redact) -> list[RunRow]:

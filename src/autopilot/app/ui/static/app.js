@@ -77,7 +77,7 @@ function setupTurnChart() {
       onClick: (event, elements) => {
         if (!elements.length) return;
         const step = series.step[elements[0].index];
-        location.href = "/runs/" + key + "?step=" + step + "#step-" + step;
+        location.href = "/runs/" + key.split("/").map(encodeURIComponent).join("/") + "?step=" + step + "#step-" + step;
       },
     },
   });
