@@ -7,12 +7,13 @@ import json
 import os
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from starlette.testclient import TestClient
 from tests.app.ui.conftest import Repo, fix_script, raw_get
 from tests.fake_secrets import github_token
-from tests.trajectory_builders import Script
+from tests.trajectory_builders import Script, record
 
 from autopilot.app.ui import views
 from autopilot.app.ui.server import create_app
@@ -153,6 +154,16 @@ def test_run_page_shows_totals_and_the_resume_command(repo: Repo, client: TestCl
 
     assert views.money(recorded.run.usage.cost_usd) in page
     assert f"autopilot resume --trajectory docs/logs/{repo.key('fix')}.json" in page
+
+
+def test_the_resume_command_is_quoted_for_a_shell(repo: Repo, client: TestClient) -> None:
+    """A run kept in a folder whose name has a blank shows a resume command a shell can take as pasted."""
+    recorded = record(repo.hooks, repo.logs / "team runs", fix_script())
+    key = recorded.base.relative_to(repo.logs).as_posix()
+
+    page = client.get(f"/runs/{quote(key)}").text
+
+    assert f"autopilot resume --trajectory 'docs/logs/{key}.json'" in html.unescape(page)
 
 
 def test_long_run_is_paged_and_jumps_to_a_step(repo: Repo, client: TestClient) -> None:

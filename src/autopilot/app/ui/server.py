@@ -19,6 +19,7 @@ import dataclasses
 import ipaddress
 import json
 import os
+import shlex
 import socket
 import threading
 import time
@@ -148,7 +149,7 @@ class Site:
         path = entry.path
         with contextlib.suppress(ValueError):
             path = path.relative_to(self.repo)
-        return f"autopilot resume --trajectory {path}"
+        return shlex.join(["autopilot", "resume", "--trajectory", str(path)])  # paths may hold blanks
 
     def issues(self) -> tuple[list[Any], list[Any], list[str]]:
         """Issues, sessions and problems of the store (empty when there is none)."""
