@@ -291,33 +291,32 @@ _WORD_AND_YEAR: Final = re.compile(r"(?:^|\.)[A-Za-z]{2,}[0-9]{4,}\.")
 _MESSAGE_WORD: Final = re.compile(
     r"[^\W\d_]+(?:['’\-][^\W\d_]+)*[.,!?:;…]?|:[a-z_]+[.,]?|%[sd][.,]?|\{[a-z_0-9]*\}[.,]?"
 )
-# A letter JSON-escaped, once or more (`Nieprawid\u0142owy`).
-_ESCAPED_LETTER: Final = re.compile(r"\\{1,7}u([0-9a-fA-F]{4})")
+
+
+# How a sentence ends, in the scripts of rules.FOREIGN_SECRET_WORDS too.
+_SENTENCE_ENDS: Final = (".", "!", "?", "…", ":", "。", "？", "！", "：")
 
 
 def _message(value: str) -> bool:
-    """Whether *value* is a message for people, not a secret: words and single blanks that end a
-    sentence or name the secret (``'token' => 'Nieprawidłowy token.'``, ``"password": "Invalid
-    password"``, a validation or help text in any language). A passphrase of words alone
-    (``correct horse battery staple``, an app password's four groups) neither ends in a full stop
-    nor names a secret."""
+    """Whether *value*, words with blanks, is a message or a label for people, not a secret: a
+    validation or help text in any language (``'token' => 'Nieprawidłowy token.'``, ``"password":
+    "Invalid password"``, ``"Mot de passe oublié ?"``, ``Hasło musi mieć co najmniej :min znaków.``).
+    Words (letters only) that end in a full stop or name a secret are one; so is any text naming a
+    secret (English or another language) that holds no digit or ends as a sentence does. Not a
+    passphrase: words alone that do neither (``correct horse battery staple``, an app password's four
+    groups), or words with a digit (``my secret garden 7``)."""
     if "\\u" in value:
-        value = _ESCAPED_LETTER.sub(lambda escape: chr(int(escape.group(1), 16)), value)
+        value = _UNICODE_ESCAPE.sub(lambda escape: chr(int(escape.group(1), 16)), value)
     words = value.split(" ")
-    if len(words) < 2 or not all(_MESSAGE_WORD.fullmatch(word) for word in words):
-        return False
-    if value.endswith((".", "…")) or any(_has_secret_word(word.rstrip(".,!?:;…")) for word in words):
+    if all(_MESSAGE_WORD.fullmatch(word) for word in words) and (
+        value.endswith((".", "…")) or any(_has_secret_word(word.rstrip(".,!?:;…")) for word in words)
+    ):
         return True
-    # a word starting like one of rules.MESSAGE_SECRET_WORDS, or holding one where words are not
-    # apart (Chinese, Japanese), or one of several words (`mot de passe`)
-    lowered = value.lower()
-    for secret in rules.MESSAGE_SECRET_WORDS:
-        if " " in secret or secret[0] >= "\u2e80":
-            if secret in lowered:
-                return True
-        elif any(word.startswith(secret) for word in lowered.split(" ")):
-            return True
-    return False
+    if any(c.isdigit() for c in value) and not value.endswith(_SENTENCE_ENDS):
+        return False
+    return _foreign_word_in(value) or any(
+        _SECRET_NAME_PARTS.search(word.lower()) is not None for word in value.split()
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -327,8 +326,8 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
     value = value.strip()
     if len(value) < 4:
         return False
-    if " " in value and _about_a_secret(value):
-        return False  # `"mot_de_passe_oublie": "Mot de passe oublié ?"`: a label or message, i18n
+    if " " in value and _message(value):
+        return False  # `'token' => 'Nieprawidłowy token.'`, `"Mot de passe oublié ?"`: a message, a label
     if not quoted:
         if next_char in (b"(", b"["):
             return False  # a call or a subscript: code, not a literal
@@ -355,8 +354,6 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
     if _NUMBER.fullmatch(value) or is_placeholder(value) or _RESOURCE.match(value):
         return False
-    if " " in value and _message(value):
-        return False  # `'token' => 'Nieprawidłowy token.'`: a validation message
     if _file_path(value):
         return False  # `tlsCertificateKeyFile=%2Fetc%2Fcerts%2Fclient.pem`, `"C:\\certs\\Client1.pfx"`
     if _maps_to_references(value):
@@ -581,7 +578,7 @@ _WHERE: Final = frozenset(("url", "uri", "endpoint", "cache", "external", "sync"
 # Secret words in other languages (rules.FOREIGN_SECRET_WORDS …), read as the English word.
 _LETTER_BEFORE: Final = r"(?<![^\W\d_])"
 _LETTER_AFTER: Final = r"(?![^\W\d_])"
-_UNICODE_ESCAPE: Final = re.compile(r"\\{1,3}u([0-9a-fA-F]{4})")
+_UNICODE_ESCAPE: Final = re.compile(r"\\{1,7}u([0-9a-fA-F]{4})")  # a letter JSON-escaped once or more
 _CAMEL_BOUNDARY: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
@@ -649,23 +646,6 @@ def _foreign_word_in(text: str) -> bool:
 def _foreign_name(name: bytes) -> bool:
     """Whether *name* holds a secret word of another language (`Passwort`, `DB_비밀번호`)."""
     return not name.isascii() or name.find(b"\\u") != -1 or _foreign_word_in(name.decode())
-
-
-# How a sentence ends, in the scripts of rules.FOREIGN_SECRET_WORDS too.
-_SENTENCE_ENDS: Final = (".", "!", "?", "…", ":", "。", "？", "！", "：")
-
-
-def _about_a_secret(value: str) -> bool:
-    """Whether *value*, words with blanks, is text about a secret (a label, a message: `Forgot
-    password?`, `Hasło musi mieć co najmniej :min znaków.`): a word of it names one, and it holds no
-    digit or ends as a sentence does (a passphrase such as `my secret garden 7` is no message)."""
-    if any(c.isdigit() for c in value) and not value.endswith(_SENTENCE_ENDS):
-        return False
-    if "\\" in value:
-        value = _UNICODE_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value)
-    return _foreign_word_in(value) or any(
-        _SECRET_NAME_PARTS.search(word.lower()) is not None for word in value.split()
-    )
 
 
 def secret_name_kind(name: str) -> str | None:

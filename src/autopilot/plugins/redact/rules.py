@@ -436,16 +436,6 @@ EXCLUDED_LAST: Final = words(
     "backend backends filter filters selector engine driver plugin resolver issuer audience domain "
     "realm strategy host server port region protocol scheme"
 )
-#: The start of a word naming a password, a token or a key in a message for people, in languages
-#: other than English (lower case): a value of words holding one is a message (`"password": "Das
-#: Passwort ist falsch"`), not a passphrase.
-MESSAGE_SECRET_WORDS: Final = (
-    "passwort", "kennwort", "schlüssel", "contraseñ", "contrasen", "clave", "senha", "chave",
-    "wachtwoord", "sleutel", "hasł", "hasl", "heslo", "jelszó", "parol", "пароль", "паролі",
-    "ключ", "токен", "şifre", "sifre", "parola", "chiave", "jeton", "mot de passe", "lösenord",
-    "adgangskode", "passord", "salasana", "κωδικ", "סיסמ", "كلمة", "密码", "密碼", "口令", "パスワード",
-    "暗証", "トークン", "비밀번호", "암호", "토큰", "mật khẩu", "kata sandi", "รหัสผ่าน", "पासवर्ड",
-)  # fmt: skip
 #: The items of a Kubernetes Secret that are settings beside its credential, not one (an Argo CD
 #: repository's or cluster's `type`, `project`, `name`, `url`): left when they hold plain words, or a
 #: URL without a user, a query or a random-looking path segment.
