@@ -1697,17 +1697,30 @@ def _foreign_passes() -> tuple[_Pass, ...]:
     return tuple(_search_pass(anchors, [_NAME] * len(anchors)) for anchors in _foreign_anchors())
 
 
+@cache
+def _foreign_gates() -> tuple[tuple[bytes, ...], re.Pattern[bytes]]:
+    """What a text must hold for the foreign words in other scripts to be in it at all: the first
+    byte of a word's first non-ASCII character, and that character's JSON escape (its first three
+    hex digits: `\\u00f` of `contrase\\u00f1a`). Each search of those words is a slow one (too many
+    literals for the fast searcher), so it runs only where one is."""
+    _, utf8, escaped, _ = _foreign_anchors()
+    leads = {bytes([next(byte for byte in word if byte >= 0x80)]) for word in utf8}
+    escapes = {re.search(rb"\\u[0-9a-f]{3}", word).group() for word in escaped}  # type: ignore[union-attr]
+    return tuple(sorted(leads)), re.compile(b"|".join(re.escape(escape) for escape in sorted(escapes)))
+
+
 def _passes(data: bytes, low: bytes) -> tuple[_Pass, ...]:
     """The searches of the context anchors for *data*: the foreign words in other scripts only where
     such bytes or escapes are."""
     plain, utf8, escaped, twice = _foreign_passes()
+    leads, escapes = _foreign_gates()
     passes = (*_context_passes(), plain)
-    if not data.isascii():
+    if not data.isascii() and any(data.find(lead) != -1 for lead in leads):
         passes += (utf8,)
-    at = low.find(b"\\u")
-    if at != -1:
+    found = escapes.search(low)
+    if found is not None:
         passes += (escaped,)
-        if low.find(b"\\\\u", max(0, at - 1)) != -1:
+        if low.find(b"\\\\u", max(0, found.start() - 1)) != -1:
             passes += (twice,)
     return passes
 
