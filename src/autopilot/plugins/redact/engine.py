@@ -1693,8 +1693,12 @@ _FULL_WIDTH_COLON: Final = (b"\xef\xbc\x9a", b"\\uff1a", b"\\\\uff1a")
 
 
 @cache
-def _foreign_passes() -> tuple[_Pass, ...]:
-    return tuple(_search_pass(anchors, [_NAME] * len(anchors)) for anchors in _foreign_anchors())
+def _foreign_pass(form: int) -> _Pass:
+    """The search of the foreign words in one form of _foreign_anchors() (0: ASCII, 1: UTF-8, 2 and
+    3: JSON-escaped once and twice), built when a text first needs it (the other scripts' take
+    about 50 ms, which text without them never pays)."""
+    anchors = _foreign_anchors()[form]
+    return _search_pass(anchors, [_NAME] * len(anchors))
 
 
 @cache
@@ -1712,16 +1716,15 @@ def _foreign_gates() -> tuple[tuple[bytes, ...], re.Pattern[bytes]]:
 def _passes(data: bytes, low: bytes) -> tuple[_Pass, ...]:
     """The searches of the context anchors for *data*: the foreign words in other scripts only where
     such bytes or escapes are."""
-    plain, utf8, escaped, twice = _foreign_passes()
     leads, escapes = _foreign_gates()
-    passes = (*_context_passes(), plain)
+    passes = (*_context_passes(), _foreign_pass(0))
     if not data.isascii() and any(data.find(lead) != -1 for lead in leads):
-        passes += (utf8,)
+        passes += (_foreign_pass(1),)
     found = escapes.search(low)
     if found is not None:
-        passes += (escaped,)
+        passes += (_foreign_pass(2),)
         if low.find(b"\\\\u", max(0, found.start() - 1)) != -1:
-            passes += (twice,)
+            passes += (_foreign_pass(3),)
     return passes
 
 
