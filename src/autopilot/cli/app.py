@@ -82,7 +82,6 @@ def _meta(
 ) -> int:
     context.configure(debug=debug, strict_plugins=strict_plugins, disabled=tuple(disable_plugin or ()))
     context.warn_untrusted(tokens[0] if tokens else None)
-    context.warn_unknown_plugin_settings()
     result = app(tokens, result_action="return_value", exit_on_error=False, print_error=False)
     if isinstance(result, bool):
         return int(not result)

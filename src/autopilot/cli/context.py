@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from autopilot.core.config import CONFIG_DIR, CONFIG_FILE, Config, find_project_dir, load_config
-from autopilot.core.errors import ConfigError
+from autopilot.core.config import CONFIG_FILE, Config, load_config
 from autopilot.core.hooks import Hooks
 from autopilot.core.pluginmanager import AutopilotPluginManager, make_plugin_manager
 
@@ -71,22 +70,6 @@ def warn_untrusted(command: str | None) -> None:
         warning(untrusted_message(pm.untrusted))
 
 
-def warn_unknown_plugin_settings() -> None:
-    """One warning per ``plugins.<name>`` in the configuration that names no plugin: its settings
-    would silently do nothing. A configuration that cannot be read is left to the command to report."""
-    try:
-        project_dir = find_project_dir(Path.cwd())
-        if not (project_dir / CONFIG_DIR / CONFIG_FILE).is_file():
-            return
-        settings = config().plugins
-    except ConfigError:
-        return
-    path = shown_path(project_dir / CONFIG_DIR / CONFIG_FILE)
-    for name, close in plugin_manager().unknown_setting_names(settings):
-        hint = f" (did you mean {close}?)" if close else " (see `autopilot plugins`)"
-        warning(f"{path}: plugins.{name}: no plugin is named {name!r}, so these settings are unused{hint}")
-
-
 def shown_path(path: Path) -> str:
     """*path* relative to the working directory when it is inside it, else as it is."""
     try:
@@ -118,7 +101,17 @@ def hooks() -> Hooks:
 
 
 def config(**overrides: Any) -> Config:
-    return load_config(Path.cwd(), **overrides)
+    loaded = load_config(Path.cwd(), **overrides)
+    if loaded.plugins:
+        # Settings under `plugins.<name>` that no plugin has would silently do nothing: one warning each
+        # (printed once), from the commands that read the configuration.
+        path = shown_path(loaded.autopilot_dir / CONFIG_FILE)
+        for name, close in plugin_manager().unknown_setting_names(loaded.plugins):
+            hint = f" (did you mean {close}?)" if close else " (see `autopilot plugins`)"
+            warning(
+                f"{path}: plugins.{name}: no plugin is named {name!r}, so these settings are unused{hint}"
+            )
+    return loaded
 
 
 def flush_hook_warnings() -> None:

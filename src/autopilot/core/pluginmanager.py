@@ -118,13 +118,15 @@ class AutopilotPluginManager(pluggy.PluginManager):
     def unknown_setting_names(self, names: Iterable[str]) -> list[tuple[str, str | None]]:
         """The names in *names* (keys of ``plugins:`` in the configuration) that no plugin has, each
         with the closest plugin name when one is close (``claude`` -> ``backend_claude``)."""
+        known = self.known_names | {name for name, _ in self.list_name_plugin()}
+        unknown = [name for name in names if name not in known]
+        if not unknown:
+            return []
         import difflib
 
-        known = self.known_names | {name for name, _ in self.list_name_plugin()}
         return [
             (name, next(iter(difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)), None))
-            for name in names
-            if name not in known
+            for name in unknown
         ]
 
 
