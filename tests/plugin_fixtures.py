@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,22 @@ def install_distribution(
     (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: {version}\n")
     (info / "entry_points.txt").write_text(f"[autopilot]\n{entry_name} = {module}\n")
     monkeypatch.syspath_prepend(str(root))
+
+
+def install_example(monkeypatch: pytest.MonkeyPatch, example: Path, root: Path) -> None:
+    """Install the plugin in *example* (a folder of ``examples/``) as a distribution on sys.path, from
+    its own ``pyproject.toml`` and source."""
+    project = tomllib.loads((example / "pyproject.toml").read_text())["project"]
+    ((entry_name, module),) = project["entry-points"]["autopilot"].items()
+    install_distribution(
+        monkeypatch,
+        root,
+        dist=project["name"],
+        version=project["version"],
+        entry_name=entry_name,
+        module=module,
+        source=(example / f"{module}.py").read_text(),
+    )
 
 
 def write_local_plugin(project: Path, name: str, source: str, *, trust: bool = True) -> Path:

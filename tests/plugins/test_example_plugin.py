@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
 from tests.fake_secrets import github_token
 from tests.installed import install_git_autopilot, uv_binary
-from tests.plugin_fixtures import install_distribution
+from tests.plugin_fixtures import install_example
 
 from autopilot import ToolDecision
 from autopilot.core.hooks import Hooks
@@ -24,17 +23,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "git-autopilot-host
 @pytest.fixture
 def example_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Hooks:
     """The example as a distribution on sys.path, from its own pyproject and source (fast, in-process)."""
-    project = tomllib.loads((EXAMPLE / "pyproject.toml").read_text())["project"]
-    ((entry_name, module),) = project["entry-points"]["autopilot"].items()
-    install_distribution(
-        monkeypatch,
-        tmp_path / "site",
-        dist=project["name"],
-        version=project["version"],
-        entry_name=entry_name,
-        module=module,
-        source=(EXAMPLE / f"{module}.py").read_text(),
-    )
+    install_example(monkeypatch, EXAMPLE, tmp_path / "site")
     return Hooks(make_plugin_manager(load_local=False))
 
 

@@ -4,7 +4,6 @@ a redactor, a trajectory writer) taking part in `run` and `run --issue` as built
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 
 import git
@@ -13,37 +12,6 @@ from tests.fake_secrets import github_token
 from tests.plugin_fixtures import install_distribution
 
 from autopilot.cli import context, main
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "git-autopilot-echo"
-
-
-@pytest.fixture
-def echo_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """The example backend as a distribution on sys.path."""
-    project = tomllib.loads((EXAMPLE / "pyproject.toml").read_text())["project"]
-    ((entry_name, module),) = project["entry-points"]["autopilot"].items()
-    install_distribution(
-        monkeypatch,
-        tmp_path / "site",
-        dist=project["name"],
-        version=project["version"],
-        entry_name=entry_name,
-        module=module,
-        source=(EXAMPLE / f"{module}.py").read_text(),
-    )
-    return tmp_path / "site"
-
-
-@pytest.fixture
-def project(git_repo: Path) -> Path:
-    """A committed project with autopilot's configuration (no memory floor: runs are in-process)."""
-    (git_repo / ".autopilot").mkdir(exist_ok=True)
-    (git_repo / ".autopilot" / "config.yaml").write_text("schema_version: 1\nmin_free_memory_mb: 0\n")
-    repo = git.Repo(git_repo)
-    repo.git.add(".")
-    repo.index.commit("configure autopilot")
-    repo.close()
-    return git_repo
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
