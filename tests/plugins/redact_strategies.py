@@ -26,6 +26,22 @@ def forms(text: str) -> list[str]:
     return [text, json.dumps({"content": text}), json.dumps({"raw": json.dumps({"output": text})})]
 
 
+def survives(text: str) -> None:
+    """Assert that *text*, in each of its forms, comes out of the redactor unchanged."""
+    from autopilot.plugins.redact.engine import redact_text
+
+    for form in forms(text):
+        assert redact_text(form) == form, form
+
+
+def goes(text: str, secret: str) -> None:
+    """Assert that *secret* is gone from each form of *text* after redaction."""
+    from autopilot.plugins.redact.engine import redact_text
+
+    for form in forms(text):
+        assert secret not in redact_text(form), form
+
+
 def body(rng: random.Random, n: int, alphabet: str = ALNUM) -> str:
     """*n* random characters that mix lower case, upper case and digits (when the alphabet has them)."""
     classes = [cls for cls in (str.islower, str.isupper, str.isdigit) if any(cls(c) for c in alphabet)]

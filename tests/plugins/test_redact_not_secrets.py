@@ -10,7 +10,7 @@ import string
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from tests.plugins.redact_strategies import forms
+from tests.plugins.redact_strategies import goes, survives
 
 from autopilot.plugins.redact import rules
 from autopilot.plugins.redact.engine import redact_text, secret_name_kind
@@ -21,16 +21,6 @@ ALNUM = string.ascii_letters + string.digits
 
 def _random(n: int, alphabet: str = ALNUM) -> str:
     return "".join(RNG.choice(alphabet) for _ in range(n))
-
-
-def _survives(text: str) -> None:
-    for form in forms(text):
-        assert redact_text(form) == form, form
-
-
-def _goes(text: str, secret: str) -> None:
-    for form in forms(text):
-        assert secret not in redact_text(form), form
 
 
 # ------------------------------------------------------------------------------------------------
@@ -73,7 +63,7 @@ _NAMES_AND_LOOKUPS = [
 @pytest.mark.parametrize("text", _NAMES_AND_LOOKUPS)
 def test_names_prompts_and_lookups_of_secrets_survive(text: str) -> None:
     """Where secrets are kept, a pipeline's secret names, prompts, fetching commands and lookup calls stay."""
-    _survives(text)
+    survives(text)
 
 
 _LOOKUP_CALLS = st.sampled_from(
@@ -100,12 +90,12 @@ _LOOKUP_CALLS = st.sampled_from(
     st.sampled_from(["", "  ", "    "]),
     st.sampled_from(["STRIPE_KEY", "DB_PASSWORD", "GITHUB_TOKEN"]),
 )
-def test_a_lookup_call_after_a_secret_name_and_a_colon_survives(
+def test_a_lookup_call_after_a_secret_name_and_a_colonsurvives(
     name: str, call: str, ending: str, indent: str, variable: str
 ) -> None:
     """`name: Module.lookup("VAR")` (Ruby, Elixir, JavaScript objects) looks a secret up: it stays."""
     value = ending.format(c=call.format(n=variable, l=variable.lower()))
-    _survives(f"{indent}{name}: {value}\n")
+    survives(f"{indent}{name}: {value}\n")
 
 
 _STILL_CAUGHT = [
@@ -122,7 +112,7 @@ _STILL_CAUGHT = [
 def test_secrets_beside_names_and_lookups_still_go(template: str) -> None:
     """Next to those look-alikes a literal secret is still redacted."""
     secret = _random(12) + "7Qx" + _random(8)
-    _goes(template.format(v=secret), secret)
+    goes(template.format(v=secret), secret)
 
 
 @pytest.mark.parametrize(
@@ -186,13 +176,13 @@ _CIPHERTEXT_DOCUMENTS = [
 
 
 @pytest.mark.parametrize("template", _CIPHERTEXT_DOCUMENTS)
-def test_ciphertext_made_to_be_committed_survives(template: str) -> None:
+def test_ciphertext_made_to_be_committedsurvives(template: str) -> None:
     """Renovate's `encrypted:`, SealedSecrets, SOPS, EJSON, Jasypt, Ansible Vault and OpenPGP
     ciphertext, KMS key URIs and names that say their value is encrypted stay byte for byte."""
     text = template.format(
         c=_b64(120), c2=_b64(160), h=_random(64, "0123456789abcdef"), e1=_b64(48), e2=_b64(32), e3=_b64(24)
     )
-    _survives(text)
+    survives(text)
 
 
 _NEXT_TO_CIPHERTEXT = [
@@ -210,7 +200,7 @@ _NEXT_TO_CIPHERTEXT = [
 def test_keys_that_encrypt_and_secrets_beside_ciphertext_still_go(template: str) -> None:
     """The key that encrypts, a secret after a block of ciphertext or beside a flag, still goes."""
     secret = _random(14) + "7Qx" + _random(9)
-    _goes(template.format(v=secret, c=_b64(120)), secret)
+    goes(template.format(v=secret, c=_b64(120)), secret)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -232,7 +222,7 @@ _EXAMPLE_CONTEXTS = [
 def test_documented_sample_credentials_survive(example: str, context: str) -> None:
     """jwt.io's example token, Stripe's and Mailgun's documented sample keys, reCAPTCHA's and
     Turnstile's test secrets stay where they are quoted."""
-    _survives(context.format(x=example))
+    survives(context.format(x=example))
 
 
 # Mailgun's documented sample is not hex: it does not have the format of a Mailgun key at all; nor
@@ -243,7 +233,7 @@ _FORMATTED_EXAMPLES = [
 
 
 @given(st.sampled_from(_FORMATTED_EXAMPLES), st.sampled_from(_EXAMPLE_CONTEXTS[2:]), st.integers(0, 2**32))
-def test_a_key_shaped_like_a_documented_sample_still_goes(example: str, context: str, seed: int) -> None:
+def test_a_key_shaped_like_a_documented_sample_stillgoes(example: str, context: str, seed: int) -> None:
     """Only the exact documented value is left: the same value with one character changed, given as a
     credential, is a secret."""
     # curl's user with no password is a key only by a token format (Stripe's `-u sk_test_…:`)
@@ -251,7 +241,7 @@ def test_a_key_shaped_like_a_documented_sample_still_goes(example: str, context:
     rng = random.Random(seed)
     at = rng.randrange(len(example) - 12, len(example))
     other = example[:at] + rng.choice([c for c in "Qx7Kp2" if c != example[at]]) + example[at + 1 :]
-    _goes(context.format(x=other), other)
+    goes(context.format(x=other), other)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -299,7 +289,7 @@ def test_publishable_keys_survive_whatever_their_name(context: str) -> None:
     """Stripe's publishable keys, Mapbox's public tokens and PostHog's project keys are made to be
     published in a web page: they stay, even under a secret's name."""
     for key in _publishable():
-        _survives(context.format(k=key))
+        survives(context.format(k=key))
 
 
 @pytest.mark.parametrize(
@@ -320,7 +310,7 @@ def test_secret_keys_beside_publishable_ones_still_go(context: str) -> None:
         "sk" + ".eyJ1Ijoi" + _random(30) + "." + _random(22),
         _supabase_key("service_role"),
     ):
-        _goes(context.format(k=key), key)
+        goes(context.format(k=key), key)
 
 
 @pytest.mark.parametrize(
@@ -335,13 +325,13 @@ def test_secret_keys_beside_publishable_ones_still_go(context: str) -> None:
 )
 def test_masked_passwords_in_urls_survive(url: str) -> None:
     """A URL whose password a tool printed as a mask (`**`, `*`, percent-encoded `***`, `•••`) stays."""
-    _survives(url)
+    survives(url)
 
 
-def test_a_percent_encoded_password_in_a_url_still_goes() -> None:
+def test_a_percent_encoded_password_in_a_url_stillgoes() -> None:
     """A real password, percent-encoded, still goes from a URL."""
     secret = _random(10) + "%40" + _random(8)
-    _goes(f"postgres://app:{secret}@db:5432/app", secret)
+    goes(f"postgres://app:{secret}@db:5432/app", secret)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -351,12 +341,12 @@ def test_a_percent_encoded_password_in_a_url_still_goes() -> None:
 def test_an_announced_value_after_a_line_number_is_judged_without_it() -> None:
     """A file reader's line number (`     2→`) is not part of the word after an announcing line."""
     example = sorted(rules.DOCUMENTED_EXAMPLES)[0]
-    _survives(f"Example token from the docs (secret `your-256-bit-secret`):\n     2→{example}\n     3→Done.")
+    survives(f"Example token from the docs (secret `your-256-bit-secret`):\n     2→{example}\n     3→Done.")
     secret = _random(16) + "7Qx" + _random(8)
-    _goes(f"The staging password is below:\n     2→{secret}\n     3→Done.", secret)
+    goes(f"The staging password is below:\n     2→{secret}\n     3→Done.", secret)
 
 
-def test_an_empty_assignment_at_the_end_of_a_json_string_survives() -> None:
+def test_an_empty_assignment_at_the_end_of_a_json_stringsurvives() -> None:
     """`set DB_PASS=` ending a tool result: the quote after it closes the JSON string, no value."""
     line = json.dumps({"type": "tool_result", "content": "@echo off\nset DB_PASS="}) + "\n"
     assert redact_text(line) == line
@@ -376,9 +366,9 @@ def test_an_empty_assignment_at_the_end_of_a_json_string_survives() -> None:
 )
 def test_an_authentication_mechanism_is_no_secret(template: str, mechanism: str) -> None:
     """`auth: oauth2` names how to log in; a credential under the same name still goes."""
-    _survives(template.format(m=mechanism))
+    survives(template.format(m=mechanism))
     secret = _random(28)
-    _goes(template.format(m=secret), secret)
+    goes(template.format(m=secret), secret)
 
 
 @pytest.mark.parametrize(
@@ -387,14 +377,14 @@ def test_an_authentication_mechanism_is_no_secret(template: str, mechanism: str)
 def test_a_key_public_by_design_is_left_alone(name: str) -> None:
     """A captcha's site key or Supabase's anon key is put in web pages; its secret twin still goes."""
     value = "6L" + _random(38, ALNUM + "_-")
-    _survives(f'"{name}": "{value}"')
+    survives(f'"{name}": "{value}"')
     twin = (
         name.replace("Site", "Secret")
         .replace("SITE", "SECRET")
         .replace("site", "secret")
         .replace("ANON", "SERVICE_ROLE")
     )
-    _goes(f'"{twin}": "{value}"', value)
+    goes(f'"{twin}": "{value}"', value)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -474,10 +464,10 @@ _HELP_TEXTS = [
 
 
 @given(st.sampled_from(_EXAMPLE_TOKENS), st.sampled_from(_HELP_TEXTS))
-def test_a_token_a_help_text_shows_as_an_example_survives(token: str, text: str) -> None:
+def test_a_token_a_help_text_shows_as_an_examplesurvives(token: str, text: str) -> None:
     """A token after "e.g." or "for example", or on an indented line under an "Examples:" heading
     of a help text, is an example, plain and JSON-escaped."""
-    _survives(text.format(t=token))
+    survives(text.format(t=token))
 
 
 @given(
@@ -492,20 +482,20 @@ def test_a_token_a_help_text_shows_as_an_example_survives(token: str, text: str)
         ]
     ),
 )
-def test_a_token_near_the_word_example_but_not_shown_as_one_still_goes(token: str, text: str) -> None:
+def test_a_token_near_the_word_example_but_not_shown_as_one_stillgoes(token: str, text: str) -> None:
     """Only the cue right before the value or an "Examples:" heading over indented lines makes an
     example: a nested YAML `examples:` key, a heading not alone on its line or an indented line
     under other text still lose the token."""
-    _goes(text.format(t=token), token)
+    goes(text.format(t=token), token)
 
 
 @pytest.mark.parametrize("template", _FIFTH_LEFT_ALONE)
-def test_what_the_fifth_corpus_found_changed_without_a_secret_survives(template: str) -> None:
+def test_what_the_fifth_corpus_found_changed_without_a_secretsurvives(template: str) -> None:
     """Mail verdicts, Twilio resource SIDs, cut and masked values, placeholders, parts of keys,
     Sentry's public key and encrypted files stay byte for byte, plain and JSON-escaped."""
     fills = {"h": _hex(), "h2": _hex(), "h3": _hex(), "h4": _hex(4), "r4": _random(4), "r8": _random(8)}
     fills["u"] = "https://api.example.org/v1/status"
-    _survives(template.format(b=_random(120, ALNUM + "+/") + "--" + _random(24), **fills))
+    survives(template.format(b=_random(120, ALNUM + "+/") + "--" + _random(24), **fills))
 
 
 _FIFTH_STILL_CAUGHT = [
@@ -539,4 +529,4 @@ def test_secrets_beside_what_the_fifth_corpus_leaves_alone_still_go(template: st
     secret = _hex() if "sid" in template else _random(20) + "-" + _random(8)
     sid = "AC" + _hex()
     basic = base64.b64encode(f"ops:{secret}".encode()).decode()
-    _goes(template.format(v=secret, h=_hex(), sid=sid, b64=basic), basic if "{b64}" in template else secret)
+    goes(template.format(v=secret, h=_hex(), sid=sid, b64=basic), basic if "{b64}" in template else secret)
