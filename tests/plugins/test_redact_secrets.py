@@ -1110,3 +1110,16 @@ def test_a_csv_column_named_for_a_secret_loses_every_value(
 
     assert not [value for value in values if value in redacted]
     assert all(f"{name}-{n}" in redacted for n, name in enumerate(header) if n != index)
+
+
+def test_every_pattern_of_the_engine_compiles() -> None:
+    """Each pattern the engine uses compiles: they are compiled on first use, so a broken one would fail
+    only on the rare text that reaches it."""
+    import inspect
+
+    from autopilot.plugins.redact import engine
+
+    names = set(re.findall(r"_rx\[(_[A-Z0-9_]+)\]", inspect.getsource(engine))) - {"_NAME"}
+    assert len(names) > 100
+    for name in sorted(names):
+        assert isinstance(engine._rx[getattr(engine, name)], re.Pattern), name

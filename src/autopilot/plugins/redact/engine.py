@@ -30,11 +30,23 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate
-from typing import Final
+from typing import Any, Final
 
 from ahocorasick_rs import MATCHKIND_LEFTMOST_FIRST, BytesAhoCorasick
 
 from autopilot.plugins.redact import rules
+
+
+class _Compiled(dict[str | bytes, "re.Pattern[Any]"]):
+    """The engine's patterns by their sources, each compiled on its first use (``_rx[_NAME]``): every
+    command redacts what it prints, and most texts need few of the patterns."""
+
+    def __missing__(self, source: str | bytes) -> re.Pattern[Any]:
+        pattern = self[source] = re.compile(source)
+        return pattern
+
+
+_rx: Final = _Compiled()
 
 MARKER_PREFIX: Final = "[REDACTED:"
 _MARKER_PREFIX_B: Final = MARKER_PREFIX.encode()
@@ -62,7 +74,7 @@ class Finding:
 # ------------------------------------------------------------------------------------------------
 # Value plausibility: what is a placeholder, what is code, what looks random
 
-_REFERENCE = re.compile(
+_REFERENCE = (
     # $VAR, ${VAR}, %VAR% (Windows, alone or before a path), %(name)s, {{ x }}, <% %>, <name>, {name},
     # Symfony's %env(NAME)% …; a template's tag (`{% prompt 'API token' %}` in Insomnia, Jinja's and
     # Django's `{% csrf_token %}`, Liquid); a format's field filled in later, alone (`{}`, `{0}`,
@@ -74,45 +86,45 @@ _REFERENCE = re.compile(
     r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$)"
 )
 # A reference to a secret in a secret manager (rules.SECRET_REFERENCE_SCHEMES): `op://…`, `ref+vault://…`.
-_SECRET_REFERENCE = re.compile(
+_SECRET_REFERENCE = (
     r"(?:ref\+[a-z0-9]+|" + "|".join(sorted(rules.SECRET_REFERENCE_SCHEMES)) + r")://[^\s/]"
     r"|(?:" + "|".join(re.escape(prefix) for prefix in rules.SECRET_REFERENCE_PREFIXES) + r")[A-Za-z0-9_/.\-]"
 )
-_CODE_VALUE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)+[.!]?")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_NUMBER = re.compile(r"[0-9][0-9.,_:]{0,9}[a-zA-Z]{0,2}")
-_SECRET_WORDS: Final = re.compile("pass|pwd|secret|token|key|auth|cred")
-_DIGIT: Final = re.compile(r"[0-9]")
-_MASKED: Final = re.compile(rules.MASKED, re.IGNORECASE)
+_CODE_VALUE = r"[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)+[.!]?"
+_IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
+_NUMBER = r"[0-9][0-9.,_:]{0,9}[a-zA-Z]{0,2}"
+_SECRET_WORDS: Final = "pass|pwd|secret|token|key|auth|cred"
+_DIGIT: Final = r"[0-9]"
+_MASKED: Final = r"(?i)" + rules.MASKED
 # A word of a name: letters (a run of capitals, or one capital and lower case), digits at its end.
-_WORD: Final = re.compile(r"[A-Z]{2,}(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+")
-_WORD_SEPARATORS: Final = re.compile(r"[_\-./:@]+")
+_WORD: Final = r"[A-Z]{2,}(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+"
+_WORD_SEPARATORS: Final = r"[_\-./:@]+"
 _VOWELS: Final = frozenset("aeiouyAEIOUY")
 # Resource identifiers that name a secret without holding it: ARNs, Azure/GCP resource ids, Key Vault
 # references, versions and semantic-version ranges, package coordinates.
-_RESOURCE: Final = re.compile(
+_RESOURCE: Final = (
     r"^(?:arn:aws[a-z\-]*:|projects/|/subscriptions/|https?://[a-z0-9.\-]+\.vault\.azure\.net/"
     r"|[~^<>=]{0,2}v?[0-9]+(?:\.[0-9x*]+){1,3}(?:[\-+][0-9A-Za-z.\-]+)?$"
     r"|[a-z][a-z0-9_.\-]*:[a-z][a-z0-9_.\-]*:(?:jar|pom|war|aar|[0-9]))"
 )
 
-_PLACEHOLDER_RX: Final = re.compile("|".join(re.escape(part) for part in rules.PLACEHOLDER_PARTS))
+_PLACEHOLDER_RX: Final = "|".join(re.escape(part) for part in rules.PLACEHOLDER_PARTS)
 # A reference inside a value (`prefix-${VAR}`, `{{ .Values.x }}`, `$(cat file)`), closed: a random
 # value may hold "${" or "$(" without being one (a WordPress salt).
-_EMBEDDED_REFERENCE: Final = re.compile(
+_EMBEDDED_REFERENCE: Final = (
     r"\$\{[^{}\s]{1,200}\}|\{\{[^{}]{1,200}\}\}|\{%[^{}]{1,200}%\}|\$\([^()]{1,200}\)|\$\{\{"
     # cut where the value ends (`NPM_TOKEN=$(cat` before a blank): a command or a variable's name
     r"|\$\([A-Za-z][A-Za-z0-9_.\-]{1,40}$|\$\{[A-Za-z_][A-Za-z0-9_]{1,60}$"
 )
 # A known prefix followed by one character repeated: a placeholder (`hf_xxx`, `sk-****`).
 # A token's literal prefix alone, nothing after it (`TokenPrefixLive = "sk_live_"`, `"ghp_"`, `"xoxb-"`).
-_PREFIX_ALONE: Final = re.compile(r"[a-z]{2,6}[_\-](?:[a-z0-9]{2,8}[_\-])?")
-_PREFIXED_PLACEHOLDER: Final = re.compile(r"(?:[A-Za-z0-9]{1,12}[_\-.])+([A-Za-z0-9*.•])\1{2,}")
-_CIPHERTEXT: Final = re.compile(rules.CIPHERTEXT)
-_PUBLIC_KEY: Final = re.compile(rules.PUBLIC_KEYS)
-_AUTHENTICATION_RESULTS: Final = re.compile(rules.AUTHENTICATION_RESULTS)
+_PREFIX_ALONE: Final = r"[a-z]{2,6}[_\-](?:[a-z0-9]{2,8}[_\-])?"
+_PREFIXED_PLACEHOLDER: Final = r"(?:[A-Za-z0-9]{1,12}[_\-.])+([A-Za-z0-9*.•])\1{2,}"
+_CIPHERTEXT: Final = rules.CIPHERTEXT
+_PUBLIC_KEY: Final = rules.PUBLIC_KEYS
+_AUTHENTICATION_RESULTS: Final = rules.AUTHENTICATION_RESULTS
 # A command that fetches the secret (rules.SECRET_COMMANDS), maybe in `$(…)` or backticks.
-_SECRET_COMMAND: Final = re.compile(
+_SECRET_COMMAND: Final = (
     r"(?:\$\(|`)?[ \t]*(?:[A-Za-z0-9_./\-]*/)?(?:" + "|".join(rules.SECRET_COMMANDS) + ")"
 )
 
@@ -131,33 +143,33 @@ def is_placeholder(value: str) -> bool:
     if len(stripped) in _EXAMPLE_LENGTHS and stripped in rules.DOCUMENTED_EXAMPLES:
         return True
     if (
-        _REFERENCE.match(stripped)
-        or _SECRET_REFERENCE.match(stripped)
-        or _EMBEDDED_REFERENCE.search(stripped)
+        _rx[_REFERENCE].match(stripped)
+        or _rx[_SECRET_REFERENCE].match(stripped)
+        or _rx[_EMBEDDED_REFERENCE].search(stripped)
     ):
         return True
     if len(lowered) >= 3 and len(set(lowered)) <= 2:  # xxxx, ****, ----, abab
         return True
-    if _PREFIXED_PLACEHOLDER.fullmatch(stripped) or _PREFIX_ALONE.fullmatch(stripped):
+    if _rx[_PREFIXED_PLACEHOLDER].fullmatch(stripped) or _rx[_PREFIX_ALONE].fullmatch(stripped):
         return True  # hf_xxx, sk-proj-****, ghp_XXX; sk_live_
-    if _MASKED.fullmatch(stripped):
+    if _rx[_MASKED].fullmatch(stripped):
         return True
-    if " " in stripped and _SECRET_COMMAND.match(stripped):
+    if " " in stripped and _rx[_SECRET_COMMAND].match(stripped):
         return True  # `pass show mail/work`: the command that gives the secret
-    if _CIPHERTEXT.match(stripped):
+    if _rx[_CIPHERTEXT].match(stripped):
         return True  # `ENC[…]`, `EJ[1:…]`, an OpenPGP message: ciphertext made to be committed
-    if _PUBLIC_KEY.fullmatch(stripped):
+    if _rx[_PUBLIC_KEY].fullmatch(stripped):
         return True  # `pk_live_…`, Mapbox's `pk.eyJ…`: made to be published
     if stripped.startswith("eyJ") and _public_jwt(stripped):
         return True  # Supabase's anon key: made to be published
-    if "=" in stripped and _AUTHENTICATION_RESULTS.fullmatch(lowered):
+    if "=" in stripped and _rx[_AUTHENTICATION_RESULTS].fullmatch(lowered):
         return True  # `dkim=pass; spf=softfail`: the verdicts of mail checks
-    return _PLACEHOLDER_RX.search(lowered) is not None
+    return _rx[_PLACEHOLDER_RX].search(lowered) is not None
 
 
 # The claims of a JWT made to be published: Supabase's anon key (`"role": "anon"`), which its
 # documentation puts in browser code (its `service_role` key still goes).
-_PUBLIC_JWT_CLAIMS: Final = re.compile(
+_PUBLIC_JWT_CLAIMS: Final = (
     rb'"iss"\s*:\s*"supabase[a-z\-]*".*"role"\s*:\s*"anon"|"role"\s*:\s*"anon".*"iss"\s*:\s*"supabase'
 )
 
@@ -173,7 +185,7 @@ def _public_jwt(token: str) -> bool:
         claims = binascii.a2b_base64(parts[1].replace("-", "+").replace("_", "/") + "==")
     except (binascii.Error, ValueError):
         return False
-    return _PUBLIC_JWT_CLAIMS.search(claims) is not None
+    return _rx[_PUBLIC_JWT_CLAIMS].search(claims) is not None
 
 
 def looks_random(body: str) -> bool:
@@ -191,7 +203,7 @@ def looks_random(body: str) -> bool:
 
 def _strong(value: str) -> bool:
     """Digits, upper and lower case together: a generated credential, not an identifier."""
-    return value.lower() != value and value.upper() != value and _DIGIT.search(value) is not None
+    return value.lower() != value and value.upper() != value and _rx[_DIGIT].search(value) is not None
 
 
 def _wordy(value: str) -> bool:
@@ -200,11 +212,11 @@ def _wordy(value: str) -> bool:
     (a vowel, or a short abbreviation), and no word may hold digits in its middle."""
     if not value or len(value) > 120:
         return False
-    for chunk in _WORD_SEPARATORS.split(value):
+    for chunk in _rx[_WORD_SEPARATORS].split(value):
         if not chunk or (len(chunk) == 1 and chunk.isalpha()):
             continue  # a letter alone is a word too (the `X` of `X-Api-Key`)
         position = 0
-        for word in _WORD.finditer(chunk):
+        for word in _rx[_WORD].finditer(chunk):
             if word.start() != position:
                 return False  # characters no word can hold: symbols, or digits inside a word
             position = word.end()
@@ -221,13 +233,15 @@ def _wordy(value: str) -> bool:
 def _words(name: str) -> bool:
     """Whether *name* is made of words that each hold a vowel (``mavenCentralUsername``,
     ``signing.keyId``): a name, not the start of a random value."""
-    return _wordy(name) and all(_VOWELS.intersection(word) for word in _WORD.findall(name) if len(word) > 1)
+    return _wordy(name) and all(
+        _VOWELS.intersection(word) for word in _rx[_WORD].findall(name) if len(word) > 1
+    )
 
 
 def _names_a_secret(value: str) -> bool:
     """A value that is the name, path or identifier of a secret (``db-password``, ``prod/api-key``);
     words ending in a number are a passphrase (``gamma-token-build50``), not a name."""
-    if not _wordy(value) or value[-2:].isdigit() or _SECRET_WORDS.search(value.lower()) is None:
+    if not _wordy(value) or value[-2:].isdigit() or _rx[_SECRET_WORDS].search(value.lower()) is None:
         return False
     return _has_secret_word(value)
 
@@ -237,7 +251,7 @@ def _has_secret_word(value: str) -> bool:
     """Whether a word of *value* says it is about a secret (`db-password`, `prod/api-key`,
     `access_token`); a word that merely holds one does not (`purple-monkey-xenon-1`)."""
     return any(
-        part in _SECRET_NAME_WORDS or _SECRET_NAME_PARTS.search(part) is not None
+        part in _SECRET_NAME_WORDS or _rx[_SECRET_NAME_PARTS].search(part) is not None
         for part in name_parts(value.replace("/", "_"))
     )
 
@@ -245,7 +259,7 @@ def _has_secret_word(value: str) -> bool:
 _SECRET_NAME_WORDS: Final = rules.words(
     "pass passwd pwd pw psk key keys apikey auth cred creds secret secrets token tokens"
 )
-_SECRET_NAME_PARTS: Final = re.compile("password|passphrase|secret|token|credential|apikey|privatekey")
+_SECRET_NAME_PARTS: Final = "password|passphrase|secret|token|credential|apikey|privatekey"
 
 
 def credential_like(value: str) -> bool:
@@ -262,35 +276,33 @@ def credential_like(value: str) -> bool:
     )
     if classes < 2 or value.startswith(("/", "./", "../", "~/", "-", "http://", "https://")):
         return False
-    if _NUMBER.fullmatch(value) or _RESOURCE.match(value) or is_placeholder(value):
+    if _rx[_NUMBER].fullmatch(value) or _rx[_RESOURCE].match(value) or is_placeholder(value):
         return False
-    if value[0] in "[{(<" or value[-1] in "[{(<]})>" or _NOT_CREDENTIAL_TEXT.fullmatch(value):
+    if value[0] in "[{(<" or value[-1] in "[{(<]})>" or _rx[_NOT_CREDENTIAL_TEXT].fullmatch(value):
         return False
     return not (_wordy(value) and not _strong(value))
 
 
-_NOT_CREDENTIAL_TEXT: Final = re.compile(
+_NOT_CREDENTIAL_TEXT: Final = (
     r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?|[0-9a-f]{7,12}"
     r"|(?:SHA256|SHA384|SHA512|SHA1|MD5):[A-Za-z0-9+/=:]+\.?"
 )
-_MODULE_PATH: Final = re.compile(r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?::[a-z_][a-z0-9_]*)?")
-_QUOTED_RHS: Final = re.compile(rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)")
+_MODULE_PATH: Final = r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?::[a-z_][a-z0-9_]*)?"
+_QUOTED_RHS: Final = rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)"
 
 
 # A word that is a setting, `name=value`, not a bare credential: a lower-case name, or a name made of
 # words (`mavenCentralUsername=…`, `signing.keyId=…` in gradle.properties).
-_SETTING_WORD: Final = re.compile(r"[a-z][a-z_]{1,30}=[^=]|(?P<name>[A-Za-z][A-Za-z_.\-]{5,60})=[^=]")
+_SETTING_WORD: Final = r"[a-z][a-z_]{1,30}=[^=]|(?P<name>[A-Za-z][A-Za-z_.\-]{5,60})=[^=]"
 # An ellipsis or a bullet JSON-escaped (once or more) right after a bare value: a masked or cut value.
-_ESCAPED_ELLIPSIS: Final = re.compile(rb"\\{1,7}u(?:2026|2022)")
+_ESCAPED_ELLIPSIS: Final = rb"\\{1,7}u(?:2026|2022)"
 # A word and four digits or more before a dot: how people make passwords, not how code names things.
-_WORD_AND_YEAR: Final = re.compile(r"(?:^|\.)[A-Za-z]{2,}[0-9]{4,}\.")
+_WORD_AND_YEAR: Final = r"(?:^|\.)[A-Za-z]{2,}[0-9]{4,}\."
 
 
 # A word of a message for people, in any script: letters (maybe joined by an apostrophe or a
 # hyphen) and the punctuation after them, or a field filled in later (`:min`, `%s`, `{count}`).
-_MESSAGE_WORD: Final = re.compile(
-    r"[^\W\d_]+(?:['’\-][^\W\d_]+)*[.,!?:;…]?|:[a-z_]+[.,]?|%[sd][.,]?|\{[a-z_0-9]*\}[.,]?"
-)
+_MESSAGE_WORD: Final = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*[.,!?:;…]?|:[a-z_]+[.,]?|%[sd][.,]?|\{[a-z_0-9]*\}[.,]?"
 
 
 # How a sentence ends, in the scripts of rules.FOREIGN_SECRET_WORDS too.
@@ -306,16 +318,16 @@ def _message(value: str) -> bool:
     passphrase: words alone that do neither (``correct horse battery staple``, an app password's four
     groups), or words with a digit (``my secret garden 7``)."""
     if "\\u" in value:
-        value = _UNICODE_ESCAPE.sub(lambda escape: chr(int(escape.group(1), 16)), value)
+        value = _rx[_UNICODE_ESCAPE].sub(lambda escape: chr(int(escape.group(1), 16)), value)
     words = value.split(" ")
-    if all(_MESSAGE_WORD.fullmatch(word) for word in words) and (
+    if all(_rx[_MESSAGE_WORD].fullmatch(word) for word in words) and (
         value.endswith((".", "…")) or any(_has_secret_word(word.rstrip(".,!?:;…")) for word in words)
     ):
         return True
     if any(c.isdigit() for c in value) and not value.endswith(_SENTENCE_ENDS):
         return False
     return _foreign_word_in(value) or any(
-        _SECRET_NAME_PARTS.search(word.lower()) is not None for word in value.split()
+        _rx[_SECRET_NAME_PARTS].search(word.lower()) is not None for word in value.split()
     )
 
 
@@ -331,9 +343,9 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
     if not quoted:
         if next_char in (b"(", b"["):
             return False  # a call or a subscript: code, not a literal
-        if _IDENTIFIER.fullmatch(value) and not _strong(value):
+        if _rx[_IDENTIFIER].fullmatch(value) and not _strong(value):
             lowered = value.lower()
-            if _SECRET_WORDS.search(lowered) and _has_secret_word(value):
+            if _rx[_SECRET_WORDS].search(lowered) and _has_secret_word(value):
                 return False  # `token=access_token`, `password: db_password`
             if code_context and not any(c.isdigit() for c in value):
                 return False  # `f(api_key=settings_value)`, `secret = value`
@@ -346,19 +358,19 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
         elif value.startswith(("/", "./", "../", "~/")) and not _strong(value):
             return False  # a path
         elif (
-            _CODE_VALUE.fullmatch(value)
+            _rx[_CODE_VALUE].fullmatch(value)
             and all(_wordy(part) for part in value.rstrip("!").replace("?", "").split("."))
-            and not (value.endswith("!") and _DIGIT.search(value))  # `Velvet.Ember5000!`: a password
-            and _WORD_AND_YEAR.search(value) is None  # `Puki0019.zuga`: a password, no attribute
+            and not (value.endswith("!") and _rx[_DIGIT].search(value))  # `Velvet.Ember5000!`: a password
+            and _rx[_WORD_AND_YEAR].search(value) is None  # `Puki0019.zuga`: a password, no attribute
         ):
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
-    if _NUMBER.fullmatch(value) or is_placeholder(value) or _RESOURCE.match(value):
+    if _rx[_NUMBER].fullmatch(value) or is_placeholder(value) or _rx[_RESOURCE].match(value):
         return False
     if _file_path(value):
         return False  # `tlsCertificateKeyFile=%2Fetc%2Fcerts%2Fclient.pem`, `"C:\\certs\\Client1.pfx"`
     if _maps_to_references(value):
         return False  # `--set-secrets=STRIPE_KEY=projects/1/secrets/stripe-key/versions/latest`
-    if _MODULE_PATH.fullmatch(value):
+    if _rx[_MODULE_PATH].fullmatch(value):
         return False  # `redact_secrets = "autopilot.plugins.redact"`: a dotted import path
     if _names_a_secret(value):
         return False  # `--secret=db-password`, `SecretId: prod/api-key`: it names a secret
@@ -367,7 +379,7 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
 
 # A file's path: from the root, the home or the current folder (or a drive), to a name with an
 # extension, which a random secret (base64 holds "/" but no ".") does not have.
-_FILE_PATH: Final = re.compile(
+_FILE_PATH: Final = (
     r"(?:[A-Za-z]:|~|\.{1,2})?(?:\\{1,2}|/)(?:[\w@+\-.]+(?:\\{1,2}|/))*[\w@+\-]*[\w@+\-.]\.[a-z][a-z0-9]{0,5}"
 )
 _ENCODED_PATH: Final = ("%2f", "%2e", "%7e", "%5c")
@@ -379,15 +391,15 @@ def _file_path(value: str) -> bool:
         from urllib.parse import unquote
 
         value = unquote(value)
-    return _FILE_PATH.fullmatch(value) is not None
+    return _rx[_FILE_PATH].fullmatch(value) is not None
 
 
 # `NAME=REF,…`: environment variables (or mount paths) mapped to secrets kept elsewhere, as
 # `gcloud run deploy --set-secrets` takes them; a reference may end in its version (`:latest`, `:3`).
-_REFERENCE_MAPPING: Final = re.compile(
+_REFERENCE_MAPPING: Final = (
     r"(?:[A-Za-z_/][A-Za-z0-9_/.\-]*=[^,=\s]+)(?:,[A-Za-z_/][A-Za-z0-9_/.\-]*=[^,=\s]+)*"
 )
-_VERSION_SUFFIX: Final = re.compile(r":(?:latest|[0-9]+)$")
+_VERSION_SUFFIX: Final = r":(?:latest|[0-9]+)$"
 # The options of BuildKit's `--secret` and `--mount=type=secret`: where a secret comes from, not it.
 _BUILD_SECRET_KEYS: Final = frozenset(["id", "src", "source", "env", "target", "dst", "type", "required"])
 
@@ -395,20 +407,20 @@ _BUILD_SECRET_KEYS: Final = frozenset(["id", "src", "source", "env", "target", "
 def _maps_to_references(value: str) -> bool:
     """Whether *value* maps names to references (`DB_PASSWORD=projects/1/secrets/db:latest`,
     `API_KEY=op://ci/api/key`), never to secrets (`API_KEY=Xk3…`)."""
-    if "=" not in value or _REFERENCE_MAPPING.fullmatch(value) is None:
+    if "=" not in value or _rx[_REFERENCE_MAPPING].fullmatch(value) is None:
         return False
     for pair in value.split(","):
         key, _, target = pair.partition("=")
-        base = _VERSION_SUFFIX.sub("", target)
+        base = _rx[_VERSION_SUFFIX].sub("", target)
         if key.lower() in _BUILD_SECRET_KEYS:
             # `docker build --secret id=npmrc,src=/root/.npmrc`: the secret's id and where it is
             if _strong(target) and not target.startswith(("/", "./", "~/", "$")):
                 return False
         elif not (
             is_placeholder(target)
-            or _RESOURCE.match(target)
+            or _rx[_RESOURCE].match(target)
             or _names_a_secret(base)
-            or (base != target and _wordy(base) and _DIGIT.search(base) is None)
+            or (base != target and _wordy(base) and _rx[_DIGIT].search(base) is None)
         ):
             return False
     return True
@@ -542,30 +554,30 @@ def _token_searches() -> tuple[tuple[tuple[bytes, ...], Callable[[bytes], list[t
     )
 
 
-_AZURE_SECRET: Final = re.compile(rules.AZURE_CLIENT_SECRET.encode())
+_AZURE_SECRET: Final = rules.AZURE_CLIENT_SECRET.encode()
 
-_AWS_SECRET_NEAR: Final = re.compile(rb"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_AWS_SECRET_NEAR: Final = rb"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
 # Not glued to capital letters: two of them and 32 hex digits are the SID of a Twilio resource (a
 # message's `SM…`, a messaging service's `MG…`, a call's `CA…`), an id, not the account's token.
-_TWILIO_TOKEN_NEAR: Final = re.compile(rb"(?<![0-9a-fA-Z])[0-9a-f]{32}(?![0-9a-fA-F])")
+_TWILIO_TOKEN_NEAR: Final = rb"(?<![0-9a-fA-Z])[0-9a-f]{32}(?![0-9a-fA-F])"
 # A quoted 32-hex string in the lines after a mention of Twilio: its auth token passed as a literal
 # (``Client(account_sid, "…")``), even with no SID or telling name beside it.
-_TWILIO_QUOTED: Final = re.compile(rb"""(?P<q>\\{0,3}["'])(?P<value>[0-9a-f]{32})(?P=q)""")
+_TWILIO_QUOTED: Final = rb"""(?P<q>\\{0,3}["'])(?P<value>[0-9a-f]{32})(?P=q)"""
 _TWILIO_LINES: Final = 8
 
 
 # ------------------------------------------------------------------------------------------------
 # Secret-named variables
 
-_CAMEL: Final = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
-_SPLIT: Final = re.compile(r"[_\-.]+")
+_CAMEL: Final = r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+"
+_SPLIT: Final = r"[_\-.]+"
 
 
 def name_parts(name: str) -> list[str]:
     """``AZURE_CLIENT_SECRET`` / ``apiKey`` / ``x-api-key`` → lower-case words."""
     parts: list[str] = []
-    for chunk in _SPLIT.split(name):
-        parts.extend(word.lower() for word in _CAMEL.findall(chunk))
+    for chunk in _rx[_SPLIT].split(name):
+        parts.extend(word.lower() for word in _rx[_CAMEL].findall(chunk))
     return parts
 
 
@@ -578,8 +590,8 @@ _WHERE: Final = frozenset(("url", "uri", "endpoint", "cache", "external", "sync"
 # Secret words in other languages (rules.FOREIGN_SECRET_WORDS …), read as the English word.
 _LETTER_BEFORE: Final = r"(?<![^\W\d_])"
 _LETTER_AFTER: Final = r"(?![^\W\d_])"
-_UNICODE_ESCAPE: Final = re.compile(r"\\{1,7}u([0-9a-fA-F]{4})")  # a letter JSON-escaped once or more
-_CAMEL_BOUNDARY: Final = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_UNICODE_ESCAPE: Final = r"\\{1,7}u([0-9a-fA-F]{4})"  # a letter JSON-escaped once or more
+_CAMEL_BOUNDARY: Final = r"(?<=[a-z0-9])(?=[A-Z])"
 
 
 def _foreign_words(table: dict[str, list[str]]) -> str:
@@ -621,14 +633,14 @@ def _in_english(name: str) -> str:
     its own (`DB_비밀번호` → `DB__password_`, `clave_de_acceso` → `_access_key_`); JSON escapes of
     other scripts (`contrase\\u00f1a`) read as the characters they stand for."""
     if "\\" in name:
-        name = _UNICODE_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), name)
+        name = _rx[_UNICODE_ESCAPE].sub(lambda match: chr(int(match.group(1), 16)), name)
     swapped, anywhere, whole = _foreign_translation()
     english = _foreign_english()
 
     def word(match: re.Match[str]) -> str:
         return "_" + english.get(re.sub(r"[ \-]", "_", match.group().lower()), "secret") + "_"
 
-    name = _CAMEL_BOUNDARY.sub("_", name)
+    name = _rx[_CAMEL_BOUNDARY].sub("_", name)
     name = swapped.sub(
         lambda match: "_" + english.get(match.group("qualifier").lower().replace(" ", "_"), "api") + "_key_",
         name,
@@ -747,64 +759,61 @@ def _name_kind(name: bytes) -> str | None:
 
 
 # After a secret name: an optional closing quote, a separator, then a quoted or bare value.
-_AFTER_NAME: Final = re.compile(
+_AFTER_NAME: Final = (
+    rb"(?x)"
     rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<sp1>[ \t]*)
     (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t])|\{)?
     (?P<sp2>[ \t]*)
     (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?='))(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
-      |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))""",
-    re.VERBOSE,
+      |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))"""
 )
 # A password quoted in parentheses a few words after its name, in prose: `the password in .env
 # ("…") contains a character that …`.
-_QUOTED_ASIDE: Final = re.compile(
+_QUOTED_ASIDE: Final = (
     rb"""[A-Za-z0-9_\-]{0,48}+[ \t]+[^\n"'()]{0,40}+\([ \t]*"""
     rb"""(?P<q>\\{0,3}["'`])(?P<value>[^\s"'`\\]{6,200})(?P=q)[ \t]*\)"""
 )
 # A literal made into bytes or a secret type before it is assigned (Go, Node, Rust, .NET, Python, Java).
-_WRAPPED_LITERAL: Final = re.compile(
+_WRAPPED_LITERAL: Final = (
     rb"""(?:\\{0,3}["'])?[ \t]*(?::=|=(?![=>~])|:)[ \t]*"""
     rb"""(?:\[\]byte|\[\]rune|bytes|bytearray|Buffer\.from|String::from|Secret(?:String|Str|Bytes)?(?:::new)?"""
     rb"""|(?:[A-Za-z_]+\.)*GetBytes|atob|new[ \t]+SecretKeySpec|SecretBox::new)\([ \t]*"""
     rb"""[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
 )
 # An HTTP header's name: capitalised words joined by hyphens (`X-API-Key`, `Private-Token`).
-_HEADER_NAME: Final = re.compile(rb"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+")
+_HEADER_NAME: Final = rb"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+"
 _BLANKS_OR_QUOTE: Final = (b" ", b"\t", b'"', b"'")
-_LDIF_BASE64: Final = re.compile(
-    rb":: (?P<value>[A-Za-z0-9+/]{8,4096}={0,2})(?=[ \t\r]*(?:\n|\\{1,3}[nr]|$))"
-)
+_LDIF_BASE64: Final = rb":: (?P<value>[A-Za-z0-9+/]{8,4096}={0,2})(?=[ \t\r]*(?:\n|\\{1,3}[nr]|$))"
 # PHP's dumps of an array or object after a secret name: var_dump's `["password"]=>` and, on the
 # next line, `string(20) "…"`; print_r's `[password] => …` (unquoted, to the line's end).
-_PHP_DUMPED: Final = re.compile(
+_PHP_DUMPED: Final = (
+    rb"(?x)"
     rb"""(?:\\{0,3}")?\][ \t]*=>[ \t]*
     (?:(?:\r?\n|\\{1,3}n)[ \t]*string\([0-9]{1,6}\)[ \t]*(?P<q>\\{0,3}")(?P<quoted>[^"\n\\]{1,2000})(?P=q)
-      |(?P<bare>[^\s\\][^\n\\]{0,2000}?)[ \t\r]*(?=\r?\n|\\{1,3}[nr]|$))""",
-    re.VERBOSE,
+      |(?P<bare>[^\s\\][^\n\\]{0,2000}?)[ \t\r]*(?=\r?\n|\\{1,3}[nr]|$))"""
 )
 # What print_r prints for a nested array or object, not a value.
-_DUMPED_STRUCTURE: Final = re.compile(r"^(?:Array|[A-Za-z_\\]+ Object)$")
+_DUMPED_STRUCTURE: Final = r"^(?:Array|[A-Za-z_\\]+ Object)$"
 # An Authorization value made of a scheme's literal and the credential's, joined by code.
-_AUTH_BUILT: Final = re.compile(
+_AUTH_BUILT: Final = (
     rb"""(?:\\{0,3}["'`])?[ \t]*(?:[:=]|=>|,)[ \t]*(?:[A-Za-z_][A-Za-z0-9_.:]{0,30}\([ \t]*)?"""
     rb"""(?P<q>\\{0,3}["'])(?i:bearer|basic|token|apikey|api-key)(?:[ \t]|%s)*(?P=q)"""
     rb"""[ \t]*(?:,|\+|\.\.|\.|&|<>|\|\|)[ \t]*"""
     rb"""(?P<r>\\{0,3}["'])(?P<value>[A-Za-z0-9._~+/=\-]{12,500})(?P=r)"""
 )
-_AUTH_VALUE: Final = re.compile(
+_AUTH_VALUE: Final = (
+    rb"(?xi)"
     rb"""(?P<q1>\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:[fbrFBR]{0,2}(?P<q2>\\{0,3}["'`]))?[ \t]*
     (?:(?P<scheme>bearer|basic|token|digest|negotiate|ntlm|apikey|api-key|key|sso-key|otp
       |aws4-hmac-sha256)[ \t]+)?
-    (?P<value>[^\s\x00-\x1f"'`\\,;][^\x00-\x1f"'`\\]{0,2000})""",
-    re.VERBOSE | re.IGNORECASE,
+    (?P<value>[^\s\x00-\x1f"'`\\,;][^\x00-\x1f"'`\\]{0,2000})"""
 )
-_BEARER: Final = re.compile(rb"bearer[ \t]+(?P<value>[A-Za-z0-9._~+/=\-]{12,})", re.IGNORECASE)
-_URL_CREDENTIALS: Final = re.compile(
-    rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]*):(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+)@"
-)
-_URL_END: Final = re.compile(rb"[^\s\"'<>\\`]*")
-_URL_SIGNATURE: Final = re.compile(
-    rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)=(?P<value>[^&#\s\"'<>\\`]+)"
+_BEARER: Final = rb"(?i)" rb"bearer[ \t]+(?P<value>[A-Za-z0-9._~+/=\-]{12,})"
+_URL_CREDENTIALS: Final = rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]*):(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+)@"
+_URL_END: Final = rb"[^\s\"'<>\\`]*"
+_URL_SIGNATURE: Final = (
+    rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)"
+    rb"=(?P<value>[^&#\s\"'<>\\`]+)"
 )
 
 
@@ -816,33 +825,30 @@ def _webhooks() -> tuple[tuple[bytes, re.Pattern[bytes], str], ...]:
 
 
 # The END line of an armoured secret: a private key, an OpenVPN static key, a NATS nkey seed.
-_PEM_END: Final = re.compile(
+_PEM_END: Final = (
     rb"-----END[ A-Z0-9]*(?:PRIVATE KEY(?: BLOCK)?|(?i:OpenVPN Static key V[0-9])|NKEY SEED)-{5,}"
 )
 # The BEGIN line's labels of armoured secrets other than private keys, lower-cased (their anchors).
 _ARMOURED_SECRETS: Final = (b"static key v", b"nkey seed")
-_PEM_BODY: Final = re.compile(rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*")
-_KIND_SECRET: Final = re.compile(rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])")
+_PEM_BODY: Final = rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*"
+_KIND_SECRET: Final = rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])"
 # A block or an object of ciphertext made to be committed (rules.CIPHERTEXT_BLOCKS): a name alone
 # on its line (YAML) or before a JSON object, never a secret.
-_CIPHERTEXT_BLOCK: Final = re.compile(
+_CIPHERTEXT_BLOCK: Final = rb"(?m)" + (
     rb"(?:"
     + b"|".join(re.escape(name.encode()) for name in rules.CIPHERTEXT_BLOCKS)
-    + rb")[\"'\\]*[ \t]*:[ \t]*(?:(?P<json>\\{0,3}\{)|(?=\r?$|\\{1,3}[nr]))",
-    re.MULTILINE,
+    + rb")[\"'\\]*[ \t]*:[ \t]*(?:(?P<json>\\{0,3}\{)|(?=\r?$|\\{1,3}[nr]))"
 )
 # `data:` alone on its line (also on a line of JSON-escaped text, once or twice).
-_K8S_YAML_DATA: Final = re.compile(
-    rb"(?m)(?:^|(?<=\\n))(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*(?=\r?$|\\{1,3}[nr])"
-)
-_K8S_YAML_ITEM: Final = re.compile(
+_K8S_YAML_DATA: Final = rb"(?m)(?:^|(?<=\\n))(?P<indent>[ \t]*)(?:data|stringdata):[ \t]*(?=\r?$|\\{1,3}[nr])"
+_K8S_YAML_ITEM: Final = (
     rb"[ \t]+(?:\\{0,3}\"(?P<qkey>[^\"\n\\]*)\\{0,3}\"|'[^'\n]*'|(?P<key>[A-Za-z0-9_.\-]+))[ \t]*:[ \t]*"
     rb"(?P<value>\S[^\n]*?)[ \t\r]*$"
 )
-_K8S_JSON_DATA: Final = re.compile(rb"\"(?:data|stringdata)\"[ \t]*:[ \t]*\{")
-_K8S_JSON_ITEM: Final = re.compile(rb"\"(?P<key>[^\"\n]*)\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\"")
+_K8S_JSON_DATA: Final = rb"\"(?:data|stringdata)\"[ \t]*:[ \t]*\{"
+_K8S_JSON_ITEM: Final = rb"\"(?P<key>[^\"\n]*)\"[ \t]*:[ \t]*\"(?P<value>[^\"\n]*)\""
 # A URL that holds no credential: no user, no query, a path of words (an Argo CD repository's `url`).
-_PLAIN_URL: Final = re.compile(
+_PLAIN_URL: Final = (
     r"(?:https?|ssh|git|oci)://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?(?P<path>/[A-Za-z0-9_.~/\-]*)?"
     r"|git@[A-Za-z0-9.\-]+:[A-Za-z0-9_.~/\-]+"
 )
@@ -864,7 +870,7 @@ def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
     text = value.decode("utf-8", "replace").strip("\"'")
     if not text or len(text) > 300:
         return False
-    url = _PLAIN_URL.fullmatch(text)
+    url = _rx[_PLAIN_URL].fullmatch(text)
     if url is not None:
         return all(_wordy(part) or part.isdigit() for part in (url.group("path") or "").split("/") if part)
     return text.lower() in ("true", "false") or (_wordy(text) and not _strong(text))
@@ -877,7 +883,8 @@ def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
 # only "or" (a fallback) starts with a name character, and it needs a blank after it, so no earlier
 # position inside the name can start a separator. The lookahead lists the bytes any group can start
 # with (keep it in step with them): most hits (inside base64) fail there without trying each group.
-_NAME_SHAPE: Final = re.compile(
+_NAME_SHAPE: Final = (
+    rb"(?x)"
     rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\])( \t:?+=>,|o{<\r\n\xe2%])
     (?:(?P<sep>(?:\\{0,7}["'`])?\]?\)?[ \t]*
       (?::=|::=|::(?=[ \t])|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
@@ -891,27 +898,28 @@ _NAME_SHAPE: Final = re.compile(
     |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s])
     |(?P<block>(?:\\{0,3}["'])?[ \t]*:[ \t]*(?:[|>][-+1-9]{0,2}[ \t]*)?(?:\\{1,3}r)?\\{1,3}n)
     |(?P<pct>%(?:25)?3d)
-    |(?P<table>(?:\\{0,3}")?[ \t]*(?:\|(?!\|)|\\{1,3}t|\xe2\x94|\\{1,3}u25[0-3]|\r?\n|\\{1,3}n)))""",
-    re.VERBOSE,
+    |(?P<table>(?:\\{0,3}")?[ \t]*(?:\|(?!\|)|\\{1,3}t|\xe2\x94|\\{1,3}u25[0-3]|\r?\n|\\{1,3}n)))"""
 )
 # Flags take their value after a space: --password VALUE, --api-key VALUE.
-_FLAG: Final = re.compile(
-    rb"--[a-z0-9\-]{0,48}?(?:pass|pwd|secret|token|key|auth|cred)[a-z0-9\-]{0,48}[ \t]+[^\s-]"
-)
+_FLAG: Final = rb"--[a-z0-9\-]{0,48}?(?:pass|pwd|secret|token|key|auth|cred)[a-z0-9\-]{0,48}[ \t]+[^\s-]"
 # A value after a secret name and blanks ("requirepass VALUE", "password VALUE" in .netrc, "AUTH
 # VALUE"): quoted, or a word of 6 or more characters holding a digit or punctuation; a comma or a
 # semicolon only inside the word (``Xy;fb>D#``), not at its end (``password abc, then``).
-_SPACED_VALUE: Final = re.compile(
-    rb"""(?:\\{0,3}["'`])?[ \t]+(?:(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\\x00][^"'`\n\\\x00]{2,500})(?P=q)
+_SPACED_VALUE: Final = (
+    rb"(?x:"
+    + (
+        rb"""(?:\\{0,3}["'`])?[ \t]+
+      (?:(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\\x00][^"'`\n\\\x00]{2,500})(?P=q)
       |(?P<bare>(?=%(c)s{6}|%(c)s{1,5}[,;]%(c)s)
         (?=%(c)s{0,80}?(?:[0-9!@#%%^*+=~/?_\-]|[.,;](?=%(c)s)))
         [^\s\x00-\x1f\-<>(\[{$%%"'`](?:%(c)s++|[,;](?=%(c)s)){0,500}+(?!(?<==)\\{0,3}["'])))"""
-    % {b"c": rb"""[^\s\x00-\x1f"'`\\,;]"""},
-    re.VERBOSE,
+        % {b"c": rb"""[^\s\x00-\x1f"'`\\,;]"""}
+    )
+    + rb")"
 )
 # The rest of a name, maybe a word such as "PLAIN", then a spaced value: the first check for a name
 # keyword before blanks, and what _spaced() looks for.
-_SPACED_AT: Final = re.compile(
+_SPACED_AT: Final = rb"(?x)" + (
     rb"[A-Za-z0-9_\-]{0,48}+(?:"
     # a type between the name and the literal assigned to it, without a colon: Bicep's `param
     # adminPassword string = '…'`, Go's `var apiToken string = "…"`, SQL's `DECLARE @password
@@ -921,9 +929,8 @@ _SPACED_AT: Final = re.compile(
     rb"|(?:[ \t]+(?i:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t]))?"
     # Redis MONITOR quotes each argument: `"AUTH" "user" "…"`, the user before the password
     rb"""(?:\\{0,3}"[ \t]+\\{0,3}"[A-Za-z0-9_.@\-]{1,64}(?=\\{0,3}"[ \t]+\\{0,3}"))?(?:"""
-    + _SPACED_VALUE.pattern
-    + rb"))",
-    re.VERBOSE,
+    + _SPACED_VALUE
+    + rb"))"
 )
 # Words that sit between a name and its value in prose and protocols ("AUTH PLAIN …").
 
@@ -933,34 +940,35 @@ _SPACED_AT: Final = re.compile(
 
 # A credential at the end of a line announcing it ("A temporary password is generated for
 # root@localhost: VALUE", "the staging password is VALUE").
-_ANNOUNCED_TAIL: Final = re.compile(
+_ANNOUNCED_TAIL: Final = (
     rb"""(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?"""
     rb"""(?:$|(?=\\{0,3}["'](?:[,}\]]|$)))"""
 )
 # What _ANNOUNCED_TAIL needs in a line at all: one search, where `b":" in tail or …` would raise and
 # clear a TypeError inside Python for each `in` before searching.
-_ANNOUNCING_MARK: Final = re.compile(rb":| is | was ")
+_ANNOUNCING_MARK: Final = rb":| is | was "
 # A line announcing a credential without a colon ("New API token generated"), then one word alone.
 
 # Where a JSON string ends in the middle of a line: a quote not escaped, then `,`, `}` or `]`. Each
 # branch starts with its byte (the check for a backslash before it comes after), so that a search
 # skips to the quotes and backslashes in C instead of trying every position.
-_JSON_STRING_END: Final = re.compile(rb'(?:\\(?<!\\\\)"|"(?<!\\"))[ \t]*[,}\]]')
-_VALUE_WORD: Final = re.compile(rb"""[^\s"'`\\,]{6,500}""")
+_JSON_STRING_END: Final = rb'(?:\\(?<!\\\\)"|"(?<!\\"))[ \t]*[,}\]]'
+_VALUE_WORD: Final = rb"""[^\s"'`\\,]{6,500}"""
 # One word alone on a line (an announced credential, or a command's output).
 
 # A cookie header ("Cookie:", "Set-Cookie:", "cookie": "…" in JSON, cookie=…): up to its first pair.
 # Also a HAR header, a name/value pair: {"name": "cookie", "value": "…"}; and a HAR list of cookies.
-_COOKIE_HEADER: Final = re.compile(
+_COOKIE_HEADER: Final = (
+    rb"(?x)"
     rb"""cookie(?:(?:\\{0,3}["'`])?[ \t]*[:=][ \t]*(?:\\{0,3}["'`])?
     |\\{0,3}"[ \t]*,[ \t]*\\{0,3}"value\\{0,3}"[ \t]*:[ \t]*\\{0,3}"
-    |(?P<list>s\\{0,3}"[ \t]*:[ \t]*\[))""",
-    re.VERBOSE,
+    |(?P<list>s\\{0,3}"[ \t]*:[ \t]*\[))"""
 )
 # A cookie set in code: a call given its name and value (`cookies.set("sid", "…")`, `set_cookie(…)`,
 # `res.cookie('sid', '…')`, `new Cookie("JSESSIONID", "…")`), or an object holding both
 # (`add_cookie({"name": "sid", "value": "…"})`, `http.Cookie{Name: "sid", Value: "…"}`).
-_COOKIE_SETTER: Final = re.compile(
+_COOKIE_SETTER: Final = (
+    rb"(?x)"
     rb"""(?i:cookies?)(?:[A-Za-z_]{0,12}\.(?:[A-Za-z_]{1,12}))?[ \t]*
     (?:\([ \t]*(?P<q>\\{0,3}["'])(?P<name1>[^"'\\\n]{1,128})(?P=q)[ \t]*,[ \t]*
         (?P<q2>\\{0,3}["'])(?P<value1>[^"'\\\n]{1,4096})(?P=q2)
@@ -968,40 +976,39 @@ _COOKIE_SETTER: Final = re.compile(
         \\{0,3}["']?(?i:name)\\{0,3}["']?[ \t]*[:=][ \t]*
         (?P<q3>\\{0,3}["'])(?P<name2>[^"'\\\n]{1,128})(?P=q3)[ \t]*,[ \t]*
         \\{0,3}["']?(?i:value)\\{0,3}["']?[ \t]*[:=][ \t]*
-        (?P<q4>\\{0,3}["'])(?P<value2>[^"'\\\n]{1,4096})(?P=q4))""",
-    re.VERBOSE,
+        (?P<q4>\\{0,3}["'])(?P<value2>[^"'\\\n]{1,4096})(?P=q4))"""
 )
 # One cookie of a HAR list: {"name": "session", "value": "…", …}.
-_HAR_COOKIE: Final = re.compile(
+_HAR_COOKIE: Final = (
+    rb"(?x)"
     rb"""[ \t\r\n,]*\{[ \t]*\\{0,3}"name\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<name>[^"\\\n]{1,128})\\{0,3}"
     [ \t]*,[ \t]*\\{0,3}"value\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\n]{0,4096})\\{0,3}"
-    [^{}\]]{0,1000}\}""",
-    re.VERBOSE,
+    [^{}\]]{0,1000}\}"""
 )
 # One name=value pair of a cookie header, and the "; " before the next one.
-_COOKIE_PAIR: Final = re.compile(
+_COOKIE_PAIR: Final = (
     rb"""[ \t]*(?P<name>[^=;\s"'`\\,]{1,128})=(?P<value>[^;\s"'`\\,]{0,4096})[ \t]*(?P<more>;)?"""
 )
 # Set-Cookie attributes: never a secret.
 # A cookie that is a shared secret: the last word of a longer name (`erlang_cookie`, `RELEASE_COOKIE`)
 # or Erlang's `-setcookie` option, given a generated value (20 capitals, as Erlang makes them, or
 # random-looking characters).
-_NAMED_COOKIE: Final = re.compile(
+_NAMED_COOKIE: Final = (
     rb"""(?i:cookie)(?:(?:\\{0,3}["'`])?[ \t]*[:=]|[ \t])[ \t]*(?:\\{0,3}["'`])?"""
     rb"""(?P<value>[A-Za-z0-9+/_.\-]{16,256})(?![A-Za-z0-9+/_.\-=(\[])"""
 )
-_ERLANG_COOKIE: Final = re.compile(r"[A-Z0-9]{20}")
+_ERLANG_COOKIE: Final = r"[A-Z0-9]{20}"
 
 
 def _named_cookie(data: bytes, low: bytes, start: int) -> re.Match[bytes] | None:
     """The value of a secret cookie named at *start* (see _NAMED_COOKIE), or None."""
     if not start or not (low[start - 1] in b"_-." or low[max(0, start - 4) : start] == b"-set"):
         return None
-    match = _NAMED_COOKIE.match(data, start)
+    match = _rx[_NAMED_COOKIE].match(data, start)
     if match is None or (data.startswith((b" ", b"\t"), start + 6) and low[start - 1] != 0x74):
         return None  # blanks separate a value only after `-setcookie`
     value = match.group("value").decode("ascii")
-    return match if credential_like(value) or _ERLANG_COOKIE.fullmatch(value) else None
+    return match if credential_like(value) or _rx[_ERLANG_COOKIE].fullmatch(value) else None
 
 
 _COOKIE_ATTRIBUTES: Final = frozenset(
@@ -1018,8 +1025,8 @@ _COOKIE_ATTRIBUTES: Final = frozenset(
     ]
 )
 # Cookie names that say the value is a credential: even a short value goes.
-_SECRET_COOKIE: Final = re.compile(
-    rb"sess|sid|token|auth|jwt|csrf|xsrf|remember|login|key|secret|pass|identity|connect", re.IGNORECASE
+_SECRET_COOKIE: Final = (
+    rb"(?i)" rb"sess|sid|token|auth|jwt|csrf|xsrf|remember|login|key|secret|pass|identity|connect"
 )
 
 
@@ -1037,74 +1044,74 @@ _NAME_CHARS: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_-")
 _BLANKS: Final = (b" ", b"\t")
 _BLANKS_B: Final = frozenset(b" \t")
 # curl's flags that carry credentials; the literal "-" first lets the regex engine skip ahead quickly.
-_CURL_FLAG: Final = re.compile(rb"-(?:-user|-proxy-user|-cookie|[uUb])")
+_CURL_FLAG: Final = rb"-(?:-user|-proxy-user|-cookie|[uUb])"
 _COOKIE_FLAGS: Final = (b"-b", b"--cookie")
 _BEFORE_FLAG: Final = frozenset(b" \t\"'")
 # -u/--user and -U/--proxy-user USER:PASSWORD (quoted, also JSON-escaped, or bare).
-_CURL_USER: Final = re.compile(
+_CURL_USER: Final = (
+    rb"(?x)"
     rb"""(?:-u|--user|-U|--proxy-user)(?:[ \t]+|=)?
     (?:\\{0,3}"[^"\n:\\]*:(?P<dq>[^"\n\\]+)\\{0,3}"
       |\\{0,3}'[^'\n:\\]*:(?P<sq>[^'\n\\]+)\\{0,3}'
-      |(?:[^\s:"'`\-\\][^\s:"'`\\]*)?:(?P<bare>[^\s"'`\\]+))""",
-    re.VERBOSE,
+      |(?:[^\s:"'`\-\\][^\s:"'`\\]*)?:(?P<bare>[^\s"'`\\]+))"""
 )
 # -b/--cookie 'name=value; …' (a file name has no "=").
-_CURL_COOKIE: Final = re.compile(rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?""")
+_CURL_COOKIE: Final = rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?"""
 # After "://": only credentials, webhooks (by host or by path) and signed query strings need a closer
 # look (_url_interesting()).
-_URL_INTERESTING: Final = re.compile(
+_URL_INTERESTING: Final = (
     rb"://(?:[^\s/@\"'<>\\`]*+@|(?:[a-z0-9\-]++\.)*(?:"
     + b"|".join(re.escape(host.encode()) for host in rules.WEBHOOK_HOSTS)
     + rb")/|[^\s\"'<>\\`?]*+\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
 )
 _WEBHOOK_PATHS: Final = tuple(path.encode() for path in rules.WEBHOOK_PATHS)
 # A webhook's path within the first 200 bytes of the URL.
-_URL_WEBHOOK_PATH: Final = re.compile(
+_URL_WEBHOOK_PATH: Final = (
     rb"://[^\s\"'<>\\`?#]{0,200}?(?:" + b"|".join(re.escape(path) for path in _WEBHOOK_PATHS) + rb")"
 )
 _WEBHOOK_PATH_REACH: Final = 3 + 200 + max(map(len, _WEBHOOK_PATHS))
-_WEBHOOK_PATH_NEAR: Final = re.compile(b"|".join(re.escape(path) for path in _WEBHOOK_PATHS))
+_WEBHOOK_PATH_NEAR: Final = b"|".join(re.escape(path) for path in _WEBHOOK_PATHS)
 
 
 def _url_interesting(low: bytes, start: int) -> bool:
     """Whether the URL at the "://" at *start* needs a closer look: credentials, a webhook or a
     signature. The search for a webhook's path, costly in the regex engine, is made only if one
     of the paths is within its reach."""
-    if _URL_INTERESTING.match(low, start) is not None:
+    if _rx[_URL_INTERESTING].match(low, start) is not None:
         return True
     return (
-        _WEBHOOK_PATH_NEAR.search(low, start + 3, start + _WEBHOOK_PATH_REACH) is not None
-        and _URL_WEBHOOK_PATH.match(low, start) is not None
+        _rx[_WEBHOOK_PATH_NEAR].search(low, start + 3, start + _WEBHOOK_PATH_REACH) is not None
+        and _rx[_URL_WEBHOOK_PATH].match(low, start) is not None
     )
 
 
 # A Sentry DSN's user is its public key (Sentry documents it as safe to expose): 32 hex digits
 # before a Sentry host, or before any host with a project number as the whole path.
-_SENTRY_DSN: Final = re.compile(
+_SENTRY_DSN: Final = (
     rb"[0-9a-f]{32}@(?:(?:[a-z0-9\-]+\.)*sentry(?:\.[a-z0-9\-]+)+(?::[0-9]+)?/"
     rb"|[a-z0-9.\-]+(?::[0-9]+)?/[0-9]+(?![^\s\"'<>\\`]))"
 )
 # A token given as the user of a URL, without a password: ``https://TOKEN@github.com/…``.
-_HOST_AND_COMMA: Final = re.compile(rb"(?:[a-z0-9\-]+\.)+[a-z]{2,24}(?::[0-9]{1,5})?,")
-_URL_TOKEN_USER: Final = re.compile(rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]{20,})@")
+_HOST_AND_COMMA: Final = rb"(?:[a-z0-9\-]+\.)+[a-z]{2,24}(?::[0-9]{1,5})?,"
+_URL_TOKEN_USER: Final = rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]{20,})@"
 # A credential after an option of a command-line client: quoted (also JSON-escaped) or bare.
-_VALUE_AT: Final = re.compile(
+_VALUE_AT: Final = (
     # `-p$'…'`: bash's ANSI-C quoting, where `\'` does not end the string
     rb"""(?:(?P<dq>\\{0,3}")(?P<v1>[^"\n\\]{1,500})(?P=dq)"""
     rb"""|(?P<ansi>\$)?'(?P<v2>(?(ansi)(?:[^'\\\n]|\\{1,4}[^\\\n])|[^'\n]){1,500})'"""
     rb"""|(?P<v3>[^\s"'`\\|;&<>()]{1,500}))"""
 )
 # A header of a STOMP frame: `name:value` alone on its line.
-_FRAME_LINE: Final = re.compile(rb"[a-z][a-z\-]{1,30}:[^\s:]{1,200}\r?")
-_FRAME_HEADER: Final = re.compile(rb"\r?(?:\n|\\{1,3}n)")
-_ESCAPE_BEFORE: Final = re.compile(rb"%(?:25)?[0-9A-Fa-f]{2}")
+_FRAME_LINE: Final = rb"[a-z][a-z\-]{1,30}:[^\s:]{1,200}\r?"
+_FRAME_HEADER: Final = rb"\r?(?:\n|\\{1,3}n)"
+_ESCAPE_BEFORE: Final = rb"%(?:25)?[0-9A-Fa-f]{2}"
 # The value of a parameter inside a percent-encoded URL, to its encoded `&` (`%26`, `%2526`).
-_ENCODED_VALUE: Final = re.compile(
+_ENCODED_VALUE: Final = (
     rb"%(?:25)?3[dD](?P<value>(?:[A-Za-z0-9._~+\-]|%(?!(?:25)?26)(?:25)?[0-9A-Fa-f]{2}){8,2000})"
 )
-_XML_TEXT: Final = re.compile(rb"[^<>\n\\]{1,2000}(?=</)")
-_POINTED_STRING: Final = re.compile(rb' (?P<q>\\{0,3}")(?P<value>[^"\n\\]{1,2000})(?P=q)')
-_ANSI_C_BODY: Final = re.compile(rb"(?:[^'\\\n]|\\{1,4}[^\\\n]){1,2000}(?=')")
+_XML_TEXT: Final = rb"[^<>\n\\]{1,2000}(?=</)"
+_POINTED_STRING: Final = rb' (?P<q>\\{0,3}")(?P<value>[^"\n\\]{1,2000})(?P=q)'
+_ANSI_C_BODY: Final = rb"(?:[^'\\\n]|\\{1,4}[^\\\n]){1,2000}(?=')"
 _ARG_PATTERN: Final = r"""(?:\\{0,3}"[^"\n\\]*\\{0,3}"|'[^'\n]*'|[^\s"'`\\|;&]+)"""
 
 
@@ -1141,7 +1148,7 @@ def _option(source: str) -> re.Pattern[bytes]:
 
 _CLIENTS: Final = _clients()
 # The command word at a client anchor, which must be followed by a blank.
-_COMMAND_NAME: Final = re.compile(rb"[a-z0-9_.\-]+(?=[ \t])")
+_COMMAND_NAME: Final = rb"[a-z0-9_.\-]+(?=[ \t])"
 
 
 def _client_anchors() -> tuple[bytes, ...]:
@@ -1180,29 +1187,27 @@ _READS_CREDENTIAL: Final = (
     rb"|[ \t]secrets?[ \t]+(?:put|set|add|create|import)(?![A-Za-z0-9_.\-])"
     rb"|[ \t]env[ \t]+add(?![A-Za-z0-9_.\-])|[ \t]pass[ \t]+(?:insert|add)(?![A-Za-z0-9_.\-]))"
 )
-_ECHO_PIPE: Final = re.compile(_ECHOED + rb"[ \t]*\|[^|\n]*?" + _READS_CREDENTIAL)
+_ECHO_PIPE: Final = _ECHOED + rb"[ \t]*\|[^|\n]*?" + _READS_CREDENTIAL
 # `set -x` prints each command of a pipeline on a line of its own, after `+`: `+ echo SECRET`, then
 # `+ docker login … --password-stdin`.
-_TRACED_ECHO: Final = re.compile(
+_TRACED_ECHO: Final = (
     _ECHOED + rb"[ \t]*(?:\r?\n|\\{1,3}(?:r\\{1,3})?n)[ \t]*\++[ \t]+[^|\n\\]*?" + _READS_CREDENTIAL
 )
-_TRACE_BEFORE: Final = re.compile(rb"[ \t]*\++[ \t]+\Z")
+_TRACE_BEFORE: Final = rb"[ \t]*\++[ \t]+\Z"
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
 _LISTERS: Final = tuple(anchor.encode() for anchor in rules.LISTS_SECRETS)
 # How many lines of a command's output _listed() looks at, and where that output ends: a prompt.
 _LISTED_LINES: Final = 40
-_PROMPT: Final = re.compile(rb"[ \t]*(?:[$#>%]|PS [^>\n]{0,200}>|[A-Za-z]:\\{1,4}[^>\n]{0,200}>)[ \t]")
+_PROMPT: Final = rb"[ \t]*(?:[$#>%]|PS [^>\n]{0,200}>|[A-Za-z]:\\{1,4}[^>\n]{0,200}>)[ \t]"
 # A command line of one of the CLIs that list credentials (after a prompt, sudo or a path).
-_LISTING_COMMAND: Final = re.compile(
+_LISTING_COMMAND: Final = (
     rb"[ \t]*(?:(?:[$#>%]|PS [^>\n]{0,200}>|[A-Za-z]:\\{1,4}[^>\n]{0,200}>)[ \t]*)?(?:sudo[ \t]+)?"
     rb"(?:[a-z0-9_.\-]*/)?(?P<cli>[a-z0-9_\-]+)[ \t]"
 )
 # The name a line of a listing starts with (`key1   FULL   …`, `"value": "…"`, `token_accessor  …`).
-_LINE_NAME: Final = re.compile(rb"""[ \t|]*(?:\\{0,3}["'])?(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63})""")
+_LINE_NAME: Final = rb"""[ \t|]*(?:\\{0,3}["'])?(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63})"""
 # A value in a listing: 16 or more base64, hex or token characters.
-_LISTED_VALUE: Final = re.compile(
-    rb"(?<![A-Za-z0-9+/=_\-.~])[A-Za-z0-9+/_\-.~]{16,4096}={0,2}(?![A-Za-z0-9+/=_\-.~])"
-)
+_LISTED_VALUE: Final = rb"(?<![A-Za-z0-9+/=_\-.~])[A-Za-z0-9+/_\-.~]{16,4096}={0,2}(?![A-Za-z0-9+/=_\-.~])"
 
 
 @cache
@@ -1217,74 +1222,66 @@ _AUTH_CALL_NAMES: Final = frozenset(name.encode() for name in rules.AUTH_CALLS)
 _CALL_ANCHORS: Final = tuple(dict.fromkeys(name[-4:].encode() + b"(" for name in rules.AUTH_CALLS))
 # A line's end: the end of the text or line, or the end of the JSON string holding it.
 _LINE_END: Final = rb"""(?=[ \t]*(?:\r|\\r)?(?:$|\\{1,3}["']|"[,}\]]))"""
-_PGPASS: Final = re.compile(
+_PGPASS: Final = (
     rb"(?:(?<![^\s\"'>])|(?<=\\[nrt]))[^:\s\"'\\]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+:"
     rb"(?P<value>[^\s\"'\\]{4,})(?:" + _LINE_END + rb"|(?=\\{0,3}[\"']))"
 )
-_USERLIST: Final = re.compile(
+_USERLIST: Final = (
     rb"""[ \t]*(?P<q>\\{0,3}")[^"\s\\]+(?P=q)[ \t]+(?P=q)(?P<value>[^"\s\\]{4,})(?P=q)""" + _LINE_END
 )
-_SASL_PASSWD: Final = re.compile(
-    rb"\[[^\]\s]+\](?::[0-9]+)?[ \t]+[^\s:]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
-)
+_SASL_PASSWD: Final = rb"\[[^\]\s]+\](?::[0-9]+)?[ \t]+[^\s:]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
 # Where a JSON string starts on a line (``"content":"…``, ``"observation": "…``).
-_JSON_STRING_START: Final = re.compile(rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"')
+_JSON_STRING_START: Final = rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"'
 # `- name: DB_PASSWORD` then `value: …` (Kubernetes, ECS and compose environment lists).
 
-_PAIR_VALUE: Final = re.compile(
+_PAIR_VALUE: Final = (
+    rb"(?x)"
     rb"""(?:\\{0,3}["'])?[ \t]*
     (?:(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?(?P<k>\\{0,3}["']?)(?:value|params)(?P=k)[ \t]*:
       |[ \t]+value[ \t]*=)[ \t]*
-    (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))""",
-    re.VERBOSE,
+    (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))"""
 )
 # A CSV file's header: two or more names apart by commas.
-_CSV_HEADER: Final = re.compile(
-    rb"[ \t]*[A-Za-z_][A-Za-z0-9_. \-]{0,63}(?:,[A-Za-z_][A-Za-z0-9_. \-]{0,63}){1,30}\r?"
-)
+_CSV_HEADER: Final = rb"[ \t]*[A-Za-z_][A-Za-z0-9_. \-]{0,63}(?:,[A-Za-z_][A-Za-z0-9_. \-]{0,63}){1,30}\r?"
 # After an XML element's name: its attributes, then its text up to the closing tag.
-_XML_ATTRIBUTES: Final = re.compile(
+_XML_ATTRIBUTES: Final = (
     rb"""(?:[ \t]+[A-Za-z_][A-Za-z0-9_:.\-]*=(?:\\{0,3}"[^"\n\\]{0,200}\\{0,3}"|'[^'\n]{0,200}'))*[ \t]*>"""
     rb"""(?P<value>[^<\n\\]{1,2000})</"""
 )
 # A plist's value after its key: `<key>ClientSecret</key>` then `<string>…</string>` (next line).
-_PLIST_VALUE: Final = re.compile(
+_PLIST_VALUE: Final = (
     rb"</key>(?:[ \t\r\n]|\\{1,3}[nrt]|[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192))*"
     rb"<string>(?P<value>[^<\n\\]{1,2000})</string>"
 )
 # An element named by its `name`/`key` attribute, right before the name (`<string name="`).
-_NAMED_ELEMENT_BEFORE: Final = re.compile(
+_NAMED_ELEMENT_BEFORE: Final = (
     rb"""<[A-Za-z_][A-Za-z0-9_:.\-]*"""
     rb"""(?:[ \t]+[A-Za-z_][A-Za-z0-9_:.\-]*=\\{0,3}["'][^"'\n]{0,200}?\\{0,3}["'])*"""
     rb"""[ \t]+(?i:name|key)=\\{0,3}["'][A-Za-z0-9_.:\-]{0,100}\Z"""
 )
-_LINE_BREAK: Final = re.compile(rb"\n|\\{1,3}[nr]|\Z")
+_LINE_BREAK: Final = rb"\n|\\{1,3}[nr]|\Z"
 # A name that opens a YAML block: the rest of the line after it (a closing quote, the colon, blanks;
 # a block scalar's indicator, `>` or `|`).
-_BLOCK_OPENING: Final = re.compile(
-    rb"""(?:\\{0,3}["'])?[ \t]*:[ \t]*(?P<scalar>[|>][-+1-9]{0,2}[ \t]*)?\r?"""
-)
+_BLOCK_OPENING: Final = rb"""(?:\\{0,3}["'])?[ \t]*:[ \t]*(?P<scalar>[|>][-+1-9]{0,2}[ \t]*)?\r?"""
 # A lone word on a line of its own (a nested value as Salt prints it), and a block's default or value.
-_BLOCK_SCALAR: Final = re.compile(
-    rb"""(?:\\{0,3}["'])?[^\s"'`\\#\-|>{\[!&*%@][^\s"'`\\]{3,500}(?<!:)(?:\\{0,3}["'])?"""
-)
-_BLOCK_MEMBER: Final = re.compile(
+_BLOCK_SCALAR: Final = rb"""(?:\\{0,3}["'])?[^\s"'`\\#\-|>{\[!&*%@][^\s"'`\\]{3,500}(?<!:)(?:\\{0,3}["'])?"""
+_BLOCK_MEMBER: Final = (
     rb"""(?i:default|value)[ \t]*:[ \t]+"""
     rb"""(?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,500})(?P=q)|(?P<bare>[^\s"'\\#][^\s"'\\]{0,500}))"""
     rb"""[ \t]*(?:\#[^\n]*)?"""
 )
 # The client's answer to SMTP's "334 UGFzc3dvcmQ6": the password in base64 (`C: ` before it in a transcript).
-_SMTP_REPLY: Final = re.compile(
+_SMTP_REPLY: Final = (
     rb"(?:[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\t))?[ \t]*(?:[A-Za-z]:[ \t]+)?"
     rb"(?P<value>[A-Za-z0-9+/]{4,2000}={0,2})" + _LINE_END
 )
-_RESULT_MEMBER: Final = re.compile(rb'"result\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\n]{1,500})\\{0,3}"')
-_HONEYCOMB_KEY: Final = re.compile(
+_RESULT_MEMBER: Final = rb'"result\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\n]{1,500})\\{0,3}"'
+_HONEYCOMB_KEY: Final = (
     rb"""(?i:x-honeycomb-team)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?"""
     rb"""(?P<value>[A-Za-z0-9_\-]{16,128})"""
 )
 # A seed phrase (BIP-39: 12 to 24 words of 3 to 8 letters) after the word naming it.
-_SEED_PHRASE: Final = re.compile(
+_SEED_PHRASE: Final = (
     rb"""(?i:phrase|mnemonic)s?(?:\\{0,3}["'])?[ \t]*(?:[:=]|is|was)?[ \t]*(?:\\{0,3}["'`])?"""
     rb"""(?P<value>[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23})(?![A-Za-z0-9_\-]|[ \t]+[a-z])"""
 )
@@ -1293,7 +1290,7 @@ _NOT_SEED_WORDS: Final = frozenset(
     b"the and for that this with from your are was were not but its our their than been which".split()
 )
 # A value named `encoded` (Elasticsearch's API key as `ApiKey` takes it): base64 of `id:key`.
-_ENCODED_CREDENTIAL: Final = re.compile(
+_ENCODED_CREDENTIAL: Final = (
     rb"""encoded(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?(?P<value>[A-Za-z0-9+/]{16,4096}={0,2})"""
     rb"""(?![A-Za-z0-9+/=])"""
 )
@@ -1331,52 +1328,44 @@ def _encodes_credential(value: bytes) -> bool:
 
 
 # A secret of strongSwan's ipsec.secrets after its type (a key file first, for RSA, ECDSA and P12).
-_IPSEC_SECRET: Final = re.compile(
+_IPSEC_SECRET: Final = (
     rb""":[ \t]+(?i:eap|xauth)[ \t]+"""
     rb"""(?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,500})(?P=q)|(?P<bare>[^\s"'\\]{4,500}))""" + _LINE_END
 )
 # Oracle: `jdbc:oracle:thin:user/password@…`, and `user/password@//host…` anywhere (EZConnect).
-_ORACLE_THIN: Final = re.compile(rb"""(?i::thin:)[A-Za-z0-9_$#]+/(?P<value>[^\s/@"'\\]{3,200})@""")
-_ORACLE_EZCONNECT: Final = re.compile(
-    rb"""(?<![A-Za-z0-9_$#/])[A-Za-z0-9_$#]+/(?P<value>[^\s/@"'\\]{3,200})@//\Z"""
-)
-_PAT_VARIABLE: Final = re.compile(
-    rb"""\$(?i:pat)[ \t]*=[ \t]*(?P<q>\\{0,3}["'])(?P<value>[^"'\s\\]{16,500})(?P=q)"""
-)
+_ORACLE_THIN: Final = rb"""(?i::thin:)[A-Za-z0-9_$#]+/(?P<value>[^\s/@"'\\]{3,200})@"""
+_ORACLE_EZCONNECT: Final = rb"""(?<![A-Za-z0-9_$#/])[A-Za-z0-9_$#]+/(?P<value>[^\s/@"'\\]{3,200})@//\Z"""
+_PAT_VARIABLE: Final = rb"""\$(?i:pat)[ \t]*=[ \t]*(?P<q>\\{0,3}["'])(?P<value>[^"'\s\\]{16,500})(?P=q)"""
 # A JSON Web Key: "kty" as a member's name; its private members (base64url values).
-_JWK_KTY: Final = re.compile(rb"""kty(?:\\{0,3}["'])?[ \t]*:""")
-_JWK_PRIVATE: Final = re.compile(
+_JWK_KTY: Final = rb"""kty(?:\\{0,3}["'])?[ \t]*:"""
+_JWK_PRIVATE: Final = (
     rb"""(?:\\{0,3}["']|(?<=[{,\s]))(?:d|p|q|dp|dq|qi|k)(?:\\{0,3}["'])?[ \t]*:[ \t]*\\{0,3}["']"""
     rb"""(?P<value>[A-Za-z0-9_\-]{16,})"""
 )
 # IMAP: `TAG LOGIN user password` (also `C: TAG …` in a transcript); SASL-IR `TAG AUTHENTICATE PLAIN …`.
-_IMAP_LOGIN: Final = re.compile(
+_IMAP_LOGIN: Final = rb"(?x)" + (
     rb"""[ \t]*(?:(?:\x1b|\\u001b|\\x1b|\\e|\\033)\[[0-9;]*m)?(?:[A-Za-z]:[ \t]+)?[A-Za-z0-9.*]{1,12}
     [ \t]+(?P<verb>(?i:login))[ \t]+
     (?:\\{0,3}"[^"\\\n]*\\{0,3}"|[^\s"\\]+)[ \t]+
     (?:(?P<q>\\{0,3}")(?P<quoted>[^"\\\n]{1,500})(?P=q)|(?P<bare>[^\s"\\]{1,500}))"""
-    + _LINE_END,
-    re.VERBOSE,
+    + _LINE_END
 )
 # A protocol tag alone at the start of a line (also of a JSON string, or after "C: ") before a blank.
-_TAG_BEFORE: Final = re.compile(
-    rb"""(?:^|[\n"]|\\[nr]|[A-Za-z]:[ \t]|\[[0-9;]*m)[ \t]*[A-Za-z0-9.*]{1,12}[ \t]\Z"""
-)
-_SASL_PLAIN: Final = re.compile(
+_TAG_BEFORE: Final = rb"""(?:^|[\n"]|\\[nr]|[A-Za-z]:[ \t]|\[[0-9;]*m)[ \t]*[A-Za-z0-9.*]{1,12}[ \t]\Z"""
+_SASL_PLAIN: Final = rb"(?x)" + (
     rb"""[ \t]*(?:[A-Za-z]:[ \t]+)?[A-Za-z0-9.*]{1,12}[ \t]+(?P<verb>(?i:authenticate))[ \t]+
     (?:\\{0,3}")?(?i:plain)(?:\\{0,3}")?[ \t]+(?:(?P<q>\\{0,3}")(?P<quoted>[A-Za-z0-9+/=]{8,2000})(?P=q)
     |(?P<bare>[A-Za-z0-9+/=]{8,2000}))"""
-    + _LINE_END,
-    re.VERBOSE,
+    + _LINE_END
 )
 # `"type": "` right before a name (Postman's `"type": "secret"`), and a JSON object's `"value"` member.
-_TYPE_BEFORE: Final = re.compile(rb"""type\\{0,3}"[ \t]*:[ \t]*\\{0,3}"\Z""")
-_VALUE_MEMBER: Final = re.compile(
+_TYPE_BEFORE: Final = rb"""type\\{0,3}"[ \t]*:[ \t]*\\{0,3}"\Z"""
+_VALUE_MEMBER: Final = (
     rb"""\\{0,3}"value\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,2000})(?P=q)"""
 )
 # A type annotation between a name and the string literal assigned to it (Rust, Kotlin, Swift,
 # TypeScript, Python): `: &str = "…"`, `: String = "…"`, `: Final = '…'`.
-_ANNOTATED_LITERAL: Final = re.compile(
+_ANNOTATED_LITERAL: Final = (
     rb"""(?:\\{0,3}["'])?[ \t]*:[ \t]*[A-Za-z_&*\[(][A-Za-z0-9_&*'<>\[\]().,| ?]{0,80}?"""
     rb"""[ \t]*=(?![=>~])[ \t]*"""
     rb"""(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
@@ -1384,64 +1373,62 @@ _ANNOTATED_LITERAL: Final = re.compile(
 # Names that are secret only with the word before them (`API key`, `access token`) or a generated value.
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 # What a lone `key` must be followed by to hold a secret: a separator and a long base64-like run.
-_LONE_KEY_VALUE: Final = re.compile(rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_\-]{16}""")
-_PREVIOUS_WORD_DOT: Final = re.compile(rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12})\.\Z")
-_PREVIOUS_WORD: Final = re.compile(rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12}) \Z")
-_HEX_SECRET: Final = re.compile(r"[0-9a-fA-F]{32,128}")
-_BASE64_VALUE: Final = re.compile(r"[A-Za-z0-9+/_\-]{16,4096}={0,2}")
+_LONE_KEY_VALUE: Final = rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_\-]{16}"""
+_PREVIOUS_WORD_DOT: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12})\.\Z"
+_PREVIOUS_WORD: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12}) \Z"
+_HEX_SECRET: Final = r"[0-9a-fA-F]{32,128}"
+_BASE64_VALUE: Final = r"[A-Za-z0-9+/_\-]{16,4096}={0,2}"
 # ODBC's braced value after `=`: `Pwd={…}` (`}}` is a literal brace), up to `;` or the end.
-_BRACED_VALUE: Final = re.compile(
-    rb"[ \t]*=[ \t]*\{(?P<value>(?:[^}\n\\\x00]|\}\}){1,500})\}(?=;|[ \t\"'\\]|\r?$)", re.MULTILINE
+_BRACED_VALUE: Final = (
+    rb"(?m)" rb"[ \t]*=[ \t]*\{(?P<value>(?:[^}\n\\\x00]|\}\}){1,500})\}(?=;|[ \t\"'\\]|\r?$)"
 )
 # A Go struct printed with %+v: `{Field:value Field:value}` before a name, and the value after it.
-_GO_FIELDS_BEFORE: Final = re.compile(rb"\{(?:[A-Z][A-Za-z0-9_]*:[^\s{}:]*[ \t]+)*\Z")
-_GO_FIELD_VALUE: Final = re.compile(rb"(?P<value>[^\s{}]{1,500}?)(?=[ \t]+[A-Z][A-Za-z0-9_]*:|\})")
+_GO_FIELDS_BEFORE: Final = rb"\{(?:[A-Z][A-Za-z0-9_]*:[^\s{}:]*[ \t]+)*\Z"
+_GO_FIELD_VALUE: Final = rb"(?P<value>[^\s{}]{1,500}?)(?=[ \t]+[A-Z][A-Za-z0-9_]*:|\})"
 # A JSON object right after a secret name (`"db_password": {"sensitive": true, "value": "…"}`, as
 # `terraform output -json` prints it), and a member marking its object sensitive.
-_OBJECT_AFTER: Final = re.compile(rb"""\\{0,3}["'][ \t]*:[ \t]*\{""")
-_SENSITIVE_TRUE: Final = re.compile(rb"""sensitive\\{0,3}"[ \t]*:[ \t]*true""")
+_OBJECT_AFTER: Final = rb"""\\{0,3}["'][ \t]*:[ \t]*\{"""
+_SENSITIVE_TRUE: Final = rb"""sensitive\\{0,3}"[ \t]*:[ \t]*true"""
 # A PuTTY key file up to its Private-MAC; cut short, up to the end of its private lines.
-_PUTTY_KEY: Final = re.compile(
+_PUTTY_KEY: Final = (
+    rb"(?s)"
     rb"PuTTY-User-Key-File-[0-9]+:(?:(?!PuTTY-User-Key-File-).){0,32768}?"
-    rb"Private-(?:MAC|Hash):[ \t]*[0-9a-fA-F]+",
-    re.DOTALL,
+    rb"Private-(?:MAC|Hash):[ \t]*[0-9a-fA-F]+"
 )
-_PUTTY_CUT: Final = re.compile(
+_PUTTY_CUT: Final = (
+    rb"(?s)"
     rb"PuTTY-User-Key-File-[0-9]+:(?:(?!PuTTY-User-Key-File-).){0,32768}?"
-    rb"Private-Lines:[ \t]*[0-9]+(?:\s|\\{1,3}[nr])+[A-Za-z0-9+/=\s\\]*",
-    re.DOTALL,
+    rb"Private-Lines:[ \t]*[0-9]+(?:\s|\\{1,3}[nr])+[A-Za-z0-9+/=\s\\]*"
 )
 # A JSON member called just "api" holding a key (Snyk's `{"api": "<token>", "org": "acme"}`).
-_API_MEMBER: Final = re.compile(rb'"api\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\s]{16,200})(?P=q)')
+_API_MEMBER: Final = rb'"api\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\s]{16,200})(?P=q)'
 # The scheme before the credential of an Authorization header's value.
-_AUTH_SCHEME: Final = re.compile(
+_AUTH_SCHEME: Final = (
     rb"(?i:bearer|basic|token|digest|negotiate|ntlm|apikey|api-key|key|sso-key|otp|aws4-hmac-sha256)[ \t]+"
 )
-_REDIS_ACL: Final = re.compile(rb"user[ \t]+[^\s>]+(?:[ \t]+[^\s>]+)*?[ \t]+>(?P<value>[^\s\"'\\]{4,})")
+_REDIS_ACL: Final = rb"user[ \t]+[^\s>]+(?:[ \t]+[^\s>]+)*?[ \t]+>(?P<value>[^\s\"'\\]{4,})"
 # SQL: `CREATE USER … IDENTIFIED BY 'password'` (also `IDENTIFIED WITH plugin BY '…'`).
-_IDENTIFIED_BY: Final = re.compile(
+_IDENTIFIED_BY: Final = (
+    rb"(?im)"
     rb"""identified[ \t]+(?:with[ \t]+[^\s]+[ \t]+)?by[ \t]+(?:password[ \t]+)?"""
     rb"""(?:[nN]?(?P<q>\\{0,3}['"])(?P<value>[^'"\n\\]{3,500})(?P=q)"""
     # Oracle: `ALTER USER scott IDENTIFIED BY Tiger_2024;` (unquoted)
-    rb"""|(?P<bare>[A-Za-z0-9!#%^*+=~_.@\-]{3,500})(?=[ \t]*(?:[;,)]|$|\r|\\[nr]|[ \t][a-z])))""",
-    re.IGNORECASE | re.MULTILINE,
+    rb"""|(?P<bare>[A-Za-z0-9!#%^*+=~_.@\-]{3,500})(?=[ \t]*(?:[;,)]|$|\r|\\[nr]|[ \t][a-z])))"""
 )
 # A JAAS login module's user, when it is an API key (Confluent, Event Hubs): `username="KEY"`.
-_JAAS_USER: Final = re.compile(
-    rb"""[^\n]{0,200}?\busername=(?P<q>\\{0,3}["'])(?P<value>[^"'\n\\]{8,500})(?P=q)"""
-)
+_JAAS_USER: Final = rb"""[^\n]{0,200}?\busername=(?P<q>\\{0,3}["'])(?P<value>[^"'\n\\]{8,500})(?P=q)"""
 # A cloud-init `chpasswd:` block's lines `user:password`.
-_CHPASSWD_LINE: Final = re.compile(
+_CHPASSWD_LINE: Final = (
     rb"""(?P<indent>[ \t]+)(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.\-]*:(?P<value>[^\s"'\\]{4,})""" + _LINE_END
 )
-_GO_DSN: Final = re.compile(rb"[^\s:\"'/@]+:(?P<value>[^\s\"'@]{3,})@(?:tcp|unix)\(")
+_GO_DSN: Final = rb"[^\s:\"'/@]+:(?P<value>[^\s\"'@]{3,})@(?:tcp|unix)\("
 # Arguments of a call, one at a time: a string literal (also JSON-escaped) or any other expression.
-_CALL_ARG: Final = re.compile(
+_CALL_ARG: Final = (
+    rb"(?x)"
     rb"""(?:[ \t\r\n]|\\{1,3}[nrt]|[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192))*
     (?:[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
       |(?P<e>(?:[^,()"'`\n{}\\]++|\\(?![nrt])|"[^"\n]{0,200}"|'[^'\n]{0,200}'|\([^()\n]{0,200}\)|\{[^{}\n]{0,200}\})*+))
-    (?:[ \t\r\n]|\\{1,3}[nrt])*(?P<end>[,)])""",
-    re.VERBOSE,
+    (?:[ \t\r\n]|\\{1,3}[nrt])*(?P<end>[,)])"""
 )
 
 # Every anchor of the context rules, found by Aho-Corasick over the lower-cased text. The searcher
@@ -1682,7 +1669,7 @@ def _foreign_keyword() -> tuple[re.Pattern[bytes], frozenset[bytes]]:
 def _announcing(low: bytes, keyword: int) -> bool:
     """Whether the name keyword at *keyword* may announce a credential in prose ("the password is
     …", "das Passwort lautet: …", a full-width colon after 密码)."""
-    if _ANNOUNCING.match(low, keyword) is not None:
+    if _rx[_ANNOUNCING].match(low, keyword) is not None:
         return True
     pattern, prefixes = _foreign_keyword()
     return low[keyword : keyword + 4] in prefixes and pattern.match(low, keyword) is not None
@@ -1754,21 +1741,21 @@ _SHAPE_HOW: Final = {
     "pct": _BY_PERCENT,
 }
 # The keywords that may announce a credential in prose ("the password is …", "token created: …").
-_ANNOUNCING: Final = re.compile(rb"(?:password|passwd|passphrase|secret|token|key|credential)s?(?![a-z])")
-_SUBCOMMAND: Final = re.compile(rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)")
+_ANNOUNCING: Final = rb"(?:password|passwd|passphrase|secret|token|key|credential)s?(?![a-z])"
+_SUBCOMMAND: Final = rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)"
 
 
 # The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`.
-_CALL_BEFORE: Final = re.compile(
+_CALL_BEFORE: Final = (
     rb"""[A-Za-z0-9_](?:\([ \t]*|\([ \t]*(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2}"""
     rb"""|[ \t]+(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2})\\{0,3}["'`]$"""
 )
 # Not credentials though they look random: fingerprints and key ids in hex pairs, e-mail addresses.
-_NOT_CREDENTIAL: Final = re.compile(
+_NOT_CREDENTIAL: Final = (
     r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?"
     r"|(?:SHA256|SHA384|SHA512|SHA1|MD5):[A-Za-z0-9+/=:]+\.?"
 )
-_PATH: Final = re.compile(r"(?:~|\.{1,2})?/[\w.\-/@:]*")
+_PATH: Final = r"(?:~|\.{1,2})?/[\w.\-/@:]*"
 
 
 def _lenient(value: str) -> bool:
@@ -1778,21 +1765,21 @@ def _lenient(value: str) -> bool:
     value = value.strip()
     if len(value) < 6 or len(value) > 4096:
         return False
-    if is_placeholder(value) or _NUMBER.fullmatch(value) or _RESOURCE.match(value):
+    if is_placeholder(value) or _rx[_NUMBER].fullmatch(value) or _rx[_RESOURCE].match(value):
         return False
     if (
-        _PATH.fullmatch(value)
+        _rx[_PATH].fullmatch(value)
         or value.startswith(("http://", "https://"))
-        or _NOT_CREDENTIAL.fullmatch(value)
+        or _rx[_NOT_CREDENTIAL].fullmatch(value)
         or value[-1] in ")]}>"
     ):
         return False
-    return not (_wordy(value) and _DIGIT.search(value) is None) or _passphrase(value)
+    return not (_wordy(value) and _rx[_DIGIT].search(value) is None) or _passphrase(value)
 
 
 # A passphrase of made-up or dictionary words joined by hyphens (`correct-horse-battery-staple`,
 # diceware's and password managers' style): three words or more, each pronounceable.
-_PASSPHRASE: Final = re.compile(r"[a-z]{2,12}(?:-[a-z]{2,12}){2,9}")
+_PASSPHRASE: Final = r"[a-z]{2,12}(?:-[a-z]{2,12}){2,9}"
 
 
 def _passphrase(value: str) -> bool:
@@ -1800,17 +1787,17 @@ def _passphrase(value: str) -> bool:
     (a password option, ``IDENTIFIED BY``, a .pgpass line), words joined by hyphens are one."""
     return (
         len(value) >= 16
-        and _PASSPHRASE.fullmatch(value) is not None
+        and _rx[_PASSPHRASE].fullmatch(value) is not None
         and all(_VOWELS.intersection(word) for word in value.split("-"))
         and not _names_a_secret(value)
     )
 
 
 # Operators that give a default to a variable that is unset: `X || "…"`, `X ?? "…"`, `X or "…"`.
-_QUOTED_LITERAL: Final = re.compile(rb'(\\{0,3}")\\{1,7}"(?P<value>[^"\\\n]{1,500})\\{1,7}"\1')
+_QUOTED_LITERAL: Final = rb'(\\{0,3}")\\{1,7}"(?P<value>[^"\\\n]{1,500})\\{1,7}"\1'
 _FALLBACKS: Final = frozenset((b"||", b"??", b"or", b"{"))  # `{`: Ruby's `ENV.fetch("X") { "…" }`
 # An assignment of a string literal to a `$variable` (PHP, Perl, PowerShell), not a shell expansion.
-_PHP_ASSIGNMENT: Final = re.compile(rb"""[ \t]*=[ \t]*\\{0,3}["']""")
+_PHP_ASSIGNMENT: Final = rb"""[ \t]*=[ \t]*\\{0,3}["']"""
 
 
 def _leaves_string(data: bytes, start: int, end: int, quote: bytes) -> bool:
@@ -1824,7 +1811,7 @@ def _leaves_string(data: bytes, start: int, end: int, quote: bytes) -> bool:
         return False
     depth = len(quote) - len(quote.lstrip(b"\\"))
     if quote[-1:] != b'"':
-        return _JSON_STRING_END.search(data, start, end) is not None
+        return _rx[_JSON_STRING_END].search(data, start, end) is not None
     position = data.find(b'"', start, end)
     while position != -1:
         run = 0
@@ -1859,34 +1846,32 @@ def _rest_of_line(data: bytes, start: int) -> bytes:
     rest = data[start:line_end]
     if rest.endswith(b"\\"):
         rest = rest.rstrip(b"\\")  # a doubly escaped line break
-    string_end = _JSON_STRING_END.search(rest)
+    string_end = _rx[_JSON_STRING_END].search(rest)
     if string_end is not None:
         rest = rest[: string_end.start()]  # a line inside a JSON string ends with it
     return rest
 
 
 # What is called or subscripted: a name or a dotted name.
-_CALLABLE: Final = re.compile(rb"[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*")
+_CALLABLE: Final = rb"[A-Za-z_$][A-Za-z0-9_$]*(?:\.[A-Za-z_$][A-Za-z0-9_$]*)*"
 # A call in code: dotted (or `::`) names, maybe ending in `!` or `?` (Ruby, Elixir).
-_DOTTED_CALL: Final = re.compile(rb"[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|::)[A-Za-z_$][A-Za-z0-9_$]*)+[!?]?")
-_CALL_PARTS: Final = re.compile(rb"\.|::")
+_DOTTED_CALL: Final = rb"[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|::)[A-Za-z_$][A-Za-z0-9_$]*)+[!?]?"
+_CALL_PARTS: Final = rb"\.|::"
 # `set /p NAME=prompt` in a batch file (before the name).
-_BATCH_PROMPT: Final = re.compile(rb"(?:(?<![a-z0-9_])|(?<=\\n))set[ \t]+/p[ \t]+\Z")
+_BATCH_PROMPT: Final = rb"(?:(?<![a-z0-9_])|(?<=\\n))set[ \t]+/p[ \t]+\Z"
 
 
 # What a call's or a subscript's first argument starts with in code: a string, a symbol, nothing.
-_CALL_OPENING: Final = re.compile(
-    rb"""[(\[](?:\\{0,3}["'`]|:[A-Za-z_]|[)\]]|[ \t]*(?:\r?$|\\{1,3}[nr]))""", re.M
-)
+_CALL_OPENING: Final = rb"(?m)" rb"""[(\[](?:\\{0,3}["'`]|:[A-Za-z_]|[)\]]|[ \t]*(?:\r?$|\\{1,3}[nr]))"""
 
 
 def _code_call(data: bytes, start: int, end: int) -> bool:
     """Whether the bare word at *start*..*end* is a call or a subscript of a dotted name made of
     words, given a string, a symbol or nothing (``System.fetch_env!("X")``, ``ENV.fetch("X")``,
     ``credentials[:aws]``, ``Aws::Credentials.new(`` ending its line): code, not a YAML value."""
-    if _CALL_OPENING.match(data, end) is None or _DOTTED_CALL.fullmatch(data, start, end) is None:
+    if _rx[_CALL_OPENING].match(data, end) is None or _rx[_DOTTED_CALL].fullmatch(data, start, end) is None:
         return False
-    parts = _CALL_PARTS.split(data[start:end].rstrip(b"!?"))
+    parts = _rx[_CALL_PARTS].split(data[start:end].rstrip(b"!?"))
     return all(_wordy(part.decode("ascii", "replace")) for part in parts)
 
 
@@ -1896,12 +1881,12 @@ _BLANK_OR_QUOTE: Final = frozenset(b" \t\"'`")
 
 
 # A line number before a file's line, as `cat -n` and an agent's file reader print it ("     5→").
-_GUTTER: Final = re.compile(rb"[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\t)")
+_GUTTER: Final = rb"[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\t)"
 
 
 def _indent(line: bytes) -> int:
     """How far *line* is indented, after a line number printed before it."""
-    gutter = _GUTTER.match(line)
+    gutter = _rx[_GUTTER].match(line)
     if gutter is not None:
         line = line[gutter.end() :]
     return len(line) - len(line.lstrip(b" \t"))
@@ -1940,7 +1925,7 @@ def _content_start(data: bytes, line_start: int, position: int) -> int:
     """Where the content of the line holding *position* starts: after the last JSON string opened
     on it before *position* (``"content":"…``, ``"-lc", "…``), or at the line's start."""
     start = line_start
-    for string in _JSON_STRING_START.finditer(data, line_start, position):
+    for string in _rx[_JSON_STRING_START].finditer(data, line_start, position):
         start = string.end()
     return start
 
@@ -1964,11 +1949,11 @@ def _following_line(data: bytes, line_end: int) -> tuple[int, int, int] | None:
     if begin == -1:
         return None
     _, line_end = _line_around(data, begin)
-    string_end = _JSON_STRING_END.search(data, begin, line_end)
+    string_end = _rx[_JSON_STRING_END].search(data, begin, line_end)
     return begin, line_end, string_end.start() if string_end is not None else line_end
 
 
-_WORD_LINE: Final = re.compile(
+_WORD_LINE: Final = (
     rb"""[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
     # a string printed with its quotes (`terraform output NAME`)
     rb"""|[ \t]*(?P<q>\\{0,3}")(?P<quoted>[^\s"'`\\]{6,4096})(?P=q)"""
@@ -1976,7 +1961,7 @@ _WORD_LINE: Final = re.compile(
 )
 
 
-_SHORT_WORD_LINE: Final = re.compile(rb"[ \t]*[A-Za-z0-9_.@\-]{1,5}[ \t\r]*")
+_SHORT_WORD_LINE: Final = rb"[ \t]*[A-Za-z0-9_.@\-]{1,5}[ \t\r]*"
 
 
 def _command_word(low: bytes, start: int, length: int) -> bool:
@@ -1986,13 +1971,13 @@ def _command_word(low: bytes, start: int, length: int) -> bool:
         not start
         or low[start - 1] in _BEFORE_COMMAND
         or low[start - 2 : start] in _ESCAPES
-        or (low[start - 1] == 0x6D and _ANSI_BEFORE.search(low, max(0, start - 24), start) is not None)
+        or (low[start - 1] == 0x6D and _rx[_ANSI_BEFORE].search(low, max(0, start - 24), start) is not None)
     )
 
 
 def _has_subcommand(low: bytes, position: int, end: int, words: frozenset[bytes]) -> bool:
     """Whether the first word after the command's options at *position* is one of *words*."""
-    match = _SUBCOMMAND.match(low, position, end)
+    match = _rx[_SUBCOMMAND].match(low, position, end)
     return match is not None and match.group("word") in words
 
 
@@ -2001,8 +1986,8 @@ _TOKEN_PRIORITY: Final = 0
 _CONTEXT_PRIORITY: Final = 1
 
 
-_ANSI_TAIL: Final = re.compile(rb"[0-9;]*m(?=[A-Za-z_\-])")
-_UNICODE_ESCAPE_TAIL: Final = re.compile(rb"u[0-9a-fA-F]{4}(?=[A-Za-z_\-])")
+_ANSI_TAIL: Final = rb"[0-9;]*m(?=[A-Za-z_\-])"
+_UNICODE_ESCAPE_TAIL: Final = rb"u[0-9a-fA-F]{4}(?=[A-Za-z_\-])"
 
 
 def _unglue(data: bytes, name_start: int) -> int:
@@ -2011,10 +1996,10 @@ def _unglue(data: bytes, name_start: int) -> int:
         return name_start
     before = data[name_start - 1]
     if before == 0x5C:  # backslash: \n, \t, \r or \uXXXX
-        tail = _UNICODE_ESCAPE_TAIL.match(data, name_start)
+        tail = _rx[_UNICODE_ESCAPE_TAIL].match(data, name_start)
         return tail.end() if tail else name_start + 1
     if before in (0x5B, 0x3B):  # "[" or ";": an ANSI colour sequence
-        tail = _ANSI_TAIL.match(data, name_start)
+        tail = _rx[_ANSI_TAIL].match(data, name_start)
         return tail.end() if tail else name_start
     return name_start
 
@@ -2035,11 +2020,11 @@ def _curl_command(low: bytes, start: int) -> bool:
         not start
         or low[start - 1] in _BEFORE_COMMAND
         or low[start - 2 : start] in _ESCAPES
-        or (low[start - 1] == 0x6D and _ANSI_BEFORE.search(low, max(0, start - 24), start) is not None)
+        or (low[start - 1] == 0x6D and _rx[_ANSI_BEFORE].search(low, max(0, start - 24), start) is not None)
     )
 
 
-_ANSI_BEFORE: Final = re.compile(rb"(?:\x1b|\\u001b|\\x1b|\\e|\\033)\[[0-9;]*m$")
+_ANSI_BEFORE: Final = rb"(?:\x1b|\\u001b|\\x1b|\\e|\\033)\[[0-9;]*m$"
 
 
 def _curl_end(data: bytes, position: int, limit: int) -> int:
@@ -2063,16 +2048,16 @@ def _curl_end(data: bytes, position: int, limit: int) -> int:
             end = newline
             break
         end = newline + 1
-    stop = _COMMAND_END.search(data, position, end)
+    stop = _rx[_COMMAND_END].search(data, position, end)
     while stop is not None:
         at = stop.start()
         if not (data.count(b"'", position, at) % 2 or data.count(b'"', position, at) % 2):
             return at
-        stop = _COMMAND_END.search(data, at + 1, end)
+        stop = _rx[_COMMAND_END].search(data, at + 1, end)
     return end
 
 
-_COMMAND_END: Final = re.compile(rb"[|&;()`]")
+_COMMAND_END: Final = rb"[|&;()`]"
 
 
 _BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=")
@@ -2083,7 +2068,7 @@ def _name_hit(data: bytes, low: bytes, start: int, end: int) -> bool:
     """Whether the name keyword at *start*..*end* is followed by what keywords() needs to go on:
     the rest of a name and a separator, or blanks and then a flag's value, a directive's value or a
     credential announced in prose."""
-    shape = _NAME_SHAPE.match(low, end)
+    shape = _rx[_NAME_SHAPE].match(low, end)
     if shape is None:
         return low.startswith(_FULL_WIDTH_COLON, end) and _spaced_hit(data, low, start, end) != -1
     return (
@@ -2117,11 +2102,11 @@ def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
     """For a name keyword followed by blanks: where the flag it is part of starts (``--api-key
     VALUE``), *start* if a value or an announcement may follow, or -1. All checks in C."""
     dashes = low.rfind(b"--", max(0, start - 50), start)
-    if dashes != -1 and _FLAG.match(low, dashes):
+    if dashes != -1 and _rx[_FLAG].match(low, dashes):
         return dashes
-    if _SPACED_AT.match(data, end) is not None:
+    if _rx[_SPACED_AT].match(data, end) is not None:
         return start
-    if low.startswith(b"pass", start) and _QUOTED_ASIDE.match(data, end) is not None:
+    if low.startswith(b"pass", start) and _rx[_QUOTED_ASIDE].match(data, end) is not None:
         return start
     if _announcing(low, start) and _announcement(data, start)[0]:
         return start
@@ -2151,8 +2136,8 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
         if _describes(data, keyword, keyword + len(tail) - 1):
             return 0, 0  # `X509v3 Subject Key Identifier:`, `Key fingerprint:` and the value below
         return _in_one_string(data, keyword, line_end, (_NEXT_LINE, line_end))
-    if _ANNOUNCING_MARK.search(tail) is not None:
-        same = _ANNOUNCED_TAIL.search(data, keyword, keyword + len(tail))
+    if _rx[_ANNOUNCING_MARK].search(tail) is not None:
+        same = _rx[_ANNOUNCED_TAIL].search(data, keyword, keyword + len(tail))
         if same is not None and not _describes(data, keyword, same.start()):
             return _in_one_string(data, keyword, same.start(), (_SAME_LINE, same.start("value")))
     in_prose = _prose_value(data, keyword, keyword + len(tail))
@@ -2161,7 +2146,7 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
     next_start = _next_line(data, line_end)
     if next_start != -1 and len(tail) <= 120:
         _, next_end = _line_around(data, next_start)
-        if _WORD_LINE.match(data, next_start, next_end) is not None and not _describes(
+        if _rx[_WORD_LINE].match(data, next_start, next_end) is not None and not _describes(
             data, keyword, keyword + len(tail)
         ):
             return _in_one_string(data, keyword, line_end, (_NEXT_LINE_STRICT, line_end))
@@ -2169,11 +2154,9 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
 
 
 # The header of a listing: column names in capitals, apart by a tab or two blanks or more.
-_LISTING_HEADER: Final = re.compile(
-    rb"[ \t]*NAME(?:(?:\t|\\{1,3}t|  +)[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)?)+[ \t\r]*"
-)
-_COLUMN: Final = re.compile(rb"[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)?")
-_TAB: Final = re.compile(rb"\t|\\{1,3}t")
+_LISTING_HEADER: Final = rb"[ \t]*NAME(?:(?:\t|\\{1,3}t|  +)[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)?)+[ \t\r]*"
+_COLUMN: Final = rb"[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)?"
+_TAB: Final = rb"\t|\\{1,3}t"
 
 
 # What parts a table's cells: a bar (psql, mysql, Markdown), a box drawing's bars and corners
@@ -2193,27 +2176,27 @@ _QUOTED_COMMA: Final = _TABLE_DELIMITERS[b","]
 _DELIMITER_STARTS: Final = (b"|", b"\xe2", b"\t", b"\\", b",", b" ")
 _DELIMITER_BYTES: Final = frozenset(b"|\t\\,") | frozenset(range(0x80, 0xC0))
 # What may follow or precede a name in its cell before the delimiter: blanks and a quote.
-_TABLE_PAD: Final = re.compile(rb"(?:\\{0,3}\")?[ ]*(?:\xe2\x94\x80|\\{1,3}u2500)*")
-_TABLE_PAD_BEFORE: Final = re.compile(rb"(?:\xe2\x94\x80|\\{1,3}u2500|[ ])*(?:\\{0,3}\")?$")
+_TABLE_PAD: Final = rb"(?:\\{0,3}\")?[ ]*(?:\xe2\x94\x80|\\{1,3}u2500)*"
+_TABLE_PAD_BEFORE: Final = rb"(?:\xe2\x94\x80|\\{1,3}u2500|[ ])*(?:\\{0,3}\")?$"
 # A rule between a table's header and its rows: dashes, pluses, bars, blanks, box drawing.
-_TABLE_RULE: Final = re.compile(
+_TABLE_RULE: Final = (
     rb"(?=[^\n]*(?:-|\xe2\x94\x80|\xe2\x95\x90|\\{1,3}u25(?:00|50)))"
     rb"(?:[-+|=: \t]|\xe2[\x94\x95][\x80-\xbf]|\\{1,3}u25[0-7][0-9a-f])+(?:\r|\\r)?"
 )
 # A column's name in a table's header.
-_TABLE_NAME: Final = re.compile(rb"[A-Za-z_][A-Za-z0-9_.\- /#()]{0,63}|[^\x00-\x7f][^\t|,\\]{0,63}")
+_TABLE_NAME: Final = rb"[A-Za-z_][A-Za-z0-9_.\- /#()]{0,63}|[^\x00-\x7f][^\t|,\\]{0,63}"
 # Cut off a cell: blanks, quotes and the horizontal lines of a box drawing.
-_CELL_TRIM: Final = re.compile(rb"(?:[ \t\r'\"]|\\{1,3}[\"r]|\xe2\x94\x80|\\{1,3}u2500)+")
+_CELL_TRIM: Final = rb"(?:[ \t\r'\"]|\\{1,3}[\"r]|\xe2\x94\x80|\\{1,3}u2500)+"
 
 
 def _table_delimiter(data: bytes, name_start: int, name_end: int) -> re.Pattern[bytes] | None:
     """The delimiter of the table cell holding the name at *name_start*..*name_end*, or None."""
-    after = _TABLE_PAD.match(data, name_end).end()
+    after = _rx[_TABLE_PAD].match(data, name_end).end()
     if data[after : after + 1] in _DELIMITER_STARTS:
         for pattern in _TABLE_DELIMITERS.values():
             if pattern.match(data, after) is not None:
                 return pattern
-    before = _TABLE_PAD_BEFORE.search(data, max(0, name_start - 24), name_start).start()
+    before = _rx[_TABLE_PAD_BEFORE].search(data, max(0, name_start - 24), name_start).start()
     if not any(byte in _DELIMITER_BYTES for byte in data[max(0, before - 6) : before]):
         return None
     for position in range(before - 1, max(-1, before - 7), -1):
@@ -2228,7 +2211,7 @@ def _table_start(data: bytes, line_start: int, position: int) -> int:
     """Where a table's line starts: after the JSON string opened on its line (``"content": "``),
     not after a quoted CSV cell's ``","``."""
     start = line_start
-    for string in _JSON_STRING_START.finditer(data, line_start, position):
+    for string in _rx[_JSON_STRING_START].finditer(data, line_start, position):
         text = string.group()
         if b":" in text or b" " in text:
             start = string.end()
@@ -2249,19 +2232,19 @@ def _cell(data: bytes, cell: tuple[int, int]) -> tuple[int, int]:
     """A cell's text without its padding."""
     start, end = cell
     while start < end:
-        pad = _CELL_TRIM.match(data, start, end)
+        pad = _rx[_CELL_TRIM].match(data, start, end)
         if pad is None:
             break
         start = pad.end()
     while end > start:
-        pad = _CELL_TRIM_END.search(data, start, end)
+        pad = _rx[_CELL_TRIM_END].search(data, start, end)
         if pad is None:
             break
         end = pad.start()
     return start, end
 
 
-_CELL_TRIM_END: Final = re.compile(_CELL_TRIM.pattern + rb"$")
+_CELL_TRIM_END: Final = _CELL_TRIM + rb"$"
 
 
 def _harmless_table_column(data: bytes, start: int, delimiter: re.Pattern[bytes], index: int) -> bool:
@@ -2275,7 +2258,7 @@ def _harmless_table_column(data: bytes, start: int, delimiter: re.Pattern[bytes]
             break
         line_start, _ = _line_around(data, end)
         line_start = _table_start(data, line_start, end)
-        if _TABLE_RULE.fullmatch(data, line_start, end) is None:
+        if _rx[_TABLE_RULE].fullmatch(data, line_start, end) is None:
             if delimiter.search(data, line_start, end) is None:
                 break
             header = (line_start, end)
@@ -2304,21 +2287,21 @@ def _in_harmless_column(data: bytes, name_start: int, value_start: int) -> bool:
             return False
         start, _ = _line_around(data, end)
         start = _content_start(data, start, end)
-        header = _LISTING_HEADER.fullmatch(data, start, end)
+        header = _rx[_LISTING_HEADER].fullmatch(data, start, end)
         if header is not None:
             break
         position = start
     else:
         return False
     row = data[content:value_start]
-    if _TAB.search(row) is not None:
-        columns = _TAB.split(data[start:end].strip(b" \r"))
-        index = len(_TAB.findall(row))
+    if _rx[_TAB].search(row) is not None:
+        columns = _rx[_TAB].split(data[start:end].strip(b" \r"))
+        index = len(_rx[_TAB].findall(row))
         column = columns[index] if index < len(columns) else b""
     else:
         offset = value_start - content
         column = b""
-        for found in _COLUMN.finditer(data, start, end):
+        for found in _rx[_COLUMN].finditer(data, start, end):
             if found.start() - start > offset:
                 break
             column = found.group()
@@ -2341,37 +2324,40 @@ def _previous_line_end(data: bytes, line_start: int) -> int:
 def _in_one_string(data: bytes, start: int, end: int, found: tuple[int, int]) -> tuple[int, int]:
     """*found*, unless a JSON string ends between *start* and *end*: the line goes on in another
     string (`"command": "… get secret app", "output": "…`), which announces nothing."""
-    if data.find(b'"', start, end) != -1 and _JSON_STRING_END.search(data, start, end) is not None:
+    if data.find(b'"', start, end) != -1 and _rx[_JSON_STRING_END].search(data, start, end) is not None:
         return 0, 0
     return found
 
 
 _SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT, _IN_PROSE = 1, 2, 3, 4
 # A setting's name in one case (`PASSWORD_MIN_LENGTH=`, `min_length=`), not a password holding `=`.
-_SETTING_NAME: Final = re.compile(r"(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*|[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)*)=")
+_SETTING_NAME: Final = r"(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*|[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)*)="
 # A credential quoted in a sentence after its name, with only words between them (chat, in any
 # language: `es \`…\` (la encontré …)`, `do bazy: '…'. Trzeba`, `gefunden: … - es steht`, CJK's
 # full-width colon and comma): a quoted word after a blank or a colon (also full-width, U+FF1A), or
 # a bare word after a colon followed by the sentence's punctuation (also U+FF0C, U+3001, U+3002), a
 # blank or the line's end.
-_PROSE_SEPARATOR: Final = re.compile(rb"""[ \t:](?=\\{0,3}["'`])|:[ \t]+|\xef\xbc\x9a|\\{1,3}uff1a""")
-_PROSE_WORDS: Final = re.compile(rb"""(?:[^"'`|$=<>{}\[\]\n\\]++|\\{1,3}u[0-9a-fA-F]{4})*+""")
-_PROSE_VALUE: Final = re.compile(
+_PROSE_SEPARATOR: Final = rb"""[ \t:](?=\\{0,3}["'`])|:[ \t]+|\xef\xbc\x9a|\\{1,3}uff1a"""
+_PROSE_WORDS: Final = rb"""(?:[^"'`|$=<>{}\[\]\n\\]++|\\{1,3}u[0-9a-fA-F]{4})*+"""
+_PROSE_VALUE: Final = (
+    rb"(?x)"
     rb"""[ \t]*(?:(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\]{6,200})(?P=q)
     |(?P<bare>[^\s"'`\\]{6,200}?)
       (?=[.,;!?)]{0,2}(?:[ \t\r\n]|$|\\{1,3}[nrt"])
-        |\xef\xbc\x8c|\xe3\x80[\x81\x82]|\\{1,3}u(?:ff0c|300[12])))""",
-    re.VERBOSE,
+        |\xef\xbc\x8c|\xe3\x80[\x81\x82]|\\{1,3}u(?:ff0c|300[12])))"""
 )
 
 
 def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
     """Where a credential quoted in a sentence after the keyword at *keyword* is (_PROSE_VALUE), up
     to *end*: one that looks generated, holds a digit and is neither a path, a name nor a setting."""
-    separator = _PROSE_SEPARATOR.search(data, keyword, min(end, keyword + 200))
-    if separator is None or _PROSE_WORDS.match(data, keyword, separator.start()).end() != separator.start():
+    separator = _rx[_PROSE_SEPARATOR].search(data, keyword, min(end, keyword + 200))
+    if (
+        separator is None
+        or _rx[_PROSE_WORDS].match(data, keyword, separator.start()).end() != separator.start()
+    ):
         return None  # no separator, or code between the name and it (quotes, `$`, `=`, brackets)
-    match = _PROSE_VALUE.match(data, separator.end(), end)
+    match = _rx[_PROSE_VALUE].match(data, separator.end(), end)
     if match is None or _describes(data, keyword, separator.start()):
         return None
     group = "quoted" if match.group("quoted") is not None else "bare"
@@ -2380,10 +2366,10 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
     text = match.group(group).decode("utf-8", "replace")
     if (
         credential_like(text)
-        and _DIGIT.search(text)
+        and _rx[_DIGIT].search(text)
         and not _file_path(text)
-        and _SECRET_NAME_PARTS.search(text.lower()) is None  # `RESET_TOKEN_TTL=15m`: a name
-        and _SETTING_NAME.match(text) is None  # `PASSWORD_MIN_LENGTH=12`: a setting
+        and _rx[_SECRET_NAME_PARTS].search(text.lower()) is None  # `RESET_TOKEN_TTL=15m`: a name
+        and _rx[_SETTING_NAME].match(text) is None  # `PASSWORD_MIN_LENGTH=12`: a setting
     ):
         return match.span(group)
     return None
@@ -2392,19 +2378,19 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
 # A value a tool's help or documentation shows as an example: right after "e.g." or "for example" on
 # its line (maybe after an option or a name: `e.g. --token …`, `for example API_KEY=…`), or on an
 # indented line under an "Examples:" heading, as help texts print their examples.
-_EXAMPLE_CUE: Final = re.compile(
+_EXAMPLE_CUE: Final = (
+    rb"(?i)"
     rb"(?:\be\.g\.|\bfor (?:example|instance)|\bexample:|\bsuch as)[ \t]*[:,]?[ \t]+"
-    rb"(?:--?[A-Za-z][A-Za-z0-9\-]*[ =]|[A-Za-z_][A-Za-z0-9_]*=)?\\{0,3}[\"'`(]?$",
-    re.IGNORECASE,
+    rb"(?:--?[A-Za-z][A-Za-z0-9\-]*[ =]|[A-Za-z_][A-Za-z0-9_]*=)?\\{0,3}[\"'`(]?$"
 )
-_EXAMPLES_HEADING: Final = re.compile(rb"(?:examples?|example usage|usage examples?)[ \t]*:?[ \t\r]*", re.I)
+_EXAMPLES_HEADING: Final = rb"(?i)" rb"(?:examples?|example usage|usage examples?)[ \t]*:?[ \t\r]*"
 _EXAMPLE_LINES: Final = 15
 
 
 def _shown_as_example(data: bytes, start: int) -> bool:
     """Whether the value at *start* is shown as an example (see ``_EXAMPLE_CUE``)."""
     line_start, _ = _line_around(data, start)
-    if _EXAMPLE_CUE.search(data, max(line_start, start - 80), start) is not None:
+    if _rx[_EXAMPLE_CUE].search(data, max(line_start, start - 80), start) is not None:
         return True
     if data[line_start : line_start + 1] not in (b" ", b"\t"):
         return False
@@ -2416,7 +2402,7 @@ def _shown_as_example(data: bytes, start: int) -> bool:
         position, _ = _line_around(data, end)
         begin = _content_start(data, position, end)  # the heading may open an agent log's string
         if begin < end and data[begin : begin + 1] not in (b" ", b"\t", b"\r"):
-            return _EXAMPLES_HEADING.fullmatch(data, begin, end) is not None
+            return _rx[_EXAMPLES_HEADING].fullmatch(data, begin, end) is not None
     return False
 
 
@@ -2436,7 +2422,7 @@ def _typed_secret_at(low: bytes, anchor: bytes, start: int, end: int) -> bool:
     return (
         anchor == b"secret"
         and low[end : end + 1] in _QUOTE_AFTER
-        and _TYPE_BEFORE.search(low, max(0, start - 16), start) is not None
+        and _rx[_TYPE_BEFORE].search(low, max(0, start - 16), start) is not None
     )
 
 
@@ -2448,21 +2434,21 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
     if role == _URL:
         return _url_interesting(low, start)
     if role == _BEARER_AT:
-        return _BEARER.match(data, start) is not None
+        return _rx[_BEARER].match(data, start) is not None
     if role == _KIND_AT:
-        return _KIND_SECRET.match(low, start) is not None
+        return _rx[_KIND_SECRET].match(low, start) is not None
     if role == _COOKIE_AT:
         return (
-            _COOKIE_HEADER.match(low, start) is not None
-            or _COOKIE_SETTER.match(data, start) is not None
+            _rx[_COOKIE_HEADER].match(low, start) is not None
+            or _rx[_COOKIE_SETTER].match(data, start) is not None
             or _named_cookie(data, low, start) is not None
         )
     if role == _CURL_AT:
         return _curl_command(low, start)
     if role == _PAT_AT:
-        return _PAT_VARIABLE.match(data, start) is not None  # not `$PATH`
+        return _rx[_PAT_VARIABLE].match(data, start) is not None  # not `$PATH`
     if role == _CLIENT:
-        word = _COMMAND_NAME.match(low, start)
+        word = _rx[_COMMAND_NAME].match(low, start)
         return _command_word(low, start, 0) and word is not None and word.group() in _CLIENTS
     if role == _PRINTER and anchor != b"echo ":
         printer = _printer(anchor)
@@ -2519,7 +2505,7 @@ class _Scan:
             if start >= resume and (
                 data[start - 1] != 0x6D
                 or runs[start] != 0x61
-                or _ANSI_BEFORE.search(data, max(0, start - 24), start)
+                or _rx[_ANSI_BEFORE].search(data, max(0, start - 24), start)
             ):
                 resume = max(resume, self._token_at(start, apart[index], data))
         for anchors, find in shared:
@@ -2528,7 +2514,7 @@ class _Scan:
                 anchor = anchors[index]
                 if anchor == b"Q~":
                     # Azure AD client secrets contain `~` and `.`, which split runs; `Q~` is anchor enough.
-                    match = _AZURE_SECRET.match(data, start - 4) if start >= 4 else None
+                    match = _rx[_AZURE_SECRET].match(data, start - 4) if start >= 4 else None
                     if match and looks_random(match.group().decode("ascii", "replace")):
                         self.add(match.start(), match.end(), "azure_client_secret", _TOKEN_PRIORITY)
                     continue
@@ -2538,7 +2524,10 @@ class _Scan:
                         not start
                         or runs[start - 1] != 0x61
                         or data[start - 2] == 0x5C
-                        or (data[start - 1] == 0x6D and _ANSI_BEFORE.search(data, max(0, start - 24), start))
+                        or (
+                            data[start - 1] == 0x6D
+                            and _rx[_ANSI_BEFORE].search(data, max(0, start - 24), start)
+                        )
                     ):
                         continue  # inside a word, base64 or an id
                     if start >= resume:
@@ -2583,9 +2572,9 @@ class _Scan:
     def _near(self, kind: str, start: int, end: int) -> None:
         """The secret half of a pair: an AWS secret key near its key id, a Twilio token near its SID."""
         if kind == "aws_access_key_id":
-            pattern, found = _AWS_SECRET_NEAR, "aws_secret_access_key"
+            pattern, found = _rx[_AWS_SECRET_NEAR], "aws_secret_access_key"
         elif kind.startswith("twilio"):
-            pattern, found = _TWILIO_TOKEN_NEAR, "twilio_auth_token"
+            pattern, found = _rx[_TWILIO_TOKEN_NEAR], "twilio_auth_token"
         else:
             return
         line_start, line_end = self._line_bounds(start, limit=512)
@@ -2605,7 +2594,7 @@ class _Scan:
         hits: list[tuple[int, int, int]] = []  # (position, length, how) of secret-name keywords
         bearer_end = 0
         # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
-        shaped, interesting = _NAME_SHAPE.match, _url_interesting
+        shaped, interesting = _rx[_NAME_SHAPE].match, _url_interesting
         name, shadow, url, bearer, shape_how = _NAME, _SHADOW, _URL, _BEARER_AT, _SHAPE_HOW
         if low.startswith(b"user "):
             self._redis_acl(0)
@@ -2676,7 +2665,7 @@ class _Scan:
         elif role in (_OPENVPN_AT, _NKEY_AT):
             self._pem(start + 1, armoured=True)
         elif role == _KIND_AT:
-            kind = _KIND_SECRET.match(low, start)
+            kind = _rx[_KIND_SECRET].match(low, start)
             if kind is not None:
                 self._kubernetes(kind.end() - 6)
         elif role == _ENCRYPTED_AT:
@@ -2688,9 +2677,9 @@ class _Scan:
                 # shared secret of a cluster's nodes, not an HTTP cookie.
                 self.add(named.start("value"), named.end("value"), "secret")
                 return
-            header = _COOKIE_HEADER.match(low, start)
+            header = _rx[_COOKIE_HEADER].match(low, start)
             if header is None:
-                setter = _COOKIE_SETTER.match(self.data, start)
+                setter = _rx[_COOKIE_SETTER].match(self.data, start)
                 if setter is not None:
                     # `cookies.set("sid", "…")`, `set_cookie(…)`, `new Cookie(…)`, `{name: …, value: …}`
                     which = "1" if setter.group("name1") is not None else "2"
@@ -2712,11 +2701,11 @@ class _Scan:
         elif role in (_GO_DSN_AT, _GO_DSN_UNIX):
             self._go_dsn(start)
         elif role in (_PGPASS_PORT, _PGPASS_ANY):
-            self._line_rule(start, _PGPASS)
+            self._line_rule(start, _rx[_PGPASS])
         elif role in (_USERLIST_AT, _USERLIST_ESCAPED):
-            self._line_rule(start, _USERLIST)
+            self._line_rule(start, _rx[_USERLIST])
         elif role in (_SASL_587, _SASL_465):
-            self._line_rule(start, _SASL_PASSWD)
+            self._line_rule(start, _rx[_SASL_PASSWD])
         elif role == _ACL_LINE:
             self._redis_acl(start + 1)
         elif role == _ACL_ESCAPED:
@@ -2726,7 +2715,7 @@ class _Scan:
         elif role == _PRINTF:
             self._echo_pipe(start)
         elif role == _IDENTIFIED:
-            self._pattern_value(start, _IDENTIFIED_BY, "password")
+            self._pattern_value(start, _rx[_IDENTIFIED_BY], "password")
         elif role == _LOGIN_MODULE:
             self._login_module(start)
         elif role == _CHPASSWD_AT:
@@ -2741,18 +2730,18 @@ class _Scan:
         elif role == _JWK_AT:
             self._jwk(start)
         elif role in (_LOGIN_AT, _AUTHENTICATE_AT):
-            self._protocol_login(start, _IMAP_LOGIN if role == _LOGIN_AT else _SASL_PLAIN)
+            self._protocol_login(start, _rx[_IMAP_LOGIN] if role == _LOGIN_AT else _rx[_SASL_PLAIN])
         elif role == _SENSITIVE_AT:
-            if _SENSITIVE_TRUE.match(low, start) is not None:
+            if _rx[_SENSITIVE_TRUE].match(low, start) is not None:
                 self._member_value(start, "secret")
         elif role in (_API_AT, _API_ESCAPED):
-            member = _API_MEMBER.match(self.data, start)
+            member = _rx[_API_MEMBER].match(self.data, start)
             if member is not None and credential_like(member.group("value").decode("utf-8", "replace")):
                 self.add(member.start("value"), member.end("value"), "api_key")
         elif role == _PUTTY_AT:
             # A PuTTY private key file, from its first line to its Private-MAC (or, cut short, to the
             # end of its private lines): the whole key goes, as a PEM block does.
-            key = _PUTTY_KEY.match(self.data, start, start + 65536) or _PUTTY_CUT.match(
+            key = _rx[_PUTTY_KEY].match(self.data, start, start + 65536) or _rx[_PUTTY_CUT].match(
                 self.data, start, start + 65536
             )
             if key is not None:
@@ -2761,29 +2750,29 @@ class _Scan:
             # Terraform state: the `result` of a `random_password` resource is the password.
             data = self.data
             if data.rfind(b"random_password", max(0, start - 4096), start) != -1:
-                match = _RESULT_MEMBER.match(data, start)
+                match = _rx[_RESULT_MEMBER].match(data, start)
                 if match is not None and not is_placeholder(match.group("value").decode("utf-8", "replace")):
                     self.add(match.start("value"), match.end("value"), "password")
         elif role == _HONEYCOMB_AT:
             # Honeycomb's API key travels in a header named for the team (`X-Honeycomb-Team: …`).
-            match = _HONEYCOMB_KEY.match(self.data, start)
+            match = _rx[_HONEYCOMB_KEY].match(self.data, start)
             if match is not None and credential_like(match.group("value").decode("ascii")):
                 self.add(match.start("value"), match.end("value"), "api_key")
         elif role == _PHRASE_AT:
             # A wallet's seed phrase: 12 to 24 words after "recovery phrase:", `MNEMONIC=` …
-            match = _SEED_PHRASE.match(self.data, start + 1)
+            match = _rx[_SEED_PHRASE].match(self.data, start + 1)
             if match is not None:
                 words = match.group("value").split()
                 if len(words) in (12, 15, 18, 21, 24) and len(_NOT_SEED_WORDS.intersection(words)) < 2:
                     self.add(match.start("value"), match.end("value"), "secret")
         elif role == _ENCODED_AT:
             # Elasticsearch's `"encoded"` API key: base64 of `id:key`, sent as `ApiKey …`.
-            match = _ENCODED_CREDENTIAL.match(self.data, start)
+            match = _rx[_ENCODED_CREDENTIAL].match(self.data, start)
             if match is not None and _encodes_credential(match.group("value")):
                 self.add(match.start("value"), match.end("value"), "api_key")
         elif role in (_IPSEC_EAP, _IPSEC_XAUTH):
             # strongSwan's ipsec.secrets: `user : EAP "…"`, `: XAUTH …`, `: RSA key.pem "passphrase"`.
-            match = _IPSEC_SECRET.match(self.data, start, _line_around(self.data, start)[1])
+            match = _rx[_IPSEC_SECRET].match(self.data, start, _line_around(self.data, start)[1])
             if match is not None:
                 group = "quoted" if match.group("quoted") is not None else "bare"
                 value = match.group(group).decode("utf-8", "replace")
@@ -2794,14 +2783,14 @@ class _Scan:
             # `jdbc:oracle:thin:user/password@host:1521:SID`.
             data = self.data
             if role == _THIN_AT:
-                match = _ORACLE_THIN.match(data, start)
+                match = _rx[_ORACLE_THIN].match(data, start)
             else:
-                match = _ORACLE_EZCONNECT.search(data, max(0, start - 200), start + 3)
+                match = _rx[_ORACLE_EZCONNECT].search(data, max(0, start - 200), start + 3)
             if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
                 self.add(match.start("value"), match.end("value"), "password")
         elif role == _PAT_AT:
             # A personal access token in a variable named for it (PowerShell, PHP, Perl: `$pat = "…"`).
-            match = _PAT_VARIABLE.match(self.data, start)
+            match = _rx[_PAT_VARIABLE].match(self.data, start)
             if match is not None and credential_like(match.group("value").decode("utf-8", "replace")):
                 self.add(match.start("value"), match.end("value"), "token")
         elif role == _SMTP_PASSWORD_AT:
@@ -2809,7 +2798,7 @@ class _Scan:
             data = self.data
             begin = _next_line(data, _line_around(data, start)[1])
             if begin != -1:
-                line = _SMTP_REPLY.match(data, begin, _line_around(data, begin)[1])
+                line = _rx[_SMTP_REPLY].match(data, begin, _line_around(data, begin)[1])
                 if line is not None and not is_placeholder(line.group("value").decode("ascii")):
                     self.add(line.start("value"), line.end("value"), "password")
 
@@ -2829,7 +2818,7 @@ class _Scan:
             if spec is not None:
                 self._call(paren, *spec)
         elif _command_word(low, start, 0):
-            word = _COMMAND_NAME.match(low, start)
+            word = _rx[_COMMAND_NAME].match(low, start)
             clients = _CLIENTS.get(word.group()) if word is not None else None
             if clients:
                 self._client(start, word.end(), clients)
@@ -2873,7 +2862,7 @@ class _Scan:
             elif how == _BY_CSV:
                 self._csv_column(name_start, name_end, kind)
             elif how == _BY_PERCENT:
-                escape = _ESCAPE_BEFORE.match(data, name_start - 1) if name_start else None
+                escape = _rx[_ESCAPE_BEFORE].match(data, name_start - 1) if name_start else None
                 if escape is not None:  # `%3Fapi_key`: the name starts after the encoded `?` or `&`
                     name = data[escape.end() : name_end]
                     kind = kinds.get(name) or _name_kind(name)
@@ -2906,17 +2895,19 @@ class _Scan:
                 # Prose (`- API key: …`, `Access token: …`): the word before says what it is; else a
                 # lone `key = …` (rclone, INI sections) holds a secret only if it looks generated.
                 previous = (
-                    _PREVIOUS_WORD.search(data, max(0, name_start - 16), name_start)
+                    _rx[_PREVIOUS_WORD].search(data, max(0, name_start - 16), name_start)
                     if data[name_start - 1 : name_start] == b" "
                     else None
                 )
                 if previous is None and data[name_start - 1 : name_start] == b".":
                     # A dotted setting (`play.http.secret.key = "…"`): the word before the dot.
-                    previous = _PREVIOUS_WORD_DOT.search(data, max(0, name_start - 16), name_start)
+                    previous = _rx[_PREVIOUS_WORD_DOT].search(data, max(0, name_start - 16), name_start)
                 named = previous is not None and _name_kind(previous.group("word") + b"_" + name)
                 if named:
                     self._assignment(name, name_start, name_end, named, generated=True)
-                elif _LONE_KEY_VALUE.match(data, name_end) is not None and self._at_line_start(name_start):
+                elif _rx[_LONE_KEY_VALUE].match(data, name_end) is not None and self._at_line_start(
+                    name_start
+                ):
                     self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
             elif kind is None and how == _BY_SEPARATOR and (generated := _generated_name_kind(name)):
                 # `routing_key`, `server_key`, `LOGGED_IN_KEY`, `NONCE_SALT`: a key or salt of a kind
@@ -2925,7 +2916,7 @@ class _Scan:
             elif (
                 kind is not None
                 and data[name_start - 1 : name_start] == b"$"
-                and _PHP_ASSIGNMENT.match(data, name_end)
+                and _rx[_PHP_ASSIGNMENT].match(data, name_end)
             ):
                 self._assignment(name, name_start, name_end, kind)  # PHP, Perl, PowerShell: `$apiKey = '…'`
 
@@ -2946,12 +2937,14 @@ class _Scan:
         if (
             data[name_start - 1 : name_start] == b" "
             and self.low.find(b"/p", max(0, name_start - 12), name_start) != -1  # one `find` first
-            and _BATCH_PROMPT.search(self.low, max(0, name_start - 12), name_start)
+            and _rx[_BATCH_PROMPT].search(self.low, max(0, name_start - 12), name_start)
         ):
             return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
         # (`find` and an int, not `b":" in ahead`: `bytes in bytes` raises and clears a TypeError first)
-        braced = _BRACED_VALUE.match(data, name_end) if not generated and ahead.find(b"={") != -1 else None
+        braced = (
+            _rx[_BRACED_VALUE].match(data, name_end) if not generated and ahead.find(b"={") != -1 else None
+        )
         if braced is not None and (
             data[name_start - 1 : name_start] == b";" or data.startswith(b";", braced.end())
         ):
@@ -2964,11 +2957,11 @@ class _Scan:
         if ord(":") in ahead:
             if ahead.startswith(b":: "):
                 # LDIF: `userPassword:: BASE64` (a value in base64 after a double colon)
-                ldif = _LDIF_BASE64.match(data, name_end)
+                ldif = _rx[_LDIF_BASE64].match(data, name_end)
                 if ldif is not None and not is_placeholder(ldif.group("value").decode("ascii")):
                     self.add(ldif.start("value"), ldif.end("value"), kind)
                 return name_end
-            annotated = _ANNOTATED_LITERAL.match(data, name_end)
+            annotated = _rx[_ANNOTATED_LITERAL].match(data, name_end)
         if annotated is not None:
             # `const API_TOKEN: &str = "…";`, `val apiKey: String = "…"`, `token: string = '…'`:
             # a type between the name and the literal assigned to it.
@@ -2980,18 +2973,18 @@ class _Scan:
                 self.add(value_start, value_end, kind)
             return value_end
         if ord("{") in ahead:
-            opening = _OBJECT_AFTER.match(data, name_end)
+            opening = _rx[_OBJECT_AFTER].match(data, name_end)
             if opening is not None:
                 # `"db_password": {"sensitive": true, "type": "string", "value": "…"}`
                 self._member_value(opening.end() - 1, kind, plausible=True)
                 return name_end
         if not generated and ord(":") in ahead:
-            opening = _BLOCK_OPENING.match(data, name_end)
-            if opening is not None and _LINE_BREAK.match(data, opening.end()) is not None:
+            opening = _rx[_BLOCK_OPENING].match(data, name_end)
+            if opening is not None and _rx[_LINE_BREAK].match(data, opening.end()) is not None:
                 self._block_value(name_start, name_end, kind)
                 return name_end
         if ord("]") in ahead and ahead.find(b"=>") != -1:
-            dumped = _PHP_DUMPED.match(data, name_end)
+            dumped = _rx[_PHP_DUMPED].match(data, name_end)
             if dumped is not None and (
                 dumped.group("quoted") is not None or data[name_start - 1 : name_start] == b"["
             ):
@@ -2999,17 +2992,17 @@ class _Scan:
                 # (`[password] => …` to the line's end).
                 group = "quoted" if dumped.group("quoted") is not None else "bare"
                 value = dumped.group(group).decode("utf-8", "replace")
-                if not _DUMPED_STRUCTURE.search(value) and _plausible_value(
+                if not _rx[_DUMPED_STRUCTURE].search(value) and _plausible_value(
                     value, quoted=True, code_context=False, next_char=b"\n"
                 ):
                     self.add(dumped.start(group), dumped.end(group), kind)
                 return dumped.end()
-        match = _AFTER_NAME.match(data, name_end)
+        match = _rx[_AFTER_NAME].match(data, name_end)
         after = match.end() if match is not None else 0
         if match is None or (after < self.size and (data[after] == 0x28 or data.startswith(b" [", after))):
             # `signingKey = []byte("…")`, `Buffer.from("…")`, `String::from("…")`: a literal made
             # into bytes or a secret type, assigned to the name.
-            wrapped = _WRAPPED_LITERAL.match(data, name_end)
+            wrapped = _rx[_WRAPPED_LITERAL].match(data, name_end)
             if wrapped is not None:
                 value = wrapped.group("value").decode("utf-8", "replace")
                 if _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
@@ -3043,13 +3036,15 @@ class _Scan:
             if (
                 q1 is not None
                 and q2 is None
-                and _NAMED_ELEMENT_BEFORE.search(data, max(0, name_start - 300), name_start) is not None
+                and _rx[_NAMED_ELEMENT_BEFORE].search(data, max(0, name_start - 300), name_start) is not None
             ):
                 # `<string name="google_api_key">…</string>`, `<entry key="db.password">…</entry>`
                 self._xml_value(name_start, name_end, kind)
             return name_end
         elif sep == b"," and (
-            q1 is None or q2 is None or not _CALL_BEFORE.search(data, max(0, name_start - 80), name_start)
+            q1 is None
+            or q2 is None
+            or not _rx[_CALL_BEFORE].search(data, max(0, name_start - 80), name_start)
         ):
             # Only `define('DB_PASSWORD', '…')`, `getenv("TOKEN", "…")`: a call's first argument; or a
             # name/value pair in JSON (`{"key": "apiKey", "value": "…"}`).
@@ -3061,37 +3056,43 @@ class _Scan:
         quoted = q2 is not None
         value_start, value_end = match.span("quoted" if quoted else "bare")
         if q2 == b"'" and data[value_start - 2 : value_start - 1] == b"$":
-            ansi = _ANSI_C_BODY.match(data, value_start)  # bash's `$'…'`, where `\'` ends nothing
+            ansi = _rx[_ANSI_C_BODY].match(data, value_start)  # bash's `$'…'`, where `\'` ends nothing
             if ansi is not None:
                 value_end = ansi.end()
         if quoted and 0 < value_end - value_start <= 7 and not data[value_start:value_end].strip(b"\\"):
             # A string holding a quoted string (Gradle's `buildConfigField(…, "\"…\"")`).
-            inner = _QUOTED_LITERAL.match(data, value_start - len(q2))
+            inner = _rx[_QUOTED_LITERAL].match(data, value_start - len(q2))
             if inner is not None:
                 value_start, value_end = inner.span("value")
         if quoted and _leaves_string(data, value_start, value_end, q2):
             return name_end  # the "closing" quote is in another string: no literal here
-        if q2 == b'"' and _JSON_STRING_END.match(data, value_start - 1) and self._in_json_string(name_start):
+        if (
+            q2 == b'"'
+            and _rx[_JSON_STRING_END].match(data, value_start - 1)
+            and self._in_json_string(name_start)
+        ):
             return name_end  # `set DB_PASS=` ending an agent log's JSON string: its quote, no value
         if sep == b":" and not quoted and not sp2 and q1 is None:
             # `group:artifact:jar:version`, `arn:…:secret:prod/db`: no blank, no value; but a Go
             # struct printed with %+v (`{Host:db User:app Password:… DB:orders}`) has none either.
-            field = _GO_FIELD_VALUE.match(data, value_start)
-            if field is not None and _GO_FIELDS_BEFORE.search(data, max(0, name_start - 400), name_start):
+            field = _rx[_GO_FIELD_VALUE].match(data, value_start)
+            if field is not None and _rx[_GO_FIELDS_BEFORE].search(
+                data, max(0, name_start - 400), name_start
+            ):
                 value_end = field.end("value")
-            elif _FRAME_HEADER.match(data, value_end) is not None and self._in_frame(name_start):
+            elif _rx[_FRAME_HEADER].match(data, value_end) is not None and self._in_frame(name_start):
                 pass  # a STOMP frame's headers (`login:ops`, `passcode:…`), one per line, no blank
             elif not (
                 # HTTPie's request items: a header named so (`X-API-Key:…`, `Private-Token:…`) and a
                 # generated value, without a blank
-                _HEADER_NAME.fullmatch(name) is not None
+                _rx[_HEADER_NAME].fullmatch(name) is not None
                 and data[name_start - 1 : name_start] in _BLANKS_OR_QUOTE
                 and _strong(data[value_start:value_end].decode("utf-8", "replace"))
                 and value_end - value_start >= 16
             ):
                 return name_end
         if sep == b">" and not quoted and data[value_end : value_end + 1] == b"&":
-            text = _XML_TEXT.match(data, value_start)  # entities in the text (`&amp;`, `&lt;`)
+            text = _rx[_XML_TEXT].match(data, value_start)  # entities in the text (`&amp;`, `&lt;`)
             if text is not None:
                 value_end = text.end()
         if sep == b">" and not data.startswith(b"</", value_end):
@@ -3099,7 +3100,7 @@ class _Scan:
         if not quoted and sep == b"=" and data.startswith(b"0x", value_start):
             # gdb prints a `char *` member as its address and then the string (`password =
             # 0x5555555592e0 "…"`): the string is the value.
-            pointed = _POINTED_STRING.match(data, value_end)
+            pointed = _rx[_POINTED_STRING].match(data, value_end)
             if pointed is not None:
                 quoted, q2 = True, pointed.group("q")
                 value_start, value_end = pointed.span("value")
@@ -3117,7 +3118,9 @@ class _Scan:
                 return value_end
             if word.endswith(b":") and word[:-1].isalpha():
                 return value_end  # a log's level after its facility (`dovecot: auth: Debug: …`)
-            if word == b"Sentry" and _PUBLIC_KEY.match(_rest_of_line(data, value_start).decode("latin-1")):
+            if word == b"Sentry" and _rx[_PUBLIC_KEY].match(
+                _rest_of_line(data, value_start).decode("latin-1")
+            ):
                 return value_end  # `X-Sentry-Auth: Sentry sentry_key=…`: Sentry's public key
         if (
             not quoted
@@ -3132,7 +3135,7 @@ class _Scan:
             rest = _rest_of_line(data, value_start)
             call = (
                 data[value_end : value_end + 1] in (b"(", b"[")
-                and _CALLABLE.fullmatch(data, value_start, value_end) is not None
+                and _rx[_CALLABLE].fullmatch(data, value_start, value_end) is not None
                 and rest.rstrip(b"; \t\r").endswith((b")", b"]"))
             )
             if not call and not any(byte in _BLANK_OR_QUOTE for byte in rest):
@@ -3147,7 +3150,7 @@ class _Scan:
             if equals != -1:
                 # `api_key: str | None = None`, `TOKEN: Final = re.compile(...)`: a Python annotation.
                 # The annotation is never the secret; only a string literal assigned to the name is.
-                literal = _QUOTED_RHS.match(data, value_start + equals + 3)
+                literal = _rx[_QUOTED_RHS].match(data, value_start + equals + 3)
                 if literal is None:
                     return value_end
                 value_start, value_end = literal.span("value")
@@ -3161,17 +3164,17 @@ class _Scan:
         value = data[value_start:value_end].decode("utf-8", "replace")
         if flag and (
             value.startswith("-")
-            or (not quoted and _wordy(value) and _DIGIT.search(value) is None and not _passphrase(value))
+            or (not quoted and _wordy(value) and _rx[_DIGIT].search(value) is None and not _passphrase(value))
         ):
             return name_end  # another option, or a command's next word (`--no-auth-warning ping`)
         if not quoted and value.startswith("!") and value[1:2].isalpha():
             return name_end  # a YAML tag (`!Sub '{{resolve:…}}'`, `!Ref DbPassword`, `!vault |`)
         next_char = data[value_end : value_end + 1]
-        if next_char == b"\\" and not quoted and _ESCAPED_ELLIPSIS.match(data, value_end):
+        if next_char == b"\\" and not quoted and _rx[_ESCAPED_ELLIPSIS].match(data, value_end):
             return value_end  # `sk_live_\u2026Xy12`: a key shown cut short, JSON-escaped
-        if generated and not (credential_like(value) or _HEX_SECRET.fullmatch(value)):
+        if generated and not (credential_like(value) or _rx[_HEX_SECRET].fullmatch(value)):
             return value_end
-        if strong and not (len(value) >= 16 and _strong(value) and _BASE64_VALUE.fullmatch(value)):
+        if strong and not (len(value) >= 16 and _strong(value) and _rx[_BASE64_VALUE].fullmatch(value)):
             return value_end
         if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
             self.add(value_start, value_end, kind)
@@ -3189,7 +3192,7 @@ class _Scan:
         line_start, line_end = _line_around(data, name_start)
         start = _content_start(data, line_start, name_start)
         header = data[start:line_end]
-        if _CSV_HEADER.fullmatch(header) is None:
+        if _rx[_CSV_HEADER].fullmatch(header) is None:
             return
         columns = [column.strip() for column in header.split(b",")]
         index = data.count(b",", start, name_start)
@@ -3222,7 +3225,7 @@ class _Scan:
         """A secret-named parameter of a URL that is itself a parameter's value, percent-encoded once
         or twice (``?next=%2Fexport%3Faccess_token%3D…%26format%3Dcsv``): its value, to the next
         encoded ``&``."""
-        match = _ENCODED_VALUE.match(self.data, name_end)
+        match = _rx[_ENCODED_VALUE].match(self.data, name_end)
         if match is None:
             return
         encoded = match.group("value").decode("ascii")
@@ -3242,7 +3245,7 @@ class _Scan:
         if end == -1:
             return False
         start, _ = _line_around(data, end)
-        return _FRAME_LINE.fullmatch(data, _content_start(data, start, end), end) is not None
+        return _rx[_FRAME_LINE].fullmatch(data, _content_start(data, start, end), end) is not None
 
     def _block_scalar(self, line_end: int, column: int, kind: str) -> None:
         """A YAML block scalar (``password: >`` or ``|``, then the value on the lines below, more
@@ -3254,7 +3257,7 @@ class _Scan:
             if following is None:
                 break
             begin, line_end, end = following
-            gutter = _GUTTER.match(data, begin, end)
+            gutter = _rx[_GUTTER].match(data, begin, end)
             at = gutter.end() if gutter else begin
             line = data[at:end].rstrip(b" \t\r")
             stripped = line.lstrip(b" \t")
@@ -3293,7 +3296,7 @@ class _Scan:
             if not _harmless_table_column(data, start, delimiter, filled[1]):
                 self._table_value(value_start, value_end, kind)
         following = _following_line(data, line_end)
-        if not all(_TABLE_NAME.fullmatch(data, *_cell(data, cells[i])) for i in filled):
+        if not all(_rx[_TABLE_NAME].fullmatch(data, *_cell(data, cells[i])) for i in filled):
             return  # not a header
         for _ in range(1000):
             if following is None:
@@ -3301,7 +3304,7 @@ class _Scan:
             begin, line_end, end = following
             if delimiter is _QUOTED_COMMA:
                 end = line_end  # its cells' quotes and commas are no JSON string's end
-            if _TABLE_RULE.fullmatch(data, begin, end) is None:
+            if _rx[_TABLE_RULE].fullmatch(data, begin, end) is None:
                 row = _table_cells(data, _table_start(data, begin, begin), end, delimiter)
                 if len(row) != len(cells):
                     return  # the table ended
@@ -3325,14 +3328,14 @@ class _Scan:
         if data.startswith(b"</key>", name_end):
             if data[name_start - 5 : name_start] != b"<key>":
                 return
-            match = _PLIST_VALUE.match(data, name_end)
+            match = _rx[_PLIST_VALUE].match(data, name_end)
         elif data[name_start - 1 : name_start] == b"<":
-            match = _XML_ATTRIBUTES.match(data, name_end)
+            match = _rx[_XML_ATTRIBUTES].match(data, name_end)
         else:
             after = name_end
             while data[after : after + 1] in (b"\\", b'"', b"'") and after < name_end + 4:
                 after += 1  # the attribute's closing quote
-            match = _XML_ATTRIBUTES.match(data, after)
+            match = _rx[_XML_ATTRIBUTES].match(data, after)
         if match is None:
             return
         value = match.group("value").decode("utf-8", "replace")
@@ -3345,11 +3348,11 @@ class _Scan:
         or its ``default:``/``value:`` member (a CloudFormation parameter's ``Default``)."""
         data = self.data
         line_start, line_end = _line_around(data, name_start)
-        opening = _BLOCK_OPENING.fullmatch(data, name_end, line_end)
+        opening = _rx[_BLOCK_OPENING].fullmatch(data, name_end, line_end)
         if opening is None:
             return
         start = _content_start(data, line_start, name_start)
-        gutter = _GUTTER.match(data, start, name_start)
+        gutter = _rx[_GUTTER].match(data, start, name_start)
         base = gutter.end() if gutter else start
         column = name_start - base
         if data[base:name_start].strip(b" \t-"):
@@ -3364,7 +3367,7 @@ class _Scan:
                 return
             begin, line_end, end = following
             line = data[begin:end]
-            gutter = _GUTTER.match(line)
+            gutter = _rx[_GUTTER].match(line)
             if gutter is not None:
                 line = line[gutter.end() :]
             stripped = line.strip(b" \t\r")
@@ -3377,14 +3380,14 @@ class _Scan:
                 return
             if child == -1:
                 child = indent
-                if _BLOCK_SCALAR.fullmatch(stripped) is not None:
+                if _rx[_BLOCK_SCALAR].fullmatch(stripped) is not None:
                     value = stripped.decode("utf-8", "replace")
                     if _lenient(value) and not _names_a_secret(value):
                         at = data.find(stripped, begin, end)
                         self.add(at, at + len(stripped), kind)
                     return
             if indent == child:
-                member = _BLOCK_MEMBER.fullmatch(stripped)
+                member = _rx[_BLOCK_MEMBER].fullmatch(stripped)
                 if member is not None:
                     group = "quoted" if member.group("quoted") is not None else "bare"
                     value = member.group(group).decode("utf-8", "replace")
@@ -3409,12 +3412,12 @@ class _Scan:
             and not _referenced(data, name_start)
             and not _foreign_name(data[name_start:name_end])  # prose: `Ihr Passwort zurückgesetzt`
         ):
-            match = _SPACED_AT.match(data, name_end)
-            aside = _QUOTED_ASIDE.match(data, name_end) if kind == "password" and match is None else None
+            match = _rx[_SPACED_AT].match(data, name_end)
+            aside = _rx[_QUOTED_ASIDE].match(data, name_end) if kind == "password" and match is None else None
             if aside is not None:
                 # prose quoting the password in parentheses: `the password in .env ("…") contains`
                 value = aside.group("value").decode("utf-8", "replace")
-                if _lenient(value) and (_DIGIT.search(value) or credential_like(value)):
+                if _lenient(value) and (_rx[_DIGIT].search(value) or credential_like(value)):
                     self.add(aside.start("value"), aside.end("value"), kind)
                     return
             if match is not None and match.group("typed") is not None:
@@ -3430,7 +3433,7 @@ class _Scan:
                     (_lenient(value) if lenient else credential_like(value))
                     # words alone are a passphrase only after a password's name (`pass …` in chat),
                     # not after `auth` (`gcloud auth activate-service-account`)
-                    and (kind == "password" or not _wordy(value) or _DIGIT.search(value) is not None)
+                    and (kind == "password" or not _wordy(value) or _rx[_DIGIT].search(value) is not None)
                     and not _names_a_secret(value)
                     and not _in_harmless_column(data, name_start, match.start(group))
                 ):
@@ -3443,9 +3446,9 @@ class _Scan:
         """A credential announced in prose after *keyword* (see _announcement())."""
         how, position = _announcement(self.data, keyword)
         if how == _SAME_LINE:
-            match = _VALUE_WORD.match(self.data, position)
+            match = _rx[_VALUE_WORD].match(self.data, position)
             text = match.group().decode("utf-8", "replace") if match else ""
-            if match and (credential_like(text) or (_lenient(text) and _DIGIT.search(text))):
+            if match and (credential_like(text) or (_lenient(text) and _rx[_DIGIT].search(text))):
                 self.add(match.start(), match.end(), "password")
         elif how == _IN_PROSE:
             span = _prose_value(self.data, keyword, position)
@@ -3467,16 +3470,16 @@ class _Scan:
             if start == -1:
                 return
             _, line_end = _line_around(data, start)
-            gutter = _GUTTER.match(data, start, line_end)
+            gutter = _rx[_GUTTER].match(data, start, line_end)
             if gutter is not None:
                 start = gutter.end()  # a file reader's line number (`     2→`)
-            word = _WORD_LINE.match(data, start, line_end)
+            word = _rx[_WORD_LINE].match(data, start, line_end)
             if word is not None:
                 group = "value" if word.group("value") is not None else "quoted"
                 value = word.group(group).decode("utf-8", "replace")
-                if _CIPHERTEXT.match(value):
+                if _rx[_CIPHERTEXT].match(value):
                     return  # `$ANSIBLE_VAULT;1.1;AES256` and its lines of ciphertext
-                setting = _SETTING_WORD.match(value) if not every else None
+                setting = _rx[_SETTING_WORD].match(value) if not every else None
                 if setting is not None and (setting.group("name") is None or _words(setting.group("name"))):
                     return  # a setting (`protocol=https` under `git credential`'s usage line)
                 plausible = credential_like(value) if strict else _lenient(value)
@@ -3488,7 +3491,7 @@ class _Scan:
                 if every:
                     continue
                 return
-            if every and _SHORT_WORD_LINE.fullmatch(data, start, line_end) is not None:
+            if every and _rx[_SHORT_WORD_LINE].fullmatch(data, start, line_end) is not None:
                 continue  # a user name before the password (OpenVPN's auth-user-pass file)
             if data[start:line_end].strip(b" \t\r"):
                 return  # prose or output: the credential is not alone on the next lines
@@ -3507,7 +3510,7 @@ class _Scan:
         ``"value"``); never on lines naming an id or such (``token_accessor``, ``"keyName"``)."""
         data = self.data
         line_start, line_end = _line_around(data, start)
-        command = _LISTING_COMMAND.match(data, _content_start(data, line_start, start), start)
+        command = _rx[_LISTING_COMMAND].match(data, _content_start(data, line_start, start), start)
         if command is None or command.group("cli").decode() not in rules.LISTING_CLIS:
             return  # prose about the command, or another command
         for _ in range(_LISTED_LINES):
@@ -3516,19 +3519,19 @@ class _Scan:
             if begin == -1:
                 return
             _, line_end = _line_around(data, begin)
-            if _PROMPT.match(data, begin, line_end) is not None:
+            if _rx[_PROMPT].match(data, begin, line_end) is not None:
                 return
             string_end = _string_end(data, begin, line_end, begin - previous_end - 1)
             if string_end != -1:
                 line_end = string_end  # the output ends with its JSON string
             named = False
-            name = _LINE_NAME.match(data, begin, line_end)
+            name = _rx[_LINE_NAME].match(data, begin, line_end)
             if name is not None:
                 parts = name_parts(name.group("name").decode("ascii", "replace"))
                 if parts and parts[-1] in rules.EXCLUDED_LAST:
                     continue
-                named = any(_SECRET_WORDS.search(part) or part == "value" for part in parts)
-            for value in _LISTED_VALUE.finditer(data, begin, line_end):
+                named = any(_rx[_SECRET_WORDS].search(part) or part == "value" for part in parts)
+            for value in _rx[_LISTED_VALUE].finditer(data, begin, line_end):
                 text = value.group().decode("ascii")
                 if (named or _strong(text)) and credential_like(text) and not _names_a_secret(text):
                     self.add(value.start(), value.end(), "secret")
@@ -3538,18 +3541,18 @@ class _Scan:
     def _echo_pipe(self, start: int) -> None:
         """``echo SECRET | docker login --password-stdin`` (also piped to chpasswd or --with-token)."""
         line_start, line_end = _line_around(self.low, start)
-        match = _ECHO_PIPE.match(self.data, start, line_end)
+        match = _rx[_ECHO_PIPE].match(self.data, start, line_end)
         if match is None:
             if self.data[start - 2 : start] != b"+ ":
                 return  # not a `set -x` trace (`+ echo …`)
             content = _content_start(self.data, line_start, start)
-            if _TRACE_BEFORE.match(self.data, content, start) is None:
+            if _rx[_TRACE_BEFORE].match(self.data, content, start) is None:
                 return
             following = _next_line(self.data, line_end)
             if following == -1:
                 return
             _, next_end = _line_around(self.data, following)
-            match = _TRACED_ECHO.match(self.data, start, next_end)
+            match = _rx[_TRACED_ECHO].match(self.data, start, next_end)
             if match is None:
                 return
             line_end = next_end
@@ -3576,7 +3579,7 @@ class _Scan:
                 continue
             for option in client.options:
                 for found in _option(option).finditer(data, word_end, command_end):
-                    match = _VALUE_AT.match(data, found.end(), command_end)
+                    match = _rx[_VALUE_AT].match(data, found.end(), command_end)
                     if match is None:
                         continue
                     group = (
@@ -3605,7 +3608,7 @@ class _Scan:
         position = paren + 1
         literals: list[tuple[int, int] | None] = []
         for _ in range(8):
-            arg = _CALL_ARG.match(data, position)
+            arg = _rx[_CALL_ARG].match(data, position)
             if arg is None:
                 return
             literals.append(arg.span("s") if arg.group("q") is not None else None)
@@ -3628,13 +3631,13 @@ class _Scan:
         "value": "…"}`` (Postman, HAR headers) or ``key="Password" value="…"`` (XML): the value.
         Whether such a pair was found."""
         data = self.data
-        value = _PAIR_VALUE.match(data, name_end, name_end + 200)
+        value = _rx[_PAIR_VALUE].match(data, name_end, name_end + 200)
         if value is None:
             return False
         group = "quoted" if value.group("q") else "bare"
         start, end = value.span(group)
         if kind == "authorization":
-            scheme = _AUTH_SCHEME.match(data, start, end)
+            scheme = _rx[_AUTH_SCHEME].match(data, start, end)
             if scheme is not None:
                 start = scheme.end()
         text = data[start:end].decode("utf-8", "replace")
@@ -3659,7 +3662,7 @@ class _Scan:
         closing = data.find(b"}", position, position + 1024)
         if opening == -1 or closing == -1:
             return
-        value = _VALUE_MEMBER.search(data, opening, closing)
+        value = _rx[_VALUE_MEMBER].search(data, opening, closing)
         if value is None:
             return
         text = value.group("value").decode("utf-8", "replace")
@@ -3681,7 +3684,7 @@ class _Scan:
     def _login_module(self, start: int) -> None:
         """The user of a JAAS login module when it is an API key (``username="KEY" password="…"``)."""
         _, line_end = _line_around(self.data, start)
-        match = _JAAS_USER.match(self.data, start, line_end)
+        match = _rx[_JAAS_USER].match(self.data, start, line_end)
         if match is not None and credential_like(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "api_key")
 
@@ -3697,7 +3700,7 @@ class _Scan:
             _, line_end = _line_around(data, begin)
             if not data[begin:line_end].strip():
                 continue
-            match = _CHPASSWD_LINE.match(data, begin, line_end)
+            match = _rx[_CHPASSWD_LINE].match(data, begin, line_end)
             line = data[begin:line_end]
             if len(line) - len(line.lstrip(b" \t")) <= indent:
                 return  # the block ended
@@ -3716,7 +3719,7 @@ class _Scan:
             )
             + 1
         )
-        match = _GO_DSN.match(self.data, begin or floor)
+        match = _rx[_GO_DSN].match(self.data, begin or floor)
         at = start + (6 if self.low.startswith(b"@unix(", start) else 5)
         if (
             match is not None
@@ -3732,7 +3735,7 @@ class _Scan:
         line_start, line_end = _line_around(data, position)
         start = _content_start(data, line_start, position)
         match = pattern.match(data, start, line_end)
-        if match is None and pattern is _PGPASS:
+        if match is None and pattern is _rx[_PGPASS]:
             # Also a .pgpass line written by a command: `echo "host:5432:db:user:…" >> ~/.pgpass`.
             match = pattern.search(data, start, line_end)
             if match is not None and not match.start() <= position < match.end():
@@ -3746,7 +3749,7 @@ class _Scan:
         before = self.low[_content_start(self.data, line_start, position) : position].strip()
         if before not in (b"", b"acl set", b"acl", b">") and not before.endswith((b"acl set", b"$", b">")):
             return
-        match = _REDIS_ACL.match(self.data, position, line_end)
+        match = _rx[_REDIS_ACL].match(self.data, position, line_end)
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
 
@@ -3774,14 +3777,14 @@ class _Scan:
         return prefix in (b"", b"-", b"export", b"set") or (line_start == 0 and position < 200 and not prefix)
 
     def _authorization(self, name_end: int) -> int:
-        built = _AUTH_BUILT.match(self.data, name_end)
+        built = _rx[_AUTH_BUILT].match(self.data, name_end)
         if built is not None:
             # `Authorization = paste("Bearer", "…")` (R), `"Bearer " .. "…"` (Lua), `sprintf("Bearer
             # %s", "…")`: the scheme and the credential in literals of their own, joined by code.
             if credential_like(built.group("value").decode("utf-8", "replace")):
                 self.add(built.start("value"), built.end("value"), "authorization", _TOKEN_PRIORITY)
             return built.end()
-        match = _AUTH_VALUE.match(self.data, name_end)
+        match = _rx[_AUTH_VALUE].match(self.data, name_end)
         if match is None:
             self._pair(name_end, "authorization")  # {"name": "authorization", "value": "Basic …"} (HAR)
             return name_end
@@ -3805,7 +3808,7 @@ class _Scan:
         return end
 
     def _bearer(self, position: int) -> int:
-        match = _BEARER.match(self.data, position)
+        match = _rx[_BEARER].match(self.data, position)
         if match is None:
             return position + 6
         value = match.group("value").decode("ascii")
@@ -3817,8 +3820,8 @@ class _Scan:
         data, low = self.data, self.low
         # A host (and its port) before a comma: the URL ended there, in a CSV row, and the `@` further
         # on is an address's (`https://signin.aws.amazon.com,ana@corp.example,…` in an export).
-        in_row = _HOST_AND_COMMA.match(low, position + 3) is not None
-        match = None if in_row else _URL_CREDENTIALS.match(data, position)
+        in_row = _rx[_HOST_AND_COMMA].match(low, position + 3) is not None
+        match = None if in_row else _rx[_URL_CREDENTIALS].match(data, position)
         if match is not None:
             password = match.group("pw").decode("utf-8", "replace")
             if "%" in password:
@@ -3833,14 +3836,14 @@ class _Scan:
             ):
                 self.add(match.start("pw"), match.end("pw"), "url_password")
         elif not in_row:
-            user = _URL_TOKEN_USER.match(data, position)
+            user = _rx[_URL_TOKEN_USER].match(data, position)
             if (
                 user is not None
                 and credential_like(user.group("user").decode("utf-8", "replace"))
-                and _SENTRY_DSN.match(low, user.start("user")) is None
+                and _rx[_SENTRY_DSN].match(low, user.start("user")) is None
             ):
                 self.add(user.start("user"), user.end("user"), "url_token")
-        url_end = _URL_END.match(data, position + 3).end()
+        url_end = _rx[_URL_END].match(data, position + 3).end()
         for needle, pattern, kind in _webhooks():
             if low.find(needle, position, url_end) != -1:
                 hook = pattern.match(data, position)
@@ -3856,7 +3859,7 @@ class _Scan:
             low.find(b"sig", position, url_end) != -1
             or low.find(b"x-amz-security-token", position, url_end) != -1
         ):
-            for signature in _URL_SIGNATURE.finditer(low, position, url_end):
+            for signature in _rx[_URL_SIGNATURE].finditer(low, position, url_end):
                 value = data[signature.start("value") : signature.end("value")].decode("utf-8", "replace")
                 if "%" in value:
                     from urllib.parse import unquote
@@ -3870,7 +3873,7 @@ class _Scan:
         """The values of a HAR list of cookies (``"cookies": [{"name": "sid", "value": "…"}, …]``)."""
         data = self.data
         for _ in range(64):
-            cookie = _HAR_COOKIE.match(data, position)
+            cookie = _rx[_HAR_COOKIE].match(data, position)
             if cookie is None:
                 return
             self._cookie_value(cookie.group("name"), cookie.start("value"), cookie.end("value"))
@@ -3881,7 +3884,7 @@ class _Scan:
         size = end - start
         if size >= 4 and name.lower() not in _COOKIE_ATTRIBUTES:
             text = self.data[start:end].decode("utf-8", "replace")
-            secret_name = _SECRET_COOKIE.search(name) is not None
+            secret_name = _rx[_SECRET_COOKIE].search(name) is not None
             if (
                 secret_name or (size >= 8 and looks_random(text) and not _public_cookie(name))
             ) and not is_placeholder(text):
@@ -3891,7 +3894,7 @@ class _Scan:
         """The values of the name=value pairs of a cookie header from *position* (Set-Cookie: the first)."""
         data = self.data
         for _ in range(64):
-            pair = _COOKIE_PAIR.match(data, position)
+            pair = _rx[_COOKIE_PAIR].match(data, position)
             if pair is None:
                 return
             self._cookie_value(pair.group("name"), pair.start("value"), pair.end("value"))
@@ -3903,21 +3906,21 @@ class _Scan:
         """A curl command line (with continuation lines): -u USER:PASSWORD and -b/--cookie pairs."""
         data = self.data
         end = _curl_end(data, position, min(self.size, position + 4096))
-        flag = _CURL_FLAG.search(data, position, end)
+        flag = _rx[_CURL_FLAG].search(data, position, end)
         while flag is not None:
             at = flag.start()
             if data[at - 1] in _BEFORE_FLAG:
                 if flag.group() in _COOKIE_FLAGS:
-                    cookie = _CURL_COOKIE.match(data, at, end)
+                    cookie = _rx[_CURL_COOKIE].match(data, at, end)
                     if cookie is not None:
                         self._cookies(cookie.end(), first_only=False)
                 else:
-                    user = _CURL_USER.match(data, at, end)
+                    user = _rx[_CURL_USER].match(data, at, end)
                     if user is not None:
                         group = user.lastgroup or "bare"
                         if not is_placeholder(user.group(group).decode("utf-8", "replace")):
                             self.add(user.start(group), user.end(group), "password")
-            flag = _CURL_FLAG.search(data, flag.end(), end)
+            flag = _rx[_CURL_FLAG].search(data, flag.end(), end)
 
     def _twilio(self, position: int) -> None:
         """Quoted 32-hex literals on the line of a Twilio mention and the few lines after it."""
@@ -3930,7 +3933,7 @@ class _Scan:
                 end = limit
                 break
         line_start = data.rfind(b"\n", max(0, position - 512), position) + 1
-        for match in _TWILIO_QUOTED.finditer(data, line_start, end):
+        for match in _rx[_TWILIO_QUOTED].finditer(data, line_start, end):
             if looks_random(match.group("value").decode("ascii")):
                 self.add(match.start("value"), match.end("value"), "twilio_auth_token")
 
@@ -3942,18 +3945,18 @@ class _Scan:
         if begin == -1 or (not armoured and b"private" not in low[begin:key_start]) or begin in self._blocks:
             return
         self._blocks.add(begin)
-        end = _PEM_END.search(self.data, key_start, key_start + 65536)
+        end = _rx[_PEM_END].search(self.data, key_start, key_start + 65536)
         if end is not None:
             self.add(begin, end.end(), "private_key", _TOKEN_PRIORITY)
             return
         # No END line (truncated output): fail closed over everything that still looks like key body.
         header_end = self.data.find(b"-----", key_start) + 5
-        body = _PEM_BODY.match(self.data, header_end)
+        body = _rx[_PEM_BODY].match(self.data, header_end)
         self.add(begin, body.end() if body else header_end, "private_key", _TOKEN_PRIORITY)
 
     def _kubernetes(self, position: int) -> None:
         low = self.low
-        if not _KIND_SECRET.match(low, max(0, position - 16)) and not _KIND_SECRET.search(
+        if not _rx[_KIND_SECRET].match(low, max(0, position - 16)) and not _rx[_KIND_SECRET].search(
             low, max(0, position - 16), position + 8
         ):
             return
@@ -3965,7 +3968,7 @@ class _Scan:
             return
         self._blocks.add(-1 - doc_start)
         data = self.data
-        for block in _K8S_YAML_DATA.finditer(low, doc_start, doc_end):
+        for block in _rx[_K8S_YAML_DATA].finditer(low, doc_start, doc_end):
             indent = len(block.group("indent"))
             encoded = b"stringdata" not in block.group()
             line_end = _line_around(data, block.start("indent"))[1]
@@ -3978,7 +3981,7 @@ class _Scan:
                 if line.strip():
                     if len(line) - len(line.lstrip(b" \t")) <= indent:
                         break
-                    item = _K8S_YAML_ITEM.match(data, line_start, line_end)
+                    item = _rx[_K8S_YAML_ITEM].match(data, line_start, line_end)
                     if (
                         item is not None
                         and not is_placeholder(item.group("value").decode("utf-8", "replace"))
@@ -3987,11 +3990,11 @@ class _Scan:
                         )
                     ):
                         self.add(item.start("value"), item.end("value"), "kubernetes_secret")
-        for block in _K8S_JSON_DATA.finditer(low, doc_start, doc_end):
+        for block in _rx[_K8S_JSON_DATA].finditer(low, doc_start, doc_end):
             close = data.find(b"}", block.end(), doc_end)
             close = doc_end if close == -1 else close
             encoded = b"stringdata" not in block.group()
-            for item in _K8S_JSON_ITEM.finditer(data, block.end(), close):
+            for item in _rx[_K8S_JSON_ITEM].finditer(data, block.end(), close):
                 if not is_placeholder(item.group("value").decode("utf-8", "replace")) and not (
                     _public_secret_item(item.group("key"), item.group("value"), encoded)
                 ):
@@ -4003,14 +4006,14 @@ class _Scan:
         """The private members of a JSON Web Key (``"d"``, ``"p"``, ``"q"``, ``"dp"``, ``"dq"``,
         ``"qi"``, and ``"k"`` of a symmetric key) in the object holding ``"kty"``."""
         data = self.data
-        if _JWK_KTY.match(data, position) is None:
+        if _rx[_JWK_KTY].match(data, position) is None:
             return
         opening = data.rfind(b"{", max(0, position - 16384), position)
         if opening == -1 or -2 - opening in self._blocks:
             return
         self._blocks.add(-2 - opening)
         closing = data.find(b"}", position, position + 65536)
-        for member in _JWK_PRIVATE.finditer(data, opening, self.size if closing == -1 else closing):
+        for member in _rx[_JWK_PRIVATE].finditer(data, opening, self.size if closing == -1 else closing):
             if not is_placeholder(member.group("value").decode("ascii", "replace")):
                 self.add(member.start("value"), member.end("value"), "private_key", _TOKEN_PRIORITY)
 
@@ -4021,7 +4024,7 @@ class _Scan:
         if (
             not position
             or data[position - 1] not in _BLANKS_B
-            or (_TAG_BEFORE.search(data, max(0, position - 24), position) is None)
+            or (_rx[_TAG_BEFORE].search(data, max(0, position - 24), position) is None)
         ):
             return  # prose ("failed to authenticate with …"): no tag alone before the verb
         line_start, line_end = _line_around(data, position)
@@ -4029,7 +4032,7 @@ class _Scan:
         if match is not None and match.start("verb") == position:
             group = "quoted" if match.group("quoted") is not None else "bare"
             value = match.group(group).decode("utf-8", "replace")
-            if _lenient(value) or (pattern is _SASL_PLAIN and not is_placeholder(value)):
+            if _lenient(value) or (pattern is _rx[_SASL_PLAIN] and not is_placeholder(value)):
                 self.add(match.start(group), match.end(group), "password")
 
     def _ciphertext_block(self, position: int) -> None:
@@ -4038,7 +4041,7 @@ class _Scan:
         data, low = self.data, self.low
         if position and low[position - 1] in _NAME_CHARS and low[position - 2 : position] not in _ESCAPES:
             return  # inside a longer name (`unencrypted:`)
-        block = _CIPHERTEXT_BLOCK.match(low, position)
+        block = _rx[_CIPHERTEXT_BLOCK].match(low, position)
         if block is None:
             return
         if block.group("json") is not None:
@@ -4047,7 +4050,7 @@ class _Scan:
             return
         line_start, line_end = _line_around(data, position)
         before = data[_content_start(data, line_start, position) : position]
-        gutter = _GUTTER.match(before)
+        gutter = _rx[_GUTTER].match(before)
         before = before[gutter.end() :] if gutter is not None else before
         # `- encrypted:` in a list: the block is what is indented deeper than the name itself
         indent = len(before) if not before.strip(b" \t-") else _indent(before)
@@ -4093,7 +4096,7 @@ class _Scan:
 
 
 # Terminal colour and erase codes (`grep --color` wraps every match in them), also JSON-escaped.
-_ANSI: Final = re.compile(rb"(?:\x1b|\\{1,3}u001b|\\{1,3}x1b|\\{1,3}033)\[[0-9;?]{0,16}[A-Za-z]")
+_ANSI: Final = rb"(?:\x1b|\\{1,3}u001b|\\{1,3}x1b|\\{1,3}033)\[[0-9;?]{0,16}[A-Za-z]"
 
 
 def _coloured_lines(data: bytes, codes: list[int]) -> list[tuple[int, int]]:
@@ -4109,13 +4112,13 @@ def _coloured_lines(data: bytes, codes: list[int]) -> list[tuple[int, int]]:
         first = position
         while first and data[first - 1] == 0x5C:  # the backslashes of `\\u001b`
             first -= 1
-        code = _ANSI.match(data, first)
+        code = _rx[_ANSI].match(data, first)
         if code is None:
             continue  # an escape byte that starts no code
         last = position
         while code is not None:
             last = code.end()
-            code = _ANSI.match(data, last)
+            code = _rx[_ANSI].match(data, last)
         if last >= size or data[last] in _EDGE or data[last : last + 2] in _ESCAPED_EDGES:
             continue  # before a blank or at a line's end: no word changes
         floor, ceiling = max(0, first - 1024), min(size, last + 1024)
@@ -4151,7 +4154,7 @@ def _uncoloured_spans(data: bytes, codes: list[int]) -> list[tuple[int, int, str
     size = 0
     for low, high in _coloured_lines(data, codes):
         position = low
-        for code in _ANSI.finditer(data, low, high):
+        for code in _rx[_ANSI].finditer(data, low, high):
             pieces.append(data[position : code.start()])
             kept.append(size)
             origins.append(position)
@@ -4279,7 +4282,7 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
             anchor = anchors[index]
             if anchor == b"Q~":
                 # tokens() tries the Azure pattern from 4 bytes before "Q~" (a NUL there fails it).
-                hit = start >= 4 and _AZURE_SECRET.match(data, start - 4) is not None
+                hit = start >= 4 and _rx[_AZURE_SECRET].match(data, start - 4) is not None
             elif anchor in _DIRECT:
                 # tokens() tries the formats right there (a NUL can only end a match early).
                 hit = any(rule.pattern.match(data, start) for rule in _token_rules(anchor))
