@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -29,6 +29,11 @@ Corpora:
   scalars, shell and C escapes, base64 of whole files), tables and exports (SQL clients, CSV,
   password-manager CLIs, environment dumps), non-English keys and chat, debug and trace output,
   API-client exports and the credential files of package managers; reported like ``blind``;
+- ``seventh``: bench/redact_corpus_seventh.py, a seventh one by a seventh author, written blind to the
+  rules and to the other corpora, weighted towards the mainstream of today (LLM providers and their
+  SDKs, MCP and agent settings files, serverless and SaaS keys, web-framework settings, CI, containers,
+  Terraform, cloud CLIs and secret managers), with the public keys, masked values and references of the
+  same world as negatives; reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -64,7 +69,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--corpus",
-        choices=["independent", "blind", "fresh", "fourth", "fifth", "sixth", "project", "real"],
+        choices=["independent", "blind", "fresh", "fourth", "fifth", "sixth", "seventh", "project", "real"],
         default="independent",
     )
     parser.add_argument("--positives", type=int, default=5000, help="project corpus only")
@@ -74,7 +79,7 @@ def main() -> int:
         "--copies",
         type=int,
         default=None,
-        help="independent (8), blind (6), fresh (6), fourth (6), fifth (6) and sixth (6) corpora: instances per template",
+        help="independent (8), blind (6), fresh (6), fourth (6), fifth (6), sixth (6) and seventh (6) corpora: instances per template",
     )
     parser.add_argument("--split", choices=["dev", "holdout", "all"], default="all")
     parser.add_argument("--context", default=None, help="independent corpus: only this context")
@@ -84,10 +89,10 @@ def main() -> int:
         "--kinds",
         type=int,
         default=0,
-        help="independent, blind, fresh, fourth, fifth and sixth corpora: list this many kinds of misses and false positives",
+        help="independent, blind, fresh, fourth, fifth, sixth and seventh corpora: list this many kinds of misses and false positives",
     )
     args = parser.parse_args()
-    if args.corpus in ("independent", "blind", "fresh", "fourth", "fifth", "sixth"):
+    if args.corpus in ("independent", "blind", "fresh", "fourth", "fifth", "sixth", "seventh"):
         return labelled(args)
     if args.corpus == "real":
         return real_logs(args.logs, args.show)
@@ -116,6 +121,10 @@ def labelled(args: argparse.Namespace) -> int:
         from redact_corpus_sixth import CONTEXTS, corpus, leaked
 
         seed, copies = 59, 6
+    elif args.corpus == "seventh":
+        from redact_corpus_seventh import CONTEXTS, corpus, leaked
+
+        seed, copies = 61, 6
     else:
         from redact_corpus_independent import CONTEXTS, corpus, leaked
 
