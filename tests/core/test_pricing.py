@@ -159,3 +159,12 @@ def test_the_backends_default_models_have_real_prices() -> None:
     defaults = [*ALIASES.values(), CODEX_DEFAULT_MODEL]
 
     assert [model for model in defaults if not table.price_for(model)[1]] == []
+
+
+def test_claude_codes_context_window_tag_keeps_the_models_price() -> None:
+    """``claude-opus-4-6[1m]`` (Claude Code's 1M-context model name) is priced as ``claude-opus-4-6``."""
+    table = load_price_table(environ={})
+    usage = Usage(input_tokens=4, output_tokens=50, cache_read_tokens=2000, cache_creation_tokens=1000)
+
+    assert table.price_for("claude-opus-4-6[1m]")[1]
+    assert table.cost("claude-opus-4-6[1m]", usage) == table.cost("claude-opus-4-6", usage) == 0.00852

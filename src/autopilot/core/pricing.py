@@ -5,7 +5,7 @@ The packaged table is ``core/data/prices.json``. A file named by ``AUTOPILOT_PRI
 recorded in every trajectory (``price_table_version``). A model id matches the longest key it starts
 with followed by ``-`` (``claude-sonnet-4-5-20250929`` -> ``claude-sonnet-4-5``, but ``gpt-5.6`` is not
 ``gpt-5``), after dropping a provider prefix (``anthropic/``, Bedrock's ``us.anthropic.``) and reading
-Vertex's ``@`` as ``-``; an unknown model is priced with the
+Vertex's ``@`` as ``-`` and dropping Claude Code's ``[1m]`` tag; an unknown model is priced with the
 table's ``default`` entry, deliberately the most expensive, so budgets err on the safe side.
 
 A model may add a ``long_context`` price (``above_prompt_tokens`` plus the four rates): a usage delta
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -108,11 +109,14 @@ class PriceTable:
 
 def _plain_name(model: str) -> str:
     """*model* as the price table names it: without a provider prefix (LiteLLM's and OpenRouter's
-    ``anthropic/claude-…``, Bedrock's ``us.anthropic.claude-…-v1:0``) and with Vertex's
+    ``anthropic/claude-…``, Bedrock's ``us.anthropic.claude-…-v1:0``), without Claude Code's
+    context-window tag (``claude-opus-4-6[1m]``: the same model, priced the same) and with Vertex's
     ``claude-…@20250514`` written ``claude-…-20250514``."""
     name = model.strip().lower().rsplit("/", 1)[-1]
     if "anthropic." in name:
         name = name.split("anthropic.", 1)[1]
+    if "[" in name:
+        name = re.sub(r"\[[^\]]*\]", "", name)
     return name.replace("@", "-")
 
 
