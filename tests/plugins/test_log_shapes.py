@@ -1032,3 +1032,38 @@ def test_other_json_beside_the_logs_is_one_warning_each_and_no_run(
 
     assert [Path(f["path"]).parent.name for f in data["files"]] == ["project"]
     assert len(warnings) == 4 and all("not a log format autopilot reads" in w for w in warnings)
+
+
+# ------------------------------------------------------------------------------------------------
+# Claude Code 2.1 responses billed at other rates than their model's standard ones (figures checked against
+# ccusage 20.0.24 `claude session --offline --mode calculate` on the same lines)
+
+
+def _usage_21(output: int, **more: Any) -> dict[str, Any]:
+    """A 2.1.x response's usage: 4 input, 2000 cache read and 1000 cache write tokens, *output* out."""
+    return {"input_tokens": 4, "cache_creation_input_tokens": 1000, "cache_read_input_tokens": 2000,
+            "output_tokens": output, "service_tier": "standard", **more}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("model", "rates"),
+    [("claude-opus-4-6", (30, 150)), ("claude-opus-4-7", (30, 150)), ("claude-opus-4-8", (10, 50))],
+)
+def test_a_fast_mode_response_is_priced_at_fast_mode_rates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], model: str, rates: tuple[int, int]
+) -> None:
+    """A ``speed: fast`` response (``/fast``) costs fast-mode rates, in ``analyze`` and ``import`` alike."""
+    # platform.claude.com/docs/en/build-with-claude/fast-mode: Opus 4.6/4.7 $30/$150, Opus 4.8
+    # $10/$50, cache rates the usual multiples of those; ccusage 20.0.24 prices them the same.
+    line = _assistant("msg_01", 50, model=model)
+    line["message"]["usage"] = _usage_21(50, speed="fast")
+    log = _jsonl(tmp_path / "s.jsonl", [_user(), line])
+
+    data, _ = _analyze(capsys, log)
+    _, trajectory = _import(capsys, log, tmp_path / "out")
+
+    run = data["by_name"]["s.jsonl"]
+    rate_in, rate_out = rates
+    expected = (4 * rate_in + 50 * rate_out + 2000 * rate_in / 10 + 1000 * rate_in * 1.25) / 1e6
+    assert (run["model"], run["cost_usd"]) == (f"{model}-fast", pytest.approx(expected))
+    assert trajectory["usage"]["cost_usd"] == pytest.approx(expected)

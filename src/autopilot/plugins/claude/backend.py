@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from autopilot import Backend, BackendEvent, RunRequest, Step, ToolDecision, Usage
 from autopilot.core import processes
+from autopilot.plugins.claude.models import priced_model
 from autopilot.plugins.claude.settings import (
     PLUGIN_NAME,
     ClaudeSettings,
@@ -334,7 +335,9 @@ class ClaudeStreamMapper:
             self._pending = _Turn(message_id, usage=started, streamed=started is not None)
         turn = self._pending
         model = message.get("model")
-        turn.model = model if isinstance(model, str) else turn.model
+        usage = message.get("usage")
+        speed = usage.get("speed") if isinstance(usage, Mapping) else None
+        turn.model = priced_model(model, speed) if isinstance(model, str) else turn.model
         session = self._new_session(data)
         if session:
             events.append(BackendEvent(session_id=session))

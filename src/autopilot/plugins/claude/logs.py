@@ -10,6 +10,8 @@ Older transcripts differ: Claude Code 1.0.x wrote a ``costUSD`` on each assistan
 call's cost, as ccusage's default ``auto`` mode does), no ``requestId`` on some lines, and files holding
 only ``summary`` lines (no session: nothing to count, and no warning). An API error is an assistant
 line of model ``<synthetic>`` with zero usage: not a model call.
+
+Newer ones (2.1.x) may be of fast mode (``usage.speed == "fast"``), priced as ``<model>-fast``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import msgspec
 
 from autopilot.core.logs import LogReader
 from autopilot.core.usage import Call, Session, ToolStat
+from autopilot.plugins.claude.models import priced_model
 
 
 class _CacheCreation(msgspec.Struct):
@@ -39,6 +42,8 @@ class _Usage(msgspec.Struct):
     cache_creation_input_tokens: int | None = 0
     cache_read_input_tokens: int | None = 0
     cache_creation: _CacheCreation | None = None
+    #: ``fast`` for a response of fast mode (``/fast``), billed at the model's fast rates.
+    speed: str | None = None
 
 
 class _Block(msgspec.Struct):
@@ -252,6 +257,8 @@ class ClaudeTranscriptReader(LogReader):
             usage = message.usage
             synthetic = message.model == "<synthetic>"
             model = message.model if message.model and not synthetic else None
+            if model:
+                model = priced_model(model, usage.speed)
             hour = usage.cache_creation.ephemeral_1h_input_tokens if usage.cache_creation else None
             call = Call(
                 entry.timestamp,
