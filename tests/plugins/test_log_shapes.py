@@ -1035,7 +1035,7 @@ def test_other_json_beside_the_logs_is_one_warning_each_and_no_run(
 
 
 # ------------------------------------------------------------------------------------------------
-# Claude Code 2.1 responses billed at other rates than their model's standard ones (figures checked against
+# Claude Code 2.1 responses that bill more than their own usage says (figures checked against
 # ccusage 20.0.24 `claude session --offline --mode calculate` on the same lines)
 
 
@@ -1043,6 +1043,36 @@ def _usage_21(output: int, **more: Any) -> dict[str, Any]:
     """A 2.1.x response's usage: 4 input, 2000 cache read and 1000 cache write tokens, *output* out."""
     return {"input_tokens": 4, "cache_creation_input_tokens": 1000, "cache_read_input_tokens": 2000,
             "output_tokens": output, "service_tier": "standard", **more}  # fmt: skip
+
+
+def test_an_advisor_call_counts_at_the_advisor_models_price(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An advisor call (an ``advisor_message`` of ``usage.iterations``) counts at its own model's rates."""
+    # Claude Code 2.1.117+ with /advisor: the top-level usage is the executor's only; each advisor
+    # call is an `advisor_message` iteration naming its model (Anthropic's advisor tool docs;
+    # ccusage's claude adapter adds it as a call of its own).
+    iterations = [
+        {"type": "message", "input_tokens": 4, "output_tokens": 20, "cache_read_input_tokens": 2000,
+         "cache_creation_input_tokens": 1000},
+        {"type": "advisor_message", "model": "claude-opus-4-7", "input_tokens": 5000, "output_tokens": 700,
+         "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0},
+        {"type": "message", "input_tokens": 0, "output_tokens": 10, "cache_read_input_tokens": 0,
+         "cache_creation_input_tokens": 0},
+    ]  # fmt: skip
+    lines = [_assistant("msg_01", n, model="claude-sonnet-4-6") for n in (1, 30)]
+    lines[0]["message"]["usage"] = _usage_21(1)  # the first block of the streamed response
+    lines[1]["message"]["usage"] = _usage_21(30, iterations=iterations)
+    log = _jsonl(tmp_path / "s.jsonl", [_user(), *lines])
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["s.jsonl"]
+    # Sonnet 4.6 at $3/$15 (cache $0.30/$3.75) plus Opus 4.7's 5000 in, 700 out at $5/$25.
+    sonnet = (4 * 3 + 30 * 15 + 2000 * 0.3 + 1000 * 3.75) / 1e6
+    opus = (5000 * 5 + 700 * 25) / 1e6
+    assert (_tokens(run), run["num_turns"]) == ((5004, 730, 2000, 1000), 1)
+    assert run["cost_usd"] == pytest.approx(sonnet + opus) == pytest.approx(0.047312)
 
 
 @pytest.mark.parametrize(

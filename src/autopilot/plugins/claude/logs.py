@@ -11,7 +11,9 @@ call's cost, as ccusage's default ``auto`` mode does), no ``requestId`` on some 
 only ``summary`` lines (no session: nothing to count, and no warning). An API error is an assistant
 line of model ``<synthetic>`` with zero usage: not a model call.
 
-Newer ones (2.1.x) may be of fast mode (``usage.speed == "fast"``), priced as ``<model>-fast``.
+Newer ones (2.1.x) add what bills beyond a response's own usage: each advisor call (``/advisor``) is an
+``advisor_message`` of ``usage.iterations`` naming its model, counted as a call of its own; a fast-mode
+response (``usage.speed == "fast"``) is priced as ``<model>-fast``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,19 @@ class _CacheCreation(msgspec.Struct):
     ephemeral_1h_input_tokens: int | None = None
 
 
+class _Iteration(msgspec.Struct):
+    """One sub-inference of a response (``usage.iterations``): the executor's own (``message``) or an
+    advisor's (``advisor_message``), which the response's top-level usage does not count."""
+
+    type: str = ""
+    model: str | None = None
+    input_tokens: int | None = 0
+    output_tokens: int | None = 0
+    cache_creation_input_tokens: int | None = 0
+    cache_read_input_tokens: int | None = 0
+    cache_creation: _CacheCreation | None = None
+
+
 class _Usage(msgspec.Struct):
     input_tokens: int | None = 0
     output_tokens: int | None = 0
@@ -44,6 +59,7 @@ class _Usage(msgspec.Struct):
     cache_creation: _CacheCreation | None = None
     #: ``fast`` for a response of fast mode (``/fast``), billed at the model's fast rates.
     speed: str | None = None
+    iterations: list[_Iteration] | None = None
 
 
 class _Block(msgspec.Struct):
@@ -182,6 +198,35 @@ def _text(match: re.Match[bytes] | None) -> str | None:
         return None
 
 
+def _advisor_calls(call: Call, iterations: list[_Iteration] | None) -> list[Call]:
+    """The advisor calls a response made (Claude Code's advisor tool, ``/advisor``): each
+    ``advisor_message`` of ``usage.iterations``, which the response's own usage does not count, as a
+    call of the advisor's model, keyed ``<message id>:advisor:<n>`` (as ccusage keys it)."""
+    if not iterations:
+        return []
+    found = []
+    for item in iterations:
+        if item.type != "advisor_message" or not item.model:
+            continue
+        hour = item.cache_creation.ephemeral_1h_input_tokens if item.cache_creation else None
+        found.append(
+            Call(
+                call.ts,
+                sys.intern(item.model),
+                item.input_tokens or 0,
+                item.output_tokens or 0,
+                item.cache_read_input_tokens or 0,
+                item.cache_creation_input_tokens or 0,
+                hour or 0,
+                f"{call.message_id}:advisor:{len(found)}" if call.message_id else None,
+                call.request_id,
+                call.session,
+                call.sidechain,
+            )
+        )
+    return found
+
+
 def session_key(path: Path) -> str:
     """The session a transcript file belongs to: its name, or ``<session>`` for ``<session>/subagents/*``."""
     if path.parent.name == "subagents":
@@ -233,6 +278,7 @@ class ClaudeTranscriptReader(LogReader):
     def scan(self, path: Path, data: bytes) -> list[Session]:
         intern = sys.intern
         calls: dict[tuple[str | None, str | None, str | None] | int, Call] = {}
+        turns: set[tuple[str | None, str | None, str | None] | int] = set()  # the responses among them
         tools: dict[str, ToolStat] = {}
         names: dict[str, str] = {}
         models: Counter[str] = Counter()
@@ -284,6 +330,13 @@ class ClaudeTranscriptReader(LogReader):
             kept = calls.get(key)
             if kept is None or call.tokens > kept.tokens:
                 calls[key] = call
+            turns.add(key)
+            # An advisor's sub-inferences are calls of their own, at the advisor model's rates.
+            for advisor in _advisor_calls(call, usage.iterations):
+                key = (advisor.message_id, entry.request_id, call.session) if message.id else len(calls)
+                kept = calls.get(key)
+                if kept is None or advisor.tokens > kept.tokens:
+                    calls[key] = advisor
             if isinstance(message.content, list):
                 for block in message.content:
                     if block.type in _TOOL_CALLS and block.id and block.id not in names:
@@ -325,7 +378,7 @@ class ClaudeTranscriptReader(LogReader):
                 cwd=cwd,
                 project=Path(cwd).name if cwd else path.parent.name,
                 branch=_text(_BRANCH.search(head)),
-                num_turns=len(calls),
+                num_turns=len(turns),
                 steps=data.count(b"\n") + (not data.endswith(b"\n")),
                 tools=tools,
                 subagent=path.parent.name == "subagents",
