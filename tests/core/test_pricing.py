@@ -64,10 +64,23 @@ def test_unknown_models_are_priced_conservatively() -> None:
     """An unknown model uses the default price, at least as high as every listed model's standard rates."""
     table = load_price_table(environ={})
     price, found = table.price_for("some-future-model")
-    standard = [p for name, p in table.models.items() if not name.endswith("-fast")]  # not fast mode's
+    # not fast mode's, nor OpenAI's pro models': premium tiers named as such
+    standard = [p for name, p in table.models.items() if not name.endswith(("-fast", "-pro"))]
 
     assert not found
     assert all(price.output >= p.output and price.input >= p.input for p in standard)
+
+
+def test_openai_pro_models_are_priced_as_pro_not_as_their_base_model() -> None:
+    """`gpt-5.2-pro` costs its own rates (12x `gpt-5.2`'s), with no discount on cached input."""
+    table = load_price_table(environ={})
+    pro, found = table.price_for("gpt-5.2-pro-2025-12-11")
+    base, _ = table.price_for("gpt-5.2")
+
+    assert found
+    assert (pro.input, pro.output) == (21.0, 168.0)
+    assert pro.cache_read == pro.input
+    assert pro.output == 12 * base.output
 
 
 def test_a_project_table_replaces_the_builtin_one(tmp_path: Path) -> None:
