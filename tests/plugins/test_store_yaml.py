@@ -541,3 +541,15 @@ def test_merging_a_value_with_itself_changes_nothing(value: object) -> None:
 
     assert merge_values(value, value, value, "title") == (value, [])
     assert merge_values(value, value, "changed", "title") == ("changed", [])
+
+
+def test_a_project_created_in_both_clones_conflicts_only_where_they_disagree() -> None:
+    """Two clones creating one project (git's add/add, no base) conflict on the differing budget
+    alone, not on when each was created; the earlier creation time is kept."""
+    project = "schema_version: 1\nname: web\nmax_budget_usd: {}\ncreated: '2026-01-01T10:00:0{}.000Z'\n"
+    first, second = project.format("3.0", 0), project.format("1.0", 5)
+
+    text, conflicts = merge_documents("", second, first, "web.yaml")
+
+    assert [str(c) for c in conflicts] == ["max_budget_usd: ours 1.0, theirs 3.0"]
+    assert load_plain_text(text)["created"] == "2026-01-01T10:00:00.000Z"

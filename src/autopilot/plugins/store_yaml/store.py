@@ -861,6 +861,9 @@ _SET_FIELDS: Final = frozenset({"labels", "depends_on", "accept", "backend_sessi
 _UNION_FIELDS: Final = frozenset({"events"})
 #: Timestamps where the later one wins.
 _LATEST_FIELDS: Final = frozenset({"updated", "ended_at"})
+#: Timestamps where the earlier one wins: both clones creating a project of the same name (an add/add
+#: merge, no base) is one record that began at the first creation, not a conflict over when.
+_EARLIEST_FIELDS: Final = frozenset({"created", "started_at"})
 
 
 @dataclass(frozen=True)
@@ -904,6 +907,8 @@ def merge_values(base: Any, ours: Any, theirs: Any, field: str) -> tuple[Any, li
         return merged, []
     if field in _LATEST_FIELDS and isinstance(ours, str) and isinstance(theirs, str):
         return max(ours, theirs), []
+    if field in _EARLIEST_FIELDS and isinstance(ours, str) and isinstance(theirs, str):
+        return min(ours, theirs), []
     if isinstance(ours, Mapping) and isinstance(theirs, Mapping):
         base_map = base if isinstance(base, Mapping) else {}
         out: dict[str, Any] = {}
