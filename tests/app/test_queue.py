@@ -659,6 +659,46 @@ def test_a_detached_head_refuses_the_queue_and_leaves_the_issue_open(
     assert (json.loads(status)["status"], json.loads(status)["claim"]) == ("open", None)
 
 
+def test_a_queue_started_by_a_post_merge_hook_refuses_while_git_holds_the_merge(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A post-merge hook runs while git still records the merge, when `git commit PATH` is refused:
+    the queue it starts says so in one line and exits 2, before claiming (and failing) an issue."""
+    import sys
+
+    _script(scripted, {"shell": "echo ok > result.txt"})
+    issue_id = _create(capsys, "anything", "--accept", "true")
+    repo = git.Repo(git_repo)
+    repo.git.add("-A")
+    repo.index.commit("the issue")
+    repo.git.checkout("-b", "other")
+    (git_repo / "theirs.txt").write_text("theirs\n")
+    repo.git.add("theirs.txt")
+    repo.index.commit("their work")
+    repo.git.checkout("main")
+    (git_repo / "ours.txt").write_text("ours\n")
+    repo.git.add("ours.txt")
+    repo.index.commit("our work")
+    hook = git_repo / ".git" / "hooks" / "post-merge"
+    hook.write_text(
+        f"#!/bin/sh\n{sys.executable} -m autopilot run --full-auto --agent scripted 2> hook.err\n"
+        "echo $? > hook.rc\n"
+    )
+    hook.chmod(0o755)
+
+    repo.git.merge("other", "--no-ff", "--no-edit")
+    issue = _issue(capsys, issue_id)
+    err = (git_repo / "hook.err").read_text()
+
+    assert (git_repo / "hook.rc").read_text().strip() == "2", err
+    assert err.count("error:") == 1 and "in the middle of a merge" in err and "Traceback" not in err
+    assert (issue["status"], issue["claim"], [e["kind"] for e in issue["events"]]) == (
+        "open",
+        None,
+        ["created"],
+    )
+
+
 def test_dirty_tree_error_names_whole_paths(
     scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -687,6 +687,13 @@ def _run_queue(
                 f"{', ...' if len(dirty) > 3 else ''}); commit or stash them first (autopilot commits each "
                 "issue's work), or set commit: off"
             )
+        operation = repo.operation_in_progress()
+        if operation is not None:
+            # git refuses `git commit PATH` then, so every issue's work would fail to commit.
+            raise BadInputError(
+                f"the repository is in the middle of {operation}; finish or abort it first (autopilot "
+                "commits each issue's work), or set commit: off"
+            )
         sha, branch = repo.head()
         if sha is not None and branch is None:
             # Commits on a detached HEAD belong to no branch: the next checkout leaves them behind.

@@ -126,6 +126,27 @@ class Repository:
         branch = self._quiet(lambda: self._repo.git.symbolic_ref("--short", "-q", "HEAD"))
         return sha or None, branch or None
 
+    def operation_in_progress(self) -> str | None:
+        """The git operation this working tree is in the middle of ("a merge", "a rebase",
+        "a cherry-pick", "a revert"), or None.
+
+        ``git commit PATH`` is refused during any of them, and a ``post-merge`` hook runs while git
+        still holds the merge's state (``MERGE_HEAD``).
+        """
+        names = {
+            "MERGE_HEAD": "a merge",
+            "rebase-merge": "a rebase",
+            "rebase-apply": "a rebase",
+            "CHERRY_PICK_HEAD": "a cherry-pick",
+            "REVERT_HEAD": "a revert",
+        }
+        args = [arg for name in names for arg in ("--git-path", name)]
+        paths = self._run(lambda: self._repo.git.rev_parse(*args)).splitlines()
+        for name, path in zip(names, paths, strict=True):
+            if (self.root / path).exists():  # relative paths are relative to the working tree's top
+                return f"{names[name]} ({path})"
+        return None
+
     def status(self, pathspec: Sequence[str] = ()) -> dict[str, str]:
         """Changed and untracked files (every untracked file, not its directory) as {path: status}.
 
