@@ -365,6 +365,21 @@ def test_a_too_short_unique_prefix_names_its_match() -> None:
     assert str(raised.value) == "id 'ab' is too short (at least 3 characters): it matches abcd1234"
 
 
+def test_doctor_names_an_issue_that_waits_on_a_closed_one() -> None:
+    """An open issue depending on a closed one can never become ready: doctor says so and how to
+    fix it; a finished dependent is no problem."""
+    issues = [
+        _issue("won", status="closed"),
+        _issue("wait", depends_on=("won",)),
+        _issue("over", status="done", depends_on=("won",)),
+    ]
+
+    problems = dependency_problems(issues, NOW)
+
+    assert [(p.kind, p.issue) for p in problems] == [("closed_dependency", "wait")]
+    assert "never be ready" in problems[0].message and "--remove-depends-on won" in problems[0].message
+
+
 def test_doctor_rules_find_duplicates_dangling_dependencies_expired_claims() -> None:
     """The store-independent checks report each problem once with the issue it concerns."""
     issues = [

@@ -370,7 +370,7 @@ class Session:
 class Problem:
     """Something ``autopilot doctor`` (or any listing) found wrong in the store."""
 
-    #: malformed | duplicate_id | dangling_dependency | expired_claim | dependency_cycle
+    #: malformed | duplicate_id | dangling_dependency | closed_dependency | expired_claim | dependency_cycle
     kind: str
     message: str
     path: str | None = None
@@ -587,7 +587,8 @@ def resolve_id(candidates: Iterable[str], wanted: str) -> str:
 
 
 def dependency_problems(issues: Sequence[Issue], now: dt.datetime | None = None) -> list[Problem]:
-    """Store-independent doctor checks: duplicate ids, dangling depends_on, expired claims, cycles."""
+    """Store-independent doctor checks: duplicate ids, dangling depends_on, unfinished issues waiting on
+    a closed one, expired claims, cycles."""
     now = now or now_utc()
     problems: list[Problem] = []
     seen: dict[str, Issue] = {}
@@ -610,6 +611,17 @@ def dependency_problems(issues: Sequence[Issue], now: dt.datetime | None = None)
                     Problem(
                         "dangling_dependency",
                         f"issue {issue.id} depends on {dep!r}, which does not exist",
+                        issue.source,
+                        issue.id,
+                    )
+                )
+            elif seen[dep].status == "closed" and issue.status not in FINISHED:
+                # Only `done` satisfies a dependency: this issue would wait for ever, never ready.
+                problems.append(
+                    Problem(
+                        "closed_dependency",
+                        f"issue {issue.id} waits on {dep}, which is closed, so it will never be ready "
+                        f"(`autopilot issue edit {issue.id} --remove-depends-on {dep}`, or reopen {dep})",
                         issue.source,
                         issue.id,
                     )
