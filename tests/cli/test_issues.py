@@ -103,6 +103,23 @@ def test_release_block_reopen_close_cycle(capsys: pytest.CaptureFixture[str]) ->
     assert json.loads(out)["status"] == "closed"
 
 
+def test_closing_an_issue_others_depend_on_warns_that_they_will_never_be_ready(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`issue close` on an issue an open one depends on says, in one warning, that the dependent will
+    never become ready (only done satisfies a dependency) and how to free it."""
+    first = _create(capsys, "first")
+    waiting = _create(capsys, "after first", "--depends-on", first)
+    finished = _create(capsys, "done already", "--depends-on", first)
+    _run(capsys, "issue", "complete", finished)
+
+    code, out, err = _run(capsys, "issue", "close", first)
+
+    assert code == 0 and out.startswith(f"closed {first}")
+    assert err.count("warning:") == 1 and waiting in err and finished not in err
+    assert "never be ready" in err and f"--remove-depends-on {first}" in err
+
+
 def test_block_requires_a_reason(capsys: pytest.CaptureFixture[str]) -> None:
     """`issue block` without --reason is a usage error (exit 2)."""
     issue_id = _create(capsys, "x")

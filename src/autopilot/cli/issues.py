@@ -17,6 +17,7 @@ from cyclopts import App, Parameter
 from autopilot.cli import context
 from autopilot.core.errors import BadInputError, ExitCode
 from autopilot.core.issues import (
+    FINISHED,
     STATUSES,
     Issue,
     IssueNotFoundError,
@@ -411,7 +412,18 @@ def issue_close(issue_id: str, *, reason: str | None = None, json_output: Json =
     reason
         Why it is closed.
     """
-    return _set_status(issue_id, "closed", reason, json_output, "closed")
+    store = open_store()
+    issue = store.set_status(issue_id, "closed", by=default_holder(), reason=reason)
+    report(store)
+    # Only `done` satisfies a dependency: say at once which issues now wait for ever.
+    waiting = [i.id for i in store.list_issues() if issue.id in i.depends_on and i.status not in FINISHED]
+    if waiting:
+        context.warning(
+            f"{', '.join(waiting)} {'waits' if len(waiting) == 1 else 'wait'} on {issue.id}, which will "
+            f"never be ready now that it is closed (`autopilot issue edit ID --remove-depends-on {issue.id}`)"
+        )
+    _print_issue(issue, as_json=json_output, verb="closed")
+    return 0
 
 
 @issue_app.command(name="edit")
