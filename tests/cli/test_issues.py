@@ -120,6 +120,16 @@ def test_closing_an_issue_others_depend_on_warns_that_they_will_never_be_ready(
     assert "never be ready" in err and f"--remove-depends-on {first}" in err
 
 
+def test_view_shows_event_details_as_text_not_python_reprs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The events of `issue view` list edited fields plainly and structured details as JSON."""
+    issue_id = _create(capsys, "edited", "--accept", "true")
+    _run(capsys, "issue", "edit", issue_id, "--priority", "high", "--add-label", "bug")
+
+    out = _run(capsys, "issue", "view", issue_id)[1]
+
+    assert "fields=labels, priority" in out and "['" not in out
+
+
 def test_block_requires_a_reason(capsys: pytest.CaptureFixture[str]) -> None:
     """`issue block` without --reason is a usage error (exit 2)."""
     issue_id = _create(capsys, "x")

@@ -147,6 +147,10 @@ def _view(issue: Issue) -> None:
 
 
 def _short(value: Any, limit: int = 80) -> str:
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        value = ", ".join(str(v) for v in value)  # fields=labels, priority
+    elif isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False, default=str)  # not Python's repr
     text = " ".join(str(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
