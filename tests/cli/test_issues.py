@@ -490,3 +490,32 @@ def test_project_list_warns_about_a_project_file_it_cannot_read(capsys: pytest.C
 
     assert code == 0 and out.split() == ["web", "0", "open"]
     assert err.startswith(f"warning: {broken.resolve()}:2: not valid YAML")
+
+
+def test_session_list_takes_an_issue_prefix_and_refuses_unknown_filters(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`session list --issue` takes a unique prefix like every command; a project or issue that does
+    not exist is one `error:` line and exit 2, not an empty listing that looks like no runs."""
+    from autopilot.cli.issues import open_store
+    from autopilot.core.issues import Session
+
+    issue_id = _create(capsys, "worked")
+    _run(capsys, "project", "create", "web")
+    open_store().save_session(
+        Session(
+            "20260101T000000-abcd", issue=issue_id, status="success", started_at="2026-01-01T00:00:00.000Z"
+        )
+    )
+
+    listed = _run(capsys, "session", "list", "--issue", issue_id[:4])
+    wrong_project = [_run(capsys, *command, "--project", "wbe") for command in (
+        ("session", "list"), ("issue", "list"), ("issue", "ready"),
+    )]  # fmt: skip
+    wrong_issue = _run(capsys, "session", "list", "--issue", "zzzz")
+
+    assert listed[0] == 0 and "20260101T000000-abcd" in listed[1]
+    for code, out, err in [*wrong_project, wrong_issue]:
+        assert (code, out) == (2, "") and err.count("error:") == 1 and "Traceback" not in err
+    assert "no project 'wbe'" in wrong_project[0][2] and "no issue 'zzzz'" in wrong_issue[2]
+    assert _run(capsys, "issue", "list", "--project", "web")[0] == 0

@@ -155,6 +155,13 @@ def _short(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _check_project(store: IssueStore, name: str | None, used: Iterable[str | None]) -> None:
+    """Refuse a ``--project`` filter naming no project (a typo would otherwise list nothing, silently);
+    a removed project whose records remain (*used*) still filters them."""
+    if name is not None and name not in set(used):
+        store.get_project(name)  # IssueNotFoundError: no project 'x' (see `autopilot project list`)
+
+
 # ------------------------------------------------------------------------------------------------
 # issue
 
@@ -239,8 +246,9 @@ def issue_list(
     if status is not None and status not in STATUSES:
         raise BadInputError(f"--status: {status!r} is not one of {', '.join(STATUSES)}")
     store = open_store()
-    issues = store.list_issues()
-    status_of = {issue.id: issue.status for issue in issues}
+    every = store.list_issues()
+    issues = list(every)
+    status_of = {issue.id: issue.status for issue in every}
     if status:
         issues = [i for i in issues if i.status == status]
     elif not all_issues:
@@ -248,6 +256,7 @@ def issue_list(
     if label:
         issues = [i for i in issues if label in i.labels]
     if project:
+        _check_project(store, project, (i.project for i in every))
         issues = [i for i in issues if i.project == project]
     if sort == "priority":
         issues.sort(key=ready_sort_key)
@@ -284,6 +293,7 @@ def issue_ready(
     store = open_store()
     issues = store.ready()
     if project:
+        _check_project(store, project, (i.project for i in store.list_issues()))
         issues = [i for i in issues if i.project == project]
     if limit is not None:
         issues = issues[:limit]
@@ -681,9 +691,14 @@ def session_list(*, project: str | None = None, issue: str | None = None, json_o
     project
         Only runs of this project.
     issue
-        Only runs on this issue.
+        Only runs on this issue (a unique prefix of its id will do).
     """
     store = open_store()
+    recorded = store.list_sessions()
+    _check_project(store, project, (s.project for s in recorded))
+    if issue is not None:  # a unique prefix, as everywhere; an issue may be gone and its runs remain
+        known = {i.id for i in store.list_issues()} | {s.issue for s in recorded if s.issue}
+        issue = resolve_id(sorted(known), issue)
     sessions = sorted(
         store.list_sessions(project=project, issue=issue), key=lambda s: s.started_at, reverse=True
     )
