@@ -926,7 +926,10 @@ def test_an_unfinished_issue_says_what_to_do_with_its_changes(
     offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An issue whose run ran out of budget says how to go on with what it changed, which is left
-    uncommitted (and the queue refuses to start on a tree with uncommitted changes)."""
+    uncommitted (and the queue refuses to start on a tree with uncommitted changes); the command it
+    gives to start over puts the work aside and keeps the issue's record of the run."""
+    import subprocess
+
     offline.script(
         [
             {**_bash("echo started >> README.md"), "input_tokens": 100},
@@ -938,13 +941,21 @@ def test_an_unfinished_issue_says_what_to_do_with_its_changes(
     git.Repo(git_repo).index.commit("the issue")
 
     code, out, _ = _cli(capsys, "run", "--issue", issue_id, "--max-budget", "0.5")
+    hint = (
+        "  what it changed is left uncommitted (README.md): commit it to build on it, or `git stash push "
+        f"--include-untracked -- README.md` to start over, then `autopilot run --issue {issue_id}`"
+    )
+    command = hint.split("`")[1]
+    subprocess.run(command, shell=True, cwd=git_repo, check=True)  # as a user would paste it
+    issue = _issue(capsys, issue_id)
 
     assert code == 1
     assert f"issue {issue_id}: budget_exhausted:" in out
-    assert (
-        "  what it changed is left uncommitted (README.md): commit it to build on it, or `git stash` it "
-        f"to start over, then `autopilot run --issue {issue_id}`"
-    ) in out.splitlines()
+    assert hint in out.splitlines()
+    # Putting the work aside kept the issue's record of the run, which the store had staged.
+    assert (git_repo / "README.md").read_text() == "test repo\n"
+    assert [e["status"] for e in issue["events"] if e["kind"] == "run"] == ["budget_exhausted"]
+    assert len(json.loads(_cli(capsys, "session", "list", "--json")[1])["sessions"]) == 1
 
 
 @pytest.mark.integration

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shlex
 import shutil
 import tempfile
 from pathlib import Path
@@ -227,9 +228,16 @@ def _report_issue(outcome: IssueOutcome) -> None:
             context.echo(f"  it changed no file; `autopilot run --issue {outcome.issue_id}` starts it again")
         else:
             named = f" ({', '.join(changed[:3])}{', ...' if len(changed) > 3 else ''})" if changed else ""
+            # Not a plain `git stash`: it would also take the issue's record and the run's session,
+            # which the store has staged, and leave the issue as if the run had never happened.
+            aside = (
+                f"`git stash push --include-untracked -- {shlex.join(changed)}`"
+                if changed
+                else "`git stash` it"
+            )
             context.echo(
-                f"  what it changed is left uncommitted{named}: commit it to build on it, or `git stash` "
-                f"it to start over, then `autopilot run --issue {outcome.issue_id}`"
+                f"  what it changed is left uncommitted{named}: commit it to build on it, or {aside} to "
+                f"start over, then `autopilot run --issue {outcome.issue_id}`"
             )
 
 
