@@ -959,6 +959,29 @@ def test_an_unfinished_issue_says_what_to_do_with_its_changes(
 
 
 @pytest.mark.integration
+def test_an_unfinished_run_leaves_its_trajectory_staged_with_its_session(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run stopped by its budget commits nothing; the next `git commit` holds its session together
+    with the trajectory the session names, not a session pointing at a file in no commit."""
+    offline.script([_bash("git status --short"), {"text": "done"}], usage={"input_tokens": 200_000})
+    issue_id = _create(capsys, "too big", "--accept", "true")
+    repo = git.Repo(git_repo)
+    repo.index.commit("the issue")
+
+    code, out, _ = _cli(capsys, "run", "--issue", issue_id, "--max-budget", "0.5", "--json")
+    trajectory = json.loads(out.strip().splitlines()[-1])["issues"][0]["trajectories"][0]
+    repo.git.commit("-q", "-m", "what the team commits next")
+    committed = repo.git.show("--name-only", "--format=", "HEAD").splitlines()
+    session = next(p for p in committed if p.startswith(".autopilot/sessions/"))
+
+    assert code == 1
+    assert f".autopilot/issues/{issue_id}.yaml" in committed
+    named = (git_repo / session).read_text().split("trajectory: ")[1].split()[0]
+    assert named in committed and Path(trajectory).name in named
+
+
+@pytest.mark.integration
 def test_an_unfinished_issue_that_changed_nothing_says_so(
     offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -605,6 +605,10 @@ def _finish_issue(
     else:
         reason = {"budget_exhausted": "the queue budget ran out", "unreached": outcome.reason}
         updated = store.release(issue.id, by=holder, reason=reason.get(outcome.outcome, "interrupted"))
+        if repo is not None and trajectory:
+            # Staged beside the issue's record and the session that names it, so the next commit
+            # holds them together, never a session whose trajectory is in no commit.
+            repo.add(trajectory)
     _record_session(store, result, issue, settings, queue_id, config, warnings)
     if final is not None and repo is not None:
         paths = [*final, *records_changed_since(repo, store, records_before)]
