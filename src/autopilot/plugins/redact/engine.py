@@ -216,7 +216,12 @@ def _wordy(value: str) -> bool:
         if not chunk or (len(chunk) == 1 and chunk.isalpha()):
             continue  # a letter alone is a word too (the `X` of `X-Api-Key`)
         position = 0
+        short = 0
         for word in _rx[_WORD].finditer(chunk):
+            if word.end() - word.start() <= 2 and not word.group().isupper():
+                short += 1  # `Oe`, `Fw`, `i`: three such in one chunk are letters drawn at random
+                if short >= 3:
+                    return False
             if word.start() != position:
                 return False  # characters no word can hold: symbols, or digits inside a word
             position = word.end()
@@ -278,13 +283,20 @@ def credential_like(value: str) -> bool:
         return False
     if _rx[_NUMBER].fullmatch(value) or _rx[_RESOURCE].match(value) or is_placeholder(value):
         return False
-    if value[0] in "[{(<" or value[-1] in "[{(<]})>" or _rx[_NOT_CREDENTIAL_TEXT].fullmatch(value):
+    if (value[0] in "[{(<" or value[-1] in "[{(<]})>") and not (
+        len(value) >= 32 and classes == 4 and value[0] + value[-1] not in _ENCLOSED
+    ):
+        return False  # code or markup, unless long, of every class and not enclosed (a salt: `(.G0b…`)
+    if _rx[_NOT_CREDENTIAL_TEXT].fullmatch(value):
         return False
     return not (_wordy(value) and not _strong(value))
 
 
+# A value's first and last characters that enclose it: code or markup, not a generated secret.
+_ENCLOSED: Final = frozenset({"()", "[]", "{}", "<>"})
 _NOT_CREDENTIAL_TEXT: Final = (
-    r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?|[0-9a-f]{7,12}"
+    r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.(?:[a-z]{2,}|[A-Z]{2,})\]?"
+    r"|[0-9a-f]{7,12}"
     r"|(?:SHA256|SHA384|SHA512|SHA1|MD5):[A-Za-z0-9+/=:]+\.?"
 )
 _MODULE_PATH: Final = r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?::[a-z_][a-z0-9_]*)?"
@@ -757,6 +769,12 @@ def _name_kind(name: bytes) -> str | None:
             _NAME_KINDS[name] = kind
     return kind
 
+
+# One word alone after a name and the blanks that align a listing's columns, to the line's end.
+_ALIGNED_VALUE: Final = (
+    rb"""[A-Za-z0-9_\-]{0,48}+(?:[ ]{2,}|\t|\\{1,3}t)[ \t]*(?P<value>[^\s"'`\\]{8,500})[ \t\r]*"""
+    rb"""(?:\\{1,3}r)?(?:$|(?=\\{1,3}["']|"(?:[,}\]]|$)))"""
+)
 
 # After a secret name: an optional closing quote, a separator, then a quoted or bare value.
 _AFTER_NAME: Final = (
@@ -1280,6 +1298,57 @@ _HONEYCOMB_KEY: Final = (
     rb"""(?i:x-honeycomb-team)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?"""
     rb"""(?P<value>[A-Za-z0-9_\-]{16,128})"""
 )
+# Bundler's credentials for a gem server, one setting per host (dots as `__`): `BUNDLE_GEMS__CONTRIBSYS__COM:
+# "user:password"` in ~/.bundle/config, `export BUNDLE_RUBYGEMS__PKG__GITHUB__COM=TOKEN`, and `bundle
+# config set --global gems.contribsys.com user:password` that writes it.
+_BUNDLE_HOST_SETTING: Final = (
+    rb"""(?i:bundle_)(?!(?i:mirror__))[A-Za-z0-9\-]+(?:__[A-Za-z0-9\-]+)+(?:\\{0,3}["'])?[ \t]*[:=][ \t]*"""
+    rb"""(?:\\{0,3}["'])?(?P<value>[^\s"'\\]{6,500})"""
+)
+_BUNDLE_CONFIG_HOST: Final = (
+    rb"""bundle config[ \t]+(?:(?:set|--global|--local)[ \t]+)*"""
+    rb"""(?:[a-z0-9\-]+(?:\.[a-z0-9\-]+)+|https?://[^\s"'\\]+)[ \t]+"""
+    rb"""(?:\\{0,3}["'])?(?P<value>[^\s"'\\]{6,500})"""
+)
+# A C string comparison as ltrace prints it, or in source (`strcmp("guess", "…") = -1`): its literals.
+_COMPARE_NAME: Final = rb"(?:[a-z_]{0,12}_)?(?:str|strn|strcase|strncase|mem|wcs|wcsn|b)cmp0?\($"
+# A buffer written to a socket as strace prints it (`write(3, "…", 22) = 22`), also JSON-escaped.
+_WRITTEN: Final = rb"""(?:write|sendto)\([0-9]{1,6},[ \t]*(?P<q>\\{0,3}")"""
+# PostgreSQL's PasswordMessage: `p`, four bytes of length (escaped or printable), the password, NUL.
+_PG_PASSWORD_MESSAGE: Final = (
+    rb"""p(?:\\{1,7}(?:[0-7]{1,3}|x[0-9a-f]{2}|[a-z])|[ -!#-\[\]-~]){4}"""
+    rb"""(?P<value>[^\\"\x00-\x20]{4,300})\\{1,7}0"""
+)
+# Redis's AUTH in the wire protocol (`*2\r\n$4\r\nAUTH\r\n$16\r\n…\r\n`, the user before the password).
+_RESP_AUTH: Final = (
+    rb"""(?i:auth)(?:\\{1,7}r\\{1,7}n\$[0-9]{1,3}\\{1,7}r\\{1,7}n[^\\"\s]{1,200})?"""
+    rb"""\\{1,7}r\\{1,7}n\$[0-9]{1,3}\\{1,7}r\\{1,7}n(?P<value>[^\\"\s]{1,500})\\{1,7}r\\{1,7}n"""
+)
+# A SecureString parameter's value: the next cell of `aws ssm get-parameter(s) --output text`.
+_SECURE_STRING_CELL: Final = rb"securestring(?:\t|\\{1,3}t|[ \t]*\|[ \t]*)(?P<value>[^\t\n\\|]{1,4096})"
+_SECURE_STRING_VALUE: Final = (
+    rb"""\\{0,3}"(?i:value)\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,4096})(?P=q)"""
+)
+# A login session's id as a log line prints it (`login ok user=… session=…`).
+_SESSION_VALUE: Final = rb"session=(?P<value>[A-Za-z0-9_\-]{16,512})(?![A-Za-z0-9_\-.%:/])"
+# ltrace's line for getpass(): the prompt, then the string it returned.
+_GETPASS_RETURN: Final = (
+    rb"""getpass\([^()\n]{0,200}\)[ \t]*=[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,500})(?P=q)"""
+)
+# `user:password@host` before a database's or a cache's port, without a scheme (`DATABASE=app:…@db:5432/app`,
+# `mysqlsh app:…@db:3306`): the user and password, back from the `@` to a blank, a quote or a `=`.
+_SCHEMELESS_USERINFO: Final = (
+    rb"""(?:^|(?<=[\s"'`=,;(]))(?P<user>[A-Za-z0-9_.\-]{1,64}):"""
+    rb"""(?P<value>[^\s"'`@/]{3,200}|[^\s"'`/]{3,200}(?=@[^@]*$))$"""
+)
+_UUID: Final = rb"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+# A variable named for Algolia holding one of its keys (32 hex digits, the admin or a write key),
+# though its name lacks the word `key` (`static let algoliaAdmin = "…"`); search-only keys and the
+# application's id are public.
+_ALGOLIA_SETTING: Final = (
+    rb"""(?P<name>[A-Za-z0-9_]*)(?:\\{0,3}["'])?[ \t]*(?::[ \t]*[A-Za-z]+[ \t]*)?(?:=>|:=|=|:)[ \t]*"""
+    rb"""(?:\\{0,3}["'`])?(?P<value>[0-9a-f]{32})(?![0-9A-Za-z])"""
+)
 # A seed phrase (BIP-39: 12 to 24 words of 3 to 8 letters) after the word naming it.
 _SEED_PHRASE: Final = (
     rb"""(?i:phrase|mnemonic)s?(?:\\{0,3}["'])?[ \t]*(?:[:=]|is|was)?[ \t]*(?:\\{0,3}["'`])?"""
@@ -1421,7 +1490,8 @@ _JAAS_USER: Final = rb"""[^\n]{0,200}?\busername=(?P<q>\\{0,3}["'])(?P<value>[^"
 _CHPASSWD_LINE: Final = (
     rb"""(?P<indent>[ \t]+)(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.\-]*:(?P<value>[^\s"'\\]{4,})""" + _LINE_END
 )
-_GO_DSN: Final = rb"[^\s:\"'/@]+:(?P<value>[^\s\"'@]{3,})@(?:tcp|unix)\("
+# (the driver splits at the last `@`, so the password may hold `@`: `app:p@ss#1@tcp(db)/x`)
+_GO_DSN: Final = rb"[^\s:\"'/@]+:(?P<value>[^\s\"'`]{3,})@(?:tcp|unix)\("
 # Arguments of a call, one at a time: a string literal (also JSON-escaped) or any other expression.
 _CALL_ARG: Final = (
     rb"(?x)"
@@ -1430,6 +1500,17 @@ _CALL_ARG: Final = (
       |(?P<e>(?:[^,()"'`\n{}\\]++|\\(?![nrt])|"[^"\n]{0,200}"|'[^'\n]{0,200}'|\([^()\n]{0,200}\)|\{[^{}\n]{0,200}\})*+))
     (?:[ \t\r\n]|\\{1,3}[nrt])*(?P<end>[,)])"""
 )
+
+# The first argument of a database connection call naming its data source: a DSN's driver prefix
+# (`dbi:Pg:`, `pgsql:`, `odbc:`, `jdbc:`), its settings (`host=`, `dbname=`, `Server=`) or a URL.
+_DATA_SOURCE: Final = (
+    rb"\A(?:dbi:[A-Za-z0-9_]+:|jdbc:|odbc:|(?:pgsql|mysql|sqlsrv|sqlite|oci|firebird|ibm|informix|dblib|cubrid):"
+    rb"|[A-Za-z][A-Za-z0-9+.\-]{1,20}://)"
+    rb"|(?i:\b(?:host|hostname|server|dbname|database|data source|dsn|driver|port)=)"
+)
+
+# Oracle's EZConnect string as a call's last argument: `host:1521/service`, `db.example.com/orcl`.
+_EZCONNECT_ARGUMENT: Final = rb"[A-Za-z0-9.\-]+(?::[0-9]{2,5})?/[A-Za-z0-9_.\-]+"
 
 # Every anchor of the context rules, found by Aho-Corasick over the lower-cased text. The searcher
 # stays fast (SIMD) only with a few dozen literals of three bytes or more, so the anchors are
@@ -1501,6 +1582,20 @@ _FIXED_ANCHORS: Final = (
     b"x-honeycomb-team",
     b"$pat",
     b"u001b[",
+    b"bundle_",
+    b"bundle config ",
+    b"cmp(",
+    b"write(",
+    b"sendto(",
+    b"securestring",
+    b"session=",
+    b"algolia",
+    b"getpass(",
+    b":5432/",
+    b":3306",
+    b":1433",
+    b":6379",
+    b":27017",
 )
 (
     _URL,
@@ -1550,6 +1645,20 @@ _FIXED_ANCHORS: Final = (
     _HONEYCOMB_AT,
     _PAT_AT,
     _ANSI_ESCAPED,
+    _BUNDLE_VARIABLE,
+    _BUNDLE_CONFIG,
+    _COMPARE_AT,
+    _WRITE_AT,
+    _SENDTO_AT,
+    _SECURE_STRING,
+    _SESSION_AT,
+    _ALGOLIA_AT,
+    _GETPASS_AT,
+    _PORT_POSTGRES,
+    _PORT_MYSQL,
+    _PORT_MSSQL,
+    _PORT_REDIS,
+    _PORT_MONGO,
 ) = range(len(_FIXED_ANCHORS))
 # Roles of the other anchors.
 _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER = range(100, 106)
@@ -1751,8 +1860,10 @@ _CALL_BEFORE: Final = (
     rb"""|[ \t]+(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2})\\{0,3}["'`]$"""
 )
 # Not credentials though they look random: fingerprints and key ids in hex pairs, e-mail addresses.
+# (an address's last label is two letters or more in one case: `RlQBG0e@OY8eFWN21.w` and `cv40za@V1o.eQN`
+# are passwords holding `@`)
 _NOT_CREDENTIAL: Final = (
-    r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+\.[\w.\-]+\]?"
+    r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.(?:[a-z]{2,}|[A-Z]{2,})\]?"
     r"|(?:SHA256|SHA384|SHA512|SHA1|MD5):[A-Za-z0-9+/=:]+\.?"
 )
 _PATH: Final = r"(?:~|\.{1,2})?/[\w.\-/@:]*"
@@ -2110,6 +2221,8 @@ def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
         return start
     if _announcing(low, start) and _announcement(data, start)[0]:
         return start
+    if _rx[_ALIGNED_VALUE].match(data, end, _line_around(data, end)[1]) is not None:
+        return start
     return -1
 
 
@@ -2447,6 +2560,10 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
         return _curl_command(low, start)
     if role == _PAT_AT:
         return _rx[_PAT_VARIABLE].match(data, start) is not None  # not `$PATH`
+    if role in (_WRITE_AT, _SENDTO_AT):
+        return _rx[_WRITTEN].match(low, start) is not None  # strace's line, not `f.write(…)`
+    if role == _COMPARE_AT:
+        return _rx[_COMPARE_NAME].search(low, max(0, start - 20), end) is not None
     if role == _CLIENT:
         word = _rx[_COMMAND_NAME].match(low, start)
         return _command_word(low, start, 0) and word is not None and word.group() in _CLIENTS
@@ -2727,6 +2844,32 @@ class _Scan:
                 self._near("aws_access_key_id", start, start + 28)
         elif role == _MARKER_TWILIO and low.startswith(_TWILIO_MARKERS, start):
             self._near("twilio", start, low.find(b"]", start) + 1)
+        elif role in (_BUNDLE_VARIABLE, _BUNDLE_CONFIG):
+            self._bundler(start, variable=role == _BUNDLE_VARIABLE)
+        elif role == _COMPARE_AT:
+            self._compared(start, end)
+        elif role in (_WRITE_AT, _SENDTO_AT):
+            self._written(start)
+        elif role == _SECURE_STRING:
+            self._secure_string(start)
+        elif role == _SESSION_AT:
+            match = _rx[_SESSION_VALUE].match(self.data, start)
+            if (
+                match is not None
+                and (start == 0 or not low[start - 1 : start].isalnum())
+                and _rx[_UUID].fullmatch(match.group("value")) is None
+                and credential_like(match.group("value").decode("ascii"))
+            ):
+                self.add(match.start("value"), match.end("value"), "session")
+        elif role == _ALGOLIA_AT:
+            self._algolia(start)
+        elif role == _GETPASS_AT:
+            # ltrace: what getpass() returned is what was typed at the password prompt
+            match = _rx[_GETPASS_RETURN].match(self.data, start)
+            if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+                self.add(match.start("value"), match.end("value"), "password")
+        elif _PORT_POSTGRES <= role <= _PORT_MONGO:
+            self._schemeless_dsn(start)
         elif role == _JWK_AT:
             self._jwk(start)
         elif role in (_LOGIN_AT, _AUTHENTICATE_AT):
@@ -3174,7 +3317,12 @@ class _Scan:
             return value_end  # `sk_live_\u2026Xy12`: a key shown cut short, JSON-escaped
         if generated and not (credential_like(value) or _rx[_HEX_SECRET].fullmatch(value)):
             return value_end
-        if strong and not (len(value) >= 16 and _strong(value) and _rx[_BASE64_VALUE].fullmatch(value)):
+        if strong and not (
+            _rx[_BASE64_VALUE].fullmatch(value)
+            # 16 or more with digits and both cases, or 24 or more letters of both cases drawn at
+            # random (rclone's Backblaze `key = K…` may hold no digit)
+            and ((len(value) >= 16 and _strong(value)) or (len(value) >= 24 and credential_like(value)))
+        ):
             return value_end
         if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
             self.add(value_start, value_end, kind)
@@ -3425,6 +3573,20 @@ class _Scan:
                 if _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
                     self.add(match.start("typed"), match.end("typed"), kind)
                 return
+            if match is None and kind != "authorization":
+                # a listing's row, the name then blanks aligning one word alone to the line's end
+                # (`pulumi config --show-secrets`, `vault read`, `consul kv`): a generated value
+                # of letters alone too
+                aligned = _rx[_ALIGNED_VALUE].match(data, name_end, _line_around(data, name_end)[1])
+                if aligned is not None:
+                    value = aligned.group("value").decode("utf-8", "replace")
+                    if (
+                        credential_like(value)
+                        and not _names_a_secret(value)
+                        and not _in_harmless_column(data, name_start, aligned.start("value"))
+                    ):
+                        self.add(aligned.start("value"), aligned.end("value"), kind)
+                        return
             if match is not None:
                 group = "quoted" if match.group("q") else "bare"
                 value = match.group(group).decode("utf-8", "replace")
@@ -3433,7 +3595,13 @@ class _Scan:
                     (_lenient(value) if lenient else credential_like(value))
                     # words alone are a passphrase only after a password's name (`pass …` in chat),
                     # not after `auth` (`gcloud auth activate-service-account`)
-                    and (kind == "password" or not _wordy(value) or _rx[_DIGIT].search(value) is not None)
+                    and (
+                        kind == "password"
+                        or not _wordy(value)
+                        or _rx[_DIGIT].search(value) is not None
+                        # Redis MONITOR quotes the command and its arguments: `"AUTH" "…"`
+                        or (match.group("q") and data[name_start - 1] == 0x22 and _passphrase(value))
+                    )
                     and not _names_a_secret(value)
                     and not _in_harmless_column(data, name_start, match.start(group))
                 ):
@@ -3619,10 +3787,23 @@ class _Scan:
             return
         if not -len(literals) <= argument < len(literals):
             return
+        if (
+            not about_credentials
+            and argument == 2
+            and literals[2] is not None
+            and literals[1] is not None
+            and _rx[_EZCONNECT_ARGUMENT].fullmatch(data, *literals[2]) is not None
+        ):
+            argument, about_credentials = 1, True  # cx_Oracle's and oracledb's connect(user, password, dsn)
         literal = literals[argument]
         if literal is None:
             return
         value = data[literal[0] : literal[1]].decode("utf-8", "replace")
+        if not about_credentials and argument > 0 and literals[0] is not None:
+            # (dsn, user, password): a generic `connect`/`__construct` whose first argument names a
+            # database (`DBI:mysql:database=crm;host=db`, `pgsql:host=…`, `Driver={…};Server=…`,
+            # `jdbc:…`, `postgres://…`) takes a password where *argument* is, whatever it looks like
+            about_credentials = _rx[_DATA_SOURCE].search(data, *literals[0]) is not None
         if (_lenient(value) if about_credentials else credential_like(value)) and not _names_a_secret(value):
             self.add(literal[0], literal[1], "password" if about_credentials else "secret")
 
@@ -3706,6 +3887,110 @@ class _Scan:
                 return  # the block ended
             if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
                 self.add(match.start("value"), match.end("value"), "password")
+
+    def _bundler(self, start: int, *, variable: bool) -> None:
+        """Bundler's credentials for a gem server (see _BUNDLE_HOST_SETTING): the password of
+        `user:password`, or a token alone."""
+        if variable:
+            match = _rx[_BUNDLE_HOST_SETTING].match(self.data, start)
+        else:
+            match = _rx[_BUNDLE_CONFIG_HOST].match(self.low, start)
+        if match is None:
+            return
+        begin, end = match.span("value")
+        value = self.data[begin:end].decode("utf-8", "replace")
+        if "://" in value or is_placeholder(value):
+            return
+        user, colon, password = value.partition(":")
+        if colon:
+            if len(password) >= 4 and not is_placeholder(password):
+                self.add(begin + len(user.encode()) + 1, end, "password")
+        elif credential_like(value):
+            self.add(begin, end, "token")
+
+    def _compared(self, start: int, end: int) -> None:
+        """The literals a C string comparison is given (`strcmp("guess", "…")`, as ltrace prints
+        it): each that may be a credential."""
+        if _rx[_COMPARE_NAME].search(self.low, max(0, start - 20), end) is None:
+            return
+        data = self.data
+        position = end
+        for _ in range(3):
+            arg = _rx[_CALL_ARG].match(data, position)
+            if arg is None:
+                return
+            if arg.group("q") is not None:
+                value = arg.group("s").decode("utf-8", "replace")
+                if credential_like(value) or (_lenient(value) and _rx[_DIGIT].search(value)):
+                    self.add(arg.start("s"), arg.end("s"), "password")
+            position = arg.end()
+            if arg.group("end") == b")":
+                return
+
+    def _written(self, start: int) -> None:
+        """A buffer written to a socket, as strace prints it: a database's or a cache's login
+        message in it (PostgreSQL's PasswordMessage, Redis's AUTH)."""
+        data = self.data
+        call = _rx[_WRITTEN].match(self.low, start)
+        if call is None:
+            return
+        begin = call.end()
+        # (the string's escaped `\r\n` are no line breaks: up to the real one, within 2 KiB)
+        line_end = data.find(b"\n", begin, begin + 2048)
+        line_end = min(len(data), begin + 2048) if line_end == -1 else line_end
+        message = _rx[_PG_PASSWORD_MESSAGE].match(data, begin, line_end)
+        if message is None:
+            message = _rx[_RESP_AUTH].search(data, begin, line_end)
+        if message is not None and not is_placeholder(message.group("value").decode("utf-8", "replace")):
+            self.add(message.start("value"), message.end("value"), "password")
+
+    def _secure_string(self, start: int) -> None:
+        """The value of an SSM SecureString parameter: the next cell of `--output text`, or the
+        `"Value"` of its JSON object."""
+        data = self.data
+        cell = _rx[_SECURE_STRING_CELL].match(self.low, start)
+        if cell is not None:
+            begin, end = cell.span("value")
+            value = data[begin:end].decode("utf-8", "replace").strip()
+            if _lenient(value) or credential_like(value):
+                self.add(begin, begin + len(data[begin:end].rstrip()), "password")
+            return
+        opening = data.rfind(b"{", max(0, start - 1024), start)
+        closing = data.find(b"}", start, start + 4096)
+        if opening == -1 or closing == -1:
+            return
+        member = _rx[_SECURE_STRING_VALUE].search(data, opening, closing)
+        if member is not None and _lenient(member.group("value").decode("utf-8", "replace")):
+            self.add(member.start("value"), member.end("value"), "password")
+
+    def _algolia(self, start: int) -> None:
+        """An Algolia key in a variable named for Algolia (see _ALGOLIA_SETTING)."""
+        low = self.low
+        name_start = start
+        while name_start > 0 and (low[name_start - 1 : name_start].isalnum() or low[name_start - 1] == 0x5F):
+            name_start -= 1
+        match = _rx[_ALGOLIA_SETTING].match(self.data, name_start)
+        if match is None:
+            return
+        name = match.group("name").lower()
+        if any(word in name for word in (b"search", b"app", b"index", b"public", b"id")):
+            return
+        self.add(match.start("value"), match.end("value"), "api_key")
+
+    def _schemeless_dsn(self, port: int) -> None:
+        """`user:password@host:PORT` without a scheme (a URL's is judged at `://`): the password."""
+        data = self.data
+        host = port
+        while host > 0 and (data[host - 1 : host].isalnum() or data[host - 1] in b".-_"):
+            host -= 1
+        if host == 0 or data[host - 1] != 0x40:  # `@`
+            return
+        floor = max(0, host - 1 - 264)
+        if data.find(b"://", floor, host) != -1:
+            return
+        match = _rx[_SCHEMELESS_USERINFO].search(data, floor, host - 1)
+        if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+            self.add(match.start("value"), match.end("value"), "url_password")
 
     def _go_dsn(self, start: int) -> None:
         """A Go database/sql DSN: ``user:password@tcp(host:3306)/db``."""

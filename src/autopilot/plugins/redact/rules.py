@@ -1035,6 +1035,9 @@ PRINTS_SECRET: Final = (
     # password managers and parameter stores printing a secret: `pass show` (also `gopass show` and
     # `lpass show`, which hold it), `aws ssm get-parameter --with-decryption`
     ("pass show ", ""),
+    # 1Password's `op read op://vault/item/field`; `vault kv get -field=password …` (and `vault read`)
+    ("op read ", r"\bop[ \t]+read[ \t]"),
+    ("-field=", r"-field=[a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)"),
     ("--with-decryption", r"--query|--output[ \t=]+text"),
 )
 
@@ -1122,10 +1125,11 @@ AUTH_CALLS: Final = {
     "withtoken": (0, False),
     "credentials": (1, False),
     "run": (0, False),  # discord.py's `client.run("…")`: only a random-looking literal
-    # symmetric keys given to a cipher or signer: `Fernet(b"…")`, `AESGCM(…)`, Go's `[]byte("…")` is
-    # judged by the name it is assigned to
-    "fernet": (0, False),
-    "multifernet": (0, False),
+    # symmetric keys given to a cipher or signer: `Fernet(b"…")` (a literal there is the key, whatever
+    # it starts with: base64url may start with `-`), Go's `[]byte("…")` is judged by the name it is
+    # assigned to
+    "fernet": (0, True),
+    "multifernet": (0, True),
     # a PHP stack trace prints a constructor's arguments: `PDO->__construct('dsn', 'user', '…')`
     "construct": (2, False),
 }
