@@ -1123,3 +1123,18 @@ def test_every_pattern_of_the_engine_compiles() -> None:
     assert len(names) > 100
     for name in sorted(names):
         assert isinstance(engine._rx[getattr(engine, name)], re.Pattern), name
+
+
+@pytest.mark.parametrize("mark", ["# pragma: allowlist secret", "// gitleaks:allow", "# autopilot:allow"])
+def test_a_line_marked_as_holding_no_real_secret_is_left_as_it_is(mark: str) -> None:
+    """A fixture's fake key marked as secret scanners take it stays, in a file and in an agent's log;
+    the line below it, unmarked, still loses its secret."""
+    fake, real = "sk-" + "proj-" + _body(40), "gh" + "p_" + _body(36)
+    source = f'FAKE_KEY = "{fake}"  {mark}\nGITHUB_TOKEN = "{real}"\n'
+    logged = json.dumps({"type": "tool_result", "content": source})
+
+    for text in (source, logged):
+        redacted = redact_text(text)
+        assert fake in redacted and mark in redacted
+        assert real not in redacted
+    assert [finding.line for finding in find_secrets(source)] == [2]

@@ -4464,17 +4464,25 @@ def _scan(data: bytes, *, coloured: bool = True) -> list[tuple[int, int, str]]:
     scan = _Scan(data)
     scan.tokens()
     scan.keywords()
-    if not coloured:
-        return scan.merged()
-    codes = scan.coloured
-    position = data.find(b"\x1b")  # a JSON-escaped code is an anchor, ESC itself a memchr
-    while position != -1:
-        codes.append(position)
-        position = data.find(b"\x1b", position + 1)
-    if codes:
-        for start, end, kind in _uncoloured_spans(data, sorted(codes)):
-            scan.add(start, end, kind)
-    return scan.merged()
+    if coloured:
+        codes = scan.coloured
+        position = data.find(b"\x1b")  # a JSON-escaped code is an anchor, ESC itself a memchr
+        while position != -1:
+            codes.append(position)
+            position = data.find(b"\x1b", position + 1)
+        if codes:
+            for start, end, kind in _uncoloured_spans(data, sorted(codes)):
+                scan.add(start, end, kind)
+    spans = scan.merged()
+    if spans and any(data.find(mark) != -1 for mark in rules.ALLOW_MARKS):
+        spans = [span for span in spans if not _allowed(data, span[0])]
+    return spans
+
+
+def _allowed(data: bytes, position: int) -> bool:
+    """Whether the line holding *position* carries a mark that says it holds no real secret."""
+    start, end = _line_around(data, position)
+    return any(data.find(mark, start, end) != -1 for mark in rules.ALLOW_MARKS)
 
 
 def _apply(data: bytes, spans: list[tuple[int, int, str]]) -> tuple[bytes, list[tuple[int, int]]]:
