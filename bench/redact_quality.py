@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -34,6 +34,12 @@ Corpora:
   SDKs, MCP and agent settings files, serverless and SaaS keys, web-framework settings, CI, containers,
   Terraform, cloud CLIs and secret managers), with the public keys, masked values and references of the
   same world as negatives; reported like ``blind``;
+- ``eighth``: bench/redact_corpus_eighth.py, an eighth one by an eighth author, written blind to the
+  rules and to the other corpora, made of excerpts of whole agent sessions (debugging a deploy, setting
+  up CI, migrating a database, rotating a leaked key, onboarding, SaaS integration tests, Docker builds,
+  dependency bumps, observability), with the hard negatives of the same sessions (lockfile and image
+  hashes, git output, source maps, base64 blobs, ids, public keys, masked values, references);
+  reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -69,7 +75,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--corpus",
-        choices=["independent", "blind", "fresh", "fourth", "fifth", "sixth", "seventh", "project", "real"],
+        choices=[
+            "independent",
+            "blind",
+            "fresh",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "project",
+            "real",
+        ],
         default="independent",
     )
     parser.add_argument("--positives", type=int, default=5000, help="project corpus only")
@@ -79,7 +96,7 @@ def main() -> int:
         "--copies",
         type=int,
         default=None,
-        help="independent (8), blind (6), fresh (6), fourth (6), fifth (6), sixth (6) and seventh (6) corpora: instances per template",
+        help="independent (8), blind (6), fresh (6), fourth (6), fifth (6), sixth (6), seventh (6) and eighth (6) corpora: instances per template",
     )
     parser.add_argument("--split", choices=["dev", "holdout", "all"], default="all")
     parser.add_argument("--context", default=None, help="independent corpus: only this context")
@@ -89,10 +106,10 @@ def main() -> int:
         "--kinds",
         type=int,
         default=0,
-        help="independent, blind, fresh, fourth, fifth, sixth and seventh corpora: list this many kinds of misses and false positives",
+        help="independent, blind, fresh, fourth, fifth, sixth, seventh and eighth corpora: list this many kinds of misses and false positives",
     )
     args = parser.parse_args()
-    if args.corpus in ("independent", "blind", "fresh", "fourth", "fifth", "sixth", "seventh"):
+    if args.corpus in ("independent", "blind", "fresh", "fourth", "fifth", "sixth", "seventh", "eighth"):
         return labelled(args)
     if args.corpus == "real":
         return real_logs(args.logs, args.show)
@@ -125,6 +142,10 @@ def labelled(args: argparse.Namespace) -> int:
         from redact_corpus_seventh import CONTEXTS, corpus, leaked
 
         seed, copies = 61, 6
+    elif args.corpus == "eighth":
+        from redact_corpus_eighth import CONTEXTS, corpus, leaked
+
+        seed, copies = 67, 6
     else:
         from redact_corpus_independent import CONTEXTS, corpus, leaked
 
