@@ -237,7 +237,7 @@ SECRETS: dict[str, SecretMaker] = {
     "b64_32": lambda r: _b64(r.randbytes(32)),
     "b64_48": lambda r: _b64(r.randbytes(48)),
     "opaque": lambda r: _r(r, ALNUM, 40),
-    "heroku": uuid4,  # Heroku API keys and Postmark server tokens are shaped like UUIDs
+    "heroku": uuid4,  # Heroku API keys, Cypress record keys and Vault AppRole secret ids are shaped like UUIDs
     "sentry_token": lambda r: "sntr" + "ys_" + _b64url(r.randbytes(120)),
     "dd_api": lambda r: _r(r, HEX, 32),
     "dd_app": lambda r: _r(r, HEX, 40),
@@ -467,6 +467,7 @@ PUBLIC: dict[str, Callable[[random.Random], str]] = {
     "msg_id": lambda r: "msg_01" + _r(r, ALNUM, 22),
     "b64_32pub": lambda r: _b64(r.randbytes(32)),
     "b64url43": lambda r: _b64url(r.randbytes(32)),
+    "csrf": lambda r: _r(r, ALNUM, 32),
     "csrf_masked": lambda r: "•" * 8,
 }
 
@@ -2779,7 +2780,7 @@ jobs:
   e2e:
     runs-on: ubuntu-latest
     env:
-      CYPRESS_RECORD_KEY: «uuid»
+      CYPRESS_RECORD_KEY: «heroku»
       API_BASE_URL: https://staging.example.com
       STAGING_ADMIN_PASSWORD: «pw»
     steps:
@@ -3418,7 +3419,7 @@ auto_auth {
   method "approle" {
     config = {
       role_id_file_path = "/etc/vault/role-id"
-      secret_id = "«uuid»"
+      secret_id = "«heroku»"
     }
   }
 }
@@ -6266,7 +6267,7 @@ TEMPLATES += [
 {
   "cookies": [
     {"name": "sessionid", "value": "«session_django»", "domain": "staging.example.com", "path": "/", "expires": 1799999999, "httpOnly": true, "secure": true, "sameSite": "Lax"},
-    {"name": "csrftoken", "value": "«opaque»", "domain": "staging.example.com", "path": "/", "expires": 1799999999, "httpOnly": false, "secure": true, "sameSite": "Lax"}
+    {"name": "csrftoken", "value": "«csrf»", "domain": "staging.example.com", "path": "/", "expires": 1799999999, "httpOnly": false, "secure": true, "sameSite": "Lax"}
   ],
   "origins": []
 }
