@@ -251,6 +251,19 @@ def test_no_cache_reads_what_the_cache_would_trust(
     assert (cached, fresh) == (11, 22)
 
 
+def test_report_no_cache_reads_what_the_cache_would_trust(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`report --no-cache` reads again a file changed behind the cache's back, as analyze does."""
+    log = _changed_behind_the_cache(tmp_path / "s-1.jsonl", capsys)
+
+    def report(*args: str) -> int:
+        assert main(["report", "daily", str(log), "--json", *args]) == 0
+        return json.loads(capsys.readouterr().out)["totals"]["output_tokens"]
+
+    assert (report(), report("--no-cache")) == (11, 22)
+
+
 def test_a_new_autopilot_version_reads_again_what_the_cache_holds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -92,6 +92,7 @@ def report(
     until: str | None = None,
     claude: Annotated[bool, Parameter(negative="")] = False,
     codex: Annotated[bool, Parameter(negative="")] = False,
+    no_cache: Annotated[bool, Parameter(negative="")] = False,
     json_output: JsonFlag = False,
 ) -> int:
     """Tokens and cost by day, week, month, session or 5-hour billing block, from any agent logs.
@@ -118,6 +119,8 @@ def report(
         Also read Claude Code's transcripts where Claude Code keeps them.
     codex
         Also read Codex's rollouts where Codex keeps them.
+    no_cache
+        Read every file again instead of using the summaries cached from the last call.
     json_output
         Print the report as JSON.
     """
@@ -130,7 +133,7 @@ def report(
     targets = log_targets(paths, claude=claude, codex=codex) or _recorded_runs()
     errors: list[dict[str, str]] = []
     unread: list[dict[str, str]] = []
-    ledger = read_sessions(targets, errors, unread)
+    ledger = read_sessions(targets, errors, unread, cache=not no_cache)
     if by in ("issue", "label", "branch"):
         _attribute(ledger)
     prices = load_price_table(context.config().project_dir)
