@@ -267,6 +267,22 @@ _SECRET_NAME_WORDS: Final = rules.words(
 _SECRET_NAME_PARTS: Final = "password|passphrase|secret|token|credential|apikey|privatekey"
 
 
+_BASE64_FROM_SLASH: Final = r"/[A-Za-z0-9+/]{31,}={0,2}"
+
+
+def _base64_from_slash(value: str) -> bool:
+    """Whether *value*, which starts with ``/``, is base64 (one in 64 does: an Azure storage key, an
+    AWS secret key) rather than a path: base64's alphabet alone, and a ``+``, padding, or a piece
+    between slashes of 32 characters or more with digits, upper and lower case."""
+    if _rx[_BASE64_FROM_SLASH].fullmatch(value) is None:
+        return False
+    return (
+        "+" in value
+        or value.endswith("=")
+        or any(len(part) >= 32 and _strong(part) for part in value.split("/"))
+    )
+
+
 def credential_like(value: str) -> bool:
     """Whether *value*, found where a credential may be but is not announced by a name, looks like
     one: 8 characters or more, no blank, at least two of lower case, upper case, digits and
@@ -279,8 +295,10 @@ def credential_like(value: str) -> bool:
         + any(c.isdigit() for c in value)
         + any(not c.isalnum() for c in value)
     )
-    if classes < 2 or value.startswith(("/", "./", "../", "~/", "-", "http://", "https://")):
+    if classes < 2 or value.startswith(("./", "../", "~/", "-", "http://", "https://")):
         return False
+    if value.startswith("/") and not _base64_from_slash(value):
+        return False  # a path
     if _rx[_NUMBER].fullmatch(value) or _rx[_RESOURCE].match(value) or is_placeholder(value):
         return False
     if (value[0] in "[{(<" or value[-1] in "[{(<]})>") and not (
@@ -827,7 +845,11 @@ _AUTH_VALUE: Final = (
     (?P<value>[^\s\x00-\x1f"'`\\,;][^\x00-\x1f"'`\\]{0,2000})"""
 )
 _BEARER: Final = rb"(?i)" rb"bearer[ \t]+(?P<value>[A-Za-z0-9._~+/=\-]{12,})"
-_URL_CREDENTIALS: Final = rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]*):(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+)@"
+# (a password may hold a raw `#`, which URLs reserve for a fragment: `https://admin:Xy#z@host`)
+_URL_CREDENTIALS: Final = (
+    rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]*):"
+    rb"(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+(?:\#[^\s\x00-\x1f/?#\"'<>\\`]+)*)@"
+)
 _URL_END: Final = rb"[^\s\"'<>\\`]*"
 _URL_SIGNATURE: Final = (
     rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)"
@@ -872,10 +894,18 @@ _PLAIN_URL: Final = (
 )
 
 
+# A URL with a user and a password (`postgres://app:…@db/app`): in a Secret's `stringData` the URL
+# rules judge it, as anywhere (its password goes, a placeholder's `user:password@host` stays).
+_CREDENTIAL_URL: Final = rb"""(?:\\{0,3}["'])?[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/?#@"'\\]*:[^\s/?#"'\\]+@[^\s"'\\]*(?:\\{0,3}["'])?"""
+
+
 def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
     """Whether an item of a Kubernetes Secret is one of the settings beside its credential that
     rules.SECRET_MANIFEST_SETTINGS names (an Argo CD repository's `type: git`, `project: default`,
-    a `url` without user, query or random path): plain words, or such a URL; base64 in `data:`."""
+    a `url` without user, query or random path): plain words, or such a URL; base64 in `data:`.
+    Also a URL with credentials in `stringData`, which the URL rules judge."""
+    if not encoded and _rx[_CREDENTIAL_URL].fullmatch(value) is not None:
+        return True
     if key is None or key.decode("utf-8", "replace").lower() not in rules.SECRET_MANIFEST_SETTINGS:
         return False
     if encoded:
@@ -930,7 +960,7 @@ _SPACED_VALUE: Final = (
       (?:(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\\x00][^"'`\n\\\x00]{2,500})(?P=q)
       |(?P<bare>(?=%(c)s{6}|%(c)s{1,5}[,;]%(c)s)
         (?=%(c)s{0,80}?(?:[0-9!@#%%^*+=~/?_\-]|[.,;](?=%(c)s)))
-        [^\s\x00-\x1f\-<>(\[{$%%"'`](?:%(c)s++|[,;](?=%(c)s)){0,500}+(?!(?<==)\\{0,3}["'])))"""
+        [^\s\x00-\x1f\-<>(\[{}\]$%%"'`](?:%(c)s++|[,;](?=%(c)s)){0,500}+(?!(?<==)\\{0,3}["'])))"""
         % {b"c": rb"""[^\s\x00-\x1f"'`\\,;]"""}
     )
     + rb")"
@@ -1293,6 +1323,12 @@ _SMTP_REPLY: Final = (
     rb"(?:[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\t))?[ \t]*(?:[A-Za-z]:[ \t]+)?"
     rb"(?P<value>[A-Za-z0-9+/]{4,2000}={0,2})" + _LINE_END
 )
+_RESULT_OBJECT: Final = rb'"result\\{0,3}"[ \t]*:[ \t]*\{'
+_RESULT_VALUE: Final = (
+    rb'(?P<q>\\{0,3}")value\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\s]{16,500})\\{0,3}"'
+)
+_RESULT_REACH: Final = 4096
+_BRACES: Final = rb"[{}]"
 _RESULT_MEMBER: Final = rb'"result\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\n]{1,500})\\{0,3}"'
 _HONEYCOMB_KEY: Final = (
     rb"""(?i:x-honeycomb-team)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?"""
@@ -2434,6 +2470,91 @@ def _previous_line_end(data: bytes, line_start: int) -> int:
     return -1
 
 
+# The name of the object or block that holds a member: `"Jwt": {` (JSON, JavaScript, also escaped),
+# `api:` alone on a less indented line (YAML), a `[section]` (TOML, INI).
+_PARENT_MEMBER: Final = rb"""(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63})(?:\\{0,3}["'])?[ \t]*[:=][ \t]*\Z"""
+_PARENT_BLOCK: Final = rb"""[ \t]*(?:-[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63})[ \t]*:[ \t]*\r?"""
+_PARENT_SECTION: Final = rb"""[ \t]*\[(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63})\][ \t]*\r?"""
+_PARENT_REACH: Final = 600  # bytes back to the opening brace
+_PARENT_LINES: Final = 24  # lines back to the block's or the section's name
+
+
+_BLOB_NAME: Final = 24  # the shortest run of base64 taken for a blob rather than a name
+
+
+def _blob_name(name: bytes) -> bool:
+    """Whether *name* (24 characters or more) is a piece of base64, not a name: no separator, a
+    digit, upper and lower case each a quarter of it or more, and not made of words
+    (``awsSecretAccessKeyForProductionUse2``, ``DBPasswordForTheAPIServer`` are)."""
+    if not name.isalnum() or name.isalpha():
+        return False
+    upper = sum(1 for byte in name if 0x41 <= byte <= 0x5A)
+    lower = sum(1 for byte in name if 0x61 <= byte <= 0x7A)
+    return 4 * upper >= len(name) and 4 * lower >= len(name) and not _wordy(name.decode("ascii"))
+
+
+def _parent_name(data: bytes, name_start: int) -> bytes | None:
+    """The name of the object, block or section that holds the member named at *name_start*."""
+    line_start, _ = _line_around(data, name_start)
+    content = _content_start(data, line_start, name_start)
+    gutter = _rx[_GUTTER].match(data, content, name_start)
+    base = gutter.end() if gutter else content
+    before = data[base:name_start]
+    if not before.strip(b" \t-\"'\\"):  # the member starts its line: a block or a section above?
+        column = len(before) - len(before.lstrip(b" \t"))
+        line = line_start
+        for _ in range(_PARENT_LINES):
+            end = _previous_line_end(data, line)
+            if end == -1:
+                break
+            line, _ = _line_around(data, end - 1 if end else 0)
+            text = data[_content_start(data, line, end) : end]  # (the first line of a JSON string)
+            gutter = _rx[_GUTTER].match(text)
+            if gutter is not None:
+                text = text[gutter.end() :]
+            if not text.strip():
+                continue
+            indent = len(text) - len(text.lstrip(b" \t"))
+            if column and indent < column:
+                block = _rx[_PARENT_BLOCK].fullmatch(text)
+                if block is not None:
+                    return block.group("name")
+                break
+            if not column:
+                section = _rx[_PARENT_SECTION].fullmatch(text)
+                if section is not None:
+                    return section.group("name")
+    # A JSON or JavaScript object: the nearest brace not closed before the member.
+    floor, position, depth = max(0, name_start - _PARENT_REACH), name_start, 0
+    while True:
+        opening = data.rfind(b"{", floor, position)
+        if opening == -1:
+            return None
+        closing = data.rfind(b"}", opening, position)
+        if closing != -1:
+            depth, position = depth + 1, closing
+            continue
+        if depth:
+            depth, position = depth - 1, opening
+            continue
+        member = _rx[_PARENT_MEMBER].search(data, max(0, opening - 80), opening)
+        return member.group("name") if member is not None else None
+
+
+def _parent_key_kind(data: bytes, name_start: int) -> str | None:
+    """The kind of a generically named key (``key``, ``primary_key``) that the name of the object
+    or block holding it qualifies (``"Jwt": { "Key": … }``, ``api:`` above ``key:``,
+    ``active_record_encryption:`` above ``primary_key:``): that name's words, last first, before ``_key``."""
+    parent = _parent_name(data, name_start)
+    if parent is None:
+        return None
+    for word in reversed(name_parts(parent.decode("ascii", "replace"))[-3:]):
+        kind = _name_kind(word.encode() + b"_key")
+        if kind is not None:
+            return kind
+    return None
+
+
 def _in_one_string(data: bytes, start: int, end: int, found: tuple[int, int]) -> tuple[int, int]:
     """*found*, unless a JSON string ends between *start* and *end*: the line goes on in another
     string (`"command": "… get secret app", "output": "…`), which announces nothing."""
@@ -2575,6 +2696,22 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
     return True  # the rest is rare or cheap enough: always a full scan
 
 
+_FIREBASE_KEY_NAME: Final = rules.FIREBASE_KEY_NAME.encode()
+_FIREBASE_CONFIG_MEMBERS: Final = rules.FIREBASE_CONFIG_MEMBERS.encode()
+
+
+def _firebase_config_key(data: bytes, start: int) -> bool:
+    """Whether the Google API key at *start* is Firebase's app config, public by design: named for
+    Firebase, or the ``apiKey`` of a config holding Firebase's other members (rules.FIREBASE_KEY_NAME)."""
+    named = _rx[_FIREBASE_KEY_NAME].search(data, max(0, start - 100), start)
+    if named is None:
+        return False
+    if named.group("firebase") is not None:
+        return True
+    reach = rules.FIREBASE_CONFIG_REACH
+    return _rx[_FIREBASE_CONFIG_MEMBERS].search(data, max(0, start - reach), start + reach) is not None
+
+
 class _Scan:
     """Findings for one text; every method adds (start, end, priority, kind) spans."""
 
@@ -2681,6 +2818,9 @@ class _Scan:
             token = match.group().decode("ascii", "replace")
             if is_placeholder(token) or (rule.check_random and not looks_random(token[rule.body_start :])):
                 continue
+            if rule.kind == "google_api_key" and _firebase_config_key(data, start):
+                self._exempt.append((start, match.end()))  # whatever its name says, it stays
+                return match.end()
             self.add(start, match.end(), rule.kind, _TOKEN_PRIORITY)
             self._near(rule.kind, start, match.end())
             return match.end()
@@ -2896,6 +3036,8 @@ class _Scan:
                 match = _rx[_RESULT_MEMBER].match(data, start)
                 if match is not None and not is_placeholder(match.group("value").decode("utf-8", "replace")):
                     self.add(match.start("value"), match.end("value"), "password")
+            elif _rx[_RESULT_OBJECT].match(self.data, start) is not None:
+                self._result_value(start)
         elif role == _HONEYCOMB_AT:
             # Honeycomb's API key travels in a header named for the team (`X-Honeycomb-Team: …`).
             match = _rx[_HONEYCOMB_KEY].match(self.data, start)
@@ -2994,6 +3136,8 @@ class _Scan:
             if name_end == -1:
                 name_end = min(size, limit)
             name = data[name_start:name_end]
+            if name_end - name_start >= _BLOB_NAME and _blob_name(name):
+                continue  # a keyword inside base64 (`…8LNdDQ4PwBYuw…=`: `Pw`), no name
             kind = kinds.get(name, "?")
             if kind == "?":
                 kind = _name_kind(name)
@@ -3046,16 +3190,31 @@ class _Scan:
                     # A dotted setting (`play.http.secret.key = "…"`): the word before the dot.
                     previous = _rx[_PREVIOUS_WORD_DOT].search(data, max(0, name_start - 16), name_start)
                 named = previous is not None and _name_kind(previous.group("word") + b"_" + name)
+                if not named and previous is None:
+                    named = _parent_key_kind(data, name_start)  # `"Jwt": { "Key": … }`, `api:` above
                 if named:
                     self._assignment(name, name_start, name_end, named, generated=True)
                 elif _rx[_LONE_KEY_VALUE].match(data, name_end) is not None and self._at_line_start(
                     name_start
                 ):
                     self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
+                elif data[name_start - 1 : name_start] in (b"?", b"&") and data.startswith(b"=", name_end):
+                    # a URL's `key` parameter (`?key=…` of Google's, Ably's and many REST APIs): an
+                    # API key when its value looks generated
+                    self._assignment(name, name_start, name_end, "api_key", generated=True)
             elif kind is None and how == _BY_SEPARATOR and (generated := _generated_name_kind(name)):
                 # `routing_key`, `server_key`, `LOGGED_IN_KEY`, `NONCE_SALT`: a key or salt of a kind
                 # no table names holds a secret when its value looks generated.
                 self._assignment(name, name_start, name_end, generated, generated=True)
+            elif (
+                kind is None
+                and how == _BY_SEPARATOR
+                and name.lower().endswith(b"key")
+                and (qualified := _parent_key_kind(data, name_start))
+            ):
+                # `active_record_encryption:` above `primary_key:`: a key that indexes data elsewhere
+                # is an encryption key in a block named so.
+                self._assignment(name, name_start, name_end, qualified, generated=True)
             elif (
                 kind is not None
                 and data[name_start - 1 : name_start] == b"$"
@@ -3315,7 +3474,10 @@ class _Scan:
         next_char = data[value_end : value_end + 1]
         if next_char == b"\\" and not quoted and _rx[_ESCAPED_ELLIPSIS].match(data, value_end):
             return value_end  # `sk_live_\u2026Xy12`: a key shown cut short, JSON-escaped
-        if generated and not (credential_like(value) or _rx[_HEX_SECRET].fullmatch(value)):
+        # (a quoted value that starts with `-` is no option: base64url puts `-` anywhere)
+        if generated and not (
+            credential_like(value.lstrip("-") if quoted else value) or _rx[_HEX_SECRET].fullmatch(value)
+        ):
             return value_end
         if strong and not (
             _rx[_BASE64_VALUE].fullmatch(value)
@@ -4206,6 +4368,29 @@ class _Scan:
                         if not is_placeholder(user.group(group).decode("utf-8", "replace")):
                             self.add(user.start(group), user.end(group), "password")
             flag = _rx[_CURL_FLAG].search(data, flag.end(), end)
+
+    def _result_value(self, start: int) -> None:
+        """The ``"value"`` member of the object an API returns as its ``"result"`` (Cloudflare's v4
+        envelope: creating an API token or an R2 token answers ``{"result": {"id": …, "name": …,
+        "value": "…"}, "success": true}``): the token, when it looks generated."""
+        data = self.data
+        escapes = len(data[max(0, start - 3) : start]) - len(data[max(0, start - 3) : start].rstrip(b"\\"))
+        opening = data.find(b"{", start)
+        ceiling = min(self.size, opening + _RESULT_REACH)
+        depth, end = 0, ceiling
+        for brace in _rx[_BRACES].finditer(data, opening, ceiling):  # to the object's end
+            depth += 1 if brace.group() == b"{" else -1
+            if not depth:
+                end = brace.end()
+                break
+        for member in _rx[_RESULT_VALUE].finditer(data, opening, end):
+            quote = member.group("q")
+            if len(quote) - 1 != escapes:
+                continue  # a member of a JSON text inside it (an MCP tool's result), not its own
+            value = member.group("value").decode("utf-8", "replace")
+            # (quoted: a `-` first is the token's, no option)
+            if len(value) >= 20 and credential_like(value.lstrip("-")) and looks_random(value):
+                self.add(member.start("value"), member.end("value"), "api_token")
 
     def _twilio(self, position: int) -> None:
         """Quoted 32-hex literals on the line of a Twilio mention and the few lines after it."""

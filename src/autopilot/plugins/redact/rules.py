@@ -138,6 +138,9 @@ TOKEN_FORMATS: Final = (
         6,
     ),
     TokenFormat("supabase_token", ("sbp_",), r"sbp_[0-9a-f]{40}", 4),
+    # Supabase's secret API keys (2025), which replace the `service_role` JWT; their publishable
+    # counterparts (`sb_publishable_…`) are public (PUBLIC_KEYS)
+    TokenFormat("supabase_secret_key", ("sb_secret_",), r"sb_secret_[A-Za-z0-9_\-]{24,64}", 10, True),
     # HubSpot's private app tokens: `pat-` + region + a UUID
     TokenFormat(
         "hubspot_token",
@@ -554,6 +557,9 @@ PLACEHOLDER_WORDS: Final = words(
     "spnego sspi scram-sha-1 scram-sha-256 scram-sha-512 cram-md5 digest-md5 plain login anonymous "
     "external digest hmac sigv4 aws-sigv4 aws_iam mtls x509 saml saml2 oidc openid ldap radius pam "
     "peer ident trust md5 jwt cert certificate "
+    # a keyword saying where the secrets come from or that they are made later, not one itself
+    # (`secrets: inherit` of GitHub Actions' reusable workflows, `password: auto`, `key: generate`)
+    "inherit inherited auto autogenerate generate generated "
     # what a tool prints where a credential is absent or refused (`X-CSRF-Token: missing`)
     "missing absent invalid expired revoked "
     # the verdicts of mail authentication checks (`X-Auth-Result: PASS`, `spf: softfail`)
@@ -692,12 +698,35 @@ LISTING_COLUMNS: Final = frozenset(
 #: Braintree's tokenization keys ``sandbox_…_…``/``production_…_…``, made for client-side code. Only
 #: a publishable key's own format counts, never its name. Also Sentry's
 #: ``X-Sentry-Auth: Sentry sentry_key=…, sentry_version=7`` (the DSN's public key; a legacy
-#: ``sentry_secret=`` in it makes the whole value a secret again).
+#: ``sentry_secret=`` in it makes the whole value a secret again); and public keys in DER, base64.
 PUBLIC_KEYS: Final = (
     r"pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
-    r"|pub[0-9a-f]{32}|(?:sandbox|production)_[a-z0-9]{8}_[a-z0-9]{16}"
+    r"|pub[0-9a-f]{32}|(?:sandbox|production)_[a-z0-9]{8}_[a-z0-9]{16}|sb_publishable_[A-Za-z0-9_\-]{20,64}"
     r"|Sentry[ \t]+sentry_(?!secret)[a-z_]+=[^\s,]*(?:,[ \t]*sentry_(?!secret)[a-z_]+=[^\s,]*)*,?"
+    # a public key in DER, base64 (a Chrome extension's `"key"`, a JWT verifier's setting): an
+    # X.509 SubjectPublicKeyInfo of RSA (`…AQEFAAOC…`, a BIT STRING), P-256, P-384, Ed25519 or
+    # X25519; a PKCS#8 private key (`…AQEFAASC…`, an OCTET STRING) or a PKCS#1 one is no such thing
+    r"|MII[A-Za-z0-9+/]{3}ANBgkqhkiG9w0BAQEFAAOC[A-Za-z0-9+/=]{100,}|MIGfMA0GCSqGSIb3DQEBAQUAA4GN[A-Za-z0-9+/=]{100,}"
+    r"|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE[A-Za-z0-9+/=]{80,}|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE[A-Za-z0-9+/=]{100,}"
+    r"|MCowBQYDK2V[wu]AyEA[A-Za-z0-9+/]{43}="
 )
+#: Google API keys (``AIza…``) that Firebase puts in an app's web or mobile config, which its
+#: documentation says are public (they identify the project; rules and App Check guard the data):
+#: one named for Firebase (``NEXT_PUBLIC_FIREBASE_API_KEY=``, ``firebaseApiKey:``), or the ``apiKey``
+#: (``api_key``, ``API_KEY``, ``current_key``) of a config holding Firebase's other members
+#: (``authDomain``, ``messagingSenderId``, google-services.json's ``mobilesdk_app_id``, the
+#: plist's ``GCM_SENDER_ID`` …) within ``FIREBASE_CONFIG_REACH`` bytes. Every other ``AIza`` key
+#: (Gemini's, Maps' server keys, ``GOOGLE_API_KEY=``) still goes.
+FIREBASE_KEY_NAME: Final = (
+    r"(?i:(?P<firebase>firebase[A-Za-z0-9_.\-]{0,30}?api_?key)|(?<![A-Za-z0-9_])(?:api_?key|current_key))"
+    r"""(?:\\{0,3}["'])?[ \t]*(?:[:=]|=>)[ \t]*(?:\\{0,3}["'])?\Z"""
+    r"|<key>API_KEY</key>(?:\s|\\{1,3}[nt])*<string>\Z"
+)
+FIREBASE_CONFIG_MEMBERS: Final = (
+    r"(?i)auth_?domain|messaging_?sender_?id|mobilesdk_app_id|gcm_sender_id|google_app_id"
+    r"|firebaseapp\.com|firebaseio\.com|firebasestorage\.|initializeApp\(|firebase_?config"
+)
+FIREBASE_CONFIG_REACH: Final = 800
 #: Sample credentials that providers print in their documentation for everyone to copy, exactly (never
 #: their format: a key of the same shape is a secret). Written in parts, as the test suite writes
 #: secrets, so that no scanner takes this file for a leak. AWS's documented pair holds ``EXAMPLE``
@@ -1132,6 +1161,15 @@ AUTH_CALLS: Final = {
     "multifernet": (0, True),
     # a PHP stack trace prints a constructor's arguments: `PDO->__construct('dsn', 'user', '…')`
     "construct": (2, False),
+    # provider SDKs' clients given their credential as a positional argument, where it has no
+    # format of its own: Postmark's server and account tokens are UUIDs (`new
+    # postmark.ServerClient("…")`, `PostmarkClient("…")`); Twilio's auth token after the account
+    # SID (`twilio(sid, "…")`). Not Algolia's `algoliasearch(appId, key)`: its key may be the
+    # search-only one, made for browsers.
+    "serverclient": (0, True),
+    "accountclient": (0, True),
+    "postmarkclient": (0, True),
+    "twilio": (1, False),
 }
 
 #: Marks that leave their line as it is, as secret scanners honour them: detect-secrets'
