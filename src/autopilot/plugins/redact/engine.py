@@ -1478,6 +1478,9 @@ _ANNOTATED_LITERAL: Final = (
 # Names that are secret only with the word before them (`API key`, `access token`) or a generated value.
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 # What a lone `key` must be followed by to hold a secret: a separator and a long base64-like run.
+# A value that may be generated after a key's name (16 token characters or more): only then is the
+# block around the name looked at.
+_KEY_VALUE_AHEAD: Final = rb"""(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?[A-Za-z0-9+/_\-]{16}"""
 _LONE_KEY_VALUE: Final = rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_\-]{16}"""
 _PREVIOUS_WORD_DOT: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12})\.\Z"
 _PREVIOUS_WORD: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12}) \Z"
@@ -2472,9 +2475,13 @@ def _previous_line_end(data: bytes, line_start: int) -> int:
 
 # The name of the object or block that holds a member: `"Jwt": {` (JSON, JavaScript, also escaped),
 # `api:` alone on a less indented line (YAML), a `[section]` (TOML, INI).
-_PARENT_MEMBER: Final = rb"""(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63})(?:\\{0,3}["'])?[ \t]*[:=][ \t]*\Z"""
+_SEPARATOR_BYTES: Final = frozenset(b":=")
+_QUOTE_BYTES: Final = frozenset(b"\"'\\")
+_MEMBER_NAME_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 _PARENT_BLOCK: Final = rb"""[ \t]*(?:-[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63})[ \t]*:[ \t]*\r?"""
 _PARENT_SECTION: Final = rb"""[ \t]*\[(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63})\][ \t]*\r?"""
+_BEFORE_MEMBER: Final = frozenset(b" \t-\"'\\")
+_LINE_START_BYTES: Final = frozenset(b"\n0123456789\x92")  # a break, or a line number's end (`2\t`, `2→`)
 _PARENT_REACH: Final = 600  # bytes back to the opening brace
 _PARENT_LINES: Final = 24  # lines back to the block's or the section's name
 
@@ -2495,12 +2502,20 @@ def _blob_name(name: bytes) -> bool:
 
 def _parent_name(data: bytes, name_start: int) -> bytes | None:
     """The name of the object, block or section that holds the member named at *name_start*."""
-    line_start, _ = _line_around(data, name_start)
-    content = _content_start(data, line_start, name_start)
-    gutter = _rx[_GUTTER].match(data, content, name_start)
-    base = gutter.end() if gutter else content
-    before = data[base:name_start]
-    if not before.strip(b" \t-\"'\\"):  # the member starts its line: a block or a section above?
+    first = name_start
+    while first and data[first - 1] in _BEFORE_MEMBER:
+        first -= 1
+    # (a look at the line only where the member may start it: after a line break, also an escaped
+    # one, or a file reader's line number; in an agent log's long lines that is rare)
+    starts_line = False
+    if not first or data[first - 1] in _LINE_START_BYTES or data[first - 2 : first] == b"\\n":
+        line_start, _ = _line_around(data, name_start)
+        content = _content_start(data, line_start, name_start)
+        gutter = _rx[_GUTTER].match(data, content, name_start)
+        base = gutter.end() if gutter else content
+        starts_line = not data[base:name_start].strip(b" \t-\"'\\")
+    if starts_line:  # the member starts its line: a block or a section above?
+        before = data[base:name_start]
         column = len(before) - len(before.lstrip(b" \t"))
         line = line_start
         for _ in range(_PARENT_LINES):
@@ -2537,8 +2552,27 @@ def _parent_name(data: bytes, name_start: int) -> bytes | None:
         if depth:
             depth, position = depth - 1, opening
             continue
-        member = _rx[_PARENT_MEMBER].search(data, max(0, opening - 80), opening)
-        return member.group("name") if member is not None else None
+        return _member_name_before(data, opening)
+
+
+def _member_name_before(data: bytes, position: int) -> bytes | None:
+    """The name before the separator that ends at *position* (``"Jwt": {``, ``jwt: {``, ``jwt = {``),
+    read backwards a byte at a time (a regex searched back would try every start)."""
+    at = position
+    while at and data[at - 1] in _BLANKS_B:
+        at -= 1
+    if not at or data[at - 1] not in _SEPARATOR_BYTES:
+        return None
+    at -= 1
+    while at and data[at - 1] in _BLANKS_B:
+        at -= 1
+    while at and data[at - 1] in _QUOTE_BYTES and position - at < 12:
+        at -= 1
+    end = at
+    while at and data[at - 1] in _MEMBER_NAME_BYTES and end - at < 64:
+        at -= 1
+    name = data[at:end]
+    return name if name and not name[:1].isdigit() else None
 
 
 def _parent_key_kind(data: bytes, name_start: int) -> str | None:
@@ -3190,7 +3224,7 @@ class _Scan:
                     # A dotted setting (`play.http.secret.key = "…"`): the word before the dot.
                     previous = _rx[_PREVIOUS_WORD_DOT].search(data, max(0, name_start - 16), name_start)
                 named = previous is not None and _name_kind(previous.group("word") + b"_" + name)
-                if not named and previous is None:
+                if not named and previous is None and _rx[_KEY_VALUE_AHEAD].match(data, name_end):
                     named = _parent_key_kind(data, name_start)  # `"Jwt": { "Key": … }`, `api:` above
                 if named:
                     self._assignment(name, name_start, name_end, named, generated=True)
@@ -3210,6 +3244,7 @@ class _Scan:
                 kind is None
                 and how == _BY_SEPARATOR
                 and name.lower().endswith(b"key")
+                and _rx[_KEY_VALUE_AHEAD].match(data, name_end)
                 and (qualified := _parent_key_kind(data, name_start))
             ):
                 # `active_record_encryption:` above `primary_key:`: a key that indexes data elsewhere
@@ -3474,9 +3509,10 @@ class _Scan:
         next_char = data[value_end : value_end + 1]
         if next_char == b"\\" and not quoted and _rx[_ESCAPED_ELLIPSIS].match(data, value_end):
             return value_end  # `sk_live_\u2026Xy12`: a key shown cut short, JSON-escaped
-        # (a quoted value that starts with `-` is no option: base64url puts `-` anywhere)
+        # (a quoted value or YAML's that starts with `-` is no option: base64url puts `-` anywhere)
         if generated and not (
-            credential_like(value.lstrip("-") if quoted else value) or _rx[_HEX_SECRET].fullmatch(value)
+            credential_like(value.lstrip("-") if quoted or yaml else value)
+            or _rx[_HEX_SECRET].fullmatch(value)
         ):
             return value_end
         if strong and not (
