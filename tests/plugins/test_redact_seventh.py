@@ -194,3 +194,17 @@ def test_a_keyword_inside_base64_names_nothing() -> None:
     survives(f"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{blob}= dana@laptop")
     encoded = base64.b64encode(RNG.randbytes(48)).decode()
     survives(f"ED25519_VERIFY_KEY=MCowBQYDK2VwAyEA{encoded[:43]}=")
+
+
+@pytest.mark.parametrize("prefix", ["IQoJ" + "b3JpZ2luX2Vj", "Fwo" + "GZXIvYXdzE", "AQo" + "DYXdzE"])
+def test_an_aws_session_token_goes_wherever_it_is_printed(prefix: str) -> None:
+    """An STS session token goes by its format, and the secret key beside it in a text row goes
+    also where the row's tabs are JSON-escaped."""
+    key_id = "AS" + "IA" + "".join(RNG.choice(string.ascii_uppercase + "234567") for _ in range(16))
+    secret = body(RNG, 40, B64)
+    token = prefix + body(RNG, 300, B64) + "="
+    row = f"CREDENTIALS\t{key_id}\t2025-11-14T18:22:41+00:00\t{secret}\t{token}"
+    text = f"$ aws sts assume-role --role-arn arn:aws:iam::123456789012:role/ci --output text\n{row}\n"
+    goes(text, secret)
+    goes(text, token[:40])
+    goes(f"# note for later: {token} (expires in an hour)", token[:40])

@@ -104,6 +104,14 @@ TOKEN_FORMATS: Final = (
         r"A(?:KIA|SIA|BIA|CCA|3T[A-Z0-9])[A-Z0-9]{16}",
         4,
     ),
+    # AWS STS session tokens (`aws sts assume-role`, `get-session-token`, SSO credentials): base64 of
+    # a protobuf that starts the same way in every generation of them
+    TokenFormat(
+        "aws_session_token",
+        ("IQoJb3JpZ2luX2", "FwoGZXIvYXdz", "FQoGZXIvYXdz", "AQoDYXdz"),
+        r"(?:IQoJb3JpZ2luX2|FwoGZXIvYXdz|FQoGZXIvYXdz|AQoDYXdz)[A-Za-z0-9+/]{100,}={0,2}",
+        direct=True,
+    ),
     TokenFormat("twilio_account_sid", ("AC",), r"AC[0-9a-f]{32}", 2, guard="[0-9a-f]{8}"),
     TokenFormat("twilio_api_key", ("SK",), r"SK[0-9a-fA-F]{32}", 2, guard="[0-9a-fA-F]{8}"),
     TokenFormat("jwt", ("eyJ",), r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*"),
