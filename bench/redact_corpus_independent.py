@@ -601,7 +601,6 @@ SOURCE_POSITIVE = [
     "const client = twilio('⟦twilio_sid⟧', '⟦hex32⟧');",
     "mongoose.connect('mongodb+srv://app:⟦urlpw⟧@cluster0.x1y2z.mongodb.net/app');",
     "const pool = new Pool({ user: 'app', host: 'db', database: 'app', password: '⟦pw⟧', port: 5432 });",
-    'export const firebaseConfig = {\n  apiKey: "⟦google⟧",\n  authDomain: "acme-app.firebaseapp.com",\n  projectId: "acme-app",\n};',
     "const res = await axios.get(url, { auth: { username: 'api', password: '⟦pw⟧' } });",
     "const token = jwt.sign({ sub: user.id }, '⟦hex64⟧', { expiresIn: '1h' });",
     'client := github.NewClient(nil).WithAuthToken("⟦gh⟧")',
@@ -660,6 +659,8 @@ SOURCE_POSITIVE = [
 ]
 
 SOURCE_NEGATIVE = [
+    # A Firebase web app's config key: public by Firebase's documentation, as Stripe's publishable keys
+    'export const firebaseConfig = {\n  apiKey: "⟦google⟧",\n  authDomain: "acme-app.firebaseapp.com",\n  projectId: "acme-app",\n};',
     'api_key = os.environ["OPENAI_API_KEY"]',
     'token = os.getenv("GITHUB_TOKEN")',
     'password = getpass.getpass("Password: ")',
