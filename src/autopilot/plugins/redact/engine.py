@@ -698,6 +698,12 @@ def secret_name_kind(name: str) -> str | None:
     parts = name_parts(name)
     if not parts:
         return None
+    if "keys" in parts:
+        # a list of secret keys (`unseal_keys_b64`, `api_keys`, `private_keys`) is named as one is
+        parts = [
+            "key" if part == "keys" and index and parts[index - 1] in rules.PLURAL_KEY_QUALIFIERS else part
+            for index, part in enumerate(parts)
+        ]
     if parts[-2:] == ["secret", "id"]:
         return "secret"  # Consul's and Nomad's `SecretID`, Vault AppRole's `secret_id`: the credential
     # The last word, after a number that ends the name (`token_sha256`, `password_md5`,
@@ -803,6 +809,14 @@ _AFTER_NAME: Final = (
     (?P<sp2>[ \t]*)
     (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?='))(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))"""
+)
+# A list after a secret name (`"api_keys": [`, `TOKENS = [`), and each string in it (JSON, YAML's
+# flow sequences, Python, escaped once or more; items on lines of their own).
+_ARRAY_OPENING: Final = rb"""(?:\\{0,7}["'])?[ \t]*(?::|=|:=)[ \t]*\[(?!\])"""
+_ARRAY_ITEM: Final = (
+    rb"""(?:[ \t\r\n,]|\\{1,3}[nrt])*+"""
+    rb"""(?:(?P<q>\\{0,7}["'])(?P<quoted>[^"'\\\n]{1,2000})(?P=q)"""
+    rb"""|(?P<bare>[A-Za-z0-9+/=_\-.~]{16,2000})(?=[ \t]*[,\]]))"""
 )
 # A password quoted in parentheses a few words after its name, in prose: `the password in .env
 # ("…") contains a character that …`.
@@ -1484,6 +1498,9 @@ _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 _KEY_VALUE_AHEAD: Final = rb"""(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?[A-Za-z0-9+/_\-]{16}"""
 _LONE_KEY_VALUE: Final = rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_\-]{16}"""
 _PREVIOUS_WORD_DOT: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12})\.\Z"
+_PROSE_KEY_VALUE: Final = (
+    rb"[ \t]+(?P<value>[A-Za-z0-9+/_\-]{16,500}={0,2})(?![A-Za-z0-9+/=_\-]|\.[A-Za-z0-9])"
+)
 _PREVIOUS_WORD: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12}) \Z"
 _HEX_SECRET: Final = r"[0-9a-fA-F]{32,128}"
 _BASE64_VALUE: Final = r"[A-Za-z0-9+/_\-]{16,4096}={0,2}"
@@ -3177,6 +3194,8 @@ class _Scan:
             if kind == "?":
                 kind = _name_kind(name)
             if how == _BY_SPACE:
+                if kind is None and name in _LONE_NAMES and data[name_start - 1 : name_start] == b" ":
+                    self._prose_key(name, name_start, name_end)
                 self._spaced(name_start, name_end, kind, position)
             elif how == _BY_PAIR:
                 if kind is not None:
@@ -3335,6 +3354,13 @@ class _Scan:
                 ):
                     self.add(dumped.start(group), dumped.end(group), kind)
                 return dumped.end()
+        if ord("[") in ahead:
+            opening = _rx[_ARRAY_OPENING].match(data, name_end)
+            if opening is not None:
+                # `"unseal_keys_b64": ["…", "…"]`, `API_TOKENS = ['…']`, `tokens: [a1…, b2…]`: each
+                # string of a list under a secret name (one per line or on one line)
+                self._array_values(opening.end(), kind, generated=generated)
+                return name_end
         match = _rx[_AFTER_NAME].match(data, name_end)
         after = match.end() if match is not None else 0
         if match is None or (after < self.size and (data[after] == 0x28 or data.startswith(b" [", after))):
@@ -3526,6 +3552,42 @@ class _Scan:
         if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
             self.add(value_start, value_end, kind)
         return value_end
+
+    def _prose_key(self, name: bytes, name_start: int, name_end: int) -> None:
+        """Prose naming a key by the word before it, the value after a blank (`API key … and
+        application key …`, `the license key …`): only a value of 16 or more that looks generated."""
+        data = self.data
+        previous = _rx[_PREVIOUS_WORD].search(data, max(0, name_start - 16), name_start)
+        kind = previous is not None and _name_kind(previous.group("word") + b"_" + name)
+        value = _rx[_PROSE_KEY_VALUE].match(data, name_end) if kind else None
+        if value is not None:
+            text = value.group("value").decode("ascii")
+            if _strong(text) or (_rx[_HEX_SECRET].fullmatch(text) and _rx[_DIGIT].search(text)):
+                self.add(value.start("value"), value.end("value"), kind)
+
+    def _array_values(self, position: int, kind: str, *, generated: bool) -> None:
+        """The strings of a list that opens at *position*, up to its ``]`` (at most 64 of them)."""
+        data = self.data
+        for _ in range(64):
+            item = _rx[_ARRAY_ITEM].match(data, position)
+            if item is None:
+                return
+            position = item.end()
+            group = "quoted" if item.group("q") is not None else "bare"
+            value = item.group(group).decode("utf-8", "replace")
+            # only what looks generated (never `["error", {…}]`, a linter's options), or a password
+            if (
+                credential_like(value)
+                or _rx[_HEX_SECRET].fullmatch(value)
+                or (
+                    kind == "password"
+                    and group == "quoted"
+                    and not generated
+                    and _rx[_DIGIT].search(value) is not None
+                    and _plausible_value(value, quoted=True, code_context=False, next_char=b'"')
+                )
+            ):
+                self.add(item.start(group), item.end(group), kind)
 
     def _csv_column(self, name_start: int, name_end: int, kind: str | None) -> None:
         """The values in a CSV file's column whose header is secret-named (``service,owner,key``):

@@ -168,6 +168,8 @@ TOKEN_FORMATS: Final = (
     ),
     TokenFormat("grafana_token", ("eyJrIjoi",), r"eyJrIjoi[A-Za-z0-9]{50,}={0,2}", 8, check_random=True),
     TokenFormat("netlify_token", ("nfp_",), r"nfp_[A-Za-z0-9]{36}", 4),
+    # PostHog's personal API keys and feature-flag secure keys (its project keys `phc_` are public)
+    TokenFormat("posthog_api_key", ("phx_", "phs_"), r"ph[xs]_[A-Za-z0-9]{32,}", 4, check_random=True),
     TokenFormat("pinecone_api_key", ("pcsk_",), r"pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{40,}", 5),
     TokenFormat("atlassian_api_token", ("ATATT",), r"ATATT[A-Za-z0-9_\-=]{100,}", 5),
     TokenFormat("mailgun_api_key", ("key-",), r"key-[0-9a-f]{32}", 4, guard="[0-9a-f]{8}"),
@@ -419,8 +421,13 @@ KEY_QUALIFIERS: Final = words(
     "gitlab google gpg groq heroku hf huggingface licence license mailchimp mailgun mapbox master "
     "mistral netlify npm openai openrouter pgp pinecone private pypi replicate root secret sendgrid "
     "service session shared sign signing slack ssh storage stripe subscription supabase twilio "
-    "vercel webhook xai preshared hmac jwt global"
+    "vercel webhook xai preshared hmac jwt global "
+    # the keys that open a sealed store (Vault's `Unseal Key 1:`, `unseal_keys_b64`, `recovery_keys`)
+    "unseal recovery"
 )
+#: The words before ``keys`` that make a list of secret keys (``unseal_keys_b64``, ``api_keys``);
+#: elsewhere ``keys`` is a list of anything (JWKS's public ``keys``, ``ssh_keys``, ``partition_keys``).
+PLURAL_KEY_QUALIFIERS: Final = words("api unseal recovery private master signing encryption")
 #: A name whose last word is one of these describes a secret instead of holding it (``token_url``,
 #: ``authMechanism``; a hash or digest of a secret: ``secret_hash``, ``token_sha256``, ``password_md5``,
 #: whose number is skipped).

@@ -1,0 +1,119 @@
+"""The built-in redactor on the kinds of secrets an eighth corpus, written blind to the rules as whole
+agent sessions, found missed or wrongly redacted: lists under secret names, keys named in prose,
+and the public blocks and ids around them."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autopilot.plugins.redact.engine import redact_text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import redact_strategies as rs
+
+RNG = random.Random(8)
+
+
+def _b64_key() -> str:
+    """A 32-byte key in base64, as Vault prints its unseal keys."""
+    return base64.b64encode(RNG.randbytes(32)).decode()
+
+
+@given(
+    name=st.sampled_from(["unseal_keys_b64", "recovery_keys_b64", "api_keys", "private_keys", "passwords"]),
+    count=st.integers(min_value=1, max_value=4),
+    layout=st.sampled_from(["json", "json_lines", "python", "yaml_flow"]),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_every_string_of_a_list_under_a_secret_name_goes(
+    name: str, count: int, layout: str, seed: int
+) -> None:
+    """`"unseal_keys_b64": ["…", "…"]` loses each key, on one line or one per line, escaped or not."""
+    rng = random.Random(seed)
+    values = [rs.body(rng, 20) + base64.b64encode(rng.randbytes(12)).decode() for _ in range(count)]
+    if layout == "json":
+        text = json.dumps({name: values, "unseal_shares": 3})
+    elif layout == "json_lines":
+        text = json.dumps({name: values, "unseal_shares": 3}, indent=2)
+    elif layout == "python":
+        text = f"{name.upper()} = [" + ", ".join(repr(value) for value in values) + "]"
+    else:
+        text = f"{name}: [" + ", ".join(values) + "]\nshares: 3"
+    for value in values:
+        rs.goes(text, value)
+
+
+def test_a_list_under_a_secret_name_keeps_what_is_no_credential() -> None:
+    """A linter's options under a secret-named rule, an empty list, objects and `[]byte(…)` stay."""
+    for text in (
+        '"eslint": {"rules": {"no-secrets/no-secrets": ["error", {"tolerance": 4.2}]}}',
+        '{"api_keys": [], "passwords": ["required", "min-length"]}',
+        '{"api_keys": [{"id": "cd785e9b", "name": "otel-collector"}]}',
+        '"keys": ["kid-2024-01", "kid-2024-02"]',
+        'token := []byte(os.Getenv("TOKEN"))',
+    ):
+        rs.survives(text)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "vault-1  | Unseal Key: {k}\nvault-1  | Root Token: hvs.x",
+        "Unseal Key 1: {k}\nUnseal Key 2: {k2}",
+        "Recovery Key 1: {k}",
+        "unseal_key = '{k}'",
+    ],
+)
+def test_the_keys_that_open_a_sealed_store_go(template: str) -> None:
+    """Vault's unseal and recovery keys, as its banner and `operator init` print them, lose their value."""
+    key, other = _b64_key(), _b64_key()
+    text = template.format(k=key, k2=other)
+    rs.goes(text, key)
+    if "{k2}" in template:
+        rs.goes(text, other)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Here are the keys for the new org: API key {h} and application key {g}. Site is eu.",
+        "the license key {g} is for the build agents",
+        "use access key {h} with it",
+    ],
+)
+def test_a_key_named_in_prose_without_a_colon_goes(sentence: str) -> None:
+    """`API key <value> and application key <value>` in chat loses both generated values."""
+    hexes = "".join(RNG.choice(rs.HEX) for _ in range(32))
+    other = rs.body(RNG, 40)
+    text = sentence.format(h=hexes, g=other)
+    for value in (hexes, other):
+        if value in text:
+            rs.goes(text, value)
+    assert redact_text(text).endswith(text[-8:])  # the sentence after the value stays
+
+
+def test_prose_about_keys_without_one_stays() -> None:
+    """Sentences naming an API key before words, dates or short ids are left alone."""
+    for text in (
+        "the API key rotation happened on 2024-01-01 and the api key e2e-tests-for-the-thing works",
+        "Use the license key ABCD-1234 for it, and the API key field stays empty.",
+        "The public key 0x1234 and the private key file were both moved.",
+    ):
+        rs.survives(text)
+
+
+def test_posthog_personal_keys_go_by_their_format() -> None:
+    """PostHog's personal (`phx_`) and secure (`phs_`) keys go anywhere; its project key `phc_` stays."""
+    for prefix in ("ph" + "x_", "ph" + "s_"):
+        key = prefix + rs.body(RNG, 43)
+        rs.goes(f"personal api key for posthog: {key} (read-only)", key)
+        rs.goes(f"POSTHOG={key}", key)
+    rs.survives("posthog.init('ph" + "c_" + rs.body(RNG, 43) + "')")
