@@ -117,3 +117,52 @@ def test_posthog_personal_keys_go_by_their_format() -> None:
         rs.goes(f"personal api key for posthog: {key} (read-only)", key)
         rs.goes(f"POSTHOG={key}", key)
     rs.survives("posthog.init('ph" + "c_" + rs.body(RNG, 43) + "')")
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "GET https://api.openweathermap.org/data/2.5/weather?q=Berlin&appid={h} -> 401",
+        'curl "https://maps.example.com/api/geocode?key={v}&address=Berlin"',
+        "https://api.example.com/v1/search?q=x&key={v}#results",
+    ],
+)
+def test_query_parameters_that_providers_name_for_their_key_go(template: str) -> None:
+    """OpenWeather's `appid=` and the `key=` of many APIs lose a generated value in a URL."""
+    hexes = "".join(RNG.choice(rs.HEX) for _ in range(31)) + "7"
+    value = rs.body(RNG, 32)
+    text = template.format(h=hexes, v=value)
+    rs.goes(text, hexes if "{h}" in template else value)
+
+
+def test_query_keys_that_are_no_credential_stay() -> None:
+    """A digest or a numeric app id under `appid`, and an object key that is a path, stay."""
+    digest = "".join(RNG.choice(rs.HEX) for _ in range(64))
+    rs.survives(f"https://cache.example.com/get?appid={digest}&x=1")
+    rs.survives("https://api.example.com/get?appid=1234567890")
+    rs.survives("https://s3.example.com/bucket?key=uploads/2024/report-final.png&x=1")
+
+
+def test_a_base64_password_in_a_url_goes() -> None:
+    """`https://KEY:SECRET@pkc-….confluent.cloud`: a secret with `/` and `+` pasted unencoded goes."""
+    user = "".join(RNG.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16))
+    secret = rs.body(RNG, 20) + "/" + rs.body(RNG, 20) + "+" + rs.body(RNG, 22)
+    text = (
+        f"the consumer still hits https://{user}:{secret}@pkc-abc12.eu-west-1.aws.confluent.cloud:443/kafka"
+    )
+    rs.goes(text, secret)
+    rs.survives(
+        "see http://registry.example.com:8080/v2/library/app@sha256 and https://github.com/a/b/blob/main/x.py"
+    )
+
+
+def test_a_public_key_block_keeps_its_body_and_a_private_one_loses_it() -> None:
+    """An armoured public key without a blank line after its header stays; a private one goes."""
+    lines = [base64.b64encode(RNG.randbytes(48)).decode() for _ in range(4)]
+    public = (
+        "-----BEGIN PGP PUBLIC KEY BLOCK-----\n" + "\n".join(lines) + "\n-----END PGP PUBLIC KEY BLOCK-----"
+    )
+    rs.survives(public)
+    private = public.replace("PUBLIC", "PRIVATE")
+    for line in lines:
+        rs.goes(private, line)

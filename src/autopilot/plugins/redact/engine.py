@@ -866,6 +866,18 @@ _URL_CREDENTIALS: Final = (
     rb"(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+(?:\#[^\s\x00-\x1f/?#\"'<>\\`]+)*)@"
 )
 _URL_END: Final = rb"[^\s\"'<>\\`]*"
+# A query parameter that providers name for their API key with no secret word in it (OpenWeather's
+# `appid`): rules.QUERY_KEY_PARAMETERS, a generated value only.
+_URL_QUERY_KEY: Final = (
+    rb"[?&](?:"
+    + b"|".join(re.escape(name.encode()) for name in sorted(rules.QUERY_KEY_PARAMETERS))
+    + rb")=(?P<value>[A-Za-z0-9_\-.~]{16,512})(?=[&#\s\"'<>\\`]|\Z)"
+)
+# A URL's password in base64 (`https://KEY:SECRET@pkc-….confluent.cloud`), its `/` and `+` unencoded
+# as people paste it: after a user of a key's shape, up to the `@` before a host.
+_URL_BASE64_PASSWORD: Final = (
+    rb"://(?P<user>[A-Za-z0-9_\-]{8,128}):(?P<pw>[A-Za-z0-9+/]{16,512}={0,2})@[a-z0-9][a-z0-9\-]*\."
+)
 _URL_SIGNATURE: Final = (
     rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)"
     rb"=(?P<value>[^&#\s\"'<>\\`]+)"
@@ -1123,9 +1135,11 @@ _CURL_COOKIE: Final = rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?"""
 # After "://": only credentials, webhooks (by host or by path) and signed query strings need a closer
 # look (_url_interesting()).
 _URL_INTERESTING: Final = (
-    rb"://(?:[^\s/@\"'<>\\`]*+@|(?:[a-z0-9\-]++\.)*(?:"
+    rb"://(?:[^\s/@\"'<>\\`]*+@|[a-z0-9_\-]{8,128}:[a-z0-9+/]{16,512}={0,2}@|(?:[a-z0-9\-]++\.)*(?:"
     + b"|".join(re.escape(host.encode()) for host in rules.WEBHOOK_HOSTS)
-    + rb")/|[^\s\"'<>\\`?]*+\?[^\s\"'<>\\`]*?(?:sig|signature|security-token)=)"
+    + rb")/|[^\s\"'<>\\`?]*+\?[^\s\"'<>\\`]*?(?:sig|signature|security-token|(?<=[?&])(?:"
+    + b"|".join(re.escape(name.encode()) for name in sorted(rules.QUERY_KEY_PARAMETERS))
+    + rb"))=)"
 )
 _WEBHOOK_PATHS: Final = tuple(path.encode() for path in rules.WEBHOOK_PATHS)
 # A webhook's path within the first 200 bytes of the URL.
@@ -2302,6 +2316,8 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
     while line_end > keyword and data[line_end - 1] == 0x5C:
         line_end -= 1  # a doubly escaped line break
     tail = data[keyword:line_end].rstrip(b" \t\r")
+    if tail.endswith(b"-----"):
+        return 0, 0  # an armour line (`-----BEGIN PGP PUBLIC KEY BLOCK-----`): a private one is _pem()'s
     if tail.endswith(b":"):
         if _describes(data, keyword, keyword + len(tail) - 1):
             return 0, 0  # `X509v3 Subject Key Identifier:`, `Key fingerprint:` and the value below
@@ -4389,6 +4405,10 @@ class _Scan:
                 and _rx[_SENTRY_DSN].match(low, user.start("user")) is None
             ):
                 self.add(user.start("user"), user.end("user"), "url_token")
+            elif user is None:
+                encoded = _rx[_URL_BASE64_PASSWORD].match(data, position)
+                if encoded is not None and _strong(encoded.group("pw").decode("ascii")):
+                    self.add(encoded.start("pw"), encoded.end("pw"), "url_password")
         url_end = _rx[_URL_END].match(data, position + 3).end()
         for needle, pattern, kind in _webhooks():
             if low.find(needle, position, url_end) != -1:
@@ -4413,6 +4433,13 @@ class _Scan:
                     value = unquote(value)
                 if not is_placeholder(value):  # `sig={signature}`, `sig=${SAS_SIG}`: a template
                     self.add(signature.start("value"), signature.end("value"), "url_signature")
+        if data.find(b"=", position, url_end) != -1:
+            for parameter in _rx[_URL_QUERY_KEY].finditer(data, position, url_end):
+                value = parameter.group("value").decode("ascii")
+                if (len(value) >= 20 and _strong(value)) or (
+                    len(value) == 32 and _rx[_HEX_SECRET].fullmatch(value) and _rx[_DIGIT].search(value)
+                ):
+                    self.add(parameter.start("value"), parameter.end("value"), "api_key")
         return position + 3
 
     def _har_cookies(self, position: int) -> None:

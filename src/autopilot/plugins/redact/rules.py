@@ -398,6 +398,7 @@ STRONG_SUBSTRINGS: Final = (
     "secret",
     "token",
     "apikey",
+    "appkey",
     "accesskey",
     "privatekey",
     "secretkey",
@@ -414,6 +415,9 @@ STRONG_PARTS: Final = {
     **dict.fromkeys(["auth", "creds", "cred"], "secret"),
     "pat": "token",
 }
+#: Query parameters that providers name for their API key without a secret word (OpenWeather's
+#: ``appid``; a lone ``key`` has its rule beside the other lone keys): a generated value goes.
+QUERY_KEY_PARAMETERS: Final = words("appid")
 #: ``key`` is secret after one of these words (``api_key``, ``PrivateKey``, ``STRIPE_KEY``).
 KEY_QUALIFIERS: Final = words(
     "access account admin algolia anthropic api app application auth aws azure cf claude client "
