@@ -166,3 +166,34 @@ def test_a_public_key_block_keeps_its_body_and_a_private_one_loses_it() -> None:
     private = public.replace("PUBLIC", "PRIVATE")
     for line in lines:
         rs.goes(private, line)
+
+
+def test_a_markdown_table_row_with_code_spans_loses_its_value() -> None:
+    """`| \\`DATABASE_PASSWORD\\` | \\`…\\` |` in an agent's summary table loses the value, not the name."""
+    value = rs.body(RNG, 14) + "%" + rs.body(RNG, 3)
+    text = (
+        "| Variable | Value |\n|---|---|\n| `DATABASE_HOST` | `staging-db.internal` |\n"
+        f"| `DATABASE_PASSWORD` | `{value}` |\n| `LOG_LEVEL` | `debug` |"
+    )
+    rs.goes(text, value)
+    for form in rs.forms(text):
+        out = redact_text(form)
+        assert "DATABASE_PASSWORD" in out and "staging-db.internal" in out and "debug" in out
+
+
+def test_a_cookie_list_escaped_in_an_agent_log_loses_its_values() -> None:
+    """Playwright's storageState.json (`{"name": "sessionid", "value": "…"}`) loses the session."""
+    session = rs.body(RNG, 32)
+    text = json.dumps(
+        {
+            "cookies": [
+                {"name": "sessionid", "value": session, "domain": "staging.example.com", "path": "/"},
+                {"name": "theme", "value": "dark", "domain": "staging.example.com", "path": "/"},
+            ],
+            "origins": [],
+        },
+        indent=2,
+    )
+    rs.goes(text, session)
+    for form in rs.forms(text):
+        assert "dark" in redact_text(form)

@@ -1053,11 +1053,14 @@ _COOKIE_SETTER: Final = (
         \\{0,3}["']?(?i:value)\\{0,3}["']?[ \t]*[:=][ \t]*
         (?P<q4>\\{0,3}["'])(?P<value2>[^"'\\\n]{1,4096})(?P=q4))"""
 )
-# One cookie of a HAR list: {"name": "session", "value": "…", …}.
+# One cookie of a HAR list or Playwright's storageState.json: {"name": "session", "value": "…", …},
+# on one line or pretty-printed, escaped or not.
 _HAR_COOKIE: Final = (
     rb"(?x)"
-    rb"""[ \t\r\n,]*\{[ \t]*\\{0,3}"name\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<name>[^"\\\n]{1,128})\\{0,3}"
-    [ \t]*,[ \t]*\\{0,3}"value\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\n]{0,4096})\\{0,3}"
+    rb"""(?:[ \t\r\n,]|\\{1,3}[nrt])*
+    \{(?:[ \t\r\n]|\\{1,3}[nrt])*\\{0,3}"name\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<name>[^"\\\n]{1,128})\\{0,3}"
+    [ \t]*,(?:[ \t\r\n]|\\{1,3}[nrt])*
+    \\{0,3}"value\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\n]{0,4096})\\{0,3}"
     [^{}\]]{0,1000}\}"""
 )
 # One name=value pair of a cookie header, and the "; " before the next one.
@@ -2361,9 +2364,10 @@ _QUOTED_COMMA: Final = _TABLE_DELIMITERS[b","]
 # a box drawing's character.
 _DELIMITER_STARTS: Final = (b"|", b"\xe2", b"\t", b"\\", b",", b" ")
 _DELIMITER_BYTES: Final = frozenset(b"|\t\\,") | frozenset(range(0x80, 0xC0))
-# What may follow or precede a name in its cell before the delimiter: blanks and a quote.
-_TABLE_PAD: Final = rb"(?:\\{0,3}\")?[ ]*(?:\xe2\x94\x80|\\{1,3}u2500)*"
-_TABLE_PAD_BEFORE: Final = rb"(?:\xe2\x94\x80|\\{1,3}u2500|[ ])*(?:\\{0,3}\")?$"
+# What may follow or precede a name in its cell before the delimiter: blanks and a quote (or
+# Markdown's backtick of a code span: "| `DATABASE_PASSWORD` | `…` |").
+_TABLE_PAD: Final = rb"(?:\\{0,3}\"|`)?[ ]*(?:\xe2\x94\x80|\\{1,3}u2500)*"
+_TABLE_PAD_BEFORE: Final = rb"(?:\xe2\x94\x80|\\{1,3}u2500|[ ])*(?:\\{0,3}\"|`)?$"
 # A rule between a table's header and its rows: dashes, pluses, bars, blanks, box drawing.
 _TABLE_RULE: Final = (
     rb"(?=[^\n]*(?:-|\xe2\x94\x80|\xe2\x95\x90|\\{1,3}u25(?:00|50)))"
@@ -2371,8 +2375,8 @@ _TABLE_RULE: Final = (
 )
 # A column's name in a table's header.
 _TABLE_NAME: Final = rb"[A-Za-z_][A-Za-z0-9_.\- /#()]{0,63}|[^\x00-\x7f][^\t|,\\]{0,63}"
-# Cut off a cell: blanks, quotes and the horizontal lines of a box drawing.
-_CELL_TRIM: Final = rb"(?:[ \t\r'\"]|\\{1,3}[\"r]|\xe2\x94\x80|\\{1,3}u2500)+"
+# Cut off a cell: blanks, quotes, backticks and the horizontal lines of a box drawing.
+_CELL_TRIM: Final = rb"(?:[ \t\r'\"`]|\\{1,3}[\"r]|\xe2\x94\x80|\\{1,3}u2500)+"
 
 
 def _table_delimiter(data: bytes, name_start: int, name_end: int) -> re.Pattern[bytes] | None:
@@ -3591,17 +3595,15 @@ class _Scan:
             position = item.end()
             group = "quoted" if item.group("q") is not None else "bare"
             value = item.group(group).decode("utf-8", "replace")
-            # only what looks generated (never `["error", {…}]`, a linter's options), or a password
+            # only what looks generated (never `["error", {…}]`, a linter's options, nor Django's
+            # `PASSWORD_HASHERS = ["django.contrib.auth.hashers.…"]`), or a password with a digit
             if (
+                _rx[_DOTTED_CALL].fullmatch(item.group(group)) is None  # a module path, an attribute
+                and _plausible_value(value, quoted=True, code_context=True, next_char=b'"')
+            ) and (
                 credential_like(value)
                 or _rx[_HEX_SECRET].fullmatch(value)
-                or (
-                    kind == "password"
-                    and group == "quoted"
-                    and not generated
-                    and _rx[_DIGIT].search(value) is not None
-                    and _plausible_value(value, quoted=True, code_context=False, next_char=b'"')
-                )
+                or (kind == "password" and group == "quoted" and _rx[_DIGIT].search(value) is not None)
             ):
                 self.add(item.start(group), item.end(group), kind)
 
