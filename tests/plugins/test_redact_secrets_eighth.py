@@ -197,3 +197,22 @@ def test_a_cookie_list_escaped_in_an_agent_log_loses_its_values() -> None:
     rs.goes(text, session)
     for form in rs.forms(text):
         assert "dark" in redact_text(form)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "Boot - effective config: {{env=prod, db.user=payments, db.password={v}, http.timeout=30s}}",
+        "spring.datasource.password={v}\nspring.datasource.username=app",
+    ],
+)
+def test_letters_drawn_at_random_after_a_dotted_name_go(template: str) -> None:
+    """A settings dump (`{…, db.password=…, …}`) or a properties file loses a password of letters alone."""
+    value = "".join(RNG.choice("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(17))
+    rs.goes(template.format(v=value), value)
+
+
+def test_names_assigned_in_code_after_a_dot_stay() -> None:
+    """`client.password=userPassword`, `f(api_key=settingsValue)`: code handing a secret on stays."""
+    rs.survives("client.password=userPassword\nf(api_key=settingsValue, token=accessToken)")
+    rs.survives('PASSWORD_HASHERS = [\n    "django.contrib.auth.hashers.Argon2PasswordHasher",\n]')

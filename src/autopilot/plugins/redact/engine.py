@@ -377,8 +377,10 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             lowered = value.lower()
             if _rx[_SECRET_WORDS].search(lowered) and _has_secret_word(value):
                 return False  # `token=access_token`, `password: db_password`
-            if code_context and not any(c.isdigit() for c in value):
-                return False  # `f(api_key=settings_value)`, `secret = value`
+            if code_context and not any(c.isdigit() for c in value) and not credential_like(value):
+                # `f(api_key=settings_value)`, `secret = value`; but letters drawn at random are no
+                # name (`db.password=AqaWgEOCjAkXzhScg` in a Java map's or a properties file's dump)
+                return False
             if (
                 next_char in (b",", b";", b")", b"}")
                 and _wordy(value)
