@@ -216,3 +216,24 @@ def test_names_assigned_in_code_after_a_dot_stay() -> None:
     """`client.password=userPassword`, `f(api_key=settingsValue)`: code handing a secret on stays."""
     rs.survives("client.password=userPassword\nf(api_key=settingsValue, token=accessToken)")
     rs.survives('PASSWORD_HASHERS = [\n    "django.contrib.auth.hashers.Argon2PasswordHasher",\n]')
+
+
+def test_a_secret_column_of_a_table_aligned_with_blanks_loses_its_cells() -> None:
+    """`influx auth create` prints `ID  Description  Token  User Name …`: each row's token goes."""
+    tokens = [rs.body(RNG, 40, rs.URLSAFE) + "==" for _ in range(2)]
+    header = f"{'ID':<24}{'Description':<16}{'Token':<96}{'User Name':<16}{'User ID':<24}Permissions"
+    rows = [
+        f"{'0c1f6623d72a2e00' + str(i):<24}{'':<16}{token:<96}{'admin':<16}{'0c1f4d3122eb3e0':<24}[read]"
+        for i, token in enumerate(tokens)
+    ]
+    text = "$ influx auth create --org acme --all-access\n" + "\n".join([header, *rows])
+    for token in tokens:
+        rs.goes(text, token)
+    for form in rs.forms(text):
+        assert "0c1f4d3122eb3e0" in redact_text(form)
+
+
+def test_tables_aligned_with_blanks_without_a_credential_stay() -> None:
+    """A secret-named column holding a mask or a date, and tables naming no secret, stay."""
+    rs.survives("NAME        TOKEN                 EXPIRES\nrunner-1    masked                2024-01-01")
+    rs.survives("NAME      TYPE      DATA   AGE\napi-token Opaque    3      5d")

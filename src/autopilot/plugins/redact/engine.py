@@ -1517,6 +1517,13 @@ _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 _KEY_VALUE_AHEAD: Final = rb"""(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?[A-Za-z0-9+/_\-]{16}"""
 _LONE_KEY_VALUE: Final = rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_\-]{16}"""
 _PREVIOUS_WORD_DOT: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12})\.\Z"
+# A table aligned with blanks: its cells (runs of words apart by single blanks), and a header of
+# names alone (`ID  Description  Token  User Name  User ID  Permissions`).
+_ALIGNED_CELL: Final = rb"[^ \t\n\\]+(?: [^ \t\n\\]+)*"
+_ALIGNED_HEADER_CELL: Final = rb"[A-Za-z][A-Za-z0-9_()#./\-]*(?: [A-Za-z0-9_()#./\-]+)*"
+_ALIGNED_HEADER: Final = (
+    rb"[ \t]*" + _ALIGNED_HEADER_CELL + rb"(?:  +" + _ALIGNED_HEADER_CELL + rb"){2,}[ \t\r]*"
+)
 _PROSE_KEY_VALUE: Final = (
     rb"[ \t]+(?P<value>[A-Za-z0-9+/_\-]{16,500}={0,2})(?![A-Za-z0-9+/=_\-]|\.[A-Za-z0-9])"
 )
@@ -2299,7 +2306,23 @@ def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
         return start
     if _rx[_ALIGNED_VALUE].match(data, end, _line_around(data, end)[1]) is not None:
         return start
+    if (data.startswith(b"  ", end) or data.startswith(b"  ", start - 2)) and _aligned_header(data, start):
+        return start  # a column of a table aligned with blanks (see _Scan._aligned_column())
     return -1
+
+
+def _aligned_header(data: bytes, position: int) -> tuple[int, bytes] | None:
+    """The line holding *position*, from where its content starts (after a file reader's line number
+    or the JSON string opening it), if it is the header of a table aligned with blanks: three
+    names or more apart by two blanks or more (``ID  Description  Token  User Name``)."""
+    line_start, line_end = _line_around(data, position)
+    start = _content_start(data, line_start, position)
+    gutter = _rx[_GUTTER].match(data, start, line_end)
+    if gutter is not None:
+        start = gutter.end()
+    end = _rx[_JSON_STRING_END].search(data, start, line_end)
+    header = data[start : end.start() if end is not None else line_end]
+    return (start, header) if _rx[_ALIGNED_HEADER].fullmatch(header) is not None else None
 
 
 def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
@@ -3575,6 +3598,44 @@ class _Scan:
             self.add(value_start, value_end, kind)
         return value_end
 
+    def _aligned_column(self, name_start: int, name_end: int, kind: str) -> bool:
+        """A secret-named column of a table aligned with blanks (``influx auth create`` prints ``ID
+        Description  Token  User Name …``): on each row below the header, the cell under the name's
+        span, if it may be a credential. False when the name's line is no such header."""
+        data = self.data
+        found_header = _aligned_header(data, name_start)
+        if found_header is None:
+            return False
+        start, header = found_header
+        cells = [(cell.start(), cell.end()) for cell in _rx[_ALIGNED_CELL].finditer(header)]
+        column = (name_start - start, name_end - start)
+        if column not in cells:
+            return False
+        _, line_end = _line_around(data, name_start)
+        following = _following_line(data, line_end)
+        found = False
+        for _ in range(_LISTED_LINES):
+            if following is None:
+                break
+            begin, next_end, text_end = following
+            gutter = _rx[_GUTTER].match(data, begin, text_end)
+            row = gutter.end() if gutter is not None else begin
+            under = [
+                cell
+                for cell in _rx[_ALIGNED_CELL].finditer(data, row, text_end)
+                if cell.start() - row < column[1] and cell.end() - row > column[0]
+            ]
+            if not under:
+                break  # a blank line or a row too short: the table ended
+            value = under[0].group().decode("utf-8", "replace")
+            if len(value) >= 16 and credential_like(value) and not _names_a_secret(value):
+                self.add(under[0].start(), under[0].end(), kind)
+                found = True
+            if text_end < next_end:
+                break  # the JSON string holding the table ended
+            following = _following_line(data, next_end)
+        return found
+
     def _prose_key(self, name: bytes, name_start: int, name_end: int) -> None:
         """Prose naming a key by the word before it, the value after a blank (`API key … and
         application key …`, `the license key …`): only a value of 16 or more that looks generated."""
@@ -3853,6 +3914,8 @@ class _Scan:
                 value = match.group("typed").decode("utf-8", "replace")
                 if _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
                     self.add(match.start("typed"), match.end("typed"), kind)
+                return
+            if match is None and kind != "authorization" and self._aligned_column(name_start, name_end, kind):
                 return
             if match is None and kind != "authorization":
                 # a listing's row, the name then blanks aligning one word alone to the line's end
