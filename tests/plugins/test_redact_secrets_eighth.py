@@ -237,3 +237,16 @@ def test_tables_aligned_with_blanks_without_a_credential_stay() -> None:
     """A secret-named column holding a mask or a date, and tables naming no secret, stay."""
     rs.survives("NAME        TOKEN                 EXPIRES\nrunner-1    masked                2024-01-01")
     rs.survives("NAME      TYPE      DATA   AGE\napi-token Opaque    3      5d")
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32))
+def test_a_base64_key_that_starts_with_a_slash_is_no_path(seed: int) -> None:
+    """One key in 64 starts with `/` in base64 (`Unseal Key: /wA8…=`): it goes as any other."""
+    rng = random.Random(seed)
+    key = "/" + base64.b64encode(bytes([rng.randrange(0, 4)]) + rng.randbytes(31)).decode()[1:]
+    if not (
+        any(c.isdigit() for c in key) and any(c.isupper() for c in key) and any(c.islower() for c in key)
+    ):
+        return
+    rs.goes(f"vault-1  | Unseal Key: {key}\nvault-1  | Root Token: hvs.x", key)
+    rs.survives("cache: /usr/local/lib/Python3/site+packages\nlog: /var/log/App2024/out+err")
