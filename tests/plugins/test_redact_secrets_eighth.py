@@ -250,3 +250,21 @@ def test_a_base64_key_that_starts_with_a_slash_is_no_path(seed: int) -> None:
         return
     rs.goes(f"vault-1  | Unseal Key: {key}\nvault-1  | Root Token: hvs.x", key)
     rs.survives("cache: /usr/local/lib/Python3/site+packages\nlog: /var/log/App2024/out+err")
+
+
+def test_a_secret_names_own_object_loses_its_computed_value() -> None:
+    """`doppler secrets --json` (`{"DB_PASSWORD": {"computed": "…", "raw": "…"}}`) loses the values."""
+    password = rs.body(RNG, 15) + "#" + rs.body(RNG, 3)
+    key = "re_" + rs.body(RNG, 36)
+    text = json.dumps(
+        {
+            "DATABASE_PASSWORD": {"computed": password, "note": "", "raw": password},
+            "DOPPLER_ENVIRONMENT": {"computed": "stg", "note": ""},
+            "RESEND_API_KEY": {"computed": key, "note": "transactional mail"},
+        },
+        indent=2,
+    )
+    rs.goes(text, password)
+    rs.goes(text, key)
+    for form in rs.forms(text):
+        assert '"stg' in redact_text(form).replace("\\", "")

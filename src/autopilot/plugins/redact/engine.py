@@ -1499,8 +1499,11 @@ _SASL_PLAIN: Final = rb"(?x)" + (
 )
 # `"type": "` right before a name (Postman's `"type": "secret"`), and a JSON object's `"value"` member.
 _TYPE_BEFORE: Final = rb"""type\\{0,3}"[ \t]*:[ \t]*\\{0,3}"\Z"""
+# The member holding a secret's value in its own object: `"value"`, and Doppler's `"computed"` and
+# `"raw"` (`doppler secrets --json`: `{"DB_PASSWORD": {"computed": "…", "note": ""}}`).
 _VALUE_MEMBER: Final = (
-    rb"""\\{0,3}"value\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,2000})(?P=q)"""
+    rb"""\\{0,3}"(?:value|computed|raw)\\{0,3}"[ \t]*:[ \t]*"""
+    rb"""(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,2000})(?P=q)"""
 )
 # A type annotation between a name and the string literal assigned to it (Rust, Kotlin, Swift,
 # TypeScript, Python): `: &str = "…"`, `: String = "…"`, `: Final = '…'`.
@@ -4179,24 +4182,23 @@ class _Scan:
         self._member_value(name_start, "secret")
 
     def _member_value(self, position: int, kind: str, *, plausible: bool = False) -> None:
-        """The ``"value"`` member of the flat JSON object holding *position*: Postman's
-        ``"type": "secret"``, Terraform's ``"sensitive": true`` or a secret name's own object;
-        *plausible*: only a value that may be a secret (not merely not a placeholder)."""
+        """The ``"value"`` (Doppler's ``"computed"``, ``"raw"``) member of the flat JSON object
+        holding *position*: Postman's ``"type": "secret"``, Terraform's ``"sensitive": true`` or a
+        secret name's own object; *plausible*: only a value that may be a secret (not merely not a
+        placeholder)."""
         data = self.data
         opening = data.rfind(b"{", max(0, position - 1024), position + 1)
         closing = data.find(b"}", position, position + 1024)
         if opening == -1 or closing == -1:
             return
-        value = _rx[_VALUE_MEMBER].search(data, opening, closing)
-        if value is None:
-            return
-        text = value.group("value").decode("utf-8", "replace")
-        if (
-            _plausible_value(text, quoted=True, code_context=False, next_char=b'"')
-            if plausible
-            else not is_placeholder(text)
-        ):
-            self.add(value.start("value"), value.end("value"), kind)
+        for value in _rx[_VALUE_MEMBER].finditer(data, opening, closing):
+            text = value.group("value").decode("utf-8", "replace")
+            if (
+                _plausible_value(text, quoted=True, code_context=False, next_char=b'"')
+                if plausible
+                else not is_placeholder(text)
+            ):
+                self.add(value.start("value"), value.end("value"), kind)
 
     def _pattern_value(self, start: int, pattern: re.Pattern[bytes], kind: str) -> None:
         match = pattern.match(self.data, start)
