@@ -268,3 +268,12 @@ def test_a_secret_names_own_object_loses_its_computed_value() -> None:
     rs.goes(text, key)
     for form in rs.forms(text):
         assert '"stg' in redact_text(form).replace("\\", "")
+
+
+def test_a_json_api_resource_of_keys_loses_its_key() -> None:
+    """Datadog's `{"type": "api_keys", "attributes": {"key": "…", "last4": …}}` loses the key, escaped too."""
+    key = "".join(RNG.choice(rs.HEX) for _ in range(31)) + "a"
+    body = {"created_at": "2026-01-25T10:45:23Z", "key": key, "last4": key[-4:], "name": "otel"}
+    rs.goes(json.dumps({"data": {"type": "api_keys", "attributes": body, "id": "cd785e9b"}}), key)
+    article = {"data": {"type": "articles", "attributes": {"key": key, "title": "x"}}}
+    rs.survives(json.dumps(article))

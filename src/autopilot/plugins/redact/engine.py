@@ -1527,6 +1527,11 @@ _ALIGNED_HEADER_CELL: Final = rb"[A-Za-z][A-Za-z0-9_()#./\-]*(?: [A-Za-z0-9_()#.
 _ALIGNED_HEADER: Final = (
     rb"[ \t]*" + _ALIGNED_HEADER_CELL + rb"(?:  +" + _ALIGNED_HEADER_CELL + rb"){2,}[ \t\r]*"
 )
+# A JSON:API resource's type, then its attributes up to the member at the search's end.
+_JSON_API_TYPE: Final = (
+    rb'"type\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<type>[A-Za-z_\-]{2,40})\\{0,3}"[^{}]{0,300}'
+    rb'"attributes\\{0,3}"[ \t]*:[ \t]*\{[^{}]{0,400}\\{0,3}"\Z'
+)
 _PROSE_KEY_VALUE: Final = (
     rb"[ \t]+(?P<value>[A-Za-z0-9+/_\-]{16,500}={0,2})(?![A-Za-z0-9+/=_\-]|\.[A-Za-z0-9])"
 )
@@ -3294,6 +3299,15 @@ class _Scan:
                 named = previous is not None and _name_kind(previous.group("word") + b"_" + name)
                 if not named and previous is None and _rx[_KEY_VALUE_AHEAD].match(data, name_end):
                     named = _parent_key_kind(data, name_start)  # `"Jwt": { "Key": … }`, `api:` above
+                if (
+                    not named
+                    and previous is None
+                    and data.rfind(b"attributes", max(0, name_start - 600), name_start) != -1
+                ):
+                    # JSON:API: a resource's `"type": "api_keys"` names the `"key"` in its attributes
+                    # (Datadog's `POST /api/v2/api_keys` response)
+                    resource = _rx[_JSON_API_TYPE].search(data, max(0, name_start - 600), name_start)
+                    named = resource is not None and _name_kind(resource.group("type"))
                 if named:
                     self._assignment(name, name_start, name_end, named, generated=True)
                 elif _rx[_LONE_KEY_VALUE].match(data, name_end) is not None and self._at_line_start(
