@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from autopilot.plugins.redact.engine import redact_text
@@ -240,6 +240,7 @@ def test_tables_aligned_with_blanks_without_a_credential_stay() -> None:
 
 
 @given(seed=st.integers(min_value=0, max_value=2**32))
+@example(seed=14942)  # a key holding `XXxX`, once taken for an `xxxx` placeholder
 def test_a_base64_key_that_starts_with_a_slash_is_no_path(seed: int) -> None:
     """One key in 64 starts with `/` in base64 (`Unseal Key: /wA8…=`): it goes as any other."""
     rng = random.Random(seed)

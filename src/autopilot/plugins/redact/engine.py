@@ -164,6 +164,8 @@ def is_placeholder(value: str) -> bool:
         return True  # Supabase's anon key: made to be published
     if "=" in stripped and _rx[_AUTHENTICATION_RESULTS].fullmatch(lowered):
         return True  # `dkim=pass; spf=softfail`: the verdicts of mail checks
+    if "xxxx" in stripped or "XXXX" in stripped:
+        return True  # typed in one case (`sk-xxxx`, `AKIAXXXX…`), not random base64 (`XXxX`)
     return _rx[_PLACEHOLDER_RX].search(lowered) is not None
 
 

@@ -611,7 +611,6 @@ PLACEHOLDER_PARTS: Final = (
     "change_this",
     "changethis",
     "replaceme",
-    "xxxx",
     "****",
     "••",
     "\\u2022\\u2022",
