@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|tenth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -40,6 +40,12 @@ Corpora:
   dependency bumps, observability), with the hard negatives of the same sessions (lockfile and image
   hashes, git output, source maps, base64 blobs, ids, public keys, masked values, references);
   reported like ``blind``;
+- ``ninth``: bench/redact_corpus_ninth.py, a ninth one by a ninth author, written blind to the rules
+  and to the other corpora, weighted towards the stacks the others left out (mobile and desktop
+  release tooling, data and ML platforms, enterprise and on-prem systems, network and device
+  configuration, CMS, commerce and games, fintech and crypto), with the hard negatives of the same
+  worlds (public keys and certificates, hashes, wallet addresses, transaction hashes, encrypted
+  keystores, ids, masked values, references); reported like ``blind``;
 - ``tenth``: bench/redact_corpus_tenth.py, a tenth one by a tenth author, written blind to the rules
   and to the other corpora, weighted towards the shapes of terminal and tool output (ANSI colours,
   cursor codes and hyperlinks, carriage-return progress and CRLF lines, box-drawing and ASCII tables,
@@ -90,6 +96,7 @@ def main() -> int:
             "sixth",
             "seventh",
             "eighth",
+            "ninth",
             "tenth",
             "project",
             "real",
@@ -103,7 +110,7 @@ def main() -> int:
         "--copies",
         type=int,
         default=None,
-        help="independent (8), blind (6), fresh (6), fourth (6), fifth (6), sixth (6), seventh (6), eighth (6) and tenth (6) corpora: instances per template",
+        help="independent (8), blind (6), fresh (6), fourth (6), fifth (6), sixth (6), seventh (6), eighth (6), ninth (6) and tenth (6) corpora: instances per template",
     )
     parser.add_argument("--split", choices=["dev", "holdout", "all"], default="all")
     parser.add_argument("--context", default=None, help="independent corpus: only this context")
@@ -113,7 +120,7 @@ def main() -> int:
         "--kinds",
         type=int,
         default=0,
-        help="independent, blind, fresh, fourth, fifth, sixth, seventh, eighth and tenth corpora: list this many kinds of misses and false positives",
+        help="independent, blind, fresh, fourth, fifth, sixth, seventh, eighth, ninth and tenth corpora: list this many kinds of misses and false positives",
     )
     args = parser.parse_args()
     if args.corpus in (
@@ -125,6 +132,7 @@ def main() -> int:
         "sixth",
         "seventh",
         "eighth",
+        "ninth",
         "tenth",
     ):
         return labelled(args)
@@ -163,6 +171,10 @@ def labelled(args: argparse.Namespace) -> int:
         from redact_corpus_eighth import CONTEXTS, corpus, leaked
 
         seed, copies = 67, 6
+    elif args.corpus == "ninth":
+        from redact_corpus_ninth import CONTEXTS, corpus, leaked
+
+        seed, copies = 71, 6
     elif args.corpus == "tenth":
         from redact_corpus_tenth import CONTEXTS, corpus, leaked
 
