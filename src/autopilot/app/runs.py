@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from autopilot import __version__
+from autopilot.app.run_refs import base_of, find_latest_run, freshest
 from autopilot.core.config import CONFIG_FILE, Config, load_config
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 from autopilot.core.hooks import Hooks
@@ -44,15 +45,7 @@ from autopilot.core.pricing import PriceTable, load_price_table
 from autopilot.core.processes import PidFile, available_memory_mb, read_pid_files, stop_processes
 from autopilot.core.recorder import Recorder
 from autopilot.core.runner import RunLimits, Runner, check_memory, default_output_dir
-from autopilot.core.trajectory.files import (
-    JOURNAL_SUFFIX,
-    JSON_SUFFIX,
-    RLOG_SUFFIX,
-    find_trajectories,
-    load_trajectory,
-    slugify,
-    unique_base_path,
-)
+from autopilot.core.trajectory.files import load_trajectory, slugify, unique_base_path
 from autopilot.core.trajectory.render import transcript
 
 DEFAULT_RESUME_PROMPT = (
@@ -496,36 +489,6 @@ def run_task(prompt: str, options: RunOptions | None = None, **kwargs: Any) -> R
 # Resume
 
 
-def find_latest_run(output_dir: Path) -> Path:
-    """The most recently written trajectory (``.json`` or journal) under *output_dir*."""
-    if not output_dir.is_dir():
-        raise BadInputError(f"{output_dir}: no runs here yet (nothing to continue)")
-    candidates = find_trajectories(output_dir)
-    journals = [p for p in output_dir.rglob("*" + JOURNAL_SUFFIX) if p.is_file()]
-    candidates = list({*candidates, *journals})
-    if not candidates:
-        raise BadInputError(f"{output_dir}: no runs here yet (nothing to continue)")
-    return max(candidates, key=lambda p: p.stat().st_mtime)
-
-
-def _base_of(path: Path) -> Path:
-    for suffix in (JOURNAL_SUFFIX, JSON_SUFFIX, RLOG_SUFFIX):
-        if path.name.endswith(suffix):
-            return path.with_name(path.name[: -len(suffix)])
-    return path
-
-
-def _freshest(base: Path) -> Path:
-    """The journal when it is newer than the ``.json`` (a resumption that was cut off), else the ``.json``."""
-    journal = base.with_name(base.name + JOURNAL_SUFFIX)
-    final = base.with_name(base.name + JSON_SUFFIX)
-    if journal.exists() and (not final.exists() or journal.stat().st_mtime >= final.stat().st_mtime):
-        return journal
-    if final.exists():
-        return final
-    raise BadInputError(f"{base}: no trajectory (.json or .journal.jsonl) found")
-
-
 async def resume_run_async(
     *,
     trajectory: Path | str | None = None,
@@ -547,16 +510,15 @@ async def resume_run_async(
     here = Path(cwd or Path.cwd()).expanduser().resolve()
     config = config or load_config(here)
     if trajectory is None and not continue_last:
-        raise BadInputError("say which run to resume: --continue (the latest) or --trajectory FILE")
+        raise BadInputError("say which run to resume: --continue (the latest) or --trajectory RUN")
     if trajectory is not None:
         given = Path(trajectory).expanduser()
         if not given.exists():
             raise BadInputError(f"{given}: no such file")
-        path = _freshest(_base_of(given.resolve()))
+        path = freshest(given.resolve())
     else:
-        path = _freshest(
-            _base_of(find_latest_run(default_output_dir(config.project_dir, output_dir or config.output_dir)))
-        )
+        latest = find_latest_run(default_output_dir(config.project_dir, output_dir or config.output_dir))
+        path = freshest(latest)
     loaded = load_trajectory(path)
     run = loaded.run
     for record in read_pid_files():
@@ -600,7 +562,7 @@ async def resume_run_async(
         run.session_ids = [*run.session_ids, new_session]
     elif run.session_id and not run.session_ids:
         run.session_ids = [run.session_id]
-    recorder = Recorder(hooks, run, _base_of(path), resume=True, config=config)
+    recorder = Recorder(hooks, run, base_of(path), resume=True, config=config)
     request = RunRequest(
         prompt=text if resumed_session else fresh,
         cwd=workdir,

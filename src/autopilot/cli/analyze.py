@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from cyclopts import Parameter
 
+from autopilot.app.run_refs import resolve_run
 from autopilot.cli import context
 from autopilot.core.errors import BadInputError, ExitCode, TrajectoryError
 from autopilot.core.models import Run, Step
@@ -58,6 +59,23 @@ def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[dict[str, str]]]:
         else:
             files.append(path)
     return files, problems
+
+
+def _run_paths(references: Iterable[str], errors: list[dict[str, str]] | None = None) -> list[Path]:
+    """The files the command line names: paths, run ids (or unique prefixes) and ``last``.
+
+    A reference that names no run raises BadInputError, or with *errors* goes there as ``{path,
+    error}`` (an ``error:`` line and exit 2 later, as for a file that cannot be read).
+    """
+    paths = []
+    for reference in references:
+        try:
+            paths.append(resolve_run(reference, hooks=context.hooks()))
+        except BadInputError as exc:
+            if errors is None:
+                raise
+            errors.append({"path": reference, "error": str(exc)})
+    return paths
 
 
 def _load_one(path: Path) -> LoadedRun:
@@ -308,7 +326,7 @@ def read_sessions(
 
 
 def analyze(
-    *paths: Path,
+    *paths: str,
     claude: Annotated[bool, Parameter(negative="")] = False,
     codex: Annotated[bool, Parameter(negative="")] = False,
     no_cache: Annotated[bool, Parameter(negative="")] = False,
@@ -321,14 +339,15 @@ def analyze(
     ATIF files: files or whole directory trees, mixed. Each API response counts once (as ccusage
     counts it) and is priced with the price table; a run read both as its trajectory and as its
     agent's own logs counts once, as those logs with the run's issue and status. Without an
-    argument, the configured ``output_dir`` (``docs/logs``) is analyzed. A file named here that
-    cannot be read is one ``error:`` line (exit code 2); one found in a directory (damaged, empty or
-    in no known format) is one ``warning:`` line; the rest is still analyzed.
+    argument, the configured ``output_dir`` (``docs/logs``) is analyzed; a recorded run may also be
+    named by its run id (as ``session list`` prints it), a unique prefix of it, or ``last``. A file
+    named here that cannot be read is one ``error:`` line (exit code 2); one found in a directory
+    (damaged, empty or in no known format) is one ``warning:`` line; the rest is still analyzed.
 
     Parameters
     ----------
     paths
-        Log files or directories of them.
+        Log files or directories of them, or runs by id, unique id prefix or ``last``.
     claude
         Also read Claude Code's transcripts where Claude Code keeps them
         (``$CLAUDE_CONFIG_DIR/projects``, several directories separated by commas, else
@@ -343,8 +362,9 @@ def analyze(
     """
     from autopilot.core.pricing import load_price_table
 
-    targets = log_targets(paths, claude=claude, codex=codex) or _recorded_runs()
     errors: list[dict[str, str]] = []
+    named = _run_paths(paths, errors)
+    targets = log_targets(named, claude=claude, codex=codex) or ([] if paths else _recorded_runs())
     unread: list[dict[str, str]] = []
     ledger = read_sessions(targets, errors, unread, cache=not no_cache, keep_times=False)
     prices = load_price_table(context.config().project_dir)
@@ -598,7 +618,7 @@ def _replay_json(loaded: LoadedRun, steps: Iterable[Step], *, summary: bool) -> 
 
 
 def replay(
-    path: Path,
+    run: str,
     *,
     summary: Annotated[bool, Parameter(negative="")] = False,
     step: int | None = None,
@@ -612,8 +632,9 @@ def replay(
 
     Parameters
     ----------
-    path
-        A trajectory (``.json``) or the journal of a killed run (``.journal.jsonl``).
+    run
+        A trajectory (``.json``), the journal of a killed run (``.journal.jsonl``), or a recorded
+        run's id (as ``session list`` prints it), a unique prefix of it, or ``last`` (the newest run).
     summary
         Print the header, one line per step and the totals.
     step
@@ -621,24 +642,27 @@ def replay(
     json_output
         Print the run, its figures and its steps (or only step N) as JSON (docs/reference/analyze.md).
     """
+    (path,) = _run_paths([run])
     loaded = _load_one(path)
-    run = loaded.run
-    if step is not None and not 0 <= step < len(run.steps):
-        raise BadInputError(f"{path}: no step {step} (the run has {len(run.steps)} steps, numbered from 0)")
+    recorded = loaded.run
+    if step is not None and not 0 <= step < len(recorded.steps):
+        raise BadInputError(
+            f"{path}: no step {step} (the run has {len(recorded.steps)} steps, numbered from 0)"
+        )
     if json_output:
-        steps = run.steps if step is None else [run.steps[step]]
+        steps = recorded.steps if step is None else [recorded.steps[step]]
         context.echo(json.dumps(_replay_json(loaded, steps, summary=summary), indent=2, ensure_ascii=False))
         return 0
     if step is not None:
-        for line in step_detail(run, run.steps[step]):
+        for line in step_detail(recorded, recorded.steps[step]):
             context.echo(line)
         return 0
     if summary:
-        for line in header_lines(run):
+        for line in header_lines(recorded):
             context.echo(line)
-        for item in run.steps:
-            context.echo(step_line(run, item))
-        context.echo(closing_line(run))
+        for item in recorded.steps:
+            context.echo(step_line(recorded, item))
+        context.echo(closing_line(recorded))
         context.echo(_totals_line(loaded))
         return 0
     if sys.stdin.isatty() and sys.stdout.isatty():
@@ -662,12 +686,12 @@ def replay(
 
             interactive(loaded, read_key, context.echo, read_line)
         return 0
-    for line in header_lines(run):
+    for line in header_lines(recorded):
         context.echo(line)
-    for item in run.steps:
-        for line in _listing_lines(run, item):
+    for item in recorded.steps:
+        for line in _listing_lines(recorded, item):
             context.echo(line)
-    context.echo(closing_line(run))
+    context.echo(closing_line(recorded))
     context.echo(_totals_line(loaded))
     return 0
 
@@ -770,24 +794,25 @@ def _render_compare(result: dict[str, Any], path_a: Path, path_b: Path) -> None:
         echo(f"commands in both: {len(common)}")
 
 
-def compare(a: Path, b: Path, *, json_output: JsonFlag = False) -> int:
+def compare(a: str, b: str, *, json_output: JsonFlag = False) -> int:
     """Compare two runs: totals side by side, where their tool calls diverge, files and commands each touched.
 
     Parameters
     ----------
     a
-        The first run (``.json`` or ``.journal.jsonl``).
+        The first run: its ``.json`` or ``.journal.jsonl``, or its run id (as ``session list`` prints
+        it), a unique prefix of it, or ``last``.
     b
-        The second run.
+        The second run, named the same way.
     json_output
         Print the comparison as JSON.
     """
-    loaded_a, loaded_b = _load_one(a), _load_one(b)
-    result = analysis.compare(loaded_a, loaded_b)
+    path_a, path_b = _run_paths([a, b])
+    result = analysis.compare(_load_one(path_a), _load_one(path_b))
     if json_output:
         context.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        _render_compare(result, a, b)
+        _render_compare(result, path_a, path_b)
     return 0
 
 
@@ -806,7 +831,7 @@ def _check(path: Path) -> LoadedRun:
     return loaded
 
 
-def validate(*paths: Path, json_output: JsonFlag = False) -> int:
+def validate(*paths: str, json_output: JsonFlag = False) -> int:
     """Check trajectory files against the trajectory JSON Schema; exit 2 if any is invalid.
 
     Journals are checked by folding them into a run first; a torn last line is a warning, not a problem.
@@ -814,18 +839,22 @@ def validate(*paths: Path, json_output: JsonFlag = False) -> int:
     Parameters
     ----------
     paths
-        Trajectory files or directories of them (default: the configured output_dir).
+        Trajectory files or directories of them (default: the configured output_dir), or runs by id,
+        unique id prefix or ``last``.
     json_output
         Print one result per file as JSON (docs/reference/analyze.md); errors still go to stderr too.
     """
+    errors: list[dict[str, str]] = []
+    targets = _run_paths(paths, errors)
     if not paths:
         directory = _output_dir()
         if not directory.is_dir():
             raise BadInputError(
                 f"validate: no runs recorded yet ({directory} does not exist); name FILE or DIR"
             )
-        paths = (directory,)
-    files, errors = _expand(paths)
+        targets = [directory]
+    files, problems = _expand(targets)
+    errors += problems
     results: list[dict[str, Any]] = []
     for path in files:
         try:

@@ -26,19 +26,22 @@ OTLP_ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_
 
 
 @contextlib.contextmanager
-def _loaded(path: Path) -> Iterator[tuple[Run, bool]]:
-    """The run of *path* and whether it was imported: an autopilot trajectory or journal, or another
-    agent's log (imported into a temporary directory first, as ``autopilot import`` would)."""
+def _loaded(reference: str) -> Iterator[tuple[Path, Run, bool]]:
+    """The file *reference* names (a path, a run id or prefix, ``last``), its run, and whether the run
+    was imported: an autopilot trajectory or journal, or another agent's log (imported into a
+    temporary directory first, as ``autopilot import`` would)."""
+    from autopilot.app.run_refs import resolve_run
     from autopilot.core.errors import TrajectoryError
     from autopilot.core.trajectory.files import load_trajectory
 
+    path = resolve_run(reference, hooks=context.hooks())
     try:
         run = load_trajectory(path).run
     except TrajectoryError:
         if not path.is_file():
             raise
     else:
-        yield run, False
+        yield path, run, False
         return
     from autopilot.core.importer import import_file
 
@@ -48,10 +51,10 @@ def _loaded(path: Path) -> Iterator[tuple[Run, bool]]:
         if pm.has_plugin(name):
             pm.unregister(name=name)
     with tempfile.TemporaryDirectory(prefix="autopilot-export-") as tmp:
-        yield import_file(context.hooks(), path, Path(tmp), config=context.config()).run, True
+        yield path, import_file(context.hooks(), path, Path(tmp), config=context.config()).run, True
 
 
-def _export_atif(runs: tuple[Path, ...], output: Path | None) -> int:
+def _export_atif(runs: tuple[str, ...], output: Path | None) -> int:
     from autopilot import __version__
     from autopilot.core.trajectory.files import atomic_write_text
     from autopilot.plugins.atif.reader import to_atif
@@ -66,9 +69,9 @@ def _export_atif(runs: tuple[Path, ...], output: Path | None) -> int:
     except OSError as exc:
         raise BadInputError(f"{target}: cannot create the directory: {exc.strerror}") from None
     code = ExitCode.OK
-    for path in runs:
+    for reference in runs:
         try:
-            with _loaded(path) as (run, _):
+            with _loaded(reference) as (path, run, _):
                 document = to_atif(run, version=__version__)
         except AutopilotError as exc:
             context.error(str(exc))
@@ -98,7 +101,7 @@ def _counts(spans: Any) -> str:
 
 
 def _export_otlp(
-    runs: tuple[Path, ...], output: Path | None, endpoint: str | None, capture_content: bool
+    runs: tuple[str, ...], output: Path | None, endpoint: str | None, capture_content: bool
 ) -> int:
     from autopilot.plugins.otlp import exporters
     from autopilot.plugins.otlp.settings import traces_url
@@ -133,9 +136,9 @@ def _export_otlp(
     code = ExitCode.OK
     done: list[str] = []  # one line per run written to the file, printed once the file is written
     try:
-        for path in runs:
+        for reference in runs:
             try:
-                with _loaded(path) as (run, imported):
+                with _loaded(reference) as (path, run, imported):
                     seed = run.run_id
                     if imported:
                         # An imported run's id is new on every import: the log's session names it.
@@ -179,7 +182,7 @@ def _export_otlp(
 
 
 def export(
-    *runs: Path,
+    *runs: str,
     format: Literal["atif", "otlp"] = "atif",
     output: Annotated[Path | None, Parameter(name=["--output", "-o"], allow_leading_hyphen=True)] = None,
     endpoint: str | None = None,
@@ -187,7 +190,8 @@ def export(
 ) -> int:
     """Write runs as ATIF v1.4 trajectories, or send them as OpenTelemetry spans (OTLP).
 
-    Each RUN is an autopilot trajectory or journal, or a Claude or Codex log that ``import`` reads.
+    Each RUN is an autopilot trajectory or journal, a recorded run's id (as ``session list`` prints it),
+    a unique prefix of it or ``last``, or a Claude or Codex log that ``import`` reads.
     ``atif`` writes ``<run id>.trajectory.json`` in the output directory. ``otlp`` builds one
     ``invoke_agent`` span per run, a ``chat`` span per model call and an ``execute_tool`` span per tool
     call (the OpenTelemetry GenAI semantic conventions) and sends them to ``--endpoint``, or writes them
@@ -197,7 +201,7 @@ def export(
     Parameters
     ----------
     runs
-        Trajectory or log files.
+        Trajectory or log files, or runs by id, unique id prefix or ``last``.
     format
         The format to write (``atif`` or ``otlp``).
     output

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from cyclopts import Parameter, default_name_transform
 
+from autopilot.app.run_refs import resolve_run
 from autopilot.app.runs import Limits, RunOptions, RunTaskResult, record_session, resume_run, run_task
 from autopilot.cli import context
 from autopilot.core.errors import AutopilotError, BadInputError
@@ -276,7 +277,7 @@ def render_queue(result: QueueResult, *, json_output: bool) -> int:
 def resume(
     *,
     continue_: Annotated[bool, Parameter(name=["--continue", "-c"], negative="")] = False,
-    trajectory: Annotated[Path | None, Parameter(name=["--trajectory", "-t"])] = None,
+    trajectory: Annotated[str | None, Parameter(name=["--trajectory", "-t"], metavar="RUN")] = None,
     prompt: Annotated[str | None, Parameter(name=["--prompt", "-p"])] = None,
     limits: LimitFlags = None,
     json_output: JsonFlag = False,
@@ -294,7 +295,8 @@ def resume(
     continue_
         Resume the most recent run in this repository's output directory.
     trajectory
-        The run to resume (its .json, .journal.jsonl or .rlog).
+        The run to resume: its .json, .journal.jsonl or .rlog, its run id (as ``session list`` prints
+        it), a unique prefix of it, or ``last``.
     prompt
         The message that continues the session (default: a "continue where you left off" note).
     json_output
@@ -307,7 +309,7 @@ def resume(
     if continue_ and trajectory is not None:
         raise BadInputError("give either --continue or --trajectory, not both")
     result = resume_run(
-        trajectory=trajectory,
+        trajectory=None if trajectory is None else resolve_run(trajectory, hooks=context.hooks()),
         continue_last=continue_,
         prompt=prompt,
         limits=limits,
@@ -461,10 +463,10 @@ def _run_demo(root: Path, *, json_output: bool) -> RunTaskResult:
     say(f"greet.py now reads: {(repo / 'greet.py').read_text().strip().splitlines()[-1].strip()}")
     say()
     say("$ autopilot replay --summary " + str(result.trajectory))
-    analyze_cmd.replay(result.trajectory, summary=True)
+    analyze_cmd.replay(str(result.trajectory), summary=True)
     say()
     say("$ autopilot analyze " + str(result.trajectory))
-    analyze_cmd.analyze(result.trajectory)
+    analyze_cmd.analyze(str(result.trajectory))
     say()
     say(f"The run is recorded in {logs}; see it in the web UI: autopilot ui")
     say("To run with a real model: set ANTHROPIC_API_KEY (or log in with Claude Code), then in your")

@@ -857,7 +857,9 @@ class IssueStore(abc.ABC):
     def list_sessions(self, *, project: str | None = None, issue: str | None = None) -> list[Session]: ...
 
     @abc.abstractmethod
-    def get_session(self, run_id: str) -> Session: ...
+    def get_session(self, run_id: str) -> Session:
+        """The session with this run id or unique run id prefix (see :func:`resolve_id`); raises
+        IssueNotFoundError (none), AmbiguousIdError (several, named) or MalformedFileError."""
 
     @abc.abstractmethod
     def save_session(self, session: Session) -> Session: ...
