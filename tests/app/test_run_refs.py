@@ -107,6 +107,21 @@ def reference(project: Project, kind: str) -> str:
 # Each command takes each form
 
 
+def test_session_list_shows_where_each_runs_trajectory_is(
+    in_project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`session list` shows each run's id and its trajectory's path, in text and in JSON."""
+    _, text, _ = cli(capsys, "session", "list")
+    _, listed, _ = cli(capsys, "session", "list", "--json")
+    runs = [in_project.newer, in_project.older]
+    expected = [
+        (run["run_id"], Path(run["trajectory"]).relative_to(in_project.repo).as_posix()) for run in runs
+    ]
+
+    assert [(line.split()[0], line.split()[-1]) for line in text.splitlines()] == expected
+    assert [(s["run_id"], s["trajectory"]) for s in json.loads(listed)["sessions"]] == expected
+
+
 @pytest.mark.parametrize("kind", ["id", "prefix", "last", "path"])
 def test_replay_takes_a_run_by_id_prefix_last_or_path(
     in_project: Project, kind: str, capsys: pytest.CaptureFixture[str]

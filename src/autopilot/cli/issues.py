@@ -684,7 +684,10 @@ def _session_json(session: Session) -> dict[str, Any]:
 
 @session_app.command(name="list")
 def session_list(*, project: str | None = None, issue: str | None = None, json_output: Json = False) -> int:
-    """List recorded runs, newest first.
+    """List recorded runs, newest first: run id, status, cost, issue, start and trajectory.
+
+    ``replay``, ``compare``, ``analyze``, ``export`` and ``resume -t`` take the run id (or a unique
+    prefix of it) wherever they take a trajectory.
 
     Parameters
     ----------
@@ -709,11 +712,11 @@ def session_list(*, project: str | None = None, issue: str | None = None, json_o
     if not sessions:
         context.echo("no sessions")
     for s in sessions:
-        # The trajectory's name carries the run's slug (its prompt or issue), which tells runs apart.
-        name = Path(s.trajectory).name.removesuffix(".json") if s.trajectory else "-"
+        # The trajectory's path (relative to the repository) carries the run's slug (its prompt or
+        # issue), which tells runs apart, and says where the run's files are.
         context.echo(
-            f"{s.run_id}  {s.status:<16}  ${s.cost_usd:.4f}  issue {s.issue or '-'}  {s.started_at}  {name}"
-            + (f"  ({s.project})" if s.project else "")
+            f"{s.run_id}  {s.status:<16}  ${s.cost_usd:.4f}  issue {s.issue or '-'}  {s.started_at}  "
+            f"{s.trajectory or '-'}" + (f"  ({s.project})" if s.project else "")
         )
     return 0
 
