@@ -1689,6 +1689,10 @@ _FIXED_ANCHORS: Final = (
     b":1433",
     b":6379",
     b":27017",
+    b"\xe2\x86\x92user ",
+    b"u2192user ",
+    b"\tuser ",
+    b"\\tuser ",
 )
 (
     _URL,
@@ -1752,7 +1756,17 @@ _FIXED_ANCHORS: Final = (
     _PORT_MSSQL,
     _PORT_REDIS,
     _PORT_MONGO,
+    _ACL_NUMBERED,
+    _ACL_NUMBERED_ESCAPED,
+    _ACL_CAT_N,
+    _ACL_CAT_N_ESCAPED,
 ) = range(len(_FIXED_ANCHORS))
+# The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
+# list's items, a Kubernetes manifest, a Redis ACL file's lines; a name/value pair, a block under a
+# name, a table's header): on a file reader's numbered lines, _scan() reads them again without numbers.
+_ACROSS_LINES: Final = frozenset(
+    (_COOKIE_AT, _KIND_AT, _ACL_NUMBERED, _ACL_NUMBERED_ESCAPED, _ACL_CAT_N, _ACL_CAT_N_ESCAPED)
+)
 # Roles of the other anchors.
 _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER = range(100, 106)
 
@@ -1932,6 +1946,7 @@ _BY_CALL: Final = 5  # a function named for a credential, called with a literal 
 _BY_XML: Final = 4  # an XML element named so, with attributes (``<Pass encoding="base64">``), or a plist key
 _BY_PAIR: Final = 2  # a name given as the `name` of a name/value pair (`- name: DB_PASSWORD`, `value: …`)
 # How a name hit is judged, by the group of _NAME_SHAPE that matched after it ("space": _spaced_hit()).
+_ACROSS_LINES_HOW: Final = frozenset((_BY_PAIR, _BY_BLOCK, _BY_CSV, _BY_TABLE))
 _SHAPE_HOW: Final = {
     "sep": _BY_SEPARATOR,
     "pair": _BY_PAIR,
@@ -2822,7 +2837,7 @@ def _firebase_config_key(data: bytes, start: int) -> bool:
 class _Scan:
     """Findings for one text; every method adds (start, end, priority, kind) spans."""
 
-    __slots__ = ("_blocks", "_exempt", "_names", "coloured", "data", "low", "runs", "size", "spans")
+    __slots__ = ("_blocks", "_exempt", "_names", "coloured", "data", "low", "named", "runs", "size", "spans")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -2834,6 +2849,7 @@ class _Scan:
         self._blocks: set[int] = set()  # PEM blocks and Kubernetes documents already handled
         self._exempt: list[tuple[int, int]] = []  # ciphertext meant to be committed (SealedSecret)
         self.coloured: list[int] = []  # where JSON-escaped terminal codes (`\u001b[`) are
+        self.named: list[int] = []  # where secret names (and Redis ACL lines) are: _scan() may look again
 
     def add(self, start: int, end: int, kind: str, priority: int = _CONTEXT_PRIORITY) -> None:
         if end > start and not _shown_as_example(self.data, start):
@@ -2960,6 +2976,7 @@ class _Scan:
         # Locals: this loop runs for every anchor hit (about 5,000 per MB), globals cost a lookup each.
         shaped, interesting = _rx[_NAME_SHAPE].match, _url_interesting
         name, shadow, url, bearer, shape_how = _NAME, _SHADOW, _URL, _BEARER_AT, _SHAPE_HOW
+        named = self.named
         if low.startswith(b"user "):
             self._redis_acl(0)
         for search in _passes(data, low):
@@ -3012,11 +3029,14 @@ class _Scan:
                         if start >= bearer_end:
                             bearer_end = self._bearer(start)
                     elif role < name:
+                        if role in _ACROSS_LINES:
+                            named.append(start)
                         self._fixed(role, start, end)
                     else:
                         self._more(role, anchors[index], start, end)
                 batch = hidden
         if hits:
+            self.named += [hit[0] for hit in hits if hit[2] in _ACROSS_LINES_HOW]
             self._names_at(hits)
 
     def _fixed(self, role: int, start: int, end: int) -> None:
@@ -3074,6 +3094,8 @@ class _Scan:
             self._redis_acl(start + 1)
         elif role == _ACL_ESCAPED:
             self._redis_acl(start + 2)
+        elif role in (_ACL_NUMBERED, _ACL_NUMBERED_ESCAPED, _ACL_CAT_N, _ACL_CAT_N_ESCAPED):
+            pass  # a file reader's line: _scan() reads it again without its number
         elif role in (_ACL_SETUSER, _ACL_STRING):
             self._redis_acl(start + (3 if role == _ACL_SETUSER else 1))
         elif role == _PRINTF:
@@ -4855,11 +4877,130 @@ def _uncoloured_spans(data: bytes, codes: list[int]) -> list[tuple[int, int, str
     return found
 
 
+# A file reader's line number before a line (`     17→`, JSON-escaped `\u2192`; `cat -n`'s `    17\t`,
+# blanks first so that a table whose first column is a number is not one), up to the arrow or tab
+# found at the window's end: at a line's start, a JSON-escaped one or a JSON string's (each mark is
+# searched alone: a literal is found in C at memchr's pace, an alternation byte by byte).
+_GUTTER_ARROW: Final = rb"(?:\n|\\n|\"|^)([ \t]*[0-9]{1,7})\Z"
+_GUTTER_ESCAPED_ARROW: Final = rb"(?:\n|\\n|\"|^)([ \t]*[0-9]{1,7}\\{1,3})\Z"
+_GUTTER_TAB: Final = rb"(?:\n|\\n|\"|^)( {1,5}[0-9]{1,6})\Z"
+_GUTTER_ESCAPED_TAB: Final = rb"(?:\n|\\n|\"|^)( {1,5}[0-9]{1,6}\\{1,3})\Z"
+_GUTTER_MARKS: Final = (
+    (b"\xe2\x86\x92", _GUTTER_ARROW),
+    (b"u2192", _GUTTER_ESCAPED_ARROW),
+    (b"\t", _GUTTER_TAB),
+    (b"t", _GUTTER_ESCAPED_TAB),
+)
+
+
+def _gutters(data: bytes) -> list[tuple[int, int]]:
+    """Where *data* holds the line numbers that a file reader prints before each line (`     17→`,
+    JSON-escaped `\u2192`, `cat -n`'s `    17\t`), in order."""
+    found: list[tuple[int, int]] = []
+    for mark, before in _GUTTER_MARKS:
+        shift = 0
+        if mark == b"t":
+            mark, shift = b"\\t", 1  # `\t`: its backslash (and any before it) is the pattern's
+        position = data.find(mark)
+        if position == -1:
+            continue
+        left = _rx[before].search
+        size = len(mark)
+        while position != -1:
+            end = position + shift
+            gutter = left(data, max(0, end - 16), end)
+            # `^` is the window's start: a line's only if it is the text's
+            if gutter is not None and (gutter.start(1) > gutter.start() or end <= 16):
+                found.append((gutter.start(1), position + size))
+            position = data.find(mark, position + size)
+    found.sort()
+    return found
+
+
+# How far around a secret name on a numbered line the lines are read again without their numbers.
+_GUTTER_REACH: Final = 1536
+
+
+def _guttered_windows(data: bytes, named: list[int]) -> list[tuple[int, int]]:
+    """Around each secret name at *named* whose line starts with a file reader's line number, the
+    lines within :data:`_GUTTER_REACH` bytes (cut at line breaks, also escaped ones), merged."""
+    windows: list[tuple[int, int]] = []
+    size = len(data)
+    for position in sorted(named):
+        if windows and position < windows[-1][1]:
+            continue
+        # The line's start, at most 160 bytes back (a JSON string's first line starts at its record's).
+        reach = max(0, position - 160)
+        line_start = max(
+            data.rfind(b"\n", reach, position) + 1, data.rfind(b"\\n", reach, position) + 2, reach
+        )
+        head = data[line_start : position + 8]
+        if (
+            head.find(b"\xe2\x86\x92") == -1
+            and head.find(b"u2192") == -1
+            and head.find(b"\t") == -1
+            and head.find(b"\\t") == -1
+        ):
+            continue
+        floor, ceiling = max(0, position - _GUTTER_REACH), min(size, position + _GUTTER_REACH)
+        low = (
+            max(data.rfind(b"\n", floor, line_start) + 1, data.rfind(b"\\n", floor, line_start), floor)
+            if floor
+            else 0
+        )
+        ends = [
+            end
+            for end in (data.rfind(b"\n", position, ceiling), data.rfind(b"\\n", position, ceiling))
+            if end != -1
+        ]
+        high = max(ends) if ends and ceiling < size else ceiling
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(high, windows[-1][1]))
+        else:
+            windows.append((low, high))
+    return windows
+
+
+def _unnumbered_spans(data: bytes, low: int, high: int) -> list[tuple[int, int, str]]:
+    """The secrets of the lines from *low* to *high*, read without their line numbers, mapped back."""
+    gutters = _gutters(data[low:high])
+    if not gutters:
+        return []
+    pieces: list[bytes] = []
+    kept: list[int] = []  # where each piece starts in the text without numbers
+    origins: list[int] = []  # and in *data*
+    size = 0
+    position = low
+    for start, end in gutters:
+        pieces.append(data[position : low + start])
+        kept.append(size)
+        origins.append(position)
+        size += low + start - position
+        position = low + end
+    pieces.append(data[position:high])
+    kept.append(size)
+    origins.append(position)
+    found: list[tuple[int, int, str]] = []
+    scan = _Scan(b"".join(pieces))
+    scan.keywords()  # (token formats are found whatever precedes a line)
+    for start, end, kind in scan.merged():
+        first, last = bisect_right(kept, start) - 1, bisect_right(kept, end - 1) - 1
+        found.append((origins[first] + start - kept[first], origins[last] + end - kept[last], kind))
+    return found
+
+
 def _scan(data: bytes, *, coloured: bool = True) -> list[tuple[int, int, str]]:
     """The secrets of *data*; *coloured*: also those that terminal escape codes hide."""
     scan = _Scan(data)
     scan.tokens()
     scan.keywords()
+    if scan.named:
+        # Lines numbered by a file reader: around a secret name, read again without the numbers
+        # (the same length in blanks), so that rules about the line above, a line's start or the
+        # block around see the file as it is.
+        for low, high in _guttered_windows(data, scan.named):
+            for start, end, kind in _unnumbered_spans(data, low, high):
+                scan.add(start, end, kind)
     if coloured:
         codes = scan.coloured
         position = data.find(b"\x1b")  # a JSON-escaped code is an anchor, ESC itself a memchr
