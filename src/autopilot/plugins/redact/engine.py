@@ -879,8 +879,12 @@ _URL_QUERY_KEY: Final = (
 )
 # A URL's password in base64 (`https://KEY:SECRET@pkc-….confluent.cloud`), its `/` and `+` unencoded
 # as people paste it: after a user of a key's shape, up to the `@` before a host.
+# A base64 password (`/` and `+` in it, which the URL should have percent-encoded) between a user
+# and a host (`rediss://default:AbC/dE+f=@host`, `cloudinary://123:abc/def=@cloud`); not a port
+# and a path (`https://host:8080/path@x`).
 _URL_BASE64_PASSWORD: Final = (
-    rb"://(?P<user>[A-Za-z0-9_\-]{8,128}):(?P<pw>[A-Za-z0-9+/]{16,512}={0,2})@[a-z0-9][a-z0-9\-]*\."
+    rb"://(?P<user>[A-Za-z0-9_.\-]{1,128}):(?!\d{2,5}/)(?P<pw>[A-Za-z0-9+/]{16,512}={0,2})"
+    rb"@[a-z0-9][a-z0-9\-]*(?=[.:/\s\"'\\]|$)"
 )
 _URL_SIGNATURE: Final = (
     rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)"
@@ -1142,7 +1146,7 @@ _CURL_COOKIE: Final = rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?"""
 # After "://": only credentials, webhooks (by host or by path) and signed query strings need a closer
 # look (_url_interesting()).
 _URL_INTERESTING: Final = (
-    rb"://(?:[^\s/@\"'<>\\`]*+@|[a-z0-9_\-]{8,128}:[a-z0-9+/]{16,512}={0,2}@|(?:[a-z0-9\-]++\.)*(?:"
+    rb"://(?:[^\s/@\"'<>\\`]*+@|[a-z0-9_.\-]{1,128}:[a-z0-9+/]{16,512}={0,2}@|(?:[a-z0-9\-]++\.)*(?:"
     + b"|".join(re.escape(host.encode()) for host in rules.WEBHOOK_HOSTS)
     + rb")/|[^\s\"'<>\\`?]*+\?[^\s\"'<>\\`]*?(?:sig|signature|security-token|(?<=[?&])(?:"
     + b"|".join(re.escape(name.encode()) for name in sorted(rules.QUERY_KEY_PARAMETERS))
@@ -4512,7 +4516,7 @@ class _Scan:
                 and _rx[_SENTRY_DSN].match(low, user.start("user")) is None
             ):
                 self.add(user.start("user"), user.end("user"), "url_token")
-            elif user is None:
+            else:
                 encoded = _rx[_URL_BASE64_PASSWORD].match(data, position)
                 if encoded is not None and _strong(encoded.group("pw").decode("ascii")):
                     self.add(encoded.start("pw"), encoded.end("pw"), "url_password")
