@@ -89,6 +89,9 @@ _REFERENCE = (
 _SECRET_REFERENCE = (
     r"(?:ref\+[a-z0-9]+|" + "|".join(sorted(rules.SECRET_REFERENCE_SCHEMES)) + r")://[^\s/]"
     r"|(?:" + "|".join(re.escape(prefix) for prefix in rules.SECRET_REFERENCE_PREFIXES) + r")[A-Za-z0-9_/.\-]"
+    # a path of Vault's KV version 2 API (`secret=kv/data/network/snmp:ro` in Ansible's hashi_vault
+    # lookup, `secret/data/app#password`): where the secret is, not the secret
+    r"|[a-z0-9_\-]{1,40}/data/[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_.\-]+)*(?:[:#][A-Za-z0-9_.\-]+)?$"
 )
 _CODE_VALUE = r"[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)+[.!]?"
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -973,7 +976,7 @@ _NAME_SHAPE: Final = (
       (?::=|::=|::(?=[ \t])|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
       |,(?=[ \t]*\\{0,3}["'`])|(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
-      (?:\\{0,3}["'])?value(?:\\{0,3}["'])?[ \t]*:
+      (?:\\{0,3}["'])?(?:string_)?value(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
     |(?P<call>\([ \t]*[fbr]{0,2}\\{0,3}["'`])
     |(?P<csv>(?:,[a-z0-9_.\-]{1,64}){0,30}\r?(?:\n|\\{1,3}n))
@@ -1269,6 +1272,8 @@ _ECHOED: Final = (
 # A command that reads a credential on its standard input (after the pipe, on the same line).
 _READS_CREDENTIAL: Final = (
     rb"(?:--[a-z\-]*stdin\b|--with-token|\bchpasswd\b|[ \t]login(?![A-Za-z0-9_.\-])"
+    # Kerberos' kinit (a principal's password), Samba's `smbpasswd -s`
+    rb"|\bkinit\b|\bsmbpasswd[ \t]+(?:-[a-z]+[ \t]+)*-[a-z]*s"
     rb"|\bsudo[ \t]+(?:-[A-Za-z]+[ \t]+)*?-[A-Za-z]*S(?![A-Za-z])"
     # commands that store what they read as a secret: `wrangler secret put`, `fly secrets set`,
     # `docker secret create`, `vercel env add`, `pass insert`
@@ -1306,6 +1311,27 @@ def _printer(anchor: bytes) -> re.Pattern[bytes]:
 
 # Functions that take a credential: found by the last four letters of their name and the "(",
 # the whole name is read at the hit (``basicauth(`` and ``httpbasicauth(`` share ``auth(``).
+_ANCHORED_SECRETS: Final = {
+    anchor.encode(): tuple(rule for rule in rules.ANCHORED_SECRETS if rule.anchor == anchor)
+    for anchor in dict.fromkeys(rule.anchor for rule in rules.ANCHORED_SECRETS)
+}
+# What may stand before an anchored secret on a line of a configuration or a command: words alone.
+# (the first in lower case, as commands and configuration statements are: not `Press key 0 to …`)
+_CONFIG_LINE_BEFORE: Final = (
+    rb"""(?:\\{0,3}")?[ \t]*(?:[$#>][ \t]*)?"""
+    rb"""(?:[a-z][A-Za-z0-9_.:/@\-]*[ \t]+(?:[A-Za-z0-9_.:/@\-]+[ \t]+){0,11})?\Z"""
+)
+# A setting's name quoted before an anchored secret (`Updated the constant 'DB_PASSWORD' in …`).
+_QUOTED_NAME: Final = rb"""\\{0,3}["'](?P<name>[A-Za-z_][A-Za-z0-9_.\-]{1,63})\\{0,3}["']"""
+_NOT_DEVICE_VALUES: Final = frozenset(("true", "false", "yes", "no", "null", "none", "on", "off"))
+
+
+@cache
+def _anchored_pattern(pattern: str) -> re.Pattern[bytes]:
+    """An anchored secret's pattern (rules.ANCHORED_SECRETS), compiled on its anchor's first hit."""
+    return re.compile(pattern.encode())
+
+
 _AUTH_CALL_NAMES: Final = frozenset(name.encode() for name in rules.AUTH_CALLS)
 _CALL_ANCHORS: Final = tuple(dict.fromkeys(name[-4:].encode() + b"(" for name in rules.AUTH_CALLS))
 # A line's end: the end of the text or line, or the end of the JSON string holding it.
@@ -1325,7 +1351,8 @@ _JSON_STRING_START: Final = rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"'
 _PAIR_VALUE: Final = (
     rb"(?x)"
     rb"""(?:\\{0,3}["'])?[ \t]*
-    (?:(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?(?P<k>\\{0,3}["']?)(?:value|params)(?P=k)[ \t]*:
+    (?:(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
+      (?P<k>\\{0,3}["']?)(?:(?:string_)?value|params)(?P=k)[ \t]*:
       |[ \t]+value[ \t]*=)[ \t]*
     (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))"""
 )
@@ -1425,11 +1452,38 @@ _ALGOLIA_SETTING: Final = (
     rb"""(?P<name>[A-Za-z0-9_]*)(?:\\{0,3}["'])?[ \t]*(?::[ \t]*[A-Za-z]+[ \t]*)?(?:=>|:=|=|:)[ \t]*"""
     rb"""(?:\\{0,3}["'`])?(?P<value>[0-9a-f]{32})(?![0-9A-Za-z])"""
 )
-# A seed phrase (BIP-39: 12 to 24 words of 3 to 8 letters) after the word naming it.
+# A seed phrase (BIP-39: 12 to 24 words of 3 to 8 letters) after the word naming it: "recovery
+# phrase:", `MNEMONIC=`, `SEED_PHRASE=`, `"mnemonic": "…"`, `--mnemonic "…"`, `from_mnemonic("…")`,
+# truffle's `new HDWalletProvider("…", url)`.
 _SEED_PHRASE: Final = (
-    rb"""(?i:phrase|mnemonic)s?(?:\\{0,3}["'])?[ \t]*(?:[:=]|is|was)?[ \t]*(?:\\{0,3}["'`])?"""
+    rb"""(?i:phrase|mnemonic|seed(?:[_\-]?(?:phrase|words))?|hdwalletprovider)s?(?:\\{0,3}["'])?[ \t]*"""
+    rb"""(?:[:=(]|is|was)?[ \t]*(?:\\{0,3}["'`])?"""
     rb"""(?P<value>[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23})(?![A-Za-z0-9_\-]|[ \t]+[a-z])"""
 )
+# The private keys a Hardhat, Foundry or Truffle network signs with: `accounts: ["0x…", …]` (also
+# quoted, JSON-escaped, over several lines); Brownie's `from_key: "0x…"` (64 hex digits, `0x` or not;
+# an address, 40 of them, is public).
+_ACCOUNTS_LIST: Final = (
+    rb"""(?:accounts|from_key)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?P<list>\[)?"""
+    rb"""(?=(?:\s|\\{1,3}[nrt])*(?:\\{0,3}["'])?(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z]))"""
+)
+_EVM_KEY: Final = rb"(?<![0-9A-Za-z])(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z])"
+_ACCOUNTS_REACH: Final = 4096
+# The element before a `<value>` that names it (blanks and line breaks, also escaped, between):
+# Hadoop's, Hive's and Spark's `<name>fs.s3a.secret.key</name>`, or an element that holds it
+# (Windows' unattend.xml: `<AdministratorPassword>`, `<Password>` above `<Value>`).
+_XML_NAME_BEFORE: Final = (
+    rb"""(?:<name>(?P<named>[A-Za-z_][A-Za-z0-9_.:\-]{0,127})</name>|<(?P<parent>[A-Za-z_][A-Za-z0-9_.:\-]{0,127})"""
+    rb"""(?:[ \t][^<>]{0,300})?>)(?:\s|\\{1,3}[nrt])*\Z"""
+)
+_XML_VALUE_TEXT: Final = rb"(?i:<value>)(?P<value>[^<>\n\\]{1,2000})(?i:</value>)"
+# A key written as a list of its bytes (16, 24, 32 or 64 numbers of 0 to 255): Zigbee's
+# `network_key: [1, 3, …]`, LoRaWAN's keys, a Solana keypair file (`[12,200,…]`, 64 of them).
+_KEY_BYTES: Final = (
+    rb"[ \t]*(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})(?:[ \t]*,[ \t]*(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})){15,63}"
+    rb"(?=[ \t]*\])"
+)
+_KEY_SIZES: Final = frozenset((16, 24, 32, 64))
 # Words no seed phrase holds: prose that only follows the word "phrase".
 _NOT_SEED_WORDS: Final = frozenset(
     b"the and for that this with from your are was were not but its our their than been which".split()
@@ -1675,6 +1729,12 @@ _FIXED_ANCHORS: Final = (
     b": xauth ",
     b"encoded",
     b" phrase",
+    b"mnemonic",
+    b"seed",
+    b"hdwalletprovider(",
+    b"accounts",
+    b"from_key",
+    b"<value>",
     b'"result',
     b"x-honeycomb-team",
     b"$pat",
@@ -1742,6 +1802,12 @@ _FIXED_ANCHORS: Final = (
     _IPSEC_XAUTH,
     _ENCODED_AT,
     _PHRASE_AT,
+    _MNEMONIC_AT,
+    _SEED_AT,
+    _HDWALLET_AT,
+    _ACCOUNTS_AT,
+    _FROM_KEY_AT,
+    _XML_VALUE_AT,
     _RESULT_AT,
     _HONEYCOMB_AT,
     _PAT_AT,
@@ -1772,7 +1838,7 @@ _ACROSS_LINES: Final = frozenset(
     (_COOKIE_AT, _KIND_AT, _ACL_NUMBERED, _ACL_NUMBERED_ESCAPED, _ACL_CAT_N, _ACL_CAT_N_ESCAPED)
 )
 # Roles of the other anchors.
-_NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER = range(100, 106)
+_NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER, _ANCHORED = range(100, 107)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1830,6 +1896,7 @@ def _context_passes() -> tuple[_Pass, ...]:
         (_LISTERS, _LISTER),
         (_CALL_ANCHORS, _CALL),
         (_client_anchors(), _CLIENT),
+        (tuple(_ANCHORED_SECRETS), _ANCHORED),
     ):
         for number, anchor in enumerate(group):
             roles.setdefault(anchor, number if role is None else role)
@@ -1971,6 +2038,9 @@ _CALL_BEFORE: Final = (
     rb"""[A-Za-z0-9_](?:\([ \t]*|\([ \t]*(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2}"""
     rb"""|[ \t]+(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2})\\{0,3}["'`]$"""
 )
+# A class's constant naming the setting as a call's first argument, the value next:
+# `cf.setStringProperty(WMQConstants.PASSWORD, "…")`, `env.put(Context.SECURITY_CREDENTIALS, "…")`.
+_CONSTANT_ARGUMENT: Final = rb"[A-Za-z0-9_]\([ \t]*(?:[A-Za-z_][A-Za-z0-9_]*\.)+[A-Z][A-Z0-9_]*\Z"
 # Not credentials though they look random: fingerprints and key ids in hex pairs, e-mail addresses.
 # (an address's last label is two letters or more in one case: `RlQBG0e@OY8eFWN21.w` and `cv40za@V1o.eQN`
 # are passwords holding `@`)
@@ -2008,12 +2078,17 @@ _PASSPHRASE: Final = r"[a-z]{2,12}(?:-[a-z]{2,12}){2,9}"
 def _passphrase(value: str) -> bool:
     """Whether *value*, words alone, is a passphrase: where a strong context says it is a credential
     (a password option, ``IDENTIFIED BY``, a .pgpass line), words joined by hyphens are one."""
+    if _rx[_APP_PASSWORD].fullmatch(value) is not None:
+        return True  # an app-specific password (Apple's, Google's `abcd-efgh-ijkl-mnop`): drawn at random
     return (
         len(value) >= 16
         and _rx[_PASSPHRASE].fullmatch(value) is not None
         and all(_VOWELS.intersection(word) for word in value.split("-"))
         and not _names_a_secret(value)
     )
+
+
+_APP_PASSWORD: Final = r"[a-z]{4}(?:-[a-z]{4}){3}|[a-z]{4}(?: [a-z]{4}){3}"
 
 
 # Operators that give a default to a variable that is unset: `X || "…"`, `X ?? "…"`, `X or "…"`.
@@ -2274,6 +2349,12 @@ def _curl_end(data: bytes, position: int, limit: int) -> int:
     stop = _rx[_COMMAND_END].search(data, position, end)
     while stop is not None:
         at = stop.start()
+        if data[at - 1 : at + 1] == b"$(":
+            # a substitution (`$(pwd)`, an Azure Pipelines macro `$(Agent.TempDirectory)`) is an argument
+            close = data.find(b")", at, end)
+            if close != -1:
+                stop = _rx[_COMMAND_END].search(data, close + 1, end)
+                continue
         if not (data.count(b"'", position, at) % 2 or data.count(b'"', position, at) % 2):
             return at
         stop = _rx[_COMMAND_END].search(data, at + 1, end)
@@ -2283,7 +2364,7 @@ def _curl_end(data: bytes, position: int, limit: int) -> int:
 _COMMAND_END: Final = rb"[|&;()`]"
 
 
-_BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=")
+_BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=\\")  # (`\\`: a Windows path)
 _ESCAPES: Final = (b"\\n", b"\\t", b"\\r")  # JSON-escaped line breaks and tabs
 
 
@@ -2439,6 +2520,8 @@ def _table_delimiter(data: bytes, name_start: int, name_end: int) -> re.Pattern[
     if data[after : after + 1] in _DELIMITER_STARTS:
         for pattern in _TABLE_DELIMITERS.values():
             if pattern.match(data, after) is not None:
+                if pattern is _QUOTED_COMMA and _json_member_value(data, name_start):
+                    return None  # `{"call_id":"call_…Pw","output":"…"}`: a JSON object, no CSV row
                 return pattern
     before = _rx[_TABLE_PAD_BEFORE].search(data, max(0, name_start - 24), name_start).start()
     if not any(byte in _DELIMITER_BYTES for byte in data[max(0, before - 6) : before]):
@@ -2449,6 +2532,12 @@ def _table_delimiter(data: bytes, name_start: int, name_end: int) -> re.Pattern[
             if found is not None and found.end() == before:
                 return pattern
     return None
+
+
+def _json_member_value(data: bytes, name_start: int) -> bool:
+    """Whether the string holding the name at *name_start* is a JSON member's value (``"id":"…"``)."""
+    before = data[max(0, name_start - 8) : name_start].rstrip(b"\\\"'").rstrip(b" \t")
+    return before.endswith(b":")
 
 
 def _table_start(data: bytes, line_start: int, position: int) -> int:
@@ -2665,6 +2754,28 @@ def _member_name_before(data: bytes, position: int) -> bytes | None:
         at -= 1
     name = data[at:end]
     return name if name and not name[:1].isdigit() else None
+
+
+# A member of the same JSON object that makes a lone `"key"` half of a login: the account's name,
+# or the other parts of a signed request.
+_CREDENTIAL_SIBLING: Final = (
+    rb"""["'](?:username|user_name|passphrase|api_secret|secret|signature)\\{0,3}["'][ \t]*:"""
+)
+_SIBLING_REACH: Final = 300
+# A call that logs in, whose keyword argument `key` is the credential (`wandb.login(key="…")`).
+_LOGIN_CALL_BEFORE: Final = rb"(?i:login|auth|authenticate)\((?:[^()\n]{0,160},[ \t]*)?\Z"
+
+
+def _credential_sibling(data: bytes, name_start: int, name_end: int) -> bool:
+    """Whether the JSON object holding the lone key at *name_start* holds a member of
+    _CREDENTIAL_SIBLING too (`{"username": "…", "key": "…"}`)."""
+    opening = data.rfind(b"{", max(0, name_start - _SIBLING_REACH), name_start)
+    if opening == -1 or data.find(b"}", opening, name_start) != -1:
+        return False
+    closing = data.find(b"}", name_end, name_end + _SIBLING_REACH)
+    if closing == -1:
+        return False
+    return _rx[_CREDENTIAL_SIBLING].search(data, opening, closing) is not None
 
 
 def _parent_key_kind(data: bytes, name_start: int) -> str | None:
@@ -3176,13 +3287,17 @@ class _Scan:
             match = _rx[_HONEYCOMB_KEY].match(self.data, start)
             if match is not None and credential_like(match.group("value").decode("ascii")):
                 self.add(match.start("value"), match.end("value"), "api_key")
-        elif role == _PHRASE_AT:
+        elif role in (_PHRASE_AT, _MNEMONIC_AT, _SEED_AT, _HDWALLET_AT):
             # A wallet's seed phrase: 12 to 24 words after "recovery phrase:", `MNEMONIC=` …
-            match = _rx[_SEED_PHRASE].match(self.data, start + 1)
+            match = _rx[_SEED_PHRASE].match(self.data, start + (role == _PHRASE_AT))
             if match is not None:
                 words = match.group("value").split()
                 if len(words) in (12, 15, 18, 21, 24) and len(_NOT_SEED_WORDS.intersection(words)) < 2:
                     self.add(match.start("value"), match.end("value"), "secret")
+        elif role == _XML_VALUE_AT:
+            self._named_xml_value(start)
+        elif role in (_ACCOUNTS_AT, _FROM_KEY_AT):
+            self._signing_keys(start)
         elif role == _ENCODED_AT:
             # Elasticsearch's `"encoded"` API key: base64 of `id:key`, sent as `ApiKey …`.
             match = _rx[_ENCODED_CREDENTIAL].match(self.data, start)
@@ -3229,6 +3344,8 @@ class _Scan:
                 self._echo_pipe(start)
         elif role == _LISTER:
             self._listed(start)
+        elif role == _ANCHORED:
+            self._anchored(anchor, start)
         elif role == _CALL:
             paren = end - 1
             name_start = self.runs.rfind(_DOT, max(0, paren - 64), paren) + 1
@@ -3336,6 +3453,16 @@ class _Scan:
                     # (Datadog's `POST /api/v2/api_keys` response)
                     resource = _rx[_JSON_API_TYPE].search(data, max(0, name_start - 600), name_start)
                     named = resource is not None and _name_kind(resource.group("type"))
+                if (
+                    not named
+                    and previous is None
+                    and _rx[_LOGIN_CALL_BEFORE].search(data, max(0, name_start - 200), name_start)
+                ):
+                    named = "api_key"  # `wandb.login(key="…")`: a key given to a login
+                if not named and previous is None and _credential_sibling(data, name_start, name_end):
+                    # `{"username": "…", "key": "…"}` (kaggle.json), Coinbase's `"key"` beside its
+                    # `"passphrase"` and `"signature"`: the other half of a login names the key
+                    named = "api_key"
                 if named:
                     self._assignment(name, name_start, name_end, named, generated=True)
                 elif _rx[_LONE_KEY_VALUE].match(data, name_end) is not None and self._at_line_start(
@@ -3496,9 +3623,9 @@ class _Scan:
                 self._xml_value(name_start, name_end, kind)
             return name_end
         elif sep == b"," and (
-            q1 is None
-            or q2 is None
-            or not _rx[_CALL_BEFORE].search(data, max(0, name_start - 80), name_start)
+            q2 is None
+            or (q1 is not None and not _rx[_CALL_BEFORE].search(data, max(0, name_start - 80), name_start))
+            or (q1 is None and not _rx[_CONSTANT_ARGUMENT].search(data, max(0, name_start - 120), name_end))
         ):
             # Only `define('DB_PASSWORD', '…')`, `getenv("TOKEN", "…")`: a call's first argument; or a
             # name/value pair in JSON (`{"key": "apiKey", "value": "…"}`).
@@ -3696,6 +3823,11 @@ class _Scan:
     def _array_values(self, position: int, kind: str, *, generated: bool) -> None:
         """The strings of a list that opens at *position*, up to its ``]`` (at most 64 of them)."""
         data = self.data
+        key_bytes = _rx[_KEY_BYTES].match(data, position)
+        if key_bytes is not None and key_bytes.group().count(b",") + 1 in _KEY_SIZES:
+            # a key written as its bytes (Zigbee's `network_key: [1, 3, …]`, a Solana keypair)
+            self.add(position, key_bytes.end(), kind)
+            return
         for _ in range(64):
             item = _rx[_ARRAY_ITEM].match(data, position)
             if item is None:
@@ -4001,7 +4133,18 @@ class _Scan:
 
     def _announced(self, keyword: int) -> None:
         """A credential announced in prose after *keyword* (see _announcement())."""
-        how, position = _announcement(self.data, keyword)
+        data = self.data
+        blank = max(
+            data.rfind(b" ", max(0, keyword - 200), keyword),
+            data.rfind(b"\t", max(0, keyword - 200), keyword),
+        )
+        if data.find(b"/", blank + 1, keyword) != -1:
+            return  # a file's path (`wg pubkey < /etc/wireguard/privatekey`) names where a key is, no value
+        if self.low.endswith(
+            (b"pub", b"public", b"public_", b"public-", b"public "), max(0, keyword - 7), keyword
+        ):
+            return  # a public key (`wg pubkey`, `Public key:`) is made to be shown
+        how, position = _announcement(data, keyword)
         if how == _SAME_LINE:
             match = _rx[_VALUE_WORD].match(self.data, position)
             text = match.group().decode("utf-8", "replace") if match else ""
@@ -4036,13 +4179,21 @@ class _Scan:
                 value = word.group(group).decode("utf-8", "replace")
                 if _rx[_CIPHERTEXT].match(value):
                     return  # `$ANSIBLE_VAULT;1.1;AES256` and its lines of ciphertext
+                if not any(character.isalnum() for character in value):
+                    return  # a table's border (`┌────┬────┐`, `+----+`): a table follows, no word
                 setting = _rx[_SETTING_WORD].match(value) if not every else None
                 if setting is not None and (setting.group("name") is None or _words(setting.group("name"))):
                     return  # a setting (`protocol=https` under `git credential`'s usage line)
                 plausible = credential_like(value) if strict else _lenient(value)
                 if every and not plausible:
-                    # a credential file's content: a long run of letters is no word (an Erlang cookie)
-                    plausible = len(value) >= 16 and value.isalpha() and not is_placeholder(value)
+                    # a credential file's content: a long run of letters is no word (an Erlang cookie),
+                    # a list of numbers is a key's bytes (a Solana keypair: `[12,200,…]`)
+                    plausible = (len(value) >= 16 and value.isalpha() and not is_placeholder(value)) or (
+                        value.startswith("[")
+                        and (key_bytes := _rx[_KEY_BYTES].match(word.group(group), 1)) is not None
+                        and key_bytes.end() == len(value) - 1
+                        and value.count(",") + 1 in _KEY_SIZES
+                    )
                 if plausible and not _names_a_secret(value):
                     self.add(word.start(group), word.end(group), kind)
                 if every:
@@ -4126,6 +4277,64 @@ class _Scan:
             value = value[colon + 1 :]
         if _lenient(value.decode("utf-8", "replace")):
             self.add(value_start, value_end, "password")
+
+    def _named_xml_value(self, start: int) -> None:
+        """A `<value>` element named by the element before it (`<name>…password</name>`) or by the
+        element holding it (`<AdministratorPassword><Value>…`)."""
+        data = self.data
+        before = _rx[_XML_NAME_BEFORE].search(data, max(0, start - 400), start)
+        if before is None:
+            return
+        name = (before.group("named") or before.group("parent")).decode("ascii")
+        kind = secret_name_kind(name)
+        if kind is None:
+            return
+        match = _rx[_XML_VALUE_TEXT].match(data, start)
+        if match is None:
+            return
+        value = match.group("value").decode("utf-8", "replace")
+        if _plausible_value(value, quoted=True, code_context=False, next_char=b"<"):
+            self.add(match.start("value"), match.end("value"), kind)
+
+    def _signing_keys(self, start: int) -> None:
+        """The wallets' private keys of a blockchain tool's network (`accounts: ["0x…"]`)."""
+        data = self.data
+        opening = _rx[_ACCOUNTS_LIST].match(data, start)
+        if opening is None:
+            return
+        if opening.group("list") is None:
+            end = _line_around(data, start)[1]  # a single key: the rest of its line
+        else:
+            end = data.find(b"]", opening.end(), start + _ACCOUNTS_REACH)
+            if end == -1:
+                return
+        for key in _rx[_EVM_KEY].finditer(data, opening.start(), end):
+            self.add(key.start(), key.end(), "crypto_private_key")
+
+    def _anchored(self, anchor: bytes, start: int) -> None:
+        """A credential after a literal of its own (rules.ANCHORED_SECRETS): `password 7 …`, …"""
+        data = self.data
+        line_start, line_end = _line_around(data, start, 1024)
+        for rule in _ANCHORED_SECRETS[anchor]:
+            match = _anchored_pattern(rule.pattern).match(data, start, line_end)
+            if match is None:
+                continue
+            value = match.group("value").decode("utf-8", "replace")
+            if is_placeholder(value) or value.lower() in _NOT_DEVICE_VALUES:
+                continue
+            if (
+                rule.config_line
+                and _rx[_CONFIG_LINE_BEFORE].match(data, _content_start(data, line_start, start), start)
+                is None
+            ):
+                continue
+            if rule.named and not any(
+                secret_name_kind(name.group("name").decode("ascii")) is not None
+                for name in _rx[_QUOTED_NAME].finditer(data, line_start, start)
+            ):
+                continue
+            self.add(match.start("value"), match.end("value"), rule.kind)
+            return
 
     def _client(self, start: int, word_end: int, clients: tuple[_Client, ...]) -> None:
         """A command-line client (rules.CLIENT_COMMANDS): the credentials among its arguments."""

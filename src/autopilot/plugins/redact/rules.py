@@ -193,6 +193,11 @@ TOKEN_FORMATS: Final = (
         guard="[AEIMQUYcgk][w-z0-5](?:[MN][DTjz]|O[DT])",
         apart=True,
     ),
+    # WooCommerce's REST API keys: the consumer key `ck_` and its secret `cs_`, each 40 hex digits
+    # (sent together as basic auth, `-u ck_…:cs_…`)
+    TokenFormat(
+        "woocommerce_key", ("ck_", "cs_"), r"c[ks]_[0-9a-f]{40}", 3, guard="[0-9a-f]{40}", apart=True
+    ),
     TokenFormat(
         "resend_api_key",
         ("re_",),
@@ -426,6 +431,8 @@ KEY_QUALIFIERS: Final = words(
     "mistral netlify npm openai openrouter pgp pinecone private pypi replicate root secret sendgrid "
     "service session shared sign signing slack ssh storage stripe subscription supabase twilio "
     "vercel webhook xai preshared hmac jwt global "
+    # a network's shared key (Zigbee's `network_key`, LoRaWAN's `nwk_key`)
+    "network nwk "
     # the keys that open a sealed store (Vault's `Unseal Key 1:`, `unseal_keys_b64`, `recovery_keys`)
     "unseal recovery"
 )
@@ -727,6 +734,13 @@ PUBLIC_KEYS: Final = (
     r"|MII[A-Za-z0-9+/]{3}ANBgkqhkiG9w0BAQEFAAOC[A-Za-z0-9+/=]{100,}|MIGfMA0GCSqGSIb3DQEBAQUAA4GN[A-Za-z0-9+/=]{100,}"
     r"|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE[A-Za-z0-9+/=]{80,}|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE[A-Za-z0-9+/=]{100,}"
     r"|MCowBQYDK2V[wu]AyEA[A-Za-z0-9+/]{43}="
+    # an Ethereum (EVM) address: 20 bytes in hex after `0x` (a contract, an account), public by
+    # design; a private key (32 bytes, 64 hex digits) still goes where a key is meant
+    r"|0x[0-9a-fA-F]{40}"
+    # a one-way password hash of crypt(3) (MD5 `$1$`, SHA-256 `$5$`, SHA-512 `$6$`, yescrypt `$y$`,
+    # bcrypt `$2b$` …: Juniper's `encrypted-password "$6$…"`, /etc/shadow): it cannot be turned back
+    # into the password (Juniper's reversible `$9$` and Cisco's type 7 can, and still go)
+    r"|\$(?:1|2[abxy]?|5|6|7|y|gy|sha1|md5)\$[./A-Za-z0-9$=,]{8,}"
 )
 #: Google API keys (``AIza…``) that Firebase puts in an app's web or mobile config, which its
 #: documentation says are public (they identify the project; rules and App Check guard the data):
@@ -826,9 +840,61 @@ WEBHOOKS: Final = (
         "url_token",
     ),
     (
+        # Home Assistant's webhook triggers (`/api/webhook/<id>`): whoever has the id fires the automation
+        "/api/webhook/",
+        r"://[A-Za-z0-9.\-]+(?::[0-9]+)?/api/webhook/(?P<value>[A-Za-z0-9_\-]{20,128})(?![A-Za-z0-9_\-])",
+        "url_token",
+    ),
+    (
         "api.telegram.org/bot",
         r"://api\.telegram\.org/(?:file/)?bot(?P<value>[0-9]{5,16}:[A-Za-z0-9_\-]{30,})",
         "telegram_bot_token",
+    ),
+    # Blockchain RPC providers put the project's API key in the endpoint's path: Infura
+    # (`mainnet.infura.io/v3/<id>`, also `wss://…/ws/v3/<id>`), Alchemy (`eth-mainnet.g.alchemy.com/v2/<key>`,
+    # `…/nft/v3/<key>`), Ankr (`rpc.ankr.com/eth/<key>`), Chainstack (`nd-…p2pify.com/<key>`),
+    # QuickNode (`<name>.quiknode.pro/<token>/`), GetBlock (`go.getblock.io/<token>`), Blast
+    # (`….blastapi.io/<id>`); a public endpoint without one (`rpc.ankr.com/eth`) has none.
+    (
+        "infura.io/",
+        r"://[A-Za-z0-9.\-]*infura\.io(?::[0-9]+)?/(?:ws/)?v3/(?P<value>[0-9a-fA-F]{32})(?![0-9A-Za-z])",
+        "api_key",
+    ),
+    (
+        "alchemy.com/",
+        r"://[A-Za-z0-9.\-]*alchemy\.com(?::[0-9]+)?/(?:[a-z]+/)?v[0-9]/"
+        r"(?P<value>[A-Za-z0-9_\-]{20,64})(?![A-Za-z0-9_\-])",
+        "api_key",
+    ),
+    (
+        "alchemyapi.io/",
+        r"://[A-Za-z0-9.\-]*alchemyapi\.io(?::[0-9]+)?/(?:[a-z]+/)?v[0-9]/(?P<value>[A-Za-z0-9_\-]{20,64})(?![A-Za-z0-9_\-])",
+        "api_key",
+    ),
+    (
+        "rpc.ankr.com/",
+        r"://rpc\.ankr\.com/[a-z0-9_]+/(?P<value>[0-9a-fA-F]{32,128})(?![0-9A-Za-z])",
+        "api_key",
+    ),
+    (
+        "p2pify.com/",
+        r"://[A-Za-z0-9.\-]*p2pify\.com(?::[0-9]+)?/(?P<value>[0-9a-fA-F]{32})(?![0-9A-Za-z])",
+        "api_key",
+    ),
+    (
+        "quiknode.pro/",
+        r"://[A-Za-z0-9.\-]*quiknode\.pro(?::[0-9]+)?/(?P<value>[0-9a-fA-F]{32,64})(?![0-9A-Za-z])",
+        "api_key",
+    ),
+    (
+        "getblock.io/",
+        r"://[A-Za-z0-9.\-]*getblock\.io(?::[0-9]+)?/(?P<value>[0-9a-fA-F\-]{32,40})(?![0-9A-Za-z])",
+        "api_key",
+    ),
+    (
+        "blastapi.io/",
+        r"://[A-Za-z0-9.\-]*blastapi\.io(?::[0-9]+)?/(?P<value>[0-9a-fA-F\-]{32,40})(?![0-9A-Za-z])",
+        "api_key",
     ),
 )
 
@@ -843,9 +909,17 @@ WEBHOOK_HOSTS: Final = (
     "anaconda.org",
     "anaconda.com",
     "anaconda.cloud",
+    "infura.io",
+    "alchemy.com",
+    "alchemyapi.io",
+    "rpc.ankr.com",
+    "p2pify.com",
+    "quiknode.pro",
+    "getblock.io",
+    "blastapi.io",
 )
 #: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat), for the same look.
-WEBHOOK_PATHS: Final = ("/hooks/", "/reset")
+WEBHOOK_PATHS: Final = ("/hooks/", "/reset", "/api/webhook/")
 
 # ------------------------------------------------------------------------------------------------
 # Command-line clients that take a credential as an argument.
@@ -953,7 +1027,7 @@ CLIENT_COMMANDS: Final = (
         (r"-(?:passin|passout|pass|password|passwd)[ \t]+[\"']?pass:{value}", option("-k")),
     ),
     ClientCommand(
-        ("keytool",),
+        ("keytool", "jarsigner"),
         (
             option(
                 "-storepass",
@@ -992,6 +1066,26 @@ CLIENT_COMMANDS: Final = (
     # `--password` go by their name everywhere; each command word costs the search an anchor, so
     # only the common ones are here).
     ClientCommand(("cqlsh", "rabbitmqadmin"), (option("-p", "--password"),)),
+    # Hive's beeline and Impala's shell, IBM App Connect's `mqsisetdbparms -p`, Neo4j's cypher-shell,
+    # SAP HANA's hdbsql, Vertica's vsql (`-w`)
+    ClientCommand(("beeline", "mqsisetdbparms", "cypher-shell", "hdbsql"), (option("-p", "--password"),)),
+    ClientCommand(("vsql",), (option("-w", "--password"),)),
+    # Files of users and passwords written in batch mode, the password last: Mosquitto's
+    # (`mosquitto_passwd -b FILE USER PASSWORD`, as htpasswd's `-b`)
+    ClientCommand(
+        ("mosquitto_passwd",),
+        (r"-b[ \t]+(?:-[a-zA-Z]+[ \t]+)*{arg}[ \t]+{arg}[ \t]+{value}",),
+    ),
+    # A login given as user and password: SteamCMD's `+login USER PASSWORD` (the next `+command`
+    # is none), wpa_supplicant's `wpa_passphrase SSID PASSPHRASE`
+    ClientCommand(("steamcmd",), (r"\+login[ \t]+{arg}[ \t]+(?!\+){value}",)),
+    ClientCommand(("wpa_passphrase",), (r"(?<=wpa_passphrase[ \t]){arg}[ \t]+{value}",)),
+    # macOS's keychain (`security add-generic-password -a … -s … -w PASSWORD`), IIS's appcmd
+    # (`/processModel.password:…`, `/password:…`)
+    ClientCommand(
+        ("security",), (option("-w"),), subcommand=("add-generic-password", "add-internet-password")
+    ),
+    ClientCommand(("appcmd", "appcmd.exe"), (r"(?i:/(?:[a-z]+\.)*password):{value}",)),
     # Oracle's Data Pump takes `user/password@db` as sqlplus does (`user/password@//host…` goes anywhere).
     ClientCommand(("expdp", "impdp"), (r"(?:userid=)?[A-Za-z0-9_$#]+/(?!/){value}",)),
     # PowerShell: a plain-text string made into a SecureString (`-String` may be named).
@@ -1039,7 +1133,91 @@ _CREDENTIAL_FILE: Final = (
     r"(?![^\s|;&\"'`]*\.(?:enc|gpg|pgp|asc|age|aes|crypt|encrypted|sops)(?![^\s|;&\"'`]))"
     r"[^\s|;&\"'`]*(?:privatekey|private_key|\.pem|\.key\b|secret|pass(?!wd\b)"
     r"|pwd|token|credential|auth(?!orized)|api[_\-]?key|\.netrc|\.erlang\.cookie|\.git-credentials"
-    r"|/id_(?:rsa|ed25519|ecdsa|dsa)\b(?!\.pub)|master\.key|\.htpasswd)"
+    r"|/id_(?:rsa|ed25519|ecdsa|dsa)\b(?!\.pub)|master\.key|\.htpasswd"
+    # a Solana wallet's keypair (`~/.config/solana/id.json`, `deployer-keypair.json`)
+    r"|solana/id\.json|keypair[^\s/|;&\"'`]*\.json)"
+)
+
+# ------------------------------------------------------------------------------------------------
+# Credentials after a literal of their own: the lines of network devices' configurations, and
+# messages that print a setting's new value.
+
+
+@dataclass(frozen=True, slots=True)
+class AnchoredSecret:
+    """A credential that follows a literal of its own.
+
+    *anchor* is the literal (lower-cased) the engine searches for; *pattern* is matched right at it,
+    on the text (in its own case), with the credential in the group ``value`` (quoted or bare; the
+    quote may be JSON-escaped). With *config_line*, only a line of a configuration or a command
+    counts: nothing but words (no sentence's punctuation) before the anchor since the line's start.
+    With *named*, the line must quote a secret's name before the anchor (a message naming the
+    setting it changed).
+    """
+
+    anchor: str
+    pattern: str
+    kind: str = "password"
+    config_line: bool = False
+    named: bool = False
+
+
+_Q = r"""(?:\\{0,3}["'])?"""  # an optional quote, JSON-escaped or not
+_DEVICE_VALUE = _Q + r"""(?P<value>[^\s"'\\]{4,200})"""
+_TYPE7 = r"(?P<value>[0-9A-Fa-f]{4,200})(?![0-9A-Za-z])"
+
+ANCHORED_SECRETS: Final = (
+    # Cisco IOS, NX-OS, ASA: `password 7 <hex>` and `key 7 <hex>` (type 7 is a reversible encoding,
+    # as good as the password), `password 0 …`, `secret 0 …`, `key 0 …` (plain text) in `username`,
+    # `enable`, `line`, tacacs and radius server blocks, `ppp chap password 0 …`; key chains'
+    # `key-string`; Cisco's type 5, 8 and 9 are one-way hashes and stay
+    AnchoredSecret("password 7 ", r"(?i:password)[ \t]+7[ \t]+" + _TYPE7, config_line=True),
+    AnchoredSecret("key 7 ", r"(?i:key)[ \t]+7[ \t]+" + _TYPE7, config_line=True),
+    AnchoredSecret("password 0 ", r"(?i:password)[ \t]+0[ \t]+" + _DEVICE_VALUE, config_line=True),
+    AnchoredSecret("secret 0 ", r"(?i:secret)[ \t]+0[ \t]+" + _DEVICE_VALUE, config_line=True),
+    AnchoredSecret("key 0 ", r"(?i:key)[ \t]+0[ \t]+" + _DEVICE_VALUE, config_line=True),
+    AnchoredSecret("key-string ", r"(?i:key-string)[ \t]+(?:[07][ \t]+)?" + _DEVICE_VALUE, config_line=True),
+    # IKE pre-shared keys: IOS's `crypto isakmp key … address …`, a keyring's `pre-shared-key address
+    # … key …`; wireless `wpa-psk ascii|hex [0|7] …` (what the other forms hold goes by their names)
+    AnchoredSecret(
+        "isakmp key ",
+        r"(?i:isakmp)[ \t]+key[ \t]+(?:[06][ \t]+)?(?P<value>[^\s\\]{2,200})[ \t]+(?:address|hostname)",
+        config_line=True,
+    ),
+    AnchoredSecret(
+        "pre-shared-key address ",
+        r"pre-shared-key[ \t]+address[ \t]+[^\s\\]+(?:[ \t]+[0-9.]+)?[ \t]+key[ \t]+" + _DEVICE_VALUE,
+        config_line=True,
+    ),
+    AnchoredSecret(
+        "wpa-psk ", r"wpa-psk[ \t]+(?:ascii|hex)[ \t]+(?:[07][ \t]+)?" + _DEVICE_VALUE, config_line=True
+    ),
+    # SNMP communities (v1, v2c: the community is the password): IOS's `snmp-server community … RO`,
+    # Junos' `set snmp community … authorization read-only`, and a setting named so in YAML, JSON,
+    # INI or TOML (snmp_exporter's `auths`, Telegraf, Ansible's network variables)
+    AnchoredSecret(
+        "community ",
+        r"community[ \t]+"
+        + _DEVICE_VALUE
+        + _Q
+        + r"[ \t]+(?i:ro|rw|view|authorization|clients|read-only|read-write)(?![A-Za-z0-9_\-])",
+        config_line=True,
+    ),
+    AnchoredSecret(
+        "community",
+        r"community" + _Q + r"[ \t]*[:=][ \t]*" + _Q + r"""(?P<value>[^\s"'\\,;}]{2,200})""",
+    ),
+    # devices' web interfaces: OpenWrt LuCI's session token in the path (`/cgi-bin/luci/;stok=…/admin`),
+    # IP cameras' CGI logins (`snapshot.cgi?loginuse=admin&loginpas=…`)
+    AnchoredSecret(";stok=", r";stok=(?P<value>[0-9A-Za-z]{16,64})(?![0-9A-Za-z])", "token"),
+    AnchoredSecret("loginpas=", r"loginpas=(?P<value>[^\s&#\"'\\]{3,200})"),
+    # wp-cli's `config set`: `Updated the constant 'DB_PASSWORD' in the 'wp-config.php' file with the
+    # value '…'.` (also `Added`), and other messages naming a setting, then its new value
+    AnchoredSecret(
+        "with the value ",
+        r"with[ \t]+the[ \t]+value[ \t]+(?P<q>\\{0,3}[\"'])(?P<value>[^\"'\n\\]{1,500})(?P=q)",
+        named=True,
+    ),
 )
 
 #: Commands whose output is a credential (``kubectl get secret … | base64 -d``, ``gh auth token``):
@@ -1188,6 +1366,19 @@ AUTH_CALLS: Final = {
     "accountclient": (0, True),
     "postmarkclient": (0, True),
     "twilio": (1, False),
+    # a wallet's private key given to the library that signs with it: eth-account's and web3.py's
+    # `Account.from_key("0x…")`, viem's and web3.js' `privateKeyToAccount("0x…")`, ethers'
+    # `new ethers.Wallet("0x…", provider)` (a random-looking literal); Solana's and NEAR's
+    # `…fromSecretKey(…)`, `KeyPair.fromString("ed25519:…")` go by their key's look
+    "from_key": (0, True),
+    "privatekeytoaccount": (0, True),
+    "wallet": (0, False),
+    "from_private_key": (0, False),
+    "fromprivatekey": (0, False),
+    # fastlane match's `git_basic_authorization("…")` (base64 of user:token), Paho MQTT's
+    # `username_pw_set(user, "…")`
+    "git_basic_authorization": (0, True),
+    "username_pw_set": (1, True),
 }
 
 #: Marks that leave their line as it is, as secret scanners honour them: detect-secrets'
