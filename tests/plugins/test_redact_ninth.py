@@ -288,3 +288,20 @@ def test_public_values_that_looked_like_secrets_stay() -> None:
         {"type": "function_call_output", "call_id": call_id, "output": inner}, separators=(",", ":")
     )
     assert redact_text(envelope) == envelope
+
+
+@given(
+    call=st.sampled_from(
+        [
+            'git_basic_authorization("{p}")',
+            'client.username_pw_set("gateway-07", "{p}")',
+            'acct = Account.from_key("{p}")',
+            'conn = mysqli_connect("db", "app", "{p}")',
+        ]
+    ),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_a_call_taking_a_credential_on_a_line_after_another_goes(call: str, seed: int) -> None:
+    """A credential call on its own line goes also JSON-escaped, right after an escaped line break."""
+    password = _password(random.Random(seed))
+    rs.goes('storage_mode("git")\n' + call.format(p=password) + "\n", password)

@@ -3349,6 +3349,8 @@ class _Scan:
         elif role == _CALL:
             paren = end - 1
             name_start = self.runs.rfind(_DOT, max(0, paren - 64), paren) + 1
+            if name_start and self.data[name_start - 1] == 0x5C and low[name_start] in b"ntr":
+                name_start += 1  # after a JSON-escaped line break or tab (`\\ngit_basic_authorization(`)
             spec = rules.AUTH_CALLS.get(low[name_start:paren].lstrip(b"_-").decode("ascii", "replace"))
             if spec is not None:
                 self._call(paren, *spec)
