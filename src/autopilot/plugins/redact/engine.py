@@ -2364,7 +2364,8 @@ def _curl_end(data: bytes, position: int, limit: int) -> int:
 _COMMAND_END: Final = rb"[|&;()`]"
 
 
-_BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=\\")  # (`\\`: a Windows path)
+# (a backslash: the end of a Windows path, `%windir%\system32\inetsrv\appcmd`)
+_BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=\\")
 _ESCAPES: Final = (b"\\n", b"\\t", b"\\r")  # JSON-escaped line breaks and tabs
 
 
