@@ -2537,8 +2537,14 @@ def _table_delimiter(data: bytes, name_start: int, name_end: int) -> re.Pattern[
 
 def _json_member_value(data: bytes, name_start: int) -> bool:
     """Whether the string holding the name at *name_start* is a JSON member's value (``"id":"…"``)."""
-    before = data[max(0, name_start - 8) : name_start].rstrip(b"\\\"'").rstrip(b" \t")
-    return before.endswith(b":")
+    quote = _rx[_OPENING_QUOTE].search(data, max(0, name_start - 8), name_start)
+    if quote is None:
+        return False
+    return data[max(0, quote.start() - 8) : quote.start()].rstrip(b" \t").endswith(b":")
+
+
+# The opening quote of the string a name starts (`"`, `\"`, `\\\"` …), right before it.
+_OPENING_QUOTE: Final = rb"""\\{0,7}["']\Z"""
 
 
 def _table_start(data: bytes, line_start: int, position: int) -> int:
