@@ -431,6 +431,30 @@ def _file_path(value: str) -> bool:
     return _rx[_FILE_PATH].fullmatch(value) is not None
 
 
+# A URL parameter's value that names an object in a store (`?key=uploads%2Favatars%2F….png`): its
+# path's segments are words or ids (a UUID, a date) and it holds a folder named by a word or ends
+# in a file's extension. A key drawn at random (`?key=Xk3…`) has neither.
+_PARAMETER_VALUE: Final = rb"""[^&#\s"'<>\\`;]{1,1000}"""
+_OBJECT_SEGMENT: Final = rb"[A-Za-z0-9_.@+\-]{1,200}"
+_OBJECT_FOLDER: Final = rb"[a-z][a-z_\-]{2,40}"
+_OBJECT_EXTENSION: Final = rb"[A-Za-z0-9_@+\-]+\.[a-z][a-z0-9]{1,4}"
+
+
+def _object_name(data: bytes, start: int) -> bool:
+    """Whether the URL parameter's value at *start* names an object (a path or a file), not a key."""
+    found = _rx[_PARAMETER_VALUE].match(data, start)
+    if found is None:
+        return False
+    from urllib.parse import unquote_to_bytes
+
+    segments = unquote_to_bytes(found.group()).split(b"/")
+    if not all(_rx[_OBJECT_SEGMENT].fullmatch(segment) for segment in segments if segment):
+        return False
+    if _rx[_OBJECT_EXTENSION].fullmatch(segments[-1]) is not None:
+        return True
+    return len(segments) > 1 and any(_rx[_OBJECT_FOLDER].fullmatch(segment) for segment in segments[:-1])
+
+
 # `NAME=REF,…`: environment variables (or mount paths) mapped to secrets kept elsewhere, as
 # `gcloud run deploy --set-secrets` takes them; a reference may end in its version (`:latest`, `:3`).
 _REFERENCE_MAPPING: Final = (
@@ -486,7 +510,7 @@ def _token_rules(anchor: bytes) -> tuple[_TokenRule, ...]:
             _token_pattern(token.pattern),
             token.body_start,
             token.check_random,
-            _before_pattern(token.before) if token.before else None,
+            _before_pattern(token.before, token.glued_to) if token.before else None,
         )
         for token in rules.TOKEN_FORMATS
         if anchor.decode() in token.anchors
@@ -499,10 +523,13 @@ def _token_pattern(pattern: str) -> re.Pattern[bytes]:
 
 
 @cache
-def _before_pattern(pattern: str) -> re.Pattern[bytes]:
+def _before_pattern(pattern: str, glued_to: str = "") -> re.Pattern[bytes]:
     """The part of a token before its anchor, ending at the anchor (searched up to it); it starts a
-    word, or follows an escape such as ``\\n`` or an ANSI colour."""
-    return re.compile((r"(?:(?<![A-Za-z0-9_\-])|(?<=\\[nrt])|(?<=[0-9]m))(?:" + pattern + r")\Z").encode())
+    word, or follows an escape such as ``\\n``, an ANSI colour or *glued_to* (the word an API's
+    path glues it to: Telegram's ``/bot<token>/sendMessage``)."""
+    glue = f"|(?<={glued_to})" if glued_to else ""
+    start = r"(?:(?<![A-Za-z0-9_\-])|(?<=\\[nrt])|(?<=[0-9]m)" + glue + ")"
+    return re.compile((start + "(?:" + pattern + r")\Z").encode())
 
 
 @cache
@@ -746,7 +773,19 @@ def secret_name_kind(name: str) -> str | None:
                     else:
                         kind = kind or "secret"
                     break
+            else:
+                if _glued_password(part):
+                    kind = kind or "password"
     return kind
+
+
+def _glued_password(word: str) -> bool:
+    """Whether *word* is a password's short name glued to the end of another word (``dbpass``,
+    ``adminpwd``, ``rootpw``), not a word that ends so (``bypass``, ``compass``)."""
+    for end in rules.GLUED_PASSWORD_ENDS:
+        if word.endswith(end) and len(word) >= len(end) + 2:
+            return word.isalpha() and word not in rules.NOT_GLUED_PASSWORDS
+    return False
 
 
 # The secret words a command's or a file's name may be glued to (`passwordeval`, `remotepasseval`).
@@ -893,6 +932,11 @@ _URL_SIGNATURE: Final = (
     rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)"
     rb"=(?P<value>[^&#\s\"'<>\\`]+)"
 )
+
+
+@cache
+def _webhook_request_paths() -> tuple[tuple[re.Pattern[bytes], str], ...]:
+    return tuple((re.compile(pattern.encode()), kind) for _, pattern, kind in rules.WEBHOOK_REQUEST_PATHS)
 
 
 @cache
@@ -1100,6 +1144,12 @@ def _named_cookie(data: bytes, low: bytes, start: int) -> re.Match[bytes] | None
     return match if credential_like(value) or _rx[_ERLANG_COOKIE].fullmatch(value) else None
 
 
+# A session cookie's value after its name: `=`, `:`, `=>` or a tab (cookies.txt), quoted or not.
+_SESSION_COOKIE_VALUE: Final = (
+    rb"""(?:\\{0,3}["'])?(?:[ \t]*(?:=>|[:=])[ \t]*|\t|\\{1,3}t)(?:\\{0,3}["'])?"""
+    rb"""(?P<value>[A-Za-z0-9%._~+/=:\-]{16,4096})(?![A-Za-z0-9%._~+/=:\-(\[])"""
+)
+_COOKIE_NAME_BYTES: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
 _COOKIE_ATTRIBUTES: Final = frozenset(
     [
         b"path",
@@ -1526,6 +1576,26 @@ def _encodes_credential(value: bytes) -> bool:
     return text.isprintable() and credential_like(secret.decode("ascii"))
 
 
+# `Basic` and base64 of `user:password` (HTTP Basic authentication), wherever it is logged.
+_BASIC_CREDENTIALS: Final = rb"(?i:basic)[ \t]+(?P<value>[A-Za-z0-9+/]{8,4096}={0,2})(?![A-Za-z0-9+/=_\-.])"
+
+
+def _basic_credentials(value: bytes) -> bool:
+    """Whether *value* is base64 of ``user:password``: printable, with a user and a password that is
+    no placeholder (``dXNlcjpwYXNzd29yZA==``, ``user:password``, stays)."""
+    import binascii
+
+    try:
+        decoded = binascii.a2b_base64(value)
+    except binascii.Error:
+        return False
+    if not decoded.isascii():
+        return False
+    text = decoded.decode("ascii")
+    user, colon, password = text.partition(":")
+    return bool(colon and user and text.isprintable() and len(password) >= 4) and not is_placeholder(password)
+
+
 # A secret of strongSwan's ipsec.secrets after its type (a key file first, for RSA, ECDSA and P12).
 _IPSEC_SECRET: Final = (
     rb""":[ \t]+(?i:eap|xauth)[ \t]+"""
@@ -1536,11 +1606,12 @@ _ORACLE_THIN: Final = rb"""(?i::thin:)[A-Za-z0-9_$#]+/(?P<value>[^\s/@"'\\]{3,20
 _ORACLE_EZCONNECT: Final = rb"""(?<![A-Za-z0-9_$#/])[A-Za-z0-9_$#]+/(?P<value>[^\s/@"'\\]{3,200})@//\Z"""
 _PAT_VARIABLE: Final = rb"""\$(?i:pat)[ \t]*=[ \t]*(?P<q>\\{0,3}["'])(?P<value>[^"'\s\\]{16,500})(?P=q)"""
 # A JSON Web Key: "kty" as a member's name; its private members (base64url values).
-_JWK_KTY: Final = rb"""kty(?:\\{0,3}["'])?[ \t]*:"""
+_JWK_KTY: Final = rb"""kty(?:\\{0,3}["'])?[ \t]*[:=]"""
 _JWK_PRIVATE: Final = (
-    rb"""(?:\\{0,3}["']|(?<=[{,\s]))(?:d|p|q|dp|dq|qi|k)(?:\\{0,3}["'])?[ \t]*:[ \t]*\\{0,3}["']"""
-    rb"""(?P<value>[A-Za-z0-9_\-]{16,})"""
+    rb"""(?:\\{0,3}["']|(?<=[{,\s\[])|(?<=\\[nt]))(?:d|p|q|dp|dq|qi|k)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*"""
+    rb"""(?:\\{0,3}["'])?(?P<value>[A-Za-z0-9_\-]{16,})(?![A-Za-z0-9_\-+/.])"""
 )
+_JWK_LINES: Final = 16  # lines of a YAML mapping or a TOML table around its `kty`
 # IMAP: `TAG LOGIN user password` (also `C: TAG …` in a transcript); SASL-IR `TAG AUTHENTICATE PLAIN …`.
 _IMAP_LOGIN: Final = rb"(?x)" + (
     rb"""[ \t]*(?:(?:\x1b|\\u001b|\\x1b|\\e|\\033)\[[0-9;]*m)?(?:[A-Za-z]:[ \t]+)?[A-Za-z0-9.*]{1,12}
@@ -1757,6 +1828,10 @@ _FIXED_ANCHORS: Final = (
     b"u2192user ",
     b"\tuser ",
     b"\\tuser ",
+    b"basic ",
+    b"<cookie ",
+    *(name.encode() for name in rules.SESSION_COOKIES),
+    *(anchor.encode() for anchor, _, _ in rules.WEBHOOK_REQUEST_PATHS),
 )
 (
     _URL,
@@ -1830,7 +1905,13 @@ _FIXED_ANCHORS: Final = (
     _ACL_NUMBERED_ESCAPED,
     _ACL_CAT_N,
     _ACL_CAT_N_ESCAPED,
+    _BASIC_AT,
+    _COOKIE_JAR_AT,
+    *_,
 ) = range(len(_FIXED_ANCHORS))
+# Then one anchor for each of rules.SESSION_COOKIES, and one for each of rules.WEBHOOK_REQUEST_PATHS.
+_SESSION_COOKIE_AT: Final = _COOKIE_JAR_AT + 1
+_WEBHOOK_PATH_AT: Final = _SESSION_COOKIE_AT + len(rules.SESSION_COOKIES)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines; a name/value pair, a block under a
 # name, a table's header): on a file reader's numbered lines, _scan() reads them again without numbers.
@@ -3252,6 +3333,16 @@ class _Scan:
                 and credential_like(match.group("value").decode("ascii"))
             ):
                 self.add(match.start("value"), match.end("value"), "session")
+        elif role == _BASIC_AT:
+            self._basic(start)
+        elif role == _COOKIE_JAR_AT:
+            pair = _rx[_COOKIE_PAIR].match(self.data, start + 8)  # `<Cookie NAME=VALUE for DOMAIN/>`
+            if pair is not None:
+                self._cookie_value(pair.group("name"), pair.start("value"), pair.end("value"))
+        elif _SESSION_COOKIE_AT <= role < _WEBHOOK_PATH_AT:
+            self._session_cookie(start, end)
+        elif role >= _WEBHOOK_PATH_AT:
+            self._webhook_path(role - _WEBHOOK_PATH_AT, start)
         elif role == _ALGOLIA_AT:
             self._algolia(start)
         elif role == _GETPASS_AT:
@@ -3478,9 +3569,13 @@ class _Scan:
                     name_start
                 ):
                     self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
-                elif data[name_start - 1 : name_start] in (b"?", b"&") and data.startswith(b"=", name_end):
+                elif (
+                    data[name_start - 1 : name_start] in (b"?", b"&")
+                    and data.startswith(b"=", name_end)
+                    and not _object_name(data, name_end + 1)
+                ):
                     # a URL's `key` parameter (`?key=…` of Google's, Ably's and many REST APIs): an
-                    # API key when its value looks generated
+                    # API key when its value looks generated, not an object's name
                     self._assignment(name, name_start, name_end, "api_key", generated=True)
             elif kind is None and how == _BY_SEPARATOR and (generated := _generated_name_kind(name)):
                 # `routing_key`, `server_key`, `LOGGED_IN_KEY`, `NONCE_SALT`: a key or salt of a kind
@@ -4771,6 +4866,41 @@ class _Scan:
                     self.add(parameter.start("value"), parameter.end("value"), "api_key")
         return position + 3
 
+    def _session_cookie(self, start: int, end: int) -> None:
+        """A framework's session cookie named at *start* (rules.SESSION_COOKIES) and its value after
+        ``=``, ``:``, ``=>`` or a tab (a Netscape cookies.txt row), quoted or not."""
+        low = self.low
+        glued = start and low[start - 1] in _COOKIE_NAME_BYTES and low[start - 2 : start] not in _ESCAPES
+        if glued or (end < self.size and low[end] in _COOKIE_NAME_BYTES):
+            return  # a longer name (`sessionid_length`, `my_phpsessid_handler`)
+        match = _rx[_SESSION_COOKIE_VALUE].match(self.data, end)
+        if match is None:
+            return
+        value = match.group("value")
+        text = value.decode("ascii")
+        if _rx[_UUID].fullmatch(value) is None and (credential_like(text) or looks_random(text)):
+            self.add(match.start("value"), match.end("value"), "cookie")
+
+    def _basic(self, position: int) -> None:
+        """HTTP Basic credentials logged without their header's name: an access log's quoted
+        ``"Basic …"`` field, Go's ``Header:map[Authorization:[Basic …]]``, a list of header pairs.
+        Base64 of ``user:password`` (printable, a password that is no placeholder) goes."""
+        if position and self.low[position - 1] in _NAME_CHARS:
+            return  # `ClientBasic`, `isbasic`: a word
+        match = _rx[_BASIC_CREDENTIALS].match(self.data, position)
+        if match is not None and _basic_credentials(match.group("value")):
+            self.add(match.start("value"), match.end("value"), "authorization")
+
+    def _webhook_path(self, index: int, position: int) -> None:
+        """A webhook's path without its host (``POST /services/T…/B…/…`` in ``curl -v`` or an
+        access log): the credential in it (rules.WEBHOOK_REQUEST_PATHS)."""
+        pattern, kind = _webhook_request_paths()[index]
+        hook = pattern.match(self.data, position)
+        if hook is not None:
+            value = hook.group("value").decode("utf-8", "replace")
+            if not is_placeholder(value) and looks_random(value.rsplit("/", 1)[-1]):
+                self.add(hook.start("value"), hook.end("value"), kind, _TOKEN_PRIORITY)
+
     def _har_cookies(self, position: int) -> None:
         """The values of a HAR list of cookies (``"cookies": [{"name": "sid", "value": "…"}, …]``)."""
         data = self.data
@@ -4929,18 +5059,55 @@ class _Scan:
 
     def _jwk(self, position: int) -> None:
         """The private members of a JSON Web Key (``"d"``, ``"p"``, ``"q"``, ``"dp"``, ``"dq"``,
-        ``"qi"``, and ``"k"`` of a symmetric key) in the object holding ``"kty"``."""
+        ``"qi"``, and ``"k"`` of a symmetric key) in the object holding ``"kty"``: a JSON or
+        JavaScript object, a YAML mapping or flow mapping, a TOML table, a Go map printed on a line."""
         data = self.data
         if _rx[_JWK_KTY].match(data, position) is None:
             return
+        line_start, line_end = _line_around(data, position)
+        regions = [(line_start, line_end)]
         opening = data.rfind(b"{", max(0, position - 16384), position)
-        if opening == -1 or -2 - opening in self._blocks:
-            return
-        self._blocks.add(-2 - opening)
-        closing = data.find(b"}", position, position + 65536)
-        for member in _rx[_JWK_PRIVATE].finditer(data, opening, self.size if closing == -1 else closing):
-            if not is_placeholder(member.group("value").decode("ascii", "replace")):
-                self.add(member.start("value"), member.end("value"), "private_key", _TOKEN_PRIORITY)
+        if opening != -1 and -2 - opening not in self._blocks:
+            self._blocks.add(-2 - opening)
+            closing = data.find(b"}", position, position + 65536)
+            regions.append((opening, self.size if closing == -1 else closing))
+        lead = data[_content_start(data, line_start, position) : position]
+        if not lead.strip(b" \t-"):
+            regions.append(self._jwk_block(position - len(lead), line_end, len(lead), b"-" in lead))
+        for region_start, region_end in regions:
+            for member in _rx[_JWK_PRIVATE].finditer(data, region_start, region_end):
+                if not is_placeholder(member.group("value").decode("ascii", "replace")):
+                    self.add(member.start("value"), member.end("value"), "private_key", _TOKEN_PRIORITY)
+
+    def _jwk_block(self, line_start: int, line_end: int, column: int, item: bool) -> tuple[int, int]:
+        """The lines of the YAML mapping or TOML table whose member ``kty`` starts at *column* of
+        the line at *line_start*: the lines around it whose members start at the same column (up to
+        the list item's dash, or a blank line, a table's header or a less indented line)."""
+        data = self.data
+        start = line_start
+        for _ in range(_JWK_LINES if not item else 0):
+            previous_end = _previous_line_end(data, start)
+            if previous_end == -1:
+                break
+            previous_start, _ = _line_around(data, previous_end)
+            line = data[previous_start:previous_end]
+            lead = len(line) - len(line.lstrip(b" \t-"))
+            if lead != column or not line.strip() or line.lstrip().startswith(b"["):
+                break
+            start = previous_start
+            if b"-" in line[:lead]:
+                break  # the list item's first line
+        end = line_end
+        for _ in range(_JWK_LINES):
+            following = _following_line(data, end)
+            if following is None:
+                break
+            line = data[following[0] : following[1]]
+            lead = len(line) - len(line.lstrip(b" \t"))
+            if lead != column or not line.strip() or line.lstrip().startswith((b"[", b"-")):
+                break
+            end = following[1]
+        return start, end
 
     def _protocol_login(self, position: int, pattern: re.Pattern[bytes]) -> None:
         """A mail protocol's login line: IMAP ``a001 LOGIN user PASSWORD``, ``a001 AUTHENTICATE PLAIN

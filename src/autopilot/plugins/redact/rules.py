@@ -39,7 +39,9 @@ class TokenFormat:
     *pattern* at every hit of an anchor that starts a word (or follows an escape or a colour; with
     *before*, wherever that matches), for bodies that may hold ``+``, ``/``, ``=`` or ``.`` (which
     split runs of token characters) and for anchors inside or at the end of a token; anchors holding
-    such a character are always tried right there.
+    such a character are always tried right there. *glued_to*, with *before*, is a literal the
+    token may follow without a break: a word an API's path glues it to (Telegram's ``/bot<token>``,
+    in request lines and access logs without the host).
     """
 
     kind: str
@@ -51,6 +53,7 @@ class TokenFormat:
     before: str = ""
     apart: bool = False
     direct: bool = False
+    glued_to: str = ""
 
 
 # A Discord bot token starts with its bot's id (17 to 20 digits) in base64: every group of four
@@ -185,6 +188,7 @@ TOKEN_FORMATS: Final = (
         check_random=True,
         before=r"[0-9]{5,16}",
         apart=True,
+        glued_to="/bot",
     ),
     TokenFormat(
         "discord_bot_token",
@@ -420,6 +424,15 @@ STRONG_PARTS: Final = {
     **dict.fromkeys(["auth", "creds", "cred"], "secret"),
     "pat": "token",
 }
+#: A word of a name made of another word and a password's short name glued to its end (``dbpass``,
+#: ``adminpwd``, ``rootpw``, ``smtppass``, as Perl, PHP and INI files name them) is a password's
+#: name; these words end in ``pass`` and are not (``bypass``, ``compass``, a render pass, a filter).
+GLUED_PASSWORD_ENDS: Final = ("pass", "pwd", "pw")
+NOT_GLUED_PASSWORDS: Final = words(
+    "bypass compass encompass overpass underpass trespass surpass multipass bandpass highpass lowpass "
+    "allpass renderpass subpass firstpass secondpass onepass twopass singlepass multipass lastpass "
+    "nopass oldpwd cwd"
+)
 #: Query parameters that providers name for their API key without a secret word (OpenWeather's
 #: ``appid``; a lone ``key`` has its rule beside the other lone keys): a generated value goes.
 QUERY_KEY_PARAMETERS: Final = words("appid")
@@ -704,6 +717,25 @@ PUBLIC_COOKIES: Final = (
     r"|_dc_gtm_[a-z0-9\-]+|_ttp|_tt_enable_cookie|_pin_unauth|_rdt_uuid|_scid|li_gc|tz|dark_?mode"
     r"|[a-z0-9_\-]*(?:consent|theme|lang|language|locale|timezone|currency|optanon)[a-z0-9_\-]*)"
 )
+#: The session cookies of web frameworks, by name (lower-cased, whole): a session's id is a bearer
+#: credential, wherever it is printed with its name (``document.cookie``'s ``a=1; sessionid=…``, a
+#: cookie jar's ``<Cookie sessionid=… for …/>``, a Netscape cookies.txt row, Sentry's
+#: ``"cookies": {"sessionid": …}``, a dict, a Java URL's ``;jsessionid=…``). Django, PHP, Java
+#: servlets, ASP.NET, Express, Laravel, Rails, CodeIgniter, CakePHP, Rack.
+SESSION_COOKIES: Final = (
+    "sessionid",
+    "phpsessid",
+    "jsessionid",
+    "asp.net_sessionid",
+    "connect.sid",
+    "laravel_session",
+    "_session_id",
+    "ci_session",
+    "cakephp",
+    "rack.session",
+    ".aspxauth",
+    ".aspnetcore.session",
+)
 #: The columns of listings that print the names of secrets, not their values (``fly secrets list``:
 #: ``NAME  DIGEST  CREATED AT``; ``kubectl get secrets``: ``NAME  TYPE  DATA  AGE``; ``gh secret list``,
 #: ``docker secret ls``): a value under one of these headers is not the secret. A ``VALUE`` or a
@@ -846,6 +878,11 @@ WEBHOOKS: Final = (
         "url_token",
     ),
     (
+        "maker.ifttt.com/trigger/",
+        r"://maker\.ifttt\.com/trigger/[^\s/\"'<>\\`?#]+/(?:json/)?with/key/(?P<value>[A-Za-z0-9_\-]{16,})",
+        "ifttt_webhook",
+    ),
+    (
         "api.telegram.org/bot",
         r"://api\.telegram\.org/(?:file/)?bot(?P<value>[0-9]{5,16}:[A-Za-z0-9_\-]{30,})",
         "telegram_bot_token",
@@ -898,6 +935,40 @@ WEBHOOKS: Final = (
     ),
 )
 
+#: The same webhooks' paths without their host, as a request line shows them (``curl -v``'s
+#: ``> POST /services/…``, an access log's ``"POST /api/webhooks/… HTTP/1.1"``, a proxy's log): (the
+#: path's literal, lower-cased, that anchors the search; the pattern matched there, with the credential
+#: in the group "value"; the kind). Telegram's ``/bot<token>/`` goes by the token's format.
+WEBHOOK_REQUEST_PATHS: Final = (
+    (
+        "/services/t",
+        r"/services/(?P<value>T[A-Za-z0-9]{8,14}/B[A-Za-z0-9]{8,14}/[A-Za-z0-9]{20,})(?![A-Za-z0-9])",
+        "slack_webhook",
+    ),
+    (
+        "/workflows/t",
+        r"/workflows/(?P<value>T[A-Za-z0-9]{8,14}/A[A-Za-z0-9]{8,14}/[0-9]{6,}/[A-Za-z0-9]{20,})(?![A-Za-z0-9])",
+        "slack_webhook",
+    ),
+    (
+        "/triggers/t",
+        r"/triggers/(?P<value>T[A-Za-z0-9]{8,14}/[0-9]{6,}/[A-Za-z0-9]{20,})(?![A-Za-z0-9])",
+        "slack_webhook",
+    ),
+    (
+        "/webhooks/",
+        r"/webhooks/[0-9]{17,20}/(?P<value>[A-Za-z0-9_\-]{60,})(?![A-Za-z0-9_\-])",
+        "discord_webhook",
+    ),
+    ("/with/key/", r"/with/key/(?P<value>[A-Za-z0-9_\-]{16,})(?![A-Za-z0-9_\-])", "ifttt_webhook"),
+    (
+        "/incomingwebhook/",
+        r"/IncomingWebhook/(?P<value>[0-9A-Za-z]{32}/[0-9A-Za-z\-]{16,})(?![0-9A-Za-z\-])",
+        "teams_webhook",
+    ),
+    ("/hooks/catch/", r"/hooks/catch/[0-9]+/(?P<value>[A-Za-z0-9]{5,})(?![A-Za-z0-9])", "zapier_webhook"),
+)
+
 #: The hosts (and their subdomains) of the webhooks above, for the first look at a URL.
 WEBHOOK_HOSTS: Final = (
     "hooks.slack.com",
@@ -905,6 +976,7 @@ WEBHOOK_HOSTS: Final = (
     "discordapp.com",
     "office.com",
     "api.telegram.org",
+    "maker.ifttt.com",
     "hooks.zapier.com",
     "anaconda.org",
     "anaconda.com",
