@@ -224,3 +224,33 @@ def test_session_cookie_names_in_code_and_settings_stay() -> None:
         "<RequestsCookieJar[<Cookie _ga=GA1.2.3 for .example.net/>]>",
     ):
         rs.survives(text)
+
+
+@given(
+    template=st.sampled_from(
+        [
+            'spawn ssh admin@10.0.9.2\nexpect "password:"\nsend "{v}\\r"\nexpect "$ "\nsend "uptime\\r"\n',
+            'expect "Password:" {{ send "{v}\\r" }}\n',
+            "admin@10.0.9.2's password: \nexpect: does \"admin@10.0.9.2's password: \" (spawn_id exp4) match"
+            ' glob pattern "*password:"? yes\nsend: sending "{v}\\r" to {{ exp4 }}\n',
+            "child = pexpect.spawn('sudo -k true')\nchild.expect('Password:')\nchild.sendline('{v}')\n",
+            "p.expect(b'Enter passphrase for key')\np.send(b'{v}\\n')\n",
+        ]
+    ),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_what_a_scripted_session_sends_after_a_password_prompt_goes(template: str, seed: int) -> None:
+    """expect's `send "…\\r"`, its trace's `send: sending "…"`, pexpect's `sendline('…')` after a prompt."""
+    secret = rs.body(random.Random(seed), 16)
+    rs.goes(template.format(v=secret), secret)
+
+
+def test_what_a_scripted_session_sends_without_a_password_prompt_stays() -> None:
+    """Commands sent after a login's other prompts, or after the password was already sent, stay."""
+    rs.survives(
+        'spawn ftp mirror.example.net\nexpect "Name:"\nsend "anonymous\\r"\nexpect "ftp>"\nsend "ls\\r"\n'
+    )
+    rs.survives(
+        "child.expect('Password:')\nchild.sendline(PASSWORD)\nchild.expect('[$#] ')\n"
+        "child.sendline('systemctl restart nginx-edge-42')\n"
+    )

@@ -1144,6 +1144,15 @@ def _named_cookie(data: bytes, low: bytes, start: int) -> re.Match[bytes] | None
     return match if credential_like(value) or _rx[_ERLANG_COOKIE].fullmatch(value) else None
 
 
+# What expect or pexpect sends: a string, its `\r` or `\n` (escaped once or more) not part of it.
+_EXPECT_SEND: Final = (
+    rb"""(?i:sending|sendline|send(?:[ \t]+--)?)[ \t]*\(?[ \t]*[bru]?(?P<q>\\{0,3}["'])"""
+    rb"""(?P<value>[^"'\\\s]{1,500})(?:\\{1,7}[rn])?(?P=q)"""
+)
+_CREDENTIAL_PROMPTS: Final = tuple(word.encode() for word in rules.CREDENTIAL_PROMPTS)
+_PROMPT_REACH: Final = 400  # bytes back from a send to the prompt it answers
+
+
 # A session cookie's value after its name: `=`, `:`, `=>` or a tab (cookies.txt), quoted or not.
 _SESSION_COOKIE_VALUE: Final = (
     rb"""(?:\\{0,3}["'])?(?:[ \t]*(?:=>|[:=])[ \t]*|\t|\\{1,3}t)(?:\\{0,3}["'])?"""
@@ -1832,6 +1841,7 @@ _FIXED_ANCHORS: Final = (
     b"<cookie ",
     *(name.encode() for name in rules.SESSION_COOKIES),
     *(anchor.encode() for anchor, _, _ in rules.WEBHOOK_REQUEST_PATHS),
+    *(anchor.encode() for anchor in rules.EXPECT_SENDS),
 )
 (
     _URL,
@@ -1912,6 +1922,7 @@ _FIXED_ANCHORS: Final = (
 # Then one anchor for each of rules.SESSION_COOKIES, and one for each of rules.WEBHOOK_REQUEST_PATHS.
 _SESSION_COOKIE_AT: Final = _COOKIE_JAR_AT + 1
 _WEBHOOK_PATH_AT: Final = _SESSION_COOKIE_AT + len(rules.SESSION_COOKIES)
+_EXPECT_SEND_AT: Final = _WEBHOOK_PATH_AT + len(rules.WEBHOOK_REQUEST_PATHS)  # then rules.EXPECT_SENDS
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines; a name/value pair, a block under a
 # name, a table's header): on a file reader's numbered lines, _scan() reads them again without numbers.
@@ -3341,6 +3352,8 @@ class _Scan:
                 self._cookie_value(pair.group("name"), pair.start("value"), pair.end("value"))
         elif _SESSION_COOKIE_AT <= role < _WEBHOOK_PATH_AT:
             self._session_cookie(start, end)
+        elif role >= _EXPECT_SEND_AT:
+            self._expect_send(start)
         elif role >= _WEBHOOK_PATH_AT:
             self._webhook_path(role - _WEBHOOK_PATH_AT, start)
         elif role == _ALGOLIA_AT:
@@ -4865,6 +4878,21 @@ class _Scan:
                 ):
                     self.add(parameter.start("value"), parameter.end("value"), "api_key")
         return position + 3
+
+    def _expect_send(self, position: int) -> None:
+        """The string a scripted session sends right after a password prompt (expect's ``send``,
+        its trace's ``send: sending``, pexpect's ``sendline``): the password."""
+        low = self.low
+        floor = max(0, position - _PROMPT_REACH)
+        prompt = max(low.rfind(word, floor, position) for word in _CREDENTIAL_PROMPTS)
+        if prompt == -1:
+            return
+        before = position - 6 if low.startswith(b"send: ", position - 6) else position
+        if low.find(b"send", prompt, before) != -1:
+            return  # another string was sent after the prompt: this one answers something else
+        match = _rx[_EXPECT_SEND].match(self.data, position + (low[position] == 0x2E))
+        if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+            self.add(match.start("value"), match.end("value"), "password")
 
     def _session_cookie(self, start: int, end: int) -> None:
         """A framework's session cookie named at *start* (rules.SESSION_COOKIES) and its value after

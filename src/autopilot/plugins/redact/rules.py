@@ -969,6 +969,13 @@ WEBHOOK_REQUEST_PATHS: Final = (
     ("/hooks/catch/", r"/hooks/catch/[0-9]+/(?P<value>[A-Za-z0-9]{5,})(?![A-Za-z0-9])", "zapier_webhook"),
 )
 
+#: How scripted terminal sessions type what a prompt asks for (Tcl expect's ``send "…\\r"`` and its
+#: ``-d`` trace ``send: sending "…\\r" to { exp6 }``, pexpect's ``child.sendline('…')``): lower-cased
+#: literals that anchor the search. The string sent right after a password prompt is the password.
+EXPECT_SENDS: Final = ('send "', "send \\", "send -- ", 'sending "', "sending \\", "sendline(", ".send(")
+#: What a prompt that asks for a credential holds (``Password:``, ``Enter passphrase for key``).
+CREDENTIAL_PROMPTS: Final = ("assword", "passphrase", "passcode")
+
 #: The hosts (and their subdomains) of the webhooks above, for the first look at a URL.
 WEBHOOK_HOSTS: Final = (
     "hooks.slack.com",
