@@ -37,12 +37,15 @@ def _webhook_path(provider: str, rng: random.Random) -> tuple[str, str]:
     if provider == "ifttt":
         secret = rs.body(rng, 22, rs.URLSAFE)
         return f"/trigger/door_open/with/key/{secret}", secret
+    if provider == "mattermost":
+        secret = rs.body(rng, 26, "abcdefghijklmnopqrstuvwxyz0123456789")
+        return f"/hooks/{secret}", secret
     secret = rs.body(rng, 6)
     return f"/hooks/catch/{rng.randint(10**5, 10**7)}/{secret}/", secret
 
 
 @given(
-    provider=st.sampled_from(["slack", "discord", "telegram", "ifttt", "zapier"]),
+    provider=st.sampled_from(["slack", "discord", "telegram", "ifttt", "zapier", "mattermost"]),
     line=st.sampled_from(
         [
             "> POST {path} HTTP/2\n> Host: example.net\n",

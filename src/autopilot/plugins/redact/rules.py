@@ -966,7 +966,12 @@ WEBHOOK_REQUEST_PATHS: Final = (
         r"/IncomingWebhook/(?P<value>[0-9A-Za-z]{32}/[0-9A-Za-z\-]{16,})(?![0-9A-Za-z\-])",
         "teams_webhook",
     ),
-    ("/hooks/catch/", r"/hooks/catch/[0-9]+/(?P<value>[A-Za-z0-9]{5,})(?![A-Za-z0-9])", "zapier_webhook"),
+    (
+        # Zapier's `/hooks/catch/ID/…`, Mattermost's `/hooks/` and 26 random characters
+        "/hooks/",
+        r"/hooks/(?:catch/[0-9]+/|(?=[a-z0-9]{26}(?![A-Za-z0-9])))(?P<value>[A-Za-z0-9]{5,})(?![A-Za-z0-9])",
+        "chat_webhook",
+    ),
 )
 
 #: How scripted terminal sessions type what a prompt asks for (Tcl expect's ``send "…\\r"`` and its
