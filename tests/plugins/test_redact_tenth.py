@@ -257,3 +257,16 @@ def test_what_a_scripted_session_sends_without_a_password_prompt_stays() -> None
         "child.expect('Password:')\nchild.sendline(PASSWORD)\nchild.expect('[$#] ')\n"
         "child.sendline('systemctl restart nginx-edge-42')\n"
     )
+
+
+def test_a_generated_field_of_a_go_struct_printed_without_names_goes() -> None:
+    """`&{https://api.example.net KEY 30s true}` (Go's `%v` of a pointer) loses its key; other fields stay."""
+    secret = rs.body(random.Random(5), 40)
+    text = f"2026/03/14 09:12:01 starting with &{{https://api.example.net {secret} 30s true}}\n"
+    rs.goes(text, secret)
+    assert "https://api.example.net" in redact_text(text)
+    for text in (
+        "x := &{ok 200 OK application/json 1234}",
+        "&{0xc000123456 ReadWriteCloser k8s.io/client-go/rest 3s}",
+    ):
+        rs.survives(text)

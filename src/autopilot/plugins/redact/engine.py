@@ -1144,6 +1144,9 @@ def _named_cookie(data: bytes, low: bytes, start: int) -> re.Match[bytes] | None
     return match if credential_like(value) or _rx[_ERLANG_COOKIE].fullmatch(value) else None
 
 
+# A field of a Go struct printed with `%v` (no name): a word between blanks, braces or brackets.
+_GO_POSITIONAL_FIELD: Final = rb"(?:(?<=[{ \[]))(?P<value>[A-Za-z0-9_\-+/=.]{20,512})(?=[ }\]])"
+
 # What expect or pexpect sends: a string, its `\r` or `\n` (escaped once or more) not part of it.
 _EXPECT_SEND: Final = (
     rb"""(?i:sending|sendline|send(?:[ \t]+--)?)[ \t]*\(?[ \t]*[bru]?(?P<q>\\{0,3}["'])"""
@@ -1839,6 +1842,7 @@ _FIXED_ANCHORS: Final = (
     b"\\tuser ",
     b"basic ",
     b"<cookie ",
+    b"&{",
     *(name.encode() for name in rules.SESSION_COOKIES),
     *(anchor.encode() for anchor, _, _ in rules.WEBHOOK_REQUEST_PATHS),
     *(anchor.encode() for anchor in rules.EXPECT_SENDS),
@@ -1917,10 +1921,11 @@ _FIXED_ANCHORS: Final = (
     _ACL_CAT_N_ESCAPED,
     _BASIC_AT,
     _COOKIE_JAR_AT,
+    _GO_POINTER_AT,
     *_,
 ) = range(len(_FIXED_ANCHORS))
 # Then one anchor for each of rules.SESSION_COOKIES, and one for each of rules.WEBHOOK_REQUEST_PATHS.
-_SESSION_COOKIE_AT: Final = _COOKIE_JAR_AT + 1
+_SESSION_COOKIE_AT: Final = _GO_POINTER_AT + 1
 _WEBHOOK_PATH_AT: Final = _SESSION_COOKIE_AT + len(rules.SESSION_COOKIES)
 _EXPECT_SEND_AT: Final = _WEBHOOK_PATH_AT + len(rules.WEBHOOK_REQUEST_PATHS)  # then rules.EXPECT_SENDS
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
@@ -3346,6 +3351,8 @@ class _Scan:
                 self.add(match.start("value"), match.end("value"), "session")
         elif role == _BASIC_AT:
             self._basic(start)
+        elif role == _GO_POINTER_AT:
+            self._go_struct(start)
         elif role == _COOKIE_JAR_AT:
             pair = _rx[_COOKIE_PAIR].match(self.data, start + 8)  # `<Cookie NAME=VALUE for DOMAIN/>`
             if pair is not None:
@@ -4878,6 +4885,24 @@ class _Scan:
                 ):
                     self.add(parameter.start("value"), parameter.end("value"), "api_key")
         return position + 3
+
+    def _go_struct(self, position: int) -> None:
+        """A Go struct printed with ``%v`` behind a pointer (``&{https://api.example.net KEY 30s
+        true}``): its fields have no names, so a field that looks generated (20 characters or more
+        of digits, upper and lower case) is the credential the struct holds."""
+        data = self.data
+        _, line_end = _line_around(data, position, limit=1024)
+        closing = data.find(b"}", position, line_end)
+        if closing == -1:
+            return
+        for field in _rx[_GO_POSITIONAL_FIELD].finditer(data, position + 2, closing + 1):
+            value = field.group("value").decode("ascii")
+            if (
+                _strong(value)
+                and credential_like(value)
+                and _rx[_UUID].fullmatch(field.group("value")) is None
+            ):
+                self.add(field.start("value"), field.end("value"), "secret")
 
     def _expect_send(self, position: int) -> None:
         """The string a scripted session sends right after a password prompt (expect's ``send``,
