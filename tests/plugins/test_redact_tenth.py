@@ -270,3 +270,13 @@ def test_a_generated_field_of_a_go_struct_printed_without_names_goes() -> None:
         "&{0xc000123456 ReadWriteCloser k8s.io/client-go/rest 3s}",
     ):
         rs.survives(text)
+
+
+def test_a_json_web_keys_yaml_read_with_line_numbers_loses_its_private_member() -> None:
+    """A file reader's numbered lines (`     4→    d: …`, `cat -n`) hide no JWK member."""
+    secret = rs.body(random.Random(11), 43, rs.URLSAFE)
+    rs.goes(
+        f"     1\u2192keys:\n     2\u2192  - kty: EC\n     3\u2192    x: 1\n     4\u2192    d: {secret}\n",
+        secret,
+    )
+    rs.goes(f"     1\tkty: EC\n     2\tcrv: P-256\n     3\td: {secret}\n", secret)

@@ -1929,10 +1929,11 @@ _SESSION_COOKIE_AT: Final = _GO_POINTER_AT + 1
 _WEBHOOK_PATH_AT: Final = _SESSION_COOKIE_AT + len(rules.SESSION_COOKIES)
 _EXPECT_SEND_AT: Final = _WEBHOOK_PATH_AT + len(rules.WEBHOOK_REQUEST_PATHS)  # then rules.EXPECT_SENDS
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
-# list's items, a Kubernetes manifest, a Redis ACL file's lines; a name/value pair, a block under a
-# name, a table's header): on a file reader's numbered lines, _scan() reads them again without numbers.
+# list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a
+# name/value pair, a block under a name, a table's header): on a file reader's numbered lines,
+# _scan() reads them again without numbers.
 _ACROSS_LINES: Final = frozenset(
-    (_COOKIE_AT, _KIND_AT, _ACL_NUMBERED, _ACL_NUMBERED_ESCAPED, _ACL_CAT_N, _ACL_CAT_N_ESCAPED)
+    (_COOKIE_AT, _KIND_AT, _ACL_NUMBERED, _ACL_NUMBERED_ESCAPED, _ACL_CAT_N, _ACL_CAT_N_ESCAPED, _JWK_AT)
 )
 # Roles of the other anchors.
 _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER, _ANCHORED = range(100, 107)
