@@ -1149,7 +1149,7 @@ _GO_POSITIONAL_FIELD: Final = rb"(?:(?<=[{ \[]))(?P<value>[A-Za-z0-9_\-+/=.]{20,
 
 # What expect or pexpect sends: a string, its `\r` or `\n` (escaped once or more) not part of it.
 _EXPECT_SEND: Final = (
-    rb"""(?i:sending|sendline|send(?:[ \t]+--)?)[ \t]*\(?[ \t]*[bru]?(?P<q>\\{0,3}["'])"""
+    rb"""(?i:sending|sendline|send)(?:[ \t]+--)?[ \t]*\(?[ \t]*[bru]?(?P<q>\\{0,3}["'])"""
     rb"""(?P<value>[^"'\\\s]{1,500})(?:\\{1,7}[rn])?(?P=q)"""
 )
 _CREDENTIAL_PROMPTS: Final = tuple(word.encode() for word in rules.CREDENTIAL_PROMPTS)
@@ -1161,7 +1161,8 @@ _SESSION_COOKIE_VALUE: Final = (
     rb"""(?:\\{0,3}["'])?(?:[ \t]*(?:=>|[:=])[ \t]*|\t|\\{1,3}t)(?:\\{0,3}["'])?"""
     rb"""(?P<value>[A-Za-z0-9%._~+/=:\-]{16,4096})(?![A-Za-z0-9%._~+/=:\-(\[])"""
 )
-_COOKIE_NAME_BYTES: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+_COOKIE_NAME_BYTES: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_.-")
+_SESSION_COOKIE_NAME: Final = rules.SESSION_COOKIES.encode()
 _COOKIE_ATTRIBUTES: Final = frozenset(
     [
         b"path",
@@ -1843,7 +1844,7 @@ _FIXED_ANCHORS: Final = (
     b"basic ",
     b"<cookie ",
     b"&{",
-    *(name.encode() for name in rules.SESSION_COOKIES),
+    *(name.encode() for name in rules.SESSION_COOKIE_ANCHORS),
     *(anchor.encode() for anchor, _, _ in rules.WEBHOOK_REQUEST_PATHS),
     *(anchor.encode() for anchor in rules.EXPECT_SENDS),
 )
@@ -1924,10 +1925,10 @@ _FIXED_ANCHORS: Final = (
     _GO_POINTER_AT,
     *_,
 ) = range(len(_FIXED_ANCHORS))
-# Then one anchor for each of rules.SESSION_COOKIES, and one for each of rules.WEBHOOK_REQUEST_PATHS.
+# Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS.
 _SESSION_COOKIE_AT: Final = _GO_POINTER_AT + 1
-_WEBHOOK_PATH_AT: Final = _SESSION_COOKIE_AT + len(rules.SESSION_COOKIES)
-_EXPECT_SEND_AT: Final = _WEBHOOK_PATH_AT + len(rules.WEBHOOK_REQUEST_PATHS)  # then rules.EXPECT_SENDS
+_WEBHOOK_PATH_AT: Final = _SESSION_COOKIE_AT + len(rules.SESSION_COOKIE_ANCHORS)
+_EXPECT_SEND_AT: Final = _WEBHOOK_PATH_AT + len(rules.WEBHOOK_REQUEST_PATHS)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a
 # name/value pair, a block under a name, a table's header): on a file reader's numbered lines,
@@ -4921,12 +4922,18 @@ class _Scan:
             self.add(match.start("value"), match.end("value"), "password")
 
     def _session_cookie(self, start: int, end: int) -> None:
-        """A framework's session cookie named at *start* (rules.SESSION_COOKIES) and its value after
-        ``=``, ``:``, ``=>`` or a tab (a Netscape cookies.txt row), quoted or not."""
+        """A framework's session cookie named around *start*..*end* (rules.SESSION_COOKIES) and its
+        value after ``=``, ``:``, ``=>`` or a tab (a Netscape cookies.txt row), quoted or not."""
         low = self.low
-        glued = start and low[start - 1] in _COOKIE_NAME_BYTES and low[start - 2 : start] not in _ESCAPES
-        if glued or (end < self.size and low[end] in _COOKIE_NAME_BYTES):
-            return  # a longer name (`sessionid_length`, `my_phpsessid_handler`)
+        while end < self.size and low[end] in _NAME_CHARS and low[end] != 0x2D:  # not a `-`
+            end += 1
+        name_start = start
+        while name_start and low[name_start - 1] in _COOKIE_NAME_BYTES:
+            name_start -= 1
+        if low[name_start - 1 : name_start] == b"\\" and low[name_start] in b"ntr":
+            name_start += 1  # a JSON-escaped tab or line break before the name (`\tsessionid`)
+        if _rx[_SESSION_COOKIE_NAME].fullmatch(low, name_start, end) is None:
+            return  # a longer name (`sessionid_length`, `session_timeout`)
         match = _rx[_SESSION_COOKIE_VALUE].match(self.data, end)
         if match is None:
             return

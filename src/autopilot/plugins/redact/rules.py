@@ -720,22 +720,12 @@ PUBLIC_COOKIES: Final = (
 #: The session cookies of web frameworks, by name (lower-cased, whole): a session's id is a bearer
 #: credential, wherever it is printed with its name (``document.cookie``'s ``a=1; sessionid=…``, a
 #: cookie jar's ``<Cookie sessionid=… for …/>``, a Netscape cookies.txt row, Sentry's
-#: ``"cookies": {"sessionid": …}``, a dict, a Java URL's ``;jsessionid=…``). Django, PHP, Java
-#: servlets, ASP.NET, Express, Laravel, Rails, CodeIgniter, CakePHP, Rack.
-SESSION_COOKIES: Final = (
-    "sessionid",
-    "phpsessid",
-    "jsessionid",
-    "asp.net_sessionid",
-    "connect.sid",
-    "laravel_session",
-    "_session_id",
-    "ci_session",
-    "cakephp",
-    "rack.session",
-    ".aspxauth",
-    ".aspnetcore.session",
-)
+#: ``"cookies": {"sessionid": …}``, a dict, a Java URL's ``;jsessionid=…``): Django's ``sessionid``,
+#: Java's ``JSESSIONID``, ASP.NET's ``ASP.NET_SessionId``, PHP's ``PHPSESSID``, Express's
+#: ``connect.sid``, Laravel's ``laravel_session``, CodeIgniter's ``ci_session``, Rails'
+#: ``_session_id`` and ``_APP_session``. The anchors the engine searches for, and the whole name.
+SESSION_COOKIE_ANCHORS: Final = ("sessionid", "sessid", "_session", "connect.sid")
+SESSION_COOKIES: Final = r"[a-z0-9_.\-]*(?:sessionid|sessid|_session|_session_id)|connect\.sid"
 #: The columns of listings that print the names of secrets, not their values (``fly secrets list``:
 #: ``NAME  DIGEST  CREATED AT``; ``kubectl get secrets``: ``NAME  TYPE  DATA  AGE``; ``gh secret list``,
 #: ``docker secret ls``): a value under one of these headers is not the secret. A ``VALUE`` or a
@@ -977,7 +967,7 @@ WEBHOOK_REQUEST_PATHS: Final = (
 #: How scripted terminal sessions type what a prompt asks for (Tcl expect's ``send "…\\r"`` and its
 #: ``-d`` trace ``send: sending "…\\r" to { exp6 }``, pexpect's ``child.sendline('…')``): lower-cased
 #: literals that anchor the search. The string sent right after a password prompt is the password.
-EXPECT_SENDS: Final = ('send "', "send \\", "send -- ", 'sending "', "sending \\", "sendline(", ".send(")
+EXPECT_SENDS: Final = ("send ", "sending ", "sendline(", ".send(")
 #: What a prompt that asks for a credential holds (``Password:``, ``Enter passphrase for key``).
 CREDENTIAL_PROMPTS: Final = ("assword", "passphrase", "passcode")
 
