@@ -722,10 +722,11 @@ PUBLIC_COOKIES: Final = (
 #: cookie jar's ``<Cookie sessionid=… for …/>``, a Netscape cookies.txt row, Sentry's
 #: ``"cookies": {"sessionid": …}``, a dict, a Java URL's ``;jsessionid=…``): Django's ``sessionid``,
 #: Java's ``JSESSIONID``, ASP.NET's ``ASP.NET_SessionId``, PHP's ``PHPSESSID``, Express's
-#: ``connect.sid``, Laravel's ``laravel_session``, CodeIgniter's ``ci_session``, Rails'
-#: ``_session_id`` and ``_APP_session``. The anchors the engine searches for, and the whole name.
-SESSION_COOKIE_ANCHORS: Final = ("sessionid", "sessid", "_session", "connect.sid")
-SESSION_COOKIES: Final = r"[a-z0-9_.\-]*(?:sessionid|sessid|_session|_session_id)|connect\.sid"
+#: ``connect.sid``. The anchors the engine searches for, and the whole name read around them.
+#: (``_session``, for Laravel's, CodeIgniter's and Rails' names, is too frequent in code to be an
+#: anchor: those go in cookie headers, jars and HAR lists as any cookie does.)
+SESSION_COOKIE_ANCHORS: Final = ("sessionid", "sessid", "connect.sid")
+SESSION_COOKIES: Final = r"[a-z0-9_.\-]*(?:sessionid|sessid)|connect\.sid"
 #: The columns of listings that print the names of secrets, not their values (``fly secrets list``:
 #: ``NAME  DIGEST  CREATED AT``; ``kubectl get secrets``: ``NAME  TYPE  DATA  AGE``; ``gh secret list``,
 #: ``docker secret ls``): a value under one of these headers is not the secret. A ``VALUE`` or a
