@@ -864,6 +864,33 @@ _ARRAY_ITEM: Final = (
     rb"""(?:(?P<q>\\{0,7}["'])(?P<quoted>[^"'\\\n]{1,2000})(?P=q)"""
     rb"""|(?P<bare>[A-Za-z0-9+/=_\-.~]{16,2000})(?=[ \t]*[,\]]))"""
 )
+# An argv list's element after a secret-named one (`["--token", "…"]`, `"Args": ["--requirepass",\n
+# "…"]`, `new WebSocket(url, ["token", "…"])`): the closing quote, a comma, blanks or line breaks
+# (also escaped), then the next quoted element.
+_ARGV_NEXT: Final = (
+    rb"""\\{0,7}["'][ \t]*,(?:[ \t\r\n]|\\{1,3}[nrt])*+"""
+    rb"""(?P<q>\\{0,7}["'])(?P<value>[^"'\\\n]{1,2000})(?P=q)"""
+)
+# What opens an argv list or separates its elements before a quoted element (`[`, `, `).
+_ARGV_BEFORE: Final = rb"""(?:\[|,)(?:[ \t\r\n]|\\{1,3}[nrt])*\\{0,7}["']\Z"""
+# What an interactive shell prints for an expression: its mark (IPython's `Out[4]:`, gdb's `$2 =`,
+# irb's `=>`, Redis's `2)`, Scala's `res0: String =`), then a string or a word alone on its line.
+_EVALUATED_VALUE: Final = (
+    rb"""(?x)[ \t]*(?:Out\[[0-9]{1,5}\]:[ \t]*|\$[0-9]{1,5}[ \t]*=[ \t]*|=>[ \t]*|[0-9]{1,3}\)[ \t]*"""
+    rb"""|res[0-9]{1,4}:[ \t]*[A-Za-z.\[\]]{1,40}[ \t]*=[ \t]*)?"""
+    rb"""(?:[bu]?(?P<q>\\{0,3}["'])(?P<quoted>[^\s"'\\]{6,4096})(?P=q)|(?P<value>[^\s"'\\]{6,4096}))"""
+    rb"""[ \t\r]*(?:\\r)?(?=$|\\{1,3}[nr]|\\{0,3}["'](?:[,}\]]|$))"""
+)
+# A YAML list's item that is an option (`- --password`), and the next item, its value.
+_YAML_ITEM_BEFORE: Final = rb"""(?:^|\n|\\{1,3}n|\xe2\x86\x92|\\{1,3}u2192)[ \t]*-[ \t]+(?:\\{0,3}["'])?\Z"""
+_YAML_NEXT_ITEM: Final = (
+    rb"""(?:\\{0,3}["'])?[ \t]*\r?(?:\n|\\{1,3}n)(?:[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192))?[ \t]*-[ \t]+"""
+    rb"""(?P<q>\\{0,3}["']?)(?P<value>[^\s"'\\]{1,2000})(?P=q)[ \t]*\r?(?=\n|\\{1,3}[nr]|\Z)"""
+)
+# An argument of auditd's EXECVE record: `a2="…"` (quoted, also JSON-escaped).
+_EXECVE_ARG: Final = rb'[ \t]a[0-9]{1,4}=\\{0,3}"(?P<value>[^"\\\n]{1,2000})\\{0,3}"'
+# Options giving a user and its password as `user:password` (curl, wget, and many clients).
+_USER_OPTIONS: Final = frozenset((b"-u", b"--user", b"-U", b"--proxy-user"))
 # A password quoted in parentheses a few words after its name, in prose: `the password in .env
 # ("…") contains a character that …`.
 _QUOTED_ASIDE: Final = (
@@ -1018,7 +1045,7 @@ _NAME_SHAPE: Final = (
     rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\])( \t:?+=>,|o{<\r\n\xe2%])
     (?:(?P<sep>(?:\\{0,7}["'`])?\]?\)?[ \t]*
       (?::=|::=|::(?=[ \t])|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
-      |,(?=[ \t]*\\{0,3}["'`])|(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
+      |,(?=[ \t]*(?:\r?\n[ \t]*|\\{1,3}n[ \t]*)?\\{0,3}["'`])|(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?(?:string_)?value(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
@@ -1351,6 +1378,8 @@ _TRACED_ECHO: Final = (
 )
 _TRACE_BEFORE: Final = rb"[ \t]*\++[ \t]+\Z"
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
+_PRINTERS.update({anchor.encode(): pattern.encode() for anchor, pattern in rules.REPL_PROMPTS})
+_REPL_ANCHORS: Final = frozenset(anchor.encode() for anchor, _ in rules.REPL_PROMPTS)
 _LISTERS: Final = tuple(anchor.encode() for anchor in rules.LISTS_SECRETS)
 # How many lines of a command's output _listed() looks at, and where that output ends: a prompt.
 _LISTED_LINES: Final = 40
@@ -1687,7 +1716,7 @@ _BRACED_VALUE: Final = (
     rb"(?m)" rb"[ \t]*=[ \t]*\{(?P<value>(?:[^}\n\\\x00]|\}\}){1,500})\}(?=;|[ \t\"'\\]|\r?$)"
 )
 # A Go struct printed with %+v: `{Field:value Field:value}` before a name, and the value after it.
-_GO_FIELDS_BEFORE: Final = rb"\{(?:[A-Z][A-Za-z0-9_]*:[^\s{}:]*[ \t]+)*\Z"
+_GO_FIELDS_BEFORE: Final = rb"\{(?:[A-Z][A-Za-z0-9_]*:[^\s{}]*[ \t]+)*\Z"
 _GO_FIELD_VALUE: Final = rb"(?P<value>[^\s{}]{1,500}?)(?=[ \t]+[A-Z][A-Za-z0-9_]*:|\})"
 # A JSON object right after a secret name (`"db_password": {"sensitive": true, "value": "…"}`, as
 # `terraform output -json` prints it), and a member marking its object sensitive.
@@ -1844,6 +1873,7 @@ _FIXED_ANCHORS: Final = (
     b"basic ",
     b"<cookie ",
     b"&{",
+    b"type=execve",
     *(name.encode() for name in rules.SESSION_COOKIE_ANCHORS),
     *(anchor.encode() for anchor, _, _ in rules.WEBHOOK_REQUEST_PATHS),
     *(anchor.encode() for anchor in rules.EXPECT_SENDS),
@@ -1923,6 +1953,7 @@ _FIXED_ANCHORS: Final = (
     _BASIC_AT,
     _COOKIE_JAR_AT,
     _GO_POINTER_AT,
+    _EXECVE_AT,
     *_,
 ) = range(len(_FIXED_ANCHORS))
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS.
@@ -3321,6 +3352,8 @@ class _Scan:
             self._redis_acl(start + (3 if role == _ACL_SETUSER else 1))
         elif role == _PRINTF:
             self._echo_pipe(start)
+        elif role == _EXECVE_AT:
+            self._execve(start)
         elif role == _IDENTIFIED:
             self._pattern_value(start, _rx[_IDENTIFIED_BY], "password")
         elif role == _LOGIN_MODULE:
@@ -3458,7 +3491,9 @@ class _Scan:
     def _more(self, role: int, anchor: bytes, start: int, end: int) -> None:
         """The anchors of the other passes: output printers, function calls, command-line clients."""
         low = self.low
-        if role == _PRINTER:
+        if role == _PRINTER and anchor in _REPL_ANCHORS:
+            self._evaluated(start, _printer(anchor))
+        elif role == _PRINTER:
             self._printed(start, _printer(anchor))
             if anchor == b"echo ":
                 self._echo_pipe(start)
@@ -3531,6 +3566,8 @@ class _Scan:
                     self._encoded_parameter(name_end, kind)
             elif how == _BY_TABLE:
                 if kind is not None and kind != "authorization":
+                    if name.startswith(b"-") and self._yaml_argv(name_start, name_end, kind):
+                        continue
                     self._table_cell(name_start, name_end, kind)
             elif how == _BY_CALL:
                 if (
@@ -3704,6 +3741,8 @@ class _Scan:
                 # string of a list under a secret name (one per line or on one line)
                 self._array_values(opening.end(), kind, generated=generated)
                 return name_end
+        if ord(",") in ahead and self._argv_value(name, name_start, name_end, kind):
+            return name_end
         match = _rx[_AFTER_NAME].match(data, name_end)
         after = match.end() if match is not None else 0
         if match is None or (after < self.size and (data[after] == 0x28 or data.startswith(b" [", after))):
@@ -4337,6 +4376,32 @@ class _Scan:
             return
         self._next_word(line_end, "secret", every=printer.pattern.startswith((b"cat", b"get-content")))
 
+    def _evaluated(self, start: int, prompt: re.Pattern[bytes]) -> None:
+        """An interactive shell's or a debugger's prompt evaluating a secret-named expression
+        (rules.REPL_PROMPTS): the string it prints on one of the next lines, after the shell's mark
+        (``Out[4]:``, ``$2 =``, ``=>``); a reply that repeats the name (Redis's ``1) "requirepass"``)
+        is passed over."""
+        data = self.data
+        line_start, line_end = _line_around(self.low, start)
+        if prompt.search(self.low, line_start, line_end) is None:
+            return
+        prompt_end = line_end
+        for _ in range(3):
+            begin = _next_line(data, line_end)
+            if begin == -1:
+                return
+            _, line_end = _line_around(data, begin)
+            shown = _rx[_EVALUATED_VALUE].match(data, begin, line_end)
+            if shown is None:
+                return
+            group = "quoted" if shown.group("quoted") is not None else "value"
+            value = shown.group(group).decode("utf-8", "replace")
+            if self.low.find(value.lower().encode(), line_start, prompt_end) != -1:
+                continue  # the name again (`1) "requirepass"` before `2) "…"`)
+            if _lenient(value):
+                self.add(shown.start(group), shown.end(group), "secret")
+            return
+
     def _listed(self, start: int) -> None:
         """A command that lists or creates credentials (rules.LISTS_SECRETS): the random-looking
         values in the lines of its output, a table or JSON, up to the next prompt. A value counts if
@@ -4530,6 +4595,26 @@ class _Scan:
             about_credentials = _rx[_DATA_SOURCE].search(data, *literals[0]) is not None
         if (_lenient(value) if about_credentials else credential_like(value)) and not _names_a_secret(value):
             self.add(literal[0], literal[1], "password" if about_credentials else "secret")
+
+    def _argv_value(self, name: bytes, name_start: int, name_end: int, kind: str) -> bool:
+        """An element of an argv list (JSON, JavaScript, Python, Go, a Dockerfile's exec form, `docker
+        inspect`'s `"Args"`) that is a secret-named option or word, and the element after it, its
+        value: `["--token", "…"]`, `["token", "…"]`. An option's value goes if it may be a secret
+        (not another option); a bare word's only if it looks generated. Whether it was such a list."""
+        data = self.data
+        argv = _rx[_ARGV_NEXT].match(data, name_end)
+        if argv is None or _rx[_ARGV_BEFORE].search(data, max(0, name_start - 24), name_start) is None:
+            return False
+        value = argv.group("value").decode("utf-8", "replace")
+        if value.startswith("-") or value.strip() != value:
+            return True  # another option (`["--token", "--verbose"]`), or words
+        if name.startswith(b"-"):
+            plausible = _plausible_value(value, quoted=True, code_context=False, next_char=b'"')
+        else:
+            plausible = _strong(value) and credential_like(value) and len(value) >= 12
+        if plausible:
+            self.add(argv.start("value"), argv.end("value"), kind)
+        return True
 
     def _pair(self, name_end: int, kind: str) -> bool:
         """``name: DB_PASSWORD`` followed by ``value: …`` (an environment list), ``{"key": "apiKey",
@@ -4735,6 +4820,53 @@ class _Scan:
             and not is_placeholder(match.group("value").decode("utf-8", "replace"))
         ):
             self.add(match.start("value"), match.end("value"), "password")
+
+    def _yaml_argv(self, name_start: int, name_end: int, kind: str) -> bool:
+        """A secret-named option as an item of a YAML list and its value as the next item, as a
+        Kubernetes container's `args:` give them (`- --password` then `- …`). Whether it was one."""
+        data = self.data
+        if _rx[_YAML_ITEM_BEFORE].search(data, max(0, name_start - 24), name_start) is None:
+            return False
+        item = _rx[_YAML_NEXT_ITEM].match(data, name_end)
+        if item is None:
+            return False
+        value = item.group("value").decode("utf-8", "replace")
+        if not value.startswith("-") and _plausible_value(value, quoted=True, code_context=False, next_char=b"\n"):
+            self.add(item.start("value"), item.end("value"), kind)
+        return True
+
+    def _execve(self, position: int) -> None:
+        """auditd's EXECVE record (`a0="curl" a1="-u" a2="user:…"`): its arguments read as an argv
+        list, where a secret-named option's value goes (`a1="--password" a2="…"`, `--token=…`), and
+        the password of a user option's `user:password` (`-u`, `--user`)."""
+        data = self.data
+        _, line_end = _line_around(data, position)
+        args = list(_rx[_EXECVE_ARG].finditer(data, position, line_end))
+        for index, arg in enumerate(args):
+            text = arg.group("value")
+            if not text.startswith(b"-"):
+                continue
+            flag, equals, glued = text.partition(b"=")
+            following = args[index + 1] if index + 1 < len(args) else None
+            if equals:
+                start, end = arg.start("value") + len(flag) + 1, arg.end("value")
+            elif following is not None:
+                start, end = following.span("value")
+            else:
+                continue
+            value = data[start:end]
+            if flag in _USER_OPTIONS:
+                colon = value.find(b":")
+                if colon <= 0:
+                    continue
+                start += colon + 1
+                value = value[colon + 1 :]
+                kind: str | None = "password"
+            else:
+                kind = _name_kind(flag)
+            text_value = value.decode("utf-8", "replace")
+            if kind is not None and _plausible_value(text_value, quoted=True, code_context=False, next_char=b'"'):
+                self.add(start, end, kind)
 
     def _line_rule(self, position: int, pattern: re.Pattern[bytes]) -> None:
         """A credential file's line (.pgpass, pgbouncer's userlist, postfix's sasl_passwd), also

@@ -171,6 +171,10 @@ TOKEN_FORMATS: Final = (
     ),
     TokenFormat("grafana_token", ("eyJrIjoi",), r"eyJrIjoi[A-Za-z0-9]{50,}={0,2}", 8, check_random=True),
     TokenFormat("netlify_token", ("nfp_",), r"nfp_[A-Za-z0-9]{36}", 4),
+    # Laravel's APP_KEY as `php artisan key:generate --show` prints it: 32 random bytes in base64
+    TokenFormat(
+        "laravel_app_key", ("base64:",), r"base64:[A-Za-z0-9+/]{43}=", 7, check_random=True, direct=True
+    ),
     # PostHog's personal API keys and feature-flag secure keys (its project keys `phc_` are public)
     TokenFormat("posthog_api_key", ("phx_", "phs_"), r"ph[xs]_[A-Za-z0-9]{32,}", 4, check_random=True),
     TokenFormat("pinecone_api_key", ("pcsk_",), r"pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{40,}", 5),
@@ -1331,7 +1335,12 @@ PRINTS_SECRET: Final = (
         r"terraform[ \t]+output[ \t]+(?:-[a-z\-]+(?:=[^\s]+)?[ \t]+)*[\"']?"
         r"[a-z0-9_\-]*(?:pass|pwd|pw\b|secret|token|key|cred|auth)",
     ),
-    ("jq ", r"\b[jy]q[ \t][^\n|;&]{0,200}?[.\[\"'][a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)"),
+    # (a filter in single quotes may hold pipes: `jq -r '.resources[] | select(.type=="random_password")
+    # | .instances[0].attributes.result'`)
+    (
+        "jq ",
+        r"\b[jy]q[ \t][^\n|;&]{0,200}?(?:'[^'\n]{0,300}?)?[.\[\"'][a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)",
+    ),
     # password managers and parameter stores printing a secret: `pass show` (also `gopass show` and
     # `lpass show`, which hold it), `aws ssm get-parameter --with-decryption`
     ("pass show ", ""),
@@ -1339,6 +1348,22 @@ PRINTS_SECRET: Final = (
     ("op read ", r"\bop[ \t]+read[ \t]"),
     ("-field=", r"-field=[a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)"),
     ("--with-decryption", r"--query|--output[ \t=]+text"),
+)
+
+#: Prompts of interactive shells and debuggers (lower-cased anchor, then a pattern of the prompt's
+#: line): where the expression after the prompt names a secret (``>>> settings.AWS_SECRET_ACCESS_KEY``,
+#: ``In [4]: creds.secret_key``, ``(gdb) p token_``, ``CONFIG GET requirepass``), the value printed on
+#: the next lines (``'…'``, ``Out[4]: '…'``, ``$2 = "…"``, ``=> "…"``, ``2) "…"``) is the secret.
+_EVALUATED = r"[^=\n]{0,200}?(?:pass|pwd|secret|token|key|cred|auth)[^=\n]{0,80}$"
+REPL_PROMPTS: Final = (
+    (">>> ", r">>>[ \t]+" + _EVALUATED),  # Python, Django's and Flask's shells
+    ("in [", r"\bin \[[0-9]{1,5}\]:[ \t]+" + _EVALUATED),  # IPython, Jupyter's console
+    ("iex(", r"\biex\([0-9a-z@.\-]{0,40}\)>[ \t]+" + _EVALUATED),  # Elixir
+    ("irb(", r"\birb\([a-z0-9_:]{0,40}\)(?::[0-9]{1,5}(?::[0-9]{1,3})?)?[>*][ \t]+" + _EVALUATED),  # Ruby, rails console
+    ("pry(", r"\bpry\([a-z0-9_:#<>]{0,40}\)>[ \t]+" + _EVALUATED),
+    ("(gdb) ", r"\((?:gdb|lldb)\)[ \t]+(?:p|print|output|call|x/s|po|expr|frame variable)(?:/[a-z])?[ \t]+" + _EVALUATED),
+    ("(lldb) ", r"\((?:gdb|lldb)\)[ \t]+(?:p|print|po|expr|frame variable|v)[ \t]+" + _EVALUATED),
+    ("config get ", r"\bconfig[ \t]+get[ \t]+[a-z\-]*(?:pass|auth|secret|token|key)[a-z\-]*[ \t]*$"),  # Redis
 )
 
 #: Commands whose output lists or creates credentials, as a table or JSON over several lines

@@ -1,0 +1,115 @@
+"""The built-in redactor on argv lists, values printed after an interactive shell's prompt, object
+dumps without blanks, tables and credential files known by their name (issue 15, the families the
+blind corpora found missed)."""
+
+from __future__ import annotations
+
+import base64
+import random
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import redact_strategies as rs
+
+_SEEDS = st.integers(min_value=0, max_value=2**32)
+_SECRET_OPTIONS = ("--token", "--password", "--requirepass", "--api-key", "--client-secret", "--auth-token")
+
+
+@given(
+    option=st.sampled_from(_SECRET_OPTIONS),
+    quote=st.sampled_from(['"', "'"]),
+    gap=st.sampled_from([",", ", ", ",\n    ", ",\n"]),
+    seed=_SEEDS,
+)
+def test_an_option_in_an_argv_list_loses_the_next_element(option: str, quote: str, gap: str, seed: int) -> None:
+    """A secret-named option as an element of a JSON, JavaScript or Python list, on one line or one
+    element per line (`docker inspect`'s "Args"), loses the element after it."""
+    secret = rs.body(random.Random(seed), 24)
+    q = quote
+    text = f"argv: [{q}node{q}, {q}vercel{q}, {q}pull{q}, {q}{option}{q}{gap}{q}{secret}{q}, {q}--yes{q}]"
+    rs.goes(text, secret)
+
+
+def test_a_word_opening_an_argv_list_loses_a_generated_value() -> None:
+    """`new WebSocket(url, ["token", "…"])` loses the token; a list of field names stays."""
+    secret = rs.body(random.Random(3), 32)
+    rs.goes(f'ws = new WebSocket("wss://api.example.com/v1/listen", ["token", "{secret}"]);', secret)
+    rs.survives('fields = ["token", "secret_key", "password"]\nargs = ["--token", "--verbose"]')
+
+
+def test_a_yaml_args_list_loses_the_item_after_a_password_option() -> None:
+    """A container's `args:` with `- --password` then `- …` loses the value, not the next option."""
+    secret = rs.body(random.Random(4), 20)
+    text = f"        args:\n        - --password\n        - {secret}\n        - --verbose\n"
+    rs.goes(text, secret)
+    rs.survives("        args:\n        - --password-file\n        - /etc/app/password\n")
+
+
+@given(seed=_SEEDS, flag=st.sampled_from(["-u", "--user"]))
+def test_auditd_execve_arguments_lose_a_password(seed: int, flag: str) -> None:
+    """auditd's EXECVE record loses the password of `-u user:…` and a password option's value."""
+    secret = rs.body(random.Random(seed), 20)
+    rs.goes(f'type=EXECVE msg=audit(1741082400.123:4411): argc=4 a0="curl" a1="{flag}" a2="admin:{secret}"', secret)
+    rs.goes(f'type=EXECVE msg=audit(1741082400.123:4411): argc=3 a0="mysql" a1="--password" a2="{secret}"', secret)
+    rs.survives('type=EXECVE msg=audit(1741082400.123:4411): argc=3 a0="ls" a1="-u" a2="/tmp"')
+
+
+_SHELLS = (
+    "In [4]: creds.secret_key\nOut[4]: '{s}'\n",
+    ">>> from django.conf import settings\n>>> settings.AWS_SECRET_ACCESS_KEY\n'{s}'\n",
+    '>>> os.environ["API_KEY"]\n\'{s}\'\n',
+    'iex(1)> Application.get_env(:ex_aws, :secret_access_key)\n"{s}"\niex(2)> \n',
+    '(gdb) p token_\n$2 = "{s}"\n(gdb) p expires_\n$3 = 1741086000\n',
+    'irb(main):001> ENV["TOKEN"]\n=> "{s}"\n',
+    '[1] pry(main)> Rails.application.credentials.secret_key_base\n=> "{s}"\n',
+    '127.0.0.1:6379> CONFIG GET requirepass\n1) "requirepass"\n2) "{s}"\n127.0.0.1:6379>\n',
+)
+
+
+@given(template=st.sampled_from(_SHELLS), seed=_SEEDS)
+def test_a_shell_evaluating_a_secret_name_loses_what_it_prints(template: str, seed: int) -> None:
+    """A REPL's or a debugger's prompt evaluating a secret-named expression loses the string it
+    prints on the next line (IPython, Django's shell, iex, gdb, irb, pry, redis-cli)."""
+    secret = rs.body(random.Random(seed), 28)
+    rs.goes(template.format(s=secret), secret)
+
+
+def test_a_shell_evaluating_something_else_stays() -> None:
+    """A prompt evaluating no secret, or assigning one from elsewhere, keeps its output."""
+    rs.survives(">>> settings.DEBUG\n'production-mode'\n>>> token = os.environ['TOKEN']\n>>> len(token)\n40\n")
+    rs.survives('(gdb) p count_\n$1 = 42\n(gdb) p name_\n$2 = "worker-7"\n')
+
+
+def test_laravel_app_key_is_a_format_of_its_own() -> None:
+    """`base64:` and 44 base64 characters (Laravel's APP_KEY) goes wherever it is printed."""
+    key = base64.b64encode(random.Random(5).randbytes(32)).decode()
+    rs.goes(f"$ php artisan key:generate --show\nbase64:{key}\n", key)
+    rs.goes(f"the new key is base64:{key} now", key)
+    rs.survives("<img src=\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk\">")
+
+
+def test_jq_filter_with_pipes_selecting_a_password_resource_loses_its_output() -> None:
+    """A jq filter holding pipes that selects a `random_password` resource's `result` loses the
+    string printed after it."""
+    secret = rs.body(random.Random(6), 24)
+    text = (
+        "$ jq -r '.resources[] | select(.type==\"random_password\") | .instances[0].attributes.result'"
+        f' terraform.tfstate\n"{secret}"\n'
+    )
+    rs.goes(text, secret)
+
+
+@given(seed=_SEEDS)
+def test_a_go_struct_with_colons_in_values_or_nested_loses_its_password(seed: int) -> None:
+    """Go's %+v with a field holding a colon before the password (`Addr:redis:6379`), or nested
+    (`Redis:{Addr:… Password:…}`), loses the password."""
+    secret = rs.body(random.Random(seed), 22)
+    rs.goes(f"config: {{Addr:redis:6379 Username: Password:{secret} DB:0 PoolSize:10}}", secret)
+    rs.goes(
+        f"cfg={{DB:{{Host:db User:app Name:ledger}} Redis:{{Addr:mq3.example.com:6379 Password:{secret}}} Level:debug}}",
+        secret,
+    )
