@@ -113,3 +113,60 @@ def test_a_go_struct_with_colons_in_values_or_nested_loses_its_password(seed: in
         f"cfg={{DB:{{Host:db User:app Name:ledger}} Redis:{{Addr:mq3.example.com:6379 Password:{secret}}} Level:debug}}",
         secret,
     )
+
+
+@given(seed=_SEEDS)
+def test_a_quoted_csv_export_loses_its_password_column(seed: int) -> None:
+    """A password manager's CSV export with quoted cells holding blanks (1Password's `Title,Url,
+    Username,Password,…`) loses each row's password; the other cells stay."""
+    secret = rs.body(random.Random(seed), 20)
+    header = "Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes"
+    row = f'"Prod DB","pg.example.net","jdoe","{secret}","",false,false,"infra","rotated quarterly"'
+    rs.goes(f"{header}\n{row}\n", secret)
+    rs.survives(f'{header}\n"Prod DB","pg.example.net","jdoe","","",false,false,"infra","rotated quarterly"\n')
+
+
+def test_an_aligned_table_with_a_two_word_secret_column_loses_its_cells() -> None:
+    """A CLI table aligned with blanks whose secret column is named by two words (`License key`)
+    loses the generated cell under it; a table whose two-word column names nothing stays."""
+    secret = rs.body(random.Random(8), 32)
+    rs.goes(f"Name      Region  Account ID  License key\ndefault   US      7789054     {secret}\n", secret)
+    rs.survives("Name      Region  Account ID  Door key\ndefault   US      7789054     brass-and-copper\n")
+
+
+@given(
+    name=st.sampled_from(["AZURE_DEVOPS_EXT_PAT", "GH_PAT", "ado_pat", "GITHUB_PAT"]),
+    form=st.sampled_from(["{n}: {s}", '{n}="{s}"', '{{"{n}": "{s}"}}', "export {n}={s}"]),
+    seed=_SEEDS,
+)
+def test_a_personal_access_token_named_pat_goes(name: str, form: str, seed: int) -> None:
+    """A name ending in `_PAT` (Azure DevOps' `AZURE_DEVOPS_EXT_PAT`, `GH_PAT`) holds a token; a
+    `file_path` does not."""
+    secret = rs.body(random.Random(seed), 52)
+    rs.goes(form.format(n=name, s=secret), secret)
+
+
+def test_a_path_ending_in_pat_letters_stays() -> None:
+    """`file_path`, `_pattern` and friends are no token names."""
+    rs.survives('file_path = "/srv/app/config.yml"\nurl_pattern: "^/api/"\nsrc_path: src/autopilot\n')
+
+
+@given(seed=_SEEDS)
+def test_credential_files_printed_by_grep_or_tail_lose_their_secrets(seed: int) -> None:
+    """grep's `file:line:` output of a credential file and `tail`'s `==> file <==` header before
+    one (OpenVPN's user and password) lose the password, not the user."""
+    secret = rs.body(random.Random(seed), 20)
+    grepped = f"/etc/cassandra/jmxremote.password:1:monitorRole {secret}\n"
+    rs.goes(grepped, secret)
+    tailed = f"==> /etc/openvpn/client/office.auth <==\njsmith\n{secret}\n\n==> /etc/openvpn/client/office.conf <==\nclient\n"
+    rs.goes(tailed, secret)
+    rs.survives("src/app/password.py:12:def check_password(user, pw):\n==> /var/log/app.log <==\nstarted\n")
+
+
+@given(seed=_SEEDS)
+def test_base64_of_user_and_password_decoded_by_hand_goes(seed: int) -> None:
+    """`echo '…' | base64 -d` of an Authorization header's `user:password` loses the base64."""
+    secret = rs.body(random.Random(seed), 18)
+    encoded = base64.b64encode(f"svc_app:{secret}".encode()).decode()
+    rs.goes(f"$ echo '{encoded}' | base64 -d\nsvc_app:***\n", encoded)
+    rs.survives(f"$ echo '{base64.b64encode(b'hello world, plain text').decode()}' | base64 -d\nhello world\n")

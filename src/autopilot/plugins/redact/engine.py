@@ -881,6 +881,19 @@ _EVALUATED_VALUE: Final = (
     rb"""(?:[bu]?(?P<q>\\{0,3}["'])(?P<quoted>[^\s"'\\]{6,4096})(?P=q)|(?P<value>[^\s"'\\]{6,4096}))"""
     rb"""[ \t\r]*(?:\\r)?(?=$|\\{1,3}[nr]|\\{0,3}["'](?:[,}\]]|$))"""
 )
+# A cell of a CSV row: quoted (also JSON-escaped) or bare, up to the comma after it.
+_CSV_CELL: Final = rb"""(?P<q>\\{0,3}")[^"\n]*?(?P=q)(?=,|\r|\\r|\Z)|[^,\r\n"]*(?=,|\r|\\r|\Z)"""
+# A line of a file as grep prints it after the file's name: its number, then a word (a user) and
+# the value, or the value alone, to the line's end.
+_GREPPED_LINE: Final = (
+    rb"""[0-9]{1,7}:(?:[A-Za-z0-9_.@\-]{1,64}[ \t]+)?(?P<value>[^\s"'`\\]{6,500})[ \t]*"""
+    rb"""(?=\r|\n|\\{1,3}[nr]|\\{0,3}["'](?:[,}\]]|\Z)|\Z)"""
+)
+# A string echoed into `base64 -d` (`echo '…' | base64 -d`, `printf %s …`).
+_ECHO_BASE64: Final = (
+    rb"""(?:echo|printf[ \t]+%s)[ \t]+(?:-n[ \t]+)?(?P<q>\\{0,3}["']?)(?P<value>[A-Za-z0-9+/]{12,4096}={0,2})(?P=q)"""
+    rb"""[ \t]*\|[ \t]*\Z"""
+)
 # A YAML list's item that is an option (`- --password`), and the next item, its value.
 _YAML_ITEM_BEFORE: Final = rb"""(?:^|\n|\\{1,3}n|\xe2\x86\x92|\\{1,3}u2192)[ \t]*-[ \t]+(?:\\{0,3}["'])?\Z"""
 _YAML_NEXT_ITEM: Final = (
@@ -1781,6 +1794,7 @@ _EZCONNECT_ARGUMENT: Final = rb"[A-Za-z0-9.\-]+(?::[0-9]{2,5})?/[A-Za-z0-9_.\-]+
 # split into a few searches: secret names and fixed literals, output printers and function
 # calls, command-line clients. At one position the first listed wins; anchors that start inside
 # another are found again through _hidden().
+_PAT_ENDS: Final = (b"_pat:", b"_pat=", b'_pat"', b"_pat\\", b"_pat ", b"_pat'")
 _NAME_KEYWORDS: Final = (
     b"pass",
     b"pwd",
@@ -1795,6 +1809,9 @@ _NAME_KEYWORDS: Final = (
     b"rootpw",
     b"psk",
     b"salt",
+    # A personal access token's name ending in `_pat` (`AZURE_DEVOPS_EXT_PAT`, `GH_PAT`, `ado_pat`):
+    # with the byte after it, as `_pat` alone starts every `_path`.
+    *_PAT_ENDS,
 )
 # Usage counters and other plural names ("input_tokens", "keys") are never secret: found as
 # themselves, they cost no look at a name.
@@ -2324,6 +2341,24 @@ def _referenced(data: bytes, name_start: int) -> bool:
     """Whether the name at *name_start* is used, not assigned: ``${API_KEY:?msg}``, ``$TOKEN``, ``%KEY%``."""
     before = data[max(0, name_start - 2) : name_start]
     return before.endswith((b"$", b"%")) or before == b"${"
+
+
+def _csv_cells(data: bytes, begin: int, end: int) -> list[tuple[int, int]]:
+    """The spans of the cells of the CSV row from *begin* to *end*, quoted ones whole (a quoted
+    cell may hold commas, and its quotes may be JSON-escaped)."""
+    cells: list[tuple[int, int]] = []
+    cell = _rx[_CSV_CELL].match
+    position = begin
+    while len(cells) < 64:
+        found = cell(data, position, end)
+        if found is None:
+            return []
+        cells.append(found.span())
+        position = found.end()
+        if data[position : position + 1] != b",":
+            return cells
+        position += 1
+    return []
 
 
 def _line_around(data: bytes, position: int, limit: int = 4096) -> tuple[int, int]:
@@ -3247,6 +3282,8 @@ class _Scan:
                                 hidden.append((inner, at, at + len(anchors[inner])))
                     role = roles[index]
                     if role == name:
+                        if end - start == 5 and low[start] == 0x5F:
+                            end -= 1  # `_pat:`: the name ends before the byte after it
                         if end - start == 6 and _typed_secret_at(low, anchors[index], start, end):
                             self._typed_secret(start)
                         if end - start == 6 and anchors[index] == b"author":
@@ -3548,6 +3585,13 @@ class _Scan:
             kind = kinds.get(name, "?")
             if kind == "?":
                 kind = _name_kind(name)
+            if (
+                kind is None
+                and (how == _BY_SPACE or how == _BY_TABLE)
+                and data[name_start - 1 : name_start] == b" "
+                and self._two_word_column(name_start, name_end)
+            ):
+                continue
             if how == _BY_SPACE:
                 if kind is None and name in _LONE_NAMES and data[name_start - 1 : name_start] == b" ":
                     self._prose_key(name, name_start, name_end)
@@ -3821,6 +3865,15 @@ class _Scan:
         if sep == b":" and not quoted and not sp2 and q1 is None:
             # `group:artifact:jar:version`, `arn:…:secret:prod/db`: no blank, no value; but a Go
             # struct printed with %+v (`{Host:db User:app Password:… DB:orders}`) has none either.
+            if previous in (b".", b"/") and data[value_start : value_start + 1].isdigit():
+                # grep's output of a credential file (`/etc/cassandra/jmxremote.password:1:monitorRole
+                # …`, `~/.vnc/passwd:1:…`): the line's last word, after a user name or alone
+                grepped = _rx[_GREPPED_LINE].match(data, value_start)
+                if grepped is not None:
+                    value = grepped.group("value").decode("utf-8", "replace")
+                    if _lenient(value) and not _names_a_secret(value):
+                        self.add(grepped.start("value"), grepped.end("value"), kind)
+                return name_end
             field = _rx[_GO_FIELD_VALUE].match(data, value_start)
             if field is not None and _rx[_GO_FIELDS_BEFORE].search(
                 data, max(0, name_start - 400), name_start
@@ -3935,6 +3988,20 @@ class _Scan:
             self.add(value_start, value_end, kind)
         return value_end
 
+    def _two_word_column(self, name_start: int, name_end: int) -> bool:
+        """A column of a table aligned with blanks named by two words (``License key``, ``API
+        token``, ``Secret key``) of which the second alone names nothing: judged as the two words
+        joined (see _aligned_column())."""
+        data = self.data
+        previous = _rx[_PREVIOUS_WORD].search(data, max(0, name_start - 16), name_start)
+        if previous is None:
+            return False
+        word_start = previous.start("word")
+        if word_start >= 2 and data[word_start - 2 : word_start] != b"  " and data[word_start - 1] not in b"\n\t":
+            return False  # not the start of a cell
+        kind = _name_kind(previous.group("word") + b"_" + data[name_start:name_end])
+        return kind is not None and kind != "authorization" and self._aligned_column(word_start, name_end, kind)
+
     def _aligned_column(self, name_start: int, name_end: int, kind: str) -> bool:
         """A secret-named column of a table aligned with blanks (``influx auth create`` prints ``ID
         Description  Token  User Name …``): on each row below the header, the cell under the name's
@@ -4041,10 +4108,16 @@ class _Scan:
             begin, line_end, end = following
             fields = data[begin:end].rstrip(b"\r").split(b",")
             if len(fields) != len(columns):
-                return  # the table ended
-            at = begin + sum(len(field) + 1 for field in fields[:index])
-            field = fields[index]
-            value = field.strip(b' \t"').decode("utf-8", "replace")
+                cells = _csv_cells(data, begin, line_end)  # quoted cells (`"Prod DB","…"`)
+                if len(cells) != len(columns):
+                    return  # the table ended
+                end = line_end
+                at, cell_end = cells[index]
+                field = data[at:cell_end]
+            else:
+                at = begin + sum(len(field) + 1 for field in fields[:index])
+                field = fields[index]
+            value = field.strip(b' \t"\\').decode("utf-8", "replace")
             if (credential_like(value) or (kind == "password" and _lenient(value))) and not _names_a_secret(
                 value
             ):
@@ -4373,8 +4446,18 @@ class _Scan:
         """A command that prints a credential: its output, one word on one of the next lines."""
         line_start, line_end = _line_around(self.low, start)
         if printer.pattern and printer.search(self.low, line_start, line_end) is None:
+            if printer.pattern.startswith(b"secret|token|passw"):
+                self._decoded_echo(start, line_start)
             return
-        self._next_word(line_end, "secret", every=printer.pattern.startswith((b"cat", b"get-content")))
+        self._next_word(line_end, "secret", every=printer.pattern.startswith((b"cat", b"get-content", b"==>")))
+
+    def _decoded_echo(self, start: int, line_start: int) -> None:
+        """``echo '…' | base64 -d``: the string echoed, if it is base64 of ``user:password`` (an
+        Authorization header's credentials decoded by hand)."""
+        data = self.data
+        echoed = _rx[_ECHO_BASE64].search(data, max(line_start, start - 4200), start)
+        if echoed is not None and _encodes_credential(echoed.group("value")):
+            self.add(echoed.start("value"), echoed.end("value"), "authorization")
 
     def _evaluated(self, start: int, prompt: re.Pattern[bytes]) -> None:
         """An interactive shell's or a debugger's prompt evaluating a secret-named expression

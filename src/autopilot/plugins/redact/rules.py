@@ -1327,6 +1327,8 @@ PRINTS_SECRET: Final = (
     ("mkpasswd", ""),
     ("cat ", _CREDENTIAL_FILE % "cat"),
     ("get-content ", _CREDENTIAL_FILE % "get-content"),
+    # the header `tail` and `head` print before each of several files (`==> /etc/openvpn/x.auth <==`)
+    ("==> ", _CREDENTIAL_FILE % "==>"),
     ("versions access", r"secrets[ \t]+versions[ \t]+access"),
     # a secret-named output or member: `terraform output db_password` (quoted), `jq -r '.api_key.value'`,
     # `yq '.auth.token'`, `sops -d --extract '["db"]["password"]'`
