@@ -170,3 +170,45 @@ def test_base64_of_user_and_password_decoded_by_hand_goes(seed: int) -> None:
     encoded = base64.b64encode(f"svc_app:{secret}".encode()).decode()
     rs.goes(f"$ echo '{encoded}' | base64 -d\nsvc_app:***\n", encoded)
     rs.survives(f"$ echo '{base64.b64encode(b'hello world, plain text').decode()}' | base64 -d\nhello world\n")
+
+
+@given(seed=_SEEDS, prefix=st.sampled_from(["b", "br", ""]), kind=st.sampled_from(["&[u8]", "&[u8; 32]", "&str"]))
+def test_a_rust_byte_string_constant_goes(seed: int, prefix: str, kind: str) -> None:
+    """A secret-named Rust constant holding a byte string (`b"…"`, `br"…"`) loses it."""
+    secret = rs.body(random.Random(seed), 32)
+    rs.goes(f'const HMAC_KEY: {kind} = {prefix}"{secret}";\n', secret)
+
+
+@given(seed=_SEEDS)
+def test_values_holding_escaped_quotes_or_entities_go_whole(seed: int) -> None:
+    """A password holding a quote escaped in its string (C's `\\'`, Java's `\\"`) or an XML entity
+    (`&lt;` in an attribute) goes whole, not only up to the escape."""
+    rng = random.Random(seed)
+    head, tail = rs.body(rng, 8), rs.body(rng, 12)
+    rs.goes(f'static const char *conn = "host=localhost user=app password={head}\\\'{tail}";', tail)
+    rs.goes(f'    private static final String KEYSTORE_PASS = "{head}\\"{tail}";\n', tail)
+    rs.goes(f'<add name="Shop" connectionString="Server=sql01;User Id=shop;Password={head}&lt;{tail};" />', tail)
+
+
+def test_an_ldif_base64_password_ending_a_json_string_goes() -> None:
+    """LDIF's `userPassword:: …` loses its base64 also where an agent log's JSON string ends right after it."""
+    encoded = base64.b64encode(rs.body(random.Random(9), 16).encode()).decode()
+    rs.goes(f"dn: uid=deploy,ou=svc,dc=corp,dc=local\nuserPassword:: {encoded}", encoded)
+
+
+@given(seed=_SEEDS)
+def test_a_dataframe_repr_loses_its_token_column(seed: int) -> None:
+    """A pandas DataFrame's repr with an `api_token` column, as text and as a notebook's list of
+    `"text/plain"` lines, loses each row's token; the e-mails stay."""
+    rng = random.Random(seed)
+    first, second = rs.body(rng, 32), rs.body(rng, 32)
+    rows = [
+        "   user_id            email                       api_token  plan",
+        f"0     1042   ana@example.org  {first}   pro",
+        f"1     1043   ben@example.org  {second}  free",
+    ]
+    text = "\n".join(rows) + "\n"
+    notebook = '{\n "text/plain": [\n' + ",\n".join(f'  "{row}\\n"' for row in rows) + "\n ]\n}\n"
+    for form in (text, notebook):
+        rs.goes(form, first)
+        rs.goes(form, second)

@@ -889,6 +889,17 @@ _GREPPED_LINE: Final = (
     rb"""[0-9]{1,7}:(?:[A-Za-z0-9_.@\-]{1,64}[ \t]+)?(?P<value>[^\s"'`\\]{6,500})[ \t]*"""
     rb"""(?=\r|\n|\\{1,3}[nr]|\\{0,3}["'](?:[,}\]]|\Z)|\Z)"""
 )
+# Where a bare value may go on: an XML entity, or a quote escaped in the string holding it, then
+# more of the value (see _BARE_TAIL).
+_TAIL_STARTS: Final = frozenset(b"&\\")
+_BARE_TAIL: Final = (
+    rb"""(?:(?:&(?:lt|gt|amp|quot|apos|\#[0-9]{1,5});|\\{1,7}["'](?=[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]))"""
+    rb"""[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]*)+"""
+)
+# An indented line that opens a JSON string (one of a list of lines).
+_LINE_STRING: Final = rb'[ \t]+\\{0,3}"'
+# The end of one JSON string and the start of the next in a list of lines (a notebook's output).
+_STRING_ROW: Final = rb'\\{0,3}"[ \t]*,[ \t]*(?:\r?\n|\\{1,3}(?:r\\{1,3})?n)[ \t]*\\{0,3}"'
 # A string echoed into `base64 -d` (`echo '…' | base64 -d`, `printf %s …`).
 _ECHO_BASE64: Final = (
     rb"""(?:echo|printf[ \t]+%s)[ \t]+(?:-n[ \t]+)?(?P<q>\\{0,3}["']?)(?P<value>[A-Za-z0-9+/]{12,4096}={0,2})(?P=q)"""
@@ -920,7 +931,9 @@ _WRAPPED_LITERAL: Final = (
 # An HTTP header's name: capitalised words joined by hyphens (`X-API-Key`, `Private-Token`).
 _HEADER_NAME: Final = rb"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+"
 _BLANKS_OR_QUOTE: Final = (b" ", b"\t", b'"', b"'")
-_LDIF_BASE64: Final = rb":: (?P<value>[A-Za-z0-9+/]{8,4096}={0,2})(?=[ \t\r]*(?:\n|\\{1,3}[nr]|$))"
+_LDIF_BASE64: Final = (
+    rb""":: (?P<value>[A-Za-z0-9+/]{8,4096}={0,2})(?=[ \t\r]*(?:\n|\\{1,3}[nr]|$|\\{0,3}"(?:[,}\]]|$)))"""
+)
 # PHP's dumps of an array or object after a secret name: var_dump's `["password"]=>` and, on the
 # next line, `string(20) "…"`; print_r's `[password] => …` (unquoted, to the line's end).
 _PHP_DUMPED: Final = (
@@ -1694,8 +1707,8 @@ _VALUE_MEMBER: Final = (
 # A type annotation between a name and the string literal assigned to it (Rust, Kotlin, Swift,
 # TypeScript, Python): `: &str = "…"`, `: String = "…"`, `: Final = '…'`.
 _ANNOTATED_LITERAL: Final = (
-    rb"""(?:\\{0,3}["'])?[ \t]*:[ \t]*[A-Za-z_&*\[(][A-Za-z0-9_&*'<>\[\]().,| ?]{0,80}?"""
-    rb"""[ \t]*=(?![=>~])[ \t]*"""
+    rb"""(?:\\{0,3}["'])?[ \t]*:[ \t]*[A-Za-z_&*\[(][A-Za-z0-9_&*'<>\[\]().,;| ?]{0,80}?"""
+    rb"""[ \t]*=(?![=>~])[ \t]*(?:[bB][rR]?|[rR])?"""
     rb"""(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
 )
 # Names that are secret only with the word before them (`API key`, `access token`) or a generated value.
@@ -2245,6 +2258,19 @@ _FALLBACKS: Final = frozenset((b"||", b"??", b"or", b"{"))  # `{`: Ruby's `ENV.f
 _PHP_ASSIGNMENT: Final = rb"""[ \t]*=[ \t]*\\{0,3}["']"""
 
 
+def _literal_end(data: bytes, end: int, quote: bytes) -> int:
+    """Where a literal closed by *quote* ends when the quote at *end* is escaped once more than
+    *quote* (``"ab\\"cd"``): at the next *quote* not so escaped on its line, else at *end*."""
+    _, line_end = _line_around(data, end)
+    position = end
+    while True:
+        position = data.find(quote, position + len(quote), line_end)
+        if position == -1:
+            return end
+        if data[position - 1] != 0x5C:
+            return position
+
+
 def _leaves_string(data: bytes, start: int, end: int, quote: bytes) -> bool:
     """Whether the value at *start*..*end*, between two quotes *quote*, runs out of the JSON string
     that holds it (an agent log's line): it holds an escaped line break, the end of a JSON string
@@ -2596,6 +2622,10 @@ def _aligned_header(data: bytes, position: int) -> tuple[int, bytes] | None:
     gutter = _rx[_GUTTER].match(data, start, line_end)
     if gutter is not None:
         start = gutter.end()
+    elif start == line_start and data[start : start + 1] in _BLANKS:
+        opening = _rx[_LINE_STRING].match(data, start, line_end)
+        if opening is not None:
+            start = opening.end()  # a string of a list of lines (a notebook's `"text/plain": [`)
     end = _rx[_JSON_STRING_END].search(data, start, line_end)
     header = data[start : end.start() if end is not None else line_end]
     return (start, header) if _rx[_ALIGNED_HEADER].fullmatch(header) is not None else None
@@ -3849,6 +3879,15 @@ class _Scan:
             ansi = _rx[_ANSI_C_BODY].match(data, value_start)  # bash's `$'…'`, where `\'` ends nothing
             if ansi is not None:
                 value_end = ansi.end()
+        if not quoted and value_end < self.size and data[value_end] in _TAIL_STARTS:
+            # a value holding an XML entity (`Password=a&lt;b;` in an attribute) or a quote escaped
+            # in the string around it (C's `"… password=a\'b"`): it runs on
+            tail = _rx[_BARE_TAIL].match(data, value_end)
+            if tail is not None:
+                value_end = tail.end()
+        elif q2 is not None and q2[-1] == 0x22 and data[value_end - 1] == 0x5C and value_end - value_start > 1:
+            # `"…\"…"` (Java, C#, Go, JSON): a quote escaped inside the literal ends nothing
+            value_end = _literal_end(data, value_end, q2)
         if quoted and 0 < value_end - value_start <= 7 and not data[value_start:value_end].strip(b"\\"):
             # A string holding a quoted string (Gradle's `buildConfigField(…, "\"…\"")`).
             inner = _rx[_QUOTED_LITERAL].match(data, value_start - len(q2))
@@ -4022,6 +4061,12 @@ class _Scan:
             if following is None:
                 break
             begin, next_end, text_end = following
+            joined = _rx[_STRING_ROW].match(data, begin)
+            if joined is not None:
+                # a list of strings, a line each (a notebook's `"text/plain": ["…\n", "…\n"]`)
+                begin = joined.end()
+                _, next_end = _line_around(data, begin)
+                text_end = next_end
             gutter = _rx[_GUTTER].match(data, begin, text_end)
             row = gutter.end() if gutter is not None else begin
             under = [
