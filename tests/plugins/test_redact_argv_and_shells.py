@@ -212,3 +212,19 @@ def test_a_dataframe_repr_loses_its_token_column(seed: int) -> None:
     for form in (text, notebook):
         rs.goes(form, first)
         rs.goes(form, second)
+
+
+@given(seed=_SEEDS)
+def test_smtplib_debug_output_loses_the_password_sent_after_the_prompt(seed: int) -> None:
+    """Python's smtplib at debug level prints `reply: b'334 UGFzc3dvcmQ6\\r\\n'` and then `send:
+    '…\\r\\n'`: the line sent loses the password."""
+    secret = base64.b64encode(rs.body(random.Random(seed), 14).encode()).decode()
+    text = f"reply: b'334 UGFzc3dvcmQ6\\r\\n'\nsend: '{secret}\\r\\n'\nreply: retcode (535); Msg: b'failed'\n"
+    rs.goes(text, secret)
+
+
+@given(seed=_SEEDS)
+def test_a_glued_client_password_in_an_argv_list_goes(seed: int) -> None:
+    """`subprocess.run(["mysql", "-u", "root", "-p…", "app"])` loses the password glued to `-p`."""
+    secret = rs.body(random.Random(seed), 20)
+    rs.goes(f'subprocess.run(["mysql", "-u", "root", "-p{secret}", "app"])\n', secret)

@@ -1355,7 +1355,7 @@ def _option(source: str) -> re.Pattern[bytes]:
 
 _CLIENTS: Final = _clients()
 # The command word at a client anchor, which must be followed by a blank.
-_COMMAND_NAME: Final = rb"[a-z0-9_.\-]+(?=[ \t])"
+_COMMAND_NAME: Final = rb"""[a-z0-9_.\-]+(?=[ \t]|\\{0,3}["'][ \t]*,[ \t]*\\{0,3}["']-)"""
 
 
 def _client_anchors() -> tuple[bytes, ...]:
@@ -1507,6 +1507,9 @@ _BLOCK_MEMBER: Final = (
 _SMTP_REPLY: Final = (
     rb"(?:[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\t))?[ \t]*(?:[A-Za-z]:[ \t]+)?"
     rb"(?P<value>[A-Za-z0-9+/]{4,2000}={0,2})" + _LINE_END
+)
+_SMTP_SENT: Final = (
+    rb"""[ \t]*send:[ \t]+b?\\{0,3}['"](?P<value>[A-Za-z0-9+/]{4,2000}={0,2})(?=\\{1,7}r|\\{0,3}['"])"""
 )
 _RESULT_OBJECT: Final = rb'"result\\{0,3}"[ \t]*:[ \t]*\{'
 _RESULT_VALUE: Final = (
@@ -3552,6 +3555,14 @@ class _Scan:
             begin = _next_line(data, _line_around(data, start)[1])
             if begin != -1:
                 line = _rx[_SMTP_REPLY].match(data, begin, _line_around(data, begin)[1])
+                if line is None:
+                    # Python's smtplib at debug level 1 prints each line's repr (`reply: b'334 …\r\n'`,
+                    # then `send: '…\r\n'`): past the quote after the reply's escaped line break
+                    rest = _line_around(data, begin)[1]
+                    if not data[begin:rest].strip(b"'\" \t\\"):
+                        begin = _next_line(data, rest)
+                    if begin != -1:
+                        line = _rx[_SMTP_SENT].match(data, begin, _line_around(data, begin)[1])
                 if line is not None and not is_placeholder(line.group("value").decode("ascii")):
                     self.add(line.start("value"), line.end("value"), "password")
 
