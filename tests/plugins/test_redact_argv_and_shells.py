@@ -228,3 +228,16 @@ def test_a_glued_client_password_in_an_argv_list_goes(seed: int) -> None:
     """`subprocess.run(["mysql", "-u", "root", "-p…", "app"])` loses the password glued to `-p`."""
     secret = rs.body(random.Random(seed), 20)
     rs.goes(f'subprocess.run(["mysql", "-u", "root", "-p{secret}", "app"])\n', secret)
+
+
+@given(seed=_SEEDS)
+def test_a_jcl_ftp_step_loses_the_password_of_its_login_line(seed: int) -> None:
+    """A JCL step running FTP with its commands in stream loses the password after the user; a
+    SORT step's in-stream data stays."""
+    secret = rs.body(random.Random(seed), 10)
+    text = (
+        "//FTPSTEP  EXEC PGM=FTP,PARM='ftp.partner.example.com (EXIT'\n//OUTPUT   DD SYSOUT=*\n"
+        f"//INPUT    DD *\nxferuser {secret}\ncd /inbound\nquit\n"
+    )
+    rs.goes(text, secret)
+    rs.survives("//SORTSTEP EXEC PGM=SORT\n//SYSIN    DD *\n  SORT FIELDS=(1,10,CH,A)\n")

@@ -911,6 +911,11 @@ _YAML_NEXT_ITEM: Final = (
     rb"""(?:\\{0,3}["'])?[ \t]*\r?(?:\n|\\{1,3}n)(?:[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192))?[ \t]*-[ \t]+"""
     rb"""(?P<q>\\{0,3}["']?)(?P<value>[^\s"'\\]{1,2000})(?P=q)[ \t]*\r?(?=\n|\\{1,3}[nr]|\Z)"""
 )
+# JCL: a DD statement with data in stream (`//INPUT    DD *`), in a step that runs FTP, and the
+# login line the FTP client reads first (a user, then the password).
+_JCL_DD: Final = rb"[ \t]*//[A-Za-z0-9#@$]{1,8}[ \t]+DD[ \t]+\*"
+_JCL_FTP: Final = rb"pgm=ftp\b"
+_JCL_LOGIN: Final = rb"[ \t]*[A-Za-z0-9_.@#$\-]{1,64}[ \t]+(?P<value>[^\s\\]{4,200})[ \t]*\r?\Z"
 # An argument of auditd's EXECVE record: `a2="…"` (quoted, also JSON-escaped).
 _EXECVE_ARG: Final = rb'[ \t]a[0-9]{1,4}=\\{0,3}"(?P<value>[^"\\\n]{1,2000})\\{0,3}"'
 # Options giving a user and its password as `user:password` (curl, wget, and many clients).
@@ -1907,6 +1912,7 @@ _FIXED_ANCHORS: Final = (
     b"<cookie ",
     b"&{",
     b"type=execve",
+    b"dd *",
     *(name.encode() for name in rules.SESSION_COOKIE_ANCHORS),
     *(anchor.encode() for anchor, _, _ in rules.WEBHOOK_REQUEST_PATHS),
     *(anchor.encode() for anchor in rules.EXPECT_SENDS),
@@ -1987,6 +1993,7 @@ _FIXED_ANCHORS: Final = (
     _COOKIE_JAR_AT,
     _GO_POINTER_AT,
     _EXECVE_AT,
+    _JCL_INSTREAM,
     *_,
 ) = range(len(_FIXED_ANCHORS))
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS.
@@ -3424,6 +3431,8 @@ class _Scan:
             self._echo_pipe(start)
         elif role == _EXECVE_AT:
             self._execve(start)
+        elif role == _JCL_INSTREAM:
+            self._jcl_ftp(start)
         elif role == _IDENTIFIED:
             self._pattern_value(start, _rx[_IDENTIFIED_BY], "password")
         elif role == _LOGIN_MODULE:
@@ -4973,6 +4982,22 @@ class _Scan:
         if not value.startswith("-") and _plausible_value(value, quoted=True, code_context=False, next_char=b"\n"):
             self.add(item.start("value"), item.end("value"), kind)
         return True
+
+    def _jcl_ftp(self, position: int) -> None:
+        """A JCL step running FTP (`EXEC PGM=FTP`) with its commands in stream (`//INPUT DD *`): the
+        first line holds the user and the password (`xferuser …`)."""
+        data = self.data
+        line_start, line_end = _line_around(data, position)
+        if _rx[_JCL_DD].match(data, _content_start(data, line_start, position), line_end) is None:
+            return
+        if _rx[_JCL_FTP].search(self.low, max(0, line_start - 600), line_start) is None:
+            return
+        begin = _next_line(data, line_end)
+        if begin == -1:
+            return
+        login = _rx[_JCL_LOGIN].match(data, begin, _line_around(data, begin)[1])
+        if login is not None and _lenient(login.group("value").decode("utf-8", "replace")):
+            self.add(login.start("value"), login.end("value"), "password")
 
     def _execve(self, position: int) -> None:
         """auditd's EXECVE record (`a0="curl" a1="-u" a2="user:…"`): its arguments read as an argv
