@@ -3905,7 +3905,12 @@ class _Scan:
             tail = _rx[_BARE_TAIL].match(data, value_end)
             if tail is not None:
                 value_end = tail.end()
-        elif q2 is not None and q2[-1] == 0x22 and data[value_end - 1] == 0x5C and value_end - value_start > 1:
+        elif (
+            q2 is not None
+            and q2[-1] == 0x22
+            and data[value_end - 1] == 0x5C
+            and data[value_start:value_end].strip(b"\\")  # not a string holding a quoted string
+        ):
             # `"…\"…"` (Java, C#, Go, JSON): a quote escaped inside the literal ends nothing
             value_end = _literal_end(data, value_end, q2)
         if quoted and 0 < value_end - value_start <= 7 and not data[value_start:value_end].strip(b"\\"):
