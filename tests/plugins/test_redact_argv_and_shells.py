@@ -241,3 +241,20 @@ def test_a_jcl_ftp_step_loses_the_password_of_its_login_line(seed: int) -> None:
     )
     rs.goes(text, secret)
     rs.survives("//SORTSTEP EXEC PGM=SORT\n//SYSIN    DD *\n  SORT FIELDS=(1,10,CH,A)\n")
+
+
+@given(seed=_SEEDS)
+def test_dumps_of_maps_and_options_lose_their_secrets(seed: int) -> None:
+    """Go's %v of a map (`map[host:db password:…]`) and Rust's Debug of an `Option` (`api_key:
+    Some("…")`) lose the secret."""
+    secret = rs.body(random.Random(seed), 20)
+    rs.goes(f"map[host:db password:{secret} port:5432]", secret)
+    rs.goes(f'Settings {{ api_key: Some("{secret}"), timeout: 30 }}', secret)
+
+
+def test_a_box_drawn_border_after_an_announcing_line_stays() -> None:
+    """A table's border row of box-drawing characters (or `+----+`) after a line that mentions
+    secrets and ends in a colon is no credential announced there."""
+    border = "\u250c" + "\u2500" * 20 + "\u252c" + "\u2500" * 9 + "\u2510"
+    rs.survives(f"$ eas secret:list\nSecrets for this account and project:\n{border}\n")
+    rs.survives("Secrets for this account and project:\n+--------------------+---------+\n")

@@ -930,7 +930,7 @@ _QUOTED_ASIDE: Final = (
 _WRAPPED_LITERAL: Final = (
     rb"""(?:\\{0,3}["'])?[ \t]*(?::=|=(?![=>~])|:)[ \t]*"""
     rb"""(?:\[\]byte|\[\]rune|bytes|bytearray|Buffer\.from|String::from|Secret(?:String|Str|Bytes)?(?:::new)?"""
-    rb"""|(?:[A-Za-z_]+\.)*GetBytes|atob|new[ \t]+SecretKeySpec|SecretBox::new)\([ \t]*"""
+    rb"""|(?:[A-Za-z_]+\.)*GetBytes|atob|new[ \t]+SecretKeySpec|SecretBox::new|Some)\([ \t]*"""
     rb"""[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
 )
 # An HTTP header's name: capitalised words joined by hyphens (`X-API-Key`, `Private-Token`).
@@ -1750,8 +1750,9 @@ _BRACED_VALUE: Final = (
     rb"(?m)" rb"[ \t]*=[ \t]*\{(?P<value>(?:[^}\n\\\x00]|\}\}){1,500})\}(?=;|[ \t\"'\\]|\r?$)"
 )
 # A Go struct printed with %+v: `{Field:value Field:value}` before a name, and the value after it.
-_GO_FIELDS_BEFORE: Final = rb"\{(?:[A-Z][A-Za-z0-9_]*:[^\s{}]*[ \t]+)*\Z"
-_GO_FIELD_VALUE: Final = rb"(?P<value>[^\s{}]{1,500}?)(?=[ \t]+[A-Z][A-Za-z0-9_]*:|\})"
+# (also a map printed with %v: `map[host:db password:… port:5432]`)
+_GO_FIELDS_BEFORE: Final = rb"(?:\{|map\[)(?:[A-Za-z_][A-Za-z0-9_.\-]*:[^\s{}]*[ \t]+)*\Z"
+_GO_FIELD_VALUE: Final = rb"(?P<value>[^\s{}\[\]]{1,500}?)(?=[ \t]+[A-Za-z_][A-Za-z0-9_.\-]*:|[}\]])"
 # A JSON object right after a secret name (`"db_password": {"sensitive": true, "value": "…"}`, as
 # `terraform output -json` prints it), and a member marking its object sensitive.
 _OBJECT_AFTER: Final = rb"""\\{0,3}["'][ \t]*:[ \t]*\{"""
@@ -2217,6 +2218,8 @@ _CONSTANT_ARGUMENT: Final = rb"[A-Za-z0-9_]\([ \t]*(?:[A-Za-z_][A-Za-z0-9_]*\.)+
 _NOT_CREDENTIAL: Final = (
     r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.(?:[a-z]{2,}|[A-Z]{2,})\]?"
     r"|(?:SHA256|SHA384|SHA512|SHA1|MD5):[A-Za-z0-9+/=:]+\.?"
+    # a table's border row: box drawing (also JSON-escaped, `\u250c\u2500…`) or ASCII rules
+    r"|(?:[\u2500-\u257f]|\\{1,7}u25[0-7][0-9a-fA-F])+|[+\-=|:]+"
 )
 _PATH: Final = r"(?:~|\.{1,2})?/[\w.\-/@:]*"
 
