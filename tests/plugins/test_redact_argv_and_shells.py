@@ -67,6 +67,11 @@ _SHELLS = (
     'irb(main):001> ENV["TOKEN"]\n=> "{s}"\n',
     '[1] pry(main)> Rails.application.credentials.secret_key_base\n=> "{s}"\n',
     '127.0.0.1:6379> CONFIG GET requirepass\n1) "requirepass"\n2) "{s}"\n127.0.0.1:6379>\n',
+    "> process.env.API_TOKEN\n'{s}'\n> ",
+    'jshell> System.getenv("API_TOKEN")\n$1 ==> "{s}"\n',
+    'scala> sys.env("DB_PASSWORD")\nres0: String = {s}\n',
+    'julia> ENV["API_KEY"]\n"{s}"\n',
+    "PS C:\\Users\\dev> $env:GITHUB_TOKEN\n{s}\nPS C:\\Users\\dev> ",
 )
 
 
@@ -82,6 +87,7 @@ def test_a_shell_evaluating_something_else_stays() -> None:
     """A prompt evaluating no secret, or assigning one from elsewhere, keeps its output."""
     rs.survives(">>> settings.DEBUG\n'production-mode'\n>>> token = os.environ['TOKEN']\n>>> len(token)\n40\n")
     rs.survives('(gdb) p count_\n$1 = 42\n(gdb) p name_\n$2 = "worker-7"\n')
+    rs.survives("PS C:\\> $env:PATH\nC:\\Windows\\system32;C:\\bin\n")
 
 
 def test_laravel_app_key_is_a_format_of_its_own() -> None:

@@ -876,7 +876,7 @@ _ARGV_BEFORE: Final = rb"""(?:\[|,)(?:[ \t\r\n]|\\{1,3}[nrt])*\\{0,7}["']\Z"""
 # What an interactive shell prints for an expression: its mark (IPython's `Out[4]:`, gdb's `$2 =`,
 # irb's `=>`, Redis's `2)`, Scala's `res0: String =`), then a string or a word alone on its line.
 _EVALUATED_VALUE: Final = (
-    rb"""(?x)[ \t]*(?:Out\[[0-9]{1,5}\]:[ \t]*|\$[0-9]{1,5}[ \t]*=[ \t]*|=>[ \t]*|[0-9]{1,3}\)[ \t]*"""
+    rb"""(?x)[ \t]*(?:Out\[[0-9]{1,5}\]:[ \t]*|\$[0-9]{1,5}[ \t]*==?>?[ \t]*|=>[ \t]*|[0-9]{1,3}\)[ \t]*"""
     rb"""|res[0-9]{1,4}:[ \t]*[A-Za-z.\[\]]{1,40}[ \t]*=[ \t]*)?"""
     rb"""(?:[bu]?(?P<q>\\{0,3}["'])(?P<quoted>[^\s"'\\]{6,4096})(?P=q)|(?P<value>[^\s"'\\]{6,4096}))"""
     rb"""[ \t\r]*(?:\\r)?(?=$|\\{1,3}[nr]|\\{0,3}["'](?:[,}\]]|$))"""
@@ -1816,7 +1816,7 @@ _EZCONNECT_ARGUMENT: Final = rb"[A-Za-z0-9.\-]+(?::[0-9]{2,5})?/[A-Za-z0-9_.\-]+
 # split into a few searches: secret names and fixed literals, output printers and function
 # calls, command-line clients. At one position the first listed wins; anchors that start inside
 # another are found again through _hidden().
-_PAT_ENDS: Final = (b"_pat:", b"_pat=", b'_pat"', b"_pat\\", b"_pat ", b"_pat'")
+_PAT_ENDS: Final = (b"_pat:", b"_pat=", b'_pat"', b"_pat\\")
 _NAME_KEYWORDS: Final = (
     b"pass",
     b"pwd",

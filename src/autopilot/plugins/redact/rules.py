@@ -1366,6 +1366,11 @@ REPL_PROMPTS: Final = (
     ("(gdb) ", r"\((?:gdb|lldb)\)[ \t]+(?:p|print|output|call|x/s|po|expr|frame variable)(?:/[a-z])?[ \t]+" + _EVALUATED),
     ("(lldb) ", r"\((?:gdb|lldb)\)[ \t]+(?:p|print|po|expr|frame variable|v)[ \t]+" + _EVALUATED),
     ("config get ", r"\bconfig[ \t]+get[ \t]+[a-z\-]*(?:pass|auth|secret|token|key)[a-z\-]*[ \t]*$"),  # Redis
+    ("> process.env", r"(?<![^\s\"'n])>[ \t]+process\.env" + _EVALUATED),  # Node's REPL
+    ("jshell> ", r"\bjshell>[ \t]+" + _EVALUATED),
+    ("scala> ", r"\bscala>[ \t]+" + _EVALUATED),
+    ("julia> ", r"\bjulia>[ \t]+" + _EVALUATED),
+    ("$env:", r"\bps\b[^>\n]{0,200}>[ \t]+\$env:" + _EVALUATED),  # PowerShell: `PS C:\> $env:API_TOKEN`
 )
 
 #: Commands whose output lists or creates credentials, as a table or JSON over several lines
