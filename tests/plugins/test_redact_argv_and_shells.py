@@ -264,3 +264,15 @@ def test_a_box_drawn_border_after_an_announcing_line_stays() -> None:
     border = "\u250c" + "\u2500" * 20 + "\u252c" + "\u2500" * 9 + "\u2510"
     rs.survives(f"$ eas secret:list\nSecrets for this account and project:\n{border}\n")
     rs.survives("Secrets for this account and project:\n+--------------------+---------+\n")
+
+
+@given(seed=_SEEDS)
+def test_a_pulumi_random_password_output_goes(seed: int) -> None:
+    """A Pulumi stack export's `RandomPassword` resource loses its `result` output."""
+    secret = rs.body(random.Random(seed), 32)
+    text = (
+        '{\n  "urn": "urn:pulumi:prod::shop::random:index/randomPassword:RandomPassword::db",\n'
+        '  "type": "random:index/randomPassword:RandomPassword",\n'
+        f'  "outputs": {{\n    "length": 32,\n    "result": "{secret}",\n    "special": false\n  }}\n}}\n'
+    )
+    rs.goes(text, secret)

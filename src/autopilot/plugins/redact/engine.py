@@ -3509,9 +3509,10 @@ class _Scan:
             if key is not None:
                 self.add(start, key.end(), "private_key", _TOKEN_PRIORITY)
         elif role == _RESULT_AT:
-            # Terraform state: the `result` of a `random_password` resource is the password.
-            data = self.data
-            if data.rfind(b"random_password", max(0, start - 4096), start) != -1:
+            # Terraform state: the `result` of a `random_password` resource is the password (and in
+            # a Pulumi stack export, the output of a `random:index/randomPassword:RandomPassword`).
+            data, floor = self.data, max(0, start - 4096)
+            if data.rfind(b"random_password", floor, start) != -1 or data.rfind(b"randomPassword", floor, start) != -1:
                 match = _rx[_RESULT_MEMBER].match(data, start)
                 if match is not None and not is_placeholder(match.group("value").decode("utf-8", "replace")):
                     self.add(match.start("value"), match.end("value"), "password")
