@@ -25,7 +25,9 @@ _SECRET_OPTIONS = ("--token", "--password", "--requirepass", "--api-key", "--cli
     gap=st.sampled_from([",", ", ", ",\n    ", ",\n"]),
     seed=_SEEDS,
 )
-def test_an_option_in_an_argv_list_loses_the_next_element(option: str, quote: str, gap: str, seed: int) -> None:
+def test_an_option_in_an_argv_list_loses_the_next_element(
+    option: str, quote: str, gap: str, seed: int
+) -> None:
     """A secret-named option as an element of a JSON, JavaScript or Python list, on one line or one
     element per line (`docker inspect`'s "Args"), loses the element after it."""
     secret = rs.body(random.Random(seed), 24)
@@ -53,15 +55,20 @@ def test_a_yaml_args_list_loses_the_item_after_a_password_option() -> None:
 def test_auditd_execve_arguments_lose_a_password(seed: int, flag: str) -> None:
     """auditd's EXECVE record loses the password of `-u user:…` and a password option's value."""
     secret = rs.body(random.Random(seed), 20)
-    rs.goes(f'type=EXECVE msg=audit(1741082400.123:4411): argc=4 a0="curl" a1="{flag}" a2="admin:{secret}"', secret)
-    rs.goes(f'type=EXECVE msg=audit(1741082400.123:4411): argc=3 a0="mysql" a1="--password" a2="{secret}"', secret)
+    rs.goes(
+        f'type=EXECVE msg=audit(1741082400.123:4411): argc=4 a0="curl" a1="{flag}" a2="admin:{secret}"',
+        secret,
+    )
+    rs.goes(
+        f'type=EXECVE msg=audit(1741082400.123:4411): argc=3 a0="mysql" a1="--password" a2="{secret}"', secret
+    )
     rs.survives('type=EXECVE msg=audit(1741082400.123:4411): argc=3 a0="ls" a1="-u" a2="/tmp"')
 
 
 _SHELLS = (
     "In [4]: creds.secret_key\nOut[4]: '{s}'\n",
     ">>> from django.conf import settings\n>>> settings.AWS_SECRET_ACCESS_KEY\n'{s}'\n",
-    '>>> os.environ["API_KEY"]\n\'{s}\'\n',
+    ">>> os.environ[\"API_KEY\"]\n'{s}'\n",
     'iex(1)> Application.get_env(:ex_aws, :secret_access_key)\n"{s}"\niex(2)> \n',
     '(gdb) p token_\n$2 = "{s}"\n(gdb) p expires_\n$3 = 1741086000\n',
     'irb(main):001> ENV["TOKEN"]\n=> "{s}"\n',
@@ -85,7 +92,9 @@ def test_a_shell_evaluating_a_secret_name_loses_what_it_prints(template: str, se
 
 def test_a_shell_evaluating_something_else_stays() -> None:
     """A prompt evaluating no secret, or assigning one from elsewhere, keeps its output."""
-    rs.survives(">>> settings.DEBUG\n'production-mode'\n>>> token = os.environ['TOKEN']\n>>> len(token)\n40\n")
+    rs.survives(
+        ">>> settings.DEBUG\n'production-mode'\n>>> token = os.environ['TOKEN']\n>>> len(token)\n40\n"
+    )
     rs.survives('(gdb) p count_\n$1 = 42\n(gdb) p name_\n$2 = "worker-7"\n')
     rs.survives("PS C:\\> $env:PATH\nC:\\Windows\\system32;C:\\bin\n")
 
@@ -95,7 +104,9 @@ def test_laravel_app_key_is_a_format_of_its_own() -> None:
     key = base64.b64encode(random.Random(5).randbytes(32)).decode()
     rs.goes(f"$ php artisan key:generate --show\nbase64:{key}\n", key)
     rs.goes(f"the new key is base64:{key} now", key)
-    rs.survives("<img src=\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk\">")
+    rs.survives(
+        '<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk">'
+    )
 
 
 def test_jq_filter_with_pipes_selecting_a_password_resource_loses_its_output() -> None:
@@ -116,7 +127,8 @@ def test_a_go_struct_with_colons_in_values_or_nested_loses_its_password(seed: in
     secret = rs.body(random.Random(seed), 22)
     rs.goes(f"config: {{Addr:redis:6379 Username: Password:{secret} DB:0 PoolSize:10}}", secret)
     rs.goes(
-        f"cfg={{DB:{{Host:db User:app Name:ledger}} Redis:{{Addr:mq3.example.com:6379 Password:{secret}}} Level:debug}}",
+        f"cfg={{DB:{{Host:db User:app Name:ledger}} "
+        f"Redis:{{Addr:mq3.example.com:6379 Password:{secret}}} Level:debug}}",
         secret,
     )
 
@@ -129,7 +141,9 @@ def test_a_quoted_csv_export_loses_its_password_column(seed: int) -> None:
     header = "Title,Url,Username,Password,OTPAuth,Favorite,Archived,Tags,Notes"
     row = f'"Prod DB","pg.example.net","jdoe","{secret}","",false,false,"infra","rotated quarterly"'
     rs.goes(f"{header}\n{row}\n", secret)
-    rs.survives(f'{header}\n"Prod DB","pg.example.net","jdoe","","",false,false,"infra","rotated quarterly"\n')
+    rs.survives(
+        f'{header}\n"Prod DB","pg.example.net","jdoe","","",false,false,"infra","rotated quarterly"\n'
+    )
 
 
 def test_an_aligned_table_with_a_two_word_secret_column_loses_its_cells() -> None:
@@ -164,7 +178,10 @@ def test_credential_files_printed_by_grep_or_tail_lose_their_secrets(seed: int) 
     secret = rs.body(random.Random(seed), 20)
     grepped = f"/etc/cassandra/jmxremote.password:1:monitorRole {secret}\n"
     rs.goes(grepped, secret)
-    tailed = f"==> /etc/openvpn/client/office.auth <==\njsmith\n{secret}\n\n==> /etc/openvpn/client/office.conf <==\nclient\n"
+    tailed = (
+        f"==> /etc/openvpn/client/office.auth <==\njsmith\n{secret}\n\n"
+        "==> /etc/openvpn/client/office.conf <==\nclient\n"
+    )
     rs.goes(tailed, secret)
     rs.survives("src/app/password.py:12:def check_password(user, pw):\n==> /var/log/app.log <==\nstarted\n")
 
@@ -175,10 +192,14 @@ def test_base64_of_user_and_password_decoded_by_hand_goes(seed: int) -> None:
     secret = rs.body(random.Random(seed), 18)
     encoded = base64.b64encode(f"svc_app:{secret}".encode()).decode()
     rs.goes(f"$ echo '{encoded}' | base64 -d\nsvc_app:***\n", encoded)
-    rs.survives(f"$ echo '{base64.b64encode(b'hello world, plain text').decode()}' | base64 -d\nhello world\n")
+    rs.survives(
+        f"$ echo '{base64.b64encode(b'hello world, plain text').decode()}' | base64 -d\nhello world\n"
+    )
 
 
-@given(seed=_SEEDS, prefix=st.sampled_from(["b", "br", ""]), kind=st.sampled_from(["&[u8]", "&[u8; 32]", "&str"]))
+@given(
+    seed=_SEEDS, prefix=st.sampled_from(["b", "br", ""]), kind=st.sampled_from(["&[u8]", "&[u8; 32]", "&str"])
+)
 def test_a_rust_byte_string_constant_goes(seed: int, prefix: str, kind: str) -> None:
     """A secret-named Rust constant holding a byte string (`b"…"`, `br"…"`) loses it."""
     secret = rs.body(random.Random(seed), 32)
@@ -193,11 +214,13 @@ def test_values_holding_escaped_quotes_or_entities_go_whole(seed: int) -> None:
     head, tail = rs.body(rng, 8), rs.body(rng, 12)
     rs.goes(f'static const char *conn = "host=localhost user=app password={head}\\\'{tail}";', tail)
     rs.goes(f'    private static final String KEYSTORE_PASS = "{head}\\"{tail}";\n', tail)
-    rs.goes(f'<add name="Shop" connectionString="Server=sql01;User Id=shop;Password={head}&lt;{tail};" />', tail)
+    rs.goes(
+        f'<add name="Shop" connectionString="Server=sql01;User Id=shop;Password={head}&lt;{tail};" />', tail
+    )
 
 
 def test_an_ldif_base64_password_ending_a_json_string_goes() -> None:
-    """LDIF's `userPassword:: …` loses its base64 also where an agent log's JSON string ends right after it."""
+    """LDIF's `userPassword:: …` loses its base64 also where a JSON string ends right after it."""
     encoded = base64.b64encode(rs.body(random.Random(9), 16).encode()).decode()
     rs.goes(f"dn: uid=deploy,ou=svc,dc=corp,dc=local\nuserPassword:: {encoded}", encoded)
 

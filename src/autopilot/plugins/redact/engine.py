@@ -902,13 +902,14 @@ _LINE_STRING: Final = rb'[ \t]+\\{0,3}"'
 _STRING_ROW: Final = rb'\\{0,3}"[ \t]*,[ \t]*(?:\r?\n|\\{1,3}(?:r\\{1,3})?n)[ \t]*\\{0,3}"'
 # A string echoed into `base64 -d` (`echo '…' | base64 -d`, `printf %s …`).
 _ECHO_BASE64: Final = (
-    rb"""(?:echo|printf[ \t]+%s)[ \t]+(?:-n[ \t]+)?(?P<q>\\{0,3}["']?)(?P<value>[A-Za-z0-9+/]{12,4096}={0,2})(?P=q)"""
-    rb"""[ \t]*\|[ \t]*\Z"""
+    rb"""(?:echo|printf[ \t]+%s)[ \t]+(?:-n[ \t]+)?(?P<q>\\{0,3}["']?)"""
+    rb"""(?P<value>[A-Za-z0-9+/]{12,4096}={0,2})(?P=q)[ \t]*\|[ \t]*\Z"""
 )
 # A YAML list's item that is an option (`- --password`), and the next item, its value.
 _YAML_ITEM_BEFORE: Final = rb"""(?:^|\n|\\{1,3}n|\xe2\x86\x92|\\{1,3}u2192)[ \t]*-[ \t]+(?:\\{0,3}["'])?\Z"""
 _YAML_NEXT_ITEM: Final = (
-    rb"""(?:\\{0,3}["'])?[ \t]*\r?(?:\n|\\{1,3}n)(?:[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192))?[ \t]*-[ \t]+"""
+    rb"""(?:\\{0,3}["'])?[ \t]*\r?(?:\n|\\{1,3}n)"""
+    rb"""(?:[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192))?[ \t]*-[ \t]+"""
     rb"""(?P<q>\\{0,3}["']?)(?P<value>[^\s"'\\]{1,2000})(?P=q)[ \t]*\r?(?=\n|\\{1,3}[nr]|\Z)"""
 )
 # JCL: a DD statement with data in stream (`//INPUT    DD *`), in a step that runs FTP, and the
@@ -1076,7 +1077,8 @@ _NAME_SHAPE: Final = (
     rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\])( \t:?+=>,|o{<\r\n\xe2%])
     (?:(?P<sep>(?:\\{0,7}["'`])?\]?\)?[ \t]*
       (?::=|::=|::(?=[ \t])|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
-      |,(?=[ \t]*(?:\r?\n[ \t]*|\\{1,3}n[ \t]*)?\\{0,3}["'`])|(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
+      |,(?=[ \t]*(?:\r?\n[ \t]*|\\{1,3}n[ \t]*)?\\{0,3}["'`])
+      |(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?(?:string_)?value(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
@@ -3512,7 +3514,10 @@ class _Scan:
             # Terraform state: the `result` of a `random_password` resource is the password (and in
             # a Pulumi stack export, the output of a `random:index/randomPassword:RandomPassword`).
             data, floor = self.data, max(0, start - 4096)
-            if data.rfind(b"random_password", floor, start) != -1 or data.rfind(b"randomPassword", floor, start) != -1:
+            if (
+                data.rfind(b"random_password", floor, start) != -1
+                or data.rfind(b"randomPassword", floor, start) != -1
+            ):
                 match = _rx[_RESULT_MEMBER].match(data, start)
                 if match is not None and not is_placeholder(match.group("value").decode("utf-8", "replace")):
                     self.add(match.start("value"), match.end("value"), "password")
@@ -3641,7 +3646,7 @@ class _Scan:
                 kind = _name_kind(name)
             if (
                 kind is None
-                and (how == _BY_SPACE or how == _BY_TABLE)
+                and how in (_BY_SPACE, _BY_TABLE)
                 and data[name_start - 1 : name_start] == b" "
                 and self._two_word_column(name_start, name_end)
             ):
@@ -4065,10 +4070,16 @@ class _Scan:
         if previous is None:
             return False
         word_start = previous.start("word")
-        if word_start >= 2 and data[word_start - 2 : word_start] != b"  " and data[word_start - 1] not in b"\n\t":
+        if (
+            word_start >= 2
+            and data[word_start - 2 : word_start] != b"  "
+            and data[word_start - 1] not in b"\n\t"
+        ):
             return False  # not the start of a cell
         kind = _name_kind(previous.group("word") + b"_" + data[name_start:name_end])
-        return kind is not None and kind != "authorization" and self._aligned_column(word_start, name_end, kind)
+        return (
+            kind is not None and kind != "authorization" and self._aligned_column(word_start, name_end, kind)
+        )
 
     def _aligned_column(self, name_start: int, name_end: int, kind: str) -> bool:
         """A secret-named column of a table aligned with blanks (``influx auth create`` prints ``ID
@@ -4523,7 +4534,9 @@ class _Scan:
             if printer.pattern.startswith(b"secret|token|passw"):
                 self._decoded_echo(start, line_start)
             return
-        self._next_word(line_end, "secret", every=printer.pattern.startswith((b"cat", b"get-content", b"==>")))
+        self._next_word(
+            line_end, "secret", every=printer.pattern.startswith((b"cat", b"get-content", b"==>"))
+        )
 
     def _decoded_echo(self, start: int, line_start: int) -> None:
         """``echo '…' | base64 -d``: the string echoed, if it is base64 of ``user:password`` (an
@@ -4768,7 +4781,7 @@ class _Scan:
         if name.startswith(b"-"):
             plausible = _plausible_value(value, quoted=True, code_context=False, next_char=b'"')
         else:
-            plausible = _strong(value) and credential_like(value) and len(value) >= 12
+            plausible = len(value) >= 16 and credential_like(value) and not _names_a_secret(value)
         if plausible:
             self.add(argv.start("value"), argv.end("value"), kind)
         return True
@@ -4988,7 +5001,9 @@ class _Scan:
         if item is None:
             return False
         value = item.group("value").decode("utf-8", "replace")
-        if not value.startswith("-") and _plausible_value(value, quoted=True, code_context=False, next_char=b"\n"):
+        if not value.startswith("-") and _plausible_value(
+            value, quoted=True, code_context=False, next_char=b"\n"
+        ):
             self.add(item.start("value"), item.end("value"), kind)
         return True
 
@@ -5019,7 +5034,7 @@ class _Scan:
             text = arg.group("value")
             if not text.startswith(b"-"):
                 continue
-            flag, equals, glued = text.partition(b"=")
+            flag, equals, _ = text.partition(b"=")
             following = args[index + 1] if index + 1 < len(args) else None
             if equals:
                 start, end = arg.start("value") + len(flag) + 1, arg.end("value")
@@ -5038,7 +5053,9 @@ class _Scan:
             else:
                 kind = _name_kind(flag)
             text_value = value.decode("utf-8", "replace")
-            if kind is not None and _plausible_value(text_value, quoted=True, code_context=False, next_char=b'"'):
+            if kind is not None and _plausible_value(
+                text_value, quoted=True, code_context=False, next_char=b'"'
+            ):
                 self.add(start, end, kind)
 
     def _line_rule(self, position: int, pattern: re.Pattern[bytes]) -> None:

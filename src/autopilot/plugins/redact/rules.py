@@ -1341,7 +1341,8 @@ PRINTS_SECRET: Final = (
     # | .instances[0].attributes.result'`)
     (
         "jq ",
-        r"\b[jy]q[ \t][^\n|;&]{0,200}?(?:'[^'\n]{0,300}?)?[.\[\"'][a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)",
+        r"\b[jy]q[ \t][^\n|;&]{0,200}?(?:'[^'\n]{0,300}?)?"
+        r"[.\[\"'][a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)",
     ),
     # password managers and parameter stores printing a secret: `pass show` (also `gopass show` and
     # `lpass show`, which hold it), `aws ssm get-parameter --with-decryption`
@@ -1361,9 +1362,16 @@ REPL_PROMPTS: Final = (
     (">>> ", r">>>[ \t]+" + _EVALUATED),  # Python, Django's and Flask's shells
     ("in [", r"\bin \[[0-9]{1,5}\]:[ \t]+" + _EVALUATED),  # IPython, Jupyter's console
     ("iex(", r"\biex\([0-9a-z@.\-]{0,40}\)>[ \t]+" + _EVALUATED),  # Elixir
-    ("irb(", r"\birb\([a-z0-9_:]{0,40}\)(?::[0-9]{1,5}(?::[0-9]{1,3})?)?[>*][ \t]+" + _EVALUATED),  # Ruby, rails console
+    (
+        "irb(",
+        r"\birb\([a-z0-9_:]{0,40}\)(?::[0-9]{1,5}(?::[0-9]{1,3})?)?[>*][ \t]+" + _EVALUATED,
+    ),  # Ruby, rails console
     ("pry(", r"\bpry\([a-z0-9_:#<>]{0,40}\)>[ \t]+" + _EVALUATED),
-    ("(gdb) ", r"\((?:gdb|lldb)\)[ \t]+(?:p|print|output|call|x/s|po|expr|frame variable)(?:/[a-z])?[ \t]+" + _EVALUATED),
+    (
+        "(gdb) ",
+        r"\((?:gdb|lldb)\)[ \t]+(?:p|print|output|call|x/s|po|expr|frame variable)(?:/[a-z])?[ \t]+"
+        + _EVALUATED,
+    ),
     ("(lldb) ", r"\((?:gdb|lldb)\)[ \t]+(?:p|print|po|expr|frame variable|v)[ \t]+" + _EVALUATED),
     ("config get ", r"\bconfig[ \t]+get[ \t]+[a-z\-]*(?:pass|auth|secret|token|key)[a-z\-]*[ \t]*$"),  # Redis
     ("> process.env", r"(?<![^\s\"'n])>[ \t]+process\.env" + _EVALUATED),  # Node's REPL
