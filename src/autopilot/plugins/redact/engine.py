@@ -2000,7 +2000,7 @@ _FIXED_ANCHORS: Final = (
     *_,
 ) = range(len(_FIXED_ANCHORS))
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS.
-_SESSION_COOKIE_AT: Final = _GO_POINTER_AT + 1
+_SESSION_COOKIE_AT: Final = _JCL_INSTREAM + 1  # right after the last named fixed anchor
 _WEBHOOK_PATH_AT: Final = _SESSION_COOKIE_AT + len(rules.SESSION_COOKIE_ANCHORS)
 _EXPECT_SEND_AT: Final = _WEBHOOK_PATH_AT + len(rules.WEBHOOK_REQUEST_PATHS)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
