@@ -62,6 +62,7 @@ The bars (issues 3 and 15): recall >= 0.98 and false positives <= 2%, in every c
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections import Counter
@@ -83,24 +84,27 @@ REAL_LOGS = next(
 )
 
 
+# The labelled corpora (bench/redact_corpus_<name>.py, each written apart from the rules): the seed
+# and the number of instances per template each was measured with.
+LABELLED: dict[str, tuple[int, int]] = {
+    "independent": (15, 8),
+    "blind": (23, 6),
+    "fresh": (31, 6),
+    "fourth": (41, 6),
+    "fifth": (53, 6),
+    "sixth": (59, 6),
+    "seventh": (61, 6),
+    "eighth": (67, 6),
+    "ninth": (71, 6),
+    "tenth": (73, 6),
+}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--corpus",
-        choices=[
-            "independent",
-            "blind",
-            "fresh",
-            "fourth",
-            "fifth",
-            "sixth",
-            "seventh",
-            "eighth",
-            "ninth",
-            "tenth",
-            "project",
-            "real",
-        ],
+        choices=[*LABELLED, "project", "real"],
         default="independent",
     )
     parser.add_argument("--positives", type=int, default=5000, help="project corpus only")
@@ -110,7 +114,9 @@ def main() -> int:
         "--copies",
         type=int,
         default=None,
-        help="independent (8), blind (6), fresh (6), fourth (6), fifth (6), sixth (6), seventh (6), eighth (6), ninth (6) and tenth (6) corpora: instances per template",
+        help="labelled corpora: instances per template (default: "
+        + ", ".join(f"{name} {copies}" for name, (_, copies) in LABELLED.items())
+        + ")",
     )
     parser.add_argument("--split", choices=["dev", "holdout", "all"], default="all")
     parser.add_argument("--context", default=None, help="independent corpus: only this context")
@@ -120,21 +126,10 @@ def main() -> int:
         "--kinds",
         type=int,
         default=0,
-        help="independent, blind, fresh, fourth, fifth, sixth, seventh, eighth, ninth and tenth corpora: list this many kinds of misses and false positives",
+        help="labelled corpora: list this many kinds of misses and false positives",
     )
     args = parser.parse_args()
-    if args.corpus in (
-        "independent",
-        "blind",
-        "fresh",
-        "fourth",
-        "fifth",
-        "sixth",
-        "seventh",
-        "eighth",
-        "ninth",
-        "tenth",
-    ):
+    if args.corpus in LABELLED:
         return labelled(args)
     if args.corpus == "real":
         return real_logs(args.logs, args.show)
@@ -143,46 +138,9 @@ def main() -> int:
 
 def labelled(args: argparse.Namespace) -> int:
     """Recall and false positives per context on a corpus written apart from the rules."""
-    if args.corpus == "blind":
-        from redact_corpus_blind import CONTEXTS, corpus, leaked
-
-        seed, copies = 23, 6
-    elif args.corpus == "fresh":
-        from redact_corpus_fresh import CONTEXTS, corpus, leaked
-
-        seed, copies = 31, 6
-    elif args.corpus == "fourth":
-        from redact_corpus_fourth import CONTEXTS, corpus, leaked
-
-        seed, copies = 41, 6
-    elif args.corpus == "fifth":
-        from redact_corpus_fifth import CONTEXTS, corpus, leaked
-
-        seed, copies = 53, 6
-    elif args.corpus == "sixth":
-        from redact_corpus_sixth import CONTEXTS, corpus, leaked
-
-        seed, copies = 59, 6
-    elif args.corpus == "seventh":
-        from redact_corpus_seventh import CONTEXTS, corpus, leaked
-
-        seed, copies = 61, 6
-    elif args.corpus == "eighth":
-        from redact_corpus_eighth import CONTEXTS, corpus, leaked
-
-        seed, copies = 67, 6
-    elif args.corpus == "ninth":
-        from redact_corpus_ninth import CONTEXTS, corpus, leaked
-
-        seed, copies = 71, 6
-    elif args.corpus == "tenth":
-        from redact_corpus_tenth import CONTEXTS, corpus, leaked
-
-        seed, copies = 73, 6
-    else:
-        from redact_corpus_independent import CONTEXTS, corpus, leaked
-
-        seed, copies = 15, 8
+    module = importlib.import_module(f"redact_corpus_{args.corpus}")
+    CONTEXTS, corpus, leaked = module.CONTEXTS, module.corpus, module.leaked
+    seed, copies = LABELLED[args.corpus]
     args.copies = copies if args.copies is None else args.copies
     documents = corpus(seed if args.seed is None else args.seed, copies=args.copies)
     rows: dict[tuple[str, str], list[int]] = {}  # (split, context) -> [planted, found, negatives, changed]
