@@ -1840,7 +1840,7 @@ _NAME_KEYWORDS: Final = (
 # Usage counters and other plural names ("input_tokens", "keys") are never secret: found as
 # themselves, they cost no look at a name.
 _SHADOWS: Final = (b'tokens"', b"tokens\\", b"tokens_", b"tokens:", b"tokens=", b"tokens ")
-_FIXED_ANCHORS: Final = (
+_NAMED_FIXED_ANCHORS: Final = (
     b"://",
     b"bearer",
     b"private key",
@@ -1916,6 +1916,14 @@ _FIXED_ANCHORS: Final = (
     b"&{",
     b"type=execve",
     b"dd *",
+)
+# Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
+# numbered after the named ones.
+_SESSION_COOKIE_AT: Final = len(_NAMED_FIXED_ANCHORS)
+_WEBHOOK_PATH_AT: Final = _SESSION_COOKIE_AT + len(rules.SESSION_COOKIE_ANCHORS)
+_EXPECT_SEND_AT: Final = _WEBHOOK_PATH_AT + len(rules.WEBHOOK_REQUEST_PATHS)
+_FIXED_ANCHORS: Final = (
+    *_NAMED_FIXED_ANCHORS,
     *(name.encode() for name in rules.SESSION_COOKIE_ANCHORS),
     *(anchor.encode() for anchor, _, _ in rules.WEBHOOK_REQUEST_PATHS),
     *(anchor.encode() for anchor in rules.EXPECT_SENDS),
@@ -1997,12 +2005,7 @@ _FIXED_ANCHORS: Final = (
     _GO_POINTER_AT,
     _EXECVE_AT,
     _JCL_INSTREAM,
-    *_,
-) = range(len(_FIXED_ANCHORS))
-# Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS.
-_SESSION_COOKIE_AT: Final = _JCL_INSTREAM + 1  # right after the last named fixed anchor
-_WEBHOOK_PATH_AT: Final = _SESSION_COOKIE_AT + len(rules.SESSION_COOKIE_ANCHORS)
-_EXPECT_SEND_AT: Final = _WEBHOOK_PATH_AT + len(rules.WEBHOOK_REQUEST_PATHS)
+) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a
 # name/value pair, a block under a name, a table's header): on a file reader's numbered lines,
