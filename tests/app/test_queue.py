@@ -30,16 +30,6 @@ def on_issue_complete(issue, outcome, run):
 """
 
 
-@pytest.fixture
-def offline(scripted_anthropic: ScriptedAnthropic, monkeypatch: pytest.MonkeyPatch) -> ScriptedAnthropic:
-    """The scripted server's environment in os.environ, so `autopilot run` picks it up."""
-    for name, value in scripted_anthropic.env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("AUTOPILOT_MODEL", MODEL)
-    monkeypatch.setenv("AUTOPILOT_MIN_FREE_MEMORY_MB", "0")
-    return scripted_anthropic
-
-
 def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     context.reset()
     code = main(list(args))

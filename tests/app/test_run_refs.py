@@ -259,16 +259,6 @@ def test_a_run_whose_trajectory_is_gone_names_the_run_and_the_path(
 # resume
 
 
-@pytest.fixture
-def offline(scripted_anthropic: ScriptedAnthropic, monkeypatch: pytest.MonkeyPatch) -> ScriptedAnthropic:
-    """The scripted server's environment in os.environ, so `autopilot run` picks it up."""
-    for name, value in scripted_anthropic.env.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("AUTOPILOT_MODEL", MODEL)
-    monkeypatch.setenv("AUTOPILOT_MIN_FREE_MEMORY_MB", "0")
-    return scripted_anthropic
-
-
 @pytest.mark.parametrize("kind", ["id", "prefix", "last"])
 def test_resume_takes_a_run_by_id_prefix_or_last(
     offline: ScriptedAnthropic, git_repo: Path, kind: str, capsys: pytest.CaptureFixture[str]
