@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twelfth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -52,6 +52,14 @@ Corpora:
   ``set -x`` traces and CI log prefixes, REPL and debugger sessions, language reprs and object dumps,
   structured logs and HTTP traces, environment dumps, truncated and paged output), with the hard
   negatives of the same shapes; reported like ``blind``;
+- ``twelfth``: bench/redact_corpus_twelfth.py, another one by another author, written blind to the
+  rules and to the other corpora, made of the text people and agents write about work where
+  credentials get pasted by hand (issue and review threads, chat copy-pastes and exports, e-mail
+  threads, postmortems and runbooks, onboarding docs, wikis, support tickets, Q&A posts, commit
+  messages, notebooks, meeting notes, an agent's own replies, password hand-overs, prose in other
+  languages), with the hard negatives of the same world (rotation notices naming key ids, vault
+  references, masked values, placeholders, documented example keys, public keys, signatures,
+  hashes, ids, used one-time codes); reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -97,6 +105,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "eighth": (67, 6),
     "ninth": (71, 6),
     "tenth": (73, 6),
+    "twelfth": (83, 6),
 }
 
 
