@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twelfth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -52,6 +52,17 @@ Corpora:
   ``set -x`` traces and CI log prefixes, REPL and debugger sessions, language reprs and object dumps,
   structured logs and HTTP traces, environment dumps, truncated and paged output), with the hard
   negatives of the same shapes; reported like ``blind``;
+- ``eleventh``: bench/redact_corpus_eleventh.py, an eleventh one by an eleventh author, written blind to
+  the rules and to the other corpora, made of secrets as they sit in source code and in build and
+  infrastructure code across many languages (Kotlin, Swift, Objective-C, Dart, Scala, Clojure, Elixir,
+  Erlang, Haskell, OCaml, F#, C#, VB.NET, C and C++, Rust, Zig, Nim, Lua, Perl, R, Julia, MATLAB,
+  Fortran, COBOL, PowerShell, shells, Gradle, Make, CMake, Bazel, Nix, Dockerfiles, Terraform, Pulumi,
+  Ansible, Chef, Puppet, Salt, SQL) and in the shapes code gives them (builders, named arguments,
+  annotations, struct and map literals, heredocs, raw and multi-line strings, concatenation, char and
+  byte arrays, test fixtures, seeds, commented-out code), with the hard negatives of the same code
+  (environment and secret-manager lookups, config binding, hashing code and public test vectors, public
+  keys and pins, digests, ids, placeholders, token regexes and validators, error messages naming a
+  secret); reported like ``blind``;
 - ``twelfth``: bench/redact_corpus_twelfth.py, another one by another author, written blind to the
   rules and to the other corpora, made of the text people and agents write about work where
   credentials get pasted by hand (issue and review threads, chat copy-pastes and exports, e-mail
@@ -105,6 +116,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "eighth": (67, 6),
     "ninth": (71, 6),
     "tenth": (73, 6),
+    "eleventh": (79, 6),
     "twelfth": (83, 6),
 }
 
