@@ -35,6 +35,8 @@ PARALLEL_BYTES: Final = 8 * 1024 * 1024
 CHUNK_BYTES: Final = 2 * 1024 * 1024
 #: File names looked at inside a directory (given files are always read).
 LOG_SUFFIXES: Final = (".jsonl", ".json", ".ndjson", ".traj")
+#: Paths looked up in the cache by one query (SQLite before 3.32 takes at most 999 parameters).
+_LOOKUP_BATCH: Final = 500
 
 
 class LogReader(abc.ABC):
@@ -269,9 +271,10 @@ def scan(
         sorted(f"{type(r).__module__}.{type(r).__name__}" for r in readers)
     )
     cache = SummaryCache.open(cache_path) if cache_path is not None else None
+    cached = cache.lookup(files, readers_key) if cache is not None else {}
     # Per file, plain values only (a Path and a stat result each would cost more than its summary).
-    # size, modification time, whether to read it; or why it cannot be read
-    found: list[tuple[int, int, bool] | str] = []
+    # size, modification time, its cached result (None: read it); or why it cannot be read
+    found: list[tuple[int, int, bytes | None] | str] = []
     todo: list[str] = []
     sizes: list[int] = []
     for name in files:
@@ -283,13 +286,14 @@ def scan(
         if (problem := file_problem(name, info.st_mode)) is not None:
             found.append(f"{name}: {problem}")
             continue
-        read = cache is None or not cache.holds(name, info.st_size, info.st_mtime_ns, readers_key)
-        found.append((info.st_size, info.st_mtime_ns, read))
-        if read:
+        entry = cached.get(name)
+        held = entry[2] if entry is not None and entry[:2] == (info.st_size, info.st_mtime_ns) else None
+        found.append((info.st_size, info.st_mtime_ns, held))
+        if held is None:
             todo.append(name)
             sizes.append(info.st_size)
     fresh = _read_all(readers, todo, sizes, encode=cache is not None)
-    del todo, sizes
+    del todo, sizes, cached
     if cache is not None:
         cache.forget_deleted([p for p in paths if p.is_dir()], set(files))
     try:
@@ -297,10 +301,10 @@ def scan(
             if isinstance(entry, str):
                 yield FileResult(name, error=entry)
                 continue
-            size, mtime_ns, read = entry
-            result = None if read or cache is None else cache.get(name)
+            size, mtime_ns, held = entry
+            result = None if held is None or cache is None else cache.decode(held)
             if result is None:
-                if read:
+                if held is None:
                     result, blob, cacheable = next(fresh)
                 else:  # the cached entry could not be decoded after all
                     result, cacheable = _read(readers, name)
@@ -365,23 +369,24 @@ class SummaryCache:
                 return None
         return None
 
-    def holds(self, path: str, size: int, mtime_ns: int, readers: str) -> bool:
-        """Whether an entry for *path* is there and still true for the file."""
-        return (
-            self._run(
-                "SELECT 1 FROM files WHERE path = ? AND size = ? AND mtime_ns = ? AND readers = ?",
-                (path, size, mtime_ns, readers),
+    def lookup(self, paths: Sequence[str], readers: str) -> dict[str, tuple[int, int, bytes]]:
+        """The entries of *paths* that the same *readers* made: path -> (size, modification time,
+        result as MessagePack), a few hundred paths to a query."""
+        found: dict[str, tuple[int, int, bytes]] = {}
+        for start in range(0, len(paths), _LOOKUP_BATCH):
+            batch = paths[start : start + _LOOKUP_BATCH]
+            rows = self._all(
+                "SELECT path, size, mtime_ns, result FROM files "
+                f"WHERE readers = ? AND path IN ({', '.join('?' * len(batch))})",
+                (readers, *batch),
             )
-            is not None
-        )
+            found.update((path, (size, mtime_ns, result)) for path, size, mtime_ns, result in rows)
+        return found
 
-    def get(self, path: str) -> FileResult | None:
-        """The cached result for *path*, or None (no entry, or one that cannot be decoded)."""
-        row = self._run("SELECT result FROM files WHERE path = ?", (path,))
-        if row is None:
-            return None
+    def decode(self, result: bytes) -> FileResult | None:
+        """A cached *result* as a FileResult, or None when it cannot be decoded."""
         try:
-            return self._decode(row[0])
+            return self._decode(result)
         except (msgspec.DecodeError, msgspec.ValidationError, TypeError):
             return None
 
