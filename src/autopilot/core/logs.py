@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import itertools
 import os
 import re
 import sys
@@ -273,10 +274,11 @@ def scan(
     cache = SummaryCache.open(cache_path) if cache_path is not None else None
     cached = cache.lookup(files, readers_key) if cache is not None else {}
     # Per file, plain values only (a Path and a stat result each would cost more than its summary).
-    # size, modification time, its cached result (None: read it); or why it cannot be read
-    found: list[tuple[int, int, bytes | None] | str] = []
+    # size, modification time, whether to read it; or why it cannot be read
+    found: list[tuple[int, int, bool] | str] = []
     todo: list[str] = []
     sizes: list[int] = []
+    kept: list[str] = []
     for name in files:
         try:
             info = os.stat(name)
@@ -286,13 +288,15 @@ def scan(
         if (problem := file_problem(name, info.st_mode)) is not None:
             found.append(f"{name}: {problem}")
             continue
-        entry = cached.get(name)
-        held = entry[2] if entry is not None and entry[:2] == (info.st_size, info.st_mtime_ns) else None
-        found.append((info.st_size, info.st_mtime_ns, held))
-        if held is None:
+        read = cached.get(name) != (info.st_size, info.st_mtime_ns)
+        found.append((info.st_size, info.st_mtime_ns, read))
+        if read:
             todo.append(name)
             sizes.append(info.st_size)
+        else:
+            kept.append(name)
     fresh = _read_all(readers, todo, sizes, encode=cache is not None)
+    held = cache.results(kept) if cache is not None else iter(())
     del todo, sizes, cached
     if cache is not None:
         cache.forget_deleted([p for p in paths if p.is_dir()], set(files))
@@ -301,12 +305,12 @@ def scan(
             if isinstance(entry, str):
                 yield FileResult(name, error=entry)
                 continue
-            size, mtime_ns, held = entry
-            result = None if held is None or cache is None else cache.decode(held)
+            size, mtime_ns, read = entry
+            result = None if read else next(held)
             if result is None:
-                if held is None:
+                if read:
                     result, blob, cacheable = next(fresh)
-                else:  # the cached entry could not be decoded after all
+                else:  # the cached entry is gone, or could not be decoded after all
                     result, cacheable = _read(readers, name)
                     blob = msgspec.msgpack.encode(result) if cache is not None else None
                 if cache is not None and blob is not None and cacheable:
@@ -369,22 +373,28 @@ class SummaryCache:
                 return None
         return None
 
-    def lookup(self, paths: Sequence[str], readers: str) -> dict[str, tuple[int, int, bytes]]:
-        """The entries of *paths* that the same *readers* made: path -> (size, modification time,
-        result as MessagePack), a few hundred paths to a query."""
-        found: dict[str, tuple[int, int, bytes]] = {}
-        for start in range(0, len(paths), _LOOKUP_BATCH):
-            batch = paths[start : start + _LOOKUP_BATCH]
+    def lookup(self, paths: Sequence[str], readers: str) -> dict[str, tuple[int, int]]:
+        """The size and modification time each of *paths* had when the same *readers* read it (the
+        paths without such an entry are left out), a few hundred paths to a query."""
+        found: dict[str, tuple[int, int]] = {}
+        for batch in _batches(paths):
             rows = self._all(
-                "SELECT path, size, mtime_ns, result FROM files "
-                f"WHERE readers = ? AND path IN ({', '.join('?' * len(batch))})",
+                f"SELECT path, size, mtime_ns FROM files WHERE readers = ? AND path IN ({_marks(batch)})",
                 (readers, *batch),
             )
-            found.update((path, (size, mtime_ns, result)) for path, size, mtime_ns, result in rows)
+            found.update((path, (size, mtime_ns)) for path, size, mtime_ns in rows)
         return found
 
-    def decode(self, result: bytes) -> FileResult | None:
-        """A cached *result* as a FileResult, or None when it cannot be decoded."""
+    def results(self, paths: Iterable[str]) -> Iterator[FileResult | None]:
+        """The cached result of each of *paths*, in order (None: no entry, or one that cannot be
+        decoded), fetched a few hundred at a time so that they are never all in memory at once."""
+        for batch in _batches(paths):
+            rows = dict(self._all(f"SELECT path, result FROM files WHERE path IN ({_marks(batch)})", batch))
+            for path in batch:
+                blob = rows.get(path)
+                yield None if blob is None else self._decoded(blob)
+
+    def _decoded(self, result: bytes) -> FileResult | None:
         try:
             return self._decode(result)
         except (msgspec.DecodeError, msgspec.ValidationError, TypeError):
@@ -446,6 +456,18 @@ class SummaryCache:
             self._db.close()
             self._db = None
             return None
+
+
+def _batches(paths: Iterable[str]) -> Iterator[tuple[str, ...]]:
+    """*paths* in runs of :data:`_LOOKUP_BATCH`, each looked up in the cache by one query."""
+    paths = iter(paths)
+    while batch := tuple(itertools.islice(paths, _LOOKUP_BATCH)):
+        yield batch
+
+
+def _marks(batch: Sequence[str]) -> str:
+    """One SQL parameter for each of *batch*: ``?, ?, ?``."""
+    return ", ".join("?" * len(batch))
 
 
 # ------------------------------------------------------------------------------------------------
