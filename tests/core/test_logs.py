@@ -534,6 +534,18 @@ def test_a_run_read_twice_counts_once_in_any_order(
     assert got == counted(dedupe(sessions()))
 
 
+def test_files_are_named_as_paths_name_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files found in a directory are "DIR/..." ("..." under "."), hidden ones and other names left out."""
+    (tmp_path / "a" / ".hidden").mkdir(parents=True)
+    for name in ("t.jsonl", "a/s.json", "a/notes.txt", "a/.hidden/h.jsonl", "a/.u.jsonl"):
+        (tmp_path / name).write_text("{}\n")
+    monkeypatch.chdir(tmp_path)
+
+    assert logs.discover([Path(".")])[0] == ["t.jsonl", "a/s.json"]
+    assert logs.discover([Path("a")])[0] == ["a/s.json"]
+    assert logs.discover([tmp_path / "a"])[0] == [str(tmp_path / "a" / "s.json")]
+
+
 def test_the_cache_forgets_logs_deleted_from_a_directory(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

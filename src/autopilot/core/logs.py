@@ -108,6 +108,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[str], list[FileResult]]:
 
 
 def _walk(directory: Path) -> Iterator[str]:
+    # Each file named as Path(root, name) names it, without building a Path per file (a third of the
+    # walk's time): "DIR/…", and, under ".", without the "./" that os.walk puts in front.
+    cut = 2 if str(directory) == "." else 0
     for root, dirs, names in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         present = set(names)
@@ -116,7 +119,7 @@ def _walk(directory: Path) -> Iterator[str]:
                 continue
             if name.endswith(".journal.jsonl") and name[: -len(".journal.jsonl")] + ".json" in present:
                 continue
-            yield str(Path(root, name))
+            yield os.path.join(root, name)[cut:]
 
 
 # ------------------------------------------------------------------------------------------------
