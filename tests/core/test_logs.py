@@ -277,6 +277,32 @@ def test_a_new_autopilot_version_reads_again_what_the_cache_holds(
     assert upgraded == 22
 
 
+def test_cached_results_are_fetched_in_batches_each_for_its_own_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cached entries come a few to a query, each to its own file; one whose result cannot be decoded
+    any more is read again."""
+    import sqlite3
+
+    monkeypatch.setattr(logs, "_LOOKUP_BATCH", 2)
+    logs_ = [tmp_path / f"s-{n}.jsonl" for n in range(5)]
+    for number, log in enumerate(logs_):
+        log.write_text(_line(f"msg_{number}", 11, request=f"req_{number}") + "\n")
+    _analyze(capsys, tmp_path)
+    for number, log in enumerate(logs_):  # changed behind the cache's back: same size and time
+        stat = log.stat()
+        log.write_text(_line(f"msg_{number}", 22, request=f"req_{number}") + "\n")
+        os.utime(log, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    with contextlib.closing(sqlite3.connect(_cache_file())) as db, db:
+        db.execute("UPDATE files SET result = ? WHERE path = ?", (b"\xc1", str(logs_[3])))
+
+    files = _analyze(capsys, tmp_path)["files"]
+
+    assert [(f["path"], f["output_tokens"]) for f in files] == [
+        (str(log), 22 if log == logs_[3] else 11) for log in logs_
+    ]
+
+
 @pytest.mark.parametrize(
     "damage", [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000]
 )
@@ -506,6 +532,18 @@ def test_a_run_read_twice_counts_once_in_any_order(
          for n in range(len(runs)) if not covered[n]]  # fmt: skip
     assert got == sorted(expected)
     assert got == counted(dedupe(sessions()))
+
+
+def test_files_are_named_as_paths_name_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files found in a directory are "DIR/..." ("..." under "."), hidden ones and other names left out."""
+    (tmp_path / "a" / ".hidden").mkdir(parents=True)
+    for name in ("t.jsonl", "a/s.json", "a/notes.txt", "a/.hidden/h.jsonl", "a/.u.jsonl"):
+        (tmp_path / name).write_text("{}\n")
+    monkeypatch.chdir(tmp_path)
+
+    assert logs.discover([Path(".")])[0] == ["t.jsonl", "a/s.json"]
+    assert logs.discover([Path("a")])[0] == ["a/s.json"]
+    assert logs.discover([tmp_path / "a"])[0] == [str(tmp_path / "a" / "s.json")]
 
 
 def test_the_cache_forgets_logs_deleted_from_a_directory(

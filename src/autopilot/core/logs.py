@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import itertools
 import os
 import re
 import sys
@@ -35,6 +36,8 @@ PARALLEL_BYTES: Final = 8 * 1024 * 1024
 CHUNK_BYTES: Final = 2 * 1024 * 1024
 #: File names looked at inside a directory (given files are always read).
 LOG_SUFFIXES: Final = (".jsonl", ".json", ".ndjson", ".traj")
+#: Paths looked up in the cache by one query (SQLite before 3.32 takes at most 999 parameters).
+_LOOKUP_BATCH: Final = 500
 
 
 class LogReader(abc.ABC):
@@ -105,6 +108,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[str], list[FileResult]]:
 
 
 def _walk(directory: Path) -> Iterator[str]:
+    # Each file named as Path(root, name) names it, without building a Path per file (a third of the
+    # walk's time): "DIR/…", and, under ".", without the "./" that os.walk puts in front.
+    cut = 2 if str(directory) == "." else 0
     for root, dirs, names in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         present = set(names)
@@ -113,7 +119,7 @@ def _walk(directory: Path) -> Iterator[str]:
                 continue
             if name.endswith(".journal.jsonl") and name[: -len(".journal.jsonl")] + ".json" in present:
                 continue
-            yield str(Path(root, name))
+            yield os.path.join(root, name)[cut:]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -269,11 +275,13 @@ def scan(
         sorted(f"{type(r).__module__}.{type(r).__name__}" for r in readers)
     )
     cache = SummaryCache.open(cache_path) if cache_path is not None else None
+    cached = cache.lookup(files, readers_key) if cache is not None else {}
     # Per file, plain values only (a Path and a stat result each would cost more than its summary).
     # size, modification time, whether to read it; or why it cannot be read
     found: list[tuple[int, int, bool] | str] = []
     todo: list[str] = []
     sizes: list[int] = []
+    kept: list[str] = []
     for name in files:
         try:
             info = os.stat(name)
@@ -283,13 +291,16 @@ def scan(
         if (problem := file_problem(name, info.st_mode)) is not None:
             found.append(f"{name}: {problem}")
             continue
-        read = cache is None or not cache.holds(name, info.st_size, info.st_mtime_ns, readers_key)
+        read = cached.get(name) != (info.st_size, info.st_mtime_ns)
         found.append((info.st_size, info.st_mtime_ns, read))
         if read:
             todo.append(name)
             sizes.append(info.st_size)
+        else:
+            kept.append(name)
     fresh = _read_all(readers, todo, sizes, encode=cache is not None)
-    del todo, sizes
+    held = cache.results(kept) if cache is not None else iter(())
+    del todo, sizes, cached
     if cache is not None:
         cache.forget_deleted([p for p in paths if p.is_dir()], set(files))
     try:
@@ -298,11 +309,11 @@ def scan(
                 yield FileResult(name, error=entry)
                 continue
             size, mtime_ns, read = entry
-            result = None if read or cache is None else cache.get(name)
+            result = None if read else next(held)
             if result is None:
                 if read:
                     result, blob, cacheable = next(fresh)
-                else:  # the cached entry could not be decoded after all
+                else:  # the cached entry is gone, or could not be decoded after all
                     result, cacheable = _read(readers, name)
                     blob = msgspec.msgpack.encode(result) if cache is not None else None
                 if cache is not None and blob is not None and cacheable:
@@ -365,23 +376,30 @@ class SummaryCache:
                 return None
         return None
 
-    def holds(self, path: str, size: int, mtime_ns: int, readers: str) -> bool:
-        """Whether an entry for *path* is there and still true for the file."""
-        return (
-            self._run(
-                "SELECT 1 FROM files WHERE path = ? AND size = ? AND mtime_ns = ? AND readers = ?",
-                (path, size, mtime_ns, readers),
+    def lookup(self, paths: Sequence[str], readers: str) -> dict[str, tuple[int, int]]:
+        """The size and modification time each of *paths* had when the same *readers* read it (the
+        paths without such an entry are left out), a few hundred paths to a query."""
+        found: dict[str, tuple[int, int]] = {}
+        for batch in _batches(paths):
+            rows = self._all(
+                f"SELECT path, size, mtime_ns FROM files WHERE readers = ? AND path IN ({_marks(batch)})",
+                (readers, *batch),
             )
-            is not None
-        )
+            found.update((path, (size, mtime_ns)) for path, size, mtime_ns in rows)
+        return found
 
-    def get(self, path: str) -> FileResult | None:
-        """The cached result for *path*, or None (no entry, or one that cannot be decoded)."""
-        row = self._run("SELECT result FROM files WHERE path = ?", (path,))
-        if row is None:
-            return None
+    def results(self, paths: Iterable[str]) -> Iterator[FileResult | None]:
+        """The cached result of each of *paths*, in order (None: no entry, or one that cannot be
+        decoded), fetched a few hundred at a time so that they are never all in memory at once."""
+        for batch in _batches(paths):
+            rows = dict(self._all(f"SELECT path, result FROM files WHERE path IN ({_marks(batch)})", batch))
+            for path in batch:
+                blob = rows.get(path)
+                yield None if blob is None else self._decoded(blob)
+
+    def _decoded(self, result: bytes) -> FileResult | None:
         try:
-            return self._decode(row[0])
+            return self._decode(result)
         except (msgspec.DecodeError, msgspec.ValidationError, TypeError):
             return None
 
@@ -441,6 +459,18 @@ class SummaryCache:
             self._db.close()
             self._db = None
             return None
+
+
+def _batches(paths: Iterable[str]) -> Iterator[tuple[str, ...]]:
+    """*paths* in runs of :data:`_LOOKUP_BATCH`, each looked up in the cache by one query."""
+    paths = iter(paths)
+    while batch := tuple(itertools.islice(paths, _LOOKUP_BATCH)):
+        yield batch
+
+
+def _marks(batch: Sequence[str]) -> str:
+    """One SQL parameter for each of *batch*: ``?, ?, ?``."""
+    return ", ".join("?" * len(batch))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -399,16 +399,14 @@ class Ledger:
         """For each session (in the order added): its counted calls' priced usage, their number and
         the model most of them name."""
         out = [SessionTotal() for _ in self.sessions]
-        models: dict[int, Counter[str]] = {}
-        tokens, costs, names, model_of = self._tokens, self._cost, self._models, self._model
-        for row, owner in enumerate(self._owner):
+        tokens, costs, names = self._tokens, self._cost, self._models
+        for row, (owner, model) in enumerate(zip(self._owner, self._model, strict=True)):
             first = row * 5
             usage = Usage(tokens[first], tokens[first + 1], tokens[first + 2], tokens[first + 3], 0.0,
                           tokens[first + 4])  # fmt: skip
-            model = names[model_of[row]]
             cost = costs[row]
             if math.isnan(cost):
-                cost = prices.cost(model, usage)
+                cost = prices.cost(names[model], usage)
             total = out[owner]
             total.calls += 1
             # As Usage.__add__ sums, in place.
@@ -419,10 +417,12 @@ class Ledger:
             summed.cache_creation_tokens += usage.cache_creation_tokens
             summed.cache_creation_1h_tokens += usage.cache_creation_1h_tokens
             summed.cost_usd = round(summed.cost_usd + cost, 10)
-            if model:
-                models.setdefault(owner, Counter())[model] += 1
-        for owner, counts in models.items():
-            out[owner].model = counts.most_common(1)[0][0]
+        # Each session's calls by model, counted at once; of models named equally often, the first seen.
+        most: dict[int, int] = {}
+        for (owner, model), count in Counter(zip(self._owner, self._model, strict=True)).items():
+            if names[model] and count > most.get(owner, 0):
+                most[owner] = count
+                out[owner].model = names[model]
         return out
 
 

@@ -16,7 +16,6 @@ Definitions:
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import re
@@ -493,6 +492,8 @@ def compare(a: LoadedRun, b: LoadedRun) -> dict[str, Any]:
     ``first_divergence`` is the first tool call where the runs stop doing the same thing
     (``None`` when both made the same calls).
     """
+    import difflib
+
     fa, fb = run_figures(a), run_figures(b)
     side_a, side_b = _side(a, fa), _side(b, fb)
     calls_a = [s for s in a.run.steps if s.type == "tool_call"]
