@@ -850,11 +850,17 @@ _ALIGNED_VALUE: Final = (
 # After a secret name: an optional closing quote, a separator, then a quoted or bare value.
 _AFTER_NAME: Final = (
     rb"(?x)"
-    rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<sp1>[ \t]*)
+    rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?:\*{1,2}(?=:))?(?P<sp1>[ \t]*)
     (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t])|\{)?
-    (?P<sp2>[ \t]*)
+    (?P<sp2>(?:(?<=:)\*{1,2}(?=[ \t]))?[ \t]*)
     (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?='))(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))"""
+)
+# A value in an HTML element of inline code after a secret name and a separator (`Password:
+# <code>…</code>`, as wikis and Confluence write it; the closing tag's slash may be JSON-escaped).
+_TAGGED_VALUE: Final = (
+    rb"""(?:\\{0,7}["'`]|\*{1,2})?[ \t]*[:=][ \t]*(?:\*{1,2}[ \t]*)?"""
+    rb"""<(?P<tag>code|kbd|tt|samp)>(?P<value>[^<>\s]{1,500})<\\{0,3}/(?P=tag)>"""
 )
 # A list after a secret name (`"api_keys": [`, `TOKENS = [`), and each string in it (JSON, YAML's
 # flow sequences, Python, escaped once or more; items on lines of their own).
@@ -1074,8 +1080,8 @@ def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
 # with (keep it in step with them): most hits (inside base64) fail there without trying each group.
 _NAME_SHAPE: Final = (
     rb"(?x)"
-    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\])( \t:?+=>,|o{<\r\n\xe2%])
-    (?:(?P<sep>(?:\\{0,7}["'`])?\]?\)?[ \t]*
+    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\])( \t:?+=>,|o{<\r\n\xe2%*])
+    (?:(?P<sep>(?:\\{0,7}["'`]|\*{1,2}(?=:))?\]?\)?[ \t]*
       (?::=|::=|::(?=[ \t])|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
       |,(?=[ \t]*(?:\r?\n[ \t]*|\\{1,3}n[ \t]*)?\\{0,3}["'`])
       |(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
@@ -1465,6 +1471,14 @@ _PGPASS: Final = (
     rb"(?:(?<![^\s\"'>])|(?<=\\[nrt]))[^:\s\"'\\]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+:"
     rb"(?P<value>[^\s\"'\\]{4,})(?:" + _LINE_END + rb"|(?=\\{0,3}[\"']))"
 )
+# Words that read as a sentence: letters, single blanks, and an article or a preposition among them
+# (which neither a generated passphrase nor a seed phrase's words hold).
+_SENTENCE: Final = (
+    rb"(?=.*\b(?i:the|an?|to|of|for|in|on|with|from|when|is|are|not|and)\b)"
+    rb"[A-Za-z]+(?:[ ][A-Za-z'\-]+){2,}[.!]?"
+)
+# A .pgpass line's fields (`host:port:database:user:password`), the password maybe cut off.
+_PGPASS_FIELDS: Final = rb"[^:\s]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+(?::(?P<value>\S+))?"
 _USERLIST: Final = (
     rb"""[ \t]*(?P<q>\\{0,3}")[^"\s\\]+(?P=q)[ \t]+(?P=q)(?P<value>[^"\s\\]{4,})(?P=q)""" + _LINE_END
 )
@@ -1745,6 +1759,8 @@ _PROSE_KEY_VALUE: Final = (
     rb"[ \t]+(?P<value>[A-Za-z0-9+/_\-]{16,500}={0,2})(?![A-Za-z0-9+/=_\-]|\.[A-Za-z0-9])"
 )
 _PREVIOUS_WORD: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12}) \Z"
+# The words of a label before a secret name in a table's cell (`Admin password`, `Pre-shared key`).
+_LABEL_WORDS: Final = rb"(?:[A-Za-z][A-Za-z\-]{0,23} ){1,3}"
 _HEX_SECRET: Final = r"[0-9a-fA-F]{32,128}"
 _BASE64_VALUE: Final = r"[A-Za-z0-9+/_\-]{16,4096}={0,2}"
 # ODBC's braced value after `=`: `Pwd={…}` (`}}` is a literal brace), up to `;` or the end.
@@ -1916,6 +1932,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"&{",
     b"type=execve",
     b"dd *",
+    b" / ",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -2005,6 +2022,7 @@ _FIXED_ANCHORS: Final = (
     _GO_POINTER_AT,
     _EXECVE_AT,
     _JCL_INSTREAM,
+    _SLASH_PAIR,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a
@@ -2129,6 +2147,16 @@ def _foreign_keyword() -> tuple[re.Pattern[bytes], frozenset[bytes]]:
     return re.compile(b"|".join(re.escape(word) for word in words)), frozenset(word[:4] for word in words)
 
 
+def _password_word(data: bytes, keyword: int) -> bool:
+    """Whether the word at *keyword* names a password (`password`, `pw`, `Passwort`, `wachtwoord`)."""
+    word = _rx[_KEYWORD_WORD].match(data, keyword)
+    return word is not None and _name_kind(word.group()) == "password"
+
+
+# The word at a name keyword (letters, also of other scripts and JSON-escaped).
+_KEYWORD_WORD: Final = rb"(?:[A-Za-z\x80-\xff]|\\{1,3}u[0-9a-fA-F]{4})+"
+
+
 def _announcing(low: bytes, keyword: int) -> bool:
     """Whether the name keyword at *keyword* may announce a credential in prose ("the password is
     …", "das Passwort lautet: …", a full-width colon after 密码)."""
@@ -2205,7 +2233,7 @@ _SHAPE_HOW: Final = {
     "pct": _BY_PERCENT,
 }
 # The keywords that may announce a credential in prose ("the password is …", "token created: …").
-_ANNOUNCING: Final = rb"(?:password|passwd|passphrase|secret|token|key|credential)s?(?![a-z])"
+_ANNOUNCING: Final = rb"(?:password|passwd|passphrase|secret|token|key|credential|pw)s?(?![a-z])"
 _SUBCOMMAND: Final = rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)"
 
 
@@ -2225,6 +2253,9 @@ _NOT_CREDENTIAL: Final = (
     r"|(?:SHA256|SHA384|SHA512|SHA1|MD5):[A-Za-z0-9+/=:]+\.?"
     # a table's border row: box drawing (also JSON-escaped, `\u250c\u2500…`) or ASCII rules
     r"|(?:[\u2500-\u257f]|\\{1,7}u25[0-7][0-9a-fA-F])+|[+\-=|:]+"
+    # a date and time (ISO 8601: `2025-02-26T12:13:11+00:00` in a listing's `Updated` column)
+    r"|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+    r"(?:Z|[+\-][0-9]{2}:?[0-9]{2})?"
 )
 _PATH: Final = r"(?:~|\.{1,2})?/[\w.\-/@:]*"
 
@@ -2681,6 +2712,9 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
     in_prose = _prose_value(data, keyword, keyword + len(tail))
     if in_prose is not None:
         return _in_one_string(data, keyword, in_prose[1], (_IN_PROSE, keyword + len(tail)))
+    handed = _handed_over(data, keyword, keyword + len(tail), _password_word(data, keyword))
+    if handed is not None:
+        return _in_one_string(data, keyword, handed[1], (_IN_SENTENCE, keyword + len(tail)))
     next_start = _next_line(data, line_end)
     if next_start != -1 and len(tail) <= 120:
         _, next_end = _line_around(data, next_start)
@@ -3020,7 +3054,7 @@ def _in_one_string(data: bytes, start: int, end: int, found: tuple[int, int]) ->
     return found
 
 
-_SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT, _IN_PROSE = 1, 2, 3, 4
+_SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT, _IN_PROSE, _IN_SENTENCE = 1, 2, 3, 4, 5
 # A setting's name in one case (`PASSWORD_MIN_LENGTH=`, `min_length=`), not a password holding `=`.
 _SETTING_NAME: Final = r"(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*|[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)*)="
 # A credential quoted in a sentence after its name, with only words between them (chat, in any
@@ -3048,6 +3082,8 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
         or _rx[_PROSE_WORDS].match(data, keyword, separator.start()).end() != separator.start()
     ):
         return None  # no separator, or code between the name and it (quotes, `$`, `=`, brackets)
+    if _rx[_LATER_KEYWORD].search(data, keyword + 2, separator.start()) is not None:
+        return None  # the value is the later name's (`the client secret or the public key \`…\``)
     match = _rx[_PROSE_VALUE].match(data, separator.end(), end)
     if match is None or _describes(data, keyword, separator.start()):
         return None
@@ -3056,14 +3092,120 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
         return None  # a bare word only after a colon
     text = match.group(group).decode("utf-8", "replace")
     if (
-        credential_like(text)
-        and _rx[_DIGIT].search(text)
+        (
+            (credential_like(text) and _rx[_DIGIT].search(text))
+            # after a password's name, a passphrase or a password as people make them too
+            or (_password_word(data, keyword) and _handed_value(text, password=True))
+        )
         and not _file_path(text)
+        and _rx[_FILE_NAME].fullmatch(text) is None  # `main.d203ab53.js`: a file's name
+        and _rx[_NOT_HANDED_OVER].fullmatch(text) is None  # an id, a ticket's key, a date
         and _rx[_SECRET_NAME_PARTS].search(text.lower()) is None  # `RESET_TOKEN_TTL=15m`: a name
         and _rx[_SETTING_NAME].match(text) is None  # `PASSWORD_MIN_LENGTH=12`: a setting
     ):
         return match.span(group)
     return None
+
+
+# A later name keyword, after a blank, between a name and the value a sentence gives.
+_LATER_KEYWORD: Final = rb"[ \t*](?i:password|passwd|passphrase|secret|token|key|credential|pw)(?![a-z])"
+# A file's name with a common extension (`main.d203ab53.js`, `server.key`): no credential.
+_FILE_NAME: Final = (
+    r"(?i)[\w@+\-.]+\.(?:[cm]?js|jsx|tsx?|map|css|html?|json|ya?ml|toml|ini|cfg|conf|env|txt|md|py|rb|go"
+    r"|rs|java|kt|php|sh|ps1|log|csv|xml|pem|crt|cer|der|key|p12|pfx|jks|zip|gz|tgz|tar|png|jpe?g|gif|svg"
+    r"|pdf|docx?|xlsx?|lock|sql|db|bak)"
+)
+
+
+# A credential handed over in a sentence after its name: a word that links a name to its value ("is",
+# "was", "reset to", and the same words in other languages: `lautet`, `ist`, `naar`, `è`, `est`, `es`,
+# `är` …), maybe an adverb ("now", "übrigens"), then the value: bare up to the sentence's punctuation
+# and a blank, or in backticks, quotes, bold or an HTML element of code (`is <code>…</code>`).
+_HANDOVER: Final = (
+    rb"(?x)"
+    rb"""[ \t](?i:is|was|are|were|to|ist|lautet|lauten|hei(?:\xc3\x9f|\\{1,3}u00df)t|est|es|\xc3[\xa8\xa9]
+      |\\{1,3}u00e[89]|naar|wordt|auf|(?:\xc3\xa4|\\{1,3}u00e4)r|er|jest|=)
+    [ \t]+(?:(?i:now|still|just|also|simply|currently|temporarily|(?:\xc3\xbc|\\{1,3}u00fc)brigens|jetzt|nun
+      |noch|nu|ora|ahora|agora|maintenant|d(?:\xc3\xa9|\\{1,3}u00e9)sormais|teraz)[ \t]+)?
+    (?:(?P<q>\\{0,3}["'`]|\*\*)(?P<quoted>[^\s"'`\\*]{6,200})(?P=q)
+    |<(?P<tag>code|kbd|tt|samp)>(?P<tagged>[^<>\s]{6,200})<\\{0,3}/(?P=tag)>
+    |(?P<bare>[^\s"'`\\<>]{6,200})(?=[\s"'\\]|$))"""
+)
+# `user / password`: the password after the slash, bare or in backticks, quotes or an HTML element of
+# code, up to a blank, the sentence's punctuation, a quote or a tag; the user right before the slash.
+_SLASH_PAIR_VALUE: Final = (
+    rb"""(?x)[ ]/[ ](?:(?P<q>`|\\{0,3}["'])(?P<quoted>[^\s"'`\\]{6,200})(?P=q)"""
+    rb"""|<(?P<tag>code|kbd|tt)>(?P<tagged>[^<>\s]{6,200})<\\{0,3}/(?P=tag)>"""
+    rb"""|(?P<bare>[^\s"'`\\<>]{6,200}))"""
+)
+_SLASH_PAIR_USER: Final = (
+    rb"""(?:^|(?<=[\s(>:`"']))(?:`|<code>)?(?P<user>[A-Za-z0-9_.@$\-]{2,64})(?:`|</code>|\\{0,3}["'])?\Z"""
+)
+# Words that say a line is about logging in (lower-cased).
+_LOGIN_CUE: Final = (
+    rb"admin|root|login|log[ \-]in|logon|sign[ \-]?in|user|account|credential|creds|passw|pw\b|wi-?fi|wlan"
+    rb"|ssid|connect|robot"
+)
+# The words between a secret's name and the word that links it to its value: one sentence (no full
+# stop before a blank), no code (quotes, `$`, `=`, brackets); code spans and escaped letters allowed.
+_SENTENCE_WORDS: Final = (
+    rb"""(?:[^"'`|$=<>{}\[\]\n\\.!?;]++|[.!?](?![ \t\n\\])|`[^`\n\\]{1,40}`|\\{1,3}u[0-9a-fA-F]{4}"""
+    rb"""|(?<=[A-Za-z])'(?=[A-Za-z]))*+"""
+)
+# Not a credential though it may follow "is": an id (a UUID, a ticket's key), a date or a time.
+_NOT_HANDED_OVER: Final = (
+    r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[A-Z][A-Z0-9]{1,9}-[0-9]{1,7}"
+    r"|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.]+(?:Z|[+\-][0-9:]+)?)?"
+)
+
+
+def _handed_over(data: bytes, keyword: int, end: int, password: bool) -> tuple[int, int] | None:
+    """Where a credential handed over in a sentence after the name keyword at *keyword* is
+    (_HANDOVER), up to *end*: one that looks generated and holds a digit, or (after a password's
+    name, *password*) a passphrase or a password as people make them (a digit and a symbol)."""
+    if keyword and (data[keyword - 1 : keyword].isalnum() or data[keyword - 1] == 0x5F):
+        return None  # the end of a longer word (`monkey`), or a variable's
+    for link in _rx[_HANDOVER].finditer(data, keyword, min(end, keyword + 160)):
+        if _rx[_SENTENCE_WORDS].match(data, keyword, link.start()).end() != link.start():
+            return None  # another sentence, or code, before the word
+        if _rx[_LATER_KEYWORD].search(data, keyword + 2, link.start()) is not None or _describes(
+            data, keyword, link.start()
+        ):
+            return None  # a later name's value, or something about the secret (`key fingerprint is`)
+        group = "quoted" if link.group("quoted") is not None else "tagged" if link.group("tagged") else "bare"
+        start, stop = link.span(group)
+        if group == "bare":
+            while data[stop - 1] in _SENTENCE_END and stop - start > 6:
+                stop -= 1  # the sentence's punctuation after the value (`… naar Xy7!kL. Wil je`)
+        if _handed_value(data[start:stop].decode("utf-8", "replace"), password=password):
+            return start, stop
+    return None
+
+
+def _handed_value(text: str, *, password: bool) -> bool:
+    """Whether *text*, handed over in prose as a credential, is one: it looks generated and holds a
+    digit, or (where a password is meant, *password*) it is a passphrase or a password as people
+    make them (a digit and a symbol); never an id, a date, a file's name or the name of a secret."""
+    if (
+        _rx[_NOT_HANDED_OVER].fullmatch(text)
+        or _file_path(text)
+        or _rx[_FILE_NAME].fullmatch(text)
+        or _names_a_secret(text)
+    ):
+        return False
+    if _rx[_HEX_SECRET].fullmatch(text):
+        return True  # a key in hex (32 digits or more), which may read as words
+    return bool(credential_like(text) and _rx[_DIGIT].search(text)) or (
+        password
+        and (
+            _passphrase(text)
+            or bool(_lenient(text) and _rx[_DIGIT].search(text) and _rx[_HUMAN_SYMBOL].search(text))
+        )
+    )
+
+
+_SENTENCE_END: Final = frozenset(b".,;:)")
+_HUMAN_SYMBOL: Final = r"[^A-Za-z0-9\-_./]"
 
 
 # A value a tool's help or documentation shows as an example: right after "e.g." or "for example" on
@@ -3101,10 +3243,13 @@ def _describes(data: bytes, keyword: int, separator: int) -> bool:
     """Whether the words from *keyword* to the ``:`` or ``is`` at *separator* name something about
     a secret rather than the secret: ``key fingerprint is …``, ``token id: …``."""
     words = data[keyword:separator].split()
-    if not words:
-        return False
-    parts = name_parts(words[-1].decode("ascii", "replace"))
-    return bool(parts) and parts[-1] in rules.EXCLUDED_LAST
+    # (the name's own word and the one after it: `token id:`, `key fingerprint is`; not a word further
+    # on, in a phrase of its own: `pw after the reset:`)
+    for word in words[:2]:
+        parts = name_parts(word.decode("ascii", "replace"))
+        if parts and parts[-1] in rules.EXCLUDED_LAST:
+            return True
+    return False
 
 
 def _typed_secret_at(low: bytes, anchor: bytes, start: int, end: int) -> bool:
@@ -3138,6 +3283,8 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
         return _curl_command(low, start)
     if role == _PAT_AT:
         return _rx[_PAT_VARIABLE].match(data, start) is not None  # not `$PATH`
+    if role == _SLASH_PAIR:
+        return _rx[_SLASH_PAIR_VALUE].match(data, start) is not None  # `user / password`, not `a / b`
     if role in (_WRITE_AT, _SENDTO_AT):
         return _rx[_WRITTEN].match(low, start) is not None  # strace's line, not `f.write(…)`
     if role == _COMPARE_AT:
@@ -3441,6 +3588,8 @@ class _Scan:
             self._execve(start)
         elif role == _JCL_INSTREAM:
             self._jcl_ftp(start)
+        elif role == _SLASH_PAIR:
+            self._slash_pair(start)
         elif role == _IDENTIFIED:
             self._pattern_value(start, _rx[_IDENTIFIED_BY], "password")
         elif role == _LOGIN_MODULE:
@@ -3675,6 +3824,8 @@ class _Scan:
                     if name.startswith(b"-") and self._yaml_argv(name_start, name_end, kind):
                         continue
                     self._table_cell(name_start, name_end, kind)
+                elif kind is None and name in _LONE_NAMES and data[name_start - 1 : name_start] == b" ":
+                    self._table_cell(name_start, name_end, None)  # `| API key | … |`: its label names it
             elif how == _BY_CALL:
                 if (
                     kind is not None
@@ -3849,6 +4000,16 @@ class _Scan:
                 return name_end
         if ord(",") in ahead and self._argv_value(name, name_start, name_end, kind):
             return name_end
+        if ord("<") in ahead:
+            tagged = _rx[_TAGGED_VALUE].match(data, name_end)
+            if tagged is not None:
+                # HTML or wiki markup around the value (`* Password: <code>…</code>`, Confluence)
+                value = tagged.group("value").decode("utf-8", "replace")
+                if (not generated or credential_like(value)) and _plausible_value(
+                    value, quoted=True, code_context=False, next_char=b"<"
+                ):
+                    self.add(tagged.start("value"), tagged.end("value"), kind)
+                return tagged.end()
         match = _rx[_AFTER_NAME].match(data, name_end)
         after = match.end() if match is not None else 0
         if match is None or (after < self.size and (data[after] == 0x28 or data.startswith(b" [", after))):
@@ -4036,6 +4197,10 @@ class _Scan:
                 return value_end
             elif first.lower() not in rules.PLACEHOLDER_WORDS and not rest.rstrip().endswith(b","):
                 value_end = value_start + len(rest.rstrip())
+                if kind != "password" and _rx[_SENTENCE].fullmatch(data, value_start, value_end):
+                    # a sentence (`auth: stop logging the Authorization header`, a commit's subject
+                    # after its scope), not a passphrase: an article or a preposition among its words
+                    return value_end
         value = data[value_start:value_end].decode("utf-8", "replace")
         if flag and (
             value.startswith("-")
@@ -4268,11 +4433,13 @@ class _Scan:
             for a, b in spans:
                 self.add(a, b, kind)
 
-    def _table_cell(self, name_start: int, name_end: int, kind: str) -> None:
+    def _table_cell(self, name_start: int, name_end: int, kind: str | None) -> None:
         """A secret name in a table's cell: the cell beside it on its row when the row is a name
         and a value (psql's ``\\x`` display, ``doppler secrets``, a tab-separated env dump); else,
         when its row is a header (psql, mysql, a box drawing, TSV, quoted CSV), the values in its
-        column on the rows below, up to the table's end."""
+        column on the rows below, up to the table's end. A cell may be a label of words ending in
+        the name (``| Admin password | … |``, ``| API key | … |``), judged as the words joined; a
+        lone ``key`` (*kind* None) only so."""
         data = self.data
         delimiter = _table_delimiter(data, name_start, name_end)
         if delimiter is None:
@@ -4281,8 +4448,17 @@ class _Scan:
         start = _table_start(data, line_start, name_start)
         cells = _table_cells(data, start, line_end, delimiter)
         index = next((i for i, (a, b) in enumerate(cells) if a <= name_start and name_end <= b), -1)
-        if index == -1 or _cell(data, cells[index]) != (name_start, name_end):
+        if index == -1:
+            return
+        cell_start, cell_end = _cell(data, cells[index])
+        if cell_end != name_end:
             return  # the keyword is inside a cell with other words
+        if cell_start != name_start:
+            if _rx[_LABEL_WORDS].fullmatch(data, cell_start, name_start) is None:
+                return
+            kind = _name_kind(b"_".join(data[cell_start:name_end].split()))
+        if kind is None or kind == "authorization":
+            return
         filled = [i for i, cell in enumerate(cells) if _cell(data, cell)[1] > _cell(data, cell)[0]]
         if filled[:1] == [index] and len(filled) == 2:
             value_start, value_end = _cell(data, cells[filled[1]])
@@ -4474,10 +4650,23 @@ class _Scan:
         if how == _SAME_LINE:
             match = _rx[_VALUE_WORD].match(self.data, position)
             text = match.group().decode("utf-8", "replace") if match else ""
-            if match and (credential_like(text) or (_lenient(text) and _rx[_DIGIT].search(text))):
+            if match and (
+                credential_like(text)
+                or (_lenient(text) and _rx[_DIGIT].search(text))
+                or (_passphrase(text) and _password_word(self.data, keyword))
+            ):
                 self.add(match.start(), match.end(), "password")
+            else:
+                # markup around it (`is <code>…</code>`)
+                span = _handed_over(self.data, keyword, position + 500, _password_word(self.data, keyword))
+                if span is not None:
+                    self.add(*span, "password")
         elif how == _IN_PROSE:
             span = _prose_value(self.data, keyword, position)
+            if span is not None:
+                self.add(*span, "password")
+        elif how == _IN_SENTENCE:
+            span = _handed_over(self.data, keyword, position, _password_word(self.data, keyword))
             if span is not None:
                 self.add(*span, "password")
         elif how == _NEXT_LINE:
@@ -4520,8 +4709,17 @@ class _Scan:
                         and key_bytes.end() == len(value) - 1
                         and value.count(",") + 1 in _KEY_SIZES
                     )
+                start, end = word.span(group)
+                if every and (fields := _rx[_PGPASS_FIELDS].fullmatch(data, start, end)) is not None:
+                    # a .pgpass line (`host:5432:db:user:…`): only its fifth field, if it is there
+                    # (`cut -d: -f1-4` prints none)
+                    if fields.group("value") is None:
+                        continue
+                    start, end = fields.span("value")
+                    value = fields.group("value").decode("utf-8", "replace")
+                    plausible = _lenient(value)
                 if plausible and not _names_a_secret(value):
-                    self.add(word.start(group), word.end(group), kind)
+                    self.add(start, end, kind)
                 if every:
                     continue
                 return
@@ -5009,6 +5207,28 @@ class _Scan:
         ):
             self.add(item.start("value"), item.end("value"), kind)
         return True
+
+    def _slash_pair(self, position: int) -> None:
+        """A login handed over as ``user / password`` (`admin / …`, `` `admin` / `…` ``, `root /
+        <code>…</code>` in a wiki's table) on a line that speaks of logging in (an admin, an account,
+        a login, Wi-Fi …): the password, if it looks like one."""
+        data = self.data
+        pair = _rx[_SLASH_PAIR_VALUE].match(data, position)
+        if pair is None:
+            return
+        user = _rx[_SLASH_PAIR_USER].search(data, max(0, position - 72), position)
+        if user is None or not any(c.isalpha() for c in user.group("user").decode("latin-1")):
+            return
+        line_start, _ = _line_around(data, position, limit=512)
+        if _rx[_LOGIN_CUE].search(self.low, line_start, position) is None:
+            return
+        group = "quoted" if pair.group("quoted") is not None else "tagged" if pair.group("tagged") else "bare"
+        start, stop = pair.span(group)
+        if group == "bare":
+            while data[stop - 1] in _SENTENCE_END and stop - start > 6:
+                stop -= 1  # the sentence's punctuation after the value
+        if _handed_value(data[start:stop].decode("utf-8", "replace"), password=True):
+            self.add(start, stop, "password")
 
     def _jcl_ftp(self, position: int) -> None:
         """A JCL step running FTP (`EXEC PGM=FTP`) with its commands in stream (`//INPUT DD *`): the

@@ -480,7 +480,9 @@ EXCLUDED_LAST: Final = words(
     # where secrets are kept or checked, not a secret: `SECRETS_BACKEND=vault`, `SecretsFilter: prod-*`,
     # `AUTH0_DOMAIN=…`, `TOKEN_ISSUER=https://…`, `AUTH_PROVIDER=okta`
     "backend backends filter filters selector engine driver plugin resolver issuer audience domain "
-    "realm strategy host server port region protocol scheme"
+    "realm strategy host server port region protocol scheme "
+    # a JSON Web Token's id and its key's (`token jti is …`, `kid`)
+    "jti kid"
 )
 #: The items of a Kubernetes Secret that are settings beside its credential, not one (an Argo CD
 #: repository's or cluster's `type`, `project`, `name`, `url`): left when they hold plain words, or a
