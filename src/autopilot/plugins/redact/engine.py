@@ -776,6 +776,13 @@ def secret_name_kind(name: str) -> str | None:
             else:
                 if _glued_password(part):
                     kind = kind or "password"
+    if (
+        kind in ("token", "api_key")
+        and parts[-1] in ("token", "key")
+        and rules.PUBLIC_TOKEN_OWNERS.intersection(parts)
+        and "secret" not in parts
+    ):
+        return None  # Mixpanel's project token, Amplitude's API key: made for clients
     return kind
 
 
@@ -822,8 +829,10 @@ def _generated_name_kind(name: bytes) -> str | None:
     parts = name_parts(name.decode("ascii", "replace").lstrip("-"))
     if len(parts) < 2 or parts[-1] not in ("key", "salt") or parts[-2] in rules.NOT_SECRET_KEYS:
         return None
-    if any(part in rules.EXCLUDED_ANY for part in parts) or (
-        parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in rules.KEY_OWNERS
+    if (
+        any(part in rules.EXCLUDED_ANY for part in parts)
+        or (parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in rules.KEY_OWNERS)
+        or (parts[-1] == "key" and rules.PUBLIC_TOKEN_OWNERS.intersection(parts))
     ):
         return None
     return "api_key" if parts[-1] == "key" else "secret"
@@ -847,13 +856,16 @@ _ALIGNED_VALUE: Final = (
     rb"""(?:\\{1,3}r)?(?:$|(?=\\{1,3}["']|"(?:[,}\]]|$)))"""
 )
 
-# After a secret name: an optional closing quote, a separator, then a quoted or bare value.
+# After a secret name: an optional closing quote, a separator, then a quoted or bare value (after a
+# literal's prefix: Python's `b"…"`, SQL's `N'…'`, Objective-C's and C#'s `@"…"`, Erlang's binary
+# `<<"…">>`, C's and C++'s `L"…"`, `u8"…"`).
 _AFTER_NAME: Final = (
     rb"(?x)"
-    rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<sp1>[ \t]*)
-    (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t])|\{)?
+    rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<array>\[[0-9]{0,4}\])?(?P<sp1>[ \t]*)
+    (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t])|\{
+      |<<?-|(?<=[ \t])to(?=[ \t])|->)?
     (?P<sp2>[ \t]*)
-    (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?='))(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
+    (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?=')|@(?=\\{0,3}")|<<(?=\\{0,3}")|u8|[LuU](?=\\{0,3}"))(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))"""
 )
 # A list after a secret name (`"api_keys": [`, `TOKENS = [`), and each string in it (JSON, YAML's
@@ -1074,10 +1086,11 @@ def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
 # with (keep it in step with them): most hits (inside base64) fail there without trying each group.
 _NAME_SHAPE: Final = (
     rb"(?x)"
-    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\])( \t:?+=>,|o{<\r\n\xe2%])
-    (?:(?P<sep>(?:\\{0,7}["'`])?\]?\)?[ \t]*
+    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\[\])( \t:?+=>,|o{<\r\n\xe2%])
+    (?:(?P<sep>(?:\\{0,7}["'`])?\]?\)?(?:\[[0-9]{0,4}\])?[ \t]*
       (?::=|::=|::(?=[ \t])|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
-      |,(?=[ \t]*(?:\r?\n[ \t]*|\\{1,3}n[ \t]*)?\\{0,3}["'`])
+      |,(?=[ \t]*(?:\r?\n[ \t]*|\\{1,3}n[ \t]*)?(?:<<|@)?\\{0,3}["'`])
+      |(?:<<?-|(?<=[ \t])to[ \t]|->)(?=[ \t]*\\{0,3}["'])
       |(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?(?:string_)?value(?:\\{0,3}["'])?[ \t]*:
@@ -1099,7 +1112,7 @@ _SPACED_VALUE: Final = (
     rb"(?x:"
     + (
         rb"""(?:\\{0,3}["'`])?[ \t]+
-      (?:(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\\x00][^"'`\n\\\x00]{2,500})(?P=q)
+      (?:@?(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\\x00][^"'`\n\\\x00]{2,500})(?P=q)
       |(?P<bare>(?=%(c)s{6}|%(c)s{1,5}[,;]%(c)s)
         (?=%(c)s{0,80}?(?:[0-9!@#%%^*+=~/?_\-]|[.,;](?=%(c)s)))
         [^\s\x00-\x1f\-<>(\[{}\]$%%"'`](?:%(c)s++|[,;](?=%(c)s)){0,500}+(?!(?<==)\\{0,3}["'])))"""
@@ -1612,6 +1625,25 @@ _KEY_BYTES: Final = (
     rb"(?=[ \t]*\])"
 )
 _KEY_SIZES: Final = frozenset((16, 24, 32, 64))
+# A key or a password written in code as an array of its bytes or characters, after its name: Kotlin's
+# `byteArrayOf(0x6b, …)`, C#'s `new byte[] { 0x6b, … }`, C's `kKey[] = { 'a', 'b', … }`, Java's
+# `char[] PASSWORD = { 'x', … }`, Python's `bytes([107, …])`, Go's `[]byte{…}`, Rust's `[u8; 16] =
+# [0x6b, …]`, Swift's `[UInt8] = […]`: a type, a constructor, then 8 to 256 numbers (decimal, hex,
+# maybe cast) or character literals, one per line or many.
+_ARRAY_ELEMENT: Final = (
+    rb"""(?:\((?:byte|sbyte|char|uint8_t|u8|int8_t)\)[ 	]*)?"""
+    rb"""(?:-?0[xX][0-9a-fA-F]{1,2}[uU]?|-?(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})|'(?:\\{1,7}[^\n]|[^'\\\n])')"""
+)
+_ARRAY_SEPARATOR: Final = rb"""[ \t]*,(?:[ \t\r\n]|\\{1,3}[nrt])*"""
+_BYTE_ARRAY: Final = (
+    rb"(?x)"
+    rb"""(?:\\{0,3}["'])?(?:\[[0-9]{0,4}\])?[ \t]*
+    (?::[ \t]*[A-Za-z&\[][A-Za-z0-9_&\[\];<> ]{0,40}?[ \t]*)?
+    (?::=|=(?![=>~])|:)[ \t]*
+    (?:[A-Za-z_\[][A-Za-z0-9_.!:<>\[\] ]{0,40}?)?
+    [(\[{][ \t]*[(\[{]?(?:[ \t\r\n]|\\{1,3}[nrt])*"""
+    rb"(?P<body>" + _ARRAY_ELEMENT + rb"(?:" + _ARRAY_SEPARATOR + _ARRAY_ELEMENT + rb"){7,255})"
+)
 # Words no seed phrase holds: prose that only follows the word "phrase".
 _NOT_SEED_WORDS: Final = frozenset(
     b"the and for that this with from your are was were not but its our their than been which".split()
@@ -1745,6 +1777,10 @@ _PROSE_KEY_VALUE: Final = (
     rb"[ \t]+(?P<value>[A-Za-z0-9+/_\-]{16,500}={0,2})(?![A-Za-z0-9+/=_\-]|\.[A-Za-z0-9])"
 )
 _PREVIOUS_WORD: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12}) \Z"
+# The words that declare a binding right before its name (`let key = …`, `static const _key = …`).
+_DECLARATIONS: Final = frozenset(
+    b"let val var const def my our local final static readonly mutable mut constexpr auto".split()
+)
 _HEX_SECRET: Final = r"[0-9a-fA-F]{32,128}"
 _BASE64_VALUE: Final = r"[A-Za-z0-9+/_\-]{16,4096}={0,2}"
 # ODBC's braced value after `=`: `Pwd={…}` (`}}` is a literal brace), up to `;` or the end.
@@ -1797,10 +1833,16 @@ _GO_DSN: Final = rb"[^\s:\"'/@]+:(?P<value>[^\s\"'`]{3,})@(?:tcp|unix)\("
 _CALL_ARG: Final = (
     rb"(?x)"
     rb"""(?:[ \t\r\n]|\\{1,3}[nrt]|[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192))*
-    (?:[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
+    (?:(?P<wrap>(?:[A-Za-z_][A-Za-z0-9_]*\.){0,3}
+        (?:GetBytes|getBytes|\[\]byte|bytes|bytearray|Buffer\.from|from)\([ \t]*)?
+      (?:[fbrFBR]{0,2}|@(?=\\{0,3}"))(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
+      (?:\.[A-Za-z_][A-Za-z0-9_]*(?:\([^()\n]{0,60}\))?!?){0,2}(?(wrap)(?:[ \t]*,[^()\n]{0,30})?\))
       |(?P<e>(?:[^,()"'`\n{}\\]++|\\(?![nrt])|"[^"\n]{0,200}"|'[^'\n]{0,200}'|\([^()\n]{0,200}\)|\{[^{}\n]{0,200}\})*+))
     (?:[ \t\r\n]|\\{1,3}[nrt])*(?P<end>[,)])"""
 )
+
+# A keyword argument (`type = "basic"`, `timeout: 30`), not a positional one.
+_KEYWORD_ARGUMENT: Final = rb"[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*(?:=(?!=)|:(?!:))"
 
 # The first argument of a database connection call naming its data source: a DSN's driver prefix
 # (`dbi:Pg:`, `pgsql:`, `odbc:`, `jdbc:`), its settings (`host=`, `dbname=`, `Server=`) or a URL.
@@ -2209,14 +2251,26 @@ _ANNOUNCING: Final = rb"(?:password|passwd|passphrase|secret|token|key|credentia
 _SUBCOMMAND: Final = rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)"
 
 
-# The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`.
+# The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`, also without
+# parentheses in a statement of its own (Groovy's and Ruby's `property "sonar.token", "…"`), and the
+# words of a dotted name before the secret one (`setProperty("mail.smtp.password", "…")`).
 _CALL_BEFORE: Final = (
     rb"""[A-Za-z0-9_](?:\([ \t]*|\([ \t]*(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2}"""
-    rb"""|[ \t]+(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2})\\{0,3}["'`]$"""
+    rb"""|[ \t]+(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2})\\{0,3}["'`]"""
+    rb"""(?:[A-Za-z0-9_\-]+\.)*$"""
+    rb"""|(?:\A|\n|\\n|")[ \t]*[a-z][A-Za-z0-9_]*[ \t]+\\{0,3}["'](?:[A-Za-z0-9_\-]+\.)*$"""
 )
-# A class's constant naming the setting as a call's first argument, the value next:
-# `cf.setStringProperty(WMQConstants.PASSWORD, "…")`, `env.put(Context.SECURITY_CREDENTIALS, "…")`.
-_CONSTANT_ARGUMENT: Final = rb"[A-Za-z0-9_]\([ \t]*(?:[A-Za-z_][A-Za-z0-9_]*\.)+[A-Z][A-Z0-9_]*\Z"
+# A constant naming the setting as a call's argument, the value next: a class's as the first
+# (`cf.setStringProperty(WMQConstants.PASSWORD, "…")`, `env.put(Context.SECURITY_CREDENTIALS, "…")`),
+# an option's after a handle (`curl_easy_setopt(curl, CURLOPT_USERPWD, "…")`, PHP's `curl_setopt($ch,
+# …)`), a macro's (`-define(API_KEY, "…")` of Erlang); or an atom as a tuple's first element (Erlang's
+# and Elixir's `{api_key, "…"}`, `{:password, "…"}`).
+_CONSTANT_ARGUMENT: Final = (
+    rb"(?:[A-Za-z0-9_]\([ \t]*(?:[A-Za-z_][A-Za-z0-9_]*\.)+"
+    rb"|[A-Za-z0-9_]\((?:[ \t]*[&$*]?[A-Za-z_][A-Za-z0-9_.]*(?:->[A-Za-z_][A-Za-z0-9_]*)?[ \t]*,){1,2}[ \t]*"
+    rb"|(?<![A-Za-z0-9_])define\([ \t]*)[A-Z][A-Z0-9_]*\Z"
+    rb"|\{[ \t]*:?[a-z][a-z0-9_]*\Z"
+)
 # Not credentials though they look random: fingerprints and key ids in hex pairs, e-mail addresses.
 # (an address's last label is two letters or more in one case: `RlQBG0e@OY8eFWN21.w` and `cv40za@V1o.eQN`
 # are passwords holding `@`)
@@ -2272,6 +2326,9 @@ _APP_PASSWORD: Final = r"[a-z]{4}(?:-[a-z]{4}){3}|[a-z]{4}(?: [a-z]{4}){3}"
 # Operators that give a default to a variable that is unset: `X || "…"`, `X ?? "…"`, `X or "…"`.
 _QUOTED_LITERAL: Final = rb'(\\{0,3}")\\{1,7}"(?P<value>[^"\\\n]{1,500})\\{1,7}"\1'
 _FALLBACKS: Final = frozenset((b"||", b"??", b"or", b"{"))  # `{`: Ruby's `ENV.fetch("X") { "…" }`
+# Separators that give a name a value only before a literal: R's `api_key <- "…"`, a pair in
+# Kotlin's `mapOf("X-Api-Key" to "…")` and Scala's `Map("X-Api-Key" -> "…")`.
+_QUOTED_ONLY: Final = frozenset((b"<-", b"<<-", b"to", b"->"))
 # An assignment of a string literal to a `$variable` (PHP, Perl, PowerShell), not a shell expansion.
 _PHP_ASSIGNMENT: Final = rb"""[ \t]*=[ \t]*\\{0,3}["']"""
 
@@ -3676,7 +3733,9 @@ class _Scan:
                         continue
                     self._table_cell(name_start, name_end, kind)
             elif how == _BY_CALL:
-                if (
+                if (spec := rules.NAMED_AUTH_CALLS.get(name.lower().decode("ascii", "replace"))) is not None:
+                    self._call(name_end, *spec)  # `SecretKeySpec("…".toByteArray(), …)`
+                elif (
                     kind is not None
                     and kind != "authorization"
                     and name.lower().lstrip(b"_-") not in _AUTH_CALL_NAMES
@@ -3695,7 +3754,7 @@ class _Scan:
                 self._authorization(name_end)
             elif kind is not None and not _referenced(data, name_start):
                 self._assignment(name, name_start, name_end, kind)
-            elif kind is None and how == _BY_SEPARATOR and name in _LONE_NAMES:
+            elif kind is None and how == _BY_SEPARATOR and name.lstrip(b"_") in _LONE_NAMES:
                 # Prose (`- API key: …`, `Access token: …`): the word before says what it is; else a
                 # lone `key = …` (rclone, INI sections) holds a secret only if it looks generated.
                 previous = (
@@ -3730,8 +3789,10 @@ class _Scan:
                     named = "api_key"
                 if named:
                     self._assignment(name, name_start, name_end, named, generated=True)
-                elif _rx[_LONE_KEY_VALUE].match(data, name_end) is not None and self._at_line_start(
-                    name_start
+                elif self._byte_array(name_end, "api_key", 16):
+                    pass  # `private val KEY = byteArrayOf(0x6b, …)`: a key written as its bytes
+                elif _rx[_LONE_KEY_VALUE].match(data, name_end) is not None and (
+                    self._at_line_start(name_start) or self._declared(name_start)
                 ):
                     self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
                 elif (
@@ -3783,6 +3844,8 @@ class _Scan:
             and _rx[_BATCH_PROMPT].search(self.low, max(0, name_start - 12), name_start)
         ):
             return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
+        if self._byte_array(name_end, kind, 16 if generated else 8):
+            return name_end  # `KEY = byteArrayOf(0x6b, …)`, `char[] PASSWORD = { 'x', … }`
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
         # (`find` and an int, not `b":" in ahead`: `bytes in bytes` raises and clears a TypeError first)
         braced = (
@@ -3879,8 +3942,8 @@ class _Scan:
             if _lenient(value) and not _names_a_secret(value):
                 self.add(value_start, value_end, kind)
             return value_end
-        if paren is not None:
-            return name_end
+        if paren is not None or (q2 is None and sep in _QUOTED_ONLY):
+            return name_end  # (R's `api_key <- getKey()`, Haskell's `apiKey <- getEnv …`: no literal)
         if sep is None:
             if not (flag and sp1 and q1 is None):
                 return name_end
@@ -4064,6 +4127,14 @@ class _Scan:
             self.add(value_start, value_end, kind)
         return value_end
 
+    def _declared(self, name_start: int) -> bool:
+        """Whether the name at *name_start* is declared right there (`let key = "…" in` of OCaml,
+        Dart's `static const _key = '…'`, Perl's `my $key = '…'`)."""
+        data = self.data
+        before = name_start - 1 if data[name_start - 1 : name_start] in (b"$", b"*") else name_start
+        word = _rx[_PREVIOUS_WORD].search(data, max(0, before - 16), before)
+        return word is not None and word.group("word").lower() in _DECLARATIONS
+
     def _two_word_column(self, name_start: int, name_end: int) -> bool:
         """A column of a table aligned with blanks named by two words (``License key``, ``API
         token``, ``Secret key``) of which the second alone names nothing: judged as the two words
@@ -4139,6 +4210,18 @@ class _Scan:
             text = value.group("value").decode("ascii")
             if _strong(text) or (_rx[_HEX_SECRET].fullmatch(text) and _rx[_DIGIT].search(text)):
                 self.add(value.start("value"), value.end("value"), kind)
+
+    def _byte_array(self, name_end: int, kind: str, minimum: int) -> bool:
+        """A key or a password written as an array of its bytes or characters after its name (see
+        _BYTE_ARRAY), of *minimum* elements or more, not all the same: all of them go. Whether there
+        was such an array."""
+        array = _rx[_BYTE_ARRAY].match(self.data, name_end)
+        if array is None:
+            return False
+        elements = _rx[_ARRAY_ELEMENT].findall(array.group("body"))
+        if len(elements) >= minimum and len(set(elements)) > 2:
+            self.add(array.start("body"), array.end("body"), kind)
+        return True
 
     def _array_values(self, position: int, kind: str, *, generated: bool) -> None:
         """The strings of a list that opens at *position*, up to its ``]`` (at most 64 of them)."""
@@ -4737,16 +4820,22 @@ class _Scan:
         data = self.data
         position = paren + 1
         literals: list[tuple[int, int] | None] = []
+        keywords = 0  # keyword arguments after the positional ones (`type = "basic"`)
         for _ in range(8):
             arg = _rx[_CALL_ARG].match(data, position)
             if arg is None:
                 return
             literals.append(arg.span("s") if arg.group("q") is not None else None)
+            keyword = arg.group("e") is not None and _rx[_KEYWORD_ARGUMENT].match(arg.group("e")) is not None
+            keywords = keywords + 1 if keyword else 0
             position = arg.end()
             if arg.group("end") == b")" or 0 <= argument < len(literals):
                 break
         else:
             return
+        if argument < 0 and keywords and keywords < len(literals):
+            # the last positional argument: httr's `authenticate("user", "…", type = "basic")`
+            del literals[-keywords:]
         if not -len(literals) <= argument < len(literals):
             return
         if (

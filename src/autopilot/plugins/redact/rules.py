@@ -509,6 +509,11 @@ NOT_SECRET_KEYS: Final = words(
     # public by Sentry's documentation, as in the DSN itself
     "sentry"
 )
+#: Providers whose token or key is made to be carried by a client (a web page, a mobile app) and
+#: documented as public: Mixpanel's project token, Amplitude's API key, Azure Application Insights'
+#: instrumentation key, Pusher's app key. A name of theirs ending in ``token`` or ``key`` holds no
+#: secret, unless it also says ``secret`` (``AMPLITUDE_SECRET_KEY`` still goes).
+PUBLIC_TOKEN_OWNERS: Final = words("mixpanel amplitude instrumentation pusher")
 #: Words of :data:`EXCLUDED_LAST` that own a key rather than describe one (``server_key``, ``domain_key``).
 KEY_OWNERS: Final = words("server provider domain backend engine plugin realm")
 #: A name's last word made of a secret word and one of these glued to it names a command or a file
@@ -1463,7 +1468,7 @@ AUTH_CALLS: Final = {
     "settoken": (0, False),
     "withauthtoken": (0, False),
     "withtoken": (0, False),
-    "credentials": (1, False),
+    "credentials": (-1, False),  # `Credentials(user, "…")`, sbt's `Credentials(realm, host, user, "…")`
     "run": (0, False),  # discord.py's `client.run("…")`: only a random-looking literal
     # symmetric keys given to a cipher or signer: `Fernet(b"…")` (a literal there is the key, whatever
     # it starts with: base64url may start with `-`), Go's `[]byte("…")` is judged by the name it is
@@ -1494,6 +1499,29 @@ AUTH_CALLS: Final = {
     # `username_pw_set(user, "…")`
     "git_basic_authorization": (0, True),
     "username_pw_set": (1, True),
+    # C clients that take a handle first: `mysql_real_connect(conn, host, user, "…", db, …)`,
+    # libpq's `PQsetdbLogin(host, port, options, tty, db, user, "…")`, OpenLDAP's
+    # `ldap_simple_bind_s(ld, dn, "…")`
+    "mysql_real_connect": (3, True),
+    "pqsetdblogin": (6, True),
+    "ldap_simple_bind_s": (2, True),
+    "ldap_simple_bind": (2, True),
+    "ldap_bind_s": (2, True),
+    # FTP clients' (host, user, password): Python's `ftplib.FTP(…)`, MATLAB's `ftp(…)`; MATLAB's
+    # `database(source, user, "…")`
+    "ftp": (2, True),
+    "database": (2, True),
+    # the plaintext given to crypt(): pgcrypto's `crypt('…', gen_salt('bf'))`, PHP's `crypt("…", $salt)`
+    "crypt": (0, True),
+}
+#: Functions that take a credential, as in :data:`AUTH_CALLS`, whose names hold a secret word: they
+#: are found through it (a name keyword), with a literal as their first argument, and need no anchor
+#: of their own (each anchor costs every text a little).
+NAMED_AUTH_CALLS: Final = {
+    # Gradle's signing with a key held in memory: `useInMemoryPgpKeys("id", key, "…")`
+    "useinmemorypgpkeys": (-1, True),
+    # the key material of a MAC or a cipher: Java's `SecretKeySpec("…".toByteArray(), "HmacSHA256")`
+    "secretkeyspec": (0, False),
 }
 
 #: Marks that leave their line as it is, as secret scanners honour them: detect-secrets'

@@ -1,0 +1,195 @@
+"""The built-in redactor on secrets as they sit in source, build and infrastructure code, in the
+families an eleventh corpus (written blind to the rules) found missed or wrongly redacted: literals
+bound to secret names in many languages' syntax, keys written as arrays of their bytes, credentials
+given to calls and setters, and keys that clients carry by design (which stay)."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import redact_strategies as rs
+
+SEEDS = st.integers(min_value=0, max_value=2**32)
+
+
+def _password(rng: random.Random) -> str:
+    """A password as people make them: words, digits and a symbol."""
+    words = ["Copper", "Nebula", "Walnut", "Harbor", "Saffron", "Glacier"]
+    return rng.choice(words) + rng.choice("!#%*") + rng.choice(words) + str(rng.randint(10, 9999))
+
+
+# -- a literal bound to a secret name, in each language's syntax ------------------------------------
+
+BINDINGS = [
+    'static NSString * const kTwitterConsumerSecret = @"{s}";',  # Objective-C
+    'NSString *apiSecret = @"{s}";',
+    '#define CLIENT_SECRET @"{s}"',
+    'public const string ApiSecret = @"{s}";',  # C#'s verbatim string
+    '    #{{name => <<"hexpm:acme">>,\n      api_key => <<"{s}">>,\n      repo_verify => true}}',  # Erlang
+    '-define(API_KEY, <<"{s}">>).',
+    '{{api_key, "{s}"}},',  # an Erlang or Elixir tuple
+    "[{{:api_token, '{s}'}}]",
+    'api_key <- "{s}"',  # R
+    "API_TOKEN <<- '{s}'",
+    'val headers = mapOf(\n    "X-Api-Key" to "{s}",\n    "Accept" to "application/json",\n)',  # Kotlin
+    'val headers = Map("X-Api-Key" -> "{s}")',  # Scala
+    'static const char API_KEY[] = "{s}";',  # C
+    'constexpr char kClientSecret[] = "{s}";',
+    'const wchar_t *api_token = L"{s}";',
+    'let key = "{s}" in',  # OCaml
+    "  static const _key = '{s}';",  # Dart
+    "my $key = '{s}';",  # Perl
+]
+
+
+@given(template=st.sampled_from(BINDINGS), seed=SEEDS)
+def test_a_literal_bound_to_a_secret_name_goes_in_any_syntax(template: str, seed: int) -> None:
+    secret = rs.body(random.Random(seed), 32)
+    rs.goes(template.format(s=secret), secret)
+
+
+@given(
+    template=st.sampled_from(
+        [
+            'static NSString * const kMixpanelToken = @"{h}";',  # Mixpanel's project token: public
+            'static NSString * const kApiHost = @"api.example.net";',
+            "api_key <- Sys.getenv('API_KEY')",
+            'apiKey <- getEnv "API_KEY"',
+            'val headers = mapOf("Accept" to "application/json", "X-Request-Id" to requestId)',
+            '{{api_key, os:getenv("API_KEY")}},',
+            'let key = Sys.getenv "API_KEY" in',
+            "  static const _key = String.fromEnvironment('OWM_KEY');",
+            'AMPLITUDE_API_KEY = "{h}"',
+            "InstrumentationKey={u};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/",
+            'PUSHER_APP_KEY: "{h20}"',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_name_holding_no_literal_or_a_key_made_for_clients_stays(template: str, seed: int) -> None:
+    rng = random.Random(seed)
+    hexes = "".join(rng.choice(rs.HEX) for _ in range(32))
+    uuid = f"{hexes[:8]}-{hexes[8:12]}-4{hexes[13:16]}-a{hexes[17:20]}-{hexes[20:32]}"
+    rs.survives(template.format(h=hexes, h20=hexes[:20], u=uuid))
+
+
+def test_a_client_providers_secret_still_goes() -> None:
+    secret = rs.body(random.Random(7), 32)
+    rs.goes(f'AMPLITUDE_SECRET_KEY = "{secret}"', secret)
+    rs.goes(f"MIXPANEL_API_SECRET={secret}", secret)
+
+
+# -- a key or a password written as an array of its bytes or characters ------------------------------
+
+
+def _array(rng: random.Random, secret: str, style: str) -> str:
+    if style == "hex":
+        return ", ".join(f"0x{byte:02x}" for byte in secret.encode())
+    if style == "int":
+        return ", ".join(str(byte) for byte in secret.encode())
+    return ", ".join(f"'{char}'" for char in secret)
+
+
+ARRAYS = [
+    ("private val KEY = byteArrayOf({a})", "hex"),  # Kotlin
+    ("private static readonly byte[] Key = new byte[] {{ {a} }};", "hex"),  # C#
+    ("static const char kLicenseKey[] = {{ {a}, '\\0' }};", "char"),  # C, Objective-C
+    ("private static final char[] STORE_PASSWORD = {{ {a} }};", "char"),  # Java
+    ("PAYLOAD_SIGNING_KEY = bytes([{a}])", "int"),  # Python
+    ("var signingKey = []byte{{{a}}}", "hex"),  # Go
+    ("static HMAC_KEY: [u8; 16] = [{a}];", "hex"),  # Rust
+    ("uint8_t aes_key[16] = {{\n  {a}\n}};", "hex"),  # C, one line per group of bytes
+    ("const HMAC_KEY = new Uint8Array([{a}]);", "int"),  # JavaScript
+]
+
+
+@given(case=st.sampled_from(ARRAYS), seed=SEEDS)
+def test_a_key_written_as_its_bytes_or_characters_goes(case: tuple[str, str], seed: int) -> None:
+    template, style = case
+    rng = random.Random(seed)
+    secret = rs.body(rng, 16)
+    text = template.format(a=_array(rng, secret, style))
+    for form in rs.forms(text):
+        from autopilot.plugins.redact.engine import redact_text
+
+        out = redact_text(form)
+        # no run of four of its bytes is left
+        elements = _array(rng, secret, style).split(", ")
+        assert not any(", ".join(elements[i : i + 4]) in out for i in range(len(elements) - 3)), out
+
+
+@given(
+    template=st.sampled_from(
+        [
+            "constexpr std::array<uint8_t, 16> kBundleXor = {{{a}}};",  # no secret name
+            "static const uint8_t kPublicKey[16] = {{ {a} }};",  # a public key
+            "sort_key = [{a}]",
+            "char password[64] = {{0}};",  # a zeroed buffer
+            "char password[8] = {{0, 0, 0, 0, 0, 0, 0, 0}};",
+            "private val KEY_SIZES = intArrayOf(16, 24, 32)",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_an_array_of_bytes_that_is_no_secret_stays(template: str, seed: int) -> None:
+    rng = random.Random(seed)
+    rs.survives(template.format(a=_array(rng, rs.body(rng, 16), "hex")))
+
+
+# -- a credential given to a call or a setter ---------------------------------------------------------
+
+CALLS = [
+    'curl_easy_setopt(curl, CURLOPT_USERPWD, "admin:{p}");',  # libcurl, after its handle
+    'curl_setopt($ch, CURLOPT_PASSWORD, "{p}");',  # PHP
+    'props.setProperty("mail.smtp.password", "{p}");',  # a dotted setting's name
+    'System.setProperty("javax.net.ssl.keyStorePassword", "{p}");',
+    '    property "sonar.token", "{s}"',  # Gradle's Groovy DSL, no parentheses
+    "conn = database('orders_lab', 'labuser', '{p}', ...",  # MATLAB
+    "f = ftp('ftp.example.com', 'labdata', '{p}');",
+    'ftp = FTP("ftp.example.com", "deploy", "{p}")',  # Python's ftplib
+    '  authenticate("analytics", "{p}", type = "basic"),',  # R's httr
+    '    useInMemoryPgpKeys("2878550F", signingKey, "{p}")',  # Gradle's signing
+    "  ('root@example.io', crypt('{p}', gen_salt('bf', 12)));",  # pgcrypto
+    'val mac = SecretKeySpec("{s}".toByteArray(), "HmacSHA256")',  # Kotlin, Java
+    'new SecretKeySpec("{s}".getBytes(StandardCharsets.UTF_8), "HmacSHA256");',
+    'mysql_real_connect(conn, "localhost", "root", "{p}", "shop", 0, NULL, 0);',  # C
+    'PGconn *c = PQsetdbLogin("db", "5432", NULL, NULL, "shop", "app", "{p}");',
+    'ldap_simple_bind_s(ld, "cn=admin,dc=example,dc=org", "{p}");',
+    '  Credentials("Sonatype Nexus Repository Manager", "s01.oss.sonatype.org", "deployer", "{p}")',
+    '[self setApiKey:@"{s}"];',  # Objective-C
+]
+
+
+@given(template=st.sampled_from(CALLS), seed=SEEDS)
+def test_a_credential_given_to_a_call_or_a_setter_goes(template: str, seed: int) -> None:
+    rng = random.Random(seed)
+    secret, password = rs.body(rng, 32), _password(rng)
+    text = template.format(s=secret, p=password)
+    rs.goes(text, secret if "{s}" in template else password)
+
+
+@given(
+    template=st.sampled_from(
+        [
+            'Credentials("Sonatype Nexus Repository Manager", "s01.oss.sonatype.org", '
+            'sys.env("SONATYPE_USERNAME"), pw)',
+            'f = open("data.txt", "r", "utf-8")',
+            'codecs.open("notes.txt", "r", "latin-1")',
+            "conn = database('orders_lab', getenv('DB_USER'), getenv('DB_PASSWORD'));",
+            'curl_easy_setopt(curl, CURLOPT_URL, "https://artifacts.example.io/upload/firmware.bin");',
+            'curl_easy_setopt(curl, CURLOPT_USERAGENT, "libcurl-agent/1.0");',
+            'ds.setPassword(System.getenv("DB_PASSWORD"));',
+            'authenticate("analytics", Sys.getenv("ARTIFACTORY_PASSWORD"), type = "basic")',
+            "crypt($password, gen_salt('bf'))",
+            "- obvious patterns such as `Password1`, `Welcome123` or `<Season><Year>!` are rejected.",
+        ]
+    )
+)
+def test_a_call_given_no_credential_literal_stays(template: str) -> None:
+    rs.survives(template)
