@@ -193,3 +193,52 @@ def test_a_credential_given_to_a_call_or_a_setter_goes(template: str, seed: int)
 )
 def test_a_call_given_no_credential_literal_stays(template: str) -> None:
     rs.survives(template)
+
+
+# -- what code holds that looks like a secret and is none ---------------------------------------------
+
+
+@given(seed=SEEDS)
+def test_hashes_verifiers_patterns_and_references_stay(seed: int) -> None:
+    rng = random.Random(seed)
+    b64 = lambda n: rs.body(rng, n, rs.B64)  # noqa: E731
+    hexes = "".join(rng.choice(rs.HEX) for _ in range(40))
+    for text in (
+        # a database's verifiers of a password, as pg_dumpall and SHOW CREATE USER print them
+        f"ALTER ROLE app WITH LOGIN PASSWORD 'SCRAM-SHA-256$4096:{b64(22)}==${b64(43)}=:{b64(43)}=';",
+        f"ALTER ROLE app WITH PASSWORD 'md5{hexes[:32]}';",
+        f"CREATE USER 'app'@'%' IDENTIFIED WITH mysql_native_password AS '*{hexes.upper()}';",
+        # a pattern that finds keys, not a key
+        'public static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN (RSA |EC |OPENSSH )?PRIVATE'
+        ' KEY-----");',
+        # a Terraform data source naming a secret in its store
+        'data "aws_secretsmanager_secret_version" "stripe" {\n  secret_id = "orders/prod/stripe"\n}',
+        # RevenueCat's public SDK key, made to be built into an app
+        f'      "revenueCatIosKey": "appl_{rs.body(rng, 27)}",',
+        # a documented local default: the password is the user (as in `postgres:postgres@localhost`)
+        "referenceUrl: jdbc:postgresql://localhost:5432/app_ref?user=postgres&password=postgres",
+        "POSTGRES_PASSWORD: postgres",
+        "MINIO_ROOT_USER=minioadmin MINIO_ROOT_PASSWORD=minioadmin",
+        # Yesod's environment lookups with a default of words
+        'password: "_env:YESOD_PGPASS:yesodpass"',
+        # salts a framework keeps in its committed configuration
+        f'config :app, AppWeb.Endpoint, live_view: [signing_salt: "{rs.body(rng, 8)}"]',
+        f'  plug Plug.Session, store: :cookie, key: "_app_key", signing_salt: "{rs.body(rng, 8)}"',
+    ):
+        rs.survives(text)
+
+
+@given(seed=SEEDS)
+def test_their_secret_look_alikes_still_go(seed: int) -> None:
+    rng = random.Random(seed)
+    secret = rs.body(rng, 24)
+    uuid = f"{rs.body(rng, 8, rs.HEX)}-4abc-8def-0123-{rs.body(rng, 12, rs.HEX)}"
+    for text, gone in (
+        (f"ALTER ROLE app WITH LOGIN PASSWORD '{secret}';", secret),
+        (f'secret_id = "{uuid}"', uuid),  # Vault AppRole's secret_id is the credential
+        (f"jdbc:postgresql://db:5432/app?user=app&password={secret}", secret),
+        (f'password: "_env:PGPASS:{secret}"', secret),
+        (f"define( 'NONCE_SALT', '{secret}' );", secret),
+        (f"POSTGRES_PASSWORD: {secret}", secret),
+    ):
+        rs.goes(text, gone)

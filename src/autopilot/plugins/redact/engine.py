@@ -83,7 +83,9 @@ _REFERENCE = (
     r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
     r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
     r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
-    r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$)"
+    r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$"
+    # Yesod's `_env:NAME` and `_env:NAME:default`, with a default of words or none (`_env:PGPASS:yesodpass`)
+    r"|_env:[A-Za-z_][A-Za-z0-9_]*(?::[A-Za-z_\-]*)?$)"
 )
 # A reference to a secret in a secret manager (rules.SECRET_REFERENCE_SCHEMES): `op://…`, `ref+vault://…`.
 _SECRET_REFERENCE = (
@@ -829,6 +831,8 @@ def _generated_name_kind(name: bytes) -> str | None:
     parts = name_parts(name.decode("ascii", "replace").lstrip("-"))
     if len(parts) < 2 or parts[-1] not in ("key", "salt") or parts[-2] in rules.NOT_SECRET_KEYS:
         return None
+    if parts[-1] == "salt" and parts[-2] in rules.PUBLIC_SALTS:
+        return None  # Phoenix's `signing_salt`, Rails' `encrypted_cookie_salt`: no secret alone
     if (
         any(part in rules.EXCLUDED_ANY for part in parts)
         or (parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in rules.KEY_OWNERS)
@@ -1024,6 +1028,8 @@ _PEM_END: Final = (
 # The BEGIN line's labels of armoured secrets other than private keys, lower-cased (their anchors).
 _ARMOURED_SECRETS: Final = (b"static key v", b"nkey seed")
 _PEM_BODY: Final = rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*"
+# The words of a BEGIN line's label before the anchor (`rsa private `, `openvpn s`), lower-cased.
+_PEM_LABEL: Final = rb"[ a-z0-9]*"
 _KIND_SECRET: Final = rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])"
 # A block or an object of ciphertext made to be committed (rules.CIPHERTEXT_BLOCKS): a name alone
 # on its line (YAML) or before a JSON object, never a secret.
@@ -1841,6 +1847,24 @@ _CALL_ARG: Final = (
     (?:[ \t\r\n]|\\{1,3}[nrt])*(?P<end>[,)])"""
 )
 
+# Names of a secret's id, which may hold the secret (Vault AppRole's `secret_id`) or its name in a
+# store (a Terraform data source's `secret_id = "orders/prod/stripe"`).
+_SECRET_ID_NAMES: Final = (b"secret_id", b"secretid", b"secret-id")
+# A user given in a URL's query before its password (`?user=postgres&password=postgres`).
+_QUERY_STARTS: Final = (b"?", b"&", b";")
+_QUERY_USER: Final = rb"[?&;](?:user|username|login)=(?P<user>[^&#\s\"'<>\\`;]{1,200})(?=[&;])"
+
+
+def _query_users(data: bytes, name_start: int) -> list[str]:
+    """The users given in the query of the URL before *name_start*."""
+    return [
+        match.group("user").decode("utf-8", "replace")
+        for match in _rx[_QUERY_USER].finditer(data, max(0, name_start - 300), name_start)
+    ]
+
+
+# A user's name or address as a call's first literal, before the password.
+_USER_LITERAL: Final = rb"[A-Za-z0-9_.@\-]{1,64}"
 # A keyword argument (`type = "basic"`, `timeout: 30`), not a positional one.
 _KEYWORD_ARGUMENT: Final = rb"[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*(?:=(?!=)|:(?!:))"
 
@@ -2958,6 +2982,19 @@ def _blob_name(name: bytes) -> bool:
     return 4 * upper >= len(name) and 4 * lower >= len(name) and not _wordy(name.decode("ascii"))
 
 
+def _in_base64(data: bytes, name_start: int, name_end: int) -> bool:
+    """Whether the name at *name_start*, after a `/` or a `+`, is the end of a run of base64 that
+    is a blob (see _blob_name()) once its `/` and `+` are left out."""
+    run = _rx[_BASE64_RUN].search(data, max(0, name_start - 200), name_end)
+    if run is None:
+        return False
+    letters = run.group().replace(b"/", b"").replace(b"+", b"")
+    return len(letters) >= _BLOB_NAME and _blob_name(letters)
+
+
+_BASE64_RUN: Final = rb"[A-Za-z0-9+/]+\Z"
+
+
 def _parent_name(data: bytes, name_start: int) -> bytes | None:
     """The name of the object, block or section that holds the member named at *name_start*."""
     first = name_start
@@ -3701,6 +3738,8 @@ class _Scan:
             name = data[name_start:name_end]
             if name_end - name_start >= _BLOB_NAME and _blob_name(name):
                 continue  # a keyword inside base64 (`…8LNdDQ4PwBYuw…=`: `Pw`), no name
+            if name_start and data[name_start - 1] in (0x2F, 0x2B) and _in_base64(data, name_start, name_end):
+                continue  # the same after base64's `/` or `+` (`…uaSyYfb2/C0EJPFnsGzVluPWBamup=`)
             kind = kinds.get(name, "?")
             if kind == "?":
                 kind = _name_kind(name)
@@ -4123,6 +4162,15 @@ class _Scan:
             and ((len(value) >= 16 and _strong(value)) or (len(value) >= 24 and credential_like(value)))
         ):
             return value_end
+        if kind == "secret" and "/" in value and _wordy(value) and name.lower().endswith(_SECRET_ID_NAMES):
+            return value_end  # `secret_id = "orders/prod/stripe"`: a secret's name in its store (Terraform)
+        if (
+            previous in _QUERY_STARTS
+            and sep == b"="
+            and _rx[_QUERY_USER].search(data, max(0, name_start - 300), name_start) is not None
+            and value in _query_users(data, name_start)
+        ):
+            return value_end  # `?user=postgres&password=postgres`: a documented default, as in a URL's user
         if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
             self.add(value_start, value_end, kind)
         return value_end
@@ -4849,6 +4897,14 @@ class _Scan:
         literal = literals[argument]
         if literal is None:
             return
+        if (
+            not about_credentials
+            and argument < 0
+            and len(literals) >= 2
+            and literals[0] is not None
+            and _rx[_USER_LITERAL].fullmatch(data, *literals[0]) is not None
+        ):
+            about_credentials = True  # (user, "…"): httr's `authenticate("analytics", "…", type = "basic")`
         value = data[literal[0] : literal[1]].decode("utf-8", "replace")
         if not about_credentials and argument > 0 and literals[0] is not None:
             # (dsn, user, password): a generic `connect`/`__construct` whose first argument names a
@@ -5474,6 +5530,8 @@ class _Scan:
         begin = low.rfind(b"-----begin", max(0, key_start - 48), key_start)
         if begin == -1 or (not armoured and b"private" not in low[begin:key_start]) or begin in self._blocks:
             return
+        if _rx[_PEM_LABEL].fullmatch(low, begin + 10, key_start) is None:
+            return  # a pattern that finds keys (`"-----BEGIN (RSA |EC )?PRIVATE KEY-----"`), no key
         self._blocks.add(begin)
         end = _rx[_PEM_END].search(self.data, key_start, key_start + 65536)
         if end is not None:

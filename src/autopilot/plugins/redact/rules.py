@@ -509,6 +509,11 @@ NOT_SECRET_KEYS: Final = words(
     # public by Sentry's documentation, as in the DSN itself
     "sentry"
 )
+#: The word before ``salt`` that names a salt a framework keeps in its committed configuration, no
+#: secret without the key it salts: Phoenix's ``signing_salt`` and ``encryption_salt`` (the
+#: endpoint's, LiveView's, ``Plug.Session``'s), Rails' ``signed_cookie_salt`` and
+#: ``encrypted_cookie_salt``. WordPress's ``AUTH_SALT``, ``NONCE_SALT`` … still go.
+PUBLIC_SALTS: Final = words("signing encryption cookie")
 #: Providers whose token or key is made to be carried by a client (a web page, a mobile app) and
 #: documented as public: Mixpanel's project token, Amplitude's API key, Azure Application Insights'
 #: instrumentation key, Pusher's app key. A name of theirs ending in ``token`` or ``key`` holds no
@@ -611,7 +616,11 @@ PLACEHOLDER_WORDS: Final = words(
     # what a tool prints where a credential is absent or refused (`X-CSRF-Token: missing`)
     "missing absent invalid expired revoked "
     # the verdicts of mail authentication checks (`X-Auth-Result: PASS`, `spf: softfail`)
-    "fail failed softfail hardfail neutral temperror permerror bestguesspass"
+    "fail failed softfail hardfail neutral temperror permerror bestguesspass "
+    # the documented default passwords of local development images and brokers, which they publish
+    # (`POSTGRES_PASSWORD: postgres`, `MYSQL_ROOT_PASSWORD: root`, MinIO's `minioadmin`, RabbitMQ's
+    # `guest`)
+    "postgres root minioadmin guest"
 )
 #: The results of mail authentication checks as a header prints them (`X-Spam-Auth: dkim=pass;
 #: spf=softfail`, `auth=pass smtp.auth=…`): each method's verdict, no credential.
@@ -755,7 +764,8 @@ LISTING_COLUMNS: Final = frozenset(
 #: Braintree's tokenization keys ``sandbox_…_…``/``production_…_…``, made for client-side code. Only
 #: a publishable key's own format counts, never its name. Also Sentry's
 #: ``X-Sentry-Auth: Sentry sentry_key=…, sentry_version=7`` (the DSN's public key; a legacy
-#: ``sentry_secret=`` in it makes the whole value a secret again); and public keys in DER, base64.
+#: ``sentry_secret=`` in it makes the whole value a secret again); public keys in DER, base64; and
+#: one-way hashes and verifiers of passwords, which cannot be turned back into them.
 PUBLIC_KEYS: Final = (
     r"pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
     r"|pub[0-9a-f]{32}|(?:sandbox|production)_[a-z0-9]{8}_[a-z0-9]{16}|sb_publishable_[A-Za-z0-9_\-]{20,64}"
@@ -773,6 +783,13 @@ PUBLIC_KEYS: Final = (
     # bcrypt `$2b$` …: Juniper's `encrypted-password "$6$…"`, /etc/shadow): it cannot be turned back
     # into the password (Juniper's reversible `$9$` and Cisco's type 7 can, and still go)
     r"|\$(?:1|2[abxy]?|5|6|7|y|gy|sha1|md5)\$[./A-Za-z0-9$=,]{8,}"
+    # the verifiers a database keeps instead of a password (PostgreSQL's `SCRAM-SHA-256$4096:…$…:…`
+    # and `md5` + 32 hex digits, MySQL's `*` + 40 hex digits, as `pg_dumpall --roles-only` and
+    # `SHOW CREATE USER` print them): one-way too
+    r"|SCRAM-SHA-(?:1|256)\$[0-9]{1,7}:[A-Za-z0-9+/=]{8,}\$[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{8,}"
+    r"|md5[0-9a-f]{32}|\*[0-9A-F]{40}"
+    # RevenueCat's public SDK keys (`appl_…`, `goog_…`, `amzn_…`), made to be built into an app
+    r"|(?:appl|goog|amzn)_[A-Za-z0-9]{20,40}"
 )
 #: Google API keys (``AIza…``) that Firebase puts in an app's web or mobile config, which its
 #: documentation says are public (they identify the project; rules and App Check guard the data):
