@@ -242,3 +242,107 @@ def test_their_secret_look_alikes_still_go(seed: int) -> None:
         (f"POSTGRES_PASSWORD: {secret}", secret),
     ):
         rs.goes(text, gone)
+
+
+# -- a secret written as string literals joined across lines -------------------------------------------
+
+JOINED = [
+    'private static final String TOKEN = "{a}"\n        + "{b}"\n        + "{c}";',  # Java, Kotlin, C#
+    'API_KEY = ("{a}"\n           "{b}"\n           "{c}")',  # Python's adjacent literals
+    'const char *api_token = "{a}"\n                        "{b}"\n                        "{c}";',  # C
+    'local api_key = "{a}" ..\n  "{b}" ..\n  "{c}"',  # Lua
+    'Const ApiKey As String = "{a}" & _\n    "{b}" & _\n    "{c}"',  # Visual Basic
+    "$api_key = '{a}' .\n    '{b}' .\n    '{c}';",  # PHP, Perl
+]
+
+
+@given(template=st.sampled_from(JOINED), seed=SEEDS)
+def test_every_piece_of_a_secret_joined_across_lines_goes(template: str, seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = [rs.body(rng, 14) for _ in range(3)]
+    text = template.format(a=pieces[0], b=pieces[1], c=pieces[2])
+    for piece in pieces:
+        rs.goes(text, piece)
+
+
+@given(seed=SEEDS)
+def test_a_signed_urls_signature_in_a_later_piece_goes(seed: int) -> None:
+    rng = random.Random(seed)
+    signature = "".join(rng.choice(rs.HEX) for _ in range(64))
+    text = (
+        '    url = ("https://exports.s3.eu-west-1.amazonaws.com/reports/2026-01-05.csv"\n'
+        '           "?X-Amz-Algorithm=AWS4-HMAC-SHA256"\n'
+        '           "&X-Amz-SignedHeaders=host"\n'
+        f'           "&X-Amz-Signature={signature}")\n'
+    )
+    rs.goes(text, signature)
+    google = f'SIGNED = (\n  "https://storage.googleapis.com/b/x.jpg"\n  "&X-Goog-Signature={signature}"\n)'
+    rs.goes(google, signature)
+
+
+@given(
+    case=st.sampled_from(
+        [
+            ('password = "{p}" + user_suffix', "user_suffix"),  # joined with code, not a literal
+            ('"DefaultPassword"="{p}"\n"DefaultDomainName"="CORP"', '"DefaultDomainName"="CORP"'),
+            ('resp = requests.get(url, auth=("admin", "{p}"), timeout=10)', '("admin", '),  # a tuple
+            ('url = ("https://example.com/reports/x.csv"\n       "?format=csv")', '"?format=csv"'),
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_what_follows_a_literal_that_is_no_piece_of_it_stays(case: tuple[str, str], seed: int) -> None:
+    from autopilot.plugins.redact.engine import redact_text
+
+    template, kept = case
+    text = template.format(p=_password(random.Random(seed)))
+    assert kept in redact_text(text)
+
+
+# -- more bindings: Terraform's variables, CMake's set(), passwords that look like attributes -----------
+
+
+@given(seed=SEEDS)
+def test_terraform_variables_default_and_cmake_set_go(seed: int) -> None:
+    rng = random.Random(seed)
+    secret, password = rs.body(rng, 32, rs.HEX), _password(rng)
+    rs.goes(
+        f'variable "db_password" {{\n  description = "Master password"\n  type = string\n'
+        f'  default     = "{password}"\n}}',
+        password,
+    )
+    rs.goes(f'variable "db" {{\n  default = "{password}"\n  sensitive = true\n}}', password)
+    rs.goes(f'set(TELEMETRY_KEY "{secret}" CACHE STRING "Telemetry ingest key")', secret)
+    rs.survives('variable "region" {\n  default = "eu-west-1"\n}\nset(SIGNING_KEY_FILE "keys/release.pem")')
+
+
+@given(seed=SEEDS)
+def test_a_password_of_two_words_and_a_number_joined_by_a_dot_goes(seed: int) -> None:
+    rng = random.Random(seed)
+    words = ["Copper", "Nebula", "Otter", "Sapphire", "Forest", "Peach"]
+    password = f"{rng.choice(words)}.{rng.choice(words)}{rng.randint(10, 99)}"
+    rs.goes(f"POSTGRES_PASSWORD: {password}\n", password)
+    rs.goes(f'LibPQ.Connection("host=db port=5432 user=app password={password} sslmode=require")', password)
+    rs.survives("password: Settings.DbPassword\ntoken = self.token\n")
+
+
+# -- heartbeat and ping URLs whose path is the credential ---------------------------------------------
+
+
+@given(seed=SEEDS)
+def test_a_ping_urls_credential_goes(seed: int) -> None:
+    rng = random.Random(seed)
+    hexes = "".join(rng.choice(rs.HEX) for _ in range(32))
+    uuid = f"{hexes[:8]}-{hexes[8:12]}-4{hexes[13:16]}-a{hexes[17:20]}-{hexes[20:]}"
+    token = rs.body(rng, 24)
+    for text, secret in (
+        (f'HEALTHCHECK_URL = "https://hc-ping.com/{uuid}"', uuid),
+        (f"curl -fsS https://cronitor.link/p/{hexes}/nightly-backup?state=complete", hexes),
+        (f"curl https://nosnch.in/{token[:10]}", token[:10]),
+        (f"https://uptime.betterstack.com/api/v1/heartbeat/{token}", token),
+        (f"https://events.pagerduty.com/integration/{hexes}/enqueue", hexes),
+        (f"https://oncall-prod-eu-west-0.grafana.net/oncall/integrations/v1/webhook/{token}/", token),
+        (f'UPTIME_PUSH = "https://status.example.io/api/push/{token[:10]}?status=up&msg=OK"', token[:10]),
+    ):
+        rs.goes(text, secret)
+    rs.survives("https://hc-ping.com/ and https://status.example.io/api/push/ are the endpoints")

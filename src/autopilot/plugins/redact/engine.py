@@ -335,6 +335,9 @@ _SETTING_WORD: Final = r"[a-z][a-z_]{1,30}=[^=]|(?P<name>[A-Za-z][A-Za-z_.\-]{5,
 _ESCAPED_ELLIPSIS: Final = rb"\\{1,7}u(?:2026|2022)"
 # A word and four digits or more before a dot: how people make passwords, not how code names things.
 _WORD_AND_YEAR: Final = r"(?:^|\.)[A-Za-z]{2,}[0-9]{4,}\."
+# Two capitalised words joined by a dot, a number of two digits or more at the end: a password made
+# as people make them (`Copper.Nebula56`), not a class's attribute.
+_WORDS_AND_NUMBER: Final = r"[A-Z][a-z]{2,}\.[A-Z][a-z]{2,}[0-9]{2,}"
 
 
 # A word of a message for people, in any script: letters (maybe joined by an apostrophe or a
@@ -401,6 +404,7 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             and all(_wordy(part) for part in value.rstrip("!").replace("?", "").split("."))
             and not (value.endswith("!") and _rx[_DIGIT].search(value))  # `Velvet.Ember5000!`: a password
             and _rx[_WORD_AND_YEAR].search(value) is None  # `Puki0019.zuga`: a password, no attribute
+            and _rx[_WORDS_AND_NUMBER].fullmatch(value) is None  # `Copper.Nebula56`: one too
         ):
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
     if _rx[_NUMBER].fullmatch(value) or is_placeholder(value) or _rx[_RESOURCE].match(value):
@@ -868,7 +872,7 @@ _AFTER_NAME: Final = (
     rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<array>\[[0-9]{0,4}\])?(?P<sp1>[ \t]*)
     (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t])|\{
       |<<?-|(?<=[ \t])to(?=[ \t])|->)?
-    (?P<sp2>[ \t]*)
+    (?P<sp2>[ \t]*)(?P<opening>\((?=[ \t]*(?:\r?\n|\\{1,3}n)?[ \t]*\\{0,3}["'])(?:[ \t]|\r?\n|\\{1,3}n)*)?
     (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?=')|@(?=\\{0,3}")|<<(?=\\{0,3}")|u8|[LuU](?=\\{0,3}"))(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))"""
 )
@@ -987,6 +991,12 @@ _URL_CREDENTIALS: Final = (
     rb"(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+(?:\#[^\s\x00-\x1f/?#\"'<>\\`]+)*)@"
 )
 _URL_END: Final = rb"[^\s\"'<>\\`]*"
+# The next piece of a URL written as string literals joined by an operator (`+`, `..`, `&`, `.`) or
+# by nothing (C's and Python's adjacent literals), across a line break: a query's or a path's part.
+_URL_PIECE: Final = (
+    rb"""\\{0,3}["'][ \t]*(?:\+|\.\.|&|\.)?[ \t]*(?:\\?\r?\n|\\{1,3}n)?[ \t]*(?:\+|\.\.|&|\.|_)?[ \t]*"""
+    rb"""\\{0,3}["'](?=[&?/;])[^\s"'<>\\`]*"""
+)
 # A query parameter that providers name for their API key with no secret word in it (OpenWeather's
 # `appid`): rules.QUERY_KEY_PARAMETERS, a generated value only.
 _URL_QUERY_KEY: Final = (
@@ -1312,6 +1322,9 @@ def _url_interesting(low: bytes, start: int) -> bool:
     of the paths is within its reach."""
     if _rx[_URL_INTERESTING].match(low, start) is not None:
         return True
+    end = _rx[_URL_END].match(low, start + 3).end()
+    if end < len(low) and low[end] in _QUOTE_BYTES and _rx[_URL_PIECE].match(low, end) is not None:
+        return True  # its query goes on in the next string literal (see _Scan._url())
     return (
         _rx[_WEBHOOK_PATH_NEAR].search(low, start + 3, start + _WEBHOOK_PATH_REACH) is not None
         and _rx[_URL_WEBHOOK_PATH].match(low, start) is not None
@@ -1801,6 +1814,20 @@ _GO_FIELD_VALUE: Final = rb"(?P<value>[^\s{}\[\]]{1,500}?)(?=[ \t]+[A-Za-z_][A-Z
 # `terraform output -json` prints it), and a member marking its object sensitive.
 _OBJECT_AFTER: Final = rb"""\\{0,3}["'][ \t]*:[ \t]*\{"""
 _SENSITIVE_TRUE: Final = rb"""sensitive\\{0,3}"[ \t]*:[ \t]*true"""
+# Terraform's (HCL's) `sensitive = true` in a block, the block's opening line (`variable "…" {`),
+# its end (a `}` alone at the start of a line) and its `default = "…"`.
+_HCL_SENSITIVE: Final = rb"sensitive[ \t]*=[ \t]*true"
+_HCL_BLOCK_START: Final = (
+    rb"""(?s:.*)(?:^|\n|\\{1,3}n|")variable[ \t]+\\{0,3}"[A-Za-z0-9_\-]{1,64}\\{0,3}"[ \t]*\{"""
+)
+_HCL_BLOCK_END: Final = rb"(?:\n|\\{1,3}n)\}"
+_HCL_DEFAULT: Final = (
+    rb"""(?:\n|\\{1,3}n)[ \t]*default[ \t]*=[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,500})(?P=q)"""
+)
+# A name given to Terraform's `variable "…" {` (its default is the value).
+_HCL_VARIABLE_BEFORE: Final = rb"""(?:^|\n|\\{1,3}n|")variable[ \t]+\\{0,3}"\Z"""
+_HCL_VARIABLE_AFTER: Final = rb"""\\{0,3}"[ \t]*\{"""
+_HCL_NAMED_BLOCK: Final = rb"""[A-Za-z0-9_\-]{0,48}+\\{0,3}"[ \t]*\{"""
 # A PuTTY key file up to its Private-MAC; cut short, up to the end of its private lines.
 _PUTTY_KEY: Final = (
     rb"(?s)"
@@ -1847,6 +1874,17 @@ _CALL_ARG: Final = (
     (?:[ \t\r\n]|\\{1,3}[nrt])*(?P<end>[,)])"""
 )
 
+# The next piece of a literal after its closing quote: an operator that joins strings (`+`, `..`,
+# `.`, `&`, `||`, `~`, `<>`, Visual Basic's `& _`) or none, maybe a line break, then the next literal.
+_LITERAL_PIECE: Final = (
+    rb"""[ \t]*(?P<op>\+|\.\.|\.|&|\|\||~|<>)?[ \t]*(?:_[ \t]*)?(?P<nl>\\?\r?\n|\\{1,3}n)?[ \t]*"""
+    rb"""(?P<op2>\+|\.\.|&|\|\||~|<>)?[ \t]*[fbrFBR@]{0,2}"""
+    rb"""(?P<q>\\{0,3}["'])(?P<piece>[^"'\n\\]{2,500})(?P=q)"""
+    rb"""(?=[ \t]*(?:[;),+&.~|_]|\r?\n|\\{1,3}[nr]|\\{0,3}"|\Z))"""
+)
+# What follows a literal in parentheses that is one value (Python's `API_KEY = ("…"` then `"…")`):
+# the closing parenthesis or the next piece on the next line, not a comma (a tuple).
+_PARENTHESISED_END: Final = rb"""[ \t]*(?:\)|\r?\n|\\{1,3}n)"""
 # Names of a secret's id, which may hold the secret (Vault AppRole's `secret_id`) or its name in a
 # store (a Terraform data source's `secret_id = "orders/prod/stripe"`).
 _SECRET_ID_NAMES: Final = (b"secret_id", b"secretid", b"secret-id")
@@ -2701,6 +2739,8 @@ def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
         return dashes
     if _rx[_SPACED_AT].match(data, end) is not None:
         return start
+    if low.rfind(b"variable", max(0, start - 80), start) != -1 and _rx[_HCL_NAMED_BLOCK].match(data, end):
+        return start  # Terraform's `variable "db_password" {`: its default (see _Scan._spaced())
     if low.startswith(b"pass", start) and _rx[_QUOTED_ASIDE].match(data, end) is not None:
         return start
     if _announcing(low, start) and _announcement(data, start)[0]:
@@ -3595,6 +3635,11 @@ class _Scan:
         elif role == _SENSITIVE_AT:
             if _rx[_SENSITIVE_TRUE].match(low, start) is not None:
                 self._member_value(start, "secret")
+            elif _rx[_HCL_SENSITIVE].match(low, start) is not None:
+                # Terraform's `variable "…" { … sensitive = true }`: its default is the secret
+                block = _rx[_HCL_BLOCK_START].search(self.data, max(0, start - 2048), start)
+                if block is not None:
+                    self._hcl_default(block.end(), "secret")
         elif role in (_API_AT, _API_ESCAPED):
             member = _rx[_API_MEMBER].match(self.data, start)
             if member is not None and credential_like(member.group("value").decode("utf-8", "replace")):
@@ -4009,6 +4054,10 @@ class _Scan:
             return name_end  # only `os.environ["TOKEN"] = "…"`
         quoted = q2 is not None
         value_start, value_end = match.span("quoted" if quoted else "bare")
+        if match.group("opening") is not None and not _rx[_PARENTHESISED_END].match(
+            data, value_end + len(q2 or b"")
+        ):
+            return name_end  # `auth=("admin", "…")`: a tuple, not a literal in parentheses
         if q2 == b"'" and data[value_start - 2 : value_start - 1] == b"$":
             ansi = _rx[_ANSI_C_BODY].match(data, value_start)  # bash's `$'…'`, where `\'` ends nothing
             if ansi is not None:
@@ -4173,7 +4222,25 @@ class _Scan:
             return value_end  # `?user=postgres&password=postgres`: a documented default, as in a URL's user
         if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
             self.add(value_start, value_end, kind)
+            if quoted:
+                return self._continued(value_end + len(q2), kind, q2)
         return value_end
+
+    def _continued(self, position: int, kind: str, quote: bytes) -> int:
+        """The pieces of a secret written as string literals joined by an operator or by nothing,
+        on one line or across lines (`"…" +` then `"…"`, C's and Python's adjacent literals, Lua's
+        `..`, Visual Basic's `& _`), after its first piece, which ends at *position*: each goes."""
+        data = self.data
+        for _ in range(16):
+            piece = _rx[_LITERAL_PIECE].match(data, position)
+            if piece is None or piece.group("q") != quote or not (piece.group("op") or piece.group("nl")):
+                break
+            text = piece.group("piece").decode("utf-8", "replace")
+            if " " in text or is_placeholder(text):
+                break
+            self.add(piece.start("piece"), piece.end("piece"), kind)
+            position = piece.end()
+        return position
 
     def _declared(self, name_start: int) -> bool:
         """Whether the name at *name_start* is declared right there (`let key = "…" in` of OCaml,
@@ -4530,6 +4597,17 @@ class _Scan:
             return  # the value of another setting (`dkim=pass header.i=@…` in Authentication-Results)
         if data[name_start - 1 : name_start] == b"/":
             return  # the end of a path (`http.route=/oauth/token http.status_code=200`): an endpoint
+        if kind is None and self.low.startswith(b"set(", name_start - 4):
+            kind = _generated_name_kind(data[name_start:name_end])  # CMake's `set(TELEMETRY_KEY "…" …)`
+        if (
+            kind is not None
+            and data[name_start - 1 : name_start] == b'"'
+            and _rx[_HCL_VARIABLE_BEFORE].search(data, max(0, name_start - 16), name_start) is not None
+        ):
+            opening = _rx[_HCL_VARIABLE_AFTER].match(data, name_end)
+            if opening is not None:
+                self._hcl_default(opening.end(), kind)  # `variable "db_password" { default = "…" }`
+                return
         if (
             kind is not None
             and kind != "authorization"
@@ -4548,6 +4626,7 @@ class _Scan:
                 value = match.group("typed").decode("utf-8", "replace")
                 if _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
                     self.add(match.start("typed"), match.end("typed"), kind)
+                    self._continued(match.end("typed") + len(match.group("tq")), kind, match.group("tq"))
                 return
             if match is None and kind != "authorization" and self._aligned_column(name_start, name_end, kind):
                 return
@@ -4584,6 +4663,8 @@ class _Scan:
                     and not _in_harmless_column(data, name_start, match.start(group))
                 ):
                     self.add(match.start(group), match.end(group), kind)
+                    if group == "quoted":
+                        self._continued(match.end(group) + len(match.group("q")), kind, match.group("q"))
                     return
         if _announcing(self.low, keyword):
             self._announced(keyword)
@@ -4961,6 +5042,18 @@ class _Scan:
         environments): ``{"key": "stripe", "value": "…", "type": "secret"}``."""
         self._member_value(name_start, "secret")
 
+    def _hcl_default(self, position: int, kind: str) -> None:
+        """The `default` of the Terraform (HCL) block whose body starts at *position*: `variable
+        "db_password" { … default = "…" … }`."""
+        data = self.data
+        closing = _rx[_HCL_BLOCK_END].search(data, position, position + 4096)
+        end = closing.start() if closing is not None else min(self.size, position + 4096)
+        default = _rx[_HCL_DEFAULT].search(data, position, end)
+        if default is not None:
+            value = default.group("value").decode("utf-8", "replace")
+            if _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
+                self.add(default.start("value"), default.end("value"), kind)
+
     def _member_value(self, position: int, kind: str, *, plausible: bool = False) -> None:
         """The ``"value"`` (Doppler's ``"computed"``, ``"raw"``) member of the flat JSON object
         holding *position*: Postman's ``"type": "secret"``, Terraform's ``"sensitive": true`` or a
@@ -5326,6 +5419,14 @@ class _Scan:
                 if encoded is not None and _strong(encoded.group("pw").decode("ascii")):
                     self.add(encoded.start("pw"), encoded.end("pw"), "url_password")
         url_end = _rx[_URL_END].match(data, position + 3).end()
+        if url_end < self.size and data[url_end] in _QUOTE_BYTES:
+            # a URL written as string literals concatenated across lines, its query in the pieces
+            # after the first (`"https://…/report.csv"` then `"&X-Amz-Signature=…"`)
+            for _ in range(32):
+                piece = _rx[_URL_PIECE].match(data, url_end)
+                if piece is None:
+                    break
+                url_end = piece.end()
         for needle, pattern, kind in _webhooks():
             if low.find(needle, position, url_end) != -1:
                 hook = pattern.match(data, position)
@@ -5333,7 +5434,7 @@ class _Scan:
                     continue
                 value = hook.group("value").decode("utf-8", "replace")
                 if not is_placeholder(value) and (
-                    (kind != "chat_webhook" or looks_random(value))
+                    (kind not in ("chat_webhook", "ping_url") or looks_random(value))
                     and (kind != "url_token" or credential_like(value))
                 ):
                     self.add(hook.start("value"), hook.end("value"), kind, _TOKEN_PRIORITY)

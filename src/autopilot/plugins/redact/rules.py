@@ -950,6 +950,35 @@ WEBHOOKS: Final = (
         r"://[A-Za-z0-9.\-]*blastapi\.io(?::[0-9]+)?/(?P<value>[0-9a-fA-F\-]{32,40})(?![0-9A-Za-z])",
         "api_key",
     ),
+    # Heartbeat, ping and alert URLs whose path is the credential: Healthchecks.io (`hc-ping.com/<uuid>`,
+    # or a project's ping key before a check's slug), Cronitor (`cronitor.link/p/<key>/<monitor>`),
+    # Dead Man's Snitch (`nosnch.in/<token>`), Better Stack's heartbeats, PagerDuty's integration
+    # URL, Grafana OnCall's integrations, Uptime Kuma's push monitors (`/api/push/<token>`, any host)
+    (
+        "hc-ping.com/",
+        r"://hc-ping\.com/(?P<value>[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[A-Za-z0-9_\-]{22})"
+        r"(?![A-Za-z0-9_\-])",
+        "ping_url",
+    ),
+    ("cronitor.link/", r"://cronitor\.link/(?:p/)?(?P<value>[A-Za-z0-9]{16,64})(?![A-Za-z0-9])", "ping_url"),
+    ("nosnch.in/", r"://nosnch\.in/(?P<value>[A-Za-z0-9]{10,64})(?![A-Za-z0-9])", "ping_url"),
+    (
+        "/heartbeat/",
+        r"://[A-Za-z0-9.\-]*(?:betterstack|betteruptime)\.com/api/v[0-9]/heartbeat/"
+        r"(?P<value>[A-Za-z0-9]{16,64})(?![A-Za-z0-9])",
+        "ping_url",
+    ),
+    (
+        "events.pagerduty.com/",
+        r"://events\.pagerduty\.com/integration/(?P<value>[0-9a-fA-F]{32})(?![0-9A-Za-z])",
+        "ping_url",
+    ),
+    (
+        "/oncall/integrations/",
+        r"://[A-Za-z0-9.\-]+/oncall/integrations/v[0-9]/[a-z_]+/(?P<value>[A-Za-z0-9]{16,64})(?![A-Za-z0-9])",
+        "ping_url",
+    ),
+    ("/api/push/", r"://[^\s/\"'<>\\`]+/api/push/(?P<value>[A-Za-z0-9]{8,64})(?![A-Za-z0-9])", "ping_url"),
 )
 
 #: The same webhooks' paths without their host, as a request line shows them (``curl -v``'s
@@ -1018,9 +1047,16 @@ WEBHOOK_HOSTS: Final = (
     "quiknode.pro",
     "getblock.io",
     "blastapi.io",
+    "hc-ping.com",
+    "cronitor.link",
+    "nosnch.in",
+    "betterstack.com",
+    "betteruptime.com",
+    "events.pagerduty.com",
 )
-#: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat), for the same look.
-WEBHOOK_PATHS: Final = ("/hooks/", "/reset", "/api/webhook/")
+#: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat, Uptime Kuma,
+#: Grafana OnCall), for the same look.
+WEBHOOK_PATHS: Final = ("/hooks/", "/reset", "/api/webhook/", "/api/push/", "/oncall/integrations/")
 
 # ------------------------------------------------------------------------------------------------
 # Command-line clients that take a credential as an argument.
