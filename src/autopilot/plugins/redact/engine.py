@@ -83,7 +83,9 @@ _REFERENCE = (
     r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
     r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
     r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
-    r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$)"
+    r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$"
+    # Yesod's `_env:NAME` and `_env:NAME:default`, with a default of words or none (`_env:PGPASS:yesodpass`)
+    r"|_env:[A-Za-z_][A-Za-z0-9_]*(?::[A-Za-z_\-]*)?$)"
 )
 # A reference to a secret in a secret manager (rules.SECRET_REFERENCE_SCHEMES): `op://…`, `ref+vault://…`.
 _SECRET_REFERENCE = (
@@ -333,6 +335,9 @@ _SETTING_WORD: Final = r"[a-z][a-z_]{1,30}=[^=]|(?P<name>[A-Za-z][A-Za-z_.\-]{5,
 _ESCAPED_ELLIPSIS: Final = rb"\\{1,7}u(?:2026|2022)"
 # A word and four digits or more before a dot: how people make passwords, not how code names things.
 _WORD_AND_YEAR: Final = r"(?:^|\.)[A-Za-z]{2,}[0-9]{4,}\."
+# Two capitalised words joined by a dot, a number of two digits or more at the end: a password made
+# as people make them (`Copper.Nebula56`), not a class's attribute.
+_WORDS_AND_NUMBER: Final = r"[A-Z][a-z]{2,}\.[A-Z][a-z]{2,}[0-9]{2,}"
 
 
 # A word of a message for people, in any script: letters (maybe joined by an apostrophe or a
@@ -399,6 +404,7 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             and all(_wordy(part) for part in value.rstrip("!").replace("?", "").split("."))
             and not (value.endswith("!") and _rx[_DIGIT].search(value))  # `Velvet.Ember5000!`: a password
             and _rx[_WORD_AND_YEAR].search(value) is None  # `Puki0019.zuga`: a password, no attribute
+            and _rx[_WORDS_AND_NUMBER].fullmatch(value) is None  # `Copper.Nebula56`: one too
         ):
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
     if _rx[_NUMBER].fullmatch(value) or is_placeholder(value) or _rx[_RESOURCE].match(value):
@@ -776,6 +782,13 @@ def secret_name_kind(name: str) -> str | None:
             else:
                 if _glued_password(part):
                     kind = kind or "password"
+    if (
+        kind in ("token", "api_key")
+        and parts[-1] in ("token", "key")
+        and rules.PUBLIC_TOKEN_OWNERS.intersection(parts)
+        and "secret" not in parts
+    ):
+        return None  # Mixpanel's project token, Amplitude's API key: made for clients
     return kind
 
 
@@ -822,8 +835,12 @@ def _generated_name_kind(name: bytes) -> str | None:
     parts = name_parts(name.decode("ascii", "replace").lstrip("-"))
     if len(parts) < 2 or parts[-1] not in ("key", "salt") or parts[-2] in rules.NOT_SECRET_KEYS:
         return None
-    if any(part in rules.EXCLUDED_ANY for part in parts) or (
-        parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in rules.KEY_OWNERS
+    if parts[-1] == "salt" and parts[-2] in rules.PUBLIC_SALTS:
+        return None  # Phoenix's `signing_salt`, Rails' `encrypted_cookie_salt`: no secret alone
+    if (
+        any(part in rules.EXCLUDED_ANY for part in parts)
+        or (parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in rules.KEY_OWNERS)
+        or (parts[-1] == "key" and rules.PUBLIC_TOKEN_OWNERS.intersection(parts))
     ):
         return None
     return "api_key" if parts[-1] == "key" else "secret"
@@ -847,13 +864,16 @@ _ALIGNED_VALUE: Final = (
     rb"""(?:\\{1,3}r)?(?:$|(?=\\{1,3}["']|"(?:[,}\]]|$)))"""
 )
 
-# After a secret name: an optional closing quote, a separator, then a quoted or bare value.
+# After a secret name: an optional closing quote, a separator, then a quoted or bare value (after a
+# literal's prefix: Python's `b"…"`, SQL's `N'…'`, Objective-C's and C#'s `@"…"`, Erlang's binary
+# `<<"…">>`, C's and C++'s `L"…"`, `u8"…"`).
 _AFTER_NAME: Final = (
     rb"(?x)"
-    rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?:\*{1,2}(?=:))?(?P<sp1>[ \t]*)
-    (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t])|\{)?
-    (?P<sp2>(?:(?<=:)\*{1,2}(?=[ \t]))?[ \t]*)
-    (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?='))(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
+    rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<array>\[[0-9]{0,4}\])?(?:\*{1,2}(?=:))?(?P<sp1>[ \t]*)
+    (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t])|\{
+      |<<?-|(?<=[ \t])to(?=[ \t])|->)?
+    (?P<sp2>(?:(?<=:)\*{1,2}(?=[ \t]))?[ \t]*)(?P<opening>\((?=[ \t]*(?:\r?\n|\\{1,3}n)?[ \t]*\\{0,3}["'])(?:[ \t]|\r?\n|\\{1,3}n)*)?
+    (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?=')|@(?=\\{0,3}")|<<(?=\\{0,3}")|u8|[LuU](?=\\{0,3}"))(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))"""
 )
 # A value in an HTML element of inline code after a secret name and a separator (`Password:
@@ -977,6 +997,12 @@ _URL_CREDENTIALS: Final = (
     rb"(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+(?:\#[^\s\x00-\x1f/?#\"'<>\\`]+)*)@"
 )
 _URL_END: Final = rb"[^\s\"'<>\\`]*"
+# The next piece of a URL written as string literals joined by an operator (`+`, `..`, `&`, `.`) or
+# by nothing (C's and Python's adjacent literals), across a line break: a query's or a path's part.
+_URL_PIECE: Final = (
+    rb"""\\{0,3}["'][ \t]*(?:\+|\.\.|&|\.)?[ \t]*(?:\\?\r?\n|\\{1,3}n)?[ \t]*(?:\+|\.\.|&|\.|_)?[ \t]*"""
+    rb"""\\{0,3}["'](?=[&?/;])[^\s"'<>\\`]*"""
+)
 # A query parameter that providers name for their API key with no secret word in it (OpenWeather's
 # `appid`): rules.QUERY_KEY_PARAMETERS, a generated value only.
 _URL_QUERY_KEY: Final = (
@@ -1018,6 +1044,8 @@ _PEM_END: Final = (
 # The BEGIN line's labels of armoured secrets other than private keys, lower-cased (their anchors).
 _ARMOURED_SECRETS: Final = (b"static key v", b"nkey seed")
 _PEM_BODY: Final = rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*"
+# The words of a BEGIN line's label before the anchor (`rsa private `, `openvpn s`), lower-cased.
+_PEM_LABEL: Final = rb"[ a-z0-9]*"
 _KIND_SECRET: Final = rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])"
 # A block or an object of ciphertext made to be committed (rules.CIPHERTEXT_BLOCKS): a name alone
 # on its line (YAML) or before a JSON object, never a secret.
@@ -1080,10 +1108,11 @@ def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
 # with (keep it in step with them): most hits (inside base64) fail there without trying each group.
 _NAME_SHAPE: Final = (
     rb"(?x)"
-    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\])( \t:?+=>,|o{<\r\n\xe2%*])
-    (?:(?P<sep>(?:\\{0,7}["'`]|\*{1,2}(?=:))?\]?\)?[ \t]*
+    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\[\])( \t:?+=>,|o{<\r\n\xe2%*])
+    (?:(?P<sep>(?:\\{0,7}["'`]|\*{1,2}(?=:))?\]?\)?(?:\[[0-9]{0,4}\])?[ \t]*
       (?::=|::=|::(?=[ \t])|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
-      |,(?=[ \t]*(?:\r?\n[ \t]*|\\{1,3}n[ \t]*)?\\{0,3}["'`])
+      |,(?=[ \t]*(?:\r?\n[ \t]*|\\{1,3}n[ \t]*)?(?:<<|@)?\\{0,3}["'`])
+      |(?:<<?-|(?<=[ \t])to[ \t]|->)(?=[ \t]*\\{0,3}["'])
       |(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?(?:string_)?value(?:\\{0,3}["'])?[ \t]*:
@@ -1105,7 +1134,7 @@ _SPACED_VALUE: Final = (
     rb"(?x:"
     + (
         rb"""(?:\\{0,3}["'`])?[ \t]+
-      (?:(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\\x00][^"'`\n\\\x00]{2,500})(?P=q)
+      (?:@?(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\\x00][^"'`\n\\\x00]{2,500})(?P=q)
       |(?P<bare>(?=%(c)s{6}|%(c)s{1,5}[,;]%(c)s)
         (?=%(c)s{0,80}?(?:[0-9!@#%%^*+=~/?_\-]|[.,;](?=%(c)s)))
         [^\s\x00-\x1f\-<>(\[{}\]$%%"'`](?:%(c)s++|[,;](?=%(c)s)){0,500}+(?!(?<==)\\{0,3}["'])))"""
@@ -1299,6 +1328,9 @@ def _url_interesting(low: bytes, start: int) -> bool:
     of the paths is within its reach."""
     if _rx[_URL_INTERESTING].match(low, start) is not None:
         return True
+    end = _rx[_URL_END].match(low, start + 3).end()
+    if end < len(low) and low[end] in _QUOTE_BYTES and _rx[_URL_PIECE].match(low, end) is not None:
+        return True  # its query goes on in the next string literal (see _Scan._url())
     return (
         _rx[_WEBHOOK_PATH_NEAR].search(low, start + 3, start + _WEBHOOK_PATH_REACH) is not None
         and _rx[_URL_WEBHOOK_PATH].match(low, start) is not None
@@ -1626,6 +1658,25 @@ _KEY_BYTES: Final = (
     rb"(?=[ \t]*\])"
 )
 _KEY_SIZES: Final = frozenset((16, 24, 32, 64))
+# A key or a password written in code as an array of its bytes or characters, after its name: Kotlin's
+# `byteArrayOf(0x6b, …)`, C#'s `new byte[] { 0x6b, … }`, C's `kKey[] = { 'a', 'b', … }`, Java's
+# `char[] PASSWORD = { 'x', … }`, Python's `bytes([107, …])`, Go's `[]byte{…}`, Rust's `[u8; 16] =
+# [0x6b, …]`, Swift's `[UInt8] = […]`: a type, a constructor, then 8 to 256 numbers (decimal, hex,
+# maybe cast) or character literals, one per line or many.
+_ARRAY_ELEMENT: Final = (
+    rb"""(?:\((?:byte|sbyte|char|uint8_t|u8|int8_t)\)[ 	]*)?"""
+    rb"""(?:-?0[xX][0-9a-fA-F]{1,2}[uU]?|-?(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})|'(?:\\{1,7}[^\n]|[^'\\\n])')"""
+)
+_ARRAY_SEPARATOR: Final = rb"""[ \t]*,(?:[ \t\r\n]|\\{1,3}[nrt])*"""
+_BYTE_ARRAY: Final = (
+    rb"(?x)"
+    rb"""(?:\\{0,3}["'])?(?:\[[0-9]{0,4}\])?[ \t]*
+    (?::[ \t]*[A-Za-z&\[][A-Za-z0-9_&\[\];<> ]{0,40}?[ \t]*)?
+    (?::=|=(?![=>~])|:)[ \t]*
+    (?:[A-Za-z_\[][A-Za-z0-9_.!:<>\[\] ]{0,40}?)?
+    [(\[{][ \t]*[(\[{]?(?:[ \t\r\n]|\\{1,3}[nrt])*"""
+    rb"(?P<body>" + _ARRAY_ELEMENT + rb"(?:" + _ARRAY_SEPARATOR + _ARRAY_ELEMENT + rb"){7,255})"
+)
 # Words no seed phrase holds: prose that only follows the word "phrase".
 _NOT_SEED_WORDS: Final = frozenset(
     b"the and for that this with from your are was were not but its our their than been which".split()
@@ -1761,6 +1812,10 @@ _PROSE_KEY_VALUE: Final = (
 _PREVIOUS_WORD: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12}) \Z"
 # The words of a label before a secret name in a table's cell (`Admin password`, `Pre-shared key`).
 _LABEL_WORDS: Final = rb"(?:[A-Za-z][A-Za-z\-]{0,23} ){1,3}"
+# The words that declare a binding right before its name (`let key = …`, `static const _key = …`).
+_DECLARATIONS: Final = frozenset(
+    b"let val var const def my our local final static readonly mutable mut constexpr auto".split()
+)
 _HEX_SECRET: Final = r"[0-9a-fA-F]{32,128}"
 _BASE64_VALUE: Final = r"[A-Za-z0-9+/_\-]{16,4096}={0,2}"
 # ODBC's braced value after `=`: `Pwd={…}` (`}}` is a literal brace), up to `;` or the end.
@@ -1775,6 +1830,20 @@ _GO_FIELD_VALUE: Final = rb"(?P<value>[^\s{}\[\]]{1,500}?)(?=[ \t]+[A-Za-z_][A-Z
 # `terraform output -json` prints it), and a member marking its object sensitive.
 _OBJECT_AFTER: Final = rb"""\\{0,3}["'][ \t]*:[ \t]*\{"""
 _SENSITIVE_TRUE: Final = rb"""sensitive\\{0,3}"[ \t]*:[ \t]*true"""
+# Terraform's (HCL's) `sensitive = true` in a block, the block's opening line (`variable "…" {`),
+# its end (a `}` alone at the start of a line) and its `default = "…"`.
+_HCL_SENSITIVE: Final = rb"sensitive[ \t]*=[ \t]*true"
+_HCL_BLOCK_START: Final = (
+    rb"""(?s:.*)(?:^|\n|\\{1,3}n|")variable[ \t]+\\{0,3}"[A-Za-z0-9_\-]{1,64}\\{0,3}"[ \t]*\{"""
+)
+_HCL_BLOCK_END: Final = rb"(?:\n|\\{1,3}n)\}"
+_HCL_DEFAULT: Final = (
+    rb"""(?:\n|\\{1,3}n)[ \t]*default[ \t]*=[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,500})(?P=q)"""
+)
+# A name given to Terraform's `variable "…" {` (its default is the value).
+_HCL_VARIABLE_BEFORE: Final = rb"""(?:^|\n|\\{1,3}n|")variable[ \t]+\\{0,3}"\Z"""
+_HCL_VARIABLE_AFTER: Final = rb"""\\{0,3}"[ \t]*\{"""
+_HCL_NAMED_BLOCK: Final = rb"""[A-Za-z0-9_\-]{0,48}+\\{0,3}"[ \t]*\{"""
 # A PuTTY key file up to its Private-MAC; cut short, up to the end of its private lines.
 _PUTTY_KEY: Final = (
     rb"(?s)"
@@ -1813,10 +1882,45 @@ _GO_DSN: Final = rb"[^\s:\"'/@]+:(?P<value>[^\s\"'`]{3,})@(?:tcp|unix)\("
 _CALL_ARG: Final = (
     rb"(?x)"
     rb"""(?:[ \t\r\n]|\\{1,3}[nrt]|[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192))*
-    (?:[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
+    (?:(?P<wrap>(?:[A-Za-z_][A-Za-z0-9_]*\.){0,3}
+        (?:GetBytes|getBytes|\[\]byte|bytes|bytearray|Buffer\.from|from)\([ \t]*)?
+      (?:[fbrFBR]{0,2}|@(?=\\{0,3}"))(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
+      (?:\.[A-Za-z_][A-Za-z0-9_]*(?:\([^()\n]{0,60}\))?!?){0,2}(?(wrap)(?:[ \t]*,[^()\n]{0,30})?\))
       |(?P<e>(?:[^,()"'`\n{}\\]++|\\(?![nrt])|"[^"\n]{0,200}"|'[^'\n]{0,200}'|\([^()\n]{0,200}\)|\{[^{}\n]{0,200}\})*+))
     (?:[ \t\r\n]|\\{1,3}[nrt])*(?P<end>[,)])"""
 )
+
+# The next piece of a literal after its closing quote: an operator that joins strings (`+`, `..`,
+# `.`, `&`, `||`, `~`, `<>`, Visual Basic's `& _`) or none, maybe a line break, then the next literal.
+_LITERAL_PIECE: Final = (
+    rb"""[ \t]*(?P<op>\+|\.\.|\.|&|\|\||~|<>)?[ \t]*(?:_[ \t]*)?(?P<nl>\\?\r?\n|\\{1,3}n)?[ \t]*"""
+    rb"""(?P<op2>\+|\.\.|&|\|\||~|<>)?[ \t]*[fbrFBR@]{0,2}"""
+    rb"""(?P<q>\\{0,3}["'])(?P<piece>[^"'\n\\]{2,500})(?P=q)"""
+    rb"""(?=[ \t]*(?:[;),+&.~|_]|\r?\n|\\{1,3}[nr]|\\{0,3}"|\Z))"""
+)
+# What follows a literal in parentheses that is one value (Python's `API_KEY = ("…"` then `"…")`):
+# the closing parenthesis or the next piece on the next line, not a comma (a tuple).
+_PARENTHESISED_END: Final = rb"""[ \t]*(?:\)|\r?\n|\\{1,3}n)"""
+# Names of a secret's id, which may hold the secret (Vault AppRole's `secret_id`) or its name in a
+# store (a Terraform data source's `secret_id = "orders/prod/stripe"`).
+_SECRET_ID_NAMES: Final = (b"secret_id", b"secretid", b"secret-id")
+# A user given in a URL's query before its password (`?user=postgres&password=postgres`).
+_QUERY_STARTS: Final = (b"?", b"&", b";")
+_QUERY_USER: Final = rb"[?&;](?:user|username|login)=(?P<user>[^&#\s\"'<>\\`;]{1,200})(?=[&;])"
+
+
+def _query_users(data: bytes, name_start: int) -> list[str]:
+    """The users given in the query of the URL before *name_start*."""
+    return [
+        match.group("user").decode("utf-8", "replace")
+        for match in _rx[_QUERY_USER].finditer(data, max(0, name_start - 300), name_start)
+    ]
+
+
+# A user's name or address as a call's first literal, before the password.
+_USER_LITERAL: Final = rb"[A-Za-z0-9_.@\-]{1,64}"
+# A keyword argument (`type = "basic"`, `timeout: 30`), not a positional one.
+_KEYWORD_ARGUMENT: Final = rb"[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*(?:=(?!=)|:(?!:))"
 
 # The first argument of a database connection call naming its data source: a DSN's driver prefix
 # (`dbi:Pg:`, `pgsql:`, `odbc:`, `jdbc:`), its settings (`host=`, `dbname=`, `Server=`) or a URL.
@@ -2237,14 +2341,26 @@ _ANNOUNCING: Final = rb"(?:password|passwd|passphrase|secret|token|key|credentia
 _SUBCOMMAND: Final = rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)"
 
 
-# The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`.
+# The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`, also without
+# parentheses in a statement of its own (Groovy's and Ruby's `property "sonar.token", "…"`), and the
+# words of a dotted name before the secret one (`setProperty("mail.smtp.password", "…")`).
 _CALL_BEFORE: Final = (
     rb"""[A-Za-z0-9_](?:\([ \t]*|\([ \t]*(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2}"""
-    rb"""|[ \t]+(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2})\\{0,3}["'`]$"""
+    rb"""|[ \t]+(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2})\\{0,3}["'`]"""
+    rb"""(?:[A-Za-z0-9_\-]+\.)*$"""
+    rb"""|(?:\A|\n|\\n|")[ \t]*[a-z][A-Za-z0-9_]*[ \t]+\\{0,3}["'](?:[A-Za-z0-9_\-]+\.)*$"""
 )
-# A class's constant naming the setting as a call's first argument, the value next:
-# `cf.setStringProperty(WMQConstants.PASSWORD, "…")`, `env.put(Context.SECURITY_CREDENTIALS, "…")`.
-_CONSTANT_ARGUMENT: Final = rb"[A-Za-z0-9_]\([ \t]*(?:[A-Za-z_][A-Za-z0-9_]*\.)+[A-Z][A-Z0-9_]*\Z"
+# A constant naming the setting as a call's argument, the value next: a class's as the first
+# (`cf.setStringProperty(WMQConstants.PASSWORD, "…")`, `env.put(Context.SECURITY_CREDENTIALS, "…")`),
+# an option's after a handle (`curl_easy_setopt(curl, CURLOPT_USERPWD, "…")`, PHP's `curl_setopt($ch,
+# …)`), a macro's (`-define(API_KEY, "…")` of Erlang); or an atom as a tuple's first element (Erlang's
+# and Elixir's `{api_key, "…"}`, `{:password, "…"}`).
+_CONSTANT_ARGUMENT: Final = (
+    rb"(?:[A-Za-z0-9_]\([ \t]*(?:[A-Za-z_][A-Za-z0-9_]*\.)+"
+    rb"|[A-Za-z0-9_]\((?:[ \t]*[&$*]?[A-Za-z_][A-Za-z0-9_.]*(?:->[A-Za-z_][A-Za-z0-9_]*)?[ \t]*,){1,2}[ \t]*"
+    rb"|(?<![A-Za-z0-9_])define\([ \t]*)[A-Z][A-Z0-9_]*\Z"
+    rb"|\{[ \t]*:?[a-z][a-z0-9_]*\Z"
+)
 # Not credentials though they look random: fingerprints and key ids in hex pairs, e-mail addresses.
 # (an address's last label is two letters or more in one case: `RlQBG0e@OY8eFWN21.w` and `cv40za@V1o.eQN`
 # are passwords holding `@`)
@@ -2303,6 +2419,9 @@ _APP_PASSWORD: Final = r"[a-z]{4}(?:-[a-z]{4}){3}|[a-z]{4}(?: [a-z]{4}){3}"
 # Operators that give a default to a variable that is unset: `X || "…"`, `X ?? "…"`, `X or "…"`.
 _QUOTED_LITERAL: Final = rb'(\\{0,3}")\\{1,7}"(?P<value>[^"\\\n]{1,500})\\{1,7}"\1'
 _FALLBACKS: Final = frozenset((b"||", b"??", b"or", b"{"))  # `{`: Ruby's `ENV.fetch("X") { "…" }`
+# Separators that give a name a value only before a literal: R's `api_key <- "…"`, a pair in
+# Kotlin's `mapOf("X-Api-Key" to "…")` and Scala's `Map("X-Api-Key" -> "…")`.
+_QUOTED_ONLY: Final = frozenset((b"<-", b"<<-", b"to", b"->"))
 # An assignment of a string literal to a `$variable` (PHP, Perl, PowerShell), not a shell expansion.
 _PHP_ASSIGNMENT: Final = rb"""[ \t]*=[ \t]*\\{0,3}["']"""
 
@@ -2651,6 +2770,8 @@ def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
         return dashes
     if _rx[_SPACED_AT].match(data, end) is not None:
         return start
+    if low.rfind(b"variable", max(0, start - 80), start) != -1 and _rx[_HCL_NAMED_BLOCK].match(data, end):
+        return start  # Terraform's `variable "db_password" {`: its default (see _Scan._spaced())
     if low.startswith(b"pass", start) and _rx[_QUOTED_ASIDE].match(data, end) is not None:
         return start
     if _announcing(low, start) and _announcement(data, start)[0]:
@@ -2933,6 +3054,19 @@ def _blob_name(name: bytes) -> bool:
     upper = sum(1 for byte in name if 0x41 <= byte <= 0x5A)
     lower = sum(1 for byte in name if 0x61 <= byte <= 0x7A)
     return 4 * upper >= len(name) and 4 * lower >= len(name) and not _wordy(name.decode("ascii"))
+
+
+def _in_base64(data: bytes, name_start: int, name_end: int) -> bool:
+    """Whether the name at *name_start*, after a `/` or a `+`, is the end of a run of base64 that
+    is a blob (see _blob_name()) once its `/` and `+` are left out."""
+    run = _rx[_BASE64_RUN].search(data, max(0, name_start - 200), name_end)
+    if run is None:
+        return False
+    letters = run.group().replace(b"/", b"").replace(b"+", b"")
+    return len(letters) >= _BLOB_NAME and _blob_name(letters)
+
+
+_BASE64_RUN: Final = rb"[A-Za-z0-9+/]+\Z"
 
 
 def _parent_name(data: bytes, name_start: int) -> bytes | None:
@@ -3650,6 +3784,11 @@ class _Scan:
         elif role == _SENSITIVE_AT:
             if _rx[_SENSITIVE_TRUE].match(low, start) is not None:
                 self._member_value(start, "secret")
+            elif _rx[_HCL_SENSITIVE].match(low, start) is not None:
+                # Terraform's `variable "…" { … sensitive = true }`: its default is the secret
+                block = _rx[_HCL_BLOCK_START].search(self.data, max(0, start - 2048), start)
+                if block is not None:
+                    self._hcl_default(block.end(), "secret")
         elif role in (_API_AT, _API_ESCAPED):
             member = _rx[_API_MEMBER].match(self.data, start)
             if member is not None and credential_like(member.group("value").decode("utf-8", "replace")):
@@ -3793,6 +3932,8 @@ class _Scan:
             name = data[name_start:name_end]
             if name_end - name_start >= _BLOB_NAME and _blob_name(name):
                 continue  # a keyword inside base64 (`…8LNdDQ4PwBYuw…=`: `Pw`), no name
+            if name_start and data[name_start - 1] in (0x2F, 0x2B) and _in_base64(data, name_start, name_end):
+                continue  # the same after base64's `/` or `+` (`…uaSyYfb2/C0EJPFnsGzVluPWBamup=`)
             kind = kinds.get(name, "?")
             if kind == "?":
                 kind = _name_kind(name)
@@ -3827,7 +3968,9 @@ class _Scan:
                 elif kind is None and name in _LONE_NAMES and data[name_start - 1 : name_start] == b" ":
                     self._table_cell(name_start, name_end, None)  # `| API key | … |`: its label names it
             elif how == _BY_CALL:
-                if (
+                if (spec := rules.NAMED_AUTH_CALLS.get(name.lower().decode("ascii", "replace"))) is not None:
+                    self._call(name_end, *spec)  # `SecretKeySpec("…".toByteArray(), …)`
+                elif (
                     kind is not None
                     and kind != "authorization"
                     and name.lower().lstrip(b"_-") not in _AUTH_CALL_NAMES
@@ -3846,7 +3989,7 @@ class _Scan:
                 self._authorization(name_end)
             elif kind is not None and not _referenced(data, name_start):
                 self._assignment(name, name_start, name_end, kind)
-            elif kind is None and how == _BY_SEPARATOR and name in _LONE_NAMES:
+            elif kind is None and how == _BY_SEPARATOR and name.lstrip(b"_") in _LONE_NAMES:
                 # Prose (`- API key: …`, `Access token: …`): the word before says what it is; else a
                 # lone `key = …` (rclone, INI sections) holds a secret only if it looks generated.
                 previous = (
@@ -3881,8 +4024,10 @@ class _Scan:
                     named = "api_key"
                 if named:
                     self._assignment(name, name_start, name_end, named, generated=True)
-                elif _rx[_LONE_KEY_VALUE].match(data, name_end) is not None and self._at_line_start(
-                    name_start
+                elif self._byte_array(name_end, "api_key", 16):
+                    pass  # `private val KEY = byteArrayOf(0x6b, …)`: a key written as its bytes
+                elif _rx[_LONE_KEY_VALUE].match(data, name_end) is not None and (
+                    self._at_line_start(name_start) or self._declared(name_start)
                 ):
                     self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
                 elif (
@@ -3934,6 +4079,8 @@ class _Scan:
             and _rx[_BATCH_PROMPT].search(self.low, max(0, name_start - 12), name_start)
         ):
             return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
+        if self._byte_array(name_end, kind, 16 if generated else 8):
+            return name_end  # `KEY = byteArrayOf(0x6b, …)`, `char[] PASSWORD = { 'x', … }`
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
         # (`find` and an int, not `b":" in ahead`: `bytes in bytes` raises and clears a TypeError first)
         braced = (
@@ -4040,8 +4187,8 @@ class _Scan:
             if _lenient(value) and not _names_a_secret(value):
                 self.add(value_start, value_end, kind)
             return value_end
-        if paren is not None:
-            return name_end
+        if paren is not None or (q2 is None and sep in _QUOTED_ONLY):
+            return name_end  # (R's `api_key <- getKey()`, Haskell's `apiKey <- getEnv …`: no literal)
         if sep is None:
             if not (flag and sp1 and q1 is None):
                 return name_end
@@ -4068,6 +4215,10 @@ class _Scan:
             return name_end  # only `os.environ["TOKEN"] = "…"`
         quoted = q2 is not None
         value_start, value_end = match.span("quoted" if quoted else "bare")
+        if match.group("opening") is not None and not _rx[_PARENTHESISED_END].match(
+            data, value_end + len(q2 or b"")
+        ):
+            return name_end  # `auth=("admin", "…")`: a tuple, not a literal in parentheses
         if q2 == b"'" and data[value_start - 2 : value_start - 1] == b"$":
             ansi = _rx[_ANSI_C_BODY].match(data, value_start)  # bash's `$'…'`, where `\'` ends nothing
             if ansi is not None:
@@ -4225,9 +4376,44 @@ class _Scan:
             and ((len(value) >= 16 and _strong(value)) or (len(value) >= 24 and credential_like(value)))
         ):
             return value_end
+        if kind == "secret" and "/" in value and _wordy(value) and name.lower().endswith(_SECRET_ID_NAMES):
+            return value_end  # `secret_id = "orders/prod/stripe"`: a secret's name in its store (Terraform)
+        if (
+            previous in _QUERY_STARTS
+            and sep == b"="
+            and _rx[_QUERY_USER].search(data, max(0, name_start - 300), name_start) is not None
+            and value in _query_users(data, name_start)
+        ):
+            return value_end  # `?user=postgres&password=postgres`: a documented default, as in a URL's user
         if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
             self.add(value_start, value_end, kind)
+            if quoted:
+                return self._continued(value_end + len(q2), kind, q2)
         return value_end
+
+    def _continued(self, position: int, kind: str, quote: bytes) -> int:
+        """The pieces of a secret written as string literals joined by an operator or by nothing,
+        on one line or across lines (`"…" +` then `"…"`, C's and Python's adjacent literals, Lua's
+        `..`, Visual Basic's `& _`), after its first piece, which ends at *position*: each goes."""
+        data = self.data
+        for _ in range(16):
+            piece = _rx[_LITERAL_PIECE].match(data, position)
+            if piece is None or piece.group("q") != quote or not (piece.group("op") or piece.group("nl")):
+                break
+            text = piece.group("piece").decode("utf-8", "replace")
+            if " " in text or is_placeholder(text):
+                break
+            self.add(piece.start("piece"), piece.end("piece"), kind)
+            position = piece.end()
+        return position
+
+    def _declared(self, name_start: int) -> bool:
+        """Whether the name at *name_start* is declared right there (`let key = "…" in` of OCaml,
+        Dart's `static const _key = '…'`, Perl's `my $key = '…'`)."""
+        data = self.data
+        before = name_start - 1 if data[name_start - 1 : name_start] in (b"$", b"*") else name_start
+        word = _rx[_PREVIOUS_WORD].search(data, max(0, before - 16), before)
+        return word is not None and word.group("word").lower() in _DECLARATIONS
 
     def _two_word_column(self, name_start: int, name_end: int) -> bool:
         """A column of a table aligned with blanks named by two words (``License key``, ``API
@@ -4304,6 +4490,18 @@ class _Scan:
             text = value.group("value").decode("ascii")
             if _strong(text) or (_rx[_HEX_SECRET].fullmatch(text) and _rx[_DIGIT].search(text)):
                 self.add(value.start("value"), value.end("value"), kind)
+
+    def _byte_array(self, name_end: int, kind: str, minimum: int) -> bool:
+        """A key or a password written as an array of its bytes or characters after its name (see
+        _BYTE_ARRAY), of *minimum* elements or more, not all the same: all of them go. Whether there
+        was such an array."""
+        array = _rx[_BYTE_ARRAY].match(self.data, name_end)
+        if array is None:
+            return False
+        elements = _rx[_ARRAY_ELEMENT].findall(array.group("body"))
+        if len(elements) >= minimum and len(set(elements)) > 2:
+            self.add(array.start("body"), array.end("body"), kind)
+        return True
 
     def _array_values(self, position: int, kind: str, *, generated: bool) -> None:
         """The strings of a list that opens at *position*, up to its ``]`` (at most 64 of them)."""
@@ -4575,6 +4773,17 @@ class _Scan:
             return  # the value of another setting (`dkim=pass header.i=@…` in Authentication-Results)
         if data[name_start - 1 : name_start] == b"/":
             return  # the end of a path (`http.route=/oauth/token http.status_code=200`): an endpoint
+        if kind is None and self.low.startswith(b"set(", name_start - 4):
+            kind = _generated_name_kind(data[name_start:name_end])  # CMake's `set(TELEMETRY_KEY "…" …)`
+        if (
+            kind is not None
+            and data[name_start - 1 : name_start] == b'"'
+            and _rx[_HCL_VARIABLE_BEFORE].search(data, max(0, name_start - 16), name_start) is not None
+        ):
+            opening = _rx[_HCL_VARIABLE_AFTER].match(data, name_end)
+            if opening is not None:
+                self._hcl_default(opening.end(), kind)  # `variable "db_password" { default = "…" }`
+                return
         if (
             kind is not None
             and kind != "authorization"
@@ -4593,6 +4802,7 @@ class _Scan:
                 value = match.group("typed").decode("utf-8", "replace")
                 if _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
                     self.add(match.start("typed"), match.end("typed"), kind)
+                    self._continued(match.end("typed") + len(match.group("tq")), kind, match.group("tq"))
                 return
             if match is None and kind != "authorization" and self._aligned_column(name_start, name_end, kind):
                 return
@@ -4629,6 +4839,8 @@ class _Scan:
                     and not _in_harmless_column(data, name_start, match.start(group))
                 ):
                     self.add(match.start(group), match.end(group), kind)
+                    if group == "quoted":
+                        self._continued(match.end(group) + len(match.group("q")), kind, match.group("q"))
                     return
         if _announcing(self.low, keyword):
             self._announced(keyword)
@@ -4935,16 +5147,22 @@ class _Scan:
         data = self.data
         position = paren + 1
         literals: list[tuple[int, int] | None] = []
+        keywords = 0  # keyword arguments after the positional ones (`type = "basic"`)
         for _ in range(8):
             arg = _rx[_CALL_ARG].match(data, position)
             if arg is None:
                 return
             literals.append(arg.span("s") if arg.group("q") is not None else None)
+            keyword = arg.group("e") is not None and _rx[_KEYWORD_ARGUMENT].match(arg.group("e")) is not None
+            keywords = keywords + 1 if keyword else 0
             position = arg.end()
             if arg.group("end") == b")" or 0 <= argument < len(literals):
                 break
         else:
             return
+        if argument < 0 and keywords and keywords < len(literals):
+            # the last positional argument: httr's `authenticate("user", "…", type = "basic")`
+            del literals[-keywords:]
         if not -len(literals) <= argument < len(literals):
             return
         if (
@@ -4958,6 +5176,14 @@ class _Scan:
         literal = literals[argument]
         if literal is None:
             return
+        if (
+            not about_credentials
+            and argument < 0
+            and len(literals) >= 2
+            and literals[0] is not None
+            and _rx[_USER_LITERAL].fullmatch(data, *literals[0]) is not None
+        ):
+            about_credentials = True  # (user, "…"): httr's `authenticate("analytics", "…", type = "basic")`
         value = data[literal[0] : literal[1]].decode("utf-8", "replace")
         if not about_credentials and argument > 0 and literals[0] is not None:
             # (dsn, user, password): a generic `connect`/`__construct` whose first argument names a
@@ -5013,6 +5239,18 @@ class _Scan:
         """The ``value`` of the JSON object whose ``"type"`` is the ``secret`` at *name_start* (Postman
         environments): ``{"key": "stripe", "value": "…", "type": "secret"}``."""
         self._member_value(name_start, "secret")
+
+    def _hcl_default(self, position: int, kind: str) -> None:
+        """The `default` of the Terraform (HCL) block whose body starts at *position*: `variable
+        "db_password" { … default = "…" … }`."""
+        data = self.data
+        closing = _rx[_HCL_BLOCK_END].search(data, position, position + 4096)
+        end = closing.start() if closing is not None else min(self.size, position + 4096)
+        default = _rx[_HCL_DEFAULT].search(data, position, end)
+        if default is not None:
+            value = default.group("value").decode("utf-8", "replace")
+            if _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
+                self.add(default.start("value"), default.end("value"), kind)
 
     def _member_value(self, position: int, kind: str, *, plausible: bool = False) -> None:
         """The ``"value"`` (Doppler's ``"computed"``, ``"raw"``) member of the flat JSON object
@@ -5401,6 +5639,14 @@ class _Scan:
                 if encoded is not None and _strong(encoded.group("pw").decode("ascii")):
                     self.add(encoded.start("pw"), encoded.end("pw"), "url_password")
         url_end = _rx[_URL_END].match(data, position + 3).end()
+        if url_end < self.size and data[url_end] in _QUOTE_BYTES:
+            # a URL written as string literals concatenated across lines, its query in the pieces
+            # after the first (`"https://…/report.csv"` then `"&X-Amz-Signature=…"`)
+            for _ in range(32):
+                piece = _rx[_URL_PIECE].match(data, url_end)
+                if piece is None:
+                    break
+                url_end = piece.end()
         for needle, pattern, kind in _webhooks():
             if low.find(needle, position, url_end) != -1:
                 hook = pattern.match(data, position)
@@ -5408,7 +5654,7 @@ class _Scan:
                     continue
                 value = hook.group("value").decode("utf-8", "replace")
                 if not is_placeholder(value) and (
-                    (kind != "chat_webhook" or looks_random(value))
+                    (kind not in ("chat_webhook", "ping_url") or looks_random(value))
                     and (kind != "url_token" or credential_like(value))
                 ):
                     self.add(hook.start("value"), hook.end("value"), kind, _TOKEN_PRIORITY)
@@ -5605,6 +5851,8 @@ class _Scan:
         begin = low.rfind(b"-----begin", max(0, key_start - 48), key_start)
         if begin == -1 or (not armoured and b"private" not in low[begin:key_start]) or begin in self._blocks:
             return
+        if _rx[_PEM_LABEL].fullmatch(low, begin + 10, key_start) is None:
+            return  # a pattern that finds keys (`"-----BEGIN (RSA |EC )?PRIVATE KEY-----"`), no key
         self._blocks.add(begin)
         end = _rx[_PEM_END].search(self.data, key_start, key_start + 65536)
         if end is not None:

@@ -511,6 +511,16 @@ NOT_SECRET_KEYS: Final = words(
     # public by Sentry's documentation, as in the DSN itself
     "sentry"
 )
+#: The word before ``salt`` that names a salt a framework keeps in its committed configuration, no
+#: secret without the key it salts: Phoenix's ``signing_salt`` and ``encryption_salt`` (the
+#: endpoint's, LiveView's, ``Plug.Session``'s), Rails' ``signed_cookie_salt`` and
+#: ``encrypted_cookie_salt``. WordPress's ``AUTH_SALT``, ``NONCE_SALT`` … still go.
+PUBLIC_SALTS: Final = words("signing encryption cookie")
+#: Providers whose token or key is made to be carried by a client (a web page, a mobile app) and
+#: documented as public: Mixpanel's project token, Amplitude's API key, Azure Application Insights'
+#: instrumentation key, Pusher's app key. A name of theirs ending in ``token`` or ``key`` holds no
+#: secret, unless it also says ``secret`` (``AMPLITUDE_SECRET_KEY`` still goes).
+PUBLIC_TOKEN_OWNERS: Final = words("mixpanel amplitude instrumentation pusher")
 #: Words of :data:`EXCLUDED_LAST` that own a key rather than describe one (``server_key``, ``domain_key``).
 KEY_OWNERS: Final = words("server provider domain backend engine plugin realm")
 #: A name's last word made of a secret word and one of these glued to it names a command or a file
@@ -608,7 +618,11 @@ PLACEHOLDER_WORDS: Final = words(
     # what a tool prints where a credential is absent or refused (`X-CSRF-Token: missing`)
     "missing absent invalid expired revoked "
     # the verdicts of mail authentication checks (`X-Auth-Result: PASS`, `spf: softfail`)
-    "fail failed softfail hardfail neutral temperror permerror bestguesspass"
+    "fail failed softfail hardfail neutral temperror permerror bestguesspass "
+    # the documented default passwords of local development images and brokers, which they publish
+    # (`POSTGRES_PASSWORD: postgres`, `MYSQL_ROOT_PASSWORD: root`, MinIO's `minioadmin`, RabbitMQ's
+    # `guest`)
+    "postgres root minioadmin guest"
 )
 #: The results of mail authentication checks as a header prints them (`X-Spam-Auth: dkim=pass;
 #: spf=softfail`, `auth=pass smtp.auth=…`): each method's verdict, no credential.
@@ -752,7 +766,8 @@ LISTING_COLUMNS: Final = frozenset(
 #: Braintree's tokenization keys ``sandbox_…_…``/``production_…_…``, made for client-side code. Only
 #: a publishable key's own format counts, never its name. Also Sentry's
 #: ``X-Sentry-Auth: Sentry sentry_key=…, sentry_version=7`` (the DSN's public key; a legacy
-#: ``sentry_secret=`` in it makes the whole value a secret again); and public keys in DER, base64.
+#: ``sentry_secret=`` in it makes the whole value a secret again); public keys in DER, base64; and
+#: one-way hashes and verifiers of passwords, which cannot be turned back into them.
 PUBLIC_KEYS: Final = (
     r"pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
     r"|pub[0-9a-f]{32}|(?:sandbox|production)_[a-z0-9]{8}_[a-z0-9]{16}|sb_publishable_[A-Za-z0-9_\-]{20,64}"
@@ -770,6 +785,13 @@ PUBLIC_KEYS: Final = (
     # bcrypt `$2b$` …: Juniper's `encrypted-password "$6$…"`, /etc/shadow): it cannot be turned back
     # into the password (Juniper's reversible `$9$` and Cisco's type 7 can, and still go)
     r"|\$(?:1|2[abxy]?|5|6|7|y|gy|sha1|md5)\$[./A-Za-z0-9$=,]{8,}"
+    # the verifiers a database keeps instead of a password (PostgreSQL's `SCRAM-SHA-256$4096:…$…:…`
+    # and `md5` + 32 hex digits, MySQL's `*` + 40 hex digits, as `pg_dumpall --roles-only` and
+    # `SHOW CREATE USER` print them): one-way too
+    r"|SCRAM-SHA-(?:1|256)\$[0-9]{1,7}:[A-Za-z0-9+/=]{8,}\$[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{8,}"
+    r"|md5[0-9a-f]{32}|\*[0-9A-F]{40}"
+    # RevenueCat's public SDK keys (`appl_…`, `goog_…`, `amzn_…`), made to be built into an app
+    r"|(?:appl|goog|amzn)_[A-Za-z0-9]{20,40}"
 )
 #: Google API keys (``AIza…``) that Firebase puts in an app's web or mobile config, which its
 #: documentation says are public (they identify the project; rules and App Check guard the data):
@@ -930,6 +952,35 @@ WEBHOOKS: Final = (
         r"://[A-Za-z0-9.\-]*blastapi\.io(?::[0-9]+)?/(?P<value>[0-9a-fA-F\-]{32,40})(?![0-9A-Za-z])",
         "api_key",
     ),
+    # Heartbeat, ping and alert URLs whose path is the credential: Healthchecks.io (`hc-ping.com/<uuid>`,
+    # or a project's ping key before a check's slug), Cronitor (`cronitor.link/p/<key>/<monitor>`),
+    # Dead Man's Snitch (`nosnch.in/<token>`), Better Stack's heartbeats, PagerDuty's integration
+    # URL, Grafana OnCall's integrations, Uptime Kuma's push monitors (`/api/push/<token>`, any host)
+    (
+        "hc-ping.com/",
+        r"://hc-ping\.com/(?P<value>[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|[A-Za-z0-9_\-]{22})"
+        r"(?![A-Za-z0-9_\-])",
+        "ping_url",
+    ),
+    ("cronitor.link/", r"://cronitor\.link/(?:p/)?(?P<value>[A-Za-z0-9]{16,64})(?![A-Za-z0-9])", "ping_url"),
+    ("nosnch.in/", r"://nosnch\.in/(?P<value>[A-Za-z0-9]{10,64})(?![A-Za-z0-9])", "ping_url"),
+    (
+        "/heartbeat/",
+        r"://[A-Za-z0-9.\-]*(?:betterstack|betteruptime)\.com/api/v[0-9]/heartbeat/"
+        r"(?P<value>[A-Za-z0-9]{16,64})(?![A-Za-z0-9])",
+        "ping_url",
+    ),
+    (
+        "events.pagerduty.com/",
+        r"://events\.pagerduty\.com/integration/(?P<value>[0-9a-fA-F]{32})(?![0-9A-Za-z])",
+        "ping_url",
+    ),
+    (
+        "/oncall/integrations/",
+        r"://[A-Za-z0-9.\-]+/oncall/integrations/v[0-9]/[a-z_]+/(?P<value>[A-Za-z0-9]{16,64})(?![A-Za-z0-9])",
+        "ping_url",
+    ),
+    ("/api/push/", r"://[^\s/\"'<>\\`]+/api/push/(?P<value>[A-Za-z0-9]{8,64})(?![A-Za-z0-9])", "ping_url"),
 )
 
 #: The same webhooks' paths without their host, as a request line shows them (``curl -v``'s
@@ -998,9 +1049,16 @@ WEBHOOK_HOSTS: Final = (
     "quiknode.pro",
     "getblock.io",
     "blastapi.io",
+    "hc-ping.com",
+    "cronitor.link",
+    "nosnch.in",
+    "betterstack.com",
+    "betteruptime.com",
+    "events.pagerduty.com",
 )
-#: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat), for the same look.
-WEBHOOK_PATHS: Final = ("/hooks/", "/reset", "/api/webhook/")
+#: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat, Uptime Kuma,
+#: Grafana OnCall), for the same look.
+WEBHOOK_PATHS: Final = ("/hooks/", "/reset", "/api/webhook/", "/api/push/", "/oncall/integrations/")
 
 # ------------------------------------------------------------------------------------------------
 # Command-line clients that take a credential as an argument.
@@ -1465,7 +1523,7 @@ AUTH_CALLS: Final = {
     "settoken": (0, False),
     "withauthtoken": (0, False),
     "withtoken": (0, False),
-    "credentials": (1, False),
+    "credentials": (-1, False),  # `Credentials(user, "…")`, sbt's `Credentials(realm, host, user, "…")`
     "run": (0, False),  # discord.py's `client.run("…")`: only a random-looking literal
     # symmetric keys given to a cipher or signer: `Fernet(b"…")` (a literal there is the key, whatever
     # it starts with: base64url may start with `-`), Go's `[]byte("…")` is judged by the name it is
@@ -1496,6 +1554,29 @@ AUTH_CALLS: Final = {
     # `username_pw_set(user, "…")`
     "git_basic_authorization": (0, True),
     "username_pw_set": (1, True),
+    # C clients that take a handle first: `mysql_real_connect(conn, host, user, "…", db, …)`,
+    # libpq's `PQsetdbLogin(host, port, options, tty, db, user, "…")`, OpenLDAP's
+    # `ldap_simple_bind_s(ld, dn, "…")`
+    "mysql_real_connect": (3, True),
+    "pqsetdblogin": (6, True),
+    "ldap_simple_bind_s": (2, True),
+    "ldap_simple_bind": (2, True),
+    "ldap_bind_s": (2, True),
+    # FTP clients' (host, user, password): Python's `ftplib.FTP(…)`, MATLAB's `ftp(…)`; MATLAB's
+    # `database(source, user, "…")`
+    "ftp": (2, True),
+    "database": (2, True),
+    # the plaintext given to crypt(): pgcrypto's `crypt('…', gen_salt('bf'))`, PHP's `crypt("…", $salt)`
+    "crypt": (0, True),
+}
+#: Functions that take a credential, as in :data:`AUTH_CALLS`, whose names hold a secret word: they
+#: are found through it (a name keyword), with a literal as their first argument, and need no anchor
+#: of their own (each anchor costs every text a little).
+NAMED_AUTH_CALLS: Final = {
+    # Gradle's signing with a key held in memory: `useInMemoryPgpKeys("id", key, "…")`
+    "useinmemorypgpkeys": (-1, True),
+    # the key material of a MAC or a cipher: Java's `SecretKeySpec("…".toByteArray(), "HmacSHA256")`
+    "secretkeyspec": (0, False),
 }
 
 #: Marks that leave their line as it is, as secret scanners honour them: detect-secrets'
