@@ -1129,9 +1129,12 @@ _SPACED_AT: Final = rb"(?x)" + (
 # ("A temporary password is generated for root@localhost: VALUE").
 
 # A credential at the end of a line announcing it ("A temporary password is generated for
-# root@localhost: VALUE", "the staging password is VALUE").
+# root@localhost: VALUE", "the staging password is VALUE"). Each branch starts with its byte (the
+# word's start is checked behind it), so that a search skips to those bytes in C instead of trying
+# every position.
 _ANNOUNCED_TAIL: Final = (
-    rb"""(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?"""
+    rb"""(?::|is(?<=\bis)|was(?<=\bwas))[ \t]+(?P<value>[^\s"'`\\,]{6,500})"""
+    rb"""[ \t.]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?"""
     rb"""(?:$|(?=\\{0,3}["'](?:[,}\]]|$)))"""
 )
 # What _ANNOUNCED_TAIL needs in a line at all: one search, where `b":" in tail or …` would raise and
@@ -3027,8 +3030,11 @@ _SETTING_NAME: Final = r"(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*|[a-z][a-z0-9]*(?:[_.\-
 # language: `es \`…\` (la encontré …)`, `do bazy: '…'. Trzeba`, `gefunden: … - es steht`, CJK's
 # full-width colon and comma): a quoted word after a blank or a colon (also full-width, U+FF1A), or
 # a bare word after a colon followed by the sentence's punctuation (also U+FF0C, U+3001, U+3002), a
-# blank or the line's end.
-_PROSE_SEPARATOR: Final = rb"""[ \t:](?=\\{0,3}["'`])|:[ \t]+|\xef\xbc\x9a|\\{1,3}uff1a"""
+# blank or the line's end. (Each branch starts with its byte, so that a search skips to those bytes
+# in C instead of trying every position.)
+_PROSE_SEPARATOR: Final = (
+    rb""" (?=\\{0,3}["'`])|\t(?=\\{0,3}["'`])|:(?=\\{0,3}["'`])|:[ \t]+|\xef\xbc\x9a|\\\\{0,2}uff1a"""
+)
 _PROSE_WORDS: Final = rb"""(?:[^"'`|$=<>{}\[\]\n\\]++|\\{1,3}u[0-9a-fA-F]{4})*+"""
 _PROSE_VALUE: Final = (
     rb"(?x)"
