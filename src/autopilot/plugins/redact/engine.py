@@ -2720,6 +2720,8 @@ _DELIMITER_BYTES: Final = frozenset(b"|\t\\,") | frozenset(range(0x80, 0xC0))
 # Markdown's backtick of a code span: "| `DATABASE_PASSWORD` | `…` |").
 _TABLE_PAD: Final = rb"(?:\\{0,3}\"|`)?[ ]*(?:\xe2\x94\x80|\\{1,3}u2500)*"
 _TABLE_PAD_BEFORE: Final = rb"(?:\xe2\x94\x80|\\{1,3}u2500|[ ])*(?:\\{0,3}\"|`)?$"
+# Every byte _TABLE_PAD_BEFORE can match (and the line break its `$` may stand before).
+_TABLE_PAD_BYTES: Final = b' \xe2\x94\x80\\u2500"`\n'
 # A rule between a table's header and its rows: dashes, pluses, bars, blanks, box drawing.
 _TABLE_RULE: Final = (
     rb"(?=[^\n]*(?:-|\xe2\x94\x80|\xe2\x95\x90|\\{1,3}u25(?:00|50)))"
@@ -2740,7 +2742,10 @@ def _table_delimiter(data: bytes, name_start: int, name_end: int) -> re.Pattern[
                 if pattern is _QUOTED_COMMA and _json_member_value(data, name_start):
                     return None  # `{"call_id":"call_…Pw","output":"…"}`: a JSON object, no CSV row
                 return pattern
-    before = _rx[_TABLE_PAD_BEFORE].search(data, max(0, name_start - 24), name_start).start()
+    # (the search starts where the bytes a pad is made of do, not at each of the 24 positions before)
+    window = data[max(0, name_start - 24) : name_start]
+    pad = len(window) - len(window.rstrip(_TABLE_PAD_BYTES))
+    before = _rx[_TABLE_PAD_BEFORE].search(data, name_start - pad, name_start).start()
     if not any(byte in _DELIMITER_BYTES for byte in data[max(0, before - 6) : before]):
         return None
     for position in range(before - 1, max(-1, before - 7), -1):
@@ -3727,6 +3732,7 @@ class _Scan:
                 if (
                     not named
                     and previous is None
+                    and data.find(b"(", max(0, name_start - 200), name_start) != -1  # (a `find` first)
                     and _rx[_LOGIN_CALL_BEFORE].search(data, max(0, name_start - 200), name_start)
                 ):
                     named = "api_key"  # `wandb.login(key="…")`: a key given to a login
