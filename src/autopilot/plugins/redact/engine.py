@@ -1164,9 +1164,12 @@ _SPACED_AT: Final = rb"(?x)" + (
 # ("A temporary password is generated for root@localhost: VALUE").
 
 # A credential at the end of a line announcing it ("A temporary password is generated for
-# root@localhost: VALUE", "the staging password is VALUE").
+# root@localhost: VALUE", "the staging password is VALUE"). Each branch starts with its byte (the
+# word's start is checked behind it), so that a search skips to those bytes in C instead of trying
+# every position.
 _ANNOUNCED_TAIL: Final = (
-    rb"""(?::|\bis|\bwas)[ \t]+(?P<value>[^\s"'`\\,]{6,500})[ \t.]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?"""
+    rb"""(?::|is(?<=\bis)|was(?<=\bwas))[ \t]+(?P<value>[^\s"'`\\,]{6,500})"""
+    rb"""[ \t.]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?"""
     rb"""(?:$|(?=\\{0,3}["'](?:[,}\]]|$)))"""
 )
 # What _ANNOUNCED_TAIL needs in a line at all: one search, where `b":" in tail or …` would raise and
@@ -2872,6 +2875,8 @@ _DELIMITER_BYTES: Final = frozenset(b"|\t\\,") | frozenset(range(0x80, 0xC0))
 # Markdown's backtick of a code span: "| `DATABASE_PASSWORD` | `…` |").
 _TABLE_PAD: Final = rb"(?:\\{0,3}\"|`)?[ ]*(?:\xe2\x94\x80|\\{1,3}u2500)*"
 _TABLE_PAD_BEFORE: Final = rb"(?:\xe2\x94\x80|\\{1,3}u2500|[ ])*(?:\\{0,3}\"|`)?$"
+# Every byte _TABLE_PAD_BEFORE can match (and the line break its `$` may stand before).
+_TABLE_PAD_BYTES: Final = b' \xe2\x94\x80\\u2500"`\n'
 # A rule between a table's header and its rows: dashes, pluses, bars, blanks, box drawing.
 _TABLE_RULE: Final = (
     rb"(?=[^\n]*(?:-|\xe2\x94\x80|\xe2\x95\x90|\\{1,3}u25(?:00|50)))"
@@ -2892,7 +2897,10 @@ def _table_delimiter(data: bytes, name_start: int, name_end: int) -> re.Pattern[
                 if pattern is _QUOTED_COMMA and _json_member_value(data, name_start):
                     return None  # `{"call_id":"call_…Pw","output":"…"}`: a JSON object, no CSV row
                 return pattern
-    before = _rx[_TABLE_PAD_BEFORE].search(data, max(0, name_start - 24), name_start).start()
+    # (the search starts where the bytes a pad is made of do, not at each of the 24 positions before)
+    window = data[max(0, name_start - 24) : name_start]
+    pad = len(window) - len(window.rstrip(_TABLE_PAD_BYTES))
+    before = _rx[_TABLE_PAD_BEFORE].search(data, name_start - pad, name_start).start()
     if not any(byte in _DELIMITER_BYTES for byte in data[max(0, before - 6) : before]):
         return None
     for position in range(before - 1, max(-1, before - 7), -1):
@@ -3195,8 +3203,11 @@ _SETTING_NAME: Final = r"(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*|[a-z][a-z0-9]*(?:[_.\-
 # language: `es \`…\` (la encontré …)`, `do bazy: '…'. Trzeba`, `gefunden: … - es steht`, CJK's
 # full-width colon and comma): a quoted word after a blank or a colon (also full-width, U+FF1A), or
 # a bare word after a colon followed by the sentence's punctuation (also U+FF0C, U+3001, U+3002), a
-# blank or the line's end.
-_PROSE_SEPARATOR: Final = rb"""[ \t:](?=\\{0,3}["'`])|:[ \t]+|\xef\xbc\x9a|\\{1,3}uff1a"""
+# blank or the line's end. (Each branch starts with its byte, so that a search skips to those bytes
+# in C instead of trying every position.)
+_PROSE_SEPARATOR: Final = (
+    rb""" (?=\\{0,3}["'`])|\t(?=\\{0,3}["'`])|:(?=\\{0,3}["'`])|:[ \t]+|\xef\xbc\x9a|\\\\{0,2}uff1a"""
+)
 _PROSE_WORDS: Final = rb"""(?:[^"'`|$=<>{}\[\]\n\\]++|\\{1,3}u[0-9a-fA-F]{4})*+"""
 _PROSE_VALUE: Final = (
     rb"(?x)"
@@ -4015,6 +4026,7 @@ class _Scan:
                 if (
                     not named
                     and previous is None
+                    and data.find(b"(", max(0, name_start - 200), name_start) != -1  # (a `find` first)
                     and _rx[_LOGIN_CALL_BEFORE].search(data, max(0, name_start - 200), name_start)
                 ):
                     named = "api_key"  # `wandb.login(key="…")`: a key given to a login
