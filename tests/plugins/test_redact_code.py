@@ -269,14 +269,20 @@ def test_every_piece_of_a_secret_joined_across_lines_goes(template: str, seed: i
 def test_a_signed_urls_signature_in_a_later_piece_goes(seed: int) -> None:
     rng = random.Random(seed)
     signature = "".join(rng.choice(rs.HEX) for _ in range(64))
+    key_id, _ = rs.FORMAT_SECRETS["aws_key_id"](rng)
     text = (
         '    url = ("https://exports.s3.eu-west-1.amazonaws.com/reports/2026-01-05.csv"\n'
         '           "?X-Amz-Algorithm=AWS4-HMAC-SHA256"\n'
+        f'           "&X-Amz-Credential={key_id}%2F20260105%2Feu-west-1%2Fs3%2Faws4_request"\n'
         '           "&X-Amz-SignedHeaders=host"\n'
         f'           "&X-Amz-Signature={signature}")\n'
     )
     rs.goes(text, signature)
-    google = f'SIGNED = (\n  "https://storage.googleapis.com/b/x.jpg"\n  "&X-Goog-Signature={signature}"\n)'
+    google = (
+        'SIGNED = (\n  "https://storage.googleapis.com/b/x.jpg?X-Goog-Algorithm=GOOG4-RSA-SHA256"\n'
+        '  "&X-Goog-Credential=uploader%40acme.iam.gserviceaccount.com%2F20260105%2Fauto%2Fstorage"\n'
+        f'  "&X-Goog-Signature={signature}"\n)'
+    )
     rs.goes(google, signature)
 
 
@@ -334,15 +340,15 @@ def test_a_ping_urls_credential_goes(seed: int) -> None:
     rng = random.Random(seed)
     hexes = "".join(rng.choice(rs.HEX) for _ in range(32))
     uuid = f"{hexes[:8]}-{hexes[8:12]}-4{hexes[13:16]}-a{hexes[17:20]}-{hexes[20:]}"
-    token = rs.body(rng, 24)
+    token, short = rs.body(rng, 24), rs.body(rng, 10)
     for text, secret in (
         (f'HEALTHCHECK_URL = "https://hc-ping.com/{uuid}"', uuid),
         (f"curl -fsS https://cronitor.link/p/{hexes}/nightly-backup?state=complete", hexes),
-        (f"curl https://nosnch.in/{token[:10]}", token[:10]),
+        (f"curl https://nosnch.in/{short}", short),
         (f"https://uptime.betterstack.com/api/v1/heartbeat/{token}", token),
         (f"https://events.pagerduty.com/integration/{hexes}/enqueue", hexes),
         (f"https://oncall-prod-eu-west-0.grafana.net/oncall/integrations/v1/webhook/{token}/", token),
-        (f'UPTIME_PUSH = "https://status.example.io/api/push/{token[:10]}?status=up&msg=OK"', token[:10]),
+        (f'UPTIME_PUSH = "https://status.example.io/api/push/{short}?status=up&msg=OK"', short),
     ):
         rs.goes(text, secret)
     rs.survives("https://hc-ping.com/ and https://status.example.io/api/push/ are the endpoints")
