@@ -972,7 +972,7 @@ _PHP_DUMPED: Final = (
 _DUMPED_STRUCTURE: Final = r"^(?:Array|[A-Za-z_\\]+ Object)$"
 # An Authorization value made of a scheme's literal and the credential's, joined by code.
 _AUTH_BUILT: Final = (
-    rb"""(?:\\{0,3}["'`])?[ \t]*(?:[:=]|=>|,)[ \t]*(?:[A-Za-z_][A-Za-z0-9_.:]{0,30}\([ \t]*)?"""
+    rb"""(?:\\{0,3}["'`])?[ \t]*(?:[:=]|=>|,)[ \t]*(?:(?:new[ \t]+)?[A-Za-z_][A-Za-z0-9_.:]{0,40}\([ \t]*)?"""
     rb"""(?P<q>\\{0,3}["'])(?i:bearer|basic|token|apikey|api-key)(?:[ \t]|%s)*(?P=q)"""
     rb"""[ \t]*(?:,|\+|\.\.|\.|&|<>|\|\|)[ \t]*"""
     rb"""(?P<r>\\{0,3}["'])(?P<value>[A-Za-z0-9._~+/=\-]{12,500})(?P=r)"""
@@ -2328,11 +2328,14 @@ _ANNOUNCING: Final = rb"(?:password|passwd|passphrase|secret|token|key|credentia
 _SUBCOMMAND: Final = rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)"
 
 
-# The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`, also without
+# The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`, or of a pair's
+# first member (Erlang's and Elixir's `{"x-api-key", "…"}`, Python's `("X-Api-Key", "…")`); also without
 # parentheses in a statement of its own (Groovy's and Ruby's `property "sonar.token", "…"`), and the
 # words of a dotted name before the secret one (`setProperty("mail.smtp.password", "…")`).
 _CALL_BEFORE: Final = (
-    rb"""[A-Za-z0-9_](?:\([ \t]*|\([ \t]*(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2}"""
+    # a pair's first member: `{"x-api-key", "…"}`, `("…", "…")`
+    rb"""(?:^|[^A-Za-z0-9_])[{(][ \t]*\\{0,3}["'`]$"""
+    rb"""|[A-Za-z0-9_](?:\([ \t]*|\([ \t]*(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2}"""
     rb"""|[ \t]+(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2})\\{0,3}["'`]$"""
 )
 _STATEMENT_CALL_BEFORE: Final = rb"""(?:\A|\n|\\n|")[ \t]*[a-z][A-Za-z0-9_]*[ \t]+\\{0,3}["']$"""
@@ -2698,6 +2701,15 @@ def _curl_end(data: bytes, position: int, limit: int) -> int:
             if close != -1:
                 stop = _rx[_COMMAND_END].search(data, close + 1, end)
                 continue
+        if (
+            data[at] == 0x26
+            and data[at - 1] not in _NOT_GLUED
+            and at + 1 < end
+            and data[at + 1] not in _NOT_GLUED
+        ):
+            # `-u admin:pa&ss`: an ampersand inside a word (a password's, an unquoted URL's query)
+            stop = _rx[_COMMAND_END].search(data, at + 1, end)
+            continue
         if not (data.count(b"'", position, at) % 2 or data.count(b'"', position, at) % 2):
             return at
         stop = _rx[_COMMAND_END].search(data, at + 1, end)
@@ -2705,6 +2717,7 @@ def _curl_end(data: bytes, position: int, limit: int) -> int:
 
 
 _COMMAND_END: Final = rb"[|&;()`]"
+_NOT_GLUED: Final = frozenset(b" \t\r\n&|;")
 
 
 # (a backslash: the end of a Windows path, `%windir%\system32\inetsrv\appcmd`)
