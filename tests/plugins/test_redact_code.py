@@ -269,14 +269,20 @@ def test_every_piece_of_a_secret_joined_across_lines_goes(template: str, seed: i
 def test_a_signed_urls_signature_in_a_later_piece_goes(seed: int) -> None:
     rng = random.Random(seed)
     signature = "".join(rng.choice(rs.HEX) for _ in range(64))
+    key_id, _ = rs.FORMAT_SECRETS["aws_key_id"](rng)
     text = (
         '    url = ("https://exports.s3.eu-west-1.amazonaws.com/reports/2026-01-05.csv"\n'
         '           "?X-Amz-Algorithm=AWS4-HMAC-SHA256"\n'
+        f'           "&X-Amz-Credential={key_id}%2F20260105%2Feu-west-1%2Fs3%2Faws4_request"\n'
         '           "&X-Amz-SignedHeaders=host"\n'
         f'           "&X-Amz-Signature={signature}")\n'
     )
     rs.goes(text, signature)
-    google = f'SIGNED = (\n  "https://storage.googleapis.com/b/x.jpg"\n  "&X-Goog-Signature={signature}"\n)'
+    google = (
+        'SIGNED = (\n  "https://storage.googleapis.com/b/x.jpg?X-Goog-Algorithm=GOOG4-RSA-SHA256"\n'
+        '  "&X-Goog-Credential=uploader%40acme.iam.gserviceaccount.com%2F20260105%2Fauto%2Fstorage"\n'
+        f'  "&X-Goog-Signature={signature}"\n)'
+    )
     rs.goes(google, signature)
 
 
@@ -334,15 +340,63 @@ def test_a_ping_urls_credential_goes(seed: int) -> None:
     rng = random.Random(seed)
     hexes = "".join(rng.choice(rs.HEX) for _ in range(32))
     uuid = f"{hexes[:8]}-{hexes[8:12]}-4{hexes[13:16]}-a{hexes[17:20]}-{hexes[20:]}"
-    token = rs.body(rng, 24)
+    token, short = rs.body(rng, 24), rs.body(rng, 10)
     for text, secret in (
         (f'HEALTHCHECK_URL = "https://hc-ping.com/{uuid}"', uuid),
         (f"curl -fsS https://cronitor.link/p/{hexes}/nightly-backup?state=complete", hexes),
-        (f"curl https://nosnch.in/{token[:10]}", token[:10]),
+        (f"curl https://nosnch.in/{short}", short),
         (f"https://uptime.betterstack.com/api/v1/heartbeat/{token}", token),
         (f"https://events.pagerduty.com/integration/{hexes}/enqueue", hexes),
         (f"https://oncall-prod-eu-west-0.grafana.net/oncall/integrations/v1/webhook/{token}/", token),
-        (f'UPTIME_PUSH = "https://status.example.io/api/push/{token[:10]}?status=up&msg=OK"', token[:10]),
+        (f'UPTIME_PUSH = "https://status.example.io/api/push/{short}?status=up&msg=OK"', short),
     ):
         rs.goes(text, secret)
     rs.survives("https://hc-ping.com/ and https://status.example.io/api/push/ are the endpoints")
+
+
+# -- headers in pairs, tools that quote a secret, settings named for one ------------------------------
+
+HEADER_PAIRS = [
+    '[{{"x-api-key", "{s}"}}, {{"accept", "application/json"}}]',  # Elixir, Erlang
+    'http:request(get, {{Url, [{{"x-api-key", "{s}"}}]}}, [], [])',
+    'headers = [("X-Api-Key", "{s}")]',  # Python
+    '{{"X-Api-Key", "{s}"}},',  # a C++ map's initialiser
+    'client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "{s}");',  # C#
+]
+
+
+@given(template=st.sampled_from(HEADER_PAIRS), seed=SEEDS)
+def test_a_credential_in_a_headers_pair_goes(template: str, seed: int) -> None:
+    secret = rs.body(random.Random(seed), 32)
+    rs.goes(template.format(s=secret), secret)
+
+
+@given(seed=SEEDS)
+def test_a_headers_pair_without_a_literal_stays(seed: int) -> None:
+    rng = random.Random(seed)
+    rs.survives('[{"x-api-key", key}, {"accept", "application/json"}]')
+    rs.survives(f'headers = [("X-Request-Id", "{rs.body(rng, 8, rs.HEX)}"), ("Accept", "application/json")]')
+    rs.survives('CHOICES = [("password", "Password"), ("token", "API token")]')
+
+
+@given(seed=SEEDS)
+def test_tools_quoting_a_secret_lose_it(seed: int) -> None:
+    rng = random.Random(seed)
+    secret, password = rs.body(rng, 40, rs.B64), _password(rng) + "&" + rs.body(rng, 6)
+    hexes = "".join(rng.choice(rs.HEX) for _ in range(40))
+    for text, gone in (
+        # eslint-plugin-no-secrets
+        (f'  12:18  error  Found a string with entropy 4.87 : "{secret}"  no-secrets/no-secrets', secret),
+        (f'  14:7   error  Found a string that matches "AWS API Key" : "{secret}"  no-secrets/no-secrets', secret),
+        # shellcheck quoting a line whose password holds an ampersand
+        (f"In deploy.sh line 18:\ncurl -u admin:{password} https://nexus.example.io/service/rest/v1/x\n", password),
+        # SonarQube's token under its older name
+        (f'        property "sonar.login", "{hexes}"', hexes),
+        (f"mvn sonar:sonar -Dsonar.login={hexes}", hexes),
+        # COBOL's working storage
+        (f"01  WS-DB-PASSWORD    PIC X(16) VALUE '{secret[:12]}'.", secret[:12]),
+    ):
+        rs.goes(text, gone)
+    rs.survives('  15:7   error  Found a string that matches "Stripe" : "pk_live_' + rs.body(rng, 24) + '"')
+    rs.survives("sonar.login=admin\nmvn sonar:sonar -Dsonar.login=${SONAR_TOKEN}\n")
+    rs.survives("make build& wait\ncurl -fsS https://example.io/health && echo ok\n")

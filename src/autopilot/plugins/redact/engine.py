@@ -871,7 +871,7 @@ _AFTER_NAME: Final = (
     rb"(?x)"
     rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<array>\[[0-9]{0,4}\])?(?:\*{1,2}(?=:))?(?P<sp1>[ \t]*)
     (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t])|\{
-      |<<?-|(?<=[ \t])to(?=[ \t])|->)?
+      |<<?-|->|to(?<=[ \t]to)(?=[ \t]))?
     (?P<sp2>(?:(?<=:)\*{1,2}(?=[ \t]))?[ \t]*)(?P<opening>\((?=[ \t]*(?:\r?\n|\\{1,3}n)?[ \t]*\\{0,3}["'])(?:[ \t]|\r?\n|\\{1,3}n)*)?
     (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?=')|@(?=\\{0,3}")|<<(?=\\{0,3}")|u8|[LuU](?=\\{0,3}"))(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))"""
@@ -978,7 +978,7 @@ _PHP_DUMPED: Final = (
 _DUMPED_STRUCTURE: Final = r"^(?:Array|[A-Za-z_\\]+ Object)$"
 # An Authorization value made of a scheme's literal and the credential's, joined by code.
 _AUTH_BUILT: Final = (
-    rb"""(?:\\{0,3}["'`])?[ \t]*(?:[:=]|=>|,)[ \t]*(?:[A-Za-z_][A-Za-z0-9_.:]{0,30}\([ \t]*)?"""
+    rb"""(?:\\{0,3}["'`])?[ \t]*(?:[:=]|=>|,)[ \t]*(?:(?:new[ \t]+)?[A-Za-z_][A-Za-z0-9_.:]{0,40}\([ \t]*)?"""
     rb"""(?P<q>\\{0,3}["'])(?i:bearer|basic|token|apikey|api-key)(?:[ \t]|%s)*(?P=q)"""
     rb"""[ \t]*(?:,|\+|\.\.|\.|&|<>|\|\|)[ \t]*"""
     rb"""(?P<r>\\{0,3}["'])(?P<value>[A-Za-z0-9._~+/=\-]{12,500})(?P=r)"""
@@ -997,12 +997,10 @@ _URL_CREDENTIALS: Final = (
     rb"(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+(?:\#[^\s\x00-\x1f/?#\"'<>\\`]+)*)@"
 )
 _URL_END: Final = rb"[^\s\"'<>\\`]*"
-# The next piece of a URL written as string literals joined by an operator (`+`, `..`, `&`, `.`) or
-# by nothing (C's and Python's adjacent literals), across a line break: a query's or a path's part.
-_URL_PIECE: Final = (
-    rb"""\\{0,3}["'][ \t]*(?:\+|\.\.|&|\.)?[ \t]*(?:\\?\r?\n|\\{1,3}n)?[ \t]*(?:\+|\.\.|&|\.|_)?[ \t]*"""
-    rb"""\\{0,3}["'](?=[&?/;])[^\s"'<>\\`]*"""
-)
+# A signed URL's signature after its credential's parameter, also in a later string literal of a
+# URL written in pieces (`"&X-Amz-Credential=…"` then `"&X-Amz-Signature=…"`).
+_SIGNATURE_AFTER: Final = rb"(?i:[?&]x-(?:amz|goog)-signature=)(?P<value>[0-9a-fA-F]{16,1024})(?![0-9A-Za-z])"
+_SIGNED_CREDENTIALS: Final = frozenset((b"x-amz-credential", b"x-goog-credential"))
 # A query parameter that providers name for their API key with no secret word in it (OpenWeather's
 # `appid`): rules.QUERY_KEY_PARAMETERS, a generated value only.
 _URL_QUERY_KEY: Final = (
@@ -1109,11 +1107,11 @@ def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
 _NAME_SHAPE: Final = (
     rb"(?x)"
     rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\[\])( \t:?+=>,|o{<\r\n\xe2%*])
-    (?:(?P<sep>(?:\\{0,7}["'`]|\*{1,2}(?=:))?\]?\)?(?:\[[0-9]{0,4}\])?[ \t]*
+    (?:(?P<sep>(?:\\{0,7}["'`]|\*{1,2}(?=:))?\]?\)?[ \t]*
       (?::=|::=|::(?=[ \t])|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
       |,(?=[ \t]*(?:\r?\n[ \t]*|\\{1,3}n[ \t]*)?(?:<<|@)?\\{0,3}["'`])
-      |(?:<<?-|(?<=[ \t])to[ \t]|->)(?=[ \t]*\\{0,3}["'])
-      |(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])))
+      |(?:<<?-|->|to(?<=[ \t]to)[ \t])(?=[ \t]*\\{0,3}["'])
+      |(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])|\[[0-9]{0,4}\][ \t]*=(?!=)))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?(?:string_)?value(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
@@ -1149,8 +1147,12 @@ _SPACED_AT: Final = rb"(?x)" + (
     # a type between the name and the literal assigned to it, without a colon: Bicep's `param
     # adminPassword string = '…'`, Go's `var apiToken string = "…"`, SQL's `DECLARE @password
     # NVARCHAR(100) = N'…'`, Visual Basic's `Dim password As String = "…"`
-    rb"""[ \t]+(?i:as[ \t]+)?(?i:string|securestring|str|\[\]byte|n?varchar(?:\([0-9a-z]{1,4}\))?|text)"""
-    rb"""[ \t]*=[ \t]*[nN]?(?P<tq>\\{0,3}["'`])(?P<typed>[^"'`\n\\]{1,2000})(?P=tq)"""
+    # (and COBOL's `01 WS-DB-PASSWORD PIC X(16) VALUE '…'.`)
+    rb"""[ \t]+(?:(?i:as[ \t]+)?(?i:string|securestring|str|\[\]byte|n?varchar(?:\([0-9a-z]{1,4}\))?|text)"""
+    rb"""[ \t]*=[ \t]*[nN]?|(?i:pic(?:ture)?[ \t]+[xa9]+(?:\([0-9]{1,4}\))?[ \t]+value(?:[ \t]+is)?)[ \t]+)"""
+    rb"""(?P<tq>\\{0,3}["'`])(?P<typed>[^"'`\n\\]{1,2000})(?P=tq)"""
+    # Terraform's `variable "db_password" {`: its default is the value (see _Scan._spaced())
+    rb"""|(?P<block>\\{0,3}"[ \t]*\{)"""
     rb"|(?:[ \t]+(?i:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t]))?"
     # Redis MONITOR quotes each argument: `"AUTH" "user" "…"`, the user before the password
     rb"""(?:\\{0,3}"[ \t]+\\{0,3}"[A-Za-z0-9_.@\-]{1,64}(?=\\{0,3}"[ \t]+\\{0,3}"))?(?:"""
@@ -1331,9 +1333,6 @@ def _url_interesting(low: bytes, start: int) -> bool:
     of the paths is within its reach."""
     if _rx[_URL_INTERESTING].match(low, start) is not None:
         return True
-    end = _rx[_URL_END].match(low, start + 3).end()
-    if end < len(low) and low[end] in _QUOTE_BYTES and _rx[_URL_PIECE].match(low, end) is not None:
-        return True  # its query goes on in the next string literal (see _Scan._url())
     return (
         _rx[_WEBHOOK_PATH_NEAR].search(low, start + 3, start + _WEBHOOK_PATH_REACH) is not None
         and _rx[_URL_WEBHOOK_PATH].match(low, start) is not None
@@ -1499,6 +1498,7 @@ def _anchored_pattern(pattern: str) -> re.Pattern[bytes]:
 
 
 _AUTH_CALL_NAMES: Final = frozenset(name.encode() for name in rules.AUTH_CALLS)
+_NAMED_AUTH_CALLS: Final = {name.encode(): spec for name, spec in rules.NAMED_AUTH_CALLS.items()}
 _CALL_ANCHORS: Final = tuple(dict.fromkeys(name[-4:].encode() + b"(" for name in rules.AUTH_CALLS))
 # A line's end: the end of the text or line, or the end of the JSON string holding it.
 _LINE_END: Final = rb"""(?=[ \t]*(?:\r|\\r)?(?:$|\\{1,3}["']|"[,}\]]))"""
@@ -1670,6 +1670,23 @@ _ARRAY_ELEMENT: Final = (
     rb"""(?:\((?:byte|sbyte|char|uint8_t|u8|int8_t)\)[ 	]*)?"""
     rb"""(?:-?0[xX][0-9a-fA-F]{1,2}[uU]?|-?(?:25[0-5]|2[0-4][0-9]|1?[0-9]{1,2})|'(?:\\{1,7}[^\n]|[^'\\\n])')"""
 )
+# What _AFTER_NAME takes for a value where none is (`= { 0x6b, … }`, `= new byte[] { … }`).
+_NO_VALUE: Final = frozenset((b"=", b"new", b":"))
+# The calls that make an array of bytes or characters (Kotlin's, Python's, Node's, Swift's, Rust's).
+_ARRAY_MAKERS: Final = frozenset(
+    (
+        b"byteArrayOf",
+        b"ubyteArrayOf",
+        b"charArrayOf",
+        b"intArrayOf",
+        b"bytes",
+        b"bytearray",
+        b"Buffer.from",
+        b"Uint8Array.from",
+        b"Data",
+        b"vec!",
+    )
+)
 _ARRAY_SEPARATOR: Final = rb"""[ \t]*,(?:[ \t\r\n]|\\{1,3}[nrt])*"""
 _BYTE_ARRAY: Final = (
     rb"(?x)"
@@ -1791,6 +1808,7 @@ _ANNOTATED_LITERAL: Final = (
 )
 # Names that are secret only with the word before them (`API key`, `access token`) or a generated value.
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
+_PRIVATE_KEYS: Final = frozenset((b"_key", b"_Key", b"_KEY", b"__key"))  # Dart's, Python's private ones
 # What a lone `key` must be followed by to hold a secret: a separator and a long base64-like run.
 # A value that may be generated after a key's name (16 token characters or more): only then is the
 # block around the name looked at.
@@ -1836,9 +1854,7 @@ _SENSITIVE_TRUE: Final = rb"""sensitive\\{0,3}"[ \t]*:[ \t]*true"""
 # Terraform's (HCL's) `sensitive = true` in a block, the block's opening line (`variable "…" {`),
 # its end (a `}` alone at the start of a line) and its `default = "…"`.
 _HCL_SENSITIVE: Final = rb"sensitive[ \t]*=[ \t]*true"
-_HCL_BLOCK_START: Final = (
-    rb"""(?s:.*)(?:^|\n|\\{1,3}n|")variable[ \t]+\\{0,3}"[A-Za-z0-9_\-]{1,64}\\{0,3}"[ \t]*\{"""
-)
+_HCL_BLOCK_START: Final = rb"""variable[ \t]+\\{0,3}"[A-Za-z0-9_\-]{1,64}\\{0,3}"[ \t]*\{"""
 _HCL_BLOCK_END: Final = rb"(?:\n|\\{1,3}n)\}"
 _HCL_DEFAULT: Final = (
     rb"""(?:\n|\\{1,3}n)[ \t]*default[ \t]*=[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,500})(?P=q)"""
@@ -1846,7 +1862,6 @@ _HCL_DEFAULT: Final = (
 # A name given to Terraform's `variable "…" {` (its default is the value).
 _HCL_VARIABLE_BEFORE: Final = rb"""(?:^|\n|\\{1,3}n|")variable[ \t]+\\{0,3}"\Z"""
 _HCL_VARIABLE_AFTER: Final = rb"""\\{0,3}"[ \t]*\{"""
-_HCL_NAMED_BLOCK: Final = rb"""[A-Za-z0-9_\-]{0,48}+\\{0,3}"[ \t]*\{"""
 # A PuTTY key file up to its Private-MAC; cut short, up to the end of its private lines.
 _PUTTY_KEY: Final = (
     rb"(?s)"
@@ -2344,15 +2359,18 @@ _ANNOUNCING: Final = rb"(?:password|passwd|passphrase|secret|token|key|credentia
 _SUBCOMMAND: Final = rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)"
 
 
-# The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`, also without
+# The opening quote of a call's first argument: `define('`, `getenv("`, `fetch(\"`, or of a pair's
+# first member (Erlang's and Elixir's `{"x-api-key", "…"}`, Python's `("X-Api-Key", "…")`); also without
 # parentheses in a statement of its own (Groovy's and Ruby's `property "sonar.token", "…"`), and the
 # words of a dotted name before the secret one (`setProperty("mail.smtp.password", "…")`).
 _CALL_BEFORE: Final = (
-    rb"""[A-Za-z0-9_](?:\([ \t]*|\([ \t]*(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2}"""
-    rb"""|[ \t]+(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2})\\{0,3}["'`]"""
-    rb"""(?:[A-Za-z0-9_\-]+\.)*$"""
-    rb"""|(?:\A|\n|\\n|")[ \t]*[a-z][A-Za-z0-9_]*[ \t]+\\{0,3}["'](?:[A-Za-z0-9_\-]+\.)*$"""
+    # a pair's first member: `{"x-api-key", "…"}`, `("…", "…")`
+    rb"""(?:^|[^A-Za-z0-9_])[{(][ \t]*\\{0,3}["'`]$"""
+    rb"""|[A-Za-z0-9_](?:\([ \t]*|\([ \t]*(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2}"""
+    rb"""|[ \t]+(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2})\\{0,3}["'`]$"""
 )
+_STATEMENT_CALL_BEFORE: Final = rb"""(?:\A|\n|\\n|")[ \t]*[a-z][A-Za-z0-9_]*[ \t]+\\{0,3}["']$"""
+_DOTTED_NAME_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 # A constant naming the setting as a call's argument, the value next: a class's as the first
 # (`cf.setStringProperty(WMQConstants.PASSWORD, "…")`, `env.put(Context.SECURITY_CREDENTIALS, "…")`),
 # an option's after a handle (`curl_easy_setopt(curl, CURLOPT_USERPWD, "…")`, PHP's `curl_setopt($ch,
@@ -2717,6 +2735,15 @@ def _curl_end(data: bytes, position: int, limit: int) -> int:
             if close != -1:
                 stop = _rx[_COMMAND_END].search(data, close + 1, end)
                 continue
+        if (
+            data[at] == 0x26
+            and data[at - 1] not in _NOT_GLUED
+            and at + 1 < end
+            and data[at + 1] not in _NOT_GLUED
+        ):
+            # `-u admin:pa&ss`: an ampersand inside a word (a password's, an unquoted URL's query)
+            stop = _rx[_COMMAND_END].search(data, at + 1, end)
+            continue
         if not (data.count(b"'", position, at) % 2 or data.count(b'"', position, at) % 2):
             return at
         stop = _rx[_COMMAND_END].search(data, at + 1, end)
@@ -2724,6 +2751,7 @@ def _curl_end(data: bytes, position: int, limit: int) -> int:
 
 
 _COMMAND_END: Final = rb"[|&;()`]"
+_NOT_GLUED: Final = frozenset(b" \t\r\n&|;")
 
 
 # (a backslash: the end of a Windows path, `%windir%\system32\inetsrv\appcmd`)
@@ -2773,8 +2801,6 @@ def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
         return dashes
     if _rx[_SPACED_AT].match(data, end) is not None:
         return start
-    if low.rfind(b"variable", max(0, start - 80), start) != -1 and _rx[_HCL_NAMED_BLOCK].match(data, end):
-        return start  # Terraform's `variable "db_password" {`: its default (see _Scan._spaced())
     if low.startswith(b"pass", start) and _rx[_QUOTED_ASIDE].match(data, end) is not None:
         return start
     if _announcing(low, start) and _announcement(data, start)[0]:
@@ -3067,14 +3093,15 @@ def _blob_name(name: bytes) -> bool:
 def _in_base64(data: bytes, name_start: int, name_end: int) -> bool:
     """Whether the name at *name_start*, after a `/` or a `+`, is the end of a run of base64 that
     is a blob (see _blob_name()) once its `/` and `+` are left out."""
-    run = _rx[_BASE64_RUN].search(data, max(0, name_start - 200), name_end)
-    if run is None:
-        return False
-    letters = run.group().replace(b"/", b"").replace(b"+", b"")
+    floor = max(0, name_start - 200)
+    begin = floor + data[floor:name_end].translate(_BASE64_TABLE).rfind(b".") + 1
+    letters = data[begin:name_end].replace(b"/", b"").replace(b"+", b"")
     return len(letters) >= _BLOB_NAME and _blob_name(letters)
 
 
-_BASE64_RUN: Final = rb"[A-Za-z0-9+/]+\Z"
+_BASE64_TABLE: Final = bytes(
+    0x61 if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "+/") else 0x2E for c in range(256)
+)
 
 
 def _parent_name(data: bytes, name_start: int) -> bytes | None:
@@ -3797,8 +3824,9 @@ class _Scan:
                 self._member_value(start, "secret")
             elif _rx[_HCL_SENSITIVE].match(low, start) is not None:
                 # Terraform's `variable "…" { … sensitive = true }`: its default is the secret
-                block = _rx[_HCL_BLOCK_START].search(self.data, max(0, start - 2048), start)
-                if block is not None:
+                at = self.data.rfind(b"variable", max(0, start - 2048), start)
+                block = _rx[_HCL_BLOCK_START].match(self.data, at) if at != -1 else None
+                if block is not None and _rx[_HCL_BLOCK_END].search(self.data, block.end(), start) is None:
                     self._hcl_default(block.end(), "secret")
         elif role in (_API_AT, _API_ESCAPED):
             member = _rx[_API_MEMBER].match(self.data, start)
@@ -3933,7 +3961,8 @@ class _Scan:
             if (name_start, how) in names:
                 continue
             names.add((name_start, how))
-            if name_start and data[name_start - 1] in (0x5C, 0x5B, 0x3B):  # "\\", "[" or ";"
+            before = data[name_start - 1] if name_start else 0
+            if before in (0x5C, 0x5B, 0x3B):  # "\\", "[" or ";"
                 name_start = _unglue(data, name_start)
             # (a JSON-escaped word of another script may be longer than a name: `\\u0643\\u0644…`)
             limit = position + max(64, length + 48)
@@ -3943,7 +3972,7 @@ class _Scan:
             name = data[name_start:name_end]
             if name_end - name_start >= _BLOB_NAME and _blob_name(name):
                 continue  # a keyword inside base64 (`…8LNdDQ4PwBYuw…=`: `Pw`), no name
-            if name_start and data[name_start - 1] in (0x2F, 0x2B) and _in_base64(data, name_start, name_end):
+            if (before == 0x2F or before == 0x2B) and _in_base64(data, name_start, name_end):
                 continue  # the same after base64's `/` or `+` (`…uaSyYfb2/C0EJPFnsGzVluPWBamup=`)
             kind = kinds.get(name, "?")
             if kind == "?":
@@ -3979,7 +4008,7 @@ class _Scan:
                 elif kind is None and name in _LONE_NAMES and data[name_start - 1 : name_start] == b" ":
                     self._table_cell(name_start, name_end, None)  # `| API key | … |`: its label names it
             elif how == _BY_CALL:
-                if (spec := rules.NAMED_AUTH_CALLS.get(name.lower().decode("ascii", "replace"))) is not None:
+                if (spec := _NAMED_AUTH_CALLS.get(name.lower())) is not None:
                     self._call(name_end, *spec)  # `SecretKeySpec("…".toByteArray(), …)`
                 elif (
                     kind is not None
@@ -4000,7 +4029,7 @@ class _Scan:
                 self._authorization(name_end)
             elif kind is not None and not _referenced(data, name_start):
                 self._assignment(name, name_start, name_end, kind)
-            elif kind is None and how == _BY_SEPARATOR and name.lstrip(b"_") in _LONE_NAMES:
+            elif kind is None and how == _BY_SEPARATOR and (name in _LONE_NAMES or name in _PRIVATE_KEYS):
                 # Prose (`- API key: …`, `Access token: …`): the word before says what it is; else a
                 # lone `key = …` (rclone, INI sections) holds a secret only if it looks generated.
                 previous = (
@@ -4091,8 +4120,6 @@ class _Scan:
             and _rx[_BATCH_PROMPT].search(self.low, max(0, name_start - 12), name_start)
         ):
             return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
-        if self._byte_array(name_end, kind, 16 if generated else 8):
-            return name_end  # `KEY = byteArrayOf(0x6b, …)`, `char[] PASSWORD = { 'x', … }`
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
         # (`find` and an int, not `b":" in ahead`: `bytes in bytes` raises and clears a TypeError first)
         braced = (
@@ -4151,6 +4178,8 @@ class _Scan:
                     self.add(dumped.start(group), dumped.end(group), kind)
                 return dumped.end()
         if ord("[") in ahead:
+            if self._byte_array(name_end, kind, 16 if generated else 8):
+                return name_end  # `KEY: [u8; 16] = [0x6b, …]`: a key written as its bytes
             opening = _rx[_ARRAY_OPENING].match(data, name_end)
             if opening is not None:
                 # `"unseal_keys_b64": ["…", "…"]`, `API_TOKENS = ['…']`, `tokens: [a1…, b2…]`: each
@@ -4171,7 +4200,16 @@ class _Scan:
                 return tagged.end()
         match = _rx[_AFTER_NAME].match(data, name_end)
         after = match.end() if match is not None else 0
-        if match is None or (after < self.size and (data[after] == 0x28 or data.startswith(b" [", after))):
+        groups = (
+            match.group("q1", "bracket", "paren", "sp1", "sep", "sp2", "q2", "opening", "bare")
+            if match
+            else ()
+        )
+        if (
+            match is None
+            or (after < self.size and (data[after] == 0x28 or data.startswith(b" [", after)))
+            or groups[8] in _NO_VALUE
+        ):
             # `signingKey = []byte("…")`, `Buffer.from("…")`, `String::from("…")`: a literal made
             # into bytes or a secret type, assigned to the name.
             wrapped = _rx[_WRAPPED_LITERAL].match(data, name_end)
@@ -4180,11 +4218,13 @@ class _Scan:
                 if _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
                     self.add(wrapped.start("value"), wrapped.end("value"), kind)
                 return wrapped.end()
+            if (match is None or groups[8] in _NO_VALUE or groups[8] in _ARRAY_MAKERS) and self._byte_array(
+                name_end, kind, 16 if generated else 8
+            ):
+                return name_end  # `KEY = byteArrayOf(0x6b, …)`, `char[] PASSWORD = { 'x', … }`
         if match is None:
             return name_end
-        q1, bracket, paren, sp1, sep, sp2, q2 = match.group(
-            "q1", "bracket", "paren", "sp1", "sep", "sp2", "q2"
-        )
+        q1, bracket, paren, sp1, sep, sp2, q2, opening, _ = groups
         flag = name.startswith(b"-") or name.find(b"--") != -1
         previous = data[name_start - 1 : name_start]
         if sep in _FALLBACKS:
@@ -4215,7 +4255,7 @@ class _Scan:
             return name_end
         elif sep == b"," and (
             q2 is None
-            or (q1 is not None and not _rx[_CALL_BEFORE].search(data, max(0, name_start - 80), name_start))
+            or (q1 is not None and not self._call_before(name_start))
             or (q1 is None and not _rx[_CONSTANT_ARGUMENT].search(data, max(0, name_start - 120), name_end))
         ):
             # Only `define('DB_PASSWORD', '…')`, `getenv("TOKEN", "…")`: a call's first argument; or a
@@ -4227,9 +4267,7 @@ class _Scan:
             return name_end  # only `os.environ["TOKEN"] = "…"`
         quoted = q2 is not None
         value_start, value_end = match.span("quoted" if quoted else "bare")
-        if match.group("opening") is not None and not _rx[_PARENTHESISED_END].match(
-            data, value_end + len(q2 or b"")
-        ):
+        if opening is not None and not _rx[_PARENTHESISED_END].match(data, value_end + len(q2 or b"")):
             return name_end  # `auth=("admin", "…")`: a tuple, not a literal in parentheses
         if q2 == b"'" and data[value_start - 2 : value_start - 1] == b"$":
             ansi = _rx[_ANSI_C_BODY].match(data, value_start)  # bash's `$'…'`, where `\'` ends nothing
@@ -4388,19 +4426,22 @@ class _Scan:
             and ((len(value) >= 16 and _strong(value)) or (len(value) >= 24 and credential_like(value)))
         ):
             return value_end
+        if not _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
+            return value_end
         if kind == "secret" and "/" in value and _wordy(value) and name.lower().endswith(_SECRET_ID_NAMES):
             return value_end  # `secret_id = "orders/prod/stripe"`: a secret's name in its store (Terraform)
-        if (
-            previous in _QUERY_STARTS
-            and sep == b"="
-            and _rx[_QUERY_USER].search(data, max(0, name_start - 300), name_start) is not None
-            and value in _query_users(data, name_start)
-        ):
-            return value_end  # `?user=postgres&password=postgres`: a documented default, as in a URL's user
-        if _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
-            self.add(value_start, value_end, kind)
-            if quoted:
-                return self._continued(value_end + len(q2), kind, q2)
+        if previous in _QUERY_STARTS:
+            if sep == b"=" and value in _query_users(data, name_start):
+                return value_end  # `?user=postgres&password=postgres`: a documented default, as a URL's user
+            if name.lower() in _SIGNED_CREDENTIALS:
+                # a presigned URL's signature, after its credential (also in a later piece of a URL
+                # written as string literals joined across lines)
+                signature = _rx[_SIGNATURE_AFTER].search(data, name_end, name_end + 8192)
+                if signature is not None:
+                    self.add(signature.start("value"), signature.end("value"), "url_signature")
+        self.add(value_start, value_end, kind)
+        if quoted:
+            return self._continued(value_end + len(q2), kind, q2)
         return value_end
 
     def _continued(self, position: int, kind: str, quote: bytes) -> int:
@@ -4803,6 +4844,8 @@ class _Scan:
             and not _foreign_name(data[name_start:name_end])  # prose: `Ihr Passwort zurückgesetzt`
         ):
             match = _rx[_SPACED_AT].match(data, name_end)
+            if match is not None and match.group("block") is not None:
+                return  # a block named so, not Terraform's variable (above)
             aside = _rx[_QUOTED_ASIDE].match(data, name_end) if kind == "password" and match is None else None
             if aside is not None:
                 # prose quoting the password in parentheses: `the password in .env ("…") contains`
@@ -5204,6 +5247,20 @@ class _Scan:
             about_credentials = _rx[_DATA_SOURCE].search(data, *literals[0]) is not None
         if (_lenient(value) if about_credentials else credential_like(value)) and not _names_a_secret(value):
             self.add(literal[0], literal[1], "password" if about_credentials else "secret")
+
+    def _call_before(self, name_start: int) -> bool:
+        """Whether the quoted name at *name_start* (maybe the last word of a dotted one) is a call's
+        first argument (see _CALL_BEFORE, _STATEMENT_CALL_BEFORE)."""
+        data = self.data
+        begin = name_start
+        if data[begin - 1 : begin] == b".":
+            while begin and data[begin - 1] in _DOTTED_NAME_BYTES and name_start - begin < 64:
+                begin -= 1  # `setProperty("mail.smtp.password", "…")`: from the dotted name's start
+        if _rx[_CALL_BEFORE].search(data, max(0, begin - 80), begin) is not None:
+            return True
+        return data[max(0, begin - 6) : begin].rstrip(b"\"'\\").endswith(_BLANKS) and (
+            _rx[_STATEMENT_CALL_BEFORE].search(data, max(0, begin - 80), begin) is not None
+        )
 
     def _argv_value(self, name: bytes, name_start: int, name_end: int, kind: str) -> bool:
         """An element of an argv list (JSON, JavaScript, Python, Go, a Dockerfile's exec form, `docker
@@ -5651,14 +5708,6 @@ class _Scan:
                 if encoded is not None and _strong(encoded.group("pw").decode("ascii")):
                     self.add(encoded.start("pw"), encoded.end("pw"), "url_password")
         url_end = _rx[_URL_END].match(data, position + 3).end()
-        if url_end < self.size and data[url_end] in _QUOTE_BYTES:
-            # a URL written as string literals concatenated across lines, its query in the pieces
-            # after the first (`"https://…/report.csv"` then `"&X-Amz-Signature=…"`)
-            for _ in range(32):
-                piece = _rx[_URL_PIECE].match(data, url_end)
-                if piece is None:
-                    break
-                url_end = piece.end()
         for needle, pattern, kind in _webhooks():
             if low.find(needle, position, url_end) != -1:
                 hook = pattern.match(data, position)

@@ -1357,6 +1357,23 @@ ANCHORED_SECRETS: Final = (
         r"with[ \t]+the[ \t]+value[ \t]+(?P<q>\\{0,3}[\"'])(?P<value>[^\"'\n\\]{1,500})(?P=q)",
         named=True,
     ),
+    # SonarQube's `sonar.login`, which holds its token (`-Dsonar.login=…`, Gradle's `property
+    # "sonar.login", "…"`, sonar-project.properties), as `sonar.token` does under its newer name
+    AnchoredSecret(
+        "sonar.login",
+        r"sonar\.login\\{0,3}[\"']?[ \t]*(?:=|:|,)[ \t]*"
+        r"(?P<q>\\{0,3}[\"']?)(?P<value>[A-Za-z0-9_]{20,100})(?P=q)(?![A-Za-z0-9_])",
+        "token",
+    ),
+    # a linter that finds secrets quoting the string it found: eslint-plugin-no-secrets' `Found a string
+    # with entropy 4.3 : "…"` and `Found a string that matches "AWS API Key" : "…"`
+    AnchoredSecret(
+        "found a string ",
+        r"(?i:found a string)[ \t]+(?:with[ \t]+entropy[ \t]+[0-9.]{1,8}|that[ \t]+matches[ \t]+"
+        r"\\{0,3}\"[^\"\n\\]{1,80}\\{0,3}\")[ \t]*:[ \t]*"
+        r"(?P<q>\\{0,3}[\"'])(?P<value>[^\"'\n\\]{6,2000})(?P=q)",
+        "secret",
+    ),
 )
 
 #: Commands whose output is a credential (``kubectl get secret … | base64 -d``, ``gh auth token``):
