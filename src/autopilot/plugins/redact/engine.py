@@ -1110,8 +1110,9 @@ _NAME_SHAPE: Final = (
       (?:\\{0,3}["'])?(?:string_)?value(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
     |(?P<call>\([ \t]*[fbr]{0,2}\\{0,3}["'`])
-    |(?P<getter>(?:\([^()\n]{0,60}\)[ \t]*(?:(?::|->)[ \t]*[a-z_][a-z0-9_<>?\[\]., ]{0,40}?[ \t]*)?(?:=|\{)
-      |(?:\(\))?,[ \t]*do:)[ \t]*(?:return[ \t]+)?@?\\{0,3}["'`])
+    |(?P<getter>(?:\([^()\n]{0,60}\)[ \t]*
+        (?:(?:(?::|->)[ \t]*[a-z_][a-z0-9_<>?\[\]., ]{0,40}?[ \t]*)?(?:=|\{)|->)
+      |(?:\(\))?,[ \t]*do:)[ \t]*(?:return[ \t]+)?(?:@|<<)?\\{0,3}["'`])
     |(?P<csv>(?:,[a-z0-9_.\-]{1,64}){0,30}\r?(?:\n|\\{1,3}n))
     |(?P<xml>[ \t]+[a-z_][a-z0-9_:.\-]*=\\{0,3}["'][^<>\n]{0,300}?>|</key>)
     |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s])
@@ -1893,8 +1894,9 @@ _CALL_ARG: Final = (
 
 # What a function named for a credential returns, after its name (see _Scan._getter()).
 _GETTER: Final = (
-    rb"""(?:\([^()\n]{0,60}\)[ \t]*(?:(?::|->)[ \t]*[A-Za-z_][A-Za-z0-9_<>?\[\]., ]{0,40}?[ \t]*)?(?:=|\{)"""
-    rb"""|(?P<short>(?:\(\))?,[ \t]*do:))[ \t]*(?:return[ \t]+)?@?"""
+    rb"""(?:\([^()\n]{0,60}\)[ \t]*"""
+    rb"""(?:(?:(?::|->)[ \t]*[A-Za-z_][A-Za-z0-9_<>?\[\]., ]{0,40}?[ \t]*)?(?:=|\{)|->)"""
+    rb"""|(?P<short>(?:\(\))?,[ \t]*do:))[ \t]*(?:return[ \t]+)?(?:@|<<)?"""
     rb"""(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
 )
 _DEF_BEFORE: Final = rb"(?<![A-Za-z0-9_])defp?[ \t]+(?:self\.)?\Z"
@@ -4284,7 +4286,7 @@ class _Scan:
     def _getter(self, name_start: int, name_end: int, kind: str) -> None:
         """The literal a function named for a credential returns: Kotlin's `fun apiKey() = "…"`,
         Swift's `func apiKey() -> String { "…" }`, `String getApiKey() { return "…"; }`, Elixir's
-        `def api_key, do: "…"`."""
+        `def api_key, do: "…"`, Erlang's `api_key() -> <<"…">>.`."""
         data = self.data
         getter = _rx[_GETTER].match(data, name_end)
         if getter is None or (

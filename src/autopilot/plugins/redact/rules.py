@@ -1145,6 +1145,13 @@ CLIENT_COMMANDS: Final = (
         ("vault",), (r"login[ \t]+(?:-[a-z\-]+=\S+[ \t]+)*(?![\-\[<]|[A-Za-z_]\w*=){value}",), kind="token"
     ),
     ClientCommand(("doctl",), (option("-t", "--access-token"),), kind="token"),
+    # Pulumi's secret config values: `pulumi config set --secret NAME VALUE`
+    ClientCommand(
+        ("pulumi",),
+        (r"config[ \t]+set[ \t]+(?:\S+[ \t]+){0,4}?--secret[ \t]+(?:--?[a-z\-]+[ \t]+)*{arg}[ \t]+{value}",),
+        subcommand=("config",),
+        kind="secret",
+    ),
     ClientCommand(
         ("influx",),
         (option("-p", "--password"), option("-t", "--token")),
