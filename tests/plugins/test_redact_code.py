@@ -5,6 +5,7 @@ given to calls and setters, and keys that clients carry by design (which stay)."
 
 from __future__ import annotations
 
+import base64
 import random
 import sys
 from pathlib import Path
@@ -387,9 +388,9 @@ def test_tools_quoting_a_secret_lose_it(seed: int) -> None:
     for text, gone in (
         # eslint-plugin-no-secrets
         (f'  12:18  error  Found a string with entropy 4.87 : "{secret}"  no-secrets/no-secrets', secret),
-        (f'  14:7   error  Found a string that matches "AWS API Key" : "{secret}"  no-secrets/no-secrets', secret),
+        (f'  14:7  error  Found a string that matches "AWS Key" : "{secret}"  no-secrets/no-secrets', secret),
         # shellcheck quoting a line whose password holds an ampersand
-        (f"In deploy.sh line 18:\ncurl -u admin:{password} https://nexus.example.io/service/rest/v1/x\n", password),
+        (f"In deploy.sh line 18:\ncurl -u admin:{password} https://nexus.example.io/v1/x\n", password),
         # SonarQube's token under its older name
         (f'        property "sonar.login", "{hexes}"', hexes),
         (f"mvn sonar:sonar -Dsonar.login={hexes}", hexes),
@@ -400,3 +401,55 @@ def test_tools_quoting_a_secret_lose_it(seed: int) -> None:
     rs.survives('  15:7   error  Found a string that matches "Stripe" : "pk_live_' + rs.body(rng, 24) + '"')
     rs.survives("sonar.login=admin\nmvn sonar:sonar -Dsonar.login=${SONAR_TOKEN}\n")
     rs.survives("make build& wait\ncurl -fsS https://example.io/health && echo ok\n")
+
+
+# -- functions named for a credential that return a literal; compilers quoting one ---------------------
+
+GETTERS = [
+    'fun apiKey() = "{s}"',  # Kotlin
+    'override fun apiKey(): String = "{s}"',
+    'func apiKey() -> String {{ "{s}" }}',  # Swift
+    'func apiKey() -> String {{ return "{s}" }}',
+    'public String getApiKey() {{ return "{s}"; }}',  # Java, C#, JavaScript
+    'get apiToken() {{ return "{s}"; }}',  # a JavaScript getter
+    'def api_key, do: "{s}"',  # Elixir
+    'defp api_key(), do: "{s}"',
+    'api_key() -> <<"{s}">>.',  # Erlang
+]
+
+
+@given(template=st.sampled_from(GETTERS), seed=SEEDS)
+def test_a_literal_a_function_named_for_a_secret_returns_goes(template: str, seed: int) -> None:
+    secret = rs.body(random.Random(seed), 32)
+    rs.goes(template.format(s=secret), secret)
+
+
+@given(
+    text=st.sampled_from(
+        [
+            'function getToken() { return "Bearer " + token; }',
+            'def password(), do: System.get_env("PASSWORD")',
+            "fun apiKey(): String = BuildConfig.API_KEY",
+            'func apiKey() -> String { ProcessInfo.processInfo.environment["API_KEY"] ?? "" }',
+            'validatePassword(pw) { return "Password must be at least 12 characters"; }',
+            '[token: "x", do: "y"]',
+        ]
+    )
+)
+def test_a_function_returning_no_literal_secret_stays(text: str) -> None:
+    rs.survives(text)
+
+
+@given(seed=SEEDS)
+def test_a_compiler_quoting_a_generated_constant_loses_it(seed: int) -> None:
+    rng = random.Random(seed)
+    secret = base64.b64encode(rng.randbytes(32)).decode()  # a key as Go code holds it
+    line = f'internal/auth/jwt.go:357:14: cannot use "{secret}" (untyped string constant) as []byte value'
+    rs.goes(line, secret)
+    rs.survives('main.go:3:9: cannot use "hello world" (untyped string constant) as int value in return')
+    password = _password(rng)
+    rs.goes(f'let db = open("db.internal", "deploy", "{password}", "billing")', password)  # Nim
+    rs.survives('f = open("data.txt", "r", "utf-8")\ncodecs.open("notes.txt", "r", "latin-1")')
+    secret = rs.body(rng, 32)
+    rs.goes(f"pulumi config set --stack prod --secret apiKey {secret}", secret)
+    rs.survives("pulumi config set aws:region eu-west-1\npulumi config set --secret apiKey $(cat key.txt)")

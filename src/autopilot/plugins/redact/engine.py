@@ -1116,6 +1116,9 @@ _NAME_SHAPE: Final = (
       (?:\\{0,3}["'])?(?:string_)?value(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
     |(?P<call>\([ \t]*[fbr]{0,2}\\{0,3}["'`])
+    |(?P<getter>(?:\([^()\n]{0,60}\)[ \t]*
+        (?:(?:(?::|->)[ \t]*[a-z_][a-z0-9_<>?\[\]., ]{0,40}?[ \t]*)?(?:=|\{)|->)
+      |(?:\(\))?,[ \t]*do:)[ \t]*(?:return[ \t]+)?(?:@|<<)?\\{0,3}["'`])
     |(?P<csv>(?:,[a-z0-9_.\-]{1,64}){0,30}\r?(?:\n|\\{1,3}n))
     |(?P<xml>[ \t]+[a-z_][a-z0-9_:.\-]*=\\{0,3}["'][^<>\n]{0,300}?>|</key>)
     |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s])
@@ -1908,6 +1911,14 @@ _CALL_ARG: Final = (
     (?:[ \t\r\n]|\\{1,3}[nrt])*(?P<end>[,)])"""
 )
 
+# What a function named for a credential returns, after its name (see _Scan._getter()).
+_GETTER: Final = (
+    rb"""(?:\([^()\n]{0,60}\)[ \t]*"""
+    rb"""(?:(?:(?::|->)[ \t]*[A-Za-z_][A-Za-z0-9_<>?\[\]., ]{0,40}?[ \t]*)?(?:=|\{)|->)"""
+    rb"""|(?P<short>(?:\(\))?,[ \t]*do:))[ \t]*(?:return[ \t]+)?(?:@|<<)?"""
+    rb"""(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
+)
+_DEF_BEFORE: Final = rb"(?<![A-Za-z0-9_])defp?[ \t]+(?:self\.)?\Z"
 # The next piece of a literal after its closing quote: an operator that joins strings (`+`, `..`,
 # `.`, `&`, `||`, `~`, `<>`, Visual Basic's `& _`) or none, maybe a line break, then the next literal.
 _LITERAL_PIECE: Final = (
@@ -2342,6 +2353,7 @@ _BY_TABLE: Final = 7  # a cell of a table (``| api_token |``, tab-separated, box
 _BY_CALL: Final = 5  # a function named for a credential, called with a literal (``.bearer_auth("…")``)
 _BY_XML: Final = 4  # an XML element named so, with attributes (``<Pass encoding="base64">``), or a plist key
 _BY_PAIR: Final = 2  # a name given as the `name` of a name/value pair (`- name: DB_PASSWORD`, `value: …`)
+_BY_GETTER: Final = 9  # a function named for a credential that returns a literal (``fun apiKey() = "…"``)
 # How a name hit is judged, by the group of _NAME_SHAPE that matched after it ("space": _spaced_hit()).
 _ACROSS_LINES_HOW: Final = frozenset((_BY_PAIR, _BY_BLOCK, _BY_CSV, _BY_TABLE))
 _SHAPE_HOW: Final = {
@@ -2350,6 +2362,7 @@ _SHAPE_HOW: Final = {
     "block": _BY_BLOCK,
     "xml": _BY_XML,
     "call": _BY_CALL,
+    "getter": _BY_GETTER,
     "csv": _BY_CSV,
     "table": _BY_TABLE,
     "pct": _BY_PERCENT,
@@ -4007,6 +4020,9 @@ class _Scan:
                     self._table_cell(name_start, name_end, kind)
                 elif kind is None and name in _LONE_NAMES and data[name_start - 1 : name_start] == b" ":
                     self._table_cell(name_start, name_end, None)  # `| API key | … |`: its label names it
+            elif how == _BY_GETTER:
+                if kind is not None and kind != "authorization":
+                    self._getter(name_start, name_end, kind)
             elif how == _BY_CALL:
                 if (spec := _NAMED_AUTH_CALLS.get(name.lower())) is not None:
                     self._call(name_end, *spec)  # `SecretKeySpec("…".toByteArray(), …)`
@@ -4443,6 +4459,22 @@ class _Scan:
         if quoted:
             return self._continued(value_end + len(q2), kind, q2)
         return value_end
+
+    def _getter(self, name_start: int, name_end: int, kind: str) -> None:
+        """The literal a function named for a credential returns: Kotlin's `fun apiKey() = "…"`,
+        Swift's `func apiKey() -> String { "…" }`, `String getApiKey() { return "…"; }`, Elixir's
+        `def api_key, do: "…"`, Erlang's `api_key() -> <<"…">>.`."""
+        data = self.data
+        getter = _rx[_GETTER].match(data, name_end)
+        if getter is None or (
+            getter.group("short") is not None
+            and _rx[_DEF_BEFORE].search(data, max(0, name_start - 12), name_start) is None
+        ):
+            return  # (`, do:` only after `def`: Elixir's keyword list `[token, do: …]` is no function)
+        value = getter.group("value").decode("utf-8", "replace")
+        # (a message returned, `validatePassword(pw) { return "Password must be …"; }`, has blanks)
+        if " " not in value and _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
+            self.add(getter.start("value"), getter.end("value"), kind)
 
     def _continued(self, position: int, kind: str, quote: bytes) -> int:
         """The pieces of a secret written as string literals joined by an operator or by nothing,
@@ -5156,6 +5188,8 @@ class _Scan:
                 and _rx[_CONFIG_LINE_BEFORE].match(data, _content_start(data, line_start, start), start)
                 is None
             ):
+                continue
+            if rule.generated and not (len(value) >= 16 and credential_like(value)):
                 continue
             if rule.named and not any(
                 secret_name_kind(name.group("name").decode("ascii")) is not None

@@ -1147,6 +1147,13 @@ CLIENT_COMMANDS: Final = (
         ("vault",), (r"login[ \t]+(?:-[a-z\-]+=\S+[ \t]+)*(?![\-\[<]|[A-Za-z_]\w*=){value}",), kind="token"
     ),
     ClientCommand(("doctl",), (option("-t", "--access-token"),), kind="token"),
+    # Pulumi's secret config values: `pulumi config set --secret NAME VALUE`
+    ClientCommand(
+        ("pulumi",),
+        (r"config[ \t]+set[ \t]+(?:\S+[ \t]+){0,4}?--secret[ \t]+(?:--?[a-z\-]+[ \t]+)*{arg}[ \t]+{value}",),
+        subcommand=("config",),
+        kind="secret",
+    ),
     ClientCommand(
         ("influx",),
         (option("-p", "--password"), option("-t", "--token")),
@@ -1291,7 +1298,8 @@ class AnchoredSecret:
     quote may be JSON-escaped). With *config_line*, only a line of a configuration or a command
     counts: nothing but words (no sentence's punctuation) before the anchor since the line's start.
     With *named*, the line must quote a secret's name before the anchor (a message naming the
-    setting it changed).
+    setting it changed). With *generated*, only a value of 16 characters or more that looks generated
+    counts (a compiler quoting any literal of the line it rejects).
     """
 
     anchor: str
@@ -1299,6 +1307,7 @@ class AnchoredSecret:
     kind: str = "password"
     config_line: bool = False
     named: bool = False
+    generated: bool = False
 
 
 _Q = r"""(?:\\{0,3}["'])?"""  # an optional quote, JSON-escaped or not
@@ -1364,6 +1373,16 @@ ANCHORED_SECRETS: Final = (
         r"sonar\.login\\{0,3}[\"']?[ \t]*(?:=|:|,)[ \t]*"
         r"(?P<q>\\{0,3}[\"']?)(?P<value>[A-Za-z0-9_]{20,100})(?P=q)(?![A-Za-z0-9_])",
         "token",
+    ),
+    # Go's compiler quoting a constant it rejects: `cannot use "…" (untyped string constant) as []byte
+    # value in assignment` (`go vet`, `go build`): a literal that looks generated
+    AnchoredSecret(
+        "cannot use ",
+        r"cannot[ \t]+use[ \t]+(?P<q>\\{0,3}\")(?P<value>[^\"\n\\]{16,2000})(?P=q)[ \t]+"
+        r"\((?:untyped[ \t]+string[ \t]+constant"
+        r"|constant[ \t]+\\{0,3}\"[^\n]{0,80}?of[ \t]+type[ \t]+string)",
+        "secret",
+        generated=True,
     ),
     # a linter that finds secrets quoting the string it found: eslint-plugin-no-secrets' `Found a string
     # with entropy 4.3 : "…"` and `Found a string that matches "AWS API Key" : "…"`
@@ -1580,9 +1599,11 @@ AUTH_CALLS: Final = {
     "ldap_simple_bind": (2, True),
     "ldap_bind_s": (2, True),
     # FTP clients' (host, user, password): Python's `ftplib.FTP(…)`, MATLAB's `ftp(…)`; MATLAB's
-    # `database(source, user, "…")`
+    # `database(source, user, "…")`;
     "ftp": (2, True),
     "database": (2, True),
+    # Nim's and other drivers' `open(host, user, password, db)` (a generic name: a random-looking literal)
+    "open": (2, False),
     # the plaintext given to crypt(): pgcrypto's `crypt('…', gen_salt('bf'))`, PHP's `crypt("…", $salt)`
     "crypt": (0, True),
 }
