@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs
 
+from autopilot.plugins.redact.engine import redact_text
+
 WORDS = ("harbor", "copper", "falcon", "orchid", "maple", "cobalt", "velvet", "glacier", "walnut", "otter")
 SYMBOLS = "!#%*+?@^~"
 
@@ -204,3 +206,128 @@ def test_ids_dates_and_names_in_the_same_world_stay(text: str) -> None:
 def test_a_pgpass_line_with_its_password_still_loses_it(seed: int) -> None:
     secret = human_password(random.Random(seed))
     rs.goes(f"$ cat ~/.pgpass\ndb-prod.internal:5432:billing:deploy:{secret}\n", secret)
+
+
+# -- wiki pages in HTML, rich text exports --------------------------------------------------------------
+
+
+@given(
+    make=PASSWORDS,
+    seed=SEEDS,
+    template=st.sampled_from(
+        [
+            "<table><tr><th>Password</th><td>{secret}</td></tr></table>",
+            "<tr><td><p>Admin password</p></td><td><p><code>{secret}</code></p></td></tr>",
+            "<p><strong>Password:</strong> {secret}</p>",
+            "<p><b>Password</b>: {secret}</p>",
+            "Temporary password: {secret}&x\n\nSign in at https://portal.example.com\n",
+        ]
+    ),
+)
+def test_a_password_in_a_wiki_pages_html_goes(make: object, seed: int, template: str) -> None:
+    _goes(template, make, seed)
+
+
+@given(
+    make=PASSWORDS,
+    seed=SEEDS,
+    template=st.sampled_from(
+        [
+            # Slack's rich text blocks: the label and the value are elements of one block
+            '{{"type": "rich_text_section", "elements": [\n'
+            '  {{"type": "text", "text": "new pw for the shared test account is "}},\n'
+            '  {{"type": "text", "text": "{secret}", "style": {{"code": true}}}}\n]}}',
+            # Jira's ADF
+            '{{"type":"paragraph","content":[{{"type":"text","text":"Password: "}},'
+            '{{"type":"text","text":"{secret}","marks":[{{"type":"code"}}]}}]}}',
+        ]
+    ),
+)
+def test_a_password_in_the_next_rich_text_element_goes(make: object, seed: int, template: str) -> None:
+    _goes(template, make, seed)
+
+
+@given(seed=SEEDS)
+def test_a_webhook_in_a_slack_export_with_escaped_slashes_goes(seed: int) -> None:
+    rng = random.Random(seed)
+    secret = rs.body(rng, 24)
+    team, channel = (
+        rs.body(rng, 10, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+        rs.body(rng, 12, rs.ALNUM.upper()),
+    )
+    url = rf"https:\/\/hooks.slack.com\/services\/T{team}\/B{channel}\/{secret}"
+    text = (
+        '{"type":"message","subtype":"bot_message","text":"configured a new incoming webhook: <' + url + '>"}'
+    )
+    for form in (text, rs.forms(text)[1]):
+        assert secret not in redact_text(form), form
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<tr><td>Password</td><td>Used for the admin UI</td></tr>",
+        "<tr><th>Password</th><th>URL</th></tr>",
+        "<tr><td><p>Public key</p></td><td>AAAAC3NzaC1lZDI1NTE5AAAAIGx7Qm9vK2pL</td></tr>",
+        '{"type":"paragraph","content":[{"type":"text","text":"Password: "},'
+        '{"type":"text","text":"in 1Password"}]}',
+        r'{"text":"docs: <https:\/\/api.slack.com\/messaging\/webhooks>"}',
+    ],
+)
+def test_html_and_rich_text_without_a_credential_stay(text: str) -> None:
+    rs.survives(text)
+
+
+# -- keys given in prose, chat and code cells -----------------------------------------------------------
+
+
+@given(
+    seed=SEEDS,
+    template=st.sampled_from(
+        [
+            ":key: Rotated `auth` service key.\nNew key: `{secret}`\nOld key id `d83c6b12`.\n",
+            "Hi, we get 401 with our key {secret} since yesterday. Can you check?",
+            "- The default JWT signing secret used when `JWT_SECRET` was unset (`{secret}`) is gone.",
+            'co = cohere.Client("{secret}")\nemb = co.embed(texts=docs)\n',
+            "Yuki (11:36): Und hast du noch den API-Schlüssel für die Wetterdaten?\n"
+            "Diego (16:08): Klar: {secret} – aber bitte nicht ins Repo committen\n",
+        ]
+    ),
+)
+def test_a_key_given_in_prose_chat_or_a_code_cell_goes(seed: int, template: str) -> None:
+    _goes(template, generated, seed)
+
+
+@given(make=PASSWORDS, seed=SEEDS)
+def test_a_password_given_to_nickserv_goes(make: object, seed: int) -> None:
+    _goes(
+        "[15:15] <tk> /msg NickServ IDENTIFY {secret}\n[15:16] <tk> wrong window, ignore that\n", make, seed
+    )
+    _goes("/msg NickServ IDENTIFY tk {secret}\n", make, seed)
+
+
+@given(seed=SEEDS)
+def test_a_bitbucket_app_password_goes_by_its_prefix(seed: int) -> None:
+    secret = (
+        "AT"
+        + "BB"
+        + rs.body(random.Random(seed), 32)
+        + rs.body(random.Random(seed + 1), 8, "0123456789ABCDEF")
+    )
+    rs.goes(
+        f"the old pipeline used my app password as `BB_AUTH` — `svc-ci:{secret}`. I'll revoke it.", secret
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The key `user_id` is the primary one; the new key is stored in Vault.",
+        'client = Client("localhost:7233")',
+        "what token does CI use?\nsee commit: 895580a6b10a9624b62fdb25806d4872f63f3964\n",
+        "use /msg NickServ IDENTIFY <password> to log in",
+        "the token format (`ghp_…`) changed in March",
+    ],
+)
+def test_keys_named_in_prose_without_one_stay(text: str) -> None:
+    rs.survives(text)

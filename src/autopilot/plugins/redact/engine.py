@@ -876,12 +876,31 @@ _AFTER_NAME: Final = (
     (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?=')|@(?=\\{0,3}")|<<(?=\\{0,3}")|u8|[LuU](?=\\{0,3}"))(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))"""
 )
+# An answer in chat after a colon: a word of 16 characters or more, maybe in backticks, then a blank,
+# the sentence's punctuation or the line's end.
+_ANSWER: Final = (
+    rb"""(?x):[ \t]+(?P<q>`?)(?P<value>[^\s`"'\\<>]{16,200}?)(?P=q)[.,;!?)]?(?=\s|$|\\{1,3}[nrt"])"""
+)
 # A value in an HTML element of inline code after a secret name and a separator (`Password:
 # <code>…</code>`, as wikis and Confluence write it; the closing tag's slash may be JSON-escaped).
 _TAGGED_VALUE: Final = (
-    rb"""(?:\\{0,7}["'`]|\*{1,2})?[ \t]*[:=][ \t]*(?:\*{1,2}[ \t]*)?"""
+    rb"""(?:\\{0,7}["'`]|\*{1,2})?[ \t]*[:=][ \t]*"""
+    rb"""(?:(?:\*{1,2}[ \t]*|</(?:strong|b|em|span)>[ \t]*)?"""
     rb"""<(?P<tag>code|kbd|tt|samp)>(?P<value>[^<>\s]{1,500})<\\{0,3}/(?P=tag)>"""
+    rb"""|</(?:strong|b|em|span)>[ \t]*(?P<bare>[^<>\s"'`\\]{1,500})"""
+    rb"""(?=<|[ \t]*\r?$|[ \t]*\r?\n|[ \t]*\\{1,3}[nr]))"""
 )
+# The end of a rich text element (its JSON string and object) and the text of the next one in its block.
+_NEXT_ELEMENT: Final = (
+    rb"""(?x)\\{0,3}"[ \t]*\}[ \t]*,(?:[ \t\r\n]|\\{1,3}[nrt])*\{[^{}]{0,200}?"""
+    rb"""\\{0,3}"text\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\s]{1,200})\\{0,3}["]"""
+)
+# After a label closed by HTML tags: the next cell of the row, or the text after a colon; the value
+# alone in its element (maybe in inline code), up to the next tag.
+_HTML_VALUE: Final = rb"""(?x)[ \t]*(?:</(?:p|strong|b|em|span)>[ \t]*)*
+    (?:</t[dh]>(?:[ \t\r\n]|\\{1,3}[nrt])*<td(?:[ \t][^<>]{0,80})?>|:)[ \t]*
+    (?:<(?:p|strong|b|span|code|kbd|tt)(?:[ \t][^<>]{0,40})?>[ \t]*)*
+    (?P<value>[^<>\s"'`\\]{1,200})[ \t]*(?=<|\r?$|\r?\n|\\{1,3}[nr])"""
 # A list after a secret name (`"api_keys": [`, `TOKENS = [`), and each string in it (JSON, YAML's
 # flow sequences, Python, escaped once or more; items on lines of their own).
 _ARRAY_OPENING: Final = rb"""(?:\\{0,7}["'])?[ \t]*(?::|=|:=)[ \t]*\[(?!\])"""
@@ -1124,7 +1143,8 @@ _NAME_SHAPE: Final = (
     |(?P<space>(?:\\{0,3}["'`])?[ \t]+[^\s])
     |(?P<block>(?:\\{0,3}["'])?[ \t]*:[ \t]*(?:[|>][-+1-9]{0,2}[ \t]*)?(?:\\{1,3}r)?\\{1,3}n)
     |(?P<pct>%(?:25)?3d)
-    |(?P<table>(?:\\{0,3}")?[ \t]*(?:\|(?!\|)|\\{1,3}t|\xe2\x94|\\{1,3}u25[0-3]|\r?\n|\\{1,3}n)))"""
+    |(?P<table>(?:\\{0,3}")?[ \t]*(?:\|(?!\|)|\\{1,3}t|\xe2\x94|\\{1,3}u25[0-3]|\r?\n|\\{1,3}n))
+    |(?P<html></(?:p|strong|b|em|span|th|td)>))"""
 )
 # Flags take their value after a space: --password VALUE, --api-key VALUE.
 _FLAG: Final = rb"--[a-z0-9\-]{0,48}?(?:pass|pwd|secret|token|key|auth|cred)[a-z0-9\-]{0,48}[ \t]+[^\s-]"
@@ -1833,7 +1853,8 @@ _JSON_API_TYPE: Final = (
 _PROSE_KEY_VALUE: Final = (
     rb"[ \t]+(?P<value>[A-Za-z0-9+/_\-]{16,500}={0,2})(?![A-Za-z0-9+/=_\-]|\.[A-Za-z0-9])"
 )
-_PREVIOUS_WORD: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12}) \Z"
+# (after a JSON-escaped line break or tab too: `\\nNew key`)
+_PREVIOUS_WORD: Final = rb"(?:(?<![A-Za-z0-9_\-\\])|(?<=\\)[nrt])(?P<word>[A-Za-z]{2,12}) \Z"
 # The words of a label before a secret name in a table's cell (`Admin password`, `Pre-shared key`).
 _LABEL_WORDS: Final = rb"(?:[A-Za-z][A-Za-z\-]{0,23} ){1,3}"
 # The words that declare a binding right before its name (`let key = …`, `static const _key = …`).
@@ -2066,6 +2087,8 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"type=execve",
     b"dd *",
     b" / ",
+    b":\\/\\/",
+    b":\\\\/\\\\/",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -2156,6 +2179,8 @@ _FIXED_ANCHORS: Final = (
     _EXECVE_AT,
     _JCL_INSTREAM,
     _SLASH_PAIR,
+    _URL_SLASHES,
+    _URL_SLASHES_ESCAPED,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a
@@ -2280,6 +2305,11 @@ def _foreign_keyword() -> tuple[re.Pattern[bytes], frozenset[bytes]]:
     return re.compile(b"|".join(re.escape(word) for word in words)), frozenset(word[:4] for word in words)
 
 
+def _key_determiner(word: bytes) -> bool:
+    """Whether *word*, before a lone ``key``, says a key is given (rules.KEY_DETERMINERS)."""
+    return word.lower().decode("ascii", "replace") in rules.KEY_DETERMINERS
+
+
 def _password_word(data: bytes, keyword: int) -> bool:
     """Whether the word at *keyword* names a password (`password`, `pw`, `Passwort`, `wachtwoord`)."""
     word = _rx[_KEYWORD_WORD].match(data, keyword)
@@ -2345,6 +2375,7 @@ _TWILIO_MARKERS: Final = (b"[redacted:twilio_account_sid]", b"[redacted:twilio_a
 
 
 _BY_SEPARATOR: Final = 0  # a name hit followed by a separator (``=``, ``:`` …)
+_BY_HTML: Final = 9  # a label closed by an HTML tag (``<th>Password</th><td>…``, ``<b>Password</b>: …``)
 _BY_SPACE: Final = 1  # a name hit followed by blanks and a value
 _BY_BLOCK: Final = 3  # a name opening a YAML block in JSON-escaped text (``password:\\n  value``)
 _BY_CSV: Final = 6  # a column of a CSV header (``service,owner,api_key``)
@@ -2353,7 +2384,7 @@ _BY_TABLE: Final = 7  # a cell of a table (``| api_token |``, tab-separated, box
 _BY_CALL: Final = 5  # a function named for a credential, called with a literal (``.bearer_auth("…")``)
 _BY_XML: Final = 4  # an XML element named so, with attributes (``<Pass encoding="base64">``), or a plist key
 _BY_PAIR: Final = 2  # a name given as the `name` of a name/value pair (`- name: DB_PASSWORD`, `value: …`)
-_BY_GETTER: Final = 9  # a function named for a credential that returns a literal (``fun apiKey() = "…"``)
+_BY_GETTER: Final = 10  # a function named for a credential that returns a literal (``fun apiKey() = "…"``)
 # How a name hit is judged, by the group of _NAME_SHAPE that matched after it ("space": _spaced_hit()).
 _ACROSS_LINES_HOW: Final = frozenset((_BY_PAIR, _BY_BLOCK, _BY_CSV, _BY_TABLE))
 _SHAPE_HOW: Final = {
@@ -2366,6 +2397,7 @@ _SHAPE_HOW: Final = {
     "csv": _BY_CSV,
     "table": _BY_TABLE,
     "pct": _BY_PERCENT,
+    "html": _BY_HTML,
 }
 # The keywords that may announce a credential in prose ("the password is …", "token created: …").
 _ANNOUNCING: Final = rb"(?:password|passwd|passphrase|secret|token|key|credential|pw)s?(?![a-z])"
@@ -2447,7 +2479,11 @@ def _passphrase(value: str) -> bool:
     )
 
 
-_APP_PASSWORD: Final = r"[a-z]{4}(?:-[a-z]{4}){3}|[a-z]{4}(?: [a-z]{4}){3}"
+_APP_PASSWORD: Final = (
+    r"[a-z]{4}(?:-[a-z]{4}){3}|[a-z]{4}(?: [a-z]{4}){3}"
+    # a browser's generated strong password: three groups of six with a digit (`os48it-zs5bcd-hfr5ws`)
+    r"|(?=[^0-9]*[0-9])[A-Za-z0-9]{6}(?:-[A-Za-z0-9]{6}){2}"
+)
 
 
 # Operators that give a default to a variable that is unset: `X || "…"`, `X ?? "…"`, `X or "…"`.
@@ -2551,6 +2587,12 @@ def _code_call(data: bytes, start: int, end: int) -> bool:
 # What ends a bare value but a password may hold; blanks and quotes.
 _VALUE_STOPS: Final = frozenset(bytes([byte]) for byte in b";,&|<>(){}[]")
 _BLANK_OR_QUOTE: Final = frozenset(b" \t\"'`")
+_CODE_ENDS: Final = frozenset(b",;)]}>")
+# The rest of a value without a blank or a quote, to its line's end (also an escaped one, or the end
+# of the JSON string holding the line).
+_UNBROKEN_TO_LINE_END: Final = rb"""[^\s"'`\\]+(?=[ \t]*(?:\r?\n|\\{1,3}[nr]|\\{0,3}"|$))"""
+_LESS_THAN: Final = ord("<")
+_AFTER_VALUE_STOP: Final = (b"", b" ", b"\t", b"\n", b"\r", b"\\", b'"')
 
 
 # A line number before a file's line, as `cat -n` and an agent's file reader print it ("     5→").
@@ -2806,18 +2848,30 @@ def _escaped_end(low: bytes, end: int) -> bool:
     return low[end - 1] == 0x5C and low[end : end + 1] in (b"u", b"n", b"\\")
 
 
-def _spaced_hit(data: bytes, low: bytes, start: int, end: int) -> int:
+def _spaced_hit(
+    data: bytes, low: bytes, start: int, end: int, announced: dict[int, tuple[int, int]] | None = None
+) -> int:
     """For a name keyword followed by blanks: where the flag it is part of starts (``--api-key
-    VALUE``), *start* if a value or an announcement may follow, or -1. All checks in C."""
+    VALUE``), *start* if a value or an announcement may follow, or -1. All checks in C. What
+    _announcement() found is kept in *announced*, for _Scan._announced() to use again."""
     dashes = low.rfind(b"--", max(0, start - 50), start)
     if dashes != -1 and _rx[_FLAG].match(low, dashes):
         return dashes
     if _rx[_SPACED_AT].match(data, end) is not None:
         return start
-    if low.startswith(b"pass", start) and _rx[_QUOTED_ASIDE].match(data, end) is not None:
+    paren = data.find(b"(", end, end + 96)
+    if (
+        paren != -1
+        and data[paren + 1 : paren + 2] in _ASIDE_OPENS  # `("…")`, `(\`…\`)`, not a call's `(x`
+        and _rx[_QUOTED_ASIDE].match(data, end) is not None
+    ):
         return start
-    if _announcing(low, start) and _announcement(data, start)[0]:
-        return start
+    if _announcing(low, start):
+        found = _announcement(data, start)
+        if announced is not None:
+            announced[start] = found
+        if found[0]:
+            return start
     if _rx[_ALIGNED_VALUE].match(data, end, _line_around(data, end)[1]) is not None:
         return start
     if (data.startswith(b"  ", end) or data.startswith(b"  ", start - 2)) and _aligned_header(data, start):
@@ -2875,9 +2929,10 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
     in_prose = _prose_value(data, keyword, keyword + len(tail))
     if in_prose is not None:
         return _in_one_string(data, keyword, in_prose[1], (_IN_PROSE, keyword + len(tail)))
-    handed = _handed_over(data, keyword, keyword + len(tail), _password_word(data, keyword))
-    if handed is not None:
-        return _in_one_string(data, keyword, handed[1], (_IN_SENTENCE, keyword + len(tail)))
+    if _handed_over(data, keyword, keyword + len(tail)) is not None:
+        return _IN_SENTENCE, keyword + len(tail)
+    if tail.endswith(b"?") and len(tail) <= 160:
+        return _in_one_string(data, keyword, line_end, (_ASKED, line_end))  # chat: the answer below
     next_start = _next_line(data, line_end)
     if next_start != -1 and len(tail) <= 120:
         _, next_end = _line_around(data, next_start)
@@ -3236,7 +3291,7 @@ def _in_one_string(data: bytes, start: int, end: int, found: tuple[int, int]) ->
     return found
 
 
-_SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT, _IN_PROSE, _IN_SENTENCE = 1, 2, 3, 4, 5
+_SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT, _IN_PROSE, _IN_SENTENCE, _ASKED = 1, 2, 3, 4, 5, 6
 # A setting's name in one case (`PASSWORD_MIN_LENGTH=`, `min_length=`), not a password holding `=`.
 _SETTING_NAME: Final = r"(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*|[a-z][a-z0-9]*(?:[_.\-][a-z0-9]+)*)="
 # A credential quoted in a sentence after its name, with only words between them (chat, in any
@@ -3314,8 +3369,13 @@ _HANDOVER: Final = (
       |noch|nu|ora|ahora|agora|maintenant|d(?:\xc3\xa9|\\{1,3}u00e9)sormais|teraz)[ \t]+)?
     (?:(?P<q>\\{0,3}["'`]|\*\*)(?P<quoted>[^\s"'`\\*]{6,200})(?P=q)
     |<(?P<tag>code|kbd|tt|samp)>(?P<tagged>[^<>\s]{6,200})<\\{0,3}/(?P=tag)>
-    |(?P<bare>[^\s"'`\\<>]{6,200})(?=[\s"'\\]|$))"""
+    |(?P<bare>[^\s"'`\\<>]{6,200})(?=[\s"'\\]|$)
+    |(?P<element>(?=\\{0,3}"[ \t]*\})))"""
 )
+# A URL whose slashes are JSON-escaped (`:\/\/host\/path`, also escaped once more), to its end; and
+# each escaped slash in it.
+_ESCAPED_URL: Final = rb""":(?:\\{1,7}/){2}(?:\\{1,7}/|[^\s"'<>`\\])+"""
+_SLASH_ESCAPE: Final = rb"\\{1,7}/"
 # `user / password`: the password after the slash, bare or in backticks, quotes or an HTML element of
 # code, up to a blank, the sentence's punctuation, a quote or a tag; the user right before the slash.
 _SLASH_PAIR_VALUE: Final = (
@@ -3344,29 +3404,85 @@ _NOT_HANDED_OVER: Final = (
 )
 
 
-def _handed_over(data: bytes, keyword: int, end: int, password: bool) -> tuple[int, int] | None:
+def _handed_over(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
     """Where a credential handed over in a sentence after the name keyword at *keyword* is
     (_HANDOVER), up to *end*: one that looks generated and holds a digit, or (after a password's
-    name, *password*) a passphrase or a password as people make them (a digit and a symbol)."""
+    name) a passphrase or a password as people make them (a digit and a symbol). The last answer is
+    kept: _announcement() asks, then _Scan._announced() asks again for the span."""
+    last = _LAST_HANDED[0]
+    if last is not None and last[0] is data and last[1] == keyword and last[2] == end:
+        return last[3]
+    found = _find_handed_over(data, keyword, end)
+    _LAST_HANDED[0] = (data, keyword, end, found)
+    return found
+
+
+_LAST_HANDED: list[tuple[bytes, int, int, tuple[int, int] | None] | None] = [None]
+
+
+def _find_handed_over(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
     if keyword and (data[keyword - 1 : keyword].isalnum() or data[keyword - 1] == 0x5F):
         return None  # the end of a longer word (`monkey`), or a variable's
-    for link in _rx[_HANDOVER].finditer(data, keyword, min(end, keyword + 160)):
+    ceiling = min(end, keyword + 160)
+    if not data[keyword:ceiling].translate(None, _PROSE_BYTES):
+        return None  # letters and a sentence's punctuation alone: nothing a credential could be
+    if _rx[_WORD_THEN_BLANK].match(data, keyword) is None:
+        return None  # code right after the name (`key\\" do`, `Key });`), no sentence
+    window = data[keyword : min(ceiling, keyword + 100)].lower()
+    words = window.split()
+    present = _LINK_WORDS.intersection(words)
+    if not present:
+        return None  # no word that links a name to its value (a set test in C before any search)
+    for index, word in enumerate(words[:-1]):
+        if word in present:
+            after = words[index + 1]
+            if after in _LINK_ADVERBS and index + 2 < len(words):
+                after = words[index + 2]
+            if not after.isalpha() and (len(after) >= 6 or after[:1] in _ELEMENT_ENDS):
+                break  # a word that may be a value (or the end of a rich text element) after it
+    else:
+        return None
+    # where those words are, after a blank (found with `find`: the regex tried at every blank costs more)
+    candidates = []
+    for word in present:
+        at = window.find(b" " + word + b" ")
+        while at != -1:
+            candidates.append(at)
+            at = window.find(b" " + word + b" ", at + 1)
+    password = None
+    for at in sorted(candidates):
+        link = _rx[_HANDOVER].match(data, keyword + at, ceiling)
+        if link is None:
+            continue
+        if password is None:
+            password = _password_word(data, keyword)
         if _rx[_SENTENCE_WORDS].match(data, keyword, link.start()).end() != link.start():
             return None  # another sentence, or code, before the word
         if _rx[_LATER_KEYWORD].search(data, keyword + 2, link.start()) is not None or _describes(
             data, keyword, link.start()
         ):
             return None  # a later name's value, or something about the secret (`key fingerprint is`)
+        if link.group("element") is not None:
+            # rich text: the value is the next element's text (see _Scan._next_element())
+            found = _rx[_NEXT_ELEMENT].match(data, link.end())
+            if found is not None and _handed_value(
+                found.group("value").decode("utf-8", "replace"), password=password
+            ):
+                return found.span("value")
+            continue
         group = "quoted" if link.group("quoted") is not None else "tagged" if link.group("tagged") else "bare"
         start, stop = link.span(group)
         if group == "bare":
             while data[stop - 1] in _SENTENCE_END and stop - start > 6:
                 stop -= 1  # the sentence's punctuation after the value (`… naar Xy7!kL. Wil je`)
         if _handed_value(data[start:stop].decode("utf-8", "replace"), password=password):
-            return start, stop
+            if _in_one_string(data, keyword, stop, (1, 0))[0]:
+                return start, stop
+            return None  # the line goes on in another JSON string
     return None
 
 
+@lru_cache(maxsize=1024)
 def _handed_value(text: str, *, password: bool) -> bool:
     """Whether *text*, handed over in prose as a credential, is one: it looks generated and holds a
     digit, or (where a password is meant, *password*) it is a passphrase or a password as people
@@ -3390,6 +3506,22 @@ def _handed_value(text: str, *, password: bool) -> bool:
 
 
 _SENTENCE_END: Final = frozenset(b".,;:)")
+_ASIDE_OPENS: Final = (b'"', b"'", b"`", b"\\", b" ", b"\t")
+# Letters, blanks and a sentence's punctuation: what prose holds besides a credential.
+_PROSE_BYTES: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz \t.,;:'\"()?"
+# The words of _HANDOVER's second group (adverbs), and the quotes that may end an element.
+_LINK_ADVERBS: Final = frozenset(
+    b"now still just also simply currently temporarily \xc3\xbcbrigens jetzt nun noch nu ora ahora agora "
+    b"maintenant d\xc3\xa9sormais teraz".split()
+)
+_ELEMENT_ENDS: Final = (b'"', b"\\")
+# The words of _HANDOVER's first group, lower-cased, as words (also JSON-escaped).
+_LINK_WORDS: Final = frozenset(
+    b"is was are were to ist lautet lauten hei\xc3\x9ft est es \xc3\xa8 \xc3\xa9 naar wordt auf \xc3\xa4r er "
+    rb"jest = hei\u00dft \u00e8 \u00e9 \u00e4r hei\\u00dft \\u00e8 \\u00e9 \\u00e4r".split()
+)
+# A word of letters (also of other scripts, JSON-escaped) and a blank: how a sentence goes on.
+_WORD_THEN_BLANK: Final = rb"(?:[A-Za-z\x80-\xff\-]|\\{1,3}u[0-9a-fA-F]{4})*[ \t]"
 _HUMAN_SYMBOL: Final = r"[^A-Za-z0-9\-_./]"
 
 
@@ -3504,7 +3636,19 @@ def _firebase_config_key(data: bytes, start: int) -> bool:
 class _Scan:
     """Findings for one text; every method adds (start, end, priority, kind) spans."""
 
-    __slots__ = ("_blocks", "_exempt", "_names", "coloured", "data", "low", "named", "runs", "size", "spans")
+    __slots__ = (
+        "_announcements",
+        "_blocks",
+        "_exempt",
+        "_names",
+        "coloured",
+        "data",
+        "low",
+        "named",
+        "runs",
+        "size",
+        "spans",
+    )
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -3517,6 +3661,7 @@ class _Scan:
         self._exempt: list[tuple[int, int]] = []  # ciphertext meant to be committed (SealedSecret)
         self.coloured: list[int] = []  # where JSON-escaped terminal codes (`\u001b[`) are
         self.named: list[int] = []  # where secret names (and Redis ACL lines) are: _scan() may look again
+        self._announcements: dict[int, tuple[int, int]] = {}  # _announcement() at a keyword, done already
 
     def add(self, start: int, end: int, kind: str, priority: int = _CONTEXT_PRIORITY) -> None:
         if end > start and not _shown_as_example(self.data, start):
@@ -3775,6 +3920,8 @@ class _Scan:
             self._jcl_ftp(start)
         elif role == _SLASH_PAIR:
             self._slash_pair(start)
+        elif role in (_URL_SLASHES, _URL_SLASHES_ESCAPED):
+            self._escaped_url(start)  # `:\\/\\/`, also JSON-escaped once more in an agent log
         elif role == _IDENTIFIED:
             self._pattern_value(start, _rx[_IDENTIFIED_BY], "password")
         elif role == _LOGIN_MODULE:
@@ -3956,7 +4103,7 @@ class _Scan:
 
     def _space_hit(self, start: int, end: int, hits: list[tuple[int, int, int]]) -> None:
         """A name keyword followed by blanks: a flag's value (``--api-key VALUE``) or a directive's."""
-        at = _spaced_hit(self.data, self.low, start, end)
+        at = _spaced_hit(self.data, self.low, start, end, self._announcements)
         if at == -1:
             return
         if at < start:
@@ -4023,6 +4170,9 @@ class _Scan:
             elif how == _BY_GETTER:
                 if kind is not None and kind != "authorization":
                     self._getter(name_start, name_end, kind)
+            elif how == _BY_HTML:
+                if kind != "authorization" and (kind is not None or name in _LONE_NAMES):
+                    self._html_label(name_start, name_end, kind)
             elif how == _BY_CALL:
                 if (spec := _NAMED_AUTH_CALLS.get(name.lower())) is not None:
                     self._call(name_end, *spec)  # `SecretKeySpec("…".toByteArray(), …)`
@@ -4083,6 +4233,9 @@ class _Scan:
                     self._assignment(name, name_start, name_end, named, generated=True)
                 elif self._byte_array(name_end, "api_key", 16):
                     pass  # `private val KEY = byteArrayOf(0x6b, …)`: a key written as its bytes
+                elif previous is not None and _key_determiner(previous.group("word")):
+                    # `New key: …`: a key given, of no kind the word names
+                    self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
                 elif _rx[_LONE_KEY_VALUE].match(data, name_end) is not None and (
                     self._at_line_start(name_start) or self._declared(name_start)
                 ):
@@ -4204,15 +4357,17 @@ class _Scan:
                 return name_end
         if ord(",") in ahead and self._argv_value(name, name_start, name_end, kind):
             return name_end
-        if ord("<") in ahead:
+        if _LESS_THAN in ahead:
             tagged = _rx[_TAGGED_VALUE].match(data, name_end)
             if tagged is not None:
-                # HTML or wiki markup around the value (`* Password: <code>…</code>`, Confluence)
-                value = tagged.group("value").decode("utf-8", "replace")
+                # HTML or wiki markup around the value (`* Password: <code>…</code>`, Confluence) or
+                # the label (`<strong>Password:</strong> …`)
+                group = "value" if tagged.group("value") is not None else "bare"
+                value = tagged.group(group).decode("utf-8", "replace")
                 if (not generated or credential_like(value)) and _plausible_value(
                     value, quoted=True, code_context=False, next_char=b"<"
                 ):
-                    self.add(tagged.start("value"), tagged.end("value"), kind)
+                    self.add(tagged.start(group), tagged.end(group), kind)
                 return tagged.end()
         match = _rx[_AFTER_NAME].match(data, name_end)
         after = match.end() if match is not None else 0
@@ -4308,6 +4463,11 @@ class _Scan:
             inner = _rx[_QUOTED_LITERAL].match(data, value_start - len(q2))
             if inner is not None:
                 value_start, value_end = inner.span("value")
+        if quoted and sep == b":" and q1 is None and data.startswith(b"}", value_start):
+            # rich text (Slack's blocks, Jira's ADF): the label's element ends after the colon, the
+            # value is the next element's text
+            self._next_element(value_start - len(q2), kind)
+            return name_end
         if quoted and _leaves_string(data, value_start, value_end, q2):
             return name_end  # the "closing" quote is in another string: no literal here
         if (
@@ -4393,6 +4553,19 @@ class _Scan:
             )
             if not call and not any(byte in _BLANK_OR_QUOTE for byte in rest):
                 value_end = value_start + len(rest)
+        elif (
+            not quoted
+            and sep == b":"
+            and sp2
+            and data[value_end : value_end + 1] in _VALUE_STOPS
+            and data[value_end + 1 : value_end + 2] not in _AFTER_VALUE_STOP  # a stop inside the value
+            and data[value_end : value_end + 1] not in (b"(", b"[")
+        ):
+            # `Temporary password: +L&T?iL4…`, `**Kennwort:** a&b*9`: a label, then a value alone to
+            # the line's end runs through the punctuation that ends a bare value elsewhere
+            rest = _rx[_UNBROKEN_TO_LINE_END].match(data, value_end)
+            if rest is not None and data[rest.end() - 1] not in _CODE_ENDS:
+                value_end = rest.end()  # (not `secretKey: process.env.X,`, `apiKey: string;`)
         if yaml:
             # YAML: a bare value runs to the end of the line (minus a trailing comment).
             rest = _rest_of_line(data, value_start)
@@ -4570,10 +4743,14 @@ class _Scan:
         data = self.data
         previous = _rx[_PREVIOUS_WORD].search(data, max(0, name_start - 16), name_start)
         kind = previous is not None and _name_kind(previous.group("word") + b"_" + name)
-        value = _rx[_PROSE_KEY_VALUE].match(data, name_end) if kind else None
+        determined = not kind and previous is not None and _key_determiner(previous.group("word"))
+        value = _rx[_PROSE_KEY_VALUE].match(data, name_end) if kind or determined else None
         if value is not None:
             text = value.group("value").decode("ascii")
-            if _strong(text) or (_rx[_HEX_SECRET].fullmatch(text) and _rx[_DIGIT].search(text)):
+            if determined:
+                if len(text) >= 24 and _strong(text):
+                    self.add(value.start("value"), value.end("value"), "api_key")  # `our key …`
+            elif _strong(text) or (_rx[_HEX_SECRET].fullmatch(text) and _rx[_DIGIT].search(text)):
                 self.add(value.start("value"), value.end("value"), kind)
 
     def _byte_array(self, name_end: int, kind: str, minimum: int) -> bool:
@@ -4772,6 +4949,35 @@ class _Scan:
         if plausible and not _names_a_secret(value):
             self.add(start, end, kind)
 
+    def _next_element(self, position: int, kind: str) -> None:
+        """Rich text whose label and value are elements of one block (Slack's `rich_text`, Jira's
+        ADF: `{"text": "Password: "}, {"text": "…", "marks": [{"type": "code"}]}`): the text of the
+        element after the one ending at *position*, if it is a credential."""
+        found = _rx[_NEXT_ELEMENT].match(self.data, position)
+        if found is not None and _handed_value(
+            found.group("value").decode("utf-8", "replace"), password=kind == "password"
+        ):
+            self.add(found.start("value"), found.end("value"), kind)
+
+    def _html_label(self, name_start: int, name_end: int, kind: str | None) -> None:
+        """A label in HTML (a wiki's or Confluence's page): the value in the next cell of its table's
+        row (``<th>Password</th><td>…</td>``, ``<td><p>Admin password</p></td><td><p><code>…``) or
+        after its closing tag (``<b>Password</b>: …``). A label of several words is judged as the
+        words joined (a lone ``key``, *kind* None, only so)."""
+        data = self.data
+        opening = data.rfind(b">", max(0, name_start - 80), name_start)
+        if opening == -1:
+            return
+        if opening + 1 < name_start:
+            if _rx[_LABEL_WORDS].fullmatch(data, opening + 1, name_start) is None:
+                return  # not the cell's or the element's label alone
+            kind = _name_kind(b"_".join(data[opening + 1 : name_end].split()))
+        if kind is None or kind == "authorization":
+            return
+        found = _rx[_HTML_VALUE].match(data, name_end)
+        if found is not None:
+            self._table_value(found.start("value"), found.end("value"), kind)
+
     def _xml_value(self, name_start: int, name_end: int, kind: str) -> None:
         """The text of an XML element that a secret name names: its own name, with attributes
         (``<Pass encoding="base64">…</Pass>``); a plist key before its ``<string>``; or the value of
@@ -4878,11 +5084,16 @@ class _Scan:
             match = _rx[_SPACED_AT].match(data, name_end)
             if match is not None and match.group("block") is not None:
                 return  # a block named so, not Terraform's variable (above)
-            aside = _rx[_QUOTED_ASIDE].match(data, name_end) if kind == "password" and match is None else None
+            aside = _rx[_QUOTED_ASIDE].match(data, name_end) if match is None else None
             if aside is not None:
-                # prose quoting the password in parentheses: `the password in .env ("…") contains`
+                # prose quoting the password in parentheses: `the password in .env ("…") contains`;
+                # another secret only when generated (`signing secret used when … (\`…\`)`)
                 value = aside.group("value").decode("utf-8", "replace")
-                if _lenient(value) and (_rx[_DIGIT].search(value) or credential_like(value)):
+                if (
+                    _lenient(value) and (_rx[_DIGIT].search(value) or credential_like(value))
+                    if kind == "password"
+                    else len(value) >= 16 and _strong(value) and credential_like(value)
+                ):
                     self.add(aside.start("value"), aside.end("value"), kind)
                     return
             if match is not None and match.group("typed") is not None:
@@ -4945,7 +5156,8 @@ class _Scan:
             (b"pub", b"public", b"public_", b"public-", b"public "), max(0, keyword - 7), keyword
         ):
             return  # a public key (`wg pubkey`, `Public key:`) is made to be shown
-        how, position = _announcement(data, keyword)
+        found = self._announcements.get(keyword)
+        how, position = found if found is not None else _announcement(data, keyword)
         if how == _SAME_LINE:
             match = _rx[_VALUE_WORD].match(self.data, position)
             text = match.group().decode("utf-8", "replace") if match else ""
@@ -4957,21 +5169,42 @@ class _Scan:
                 self.add(match.start(), match.end(), "password")
             else:
                 # markup around it (`is <code>…</code>`)
-                span = _handed_over(self.data, keyword, position + 500, _password_word(self.data, keyword))
+                span = _handed_over(self.data, keyword, position + 500)
                 if span is not None:
                     self.add(*span, "password")
         elif how == _IN_PROSE:
             span = _prose_value(self.data, keyword, position)
             if span is not None:
                 self.add(*span, "password")
+        elif how == _ASKED:
+            self._answer(position)
         elif how == _IN_SENTENCE:
-            span = _handed_over(self.data, keyword, position, _password_word(self.data, keyword))
+            span = _handed_over(self.data, keyword, position)
             if span is not None:
                 self.add(*span, "password")
         elif how == _NEXT_LINE:
             self._next_word(position, "password")
         elif how == _NEXT_LINE_STRICT:
             self._next_word(position, "password", lines=2, strict=True)
+
+    def _answer(self, line_end: int) -> None:
+        """A chat line asking for a credential (`hast du noch den API-Schlüssel …?`), answered on one
+        of the next two lines after a colon (`Diego (16:08): Klar: … - aber …`, `Sure: …`): a value
+        of 16 characters or more that looks generated (or 32 hex digits or more)."""
+        data = self.data
+        for _ in range(2):
+            start = _next_line(data, line_end)
+            if start == -1:
+                return
+            _, line_end = _line_around(data, start)
+            for found in _rx[_ANSWER].finditer(data, start, line_end):
+                before = data[max(start, found.start() - 24) : found.start()].split()[-1:]
+                parts = name_parts(before[0].decode("utf-8", "replace")) if before else []
+                if parts and parts[-1] in rules.EXCLUDED_LAST:
+                    continue  # `commit: <sha>`, `id: …`: what the word before the colon names
+                if _handed_value(found.group("value").decode("utf-8", "replace"), password=False):
+                    self.add(found.start("value"), found.end("value"), "secret")
+                    return
 
     def _next_word(
         self, line_end: int, kind: str, *, lines: int = 3, strict: bool = False, every: bool = False
@@ -5549,6 +5782,29 @@ class _Scan:
             self.add(item.start("value"), item.end("value"), kind)
         return True
 
+    def _escaped_url(self, position: int) -> None:
+        """A URL whose slashes a JSON encoder escaped (`https:\\/\\/hooks.slack.com\\/services\\/…` in
+        a Slack export, PHP's `json_encode`): read as the URL it is, what it holds mapped back."""
+        data = self.data
+        found = _rx[_ESCAPED_URL].match(data, position)
+        if found is None:
+            return
+        pieces: list[bytes] = []
+        origins: list[int] = []  # where each byte of the URL without escapes is in *data*
+        at = position
+        for escape in _rx[_SLASH_ESCAPE].finditer(data, position, found.end()):
+            pieces.append(data[at : escape.start()])
+            origins.extend(range(at, escape.start()))
+            pieces.append(b"/")
+            origins.append(escape.end() - 1)
+            at = escape.end()
+        pieces.append(data[at : found.end()])
+        origins.extend(range(at, found.end()))
+        url = _Scan(b"".join(pieces))
+        url._url(0)
+        for start, end, kind in url.merged():
+            self.add(origins[start], origins[end - 1] + 1, kind, _TOKEN_PRIORITY)
+
     def _slash_pair(self, position: int) -> None:
         """A login handed over as ``user / password`` (`admin / …`, `` `admin` / `…` ``, `root /
         <code>…</code>` in a wiki's table) on a line that speaks of logging in (an admin, an account,
@@ -5557,18 +5813,18 @@ class _Scan:
         pair = _rx[_SLASH_PAIR_VALUE].match(data, position)
         if pair is None:
             return
-        user = _rx[_SLASH_PAIR_USER].search(data, max(0, position - 72), position)
-        if user is None or not any(c.isalpha() for c in user.group("user").decode("latin-1")):
-            return
-        line_start, _ = _line_around(data, position, limit=512)
-        if _rx[_LOGIN_CUE].search(self.low, line_start, position) is None:
-            return
         group = "quoted" if pair.group("quoted") is not None else "tagged" if pair.group("tagged") else "bare"
         start, stop = pair.span(group)
         if group == "bare":
             while data[stop - 1] in _SENTENCE_END and stop - start > 6:
                 stop -= 1  # the sentence's punctuation after the value
-        if _handed_value(data[start:stop].decode("utf-8", "replace"), password=True):
+        if not _handed_value(data[start:stop].decode("utf-8", "replace"), password=True):
+            return
+        user = _rx[_SLASH_PAIR_USER].search(data, max(0, position - 72), position)
+        if user is None or not any(c.isalpha() for c in user.group("user").decode("latin-1")):
+            return
+        line_start, _ = _line_around(data, position, limit=512)
+        if _rx[_LOGIN_CUE].search(self.low, max(line_start, position - 200), position) is not None:
             self.add(start, stop, "password")
 
     def _jcl_ftp(self, position: int) -> None:

@@ -179,6 +179,8 @@ TOKEN_FORMATS: Final = (
     TokenFormat("posthog_api_key", ("phx_", "phs_"), r"ph[xs]_[A-Za-z0-9]{32,}", 4, check_random=True),
     TokenFormat("pinecone_api_key", ("pcsk_",), r"pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{40,}", 5),
     TokenFormat("atlassian_api_token", ("ATATT",), r"ATATT[A-Za-z0-9_\-=]{100,}", 5),
+    # Bitbucket's app passwords: `ATBB` and 32 characters or more (a checksum at the end)
+    TokenFormat("bitbucket_app_password", ("ATBB",), r"ATBB[A-Za-z0-9_\-=]{32,}", 4, check_random=True),
     TokenFormat("mailgun_api_key", ("key-",), r"key-[0-9a-f]{32}", 4, guard="[0-9a-f]{8}"),
     TokenFormat("sentry_token", ("sntry",), r"sntry[su]_[A-Za-z0-9+/=_\-]{40,}", 7, direct=True),
     TokenFormat(
@@ -481,8 +483,8 @@ EXCLUDED_LAST: Final = words(
     # `AUTH0_DOMAIN=…`, `TOKEN_ISSUER=https://…`, `AUTH_PROVIDER=okta`
     "backend backends filter filters selector engine driver plugin resolver issuer audience domain "
     "realm strategy host server port region protocol scheme "
-    # a JSON Web Token's id and its key's (`token jti is …`, `kid`)
-    "jti kid"
+    # a JSON Web Token's id and its key's (`token jti is …`, `kid`), a commit's hash
+    "jti kid commit"
 )
 #: The items of a Kubernetes Secret that are settings beside its credential, not one (an Argo CD
 #: repository's or cluster's `type`, `project`, `name`, `url`): left when they hold plain words, or a
@@ -521,6 +523,12 @@ PUBLIC_SALTS: Final = words("signing encryption cookie")
 #: instrumentation key, Pusher's app key. A name of theirs ending in ``token`` or ``key`` holds no
 #: secret, unless it also says ``secret`` (``AMPLITUDE_SECRET_KEY`` still goes).
 PUBLIC_TOKEN_OWNERS: Final = words("mixpanel amplitude instrumentation pusher")
+#: Words before a lone ``key`` in prose that name no kind of key but say one is given (`New key: …`,
+#: `we get 401 with our key …`): only a value of 24 characters or more with digits, upper and lower
+#: case goes after them.
+KEY_DETERMINERS: Final = words(
+    "new my our your their the this that current fresh rotated temporary shared personal"
+)
 #: Words of :data:`EXCLUDED_LAST` that own a key rather than describe one (``server_key``, ``domain_key``).
 KEY_OWNERS: Final = words("server provider domain backend engine plugin realm")
 #: A name's last word made of a secret word and one of these glued to it names a command or a file
@@ -1313,6 +1321,8 @@ class AnchoredSecret:
 _Q = r"""(?:\\{0,3}["'])?"""  # an optional quote, JSON-escaped or not
 _DEVICE_VALUE = _Q + r"""(?P<value>[^\s"'\\]{4,200})"""
 _TYPE7 = r"(?P<value>[0-9A-Fa-f]{4,200})(?![0-9A-Za-z])"
+# The password given to IRC's NickServ, maybe after the account's name: the line's last word.
+_IRC_PASSWORD = r"(?:[^\s\\]{1,30}[ \t]+)?(?P<value>[^\s\\]{4,200})[ \t]*(?=$|\r|\\{1,3}[nr\"])"
 
 ANCHORED_SECRETS: Final = (
     # Cisco IOS, NX-OS, ASA: `password 7 <hex>` and `key 7 <hex>` (type 7 is a reversible encoding,
@@ -1359,6 +1369,13 @@ ANCHORED_SECRETS: Final = (
     # IP cameras' CGI logins (`snapshot.cgi?loginuse=admin&loginpas=…`)
     AnchoredSecret(";stok=", r";stok=(?P<value>[0-9A-Za-z]{16,64})(?![0-9A-Za-z])", "token"),
     AnchoredSecret("loginpas=", r"loginpas=(?P<value>[^\s&#\"'\\]{3,200})"),
+    # IRC services: `/msg NickServ IDENTIFY [account] …` (also `/nickserv identify …`), `REGISTER …
+    # email` (the password before the address), as chat logs keep them
+    AnchoredSecret("nickserv ", r"(?i:nickserv[ \t]+identify)[ \t]+" + _IRC_PASSWORD),
+    AnchoredSecret(
+        "nickserv ",
+        r"(?i:nickserv[ \t]+register)[ \t]+(?P<value>[^\s\\]{4,200})[ \t]+[^\s@\\]+@[^\s\\]+",
+    ),
     # wp-cli's `config set`: `Updated the constant 'DB_PASSWORD' in the 'wp-config.php' file with the
     # value '…'.` (also `Added`), and other messages naming a setting, then its new value
     AnchoredSecret(
@@ -1576,6 +1593,10 @@ AUTH_CALLS: Final = {
     "serverclient": (0, True),
     "accountclient": (0, True),
     "postmarkclient": (0, True),
+    # any SDK's client given its key as the first argument (`cohere.Client("…")`, `AsyncClient("…")`):
+    # only a literal that looks generated, not an address (`Client("localhost:7233")`)
+    "client": (0, False),
+    "asyncclient": (0, False),
     "twilio": (1, False),
     # a wallet's private key given to the library that signs with it: eth-account's and web3.py's
     # `Account.from_key("0x…")`, viem's and web3.js' `privateKeyToAccount("0x…")`, ethers'
