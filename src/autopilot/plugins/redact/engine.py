@@ -127,6 +127,7 @@ _PREFIX_ALONE: Final = r"[a-z]{2,6}[_\-](?:[a-z0-9]{2,8}[_\-])?"
 _PREFIXED_PLACEHOLDER: Final = r"(?:[A-Za-z0-9]{1,12}[_\-.])+([A-Za-z0-9*.•])\1{2,}"
 _CIPHERTEXT: Final = rules.CIPHERTEXT
 _PUBLIC_KEY: Final = rules.PUBLIC_KEYS
+_SCRAM_VERIFIER: Final = rules.SCRAM_VERIFIER.encode()
 _AUTHENTICATION_RESULTS: Final = rules.AUTHENTICATION_RESULTS
 # A command that fetches the secret (rules.SECRET_COMMANDS), maybe in `$(…)` or backticks.
 _SECRET_COMMAND: Final = (
@@ -3167,6 +3168,20 @@ def _in_base64(data: bytes, name_start: int, name_end: int) -> bool:
     return len(letters) >= _BLOB_NAME and _blob_name(letters)
 
 
+_IN_VERIFIER: Final = frozenset(b"/+:$=")  # what precedes a name inside a SCRAM verifier
+_VERIFIER_REACH: Final = 160  # bytes back to its `SCRAM-SHA-` (its salt and stored key are 24 + 44)
+
+
+def _in_verifier(data: bytes, name_start: int, name_end: int) -> bool:
+    """Whether the name at *name_start* lies inside a SCRAM verifier of a password
+    (rules.SCRAM_VERIFIER): its base64 is no name."""
+    start = data.rfind(b"SCRAM-SHA-", max(0, name_start - _VERIFIER_REACH), name_start)
+    if start == -1:
+        return False
+    verifier = _rx[_SCRAM_VERIFIER].match(data, start)
+    return verifier is not None and verifier.end() >= name_end
+
+
 _BASE64_TABLE: Final = bytes(
     0x61 if chr(c).isascii() and (chr(c).isalnum() or chr(c) in "+/") else 0x2E for c in range(256)
 )
@@ -4134,6 +4149,8 @@ class _Scan:
                 continue  # a keyword inside base64 (`…8LNdDQ4PwBYuw…=`: `Pw`), no name
             if (before == 0x2F or before == 0x2B) and _in_base64(data, name_start, name_end):
                 continue  # the same after base64's `/` or `+` (`…uaSyYfb2/C0EJPFnsGzVluPWBamup=`)
+            if before in _IN_VERIFIER and _in_verifier(data, name_start, name_end):
+                continue  # a keyword inside a password's verifier (`SCRAM-SHA-256$4096:…knpwSl+==$…`)
             kind = kinds.get(name, "?")
             if kind == "?":
                 kind = _name_kind(name)

@@ -767,6 +767,10 @@ LISTING_COLUMNS: Final = frozenset(
         "stages", "date", "modified", "expires", "expiry",
     ]
 )  # fmt: skip
+#: PostgreSQL's SCRAM verifier of a password (`SCRAM-SHA-256$4096:salt$stored-key:server-key`), as
+#: `pg_dumpall --roles-only` prints it: one-way. Its base64 can hold a keyword and a separator
+#: (`…knpwSl+==$…`), which is no name.
+SCRAM_VERIFIER: Final = r"SCRAM-SHA-(?:1|256)\$[0-9]{1,7}:[A-Za-z0-9+/=]{8,}\$[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{8,}"
 #: Keys made to be published, by their format, left alone whatever they are called: Stripe's (and
 #: Clerk's, Paystack's) publishable ``pk_live_…``/``pk_test_…``, Mapbox's public tokens ``pk.eyJ…``
 #: (its secret ones are ``sk.eyJ…``), PostHog's project keys ``phc_…``: their providers document them
@@ -796,8 +800,7 @@ PUBLIC_KEYS: Final = (
     # the verifiers a database keeps instead of a password (PostgreSQL's `SCRAM-SHA-256$4096:…$…:…`
     # and `md5` + 32 hex digits, MySQL's `*` + 40 hex digits, as `pg_dumpall --roles-only` and
     # `SHOW CREATE USER` print them): one-way too
-    r"|SCRAM-SHA-(?:1|256)\$[0-9]{1,7}:[A-Za-z0-9+/=]{8,}\$[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{8,}"
-    r"|md5[0-9a-f]{32}|\*[0-9A-F]{40}"
+    r"|" + SCRAM_VERIFIER + r"|md5[0-9a-f]{32}|\*[0-9A-F]{40}"
     # RevenueCat's public SDK keys (`appl_…`, `goog_…`, `amzn_…`), made to be built into an app
     r"|(?:appl|goog|amzn)_[A-Za-z0-9]{20,40}"
 )
