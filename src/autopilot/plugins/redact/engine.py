@@ -2021,7 +2021,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"twilio",
     b"@tcp(",
     b"@unix(",
-    b":5432:",
+    b":5432",
     b":*:",
     b'" "',
     b'\\" \\"',
@@ -2036,15 +2036,13 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"loginmodule",
     b"chpasswd:",
     b"auth=(",
-    b"[redacted:aws_a",
-    b"[redacted:twili",
+    b"[redacted:",
     b"kty",
     b"login ",
     b"authenticate ",
     b"ugfzc3dvcmq6",
     b"sensitive",
-    b'"api"',
-    b'"api\\',
+    b'"api',
     b"putty-user-key-file-",
     b"encrypted",
     b":thin:",
@@ -2063,8 +2061,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"x-honeycomb-team",
     b"$pat",
     b"u001b[",
-    b"bundle_",
-    b"bundle config ",
+    b"bundle",
     b"cmp(",
     b"write(",
     b"sendto(",
@@ -2072,7 +2069,6 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"session=",
     b"algolia",
     b"getpass(",
-    b":5432/",
     b":3306",
     b":1433",
     b":6379",
@@ -2128,15 +2124,13 @@ _FIXED_ANCHORS: Final = (
     _LOGIN_MODULE,
     _CHPASSWD_AT,
     _AUTH_TUPLE,
-    _MARKER_AWS,
-    _MARKER_TWILIO,
+    _MARKER_AT,
     _JWK_AT,
     _LOGIN_AT,
     _AUTHENTICATE_AT,
     _SMTP_PASSWORD_AT,
     _SENSITIVE_AT,
     _API_AT,
-    _API_ESCAPED,
     _PUTTY_AT,
     _ENCRYPTED_AT,
     _THIN_AT,
@@ -2155,8 +2149,7 @@ _FIXED_ANCHORS: Final = (
     _HONEYCOMB_AT,
     _PAT_AT,
     _ANSI_ESCAPED,
-    _BUNDLE_VARIABLE,
-    _BUNDLE_CONFIG,
+    _BUNDLE_AT,
     _COMPARE_AT,
     _WRITE_AT,
     _SENDTO_AT,
@@ -2164,7 +2157,6 @@ _FIXED_ANCHORS: Final = (
     _SESSION_AT,
     _ALGOLIA_AT,
     _GETPASS_AT,
-    _PORT_POSTGRES,
     _PORT_MYSQL,
     _PORT_MSSQL,
     _PORT_REDIS,
@@ -3600,6 +3592,8 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
         return _curl_command(low, start)
     if role == _PAT_AT:
         return _rx[_PAT_VARIABLE].match(data, start) is not None  # not `$PATH`
+    if role == _MARKER_AT:
+        return low.startswith((b"[redacted:aws_access_key_id]", *_TWILIO_MARKERS), start)
     if role == _SLASH_PAIR:
         return _rx[_SLASH_PAIR_VALUE].match(data, start) is not None  # `user / password`, not `a / b`
     if role in (_WRITE_AT, _SENDTO_AT):
@@ -3898,8 +3892,10 @@ class _Scan:
                 self._curl(start)
         elif role in (_GO_DSN_AT, _GO_DSN_UNIX):
             self._go_dsn(start)
-        elif role in (_PGPASS_PORT, _PGPASS_ANY):
-            self._line_rule(start, _rx[_PGPASS])
+        elif role == _PGPASS_ANY or (role == _PGPASS_PORT and low.startswith(b":", end)):
+            self._line_rule(start, _rx[_PGPASS])  # `:5432:` of a .pgpass line
+        elif role == _PGPASS_PORT:
+            self._schemeless_dsn(start)  # `user:…@host:5432/db`
         elif role in (_USERLIST_AT, _USERLIST_ESCAPED):
             self._line_rule(start, _rx[_USERLIST])
         elif role in (_SASL_587, _SASL_465):
@@ -3930,13 +3926,13 @@ class _Scan:
             self._chpasswd(start)
         elif role == _AUTH_TUPLE:
             self._call(start + 5, 1, True)
-        elif role == _MARKER_AWS:
+        elif role == _MARKER_AT:
             if low.startswith(b"[redacted:aws_access_key_id]", start):
                 self._near("aws_access_key_id", start, start + 28)
-        elif role == _MARKER_TWILIO and low.startswith(_TWILIO_MARKERS, start):
-            self._near("twilio", start, low.find(b"]", start) + 1)
-        elif role in (_BUNDLE_VARIABLE, _BUNDLE_CONFIG):
-            self._bundler(start, variable=role == _BUNDLE_VARIABLE)
+            elif low.startswith(_TWILIO_MARKERS, start):
+                self._near("twilio", start, low.find(b"]", start) + 1)
+        elif role == _BUNDLE_AT:
+            self._bundler(start)
         elif role == _COMPARE_AT:
             self._compared(start, end)
         elif role in (_WRITE_AT, _SENDTO_AT):
@@ -3973,7 +3969,7 @@ class _Scan:
             match = _rx[_GETPASS_RETURN].match(self.data, start)
             if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
                 self.add(match.start("value"), match.end("value"), "password")
-        elif _PORT_POSTGRES <= role <= _PORT_MONGO:
+        elif _PORT_MYSQL <= role <= _PORT_MONGO:
             self._schemeless_dsn(start)
         elif role == _JWK_AT:
             self._jwk(start)
@@ -3988,7 +3984,7 @@ class _Scan:
                 block = _rx[_HCL_BLOCK_START].match(self.data, at) if at != -1 else None
                 if block is not None and _rx[_HCL_BLOCK_END].search(self.data, block.end(), start) is None:
                     self._hcl_default(block.end(), "secret")
-        elif role in (_API_AT, _API_ESCAPED):
+        elif role == _API_AT:  # (`"api"`, also JSON-escaped `"api\\"`)
             member = _rx[_API_MEMBER].match(self.data, start)
             if member is not None and credential_like(member.group("value").decode("utf-8", "replace")):
                 self.add(member.start("value"), member.end("value"), "api_key")
@@ -5641,13 +5637,15 @@ class _Scan:
             if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
                 self.add(match.start("value"), match.end("value"), "password")
 
-    def _bundler(self, start: int, *, variable: bool) -> None:
-        """Bundler's credentials for a gem server (see _BUNDLE_HOST_SETTING): the password of
-        `user:password`, or a token alone."""
-        if variable:
+    def _bundler(self, start: int) -> None:
+        """Bundler's credentials for a gem server (see _BUNDLE_HOST_SETTING), in a `BUNDLE_…` variable
+        or after `bundle config`: the password of `user:password`, or a token alone."""
+        if self.low.startswith(b"bundle_", start):
             match = _rx[_BUNDLE_HOST_SETTING].match(self.data, start)
-        else:
+        elif self.low.startswith(b"bundle config ", start):
             match = _rx[_BUNDLE_CONFIG_HOST].match(self.low, start)
+        else:
+            return
         if match is None:
             return
         begin, end = match.span("value")
@@ -6059,7 +6057,7 @@ class _Scan:
         before = position - 6 if low.startswith(b"send: ", position - 6) else position
         if low.find(b"send", prompt, before) != -1:
             return  # another string was sent after the prompt: this one answers something else
-        match = _rx[_EXPECT_SEND].match(self.data, position + (low[position] == 0x2E))
+        match = _rx[_EXPECT_SEND].match(self.data, position)
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
 

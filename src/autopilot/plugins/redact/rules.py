@@ -1031,9 +1031,10 @@ WEBHOOK_REQUEST_PATHS: Final = (
 )
 
 #: How scripted terminal sessions type what a prompt asks for (Tcl expect's ``send "…\\r"`` and its
-#: ``-d`` trace ``send: sending "…\\r" to { exp6 }``, pexpect's ``child.sendline('…')``): lower-cased
-#: literals that anchor the search. The string sent right after a password prompt is the password.
-EXPECT_SENDS: Final = ("send ", "sending ", "sendline(", ".send(")
+#: ``-d`` trace ``send: sending "…\\r" to { exp6 }``, pexpect's ``child.sendline('…')`` and
+#: ``send(b'…')``): lower-cased literals that anchor the search (``send`` starts every form). The
+#: string sent right after a password prompt is the password.
+EXPECT_SENDS: Final = ("send",)
 #: What a prompt that asks for a credential holds (``Password:``, ``Enter passphrase for key``).
 CREDENTIAL_PROMPTS: Final = ("assword", "passphrase", "passcode")
 
@@ -1329,9 +1330,9 @@ ANCHORED_SECRETS: Final = (
     # as good as the password), `password 0 …`, `secret 0 …`, `key 0 …` (plain text) in `username`,
     # `enable`, `line`, tacacs and radius server blocks, `ppp chap password 0 …`; key chains'
     # `key-string`; Cisco's type 5, 8 and 9 are one-way hashes and stay
-    AnchoredSecret("password 7 ", r"(?i:password)[ \t]+7[ \t]+" + _TYPE7, config_line=True),
+    AnchoredSecret("password ", r"(?i:password)[ \t]+7[ \t]+" + _TYPE7, config_line=True),
     AnchoredSecret("key 7 ", r"(?i:key)[ \t]+7[ \t]+" + _TYPE7, config_line=True),
-    AnchoredSecret("password 0 ", r"(?i:password)[ \t]+0[ \t]+" + _DEVICE_VALUE, config_line=True),
+    AnchoredSecret("password ", r"(?i:password)[ \t]+0[ \t]+" + _DEVICE_VALUE, config_line=True),
     AnchoredSecret("secret 0 ", r"(?i:secret)[ \t]+0[ \t]+" + _DEVICE_VALUE, config_line=True),
     AnchoredSecret("key 0 ", r"(?i:key)[ \t]+0[ \t]+" + _DEVICE_VALUE, config_line=True),
     AnchoredSecret("key-string ", r"(?i:key-string)[ \t]+(?:[07][ \t]+)?" + _DEVICE_VALUE, config_line=True),
@@ -1354,7 +1355,7 @@ ANCHORED_SECRETS: Final = (
     # Junos' `set snmp community … authorization read-only`, and a setting named so in YAML, JSON,
     # INI or TOML (snmp_exporter's `auths`, Telegraf, Ansible's network variables)
     AnchoredSecret(
-        "community ",
+        "community",
         r"community[ \t]+"
         + _DEVICE_VALUE
         + _Q
