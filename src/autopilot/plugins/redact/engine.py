@@ -242,6 +242,22 @@ def _wordy(value: str) -> bool:
     return True
 
 
+def _drawn_at_random(value: str) -> bool:
+    """Whether *value*, dotted like an attribute, is characters drawn at random (a generated password
+    holding a dot: `yXnKgu.aySJ8YKVaq`, `Fd.fb5aUojOud`): digits, upper and lower case, and fewer than
+    60% of its letters in words of three letters or more that hold a vowel or are capitals. Names
+    are made of words (`settings.DB_PASSWORD2`, `config.s3SecretKey`)."""
+    if not _strong(value):
+        return False
+    letters = sum(char.isalpha() for char in value)
+    in_words = sum(
+        len(text)
+        for text in (word.rstrip("0123456789") for word in _rx[_WORD].findall(value))
+        if len(text) >= 3 and (text.isupper() or _VOWELS.intersection(text))
+    )
+    return in_words < 0.6 * letters
+
+
 def _words(name: str) -> bool:
     """Whether *name* is made of words that each hold a vowel (``mavenCentralUsername``,
     ``signing.keyId``): a name, not the start of a random value."""
@@ -405,6 +421,7 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             and not (value.endswith("!") and _rx[_DIGIT].search(value))  # `Velvet.Ember5000!`: a password
             and _rx[_WORD_AND_YEAR].search(value) is None  # `Puki0019.zuga`: a password, no attribute
             and _rx[_WORDS_AND_NUMBER].fullmatch(value) is None  # `Copper.Nebula56`: one too
+            and not _drawn_at_random(value)  # `yXnKgu.aySJ8YKVaq`: a password holding a dot
         ):
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
     if _rx[_NUMBER].fullmatch(value) or is_placeholder(value) or _rx[_RESOURCE].match(value):
@@ -476,8 +493,10 @@ def _maps_to_references(value: str) -> bool:
     `API_KEY=op://ci/api/key`), never to secrets (`API_KEY=Xk3…`)."""
     if "=" not in value or _rx[_REFERENCE_MAPPING].fullmatch(value) is None:
         return False
+    keys = []
     for pair in value.split(","):
         key, _, target = pair.partition("=")
+        keys.append(key)
         base = _rx[_VERSION_SUFFIX].sub("", target)
         if key.lower() in _BUILD_SECRET_KEYS:
             # `docker build --secret id=npmrc,src=/root/.npmrc`: the secret's id and where it is
@@ -490,7 +509,8 @@ def _maps_to_references(value: str) -> bool:
             or (base != target and _wordy(base) and _rx[_DIGIT].search(base) is None)
         ):
             return False
-    return True
+    # names in one case or paths, not a password holding `=` (`YPr08oJ3z1q=MM8`)
+    return all(key.startswith("/") or _rx[_SETTING_NAME].fullmatch(key + "=") for key in keys)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -4725,7 +4745,9 @@ class _Scan:
             if not under:
                 break  # a blank line or a row too short: the table ended
             value = under[0].group().decode("utf-8", "replace")
-            if len(value) >= 16 and credential_like(value) and not _names_a_secret(value):
+            # (a password drawn by a person may be short; a token's or a key's cell, 16 or more)
+            shortest = 8 if kind == "password" else 16
+            if len(value) >= shortest and credential_like(value) and not _names_a_secret(value):
                 self.add(under[0].start(), under[0].end(), kind)
                 found = True
             if text_end < next_end:
