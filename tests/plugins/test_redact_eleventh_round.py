@@ -91,3 +91,63 @@ def test_a_password_columns_mask_stays() -> None:
         f"{header}\n12  sftp_partner  acme_in  ********         22\n"
         "13  s3_logs       None     None             443\n"
     )
+
+
+# --- network devices -------------------------------------------------------------------------------
+
+_AAA = [
+    "radius server NPS01\n address ipv4 10.10.1.30 auth-port 1812 acct-port 1813\n key {pw}\n",
+    "tacacs server ISE\n address ipv4 10.10.1.20\n timeout 5\n key {pw}\n",
+    "aaa-server ISE protocol radius\naaa-server ISE (inside) host 10.1.1.9\n key {pw}\n",
+    "radius-server host 10.1.1.5 auth-port 1645 acct-port 1646 key {pw}\n",
+    "tacacs-server key {pw}\n",
+]
+
+
+@given(template=st.sampled_from(_AAA), seed=_SEEDS)
+def test_a_radius_or_tacacs_servers_shared_key_goes(template: str, seed: int) -> None:
+    """The `key` of a RADIUS or TACACS+ server (IOS, NX-OS, ASA blocks; the global commands) goes."""
+    password = _password(random.Random(seed))
+    goes(template.format(pw=password), password)
+
+
+def test_other_keys_of_a_devices_configuration_stay() -> None:
+    survives("interface Gi0/1\n description uplink\n key chain OSPF-KEYS\n")
+    survives("radius server NPS01\n address ipv4 10.10.1.30\n key 6 encrypted-by-the-master-key\n")
+    survives("crypto key generate rsa modulus 2048\n")
+
+
+@given(seed=_SEEDS, layout=st.sampled_from(["global", "group"]))
+def test_oxidizeds_enable_password_goes(seed: int, layout: str) -> None:
+    """Oxidized's `vars: enable:`, the password of a device's privileged mode (its configuration's, a
+    group's or a model's vars)."""
+    password = _password(random.Random(seed))
+    text = {
+        "global": f"username: oxidized\nmodel: ios\nvars:\n  enable: {password}\ninput:\n  default: ssh\n",
+        "group": f"groups:\n  ios:\n    vars:\n      enable: {password}\n      remove_secret: true\n",
+    }[layout]
+    goes(text, password)
+
+
+def test_enable_settings_stay() -> None:
+    """`enable:` under another block, or Oxidized's `enable: true` (no password), stays."""
+    survives("vars:\n  enable: true\n")
+    survives("- hosts: routers\n  vars:\n    enable: yes\n")
+    survives("linters:\n  enable:\n    - errcheck\n    - gosec\n")
+    survives("features:\n  enable: Metrics2Export\n")
+
+
+@given(seed=_SEEDS, braces=st.booleans())
+def test_rancids_cloginrc_passwords_go(seed: int, braces: bool) -> None:
+    """RANCID's `.cloginrc`: `add password GLOB {vty} {enable}` and `add enablepassword GLOB {…}`."""
+    rng = random.Random(seed)
+    vty, enable = _password(rng), _password(rng)
+    wrap = (lambda pw: "{" + pw + "}") if braces else (lambda pw: pw)
+    text = f"add user * rancid\nadd password core-* {wrap(vty)} {wrap(enable)}\nadd method * ssh\n"
+    goes(text, vty)
+    goes(text, enable)
+    goes(f"add enablepassword sw-* {wrap(enable)}\n", enable)
+
+
+def test_adding_files_named_password_stays() -> None:
+    survives("$ git add password.py api.py v2_helpers.py\n")

@@ -1545,6 +1545,12 @@ _NAMED_AUTH_CALLS: Final = {name.encode(): spec for name, spec in rules.NAMED_AU
 _CALL_ANCHORS: Final = tuple(dict.fromkeys(name[-4:].encode() + b"(" for name in rules.AUTH_CALLS))
 # A line's end: the end of the text or line, or the end of the JSON string holding it.
 _LINE_END: Final = rb"""(?=[ \t]*(?:\r|\\r)?(?:$|\\{1,3}["']|"[,}\]]))"""
+# RANCID's .cloginrc after `add password` (or `enablepassword`, `userpassword`): the devices' glob,
+# then one or two passwords (a line's, then enable mode's), in braces or bare.
+_CLOGINRC_VALUES: Final = (
+    rb"[ \t]+[^\s\\]+[ \t]+(?P<first>\{[^{}\n\\]+\}|[^\s{}\\]+)"
+    rb"(?:[ \t]+(?P<second>\{[^{}\n\\]+\}|[^\s{}\\]+))?" + _LINE_END
+)
 _PGPASS: Final = (
     rb"(?:(?<![^\s\"'>])|(?<=\\[nrt]))[^:\s\"'\\]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+:"
     rb"(?P<value>[^\s\"'\\]{4,})(?:" + _LINE_END + rb"|(?=\\{0,3}[\"']))"
@@ -1852,6 +1858,24 @@ _ANNOTATED_LITERAL: Final = (
 # Names that are secret only with the word before them (`API key`, `access token`) or a generated value.
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 _PRIVATE_KEYS: Final = frozenset((b"_key", b"_Key", b"_KEY", b"__key"))  # Dart's, Python's private ones
+# What stands before a lone `key` in a network device's configuration that gives it a RADIUS or TACACS+
+# server's shared key (lower-cased): an indented line of the server's block (IOS's `radius server NPS`,
+# `tacacs server ISE`, ASA's `aaa-server ISE (inside) host …`, then ` key …` or ` pac key …`), or
+# the global command's words (`radius-server host 10.0.0.1 auth-port 1812 key …`, `tacacs-server key …`).
+_AAA_SERVER_KEY: Final = rb"(?x)" + (
+    rb"(?:(?:radius|tacacs)[ \t]+server|aaa-server)[ \t][^\n\\]*"
+    rb"(?:(?:\r?\n|(?:\\{1,3}r)?\\{1,3}n)[ \t]+[^\n\\]*){0,8}?"
+    rb"(?:\r?\n|(?:\\{1,3}r)?\\{1,3}n)[ \t]+(?:pac[ \t]+)?\Z"
+    rb"|(?:radius|tacacs)-server(?:[ \t][^\n\\]*)?[ \t]\Z"
+)
+
+
+def _aaa_server_key(low: bytes, key: int) -> bool:
+    """Whether the lone `key` at *key* (lower-cased text) gives a RADIUS or TACACS+ server's shared key."""
+    floor = max(0, key - 800)
+    return low.rfind(b"server", floor, key) != -1 and _rx[_AAA_SERVER_KEY].search(low, floor, key) is not None
+
+
 # What a lone `key` must be followed by to hold a secret: a separator and a long base64-like run.
 # A value that may be generated after a key's name (16 token characters or more): only then is the
 # block around the name looked at.
@@ -2105,6 +2129,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b" / ",
     b":\\/\\/",
     b":\\\\/\\\\/",
+    b"enable:",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -2193,6 +2218,7 @@ _FIXED_ANCHORS: Final = (
     _SLASH_PAIR,
     _URL_SLASHES,
     _URL_SLASHES_ESCAPED,
+    _ENABLE_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a
@@ -2869,8 +2895,8 @@ def _spaced_hit(
     dashes = low.rfind(b"--", max(0, start - 50), start)
     if dashes != -1 and _rx[_FLAG].match(low, dashes):
         return dashes
-    if _rx[_SPACED_AT].match(data, end) is not None:
-        return start
+    if _rx[_SPACED_AT].match(data, end) is not None or low.find(b"add ", max(0, start - 10), start) != -1:
+        return start  # (`add password GLOB …`: RANCID's .cloginrc, see _Scan._cloginrc())
     paren = data.find(b"(", end, end + 96)
     if (
         paren != -1
@@ -3938,6 +3964,8 @@ class _Scan:
             self._slash_pair(start)
         elif role in (_URL_SLASHES, _URL_SLASHES_ESCAPED):
             self._escaped_url(start)  # `:\\/\\/`, also JSON-escaped once more in an agent log
+        elif role == _ENABLE_AT:
+            self._enable(start)
         elif role == _IDENTIFIED:
             self._pattern_value(start, _rx[_IDENTIFIED_BY], "password")
         elif role == _LOGIN_MODULE:
@@ -4162,7 +4190,15 @@ class _Scan:
                 continue
             if how == _BY_SPACE:
                 if kind is None and name in _LONE_NAMES and data[name_start - 1 : name_start] == b" ":
-                    self._prose_key(name, name_start, name_end)
+                    if _aaa_server_key(self.low, name_start):
+                        kind = "password"  # a RADIUS or TACACS+ server's shared key (Cisco, Arista, Aruba)
+                    else:
+                        self._prose_key(name, name_start, name_end)
+                if kind == "password" and data[name_start - 4 : name_start] == b"add ":
+                    line_start, _ = _line_around(data, name_start)
+                    if not data[_content_start(data, line_start, name_start) : name_start - 4].strip():
+                        self._cloginrc(name_end)  # (at the line's start, or a JSON string's)
+                        continue
                 self._spaced(name_start, name_end, kind, position)
             elif how == _BY_PAIR:
                 if kind is not None:
@@ -5985,6 +6021,28 @@ class _Scan:
         if not is_placeholder(value) and looks_random(value) and any(c.isdigit() for c in value):
             self.add(match.start("value"), match.end("value"), "bearer_token")
         return match.end()
+
+    def _cloginrc(self, name_end: int) -> None:
+        """RANCID's .cloginrc (`add password GLOB {…} {…}`, `add enablepassword GLOB {…}`): the
+        passwords after the devices' glob, in braces or bare."""
+        line = _rx[_CLOGINRC_VALUES].match(self.data, name_end, _line_around(self.data, name_end)[1])
+        if line is None:
+            return
+        for group in ("first", "second"):
+            value = line.group(group)
+            if value is not None and _lenient(value.strip(b"{}").decode("utf-8", "replace")):
+                start, end = line.span(group)
+                self.add(start + (value[:1] == b"{"), end - (value[-1:] == b"}"), "password")
+
+    def _enable(self, start: int) -> None:
+        """Oxidized's enable password, `enable:` in a `vars:` block (its configuration's, a group's or
+        a model's): the password of a network device's privileged mode."""
+        data = self.data
+        if start and (data[start - 1 : start].isalnum() or data[start - 1] in b"_-."):
+            return  # another setting (`auto_enable:`, `tls.enable:`)
+        parent = _parent_name(data, start)
+        if parent is not None and parent.lower() == b"vars":
+            self._assignment(b"enable", start, start + 6, "password")
 
     def _url(self, position: int) -> int:
         data, low = self.data, self.low
