@@ -151,3 +151,28 @@ def test_rancids_cloginrc_passwords_go(seed: int, braces: bool) -> None:
 
 def test_adding_files_named_password_stays() -> None:
     survives("$ git add password.py api.py v2_helpers.py\n")
+
+
+# --- Wi-Fi join calls -------------------------------------------------------------------------------
+
+_WIFI = [
+    '  WiFi.begin("Home-IoT", "{pw}");\n',
+    '  WiFi.softAP("esp-setup", "{pw}");\n',
+    '  wifiMulti.addAP("Office", "{pw}");\n',
+    "wlan.connect('Home', '{pw}')\n",
+    'wifi.radio.connect("Home", "{pw}")\n',
+]
+
+
+@given(template=st.sampled_from(_WIFI), seed=_SEEDS, words=st.booleans())
+def test_a_wifi_passphrase_given_to_a_join_call_goes(template: str, seed: int, words: bool) -> None:
+    """The passphrase after the network's name (Arduino and ESP cores, MicroPython, CircuitPython),
+    whatever it looks like."""
+    rng = random.Random(seed)
+    passphrase = " ".join(rng.choice(["amber", "falcon", "river", "copper", "meadow"]) for _ in range(3))
+    password = passphrase if words else _password(rng)
+    goes(template.format(pw=password), password)
+
+
+def test_other_begin_and_connect_calls_stay() -> None:
+    survives('  WiFi.begin(ssid, pass);\n  Serial.begin(115200);\n  tx.begin("orders", "read-committed");\n')

@@ -4137,6 +4137,9 @@ class _Scan:
             if name_start and self.data[name_start - 1] == 0x5C and low[name_start] in b"ntr":
                 name_start += 1  # after a JSON-escaped line break or tab (`\\ngit_basic_authorization(`)
             spec = rules.AUTH_CALLS.get(low[name_start:paren].lstrip(b"_-").decode("ascii", "replace"))
+            if name_start > 1 and low[name_start - 1] == 0x2E:  # a method: `WiFi.begin(`, `wlan.connect(`
+                owner = self.runs.rfind(_DOT, max(0, name_start - 34), name_start - 1) + 1
+                spec = rules.AUTH_CALLS.get(low[owner:paren].decode("ascii", "replace"), spec)
             if spec is not None:
                 self._call(paren, *spec)
         elif _command_word(low, start, 0):

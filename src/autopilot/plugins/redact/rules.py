@@ -1527,7 +1527,8 @@ LISTS_SECRETS: Final = (
 # ------------------------------------------------------------------------------------------------
 # Functions that take a credential as a positional argument.
 
-#: Function (or constructor) name, lower-cased, without its object or module -> (which argument is
+#: Function (or constructor) name, lower-cased, without its object or module (with its object's name
+#: where the name alone is too common: ``wifi.begin``) -> (which argument is
 #: the credential when it is a string literal (0-based; -1: the last), and whether the function is
 #: about credentials (then any value counts) or only sometimes (then only a random-looking value).
 AUTH_CALLS: Final = {
@@ -1628,6 +1629,16 @@ AUTH_CALLS: Final = {
     "open": (2, False),
     # the plaintext given to crypt(): pgcrypto's `crypt('…', gen_salt('bf'))`, PHP's `crypt("…", $salt)`
     "crypt": (0, True),
+    # joining a Wi-Fi network with its passphrase after the network's name: Arduino's and the ESP
+    # cores' `WiFi.begin("ssid", "…")`, `WiFi.softAP(…)`, `WiFiMulti.addAP(…)`, MicroPython's
+    # `wlan.connect(…)` (`sta_if` in its documentation), CircuitPython's `wifi.radio.connect(…)`
+    # (a method as common as `begin` or `connect` counts only after its object's name)
+    "wifi.begin": (1, True),
+    "softap": (1, True),
+    "addap": (1, True),
+    "wlan.connect": (1, True),
+    "sta_if.connect": (1, True),
+    "radio.connect": (1, True),
 }
 #: Functions that take a credential, as in :data:`AUTH_CALLS`, whose names hold a secret word: they
 #: are found through it (a name keyword), with a literal as their first argument, and need no anchor
