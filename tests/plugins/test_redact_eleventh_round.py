@@ -8,6 +8,7 @@ Actions variables, unsigned JWTs. Each secret goes in plain text and JSON-escape
 
 from __future__ import annotations
 
+import base64
 import random
 import string
 import sys
@@ -176,3 +177,36 @@ def test_a_wifi_passphrase_given_to_a_join_call_goes(template: str, seed: int, w
 
 def test_other_begin_and_connect_calls_stay() -> None:
     survives('  WiFi.begin(ssid, pass);\n  Serial.begin(115200);\n  tx.begin("orders", "read-committed");\n')
+
+
+# --- Azure's primary keys ---------------------------------------------------------------------------
+
+
+def _azure_key(rng: random.Random) -> str:
+    return base64.b64encode(rng.randbytes(32)).decode()
+
+
+@given(
+    seed=_SEEDS,
+    template=st.sampled_from(
+        [
+            '{{"keyName": "RootManageSharedAccessKey", "primaryKey": "{k}", "secondaryKey": "{k2}"}}',
+            '"authentication": {{\n  "symmetricKey": {{\n    "primaryKey": "{k}",\n'
+            '    "secondaryKey": "{k2}"\n  }}\n}}',
+            "symmetricKey:\n  primaryKey: {k}\n  secondaryKey: {k2}\n",
+            "$ az iot hub device-identity create -n hub -d pump-14 --primary-key {k} --secondary-key {k2}\n",
+            "IOTHUB_DEVICE_PRIMARY_KEY={k}\n",
+        ]
+    ),
+)
+def test_an_azure_primary_key_goes(seed: int, template: str) -> None:
+    """Azure's `primaryKey` (IoT Hub, Event Hubs, Service Bus), a key where a primary key elsewhere
+    indexes data."""
+    rng = random.Random(seed)
+    key, other = _azure_key(rng), _azure_key(rng)
+    goes(template.format(k=key, k2=other), key)
+
+
+def test_a_tables_primary_key_stays() -> None:
+    survives('{"primaryKey": "id", "primary_key": "V1StGXR8_Z5jdHi6B-myT", "sortKey": "createdAt"}')
+    survives("  t.primary_key = :account_id\nprimary_key: [tenant_id, id]\n")

@@ -1870,6 +1870,24 @@ _AAA_SERVER_KEY: Final = rb"(?x)" + (
 )
 
 
+# The value after a primary key's name that is a key (Azure's primary and secondary keys, 32 bytes
+# or more in base64), not a row's id: 32 base64 characters or more.
+_KEY_MATERIAL: Final = (
+    rb"""(?:\\{0,3}["'])?[ \t]*[:=]?[ \t]*(?:\\{0,3}["'])?(?P<value>[A-Za-z0-9+/_\-]{32,4096}={0,2})"""
+    rb"""(?![A-Za-z0-9+/=_\-])"""
+)
+
+
+def _primary_key(data: bytes, name: bytes, name_end: int) -> bool:
+    """Whether *name*, a primary key's (which elsewhere indexes data: rules.NOT_SECRET_KEYS), holds
+    an Azure resource's primary key (IoT Hub, Event Hubs, Service Bus, Maps: `"primaryKey"` beside
+    `"secondaryKey"`, `--primary-key`): 32 base64 characters or more with digits and both cases."""
+    if name_parts(name.decode("ascii", "replace"))[-2:] != ["primary", "key"]:
+        return False
+    value = _rx[_KEY_MATERIAL].match(data, name_end)
+    return value is not None and _strong(value.group("value").decode("ascii"))
+
+
 def _aaa_server_key(low: bytes, key: int) -> bool:
     """Whether the lone `key` at *key* (lower-cased text) gives a RADIUS or TACACS+ server's shared key."""
     floor = max(0, key - 800)
@@ -4323,6 +4341,15 @@ class _Scan:
                 and _rx[_PHP_ASSIGNMENT].match(data, name_end)
             ):
                 self._assignment(name, name_start, name_end, kind)  # PHP, Perl, PowerShell: `$apiKey = '…'`
+            elif (
+                kind is None
+                and how == _BY_SEPARATOR
+                and (b"rimary" in name or b"RIMARY" in name)
+                and _primary_key(data, name, name_end)
+            ):
+                # Azure's `primaryKey` beside its `secondaryKey` (IoT Hub, Event Hubs, Service Bus,
+                # Maps; `--primary-key …`): a key, where a primary key elsewhere indexes data.
+                self._assignment(name, name_start, name_end, "api_key")
 
     def _assignment(
         self,

@@ -448,7 +448,7 @@ KEY_QUALIFIERS: Final = words(
     "cloudflare cohere consumer datadog dd deepseek deploy encryption firebase gcp gemini github "
     "gitlab google gpg groq heroku hf huggingface licence license mailchimp mailgun mapbox master "
     "mistral netlify npm openai openrouter pgp pinecone private pypi replicate root secret sendgrid "
-    "service session shared sign signing slack ssh storage stripe subscription supabase twilio "
+    "service session shared sign signing slack ssh storage stripe subscription supabase symmetric twilio "
     "vercel webhook xai preshared hmac jwt global "
     # a network's shared key (Zigbee's `network_key`, LoRaWAN's `nwk_key`)
     "network nwk "
