@@ -210,3 +210,25 @@ def test_an_azure_primary_key_goes(seed: int, template: str) -> None:
 def test_a_tables_primary_key_stays() -> None:
     survives('{"primaryKey": "id", "primary_key": "V1StGXR8_Z5jdHi6B-myT", "sortKey": "createdAt"}')
     survives("  t.primary_key = :account_id\nprimary_key: [tenant_id, id]\n")
+
+
+# --- session cookies in dicts and JSON ---------------------------------------------------------------
+
+
+@given(
+    seed=_SEEDS,
+    name=st.sampled_from(["_gitlab_session", "laravel_session", "ci_session", "_shop_session"]),
+    quote=st.sampled_from(['"', "'"]),
+)
+def test_a_frameworks_session_cookie_in_a_dict_goes(seed: int, name: str, quote: str) -> None:
+    """`{"_gitlab_session": "…"}`, `cookies={'laravel_session': '…'}`: the cookie's value goes."""
+    value = rs.body(random.Random(seed), 32)
+    goes(
+        f"cookies = {{{quote}{name}{quote}: {quote}{value}{quote}, {quote}theme{quote}: {quote}dark{quote}}}",
+        value,
+    )
+
+
+def test_other_session_keys_stay() -> None:
+    survives('{"session_id": "5d9ad4d9-6c4e-4a8e-9c1e-1a2b3c4d5e6f", "user_session": {"id": 4}}')
+    survives('{"chat_session": "active", "parent_session": "5d9ad4d9-6c4e-4a8e-9c1e-1a2b3c4d5e6f"}')

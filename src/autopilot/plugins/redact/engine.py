@@ -1305,6 +1305,7 @@ _SESSION_COOKIE_VALUE: Final = (
     rb"""(?P<value>[A-Za-z0-9%._~+/=:\-]{16,4096})(?![A-Za-z0-9%._~+/=:\-(\[])"""
 )
 _COOKIE_NAME_BYTES: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_.-")
+_KEY_QUOTES: Final = frozenset(b"\"'\\")
 _SESSION_COOKIE_NAME: Final = rules.SESSION_COOKIES.encode()
 _COOKIE_ATTRIBUTES: Final = frozenset(
     [
@@ -6175,6 +6176,8 @@ class _Scan:
         """A framework's session cookie named around *start*..*end* (rules.SESSION_COOKIES) and its
         value after ``=``, ``:``, ``=>`` or a tab (a Netscape cookies.txt row), quoted or not."""
         low = self.low
+        while low[end - 1] in _KEY_QUOTES:
+            end -= 1  # `_session"`: the anchor ends in a key's closing quote
         while end < self.size and low[end] in _NAME_CHARS and low[end] != 0x2D:  # not a `-`
             end += 1
         name_start = start

@@ -750,11 +750,13 @@ PUBLIC_COOKIES: Final = (
 #: cookie jar's ``<Cookie sessionid=… for …/>``, a Netscape cookies.txt row, Sentry's
 #: ``"cookies": {"sessionid": …}``, a dict, a Java URL's ``;jsessionid=…``): Django's ``sessionid``,
 #: Java's ``JSESSIONID``, ASP.NET's ``ASP.NET_SessionId``, PHP's ``PHPSESSID``, Express's
-#: ``connect.sid``. The anchors the engine searches for, and the whole name read around them.
-#: (``_session``, for Laravel's, CodeIgniter's and Rails' names, is too frequent in code to be an
-#: anchor: those go in cookie headers, jars and HAR lists as any cookie does.)
-SESSION_COOKIE_ANCHORS: Final = ("sessionid", "sessid", "connect.sid")
-SESSION_COOKIES: Final = r"[a-z0-9_.\-]*(?:sessionid|sessid)|connect\.sid"
+#: ``connect.sid``; Laravel's ``laravel_session``, CodeIgniter's ``ci_session`` and Rails'
+#: ``_APP_session`` as a dict's or a JSON object's key (``{"_gitlab_session": "…"}``; in cookie
+#: headers, jars and HAR lists they go as any cookie does: ``_session`` alone is too frequent in
+#: code to be an anchor, so its anchors end in the key's closing quote). The anchors the engine
+#: searches for, and the whole name read around them.
+SESSION_COOKIE_ANCHORS: Final = ("sessionid", "sessid", "connect.sid", '_session"', "_session'", "_session\\")
+SESSION_COOKIES: Final = r"[a-z0-9_.\-]*(?:sessionid|sessid|_session)|connect\.sid"
 #: The columns of listings that print the names of secrets, not their values (``fly secrets list``:
 #: ``NAME  DIGEST  CREATED AT``; ``kubectl get secrets``: ``NAME  TYPE  DATA  AGE``; ``gh secret list``,
 #: ``docker secret ls``): a value under one of these headers is not the secret. A ``VALUE`` or a
