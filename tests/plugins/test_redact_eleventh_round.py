@@ -9,6 +9,7 @@ Actions variables, unsigned JWTs. Each secret goes in plain text and JSON-escape
 from __future__ import annotations
 
 import base64
+import json
 import random
 import string
 import sys
@@ -232,3 +233,52 @@ def test_a_frameworks_session_cookie_in_a_dict_goes(seed: int, name: str, quote:
 def test_other_session_keys_stay() -> None:
     survives('{"session_id": "5d9ad4d9-6c4e-4a8e-9c1e-1a2b3c4d5e6f", "user_session": {"id": 4}}')
     survives('{"chat_session": "active", "parent_session": "5d9ad4d9-6c4e-4a8e-9c1e-1a2b3c4d5e6f"}')
+
+
+# --- URLs whose slashes are JSON-escaped --------------------------------------------------------------
+
+
+@given(seed=_SEEDS)
+def test_a_urls_password_goes_with_escaped_slashes(seed: int) -> None:
+    r"""`https:\/\/user:…@host` (PHP's `json_encode`) loses its password, as `https://` does."""
+    password = rs.body(random.Random(seed), 16)
+    goes('{"remote":"https:\\/\\/deploy:' + password + '@git.example.com\\/acme\\/api.git"}', password)
+
+
+def test_urls_with_escaped_slashes_and_no_password_stay() -> None:
+    survives('{"remote":"https:\\/\\/git.example.com:8443\\/acme\\/api.git","mail":"ops@example.com"}')
+
+
+# --- interactive shells ---------------------------------------------------------------------------
+
+
+@given(
+    seed=_SEEDS, expression=st.sampled_from(["cfg.stripe.secretKey", "db.password", "process.env.API_TOKEN"])
+)
+def test_nodes_bare_prompt_evaluating_a_secret_name_loses_the_value(seed: int, expression: str) -> None:
+    """Node's REPL prompt (`> ` alone) evaluating a secret-named expression: the string printed."""
+    secret = rs.body(random.Random(seed), 24)
+    goes(
+        "Welcome to Node.js v20.11.1.\n> const cfg = require('./config')\nundefined\n"
+        f"> {expression}\n'{secret}'\n",
+        secret,
+    )
+
+
+def test_nodes_prompt_evaluating_other_things_stays() -> None:
+    survives("> cfg.port\n3000\n> cfg.host\n'db.internal'\n")
+    survives("$ cat notes.md\n> Remember the api key rotation\n'documentation'\n")
+
+
+@given(seed=_SEEDS)
+def test_coloured_ipython_output_goes_in_an_agents_log(seed: int) -> None:
+    """IPython's coloured `Out[4]:` after a secret-named expression, also inside a Codex rollout's
+    output (JSON-escaped twice)."""
+    secret = rs.body(random.Random(seed), 40, rs.ALNUM + "+")
+    text = (
+        "\x1b[32mIn [\x1b[1;32m4\x1b[0;32m]:\x1b[0m creds.secret_key\n"
+        f"\x1b[31mOut[\x1b[1;31m4\x1b[0;31m]:\x1b[0m '{secret}'\n"
+    )
+    goes(text, secret)
+    rollout = json.dumps({"type": "function_call_output", "output": json.dumps({"output": text})})
+    assert secret not in redact_text(rollout)

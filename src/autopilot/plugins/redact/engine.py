@@ -1497,6 +1497,7 @@ _TRACE_BEFORE: Final = rb"[ \t]*\++[ \t]+\Z"
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
 _PRINTERS.update({anchor.encode(): pattern.encode() for anchor, pattern in rules.REPL_PROMPTS})
 _REPL_ANCHORS: Final = frozenset(anchor.encode() for anchor, _ in rules.REPL_PROMPTS)
+_BARE_REPL_PROMPT: Final = rules.BARE_REPL_PROMPT.encode()
 _LISTERS: Final = tuple(anchor.encode() for anchor in rules.LISTS_SECRETS)
 # How many lines of a command's output _listed() looks at, and where that output ends: a prompt.
 _LISTED_LINES: Final = 40
@@ -2147,7 +2148,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"dd *",
     b" / ",
     b":\\/\\/",
-    b":\\\\/\\\\/",
+    b"\\\\/\\\\",
     b"enable:",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
@@ -3981,8 +3982,14 @@ class _Scan:
             self._jcl_ftp(start)
         elif role == _SLASH_PAIR:
             self._slash_pair(start)
-        elif role in (_URL_SLASHES, _URL_SLASHES_ESCAPED):
-            self._escaped_url(start)  # `:\\/\\/`, also JSON-escaped once more in an agent log
+        elif role == _URL_SLASHES:
+            self._escaped_url(start)  # `:\/\/`
+        elif role == _URL_SLASHES_ESCAPED:
+            # `\\/\\` in the slashes of such a URL escaped once more (`:\\/\\/`, in an agent log) or
+            # twice (`:\\\\/\\\\/`, a Codex rollout's output): back to its colon
+            while start and self.data[start - 1] == 0x5C:
+                start -= 1
+            self._escaped_url(start - 1)
         elif role == _ENABLE_AT:
             self._enable(start)
         elif role == _IDENTIFIED:
@@ -4226,6 +4233,9 @@ class _Scan:
                 if kind is not None:
                     self._pair(name_end, kind)
             elif how == _BY_CSV:
+                prompt = data.rfind(b"> ", max(0, name_start - 200), name_start)
+                if prompt != -1:  # a name ending its line after Node's prompt (`> config.apiKey`)
+                    self._evaluated(prompt, _rx[_BARE_REPL_PROMPT], at=True)
                 self._csv_column(name_start, name_end, kind)
             elif how == _BY_PERCENT:
                 escape = _rx[_ESCAPE_BEFORE].match(data, name_start - 1) if name_start else None
@@ -5364,14 +5374,18 @@ class _Scan:
         if echoed is not None and _encodes_credential(echoed.group("value")):
             self.add(echoed.start("value"), echoed.end("value"), "authorization")
 
-    def _evaluated(self, start: int, prompt: re.Pattern[bytes]) -> None:
+    def _evaluated(self, start: int, prompt: re.Pattern[bytes], *, at: bool = False) -> None:
         """An interactive shell's or a debugger's prompt evaluating a secret-named expression
-        (rules.REPL_PROMPTS): the string it prints on one of the next lines, after the shell's mark
-        (``Out[4]:``, ``$2 =``, ``=>``); a reply that repeats the name (Redis's ``1) "requirepass"``)
-        is passed over."""
+        (rules.REPL_PROMPTS; *at*: the prompt is right at *start*): the string it prints on one of
+        the next lines, after the shell's mark (``Out[4]:``, ``$2 =``, ``=>``); a reply that repeats
+        the name (Redis's ``1) "requirepass"``) is passed over."""
         data = self.data
         line_start, line_end = _line_around(self.low, start)
-        if prompt.search(self.low, line_start, line_end) is None:
+        if at:
+            found = prompt.match(self.low, start, line_end)
+        else:
+            found = prompt.search(self.low, line_start, line_end)
+        if found is None:
             return
         prompt_end = line_end
         for _ in range(3):
@@ -6536,7 +6550,9 @@ def _coloured_lines(data: bytes, codes: list[int]) -> list[tuple[int, int]]:
             end for end in (data.find(b"\n", last, ceiling), data.find(b"\\n", last, ceiling)) if end != -1
         ]
         end = min(ends) if ends else ceiling
-        if merged and start <= merged[-1][1] + 2:
+        while end < size and end > last and data[end] == 0x5C and data[end - 1] == 0x5C:
+            end -= 1  # a doubly escaped line break (``\\n``) ends the line at its first backslash
+        if merged and start <= merged[-1][1] + 3:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))

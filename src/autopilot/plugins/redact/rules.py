@@ -1497,6 +1497,11 @@ REPL_PROMPTS: Final = (
     ("$env:", r"\bps\b[^>\n]{0,200}>[ \t]+\$env:" + _EVALUATED),  # PowerShell: `PS C:\> $env:API_TOKEN`
 )
 
+#: Node's REPL prompt, `> ` alone, starting a line (also JSON-escaped, or a JSON string) whose
+#: expression names a secret (`> config.stripe.secretKey`): too frequent a literal to be searched
+#: for, it is looked for where a secret name ends its line.
+BARE_REPL_PROMPT: Final = r"(?:(?<=\n)|(?<=\\n)|(?<=\")|(?<![\s\S]))>[ \t]+" + _EVALUATED
+
 #: Commands whose output lists or creates credentials, as a table or JSON over several lines
 #: (``az storage account keys list``, ``aws iam create-access-key``, ``fly tokens create``): where
 #: one of these occurs (lower-cased), the random-looking values of the lines after it (up to the
