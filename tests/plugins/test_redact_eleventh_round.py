@@ -282,3 +282,63 @@ def test_coloured_ipython_output_goes_in_an_agents_log(seed: int) -> None:
     goes(text, secret)
     rollout = json.dumps({"type": "function_call_output", "output": json.dumps({"output": text})})
     assert secret not in redact_text(rollout)
+
+
+# --- placeholders, references and public values -------------------------------------------------------
+
+
+def test_values_typed_in_sequence_stay() -> None:
+    """`s.ABCDEFGHIJKLMNOPQRSTUVWX` in `vault login`'s help, `abcdef0123456789`: typed for a document."""
+    survives(
+        "  If a token is provided, it is used to authenticate:\n\n"
+        "      $ vault login s.ABCDEFGHIJKLMNOPQRSTUVWX\n"
+    )
+    survives("API_KEY=abcdef0123456789\n")
+
+
+@given(seed=_SEEDS)
+def test_a_generated_value_after_the_same_command_goes(seed: int) -> None:
+    token = "s." + rs.body(random.Random(seed), 24)
+    goes(f"$ vault login {token}\n", token)
+
+
+def test_a_tokens_prefix_and_a_placeholder_word_stay() -> None:
+    survives(
+        '    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")\n'
+        '    monkeypatch.setenv("SLACK_TOKEN", "xoxb-fake")\n'
+    )
+
+
+@given(seed=_SEEDS)
+def test_a_tokens_prefix_and_a_generated_body_go(seed: int) -> None:
+    secret = rs.body(random.Random(seed), 32)
+    goes(f'    monkeypatch.setenv("OPENAI_API_KEY", "sk-{secret}")\n', secret)
+
+
+def test_an_environment_variables_reference_stays() -> None:
+    """Supabase's `env(NAME)` (and Laravel's `env('NAME')`) reads the secret from the environment."""
+    survives('[auth.external.google]\nclient_id = "env(GOOGLE_CLIENT_ID)"\nsecret = "env(GOOGLE_SECRET)"\n')
+    survives("'password' => env('DB_PASSWORD'),\n")
+
+
+def test_a_github_actions_variable_stays_and_a_secret_goes() -> None:
+    survives("gh variable set NEXT_PUBLIC_APP_URL --body https://acme.io\n")
+    secret = rs.body(random.Random(3), 32)
+    goes(f"gh secret set API_TOKEN --body {secret}\n", secret)
+
+
+def _jwt(header: dict[str, str], signature: bytes) -> str:
+    def part(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    claims = {"sub": "user-" + str(random.Random(5).randrange(1000)), "name": "Test User", "iat": 1700000000}
+    return part(json.dumps(header).encode()) + "." + part(json.dumps(claims).encode()) + "." + part(signature)
+
+
+def test_an_unsigned_jwt_stays_and_a_signed_one_goes() -> None:
+    """A JWT with `"alg": "none"` and no signature grants nothing: anybody can make one."""
+    survives(json.dumps({"example": _jwt({"alg": "none", "typ": "JWT"}, b""), "expected_status": 401}))
+    signed = _jwt({"alg": "HS256", "typ": "JWT"}, random.Random(7).randbytes(32))
+    goes(json.dumps({"example": signed}), signed)
+    forged = _jwt({"alg": "none", "typ": "JWT"}, random.Random(8).randbytes(32))
+    goes(json.dumps({"token": forged}), forged)

@@ -23,13 +23,14 @@ existing marker is never touched, so redaction is idempotent.
 
 from __future__ import annotations
 
+import base64
 import re
 import urllib.parse
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any, Final
 
 from ahocorasick_rs import MATCHKIND_LEFTMOST_FIRST, BytesAhoCorasick
@@ -79,8 +80,10 @@ _REFERENCE = (
     # Symfony's %env(NAME)% …; a template's tag (`{% prompt 'API token' %}` in Insomnia, Jinja's and
     # Django's `{% csrf_token %}`, Liquid); a format's field filled in later, alone (`{}`, `{0}`,
     # `{:?}`, `%s`, `%v`, `%1$s`, as in `format!("postgres://app:{}@db")`); `[password]` as `<password>`;
-    # Nomad's and Levant's other delimiters (`[[ .password ]]`), Puppet's and Hiera's `%{lookup('x')}`
-    r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
+    # Nomad's and Levant's other delimiters (`[[ .password ]]`), Puppet's and Hiera's `%{lookup('x')}`;
+    # an environment variable read by the tool (Supabase's `env(NAME)`, Laravel's `env('NAME')`)
+    r"^(?:env\([ \t]*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?[ \t]*\)$"
+    r"|\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
     r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
     r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
     r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$"
@@ -124,6 +127,10 @@ _EMBEDDED_REFERENCE: Final = (
 # A known prefix followed by one character repeated: a placeholder (`hf_xxx`, `sk-****`).
 # A token's literal prefix alone, nothing after it (`TokenPrefixLive = "sk_live_"`, `"ghp_"`, `"xoxb-"`).
 _PREFIX_ALONE: Final = r"[a-z]{2,6}[_\-](?:[a-z0-9]{2,8}[_\-])?"
+# A token's prefix and one word after it (`sk-test`, `sk-proj-fake`, `xoxb-dummy`).
+_PREFIXED_WORD: Final = r"[a-z]{2,6}[_\-](?:[a-z0-9]{2,8}[_\-])?(?P<word>[a-z]{3,12})"
+# A short prefix before a value typed in sequence (`s.` of Vault's tokens, `sk-`, `ghp_`).
+_SEQUENCE_PREFIX: Final = r"^[a-z]{1,6}[._\-](?:[a-z0-9]{2,8}[_\-])?"
 _PREFIXED_PLACEHOLDER: Final = r"(?:[A-Za-z0-9]{1,12}[_\-.])+([A-Za-z0-9*.•])\1{2,}"
 _CIPHERTEXT: Final = rules.CIPHERTEXT
 _PUBLIC_KEY: Final = rules.PUBLIC_KEYS
@@ -171,7 +178,32 @@ def is_placeholder(value: str) -> bool:
         return True  # `dkim=pass; spf=softfail`: the verdicts of mail checks
     if "xxxx" in stripped or "XXXX" in stripped:
         return True  # typed in one case (`sk-xxxx`, `AKIAXXXX…`), not random base64 (`XXxX`)
+    if _in_sequence(lowered):
+        return True  # `s.ABCDEFGHIJKLMNOPQRSTUVWX` in `vault login`'s help, `abcdef0123456789`
+    prefixed = _rx[_PREFIXED_WORD].fullmatch(lowered) if len(lowered) <= 24 else None
+    if prefixed is not None and prefixed.group("word") in rules.PLACEHOLDER_WORDS:
+        return True  # a token's prefix and a word standing in for the rest: `sk-test`, `xoxb-fake`
     return _rx[_PLACEHOLDER_RX].search(lowered) is not None
+
+
+def _in_sequence(lowered: str) -> bool:
+    """Whether *lowered* (a value in lower case), past a short prefix (`s.`, `sk-`), is 10 characters
+    or more in runs of four or more consecutive letters or digits (`ABCDEFGHIJKLMNOPQRSTUVWX`,
+    `abcdef0123456789`, `1234567890`): typed for a documentation, never drawn at random."""
+    if len(lowered) < 10 or ord(lowered[-1]) - ord(lowered[-2]) not in (1, -9):
+        return False  # (a run ends the value: its last two characters are consecutive)
+    body = _rx[_SEQUENCE_PREFIX].sub("", lowered, count=1)
+    if len(body) < 10 or not body.isalnum() or not body.isascii():
+        return False
+    run = 1
+    for before, after in pairwise(body):
+        if ord(after) == ord(before) + 1 or (before, after) == ("9", "0"):
+            run += 1
+        elif run < 4:
+            return False
+        else:
+            run = 1
+    return run >= 4
 
 
 # The claims of a JWT made to be published: Supabase's anon key (`"role": "anon"`), which its
@@ -181,13 +213,32 @@ _PUBLIC_JWT_CLAIMS: Final = (
 )
 
 
+# The headers of an unsigned JWT (`{"alg":"none","typ":"JWT"}` and the other orders and spacings of
+# its members, base64url without padding, as a JWT holds them).
+_UNSIGNED_JWT_HEADERS: Final = frozenset(
+    base64.urlsafe_b64encode(header.encode()).rstrip(b"=").decode()
+    for header in (
+        '{"alg":"none"}',
+        '{"alg":"none","typ":"JWT"}',
+        '{"typ":"JWT","alg":"none"}',
+        '{"alg": "none", "typ": "JWT"}',
+        '{"typ": "JWT", "alg": "none"}',
+        '{"alg": "none"}',
+    )
+)
+
+
 def _public_jwt(token: str) -> bool:
-    """Whether *token* is a JWT whose claims say it is made to be published (``_PUBLIC_JWT_CLAIMS``)."""
+    """Whether *token* is a JWT whose claims say it is made to be published (``_PUBLIC_JWT_CLAIMS``),
+    or an unsigned one (``"alg":"none"`` and no signature): anybody can make it, and a server that
+    checks signatures refuses it."""
     import binascii
 
     parts = token.split(".")
     if len(parts) != 3 or len(parts[1]) > 2000:
         return False
+    if not parts[2] and parts[0] in _UNSIGNED_JWT_HEADERS:
+        return True
     try:
         claims = binascii.a2b_base64(parts[1].replace("-", "+").replace("_", "/") + "==")
     except (binascii.Error, ValueError):

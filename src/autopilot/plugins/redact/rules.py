@@ -1151,7 +1151,8 @@ CLIENT_COMMANDS: Final = (
             r"login\b[^\n]*?[ \t]" + option("-p"),
         ),
     ),
-    ClientCommand(("gh",), (option("-b", "--body"),), subcommand=("secret", "variable")),
+    # (not `gh variable set`: an Actions variable is configuration, printed in the clear in logs)
+    ClientCommand(("gh",), (option("-b", "--body"),), subcommand=("secret",)),
     ClientCommand(("gh",), (r"--with-token[ \t]*<<<[ \t]*{value}",), subcommand=("auth",), kind="token"),
     # (not its usage line's `[options]`, nor the `K=V` pairs of an auth method: `username=ops`)
     ClientCommand(
