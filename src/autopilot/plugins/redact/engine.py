@@ -23,13 +23,14 @@ existing marker is never touched, so redaction is idempotent.
 
 from __future__ import annotations
 
+import base64
 import re
 import urllib.parse
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Any, Final
 
 from ahocorasick_rs import MATCHKIND_LEFTMOST_FIRST, BytesAhoCorasick
@@ -79,8 +80,10 @@ _REFERENCE = (
     # Symfony's %env(NAME)% …; a template's tag (`{% prompt 'API token' %}` in Insomnia, Jinja's and
     # Django's `{% csrf_token %}`, Liquid); a format's field filled in later, alone (`{}`, `{0}`,
     # `{:?}`, `%s`, `%v`, `%1$s`, as in `format!("postgres://app:{}@db")`); `[password]` as `<password>`;
-    # Nomad's and Levant's other delimiters (`[[ .password ]]`), Puppet's and Hiera's `%{lookup('x')}`
-    r"^(?:\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
+    # Nomad's and Levant's other delimiters (`[[ .password ]]`), Puppet's and Hiera's `%{lookup('x')}`;
+    # an environment variable read by the tool (Supabase's `env(NAME)`, Laravel's `env('NAME')`)
+    r"^(?:env\([ \t]*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?[ \t]*\)$"
+    r"|\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
     r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
     r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
     r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$"
@@ -124,6 +127,10 @@ _EMBEDDED_REFERENCE: Final = (
 # A known prefix followed by one character repeated: a placeholder (`hf_xxx`, `sk-****`).
 # A token's literal prefix alone, nothing after it (`TokenPrefixLive = "sk_live_"`, `"ghp_"`, `"xoxb-"`).
 _PREFIX_ALONE: Final = r"[a-z]{2,6}[_\-](?:[a-z0-9]{2,8}[_\-])?"
+# A token's prefix and one word after it (`sk-test`, `sk-proj-fake`, `xoxb-dummy`).
+_PREFIXED_WORD: Final = r"[a-z]{2,6}[_\-](?:[a-z0-9]{2,8}[_\-])?(?P<word>[a-z]{3,12})"
+# A short prefix before a value typed in sequence (`s.` of Vault's tokens, `sk-`, `ghp_`).
+_SEQUENCE_PREFIX: Final = r"^[a-z]{1,6}[._\-](?:[a-z0-9]{2,8}[_\-])?"
 _PREFIXED_PLACEHOLDER: Final = r"(?:[A-Za-z0-9]{1,12}[_\-.])+([A-Za-z0-9*.•])\1{2,}"
 _CIPHERTEXT: Final = rules.CIPHERTEXT
 _PUBLIC_KEY: Final = rules.PUBLIC_KEYS
@@ -172,7 +179,32 @@ def is_placeholder(value: str) -> bool:
         return True  # `dkim=pass; spf=softfail`: the verdicts of mail checks
     if "xxxx" in stripped or "XXXX" in stripped:
         return True  # typed in one case (`sk-xxxx`, `AKIAXXXX…`), not random base64 (`XXxX`)
+    if _in_sequence(lowered):
+        return True  # `s.ABCDEFGHIJKLMNOPQRSTUVWX` in `vault login`'s help, `abcdef0123456789`
+    prefixed = _rx[_PREFIXED_WORD].fullmatch(lowered) if len(lowered) <= 24 else None
+    if prefixed is not None and prefixed.group("word") in rules.PLACEHOLDER_WORDS:
+        return True  # a token's prefix and a word standing in for the rest: `sk-test`, `xoxb-fake`
     return _rx[_PLACEHOLDER_RX].search(lowered) is not None
+
+
+def _in_sequence(lowered: str) -> bool:
+    """Whether *lowered* (a value in lower case), past a short prefix (`s.`, `sk-`), is 10 characters
+    or more in runs of four or more consecutive letters or digits (`ABCDEFGHIJKLMNOPQRSTUVWX`,
+    `abcdef0123456789`, `1234567890`): typed for a documentation, never drawn at random."""
+    if len(lowered) < 10 or ord(lowered[-1]) - ord(lowered[-2]) not in (1, -9):
+        return False  # (a run ends the value: its last two characters are consecutive)
+    body = _rx[_SEQUENCE_PREFIX].sub("", lowered, count=1)
+    if len(body) < 10 or not body.isalnum() or not body.isascii():
+        return False
+    run = 1
+    for before, after in pairwise(body):
+        if ord(after) == ord(before) + 1 or (before, after) == ("9", "0"):
+            run += 1
+        elif run < 4:
+            return False
+        else:
+            run = 1
+    return run >= 4
 
 
 # The claims of a JWT made to be published: Supabase's anon key (`"role": "anon"`), which its
@@ -182,13 +214,32 @@ _PUBLIC_JWT_CLAIMS: Final = (
 )
 
 
+# The headers of an unsigned JWT (`{"alg":"none","typ":"JWT"}` and the other orders and spacings of
+# its members, base64url without padding, as a JWT holds them).
+_UNSIGNED_JWT_HEADERS: Final = frozenset(
+    base64.urlsafe_b64encode(header.encode()).rstrip(b"=").decode()
+    for header in (
+        '{"alg":"none"}',
+        '{"alg":"none","typ":"JWT"}',
+        '{"typ":"JWT","alg":"none"}',
+        '{"alg": "none", "typ": "JWT"}',
+        '{"typ": "JWT", "alg": "none"}',
+        '{"alg": "none"}',
+    )
+)
+
+
 def _public_jwt(token: str) -> bool:
-    """Whether *token* is a JWT whose claims say it is made to be published (``_PUBLIC_JWT_CLAIMS``)."""
+    """Whether *token* is a JWT whose claims say it is made to be published (``_PUBLIC_JWT_CLAIMS``),
+    or an unsigned one (``"alg":"none"`` and no signature): anybody can make it, and a server that
+    checks signatures refuses it."""
     import binascii
 
     parts = token.split(".")
     if len(parts) != 3 or len(parts[1]) > 2000:
         return False
+    if not parts[2] and parts[0] in _UNSIGNED_JWT_HEADERS:
+        return True
     try:
         claims = binascii.a2b_base64(parts[1].replace("-", "+").replace("_", "/") + "==")
     except (binascii.Error, ValueError):
@@ -241,6 +292,22 @@ def _wordy(value: str) -> bool:
         if position != len(chunk):
             return False
     return True
+
+
+def _drawn_at_random(value: str) -> bool:
+    """Whether *value*, dotted like an attribute, is characters drawn at random (a generated password
+    holding a dot: `yXnKgu.aySJ8YKVaq`, `Fd.fb5aUojOud`): digits, upper and lower case, and fewer than
+    60% of its letters in words of three letters or more that hold a vowel or are capitals. Names
+    are made of words (`settings.DB_PASSWORD2`, `config.s3SecretKey`)."""
+    if not _strong(value):
+        return False
+    letters = sum(char.isalpha() for char in value)
+    in_words = sum(
+        len(text)
+        for text in (word.rstrip("0123456789") for word in _rx[_WORD].findall(value))
+        if len(text) >= 3 and (text.isupper() or _VOWELS.intersection(text))
+    )
+    return in_words < 0.6 * letters
 
 
 def _words(name: str) -> bool:
@@ -406,6 +473,7 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             and not (value.endswith("!") and _rx[_DIGIT].search(value))  # `Velvet.Ember5000!`: a password
             and _rx[_WORD_AND_YEAR].search(value) is None  # `Puki0019.zuga`: a password, no attribute
             and _rx[_WORDS_AND_NUMBER].fullmatch(value) is None  # `Copper.Nebula56`: one too
+            and not _drawn_at_random(value)  # `yXnKgu.aySJ8YKVaq`: a password holding a dot
         ):
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
     if _rx[_NUMBER].fullmatch(value) or is_placeholder(value) or _rx[_RESOURCE].match(value):
@@ -477,8 +545,10 @@ def _maps_to_references(value: str) -> bool:
     `API_KEY=op://ci/api/key`), never to secrets (`API_KEY=Xk3…`)."""
     if "=" not in value or _rx[_REFERENCE_MAPPING].fullmatch(value) is None:
         return False
+    keys = []
     for pair in value.split(","):
         key, _, target = pair.partition("=")
+        keys.append(key)
         base = _rx[_VERSION_SUFFIX].sub("", target)
         if key.lower() in _BUILD_SECRET_KEYS:
             # `docker build --secret id=npmrc,src=/root/.npmrc`: the secret's id and where it is
@@ -491,7 +561,8 @@ def _maps_to_references(value: str) -> bool:
             or (base != target and _wordy(base) and _rx[_DIGIT].search(base) is None)
         ):
             return False
-    return True
+    # names in one case or paths, not a password holding `=` (`YPr08oJ3z1q=MM8`)
+    return all(key.startswith("/") or _rx[_SETTING_NAME].fullmatch(key + "=") for key in keys)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1286,6 +1357,7 @@ _SESSION_COOKIE_VALUE: Final = (
     rb"""(?P<value>[A-Za-z0-9%._~+/=:\-]{16,4096})(?![A-Za-z0-9%._~+/=:\-(\[])"""
 )
 _COOKIE_NAME_BYTES: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_.-")
+_KEY_QUOTES: Final = frozenset(b"\"'\\")
 _SESSION_COOKIE_NAME: Final = rules.SESSION_COOKIES.encode()
 _COOKIE_ATTRIBUTES: Final = frozenset(
     [
@@ -1477,6 +1549,7 @@ _TRACE_BEFORE: Final = rb"[ \t]*\++[ \t]+\Z"
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
 _PRINTERS.update({anchor.encode(): pattern.encode() for anchor, pattern in rules.REPL_PROMPTS})
 _REPL_ANCHORS: Final = frozenset(anchor.encode() for anchor, _ in rules.REPL_PROMPTS)
+_BARE_REPL_PROMPT: Final = rules.BARE_REPL_PROMPT.encode()
 _LISTERS: Final = tuple(anchor.encode() for anchor in rules.LISTS_SECRETS)
 # How many lines of a command's output _listed() looks at, and where that output ends: a prompt.
 _LISTED_LINES: Final = 40
@@ -1526,6 +1599,12 @@ _NAMED_AUTH_CALLS: Final = {name.encode(): spec for name, spec in rules.NAMED_AU
 _CALL_ANCHORS: Final = tuple(dict.fromkeys(name[-4:].encode() + b"(" for name in rules.AUTH_CALLS))
 # A line's end: the end of the text or line, or the end of the JSON string holding it.
 _LINE_END: Final = rb"""(?=[ \t]*(?:\r|\\r)?(?:$|\\{1,3}["']|"[,}\]]))"""
+# RANCID's .cloginrc after `add password` (or `enablepassword`, `userpassword`): the devices' glob,
+# then one or two passwords (a line's, then enable mode's), in braces or bare.
+_CLOGINRC_VALUES: Final = (
+    rb"[ \t]+[^\s\\]+[ \t]+(?P<first>\{[^{}\n\\]+\}|[^\s{}\\]+)"
+    rb"(?:[ \t]+(?P<second>\{[^{}\n\\]+\}|[^\s{}\\]+))?" + _LINE_END
+)
 _PGPASS: Final = (
     rb"(?:(?<![^\s\"'>])|(?<=\\[nrt]))[^:\s\"'\\]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+:"
     rb"(?P<value>[^\s\"'\\]{4,})(?:" + _LINE_END + rb"|(?=\\{0,3}[\"']))"
@@ -1833,6 +1912,42 @@ _ANNOTATED_LITERAL: Final = (
 # Names that are secret only with the word before them (`API key`, `access token`) or a generated value.
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 _PRIVATE_KEYS: Final = frozenset((b"_key", b"_Key", b"_KEY", b"__key"))  # Dart's, Python's private ones
+# What stands before a lone `key` in a network device's configuration that gives it a RADIUS or TACACS+
+# server's shared key (lower-cased): an indented line of the server's block (IOS's `radius server NPS`,
+# `tacacs server ISE`, ASA's `aaa-server ISE (inside) host …`, then ` key …` or ` pac key …`), or
+# the global command's words (`radius-server host 10.0.0.1 auth-port 1812 key …`, `tacacs-server key …`).
+_AAA_SERVER_KEY: Final = rb"(?x)" + (
+    rb"(?:(?:radius|tacacs)[ \t]+server|aaa-server)[ \t][^\n\\]*"
+    rb"(?:(?:\r?\n|(?:\\{1,3}r)?\\{1,3}n)[ \t]+[^\n\\]*){0,8}?"
+    rb"(?:\r?\n|(?:\\{1,3}r)?\\{1,3}n)[ \t]+(?:pac[ \t]+)?\Z"
+    rb"|(?:radius|tacacs)-server(?:[ \t][^\n\\]*)?[ \t]\Z"
+)
+
+
+# The value after a primary key's name that is a key (Azure's primary and secondary keys, 32 bytes
+# or more in base64), not a row's id: 32 base64 characters or more.
+_KEY_MATERIAL: Final = (
+    rb"""(?:\\{0,3}["'])?[ \t]*[:=]?[ \t]*(?:\\{0,3}["'])?(?P<value>[A-Za-z0-9+/_\-]{32,4096}={0,2})"""
+    rb"""(?![A-Za-z0-9+/=_\-])"""
+)
+
+
+def _primary_key(data: bytes, name: bytes, name_end: int) -> bool:
+    """Whether *name*, a primary key's (which elsewhere indexes data: rules.NOT_SECRET_KEYS), holds
+    an Azure resource's primary key (IoT Hub, Event Hubs, Service Bus, Maps: `"primaryKey"` beside
+    `"secondaryKey"`, `--primary-key`): 32 base64 characters or more with digits and both cases."""
+    if name_parts(name.decode("ascii", "replace"))[-2:] != ["primary", "key"]:
+        return False
+    value = _rx[_KEY_MATERIAL].match(data, name_end)
+    return value is not None and _strong(value.group("value").decode("ascii"))
+
+
+def _aaa_server_key(low: bytes, key: int) -> bool:
+    """Whether the lone `key` at *key* (lower-cased text) gives a RADIUS or TACACS+ server's shared key."""
+    floor = max(0, key - 800)
+    return low.rfind(b"server", floor, key) != -1 and _rx[_AAA_SERVER_KEY].search(low, floor, key) is not None
+
+
 # What a lone `key` must be followed by to hold a secret: a separator and a long base64-like run.
 # A value that may be generated after a key's name (16 token characters or more): only then is the
 # block around the name looked at.
@@ -2022,7 +2137,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"twilio",
     b"@tcp(",
     b"@unix(",
-    b":5432:",
+    b":5432",
     b":*:",
     b'" "',
     b'\\" \\"',
@@ -2037,15 +2152,13 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"loginmodule",
     b"chpasswd:",
     b"auth=(",
-    b"[redacted:aws_a",
-    b"[redacted:twili",
+    b"[redacted:",
     b"kty",
     b"login ",
     b"authenticate ",
     b"ugfzc3dvcmq6",
     b"sensitive",
-    b'"api"',
-    b'"api\\',
+    b'"api',
     b"putty-user-key-file-",
     b"encrypted",
     b":thin:",
@@ -2064,8 +2177,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"x-honeycomb-team",
     b"$pat",
     b"u001b[",
-    b"bundle_",
-    b"bundle config ",
+    b"bundle",
     b"cmp(",
     b"write(",
     b"sendto(",
@@ -2073,7 +2185,6 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"session=",
     b"algolia",
     b"getpass(",
-    b":5432/",
     b":3306",
     b":1433",
     b":6379",
@@ -2089,7 +2200,8 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"dd *",
     b" / ",
     b":\\/\\/",
-    b":\\\\/\\\\/",
+    b"\\\\/\\\\",
+    b"enable:",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -2129,15 +2241,13 @@ _FIXED_ANCHORS: Final = (
     _LOGIN_MODULE,
     _CHPASSWD_AT,
     _AUTH_TUPLE,
-    _MARKER_AWS,
-    _MARKER_TWILIO,
+    _MARKER_AT,
     _JWK_AT,
     _LOGIN_AT,
     _AUTHENTICATE_AT,
     _SMTP_PASSWORD_AT,
     _SENSITIVE_AT,
     _API_AT,
-    _API_ESCAPED,
     _PUTTY_AT,
     _ENCRYPTED_AT,
     _THIN_AT,
@@ -2156,8 +2266,7 @@ _FIXED_ANCHORS: Final = (
     _HONEYCOMB_AT,
     _PAT_AT,
     _ANSI_ESCAPED,
-    _BUNDLE_VARIABLE,
-    _BUNDLE_CONFIG,
+    _BUNDLE_AT,
     _COMPARE_AT,
     _WRITE_AT,
     _SENDTO_AT,
@@ -2165,7 +2274,6 @@ _FIXED_ANCHORS: Final = (
     _SESSION_AT,
     _ALGOLIA_AT,
     _GETPASS_AT,
-    _PORT_POSTGRES,
     _PORT_MYSQL,
     _PORT_MSSQL,
     _PORT_REDIS,
@@ -2182,6 +2290,7 @@ _FIXED_ANCHORS: Final = (
     _SLASH_PAIR,
     _URL_SLASHES,
     _URL_SLASHES_ESCAPED,
+    _ENABLE_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a
@@ -2858,8 +2967,8 @@ def _spaced_hit(
     dashes = low.rfind(b"--", max(0, start - 50), start)
     if dashes != -1 and _rx[_FLAG].match(low, dashes):
         return dashes
-    if _rx[_SPACED_AT].match(data, end) is not None:
-        return start
+    if _rx[_SPACED_AT].match(data, end) is not None or low.find(b"add ", max(0, start - 10), start) != -1:
+        return start  # (`add password GLOB …`: RANCID's .cloginrc, see _Scan._cloginrc())
     paren = data.find(b"(", end, end + 96)
     if (
         paren != -1
@@ -3615,6 +3724,8 @@ def _anchor_may_find(role: int, anchor: bytes, data: bytes, low: bytes, start: i
         return _curl_command(low, start)
     if role == _PAT_AT:
         return _rx[_PAT_VARIABLE].match(data, start) is not None  # not `$PATH`
+    if role == _MARKER_AT:
+        return low.startswith((b"[redacted:aws_access_key_id]", *_TWILIO_MARKERS), start)
     if role == _SLASH_PAIR:
         return _rx[_SLASH_PAIR_VALUE].match(data, start) is not None  # `user / password`, not `a / b`
     if role in (_WRITE_AT, _SENDTO_AT):
@@ -3913,8 +4024,10 @@ class _Scan:
                 self._curl(start)
         elif role in (_GO_DSN_AT, _GO_DSN_UNIX):
             self._go_dsn(start)
-        elif role in (_PGPASS_PORT, _PGPASS_ANY):
-            self._line_rule(start, _rx[_PGPASS])
+        elif role == _PGPASS_ANY or (role == _PGPASS_PORT and low.startswith(b":", end)):
+            self._line_rule(start, _rx[_PGPASS])  # `:5432:` of a .pgpass line
+        elif role == _PGPASS_PORT:
+            self._schemeless_dsn(start)  # `user:…@host:5432/db`
         elif role in (_USERLIST_AT, _USERLIST_ESCAPED):
             self._line_rule(start, _rx[_USERLIST])
         elif role in (_SASL_587, _SASL_465):
@@ -3935,8 +4048,16 @@ class _Scan:
             self._jcl_ftp(start)
         elif role == _SLASH_PAIR:
             self._slash_pair(start)
-        elif role in (_URL_SLASHES, _URL_SLASHES_ESCAPED):
-            self._escaped_url(start)  # `:\\/\\/`, also JSON-escaped once more in an agent log
+        elif role == _URL_SLASHES:
+            self._escaped_url(start)  # `:\/\/`
+        elif role == _URL_SLASHES_ESCAPED:
+            # `\\/\\` in the slashes of such a URL escaped once more (`:\\/\\/`, in an agent log) or
+            # twice (`:\\\\/\\\\/`, a Codex rollout's output): back to its colon
+            while start and self.data[start - 1] == 0x5C:
+                start -= 1
+            self._escaped_url(start - 1)
+        elif role == _ENABLE_AT:
+            self._enable(start)
         elif role == _IDENTIFIED:
             self._pattern_value(start, _rx[_IDENTIFIED_BY], "password")
         elif role == _LOGIN_MODULE:
@@ -3945,13 +4066,13 @@ class _Scan:
             self._chpasswd(start)
         elif role == _AUTH_TUPLE:
             self._call(start + 5, 1, True)
-        elif role == _MARKER_AWS:
+        elif role == _MARKER_AT:
             if low.startswith(b"[redacted:aws_access_key_id]", start):
                 self._near("aws_access_key_id", start, start + 28)
-        elif role == _MARKER_TWILIO and low.startswith(_TWILIO_MARKERS, start):
-            self._near("twilio", start, low.find(b"]", start) + 1)
-        elif role in (_BUNDLE_VARIABLE, _BUNDLE_CONFIG):
-            self._bundler(start, variable=role == _BUNDLE_VARIABLE)
+            elif low.startswith(_TWILIO_MARKERS, start):
+                self._near("twilio", start, low.find(b"]", start) + 1)
+        elif role == _BUNDLE_AT:
+            self._bundler(start)
         elif role == _COMPARE_AT:
             self._compared(start, end)
         elif role in (_WRITE_AT, _SENDTO_AT):
@@ -3988,7 +4109,7 @@ class _Scan:
             match = _rx[_GETPASS_RETURN].match(self.data, start)
             if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
                 self.add(match.start("value"), match.end("value"), "password")
-        elif _PORT_POSTGRES <= role <= _PORT_MONGO:
+        elif _PORT_MYSQL <= role <= _PORT_MONGO:
             self._schemeless_dsn(start)
         elif role == _JWK_AT:
             self._jwk(start)
@@ -4003,7 +4124,7 @@ class _Scan:
                 block = _rx[_HCL_BLOCK_START].match(self.data, at) if at != -1 else None
                 if block is not None and _rx[_HCL_BLOCK_END].search(self.data, block.end(), start) is None:
                     self._hcl_default(block.end(), "secret")
-        elif role in (_API_AT, _API_ESCAPED):
+        elif role == _API_AT:  # (`"api"`, also JSON-escaped `"api\\"`)
             member = _rx[_API_MEMBER].match(self.data, start)
             if member is not None and credential_like(member.group("value").decode("utf-8", "replace")):
                 self.add(member.start("value"), member.end("value"), "api_key")
@@ -4108,6 +4229,9 @@ class _Scan:
             if name_start and self.data[name_start - 1] == 0x5C and low[name_start] in b"ntr":
                 name_start += 1  # after a JSON-escaped line break or tab (`\\ngit_basic_authorization(`)
             spec = rules.AUTH_CALLS.get(low[name_start:paren].lstrip(b"_-").decode("ascii", "replace"))
+            if name_start > 1 and low[name_start - 1] == 0x2E:  # a method: `WiFi.begin(`, `wlan.connect(`
+                owner = self.runs.rfind(_DOT, max(0, name_start - 34), name_start - 1) + 1
+                spec = rules.AUTH_CALLS.get(low[owner:paren].decode("ascii", "replace"), spec)
             if spec is not None:
                 self._call(paren, *spec)
         elif _command_word(low, start, 0):
@@ -4163,12 +4287,23 @@ class _Scan:
                 continue
             if how == _BY_SPACE:
                 if kind is None and name in _LONE_NAMES and data[name_start - 1 : name_start] == b" ":
-                    self._prose_key(name, name_start, name_end)
+                    if _aaa_server_key(self.low, name_start):
+                        kind = "password"  # a RADIUS or TACACS+ server's shared key (Cisco, Arista, Aruba)
+                    else:
+                        self._prose_key(name, name_start, name_end)
+                if kind == "password" and data[name_start - 4 : name_start] == b"add ":
+                    line_start, _ = _line_around(data, name_start)
+                    if not data[_content_start(data, line_start, name_start) : name_start - 4].strip():
+                        self._cloginrc(name_end)  # (at the line's start, or a JSON string's)
+                        continue
                 self._spaced(name_start, name_end, kind, position)
             elif how == _BY_PAIR:
                 if kind is not None:
                     self._pair(name_end, kind)
             elif how == _BY_CSV:
+                prompt = data.rfind(b"> ", max(0, name_start - 200), name_start)
+                if prompt != -1:  # a name ending its line after Node's prompt (`> config.apiKey`)
+                    self._evaluated(prompt, _rx[_BARE_REPL_PROMPT], at=True)
                 self._csv_column(name_start, name_end, kind)
             elif how == _BY_PERCENT:
                 escape = _rx[_ESCAPE_BEFORE].match(data, name_start - 1) if name_start else None
@@ -4285,6 +4420,15 @@ class _Scan:
                 and _rx[_PHP_ASSIGNMENT].match(data, name_end)
             ):
                 self._assignment(name, name_start, name_end, kind)  # PHP, Perl, PowerShell: `$apiKey = '…'`
+            elif (
+                kind is None
+                and how == _BY_SEPARATOR
+                and (b"rimary" in name or b"RIMARY" in name)
+                and _primary_key(data, name, name_end)
+            ):
+                # Azure's `primaryKey` beside its `secondaryKey` (IoT Hub, Event Hubs, Service Bus,
+                # Maps; `--primary-key …`): a key, where a primary key elsewhere indexes data.
+                self._assignment(name, name_start, name_end, "api_key")
 
     def _assignment(
         self,
@@ -4746,7 +4890,9 @@ class _Scan:
             if not under:
                 break  # a blank line or a row too short: the table ended
             value = under[0].group().decode("utf-8", "replace")
-            if len(value) >= 16 and credential_like(value) and not _names_a_secret(value):
+            # (a password drawn by a person may be short; a token's or a key's cell, 16 or more)
+            shortest = 8 if kind == "password" else 16
+            if len(value) >= shortest and credential_like(value) and not _names_a_secret(value):
                 self.add(under[0].start(), under[0].end(), kind)
                 found = True
             if text_end < next_end:
@@ -5296,14 +5442,18 @@ class _Scan:
         if echoed is not None and _encodes_credential(echoed.group("value")):
             self.add(echoed.start("value"), echoed.end("value"), "authorization")
 
-    def _evaluated(self, start: int, prompt: re.Pattern[bytes]) -> None:
+    def _evaluated(self, start: int, prompt: re.Pattern[bytes], *, at: bool = False) -> None:
         """An interactive shell's or a debugger's prompt evaluating a secret-named expression
-        (rules.REPL_PROMPTS): the string it prints on one of the next lines, after the shell's mark
-        (``Out[4]:``, ``$2 =``, ``=>``); a reply that repeats the name (Redis's ``1) "requirepass"``)
-        is passed over."""
+        (rules.REPL_PROMPTS; *at*: the prompt is right at *start*): the string it prints on one of
+        the next lines, after the shell's mark (``Out[4]:``, ``$2 =``, ``=>``); a reply that repeats
+        the name (Redis's ``1) "requirepass"``) is passed over."""
         data = self.data
         line_start, line_end = _line_around(self.low, start)
-        if prompt.search(self.low, line_start, line_end) is None:
+        if at:
+            found = prompt.match(self.low, start, line_end)
+        else:
+            found = prompt.search(self.low, line_start, line_end)
+        if found is None:
             return
         prompt_end = line_end
         for _ in range(3):
@@ -5658,13 +5808,15 @@ class _Scan:
             if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
                 self.add(match.start("value"), match.end("value"), "password")
 
-    def _bundler(self, start: int, *, variable: bool) -> None:
-        """Bundler's credentials for a gem server (see _BUNDLE_HOST_SETTING): the password of
-        `user:password`, or a token alone."""
-        if variable:
+    def _bundler(self, start: int) -> None:
+        """Bundler's credentials for a gem server (see _BUNDLE_HOST_SETTING), in a `BUNDLE_…` variable
+        or after `bundle config`: the password of `user:password`, or a token alone."""
+        if self.low.startswith(b"bundle_", start):
             match = _rx[_BUNDLE_HOST_SETTING].match(self.data, start)
-        else:
+        elif self.low.startswith(b"bundle config ", start):
             match = _rx[_BUNDLE_CONFIG_HOST].match(self.low, start)
+        else:
+            return
         if match is None:
             return
         begin, end = match.span("value")
@@ -5983,6 +6135,28 @@ class _Scan:
             self.add(match.start("value"), match.end("value"), "bearer_token")
         return match.end()
 
+    def _cloginrc(self, name_end: int) -> None:
+        """RANCID's .cloginrc (`add password GLOB {…} {…}`, `add enablepassword GLOB {…}`): the
+        passwords after the devices' glob, in braces or bare."""
+        line = _rx[_CLOGINRC_VALUES].match(self.data, name_end, _line_around(self.data, name_end)[1])
+        if line is None:
+            return
+        for group in ("first", "second"):
+            value = line.group(group)
+            if value is not None and _lenient(value.strip(b"{}").decode("utf-8", "replace")):
+                start, end = line.span(group)
+                self.add(start + (value[:1] == b"{"), end - (value[-1:] == b"}"), "password")
+
+    def _enable(self, start: int) -> None:
+        """Oxidized's enable password, `enable:` in a `vars:` block (its configuration's, a group's or
+        a model's): the password of a network device's privileged mode."""
+        data = self.data
+        if start and (data[start - 1 : start].isalnum() or data[start - 1] in b"_-."):
+            return  # another setting (`auto_enable:`, `tls.enable:`)
+        parent = _parent_name(data, start)
+        if parent is not None and parent.lower() == b"vars":
+            self._assignment(b"enable", start, start + 6, "password")
+
     def _url(self, position: int) -> int:
         data, low = self.data, self.low
         # A host (and its port) before a comma: the URL ended there, in a CSV row, and the `@` further
@@ -6076,7 +6250,7 @@ class _Scan:
         before = position - 6 if low.startswith(b"send: ", position - 6) else position
         if low.find(b"send", prompt, before) != -1:
             return  # another string was sent after the prompt: this one answers something else
-        match = _rx[_EXPECT_SEND].match(self.data, position + (low[position] == 0x2E))
+        match = _rx[_EXPECT_SEND].match(self.data, position)
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
 
@@ -6084,6 +6258,8 @@ class _Scan:
         """A framework's session cookie named around *start*..*end* (rules.SESSION_COOKIES) and its
         value after ``=``, ``:``, ``=>`` or a tab (a Netscape cookies.txt row), quoted or not."""
         low = self.low
+        while low[end - 1] in _KEY_QUOTES:
+            end -= 1  # `_session"`: the anchor ends in a key's closing quote
         while end < self.size and low[end] in _NAME_CHARS and low[end] != 0x2D:  # not a `-`
             end += 1
         name_start = start
@@ -6442,7 +6618,9 @@ def _coloured_lines(data: bytes, codes: list[int]) -> list[tuple[int, int]]:
             end for end in (data.find(b"\n", last, ceiling), data.find(b"\\n", last, ceiling)) if end != -1
         ]
         end = min(ends) if ends else ceiling
-        if merged and start <= merged[-1][1] + 2:
+        while end < size and end > last and data[end] == 0x5C and data[end - 1] == 0x5C:
+            end -= 1  # a doubly escaped line break (``\\n``) ends the line at its first backslash
+        if merged and start <= merged[-1][1] + 3:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))

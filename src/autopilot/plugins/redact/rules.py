@@ -448,7 +448,7 @@ KEY_QUALIFIERS: Final = words(
     "cloudflare cohere consumer datadog dd deepseek deploy encryption firebase gcp gemini github "
     "gitlab google gpg groq heroku hf huggingface licence license mailchimp mailgun mapbox master "
     "mistral netlify npm openai openrouter pgp pinecone private pypi replicate root secret sendgrid "
-    "service session shared sign signing slack ssh storage stripe subscription supabase twilio "
+    "service session shared sign signing slack ssh storage stripe subscription supabase symmetric twilio "
     "vercel webhook xai preshared hmac jwt global "
     # a network's shared key (Zigbee's `network_key`, LoRaWAN's `nwk_key`)
     "network nwk "
@@ -750,11 +750,13 @@ PUBLIC_COOKIES: Final = (
 #: cookie jar's ``<Cookie sessionid=… for …/>``, a Netscape cookies.txt row, Sentry's
 #: ``"cookies": {"sessionid": …}``, a dict, a Java URL's ``;jsessionid=…``): Django's ``sessionid``,
 #: Java's ``JSESSIONID``, ASP.NET's ``ASP.NET_SessionId``, PHP's ``PHPSESSID``, Express's
-#: ``connect.sid``. The anchors the engine searches for, and the whole name read around them.
-#: (``_session``, for Laravel's, CodeIgniter's and Rails' names, is too frequent in code to be an
-#: anchor: those go in cookie headers, jars and HAR lists as any cookie does.)
-SESSION_COOKIE_ANCHORS: Final = ("sessionid", "sessid", "connect.sid")
-SESSION_COOKIES: Final = r"[a-z0-9_.\-]*(?:sessionid|sessid)|connect\.sid"
+#: ``connect.sid``; Laravel's ``laravel_session``, CodeIgniter's ``ci_session`` and Rails'
+#: ``_APP_session`` as a dict's or a JSON object's key (``{"_gitlab_session": "…"}``; in cookie
+#: headers, jars and HAR lists they go as any cookie does: ``_session`` alone is too frequent in
+#: code to be an anchor, so its anchors end in the key's closing quote). The anchors the engine
+#: searches for, and the whole name read around them.
+SESSION_COOKIE_ANCHORS: Final = ("sessionid", "sessid", "connect.sid", '_session"', "_session'", "_session\\")
+SESSION_COOKIES: Final = r"[a-z0-9_.\-]*(?:sessionid|sessid|_session)|connect\.sid"
 #: The columns of listings that print the names of secrets, not their values (``fly secrets list``:
 #: ``NAME  DIGEST  CREATED AT``; ``kubectl get secrets``: ``NAME  TYPE  DATA  AGE``; ``gh secret list``,
 #: ``docker secret ls``): a value under one of these headers is not the secret. A ``VALUE`` or a
@@ -1034,9 +1036,10 @@ WEBHOOK_REQUEST_PATHS: Final = (
 )
 
 #: How scripted terminal sessions type what a prompt asks for (Tcl expect's ``send "…\\r"`` and its
-#: ``-d`` trace ``send: sending "…\\r" to { exp6 }``, pexpect's ``child.sendline('…')``): lower-cased
-#: literals that anchor the search. The string sent right after a password prompt is the password.
-EXPECT_SENDS: Final = ("send ", "sending ", "sendline(", ".send(")
+#: ``-d`` trace ``send: sending "…\\r" to { exp6 }``, pexpect's ``child.sendline('…')`` and
+#: ``send(b'…')``): lower-cased literals that anchor the search (``send`` starts every form). The
+#: string sent right after a password prompt is the password.
+EXPECT_SENDS: Final = ("send",)
 #: What a prompt that asks for a credential holds (``Password:``, ``Enter passphrase for key``).
 CREDENTIAL_PROMPTS: Final = ("assword", "passphrase", "passcode")
 
@@ -1151,7 +1154,8 @@ CLIENT_COMMANDS: Final = (
             r"login\b[^\n]*?[ \t]" + option("-p"),
         ),
     ),
-    ClientCommand(("gh",), (option("-b", "--body"),), subcommand=("secret", "variable")),
+    # (not `gh variable set`: an Actions variable is configuration, printed in the clear in logs)
+    ClientCommand(("gh",), (option("-b", "--body"),), subcommand=("secret",)),
     ClientCommand(("gh",), (r"--with-token[ \t]*<<<[ \t]*{value}",), subcommand=("auth",), kind="token"),
     # (not its usage line's `[options]`, nor the `K=V` pairs of an auth method: `username=ops`)
     ClientCommand(
@@ -1332,9 +1336,9 @@ ANCHORED_SECRETS: Final = (
     # as good as the password), `password 0 …`, `secret 0 …`, `key 0 …` (plain text) in `username`,
     # `enable`, `line`, tacacs and radius server blocks, `ppp chap password 0 …`; key chains'
     # `key-string`; Cisco's type 5, 8 and 9 are one-way hashes and stay
-    AnchoredSecret("password 7 ", r"(?i:password)[ \t]+7[ \t]+" + _TYPE7, config_line=True),
+    AnchoredSecret("password ", r"(?i:password)[ \t]+7[ \t]+" + _TYPE7, config_line=True),
     AnchoredSecret("key 7 ", r"(?i:key)[ \t]+7[ \t]+" + _TYPE7, config_line=True),
-    AnchoredSecret("password 0 ", r"(?i:password)[ \t]+0[ \t]+" + _DEVICE_VALUE, config_line=True),
+    AnchoredSecret("password ", r"(?i:password)[ \t]+0[ \t]+" + _DEVICE_VALUE, config_line=True),
     AnchoredSecret("secret 0 ", r"(?i:secret)[ \t]+0[ \t]+" + _DEVICE_VALUE, config_line=True),
     AnchoredSecret("key 0 ", r"(?i:key)[ \t]+0[ \t]+" + _DEVICE_VALUE, config_line=True),
     AnchoredSecret("key-string ", r"(?i:key-string)[ \t]+(?:[07][ \t]+)?" + _DEVICE_VALUE, config_line=True),
@@ -1357,7 +1361,7 @@ ANCHORED_SECRETS: Final = (
     # Junos' `set snmp community … authorization read-only`, and a setting named so in YAML, JSON,
     # INI or TOML (snmp_exporter's `auths`, Telegraf, Ansible's network variables)
     AnchoredSecret(
-        "community ",
+        "community",
         r"community[ \t]+"
         + _DEVICE_VALUE
         + _Q
@@ -1497,6 +1501,11 @@ REPL_PROMPTS: Final = (
     ("$env:", r"\bps\b[^>\n]{0,200}>[ \t]+\$env:" + _EVALUATED),  # PowerShell: `PS C:\> $env:API_TOKEN`
 )
 
+#: Node's REPL prompt, `> ` alone, starting a line (also JSON-escaped, or a JSON string) whose
+#: expression names a secret (`> config.stripe.secretKey`): too frequent a literal to be searched
+#: for, it is looked for where a secret name ends its line.
+BARE_REPL_PROMPT: Final = r"(?:(?<=\n)|(?<=\\n)|(?<=\")|(?<![\s\S]))>[ \t]+" + _EVALUATED
+
 #: Commands whose output lists or creates credentials, as a table or JSON over several lines
 #: (``az storage account keys list``, ``aws iam create-access-key``, ``fly tokens create``): where
 #: one of these occurs (lower-cased), the random-looking values of the lines after it (up to the
@@ -1529,7 +1538,8 @@ LISTS_SECRETS: Final = (
 # ------------------------------------------------------------------------------------------------
 # Functions that take a credential as a positional argument.
 
-#: Function (or constructor) name, lower-cased, without its object or module -> (which argument is
+#: Function (or constructor) name, lower-cased, without its object or module (with its object's name
+#: where the name alone is too common: ``wifi.begin``) -> (which argument is
 #: the credential when it is a string literal (0-based; -1: the last), and whether the function is
 #: about credentials (then any value counts) or only sometimes (then only a random-looking value).
 AUTH_CALLS: Final = {
@@ -1630,6 +1640,16 @@ AUTH_CALLS: Final = {
     "open": (2, False),
     # the plaintext given to crypt(): pgcrypto's `crypt('…', gen_salt('bf'))`, PHP's `crypt("…", $salt)`
     "crypt": (0, True),
+    # joining a Wi-Fi network with its passphrase after the network's name: Arduino's and the ESP
+    # cores' `WiFi.begin("ssid", "…")`, `WiFi.softAP(…)`, `WiFiMulti.addAP(…)`, MicroPython's
+    # `wlan.connect(…)` (`sta_if` in its documentation), CircuitPython's `wifi.radio.connect(…)`
+    # (a method as common as `begin` or `connect` counts only after its object's name)
+    "wifi.begin": (1, True),
+    "softap": (1, True),
+    "addap": (1, True),
+    "wlan.connect": (1, True),
+    "sta_if.connect": (1, True),
+    "radio.connect": (1, True),
 }
 #: Functions that take a credential, as in :data:`AUTH_CALLS`, whose names hold a secret word: they
 #: are found through it (a name keyword), with a literal as their first argument, and need no anchor
