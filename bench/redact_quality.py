@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|fourteenth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -71,6 +71,14 @@ Corpora:
   languages), with the hard negatives of the same world (rotation notices naming key ids, vault
   references, masked values, placeholders, documented example keys, public keys, signatures,
   hashes, ids, used one-time codes); reported like ``blind``;
+- ``fourteenth``: bench/redact_corpus_fourteenth.py, another one by another author, written blind to
+  the rules and to the other corpora, made of credential formats of many providers with no
+  secret-sounding name next to them (alone on a line, in table cells and lists, as positional
+  command-line arguments, in log and error messages, URL paths, fragments and userinfo, commit
+  messages, chat lines, generic fields and arrays), with the public twins of the same formats in the
+  same positions as hard negatives (publishable keys, client and app ids, key ids, account SIDs,
+  public keys, wallet addresses, transaction hashes, commit SHAs, digests, ids sharing a prefix,
+  masked and truncated tokens, placeholders, encrypted values); reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -118,6 +126,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "tenth": (73, 6),
     "eleventh": (79, 6),
     "twelfth": (83, 6),
+    "fourteenth": (97, 6),
 }
 
 
