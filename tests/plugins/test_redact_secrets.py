@@ -1112,6 +1112,25 @@ def test_a_csv_column_named_for_a_secret_loses_every_value(
     assert all(f"{name}-{n}" in redacted for n, name in enumerate(header) if n != index)
 
 
+@pytest.mark.parametrize("inner", ["PWD", "Key", "pass", "Tok"])
+def test_a_generated_value_holding_a_keyword_is_no_name(inner: str) -> None:
+    """A generated password that happens to hold a keyword between random letters and digits
+    (`Ig8Chdg7PWDv-…`) is a value, not the name of a secret: a secret column's cell and an
+    assignment lose it, also where other rows follow."""
+    rng = random.Random(inner)
+    upper = string.ascii_uppercase
+    value = (
+        rng.choice(upper) + rng.choice(string.ascii_lowercase) + "8" + "Chdg" + "7" + inner + "v-"
+        + "".join(rng.choice(upper) for _ in range(3)) + "7"
+        + "".join(rng.choice(upper) for _ in range(2)) + "Jd"
+    )  # fmt: skip
+    text = f"region,secret\nregion-0,{value}\nregion-1,{value[::-1]}"
+    redacted = redact_text(text)
+    assert value not in redacted and value[::-1] not in redacted
+    assert "region-0," in redacted and "region-1," in redacted
+    assert value not in redact_text(json.dumps({"content": text}))
+
+
 def test_every_pattern_of_the_engine_compiles() -> None:
     """Each pattern the engine uses compiles: they are compiled on first use, so a broken one would fail
     only on the rare text that reaches it."""

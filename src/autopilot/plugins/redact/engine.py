@@ -276,6 +276,8 @@ def _wordy(value: str) -> bool:
             continue  # a letter alone is a word too (the `X` of `X-Api-Key`)
         position = 0
         short = 0
+        inner_digits = 0  # words followed by more of the chunk that end in digits (`Ig8`, `Chdg7`)
+        odd = 0  # words of two letters or more, not all capitals, without a vowel (`Dv`, `Chdg`)
         for word in _rx[_WORD].finditer(chunk):
             if word.end() - word.start() <= 2 and not word.group().isupper():
                 short += 1  # `Oe`, `Fw`, `i`: three such in one chunk are letters drawn at random
@@ -287,6 +289,12 @@ def _wordy(value: str) -> bool:
             text = word.group().rstrip("0123456789")
             if text and len(text) > 4 and not _VOWELS.intersection(text):
                 return False
+            if len(text) >= 2 and not text.isupper() and not _VOWELS.intersection(text):
+                odd += 1
+            if len(text) != len(word.group()) and position != len(chunk):
+                inner_digits += 1
+            if inner_digits >= 2 and odd:
+                return False  # `Ig8Chdg7PWDv`: drawn at random (`sha256ToBase64String` is a name)
             if len(text) == 1 and word.group() != text and len(chunk) > 2:
                 return False  # "a1", "x9" inside a longer chunk: random, not a word
         if position != len(chunk):
@@ -941,11 +949,14 @@ _ALIGNED_VALUE: Final = (
 # `<<"…">>`, C's and C++'s `L"…"`, `u8"…"`).
 _AFTER_NAME: Final = (
     rb"(?x)"
-    rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<array>\[[0-9]{0,4}\])?(?:\*{1,2}(?=:))?(?P<sp1>[ \t]*)
+    rb"""(?P<q1>\\{0,7}["'`])?(?P<bracket>\])?(?P<paren>\))?(?P<array>\[[0-9]{0,4}\])?
+    (?:\*{1,2}(?=:))?(?P<sp1>[ \t]*)
     (?P<sep>::=|:=|\?=|\+=|=>|=(?![=~])|:(?![:/]|\\(?!\\{0,6}"))|>|,|\|\||\?\?|or(?=[ \t])|\{
       |<<?-|->|to(?<=[ \t]to)(?=[ \t]))?
-    (?P<sp2>(?:(?<=:)\*{1,2}(?=[ \t]))?[ \t]*)(?P<opening>\((?=[ \t]*(?:\r?\n|\\{1,3}n)?[ \t]*\\{0,3}["'])(?:[ \t]|\r?\n|\\{1,3}n)*)?
-    (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?=')|@(?=\\{0,3}")|<<(?=\\{0,3}")|u8|[LuU](?=\\{0,3}"))(?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
+    (?P<sp2>(?:(?<=:)\*{1,2}(?=[ \t]))?[ \t]*)
+    (?P<opening>\((?=[ \t]*(?:\r?\n|\\{1,3}n)?[ \t]*\\{0,3}["'])(?:[ \t]|\r?\n|\\{1,3}n)*)?
+    (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?=')|@(?=\\{0,3}")|<<(?=\\{0,3}")|u8|[LuU](?=\\{0,3}"))
+      (?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))"""
 )
 # An answer in chat after a colon: a word of 16 characters or more, maybe in backticks, then a blank,

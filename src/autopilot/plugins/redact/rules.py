@@ -772,7 +772,9 @@ LISTING_COLUMNS: Final = frozenset(
 #: PostgreSQL's SCRAM verifier of a password (`SCRAM-SHA-256$4096:salt$stored-key:server-key`), as
 #: `pg_dumpall --roles-only` prints it: one-way. Its base64 can hold a keyword and a separator
 #: (`…knpwSl+==$…`), which is no name.
-SCRAM_VERIFIER: Final = r"SCRAM-SHA-(?:1|256)\$[0-9]{1,7}:[A-Za-z0-9+/=]{8,}\$[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{8,}"
+SCRAM_VERIFIER: Final = (
+    r"SCRAM-SHA-(?:1|256)\$[0-9]{1,7}:[A-Za-z0-9+/=]{8,}\$[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{8,}"
+)
 #: Keys made to be published, by their format, left alone whatever they are called: Stripe's (and
 #: Clerk's, Paystack's) publishable ``pk_live_…``/``pk_test_…``, Mapbox's public tokens ``pk.eyJ…``
 #: (its secret ones are ``sk.eyJ…``), PostHog's project keys ``phc_…``: their providers document them
