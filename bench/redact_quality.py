@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|fourteenth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -71,6 +71,16 @@ Corpora:
   languages), with the hard negatives of the same world (rotation notices naming key ids, vault
   references, masked values, placeholders, documented example keys, public keys, signatures,
   hashes, ids, used one-time codes); reported like ``blind``;
+- ``thirteenth``: bench/redact_corpus_thirteenth.py, another one by another author, written blind to
+  the rules and to the other corpora, made of the everyday text an agent reads in the commonest stacks
+  (``.env`` files, Compose files and ``docker`` output, ``kubectl`` secrets, environment dumps, diff
+  hunks, ``grep -rn`` hits and numbered lines, framework settings, package-manager and CLI credential
+  files, CI files, HTTP client traces and test output with headers, application logs, connection
+  strings, SDK set-up code, notebooks, SQL dumps, Terraform state and plans, Ansible inventories), with
+  the hard negatives of the same day (references, masked values, placeholders, public ids and
+  publishable keys, digests, lockfile integrity hashes, image digests, commit hashes, UUIDs, request
+  ids, base64 of plain data and of certificates, encrypted values, key ids, names of secrets);
+  reported like ``blind``;
 - ``fourteenth``: bench/redact_corpus_fourteenth.py, another one by another author, written blind to
   the rules and to the other corpora, made of credential formats of many providers with no
   secret-sounding name next to them (alone on a line, in table cells and lists, as positional
@@ -126,6 +136,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "tenth": (73, 6),
     "eleventh": (79, 6),
     "twelfth": (83, 6),
+    "thirteenth": (89, 6),
     "fourteenth": (97, 6),
 }
 
