@@ -905,13 +905,15 @@ def _generated_name_kind(name: bytes) -> str | None:
     ``server_key``, ``LOGGED_IN_KEY``, ``NONCE_SALT``), for a value that looks generated; None for
     keys that index or route data (``sort_key``) and for the names the tables exclude."""
     parts = name_parts(name.decode("ascii", "replace").lstrip("-"))
-    if len(parts) < 2 or parts[-1] not in ("key", "salt") or parts[-2] in rules.NOT_SECRET_KEYS:
+    if len(parts) < 2 or parts[-1] not in ("key", "salt"):
         return None
+    if parts[-1] == "key" and parts[-2] in rules.NOT_SECRET_KEYS:
+        return None  # (a salt is one whatever it salts: Drupal's `hash_salt`)
     if parts[-1] == "salt" and parts[-2] in rules.PUBLIC_SALTS:
         return None  # Phoenix's `signing_salt`, Rails' `encrypted_cookie_salt`: no secret alone
     if (
         any(part in rules.EXCLUDED_ANY for part in parts)
-        or (parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in rules.KEY_OWNERS)
+        or (parts[-1] == "key" and parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in rules.KEY_OWNERS)
         or (parts[-1] == "key" and rules.PUBLIC_TOKEN_OWNERS.intersection(parts))
     ):
         return None
@@ -1912,6 +1914,7 @@ _ANNOTATED_LITERAL: Final = (
 # Names that are secret only with the word before them (`API key`, `access token`) or a generated value.
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 _PRIVATE_KEYS: Final = frozenset((b"_key", b"_Key", b"_KEY", b"__key"))  # Dart's, Python's private ones
+_NUMBERED_KEYS: Final = frozenset((b"key1", b"key2", b"key_1", b"key_2"))  # (lower-cased)
 # What stands before a lone `key` in a network device's configuration that gives it a RADIUS or TACACS+
 # server's shared key (lower-cased): an indented line of the server's block (IOS's `radius server NPS`,
 # `tacacs server ISE`, ASA's `aaa-server ISE (inside) host …`, then ` key …` or ` pac key …`), or
@@ -1951,7 +1954,7 @@ def _aaa_server_key(low: bytes, key: int) -> bool:
 # What a lone `key` must be followed by to hold a secret: a separator and a long base64-like run.
 # A value that may be generated after a key's name (16 token characters or more): only then is the
 # block around the name looked at.
-_KEY_VALUE_AHEAD: Final = rb"""(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?[A-Za-z0-9+/_\-]{16}"""
+_KEY_VALUE_AHEAD: Final = rb"""(?:\\{0,3}["'])?[ \t]*(?:[:=]|=>)[ \t]*(?:\\{0,3}["'])?[A-Za-z0-9+/_\-]{16}"""
 _LONE_KEY_VALUE: Final = rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_\-]{16}"""
 _PREVIOUS_WORD_DOT: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12})\.\Z"
 # A table aligned with blanks: its cells (runs of words apart by single blanks), and a header of
@@ -2043,10 +2046,13 @@ _CALL_ARG: Final = (
     (?:(?P<wrap>(?:[A-Za-z_][A-Za-z0-9_]*\.){0,3}
         (?:GetBytes|getBytes|\[\]byte|bytes|bytearray|Buffer\.from|from)\([ \t]*)?
       (?:[fbrFBR]{0,2}|@(?=\\{0,3}"))(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
+      (?P<more>(?:[ \t]*\+[ \t]*(?P=q)[^\n"'`\\]{1,500}(?P=q)){1,3})?
       (?:\.[A-Za-z_][A-Za-z0-9_]*(?:\([^()\n]{0,60}\))?!?){0,2}(?(wrap)(?:[ \t]*,[^()\n]{0,30})?\))
       |(?P<e>(?:[^,()"'`\n{}\\]++|\\(?![nrt])|"[^"\n]{0,200}"|'[^'\n]{0,200}'|\([^()\n]{0,200}\)|\{[^{}\n]{0,200}\})*+))
     (?:[ \t\r\n]|\\{1,3}[nrt])*(?P<end>[,)])"""
 )
+# A string literal joined to the one before it (the `more` of _CALL_ARG).
+_JOINED_LITERAL: Final = rb"""\+[ \t]*(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{1,500})(?P=q)"""
 
 # What a function named for a credential returns, after its name (see _Scan._getter()).
 _GETTER: Final = (
@@ -3296,8 +3302,8 @@ _BASE64_TABLE: Final = bytes(
 )
 
 
-def _parent_name(data: bytes, name_start: int) -> bytes | None:
-    """The name of the object, block or section that holds the member named at *name_start*."""
+def _parent_name(data: bytes, name_start: int, name_end: int) -> bytes | None:
+    """The name of the object, block or section that holds the member named at *name_start*..*name_end*."""
     first = name_start
     while first and data[first - 1] in _BEFORE_MEMBER:
         first -= 1
@@ -3335,13 +3341,17 @@ def _parent_name(data: bytes, name_start: int) -> bytes | None:
                 section = _rx[_PARENT_SECTION].fullmatch(text)
                 if section is not None:
                     return section.group("name")
-    # A JSON or JavaScript object: the nearest brace not closed before the member.
+    # A JSON or JavaScript object (or a PHP array, `'crypt' => ['key' => …]`): the nearest brace not
+    # closed before the member.
     floor, position, depth = max(0, name_start - _PARENT_REACH), name_start, 0
+    brace, close = b"{", b"}"
+    if data.find(b"=>", name_end, name_end + 6) != -1:
+        brace, close = b"[", b"]"
     while True:
-        opening = data.rfind(b"{", floor, position)
+        opening = data.rfind(brace, floor, position)
         if opening == -1:
             return None
-        closing = data.rfind(b"}", opening, position)
+        closing = data.rfind(close, opening, position)
         if closing != -1:
             depth, position = depth + 1, closing
             continue
@@ -3357,6 +3367,8 @@ def _member_name_before(data: bytes, position: int) -> bytes | None:
     at = position
     while at and data[at - 1] in _BLANKS_B:
         at -= 1
+    if at > 1 and data[at - 2 : at] == b"=>":
+        at -= 1  # PHP's `'crypt' => [`
     if not at or data[at - 1] not in _SEPARATOR_BYTES:
         return None
     at -= 1
@@ -3393,11 +3405,11 @@ def _credential_sibling(data: bytes, name_start: int, name_end: int) -> bool:
     return _rx[_CREDENTIAL_SIBLING].search(data, opening, closing) is not None
 
 
-def _parent_key_kind(data: bytes, name_start: int) -> str | None:
+def _parent_key_kind(data: bytes, name_start: int, name_end: int) -> str | None:
     """The kind of a generically named key (``key``, ``primary_key``) that the name of the object
     or block holding it qualifies (``"Jwt": { "Key": … }``, ``api:`` above ``key:``,
     ``active_record_encryption:`` above ``primary_key:``): that name's words, last first, before ``_key``."""
-    parent = _parent_name(data, name_start)
+    parent = _parent_name(data, name_start, name_end)
     if parent is None:
         return None
     for word in reversed(name_parts(parent.decode("ascii", "replace"))[-3:]):
@@ -4360,7 +4372,8 @@ class _Scan:
                     previous = _rx[_PREVIOUS_WORD_DOT].search(data, max(0, name_start - 16), name_start)
                 named = previous is not None and _name_kind(previous.group("word") + b"_" + name)
                 if not named and previous is None and _rx[_KEY_VALUE_AHEAD].match(data, name_end):
-                    named = _parent_key_kind(data, name_start)  # `"Jwt": { "Key": … }`, `api:` above
+                    # `"Jwt": { "Key": … }`, `api:` above
+                    named = _parent_key_kind(data, name_start, name_end)
                 if (
                     not named
                     and previous is None
@@ -4400,6 +4413,10 @@ class _Scan:
                     # a URL's `key` parameter (`?key=…` of Google's, Ably's and many REST APIs): an
                     # API key when its value looks generated, not an object's name
                     self._assignment(name, name_start, name_end, "api_key", generated=True)
+            elif kind is None and how == _BY_SEPARATOR and name.lower() in _NUMBERED_KEYS:
+                # a pair of keys numbered (Azure's `key1` and `key2` of Cognitive Services, Storage,
+                # Event Hubs, Maps …): a value that looks generated
+                self._assignment(name, name_start, name_end, "api_key", generated=True)
             elif kind is None and how == _BY_SEPARATOR and (generated := _generated_name_kind(name)):
                 # `routing_key`, `server_key`, `LOGGED_IN_KEY`, `NONCE_SALT`: a key or salt of a kind
                 # no table names holds a secret when its value looks generated.
@@ -4409,7 +4426,7 @@ class _Scan:
                 and how == _BY_SEPARATOR
                 and name.lower().endswith(b"key")
                 and _rx[_KEY_VALUE_AHEAD].match(data, name_end)
-                and (qualified := _parent_key_kind(data, name_start))
+                and (qualified := _parent_key_kind(data, name_start, name_end))
             ):
                 # `active_record_encryption:` above `primary_key:`: a key that indexes data elsewhere
                 # is an encryption key in a block named so.
@@ -5636,12 +5653,14 @@ class _Scan:
         data = self.data
         position = paren + 1
         literals: list[tuple[int, int] | None] = []
+        joined: list[tuple[int, int] | None] = []  # literals joined to each with `+`
         keywords = 0  # keyword arguments after the positional ones (`type = "basic"`)
         for _ in range(8):
             arg = _rx[_CALL_ARG].match(data, position)
             if arg is None:
                 return
             literals.append(arg.span("s") if arg.group("q") is not None else None)
+            joined.append(arg.span("more") if arg.group("more") is not None else None)
             keyword = arg.group("e") is not None and _rx[_KEYWORD_ARGUMENT].match(arg.group("e")) is not None
             keywords = keywords + 1 if keyword else 0
             position = arg.end()
@@ -5681,6 +5700,12 @@ class _Scan:
             about_credentials = _rx[_DATA_SOURCE].search(data, *literals[0]) is not None
         if (_lenient(value) if about_credentials else credential_like(value)) and not _names_a_secret(value):
             self.add(literal[0], literal[1], "password" if about_credentials else "secret")
+            more = joined[argument]
+            # literals joined to it (Salesforce's password and security token as one:
+            # `setPassword("…" + "…")`): each that may be a credential
+            for part in _rx[_JOINED_LITERAL].finditer(data, *more) if more is not None else ():
+                if credential_like(part.group("s").decode("utf-8", "replace")):
+                    self.add(part.start("s"), part.end("s"), "password" if about_credentials else "secret")
 
     def _call_before(self, name_start: int) -> bool:
         """Whether the quoted name at *name_start* (maybe the last word of a dotted one) is a call's
@@ -6153,7 +6178,7 @@ class _Scan:
         data = self.data
         if start and (data[start - 1 : start].isalnum() or data[start - 1] in b"_-."):
             return  # another setting (`auto_enable:`, `tls.enable:`)
-        parent = _parent_name(data, start)
+        parent = _parent_name(data, start, start + 6)
         if parent is not None and parent.lower() == b"vars":
             self._assignment(b"enable", start, start + 6, "password")
 
