@@ -103,7 +103,7 @@ def test_keys_and_salts_their_frameworks_name_so_go(layout: str, seed: int) -> N
     """ASP.NET's `validationKey`, Drupal's `hash_salt`, Magento's `crypt` key (a PHP array's name
     qualifies its `key` as a JSON object's does), Azure's numbered pair `key1`/`key2`."""
     rng = random.Random(seed)
-    h, h2, b = _hex(rng, 32), _hex(rng, 32), rs.body(rng, 43, rs.URLSAFE)
+    h, h2, b = _hex(rng, 32), _hex(rng, 32), rs.body(rng, 43)
     text = layout.format(H=_hex(rng, 64).upper(), h=h, h2=h2, b=b)
     for secret in (h, h2, b):
         if secret in text:
@@ -131,3 +131,63 @@ def test_a_salesforce_consumer_key_stays_and_its_secret_goes(seed: int) -> None:
     secret = _hex(rng, 64).upper()
     rs.survives(f'salesforce:\n  consumerKey: "{client_id}"\n')
     rs.goes(f'salesforce:\n  consumerKey: "{client_id}"\n  consumerSecret: "{secret}"\n', secret)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "| Variable | Value | Notes |\n| --- | --- | --- |\n| `PORT` | 8080 |  |\n"
+            "| `ALGOLIA_ADMIN_KEY` | {h} | server only |",
+            "| `SENDGRID_API_KEY` | `{b}` | rotate yearly |",
+            "| DB_PASSWORD | {p} | prod only |",
+            "My `config/master.key` is `{h}` and I'm sure it's the one from the original machine.",
+            "our secrets/signing.key is {b} (don't ask)",
+            "      parameters:\n        - in: header\n          name: X-API-Key\n          example: {b}\n",
+            '{{"in": "header", "name": "X-Api-Key", "example": "{b}"}}',
+            "   - password: {p}\n   - MFA recovery code: {r}\n2. Log every action.",
+            'recovery_codes: ["{r}", "{r2}"]',
+            "I created an app password on scanner@example.com:\n\n    {a}\n\nEnter it in the printer.",
+            "Here is the new app password:\n    {a}\n",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_credentials_handed_over_in_notes_tables_and_api_descriptions_go(layout: str, seed: int) -> None:
+    """A table row of a name, its value and a note; a key file said to be a value; an OpenAPI example
+    of a secret header; recovery codes; an app password on its own line below its announcement."""
+    rng = random.Random(seed)
+    values = {
+        "h": _hex(rng, 32),
+        "b": rs.body(rng, 32),
+        "p": _password(rng),
+        "r": _hex(rng, 5) + "-" + _hex(rng, 5),
+        "r2": _hex(rng, 5) + "-" + _hex(rng, 5),
+        "a": " ".join("".join(rng.choice("bcdfghjkmnpqrstvwxz") for _ in range(4)) for _ in range(4)),
+    }
+    text = layout.format(**values)
+    for key, secret in values.items():
+        if "{" + key + "}" in layout:
+            rs.goes(text, secret)
+
+
+def test_prose_and_records_about_credentials_without_one_stay() -> None:
+    """A note's amount after a key's mention, a webhook's signature labelled with its algorithm, an
+    alert's grouping key, a docs table of types, a key file's path, recovery codes spoken of."""
+    rng = random.Random(5)
+    digest, incident = _hex(rng, 64), _hex(rng, 32)
+    for text in (
+        "- The leaked OpenAI key (key name `eval-runner`) was revoked; usage during that window: $0.12.",
+        "- Rotating the key cost us: 12.5% of the quota.",
+        f'assert verify(payload, "sha256={digest}", load_secret()) is False',
+        f"X-Hub-Signature-256: sha256={digest}",
+        f'    "incident_key": "{incident}",',
+        "| Name | Type | Notes |\n| --- | --- | --- |\n| `API_TOKEN` | string | from the settings |",
+        "The key in /etc/ssl/private/server.key is read by nginx.",
+        "My `config/master.key` is `missing` after the clone.",
+        "Save your recovery codes in a safe place.",
+        "The recovery code was used on 2025-03-01.",
+        "        - in: header\n          name: X-API-Key\n          example: YOUR_API_KEY\n",
+        "        - in: header\n          name: X-Request-Id\n          example: " + rs.body(rng, 24) + "\n",
+        "Reset your password:\n\n    see the wiki page for the steps\n",
+    ):
+        rs.survives(text)

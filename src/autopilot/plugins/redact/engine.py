@@ -391,6 +391,8 @@ _NOT_CREDENTIAL_TEXT: Final = (
     r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.(?:[a-z]{2,}|[A-Z]{2,})\]?"
     r"|[0-9a-f]{7,12}"
     r"|(?:SHA256|SHA384|SHA512|SHA1|MD5):[A-Za-z0-9+/=:]+\.?"
+    # a digest or a signature labelled with its algorithm (a webhook's `X-Hub-Signature-256: sha256=…`)
+    r"|(?:sha(?:1|224|256|384|512)|md5)=[0-9a-fA-F]{32,128}"
 )
 _MODULE_PATH: Final = r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?::[a-z_][a-z0-9_]*)?"
 _QUOTED_RHS: Final = rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)"
@@ -818,6 +820,8 @@ def secret_name_kind(name: str) -> str | None:
         ]
     if parts[-2:] == ["secret", "id"]:
         return "secret"  # Consul's and Nomad's `SecretID`, Vault AppRole's `secret_id`: the credential
+    if parts[-2:] in (["recovery", "code"], ["recovery", "codes"]):
+        return "password"  # an account's recovery codes (GitHub's, an MFA app's), each a password
     # The last word, after a number that ends the name (`token_sha256`, `password_md5`,
     # `token_last_eight`).
     number = parts[-1].isdigit() or parts[-1] in rules.NUMBER_WORDS
@@ -1206,7 +1210,7 @@ _NAME_SHAPE: Final = (
       |(?:<<?-|->|to(?<=[ \t]to)[ \t])(?=[ \t]*\\{0,3}["'])
       |(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])|\[[0-9]{0,4}\][ \t]*=(?!=)))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
-      (?:\\{0,3}["'])?(?:string_)?value(?:\\{0,3}["'])?[ \t]*:
+      (?:\\{0,3}["'])?(?:(?:string_)?value|example)(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
     |(?P<call>\([ \t]*[fbr]{0,2}\\{0,3}["'`])
     |(?P<getter>(?:\([^()\n]{0,60}\)[ \t]*
@@ -1281,6 +1285,8 @@ _ANNOUNCING_MARK: Final = rb":| is | was "
 # skips to the quotes and backslashes in C instead of trying every position.
 _JSON_STRING_END: Final = rb'(?:\\(?<!\\\\)"|"(?<!\\"))[ \t]*[,}\]]'
 _VALUE_WORD: Final = rb"""[^\s"'`\\,]{6,500}"""
+# A sum of money or a share, maybe ending a sentence (`usage during that window: $0.12.`): no password.
+_AMOUNT: Final = rb"(?:\$|\xe2\x82\xac|\xc2[\xa3\xa5])[0-9][0-9.,]*\.?|[0-9][0-9.,]*(?:%|\xe2\x82\xac)\.?"
 # One word alone on a line (an announced credential, or a command's output).
 
 # A cookie header ("Cookie:", "Set-Cookie:", "cookie": "…" in JSON, cookie=…): up to its first pair.
@@ -1631,7 +1637,7 @@ _PAIR_VALUE: Final = (
     rb"(?x)"
     rb"""(?:\\{0,3}["'])?[ \t]*
     (?:(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
-      (?P<k>\\{0,3}["']?)(?:(?:string_)?value|params)(?P=k)[ \t]*:
+      (?P<k>\\{0,3}["']?)(?:(?:string_)?value|params|(?P<example>example))(?P=k)[ \t]*:
       |[ \t]+value[ \t]*=)[ \t]*
     (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))"""
 )
@@ -2125,6 +2131,8 @@ _NAME_KEYWORDS: Final = (
     b"rootpw",
     b"psk",
     b"salt",
+    # an account's recovery codes (`MFA recovery code: …`, `recovery_codes`)
+    b"recovery",
     # A personal access token's name ending in `_pat` (`AZURE_DEVOPS_EXT_PAT`, `GH_PAT`, `ado_pat`):
     # with the byte after it, as `_pat` alone starts every `_path`.
     *_PAT_ENDS,
@@ -2516,7 +2524,9 @@ _SHAPE_HOW: Final = {
     "html": _BY_HTML,
 }
 # The keywords that may announce a credential in prose ("the password is …", "token created: …").
-_ANNOUNCING: Final = rb"(?:password|passwd|passphrase|secret|token|key|credential|pw)s?(?![a-z])"
+_ANNOUNCING: Final = (
+    rb"(?:password|passwd|passphrase|secret|token|key|credential|pw|recovery[ _\-]code)s?(?![a-z])"
+)
 _SUBCOMMAND: Final = rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)"
 
 
@@ -2802,6 +2812,10 @@ def _following_line(data: bytes, line_end: int) -> tuple[int, int, int] | None:
     return begin, line_end, string_end.start() if string_end is not None else line_end
 
 
+_APP_PASSWORD_LINE: Final = (
+    rb"""[ \t]*(?P<value>[a-z]{4}(?:[ ][a-z]{4}){3})(?P<quoted>)"""
+    rb"""[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+)
 _WORD_LINE: Final = (
     rb"""[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
     # a string printed with its quotes (`terraform output NAME`)
@@ -3530,8 +3544,8 @@ _LOGIN_CUE: Final = (
 # The words between a secret's name and the word that links it to its value: one sentence (no full
 # stop before a blank), no code (quotes, `$`, `=`, brackets); code spans and escaped letters allowed.
 _SENTENCE_WORDS: Final = (
-    rb"""(?:[^"'`|$=<>{}\[\]\n\\.!?;]++|[.!?](?![ \t\n\\])|`[^`\n\\]{1,40}`|\\{1,3}u[0-9a-fA-F]{4}"""
-    rb"""|(?<=[A-Za-z])'(?=[A-Za-z]))*+"""
+    rb"""(?:[^"'`|$=<>{}\[\]\n\\.!?;]++|[.!?](?![ \t\n\\])|(?<=[A-Za-z])(?:`|\*{1,2})(?=[ \t]|\Z)"""
+    rb"""|`[^`\n\\]{1,40}`|\\{1,3}u[0-9a-fA-F]{4}|(?<=[A-Za-z])'(?=[A-Za-z]))*+"""
 )
 # Not a credential though it may follow "is": an id (a UUID, a ticket's key), a date or a time.
 _NOT_HANDED_OVER: Final = (
@@ -3657,7 +3671,7 @@ _LINK_WORDS: Final = frozenset(
     rb"jest = hei\u00dft \u00e8 \u00e9 \u00e4r hei\\u00dft \\u00e8 \\u00e9 \\u00e4r".split()
 )
 # A word of letters (also of other scripts, JSON-escaped) and a blank: how a sentence goes on.
-_WORD_THEN_BLANK: Final = rb"(?:[A-Za-z\x80-\xff\-]|\\{1,3}u[0-9a-fA-F]{4})*[ \t]"
+_WORD_THEN_BLANK: Final = rb"(?:[A-Za-z\x80-\xff\-]|\\{1,3}u[0-9a-fA-F]{4})*(?:`|\*{1,2})?[ \t]"
 _HUMAN_SYMBOL: Final = r"[^A-Za-z0-9\-_./]"
 
 
@@ -5100,10 +5114,13 @@ class _Scan:
         if kind is None or kind == "authorization":
             return
         filled = [i for i, cell in enumerate(cells) if _cell(data, cell)[1] > _cell(data, cell)[0]]
-        if filled[:1] == [index] and len(filled) == 2:
+        if filled[:1] == [index] and (
+            len(filled) == 2 or (len(filled) > 2 and delimiter is not _QUOTED_COMMA)
+        ):
+            # (a row of more cells, `| NAME | value | notes |`, gives only a value that looks generated)
             value_start, value_end = _cell(data, cells[filled[1]])
             if not _harmless_table_column(data, start, delimiter, filled[1]):
-                self._table_value(value_start, value_end, kind)
+                self._table_value(value_start, value_end, kind, strict=len(filled) > 2)
         following = _following_line(data, line_end)
         if not all(_rx[_TABLE_NAME].fullmatch(data, *_cell(data, cells[i])) for i in filled):
             return  # not a header
@@ -5122,10 +5139,19 @@ class _Scan:
                 return
             following = _following_line(data, line_end)
 
-    def _table_value(self, start: int, end: int, kind: str) -> None:
-        """A table's cell under or beside a secret name, if it may be a credential."""
+    def _table_value(self, start: int, end: int, kind: str, *, strict: bool = False) -> None:
+        """A table's cell under or beside a secret name, if it may be a credential (*strict*: if it
+        looks generated, or is a password with a digit)."""
         value = self.data[start:end].decode("utf-8", "replace")
-        plausible = credential_like(value) or (kind == "password" and _lenient(value))
+        plausible = (
+            credential_like(value)
+            or (
+                kind == "password"
+                and _lenient(value)
+                and (not strict or _rx[_DIGIT].search(value) is not None)
+            )
+            or (strict and _rx[_HEX_SECRET].fullmatch(value) is not None)
+        )
         if plausible and not _names_a_secret(value):
             self.add(start, end, kind)
 
@@ -5194,7 +5220,11 @@ class _Scan:
         base = gutter.end() if gutter else start
         column = name_start - base
         if data[base:name_start].strip(b" \t-"):
-            return  # the name does not start its line: prose, or code
+            # the name does not start its line: prose (`Here is the new app password:` and the
+            # value below, see _announcement()), or code
+            if _announcing(self.low, name_start):
+                self._announced(name_start)
+            return
         if opening.group("scalar") is not None:
             self._block_scalar(line_end, column, kind)
             return
@@ -5330,18 +5360,28 @@ class _Scan:
             data.rfind(b" ", max(0, keyword - 200), keyword),
             data.rfind(b"\t", max(0, keyword - 200), keyword),
         )
-        if data.find(b"/", blank + 1, keyword) != -1:
-            return  # a file's path (`wg pubkey < /etc/wireguard/privatekey`) names where a key is, no value
+        # a file's path (`wg pubkey < /etc/wireguard/privatekey`) names where a key is, no value; only
+        # a value that looks generated said to be the file (`My config/master.key is …`) goes
+        path = data.find(b"/", blank + 1, keyword) != -1
         if self.low.endswith(
             (b"pub", b"public", b"public_", b"public-", b"public "), max(0, keyword - 7), keyword
         ):
             return  # a public key (`wg pubkey`, `Public key:`) is made to be shown
         found = self._announcements.get(keyword)
         how, position = found if found is not None else _announcement(data, keyword)
+        if path and (
+            how not in (_SAME_LINE, _IN_SENTENCE) or self.low.find(b" is ", keyword, position) == -1
+        ):
+            return
         if how == _SAME_LINE:
             match = _rx[_VALUE_WORD].match(self.data, position)
             text = match.group().decode("utf-8", "replace") if match else ""
-            if match and (
+            if match and _rx[_AMOUNT].fullmatch(match.group()) is not None:
+                pass  # `usage during that window: $0.12.`
+            elif path:
+                if match and credential_like(text):
+                    self.add(match.start(), match.end(), "password")
+            elif match and (
                 credential_like(text)
                 or (_lenient(text) and _rx[_DIGIT].search(text))
                 or (_passphrase(text) and _password_word(self.data, keyword))
@@ -5401,6 +5441,9 @@ class _Scan:
             if gutter is not None:
                 start = gutter.end()  # a file reader's line number (`     2→`)
             word = _rx[_WORD_LINE].match(data, start, line_end)
+            if word is None and kind == "password":
+                # an app password as Google shows it: four groups of four letters, apart by blanks
+                word = _rx[_APP_PASSWORD_LINE].match(data, start, line_end)
             if word is not None:
                 group = "value" if word.group("value") is not None else "quoted"
                 value = word.group(group).decode("utf-8", "replace")
@@ -5756,7 +5799,13 @@ class _Scan:
             if scheme is not None:
                 start = scheme.end()
         text = data[start:end].decode("utf-8", "replace")
-        if kind == "authorization":
+        if value.group("example") is not None:
+            # an API description's example of a secret header or parameter (OpenAPI's `- in: header`,
+            # `name: X-API-Key`, `example: …`): a real key pasted there looks generated
+            # (an example of the API's own description, not the prose cue `Example: …` of a help text)
+            if credential_like(text) and (_strong(text) or _rx[_HEX_SECRET].fullmatch(text)):
+                self.spans.append((start, end, _CONTEXT_PRIORITY, kind))
+        elif kind == "authorization":
             if not is_placeholder(text) and len(text.strip()) >= 4:
                 self.add(start, end, kind, _TOKEN_PRIORITY)
         elif _plausible_value(text, quoted=group == "quoted", code_context=False, next_char=b"\n"):

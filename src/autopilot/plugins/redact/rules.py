@@ -511,6 +511,8 @@ NOT_SECRET_KEYS: Final = words(
     "object file image bucket upload s3 host label metric env config lock trace span request correlation "
     "tracking i18n translation react list state store cursor feature flag experiment version "
     "sticky natural surrogate registry public hotkey shortcut site anon "
+    # an alert's key that groups its events (PagerDuty's `incident_key`, as `dedup_key`)
+    "incident "
     # Sentry's DSN key (`?sentry_key=…` in a CSP report URI, `X-Sentry-Auth: Sentry sentry_key=…`):
     # public by Sentry's documentation, as in the DSN itself
     "sentry"
