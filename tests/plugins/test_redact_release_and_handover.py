@@ -191,3 +191,38 @@ def test_prose_and_records_about_credentials_without_one_stay() -> None:
         "Reset your password:\n\n    see the wiki page for the steps\n",
     ):
         rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "C:\\> net use Z: \\\\fs01\\projects /user:CORP\\svc-gw {a}&{b} /persistent:yes",
+            "openssl pkcs12 -export -out w.pfx -inkey w.key -in w.crt -passout pass:{a}&{b}",
+            "> **Note** the key below is the *shared key*, rate limited:\n> `{u}` (env `us-east-1`)",
+            "> the new password is:\n> {a}{b}\n",
+            "The key for staging:\n`{a}{b}` (expires Friday)\n",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_holding_an_ampersand_and_a_value_quoted_below_its_announcement_go(
+    layout: str, seed: int
+) -> None:
+    """An `&` glued inside a client's password ends no command; a value announced on the line before,
+    in a quoted reply (`> `) or in inline code with an aside after it, goes."""
+    rng = random.Random(seed)
+    a, b = rs.body(rng, 8), _password(rng)
+    u = "-".join(_hex(rng, n) for n in (8, 4, 4, 4, 12))
+    text = layout.format(a=a, b=b, u=u)
+    for secret in (a, b, u):
+        if secret in text:
+            rs.goes(text, secret)
+
+
+def test_commands_after_a_password_and_words_below_an_announcement_stay() -> None:
+    for text in (
+        'mysql -u root -p"$DB_PASSWORD" && echo ok',
+        "Your password:\n> see the vault entry (vault/prod/db)\n",
+        "Set the key:\n> `config/settings.yaml` (see docs)\n",
+    ):
+        rs.survives(text)

@@ -1457,7 +1457,8 @@ _VALUE_AT: Final = (
     # `-p$'…'`: bash's ANSI-C quoting, where `\'` does not end the string
     rb"""(?:(?P<dq>\\{0,3}")(?P<v1>[^"\n\\]{1,500})(?P=dq)"""
     rb"""|(?P<ansi>\$)?'(?P<v2>(?(ansi)(?:[^'\\\n]|\\{1,4}[^\\\n])|[^'\n]){1,500})'"""
-    rb"""|(?P<v3>[^\s"'`\\|;&<>()]{1,500}))"""
+    # (an `&` glued inside a word ends no command: a password holding one, `net use … p&ss`)
+    rb"""|(?P<v3>[^\s"'`\\|;&<>()]{1,500}(?:&(?![&>])[^\s"'`\\|;&<>()]{1,500})*))"""
 )
 # A header of a STOMP frame: `name:value` alone on its line.
 _FRAME_LINE: Final = rb"[a-z][a-z\-]{1,30}:[^\s:]{1,200}\r?"
@@ -2815,6 +2816,10 @@ def _following_line(data: bytes, line_end: int) -> tuple[int, int, int] | None:
 _APP_PASSWORD_LINE: Final = (
     rb"""[ \t]*(?P<value>[a-z]{4}(?:[ ][a-z]{4}){3})(?P<quoted>)"""
     rb"""[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+)
+_MARKED_WORD_LINE: Final = (
+    rb"""[ \t]*(?:>[ \t]*)*(?P<c>`?)(?P<value>[^\s`"'\\]{6,4096})(?P=c)(?P<quoted>)"""
+    rb"""[ \t]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
 )
 _WORD_LINE: Final = (
     rb"""[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
@@ -5444,6 +5449,9 @@ class _Scan:
             if word is None and kind == "password":
                 # an app password as Google shows it: four groups of four letters, apart by blanks
                 word = _rx[_APP_PASSWORD_LINE].match(data, start, line_end)
+            if word is None and data[start:line_end].lstrip(b" \t")[:1] in (b">", b"`"):
+                # in a quoted reply or a note (`> `), in inline code, with an aside after it
+                word = _rx[_MARKED_WORD_LINE].match(data, start, line_end)
             if word is not None:
                 group = "value" if word.group("value") is not None else "quoted"
                 value = word.group(group).decode("utf-8", "replace")
