@@ -95,13 +95,16 @@ def test_a_password_call_with_names_stays() -> None:
             "[2025-07-20 04:35] Chloe: it's the Azure one – key1: {h}  region: westeurope",
             '{{"key1": "{h}", "key2": "{h2}"}}',
             "KEY2={b}",
+            "[core]\nexecutor = CeleryExecutor\nfernet_key = -{b}=\n",
+            "AES_KEY={b}",
         ]
     ),
     seed=SEEDS,
 )
 def test_keys_and_salts_their_frameworks_name_so_go(layout: str, seed: int) -> None:
     """ASP.NET's `validationKey`, Drupal's `hash_salt`, Magento's `crypt` key (a PHP array's name
-    qualifies its `key` as a JSON object's does), Azure's numbered pair `key1`/`key2`."""
+    qualifies its `key` as a JSON object's does), Azure's numbered pair `key1`/`key2`, keys named for
+    their cipher (Airflow's `fernet_key`, base64url that may start with `-`; `AES_KEY`)."""
     rng = random.Random(seed)
     h, h2, b = _hex(rng, 32), _hex(rng, 32), rs.body(rng, 43)
     text = layout.format(H=_hex(rng, 64).upper(), h=h, h2=h2, b=b)
@@ -119,6 +122,8 @@ def test_the_same_names_without_a_secret_stay() -> None:
         "    'cache' => ['key' => 'product_listing_page_v2'],",
         '{"key1": "value1", "key2": "value2"}',
         "redis-cli SET key1 hello",
+        "fernet_key = {{ var.value.fernet }}",
+        "aes_key_size = 256",
     ):
         rs.survives(text)
 

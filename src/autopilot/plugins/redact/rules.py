@@ -454,8 +454,9 @@ KEY_QUALIFIERS: Final = words(
     "network nwk "
     # the keys that open a sealed store (Vault's `Unseal Key 1:`, `unseal_keys_b64`, `recovery_keys`)
     "unseal recovery "
-    # an application's key for its own ciphers (Magento's `'crypt' => ['key' => …]`, `crypt_key`)
-    "crypt"
+    # an application's key for its own ciphers (Magento's `'crypt' => ['key' => …]`, `crypt_key`),
+    # a key named for its cipher (Airflow's `fernet_key`, `AES_KEY`, `cipher_key`)
+    "crypt fernet aes cipher"
 )
 #: The words before ``keys`` that make a list of secret keys (``unseal_keys_b64``, ``api_keys``);
 #: elsewhere ``keys`` is a list of anything (JWKS's public ``keys``, ``ssh_keys``, ``partition_keys``).
