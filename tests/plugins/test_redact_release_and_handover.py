@@ -231,3 +231,13 @@ def test_commands_after_a_password_and_words_below_an_announcement_stay() -> Non
         "Set the key:\n> `config/settings.yaml` (see docs)\n",
     ):
         rs.survives(text)
+
+
+@given(seed=SEEDS)
+def test_a_password_starting_with_a_bang_goes_and_yaml_tags_stay(seed: int) -> None:
+    """A password may start with `!` (`Passcode: !…~…`); a YAML tag (`!Ref`, `!Sub`) is no value."""
+    rng = random.Random(seed)
+    password = "!" + rs.body(rng, 6) + rng.choice("~#%^*") + rs.body(rng, 3)
+    rs.goes(f"Recording: https://example.zoom.us/rec/share/abc\nPasscode: {password}\n", password)
+    rs.survives("MasterUserPassword: !Ref DbPassword\nDB_PASSWORD: !GetAtt Secret.Arn\n")
+    rs.survives("password: !Sub '{{resolve:secretsmanager:db}}'\n")

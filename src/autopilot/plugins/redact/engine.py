@@ -1784,6 +1784,8 @@ _ARRAY_ELEMENT: Final = (
 )
 # What _AFTER_NAME takes for a value where none is (`= { 0x6b, … }`, `= new byte[] { … }`).
 _NO_VALUE: Final = frozenset((b"=", b"new", b":"))
+# A YAML tag where a value is (`!Ref`, `!Sub`, `!!binary`, `!vault`, `!GetAtt`).
+_YAML_TAG: Final = r"!!?[A-Za-z][A-Za-z0-9_:.\-]*"
 # The calls that make an array of bytes or characters (Kotlin's, Python's, Node's, Swift's, Rust's).
 _ARRAY_MAKERS: Final = frozenset(
     (
@@ -4794,8 +4796,10 @@ class _Scan:
             or (not quoted and _wordy(value) and _rx[_DIGIT].search(value) is None and not _passphrase(value))
         ):
             return name_end  # another option, or a command's next word (`--no-auth-warning ping`)
-        if not quoted and value.startswith("!") and value[1:2].isalpha():
-            return name_end  # a YAML tag (`!Sub '{{resolve:…}}'`, `!Ref DbPassword`, `!vault |`)
+        if not quoted and value.startswith("!") and _rx[_YAML_TAG].fullmatch(value) is not None:
+            # a YAML tag (`!Sub '{{resolve:…}}'`, `!Ref DbPassword`, `!vault |`), not a password that
+            # starts with `!` (`Passcode: !c7a13M~M~`)
+            return name_end
         next_char = data[value_end : value_end + 1]
         if next_char == b"\\" and not quoted and _rx[_ESCAPED_ELLIPSIS].match(data, value_end):
             return value_end  # `sk_live_\u2026Xy12`: a key shown cut short, JSON-escaped
