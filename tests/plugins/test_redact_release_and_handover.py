@@ -241,3 +241,31 @@ def test_a_password_starting_with_a_bang_goes_and_yaml_tags_stay(seed: int) -> N
     rs.goes(f"Recording: https://example.zoom.us/rec/share/abc\nPasscode: {password}\n", password)
     rs.survives("MasterUserPassword: !Ref DbPassword\nDB_PASSWORD: !GetAtt Secret.Arn\n")
     rs.survives("password: !Sub '{{resolve:secretsmanager:db}}'\n")
+
+
+@given(account=st.sampled_from(["root", "admin", "Administrator", "apc", "ubnt", "pi", "sa"]), seed=SEEDS)
+def test_a_row_of_logins_without_a_header_loses_its_passwords(account: str, seed: int) -> None:
+    """A transcribed sticky note or a hand-over list: a device, an administrator's account and its
+    password, aligned with blanks, no header and no word naming a credential."""
+    rng = random.Random(seed)
+    first, second = (
+        _password(rng),
+        rs.body(rng, 6, "abcdefghijkmnpqrstuvwxyz0123456789") + "-" + rs.body(rng, 6),
+    )
+    text = (
+        "Transcribed from the note on the rack (photo in the ticket):\n\n"
+        f"  iDRAC r740-01  {account}  {first}\n  UPS mgmt       {account}   {second}\n\nRemoved the note."
+    )
+    rs.goes(text, first)
+    rs.goes(text, second)
+
+
+def test_listings_with_an_administrators_account_stay() -> None:
+    for text in (
+        "drwxr-xr-x  5 root  wheel  160 Dec  7 10:00 dir",
+        "root         1  0.0  0.1 167M  11M ?        Ss   Dec07   0:02 /sbin/init",
+        "web01  admin  enabled\ndb01  postgres  /var/lib/postgresql/16/main",
+        "sw01  cisco  2025-03-01T10:00:00Z",
+        "| r740-01 | root | see the vault |",
+    ):
+        rs.survives(text)

@@ -1784,6 +1784,10 @@ _ARRAY_ELEMENT: Final = (
 )
 # What _AFTER_NAME takes for a value where none is (`= { 0x6b, … }`, `= new byte[] { … }`).
 _NO_VALUE: Final = frozenset((b"=", b"new", b":"))
+# The password last on a row of logins, after the blanks that follow the account (see _login_row()).
+_LOGIN_ROW_VALUE: Final = (
+    rb"""[ \t]{2,}(?P<value>[^\s"'`\\]{6,200})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+)
 # A YAML tag where a value is (`!Ref`, `!Sub`, `!!binary`, `!vault`, `!GetAtt`).
 _YAML_TAG: Final = r"!!?[A-Za-z][A-Za-z0-9_:.\-]*"
 # The calls that make an array of bytes or characters (Kotlin's, Python's, Node's, Swift's, Rust's).
@@ -2225,11 +2229,14 @@ _NAMED_FIXED_ANCHORS: Final = (
 _SESSION_COOKIE_AT: Final = len(_NAMED_FIXED_ANCHORS)
 _WEBHOOK_PATH_AT: Final = _SESSION_COOKIE_AT + len(rules.SESSION_COOKIE_ANCHORS)
 _EXPECT_SEND_AT: Final = _WEBHOOK_PATH_AT + len(rules.WEBHOOK_REQUEST_PATHS)
+_LOGIN_ROW_AT: Final = _EXPECT_SEND_AT + len(rules.EXPECT_SENDS)
 _FIXED_ANCHORS: Final = (
     *_NAMED_FIXED_ANCHORS,
     *(name.encode() for name in rules.SESSION_COOKIE_ANCHORS),
     *(anchor.encode() for anchor, _, _ in rules.WEBHOOK_REQUEST_PATHS),
     *(anchor.encode() for anchor in rules.EXPECT_SENDS),
+    # an administrator's account between blanks that align a row of logins (see _Scan._login_row())
+    *(b"  " + name.encode() + b"  " for name in sorted(rules.ADMIN_ACCOUNTS)),
 )
 (
     _URL,
@@ -4131,6 +4138,8 @@ class _Scan:
                 self._cookie_value(pair.group("name"), pair.start("value"), pair.end("value"))
         elif _SESSION_COOKIE_AT <= role < _WEBHOOK_PATH_AT:
             self._session_cookie(start, end)
+        elif role >= _LOGIN_ROW_AT:
+            self._login_row(start, end)
         elif role >= _EXPECT_SEND_AT:
             self._expect_send(start)
         elif role >= _WEBHOOK_PATH_AT:
@@ -6372,6 +6381,19 @@ class _Scan:
         match = _rx[_BASIC_CREDENTIALS].match(self.data, position)
         if match is not None and _basic_credentials(match.group("value")):
             self.add(match.start("value"), match.end("value"), "authorization")
+
+    def _login_row(self, start: int, end: int) -> None:
+        """A row of logins aligned with blanks, without a header (a transcribed sticky note, a
+        hand-over list: `iDRAC r740-01  root  …`): after what it logs in to and an administrator's
+        account (rules.ADMIN_ACCOUNTS), the last word of the line, if it is a password."""
+        data = self.data
+        line_start, line_end = _line_around(data, start)
+        before = data[_content_start(data, line_start, start) : start]
+        if not before.strip(b" \t") or before.find(b"|") != -1:
+            return  # no device before the account (a listing's first column), or a table with bars
+        row = _rx[_LOGIN_ROW_VALUE].match(data, end - 2, line_end)
+        if row is not None and _handed_value(row.group("value").decode("utf-8", "replace"), password=True):
+            self.add(row.start("value"), row.end("value"), "password")
 
     def _webhook_path(self, index: int, position: int) -> None:
         """A webhook's path without its host (``POST /services/T…/B…/…`` in ``curl -v`` or an
