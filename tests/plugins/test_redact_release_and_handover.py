@@ -269,3 +269,11 @@ def test_listings_with_an_administrators_account_stay() -> None:
         "| r740-01 | root | see the vault |",
     ):
         rs.survives(text)
+
+
+@given(letter=st.sampled_from("PcXk"), seed=SEEDS)
+def test_a_password_with_a_letter_before_an_equals_sign_is_no_setting(letter: str, seed: int) -> None:
+    """`drush user:password admin 'P=…'`: a letter alone before `=` names no setting."""
+    password = letter + "=" + rs.body(random.Random(seed), 16)
+    rs.goes(f"$ drush user:password admin '{password}'\n [success] Changed password for admin.\n", password)
+    rs.survives("the password rule is PASSWORD_MIN_LENGTH=12 now")

@@ -3505,7 +3505,8 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
         and _rx[_FILE_NAME].fullmatch(text) is None  # `main.d203ab53.js`: a file's name
         and _rx[_NOT_HANDED_OVER].fullmatch(text) is None  # an id, a ticket's key, a date
         and _rx[_SECRET_NAME_PARTS].search(text.lower()) is None  # `RESET_TOKEN_TTL=15m`: a name
-        and _rx[_SETTING_NAME].match(text) is None  # `PASSWORD_MIN_LENGTH=12`: a setting
+        # `PASSWORD_MIN_LENGTH=12`: a setting (a letter alone before `=` names none: `P=nW3X…`)
+        and ((setting := _rx[_SETTING_NAME].match(text)) is None or setting.end() <= 2)
     ):
         return match.span(group)
     return None
