@@ -775,13 +775,13 @@ LISTING_COLUMNS: Final = frozenset(
         "stages", "date", "modified", "expires", "expiry",
     ]
 )  # fmt: skip
-#: PostgreSQL's SCRAM verifier of a password (`SCRAM-SHA-256$4096:salt$stored-key:server-key`), as
-#: `pg_dumpall --roles-only` prints it: one-way. Its base64 can hold a keyword and a separator
-#: (`…knpwSl+==$…`), which is no name.
 #: Accounts that administrators log in as (a server's, a BMC's, a UPS's, a network device's,
 #: a database's): in a row of logins aligned with blanks with no header (a transcribed sticky note,
 #: a hand-over list: `iDRAC r740-01  root  …`), the word after one, last on its line, is its password.
 ADMIN_ACCOUNTS: Final = words("root admin administrator sa pi ubnt apc cisco postgres oracle")
+#: PostgreSQL's SCRAM verifier of a password (`SCRAM-SHA-256$4096:salt$stored-key:server-key`), as
+#: `pg_dumpall --roles-only` prints it: one-way. Its base64 can hold a keyword and a separator
+#: (`…knpwSl+==$…`), which is no name.
 SCRAM_VERIFIER: Final = r"SCRAM-SHA-(?:1|256)\$[0-9]{1,7}:[A-Za-z0-9+/=]{8,}\$[A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=]{8,}"
 #: Keys made to be published, by their format, left alone whatever they are called: Stripe's (and
 #: Clerk's, Paystack's) publishable ``pk_live_…``/``pk_test_…``, Mapbox's public tokens ``pk.eyJ…``
