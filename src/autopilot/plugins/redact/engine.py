@@ -399,6 +399,8 @@ _NOT_CREDENTIAL_TEXT: Final = (
     r"(?:[0-9A-Fa-f]{2}:){5,}[0-9A-Fa-f]{2}|\[?[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.(?:[a-z]{2,}|[A-Z]{2,})\]?"
     r"|[0-9a-f]{7,12}"
     r"|(?:SHA256|SHA384|SHA512|SHA1|MD5):[A-Za-z0-9+/=:]+\.?"
+    # a digest or a signature labelled with its algorithm (a webhook's `X-Hub-Signature-256: sha256=…`)
+    r"|(?:sha(?:1|224|256|384|512)|md5)=[0-9a-fA-F]{32,128}"
 )
 _MODULE_PATH: Final = r"[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*){2,}(?::[a-z_][a-z0-9_]*)?"
 _QUOTED_RHS: Final = rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)"
@@ -826,6 +828,8 @@ def secret_name_kind(name: str) -> str | None:
         ]
     if parts[-2:] == ["secret", "id"]:
         return "secret"  # Consul's and Nomad's `SecretID`, Vault AppRole's `secret_id`: the credential
+    if parts[-2:] in (["recovery", "code"], ["recovery", "codes"]):
+        return "password"  # an account's recovery codes (GitHub's, an MFA app's), each a password
     # The last word, after a number that ends the name (`token_sha256`, `password_md5`,
     # `token_last_eight`).
     number = parts[-1].isdigit() or parts[-1] in rules.NUMBER_WORDS
@@ -913,13 +917,15 @@ def _generated_name_kind(name: bytes) -> str | None:
     ``server_key``, ``LOGGED_IN_KEY``, ``NONCE_SALT``), for a value that looks generated; None for
     keys that index or route data (``sort_key``) and for the names the tables exclude."""
     parts = name_parts(name.decode("ascii", "replace").lstrip("-"))
-    if len(parts) < 2 or parts[-1] not in ("key", "salt") or parts[-2] in rules.NOT_SECRET_KEYS:
+    if len(parts) < 2 or parts[-1] not in ("key", "salt"):
         return None
+    if parts[-1] == "key" and parts[-2] in rules.NOT_SECRET_KEYS:
+        return None  # (a salt is one whatever it salts: Drupal's `hash_salt`)
     if parts[-1] == "salt" and parts[-2] in rules.PUBLIC_SALTS:
         return None  # Phoenix's `signing_salt`, Rails' `encrypted_cookie_salt`: no secret alone
     if (
         any(part in rules.EXCLUDED_ANY for part in parts)
-        or (parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in rules.KEY_OWNERS)
+        or (parts[-1] == "key" and parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in rules.KEY_OWNERS)
         or (parts[-1] == "key" and rules.PUBLIC_TOKEN_OWNERS.intersection(parts))
     ):
         return None
@@ -1215,7 +1221,7 @@ _NAME_SHAPE: Final = (
       |(?:<<?-|->|to(?<=[ \t]to)[ \t])(?=[ \t]*\\{0,3}["'])
       |(?:\|\||\?\?|or[ \t]|\{)(?=[ \t]*[fbrFBR]{0,2}\\{0,3}["'`])|\[[0-9]{0,4}\][ \t]*=(?!=)))
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
-      (?:\\{0,3}["'])?(?:string_)?value(?:\\{0,3}["'])?[ \t]*:
+      (?:\\{0,3}["'])?(?:(?:string_)?value|example)(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
     |(?P<call>\([ \t]*[fbr]{0,2}\\{0,3}["'`])
     |(?P<getter>(?:\([^()\n]{0,60}\)[ \t]*
@@ -1290,6 +1296,8 @@ _ANNOUNCING_MARK: Final = rb":| is | was "
 # skips to the quotes and backslashes in C instead of trying every position.
 _JSON_STRING_END: Final = rb'(?:\\(?<!\\\\)"|"(?<!\\"))[ \t]*[,}\]]'
 _VALUE_WORD: Final = rb"""[^\s"'`\\,]{6,500}"""
+# A sum of money or a share, maybe ending a sentence (`usage during that window: $0.12.`): no password.
+_AMOUNT: Final = rb"(?:\$|\xe2\x82\xac|\xc2[\xa3\xa5])[0-9][0-9.,]*\.?|[0-9][0-9.,]*(?:%|\xe2\x82\xac)\.?"
 # One word alone on a line (an announced credential, or a command's output).
 
 # A cookie header ("Cookie:", "Set-Cookie:", "cookie": "…" in JSON, cookie=…): up to its first pair.
@@ -1460,7 +1468,8 @@ _VALUE_AT: Final = (
     # `-p$'…'`: bash's ANSI-C quoting, where `\'` does not end the string
     rb"""(?:(?P<dq>\\{0,3}")(?P<v1>[^"\n\\]{1,500})(?P=dq)"""
     rb"""|(?P<ansi>\$)?'(?P<v2>(?(ansi)(?:[^'\\\n]|\\{1,4}[^\\\n])|[^'\n]){1,500})'"""
-    rb"""|(?P<v3>[^\s"'`\\|;&<>()]{1,500}))"""
+    # (an `&` glued inside a word ends no command: a password holding one, `net use … p&ss`)
+    rb"""|(?P<v3>[^\s"'`\\|;&<>()]{1,500}(?:&(?![&>])[^\s"'`\\|;&<>()]{1,500})*))"""
 )
 # A header of a STOMP frame: `name:value` alone on its line.
 _FRAME_LINE: Final = rb"[a-z][a-z\-]{1,30}:[^\s:]{1,200}\r?"
@@ -1640,7 +1649,7 @@ _PAIR_VALUE: Final = (
     rb"(?x)"
     rb"""(?:\\{0,3}["'])?[ \t]*
     (?:(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
-      (?P<k>\\{0,3}["']?)(?:(?:string_)?value|params)(?P=k)[ \t]*:
+      (?P<k>\\{0,3}["']?)(?:(?:string_)?value|params|(?P<example>example))(?P=k)[ \t]*:
       |[ \t]+value[ \t]*=)[ \t]*
     (?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,2000})(?P=q)|(?P<bare>[^\s"'\\,}]{1,2000}))"""
 )
@@ -1786,6 +1795,12 @@ _ARRAY_ELEMENT: Final = (
 )
 # What _AFTER_NAME takes for a value where none is (`= { 0x6b, … }`, `= new byte[] { … }`).
 _NO_VALUE: Final = frozenset((b"=", b"new", b":"))
+# The password last on a row of logins, after the blanks that follow the account (see _login_row()).
+_LOGIN_ROW_VALUE: Final = (
+    rb"""[ \t]{2,}(?P<value>[^\s"'`\\]{6,200})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+)
+# A YAML tag where a value is (`!Ref`, `!Sub`, `!!binary`, `!vault`, `!GetAtt`).
+_YAML_TAG: Final = r"!!?[A-Za-z][A-Za-z0-9_:.\-]*"
 # The calls that make an array of bytes or characters (Kotlin's, Python's, Node's, Swift's, Rust's).
 _ARRAY_MAKERS: Final = frozenset(
     (
@@ -1923,6 +1938,7 @@ _ANNOTATED_LITERAL: Final = (
 # Names that are secret only with the word before them (`API key`, `access token`) or a generated value.
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 _PRIVATE_KEYS: Final = frozenset((b"_key", b"_Key", b"_KEY", b"__key"))  # Dart's, Python's private ones
+_NUMBERED_KEYS: Final = frozenset((b"key1", b"key2", b"key_1", b"key_2"))  # (lower-cased)
 # What stands before a lone `key` in a network device's configuration that gives it a RADIUS or TACACS+
 # server's shared key (lower-cased): an indented line of the server's block (IOS's `radius server NPS`,
 # `tacacs server ISE`, ASA's `aaa-server ISE (inside) host …`, then ` key …` or ` pac key …`), or
@@ -1962,7 +1978,7 @@ def _aaa_server_key(low: bytes, key: int) -> bool:
 # What a lone `key` must be followed by to hold a secret: a separator and a long base64-like run.
 # A value that may be generated after a key's name (16 token characters or more): only then is the
 # block around the name looked at.
-_KEY_VALUE_AHEAD: Final = rb"""(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?[A-Za-z0-9+/_\-]{16}"""
+_KEY_VALUE_AHEAD: Final = rb"""(?:\\{0,3}["'])?[ \t]*(?:[:=]|=>)[ \t]*(?:\\{0,3}["'])?[A-Za-z0-9+/_\-]{16}"""
 _LONE_KEY_VALUE: Final = rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_\-]{16}"""
 _PREVIOUS_WORD_DOT: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12})\.\Z"
 # A table aligned with blanks: its cells (runs of words apart by single blanks), and a header of
@@ -2054,10 +2070,13 @@ _CALL_ARG: Final = (
     (?:(?P<wrap>(?:[A-Za-z_][A-Za-z0-9_]*\.){0,3}
         (?:GetBytes|getBytes|\[\]byte|bytes|bytearray|Buffer\.from|from)\([ \t]*)?
       (?:[fbrFBR]{0,2}|@(?=\\{0,3}"))(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
+      (?P<more>(?:[ \t]*\+[ \t]*(?P=q)[^\n"'`\\]{1,500}(?P=q)){1,3})?
       (?:\.[A-Za-z_][A-Za-z0-9_]*(?:\([^()\n]{0,60}\))?!?){0,2}(?(wrap)(?:[ \t]*,[^()\n]{0,30})?\))
       |(?P<e>(?:[^,()"'`\n{}\\]++|\\(?![nrt])|"[^"\n]{0,200}"|'[^'\n]{0,200}'|\([^()\n]{0,200}\)|\{[^{}\n]{0,200}\})*+))
     (?:[ \t\r\n]|\\{1,3}[nrt])*(?P<end>[,)])"""
 )
+# A string literal joined to the one before it (the `more` of _CALL_ARG).
+_JOINED_LITERAL: Final = rb"""\+[ \t]*(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{1,500})(?P=q)"""
 
 # What a function named for a credential returns, after its name (see _Scan._getter()).
 _GETTER: Final = (
@@ -2130,6 +2149,8 @@ _NAME_KEYWORDS: Final = (
     b"rootpw",
     b"psk",
     b"salt",
+    # an account's recovery codes (`MFA recovery code: …`, `recovery_codes`)
+    b"recovery",
     # A personal access token's name ending in `_pat` (`AZURE_DEVOPS_EXT_PAT`, `GH_PAT`, `ado_pat`):
     # with the byte after it, as `_pat` alone starts every `_path`.
     *_PAT_ENDS,
@@ -2219,11 +2240,15 @@ _NAMED_FIXED_ANCHORS: Final = (
 _SESSION_COOKIE_AT: Final = len(_NAMED_FIXED_ANCHORS)
 _WEBHOOK_PATH_AT: Final = _SESSION_COOKIE_AT + len(rules.SESSION_COOKIE_ANCHORS)
 _EXPECT_SEND_AT: Final = _WEBHOOK_PATH_AT + len(rules.WEBHOOK_REQUEST_PATHS)
+_LOGIN_ROW_AT: Final = _EXPECT_SEND_AT + len(rules.EXPECT_SENDS)
 _FIXED_ANCHORS: Final = (
     *_NAMED_FIXED_ANCHORS,
     *(name.encode() for name in rules.SESSION_COOKIE_ANCHORS),
     *(anchor.encode() for anchor, _, _ in rules.WEBHOOK_REQUEST_PATHS),
     *(anchor.encode() for anchor in rules.EXPECT_SENDS),
+    # an administrator's account between blanks that align a row of logins (see _Scan._login_row())
+    # (searched from the word: an anchor led by blanks, found everywhere in logs, slows the search down)
+    *(name.encode() + b"  " for name in sorted(rules.ADMIN_ACCOUNTS)),
 )
 (
     _URL,
@@ -2521,7 +2546,9 @@ _SHAPE_HOW: Final = {
     "html": _BY_HTML,
 }
 # The keywords that may announce a credential in prose ("the password is …", "token created: …").
-_ANNOUNCING: Final = rb"(?:password|passwd|passphrase|secret|token|key|credential|pw)s?(?![a-z])"
+_ANNOUNCING: Final = (
+    rb"(?:password|passwd|passphrase|secret|token|key|credential|pw|recovery[ _\-]code)s?(?![a-z])"
+)
 _SUBCOMMAND: Final = rb"[ \t]*(?:-{1,2}[a-z0-9\-]+(?:=[^\s]+)?[ \t]+)*(?P<word>[a-z0-9_\-]+)"
 
 
@@ -2807,6 +2834,14 @@ def _following_line(data: bytes, line_end: int) -> tuple[int, int, int] | None:
     return begin, line_end, string_end.start() if string_end is not None else line_end
 
 
+_APP_PASSWORD_LINE: Final = (
+    rb"""[ \t]*(?P<value>[a-z]{4}(?:[ ][a-z]{4}){3})(?P<quoted>)"""
+    rb"""[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+)
+_MARKED_WORD_LINE: Final = (
+    rb"""[ \t]*(?:>[ \t]*)*(?P<c>`?)(?P<value>[^\s`"'\\]{6,4096})(?P=c)(?P<quoted>)"""
+    rb"""[ \t]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+)
 _WORD_LINE: Final = (
     rb"""[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
     # a string printed with its quotes (`terraform output NAME`)
@@ -3307,8 +3342,8 @@ _BASE64_TABLE: Final = bytes(
 )
 
 
-def _parent_name(data: bytes, name_start: int) -> bytes | None:
-    """The name of the object, block or section that holds the member named at *name_start*."""
+def _parent_name(data: bytes, name_start: int, name_end: int) -> bytes | None:
+    """The name of the object, block or section that holds the member named at *name_start*..*name_end*."""
     first = name_start
     while first and data[first - 1] in _BEFORE_MEMBER:
         first -= 1
@@ -3346,13 +3381,17 @@ def _parent_name(data: bytes, name_start: int) -> bytes | None:
                 section = _rx[_PARENT_SECTION].fullmatch(text)
                 if section is not None:
                     return section.group("name")
-    # A JSON or JavaScript object: the nearest brace not closed before the member.
+    # A JSON or JavaScript object (or a PHP array, `'crypt' => ['key' => …]`): the nearest brace not
+    # closed before the member.
     floor, position, depth = max(0, name_start - _PARENT_REACH), name_start, 0
+    brace, close = b"{", b"}"
+    if data.find(b"=>", name_end, name_end + 6) != -1:
+        brace, close = b"[", b"]"
     while True:
-        opening = data.rfind(b"{", floor, position)
+        opening = data.rfind(brace, floor, position)
         if opening == -1:
             return None
-        closing = data.rfind(b"}", opening, position)
+        closing = data.rfind(close, opening, position)
         if closing != -1:
             depth, position = depth + 1, closing
             continue
@@ -3368,6 +3407,8 @@ def _member_name_before(data: bytes, position: int) -> bytes | None:
     at = position
     while at and data[at - 1] in _BLANKS_B:
         at -= 1
+    if at > 1 and data[at - 2 : at] == b"=>":
+        at -= 1  # PHP's `'crypt' => [`
     if not at or data[at - 1] not in _SEPARATOR_BYTES:
         return None
     at -= 1
@@ -3404,11 +3445,11 @@ def _credential_sibling(data: bytes, name_start: int, name_end: int) -> bool:
     return _rx[_CREDENTIAL_SIBLING].search(data, opening, closing) is not None
 
 
-def _parent_key_kind(data: bytes, name_start: int) -> str | None:
+def _parent_key_kind(data: bytes, name_start: int, name_end: int) -> str | None:
     """The kind of a generically named key (``key``, ``primary_key``) that the name of the object
     or block holding it qualifies (``"Jwt": { "Key": … }``, ``api:`` above ``key:``,
     ``active_record_encryption:`` above ``primary_key:``): that name's words, last first, before ``_key``."""
-    parent = _parent_name(data, name_start)
+    parent = _parent_name(data, name_start, name_end)
     if parent is None:
         return None
     for word in reversed(name_parts(parent.decode("ascii", "replace"))[-3:]):
@@ -3476,7 +3517,8 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
         and _rx[_FILE_NAME].fullmatch(text) is None  # `main.d203ab53.js`: a file's name
         and _rx[_NOT_HANDED_OVER].fullmatch(text) is None  # an id, a ticket's key, a date
         and _rx[_SECRET_NAME_PARTS].search(text.lower()) is None  # `RESET_TOKEN_TTL=15m`: a name
-        and _rx[_SETTING_NAME].match(text) is None  # `PASSWORD_MIN_LENGTH=12`: a setting
+        # `PASSWORD_MIN_LENGTH=12`: a setting (a letter alone before `=` names none: `P=nW3X…`)
+        and ((setting := _rx[_SETTING_NAME].match(text)) is None or setting.end() <= 2)
     ):
         return match.span(group)
     return None
@@ -3529,8 +3571,8 @@ _LOGIN_CUE: Final = (
 # The words between a secret's name and the word that links it to its value: one sentence (no full
 # stop before a blank), no code (quotes, `$`, `=`, brackets); code spans and escaped letters allowed.
 _SENTENCE_WORDS: Final = (
-    rb"""(?:[^"'`|$=<>{}\[\]\n\\.!?;]++|[.!?](?![ \t\n\\])|`[^`\n\\]{1,40}`|\\{1,3}u[0-9a-fA-F]{4}"""
-    rb"""|(?<=[A-Za-z])'(?=[A-Za-z]))*+"""
+    rb"""(?:[^"'`|$=<>{}\[\]\n\\.!?;]++|[.!?](?![ \t\n\\])|(?<=[A-Za-z])(?:`|\*{1,2})(?=[ \t]|\Z)"""
+    rb"""|`[^`\n\\]{1,40}`|\\{1,3}u[0-9a-fA-F]{4}|(?<=[A-Za-z])'(?=[A-Za-z]))*+"""
 )
 # Not a credential though it may follow "is": an id (a UUID, a ticket's key), a date or a time.
 _NOT_HANDED_OVER: Final = (
@@ -3656,7 +3698,7 @@ _LINK_WORDS: Final = frozenset(
     rb"jest = hei\u00dft \u00e8 \u00e9 \u00e4r hei\\u00dft \\u00e8 \\u00e9 \\u00e4r".split()
 )
 # A word of letters (also of other scripts, JSON-escaped) and a blank: how a sentence goes on.
-_WORD_THEN_BLANK: Final = rb"(?:[A-Za-z\x80-\xff\-]|\\{1,3}u[0-9a-fA-F]{4})*[ \t]"
+_WORD_THEN_BLANK: Final = rb"(?:[A-Za-z\x80-\xff\-]|\\{1,3}u[0-9a-fA-F]{4})*(?:`|\*{1,2})?[ \t]"
 _HUMAN_SYMBOL: Final = r"[^A-Za-z0-9\-_./]"
 
 
@@ -4109,6 +4151,8 @@ class _Scan:
                 self._cookie_value(pair.group("name"), pair.start("value"), pair.end("value"))
         elif _SESSION_COOKIE_AT <= role < _WEBHOOK_PATH_AT:
             self._session_cookie(start, end)
+        elif role >= _LOGIN_ROW_AT:
+            self._login_row(start, end)
         elif role >= _EXPECT_SEND_AT:
             self._expect_send(start)
         elif role >= _WEBHOOK_PATH_AT:
@@ -4371,7 +4415,8 @@ class _Scan:
                     previous = _rx[_PREVIOUS_WORD_DOT].search(data, max(0, name_start - 16), name_start)
                 named = previous is not None and _name_kind(previous.group("word") + b"_" + name)
                 if not named and previous is None and _rx[_KEY_VALUE_AHEAD].match(data, name_end):
-                    named = _parent_key_kind(data, name_start)  # `"Jwt": { "Key": … }`, `api:` above
+                    # `"Jwt": { "Key": … }`, `api:` above
+                    named = _parent_key_kind(data, name_start, name_end)
                 if (
                     not named
                     and previous is None
@@ -4411,6 +4456,10 @@ class _Scan:
                     # a URL's `key` parameter (`?key=…` of Google's, Ably's and many REST APIs): an
                     # API key when its value looks generated, not an object's name
                     self._assignment(name, name_start, name_end, "api_key", generated=True)
+            elif kind is None and how == _BY_SEPARATOR and name.lower() in _NUMBERED_KEYS:
+                # a pair of keys numbered (Azure's `key1` and `key2` of Cognitive Services, Storage,
+                # Event Hubs, Maps …): a value that looks generated
+                self._assignment(name, name_start, name_end, "api_key", generated=True)
             elif kind is None and how == _BY_SEPARATOR and (generated := _generated_name_kind(name)):
                 # `routing_key`, `server_key`, `LOGGED_IN_KEY`, `NONCE_SALT`: a key or salt of a kind
                 # no table names holds a secret when its value looks generated.
@@ -4420,7 +4469,7 @@ class _Scan:
                 and how == _BY_SEPARATOR
                 and name.lower().endswith(b"key")
                 and _rx[_KEY_VALUE_AHEAD].match(data, name_end)
-                and (qualified := _parent_key_kind(data, name_start))
+                and (qualified := _parent_key_kind(data, name_start, name_end))
             ):
                 # `active_record_encryption:` above `primary_key:`: a key that indexes data elsewhere
                 # is an encryption key in a block named so.
@@ -4769,8 +4818,10 @@ class _Scan:
             or (not quoted and _wordy(value) and _rx[_DIGIT].search(value) is None and not _passphrase(value))
         ):
             return name_end  # another option, or a command's next word (`--no-auth-warning ping`)
-        if not quoted and value.startswith("!") and value[1:2].isalpha():
-            return name_end  # a YAML tag (`!Sub '{{resolve:…}}'`, `!Ref DbPassword`, `!vault |`)
+        if not quoted and value.startswith("!") and _rx[_YAML_TAG].fullmatch(value) is not None:
+            # a YAML tag (`!Sub '{{resolve:…}}'`, `!Ref DbPassword`, `!vault |`), not a password that
+            # starts with `!` (`Passcode: !c7a13M~M~`)
+            return name_end
         next_char = data[value_end : value_end + 1]
         if next_char == b"\\" and not quoted and _rx[_ESCAPED_ELLIPSIS].match(data, value_end):
             return value_end  # `sk_live_\u2026Xy12`: a key shown cut short, JSON-escaped
@@ -5094,10 +5145,13 @@ class _Scan:
         if kind is None or kind == "authorization":
             return
         filled = [i for i, cell in enumerate(cells) if _cell(data, cell)[1] > _cell(data, cell)[0]]
-        if filled[:1] == [index] and len(filled) == 2:
+        if filled[:1] == [index] and (
+            len(filled) == 2 or (len(filled) > 2 and delimiter is not _QUOTED_COMMA)
+        ):
+            # (a row of more cells, `| NAME | value | notes |`, gives only a value that looks generated)
             value_start, value_end = _cell(data, cells[filled[1]])
             if not _harmless_table_column(data, start, delimiter, filled[1]):
-                self._table_value(value_start, value_end, kind)
+                self._table_value(value_start, value_end, kind, strict=len(filled) > 2)
         following = _following_line(data, line_end)
         if not all(_rx[_TABLE_NAME].fullmatch(data, *_cell(data, cells[i])) for i in filled):
             return  # not a header
@@ -5116,10 +5170,19 @@ class _Scan:
                 return
             following = _following_line(data, line_end)
 
-    def _table_value(self, start: int, end: int, kind: str) -> None:
-        """A table's cell under or beside a secret name, if it may be a credential."""
+    def _table_value(self, start: int, end: int, kind: str, *, strict: bool = False) -> None:
+        """A table's cell under or beside a secret name, if it may be a credential (*strict*: if it
+        looks generated, or is a password with a digit)."""
         value = self.data[start:end].decode("utf-8", "replace")
-        plausible = credential_like(value) or (kind == "password" and _lenient(value))
+        plausible = (
+            credential_like(value)
+            or (
+                kind == "password"
+                and _lenient(value)
+                and (not strict or _rx[_DIGIT].search(value) is not None)
+            )
+            or (strict and _rx[_HEX_SECRET].fullmatch(value) is not None)
+        )
         if plausible and not _names_a_secret(value):
             self.add(start, end, kind)
 
@@ -5188,7 +5251,11 @@ class _Scan:
         base = gutter.end() if gutter else start
         column = name_start - base
         if data[base:name_start].strip(b" \t-"):
-            return  # the name does not start its line: prose, or code
+            # the name does not start its line: prose (`Here is the new app password:` and the
+            # value below, see _announcement()), or code
+            if _announcing(self.low, name_start):
+                self._announced(name_start)
+            return
         if opening.group("scalar") is not None:
             self._block_scalar(line_end, column, kind)
             return
@@ -5324,18 +5391,28 @@ class _Scan:
             data.rfind(b" ", max(0, keyword - 200), keyword),
             data.rfind(b"\t", max(0, keyword - 200), keyword),
         )
-        if data.find(b"/", blank + 1, keyword) != -1:
-            return  # a file's path (`wg pubkey < /etc/wireguard/privatekey`) names where a key is, no value
+        # a file's path (`wg pubkey < /etc/wireguard/privatekey`) names where a key is, no value; only
+        # a value that looks generated said to be the file (`My config/master.key is …`) goes
+        path = data.find(b"/", blank + 1, keyword) != -1
         if self.low.endswith(
             (b"pub", b"public", b"public_", b"public-", b"public "), max(0, keyword - 7), keyword
         ):
             return  # a public key (`wg pubkey`, `Public key:`) is made to be shown
         found = self._announcements.get(keyword)
         how, position = found if found is not None else _announcement(data, keyword)
+        if path and (
+            how not in (_SAME_LINE, _IN_SENTENCE) or self.low.find(b" is ", keyword, position) == -1
+        ):
+            return
         if how == _SAME_LINE:
             match = _rx[_VALUE_WORD].match(self.data, position)
             text = match.group().decode("utf-8", "replace") if match else ""
-            if match and (
+            if match and _rx[_AMOUNT].fullmatch(match.group()) is not None:
+                pass  # `usage during that window: $0.12.`
+            elif path:
+                if match and credential_like(text):
+                    self.add(match.start(), match.end(), "password")
+            elif match and (
                 credential_like(text)
                 or (_lenient(text) and _rx[_DIGIT].search(text))
                 or (_passphrase(text) and _password_word(self.data, keyword))
@@ -5395,6 +5472,12 @@ class _Scan:
             if gutter is not None:
                 start = gutter.end()  # a file reader's line number (`     2→`)
             word = _rx[_WORD_LINE].match(data, start, line_end)
+            if word is None and kind == "password":
+                # an app password as Google shows it: four groups of four letters, apart by blanks
+                word = _rx[_APP_PASSWORD_LINE].match(data, start, line_end)
+            if word is None and data[start:line_end].lstrip(b" \t")[:1] in (b">", b"`"):
+                # in a quoted reply or a note (`> `), in inline code, with an aside after it
+                word = _rx[_MARKED_WORD_LINE].match(data, start, line_end)
             if word is not None:
                 group = "value" if word.group("value") is not None else "quoted"
                 value = word.group(group).decode("utf-8", "replace")
@@ -5647,12 +5730,14 @@ class _Scan:
         data = self.data
         position = paren + 1
         literals: list[tuple[int, int] | None] = []
+        joined: list[tuple[int, int] | None] = []  # literals joined to each with `+`
         keywords = 0  # keyword arguments after the positional ones (`type = "basic"`)
         for _ in range(8):
             arg = _rx[_CALL_ARG].match(data, position)
             if arg is None:
                 return
             literals.append(arg.span("s") if arg.group("q") is not None else None)
+            joined.append(arg.span("more") if arg.group("more") is not None else None)
             keyword = arg.group("e") is not None and _rx[_KEYWORD_ARGUMENT].match(arg.group("e")) is not None
             keywords = keywords + 1 if keyword else 0
             position = arg.end()
@@ -5692,6 +5777,12 @@ class _Scan:
             about_credentials = _rx[_DATA_SOURCE].search(data, *literals[0]) is not None
         if (_lenient(value) if about_credentials else credential_like(value)) and not _names_a_secret(value):
             self.add(literal[0], literal[1], "password" if about_credentials else "secret")
+            more = joined[argument]
+            # literals joined to it (Salesforce's password and security token as one:
+            # `setPassword("…" + "…")`): each that may be a credential
+            for part in _rx[_JOINED_LITERAL].finditer(data, *more) if more is not None else ():
+                if credential_like(part.group("s").decode("utf-8", "replace")):
+                    self.add(part.start("s"), part.end("s"), "password" if about_credentials else "secret")
 
     def _call_before(self, name_start: int) -> bool:
         """Whether the quoted name at *name_start* (maybe the last word of a dotted one) is a call's
@@ -5742,7 +5833,13 @@ class _Scan:
             if scheme is not None:
                 start = scheme.end()
         text = data[start:end].decode("utf-8", "replace")
-        if kind == "authorization":
+        if value.group("example") is not None:
+            # an API description's example of a secret header or parameter (OpenAPI's `- in: header`,
+            # `name: X-API-Key`, `example: …`): a real key pasted there looks generated
+            # (an example of the API's own description, not the prose cue `Example: …` of a help text)
+            if credential_like(text) and (_strong(text) or _rx[_HEX_SECRET].fullmatch(text)):
+                self.spans.append((start, end, _CONTEXT_PRIORITY, kind))
+        elif kind == "authorization":
             if not is_placeholder(text) and len(text.strip()) >= 4:
                 self.add(start, end, kind, _TOKEN_PRIORITY)
         elif _plausible_value(text, quoted=group == "quoted", code_context=False, next_char=b"\n"):
@@ -6164,7 +6261,7 @@ class _Scan:
         data = self.data
         if start and (data[start - 1 : start].isalnum() or data[start - 1] in b"_-."):
             return  # another setting (`auto_enable:`, `tls.enable:`)
-        parent = _parent_name(data, start)
+        parent = _parent_name(data, start, start + 6)
         if parent is not None and parent.lower() == b"vars":
             self._assignment(b"enable", start, start + 6, "password")
 
@@ -6297,6 +6394,21 @@ class _Scan:
         match = _rx[_BASIC_CREDENTIALS].match(self.data, position)
         if match is not None and _basic_credentials(match.group("value")):
             self.add(match.start("value"), match.end("value"), "authorization")
+
+    def _login_row(self, start: int, end: int) -> None:
+        """A row of logins aligned with blanks, without a header (a transcribed sticky note, a
+        hand-over list: `iDRAC r740-01  root  …`): after what it logs in to and an administrator's
+        account (rules.ADMIN_ACCOUNTS), the last word of the line, if it is a password."""
+        data = self.data
+        if data[start - 2 : start] != b"  ":
+            return  # not a cell of its own (`/root  `, `sudo  `)
+        line_start, line_end = _line_around(data, start)
+        before = data[_content_start(data, line_start, start) : start]
+        if not before.strip(b" \t") or before.find(b"|") != -1:
+            return  # no device before the account (a listing's first column), or a table with bars
+        row = _rx[_LOGIN_ROW_VALUE].match(data, end - 2, line_end)  # (from the blanks after the account)
+        if row is not None and _handed_value(row.group("value").decode("utf-8", "replace"), password=True):
+            self.add(row.start("value"), row.end("value"), "password")
 
     def _webhook_path(self, index: int, position: int) -> None:
         """A webhook's path without its host (``POST /services/T…/B…/…`` in ``curl -v`` or an

@@ -453,7 +453,10 @@ KEY_QUALIFIERS: Final = words(
     # a network's shared key (Zigbee's `network_key`, LoRaWAN's `nwk_key`)
     "network nwk "
     # the keys that open a sealed store (Vault's `Unseal Key 1:`, `unseal_keys_b64`, `recovery_keys`)
-    "unseal recovery"
+    "unseal recovery "
+    # an application's key for its own ciphers (Magento's `'crypt' => ['key' => …]`, `crypt_key`),
+    # a key named for its cipher (Airflow's `fernet_key`, `AES_KEY`, `cipher_key`)
+    "crypt fernet aes cipher"
 )
 #: The words before ``keys`` that make a list of secret keys (``unseal_keys_b64``, ``api_keys``);
 #: elsewhere ``keys`` is a list of anything (JWKS's public ``keys``, ``ssh_keys``, ``partition_keys``).
@@ -509,6 +512,8 @@ NOT_SECRET_KEYS: Final = words(
     "object file image bucket upload s3 host label metric env config lock trace span request correlation "
     "tracking i18n translation react list state store cursor feature flag experiment version "
     "sticky natural surrogate registry public hotkey shortcut site anon "
+    # an alert's key that groups its events (PagerDuty's `incident_key`, as `dedup_key`)
+    "incident "
     # Sentry's DSN key (`?sentry_key=…` in a CSP report URI, `X-Sentry-Auth: Sentry sentry_key=…`):
     # public by Sentry's documentation, as in the DSN itself
     "sentry"
@@ -529,8 +534,9 @@ PUBLIC_TOKEN_OWNERS: Final = words("mixpanel amplitude instrumentation pusher")
 KEY_DETERMINERS: Final = words(
     "new my our your their the this that current fresh rotated temporary shared personal"
 )
-#: Words of :data:`EXCLUDED_LAST` that own a key rather than describe one (``server_key``, ``domain_key``).
-KEY_OWNERS: Final = words("server provider domain backend engine plugin realm")
+#: Words of :data:`EXCLUDED_LAST` that own a key rather than describe one (``server_key``, ``domain_key``,
+#: ASP.NET's ``<machineKey validationKey="…">``).
+KEY_OWNERS: Final = words("server provider domain backend engine plugin realm validation")
 #: A name's last word made of a secret word and one of these glued to it names a command or a file
 #: that gives the secret (msmtp's ``passwordeval``, offlineimap's ``remotepasseval``, ``tokenfile``).
 GLUED_EXCLUDED_LAST: Final = ("eval", "cmd", "command", "file", "path", "helper")
@@ -769,6 +775,10 @@ LISTING_COLUMNS: Final = frozenset(
         "stages", "date", "modified", "expires", "expiry",
     ]
 )  # fmt: skip
+#: Accounts that administrators log in as (a server's, a BMC's, a UPS's, a network device's,
+#: a database's): in a row of logins aligned with blanks with no header (a transcribed sticky note,
+#: a hand-over list: `iDRAC r740-01  root  …`), the word after one, last on its line, is its password.
+ADMIN_ACCOUNTS: Final = words("root admin administrator sa pi ubnt apc cisco postgres oracle")
 #: PostgreSQL's SCRAM verifier of a password (`SCRAM-SHA-256$4096:salt$stored-key:server-key`), as
 #: `pg_dumpall --roles-only` prints it: one-way. Its base64 can hold a keyword and a separator
 #: (`…knpwSl+==$…`), which is no name.
@@ -807,6 +817,9 @@ PUBLIC_KEYS: Final = (
     r"|" + SCRAM_VERIFIER + r"|md5[0-9a-f]{32}|\*[0-9A-F]{40}"
     # RevenueCat's public SDK keys (`appl_…`, `goog_…`, `amzn_…`), made to be built into an app
     r"|(?:appl|goog|amzn)_[A-Za-z0-9]{20,40}"
+    # a Salesforce connected app's consumer key (`3MVG9…`): its OAuth client id, no secret (the
+    # consumer secret is)
+    r"|3MVG9[A-Za-z0-9._\-]{60,}"
 )
 #: Google API keys (``AIza…``) that Firebase puts in an app's web or mobile config, which its
 #: documentation says are public (they identify the project; rules and App Check guard the data):
@@ -1248,6 +1261,13 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(
         ("security",), (option("-w"),), subcommand=("add-generic-password", "add-internet-password")
     ),
+    # a keychain's own password (`security create-keychain -p …`, `unlock-keychain -p`,
+    # `set-keychain-password -o … -p …`) and an identity file's (`security import … -P …`, `export -P`)
+    ClientCommand(
+        ("security",),
+        (option("-p", "-P", "-o"),),
+        subcommand=("create-keychain", "unlock-keychain", "set-keychain-password", "import", "export"),
+    ),
     ClientCommand(("appcmd", "appcmd.exe"), (r"(?i:/(?:[a-z]+\.)*password):{value}",)),
     # Oracle's Data Pump takes `user/password@db` as sqlplus does (`user/password@//host…` goes anywhere).
     ClientCommand(("expdp", "impdp"), (r"(?:userid=)?[A-Za-z0-9_$#]+/(?!/){value}",)),
@@ -1263,9 +1283,15 @@ CLIENT_COMMANDS: Final = (
         kind="token",
     ),
     ClientCommand(("codecov", "codecovcli"), (option("-t", "--token"),), kind="token"),
+    # Weights & Biases' API key (`wandb login [--relogin] KEY`)
+    ClientCommand(("wandb",), (r"login[ \t]+(?:--?[a-z\-]+(?:=[^\s]+)?[ \t]+)*(?!-){value}",), kind="token"),
     ClientCommand(("nmcli",), (r"(?:password|wifi-sec\.psk)[ \t]+{value}",)),
     ClientCommand(("cloudflared",), (r"service[ \t]+install[ \t]+{value}",), kind="token"),
     ClientCommand(("cmdkey",), (r"(?i:/pass(?:word)?):{value}",)),
+    # a keytab's principal password (`ktpass /princ … /pass …`; `/pass *` asks for it), netdom's
+    # `/PasswordD:…` and `/PasswordO:…`
+    ClientCommand(("ktpass", "ktpass.exe"), (r"(?i:[/\-]pass)[ \t]+(?!\*(?:[ \t]|$)){value}",)),
+    ClientCommand(("netdom", "netdom.exe"), (r"(?i:/password[do]):(?!\*(?:[ \t]|$)){value}",)),
     ClientCommand(("wmic",), (r"(?i:/password):{value}",)),
     ClientCommand(("schtasks",), (option("/rp", "/RP"),)),
     ClientCommand(
@@ -1580,6 +1606,8 @@ AUTH_CALLS: Final = {
     "setpassword": (-1, True),
     "set_password": (-1, True),
     "authenticate": (-1, False),
+    # an MQTT connect message's `authenticateAs(user, "…")` (Dart's mqtt_client)
+    "authenticateas": (-1, True),
     "bind": (1, False),
     "encode": (1, False),
     "decode": (1, False),
