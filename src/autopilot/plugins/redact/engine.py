@@ -407,6 +407,14 @@ _QUOTED_RHS: Final = rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)"
 # A word that is a setting, `name=value`, not a bare credential: a lower-case name, or a name made of
 # words (`mavenCentralUsername=…`, `signing.keyId=…` in gradle.properties).
 _SETTING_WORD: Final = r"[a-z][a-z_]{1,30}=[^=]|(?P<name>[A-Za-z][A-Za-z_.\-]{5,60})=[^=]"
+
+
+def _setting(value: str) -> bool:
+    """Whether *value* is a setting (`name=value`), not a bare credential."""
+    setting = _rx[_SETTING_WORD].match(value)
+    return setting is not None and (setting.group("name") is None or _words(setting.group("name")))
+
+
 # An ellipsis or a bullet JSON-escaped (once or more) right after a bare value: a masked or cut value.
 _ESCAPED_ELLIPSIS: Final = rb"\\{1,7}u(?:2026|2022)"
 # A word and four digits or more before a dot: how people make passwords, not how code names things.
@@ -5309,6 +5317,8 @@ class _Scan:
                     )
                     and not _names_a_secret(value)
                     and not _in_harmless_column(data, name_start, match.start(group))
+                    # a setting of its own (`iam:DeleteAccessKey user=ops` in an audit log)
+                    and not (group == "bare" and _setting(value))
                 ):
                     self.add(match.start(group), match.end(group), kind)
                     if group == "quoted":
@@ -5402,8 +5412,7 @@ class _Scan:
                     return  # `$ANSIBLE_VAULT;1.1;AES256` and its lines of ciphertext
                 if not any(character.isalnum() for character in value):
                     return  # a table's border (`┌────┬────┐`, `+----+`): a table follows, no word
-                setting = _rx[_SETTING_WORD].match(value) if not every else None
-                if setting is not None and (setting.group("name") is None or _words(setting.group("name"))):
+                if not every and _setting(value):
                     return  # a setting (`protocol=https` under `git credential`'s usage line)
                 plausible = credential_like(value) if strict else _lenient(value)
                 if every and not plausible:
