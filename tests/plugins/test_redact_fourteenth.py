@@ -6,6 +6,7 @@ shape, and their public twins (browser and validation keys, image digests, masks
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import random
 import string
@@ -24,12 +25,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs
 
 LOWER_DIGITS = string.ascii_lowercase + string.digits
+BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
 def _asana(rng: random.Random) -> str:
     user, token = rng.randint(10**15, 10**16 - 1), rng.randint(10**15, 10**16 - 1)
     hex_part = rs.body(rng, 32, rs.HEX)
     return rng.choice([f"2/{user}/{token}:{hex_part}", f"1/{user}:{hex_part}"])
+
+
+def _wif(rng: random.Random) -> str:
+    """A Bitcoin private key in Wallet Import Format: base58check of 0x80, 32 random bytes (and 0x01)."""
+    payload = bytes([0x80]) + rng.randbytes(32) + rng.choice([bytes([1]), b""])
+    data = payload + hashlib.sha256(hashlib.sha256(payload).digest()).digest()[:4]
+    number, text = int.from_bytes(data, "big"), ""
+    while number:
+        number, digit = divmod(number, 58)
+        text = BASE58[digit] + text
+    return text
 
 
 def _intercom(rng: random.Random) -> str:
@@ -66,6 +79,8 @@ FORMATS: dict[str, Callable[[random.Random], str]] = {
         + rs.body(rng, 96, rs.ALNUM + "._")
     ),
     "pagerduty": lambda rng: "u" + "+" + rs.body(rng, 18, rs.URLSAFE),
+    "bitcoin_wif": _wif,
+    "honeycomb": lambda rng: "hc" + rng.choice("ax") + "ik_" + rs.body(rng, 58, LOWER_DIGITS),
 }
 
 # Where a credential lands with no secret-sounding name: alone, listed, in a table, as an argument.
@@ -89,7 +104,8 @@ NAMELESS = [
 )
 def test_a_providers_token_goes_by_its_format_alone(kind: str, line: str, seed: int) -> None:
     """Together, Fireworks, LangSmith, Bitbucket, New Relic, crates.io, SonarQube, Neon, Render, Asana,
-    Intercom, Adyen, Salesforce, PagerDuty: by their shape, plain and JSON-escaped."""
+    Intercom, Adyen, Salesforce, PagerDuty, Honeycomb, Bitcoin's WIF keys: by their shape, plain and
+    JSON-escaped."""
     secret = FORMATS[kind](random.Random(seed))
     rs.goes(line.format(s=secret), secret)
 
@@ -106,6 +122,8 @@ def test_a_format_written_in_a_word_or_cut_short_stays() -> None:
         "lsv2_pt_... and tgp_v1_... in the docs",
         "u+2022 is a bullet, U+1F600 an emoji",
         "00Dxx0000001gPL!AQ…",
+        "L1 cache and L2 cache, a 5K screen, 12 Kw",
+        "watch-only: bc1q" + "9h6yzs5km2k0h6g9x2wxfqdl3sm0xe3gthg4xq",
     ):
         rs.survives(text)
 
@@ -158,3 +176,11 @@ def test_the_secret_beside_a_public_twin_still_goes() -> None:
     out = redact_text(text)
     assert mailgun not in out and license_key not in out
     assert public in out
+
+
+@pytest.mark.parametrize("kind", ["fireworks", "pagerduty", "crates_io"])
+def test_a_token_that_is_the_whole_text_goes_whatever_its_last_letter(kind: str) -> None:
+    """A token at the very start of the text whose last character is `m` (what ends a colour code
+    before a token, read from the other end of the text) still goes."""
+    secret = FORMATS[kind](random.Random(3))[:-1] + "m"
+    assert secret not in redact_text(secret)

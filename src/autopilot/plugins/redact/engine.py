@@ -3837,7 +3837,8 @@ class _Scan:
         resume = 0
         for index, start in candidates:
             if start >= resume and (
-                data[start - 1] != 0x6D
+                not start  # (at the text's start, `data[-1]` is its last byte, no colour before)
+                or data[start - 1] != 0x6D
                 or runs[start] != 0x61
                 or _rx[_ANSI_BEFORE].search(data, max(0, start - 24), start)
             ):
