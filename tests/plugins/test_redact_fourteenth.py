@@ -129,6 +129,16 @@ def test_a_format_written_in_a_word_or_cut_short_stays() -> None:
 
 
 @given(seed=st.integers(min_value=0, max_value=2**32))
+def test_a_wif_shaped_piece_of_base64_stays(seed: int) -> None:
+    """Between `/`, `+` or `=` in a blob of base64 (Travis CI's `secure:`), 52 base58 characters
+    from `L1` are a piece of ciphertext, not a key."""
+    rng = random.Random(seed)
+    piece = _wif(rng)
+    blob = rs.body(rng, 40, rs.B64) + "/" + piece + rng.choice("+/") + rs.body(rng, 30, rs.B64) + "="
+    rs.survives(f'env:\n  global:\n    - secure: "{blob}"\n')
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32))
 def test_public_twins_stay(seed: int) -> None:
     """Mailgun's public validation key, New Relic's browser key, an image's digest, PagerDuty's
     incident key and a mask of bullets are public or say nothing: left alone, whatever names them."""
