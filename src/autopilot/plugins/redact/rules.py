@@ -260,18 +260,6 @@ TOKEN_FORMATS: Final = (
     ),
     # A nostr secret key in bech32 (NIP-19); its public half `npub1…` stays.
     TokenFormat("crypto_private_key", ("nsec1",), r"nsec1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}", 5),
-    # A Bitcoin private key in Wallet Import Format: base58 of 0x80, the 32-byte key (and 0x01 for a
-    # compressed public key) and a checksum, so 52 characters from `Kw`…`Kz` or `L1`…`L5`, or 51
-    # from `5H`, `5J`, `5K` (not a piece of base64 between `/`, `+` or `=`); the addresses derived
-    # from it (`bc1q…`, `1…`, `3…`) stay.
-    TokenFormat(
-        "crypto_private_key",
-        ("Kw", "Kx", "Ky", "Kz", "L1", "L2", "L3", "L4", "L5", "5H", "5J", "5K"),
-        r"(?<![+/=])(?:(?:K[w-z]|L[1-5])[1-9A-HJ-NP-Za-km-z]{50}|5[HJK][1-9A-HJ-NP-Za-km-z]{49})(?![+/=])",
-        2,
-        check_random=True,
-        apart=True,
-    ),
     TokenFormat(
         "tailscale_key",
         ("tskey-",),
