@@ -168,3 +168,25 @@ def test_a_token_that_is_the_whole_text_goes_whatever_its_last_letter(kind: str)
     before a token, read from the other end of the text) still goes."""
     secret = FORMATS[kind](random.Random(3))[:-1] + "m"
     assert secret not in redact_text(secret)
+
+
+@given(
+    count=st.integers(min_value=2, max_value=4),
+    alphabet=st.sampled_from([rs.HEX, rs.ALNUM]),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_keys_announced_together_go_on_each_of_their_lines(count: int, alphabet: str, seed: int) -> None:
+    """`Your Datadog keys for the sandbox org:` and a key on each of the next lines: every one goes."""
+    rng = random.Random(seed)
+    keys = [rs.body(rng, rng.choice([32, 40, 64]), alphabet) for _ in range(count)]
+    text = "Welcome aboard! Your Datadog keys for the sandbox org:\n\n" + "".join(f"  {k}\n" for k in keys)
+    for key in keys:
+        rs.goes(text + "\nThe first one is for the agent.", key)
+
+
+def test_words_after_the_announced_keys_stay() -> None:
+    """Past the values that look generated, a word on its own line is no key."""
+    rng = random.Random(11)
+    key = rs.body(rng, 32)
+    out = redact_text(f"Your new keys for the org:\n\n  {key}\n  getting-started\n")
+    assert key not in out and "getting-started" in out

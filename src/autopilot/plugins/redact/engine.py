@@ -2824,6 +2824,8 @@ _WORD_LINE: Final = (
 
 
 _SHORT_WORD_LINE: Final = rb"[ \t]*[A-Za-z0-9_.@\-]{1,5}[ \t\r]*"
+# A keyword in the plural: credentials announced together, one per line after it.
+_PLURAL_KEYWORD: Final = rb"(?:keys|tokens|passwords|secrets)\b"
 
 
 def _command_word(low: bytes, start: int, length: int) -> bool:
@@ -5368,7 +5370,9 @@ class _Scan:
             if span is not None:
                 self.add(*span, "password")
         elif how == _NEXT_LINE:
-            self._next_word(position, "password")
+            # keys announced together (`Your Datadog keys for the sandbox org:`) are on the next lines
+            plural = _rx[_PLURAL_KEYWORD].match(self.low, keyword) is not None
+            self._next_word(position, "password", lines=8 if plural else 3, plural=plural)
         elif how == _NEXT_LINE_STRICT:
             self._next_word(position, "password", lines=2, strict=True)
 
@@ -5392,11 +5396,20 @@ class _Scan:
                     return
 
     def _next_word(
-        self, line_end: int, kind: str, *, lines: int = 3, strict: bool = False, every: bool = False
+        self,
+        line_end: int,
+        kind: str,
+        *,
+        lines: int = 3,
+        strict: bool = False,
+        every: bool = False,
+        plural: bool = False,
     ) -> None:
         """The first of the next *lines* lines that is one word, if it may be a credential (*every*:
-        each of those lines, as long as they are single words)."""
+        each of those lines, as long as they are single words; *plural*: and the single words right
+        after the first, if they look generated)."""
         data = self.data
+        listed = False
         for _ in range(lines):
             start = _next_line(data, line_end)
             if start == -1:
@@ -5416,6 +5429,8 @@ class _Scan:
                 if not every and _setting(value):
                     return  # a setting (`protocol=https` under `git credential`'s usage line)
                 plausible = credential_like(value) if strict else _lenient(value)
+                if listed:  # after the first of keys announced together: a generated value only
+                    plausible = plausible and len(value) >= 16 and looks_random(value)
                 if every and not plausible:
                     # a credential file's content: a long run of letters is no word (an Erlang cookie),
                     # a list of numbers is a key's bytes (a Solana keypair: `[12,200,…]`)
@@ -5436,6 +5451,9 @@ class _Scan:
                     plausible = _lenient(value)
                 if plausible and not _names_a_secret(value):
                     self.add(start, end, kind)
+                    if plural:
+                        listed = True
+                        continue
                 if every:
                     continue
                 return
