@@ -409,6 +409,14 @@ _QUOTED_RHS: Final = rb"[ \t]*(?P<quote>[\"'])(?P<value>[^\"'\n]*)(?P=quote)"
 # A word that is a setting, `name=value`, not a bare credential: a lower-case name, or a name made of
 # words (`mavenCentralUsername=…`, `signing.keyId=…` in gradle.properties).
 _SETTING_WORD: Final = r"[a-z][a-z_]{1,30}=[^=]|(?P<name>[A-Za-z][A-Za-z_.\-]{5,60})=[^=]"
+
+
+def _setting(value: str) -> bool:
+    """Whether *value* is a setting (`name=value`), not a bare credential."""
+    setting = _rx[_SETTING_WORD].match(value)
+    return setting is not None and (setting.group("name") is None or _words(setting.group("name")))
+
+
 # An ellipsis or a bullet JSON-escaped (once or more) right after a bare value: a masked or cut value.
 _ESCAPED_ELLIPSIS: Final = rb"\\{1,7}u(?:2026|2022)"
 # A word and four digits or more before a dot: how people make passwords, not how code names things.
@@ -2851,6 +2859,8 @@ _WORD_LINE: Final = (
 
 
 _SHORT_WORD_LINE: Final = rb"[ \t]*[A-Za-z0-9_.@\-]{1,5}[ \t\r]*"
+# A keyword in the plural: credentials announced together, one per line after it.
+_PLURAL_KEYWORD: Final = rb"(?:keys|tokens|passwords|secrets)\b"
 
 
 def _command_word(low: bytes, start: int, length: int) -> bool:
@@ -3871,7 +3881,8 @@ class _Scan:
         resume = 0
         for index, start in candidates:
             if start >= resume and (
-                data[start - 1] != 0x6D
+                not start  # (at the text's start, `data[-1]` is its last byte, no colour before)
+                or data[start - 1] != 0x6D
                 or runs[start] != 0x61
                 or _rx[_ANSI_BEFORE].search(data, max(0, start - 24), start)
             ):
@@ -5376,6 +5387,8 @@ class _Scan:
                     )
                     and not _names_a_secret(value)
                     and not _in_harmless_column(data, name_start, match.start(group))
+                    # a setting of its own (`iam:DeleteAccessKey user=ops` in an audit log)
+                    and not (group == "bare" and _setting(value))
                 ):
                     self.add(match.start(group), match.end(group), kind)
                     if group == "quoted":
@@ -5434,7 +5447,9 @@ class _Scan:
             if span is not None:
                 self.add(*span, "password")
         elif how == _NEXT_LINE:
-            self._next_word(position, "password")
+            # keys announced together (`Your Datadog keys for the sandbox org:`) are on the next lines
+            plural = _rx[_PLURAL_KEYWORD].match(self.low, keyword) is not None
+            self._next_word(position, "password", lines=8 if plural else 3, plural=plural)
         elif how == _NEXT_LINE_STRICT:
             self._next_word(position, "password", lines=2, strict=True)
 
@@ -5458,11 +5473,20 @@ class _Scan:
                     return
 
     def _next_word(
-        self, line_end: int, kind: str, *, lines: int = 3, strict: bool = False, every: bool = False
+        self,
+        line_end: int,
+        kind: str,
+        *,
+        lines: int = 3,
+        strict: bool = False,
+        every: bool = False,
+        plural: bool = False,
     ) -> None:
         """The first of the next *lines* lines that is one word, if it may be a credential (*every*:
-        each of those lines, as long as they are single words)."""
+        each of those lines, as long as they are single words; *plural*: and the single words right
+        after the first, if they look generated)."""
         data = self.data
+        listed = False
         for _ in range(lines):
             start = _next_line(data, line_end)
             if start == -1:
@@ -5485,10 +5509,11 @@ class _Scan:
                     return  # `$ANSIBLE_VAULT;1.1;AES256` and its lines of ciphertext
                 if not any(character.isalnum() for character in value):
                     return  # a table's border (`┌────┬────┐`, `+----+`): a table follows, no word
-                setting = _rx[_SETTING_WORD].match(value) if not every else None
-                if setting is not None and (setting.group("name") is None or _words(setting.group("name"))):
+                if not every and _setting(value):
                     return  # a setting (`protocol=https` under `git credential`'s usage line)
                 plausible = credential_like(value) if strict else _lenient(value)
+                if listed:  # after the first of keys announced together: a generated value only
+                    plausible = plausible and len(value) >= 16 and looks_random(value)
                 if every and not plausible:
                     # a credential file's content: a long run of letters is no word (an Erlang cookie),
                     # a list of numbers is a key's bytes (a Solana keypair: `[12,200,…]`)
@@ -5509,6 +5534,9 @@ class _Scan:
                     plausible = _lenient(value)
                 if plausible and not _names_a_secret(value):
                     self.add(start, end, kind)
+                    if plural:
+                        listed = True
+                        continue
                 if every:
                     continue
                 return

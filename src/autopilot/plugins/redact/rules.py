@@ -128,6 +128,11 @@ TOKEN_FORMATS: Final = (
     TokenFormat("xai_api_key", ("xai-",), r"xai-[A-Za-z0-9]{40,}", 4, check_random=True),
     TokenFormat("groq_api_key", ("gsk_",), r"gsk_[A-Za-z0-9]{40,}", 4, check_random=True),
     TokenFormat("perplexity_api_key", ("pplx-",), r"pplx-[A-Za-z0-9]{40,}", 5, check_random=True),
+    # Together AI's keys (`tgp_v1_` + 43 base64url), Fireworks AI's (`fw_` + 24 letters and digits),
+    # LangSmith's personal and service keys (`lsv2_pt_`/`lsv2_sk_` + 32 hex + `_` + 10 hex)
+    TokenFormat("together_api_key", ("tgp_v1_",), r"tgp_v1_[A-Za-z0-9_\-]{40,}", 7, check_random=True),
+    TokenFormat("fireworks_api_key", ("fw_",), r"fw_[A-Za-z0-9]{24,}", 3, check_random=True, apart=True),
+    TokenFormat("langsmith_api_key", ("lsv2_",), r"lsv2_(?:pt|sk)_[0-9a-f]{32}_[0-9a-f]{10}", 8),
     TokenFormat("replicate_api_token", ("r8_",), r"r8_[A-Za-z0-9]{30,}", 3, check_random=True),
     TokenFormat("digitalocean_token", ("dop_v1_", "doo_v1_", "dor_v1_"), r"do[por]_v1_[0-9a-f]{64}", 7),
     TokenFormat(
@@ -178,11 +183,16 @@ TOKEN_FORMATS: Final = (
     # PostHog's personal API keys and feature-flag secure keys (its project keys `phc_` are public)
     TokenFormat("posthog_api_key", ("phx_", "phs_"), r"ph[xs]_[A-Za-z0-9]{32,}", 4, check_random=True),
     TokenFormat("pinecone_api_key", ("pcsk_",), r"pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{40,}", 5),
-    TokenFormat("atlassian_api_token", ("ATATT",), r"ATATT[A-Za-z0-9_\-=]{100,}", 5),
+    # Atlassian's API tokens `ATATT3…` and Bitbucket's repository, project and workspace access
+    # tokens `ATCTT3…` (the same scheme, GitHub secret scanning's "Bitbucket Access Token")
+    TokenFormat("atlassian_api_token", ("ATATT", "ATCTT"), r"AT[AC]TT[A-Za-z0-9_\-=]{100,}", 5),
     # Bitbucket's app passwords: `ATBB` and 32 characters or more (a checksum at the end)
     TokenFormat("bitbucket_app_password", ("ATBB",), r"ATBB[A-Za-z0-9_\-=]{32,}", 4, check_random=True),
-    TokenFormat("mailgun_api_key", ("key-",), r"key-[0-9a-f]{32}", 4, guard="[0-9a-f]{8}"),
+    # (not `pubkey-` + 32 hex: Mailgun's public validation key, made for a web page's code)
+    TokenFormat("mailgun_api_key", ("key-",), r"(?<!pub)key-[0-9a-f]{32}", 4, guard="[0-9a-f]{8}"),
     TokenFormat("sentry_token", ("sntry",), r"sntry[su]_[A-Za-z0-9+/=_\-]{40,}", 7, direct=True),
+    # Honeycomb's ingest keys (`hcaik_`, `hcxik_`: the key's id and its secret, 58 in all)
+    TokenFormat("honeycomb_key", ("hcaik_", "hcxik_"), r"hc[ax]ik_[a-z0-9]{58}", 6, check_random=True),
     TokenFormat(
         "age_secret_key", ("AGE-SECRET-KEY-",), r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{50,}", 16
     ),
@@ -346,11 +356,11 @@ TOKEN_FORMATS: Final = (
     TokenFormat(  # "_mmk" ends the key
         "maxmind_license_key", ("_mmk",), r"_mmk", before="[A-Za-z0-9]{6}_[A-Za-z0-9]{29}", direct=True
     ),
-    TokenFormat(
-        "newrelic_key",
-        ("NRAK-", "NRII-", "NRJS-"),
-        r"NR(?:AK-[A-Z0-9]{27}|II-[A-Za-z0-9\-]{32}|JS-[0-9a-f]{19})",
-        5,
+    # New Relic's user keys `NRAK-`, insert keys `NRII-`; its browser keys `NRJS-` sit in every
+    # instrumented page and are public (PUBLIC_KEYS)
+    TokenFormat("newrelic_key", ("NRAK-", "NRII-"), r"NR(?:AK-[A-Z0-9]{27}|II-[A-Za-z0-9\-]{32})", 5),
+    TokenFormat(  # an ingest license key: 36 hex digits and "NRAL", which ends it and is its anchor
+        "newrelic_key", ("NRAL",), r"NRAL", before="[0-9a-f]{36}", direct=True
     ),
     TokenFormat(
         "octopus_api_key", ("API-",), r"API-[A-Z0-9]{26}", 4, check_random=True, guard="[A-Z0-9]{26}"
@@ -373,6 +383,40 @@ TOKEN_FORMATS: Final = (
     TokenFormat("prefect_token", ("pnu_",), r"pnu_[A-Za-z0-9]{36}", 4, check_random=True),
     TokenFormat("readme_token", ("rdme_",), r"rdme_[a-z0-9]{70}", 5, check_random=True),
     TokenFormat("rubygems_token", ("rubygems_",), r"rubygems_[0-9a-f]{48}", 9),
+    # crates.io's API tokens (`cio` + 32 letters and digits, crates.io's token.rs) and its
+    # trusted-publishing tokens (`cio_tp_` + 32)
+    TokenFormat(
+        "crates_io_token", ("cio",), r"cio(?:_tp_)?[A-Za-z0-9]{32}", 3, check_random=True, apart=True
+    ),
+    # SonarQube's and SonarCloud's user, project and global analysis tokens
+    TokenFormat("sonarqube_token", ("squ_", "sqp_", "sqa_"), r"sq[upa]_[0-9a-f]{40}", 4),
+    # Neon's API keys and Render's (GitHub secret scanning partners)
+    TokenFormat("neon_api_key", ("napi_",), r"napi_[a-z0-9]{64}", 5, check_random=True),
+    TokenFormat("render_api_key", ("rnd_",), r"rnd_[A-Za-z0-9]{32}", 4, check_random=True),
+    # Asana's personal access tokens: `1/` + the user's id + `:` + 32 hex, and since 2023 `2/` +
+    # the user's id + `/` + the token's id + `:` + 32 hex
+    TokenFormat(
+        "asana_token",
+        ("1/", "2/"),
+        r"(?:1|2/[0-9]{10,19})/[0-9]{10,19}:[0-9a-f]{32}",
+        apart=True,
+    ),
+    # Intercom's access tokens: "tok:" + the token's id + ":1:0", in base64 (`dG9rOj…`)
+    TokenFormat("intercom_token", ("dG9rO",), r"dG9rO[A-Za-z0-9+/]{40,}={0,2}", 5, direct=True),
+    # Adyen's API keys: `AQE`, then base64 parts joined by `=-`
+    TokenFormat(
+        "adyen_api_key",
+        ("AQE",),
+        r"AQE[A-Za-z0-9+/]{40,}={0,2}-[A-Za-z0-9+/]{30,}={0,2}(?:-[^\s\"'\\`,]{4,40})?",
+        3,
+        direct=True,
+    ),
+    # A Salesforce session id or access token: the org's id (`00D` + 12 or 15), `!`, then 80 or more
+    TokenFormat(
+        "salesforce_token", ("!A",), r"!A[A-Za-z0-9._]{80,}", before="00D[A-Za-z0-9]{12,15}", direct=True
+    ),
+    # PagerDuty's user API tokens: `u+` and 18 characters
+    TokenFormat("pagerduty_token", ("u+",), r"u\+[A-Za-z0-9_\-]{18}", 2, check_random=True, apart=True),
     TokenFormat("scalingo_token", ("tk-us-",), r"tk-us-[A-Za-z0-9_\-]{48}", 6, check_random=True),
     TokenFormat(
         "brevo_api_key", ("xkeysib-", "xsmtpsib-"), r"x(?:key|smtp)sib-[0-9a-f]{64}-[A-Za-z0-9]{16}", 8
@@ -796,7 +840,7 @@ SCRAM_VERIFIER: Final = (
 #: one-way hashes and verifiers of passwords, which cannot be turned back into them.
 PUBLIC_KEYS: Final = (
     r"pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
-    r"|pub[0-9a-f]{32}|(?:sandbox|production)_[a-z0-9]{8}_[a-z0-9]{16}|sb_publishable_[A-Za-z0-9_\-]{20,64}"
+    r"|pub[0-9a-f]{32}|NRJS-[0-9a-f]{19}|(?:sandbox|production)_[a-z0-9]{8}_[a-z0-9]{16}|sb_publishable_[A-Za-z0-9_\-]{20,64}"
     r"|Sentry[ \t]+sentry_(?!secret)[a-z_]+=[^\s,]*(?:,[ \t]*sentry_(?!secret)[a-z_]+=[^\s,]*)*,?"
     # a public key in DER, base64 (a Chrome extension's `"key"`, a JWT verifier's setting): an
     # X.509 SubjectPublicKeyInfo of RSA (`…AQEFAAOC…`, a BIT STRING), P-256, P-384, Ed25519 or
@@ -804,6 +848,9 @@ PUBLIC_KEYS: Final = (
     r"|MII[A-Za-z0-9+/]{3}ANBgkqhkiG9w0BAQEFAAOC[A-Za-z0-9+/=]{100,}|MIGfMA0GCSqGSIb3DQEBAQUAA4GN[A-Za-z0-9+/=]{100,}"
     r"|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE[A-Za-z0-9+/=]{80,}|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE[A-Za-z0-9+/=]{100,}"
     r"|MCowBQYDK2V[wu]AyEA[A-Za-z0-9+/]{43}="
+    # a content digest (an image's `sha256:…`, also pinned in a reference `ghcr.io/org/app@sha256:…`):
+    # the hash of a public artifact
+    r"|(?:[A-Za-z0-9._\-/:]+@)?sha(?:256|384|512):[0-9a-f]{64}(?:[0-9a-f]{32}){0,2}"
     # an Ethereum (EVM) address: 20 bytes in hex after `0x` (a contract, an account), public by
     # design; a private key (32 bytes, 64 hex digits) still goes where a key is meant
     r"|0x[0-9a-fA-F]{40}"
@@ -865,7 +912,7 @@ DOCUMENTED_EXAMPLES: Final = frozenset(
 #: Values that show a secret was there without showing it: masks, sizes and notes from tools
 #: (``kubectl describe secret``: ``24 bytes``; ``terraform plan``: ``(sensitive value)``).
 MASKED: Final = (
-    r"\*{2,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\u2022){3,}|\[?[0-9]+ bytes\]?"
+    r"\*{2,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\{1,7}u2022){3,}|\[?[0-9]+ bytes\]?"
     # a word saying so in brackets, parentheses, angle brackets, braces or stars (`[FILTERED]`,
     # `(sensitive value)`, `<hidden>`, `*** hidden ***`)
     r"|(?:\(|\[|<|\{|\*+[ \t]*)(?:sensitive(?: value| data)?|protected|redacted|hidden|masked|encrypted"
