@@ -1421,16 +1421,6 @@ ANCHORED_SECRETS: Final = (
         r"(?P<q>\\{0,3}[\"']?)(?P<value>[A-Za-z0-9_]{20,100})(?P=q)(?![A-Za-z0-9_])",
         "token",
     ),
-    # A login's short field names in a URL's query, the user's then the password's (`?u=…&p=…`, a
-    # form sent with GET, as a browser's network tab or an access log shows it): not a page number
-    AnchoredSecret(
-        "?u=",
-        r"\?u=[^&\s\"'\\]{1,200}&(?:p|pw)=(?P<value>(?![0-9]+(?![^&\s#\"'\\]))[^&\s#\"'\\]{6,200})",
-    ),
-    AnchoredSecret(
-        "&u=",
-        r"&u=[^&\s\"'\\]{1,200}&(?:p|pw)=(?P<value>(?![0-9]+(?![^&\s#\"'\\]))[^&\s#\"'\\]{6,200})",
-    ),
     # A URL's user information given apart, `user:password`, as Confluent's Schema Registry and Kafka
     # clients take it (`basic.auth.user.info=KEY:SECRET`, `schema.registry.basic.auth.user.info`,
     # ksqlDB's, Kafka Connect's): the part after the colon (a dotted name reads as a name up to its
