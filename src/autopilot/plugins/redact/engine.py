@@ -821,6 +821,13 @@ def _foreign_name(name: bytes) -> bool:
     return not name.isascii() or name.find(b"\\u") != -1 or _foreign_word_in(name.decode())
 
 
+@lru_cache(maxsize=256)
+def _foreign_lone_key(name: bytes) -> bool:
+    """Whether *name* is the word for a key alone in another language (`sleutel`, `Schlüssel`,
+    `klucz`), which is judged as a lone `key` is."""
+    return _foreign_name(name) and _in_english(name.decode("utf-8", "replace")).strip("_") == "key"
+
+
 def secret_name_kind(name: str) -> str | None:
     """The redaction kind for a variable/key/flag/header called *name*, or None if it is not secret."""
     if not name.isascii() or "\\u" in name or _foreign_word_in(name):
@@ -1001,6 +1008,8 @@ _HTML_VALUE: Final = rb"""(?x)[ \t]*(?:</(?:p|strong|b|em|span)>[ \t]*)*
 # A list after a secret name (`"api_keys": [`, `TOKENS = [`), and each string in it (JSON, YAML's
 # flow sequences, Python, escaped once or more; items on lines of their own).
 _ARRAY_OPENING: Final = rb"""(?:\\{0,7}["'])?[ \t]*(?::|=|:=)[ \t]*\[(?!\])"""
+# A list as a call's first argument (`app->secrets([`).
+_CALL_LIST_OPENING: Final = rb"""\([ \t]*\[(?!\])"""
 _ARRAY_ITEM: Final = (
     rb"""(?:[ \t\r\n,]|\\{1,3}[nrt])*+"""
     rb"""(?:(?P<q>\\{0,7}["'])(?P<quoted>[^"'\\\n]{1,2000})(?P=q)"""
@@ -1035,7 +1044,9 @@ _GREPPED_LINE: Final = (
 # more of the value (see _BARE_TAIL).
 _TAIL_STARTS: Final = frozenset(b"&\\")
 _BARE_TAIL: Final = (
-    rb"""(?:(?:&(?:lt|gt|amp|quot|apos|\#[0-9]{1,5});|\\{1,7}["'](?=[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]))"""
+    rb"""(?:(?:&(?:lt|gt|amp|quot|apos|\#[0-9]{1,5});|\\{1,7}["'](?=[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\])"""
+    # a backslash escaped in the string around it (C's `"… password=L\\3c…"`), not `\\n`
+    rb"""|(?:\\\\){1,4}(?=[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\nrtu]))"""
     rb"""[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]*)+"""
 )
 # An indented line that opens a JSON string (one of a list of lines).
@@ -1231,7 +1242,7 @@ _NAME_SHAPE: Final = (
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?(?:(?:string_)?value|example)(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
-    |(?P<call>\([ \t]*[fbr]{0,2}\\{0,3}["'`])
+    |(?P<call>\([ \t]*(?:\[[ \t]*)?[fbr]{0,2}\\{0,3}["'`])
     |(?P<getter>(?:\([^()\n]{0,60}\)[ \t]*
         (?:(?:(?::|->)[ \t]*[a-z_][a-z0-9_<>?\[\]., ]{0,40}?[ \t]*)?(?:=|\{)|->)
       |(?:\(\))?,[ \t]*do:)[ \t]*(?:return[ \t]+)?(?:@|<<)?\\{0,3}["'`])
@@ -1663,9 +1674,12 @@ _PAIR_VALUE: Final = (
 )
 # A CSV file's header: two or more names apart by commas.
 _CSV_HEADER: Final = rb"[ \t]*[A-Za-z_][A-Za-z0-9_. \-]{0,63}(?:,[A-Za-z_][A-Za-z0-9_. \-]{0,63}){1,30}\r?"
-# After an XML element's name: its attributes, then its text up to the closing tag.
+# After an XML element's name: its attributes, then its text up to the closing tag, or the text of
+# a `<value>` child after line breaks and comments (ASP.NET's key ring: `<masterKey …>`, a comment,
+# `<value>…</value>`).
 _XML_ATTRIBUTES: Final = (
     rb"""(?:[ \t]+[A-Za-z_][A-Za-z0-9_:.\-]*=(?:\\{0,3}"[^"\n\\]{0,200}\\{0,3}"|'[^'\n]{0,200}'))*[ \t]*>"""
+    rb"""(?:(?:[ \t\r\n]++|\\{1,3}[nrt]|<!--[^<>\n]{0,200}-->){1,12}<value>)?"""
     rb"""(?P<value>[^<\n\\]{1,2000})</"""
 )
 # A plist's value after its key: `<key>ClientSecret</key>` then `<string>…</string>` (next line).
@@ -2570,6 +2584,7 @@ _CALL_BEFORE: Final = (
     rb"""|[A-Za-z0-9_](?:\([ \t]*|\([ \t]*(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2}"""
     rb"""|[ \t]+(?:\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*,[ \t]*){1,2})\\{0,3}["'`]$"""
 )
+_LOOKUP_CALL_BEFORE: Final = rb"""(?<![A-Za-z0-9_.])(?:lookup|query|q)\([ \t]*\\{0,3}["']$"""
 _STATEMENT_CALL_BEFORE: Final = rb"""(?:\A|\n|\\n|")[ \t]*[a-z][A-Za-z0-9_]*[ \t]+\\{0,3}["']$"""
 _DOTTED_NAME_BYTES: Final = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")
 # A constant naming the setting as a call's argument, the value next: a class's as the first
@@ -4397,6 +4412,14 @@ class _Scan:
                 elif (
                     kind is not None
                     and kind != "authorization"
+                    and (opening := _rx[_CALL_LIST_OPENING].match(data, name_end)) is not None
+                ):
+                    # `app->secrets(['…', '…'])` (Mojolicious), `set_tokens(["…"])`: a list given to
+                    # a function named for secrets loses each string that looks generated
+                    self._array_values(opening.end(), kind, generated=True)
+                elif (
+                    kind is not None
+                    and kind != "authorization"
                     and name.lower().lstrip(b"_-") not in _AUTH_CALL_NAMES
                     and data[name_end : name_end + 1] == b"("
                 ):
@@ -4413,7 +4436,11 @@ class _Scan:
                 self._authorization(name_end)
             elif kind is not None and not _referenced(data, name_start):
                 self._assignment(name, name_start, name_end, kind)
-            elif kind is None and how == _BY_SEPARATOR and (name in _LONE_NAMES or name in _PRIVATE_KEYS):
+            elif (
+                kind is None
+                and how == _BY_SEPARATOR
+                and (name in _LONE_NAMES or name in _PRIVATE_KEYS or _foreign_lone_key(name))
+            ):
                 # Prose (`- API key: …`, `Access token: …`): the word before says what it is; else a
                 # lone `key = …` (rclone, INI sections) holds a secret only if it looks generated.
                 previous = (
@@ -4478,9 +4505,23 @@ class _Scan:
             elif (
                 kind is None
                 and how == _BY_SEPARATOR
+                and name[-3:].lower() == b"key"
+                and len(parts := name_parts(name.decode("ascii", "replace"))) > 1
+                and parts[-2] in rules.KEYED_DATA
+                and (array := _rx[_BYTE_ARRAY].match(data, name_end)) is not None
+                and len(_rx[_ARRAY_ELEMENT].findall(array.group("body"))) in _KEY_SIZES
+            ):
+                # `static const uint8_t kConfigKey[32] = {0x7a, …}`: a key of what is encrypted
+                # (rules.KEYED_DATA), written as 16, 24, 32 or 64 bytes, is a cipher's key
+                self._byte_array(name_end, "api_key", 16)
+            elif (
+                kind is None
+                and how == _BY_SEPARATOR
                 and name.lower().endswith(b"key")
                 and _rx[_KEY_VALUE_AHEAD].match(data, name_end)
                 and (qualified := _parent_key_kind(data, name_start, name_end))
+                # (not a key made for clients: `InstrumentationKey=` in Application Insights' block)
+                and not rules.PUBLIC_TOKEN_OWNERS.intersection(name_parts(name.decode("ascii", "replace")))
             ):
                 # `active_record_encryption:` above `primary_key:`: a key that indexes data elsewhere
                 # is an encryption key in a block named so.
@@ -5803,7 +5844,9 @@ class _Scan:
             # database (`DBI:mysql:database=crm;host=db`, `pgsql:host=…`, `Driver={…};Server=…`,
             # `jdbc:…`, `postgres://…`) takes a password where *argument* is, whatever it looks like
             about_credentials = _rx[_DATA_SOURCE].search(data, *literals[0]) is not None
-        if (_lenient(value) if about_credentials else credential_like(value)) and not _names_a_secret(value):
+        # (a quoted password after other arguments may start with `-`: it is no option there)
+        judged = value[1:] if argument and value[:1] == "-" and value[1:2] != "-" else value
+        if (_lenient(value) if about_credentials else credential_like(judged)) and not _names_a_secret(value):
             self.add(literal[0], literal[1], "password" if about_credentials else "secret")
             more = joined[argument]
             # literals joined to it (Salesforce's password and security token as one:
@@ -5821,7 +5864,9 @@ class _Scan:
             while begin and data[begin - 1] in _DOTTED_NAME_BYTES and name_start - begin < 64:
                 begin -= 1  # `setProperty("mail.smtp.password", "…")`: from the dotted name's start
         if _rx[_CALL_BEFORE].search(data, max(0, begin - 80), begin) is not None:
-            return True
+            # (not a lookup's plugin or store, whose next argument is where the secret is kept:
+            # Ansible's `lookup('amazon.aws.aws_secret', 'orders/prod/db')`, `query(…)`, `q(…)`)
+            return _rx[_LOOKUP_CALL_BEFORE].search(data, max(0, begin - 12), begin) is None
         return data[max(0, begin - 6) : begin].rstrip(b"\"'\\").endswith(_BLANKS) and (
             _rx[_STATEMENT_CALL_BEFORE].search(data, max(0, begin - 80), begin) is not None
         )

@@ -96,6 +96,19 @@ TOKEN_FORMATS: Final = (
     TokenFormat("google_api_key", ("AIza",), r"AIza[0-9A-Za-z_\-]{35}", 4),
     TokenFormat("google_oauth_client_secret", ("GOCSPX-",), r"GOCSPX-[0-9A-Za-z_\-]{20,}", 7),
     TokenFormat("google_oauth_token", ("ya29.",), r"ya29\.[0-9A-Za-z_\-]{20,}", 5),
+    # Google's OAuth refresh tokens (`1//0` and a random body, as `gcloud` and the OAuth playground
+    # print them), and Firebase Cloud Messaging's legacy server keys (`AAAA` + 7, `:APA91b` and 134)
+    TokenFormat(
+        "google_oauth_token", ("1//0",), r"1//0[0-9A-Za-z_\-]{40,}", 4, check_random=True, direct=True
+    ),
+    TokenFormat(
+        "fcm_server_key",
+        (":APA91b",),
+        r":APA91b[0-9A-Za-z_\-]{100,}",
+        7,
+        before=r"AAAA[0-9A-Za-z_\-]{7}",
+        direct=True,
+    ),
     TokenFormat("npm_token", ("npm_",), r"npm_[A-Za-z0-9]{36}", 4),
     TokenFormat("pypi_token", ("pypi-",), r"pypi-AgE[A-Za-z0-9_\-]{40,}", 8),
     TokenFormat("huggingface_token", ("hf_",), r"hf_[A-Za-z0-9]{30,}", 3, check_random=True),
@@ -562,6 +575,12 @@ NOT_SECRET_KEYS: Final = words(
     # public by Sentry's documentation, as in the DSN itself
     "sentry"
 )
+#: Words of :data:`NOT_SECRET_KEYS` that may also name what a cipher's key protects: a key of 16, 24,
+#: 32 or 64 bytes written as its bytes (`static const uint8_t kConfigKey[32] = {0x7a, …}`) after one
+#: of them is that key, where a `sort_key` or a `kPublicKey` of bytes stays.
+KEYED_DATA: Final = words(
+    "config env file object item record entity message event image upload bucket store state"
+)
 #: The word before ``salt`` that names a salt a framework keeps in its committed configuration, no
 #: secret without the key it salts: Phoenix's ``signing_salt`` and ``encryption_salt`` (the
 #: endpoint's, LiveView's, ``Plug.Session``'s), Rails' ``signed_cookie_salt`` and
@@ -833,14 +852,16 @@ SCRAM_VERIFIER: Final = (
 #: Clerk's, Paystack's) publishable ``pk_live_…``/``pk_test_…``, Mapbox's public tokens ``pk.eyJ…``
 #: (its secret ones are ``sk.eyJ…``), PostHog's project keys ``phc_…``: their providers document them
 #: as safe in a web page's code; also Datadog's browser client tokens ``pub`` + 32 hex digits and
-#: Braintree's tokenization keys ``sandbox_…_…``/``production_…_…``, made for client-side code. Only
+#: Braintree's tokenization keys ``sandbox_…_…``/``production_…_…`` and Statsig's client SDK keys
+#: ``client-…`` (its server secrets are ``secret-…``), made for client-side code. Only
 #: a publishable key's own format counts, never its name. Also Sentry's
 #: ``X-Sentry-Auth: Sentry sentry_key=…, sentry_version=7`` (the DSN's public key; a legacy
 #: ``sentry_secret=`` in it makes the whole value a secret again); public keys in DER, base64; and
 #: one-way hashes and verifiers of passwords, which cannot be turned back into them.
 PUBLIC_KEYS: Final = (
     r"pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
-    r"|pub[0-9a-f]{32}|NRJS-[0-9a-f]{19}|(?:sandbox|production)_[a-z0-9]{8}_[a-z0-9]{16}|sb_publishable_[A-Za-z0-9_\-]{20,64}"
+    r"|pub[0-9a-f]{32}|NRJS-[0-9a-f]{19}|(?:sandbox|production)_[a-z0-9]{8}_[a-z0-9]{16}"
+    r"|sb_publishable_[A-Za-z0-9_\-]{20,64}|client-[A-Za-z0-9]{32,64}"
     r"|Sentry[ \t]+sentry_(?!secret)[a-z_]+=[^\s,]*(?:,[ \t]*sentry_(?!secret)[a-z_]+=[^\s,]*)*,?"
     # a public key in DER, base64 (a Chrome extension's `"key"`, a JWT verifier's setting): an
     # X.509 SubjectPublicKeyInfo of RSA (`…AQEFAAOC…`, a BIT STRING), P-256, P-384, Ed25519 or
@@ -1473,6 +1494,15 @@ ANCHORED_SECRETS: Final = (
         r"(?P<q>\\{0,3}[\"']?)(?P<value>[A-Za-z0-9_]{20,100})(?P=q)(?![A-Za-z0-9_])",
         "token",
     ),
+    # A URL's user information given apart, `user:password`, as Confluent's Schema Registry and Kafka
+    # clients take it (`basic.auth.user.info=KEY:SECRET`, `schema.registry.basic.auth.user.info`,
+    # ksqlDB's, Kafka Connect's): the part after the colon (a dotted name reads as a name up to its
+    # first dot, so this one is found by its own words)
+    AnchoredSecret(
+        "user.info",
+        r"user\.info\\{0,3}[\"']?[ \t]*[=:][ \t]*(?P<q>\\{0,3}[\"']?)[^\s:\"'\\]{1,200}:"
+        r"(?P<value>[^\s\"'\\]{6,1000})",
+    ),
     # Go's compiler quoting a constant it rejects: `cannot use "…" (untyped string constant) as []byte
     # value in assignment` (`go vet`, `go build`): a literal that looks generated
     AnchoredSecret(
@@ -1647,6 +1677,8 @@ AUTH_CALLS: Final = {
     "plainauth": (2, True),
     "networkcredential": (1, True),
     "usernamepasswordcredentials": (1, True),
+    # Jenkins' `UsernamePasswordCredentialsImpl(scope, id, description, user, "…")` (init scripts)
+    "usernamepasswordcredentialsimpl": (-1, True),
     "passwordauthentication": (1, True),
     "usepassword": (0, True),
     "password": (0, True),  # MySQL's `SET PASSWORD = PASSWORD('…')`
