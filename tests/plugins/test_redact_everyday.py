@@ -246,3 +246,28 @@ def test_the_redactor_is_idempotent_on_these_shapes() -> None:
     )
     once = redact_text(text)
     assert redact_text(once) == once
+
+
+@given(seed=SEEDS)
+def test_a_printed_token_goes_after_the_clis_warnings(seed: int) -> None:
+    rng = random.Random(seed)
+    token = "-".join(rs.body(rng, n, rs.HEX) for n in (8, 4, 4, 4, 12))
+    rs.goes(
+        "$ heroku auth:token\n \u203a   Warning: token will expire 02/03/2027\n"
+        f" \u203a   Use heroku authorizations:create to generate a long-term token\n{token}\n",
+        token,
+    )
+    password = rs.body(rng, 18)
+    rs.goes(f"$ printenv DB_PASSWORD\nWARNING: this variable is deprecated\n{password}\n", password)
+
+
+@given(seed=SEEDS)
+def test_a_pgp_keys_fingerprint_stays_and_a_gpg_passphrase_goes(seed: int) -> None:
+    rng = random.Random(seed)
+    upper_hex = "0123456789ABCDEF"
+    first, second = rs.body(rng, 40, upper_hex), rs.body(rng, 40, upper_hex)
+    rs.survives(f"GPG_KEY={first}\nPYTHON_VERSION=3.12.4\n")
+    rs.survives(f"ENV GPG_KEYS {first} {second}\n")
+    rs.goes(f"GPG_PASSPHRASE={first}\n", first)
+    secret = rs.body(rng, 44)
+    rs.goes(f"GPG_KEY={secret}\n", secret)

@@ -2788,6 +2788,18 @@ _CODE_ENDS: Final = frozenset(b",;)]}>")
 # of the JSON string holding the line).
 _UNBROKEN_TO_LINE_END: Final = rb"""[^\s"'`\\]+(?=[ \t]*(?:\r?\n|\\{1,3}[nr]|\\{0,3}"|$))"""
 _CODE_STOPS: Final = frozenset(b";,")
+# A PGP key's fingerprints (or long key ids) under a name saying GPG or PGP: public, as the official
+# Docker images' `GPG_KEY=…` that verifies their downloads (`GPG_KEYS=… …`, several).
+_FINGERPRINTS: Final = (
+    rb"""(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?"""
+    rb"""(?:[0-9A-F]{40}|[0-9A-F]{16})(?:[ \t]+(?:[0-9A-F]{40}|[0-9A-F]{16}))*(?![0-9A-Za-z])"""
+)
+# A warning or notice line a CLI prints before its output (Heroku's `Warning: …` after its arrow,
+# `WARNING: …`, `npm warn …`).
+_CLI_NOTICE: Final = (
+    rb"[ \t]*(?:(?:\xe2\x80\xba|\\{1,3}u203a|\xe2\x96\xb8|\\{1,3}u25b8|!)[ \t]"
+    rb"|(?i:(?:npm[ \t]+)?warn(?:ing)?)[: \t])"
+)
 _OPENINGS: Final = frozenset(b"([")
 _DIGIT_BYTE: Final = rb"[0-9]"
 _CONNECTION_VALUE_REST: Final = rb"""[^;\s"'`\\]+(?=;|\\{0,3}["']|[ \t]*(?:\r?\n|\\{1,3}[nr]|$))"""
@@ -4554,6 +4566,11 @@ class _Scan:
             and _rx[_BATCH_PROMPT].search(self.low, max(0, name_start - 12), name_start)
         ):
             return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
+        named = self.low[name_start:name_end] if kind == "api_key" else b""
+        if (named.find(b"gpg") != -1 or named.find(b"pgp") != -1) and _rx[_FINGERPRINTS].match(
+            data, name_end
+        ):
+            return name_end  # `GPG_KEY=<fingerprint>`: which public key verifies a download
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
         # (`find` and an int, not `b":" in ahead`: `bytes in bytes` raises and clears a TypeError first)
         braced = (
@@ -5550,6 +5567,8 @@ class _Scan:
                 return
             if every and _rx[_SHORT_WORD_LINE].fullmatch(data, start, line_end) is not None:
                 continue  # a user name before the password (OpenVPN's auth-user-pass file)
+            if _rx[_CLI_NOTICE].match(data, start, line_end) is not None:
+                continue  # a CLI's warning before what it prints (Heroku's `Warning: …` after its arrow)
             if data[start:line_end].strip(b" \t\r"):
                 return  # prose or output: the credential is not alone on the next lines
 
