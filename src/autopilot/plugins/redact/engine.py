@@ -1391,7 +1391,12 @@ _PROMPT_REACH: Final = 400  # bytes back from a send to the prompt it answers
 
 # A session cookie's value after its name: `=`, `:`, `=>` or a tab (cookies.txt), quoted or not.
 _SESSION_COOKIE_VALUE: Final = (
-    rb"""(?:\\{0,3}["'])?(?:[ \t]*(?:=>|[:=])[ \t]*|\t|\\{1,3}t)(?:\\{0,3}["'])?"""
+    rb"""(?:\\{0,3}["'])?(?:[ \t]*(?:=>|[:=])[ \t]*|\t|\\{1,3}t"""
+    # a browser's cookie export or storage state, the value a few members after the name
+    # (`{"name": "connect.sid", "path": "/", "value": "…"}`)
+    rb"""|(?:[ \t]*,(?:[ \t\r\n]|\\{1,3}[nrt])*\\{0,3}["'][A-Za-z]{1,20}\\{0,3}["'][ \t]*:[ \t]*"""
+    rb"""(?:\\{0,3}"[^"\\\n]{0,200}\\{0,3}"|[A-Za-z0-9.\-]{1,20})){0,8}"""
+    rb"""[ \t]*,(?:[ \t\r\n]|\\{1,3}[nrt])*\\{0,3}["']value\\{0,3}["'][ \t]*:[ \t]*)(?:\\{0,3}["'])?"""
     rb"""(?P<value>[A-Za-z0-9%._~+/=:\-]{16,4096})(?![A-Za-z0-9%._~+/=:\-(\[])"""
 )
 _COOKIE_NAME_BYTES: Final = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_.-")
@@ -1536,12 +1541,13 @@ def _option(source: str) -> re.Pattern[bytes]:
 
 
 _CLIENTS: Final = _clients()
-# The command word at a client anchor, which must be followed by a blank.
-_COMMAND_NAME: Final = rb"""[a-z0-9_.\-]+(?=[ \t]|\\{0,3}["'][ \t]*,[ \t]*\\{0,3}["']-)"""
+# The command word at a client anchor, which must be followed by a blank (or end an argv list's element).
+_COMMAND_NAME: Final = rb"""[a-z0-9_.\-]+(?=[ \t]|\\{0,3}["'][ \t]*,[ \t]*\\{0,3}["'])"""
 
 
 def _client_anchors() -> tuple[bytes, ...]:
-    """Literals that find every client's command word: a word and its blank (``openssl ``), or the
+    """Literals that find every client's command word: a word and its blank (``openssl ``) or a long
+    two-word name alone (``redis-cli``), or the
     prefix a family of commands shares (``mysql`` for ``mysqldump``, ``ldap`` for ``ldapsearch``);
     the whole word is read and looked up at the hit."""
     families: dict[bytes, list[bytes]] = {}
@@ -1555,8 +1561,14 @@ def _client_anchors() -> tuple[bytes, ...]:
         if len(names) > 1 and len(shared) >= 4:
             anchors.append(shared)
         else:
-            anchors.extend(name + b" " for name in names)
+            # (a long name of two words alone: also an argv list's element, `["CMD", "redis-cli", "-a", …]`;
+            # a word alone, `security`, would find every sentence holding it)
+            anchors.extend(name if _alone(name) else name + b" " for name in names)
     return tuple(anchors)
+
+
+def _alone(name: bytes) -> bool:
+    return len(name) >= 7 and (b"-" in name or b"_" in name)
 
 
 # `echo SECRET | docker login --password-stdin`, `echo 'user:SECRET' | chpasswd`,
@@ -1750,6 +1762,40 @@ _RESP_AUTH: Final = (
     rb"""\\{1,7}r\\{1,7}n\$[0-9]{1,3}\\{1,7}r\\{1,7}n(?P<value>[^\\"\s]{1,500})\\{1,7}r\\{1,7}n"""
 )
 # A SecureString parameter's value: the next cell of `aws ssm get-parameter(s) --output text`.
+# Pulumi's secret values in a stack's state: an object holding its secret signature and the value in
+# `"plaintext"` (a JSON string of the value's JSON), as `pulumi stack export --show-secrets` prints it.
+_PULUMI_PLAINTEXT: Final = (
+    rb"""plaintext\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^\n]{1,4096}?)\\{0,3}"""
+    rb""""[ \t]*(?=[,}\r\n]|\\{1,3}[nr]|$)"""
+)
+_PULUMI_REACH: Final = 512
+# The user and password of HTTP Basic authentication as a pair: Guzzle's `'auth' => ['user', '…']`.
+_AUTH_PAIR: Final = (
+    rb"""[ \t]*(?P<q>\\{0,3}["'])[^"'\\\n]{0,200}(?P=q)[ \t]*,[ \t]*"""
+    rb"""(?P<q2>\\{0,3}["'])(?P<value>[^"'\\\n]{1,500})(?P=q2)[ \t]*[,\]]"""
+)
+# `user:password` encoded for a Basic header by hand: `base64.b64encode(b"api:…")`, `btoa("api:…")`,
+# `base64.StdEncoding.EncodeToString([]byte("api:…"))`, `Base64.encode64("api:…")`, PHP's
+# `base64_encode('api:…')`, .NET's `Convert.ToBase64String(Encoding.ASCII.GetBytes("api:…"))`.
+_ENCODED_LOGIN: Final = (
+    rb"""[ \t]*(?:[A-Za-z_][A-Za-z0-9_.]{0,40}\([ \t]*|\[\]byte\()?[bu8]{0,2}(?P<q>\\{0,3}["'])"""
+    rb"""[A-Za-z0-9_.@+\-]{1,64}:(?P<value>[^"'\\\s]{4,500})(?P=q)"""
+)
+# A table's rows in an SQL dump, under a column list that names a secret (`api_key`, `password`):
+# PostgreSQL's `COPY table (…) FROM stdin;` and its tab-separated lines up to `\.`, an `INSERT INTO
+# table (…) VALUES (…), (…);`. A one-way hash (`pbkdf2_sha256$…`, bcrypt's `$2y$…`) or NULL stays.
+_COPY_HEAD: Final = rb"(?i:copy)[ \t]+[^\s(]{1,200}[ \t]*\((?P<columns>[^()\n\\]{1,2000})\)\Z"
+_INSERT_HEAD: Final = (
+    rb"(?i:insert)[ \t]+(?:(?i:ignore)[ \t]+)?(?i:into)[ \t]+[^\s(]{1,200}[ \t]*"
+    rb"\((?P<columns>[^()\n\\]{1,2000})\)\Z"
+)
+_ROW_BREAK: Final = rb"\r?\n|\\{1,3}n"
+_SQL_VALUE: Final = (
+    rb"""(?:[ \t\r\n]|\\{1,3}[nrt])*(?:'(?P<s>(?:[^'\\\n]|''){0,4096})'|(?P<o>[^,()'\s\\]{1,200}))"""
+    rb"""[ \t]*(?P<sep>[,)])"""
+)
+_NEXT_TUPLE: Final = rb"""[ \t]*,(?:[ \t\r\n]|\\{1,3}[nrt])*\("""
+_SQL_ROWS: Final = 1000
 _SECURE_STRING_CELL: Final = rb"securestring(?:\t|\\{1,3}t|[ \t]*\|[ \t]*)(?P<value>[^\t\n\\|]{1,4096})"
 _SECURE_STRING_VALUE: Final = (
     rb"""\\{0,3}"(?i:value)\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,4096})(?P=q)"""
@@ -2256,6 +2302,19 @@ _NAMED_FIXED_ANCHORS: Final = (
     b":\\/\\/",
     b"\\\\/\\\\",
     b"enable:",
+    b"1b47061264138c4ac30d75fd1eb44270",
+    b"auth' => [",
+    b'auth" => [',
+    b'auth\\" => [',
+    b'auth\\\\\\" => [',
+    b"b64encode(",
+    b"btoa(",
+    b"encodetostring(",
+    b"base64_encode(",
+    b"encode64(",
+    b"tobase64string(",
+    b") from stdin;",
+    b") values",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -2349,6 +2408,19 @@ _FIXED_ANCHORS: Final = (
     _URL_SLASHES,
     _URL_SLASHES_ESCAPED,
     _ENABLE_AT,
+    _PULUMI_SECRET_AT,
+    _AUTH_ARRAY,
+    _AUTH_ARRAY_DQ,
+    _AUTH_ARRAY_ESCAPED,
+    _AUTH_ARRAY_TWICE,
+    _B64ENCODE_AT,
+    _BTOA_AT,
+    _ENCODE_TO_STRING_AT,
+    _BASE64_ENCODE_AT,
+    _ENCODE64_AT,
+    _TO_BASE64_STRING_AT,
+    _COPY_ROWS_AT,
+    _INSERT_ROWS_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a
@@ -2357,8 +2429,8 @@ _FIXED_ANCHORS: Final = (
 _ACROSS_LINES: Final = frozenset(
     (_COOKIE_AT, _KIND_AT, _ACL_NUMBERED, _ACL_NUMBERED_ESCAPED, _ACL_CAT_N, _ACL_CAT_N_ESCAPED, _JWK_AT)
 )
-# Roles of the other anchors.
-_NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER, _ANCHORED = range(100, 107)
+# Roles of the other anchors (above every fixed anchor's number).
+_NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER, _ANCHORED = range(1000, 1007)
 
 
 @dataclass(frozen=True, slots=True)
@@ -2654,6 +2726,9 @@ _APP_PASSWORD: Final = (
     r"[a-z]{4}(?:-[a-z]{4}){3}|[a-z]{4}(?: [a-z]{4}){3}"
     # a browser's generated strong password: three groups of six with a digit (`os48it-zs5bcd-hfr5ws`)
     r"|(?=[^0-9]*[0-9])[A-Za-z0-9]{6}(?:-[A-Za-z0-9]{6}){2}"
+    # Google's app password pasted without its blanks: 16 letters drawn at random, not a word
+    # (four consonants in a row, which the words of a name rarely hold)
+    r"|(?=[a-z]*[bcdfghjklmnpqrstvwxz]{4})[a-z]{16}"
 )
 
 
@@ -2762,6 +2837,22 @@ _CODE_ENDS: Final = frozenset(b",;)]}>")
 # The rest of a value without a blank or a quote, to its line's end (also an escaped one, or the end
 # of the JSON string holding the line).
 _UNBROKEN_TO_LINE_END: Final = rb"""[^\s"'`\\]+(?=[ \t]*(?:\r?\n|\\{1,3}[nr]|\\{0,3}"|$))"""
+_CODE_STOPS: Final = frozenset(b";,")
+# A PGP key's fingerprints (or long key ids) under a name saying GPG or PGP: public, as the official
+# Docker images' `GPG_KEY=…` that verifies their downloads (`GPG_KEYS=… …`, several).
+_FINGERPRINTS: Final = (
+    rb"""(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?"""
+    rb"""(?:[0-9A-F]{40}|[0-9A-F]{16})(?:[ \t]+(?:[0-9A-F]{40}|[0-9A-F]{16}))*(?![0-9A-Za-z])"""
+)
+# A warning or notice line a CLI prints before its output (Heroku's `Warning: …` after its arrow,
+# `WARNING: …`, `npm warn …`).
+_CLI_NOTICE: Final = (
+    rb"[ \t]*(?:(?:\xe2\x80\xba|\\{1,3}u203a|\xe2\x96\xb8|\\{1,3}u25b8|!)[ \t]"
+    rb"|(?i:(?:npm[ \t]+)?warn(?:ing)?)[: \t])"
+)
+_OPENINGS: Final = frozenset(b"([")
+_DIGIT_BYTE: Final = rb"[0-9]"
+_CONNECTION_VALUE_REST: Final = rb"""[^;\s"'`\\]+(?=;|\\{0,3}["']|[ \t]*(?:\r?\n|\\{1,3}[nr]|$))"""
 _LESS_THAN: Final = ord("<")
 _AFTER_VALUE_STOP: Final = (b"", b" ", b"\t", b"\n", b"\r", b"\\", b'"')
 
@@ -2987,6 +3078,7 @@ def _curl_end(data: bytes, position: int, limit: int) -> int:
 
 
 _COMMAND_END: Final = rb"[|&;()`]"
+_OPTION_WORD: Final = r"--?[A-Za-z][A-Za-z\-]*"
 _NOT_GLUED: Final = frozenset(b" \t\r\n&|;")
 
 
@@ -4137,6 +4229,16 @@ class _Scan:
             self._escaped_url(start - 1)
         elif role == _ENABLE_AT:
             self._enable(start)
+        elif role == _PULUMI_SECRET_AT:
+            self._pulumi_secret(start)
+        elif _AUTH_ARRAY <= role <= _AUTH_ARRAY_TWICE:
+            self._pattern_value(end, _rx[_AUTH_PAIR], "password")
+        elif _B64ENCODE_AT <= role <= _TO_BASE64_STRING_AT:
+            self._encoded_login(end)
+        elif role == _COPY_ROWS_AT:
+            self._copy_rows(start, end)
+        elif role == _INSERT_ROWS_AT:
+            self._insert_rows(start, end)
         elif role == _IDENTIFIED:
             self._pattern_value(start, _rx[_IDENTIFIED_BY], "password")
         elif role == _LOGIN_MODULE:
@@ -4562,6 +4664,11 @@ class _Scan:
             and _rx[_BATCH_PROMPT].search(self.low, max(0, name_start - 12), name_start)
         ):
             return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
+        named = self.low[name_start:name_end] if kind == "api_key" else b""
+        if (named.find(b"gpg") != -1 or named.find(b"pgp") != -1) and _rx[_FINGERPRINTS].match(
+            data, name_end
+        ):
+            return name_end  # `GPG_KEY=<fingerprint>`: which public key verifies a download
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
         # (`find` and an int, not `b":" in ahead`: `bytes in bytes` raises and clears a TypeError first)
         braced = (
@@ -4810,14 +4917,38 @@ class _Scan:
                 return value_end  # `X-Sentry-Auth: Sentry sentry_key=…`: Sentry's public key
         if (
             not quoted
-            and not sp1
             and sep == b"="
             and data[value_end : value_end + 1] in _VALUE_STOPS
+            and data[value_end : value_end + 1] != b";"
+            and data[name_start - 1 : name_start] == b";"
+        ):
+            # `…;User ID=app;Password=U&Bp)q;Encrypt=True` in a connection string: a value runs to
+            # the next `;`, through the punctuation that ends a bare value elsewhere
+            rest = _rx[_CONNECTION_VALUE_REST].match(data, value_end)
+            if rest is not None:
+                value_end = rest.end()
+        elif (
+            not quoted
+            and sep == b"="
+            and data[value_end : value_end + 1] in _VALUE_STOPS
+            # after blanks (`secret_key = …`), not a statement's end, a tuple or a call
+            and (
+                not sp1
+                or (
+                    sp2
+                    and data[value_end] not in _CODE_STOPS
+                    and (
+                        data[value_end] not in _OPENINGS
+                        or _rx[_CALLABLE].fullmatch(data, value_start, value_end) is None
+                        or _rx[_DIGIT_BYTE].search(data, value_start, value_end) is not None  # judged below
+                    )
+                )
+            )
             and self._at_line_start(name_start)
         ):
-            # `password=Xy;fb>D#&$Wq` in an INI or .env file, or my.cnf: a value alone on its line
-            # runs to the line's end, through the punctuation that ends a bare value elsewhere; not
-            # a call or a subscript (`secret_key=Fernet.generate_key()`).
+            # `password=Xy;fb>D#&$Wq` (or `secret_key = …`) in an INI or .env file, or my.cnf: a value
+            # alone on its line runs to the line's end, through the punctuation that ends a bare value
+            # elsewhere; not a call or a subscript (`secret_key=Fernet.generate_key()`).
             rest = _rest_of_line(data, value_start)
             call = (
                 data[value_end : value_end + 1] in (b"(", b"[")
@@ -5565,6 +5696,8 @@ class _Scan:
                         and value.count(",") + 1 in _KEY_SIZES
                     )
                 start, end = word.span(group)
+                if every and (colon := value.find(":")) > 0 and _rx[_PUBLIC_KEY].fullmatch(value, colon + 1):
+                    continue  # an htpasswd line (`user:$apr1$…`, `user:{SHA}…`): a one-way hash
                 if every and (fields := _rx[_PGPASS_FIELDS].fullmatch(data, start, end)) is not None:
                     # a .pgpass line (`host:5432:db:user:…`): only its fifth field, if it is there
                     # (`cut -d: -f1-4` prints none)
@@ -5583,12 +5716,19 @@ class _Scan:
                 return
             if every and _rx[_SHORT_WORD_LINE].fullmatch(data, start, line_end) is not None:
                 continue  # a user name before the password (OpenVPN's auth-user-pass file)
+            if _rx[_CLI_NOTICE].match(data, start, line_end) is not None:
+                continue  # a CLI's warning before what it prints (Heroku's `Warning: …` after its arrow)
             if data[start:line_end].strip(b" \t\r"):
                 return  # prose or output: the credential is not alone on the next lines
 
     def _printed(self, start: int, printer: re.Pattern[bytes]) -> None:
-        """A command that prints a credential: its output, one word on one of the next lines."""
+        """A command that prints a credential: its output, one word on one of the next lines (not
+        one whose output a substitution takes: `PGPASSWORD="$(cat …)" psql …`)."""
         line_start, line_end = _line_around(self.low, start)
+        before = self.low[line_start:start]
+        substitution = before.rfind(b"$(")
+        if (substitution != -1 and before.find(b")", substitution) == -1) or before.count(b"`") % 2:
+            return
         if printer.pattern and printer.search(self.low, line_start, line_end) is None:
             if printer.pattern.startswith(b"secret|token|passw"):
                 self._decoded_echo(start, line_start)
@@ -5780,10 +5920,9 @@ class _Scan:
                         else ("v2" if match.group("v2") is not None else "v3")
                     )
                     value = match.group(group).decode("utf-8", "replace")
-                    if (
-                        value.startswith("-")
-                        and group == "v3"
-                        and data[found.end() - 1 : found.end()] in _BLANKS
+                    if value.startswith("-") and (
+                        (group == "v3" and data[found.end() - 1 : found.end()] in _BLANKS)
+                        or _rx[_OPTION_WORD].fullmatch(value) is not None
                     ):
                         continue  # another option (a glued or quoted password may start with "-")
                     if is_placeholder(value) or len(value) < 3:
@@ -5881,8 +6020,10 @@ class _Scan:
         if argv is None or _rx[_ARGV_BEFORE].search(data, max(0, name_start - 24), name_start) is None:
             return False
         value = argv.group("value").decode("utf-8", "replace")
-        if value.startswith("-") or value.strip() != value:
-            return True  # another option (`["--token", "--verbose"]`), or words
+        if value.startswith("-") or value.strip() != value or name.startswith(b"--no-"):
+            return (
+                True  # another option (`["--token", "--verbose"]`), words, or a switch (`--no-auth-warning`)
+            )
         if name.startswith(b"-"):
             plausible = _plausible_value(value, quoted=True, code_context=False, next_char=b'"')
         else:
@@ -6046,6 +6187,93 @@ class _Scan:
             message = _rx[_RESP_AUTH].search(data, begin, line_end)
         if message is not None and not is_placeholder(message.group("value").decode("utf-8", "replace")):
             self.add(message.start("value"), message.end("value"), "password")
+
+    def _secret_columns(self, head: re.Match[bytes] | None) -> dict[int, str]:
+        """The secret-named columns of an SQL column list (see _COPY_HEAD), by their index."""
+        if head is None:
+            return {}
+        columns = [column.strip(b' \t"`[]') for column in head.group("columns").split(b",")]
+        kinds = {
+            index: secret_name_kind(column.decode("ascii", "replace")) for index, column in enumerate(columns)
+        }
+        return {index: kind for index, kind in kinds.items() if kind is not None}
+
+    def _sql_cell(self, start: int, end: int, kind: str) -> None:
+        value = self.data[start:end].decode("utf-8", "replace")
+        if value.upper() != "\\N" and _lenient(value) and not _names_a_secret(value):
+            self.add(start, end, kind)
+
+    def _copy_rows(self, start: int, end: int) -> None:
+        """The cells of the secret columns of `COPY table (…) FROM stdin;` (see _COPY_HEAD)."""
+        data = self.data
+        line_start = _line_around(data, start)[0]
+        head = _rx[_COPY_HEAD].search(data, _content_start(data, line_start, start), start + 1)
+        columns = self._secret_columns(head)
+        if not columns:
+            return
+        newline = _rx[_ROW_BREAK].match(data, end)
+        if newline is None:
+            return
+        row_break = newline.group()
+        cell_break = row_break[:-1] + b"t" if row_break.endswith(b"\\n") else b"\t"
+        position = newline.end()
+        for _ in range(_SQL_ROWS):
+            row_end = data.find(row_break, position)
+            row_end = self.size if row_end == -1 else row_end
+            row = data[position:row_end]
+            if not row or row.strip(b"\\") == b"." or cell_break not in row:
+                return
+            cell_start = position
+            for index, cell in enumerate(row.split(cell_break)):
+                if index in columns:
+                    self._sql_cell(cell_start, cell_start + len(cell), columns[index])
+                cell_start += len(cell) + len(cell_break)
+            position = row_end + len(row_break)
+
+    def _insert_rows(self, start: int, end: int) -> None:
+        """The values of the secret columns of `INSERT INTO table (…) VALUES (…), …` (see _INSERT_HEAD)."""
+        data = self.data
+        line_start = _line_around(data, start)[0]
+        head = _rx[_INSERT_HEAD].search(data, _content_start(data, line_start, start), start + 1)
+        columns = self._secret_columns(head)
+        if not columns:
+            return
+        opening = _rx[_NEXT_TUPLE].match(data, end)
+        position = data.find(b"(", end, end + 64)
+        if position == -1 or (opening is None and data[end:position].strip(b" \t\r\n\\n")):
+            return
+        for _ in range(_SQL_ROWS):
+            position += 1
+            for index in range(64):
+                value = _rx[_SQL_VALUE].match(data, position)
+                if value is None:
+                    return
+                if index in columns and value.group("s") is not None:
+                    self._sql_cell(value.start("s"), value.end("s"), columns[index])
+                position = value.end()
+                if value.group("sep") == b")":
+                    break
+            following = _rx[_NEXT_TUPLE].match(data, position)
+            if following is None:
+                return
+            position = following.end() - 1
+
+    def _pulumi_secret(self, start: int) -> None:
+        """The plaintext of a Pulumi secret whose signature is at *start* (see _PULUMI_PLAINTEXT)."""
+        data = self.data
+        closing = data.find(b"}", start, start + _PULUMI_REACH)
+        opening = data.rfind(b"{", max(0, start - _PULUMI_REACH), start)
+        if opening == -1 or closing == -1:
+            return
+        member = _rx[_PULUMI_PLAINTEXT].search(data, opening, closing + 1)
+        if member is not None and not is_placeholder(member.group("value").decode("utf-8", "replace")):
+            self.add(member.start("value"), member.end("value"), "secret")
+
+    def _encoded_login(self, end: int) -> None:
+        """A `user:password` literal encoded for a Basic header by hand (see _ENCODED_LOGIN)."""
+        match = _rx[_ENCODED_LOGIN].match(self.data, end)
+        if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
+            self.add(match.start("value"), match.end("value"), "password")
 
     def _secure_string(self, start: int) -> None:
         """The value of an SSM SecureString parameter: the next cell of `--output text`, or the
@@ -6996,9 +7224,46 @@ def _scan(data: bytes, *, coloured: bool = True) -> list[tuple[int, int, str]]:
             for start, end, kind in _uncoloured_spans(data, sorted(codes)):
                 scan.add(start, end, kind)
     spans = scan.merged()
+    if spans:
+        spans = _repeated(data, spans)
     if spans and any(data.find(mark) != -1 for mark in rules.ALLOW_MARKS):
         spans = [span for span in spans if not _allowed(data, span[0])]
     return spans
+
+
+# A secret found once is a secret wherever else the text repeats it (Postmark's server token as both
+# the SMTP user and its password, a password given to `redis-server --requirepass` and again to the
+# `redis-cli -a` of a healthcheck): a word of 8 characters or more with a letter and a digit (not
+# words a manifest's value may be: `beta,gamma`).
+_REPEAT_REACH: Final = 16 * 1024  # bytes either side of a secret where its repeats are looked for
+_REPEATABLE: Final = rb"(?=[^A-Za-z]*[A-Za-z])(?=[^0-9]*[0-9])[^\s,]{8,1024}"
+
+
+def _repeated(data: bytes, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """*spans* and every other place near them (_REPEAT_REACH) where *data* repeats one of their values."""
+    found: list[tuple[int, int, str]] = []
+    seen: set[bytes] = set()
+    for start, end, kind in spans:
+        value = data[start:end]
+        if value in seen or _rx[_REPEATABLE].fullmatch(value) is None:
+            continue
+        seen.add(value)
+        low, high = max(0, start - _REPEAT_REACH), end + _REPEAT_REACH
+        position = data.find(value, low, high)
+        while position != -1:
+            if position != start:
+                found.append((position, position + len(value), kind))
+            position = data.find(value, position + len(value), high)
+    if not found:
+        return spans
+    result: list[tuple[int, int, str]] = []
+    for start, end, kind in sorted((*spans, *found), key=lambda s: (s[0], -s[1])):
+        if result and start < result[-1][1]:
+            if end > result[-1][1]:
+                result[-1] = (result[-1][0], end, result[-1][2])
+            continue
+        result.append((start, end, kind))
+    return result
 
 
 def _allowed(data: bytes, position: int) -> bool:
@@ -7196,6 +7461,7 @@ KINDS: Final = tuple(
             "discord_webhook",
             "teams_webhook",
             "zapier_webhook",
+            "make_webhook",
             "chat_webhook",
             "discord_bot_token",
             "private_key",

@@ -878,7 +878,11 @@ PUBLIC_KEYS: Final = (
     # a one-way password hash of crypt(3) (MD5 `$1$`, SHA-256 `$5$`, SHA-512 `$6$`, yescrypt `$y$`,
     # bcrypt `$2b$` …: Juniper's `encrypted-password "$6$…"`, /etc/shadow): it cannot be turned back
     # into the password (Juniper's reversible `$9$` and Cisco's type 7 can, and still go)
-    r"|\$(?:1|2[abxy]?|5|6|7|y|gy|sha1|md5)\$[./A-Za-z0-9$=,]{8,}"
+    r"|\$(?:1|2[abxy]?|5|6|7|y|gy|sha1|md5|apr1)\$[./A-Za-z0-9$=,_\-]{8,}"
+    # Apache's htpasswd (`$apr1$…` above, `{SHA}` + base64) and LDAP's `{SSHA}…`; the hashers of
+    # Django's `auth_user.password` (`pbkdf2_sha256$720000$salt$hash`, `argon2$argon2id$…`)
+    r"|\{(?:SHA|SSHA|SHA256|SSHA256|SHA512|SSHA512|SMD5|CRYPT)\}[./A-Za-z0-9+=$]{8,}"
+    r"|(?:pbkdf2_sha(?:1|256)|argon2|bcrypt(?:_sha256)?|scrypt)\$[./A-Za-z0-9+=$,_\-]{16,}"
     # the verifiers a database keeps instead of a password (PostgreSQL's `SCRAM-SHA-256$4096:…$…:…`
     # and `md5` + 32 hex digits, MySQL's `*` + 40 hex digits, as `pg_dumpall --roles-only` and
     # `SHOW CREATE USER` print them): one-way too
@@ -956,8 +960,20 @@ WEBHOOKS: Final = (
     ),
     (
         "office.com/webhook",
-        r"://[A-Za-z0-9.\-]*office\.com/webhook(?:b2)?/[^\s/]+/IncomingWebhook/(?P<value>[0-9A-Za-z]{32}/[^\s/\"'<>\\`?#]+(?:/[^\s/\"'<>\\`?#]+)*)",
+        # the whole path after `webhookb2/`: the group and tenant before `IncomingWebhook` are part of it
+        r"://[A-Za-z0-9.\-]*office\.com/webhook(?:b2)?/(?P<value>[^\s/]+/IncomingWebhook/[0-9A-Za-z]{32}/[^\s/\"'<>\\`?#]+(?:/[^\s/\"'<>\\`?#]+)*)",
         "teams_webhook",
+    ),
+    (
+        # Make's (formerly Integromat's) scenario webhooks: `https://hook.eu1.make.com/<token>`
+        "make.com/",
+        r"://hook\.(?:[a-z0-9]+\.)?make\.com/(?P<value>[A-Za-z0-9]{20,64})(?![A-Za-z0-9])",
+        "make_webhook",
+    ),
+    (
+        "integromat.com/",
+        r"://hook\.(?:[a-z0-9]+\.)?integromat\.com/(?P<value>[A-Za-z0-9]{20,64})(?![A-Za-z0-9])",
+        "make_webhook",
     ),
     (
         "hooks.zapier.com/hooks/",
@@ -1135,6 +1151,8 @@ WEBHOOK_HOSTS: Final = (
     "api.telegram.org",
     "maker.ifttt.com",
     "hooks.zapier.com",
+    "make.com",
+    "integromat.com",
     "anaconda.org",
     "anaconda.com",
     "anaconda.cloud",
@@ -1179,8 +1197,13 @@ class ClientCommand:
 
 
 def option(*flags: str) -> str:
-    """An option whose next argument (or ``=value``) is the credential: ``-p SECRET``, ``--pass=SECRET``."""
-    return "(?:" + "|".join(flag.replace("-", r"\-") for flag in flags) + r")(?:=|[ \t]+){value}"
+    """An option whose next argument (or ``=value``) is the credential: ``-p SECRET``, ``--pass=SECRET``,
+    also the next element of an argv list (``["redis-cli", "-a", "SECRET", "ping"]`` of a healthcheck)."""
+    return (
+        "(?:"
+        + "|".join(flag.replace("-", r"\-") for flag in flags)
+        + r""")(?:=|[ \t]+|\\{0,3}["'][ \t]*,[ \t]*(?=\\{0,3}["'])){value}"""
+    )
 
 
 def glued(*flags: str) -> str:
