@@ -1131,6 +1131,19 @@ def test_a_generated_value_holding_a_keyword_is_no_name(inner: str) -> None:
     assert value not in redact_text(json.dumps({"content": text}))
 
 
+@given(st.integers(min_value=0, max_value=2**32))
+def test_a_base64_key_starting_with_a_slash_and_holding_no_digit_goes(seed: int) -> None:
+    """A 32-byte key in base64 starts with `/` once in 64 times and holds no digit once in some
+    thousands (`/QNUdt/uZvF…dGY=`): padded, it is base64, not a path; a path stays."""
+    rng = random.Random(seed)
+    letters = string.ascii_letters
+    key = "/" + "".join(rng.choice(letters + "/") for _ in range(41)) + rng.choice(letters) + "="
+    for text in (f"api_key={key}", f"IOTHUB_DEVICE_PRIMARY_KEY={key}", json.dumps({"api_key": key})):
+        assert key not in redact_text(text), text
+    path = "/var/lib/app/uploads/" + "".join(rng.choice(string.ascii_lowercase) for _ in range(24))
+    assert redact_text(f"upload_path={path}") == f"upload_path={path}"
+
+
 def test_every_pattern_of_the_engine_compiles() -> None:
     """Each pattern the engine uses compiles: they are compiled on first use, so a broken one would fail
     only on the rare text that reaches it."""

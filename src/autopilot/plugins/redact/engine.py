@@ -483,8 +483,12 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
                 and not any(c.isdigit() for c in value)
             ):
                 return False  # `auth: getSession,` in a JavaScript object
-        elif value.startswith(("/", "./", "../", "~/")) and not _strong(value):
-            return False  # a path
+        elif (
+            value.startswith(("/", "./", "../", "~/"))
+            and not _strong(value)
+            and not (value[0] == "/" and _base64_from_slash(value))
+        ):
+            return False  # a path (base64 starts with `/` once in 64 times, and may hold no digit)
         elif (
             _rx[_CODE_VALUE].fullmatch(value)
             and all(_wordy(part) for part in value.rstrip("!").replace("?", "").split("."))
@@ -2030,11 +2034,16 @@ _KEY_MATERIAL: Final = (
 def _primary_key(data: bytes, name: bytes, name_end: int) -> bool:
     """Whether *name*, a primary key's (which elsewhere indexes data: rules.NOT_SECRET_KEYS), holds
     an Azure resource's primary key (IoT Hub, Event Hubs, Service Bus, Maps: `"primaryKey"` beside
-    `"secondaryKey"`, `--primary-key`): 32 base64 characters or more with digits and both cases."""
+    `"secondaryKey"`, `--primary-key`): 32 base64 characters or more with digits and both cases, or
+    padded as base64 is (Azure's keys of 32 and 64 bytes end in `=`, and one in some thousands holds
+    no digit)."""
     if name_parts(name.decode("ascii", "replace"))[-2:] != ["primary", "key"]:
         return False
     value = _rx[_KEY_MATERIAL].match(data, name_end)
-    return value is not None and _strong(value.group("value").decode("ascii"))
+    if value is None:
+        return False
+    text = value.group("value").decode("ascii")
+    return _strong(text) or (text.endswith("=") and not text.isupper() and not text.islower())
 
 
 def _aaa_server_key(low: bytes, key: int) -> bool:
