@@ -113,6 +113,17 @@ def test_a_format_written_in_a_word_or_cut_short_stays() -> None:
 
 
 @given(seed=st.integers(min_value=0, max_value=2**32))
+def test_a_short_prefix_inside_base64_is_no_token(seed: int) -> None:
+    """Base64 (an image, a verifier, a key file) holds `u+`, `cio`, `fw` after its `+` and `/`
+    as any text does: no token starts there."""
+    rng = random.Random(seed)
+    body = lambda n: "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(n))  # noqa: E731
+    blob = body(20) + "/1+u+" + body(18) + "+" + body(12) + "/cio" + body(32) + "+" + body(10) + "=="
+    rs.survives(f'{{"type": "base64", "data": "{blob}"}}')
+    rs.survives(f"ALTER ROLE app PASSWORD 'SCRAM-SHA-256$4096:{body(22)}==${blob}:{body(43)}=';")
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32))
 def test_public_twins_stay(seed: int) -> None:
     """Mailgun's public validation key, New Relic's browser key, an image's digest, PagerDuty's
     incident key and a mask of bullets are public or say nothing: left alone, whatever names them."""

@@ -397,9 +397,14 @@ TOKEN_FORMATS: Final = (
     TokenFormat("readme_token", ("rdme_",), r"rdme_[a-z0-9]{70}", 5, check_random=True),
     TokenFormat("rubygems_token", ("rubygems_",), r"rubygems_[0-9a-f]{48}", 9),
     # crates.io's API tokens (`cio` + 32 letters and digits, crates.io's token.rs) and its
-    # trusted-publishing tokens (`cio_tp_` + 32)
+    # trusted-publishing tokens (`cio_tp_` + 32); not inside base64 (see PagerDuty's below)
     TokenFormat(
-        "crates_io_token", ("cio",), r"cio(?:_tp_)?[A-Za-z0-9]{32}", 3, check_random=True, apart=True
+        "crates_io_token",
+        ("cio",),
+        r"(?:(?<![A-Za-z0-9+/])|(?<=\\[nrt]))cio(?:_tp_)?[A-Za-z0-9]{32}",
+        3,
+        check_random=True,
+        apart=True,
     ),
     # SonarQube's and SonarCloud's user, project and global analysis tokens
     TokenFormat("sonarqube_token", ("squ_", "sqp_", "sqa_"), r"sq[upa]_[0-9a-f]{40}", 4),
@@ -429,7 +434,16 @@ TOKEN_FORMATS: Final = (
         "salesforce_token", ("!A",), r"!A[A-Za-z0-9._]{80,}", before="00D[A-Za-z0-9]{12,15}", direct=True
     ),
     # PagerDuty's user API tokens: `u+` and 18 characters
-    TokenFormat("pagerduty_token", ("u+",), r"u\+[A-Za-z0-9_\-]{18}", 2, check_random=True, apart=True),
+    # (not inside base64, whose `+` and `/` are as often followed by a `u` or `cio`: `…/1+u+6gLEr3…`;
+    # after an escaped line break, `\\nu+…`, it starts a line)
+    TokenFormat(
+        "pagerduty_token",
+        ("u+",),
+        r"(?:(?<![A-Za-z0-9+/])|(?<=\\[nrt]))u\+[A-Za-z0-9_\-]{18}",
+        2,
+        check_random=True,
+        apart=True,
+    ),
     TokenFormat("scalingo_token", ("tk-us-",), r"tk-us-[A-Za-z0-9_\-]{48}", 6, check_random=True),
     TokenFormat(
         "brevo_api_key", ("xkeysib-", "xsmtpsib-"), r"x(?:key|smtp)sib-[0-9a-f]{64}-[A-Za-z0-9]{16}", 8
