@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -89,6 +89,16 @@ Corpora:
   same positions as hard negatives (publishable keys, client and app ids, key ids, account SIDs,
   public keys, wallet addresses, transaction hashes, commit SHAs, digests, ids sharing a prefix,
   masked and truncated tokens, placeholders, encrypted values); reported like ``blind``;
+- ``fifteenth``: bench/redact_corpus_fifteenth.py, another one by another author, written blind to
+  the rules and to the other corpora, made of what the agent itself writes (tool-call inputs rather
+  than tool output: Claude Code Write, Edit, MultiEdit, Bash, NotebookEdit, WebFetch and TodoWrite
+  inputs, Codex ``shell``, ``apply_patch`` and ``update_plan`` arguments, ``codex exec`` commands,
+  MCP ``tools/call`` arguments, SWE-agent editor actions, aider SEARCH/REPLACE blocks, unified diffs,
+  heredocs, ``sed -i`` and ``echo >>`` edits, commit messages and the agent's replies), with the hard
+  negatives of the same world (code reading secrets from the environment, ``.env.example`` files,
+  patches that swap a secret for a reference, obvious test fixtures, ``$VAR`` references, ids,
+  hashes, base64 of plain data, lockfile integrity hashes); each template also on the input side of
+  Claude Code, Codex and MCP log lines (some doubly escaped); reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -138,6 +148,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "twelfth": (83, 6),
     "thirteenth": (89, 6),
     "fourteenth": (97, 6),
+    "fifteenth": (101, 6),
 }
 
 
