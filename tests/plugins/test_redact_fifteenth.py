@@ -1,0 +1,68 @@
+"""The built-in redactor on what an agent itself writes (tool-call inputs, patches, heredocs, commit
+messages, replies), as a fifteenth corpus written blind to the rules found missed or wrongly
+redacted: one-time password seeds, age identities off the bech32 alphabet, and their look-alikes."""
+
+from __future__ import annotations
+
+import random
+import string
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import redact_strategies as rs
+
+BASE32 = string.ascii_uppercase + "234567"
+UPPER_DIGITS = string.ascii_uppercase + string.digits
+
+
+def _base32(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice(BASE32) for _ in range(n - 2)) + rng.choice("234567") + rng.choice("QRSTUV")
+
+
+# --- one-time password seeds (TOTP/HOTP) ---------------------------------------------------------
+
+
+SEEDS = st.integers(min_value=0, max_value=2**32)
+
+
+@given(SEEDS, st.sampled_from([16, 26, 32]))
+def test_a_totp_seed_given_to_oathtool_or_pyotp_goes(n: int, size: int) -> None:
+    seed = _base32(random.Random(n), size)
+    for text in (
+        f"oathtool --totp -b {seed}",
+        f"oathtool --totp -d 8 -b '{seed}'",
+        f"oathtool -b --totp=sha256 {seed} | pbcopy",
+        f'totp = pyotp.TOTP("{seed}")\nprint(totp.now())',
+        f"code = pyotp.HOTP('{seed}').at(3)",
+    ):
+        rs.goes(text, seed)
+
+
+def test_a_totp_seed_read_from_elsewhere_stays() -> None:
+    for text in (
+        'oathtool --totp -b "$MFA_SEED"',
+        "oathtool --totp -b $(pass show mfa/github)",
+        'totp = pyotp.TOTP(os.environ["MFA_SEED"])',
+        "totp = pyotp.TOTP(pyotp.random_base32())",
+        "oathtool --help",
+    ):
+        rs.survives(text)
+
+
+# --- age identities ------------------------------------------------------------------------------
+
+
+@given(SEEDS)
+def test_an_age_identity_goes_even_off_the_bech32_alphabet(n: int) -> None:
+    key = "AGE-SECRET-" + "KEY-1" + rs.body(random.Random(n), 58, UPPER_DIGITS)
+    rs.goes(f"cat > key.txt <<EOF\n# public key: age1qqqq\n{key}\nEOF", key)
+    rs.goes(f"Private key: {key} \u2014 save it to ~/.config/sops/age/keys.txt", key)
+
+
+def test_an_age_identity_placeholder_stays() -> None:
+    rs.survives("AGE-SECRET-" + "KEY-1" + "X" * 58)
+    rs.survives("export SOPS_AGE_KEY_FILE=~/.config/sops/age/keys.txt")
