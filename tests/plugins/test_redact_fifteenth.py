@@ -66,3 +66,18 @@ def test_an_age_identity_goes_even_off_the_bech32_alphabet(n: int) -> None:
 def test_an_age_identity_placeholder_stays() -> None:
     rs.survives("AGE-SECRET-" + "KEY-1" + "X" * 58)
     rs.survives("export SOPS_AGE_KEY_FILE=~/.config/sops/age/keys.txt")
+
+
+# --- a cluster's shared cookie in camelCase ------------------------------------------------------
+
+
+@given(SEEDS, st.sampled_from(["erlangCookie", "clusterCookie", "releaseCookie"]))
+def test_a_camel_case_cookie_setting_goes(n: int, name: str) -> None:
+    cookie = rs.body(random.Random(n), 40)
+    rs.goes(f"rabbitmq:\n  auth:\n    username: billing\n    {name}: {cookie}\n  persistence: {{}}", cookie)
+    rs.goes(f'{{"auth": {{"{name}": "{cookie}"}}}}', cookie)
+
+
+def test_a_camel_case_cookie_setting_that_is_no_secret_stays() -> None:
+    rs.survives("  sameSiteCookie: strict-mode-enabled\n  setCookie: true")
+    rs.survives("    existingErlangSecret: rabbitmq-erlang")

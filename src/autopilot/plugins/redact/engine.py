@@ -1360,9 +1360,9 @@ _COOKIE_PAIR: Final = (
     rb"""[ \t]*(?P<name>[^=;\s"'`\\,]{1,128})=(?P<value>[^;\s"'`\\,]{0,4096})[ \t]*(?P<more>;)?"""
 )
 # Set-Cookie attributes: never a secret.
-# A cookie that is a shared secret: the last word of a longer name (`erlang_cookie`, `RELEASE_COOKIE`)
-# or Erlang's `-setcookie` option, given a generated value (20 capitals, as Erlang makes them, or
-# random-looking characters).
+# A cookie that is a shared secret: the last word of a longer name (`erlang_cookie`, `RELEASE_COOKIE`,
+# a Helm chart's `erlangCookie`) or Erlang's `-setcookie` option, given a generated value (20
+# capitals, as Erlang makes them, or random-looking characters).
 _NAMED_COOKIE: Final = (
     rb"""(?i:cookie)(?:(?:\\{0,3}["'`])?[ \t]*[:=]|[ \t])[ \t]*(?:\\{0,3}["'`])?"""
     rb"""(?P<value>[A-Za-z0-9+/_.\-]{16,256})(?![A-Za-z0-9+/_.\-=(\[])"""
@@ -1372,7 +1372,11 @@ _ERLANG_COOKIE: Final = r"[A-Z0-9]{20}"
 
 def _named_cookie(data: bytes, low: bytes, start: int) -> re.Match[bytes] | None:
     """The value of a secret cookie named at *start* (see _NAMED_COOKIE), or None."""
-    if not start or not (low[start - 1] in b"_-." or low[max(0, start - 4) : start] == b"-set"):
+    if not start or not (
+        low[start - 1] in b"_-."
+        or low[max(0, start - 4) : start] == b"-set"
+        or (data[start] == 0x43 and 0x61 <= data[start - 1] <= 0x7A)  # camelCase: `erlangCookie`
+    ):
         return None
     match = _rx[_NAMED_COOKIE].match(data, start)
     if match is None or (data.startswith((b" ", b"\t"), start + 6) and low[start - 1] != 0x74):
