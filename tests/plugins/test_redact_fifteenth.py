@@ -81,3 +81,36 @@ def test_a_camel_case_cookie_setting_goes(n: int, name: str) -> None:
 def test_a_camel_case_cookie_setting_that_is_no_secret_stays() -> None:
     rs.survives("  sameSiteCookie: strict-mode-enabled\n  setCookie: true")
     rs.survives("    existingErlangSecret: rabbitmq-erlang")
+
+
+# --- wallet seed phrases (BIP-39) ----------------------------------------------------------------
+
+
+def _phrase(n: int) -> str:
+    from mnemonic import Mnemonic
+
+    rng = random.Random(n)
+    return " ".join(rng.choice(Mnemonic("english").wordlist) for _ in range(rng.choice([12, 15, 18, 24])))
+
+
+@given(SEEDS)
+def test_a_seed_phrase_near_the_word_naming_it_goes(n: int) -> None:
+    phrase = _phrase(n)
+    for text in (
+        f"Created a test wallet. Mnemonic (keep it out of git): {phrase}\nIts first address is 0xabc",
+        f'const wallet = ethers.Wallet.fromPhrase("{phrase}");',
+        f'let m = Mnemonic::from_phrase("{phrase}", Language::English)?;',
+        f'{{"address": "0x1", "mnemonic": {{"phrase": "{phrase}", "path": "m/44\'/60\'/0\'/0/0"}}}}',
+        f"echo '{phrase}' > ~/.wallet/seed.txt && chmod 600 ~/.wallet/seed.txt",
+    ):
+        rs.goes(text, phrase)
+
+
+def test_prose_near_seed_or_phrase_stays() -> None:
+    rs.survives(
+        "Run the seed script to fill the tables with sample data before you start the app in dev mode"
+    )
+    rs.survives(
+        "The phrase is used in a sentence that says nothing secret at all about any wallet or key here"
+    )
+    rs.survives("Enter passphrase for key '/home/dev/.ssh/id_ed25519':")

@@ -1902,6 +1902,13 @@ _BYTE_ARRAY: Final = (
     [(\[{][ \t]*[(\[{]?(?:[ \t\r\n]|\\{1,3}[nrt])*"""
     rb"(?P<body>" + _ARRAY_ELEMENT + rb"(?:" + _ARRAY_SEPARATOR + _ARRAY_ELEMENT + rb"){7,255})"
 )
+# A seed phrase on the line of the word naming it, whatever lies between (`Mnemonic (keep it out of
+# git): …`, `Mnemonic.fromPhrase("…")`, `{"mnemonic": {"phrase": "…"}}`, `echo '…' > seed.txt`):
+# a whole run of 12 to 24 words, each from BIP-39's English list (see _bip39_run()).
+_BIP39_RUN: Final = (
+    rb"(?<![A-Za-z0-9_\-])(?<![a-z][ \t])[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23}(?![A-Za-z0-9_\-]|[ \t]+[a-z])"
+)
+_SEED_REACH: Final = 200  # bytes from the naming word to where the phrase starts, either way
 # Words no seed phrase holds: prose that only follows the word "phrase".
 _NOT_SEED_WORDS: Final = frozenset(
     b"the and for that this with from your are was were not but its our their than been which".split()
@@ -1911,6 +1918,14 @@ _ENCODED_CREDENTIAL: Final = (
     rb"""encoded(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?(?P<value>[A-Za-z0-9+/]{16,4096}={0,2})"""
     rb"""(?![A-Za-z0-9+/=])"""
 )
+
+
+@cache
+def _bip39_words() -> frozenset[bytes]:
+    """BIP-39's English word list (from the reference implementation's package)."""
+    from mnemonic import Mnemonic
+
+    return frozenset(word.encode() for word in Mnemonic("english").wordlist)
 
 
 def _basic_placeholder(data: bytes, start: int, value: str) -> bool:
@@ -2279,7 +2294,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b": eap ",
     b": xauth ",
     b"encoded",
-    b" phrase",
+    b"phrase",
     b"mnemonic",
     b"seed",
     b"hdwalletprovider(",
@@ -4352,11 +4367,12 @@ class _Scan:
                 self.add(match.start("value"), match.end("value"), "api_key")
         elif role in (_PHRASE_AT, _MNEMONIC_AT, _SEED_AT, _HDWALLET_AT):
             # A wallet's seed phrase: 12 to 24 words after "recovery phrase:", `MNEMONIC=` …
-            match = _rx[_SEED_PHRASE].match(self.data, start + (role == _PHRASE_AT))
+            match = _rx[_SEED_PHRASE].match(self.data, start)
             if match is not None:
                 words = match.group("value").split()
                 if len(words) in (12, 15, 18, 21, 24) and len(_NOT_SEED_WORDS.intersection(words)) < 2:
                     self.add(match.start("value"), match.end("value"), "secret")
+            self._bip39_run(start)
         elif role == _XML_VALUE_AT:
             self._named_xml_value(start)
         elif role in (_ACCOUNTS_AT, _FROM_KEY_AT):
@@ -5872,6 +5888,17 @@ class _Scan:
         value = match.group("value").decode("utf-8", "replace")
         if _plausible_value(value, quoted=True, code_context=False, next_char=b"<"):
             self.add(match.start("value"), match.end("value"), kind)
+
+    def _bip39_run(self, start: int) -> None:
+        """A seed phrase near the word naming it at *start*, on its line (see _BIP39_RUN)."""
+        data = self.data
+        begin, end = _line_around(data, start)
+        begin = max(begin, start - _SEED_REACH)
+        end = min(end, start + _SEED_REACH + 9 * 24)
+        words = _bip39_words()
+        for match in _rx[_BIP39_RUN].finditer(data, begin, end):
+            if len(run := match.group().split()) in (12, 15, 18, 21, 24) and all(w in words for w in run):
+                self.add(match.start(), match.end(), "secret")
 
     def _signing_keys(self, start: int) -> None:
         """The wallets' private keys of a blockchain tool's network (`accounts: ["0x…"]`)."""
