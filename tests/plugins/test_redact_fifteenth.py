@@ -114,3 +114,19 @@ def test_prose_near_seed_or_phrase_stays() -> None:
         "The phrase is used in a sentence that says nothing secret at all about any wallet or key here"
     )
     rs.survives("Enter passphrase for key '/home/dev/.ssh/id_ed25519':")
+
+
+# --- a wallet's private keys in a YAML list of accounts -------------------------------------------
+
+
+@given(SEEDS)
+def test_private_keys_listed_under_accounts_go(n: int) -> None:
+    rng = random.Random(n)
+    first, second = rs.body(rng, 64, rs.HEX), rs.body(rng, 64, rs.HEX)
+    text = f"networks:\n  sepolia:\n    accounts:\n      - 0x{first}\n      - '{second}'\n    gas: auto\n"
+    rs.goes(text, first)
+    rs.goes(text, second)
+
+
+def test_an_address_listed_under_accounts_stays() -> None:
+    rs.survives("    accounts:\n      - 0x" + "52908400098527886E0F7030069857D2E4169EE7" + "\n")

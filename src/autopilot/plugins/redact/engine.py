@@ -1837,11 +1837,15 @@ _SEED_PHRASE: Final = (
     rb"""(?P<value>[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23})(?![A-Za-z0-9_\-]|[ \t]+[a-z])"""
 )
 # The private keys a Hardhat, Foundry or Truffle network signs with: `accounts: ["0x…", …]` (also
-# quoted, JSON-escaped, over several lines); Brownie's `from_key: "0x…"` (64 hex digits, `0x` or not;
-# an address, 40 of them, is public).
+# quoted, JSON-escaped, over several lines; a YAML list's `accounts:` then `- 0x…` lines); Brownie's
+# `from_key: "0x…"` (64 hex digits, `0x` or not; an address, 40 of them, is public).
 _ACCOUNTS_LIST: Final = (
     rb"""(?:accounts|from_key)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?P<list>\[)?"""
-    rb"""(?=(?:\s|\\{1,3}[nrt])*(?:\\{0,3}["'])?(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z]))"""
+    rb"""(?=(?:\s|\\{1,3}[nrt])*(?P<dash>-[ \t]+)?(?:\\{0,3}["'])?(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z]))"""
+)
+_ACCOUNTS_ITEMS: Final = (
+    rb"""(?:(?:\s|\\{1,3}[nrt])*-[ \t]+(?:\\{0,3}["'])?"""
+    rb"""(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z])(?:\\{0,3}["'])?)+"""
 )
 _EVM_KEY: Final = rb"(?<![0-9A-Za-z])(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z])"
 _ACCOUNTS_REACH: Final = 4096
@@ -5906,7 +5910,9 @@ class _Scan:
         opening = _rx[_ACCOUNTS_LIST].match(data, start)
         if opening is None:
             return
-        if opening.group("list") is None:
+        if opening.group("dash") is not None and opening.group("list") is None:
+            end = _rx[_ACCOUNTS_ITEMS].match(data, opening.end()).end()  # a YAML list's `- 0x…` lines
+        elif opening.group("list") is None:
             end = _line_around(data, start)[1]  # a single key: the rest of its line
         else:
             end = data.find(b"]", opening.end(), start + _ACCOUNTS_REACH)
