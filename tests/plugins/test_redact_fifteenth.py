@@ -130,3 +130,23 @@ def test_private_keys_listed_under_accounts_go(n: int) -> None:
 
 def test_an_address_listed_under_accounts_stays() -> None:
     rs.survives("    accounts:\n      - 0x" + "52908400098527886E0F7030069857D2E4169EE7" + "\n")
+
+
+# --- a SealedSecret's ciphertext in a patch --------------------------------------------------------
+
+
+@given(SEEDS)
+def test_sealed_ciphertext_added_by_a_patch_stays_and_a_plain_password_beside_it_goes(n: int) -> None:
+    rng = random.Random(n)
+    sealed, plain = "Ag" + rs.body(rng, 120, rs.B64), rs.body(rng, 20)
+    patch = (
+        "*** Begin Patch\n*** Add File: k8s/db.yaml\n+kind: SealedSecret\n+spec:\n+  encryptedData:\n"
+        f"+    password: {sealed}\n+  template:\n+    type: Opaque\n*** End Patch"
+    )
+    rs.survives(patch)
+    diff = f"@@ -1 +1,5 @@\n+spec:\n+  encryptedData:\n+    password: {sealed}\n"
+    diff += f"+stringData:\n+  password: {plain}\n"
+    rs.goes(diff, plain)
+    from autopilot.plugins.redact.engine import redact_text
+
+    assert sealed in redact_text(diff)

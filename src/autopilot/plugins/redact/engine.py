@@ -7012,6 +7012,9 @@ class _Scan:
         before = data[_content_start(data, line_start, position) : position]
         gutter = _rx[_GUTTER].match(before)
         before = before[gutter.end() :] if gutter is not None else before
+        # a line a patch adds (`+  encryptedData:`): each line's mark of a patch is no indentation
+        patch = before.startswith(b"+")
+        before = before[patch:]
         # `- encrypted:` in a list: the block is what is indented deeper than the name itself
         indent = len(before) if not before.strip(b" \t-") else _indent(before)
         end = line_end
@@ -7020,7 +7023,7 @@ class _Scan:
             if begin == -1:
                 break
             _, next_end = _line_around(data, begin)
-            line = data[begin:next_end]
+            line = data[begin + patch : next_end]
             if line.strip() and _indent(line) <= indent:
                 break
             end = next_end
