@@ -150,3 +150,17 @@ def test_sealed_ciphertext_added_by_a_patch_stays_and_a_plain_password_beside_it
     from autopilot.plugins.redact.engine import redact_text
 
     assert sealed in redact_text(diff)
+
+
+# --- a value read from a file (`key=@/dev/stdin`) --------------------------------------------------
+
+
+def test_a_value_read_from_a_file_stays() -> None:
+    rs.survives("2. `vault kv put secret/billing stripe_key=@/dev/stdin`\n3. Confirm the version")
+    rs.survives("vault kv put secret/app api_token=@/run/secrets/api_token db_password=@-")
+
+
+@given(SEEDS)
+def test_a_value_that_merely_starts_with_an_at_sign_goes(n: int) -> None:
+    value = "@" + rs.body(random.Random(n), 24)
+    rs.goes(f"vault kv put secret/billing stripe_key={value}", value[1:])

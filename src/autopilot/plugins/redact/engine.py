@@ -97,6 +97,9 @@ _SECRET_REFERENCE = (
     # a path of Vault's KV version 2 API (`secret=kv/data/network/snmp:ro` in Ansible's hashi_vault
     # lookup, `secret/data/app#password`): where the secret is, not the secret
     r"|[a-z0-9_\-]{1,40}/data/[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_.\-]+)*(?:[:#][A-Za-z0-9_.\-]+)?$"
+    # a file the tool reads the value from, by its absolute path, or its standard input (Vault's
+    # `vault kv put … key=@/dev/stdin`, curl's `-d @-`)
+    r"|@(?:/[A-Za-z0-9_.\-]+)+$|@-$"
 )
 _CODE_VALUE = r"[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)+[.!]?"
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
