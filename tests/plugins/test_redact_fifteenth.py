@@ -164,3 +164,19 @@ def test_a_value_read_from_a_file_stays() -> None:
 def test_a_value_that_merely_starts_with_an_at_sign_goes(n: int) -> None:
     value = "@" + rs.body(random.Random(n), 24)
     rs.goes(f"vault kv put secret/billing stripe_key={value}", value[1:])
+
+
+# --- a value echoed into a credential file ---------------------------------------------------------
+
+
+@given(SEEDS, st.sampled_from([".vault_pass", "~/.ansible/vault_password.txt", "/etc/app/api_token"]))
+def test_a_value_echoed_into_a_credential_file_goes(n: int, path: str) -> None:
+    value = rs.body(random.Random(n), 18, rs.ALNUM + "!%^*=")
+    rs.goes(f"echo '{value}' > {path} && chmod 600 {path} && ansible-playbook site.yml", value)
+    rs.goes(f'echo "{value}" | sudo tee {path} > /dev/null', value)
+
+
+def test_an_echo_into_a_credential_file_that_holds_no_secret_stays() -> None:
+    rs.survives('echo "$VAULT_PASSWORD" > .vault_pass')
+    rs.survives("echo '# vault password file' > .vault_pass")
+    rs.survives("echo 'Xk93md' > notes.txt")

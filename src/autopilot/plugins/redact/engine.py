@@ -1602,6 +1602,8 @@ _READS_CREDENTIAL: Final = (
     rb"|[ \t]env[ \t]+add(?![A-Za-z0-9_.\-])|[ \t]pass[ \t]+(?:insert|add)(?![A-Za-z0-9_.\-]))"
 )
 _ECHO_PIPE: Final = _ECHOED + rb"[ \t]*\|[^|\n]*?" + _READS_CREDENTIAL
+# `echo SECRET > .vault_pass`: a value written into a file named for a credential.
+_ECHO_TO_FILE: Final = _ECHOED + rb"[ \t]*(?i:" + rules.WRITES_CREDENTIAL_FILE.encode() + rb")"
 # `set -x` prints each command of a pipeline on a line of its own, after `+`: `+ echo SECRET`, then
 # `+ docker login … --password-stdin`.
 _TRACED_ECHO: Final = (
@@ -5850,6 +5852,8 @@ class _Scan:
         """``echo SECRET | docker login --password-stdin`` (also piped to chpasswd or --with-token)."""
         line_start, line_end = _line_around(self.low, start)
         match = _rx[_ECHO_PIPE].match(self.data, start, line_end)
+        if match is None and (written := _rx[_ECHO_TO_FILE].match(self.data, start, line_end)) is not None:
+            match = written if b" " not in written.group(written.lastgroup or "v3") else None
         if match is None:
             if self.data[start - 2 : start] != b"+ ":
                 return  # not a `set -x` trace (`+ echo …`)

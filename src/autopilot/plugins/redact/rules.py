@@ -1440,6 +1440,9 @@ _CREDENTIAL_FILE: Final = (
     # a Solana wallet's keypair (`~/.config/solana/id.json`, `deployer-keypair.json`)
     r"|solana/id\.json|keypair[^\s/|;&\"'`]*\.json)"
 )
+#: A value echoed into a file named as :data:`_CREDENTIAL_FILE` says (`echo '…' > .vault_pass`, Ansible's
+#: vault password file; `| tee ~/.config/app/token`).
+WRITES_CREDENTIAL_FILE: Final = _CREDENTIAL_FILE % r"(?:>>?|\|[ \t]*(?:sudo[ \t]+)?tee)"
 
 # ------------------------------------------------------------------------------------------------
 # Credentials after a literal of their own: the lines of network devices' configurations, and
