@@ -180,3 +180,20 @@ def test_an_echo_into_a_credential_file_that_holds_no_secret_stays() -> None:
     rs.survives('echo "$VAULT_PASSWORD" > .vault_pass')
     rs.survives("echo '# vault password file' > .vault_pass")
     rs.survives("echo 'Xk93md' > notes.txt")
+
+
+# --- a value changed, as an edit summary or a plan prints it -----------------------------------
+
+
+@given(SEEDS)
+def test_a_secret_names_new_value_after_an_arrow_goes(n: int) -> None:
+    rng = random.Random(n)
+    old, new = rs.body(rng, 32, rs.HEX), rs.body(rng, 32, rs.HEX)
+    rs.goes(f'Applied 3 edits:\n  [datadog] api_key: "" -> "{new}"\n  [datadog] site: "datadoghq.eu"', new)
+    text = f'  ~ resource "x" {{\n      ~ api_token = "{old}" -> "{new}"\n    }}'
+    rs.goes(text, new)
+    rs.goes(text, old)
+
+
+def test_a_setting_changed_that_is_no_secret_stays() -> None:
+    rs.survives('  ~ token_ttl = "1h" -> "2h"\n  [datadog] site: "datadoghq.com" -> "datadoghq.eu"')

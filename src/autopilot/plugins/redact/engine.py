@@ -987,6 +987,13 @@ _AFTER_NAME: Final = (
       (?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))"""
 )
+# A value changed, as a summary of edits or a plan prints it: the old value, quoted or bare, then an
+# arrow (the new value is read after it as after any separator).
+_CHANGED_VALUE: Final = (
+    rb"""(?:\\{0,7}["'`])?[ \t]*[:=][ \t]*"""
+    rb"""(?:\\{0,3}"[^"\n\\]{0,200}\\{0,3}"|'[^'\n]{0,200}'|[^\s"'`]{1,200})"""
+    rb"""(?=[ \t]+->[ \t]+\\{0,3}["'])"""
+)
 # An answer in chat after a colon: a word of 16 characters or more, maybe in backticks, then a blank,
 # the sentence's punctuation or the line's end.
 _ANSWER: Final = (
@@ -4707,6 +4714,12 @@ class _Scan:
             data, name_end
         ):
             return name_end  # `GPG_KEY=<fingerprint>`: which public key verifies a download
+        if data.find(b"->", name_end, name_end + 160) != -1 and (
+            changed := _rx[_CHANGED_VALUE].match(data, name_end)
+        ):
+            # a change's summary (`api_key: "" -> "…"`, Terraform's `~ token = "…" -> "…"`): the new
+            # value, after the arrow, is the name's too
+            self._assignment(name, name_start, changed.end(), kind, generated=generated, strong=strong)
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
         # (`find` and an int, not `b":" in ahead`: `bytes in bytes` raises and clears a TypeError first)
         braced = (
