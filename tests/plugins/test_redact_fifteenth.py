@@ -197,3 +197,21 @@ def test_a_secret_names_new_value_after_an_arrow_goes(n: int) -> None:
 
 def test_a_setting_changed_that_is_no_secret_stays() -> None:
     rs.survives('  ~ token_ttl = "1h" -> "2h"\n  [datadog] site: "datadoghq.com" -> "datadoghq.eu"')
+
+
+# --- a Rails session cookie in prose ---------------------------------------------------------------
+
+
+@given(SEEDS)
+def test_a_rails_session_cookie_in_a_bug_report_goes(n: int) -> None:
+    rng = random.Random(n)
+    signed = rs.body(rng, 128, rs.B64) + "%3D--" + rs.body(rng, 40, rs.HEX)
+    encrypted = "--".join(rs.body(rng, size, rs.B64) for size in (64, 16, 22)) + "%3D%3D"
+    for cookie in (signed, encrypted):
+        rs.goes(
+            f"Repro:\n1. Set cookie `_acme_session={cookie}` on admin.example.com\n2. Open /refunds", cookie
+        )
+
+
+def test_a_session_word_that_is_no_cookie_stays() -> None:
+    rs.survives("login ok user=bob session=expired--retry-later-please")

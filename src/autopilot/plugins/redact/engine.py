@@ -1820,8 +1820,13 @@ _SECURE_STRING_CELL: Final = rb"securestring(?:\t|\\{1,3}t|[ \t]*\|[ \t]*)(?P<va
 _SECURE_STRING_VALUE: Final = (
     rb"""\\{0,3}"(?i:value)\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,4096})(?P=q)"""
 )
-# A login session's id as a log line prints it (`login ok user=… session=…`).
-_SESSION_VALUE: Final = rb"session=(?P<value>[A-Za-z0-9_\-]{16,512})(?![A-Za-z0-9_\-.%:/])"
+# A login session's id as a log line prints it (`login ok user=… session=…`); a Rails session
+# cookie (`_app_session=…`), signed (base64, `--`, its digest in hex) or encrypted (data, iv and tag in
+# base64 joined by `--`), maybe percent-encoded.
+_SESSION_VALUE: Final = (
+    rb"session=(?P<value>[A-Za-z0-9+/%=]{16,4096}(?:--[A-Za-z0-9+/%=]{8,128}){1,2}(?![A-Za-z0-9+/%=\-])"
+    rb"|[A-Za-z0-9_\-]{16,512}(?![A-Za-z0-9_\-.%:/]))"
+)
 # ltrace's line for getpass(): the prompt, then the string it returned.
 _GETPASS_RETURN: Final = (
     rb"""getpass\([^()\n]{0,200}\)[ \t]*=[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,500})(?P=q)"""
@@ -4310,7 +4315,8 @@ class _Scan:
                 match is not None
                 and (start == 0 or not low[start - 1 : start].isalnum())
                 and _rx[_UUID].fullmatch(match.group("value")) is None
-                and credential_like(match.group("value").decode("ascii"))
+                # (a Rails cookie's base64 may start with `/`: no path's)
+                and credential_like(match.group("value").decode("ascii").lstrip("/"))
             ):
                 self.add(match.start("value"), match.end("value"), "session")
         elif role == _BASIC_AT:
