@@ -97,6 +97,9 @@ _SECRET_REFERENCE = (
     # a path of Vault's KV version 2 API (`secret=kv/data/network/snmp:ro` in Ansible's hashi_vault
     # lookup, `secret/data/app#password`): where the secret is, not the secret
     r"|[a-z0-9_\-]{1,40}/data/[A-Za-z0-9_\-]+(?:/[A-Za-z0-9_.\-]+)*(?:[:#][A-Za-z0-9_.\-]+)?$"
+    # a file the tool reads the value from, by its absolute path, or its standard input (Vault's
+    # `vault kv put … key=@/dev/stdin`, curl's `-d @-`)
+    r"|@(?:/[A-Za-z0-9_.\-]+)+$|@-$"
 )
 _CODE_VALUE = r"[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)+[.!]?"
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -984,6 +987,13 @@ _AFTER_NAME: Final = (
       (?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
       |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))"""
 )
+# A value changed, as a summary of edits or a plan prints it: the old value, quoted or bare, then an
+# arrow (the new value is read after it as after any separator).
+_CHANGED_VALUE: Final = (
+    rb"""(?:\\{0,7}["'`])?[ \t]*[:=][ \t]*"""
+    rb"""(?:\\{0,3}"[^"\n\\]{0,200}\\{0,3}"|'[^'\n]{0,200}'|[^\s"'`]{1,200})"""
+    rb"""(?=[ \t]+->[ \t]+\\{0,3}["'])"""
+)
 # An answer in chat after a colon: a word of 16 characters or more, maybe in backticks, then a blank,
 # the sentence's punctuation or the line's end.
 _ANSWER: Final = (
@@ -1360,9 +1370,9 @@ _COOKIE_PAIR: Final = (
     rb"""[ \t]*(?P<name>[^=;\s"'`\\,]{1,128})=(?P<value>[^;\s"'`\\,]{0,4096})[ \t]*(?P<more>;)?"""
 )
 # Set-Cookie attributes: never a secret.
-# A cookie that is a shared secret: the last word of a longer name (`erlang_cookie`, `RELEASE_COOKIE`)
-# or Erlang's `-setcookie` option, given a generated value (20 capitals, as Erlang makes them, or
-# random-looking characters).
+# A cookie that is a shared secret: the last word of a longer name (`erlang_cookie`, `RELEASE_COOKIE`,
+# a Helm chart's `erlangCookie`) or Erlang's `-setcookie` option, given a generated value (20
+# capitals, as Erlang makes them, or random-looking characters).
 _NAMED_COOKIE: Final = (
     rb"""(?i:cookie)(?:(?:\\{0,3}["'`])?[ \t]*[:=]|[ \t])[ \t]*(?:\\{0,3}["'`])?"""
     rb"""(?P<value>[A-Za-z0-9+/_.\-]{16,256})(?![A-Za-z0-9+/_.\-=(\[])"""
@@ -1372,7 +1382,11 @@ _ERLANG_COOKIE: Final = r"[A-Z0-9]{20}"
 
 def _named_cookie(data: bytes, low: bytes, start: int) -> re.Match[bytes] | None:
     """The value of a secret cookie named at *start* (see _NAMED_COOKIE), or None."""
-    if not start or not (low[start - 1] in b"_-." or low[max(0, start - 4) : start] == b"-set"):
+    if not start or not (
+        low[start - 1] in b"_-."
+        or low[max(0, start - 4) : start] == b"-set"
+        or (data[start] == 0x43 and 0x61 <= data[start - 1] <= 0x7A)  # camelCase: `erlangCookie`
+    ):
         return None
     match = _rx[_NAMED_COOKIE].match(data, start)
     if match is None or (data.startswith((b" ", b"\t"), start + 6) and low[start - 1] != 0x74):
@@ -1595,6 +1609,8 @@ _READS_CREDENTIAL: Final = (
     rb"|[ \t]env[ \t]+add(?![A-Za-z0-9_.\-])|[ \t]pass[ \t]+(?:insert|add)(?![A-Za-z0-9_.\-]))"
 )
 _ECHO_PIPE: Final = _ECHOED + rb"[ \t]*\|[^|\n]*?" + _READS_CREDENTIAL
+# `echo SECRET > .vault_pass`: a value written into a file named for a credential.
+_ECHO_TO_FILE: Final = _ECHOED + rb"[ \t]*(?i:" + rules.WRITES_CREDENTIAL_FILE.encode() + rb")"
 # `set -x` prints each command of a pipeline on a line of its own, after `+`: `+ echo SECRET`, then
 # `+ docker login … --password-stdin`.
 _TRACED_ECHO: Final = (
@@ -1804,8 +1820,13 @@ _SECURE_STRING_CELL: Final = rb"securestring(?:\t|\\{1,3}t|[ \t]*\|[ \t]*)(?P<va
 _SECURE_STRING_VALUE: Final = (
     rb"""\\{0,3}"(?i:value)\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,4096})(?P=q)"""
 )
-# A login session's id as a log line prints it (`login ok user=… session=…`).
-_SESSION_VALUE: Final = rb"session=(?P<value>[A-Za-z0-9_\-]{16,512})(?![A-Za-z0-9_\-.%:/])"
+# A login session's id as a log line prints it (`login ok user=… session=…`); a Rails session
+# cookie (`_app_session=…`), signed (base64, `--`, its digest in hex) or encrypted (data, iv and tag in
+# base64 joined by `--`), maybe percent-encoded.
+_SESSION_VALUE: Final = (
+    rb"session=(?P<value>[A-Za-z0-9+/%=]{16,4096}(?:--[A-Za-z0-9+/%=]{8,128}){1,2}(?![A-Za-z0-9+/%=\-])"
+    rb"|[A-Za-z0-9_\-]{16,512}(?![A-Za-z0-9_\-.%:/]))"
+)
 # ltrace's line for getpass(): the prompt, then the string it returned.
 _GETPASS_RETURN: Final = (
     rb"""getpass\([^()\n]{0,200}\)[ \t]*=[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,500})(?P=q)"""
@@ -1833,11 +1854,15 @@ _SEED_PHRASE: Final = (
     rb"""(?P<value>[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23})(?![A-Za-z0-9_\-]|[ \t]+[a-z])"""
 )
 # The private keys a Hardhat, Foundry or Truffle network signs with: `accounts: ["0x…", …]` (also
-# quoted, JSON-escaped, over several lines); Brownie's `from_key: "0x…"` (64 hex digits, `0x` or not;
-# an address, 40 of them, is public).
+# quoted, JSON-escaped, over several lines; a YAML list's `accounts:` then `- 0x…` lines); Brownie's
+# `from_key: "0x…"` (64 hex digits, `0x` or not; an address, 40 of them, is public).
 _ACCOUNTS_LIST: Final = (
     rb"""(?:accounts|from_key)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?P<list>\[)?"""
-    rb"""(?=(?:\s|\\{1,3}[nrt])*(?:\\{0,3}["'])?(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z]))"""
+    rb"""(?=(?:\s|\\{1,3}[nrt])*(?P<dash>-[ \t]+)?(?:\\{0,3}["'])?(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z]))"""
+)
+_ACCOUNTS_ITEMS: Final = (
+    rb"""(?:(?:\s|\\{1,3}[nrt])*-[ \t]+(?:\\{0,3}["'])?"""
+    rb"""(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z])(?:\\{0,3}["'])?)+"""
 )
 _EVM_KEY: Final = rb"(?<![0-9A-Za-z])(?:0x)?[0-9a-fA-F]{64}(?![0-9A-Za-z])"
 _ACCOUNTS_REACH: Final = 4096
@@ -1898,6 +1923,13 @@ _BYTE_ARRAY: Final = (
     [(\[{][ \t]*[(\[{]?(?:[ \t\r\n]|\\{1,3}[nrt])*"""
     rb"(?P<body>" + _ARRAY_ELEMENT + rb"(?:" + _ARRAY_SEPARATOR + _ARRAY_ELEMENT + rb"){7,255})"
 )
+# A seed phrase on the line of the word naming it, whatever lies between (`Mnemonic (keep it out of
+# git): …`, `Mnemonic.fromPhrase("…")`, `{"mnemonic": {"phrase": "…"}}`, `echo '…' > seed.txt`):
+# a whole run of 12 to 24 words, each from BIP-39's English list (see _bip39_run()).
+_BIP39_RUN: Final = (
+    rb"(?<![A-Za-z0-9_\-])(?<![a-z][ \t])[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23}(?![A-Za-z0-9_\-]|[ \t]+[a-z])"
+)
+_SEED_REACH: Final = 200  # bytes from the naming word to where the phrase starts, either way
 # Words no seed phrase holds: prose that only follows the word "phrase".
 _NOT_SEED_WORDS: Final = frozenset(
     b"the and for that this with from your are was were not but its our their than been which".split()
@@ -1907,6 +1939,14 @@ _ENCODED_CREDENTIAL: Final = (
     rb"""encoded(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?(?P<value>[A-Za-z0-9+/]{16,4096}={0,2})"""
     rb"""(?![A-Za-z0-9+/=])"""
 )
+
+
+@cache
+def _bip39_words() -> frozenset[bytes]:
+    """BIP-39's English word list (from the reference implementation's package)."""
+    from mnemonic import Mnemonic
+
+    return frozenset(word.encode() for word in Mnemonic("english").wordlist)
 
 
 def _basic_placeholder(data: bytes, start: int, value: str) -> bool:
@@ -2275,7 +2315,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b": eap ",
     b": xauth ",
     b"encoded",
-    b" phrase",
+    b"phrase",
     b"mnemonic",
     b"seed",
     b"hdwalletprovider(",
@@ -4275,7 +4315,8 @@ class _Scan:
                 match is not None
                 and (start == 0 or not low[start - 1 : start].isalnum())
                 and _rx[_UUID].fullmatch(match.group("value")) is None
-                and credential_like(match.group("value").decode("ascii"))
+                # (a Rails cookie's base64 may start with `/`: no path's)
+                and credential_like(match.group("value").decode("ascii").lstrip("/"))
             ):
                 self.add(match.start("value"), match.end("value"), "session")
         elif role == _BASIC_AT:
@@ -4348,11 +4389,12 @@ class _Scan:
                 self.add(match.start("value"), match.end("value"), "api_key")
         elif role in (_PHRASE_AT, _MNEMONIC_AT, _SEED_AT, _HDWALLET_AT):
             # A wallet's seed phrase: 12 to 24 words after "recovery phrase:", `MNEMONIC=` …
-            match = _rx[_SEED_PHRASE].match(self.data, start + (role == _PHRASE_AT))
+            match = _rx[_SEED_PHRASE].match(self.data, start)
             if match is not None:
                 words = match.group("value").split()
                 if len(words) in (12, 15, 18, 21, 24) and len(_NOT_SEED_WORDS.intersection(words)) < 2:
                     self.add(match.start("value"), match.end("value"), "secret")
+            self._bip39_run(start)
         elif role == _XML_VALUE_AT:
             self._named_xml_value(start)
         elif role in (_ACCOUNTS_AT, _FROM_KEY_AT):
@@ -4678,6 +4720,12 @@ class _Scan:
             data, name_end
         ):
             return name_end  # `GPG_KEY=<fingerprint>`: which public key verifies a download
+        if data.find(b"->", name_end, name_end + 160) != -1 and (
+            changed := _rx[_CHANGED_VALUE].match(data, name_end)
+        ):
+            # a change's summary (`api_key: "" -> "…"`, Terraform's `~ token = "…" -> "…"`): the new
+            # value, after the arrow, is the name's too
+            self._assignment(name, name_start, changed.end(), kind, generated=generated, strong=strong)
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
         # (`find` and an int, not `b":" in ahead`: `bytes in bytes` raises and clears a TypeError first)
         braced = (
@@ -5823,6 +5871,8 @@ class _Scan:
         """``echo SECRET | docker login --password-stdin`` (also piped to chpasswd or --with-token)."""
         line_start, line_end = _line_around(self.low, start)
         match = _rx[_ECHO_PIPE].match(self.data, start, line_end)
+        if match is None and (written := _rx[_ECHO_TO_FILE].match(self.data, start, line_end)) is not None:
+            match = written if b" " not in written.group(written.lastgroup or "v3") else None
         if match is None:
             if self.data[start - 2 : start] != b"+ ":
                 return  # not a `set -x` trace (`+ echo …`)
@@ -5869,13 +5919,26 @@ class _Scan:
         if _plausible_value(value, quoted=True, code_context=False, next_char=b"<"):
             self.add(match.start("value"), match.end("value"), kind)
 
+    def _bip39_run(self, start: int) -> None:
+        """A seed phrase near the word naming it at *start*, on its line (see _BIP39_RUN)."""
+        data = self.data
+        begin, end = _line_around(data, start)
+        begin = max(begin, start - _SEED_REACH)
+        end = min(end, start + _SEED_REACH + 9 * 24)
+        words = _bip39_words()
+        for match in _rx[_BIP39_RUN].finditer(data, begin, end):
+            if len(run := match.group().split()) in (12, 15, 18, 21, 24) and all(w in words for w in run):
+                self.add(match.start(), match.end(), "secret")
+
     def _signing_keys(self, start: int) -> None:
         """The wallets' private keys of a blockchain tool's network (`accounts: ["0x…"]`)."""
         data = self.data
         opening = _rx[_ACCOUNTS_LIST].match(data, start)
         if opening is None:
             return
-        if opening.group("list") is None:
+        if opening.group("dash") is not None and opening.group("list") is None:
+            end = _rx[_ACCOUNTS_ITEMS].match(data, opening.end()).end()  # a YAML list's `- 0x…` lines
+        elif opening.group("list") is None:
             end = _line_around(data, start)[1]  # a single key: the rest of its line
         else:
             end = data.find(b"]", opening.end(), start + _ACCOUNTS_REACH)
@@ -6975,6 +7038,9 @@ class _Scan:
         before = data[_content_start(data, line_start, position) : position]
         gutter = _rx[_GUTTER].match(before)
         before = before[gutter.end() :] if gutter is not None else before
+        # a line a patch adds (`+  encryptedData:`): each line's mark of a patch is no indentation
+        patch = before.startswith(b"+")
+        before = before[patch:]
         # `- encrypted:` in a list: the block is what is indented deeper than the name itself
         indent = len(before) if not before.strip(b" \t-") else _indent(before)
         end = line_end
@@ -6983,7 +7049,7 @@ class _Scan:
             if begin == -1:
                 break
             _, next_end = _line_around(data, begin)
-            line = data[begin:next_end]
+            line = data[begin + patch : next_end]
             if line.strip() and _indent(line) <= indent:
                 break
             end = next_end

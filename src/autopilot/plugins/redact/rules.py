@@ -206,9 +206,9 @@ TOKEN_FORMATS: Final = (
     TokenFormat("sentry_token", ("sntry",), r"sntry[su]_[A-Za-z0-9+/=_\-]{40,}", 7, direct=True),
     # Honeycomb's ingest keys (`hcaik_`, `hcxik_`: the key's id and its secret, 58 in all)
     TokenFormat("honeycomb_key", ("hcaik_", "hcxik_"), r"hc[ax]ik_[a-z0-9]{58}", 6, check_random=True),
-    TokenFormat(
-        "age_secret_key", ("AGE-SECRET-KEY-",), r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{50,}", 16
-    ),
+    # age's identities: bech32 after a prefix nothing else carries, so any letters and digits go
+    # after it (a mistyped or hand-made key is as secret as a valid one)
+    TokenFormat("age_secret_key", ("AGE-SECRET-KEY-",), r"AGE-SECRET-KEY-1[A-Z0-9]{50,}", 16),
     TokenFormat(
         "telegram_bot_token",
         (":AA",),
@@ -1417,6 +1417,15 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(("altool",), (option("-p", "--password"),)),
     # A BMC's ipmitool (`-P`).
     ClientCommand(("ipmitool",), (option("-P"),)),
+    # a one-time password's shared seed (TOTP/HOTP): oath-toolkit's `oathtool --totp -b KEY`, the
+    # first argument after its mode that is no option (`-d 8`, `-s 30s`, `--window=2` before it)
+    ClientCommand(
+        ("oathtool",),
+        (
+            r"(?:--totp|--hotp|-b|--base32)(?:=\w+)?[ \t]+"
+            r"(?:-[\w=\-]+[ \t]+(?:\d{1,4}[a-z]?[ \t]+)?)*{value}",
+        ),
+    ),
 )
 
 # A file holding credentials, by its name (`~/.vault_pass.txt`, `/etc/openvpn/auth.txt`, `.pgpass`,
@@ -1431,6 +1440,9 @@ _CREDENTIAL_FILE: Final = (
     # a Solana wallet's keypair (`~/.config/solana/id.json`, `deployer-keypair.json`)
     r"|solana/id\.json|keypair[^\s/|;&\"'`]*\.json)"
 )
+#: A value echoed into a file named as :data:`_CREDENTIAL_FILE` says (`echo '…' > .vault_pass`, Ansible's
+#: vault password file; `| tee ~/.config/app/token`).
+WRITES_CREDENTIAL_FILE: Final = _CREDENTIAL_FILE % r"(?:>>?|\|[ \t]*(?:sudo[ \t]+)?tee)"
 
 # ------------------------------------------------------------------------------------------------
 # Credentials after a literal of their own: the lines of network devices' configurations, and
@@ -1796,6 +1808,9 @@ AUTH_CALLS: Final = {
     "wlan.connect": (1, True),
     "sta_if.connect": (1, True),
     "radio.connect": (1, True),
+    # a one-time password's shared seed (base32): PyOTP's `pyotp.TOTP("…")`, `pyotp.HOTP("…")`
+    "totp": (0, True),
+    "hotp": (0, True),
 }
 #: Functions that take a credential, as in :data:`AUTH_CALLS`, whose names hold a secret word: they
 #: are found through it (a name keyword), with a literal as their first argument, and need no anchor
