@@ -277,3 +277,12 @@ def test_a_password_with_a_letter_before_an_equals_sign_is_no_setting(letter: st
     password = letter + "=" + rs.body(random.Random(seed), 16)
     rs.goes(f"$ drush user:password admin '{password}'\n [success] Changed password for admin.\n", password)
     rs.survives("the password rule is PASSWORD_MIN_LENGTH=12 now")
+
+
+def test_a_password_drawn_at_random_that_holds_a_secret_word_is_no_secrets_name() -> None:
+    """`ue36ck-HFPwd8` holds `Pwd` by chance: letters drawn at random, a password, not the name of
+    one (`db-password`, which stays where a name is meant)."""
+    password = "ue" + "36" + "ck-" + "HF" + "Pwd" + "8"
+    rs.goes(f"  UPS mgmt       root   {password}\n", password)
+    rs.goes(f"region,secret\nregion-0,{password}\n", password)
+    rs.survives("  password_ref: db-password\n")

@@ -334,7 +334,8 @@ def _names_a_secret(value: str) -> bool:
     words ending in a number are a passphrase (``gamma-token-build50``), not a name."""
     if not _wordy(value) or value[-2:].isdigit() or _rx[_SECRET_WORDS].search(value.lower()) is None:
         return False
-    return _has_secret_word(value)
+    # (letters drawn at random that happen to hold a secret word are a password: `ue36ck-HFPwd8`)
+    return _has_secret_word(value) and not _drawn_at_random(value)
 
 
 @lru_cache(maxsize=4096)
