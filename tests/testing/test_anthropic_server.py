@@ -218,3 +218,25 @@ def test_real_claude_cli_runs_a_tool_against_the_server(
     assert (repo / "out.txt").read_text() == "hello\n"
     assert isinstance(messages[-1], ResultMessage) and messages[-1].result == "Done"
     assert [r["turn"] for r in scripted_anthropic.requests()] == [0, 1]
+
+
+def test_the_request_log_read_while_a_long_record_is_being_written_gives_the_whole_records(
+    tmp_path: Path,
+) -> None:
+    """The server appends each request as a line, from another process; a reader that comes in the
+    middle of a long one sees the records before it, never a cut line."""
+    from autopilot.testing.anthropic_server import ScriptedAnthropicServer
+
+    script = tmp_path / "script.json"
+    script.write_text("[]", encoding="utf-8")
+    log = tmp_path / "requests.jsonl"
+    server = ScriptedAnthropicServer(script, log)
+    try:
+        server.log({"kind": "messages", "n": 1})
+        whole = log.read_text(encoding="utf-8")
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write('{"kind": "messages", "body": "' + "x" * 70_000)  # a record still being written
+        assert [r["n"] for r in server.requests()] == [1]
+        assert log.read_text(encoding="utf-8").startswith(whole)
+    finally:
+        server.server_close()

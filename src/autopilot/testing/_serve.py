@@ -71,7 +71,9 @@ class ScriptedServer(ThreadingHTTPServer):
         """Every logged request so far, or those of one *kind* (empty without a log file)."""
         if self.log_path is None or not self.log_path.exists():
             return []
-        lines = self.log_path.read_text(encoding="utf-8").splitlines()
+        text = self.log_path.read_text(encoding="utf-8")
+        # (the server may be writing a long record right now, in another process: only whole lines)
+        lines = text[: text.rfind("\n") + 1].splitlines()
         records = [json.loads(line) for line in lines if line.strip()]
         return [r for r in records if kind is None or r.get("kind") == kind]
 
