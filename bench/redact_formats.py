@@ -26,7 +26,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from autopilot.plugins.redact.engine import is_placeholder, redact_text
+from autopilot.plugins.redact.engine import redact_text
+from autopilot.plugins.redact.values import is_placeholder
 
 DATA = Path(__file__).resolve().parent / "provider_formats.toml"
 

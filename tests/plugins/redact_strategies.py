@@ -44,7 +44,7 @@ def goes(text: str, secret: str) -> None:
 
 def body(rng: random.Random, n: int, alphabet: str = ALNUM) -> str:
     """*n* random characters that mix lower case, upper case and digits (when the alphabet has them)."""
-    from autopilot.plugins.redact.engine import is_placeholder
+    from autopilot.plugins.redact.values import is_placeholder
 
     classes = [cls for cls in (str.islower, str.isupper, str.isdigit) if any(cls(c) for c in alphabet)]
     while True:

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from tests.plugins.redact_strategies import goes, survives
 
 from autopilot.plugins.redact import rules
-from autopilot.plugins.redact.engine import redact_text, secret_name_kind
+from autopilot.plugins.redact.engine import redact_text
+from autopilot.plugins.redact.names import secret_name_kind
 
 RNG = random.Random(41)
 ALNUM = string.ascii_letters + string.digits
