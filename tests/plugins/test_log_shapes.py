@@ -422,6 +422,35 @@ def test_a_repeated_token_count_counts_once(tmp_path: Path, capsys: pytest.Captu
     assert _tokens(data["by_name"]["rollout.jsonl"]) == (200, 50, 800, 0)
 
 
+def test_a_resumed_rollout_whose_new_total_exceeds_the_old_one_counts_every_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Resumed the next day in a new process, Codex counts its running total from zero again; the first
+    call re-sends the conversation, so the new total (45,000) is above the old one (30,000). That call
+    is its ``last_token_usage``, all of it: not the 15,000 the total grew by. ccusage 20.0.24 counts
+    57,000 uncached input tokens and 1,800 output tokens here too (it was 32,000 and 1,300)."""
+    start = "2026-03-06T10:00:00.000Z"
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start))), _turn("2026-03-06T10:00:01.000Z", "gpt-5.1-codex"),
+        _said("2026-03-06T10:00:02.000Z", "user", "go"),
+        _said("2026-03-06T10:00:05.000Z", "assistant", "ok"),
+        _token_count("2026-03-06T10:00:05.100Z", _counts(30000, 0, 500), _counts(30000, 0, 500)),
+        _turn("2026-03-07T09:00:00.000Z", "gpt-5.1-codex"),
+        _said("2026-03-07T09:00:01.000Z", "user", "again"),
+        _said("2026-03-07T09:00:05.000Z", "assistant", "ok"),
+        _token_count("2026-03-07T09:00:05.100Z", _counts(45000, 20000, 900), _counts(45000, 20000, 900)),
+        _token_count("2026-03-07T09:00:09.100Z", _counts(91000, 64000, 1300), _counts(46000, 44000, 400)),
+        _token_count("2026-03-07T09:00:09.200Z", _counts(91000, 64000, 1300), _counts(46000, 44000, 400)),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["rollout.jsonl"]
+    assert _tokens(run) == (121000 - 64000, 1800, 64000, 0)
+    assert run["cost_usd"] == pytest.approx(_codex_cost("gpt-5.1-codex", 121000, 64000, 1800), abs=1e-6)
+    assert _daily(capsys, log) == {"2026-03-06": (30000, 500), "2026-03-07": (27000, 1300)}
+
+
 def test_the_model_a_token_count_names_prices_the_call(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
