@@ -1126,3 +1126,50 @@ def test_a_fast_mode_response_is_priced_at_fast_mode_rates(
     expected = (4 * rate_in + 50 * rate_out + 2000 * rate_in / 10 + 1000 * rate_in * 1.25) / 1e6
     assert (run["model"], run["cost_usd"]) == (f"{model}-fast", pytest.approx(expected))
     assert trajectory["usage"]["cost_usd"] == pytest.approx(expected)
+
+
+# ------------------------------------------------------------------------------------------------
+# Files saved on Windows: a byte order mark, CRLF line ends
+
+
+def _saved_on_windows(log: Path, *, bom: bool = True) -> Path:
+    """*log* as a Windows editor or PowerShell saves it: CRLF line ends, and a UTF-8 byte order mark."""
+    copy = log.with_name(f"windows-{log.name}")
+    data = log.read_bytes().replace(b"\n", b"\r\n")
+    copy.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return copy
+
+
+def test_logs_saved_with_a_byte_order_mark_and_crlf_read_as_the_originals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A transcript and a rollout saved with a byte order mark were "not a log format autopilot reads";
+    ccusage reads them. Both give the figures of the originals, for ``analyze`` and ``import`` alike."""
+    start = "2026-03-04T13:00:00.000Z"
+    usage = _counts(3000, 1000, 30)
+    originals = [
+        _jsonl(tmp_path / "claude" / f"{SESSION}.jsonl", [
+            _user("réparer ✓"), _assistant("msg_01", 10), _assistant("msg_01", 70),
+        ]),
+        _jsonl(tmp_path / "codex" / "rollout.jsonl", [
+            _meta(start, _uuid7(_ms(start))), _turn("2026-03-04T13:00:01.000Z", "gpt-5.1-codex"),
+            _said("2026-03-04T13:00:02.000Z", "user", "fais-le"),
+            _said("2026-03-04T13:00:04.000Z", "assistant", "fini"),
+            _token_count("2026-03-04T13:00:04.100Z", usage, usage),
+        ]),
+    ]  # fmt: skip
+    for original in originals:
+        copy = _saved_on_windows(original)
+
+        # Apart: the copy holds the same responses, which count once when read together.
+        (ours, _), (theirs, warnings) = _analyze(capsys, original), _analyze(capsys, copy)
+
+        assert warnings == []
+        ours, theirs = ours["files"][0], theirs["files"][0]
+        assert ours["kind"] == theirs["kind"]
+        assert ours["input_tokens"] > 0
+        for key in ("input_tokens", "output_tokens", "cache_read_tokens", "cost_usd", "duration_ms", "steps"):
+            assert ours[key] == theirs[key], key
+        plain, _ = _import(capsys, original, tmp_path / "out")
+        windows, _ = _import(capsys, copy, tmp_path / "out")
+        assert (windows["steps"], windows["cost_usd"]) == (plain["steps"], plain["cost_usd"])

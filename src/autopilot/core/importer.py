@@ -12,6 +12,7 @@ apply as for any run.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 from collections.abc import Iterable
@@ -70,7 +71,7 @@ def _records(handle: BinaryIO, path: Path) -> tuple[list[dict[str, Any]], list[s
     if parsed is not None:
         return parsed
     handle.seek(0)
-    data = handle.read()
+    data = handle.read().removeprefix(codecs.BOM_UTF8)
     warnings: list[str] = []
     try:
         text = data.decode("utf-8")
@@ -117,6 +118,8 @@ def _parse_lines(
     replaced: str | None = None  # the warning for bytes that are not UTF-8, which comes first
     offset, seen = 0, False
     for number, raw in enumerate(lines, 1):
+        if number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)  # a byte order mark (a file saved on Windows)
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:

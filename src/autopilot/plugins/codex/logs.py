@@ -96,11 +96,12 @@ class CodexRolloutReader(LogReader):
         """The session, read a line at a time from *handle* by :func:`scan_rollout` (so memory does not
         grow with the file); a rollout from before the envelope, or a file whose first line is not a
         JSON record, is read whole."""
+        start = handle.tell()
         session = scan_rollout(path, handle, self.name)
         if session is None:
             from autopilot.core.importer import session_of_imported
 
-            handle.seek(0)
+            handle.seek(start)
             session = session_of_imported(self.read(path, handle.read()), path, self.name)
         return [session]
 
