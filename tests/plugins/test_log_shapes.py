@@ -496,6 +496,49 @@ def test_a_model_switched_between_turns_prices_each_call_at_its_own_model(
     assert data["by_name"]["rollout.jsonl"]["cost_usd"] == pytest.approx(expected)
 
 
+def _by_model(capsys: pytest.CaptureFixture[str], path: Path) -> dict[str, tuple[int, float]]:
+    """``report session --by model --json`` of *path*: per model, the total tokens and cost."""
+    code = main(["report", "session", str(path), "--by", "model", "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return {r["group"]: (r["total_tokens"], r["cost_usd"]) for r in json.loads(captured.out)["rows"]}
+
+
+def test_a_session_switched_to_a_mini_model_for_its_last_turn_is_its_first_models(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A session's model is the one most of its calls name, as for a Claude Code transcript: two calls
+    of gpt-5.1-codex then one of gpt-5.1-codex-mini was the mini model's session (the last named), in
+    ``analyze``'s per-model table too, and its import said so and put every call on the mini model."""
+    start = "2026-03-04T10:00:00.000Z"
+    a, b, c = _counts(12000, 0, 800), _counts(14000, 11800, 300), _counts(15000, 13900, 90)
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start))), _turn("2026-03-04T10:00:01.000Z", "gpt-5.1-codex"),
+        _said("2026-03-04T10:00:02.000Z", "user", "go"),
+        _said("2026-03-04T10:00:04.000Z", "assistant", "one"),
+        _token_count("2026-03-04T10:00:05.000Z", a, a),
+        _said("2026-03-04T10:00:06.000Z", "assistant", "two"),
+        _token_count("2026-03-04T10:00:07.000Z", _counts(26000, 11800, 1100), b),
+        _turn("2026-03-04T10:01:00.000Z", "gpt-5.1-codex-mini"),
+        _said("2026-03-04T10:01:01.000Z", "user", "small thing"),
+        _said("2026-03-04T10:01:02.000Z", "assistant", "three"),
+        _token_count("2026-03-04T10:01:03.000Z", _counts(41000, 25700, 1190), c),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    assert data["by_name"]["rollout.jsonl"]["model"] == "gpt-5.1-codex"
+    assert list(data["models"]) == ["gpt-5.1-codex"]
+    per_model = _by_model(capsys, log)
+    assert per_model == {
+        "gpt-5.1-codex": (26000 + 1100, round(_codex_cost("gpt-5.1-codex", 26000, 11800, 1100), 6)),
+        "gpt-5.1-codex-mini": (15000 + 90, round(_codex_cost("gpt-5.1-codex-mini", 15000, 13900, 90), 6)),
+    }
+    imported, trajectory = _import(capsys, log, tmp_path / "out")
+    assert (imported["model"], trajectory["model"]) == ("gpt-5.1-codex", "gpt-5.1-codex")
+    assert _by_model(capsys, Path(imported["trajectory"])) == per_model
+
+
 def test_a_codex_log_naming_no_model_is_priced_as_gpt_5(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
