@@ -539,6 +539,30 @@ def test_a_session_switched_to_a_mini_model_for_its_last_turn_is_its_first_model
     assert _by_model(capsys, Path(imported["trajectory"])) == per_model
 
 
+def test_a_codex_session_is_reported_under_the_branch_its_rollout_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``session_meta.git.branch`` is the session's branch, as a Claude Code line's ``gitBranch`` is:
+    ``report --by branch`` put every Codex session under "-" (unknown), and its import had no branch."""
+    start = "2026-03-04T10:00:00.000Z"
+    usage = _counts(12000, 0, 800)
+    git = {"commit_hash": "ab" * 20, "branch": "fix/ünicode", "repository_url": "git@example.com:a/b.git"}
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start)), git=git), _turn("2026-03-04T10:00:01.000Z", "gpt-5.1-codex"),
+        _said("2026-03-04T10:00:02.000Z", "user", "go"),
+        _said("2026-03-04T10:00:04.000Z", "assistant", "ok"),
+        _token_count("2026-03-04T10:00:05.000Z", usage, usage),
+    ])  # fmt: skip
+
+    code = main(["report", "daily", str(log), "--by", "branch", "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    rows = json.loads(captured.out)["rows"]
+    assert [(r["group"], r["total_tokens"]) for r in rows] == [("fix/ünicode", 12800)]
+    _, trajectory = _import(capsys, log, tmp_path / "out")
+    assert trajectory["branch"] == "fix/ünicode"
+
+
 def test_a_codex_log_naming_no_model_is_priced_as_gpt_5(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

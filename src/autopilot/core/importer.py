@@ -178,6 +178,7 @@ def record_imported(
     )
     if imported.started_at:
         run.started_at = imported.started_at
+    run.branch = imported.branch
     run.price_table_version = prices.version
     run.limits = {"imported_from": str(source)}
     recorder = Recorder(hooks, run, unique_base_path(run, output_dir), config=config)
@@ -272,6 +273,7 @@ def session_of_imported(imported: ImportedRun, path: Path, kind: str, mtime: str
         started_at=imported.started_at,
         ended_at=imported.ended_at,
         cwd=imported.cwd,
+        branch=imported.branch,
         duration_ms=imported.duration_ms,
         mtime=mtime,
     )
@@ -332,6 +334,7 @@ class SessionTally:
         started_at: str | None = None,
         ended_at: str | None = None,
         cwd: str | None = None,
+        branch: str | None = None,
         duration_ms: int | None = None,
         mtime: str | None = None,
         default_model: str | None = None,
@@ -372,6 +375,7 @@ class SessionTally:
             status=self.status,
             cwd=cwd,
             project=Path(cwd).name if cwd else None,
+            branch=branch,
             duration_ms=duration_ms,
             num_turns=self.turns,
             steps=self.steps,

@@ -244,6 +244,7 @@ def scan_rollout(path: Path, lines: Iterable[bytes], kind: str) -> Session | Non
         started_at=meta.get("started_at") or first,
         ended_at=last,
         cwd=meta.get("cwd"),
+        branch=meta.get("branch"),
         default_model=FALLBACK_MODEL,
     )
 
@@ -283,6 +284,7 @@ def rollout_run(records: list[dict[str, Any]]) -> Any:
         events,
         prompt=meta.get("prompt"),
         cwd=meta.get("cwd"),
+        branch=meta.get("branch"),
         started_at=meta.get("started_at") or (min(times) if times else None),
         ended_at=max(times) if times and not legacy else None,
         timed=not legacy,
@@ -625,7 +627,7 @@ def _lean_record(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def rollout_events(records: Iterable[Mapping[str, Any]]) -> tuple[list[BackendEvent], dict[str, Any]]:
-    """A Codex session rollout as backend events, plus ``prompt``/``cwd``/``started_at`` when known
+    """A Codex session rollout as backend events, plus ``prompt``/``cwd``/``branch``/``started_at`` when known
     (see :class:`RolloutEvents`)."""
     events: list[BackendEvent] = []
     reader = RolloutEvents(events.append)
@@ -776,6 +778,9 @@ class RolloutEvents:
                 return
             meta.setdefault("cwd", payload.get("cwd"))
             meta.setdefault("started_at", payload.get("timestamp") or ts)
+            git = payload.get("git")
+            branch = git.get("branch") if isinstance(git, dict) else None
+            meta.setdefault("branch", branch if isinstance(branch, str) and branch else None)
             data = {
                 k: payload.get(k)
                 for k in ("id", "originator", "cli_version", "git", "source")
