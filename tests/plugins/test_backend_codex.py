@@ -242,6 +242,17 @@ def test_restart_of_the_running_total() -> None:
     assert tracker.snapshot(raw(37_208, 0, 80)) == raw(37_208, 0, 80)
 
 
+def test_a_new_process_whose_first_call_exceeds_the_old_total_is_a_restart() -> None:
+    """A total that grew by less than the last call it names restarted from zero: the whole new total
+    is new usage. A repeated total, or one that grew by at least its last call, is not a restart."""
+    tracker = UsageTracker()
+    assert tracker.snapshot(raw(30_000, 0, 500), raw(30_000, 0, 500)) == raw(30_000, 0, 500)
+
+    assert tracker.snapshot(raw(45_000, 20_000, 900), raw(45_000, 20_000, 900)) == raw(45_000, 20_000, 900)
+    assert tracker.snapshot(raw(45_000, 20_000, 900), raw(45_000, 20_000, 900)) is None
+    assert tracker.snapshot(raw(91_000, 64_000, 1_300), raw(46_000, 44_000, 400)) == raw(46_000, 44_000, 400)
+
+
 @given(st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 1), st.integers(0, 500)), max_size=12))
 def test_deltas_add_up_to_the_final_total(calls: list[tuple[int, int, int]]) -> None:
     """Whatever mix of per-call records and snapshots arrives, the deltas sum to the final total."""

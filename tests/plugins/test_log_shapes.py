@@ -422,6 +422,35 @@ def test_a_repeated_token_count_counts_once(tmp_path: Path, capsys: pytest.Captu
     assert _tokens(data["by_name"]["rollout.jsonl"]) == (200, 50, 800, 0)
 
 
+def test_a_resumed_rollout_whose_new_total_exceeds_the_old_one_counts_every_call(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Resumed the next day in a new process, Codex counts its running total from zero again; the first
+    call re-sends the conversation, so the new total (45,000) is above the old one (30,000). That call
+    is its ``last_token_usage``, all of it: not the 15,000 the total grew by. ccusage 20.0.24 counts
+    57,000 uncached input tokens and 1,800 output tokens here too (it was 32,000 and 1,300)."""
+    start = "2026-03-06T10:00:00.000Z"
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start))), _turn("2026-03-06T10:00:01.000Z", "gpt-5.1-codex"),
+        _said("2026-03-06T10:00:02.000Z", "user", "go"),
+        _said("2026-03-06T10:00:05.000Z", "assistant", "ok"),
+        _token_count("2026-03-06T10:00:05.100Z", _counts(30000, 0, 500), _counts(30000, 0, 500)),
+        _turn("2026-03-07T09:00:00.000Z", "gpt-5.1-codex"),
+        _said("2026-03-07T09:00:01.000Z", "user", "again"),
+        _said("2026-03-07T09:00:05.000Z", "assistant", "ok"),
+        _token_count("2026-03-07T09:00:05.100Z", _counts(45000, 20000, 900), _counts(45000, 20000, 900)),
+        _token_count("2026-03-07T09:00:09.100Z", _counts(91000, 64000, 1300), _counts(46000, 44000, 400)),
+        _token_count("2026-03-07T09:00:09.200Z", _counts(91000, 64000, 1300), _counts(46000, 44000, 400)),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    run = data["by_name"]["rollout.jsonl"]
+    assert _tokens(run) == (121000 - 64000, 1800, 64000, 0)
+    assert run["cost_usd"] == pytest.approx(_codex_cost("gpt-5.1-codex", 121000, 64000, 1800), abs=1e-6)
+    assert _daily(capsys, log) == {"2026-03-06": (30000, 500), "2026-03-07": (27000, 1300)}
+
+
 def test_the_model_a_token_count_names_prices_the_call(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -465,6 +494,73 @@ def test_a_model_switched_between_turns_prices_each_call_at_its_own_model(
 
     expected = _codex_cost("gpt-5.1-codex", 10_000, 8000, 200) + _codex_cost("gpt-5-mini", 3000, 1000, 100)
     assert data["by_name"]["rollout.jsonl"]["cost_usd"] == pytest.approx(expected)
+
+
+def _by_model(capsys: pytest.CaptureFixture[str], path: Path) -> dict[str, tuple[int, float]]:
+    """``report session --by model --json`` of *path*: per model, the total tokens and cost."""
+    code = main(["report", "session", str(path), "--by", "model", "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return {r["group"]: (r["total_tokens"], r["cost_usd"]) for r in json.loads(captured.out)["rows"]}
+
+
+def test_a_session_switched_to_a_mini_model_for_its_last_turn_is_its_first_models(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A session's model is the one most of its calls name, as for a Claude Code transcript: two calls
+    of gpt-5.1-codex then one of gpt-5.1-codex-mini was the mini model's session (the last named), in
+    ``analyze``'s per-model table too, and its import said so and put every call on the mini model."""
+    start = "2026-03-04T10:00:00.000Z"
+    a, b, c = _counts(12000, 0, 800), _counts(14000, 11800, 300), _counts(15000, 13900, 90)
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start))), _turn("2026-03-04T10:00:01.000Z", "gpt-5.1-codex"),
+        _said("2026-03-04T10:00:02.000Z", "user", "go"),
+        _said("2026-03-04T10:00:04.000Z", "assistant", "one"),
+        _token_count("2026-03-04T10:00:05.000Z", a, a),
+        _said("2026-03-04T10:00:06.000Z", "assistant", "two"),
+        _token_count("2026-03-04T10:00:07.000Z", _counts(26000, 11800, 1100), b),
+        _turn("2026-03-04T10:01:00.000Z", "gpt-5.1-codex-mini"),
+        _said("2026-03-04T10:01:01.000Z", "user", "small thing"),
+        _said("2026-03-04T10:01:02.000Z", "assistant", "three"),
+        _token_count("2026-03-04T10:01:03.000Z", _counts(41000, 25700, 1190), c),
+    ])  # fmt: skip
+
+    data, _ = _analyze(capsys, log)
+
+    assert data["by_name"]["rollout.jsonl"]["model"] == "gpt-5.1-codex"
+    assert list(data["models"]) == ["gpt-5.1-codex"]
+    per_model = _by_model(capsys, log)
+    assert per_model == {
+        "gpt-5.1-codex": (26000 + 1100, round(_codex_cost("gpt-5.1-codex", 26000, 11800, 1100), 6)),
+        "gpt-5.1-codex-mini": (15000 + 90, round(_codex_cost("gpt-5.1-codex-mini", 15000, 13900, 90), 6)),
+    }
+    imported, trajectory = _import(capsys, log, tmp_path / "out")
+    assert (imported["model"], trajectory["model"]) == ("gpt-5.1-codex", "gpt-5.1-codex")
+    assert _by_model(capsys, Path(imported["trajectory"])) == per_model
+
+
+def test_a_codex_session_is_reported_under_the_branch_its_rollout_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``session_meta.git.branch`` is the session's branch, as a Claude Code line's ``gitBranch`` is:
+    ``report --by branch`` put every Codex session under "-" (unknown), and its import had no branch."""
+    start = "2026-03-04T10:00:00.000Z"
+    usage = _counts(12000, 0, 800)
+    git = {"commit_hash": "ab" * 20, "branch": "fix/ünicode", "repository_url": "git@example.com:a/b.git"}
+    log = _jsonl(tmp_path / "rollout.jsonl", [
+        _meta(start, _uuid7(_ms(start)), git=git), _turn("2026-03-04T10:00:01.000Z", "gpt-5.1-codex"),
+        _said("2026-03-04T10:00:02.000Z", "user", "go"),
+        _said("2026-03-04T10:00:04.000Z", "assistant", "ok"),
+        _token_count("2026-03-04T10:00:05.000Z", usage, usage),
+    ])  # fmt: skip
+
+    code = main(["report", "daily", str(log), "--by", "branch", "--json"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    rows = json.loads(captured.out)["rows"]
+    assert [(r["group"], r["total_tokens"]) for r in rows] == [("fix/ünicode", 12800)]
+    _, trajectory = _import(capsys, log, tmp_path / "out")
+    assert trajectory["branch"] == "fix/ünicode"
 
 
 def test_a_codex_log_naming_no_model_is_priced_as_gpt_5(
@@ -1097,3 +1193,50 @@ def test_a_fast_mode_response_is_priced_at_fast_mode_rates(
     expected = (4 * rate_in + 50 * rate_out + 2000 * rate_in / 10 + 1000 * rate_in * 1.25) / 1e6
     assert (run["model"], run["cost_usd"]) == (f"{model}-fast", pytest.approx(expected))
     assert trajectory["usage"]["cost_usd"] == pytest.approx(expected)
+
+
+# ------------------------------------------------------------------------------------------------
+# Files saved on Windows: a byte order mark, CRLF line ends
+
+
+def _saved_on_windows(log: Path, *, bom: bool = True) -> Path:
+    """*log* as a Windows editor or PowerShell saves it: CRLF line ends, and a UTF-8 byte order mark."""
+    copy = log.with_name(f"windows-{log.name}")
+    data = log.read_bytes().replace(b"\n", b"\r\n")
+    copy.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return copy
+
+
+def test_logs_saved_with_a_byte_order_mark_and_crlf_read_as_the_originals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A transcript and a rollout saved with a byte order mark were "not a log format autopilot reads";
+    ccusage reads them. Both give the figures of the originals, for ``analyze`` and ``import`` alike."""
+    start = "2026-03-04T13:00:00.000Z"
+    usage = _counts(3000, 1000, 30)
+    originals = [
+        _jsonl(tmp_path / "claude" / f"{SESSION}.jsonl", [
+            _user("réparer ✓"), _assistant("msg_01", 10), _assistant("msg_01", 70),
+        ]),
+        _jsonl(tmp_path / "codex" / "rollout.jsonl", [
+            _meta(start, _uuid7(_ms(start))), _turn("2026-03-04T13:00:01.000Z", "gpt-5.1-codex"),
+            _said("2026-03-04T13:00:02.000Z", "user", "fais-le"),
+            _said("2026-03-04T13:00:04.000Z", "assistant", "fini"),
+            _token_count("2026-03-04T13:00:04.100Z", usage, usage),
+        ]),
+    ]  # fmt: skip
+    for original in originals:
+        copy = _saved_on_windows(original)
+
+        # Apart: the copy holds the same responses, which count once when read together.
+        (ours, _), (theirs, warnings) = _analyze(capsys, original), _analyze(capsys, copy)
+
+        assert warnings == []
+        ours, theirs = ours["files"][0], theirs["files"][0]
+        assert ours["kind"] == theirs["kind"]
+        assert ours["input_tokens"] > 0
+        for key in ("input_tokens", "output_tokens", "cache_read_tokens", "cost_usd", "duration_ms", "steps"):
+            assert ours[key] == theirs[key], key
+        plain, _ = _import(capsys, original, tmp_path / "out")
+        windows, _ = _import(capsys, copy, tmp_path / "out")
+        assert (windows["steps"], windows["cost_usd"]) == (plain["steps"], plain["cost_usd"])

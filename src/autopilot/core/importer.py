@@ -12,8 +12,10 @@ apply as for any run.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -70,7 +72,7 @@ def _records(handle: BinaryIO, path: Path) -> tuple[list[dict[str, Any]], list[s
     if parsed is not None:
         return parsed
     handle.seek(0)
-    data = handle.read()
+    data = handle.read().removeprefix(codecs.BOM_UTF8)
     warnings: list[str] = []
     try:
         text = data.decode("utf-8")
@@ -117,6 +119,8 @@ def _parse_lines(
     replaced: str | None = None  # the warning for bytes that are not UTF-8, which comes first
     offset, seen = 0, False
     for number, raw in enumerate(lines, 1):
+        if number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)  # a byte order mark (a file saved on Windows)
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -174,6 +178,7 @@ def record_imported(
     )
     if imported.started_at:
         run.started_at = imported.started_at
+    run.branch = imported.branch
     run.price_table_version = prices.version
     run.limits = {"imported_from": str(source)}
     recorder = Recorder(hooks, run, unique_base_path(run, output_dir), config=config)
@@ -181,6 +186,7 @@ def record_imported(
     total, turns = Usage(), 0
     status = final_text = stop_reason = error = None
     backend_cost: float | None = None
+    main_model = model or _main_model(imported.events)
     for event in imported.events:
         if event.session_id and event.session_id != run.session_id:
             chain = list(run.session_ids)
@@ -200,6 +206,8 @@ def record_imported(
                     Step("system", subtype="usage", data={"reason": "usage reported after the turn"}, **when)
                 ]
             steps[-1].usage = usage
+            if run.model != main_model:
+                steps[-1].model = run.model  # a call of another model than the run's
         if event.turn_complete:
             turns += 1
             for step in steps:
@@ -217,6 +225,8 @@ def record_imported(
     if backend_cost is not None and not total.cost_usd:
         # The log reported a cost but no per-turn usage: keep the backend's figure.
         total = replace(total, cost_usd=backend_cost)
+    if main_model and run.model != main_model:
+        recorder.update(model=main_model)
     last_ts = run.steps[-1].ts if imported.timed and len(run.steps) else None
     ended_at = imported.ended_at or last_ts or run.started_at
     recorder.finish(
@@ -231,6 +241,19 @@ def record_imported(
         timed=imported.timed,  # a log without times has no duration unless it states one
     )
     return run, recorder
+
+
+def _main_model(events: Iterable[BackendEvent]) -> str | None:
+    """The model most of *events*' model calls were made with (the first of equals): the run's model,
+    as ``analyze`` names a log's, not the last one named (a session switched to a mini model for its
+    last turn is not the mini model's)."""
+    calls: Counter[str] = Counter()
+    current = None
+    for event in events:
+        current = event.model or current
+        if event.usage is not None and current:
+            calls[current] += 1
+    return max(calls, key=calls.__getitem__) if calls else None
 
 
 def session_of_imported(imported: ImportedRun, path: Path, kind: str, mtime: str | None = None) -> Session:
@@ -250,6 +273,7 @@ def session_of_imported(imported: ImportedRun, path: Path, kind: str, mtime: str
         started_at=imported.started_at,
         ended_at=imported.ended_at,
         cwd=imported.cwd,
+        branch=imported.branch,
         duration_ms=imported.duration_ms,
         mtime=mtime,
     )
@@ -310,6 +334,7 @@ class SessionTally:
         started_at: str | None = None,
         ended_at: str | None = None,
         cwd: str | None = None,
+        branch: str | None = None,
         duration_ms: int | None = None,
         mtime: str | None = None,
         default_model: str | None = None,
@@ -319,7 +344,11 @@ class SessionTally:
         if mtime is None:
             mtime = epoch_ts(path.stat().st_mtime)
         start = started_at or mtime
-        model = self.model
+        # The session's model is the one most of its calls name (the first of equals), as for a
+        # Claude Code transcript: not the last one named (a Codex session switched to a mini model
+        # for its last turn is not a mini model's session).
+        named = Counter(call.model for call in self.calls if call.model)
+        model = max(named, key=named.__getitem__) if named else self.model
         if model is None and default_model and self.calls:
             model = default_model  # no event named one: every call is the default model's
             for call in self.calls:
@@ -346,6 +375,7 @@ class SessionTally:
             status=self.status,
             cwd=cwd,
             project=Path(cwd).name if cwd else None,
+            branch=branch,
             duration_ms=duration_ms,
             num_turns=self.turns,
             steps=self.steps,

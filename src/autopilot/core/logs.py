@@ -11,6 +11,7 @@ reads what changed.
 from __future__ import annotations
 
 import abc
+import codecs
 import contextlib
 import itertools
 import os
@@ -27,7 +28,7 @@ from autopilot.core.trajectory.files import file_problem
 from autopilot.core.usage import Call, Session, ToolStat, drop_impossible_calls
 
 #: Bump when a reader's output changes, so cached summaries from the older code are not used.
-CACHE_VERSION: Final = 14
+CACHE_VERSION: Final = 15
 #: How much of a file readers see to recognise it.
 HEAD_BYTES: Final = 8192
 #: Below this many bytes to read, one process reads them all (starting workers costs more).
@@ -61,7 +62,8 @@ class LogReader(abc.ABC):
         """The sessions in *data* (the whole file); raise ValueError with a reason if it is damaged."""
 
     def scan_file(self, path: Path, handle: BinaryIO) -> list[Session]:
-        """The sessions in the open file *handle* (binary, at its start), as :meth:`scan` reads them.
+        """The sessions in the open file *handle* (binary, at its start, after a byte order mark if the
+        file has one), as :meth:`scan` reads them.
 
         By default the whole file is read and given to :meth:`scan`; a reader of a line-based format
         whose files grow large reads it a line at a time instead (``for line in handle``), so that its
@@ -141,6 +143,9 @@ def _read(readers: Sequence[LogReader], name: str | Path) -> tuple[FileResult, b
     try:
         with open(path, "rb") as handle:
             head = handle.read(HEAD_BYTES)
+            # A byte order mark (a log saved by a Windows editor or PowerShell) is no part of the log.
+            bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+            head = head[bom:]
             if not head.strip():
                 return FileResult(str(path), error=f"{path}: empty file", skipped=True), True
             reader = _sniff(readers, head, path)
@@ -148,7 +153,7 @@ def _read(readers: Sequence[LogReader], name: str | Path) -> tuple[FileResult, b
                 names = ", ".join(sorted({r.name for r in readers}))
                 error = f"{path}: not a log format autopilot reads ({names})"
                 return FileResult(str(path), error=error, skipped=True), True
-            handle.seek(0)
+            handle.seek(bom)
             try:
                 sessions = reader.scan_file(path, handle)
             except TrajectoryError as exc:

@@ -493,6 +493,8 @@ class ImportedRun:
     prompt: str | None = None
     #: Working directory of the agent, if the log holds it.
     cwd: str | None = None
+    #: The git branch the agent worked on, if the log names it (becomes ``Run.branch``).
+    branch: str | None = None
     #: Start time (ISO 8601), if the log holds it.
     started_at: str | None = None
     #: End time (ISO 8601), if the log holds it (otherwise the last step's time, when steps have times).

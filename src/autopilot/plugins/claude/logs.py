@@ -457,6 +457,7 @@ def import_transcript(records: list[dict[str, Any]]) -> Any:
         )
     times = [r["timestamp"] for r in records if isinstance(r.get("timestamp"), str)]  # in file order
     cwd = next((r["cwd"] for r in records if isinstance(r.get("cwd"), str)), None)
+    branch = next((r["gitBranch"] for r in records if isinstance(r.get("gitBranch"), str)), None)
     session = next((r["sessionId"] for r in records if isinstance(r.get("sessionId"), str)), None)
     if session and events:
         events[0].session_id = events[0].session_id or session
@@ -471,6 +472,7 @@ def import_transcript(records: list[dict[str, Any]]) -> Any:
         events,
         prompt=_first_prompt(records),
         cwd=cwd,
+        branch=branch or None,
         started_at=times[0] if times else None,
         ended_at=times[-1] if times else None,
         stated_costs=costs is not None,

@@ -114,8 +114,10 @@ class UsageTracker:
 
     ``record`` takes one model call's usage; ``snapshot`` takes a running total for the thread
     (rollout ``token_count`` or ``turn.completed``) and returns what the records did not cover. A
-    total below the last one is a restart (older codex builds restart counting in a new process):
-    the delta is then the new total minus the records seen since the last snapshot.
+    total below the last one is a restart (older codex builds restart counting in a new process),
+    and so is one that grew by less than the last call it names (a resumed session's new process,
+    whose first call alone exceeds the old total): the delta is then the new total minus the records
+    seen since the last snapshot.
 
     A rollout may write a call's record after the ``token_count`` whose total already holds it: a
     record equal to the ``last`` usage of a snapshot that counted it adds nothing.
@@ -141,8 +143,9 @@ class UsageTracker:
         return None if usage.empty else usage
 
     def snapshot(self, cumulative: RawUsage, last: RawUsage | None = None) -> RawUsage | None:
-        if cumulative.covers(self.total):
-            delta = cumulative - self.total
+        grown = cumulative - self.total
+        if cumulative.covers(self.total) and not self._restarted(grown, last):
+            delta = grown
         else:
             rest = cumulative - self._since_snapshot
             delta = rest if rest.covers(RawUsage()) else RawUsage()
@@ -151,6 +154,13 @@ class UsageTracker:
         if last is not None and not last.empty and delta.covers(last):
             self._counted.append(last)
         return None if delta.empty else delta
+
+    def _restarted(self, grown: RawUsage, last: RawUsage | None) -> bool:
+        """Whether a total that grew by *grown* is a new process's, counted from zero: it grew by less
+        than its own last call (*last*), which a total that kept counting always holds. (A resumed
+        session's first call re-sends the whole conversation, so its total can exceed the old one.)
+        Told only without per-call records since the last total, which need not be in it."""
+        return last is not None and self._since_snapshot.empty and not grown.empty and not grown.covers(last)
 
 
 def token_count_delta(tracker: UsageTracker, info: Any) -> RawUsage | None:

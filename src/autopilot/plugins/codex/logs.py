@@ -96,11 +96,12 @@ class CodexRolloutReader(LogReader):
         """The session, read a line at a time from *handle* by :func:`scan_rollout` (so memory does not
         grow with the file); a rollout from before the envelope, or a file whose first line is not a
         JSON record, is read whole."""
+        start = handle.tell()
         session = scan_rollout(path, handle, self.name)
         if session is None:
             from autopilot.core.importer import session_of_imported
 
-            handle.seek(0)
+            handle.seek(start)
             session = session_of_imported(self.read(path, handle.read()), path, self.name)
         return [session]
 
@@ -243,6 +244,7 @@ def scan_rollout(path: Path, lines: Iterable[bytes], kind: str) -> Session | Non
         started_at=meta.get("started_at") or first,
         ended_at=last,
         cwd=meta.get("cwd"),
+        branch=meta.get("branch"),
         default_model=FALLBACK_MODEL,
     )
 
@@ -282,6 +284,7 @@ def rollout_run(records: list[dict[str, Any]]) -> Any:
         events,
         prompt=meta.get("prompt"),
         cwd=meta.get("cwd"),
+        branch=meta.get("branch"),
         started_at=meta.get("started_at") or (min(times) if times else None),
         ended_at=max(times) if times and not legacy else None,
         timed=not legacy,
@@ -624,7 +627,7 @@ def _lean_record(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def rollout_events(records: Iterable[Mapping[str, Any]]) -> tuple[list[BackendEvent], dict[str, Any]]:
-    """A Codex session rollout as backend events, plus ``prompt``/``cwd``/``started_at`` when known
+    """A Codex session rollout as backend events, plus ``prompt``/``cwd``/``branch``/``started_at`` when known
     (see :class:`RolloutEvents`)."""
     events: list[BackendEvent] = []
     reader = RolloutEvents(events.append)
@@ -775,6 +778,9 @@ class RolloutEvents:
                 return
             meta.setdefault("cwd", payload.get("cwd"))
             meta.setdefault("started_at", payload.get("timestamp") or ts)
+            git = payload.get("git")
+            branch = git.get("branch") if isinstance(git, dict) else None
+            meta.setdefault("branch", branch if isinstance(branch, str) and branch else None)
             data = {
                 k: payload.get(k)
                 for k in ("id", "originator", "cli_version", "git", "source")
