@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|seventeenth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -99,6 +99,14 @@ Corpora:
   patches that swap a secret for a reference, obvious test fixtures, ``$VAR`` references, ids,
   hashes, base64 of plain data, lockfile integrity hashes); each template also on the input side of
   Claude Code, Codex and MCP log lines (some doubly escaped); reported like ``blind``;
+- ``seventeenth``: bench/redact_corpus_seventeenth.py, another one by another author, written blind to
+  the rules and to the other corpora, made of the Windows and .NET world (PowerShell sessions and
+  transcripts, cmd.exe, ``appsettings.json``, ``web.config``, ``launchSettings.json``, user secrets,
+  ``NuGet.config``, publish profiles, Azure DevOps pipelines, IIS, registry exports, ``unattend.xml``,
+  Group Policy Preferences, event logs, SQL Server, Active Directory, WinRM, the Azure CLI, C#, VB.NET
+  and F#), with the hard negatives of the same world (DPAPI blobs and ``ConvertFrom-SecureString``
+  output, masked prompts, ``Integrated Security`` strings, token-replacement markers, Key Vault
+  references, SIDs, GUIDs, thumbprints, package hashes, KMS client keys); reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -149,6 +157,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "thirteenth": (89, 6),
     "fourteenth": (97, 6),
     "fifteenth": (101, 6),
+    "seventeenth": (107, 6),
 }
 
 
