@@ -29,11 +29,11 @@ Templates are raw strings. A placeholder is ``«KIND:GEN[,ARG...][@NAME][|FILTER
   a JSON string), ``json2`` (twice), ``url`` (percent-encoded), ``b64`` / ``b64url`` (base64 of it),
   ``indent,N`` (lines after the first indented by N spaces, as in a YAML block), ``lines,PREFIX``
   (lines after the first start with PREFIX, as ``> `` in a heredoc typed at a prompt), ``crlf`` (lines
-  end with CR LF, as a terminal writes them), ``nb,N`` (one JSON
-  string per line, as a notebook's ``source`` or ``text`` array, N spaces before each next string; every
-  line of the secret is planted on its own), ``head`` / ``tail`` (the two chunks a writer split the
-  value into, at a cut drawn once per value; each chunk of 8 characters or more is planted on its own),
-  ``upper`` / ``lower``.
+  end with CR LF, as a terminal writes them), ``nb,N`` (one JSON string per line, as a notebook's
+  ``source`` or ``text`` array, N spaces before each next string; every line of the secret of 8
+  characters or more is planted on its own), ``head`` / ``tail`` (the two chunks a writer split the
+  value into, at a cut drawn once per value; each chunk of 8 characters or more is planted on its
+  own), ``upper`` / ``lower``.
 - Generators that build a multi-line value (PEM keys, PuTTY files, JWKs) plant only their secret
   parts (the key body, the ``d`` member), not the armour around them.
 
@@ -608,6 +608,12 @@ def _django_key(rng, args, values) -> str:
     return mixed(rng, LOWNUM + "!@#%^*(-_=+)", 50)
 
 
+def _zapier_hook(rng, args, values) -> Val:
+    """The path of a Zapier catch hook: the account id (public) and the hook's own id (the credential)."""
+    account, hook = pick(rng, DIGITS, 8), pick(rng, LOWNUM, 7)
+    return Val(account + "/" + hook, [hook])
+
+
 def _ulid(rng, args, values) -> str:
     return pick(rng, "0123456789ABCDEFGHJKMNPQRSTVWXYZ", 26)
 
@@ -884,7 +890,7 @@ GENERATORS = {
     "masked_stripe": lambda rng, args, values: "sk_" + "live_" + "…" + pick(rng, ALNUM, 4),
     "masked_ant": lambda rng, args, values: "sk-" + "ant-" + "…" + pick(rng, ALNUM, 4),
     "age_recipient": lambda rng, args, values: "age1" + pick(rng, "qpzry9x8gf2tvdw0s3jn54khce6mua7l", 58),
-    "zapier_hook": lambda rng, args, values: pick(rng, DIGITS, 8) + "/" + pick(rng, LOWNUM, 7),
+    "zapier_hook": _zapier_hook,
     "akid_head": lambda rng, args, values: "AK" + "IA" + "…",
     "age_encrypted": lambda rng, args, values: _armour(
         "AGE ENCRYPTED FILE", _wrap(b64(rbytes(rng, 170)), 64)
@@ -1011,7 +1017,9 @@ def render(template: str, rng: random.Random) -> tuple[str, list[str]]:
             fname, *fargs = f.split(",")
             val = _filter(val, fname, fargs, values, key or spec)
         if val.secret:
-            planted.extend(p for p in val.pieces if len(p) >= 8 and p not in planted)
+            # A chunk of a split value is planted when it holds 8 characters or more; a whole value always.
+            split = any(f.split(",")[0] in ("head", "tail", "nb") for f in filters)
+            planted.extend(p for p in val.pieces if (len(p) >= 8 or (p and not split)) and p not in planted)
         return val.text
 
     text = PLACEHOLDER.sub(substitute, template)
@@ -1212,10 +1220,12 @@ def corpus(seed: int, copies: int = 6) -> list[Document]:
             assert bool(secrets) != negative, f"labels do not match the template: {kind}"
             ctx = context
             if copy >= copies:
-                text, rounds = wrap(text, (index + copy) % 5, rng, context)
-                secrets = [_escape(s, rounds) for s in secrets]
-                ctx = "json"
-                assert _clean(text, secrets), kind
+                while True:  # a new envelope if its random ids happen to show half of a short secret
+                    wrapped, rounds = wrap(text, (index + copy) % 5, rng, context)
+                    escaped = [_escape(s, rounds) for s in secrets]
+                    if _clean(wrapped, escaped):
+                        break
+                text, secrets, ctx = wrapped, escaped, "json"
             for secret in secrets:
                 assert secret in text, f"planted secret not in the text: {kind}: {secret[:30]!r}"
             documents.append(Document(text, secrets, ctx, kind, split, template))
