@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|seventeenth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -99,6 +99,16 @@ Corpora:
   patches that swap a secret for a reference, obvious test fixtures, ``$VAR`` references, ids,
   hashes, base64 of plain data, lockfile integrity hashes); each template also on the input side of
   Claude Code, Codex and MCP log lines (some doubly escaped); reported like ``blind``;
+- ``sixteenth``: bench/redact_corpus_sixteenth.py, another one by another author, written blind to
+  the rules and to the other corpora, made of text as it sits inside the containers other tools write,
+  each with its own escaping and splitting (asciinema casts cut at write boundaries, script(1)
+  typescripts and tmux dumps with colours and CRLF, shell histories, Jupyter notebooks and their
+  exports, GitHub Actions, GitLab CI, Jenkins and other CI raw logs, journald JSON, Docker json-file
+  logs, ``kubectl logs``, syslog, Aider chat histories, other agents' event logs, HAR files, VS Code,
+  Postman, Insomnia, Bruno and REST Client files, cloud log exports, CLI JSON output), with the hard
+  negatives of the same containers (masked ``***`` and ``[MASKED]`` values, ``::add-mask::`` of
+  variables, ``{{apiKey}}`` variables, cast timings and ids, notebook ids, hashes and image outputs,
+  image digests, request ids, encrypted values, public keys); reported like ``blind``;
 - ``seventeenth``: bench/redact_corpus_seventeenth.py, another one by another author, written blind to
   the rules and to the other corpora, made of the Windows and .NET world (PowerShell sessions and
   transcripts, cmd.exe, ``appsettings.json``, ``web.config``, ``launchSettings.json``, user secrets,
@@ -157,6 +167,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "thirteenth": (89, 6),
     "fourteenth": (97, 6),
     "fifteenth": (101, 6),
+    "sixteenth": (103, 6),
     "seventeenth": (107, 6),
 }
 
