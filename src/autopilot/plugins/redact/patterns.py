@@ -6,6 +6,7 @@ the rest).
 
 from __future__ import annotations
 
+import binascii
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -263,22 +264,37 @@ _PLAIN_URL: Final = (
 _CREDENTIAL_URL: Final = rb"""(?:\\{0,3}["'])?[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/?#@"'\\]*:[^\s/?#"'\\]+@[^\s"'\\]*(?:\\{0,3}["'])?"""
 
 
+# The armour that starts a certificate or a public key: an item of a Secret holding one (`ca.crt`,
+# `cosign.pub`) holds no secret.
+_PUBLIC_ARMOUR: Final = tuple(
+    b"-----BEGIN " + label + b"-----"
+    for label in (b"CERTIFICATE", b"PUBLIC KEY", b"RSA PUBLIC KEY", b"PGP PUBLIC KEY BLOCK", b"X509 CRL")
+)
+# A digest in hex (`sha256:` before it, or its bytes apart by colons, as fingerprints are shown).
+_HEX_DIGEST: Final = rb"(?i)(?:sha[0-9]{0,3}:)?[0-9a-f]{2}(?::?[0-9a-f]{2}){15,63}[ \t\r\n]*"
+
+
 def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
-    """Whether an item of a Kubernetes Secret is one of the settings beside its credential that
+    """Whether an item of a Kubernetes Secret is no credential: a certificate or a public key, a
+    digest named so (`fingerprint`), or one of the settings beside its credential that
     rules.SECRET_MANIFEST_SETTINGS names (an Argo CD repository's `type: git`, `project: default`,
     a `url` without user, query or random path): plain words, or such a URL; base64 in `data:`.
     Also a URL with credentials in `stringData`, which the URL rules judge."""
     if not encoded and _rx[_CREDENTIAL_URL].fullmatch(value) is not None:
         return True
-    if key is None or key.decode("utf-8", "replace").lower() not in rules.SECRET_MANIFEST_SETTINGS:
-        return False
     if encoded:
-        import binascii
-
         try:
             value = binascii.a2b_base64(value.strip(b"\"'"))
         except (binascii.Error, ValueError):
             return False
+    if value.lstrip().startswith(_PUBLIC_ARMOUR):
+        return b"PRIVATE" not in value  # (not a bundle holding the private key too: HAProxy's `tls.pem`)
+    name = key.decode("utf-8", "replace").lower() if key is not None else ""
+    parts = name_parts(name)
+    if parts and parts[-1] in rules.EXCLUDED_LAST and _rx[_HEX_DIGEST].fullmatch(value) is not None:
+        return True  # `fingerprint`, `checksum`: a digest, public
+    if name not in rules.SECRET_MANIFEST_SETTINGS:
+        return False
     text = value.decode("utf-8", "replace").strip("\"'")
     if not text or len(text) > 300:
         return False
@@ -669,6 +685,8 @@ _TRACED_ECHO: Final = (
 _TRACE_BEFORE: Final = rb"[ \t]*\++[ \t]+\Z"
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
 _PRINTERS.update({anchor.encode(): pattern.encode() for anchor, pattern in rules.REPL_PROMPTS})
+# The rest of a jq or yq filter's path after its secret-named member (`s[0].kid` of `.keys[0].kid`).
+_FILTER_PATH: Final = rb"[a-z0-9_\-]*(?:\[[^\]\n]{0,40}\]|\.[a-z_][a-z0-9_\-]*)*"
 _REPL_ANCHORS: Final = frozenset(anchor.encode() for anchor, _ in rules.REPL_PROMPTS)
 _BARE_REPL_PROMPT: Final = rules.BARE_REPL_PROMPT.encode()
 _LISTERS: Final = tuple(anchor.encode() for anchor in rules.LISTS_SECRETS)

@@ -605,6 +605,9 @@ PUBLIC_SALTS: Final = words("signing encryption cookie")
 #: instrumentation key, Pusher's app key. A name of theirs ending in ``token`` or ``key`` holds no
 #: secret, unless it also says ``secret`` (``AMPLITUDE_SECRET_KEY`` still goes).
 PUBLIC_TOKEN_OWNERS: Final = words("mixpanel amplitude instrumentation pusher")
+#: Two words in a row in a name that say its key is made for browsers, whoever the provider: the
+#: search-only keys of Algolia, Typesense and Meilisearch (`search_only_api_key`, `searchOnlyKey`).
+PUBLIC_KEY_PAIRS: Final = frozenset({("search", "only")})
 #: Words before a lone ``key`` in prose that name no kind of key but say one is given (`New key: …`,
 #: `we get 401 with our key …`): only a value of 24 characters or more with digits, upper and lower
 #: case goes after them.
@@ -708,6 +711,8 @@ PLACEHOLDER_WORDS: Final = words(
     "inherit inherited auto autogenerate generate generated "
     # what a tool prints where a credential is absent or refused (`X-CSRF-Token: missing`)
     "missing absent invalid expired revoked "
+    # what fetch's `credentials` option takes (`"credentials": "include"`): whether cookies are sent
+    "include omit same-origin "
     # the verdicts of mail authentication checks (`X-Auth-Result: PASS`, `spf: softfail`)
     "fail failed softfail hardfail neutral temperror permerror bestguesspass "
     # the documented default passwords of local development images and brokers, which they publish

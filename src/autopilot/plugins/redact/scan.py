@@ -38,7 +38,13 @@ from autopilot.plugins.redact.hits import (
     _spaced_hit,
     _table_shape,
 )
-from autopilot.plugins.redact.names import _NAME_KINDS, _generated_name_kind, _name_kind, secret_name_kind
+from autopilot.plugins.redact.names import (
+    _NAME_KINDS,
+    _generated_name_kind,
+    _made_for_clients,
+    _name_kind,
+    secret_name_kind,
+)
 from autopilot.plugins.redact.passes import (
     _FULL_WIDTH_COLON,
     _announcing,
@@ -162,6 +168,7 @@ from autopilot.plugins.redact.patterns import (
     _EXPECT_SEND_AT,
     _EZCONNECT_ARGUMENT,
     _EZCONNECT_AT,
+    _FILTER_PATH,
     _FRAME_HEADER,
     _FRAME_LINE,
     _FROM_KEY_AT,
@@ -444,6 +451,7 @@ from autopilot.plugins.redact.syntax import (
     _CLI_NOTICE,
     _CODE_ENDS,
     _CODE_STOPS,
+    _CODES_LINE,
     _CONNECTION_VALUE_REST,
     _CONSTANT_ARGUMENT,
     _CONTEXT_PRIORITY,
@@ -1219,7 +1227,7 @@ class _Scan:
                 and _rx[_KEY_VALUE_AHEAD].match(data, name_end)
                 and (qualified := _parent_key_kind(data, name_start, name_end))
                 # (not a key made for clients: `InstrumentationKey=` in Application Insights' block)
-                and not rules.PUBLIC_TOKEN_OWNERS.intersection(name_parts(name.decode("ascii", "replace")))
+                and not _made_for_clients(name_parts(name.decode("ascii", "replace")))
             ):
                 # `active_record_encryption:` above `primary_key:`: a key that indexes data elsewhere
                 # is an encryption key in a block named so.
@@ -1625,6 +1633,8 @@ class _Scan:
             return value_end
         if not _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
             return value_end
+        if kind == "token" and not quoted and len(value) <= 8 and value.isalnum():
+            return value_end  # `token=NLgNt73e` in GitLab Runner's log: a short form (tokens are longer)
         if kind == "secret" and "/" in value and _wordy(value) and name.lower().endswith(_SECRET_ID_NAMES):
             return value_end  # `secret_id = "orders/prod/stripe"`: a secret's name in its store (Terraform)
         if previous in _QUERY_STARTS:
@@ -2285,6 +2295,8 @@ class _Scan:
                     return  # a table's border (`┌────┬────┐`, `+----+`): a table follows, no word
                 if not every and _setting(value):
                     return  # a setting (`protocol=https` under `git credential`'s usage line)
+                if value.endswith(",") and _wordy(value[:-1]):
+                    return  # a list's item, a name (`password,` under Bruno's `vars:secret [`)
                 plausible = credential_like(value) if strict else _lenient(value)
                 if listed:  # after the first of keys announced together: a generated value only
                     plausible = plausible and len(value) >= 16 and looks_random(value)
@@ -2320,6 +2332,8 @@ class _Scan:
                 continue  # a user name before the password (OpenVPN's auth-user-pass file)
             if _rx[_CLI_NOTICE].match(data, start, line_end) is not None:
                 continue  # a CLI's warning before what it prints (Heroku's `Warning: …` after its arrow)
+            if _rx[_CODES_LINE].fullmatch(data, start, line_end) is not None:
+                continue  # a terminal's codes alone, before what the command prints
             if data[start:line_end].strip(b" \t\r"):
                 return  # prose or output: the credential is not alone on the next lines
 
@@ -2331,10 +2345,16 @@ class _Scan:
         substitution = before.rfind(b"$(")
         if (substitution != -1 and before.find(b")", substitution) == -1) or before.count(b"`") % 2:
             return
-        if printer.pattern and printer.search(self.low, line_start, line_end) is None:
+        found = printer.search(self.low, line_start, line_end) if printer.pattern else None
+        if printer.pattern and found is None:
             if printer.pattern.startswith(b"secret|token|passw"):
                 self._decoded_echo(start, line_start)
             return
+        if found is not None and printer.pattern.startswith(rb"\b[jy]q"):
+            path = _rx[_FILTER_PATH].match(self.low, found.end())
+            parts = name_parts(path.group().rpartition(b".")[2].decode("ascii"))
+            if parts and parts[-1] in rules.EXCLUDED_LAST:
+                return  # what the filter's last member holds: `.keys[0].kid`, `.token_endpoint`
         self._next_word(
             line_end, "secret", every=printer.pattern.startswith((b"cat", b"get-content", b"==>"))
         )

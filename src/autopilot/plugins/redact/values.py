@@ -103,6 +103,8 @@ def is_placeholder(value: str) -> bool:
         or _rx[_EMBEDDED_REFERENCE].search(stripped)
     ):
         return True
+    if stripped[0] == ":" and _words(stripped[1:]):
+        return True  # a variable of Emacs' restclient (`Bearer :token`), a Ruby symbol: a name
     if len(lowered) >= 3 and len(set(lowered)) <= 2:  # xxxx, ****, ----, abab
         return True
     if _rx[_PREFIXED_PLACEHOLDER].fullmatch(stripped) or _rx[_PREFIX_ALONE].fullmatch(stripped):
@@ -409,6 +411,8 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
         return False
     if " " in value and _message(value):
         return False  # `'token' => 'Nieprawidłowy token.'`, `"Mot de passe oublié ?"`: a message, a label
+    if value.startswith((".*", ".+")):
+        return False  # a regular expression that masks the value (`sed 's/^password=.*/password=…/'`)
     if not quoted:
         if next_char in (b"(", b"["):
             return False  # a call or a subscript: code, not a literal

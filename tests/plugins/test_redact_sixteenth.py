@@ -1,0 +1,151 @@
+"""The built-in redactor on text inside the containers other tools write (terminal recordings, tmux
+dumps, CI logs, request collections, Kubernetes manifests), as a sixteenth corpus written blind to the
+rules found wrongly redacted or missed, and their look-alikes."""
+
+from __future__ import annotations
+
+import base64
+import random
+import sys
+from pathlib import Path
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import redact_strategies as rs
+
+from autopilot.plugins.redact.values import is_placeholder
+
+SEEDS = st.integers(min_value=0, max_value=2**32)
+PROMPT = "\x1b[?2004h\x1b[01;32mdev@box\x1b[00m:\x1b[01;34m~/api\x1b[00m$ "
+
+
+# --- a terminal's codes on a line of their own --------------------------------------------------
+
+
+def test_a_line_of_terminal_codes_after_a_length_check_stays() -> None:
+    rs.survives(f"{PROMPT}echo ${{#GITHUB_TOKEN}}\r\n\x1b[?2004l\r\n40\r\n{PROMPT}exit\r\n")
+
+
+@given(SEEDS)
+def test_a_secret_echoed_after_a_line_of_terminal_codes_goes(n: int) -> None:
+    token = rs.body(random.Random(n), 32)
+    rs.goes(f"{PROMPT}echo $GITHUB_TOKEN\n\x1b[?2004l\n{token}\n{PROMPT}exit\n", token)
+
+
+# --- names, options and variables that stand where a value would --------------------------------
+
+
+def test_names_listed_under_a_secret_keyword_stay() -> None:
+    rs.survives(
+        "vars {\n  baseUrl: https://api.example.io\n}\nvars:secret [\n  password,\n  accessToken\n]\n"
+    )
+
+
+def test_fetch_credentials_option_stays() -> None:
+    for option in ("include", "omit", "same-origin"):
+        rs.survives(f'fetch(url, {{\n  "method": "GET",\n  "credentials": "{option}"\n}});\n')
+
+
+def test_a_restclient_variable_after_bearer_stays() -> None:
+    rs.survives(':token := (getenv "API_TOKEN")\n\nGET :host/v1/users\nAuthorization: Bearer :token\n')
+
+
+@given(SEEDS)
+def test_a_bearer_token_in_a_request_file_goes(n: int) -> None:
+    token = rs.body(random.Random(n), 32)
+    rs.goes(f"GET https://api.example.io/v1/users\nAuthorization: Bearer {token}\n", token)
+
+
+def test_a_sed_pattern_masking_a_password_stays() -> None:
+    rs.survives("git credential fill | sed 's/^password=.*/password=<hidden>/'\nusername=dev\n")
+    rs.survives("env | sed 's/TOKEN=.+/TOKEN=***/'")
+
+
+@given(SEEDS)
+def test_a_password_beside_a_sed_line_goes(n: int) -> None:
+    password = rs.body(random.Random(n), 16)
+    rs.goes(f"git credential fill | sed 's/x/y/'\npassword={password}\n", password)
+
+
+# --- what a filter prints -------------------------------------------------------------------------
+
+
+def test_a_key_id_printed_by_jq_stays() -> None:
+    kid = "jTt7o3ybTdnGmFAT_002hUI67LzcM74llsQbF-3I"
+    rs.survives(f"$ curl -s https://sso.example.io/certs | jq -r '.keys[0].kid'\n{kid}\n")
+    rs.survives(f"$ jq -r '.token_endpoint' openid.json\n{kid}\n")
+
+
+@given(SEEDS)
+def test_a_key_printed_by_jq_goes(n: int) -> None:
+    key = rs.body(random.Random(n), 40)
+    rs.goes(f"$ az storage account keys list -n st | jq -r '.keys[0].value'\n{key}\n", key)
+
+
+# --- keys made for browsers -----------------------------------------------------------------------
+
+
+@given(SEEDS)
+def test_a_search_only_key_stays_and_an_admin_key_goes(n: int) -> None:
+    key = rs.body(random.Random(n), 32, rs.HEX)
+    for name in ("search_only_api_key", "searchOnlyApiKey", "ALGOLIA_SEARCH_ONLY_KEY"):
+        rs.survives(f"extra:\n  algolia:\n    app_id: UBN01R4YTO\n    {name}: {key}\n")
+    rs.goes(f"extra:\n  algolia:\n    app_id: UBN01R4YTO\n    admin_api_key: {key}\n", key)
+    rs.goes(f"BRAVE_SEARCH_API_KEY={key}", key)
+
+
+# --- a Kubernetes Secret holding public material --------------------------------------------------
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def _armoured(label: str, body: str) -> str:
+    dashes = "-" * 5
+    return f"{dashes}BEGIN {label}{dashes}\n{body}\n{dashes}END {label}{dashes}\n"
+
+
+def _secret(items: dict[str, str]) -> str:
+    lines = "".join(f"  {key}: {value}\n" for key, value in items.items())
+    return f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-tls\ntype: Opaque\ndata:\n{lines}"
+
+
+@given(SEEDS)
+def test_a_certificate_public_key_and_fingerprint_in_a_secret_stay(n: int) -> None:
+    rng = random.Random(n)
+    cert = _armoured("CERTIFICATE", rs.body(rng, 64, rs.B64))
+    public = _armoured("PUBLIC KEY", rs.body(rng, 64, rs.B64))
+    digest = rs.body(rng, 64, rs.HEX)
+    rs.survives(_secret({"ca.crt": _b64(cert), "cosign.pub": _b64(public), "fingerprint": _b64(digest)}))
+
+
+@given(SEEDS)
+def test_a_private_key_or_password_beside_a_certificate_in_a_secret_goes(n: int) -> None:
+    rng = random.Random(n)
+    cert = _armoured("CERTIFICATE", rs.body(rng, 64, rs.B64))
+    key = _b64(_armoured("PRIVATE KEY", rs.body(rng, 64, rs.B64)))
+    bundle = _b64(cert + _armoured("PRIVATE KEY", rs.body(rng, 64, rs.B64)))
+    password = _b64(rs.body(rng, 20))
+    digest = _b64(rs.body(rng, 64, rs.HEX))
+    text = _secret(
+        {"tls.crt": _b64(cert), "tls.key": key, "tls.pem": bundle, "password": password, "salt": digest}
+    )
+    # (base64 of a whole PEM may spell a placeholder's word by chance, `dummy`: such a value stays)
+    assume(not any(is_placeholder(value) for value in (key, bundle, password, digest)))
+    for secret in (key, bundle, password, digest):
+        rs.goes(text, secret)
+
+
+# --- a token's short form -------------------------------------------------------------------------
+
+
+@given(SEEDS)
+def test_a_token_shown_by_its_short_form_stays_and_a_whole_token_goes(n: int) -> None:
+    rng = random.Random(n)
+    line = 'Uploading artifacts as "junit" to coordinator... 201 Created  id=2082050905'
+    rs.survives(f"{line} token={rs.body(rng, 8)}\n")
+    token = rs.body(rng, 20)
+    rs.goes(f"{line} token={token}\n", token)
