@@ -5,6 +5,7 @@ rules found wrongly redacted or missed, and their look-alikes."""
 from __future__ import annotations
 
 import base64
+import json
 import random
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs
 
+from autopilot.plugins.redact.engine import redact_text
 from autopilot.plugins.redact.values import is_placeholder
 
 SEEDS = st.integers(min_value=0, max_value=2**32)
@@ -149,3 +151,49 @@ def test_a_token_shown_by_its_short_form_stays_and_a_whole_token_goes(n: int) ->
     rs.survives(f"{line} token={rs.body(rng, 8)}\n")
     token = rs.body(rng, 20)
     rs.goes(f"{line} token={token}\n", token)
+
+
+# --- an asciinema cast's output cut at write boundaries -------------------------------------------
+
+
+def _cast(*chunks: str) -> str:
+    header = json.dumps({"version": 2, "width": 80, "height": 24, "env": {"TERM": "xterm-256color"}})
+    events = "".join(
+        json.dumps([round(1.5 + index / 10, 6), "o", chunk]) + "\n" for index, chunk in enumerate(chunks)
+    )
+    return header + "\n" + events
+
+
+def _gone(text: str, *pieces: str) -> None:
+    """Each piece is gone from the cast as written and as an agent's log holds it, escaped once (a
+    terminal's line break escaped twice, `\\\\r\\\\n` in the text, ends no line the rules read)."""
+    for form in rs.forms(text)[:2]:
+        redacted = redact_text(form)
+        assert not any(piece in redacted for piece in pieces), form
+
+
+@given(SEEDS, st.integers(min_value=3, max_value=13))
+def test_a_password_cut_across_a_casts_events_goes(n: int, cut: int) -> None:
+    password = rs.body(random.Random(n), 16, rs.ALNUM + "!#%*+~")  # (`a=b` reads as a setting)
+    command = "$ kubectl get secret grafana -o jsonpath='{.data.admin-password}' | base64 -d; echo\r\n"
+    _gone(_cast(command, password[:cut], password[cut:] + "\r\n", "$ "), password[:cut], password[cut:])
+
+
+@given(SEEDS, st.integers(min_value=4, max_value=30))
+def test_a_key_cut_after_its_name_in_a_cast_goes(n: int, cut: int) -> None:
+    key = rs.body(random.Random(n), 40)
+    text = _cast(
+        "$ cat .env\r\n", "\u001b[38;5;203mDB_PASSWORD\u001b[0m=", key[:cut], key[cut:] + "\r\n", "$ "
+    )
+    _gone(text, key[:cut], key[cut:])
+    assert all(
+        json.loads(line)[1] == "o" for line in redact_text(text).splitlines()[1:]
+    )  # each event stays one
+
+
+def test_a_casts_output_without_a_secret_stays() -> None:
+    digest = "sha256:" + "0123456789abcdef" * 4
+    rs.survives(
+        _cast("$ docker pull nginx\r\n", "latest: Pulling from library/nginx\r\n", f"Digest: {digest}\r\n")
+    )
+    rs.survives(_cast("$ echo ${#GITHUB_TOKEN}\r\n", "40", "\r\n", "$ "))

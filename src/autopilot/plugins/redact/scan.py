@@ -120,6 +120,9 @@ from autopilot.plugins.redact.patterns import (
     _CALL,
     _CALL_ARG,
     _CALL_LIST_OPENING,
+    _CAST_AT,
+    _CAST_ESCAPED,
+    _CAST_TWICE,
     _CHANGED_VALUE,
     _CHPASSWD_AT,
     _CHPASSWD_LINE,
@@ -539,6 +542,7 @@ class _Scan:
         "_blocks",
         "_exempt",
         "_names",
+        "cast",
         "coloured",
         "data",
         "low",
@@ -558,6 +562,7 @@ class _Scan:
         self._blocks: set[int] = set()  # PEM blocks and Kubernetes documents already handled
         self._exempt: list[tuple[int, int]] = []  # ciphertext meant to be committed (SealedSecret)
         self.coloured: list[int] = []  # where JSON-escaped terminal codes (`\u001b[`) are
+        self.cast = False  # whether an asciinema cast's output event is in the text
         self.named: list[int] = []  # where secret names (and Redis ACL lines) are: _scan() may look again
         self._announcements: dict[int, tuple[int, int]] = {}  # _announcement() at a keyword, done already
 
@@ -996,6 +1001,8 @@ class _Scan:
                         line = _rx[_SMTP_SENT].match(data, begin, _line_around(data, begin)[1])
                 if line is not None and not is_placeholder(line.group("value").decode("ascii")):
                     self.add(line.start("value"), line.end("value"), "password")
+        elif role in (_CAST_AT, _CAST_ESCAPED, _CAST_TWICE):
+            self.cast = True  # _scan() joins the cast's output events and looks again
 
     def _more(self, role: int, anchor: bytes, start: int, end: int) -> None:
         """The anchors of the other passes: output printers, function calls, command-line clients."""

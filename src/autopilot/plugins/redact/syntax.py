@@ -360,14 +360,14 @@ _APP_PASSWORD_LINE: Final = (
 )
 _MARKED_WORD_LINE: Final = (
     rb"""[ \t]*(?:>[ \t]*)*(?P<c>`?)(?P<value>[^\s`"'\\]{6,4096})(?P=c)(?P<quoted>)"""
-    rb"""[ \t]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+    rb"""[ \t]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?[ \t\r]*(?:\\{1,3}r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
 )
 _WORD_LINE: Final = (
     # (no control byte: a line holding a terminal's code alone, `␛[?2004l` after a command, is no word)
-    rb"""[ \t]*(?P<value>[^\s"'`\\\x00-\x1f\x7f]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+    rb"""[ \t]*(?P<value>[^\s"'`\\\x00-\x1f\x7f]{6,4096})[ \t\r]*(?:\\{1,3}r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
     # a string printed with its quotes (`terraform output NAME`)
     rb"""|[ \t]*(?P<q>\\{0,3}")(?P<quoted>[^\s"'`\\]{6,4096})(?P=q)"""
-    rb"""[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+    rb"""[ \t\r]*(?:\\{1,3}r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
 )
 
 
