@@ -197,3 +197,23 @@ def test_a_casts_output_without_a_secret_stays() -> None:
         _cast("$ docker pull nginx\r\n", "latest: Pulling from library/nginx\r\n", f"Digest: {digest}\r\n")
     )
     rs.survives(_cast("$ echo ${#GITHUB_TOKEN}\r\n", "40", "\r\n", "$ "))
+
+
+# --- masks, refused values and names that tools print ---------------------------------------------
+
+
+def test_masks_refused_values_and_variable_names_stay() -> None:
+    rs.survives("users:\n- name: admin\n  user:\n    client-key-data: DATA+OMITTED\n    token: REDACTED\n")
+    rs.survives('resp = client.post("/login", data={"username": "alice", "password": "wrong"})')
+    rs.survives('assert login("alice", password="incorrect") is False')
+    rs.survives("--2024-03-01 10:00:00--  ftp://backup:*password*@ftp.example.com/dump.sql")
+    rs.survives("direnv: export +AWS_ACCESS_KEY_ID +AWS_SECRET_ACCESS_KEY +DATABASE_PASSWORD ~PATH")
+    rs.survives("oathtool --totp=sha256 -b $MFA_SEED")
+
+
+@given(SEEDS)
+def test_a_password_beside_those_look_alikes_goes(n: int) -> None:
+    rng = random.Random(n)
+    password, other = rs.body(rng, 14), rs.body(rng, 14)
+    rs.goes(f"ftp://backup:{password}@ftp.example.com/dump.sql", password)
+    rs.goes(f"export DATABASE_PASSWORD=+{other}", other)

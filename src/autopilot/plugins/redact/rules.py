@@ -705,12 +705,13 @@ PLACEHOLDER_WORDS: Final = words(
     "oauth oauth2 xoauth xoauth2 oauthbearer ntlm ntlmv2 negotiate kerberos kerberos5 krb5 gssapi "
     "spnego sspi scram-sha-1 scram-sha-256 scram-sha-512 cram-md5 digest-md5 plain login anonymous "
     "external digest hmac sigv4 aws-sigv4 aws_iam mtls x509 saml saml2 oidc openid ldap radius pam "
-    "peer ident trust md5 jwt cert certificate "
+    "peer ident trust md5 jwt cert certificate sha1 sha256 sha512 "
     # a keyword saying where the secrets come from or that they are made later, not one itself
     # (`secrets: inherit` of GitHub Actions' reusable workflows, `password: auto`, `key: generate`)
     "inherit inherited auto autogenerate generate generated "
-    # what a tool prints where a credential is absent or refused (`X-CSRF-Token: missing`)
-    "missing absent invalid expired revoked "
+    # what a tool prints where a credential is absent or refused (`X-CSRF-Token: missing`), a test's
+    # refused one (`password="wrong"`), kubectl's mask (`client-key-data: DATA+OMITTED`)
+    "missing absent invalid expired revoked wrong incorrect data+omitted "
     # what fetch's `credentials` option takes (`"credentials": "include"`): whether cookies are sent
     "include omit same-origin "
     # the verdicts of mail authentication checks (`X-Auth-Result: PASS`, `spf: softfail`)
@@ -958,10 +959,10 @@ DOCUMENTED_EXAMPLES: Final = frozenset(
 MASKED: Final = (
     r"\*{2,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\{1,7}u2022){3,}|\[?[0-9]+ bytes\]?"
     # a word saying so in brackets, parentheses, angle brackets, braces or stars (`[FILTERED]`,
-    # `(sensitive value)`, `<hidden>`, `*** hidden ***`)
+    # `(sensitive value)`, `<hidden>`, `*** hidden ***`, wget's `*password*`)
     r"|(?:\(|\[|<|\{|\*+[ \t]*)(?:sensitive(?: value| data)?|protected|redacted|hidden|masked|encrypted"
-    r"|not shown|set|unset|not set|secret|filtered|removed|omitted|censored|scrubbed|withheld|obfuscated"
-    r"|sanitized|sanitised|value hidden)(?:\)|\]|>|\}|[ \t]*\*+)"
+    r"|not shown|set|unset|not set|secret|password|filtered|removed|omitted|censored|scrubbed|withheld"
+    r"|obfuscated|sanitized|sanitised|value hidden)(?:\)|\]|>|\}|[ \t]*\*+)"
 )
 
 #: Webhook URLs whose path is the credential: (a literal that must occur in the URL, the pattern
