@@ -217,3 +217,23 @@ def test_a_password_beside_those_look_alikes_goes(n: int) -> None:
     password, other = rs.body(rng, 14), rs.body(rng, 14)
     rs.goes(f"ftp://backup:{password}@ftp.example.com/dump.sql", password)
     rs.goes(f"export DATABASE_PASSWORD=+{other}", other)
+
+
+# --- Robot Framework's variable table --------------------------------------------------------------
+
+
+@given(SEEDS, st.sampled_from(["${PASSWORD}", "${API_TOKEN}", "${db password}", "&{ADMIN_SECRET}"]))
+def test_a_secret_variable_of_a_robot_suite_goes(n: int, name: str) -> None:
+    value = rs.body(random.Random(n), 18)
+    suite = (
+        "*** Settings ***\nLibrary    SeleniumLibrary\n\n*** Variables ***\n${USER}    qa-bot\n"
+        f"{name}    {value}\n\n*** Test Cases ***\nLogin\n    Input Password    id:pass    {name}\n"
+    )
+    rs.goes(suite, value)
+
+
+def test_robot_variables_that_hold_no_secret_stay() -> None:
+    rs.survives(
+        "*** Variables ***\n${BASE_URL}       https://crm.example.com\n${USERNAME}       qa-bot\n"
+        "${PASSWORD}       %{ROBOT_PASSWORD}\n${TOKEN}    ${EMPTY}\n\n*** Test Cases ***\n"
+    )

@@ -685,6 +685,12 @@ _TRACED_ECHO: Final = (
 _TRACE_BEFORE: Final = rb"[ \t]*\++[ \t]+\Z"
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
 _PRINTERS.update({anchor.encode(): pattern.encode() for anchor, pattern in rules.REPL_PROMPTS})
+# A variable of Robot Framework's table: its name in `${…}` (a list's `@{…}`, a dictionary's `&{…}`),
+# maybe `=`, then its first cell (cells are apart by two blanks or more, a tab or ` | `).
+_ROBOT_VARIABLE: Final = (
+    rb"[ \t]*[$@&]\{(?P<name>[A-Za-z0-9_ .\-]{1,60})\}[ \t]?=?(?:[ \t]{2,}|\t|[ \t]+\|[ \t]+)"
+    rb"(?P<value>(?:[^\s\\]| (?! ))+)"
+)
 # The rest of a jq or yq filter's path after its secret-named member (`s[0].kid` of `.keys[0].kid`).
 _FILTER_PATH: Final = rb"[a-z0-9_\-]*(?:\[[^\]\n]{0,40}\]|\.[a-z_][a-z0-9_\-]*)*"
 _REPL_ANCHORS: Final = frozenset(anchor.encode() for anchor, _ in rules.REPL_PROMPTS)
@@ -1432,6 +1438,8 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"tobase64string(",
     b") from stdin;",
     b") values",
+    # Robot Framework's variable table (`*** Variables ***`, also `*** Variable ***`)
+    b"*** variable",
     # an asciinema cast's output event (`[2.1, "o", "…"]`), as written and JSON-escaped once or twice
     b'"o", "',
     b'"o\\", ',
@@ -1542,6 +1550,7 @@ _FIXED_ANCHORS: Final = (
     _TO_BASE64_STRING_AT,
     _COPY_ROWS_AT,
     _INSERT_ROWS_AT,
+    _ROBOT_VARIABLES_AT,
     _CAST_AT,
     _CAST_ESCAPED,
     _CAST_TWICE,

@@ -308,6 +308,8 @@ from autopilot.plugins.redact.patterns import (
     _RESULT_OBJECT,
     _RESULT_REACH,
     _RESULT_VALUE,
+    _ROBOT_VARIABLE,
+    _ROBOT_VARIABLES_AT,
     _ROW_BREAK,
     _SASL_465,
     _SASL_587,
@@ -1001,8 +1003,28 @@ class _Scan:
                         line = _rx[_SMTP_SENT].match(data, begin, _line_around(data, begin)[1])
                 if line is not None and not is_placeholder(line.group("value").decode("ascii")):
                     self.add(line.start("value"), line.end("value"), "password")
+        elif role == _ROBOT_VARIABLES_AT:
+            self._robot_variables(start)
         elif role in (_CAST_AT, _CAST_ESCAPED, _CAST_TWICE):
             self.cast = True  # _scan() joins the cast's output events and looks again
+
+    def _robot_variables(self, start: int) -> None:
+        """Robot Framework's `*** Variables ***` table: the value of each secret-named variable
+        (`${PASSWORD}    …`), up to the next table."""
+        data = self.data
+        line_end = _line_around(data, start)[1]
+        for _ in range(200):
+            line_start = _next_line(data, line_end)
+            if line_start == -1 or data.startswith(b"***", line_start):
+                return
+            line_end = _line_around(data, line_start)[1]
+            variable = _rx[_ROBOT_VARIABLE].match(data, line_start, line_end)
+            if variable is None:
+                continue
+            kind = _name_kind(variable.group("name").replace(b" ", b"_"))
+            value = variable.group("value").decode("utf-8", "replace")
+            if kind and _plausible_value(value, quoted=False, code_context=False, next_char=b""):
+                self.add(variable.start("value"), variable.end("value"), kind)
 
     def _more(self, role: int, anchor: bytes, start: int, end: int) -> None:
         """The anchors of the other passes: output printers, function calls, command-line clients."""
