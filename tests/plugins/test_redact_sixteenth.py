@@ -237,3 +237,18 @@ def test_robot_variables_that_hold_no_secret_stay() -> None:
         "*** Variables ***\n${BASE_URL}       https://crm.example.com\n${USERNAME}       qa-bot\n"
         "${PASSWORD}       %{ROBOT_PASSWORD}\n${TOKEN}    ${EMPTY}\n\n*** Test Cases ***\n"
     )
+
+
+# --- a one-time password's seed ------------------------------------------------------------------
+
+
+@given(SEEDS)
+def test_a_totp_seed_in_a_password_managers_item_goes(n: int) -> None:
+    rng = random.Random(n)
+    seed = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(32))
+    assume(not is_placeholder(seed))
+    rs.goes(f'{{"login": {{"username": "relay@example.eu", "totp": "{seed}", "uris": []}}}}', seed)
+
+
+def test_a_totp_code_or_setting_stays() -> None:
+    rs.survives('{"totp": null, "totp_enabled": true}\ntotp: 482913\nauth:\n  totp: true\n')

@@ -1342,6 +1342,9 @@ _NAME_KEYWORDS: Final = (
     b"salt",
     # an account's recovery codes (`MFA recovery code: …`, `recovery_codes`)
     b"recovery",
+    # a one-time password's seed (`"totp": "…"` in Bitwarden's items)
+    b"totp",
+    b"hotp",
     # A personal access token's name ending in `_pat` (`AZURE_DEVOPS_EXT_PAT`, `GH_PAT`, `ado_pat`):
     # with the byte after it, as `_pat` alone starts every `_path`.
     *_PAT_ENDS,

@@ -499,6 +499,8 @@ STRONG_PARTS: Final = {
         ["pass", "pwd", "pw", "psk", "bindpw", "rootpw", "requirepass", "masterauth", "passcode"], "password"
     ),
     **dict.fromkeys(["auth", "creds", "cred"], "secret"),
+    # a one-time password's seed (`"totp": "…"` of Bitwarden's `bw list items`); a code is a number
+    **dict.fromkeys(["totp", "hotp"], "secret"),
     "pat": "token",
 }
 #: A word of a name made of another word and a password's short name glued to its end (``dbpass``,
