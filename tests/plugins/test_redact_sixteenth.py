@@ -252,3 +252,51 @@ def test_a_totp_seed_in_a_password_managers_item_goes(n: int) -> None:
 
 def test_a_totp_code_or_setting_stays() -> None:
     rs.survives('{"totp": null, "totp_enabled": true}\ntotp: 482913\nauth:\n  totp: true\n')
+
+
+# --- an element in a namespace, fields a password manager reveals, a seed phrase on its own line ---
+
+
+@given(SEEDS)
+def test_a_password_in_a_namespaced_xml_element_goes(n: int) -> None:
+    password = rs.body(random.Random(n), 18)
+    rs.goes(
+        f"      <con:credentials>\n          <con:username>merchant_4711</con:username>\n"
+        f"          <con:password>{password}</con:password>\n      </con:credentials>\n",
+        password,
+    )
+
+
+def test_a_namespaced_element_that_holds_no_password_stays() -> None:
+    rs.survives(
+        "<con:credentials>\n  <con:password/>\n  <con:authType>Preemptive</con:authType>\n</con:credentials>"
+    )
+
+
+@given(SEEDS)
+def test_fields_revealed_by_op_item_get_go(n: int) -> None:
+    password = rs.body(random.Random(n), 20)
+    command = '~ ❯ op item get "Prod DB" --vault Infra --fields label=username,label=password --reveal'
+    rs.goes(f"{command}\npostgres,{password}\n~ ❯ ", password)
+
+
+def test_fields_that_hold_no_secret_printed_by_op_stay() -> None:
+    rs.survives(
+        '~ ❯ op item get "Prod DB" --fields label=username,label=server --reveal\npostgres,db.internal\n'
+    )
+
+
+@given(SEEDS)
+def test_a_seed_phrase_on_the_line_after_its_announcement_goes(n: int) -> None:
+    from autopilot.plugins.redact.patterns import _bip39_words
+
+    rng = random.Random(n)
+    phrase = " ".join(rng.sample(sorted(w.decode() for w in _bip39_words()), 12))
+    text = f"Save this seed phrase to recover your new keypair:\r\n{phrase}\r\n{'=' * 40}\r\n"
+    rs.goes(text, phrase)
+
+
+def test_words_after_a_line_naming_a_phrase_stay() -> None:
+    rs.survives(
+        "Enter the passphrase for your key:\r\nthe agent will keep it for this login session only\r\n"
+    )

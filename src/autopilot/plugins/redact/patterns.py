@@ -794,6 +794,8 @@ _PLIST_VALUE: Final = (
     rb"<string>(?P<value>[^<\n\\]{1,2000})</string>"
 )
 # An element named by its `name`/`key` attribute, right before the name (`<string name="`).
+# An XML element's namespace prefix right before its name (`<con:` of `<con:password>` in SoapUI).
+_XML_PREFIX_BEFORE: Final = rb"<[A-Za-z_][A-Za-z0-9_.\-]{0,30}:\Z"
 _NAMED_ELEMENT_BEFORE: Final = (
     rb"""<[A-Za-z_][A-Za-z0-9_:.\-]*"""
     rb"""(?:[ \t]+[A-Za-z_][A-Za-z0-9_:.\-]*=\\{0,3}["'][^"'\n]{0,200}?\\{0,3}["'])*"""
@@ -927,6 +929,9 @@ _SEED_PHRASE: Final = (
     rb"""(?:[:=(]|is|was)?[ \t]*(?:\\{0,3}["'`])?"""
     rb"""(?P<value>[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23})(?![A-Za-z0-9_\-]|[ \t]+[a-z])"""
 )
+# A line that ends in a colon (`Save this seed phrase to recover your new keypair:`), before a line
+# break that may be a terminal's (CR LF), also JSON-escaped.
+_ENDS_IN_COLON: Final = rb":[ \t]*(?:\r|\\{1,3}r)?\Z"
 # The private keys a Hardhat, Foundry or Truffle network signs with: `accounts: ["0x…", …]` (also
 # quoted, JSON-escaped, over several lines; a YAML list's `accounts:` then `- 0x…` lines); Brownie's
 # `from_key: "0x…"` (64 hex digits, `0x` or not; an address, 40 of them, is public).
@@ -1001,7 +1006,9 @@ _BYTE_ARRAY: Final = (
 # git): …`, `Mnemonic.fromPhrase("…")`, `{"mnemonic": {"phrase": "…"}}`, `echo '…' > seed.txt`):
 # a whole run of 12 to 24 words, each from BIP-39's English list (see _bip39_run()).
 _BIP39_RUN: Final = (
-    rb"(?<![A-Za-z0-9_\-])(?<![a-z][ \t])[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23}(?![A-Za-z0-9_\-]|[ \t]+[a-z])"
+    # (at a JSON-escaped line's start too: `\ncheese agree …`)
+    rb"(?:(?<![A-Za-z0-9_\-\\])|(?<=\\[nt]))(?<![a-z][ \t])[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23}"
+    rb"(?![A-Za-z0-9_\-]|[ \t]+[a-z])"
 )
 _SEED_REACH: Final = 200  # bytes from the naming word to where the phrase starts, either way
 # Words no seed phrase holds: prose that only follows the word "phrase".

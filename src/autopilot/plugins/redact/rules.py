@@ -1631,6 +1631,11 @@ PRINTS_SECRET: Final = (
     ("pass show ", ""),
     # 1Password's `op read op://vault/item/field`; `vault kv get -field=password …` (and `vault read`)
     ("op read ", r"\bop[ \t]+read[ \t]"),
+    # `op item get … --fields label=username,label=password --reveal`: the fields' values, apart by commas
+    (
+        "--reveal",
+        r"\bop[ \t]+item[ \t]+get[ \t][^\n|;&]*--fields[ \t=][^\n|;& ]*(?:pass|secret|token|key|cred)",
+    ),
     ("-field=", r"-field=[a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)"),
     ("--with-decryption", r"--query|--output[ \t=]+text"),
 )

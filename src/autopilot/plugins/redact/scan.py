@@ -162,6 +162,7 @@ from autopilot.plugins.redact.patterns import (
     _ENCODED_LOGIN,
     _ENCODED_VALUE,
     _ENCRYPTED_AT,
+    _ENDS_IN_COLON,
     _ESCAPE_BEFORE,
     _EVALUATED_VALUE,
     _EVM_KEY,
@@ -377,6 +378,7 @@ from autopilot.plugins.redact.patterns import (
     _WRITTEN,
     _XML_ATTRIBUTES,
     _XML_NAME_BEFORE,
+    _XML_PREFIX_BEFORE,
     _XML_TEXT,
     _XML_VALUE_AT,
     _XML_VALUE_TEXT,
@@ -1417,6 +1419,12 @@ class _Scan:
         q1, bracket, paren, sp1, sep, sp2, q2, opening, _ = groups
         flag = name.startswith(b"-") or name.find(b"--") != -1
         previous = data[name_start - 1 : name_start]
+        if (
+            previous == b":"
+            and sep == b">"
+            and _rx[_XML_PREFIX_BEFORE].search(data, max(0, name_start - 40), name_start)
+        ):
+            previous = b"<"  # an element in a namespace (`<con:password>` of a SoapUI project)
         if sep in _FALLBACKS:
             # `process.env.JWT_SECRET || '…'`, `ENV["TOKEN"] ?? "…"`, `os.environ.get("KEY") or "…"`:
             # a literal used when the variable is unset.
@@ -2518,6 +2526,11 @@ class _Scan:
         data = self.data
         begin, end = _line_around(data, start)
         begin = max(begin, start - _SEED_REACH)
+        if (
+            _rx[_ENDS_IN_COLON].search(data, start, end) is not None
+            and (after := _next_line(data, end)) != -1
+        ):
+            end = _line_around(data, after)[1]  # announced on its line, given on the next (solana-keygen)
         end = min(end, start + _SEED_REACH + 9 * 24)
         words = _bip39_words()
         for match in _rx[_BIP39_RUN].finditer(data, begin, end):
