@@ -300,3 +300,14 @@ def test_words_after_a_line_naming_a_phrase_stay() -> None:
     rs.survives(
         "Enter the passphrase for your key:\r\nthe agent will keep it for this login session only\r\n"
     )
+
+
+# --- what Bitwarden's CLI prints -----------------------------------------------------------------
+
+
+@given(SEEDS)
+def test_a_password_printed_by_bw_get_goes_and_the_items_name_stays(n: int) -> None:
+    password = rs.body(random.Random(n), 18)
+    text = f'$ bw get password "Prod DB"\n{password}\n$ '
+    rs.goes(text, password)
+    assert "Prod DB" in redact_text(text)

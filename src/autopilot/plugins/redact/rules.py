@@ -1631,6 +1631,8 @@ PRINTS_SECRET: Final = (
     ("pass show ", ""),
     # 1Password's `op read op://vault/item/field`; `vault kv get -field=password …` (and `vault read`)
     ("op read ", r"\bop[ \t]+read[ \t]"),
+    # Bitwarden's `bw get password ITEM` (also `totp`, a code, and `notes`)
+    ("bw get ", r"\bbw[ \t]+get[ \t]+(?:password|notes)\b"),
     # `op item get … --fields label=username,label=password --reveal`: the fields' values, apart by commas
     (
         "--reveal",

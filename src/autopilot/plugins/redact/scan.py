@@ -2137,6 +2137,8 @@ class _Scan:
             return  # the value of another setting (`dkim=pass header.i=@…` in Authentication-Results)
         if data[name_start - 1 : name_start] == b"/":
             return  # the end of a path (`http.route=/oauth/token http.status_code=200`): an endpoint
+        if self.low.endswith(b"get ", max(0, name_start - 4), name_start):
+            return  # a subcommand's word (`bw get password "Prod DB"`): an item's name follows
         if kind is None and self.low.startswith(b"set(", name_start - 4):
             kind = _generated_name_kind(data[name_start:name_end])  # CMake's `set(TELEMETRY_KEY "…" …)`
         if (
