@@ -311,3 +311,29 @@ def test_a_password_printed_by_bw_get_goes_and_the_items_name_stays(n: int) -> N
     text = f'$ bw get password "Prod DB"\n{password}\n$ '
     rs.goes(text, password)
     assert "Prod DB" in redact_text(text)
+
+
+# --- a password typed by a driven browser ----------------------------------------------------------
+
+
+@given(SEEDS)
+def test_a_password_typed_into_a_password_field_goes(n: int) -> None:
+    password = rs.body(random.Random(n), 16)
+    for line in (
+        f"await page.fill('#password', '{password}');",
+        f"await page.getByLabel('Password').fill('{password}');",
+        f"cy.get('input[name=password]').type('{password}')",
+        f'driver.find_element(By.ID, "password").send_keys("{password}")',
+        f"await $('#password').setValue('{password}')",
+    ):
+        rs.goes(line, password)
+
+
+def test_what_is_typed_into_other_fields_or_read_from_elsewhere_stays() -> None:
+    rs.survives(
+        "await page.fill('#email', 'ana@example.com');\n"
+        "await page.getByLabel('Email').fill('Qp4rT8vW2yZn5Ls');\n"
+        "await page.fill('#password', process.env.E2E_PASSWORD);\n"
+        "cy.get('input[name=password]').type(Cypress.env('PASSWORD'))\n"
+        "cy.get('#password').type('{enter}')\n"
+    )

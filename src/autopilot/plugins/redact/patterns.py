@@ -685,6 +685,14 @@ _TRACED_ECHO: Final = (
 _TRACE_BEFORE: Final = rb"[ \t]*\++[ \t]+\Z"
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
 _PRINTERS.update({anchor.encode(): pattern.encode() for anchor, pattern in rules.REPL_PROMPTS})
+# A field named for a password, by the selector or the locator's literal right before `.fill(` …
+# (`locator('#password').fill(`, `getByLabel('Password').fill(`, `find_element(By.ID, "password").send_keys(`,
+# `cy.get('input[name=password]').type(`), or as the call's first argument (`page.fill('#password', …)`).
+_PASSWORD_FIELD_BEFORE: Final = rb"(?i:pass(?:word|wd|code|phrase)?|pwd)[^\"'`\n()]{0,40}[\"'`][ \t]*\)\Z"
+_TYPED_VALUE: Final = (
+    rb"""(?:[ \t]*(?P<q0>\\{0,3}["'`])[^"'`\n]{0,60}?(?i:pass(?:word|wd|code|phrase)?|pwd)[^"'`\n]{0,40}"""
+    rb"""(?P=q0)[ \t]*,)?[ \t]*(?P<q>\\{0,3}["'`])(?P<value>[^"'`\\\n]{1,200})(?P=q)[ \t]*[,)]"""
+)
 # A variable of Robot Framework's table: its name in `${…}` (a list's `@{…}`, a dictionary's `&{…}`),
 # maybe `=`, then its first cell (cells are apart by two blanks or more, a tab or ` | `).
 _ROBOT_VARIABLE: Final = (
@@ -1448,6 +1456,13 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"tobase64string(",
     b") from stdin;",
     b") values",
+    # a browser driven by a test or a recording typing into a field (Playwright's and Puppeteer's
+    # `fill`/`type`, Selenium's `send_keys`/`sendKeys`, WebdriverIO's `setValue`, Cypress's `type`)
+    b".fill(",
+    b".type(",
+    b"send_keys(",
+    b".sendkeys(",
+    b".setvalue(",
     # Robot Framework's variable table (`*** Variables ***`, also `*** Variable ***`)
     b"*** variable",
     # an asciinema cast's output event (`[2.1, "o", "…"]`), as written and JSON-escaped once or twice
@@ -1560,6 +1575,11 @@ _FIXED_ANCHORS: Final = (
     _TO_BASE64_STRING_AT,
     _COPY_ROWS_AT,
     _INSERT_ROWS_AT,
+    _FILL_AT,
+    _TYPE_AT,
+    _SEND_KEYS_AT,
+    _SENDKEYS_AT,
+    _SET_VALUE_AT,
     _ROBOT_VARIABLES_AT,
     _CAST_AT,
     _CAST_ESCAPED,

@@ -172,6 +172,7 @@ from autopilot.plugins.redact.patterns import (
     _EXPECT_SEND_AT,
     _EZCONNECT_ARGUMENT,
     _EZCONNECT_AT,
+    _FILL_AT,
     _FILTER_PATH,
     _FRAME_HEADER,
     _FRAME_LINE,
@@ -267,6 +268,7 @@ from autopilot.plugins.redact.patterns import (
     _ORACLE_THIN,
     _PAIR_VALUE,
     _PARENTHESISED_END,
+    _PASSWORD_FIELD_BEFORE,
     _PAT_AT,
     _PAT_VARIABLE,
     _PEM_AT,
@@ -325,6 +327,8 @@ from autopilot.plugins.redact.patterns import (
     _SEED_AT,
     _SEED_PHRASE,
     _SEED_REACH,
+    _SEND_KEYS_AT,
+    _SENDKEYS_AT,
     _SENDTO_AT,
     _SENSITIVE_AT,
     _SENSITIVE_TRUE,
@@ -335,6 +339,7 @@ from autopilot.plugins.redact.patterns import (
     _SESSION_COOKIE_NAME,
     _SESSION_COOKIE_VALUE,
     _SESSION_VALUE,
+    _SET_VALUE_AT,
     _SHADOW,
     _SIGNATURE_AFTER,
     _SIGNED_CREDENTIALS,
@@ -354,6 +359,8 @@ from autopilot.plugins.redact.patterns import (
     _TRACE_BEFORE,
     _TRACED_ECHO,
     _TWILIO_AT,
+    _TYPE_AT,
+    _TYPED_VALUE,
     _URL,
     _URL_BASE64_PASSWORD,
     _URL_CREDENTIALS,
@@ -1005,10 +1012,29 @@ class _Scan:
                         line = _rx[_SMTP_SENT].match(data, begin, _line_around(data, begin)[1])
                 if line is not None and not is_placeholder(line.group("value").decode("ascii")):
                     self.add(line.start("value"), line.end("value"), "password")
+        elif role in (_FILL_AT, _TYPE_AT, _SEND_KEYS_AT, _SENDKEYS_AT, _SET_VALUE_AT):
+            self._typed(start, end)
         elif role == _ROBOT_VARIABLES_AT:
             self._robot_variables(start)
         elif role in (_CAST_AT, _CAST_ESCAPED, _CAST_TWICE):
             self.cast = True  # _scan() joins the cast's output events and looks again
+
+    def _typed(self, start: int, paren: int) -> None:
+        """A browser driven by code typing a literal into a password field: the field named by the
+        locator right before the call (`getByLabel('Password').fill('…')`) or by its first argument
+        (`page.fill('#password', '…')`)."""
+        data = self.data
+        typed = _rx[_TYPED_VALUE].match(data, paren)
+        if typed is None:
+            return
+        before = start - (data[start - 1 : start] == b".")  # (`send_keys(` is found without its dot)
+        if typed.group("q0") is None and (
+            _rx[_PASSWORD_FIELD_BEFORE].search(data, max(0, before - 80), before) is None
+        ):
+            return
+        value = typed.group("value").decode("utf-8", "replace")
+        if _plausible_value(value, quoted=True, code_context=False, next_char=b"'"):
+            self.add(typed.start("value"), typed.end("value"), "password")
 
     def _robot_variables(self, start: int) -> None:
         """Robot Framework's `*** Variables ***` table: the value of each secret-named variable
