@@ -337,3 +337,21 @@ def test_what_is_typed_into_other_fields_or_read_from_elsewhere_stays() -> None:
         "cy.get('input[name=password]').type(Cypress.env('PASSWORD'))\n"
         "cy.get('#password').type('{enter}')\n"
     )
+
+
+# --- a connection token and a log's signature in a URL --------------------------------------------
+
+
+@given(SEEDS)
+def test_a_connection_token_and_a_log_urls_signature_go(n: int) -> None:
+    rng = random.Random(n)
+    token, signature = rs.body(rng, 32, rs.HEX), rs.body(rng, 43, rs.B64)
+    rs.goes(f"Web UI available at http://localhost:3000/?tkn={token}", token)
+    url = "https://pipelines.actions.githubusercontent.com/logs/1?urlExpires=2024-01-01T00%3A00%3A00Z"
+    rs.goes(f"{url}&urlSigningMethod=HMACV1&urlSignature={signature}%3D", signature)
+
+
+def test_a_url_without_its_token_or_signature_stays() -> None:
+    rs.survives(
+        "http://localhost:3000/?folder=/home/dev/app\nhttps://x.example.net/logs/1?urlExpires=2024&urlSigningMethod=HMACV1"
+    )

@@ -210,7 +210,8 @@ _URL_BASE64_PASSWORD: Final = (
     rb"@[a-z0-9][a-z0-9\-]*(?=[.:/\s\"'\\]|$)"
 )
 _URL_SIGNATURE: Final = (
-    rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)"
+    # (GitHub Actions' signed log URLs: `&urlSignature=…`)
+    rb"[?&](?:sig|signature|urlsignature|x-amz-signature|x-goog-signature|x-amz-security-token)"
     rb"=(?P<value>[^&#\s\"'<>\\`]+)"
 )
 

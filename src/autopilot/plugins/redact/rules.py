@@ -513,8 +513,9 @@ NOT_GLUED_PASSWORDS: Final = words(
     "nopass oldpwd cwd"
 )
 #: Query parameters that providers name for their API key without a secret word (OpenWeather's
-#: ``appid``; a lone ``key`` has its rule beside the other lone keys): a generated value goes.
-QUERY_KEY_PARAMETERS: Final = words("appid")
+#: ``appid``; openvscode-server's and code-server's connection token, ``?tkn=``; a lone ``key`` has its
+#: rule beside the other lone keys): a generated value goes.
+QUERY_KEY_PARAMETERS: Final = words("appid tkn")
 #: ``key`` is secret after one of these words (``api_key``, ``PrivateKey``, ``STRIPE_KEY``).
 KEY_QUALIFIERS: Final = words(
     "access account admin algolia anthropic api app application auth aws azure cf claude client "
