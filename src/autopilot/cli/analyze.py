@@ -360,6 +360,7 @@ def analyze(
     json_output
         Print the figures as JSON (keys documented in docs/reference/analyze.md).
     """
+    from autopilot.core.config import find_project_dir
     from autopilot.core.pricing import load_price_table
 
     errors: list[dict[str, str]] = []
@@ -367,7 +368,8 @@ def analyze(
     targets = log_targets(named, claude=claude, codex=codex) or ([] if paths else _recorded_runs())
     unread: list[dict[str, str]] = []
     ledger = read_sessions(targets, errors, unread, cache=not no_cache, keep_times=False)
-    prices = load_price_table(context.config().project_dir)
+    # Only the project's price table (.autopilot/prices.json) is wanted, not its config file.
+    prices = load_price_table(find_project_dir())
     figures = analysis.session_figures(ledger, prices)
     del ledger  # the figures hold all that is printed
     summary = analysis.summary_totals(figures)

@@ -124,6 +124,7 @@ def report(
     json_output
         Print the report as JSON.
     """
+    from autopilot.core.config import find_project_dir
     from autopilot.core.pricing import load_price_table
     from autopilot.core.usage import report as build
 
@@ -136,7 +137,7 @@ def report(
     ledger = read_sessions(targets, errors, unread, cache=not no_cache)
     if by in ("issue", "label", "branch"):
         _attribute(ledger)
-    prices = load_price_table(context.config().project_dir)
+    prices = load_price_table(find_project_dir())
     data = build(ledger, prices, period, by=by, since=start, until=end)
     if data["untimed_calls"]:
         context.warning(
