@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -79,7 +80,19 @@ def _run_paths(references: Iterable[str], errors: list[dict[str, str]] | None = 
 
 
 def _load_one(path: Path) -> LoadedRun:
-    loaded = load_trajectory(path)
+    try:
+        loaded = load_trajectory(path)
+    except TrajectoryError:
+        from autopilot.core.logs import TrajectoryReader, log_format
+
+        kind = log_format(context.hooks().log_reader_register(), path)
+        if kind is None or kind == TrajectoryReader.name:
+            raise
+        command = f"autopilot import {shlex.quote(str(path))}"
+        raise BadInputError(
+            f"{path}: a log in the {kind} format, not an autopilot trajectory; `{command}` makes one "
+            "of it (analyze, report and export read the log as it is)"
+        ) from None
     for message in loaded.warnings:
         context.warning(message)
     return loaded
