@@ -186,13 +186,8 @@ _NUMERIC = (
 )
 
 
-def _console() -> Any:
-    # Piped output is read by scripts and people with wide viewers: don't wrap tables at 80 columns.
-    return context.stdout_console(**({} if sys.stdout.isatty() else {"width": 200}))
-
-
 def _render_summary(summary: dict[str, Any]) -> None:
-    console = _console()
+    console = context.stdout_console()
     if summary["runs"] == 1:
         one = summary["files"][0]
         who = f"{one['agent'] or '-'} {one['model'] or '-'}"
@@ -749,7 +744,7 @@ def _call_text(call: dict[str, Any] | None, width: int = 100) -> str:
 
 
 def _render_compare(result: dict[str, Any], path_a: Path, path_b: Path) -> None:
-    console = _console()
+    console = context.stdout_console()
     context.echo(f"A: {path_a}  ({result['a']['run_id']}, {result['a']['model'] or '-'})")
     context.echo(f"B: {path_b}  ({result['b']['run_id']}, {result['b']['model'] or '-'})")
     table = _table("figure", "A", "B", "B - A", right=("A", "B", "B - A"))
