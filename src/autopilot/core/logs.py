@@ -164,7 +164,9 @@ def _read(readers: Sequence[LogReader], name: str | Path) -> tuple[FileResult, b
 
 def log_format(readers: Sequence[LogReader], path: Path) -> str | None:
     """The name of the format *path* is in (``codex-exec-json``), by its first bytes; None when no
-    reader recognises it or it cannot be read."""
+    reader recognises it or it is no regular file (a FIFO is never opened)."""
+    if file_problem(path) is not None:
+        return None
     try:
         with open(path, "rb") as handle:
             head = handle.read(HEAD_BYTES)
