@@ -12,7 +12,6 @@ from cyclopts import Parameter
 from autopilot.cli import context
 from autopilot.cli.analyze import (
     JsonFlag,
-    _console,
     _count,
     _money,
     _recorded_runs,
@@ -180,5 +179,5 @@ def report(
         _count(totals["total_tokens"]),
         _money(totals["cost_usd"]),
     )
-    _console().print(table)
+    context.stdout_console().print(table)
     return _report_errors(errors)
