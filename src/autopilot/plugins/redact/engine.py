@@ -108,18 +108,19 @@ _ESCAPED_EDGES: Final = (b"\\n", b"\\t", b"\\r", b'\\"')
 _APART: Final = b"\n" * 10
 
 
-def _uncoloured_spans(data: bytes, codes: list[int]) -> list[tuple[int, int, str]]:
-    """Secrets that terminal escape codes hide (``PG\\e[01;31mPASS\\e[mWORD=…`` as ``grep --color``
-    prints it, a colour inside a name or before a value): the coloured lines, without their codes,
-    are scanned again (all in one text, apart by line breaks), and what is found there is mapped
-    back to the lines as they are."""
+def _spans_without(data: bytes, lines: list[tuple[int, int]], marks: bytes) -> list[tuple[int, int, str]]:
+    """The secrets that the *marks* (a pattern) hide in the *lines* of *data*: the lines, without
+    their marks, are scanned again (all in one text, apart by line breaks), and what is found there
+    is mapped back to the lines as they are. Terminal escape codes (``PG\\e[01;31mPASS\\e[mWORD=…``
+    as ``grep --color`` prints it, a colour inside a name or before a value), a single quote closed
+    and opened again around an escaped one (:data:`_REQUOTE`)."""
     pieces: list[bytes] = []
-    kept: list[int] = []  # where each piece starts in the text without codes
+    kept: list[int] = []  # where each piece starts in the text without marks
     origins: list[int] = []  # and in *data* (-1: the line breaks between two lines)
     size = 0
-    for low, high in _coloured_lines(data, codes):
+    for low, high in lines:
         position = low
-        for code in _rx[_ANSI].finditer(data, low, high):
+        for code in _rx[marks].finditer(data, low, high):
             pieces.append(data[position : code.start()])
             kept.append(size)
             origins.append(position)
@@ -132,11 +133,34 @@ def _uncoloured_spans(data: bytes, codes: list[int]) -> list[tuple[int, int, str
     found: list[tuple[int, int, str]] = []
     if not pieces:
         return found
-    for start, end, kind in _scan(b"".join(pieces), coloured=False):
+    for start, end, kind in _scan(b"".join(pieces), again=False):
         first, last = bisect_right(kept, start) - 1, bisect_right(kept, end - 1) - 1
         if origins[first] != -1 and origins[last] != -1:
             found.append((origins[first] + start - kept[first], origins[last] + end - kept[last], kind))
     return found
+
+
+# A single-quoted string inside another, closed and opened again around an escaped quote (`bash -lc
+# '… -a '\''…'\'' …'`, `'\\''` JSON-escaped): the lines holding one are scanned again with each
+# `'\''` read as the quote it stands for (its first three bytes dropped).
+_REQUOTE: Final = rb"'\\{1,7}'(?=')"
+_REQUOTE_END: Final = b"\\''"  # (the end of every form, looked for first)
+
+
+def _requoted_lines(data: bytes, position: int) -> list[tuple[int, int]]:
+    """The lines of *data* holding a quote closed and opened again (_REQUOTE), from the first
+    one's end at *position* on, merged."""
+    lines: list[tuple[int, int]] = []
+    while position != -1:
+        if _rx[_REQUOTE].search(data, max(0, position - 8), position + 3) is not None:
+            low, high = _line_around(data, position)
+            if lines and low <= lines[-1][1]:
+                lines[-1] = (lines[-1][0], max(high, lines[-1][1]))
+            else:
+                lines.append((low, high))
+            position = high
+        position = data.find(_REQUOTE_END, position + 1)
+    return lines
 
 
 # A file reader's line number before a line (`     17→`, JSON-escaped `\u2192`; `cat -n`'s `    17\t`,
@@ -251,8 +275,8 @@ def _unnumbered_spans(data: bytes, low: int, high: int) -> list[tuple[int, int, 
     return found
 
 
-def _scan(data: bytes, *, coloured: bool = True) -> list[tuple[int, int, str]]:
-    """The secrets of *data*; *coloured*: also those that terminal escape codes hide."""
+def _scan(data: bytes, *, again: bool = True) -> list[tuple[int, int, str]]:
+    """The secrets of *data*; *again*: also those that terminal escape codes or quotes hide."""
     scan = _Scan(data)
     scan.tokens()
     scan.keywords()
@@ -263,14 +287,18 @@ def _scan(data: bytes, *, coloured: bool = True) -> list[tuple[int, int, str]]:
         for low, high in _guttered_windows(data, scan.named):
             for start, end, kind in _unnumbered_spans(data, low, high):
                 scan.add(start, end, kind)
-    if coloured:
+    if again:
         codes = scan.coloured
         position = data.find(b"\x1b")  # a JSON-escaped code is an anchor, ESC itself a memchr
         while position != -1:
             codes.append(position)
             position = data.find(b"\x1b", position + 1)
         if codes:
-            for start, end, kind in _uncoloured_spans(data, sorted(codes)):
+            for start, end, kind in _spans_without(data, _coloured_lines(data, sorted(codes)), _ANSI):
+                scan.add(start, end, kind)
+        position = data.find(_REQUOTE_END)
+        if position != -1:
+            for start, end, kind in _spans_without(data, _requoted_lines(data, position), _REQUOTE):
                 scan.add(start, end, kind)
     spans = scan.merged()
     if spans:
@@ -461,6 +489,12 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
         hits.append(position)
         position = data.find(b"\x00", position)  # the next text
         position = -1 if position == -1 else data.find(b"\x1b", position)
+    # Quotes closed and opened again: _scan() looks at their lines again.
+    position = data.find(_REQUOTE_END)
+    while position != -1:
+        hits.append(position)
+        position = data.find(b"\x00", position)  # the next text
+        position = -1 if position == -1 else data.find(_REQUOTE_END, position)
     # A Redis ACL line at the start of a text (keywords() looks there as well).
     if low.startswith(b"user "):
         hits.append(0)
