@@ -5,6 +5,7 @@ provider's name in notes, a provider's key id next to its secret."""
 from __future__ import annotations
 
 import random
+import string
 import sys
 from pathlib import Path
 
@@ -65,5 +66,52 @@ def test_words_quoted_again_inside_a_quoted_command_stay() -> None:
         "bash -lc 'grep -rn '\\''password'\\'' src/ | head'",
         "bash -lc 'git log --format='\\''%h %s'\\'' -3'",
         "bash -lc 'mysql -u root -p'\\''$MYSQL_ROOT_PASSWORD'\\'' -e status'",
+    ):
+        rs.survives(text)
+
+
+# --- credentials listed under their provider's name ----------------------------------------------
+
+UPPER_DIGITS = string.ascii_uppercase + string.digits
+HEX = "0123456789abcdef"
+
+
+@given(SEEDS, st.sampled_from(["vultr", "Hetzner", "linode", "vercel", "zendesk:", "- cohere", "* snyk"]))
+def test_a_value_listed_after_a_provider_name_goes(n: int, provider: str) -> None:
+    rng = random.Random(n)
+    first = rs.body(rng, 36, UPPER_DIGITS)
+    second = rs.body(rng, 40)
+    rs.goes(f"infra tokens\n{provider}    {first}\nnotes    see wiki", first)
+    rs.goes(f"{provider}  {second} (agent@example.com/token)\n", second)
+
+
+@given(SEEDS, st.sampled_from(["mistral (la plateforme)", "cohere prod", "deepgram"]))
+def test_a_value_listed_before_a_provider_name_goes(n: int, provider: str) -> None:
+    key = rs.body(random.Random(n), 32)
+    rs.goes(f"Team keys:\n* {key} \u2014 {provider}\n* see the vault for the rest", key)
+    rs.goes(f"- {key} - {provider}", key)
+
+
+@given(SEEDS, st.sampled_from(["deepgram", "mistral", "cohere"]))
+def test_a_value_in_a_provider_object_goes(n: int, provider: str) -> None:
+    key = rs.body(random.Random(n), 40, HEX)
+    rs.goes(f'{{"providers": [{{"name": "{provider}", "k": "{key}"}}]}}', key)
+    rs.goes(f'{{"provider":"{provider}","value":"{key}","enabled":true}}', key)
+    rs.goes(f"export const upstream = {{\n  name: '{provider}',\n  value: '{key}',\n}};", key)
+
+
+def test_a_provider_name_with_words_or_ids_stays() -> None:
+    for text in (
+        "vercel deploy --prebuilt --prod",
+        "snyk test --all-projects --severity-threshold=high",
+        "mistral-large-latest answered in 2.1 s",
+        "curl https://api.mistral.ai/v1/models",
+        "zendesk: https://acme.zendesk.com/agent/tickets/4821",
+        "vultr    region ewr, plan vc2-1c-1gb",
+        "linode   g6-standard-2    us-east",
+        'vercel   "production" alias points at acme-web-git-main-acme.vercel.app',
+        '{"name": "cohere", "model": "command-r-plus-08-2024"}',
+        "- cohere \u2014 embeddings for search",
+        "build 4f3c2a1b9e8d7c6f5a4b3c2d1e0f9a8b7c6d5e4f \u2014 vercel preview",
     ):
         rs.survives(text)

@@ -672,6 +672,32 @@ _PRINTERS.update({anchor.encode(): pattern.encode() for anchor, pattern in rules
 _REPL_ANCHORS: Final = frozenset(anchor.encode() for anchor, _ in rules.REPL_PROMPTS)
 _BARE_REPL_PROMPT: Final = rules.BARE_REPL_PROMPT.encode()
 _LISTERS: Final = tuple(anchor.encode() for anchor in rules.LISTS_SECRETS)
+# A provider's name in a listing of credentials (rules.LISTED_PROVIDERS): what may stand before it
+# on its line (a bullet), where its name ends (a domain's ending, a word saying which of its keys),
+# and the value after it, or before it and a dash; or the `name` of a JSON object.
+_PROVIDERS: Final = tuple(sorted(name.encode() for name in rules.LISTED_PROVIDERS))
+_PROVIDER_BEFORE: Final = frozenset(b" \t\n\"'*-n")  # (`n`: a JSON-escaped line break)
+_BULLET: Final = (
+    rb"(?:\\{0,3}\"){0,2}[ \t]*(?:[-*+][ \t]+|\xe2\x80\xa2[ \t]+|\\u2022[ \t]+|[0-9]{1,2}[.)][ \t]+)?"
+)
+_LISTED_VALUE_CHARS: Final = rb"(?P<value>[A-Za-z0-9_\-+/=.~]{16,200})"
+_PROVIDER_FIRST: Final = (
+    rb"[A-Za-z0-9]+(?:\.(?:io|com|ai|dev|co|net))?(?:[ \t]+(?:prod|production|staging|dev|test|live|api))?"
+    rb"[ \t]*[:=]?[ \t]+(?P<q>\\{0,3}[\"'`]?)" + _LISTED_VALUE_CHARS + rb"(?P=q)"
+    rb"(?=[ \t]*(?:\(|$|\r|\\{1,3}[nr\"]|\"))"
+)
+_PROVIDER_LAST: Final = (
+    _BULLET + rb"(?P<q>\\{0,3}[\"'`]?)" + _LISTED_VALUE_CHARS + rb"(?P=q)"
+    rb"[ \t]+(?:\xe2\x80\x94|\xe2\x80\x93|\\{1,3}u201[34]|-{1,2}|:|for)[ \t]+\Z"
+)
+_PROVIDER_NAMED: Final = (
+    rb"""(?:\\{0,3}["'])?(?:name|provider|service|vendor)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*\\{0,3}["']\Z"""
+)
+# (the object's generic member after it, also on the next line: `name: 'cohere',\n  value: '…'`)
+_PROVIDER_MEMBER: Final = (
+    rb"""[a-z]*\\{0,3}["'][ \t]*,(?:[ \t]|\r?\n|\\{1,3}[nrt])*(?:\\{0,3}["'])?(?:k|v|x|val|value|data)"""
+    rb"""(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?P<q>\\{0,3}["'])(?P<value>[^"'\\\s]{16,200})(?P=q)"""
+)
 # How many lines of a command's output _listed() looks at, and where that output ends: a prompt.
 _LISTED_LINES: Final = 40
 _PROMPT: Final = rb"[ \t]*(?:[$#>%]|PS [^>\n]{0,200}>|[A-Za-z]:\\{1,4}[^>\n]{0,200}>)[ \t]"
@@ -1529,4 +1555,4 @@ _ACROSS_LINES: Final = frozenset(
     (_COOKIE_AT, _KIND_AT, _ACL_NUMBERED, _ACL_NUMBERED_ESCAPED, _ACL_CAT_N, _ACL_CAT_N_ESCAPED, _JWK_AT)
 )
 # Roles of the other anchors (above every fixed anchor's number).
-_NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER, _ANCHORED = range(1000, 1007)
+_NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER, _ANCHORED, _PROVIDER = range(1000, 1008)

@@ -1668,6 +1668,14 @@ LISTING_CLIS: Final = words(
     "az aws gcloud fly flyctl vault doctl heroku openstack consul nomad linode-cli oci ibmcloud scw "
     "hcloud exo upcloud"
 )
+#: Providers whose credentials have no format of their own, which people list under the
+#: provider's name in notes, wikis and chats: one a line, the name first or last (`vultr    <token>`,
+#: `- zendesk: <token> (agent@…/token)`, `* <key> — mistral (prod)`), or as the `name` of a JSON
+#: object whose generic member holds it (`{"name": "deepgram", "k": "<key>"}`). A value there of 16
+#: characters or more that may be a credential goes. Each name is one more literal for the context
+#: searches to find, which stay fast only up to 48 a search: a name here must earn its place (not
+#: names text uses for other things, `render`, `linear`, nor providers whose tokens have formats).
+LISTED_PROVIDERS: Final = words("vultr hetzner linode vercel snyk zendesk mistral cohere deepgram")
 LISTS_SECRETS: Final = (
     "keys list",
     "key list",

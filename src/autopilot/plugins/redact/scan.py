@@ -107,6 +107,7 @@ from autopilot.plugins.redact.patterns import (
     _BLOCK_SCALAR,
     _BRACED_VALUE,
     _BRACES,
+    _BULLET,
     _BUNDLE_AT,
     _BUNDLE_CONFIG_HOST,
     _BUNDLE_HOST_SETTING,
@@ -281,6 +282,12 @@ from autopilot.plugins.redact.patterns import (
     _PROMPT,
     _PROMPT_REACH,
     _PROSE_KEY_VALUE,
+    _PROVIDER,
+    _PROVIDER_BEFORE,
+    _PROVIDER_FIRST,
+    _PROVIDER_LAST,
+    _PROVIDER_MEMBER,
+    _PROVIDER_NAMED,
     _PULUMI_PLAINTEXT,
     _PULUMI_REACH,
     _PULUMI_SECRET_AT,
@@ -1002,6 +1009,8 @@ class _Scan:
             self._listed(start)
         elif role == _ANCHORED:
             self._anchored(anchor, start)
+        elif role == _PROVIDER:
+            self._provider(start, end)
         elif role == _CALL:
             paren = end - 1
             name_start = self.runs.rfind(_DOT, max(0, paren - 64), paren) + 1
@@ -2491,6 +2500,40 @@ class _Scan:
                 return
         for key in _rx[_EVM_KEY].finditer(data, opening.start(), end):
             self.add(key.start(), key.end(), "crypto_private_key")
+
+    def _provider(self, start: int, end: int) -> None:
+        """A provider's name in a listing of credentials (rules.LISTED_PROVIDERS): the value after it
+        alone on its line, or before it and a dash, or in its JSON object's generic member."""
+        data = self.data
+        before = data[start - 1] if start else 0x0A
+        if before not in _PROVIDER_BEFORE or (before == 0x6E and data[start - 2 : start - 1] != b"\\"):
+            return  # inside a word or a host's name (`api.mistral.ai`)
+        following = data[end : end + 1]
+        if following.isalnum() and following not in b"0123456789":
+            return  # a longer word (`herokuapp`)
+        found = None
+        named = before in (0x22, 0x27) and _rx[_PROVIDER_NAMED].search(data, max(0, start - 24), start)
+        if named:
+            found = _rx[_PROVIDER_MEMBER].match(data, end)  # `{"name": "deepgram", "k": "…"}`
+        else:
+            line_start, line_end = _line_around(data, start, 1024)
+            content = _content_start(data, line_start, start)
+            if _rx[_BULLET].fullmatch(data, content, start) is not None:
+                found = _rx[_PROVIDER_FIRST].match(data, start, line_end)
+            else:
+                found = _rx[_PROVIDER_LAST].fullmatch(data, content, start)
+        if found is None:
+            return
+        value = found.group("value").decode("ascii")
+        # (in one case and digits, as Vultr's keys are: `credential_like` takes those for words)
+        drawn = (
+            len(value) >= 20
+            and value.isalnum()
+            and sum(char.isdigit() for char in value) >= 2
+            and not is_placeholder(value)
+        )
+        if (drawn or credential_like(value)) and not _names_a_secret(value):
+            self.add(found.start("value"), found.end("value"), "token")
 
     def _anchored(self, anchor: bytes, start: int) -> None:
         """A credential after a literal of its own (rules.ANCHORED_SECRETS): `password 7 …`, …"""
