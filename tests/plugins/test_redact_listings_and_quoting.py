@@ -115,3 +115,24 @@ def test_a_provider_name_with_words_or_ids_stays() -> None:
         "build 4f3c2a1b9e8d7c6f5a4b3c2d1e0f9a8b7c6d5e4f \u2014 vercel preview",
     ):
         rs.survives(text)
+
+
+# --- a YAML block list under a secret name -------------------------------------------------------
+
+
+@given(SEEDS, st.sampled_from(["credentials", "api_keys", "secrets", "passwords"]))
+def test_a_yaml_list_under_a_secret_name_loses_its_generated_items(n: int, name: str) -> None:
+    rng = random.Random(n)
+    first, second = rs.body(rng, 32), rs.body(rng, 24)
+    text = f'sms:\n  {name}:\n    - {first}\n    - "{second}"\n  region: us-east-1\n'
+    rs.goes(text, first)
+    rs.goes(text, second)
+
+
+def test_a_yaml_list_of_words_under_a_secret_name_stays() -> None:
+    for text in (
+        "secrets:\n  - db-password\n  - stripe-api-key\n",
+        "credentials:\n  - name: registry\n    from: vault\n",
+        "tokens:\n  - us-east-1\n  - eu-west-2\n",
+    ):
+        rs.survives(text)

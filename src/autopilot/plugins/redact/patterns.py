@@ -807,6 +807,12 @@ _LINE_BREAK: Final = rb"\n|\\{1,3}[nr]|\Z"
 _BLOCK_OPENING: Final = rb"""(?:\\{0,3}["'])?[ \t]*:[ \t]*(?P<scalar>[|>][-+1-9]{0,2}[ \t]*)?\r?"""
 # A lone word on a line of its own (a nested value as Salt prints it), and a block's default or value.
 _BLOCK_SCALAR: Final = rb"""(?:\\{0,3}["'])?[^\s"'`\\#\-|>{\[!&*%@][^\s"'`\\]{3,500}(?<!:)(?:\\{0,3}["'])?"""
+# An item of a YAML list, alone on its line (a file reader's line number before it is dropped).
+_BLOCK_LIST_ITEM: Final = (
+    rb"""(?:[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\t))?(?P<indent>[ \t]*)-[ \t]+"""
+    rb"""(?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,500})(?P=q)|(?P<bare>[^\s"'\\#][^\s"'\\]{0,500}))"""
+    rb"""[ \t\r]*"""
+)
 _BLOCK_MEMBER: Final = (
     rb"""(?i:default|value)[ \t]*:[ \t]+"""
     rb"""(?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,500})(?P=q)|(?P<bare>[^\s"'\\#][^\s"'\\]{0,500}))"""

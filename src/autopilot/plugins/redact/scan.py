@@ -102,6 +102,7 @@ from autopilot.plugins.redact.patterns import (
     _BLANKS,
     _BLANKS_B,
     _BLANKS_OR_QUOTE,
+    _BLOCK_LIST_ITEM,
     _BLOCK_MEMBER,
     _BLOCK_OPENING,
     _BLOCK_SCALAR,
@@ -1798,18 +1799,23 @@ class _Scan:
                 return
             position = item.end()
             group = "quoted" if item.group("q") is not None else "bare"
-            value = item.group(group).decode("utf-8", "replace")
-            # only what looks generated (never `["error", {…}]`, a linter's options, nor Django's
-            # `PASSWORD_HASHERS = ["django.contrib.auth.hashers.…"]`), or a password with a digit
-            if (
-                _rx[_DOTTED_CALL].fullmatch(item.group(group)) is None  # a module path, an attribute
-                and _plausible_value(value, quoted=True, code_context=True, next_char=b'"')
-            ) and (
-                credential_like(value)
-                or _rx[_HEX_SECRET].fullmatch(value)
-                or (kind == "password" and group == "quoted" and _rx[_DIGIT].search(value) is not None)
-            ):
-                self.add(item.start(group), item.end(group), kind)
+            self._list_item(item.start(group), item.end(group), kind, quoted=group == "quoted")
+
+    def _list_item(self, start: int, end: int, kind: str, *, quoted: bool) -> None:
+        """An item of a list under a secret name, if it may be one of the secrets: only what looks
+        generated (never `["error", {…}]`, a linter's options, nor Django's `PASSWORD_HASHERS =
+        ["django.contrib.auth.hashers.…"]`), or a quoted password with a digit."""
+        item = self.data[start:end]
+        value = item.decode("utf-8", "replace")
+        if (
+            _rx[_DOTTED_CALL].fullmatch(item) is None  # a module path, an attribute
+            and _plausible_value(value, quoted=True, code_context=True, next_char=b'"')
+        ) and (
+            credential_like(value)
+            or _rx[_HEX_SECRET].fullmatch(value)
+            or (kind == "password" and quoted and _rx[_DIGIT].search(value) is not None)
+        ):
+            self.add(start, end, kind)
 
     def _csv_column(self, name_start: int, name_end: int, kind: str | None) -> None:
         """The values in a CSV file's column whose header is secret-named (``service,owner,key``):
@@ -2073,6 +2079,9 @@ class _Scan:
                 return
             if child == -1:
                 child = indent
+                if stripped.startswith(b"- "):
+                    self._block_list(begin, end, line_end, child, kind)
+                    return
                 if _rx[_BLOCK_SCALAR].fullmatch(stripped) is not None:
                     value = stripped.decode("utf-8", "replace")
                     if _lenient(value) and not _names_a_secret(value):
@@ -2090,6 +2099,21 @@ class _Scan:
                     return
             if end < line_end:  # the JSON string holding the block ended
                 return
+
+    def _block_list(self, begin: int, end: int, line_end: int, indent: int, kind: str) -> None:
+        """The items of a YAML list that a secret name opens (`credentials:` and `- …` below it, one
+        per line, from the line at *begin* on), each judged as a list's string is (_list_item)."""
+        data = self.data
+        for _ in range(64):
+            item = _rx[_BLOCK_LIST_ITEM].fullmatch(data, begin, end)
+            if item is None or item.end("indent") - item.start("indent") != indent:
+                return
+            group = "quoted" if item.group("quoted") is not None else "bare"
+            self._list_item(item.start(group), item.end(group), kind, quoted=group == "quoted")
+            following = None if end < line_end else _following_line(data, line_end)
+            if following is None:
+                return  # the text, or the JSON string holding the list, ended
+            begin, line_end, end = following
 
     def _spaced(self, name_start: int, name_end: int, kind: str | None, keyword: int) -> None:
         """A name and its value separated by blanks only (``requirepass VALUE``, ``password VALUE``
