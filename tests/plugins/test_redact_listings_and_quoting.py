@@ -4,6 +4,7 @@ provider's name in notes, a provider's key id next to its secret."""
 
 from __future__ import annotations
 
+import base64
 import random
 import string
 import sys
@@ -134,5 +135,30 @@ def test_a_yaml_list_of_words_under_a_secret_name_stays() -> None:
         "secrets:\n  - db-password\n  - stripe-api-key\n",
         "credentials:\n  - name: registry\n    from: vault\n",
         "tokens:\n  - us-east-1\n  - eu-west-2\n",
+    ):
+        rs.survives(text)
+
+
+# --- a credential piped into base64, and what base64 prints --------------------------------------
+
+
+@given(SEEDS)
+def test_a_credential_encoded_with_base64_goes_with_its_encoding(n: int) -> None:
+    rng = random.Random(n)
+    password = rs.body(rng, 10) + rng.choice("!#%@") + str(rng.randrange(10, 99))
+    encoded = base64.b64encode(password.encode()).decode()
+    text = f"$ echo -n '{password}' | base64\n{encoded}\n$ kubectl apply -f secret.yaml"
+    rs.goes(text, password)
+    rs.goes(text, encoded)
+    with_newline = base64.b64encode(f"admin:{password}\n".encode()).decode()
+    rs.goes(f'echo "admin:{password}" | base64 -w0\n{with_newline}', with_newline)
+
+
+def test_words_encoded_or_decoded_with_base64_stay() -> None:
+    for text in (
+        "$ echo -n 'hello world' | base64\naGVsbG8gd29ybGQ=",
+        'echo -n "$USER:$PASSWORD" | base64',
+        "echo 'aGVsbG8gd29ybGQ=' | base64 -d\nhello world",
+        "echo -n release-notes | base64",
     ):
         rs.survives(text)

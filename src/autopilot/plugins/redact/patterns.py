@@ -659,6 +659,11 @@ _READS_CREDENTIAL: Final = (
     rb"|[ \t]env[ \t]+add(?![A-Za-z0-9_.\-])|[ \t]pass[ \t]+(?:insert|add)(?![A-Za-z0-9_.\-]))"
 )
 _ECHO_PIPE: Final = _ECHOED + rb"[ \t]*\|[^|\n]*?" + _READS_CREDENTIAL
+# `echo -n 'user:SECRET' | base64`: a credential encoded for a header or a Kubernetes secret's data
+# (not one decoded, `base64 -d`).
+_ECHO_TO_BASE64: Final = (
+    _ECHOED + rb"[ \t]*\|[ \t]*(?:openssl[ \t]+)?base64(?![A-Za-z0-9_\-])(?![^|\n\\]*[ \t]-(?:d|D|-decode))"
+)
 # `echo SECRET > .vault_pass`: a value written into a file named for a credential.
 _ECHO_TO_FILE: Final = _ECHOED + rb"[ \t]*(?i:" + rules.WRITES_CREDENTIAL_FILE.encode() + rb")"
 # `set -x` prints each command of a pipeline on a line of its own, after `+`: `+ echo SECRET`, then

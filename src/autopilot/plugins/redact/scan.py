@@ -5,6 +5,7 @@ block, Kubernetes data …), collecting spans to redact.
 
 from __future__ import annotations
 
+import base64
 import re
 import urllib.parse
 
@@ -148,6 +149,7 @@ from autopilot.plugins.redact.patterns import (
     _DUMPED_STRUCTURE,
     _ECHO_BASE64,
     _ECHO_PIPE,
+    _ECHO_TO_BASE64,
     _ECHO_TO_FILE,
     _ENABLE_AT,
     _ENCODED_AT,
@@ -2449,6 +2451,9 @@ class _Scan:
         """``echo SECRET | docker login --password-stdin`` (also piped to chpasswd or --with-token)."""
         line_start, line_end = _line_around(self.low, start)
         match = _rx[_ECHO_PIPE].match(self.data, start, line_end)
+        if match is None and (encoded := _rx[_ECHO_TO_BASE64].match(self.data, start, line_end)) is not None:
+            self._encoded_echo(encoded, line_end)
+            return
         if match is None and (written := _rx[_ECHO_TO_FILE].match(self.data, start, line_end)) is not None:
             match = written if b" " not in written.group(written.lastgroup or "v3") else None
         if match is None:
@@ -2478,6 +2483,29 @@ class _Scan:
             value = value[colon + 1 :]
         if _lenient(value.decode("utf-8", "replace")):
             self.add(value_start, value_end, "password")
+
+    def _encoded_echo(self, match: re.Match[bytes], line_end: int) -> None:
+        """``echo -n '…' | base64``: the value, if it may be a credential, and its base64 in the
+        next lines (the command's output)."""
+        group = next(g for g in ("v1", "v2", "v3") if match.group(g) is not None)
+        value = match.group(group)
+        if not credential_like(value.decode("utf-8", "replace")):
+            return
+        self.add(*match.span(group), "password")
+        if b"\\" in value:
+            return  # escaped: what base64 read is not these bytes
+        data = self.data
+        encodings = [base64.b64encode(value + ending) for ending in (b"", b"\n")]
+        for _ in range(3):
+            begin = _next_line(data, line_end)
+            if begin == -1:
+                return
+            _, line_end = _line_around(data, begin)
+            for encoded in encodings:
+                at = data.find(encoded, begin, line_end)
+                if at != -1:
+                    self.add(at, at + len(encoded), "password")
+                    return
 
     def _named_xml_value(self, start: int) -> None:
         """A `<value>` element named by the element before it (`<name>…password</name>`) or by the
