@@ -162,3 +162,29 @@ def test_words_encoded_or_decoded_with_base64_stay() -> None:
         "echo -n release-notes | base64",
     ):
         rs.survives(text)
+
+
+# --- a URL's password holding the `#` and `?` that URLs reserve ----------------------------------
+
+
+@given(SEEDS, st.sampled_from(["#", "?", "?#"]), st.sampled_from(["start", "middle", "end"]))
+def test_a_url_password_with_reserved_characters_goes(n: int, marks: str, where: str) -> None:
+    rng = random.Random(n)
+    head, tail = rs.body(rng, 8), rs.body(rng, 6)
+    password = {"start": marks + head + tail, "middle": head + marks + tail, "end": head + tail + marks}[
+        where
+    ]
+    for url in (
+        f"mysql://wp:{password}@127.0.0.1:3306/wordpress?charset=utf8mb4",
+        f"ftp://backup:{password}@files.example.dev/backups/nightly/",
+    ):
+        rs.goes(url, password)
+
+
+def test_a_port_before_a_query_or_fragment_stays() -> None:
+    for text in (
+        "open http://localhost:3000?email=dev@example.com to sign in",
+        "http://host:8080#section@anchor",
+        "https://user:@host/",
+    ):
+        rs.survives(text)

@@ -183,9 +183,11 @@ _AUTH_VALUE: Final = (
 )
 _BEARER: Final = rb"(?i)" rb"bearer[ \t]+(?P<value>[A-Za-z0-9._~+/=\-]{12,})"
 # (a password may hold a raw `#`, which URLs reserve for a fragment: `https://admin:Xy#z@host`)
+# (a password may hold the raw `#` and `?` that URLs reserve, `Xy#z`, `Ocean3276?`; a port and a
+# query or fragment after it are none, `localhost:3000?next=a@b`, `host:8080#top@x`)
 _URL_CREDENTIALS: Final = (
-    rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]*):"
-    rb"(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+(?:\#[^\s\x00-\x1f/?#\"'<>\\`]+)*)@"
+    rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]*):(?![0-9]{2,5}[?#][A-Za-z_\-]*@|@)"
+    rb"(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]*(?:[?#][^\s\x00-\x1f/?#\"'<>\\`=&]*)*)@"
 )
 _URL_END: Final = rb"[^\s\"'<>\\`]*"
 # A signed URL's signature after its credential's parameter, also in a later string literal of a
