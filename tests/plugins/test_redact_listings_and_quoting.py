@@ -188,3 +188,21 @@ def test_a_port_before_a_query_or_fragment_stays() -> None:
         "https://user:@host/",
     ):
         rs.survives(text)
+
+
+# --- a personal access token in a dotted setting -------------------------------------------------
+
+
+@given(SEEDS, st.sampled_from(["azure-devops.pat", "gitea.pat", "ado_pat", "sourcegraph-pat"]))
+def test_a_pat_setting_goes(n: int, name: str) -> None:
+    token = rs.body(random.Random(n), 52, "abcdefghijklmnopqrstuvwxyz234567")
+    rs.goes(f'{{"azure-devops.organization": "acme", "{name}": "{token}", "git.autofetch": true}}', token)
+
+
+def test_words_ending_in_pat_stay() -> None:
+    for text in (
+        '{"compat": "es2020", "spat": "sparrow-hawk-99"}',
+        '{"azure-devops.pat": "${env:ADO_PAT}"}',
+        '{"path": "/usr/local/bin"}',
+    ):
+        rs.survives(text)

@@ -1340,7 +1340,7 @@ _EZCONNECT_ARGUMENT: Final = rb"[A-Za-z0-9.\-]+(?::[0-9]{2,5})?/[A-Za-z0-9_.\-]+
 # split into a few searches: secret names and fixed literals, output printers and function
 # calls, command-line clients. At one position the first listed wins; anchors that start inside
 # another are found again through _hidden().
-_PAT_ENDS: Final = (b"_pat:", b"_pat=", b'_pat"', b"_pat\\")
+_PAT_ENDS: Final = (b"_pat:", b"_pat=", b'pat"', b"pat\\")
 _NAME_KEYWORDS: Final = (
     b"pass",
     b"pwd",
@@ -1357,8 +1357,9 @@ _NAME_KEYWORDS: Final = (
     b"salt",
     # an account's recovery codes (`MFA recovery code: …`, `recovery_codes`)
     b"recovery",
-    # A personal access token's name ending in `_pat` (`AZURE_DEVOPS_EXT_PAT`, `GH_PAT`, `ado_pat`):
-    # with the byte after it, as `_pat` alone starts every `_path`.
+    # A personal access token's name ending in `_pat` (`AZURE_DEVOPS_EXT_PAT`, `GH_PAT`, `ado_pat`),
+    # quoted also in a dotted setting's (`"azure-devops.pat"`): with the byte after it, as `_pat`
+    # alone starts every `_path`.
     *_PAT_ENDS,
 )
 # Usage counters and other plural names ("input_tokens", "keys") are never secret: found as

@@ -708,8 +708,10 @@ class _Scan:
                                 hidden.append((inner, at, at + len(anchors[inner])))
                     role = roles[index]
                     if role == name:
-                        if end - start == 5 and low[start] == 0x5F:
-                            end -= 1  # `_pat:`: the name ends before the byte after it
+                        if (end - start == 5 and low[start] == 0x5F) or (
+                            end - start == 4 and low[end - 1] in (0x22, 0x5C)
+                        ):
+                            end -= 1  # `_pat:`, `pat"`: the name ends before the byte after it
                         if end - start == 6 and _typed_secret_at(low, anchors[index], start, end):
                             self._typed_secret(start)
                         if end - start == 6 and anchors[index] == b"author":
