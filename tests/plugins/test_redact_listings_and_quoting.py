@@ -206,3 +206,18 @@ def test_words_ending_in_pat_stay() -> None:
         '{"path": "/usr/local/bin"}',
     ):
         rs.survives(text)
+
+
+# --- Zendesk's `email/token:…` login ------------------------------------------------------------
+
+
+@given(SEEDS, st.sampled_from(["carol@acme.io", "agent.two@support.example.com"]))
+def test_a_zendesk_email_token_login_goes(n: int, email: str) -> None:
+    token = rs.body(random.Random(n), 40)
+    rs.goes(f"integrations:\n  zendesk: {email}/token:{token}\n", token)
+    rs.goes(f"curl -u {email}/token:{token} https://acme.zendesk.com/api/v2/tickets.json", token)
+
+
+def test_a_path_ending_in_token_stays() -> None:
+    for text in ("GET /oauth/token:refresh", "see docs/token:42", "route /api/token:issue 200 OK"):
+        rs.survives(text)

@@ -320,6 +320,8 @@ _NAME_SHAPE: Final = (
     |(?P<table>(?:\\{0,3}")?[ \t]*(?:\|(?!\|)|\\{1,3}t|\xe2\x94|\\{1,3}u25[0-3]|\r?\n|\\{1,3}n))
     |(?P<html></(?:p|strong|b|em|span|th|td)>))"""
 )
+# An email address and a slash before `token:` (Zendesk's API login, `agent@example.com/token:…`).
+_AGENT_BEFORE: Final = rb"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+/\Z"
 # Flags take their value after a space: --password VALUE, --api-key VALUE.
 _FLAG: Final = rb"--[a-z0-9\-]{0,48}?(?:pass|pwd|secret|token|key|auth|cred)[a-z0-9\-]{0,48}[ \t]+[^\s-]"
 # A value after a secret name and blanks ("requirepass VALUE", "password VALUE" in .netrc, "AUTH

@@ -62,6 +62,7 @@ from autopilot.plugins.redact.patterns import (
     _ACL_STRING,
     _ACROSS_LINES,
     _AFTER_NAME,
+    _AGENT_BEFORE,
     _ALGOLIA_AT,
     _ALGOLIA_SETTING,
     _ALIGNED_CELL,
@@ -1475,7 +1476,9 @@ class _Scan:
         if sep == b":" and not quoted and not sp2 and q1 is None:
             # `group:artifact:jar:version`, `arn:…:secret:prod/db`: no blank, no value; but a Go
             # struct printed with %+v (`{Host:db User:app Password:… DB:orders}`) has none either.
-            if previous in (b".", b"/") and data[value_start : value_start + 1].isdigit():
+            # Zendesk's API login, `agent@example.com/token:…`: a user and an API token as one
+            agent = name == b"token" and _rx[_AGENT_BEFORE].search(data, max(0, name_start - 256), name_start)
+            if not agent and previous in (b".", b"/") and data[value_start : value_start + 1].isdigit():
                 # grep's output of a credential file (`/etc/cassandra/jmxremote.password:1:monitorRole
                 # …`, `~/.vnc/passwd:1:…`): the line's last word, after a user name or alone
                 grepped = _rx[_GREPPED_LINE].match(data, value_start)
@@ -1491,6 +1494,8 @@ class _Scan:
                 value_end = field.end("value")
             elif _rx[_FRAME_HEADER].match(data, value_end) is not None and self._in_frame(name_start):
                 pass  # a STOMP frame's headers (`login:ops`, `passcode:…`), one per line, no blank
+            elif agent:
+                pass
             elif not (
                 # HTTPie's request items: a header named so (`X-API-Key:…`, `Private-Token:…`) and a
                 # generated value, without a blank
