@@ -141,25 +141,24 @@ def _spans_without(data: bytes, lines: list[tuple[int, int]], marks: bytes) -> l
 
 
 # A single-quoted string inside another, closed and opened again around an escaped quote (`bash -lc
-# '… -a '\''…'\'' …'`, `'\\''` JSON-escaped): the lines holding one are scanned again with each
-# `'\''` read as the quote it stands for (its first three bytes dropped).
+# '… -a '\''…'\'' …'`, `'\\''` JSON-escaped; the anchor `\''` finds them): the lines holding one
+# are scanned again with each `'\''` read as the quote it stands for (its first three bytes dropped).
 _REQUOTE: Final = rb"'\\{1,7}'(?=')"
-_REQUOTE_END: Final = b"\\''"  # (the end of every form, looked for first)
 
 
-def _requoted_lines(data: bytes, position: int) -> list[tuple[int, int]]:
-    """The lines of *data* holding a quote closed and opened again (_REQUOTE), from the first
-    one's end at *position* on, merged."""
+def _requoted_lines(data: bytes, positions: list[int]) -> list[tuple[int, int]]:
+    """The lines of *data* holding a quote closed and opened again (_REQUOTE) whose end is at one of
+    *positions* (in order), merged."""
     lines: list[tuple[int, int]] = []
-    while position != -1:
+    for position in positions:
+        if lines and position < lines[-1][1]:
+            continue
         if _rx[_REQUOTE].search(data, max(0, position - 8), position + 3) is not None:
             low, high = _line_around(data, position)
             if lines and low <= lines[-1][1]:
                 lines[-1] = (lines[-1][0], max(high, lines[-1][1]))
             else:
                 lines.append((low, high))
-            position = high
-        position = data.find(_REQUOTE_END, position + 1)
     return lines
 
 
@@ -296,9 +295,8 @@ def _scan(data: bytes, *, again: bool = True) -> list[tuple[int, int, str]]:
         if codes:
             for start, end, kind in _spans_without(data, _coloured_lines(data, sorted(codes)), _ANSI):
                 scan.add(start, end, kind)
-        position = data.find(_REQUOTE_END)
-        if position != -1:
-            for start, end, kind in _spans_without(data, _requoted_lines(data, position), _REQUOTE):
+        if scan.requoted:
+            for start, end, kind in _spans_without(data, _requoted_lines(data, scan.requoted), _REQUOTE):
                 scan.add(start, end, kind)
     spans = scan.merged()
     if spans:
@@ -489,12 +487,6 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
         hits.append(position)
         position = data.find(b"\x00", position)  # the next text
         position = -1 if position == -1 else data.find(b"\x1b", position)
-    # Quotes closed and opened again: _scan() looks at their lines again.
-    position = data.find(_REQUOTE_END)
-    while position != -1:
-        hits.append(position)
-        position = data.find(b"\x00", position)  # the next text
-        position = -1 if position == -1 else data.find(_REQUOTE_END, position)
     # A Redis ACL line at the start of a text (keywords() looks there as well).
     if low.startswith(b"user "):
         hits.append(0)

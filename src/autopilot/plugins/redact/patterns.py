@@ -1456,6 +1456,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"tobase64string(",
     b") from stdin;",
     b") values",
+    b"\\''",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -1562,6 +1563,7 @@ _FIXED_ANCHORS: Final = (
     _TO_BASE64_STRING_AT,
     _COPY_ROWS_AT,
     _INSERT_ROWS_AT,
+    _REQUOTE_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a

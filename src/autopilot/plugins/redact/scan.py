@@ -303,6 +303,7 @@ from autopilot.plugins.redact.patterns import (
     _QUOTED_NAME,
     _REDIS_ACL,
     _REPL_ANCHORS,
+    _REQUOTE_AT,
     _RESP_AUTH,
     _RESULT_AT,
     _RESULT_MEMBER,
@@ -546,6 +547,7 @@ class _Scan:
         "data",
         "low",
         "named",
+        "requoted",
         "runs",
         "size",
         "spans",
@@ -561,6 +563,7 @@ class _Scan:
         self._blocks: set[int] = set()  # PEM blocks and Kubernetes documents already handled
         self._exempt: list[tuple[int, int]] = []  # ciphertext meant to be committed (SealedSecret)
         self.coloured: list[int] = []  # where JSON-escaped terminal codes (`\u001b[`) are
+        self.requoted: list[int] = []  # where a quote is closed and opened again: _scan() looks again
         self.named: list[int] = []  # where secret names (and Redis ACL lines) are: _scan() may look again
         self._announcements: dict[int, tuple[int, int]] = {}  # _announcement() at a keyword, done already
 
@@ -762,6 +765,8 @@ class _Scan:
         low = self.low
         if role == _ANSI_ESCAPED:
             self.coloured.append(start)  # _scan() looks at the coloured lines again without their codes
+        elif role == _REQUOTE_AT:
+            self.requoted.append(start)  # and at the lines of a quote closed and opened again
         elif role == _PEM_AT:
             self._pem(start + 8)
         elif role in (_OPENVPN_AT, _NKEY_AT):
@@ -2458,7 +2463,11 @@ class _Scan:
         """``echo SECRET | docker login --password-stdin`` (also piped to chpasswd or --with-token)."""
         line_start, line_end = _line_around(self.low, start)
         match = _rx[_ECHO_PIPE].match(self.data, start, line_end)
-        if match is None and (encoded := _rx[_ECHO_TO_BASE64].match(self.data, start, line_end)) is not None:
+        if (
+            match is None
+            and self.low.find(b"base64", start, line_end) != -1
+            and (encoded := _rx[_ECHO_TO_BASE64].match(self.data, start, line_end)) is not None
+        ):
             self._encoded_echo(encoded, line_end)
             return
         if match is None and (written := _rx[_ECHO_TO_FILE].match(self.data, start, line_end)) is not None:
