@@ -221,3 +221,21 @@ def test_a_zendesk_email_token_login_goes(n: int, email: str) -> None:
 def test_a_path_ending_in_token_stays() -> None:
     for text in ("GET /oauth/token:refresh", "see docs/token:42", "route /api/token:issue 200 OK"):
         rs.survives(text)
+
+
+# --- the data of an object typed as a credential -------------------------------------------------
+
+
+@given(SEEDS, st.sampled_from(["credential", "credentials", "secret"]), st.sampled_from(["data", "value"]))
+def test_the_data_of_a_credential_object_goes(n: int, kind: str, member: str) -> None:
+    secret = rs.body(random.Random(n), 48)
+    rs.goes(f'{{"id": "7f3c", "type": "{kind}", "{member}": "{secret}", "created_at": "2026-12-15"}}', secret)
+
+
+def test_the_data_of_other_objects_stays() -> None:
+    for text in (
+        '{"type": "credential", "data": "password-reset-flow"}',
+        '{"type": "credential_request", "data": "c3f1a9e2b7d4"}',
+        '{"type": "event", "data": "Xk29fLq8Rm4TzW7pNc3V"}',
+    ):
+        rs.survives(text)

@@ -1126,9 +1126,10 @@ _SASL_PLAIN: Final = rb"(?x)" + (
 # `"type": "` right before a name (Postman's `"type": "secret"`), and a JSON object's `"value"` member.
 _TYPE_BEFORE: Final = rb"""type\\{0,3}"[ \t]*:[ \t]*\\{0,3}"\Z"""
 # The member holding a secret's value in its own object: `"value"`, and Doppler's `"computed"` and
-# `"raw"` (`doppler secrets --json`: `{"DB_PASSWORD": {"computed": "…", "note": ""}}`).
+# `"raw"` (`doppler secrets --json`: `{"DB_PASSWORD": {"computed": "…", "note": ""}}`), an API's
+# `"data"` (`{"type": "credential", "data": "…"}`).
 _VALUE_MEMBER: Final = (
-    rb"""\\{0,3}"(?:value|computed|raw)\\{0,3}"[ \t]*:[ \t]*"""
+    rb"""\\{0,3}"(?:value|computed|raw|data)\\{0,3}"[ \t]*:[ \t]*"""
     rb"""(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,2000})(?P=q)"""
 )
 # A type annotation between a name and the string literal assigned to it (Rust, Kotlin, Swift,

@@ -716,7 +716,7 @@ class _Scan:
                             end - start == 4 and low[end - 1] in (0x22, 0x5C)
                         ):
                             end -= 1  # `_pat:`, `pat"`: the name ends before the byte after it
-                        if end - start == 6 and _typed_secret_at(low, anchors[index], start, end):
+                        if end - start in (4, 6) and _typed_secret_at(low, anchors[index], start, end):
                             self._typed_secret(start)
                         if end - start == 6 and anchors[index] == b"author":
                             # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
@@ -2789,9 +2789,11 @@ class _Scan:
         return True
 
     def _typed_secret(self, name_start: int) -> None:
-        """The ``value`` of the JSON object whose ``"type"`` is the ``secret`` at *name_start* (Postman
-        environments): ``{"key": "stripe", "value": "…", "type": "secret"}``."""
-        self._member_value(name_start, "secret")
+        """The ``value`` (or ``data``) of the JSON object whose ``"type"`` is the ``secret`` at
+        *name_start* (Postman environments: ``{"key": "stripe", "value": "…", "type": "secret"}``) or
+        ``credential`` (an API's answer: ``{"type": "credential", "data": "…"}``, a value that may be
+        a secret)."""
+        self._member_value(name_start, "secret", plausible=self.low.startswith(b"cred", name_start))
 
     def _hcl_default(self, position: int, kind: str) -> None:
         """The `default` of the Terraform (HCL) block whose body starts at *position*: `variable
