@@ -239,3 +239,25 @@ def test_the_data_of_other_objects_stays() -> None:
         '{"type": "event", "data": "Xk29fLq8Rm4TzW7pNc3V"}',
     ):
         rs.survives(text)
+
+
+# --- a provider's key id and its secret beside it ------------------------------------------------
+
+
+@given(SEEDS)
+def test_a_tencent_or_alibaba_secret_beside_its_key_id_goes(n: int) -> None:
+    rng = random.Random(n)
+    tencent_id, tencent_key = "AK" + "ID" + rs.body(rng, 32), rs.body(rng, 32)
+    alibaba_id, alibaba_secret = "LT" + "AI" + rs.body(rng, 20), rs.body(rng, 30)
+    text = f"shanghai\n{tencent_id}\n{tencent_key}\n{alibaba_id}\n{alibaba_secret}\n"
+    for secret in (tencent_id, tencent_key, alibaba_id, alibaba_secret):
+        rs.goes(text, secret)
+
+
+def test_a_digest_beside_a_key_id_stays() -> None:
+    from autopilot.plugins.redact.engine import redact_text
+
+    key_id = "AK" + "ID" + "Xk29fLq8Rm4TzW7pNc3V" + "b6Yh1Ju5Kd0Ps9Qe"
+    digest = "9e107d9d372bb6826bd81d3542a419d6"
+    for form in rs.forms(f"{key_id}\nmd5 {digest}"):
+        assert digest in redact_text(form), form

@@ -291,6 +291,8 @@ TOKEN_FORMATS: Final = (
     TokenFormat("onepassword_token", ("ops_eyJ",), r"ops_eyJ[A-Za-z0-9+/]{100,}={0,3}", 7, direct=True),
     TokenFormat("adobe_client_secret", ("p8e-",), r"p8e-[A-Za-z0-9]{32}", 4, check_random=True),
     TokenFormat("alibaba_access_key_id", ("LTAI",), r"LTAI[A-Za-z0-9]{20}", 4, check_random=True),
+    # Tencent Cloud's SecretId, the key id of a SecretKey as AWS's `AKIA…` is (its secret beside it goes)
+    TokenFormat("tencent_secret_id", ("AKID",), r"AKID[A-Za-z0-9]{32}", 4, check_random=True),
     TokenFormat("artifactory_token", ("AKCp",), r"AKCp[A-Za-z0-9]{60,}", 4, check_random=True),
     TokenFormat("artifactory_token", ("cmVmd",), r"cmVmd[A-Za-z0-9]{59}", 5, check_random=True),
     TokenFormat(

@@ -23,6 +23,7 @@ from autopilot.plugins.redact.formats import (
     _AZURE_SECRET,
     _DIRECT,
     _DIRECT_WORD_START,
+    _KEY_ID_SECRETS,
     _MAX_GLUE,
     _TWILIO_LINES,
     _TWILIO_QUOTED,
@@ -667,11 +668,14 @@ class _Scan:
         return 0
 
     def _near(self, kind: str, start: int, end: int) -> None:
-        """The secret half of a pair: an AWS secret key near its key id, a Twilio token near its SID."""
+        """The secret half of a pair: an AWS secret key near its key id, a Twilio token near its SID,
+        Tencent's SecretKey near its SecretId, Alibaba's AccessKey secret near its id."""
         if kind == "aws_access_key_id":
             pattern, found = _rx[_AWS_SECRET_NEAR], "aws_secret_access_key"
         elif kind.startswith("twilio"):
             pattern, found = _rx[_TWILIO_TOKEN_NEAR], "twilio_auth_token"
+        elif kind in _KEY_ID_SECRETS:
+            pattern, found = _rx[_KEY_ID_SECRETS[kind]], "secret"
         else:
             return
         line_start, line_end = self._line_bounds(start, limit=512)
@@ -681,7 +685,7 @@ class _Scan:
             if match.start() < end and match.end() > start:
                 continue
             text = match.group().decode("ascii")
-            if looks_random(text) and (kind != "aws_access_key_id" or not text.islower()):
+            if looks_random(text) and (kind.startswith("twilio") or not text.islower()):
                 self.add(match.start(), match.end(), found)
 
     # -- keyword anchors --------------------------------------------------------------------------
