@@ -57,7 +57,7 @@ def test_a_password_quoted_again_inside_a_quoted_command_goes(n: int) -> None:
     for command in (
         f"redis-cli -h cache.internal -a {quoted} --no-auth-warning INFO",
         f"mysql -h db.internal -u root -p{quoted} -e 'SHOW DATABASES;'",
-        f'psql -U postgres -c "ALTER USER reporting WITH PASSWORD {quoted};"',
+        f"echo {quoted} > .vault_pass && chmod 600 .vault_pass",
     ):
         rs.goes(f"bash -lc '{command}'", password)
 

@@ -42,7 +42,7 @@ from autopilot.plugins.redact.compiled import _DOT, _LONG_RUN, _RUN_LOOKBACK, _R
 from autopilot.plugins.redact.formats import _AZURE_SECRET, _DIRECT, _token_rules, _token_searches
 from autopilot.plugins.redact.hits import _name_hit
 from autopilot.plugins.redact.passes import _passes
-from autopilot.plugins.redact.patterns import _NAME
+from autopilot.plugins.redact.patterns import _NAME, _REQUOTE
 from autopilot.plugins.redact.prose import _anchor_may_find, _typed_secret_at
 from autopilot.plugins.redact.scan import _Scan
 from autopilot.plugins.redact.syntax import _git_author, _line_around
@@ -138,12 +138,6 @@ def _spans_without(data: bytes, lines: list[tuple[int, int]], marks: bytes) -> l
         if origins[first] != -1 and origins[last] != -1:
             found.append((origins[first] + start - kept[first], origins[last] + end - kept[last], kind))
     return found
-
-
-# A single-quoted string inside another, closed and opened again around an escaped quote (`bash -lc
-# '… -a '\''…'\'' …'`, `'\\''` JSON-escaped; the anchor `\''` finds them): the lines holding one
-# are scanned again with each `'\''` read as the quote it stands for (its first three bytes dropped).
-_REQUOTE: Final = rb"'\\{1,7}'(?=')"
 
 
 def _requoted_lines(data: bytes, positions: list[int]) -> list[tuple[int, int]]:
@@ -296,7 +290,9 @@ def _scan(data: bytes, *, again: bool = True) -> list[tuple[int, int, str]]:
             for start, end, kind in _spans_without(data, _coloured_lines(data, sorted(codes)), _ANSI):
                 scan.add(start, end, kind)
         if scan.requoted:
-            for start, end, kind in _spans_without(data, _requoted_lines(data, scan.requoted), _REQUOTE):
+            for start, end, kind in _spans_without(
+                data, _requoted_lines(data, sorted(scan.requoted)), _REQUOTE
+            ):
                 scan.add(start, end, kind)
     spans = scan.merged()
     if spans:

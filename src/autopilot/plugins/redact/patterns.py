@@ -662,6 +662,12 @@ _READS_CREDENTIAL: Final = (
     rb"|[ \t]secrets?[ \t]+(?:put|set|add|create|import)(?![A-Za-z0-9_.\-])"
     rb"|[ \t]env[ \t]+add(?![A-Za-z0-9_.\-])|[ \t]pass[ \t]+(?:insert|add)(?![A-Za-z0-9_.\-]))"
 )
+# A single-quoted string inside another, closed and opened again around an escaped quote (`bash -lc
+# '… -a '\''…'\'' …'`, `'\\''` JSON-escaped), looked for on the line of a client's command or an
+# echo: _scan() reads the line again with each `'\''` as the quote it stands for (its first three
+# bytes dropped).
+_REQUOTE: Final = rb"'\\{1,7}'(?=')"
+_REQUOTE_END: Final = b"\\''"  # (the end of every form, looked for first)
 _ECHO_PIPE: Final = _ECHOED + rb"[ \t]*\|[^|\n]*?" + _READS_CREDENTIAL
 # `echo -n 'user:SECRET' | base64`: a credential encoded for a header or a Kubernetes secret's data
 # (not one decoded, `base64 -d`).
@@ -1457,7 +1463,6 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"tobase64string(",
     b") from stdin;",
     b") values",
-    b"\\''",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -1564,7 +1569,6 @@ _FIXED_ANCHORS: Final = (
     _TO_BASE64_STRING_AT,
     _COPY_ROWS_AT,
     _INSERT_ROWS_AT,
-    _REQUOTE_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a

@@ -304,7 +304,7 @@ from autopilot.plugins.redact.patterns import (
     _QUOTED_NAME,
     _REDIS_ACL,
     _REPL_ANCHORS,
-    _REQUOTE_AT,
+    _REQUOTE_END,
     _RESP_AUTH,
     _RESULT_AT,
     _RESULT_MEMBER,
@@ -769,8 +769,6 @@ class _Scan:
         low = self.low
         if role == _ANSI_ESCAPED:
             self.coloured.append(start)  # _scan() looks at the coloured lines again without their codes
-        elif role == _REQUOTE_AT:
-            self.requoted.append(start)  # and at the lines of a quote closed and opened again
         elif role == _PEM_AT:
             self._pem(start + 8)
         elif role in (_OPENVPN_AT, _NKEY_AT):
@@ -2466,6 +2464,7 @@ class _Scan:
     def _echo_pipe(self, start: int) -> None:
         """``echo SECRET | docker login --password-stdin`` (also piped to chpasswd or --with-token)."""
         line_start, line_end = _line_around(self.low, start)
+        self._requote(start, line_end)
         match = _rx[_ECHO_PIPE].match(self.data, start, line_end)
         if (
             match is None
@@ -2503,6 +2502,13 @@ class _Scan:
             value = value[colon + 1 :]
         if _lenient(value.decode("utf-8", "replace")):
             self.add(value_start, value_end, "password")
+
+    def _requote(self, start: int, end: int) -> None:
+        """A quote closed and opened again between *start* and *end* (a client's command or an echo
+        inside `bash -c '…'`): _scan() reads its line again (patterns._REQUOTE)."""
+        position = self.data.find(_REQUOTE_END, start, end)
+        if position != -1:
+            self.requoted.append(position)
 
     def _encoded_echo(self, match: re.Match[bytes], line_end: int) -> None:
         """``echo -n '…' | base64``: the value, if it may be a credential, and its base64 in the
@@ -2638,6 +2644,7 @@ class _Scan:
         """A command-line client (rules.CLIENT_COMMANDS): the credentials among its arguments."""
         data, low = self.data, self.low
         command_end = _curl_end(data, start, min(self.size, start + 4096))
+        self._requote(start, command_end)
         for client in clients:
             if client.subcommand and not _has_subcommand(low, word_end, command_end, client.subcommand):
                 continue
