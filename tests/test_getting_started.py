@@ -32,13 +32,18 @@ def _offline_recipe(tmp_path: Path) -> str:
     section = page.split("## Your own repository, still offline", 1)[1].split("\nNext:", 1)[0]
     script = "\n".join(re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL))
     assert TOOL_PYTHON in script and "8765" in script and "8766" in script
-    script = script.replace(TOOL_PYTHON, shlex.quote(sys.executable)).replace("/tmp/", f"{tmp_path}/")
+    # /tmp/ first: the Python put in next may itself live under /tmp/ (a clone there)
+    script = script.replace("/tmp/", f"{tmp_path}/").replace(TOOL_PYTHON, shlex.quote(sys.executable))
     script = script.replace("8765", str(_free_port())).replace("8766", str(_free_port()))
     lines = ["set -e", "trap 'kill $(jobs -p) 2>/dev/null' EXIT"]
     for number, line in enumerate(script.splitlines()):
         if "-m autopilot.testing." in line:
             started = tmp_path / f"server-{number}.out"
-            lines += [f"{line} > {started} &", f"until grep -q PORT {started}; do sleep 0.1; done"]
+            died = f"{{ cat {started} >&2; exit 1; }}"
+            lines += [
+                f"{line} > {started} 2>&1 &",
+                f"until grep -q PORT {started}; do kill -0 $! || {died}; sleep 0.1; done",
+            ]
         else:
             lines.append(line)
     return "\n".join(lines)

@@ -285,6 +285,30 @@ def test_replay_a_step_that_does_not_exist(
     assert len(errors) == 1 and f"has {len(script.steps)} steps" in errors[0]
 
 
+@pytest.mark.parametrize("command", ["replay", "compare"])
+def test_replay_and_compare_of_another_agents_log_say_to_import_it(
+    command: str, hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Codex log given to replay or compare (which read trajectories) is one error line naming its
+    format and the import command, not a JSON parse error about its second line; exit 2."""
+    log = tmp_path / "codex run.jsonl"
+    events = [
+        {"type": "thread.started", "thread_id": "0199"},
+        {"type": "turn.started"},
+        {"type": "turn.completed", "usage": {"input_tokens": 10, "output_tokens": 2}},
+    ]
+    log.write_text("".join(json.dumps(event) + "\n" for event in events))
+    other = [record(hooks, tmp_path, typical_script()).json_path] if command == "compare" else []
+
+    code, _, errors, _ = run_cli(capsys, command, *other, log)
+
+    assert code == 2
+    assert errors == [
+        f"error: {log}: a log in the codex-exec-json format, not an autopilot trajectory; "
+        f"`autopilot import '{log}'` makes one of it (analyze, report and export read the log as it is)"
+    ]
+
+
 def test_interactive_replay_moves_next_previous_and_jumps(hooks: Hooks, tmp_path: Path) -> None:
     """Keys n, p, j N and q move through the steps; unknown keys and moves past the ends say so."""
     script = typical_script()

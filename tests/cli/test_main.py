@@ -146,6 +146,15 @@ def test_plugins_table_shows_failed_plugins_and_whole_hook_names(capsys: pytest.
     assert "".join(row[5].strip() for row in rows).count("trajectory_writer_register") == 3
 
 
+def test_piped_plugin_table_keeps_each_hook_name_on_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """Piped (as here), the table is not folded at 80 columns: every hook name is whole on its line."""
+    code = main(["plugins"])
+    rows = [line.split("│") for line in capsys.readouterr().out.splitlines() if line.startswith("│")]
+
+    assert code == 0
+    assert [row[5].strip() for row in rows].count("trajectory_writer_register") == 3
+
+
 def test_trusting_a_missing_file_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
     """`plugins trust FILE` with no such file is one `error:` line and exit 2; nothing is recorded."""
     code = main(["plugins", "trust", "nowhere.py"])

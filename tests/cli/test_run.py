@@ -17,8 +17,10 @@ from typing import Any
 
 import psutil
 import pytest
+from tests.trajectory_builders import record, typical_script
 
 from autopilot.cli import context, main
+from autopilot.core.hooks import Hooks
 from autopilot.core.processes import read_pid_files
 from autopilot.core.trajectory.files import load_trajectory, schema_error
 from autopilot.testing import ScriptedAnthropic
@@ -215,6 +217,26 @@ def test_resume_without_runs(git_repo: Path, capsys: pytest.CaptureFixture[str])
 
     assert code == 2
     assert "no runs here yet" in capsys.readouterr().err
+
+
+def test_resume_refuses_a_run_whose_directory_is_gone(
+    git_repo: Path, hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run whose working directory was removed (a finished demo's, a deleted checkout) is not
+    resumed here instead: the agent would carry on its task in another directory."""
+    gone = tmp_path / "removed-checkout"
+    script = typical_script()
+    script.cwd = str(gone)
+    recorded = record(hooks, git_repo / "docs" / "logs", script, status="interrupted")
+
+    code = main(["resume", "--continue"])
+    last_line = capsys.readouterr().err.splitlines()[-1]
+
+    assert code == 2
+    assert last_line.startswith(
+        f"error: {recorded.json_path}: the run worked in {gone}, which no longer exists"
+    )
+    assert not gone.exists()
 
 
 def test_doctor_reports_memory(capsys: pytest.CaptureFixture[str]) -> None:
@@ -465,6 +487,36 @@ def test_demo_keep_keeps_the_repository_and_says_where(
     assert code == 0
     assert len(kept) == 1 and f"demo files kept in {kept[0]}" in out
     assert (kept[0] / "repo" / "greet.py").read_text().count("!") == 1
+
+
+@pytest.mark.integration
+def test_demo_stops_after_the_summary_on_ctrl_c(
+    demo_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the demo's agent works ends the demo after the run's summary, with exit code 130:
+    no replay, analysis or "greet.py now reads" of a run that was cut off."""
+    import threading
+
+    from autopilot.cli import run as run_cmd
+
+    script = run_cmd._demo_script
+    monkeypatch.setattr(run_cmd, "_demo_script", lambda repo: [{**script(repo)[0], "sleep": 30}])
+
+    def press_ctrl_c() -> None:  # once the agent has asked the model, the run handles the signal
+        deadline = time.monotonic() + 120
+        while not list(demo_tmp.glob("*/requests.jsonl")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=press_ctrl_c, daemon=True).start()
+    code = main(["demo"])
+    out = capsys.readouterr().out
+
+    assert code == 130
+    assert ": interrupted" in out
+    assert "greet.py now reads" not in out and "autopilot replay" not in out
+    assert "resume" not in out  # its repository and its scripted model are gone
+    assert list(demo_tmp.iterdir()) == []
 
 
 @pytest.mark.integration

@@ -190,6 +190,33 @@ def test_runs_as_a_module_and_prints_its_port(tmp_path: Path) -> None:
     assert json.loads(text)["content"][0]["text"] == "from the module"
 
 
+@pytest.mark.parametrize("module", ["anthropic_server", "openai_server"])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [(None, "cannot read: No such file or directory"), ('{"turns": [', "not valid JSON: ")],
+)
+def test_a_script_that_cannot_be_read_stops_the_server_before_it_serves(
+    module: str, content: str | None, problem: str, tmp_path: Path
+) -> None:
+    """A mistyped --script path or a broken script is one error line and exit 2, not a server whose
+    every answer is "(script exhausted)"."""
+    script = tmp_path / "script.json"
+    if content is not None:
+        script.write_text(content)
+
+    done = subprocess.run(
+        [sys.executable, "-m", f"autopilot.testing.{module}", "--script", str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith(f"error: --script {script}: {problem}")
+    assert done.stderr.count("\n") == 1
+
+
 @pytest.mark.integration
 def test_real_claude_cli_runs_a_tool_against_the_server(
     scripted_anthropic: ScriptedAnthropic, claude_env: dict[str, str], tmp_path: Path

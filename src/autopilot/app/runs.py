@@ -532,7 +532,12 @@ async def resume_run_async(
             stop_processes(leftovers)
         if record.path is not None:
             record.path.unlink(missing_ok=True)
-    workdir = Path(run.cwd) if run.cwd and Path(run.cwd).is_dir() else here
+    if run.cwd and not Path(run.cwd).is_dir():
+        raise BadInputError(
+            f"{path}: the run worked in {run.cwd}, which no longer exists; resuming elsewhere would "
+            "let the agent carry on in another directory: start a new run instead"
+        )
+    workdir = Path(run.cwd) if run.cwd else here
     hooks = hooks or _plugin_hooks(config)
     resolved = (limits or Limits()).resolve(config)
     check_memory(resolved.min_free_memory_mb, memory_probe)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -79,7 +80,19 @@ def _run_paths(references: Iterable[str], errors: list[dict[str, str]] | None = 
 
 
 def _load_one(path: Path) -> LoadedRun:
-    loaded = load_trajectory(path)
+    try:
+        loaded = load_trajectory(path)
+    except TrajectoryError:
+        from autopilot.core.logs import TrajectoryReader, log_format
+
+        kind = log_format(context.hooks().log_reader_register(), path)
+        if kind is None or kind == TrajectoryReader.name:
+            raise
+        command = f"autopilot import {shlex.quote(str(path))}"
+        raise BadInputError(
+            f"{path}: a log in the {kind} format, not an autopilot trajectory; `{command}` makes one "
+            "of it (analyze, report and export read the log as it is)"
+        ) from None
     for message in loaded.warnings:
         context.warning(message)
     return loaded
@@ -173,13 +186,8 @@ _NUMERIC = (
 )
 
 
-def _console() -> Any:
-    # Piped output is read by scripts and people with wide viewers: don't wrap tables at 80 columns.
-    return context.stdout_console(**({} if sys.stdout.isatty() else {"width": 200}))
-
-
 def _render_summary(summary: dict[str, Any]) -> None:
-    console = _console()
+    console = context.stdout_console()
     if summary["runs"] == 1:
         one = summary["files"][0]
         who = f"{one['agent'] or '-'} {one['model'] or '-'}"
@@ -360,6 +368,7 @@ def analyze(
     json_output
         Print the figures as JSON (keys documented in docs/reference/analyze.md).
     """
+    from autopilot.core.config import find_project_dir
     from autopilot.core.pricing import load_price_table
 
     errors: list[dict[str, str]] = []
@@ -367,7 +376,8 @@ def analyze(
     targets = log_targets(named, claude=claude, codex=codex) or ([] if paths else _recorded_runs())
     unread: list[dict[str, str]] = []
     ledger = read_sessions(targets, errors, unread, cache=not no_cache, keep_times=False)
-    prices = load_price_table(context.config().project_dir)
+    # Only the project's price table (.autopilot/prices.json) is wanted, not its config file.
+    prices = load_price_table(find_project_dir())
     figures = analysis.session_figures(ledger, prices)
     del ledger  # the figures hold all that is printed
     summary = analysis.summary_totals(figures)
@@ -736,7 +746,7 @@ def _call_text(call: dict[str, Any] | None, width: int = 100) -> str:
 
 
 def _render_compare(result: dict[str, Any], path_a: Path, path_b: Path) -> None:
-    console = _console()
+    console = context.stdout_console()
     context.echo(f"A: {path_a}  ({result['a']['run_id']}, {result['a']['model'] or '-'})")
     context.echo(f"B: {path_b}  ({result['b']['run_id']}, {result['b']['model'] or '-'})")
     table = _table("figure", "A", "B", "B - A", right=("A", "B", "B - A"))

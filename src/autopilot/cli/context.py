@@ -188,9 +188,15 @@ def stdout_stream() -> RedactingStream:
 
 
 def stdout_console(**kwargs: Any) -> Any:
-    """A rich console on redacted stdout (plain when piped)."""
+    """A rich console on redacted stdout (plain when piped).
+
+    Piped output is read by scripts and by people in wide viewers, so tables are not wrapped at 80
+    columns there: the console is 200 wide unless *kwargs* give a width.
+    """
     from rich.console import Console
 
+    if not sys.stdout.isatty():
+        kwargs.setdefault("width", 200)
     return Console(file=stdout_stream(), highlight=False, soft_wrap=False, **kwargs)
 
 

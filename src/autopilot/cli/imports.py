@@ -36,7 +36,8 @@ def import_logs(
         The model the log was made with, when the log does not say (Codex ``exec --json`` logs
         don't); usage is priced for it.
     json_output
-        Print one JSON object per imported file.
+        Print one JSON document, ``{"imported": [...]}``, with an entry per imported file (source,
+        trajectory, agent, model, steps, status, cost_usd).
     """
     from autopilot.core.importer import import_file
     from autopilot.core.trajectory.files import file_problem

@@ -12,7 +12,6 @@ from cyclopts import Parameter
 from autopilot.cli import context
 from autopilot.cli.analyze import (
     JsonFlag,
-    _console,
     _count,
     _money,
     _recorded_runs,
@@ -124,6 +123,7 @@ def report(
     json_output
         Print the report as JSON.
     """
+    from autopilot.core.config import find_project_dir
     from autopilot.core.pricing import load_price_table
     from autopilot.core.usage import report as build
 
@@ -136,7 +136,7 @@ def report(
     ledger = read_sessions(targets, errors, unread, cache=not no_cache)
     if by in ("issue", "label", "branch"):
         _attribute(ledger)
-    prices = load_price_table(context.config().project_dir)
+    prices = load_price_table(find_project_dir())
     data = build(ledger, prices, period, by=by, since=start, until=end)
     if data["untimed_calls"]:
         context.warning(
@@ -179,5 +179,5 @@ def report(
         _count(totals["total_tokens"]),
         _money(totals["cost_usd"]),
     )
-    _console().print(table)
+    context.stdout_console().print(table)
     return _report_errors(errors)

@@ -172,8 +172,13 @@ def _money(value: float) -> str:
     return f"${value:.4f}"
 
 
-def render_result(result: RunTaskResult, *, json_output: bool, verb: str = "run") -> int:
-    """Print the closing summary (or the JSON summary) of a run; returns its exit code."""
+def render_result(
+    result: RunTaskResult, *, json_output: bool, verb: str = "run", offer_resume: bool = True
+) -> int:
+    """Print the closing summary (or the JSON summary) of a run; returns its exit code.
+
+    *offer_resume* False leaves out the ``resume with:`` line (the demo's run cannot be resumed: its
+    repository and its scripted model are gone once it ends)."""
     for message in result.warnings:
         context.warning(message)
     if json_output:
@@ -193,7 +198,7 @@ def render_result(result: RunTaskResult, *, json_output: bool, verb: str = "run"
     ]
     if run.result.error:
         lines.append(f"  error      {' '.join(run.result.error.split())[:500]}")
-    if result.resumable:
+    if result.resumable and offer_resume:
         lines.append(f"  resume with: {result.resume_command()}  (or: autopilot resume --continue)")
     if verb == "resumed run" and run.issue_id:
         # Only the queue runs acceptance commands and commits; resuming continues the agent alone.
@@ -458,7 +463,10 @@ def _run_demo(root: Path, *, json_output: bool) -> RunTaskResult:
     if json_output:
         return result
     say()
-    render_result(result, json_output=False)
+    render_result(result, json_output=False, offer_resume=False)
+    if result.signal_name:  # Ctrl-C or SIGTERM: stop here, not after a tour of the cut-off run
+        say("The demo was stopped; `autopilot demo` runs it again.")
+        return result
     say()
     say(f"greet.py now reads: {(repo / 'greet.py').read_text().strip().splitlines()[-1].strip()}")
     say()

@@ -167,6 +167,20 @@ def _read(readers: Sequence[LogReader], name: str | Path) -> tuple[FileResult, b
     return FileResult(str(path), sessions=sessions), True
 
 
+def log_format(readers: Sequence[LogReader], path: Path) -> str | None:
+    """The name of the format *path* is in (``codex-exec-json``), by its first bytes; None when no
+    reader recognises it or it is no regular file (a FIFO is never opened)."""
+    if file_problem(path) is not None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError:
+        return None
+    reader = _sniff(readers, head, path)
+    return None if reader is None else reader.name
+
+
 def _sniff(readers: Sequence[LogReader], head: bytes, path: Path) -> LogReader | None:
     """The first reader that recognises a file by its first bytes *head*."""
     if not head.strip():

@@ -13,13 +13,25 @@ from typing import Any, Final
 
 
 def serve_main(make_server: Callable[..., Any], prog: str, description: str, argv: list[str] | None) -> int:
-    """Parse ``--script/--log/--port``, print ``PORT <n>``, and serve until interrupted."""
+    """Parse ``--script/--log/--port``, print ``PORT <n>``, and serve until interrupted.
+
+    A script that cannot be read or is not JSON is one ``error:`` line and exit code 2, before the
+    port is printed (later edits are read per request, as always).
+    """
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--script", required=True, type=Path, help="JSON script, re-read on every request")
     parser.add_argument("--log", type=Path, help="append one JSON line per request here")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     args = parser.parse_args(argv)
     server = make_server(args.script, args.log, port=args.port)
+    try:  # a script that cannot be read would answer every request with an empty script: say so now
+        server.load_script()
+    except OSError as exc:
+        server.server_close()
+        parser.exit(2, f"error: --script {args.script}: cannot read: {exc.strerror or exc}\n")
+    except ValueError as exc:
+        server.server_close()
+        parser.exit(2, f"error: --script {args.script}: not valid JSON: {exc}\n")
     sys.stdout.write(f"PORT {server.port}\n")
     sys.stdout.flush()
     try:

@@ -595,11 +595,15 @@ class ClaudeBackend(Backend):
             return []
         pids = [self._pid, *processes.descendants(self._pid)]
         for pid in pids:
-            if pid not in self._known:
-                started = processes.create_time(pid)
-                if started is not None:
-                    self._known[pid] = started
+            self._remember(pid)
         return [pid for pid in pids if pid in self._known]
+
+    def _remember(self, pid: int) -> None:
+        """Note when *pid* started, the first time it is seen (a recycled pid is then not ours)."""
+        if pid not in self._known:
+            started = processes.create_time(pid)
+            if started is not None:
+                self._known[pid] = started
 
     async def stop(self) -> None:
         """Stop the CLI and every process it started: SIGTERM, then SIGKILL after two seconds."""
@@ -820,12 +824,15 @@ class ClaudeBackend(Backend):
         return command
 
     def launch_spec(self, cli: str, request: RunRequest, settings: ClaudeSettings) -> processes.LaunchSpec:
-        """How the direct transport starts *cli* for *request* (its prompt is written to stdin later)."""
+        """How the direct transport starts *cli* for *request* (the prompt goes to stdin as it starts)."""
         env = {k: v for k, v in os.environ.items() if k != "CLAUDECODE"}
         env.update(self._env(request, settings))
         env["PWD"] = str(request.cwd)
         return processes.LaunchSpec(
-            tuple(self.cli_command(cli, request, settings)), cwd=str(request.cwd), env=env
+            tuple(self.cli_command(cli, request, settings)),
+            cwd=str(request.cwd),
+            env=env,
+            stdin=request.prompt.encode("utf-8"),
         )
 
     async def _stream_cli(self, request: RunRequest, settings: ClaudeSettings) -> AsyncIterator[BackendEvent]:
@@ -849,7 +856,7 @@ class ClaudeBackend(Backend):
             yield _failure(self._explain_text(f"could not start {cli}: {exc}"), type(exc).__name__)
             return
         self._pid, self._stopped = process.pid, False
-        self.child_pids()
+        self._remember(process.pid)  # it has started nothing yet: no need to look for its children
         stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
         mapper = ClaudeStreamMapper()
         done = False
@@ -857,11 +864,7 @@ class ClaudeBackend(Backend):
             if request.session_id or request.resume_session_id:
                 # The session is under way: the runner records the CLI's process at once.
                 yield BackendEvent(session_id=request.session_id or request.resume_session_id)
-            assert process.stdin is not None and process.stdout is not None
-            with contextlib.suppress(OSError):  # a CLI that exits at once: its stderr says why
-                process.stdin.write(request.prompt.encode("utf-8"))
-                await process.stdin.drain()
-            process.stdin.close()
+            assert process.stdout is not None
             read = process.stdout.read
             pending = b""
             while not done:

@@ -2,9 +2,10 @@
 
 Transcripts (``~/.claude/projects/<project>/<session>.jsonl``, sub-agents in
 ``<session>/subagents/agent-*.jsonl``) are read the way ccusage reads them, and fast: only lines
-holding ``"usage":{`` are decoded, into typed structs that skip every other field, and each line's
-(message id, request id, session id) goes to the ledger, which keeps one copy of each API response
-(:mod:`autopilot.core.usage`). Lines naming a failed tool result are decoded too, for the error count.
+holding ``"usage":{`` (or ``"usage": {``, found in the same pass) are decoded, into typed structs
+that skip every other field, and each line's (message id, request id, session id) goes to the
+ledger, which keeps one copy of each API response (:mod:`autopilot.core.usage`). Lines naming a
+failed tool result are decoded too, for the error count.
 
 Older transcripts differ: Claude Code 1.0.x wrote a ``costUSD`` on each assistant line (used as that
 call's cost, as ccusage's default ``auto`` mode does), no ``requestId`` on some lines, and files holding
@@ -94,12 +95,10 @@ class _Line(
 _TOOL_CALLS = frozenset({"tool_use", "server_tool_use", "mcp_tool_use"})
 
 _DECODE = msgspec.json.Decoder(_Line).decode
-_USAGE = b'"usage":{'
-_ERROR = b'"is_error":true'
-#: The same two markers in a transcript some tool wrote back with spaces after the colons
-#: (``json.dumps``); the patterns below allow those spaces too.
-_USAGE_SPACED = b'"usage": {'
-_ERROR_SPACED = b'"is_error": true'
+#: The lines decoded: those with a usage object, and those naming a failed tool result (each a key
+#: and what its value starts with).
+_USAGE = (b'"usage":', b"{")
+_ERROR = (b'"is_error":', b"true")
 #: A user or assistant entry: a transcript without one holds no session.
 _CONVERSATION = re.compile(rb'"type"\s*:\s*"(?:user|assistant)"')
 _CWD = re.compile(rb'"cwd"\s*:\s*"((?:[^"\\]|\\.)*)"')
@@ -112,14 +111,22 @@ def _line_at(data: bytes, position: int) -> tuple[int, int]:
     return data.rfind(b"\n", 0, position) + 1, len(data) if stop < 0 else stop
 
 
-def _lines_with(data: bytes, marker: bytes) -> list[bytes]:
-    """Every line of *data* containing *marker*, found without splitting the rest."""
+def _lines_with(data: bytes, marker: tuple[bytes, bytes]) -> list[bytes]:
+    """Every line of *data* holding the key of *marker* followed by its value, found in one pass
+    without splitting the rest. A space may come between them: a transcript some tool wrote back
+    with ``json.dumps`` has one after each colon."""
+    key, value = marker
+    spaced = b" " + value
     found = []
-    position = data.find(marker)
+    position = data.find(key)
     while position >= 0:
-        start, stop = _line_at(data, position)
-        found.append(data[start:stop])
-        position = data.find(marker, stop)
+        after = position + len(key)
+        if data.startswith(value, after) or data.startswith(spaced, after):
+            start, stop = _line_at(data, position)
+            found.append(data[start:stop])
+            position = data.find(key, stop)
+        else:
+            position = data.find(key, after)
     return found
 
 
@@ -285,8 +292,6 @@ class ClaudeTranscriptReader(LogReader):
         if not _CONVERSATION.search(data):
             return []  # only titles (summary lines) or bookkeeping: no session to count
         lines = _lines_with(data, _USAGE)
-        if _USAGE_SPACED in data:
-            lines += _lines_with(data, _USAGE_SPACED)
         skipped: list[tuple[bytes, str]] = []  # usage lines left out, and why
         for line in lines:
             entry, why = _decode_or_why(line)
@@ -343,10 +348,7 @@ class ClaudeTranscriptReader(LogReader):
                         name = block.name or "?"
                         names[block.id] = name
                         tools.setdefault(name, ToolStat()).calls += 1
-        errors = _lines_with(data, _ERROR)
-        if _ERROR_SPACED in data:
-            errors += _lines_with(data, _ERROR_SPACED)
-        for line in errors:
+        for line in _lines_with(data, _ERROR):
             entry = _decode(line)
             if entry is None:
                 continue

@@ -42,7 +42,7 @@ from autopilot.plugins.redact.compiled import _DOT, _LONG_RUN, _RUN_LOOKBACK, _R
 from autopilot.plugins.redact.formats import _AZURE_SECRET, _DIRECT, _token_rules, _token_searches
 from autopilot.plugins.redact.hits import _name_hit
 from autopilot.plugins.redact.passes import _passes
-from autopilot.plugins.redact.patterns import _NAME
+from autopilot.plugins.redact.patterns import _NAME, _REQUOTE
 from autopilot.plugins.redact.prose import _anchor_may_find, _typed_secret_at
 from autopilot.plugins.redact.scan import _Scan
 from autopilot.plugins.redact.syntax import _git_author, _line_around
@@ -108,18 +108,19 @@ _ESCAPED_EDGES: Final = (b"\\n", b"\\t", b"\\r", b'\\"')
 _APART: Final = b"\n" * 10
 
 
-def _uncoloured_spans(data: bytes, codes: list[int]) -> list[tuple[int, int, str]]:
-    """Secrets that terminal escape codes hide (``PG\\e[01;31mPASS\\e[mWORD=…`` as ``grep --color``
-    prints it, a colour inside a name or before a value): the coloured lines, without their codes,
-    are scanned again (all in one text, apart by line breaks), and what is found there is mapped
-    back to the lines as they are."""
+def _spans_without(data: bytes, lines: list[tuple[int, int]], marks: bytes) -> list[tuple[int, int, str]]:
+    """The secrets that the *marks* (a pattern) hide in the *lines* of *data*: the lines, without
+    their marks, are scanned again (all in one text, apart by line breaks), and what is found there
+    is mapped back to the lines as they are. Terminal escape codes (``PG\\e[01;31mPASS\\e[mWORD=…``
+    as ``grep --color`` prints it, a colour inside a name or before a value), a single quote closed
+    and opened again around an escaped one (:data:`_REQUOTE`)."""
     pieces: list[bytes] = []
-    kept: list[int] = []  # where each piece starts in the text without codes
+    kept: list[int] = []  # where each piece starts in the text without marks
     origins: list[int] = []  # and in *data* (-1: the line breaks between two lines)
     size = 0
-    for low, high in _coloured_lines(data, codes):
+    for low, high in lines:
         position = low
-        for code in _rx[_ANSI].finditer(data, low, high):
+        for code in _rx[marks].finditer(data, low, high):
             pieces.append(data[position : code.start()])
             kept.append(size)
             origins.append(position)
@@ -132,11 +133,27 @@ def _uncoloured_spans(data: bytes, codes: list[int]) -> list[tuple[int, int, str
     found: list[tuple[int, int, str]] = []
     if not pieces:
         return found
-    for start, end, kind in _scan(b"".join(pieces), coloured=False):
+    for start, end, kind in _scan(b"".join(pieces), again=False):
         first, last = bisect_right(kept, start) - 1, bisect_right(kept, end - 1) - 1
         if origins[first] != -1 and origins[last] != -1:
             found.append((origins[first] + start - kept[first], origins[last] + end - kept[last], kind))
     return found
+
+
+def _requoted_lines(data: bytes, positions: list[int]) -> list[tuple[int, int]]:
+    """The lines of *data* holding a quote closed and opened again (_REQUOTE) whose end is at one of
+    *positions* (in order), merged."""
+    lines: list[tuple[int, int]] = []
+    for position in positions:
+        if lines and position < lines[-1][1]:
+            continue
+        if _rx[_REQUOTE].search(data, max(0, position - 8), position + 3) is not None:
+            low, high = _line_around(data, position)
+            if lines and low <= lines[-1][1]:
+                lines[-1] = (lines[-1][0], max(high, lines[-1][1]))
+            else:
+                lines.append((low, high))
+    return lines
 
 
 # A file reader's line number before a line (`     17→`, JSON-escaped `\u2192`; `cat -n`'s `    17\t`,
@@ -311,9 +328,9 @@ def _cast_spans(data: bytes) -> list[tuple[int, int, str]]:
     return found
 
 
-def _scan(data: bytes, *, coloured: bool = True, events: bool = True) -> list[tuple[int, int, str]]:
-    """The secrets of *data*; *coloured*: also those that terminal escape codes hide; *events*: also
-    those cut across an asciinema cast's output events."""
+def _scan(data: bytes, *, again: bool = True, events: bool = True) -> list[tuple[int, int, str]]:
+    """The secrets of *data*; *again*: also those that terminal escape codes or quotes hide; *events*:
+    also those cut across an asciinema cast's output events."""
     scan = _Scan(data)
     scan.tokens()
     scan.keywords()
@@ -324,14 +341,19 @@ def _scan(data: bytes, *, coloured: bool = True, events: bool = True) -> list[tu
         for low, high in _guttered_windows(data, scan.named):
             for start, end, kind in _unnumbered_spans(data, low, high):
                 scan.add(start, end, kind)
-    if coloured:
+    if again:
         codes = scan.coloured
         position = data.find(b"\x1b")  # a JSON-escaped code is an anchor, ESC itself a memchr
         while position != -1:
             codes.append(position)
             position = data.find(b"\x1b", position + 1)
         if codes:
-            for start, end, kind in _uncoloured_spans(data, sorted(codes)):
+            for start, end, kind in _spans_without(data, _coloured_lines(data, sorted(codes)), _ANSI):
+                scan.add(start, end, kind)
+        if scan.requoted:
+            for start, end, kind in _spans_without(
+                data, _requoted_lines(data, sorted(scan.requoted)), _REQUOTE
+            ):
                 scan.add(start, end, kind)
     if events and scan.cast:
         for start, end, kind in _cast_spans(data):

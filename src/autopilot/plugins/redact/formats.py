@@ -147,6 +147,12 @@ _AZURE_SECRET: Final = rules.AZURE_CLIENT_SECRET.encode()
 
 # (also after an escaped tab or line break: `--output text` rows in an agent log's JSON string)
 _AWS_SECRET_NEAR: Final = rb"(?:(?<![A-Za-z0-9/+])|(?<=\\[tn]))[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
+# The secret beside another provider's key id, alone as a word: Tencent's SecretKey (32 letters and
+# digits) beside its SecretId, Alibaba's AccessKey secret (30) beside its id.
+_KEY_ID_SECRETS: Final = {
+    "tencent_secret_id": rb"(?:(?<![A-Za-z0-9/+])|(?<=\\[tn]))[A-Za-z0-9]{32}(?![A-Za-z0-9/+=])",
+    "alibaba_access_key_id": rb"(?:(?<![A-Za-z0-9/+])|(?<=\\[tn]))[A-Za-z0-9]{30}(?![A-Za-z0-9/+=])",
+}
 # Not glued to capital letters: two of them and 32 hex digits are the SID of a Twilio resource (a
 # message's `SM…`, a messaging service's `MG…`, a call's `CA…`), an id, not the account's token.
 _TWILIO_TOKEN_NEAR: Final = rb"(?<![0-9a-fA-Z])[0-9a-f]{32}(?![0-9a-fA-F])"

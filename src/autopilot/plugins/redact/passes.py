@@ -30,6 +30,8 @@ from autopilot.plugins.redact.patterns import (
     _NAME_KEYWORDS,
     _PRINTER,
     _PRINTERS,
+    _PROVIDER,
+    _PROVIDERS,
     _SHADOW,
     _SHADOWS,
     _client_anchors,
@@ -92,6 +94,7 @@ def _context_passes() -> tuple[_Pass, ...]:
         (_CALL_ANCHORS, _CALL),
         (_client_anchors(), _CLIENT),
         (tuple(_ANCHORED_SECRETS), _ANCHORED),
+        (_PROVIDERS, _PROVIDER),
     ):
         for number, anchor in enumerate(group):
             roles.setdefault(anchor, number if role is None else role)

@@ -184,9 +184,11 @@ _AUTH_VALUE: Final = (
 )
 _BEARER: Final = rb"(?i)" rb"bearer[ \t]+(?P<value>[A-Za-z0-9._~+/=\-]{12,})"
 # (a password may hold a raw `#`, which URLs reserve for a fragment: `https://admin:Xy#z@host`)
+# (a password may hold the raw `#` and `?` that URLs reserve, `Xy#z`, `Ocean3276?`; a port and a
+# query or fragment after it are none, `localhost:3000?next=a@b`, `host:8080#top@x`)
 _URL_CREDENTIALS: Final = (
-    rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]*):"
-    rb"(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]+(?:\#[^\s\x00-\x1f/?#\"'<>\\`]+)*)@"
+    rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]*):(?![0-9]{2,5}[?#][A-Za-z_\-]*@|@)"
+    rb"(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]*(?:[?#][^\s\x00-\x1f/?#\"'<>\\`=&]*)*)@"
 )
 _URL_END: Final = rb"[^\s\"'<>\\`]*"
 # A signed URL's signature after its credential's parameter, also in a later string literal of a
@@ -335,6 +337,8 @@ _NAME_SHAPE: Final = (
     |(?P<table>(?:\\{0,3}")?[ \t]*(?:\|(?!\|)|\\{1,3}t|\xe2\x94|\\{1,3}u25[0-3]|\r?\n|\\{1,3}n))
     |(?P<html></(?:p|strong|b|em|span|th|td)>))"""
 )
+# An email address and a slash before `token:` (Zendesk's API login, `agent@example.com/token:…`).
+_AGENT_BEFORE: Final = rb"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})+/\Z"
 # Flags take their value after a space: --password VALUE, --api-key VALUE.
 _FLAG: Final = rb"--[a-z0-9\-]{0,48}?(?:pass|pwd|secret|token|key|auth|cred)[a-z0-9\-]{0,48}[ \t]+[^\s-]"
 # A value after a secret name and blanks ("requirepass VALUE", "password VALUE" in .netrc, "AUTH
@@ -675,7 +679,18 @@ _READS_CREDENTIAL: Final = (
     rb"|[ \t]secrets?[ \t]+(?:put|set|add|create|import)(?![A-Za-z0-9_.\-])"
     rb"|[ \t]env[ \t]+add(?![A-Za-z0-9_.\-])|[ \t]pass[ \t]+(?:insert|add)(?![A-Za-z0-9_.\-]))"
 )
+# A single-quoted string inside another, closed and opened again around an escaped quote (`bash -lc
+# '… -a '\''…'\'' …'`, `'\\''` JSON-escaped), looked for on the line of a client's command or an
+# echo: _scan() reads the line again with each `'\''` as the quote it stands for (its first three
+# bytes dropped).
+_REQUOTE: Final = rb"'\\{1,7}'(?=')"
+_REQUOTE_END: Final = b"\\''"  # (the end of every form, looked for first)
 _ECHO_PIPE: Final = _ECHOED + rb"[ \t]*\|[^|\n]*?" + _READS_CREDENTIAL
+# `echo -n 'user:SECRET' | base64`: a credential encoded for a header or a Kubernetes secret's data
+# (not one decoded, `base64 -d`).
+_ECHO_TO_BASE64: Final = (
+    _ECHOED + rb"[ \t]*\|[ \t]*(?:openssl[ \t]+)?base64(?![A-Za-z0-9_\-])(?![^|\n\\]*[ \t]-(?:d|D|-decode))"
+)
 # `echo SECRET > .vault_pass`: a value written into a file named for a credential.
 _ECHO_TO_FILE: Final = _ECHOED + rb"[ \t]*(?i:" + rules.WRITES_CREDENTIAL_FILE.encode() + rb")"
 # `set -x` prints each command of a pipeline on a line of its own, after `+`: `+ echo SECRET`, then
@@ -705,6 +720,32 @@ _FILTER_PATH: Final = rb"[a-z0-9_\-]*(?:\[[^\]\n]{0,40}\]|\.[a-z_][a-z0-9_\-]*)*
 _REPL_ANCHORS: Final = frozenset(anchor.encode() for anchor, _ in rules.REPL_PROMPTS)
 _BARE_REPL_PROMPT: Final = rules.BARE_REPL_PROMPT.encode()
 _LISTERS: Final = tuple(anchor.encode() for anchor in rules.LISTS_SECRETS)
+# A provider's name in a listing of credentials (rules.LISTED_PROVIDERS): what may stand before it
+# on its line (a bullet), where its name ends (a domain's ending, a word saying which of its keys),
+# and the value after it, or before it and a dash; or the `name` of a JSON object.
+_PROVIDERS: Final = tuple(sorted(name.encode() for name in rules.LISTED_PROVIDERS))
+_PROVIDER_BEFORE: Final = frozenset(b" \t\n\"'*-n")  # (`n`: a JSON-escaped line break)
+_BULLET: Final = (
+    rb"(?:\\{0,3}\"){0,2}[ \t]*(?:[-*+][ \t]+|\xe2\x80\xa2[ \t]+|\\u2022[ \t]+|[0-9]{1,2}[.)][ \t]+)?"
+)
+_LISTED_VALUE_CHARS: Final = rb"(?P<value>[A-Za-z0-9_\-+/=.~]{16,200})"
+_PROVIDER_FIRST: Final = (
+    rb"[A-Za-z0-9]+(?:\.(?:io|com|ai|dev|co|net))?(?:[ \t]+(?:prod|production|staging|dev|test|live|api))?"
+    rb"[ \t]*[:=]?[ \t]+(?P<q>\\{0,3}[\"'`]?)" + _LISTED_VALUE_CHARS + rb"(?P=q)"
+    rb"(?=[ \t]*(?:\(|$|\r|\\{1,3}[nr\"]|\"))"
+)
+_PROVIDER_LAST: Final = (
+    _BULLET + rb"(?P<q>\\{0,3}[\"'`]?)" + _LISTED_VALUE_CHARS + rb"(?P=q)"
+    rb"[ \t]+(?:\xe2\x80\x94|\xe2\x80\x93|\\{1,3}u201[34]|-{1,2}|:|for)[ \t]+\Z"
+)
+_PROVIDER_NAMED: Final = (
+    rb"""(?:\\{0,3}["'])?(?:name|provider|service|vendor)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*\\{0,3}["']\Z"""
+)
+# (the object's generic member after it, also on the next line: `name: 'cohere',\n  value: '…'`)
+_PROVIDER_MEMBER: Final = (
+    rb"""[a-z]*\\{0,3}["'][ \t]*,(?:[ \t]|\r?\n|\\{1,3}[nrt])*(?:\\{0,3}["'])?(?:k|v|x|val|value|data)"""
+    rb"""(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?P<q>\\{0,3}["'])(?P<value>[^"'\\\s]{16,200})(?P=q)"""
+)
 # How many lines of a command's output _listed() looks at, and where that output ends: a prompt.
 _LISTED_LINES: Final = 40
 _PROMPT: Final = rb"[ \t]*(?:[$#>%]|PS [^>\n]{0,200}>|[A-Za-z]:\\{1,4}[^>\n]{0,200}>)[ \t]"
@@ -816,6 +857,12 @@ _LINE_BREAK: Final = rb"\n|\\{1,3}[nr]|\Z"
 _BLOCK_OPENING: Final = rb"""(?:\\{0,3}["'])?[ \t]*:[ \t]*(?P<scalar>[|>][-+1-9]{0,2}[ \t]*)?\r?"""
 # A lone word on a line of its own (a nested value as Salt prints it), and a block's default or value.
 _BLOCK_SCALAR: Final = rb"""(?:\\{0,3}["'])?[^\s"'`\\#\-|>{\[!&*%@][^\s"'`\\]{3,500}(?<!:)(?:\\{0,3}["'])?"""
+# An item of a YAML list, alone on its line (a file reader's line number before it is dropped).
+_BLOCK_LIST_ITEM: Final = (
+    rb"""(?:[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\t))?(?P<indent>[ \t]*)-[ \t]+"""
+    rb"""(?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,500})(?P=q)|(?P<bare>[^\s"'\\#][^\s"'\\]{0,500}))"""
+    rb"""[ \t\r]*"""
+)
 _BLOCK_MEMBER: Final = (
     rb"""(?i:default|value)[ \t]*:[ \t]+"""
     rb"""(?:(?P<q>\\{0,3}["'])(?P<quoted>[^"'\n\\]{1,500})(?P=q)|(?P<bare>[^\s"'\\#][^\s"'\\]{0,500}))"""
@@ -1125,9 +1172,10 @@ _SASL_PLAIN: Final = rb"(?x)" + (
 # `"type": "` right before a name (Postman's `"type": "secret"`), and a JSON object's `"value"` member.
 _TYPE_BEFORE: Final = rb"""type\\{0,3}"[ \t]*:[ \t]*\\{0,3}"\Z"""
 # The member holding a secret's value in its own object: `"value"`, and Doppler's `"computed"` and
-# `"raw"` (`doppler secrets --json`: `{"DB_PASSWORD": {"computed": "…", "note": ""}}`).
+# `"raw"` (`doppler secrets --json`: `{"DB_PASSWORD": {"computed": "…", "note": ""}}`), an API's
+# `"data"` (`{"type": "credential", "data": "…"}`).
 _VALUE_MEMBER: Final = (
-    rb"""\\{0,3}"(?:value|computed|raw)\\{0,3}"[ \t]*:[ \t]*"""
+    rb"""\\{0,3}"(?:value|computed|raw|data)\\{0,3}"[ \t]*:[ \t]*"""
     rb"""(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,2000})(?P=q)"""
 )
 # A type annotation between a name and the string literal assigned to it (Rust, Kotlin, Swift,
@@ -1341,7 +1389,7 @@ _EZCONNECT_ARGUMENT: Final = rb"[A-Za-z0-9.\-]+(?::[0-9]{2,5})?/[A-Za-z0-9_.\-]+
 # split into a few searches: secret names and fixed literals, output printers and function
 # calls, command-line clients. At one position the first listed wins; anchors that start inside
 # another are found again through _hidden().
-_PAT_ENDS: Final = (b"_pat:", b"_pat=", b'_pat"', b"_pat\\")
+_PAT_ENDS: Final = (b"_pat:", b"_pat=", b'pat"', b"pat\\")
 _NAME_KEYWORDS: Final = (
     b"pass",
     b"pwd",
@@ -1361,8 +1409,9 @@ _NAME_KEYWORDS: Final = (
     # a one-time password's seed (`"totp": "…"` in Bitwarden's items)
     b"totp",
     b"hotp",
-    # A personal access token's name ending in `_pat` (`AZURE_DEVOPS_EXT_PAT`, `GH_PAT`, `ado_pat`):
-    # with the byte after it, as `_pat` alone starts every `_path`.
+    # A personal access token's name ending in `_pat` (`AZURE_DEVOPS_EXT_PAT`, `GH_PAT`, `ado_pat`),
+    # quoted also in a dotted setting's (`"azure-devops.pat"`): with the byte after it, as `_pat`
+    # alone starts every `_path`.
     *_PAT_ENDS,
 )
 # Usage counters and other plural names ("input_tokens", "keys") are never secret: found as
@@ -1594,4 +1643,4 @@ _ACROSS_LINES: Final = frozenset(
     (_COOKIE_AT, _KIND_AT, _ACL_NUMBERED, _ACL_NUMBERED_ESCAPED, _ACL_CAT_N, _ACL_CAT_N_ESCAPED, _JWK_AT)
 )
 # Roles of the other anchors (above every fixed anchor's number).
-_NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER, _ANCHORED = range(1000, 1007)
+_NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER, _ANCHORED, _PROVIDER = range(1000, 1008)

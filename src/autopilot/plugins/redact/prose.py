@@ -342,10 +342,16 @@ def _describes(data: bytes, keyword: int, separator: int) -> bool:
 
 def _typed_secret_at(low: bytes, anchor: bytes, start: int, end: int) -> bool:
     """Whether the name keyword *anchor* at *start*..*end* is the value of a JSON ``"type"`` member:
-    Postman's ``"type": "secret"``, which says the object's ``value`` is one."""
+    Postman's ``"type": "secret"``, an API's ``"type": "credential"``, which say the object's
+    ``value`` (or ``data``) is one."""
+    if anchor == b"cred":
+        if not low.startswith(b"credential", start):
+            return False
+        end = start + (11 if low[start + 10 : start + 11] == b"s" else 10)
+    elif anchor != b"secret":
+        return False
     return (
-        anchor == b"secret"
-        and low[end : end + 1] in _QUOTE_AFTER
+        low[end : end + 1] in _QUOTE_AFTER
         and _rx[_TYPE_BEFORE].search(low, max(0, start - 16), start) is not None
     )
 

@@ -291,6 +291,8 @@ TOKEN_FORMATS: Final = (
     TokenFormat("onepassword_token", ("ops_eyJ",), r"ops_eyJ[A-Za-z0-9+/]{100,}={0,3}", 7, direct=True),
     TokenFormat("adobe_client_secret", ("p8e-",), r"p8e-[A-Za-z0-9]{32}", 4, check_random=True),
     TokenFormat("alibaba_access_key_id", ("LTAI",), r"LTAI[A-Za-z0-9]{20}", 4, check_random=True),
+    # Tencent Cloud's SecretId, the key id of a SecretKey as AWS's `AKIA…` is (its secret beside it goes)
+    TokenFormat("tencent_secret_id", ("AKID",), r"AKID[A-Za-z0-9]{32}", 4, check_random=True),
     TokenFormat("artifactory_token", ("AKCp",), r"AKCp[A-Za-z0-9]{60,}", 4, check_random=True),
     TokenFormat("artifactory_token", ("cmVmd",), r"cmVmd[A-Za-z0-9]{59}", 5, check_random=True),
     TokenFormat(
@@ -1684,6 +1686,14 @@ LISTING_CLIS: Final = words(
     "az aws gcloud fly flyctl vault doctl heroku openstack consul nomad linode-cli oci ibmcloud scw "
     "hcloud exo upcloud"
 )
+#: Providers whose credentials have no format of their own, which people list under the
+#: provider's name in notes, wikis and chats: one a line, the name first or last (`vultr    <token>`,
+#: `- zendesk: <token> (agent@…/token)`, `* <key> — mistral (prod)`), or as the `name` of a JSON
+#: object whose generic member holds it (`{"name": "deepgram", "k": "<key>"}`). A value there of 16
+#: characters or more that may be a credential goes. Each name is one more literal for the context
+#: searches to find, which stay fast only up to 48 a search: a name here must earn its place (not
+#: names text uses for other things, `render`, `linear`, nor providers whose tokens have formats).
+LISTED_PROVIDERS: Final = words("vultr hetzner linode vercel snyk zendesk mistral cohere deepgram")
 LISTS_SECRETS: Final = (
     "keys list",
     "key list",

@@ -5,6 +5,7 @@ block, Kubernetes data …), collecting spans to redact.
 
 from __future__ import annotations
 
+import base64
 import re
 import urllib.parse
 
@@ -22,6 +23,7 @@ from autopilot.plugins.redact.formats import (
     _AZURE_SECRET,
     _DIRECT,
     _DIRECT_WORD_START,
+    _KEY_ID_SECRETS,
     _MAX_GLUE,
     _TWILIO_LINES,
     _TWILIO_QUOTED,
@@ -67,6 +69,7 @@ from autopilot.plugins.redact.patterns import (
     _ACL_STRING,
     _ACROSS_LINES,
     _AFTER_NAME,
+    _AGENT_BEFORE,
     _ALGOLIA_AT,
     _ALGOLIA_SETTING,
     _ALIGNED_CELL,
@@ -108,11 +111,13 @@ from autopilot.plugins.redact.patterns import (
     _BLANKS,
     _BLANKS_B,
     _BLANKS_OR_QUOTE,
+    _BLOCK_LIST_ITEM,
     _BLOCK_MEMBER,
     _BLOCK_OPENING,
     _BLOCK_SCALAR,
     _BRACED_VALUE,
     _BRACES,
+    _BULLET,
     _BUNDLE_AT,
     _BUNDLE_CONFIG_HOST,
     _BUNDLE_HOST_SETTING,
@@ -155,6 +160,7 @@ from autopilot.plugins.redact.patterns import (
     _DUMPED_STRUCTURE,
     _ECHO_BASE64,
     _ECHO_PIPE,
+    _ECHO_TO_BASE64,
     _ECHO_TO_FILE,
     _ENABLE_AT,
     _ENCODED_AT,
@@ -294,6 +300,12 @@ from autopilot.plugins.redact.patterns import (
     _PROMPT,
     _PROMPT_REACH,
     _PROSE_KEY_VALUE,
+    _PROVIDER,
+    _PROVIDER_BEFORE,
+    _PROVIDER_FIRST,
+    _PROVIDER_LAST,
+    _PROVIDER_MEMBER,
+    _PROVIDER_NAMED,
     _PULUMI_PLAINTEXT,
     _PULUMI_REACH,
     _PULUMI_SECRET_AT,
@@ -305,6 +317,7 @@ from autopilot.plugins.redact.patterns import (
     _QUOTED_NAME,
     _REDIS_ACL,
     _REPL_ANCHORS,
+    _REQUOTE_END,
     _RESP_AUTH,
     _RESULT_AT,
     _RESULT_MEMBER,
@@ -558,6 +571,7 @@ class _Scan:
         "data",
         "low",
         "named",
+        "requoted",
         "runs",
         "size",
         "spans",
@@ -574,6 +588,7 @@ class _Scan:
         self._exempt: list[tuple[int, int]] = []  # ciphertext meant to be committed (SealedSecret)
         self.coloured: list[int] = []  # where JSON-escaped terminal codes (`\u001b[`) are
         self.cast = False  # whether an asciinema cast's output event is in the text
+        self.requoted: list[int] = []  # where a quote is closed and opened again: _scan() looks again
         self.named: list[int] = []  # where secret names (and Redis ACL lines) are: _scan() may look again
         self._announcements: dict[int, tuple[int, int]] = {}  # _announcement() at a keyword, done already
 
@@ -677,11 +692,14 @@ class _Scan:
         return 0
 
     def _near(self, kind: str, start: int, end: int) -> None:
-        """The secret half of a pair: an AWS secret key near its key id, a Twilio token near its SID."""
+        """The secret half of a pair: an AWS secret key near its key id, a Twilio token near its SID,
+        Tencent's SecretKey near its SecretId, Alibaba's AccessKey secret near its id."""
         if kind == "aws_access_key_id":
             pattern, found = _rx[_AWS_SECRET_NEAR], "aws_secret_access_key"
         elif kind.startswith("twilio"):
             pattern, found = _rx[_TWILIO_TOKEN_NEAR], "twilio_auth_token"
+        elif kind in _KEY_ID_SECRETS:
+            pattern, found = _rx[_KEY_ID_SECRETS[kind]], "secret"
         else:
             return
         line_start, line_end = self._line_bounds(start, limit=512)
@@ -691,7 +709,7 @@ class _Scan:
             if match.start() < end and match.end() > start:
                 continue
             text = match.group().decode("ascii")
-            if looks_random(text) and (kind != "aws_access_key_id" or not text.islower()):
+            if looks_random(text) and (kind.startswith("twilio") or not text.islower()):
                 self.add(match.start(), match.end(), found)
 
     # -- keyword anchors --------------------------------------------------------------------------
@@ -722,9 +740,11 @@ class _Scan:
                                 hidden.append((inner, at, at + len(anchors[inner])))
                     role = roles[index]
                     if role == name:
-                        if end - start == 5 and low[start] == 0x5F:
-                            end -= 1  # `_pat:`: the name ends before the byte after it
-                        if end - start == 6 and _typed_secret_at(low, anchors[index], start, end):
+                        if (end - start == 5 and low[start] == 0x5F) or (
+                            end - start == 4 and low[end - 1] in (0x22, 0x5C)
+                        ):
+                            end -= 1  # `_pat:`, `pat"`: the name ends before the byte after it
+                        if end - start in (4, 6) and _typed_secret_at(low, anchors[index], start, end):
                             self._typed_secret(start)
                         if end - start == 6 and anchors[index] == b"author":
                             # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
@@ -1067,6 +1087,8 @@ class _Scan:
             self._listed(start)
         elif role == _ANCHORED:
             self._anchored(anchor, start)
+        elif role == _PROVIDER:
+            self._provider(start, end)
         elif role == _CALL:
             paren = end - 1
             name_start = self.runs.rfind(_DOT, max(0, paren - 64), paren) + 1
@@ -1532,7 +1554,9 @@ class _Scan:
         if sep == b":" and not quoted and not sp2 and q1 is None:
             # `group:artifact:jar:version`, `arn:…:secret:prod/db`: no blank, no value; but a Go
             # struct printed with %+v (`{Host:db User:app Password:… DB:orders}`) has none either.
-            if previous in (b".", b"/") and data[value_start : value_start + 1].isdigit():
+            # Zendesk's API login, `agent@example.com/token:…`: a user and an API token as one
+            agent = name == b"token" and _rx[_AGENT_BEFORE].search(data, max(0, name_start - 256), name_start)
+            if not agent and previous in (b".", b"/") and data[value_start : value_start + 1].isdigit():
                 # grep's output of a credential file (`/etc/cassandra/jmxremote.password:1:monitorRole
                 # …`, `~/.vnc/passwd:1:…`): the line's last word, after a user name or alone
                 grepped = _rx[_GREPPED_LINE].match(data, value_start)
@@ -1548,6 +1572,8 @@ class _Scan:
                 value_end = field.end("value")
             elif _rx[_FRAME_HEADER].match(data, value_end) is not None and self._in_frame(name_start):
                 pass  # a STOMP frame's headers (`login:ops`, `passcode:…`), one per line, no blank
+            elif agent:
+                pass
             elif not (
                 # HTTPie's request items: a header named so (`X-API-Key:…`, `Private-Token:…`) and a
                 # generated value, without a blank
@@ -1862,18 +1888,23 @@ class _Scan:
                 return
             position = item.end()
             group = "quoted" if item.group("q") is not None else "bare"
-            value = item.group(group).decode("utf-8", "replace")
-            # only what looks generated (never `["error", {…}]`, a linter's options, nor Django's
-            # `PASSWORD_HASHERS = ["django.contrib.auth.hashers.…"]`), or a password with a digit
-            if (
-                _rx[_DOTTED_CALL].fullmatch(item.group(group)) is None  # a module path, an attribute
-                and _plausible_value(value, quoted=True, code_context=True, next_char=b'"')
-            ) and (
-                credential_like(value)
-                or _rx[_HEX_SECRET].fullmatch(value)
-                or (kind == "password" and group == "quoted" and _rx[_DIGIT].search(value) is not None)
-            ):
-                self.add(item.start(group), item.end(group), kind)
+            self._list_item(item.start(group), item.end(group), kind, quoted=group == "quoted")
+
+    def _list_item(self, start: int, end: int, kind: str, *, quoted: bool) -> None:
+        """An item of a list under a secret name, if it may be one of the secrets: only what looks
+        generated (never `["error", {…}]`, a linter's options, nor Django's `PASSWORD_HASHERS =
+        ["django.contrib.auth.hashers.…"]`), or a quoted password with a digit."""
+        item = self.data[start:end]
+        value = item.decode("utf-8", "replace")
+        if (
+            _rx[_DOTTED_CALL].fullmatch(item) is None  # a module path, an attribute
+            and _plausible_value(value, quoted=True, code_context=True, next_char=b'"')
+        ) and (
+            credential_like(value)
+            or _rx[_HEX_SECRET].fullmatch(value)
+            or (kind == "password" and quoted and _rx[_DIGIT].search(value) is not None)
+        ):
+            self.add(start, end, kind)
 
     def _csv_column(self, name_start: int, name_end: int, kind: str | None) -> None:
         """The values in a CSV file's column whose header is secret-named (``service,owner,key``):
@@ -2137,6 +2168,9 @@ class _Scan:
                 return
             if child == -1:
                 child = indent
+                if stripped.startswith(b"- "):
+                    self._block_list(begin, end, line_end, child, kind)
+                    return
                 if _rx[_BLOCK_SCALAR].fullmatch(stripped) is not None:
                     value = stripped.decode("utf-8", "replace")
                     if _lenient(value) and not _names_a_secret(value):
@@ -2154,6 +2188,21 @@ class _Scan:
                     return
             if end < line_end:  # the JSON string holding the block ended
                 return
+
+    def _block_list(self, begin: int, end: int, line_end: int, indent: int, kind: str) -> None:
+        """The items of a YAML list that a secret name opens (`credentials:` and `- …` below it, one
+        per line, from the line at *begin* on), each judged as a list's string is (_list_item)."""
+        data = self.data
+        for _ in range(64):
+            item = _rx[_BLOCK_LIST_ITEM].fullmatch(data, begin, end)
+            if item is None or item.end("indent") - item.start("indent") != indent:
+                return
+            group = "quoted" if item.group("quoted") is not None else "bare"
+            self._list_item(item.start(group), item.end(group), kind, quoted=group == "quoted")
+            following = None if end < line_end else _following_line(data, line_end)
+            if following is None:
+                return  # the text, or the JSON string holding the list, ended
+            begin, line_end, end = following
 
     def _spaced(self, name_start: int, name_end: int, kind: str | None, keyword: int) -> None:
         """A name and its value separated by blanks only (``requirepass VALUE``, ``password VALUE``
@@ -2500,7 +2549,15 @@ class _Scan:
     def _echo_pipe(self, start: int) -> None:
         """``echo SECRET | docker login --password-stdin`` (also piped to chpasswd or --with-token)."""
         line_start, line_end = _line_around(self.low, start)
+        self._requote(start, line_end)
         match = _rx[_ECHO_PIPE].match(self.data, start, line_end)
+        if (
+            match is None
+            and self.low.find(b"base64", start, line_end) != -1
+            and (encoded := _rx[_ECHO_TO_BASE64].match(self.data, start, line_end)) is not None
+        ):
+            self._encoded_echo(encoded, line_end)
+            return
         if match is None and (written := _rx[_ECHO_TO_FILE].match(self.data, start, line_end)) is not None:
             match = written if b" " not in written.group(written.lastgroup or "v3") else None
         if match is None:
@@ -2530,6 +2587,36 @@ class _Scan:
             value = value[colon + 1 :]
         if _lenient(value.decode("utf-8", "replace")):
             self.add(value_start, value_end, "password")
+
+    def _requote(self, start: int, end: int) -> None:
+        """A quote closed and opened again between *start* and *end* (a client's command or an echo
+        inside `bash -c '…'`): _scan() reads its line again (patterns._REQUOTE)."""
+        position = self.data.find(_REQUOTE_END, start, end)
+        if position != -1:
+            self.requoted.append(position)
+
+    def _encoded_echo(self, match: re.Match[bytes], line_end: int) -> None:
+        """``echo -n '…' | base64``: the value, if it may be a credential, and its base64 in the
+        next lines (the command's output)."""
+        group = next(g for g in ("v1", "v2", "v3") if match.group(g) is not None)
+        value = match.group(group)
+        if not credential_like(value.decode("utf-8", "replace")):
+            return
+        self.add(*match.span(group), "password")
+        if b"\\" in value:
+            return  # escaped: what base64 read is not these bytes
+        data = self.data
+        encodings = [base64.b64encode(value + ending) for ending in (b"", b"\n")]
+        for _ in range(3):
+            begin = _next_line(data, line_end)
+            if begin == -1:
+                return
+            _, line_end = _line_around(data, begin)
+            for encoded in encodings:
+                at = data.find(encoded, begin, line_end)
+                if at != -1:
+                    self.add(at, at + len(encoded), "password")
+                    return
 
     def _named_xml_value(self, start: int) -> None:
         """A `<value>` element named by the element before it (`<name>…password</name>`) or by the
@@ -2582,6 +2669,40 @@ class _Scan:
         for key in _rx[_EVM_KEY].finditer(data, opening.start(), end):
             self.add(key.start(), key.end(), "crypto_private_key")
 
+    def _provider(self, start: int, end: int) -> None:
+        """A provider's name in a listing of credentials (rules.LISTED_PROVIDERS): the value after it
+        alone on its line, or before it and a dash, or in its JSON object's generic member."""
+        data = self.data
+        before = data[start - 1] if start else 0x0A
+        if before not in _PROVIDER_BEFORE or (before == 0x6E and data[start - 2 : start - 1] != b"\\"):
+            return  # inside a word or a host's name (`api.mistral.ai`)
+        following = data[end : end + 1]
+        if following.isalnum() and following not in b"0123456789":
+            return  # a longer word (`herokuapp`)
+        found = None
+        named = before in (0x22, 0x27) and _rx[_PROVIDER_NAMED].search(data, max(0, start - 24), start)
+        if named:
+            found = _rx[_PROVIDER_MEMBER].match(data, end)  # `{"name": "deepgram", "k": "…"}`
+        else:
+            line_start, line_end = _line_around(data, start, 1024)
+            content = _content_start(data, line_start, start)
+            if _rx[_BULLET].fullmatch(data, content, start) is not None:
+                found = _rx[_PROVIDER_FIRST].match(data, start, line_end)
+            else:
+                found = _rx[_PROVIDER_LAST].fullmatch(data, content, start)
+        if found is None:
+            return
+        value = found.group("value").decode("ascii")
+        # (in one case and digits, as Vultr's keys are: `credential_like` takes those for words)
+        drawn = (
+            len(value) >= 20
+            and value.isalnum()
+            and sum(char.isdigit() for char in value) >= 2
+            and not is_placeholder(value)
+        )
+        if (drawn or credential_like(value)) and not _names_a_secret(value):
+            self.add(found.start("value"), found.end("value"), "token")
+
     def _anchored(self, anchor: bytes, start: int) -> None:
         """A credential after a literal of its own (rules.ANCHORED_SECRETS): `password 7 …`, …"""
         data = self.data
@@ -2613,6 +2734,7 @@ class _Scan:
         """A command-line client (rules.CLIENT_COMMANDS): the credentials among its arguments."""
         data, low = self.data, self.low
         command_end = _curl_end(data, start, min(self.size, start + 4096))
+        self._requote(start, command_end)
         for client in clients:
             if client.subcommand and not _has_subcommand(low, word_end, command_end, client.subcommand):
                 continue
@@ -2768,9 +2890,11 @@ class _Scan:
         return True
 
     def _typed_secret(self, name_start: int) -> None:
-        """The ``value`` of the JSON object whose ``"type"`` is the ``secret`` at *name_start* (Postman
-        environments): ``{"key": "stripe", "value": "…", "type": "secret"}``."""
-        self._member_value(name_start, "secret")
+        """The ``value`` (or ``data``) of the JSON object whose ``"type"`` is the ``secret`` at
+        *name_start* (Postman environments: ``{"key": "stripe", "value": "…", "type": "secret"}``) or
+        ``credential`` (an API's answer: ``{"type": "credential", "data": "…"}``, a value that may be
+        a secret)."""
+        self._member_value(name_start, "secret", plausible=self.low.startswith(b"cred", name_start))
 
     def _hcl_default(self, position: int, kind: str) -> None:
         """The `default` of the Terraform (HCL) block whose body starts at *position*: `variable

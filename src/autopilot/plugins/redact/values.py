@@ -15,14 +15,17 @@ from autopilot.plugins.redact.compiled import MARKER_PREFIX, _rx
 from autopilot.plugins.redact.words import _UNICODE_ESCAPE, _foreign_word_in, name_parts
 
 _REFERENCE = (
-    # $VAR, ${VAR}, %VAR% (Windows, alone or before a path), %(name)s, {{ x }}, <% %>, <name>, {name},
+    # $VAR (not a password that starts with `$` for an `s`: `$ilv3r#228`, `$un$hin3&695`, whose
+    # symbols no reference holds), ${VAR}, %VAR% (Windows, alone or before a path), %(name)s,
+    # {{ x }}, <% %>, <name>, {name},
     # Symfony's %env(NAME)% …; a template's tag (`{% prompt 'API token' %}` in Insomnia, Jinja's and
     # Django's `{% csrf_token %}`, Liquid); a format's field filled in later, alone (`{}`, `{0}`,
     # `{:?}`, `%s`, `%v`, `%1$s`, as in `format!("postgres://app:{}@db")`); `[password]` as `<password>`;
     # Nomad's and Levant's other delimiters (`[[ .password ]]`), Puppet's and Hiera's `%{lookup('x')}`;
     # an environment variable read by the tool (Supabase's `env(NAME)`, Laravel's `env('NAME')`)
     r"^(?:env\([ \t]*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?[ \t]*\)$"
-    r"|\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
+    r"|\$\{[A-Za-z_(]|\$\(|\$[A-Za-z_](?!.*(?:[!#%&^~]|[@?](?![A-Za-z${])))"
+    r"|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
     r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
     r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
     r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$"
