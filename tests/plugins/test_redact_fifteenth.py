@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs
 
+from autopilot.plugins.redact.values import is_placeholder
+
 BASE32 = string.ascii_uppercase + "234567"
 UPPER_DIGITS = string.ascii_uppercase + string.digits
 
@@ -208,6 +210,8 @@ def test_a_rails_session_cookie_in_a_bug_report_goes(n: int) -> None:
     signed = rs.body(rng, 128, rs.B64) + "%3D--" + rs.body(rng, 40, rs.HEX)
     encrypted = "--".join(rs.body(rng, size, rs.B64) for size in (64, 16, 22)) + "%3D%3D"
     for cookie in (signed, encrypted):
+        if is_placeholder(cookie):
+            continue  # (parts joined by `--` may spell a placeholder's mark by chance: `…--HerE…`, `-here`)
         rs.goes(
             f"Repro:\n1. Set cookie `_acme_session={cookie}` on admin.example.com\n2. Open /refunds", cookie
         )

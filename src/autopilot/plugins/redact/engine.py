@@ -268,8 +268,69 @@ def _unnumbered_spans(data: bytes, low: int, high: int) -> list[tuple[int, int, 
     return found
 
 
-def _scan(data: bytes, *, again: bool = True) -> list[tuple[int, int, str]]:
-    """The secrets of *data*; *again*: also those that terminal escape codes or quotes hide."""
+# An asciinema cast's output event, `[2.104697, "o", "…"]` a line, as written (level 0) and
+# JSON-escaped once or twice in an agent's log: (the escape before a quote, a line break), and the
+# time that starts an event.
+_CAST_LEVELS: Final = ((b"", b"\n"), (b"\\", b"\\n"), (b"\\\\\\", b"\\\\n"))
+_CAST_TIME: Final = rb"\[[0-9]{1,9}(?:\.[0-9]{1,9})?, "
+
+
+def _cast_runs(data: bytes) -> list[list[tuple[int, int]]]:
+    """The texts of an asciinema cast's output events that follow each other line after line, run
+    by run (two events or more): pieces of one terminal output, cut where the recorder wrote."""
+    runs: list[list[tuple[int, int]]] = []
+    for level, (quote, line_break) in enumerate(_CAST_LEVELS):
+        head = quote + b'"o' + quote + b'", ' + quote + b'"'
+        close = quote + b'"]'
+        position = data.find(head)
+        previous = -1  # where the last event's line ended
+        while position != -1:
+            start = position + len(head)
+            bracket = data.rfind(b"[", max(0, position - 24), position)
+            end = data.find(close, start)
+            while end != -1:
+                # the closing quote, not one escaped in the text: the backslashes before it, but for
+                # the level's own, come in whole escapes (2, 4 or 8 each)
+                first = end
+                while first > start and data[first - 1] == 0x5C:
+                    first -= 1
+                if (end - first) % (2 << level) == 0:
+                    break
+                end = data.find(close, end + len(close))
+            if bracket == -1 or end == -1 or _rx[_CAST_TIME].fullmatch(data, bracket, position) is None:
+                position = data.find(head, start)
+                continue
+            after = end + len(close)
+            if data.startswith(b"\r", after):
+                after += 1
+            if bracket == previous and runs:
+                runs[-1].append((start, end))
+            else:
+                runs.append([(start, end)])
+            previous = after + len(line_break) if data.startswith(line_break, after) else -1
+            position = data.find(head, end)
+    return [run for run in runs if len(run) > 1]
+
+
+def _cast_spans(data: bytes) -> list[tuple[int, int, str]]:
+    """Secrets cut across an asciinema cast's output events (a name in one, its value in the next,
+    or a value in two): each run of events is scanned again as the terminal showed it, its texts
+    joined, and what is found there is mapped back to each event's part of it."""
+    found: list[tuple[int, int, str]] = []
+    for run in _cast_runs(data):
+        kept = list(accumulate((end - start for start, end in run), initial=0))
+        for start, end, kind in _scan(b"".join(data[low:high] for low, high in run), events=False):
+            for index in range(bisect_right(kept, start) - 1, bisect_right(kept, end - 1)):
+                low = max(start, kept[index]) - kept[index] + run[index][0]
+                high = min(end, kept[index + 1]) - kept[index] + run[index][0]
+                if high > low:
+                    found.append((low, high, kind))
+    return found
+
+
+def _scan(data: bytes, *, again: bool = True, events: bool = True) -> list[tuple[int, int, str]]:
+    """The secrets of *data*; *again*: also those that terminal escape codes or quotes hide; *events*:
+    also those cut across an asciinema cast's output events."""
     scan = _Scan(data)
     scan.tokens()
     scan.keywords()
@@ -294,6 +355,9 @@ def _scan(data: bytes, *, again: bool = True) -> list[tuple[int, int, str]]:
                 data, _requoted_lines(data, sorted(scan.requoted)), _REQUOTE
             ):
                 scan.add(start, end, kind)
+    if events and scan.cast:
+        for start, end, kind in _cast_spans(data):
+            scan.add(start, end, kind)
     spans = scan.merged()
     if spans:
         spans = _repeated(data, spans)

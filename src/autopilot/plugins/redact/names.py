@@ -5,6 +5,7 @@ secret, and of what kind.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import pairwise
 from typing import Final
 
 from autopilot.plugins.redact import rules
@@ -67,11 +68,19 @@ def secret_name_kind(name: str) -> str | None:
     if (
         kind in ("token", "api_key")
         and parts[-1] in ("token", "key")
-        and rules.PUBLIC_TOKEN_OWNERS.intersection(parts)
+        and _made_for_clients(parts)
         and "secret" not in parts
     ):
-        return None  # Mixpanel's project token, Amplitude's API key: made for clients
+        return None  # Mixpanel's project token, Amplitude's API key, a search-only key: made for clients
     return kind
+
+
+def _made_for_clients(parts: list[str]) -> bool:
+    """Whether a name's words say its key or token is made to be carried by clients (a provider of
+    rules.PUBLIC_TOKEN_OWNERS, a pair of rules.PUBLIC_KEY_PAIRS: `search_only_api_key`)."""
+    return bool(rules.PUBLIC_TOKEN_OWNERS.intersection(parts)) or not rules.PUBLIC_KEY_PAIRS.isdisjoint(
+        pairwise(parts)
+    )
 
 
 def _glued_password(word: str) -> bool:
@@ -124,7 +133,7 @@ def _generated_name_kind(name: bytes) -> str | None:
     if (
         any(part in rules.EXCLUDED_ANY for part in parts)
         or (parts[-1] == "key" and parts[-2] in rules.EXCLUDED_LAST and parts[-2] not in rules.KEY_OWNERS)
-        or (parts[-1] == "key" and rules.PUBLIC_TOKEN_OWNERS.intersection(parts))
+        or (parts[-1] == "key" and _made_for_clients(parts))
     ):
         return None
     return "api_key" if parts[-1] == "key" else "secret"

@@ -6,6 +6,7 @@ the rest).
 
 from __future__ import annotations
 
+import binascii
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -211,7 +212,8 @@ _URL_BASE64_PASSWORD: Final = (
     rb"@[a-z0-9][a-z0-9\-]*(?=[.:/\s\"'\\]|$)"
 )
 _URL_SIGNATURE: Final = (
-    rb"[?&](?:sig|signature|x-amz-signature|x-goog-signature|x-amz-security-token)"
+    # (GitHub Actions' signed log URLs: `&urlSignature=…`)
+    rb"[?&](?:sig|signature|urlsignature|x-amz-signature|x-goog-signature|x-amz-security-token)"
     rb"=(?P<value>[^&#\s\"'<>\\`]+)"
 )
 
@@ -265,22 +267,37 @@ _PLAIN_URL: Final = (
 _CREDENTIAL_URL: Final = rb"""(?:\\{0,3}["'])?[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/?#@"'\\]*:[^\s/?#"'\\]+@[^\s"'\\]*(?:\\{0,3}["'])?"""
 
 
+# The armour that starts a certificate or a public key: an item of a Secret holding one (`ca.crt`,
+# `cosign.pub`) holds no secret.
+_PUBLIC_ARMOUR: Final = tuple(
+    b"-----BEGIN " + label + b"-----"
+    for label in (b"CERTIFICATE", b"PUBLIC KEY", b"RSA PUBLIC KEY", b"PGP PUBLIC KEY BLOCK", b"X509 CRL")
+)
+# A digest in hex (`sha256:` before it, or its bytes apart by colons, as fingerprints are shown).
+_HEX_DIGEST: Final = rb"(?i)(?:sha[0-9]{0,3}:)?[0-9a-f]{2}(?::?[0-9a-f]{2}){15,63}[ \t\r\n]*"
+
+
 def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
-    """Whether an item of a Kubernetes Secret is one of the settings beside its credential that
+    """Whether an item of a Kubernetes Secret is no credential: a certificate or a public key, a
+    digest named so (`fingerprint`), or one of the settings beside its credential that
     rules.SECRET_MANIFEST_SETTINGS names (an Argo CD repository's `type: git`, `project: default`,
     a `url` without user, query or random path): plain words, or such a URL; base64 in `data:`.
     Also a URL with credentials in `stringData`, which the URL rules judge."""
     if not encoded and _rx[_CREDENTIAL_URL].fullmatch(value) is not None:
         return True
-    if key is None or key.decode("utf-8", "replace").lower() not in rules.SECRET_MANIFEST_SETTINGS:
-        return False
     if encoded:
-        import binascii
-
         try:
             value = binascii.a2b_base64(value.strip(b"\"'"))
         except (binascii.Error, ValueError):
             return False
+    if value.lstrip().startswith(_PUBLIC_ARMOUR):
+        return b"PRIVATE" not in value  # (not a bundle holding the private key too: HAProxy's `tls.pem`)
+    name = key.decode("utf-8", "replace").lower() if key is not None else ""
+    parts = name_parts(name)
+    if parts and parts[-1] in rules.EXCLUDED_LAST and _rx[_HEX_DIGEST].fullmatch(value) is not None:
+        return True  # `fingerprint`, `checksum`: a digest, public
+    if name not in rules.SECRET_MANIFEST_SETTINGS:
+        return False
     text = value.decode("utf-8", "replace").strip("\"'")
     if not text or len(text) > 300:
         return False
@@ -684,6 +701,22 @@ _TRACED_ECHO: Final = (
 _TRACE_BEFORE: Final = rb"[ \t]*\++[ \t]+\Z"
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
 _PRINTERS.update({anchor.encode(): pattern.encode() for anchor, pattern in rules.REPL_PROMPTS})
+# A field named for a password, by the selector or the locator's literal right before `.fill(` …
+# (`locator('#password').fill(`, `getByLabel('Password').fill(`, `find_element(By.ID, "password").send_keys(`,
+# `cy.get('input[name=password]').type(`), or as the call's first argument (`page.fill('#password', …)`).
+_PASSWORD_FIELD_BEFORE: Final = rb"(?i:pass(?:word|wd|code|phrase)?|pwd)[^\"'`\n()]{0,40}[\"'`][ \t]*\)\Z"
+_TYPED_VALUE: Final = (
+    rb"""(?:[ \t]*(?P<q0>\\{0,3}["'`])[^"'`\n]{0,60}?(?i:pass(?:word|wd|code|phrase)?|pwd)[^"'`\n]{0,40}"""
+    rb"""(?P=q0)[ \t]*,)?[ \t]*(?P<q>\\{0,3}["'`])(?P<value>[^"'`\\\n]{1,200})(?P=q)[ \t]*[,)]"""
+)
+# A variable of Robot Framework's table: its name in `${…}` (a list's `@{…}`, a dictionary's `&{…}`),
+# maybe `=`, then its first cell (cells are apart by two blanks or more, a tab or ` | `).
+_ROBOT_VARIABLE: Final = (
+    rb"[ \t]*[$@&]\{(?P<name>[A-Za-z0-9_ .\-]{1,60})\}[ \t]?=?(?:[ \t]{2,}|\t|[ \t]+\|[ \t]+)"
+    rb"(?P<value>(?:[^\s\\]| (?! ))+)"
+)
+# The rest of a jq or yq filter's path after its secret-named member (`s[0].kid` of `.keys[0].kid`).
+_FILTER_PATH: Final = rb"[a-z0-9_\-]*(?:\[[^\]\n]{0,40}\]|\.[a-z_][a-z0-9_\-]*)*"
 _REPL_ANCHORS: Final = frozenset(anchor.encode() for anchor, _ in rules.REPL_PROMPTS)
 _BARE_REPL_PROMPT: Final = rules.BARE_REPL_PROMPT.encode()
 _LISTERS: Final = tuple(anchor.encode() for anchor in rules.LISTS_SECRETS)
@@ -811,6 +844,8 @@ _PLIST_VALUE: Final = (
     rb"<string>(?P<value>[^<\n\\]{1,2000})</string>"
 )
 # An element named by its `name`/`key` attribute, right before the name (`<string name="`).
+# An XML element's namespace prefix right before its name (`<con:` of `<con:password>` in SoapUI).
+_XML_PREFIX_BEFORE: Final = rb"<[A-Za-z_][A-Za-z0-9_.\-]{0,30}:\Z"
 _NAMED_ELEMENT_BEFORE: Final = (
     rb"""<[A-Za-z_][A-Za-z0-9_:.\-]*"""
     rb"""(?:[ \t]+[A-Za-z_][A-Za-z0-9_:.\-]*=\\{0,3}["'][^"'\n]{0,200}?\\{0,3}["'])*"""
@@ -950,6 +985,9 @@ _SEED_PHRASE: Final = (
     rb"""(?:[:=(]|is|was)?[ \t]*(?:\\{0,3}["'`])?"""
     rb"""(?P<value>[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23})(?![A-Za-z0-9_\-]|[ \t]+[a-z])"""
 )
+# A line that ends in a colon (`Save this seed phrase to recover your new keypair:`), before a line
+# break that may be a terminal's (CR LF), also JSON-escaped.
+_ENDS_IN_COLON: Final = rb":[ \t]*(?:\r|\\{1,3}r)?\Z"
 # The private keys a Hardhat, Foundry or Truffle network signs with: `accounts: ["0x…", …]` (also
 # quoted, JSON-escaped, over several lines; a YAML list's `accounts:` then `- 0x…` lines); Brownie's
 # `from_key: "0x…"` (64 hex digits, `0x` or not; an address, 40 of them, is public).
@@ -1024,7 +1062,9 @@ _BYTE_ARRAY: Final = (
 # git): …`, `Mnemonic.fromPhrase("…")`, `{"mnemonic": {"phrase": "…"}}`, `echo '…' > seed.txt`):
 # a whole run of 12 to 24 words, each from BIP-39's English list (see _bip39_run()).
 _BIP39_RUN: Final = (
-    rb"(?<![A-Za-z0-9_\-])(?<![a-z][ \t])[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23}(?![A-Za-z0-9_\-]|[ \t]+[a-z])"
+    # (at a JSON-escaped line's start too: `\ncheese agree …`)
+    rb"(?:(?<![A-Za-z0-9_\-\\])|(?<=\\[nt]))(?<![a-z][ \t])[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23}"
+    rb"(?![A-Za-z0-9_\-]|[ \t]+[a-z])"
 )
 _SEED_REACH: Final = 200  # bytes from the naming word to where the phrase starts, either way
 # Words no seed phrase holds: prose that only follows the word "phrase".
@@ -1366,6 +1406,9 @@ _NAME_KEYWORDS: Final = (
     b"salt",
     # an account's recovery codes (`MFA recovery code: …`, `recovery_codes`)
     b"recovery",
+    # a one-time password's seed (`"totp": "…"` in Bitwarden's items)
+    b"totp",
+    b"hotp",
     # A personal access token's name ending in `_pat` (`AZURE_DEVOPS_EXT_PAT`, `GH_PAT`, `ado_pat`),
     # quoted also in a dotted setting's (`"azure-devops.pat"`): with the byte after it, as `_pat`
     # alone starts every `_path`.
@@ -1463,6 +1506,19 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"tobase64string(",
     b") from stdin;",
     b") values",
+    # a browser driven by a test or a recording typing into a field (Playwright's and Puppeteer's
+    # `fill`/`type`, Selenium's `send_keys`/`sendKeys`, WebdriverIO's `setValue`, Cypress's `type`)
+    b".fill(",
+    b".type(",
+    b"send_keys(",
+    b".sendkeys(",
+    b".setvalue(",
+    # Robot Framework's variable table (`*** Variables ***`, also `*** Variable ***`)
+    b"*** variable",
+    # an asciinema cast's output event (`[2.1, "o", "…"]`), as written and JSON-escaped once or twice
+    b'"o", "',
+    b'"o\\", ',
+    b'"o\\\\\\", ',
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -1569,6 +1625,15 @@ _FIXED_ANCHORS: Final = (
     _TO_BASE64_STRING_AT,
     _COPY_ROWS_AT,
     _INSERT_ROWS_AT,
+    _FILL_AT,
+    _TYPE_AT,
+    _SEND_KEYS_AT,
+    _SENDKEYS_AT,
+    _SET_VALUE_AT,
+    _ROBOT_VARIABLES_AT,
+    _CAST_AT,
+    _CAST_ESCAPED,
+    _CAST_TWICE,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a

@@ -501,6 +501,8 @@ STRONG_PARTS: Final = {
         ["pass", "pwd", "pw", "psk", "bindpw", "rootpw", "requirepass", "masterauth", "passcode"], "password"
     ),
     **dict.fromkeys(["auth", "creds", "cred"], "secret"),
+    # a one-time password's seed (`"totp": "…"` of Bitwarden's `bw list items`); a code is a number
+    **dict.fromkeys(["totp", "hotp"], "secret"),
     "pat": "token",
 }
 #: A word of a name made of another word and a password's short name glued to its end (``dbpass``,
@@ -513,8 +515,9 @@ NOT_GLUED_PASSWORDS: Final = words(
     "nopass oldpwd cwd"
 )
 #: Query parameters that providers name for their API key without a secret word (OpenWeather's
-#: ``appid``; a lone ``key`` has its rule beside the other lone keys): a generated value goes.
-QUERY_KEY_PARAMETERS: Final = words("appid")
+#: ``appid``; openvscode-server's and code-server's connection token, ``?tkn=``; a lone ``key`` has its
+#: rule beside the other lone keys): a generated value goes.
+QUERY_KEY_PARAMETERS: Final = words("appid tkn")
 #: ``key`` is secret after one of these words (``api_key``, ``PrivateKey``, ``STRIPE_KEY``).
 KEY_QUALIFIERS: Final = words(
     "access account admin algolia anthropic api app application auth aws azure cf claude client "
@@ -607,6 +610,9 @@ PUBLIC_SALTS: Final = words("signing encryption cookie")
 #: instrumentation key, Pusher's app key. A name of theirs ending in ``token`` or ``key`` holds no
 #: secret, unless it also says ``secret`` (``AMPLITUDE_SECRET_KEY`` still goes).
 PUBLIC_TOKEN_OWNERS: Final = words("mixpanel amplitude instrumentation pusher")
+#: Two words in a row in a name that say its key is made for browsers, whoever the provider: the
+#: search-only keys of Algolia, Typesense and Meilisearch (`search_only_api_key`, `searchOnlyKey`).
+PUBLIC_KEY_PAIRS: Final = frozenset({("search", "only")})
 #: Words before a lone ``key`` in prose that name no kind of key but say one is given (`New key: …`,
 #: `we get 401 with our key …`): only a value of 24 characters or more with digits, upper and lower
 #: case goes after them.
@@ -704,12 +710,15 @@ PLACEHOLDER_WORDS: Final = words(
     "oauth oauth2 xoauth xoauth2 oauthbearer ntlm ntlmv2 negotiate kerberos kerberos5 krb5 gssapi "
     "spnego sspi scram-sha-1 scram-sha-256 scram-sha-512 cram-md5 digest-md5 plain login anonymous "
     "external digest hmac sigv4 aws-sigv4 aws_iam mtls x509 saml saml2 oidc openid ldap radius pam "
-    "peer ident trust md5 jwt cert certificate "
+    "peer ident trust md5 jwt cert certificate sha1 sha256 sha512 "
     # a keyword saying where the secrets come from or that they are made later, not one itself
     # (`secrets: inherit` of GitHub Actions' reusable workflows, `password: auto`, `key: generate`)
     "inherit inherited auto autogenerate generate generated "
-    # what a tool prints where a credential is absent or refused (`X-CSRF-Token: missing`)
-    "missing absent invalid expired revoked "
+    # what a tool prints where a credential is absent or refused (`X-CSRF-Token: missing`), a test's
+    # refused one (`password="wrong"`), kubectl's mask (`client-key-data: DATA+OMITTED`)
+    "missing absent invalid expired revoked wrong incorrect data+omitted "
+    # what fetch's `credentials` option takes (`"credentials": "include"`): whether cookies are sent
+    "include omit same-origin "
     # the verdicts of mail authentication checks (`X-Auth-Result: PASS`, `spf: softfail`)
     "fail failed softfail hardfail neutral temperror permerror bestguesspass "
     # the documented default passwords of local development images and brokers, which they publish
@@ -955,10 +964,10 @@ DOCUMENTED_EXAMPLES: Final = frozenset(
 MASKED: Final = (
     r"\*{2,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\{1,7}u2022){3,}|\[?[0-9]+ bytes\]?"
     # a word saying so in brackets, parentheses, angle brackets, braces or stars (`[FILTERED]`,
-    # `(sensitive value)`, `<hidden>`, `*** hidden ***`)
+    # `(sensitive value)`, `<hidden>`, `*** hidden ***`, wget's `*password*`)
     r"|(?:\(|\[|<|\{|\*+[ \t]*)(?:sensitive(?: value| data)?|protected|redacted|hidden|masked|encrypted"
-    r"|not shown|set|unset|not set|secret|filtered|removed|omitted|censored|scrubbed|withheld|obfuscated"
-    r"|sanitized|sanitised|value hidden)(?:\)|\]|>|\}|[ \t]*\*+)"
+    r"|not shown|set|unset|not set|secret|password|filtered|removed|omitted|censored|scrubbed|withheld"
+    r"|obfuscated|sanitized|sanitised|value hidden)(?:\)|\]|>|\}|[ \t]*\*+)"
 )
 
 #: Webhook URLs whose path is the credential: (a literal that must occur in the URL, the pattern
@@ -1625,6 +1634,13 @@ PRINTS_SECRET: Final = (
     ("pass show ", ""),
     # 1Password's `op read op://vault/item/field`; `vault kv get -field=password …` (and `vault read`)
     ("op read ", r"\bop[ \t]+read[ \t]"),
+    # Bitwarden's `bw get password ITEM` (also `totp`, a code, and `notes`)
+    ("bw get ", r"\bbw[ \t]+get[ \t]+(?:password|notes)\b"),
+    # `op item get … --fields label=username,label=password --reveal`: the fields' values, apart by commas
+    (
+        "--reveal",
+        r"\bop[ \t]+item[ \t]+get[ \t][^\n|;&]*--fields[ \t=][^\n|;& ]*(?:pass|secret|token|key|cred)",
+    ),
     ("-field=", r"-field=[a-z0-9_\-]*(?:pass|pwd|secret|token|key|cred|auth)"),
     ("--with-decryption", r"--query|--output[ \t=]+text"),
 )

@@ -40,7 +40,13 @@ from autopilot.plugins.redact.hits import (
     _spaced_hit,
     _table_shape,
 )
-from autopilot.plugins.redact.names import _NAME_KINDS, _generated_name_kind, _name_kind, secret_name_kind
+from autopilot.plugins.redact.names import (
+    _NAME_KINDS,
+    _generated_name_kind,
+    _made_for_clients,
+    _name_kind,
+    secret_name_kind,
+)
 from autopilot.plugins.redact.passes import (
     _FULL_WIDTH_COLON,
     _announcing,
@@ -119,6 +125,9 @@ from autopilot.plugins.redact.patterns import (
     _CALL,
     _CALL_ARG,
     _CALL_LIST_OPENING,
+    _CAST_AT,
+    _CAST_ESCAPED,
+    _CAST_TWICE,
     _CHANGED_VALUE,
     _CHPASSWD_AT,
     _CHPASSWD_LINE,
@@ -159,6 +168,7 @@ from autopilot.plugins.redact.patterns import (
     _ENCODED_LOGIN,
     _ENCODED_VALUE,
     _ENCRYPTED_AT,
+    _ENDS_IN_COLON,
     _ESCAPE_BEFORE,
     _EVALUATED_VALUE,
     _EVM_KEY,
@@ -168,6 +178,8 @@ from autopilot.plugins.redact.patterns import (
     _EXPECT_SEND_AT,
     _EZCONNECT_ARGUMENT,
     _EZCONNECT_AT,
+    _FILL_AT,
+    _FILTER_PATH,
     _FRAME_HEADER,
     _FRAME_LINE,
     _FROM_KEY_AT,
@@ -262,6 +274,7 @@ from autopilot.plugins.redact.patterns import (
     _ORACLE_THIN,
     _PAIR_VALUE,
     _PARENTHESISED_END,
+    _PASSWORD_FIELD_BEFORE,
     _PAT_AT,
     _PAT_VARIABLE,
     _PEM_AT,
@@ -311,6 +324,8 @@ from autopilot.plugins.redact.patterns import (
     _RESULT_OBJECT,
     _RESULT_REACH,
     _RESULT_VALUE,
+    _ROBOT_VARIABLE,
+    _ROBOT_VARIABLES_AT,
     _ROW_BREAK,
     _SASL_465,
     _SASL_587,
@@ -325,6 +340,8 @@ from autopilot.plugins.redact.patterns import (
     _SEED_AT,
     _SEED_PHRASE,
     _SEED_REACH,
+    _SEND_KEYS_AT,
+    _SENDKEYS_AT,
     _SENDTO_AT,
     _SENSITIVE_AT,
     _SENSITIVE_TRUE,
@@ -335,6 +352,7 @@ from autopilot.plugins.redact.patterns import (
     _SESSION_COOKIE_NAME,
     _SESSION_COOKIE_VALUE,
     _SESSION_VALUE,
+    _SET_VALUE_AT,
     _SHADOW,
     _SIGNATURE_AFTER,
     _SIGNED_CREDENTIALS,
@@ -354,6 +372,8 @@ from autopilot.plugins.redact.patterns import (
     _TRACE_BEFORE,
     _TRACED_ECHO,
     _TWILIO_AT,
+    _TYPE_AT,
+    _TYPED_VALUE,
     _URL,
     _URL_BASE64_PASSWORD,
     _URL_CREDENTIALS,
@@ -378,6 +398,7 @@ from autopilot.plugins.redact.patterns import (
     _WRITTEN,
     _XML_ATTRIBUTES,
     _XML_NAME_BEFORE,
+    _XML_PREFIX_BEFORE,
     _XML_TEXT,
     _XML_VALUE_AT,
     _XML_VALUE_TEXT,
@@ -457,6 +478,7 @@ from autopilot.plugins.redact.syntax import (
     _CLI_NOTICE,
     _CODE_ENDS,
     _CODE_STOPS,
+    _CODES_LINE,
     _CONNECTION_VALUE_REST,
     _CONSTANT_ARGUMENT,
     _CONTEXT_PRIORITY,
@@ -544,6 +566,7 @@ class _Scan:
         "_blocks",
         "_exempt",
         "_names",
+        "cast",
         "coloured",
         "data",
         "low",
@@ -564,6 +587,7 @@ class _Scan:
         self._blocks: set[int] = set()  # PEM blocks and Kubernetes documents already handled
         self._exempt: list[tuple[int, int]] = []  # ciphertext meant to be committed (SealedSecret)
         self.coloured: list[int] = []  # where JSON-escaped terminal codes (`\u001b[`) are
+        self.cast = False  # whether an asciinema cast's output event is in the text
         self.requoted: list[int] = []  # where a quote is closed and opened again: _scan() looks again
         self.named: list[int] = []  # where secret names (and Redis ACL lines) are: _scan() may look again
         self._announcements: dict[int, tuple[int, int]] = {}  # _announcement() at a keyword, done already
@@ -1008,6 +1032,47 @@ class _Scan:
                         line = _rx[_SMTP_SENT].match(data, begin, _line_around(data, begin)[1])
                 if line is not None and not is_placeholder(line.group("value").decode("ascii")):
                     self.add(line.start("value"), line.end("value"), "password")
+        elif role in (_FILL_AT, _TYPE_AT, _SEND_KEYS_AT, _SENDKEYS_AT, _SET_VALUE_AT):
+            self._typed(start, end)
+        elif role == _ROBOT_VARIABLES_AT:
+            self._robot_variables(start)
+        elif role in (_CAST_AT, _CAST_ESCAPED, _CAST_TWICE):
+            self.cast = True  # _scan() joins the cast's output events and looks again
+
+    def _typed(self, start: int, paren: int) -> None:
+        """A browser driven by code typing a literal into a password field: the field named by the
+        locator right before the call (`getByLabel('Password').fill('…')`) or by its first argument
+        (`page.fill('#password', '…')`)."""
+        data = self.data
+        typed = _rx[_TYPED_VALUE].match(data, paren)
+        if typed is None:
+            return
+        before = start - (data[start - 1 : start] == b".")  # (`send_keys(` is found without its dot)
+        if typed.group("q0") is None and (
+            _rx[_PASSWORD_FIELD_BEFORE].search(data, max(0, before - 80), before) is None
+        ):
+            return
+        value = typed.group("value").decode("utf-8", "replace")
+        if _plausible_value(value, quoted=True, code_context=False, next_char=b"'"):
+            self.add(typed.start("value"), typed.end("value"), "password")
+
+    def _robot_variables(self, start: int) -> None:
+        """Robot Framework's `*** Variables ***` table: the value of each secret-named variable
+        (`${PASSWORD}    …`), up to the next table."""
+        data = self.data
+        line_end = _line_around(data, start)[1]
+        for _ in range(200):
+            line_start = _next_line(data, line_end)
+            if line_start == -1 or data.startswith(b"***", line_start):
+                return
+            line_end = _line_around(data, line_start)[1]
+            variable = _rx[_ROBOT_VARIABLE].match(data, line_start, line_end)
+            if variable is None:
+                continue
+            kind = _name_kind(variable.group("name").replace(b" ", b"_"))
+            value = variable.group("value").decode("utf-8", "replace")
+            if kind and _plausible_value(value, quoted=False, code_context=False, next_char=b""):
+                self.add(variable.start("value"), variable.end("value"), kind)
 
     def _more(self, role: int, anchor: bytes, start: int, end: int) -> None:
         """The anchors of the other passes: output printers, function calls, command-line clients."""
@@ -1241,7 +1306,7 @@ class _Scan:
                 and _rx[_KEY_VALUE_AHEAD].match(data, name_end)
                 and (qualified := _parent_key_kind(data, name_start, name_end))
                 # (not a key made for clients: `InstrumentationKey=` in Application Insights' block)
-                and not rules.PUBLIC_TOKEN_OWNERS.intersection(name_parts(name.decode("ascii", "replace")))
+                and not _made_for_clients(name_parts(name.decode("ascii", "replace")))
             ):
                 # `active_record_encryption:` above `primary_key:`: a key that indexes data elsewhere
                 # is an encryption key in a block named so.
@@ -1402,6 +1467,12 @@ class _Scan:
         q1, bracket, paren, sp1, sep, sp2, q2, opening, _ = groups
         flag = name.startswith(b"-") or name.find(b"--") != -1
         previous = data[name_start - 1 : name_start]
+        if (
+            previous == b":"
+            and sep == b">"
+            and _rx[_XML_PREFIX_BEFORE].search(data, max(0, name_start - 40), name_start)
+        ):
+            previous = b"<"  # an element in a namespace (`<con:password>` of a SoapUI project)
         if sep in _FALLBACKS:
             # `process.env.JWT_SECRET || '…'`, `ENV["TOKEN"] ?? "…"`, `os.environ.get("KEY") or "…"`:
             # a literal used when the variable is unset.
@@ -1651,6 +1722,8 @@ class _Scan:
             return value_end
         if not _plausible_value(value, quoted=quoted, code_context=code_context, next_char=next_char):
             return value_end
+        if kind == "token" and not quoted and len(value) <= 8 and value.isalnum():
+            return value_end  # `token=NLgNt73e` in GitLab Runner's log: a short form (tokens are longer)
         if kind == "secret" and "/" in value and _wordy(value) and name.lower().endswith(_SECRET_ID_NAMES):
             return value_end  # `secret_id = "orders/prod/stripe"`: a secret's name in its store (Terraform)
         if previous in _QUERY_STARTS:
@@ -2139,6 +2212,8 @@ class _Scan:
             return  # the value of another setting (`dkim=pass header.i=@…` in Authentication-Results)
         if data[name_start - 1 : name_start] == b"/":
             return  # the end of a path (`http.route=/oauth/token http.status_code=200`): an endpoint
+        if self.low.endswith(b"get ", max(0, name_start - 4), name_start):
+            return  # a subcommand's word (`bw get password "Prod DB"`): an item's name follows
         if kind is None and self.low.startswith(b"set(", name_start - 4):
             kind = _generated_name_kind(data[name_start:name_end])  # CMake's `set(TELEMETRY_KEY "…" …)`
         if (
@@ -2334,6 +2409,8 @@ class _Scan:
                     return  # a table's border (`┌────┬────┐`, `+----+`): a table follows, no word
                 if not every and _setting(value):
                     return  # a setting (`protocol=https` under `git credential`'s usage line)
+                if value.endswith(",") and _wordy(value[:-1]):
+                    return  # a list's item, a name (`password,` under Bruno's `vars:secret [`)
                 plausible = credential_like(value) if strict else _lenient(value)
                 if listed:  # after the first of keys announced together: a generated value only
                     plausible = plausible and len(value) >= 16 and looks_random(value)
@@ -2369,6 +2446,8 @@ class _Scan:
                 continue  # a user name before the password (OpenVPN's auth-user-pass file)
             if _rx[_CLI_NOTICE].match(data, start, line_end) is not None:
                 continue  # a CLI's warning before what it prints (Heroku's `Warning: …` after its arrow)
+            if _rx[_CODES_LINE].fullmatch(data, start, line_end) is not None:
+                continue  # a terminal's codes alone, before what the command prints
             if data[start:line_end].strip(b" \t\r"):
                 return  # prose or output: the credential is not alone on the next lines
 
@@ -2380,10 +2459,16 @@ class _Scan:
         substitution = before.rfind(b"$(")
         if (substitution != -1 and before.find(b")", substitution) == -1) or before.count(b"`") % 2:
             return
-        if printer.pattern and printer.search(self.low, line_start, line_end) is None:
+        found = printer.search(self.low, line_start, line_end) if printer.pattern else None
+        if printer.pattern and found is None:
             if printer.pattern.startswith(b"secret|token|passw"):
                 self._decoded_echo(start, line_start)
             return
+        if found is not None and printer.pattern.startswith(rb"\b[jy]q"):
+            path = _rx[_FILTER_PATH].match(self.low, found.end())
+            parts = name_parts(path.group().rpartition(b".")[2].decode("ascii"))
+            if parts and parts[-1] in rules.EXCLUDED_LAST:
+                return  # what the filter's last member holds: `.keys[0].kid`, `.token_endpoint`
         self._next_word(
             line_end, "secret", every=printer.pattern.startswith((b"cat", b"get-content", b"==>"))
         )
@@ -2556,6 +2641,11 @@ class _Scan:
         data = self.data
         begin, end = _line_around(data, start)
         begin = max(begin, start - _SEED_REACH)
+        if (
+            _rx[_ENDS_IN_COLON].search(data, start, end) is not None
+            and (after := _next_line(data, end)) != -1
+        ):
+            end = _line_around(data, after)[1]  # announced on its line, given on the next (solana-keygen)
         end = min(end, start + _SEED_REACH + 9 * 24)
         words = _bip39_words()
         for match in _rx[_BIP39_RUN].finditer(data, begin, end):

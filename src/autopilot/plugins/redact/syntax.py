@@ -360,16 +360,19 @@ _APP_PASSWORD_LINE: Final = (
 )
 _MARKED_WORD_LINE: Final = (
     rb"""[ \t]*(?:>[ \t]*)*(?P<c>`?)(?P<value>[^\s`"'\\]{6,4096})(?P=c)(?P<quoted>)"""
-    rb"""[ \t]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+    rb"""[ \t]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?[ \t\r]*(?:\\{1,3}r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
 )
 _WORD_LINE: Final = (
-    rb"""[ \t]*(?P<value>[^\s"'`\\]{6,4096})[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+    # (no control byte: a line holding a terminal's code alone, `␛[?2004l` after a command, is no word)
+    rb"""[ \t]*(?P<value>[^\s"'`\\\x00-\x1f\x7f]{6,4096})[ \t\r]*(?:\\{1,3}r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
     # a string printed with its quotes (`terraform output NAME`)
     rb"""|[ \t]*(?P<q>\\{0,3}")(?P<quoted>[^\s"'`\\]{6,4096})(?P=q)"""
-    rb"""[ \t\r]*(?:\\r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
+    rb"""[ \t\r]*(?:\\{1,3}r)?(?=$|\\{0,3}["'](?:[,}\]]|$))"""
 )
 
 
+# A line of a terminal's codes alone (`␛[?2004l`, bracketed paste turned off after a command's line).
+_CODES_LINE: Final = rb"(?:(?:\x1b|\\{1,3}u001b)\[[0-9;?]{0,16}[A-Za-z]|[ \t\r]|\\{1,3}r)+"
 _SHORT_WORD_LINE: Final = rb"[ \t]*[A-Za-z0-9_.@\-]{1,5}[ \t\r]*"
 # A keyword in the plural: credentials announced together, one per line after it.
 _PLURAL_KEYWORD: Final = rb"(?:keys|tokens|passwords|secrets)\b"

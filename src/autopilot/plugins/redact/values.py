@@ -106,6 +106,8 @@ def is_placeholder(value: str) -> bool:
         or _rx[_EMBEDDED_REFERENCE].search(stripped)
     ):
         return True
+    if stripped[0] == ":" and _words(stripped[1:]):
+        return True  # a variable of Emacs' restclient (`Bearer :token`), a Ruby symbol: a name
     if len(lowered) >= 3 and len(set(lowered)) <= 2:  # xxxx, ****, ----, abab
         return True
     if _rx[_PREFIXED_PLACEHOLDER].fullmatch(stripped) or _rx[_PREFIX_ALONE].fullmatch(stripped):
@@ -274,6 +276,7 @@ def _words(name: str) -> bool:
 def _names_a_secret(value: str) -> bool:
     """A value that is the name, path or identifier of a secret (``db-password``, ``prod/api-key``);
     words ending in a number are a passphrase (``gamma-token-build50``), not a name."""
+    value = value.lstrip("+~")  # direnv's `+NAME` and `~NAME`: a variable added or changed
     if not _wordy(value) or value[-2:].isdigit() or _rx[_SECRET_WORDS].search(value.lower()) is None:
         return False
     # (letters drawn at random that happen to hold a secret word are a password: `ue36ck-HFPwd8`)
@@ -412,6 +415,8 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
         return False
     if " " in value and _message(value):
         return False  # `'token' => 'Nieprawidłowy token.'`, `"Mot de passe oublié ?"`: a message, a label
+    if value.startswith((".*", ".+")):
+        return False  # a regular expression that masks the value (`sed 's/^password=.*/password=…/'`)
     if not quoted:
         if next_char in (b"(", b"["):
             return False  # a call or a subscript: code, not a literal
