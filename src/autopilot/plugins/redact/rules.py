@@ -1373,7 +1373,11 @@ CLIENT_COMMANDS: Final = (
         (option("-p", "-P", "-o"),),
         subcommand=("create-keychain", "unlock-keychain", "set-keychain-password", "import", "export"),
     ),
-    ClientCommand(("appcmd", "appcmd.exe"), (r"(?i:/(?:[a-z]+\.)*password):{value}",)),
+    # (also `-password:…`, and a collection's element picked by its key:
+    # `/[name='pool'].processModel.password:…`)
+    ClientCommand(
+        ("appcmd", "appcmd.exe"), (r"(?i:[/\-](?:\[[^\]\s]{1,200}\]\.)?(?:[a-z]+\.)*password):{value}",)
+    ),
     # Oracle's Data Pump takes `user/password@db` as sqlplus does (`user/password@//host…` goes anywhere).
     ClientCommand(("expdp", "impdp"), (r"(?:userid=)?[A-Za-z0-9_$#]+/(?!/){value}",)),
     # PowerShell: a plain-text string made into a SecureString (`-String` may be named).
@@ -1399,6 +1403,20 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(("netdom", "netdom.exe"), (r"(?i:/password[do]):(?!\*(?:[ \t]|$)){value}",)),
     ClientCommand(("wmic",), (r"(?i:/password):{value}",)),
     ClientCommand(("schtasks",), (option("/rp", "/RP"),)),
+    # Windows tools' own option syntax, a slash or a dash, the value after a blank or a colon: WinRM's
+    # `winrs -p:…`, a code-signing or certificate file's password (`signtool sign /p …`, `certutil -p …`,
+    # `dotnet dev-certs https -p …`), Team Foundation's `tf … /login:USER,PASSWORD`, a hosted
+    # network's passphrase (`netsh wlan set hostednetwork … key=…`; `key=clear` asks to show it)
+    ClientCommand(("winrs", "winrs.exe"), (r"(?i:[/\-]p(?:assword)?):{value}",)),
+    ClientCommand(("signtool", "signtool.exe"), (option("/p", "-p"),)),
+    ClientCommand(("certutil", "certutil.exe"), (option("-p", "/p"),)),
+    ClientCommand(("dotnet",), (option("-p", "--password"),), subcommand=("dev-certs",)),
+    ClientCommand(("tf", "tf.exe"), (r"(?i:[/\-]login):[^,\s\"']{1,200},{value}",)),
+    ClientCommand(
+        ("netsh", "netsh.exe"),
+        (r"(?i:key(?:material)?)=(?!(?i:clear)(?![^\s\"'\\])){value}",),
+        subcommand=("wlan",),
+    ),
     ClientCommand(
         ("poetry", "composer"),
         (
@@ -1412,7 +1430,12 @@ CLIENT_COMMANDS: Final = (
     # Package feeds and stores: `dotnet nuget add source … -p …` (and `push -k KEY`), `nuget sources add
     # -Password …`, twine's `-p`, Apple's `altool -p` (an app-specific password, or `@keychain:NAME`).
     ClientCommand(("dotnet",), (option("-p", "--password", "-k", "--api-key"),), subcommand=("nuget",)),
-    ClientCommand(("nuget",), (option("-p", "-password", "-apikey"),)),
+    ClientCommand(("nuget", "nuget.exe"), (option("-p", "-password", "-apikey"), r"setapikey[ \t]+{value}")),
+    # Chocolatey: a source's password (`choco source add … -p=…`), an API key (`choco apikey --key …`,
+    # `choco push -k=…`)
+    ClientCommand(
+        ("choco", "choco.exe"), (option("-p", "--password", "-k", "--key", "--api-key", "--apikey"),)
+    ),
     ClientCommand(("twine",), (option("-p", "--password"),)),
     ClientCommand(("altool",), (option("-p", "--password"),)),
     # A BMC's ipmitool (`-P`).

@@ -1,0 +1,60 @@
+"""The built-in redactor on the Windows and .NET world (the seventeenth corpus's families): Windows
+tools' password options, each with a near look-alike that must stay."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import redact_strategies as rs
+
+SEEDS = st.integers(min_value=0, max_value=2**32)
+
+
+def _password(rng: random.Random) -> str:
+    """A generated password: letters of both cases, digits and a symbol."""
+    return rs.body(rng, 12) + rng.choice("!#%^*") + rs.body(rng, 3)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'C:\\>winrs -r:https://web01.corp.example:5986 -u:CORP\\ops -p:{p} "ipconfig /all"',
+            "C:\\>winrs.exe /r:web02 /u:ops /password:{p} hostname",
+            "C:\\build>signtool sign /f C:\\certs\\code.pfx /p {p} /fd SHA256 bin\\App.exe",
+            "C:\\>certutil -f -p {p} -importpfx C:\\certs\\web.pfx",
+            "PS C:\\src\\Api> dotnet dev-certs https -ep .\\https\\api.pfx -p {p}",
+            "appcmd set config /section:applicationPools /[name='ApiPool'].processModel.password:{p}",
+            'appcmd set vdir "Default Web Site/files/" -userName:CORP\\ops -password:{p} -physicalPath:C:\\x',
+            "C:\\ws\\app>tf get /recursive /login:CORP\\ops,{p} /collection:https://tfs.corp.example/tfs/Default",
+            "C:\\>netsh wlan set hostednetwork mode=allow ssid=Lab key={p}",
+            'PS C:\\> choco source add -n=internal -s="https://pkgs.corp.example/nuget/" -u=ops -p="{p}"',
+            "PS C:\\> choco apikey --key {p} --source https://push.chocolatey.org/",
+            "C:\\pkg>choco push app.1.0.0.nupkg -k={p}",
+            "C:\\build>nuget.exe setapikey {p} -Source https://api.nuget.org/v3/index.json",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_given_to_a_windows_tool_goes(layout: str, seed: int) -> None:
+    """Windows tools' own option syntax: a slash or a dash, the value after a blank, a colon or `=`."""
+    password = _password(random.Random(seed))
+    rs.goes(layout.format(p=password), password)
+
+
+def test_the_same_tools_without_a_password_stay() -> None:
+    for text in (
+        "C:\\>netsh wlan show profile name=Office key=clear",
+        "C:\\build>signtool sign /sha1 0123abcd /fd SHA256 /tr http://timestamp.example.com bin\\App.exe",
+        "C:\\>certutil -dump web.cer",
+        "PS C:\\> dotnet dev-certs https --trust",
+        "C:\\>winrs -r:web01 -u:CORP\\ops hostname",
+        "appcmd set config /section:applicationPools /[name='Api'].processModel.identityType:SpecificUser",
+        "C:\\pkg>choco push app.1.0.0.nupkg -k=%CHOCO_API_KEY%",
+    ):
+        rs.survives(text)
