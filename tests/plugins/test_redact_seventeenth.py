@@ -58,3 +58,36 @@ def test_the_same_tools_without_a_password_stay() -> None:
         "C:\\pkg>choco push app.1.0.0.nupkg -k=%CHOCO_API_KEY%",
     ):
         rs.survives(text)
+
+
+def _rsa_xml(rng: random.Random, private: bool, indent: str) -> tuple[str, list[str]]:
+    """An RSA key in .NET's XML form with random base64 members, and its private members' values."""
+    members = [("Modulus", rs.body(rng, 342, rs.B64) + "=="), ("Exponent", "AQAB")]
+    secrets = []
+    if private:
+        for tag, size in (("P", 171), ("Q", 171), ("DP", 171), ("DQ", 171), ("InverseQ", 171), ("D", 342)):
+            value = rs.body(rng, size, rs.B64) + "="
+            members.append((tag, value))
+            secrets.append(value)
+    inner = "".join(f"{indent}<{tag}>{value}</{tag}>" for tag, value in members)
+    return f"<RSAKeyValue>{inner}{indent[:1]}</RSAKeyValue>", secrets
+
+
+@given(layout=st.sampled_from(["", "\n  "]), seed=SEEDS)
+def test_an_rsa_key_in_xml_loses_its_private_members(layout: str, seed: int) -> None:
+    """`RSA.ToXmlString(true)`'s private members go; the modulus and the exponent stay."""
+    rng = random.Random(seed)
+    key, secrets = _rsa_xml(rng, True, layout)
+    text = f'using var rsa = RSA.Create();\nrsa.FromXmlString("{key}");'
+    modulus = key.split("<Modulus>")[1].split("<")[0]
+    for secret in secrets:
+        rs.goes(text, secret)
+    from autopilot.plugins.redact.engine import redact_text
+
+    assert modulus in redact_text(text)
+
+
+@given(seed=SEEDS)
+def test_an_rsa_public_key_in_xml_stays(seed: int) -> None:
+    key, _ = _rsa_xml(random.Random(seed), False, "")
+    rs.survives(f'rsa.FromXmlString("{key}");')

@@ -1066,6 +1066,13 @@ _JWK_PRIVATE: Final = (
     rb"""(?:\\{0,3}["'])?(?P<value>[A-Za-z0-9_\-]{16,})(?![A-Za-z0-9_\-+/.])"""
 )
 _JWK_LINES: Final = 16  # lines of a YAML mapping or a TOML table around its `kty`
+# .NET's XML form of an RSA key (`RSA.ToXmlString(true)`, `FromXmlString("<RSAKeyValue>…")`): its private
+# members, base64 (`<Modulus>` and `<Exponent>` are the public key).
+_RSA_XML_PRIVATE: Final = (
+    rb"<(?P<tag>P|Q|DP|DQ|InverseQ|D)>(?:\s|\\{1,3}[nrt])*(?P<value>[A-Za-z0-9+/]{16,}={0,2})"
+    rb"(?:\s|\\{1,3}[nrt])*</(?P=tag)>"
+)
+_RSA_XML_REACH: Final = 16384  # bytes from `<RSAKeyValue>` to its end
 # IMAP: `TAG LOGIN user password` (also `C: TAG …` in a transcript); SASL-IR `TAG AUTHENTICATE PLAIN …`.
 _IMAP_LOGIN: Final = rb"(?x)" + (
     rb"""[ \t]*(?:(?:\x1b|\\u001b|\\x1b|\\e|\\033)\[[0-9;]*m)?(?:[A-Za-z]:[ \t]+)?[A-Za-z0-9.*]{1,12}
@@ -1353,6 +1360,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"auth=(",
     b"[redacted:",
     b"kty",
+    b"<rsakeyvalue>",
     b"login ",
     b"authenticate ",
     b"ugfzc3dvcmq6",
@@ -1459,6 +1467,7 @@ _FIXED_ANCHORS: Final = (
     _AUTH_TUPLE,
     _MARKER_AT,
     _JWK_AT,
+    _RSA_XML_AT,
     _LOGIN_AT,
     _AUTHENTICATE_AT,
     _SMTP_PASSWORD_AT,

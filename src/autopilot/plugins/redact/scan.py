@@ -299,6 +299,9 @@ from autopilot.plugins.redact.patterns import (
     _RESULT_REACH,
     _RESULT_VALUE,
     _ROW_BREAK,
+    _RSA_XML_AT,
+    _RSA_XML_PRIVATE,
+    _RSA_XML_REACH,
     _SASL_465,
     _SASL_587,
     _SASL_PASSWD,
@@ -891,6 +894,8 @@ class _Scan:
             self._schemeless_dsn(start)
         elif role == _JWK_AT:
             self._jwk(start)
+        elif role == _RSA_XML_AT:
+            self._rsa_xml(start)
         elif role in (_LOGIN_AT, _AUTHENTICATE_AT):
             self._protocol_login(start, _rx[_IMAP_LOGIN] if role == _LOGIN_AT else _rx[_SASL_PLAIN])
         elif role == _SENSITIVE_AT:
@@ -3517,6 +3522,14 @@ class _Scan:
             for member in _rx[_JWK_PRIVATE].finditer(data, region_start, region_end):
                 if not is_placeholder(member.group("value").decode("ascii", "replace")):
                     self.add(member.start("value"), member.end("value"), "private_key", _TOKEN_PRIORITY)
+
+    def _rsa_xml(self, position: int) -> None:
+        """The private members of an RSA key in .NET's XML form (``<P>``, ``<Q>``, ``<DP>``, ``<DQ>``,
+        ``<InverseQ>``, ``<D>``) up to the ``</RSAKeyValue>`` after *position*."""
+        data = self.data
+        end = self.low.find(b"</rsakeyvalue>", position, position + _RSA_XML_REACH)
+        for member in _rx[_RSA_XML_PRIVATE].finditer(data, position, self.size if end == -1 else end):
+            self.add(member.start("value"), member.end("value"), "private_key", _TOKEN_PRIORITY)
 
     def _jwk_block(self, line_start: int, line_end: int, column: int, item: bool) -> tuple[int, int]:
         """The lines of the YAML mapping or TOML table whose member ``kty`` starts at *column* of
