@@ -91,3 +91,40 @@ def test_an_rsa_key_in_xml_loses_its_private_members(layout: str, seed: int) -> 
 def test_an_rsa_public_key_in_xml_stays(seed: int) -> None:
     key, _ = _rsa_xml(random.Random(seed), False, "")
     rs.survives(f'rsa.FromXmlString("{key}");')
+
+
+_EMPTY_LM = "aad3b435b51404ee" * 2
+_EMPTY_NT = "31d6cfe0d16ae931" + "b73c59d7e0c089c0"
+
+
+@given(user=st.sampled_from(["Administrator", "CORP.EXAMPLE\\svc_sql", "krbtgt"]), seed=SEEDS)
+def test_the_hashes_of_a_password_hash_dump_go(user: str, seed: int) -> None:
+    """`user:rid:lmhash:nthash:::` rows (secretsdump, pwdump, hashdump), mimikatz's `NTLM :`,
+    DSInternals' `NTHash:` and `ClearText:`; the hashes of the empty password stay."""
+    rng = random.Random(seed)
+    nt, lm, password = rs.body(rng, 32, rs.HEX), rs.body(rng, 32, rs.HEX), _password(rng)
+    rs.goes(f"[*] Dumping local SAM hashes (uid:rid:lmhash:nthash)\n{user}:500:{_EMPTY_LM}:{nt}:::\n", nt)
+    rs.goes(f"{user}:1105:{lm}:{nt}:::", lm)
+    rs.goes(f"         * Username : ops\n         * NTLM     : {nt}\n         * SHA1     : 0a", nt)
+    rs.goes(f"Secrets\n  NTHash: {nt}\n  SupplementalCredentials:\n    ClearText: {password}\n", nt)
+    rs.goes(f"Secrets\n  NTHash: {nt}\n  SupplementalCredentials:\n    ClearText: {password}\n", password)
+
+
+def test_the_hashes_of_the_empty_password_and_look_alikes_stay() -> None:
+    for text in (
+        f"Guest:501:{_EMPTY_LM}:{_EMPTY_NT}:::",
+        f"         * NTLM     : {_EMPTY_NT}",
+        "tcp6       0      0 :::22                   :::*                    LISTEN",
+        "NTLM: enabled\n  ClearText: false",
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"
+        + "K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;",
+    ):
+        rs.survives(text)
+
+
+@given(seed=SEEDS)
+def test_a_storage_key_like_the_emulators_goes(seed: int) -> None:
+    """Only the emulator's documented key is public: a real account key of the same shape goes."""
+    key = rs.body(random.Random(seed), 86, rs.B64) + "=="
+    rs.goes(f"DefaultEndpointsProtocol=https;AccountName=prodst;AccountKey={key};EndpointSuffix=x", key)

@@ -1073,6 +1073,9 @@ _RSA_XML_PRIVATE: Final = (
     rb"(?:\s|\\{1,3}[nrt])*</(?P=tag)>"
 )
 _RSA_XML_REACH: Final = 16384  # bytes from `<RSAKeyValue>` to its end
+# A row of a Windows password-hash dump (`user:rid:lmhash:nthash:::`, as secretsdump, pwdump and
+# hashdump print the SAM and NTDS.dit), ending at its `:::`: the hashes are pass-the-hash credentials.
+_SAM_ROW: Final = rb":[0-9]{1,10}:(?P<lm>[0-9A-Fa-f]{32}):(?P<nt>[0-9A-Fa-f]{32}):::\Z"
 # IMAP: `TAG LOGIN user password` (also `C: TAG …` in a transcript); SASL-IR `TAG AUTHENTICATE PLAIN …`.
 _IMAP_LOGIN: Final = rb"(?x)" + (
     rb"""[ \t]*(?:(?:\x1b|\\u001b|\\x1b|\\e|\\033)\[[0-9;]*m)?(?:[A-Za-z]:[ \t]+)?[A-Za-z0-9.*]{1,12}
@@ -1361,6 +1364,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"[redacted:",
     b"kty",
     b"<rsakeyvalue>",
+    b":::",
     b"login ",
     b"authenticate ",
     b"ugfzc3dvcmq6",
@@ -1468,6 +1472,7 @@ _FIXED_ANCHORS: Final = (
     _MARKER_AT,
     _JWK_AT,
     _RSA_XML_AT,
+    _SAM_ROW_AT,
     _LOGIN_AT,
     _AUTHENTICATE_AT,
     _SMTP_PASSWORD_AT,

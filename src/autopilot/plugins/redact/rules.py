@@ -901,6 +901,11 @@ PUBLIC_KEYS: Final = (
     # and `md5` + 32 hex digits, MySQL's `*` + 40 hex digits, as `pg_dumpall --roles-only` and
     # `SHOW CREATE USER` print them): one-way too
     r"|" + SCRAM_VERIFIER + r"|md5[0-9a-f]{32}|\*[0-9A-F]{40}"
+    # the LM and NT hashes of the empty password (`aad3b435…`, `31d6cfe0…` in every SAM dump's
+    # disabled accounts), and the Azure Storage emulator's account key (Azurite's and the old
+    # emulator's `devstoreaccount1`), which Microsoft documents, the same for everyone
+    r"|aad3b435b51404ee" + "aad3b435b51404ee|31d6cfe0d16ae931" + "b73c59d7e0c089c0"
+    r"|Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/" + "K1SZFPTOtr/KBHBeksoGMGw=="
     # RevenueCat's public SDK keys (`appl_…`, `goog_…`, `amzn_…`), made to be built into an app
     r"|(?:appl|goog|amzn)_[A-Za-z0-9]{20,40}"
     # a Salesforce connected app's consumer key (`3MVG9…`): its OAuth client id, no secret (the
@@ -1496,6 +1501,7 @@ class AnchoredSecret:
 _Q = r"""(?:\\{0,3}["'])?"""  # an optional quote, JSON-escaped or not
 _DEVICE_VALUE = _Q + r"""(?P<value>[^\s"'\\]{4,200})"""
 _TYPE7 = r"(?P<value>[0-9A-Fa-f]{4,200})(?![0-9A-Za-z])"
+_NT_HASH = _Q + r"[ \t]*[:=][ \t]*" + _Q + r"(?P<value>[0-9A-Fa-f]{32})(?![0-9A-Za-z])"
 # The password given to IRC's NickServ, maybe after the account's name: the line's last word.
 _IRC_PASSWORD = r"(?:[^\s\\]{1,30}[ \t]+)?(?P<value>[^\s\\]{4,200})[ \t]*(?=$|\r|\\{1,3}[nr\"])"
 
@@ -1544,6 +1550,13 @@ ANCHORED_SECRETS: Final = (
     # IP cameras' CGI logins (`snapshot.cgi?loginuse=admin&loginpas=…`)
     AnchoredSecret(";stok=", r";stok=(?P<value>[0-9A-Za-z]{16,64})(?![0-9A-Za-z])", "token"),
     AnchoredSecret("loginpas=", r"loginpas=(?P<value>[^\s&#\"'\\]{3,200})"),
+    # an NT hash where a credential dump names it: mimikatz's `* NTLM     : …`, DSInternals'
+    # `NTHash: …` (a pass-the-hash credential; the hash of the empty password is public)
+    AnchoredSecret("ntlm", r"(?i:ntlm)" + _NT_HASH, "nt_hash"),
+    AnchoredSecret("nthash", r"(?i:nthash)" + _NT_HASH, "nt_hash"),
+    # ... and the password kept reversibly beside it (DSInternals' `ClearText: …` under
+    # `SupplementalCredentials:`)
+    AnchoredSecret("cleartext:", r"(?i:cleartext):[ \t]+" + _DEVICE_VALUE, config_line=True),
     # IRC services: `/msg NickServ IDENTIFY [account] …` (also `/nickserv identify …`), `REGISTER …
     # email` (the password before the address), as chat logs keep them
     AnchoredSecret("nickserv ", r"(?i:nickserv[ \t]+identify)[ \t]+" + _IRC_PASSWORD),

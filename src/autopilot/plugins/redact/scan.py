@@ -302,6 +302,8 @@ from autopilot.plugins.redact.patterns import (
     _RSA_XML_AT,
     _RSA_XML_PRIVATE,
     _RSA_XML_REACH,
+    _SAM_ROW,
+    _SAM_ROW_AT,
     _SASL_465,
     _SASL_587,
     _SASL_PASSWD,
@@ -896,6 +898,8 @@ class _Scan:
             self._jwk(start)
         elif role == _RSA_XML_AT:
             self._rsa_xml(start)
+        elif role == _SAM_ROW_AT:
+            self._sam_row(start)
         elif role in (_LOGIN_AT, _AUTHENTICATE_AT):
             self._protocol_login(start, _rx[_IMAP_LOGIN] if role == _LOGIN_AT else _rx[_SASL_PLAIN])
         elif role == _SENSITIVE_AT:
@@ -3530,6 +3534,16 @@ class _Scan:
         end = self.low.find(b"</rsakeyvalue>", position, position + _RSA_XML_REACH)
         for member in _rx[_RSA_XML_PRIVATE].finditer(data, position, self.size if end == -1 else end):
             self.add(member.start("value"), member.end("value"), "private_key", _TOKEN_PRIORITY)
+
+    def _sam_row(self, position: int) -> None:
+        """The LM and NT hashes of a password-hash dump's row ending at the `:::` at *position* (not
+        the hashes of the empty password, which are public)."""
+        row = _rx[_SAM_ROW].search(self.data, max(0, position - 80), position + 3)
+        if row is None:
+            return
+        for group in ("lm", "nt"):
+            if not is_placeholder(row.group(group).decode("ascii")):
+                self.add(row.start(group), row.end(group), "nt_hash", _TOKEN_PRIORITY)
 
     def _jwk_block(self, line_start: int, line_end: int, column: int, item: bool) -> tuple[int, int]:
         """The lines of the YAML mapping or TOML table whose member ``kty`` starts at *column* of
