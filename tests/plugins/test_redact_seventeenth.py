@@ -128,3 +128,27 @@ def test_a_storage_key_like_the_emulators_goes(seed: int) -> None:
     """Only the emulator's documented key is public: a real account key of the same shape goes."""
     key = rs.body(random.Random(seed), 86, rs.B64) + "=="
     rs.goes(f"DefaultEndpointsProtocol=https;AccountName=prodst;AccountKey={key};EndpointSuffix=x", key)
+
+
+def test_settings_named_for_a_password_that_describe_it_stay() -> None:
+    """Dates, registry numbers and event parameters under a password's or a token's name."""
+    for text in (
+        '{"userName": "ops", "passwordLastChanged": "2025-03-26T16:48:20.4204634Z", "password": "********"}',
+        "pwdLastSet            : 133107711553623767\nPasswordNeverExpires  : False",
+        '"DefaultUserName"="ops"\n"PasswordExpiryWarning"=dword:00000005',
+        "PasswordLastSet       : 5/22/2025 1:26:05 AM",
+        "\tToken Elevation Type:\t%%1936\n\tMandatory Label:\t\tS-1-16-12288",
+        'PS C:\\> Read-Host "Password" -AsSecureString | ConvertFrom-SecureString | Set-Content w.cred',
+    ):
+        rs.survives(text)
+
+
+@given(seed=SEEDS)
+def test_a_password_beside_such_settings_goes(seed: int) -> None:
+    password = _password(random.Random(seed))
+    rs.goes(f'{{"passwordLastChanged": "2025-03-26T16:48:20Z", "password": "{password}"}}', password)
+    rs.goes(f'"PasswordExpiryWarning"=dword:00000005\n"DefaultPassword"="{password}"', password)
+    from autopilot.plugins.redact.engine import redact_text
+
+    listing = f"PARAMETERS\tdb\tSecureString\t{password}"  # `aws ssm get-parameters --output text`
+    assert password not in redact_text(listing)

@@ -866,7 +866,10 @@ _SQL_VALUE: Final = (
 )
 _NEXT_TUPLE: Final = rb"""[ \t]*,(?:[ \t\r\n]|\\{1,3}[nrt])*\("""
 _SQL_ROWS: Final = 1000
-_SECURE_STRING_CELL: Final = rb"securestring(?:\t|\\{1,3}t|[ \t]*\|[ \t]*)(?P<value>[^\t\n\\|]{1,4096})"
+# (not PowerShell's `ConvertFrom-SecureString | Set-Content …`, `-AsSecureString`: a word's end)
+_SECURE_STRING_CELL: Final = (
+    rb"(?:(?<![a-z\-])|(?<=\\t))securestring(?:\t|\\{1,3}t|[ \t]*\|[ \t]*)(?P<value>[^\t\n\\|]{1,4096})"
+)
 _SECURE_STRING_VALUE: Final = (
     rb"""\\{0,3}"(?i:value)\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,4096})(?P=q)"""
 )

@@ -558,7 +558,10 @@ EXCLUDED_LAST: Final = words(
     "backend backends filter filters selector engine driver plugin resolver issuer audience domain "
     "realm strategy host server port region protocol scheme "
     # a JSON Web Token's id and its key's (`token jti is …`, `kid`), a commit's hash
-    "jti kid commit"
+    "jti kid commit "
+    # when a password was set or changed, or is to be (Active Directory's `pwdLastSet`,
+    # `passwordLastChanged`, the registry's `PasswordExpiryWarning`)
+    "set changed updated modified created warning"
 )
 #: The items of a Kubernetes Secret that are settings beside its credential, not one (an Argo CD
 #: repository's or cluster's `type`, `project`, `name`, `url`): left when they hold plain words, or a

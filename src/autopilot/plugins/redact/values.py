@@ -20,10 +20,11 @@ _REFERENCE = (
     # Django's `{% csrf_token %}`, Liquid); a format's field filled in later, alone (`{}`, `{0}`,
     # `{:?}`, `%s`, `%v`, `%1$s`, as in `format!("postgres://app:{}@db")`); `[password]` as `<password>`;
     # Nomad's and Levant's other delimiters (`[[ .password ]]`), Puppet's and Hiera's `%{lookup('x')}`;
-    # an environment variable read by the tool (Supabase's `env(NAME)`, Laravel's `env('NAME')`)
+    # an environment variable read by the tool (Supabase's `env(NAME)`, Laravel's `env('NAME')`);
+    # a Windows event's message parameter, filled in by the viewer (`Token Elevation Type: %%1936`)
     r"^(?:env\([ \t]*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?[ \t]*\)$"
     r"|\$\{?[A-Za-z_(]|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
-    r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
+    r"|%%[0-9]{1,6}$|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
     r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
     r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$"
     # Yesod's `_env:NAME` and `_env:NAME:default`, with a default of words or none (`_env:PGPASS:yesodpass`)
@@ -50,6 +51,16 @@ _MASKED: Final = r"(?i)" + rules.MASKED
 _WORD: Final = r"[A-Z]{2,}(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+"
 _WORD_SEPARATORS: Final = r"[_\-./:@]+"
 _VOWELS: Final = frozenset("aeiouyAEIOUY")
+# What a setting named for a password holds when it describes one (Active Directory's and the
+# registry's `passwordLastChanged`, `PasswordExpiryWarning`, an event's `Token Elevation Type`): a
+# date and time (ISO 8601, or as Windows prints it: `5/22/2025 1:26:05 AM`), a registry's typed
+# number (`dword:00000005`).
+_DATED_OR_TYPED: Final = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?(?:Z|[+\-][0-9]{2}:?[0-9]{2})?)?"
+    r"|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}(?: [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?: [AP]M)?)?"
+    r"|(?:dword|qword):[0-9a-fA-F]{8,16}"
+)
 # Resource identifiers that name a secret without holding it: ARNs, Azure/GCP resource ids, Key Vault
 # references, versions and semantic-version ranges, package coordinates.
 _RESOURCE: Final = (
@@ -443,6 +454,8 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
     if _rx[_NUMBER].fullmatch(value) or is_placeholder(value) or _rx[_RESOURCE].match(value):
         return False
+    if (value[0].isdigit() or value[0] in "dq") and _rx[_DATED_OR_TYPED].fullmatch(value):
+        return False  # `passwordLastChanged: 2025-03-26T16:48:20Z`, `"PasswordExpiryWarning"=dword:…`
     if _file_path(value):
         return False  # `tlsCertificateKeyFile=%2Fetc%2Fcerts%2Fclient.pem`, `"C:\\certs\\Client1.pfx"`
     if _maps_to_references(value):
