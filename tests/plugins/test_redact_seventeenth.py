@@ -152,3 +152,60 @@ def test_a_password_beside_such_settings_goes(seed: int) -> None:
 
     listing = f"PARAMETERS\tdb\tSecureString\t{password}"  # `aws ssm get-parameters --output text`
     assert password not in redact_text(listing)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '[{{"name": "DB_PASSWORD", "slotSetting": false, "value": "{p}"}}]',
+            '{{ "Id": "1", "Name": "Db.Password", "Value": "{p}", "IsSensitive": false }}',
+            '{{\n  "attributes": {{"enabled": true}},\n  "name": "SqlAdminPassword",\n  "tags": {{}},\n'
+            '  "value": "{p}"\n}}',
+            '{{"key": "stripe_secret_key", "value": "{p}", "enabled": true}}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_the_value_of_a_pair_named_for_a_secret_goes(layout: str, seed: int) -> None:
+    """`{"name": …, "value": …}` pairs (Kubernetes' env as JSON, App Service's settings, Key Vault's
+    `az keyvault secret show`, Octopus' variables, Postman's `"key"`), and Cosmos DB's `"Key"`."""
+    rng = random.Random(seed)
+    password = _password(rng)
+    rs.goes(layout.format(p=password), password)
+    key = rs.body(rng, 86, rs.B64) + "=="
+    rs.goes(
+        f'{{\n  "CosmosDb": {{\n    "Endpoint": "https://x.documents.azure.com",\n  "Key": "{key}"\n  }}\n}}',
+        key,
+    )
+
+
+def test_the_value_of_another_pair_stays() -> None:
+    for text in (
+        '[{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}},'
+        ' {"name": "LOG_LEVEL", "value": "debug-Xk9"}]',
+        '{"name": "token_count", "value": "1234"}',
+        '{"name": "api_token", "value": "${API_TOKEN}"}',
+        '{"name": "SqlAdminPassword", "tags": {"owner": "ops"}}\n{"name": "region", "value": "westeu-2"}',
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "https://orders-func.azurewebsites.net/api/processorder?code={k}",
+            "https://orders-func.azurewebsites.net/api/webhooks/github?code={k}&clientId=default",
+            "https://orders-func.azurewebsites.net/runtime/webhooks/EventGrid?functionName=OnBlob&code={k}",
+            "        Invoke url: https://api-fn.azurewebsites.net/api/health?code={k}",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_an_azure_functions_key_in_its_url_goes(layout: str, seed: int) -> None:
+    key = rs.body(random.Random(seed), 54, rs.URLSAFE) + "=="
+    rs.goes(layout.format(k=key), key)
+
+
+def test_an_azure_functions_url_without_a_key_stays() -> None:
+    rs.survives("https://orders-func.azurewebsites.net/api/health?probe=ready&requestId=42")
+    rs.survives("https://orders.azurewebsites.net/docs?code=sample")

@@ -1097,6 +1097,12 @@ _SASL_PLAIN: Final = rb"(?x)" + (
 )
 # `"type": "` right before a name (Postman's `"type": "secret"`), and a JSON object's `"value"` member.
 _TYPE_BEFORE: Final = rb"""type\\{0,3}"[ \t]*:[ \t]*\\{0,3}"\Z"""
+# A name/value pair's name member up to a name keyword inside it (`{"name": "DB_PASSWORD", "value": …}`
+# of Kubernetes' env and App Service's settings, Key Vault's secrets, Octopus' variables, `"key"` of
+# Postman's), and the rest of the name after the keyword, to its closing quote.
+_PAIR_NAME_BEFORE: Final = rb"""(?:name|key)\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<name>[a-z0-9_.\-]{0,60})\Z"""
+_PAIR_NAME_REST: Final = rb"""[a-z0-9_.\-]{0,60}(?=\\{0,3}")"""
+_PAIR_REACH: Final = 1024  # bytes from a pair's name to its value
 # The member holding a secret's value in its own object: `"value"`, and Doppler's `"computed"` and
 # `"raw"` (`doppler secrets --json`: `{"DB_PASSWORD": {"computed": "…", "note": ""}}`).
 _VALUE_MEMBER: Final = (

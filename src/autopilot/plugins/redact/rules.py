@@ -527,7 +527,9 @@ KEY_QUALIFIERS: Final = words(
     "unseal recovery "
     # an application's key for its own ciphers (Magento's `'crypt' => ['key' => …]`, `crypt_key`),
     # a key named for its cipher (Airflow's `fernet_key`, `AES_KEY`, `cipher_key`)
-    "crypt fernet aes cipher"
+    "crypt fernet aes cipher "
+    # Azure Cosmos DB's account key (`"CosmosDb": {"Key": …}` in appsettings.json, `COSMOS_KEY`)
+    "cosmos cosmosdb documentdb"
 )
 #: The words before ``keys`` that make a list of secret keys (``unseal_keys_b64``, ``api_keys``);
 #: elsewhere ``keys`` is a list of anything (JWKS's public ``keys``, ``ssh_keys``, ``partition_keys``).
@@ -970,6 +972,14 @@ MASKED: Final = (
 #: Webhook URLs whose path is the credential: (a literal that must occur in the URL, the pattern
 #: matched from its "://", with the credential in the group "value", the kind).
 WEBHOOKS: Final = (
+    # an Azure Functions key in its URL's query (`?code=…`, as `func … --show-keys` and the portal's
+    # "Get function URL" give it; also the system key of `/runtime/webhooks/EventGrid?…&code=…`)
+    (
+        "azurewebsites.net",
+        r"://[A-Za-z0-9.\-]+\.azurewebsites\.net(?::[0-9]+)?/[^\s\"'<>\\`?#]*\?(?:[^\s\"'<>\\`#]*?&)?"
+        r"code=(?P<value>[A-Za-z0-9_\-]{20,}(?:={1,2}|%3[dD](?:%3[dD])?)?)(?![A-Za-z0-9_\-])",
+        "azure_function_key",
+    ),
     (
         "hooks.slack.com/",
         r"://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<value>[A-Za-z0-9+/_\-]{16,})",
@@ -1166,6 +1176,7 @@ CREDENTIAL_PROMPTS: Final = ("assword", "passphrase", "passcode")
 
 #: The hosts (and their subdomains) of the webhooks above, for the first look at a URL.
 WEBHOOK_HOSTS: Final = (
+    "azurewebsites.net",
     "hooks.slack.com",
     "discord.com",
     "discordapp.com",

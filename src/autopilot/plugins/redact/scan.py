@@ -254,6 +254,8 @@ from autopilot.plugins.redact.patterns import (
     _OPENVPN_AT,
     _ORACLE_EZCONNECT,
     _ORACLE_THIN,
+    _PAIR_NAME_REST,
+    _PAIR_REACH,
     _PAIR_VALUE,
     _PARENTHESISED_END,
     _PAT_AT,
@@ -410,6 +412,7 @@ from autopilot.plugins.redact.prose import (
     _firebase_config_key,
     _handed_over,
     _handed_value,
+    _pair_name_at,
     _prose_value,
     _shown_as_example,
     _typed_secret_at,
@@ -713,6 +716,16 @@ class _Scan:
                                 continue
                             end = start + 4
                         shape = shaped(low, end)
+                        # (a pair's name is a string value, closed by a quote and a comma before the
+                        # value's member; a member's name ends at a colon)
+                        if (
+                            shape is not None
+                            and low[shape.end() - 1] == 0x2C
+                            and low[shape.end() - 2] == 0x22
+                        ):
+                            pair = _pair_name_at(low, start, end)
+                            if pair != -1:
+                                self._named_pair(pair, end)
                         if shape is None:
                             if low.startswith(_FULL_WIDTH_COLON, end):
                                 self._space_hit(start, end, hits)  # CJK prose: a full-width colon
@@ -2685,6 +2698,33 @@ class _Scan:
         elif _plausible_value(text, quoted=group == "quoted", code_context=False, next_char=b"\n"):
             self.add(start, end, kind)
         return True
+
+    def _named_pair(self, name_start: int, keyword_end: int) -> None:
+        """The ``"value"`` member after the ``"name"`` member whose string at *name_start* (holding a
+        name keyword that ends at *keyword_end*) is a secret's name, in the same object (not in one
+        nested in it, nor in the next): ``{"name": "SqlAdminPassword", "tags": {}, "value": "…"}``."""
+        data = self.data
+        rest = _rx[_PAIR_NAME_REST].match(self.low, keyword_end)
+        if rest is None:
+            return
+        kind = secret_name_kind(data[name_start : rest.end()].decode("ascii", "replace"))
+        if kind is None:
+            return
+        limit = min(self.size, rest.end() + _PAIR_REACH)
+        depth, position = 0, rest.end()
+        # (`"Name"` and `"Value"` in any case: found in the lower-cased text, taken from the text)
+        for value in _rx[_VALUE_MEMBER].finditer(self.low, position, limit):
+            for brace in data[position : value.start()]:
+                depth += (brace == 0x7B) - (brace == 0x7D)
+                if depth < 0:
+                    return  # the object closed before it
+            position = value.start()
+            if depth == 0:
+                start, end = value.span("value")
+                text = data[start:end].decode("utf-8", "replace")
+                if _plausible_value(text, quoted=True, code_context=False, next_char=b'"'):
+                    self.add(start, end, kind)
+                return
 
     def _typed_secret(self, name_start: int) -> None:
         """The ``value`` of the JSON object whose ``"type"`` is the ``secret`` at *name_start* (Postman
