@@ -209,3 +209,31 @@ def test_an_azure_functions_key_in_its_url_goes(layout: str, seed: int) -> None:
 def test_an_azure_functions_url_without_a_key_stays() -> None:
     rs.survives("https://orders-func.azurewebsites.net/api/health?probe=ready&requestId=42")
     rs.survives("https://orders.azurewebsites.net/docs?code=sample")
+
+
+@given(seed=SEEDS)
+def test_secrets_printed_by_windows_admin_tools_go(seed: int) -> None:
+    """mimikatz's `lsadump::secrets` (`cur/text:`), an answer file's `<Value>` lines through
+    findstr, an Azure key pair's `key1`/`key2`, a configuration prompt's token after `>`."""
+    rng = random.Random(seed)
+    password, key, pat = _password(rng), rs.body(rng, 86, rs.B64) + "==", rs.body(rng, 52, rs.HEX + "xyz")
+    rs.goes(f"Secret  : _SC_OrdersWorker / service 'OrdersWorker'\ncur/text: {password}\n", password)
+    rs.goes(f"Secret  : DefaultPassword\nold/text: {password}\n", password)
+    rs.goes(
+        'C:\\>type C:\\Windows\\Panther\\Unattend.xml | findstr /i /c:"<Value>"\n'
+        f"                    <Value>{password}</Value>\n",
+        password,
+    )
+    rs.goes(f"storage ordersst (rg-orders-prd)\n  key1  {key}\n  key2  {key}\n", key)
+    rs.goes(f"Enter personal access token > {pat}\nConnecting to server ...", pat)
+
+
+def test_what_such_tools_print_without_a_secret_stays() -> None:
+    for text in (
+        "Secret  : DefaultPassword\ncur/text: (null)",
+        "<AdministratorPassword>\n  <Value>*SENSITIVE*DATA*DELETED*</Value>\n</AdministratorPassword>",
+        "type Unattend.xml | findstr Value\n<Value>true</Value>",
+        "KeyName    Permissions\nkey1       FULL\nkey2       FULL",
+        "Enter authentication type (press enter for PAT) > PAT",
+    ):
+        rs.survives(text)

@@ -926,6 +926,7 @@ _XML_NAME_BEFORE: Final = (
     rb"""(?:<name>(?P<named>[A-Za-z_][A-Za-z0-9_.:\-]{0,127})</name>|<(?P<parent>[A-Za-z_][A-Za-z0-9_.:\-]{0,127})"""
     rb"""(?:[ \t][^<>]{0,300})?>)(?:\s|\\{1,3}[nrt])*\Z"""
 )
+_UNATTEND_REACH: Final = 4096  # bytes from a mention of a Windows answer file to a `<Value>` of its
 _XML_VALUE_TEXT: Final = rb"(?i:<value>)(?P<value>[^<>\n\\]{1,2000})(?i:</value>)"
 # A key written as a list of its bytes (16, 24, 32 or 64 numbers of 0 to 255): Zigbee's
 # `network_key: [1, 3, …]`, LoRaWAN's keys, a Solana keypair file (`[12,200,…]`, 64 of them).

@@ -967,6 +967,8 @@ MASKED: Final = (
     r"|(?:\(|\[|<|\{|\*+[ \t]*)(?:sensitive(?: value| data)?|protected|redacted|hidden|masked|encrypted"
     r"|not shown|set|unset|not set|secret|filtered|removed|omitted|censored|scrubbed|withheld|obfuscated"
     r"|sanitized|sanitised|value hidden)(?:\)|\]|>|\}|[ \t]*\*+)"
+    # Windows Setup's mask of the passwords of an answer file it has used (`<Value>*SENSITIVE*DATA*DELETED*`)
+    r"|\*SENSITIVE\*DATA\*DELETED\*"
 )
 
 #: Webhook URLs whose path is the credential: (a literal that must occur in the URL, the pattern
@@ -1516,6 +1518,9 @@ _Q = r"""(?:\\{0,3}["'])?"""  # an optional quote, JSON-escaped or not
 _DEVICE_VALUE = _Q + r"""(?P<value>[^\s"'\\]{4,200})"""
 _TYPE7 = r"(?P<value>[0-9A-Fa-f]{4,200})(?![0-9A-Za-z])"
 _NT_HASH = _Q + r"[ \t]*[:=][ \t]*" + _Q + r"(?P<value>[0-9A-Fa-f]{32})(?![0-9A-Za-z])"
+_AZURE_KEY_PAIR = (
+    r"key[12]" + _Q + r"[ \t]*[:=]?[ \t]*" + _Q + r"(?P<value>[A-Za-z0-9+/]{42,}={1,2})(?![A-Za-z0-9+/=])"
+)
 # The password given to IRC's NickServ, maybe after the account's name: the line's last word.
 _IRC_PASSWORD = r"(?:[^\s\\]{1,30}[ \t]+)?(?P<value>[^\s\\]{4,200})[ \t]*(?=$|\r|\\{1,3}[nr\"])"
 
@@ -1571,6 +1576,18 @@ ANCHORED_SECRETS: Final = (
     # ... and the password kept reversibly beside it (DSInternals' `ClearText: …` under
     # `SupplementalCredentials:`)
     AnchoredSecret("cleartext:", r"(?i:cleartext):[ \t]+" + _DEVICE_VALUE, config_line=True),
+    # mimikatz's `lsadump::secrets`: an LSA secret's value in clear (`cur/text: …`, the previous one
+    # `old/text: …`: a service account's password, the autologon's `DefaultPassword`)
+    AnchoredSecret("cur/text:", r"cur/text:[ \t]*(?!\(null\))" + _DEVICE_VALUE),
+    AnchoredSecret("old/text:", r"old/text:[ \t]*(?!\(null\))" + _DEVICE_VALUE),
+    # an Azure key pair's `key1` and `key2` (a storage, Cosmos DB, Service Bus, Event Hubs, SignalR or
+    # Cognitive Services account's, copied from the portal or `… keys list -o table`): base64 of 32
+    # bytes or more, padded
+    AnchoredSecret("key1", _AZURE_KEY_PAIR, "api_key"),
+    AnchoredSecret("key2", _AZURE_KEY_PAIR, "api_key"),
+    # an interactive configuration prompting for a token after `>` (the Azure Pipelines agent's
+    # `config.cmd`: `Enter personal access token > …`): a value that looks generated
+    AnchoredSecret("token > ", r"token[ \t]+>[ \t]+(?P<value>[^\s\"'\\]{16,500})", "token", generated=True),
     # IRC services: `/msg NickServ IDENTIFY [account] …` (also `/nickserv identify …`), `REGISTER …
     # email` (the password before the address), as chat logs keep them
     AnchoredSecret("nickserv ", r"(?i:nickserv[ \t]+identify)[ \t]+" + _IRC_PASSWORD),

@@ -348,6 +348,7 @@ from autopilot.plugins.redact.patterns import (
     _TRACE_BEFORE,
     _TRACED_ECHO,
     _TWILIO_AT,
+    _UNATTEND_REACH,
     _URL,
     _URL_BASE64_PASSWORD,
     _URL_CREDENTIALS,
@@ -2473,10 +2474,14 @@ class _Scan:
         element holding it (`<AdministratorPassword><Value>…`)."""
         data = self.data
         before = _rx[_XML_NAME_BEFORE].search(data, max(0, start - 400), start)
-        if before is None:
+        if before is not None:
+            kind = secret_name_kind((before.group("named") or before.group("parent")).decode("ascii"))
+        elif self.low.rfind(b"unattend", max(0, start - _UNATTEND_REACH), start) != -1:
+            # a Windows answer file's lines without their elements (`type Unattend.xml | findstr
+            # "<Value>"`): its `<Value>`s are those of its password elements
+            kind = "password"
+        else:
             return
-        name = (before.group("named") or before.group("parent")).decode("ascii")
-        kind = secret_name_kind(name)
         if kind is None:
             return
         match = _rx[_XML_VALUE_TEXT].match(data, start)
