@@ -1432,7 +1432,7 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(("signtool", "signtool.exe"), (option("/p", "-p"),)),
     ClientCommand(("certutil", "certutil.exe"), (option("-p", "/p"),)),
     ClientCommand(("dotnet",), (option("-p", "--password"),), subcommand=("dev-certs",)),
-    ClientCommand(("tf", "tf.exe"), (r"(?i:[/\-]login):[^,\s\"']{1,200},{value}",)),
+    ClientCommand(("tf",), (r"(?i:[/\-]login):[^,\s\"']{1,200},{value}",)),
     ClientCommand(
         ("netsh", "netsh.exe"),
         (r"(?i:key(?:material)?)=(?!(?i:clear)(?![^\s\"'\\])){value}",),
@@ -1518,9 +1518,6 @@ _Q = r"""(?:\\{0,3}["'])?"""  # an optional quote, JSON-escaped or not
 _DEVICE_VALUE = _Q + r"""(?P<value>[^\s"'\\]{4,200})"""
 _TYPE7 = r"(?P<value>[0-9A-Fa-f]{4,200})(?![0-9A-Za-z])"
 _NT_HASH = _Q + r"[ \t]*[:=][ \t]*" + _Q + r"(?P<value>[0-9A-Fa-f]{32})(?![0-9A-Za-z])"
-_AZURE_KEY_PAIR = (
-    r"key[12]" + _Q + r"[ \t]*[:=]?[ \t]*" + _Q + r"(?P<value>[A-Za-z0-9+/]{42,}={1,2})(?![A-Za-z0-9+/=])"
-)
 # The password given to IRC's NickServ, maybe after the account's name: the line's last word.
 _IRC_PASSWORD = r"(?:[^\s\\]{1,30}[ \t]+)?(?P<value>[^\s\\]{4,200})[ \t]*(?=$|\r|\\{1,3}[nr\"])"
 
@@ -1573,21 +1570,9 @@ ANCHORED_SECRETS: Final = (
     # `NTHash: …` (a pass-the-hash credential; the hash of the empty password is public)
     AnchoredSecret("ntlm", r"(?i:ntlm)" + _NT_HASH, "nt_hash"),
     AnchoredSecret("nthash", r"(?i:nthash)" + _NT_HASH, "nt_hash"),
-    # ... and the password kept reversibly beside it (DSInternals' `ClearText: …` under
-    # `SupplementalCredentials:`)
-    AnchoredSecret("cleartext:", r"(?i:cleartext):[ \t]+" + _DEVICE_VALUE, config_line=True),
     # mimikatz's `lsadump::secrets`: an LSA secret's value in clear (`cur/text: …`, the previous one
     # `old/text: …`: a service account's password, the autologon's `DefaultPassword`)
-    AnchoredSecret("cur/text:", r"cur/text:[ \t]*(?!\(null\))" + _DEVICE_VALUE),
-    AnchoredSecret("old/text:", r"old/text:[ \t]*(?!\(null\))" + _DEVICE_VALUE),
-    # an Azure key pair's `key1` and `key2` (a storage, Cosmos DB, Service Bus, Event Hubs, SignalR or
-    # Cognitive Services account's, copied from the portal or `… keys list -o table`): base64 of 32
-    # bytes or more, padded
-    AnchoredSecret("key1", _AZURE_KEY_PAIR, "api_key"),
-    AnchoredSecret("key2", _AZURE_KEY_PAIR, "api_key"),
-    # an interactive configuration prompting for a token after `>` (the Azure Pipelines agent's
-    # `config.cmd`: `Enter personal access token > …`): a value that looks generated
-    AnchoredSecret("token > ", r"token[ \t]+>[ \t]+(?P<value>[^\s\"'\\]{16,500})", "token", generated=True),
+    AnchoredSecret("/text:", r"(?:(?<=cur)|(?<=old))/text:[ \t]*(?!\(null\))" + _DEVICE_VALUE),
     # IRC services: `/msg NickServ IDENTIFY [account] …` (also `/nickserv identify …`), `REGISTER …
     # email` (the password before the address), as chat logs keep them
     AnchoredSecret("nickserv ", r"(?i:nickserv[ \t]+identify)[ \t]+" + _IRC_PASSWORD),
