@@ -232,3 +232,25 @@ def test_what_such_tools_print_without_a_secret_stays() -> None:
         "type Unattend.xml | findstr Value\n<Value>true</Value>",
     ):
         rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'var cred = new StorageSharedKeyCredential("ordersst", "{k}");',
+            'var client = new TextAnalyticsClient(endpoint, new AzureKeyCredential("{k}"));',
+            'new AzureNamedKeyCredential("RootManageSharedAccessKey", "{k}")',
+            'var credential = new ClientSecretCredential(tenantId, clientId, "{k}");',
+            'new VssConnection(new Uri(url), new VssBasicCredential(string.Empty, "{k}"));',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_literal_given_to_an_azure_credential_type_goes(layout: str, seed: int) -> None:
+    key = rs.body(random.Random(seed), 52)
+    rs.goes(layout.format(k=key), key)
+
+
+def test_an_azure_credential_type_given_a_variable_stays() -> None:
+    rs.survives('var cred = new StorageSharedKeyCredential(accountName, config["Storage:Key"]);')
+    rs.survives("new VssBasicCredential(string.Empty, pat)")

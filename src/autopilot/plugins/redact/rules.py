@@ -1777,6 +1777,16 @@ AUTH_CALLS: Final = {
     "bind_s": (1, True),
     "plainauth": (2, True),
     "networkcredential": (1, True),
+    # the Azure SDKs' and Azure DevOps' credential types given a literal: `new
+    # StorageSharedKeyCredential(account, "…")`, `new AzureKeyCredential("…")`, `new
+    # AzureNamedKeyCredential(name, "…")`, `new AzureSasCredential("…")`, `new
+    # ClientSecretCredential(tenant, client, "…")`, `new VssBasicCredential(string.Empty, "…")` (a PAT)
+    "storagesharedkeycredential": (1, True),
+    "azurekeycredential": (0, True),
+    "azurenamedkeycredential": (1, True),
+    "azuresascredential": (0, True),
+    "clientsecretcredential": (2, True),
+    "vssbasiccredential": (1, True),
     "usernamepasswordcredentials": (1, True),
     # Jenkins' `UsernamePasswordCredentialsImpl(scope, id, description, user, "…")` (init scripts)
     "usernamepasswordcredentialsimpl": (-1, True),
