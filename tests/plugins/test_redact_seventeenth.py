@@ -254,3 +254,19 @@ def test_a_literal_given_to_an_azure_credential_type_goes(layout: str, seed: int
 def test_an_azure_credential_type_given_a_variable_stays() -> None:
     rs.survives('var cred = new StorageSharedKeyCredential(accountName, config["Storage:Key"]);')
     rs.survives("new VssBasicCredential(string.Empty, pat)")
+
+
+def test_a_note_with_an_aside_under_a_secret_name_stays() -> None:
+    rs.survives("SQL WEB06\\REPORTING\n  Auth: Windows only (mixed mode disabled, sa disabled)\n  Port: 1433")
+    rs.survives("auth: Kerberos (keytab in the vault)")
+
+
+@given(seed=SEEDS)
+def test_a_passphrase_under_a_secret_name_still_goes(seed: int) -> None:
+    rng = random.Random(seed)
+    words = " ".join(
+        rng.choice(["violet", "hammer", "glacier", "maple", "forest", "velvet"]) for _ in range(4)
+    )
+    from autopilot.plugins.redact.engine import redact_text
+
+    assert words not in redact_text(f"  Password: {words} {rng.randint(10, 99)}\n")

@@ -389,6 +389,13 @@ _MESSAGE_WORD: Final = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*[.,!?:;…]?|:[a-z_]+[.,
 _SENTENCE_ENDS: Final = (".", "!", "?", "…", ":", "。", "？", "！", "：")
 
 
+# Words and an aside in parentheses of words (no digit): a note for people, which a passphrase
+# (words alone) is not.
+_DESCRIBED: Final = (
+    r"[A-Za-z][A-Za-z\-]*(?: [A-Za-z][A-Za-z\-]*)* \([A-Za-z][A-Za-z\-]*(?:,? [A-Za-z][A-Za-z\-]*)+\)"
+)
+
+
 def _message(value: str) -> bool:
     """Whether *value*, words with blanks, is a message or a label for people, not a secret: a
     validation or help text in any language (``'token' => 'Nieprawidłowy token.'``, ``"password":
@@ -399,6 +406,8 @@ def _message(value: str) -> bool:
     groups), or words with a digit (``my secret garden 7``)."""
     if "\\u" in value:
         value = _rx[_UNICODE_ESCAPE].sub(lambda escape: chr(int(escape.group(1), 16)), value)
+    if _rx[_DESCRIBED].fullmatch(value):
+        return True  # `Auth: Windows only (mixed mode disabled, sa disabled)`: a note
     words = value.split(" ")
     if all(_rx[_MESSAGE_WORD].fullmatch(word) for word in words) and (
         value.endswith((".", "…")) or any(_has_secret_word(word.rstrip(".,!?:;…")) for word in words)
