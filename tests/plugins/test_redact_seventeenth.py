@@ -270,3 +270,28 @@ def test_a_passphrase_under_a_secret_name_still_goes(seed: int) -> None:
     from autopilot.plugins.redact.engine import redact_text
 
     assert words not in redact_text(f"  Password: {words} {rng.randint(10, 99)}\n")
+
+
+@given(seed=SEEDS)
+def test_a_setting_named_by_its_attribute_goes(seed: int) -> None:
+    """.NET's app.config `<setting name="ServicePassword" serializeAs="String"><value>…`."""
+    password = _password(random.Random(seed))
+    text = (
+        '<setting name="ServerUrl" serializeAs="String">\n  <value>https://orders.example.com/</value>\n'
+        '</setting>\n<setting name="ServicePassword" serializeAs="String">\n'
+        f"  <value>{password}</value>\n</setting>"
+    )
+    rs.goes(text, password)
+
+
+@given(seed=SEEDS)
+def test_a_dpapi_blob_under_a_password_name_stays(seed: int) -> None:
+    """DPAPI blobs are bound to the machine or user that made them: `ConvertFrom-SecureString`'s
+    hex, an `.rdp` file's `password 51:b:…`, a publish profile's `EncryptedPassword` in base64."""
+    rng = random.Random(seed)
+    header = "01000000d08c9ddf0115d1118c7a00c04fc297eb"
+    blob = header + rs.body(rng, 200, rs.HEX)
+    rs.survives(f"db_password: {blob}")
+    rs.survives(f"full address:s:rds01.corp.example\npassword 51:b:{blob.upper()}")
+    rs.survives(f'"Password": "AQAAANCMnd8BFdERjHoAwE/Cl+s{rs.body(rng, 120, rs.B64)}"')
+    rs.goes(f"db_password: {rs.body(rng, 40, rs.HEX)}{blob[40:80]}", blob[40:80])

@@ -924,9 +924,14 @@ _ACCOUNTS_REACH: Final = 4096
 # (Windows' unattend.xml: `<AdministratorPassword>`, `<Password>` above `<Value>`).
 _XML_NAME_BEFORE: Final = (
     rb"""(?:<name>(?P<named>[A-Za-z_][A-Za-z0-9_.:\-]{0,127})</name>|<(?P<parent>[A-Za-z_][A-Za-z0-9_.:\-]{0,127})"""
-    rb"""(?:[ \t][^<>]{0,300})?>)(?:\s|\\{1,3}[nrt])*\Z"""
+    rb"""(?P<attributes>[ \t][^<>]{0,300})?>)(?:\s|\\{1,3}[nrt])*\Z"""
 )
 _UNATTEND_REACH: Final = 4096  # bytes from a mention of a Windows answer file to a `<Value>` of its
+# The `name` attribute of the element holding a `<value>` (.NET's `<setting name="ServicePassword"
+# serializeAs="String">` in an app.config's userSettings).
+_XML_NAME_ATTRIBUTE: Final = (
+    rb"""[ \t]name=\\{0,3}["'](?P<name>[A-Za-z_][A-Za-z0-9_.:\-]{0,127})\\{0,3}["']"""
+)
 _XML_VALUE_TEXT: Final = rb"(?i:<value>)(?P<value>[^<>\n\\]{1,2000})(?i:</value>)"
 # A key written as a list of its bytes (16, 24, 32 or 64 numbers of 0 to 255): Zigbee's
 # `network_key: [1, 3, …]`, LoRaWAN's keys, a Solana keypair file (`[12,200,…]`, 64 of them).

@@ -638,6 +638,11 @@ CIPHERTEXT_BLOCKS: Final = ("encrypted", "encrypteddata", "encrypted_data", "enc
 CIPHERTEXT: Final = (
     r"ENC\[[A-Za-z0-9_,:]|ENC\([A-Za-z0-9+/=]{16,}\)|EJ\[[0-9]:|\$ANSIBLE_VAULT;|\{cipher\}"
     r"|(?:wcBMA|wcFMA|wV4D|hQEMA|hQIMA|hF4D)[A-Za-z0-9+/]{80,}={0,2}$|U2FsdGVkX1[A-Za-z0-9+/]{20,}={0,2}$"
+    # a Windows DPAPI blob (its version and provider's GUID, in hex or base64), bound to the machine or
+    # the user that made it: `ConvertFrom-SecureString`'s output, a protected Wi-Fi profile's
+    # `<keyMaterial>`, an `.rdp` file's `password 51:b:`
+    r"|(?:51:b:)?(?i:01000000d08c9ddf0115d1118c7a00c04fc297eb)[0-9A-Fa-f]{16,}$"
+    r"|AQAAANCMnd8BFdERjHoAwE/Cl\+s[A-Za-z0-9+/]{16,}={0,2}$"
 )
 #: Names ending in these two words name a key of a secret store, not a secret (``userPasswordKey``).
 EXCLUDED_PAIRS: Final = frozenset({("password", "key"), ("token", "key"), ("secret", "keys")})

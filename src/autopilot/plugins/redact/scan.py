@@ -372,6 +372,7 @@ from autopilot.plugins.redact.patterns import (
     _WRITE_AT,
     _WRITTEN,
     _XML_ATTRIBUTES,
+    _XML_NAME_ATTRIBUTE,
     _XML_NAME_BEFORE,
     _XML_TEXT,
     _XML_VALUE_AT,
@@ -2475,7 +2476,12 @@ class _Scan:
         data = self.data
         before = _rx[_XML_NAME_BEFORE].search(data, max(0, start - 400), start)
         if before is not None:
-            kind = secret_name_kind((before.group("named") or before.group("parent")).decode("ascii"))
+            named = before.group("named") or before.group("parent")
+            if before.group("attributes") and (
+                attribute := _rx[_XML_NAME_ATTRIBUTE].search(before.group("attributes"))
+            ):
+                named = attribute.group("name")  # `<setting name="ServicePassword" …><value>…`
+            kind = secret_name_kind(named.decode("ascii"))
         elif self.low.rfind(b"unattend", max(0, start - _UNATTEND_REACH), start) != -1:
             # a Windows answer file's lines without their elements (`type Unattend.xml | findstr
             # "<Value>"`): its `<Value>`s are those of its password elements
