@@ -295,3 +295,18 @@ def test_a_dpapi_blob_under_a_password_name_stays(seed: int) -> None:
     rs.survives(f"full address:s:rds01.corp.example\npassword 51:b:{blob.upper()}")
     rs.survives(f'"Password": "AQAAANCMnd8BFdERjHoAwE/Cl+s{rs.body(rng, 120, rs.B64)}"')
     rs.goes(f"db_password: {rs.body(rng, 40, rs.HEX)}{blob[40:80]}", blob[40:80])
+
+
+@given(seed=SEEDS)
+def test_a_literal_piped_into_convertto_securestring_goes(seed: int) -> None:
+    password = _password(random.Random(seed))
+    rs.goes(
+        f'$c = [PSCredential]::new("CORP\\ops", ("{password}" | ConvertTo-SecureString -AsPlainText -Force))',
+        password,
+    )
+    rs.goes(f"$pw = '{password}' | ConvertTo-SecureString -AsPlainText -Force", password)
+
+
+def test_a_variable_piped_into_convertto_securestring_stays() -> None:
+    rs.survives('$pw = "$env:DB_PASSWORD" | ConvertTo-SecureString -AsPlainText -Force')
+    rs.survives("$pw = Get-Content C:\\secure\\web.cred | ConvertTo-SecureString")

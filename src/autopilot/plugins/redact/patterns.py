@@ -870,6 +870,11 @@ _SQL_ROWS: Final = 1000
 _SECURE_STRING_CELL: Final = (
     rb"(?:(?<![a-z\-])|(?<=\\t))securestring(?:\t|\\{1,3}t|[ \t]*\|[ \t]*)(?P<value>[^\t\n\\|]{1,4096})"
 )
+# A literal piped into PowerShell's `ConvertTo-SecureString` (`("…" | ConvertTo-SecureString
+# -AsPlainText -Force)`), up to the `convertto-` before the anchor.
+_PIPED_TO_SECURE_STRING: Final = (
+    rb"""(?P<q>\\{0,3}["'])(?P<value>[^"'\n\\]{1,500})(?P=q)[ \t]*\|[ \t]*(?i:convertto-)\Z"""
+)
 _SECURE_STRING_VALUE: Final = (
     rb"""\\{0,3}"(?i:value)\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,4096})(?P=q)"""
 )

@@ -271,6 +271,7 @@ from autopilot.plugins.redact.patterns import (
     _PGPASS_PORT,
     _PHP_DUMPED,
     _PHRASE_AT,
+    _PIPED_TO_SECURE_STRING,
     _PLIST_VALUE,
     _POINTED_STRING,
     _PORT_MONGO,
@@ -2954,8 +2955,14 @@ class _Scan:
 
     def _secure_string(self, start: int) -> None:
         """The value of an SSM SecureString parameter: the next cell of `--output text`, or the
-        `"Value"` of its JSON object."""
+        `"Value"` of its JSON object; a literal piped into PowerShell's `ConvertTo-SecureString`."""
         data = self.data
+        if self.low.endswith(b"convertto-", max(0, start - 10), start):
+            line_start, _ = _line_around(data, start)
+            piped = _rx[_PIPED_TO_SECURE_STRING].search(data, max(line_start, start - 600), start)
+            if piped is not None and _lenient(piped.group("value").decode("utf-8", "replace")):
+                self.add(piped.start("value"), piped.end("value"), "password")
+            return
         cell = _rx[_SECURE_STRING_CELL].match(self.low, start)
         if cell is not None:
             begin, end = cell.span("value")
