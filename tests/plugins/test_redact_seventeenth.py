@@ -310,3 +310,22 @@ def test_a_literal_piped_into_convertto_securestring_goes(seed: int) -> None:
 def test_a_variable_piped_into_convertto_securestring_stays() -> None:
     rs.survives('$pw = "$env:DB_PASSWORD" | ConvertTo-SecureString -AsPlainText -Force')
     rs.survives("$pw = Get-Content C:\\secure\\web.cred | ConvertTo-SecureString")
+
+
+def test_a_url_naming_a_place_under_a_credential_name_stays() -> None:
+    """SQL Server names a credential for a storage container by its URL."""
+    rs.survives(
+        "sqlcmd -S SQL01 -Q \"BACKUP DATABASE [Orders] TO URL = N'https://ordersst.blob.core.windows.net/"
+        "sqlbackups/Orders.bak' WITH CREDENTIAL = N'https://ordersst.blob.core.windows.net/sqlbackups'\""
+    )
+    rs.survives("BACKUP_CREDENTIAL=https://acct.blob.core.windows.net/sqlbackups")
+
+
+@given(seed=SEEDS)
+def test_a_credential_beside_such_a_url_goes(seed: int) -> None:
+    password = _password(random.Random(seed))
+    rs.goes(
+        "CREATE CREDENTIAL [https://acct.blob.core.windows.net/backups]\n"
+        f"  WITH IDENTITY = 'SHARED ACCESS SIGNATURE', SECRET = '{password}'",
+        password,
+    )

@@ -467,6 +467,8 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
         return False  # `passwordLastChanged: 2025-03-26T16:48:20Z`, `"PasswordExpiryWarning"=dword:…`
     if _file_path(value):
         return False  # `tlsCertificateKeyFile=%2Fetc%2Fcerts%2Fclient.pem`, `"C:\\certs\\Client1.pfx"`
+    if value.startswith(("https://", "http://")) and _location(value):
+        return False  # SQL Server's `WITH CREDENTIAL = N'https://….blob.core.windows.net/backups'`
     if _maps_to_references(value):
         return False  # `--set-secrets=STRIPE_KEY=projects/1/secrets/stripe-key/versions/latest`
     if _rx[_MODULE_PATH].fullmatch(value):
@@ -474,6 +476,18 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
     if _names_a_secret(value):
         return False  # `--secret=db-password`, `SecretId: prod/api-key`: it names a secret
     return value.lower().rstrip("!?") not in rules.PLACEHOLDER_WORDS
+
+
+# A URL that only says where something is: no user, query or fragment, and a path of lower-case
+# words (`https://acct.blob.core.windows.net/sqlbackups`, the name SQL Server gives a credential).
+_LOCATION: Final = r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?(?:/[a-z0-9_.\-]{1,40})*/?"
+
+
+def _location(value: str) -> bool:
+    """Whether *value* is a URL naming a place (see _LOCATION), whose path holds nothing generated."""
+    return _rx[_LOCATION].fullmatch(value) is not None and not any(
+        looks_random(segment) for segment in value.split("/")[3:]
+    )
 
 
 # A file's path: from the root, the home or the current folder (or a drive), to a name with an
