@@ -27,7 +27,6 @@ def _password(rng: random.Random) -> str:
             'C:\\>winrs -r:https://web01.corp.example:5986 -u:CORP\\ops -p:{p} "ipconfig /all"',
             "C:\\>winrs.exe /r:web02 /u:ops /password:{p} hostname",
             "C:\\build>signtool sign /f C:\\certs\\code.pfx /p {p} /fd SHA256 bin\\App.exe",
-            "C:\\>certutil -f -p {p} -importpfx C:\\certs\\web.pfx",
             "PS C:\\src\\Api> dotnet dev-certs https -ep .\\https\\api.pfx -p {p}",
             "appcmd set config /section:applicationPools /[name='ApiPool'].processModel.password:{p}",
             'appcmd set vdir "Default Web Site/files/" -userName:CORP\\ops -password:{p} -physicalPath:C:\\x',

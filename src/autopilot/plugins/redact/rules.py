@@ -1430,14 +1430,12 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(("wmic",), (r"(?i:/password):{value}",)),
     ClientCommand(("schtasks",), (option("/rp", "/RP"),)),
     # Windows tools' own option syntax, a slash or a dash, the value after a blank or a colon: WinRM's
-    # `winrs -p:…`, a code-signing or certificate file's password (`signtool sign /p …`, `certutil -p …`,
-    # `dotnet dev-certs https -p …`), Team Foundation's `tf … /login:USER,PASSWORD`, a hosted
-    # network's passphrase (`netsh wlan set hostednetwork … key=…`; `key=clear` asks to show it)
+    # `winrs -p:…`, a code-signing or certificate file's password (`signtool sign /p …`,
+    # `dotnet dev-certs https -p …`), a hosted network's passphrase (`netsh wlan set hostednetwork …
+    # key=…`; `key=clear` asks to show it)
     ClientCommand(("winrs", "winrs.exe"), (r"(?i:[/\-]p(?:assword)?):{value}",)),
     ClientCommand(("signtool", "signtool.exe"), (option("/p", "-p"),)),
-    ClientCommand(("certutil", "certutil.exe"), (option("-p", "/p"),)),
     ClientCommand(("dotnet",), (option("-p", "--password"),), subcommand=("dev-certs",)),
-    ClientCommand(("tf",), (r"(?i:[/\-]login):[^,\s\"']{1,200},{value}",)),
     ClientCommand(
         ("netsh", "netsh.exe"),
         (r"(?i:key(?:material)?)=(?!(?i:clear)(?![^\s\"'\\])){value}",),
@@ -1578,6 +1576,8 @@ ANCHORED_SECRETS: Final = (
     # mimikatz's `lsadump::secrets`: an LSA secret's value in clear (`cur/text: …`, the previous one
     # `old/text: …`: a service account's password, the autologon's `DefaultPassword`)
     AnchoredSecret("/text:", r"(?:(?<=cur)|(?<=old))/text:[ \t]*(?!\(null\))" + _DEVICE_VALUE),
+    # Team Foundation's `tf … /login:USER,PASSWORD` (and the other TFS tools that take it so)
+    AnchoredSecret("/login:", r"(?i:/login):[^,\s\"']{1,200},(?P<value>[^\s\"'\\]{4,500})"),
     # IRC services: `/msg NickServ IDENTIFY [account] …` (also `/nickserv identify …`), `REGISTER …
     # email` (the password before the address), as chat logs keep them
     AnchoredSecret("nickserv ", r"(?i:nickserv[ \t]+identify)[ \t]+" + _IRC_PASSWORD),
