@@ -43,7 +43,7 @@ from autopilot.plugins.redact.formats import _AZURE_SECRET, _DIRECT, _token_rule
 from autopilot.plugins.redact.hits import _name_hit
 from autopilot.plugins.redact.passes import _passes
 from autopilot.plugins.redact.patterns import _NAME, _REQUOTE
-from autopilot.plugins.redact.prose import _anchor_may_find, _typed_secret_at
+from autopilot.plugins.redact.prose import _anchor_may_find, _pair_name_at, _typed_secret_at
 from autopilot.plugins.redact.scan import _Scan
 from autopilot.plugins.redact.syntax import _git_author, _line_around
 
@@ -533,8 +533,10 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
                         if _git_author(data, runs, start, end):
                             continue
                         end = start + 4
-                    hit = _name_hit(data, low, start, end) or _typed_secret_at(
-                        low, search.anchors[index], start, end
+                    hit = (
+                        _name_hit(data, low, start, end)
+                        or _typed_secret_at(low, search.anchors[index], start, end)
+                        or _pair_name_at(low, start, end) != -1
                     )
                 else:
                     hit = _anchor_may_find(role, search.anchors[index], data, low, start, end)

@@ -948,7 +948,15 @@ _SQL_VALUE: Final = (
 )
 _NEXT_TUPLE: Final = rb"""[ \t]*,(?:[ \t\r\n]|\\{1,3}[nrt])*\("""
 _SQL_ROWS: Final = 1000
-_SECURE_STRING_CELL: Final = rb"securestring(?:\t|\\{1,3}t|[ \t]*\|[ \t]*)(?P<value>[^\t\n\\|]{1,4096})"
+# (not PowerShell's `ConvertFrom-SecureString | Set-Content …`, `-AsSecureString`: a word's end)
+_SECURE_STRING_CELL: Final = (
+    rb"(?:(?<![a-z\-])|(?<=\\t))securestring(?:\t|\\{1,3}t|[ \t]*\|[ \t]*)(?P<value>[^\t\n\\|]{1,4096})"
+)
+# A literal piped into PowerShell's `ConvertTo-SecureString` (`("…" | ConvertTo-SecureString
+# -AsPlainText -Force)`), up to the `convertto-` before the anchor.
+_PIPED_TO_SECURE_STRING: Final = (
+    rb"""(?P<q>\\{0,3}["'])(?P<value>[^"'\n\\]{1,500})(?P=q)[ \t]*\|[ \t]*(?i:convertto-)\Z"""
+)
 _SECURE_STRING_VALUE: Final = (
     rb"""\\{0,3}"(?i:value)\\{0,3}"[ \t]*:[ \t]*(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,4096})(?P=q)"""
 )
@@ -1006,7 +1014,13 @@ _ACCOUNTS_REACH: Final = 4096
 # (Windows' unattend.xml: `<AdministratorPassword>`, `<Password>` above `<Value>`).
 _XML_NAME_BEFORE: Final = (
     rb"""(?:<name>(?P<named>[A-Za-z_][A-Za-z0-9_.:\-]{0,127})</name>|<(?P<parent>[A-Za-z_][A-Za-z0-9_.:\-]{0,127})"""
-    rb"""(?:[ \t][^<>]{0,300})?>)(?:\s|\\{1,3}[nrt])*\Z"""
+    rb"""(?P<attributes>[ \t][^<>]{0,300})?>)(?:\s|\\{1,3}[nrt])*\Z"""
+)
+_UNATTEND_REACH: Final = 4096  # bytes from a mention of a Windows answer file to a `<Value>` of its
+# The `name` attribute of the element holding a `<value>` (.NET's `<setting name="ServicePassword"
+# serializeAs="String">` in an app.config's userSettings).
+_XML_NAME_ATTRIBUTE: Final = (
+    rb"""[ \t]name=\\{0,3}["'](?P<name>[A-Za-z_][A-Za-z0-9_.:\-]{0,127})\\{0,3}["']"""
 )
 _XML_VALUE_TEXT: Final = rb"(?i:<value>)(?P<value>[^<>\n\\]{1,2000})(?i:</value>)"
 # A key written as a list of its bytes (16, 24, 32 or 64 numbers of 0 to 255): Zigbee's
@@ -1153,6 +1167,16 @@ _JWK_PRIVATE: Final = (
     rb"""(?:\\{0,3}["'])?(?P<value>[A-Za-z0-9_\-]{16,})(?![A-Za-z0-9_\-+/.])"""
 )
 _JWK_LINES: Final = 16  # lines of a YAML mapping or a TOML table around its `kty`
+# .NET's XML form of an RSA key (`RSA.ToXmlString(true)`, `FromXmlString("<RSAKeyValue>…")`): its private
+# members, base64 (`<Modulus>` and `<Exponent>` are the public key).
+_RSA_XML_PRIVATE: Final = (
+    rb"<(?P<tag>P|Q|DP|DQ|InverseQ|D)>(?:\s|\\{1,3}[nrt])*(?P<value>[A-Za-z0-9+/]{16,}={0,2})"
+    rb"(?:\s|\\{1,3}[nrt])*</(?P=tag)>"
+)
+_RSA_XML_REACH: Final = 16384  # bytes from `<RSAKeyValue>` to its end
+# A row of a Windows password-hash dump (`user:rid:lmhash:nthash:::`, as secretsdump, pwdump and
+# hashdump print the SAM and NTDS.dit), ending at its `:::`: the hashes are pass-the-hash credentials.
+_SAM_ROW: Final = rb":[0-9]{1,10}:(?P<lm>[0-9A-Fa-f]{32}):(?P<nt>[0-9A-Fa-f]{32}):::\Z"
 # IMAP: `TAG LOGIN user password` (also `C: TAG …` in a transcript); SASL-IR `TAG AUTHENTICATE PLAIN …`.
 _IMAP_LOGIN: Final = rb"(?x)" + (
     rb"""[ \t]*(?:(?:\x1b|\\u001b|\\x1b|\\e|\\033)\[[0-9;]*m)?(?:[A-Za-z]:[ \t]+)?[A-Za-z0-9.*]{1,12}
@@ -1171,6 +1195,12 @@ _SASL_PLAIN: Final = rb"(?x)" + (
 )
 # `"type": "` right before a name (Postman's `"type": "secret"`), and a JSON object's `"value"` member.
 _TYPE_BEFORE: Final = rb"""type\\{0,3}"[ \t]*:[ \t]*\\{0,3}"\Z"""
+# A name/value pair's name member up to a name keyword inside it (`{"name": "DB_PASSWORD", "value": …}`
+# of Kubernetes' env and App Service's settings, Key Vault's secrets, Octopus' variables, `"key"` of
+# Postman's), and the rest of the name after the keyword, to its closing quote.
+_PAIR_NAME_BEFORE: Final = rb"""(?:name|key)\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<name>[a-z0-9_.\-]{0,60})\Z"""
+_PAIR_NAME_REST: Final = rb"""[a-z0-9_.\-]{0,60}(?=\\{0,3}")"""
+_PAIR_REACH: Final = 1024  # bytes from a pair's name to its value
 # The member holding a secret's value in its own object: `"value"`, and Doppler's `"computed"` and
 # `"raw"` (`doppler secrets --json`: `{"DB_PASSWORD": {"computed": "…", "note": ""}}`), an API's
 # `"data"` (`{"type": "credential", "data": "…"}`).
@@ -1445,6 +1475,8 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"auth=(",
     b"[redacted:",
     b"kty",
+    b"<rsakeyvalue>",
+    b":::",
     b"login ",
     b"authenticate ",
     b"ugfzc3dvcmq6",
@@ -1564,6 +1596,8 @@ _FIXED_ANCHORS: Final = (
     _AUTH_TUPLE,
     _MARKER_AT,
     _JWK_AT,
+    _RSA_XML_AT,
+    _SAM_ROW_AT,
     _LOGIN_AT,
     _AUTHENTICATE_AT,
     _SMTP_PASSWORD_AT,

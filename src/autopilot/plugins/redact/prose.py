@@ -28,6 +28,7 @@ from autopilot.plugins.redact.patterns import (
     _KIND_SECRET,
     _MARKER_AT,
     _NEXT_ELEMENT,
+    _PAIR_NAME_BEFORE,
     _PAT_AT,
     _PAT_VARIABLE,
     _PRINTER,
@@ -338,6 +339,23 @@ def _describes(data: bytes, keyword: int, separator: int) -> bool:
         if parts and parts[-1] in rules.EXCLUDED_LAST:
             return True
     return False
+
+
+def _pair_name_at(low: bytes, start: int, end: int) -> int:
+    """Where the name holding the name keyword at *start*..*end* starts when it is the string of a
+    JSON object's ``"name"`` (or ``"key"``) member, whose ``"value"`` member holds what it names;
+    -1 if not."""
+    quote = low.rfind(b'"', max(0, start - 64), start)
+    if quote < 4:
+        return -1
+    member = low[max(0, quote - 16) : quote]  # `"name": ` before the quote opening the name
+    if b"name" not in member and b"key" not in member:
+        return -1
+    close = low.find(b'"', end, end + 64)
+    if close == -1 or low[close + 1 : close + 2] == b":":
+        return -1  # no string, or a member's name
+    before = _rx[_PAIR_NAME_BEFORE].search(low, max(0, quote - 16), start)
+    return -1 if before is None else before.start("name")
 
 
 def _typed_secret_at(low: bytes, anchor: bytes, start: int, end: int) -> bool:

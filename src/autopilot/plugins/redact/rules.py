@@ -532,7 +532,9 @@ KEY_QUALIFIERS: Final = words(
     "unseal recovery "
     # an application's key for its own ciphers (Magento's `'crypt' => ['key' => …]`, `crypt_key`),
     # a key named for its cipher (Airflow's `fernet_key`, `AES_KEY`, `cipher_key`)
-    "crypt fernet aes cipher"
+    "crypt fernet aes cipher "
+    # Azure Cosmos DB's account key (`"CosmosDb": {"Key": …}` in appsettings.json, `COSMOS_KEY`)
+    "cosmos cosmosdb documentdb"
 )
 #: The words before ``keys`` that make a list of secret keys (``unseal_keys_b64``, ``api_keys``);
 #: elsewhere ``keys`` is a list of anything (JWKS's public ``keys``, ``ssh_keys``, ``partition_keys``).
@@ -563,7 +565,10 @@ EXCLUDED_LAST: Final = words(
     "backend backends filter filters selector engine driver plugin resolver issuer audience domain "
     "realm strategy host server port region protocol scheme "
     # a JSON Web Token's id and its key's (`token jti is …`, `kid`), a commit's hash
-    "jti kid commit"
+    "jti kid commit "
+    # when a password was set or changed, or is to be (Active Directory's `pwdLastSet`,
+    # `passwordLastChanged`, the registry's `PasswordExpiryWarning`)
+    "set changed updated modified created warning"
 )
 #: The items of a Kubernetes Secret that are settings beside its credential, not one (an Argo CD
 #: repository's or cluster's `type`, `project`, `name`, `url`): left when they hold plain words, or a
@@ -641,6 +646,11 @@ CIPHERTEXT_BLOCKS: Final = ("encrypted", "encrypteddata", "encrypted_data", "enc
 CIPHERTEXT: Final = (
     r"ENC\[[A-Za-z0-9_,:]|ENC\([A-Za-z0-9+/=]{16,}\)|EJ\[[0-9]:|\$ANSIBLE_VAULT;|\{cipher\}"
     r"|(?:wcBMA|wcFMA|wV4D|hQEMA|hQIMA|hF4D)[A-Za-z0-9+/]{80,}={0,2}$|U2FsdGVkX1[A-Za-z0-9+/]{20,}={0,2}$"
+    # a Windows DPAPI blob (its version and provider's GUID, in hex or base64), bound to the machine or
+    # the user that made it: `ConvertFrom-SecureString`'s output, a protected Wi-Fi profile's
+    # `<keyMaterial>`, an `.rdp` file's `password 51:b:`
+    r"|(?:51:b:)?(?i:01000000d08c9ddf0115d1118c7a00c04fc297eb)[0-9A-Fa-f]{16,}$"
+    r"|AQAAANCMnd8BFdERjHoAwE/Cl\+s[A-Za-z0-9+/]{16,}={0,2}$"
 )
 #: Names ending in these two words name a key of a secret store, not a secret (``userPasswordKey``).
 EXCLUDED_PAIRS: Final = frozenset({("password", "key"), ("token", "key"), ("secret", "keys")})
@@ -912,6 +922,11 @@ PUBLIC_KEYS: Final = (
     # and `md5` + 32 hex digits, MySQL's `*` + 40 hex digits, as `pg_dumpall --roles-only` and
     # `SHOW CREATE USER` print them): one-way too
     r"|" + SCRAM_VERIFIER + r"|md5[0-9a-f]{32}|\*[0-9A-F]{40}"
+    # the LM and NT hashes of the empty password (`aad3b435…`, `31d6cfe0…` in every SAM dump's
+    # disabled accounts), and the Azure Storage emulator's account key (Azurite's and the old
+    # emulator's `devstoreaccount1`), which Microsoft documents, the same for everyone
+    r"|aad3b435b51404ee" + "aad3b435b51404ee|31d6cfe0d16ae931" + "b73c59d7e0c089c0"
+    r"|Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/" + "K1SZFPTOtr/KBHBeksoGMGw=="
     # RevenueCat's public SDK keys (`appl_…`, `goog_…`, `amzn_…`), made to be built into an app
     r"|(?:appl|goog|amzn)_[A-Za-z0-9]{20,40}"
     # a Salesforce connected app's consumer key (`3MVG9…`): its OAuth client id, no secret (the
@@ -968,11 +983,21 @@ MASKED: Final = (
     r"|(?:\(|\[|<|\{|\*+[ \t]*)(?:sensitive(?: value| data)?|protected|redacted|hidden|masked|encrypted"
     r"|not shown|set|unset|not set|secret|password|filtered|removed|omitted|censored|scrubbed|withheld"
     r"|obfuscated|sanitized|sanitised|value hidden)(?:\)|\]|>|\}|[ \t]*\*+)"
+    # Windows Setup's mask of the passwords of an answer file it has used (`<Value>*SENSITIVE*DATA*DELETED*`)
+    r"|\*SENSITIVE\*DATA\*DELETED\*"
 )
 
 #: Webhook URLs whose path is the credential: (a literal that must occur in the URL, the pattern
 #: matched from its "://", with the credential in the group "value", the kind).
 WEBHOOKS: Final = (
+    # an Azure Functions key in its URL's query (`?code=…`, as `func … --show-keys` and the portal's
+    # "Get function URL" give it; also the system key of `/runtime/webhooks/EventGrid?…&code=…`)
+    (
+        "azurewebsites.net",
+        r"://[A-Za-z0-9.\-]+\.azurewebsites\.net(?::[0-9]+)?/[^\s\"'<>\\`?#]*\?(?:[^\s\"'<>\\`#]*?&)?"
+        r"code=(?P<value>[A-Za-z0-9_\-]{20,}(?:={1,2}|%3[dD](?:%3[dD])?)?)(?![A-Za-z0-9_\-])",
+        "azure_function_key",
+    ),
     (
         "hooks.slack.com/",
         r"://hooks\.slack\.com/(?:services|workflows|triggers)/(?P<value>[A-Za-z0-9+/_\-]{16,})",
@@ -1169,6 +1194,7 @@ CREDENTIAL_PROMPTS: Final = ("assword", "passphrase", "passcode")
 
 #: The hosts (and their subdomains) of the webhooks above, for the first look at a URL.
 WEBHOOK_HOSTS: Final = (
+    "azurewebsites.net",
     "hooks.slack.com",
     "discord.com",
     "discordapp.com",
@@ -1384,7 +1410,11 @@ CLIENT_COMMANDS: Final = (
         (option("-p", "-P", "-o"),),
         subcommand=("create-keychain", "unlock-keychain", "set-keychain-password", "import", "export"),
     ),
-    ClientCommand(("appcmd", "appcmd.exe"), (r"(?i:/(?:[a-z]+\.)*password):{value}",)),
+    # (also `-password:…`, and a collection's element picked by its key:
+    # `/[name='pool'].processModel.password:…`)
+    ClientCommand(
+        ("appcmd", "appcmd.exe"), (r"(?i:[/\-](?:\[[^\]\s]{1,200}\]\.)?(?:[a-z]+\.)*password):{value}",)
+    ),
     # Oracle's Data Pump takes `user/password@db` as sqlplus does (`user/password@//host…` goes anywhere).
     ClientCommand(("expdp", "impdp"), (r"(?:userid=)?[A-Za-z0-9_$#]+/(?!/){value}",)),
     # PowerShell: a plain-text string made into a SecureString (`-String` may be named).
@@ -1410,6 +1440,18 @@ CLIENT_COMMANDS: Final = (
     ClientCommand(("netdom", "netdom.exe"), (r"(?i:/password[do]):(?!\*(?:[ \t]|$)){value}",)),
     ClientCommand(("wmic",), (r"(?i:/password):{value}",)),
     ClientCommand(("schtasks",), (option("/rp", "/RP"),)),
+    # Windows tools' own option syntax, a slash or a dash, the value after a blank or a colon: WinRM's
+    # `winrs -p:…`, a code-signing or certificate file's password (`signtool sign /p …`,
+    # `dotnet dev-certs https -p …`), a hosted network's passphrase (`netsh wlan set hostednetwork …
+    # key=…`; `key=clear` asks to show it)
+    ClientCommand(("winrs", "winrs.exe"), (r"(?i:[/\-]p(?:assword)?):{value}",)),
+    ClientCommand(("signtool", "signtool.exe"), (option("/p", "-p"),)),
+    ClientCommand(("dotnet",), (option("-p", "--password"),), subcommand=("dev-certs",)),
+    ClientCommand(
+        ("netsh", "netsh.exe"),
+        (r"(?i:key(?:material)?)=(?!(?i:clear)(?![^\s\"'\\])){value}",),
+        subcommand=("wlan",),
+    ),
     ClientCommand(
         ("poetry", "composer"),
         (
@@ -1423,7 +1465,12 @@ CLIENT_COMMANDS: Final = (
     # Package feeds and stores: `dotnet nuget add source … -p …` (and `push -k KEY`), `nuget sources add
     # -Password …`, twine's `-p`, Apple's `altool -p` (an app-specific password, or `@keychain:NAME`).
     ClientCommand(("dotnet",), (option("-p", "--password", "-k", "--api-key"),), subcommand=("nuget",)),
-    ClientCommand(("nuget",), (option("-p", "-password", "-apikey"),)),
+    ClientCommand(("nuget", "nuget.exe"), (option("-p", "-password", "-apikey"), r"setapikey[ \t]+{value}")),
+    # Chocolatey: a source's password (`choco source add … -p=…`), an API key (`choco apikey --key …`,
+    # `choco push -k=…`)
+    ClientCommand(
+        ("choco", "choco.exe"), (option("-p", "--password", "-k", "--key", "--api-key", "--apikey"),)
+    ),
     ClientCommand(("twine",), (option("-p", "--password"),)),
     ClientCommand(("altool",), (option("-p", "--password"),)),
     # A BMC's ipmitool (`-P`).
@@ -1484,6 +1531,7 @@ class AnchoredSecret:
 _Q = r"""(?:\\{0,3}["'])?"""  # an optional quote, JSON-escaped or not
 _DEVICE_VALUE = _Q + r"""(?P<value>[^\s"'\\]{4,200})"""
 _TYPE7 = r"(?P<value>[0-9A-Fa-f]{4,200})(?![0-9A-Za-z])"
+_NT_HASH = _Q + r"[ \t]*[:=][ \t]*" + _Q + r"(?P<value>[0-9A-Fa-f]{32})(?![0-9A-Za-z])"
 # The password given to IRC's NickServ, maybe after the account's name: the line's last word.
 _IRC_PASSWORD = r"(?:[^\s\\]{1,30}[ \t]+)?(?P<value>[^\s\\]{4,200})[ \t]*(?=$|\r|\\{1,3}[nr\"])"
 
@@ -1532,6 +1580,15 @@ ANCHORED_SECRETS: Final = (
     # IP cameras' CGI logins (`snapshot.cgi?loginuse=admin&loginpas=…`)
     AnchoredSecret(";stok=", r";stok=(?P<value>[0-9A-Za-z]{16,64})(?![0-9A-Za-z])", "token"),
     AnchoredSecret("loginpas=", r"loginpas=(?P<value>[^\s&#\"'\\]{3,200})"),
+    # an NT hash where a credential dump names it: mimikatz's `* NTLM     : …`, DSInternals'
+    # `NTHash: …` (a pass-the-hash credential; the hash of the empty password is public)
+    AnchoredSecret("ntlm", r"(?i:ntlm)" + _NT_HASH, "nt_hash"),
+    AnchoredSecret("nthash", r"(?i:nthash)" + _NT_HASH, "nt_hash"),
+    # mimikatz's `lsadump::secrets`: an LSA secret's value in clear (`cur/text: …`, the previous one
+    # `old/text: …`: a service account's password, the autologon's `DefaultPassword`)
+    AnchoredSecret("/text:", r"(?:(?<=cur)|(?<=old))/text:[ \t]*(?!\(null\))" + _DEVICE_VALUE),
+    # Team Foundation's `tf … /login:USER,PASSWORD` (and the other TFS tools that take it so)
+    AnchoredSecret("/login:", r"(?i:/login):[^,\s\"']{1,200},(?P<value>[^\s\"'\\]{4,500})"),
     # IRC services: `/msg NickServ IDENTIFY [account] …` (also `/nickserv identify …`), `REGISTER …
     # email` (the password before the address), as chat logs keep them
     AnchoredSecret("nickserv ", r"(?i:nickserv[ \t]+identify)[ \t]+" + _IRC_PASSWORD),
@@ -1751,6 +1808,16 @@ AUTH_CALLS: Final = {
     "bind_s": (1, True),
     "plainauth": (2, True),
     "networkcredential": (1, True),
+    # the Azure SDKs' and Azure DevOps' credential types given a literal: `new
+    # StorageSharedKeyCredential(account, "…")`, `new AzureKeyCredential("…")`, `new
+    # AzureNamedKeyCredential(name, "…")`, `new AzureSasCredential("…")`, `new
+    # ClientSecretCredential(tenant, client, "…")`, `new VssBasicCredential(string.Empty, "…")` (a PAT)
+    "storagesharedkeycredential": (1, True),
+    "azurekeycredential": (0, True),
+    "azurenamedkeycredential": (1, True),
+    "azuresascredential": (0, True),
+    "clientsecretcredential": (2, True),
+    "vssbasiccredential": (1, True),
     "usernamepasswordcredentials": (1, True),
     # Jenkins' `UsernamePasswordCredentialsImpl(scope, id, description, user, "…")` (init scripts)
     "usernamepasswordcredentialsimpl": (-1, True),

@@ -272,6 +272,8 @@ from autopilot.plugins.redact.patterns import (
     _OPENVPN_AT,
     _ORACLE_EZCONNECT,
     _ORACLE_THIN,
+    _PAIR_NAME_REST,
+    _PAIR_REACH,
     _PAIR_VALUE,
     _PARENTHESISED_END,
     _PASSWORD_FIELD_BEFORE,
@@ -288,6 +290,7 @@ from autopilot.plugins.redact.patterns import (
     _PGPASS_PORT,
     _PHP_DUMPED,
     _PHRASE_AT,
+    _PIPED_TO_SECURE_STRING,
     _PLIST_VALUE,
     _POINTED_STRING,
     _PORT_MONGO,
@@ -327,6 +330,11 @@ from autopilot.plugins.redact.patterns import (
     _ROBOT_VARIABLE,
     _ROBOT_VARIABLES_AT,
     _ROW_BREAK,
+    _RSA_XML_AT,
+    _RSA_XML_PRIVATE,
+    _RSA_XML_REACH,
+    _SAM_ROW,
+    _SAM_ROW_AT,
     _SASL_465,
     _SASL_587,
     _SASL_PASSWD,
@@ -374,6 +382,7 @@ from autopilot.plugins.redact.patterns import (
     _TWILIO_AT,
     _TYPE_AT,
     _TYPED_VALUE,
+    _UNATTEND_REACH,
     _URL,
     _URL_BASE64_PASSWORD,
     _URL_CREDENTIALS,
@@ -397,6 +406,7 @@ from autopilot.plugins.redact.patterns import (
     _WRITE_AT,
     _WRITTEN,
     _XML_ATTRIBUTES,
+    _XML_NAME_ATTRIBUTE,
     _XML_NAME_BEFORE,
     _XML_PREFIX_BEFORE,
     _XML_TEXT,
@@ -439,6 +449,7 @@ from autopilot.plugins.redact.prose import (
     _firebase_config_key,
     _handed_over,
     _handed_value,
+    _pair_name_at,
     _prose_value,
     _shown_as_example,
     _typed_secret_at,
@@ -752,6 +763,16 @@ class _Scan:
                                 continue
                             end = start + 4
                         shape = shaped(low, end)
+                        # (a pair's name is a string value, closed by a quote and a comma before the
+                        # value's member; a member's name ends at a colon)
+                        if (
+                            shape is not None
+                            and low[shape.end() - 1] == 0x2C
+                            and low[shape.end() - 2] == 0x22
+                        ):
+                            pair = _pair_name_at(low, start, end)
+                            if pair != -1:
+                                self._named_pair(pair, end)
                         if shape is None:
                             if low.startswith(_FULL_WIDTH_COLON, end):
                                 self._space_hit(start, end, hits)  # CJK prose: a full-width colon
@@ -935,6 +956,10 @@ class _Scan:
             self._schemeless_dsn(start)
         elif role == _JWK_AT:
             self._jwk(start)
+        elif role == _RSA_XML_AT:
+            self._rsa_xml(start)
+        elif role == _SAM_ROW_AT:
+            self._sam_row(start)
         elif role in (_LOGIN_AT, _AUTHENTICATE_AT):
             self._protocol_login(start, _rx[_IMAP_LOGIN] if role == _LOGIN_AT else _rx[_SASL_PLAIN])
         elif role == _SENSITIVE_AT:
@@ -2623,10 +2648,19 @@ class _Scan:
         element holding it (`<AdministratorPassword><Value>…`)."""
         data = self.data
         before = _rx[_XML_NAME_BEFORE].search(data, max(0, start - 400), start)
-        if before is None:
+        if before is not None:
+            named = before.group("named") or before.group("parent")
+            if before.group("attributes") and (
+                attribute := _rx[_XML_NAME_ATTRIBUTE].search(before.group("attributes"))
+            ):
+                named = attribute.group("name")  # `<setting name="ServicePassword" …><value>…`
+            kind = secret_name_kind(named.decode("ascii"))
+        elif self.low.rfind(b"unattend", max(0, start - _UNATTEND_REACH), start) != -1:
+            # a Windows answer file's lines without their elements (`type Unattend.xml | findstr
+            # "<Value>"`): its `<Value>`s are those of its password elements
+            kind = "password"
+        else:
             return
-        name = (before.group("named") or before.group("parent")).decode("ascii")
-        kind = secret_name_kind(name)
         if kind is None:
             return
         match = _rx[_XML_VALUE_TEXT].match(data, start)
@@ -2889,6 +2923,33 @@ class _Scan:
             self.add(start, end, kind)
         return True
 
+    def _named_pair(self, name_start: int, keyword_end: int) -> None:
+        """The ``"value"`` member after the ``"name"`` member whose string at *name_start* (holding a
+        name keyword that ends at *keyword_end*) is a secret's name, in the same object (not in one
+        nested in it, nor in the next): ``{"name": "SqlAdminPassword", "tags": {}, "value": "…"}``."""
+        data = self.data
+        rest = _rx[_PAIR_NAME_REST].match(self.low, keyword_end)
+        if rest is None:
+            return
+        kind = secret_name_kind(data[name_start : rest.end()].decode("ascii", "replace"))
+        if kind is None:
+            return
+        limit = min(self.size, rest.end() + _PAIR_REACH)
+        depth, position = 0, rest.end()
+        # (`"Name"` and `"Value"` in any case: found in the lower-cased text, taken from the text)
+        for value in _rx[_VALUE_MEMBER].finditer(self.low, position, limit):
+            for brace in data[position : value.start()]:
+                depth += (brace == 0x7B) - (brace == 0x7D)
+                if depth < 0:
+                    return  # the object closed before it
+            position = value.start()
+            if depth == 0:
+                start, end = value.span("value")
+                text = data[start:end].decode("utf-8", "replace")
+                if _plausible_value(text, quoted=True, code_context=False, next_char=b'"'):
+                    self.add(start, end, kind)
+                return
+
     def _typed_secret(self, name_start: int) -> None:
         """The ``value`` (or ``data``) of the JSON object whose ``"type"`` is the ``secret`` at
         *name_start* (Postman environments: ``{"key": "stripe", "value": "…", "type": "secret"}``) or
@@ -3108,8 +3169,14 @@ class _Scan:
 
     def _secure_string(self, start: int) -> None:
         """The value of an SSM SecureString parameter: the next cell of `--output text`, or the
-        `"Value"` of its JSON object."""
+        `"Value"` of its JSON object; a literal piped into PowerShell's `ConvertTo-SecureString`."""
         data = self.data
+        if self.low.endswith(b"convertto-", max(0, start - 10), start):
+            line_start, _ = _line_around(data, start)
+            piped = _rx[_PIPED_TO_SECURE_STRING].search(data, max(line_start, start - 600), start)
+            if piped is not None and _lenient(piped.group("value").decode("utf-8", "replace")):
+                self.add(piped.start("value"), piped.end("value"), "password")
+            return
         cell = _rx[_SECURE_STRING_CELL].match(self.low, start)
         if cell is not None:
             begin, end = cell.span("value")
@@ -3731,6 +3798,24 @@ class _Scan:
             for member in _rx[_JWK_PRIVATE].finditer(data, region_start, region_end):
                 if not is_placeholder(member.group("value").decode("ascii", "replace")):
                     self.add(member.start("value"), member.end("value"), "private_key", _TOKEN_PRIORITY)
+
+    def _rsa_xml(self, position: int) -> None:
+        """The private members of an RSA key in .NET's XML form (``<P>``, ``<Q>``, ``<DP>``, ``<DQ>``,
+        ``<InverseQ>``, ``<D>``) up to the ``</RSAKeyValue>`` after *position*."""
+        data = self.data
+        end = self.low.find(b"</rsakeyvalue>", position, position + _RSA_XML_REACH)
+        for member in _rx[_RSA_XML_PRIVATE].finditer(data, position, self.size if end == -1 else end):
+            self.add(member.start("value"), member.end("value"), "private_key", _TOKEN_PRIORITY)
+
+    def _sam_row(self, position: int) -> None:
+        """The LM and NT hashes of a password-hash dump's row ending at the `:::` at *position* (not
+        the hashes of the empty password, which are public)."""
+        row = _rx[_SAM_ROW].search(self.data, max(0, position - 80), position + 3)
+        if row is None:
+            return
+        for group in ("lm", "nt"):
+            if not is_placeholder(row.group(group).decode("ascii")):
+                self.add(row.start(group), row.end(group), "nt_hash", _TOKEN_PRIORITY)
 
     def _jwk_block(self, line_start: int, line_end: int, column: int, item: bool) -> tuple[int, int]:
         """The lines of the YAML mapping or TOML table whose member ``kty`` starts at *column* of

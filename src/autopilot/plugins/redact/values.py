@@ -22,11 +22,12 @@ _REFERENCE = (
     # Django's `{% csrf_token %}`, Liquid); a format's field filled in later, alone (`{}`, `{0}`,
     # `{:?}`, `%s`, `%v`, `%1$s`, as in `format!("postgres://app:{}@db")`); `[password]` as `<password>`;
     # Nomad's and Levant's other delimiters (`[[ .password ]]`), Puppet's and Hiera's `%{lookup('x')}`;
-    # an environment variable read by the tool (Supabase's `env(NAME)`, Laravel's `env('NAME')`)
+    # an environment variable read by the tool (Supabase's `env(NAME)`, Laravel's `env('NAME')`);
+    # a Windows event's message parameter, filled in by the viewer (`Token Elevation Type: %%1936`)
     r"^(?:env\([ \t]*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?[ \t]*\)$"
     r"|\$\{[A-Za-z_(]|\$\(|\$[A-Za-z_](?!.*(?:[!#%&^~]|[@?](?![A-Za-z${])))"
     r"|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
-    r"|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
+    r"|%%[0-9]{1,6}$|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
     r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
     r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$"
     # Yesod's `_env:NAME` and `_env:NAME:default`, with a default of words or none (`_env:PGPASS:yesodpass`)
@@ -53,6 +54,16 @@ _MASKED: Final = r"(?i)" + rules.MASKED
 _WORD: Final = r"[A-Z]{2,}(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+"
 _WORD_SEPARATORS: Final = r"[_\-./:@]+"
 _VOWELS: Final = frozenset("aeiouyAEIOUY")
+# What a setting named for a password holds when it describes one (Active Directory's and the
+# registry's `passwordLastChanged`, `PasswordExpiryWarning`, an event's `Token Elevation Type`): a
+# date and time (ISO 8601, or as Windows prints it: `5/22/2025 1:26:05 AM`), a registry's typed
+# number (`dword:00000005`).
+_DATED_OR_TYPED: Final = (
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?(?:Z|[+\-][0-9]{2}:?[0-9]{2})?)?"
+    r"|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}(?: [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?: [AP]M)?)?"
+    r"|(?:dword|qword):[0-9a-fA-F]{8,16}"
+)
 # Resource identifiers that name a secret without holding it: ARNs, Azure/GCP resource ids, Key Vault
 # references, versions and semantic-version ranges, package coordinates.
 _RESOURCE: Final = (
@@ -384,6 +395,13 @@ _MESSAGE_WORD: Final = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*[.,!?:;…]?|:[a-z_]+[.,
 _SENTENCE_ENDS: Final = (".", "!", "?", "…", ":", "。", "？", "！", "：")
 
 
+# Words and an aside in parentheses of words (no digit): a note for people, which a passphrase
+# (words alone) is not.
+_DESCRIBED: Final = (
+    r"[A-Za-z][A-Za-z\-]*(?: [A-Za-z][A-Za-z\-]*)* \([A-Za-z][A-Za-z\-]*(?:,? [A-Za-z][A-Za-z\-]*)+\)"
+)
+
+
 def _message(value: str) -> bool:
     """Whether *value*, words with blanks, is a message or a label for people, not a secret: a
     validation or help text in any language (``'token' => 'Nieprawidłowy token.'``, ``"password":
@@ -394,6 +412,8 @@ def _message(value: str) -> bool:
     groups), or words with a digit (``my secret garden 7``)."""
     if "\\u" in value:
         value = _rx[_UNICODE_ESCAPE].sub(lambda escape: chr(int(escape.group(1), 16)), value)
+    if _rx[_DESCRIBED].fullmatch(value):
+        return True  # `Auth: Windows only (mixed mode disabled, sa disabled)`: a note
     words = value.split(" ")
     if all(_rx[_MESSAGE_WORD].fullmatch(word) for word in words) and (
         value.endswith((".", "…")) or any(_has_secret_word(word.rstrip(".,!?:;…")) for word in words)
@@ -451,8 +471,12 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
     if _rx[_NUMBER].fullmatch(value) or is_placeholder(value) or _rx[_RESOURCE].match(value):
         return False
+    if (value[0].isdigit() or value[0] in "dq") and _rx[_DATED_OR_TYPED].fullmatch(value):
+        return False  # `passwordLastChanged: 2025-03-26T16:48:20Z`, `"PasswordExpiryWarning"=dword:…`
     if _file_path(value):
         return False  # `tlsCertificateKeyFile=%2Fetc%2Fcerts%2Fclient.pem`, `"C:\\certs\\Client1.pfx"`
+    if value.startswith(("https://", "http://")) and _location(value):
+        return False  # SQL Server's `WITH CREDENTIAL = N'https://….blob.core.windows.net/backups'`
     if _maps_to_references(value):
         return False  # `--set-secrets=STRIPE_KEY=projects/1/secrets/stripe-key/versions/latest`
     if _rx[_MODULE_PATH].fullmatch(value):
@@ -460,6 +484,18 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
     if _names_a_secret(value):
         return False  # `--secret=db-password`, `SecretId: prod/api-key`: it names a secret
     return value.lower().rstrip("!?") not in rules.PLACEHOLDER_WORDS
+
+
+# A URL that only says where something is: no user, query or fragment, and a path of lower-case
+# words (`https://acct.blob.core.windows.net/sqlbackups`, the name SQL Server gives a credential).
+_LOCATION: Final = r"https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?(?:/[a-z0-9_.\-]{1,40})*/?"
+
+
+def _location(value: str) -> bool:
+    """Whether *value* is a URL naming a place (see _LOCATION), whose path holds nothing generated."""
+    return _rx[_LOCATION].fullmatch(value) is not None and not any(
+        looks_random(segment) for segment in value.split("/")[3:]
+    )
 
 
 # A file's path: from the root, the home or the current folder (or a drive), to a name with an

@@ -1,0 +1,330 @@
+"""The built-in redactor on the Windows and .NET world (the seventeenth corpus's families): Windows
+tools' password options, each with a near look-alike that must stay."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import redact_strategies as rs
+
+SEEDS = st.integers(min_value=0, max_value=2**32)
+
+
+def _password(rng: random.Random) -> str:
+    """A generated password: letters of both cases, digits and a symbol."""
+    return rs.body(rng, 12) + rng.choice("!#%^*") + rs.body(rng, 3)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'C:\\>winrs -r:https://web01.corp.example:5986 -u:CORP\\ops -p:{p} "ipconfig /all"',
+            "C:\\>winrs.exe /r:web02 /u:ops /password:{p} hostname",
+            "C:\\build>signtool sign /f C:\\certs\\code.pfx /p {p} /fd SHA256 bin\\App.exe",
+            "PS C:\\src\\Api> dotnet dev-certs https -ep .\\https\\api.pfx -p {p}",
+            "appcmd set config /section:applicationPools /[name='ApiPool'].processModel.password:{p}",
+            'appcmd set vdir "Default Web Site/files/" -userName:CORP\\ops -password:{p} -physicalPath:C:\\x',
+            "C:\\ws\\app>tf get /recursive /login:CORP\\ops,{p} /collection:https://tfs.corp.example/tfs/Default",
+            "C:\\>netsh wlan set hostednetwork mode=allow ssid=Lab key={p}",
+            'PS C:\\> choco source add -n=internal -s="https://pkgs.corp.example/nuget/" -u=ops -p="{p}"',
+            "PS C:\\> choco apikey --key {p} --source https://push.chocolatey.org/",
+            "C:\\pkg>choco push app.1.0.0.nupkg -k={p}",
+            "C:\\build>nuget.exe setapikey {p} -Source https://api.nuget.org/v3/index.json",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_given_to_a_windows_tool_goes(layout: str, seed: int) -> None:
+    """Windows tools' own option syntax: a slash or a dash, the value after a blank, a colon or `=`."""
+    password = _password(random.Random(seed))
+    rs.goes(layout.format(p=password), password)
+
+
+def test_the_same_tools_without_a_password_stay() -> None:
+    for text in (
+        "C:\\>netsh wlan show profile name=Office key=clear",
+        "C:\\build>signtool sign /sha1 0123abcd /fd SHA256 /tr http://timestamp.example.com bin\\App.exe",
+        "C:\\>certutil -dump web.cer",
+        "PS C:\\> dotnet dev-certs https --trust",
+        "C:\\>winrs -r:web01 -u:CORP\\ops hostname",
+        "appcmd set config /section:applicationPools /[name='Api'].processModel.identityType:SpecificUser",
+        "C:\\pkg>choco push app.1.0.0.nupkg -k=%CHOCO_API_KEY%",
+    ):
+        rs.survives(text)
+
+
+def _rsa_xml(rng: random.Random, private: bool, indent: str) -> tuple[str, list[str]]:
+    """An RSA key in .NET's XML form with random base64 members, and its private members' values."""
+    members = [("Modulus", rs.body(rng, 342, rs.B64) + "=="), ("Exponent", "AQAB")]
+    secrets = []
+    if private:
+        for tag, size in (("P", 171), ("Q", 171), ("DP", 171), ("DQ", 171), ("InverseQ", 171), ("D", 342)):
+            value = rs.body(rng, size, rs.B64) + "="
+            members.append((tag, value))
+            secrets.append(value)
+    inner = "".join(f"{indent}<{tag}>{value}</{tag}>" for tag, value in members)
+    return f"<RSAKeyValue>{inner}{indent[:1]}</RSAKeyValue>", secrets
+
+
+@given(layout=st.sampled_from(["", "\n  "]), seed=SEEDS)
+def test_an_rsa_key_in_xml_loses_its_private_members(layout: str, seed: int) -> None:
+    """`RSA.ToXmlString(true)`'s private members go; the modulus and the exponent stay."""
+    rng = random.Random(seed)
+    key, secrets = _rsa_xml(rng, True, layout)
+    text = f'using var rsa = RSA.Create();\nrsa.FromXmlString("{key}");'
+    modulus = key.split("<Modulus>")[1].split("<")[0]
+    for secret in secrets:
+        rs.goes(text, secret)
+    from autopilot.plugins.redact.engine import redact_text
+
+    assert modulus in redact_text(text)
+
+
+@given(seed=SEEDS)
+def test_an_rsa_public_key_in_xml_stays(seed: int) -> None:
+    key, _ = _rsa_xml(random.Random(seed), False, "")
+    rs.survives(f'rsa.FromXmlString("{key}");')
+
+
+_EMPTY_LM = "aad3b435b51404ee" * 2
+_EMPTY_NT = "31d6cfe0d16ae931" + "b73c59d7e0c089c0"
+
+
+@given(user=st.sampled_from(["Administrator", "CORP.EXAMPLE\\svc_sql", "krbtgt"]), seed=SEEDS)
+def test_the_hashes_of_a_password_hash_dump_go(user: str, seed: int) -> None:
+    """`user:rid:lmhash:nthash:::` rows (secretsdump, pwdump, hashdump), mimikatz's `NTLM :`,
+    DSInternals' `NTHash:`; the hashes of the empty password stay."""
+    rng = random.Random(seed)
+    nt, lm = rs.body(rng, 32, rs.HEX), rs.body(rng, 32, rs.HEX)
+    rs.goes(f"[*] Dumping local SAM hashes (uid:rid:lmhash:nthash)\n{user}:500:{_EMPTY_LM}:{nt}:::\n", nt)
+    rs.goes(f"{user}:1105:{lm}:{nt}:::", lm)
+    rs.goes(f"         * Username : ops\n         * NTLM     : {nt}\n         * SHA1     : 0a", nt)
+    rs.goes(f"Secrets\n  NTHash: {nt}\n  LMHash:\n  NTHashHistory:\n", nt)
+
+
+def test_the_hashes_of_the_empty_password_and_look_alikes_stay() -> None:
+    for text in (
+        f"Guest:501:{_EMPTY_LM}:{_EMPTY_NT}:::",
+        f"         * NTLM     : {_EMPTY_NT}",
+        "tcp6       0      0 :::22                   :::*                    LISTEN",
+        "NTLM: enabled",
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/"
+        + "K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;",
+    ):
+        rs.survives(text)
+
+
+@given(seed=SEEDS)
+def test_a_storage_key_like_the_emulators_goes(seed: int) -> None:
+    """Only the emulator's documented key is public: a real account key of the same shape goes."""
+    key = rs.body(random.Random(seed), 86, rs.B64) + "=="
+    rs.goes(f"DefaultEndpointsProtocol=https;AccountName=prodst;AccountKey={key};EndpointSuffix=x", key)
+
+
+def test_settings_named_for_a_password_that_describe_it_stay() -> None:
+    """Dates, registry numbers and event parameters under a password's or a token's name."""
+    for text in (
+        '{"userName": "ops", "passwordLastChanged": "2025-03-26T16:48:20.4204634Z", "password": "********"}',
+        "pwdLastSet            : 133107711553623767\nPasswordNeverExpires  : False",
+        '"DefaultUserName"="ops"\n"PasswordExpiryWarning"=dword:00000005',
+        "PasswordLastSet       : 5/22/2025 1:26:05 AM",
+        "\tToken Elevation Type:\t%%1936\n\tMandatory Label:\t\tS-1-16-12288",
+        'PS C:\\> Read-Host "Password" -AsSecureString | ConvertFrom-SecureString | Set-Content w.cred',
+    ):
+        rs.survives(text)
+
+
+@given(seed=SEEDS)
+def test_a_password_beside_such_settings_goes(seed: int) -> None:
+    password = _password(random.Random(seed))
+    rs.goes(f'{{"passwordLastChanged": "2025-03-26T16:48:20Z", "password": "{password}"}}', password)
+    rs.goes(f'"PasswordExpiryWarning"=dword:00000005\n"DefaultPassword"="{password}"', password)
+    from autopilot.plugins.redact.engine import redact_text
+
+    listing = f"PARAMETERS\tdb\tSecureString\t{password}"  # `aws ssm get-parameters --output text`
+    assert password not in redact_text(listing)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '[{{"name": "DB_PASSWORD", "slotSetting": false, "value": "{p}"}}]',
+            '{{ "Id": "1", "Name": "Db.Password", "Value": "{p}", "IsSensitive": false }}',
+            '{{\n  "attributes": {{"enabled": true}},\n  "name": "SqlAdminPassword",\n  "tags": {{}},\n'
+            '  "value": "{p}"\n}}',
+            '{{"key": "stripe_secret_key", "value": "{p}", "enabled": true}}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_the_value_of_a_pair_named_for_a_secret_goes(layout: str, seed: int) -> None:
+    """`{"name": …, "value": …}` pairs (Kubernetes' env as JSON, App Service's settings, Key Vault's
+    `az keyvault secret show`, Octopus' variables, Postman's `"key"`), and Cosmos DB's `"Key"`."""
+    rng = random.Random(seed)
+    password = _password(rng)
+    rs.goes(layout.format(p=password), password)
+    key = rs.body(rng, 86, rs.B64) + "=="
+    rs.goes(
+        f'{{\n  "CosmosDb": {{\n    "Endpoint": "https://x.documents.azure.com",\n  "Key": "{key}"\n  }}\n}}',
+        key,
+    )
+
+
+def test_the_value_of_another_pair_stays() -> None:
+    for text in (
+        '[{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}},'
+        ' {"name": "LOG_LEVEL", "value": "debug-Xk9"}]',
+        '{"name": "token_count", "value": "1234"}',
+        '{"name": "api_token", "value": "${API_TOKEN}"}',
+        '{"name": "SqlAdminPassword", "tags": {"owner": "ops"}}\n{"name": "region", "value": "westeu-2"}',
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "https://orders-func.azurewebsites.net/api/processorder?code={k}",
+            "https://orders-func.azurewebsites.net/api/webhooks/github?code={k}&clientId=default",
+            "https://orders-func.azurewebsites.net/runtime/webhooks/EventGrid?functionName=OnBlob&code={k}",
+            "        Invoke url: https://api-fn.azurewebsites.net/api/health?code={k}",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_an_azure_functions_key_in_its_url_goes(layout: str, seed: int) -> None:
+    key = rs.body(random.Random(seed), 54, rs.URLSAFE) + "=="
+    rs.goes(layout.format(k=key), key)
+
+
+def test_an_azure_functions_url_without_a_key_stays() -> None:
+    rs.survives("https://orders-func.azurewebsites.net/api/health?probe=ready&requestId=42")
+    rs.survives("https://orders.azurewebsites.net/docs?code=sample")
+
+
+@given(seed=SEEDS)
+def test_secrets_printed_by_windows_admin_tools_go(seed: int) -> None:
+    """mimikatz's `lsadump::secrets` (`cur/text:`), an answer file's `<Value>` lines through
+    findstr."""
+    rng = random.Random(seed)
+    password = _password(rng)
+    rs.goes(f"Secret  : _SC_OrdersWorker / service 'OrdersWorker'\ncur/text: {password}\n", password)
+    rs.goes(f"Secret  : DefaultPassword\nold/text: {password}\n", password)
+    rs.goes(
+        'C:\\>type C:\\Windows\\Panther\\Unattend.xml | findstr /i /c:"<Value>"\n'
+        f"                    <Value>{password}</Value>\n",
+        password,
+    )
+
+
+def test_what_such_tools_print_without_a_secret_stays() -> None:
+    for text in (
+        "Secret  : DefaultPassword\ncur/text: (null)",
+        "<AdministratorPassword>\n  <Value>*SENSITIVE*DATA*DELETED*</Value>\n</AdministratorPassword>",
+        "type Unattend.xml | findstr Value\n<Value>true</Value>",
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'var cred = new StorageSharedKeyCredential("ordersst", "{k}");',
+            'var client = new TextAnalyticsClient(endpoint, new AzureKeyCredential("{k}"));',
+            'new AzureNamedKeyCredential("RootManageSharedAccessKey", "{k}")',
+            'var credential = new ClientSecretCredential(tenantId, clientId, "{k}");',
+            'new VssConnection(new Uri(url), new VssBasicCredential(string.Empty, "{k}"));',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_literal_given_to_an_azure_credential_type_goes(layout: str, seed: int) -> None:
+    key = rs.body(random.Random(seed), 52)
+    rs.goes(layout.format(k=key), key)
+
+
+def test_an_azure_credential_type_given_a_variable_stays() -> None:
+    rs.survives('var cred = new StorageSharedKeyCredential(accountName, config["Storage:Key"]);')
+    rs.survives("new VssBasicCredential(string.Empty, pat)")
+
+
+def test_a_note_with_an_aside_under_a_secret_name_stays() -> None:
+    rs.survives("SQL WEB06\\REPORTING\n  Auth: Windows only (mixed mode disabled, sa disabled)\n  Port: 1433")
+    rs.survives("auth: Kerberos (keytab in the vault)")
+
+
+@given(seed=SEEDS)
+def test_a_passphrase_under_a_secret_name_still_goes(seed: int) -> None:
+    rng = random.Random(seed)
+    words = " ".join(
+        rng.choice(["violet", "hammer", "glacier", "maple", "forest", "velvet"]) for _ in range(4)
+    )
+    from autopilot.plugins.redact.engine import redact_text
+
+    assert words not in redact_text(f"  Password: {words} {rng.randint(10, 99)}\n")
+
+
+@given(seed=SEEDS)
+def test_a_setting_named_by_its_attribute_goes(seed: int) -> None:
+    """.NET's app.config `<setting name="ServicePassword" serializeAs="String"><value>…`."""
+    password = _password(random.Random(seed))
+    text = (
+        '<setting name="ServerUrl" serializeAs="String">\n  <value>https://orders.example.com/</value>\n'
+        '</setting>\n<setting name="ServicePassword" serializeAs="String">\n'
+        f"  <value>{password}</value>\n</setting>"
+    )
+    rs.goes(text, password)
+
+
+@given(seed=SEEDS)
+def test_a_dpapi_blob_under_a_password_name_stays(seed: int) -> None:
+    """DPAPI blobs are bound to the machine or user that made them: `ConvertFrom-SecureString`'s
+    hex, an `.rdp` file's `password 51:b:…`, a publish profile's `EncryptedPassword` in base64."""
+    rng = random.Random(seed)
+    header = "01000000d08c9ddf0115d1118c7a00c04fc297eb"
+    blob = header + rs.body(rng, 200, rs.HEX)
+    rs.survives(f"db_password: {blob}")
+    rs.survives(f"full address:s:rds01.corp.example\npassword 51:b:{blob.upper()}")
+    rs.survives(f'"Password": "AQAAANCMnd8BFdERjHoAwE/Cl+s{rs.body(rng, 120, rs.B64)}"')
+    rs.goes(f"db_password: {rs.body(rng, 40, rs.HEX)}{blob[40:80]}", blob[40:80])
+
+
+@given(seed=SEEDS)
+def test_a_literal_piped_into_convertto_securestring_goes(seed: int) -> None:
+    password = _password(random.Random(seed))
+    rs.goes(
+        f'$c = [PSCredential]::new("CORP\\ops", ("{password}" | ConvertTo-SecureString -AsPlainText -Force))',
+        password,
+    )
+    rs.goes(f"$pw = '{password}' | ConvertTo-SecureString -AsPlainText -Force", password)
+
+
+def test_a_variable_piped_into_convertto_securestring_stays() -> None:
+    rs.survives('$pw = "$env:DB_PASSWORD" | ConvertTo-SecureString -AsPlainText -Force')
+    rs.survives("$pw = Get-Content C:\\secure\\web.cred | ConvertTo-SecureString")
+
+
+def test_a_url_naming_a_place_under_a_credential_name_stays() -> None:
+    """SQL Server names a credential for a storage container by its URL."""
+    rs.survives(
+        "sqlcmd -S SQL01 -Q \"BACKUP DATABASE [Orders] TO URL = N'https://ordersst.blob.core.windows.net/"
+        "sqlbackups/Orders.bak' WITH CREDENTIAL = N'https://ordersst.blob.core.windows.net/sqlbackups'\""
+    )
+    rs.survives("BACKUP_CREDENTIAL=https://acct.blob.core.windows.net/sqlbackups")
+
+
+@given(seed=SEEDS)
+def test_a_credential_beside_such_a_url_goes(seed: int) -> None:
+    password = _password(random.Random(seed))
+    rs.goes(
+        "CREATE CREDENTIAL [https://acct.blob.core.windows.net/backups]\n"
+        f"  WITH IDENTITY = 'SHARED ACCESS SIGNATURE', SECRET = '{password}'",
+        password,
+    )
