@@ -313,6 +313,14 @@ def test_a_password_printed_by_bw_get_goes_and_the_items_name_stays(n: int) -> N
     assert "Prod DB" in redact_text(text)
 
 
+@given(SEEDS)
+def test_what_a_get_subcommand_prints_on_the_next_line_still_goes(n: int) -> None:
+    """A secret's name after `get` names an item, but the command's output below it is the value."""
+    value = base64.b64encode(rs.body(random.Random(n), 14).encode()).decode()
+    text = f"$ kubectl get secret db-creds -o jsonpath='{{.data.password}}'\n{value}\n$ "
+    rs.goes(text, value)
+
+
 # --- a password typed by a driven browser ----------------------------------------------------------
 
 

@@ -2238,7 +2238,11 @@ class _Scan:
         if data[name_start - 1 : name_start] == b"/":
             return  # the end of a path (`http.route=/oauth/token http.status_code=200`): an endpoint
         if self.low.endswith(b"get ", max(0, name_start - 4), name_start):
-            return  # a subcommand's word (`bw get password "Prod DB"`): an item's name follows
+            # a subcommand's word (`bw get password "Prod DB"`): an item's name follows, no value;
+            # what the command prints may still be announced (`kubectl get secret app -o jsonpath=…`)
+            if _announcing(self.low, keyword):
+                self._announced(keyword)
+            return
         if kind is None and self.low.startswith(b"set(", name_start - 4):
             kind = _generated_name_kind(data[name_start:name_end])  # CMake's `set(TELEMETRY_KEY "…" …)`
         if (
