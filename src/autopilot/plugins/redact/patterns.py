@@ -191,7 +191,7 @@ _URL_CREDENTIALS: Final = (
     # not a port before a query or fragment, nor an empty password (`user:@host`; a password may
     # start with `@` when another `@` ends it: `postgres://app:@utumn-722@db`)
     rb"(?![0-9]{2,5}[?#][A-Za-z_\-]*@|@(?![^\s\x00-\x1f/?#\"'<>\\`]*@))"
-    rb"(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]*(?:[?#][^\s\x00-\x1f/?#\"'<>\\`=&]*)*)@"
+    rb"(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]*(?:\?[^\s\x00-\x1f/?#\"'<>\\`=&]*|\#[^\s\x00-\x1f/?#\"'<>\\`]*)*)@"
 )
 _URL_END: Final = rb"[^\s\"'<>\\`]*"
 # A signed URL's signature after its credential's parameter, also in a later string literal of a
