@@ -188,9 +188,9 @@ _BEARER: Final = rb"(?i)" rb"bearer[ \t]+(?P<value>[A-Za-z0-9._~+/=\-]{12,})"
 # query or fragment after it are none, `localhost:3000?next=a@b`, `host:8080#top@x`)
 _URL_CREDENTIALS: Final = (
     rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]*):"
-    # not a port before a query or fragment, nor an empty password (`user:@host`; a password may
+    # not a port before a query or a fragment's word, nor an empty password (`user:@host`; a password may
     # start with `@` when another `@` ends it: `postgres://app:@utumn-722@db`)
-    rb"(?![0-9]{2,5}[?#][A-Za-z_\-]*@|@(?![^\s\x00-\x1f/?#\"'<>\\`]*@))"
+    rb"(?![0-9]{2,5}[?#][a-z_\-]*@|@(?![^\s\x00-\x1f/?#\"'<>\\`]*@))"
     rb"(?P<pw>[^\s\x00-\x1f/?#\"'<>\\`]*(?:\?[^\s\x00-\x1f/?#\"'<>\\`=&]*|\#[^\s\x00-\x1f/?#\"'<>\\`]*)*)@"
 )
 _URL_END: Final = rb"[^\s\"'<>\\`]*"

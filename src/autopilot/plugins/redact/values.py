@@ -44,6 +44,7 @@ _SECRET_REFERENCE = (
     # `vault kv put … key=@/dev/stdin`, curl's `-d @-`)
     r"|@(?:/[A-Za-z0-9_.\-]+)+$|@-$"
 )
+_TYPED_XS: Final = r"(?:^|[^A-Za-z0-9])(?:x{4,}|X{4,})|(?:x{4,}|X{4,})(?:$|[^A-Za-z0-9])"
 _CODE_VALUE = r"[A-Za-z_][A-Za-z0-9_]*(?:\??\.[A-Za-z_][A-Za-z0-9_]*)+[.!]?"
 _IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"
 _NUMBER = r"[0-9][0-9.,_:]{0,9}[a-zA-Z]{0,2}"
@@ -135,8 +136,10 @@ def is_placeholder(value: str) -> bool:
         return True  # Supabase's anon key: made to be published
     if "=" in stripped and _rx[_AUTHENTICATION_RESULTS].fullmatch(lowered):
         return True  # `dkim=pass; spf=softfail`: the verdicts of mail checks
-    if "xxxx" in stripped or "XXXX" in stripped:
-        return True  # typed in one case (`sk-xxxx`, `AKIAXXXX…`), not random base64 (`XXxX`)
+    if ("xxxx" in stripped or "XXXX" in stripped) and _rx[_TYPED_XS].search(stripped):
+        # typed in one case (`sk-xxxx`, `AKIAXXXX…`), not random base64 (`XXxX`), and at an end of the
+        # value or of a part of it, not by chance inside random letters (a base32 seed's `…ZXXXXU6…`)
+        return True
     if _in_sequence(lowered):
         return True  # `s.ABCDEFGHIJKLMNOPQRSTUVWX` in `vault login`'s help, `abcdef0123456789`
     prefixed = _rx[_PREFIXED_WORD].fullmatch(lowered) if len(lowered) <= 24 else None
