@@ -44,7 +44,7 @@ from autopilot.plugins.redact.hits import _name_hit
 from autopilot.plugins.redact.passes import _passes
 from autopilot.plugins.redact.patterns import _NAME, _REQUOTE
 from autopilot.plugins.redact.prose import _anchor_may_find, _pair_name_at, _typed_secret_at
-from autopilot.plugins.redact.scan import _Scan
+from autopilot.plugins.redact.scan import _merge_overlapping, _Scan
 from autopilot.plugins.redact.syntax import _git_author, _line_around
 
 
@@ -391,14 +391,7 @@ def _repeated(data: bytes, spans: list[tuple[int, int, str]]) -> list[tuple[int,
             position = data.find(value, position + len(value), high)
     if not found:
         return spans
-    result: list[tuple[int, int, str]] = []
-    for start, end, kind in sorted((*spans, *found), key=lambda s: (s[0], -s[1])):
-        if result and start < result[-1][1]:
-            if end > result[-1][1]:
-                result[-1] = (result[-1][0], end, result[-1][2])
-            continue
-        result.append((start, end, kind))
-    return result
+    return _merge_overlapping(sorted((*spans, *found), key=lambda s: (s[0], -s[1])))
 
 
 def _allowed(data: bytes, position: int) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import re
 import urllib.parse
+from collections.abc import Iterable
 
 from autopilot.plugins.redact import rules
 from autopilot.plugins.redact.compiled import (
@@ -3920,13 +3921,22 @@ class _Scan:
             close = self.size if close == -1 else close + 1
             markers.append((position, close))
             position = self.data.find(_MARKER_PREFIX_B, close)
-        result: list[tuple[int, int, str]] = []
-        for start, end, _priority, kind in sorted(self.spans, key=lambda s: (s[0], -s[1], s[2])):
-            if any(start < m_end and end > m_start for m_start, m_end in markers):
-                continue
-            if result and start < result[-1][1]:
-                if end > result[-1][1]:
-                    result[-1] = (result[-1][0], end, result[-1][2])
-                continue
-            result.append((start, end, kind))
-        return result
+        ordered = sorted(self.spans, key=lambda s: (s[0], -s[1], s[2]))
+        return _merge_overlapping(
+            (start, end, kind)
+            for start, end, _priority, kind in ordered
+            if not any(start < m_end and end > m_start for m_start, m_end in markers)
+        )
+
+
+def _merge_overlapping(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """*spans*, sorted by start (the longest first at a start), with those that overlap merged into
+    one of the first one's kind."""
+    result: list[tuple[int, int, str]] = []
+    for start, end, kind in spans:
+        if result and start < result[-1][1]:
+            if end > result[-1][1]:
+                result[-1] = (result[-1][0], end, result[-1][2])
+            continue
+        result.append((start, end, kind))
+    return result
