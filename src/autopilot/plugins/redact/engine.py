@@ -32,7 +32,7 @@ functions. The rule tables are data in :mod:`.rules`.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import Final
@@ -569,39 +569,6 @@ def find_secrets(text: str) -> list[Finding]:
     for start, end, kind in _scan(data):
         findings.append(Finding(start, end, kind, data.count(b"\n", 0, start) + 1))
     return findings
-
-
-#: Exposed for the benchmark and tests: every kind the engine can report.
-KINDS: Final = tuple(
-    sorted(
-        {token.kind for token in rules.TOKEN_FORMATS}
-        | {
-            "azure_client_secret",
-            "aws_secret_access_key",
-            "twilio_auth_token",
-            "password",
-            "secret",
-            "token",
-            "api_key",
-            "authorization",
-            "bearer_token",
-            "url_password",
-            "url_signature",
-            "slack_webhook",
-            "discord_webhook",
-            "teams_webhook",
-            "zapier_webhook",
-            "make_webhook",
-            "chat_webhook",
-            "discord_bot_token",
-            "private_key",
-            "kubernetes_secret",
-            "cookie",
-        }
-    )
-)
-
-Redactor = Callable[[str], str]
 
 
 #: How much of a text redact_after() looks at: its first lines, and at most this many bytes.
