@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -117,6 +117,14 @@ Corpora:
   and F#), with the hard negatives of the same world (DPAPI blobs and ``ConvertFrom-SecureString``
   output, masked prompts, ``Integrated Security`` strings, token-replacement markers, Key Vault
   references, SIDs, GUIDs, thumbprints, package hashes, KMS client keys); reported like ``blind``;
+- ``eighteenth``: bench/redact_corpus_eighteenth.py, another one by another author, written blind to
+  the rules and to the other corpora, made of Linux, network and infrastructure operations (network
+  device configurations and ``show running-config`` output, VPNs and tunnels, Linux service
+  configurations, provisioning files, IPMI and BMC tools, logs, process listings and shell histories,
+  SSH keys, inventory and secret-store API bodies), with the hard negatives of the same world (crypt and
+  device password hashes, public keys, fingerprints, ``(hidden)`` and masked values, references to key
+  files, factory-default SNMP communities, encrypted values, serials, MACs, UUIDs, principals, DNs);
+  reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -169,6 +177,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "fifteenth": (101, 6),
     "sixteenth": (103, 6),
     "seventeenth": (107, 6),
+    "eighteenth": (109, 6),
 }
 
 
