@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -125,6 +125,15 @@ Corpora:
   device password hashes, public keys, fingerprints, ``(hidden)`` and masked values, references to key
   files, factory-default SNMP communities, encrypted values, serials, MACs, UUIDs, principals, DNs);
   reported like ``blind``;
+- ``nineteenth``: bench/redact_corpus_nineteenth.py, another one by another author, written blind to
+  the rules and to the other corpora, made of the world outside English (chat exports, tickets, wikis,
+  configs, code and logs in twenty languages with local key names, comments and full-width
+  punctuation, right-to-left text, mojibake, non-ASCII and URL-encoded passwords, seed phrases in
+  other languages, the key formats of regional clouds, AI, messaging, payment and SMS providers),
+  with the hard negatives of the same world (translation files whose keys are ``password`` or
+  ``api_key``, local words for password next to placeholders and masked values, access-key ids and
+  app ids alone, national ids, phone, order and tracking numbers, hashes, encrypted values);
+  reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -178,6 +187,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "sixteenth": (103, 6),
     "seventeenth": (107, 6),
     "eighteenth": (109, 6),
+    "nineteenth": (113, 6),
 }
 
 
