@@ -155,6 +155,24 @@ def test_out_of_range_numbers_are_refused_before_anything_starts(
     assert not (git_repo / "docs").exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("README.md", "a file, not a directory"), ("nowhere", "no such directory")],
+)
+def test_cwd_that_is_not_a_directory_is_one_error_line(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], name: str, message: str
+) -> None:
+    """`run --cwd README.md` says the path is a file (not "no such directory"), exit 2, no run."""
+    (git_repo / "README.md").write_text("# a file\n")
+
+    code = main(["run", "x", "--cwd", name])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert err.startswith(f"error: --cwd {git_repo / name}: {message}") and err.count("\n") == 1
+    assert not (git_repo / "docs").exists()
+
+
 def test_unknown_agent(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown --agent names the available ones (exit 2)."""
     code = main(["run", "x", "--agent", "nobody"])
