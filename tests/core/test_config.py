@@ -89,6 +89,11 @@ def test_a_real_git_repository_above_is_the_project(tmp_path: Path) -> None:
         ("colour: blue\n", r"unknown setting 'colour'"),
         ("model: [unclosed\n", r"config.yaml:\d+: not valid YAML"),
         ("- a list\n", r"must be a mapping of settings"),
+        ("schema_version: 2\n", r"config.yaml: schema_version 2 is newer than this autopilot understands"),
+        (
+            "schema_version: one\n",
+            r"config.yaml: schema_version: must be a whole number from 1 \(got 'one'\)$",
+        ),
     ],
 )
 def test_bad_config_names_the_file_and_field(tmp_path: Path, text: str, message: str) -> None:

@@ -32,6 +32,8 @@ __all__ = [
 
 CONFIG_DIR = ".autopilot"
 CONFIG_FILE = "config.yaml"
+#: The newest ``schema_version`` of config.yaml this autopilot reads (the key may be left out).
+CONFIG_SCHEMA_VERSION = 1
 
 
 @dataclass
@@ -194,6 +196,17 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return dict(data)
 
 
+def _check_schema_version(version: Any, path: Path) -> None:
+    """A config written by a later autopilot (or a version that is no number) is refused, not half-read."""
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ConfigError(f"{path}: schema_version: must be a whole number from 1 (got {version!r})")
+    if version > CONFIG_SCHEMA_VERSION:
+        raise ConfigError(
+            f"{path}: schema_version {version} is newer than this autopilot understands "
+            f"({CONFIG_SCHEMA_VERSION}); it was written by a later version: upgrade git-autopilot"
+        )
+
+
 def load_config(
     project_dir: Path | None = None, *, environ: Mapping[str, str] | None = None, **overrides: Any
 ) -> Config:
@@ -210,6 +223,7 @@ def load_config(
     if path.is_file():
         for key, value in read_config_file(path).items():
             if key == "schema_version":
+                _check_schema_version(value, path)
                 continue
             if key not in settings:
                 raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(settings))})")
