@@ -198,6 +198,29 @@ def test_unknown_agent_in_the_config_names_the_file_and_field(
     )
 
 
+@pytest.mark.parametrize(
+    ("plugin", "agent", "typo"),
+    [("backend_codex", "codex", "sandbx"), ("backend_claude", "claude", "permision_mode")],
+)
+def test_a_typo_in_a_backends_settings_names_the_config_file(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], plugin: str, agent: str, typo: str
+) -> None:
+    """A misspelt backend setting in .autopilot/config.yaml: the error names the file and the
+    setting, in `run` and in `doctor`, so the user knows where to look."""
+    config = git_repo / ".autopilot" / "config.yaml"
+    config.parent.mkdir()
+    config.write_text(f"plugins:\n  {plugin}:\n    {typo}: x\n")
+
+    code = main(["run", "x", "--agent", agent, "-q"])
+    err = capsys.readouterr().err
+    main(["doctor"])
+    doctor = capsys.readouterr().out
+
+    assert code == 1
+    assert f"error: {config}: plugins.{plugin}: unknown setting '{typo}'" in err
+    assert f"not usable: {config}: plugins.{plugin}: unknown setting '{typo}'" in doctor
+
+
 def test_unknown_agent_of_a_project_names_the_project(
     git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -77,6 +77,13 @@ class Config:
         value = self.plugins.get(name) or {}
         return dict(value) if isinstance(value, Mapping) else {}
 
+    def plugin_where(self, name: str) -> str:
+        """How errors name plugin *name*'s settings: ``<config.yaml>: plugins.<name>`` when the file
+        holds them, else ``plugins.<name>``."""
+        if name in self.plugins:
+            return f"{self.autopilot_dir / CONFIG_FILE}: plugins.{name}"
+        return f"plugins.{name}"
+
     @property
     def autopilot_dir(self) -> Path:
         return self.project_dir / CONFIG_DIR
