@@ -46,7 +46,7 @@ from autopilot.app.runs import (
 )
 from autopilot.core.config import Config, find_project_dir, load_config
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
-from autopilot.core.git import Repository
+from autopilot.core.git import Repository, identity
 from autopilot.core.hooks import Hooks
 from autopilot.core.issues import (
     DEFAULT_LEASE_SECONDS,
@@ -704,6 +704,13 @@ def _run_queue(
             raise BadInputError(
                 f"HEAD is detached (at {sha[:10]}); check out a branch first (autopilot commits each "
                 "issue's work), or set commit: off"
+            )
+        if identity(repo.root) is None:
+            # Otherwise every issue is worked (and paid for) and then fails to commit.
+            raise BadInputError(
+                "git does not know who you are (no user.name/user.email): set them with "
+                "`git config --global user.name NAME` and `git config --global user.email EMAIL` "
+                "(autopilot commits each issue's work as you), or set commit: off"
             )
     single = only_issue is not None or settings.single
     while True:
