@@ -14,6 +14,7 @@ from autopilot.cli.analyze import (
     JsonFlag,
     _count,
     _money,
+    _print_table,
     _recorded_runs,
     _report_errors,
     _table,
@@ -179,5 +180,5 @@ def report(
         _count(totals["total_tokens"]),
         _money(totals["cost_usd"]),
     )
-    context.stdout_console().print(table)
+    _print_table(context.stdout_console(), table)
     return _report_errors(errors)
