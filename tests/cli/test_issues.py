@@ -272,6 +272,19 @@ def test_doctor_lists_store_problems(capsys: pytest.CaptureFixture[str]) -> None
     assert kinds == [("dangling_dependency", dependent), ("malformed", "broken1")]
 
 
+def test_list_warns_about_an_id_edited_away_from_its_file_name(capsys: pytest.CaptureFixture[str]) -> None:
+    """An issue file whose `id:` was edited by hand is listed with a warning naming the file, since
+    `issue view <that id>` cannot find it (commands find issues by file name)."""
+    issue_id = _create(capsys, "first")
+    path = Path(f".autopilot/issues/{issue_id}.yaml")
+    path.write_text(path.read_text().replace(f"id: {issue_id}", "id: renamed"))
+
+    code, out, err = _run(capsys, "issue", "list")
+
+    assert code == 0 and "renamed" in out
+    assert err.splitlines() == [f"warning: {path.resolve()}: id 'renamed' does not match the file name"]
+
+
 def test_merge_driver_installer_is_idempotent_and_reversible(git_repo: Path) -> None:
     """Installing twice writes one .gitattributes line and the git config; uninstall removes both."""
     from types import SimpleNamespace

@@ -446,11 +446,15 @@ class YamlStore(IssueStore):
     def list_issues(self) -> list[Issue]:
         self.problems = []
         issues = []
-        for path, _summary, blob, error in self._scan():
+        for path, summary, blob, error in self._scan():
             if error is not None:
                 self._malformed(path, error)
-            else:
-                issues.append(issue_from_record(marshal.loads(blob), path))  # type: ignore[arg-type]
+                continue
+            if summary is not None and summary[0] != Path(path).stem:
+                # Listed, but commands find an issue by its file name: say why `view <id>` fails.
+                message = f"{path}: id {summary[0]!r} does not match the file name"
+                self.problems.append(Problem("malformed", message, path, summary[0]))
+            issues.append(issue_from_record(marshal.loads(blob), path))  # type: ignore[arg-type]
         return issues
 
     def ready(self, now: dt.datetime | None = None) -> list[Issue]:
@@ -793,10 +797,6 @@ class YamlStore(IssueStore):
         self.list_sessions()
         seen = {p.message for p in problems}
         problems += [p for p in self.problems if p.message not in seen]
-        for path, summary, _blob, _error in self._scan():
-            if summary is not None and summary[0] != Path(path).stem:
-                message = f"{path}: id {summary[0]!r} does not match the file name"
-                problems.append(Problem("malformed", message, path, summary[0]))
         return problems
 
     # -- git ---------------------------------------------------------------------------------------
