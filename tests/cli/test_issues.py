@@ -505,6 +505,25 @@ def test_project_list_warns_about_a_project_file_it_cannot_read(capsys: pytest.C
     assert err.startswith(f"warning: {broken.resolve()}:2: not valid YAML")
 
 
+def test_session_list_columns_line_up_with_and_without_an_issue(capsys: pytest.CaptureFixture[str]) -> None:
+    """A run without an issue (`issue -`) does not shift its start time and trajectory left of the
+    other rows'."""
+    from autopilot.cli.issues import open_store
+    from autopilot.core.issues import Session
+
+    issue_id = _create(capsys, "worked")
+    for run_id, issue in (("20260101T000000-aaaa", issue_id), ("20260102T000000-bbbb", None)):
+        day = run_id[6:8]
+        open_store().save_session(
+            Session(run_id, issue=issue, status="success", started_at=f"2026-01-{day}T00:00:00.000Z")
+        )
+
+    code, out, _ = _run(capsys, "session", "list")
+    starts = {line.index("2026-01-") for line in out.splitlines()}
+
+    assert code == 0 and len(out.splitlines()) == 2 and len(starts) == 1
+
+
 def test_session_list_takes_an_issue_prefix_and_refuses_unknown_filters(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

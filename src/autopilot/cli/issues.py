@@ -711,11 +711,13 @@ def session_list(*, project: str | None = None, issue: str | None = None, json_o
         return 0
     if not sessions:
         context.echo("no sessions")
+    issue_width = max((len(s.issue or "-") for s in sessions), default=1)  # columns line up
     for s in sessions:
         # The trajectory's path (relative to the repository) carries the run's slug (its prompt or
         # issue), which tells runs apart, and says where the run's files are.
         context.echo(
-            f"{s.run_id}  {s.status:<16}  ${s.cost_usd:.4f}  issue {s.issue or '-'}  {s.started_at}  "
+            f"{s.run_id}  {s.status:<16}  ${s.cost_usd:.4f}  issue {s.issue or '-':<{issue_width}}  "
+            f"{s.started_at}  "
             f"{s.trajectory or '-'}" + (f"  ({s.project})" if s.project else "")
         )
     return 0
