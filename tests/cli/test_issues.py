@@ -154,7 +154,10 @@ def test_unknown_issue_and_bad_priority_are_one_line_errors(capsys: pytest.Captu
     code, _, err = _run(capsys, "issue", "view", "nope")
     assert (code, err.splitlines()) == (2, ["error: no issue 'nope' (see `autopilot issue list`)"])
     code, _, err = _run(capsys, "issue", "create", "x", "--priority", "p0")
-    assert code == 2 and "priority: 'p0' is not one of" in err
+    assert (code, err) == (2, "error: --priority: 'p0' is not one of urgent, high, medium, low\n")
+    issue_id = _create(capsys, "y")
+    code, _, err = _run(capsys, "issue", "edit", issue_id, "--priority", "p0")
+    assert (code, err) == (2, "error: --priority: 'p0' is not one of urgent, high, medium, low\n")
 
 
 def test_malformed_file_warns_once_and_other_issues_work(capsys: pytest.CaptureFixture[str]) -> None:

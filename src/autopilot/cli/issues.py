@@ -18,6 +18,7 @@ from autopilot.cli import context
 from autopilot.core.errors import BadInputError, ExitCode
 from autopilot.core.issues import (
     FINISHED,
+    PRIORITIES,
     STATUSES,
     Issue,
     IssueNotFoundError,
@@ -166,6 +167,12 @@ def _check_project(store: IssueStore, name: str | None, used: Iterable[str | Non
 # issue
 
 
+def _check_priority(priority: str) -> None:
+    """``--priority`` must be one of the priorities (named as the option, not as the file's field)."""
+    if priority not in PRIORITIES:
+        raise BadInputError(f"--priority: {priority!r} is not one of {', '.join(PRIORITIES)}")
+
+
 @issue_app.command(name="create")
 def issue_create(
     title: str,
@@ -197,6 +204,7 @@ def issue_create(
     project
         The project the issue belongs to.
     """
+    _check_priority(priority)
     store = open_store()
     if body == "-":
         body = sys.stdin.read()
@@ -491,6 +499,7 @@ def issue_edit(
     if body is not None:
         changes["body"] = sys.stdin.read() if body == "-" else body
     if priority is not None:
+        _check_priority(priority)
         changes["priority"] = priority
     if add_label or remove_label:
         changes["labels"] = _edit_list(current.labels, add_label, remove_label)
