@@ -89,6 +89,10 @@ def test_a_real_git_repository_above_is_the_project(tmp_path: Path) -> None:
         ("colour: blue\n", r"unknown setting 'colour'"),
         ("model: [unclosed\n", r"config.yaml:\d+: not valid YAML"),
         ("- a list\n", r"must be a mapping of settings"),
+        (
+            "plugins:\n  backend_codex: true\n",
+            r"config.yaml: plugins.backend_codex: must be a mapping of settings \(got True\)$",
+        ),
         ("schema_version: 2\n", r"config.yaml: schema_version 2 is newer than this autopilot understands"),
         (
             "schema_version: one\n",

@@ -142,6 +142,13 @@ def _coerce(name: str, value: Any, source: str) -> Any:
     choices = spec.metadata.get("choices")
     if choices and result not in choices:
         raise ConfigError(f"{source}: {name}: must be one of {', '.join(choices)} (got {result!r})")
+    if name == "plugins":
+        for plugin, settings in result.items():
+            if settings is not None and not isinstance(settings, Mapping):
+                # Otherwise `backend_codex: yes` would be dropped without a word.
+                raise ConfigError(
+                    f"{source}: plugins.{plugin}: must be a mapping of settings (got {settings!r})"
+                )
     return result
 
 
