@@ -93,6 +93,7 @@ def test_a_real_git_repository_above_is_the_project(tmp_path: Path) -> None:
             "plugins:\n  backend_codex: true\n",
             r"config.yaml: plugins.backend_codex: must be a mapping of settings \(got True\)$",
         ),
+        ('output_dir: ""\n', r"config.yaml: output_dir: must not be empty \(got ''\)$"),
         ("schema_version: 2\n", r"config.yaml: schema_version 2 is newer than this autopilot understands"),
         (
             "schema_version: one\n",

@@ -126,6 +126,8 @@ def _convert(kind: Any, value: Any) -> Any:
         if number < 0:
             raise ValueError("must not be negative")
         return number
+    if not optional and not str(value).strip():
+        raise ValueError("must not be empty")  # `output_dir: ""` would put runs at the repository's root
     return str(value)
 
 
