@@ -548,6 +548,26 @@ def test_refused_commit_reopens_the_issue_and_keeps_the_work(
     assert (git_repo / "result.txt").read_text() == "ok\n"
 
 
+def test_a_refused_commit_stops_the_queue_before_the_next_issue(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --full-auto, a hook that refuses the first issue's commit (say one that forbids commits
+    on main) stops the queue: the next issue is neither run nor paid for, and stays open."""
+    _script(scripted, {"shell": "echo ok > result.txt"})
+    first, second = (_create(capsys, name, "--accept", "true") for name in ("first", "second"))
+    hook = git_repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'no commits to main' >&2\nexit 1\n")
+    hook.chmod(0o755)
+
+    code, out, err = _cli(capsys, "run", "--full-auto", "--agent", "scripted", "--json")
+    summary = json.loads(out.strip().splitlines()[-1])
+
+    assert code == 1, err
+    assert summary["stop_reason"] == "commit_failed"
+    assert [o["outcome"] for o in summary["issues"]] == ["failed"]
+    assert [_issue(capsys, i)["status"] for i in (first, second)] == ["open", "open"]
+
+
 def test_per_change_policy_commits_every_state_change(
     scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
