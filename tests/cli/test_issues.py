@@ -288,6 +288,21 @@ def test_list_warns_about_an_id_edited_away_from_its_file_name(capsys: pytest.Ca
     assert err.splitlines() == [f"warning: {path.resolve()}: id 'renamed' does not match the file name"]
 
 
+def test_list_warns_about_a_hand_written_yml_issue_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """An issue written by hand as `fix-login.yml` is not read, and `issue list` says so instead of
+    leaving it out without a word."""
+    _create(capsys, "first")
+    path = Path(".autopilot/issues/fix-login.yml")
+    path.write_text("title: Fix the login\n")
+
+    code, out, err = _run(capsys, "issue", "list")
+
+    assert code == 0 and "first" in out
+    assert err.splitlines() == [
+        f"warning: {path.resolve()}: not read: issue files end in .yaml (rename it fix-login.yaml)"
+    ]
+
+
 def test_merge_driver_installer_is_idempotent_and_reversible(git_repo: Path) -> None:
     """Installing twice writes one .gitattributes line and the git config; uninstall removes both."""
     from types import SimpleNamespace

@@ -333,6 +333,8 @@ class YamlStore(IssueStore):
         self.use_cache = use_cache
         self._cache: dict[str, tuple[Any, ...]] | None = None
         self._root: Path | Literal[False] | None = None
+        #: ``.yml`` files in the issues folder the last scan skipped (issue files end in ``.yaml``).
+        self._misnamed: list[str] = []
 
     # -- paths and locks -------------------------------------------------------------------------
 
@@ -400,6 +402,7 @@ class YamlStore(IssueStore):
         record stays marshalled until an Issue is actually built, so listing 10,000 issues decodes only
         what it returns.
         """
+        self._misnamed = []
         if not self.issues_dir.is_dir():
             return []
         cache = self._load_cache()
@@ -408,6 +411,8 @@ class YamlStore(IssueStore):
         with os.scandir(self.issues_dir) as entries:
             for entry in entries:
                 name = entry.name
+                if name.endswith(".yml") and not name.startswith("."):
+                    self._misnamed.append(entry.path)
                 if not name.endswith(".yaml") or name.startswith("."):
                     continue
                 try:
@@ -455,6 +460,9 @@ class YamlStore(IssueStore):
                 message = f"{path}: id {summary[0]!r} does not match the file name"
                 self.problems.append(Problem("malformed", message, path, summary[0]))
             issues.append(issue_from_record(marshal.loads(blob), path))  # type: ignore[arg-type]
+        for path in self._misnamed:
+            message = f"{path}: not read: issue files end in .yaml (rename it {Path(path).stem}.yaml)"
+            self.problems.append(Problem("malformed", message, path, Path(path).stem))
         return issues
 
     def ready(self, now: dt.datetime | None = None) -> list[Issue]:
