@@ -109,6 +109,15 @@ def test_bad_config_names_the_file_and_field(tmp_path: Path, text: str, message:
         load_config(tmp_path, environ={})
 
 
+def test_a_config_yml_is_an_error_not_ignored(tmp_path: Path) -> None:
+    """`.autopilot/config.yml` (not .yaml) is refused by name: its budget would be ignored otherwise."""
+    (tmp_path / ".autopilot").mkdir()
+    (tmp_path / ".autopilot" / "config.yml").write_text("max_budget_usd: 1\n")
+
+    with pytest.raises(ConfigError, match=r"config.yml: not read: the configuration file is config.yaml"):
+        load_config(tmp_path, environ={})
+
+
 def test_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
     """An unusable AUTOPILOT_* value names the variable."""
     with pytest.raises(ConfigError, match="AUTOPILOT_MAX_BUDGET: max_budget_usd"):

@@ -236,6 +236,12 @@ def load_config(
     settings = _settings()
     values: dict[str, Any] = {}
     path = project_dir / CONFIG_DIR / CONFIG_FILE
+    misnamed = path.with_suffix(".yml")
+    if misnamed.is_file():
+        # Its settings (a budget, say) would be ignored without a word.
+        raise ConfigError(
+            f"{misnamed}: not read: the configuration file is {CONFIG_FILE}; rename (or merge) it"
+        )
     if path.is_file():
         for key, value in read_config_file(path).items():
             if key == "schema_version":
