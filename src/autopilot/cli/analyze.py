@@ -386,14 +386,15 @@ def analyze(
     Parameters
     ----------
     paths
-        Log files or directories of them, or runs by id, unique id prefix or ``last``.
+        Log files or directories of them, or runs by id, unique id prefix or ``last`` (default: this
+        repository's runs, unless --claude or --codex).
     claude
-        Also read Claude Code's transcripts where Claude Code keeps them
-        (``$CLAUDE_CONFIG_DIR/projects``, several directories separated by commas, else
-        ``~/.config/claude/projects`` and ``~/.claude/projects``).
+        Read Claude Code's transcripts where Claude Code keeps them (``$CLAUDE_CONFIG_DIR/projects``,
+        several directories separated by commas, else ``~/.config/claude/projects`` and
+        ``~/.claude/projects``), besides PATHS; name ``docs/logs`` too to add this repository's runs.
     codex
-        Also read Codex's rollouts where Codex keeps them (``$CODEX_HOME/sessions``, several homes
-        separated by commas, else ``~/.codex/sessions``).
+        Read Codex's rollouts where Codex keeps them (``$CODEX_HOME/sessions``, several homes
+        separated by commas, else ``~/.codex/sessions``), besides PATHS.
     no_cache
         Read every file again instead of using the summaries cached from the last call.
     json_output

@@ -116,9 +116,10 @@ def report(
     until
         Last day to count.
     claude
-        Also read Claude Code's transcripts where Claude Code keeps them.
+        Read Claude Code's transcripts where Claude Code keeps them, besides PATHS (and instead of
+        the configured output_dir; name it too to add this repository's runs).
     codex
-        Also read Codex's rollouts where Codex keeps them.
+        Read Codex's rollouts where Codex keeps them, besides PATHS (and instead of the output_dir).
     no_cache
         Read every file again instead of using the summaries cached from the last call.
     json_output
