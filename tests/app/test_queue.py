@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -547,6 +548,26 @@ def test_refused_commit_reopens_the_issue_and_keeps_the_work(
     assert (git_repo / "result.txt").read_text() == "ok\n"
 
 
+def test_a_refused_commit_stops_the_queue_before_the_next_issue(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --full-auto, a hook that refuses the first issue's commit (say one that forbids commits
+    on main) stops the queue: the next issue is neither run nor paid for, and stays open."""
+    _script(scripted, {"shell": "echo ok > result.txt"})
+    first, second = (_create(capsys, name, "--accept", "true") for name in ("first", "second"))
+    hook = git_repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'no commits to main' >&2\nexit 1\n")
+    hook.chmod(0o755)
+
+    code, out, err = _cli(capsys, "run", "--full-auto", "--agent", "scripted", "--json")
+    summary = json.loads(out.strip().splitlines()[-1])
+
+    assert code == 1, err
+    assert summary["stop_reason"] == "commit_failed"
+    assert [o["outcome"] for o in summary["issues"]] == ["failed"]
+    assert [_issue(capsys, i)["status"] for i in (first, second)] == ["open", "open"]
+
+
 def test_per_change_policy_commits_every_state_change(
     scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -647,6 +668,29 @@ def test_a_detached_head_refuses_the_queue_and_leaves_the_issue_open(
     assert code == 2
     assert err.count("error:") == 1 and "HEAD is detached" in err and "check out a branch" in err
     assert (json.loads(status)["status"], json.loads(status)["claim"]) == ("open", None)
+
+
+def test_no_git_identity_refuses_the_queue_before_any_run(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without user.name/user.email the queue refuses to start (one error line, exit 2): it used to
+    work, and pay for, every issue and then fail to commit each one."""
+    issue_id = _create(capsys, "anything", "--accept", "true")
+    git.Repo(git_repo).index.commit("the issue")
+    for args in (["--unset", "user.name"], ["--unset", "user.email"], ["user.useConfigOnly", "true"]):
+        subprocess.run(["git", "config", *args], cwd=git_repo, check=True)
+    monkeypatch.setenv("HOME", str(git_repo.parent / "empty-home"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+
+    code, _, err = _cli(capsys, "run", "--issue", issue_id, "--agent", "scripted")
+    status = _cli(capsys, "issue", "view", issue_id, "--json")[1]
+
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("error: git does not know who you are")
+    assert (json.loads(status)["status"], json.loads(status)["claim"]) == ("open", None)
+    assert not (scripted / "requests.jsonl").exists()
 
 
 def test_a_queue_started_by_a_post_merge_hook_refuses_while_git_holds_the_merge(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import string
 from pathlib import Path
 
@@ -27,6 +28,32 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int,
         [line for line in lines if line.startswith("error:")],
         [line for line in lines if line.startswith("warning:")],
     )
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_analyze_on_a_narrow_terminal_keeps_every_figure_whole(
+    hooks: Hooks,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    columns: int,
+) -> None:
+    """On a 60- or 80-column terminal no cost, count or heading is cut in pieces (`$0.000` over `6`):
+    text columns fold, and a table that still does not fit is left to the terminal to wrap."""
+    for model in ("claude-sonnet-4-5", "claude-opus-4-1"):
+        record(hooks, tmp_path / "runs", typical_script(model))
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+
+    for args in (["analyze", tmp_path / "runs"], ["report", "daily", "--by", "model", tmp_path / "runs"]):
+        code, out, errors, _ = run_cli(capsys, *args)
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+        cells = {cell.strip() for line in plain.splitlines() for cell in line.replace("┃", "│").split("│")}
+
+        assert (code, errors) == (0, [])
+        money = [cell for cell in cells if cell.startswith("$")]
+        assert money and all(len(cell) >= len("$0.0000") for cell in money), money
+        assert {"cost", "cache write", "duration" if args[0] == "analyze" else "total tokens"} <= cells
 
 
 def bad_files(directory: Path, good: Path) -> list[Path]:

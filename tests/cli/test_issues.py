@@ -154,7 +154,10 @@ def test_unknown_issue_and_bad_priority_are_one_line_errors(capsys: pytest.Captu
     code, _, err = _run(capsys, "issue", "view", "nope")
     assert (code, err.splitlines()) == (2, ["error: no issue 'nope' (see `autopilot issue list`)"])
     code, _, err = _run(capsys, "issue", "create", "x", "--priority", "p0")
-    assert code == 2 and "priority: 'p0' is not one of" in err
+    assert (code, err) == (2, "error: --priority: 'p0' is not one of urgent, high, medium, low\n")
+    issue_id = _create(capsys, "y")
+    code, _, err = _run(capsys, "issue", "edit", issue_id, "--priority", "p0")
+    assert (code, err) == (2, "error: --priority: 'p0' is not one of urgent, high, medium, low\n")
 
 
 def test_malformed_file_warns_once_and_other_issues_work(capsys: pytest.CaptureFixture[str]) -> None:
@@ -270,6 +273,34 @@ def test_doctor_lists_store_problems(capsys: pytest.CaptureFixture[str]) -> None
 
     assert code == 1
     assert kinds == [("dangling_dependency", dependent), ("malformed", "broken1")]
+
+
+def test_list_warns_about_an_id_edited_away_from_its_file_name(capsys: pytest.CaptureFixture[str]) -> None:
+    """An issue file whose `id:` was edited by hand is listed with a warning naming the file, since
+    `issue view <that id>` cannot find it (commands find issues by file name)."""
+    issue_id = _create(capsys, "first")
+    path = Path(f".autopilot/issues/{issue_id}.yaml")
+    path.write_text(path.read_text().replace(f"id: {issue_id}", "id: renamed"))
+
+    code, out, err = _run(capsys, "issue", "list")
+
+    assert code == 0 and "renamed" in out
+    assert err.splitlines() == [f"warning: {path.resolve()}: id 'renamed' does not match the file name"]
+
+
+def test_list_warns_about_a_hand_written_yml_issue_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """An issue written by hand as `fix-login.yml` is not read, and `issue list` says so instead of
+    leaving it out without a word."""
+    _create(capsys, "first")
+    path = Path(".autopilot/issues/fix-login.yml")
+    path.write_text("title: Fix the login\n")
+
+    code, out, err = _run(capsys, "issue", "list")
+
+    assert code == 0 and "first" in out
+    assert err.splitlines() == [
+        f"warning: {path.resolve()}: not read: issue files end in .yaml (rename it fix-login.yaml)"
+    ]
 
 
 def test_merge_driver_installer_is_idempotent_and_reversible(git_repo: Path) -> None:
@@ -490,6 +521,25 @@ def test_project_list_warns_about_a_project_file_it_cannot_read(capsys: pytest.C
 
     assert code == 0 and out.split() == ["web", "0", "open"]
     assert err.startswith(f"warning: {broken.resolve()}:2: not valid YAML")
+
+
+def test_session_list_columns_line_up_with_and_without_an_issue(capsys: pytest.CaptureFixture[str]) -> None:
+    """A run without an issue (`issue -`) does not shift its start time and trajectory left of the
+    other rows'."""
+    from autopilot.cli.issues import open_store
+    from autopilot.core.issues import Session
+
+    issue_id = _create(capsys, "worked")
+    for run_id, issue in (("20260101T000000-aaaa", issue_id), ("20260102T000000-bbbb", None)):
+        day = run_id[6:8]
+        open_store().save_session(
+            Session(run_id, issue=issue, status="success", started_at=f"2026-01-{day}T00:00:00.000Z")
+        )
+
+    code, out, _ = _run(capsys, "session", "list")
+    starts = {line.index("2026-01-") for line in out.splitlines()}
+
+    assert code == 0 and len(out.splitlines()) == 2 and len(starts) == 1
 
 
 def test_session_list_takes_an_issue_prefix_and_refuses_unknown_filters(

@@ -196,6 +196,24 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
     assert err.startswith("error:") and "frobnicate" in err and len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["replay"], "replay needs RUN (see `autopilot replay -h`)"),
+        (["compare", "last"], "compare needs B (see `autopilot compare -h`)"),
+        (["issue", "view"], "issue view needs ISSUE-ID (see `autopilot issue view -h`)"),
+    ],
+)
+def test_a_missing_argument_is_named_as_the_usage_line_names_it(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    """A missing positional argument is named as `-h` shows it (RUN, B), not as an option nobody
+    typed (cyclopts' "parameter --b requires an argument")."""
+    code = main(args)
+
+    assert (code, capsys.readouterr().err) == (2, f"error: {message}\n")
+
+
 def test_disabling_the_redactor_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     """--disable-plugin redact_secrets is an error, not a silent leak."""
     code = main(["--disable-plugin", "redact_secrets", "plugins"])

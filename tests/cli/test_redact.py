@@ -195,3 +195,30 @@ def test_filter_keeps_bytes_that_are_not_utf8(tmp_path: Path) -> None:
     )
 
     assert (result.returncode, result.stdout) == (0, b"caf\xe9 \xff\xfe\npassword: [REDACTED:password]\n")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x1f\x8b\x08\x00" + bytes(range(256)),  # gzip: whatever it holds cannot be seen
+        "password: S3cretValue99\n".encode("utf-16"),  # UTF-16: a NUL after every ASCII letter
+    ],
+    ids=["gzip", "utf-16"],
+)
+def test_filter_refuses_binary_input_and_writes_nothing(tmp_path: Path, data: bytes) -> None:
+    """A binary file (a NUL byte near its start) is one `error:` line naming it, exit 2, no output:
+    printing it back "redacted" would pass a secret inside it on unseen."""
+    path = tmp_path / "run.log.gz"
+    path.write_bytes(data)
+
+    for args, name in (([str(path)], str(path)), (["-"], "standard input")):
+        result = subprocess.run(
+            [sys.executable, "-m", "autopilot", "redact", *args],
+            input=data,
+            capture_output=True,
+            cwd=tmp_path,
+        )
+
+        assert (result.returncode, result.stdout) == (2, b"")
+        assert result.stderr.decode().startswith(f"error: {name}: binary data")
+        assert result.stderr.count(b"\n") == 1

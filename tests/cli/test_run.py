@@ -155,6 +155,24 @@ def test_out_of_range_numbers_are_refused_before_anything_starts(
     assert not (git_repo / "docs").exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("README.md", "a file, not a directory"), ("nowhere", "no such directory")],
+)
+def test_cwd_that_is_not_a_directory_is_one_error_line(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], name: str, message: str
+) -> None:
+    """`run --cwd README.md` says the path is a file (not "no such directory"), exit 2, no run."""
+    (git_repo / "README.md").write_text("# a file\n")
+
+    code = main(["run", "x", "--cwd", name])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert err.startswith(f"error: --cwd {git_repo / name}: {message}") and err.count("\n") == 1
+    assert not (git_repo / "docs").exists()
+
+
 def test_unknown_agent(git_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An unknown --agent names the available ones (exit 2)."""
     code = main(["run", "x", "--agent", "nobody"])
@@ -178,6 +196,29 @@ def test_unknown_agent_in_the_config_names_the_file_and_field(
         capsys.readouterr().err
         == f"error: {config}: agent: unknown agent 'clade' (available: claude, codex)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("plugin", "agent", "typo"),
+    [("backend_codex", "codex", "sandbx"), ("backend_claude", "claude", "permision_mode")],
+)
+def test_a_typo_in_a_backends_settings_names_the_config_file(
+    git_repo: Path, capsys: pytest.CaptureFixture[str], plugin: str, agent: str, typo: str
+) -> None:
+    """A misspelt backend setting in .autopilot/config.yaml: the error names the file and the
+    setting, in `run` and in `doctor`, so the user knows where to look."""
+    config = git_repo / ".autopilot" / "config.yaml"
+    config.parent.mkdir()
+    config.write_text(f"plugins:\n  {plugin}:\n    {typo}: x\n")
+
+    code = main(["run", "x", "--agent", agent, "-q"])
+    err = capsys.readouterr().err
+    main(["doctor"])
+    doctor = capsys.readouterr().out
+
+    assert code == 1
+    assert f"error: {config}: plugins.{plugin}: unknown setting '{typo}'" in err
+    assert f"not usable: {config}: plugins.{plugin}: unknown setting '{typo}'" in doctor
 
 
 def test_unknown_agent_of_a_project_names_the_project(

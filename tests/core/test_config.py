@@ -89,6 +89,16 @@ def test_a_real_git_repository_above_is_the_project(tmp_path: Path) -> None:
         ("colour: blue\n", r"unknown setting 'colour'"),
         ("model: [unclosed\n", r"config.yaml:\d+: not valid YAML"),
         ("- a list\n", r"must be a mapping of settings"),
+        (
+            "plugins:\n  backend_codex: true\n",
+            r"config.yaml: plugins.backend_codex: must be a mapping of settings \(got True\)$",
+        ),
+        ('output_dir: ""\n', r"config.yaml: output_dir: must not be empty \(got ''\)$"),
+        ("schema_version: 2\n", r"config.yaml: schema_version 2 is newer than this autopilot understands"),
+        (
+            "schema_version: one\n",
+            r"config.yaml: schema_version: must be a whole number from 1 \(got 'one'\)$",
+        ),
     ],
 )
 def test_bad_config_names_the_file_and_field(tmp_path: Path, text: str, message: str) -> None:
@@ -96,6 +106,15 @@ def test_bad_config_names_the_file_and_field(tmp_path: Path, text: str, message:
     _write(tmp_path, text)
 
     with pytest.raises(ConfigError, match=message):
+        load_config(tmp_path, environ={})
+
+
+def test_a_config_yml_is_an_error_not_ignored(tmp_path: Path) -> None:
+    """`.autopilot/config.yml` (not .yaml) is refused by name: its budget would be ignored otherwise."""
+    (tmp_path / ".autopilot").mkdir()
+    (tmp_path / ".autopilot" / "config.yml").write_text("max_budget_usd: 1\n")
+
+    with pytest.raises(ConfigError, match=r"config.yml: not read: the configuration file is config.yaml"):
         load_config(tmp_path, environ={})
 
 

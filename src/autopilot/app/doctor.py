@@ -128,7 +128,9 @@ def claude_cli(config: Config) -> str:
     )
 
     try:
-        cli = find_cli(ClaudeSettings.from_mapping(config.plugin_config(PLUGIN_NAME)))
+        cli = find_cli(
+            ClaudeSettings.from_mapping(config.plugin_config(PLUGIN_NAME), config.plugin_where(PLUGIN_NAME))
+        )
     except ClaudeSetupError as exc:
         return f"not usable: {exc}"
     if cli is None:
@@ -152,7 +154,10 @@ def codex_cli(config: Config) -> str:
     )
 
     try:
-        binary = find_codex_binary(CodexSettings.from_mapping(config.plugin_config(PLUGIN_NAME)), os.environ)
+        binary = find_codex_binary(
+            CodexSettings.from_mapping(config.plugin_config(PLUGIN_NAME), config.plugin_where(PLUGIN_NAME)),
+            os.environ,
+        )
     except CodexSetupError as exc:
         return f"not usable: {exc}"
     if binary == bundled_codex():

@@ -46,7 +46,7 @@ from autopilot.app.runs import (
 )
 from autopilot.core.config import Config, find_project_dir, load_config
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
-from autopilot.core.git import Repository
+from autopilot.core.git import Repository, identity
 from autopilot.core.hooks import Hooks
 from autopilot.core.issues import (
     DEFAULT_LEASE_SECONDS,
@@ -144,6 +144,8 @@ class IssueOutcome:
     #: For an unfinished issue (aborted, budget_exhausted): what its runs changed and left in the
     #: working tree, uncommitted; None when git is not used (``commit: off``, no repository).
     left_changes: list[str] | None = None
+    #: The accepted work could not be committed (a hook refused it): the queue stops there.
+    commit_failed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -168,7 +170,8 @@ class QueueResult:
     ``stop_reason``: ``empty`` (nothing else ready), ``budget`` (the queue budget is spent),
     ``max_issues`` (``--max-issues`` reached), ``signal`` (SIGINT/SIGTERM), ``single`` (the one issue
     asked for was worked), ``unreached`` (a run never reached the model: every other issue would fail
-    the same way).
+    the same way), ``commit_failed`` (an issue's accepted work could not be committed: the next
+    issue's would not be either).
     """
 
     issues: list[IssueOutcome]
@@ -639,6 +642,7 @@ def _commit_failed(
     the work stays in the tree and the issue goes back to open (*reopen*: it was already done)."""
     outcome.outcome = "failed"
     outcome.reason = f"the work could not be committed: {exc}"
+    outcome.commit_failed = True
     store.add_event(issue.id, "commit_failed", by=holder, run_id=run_id, error=str(exc))
     if reopen:
         return store.set_status(issue.id, "open", by=holder, reason=outcome.reason, run_id=run_id)
@@ -704,6 +708,13 @@ def _run_queue(
             raise BadInputError(
                 f"HEAD is detached (at {sha[:10]}); check out a branch first (autopilot commits each "
                 "issue's work), or set commit: off"
+            )
+        if identity(repo.root) is None:
+            # Otherwise every issue is worked (and paid for) and then fails to commit.
+            raise BadInputError(
+                "git does not know who you are (no user.name/user.email): set them with "
+                "`git config --global user.name NAME` and `git config --global user.email EMAIL` "
+                "(autopilot commits each issue's work as you), or set commit: off"
             )
     single = only_issue is not None or settings.single
     while True:
@@ -774,6 +785,11 @@ def _run_queue(
             break
         if outcome.outcome == "unreached":
             stop_reason = "unreached"
+            break
+        if outcome.commit_failed:
+            # A hook or git refused the commit: the next issue's would be refused the same way,
+            # after its run was paid for, and its work would mix with this one's, left in the tree.
+            stop_reason = "commit_failed"
             break
     warnings += store.warnings
     exit_code = ExitCode.OK

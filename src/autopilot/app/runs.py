@@ -389,6 +389,10 @@ async def run_task_async(
     if not prompt or not prompt.strip():
         raise BadInputError("the prompt is empty; say what the agent should do")
     workdir = Path(options.cwd or Path.cwd()).expanduser().resolve()
+    if workdir.exists() and not workdir.is_dir():
+        raise BadInputError(
+            f"--cwd {workdir}: a file, not a directory (give the directory the agent works in)"
+        )
     if not workdir.is_dir():
         raise BadInputError(f"--cwd {workdir}: no such directory")
     config = config or load_config(workdir)

@@ -168,8 +168,39 @@ def _table(*columns: str, title: str | None = None, right: Iterable[str] = ()) -
     table = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
     aligned = set(right)
     for column in columns:
-        table.add_column(column, justify="right" if column in aligned else "left", overflow="fold")
+        if column in aligned:  # figures are never cut in pieces (see _print_table)
+            table.add_column(column, justify="right", no_wrap=True)
+        else:
+            table.add_column(column, overflow="fold")
     return table
+
+
+#: Text columns of a table fold (wrap, inside words if need be) down to this width, no narrower.
+_TEXT_MIN_WIDTH = 10
+
+
+def _print_table(console: Any, table: Any) -> None:
+    """Print a :func:`_table`. Text columns fold to fit the terminal, down to ``_TEXT_MIN_WIDTH``;
+    figures never do. A terminal too narrow even so (``COLUMNS=60``) gets the table wider than itself,
+    lines wrapped by the terminal, rather than numbers and headings cut in pieces."""
+    from rich.cells import cell_len
+
+    needed = 3 * (len(table.columns) - 1)  # " ┃ " between columns; no edges (see _table)
+    for column in table.columns:
+        texts = [str(column.header), *(str(cell) for cell in column.cells)]
+        natural = max(cell_len(line) for text in texts for line in text.splitlines() or [""])
+        if not column.no_wrap:
+            column.min_width = min(natural, _TEXT_MIN_WIDTH)
+        needed += natural if column.no_wrap else column.min_width
+    if needed <= console.width:
+        console.print(table)
+        return
+    width = console.width
+    console.width = needed
+    try:
+        console.print(table)
+    finally:
+        console.width = width
 
 
 _NUMERIC = (
@@ -209,7 +240,7 @@ def _render_summary(summary: dict[str, Any]) -> None:
     ]
     for name, value in rows:
         totals.add_row(name, value)
-    console.print(totals)
+    _print_table(console, totals)
     if summary["tools"]:
         tools = _table(
             "tool", "calls", "errors", "p50", "p95", title="Tools", right=("calls", "errors", "p50", "p95")
@@ -223,7 +254,7 @@ def _render_summary(summary: dict[str, Any]) -> None:
                 _duration(tool["p95_ms"]),
             )
         console.print()
-        console.print(tools)
+        _print_table(console, tools)
     if summary["runs"] > 1:
         models = _table("model", *_NUMERIC, title="Models", right=_NUMERIC)
         for name, m in summary["models"].items():
@@ -241,7 +272,7 @@ def _render_summary(summary: dict[str, Any]) -> None:
                 _duration(m["duration_ms"]),
             )
         console.print()
-        console.print(models)
+        _print_table(console, models)
         # Paths relative to the directory all runs share keep the table narrow.
         common = os.path.commonpath([str(Path(f["path"]).parent) for f in summary["files"]])
         runs = _table(
@@ -261,7 +292,7 @@ def _render_summary(summary: dict[str, Any]) -> None:
                 os.path.relpath(f["path"], common),
             )
         console.print()
-        console.print(runs)
+        _print_table(console, runs)
         context.echo(f"(files under {common})")
 
 
@@ -355,14 +386,15 @@ def analyze(
     Parameters
     ----------
     paths
-        Log files or directories of them, or runs by id, unique id prefix or ``last``.
+        Log files or directories of them, or runs by id, unique id prefix or ``last`` (default: this
+        repository's runs, unless --claude or --codex).
     claude
-        Also read Claude Code's transcripts where Claude Code keeps them
-        (``$CLAUDE_CONFIG_DIR/projects``, several directories separated by commas, else
-        ``~/.config/claude/projects`` and ``~/.claude/projects``).
+        Read Claude Code's transcripts where Claude Code keeps them (``$CLAUDE_CONFIG_DIR/projects``,
+        several directories separated by commas, else ``~/.config/claude/projects`` and
+        ``~/.claude/projects``), besides PATHS; name ``docs/logs`` too to add this repository's runs.
     codex
-        Also read Codex's rollouts where Codex keeps them (``$CODEX_HOME/sessions``, several homes
-        separated by commas, else ``~/.codex/sessions``).
+        Read Codex's rollouts where Codex keeps them (``$CODEX_HOME/sessions``, several homes
+        separated by commas, else ``~/.codex/sessions``), besides PATHS.
     no_cache
         Read every file again instead of using the summaries cached from the last call.
     json_output
@@ -752,7 +784,7 @@ def _render_compare(result: dict[str, Any], path_a: Path, path_b: Path) -> None:
     table = _table("figure", "A", "B", "B - A", right=("A", "B", "B - A"))
     for key, pair in result["totals"].items():
         table.add_row(key, _value(key, pair["a"]), _value(key, pair["b"]), _delta(key, pair["a"], pair["b"]))
-    console.print(table)
+    _print_table(console, table)
     echo = context.echo
     echo()
     a_calls, b_calls = result["a"]["tool_calls"], result["b"]["tool_calls"]
@@ -790,7 +822,7 @@ def _render_compare(result: dict[str, Any], path_a: Path, path_b: Path) -> None:
         files = _table("file", "A", "B", title="Files read or written by file tools")
         for name in sorted(set(files_a) | set(files_b)):
             files.add_row(name, files_a.get(name, "-"), files_b.get(name, "-"))
-        console.print(files)
+        _print_table(console, files)
     else:
         echo("files read or written by file tools: none (what shell commands changed is not known here)")
     touched = result["touched"]

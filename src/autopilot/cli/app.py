@@ -105,6 +105,12 @@ def dispatch(tokens: list[str]) -> int:
 
 def _cyclopts_message(exc: cyclopts.CycloptsError) -> str:
     """The first line of a usage error (cyclopts' own formatting may itself fail)."""
+    argument = getattr(exc, "argument", None)
+    if isinstance(exc, cyclopts.MissingArgumentError) and argument is not None and argument.index is not None:
+        # Cyclopts names a missing positional as an option nobody typed ("parameter --b").
+        command = " ".join(exc.command_chain or ())
+        name = argument.field_info.names[0].upper().replace("_", "-")
+        return f"{command} needs {name} (see `autopilot {command} -h`)"
     try:
         text = str(exc).strip()
     except Exception:

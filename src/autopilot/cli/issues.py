@@ -18,6 +18,7 @@ from autopilot.cli import context
 from autopilot.core.errors import BadInputError, ExitCode
 from autopilot.core.issues import (
     FINISHED,
+    PRIORITIES,
     STATUSES,
     Issue,
     IssueNotFoundError,
@@ -166,6 +167,12 @@ def _check_project(store: IssueStore, name: str | None, used: Iterable[str | Non
 # issue
 
 
+def _check_priority(priority: str) -> None:
+    """``--priority`` must be one of the priorities (named as the option, not as the file's field)."""
+    if priority not in PRIORITIES:
+        raise BadInputError(f"--priority: {priority!r} is not one of {', '.join(PRIORITIES)}")
+
+
 @issue_app.command(name="create")
 def issue_create(
     title: str,
@@ -197,6 +204,7 @@ def issue_create(
     project
         The project the issue belongs to.
     """
+    _check_priority(priority)
     store = open_store()
     if body == "-":
         body = sys.stdin.read()
@@ -491,6 +499,7 @@ def issue_edit(
     if body is not None:
         changes["body"] = sys.stdin.read() if body == "-" else body
     if priority is not None:
+        _check_priority(priority)
         changes["priority"] = priority
     if add_label or remove_label:
         changes["labels"] = _edit_list(current.labels, add_label, remove_label)
@@ -711,11 +720,13 @@ def session_list(*, project: str | None = None, issue: str | None = None, json_o
         return 0
     if not sessions:
         context.echo("no sessions")
+    issue_width = max((len(s.issue or "-") for s in sessions), default=1)  # columns line up
     for s in sessions:
         # The trajectory's path (relative to the repository) carries the run's slug (its prompt or
         # issue), which tells runs apart, and says where the run's files are.
         context.echo(
-            f"{s.run_id}  {s.status:<16}  ${s.cost_usd:.4f}  issue {s.issue or '-'}  {s.started_at}  "
+            f"{s.run_id}  {s.status:<16}  ${s.cost_usd:.4f}  issue {s.issue or '-':<{issue_width}}  "
+            f"{s.started_at}  "
             f"{s.trajectory or '-'}" + (f"  ({s.project})" if s.project else "")
         )
     return 0

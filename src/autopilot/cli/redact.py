@@ -5,6 +5,8 @@ Without ``--check`` the command is a filter: it prints the text with every secre
 too). It reads its input as it comes and writes each line out as soon as it is safe, with bounded
 memory (``autopilot.plugins.redact.stream``), so ``tail -f log | autopilot redact -`` shows lines as
 they come. What it writes is the chain's output, written as is: it has been redacted already.
+Input that starts as binary (a NUL byte in its first 8000 bytes, as git and grep decide) is refused
+with exit 2 and nothing written: a secret inside compressed or UTF-16 data would pass unseen.
 
 With ``--check`` it changes nothing and prints ``file:line: <kind>`` for every secret found (never
 the secret). Exit codes: 0 clean, 1 secrets found, 2 a file could not be read.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import re
 import select
@@ -69,6 +72,8 @@ def redact(
 
 # How much is read at a time: a read returns what is there already, up to this much.
 _CHUNK = 1 << 20
+# A NUL byte among the first this many bytes makes the input binary (git's and grep's rule).
+_BINARY_PROBE = 8000
 
 
 def _filter(path: Path) -> None:
@@ -87,7 +92,14 @@ def _filter(path: Path) -> None:
     flush = sink.flush if sink is not None else sys.stdout.flush
     with _source(path) as source, redactor:
         read = getattr(source, "read1", source.read)  # what is there already: no wait for a full chunk
-        while chunk := read(_CHUNK):
+        first = read(_CHUNK)
+        if b"\0" in first[:_BINARY_PROBE]:
+            name = "standard input" if str(path) == "-" else str(path)
+            raise BadInputError(
+                f"{name}: binary data (a NUL byte near the start), and redact filters text: "
+                "nothing was written (decompress or convert it to UTF-8 first)"
+            )
+        for chunk in itertools.chain([first], iter(lambda: read(_CHUNK), b"")):
             if out := redactor.feed(chunk, waiting=_waiting(source)):
                 write(out)
                 flush()

@@ -14,6 +14,7 @@ from autopilot.cli.analyze import (
     JsonFlag,
     _count,
     _money,
+    _print_table,
     _recorded_runs,
     _report_errors,
     _table,
@@ -115,9 +116,10 @@ def report(
     until
         Last day to count.
     claude
-        Also read Claude Code's transcripts where Claude Code keeps them.
+        Read Claude Code's transcripts where Claude Code keeps them, besides PATHS (and instead of
+        the configured output_dir; name it too to add this repository's runs).
     codex
-        Also read Codex's rollouts where Codex keeps them.
+        Read Codex's rollouts where Codex keeps them, besides PATHS (and instead of the output_dir).
     no_cache
         Read every file again instead of using the summaries cached from the last call.
     json_output
@@ -179,5 +181,5 @@ def report(
         _count(totals["total_tokens"]),
         _money(totals["cost_usd"]),
     )
-    context.stdout_console().print(table)
+    _print_table(context.stdout_console(), table)
     return _report_errors(errors)

@@ -258,6 +258,8 @@ def queue_summary(result: QueueResult) -> str:
         "max_issues": f"--max-issues {result.max_issues} reached",
         "signal": "interrupted",
         "unreached": "the agent did not reach the model (see the issue's line above)",
+        "commit_failed": "the work could not be committed (see the issue's line above); "
+        "fix that, then run the queue again",
     }
     if result.stop_reason in reasons:
         text += f"; stopped: {reasons[result.stop_reason]}"

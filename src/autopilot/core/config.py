@@ -32,6 +32,8 @@ __all__ = [
 
 CONFIG_DIR = ".autopilot"
 CONFIG_FILE = "config.yaml"
+#: The newest ``schema_version`` of config.yaml this autopilot reads (the key may be left out).
+CONFIG_SCHEMA_VERSION = 1
 
 
 @dataclass
@@ -75,6 +77,13 @@ class Config:
         value = self.plugins.get(name) or {}
         return dict(value) if isinstance(value, Mapping) else {}
 
+    def plugin_where(self, name: str) -> str:
+        """How errors name plugin *name*'s settings: ``<config.yaml>: plugins.<name>`` when the file
+        holds them, else ``plugins.<name>``."""
+        if name in self.plugins:
+            return f"{self.autopilot_dir / CONFIG_FILE}: plugins.{name}"
+        return f"plugins.{name}"
+
     @property
     def autopilot_dir(self) -> Path:
         return self.project_dir / CONFIG_DIR
@@ -117,6 +126,8 @@ def _convert(kind: Any, value: Any) -> Any:
         if number < 0:
             raise ValueError("must not be negative")
         return number
+    if not optional and not str(value).strip():
+        raise ValueError("must not be empty")  # `output_dir: ""` would put runs at the repository's root
     return str(value)
 
 
@@ -133,6 +144,13 @@ def _coerce(name: str, value: Any, source: str) -> Any:
     choices = spec.metadata.get("choices")
     if choices and result not in choices:
         raise ConfigError(f"{source}: {name}: must be one of {', '.join(choices)} (got {result!r})")
+    if name == "plugins":
+        for plugin, settings in result.items():
+            if settings is not None and not isinstance(settings, Mapping):
+                # Otherwise `backend_codex: yes` would be dropped without a word.
+                raise ConfigError(
+                    f"{source}: plugins.{plugin}: must be a mapping of settings (got {settings!r})"
+                )
     return result
 
 
@@ -194,6 +212,17 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return dict(data)
 
 
+def _check_schema_version(version: Any, path: Path) -> None:
+    """A config written by a later autopilot (or a version that is no number) is refused, not half-read."""
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ConfigError(f"{path}: schema_version: must be a whole number from 1 (got {version!r})")
+    if version > CONFIG_SCHEMA_VERSION:
+        raise ConfigError(
+            f"{path}: schema_version {version} is newer than this autopilot understands "
+            f"({CONFIG_SCHEMA_VERSION}); it was written by a later version: upgrade git-autopilot"
+        )
+
+
 def load_config(
     project_dir: Path | None = None, *, environ: Mapping[str, str] | None = None, **overrides: Any
 ) -> Config:
@@ -207,9 +236,16 @@ def load_config(
     settings = _settings()
     values: dict[str, Any] = {}
     path = project_dir / CONFIG_DIR / CONFIG_FILE
+    misnamed = path.with_suffix(".yml")
+    if misnamed.is_file():
+        # Its settings (a budget, say) would be ignored without a word.
+        raise ConfigError(
+            f"{misnamed}: not read: the configuration file is {CONFIG_FILE}; rename (or merge) it"
+        )
     if path.is_file():
         for key, value in read_config_file(path).items():
             if key == "schema_version":
+                _check_schema_version(value, path)
                 continue
             if key not in settings:
                 raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(settings))})")

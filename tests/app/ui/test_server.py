@@ -254,6 +254,26 @@ def test_run_by_id_redirects_to_its_page(repo: Repo, client: TestClient) -> None
     assert (303, f"/runs/{repo.key('fix')}/live") == (response.status_code, response.headers["location"])
 
 
+def test_runs_last_leads_to_the_newest_run(repo: Repo, client: TestClient) -> None:
+    """/runs/last (and /runs/last/live) is the newest run's page, the one `autopilot replay last` shows."""
+    _two_runs(repo)
+    newest = client.get("/api/runs").json()["runs"][0]["key"]
+
+    page = client.get("/runs/last", follow_redirects=False)
+    live = client.get("/runs/last/live", follow_redirects=False)
+
+    assert (page.status_code, page.headers["location"]) == (303, f"/runs/{newest}")
+    assert (live.status_code, live.headers["location"]) == (303, f"/runs/{newest}/live")
+    assert client.get("/runs/last").status_code == 200
+
+
+def test_runs_last_without_runs_says_so(repo: Repo, client: TestClient) -> None:
+    """/runs/last before any run is a 404 page saying there are no runs yet."""
+    page = client.get("/runs/last")
+
+    assert (page.status_code, "no runs yet" in page.text) == (404, True)
+
+
 # ------------------------------------------------------------------------------------------------
 # Redaction
 

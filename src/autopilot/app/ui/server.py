@@ -2,7 +2,8 @@
 
 Pages (each a stable URL): ``/runs`` (the list; filters and sort are query parameters),
 ``/runs/<key>`` (one run, paged; ``?step=N`` jumps to step N), ``/runs/<key>/live`` (a run as it
-is recorded, over server-sent events from ``/api/runs/<key>/events``), ``/compare?a=<key>&b=<key>``,
+is recorded, over server-sent events from ``/api/runs/<key>/events``), ``/runs/last`` (the newest
+run; ``/runs/last/live`` too), ``/compare?a=<key>&b=<key>``,
 ``/issues`` (the board) and ``/issues/<id>``, ``/costs``. Each page's data is also JSON under
 ``/api/``. A run's key is its trajectory's base path relative to the trajectory directory.
 
@@ -36,6 +37,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from autopilot.app.run_refs import LAST
 from autopilot.app.ui import views
 from autopilot.app.ui.follow import JournalFollower
 from autopilot.app.ui.index import RunEntry, RunIndex, StepFiles, owner_alive
@@ -286,6 +288,18 @@ def create_app(site: Site, *, allowed_hosts: set[str], any_address_port: int | N
         suffix = "/live" if request.url.path.endswith("/live") else ""
         return RedirectResponse(f"/runs/{views.urlkey(entry.key)}{suffix}", status_code=303)
 
+    def latest(request: Request) -> Response:
+        """``/runs/last`` (and ``/live``): the newest run, as ``autopilot replay last`` means it."""
+        following = request.url.path.endswith("/live")
+        if index.get(LAST) is not None:  # a run whose file is named "last" wins, as on the command line
+            request.path_params["key"] = LAST
+            return run_view(request, following=following)
+        entries = index.entries()
+        if not entries:
+            return missing(f"no runs yet in {_shown(site.runs_dir, site.repo)}")
+        suffix = "/live" if following else ""
+        return RedirectResponse(f"/runs/{views.urlkey(entries[0].key)}{suffix}", status_code=303)
+
     def run_api(request: Request) -> Response:
         entry = index.get(request.path_params["key"])
         if entry is None:
@@ -478,6 +492,8 @@ def create_app(site: Site, *, allowed_hosts: set[str], any_address_port: int | N
         Route("/runs", runs_page),
         Route("/runs/by-id/{run_id}/live", by_id),
         Route("/runs/by-id/{run_id}", by_id),
+        Route("/runs/last/live", latest),
+        Route("/runs/last", latest),
         Route("/runs/{key:path}/live", live_page),
         Route("/runs/{key:path}", run_page),
         Route("/compare", compare_page),

@@ -576,8 +576,11 @@ class ClaudeBackend(Backend):
 
     def __init__(self, settings: Mapping[str, Any] | None = None, config: Any = None) -> None:
         data = dict(settings or {})
+        #: How errors name these settings (with the config file that holds them).
+        self._settings_where = f"plugins.{PLUGIN_NAME}"
         if config is not None and hasattr(config, "plugin_config"):
             data = {**config.plugin_config(PLUGIN_NAME), **data}
+            self._settings_where = config.plugin_where(PLUGIN_NAME)
         self._settings_data = data
         self._pid: int | None = None
         #: Set by stop(): the CLI's end is then ours, not a failure to report.
@@ -633,7 +636,7 @@ class ClaudeBackend(Backend):
     def settings_for(self, request: RunRequest) -> ClaudeSettings:
         """The settings of one run: the plugin's, overridden by ``request.options["claude"]``."""
         overrides = request.options.get("claude")
-        return ClaudeSettings.from_mapping({**self._settings_data, **(overrides or {})})
+        return ClaudeSettings.from_mapping({**self._settings_data, **(overrides or {})}, self._settings_where)
 
     def _explain_text(self, message: str) -> str:
         """One line for a failure, with the CLI's last stderr line when it says more."""

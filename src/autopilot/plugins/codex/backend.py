@@ -242,10 +242,12 @@ class CodexBackend(Backend):
             self.settings = settings
         else:
             data = dict(settings or {})
+            where = f"plugins.{PLUGIN_NAME}"
             if config is not None and hasattr(config, "plugin_config"):
                 data = {**config.plugin_config(PLUGIN_NAME), **data}
+                where = config.plugin_where(PLUGIN_NAME)
             try:
-                self.settings = CodexSettings.from_mapping(data)
+                self.settings = CodexSettings.from_mapping(data, where)
                 self._settings_error: str | None = None
             except CodexSetupError as exc:
                 self.settings = CodexSettings()

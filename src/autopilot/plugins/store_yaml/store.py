@@ -333,6 +333,8 @@ class YamlStore(IssueStore):
         self.use_cache = use_cache
         self._cache: dict[str, tuple[Any, ...]] | None = None
         self._root: Path | Literal[False] | None = None
+        #: ``.yml`` files in the issues folder the last scan skipped (issue files end in ``.yaml``).
+        self._misnamed: list[str] = []
 
     # -- paths and locks -------------------------------------------------------------------------
 
@@ -400,6 +402,7 @@ class YamlStore(IssueStore):
         record stays marshalled until an Issue is actually built, so listing 10,000 issues decodes only
         what it returns.
         """
+        self._misnamed = []
         if not self.issues_dir.is_dir():
             return []
         cache = self._load_cache()
@@ -408,6 +411,8 @@ class YamlStore(IssueStore):
         with os.scandir(self.issues_dir) as entries:
             for entry in entries:
                 name = entry.name
+                if name.endswith(".yml") and not name.startswith("."):
+                    self._misnamed.append(entry.path)
                 if not name.endswith(".yaml") or name.startswith("."):
                     continue
                 try:
@@ -446,11 +451,18 @@ class YamlStore(IssueStore):
     def list_issues(self) -> list[Issue]:
         self.problems = []
         issues = []
-        for path, _summary, blob, error in self._scan():
+        for path, summary, blob, error in self._scan():
             if error is not None:
                 self._malformed(path, error)
-            else:
-                issues.append(issue_from_record(marshal.loads(blob), path))  # type: ignore[arg-type]
+                continue
+            if summary is not None and summary[0] != Path(path).stem:
+                # Listed, but commands find an issue by its file name: say why `view <id>` fails.
+                message = f"{path}: id {summary[0]!r} does not match the file name"
+                self.problems.append(Problem("malformed", message, path, summary[0]))
+            issues.append(issue_from_record(marshal.loads(blob), path))  # type: ignore[arg-type]
+        for path in self._misnamed:
+            message = f"{path}: not read: issue files end in .yaml (rename it {Path(path).stem}.yaml)"
+            self.problems.append(Problem("malformed", message, path, Path(path).stem))
         return issues
 
     def ready(self, now: dt.datetime | None = None) -> list[Issue]:
@@ -793,10 +805,6 @@ class YamlStore(IssueStore):
         self.list_sessions()
         seen = {p.message for p in problems}
         problems += [p for p in self.problems if p.message not in seen]
-        for path, summary, _blob, _error in self._scan():
-            if summary is not None and summary[0] != Path(path).stem:
-                message = f"{path}: id {summary[0]!r} does not match the file name"
-                problems.append(Problem("malformed", message, path, summary[0]))
         return problems
 
     # -- git ---------------------------------------------------------------------------------------
