@@ -16,7 +16,6 @@ import datetime as dt
 import json
 import os
 import re
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -454,6 +453,8 @@ def new_issue_id(length: int = ID_LENGTH) -> str:
     Two clones each creating 10,000 issues collide with probability about 1e-4; the store also refuses
     to overwrite an existing file, so a collision inside one clone just draws again.
     """
+    import secrets  # it loads OpenSSL (hmac, hashlib): ~3 ms that only creating an issue needs
+
     return "".join(secrets.choice(ID_ALPHABET) for _ in range(length))
 
 

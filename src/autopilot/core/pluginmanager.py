@@ -21,7 +21,6 @@ warning naming it) and the rest keep working, unless *strict* (``AUTOPILOT_STRIC
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -226,6 +225,8 @@ def _key(path: Path) -> str:
 
 
 def _sha256(content: bytes) -> str:
+    import hashlib  # only projects with local plugins pay for loading OpenSSL (~3 ms)
+
     return hashlib.sha256(content).hexdigest()
 
 
