@@ -756,7 +756,10 @@ class _Scan:
                             end - start == 4 and low[end - 1] in (0x22, 0x5C)
                         ):
                             end -= 1  # `_pat:`, `pat"`: the name ends before the byte after it
-                        if end - start in (4, 6) and _typed_secret_at(low, anchors[index], start, end):
+                        # (`"type": "secret"` or `"credential"`: the call only for those two keywords)
+                        if anchors[index] in (b"secret", b"cred") and _typed_secret_at(
+                            low, anchors[index], start, end
+                        ):
                             self._typed_secret(start)
                         if end - start == 6 and anchors[index] == b"author":
                             # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
@@ -2936,7 +2939,7 @@ class _Scan:
         rest = _rx[_PAIR_NAME_REST].match(self.low, keyword_end)
         if rest is None:
             return
-        kind = secret_name_kind(data[name_start : rest.end()].decode("ascii", "replace"))
+        kind = _name_kind(data[name_start : rest.end()])  # (ASCII: read as secret_name_kind() reads it)
         if kind is None:
             return
         limit = min(self.size, rest.end() + _PAIR_REACH)
