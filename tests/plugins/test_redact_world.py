@@ -122,6 +122,60 @@ def test_a_password_beside_a_placeholder_word_still_goes(template: str) -> None:
     rs.goes(f"DB_PASSWORD={secret}\n", secret)
 
 
+def _wordlists() -> dict[str, list[str]]:
+    from mnemonic import Mnemonic
+
+    return {language: Mnemonic(language).wordlist for language in Mnemonic.list_languages()}
+
+
+_WORDLISTS = _wordlists()
+_SEED_LABELS = [
+    "助记词（千万别丢）：\n",
+    "助記詞：",
+    "バックアップ用の復元フレーズ（12語）\n",
+    "ニーモニック: ",
+    "복구 구문 (절대 공유 금지)\n",
+    "니모닉: ",
+    "Frase de recuperación: ",
+    "frase semente: ",
+    "Мнемоническая фраза: ",
+    "mnemonic: ",
+]
+
+
+@given(
+    language=st.sampled_from(sorted(_WORDLISTS)),
+    label=st.sampled_from(_SEED_LABELS),
+    count=st.sampled_from([12, 15, 18, 24]),
+    data=st.data(),
+)
+def test_a_seed_phrase_of_any_word_list_goes(language: str, label: str, count: int, data) -> None:
+    """A seed phrase from any of BIP-39's word lists, after its name in any language, goes (raw,
+    and in JSON that keeps UTF-8 as agents' logs do); its words apart by blanks or, in Japanese, by
+    ideographic spaces."""
+    import json
+    import unicodedata
+
+    from autopilot.plugins.redact.engine import redact_text
+
+    words = data.draw(st.lists(st.sampled_from(_WORDLISTS[language]), min_size=count, max_size=count))
+    gap = "\u3000" if language == "japanese" else " "
+    phrase = unicodedata.normalize("NFC", gap.join(words))
+    text = f"{label}{phrase}\n钱包地址：0x{rs.body(RNG, 40, rs.HEX)}\n"
+    for form in (text, json.dumps({"content": text}, ensure_ascii=False)):
+        assert phrase not in redact_text(form), form
+    if label.isascii():
+        rs.goes(text, phrase)  # (JSON-escaped too: `\u52a9 …` after an English name)
+
+
+@pytest.mark.parametrize("label", _SEED_LABELS)
+def test_eleven_words_or_words_of_no_list_stay(label: str) -> None:
+    """Words that are no seed phrase stay: eleven of a list, or twelve with one of no list."""
+    words = RNG.sample(_WORDLISTS["chinese_simplified"], 12)
+    rs.survives(label + " ".join(words[:11]) + "\n")
+    rs.survives(label + " ".join([*words[:11], "龘"]) + "\n")
+
+
 @pytest.mark.parametrize("words", [["pin", "for", "kon", "pet", "sus"], ["ton", "vaso", "hier", "lamp"]])
 def test_a_passphrase_holding_one_placeholder_word_still_goes(words: list[str]) -> None:
     """A passphrase of words that holds one word for "your" or "here" by chance is no placeholder."""
