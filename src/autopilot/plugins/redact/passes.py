@@ -32,6 +32,8 @@ from autopilot.plugins.redact.patterns import (
     _PRINTERS,
     _PROVIDER,
     _PROVIDERS,
+    _SEED_ANCHORS,
+    _SEED_AT,
     _SHADOW,
     _SHADOWS,
     _client_anchors,
@@ -185,7 +187,9 @@ def _foreign_pass(form: int) -> _Pass:
     3: JSON-escaped once and twice), built when a text first needs it (the other scripts' take
     about 50 ms, which text without them never pays)."""
     anchors = _foreign_anchors()[form]
-    return _search_pass(anchors, [_NAME] * len(anchors))
+    # (and the words naming a seed phrase in other languages, ASCII and UTF-8: patterns._SEED_ANCHORS)
+    seeds = tuple(word for word in _SEED_ANCHORS if word.isascii() == (form == 0)) if form < 2 else ()
+    return _search_pass((*anchors, *seeds), [_NAME] * len(anchors) + [_SEED_AT] * len(seeds))
 
 
 @cache
@@ -195,7 +199,8 @@ def _foreign_gates() -> tuple[tuple[bytes, ...], re.Pattern[bytes]]:
     hex digits: `\\u00f` of `contrase\\u00f1a`). Each search of those words is a slow one (too many
     literals for the fast searcher), so it runs only where one is."""
     _, utf8, escaped, _ = _foreign_anchors()
-    leads = {bytes([next(byte for byte in word if byte >= 0x80)]) for word in utf8}
+    seeds = [word for word in _SEED_ANCHORS if not word.isascii()]
+    leads = {bytes([next(byte for byte in word if byte >= 0x80)]) for word in (*utf8, *seeds)}
     escapes = {re.search(rb"\\u[0-9a-f]{3}", word).group() for word in escaped}  # type: ignore[union-attr]
     return tuple(sorted(leads)), re.compile(b"|".join(re.escape(escape) for escape in sorted(escapes)))
 

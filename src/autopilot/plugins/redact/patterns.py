@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import binascii
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from typing import Final
@@ -1077,11 +1078,31 @@ _BYTE_ARRAY: Final = (
 )
 # A seed phrase on the line of the word naming it, whatever lies between (`Mnemonic (keep it out of
 # git): …`, `Mnemonic.fromPhrase("…")`, `{"mnemonic": {"phrase": "…"}}`, `echo '…' > seed.txt`):
-# a whole run of 12 to 24 words, each from BIP-39's English list (see _bip39_run()).
+# a whole run of 12 to 24 words, each from one of BIP-39's word lists (English, Chinese, Japanese,
+# Korean, Spanish, French, Italian, Czech, Portuguese, Russian, Turkish; see _bip39_run()): words
+# of letters, also of other scripts or JSON-escaped, and a blank, a tab or an ideographic space
+# (U+3000, as Japanese wallets write it) between two.
+# (not CJK punctuation, U+3000 to U+303F, nor full-width forms, U+FF00 to U+FFEF: a colon after its name)
+_BIP39_LETTER: Final = (
+    rb"(?:[a-z]|(?!\xe3\x80|\xef[\xbc-\xbf])[\xc2-\xf4][\x80-\xbf]{1,3}|\\{1,3}u(?!30[0-3]|ff)[0-9a-f]{4})"
+)
+_BIP39_GAP: Final = rb"(?:[ \t]+|\xe3\x80\x80|\\{1,3}u3000)"
 _BIP39_RUN: Final = (
     # (at a JSON-escaped line's start too: `\ncheese agree …`)
-    rb"(?:(?<![A-Za-z0-9_\-\\])|(?<=\\[nt]))(?<![a-z][ \t])[a-z]{3,8}(?:[ \t]+[a-z]{3,8}){11,23}"
-    rb"(?![A-Za-z0-9_\-]|[ \t]+[a-z])"
+    rb"(?:(?<![A-Za-z0-9_\-\\])|(?<=\\[nt]))(?<![a-z][ \t])"
+    + (rb"%(l)s{1,10}(?:%(g)s%(l)s{1,10}){11,23}" % {b"l": _BIP39_LETTER, b"g": _BIP39_GAP})
+    + rb"(?![A-Za-z0-9_\-]|[ \t]+[a-z])"
+)
+_BIP39_ESCAPE: Final = rb"\\{1,3}u([0-9a-f]{4})"
+# The words naming a seed phrase in other languages, anchors of _bip39_run() as `phrase` and
+# `mnemonic` are: "phrase" (Spanish, Portuguese, Italian, Czech, Russian), "mnemonic", "recovery
+# phrase" and "seed" of Chinese, Japanese and Korean, Turkish "recovery" (in UTF-8: a JSON escape
+# of them is no anchor).
+_SEED_ANCHORS: Final = tuple(
+    word.encode()
+    for word in rules.words(
+        "frase fráze фраза мнемоник kurtarma 助记词 助記詞 フレーズ ニーモニック 니모닉 구문 시드"
+    )
 )
 _SEED_REACH: Final = 200  # bytes from the naming word to where the phrase starts, either way
 # Words no seed phrase holds: prose that only follows the word "phrase".
@@ -1101,6 +1122,27 @@ def _bip39_words() -> frozenset[bytes]:
     from mnemonic import Mnemonic
 
     return frozenset(word.encode() for word in Mnemonic("english").wordlist)
+
+
+@cache
+def _bip39_lists() -> tuple[frozenset[str], ...]:
+    """Each of BIP-39's word lists, in Unicode's NFKD form (as the standard hashes a phrase)."""
+    from mnemonic import Mnemonic
+
+    return tuple(
+        frozenset(unicodedata.normalize("NFKD", word) for word in Mnemonic(language).wordlist)
+        for language in Mnemonic.list_languages()
+    )
+
+
+def _bip39_phrase(run: bytes) -> bool:
+    """Whether *run* (_BIP39_WIDE_RUN, also JSON-escaped) is 12 to 24 words, all of one word list."""
+    if b"\\" in run:
+        run = _rx[_BIP39_ESCAPE].sub(lambda escape: chr(int(escape.group(1), 16)).encode(), run)
+    words = unicodedata.normalize("NFKD", run.decode("utf-8", "replace")).split()
+    return len(words) in (12, 15, 18, 21, 24) and any(
+        all(word in wordlist for word in words) for wordlist in _bip39_lists()
+    )
 
 
 def _basic_placeholder(data: bytes, start: int, value: str) -> bool:

@@ -670,6 +670,8 @@ FOREIGN_SECRET_WORDS: Final = {
         "passwort kennwort wachtwoord lösenord losenord passord adgangskode salasana contraseña "
         "contrasena senha şifre sifre hasł haslo hasla hesl jelszó jelszo parolă "
         "kata_sandi kata_laluan mật_khẩu mat_khau mot_de_passe "
+        # (Turkish `parola` with a suffix: "your password", "the password")
+        "parolanız parolanızı parolayı parolası "
         # Russian, Bulgarian and Ukrainian, Greek, Hebrew, Arabic, Persian, Hindi, Thai
         "пароль парол κωδικός_πρόσβασης συνθηματικό סיסמה סיסמא كلمة_المرور كلمة_السر رمز_عبور "
         "पासवर्ड รหัสผ่าน "
@@ -681,7 +683,9 @@ FOREIGN_SECRET_WORDS: Final = {
     "credentials": words("credenciales credenciais credenziali zugangsdaten 凭据 凭证 資格情報"),
     "key": words(
         "schlüssel schluessel sleutel klucz klíč kulcs nyckel nøkkel nøgle avain cheie anahtar ключ "
-        "キー 密钥 秘钥 金鑰 비밀키"
+        # Greek, Hebrew, Arabic, Persian, Hindi, Thai
+        "κλειδί מפתח مفتاح کلید कुंजी กุญแจ "
+        "キー 密钥 秘钥 金鑰 密鑰 비밀키"
     ),
 }
 #: Words that say so only as a whole word of a name (`clave_api`, `chave`, `parola`), by the English
@@ -791,6 +795,23 @@ PLACEHOLDER_PARTS: Final = (
     "_here",
     "-here",
 )
+#: The words of other languages that make a value of words a placeholder as `your_`, `_here` and
+#: `insert_` do in English (`tu-clave-aquí`, `sua_senha_aqui`, `inserisci-qui-la-tua-chiave`,
+#: `isi_dengan_server_key_anda`, `<ваш-ключ>`): "your", "here", "insert", "replace", "enter". In
+#: Chinese, Japanese and Korean, where no separator sets words apart, "your" is found anywhere
+#: (`您的key`, `あなたのパスワード`).
+FOREIGN_PLACEHOLDER_WORDS: Final = words(
+    # your
+    "tu tus su sus tuo tua tuoi tue votre vos ton dein deine deinen ihr ihre ihren uw jouw "
+    "twój twoj twoja twoje ваш ваша ваше ваши твой твоя seu sua seus suas anda kamu sizin senin "
+    "váš vaše ваш ваш "
+    # here
+    "aquí aqui ici hier qui здесь тут sini burada هنا اینجا כאן "
+    # insert, replace, enter, fill in
+    "inserisci inserire introduce introducir ingresa ingrese coloque insira remplacer remplacez "
+    "ersetzen ersetze vervang ganti isi вставьте замените введите"
+)
+FOREIGN_PLACEHOLDER_PARTS: Final = words("您的 你的 あなたの 귀하의 당신의 这里 這裡 ここに 여기")
 #: References to a secret kept in a secret manager, used as a value in its place: the schemes of
 #: their URIs (``op://vault/item/field`` of 1Password, ``sm://…`` of Berglas, ``vault://…``; any
 #: ``ref+SCHEME://…`` of vals and helmfile; the key that encrypts Pulumi's secrets,

@@ -420,6 +420,7 @@ from autopilot.plugins.redact.patterns import (
     _anchored_pattern,
     _basic_credentials,
     _basic_placeholder,
+    _bip39_phrase,
     _bip39_words,
     _Client,
     _encodes_credential,
@@ -2683,15 +2684,20 @@ class _Scan:
         data = self.data
         begin, end = _line_around(data, start)
         begin = max(begin, start - _SEED_REACH)
-        if (
-            _rx[_ENDS_IN_COLON].search(data, start, end) is not None
-            and (after := _next_line(data, end)) != -1
+        line_end = end
+        if (after := _next_line(data, end)) != -1 and (
+            _rx[_ENDS_IN_COLON].search(data, start, end) is not None or not data[start : start + 1].isascii()
         ):
-            end = _line_around(data, after)[1]  # announced on its line, given on the next (solana-keygen)
-        end = min(end, start + _SEED_REACH + 9 * 24)
+            # announced on its line, given on the next (solana-keygen; a label in another script, with
+            # a full-width colon or none: `助记词`, `복구 구문`)
+            line_end = _line_around(data, after)[1]
+        end = min(line_end, start + _SEED_REACH + 64 * 24)  # (other scripts take more bytes a word)
         words = _bip39_words()
         for match in _rx[_BIP39_RUN].finditer(data, begin, end):
-            if len(run := match.group().split()) in (12, 15, 18, 21, 24) and all(w in words for w in run):
+            run = match.group()
+            if (
+                len(split := run.split()) in (12, 15, 18, 21, 24) and all(w in words for w in split)
+            ) or _bip39_phrase(run):
                 self.add(match.start(), match.end(), "secret")
 
     def _signing_keys(self, start: int) -> None:

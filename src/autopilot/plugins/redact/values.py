@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import base64
 import re
+import unicodedata
 from functools import lru_cache
 from itertools import pairwise
 from typing import Final
+from urllib.parse import unquote
 
 from autopilot.plugins.redact import rules
 from autopilot.plugins.redact.compiled import MARKER_PREFIX, _rx
@@ -26,8 +28,8 @@ _REFERENCE = (
     # a Windows event's message parameter, filled in by the viewer (`Token Elevation Type: %%1936`)
     r"^(?:env\([ \t]*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?[ \t]*\)$"
     r"|\$\{[A-Za-z_(]|\$\(|\$[A-Za-z_](?!.*(?:[!#%&^~]|[@?](?![A-Za-z${])))"
-    r"|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|<[A-Za-z_ -]+>$"
-    r"|%%[0-9]{1,6}$|\{[A-Za-z_]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
+    r"|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|[<‹](?:[^\W\d]|[ -])+[>›]$"
+    r"|%%[0-9]{1,6}$|\{[^\W\d]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
     r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
     r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$"
     # Yesod's `_env:NAME` and `_env:NAME:default`, with a default of words or none (`_env:PGPASS:yesodpass`)
@@ -145,7 +147,40 @@ def is_placeholder(value: str) -> bool:
     prefixed = _rx[_PREFIXED_WORD].fullmatch(lowered) if len(lowered) <= 24 else None
     if prefixed is not None and prefixed.group("word") in rules.PLACEHOLDER_WORDS:
         return True  # a token's prefix and a word standing in for the rest: `sk-test`, `xoxb-fake`
-    return _rx[_PLACEHOLDER_RX].search(lowered) is not None
+    if _rx[_PLACEHOLDER_RX].search(lowered) is not None:
+        return True
+    return _foreign_placeholder(stripped)
+
+
+# The words of a value (`tu-clave-aquí`, `<ваш-ключ>`, `%E6%82%A8%E7%9A%84key`), also between
+# single angle quotation marks (U+2039, U+203A).
+_VALUE_WORDS: Final = r"[_\-\s.]+"
+_ENCODED_LETTER: Final = r"%[C-Ec-e][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]"  # a letter of another script
+
+
+def _foreign_placeholder(value: str) -> bool:
+    """Whether *value*, words without a digit (each in one case, not letters drawn at random), says in
+    another language that it stands in for a value (rules.FOREIGN_PLACEHOLDER_WORDS, beside a
+    secret's name): `tu_contraseña`, `inserisci-qui-la-tua-chiave`, `您的key`."""
+    if "\\u" in value:
+        decoded = _rx[_UNICODE_ESCAPE].sub(lambda escape: chr(int(escape.group(1), 16)), value)
+        return decoded != value and is_placeholder(decoded)  # JSON-escaped: `\\u2039…\\u203a`
+    if "%" in value and _rx[_ENCODED_LETTER].search(value):
+        value = unquote(value)  # in a URL's query (`key=%E6%82%A8%E7%9A%84key`: `您的key`)
+    if any(c.isdigit() for c in value):
+        return False
+    if not value.isascii() and any(part in value for part in rules.FOREIGN_PLACEHOLDER_PARTS):
+        return True
+    parts = _rx[_VALUE_WORDS].split(value.strip("<>‹›«»{}[]()"))
+    if len(parts) < 2 or not all(
+        part.isalpha() and part in (part.lower(), part.upper(), part.title()) for part in parts
+    ):
+        return False
+    # beside the name of a secret ("your password", "the key here"): a passphrase may hold such
+    # words by chance (`pin-for-kon-pet-sus`, `ton-vaso-hier-lamp`)
+    return any(part.lower() in rules.FOREIGN_PLACEHOLDER_WORDS for part in parts) and (
+        _foreign_word_in(value) or _has_secret_word(value)
+    )
 
 
 def _in_sequence(lowered: str) -> bool:
@@ -429,6 +464,25 @@ def _message(value: str) -> bool:
     )
 
 
+# An aside in brackets after a label (`Пароль (ещё раз)`; full-width ones after パスワード).
+_LABEL_ASIDE: Final = r"[ \u3000]?[(（][^()（）]{1,20}[)）]$"
+
+
+def _label(value: str) -> bool:
+    """Whether *value*, one word of letters (of any script, with its marks: `पासवर्ड`; two joined by
+    a hyphen: `API-ключ`) and perhaps an aside in brackets, is the word for a secret in some
+    language: a translated label (`Contraseña`, `Passwort`, `パスワード`, `Пароль`), which a
+    password with a digit or a symbol is not."""
+    if "\\u" in value:
+        value = _rx[_UNICODE_ESCAPE].sub(lambda escape: chr(int(escape.group(1), 16)), value)
+    word = _rx[_LABEL_ASIDE].sub("", value).replace("-", "")
+    return (
+        len(word) >= 2
+        and all(unicodedata.category(c)[0] in "LM" for c in word)
+        and (_foreign_word_in(word) or _has_secret_word(word))
+    )
+
+
 @lru_cache(maxsize=4096)
 def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char: bytes) -> bool:
     """Whether the value assigned to a secret-named variable is itself a secret. Cached: logs show the
@@ -438,6 +492,8 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
         return False
     if " " in value and _message(value):
         return False  # `'token' => 'Nieprawidłowy token.'`, `"Mot de passe oublié ?"`: a message, a label
+    if _label(value):
+        return False  # `"password": "Contraseña"`, `password: パスワード`: a translated label
     if value.startswith((".*", ".+")):
         return False  # a regular expression that masks the value (`sed 's/^password=.*/password=…/'`)
     if not quoted:

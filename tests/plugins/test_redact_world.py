@@ -1,0 +1,184 @@
+"""The built-in redactor on text of teams outside the English-speaking world: translation files whose
+keys name a secret and whose values are the translated label (they stay), placeholders written in
+other languages (they stay), and real passwords with letters of other scripts (they go)."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import redact_strategies as rs
+
+RNG = random.Random(24)
+
+# The word for "password", "API key", "token" or "secret" in many languages, as a UI shows it.
+_LABELS = [
+    "Contraseña",
+    "Passwort",
+    "Kennwort",
+    "Wachtwoord",
+    "Lösenord",
+    "Salasana",
+    "Senha",
+    "Şifre",
+    "Hasło",
+    "Heslo",
+    "Пароль",
+    "Токен",
+    "Секрет",
+    "API-ключ",
+    "סיסמה",
+    "كلمة المرور",
+    "पासवर्ड",
+    "รหัสผ่าน",
+    "密码",
+    "密鑰",
+    "パスワード",
+    "パスワード（確認）",
+    "비밀번호",
+    "비밀번호 확인",
+    "एपीआई कुंजी",
+    "مفتاح الواجهة البرمجية",
+    "Parolayı tekrar girin",
+]
+_FILES = [
+    '{{"password": "{v}", "apiKey": "{v}", "title": "Login"}}\n',
+    "labels:\n  password: {v}\n  api_key: {v}\n  login: Login\n",
+    '"password" = "{v}";\n"token" = "{v}";\n',
+    '  <data name="Password" xml:space="preserve">\n    <value>{v}</value>\n  </data>\n',
+    "  auth: {{ password: '{v}', secret: '{v}' }},\n",
+]
+
+
+@pytest.mark.parametrize("label", _LABELS)
+@pytest.mark.parametrize("file", _FILES)
+def test_a_translation_file_keeps_its_labels(label: str, file: str) -> None:
+    """A file of UI strings whose keys name a secret keeps its translated labels, in any script."""
+    rs.survives(file.format(v=label))
+
+
+@pytest.mark.parametrize("word", ["Contraseña", "Пароль", "Passwort", "密码", "パスワード", "Şifre"])
+@pytest.mark.parametrize("file", _FILES[:3])
+def test_a_password_holding_a_label_and_a_digit_still_goes(word: str, file: str) -> None:
+    """A password made of the word and a digit or a symbol is no label (`Contraseña2024!`)."""
+    secret = word + str(RNG.randint(10, 9999)) + RNG.choice("!#%&")
+    rs.goes(file.format(v=secret), secret)
+
+
+@given(
+    letters=st.text(alphabet="äöüßéèçñåøæłśżčřşğıабвгдежзийклмнопрстуфхцчшщыэюя", min_size=4, max_size=8),
+    digits=st.integers(min_value=10, max_value=99999),
+    symbol=st.sampled_from("!#%&*+?@"),
+)
+def test_a_password_of_letters_of_another_script_goes(letters: str, digits: int, symbol: str) -> None:
+    """A password with letters outside ASCII, a digit and a symbol goes in a setting and in JSON."""
+    secret = letters.capitalize() + str(digits) + symbol
+    rs.goes(f"password: {secret}\n", secret)
+    rs.goes(f'{{"password": "{secret}"}}\n', secret)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "tu-clave-aquí",
+        "tu_contraseña",
+        "sua_senha_aqui",
+        "votre-mot-de-passe-ici",
+        "dein_passwort_hier",
+        "inserisci-qui-la-tua-chiave",
+        "isi_dengan_server_key_anda",
+        "ganti_dengan_kata_sandi",
+        "<ваш-ключ>",
+        "‹كلمة_المرور_هنا›",
+        "{발급받은_키}",
+        "您的密钥",
+        "あなたのパスワード",
+        "%E6%82%A8%E7%9A%84key",
+    ],
+)
+def test_a_placeholder_in_another_language_stays(value: str) -> None:
+    """A value saying "your …", "… here", "insert …" in another language stands in for a secret (a
+    bare one as printed and in JSON that keeps UTF-8; a quoted one JSON-escaped too)."""
+    import json
+
+    from autopilot.plugins.redact.engine import redact_text
+
+    text = f"DB_PASSWORD={value}\nAPI_KEY={value}\n"
+    for form in (text, json.dumps({"content": text}, ensure_ascii=False)):
+        assert redact_text(form) == form
+    rs.survives(f'{{"password": "{value}", "api_key": "{value}"}}\n')
+
+
+@pytest.mark.parametrize("template", ["tu-clave-{s}", "sua_senha_{s}", "{s}_aqui", "ваш-{s}"])
+def test_a_password_beside_a_placeholder_word_still_goes(template: str) -> None:
+    """A placeholder word beside letters drawn at random and digits is no placeholder."""
+    secret = template.format(s=rs.body(RNG, 12))
+    rs.goes(f"DB_PASSWORD={secret}\n", secret)
+
+
+def _wordlists() -> dict[str, list[str]]:
+    from mnemonic import Mnemonic
+
+    return {language: Mnemonic(language).wordlist for language in Mnemonic.list_languages()}
+
+
+_WORDLISTS = _wordlists()
+_SEED_LABELS = [
+    "助记词（千万别丢）：\n",
+    "助記詞：",
+    "バックアップ用の復元フレーズ（12語）\n",
+    "ニーモニック: ",
+    "복구 구문 (절대 공유 금지)\n",
+    "니모닉: ",
+    "Frase de recuperación: ",
+    "frase semente: ",
+    "Мнемоническая фраза: ",
+    "mnemonic: ",
+]
+
+
+@given(
+    language=st.sampled_from(sorted(_WORDLISTS)),
+    label=st.sampled_from(_SEED_LABELS),
+    count=st.sampled_from([12, 15, 18, 24]),
+    data=st.data(),
+)
+def test_a_seed_phrase_of_any_word_list_goes(language: str, label: str, count: int, data) -> None:
+    """A seed phrase from any of BIP-39's word lists, after its name in any language, goes (raw,
+    and in JSON that keeps UTF-8 as agents' logs do); its words apart by blanks or, in Japanese, by
+    ideographic spaces."""
+    import json
+    import unicodedata
+
+    from autopilot.plugins.redact.engine import redact_text
+
+    words = data.draw(st.lists(st.sampled_from(_WORDLISTS[language]), min_size=count, max_size=count))
+    gap = "\u3000" if language == "japanese" else " "
+    phrase = unicodedata.normalize("NFC", gap.join(words))
+    text = f"{label}{phrase}\n钱包地址：0x{rs.body(RNG, 40, rs.HEX)}\n"
+    for form in (text, json.dumps({"content": text}, ensure_ascii=False)):
+        assert phrase not in redact_text(form), form
+    if label.isascii():
+        rs.goes(text, phrase)  # (JSON-escaped too: `\u52a9 …` after an English name)
+
+
+@pytest.mark.parametrize("label", _SEED_LABELS)
+def test_eleven_words_or_words_of_no_list_stay(label: str) -> None:
+    """Words that are no seed phrase stay: eleven of a list, or twelve with one of no list."""
+    words = RNG.sample(_WORDLISTS["chinese_simplified"], 12)
+    rs.survives(label + " ".join(words[:11]) + "\n")
+    rs.survives(label + " ".join([*words[:11], "龘"]) + "\n")
+
+
+@pytest.mark.parametrize("words", [["pin", "for", "kon", "pet", "sus"], ["ton", "vaso", "hier", "lamp"]])
+def test_a_passphrase_holding_one_placeholder_word_still_goes(words: list[str]) -> None:
+    """A passphrase of words that holds one word for "your" or "here" by chance is no placeholder."""
+    secret = "-".join(words)
+    rs.goes(f"my $dbh = DBI->connect('DBI:mysql:database=crm', 'crm', '{secret}');\n", secret)
+    rs.goes(f'{{"password": "{secret}"}}\n', secret)
