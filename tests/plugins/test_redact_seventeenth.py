@@ -4,6 +4,7 @@ tools' password options, each with a near look-alike that must stay."""
 from __future__ import annotations
 
 import random
+import string
 import sys
 from pathlib import Path
 
@@ -328,3 +329,95 @@ def test_a_credential_beside_such_a_url_goes(seed: int) -> None:
         f"  WITH IDENTITY = 'SHARED ACCESS SIGNATURE', SECRET = '{password}'",
         password,
     )
+
+
+LOWER_DIGITS = string.ascii_lowercase + string.digits
+WORDS = ["granite", "glacier", "velvet", "umbra", "rabbit", "marble", "ember", "falcon", "lotus", "harbor"]
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'sqlConnectionString="Data Source=FS-PRD14;User Id=aspstate;Password={p}" />',
+            '$env:ConnectionStrings__Default = "Server=BUILD27;Database=Trey;User Id=faridq;Password={p}"',
+            "Password  : {p}\nChanged   : 2025-10-20 14:02:11",
+            "    password: {p}\n    update_password: on_create",
+            "//fs01.corp.local/projects  /mnt/projects  cifs  username=jonase,password={p},vers=3.0  0  0",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_of_two_words_a_dot_and_a_number_goes(layout: str, seed: int) -> None:
+    """Two words in lower case joined by a dot and a number of three digits or more, under a
+    password's name: a password as people make them (`granite.glacier7791`), no attribute."""
+    rng = random.Random(seed)
+    password = f"{rng.choice(WORDS)}.{rng.choice(WORDS)}{rng.randint(100, 99999)}"
+    rs.goes(layout.format(p=password), password)
+
+
+def test_an_attribute_or_a_type_under_a_password_name_stays() -> None:
+    for text in (
+        "password: hashlib.sha256",
+        "password_dtype: np.float64",
+        "password = settings.db_password",
+        "password: config.db2",
+        "password = torch.float16",
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'using var entry = new DirectoryEntry("LDAP://dc01.corp.local/OU=Staff,DC=corp,DC=local", '
+            '"CORP\\\\svc_ldap", "{p}", AuthenticationTypes.Secure);',
+            'using var ctx = new PrincipalContext(ContextType.Domain, "corp.local", '
+            '"OU=Staff,DC=corp,DC=local", "svc_provision", "{p}");',
+            'var ctx = new PrincipalContext(ContextType.Domain, "corp.local", "svc_provision", "{p}");',
+            'if (!LogonUser("svc_files", "CORP", "{p}", LOGON32_LOGON_NEW_CREDENTIALS, 3, out var token))',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_given_to_an_active_directory_call_goes(layout: str, seed: int) -> None:
+    """.NET's directory and logon calls take the password as a positional argument."""
+    password = _password(random.Random(seed))
+    rs.goes(layout.format(p=password), password)
+
+
+def test_the_same_calls_without_a_password_stay() -> None:
+    for text in (
+        'var ctx = new PrincipalContext(ContextType.Domain, "corp.local", "OU=Staff,DC=corp,DC=local");',
+        'var entry = new DirectoryEntry("LDAP://dc01.corp.local/OU=Staff,DC=corp,DC=local");',
+        "static extern bool LogonUser(string user, string domain, string password, int type, int provider, "
+        "out SafeAccessTokenHandle token);",
+        "if (!LogonUser(user, domain, password, LOGON32_LOGON_INTERACTIVE, 0, out var token))",
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '<add key="https://www.nuget.org/api/v2/package" value="{k}" />',
+            "{k}",
+            "nuget keys:\n- {k}\n",
+            '{{"k": "thunder", "v": "{k}"}}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_nuget_api_key_goes_by_its_format(layout: str, seed: int) -> None:
+    """nuget.org's API keys: `oy2` and 43 lower-case letters and digits."""
+    key = "oy" + "2" + rs.body(random.Random(seed), 43, LOWER_DIGITS)
+    rs.goes(layout.format(k=key), key)
+
+
+def test_oy2_in_a_word_or_short_stays() -> None:
+    rng = random.Random(7)
+    for text in (
+        "the toy2 box and the boy2 names",
+        "oy2" + rs.body(rng, 20, LOWER_DIGITS),
+        "data:image/png;base64," + rs.body(rng, 20, rs.B64) + "oy2" + rs.body(rng, 43, LOWER_DIGITS),
+    ):
+        rs.survives(text)

@@ -1414,6 +1414,10 @@ _DATA_SOURCE: Final = (
     rb"|(?i:\b(?:host|hostname|server|dbname|database|data source|dsn|driver|port)=)"
 )
 
+# An LDAP distinguished name (`OU=Staff,DC=corp,DC=local`): where an account is kept, given to a call
+# where a password may stand too (.NET's `PrincipalContext(type, name, container)`), no password.
+_DISTINGUISHED_NAME: Final = rb"(?:[A-Za-z]{1,8}=[^,=\"'\\]+,)+[A-Za-z]{1,8}=[^,=\"'\\]+"
+
 # Oracle's EZConnect string as a call's last argument: `host:1521/service`, `db.example.com/orcl`.
 _EZCONNECT_ARGUMENT: Final = rb"[A-Za-z0-9.\-]+(?::[0-9]{2,5})?/[A-Za-z0-9_.\-]+"
 

@@ -111,6 +111,16 @@ TOKEN_FORMATS: Final = (
     ),
     TokenFormat("npm_token", ("npm_",), r"npm_[A-Za-z0-9]{36}", 4),
     TokenFormat("pypi_token", ("pypi-",), r"pypi-AgE[A-Za-z0-9_\-]{40,}", 8),
+    # nuget.org's API keys: `oy2` and 43 lower-case letters and digits (NuGetGallery's ApiKeyV4,
+    # Microsoft's security-utilities SEC101/030); not inside base64, as crates.io's below
+    TokenFormat(
+        "nuget_api_key",
+        ("oy2",),
+        r"(?:(?<![A-Za-z0-9+/])|(?<=\\[nrt]))oy2[a-z0-9]{43}",
+        3,
+        check_random=True,
+        apart=True,
+    ),
     TokenFormat("huggingface_token", ("hf_",), r"hf_[A-Za-z0-9]{30,}", 3, check_random=True),
     TokenFormat("huggingface_token", ("api_org_",), r"api_org_[A-Za-z]{34}", 8, check_random=True),
     TokenFormat("sendgrid_api_key", ("SG.",), r"SG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}", 3),
@@ -1808,6 +1818,12 @@ AUTH_CALLS: Final = {
     "bind_s": (1, True),
     "plainauth": (2, True),
     "networkcredential": (1, True),
+    # .NET's Active Directory and Windows logons: `new DirectoryEntry("LDAP://…", user, "…")`,
+    # `new PrincipalContext(ContextType.Domain, name[, container], user, "…")`, advapi32's
+    # `LogonUser(user, domain, "…", type, provider, out token)`
+    "directoryentry": (2, True),
+    "principalcontext": (-1, True),
+    "logonuser": (2, True),
     # the Azure SDKs' and Azure DevOps' credential types given a literal: `new
     # StorageSharedKeyCredential(account, "…")`, `new AzureKeyCredential("…")`, `new
     # AzureNamedKeyCredential(name, "…")`, `new AzureSasCredential("…")`, `new

@@ -158,6 +158,7 @@ from autopilot.plugins.redact.patterns import (
     _DATA_SOURCE,
     _DECLARATIONS,
     _DEF_BEFORE,
+    _DISTINGUISHED_NAME,
     _DUMPED_STRUCTURE,
     _ECHO_BASE64,
     _ECHO_PIPE,
@@ -2853,6 +2854,8 @@ class _Scan:
             about_credentials = _rx[_DATA_SOURCE].search(data, *literals[0]) is not None
         # (a quoted password after other arguments may start with `-`: it is no option there)
         judged = value[1:] if argument and value[:1] == "-" and value[1:2] != "-" else value
+        if _rx[_DISTINGUISHED_NAME].fullmatch(data, *literal) is not None:
+            return  # `PrincipalContext(ContextType.Domain, "corp.local", "OU=Staff,DC=corp,DC=local")`
         if (_lenient(value) if about_credentials else credential_like(judged)) and not _names_a_secret(value):
             self.add(literal[0], literal[1], "password" if about_credentials else "secret")
             more = joined[argument]
