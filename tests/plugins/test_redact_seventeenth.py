@@ -421,3 +421,42 @@ def test_oy2_in_a_word_or_short_stays() -> None:
         "data:image/png;base64," + rs.body(rng, 20, rs.B64) + "oy2" + rs.body(rng, 43, LOWER_DIGITS),
     ):
         rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "\t\t\t<sharedKey>\n\t\t\t\t<keyType>passPhrase</keyType>\n\t\t\t\t<protected>false</protected>\n"
+            "\t\t\t\t<keyMaterial>{p}</keyMaterial>\n\t\t\t</sharedKey>",
+            '{{"KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab", "KeyMaterial": "{p}"}}',
+            "PS C:\\> Get-Secret -Name orders-sql -AsPlainText\n{p}\nPS C:\\> ",
+            "PS C:\\> Get-AzKeyVaultSecret -VaultName kv-prod -Name DbPassword -AsPlainText\n{p}\n",
+            "Enter authentication type (press enter for PAT) > PAT\nEnter personal access token > {p}\n"
+            "Connecting to server ...",
+            "Enter password > {p}\n",
+            "  NTHashHistory:\n  SupplementalCredentials:\n    ClearText: {p}\n    Kerberos:",
+            "    Security key           : Present\n    Key Content            : {p}\n\nCost settings",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_secret_windows_shows_in_clear_goes(layout: str, seed: int) -> None:
+    """A Wi-Fi profile's key material, SecretManagement's plain text, the Azure agent's prompt for a
+    token, DSInternals' reversibly kept password, netsh's `Key Content`."""
+    password = _password(random.Random(seed))
+    rs.goes(layout.format(p=password), password)
+
+
+def test_what_windows_shows_beside_such_secrets_stays() -> None:
+    for text in (
+        "<keyType>passPhrase</keyType>\n<protected>true</protected>",
+        "key_material_source: EXTERNAL",
+        "PS C:\\> $s = ConvertTo-SecureString $plain -AsPlainText -Force\nPS C:\\> Get-Date\nMonday",
+        "PS C:\\> Get-Secret -Name orders-sql\nSystem.Security.SecureString",
+        "if token > 0: print(token)",
+        "Enter server URL > https://dev.azure.com/contoso\n"
+        "Enter agent pool (press enter for default) > Build",
+        "    ClearText: true\n  allow_cleartext: yes",
+        "    Security key           : Absent",
+    ):
+        rs.survives(text)

@@ -751,6 +751,10 @@ _PROVIDER_MEMBER: Final = (
 )
 # How many lines of a command's output _listed() looks at, and where that output ends: a prompt.
 _LISTED_LINES: Final = 40
+# What an interactive prompt asks, from its line's start, before a secret's name and ` > `: `Enter
+# personal access token > …` (the Azure Pipelines agent's `config.cmd`), lower-cased; the line may
+# start a JSON string.
+_ENTER_PROMPT: Final = rb"(?:\A|\n|\\{1,3}n|\")[ \t]*enter[ \t][a-z \t\-]{0,60}\Z"
 _PROMPT: Final = rb"[ \t]*(?:[$#>%]|PS [^>\n]{0,200}>|[A-Za-z]:\\{1,4}[^>\n]{0,200}>)[ \t]"
 # A command line of one of the CLIs that list credentials (after a prompt, sudo or a path).
 _LISTING_COMMAND: Final = (

@@ -1597,6 +1597,14 @@ ANCHORED_SECRETS: Final = (
     # mimikatz's `lsadump::secrets`: an LSA secret's value in clear (`cur/text: …`, the previous one
     # `old/text: …`: a service account's password, the autologon's `DefaultPassword`)
     AnchoredSecret("/text:", r"(?:(?<=cur)|(?<=old))/text:[ \t]*(?!\(null\))" + _DEVICE_VALUE),
+    # a password Windows keeps reversibly, printed in clear: DSInternals' `Get-ADReplAccount` under
+    # `SupplementalCredentials:` (`ClearText: …`), and `netsh wlan show profile … key=clear`'s Wi-Fi
+    # passphrase (`Key Content            : …`, to the line's end: a passphrase may hold blanks)
+    AnchoredSecret("cleartext:", r"ClearText:[ \t]*(?!(?i:true|false|null|none)\b)" + _DEVICE_VALUE),
+    AnchoredSecret(
+        "key content ",
+        r"Key Content[ \t]+:[ \t]*(?P<value>[^\s\\](?:[^\r\n\\]{0,62}[^\s\\])?)[ \t]*(?=$|\r|\\{1,3}[nr\"])",
+    ),
     # Team Foundation's `tf … /login:USER,PASSWORD` (and the other TFS tools that take it so)
     AnchoredSecret("/login:", r"(?i:/login):[^,\s\"']{1,200},(?P<value>[^\s\"'\\]{4,500})"),
     # IRC services: `/msg NickServ IDENTIFY [account] …` (also `/nickserv identify …`), `REGISTER …
@@ -1682,6 +1690,8 @@ PRINTS_SECRET: Final = (
     # the header `tail` and `head` print before each of several files (`==> /etc/openvpn/x.auth <==`)
     ("==> ", _CREDENTIAL_FILE % "==>"),
     ("versions access", r"secrets[ \t]+versions[ \t]+access"),
+    # PowerShell's SecretManagement `Get-Secret -Name … -AsPlainText` (and Az's `Get-AzKeyVaultSecret`)
+    ("-asplaintext", r"\bget-(?:azkeyvault)?secret\b"),
     # a secret-named output or member: `terraform output db_password` (quoted), `jq -r '.api_key.value'`,
     # `yq '.auth.token'`, `sops -d --extract '["db"]["password"]'`
     (

@@ -171,6 +171,7 @@ from autopilot.plugins.redact.patterns import (
     _ENCODED_VALUE,
     _ENCRYPTED_AT,
     _ENDS_IN_COLON,
+    _ENTER_PROMPT,
     _ESCAPE_BEFORE,
     _EVALUATED_VALUE,
     _EVM_KEY,
@@ -1517,6 +1518,14 @@ class _Scan:
         if sep is None:
             if not (flag and sp1 and q1 is None):
                 return name_end
+        elif (
+            sep == b">"
+            and sp1
+            and sp2
+            and q2 is None
+            and _rx[_ENTER_PROMPT].search(self.low, max(0, name_start - 80), name_start) is not None
+        ):
+            pass  # an interactive prompt answered (`Enter personal access token > …`, the Azure agent's)
         elif sep == b">" and (previous != b"<" or q2 is not None):
             if (
                 q1 is not None
@@ -1614,7 +1623,7 @@ class _Scan:
             text = _rx[_XML_TEXT].match(data, value_start)  # entities in the text (`&amp;`, `&lt;`)
             if text is not None:
                 value_end = text.end()
-        if sep == b">" and not data.startswith(b"</", value_end):
+        if sep == b">" and not sp2 and not data.startswith(b"</", value_end):
             return name_end  # XML: a value runs to its closing tag
         if not quoted and sep == b"=" and data.startswith(b"0x", value_start):
             # gdb prints a `char *` member as its address and then the string (`password =
