@@ -3,6 +3,8 @@ tools' password options, each with a near look-alike that must stay."""
 
 from __future__ import annotations
 
+import base64
+import json
 import random
 import string
 import sys
@@ -10,6 +12,8 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+
+from autopilot.plugins.redact.engine import redact_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs
@@ -459,4 +463,41 @@ def test_what_windows_shows_beside_such_secrets_stays() -> None:
         "    ClearText: true\n  allow_cleartext: yes",
         "    Security key           : Absent",
     ):
+        rs.survives(text)
+
+
+def _account_key(rng: random.Random) -> str:
+    """An Azure storage or Cosmos DB account key: 64 random bytes in base64."""
+    return base64.b64encode(rng.randbytes(64)).decode()
+
+
+@given(seed=SEEDS)
+def test_numbered_keys_copied_with_blanks_go(seed: int) -> None:
+    """Azure's `key1` and `key2` in a note, apart from their values by blanks alone."""
+    rng = random.Random(seed)
+    first, second = _account_key(rng), _account_key(rng)
+    text = (
+        f"storage cohowebst13 (rg-gateway-prd)\n  key1  {first}\n  key2  {second}\n"
+        "  conn  DefaultEndpointsProtocol=https;AccountName=cohowebst13;AccountKey=...\n"
+    )
+    rs.goes(text, first)
+    rs.goes(text, second)
+
+
+@given(seed=SEEDS)
+def test_keys_listed_apart_by_tabs_go_when_escaped(seed: int) -> None:
+    """`az cosmosdb keys list -o tsv` prints the keys on one line apart by tabs: JSON-escaped, each
+    key goes and the escape before it stays."""
+    rng = random.Random(seed)
+    keys = [_account_key(rng) for _ in range(4)]
+    text = "PS C:\\> az cosmosdb keys list --name lamna-cosmos --resource-group rg-prd --type keys -o tsv\n"
+    text += "\t".join(keys)
+    for key in keys:
+        rs.goes(text, key)
+    escaped = json.dumps({"content": text})
+    assert redact_text(escaped).count("\\t[REDACTED:") == 3
+
+
+def test_numbered_keys_without_a_generated_value_stay() -> None:
+    for text in ("key1  value", "key1   press the first key to continue", "  key2  (none)"):
         rs.survives(text)

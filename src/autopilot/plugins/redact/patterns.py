@@ -761,10 +761,14 @@ _LISTING_COMMAND: Final = (
     rb"[ \t]*(?:(?:[$#>%]|PS [^>\n]{0,200}>|[A-Za-z]:\\{1,4}[^>\n]{0,200}>)[ \t]*)?(?:sudo[ \t]+)?"
     rb"(?:[a-z0-9_.\-]*/)?(?P<cli>[a-z0-9_\-]+)[ \t]"
 )
-# The name a line of a listing starts with (`key1   FULL   …`, `"value": "…"`, `token_accessor  …`).
-_LINE_NAME: Final = rb"""[ \t|]*(?:\\{0,3}["'])?(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63})"""
+# The name a line of a listing starts with (`key1   FULL   …`, `"value": "…"`, `token_accessor  …`);
+# not the start of base64 (`btqM1A8PId/4i…`, a key alone on its line) nor of a longer run.
+_LINE_NAME: Final = rb"""[ \t|]*(?:\\{0,3}["'])?(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63}+)(?![A-Za-z0-9+/])"""
 # A value in a listing: 16 or more base64, hex or token characters.
-_LISTED_VALUE: Final = rb"(?<![A-Za-z0-9+/=_\-.~])[A-Za-z0-9+/_\-.~]{16,4096}={0,2}(?![A-Za-z0-9+/=_\-.~])"
+# (after a JSON-escaped tab or line break, `\\t`, not from its letter: `-o tsv` output escaped)
+_LISTED_VALUE: Final = (
+    rb"(?:(?<![A-Za-z0-9+/=_\-.~\\])|(?<=\\[nrt]))[A-Za-z0-9+/_\-.~]{16,4096}={0,2}(?![A-Za-z0-9+/=_\-.~])"
+)
 
 
 @cache
@@ -1226,6 +1230,8 @@ _ANNOTATED_LITERAL: Final = (
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 _PRIVATE_KEYS: Final = frozenset((b"_key", b"_Key", b"_KEY", b"__key"))  # Dart's, Python's private ones
 _NUMBERED_KEYS: Final = frozenset((b"key1", b"key2", b"key_1", b"key_2"))  # (lower-cased)
+# A numbered key's value after blanks alone, ending its line: 20 base64 or token characters or more.
+_NUMBERED_KEY_VALUE: Final = rb"[ \t]+(?P<value>[A-Za-z0-9+/_\-]{20,}={0,2})[ \t]*(?=$|\r|\n|\\{1,3}[nr\"])"
 # What stands before a lone `key` in a network device's configuration that gives it a RADIUS or TACACS+
 # server's shared key (lower-cased): an indented line of the server's block (IOS's `radius server NPS`,
 # `tacacs server ISE`, ASA's `aaa-server ISE (inside) host …`, then ` key …` or ` pac key …`), or

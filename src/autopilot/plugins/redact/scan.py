@@ -270,6 +270,7 @@ from autopilot.plugins.redact.patterns import (
     _NO_VALUE,
     _NOT_DEVICE_VALUES,
     _NOT_SEED_WORDS,
+    _NUMBERED_KEY_VALUE,
     _NUMBERED_KEYS,
     _OBJECT_AFTER,
     _OPENVPN_AT,
@@ -1180,6 +1181,11 @@ class _Scan:
             ):
                 continue
             if how == _BY_SPACE:
+                if kind is None and name.lower() in _NUMBERED_KEYS:
+                    # Azure's `key1` and `key2` copied with blanks after them (a note, `az … -o table`)
+                    numbered = _rx[_NUMBERED_KEY_VALUE].match(data, name_end)
+                    if numbered is not None and looks_random(numbered.group("value").decode("ascii")):
+                        self.add(numbered.start("value"), numbered.end("value"), "api_key")
                 if kind is None and name in _LONE_NAMES and data[name_start - 1 : name_start] == b" ":
                     if _aaa_server_key(self.low, name_start):
                         kind = "password"  # a RADIUS or TACACS+ server's shared key (Cisco, Arista, Aruba)
