@@ -8,6 +8,7 @@ import json
 import random
 import string
 import sys
+import urllib.parse
 from pathlib import Path
 
 from hypothesis import given
@@ -500,4 +501,79 @@ def test_keys_listed_apart_by_tabs_go_when_escaped(seed: int) -> None:
 
 def test_numbered_keys_without_a_generated_value_stay() -> None:
     for text in ("key1  value", "key1   press the first key to continue", "  key2  (none)"):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "https://contoso-bus.servicebus.windows.net/orders/messages?timeout=60&SharedAccessSignature="
+            "SharedAccessSignature%20sr%3Dhttps%253A%252F%252Fcontoso-bus.servicebus.windows.net%252Forders"
+            "%26sig%3D{s}%26se%3D1764421504%26skn%3DRootManageSharedAccessKey",
+            "https://app.example/login?next=%2Fexport%3Ffile%3Da.zip%26sig%3D{s}%26se%3D2026",
+            "https://app.example/login?next=%252Fexport%253Ffile%253Da.zip%2526sig%253D{s}%2526se%253D2026",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_url_signature_percent_encoded_inside_another_parameter_goes(layout: str, seed: int) -> None:
+    """A SAS's `sig`, encoded once or twice inside another parameter's value, to the encoded `&`."""
+    rng = random.Random(seed)
+    raw = base64.b64encode(rng.randbytes(32)).decode()
+    signature = urllib.parse.quote(raw, safe="")
+    if "%2526" in layout:
+        signature = urllib.parse.quote(signature, safe="")
+    text = layout.format(s=signature)
+    for form in rs.forms(text):
+        out = redact_text(form)
+        assert signature not in out and "[REDACTED:url_signature]" in out, form
+        assert "se%" in out  # the parameter after it stays
+
+
+def test_a_signature_named_parameter_without_a_value_stays() -> None:
+    for text in (
+        "https://app.example/?q=design%26signature%3D%7Bsig%7D",
+        "https://docs.example/sas?topic=sig%20and%20se",
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes("{k}")),',
+            'var key = new SymmetricSecurityKey(Encoding.ASCII.GetBytes("{k}"));',
+            'var spec = new SecretKeySpec(Encoding.UTF8.GetBytes("{k}"), "HmacSHA256");',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_signing_key_made_into_bytes_in_the_call_goes(layout: str, seed: int) -> None:
+    """A JWT's symmetric key given as a literal made into bytes inside the call."""
+    key = rs.body(random.Random(seed), 40)
+    rs.goes(layout.format(k=key), key)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'await users.CreateAsync(admin, "{p}");',
+            'var auth = new AuthenticationHeaderValue("Basic", "{p}");',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_given_to_identity_or_a_header_value_goes(layout: str, seed: int) -> None:
+    password = _password(random.Random(seed))
+    rs.goes(layout.format(p=password), password)
+
+
+def test_the_same_dotnet_calls_without_a_literal_secret_stay() -> None:
+    for text in (
+        'var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(config["Jwt:Key"]));',
+        'await roleManager.CreateAsync(new IdentityRole("Administrator"));',
+        "await users.CreateAsync(admin, password);",
+        'var blob = await client.CreateAsync("reports", "application/json");',
+        'var h = new AuthenticationHeaderValue("Negotiate");',
+    ):
         rs.survives(text)

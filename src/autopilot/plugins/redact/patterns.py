@@ -215,9 +215,12 @@ _URL_BASE64_PASSWORD: Final = (
     rb"@[a-z0-9][a-z0-9\-]*(?=[.:/\s\"'\\]|$)"
 )
 _URL_SIGNATURE: Final = (
-    # (GitHub Actions' signed log URLs: `&urlSignature=…`)
-    rb"[?&](?:sig|signature|urlsignature|x-amz-signature|x-goog-signature|x-amz-security-token)"
-    rb"=(?P<value>[^&#\s\"'<>\\`]+)"
+    # (GitHub Actions' signed log URLs: `&urlSignature=…`; percent-encoded once or twice inside
+    # another parameter, as a Service Bus SAS in `?SharedAccessSignature=…%26sig%3D…%26se%3D…`:
+    # matched on the lower-cased text)
+    rb"(?:[?&]|%26|%3f|%2526|%253f)"
+    rb"(?:sig|signature|urlsignature|x-amz-signature|x-goog-signature|x-amz-security-token)"
+    rb"(?:=|%3d|%253d)(?P<value>(?:[^&#\s\"'<>\\`%]|%(?!26|2526))+)"
 )
 
 
@@ -328,7 +331,7 @@ _NAME_SHAPE: Final = (
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?(?:(?:string_)?value|example)(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
-    |(?P<call>\([ \t]*(?:\[[ \t]*)?[fbr]{0,2}\\{0,3}["'`])
+    |(?P<call>\([ \t]*(?:\[[ \t]*|(?:[a-z_][a-z0-9_]*\.){0,3}getbytes\([ \t]*)?[fbr]{0,2}\\{0,3}["'`])
     |(?P<getter>(?:\([^()\n]{0,60}\)[ \t]*
         (?:(?:(?::|->)[ \t]*[a-z_][a-z0-9_<>?\[\]., ]{0,40}?[ \t]*)?(?:=|\{)|->)
       |(?:\(\))?,[ \t]*do:)[ \t]*(?:return[ \t]+)?(?:@|<<)?\\{0,3}["'`])
@@ -545,9 +548,9 @@ _CURL_COOKIE: Final = rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?"""
 _URL_INTERESTING: Final = (
     rb"://(?:[^\s/@\"'<>\\`]*+@|[a-z0-9_.\-]{1,128}:[a-z0-9+/]{16,512}={0,2}@|(?:[a-z0-9\-]++\.)*(?:"
     + b"|".join(re.escape(host.encode()) for host in rules.WEBHOOK_HOSTS)
-    + rb")/|[^\s\"'<>\\`?]*+\?[^\s\"'<>\\`]*?(?:sig|signature|security-token|(?<=[?&])(?:"
+    + rb")/|[^\s\"'<>\\`?]*+\?[^\s\"'<>\\`]*?(?:(?:sig|signature|security-token)(?:=|%3d|%253d)|(?<=[?&])(?:"
     + b"|".join(re.escape(name.encode()) for name in sorted(rules.QUERY_KEY_PARAMETERS))
-    + rb"))=)"
+    + rb")=))"
 )
 _WEBHOOK_PATHS: Final = tuple(path.encode() for path in rules.WEBHOOK_PATHS)
 # A webhook's path within the first 200 bytes of the URL.

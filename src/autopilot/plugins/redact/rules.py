@@ -1834,6 +1834,11 @@ AUTH_CALLS: Final = {
     "directoryentry": (2, True),
     "principalcontext": (-1, True),
     "logonuser": (2, True),
+    # ASP.NET Identity's `userManager.CreateAsync(user, "…")` (a seeded account's password; other
+    # `CreateAsync` calls take other things: only a literal that may be a credential)
+    "createasync": (1, False),
+    # .NET's `new AuthenticationHeaderValue("Basic", "…")`: the scheme, then the credential
+    "authenticationheadervalue": (1, True),
     # the Azure SDKs' and Azure DevOps' credential types given a literal: `new
     # StorageSharedKeyCredential(account, "…")`, `new AzureKeyCredential("…")`, `new
     # AzureNamedKeyCredential(name, "…")`, `new AzureSasCredential("…")`, `new
@@ -1939,6 +1944,8 @@ NAMED_AUTH_CALLS: Final = {
     "useinmemorypgpkeys": (-1, True),
     # the key material of a MAC or a cipher: Java's `SecretKeySpec("…".toByteArray(), "HmacSHA256")`
     "secretkeyspec": (0, False),
+    # .NET's `new SymmetricSecurityKey(Encoding.UTF8.GetBytes("…"))`: a JWT's signing key
+    "symmetricsecuritykey": (0, False),
 }
 
 #: Marks that leave their line as it is, as secret scanners honour them: detect-secrets'
