@@ -1770,7 +1770,7 @@ LISTING_CLIS: Final = words(
 #: characters or more that may be a credential goes. Each name is one more literal for the context
 #: searches to find, which stay fast only up to 48 a search: a name here must earn its place (not
 #: names text uses for other things, `render`, `linear`, nor providers whose tokens have formats).
-LISTED_PROVIDERS: Final = words("vultr hetzner linode vercel snyk zendesk mistral cohere deepgram")
+LISTED_PROVIDERS: Final = words("vultr hetzner linode vercel snyk zendesk mistral cohere deepgram assemblyai")
 LISTS_SECRETS: Final = (
     "keys list",
     "key list",

@@ -720,7 +720,10 @@ class _Scan:
         line_start, line_end = self._line_bounds(start, limit=512)
         next_end = self.data.find(b"\n", line_end + 1, line_end + 512)
         window_end = next_end if next_end != -1 else min(self.size, line_end + 512)
-        for match in pattern.finditer(self.data, line_start, window_end):
+        # (and the line before: a secret declared above its id, `k = "…";` then `id = "AKID…";`)
+        floor = max(0, line_start - 512)
+        previous_start = self.data.rfind(b"\n", floor, max(0, line_start - 1)) + 1 or floor
+        for match in pattern.finditer(self.data, previous_start, window_end):
             if match.start() < end and match.end() > start:
                 continue
             text = match.group().decode("ascii")
