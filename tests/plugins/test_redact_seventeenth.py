@@ -577,3 +577,36 @@ def test_the_same_dotnet_calls_without_a_literal_secret_stay() -> None:
         'var h = new AuthenticationHeaderValue("Negotiate");',
     ):
         rs.survives(text)
+
+
+def _memorable(rng: random.Random) -> str:
+    """A password as people and generators' memorable modes make them: words joined, then a number."""
+    return rng.choice("-_.").join(rng.sample(WORDS, 2)) + str(rng.randint(10, 9999))
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "[03:27:56] Zoe: use the local admin for now: .\\Administrator / {p} — I'll rotate it after",
+            "login: CORP\\svc_sql / {p}",
+            "Agent:\nI've reset your VPN password to {p} — please change it at https://passwordreset.example",
+        ]
+    ),
+    memorable=st.booleans(),
+    seed=SEEDS,
+)
+def test_a_password_handed_over_after_a_windows_account_goes(layout: str, memorable: bool, seed: int) -> None:
+    """`DOMAIN\\user / password` and `.\\user / password` in chat, and a reset password in a ticket,
+    also when it is made of words and a number."""
+    rng = random.Random(seed)
+    password = _memorable(rng) if memorable else _password(rng)
+    rs.goes(layout.format(p=password), password)
+
+
+def test_paths_and_file_names_after_a_slash_stay() -> None:
+    for text in (
+        "path C:\\Users\\admin / 2024 report",
+        "login: admin / release-notes2024.pdf",
+        "the build user / see the wiki",
+    ):
+        rs.survives(text)
