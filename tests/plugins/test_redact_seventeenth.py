@@ -610,3 +610,29 @@ def test_paths_and_file_names_after_a_slash_stay() -> None:
         "the build user / see the wiki",
     ):
         rs.survives(text)
+
+
+@given(memorable=st.booleans(), seed=SEEDS)
+def test_a_value_after_a_flag_column_of_a_name_value_table_goes(memorable: bool, seed: int) -> None:
+    """`az pipelines variable-group variable list -o table`: `Is Secret` between a name and its value."""
+    rng = random.Random(seed)
+    password = _memorable(rng) if memorable else _password(rng)
+    text = (
+        "PS C:\\> az pipelines variable-group variable list --group-id 9400 -o table\n"
+        "Name              Is Secret    Value\n"
+        "----------------  -----------  ------------------------------\n"
+        "DbUser            False        gateway_app\n"
+        f"DbPassword        False        {password}\n"
+        "ApiBaseUrl        False        https://gateway.example.com\n"
+        "SigningKey        True\n"
+    )
+    rs.goes(text, password)
+
+
+def test_a_flag_column_without_a_value_column_or_a_value_stays() -> None:
+    for text in (
+        "Name              Enabled    Description\nDbPassword        True       rotated-monthly",
+        "Name              Is Secret    Value\nDbPassword        True         ********",
+        "Name              Is Secret    Value\nDbPassword        True",
+    ):
+        rs.survives(text)

@@ -1233,6 +1233,16 @@ _ANNOTATED_LITERAL: Final = (
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 _PRIVATE_KEYS: Final = frozenset((b"_key", b"_Key", b"_KEY", b"__key"))  # Dart's, Python's private ones
 _NUMBERED_KEYS: Final = frozenset((b"key1", b"key2", b"key_1", b"key_2"))  # (lower-cased)
+# A row of a name/value table whose flag column stands between the name and its value (`az pipelines
+# variable-group variable list -o table`: `Name  Is Secret  Value`, then `DbPassword  False  …`).
+_FLAGGED_CELL: Final = (
+    rb"[A-Za-z0-9_\-]{0,48}+[ \t]{2,}(?i:true|false|yes|no)[ \t]{2,}(?P<value>[^\s\\]{4,200})"
+    rb"[ \t]*(?=$|\r|\n|\\{1,3}[nr\"])"
+)
+# That table's header, from a line's start: `Name`, other cells, then `Value` (the value's column).
+_VALUE_HEADER: Final = (
+    rb"(?:^|(?<=\n)|(?<=\\n))Name[ \t]{2,}[^\n\\]*?(?<=[ \t])(?P<value>Value)[ \t]*(?=$|\r|\n|\\{1,3}n)"
+)
 # A numbered key's value after blanks alone, ending its line: 20 base64 or token characters or more.
 _NUMBERED_KEY_VALUE: Final = rb"[ \t]+(?P<value>[A-Za-z0-9+/_\-]{20,}={0,2})[ \t]*(?=$|\r|\n|\\{1,3}[nr\"])"
 # What stands before a lone `key` in a network device's configuration that gives it a RADIUS or TACACS+

@@ -183,6 +183,7 @@ from autopilot.plugins.redact.patterns import (
     _EZCONNECT_AT,
     _FILL_AT,
     _FILTER_PATH,
+    _FLAGGED_CELL,
     _FRAME_HEADER,
     _FRAME_LINE,
     _FROM_KEY_AT,
@@ -403,6 +404,7 @@ from autopilot.plugins.redact.patterns import (
     _USERLIST_ESCAPED,
     _UUID,
     _VALUE_AT,
+    _VALUE_HEADER,
     _VALUE_MEMBER,
     _VALUE_WORD,
     _WEBHOOK_PATH_AT,
@@ -1189,6 +1191,12 @@ class _Scan:
                     numbered = _rx[_NUMBERED_KEY_VALUE].match(data, name_end)
                     if numbered is not None and looks_random(numbered.group("value").decode("ascii")):
                         self.add(numbered.start("value"), numbered.end("value"), "api_key")
+                if (
+                    kind is not None
+                    and kind != "authorization"
+                    and self._flagged_cell(name_start, name_end, kind)
+                ):
+                    continue
                 if kind is None and name in _LONE_NAMES and data[name_start - 1 : name_start] == b" ":
                     if _aaa_server_key(self.low, name_start):
                         kind = "password"  # a RADIUS or TACACS+ server's shared key (Cisco, Arista, Aruba)
@@ -1824,6 +1832,27 @@ class _Scan:
         before = name_start - 1 if data[name_start - 1 : name_start] in (b"$", b"*") else name_start
         word = _rx[_PREVIOUS_WORD].search(data, max(0, before - 16), before)
         return word is not None and word.group("word").lower() in _DECLARATIONS
+
+    def _flagged_cell(self, name_start: int, name_end: int, kind: str) -> bool:
+        """A name/value table's row with a flag between the name and its value (`DbPassword  False
+        …` under `Name  Is Secret  Value`): the value, in the header's `Value` column."""
+        data = self.data
+        cell = _rx[_FLAGGED_CELL].match(data, name_end)
+        if cell is None:
+            return False
+        line_start, _ = _line_around(data, name_start)
+        header = None
+        for found in _rx[_VALUE_HEADER].finditer(data, max(0, line_start - 4096), line_start):
+            header = found  # the nearest above
+        if header is None:
+            return False
+        header_start, _ = _line_around(data, header.start())
+        if header.start("value") - header_start != cell.start("value") - line_start:
+            return False
+        value = cell.group("value").decode("utf-8", "replace")
+        if _lenient(value) and not _names_a_secret(value):
+            self.add(cell.start("value"), cell.end("value"), kind)
+        return True
 
     def _two_word_column(self, name_start: int, name_end: int) -> bool:
         """A column of a table aligned with blanks named by two words (``License key``, ``API
