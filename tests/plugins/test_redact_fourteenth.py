@@ -201,3 +201,57 @@ def test_words_after_the_announced_keys_stay() -> None:
     key = rs.body(rng, 32)
     out = redact_text(f"Your new keys for the org:\n\n  {key}\n  getting-started\n")
     assert key not in out and "getting-started" in out
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'static const char *k = "{s}";\nstatic const char *id = "{i}";',
+            "secret_key = {s}\nsecret_id = {i}\n",
+            "{i}\n{s}\n",
+        ]
+    ),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_a_tencent_secret_key_on_the_line_before_or_after_its_id_goes(layout: str, seed: int) -> None:
+    """Tencent's SecretKey beside its SecretId, declared above it as well as below."""
+    rng = random.Random(seed)
+    secret_id = "AK" + "ID" + rs.body(rng, 32)
+    secret = rs.body(rng, 32)
+    rs.goes(layout.format(s=secret, i=secret_id), secret)
+
+
+def test_words_beside_a_key_id_stay() -> None:
+    """The line before a SecretId is read for its key, but words there (and the id's own line's
+    words) stay; the id goes, as an AWS key id alone does."""
+    rng = random.Random(5)
+    secret_id = "AK" + "ID" + rs.body(rng, 32)
+    comment = "# tencent cloud credentials for the nightly build, rotated every quarter"
+    for form in rs.forms(f"{comment}\nid = {secret_id}"):
+        out = redact_text(form)
+        assert comment in out and secret_id not in out, form
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '{{"providers":[{{"name":"deepgram","k":"{d}"}},{{"name":"assemblyai","k":"{s}"}}]}}',
+            "assemblyai   {s}\n",
+            "- {s} — assemblyai (prod)\n",
+        ]
+    ),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_an_assemblyai_key_listed_under_its_providers_name_goes(layout: str, seed: int) -> None:
+    rng = random.Random(seed)
+    key, other = rs.body(rng, 32, rs.HEX), rs.body(rng, 40, rs.HEX)
+    rs.goes(layout.format(s=key, d=other), key)
+
+
+def test_assemblyai_named_without_a_key_stays() -> None:
+    for text in (
+        "pip install assemblyai==0.34.0",
+        "assemblyai   (none yet)",
+        "we moved off assemblyai in May",
+    ):
+        rs.survives(text)

@@ -3,12 +3,18 @@ tools' password options, each with a near look-alike that must stay."""
 
 from __future__ import annotations
 
+import base64
+import json
 import random
+import string
 import sys
+import urllib.parse
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+
+from autopilot.plugins.redact.engine import redact_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs
@@ -328,3 +334,305 @@ def test_a_credential_beside_such_a_url_goes(seed: int) -> None:
         f"  WITH IDENTITY = 'SHARED ACCESS SIGNATURE', SECRET = '{password}'",
         password,
     )
+
+
+LOWER_DIGITS = string.ascii_lowercase + string.digits
+WORDS = ["granite", "glacier", "velvet", "umbra", "rabbit", "marble", "ember", "falcon", "lotus", "harbor"]
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'sqlConnectionString="Data Source=FS-PRD14;User Id=aspstate;Password={p}" />',
+            '$env:ConnectionStrings__Default = "Server=BUILD27;Database=Trey;User Id=faridq;Password={p}"',
+            "Password  : {p}\nChanged   : 2025-10-20 14:02:11",
+            "    password: {p}\n    update_password: on_create",
+            "//fs01.corp.local/projects  /mnt/projects  cifs  username=jonase,password={p},vers=3.0  0  0",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_of_two_words_a_dot_and_a_number_goes(layout: str, seed: int) -> None:
+    """Two words in lower case joined by a dot and a number of three digits or more, under a
+    password's name: a password as people make them (`granite.glacier7791`), no attribute."""
+    rng = random.Random(seed)
+    password = f"{rng.choice(WORDS)}.{rng.choice(WORDS)}{rng.randint(100, 99999)}"
+    rs.goes(layout.format(p=password), password)
+
+
+def test_an_attribute_or_a_type_under_a_password_name_stays() -> None:
+    for text in (
+        "password: hashlib.sha256",
+        "password_dtype: np.float64",
+        "password = settings.db_password",
+        "password: config.db2",
+        "password = torch.float16",
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'using var entry = new DirectoryEntry("LDAP://dc01.corp.local/OU=Staff,DC=corp,DC=local", '
+            '"CORP\\\\svc_ldap", "{p}", AuthenticationTypes.Secure);',
+            'using var ctx = new PrincipalContext(ContextType.Domain, "corp.local", '
+            '"OU=Staff,DC=corp,DC=local", "svc_provision", "{p}");',
+            'var ctx = new PrincipalContext(ContextType.Domain, "corp.local", "svc_provision", "{p}");',
+            'if (!LogonUser("svc_files", "CORP", "{p}", LOGON32_LOGON_NEW_CREDENTIALS, 3, out var token))',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_given_to_an_active_directory_call_goes(layout: str, seed: int) -> None:
+    """.NET's directory and logon calls take the password as a positional argument."""
+    password = _password(random.Random(seed))
+    rs.goes(layout.format(p=password), password)
+
+
+def test_the_same_calls_without_a_password_stay() -> None:
+    for text in (
+        'var ctx = new PrincipalContext(ContextType.Domain, "corp.local", "OU=Staff,DC=corp,DC=local");',
+        'var entry = new DirectoryEntry("LDAP://dc01.corp.local/OU=Staff,DC=corp,DC=local");',
+        "static extern bool LogonUser(string user, string domain, string password, int type, int provider, "
+        "out SafeAccessTokenHandle token);",
+        "if (!LogonUser(user, domain, password, LOGON32_LOGON_INTERACTIVE, 0, out var token))",
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '<add key="https://www.nuget.org/api/v2/package" value="{k}" />',
+            "{k}",
+            "nuget keys:\n- {k}\n",
+            '{{"k": "thunder", "v": "{k}"}}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_nuget_api_key_goes_by_its_format(layout: str, seed: int) -> None:
+    """nuget.org's API keys: `oy2` and 43 lower-case letters and digits."""
+    key = "oy" + "2" + rs.body(random.Random(seed), 43, LOWER_DIGITS)
+    rs.goes(layout.format(k=key), key)
+
+
+def test_oy2_in_a_word_or_short_stays() -> None:
+    rng = random.Random(7)
+    for text in (
+        "the toy2 box and the boy2 names",
+        "oy2" + rs.body(rng, 20, LOWER_DIGITS),
+        "data:image/png;base64," + rs.body(rng, 20, rs.B64) + "oy2" + rs.body(rng, 43, LOWER_DIGITS),
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "\t\t\t<sharedKey>\n\t\t\t\t<keyType>passPhrase</keyType>\n\t\t\t\t<protected>false</protected>\n"
+            "\t\t\t\t<keyMaterial>{p}</keyMaterial>\n\t\t\t</sharedKey>",
+            '{{"KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab", "KeyMaterial": "{p}"}}',
+            "PS C:\\> Get-Secret -Name orders-sql -AsPlainText\n{p}\nPS C:\\> ",
+            "PS C:\\> Get-AzKeyVaultSecret -VaultName kv-prod -Name DbPassword -AsPlainText\n{p}\n",
+            "Enter authentication type (press enter for PAT) > PAT\nEnter personal access token > {p}\n"
+            "Connecting to server ...",
+            "Enter password > {p}\n",
+            "  NTHashHistory:\n  SupplementalCredentials:\n    ClearText: {p}\n    Kerberos:",
+            "    Security key           : Present\n    Key Content            : {p}\n\nCost settings",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_secret_windows_shows_in_clear_goes(layout: str, seed: int) -> None:
+    """A Wi-Fi profile's key material, SecretManagement's plain text, the Azure agent's prompt for a
+    token, DSInternals' reversibly kept password, netsh's `Key Content`."""
+    password = _password(random.Random(seed))
+    rs.goes(layout.format(p=password), password)
+
+
+def test_what_windows_shows_beside_such_secrets_stays() -> None:
+    for text in (
+        "<keyType>passPhrase</keyType>\n<protected>true</protected>",
+        "key_material_source: EXTERNAL",
+        "PS C:\\> $s = ConvertTo-SecureString $plain -AsPlainText -Force\nPS C:\\> Get-Date\nMonday",
+        "PS C:\\> Get-Secret -Name orders-sql\nSystem.Security.SecureString",
+        "if token > 0: print(token)",
+        "Enter server URL > https://dev.azure.com/contoso\n"
+        "Enter agent pool (press enter for default) > Build",
+        "    ClearText: true\n  allow_cleartext: yes",
+        "    Security key           : Absent",
+    ):
+        rs.survives(text)
+
+
+def _account_key(rng: random.Random) -> str:
+    """An Azure storage or Cosmos DB account key: 64 random bytes in base64."""
+    return base64.b64encode(rng.randbytes(64)).decode()
+
+
+@given(seed=SEEDS)
+def test_numbered_keys_copied_with_blanks_go(seed: int) -> None:
+    """Azure's `key1` and `key2` in a note, apart from their values by blanks alone."""
+    rng = random.Random(seed)
+    first, second = _account_key(rng), _account_key(rng)
+    text = (
+        f"storage cohowebst13 (rg-gateway-prd)\n  key1  {first}\n  key2  {second}\n"
+        "  conn  DefaultEndpointsProtocol=https;AccountName=cohowebst13;AccountKey=...\n"
+    )
+    rs.goes(text, first)
+    rs.goes(text, second)
+
+
+@given(seed=SEEDS)
+def test_keys_listed_apart_by_tabs_go_when_escaped(seed: int) -> None:
+    """`az cosmosdb keys list -o tsv` prints the keys on one line apart by tabs: JSON-escaped, each
+    key goes and the escape before it stays."""
+    rng = random.Random(seed)
+    keys = [_account_key(rng) for _ in range(4)]
+    text = "PS C:\\> az cosmosdb keys list --name lamna-cosmos --resource-group rg-prd --type keys -o tsv\n"
+    text += "\t".join(keys)
+    for key in keys:
+        rs.goes(text, key)
+    escaped = json.dumps({"content": text})
+    assert redact_text(escaped).count("\\t[REDACTED:") == 3
+
+
+def test_numbered_keys_without_a_generated_value_stay() -> None:
+    for text in ("key1  value", "key1   press the first key to continue", "  key2  (none)"):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "https://contoso-bus.servicebus.windows.net/orders/messages?timeout=60&SharedAccessSignature="
+            "SharedAccessSignature%20sr%3Dhttps%253A%252F%252Fcontoso-bus.servicebus.windows.net%252Forders"
+            "%26sig%3D{s}%26se%3D1764421504%26skn%3DRootManageSharedAccessKey",
+            "https://app.example/login?next=%2Fexport%3Ffile%3Da.zip%26sig%3D{s}%26se%3D2026",
+            "https://app.example/login?next=%252Fexport%253Ffile%253Da.zip%2526sig%253D{s}%2526se%253D2026",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_url_signature_percent_encoded_inside_another_parameter_goes(layout: str, seed: int) -> None:
+    """A SAS's `sig`, encoded once or twice inside another parameter's value, to the encoded `&`."""
+    rng = random.Random(seed)
+    raw = base64.b64encode(rng.randbytes(32)).decode()
+    signature = urllib.parse.quote(raw, safe="")
+    if "%2526" in layout:
+        signature = urllib.parse.quote(signature, safe="")
+    text = layout.format(s=signature)
+    for form in rs.forms(text):
+        out = redact_text(form)
+        assert signature not in out and "[REDACTED:url_signature]" in out, form
+        assert "se%" in out  # the parameter after it stays
+
+
+def test_a_signature_named_parameter_without_a_value_stays() -> None:
+    for text in (
+        "https://app.example/?q=design%26signature%3D%7Bsig%7D",
+        "https://docs.example/sas?topic=sig%20and%20se",
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes("{k}")),',
+            'var key = new SymmetricSecurityKey(Encoding.ASCII.GetBytes("{k}"));',
+            'var spec = new SecretKeySpec(Encoding.UTF8.GetBytes("{k}"), "HmacSHA256");',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_signing_key_made_into_bytes_in_the_call_goes(layout: str, seed: int) -> None:
+    """A JWT's symmetric key given as a literal made into bytes inside the call."""
+    key = rs.body(random.Random(seed), 40)
+    rs.goes(layout.format(k=key), key)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'await users.CreateAsync(admin, "{p}");',
+            'var auth = new AuthenticationHeaderValue("Basic", "{p}");',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_given_to_identity_or_a_header_value_goes(layout: str, seed: int) -> None:
+    password = _password(random.Random(seed))
+    rs.goes(layout.format(p=password), password)
+
+
+def test_the_same_dotnet_calls_without_a_literal_secret_stay() -> None:
+    for text in (
+        'var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(config["Jwt:Key"]));',
+        'await roleManager.CreateAsync(new IdentityRole("Administrator"));',
+        "await users.CreateAsync(admin, password);",
+        'var blob = await client.CreateAsync("reports", "application/json");',
+        'var h = new AuthenticationHeaderValue("Negotiate");',
+    ):
+        rs.survives(text)
+
+
+def _memorable(rng: random.Random) -> str:
+    """A password as people and generators' memorable modes make them: words joined, then a number."""
+    return rng.choice("-_.").join(rng.sample(WORDS, 2)) + str(rng.randint(10, 9999))
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "[03:27:56] Zoe: use the local admin for now: .\\Administrator / {p} — I'll rotate it after",
+            "login: CORP\\svc_sql / {p}",
+            "Agent:\nI've reset your VPN password to {p} — please change it at https://passwordreset.example",
+        ]
+    ),
+    memorable=st.booleans(),
+    seed=SEEDS,
+)
+def test_a_password_handed_over_after_a_windows_account_goes(layout: str, memorable: bool, seed: int) -> None:
+    """`DOMAIN\\user / password` and `.\\user / password` in chat, and a reset password in a ticket,
+    also when it is made of words and a number."""
+    rng = random.Random(seed)
+    password = _memorable(rng) if memorable else _password(rng)
+    rs.goes(layout.format(p=password), password)
+
+
+def test_paths_and_file_names_after_a_slash_stay() -> None:
+    for text in (
+        "path C:\\Users\\admin / 2024 report",
+        "login: admin / release-notes2024.pdf",
+        "the build user / see the wiki",
+    ):
+        rs.survives(text)
+
+
+@given(memorable=st.booleans(), seed=SEEDS)
+def test_a_value_after_a_flag_column_of_a_name_value_table_goes(memorable: bool, seed: int) -> None:
+    """`az pipelines variable-group variable list -o table`: `Is Secret` between a name and its value."""
+    rng = random.Random(seed)
+    password = _memorable(rng) if memorable else _password(rng)
+    text = (
+        "PS C:\\> az pipelines variable-group variable list --group-id 9400 -o table\n"
+        "Name              Is Secret    Value\n"
+        "----------------  -----------  ------------------------------\n"
+        "DbUser            False        gateway_app\n"
+        f"DbPassword        False        {password}\n"
+        "ApiBaseUrl        False        https://gateway.example.com\n"
+        "SigningKey        True\n"
+    )
+    rs.goes(text, password)
+
+
+def test_a_flag_column_without_a_value_column_or_a_value_stays() -> None:
+    for text in (
+        "Name              Enabled    Description\nDbPassword        True       rotated-monthly",
+        "Name              Is Secret    Value\nDbPassword        True         ********",
+        "Name              Is Secret    Value\nDbPassword        True",
+    ):
+        rs.survives(text)

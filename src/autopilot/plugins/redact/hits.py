@@ -16,6 +16,7 @@ from autopilot.plugins.redact.patterns import (
     _ANNOUNCING_MARK,
     _BLANKS,
     _FLAG,
+    _FLAGGED_CELL,
     _JSON_STRING_END,
     _LINE_STRING,
     _NAME_SHAPE,
@@ -98,6 +99,8 @@ def _spaced_hit(
             return start
     if _rx[_ALIGNED_VALUE].match(data, end, _line_around(data, end)[1]) is not None:
         return start
+    if _rx[_FLAGGED_CELL].match(data, end) is not None:
+        return start  # a name/value table's row, a flag before the value (see _Scan._flagged_cell())
     if (data.startswith(b"  ", end) or data.startswith(b"  ", start - 2)) and _aligned_header(data, start):
         return start  # a column of a table aligned with blanks (see _Scan._aligned_column())
     return -1

@@ -29,6 +29,8 @@ def secret_name_kind(name: str) -> str | None:
         return "secret"  # Consul's and Nomad's `SecretID`, Vault AppRole's `secret_id`: the credential
     if parts[-2:] in (["recovery", "code"], ["recovery", "codes"]):
         return "password"  # an account's recovery codes (GitHub's, an MFA app's), each a password
+    if parts[-2:] == ["key", "material"]:
+        return "secret"  # a Wi-Fi profile's `<keyMaterial>` (its passphrase), AWS KMS's `KeyMaterial`
     # The last word, after a number that ends the name (`token_sha256`, `password_md5`,
     # `token_last_eight`).
     number = parts[-1].isdigit() or parts[-1] in rules.NUMBER_WORDS

@@ -216,9 +216,12 @@ _URL_BASE64_PASSWORD: Final = (
     rb"@[a-z0-9][a-z0-9\-]*(?=[.:/\s\"'\\]|$)"
 )
 _URL_SIGNATURE: Final = (
-    # (GitHub Actions' signed log URLs: `&urlSignature=…`)
-    rb"[?&](?:sig|signature|urlsignature|x-amz-signature|x-goog-signature|x-amz-security-token)"
-    rb"=(?P<value>[^&#\s\"'<>\\`]+)"
+    # (GitHub Actions' signed log URLs: `&urlSignature=…`; percent-encoded once or twice inside
+    # another parameter, as a Service Bus SAS in `?SharedAccessSignature=…%26sig%3D…%26se%3D…`:
+    # matched on the lower-cased text)
+    rb"(?:[?&]|%26|%3f|%2526|%253f)"
+    rb"(?:sig|signature|urlsignature|x-amz-signature|x-goog-signature|x-amz-security-token)"
+    rb"(?:=|%3d|%253d)(?P<value>(?:[^&#\s\"'<>\\`%]|%(?!26|2526))+)"
 )
 
 
@@ -329,7 +332,7 @@ _NAME_SHAPE: Final = (
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?(?:(?:string_)?value|example)(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
-    |(?P<call>\([ \t]*(?:\[[ \t]*)?[fbr]{0,2}\\{0,3}["'`])
+    |(?P<call>\([ \t]*(?:\[[ \t]*|(?:[a-z_][a-z0-9_]*\.){0,3}getbytes\([ \t]*)?[fbr]{0,2}\\{0,3}["'`])
     |(?P<getter>(?:\([^()\n]{0,60}\)[ \t]*
         (?:(?:(?::|->)[ \t]*[a-z_][a-z0-9_<>?\[\]., ]{0,40}?[ \t]*)?(?:=|\{)|->)
       |(?:\(\))?,[ \t]*do:)[ \t]*(?:return[ \t]+)?(?:@|<<)?\\{0,3}["'`])
@@ -546,9 +549,9 @@ _CURL_COOKIE: Final = rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?"""
 _URL_INTERESTING: Final = (
     rb"://(?:[^\s/@\"'<>\\`]*+@|[a-z0-9_.\-]{1,128}:[a-z0-9+/]{16,512}={0,2}@|(?:[a-z0-9\-]++\.)*(?:"
     + b"|".join(re.escape(host.encode()) for host in rules.WEBHOOK_HOSTS)
-    + rb")/|[^\s\"'<>\\`?]*+\?[^\s\"'<>\\`]*?(?:sig|signature|security-token|(?<=[?&])(?:"
+    + rb")/|[^\s\"'<>\\`?]*+\?[^\s\"'<>\\`]*?(?:(?:sig|signature|security-token)(?:=|%3d|%253d)|(?<=[?&])(?:"
     + b"|".join(re.escape(name.encode()) for name in sorted(rules.QUERY_KEY_PARAMETERS))
-    + rb"))=)"
+    + rb")=))"
 )
 _WEBHOOK_PATHS: Final = tuple(path.encode() for path in rules.WEBHOOK_PATHS)
 # A webhook's path within the first 200 bytes of the URL.
@@ -752,16 +755,24 @@ _PROVIDER_MEMBER: Final = (
 )
 # How many lines of a command's output _listed() looks at, and where that output ends: a prompt.
 _LISTED_LINES: Final = 40
+# What an interactive prompt asks, from its line's start, before a secret's name and ` > `: `Enter
+# personal access token > …` (the Azure Pipelines agent's `config.cmd`), lower-cased; the line may
+# start a JSON string.
+_ENTER_PROMPT: Final = rb"(?:\A|\n|\\{1,3}n|\")[ \t]*enter[ \t][a-z \t\-]{0,60}\Z"
 _PROMPT: Final = rb"[ \t]*(?:[$#>%]|PS [^>\n]{0,200}>|[A-Za-z]:\\{1,4}[^>\n]{0,200}>)[ \t]"
 # A command line of one of the CLIs that list credentials (after a prompt, sudo or a path).
 _LISTING_COMMAND: Final = (
     rb"[ \t]*(?:(?:[$#>%]|PS [^>\n]{0,200}>|[A-Za-z]:\\{1,4}[^>\n]{0,200}>)[ \t]*)?(?:sudo[ \t]+)?"
     rb"(?:[a-z0-9_.\-]*/)?(?P<cli>[a-z0-9_\-]+)[ \t]"
 )
-# The name a line of a listing starts with (`key1   FULL   …`, `"value": "…"`, `token_accessor  …`).
-_LINE_NAME: Final = rb"""[ \t|]*(?:\\{0,3}["'])?(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63})"""
+# The name a line of a listing starts with (`key1   FULL   …`, `"value": "…"`, `token_accessor  …`);
+# not the start of base64 (`btqM1A8PId/4i…`, a key alone on its line) nor of a longer run.
+_LINE_NAME: Final = rb"""[ \t|]*(?:\\{0,3}["'])?(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,63}+)(?![A-Za-z0-9+/])"""
 # A value in a listing: 16 or more base64, hex or token characters.
-_LISTED_VALUE: Final = rb"(?<![A-Za-z0-9+/=_\-.~])[A-Za-z0-9+/_\-.~]{16,4096}={0,2}(?![A-Za-z0-9+/=_\-.~])"
+# (after a JSON-escaped tab or line break, `\\t`, not from its letter: `-o tsv` output escaped)
+_LISTED_VALUE: Final = (
+    rb"(?:(?<![A-Za-z0-9+/=_\-.~\\])|(?<=\\[nrt]))[A-Za-z0-9+/_\-.~]{16,4096}={0,2}(?![A-Za-z0-9+/=_\-.~])"
+)
 
 
 @cache
@@ -1264,6 +1275,18 @@ _ANNOTATED_LITERAL: Final = (
 _LONE_NAMES: Final = frozenset((b"key", b"Key", b"KEY"))
 _PRIVATE_KEYS: Final = frozenset((b"_key", b"_Key", b"_KEY", b"__key"))  # Dart's, Python's private ones
 _NUMBERED_KEYS: Final = frozenset((b"key1", b"key2", b"key_1", b"key_2"))  # (lower-cased)
+# A row of a name/value table whose flag column stands between the name and its value (`az pipelines
+# variable-group variable list -o table`: `Name  Is Secret  Value`, then `DbPassword  False  …`).
+_FLAGGED_CELL: Final = (
+    rb"[A-Za-z0-9_\-]{0,48}+[ \t]{2,}(?i:true|false|yes|no)[ \t]{2,}(?P<value>[^\s\\]{4,200})"
+    rb"[ \t]*(?=$|\r|\n|\\{1,3}[nr\"])"
+)
+# That table's header, from a line's start: `Name`, other cells, then `Value` (the value's column).
+_VALUE_HEADER: Final = (
+    rb"(?:^|(?<=\n)|(?<=\\n))Name[ \t]{2,}[^\n\\]*?(?<=[ \t])(?P<value>Value)[ \t]*(?=$|\r|\n|\\{1,3}n)"
+)
+# A numbered key's value after blanks alone, ending its line: 20 base64 or token characters or more.
+_NUMBERED_KEY_VALUE: Final = rb"[ \t]+(?P<value>[A-Za-z0-9+/_\-]{20,}={0,2})[ \t]*(?=$|\r|\n|\\{1,3}[nr\"])"
 # What stands before a lone `key` in a network device's configuration that gives it a RADIUS or TACACS+
 # server's shared key (lower-cased): an indented line of the server's block (IOS's `radius server NPS`,
 # `tacacs server ISE`, ASA's `aaa-server ISE (inside) host …`, then ` key …` or ` pac key …`), or
@@ -1455,6 +1478,10 @@ _DATA_SOURCE: Final = (
     rb"|[A-Za-z][A-Za-z0-9+.\-]{1,20}://)"
     rb"|(?i:\b(?:host|hostname|server|dbname|database|data source|dsn|driver|port)=)"
 )
+
+# An LDAP distinguished name (`OU=Staff,DC=corp,DC=local`): where an account is kept, given to a call
+# where a password may stand too (.NET's `PrincipalContext(type, name, container)`), no password.
+_DISTINGUISHED_NAME: Final = rb"(?:[A-Za-z]{1,8}=[^,=\"'\\]+,)+[A-Za-z]{1,8}=[^,=\"'\\]+"
 
 # Oracle's EZConnect string as a call's last argument: `host:1521/service`, `db.example.com/orcl`.
 _EZCONNECT_ARGUMENT: Final = rb"[A-Za-z0-9.\-]+(?::[0-9]{2,5})?/[A-Za-z0-9_.\-]+"

@@ -156,7 +156,8 @@ _SLASH_PAIR_VALUE: Final = (
     rb"""|(?P<bare>[^\s"'`\\<>]{6,200}))"""
 )
 _SLASH_PAIR_USER: Final = (
-    rb"""(?:^|(?<=[\s(>:`"']))(?:`|<code>)?(?P<user>[A-Za-z0-9_.@$\-]{2,64})(?:`|</code>|\\{0,3}["'])?\Z"""
+    # (a Windows account after its domain or the machine's dot: `CORP\svc_sql`, `.\Administrator`)
+    rb"""(?:^|(?<=[\s(>:`"']))(?:`|<code>)?(?:[A-Za-z0-9_.\-]{1,64}\\{1,4})?(?P<user>[A-Za-z0-9_.@$\-]{2,64})(?:`|</code>|\\{0,3}["'])?\Z"""
 )
 # Words that say a line is about logging in (lower-cased).
 _LOGIN_CUE: Final = (
@@ -273,6 +274,7 @@ def _handed_value(text: str, *, password: bool) -> bool:
         and (
             _passphrase(text)
             or bool(_lenient(text) and _rx[_DIGIT].search(text) and _rx[_HUMAN_SYMBOL].search(text))
+            or _rx[_JOINED_WORDS_AND_NUMBER].fullmatch(text) is not None
         )
     )
 
@@ -295,6 +297,9 @@ _LINK_WORDS: Final = frozenset(
 # A word of letters (also of other scripts, JSON-escaped) and a blank: how a sentence goes on.
 _WORD_THEN_BLANK: Final = rb"(?:[A-Za-z\x80-\xff\-]|\\{1,3}u[0-9a-fA-F]{4})*(?:`|\*{1,2})?[ \t]"
 _HUMAN_SYMBOL: Final = r"[^A-Za-z0-9\-_./]"
+# Words joined by a hyphen, an underscore or a dot and a number at the end: a password as people
+# (and password generators' "memorable" modes) make them (`violet-hammer3487`, `saffron_lantern4352`).
+_JOINED_WORDS_AND_NUMBER: Final = r"[A-Za-z][a-z]{2,}(?:[\-_.][A-Za-z][a-z]{2,})+[0-9]{2,}"
 
 
 # A value a tool's help or documentation shows as an example: right after "e.g." or "for example" on

@@ -111,6 +111,16 @@ TOKEN_FORMATS: Final = (
     ),
     TokenFormat("npm_token", ("npm_",), r"npm_[A-Za-z0-9]{36}", 4),
     TokenFormat("pypi_token", ("pypi-",), r"pypi-AgE[A-Za-z0-9_\-]{40,}", 8),
+    # nuget.org's API keys: `oy2` and 43 lower-case letters and digits (NuGetGallery's ApiKeyV4,
+    # Microsoft's security-utilities SEC101/030); not inside base64, as crates.io's below
+    TokenFormat(
+        "nuget_api_key",
+        ("oy2",),
+        r"(?:(?<![A-Za-z0-9+/])|(?<=\\[nrt]))oy2[a-z0-9]{43}",
+        3,
+        check_random=True,
+        apart=True,
+    ),
     TokenFormat("huggingface_token", ("hf_",), r"hf_[A-Za-z0-9]{30,}", 3, check_random=True),
     TokenFormat("huggingface_token", ("api_org_",), r"api_org_[A-Za-z]{34}", 8, check_random=True),
     TokenFormat("sendgrid_api_key", ("SG.",), r"SG\.[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}", 3),
@@ -1608,6 +1618,14 @@ ANCHORED_SECRETS: Final = (
     # mimikatz's `lsadump::secrets`: an LSA secret's value in clear (`cur/text: …`, the previous one
     # `old/text: …`: a service account's password, the autologon's `DefaultPassword`)
     AnchoredSecret("/text:", r"(?:(?<=cur)|(?<=old))/text:[ \t]*(?!\(null\))" + _DEVICE_VALUE),
+    # a password Windows keeps reversibly, printed in clear: DSInternals' `Get-ADReplAccount` under
+    # `SupplementalCredentials:` (`ClearText: …`), and `netsh wlan show profile … key=clear`'s Wi-Fi
+    # passphrase (`Key Content            : …`, to the line's end: a passphrase may hold blanks)
+    AnchoredSecret("cleartext:", r"ClearText:[ \t]*(?!(?i:true|false|null|none)\b)" + _DEVICE_VALUE),
+    AnchoredSecret(
+        "key content ",
+        r"Key Content[ \t]+:[ \t]*(?P<value>[^\s\\](?:[^\r\n\\]{0,62}[^\s\\])?)[ \t]*(?=$|\r|\\{1,3}[nr\"])",
+    ),
     # Team Foundation's `tf … /login:USER,PASSWORD` (and the other TFS tools that take it so)
     AnchoredSecret("/login:", r"(?i:/login):[^,\s\"']{1,200},(?P<value>[^\s\"'\\]{4,500})"),
     # IRC services: `/msg NickServ IDENTIFY [account] …` (also `/nickserv identify …`), `REGISTER …
@@ -1693,6 +1711,8 @@ PRINTS_SECRET: Final = (
     # the header `tail` and `head` print before each of several files (`==> /etc/openvpn/x.auth <==`)
     ("==> ", _CREDENTIAL_FILE % "==>"),
     ("versions access", r"secrets[ \t]+versions[ \t]+access"),
+    # PowerShell's SecretManagement `Get-Secret -Name … -AsPlainText` (and Az's `Get-AzKeyVaultSecret`)
+    ("-asplaintext", r"\bget-(?:azkeyvault)?secret\b"),
     # a secret-named output or member: `terraform output db_password` (quoted), `jq -r '.api_key.value'`,
     # `yq '.auth.token'`, `sops -d --extract '["db"]["password"]'`
     (
@@ -1771,7 +1791,7 @@ LISTING_CLIS: Final = words(
 #: characters or more that may be a credential goes. Each name is one more literal for the context
 #: searches to find, which stay fast only up to 48 a search: a name here must earn its place (not
 #: names text uses for other things, `render`, `linear`, nor providers whose tokens have formats).
-LISTED_PROVIDERS: Final = words("vultr hetzner linode vercel snyk zendesk mistral cohere deepgram")
+LISTED_PROVIDERS: Final = words("vultr hetzner linode vercel snyk zendesk mistral cohere deepgram assemblyai")
 LISTS_SECRETS: Final = (
     "keys list",
     "key list",
@@ -1829,6 +1849,17 @@ AUTH_CALLS: Final = {
     "bind_s": (1, True),
     "plainauth": (2, True),
     "networkcredential": (1, True),
+    # .NET's Active Directory and Windows logons: `new DirectoryEntry("LDAP://…", user, "…")`,
+    # `new PrincipalContext(ContextType.Domain, name[, container], user, "…")`, advapi32's
+    # `LogonUser(user, domain, "…", type, provider, out token)`
+    "directoryentry": (2, True),
+    "principalcontext": (-1, True),
+    "logonuser": (2, True),
+    # ASP.NET Identity's `userManager.CreateAsync(user, "…")` (a seeded account's password; other
+    # `CreateAsync` calls take other things: only a literal that may be a credential)
+    "createasync": (1, False),
+    # .NET's `new AuthenticationHeaderValue("Basic", "…")`: the scheme, then the credential
+    "authenticationheadervalue": (1, True),
     # the Azure SDKs' and Azure DevOps' credential types given a literal: `new
     # StorageSharedKeyCredential(account, "…")`, `new AzureKeyCredential("…")`, `new
     # AzureNamedKeyCredential(name, "…")`, `new AzureSasCredential("…")`, `new
@@ -1934,6 +1965,8 @@ NAMED_AUTH_CALLS: Final = {
     "useinmemorypgpkeys": (-1, True),
     # the key material of a MAC or a cipher: Java's `SecretKeySpec("…".toByteArray(), "HmacSHA256")`
     "secretkeyspec": (0, False),
+    # .NET's `new SymmetricSecurityKey(Encoding.UTF8.GetBytes("…"))`: a JWT's signing key
+    "symmetricsecuritykey": (0, False),
 }
 
 #: Marks that leave their line as it is, as secret scanners honour them: detect-secrets'

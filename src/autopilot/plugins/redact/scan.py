@@ -158,6 +158,7 @@ from autopilot.plugins.redact.patterns import (
     _DATA_SOURCE,
     _DECLARATIONS,
     _DEF_BEFORE,
+    _DISTINGUISHED_NAME,
     _DUMPED_STRUCTURE,
     _ECHO_BASE64,
     _ECHO_PIPE,
@@ -170,6 +171,7 @@ from autopilot.plugins.redact.patterns import (
     _ENCODED_VALUE,
     _ENCRYPTED_AT,
     _ENDS_IN_COLON,
+    _ENTER_PROMPT,
     _ESCAPE_BEFORE,
     _EVALUATED_VALUE,
     _EVM_KEY,
@@ -181,6 +183,7 @@ from autopilot.plugins.redact.patterns import (
     _EZCONNECT_AT,
     _FILL_AT,
     _FILTER_PATH,
+    _FLAGGED_CELL,
     _FRAME_HEADER,
     _FRAME_LINE,
     _FROM_KEY_AT,
@@ -268,6 +271,7 @@ from autopilot.plugins.redact.patterns import (
     _NO_VALUE,
     _NOT_DEVICE_VALUES,
     _NOT_SEED_WORDS,
+    _NUMBERED_KEY_VALUE,
     _NUMBERED_KEYS,
     _OBJECT_AFTER,
     _OPENVPN_AT,
@@ -400,6 +404,7 @@ from autopilot.plugins.redact.patterns import (
     _USERLIST_ESCAPED,
     _UUID,
     _VALUE_AT,
+    _VALUE_HEADER,
     _VALUE_MEMBER,
     _VALUE_WORD,
     _WEBHOOK_PATH_AT,
@@ -718,7 +723,10 @@ class _Scan:
         line_start, line_end = self._line_bounds(start, limit=512)
         next_end = self.data.find(b"\n", line_end + 1, line_end + 512)
         window_end = next_end if next_end != -1 else min(self.size, line_end + 512)
-        for match in pattern.finditer(self.data, line_start, window_end):
+        # (and the line before: a secret declared above its id, `k = "…";` then `id = "AKID…";`)
+        floor = max(0, line_start - 512)
+        previous_start = self.data.rfind(b"\n", floor, max(0, line_start - 1)) + 1 or floor
+        for match in pattern.finditer(self.data, previous_start, window_end):
             if match.start() < end and match.end() > start:
                 continue
             text = match.group().decode("ascii")
@@ -1182,6 +1190,17 @@ class _Scan:
             ):
                 continue
             if how == _BY_SPACE:
+                if kind is None and name.lower() in _NUMBERED_KEYS:
+                    # Azure's `key1` and `key2` copied with blanks after them (a note, `az … -o table`)
+                    numbered = _rx[_NUMBERED_KEY_VALUE].match(data, name_end)
+                    if numbered is not None and looks_random(numbered.group("value").decode("ascii")):
+                        self.add(numbered.start("value"), numbered.end("value"), "api_key")
+                if (
+                    kind is not None
+                    and kind != "authorization"
+                    and self._flagged_cell(name_start, name_end, kind)
+                ):
+                    continue
                 if kind is None and name in _LONE_NAMES and data[name_start - 1 : name_start] == b" ":
                     if _aaa_server_key(self.low, name_start):
                         kind = "password"  # a RADIUS or TACACS+ server's shared key (Cisco, Arista, Aruba)
@@ -1520,6 +1539,14 @@ class _Scan:
         if sep is None:
             if not (flag and sp1 and q1 is None):
                 return name_end
+        elif (
+            sep == b">"
+            and sp1
+            and sp2
+            and q2 is None
+            and _rx[_ENTER_PROMPT].search(self.low, max(0, name_start - 80), name_start) is not None
+        ):
+            pass  # an interactive prompt answered (`Enter personal access token > …`, the Azure agent's)
         elif sep == b">" and (previous != b"<" or q2 is not None):
             if (
                 q1 is not None
@@ -1617,7 +1644,7 @@ class _Scan:
             text = _rx[_XML_TEXT].match(data, value_start)  # entities in the text (`&amp;`, `&lt;`)
             if text is not None:
                 value_end = text.end()
-        if sep == b">" and not data.startswith(b"</", value_end):
+        if sep == b">" and not sp2 and not data.startswith(b"</", value_end):
             return name_end  # XML: a value runs to its closing tag
         if not quoted and sep == b"=" and data.startswith(b"0x", value_start):
             # gdb prints a `char *` member as its address and then the string (`password =
@@ -1809,6 +1836,27 @@ class _Scan:
         before = name_start - 1 if data[name_start - 1 : name_start] in (b"$", b"*") else name_start
         word = _rx[_PREVIOUS_WORD].search(data, max(0, before - 16), before)
         return word is not None and word.group("word").lower() in _DECLARATIONS
+
+    def _flagged_cell(self, name_start: int, name_end: int, kind: str) -> bool:
+        """A name/value table's row with a flag between the name and its value (`DbPassword  False
+        …` under `Name  Is Secret  Value`): the value, in the header's `Value` column."""
+        data = self.data
+        cell = _rx[_FLAGGED_CELL].match(data, name_end)
+        if cell is None:
+            return False
+        line_start, _ = _line_around(data, name_start)
+        header = None
+        for found in _rx[_VALUE_HEADER].finditer(data, max(0, line_start - 4096), line_start):
+            header = found  # the nearest above
+        if header is None:
+            return False
+        header_start, _ = _line_around(data, header.start())
+        if header.start("value") - header_start != cell.start("value") - line_start:
+            return False
+        value = cell.group("value").decode("utf-8", "replace")
+        if _lenient(value) and not _names_a_secret(value):
+            self.add(cell.start("value"), cell.end("value"), kind)
+        return True
 
     def _two_word_column(self, name_start: int, name_end: int) -> bool:
         """A column of a table aligned with blanks named by two words (``License key``, ``API
@@ -2862,6 +2910,8 @@ class _Scan:
             about_credentials = _rx[_DATA_SOURCE].search(data, *literals[0]) is not None
         # (a quoted password after other arguments may start with `-`: it is no option there)
         judged = value[1:] if argument and value[:1] == "-" and value[1:2] != "-" else value
+        if _rx[_DISTINGUISHED_NAME].fullmatch(data, *literal) is not None:
+            return  # `PrincipalContext(ContextType.Domain, "corp.local", "OU=Staff,DC=corp,DC=local")`
         if (_lenient(value) if about_credentials else credential_like(judged)) and not _names_a_secret(value):
             self.add(literal[0], literal[1], "password" if about_credentials else "secret")
             more = joined[argument]

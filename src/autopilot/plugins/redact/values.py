@@ -420,8 +420,10 @@ _ESCAPED_ELLIPSIS: Final = rb"\\{1,7}u(?:2026|2022)"
 # A word and four digits or more before a dot: how people make passwords, not how code names things.
 _WORD_AND_YEAR: Final = r"(?:^|\.)[A-Za-z]{2,}[0-9]{4,}\."
 # Two capitalised words joined by a dot, a number of two digits or more at the end: a password made
-# as people make them (`Copper.Nebula56`), not a class's attribute.
-_WORDS_AND_NUMBER: Final = r"[A-Z][a-z]{2,}\.[A-Z][a-z]{2,}[0-9]{2,}"
+# as people make them (`Copper.Nebula56`), not a class's attribute; so are two words in lower case
+# and a number of three digits or more (`granite.glacier7791`: `hashlib.sha256`, `np.float64` and
+# `torch.float16` have a shorter word or number).
+_WORDS_AND_NUMBER: Final = r"[A-Z][a-z]{2,}\.[A-Z][a-z]{2,}[0-9]{2,}|[a-z]{3,}\.[a-z]{4,}[0-9]{3,}"
 
 
 # A word of a message for people, in any script: letters (maybe joined by an apostrophe or a
@@ -524,7 +526,7 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             and all(_wordy(part) for part in value.rstrip("!").replace("?", "").split("."))
             and not (value.endswith("!") and _rx[_DIGIT].search(value))  # `Velvet.Ember5000!`: a password
             and _rx[_WORD_AND_YEAR].search(value) is None  # `Puki0019.zuga`: a password, no attribute
-            and _rx[_WORDS_AND_NUMBER].fullmatch(value) is None  # `Copper.Nebula56`: one too
+            and _rx[_WORDS_AND_NUMBER].fullmatch(value) is None  # `Copper.Nebula56`, `granite.glacier7791`
             and not _drawn_at_random(value)  # `yXnKgu.aySJ8YKVaq`: a password holding a dot
         ):
             return False  # `self.token`, `os.environ`, `settings.OPENAI_API_KEY`
