@@ -249,3 +249,24 @@ def test_their_look_alikes_stay() -> None:
         "$ net ads info -U Administrator",
     ):
         rs.survives(text)
+
+
+@given(seed=SEEDS)
+def test_provisioning_and_mail_relay_passwords_go(seed: int) -> None:
+    """kickstart's `rootpw` in clear, postfix's sasl_passwd with a port named by its service."""
+    password = _password(random.Random(seed))
+    rs.goes(f"network --bootproto=dhcp\nrootpw --plaintext {password}\nuser --name=ops", password)
+    rs.goes(f"rootpw {password}", password)
+    rs.goes(f"[mail.example.net]:submission relay@example.net:{password}", password)
+    rs.survives("rootpw --iscrypted $6$z4tvGSn93.KR9iyk$v3suzF84ZGRinsmpzax24CeiOFmC97MCalhxr\nrootpw --lock")
+
+
+@given(seed=SEEDS)
+def test_a_key_whose_type_says_pre_shared_goes(seed: int) -> None:
+    """OPNsense's IPsec pre-shared keys: the lone `Key` of an object whose `keyType` is `PSK`."""
+    key = rs.body(random.Random(seed), 24)
+    rs.goes(
+        f'{{"remote_ident": "172.16.214.57",\n  "keyType": "PSK",\n  "Key": "{key}",\n  "note": "HQ"}}',
+        key,
+    )
+    rs.survives(f'{{"keyType": "RSA", "Key": "{key}"}}')

@@ -851,7 +851,10 @@ _PGPASS_FIELDS: Final = rb"[^:\s]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+(?::(?P<valu
 _USERLIST: Final = (
     rb"""[ \t]*(?P<q>\\{0,3}")[^"\s\\]+(?P=q)[ \t]+(?P=q)(?P<value>[^"\s\\]{4,})(?P=q)""" + _LINE_END
 )
-_SASL_PASSWD: Final = rb"\[[^\]\s]+\](?::[0-9]+)?[ \t]+[^\s:]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
+# (a port by its number or its service's name, `[smtp.example.net]:submission`)
+_SASL_PASSWD: Final = (
+    rb"\[[^\]\s]+\](?::(?:[0-9]+|submissions?|smtps?))?[ \t]+[^\s:]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
+)
 # Where a JSON string starts on a line (``"content":"…``, ``"observation": "…``).
 _JSON_STRING_START: Final = rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"'
 # `- name: DB_PASSWORD` then `value: …` (Kubernetes, ECS and compose environment lists).
@@ -1500,6 +1503,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b'\\" \\"',
     b"]:587",
     b"]:465",
+    b"]:submission",
     b"\nuser ",
     b"\\nuser ",
     b"setuser ",
@@ -1621,6 +1625,7 @@ _FIXED_ANCHORS: Final = (
     _USERLIST_ESCAPED,
     _SASL_587,
     _SASL_465,
+    _SASL_SUBMISSION,
     _ACL_LINE,
     _ACL_ESCAPED,
     _ACL_SETUSER,

@@ -1728,6 +1728,13 @@ ANCHORED_SECRETS: Final = (
         "secret",
         before=r"[^\n]*?(?i:key|secret|pass(?:word|phrase)?|token|psk)[ \t]+\Z",
     ),
+    # kickstart's root password in clear (`rootpw --plaintext …`, and `rootpw …`, plain text by
+    # default; `--iscrypted` hashes and `--lock` stay)
+    AnchoredSecret(
+        "rootpw ",
+        r"rootpw[ \t]+(?:--(?:plaintext|allow-ssh)[ \t]+)*(?!--)" + _DEVICE_VALUE,
+        config_line=True,
+    ),
     # NTP's symmetric keys (chrony's `1 SHA1 HEX:…`, ntpd's ` 2 MD5 …`)
     *(
         AnchoredSecret(f"{kind} ", f"(?i:{kind})" + _NTP_KEY, "secret", before=_NTP_KEY_BEFORE)

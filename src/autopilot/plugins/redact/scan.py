@@ -345,6 +345,7 @@ from autopilot.plugins.redact.patterns import (
     _SASL_587,
     _SASL_PASSWD,
     _SASL_PLAIN,
+    _SASL_SUBMISSION,
     _SCHEMELESS_USERINFO,
     _SECRET_COOKIE,
     _SECRET_ID_NAMES,
@@ -870,7 +871,7 @@ class _Scan:
             self._schemeless_dsn(start)  # `user:…@host:5432/db`
         elif role in (_USERLIST_AT, _USERLIST_ESCAPED):
             self._line_rule(start, _rx[_USERLIST])
-        elif role in (_SASL_587, _SASL_465):
+        elif role in (_SASL_587, _SASL_465, _SASL_SUBMISSION):
             self._line_rule(start, _rx[_SASL_PASSWD])
         elif role == _ACL_LINE:
             self._redis_acl(start + 1)
