@@ -39,6 +39,7 @@ def _password(rng: random.Random) -> str:
             "snmp-agent usm-user v3 nms NMS simple authentication-mode sha {p} privacy-mode aes128 {q}",
             'createUser nmsuser SHA "{p}" AES "{q}"',
             "snmp-server host 192.0.2.10 version 2c {p}",
+            'snmp-server community "{p}" unrestricted',
             "snmp-server host 192.0.2.10 traps version 1 {p} udp-port 162",
         ]
     ),
@@ -77,7 +78,7 @@ def test_a_reversible_type_7_in_base64_goes(seed: int) -> None:
     rs.survives("Set the password 7 days before the window.")
 
 
-@given(seed=SEEDS, kind=st.sampled_from(["MD5", "SHA1", "SHA256", "SHA512", "AES128CMAC"]))
+@given(seed=SEEDS, kind=st.sampled_from(["MD5", "SHA1", "SHA256", "SHA512"]))
 def test_an_ntp_key_goes(seed: int, kind: str) -> None:
     """chrony's and ntpd's key files: a number, a type, the key (maybe after `HEX:` or `ASCII:`)."""
     rng = random.Random(seed)

@@ -1604,7 +1604,8 @@ ANCHORED_SECRETS: Final = (
     AnchoredSecret(
         "wpa-psk ", r"wpa-psk[ \t]+(?:ascii|hex)[ \t]+(?:[07][ \t]+)?" + _DEVICE_VALUE, config_line=True
     ),
-    # SNMP communities (v1, v2c: the community is the password): IOS's `snmp-server community … RO`,
+    # SNMP communities (v1, v2c: the community is the password): IOS's `snmp-server community … RO`
+    # (ProCurve's `… unrestricted`),
     # Junos' `set snmp community … authorization read-only`, and a setting named so in YAML, JSON,
     # INI or TOML (snmp_exporter's `auths`, Telegraf, Ansible's network variables)
     AnchoredSecret(
@@ -1612,7 +1613,8 @@ ANCHORED_SECRETS: Final = (
         r"community[ \t]+"
         + _DEVICE_VALUE
         + _Q
-        + r"[ \t]+(?i:ro|rw|view|authorization|clients|read-only|read-write)(?![A-Za-z0-9_\-])",
+        + r"[ \t]+(?i:ro|rw|view|authorization|clients|read-only|read-write|unrestricted|restricted)"
+        + r"(?![A-Za-z0-9_\-])",
         config_line=True,
     ),
     # (in any case: `SNMP_COMMUNITY: …` in a workflow's environment; not a BGP community, `65000:100`,
@@ -1648,13 +1650,13 @@ ANCHORED_SECRETS: Final = (
     # `encrypted` keys are derived ones and stay; a trap host's community (`snmp-server
     # host 10.0.0.1 [traps] version 2c …`)
     AnchoredSecret(
-        "snmp-server user ",
+        "snmp-server ",
         r"snmp-server[ \t]+user[ \t]+[^\s\\]+[ \t]+[^\s\\]+[ \t]+(?:remote[ \t]+[^\s\\]+[ \t]+)?"
         r"(?:udp-port[ \t]+[0-9]+[ \t]+)?v3[ \t]+auth[ \t]+[a-z0-9\-]+[ \t]+" + _DEVICE_VALUE,
         config_line=True,
     ),
     AnchoredSecret(
-        "snmp-server user ",
+        "snmp-server ",
         r"snmp-server[ \t]+user[ \t]+[^\n\\]{1,200}?[ \t]v3[ \t]+auth[ \t]+[a-z0-9\-]+[ \t]+[^\s\\]+[ \t]+"
         r"priv[ \t]+(?:3des|des|aes(?:[ \t]+(?:128|192|256))?|aes-?(?:128|192|256))[ \t]+" + _DEVICE_VALUE,
         config_line=True,
@@ -1684,7 +1686,7 @@ ANCHORED_SECRETS: Final = (
         config_line=True,
     ),
     AnchoredSecret(
-        "snmp-server host ",
+        "snmp-server ",
         r"snmp-server[ \t]+host[ \t]+[^\s\\]+[ \t]+(?:(?:traps|informs)[ \t]+)?(?:vrf[ \t]+[^\s\\]+[ \t]+)?"
         r"version[ \t]+(?:1|2c)[ \t]+" + _DEVICE_VALUE,
         config_line=True,
@@ -1735,10 +1737,11 @@ ANCHORED_SECRETS: Final = (
         r"rootpw[ \t]+(?:--(?:plaintext|allow-ssh)[ \t]+)*(?!--)" + _DEVICE_VALUE,
         config_line=True,
     ),
-    # NTP's symmetric keys (chrony's `1 SHA1 HEX:…`, ntpd's ` 2 MD5 …`)
+    # NTP's symmetric keys (chrony's `1 SHA1 HEX:…`, ntpd's ` 2 MD5 …`; the rarer types, `SHA384`,
+    # `AES128CMAC` …, would each cost the search of every text an anchor)
     *(
         AnchoredSecret(f"{kind} ", f"(?i:{kind})" + _NTP_KEY, "secret", before=_NTP_KEY_BEFORE)
-        for kind in ("md5", "sha1", "sha256", "sha384", "sha512", "aes128cmac", "aes256cmac")
+        for kind in ("md5", "sha1", "sha256", "sha512")
     ),
     # devices' web interfaces: OpenWrt LuCI's session token in the path (`/cgi-bin/luci/;stok=…/admin`),
     # IP cameras' CGI logins (`snapshot.cgi?loginuse=admin&loginpas=…`)
@@ -1842,9 +1845,8 @@ PRINTS_SECRET: Final = (
     ("create token", ""),
     ("print token", ""),
     ("wg genkey", ""),
-    # a gossip encryption key (`consul keygen`, `nomad operator gossip keyring generate`)
+    # a gossip encryption key (`consul keygen`)
     ("consul keygen", ""),
-    ("keyring generate", ""),
     ("openssl rand", ""),
     ("pwgen", ""),
     ("mkpasswd", ""),

@@ -2107,6 +2107,8 @@ class _Scan:
         addresses` of pppd's chap-secrets): the cell in its column on each row below, counted by the
         names before it, up to a blank line (comment lines between rows are skipped)."""
         data = self.data
+        if data.find(b"#", max(0, name_start - 300), name_start) == -1:
+            return False  # (a cheap test first: tab-separated names are frequent in logs)
         if _rx[_HEADER_NAME_END].match(data, name_end) is None:
             return False
         line_start, line_end = _line_around(data, name_start)
