@@ -1691,15 +1691,6 @@ ANCHORED_SECRETS: Final = (
         r"version[ \t]+(?:1|2c)[ \t]+" + _DEVICE_VALUE,
         config_line=True,
     ),
-    # a gossip encryption key (Consul's and Nomad's `"encrypt": "…"`, `encrypt = "…"`, `-encrypt=…`):
-    # base64 of 16 or 32 random bytes
-    AnchoredSecret(
-        "encrypt",
-        r"(?:(?<![A-Za-z0-9_.])|(?<=\\[nt]))encrypt\\{0,3}[\"']?[ \t]*[:=][ \t]*\\{0,3}[\"']?"
-        r"(?P<value>[A-Za-z0-9+/]{22,86}={0,2})(?![A-Za-z0-9+/=])",
-        "secret",
-        generated=True,
-    ),
     # Nagios' and Icinga's `resource.cfg` macros (`$USER4$=…`: the passwords its checks are given; a
     # plugins' path or a user's name of words stays)
     AnchoredSecret(
