@@ -583,6 +583,20 @@ _SENTRY_DSN: Final = (
 # A token given as the user of a URL, without a password: ``https://TOKEN@github.com/…``.
 _HOST_AND_COMMA: Final = rb"(?:[a-z0-9\-]+\.)+[a-z]{2,24}(?::[0-9]{1,5})?,"
 _URL_TOKEN_USER: Final = rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]{20,})@"
+# A credential file's header in a comment, its columns' names apart by tabs or two blanks (pppd's
+# chap-secrets and pap-secrets: `# client  server  secret  IP addresses`): the names before the
+# secret's, and each cell of a row below it (quoted, also JSON-escaped, or a word).
+_COMMENTED_HEADER: Final = (
+    rb"[ \t]*#[ \t]*"
+    rb"(?P<names>(?:[A-Za-z][A-Za-z0-9_\-]{0,30}(?:\t|\\{1,3}t|[ ]{2})(?:[ \t]|\\{1,3}t)*){1,8})\Z"
+)
+_HEADER_NAME_END: Final = rb"(?:\t|[ ]{2}|\\{1,3}[tnr]|\r|$)"
+_ROW_CELL: Final = (
+    rb'(?:[ \t]|\\{1,3}t)*(?:(?P<q>\\{0,3}")(?P<quoted>[^"\\\n]{0,500})(?P=q)'
+    rb'|(?P<bare>(?:[^\s\\]|\\(?!\\{0,2}[tnr"]))+))'
+)
+# An SNMP target's community as its URL's user (`snmp://COMMUNITY@host`), of any length.
+_URL_COMMUNITY: Final = rb"://(?P<user>[^\s\x00-\x1f:/?#@\"'<>\\`]{1,200})@"
 # A credential after an option of a command-line client: quoted (also JSON-escaped) or bare.
 _VALUE_AT: Final = (
     # `-p$'…'`: bash's ANSI-C quoting, where `\'` does not end the string
@@ -680,6 +694,9 @@ _READS_CREDENTIAL: Final = (
     rb"(?:--[a-z\-]*stdin\b|--with-token|\bchpasswd\b|[ \t]login(?![A-Za-z0-9_.\-])"
     # Kerberos' kinit (a principal's password), Samba's `smbpasswd -s`
     rb"|\bkinit\b|\bsmbpasswd[ \t]+(?:-[a-z]+[ \t]+)*-[a-z]*s"
+    # joining a domain (`realm join`, `adcli join --stdin-password`), a key file read from the
+    # standard input (`cryptsetup luksOpen … --key-file=-`, `-d -`), `passwd --stdin`
+    rb"|\brealm[ \t]+join\b|(?:--key-file[= ]|[ \t]-d[ \t]+)-(?![A-Za-z0-9_./\-])"
     rb"|\bsudo[ \t]+(?:-[A-Za-z]+[ \t]+)*?-[A-Za-z]*S(?![A-Za-z])"
     # commands that store what they read as a secret: `wrangler secret put`, `fly secrets set`,
     # `docker secret create`, `vercel env add`, `pass insert`
@@ -692,7 +709,10 @@ _READS_CREDENTIAL: Final = (
 # bytes dropped).
 _REQUOTE: Final = rb"'\\{1,7}'(?=')"
 _REQUOTE_END: Final = b"\\''"  # (the end of every form, looked for first)
-_ECHO_PIPE: Final = _ECHOED + rb"[ \t]*\|[^|\n]*?" + _READS_CREDENTIAL
+# (also each echo of a subshell's, `(echo '…'; echo '…') | smbpasswd -s -a NAME`)
+_ECHO_PIPE: Final = (
+    _ECHOED + rb"(?:[ \t]*;[ \t]*(?:echo|printf)[ \t][^|;\n]*)*[ \t]*\)?[ \t]*\|[^|\n]*?" + _READS_CREDENTIAL
+)
 # `echo -n 'user:SECRET' | base64`: a credential encoded for a header or a Kubernetes secret's data
 # (not one decoded, `base64 -d`).
 _ECHO_TO_BASE64: Final = (
@@ -706,6 +726,17 @@ _TRACED_ECHO: Final = (
     _ECHOED + rb"[ \t]*(?:\r?\n|\\{1,3}(?:r\\{1,3})?n)[ \t]*\++[ \t]+[^|\n\\]*?" + _READS_CREDENTIAL
 )
 _TRACE_BEFORE: Final = rb"[ \t]*\++[ \t]+\Z"
+# Where a command starts on its line (the line's start, a prompt, `sudo`, after `;`, `&&`, `|`): a
+# password's command there (`sudo passwd admin2`, `kpasswd ops@CORP`) takes a user, not a password.
+_COMMAND_POSITION: Final = (
+    rb"(?:[^\n]*?(?:[;&|(]|[$#%>][ \t]))?[ \t]*(?:sudo[ \t]+(?:-[A-Za-z]+[ \t]+)*)?(?:/usr)?(?:/s?bin/)?\Z"
+)
+# Its options, then a user's name (`passwd -l deploy`, `smbpasswd -a svc_backup`, `kpasswd ops@CORP`).
+_USER_ARGUMENT: Final = (
+    rb"(?:[ \t]+-[A-Za-z\-]+)*[ \t]+[a-z_][a-z0-9_.\-]{0,31}(?:@[A-Za-z0-9.\-]+)?"
+    rb"(?=[ \t]*(?:$|[\r\n;&|)]|\\{1,3}[nr]|\\{0,3}\"))"
+)
+_USER_COMMANDS: Final = frozenset((b"passwd", b"gpasswd", b"kpasswd", b"yppasswd", b"smbpasswd"))
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
 _PRINTERS.update({anchor.encode(): pattern.encode() for anchor, pattern in rules.REPL_PROMPTS})
 # A field named for a password, by the selector or the locator's literal right before `.fill(` …
@@ -790,9 +821,11 @@ _ANCHORED_SECRETS: Final = {
 # What may stand before an anchored secret on a line of a configuration or a command: words alone.
 # (the first in lower case, as commands and configuration statements are: not `Press key 0 to …`)
 _CONFIG_LINE_BEFORE: Final = (
-    rb"""(?:\\{0,3}")?[ \t]*(?:[$#>][ \t]*)?"""
+    rb"""[ \t]*(?:\\{0,3}")?[ \t]*(?:[$#>][ \t]*)?"""
     rb"""(?:[a-z][A-Za-z0-9_.:/@\-]*[ \t]+(?:[A-Za-z0-9_.:/@\-]+[ \t]+){0,11})?\Z"""
 )
+# The first string of a JSON list, opened on a line (`["username … secret 0 …"`).
+_LIST_STRING: Final = rb'\[[ \t]*\\{0,3}"'
 # A setting's name quoted before an anchored secret (`Updated the constant 'DB_PASSWORD' in …`).
 _QUOTED_NAME: Final = rb"""\\{0,3}["'](?P<name>[A-Za-z_][A-Za-z0-9_.\-]{1,63})\\{0,3}["']"""
 _NOT_DEVICE_VALUES: Final = frozenset(("true", "false", "yes", "no", "null", "none", "on", "off"))
@@ -830,7 +863,10 @@ _PGPASS_FIELDS: Final = rb"[^:\s]+:(?:[0-9]{1,5}|\*):[^:\s]*:[^:\s]+(?::(?P<valu
 _USERLIST: Final = (
     rb"""[ \t]*(?P<q>\\{0,3}")[^"\s\\]+(?P=q)[ \t]+(?P=q)(?P<value>[^"\s\\]{4,})(?P=q)""" + _LINE_END
 )
-_SASL_PASSWD: Final = rb"\[[^\]\s]+\](?::[0-9]+)?[ \t]+[^\s:]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
+# (a port by its number or its service's name, `[smtp.example.net]:submission`)
+_SASL_PASSWD: Final = (
+    rb"\[[^\]\s]+\](?::(?:[0-9]+|submissions?|smtps?))?[ \t]+[^\s:]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
+)
 # Where a JSON string starts on a line (``"content":"…``, ``"observation": "…``).
 _JSON_STRING_START: Final = rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"'
 # `- name: DB_PASSWORD` then `value: …` (Kubernetes, ECS and compose environment lists).
@@ -1536,6 +1572,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b'\\" \\"',
     b"]:587",
     b"]:465",
+    b"]:submission",
     b"\nuser ",
     b"\\nuser ",
     b"setuser ",
@@ -1657,6 +1694,7 @@ _FIXED_ANCHORS: Final = (
     _USERLIST_ESCAPED,
     _SASL_587,
     _SASL_465,
+    _SASL_SUBMISSION,
     _ACL_LINE,
     _ACL_ESCAPED,
     _ACL_SETUSER,

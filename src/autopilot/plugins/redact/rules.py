@@ -735,6 +735,11 @@ PLACEHOLDER_WORDS: Final = words(
     "spnego sspi scram-sha-1 scram-sha-256 scram-sha-512 cram-md5 digest-md5 plain login anonymous "
     "external digest hmac sigv4 aws-sigv4 aws_iam mtls x509 saml saml2 oidc openid ldap radius pam "
     "peer ident trust md5 jwt cert certificate sha1 sha256 sha512 "
+    # IKE's and strongSwan's authentication methods (`auth = eap-tls`, `authby=secret`, `leftauth=pubkey`)
+    "psk pubkey rsasig ecdsasig eap eap-tls eap-ttls eap-peap eap-mschapv2 eap-md5 eap-gtc eap-radius "
+    "eap-dynamic eap-sim eap-aka eap-tnc xauth xauth-generic xauth-pam xauth-eap xauth-radius "
+    # when a tool sets a password it is given (Ansible's `update_password: on_create`), not one
+    "always on_create on_update on_change "
     # a keyword saying where the secrets come from or that they are made later, not one itself
     # (`secrets: inherit` of GitHub Actions' reusable workflows, `password: auto`, `key: generate`)
     "inherit inherited auto autogenerate generate generated "
@@ -963,6 +968,10 @@ PUBLIC_KEYS: Final = (
     # a Salesforce connected app's consumer key (`3MVG9…`): its OAuth client id, no secret (the
     # consumer secret is)
     r"|3MVG9[A-Za-z0-9._\-]{60,}"
+    # Tailscale's public keys, typed by their prefix (`tailscale status --json`, the API's devices:
+    # a machine's `mkey:`, a node's `nodekey:`, `discokey:`, a tailnet lock's `nlpub:`); its private
+    # ones are `privkey:` and `nlpriv:`
+    r"|(?:mkey|nodekey|discokey|nlpub):[0-9a-f]{64}"
 )
 #: Google API keys (``AIza…``) that Firebase puts in an app's web or mobile config, which its
 #: documentation says are public (they identify the project; rules and App Check guard the data):
@@ -1013,7 +1022,9 @@ MASKED: Final = (
     # `(sensitive value)`, `<hidden>`, `*** hidden ***`, wget's `*password*`)
     r"|(?:\(|\[|<|\{|\*+[ \t]*)(?:sensitive(?: value| data)?|protected|redacted|hidden|masked|encrypted"
     r"|not shown|set|unset|not set|secret|password|filtered|removed|omitted|censored|scrubbed|withheld"
-    r"|obfuscated|sanitized|sanitised|value hidden)(?:\)|\]|>|\}|[ \t]*\*+)"
+    r"|obfuscated|sanitized|sanitised|value hidden"
+    # a word saying there is no value (`wg show`'s `preshared key: (none)`, `<null>`, `(empty)`)
+    r"|none|null|nil|empty|blank|not configured|not available|n/a|disabled|off)(?:\)|\]|>|\}|[ \t]*\*+)"
     # Windows Setup's mask of the passwords of an answer file it has used (`<Value>*SENSITIVE*DATA*DELETED*`)
     r"|\*SENSITIVE\*DATA\*DELETED\*"
 )
@@ -1368,7 +1379,7 @@ CLIENT_COMMANDS: Final = (
     ),
     ClientCommand(("lftp",), (r"-u[ \t]+[\"']?[^,\s\"']+,{value}",)),
     ClientCommand(
-        ("smbclient", "rpcclient", "smbmap"),
+        ("smbclient", "rpcclient", "smbmap", "net"),
         (r"(?:-U|--user(?:=|[ \t]+))[ \t]*[\"']?[^%\s\"']+%{value}", option("--password")),
     ),
     ClientCommand(
@@ -1504,8 +1515,12 @@ CLIENT_COMMANDS: Final = (
     ),
     ClientCommand(("twine",), (option("-p", "--password"),)),
     ClientCommand(("altool",), (option("-p", "--password"),)),
-    # A BMC's ipmitool (`-P`).
-    ClientCommand(("ipmitool",), (option("-P"),)),
+    # BMCs' tools: ipmitool and ipmiutil (`-P`), Dell's racadm (`-r HOST -u USER -p …`), HPE's
+    # ilorest (`login HOST -u USER -p …`), DMTF's redfishtool (`-p`)
+    ClientCommand(("ipmitool", "ipmiutil"), (option("-P"),)),
+    # a TSIG key given to nsupdate (`-y [hmac-sha256:]name:secret`)
+    ClientCommand(("nsupdate",), (r"-y[ \t]+(?:hmac-[a-z0-9]+:)?[^\s:\"']+:{value}",), kind="secret"),
+    ClientCommand(("racadm", "ilorest", "redfishtool"), (option("-p", "--password"),)),
     # a one-time password's shared seed (TOTP/HOTP): oath-toolkit's `oathtool --totp -b KEY`, the
     # first argument after its mode that is no option (`-d 8`, `-s 30s`, `--window=2` before it)
     ClientCommand(
@@ -1526,6 +1541,9 @@ _CREDENTIAL_FILE: Final = (
     r"[^\s|;&\"'`]*(?:privatekey|private_key|\.pem|\.key\b|secret|pass(?!wd\b)"
     r"|pwd|token|credential|auth(?!orized)|api[_\-]?key|\.netrc|\.erlang\.cookie|\.git-credentials"
     r"|/id_(?:rsa|ed25519|ecdsa|dsa)\b(?!\.pub)|master\.key|\.htpasswd"
+    # a file of a password alone or of a login (Proxmox's `/etc/pve/priv/storage/NAME.pw`, OpenVPN's
+    # `auth-user-pass` file `creds.txt`)
+    r"|\.pw\b|creds\b"
     # a Solana wallet's keypair (`~/.config/solana/id.json`, `deployer-keypair.json`)
     r"|solana/id\.json|keypair[^\s/|;&\"'`]*\.json)"
 )
@@ -1548,7 +1566,11 @@ class AnchoredSecret:
     counts: nothing but words (no sentence's punctuation) before the anchor since the line's start.
     With *named*, the line must quote a secret's name before the anchor (a message naming the
     setting it changed). With *generated*, only a value of 16 characters or more that looks generated
-    counts (a compiler quoting any literal of the line it rejects).
+    counts (a compiler quoting any literal of the line it rejects); with *lenient*, only a value as
+    people make passwords (not plain words, a number or a path). *before*, if set, is a pattern
+    matched from where the line's content starts up to the anchor (a key file's number: `1 SHA1
+    HEX:…` of chrony; `password manager user-name "manager"` before `plaintext`); when it has a group
+    ``value``, the credential is there, before the anchor (a smbpasswd file's hashes).
     """
 
     anchor: str
@@ -1557,11 +1579,32 @@ class AnchoredSecret:
     config_line: bool = False
     named: bool = False
     generated: bool = False
+    before: str = ""
+    lenient: bool = False
 
 
 _Q = r"""(?:\\{0,3}["'])?"""  # an optional quote, JSON-escaped or not
 _DEVICE_VALUE = _Q + r"""(?P<value>[^\s"'\\]{4,200})"""
-_TYPE7 = r"(?P<value>[0-9A-Fa-f]{4,200})(?![0-9A-Za-z])"
+_DEVICE_ARG = r"""(?:\\{0,3}"[^"\n\\]{1,200}\\{0,3}"|[^\s\\]{1,200})"""  # another argument, maybe quoted
+# (Cisco's in hex; Arista's, reversible as well, in base64: 12 characters or more of both cases)
+_TYPE7 = (
+    r"(?P<value>[0-9A-Fa-f]{4,200}"
+    r"|(?=[A-Za-z0-9+/]{0,199}[a-z])(?=[A-Za-z0-9+/]{0,199}[A-Z])"
+    r"[A-Za-z0-9+/]{12,200}={0,2})(?![0-9A-Za-z+/=])"
+)
+# What stands before a device's secret given in clear after a keyword saying so (`plaintext`,
+# `simple`): the secret's setting (`password`, `key`, `auth-pass`, `community read`), maybe with a
+# user's name or a few words between (`password manager user-name "manager" plaintext …`)
+_CLEAR_BEFORE = (
+    r"[^\n]*?(?:(?<![A-Za-z0-9_\-])|(?<=\\[nt]))"
+    r"(?i:pass(?:word|wd)?|[a-z\-]*-pass|key|shared-key|secret|psk|community[ \t]+(?:read|write))"
+    r"(?:[ \t]+(?i:manager|operator|port-access))?"
+    r"""(?:[ \t]+user-name[ \t]+\\{0,3}"?[^\s"\\]{1,64}\\{0,3}"?)?[ \t]+\Z"""
+)
+# The symmetric keys of NTP (chrony's `/etc/chrony.keys`, ntpd's `ntp.keys`): a key's number, its
+# type, then the key (maybe after `HEX:` or `ASCII:`)
+_NTP_KEY = r"[ \t]+(?:(?i:hex|ascii):)?(?P<value>[^\s\"'\\#]{4,200})"
+_NTP_KEY_BEFORE = r"[ \t]*[0-9]{1,5}[ \t]+\Z"
 _NT_HASH = _Q + r"[ \t]*[:=][ \t]*" + _Q + r"(?P<value>[0-9A-Fa-f]{32})(?![0-9A-Za-z])"
 # The password given to IRC's NickServ, maybe after the account's name: the line's last word.
 _IRC_PASSWORD = r"(?:[^\s\\]{1,30}[ \t]+)?(?P<value>[^\s\\]{4,200})[ \t]*(?=$|\r|\\{1,3}[nr\"])"
@@ -1592,7 +1635,8 @@ ANCHORED_SECRETS: Final = (
     AnchoredSecret(
         "wpa-psk ", r"wpa-psk[ \t]+(?:ascii|hex)[ \t]+(?:[07][ \t]+)?" + _DEVICE_VALUE, config_line=True
     ),
-    # SNMP communities (v1, v2c: the community is the password): IOS's `snmp-server community … RO`,
+    # SNMP communities (v1, v2c: the community is the password): IOS's `snmp-server community … RO`
+    # (ProCurve's `… unrestricted`),
     # Junos' `set snmp community … authorization read-only`, and a setting named so in YAML, JSON,
     # INI or TOML (snmp_exporter's `auths`, Telegraf, Ansible's network variables)
     AnchoredSecret(
@@ -1600,12 +1644,126 @@ ANCHORED_SECRETS: Final = (
         r"community[ \t]+"
         + _DEVICE_VALUE
         + _Q
-        + r"[ \t]+(?i:ro|rw|view|authorization|clients|read-only|read-write)(?![A-Za-z0-9_\-])",
+        + r"[ \t]+(?i:ro|rw|view|authorization|clients|read-only|read-write|unrestricted|restricted)"
+        + r"(?![A-Za-z0-9_\-])",
+        config_line=True,
+    ),
+    # (in any case: `SNMP_COMMUNITY: …` in a workflow's environment; not a BGP community, `65000:100`,
+    # nor a call, `Community: os.Getenv("SNMP_COMMUNITY")`)
+    AnchoredSecret(
+        "community",
+        r"(?i:community)"
+        + _Q
+        + r"[ \t]*[:=][ \t]*"
+        + _Q
+        + r"""(?![0-9]{1,10}:[0-9]{1,10}(?![^\s"'\\,;}]))"""
+        + r"""(?P<value>[^\s"'\\,;}()]{2,200})(?![(A-Za-z0-9_.])""",
+    ),
+    # collectd's SNMP plugin (`Community "…"` in a `<Host>` block); a Jinja template's default
+    # (`{{ snmp_ro_community | default('…') }}`)
+    AnchoredSecret(
+        "community",
+        r"""(?i:community)[ \t]+(?P<q>\\{0,3}")(?P<value>[^"\\\n]{2,200})(?P=q)[ \t]*(?:$|\r|\\{1,3}[nr])""",
         config_line=True,
     ),
     AnchoredSecret(
         "community",
-        r"community" + _Q + r"[ \t]*[:=][ \t]*" + _Q + r"""(?P<value>[^\s"'\\,;}]{2,200})""",
+        r"""(?i:community)[ \t]*\|[ \t]*default\([ \t]*(?P<q>\\{0,3}["'])(?P<value>[^"'\\\n]{2,200})(?P=q)""",
+    ),
+    # a device's secret in clear after a word saying so: HPE ProCurve's and Aruba's `password manager
+    # user-name "…" plaintext "…"`, `key plaintext …`, `auth-pass plaintext …`; H3C Comware's and
+    # Huawei's `password simple …`, `shared-key simple …`, `snmp-agent community read simple …`
+    AnchoredSecret("plaintext ", r"plaintext[ \t]+" + _DEVICE_VALUE, before=_CLEAR_BEFORE),
+    AnchoredSecret("simple ", r"simple[ \t]+" + _DEVICE_VALUE, before=_CLEAR_BEFORE),
+    # SNMPv3 users' passwords, for authentication and for privacy (IOS, NX-OS, Arista: `snmp-server
+    # user NAME GROUP v3 auth sha … priv aes 128 …`; Comware's `snmp-agent usm-user v3 NAME GROUP
+    # authentication-mode sha … privacy-mode aes128 …`; Net-SNMP's `createUser NAME SHA "…" AES "…"`);
+    # `encrypted` keys are derived ones and stay; a trap host's community (`snmp-server
+    # host 10.0.0.1 [traps] version 2c …`)
+    AnchoredSecret(
+        "snmp-server ",
+        r"snmp-server[ \t]+user[ \t]+[^\s\\]+[ \t]+[^\s\\]+[ \t]+(?:remote[ \t]+[^\s\\]+[ \t]+)?"
+        r"(?:udp-port[ \t]+[0-9]+[ \t]+)?v3[ \t]+auth[ \t]+[a-z0-9\-]+[ \t]+" + _DEVICE_VALUE,
+        config_line=True,
+    ),
+    AnchoredSecret(
+        "snmp-server ",
+        r"snmp-server[ \t]+user[ \t]+[^\n\\]{1,200}?[ \t]v3[ \t]+auth[ \t]+[a-z0-9\-]+[ \t]+[^\s\\]+[ \t]+"
+        r"priv[ \t]+(?:3des|des|aes(?:[ \t]+(?:128|192|256))?|aes-?(?:128|192|256))[ \t]+" + _DEVICE_VALUE,
+        config_line=True,
+    ),
+    AnchoredSecret(
+        "usm-user ",
+        r"usm-user[ \t]+v3[ \t]+[^\n\\]{1,200}?authentication-mode[ \t]+[a-z0-9\-]+[ \t]+" + _DEVICE_VALUE,
+        config_line=True,
+    ),
+    AnchoredSecret(
+        "usm-user ",
+        r"usm-user[ \t]+v3[ \t]+[^\n\\]{1,300}?privacy-mode[ \t]+[a-z0-9\-]+[ \t]+" + _DEVICE_VALUE,
+        config_line=True,
+    ),
+    AnchoredSecret(
+        "createuser ",
+        r"createUser[ \t]+(?:-e[ \t]+[^\s\\]+[ \t]+)?[^\s\\]+[ \t]+(?i:md5|sha[0-9\-]*)[ \t]+"
+        + _DEVICE_VALUE,
+        config_line=True,
+    ),
+    AnchoredSecret(
+        "createuser ",
+        r"createUser[ \t]+(?:-e[ \t]+[^\s\\]+[ \t]+)?[^\s\\]+[ \t]+(?i:md5|sha[0-9\-]*)[ \t]+"
+        + _DEVICE_ARG
+        + r"[ \t]+"
+        r"(?i:des|aes[0-9\-]*)[ \t]+" + _DEVICE_VALUE,
+        config_line=True,
+    ),
+    AnchoredSecret(
+        "snmp-server ",
+        r"snmp-server[ \t]+host[ \t]+[^\s\\]+[ \t]+(?:(?:traps|informs)[ \t]+)?(?:vrf[ \t]+[^\s\\]+[ \t]+)?"
+        r"version[ \t]+(?:1|2c)[ \t]+" + _DEVICE_VALUE,
+        config_line=True,
+    ),
+    # Nagios' and Icinga's `resource.cfg` macros (`$USER4$=…`: the passwords its checks are given; a
+    # plugins' path or a user's name of words stays)
+    AnchoredSecret(
+        "$user",
+        r"\$USER[0-9]{1,3}\$=(?P<value>[^\s\"'\\]{1,200})",
+        before=r"[ \t]*\Z",
+        lenient=True,
+    ),
+    # IPsec keys as `ip xfrm state` prints them and `ip xfrm state add` takes them (`auth-trunc
+    # hmac(sha256) 0x… 128`, `enc cbc(aes) 0x…`, `aead rfc4106(gcm(aes)) 0x… 128`, `enc 'cbc(aes)' 0x…`)
+    # (found from the algorithm's closing parenthesis or quote: an anchor led by a blank, ` 0x`, would
+    # slow the search of every text down)
+    *(
+        AnchoredSecret(
+            anchor,
+            r"[)'][ \t]0x(?P<value>[0-9a-fA-F]{32,512})(?![0-9A-Za-z])",
+            "secret",
+            before=r"[^\n]*?(?:(?<![A-Za-z0-9_\-])|(?<=\\[nt]))(?:auth-trunc|auth|enc|aead|comp)[ \t]+"
+            r"\\{0,3}'?[A-Za-z0-9()_,\-]{2,40}\\{0,3}\Z",
+        )
+        for anchor in (") 0x", "' 0x")
+    ),
+    # a key given to a command as a file of its own through a substitution (WireGuard's `wg set …
+    # preshared-key <(echo '…')`, `private-key <(echo …)`)
+    AnchoredSecret(
+        "<(echo ",
+        r"<\(echo[ \t]+(?:-n[ \t]+)?" + _DEVICE_VALUE + _Q + r"[ \t]*\)",
+        "secret",
+        before=r"[^\n]*?(?i:key|secret|pass(?:word|phrase)?|token|psk)[ \t]+\Z",
+    ),
+    # kickstart's root password in clear (`rootpw --plaintext …`, and `rootpw …`, plain text by
+    # default; `--iscrypted` hashes and `--lock` stay)
+    AnchoredSecret(
+        "rootpw ",
+        r"rootpw[ \t]+(?:--(?:plaintext|allow-ssh)[ \t]+)*(?!--)" + _DEVICE_VALUE,
+        config_line=True,
+    ),
+    # NTP's symmetric keys (chrony's `1 SHA1 HEX:…`, ntpd's ` 2 MD5 …`; the rarer types, `SHA384`,
+    # `AES128CMAC` …, would each cost the search of every text an anchor)
+    *(
+        AnchoredSecret(f"{kind} ", f"(?i:{kind})" + _NTP_KEY, "secret", before=_NTP_KEY_BEFORE)
+        for kind in ("md5", "sha1", "sha256", "sha512")
     ),
     # devices' web interfaces: OpenWrt LuCI's session token in the path (`/cgi-bin/luci/;stok=…/admin`),
     # IP cameras' CGI logins (`snapshot.cgi?loginuse=admin&loginpas=…`)
@@ -1615,6 +1773,20 @@ ANCHORED_SECRETS: Final = (
     # `NTHash: …` (a pass-the-hash credential; the hash of the empty password is public)
     AnchoredSecret("ntlm", r"(?i:ntlm)" + _NT_HASH, "nt_hash"),
     AnchoredSecret("nthash", r"(?i:nthash)" + _NT_HASH, "nt_hash"),
+    # Samba's smbpasswd file (`user:uid:LM:NT:[U          ]:LCT-…:`, `pdbedit -w`): its LM hash (when
+    # kept, not 32 `X`s) and its NT hash, each usable as the password is
+    *(
+        AnchoredSecret(
+            "]:lct-",
+            r"\]:LCT-[0-9A-Fa-f]{8}:",
+            "nt_hash",
+            before=r"[ \t]*[^\s:]{1,64}:[0-9]{1,10}:" + hashes + r":\[[A-Z ]{1,16}\Z",
+        )
+        for hashes in (
+            r"(?P<value>[0-9A-Fa-f]{32}):(?:[0-9A-Fa-f]{32}|X{32})",
+            r"(?:[0-9A-Fa-f]{32}|X{32}):(?P<value>[0-9A-Fa-f]{32})",
+        )
+    ),
     # mimikatz's `lsadump::secrets`: an LSA secret's value in clear (`cur/text: …`, the previous one
     # `old/text: …`: a service account's password, the autologon's `DefaultPassword`)
     AnchoredSecret("/text:", r"(?:(?<=cur)|(?<=old))/text:[ \t]*(?!\(null\))" + _DEVICE_VALUE),
@@ -1703,6 +1875,8 @@ PRINTS_SECRET: Final = (
     ("create token", ""),
     ("print token", ""),
     ("wg genkey", ""),
+    # a gossip encryption key (`consul keygen`)
+    ("consul keygen", ""),
     ("openssl rand", ""),
     ("pwgen", ""),
     ("mkpasswd", ""),

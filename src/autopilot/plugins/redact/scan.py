@@ -136,6 +136,8 @@ from autopilot.plugins.redact.patterns import (
     _CLIENTS,
     _CLOGINRC_VALUES,
     _COMMAND_NAME,
+    _COMMAND_POSITION,
+    _COMMENTED_HEADER,
     _COMPARE_AT,
     _COMPARE_NAME,
     _CONFIG_LINE_BEFORE,
@@ -207,6 +209,7 @@ from autopilot.plugins.redact.patterns import (
     _HCL_VARIABLE_BEFORE,
     _HDWALLET_AT,
     _HEADER_NAME,
+    _HEADER_NAME_END,
     _HEX_SECRET,
     _HONEYCOMB_AT,
     _HONEYCOMB_KEY,
@@ -247,6 +250,7 @@ from autopilot.plugins.redact.patterns import (
     _LDIF_BASE64,
     _LINE_BREAK,
     _LINE_NAME,
+    _LIST_STRING,
     _LISTED_LINES,
     _LISTED_VALUE,
     _LISTER,
@@ -335,6 +339,7 @@ from autopilot.plugins.redact.patterns import (
     _ROBOT_VARIABLE,
     _ROBOT_VARIABLES_AT,
     _ROW_BREAK,
+    _ROW_CELL,
     _RSA_XML_AT,
     _RSA_XML_PRIVATE,
     _RSA_XML_REACH,
@@ -344,6 +349,7 @@ from autopilot.plugins.redact.patterns import (
     _SASL_587,
     _SASL_PASSWD,
     _SASL_PLAIN,
+    _SASL_SUBMISSION,
     _SCHEMELESS_USERINFO,
     _SECRET_COOKIE,
     _SECRET_ID_NAMES,
@@ -390,6 +396,7 @@ from autopilot.plugins.redact.patterns import (
     _UNATTEND_REACH,
     _URL,
     _URL_BASE64_PASSWORD,
+    _URL_COMMUNITY,
     _URL_CREDENTIALS,
     _URL_END,
     _URL_QUERY_KEY,
@@ -397,6 +404,8 @@ from autopilot.plugins.redact.patterns import (
     _URL_SLASHES,
     _URL_SLASHES_ESCAPED,
     _URL_TOKEN_USER,
+    _USER_ARGUMENT,
+    _USER_COMMANDS,
     _USER_LITERAL,
     _USER_OPTIONS,
     _USERLIST,
@@ -570,6 +579,7 @@ from autopilot.plugins.redact.values import (
     _strong,
     _wordy,
     credential_like,
+    encodes_placeholder,
     is_placeholder,
     looks_random,
 )
@@ -873,7 +883,7 @@ class _Scan:
             self._schemeless_dsn(start)  # `user:…@host:5432/db`
         elif role in (_USERLIST_AT, _USERLIST_ESCAPED):
             self._line_rule(start, _rx[_USERLIST])
-        elif role in (_SASL_587, _SASL_465):
+        elif role in (_SASL_587, _SASL_465, _SASL_SUBMISSION):
             self._line_rule(start, _rx[_SASL_PASSWD])
         elif role == _ACL_LINE:
             self._redis_acl(start + 1)
@@ -1425,7 +1435,12 @@ class _Scan:
             if ahead.startswith(b":: "):
                 # LDIF: `userPassword:: BASE64` (a value in base64 after a double colon)
                 ldif = _rx[_LDIF_BASE64].match(data, name_end)
-                if ldif is not None and not is_placeholder(ldif.group("value").decode("ascii")):
+                if (
+                    ldif is not None
+                    and not is_placeholder(ldif.group("value").decode("ascii"))
+                    and not encodes_placeholder(ldif.group("value"))
+                ):
+                    # (a one-way hash in base64, `userPassword:: e1NTSEF9…` of `{SSHA}…`, stays)
                     self.add(ldif.start("value"), ldif.end("value"), kind)
                 return name_end
             annotated = _rx[_ANNOTATED_LITERAL].match(data, name_end)
@@ -2093,6 +2108,8 @@ class _Scan:
         the name (``| Admin password | … |``, ``| API key | … |``), judged as the words joined; a
         lone ``key`` (*kind* None) only so."""
         data = self.data
+        if kind is not None and self._commented_header(name_start, name_end, kind):
+            return
         delimiter = _table_delimiter(data, name_start, name_end)
         if delimiter is None:
             return
@@ -2136,6 +2153,37 @@ class _Scan:
             if end < line_end:  # the JSON string holding the table ended
                 return
             following = _following_line(data, line_end)
+
+    def _commented_header(self, name_start: int, name_end: int, kind: str) -> bool:
+        """A secret name in a credential file's header comment (`# client  server  secret  IP
+        addresses` of pppd's chap-secrets): the cell in its column on each row below, counted by the
+        names before it, up to a blank line (comment lines between rows are skipped)."""
+        data = self.data
+        if data.find(b"#", max(0, name_start - 300), name_start) == -1:
+            return False  # (a cheap test first: tab-separated names are frequent in logs)
+        if _rx[_HEADER_NAME_END].match(data, name_end) is None:
+            return False
+        line_start, line_end = _line_around(data, name_start)
+        head = _rx[_COMMENTED_HEADER].match(data, _content_start(data, line_start, name_start), name_start)
+        if head is None:
+            return False
+        index = len(_row_cells(data, head.start("names"), head.end("names"), 9))
+        following = _following_line(data, line_end)
+        for _ in range(200):
+            if following is None:
+                break
+            begin, line_end, end = following
+            if _rx[_ROW_CELL].match(data, begin, end) is None:
+                break  # a blank line ends the rows
+            if data[begin:end].lstrip(b" \t")[:1] != b"#":
+                cells = _row_cells(data, begin, end, index + 1)
+                if len(cells) > index:
+                    group = "quoted" if cells[index].group("q") is not None else "bare"
+                    self._table_value(cells[index].start(group), cells[index].end(group), kind)
+            if end < line_end:
+                break  # the JSON string holding the file ended
+            following = _following_line(data, line_end)
+        return True
 
     def _table_value(self, start: int, end: int, kind: str, *, strict: bool = False) -> None:
         """A table's cell under or beside a secret name, if it may be a credential (*strict*: if it
@@ -2288,8 +2336,19 @@ class _Scan:
         data = self.data
         if data[name_start - 1 : name_start] == b"=":
             return  # the value of another setting (`dkim=pass header.i=@…` in Authentication-Results)
-        if data[name_start - 1 : name_start] == b"/":
-            return  # the end of a path (`http.route=/oauth/token http.status_code=200`): an endpoint
+        if data[name_start - 1 : name_start] == b"/" or data[name_start - 2 : name_start] == b"/.":
+            # the end of a path (`http.route=/oauth/token http.status_code=200`): an endpoint, a
+            # file (`htpasswd -B /etc/nginx/.htpasswd admin2`)
+            return
+        if (
+            self.low[name_start:name_end] in _USER_COMMANDS
+            and _rx[_USER_ARGUMENT].match(data, name_end) is not None
+            and _rx[_COMMAND_POSITION].match(
+                data, _content_start(data, _line_around(data, name_start)[0], name_start), name_start
+            )
+            is not None
+        ):
+            return  # a command given a user's name (`sudo passwd admin2`): it prompts for the password
         if self.low.endswith(b"get ", max(0, name_start - 4), name_start):
             # a subcommand's word (`bw get password "Prod DB"`): an item's name follows, no value;
             # what the command prints may still be announced (`kubectl get secret app -o jsonpath=…`)
@@ -2807,24 +2866,31 @@ class _Scan:
             match = _anchored_pattern(rule.pattern).match(data, start, line_end)
             if match is None:
                 continue
+            if rule.before:
+                content = _content_start(data, line_start, start)
+                prior = _anchored_pattern(rule.before).match(data, content, start)
+                if prior is None:
+                    continue
+                if "value" in prior.re.groupindex:
+                    match = prior  # the credential stands before the anchor (a smbpasswd file's row)
             value = match.group("value").decode("utf-8", "replace")
             if is_placeholder(value) or value.lower() in _NOT_DEVICE_VALUES:
                 continue
             if (
                 rule.config_line
-                and _rx[_CONFIG_LINE_BEFORE].match(data, _content_start(data, line_start, start), start)
-                is None
+                and _rx[_CONFIG_LINE_BEFORE].match(data, _list_start(data, line_start, start), start) is None
             ):
                 continue
             if rule.generated and not (len(value) >= 16 and credential_like(value)):
+                continue
+            if rule.lenient and not _lenient(value):
                 continue
             if rule.named and not any(
                 secret_name_kind(name.group("name").decode("ascii")) is not None
                 for name in _rx[_QUOTED_NAME].finditer(data, line_start, start)
             ):
                 continue
-            self.add(match.start("value"), match.end("value"), rule.kind)
-            return
+            self.add(match.start("value"), match.end("value"), rule.kind)  # (the next rule may find more)
 
     def _client(self, start: int, word_end: int, clients: tuple[_Client, ...]) -> None:
         """A command-line client (rules.CLIENT_COMMANDS): the credentials among its arguments."""
@@ -3549,7 +3615,18 @@ class _Scan:
                 self.add(match.start("pw"), match.end("pw"), "url_password")
         elif not in_row:
             user = _rx[_URL_TOKEN_USER].match(data, position)
-            if (
+            community = (
+                _rx[_URL_COMMUNITY].match(data, position)
+                if low.endswith(b"snmp", max(0, position - 4), position)
+                else None
+            )
+            if community is not None and not is_placeholder(
+                community.group("user").decode("utf-8", "replace")
+            ):
+                # an SNMP target's community, the password of v1 and v2c (`snmp://COMMUNITY@host`);
+                # the factory defaults `public` and `private` are placeholders
+                self.add(community.start("user"), community.end("user"), "url_password")
+            elif (
                 user is not None
                 and credential_like(user.group("user").decode("utf-8", "replace"))
                 and _rx[_SENTRY_DSN].match(low, user.start("user")) is None
@@ -3986,6 +4063,28 @@ class _Scan:
             for start, end, _priority, kind in ordered
             if not any(start < m_end and end > m_start for m_start, m_end in markers)
         )
+
+
+def _row_cells(data: bytes, begin: int, end: int, most: int) -> list[re.Match[bytes]]:
+    """The first *most* cells of a row between *begin* and *end*, apart by blanks or tabs (also
+    JSON-escaped, `\\t`)."""
+    cells: list[re.Match[bytes]] = []
+    while len(cells) < most and (cell := _rx[_ROW_CELL].match(data, begin, end)) is not None:
+        cells.append(cell)
+        begin = cell.end()
+    return cells
+
+
+def _list_start(data: bytes, line_start: int, position: int) -> int:
+    """Where the content of the line holding *position* starts, also when it is the first string
+    of a JSON list (`"commands": ["username … secret 0 …", …]` of Ansible's output)."""
+    content = _content_start(data, line_start, position)
+    opening = data.rfind(b"[", content, position)
+    if opening != -1:
+        quote = _rx[_LIST_STRING].match(data, opening)
+        if quote is not None:
+            return quote.end()
+    return content
 
 
 def _merge_overlapping(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

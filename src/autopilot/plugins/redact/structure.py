@@ -166,7 +166,10 @@ def _member_name_before(data: bytes, position: int) -> bytes | None:
 # A member of the same JSON object that makes a lone `"key"` half of a login: the account's name,
 # or the other parts of a signed request.
 _CREDENTIAL_SIBLING: Final = (
-    rb"""["'](?:username|user_name|passphrase|api_secret|secret|signature)\\{0,3}["'][ \t]*:"""
+    rb"""["'](?:(?:username|user_name|passphrase|api_secret|secret|signature)\\{0,3}["'][ \t]*:"""
+    # a key's type saying it is a pre-shared one (OPNsense's IPsec `{"keyType": "PSK", "Key": "…"}`)
+    rb"""|(?i:key_?type)\\{0,3}["'][ \t]*:[ \t]*"""
+    rb"""\\{0,3}["'](?i:psk|pre-?shared(?:[ _\-]?key)?|secret)\\{0,3}["'])"""
 )
 _SIBLING_REACH: Final = 300
 # A call that logs in, whose keyword argument `key` is the credential (`wandb.login(key="…")`).
@@ -175,7 +178,7 @@ _LOGIN_CALL_BEFORE: Final = rb"(?i:login|auth|authenticate)\((?:[^()\n]{0,160},[
 
 def _credential_sibling(data: bytes, name_start: int, name_end: int) -> bool:
     """Whether the JSON object holding the lone key at *name_start* holds a member of
-    _CREDENTIAL_SIBLING too (`{"username": "…", "key": "…"}`)."""
+    _CREDENTIAL_SIBLING too (`{"username": "…", "key": "…"}`, `{"keyType": "PSK", "Key": "…"}`)."""
     opening = data.rfind(b"{", max(0, name_start - _SIBLING_REACH), name_start)
     if opening == -1 or data.find(b"}", opening, name_start) != -1:
         return False

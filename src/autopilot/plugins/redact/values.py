@@ -183,6 +183,16 @@ def _foreign_placeholder(value: str) -> bool:
     )
 
 
+def encodes_placeholder(value: bytes) -> bool:
+    """True for base64 of a text that is_placeholder() leaves: LDIF's `userPassword:: e1NTSEF9…`,
+    an `{SSHA}` hash (one-way) in base64."""
+    try:
+        decoded = base64.b64decode(value).decode("ascii")
+    except ValueError:  # (binascii.Error and UnicodeDecodeError are ValueErrors)
+        return False
+    return decoded.isprintable() and bool(decoded.strip()) and is_placeholder(decoded)
+
+
 def _in_sequence(lowered: str) -> bool:
     """Whether *lowered* (a value in lower case), past a short prefix (`s.`, `sk-`), is 10 characters
     or more in runs of four or more consecutive letters or digits (`ABCDEFGHIJKLMNOPQRSTUVWX`,

@@ -1,0 +1,268 @@
+"""The built-in redactor on Linux, network and infrastructure operations (the eighteenth corpus's
+families): network devices' secrets in clear, NTP keys, BMC tools, Samba's hash file, and the
+look-alikes of that world that must stay (public keys, one-way hashes, masks, user names)."""
+
+from __future__ import annotations
+
+import base64
+import random
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import redact_strategies as rs
+
+SEEDS = st.integers(min_value=0, max_value=2**32)
+
+
+def _password(rng: random.Random) -> str:
+    """A generated password: letters of both cases, digits and a symbol."""
+    return rs.body(rng, 10) + rng.choice("!#%^*-_.") + rs.body(rng, 4)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'password manager user-name "manager" plaintext "{p}"',
+            "password operator plaintext {p}",
+            "user admin group administrators password plaintext {p}",
+            "radius-server host 10.1.1.5 key plaintext {p}",
+            "local-user ansible class manage\n password simple {p}\n service-type ssh",
+            "hwtacacs scheme ops\n shared-key simple {p}",
+            "snmp-agent community read simple {p}",
+            'hostname "sw1"\npassword manager user-name "manager" plaintext "{p}"',
+            "snmp-server user nms NMS-GRP v3 auth sha {p} priv aes 128 {q}",
+            "snmp-server user nms NMS-GRP v3 auth md5 {q} priv des {p}",
+            "snmp-agent usm-user v3 nms NMS simple authentication-mode sha {p} privacy-mode aes128 {q}",
+            'createUser nmsuser SHA "{p}" AES "{q}"',
+            "snmp-server host 192.0.2.10 version 2c {p}",
+            'snmp-server community "{p}" unrestricted',
+            "snmp-server host 192.0.2.10 traps version 1 {p} udp-port 162",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_device_secret_in_clear_goes(layout: str, seed: int) -> None:
+    """After a word saying it is in clear (`plaintext`, `simple`), SNMPv3 users' authentication and
+    privacy passwords, a trap host's community: on their own and as a JSON list of commands."""
+    rng = random.Random(seed)
+    password, other = _password(rng), _password(rng)
+    text = layout.format(p=password, q=other)
+    rs.goes(text, password)
+    if "{q}" in layout:
+        rs.goes(text, other)
+    command = text.replace("\n", " ").replace('"', "")
+    rs.goes(f'{{"changed": true, "commands": ["{command}", "end"]}}', password)
+
+
+def test_device_lines_without_a_secret_in_clear_stay() -> None:
+    for text in (
+        "The password is plaintext now, simple as that.",
+        "snmp-server host 192.0.2.10 version 3 priv nmsuser",
+        "snmp-server user nms NMS-GRP v3",
+        "local-user admin class manage\n password hash $h$6$Zq2w$abcdefghijklmnopqrstuvwxyz0123456789==",
+        'password manager user-name "manager" sha1 "d8e8fca2dc0f896fd7cb4cb0031ba249d8e8fca2"',
+    ):
+        rs.survives(text)
+
+
+@given(seed=SEEDS)
+def test_a_reversible_type_7_in_base64_goes(seed: int) -> None:
+    """Arista's `password 7 …` is base64 (reversible, as Cisco's hex is)."""
+    rng = random.Random(seed)
+    encoded = base64.b64encode(rs.body(rng, 24).encode()).decode()
+    rs.goes(f"router bgp 65101\n   neighbor SPINE password 7 {encoded}", encoded)
+    rs.survives("Set the password 7 days before the window.")
+
+
+@given(seed=SEEDS, kind=st.sampled_from(["MD5", "SHA1", "SHA256", "SHA512"]))
+def test_an_ntp_key_goes(seed: int, kind: str) -> None:
+    """chrony's and ntpd's key files: a number, a type, the key (maybe after `HEX:` or `ASCII:`)."""
+    rng = random.Random(seed)
+    ascii_key, hex_key = rs.body(rng, 20), rs.body(rng, 40, "0123456789ABCDEF")
+    rs.goes(f"# /etc/chrony.keys\n1 {kind} HEX:{hex_key}\n2 {kind} {ascii_key}", hex_key)
+    rs.goes(f"# ntp.keys\n 7 {kind} {ascii_key}  # {kind} key", ascii_key)
+
+
+def test_md5_words_that_are_no_key_stay() -> None:
+    for text in (
+        "host  all  all  10.0.0.0/8  md5",
+        "d41d8cd98f00b204e9800998ecf8427e  1 md5 report.txt",
+        "Supported: 1 MD5 digest per file",
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "racadm -r 192.0.2.7 -u root -p {p} --nocertwarn getsysinfo",
+            "ilorest login 192.0.2.8 -u admin -p {p}",
+            "redfishtool -r 192.0.2.9 -u root -p {p} Systems",
+            "ipmiutil health -N 192.0.2.7 -U admin -P {p}",
+            "$ echo '{p}' | sudo realm join -U svc-join corp.example.com",
+            "echo -n '{p}' | sudo cryptsetup luksOpen /dev/sdb1 data --key-file=-",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_given_to_a_bmc_tool_or_on_stdin_goes(layout: str, seed: int) -> None:
+    password = _password(random.Random(seed))
+    rs.goes(layout.format(p=password), password)
+
+
+@given(seed=SEEDS)
+def test_a_smbpasswd_row_loses_its_hashes(seed: int) -> None:
+    """Samba's smbpasswd file: the NT hash (and an LM hash kept beside it) log in as the password."""
+    rng = random.Random(seed)
+    lm, nt = (rs.body(rng, 32, "0123456789ABCDEF") for _ in range(2))
+    flags = rng.choice(["[U          ]", "[UX         ]", "[W          ]"])
+    rs.goes(f"nagios:1001:{'X' * 32}:{nt}:{flags}:LCT-5F3A1B2C:", nt)
+    text = f"oscar:1002:{lm}:{nt}:{flags}:LCT-5F3A1B2C:"
+    rs.goes(text, lm)
+    rs.goes(text, nt)
+    rs.survives(f"nobody:65534:{'X' * 32}:{'X' * 32}:[NU         ]:LCT-00000000:")
+
+
+def test_what_says_there_is_no_secret_stays() -> None:
+    """`wg show`'s `(none)`, Tailscale's public keys, an `{SSHA}` hash in LDIF's base64, IKE's
+    authentication methods, Ansible's `update_password` policy, a user given to `passwd`."""
+    hex64 = "2f37c2df0adce2c03748ae7fd6a8de5a32db7c753651cfe23cb9e51a" + "0b1c2d3e"
+    ssha = base64.b64encode(b"{SSHA}" + b"Nt4/r0YYqKgip7TVBouaLlcsG17/2fHW").decode()
+    for text in (
+        '{"public_key": "sYen8oT2b1dt/gBRHlzowVao4NCRQs+vub7Uhr0ZSc0=", "preshared_key": "(none)"}',
+        "peer: sYen8oT2b1dt/gBRHlzowVao4NCRQs+vub7Uhr0ZSc0=\n  preshared key: (none)",
+        '{"password": "<empty>", "secret": "(not configured)"}',
+        f'{{"machineKey": "mkey:{hex64}", "nodeKey": "nodekey:{hex64}", "discoKey": "discokey:{hex64}"}}',
+        f"dn: uid=carol,ou=people,dc=example,dc=net\nuserPassword:: {ssha}\nuid: carol",
+        "remote {\n    auth = eap-tls\n}\nlocal {\n    auth = eap-mschapv2\n}",
+        "  ansible.builtin.user:\n    name: judy\n    update_password: on_create",
+        "$ sudo passwd admin2\nNew password:\nRetype new password:",
+        "$ sudo htpasswd -B /etc/nginx/.htpasswd admin2\nNew password:",
+        "root@host:~# smbpasswd -a svc_backup",
+    ):
+        rs.survives(text)
+
+
+@given(seed=SEEDS)
+def test_the_secret_look_alikes_still_go(seed: int) -> None:
+    """The same names with a secret: a private Tailscale key, a password in LDIF, a password
+    after `passwd` that is no user's name."""
+    rng = random.Random(seed)
+    password = _password(rng)
+    hex64 = rs.body(rng, 64, rs.HEX)
+    rs.goes(f'{{"privateNodeKey": "privkey:{hex64}"}}', hex64)
+    encoded = base64.b64encode(password.encode()).decode()
+    rs.goes(f"dn: uid=carol,dc=example\nuserPassword:: {encoded}\nuid: carol", encoded)
+    psk = rs.body(rng, 43, rs.B64) + "="
+    rs.goes(f'{{"public_key": "{rs.body(rng, 43, rs.B64)}=", "preshared_key": "{psk}"}}', psk)
+    rs.goes(f"  passwd {password}", password)
+
+
+@given(seed=SEEDS)
+def test_a_gossip_encryption_key_printed_goes(seed: int) -> None:
+    """Consul's gossip key (base64 of 32 bytes) as `consul keygen` prints it."""
+    key = base64.b64encode(random.Random(seed).randbytes(32)).decode()
+    rs.goes(f"$ consul keygen\n{key}\n", key)
+    rs.survives('{"encrypt": true, "encrypt_verify_incoming": true, "verify_outgoing": true}')
+
+
+@given(seed=SEEDS)
+def test_an_snmp_community_goes_wherever_it_is_written(seed: int) -> None:
+    """A community (the password of SNMP v1 and v2c) as a URL's user, under a name in any case, in
+    collectd's block, as a Jinja template's default."""
+    rng = random.Random(seed)
+    community = rs.body(rng, 8, rs.ALNUM) + "-" + rs.body(rng, 4)
+    for text in (
+        f"Targets for the poller:\nsnmp://{community}@core06.lab.example.org\n",
+        f"    env:\n      SNMP_COMMUNITY: {community}\n",
+        f'<Host "nas13">\n    Address "10.0.0.5"\n    Community "{community}"\n</Host>',
+        f"snmp-server community {{{{ snmp_ro_community | default('{community}') }}}} RO 10",
+    ):
+        rs.goes(text, community)
+
+
+def test_communities_that_are_no_secret_stay() -> None:
+    for text in (
+        "snmp://public@core06.lab.example.org",
+        '{"community": "65000:100", "as_path": "65001 65002"}',
+        '    Community "public"',
+    ):
+        rs.survives(text)
+
+
+@given(seed=SEEDS)
+def test_a_chap_secrets_row_loses_its_secret(seed: int) -> None:
+    """pppd's chap-secrets and pap-secrets: the column a header comment names `secret`."""
+    rng = random.Random(seed)
+    first, second = _password(rng), _password(rng)
+    text = (
+        "# Secrets for authentication using CHAP\n# client\tserver\tsecret\t\t\tIP addresses\n"
+        f'victor\t*\t{first}\t*\nbranch-canyon\tl2tpd\t"{second}"\t10.60.0.12\n'
+    )
+    rs.goes(text, first)
+    rs.goes(text, second)
+    rs.survives("# client\tserver\tsecret\t\t\tIP addresses\nvictor\t*\t*\t*\n")
+
+
+@given(seed=SEEDS)
+def test_service_files_and_commands_lose_their_keys(seed: int) -> None:
+    """Nagios' `$USERn$` macros, IPsec keys of `ip xfrm state`, a key given through `<(echo …)`,
+    nsupdate's TSIG key, a subshell of echoes piped to `smbpasswd -s`, Samba's `net … -U user%…`,
+    a password file printed with `cat`."""
+    rng = random.Random(seed)
+    password, other = _password(rng), _password(rng)
+    hex_key = rs.body(rng, 64, rs.HEX)
+    key = base64.b64encode(rng.randbytes(32)).decode()
+    rs.goes(f"$USER1$=/usr/lib/nagios/plugins\n$USER3$=netadmin\n$USER4$={password}", password)
+    rs.goes(f"\tauth-trunc hmac(sha256) 0x{hex_key} 128\n\tenc cbc(aes) 0x{hex_key[:32]}", hex_key)
+    rs.goes(
+        f"ip xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 enc 'cbc(aes)' 0x{hex_key[:32]}",
+        hex_key[:32],
+    )
+    rs.goes(
+        f"wg set wg0 peer {rs.body(rng, 43, rs.B64)}= preshared-key <(echo '{key}') allowed-ips 10.7.0.2/32",
+        key,
+    )
+    rs.goes(f"nsupdate -y hmac-sha256:ddns-key:{key} <<EOF", key)
+    text = f"$ (echo '{password}'; echo '{other}') | sudo smbpasswd -s -a svc_backup"
+    rs.goes(text, password)
+    rs.goes(text, other)
+    rs.goes(f'$ sudo net ads join -U Administrator%{password} createcomputer="Servers/Linux"', password)
+    rs.goes(f"# cat /etc/pve/priv/storage/nas-cifs.pw\n{password}\n", password)
+
+
+def test_their_look_alikes_stay() -> None:
+    for text in (
+        "echo $USER is here; $USER1$=/usr/lib/nagios/plugins",
+        "tx 0xe14cd908518b8096bd3ccd4efc978ec8c04a4e479746c3b794e935b8263fb5d1 mined in block 19",
+        "\tproto esp spi 0x5c2d80af reqid 1 mode tunnel",
+        "diff <(echo one) <(echo two)",
+        "$ (echo start; date) | tee run.log",
+        "$ net ads info -U Administrator",
+    ):
+        rs.survives(text)
+
+
+@given(seed=SEEDS)
+def test_provisioning_and_mail_relay_passwords_go(seed: int) -> None:
+    """kickstart's `rootpw` in clear, postfix's sasl_passwd with a port named by its service."""
+    password = _password(random.Random(seed))
+    rs.goes(f"network --bootproto=dhcp\nrootpw --plaintext {password}\nuser --name=ops", password)
+    rs.goes(f"rootpw {password}", password)
+    rs.goes(f"[mail.example.net]:submission relay@example.net:{password}", password)
+    rs.survives("rootpw --iscrypted $6$z4tvGSn93.KR9iyk$v3suzF84ZGRinsmpzax24CeiOFmC97MCalhxr\nrootpw --lock")
+
+
+@given(seed=SEEDS)
+def test_a_key_whose_type_says_pre_shared_goes(seed: int) -> None:
+    """OPNsense's IPsec pre-shared keys: the lone `Key` of an object whose `keyType` is `PSK`."""
+    key = rs.body(random.Random(seed), 24)
+    rs.goes(
+        f'{{"remote_ident": "172.16.214.57",\n  "keyType": "PSK",\n  "Key": "{key}",\n  "note": "HQ"}}',
+        key,
+    )
+    rs.survives(f'{{"keyType": "RSA", "Key": "{key}"}}')
