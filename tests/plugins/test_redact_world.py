@@ -182,3 +182,60 @@ def test_a_passphrase_holding_one_placeholder_word_still_goes(words: list[str]) 
     secret = "-".join(words)
     rs.goes(f"my $dbh = DBI->connect('DBI:mysql:database=crm', 'crm', '{secret}');\n", secret)
     rs.goes(f'{{"password": "{secret}"}}\n', secret)
+
+
+# A label of CJK prose, then its value: an aside in brackets before a full-width colon, or an
+# ideographic space (U+3000) between them, in Chinese, Japanese and Korean.
+_CJK_LABELS = [
+    "秘密访问密钥（SK）：",
+    "API Key（豆包模型）：",
+    "パスワード（初期）：",
+    "비밀번호(관리자)：",
+    "Secret Key (SK)：",
+    "パスワード\u3000",
+    "密码\u3000",
+    "비밀번호\u3000",
+    "チャネルシークレット\u3000",
+]
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1), label=st.sampled_from(_CJK_LABELS))
+def test_a_value_after_a_cjk_label_with_an_aside_or_an_ideographic_space_goes(seed: int, label: str) -> None:
+    """A value after such a label goes, as printed and JSON-escaped."""
+    secret = rs.body(random.Random(seed), 28)
+    rs.goes(f"华为云 OBS\n{label}{secret}\n区域：cn-north-4\n", secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "秘密访问密钥（SK）：请联系管理员获取\n",
+        "パスワード\u3000を変更してください\n",
+        "パスワード（確認）：\n",
+        "비밀번호\u3000확인\n",
+        "API Key（豆包模型）：见控制台\n",
+    ],
+)
+def test_a_cjk_label_without_a_value_stays(text: str) -> None:
+    """A label whose aside or ideographic space is followed by words, not a value, stays."""
+    rs.survives(text)
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_feishu_or_lark_bot_webhook_goes(seed: int) -> None:
+    """A Feishu or Lark custom bot's webhook (on a private host too): the hook's id is the credential."""
+    rng = random.Random(seed)
+    hook = "-".join(rs.body(rng, n, rs.HEX) for n in (8, 4, 4, 4, 12))
+    for host in ("open.feishu.cn", "open.larksuite.com", "feishu.example.internal"):
+        rs.goes(f"webhook: https://{host}/open-apis/bot/v2/hook/{hook}\n", hook)
+    rs.survives("see https://open.feishu.cn/open-apis/bot/v2/hook/{hook_id} for the format\n")
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_baidu_qianfan_api_key_goes(seed: int) -> None:
+    """A Qianfan V2 API key (`bce-v3/ALTAK-…/…`) goes anywhere; one cut short stays."""
+    rng = random.Random(seed)
+    key = "bce-v3/" + "ALTAK-" + rs.body(rng, 21) + "/" + rs.body(rng, 40, rs.HEX)
+    rs.goes(f"千帆 API Key（V2 鉴权）\n{key}\n", key)
+    rs.goes(f'client = Qianfan(api_key="{key}")\n', key)
+    rs.survives("bce-v3/ALTAK-xxxx/yyyy\n")

@@ -8,7 +8,7 @@ import re
 from typing import Final
 
 from autopilot.plugins.redact.compiled import _rx
-from autopilot.plugins.redact.passes import _FULL_WIDTH_COLON, _announcing
+from autopilot.plugins.redact.passes import _announcing, _full_width_label
 from autopilot.plugins.redact.patterns import (
     _ALIGNED_HEADER,
     _ALIGNED_VALUE,
@@ -44,7 +44,7 @@ def _name_hit(data: bytes, low: bytes, start: int, end: int) -> bool:
     credential announced in prose."""
     shape = _rx[_NAME_SHAPE].match(low, end)
     if shape is None:
-        return low.startswith(_FULL_WIDTH_COLON, end) and _spaced_hit(data, low, start, end) != -1
+        return _full_width_label(low, end) and _spaced_hit(data, low, start, end) != -1
     return (
         shape.lastgroup in ("sep", "pair", "block", "xml", "call", "csv", "table", "pct")
         or _spaced_hit(data, low, start, end) != -1

@@ -68,11 +68,12 @@ _SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT, _IN_PROSE, _IN_SENTENCE, _ASKED = 1, 
 # A credential quoted in a sentence after its name, with only words between them (chat, in any
 # language: `es \`…\` (la encontré …)`, `do bazy: '…'. Trzeba`, `gefunden: … - es steht`, CJK's
 # full-width colon and comma): a quoted word after a blank or a colon (also full-width, U+FF1A), or
-# a bare word after a colon followed by the sentence's punctuation (also U+FF0C, U+3001, U+3002), a
-# blank or the line's end. (Each branch starts with its byte, so that a search skips to those bytes
+# a bare word after a colon (or an ideographic space, U+3000) followed by the sentence's punctuation
+# (also U+FF0C, U+3001, U+3002), a blank or the line's end. (Each branch starts with its byte, so that a search skips to those bytes
 # in C instead of trying every position.)
 _PROSE_SEPARATOR: Final = (
     rb""" (?=\\{0,3}["'`])|\t(?=\\{0,3}["'`])|:(?=\\{0,3}["'`])|:[ \t]+|\xef\xbc\x9a|\\\\{0,2}uff1a"""
+    rb"""|\xe3\x80\x80|\\\\{0,2}u3000"""
 )
 _PROSE_WORDS: Final = rb"""(?:[^"'`|$=<>{}\[\]\n\\]++|\\{1,3}u[0-9a-fA-F]{4})*+"""
 _PROSE_VALUE: Final = (
@@ -99,8 +100,8 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
     if match is None or _describes(data, keyword, separator.start()):
         return None
     group = "quoted" if match.group("quoted") is not None else "bare"
-    if group == "bare" and data[separator.start()] not in b":\xef\\":
-        return None  # a bare word only after a colon
+    if group == "bare" and data[separator.start()] not in b":\xef\xe3\\":
+        return None  # a bare word only after a colon (or an ideographic space: `パスワード　…`)
     text = match.group(group).decode("utf-8", "replace")
     if (
         (

@@ -293,6 +293,8 @@ TOKEN_FORMATS: Final = (
     TokenFormat("alibaba_access_key_id", ("LTAI",), r"LTAI[A-Za-z0-9]{20}", 4, check_random=True),
     # Tencent Cloud's SecretId, the key id of a SecretKey as AWS's `AKIA…` is (its secret beside it goes)
     TokenFormat("tencent_secret_id", ("AKID",), r"AKID[A-Za-z0-9]{32}", 4, check_random=True),
+    # Baidu Qianfan's API key (its V2 authentication): the access key id and its secret in one string
+    TokenFormat("baidu_qianfan_api_key", ("bce-v3/",), r"bce-v3/ALTAK-[A-Za-z0-9]{16,32}/[0-9a-f]{40}", 7),
     TokenFormat("artifactory_token", ("AKCp",), r"AKCp[A-Za-z0-9]{60,}", 4, check_random=True),
     TokenFormat("artifactory_token", ("cmVmd",), r"cmVmd[A-Za-z0-9]{59}", 5, check_random=True),
     TokenFormat(
@@ -1080,6 +1082,13 @@ WEBHOOKS: Final = (
         "url_token",
     ),
     (
+        # Feishu's and Lark's custom bot webhooks (`open.feishu.cn`, `open.larksuite.com`, a private
+        # deployment's host): the hook's id in the path is the credential
+        "/open-apis/bot/v2/hook/",
+        r"://[A-Za-z0-9.\-]+(?::[0-9]+)?/open-apis/bot/v2/hook/(?P<value>[A-Za-z0-9\-]{20,64})(?![A-Za-z0-9\-])",
+        "feishu_webhook",
+    ),
+    (
         "maker.ifttt.com/trigger/",
         r"://maker\.ifttt\.com/trigger/[^\s/\"'<>\\`?#]+/(?:json/)?with/key/(?P<value>[A-Za-z0-9_\-]{16,})",
         "ifttt_webhook",
@@ -1244,8 +1253,15 @@ WEBHOOK_HOSTS: Final = (
     "events.pagerduty.com",
 )
 #: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat, Uptime Kuma,
-#: Grafana OnCall), for the same look.
-WEBHOOK_PATHS: Final = ("/hooks/", "/reset", "/api/webhook/", "/api/push/", "/oncall/integrations/")
+#: Grafana OnCall, Feishu and Lark), for the same look.
+WEBHOOK_PATHS: Final = (
+    "/hooks/",
+    "/reset",
+    "/api/webhook/",
+    "/api/push/",
+    "/oncall/integrations/",
+    "/bot/v2/hook/",
+)
 
 # ------------------------------------------------------------------------------------------------
 # Command-line clients that take a credential as an argument.
