@@ -69,8 +69,8 @@ _SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT, _IN_PROSE, _IN_SENTENCE, _ASKED = 1, 
 # language: `es \`…\` (la encontré …)`, `do bazy: '…'. Trzeba`, `gefunden: … - es steht`, CJK's
 # full-width colon and comma): a quoted word after a blank or a colon (also full-width, U+FF1A), or
 # a bare word after a colon (or an ideographic space, U+3000) followed by the sentence's punctuation
-# (also U+FF0C, U+3001, U+3002), a blank or the line's end. (Each branch starts with its byte, so that a search skips to those bytes
-# in C instead of trying every position.)
+# (also U+FF0C, U+3001, U+3002), a blank or the line's end. (Each branch starts with its byte, so
+# that a search skips to those bytes in C instead of trying every position.)
 _PROSE_SEPARATOR: Final = (
     rb""" (?=\\{0,3}["'`])|\t(?=\\{0,3}["'`])|:(?=\\{0,3}["'`])|:[ \t]+|\xef\xbc\x9a|\\\\{0,2}uff1a"""
     rb"""|\xe3\x80\x80|\\\\{0,2}u3000"""

@@ -672,6 +672,8 @@ FOREIGN_SECRET_WORDS: Final = {
         "passwort kennwort wachtwoord lösenord losenord passord adgangskode salasana contraseña "
         "contrasena senha şifre sifre hasł haslo hasla hesl jelszó jelszo parolă "
         "kata_sandi kata_laluan mật_khẩu mat_khau mot_de_passe "
+        # (Italian `parola_chiave`, as a name; the Korean and Japanese words in Latin letters)
+        "parola_chiave bimilbeonho pasuwado pasuwaado "
         # (Turkish `parola` with a suffix: "your password", "the password")
         "parolanız parolanızı parolayı parolası "
         # Russian, Bulgarian and Ukrainian, Greek, Hebrew, Arabic, Persian, Hindi, Thai
@@ -690,11 +692,12 @@ FOREIGN_SECRET_WORDS: Final = {
         "キー 密钥 秘钥 金鑰 密鑰 비밀키"
     ),
 }
-#: Words that say so only as a whole word of a name (`clave_api`, `chave`, `parola`), by the English
+#: Words that say so only as a whole word of a name (`clave_api`, `chave`, `parola`, `mima`), by the English
 #: word; the key words are anchors only where a qualifier may follow them (`clé_api`).
 FOREIGN_WHOLE_WORDS: Final = {
-    "password": words("clave parola"),
-    "key": words("chave chiave clé cle kunci khóa khoa 鍵 키"),
+    # (and Chinese words in pinyin, as names in code: `mima` 密码, `kouling` 口令, `miyao` 密钥)
+    "password": words("clave parola mima kouling"),
+    "key": words("chave chiave clé cle kunci khóa khoa 鍵 키 miyao"),
 }
 #: A key's qualifier, which Romance languages put after it (`clave_de_acceso`, `chave_privada`,
 #: `clé_api`): read before it, as in English (`access_key`).

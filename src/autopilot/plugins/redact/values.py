@@ -16,10 +16,14 @@ from autopilot.plugins.redact import rules
 from autopilot.plugins.redact.compiled import MARKER_PREFIX, _rx
 from autopilot.plugins.redact.words import _UNICODE_ESCAPE, _foreign_word_in, name_parts
 
+# After a `$`, what no variable's name is but a password as people make them: a word, digits and a
+# word, capitalised (`$Summer2024Winter`), or a name holding a letter outside ASCII (`$Käse42…`),
+# which shells and most languages do not take.
+_NO_VARIABLE: Final = r"[A-Z][a-z]+[0-9]{2,}[A-Z][A-Za-z]*$|[\w]*[^\x00-\x7f]"
 _REFERENCE = (
     # $VAR (not a password that starts with `$` for an `s`: `$ilv3r#228`, `$un$hin3&695`, whose
-    # symbols no reference holds), ${VAR}, %VAR% (Windows, alone or before a path), %(name)s,
-    # {{ x }}, <% %>, <name>, {name},
+    # symbols no reference holds; nor one of _NO_VARIABLE), ${VAR}, %VAR% (Windows, alone or before
+    # a path), %(name)s, {{ x }}, <% %>, <name>, {name},
     # Symfony's %env(NAME)% …; a template's tag (`{% prompt 'API token' %}` in Insomnia, Jinja's and
     # Django's `{% csrf_token %}`, Liquid); a format's field filled in later, alone (`{}`, `{0}`,
     # `{:?}`, `%s`, `%v`, `%1$s`, as in `format!("postgres://app:{}@db")`); `[password]` as `<password>`;
@@ -27,7 +31,7 @@ _REFERENCE = (
     # an environment variable read by the tool (Supabase's `env(NAME)`, Laravel's `env('NAME')`);
     # a Windows event's message parameter, filled in by the viewer (`Token Elevation Type: %%1936`)
     r"^(?:env\([ \t]*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?[ \t]*\)$"
-    r"|\$\{[A-Za-z_(]|\$\(|\$[A-Za-z_](?!.*(?:[!#%&^~]|[@?](?![A-Za-z${])))"
+    r"|\$\{[A-Za-z_(]|\$\(|\$(?!" + _NO_VARIABLE + r")[A-Za-z_](?!.*(?:[!#%&^~]|[@?](?![A-Za-z${])))"
     r"|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|[<‹](?:[^\W\d]|[ -])+[>›]$"
     r"|%%[0-9]{1,6}$|\{[^\W\d]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
     r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
