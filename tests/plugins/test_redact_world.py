@@ -287,3 +287,37 @@ def test_a_password_starting_with_a_dollar_sign_goes(first: str, digits: int, la
 def test_a_variable_after_a_dollar_sign_stays(value: str) -> None:
     """A variable's name after `$` (upper case, camelCase, before a path in another script) stays."""
     rs.survives(f'password: "{value}"\n')
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_public_ids_of_regional_providers_stay_and_their_secrets_go(seed: int) -> None:
+    """Razorpay's key id (its checkout hands it to the browser) and a key named for JavaScript
+    (Kakao's) stay; the key secret and the REST API key beside them go."""
+    rng = random.Random(seed)
+    key_id = "rzp_" + rng.choice(["live", "test"]) + "_" + rs.body(rng, 14)
+    rs.survives(f'key: "{key_id}"\norder_id: "order_{rs.body(rng, 14)}"\n')
+    secret = rs.body(rng, 24)
+    rs.goes(f"RAZORPAY_KEY_ID={key_id}\nRAZORPAY_KEY_SECRET={secret}\n", secret)
+    public, private = rs.body(rng, 32, rs.HEX), rs.body(rng, 32, rs.HEX)
+    rs.survives(f'{{"kakao": {{"javascriptKey": "{public}", "redirectUri": "https://example.kr/oauth"}}}}\n')
+    rs.goes(f"KAKAO_JAVASCRIPT_KEY={public}\nKAKAO_REST_API_KEY={private}\n", private)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "default * | AK:***tLWs          | Valid   | cn-hangzhou\n",
+        "password: AK:****\n",
+        "replyToken: （使用済み・30秒で失効）\n",
+        "token: （管理画面で確認してください）\n",
+    ],
+)
+def test_a_mask_or_a_note_in_full_width_brackets_stays(text: str) -> None:
+    """A mask after the kind it masks (`AK:***tLWs`), a note in full-width brackets: no secret."""
+    rs.survives(text)
+
+
+def test_a_secret_after_a_short_kind_still_goes() -> None:
+    """`AK:` before letters drawn at random is no mask."""
+    secret = rs.body(RNG, 20)
+    rs.goes(f"password: AK:{secret}\n", secret)

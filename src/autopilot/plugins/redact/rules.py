@@ -614,9 +614,11 @@ KEYED_DATA: Final = words(
 PUBLIC_SALTS: Final = words("signing encryption cookie")
 #: Providers whose token or key is made to be carried by a client (a web page, a mobile app) and
 #: documented as public: Mixpanel's project token, Amplitude's API key, Azure Application Insights'
-#: instrumentation key, Pusher's app key. A name of theirs ending in ``token`` or ``key`` holds no
-#: secret, unless it also says ``secret`` (``AMPLITUDE_SECRET_KEY`` still goes).
-PUBLIC_TOKEN_OWNERS: Final = words("mixpanel amplitude instrumentation pusher")
+#: instrumentation key, Pusher's app key; and a key named for JavaScript, what a provider issues for
+#: web pages (Kakao's `javascriptKey`, beside its REST API and Admin keys). A name of theirs ending
+#: in ``token`` or ``key`` holds no secret, unless it also says ``secret`` (``AMPLITUDE_SECRET_KEY``
+#: still goes).
+PUBLIC_TOKEN_OWNERS: Final = words("mixpanel amplitude instrumentation pusher javascript")
 #: Two words in a row in a name that say its key is made for browsers, whoever the provider: the
 #: search-only keys of Algolia, Typesense and Meilisearch (`search_only_api_key`, `searchOnlyKey`).
 PUBLIC_KEY_PAIRS: Final = frozenset({("search", "only")})
@@ -912,15 +914,17 @@ SCRAM_VERIFIER: Final = (
 #: Keys made to be published, by their format, left alone whatever they are called: Stripe's (and
 #: Clerk's, Paystack's) publishable ``pk_live_…``/``pk_test_…``, Mapbox's public tokens ``pk.eyJ…``
 #: (its secret ones are ``sk.eyJ…``), PostHog's project keys ``phc_…``: their providers document them
-#: as safe in a web page's code; also Datadog's browser client tokens ``pub`` + 32 hex digits and
-#: Braintree's tokenization keys ``sandbox_…_…``/``production_…_…`` and Statsig's client SDK keys
+#: as safe in a web page's code; also Razorpay's key ids ``rzp_live_``/``rzp_test_`` + 14, which
+#: its checkout hands to the browser (the key secret beside it has no prefix); Datadog's browser
+#: client tokens ``pub`` + 32 hex digits and Braintree's tokenization keys
+#: ``sandbox_…_…``/``production_…_…`` and Statsig's client SDK keys
 #: ``client-…`` (its server secrets are ``secret-…``), made for client-side code. Only
 #: a publishable key's own format counts, never its name. Also Sentry's
 #: ``X-Sentry-Auth: Sentry sentry_key=…, sentry_version=7`` (the DSN's public key; a legacy
 #: ``sentry_secret=`` in it makes the whole value a secret again); public keys in DER, base64; and
 #: one-way hashes and verifiers of passwords, which cannot be turned back into them.
 PUBLIC_KEYS: Final = (
-    r"pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
+    r"rzp_(?:live|test)_[A-Za-z0-9]{14}|pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
     r"|pub[0-9a-f]{32}|NRJS-[0-9a-f]{19}|(?:sandbox|production)_[a-z0-9]{8}_[a-z0-9]{16}"
     r"|sb_publishable_[A-Za-z0-9_\-]{20,64}|client-[A-Za-z0-9]{32,64}"
     r"|Sentry[ \t]+sentry_(?!secret)[a-z_]+=[^\s,]*(?:,[ \t]*sentry_(?!secret)[a-z_]+=[^\s,]*)*,?"
@@ -1003,7 +1007,8 @@ DOCUMENTED_EXAMPLES: Final = frozenset(
 #: Values that show a secret was there without showing it: masks, sizes and notes from tools
 #: (``kubectl describe secret``: ``24 bytes``; ``terraform plan``: ``(sensitive value)``).
 MASKED: Final = (
-    r"\*{2,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\{1,7}u2022){3,}|\[?[0-9]+ bytes\]?"
+    # (also after the kind of credential it masks: `AK:***tLWs` in `aliyun configure list`)
+    r"(?:[A-Za-z]{1,4}:)?\*{2,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\{1,7}u2022){3,}|\[?[0-9]+ bytes\]?"
     # a word saying so in brackets, parentheses, angle brackets, braces or stars (`[FILTERED]`,
     # `(sensitive value)`, `<hidden>`, `*** hidden ***`, wget's `*password*`)
     r"|(?:\(|\[|<|\{|\*+[ \t]*)(?:sensitive(?: value| data)?|protected|redacted|hidden|masked|encrypted"

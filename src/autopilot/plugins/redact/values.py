@@ -57,6 +57,8 @@ _NUMBER = r"[0-9][0-9.,_:]{0,9}[a-zA-Z]{0,2}"
 _SECRET_WORDS: Final = "pass|pwd|secret|token|key|auth|cred"
 _DIGIT: Final = r"[0-9]"
 _MASKED: Final = r"(?i)" + rules.MASKED
+# A value wholly in full-width brackets (U+FF08, U+FF09), also JSON-escaped: a note of CJK prose.
+_FULL_WIDTH_NOTE: Final = r"(?:（|\\{1,7}uff08)[^\n]{1,80}(?:）|\\{1,7}uff09)"
 # A word of a name: letters (a run of capitals, or one capital and lower case), digits at its end.
 _WORD: Final = r"[A-Z]{2,}(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+"
 _WORD_SEPARATORS: Final = r"[_\-./:@]+"
@@ -132,6 +134,8 @@ def is_placeholder(value: str) -> bool:
         return True  # hf_xxx, sk-proj-****, ghp_XXX; sk_live_
     if _rx[_MASKED].fullmatch(stripped):
         return True
+    if _rx[_FULL_WIDTH_NOTE].fullmatch(stripped):
+        return True  # a note in full-width brackets (a LINE log's used `replyToken`): no secret
     if " " in stripped and _rx[_SECRET_COMMAND].match(stripped):
         return True  # `pass show mail/work`: the command that gives the secret
     if _rx[_CIPHERTEXT].match(stripped):
