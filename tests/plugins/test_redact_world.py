@@ -321,3 +321,28 @@ def test_a_secret_after_a_short_kind_still_goes() -> None:
     """`AK:` before letters drawn at random is no mask."""
     secret = rs.body(RNG, 20)
     rs.goes(f"password: AK:{secret}\n", secret)
+
+
+_CHATS = [
+    "[15:39] Léa Martin : voilà la clé API Mistral de l’équipe data, ne la commitez pas svp\n"
+    "[15:40] Léa Martin : {s}\n[16:25] Hugo Bernard : merci !\n",
+    "[21/06/2026, 01:37] Carla: che te paso el access token de producción\n[21/06/2026, 01:37] Carla: {s}\n",
+    "[2026-03-02 09:14] Jonas: hier ist das API-Token für Staging\n[2026-03-02 09:15] Jonas: {s}\n",
+    "[09:14] Ann: here is the deploy token for staging, keep it safe\n[09:15] Ann: {s}\n",
+]
+
+
+@pytest.mark.parametrize("chat", _CHATS)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_secret_in_the_chat_message_after_the_one_naming_it_goes(chat: str, seed: int) -> None:
+    """A message of a chat export names the secret, the next message is the secret alone."""
+    secret = rs.body(random.Random(seed), 32)
+    rs.goes(chat.format(s=secret), secret)
+
+
+def test_a_chat_message_after_one_naming_a_secret_keeps_a_commit_or_words() -> None:
+    """A commit's hash or a sentence in the next message is no answer."""
+    rs.survives(
+        "[10:00] Bob: I rotated the token yesterday\n[10:01] Ann: commit: 3f9ab2c41d0e9f8a7b6c5d4e3f2a1b0c\n"
+        "[10:02] Bob: thanks, the old token is revoked\n"
+    )
