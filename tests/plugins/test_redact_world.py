@@ -346,3 +346,25 @@ def test_a_chat_message_after_one_naming_a_secret_keeps_a_commit_or_words() -> N
         "[10:00] Bob: I rotated the token yesterday\n[10:01] Ann: commit: 3f9ab2c41d0e9f8a7b6c5d4e3f2a1b0c\n"
         "[10:02] Bob: thanks, the old token is revoked\n"
     )
+
+
+_CJK_COLON_LABELS = ["密码：", "数据库密码：", "账号：admin 密码：", "パスワード：", "비밀번호："]
+
+
+@pytest.mark.parametrize("label", _CJK_COLON_LABELS)
+@given(
+    word=st.sampled_from(["xihu", "sora", "neko", "kavya", "liang", "minjun", "haru"]),
+    digits=st.integers(min_value=100, max_value=99999),
+)
+def test_a_password_after_a_cjk_label_and_a_full_width_colon_goes(label: str, word: str, digits: int) -> None:
+    """A password of letters and digits after such a label goes, as after `Password: `, also with
+    a question's marks after it."""
+    secret = f"{word}{digits}"
+    rs.goes(f"主机：db-1\n{label}{secret}\n用完记得改\n", secret)
+    rs.goes(f"{label}{secret}??\n", secret)
+
+
+@pytest.mark.parametrize("text", ["密码：v2.3.1\n", "我们讨论了，密码：见群公告\n", "密码有效期：90天\n"])
+def test_a_cjk_label_before_a_version_or_words_stays(text: str) -> None:
+    """A version, words of a sentence or a setting after the label: no password."""
+    rs.survives(text)

@@ -108,6 +108,16 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
             (credential_like(text) and _rx[_DIGIT].search(text))
             # after a password's name, a passphrase or a password as people make them too
             or (_password_word(data, keyword) and _handed_value(text, password=True))
+            # after a label of CJK prose with a full-width colon (U+FF1A), any password of ASCII with
+            # a digit, as after `Password: ` at a line's start
+            or (
+                data[separator.start()] in (0xEF, 0x5C)  # (also JSON-escaped)
+                and text.isascii()
+                and _password_word(data, keyword)
+                and _cjk_label(data, keyword)
+                and _lenient(text)
+                and _rx[_DIGIT].search(text)
+            )
         )
         and not _file_path(text)
         and _rx[_FILE_NAME].fullmatch(text) is None  # `main.d203ab53.js`: a file's name
@@ -118,6 +128,21 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
     ):
         return match.span(group)
     return None
+
+
+# What ends a clause of CJK prose (a full-width comma or colon, an ideographic comma or full stop).
+_CJK_CLAUSE_ENDS: Final = (b"\xef\xbc\x8c", b"\xef\xbc\x9a", b"\xe3\x80\x81", b"\xe3\x80\x82")
+
+
+def _cjk_label(data: bytes, keyword: int) -> bool:
+    """Whether the keyword at *keyword* ends the first word of its line or of a field after a blank
+    (a label such as the word for password, a database's password, or one after a user's name on
+    the same line): a label, not words of a sentence."""
+    line_start = _line_around(data, keyword)[0]
+    start = _content_start(data, line_start, keyword)
+    blank = max(data.rfind(b" ", start, keyword), data.rfind(b"\t", start, keyword))
+    word = data[max(start, blank + 1) : keyword]
+    return not any(end in word for end in _CJK_CLAUSE_ENDS)
 
 
 # A later name keyword, after a blank, between a name and the value a sentence gives.
