@@ -8,7 +8,7 @@ import re
 from typing import Final
 
 from autopilot.plugins.redact.compiled import _rx
-from autopilot.plugins.redact.passes import _FULL_WIDTH_COLON, _announcing
+from autopilot.plugins.redact.passes import _announcing, _full_width_label
 from autopilot.plugins.redact.patterns import (
     _ALIGNED_HEADER,
     _ALIGNED_VALUE,
@@ -45,7 +45,7 @@ def _name_hit(data: bytes, low: bytes, start: int, end: int) -> bool:
     credential announced in prose."""
     shape = _rx[_NAME_SHAPE].match(low, end)
     if shape is None:
-        return low.startswith(_FULL_WIDTH_COLON, end) and _spaced_hit(data, low, start, end) != -1
+        return _full_width_label(low, end) and _spaced_hit(data, low, start, end) != -1
     return (
         shape.lastgroup in ("sep", "pair", "block", "xml", "call", "csv", "table", "pct")
         or _spaced_hit(data, low, start, end) != -1
@@ -124,6 +124,21 @@ def _aligned_header(data: bytes, position: int) -> tuple[int, bytes] | None:
     return (start, header) if _rx[_ALIGNED_HEADER].fullmatch(header) is not None else None
 
 
+# The start of a chat export's message: its time or date in brackets, then the sender (its letters
+# perhaps JSON-escaped) and a colon (`[15:40] Léa Martin : `, WhatsApp's `[21/06/2026, 01:37] Carla: `).
+_CHAT_MESSAGE: Final = (
+    rb"\[[0-9][^\]\n\\]{2,30}\][ \t]*(?:[^\n:\[\]\\]|\\{1,3}u[0-9a-fA-F]{4}){1,40}?[ \t]*:[ \t]"
+)
+
+
+def _chat_message(data: bytes, keyword: int) -> bool:
+    """Whether the keyword at *keyword* is in a message of a chat export, whose next message may hand
+    over what it names (`voilà la clé API …` and the key alone in the next message)."""
+    line_start = _line_around(data, keyword)[0]
+    start = _content_start(data, line_start, keyword)
+    return data[start : start + 1] == b"[" and _rx[_CHAT_MESSAGE].match(data, start, keyword) is not None
+
+
 def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
     """How a credential may be announced after *keyword* on its line: (_SAME_LINE, where the value
     starts) at the end of the line after a colon or "is"; (_NEXT_LINE, where the line ends) when the
@@ -158,7 +173,7 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
         return _in_one_string(data, keyword, in_prose[1], (_IN_PROSE, keyword + len(tail)))
     if _handed_over(data, keyword, keyword + len(tail)) is not None:
         return _IN_SENTENCE, keyword + len(tail)
-    if tail.endswith(b"?") and len(tail) <= 160:
+    if len(tail) <= 160 and (tail.endswith(b"?") or _chat_message(data, keyword)):
         return _in_one_string(data, keyword, line_end, (_ASKED, line_end))  # chat: the answer below
     next_start = _next_line(data, line_end)
     if next_start != -1 and len(tail) <= 120:

@@ -9,12 +9,19 @@ from itertools import pairwise
 from typing import Final
 
 from autopilot.plugins.redact import rules
-from autopilot.plugins.redact.words import _PASSWORD_LAST, _WHERE, _foreign_word_in, _in_english, name_parts
+from autopilot.plugins.redact.words import (
+    _PASSWORD_LAST,
+    _WHERE,
+    _foreign_camel_word,
+    _foreign_word_in,
+    _in_english,
+    name_parts,
+)
 
 
 def secret_name_kind(name: str) -> str | None:
     """The redaction kind for a variable/key/flag/header called *name*, or None if it is not secret."""
-    if not name.isascii() or "\\u" in name or _foreign_word_in(name):
+    if not name.isascii() or "\\u" in name or _foreign_word_in(name) or _foreign_camel_word(name):
         name = _in_english(name)
     parts = name_parts(name)
     if not parts:

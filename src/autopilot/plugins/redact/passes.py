@@ -179,6 +179,25 @@ def _announcing(low: bytes, keyword: int) -> bool:
 
 # A full-width colon (U+FF1A) after a name keyword in CJK prose, also JSON-escaped.
 _FULL_WIDTH_COLON: Final = (b"\xef\xbc\x9a", b"\\uff1a", b"\\\\uff1a")
+# What else may end a label in CJK prose before its value: an aside in brackets (full-width too)
+# before a full-width colon (`秘密访问密钥(SK):` written with U+FF08, U+FF09 and U+FF1A), or an
+# ideographic space (U+3000) after the label.
+_FULL_WIDTH_LABEL_END: Final = (
+    rb"(?:[ \t]?(?:\xef\xbc\x88|\\{1,2}uff08|\()[^\n()\xef]{1,60}?(?:\xef\xbc\x89|\\{1,2}uff09|\))[ \t]?"
+    rb"(?:\xef\xbc\x9a|\\{1,2}uff1a)"
+    rb"|\xe3\x80\x80|\\{1,2}u3000)"
+)
+_FULL_WIDTH_LEADS: Final = frozenset(b"( \t\xef\xe3\\")
+
+
+def _full_width_label(low: bytes, end: int) -> bool:
+    """Whether the name keyword ending at *end* ends a label of CJK prose: a full-width colon, perhaps
+    after an aside in brackets, or an ideographic space."""
+    return low.startswith(_FULL_WIDTH_COLON, end) or (
+        low[end : end + 1] != b""
+        and low[end] in _FULL_WIDTH_LEADS
+        and _rx[_FULL_WIDTH_LABEL_END].match(low, end) is not None
+    )
 
 
 @cache

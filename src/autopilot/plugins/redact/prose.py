@@ -68,11 +68,12 @@ _SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT, _IN_PROSE, _IN_SENTENCE, _ASKED = 1, 
 # A credential quoted in a sentence after its name, with only words between them (chat, in any
 # language: `es \`…\` (la encontré …)`, `do bazy: '…'. Trzeba`, `gefunden: … - es steht`, CJK's
 # full-width colon and comma): a quoted word after a blank or a colon (also full-width, U+FF1A), or
-# a bare word after a colon followed by the sentence's punctuation (also U+FF0C, U+3001, U+3002), a
-# blank or the line's end. (Each branch starts with its byte, so that a search skips to those bytes
-# in C instead of trying every position.)
+# a bare word after a colon (or an ideographic space, U+3000) followed by the sentence's punctuation
+# (also U+FF0C, U+3001, U+3002), a blank or the line's end. (Each branch starts with its byte, so
+# that a search skips to those bytes in C instead of trying every position.)
 _PROSE_SEPARATOR: Final = (
     rb""" (?=\\{0,3}["'`])|\t(?=\\{0,3}["'`])|:(?=\\{0,3}["'`])|:[ \t]+|\xef\xbc\x9a|\\\\{0,2}uff1a"""
+    rb"""|\xe3\x80\x80|\\\\{0,2}u3000"""
 )
 _PROSE_WORDS: Final = rb"""(?:[^"'`|$=<>{}\[\]\n\\]++|\\{1,3}u[0-9a-fA-F]{4})*+"""
 _PROSE_VALUE: Final = (
@@ -99,14 +100,24 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
     if match is None or _describes(data, keyword, separator.start()):
         return None
     group = "quoted" if match.group("quoted") is not None else "bare"
-    if group == "bare" and data[separator.start()] not in b":\xef\\":
-        return None  # a bare word only after a colon
+    if group == "bare" and data[separator.start()] not in b":\xef\xe3\\":
+        return None  # a bare word only after a colon (or an ideographic space: `パスワード　…`)
     text = match.group(group).decode("utf-8", "replace")
     if (
         (
             (credential_like(text) and _rx[_DIGIT].search(text))
             # after a password's name, a passphrase or a password as people make them too
             or (_password_word(data, keyword) and _handed_value(text, password=True))
+            # after a label of CJK prose with a full-width colon (U+FF1A), any password of ASCII with
+            # a digit, as after `Password: ` at a line's start
+            or (
+                data[separator.start()] in (0xEF, 0x5C)  # (also JSON-escaped)
+                and text.isascii()
+                and _password_word(data, keyword)
+                and _cjk_label(data, keyword)
+                and _lenient(text)
+                and _rx[_DIGIT].search(text)
+            )
         )
         and not _file_path(text)
         and _rx[_FILE_NAME].fullmatch(text) is None  # `main.d203ab53.js`: a file's name
@@ -117,6 +128,21 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
     ):
         return match.span(group)
     return None
+
+
+# What ends a clause of CJK prose (a full-width comma or colon, an ideographic comma or full stop).
+_CJK_CLAUSE_ENDS: Final = (b"\xef\xbc\x8c", b"\xef\xbc\x9a", b"\xe3\x80\x81", b"\xe3\x80\x82")
+
+
+def _cjk_label(data: bytes, keyword: int) -> bool:
+    """Whether the keyword at *keyword* ends the first word of its line or of a field after a blank
+    (a label such as the word for password, a database's password, or one after a user's name on
+    the same line): a label, not words of a sentence."""
+    line_start = _line_around(data, keyword)[0]
+    start = _content_start(data, line_start, keyword)
+    blank = max(data.rfind(b" ", start, keyword), data.rfind(b"\t", start, keyword))
+    word = data[max(start, blank + 1) : keyword]
+    return not any(end in word for end in _CJK_CLAUSE_ENDS)
 
 
 # A later name keyword, after a blank, between a name and the value a sentence gives.

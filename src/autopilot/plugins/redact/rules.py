@@ -303,6 +303,8 @@ TOKEN_FORMATS: Final = (
     TokenFormat("alibaba_access_key_id", ("LTAI",), r"LTAI[A-Za-z0-9]{20}", 4, check_random=True),
     # Tencent Cloud's SecretId, the key id of a SecretKey as AWS's `AKIA…` is (its secret beside it goes)
     TokenFormat("tencent_secret_id", ("AKID",), r"AKID[A-Za-z0-9]{32}", 4, check_random=True),
+    # Baidu Qianfan's API key (its V2 authentication): the access key id and its secret in one string
+    TokenFormat("baidu_qianfan_api_key", ("bce-v3/",), r"bce-v3/ALTAK-[A-Za-z0-9]{16,32}/[0-9a-f]{40}", 7),
     TokenFormat("artifactory_token", ("AKCp",), r"AKCp[A-Za-z0-9]{60,}", 4, check_random=True),
     TokenFormat("artifactory_token", ("cmVmd",), r"cmVmd[A-Za-z0-9]{59}", 5, check_random=True),
     TokenFormat(
@@ -622,9 +624,11 @@ KEYED_DATA: Final = words(
 PUBLIC_SALTS: Final = words("signing encryption cookie")
 #: Providers whose token or key is made to be carried by a client (a web page, a mobile app) and
 #: documented as public: Mixpanel's project token, Amplitude's API key, Azure Application Insights'
-#: instrumentation key, Pusher's app key. A name of theirs ending in ``token`` or ``key`` holds no
-#: secret, unless it also says ``secret`` (``AMPLITUDE_SECRET_KEY`` still goes).
-PUBLIC_TOKEN_OWNERS: Final = words("mixpanel amplitude instrumentation pusher")
+#: instrumentation key, Pusher's app key; and a key named for JavaScript, what a provider issues for
+#: web pages (Kakao's `javascriptKey`, beside its REST API and Admin keys). A name of theirs ending
+#: in ``token`` or ``key`` holds no secret, unless it also says ``secret`` (``AMPLITUDE_SECRET_KEY``
+#: still goes).
+PUBLIC_TOKEN_OWNERS: Final = words("mixpanel amplitude instrumentation pusher javascript")
 #: Two words in a row in a name that say its key is made for browsers, whoever the provider: the
 #: search-only keys of Algolia, Typesense and Meilisearch (`search_only_api_key`, `searchOnlyKey`).
 PUBLIC_KEY_PAIRS: Final = frozenset({("search", "only")})
@@ -680,6 +684,8 @@ FOREIGN_SECRET_WORDS: Final = {
         "passwort kennwort wachtwoord lösenord losenord passord adgangskode salasana contraseña "
         "contrasena senha şifre sifre hasł haslo hasla hesl jelszó jelszo parolă "
         "kata_sandi kata_laluan mật_khẩu mat_khau mot_de_passe "
+        # (Italian `parola_chiave`, as a name; the Korean and Japanese words in Latin letters)
+        "parola_chiave bimilbeonho pasuwado pasuwaado "
         # (Turkish `parola` with a suffix: "your password", "the password")
         "parolanız parolanızı parolayı parolası "
         # Russian, Bulgarian and Ukrainian, Greek, Hebrew, Arabic, Persian, Hindi, Thai
@@ -698,11 +704,12 @@ FOREIGN_SECRET_WORDS: Final = {
         "キー 密钥 秘钥 金鑰 密鑰 비밀키"
     ),
 }
-#: Words that say so only as a whole word of a name (`clave_api`, `chave`, `parola`), by the English
+#: Words that say so only as a whole word of a name (`clave_api`, `chave`, `parola`, `mima`), by the English
 #: word; the key words are anchors only where a qualifier may follow them (`clé_api`).
 FOREIGN_WHOLE_WORDS: Final = {
-    "password": words("clave parola"),
-    "key": words("chave chiave clé cle kunci khóa khoa 鍵 키"),
+    # (and Chinese words in pinyin, as names in code: `mima` 密码, `kouling` 口令, `miyao` 密钥)
+    "password": words("clave parola mima kouling"),
+    "key": words("chave chiave clé cle kunci khóa khoa 鍵 키 miyao"),
 }
 #: A key's qualifier, which Romance languages put after it (`clave_de_acceso`, `chave_privada`,
 #: `clé_api`): read before it, as in English (`access_key`).
@@ -922,15 +929,17 @@ SCRAM_VERIFIER: Final = (
 #: Keys made to be published, by their format, left alone whatever they are called: Stripe's (and
 #: Clerk's, Paystack's) publishable ``pk_live_…``/``pk_test_…``, Mapbox's public tokens ``pk.eyJ…``
 #: (its secret ones are ``sk.eyJ…``), PostHog's project keys ``phc_…``: their providers document them
-#: as safe in a web page's code; also Datadog's browser client tokens ``pub`` + 32 hex digits and
-#: Braintree's tokenization keys ``sandbox_…_…``/``production_…_…`` and Statsig's client SDK keys
+#: as safe in a web page's code; also Razorpay's key ids ``rzp_live_``/``rzp_test_`` + 14, which
+#: its checkout hands to the browser (the key secret beside it has no prefix); Datadog's browser
+#: client tokens ``pub`` + 32 hex digits and Braintree's tokenization keys
+#: ``sandbox_…_…``/``production_…_…`` and Statsig's client SDK keys
 #: ``client-…`` (its server secrets are ``secret-…``), made for client-side code. Only
 #: a publishable key's own format counts, never its name. Also Sentry's
 #: ``X-Sentry-Auth: Sentry sentry_key=…, sentry_version=7`` (the DSN's public key; a legacy
 #: ``sentry_secret=`` in it makes the whole value a secret again); public keys in DER, base64; and
 #: one-way hashes and verifiers of passwords, which cannot be turned back into them.
 PUBLIC_KEYS: Final = (
-    r"pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
+    r"rzp_(?:live|test)_[A-Za-z0-9]{14}|pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
     r"|pub[0-9a-f]{32}|NRJS-[0-9a-f]{19}|(?:sandbox|production)_[a-z0-9]{8}_[a-z0-9]{16}"
     r"|sb_publishable_[A-Za-z0-9_\-]{20,64}|client-[A-Za-z0-9]{32,64}"
     r"|Sentry[ \t]+sentry_(?!secret)[a-z_]+=[^\s,]*(?:,[ \t]*sentry_(?!secret)[a-z_]+=[^\s,]*)*,?"
@@ -1017,7 +1026,8 @@ DOCUMENTED_EXAMPLES: Final = frozenset(
 #: Values that show a secret was there without showing it: masks, sizes and notes from tools
 #: (``kubectl describe secret``: ``24 bytes``; ``terraform plan``: ``(sensitive value)``).
 MASKED: Final = (
-    r"\*{2,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\{1,7}u2022){3,}|\[?[0-9]+ bytes\]?"
+    # (also after the kind of credential it masks: `AK:***tLWs` in `aliyun configure list`)
+    r"(?:[A-Za-z]{1,4}:)?\*{2,}[A-Za-z0-9]{0,4}|•{3,}|(?:\\{1,7}u2022){3,}|\[?[0-9]+ bytes\]?"
     # a word saying so in brackets, parentheses, angle brackets, braces or stars (`[FILTERED]`,
     # `(sensitive value)`, `<hidden>`, `*** hidden ***`, wget's `*password*`)
     r"|(?:\(|\[|<|\{|\*+[ \t]*)(?:sensitive(?: value| data)?|protected|redacted|hidden|masked|encrypted"
@@ -1099,6 +1109,13 @@ WEBHOOKS: Final = (
         "/api/webhook/",
         r"://[A-Za-z0-9.\-]+(?::[0-9]+)?/api/webhook/(?P<value>[A-Za-z0-9_\-]{20,128})(?![A-Za-z0-9_\-])",
         "url_token",
+    ),
+    (
+        # Feishu's and Lark's custom bot webhooks (`open.feishu.cn`, `open.larksuite.com`, a private
+        # deployment's host): the hook's id in the path is the credential
+        "/open-apis/bot/v2/hook/",
+        r"://[A-Za-z0-9.\-]+(?::[0-9]+)?/open-apis/bot/v2/hook/(?P<value>[A-Za-z0-9\-]{20,64})(?![A-Za-z0-9\-])",
+        "feishu_webhook",
     ),
     (
         "maker.ifttt.com/trigger/",
@@ -1265,8 +1282,15 @@ WEBHOOK_HOSTS: Final = (
     "events.pagerduty.com",
 )
 #: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat, Uptime Kuma,
-#: Grafana OnCall), for the same look.
-WEBHOOK_PATHS: Final = ("/hooks/", "/reset", "/api/webhook/", "/api/push/", "/oncall/integrations/")
+#: Grafana OnCall, Feishu and Lark), for the same look.
+WEBHOOK_PATHS: Final = (
+    "/hooks/",
+    "/reset",
+    "/api/webhook/",
+    "/api/push/",
+    "/oncall/integrations/",
+    "/bot/v2/hook/",
+)
 
 # ------------------------------------------------------------------------------------------------
 # Command-line clients that take a credential as an argument.

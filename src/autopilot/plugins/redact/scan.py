@@ -49,8 +49,8 @@ from autopilot.plugins.redact.names import (
     secret_name_kind,
 )
 from autopilot.plugins.redact.passes import (
-    _FULL_WIDTH_COLON,
     _announcing,
+    _full_width_label,
     _key_determiner,
     _passes,
     _password_word,
@@ -797,7 +797,7 @@ class _Scan:
                             if pair != -1:
                                 self._named_pair(pair, end)
                         if shape is None:
-                            if low.startswith(_FULL_WIDTH_COLON, end):
+                            if _full_width_label(low, end):
                                 self._space_hit(start, end, hits)  # CJK prose: a full-width colon
                             continue
                         how = shape_how.get(shape.lastgroup)

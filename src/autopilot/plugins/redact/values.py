@@ -16,10 +16,14 @@ from autopilot.plugins.redact import rules
 from autopilot.plugins.redact.compiled import MARKER_PREFIX, _rx
 from autopilot.plugins.redact.words import _UNICODE_ESCAPE, _foreign_word_in, name_parts
 
+# After a `$`, what no variable's name is but a password as people make them: a word, digits and a
+# word, capitalised (`$Summer2024Winter`), or a name holding a letter outside ASCII (`$Käse42…`),
+# which shells and most languages do not take.
+_NO_VARIABLE: Final = r"[A-Z][a-z]+[0-9]{2,}[A-Z][A-Za-z]*$|[\w]*[^\x00-\x7f]"
 _REFERENCE = (
     # $VAR (not a password that starts with `$` for an `s`: `$ilv3r#228`, `$un$hin3&695`, whose
-    # symbols no reference holds), ${VAR}, %VAR% (Windows, alone or before a path), %(name)s,
-    # {{ x }}, <% %>, <name>, {name},
+    # symbols no reference holds; nor one of _NO_VARIABLE), ${VAR}, %VAR% (Windows, alone or before
+    # a path), %(name)s, {{ x }}, <% %>, <name>, {name},
     # Symfony's %env(NAME)% …; a template's tag (`{% prompt 'API token' %}` in Insomnia, Jinja's and
     # Django's `{% csrf_token %}`, Liquid); a format's field filled in later, alone (`{}`, `{0}`,
     # `{:?}`, `%s`, `%v`, `%1$s`, as in `format!("postgres://app:{}@db")`); `[password]` as `<password>`;
@@ -27,7 +31,7 @@ _REFERENCE = (
     # an environment variable read by the tool (Supabase's `env(NAME)`, Laravel's `env('NAME')`);
     # a Windows event's message parameter, filled in by the viewer (`Token Elevation Type: %%1936`)
     r"^(?:env\([ \t]*[\"']?[A-Za-z_][A-Za-z0-9_]*[\"']?[ \t]*\)$"
-    r"|\$\{[A-Za-z_(]|\$\(|\$[A-Za-z_](?!.*(?:[!#%&^~]|[@?](?![A-Za-z${])))"
+    r"|\$\{[A-Za-z_(]|\$\(|\$(?!" + _NO_VARIABLE + r")[A-Za-z_](?!.*(?:[!#%&^~]|[@?](?![A-Za-z${])))"
     r"|%[A-Za-z_][A-Za-z0-9_]*%(?:$|[\\/.;:])|%\(|%env\(|\{\{|<%|[<‹](?:[^\W\d]|[ -])+[>›]$"
     r"|%%[0-9]{1,6}$|\{[^\W\d]|!vault|ENC\[|\$\$|#\{|\$env:|\(\([a-z_]|@Microsoft\.KeyVault\(|\{%[ \t-]"
     r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
@@ -53,6 +57,8 @@ _NUMBER = r"[0-9][0-9.,_:]{0,9}[a-zA-Z]{0,2}"
 _SECRET_WORDS: Final = "pass|pwd|secret|token|key|auth|cred"
 _DIGIT: Final = r"[0-9]"
 _MASKED: Final = r"(?i)" + rules.MASKED
+# A value wholly in full-width brackets (U+FF08, U+FF09), also JSON-escaped: a note of CJK prose.
+_FULL_WIDTH_NOTE: Final = r"(?:（|\\{1,7}uff08)[^\n]{1,80}(?:）|\\{1,7}uff09)"
 # A word of a name: letters (a run of capitals, or one capital and lower case), digits at its end.
 _WORD: Final = r"[A-Z]{2,}(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+"
 _WORD_SEPARATORS: Final = r"[_\-./:@]+"
@@ -128,6 +134,8 @@ def is_placeholder(value: str) -> bool:
         return True  # hf_xxx, sk-proj-****, ghp_XXX; sk_live_
     if _rx[_MASKED].fullmatch(stripped):
         return True
+    if _rx[_FULL_WIDTH_NOTE].fullmatch(stripped):
+        return True  # a note in full-width brackets (a LINE log's used `replyToken`): no secret
     if " " in stripped and _rx[_SECRET_COMMAND].match(stripped):
         return True  # `pass show mail/work`: the command that gives the secret
     if _rx[_CIPHERTEXT].match(stripped):

@@ -96,6 +96,13 @@ def _foreign_word_in(text: str) -> bool:
     return anywhere.search(text) is not None or whole.search(text) is not None
 
 
+def _foreign_camel_word(name: str) -> bool:
+    """Whether a word of camelCase *name* is a whole secret word of another language (`dbMima`,
+    `userClave`), which _foreign_word_in() finds only apart from other letters."""
+    split = _rx[_CAMEL_BOUNDARY].sub("_", name)
+    return split != name and _foreign_translation()[2].search(split) is not None
+
+
 @lru_cache(maxsize=1024)
 def _foreign_name(name: bytes) -> bool:
     """Whether *name* holds a secret word of another language (`Passwort`, `DB_비밀번호`)."""
