@@ -266,3 +266,28 @@ def test_a_key_whose_type_says_pre_shared_goes(seed: int) -> None:
         key,
     )
     rs.survives(f'{{"keyType": "RSA", "Key": "{key}"}}')
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "  data:\n    - secretKey: {w}\n      remoteRef:\n        key: network/snmp\n",
+            "env:\n  - name: SNMP_COMMUNITY\n    secretKey: {w}\n    secretKeyRef:\n      name: snmp\n",
+            "spec:\n  passwordSecret: {w}\n  secretRef:\n    name: {w}-creds\n",
+        ]
+    ),
+    word=st.sampled_from(["community", "tacacs-key", "snmp_ro", "radius"]),
+)
+def test_a_key_name_beside_a_reference_stays(layout: str, word: str) -> None:
+    """A secret-named key whose mapping refers to a secret kept elsewhere (`remoteRef:`,
+    `secretKeyRef:`, `secretRef:` at its indentation) holds a key's name, not a secret."""
+    rs.survives(layout.format(w=word))
+
+
+@given(seed=SEEDS)
+def test_a_secret_named_key_without_a_reference_still_goes(seed: int) -> None:
+    rng = random.Random(seed)
+    password = rs.body(rng, 10) + "!" + rs.body(rng, 4)  # (with a `.`, `a.B` reads as a member's path)
+    rs.goes(f"  data:\n    - secretKey: {password}\n      target:\n        name: x\n", password)
+    # (a reference deeper in the mapping below is another mapping's)
+    rs.goes(f"auth:\n  secretKey: {password}\nother:\n  remoteRef:\n    key: x\n", password)

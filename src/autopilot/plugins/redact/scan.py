@@ -481,6 +481,7 @@ from autopilot.plugins.redact.structure import (
     _parent_key_kind,
     _parent_name,
     _previous_line_end,
+    _reference_sibling,
 )
 from autopilot.plugins.redact.syntax import (
     _ACROSS_LINES_HOW,
@@ -1406,6 +1407,8 @@ class _Scan:
             and _rx[_BATCH_PROMPT].search(self.low, max(0, name_start - 12), name_start)
         ):
             return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
+        if data.find(b"Ref", name_end, name_end + 300) != -1 and _reference_sibling(data, name_start):
+            return name_end  # `secretKey: community` above `remoteRef:`: a key's name in a reference
         named = self.low[name_start:name_end] if kind == "api_key" else b""
         if (named.find(b"gpg") != -1 or named.find(b"pgp") != -1) and _rx[_FINGERPRINTS].match(
             data, name_end
