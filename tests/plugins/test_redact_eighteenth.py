@@ -291,3 +291,24 @@ def test_a_secret_named_key_without_a_reference_still_goes(seed: int) -> None:
     rs.goes(f"  data:\n    - secretKey: {password}\n      target:\n        name: x\n", password)
     # (a reference deeper in the mapping below is another mapping's)
     rs.goes(f"auth:\n  secretKey: {password}\nother:\n  remoteRef:\n    key: x\n", password)
+
+
+@given(seed=SEEDS, size=st.sampled_from([32, 40, 48]), spaced=st.booleans())
+def test_a_json_rpc_session_goes(seed: int, size: int, spaced: bool) -> None:
+    """A JSON-RPC login's answer: its result, a lone session id of hex digits (Zabbix's `user.login`)."""
+    rng = random.Random(seed)
+    session = rs.body(rng, size, "0123456789abcdef")
+    sep = ", " if spaced else ","
+    rs.goes(f'{{"jsonrpc":"2.0"{sep}"result":"{session}"{sep}"id":1}}', session)
+    rs.goes(f'{{"result": "{session}", "id": 7, "jsonrpc": "2.0"}}', session)
+
+
+def test_json_rpc_results_that_are_no_session_stay() -> None:
+    block = "00000000000000000002" + "4bead8df69990852c202db0e0097c1a12ea637d7e96d"
+    for text in (
+        f'{{"jsonrpc":"2.0","result":"{block}","id":1}}',  # a block's hash
+        '{"jsonrpc":"2.0","result":"0x' + "5ab3" * 8 + '","id":1}',  # a chain's `0x…`
+        '{"jsonrpc":"2.0","result":"7.0.4","id":1}',  # apiinfo.version
+        '{"result":"' + "9e107d9d372bb6826bd81d3542a419d6" + '","ok":true}',  # no JSON-RPC answer
+    ):
+        rs.survives(text)

@@ -934,6 +934,11 @@ _RESULT_VALUE: Final = (
 _RESULT_REACH: Final = 4096
 _BRACES: Final = rb"[{}]"
 _RESULT_MEMBER: Final = rb'"result\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\n]{1,500})\\{0,3}"'
+# A JSON-RPC answer whose result is a lone session id of 32 to 48 hex digits (Zabbix's `user.login`
+# answers `{"jsonrpc": "2.0", "result": "…", "id": 1}`, the `auth` of every later call); a chain's
+# hashes (64 hex digits, or `0x…`) stay.
+_RPC_SESSION: Final = rb'"result\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[0-9A-Fa-f]{32,48})\\{0,3}"'
+_RPC_REACH: Final = 200  # bytes either side of the result to the answer's `jsonrpc` member
 _HONEYCOMB_KEY: Final = (
     rb"""(?i:x-honeycomb-team)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?"""
     rb"""(?P<value>[A-Za-z0-9_\-]{16,128})"""

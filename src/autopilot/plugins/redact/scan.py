@@ -340,6 +340,8 @@ from autopilot.plugins.redact.patterns import (
     _ROBOT_VARIABLES_AT,
     _ROW_BREAK,
     _ROW_CELL,
+    _RPC_REACH,
+    _RPC_SESSION,
     _RSA_XML_AT,
     _RSA_XML_PRIVATE,
     _RSA_XML_REACH,
@@ -1020,6 +1022,12 @@ class _Scan:
                     self.add(match.start("value"), match.end("value"), "password")
             elif _rx[_RESULT_OBJECT].match(self.data, start) is not None:
                 self._result_value(start)
+            elif (
+                self.low.find(b"jsonrpc", max(0, start - _RPC_REACH), start + _RPC_REACH) != -1
+                and (session := _rx[_RPC_SESSION].match(data, start)) is not None
+                and not is_placeholder(session.group("value").decode("ascii"))
+            ):
+                self.add(session.start("value"), session.end("value"), "token")  # a JSON-RPC session
         elif role == _HONEYCOMB_AT:
             # Honeycomb's API key travels in a header named for the team (`X-Honeycomb-Team: …`).
             match = _rx[_HONEYCOMB_KEY].match(self.data, start)
