@@ -312,3 +312,32 @@ def test_json_rpc_results_that_are_no_session_stay() -> None:
         '{"result":"' + "9e107d9d372bb6826bd81d3542a419d6" + '","ok":true}',  # no JSON-RPC answer
     ):
         rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '---\nsnmp_communities:\n  - name: "{p}"\n    access: ro\n  - name: {q}\n    access: rw\n',
+            "snmp:\n  communities:\n  - community: {p}\n    view: all\n  - community: '{q}'\n",
+            'router:\n  snmpCommunities:\n    - {p}\n    - "{q}"\n',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_yaml_list_of_snmp_communities_goes(layout: str, seed: int) -> None:
+    """Each item of a list of communities under a name or a block saying SNMP."""
+    rng = random.Random(seed)
+    first, second = "cm-" + rs.body(rng, 8), rs.body(rng, 6) + "-ro"
+    text = layout.format(p=first, q=second)
+    rs.goes(text, first)
+    rs.goes(text, second)
+
+
+def test_lists_of_communities_that_are_no_secret_stay() -> None:
+    for text in (
+        "bgp:\n  communities:\n    - 65000:100\n    - no-export\n",
+        "spec:\n  communities:\n  - vpn-only\n  ipAddressPools: [first]\n",  # MetalLB's aliases
+        'snmp_communities:\n  - name: public\n    access: ro\n  - name: "{{ vault_snmp_rw }}"\n',
+        "snmp_communities: []\n",
+    ):
+        rs.survives(text)

@@ -829,6 +829,13 @@ _LIST_STRING: Final = rb'\[[ \t]*\\{0,3}"'
 # A setting's name quoted before an anchored secret (`Updated the constant 'DB_PASSWORD' in …`).
 _QUOTED_NAME: Final = rb"""\\{0,3}["'](?P<name>[A-Za-z_][A-Za-z0-9_.\-]{1,63})\\{0,3}["']"""
 _NOT_DEVICE_VALUES: Final = frozenset(("true", "false", "yes", "no", "null", "none", "on", "off"))
+# An item of a YAML list of SNMP communities: the community alone (`- "…"`), or the item's member
+# that holds it (`- name: …`, `- community: …`, `- string: …`; Ansible's network roles, NAPALM's
+# and Nornir's inventories).
+_COMMUNITY_ITEM: Final = (
+    rb"""(?P<indent>[ \t]*)-[ \t]+(?:(?:name|community|string)[ \t]*:[ \t]*)?"""
+    rb"""(?P<q>\\{0,3}["'])?(?P<value>[^\s"'\\#{}]{2,200})(?(q)(?P=q))[ \t\r]*"""
+)
 
 
 @cache
@@ -1665,6 +1672,8 @@ _NAMED_FIXED_ANCHORS: Final = (
     b'"o", "',
     b'"o\\", ',
     b'"o\\\\\\", ',
+    # a YAML list of SNMP communities (`snmp_communities:`, an item a line below it)
+    b"communities:",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -1783,6 +1792,7 @@ _FIXED_ANCHORS: Final = (
     _CAST_AT,
     _CAST_ESCAPED,
     _CAST_TWICE,
+    _COMMUNITIES_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a

@@ -138,6 +138,8 @@ from autopilot.plugins.redact.patterns import (
     _COMMAND_NAME,
     _COMMAND_POSITION,
     _COMMENTED_HEADER,
+    _COMMUNITIES_AT,
+    _COMMUNITY_ITEM,
     _COMPARE_AT,
     _COMPARE_NAME,
     _CONFIG_LINE_BEFORE,
@@ -850,6 +852,8 @@ class _Scan:
                 self._kubernetes(kind.end() - 6)
         elif role == _ENCRYPTED_AT:
             self._ciphertext_block(start)
+        elif role == _COMMUNITIES_AT:
+            self._community_list(start + len(b"communities:"))
         elif role == _COOKIE_AT:
             named = _named_cookie(self.data, low, start)
             if named is not None:
@@ -2324,6 +2328,47 @@ class _Scan:
                         self.add(at, at + len(member.group(group)), kind)
                     return
             if end < line_end:  # the JSON string holding the block ended
+                return
+
+    def _community_list(self, name_end: int) -> None:
+        """The items of a YAML list of SNMP communities (`snmp_communities:` alone on its line, and
+        `- name: …`, `- community: …` or `- …` below it): each the password of SNMP v1 and v2c. An
+        item's other members (`access: ro`) are skipped; the list ends at a line less indented. The
+        name or the block holding it says SNMP (`snmp:` above `communities:`): BGP's communities
+        (`65000:100`, MetalLB's aliases) are no secrets."""
+        data = self.data
+        line_start, line_end = _line_around(data, name_end)
+        if data[name_end:line_end].strip(b' \t\r\\"'):
+            return  # a value on the line (`snmp_communities: []`), not a list below
+        name_start = name_end - len(b"communities:")
+        if self.low.rfind(b"snmp", max(line_start, name_start - 16), name_start) == -1:
+            parent = _parent_name(data, name_start, name_end - 1)
+            if parent is None or parent.lower().find(b"snmp") == -1:
+                return
+        indent = -1
+        for _ in range(64):
+            following = _following_line(data, line_end)
+            if following is None:
+                return
+            begin, line_end, end = following
+            line = data[begin:end]
+            if not line.strip(b" \t\r"):
+                if end < line_end:
+                    return  # the JSON string holding the list ended
+                continue
+            column = len(line) - len(line.lstrip(b" \t"))
+            if indent == -1:
+                indent = column
+            if column < indent:
+                return
+            if column == indent:
+                item = _rx[_COMMUNITY_ITEM].fullmatch(data, begin, end)
+                if item is None:
+                    return
+                value = item.group("value").decode("utf-8", "replace")
+                if not is_placeholder(value) and value.lower() not in _NOT_DEVICE_VALUES:
+                    self.add(item.start("value"), item.end("value"), "password")
+            if end < line_end:
                 return
 
     def _block_list(self, begin: int, end: int, line_end: int, indent: int, kind: str) -> None:
