@@ -341,3 +341,28 @@ def test_lists_of_communities_that_are_no_secret_stay() -> None:
         "snmp_communities: []\n",
     ):
         rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '# tac_plus.conf\nkey = "{p}"\n\nuser = monitor {{\n    default service = permit\n}}\n',
+            "# /etc/tac_plus-ng.cfg\nid = tac_plus-ng {{\n  host = world {{\n    key = {p}\n  }}\n}}\n",
+            "# TACACS+ server for the lab switches\naccounting file = /var/log/tac.acct\nkey = '{p}'\n",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_tacacs_server_key_goes(layout: str, seed: int) -> None:
+    """The key a TACACS+ server shares with its devices, as people make passwords."""
+    password = _password(random.Random(seed))
+    rs.goes(layout.format(p=password), password)
+
+
+def test_lone_keys_away_from_tacacs_stay() -> None:
+    for text in (
+        'key = "Routerwinter8054?"\n',  # no TACACS+ around: a lone key that is no generated value
+        "# tac_plus.conf\nkey = true\n",
+        '# tacacs notes\nkey = "{{ tacacs_key }}"\n',
+    ):
+        rs.survives(text)

@@ -387,6 +387,7 @@ from autopilot.plugins.redact.patterns import (
     _SQL_ROWS,
     _SQL_VALUE,
     _STRING_ROW,
+    _TACACS_REACH,
     _TAG_BEFORE,
     _TAGGED_VALUE,
     _TAIL_STARTS,
@@ -1332,7 +1333,11 @@ class _Scan:
                     # `{"username": "…", "key": "…"}` (kaggle.json), Coinbase's `"key"` beside its
                     # `"passphrase"` and `"signature"`: the other half of a login names the key
                     named = "api_key"
-                if named:
+                if not named and previous is None and self._tacacs_key(name_start):
+                    # tac_plus's `key = "…"` (tac_plus-ng's in a `host` block): the secret a TACACS+
+                    # server shares with its devices, made as people make passwords
+                    self._assignment(name, name_start, name_end, "secret")
+                elif named:
                     self._assignment(name, name_start, name_end, named, generated=True)
                 elif self._byte_array(name_end, "api_key", 16):
                     pass  # `private val KEY = byteArrayOf(0x6b, …)`: a key written as its bytes
@@ -1858,6 +1863,14 @@ class _Scan:
             self.add(piece.start("piece"), piece.end("piece"), kind)
             position = piece.end()
         return position
+
+    def _tacacs_key(self, name_start: int) -> bool:
+        """Whether the lone `key` at *name_start* starts its line in a TACACS+ server's configuration:
+        `tac_plus` or `tacacs` written within _TACACS_REACH bytes of it (the file's name, a comment)."""
+        low = self.low
+        floor, ceiling = max(0, name_start - _TACACS_REACH), name_start + _TACACS_REACH
+        named = low.find(b"tac_plus", floor, ceiling) != -1 or low.find(b"tacacs", floor, ceiling) != -1
+        return named and self._at_line_start(name_start)
 
     def _declared(self, name_start: int) -> bool:
         """Whether the name at *name_start* is declared right there (`let key = "…" in` of OCaml,
