@@ -366,3 +366,30 @@ def test_lone_keys_away_from_tacacs_stay() -> None:
         '# tacacs notes\nkey = "{{ tacacs_key }}"\n',
     ):
         rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '{{"vpn": {{"secrets": {{"gateway": "vpn.example.net", "cookie": "{c}", "gwcert": "pin"}}}}}}',
+            "Cookie: {c}\nAccept: */*\n",
+            "vpn.secrets.cookie: {c}\n",
+        ]
+    ),
+    seed=SEEDS,
+    hexadecimal=st.booleans(),
+)
+def test_a_bare_session_cookie_goes(layout: str, seed: int, hexadecimal: bool) -> None:
+    """A VPN's or a server's session cookie given with no name of its own."""
+    rng = random.Random(seed)
+    cookie = rs.body(rng, 64, "0123456789abcdef") if hexadecimal else rs.body(rng, 32)
+    rs.goes(layout.format(c=cookie), cookie)
+
+
+def test_cookie_words_that_are_no_cookie_stay() -> None:
+    for text in (
+        "Cookie: disabled_for_this_site\n",
+        '{"cookie": "session-cookie-name-here"}',
+        '{"cookie": "webvpn"}',
+    ):
+        rs.survives(text)

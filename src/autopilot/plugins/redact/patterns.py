@@ -447,6 +447,11 @@ _HAR_COOKIE: Final = (
 _COOKIE_PAIR: Final = (
     rb"""[ \t]*(?P<name>[^=;\s"'`\\,]{1,128})=(?P<value>[^;\s"'`\\,]{0,4096})[ \t]*(?P<more>;)?"""
 )
+# A cookie given bare, with no name (openconnect's and NetworkManager's VPN `cookie`, AnyConnect's
+# session as `--cookie` takes it): a generated value alone up to the quote or the line's end.
+_BARE_COOKIE: Final = (
+    rb"""[ \t]*(?P<value>[A-Za-z0-9+/_\-.%]{16,4096})(?=\\{0,3}["'`]|[ \t\r]*(?:\n|$|\\{1,3}[nr]))"""
+)
 # Set-Cookie attributes: never a secret.
 # A cookie that is a shared secret: the last word of a longer name (`erlang_cookie`, `RELEASE_COOKIE`,
 # a Helm chart's `erlangCookie`) or Erlang's `-setcookie` option, given a generated value (20

@@ -100,6 +100,7 @@ from autopilot.plugins.redact.patterns import (
     _AUTH_VALUE,
     _AUTHENTICATE_AT,
     _B64ENCODE_AT,
+    _BARE_COOKIE,
     _BARE_REPL_PROMPT,
     _BARE_TAIL,
     _BASE64_VALUE,
@@ -3853,8 +3854,12 @@ class _Scan:
     def _cookies(self, position: int, *, first_only: bool) -> None:
         """The values of the name=value pairs of a cookie header from *position* (Set-Cookie: the first)."""
         data = self.data
-        for _ in range(64):
+        for index in range(64):
             pair = _rx[_COOKIE_PAIR].match(data, position)
+            if pair is None and not index and (bare := _rx[_BARE_COOKIE].match(data, position)) is not None:
+                value = bare.group("value").decode("ascii")
+                if credential_like(value) and looks_random(value) and not is_placeholder(value):
+                    self.add(bare.start("value"), bare.end("value"), "cookie")  # a session's cookie alone
             if pair is None:
                 return
             self._cookie_value(pair.group("name"), pair.start("value"), pair.end("value"))
