@@ -364,6 +364,7 @@ def test_lone_keys_away_from_tacacs_stay() -> None:
         'key = "Routerwinter8054?"\n',  # no TACACS+ around: a lone key that is no generated value
         "# tac_plus.conf\nkey = true\n",
         '# tacacs notes\nkey = "{{ tacacs_key }}"\n',
+        "tacacs:\n  remoteRef:\n    key: network/tacacs\n",  # YAML's `key:`, a path
     ):
         rs.survives(text)
 

@@ -388,6 +388,7 @@ from autopilot.plugins.redact.patterns import (
     _SQL_ROWS,
     _SQL_VALUE,
     _STRING_ROW,
+    _TACACS_EQUALS,
     _TACACS_REACH,
     _TAG_BEFORE,
     _TAGGED_VALUE,
@@ -1866,9 +1867,12 @@ class _Scan:
         return position
 
     def _tacacs_key(self, name_start: int) -> bool:
-        """Whether the lone `key` at *name_start* starts its line in a TACACS+ server's configuration:
-        `tac_plus` or `tacacs` written within _TACACS_REACH bytes of it (the file's name, a comment)."""
+        """Whether the lone `key` at *name_start* starts its line in a TACACS+ server's configuration
+        (`key = …`, as tac_plus writes it): `tac_plus` or `tacacs` written within _TACACS_REACH bytes
+        of it (the file's name, a comment)."""
         low = self.low
+        if _rx[_TACACS_EQUALS].match(low, name_start + 3) is None:
+            return False
         floor, ceiling = max(0, name_start - _TACACS_REACH), name_start + _TACACS_REACH
         named = low.find(b"tac_plus", floor, ceiling) != -1 or low.find(b"tacacs", floor, ceiling) != -1
         return named and self._at_line_start(name_start)
