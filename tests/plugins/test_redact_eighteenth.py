@@ -347,15 +347,18 @@ def test_lists_of_communities_that_are_no_secret_stay() -> None:
     layout=st.sampled_from(
         [
             '# tac_plus.conf\nkey = "{p}"\n\nuser = monitor {{\n    default service = permit\n}}\n',
-            "# /etc/tac_plus-ng.cfg\nid = tac_plus-ng {{\n  host = world {{\n    key = {p}\n  }}\n}}\n",
+            '# /etc/tac_plus-ng.cfg\nid = tac_plus-ng {{\n  host = world {{\n    key = "{p}"\n  }}\n}}\n',
             "# TACACS+ server for the lab switches\naccounting file = /var/log/tac.acct\nkey = '{p}'\n",
+            '---\ntacacs_servers:\n  - host: 192.0.2.7\n    key: "{p}"\nntp_servers: []\n',
+            "radius:\n  port: 1812\n  key: {p}\n",
         ]
     ),
     seed=SEEDS,
 )
 def test_a_tacacs_server_key_goes(layout: str, seed: int) -> None:
     """The key a TACACS+ server shares with its devices, as people make passwords."""
-    password = _password(random.Random(seed))
+    rng = random.Random(seed)
+    password = rs.body(rng, 10) + "!" + rs.body(rng, 4)  # (a bare `a.B` reads as a member's path)
     rs.goes(layout.format(p=password), password)
 
 
@@ -365,6 +368,7 @@ def test_lone_keys_away_from_tacacs_stay() -> None:
         "# tac_plus.conf\nkey = true\n",
         '# tacacs notes\nkey = "{{ tacacs_key }}"\n',
         "tacacs:\n  remoteRef:\n    key: network/tacacs\n",  # YAML's `key:`, a path
+        "cache:\n  - host: 192.0.2.7\n    key: Xy9!v2Lk8Qw\n",  # a block not named for TACACS+
     ):
         rs.survives(text)
 

@@ -1386,6 +1386,7 @@ def _aaa_server_key(low: bytes, key: int) -> bool:
 # block around the name looked at.
 _KEY_VALUE_AHEAD: Final = rb"""(?:\\{0,3}["'])?[ \t]*(?:[:=]|=>)[ \t]*(?:\\{0,3}["'])?[A-Za-z0-9+/_\-]{16}"""
 _TACACS_REACH: Final = 2048  # bytes either side of a lone `key` to a word naming TACACS+ (tac_plus)
+_TACACS_BLOCK: Final = rb"[ \t]*[a-z0-9_\-]*(?:tacacs|tac_plus|radius)[a-z0-9_\-]*:[ \t\r]*"
 _TACACS_EQUALS: Final = rb"[ \t]*=[ \t]*[^\s=]"  # (not YAML's `key:`, nor `==`)
 _LONE_KEY_VALUE: Final = rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_\-]{16}"""
 _PREVIOUS_WORD_DOT: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12})\.\Z"

@@ -388,6 +388,7 @@ from autopilot.plugins.redact.patterns import (
     _SQL_ROWS,
     _SQL_VALUE,
     _STRING_ROW,
+    _TACACS_BLOCK,
     _TACACS_EQUALS,
     _TACACS_REACH,
     _TAG_BEFORE,
@@ -1872,10 +1873,27 @@ class _Scan:
         of it (the file's name, a comment)."""
         low = self.low
         if _rx[_TACACS_EQUALS].match(low, name_start + 3) is None:
-            return False
+            return low.startswith(b":", name_start + 3) and self._tacacs_block(name_start)
         floor, ceiling = max(0, name_start - _TACACS_REACH), name_start + _TACACS_REACH
         named = low.find(b"tac_plus", floor, ceiling) != -1 or low.find(b"tacacs", floor, ceiling) != -1
         return named and self._at_line_start(name_start)
+
+    def _tacacs_block(self, name_start: int) -> bool:
+        """Whether the YAML member `key:` at *name_start* is in a block named for TACACS+ or RADIUS
+        servers (`tacacs_servers:` above `- host: …` and `key: …`, `radius:` above `key: …`)."""
+        data = self.data
+        line, _ = _line_around(data, name_start)
+        column = name_start - line
+        for _ in range(8):
+            end = _previous_line_end(data, line)
+            if end == -1:
+                return False
+            line, _ = _line_around(data, end - 1 if end else 0)
+            text = self.low[_content_start(data, line, end) : end]  # (the first line of a JSON string)
+            indent = len(text) - len(text.lstrip(b" \t"))
+            if indent < column and not text.lstrip(b" \t").startswith(b"- "):
+                return _rx[_TACACS_BLOCK].fullmatch(text) is not None
+        return False
 
     def _declared(self, name_start: int) -> bool:
         """Whether the name at *name_start* is declared right there (`let key = "…" in` of OCaml,
