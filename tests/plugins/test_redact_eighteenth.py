@@ -266,3 +266,135 @@ def test_a_key_whose_type_says_pre_shared_goes(seed: int) -> None:
         key,
     )
     rs.survives(f'{{"keyType": "RSA", "Key": "{key}"}}')
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "  data:\n    - secretKey: {w}\n      remoteRef:\n        key: network/snmp\n",
+            "env:\n  - name: SNMP_COMMUNITY\n    secretKey: {w}\n    secretKeyRef:\n      name: snmp\n",
+            "spec:\n  passwordSecret: {w}\n  secretRef:\n    name: {w}-creds\n",
+        ]
+    ),
+    word=st.sampled_from(["community", "tacacs-key", "snmp_ro", "radius"]),
+)
+def test_a_key_name_beside_a_reference_stays(layout: str, word: str) -> None:
+    """A secret-named key whose mapping refers to a secret kept elsewhere (`remoteRef:`,
+    `secretKeyRef:`, `secretRef:` at its indentation) holds a key's name, not a secret."""
+    rs.survives(layout.format(w=word))
+
+
+@given(seed=SEEDS)
+def test_a_secret_named_key_without_a_reference_still_goes(seed: int) -> None:
+    rng = random.Random(seed)
+    password = rs.body(rng, 10) + "!" + rs.body(rng, 4)  # (with a `.`, `a.B` reads as a member's path)
+    rs.goes(f"  data:\n    - secretKey: {password}\n      target:\n        name: x\n", password)
+    # (a reference deeper in the mapping below is another mapping's)
+    rs.goes(f"auth:\n  secretKey: {password}\nother:\n  remoteRef:\n    key: x\n", password)
+
+
+@given(seed=SEEDS, size=st.sampled_from([32, 40, 48]), spaced=st.booleans())
+def test_a_json_rpc_session_goes(seed: int, size: int, spaced: bool) -> None:
+    """A JSON-RPC login's answer: its result, a lone session id of hex digits (Zabbix's `user.login`)."""
+    rng = random.Random(seed)
+    session = rs.body(rng, size, "0123456789abcdef")
+    sep = ", " if spaced else ","
+    rs.goes(f'{{"jsonrpc":"2.0"{sep}"result":"{session}"{sep}"id":1}}', session)
+    rs.goes(f'{{"result": "{session}", "id": 7, "jsonrpc": "2.0"}}', session)
+
+
+def test_json_rpc_results_that_are_no_session_stay() -> None:
+    block = "00000000000000000002" + "4bead8df69990852c202db0e0097c1a12ea637d7e96d"
+    for text in (
+        f'{{"jsonrpc":"2.0","result":"{block}","id":1}}',  # a block's hash
+        '{"jsonrpc":"2.0","result":"0x' + "5ab3" * 8 + '","id":1}',  # a chain's `0x…`
+        '{"jsonrpc":"2.0","result":"7.0.4","id":1}',  # apiinfo.version
+        '{"result":"' + "9e107d9d372bb6826bd81d3542a419d6" + '","ok":true}',  # no JSON-RPC answer
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '---\nsnmp_communities:\n  - name: "{p}"\n    access: ro\n  - name: {q}\n    access: rw\n',
+            "snmp:\n  communities:\n  - community: {p}\n    view: all\n  - community: '{q}'\n",
+            'router:\n  snmpCommunities:\n    - {p}\n    - "{q}"\n',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_yaml_list_of_snmp_communities_goes(layout: str, seed: int) -> None:
+    """Each item of a list of communities under a name or a block saying SNMP."""
+    rng = random.Random(seed)
+    first, second = "cm-" + rs.body(rng, 8), rs.body(rng, 6) + "-ro"
+    text = layout.format(p=first, q=second)
+    rs.goes(text, first)
+    rs.goes(text, second)
+
+
+def test_lists_of_communities_that_are_no_secret_stay() -> None:
+    for text in (
+        "bgp:\n  communities:\n    - 65000:100\n    - no-export\n",
+        "spec:\n  communities:\n  - vpn-only\n  ipAddressPools: [first]\n",  # MetalLB's aliases
+        'snmp_communities:\n  - name: public\n    access: ro\n  - name: "{{ vault_snmp_rw }}"\n',
+        "snmp_communities: []\n",
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '# tac_plus.conf\nkey = "{p}"\n\nuser = monitor {{\n    default service = permit\n}}\n',
+            '# /etc/tac_plus-ng.cfg\nid = tac_plus-ng {{\n  host = world {{\n    key = "{p}"\n  }}\n}}\n',
+            "# TACACS+ server for the lab switches\naccounting file = /var/log/tac.acct\nkey = '{p}'\n",
+            '---\ntacacs_servers:\n  - host: 192.0.2.7\n    key: "{p}"\nntp_servers: []\n',
+            "radius:\n  port: 1812\n  key: {p}\n",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_tacacs_server_key_goes(layout: str, seed: int) -> None:
+    """The key a TACACS+ server shares with its devices, as people make passwords."""
+    rng = random.Random(seed)
+    password = rs.body(rng, 10) + "!" + rs.body(rng, 4)  # (a bare `a.B` reads as a member's path)
+    rs.goes(layout.format(p=password), password)
+
+
+def test_lone_keys_away_from_tacacs_stay() -> None:
+    for text in (
+        'key = "Routerwinter8054?"\n',  # no TACACS+ around: a lone key that is no generated value
+        "# tac_plus.conf\nkey = true\n",
+        '# tacacs notes\nkey = "{{ tacacs_key }}"\n',
+        "tacacs:\n  remoteRef:\n    key: network/tacacs\n",  # YAML's `key:`, a path
+        "cache:\n  - host: 192.0.2.7\n    key: Xy9!v2Lk8Qw\n",  # a block not named for TACACS+
+    ):
+        rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '{{"vpn": {{"secrets": {{"gateway": "vpn.example.net", "cookie": "{c}", "gwcert": "pin"}}}}}}',
+            "Cookie: {c}\nAccept: */*\n",
+            "vpn.secrets.cookie: {c}\n",
+        ]
+    ),
+    seed=SEEDS,
+    hexadecimal=st.booleans(),
+)
+def test_a_bare_session_cookie_goes(layout: str, seed: int, hexadecimal: bool) -> None:
+    """A VPN's or a server's session cookie given with no name of its own."""
+    rng = random.Random(seed)
+    cookie = rs.body(rng, 64, "0123456789abcdef") if hexadecimal else rs.body(rng, 32)
+    rs.goes(layout.format(c=cookie), cookie)
+
+
+def test_cookie_words_that_are_no_cookie_stay() -> None:
+    for text in (
+        "Cookie: disabled_for_this_site\n",
+        '{"cookie": "session-cookie-name-here"}',
+        '{"cookie": "webvpn"}',
+    ):
+        rs.survives(text)

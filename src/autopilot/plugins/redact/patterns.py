@@ -447,6 +447,11 @@ _HAR_COOKIE: Final = (
 _COOKIE_PAIR: Final = (
     rb"""[ \t]*(?P<name>[^=;\s"'`\\,]{1,128})=(?P<value>[^;\s"'`\\,]{0,4096})[ \t]*(?P<more>;)?"""
 )
+# A cookie given bare, with no name (openconnect's and NetworkManager's VPN `cookie`, AnyConnect's
+# session as `--cookie` takes it): a generated value alone up to the quote or the line's end.
+_BARE_COOKIE: Final = (
+    rb"""[ \t]*(?P<value>[A-Za-z0-9+/_\-.%]{16,4096})(?=\\{0,3}["'`]|[ \t\r]*(?:\n|$|\\{1,3}[nr]))"""
+)
 # Set-Cookie attributes: never a secret.
 # A cookie that is a shared secret: the last word of a longer name (`erlang_cookie`, `RELEASE_COOKIE`,
 # a Helm chart's `erlangCookie`) or Erlang's `-setcookie` option, given a generated value (20
@@ -829,6 +834,13 @@ _LIST_STRING: Final = rb'\[[ \t]*\\{0,3}"'
 # A setting's name quoted before an anchored secret (`Updated the constant 'DB_PASSWORD' in …`).
 _QUOTED_NAME: Final = rb"""\\{0,3}["'](?P<name>[A-Za-z_][A-Za-z0-9_.\-]{1,63})\\{0,3}["']"""
 _NOT_DEVICE_VALUES: Final = frozenset(("true", "false", "yes", "no", "null", "none", "on", "off"))
+# An item of a YAML list of SNMP communities: the community alone (`- "…"`), or the item's member
+# that holds it (`- name: …`, `- community: …`, `- string: …`; Ansible's network roles, NAPALM's
+# and Nornir's inventories).
+_COMMUNITY_ITEM: Final = (
+    rb"""(?P<indent>[ \t]*)-[ \t]+(?:(?:name|community|string)[ \t]*:[ \t]*)?"""
+    rb"""(?P<q>\\{0,3}["'])?(?P<value>[^\s"'\\#{}]{2,200})(?(q)(?P=q))[ \t\r]*"""
+)
 
 
 @cache
@@ -934,6 +946,11 @@ _RESULT_VALUE: Final = (
 _RESULT_REACH: Final = 4096
 _BRACES: Final = rb"[{}]"
 _RESULT_MEMBER: Final = rb'"result\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\n]{1,500})\\{0,3}"'
+# A JSON-RPC answer whose result is a lone session id of 32 to 48 hex digits (Zabbix's `user.login`
+# answers `{"jsonrpc": "2.0", "result": "…", "id": 1}`, the `auth` of every later call); a chain's
+# hashes (64 hex digits, or `0x…`) stay.
+_RPC_SESSION: Final = rb'"result\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[0-9A-Fa-f]{32,48})\\{0,3}"'
+_RPC_REACH: Final = 200  # bytes either side of the result to the answer's `jsonrpc` member
 _HONEYCOMB_KEY: Final = (
     rb"""(?i:x-honeycomb-team)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?"""
     rb"""(?P<value>[A-Za-z0-9_\-]{16,128})"""
@@ -1368,6 +1385,9 @@ def _aaa_server_key(low: bytes, key: int) -> bool:
 # A value that may be generated after a key's name (16 token characters or more): only then is the
 # block around the name looked at.
 _KEY_VALUE_AHEAD: Final = rb"""(?:\\{0,3}["'])?[ \t]*(?:[:=]|=>)[ \t]*(?:\\{0,3}["'])?[A-Za-z0-9+/_\-]{16}"""
+_TACACS_REACH: Final = 2048  # bytes either side of a lone `key` to a word naming TACACS+ (tac_plus)
+_TACACS_BLOCK: Final = rb"[ \t]*[a-z0-9_\-]*(?:tacacs|tac_plus|radius)[a-z0-9_\-]*:[ \t\r]*"
+_TACACS_EQUALS: Final = rb"[ \t]*=[ \t]*[^\s=]"  # (not YAML's `key:`, nor `==`)
 _LONE_KEY_VALUE: Final = rb"""[ \t]*[:=][ \t]*\\{0,3}["']?[A-Za-z0-9+/_\-]{16}"""
 _PREVIOUS_WORD_DOT: Final = rb"(?<![A-Za-z0-9_\-])(?P<word>[A-Za-z]{2,12})\.\Z"
 # A table aligned with blanks: its cells (runs of words apart by single blanks), and a header of
@@ -1660,6 +1680,8 @@ _NAMED_FIXED_ANCHORS: Final = (
     b'"o", "',
     b'"o\\", ',
     b'"o\\\\\\", ',
+    # a YAML list of SNMP communities (`snmp_communities:`, an item a line below it)
+    b"communities:",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -1778,6 +1800,7 @@ _FIXED_ANCHORS: Final = (
     _CAST_AT,
     _CAST_ESCAPED,
     _CAST_TWICE,
+    _COMMUNITIES_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a

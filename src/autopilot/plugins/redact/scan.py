@@ -100,6 +100,7 @@ from autopilot.plugins.redact.patterns import (
     _AUTH_VALUE,
     _AUTHENTICATE_AT,
     _B64ENCODE_AT,
+    _BARE_COOKIE,
     _BARE_REPL_PROMPT,
     _BARE_TAIL,
     _BASE64_VALUE,
@@ -138,6 +139,8 @@ from autopilot.plugins.redact.patterns import (
     _COMMAND_NAME,
     _COMMAND_POSITION,
     _COMMENTED_HEADER,
+    _COMMUNITIES_AT,
+    _COMMUNITY_ITEM,
     _COMPARE_AT,
     _COMPARE_NAME,
     _CONFIG_LINE_BEFORE,
@@ -340,6 +343,8 @@ from autopilot.plugins.redact.patterns import (
     _ROBOT_VARIABLES_AT,
     _ROW_BREAK,
     _ROW_CELL,
+    _RPC_REACH,
+    _RPC_SESSION,
     _RSA_XML_AT,
     _RSA_XML_PRIVATE,
     _RSA_XML_REACH,
@@ -383,6 +388,9 @@ from autopilot.plugins.redact.patterns import (
     _SQL_ROWS,
     _SQL_VALUE,
     _STRING_ROW,
+    _TACACS_BLOCK,
+    _TACACS_EQUALS,
+    _TACACS_REACH,
     _TAG_BEFORE,
     _TAGGED_VALUE,
     _TAIL_STARTS,
@@ -481,6 +489,7 @@ from autopilot.plugins.redact.structure import (
     _parent_key_kind,
     _parent_name,
     _previous_line_end,
+    _reference_sibling,
 )
 from autopilot.plugins.redact.syntax import (
     _ACROSS_LINES_HOW,
@@ -847,6 +856,8 @@ class _Scan:
                 self._kubernetes(kind.end() - 6)
         elif role == _ENCRYPTED_AT:
             self._ciphertext_block(start)
+        elif role == _COMMUNITIES_AT:
+            self._community_list(start + len(b"communities:"))
         elif role == _COOKIE_AT:
             named = _named_cookie(self.data, low, start)
             if named is not None:
@@ -1019,6 +1030,12 @@ class _Scan:
                     self.add(match.start("value"), match.end("value"), "password")
             elif _rx[_RESULT_OBJECT].match(self.data, start) is not None:
                 self._result_value(start)
+            elif (
+                self.low.find(b"jsonrpc", max(0, start - _RPC_REACH), start + _RPC_REACH) != -1
+                and (session := _rx[_RPC_SESSION].match(data, start)) is not None
+                and not is_placeholder(session.group("value").decode("ascii"))
+            ):
+                self.add(session.start("value"), session.end("value"), "token")  # a JSON-RPC session
         elif role == _HONEYCOMB_AT:
             # Honeycomb's API key travels in a header named for the team (`X-Honeycomb-Team: …`).
             match = _rx[_HONEYCOMB_KEY].match(self.data, start)
@@ -1319,7 +1336,11 @@ class _Scan:
                     # `{"username": "…", "key": "…"}` (kaggle.json), Coinbase's `"key"` beside its
                     # `"passphrase"` and `"signature"`: the other half of a login names the key
                     named = "api_key"
-                if named:
+                if not named and previous is None and self._tacacs_key(name_start):
+                    # tac_plus's `key = "…"` (tac_plus-ng's in a `host` block): the secret a TACACS+
+                    # server shares with its devices, made as people make passwords
+                    self._assignment(name, name_start, name_end, "secret")
+                elif named:
                     self._assignment(name, name_start, name_end, named, generated=True)
                 elif self._byte_array(name_end, "api_key", 16):
                     pass  # `private val KEY = byteArrayOf(0x6b, …)`: a key written as its bytes
@@ -1406,6 +1427,8 @@ class _Scan:
             and _rx[_BATCH_PROMPT].search(self.low, max(0, name_start - 12), name_start)
         ):
             return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
+        if data.find(b"Ref", name_end, name_end + 300) != -1 and _reference_sibling(data, name_start):
+            return name_end  # `secretKey: community` above `remoteRef:`: a key's name in a reference
         named = self.low[name_start:name_end] if kind == "api_key" else b""
         if (named.find(b"gpg") != -1 or named.find(b"pgp") != -1) and _rx[_FINGERPRINTS].match(
             data, name_end
@@ -1843,6 +1866,34 @@ class _Scan:
             self.add(piece.start("piece"), piece.end("piece"), kind)
             position = piece.end()
         return position
+
+    def _tacacs_key(self, name_start: int) -> bool:
+        """Whether the lone `key` at *name_start* starts its line in a TACACS+ server's configuration
+        (`key = …`, as tac_plus writes it): `tac_plus` or `tacacs` written within _TACACS_REACH bytes
+        of it (the file's name, a comment)."""
+        low = self.low
+        if _rx[_TACACS_EQUALS].match(low, name_start + 3) is None:
+            return low.startswith(b":", name_start + 3) and self._tacacs_block(name_start)
+        floor, ceiling = max(0, name_start - _TACACS_REACH), name_start + _TACACS_REACH
+        named = low.find(b"tac_plus", floor, ceiling) != -1 or low.find(b"tacacs", floor, ceiling) != -1
+        return named and self._at_line_start(name_start)
+
+    def _tacacs_block(self, name_start: int) -> bool:
+        """Whether the YAML member `key:` at *name_start* is in a block named for TACACS+ or RADIUS
+        servers (`tacacs_servers:` above `- host: …` and `key: …`, `radius:` above `key: …`)."""
+        data = self.data
+        line, _ = _line_around(data, name_start)
+        column = name_start - line
+        for _ in range(8):
+            end = _previous_line_end(data, line)
+            if end == -1:
+                return False
+            line, _ = _line_around(data, end - 1 if end else 0)
+            text = self.low[_content_start(data, line, end) : end]  # (the first line of a JSON string)
+            indent = len(text) - len(text.lstrip(b" \t"))
+            if indent < column and not text.lstrip(b" \t").startswith(b"- "):
+                return _rx[_TACACS_BLOCK].fullmatch(text) is not None
+        return False
 
     def _declared(self, name_start: int) -> bool:
         """Whether the name at *name_start* is declared right there (`let key = "…" in` of OCaml,
@@ -2313,6 +2364,47 @@ class _Scan:
                         self.add(at, at + len(member.group(group)), kind)
                     return
             if end < line_end:  # the JSON string holding the block ended
+                return
+
+    def _community_list(self, name_end: int) -> None:
+        """The items of a YAML list of SNMP communities (`snmp_communities:` alone on its line, and
+        `- name: …`, `- community: …` or `- …` below it): each the password of SNMP v1 and v2c. An
+        item's other members (`access: ro`) are skipped; the list ends at a line less indented. The
+        name or the block holding it says SNMP (`snmp:` above `communities:`): BGP's communities
+        (`65000:100`, MetalLB's aliases) are no secrets."""
+        data = self.data
+        line_start, line_end = _line_around(data, name_end)
+        if data[name_end:line_end].strip(b' \t\r\\"'):
+            return  # a value on the line (`snmp_communities: []`), not a list below
+        name_start = name_end - len(b"communities:")
+        if self.low.rfind(b"snmp", max(line_start, name_start - 16), name_start) == -1:
+            parent = _parent_name(data, name_start, name_end - 1)
+            if parent is None or parent.lower().find(b"snmp") == -1:
+                return
+        indent = -1
+        for _ in range(64):
+            following = _following_line(data, line_end)
+            if following is None:
+                return
+            begin, line_end, end = following
+            line = data[begin:end]
+            if not line.strip(b" \t\r"):
+                if end < line_end:
+                    return  # the JSON string holding the list ended
+                continue
+            column = len(line) - len(line.lstrip(b" \t"))
+            if indent == -1:
+                indent = column
+            if column < indent:
+                return
+            if column == indent:
+                item = _rx[_COMMUNITY_ITEM].fullmatch(data, begin, end)
+                if item is None:
+                    return
+                value = item.group("value").decode("utf-8", "replace")
+                if not is_placeholder(value) and value.lower() not in _NOT_DEVICE_VALUES:
+                    self.add(item.start("value"), item.end("value"), "password")
+            if end < line_end:
                 return
 
     def _block_list(self, begin: int, end: int, line_end: int, indent: int, kind: str) -> None:
@@ -3784,8 +3876,12 @@ class _Scan:
     def _cookies(self, position: int, *, first_only: bool) -> None:
         """The values of the name=value pairs of a cookie header from *position* (Set-Cookie: the first)."""
         data = self.data
-        for _ in range(64):
+        for index in range(64):
             pair = _rx[_COOKIE_PAIR].match(data, position)
+            if pair is None and not index and (bare := _rx[_BARE_COOKIE].match(data, position)) is not None:
+                value = bare.group("value").decode("ascii")
+                if credential_like(value) and looks_random(value) and not is_placeholder(value):
+                    self.add(bare.start("value"), bare.end("value"), "cookie")  # a session's cookie alone
             if pair is None:
                 return
             self._cookie_value(pair.group("name"), pair.start("value"), pair.end("value"))

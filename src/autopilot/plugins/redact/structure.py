@@ -9,7 +9,7 @@ from typing import Final
 from autopilot.plugins.redact.compiled import _rx
 from autopilot.plugins.redact.names import _name_kind
 from autopilot.plugins.redact.patterns import _BLANKS_B, _JSON_STRING_END
-from autopilot.plugins.redact.syntax import _GUTTER, _content_start, _line_around
+from autopilot.plugins.redact.syntax import _GUTTER, _content_start, _line_around, _next_line
 from autopilot.plugins.redact.values import _SCRAM_VERIFIER, _wordy
 from autopilot.plugins.redact.words import name_parts
 
@@ -186,6 +186,38 @@ def _credential_sibling(data: bytes, name_start: int, name_end: int) -> bool:
     if closing == -1:
         return False
     return _rx[_CREDENTIAL_SIBLING].search(data, opening, closing) is not None
+
+
+# A member of the same YAML mapping that makes it a reference to a secret kept elsewhere, so that
+# what a secret-named key holds there is a key's name, not a secret: External Secrets' `secretKey:
+# community` beside its `remoteRef:`, Kubernetes' `secretKeyRef:`, Flux's and Crossplane's `secretRef:`.
+_REFERENCE_MEMBER: Final = rb"""(?:\\{0,3}["'])?[A-Za-z]*Ref(?:\\{0,3}["'])?[ \t]*:"""
+_REFERENCE_LINES: Final = 8  # lines below the member to its reference sibling
+
+
+def _reference_sibling(data: bytes, name_start: int) -> bool:
+    """Whether the YAML mapping holding the member named at *name_start* has a member named
+    ``…Ref`` below it, at the same indentation (_REFERENCE_MEMBER)."""
+    line_start, line_end = _line_around(data, name_start)
+    content = _content_start(data, line_start, name_start)
+    before = data[content:name_start].rstrip(b"\"'")
+    if before.strip(b" \t-"):
+        return False  # not the line's first member
+    column = len(before)
+    for _ in range(_REFERENCE_LINES):
+        start = _next_line(data, line_end)
+        if start == -1:
+            return False
+        line_start, line_end = _line_around(data, start)
+        text = data[line_start:line_end]
+        if not text.strip():
+            continue
+        indent = len(text) - len(text.lstrip(b" \t"))
+        if indent < column:
+            return False
+        if indent == column and _rx[_REFERENCE_MEMBER].match(text, indent) is not None:
+            return True
+    return False
 
 
 def _parent_key_kind(data: bytes, name_start: int, name_end: int) -> str | None:
