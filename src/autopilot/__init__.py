@@ -47,20 +47,10 @@ __all__ = [
     "hookimpl",
 ]
 
-
-def __getattr__(name: str) -> str:
-    """``__version__``, read from the installed metadata the first time it is asked for: parsing the
-    metadata costs about 2 ms, which commands that never name the version (``redact``, ``issue``, the
-    pre-commit check) need not pay."""
-    if name != "__version__":
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    try:
-        version = importlib.metadata.version("git-autopilot")
-    except importlib.metadata.PackageNotFoundError:  # running from a source tree that is not installed
-        version = "0.0.0"
-    globals()["__version__"] = version  # read once: later lookups find it without this function
-    return version
-
+try:
+    __version__ = importlib.metadata.version("git-autopilot")
+except importlib.metadata.PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"
 
 #: Marks a function as a hook implementation (``@autopilot.hookimpl``).
 hookimpl = pluggy.HookimplMarker("autopilot")

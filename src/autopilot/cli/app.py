@@ -12,7 +12,7 @@ from typing import Annotated
 import cyclopts
 from cyclopts import App, Parameter
 
-import autopilot
+from autopilot import __version__
 from autopilot.cli import context
 from autopilot.cli.boundary import guarded
 from autopilot.core.errors import BadInputError
@@ -20,7 +20,7 @@ from autopilot.core.errors import BadInputError
 app = App(
     name="autopilot",
     help="Run AI coding agents unattended in a git repository and keep everything they did.",
-    version=lambda: autopilot.__version__,  # read only for --version
+    version=__version__,
     help_format="markdown",
     version_format="plaintext",  # a version number needs no markdown renderer (rich.markdown: ~0.07 s)
 )
