@@ -149,15 +149,18 @@ def test_edit_changes_fields_and_rejects_cycles(capsys: pytest.CaptureFixture[st
     assert f"dependency cycle: {first} -> {second} -> {first}" in err
 
 
+BAD_PRIORITY = 'error: Invalid value "p0" for --priority. Choose from: "urgent", "high", "medium", "low".\n'
+
+
 def test_unknown_issue_and_bad_priority_are_one_line_errors(capsys: pytest.CaptureFixture[str]) -> None:
     """Bad input is one `error:` line and exit code 2."""
     code, _, err = _run(capsys, "issue", "view", "nope")
     assert (code, err.splitlines()) == (2, ["error: no issue 'nope' (see `autopilot issue list`)"])
     code, _, err = _run(capsys, "issue", "create", "x", "--priority", "p0")
-    assert (code, err) == (2, "error: --priority: 'p0' is not one of urgent, high, medium, low\n")
+    assert (code, err) == (2, BAD_PRIORITY)
     issue_id = _create(capsys, "y")
     code, _, err = _run(capsys, "issue", "edit", issue_id, "--priority", "p0")
-    assert (code, err) == (2, "error: --priority: 'p0' is not one of urgent, high, medium, low\n")
+    assert (code, err) == (2, BAD_PRIORITY)
 
 
 def test_malformed_file_warns_once_and_other_issues_work(capsys: pytest.CaptureFixture[str]) -> None:

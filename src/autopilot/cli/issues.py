@@ -18,11 +18,11 @@ from autopilot.cli import context
 from autopilot.core.errors import BadInputError, ExitCode
 from autopilot.core.issues import (
     FINISHED,
-    PRIORITIES,
     STATUSES,
     Issue,
     IssueNotFoundError,
     IssueStore,
+    Priority,
     Project,
     Session,
     claim_active,
@@ -167,18 +167,12 @@ def _check_project(store: IssueStore, name: str | None, used: Iterable[str | Non
 # issue
 
 
-def _check_priority(priority: str) -> None:
-    """``--priority`` must be one of the priorities (named as the option, not as the file's field)."""
-    if priority not in PRIORITIES:
-        raise BadInputError(f"--priority: {priority!r} is not one of {', '.join(PRIORITIES)}")
-
-
 @issue_app.command(name="create")
 def issue_create(
     title: str,
     *,
     body: str = "",
-    priority: str = "medium",
+    priority: Priority = "medium",
     label: Annotated[list[str] | None, Parameter(negative="")] = None,
     depends_on: Annotated[list[str] | None, Parameter(negative="")] = None,
     accept: Annotated[list[str] | None, Parameter(negative="")] = None,
@@ -204,7 +198,6 @@ def issue_create(
     project
         The project the issue belongs to.
     """
-    _check_priority(priority)
     store = open_store()
     if body == "-":
         body = sys.stdin.read()
@@ -454,7 +447,7 @@ def issue_edit(
     *,
     title: str | None = None,
     body: str | None = None,
-    priority: str | None = None,
+    priority: Priority | None = None,
     add_label: Annotated[list[str] | None, Parameter(negative="")] = None,
     remove_label: Annotated[list[str] | None, Parameter(negative="")] = None,
     add_depends_on: Annotated[list[str] | None, Parameter(negative="")] = None,
@@ -499,7 +492,6 @@ def issue_edit(
     if body is not None:
         changes["body"] = sys.stdin.read() if body == "-" else body
     if priority is not None:
-        _check_priority(priority)
         changes["priority"] = priority
     if add_label or remove_label:
         changes["labels"] = _edit_list(current.labels, add_label, remove_label)

@@ -19,14 +19,15 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal, get_args
 
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
 
 SCHEMA_VERSION: Final = 1
 
 STATUSES: Final[tuple[str, ...]] = ("open", "in_progress", "blocked", "done", "closed")
-PRIORITIES: Final[tuple[str, ...]] = ("urgent", "high", "medium", "low")
+Priority = Literal["urgent", "high", "medium", "low"]
+PRIORITIES: Final[tuple[str, ...]] = get_args(Priority)
 #: Statuses that end work on an issue; a ``depends_on`` is satisfied only by ``done``.
 FINISHED: Final[frozenset[str]] = frozenset({"done", "closed"})
 
