@@ -188,7 +188,7 @@ def issue_create(
     body
         The details (Markdown). `-` reads it from standard input.
     priority
-        urgent, high, medium or low.
+        How urgent the issue is (`issue ready` takes the most urgent first).
     label
         A label (repeatable).
     depends_on
@@ -468,7 +468,7 @@ def issue_edit(
     body
         New body (`-` reads standard input).
     priority
-        urgent, high, medium or low.
+        How urgent the issue is (`issue ready` takes the most urgent first).
     add_label
         Add a label (repeatable).
     remove_label
