@@ -255,3 +255,12 @@ def test_assemblyai_named_without_a_key_stays() -> None:
         "we moved off assemblyai in May",
     ):
         rs.survives(text)
+
+
+def test_a_pagerduty_shaped_run_inside_base64_stays() -> None:
+    """`u+` and 18 characters followed by more base64 (`+`, `/`) is part of a blob, such as a Pulumi
+    ciphertext, not a PagerDuty token; the same token alone still goes."""
+    body = "aB3" + "".join(random.choices(string.ascii_letters + string.digits, k=15))
+    blob = f'{{"ciphertext": "v1:u+{body}+Mb0VjDK+agKQgMMZInM"}}'
+    assert redact_text(blob) == blob
+    assert body not in redact_text(f"token: u+{body}")

@@ -448,12 +448,13 @@ TOKEN_FORMATS: Final = (
         "salesforce_token", ("!A",), r"!A[A-Za-z0-9._]{80,}", before="00D[A-Za-z0-9]{12,15}", direct=True
     ),
     # PagerDuty's user API tokens: `u+` and 18 characters
-    # (not inside base64, whose `+` and `/` are as often followed by a `u` or `cio`: `…/1+u+6gLEr3…`;
+    # (not inside base64, whose `+` and `/` are as often followed by a `u` or `cio`: `…/1+u+6gLEr3…`,
+    # nor followed by base64's `+` or `/`: `v1:u+ey…+Mb0…` of a Pulumi ciphertext;
     # after an escaped line break, `\\nu+…`, it starts a line)
     TokenFormat(
         "pagerduty_token",
         ("u+",),
-        r"(?:(?<![A-Za-z0-9+/])|(?<=\\[nrt]))u\+[A-Za-z0-9_\-]{18}",
+        r"(?:(?<![A-Za-z0-9+/])|(?<=\\[nrt]))u\+[A-Za-z0-9_\-]{18}(?![+/])",
         2,
         check_random=True,
         apart=True,
