@@ -87,8 +87,8 @@ WORDS = [
     "falcon",
     "maple",
     "harbor",
-    "winter",
-    "orange",
+    "wombat",
+    "ostrich",
     "river",
     "copper",
     "velvet",
@@ -168,7 +168,7 @@ def _human_pw(rng: random.Random) -> str:
         return rng.choice(FIRST).capitalize() + rng.choice(SYMS) + rng.choice(WORDS) + _pick(rng, DIGITS, 2)
     if shape == 4:
         return (
-            rng.choice(["Welcome", "Summer", "Spring", "Winter", "Analytics"])
+            rng.choice(["Welcome", "Summer", "Autumn", "Qwerty", "Monkey"])
             + _pick(rng, DIGITS, 2)
             + rng.choice("!#")
         )
