@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -134,6 +134,14 @@ Corpora:
   ``api_key``, local words for password next to placeholders and masked values, access-key ids and
   app ids alone, national ids, phone, order and tracking numbers, hashes, encrypted values);
   reported like ``blind``;
+- ``twentieth``: bench/redact_corpus_twentieth.py, another one by another author, written blind to
+  the rules and to the other corpora, made of data and machine-learning engineering (warehouse and
+  lakehouse connections, dbt profiles, Airflow, Dagster, Prefect, Spark and Hadoop, Kafka and
+  Confluent, ingestion and BI tools, notebooks, ML platforms and experiment trackers, LLM app configs
+  and vector databases, object-storage tools, SQL query logs, DataFrame prints), with the hard
+  negatives of the same world (hashed columns, run, model and dataset ids, secret-sounding column
+  names, tokenizer tokens, embeddings, base64 of images, Jinja and Airflow macros, secret-manager
+  lookups, masked values, publishable keys); reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -188,6 +196,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "seventeenth": (107, 6),
     "eighteenth": (109, 6),
     "nineteenth": (113, 6),
+    "twentieth": (127, 6),
 }
 
 
