@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from autopilot import hookimpl
@@ -94,6 +94,47 @@ def test_text_without_secrets_is_unchanged_or_marked(text: str) -> None:
     redacted = redact_text(text)
 
     assert redacted == text or "[REDACTED:" in redacted
+
+
+def _names() -> list[str]:
+    """Every word the engine searches for to read a value after it, and whole names and headers
+    that hold those words (the kind of secret comes from the whole name)."""
+    from autopilot.plugins.redact.passes import _context_passes
+
+    anchors = {anchor.decode("utf-8", "replace") for search in _context_passes() for anchor in search.anchors}
+    names = (
+        "Authorization Proxy-Authorization X-Api-Key apiKey client_secret PGPASSWORD Set-Cookie пароль 密码"
+    )
+    return sorted(anchors | set(names.split()))
+
+
+_AFTER_ANCHOR = st.sampled_from(
+    [": ", "=", " ", '="', ":'", " -p ", "\\n", "\n  ", "\t", "：", " « ", ": Basic ", ": Bearer "]
+)
+_VALUE = st.one_of(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=16),
+    st.text(alphabet="AZaz09+/=_-.:é", max_size=40),
+)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_names()), _AFTER_ANCHOR, _VALUE, st.sampled_from(["", " ", "\n", '", '])
+        ).map("".join),
+        min_size=1,
+        max_size=6,
+    ).map("".join)
+)
+@example("Authorization: Basic déjà vu")
+def test_any_text_around_the_words_it_reads_redacts_without_error(text: str) -> None:
+    """Whatever follows or surrounds a word the engine reads a value after (a name, a tool, a header:
+    `Authorization: Basic` then letters outside ASCII), redaction returns text; an error here would
+    abort the write of the step (the chain fails closed) and end the run."""
+    for form in (text, json.dumps(text)[1:-1]):
+        redacted = redact_text(form)
+
+        assert redacted == form or "[REDACTED:" in redacted
 
 
 @given(

@@ -1219,7 +1219,7 @@ def _basic_placeholder(data: bytes, start: int, value: str) -> bool:
     word = value.split(maxsplit=1)[0].strip("\"'`\\")
     try:
         decoded = binascii.a2b_base64(word).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), letters outside ASCII, or not ASCII text
         return False
     user, colon, password = decoded.partition(":")
     return bool(colon and user.isprintable() and password.isprintable()) and is_placeholder(password)
