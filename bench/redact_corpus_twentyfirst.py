@@ -3713,7 +3713,7 @@ signing.password=«S:pw»
 signing.secretKeyRingFile=/Users/«N:first»/.gnupg/secring.gpg
 ossrhUsername=«N:alnum20»
 ossrhPassword=«S:ossrh»
-gradle.publish.key=«S:alnum32»
+gradle.publish.key=«N:alnum32»
 gradle.publish.secret=«S:alnum32»
 """,
 )
@@ -4422,7 +4422,7 @@ t(
     "source",
     "java firebase service account json string",
     r"""
-    private static final String SERVICE_ACCOUNT = "{\"type\":\"service_account\",\"project_id\":\"«N:svc»-prod\",\"private_key_id\":\"«S:gcp_key_id»\",\"private_key\":\"«S:pkcs8_key|json»\",\"client_email\":\"firebase-adminsdk@«N:svc»-prod.iam.gserviceaccount.com\"}";
+    private static final String SERVICE_ACCOUNT = "{\"type\":\"service_account\",\"project_id\":\"«N:svc»-prod\",\"private_key_id\":\"«N:gcp_key_id»\",\"private_key\":\"«S:pkcs8_key|json»\",\"client_email\":\"firebase-adminsdk@«N:svc»-prod.iam.gserviceaccount.com\"}";
 """,
 )
 t(
@@ -6967,7 +6967,7 @@ t(
 {
   "type": "service_account",
   "project_id": "«N:svc»-prod-«N:num»",
-  "private_key_id": "«S:gcp_key_id»",
+  "private_key_id": "«N:gcp_key_id»",
   "private_key": "«S:pkcs8_key|json»",
   "client_email": "«N:svc»-app@«N:svc»-prod-«N:num».iam.gserviceaccount.com",
   "client_id": "«N:num»«N:epoch»",
@@ -7271,7 +7271,7 @@ t(
 )
 t(
     "json",
-    "android google-services with api key",
+    "android google-services.json with its public client key",
     r"""
 {
   "project_info": {
@@ -7282,7 +7282,7 @@ t(
   "client": [
     {
       "client_info": {"mobilesdk_app_id": "1:«N:epoch»:android:«N:hex32»", "android_client_info": {"package_name": "com.acme.«N:svc»"}},
-      "api_key": [{"current_key": "«S:gapi»"}]
+      "api_key": [{"current_key": "«N:gapi»"}]
     }
   ]
 }
@@ -7928,14 +7928,26 @@ def _split(template: str) -> str:
     return "holdout" if hashlib.sha256(template.encode()).digest()[0] % 3 == 0 else "dev"
 
 
-def _instance(template: str, rng: random.Random) -> tuple[str, list[str]]:
-    """One rendering whose secrets do not show up elsewhere in the text by chance."""
+def _clean(text: str, secrets: list[str]) -> bool:
+    """True if no secret shows up, by chance, in the text around it (half of it would count as a leak)."""
+    rest = text
+    for secret in sorted(secrets, key=len, reverse=True):
+        rest = rest.replace(secret, "\x00")
+    return not any(leaked(secret, rest) for secret in secrets)
+
+
+def _instance(template: str, rng: random.Random, envelope: int | None) -> tuple[str, list[str]]:
+    """One rendering (in an agent-log envelope if given) whose secrets do not show up elsewhere in it."""
     for _ in range(50):
         text, secrets = render(template, rng)
-        rest = text
-        for secret in sorted(secrets, key=len, reverse=True):
-            rest = rest.replace(secret, "\x00")
-        if not any(leaked(secret, rest) for secret in secrets):
+        assert all(secret in text for secret in secrets), template[:80]
+        assert ("«S:" in template) == bool(secrets), template[:80]
+        assert "«" not in text, template[:80]
+        if envelope is not None:
+            text, times = _envelope(text, rng, envelope)
+            secrets = [_escaped(secret, times) for secret in secrets]
+            assert all(secret in text for secret in secrets), template[:80]
+        if _clean(text, secrets):
             return text, secrets
     raise AssertionError(f"no clean instance of {template[:80]!r}")
 
@@ -7946,16 +7958,9 @@ def corpus(seed: int, copies: int = 6) -> list[Document]:
         rng = random.Random(seed * 1_000_003 + index)
         split = _split(template)
         for copy in range(2 * copies):
-            text, secrets = _instance(template, rng)
-            assert all(secret in text for secret in secrets), template[:80]
-            assert ("«S:" in template) == bool(secrets), template[:80]
-            assert "«" not in text, template[:80]
-            where = context
-            if copy >= copies:
-                text, times = _envelope(text, rng, (copy + index) % 5)
-                secrets = [_escaped(secret, times) for secret in secrets]
-                assert all(secret in text for secret in secrets), template[:80]
-                where = "json"
+            envelope = (copy + index) % 5 if copy >= copies else None
+            text, secrets = _instance(template, rng, envelope)
+            where = context if envelope is None else "json"
             documents.append(Document(text, secrets, where, kind, split, template))
     return documents
 
