@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twentyfirst|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -142,6 +142,15 @@ Corpora:
   negatives of the same world (hashed columns, run, model and dataset ids, secret-sounding column
   names, tokenizer tokens, embeddings, base64 of images, Jinja and Airflow macros, secret-manager
   lookups, masked values, publishable keys); reported like ``blind``;
+- ``twentyfirst``: bench/redact_corpus_twentyfirst.py, another one by another author, written blind
+  to the rules and to the other corpora, made of the JVM and enterprise Java world (Spring Boot,
+  Quarkus and Micronaut settings and actuator output, Tomcat, WildFly, WebLogic, WebSphere, GlassFish
+  and Jetty files and consoles, Maven, Gradle, sbt and Ivy credentials and deploy logs, keystores and
+  JVM flags, logging configs, stack traces and Hibernate logs, Jenkins, Kafka JAAS, Keycloak, LDAP,
+  JMX, JDBC URLs, IDE files), with the hard negatives of the same world (``${...}`` and ``@...@``
+  placeholders, Jasypt ``ENC(...)``, Jenkins ``{AQAAAB...}`` and WebLogic ``{AES}`` values,
+  credential ids, masked actuator values, bcrypt and digest hashes, artifact checksums, GPG key ids,
+  keystore aliases, JNDI names); reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -197,6 +206,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "eighteenth": (109, 6),
     "nineteenth": (113, 6),
     "twentieth": (127, 6),
+    "twentyfirst": (131, 6),
 }
 
 
