@@ -164,6 +164,28 @@ def test_trusting_a_missing_file_is_an_error(capsys: pytest.CaptureFixture[str])
     assert err.startswith("error: nowhere.py: cannot read it") and len(err.splitlines()) == 1
 
 
+def test_trusting_a_file_autopilot_never_loads_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """`plugins trust README.md` (or a .py outside .autopilot/plugins/) trusts nothing: autopilot would
+    never load it, so the user has named the wrong file. One `error:` line, exit 2."""
+    write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN, trust=False)
+    Path("README.md").write_text("hello\n")
+    Path("tool.py").write_text("print('hi')\n")
+
+    codes = [
+        main(["plugins", "trust", ".autopilot/plugins/alpha.py", name]) for name in ("README.md", "tool.py")
+    ]
+    err = capsys.readouterr().err
+    context.reset()
+    main(["plugins", "--json"])
+
+    assert codes == [2, 2]
+    assert err.splitlines() == [
+        f"error: {name}: not a project plugin (autopilot loads only .autopilot/plugins/*.py)"
+        for name in ("README.md", "tool.py")
+    ]
+    assert json.loads(capsys.readouterr().out)["untrusted"][0]["name"] == "local:alpha"
+
+
 @pytest.mark.parametrize("verb", ["trust", "untrust"])
 def test_trusting_without_plugins_says_what_to_name(verb: str, capsys: pytest.CaptureFixture[str]) -> None:
     """`plugins trust`/`untrust` where there are no project plugins: one error line, in its own words."""

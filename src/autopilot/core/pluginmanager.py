@@ -248,7 +248,8 @@ def _save_trusted(trusted: Mapping[str, str], environ: Mapping[str, str] | None)
 
 
 def trust_plugins(paths: Iterable[Path], *, environ: Mapping[str, str] | None = None) -> dict[Path, str]:
-    """Trust *paths* as they are now; returns each file's sha256. A missing file is bad input."""
+    """Trust *paths* as they are now; returns each file's sha256. A missing file, or one autopilot would
+    never load (not a ``.autopilot/plugins/*.py``), is bad input, and nothing is trusted."""
     trusted = trusted_files(environ)
     recorded: dict[Path, str] = {}
     for path in paths:
@@ -256,6 +257,10 @@ def trust_plugins(paths: Iterable[Path], *, environ: Mapping[str, str] | None = 
             digest = _sha256(path.read_bytes())
         except OSError as exc:
             raise BadInputError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+        if path.suffix != ".py" or Path(_key(path)).parent.parts[-2:] != LOCAL_PLUGINS_DIR.parts:
+            raise BadInputError(
+                f"{path}: not a project plugin (autopilot loads only {LOCAL_PLUGINS_DIR}/*.py)"
+            )
         trusted[_key(path)] = recorded[path] = digest
     _save_trusted(trusted, environ)
     return recorded
