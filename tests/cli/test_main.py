@@ -94,6 +94,21 @@ def test_untrusted_local_plugins_are_one_warning_and_never_run(capsys: pytest.Ca
     assert not first.with_suffix(".ran").exists() and not second.with_suffix(".ran").exists()
 
 
+def test_a_plugin_changed_since_it_was_trusted_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """After a pull changed a trusted plugin, the one warning says that it changed, which is why it no
+    longer runs, and asks to read *it*: one file."""
+    path = write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN)
+    path.write_text(path.read_text() + "# changed upstream\n")
+
+    code = main(["issue", "list"])
+
+    assert code == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "warning: not loading untrusted project plugin .autopilot/plugins/alpha.py "
+        "(changed since it was trusted) (read it, then `autopilot plugins trust`)"
+    ]
+
+
 def test_plugins_trust_and_untrust(capsys: pytest.CaptureFixture[str]) -> None:
     """`plugins` lists an untrusted file as such; `plugins trust` lets it load; `untrust` undoes that."""
     path = write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN, trust=False)

@@ -79,11 +79,19 @@ def shown_path(path: Path) -> str:
 
 
 def untrusted_message(files: Sequence[Path]) -> str:
-    """The one warning line about project-local plugins that were not loaded."""
-    names = ", ".join(shown_path(path) for path in files)
+    """The one warning line about project-local plugins that were not loaded; a file trusted before
+    (with other content: a pull, an edit) says so, or the user wonders why it stopped running."""
+    from autopilot.core.pluginmanager import trusted_files
+
+    before = trusted_files()
+    names = ", ".join(
+        shown_path(path) + (" (changed since it was trusted)" if str(path.resolve()) in before else "")
+        for path in files
+    )
+    many = len(files) > 1
     return (
-        f"not loading untrusted project plugin{'s' if len(files) > 1 else ''} {names} "
-        "(read them, then `autopilot plugins trust`)"
+        f"not loading untrusted project plugin{'s' if many else ''} {names} "
+        f"(read {'them' if many else 'it'}, then `autopilot plugins trust`)"
     )
 
 
