@@ -147,6 +147,23 @@ def test_plugins_trust_does_not_warn_about_the_files_it_trusts(capsys: pytest.Ca
     assert captured.err == ""
 
 
+def test_a_plugin_without_hookimpl_is_listed_with_no_hooks(capsys: pytest.CaptureFixture[str]) -> None:
+    """A plugin whose functions lost their `@hookimpl` loads and does nothing: `autopilot plugins`
+    lists it, saying so, rather than leaving its author to wonder whether it was loaded at all."""
+    write_local_plugin(Path.cwd(), "bare", "def before_step(run, step):\n    raise RuntimeError\n")
+
+    main(["plugins", "--json"])
+    listed = {p["name"]: p["hooks"] for p in json.loads(capsys.readouterr().out)["plugins"]}
+    context.reset()
+    main(["plugins"])
+    rows = [line.split("│") for line in capsys.readouterr().out.splitlines() if line.startswith("│")]
+
+    assert listed["local:bare"] == []
+    assert [row[5].strip() for row in rows if row[1].strip() == "local:bare"] == [
+        "none (no @hookimpl function)"
+    ]
+
+
 def test_plugins_table_shows_failed_plugins_and_whole_hook_names(capsys: pytest.CaptureFixture[str]) -> None:
     """The table lists a plugin that failed to load, with its error, and cuts no hook name short."""
     write_local_plugin(Path.cwd(), "broken", "raise ImportError('needs requests')\n")

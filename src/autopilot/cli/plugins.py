@@ -37,10 +37,11 @@ def plugins(
     json_output
         Print JSON instead of a table.
     all_plugins
-        Also list plugins that implement no hook.
+        Also list built-in plugins that implement no hook (any other plugin is always listed: one
+        without a hook has usually lost its ``@hookimpl``).
     """
     pm = context.plugin_manager()
-    infos = [i for i in pm.plugin_infos() if all_plugins or i.hooks]
+    infos = [i for i in pm.plugin_infos() if all_plugins or i.hooks or i.source != "builtin"]
     failures = [
         {"name": f.name, "distribution": f.distribution, "version": f.version, "error": f.error}
         for f in pm.load_errors
@@ -64,7 +65,11 @@ def plugins(
         table.add_column(heading, overflow="fold")
     for info in infos:
         table.add_row(
-            info.name, info.source, info.distribution or "-", info.version or "-", "\n".join(info.hooks)
+            info.name,
+            info.source,
+            info.distribution or "-",
+            info.version or "-",
+            "\n".join(info.hooks) or "none (no @hookimpl function)",
         )
     for failure in pm.load_errors:
         table.add_row(
