@@ -141,7 +141,12 @@ def _fail(
     exc: BaseException,
     location: str | None = None,
 ) -> None:
-    error = str(exc) if isinstance(exc, NameTaken) else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, NameTaken):
+        error = str(exc)
+    elif isinstance(exc, pluggy.PluginValidationError):
+        error = _bad_arguments_message(pm, exc.plugin) or " ".join(str(exc).split())
+    else:
+        error = f"{type(exc).__name__}: {exc}"
     failure = LoadFailure(name, distribution, version, error, location)
     if pm.strict or name in ESSENTIAL_PLUGINS:
         raise AutopilotError(failure.message) from exc
@@ -425,6 +430,30 @@ def _unknown_hooks_message(pm: AutopilotPluginManager, plugin: object) -> str | 
         f"@hookimpl {', '.join(parts)} {'is not a hook' if len(unknown) == 1 else 'are not hooks'}; "
         "the hooks are listed in docs/plugins/hooks.md"
     )
+
+
+def _bad_arguments_message(pm: AutopilotPluginManager, plugin: object) -> str | None:
+    """Each ``@hookimpl`` of *plugin* that takes an argument its hook does not offer, in one line (pluggy
+    says it over three, naming the arguments as a set)."""
+    import inspect
+
+    parts = []
+    for attribute in dir(plugin):
+        function = getattr(plugin, attribute, None)
+        options = getattr(function, f"{hookspecs.PROJECT_NAME}_impl", None)
+        caller = getattr(pm.hook, (options or {}).get("specname") or attribute, None)
+        if not callable(function) or options is None or caller is None or caller.spec is None:
+            continue
+        arguments = list(inspect.signature(function).parameters)
+        offered = caller.spec.argnames
+        extra = [argument for argument in arguments if argument not in offered]
+        if extra:
+            parts.append(
+                f"{attribute}({', '.join(arguments)}): {', '.join(map(repr, extra))} "
+                f"{'is not an argument' if len(extra) == 1 else 'are not arguments'} of the hook "
+                f"{caller.name} (it offers {', '.join(offered)})"
+            )
+    return "; ".join(parts) or None
 
 
 def _version() -> str | None:
