@@ -328,6 +328,23 @@ def test_a_collector_that_is_down_is_one_error_line(
     assert err.startswith(f"error: {trajectory}: could not send 4 spans to http://127.0.0.1:{port}/v1/traces")
 
 
+def test_the_reason_of_a_failed_send_does_not_promise_a_retry() -> None:
+    """The SDK's first message names the cause and ends ", retrying in 1.03s."; the error line that
+    quotes it is printed once every retry has failed, so that ending goes."""
+    import logging
+
+    from autopilot.cli.export import _FirstError
+
+    first = _FirstError()
+    message = "Transient error ConnectionError(Connection refused) encountered while exporting spans batch"
+    first.handle(
+        logging.LogRecord("otel", logging.WARNING, __file__, 1, message + ", retrying in 1.03s.", None, None)
+    )
+    first.handle(logging.LogRecord("otel", logging.WARNING, __file__, 1, "later message", None, None))
+
+    assert first.message == message
+
+
 def test_dash_o_dash_writes_to_standard_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`-o -`, as the help says, sends the OTLP JSON lines to stdout instead of being refused."""
     trajectory = tmp_path / "run.json"

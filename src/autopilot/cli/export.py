@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -108,7 +109,11 @@ class _FirstError(logging.Handler):
         self.message: str | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.message = self.message or record.getMessage()
+        # "..., retrying in 1.03s." would be untrue in a line printed once every retry has failed.
+        self.message = self.message or _RETRYING.sub("", record.getMessage())
+
+
+_RETRYING = re.compile(r",? retrying in [0-9.]+ ?s\.?$")
 
 
 def _counts(spans: Any) -> str:
