@@ -255,8 +255,12 @@ def test_misspelled_hook_is_fatal_in_strict_mode(tmp_path: Path) -> None:
         "typo",
         "from autopilot import hookimpl\n\n@hookimpl\ndef befor_run(run):\n    pass\n",
     )
-    with pytest.raises(AutopilotError, match="befor_run"):
+    with pytest.raises(AutopilotError, match="befor_run") as raised:
         make_plugin_manager(project_dir=tmp_path, load_entrypoints=False, strict=True)
+    # As in the warning without strict mode: the plugin's file (or distribution) says where to look.
+    assert str(raised.value).startswith(
+        f"plugin 'local:typo' ({tmp_path / '.autopilot' / 'plugins' / 'typo.py'}) "
+    )
 
 
 MARKING_PLUGIN = """

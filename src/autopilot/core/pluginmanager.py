@@ -405,11 +405,12 @@ def _check_pending(pm: AutopilotPluginManager) -> None:
         name = pm.get_name(exc.plugin) or "?"
         distribution, version, source = pm.origins.get(name, (None, None, "local"))
         error = _unknown_hooks_message(pm, exc.plugin) or str(exc)
-        if pm.strict or source == "builtin" or name in ESSENTIAL_PLUGINS:
-            raise AutopilotError(f"plugin {name!r}: {error}") from exc
-        pm.unregister(exc.plugin)
         location = getattr(exc.plugin, "__file__", None) if source == "local" else None
-        pm.load_errors.append(LoadFailure(name, distribution, version, error, location))
+        failure = LoadFailure(name, distribution, version, error, location)
+        if pm.strict or source == "builtin" or name in ESSENTIAL_PLUGINS:
+            raise AutopilotError(failure.message) from exc  # where it comes from, as the warning says
+        pm.unregister(exc.plugin)
+        pm.load_errors.append(failure)
         _check_pending(pm)
 
 
