@@ -350,6 +350,18 @@ def test_compare_headings_do_not_name_a_unit_the_value_is_not_in(repo: Repo, cli
     assert not {"cost usd", "duration ms", "num turns"} & set(headings)
 
 
+def test_compare_takes_run_ids_too(repo: Repo, client: TestClient) -> None:
+    """`/compare?a=<run id>&b=<run id>`: the ids `session list` prints and `autopilot compare` takes
+    work as well as the runs' addresses (they used to be a 404 "no run")."""
+    fix, other = repo.record("fix", fix_script()), repo.record("other", fix_script(prompt="again"))
+
+    by_id = client.get("/api/compare", params={"a": fix.run.run_id, "b": other.run.run_id})
+    by_key = client.get("/api/compare", params={"a": repo.key("fix"), "b": repo.key("other")})
+
+    assert by_id.status_code == 200
+    assert by_id.json() == by_key.json()
+
+
 def test_compare_without_two_runs_offers_a_choice(repo: Repo, client: TestClient) -> None:
     """The compare page without runs chosen shows the picker; an unknown run is a 404."""
     repo.record("fix", fix_script())
