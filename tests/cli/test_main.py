@@ -136,6 +136,31 @@ def test_plugins_trust_and_untrust(capsys: pytest.CaptureFixture[str]) -> None:
     assert again["untrusted"] == [{"name": "local:alpha", "path": str(path)}]
 
 
+def test_project_plugins_load_from_a_subdirectory(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a subdirectory of the repository, its trusted plugins load (a `before_tool_use` guard did
+    not, so `autopilot run` there ran without it), and `plugins trust` finds them."""
+    subprocess.run(["git", "init", "-q"], check=True)
+    write_local_plugin(
+        Path.cwd(), "guard", "from autopilot import hookimpl\n\n@hookimpl\ndef before_run(run):\n    pass\n"
+    )
+    write_local_plugin(Path.cwd(), "other", MARKING_PLUGIN, trust=False)
+    subdirectory = Path("src", "deep")
+    subdirectory.mkdir(parents=True)
+    monkeypatch.chdir(subdirectory)
+
+    main(["plugins", "--json"])
+    listed = json.loads(capsys.readouterr().out)
+    context.reset()
+    trusted = main(["plugins", "trust"])
+    out = capsys.readouterr().out
+
+    assert "local:guard" in [p["name"] for p in listed["plugins"]]
+    assert [p["name"] for p in listed["untrusted"]] == ["local:other"]
+    assert trusted == 0 and out.count("trusted ") == 2
+
+
 def test_plugins_trust_does_not_warn_about_the_files_it_trusts(capsys: pytest.CaptureFixture[str]) -> None:
     """`plugins trust` prints what it trusted and no "not loading untrusted ... trust them" warning."""
     write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN, trust=False)

@@ -47,10 +47,23 @@ def reset() -> None:
     _options = _Options()
 
 
+def project_dir() -> Path:
+    """The project the working directory is in: the top of its repository (or the nearest directory
+    with ``.autopilot/``), as the configuration finds it; the working directory where there is none."""
+    from autopilot.core.config import find_project_dir
+    from autopilot.core.errors import ConfigError
+
+    try:
+        return find_project_dir()
+    except ConfigError:  # a bare repository: the command that needs a project says so
+        return Path.cwd()
+
+
 def plugin_manager() -> AutopilotPluginManager:
     if _options.pm is None:
         _options.pm = make_plugin_manager(
-            project_dir=Path.cwd(),
+            # Its .autopilot/plugins/ even from a subdirectory: a guard must not depend on where you stand.
+            project_dir=project_dir(),
             blocked=(*_options.disabled, "console") if _options.quiet else _options.disabled,
             strict=_options.strict_plugins or None,
         )

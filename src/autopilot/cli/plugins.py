@@ -96,7 +96,7 @@ def _local_files(files: list[Path] | None, verb: str) -> list[Path]:
 
     if files:
         return files
-    found = local_plugin_files(Path.cwd())
+    found = local_plugin_files(context.project_dir())
     if not found:
         raise BadInputError(f"no plugins in {LOCAL_PLUGINS_DIR}/ here; name the files to {verb}")
     return found
@@ -114,7 +114,7 @@ def trust(files: list[Path] | None = None, /) -> int:
     Parameters
     ----------
     files
-        The plugin files to trust (default: every ``.autopilot/plugins/*.py`` here).
+        The plugin files to trust (default: every ``.autopilot/plugins/*.py`` of this repository, from any directory in it).
     """
     from autopilot.core.pluginmanager import trust_plugins
 
@@ -130,7 +130,7 @@ def untrust(files: list[Path] | None = None, /) -> int:
     Parameters
     ----------
     files
-        The plugin files to untrust (default: every ``.autopilot/plugins/*.py`` here).
+        The plugin files to untrust (default: every ``.autopilot/plugins/*.py`` of this repository).
     """
     from autopilot.core.pluginmanager import untrust_plugins
 
