@@ -100,6 +100,18 @@ def test_search_finds_a_step_in_a_json_reformatted_with_an_indent(repo: Repo, cl
     assert [(repo.key("fix"), 8)] == [(r["key"], r["match"]["step"]) for r in found]
 
 
+def test_search_finds_a_step_in_a_json_on_one_line(repo: Repo, client: TestClient) -> None:
+    """A trajectory compacted onto one line (``jq -c``, another tool's writer) is searched too: that
+    line, the whole run, is not taken for a step."""
+    _two_runs(repo)
+    path = repo.runs["fix"].json_path
+    path.write_text(json.dumps(json.loads(path.read_text())))
+
+    found = client.get("/api/runs", params={"q": "unrelated TEST"}).json()["runs"]
+
+    assert [(repo.key("fix"), 8)] == [(r["key"], r["match"]["step"]) for r in found]
+
+
 def test_search_does_not_match_inside_a_redacted_secret(repo: Repo, client: TestClient) -> None:
     """Searching for a secret finds nothing: it is not shown, so it does not match."""
     token = github_token()
