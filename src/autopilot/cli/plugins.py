@@ -114,7 +114,8 @@ def trust(files: list[Path] | None = None, /) -> int:
     Parameters
     ----------
     files
-        The plugin files to trust (default: every ``.autopilot/plugins/*.py`` of this repository, from any directory in it).
+        The plugin files to trust (default: every ``.autopilot/plugins/*.py`` of this repository, from
+        any directory in it).
     """
     from autopilot.core.pluginmanager import trust_plugins
 
