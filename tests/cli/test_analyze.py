@@ -556,6 +556,30 @@ def test_validate_a_mix_exits_2_with_one_line_per_bad_file(
     assert len(errors) == len(bad)
 
 
+def test_validate_names_another_agents_log_for_what_it_is(
+    hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Codex log among the trajectories (found in a directory, or named) is one error line saying
+    what it is and how to import it, as analyze says, not a schema error listing every missing field;
+    the other files are still checked."""
+    good = record(hooks, tmp_path, typical_script()).json_path
+    events = [{"type": "thread.started", "thread_id": "0199"}, {"type": "turn.started"}]
+    lines = "".join(json.dumps(event) + "\n" for event in events)
+    (tmp_path / "codex.json").write_text(lines)
+    named = tmp_path / "named" / "codex.jsonl"
+    named.parent.mkdir()
+    named.write_text(lines)
+
+    code, out, errors, _ = run_cli(capsys, "validate", tmp_path, named)
+
+    assert code == 2
+    assert f"ok: {good}" in out
+    assert [error.split(": a log in the ")[1].split(" format")[0] for error in errors] == [
+        "codex-exec-json"
+    ] * 2
+    assert all("`autopilot import " in error for error in errors)
+
+
 def test_validate_without_arguments_checks_the_configured_output_dir(
     hooks: Hooks, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -258,6 +258,27 @@ def test_without_a_destination_spans_go_to_standard_output(
     assert [len(json.loads(line)["resourceSpans"]) for line in out.splitlines()] == [1, 1]
 
 
+def test_a_directory_exports_the_runs_under_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`export --format otlp docs/logs`, as docs/otlp.md shows it, exports every run in the folder; a
+    folder with no run in it is one error line (it used to be "is a directory" for both)."""
+    logs = tmp_path / "docs" / "logs"
+    for day in ("20261201", "20261202"):
+        (logs / day).mkdir(parents=True)
+        _trajectory_with_secret(logs / day / "100000-check.json", "nothing-secret")
+    (tmp_path / "empty").mkdir()
+
+    code, out, err = _export(capsys, logs)
+    empty = _export(capsys, tmp_path / "empty")
+
+    assert (code, err) == (0, "")
+    assert len(out.splitlines()) == 2
+    assert empty == (
+        2,
+        "",
+        f"error: {tmp_path / 'empty'}: no trajectories (*.json, *.journal.jsonl) in this directory\n",
+    )
+
+
 def test_an_unreadable_file_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A file that is no log autopilot reads: one error line naming it, exit 2, the other runs still go."""
     bad = tmp_path / "notes.txt"
@@ -305,6 +326,23 @@ def test_a_collector_that_is_down_is_one_error_line(
     assert (code, out) == (1, "")
     assert len(err.splitlines()) == 1
     assert err.startswith(f"error: {trajectory}: could not send 4 spans to http://127.0.0.1:{port}/v1/traces")
+
+
+def test_the_reason_of_a_failed_send_does_not_promise_a_retry() -> None:
+    """The SDK's first message names the cause and ends ", retrying in 1.03s."; the error line that
+    quotes it is printed once every retry has failed, so that ending goes."""
+    import logging
+
+    from autopilot.cli.export import _FirstError
+
+    first = _FirstError()
+    message = "Transient error ConnectionError(Connection refused) encountered while exporting spans batch"
+    first.handle(
+        logging.LogRecord("otel", logging.WARNING, __file__, 1, message + ", retrying in 1.03s.", None, None)
+    )
+    first.handle(logging.LogRecord("otel", logging.WARNING, __file__, 1, "later message", None, None))
+
+    assert first.message == message
 
 
 def test_dash_o_dash_writes_to_standard_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

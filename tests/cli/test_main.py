@@ -94,6 +94,21 @@ def test_untrusted_local_plugins_are_one_warning_and_never_run(capsys: pytest.Ca
     assert not first.with_suffix(".ran").exists() and not second.with_suffix(".ran").exists()
 
 
+def test_a_plugin_changed_since_it_was_trusted_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """After a pull changed a trusted plugin, the one warning says that it changed, which is why it no
+    longer runs, and asks to read *it*: one file."""
+    path = write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN)
+    path.write_text(path.read_text() + "# changed upstream\n")
+
+    code = main(["issue", "list"])
+
+    assert code == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "warning: not loading untrusted project plugin .autopilot/plugins/alpha.py "
+        "(changed since it was trusted) (read it, then `autopilot plugins trust`)"
+    ]
+
+
 def test_plugins_trust_and_untrust(capsys: pytest.CaptureFixture[str]) -> None:
     """`plugins` lists an untrusted file as such; `plugins trust` lets it load; `untrust` undoes that."""
     path = write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN, trust=False)
@@ -121,6 +136,31 @@ def test_plugins_trust_and_untrust(capsys: pytest.CaptureFixture[str]) -> None:
     assert again["untrusted"] == [{"name": "local:alpha", "path": str(path)}]
 
 
+def test_project_plugins_load_from_a_subdirectory(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a subdirectory of the repository, its trusted plugins load (a `before_tool_use` guard did
+    not, so `autopilot run` there ran without it), and `plugins trust` finds them."""
+    subprocess.run(["git", "init", "-q"], check=True)
+    write_local_plugin(
+        Path.cwd(), "guard", "from autopilot import hookimpl\n\n@hookimpl\ndef before_run(run):\n    pass\n"
+    )
+    write_local_plugin(Path.cwd(), "other", MARKING_PLUGIN, trust=False)
+    subdirectory = Path("src", "deep")
+    subdirectory.mkdir(parents=True)
+    monkeypatch.chdir(subdirectory)
+
+    main(["plugins", "--json"])
+    listed = json.loads(capsys.readouterr().out)
+    context.reset()
+    trusted = main(["plugins", "trust"])
+    out = capsys.readouterr().out
+
+    assert "local:guard" in [p["name"] for p in listed["plugins"]]
+    assert [p["name"] for p in listed["untrusted"]] == ["local:other"]
+    assert trusted == 0 and out.count("trusted ") == 2
+
+
 def test_plugins_trust_does_not_warn_about_the_files_it_trusts(capsys: pytest.CaptureFixture[str]) -> None:
     """`plugins trust` prints what it trusted and no "not loading untrusted ... trust them" warning."""
     write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN, trust=False)
@@ -130,6 +170,23 @@ def test_plugins_trust_does_not_warn_about_the_files_it_trusts(capsys: pytest.Ca
 
     assert code == 0 and captured.out.startswith("trusted .autopilot/plugins/alpha.py")
     assert captured.err == ""
+
+
+def test_a_plugin_without_hookimpl_is_listed_with_no_hooks(capsys: pytest.CaptureFixture[str]) -> None:
+    """A plugin whose functions lost their `@hookimpl` loads and does nothing: `autopilot plugins`
+    lists it, saying so, rather than leaving its author to wonder whether it was loaded at all."""
+    write_local_plugin(Path.cwd(), "bare", "def before_step(run, step):\n    raise RuntimeError\n")
+
+    main(["plugins", "--json"])
+    listed = {p["name"]: p["hooks"] for p in json.loads(capsys.readouterr().out)["plugins"]}
+    context.reset()
+    main(["plugins"])
+    rows = [line.split("│") for line in capsys.readouterr().out.splitlines() if line.startswith("│")]
+
+    assert listed["local:bare"] == []
+    assert [row[5].strip() for row in rows if row[1].strip() == "local:bare"] == [
+        "none (no @hookimpl function)"
+    ]
 
 
 def test_plugins_table_shows_failed_plugins_and_whole_hook_names(capsys: pytest.CaptureFixture[str]) -> None:
@@ -162,6 +219,28 @@ def test_trusting_a_missing_file_is_an_error(capsys: pytest.CaptureFixture[str])
 
     assert code == 2
     assert err.startswith("error: nowhere.py: cannot read it") and len(err.splitlines()) == 1
+
+
+def test_trusting_a_file_autopilot_never_loads_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """`plugins trust README.md` (or a .py outside .autopilot/plugins/) trusts nothing: autopilot would
+    never load it, so the user has named the wrong file. One `error:` line, exit 2."""
+    write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN, trust=False)
+    Path("README.md").write_text("hello\n")
+    Path("tool.py").write_text("print('hi')\n")
+
+    codes = [
+        main(["plugins", "trust", ".autopilot/plugins/alpha.py", name]) for name in ("README.md", "tool.py")
+    ]
+    err = capsys.readouterr().err
+    context.reset()
+    main(["plugins", "--json"])
+
+    assert codes == [2, 2]
+    assert err.splitlines() == [
+        f"error: {name}: not a project plugin (autopilot loads only .autopilot/plugins/*.py)"
+        for name in ("README.md", "tool.py")
+    ]
+    assert json.loads(capsys.readouterr().out)["untrusted"][0]["name"] == "local:alpha"
 
 
 @pytest.mark.parametrize("verb", ["trust", "untrust"])

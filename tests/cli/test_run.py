@@ -198,6 +198,24 @@ def test_unknown_agent_in_the_config_names_the_file_and_field(
     )
 
 
+def test_unknown_agent_from_a_backend_select_plugin_names_the_plugin(
+    git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A `backend_select` plugin that answers a backend nobody registered: the error names the plugin
+    (it used to say only "a backend_select plugin", leaving the user to find which), exit 2."""
+    from tests.plugin_fixtures import write_local_plugin
+
+    source = "from autopilot import hookimpl\n\n@hookimpl\ndef backend_select():\n    return 'nosuch'\n"
+    write_local_plugin(git_repo, "picker", source)
+
+    code = main(["run", "x"])
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "error: backend_select (plugin local:picker): unknown agent 'nosuch' (available: claude, codex)\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("plugin", "agent", "typo"),
     [("backend_codex", "codex", "sandbx"), ("backend_claude", "claude", "permision_mode")],

@@ -231,6 +231,23 @@ def test_misspelled_hook_names_the_plugin_its_file_and_the_hook_it_meant(tmp_pat
     )
 
 
+def test_an_argument_the_hook_does_not_offer_is_named_in_one_line(tmp_path: Path) -> None:
+    """`def before_step(run, stepp)`: the warning names the function, the argument and what the hook
+    offers, in one line (pluggy's own message is three lines that the plugins table shows one of)."""
+    path = write_local_plugin(
+        tmp_path,
+        "sig",
+        "from autopilot import hookimpl\n\n@hookimpl\ndef before_step(run, stepp):\n    pass\n",
+    )
+    pm = make_plugin_manager(project_dir=tmp_path, load_entrypoints=False)
+
+    assert not pm.has_plugin("local:sig")
+    assert pm.load_errors[0].message == (
+        f"plugin 'local:sig' ({path}) failed to load: before_step(run, stepp): 'stepp' is not an "
+        "argument of the hook before_step (it offers run, step)"
+    )
+
+
 def test_misspelled_hook_is_fatal_in_strict_mode(tmp_path: Path) -> None:
     """In strict mode an unknown hook implementation is an error."""
     write_local_plugin(
@@ -238,8 +255,12 @@ def test_misspelled_hook_is_fatal_in_strict_mode(tmp_path: Path) -> None:
         "typo",
         "from autopilot import hookimpl\n\n@hookimpl\ndef befor_run(run):\n    pass\n",
     )
-    with pytest.raises(AutopilotError, match="befor_run"):
+    with pytest.raises(AutopilotError, match="befor_run") as raised:
         make_plugin_manager(project_dir=tmp_path, load_entrypoints=False, strict=True)
+    # As in the warning without strict mode: the plugin's file (or distribution) says where to look.
+    assert str(raised.value).startswith(
+        f"plugin 'local:typo' ({tmp_path / '.autopilot' / 'plugins' / 'typo.py'}) "
+    )
 
 
 MARKING_PLUGIN = """

@@ -57,6 +57,20 @@ def test_run_with_the_example_backend_counts_turns_and_tokens(
     assert (project / "NOTES.md").is_file()
 
 
+def test_a_result_that_says_nothing_of_an_error_is_a_valid_trajectory(
+    echo_installed: Path, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The example's tool results leave `is_error` unset, as a backend author would: the run is still
+    a valid trajectory (`validate` accepts it, the web UI does not list it as broken)."""
+    code, out, err = _cli(capsys, "run", "--agent", "echo", "--json", "write NOTES.md")
+    trajectory = json.loads(out.strip().splitlines()[-1])["trajectory"]
+    results = [s for s in json.loads(Path(trajectory).read_text())["steps"] if s["type"] == "tool_result"]
+
+    assert code == 0, err
+    assert [s["is_error"] for s in results] == [False]
+    assert _cli(capsys, "validate", trajectory)[0] == 0
+
+
 def test_run_issue_with_the_example_backend_completes_it_through_the_issue_tools(
     echo_installed: Path, project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -278,9 +278,8 @@ def select_backend(
     backends = hooks.backend_register()
     if name not in backends:
         known = ", ".join(sorted(backends)) or "none (are the backend plugins disabled?)"
-        raise BadInputError(
-            f"{_agent_source(name, agent, project, config)}: unknown agent {name!r} (available: {known})"
-        )
+        source = _agent_source(hooks, name, agent, project, config)
+        raise BadInputError(f"{source}: unknown agent {name!r} (available: {known})")
     cls = backends[name]
     try:
         return cls(config=config)  # type: ignore[call-arg]
@@ -288,9 +287,12 @@ def select_backend(
         return cls()
 
 
-def _agent_source(name: str, agent: str | None, project: Mapping[str, Any] | None, config: Config) -> str:
+def _agent_source(
+    hooks: Hooks, name: str, agent: str | None, project: Mapping[str, Any] | None, config: Config
+) -> str:
     """Where the agent *name* came from, for an error about it: ``--agent``, the project, the
-    environment, the configuration file, or else a ``backend_select`` plugin."""
+    environment, the configuration file, or else a ``backend_select`` plugin (named: pluggy does not
+    say which implementation answered, so every one not shipped with git-autopilot)."""
     if project and project.get("agent") == name:
         return f"project {project.get('name')}: agent"
     if agent == name:
@@ -299,7 +301,8 @@ def _agent_source(name: str, agent: str | None, project: Mapping[str, Any] | Non
         return "AUTOPILOT_AGENT"
     if config.agent == name:
         return f"{config.autopilot_dir / CONFIG_FILE}: agent"
-    return "a backend_select plugin"
+    suspects = hooks.suspects("backend_select")
+    return f"backend_select (plugin{'s' if ', ' in suspects else ''} {suspects})"
 
 
 async def _execute(

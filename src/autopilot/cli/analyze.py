@@ -79,20 +79,29 @@ def _run_paths(references: Iterable[str], errors: list[dict[str, str]] | None = 
     return paths
 
 
+def _another_agents_log(path: Path) -> BadInputError | None:
+    """The error for *path* when it is another agent's log (a format a log reader knows), saying how to
+    make a trajectory of it; None otherwise."""
+    from autopilot.core.logs import TrajectoryReader, log_format
+
+    kind = log_format(context.hooks().log_reader_register(), path)
+    if kind is None or kind == TrajectoryReader.name:
+        return None
+    command = f"autopilot import {shlex.quote(str(path))}"
+    return BadInputError(
+        f"{path}: a log in the {kind} format, not an autopilot trajectory; `{command}` makes one "
+        "of it (analyze, report and export read the log as it is)"
+    )
+
+
 def _load_one(path: Path) -> LoadedRun:
     try:
         loaded = load_trajectory(path)
     except TrajectoryError:
-        from autopilot.core.logs import TrajectoryReader, log_format
-
-        kind = log_format(context.hooks().log_reader_register(), path)
-        if kind is None or kind == TrajectoryReader.name:
+        foreign = _another_agents_log(path)
+        if foreign is None:
             raise
-        command = f"autopilot import {shlex.quote(str(path))}"
-        raise BadInputError(
-            f"{path}: a log in the {kind} format, not an autopilot trajectory; `{command}` makes one "
-            "of it (analyze, report and export read the log as it is)"
-        ) from None
+        raise foreign from None
     for message in loaded.warnings:
         context.warning(message)
     return loaded
@@ -901,9 +910,12 @@ def validate(*paths: str, json_output: JsonFlag = False) -> int:
     for path in files:
         try:
             loaded = _check(path)
-        except TrajectoryError as exc:
-            errors.append({"path": str(path), "error": str(exc)})
-            results.append({"path": str(path), "ok": False, "error": str(exc)})
+        except BadInputError as exc:
+            # Another agent's log fails the schema on every field: say what it is instead.
+            foreign = _another_agents_log(path) if isinstance(exc, TrajectoryError) else None
+            message = str(foreign or exc)
+            errors.append({"path": str(path), "error": message})
+            results.append({"path": str(path), "ok": False, "error": message})
             continue
         run = loaded.run
         results.append(

@@ -47,10 +47,23 @@ def reset() -> None:
     _options = _Options()
 
 
+def project_dir() -> Path:
+    """The project the working directory is in: the top of its repository (or the nearest directory
+    with ``.autopilot/``), as the configuration finds it; the working directory where there is none."""
+    from autopilot.core.config import find_project_dir
+    from autopilot.core.errors import ConfigError
+
+    try:
+        return find_project_dir()
+    except ConfigError:  # a bare repository: the command that needs a project says so
+        return Path.cwd()
+
+
 def plugin_manager() -> AutopilotPluginManager:
     if _options.pm is None:
         _options.pm = make_plugin_manager(
-            project_dir=Path.cwd(),
+            # Its .autopilot/plugins/ even from a subdirectory: a guard must not depend on where you stand.
+            project_dir=project_dir(),
             blocked=(*_options.disabled, "console") if _options.quiet else _options.disabled,
             strict=_options.strict_plugins or None,
         )
@@ -79,11 +92,19 @@ def shown_path(path: Path) -> str:
 
 
 def untrusted_message(files: Sequence[Path]) -> str:
-    """The one warning line about project-local plugins that were not loaded."""
-    names = ", ".join(shown_path(path) for path in files)
+    """The one warning line about project-local plugins that were not loaded; a file trusted before
+    (with other content: a pull, an edit) says so, or the user wonders why it stopped running."""
+    from autopilot.core.pluginmanager import trusted_files
+
+    before = trusted_files()
+    names = ", ".join(
+        shown_path(path) + (" (changed since it was trusted)" if str(path.resolve()) in before else "")
+        for path in files
+    )
+    many = len(files) > 1
     return (
-        f"not loading untrusted project plugin{'s' if len(files) > 1 else ''} {names} "
-        "(read them, then `autopilot plugins trust`)"
+        f"not loading untrusted project plugin{'s' if many else ''} {names} "
+        f"(read {'them' if many else 'it'}, then `autopilot plugins trust`)"
     )
 
 

@@ -7,6 +7,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -54,6 +55,22 @@ def _loaded(reference: str) -> Iterator[tuple[Path, Run, bool]]:
         yield path, import_file(context.hooks(), path, Path(tmp), config=context.config()).run, True
 
 
+def _in_directories(references: tuple[str, ...]) -> Iterator[str]:
+    """*references*, each directory replaced by the autopilot trajectories under it (``docs/logs``);
+    a directory that holds none is bad input (other agents' logs are named one by one)."""
+    from autopilot.core.trajectory.files import find_trajectories
+
+    for reference in references:
+        directory = Path(reference)
+        if not directory.is_dir():
+            yield reference
+            continue
+        found = find_trajectories(directory)
+        if not found:
+            raise BadInputError(f"{directory}: no trajectories (*.json, *.journal.jsonl) in this directory")
+        yield from map(str, found)
+
+
 def _export_atif(runs: tuple[str, ...], output: Path | None) -> int:
     from autopilot import __version__
     from autopilot.core.trajectory.files import atomic_write_text
@@ -92,7 +109,11 @@ class _FirstError(logging.Handler):
         self.message: str | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.message = self.message or record.getMessage()
+        # "..., retrying in 1.03s." would be untrue in a line printed once every retry has failed.
+        self.message = self.message or _RETRYING.sub("", record.getMessage())
+
+
+_RETRYING = re.compile(r",? retrying in [0-9.]+ ?s\.?$")
 
 
 def _counts(spans: Any) -> str:
@@ -190,8 +211,9 @@ def export(
 ) -> int:
     """Write runs as ATIF v1.4 trajectories, or send them as OpenTelemetry spans (OTLP).
 
-    Each RUN is an autopilot trajectory or journal, a recorded run's id (as ``session list`` prints it),
-    a unique prefix of it or ``last``, or a Claude or Codex log that ``import`` reads.
+    Each RUN is an autopilot trajectory or journal, a directory of them (``docs/logs``), a recorded
+    run's id (as ``session list`` prints it), a unique prefix of it or ``last``, or a Claude or Codex
+    log that ``import`` reads.
     ``atif`` writes ``<run id>.trajectory.json`` in the output directory. ``otlp`` builds one
     ``invoke_agent`` span per run, a ``chat`` span per model call and an ``execute_tool`` span per tool
     call (the OpenTelemetry GenAI semantic conventions) and sends them to ``--endpoint``, or writes them
@@ -201,7 +223,8 @@ def export(
     Parameters
     ----------
     runs
-        Trajectory or log files, or runs by id, unique id prefix or ``last``.
+        Trajectory or log files, directories of trajectories, or runs by id, unique id prefix or
+        ``last``.
     format
         The format to write (``atif`` or ``otlp``).
     output
@@ -218,6 +241,7 @@ def export(
     """
     if not runs:
         raise BadInputError("export needs at least one RUN")
+    runs = tuple(_in_directories(runs))
     if format == "atif":
         if endpoint or capture_content:
             raise BadInputError("--endpoint and --capture-content are for --format otlp")

@@ -37,10 +37,11 @@ def plugins(
     json_output
         Print JSON instead of a table.
     all_plugins
-        Also list plugins that implement no hook.
+        Also list built-in plugins that implement no hook (any other plugin is always listed: one
+        without a hook has usually lost its ``@hookimpl``).
     """
     pm = context.plugin_manager()
-    infos = [i for i in pm.plugin_infos() if all_plugins or i.hooks]
+    infos = [i for i in pm.plugin_infos() if all_plugins or i.hooks or i.source != "builtin"]
     failures = [
         {"name": f.name, "distribution": f.distribution, "version": f.version, "error": f.error}
         for f in pm.load_errors
@@ -64,7 +65,11 @@ def plugins(
         table.add_column(heading, overflow="fold")
     for info in infos:
         table.add_row(
-            info.name, info.source, info.distribution or "-", info.version or "-", "\n".join(info.hooks)
+            info.name,
+            info.source,
+            info.distribution or "-",
+            info.version or "-",
+            "\n".join(info.hooks) or "none (no @hookimpl function)",
         )
     for failure in pm.load_errors:
         table.add_row(
@@ -91,7 +96,7 @@ def _local_files(files: list[Path] | None, verb: str) -> list[Path]:
 
     if files:
         return files
-    found = local_plugin_files(Path.cwd())
+    found = local_plugin_files(context.project_dir())
     if not found:
         raise BadInputError(f"no plugins in {LOCAL_PLUGINS_DIR}/ here; name the files to {verb}")
     return found
@@ -109,7 +114,8 @@ def trust(files: list[Path] | None = None, /) -> int:
     Parameters
     ----------
     files
-        The plugin files to trust (default: every ``.autopilot/plugins/*.py`` here).
+        The plugin files to trust (default: every ``.autopilot/plugins/*.py`` of this repository, from
+        any directory in it).
     """
     from autopilot.core.pluginmanager import trust_plugins
 
@@ -125,7 +131,7 @@ def untrust(files: list[Path] | None = None, /) -> int:
     Parameters
     ----------
     files
-        The plugin files to untrust (default: every ``.autopilot/plugins/*.py`` here).
+        The plugin files to untrust (default: every ``.autopilot/plugins/*.py`` of this repository).
     """
     from autopilot.core.pluginmanager import untrust_plugins
 

@@ -128,7 +128,7 @@ class Hooks:
             raise AutopilotError("no issue store is available (is the store_yaml plugin disabled?)")
         if not isinstance(store, IssueStore):
             raise PluginError(
-                self._suspects("store_select"), "store_select", f"returned {store!r}, not an IssueStore"
+                self.suspects("store_select"), "store_select", f"returned {store!r}, not an IssueStore"
             )
         return store
 
@@ -137,7 +137,7 @@ class Hooks:
         imported = self._call("trajectory_import", path=path, records=records)
         if imported is not None and not isinstance(imported, ImportedRun):
             raise PluginError(
-                self._suspects("trajectory_import"),
+                self.suspects("trajectory_import"),
                 "trajectory_import",
                 f"returned {imported!r}, not an ImportedRun",
             )
@@ -148,7 +148,7 @@ class Hooks:
         decision = self._call("before_tool_use", run=run, tool=tool, input=input)
         if decision is not None and not isinstance(decision, ToolDecision):
             raise PluginError(
-                self._suspects("before_tool_use"),
+                self.suspects("before_tool_use"),
                 "before_tool_use",
                 f"returned {decision!r}, not a ToolDecision",
             )
@@ -276,7 +276,7 @@ class Hooks:
             _plugin_in(frames, getattr(self.pm.hook, hook).get_hookimpls()) or "?", hook, problem
         )
 
-    def _suspects(self, hook: str) -> str:
+    def suspects(self, hook: str) -> str:
         """The plugins that may have returned a result of a firstresult hook (pluggy does not say which).
 
         Built-in implementations are tested to return the right type, so they are left out, unless

@@ -188,7 +188,8 @@ def backend_select(
     Default: when every implementation returns None, the core takes *agent*, then
         ``project["agent"]``, then ``config.agent`` (``AUTOPILOT_AGENT``), then ``"claude"``.
     Errors: raising aborts the run with a PluginError naming the plugin; an unknown name is a usage
-        error.
+        error naming the implementations not shipped with git-autopilot (pluggy does not say which
+        one answered).
     Since: 0.1
     """
 

@@ -146,7 +146,8 @@ class Step:
 
     - ``user`` / ``assistant`` / ``thinking``: ``text``
     - ``tool_call``: ``tool``, ``tool_use_id``, ``input``
-    - ``tool_result``: ``tool_use_id``, ``output``, ``is_error`` (``tool`` when known)
+    - ``tool_result``: ``tool_use_id``, ``output``, ``is_error`` (``tool`` when known; recorded with
+      ``is_error`` False when left None)
     - ``system``: ``subtype`` and ``data``
     - ``error``: ``text`` (the message) and optionally ``subtype``
 

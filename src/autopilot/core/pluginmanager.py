@@ -141,7 +141,12 @@ def _fail(
     exc: BaseException,
     location: str | None = None,
 ) -> None:
-    error = str(exc) if isinstance(exc, NameTaken) else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, NameTaken):
+        error = str(exc)
+    elif isinstance(exc, pluggy.PluginValidationError):
+        error = _bad_arguments_message(pm, exc.plugin) or " ".join(str(exc).split())
+    else:
+        error = f"{type(exc).__name__}: {exc}"
     failure = LoadFailure(name, distribution, version, error, location)
     if pm.strict or name in ESSENTIAL_PLUGINS:
         raise AutopilotError(failure.message) from exc
@@ -248,7 +253,8 @@ def _save_trusted(trusted: Mapping[str, str], environ: Mapping[str, str] | None)
 
 
 def trust_plugins(paths: Iterable[Path], *, environ: Mapping[str, str] | None = None) -> dict[Path, str]:
-    """Trust *paths* as they are now; returns each file's sha256. A missing file is bad input."""
+    """Trust *paths* as they are now; returns each file's sha256. A missing file, or one autopilot would
+    never load (not a ``.autopilot/plugins/*.py``), is bad input, and nothing is trusted."""
     trusted = trusted_files(environ)
     recorded: dict[Path, str] = {}
     for path in paths:
@@ -256,6 +262,10 @@ def trust_plugins(paths: Iterable[Path], *, environ: Mapping[str, str] | None = 
             digest = _sha256(path.read_bytes())
         except OSError as exc:
             raise BadInputError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+        if path.suffix != ".py" or Path(_key(path)).parent.parts[-2:] != LOCAL_PLUGINS_DIR.parts:
+            raise BadInputError(
+                f"{path}: not a project plugin (autopilot loads only {LOCAL_PLUGINS_DIR}/*.py)"
+            )
         trusted[_key(path)] = recorded[path] = digest
     _save_trusted(trusted, environ)
     return recorded
@@ -395,11 +405,12 @@ def _check_pending(pm: AutopilotPluginManager) -> None:
         name = pm.get_name(exc.plugin) or "?"
         distribution, version, source = pm.origins.get(name, (None, None, "local"))
         error = _unknown_hooks_message(pm, exc.plugin) or str(exc)
-        if pm.strict or source == "builtin" or name in ESSENTIAL_PLUGINS:
-            raise AutopilotError(f"plugin {name!r}: {error}") from exc
-        pm.unregister(exc.plugin)
         location = getattr(exc.plugin, "__file__", None) if source == "local" else None
-        pm.load_errors.append(LoadFailure(name, distribution, version, error, location))
+        failure = LoadFailure(name, distribution, version, error, location)
+        if pm.strict or source == "builtin" or name in ESSENTIAL_PLUGINS:
+            raise AutopilotError(failure.message) from exc  # where it comes from, as the warning says
+        pm.unregister(exc.plugin)
+        pm.load_errors.append(failure)
         _check_pending(pm)
 
 
@@ -420,6 +431,30 @@ def _unknown_hooks_message(pm: AutopilotPluginManager, plugin: object) -> str | 
         f"@hookimpl {', '.join(parts)} {'is not a hook' if len(unknown) == 1 else 'are not hooks'}; "
         "the hooks are listed in docs/plugins/hooks.md"
     )
+
+
+def _bad_arguments_message(pm: AutopilotPluginManager, plugin: object) -> str | None:
+    """Each ``@hookimpl`` of *plugin* that takes an argument its hook does not offer, in one line (pluggy
+    says it over three, naming the arguments as a set)."""
+    import inspect
+
+    parts = []
+    for attribute in dir(plugin):
+        function = getattr(plugin, attribute, None)
+        options = getattr(function, f"{hookspecs.PROJECT_NAME}_impl", None)
+        caller = getattr(pm.hook, (options or {}).get("specname") or attribute, None)
+        if not callable(function) or options is None or caller is None or caller.spec is None:
+            continue
+        arguments = list(inspect.signature(function).parameters)
+        offered = caller.spec.argnames
+        extra = [argument for argument in arguments if argument not in offered]
+        if extra:
+            parts.append(
+                f"{attribute}({', '.join(arguments)}): {', '.join(map(repr, extra))} "
+                f"{'is not an argument' if len(extra) == 1 else 'are not arguments'} of the hook "
+                f"{caller.name} (it offers {', '.join(offered)})"
+            )
+    return "; ".join(parts) or None
 
 
 def _version() -> str | None:

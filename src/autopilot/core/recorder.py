@@ -102,6 +102,8 @@ class Recorder:
         still written); the runner checks it after each step.
         """
         step.index = len(self.run.steps)
+        if step.type == "tool_result" and step.is_error is None:
+            step.is_error = False  # a result that does not say it failed did not (the schema wants the field)
         self.redact_step(step)
         reason = self.hooks.before_step(run=self.run, step=step)
         if reason and not self.stop_reason:

@@ -100,6 +100,18 @@ def test_search_finds_a_step_in_a_json_reformatted_with_an_indent(repo: Repo, cl
     assert [(repo.key("fix"), 8)] == [(r["key"], r["match"]["step"]) for r in found]
 
 
+def test_search_finds_a_step_in_a_json_on_one_line(repo: Repo, client: TestClient) -> None:
+    """A trajectory compacted onto one line (``jq -c``, another tool's writer) is searched too: that
+    line, the whole run, is not taken for a step."""
+    _two_runs(repo)
+    path = repo.runs["fix"].json_path
+    path.write_text(json.dumps(json.loads(path.read_text())))
+
+    found = client.get("/api/runs", params={"q": "unrelated TEST"}).json()["runs"]
+
+    assert [(repo.key("fix"), 8)] == [(r["key"], r["match"]["step"]) for r in found]
+
+
 def test_search_does_not_match_inside_a_redacted_secret(repo: Repo, client: TestClient) -> None:
     """Searching for a secret finds nothing: it is not shown, so it does not match."""
     token = github_token()
@@ -348,6 +360,18 @@ def test_compare_headings_do_not_name_a_unit_the_value_is_not_in(repo: Repo, cli
     headings = re.findall(r"<tr>\s*<th>([^<]+)</th>", totals)
     assert {"cost", "duration", "turns"} <= set(headings)
     assert not {"cost usd", "duration ms", "num turns"} & set(headings)
+
+
+def test_compare_takes_run_ids_too(repo: Repo, client: TestClient) -> None:
+    """`/compare?a=<run id>&b=<run id>`: the ids `session list` prints and `autopilot compare` takes
+    work as well as the runs' addresses (they used to be a 404 "no run")."""
+    fix, other = repo.record("fix", fix_script()), repo.record("other", fix_script(prompt="again"))
+
+    by_id = client.get("/api/compare", params={"a": fix.run.run_id, "b": other.run.run_id})
+    by_key = client.get("/api/compare", params={"a": repo.key("fix"), "b": repo.key("other")})
+
+    assert by_id.status_code == 200
+    assert by_id.json() == by_key.json()
 
 
 def test_compare_without_two_runs_offers_a_choice(repo: Repo, client: TestClient) -> None:

@@ -553,7 +553,7 @@ def search_file(path: Path, kind: str, needle: str) -> tuple[int, str] | None:
     number = 0
     for line in raw.splitlines():
         step = _decode_step(line, kind)
-        if step is None:
+        if step is None or "type" not in step:  # a run compacted onto one line is no step
             continue
         text = step_text(step)
         if folded in text.casefold():

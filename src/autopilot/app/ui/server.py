@@ -382,7 +382,9 @@ def create_app(site: Site, *, allowed_hosts: set[str], any_address_port: int | N
         key_a, key_b = request.query_params.get("a", ""), request.query_params.get("b", "")
         if not key_a or not key_b:
             return None, None, None, None
-        a, b = index.get(key_a), index.get(key_b)
+        # A run's address, or its run id (what `session list` and `autopilot compare` use).
+        a = index.get(key_a) or index.by_run_id(key_a)
+        b = index.get(key_b) or index.by_run_id(key_b)
         for key, entry in ((key_a, a), (key_b, b)):
             if entry is None:
                 return None, f"no run {key!r}", a, b
