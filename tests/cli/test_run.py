@@ -436,8 +436,8 @@ def test_signal_interrupts_cleanly_then_resume(
 def test_kill_9_then_analyze_doctor_and_resume(
     offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str], claude_transport: str
 ) -> None:
-    """After kill -9 the agent stops too (the direct transport), the journal analyzes, doctor cleans
-    leftovers, and resume --continue finishes."""
+    """After kill -9 the agent stops too (on either transport: the SDK starts the CLI itself, and a
+    watchdog stops it), the journal analyzes, doctor cleans leftovers, and resume --continue finishes."""
     offline.script(
         [
             bash('python3 -c "import time; time.sleep(120)"', input_tokens=250, output_tokens=10),
@@ -446,15 +446,15 @@ def test_kill_9_then_analyze_doctor_and_resume(
     )
     with start_run(git_repo) as process:
         journal = wait_for_journal(git_repo, '"tool_call"')
-        (agent,) = psutil.Process(process.pid).children()
+        children = psutil.Process(process.pid).children()
+        (agent,) = [child for child in children if "_watch(" not in " ".join(child.cmdline())]
         wait_for_descendant(agent, "time.sleep(120)")
         process.kill()
         process.communicate(timeout=30)
 
-    if claude_transport == "cli":  # the SDK starts the CLI itself, with no way to ask for this
-        # The agent does not run on unsupervised (Linux: it is signalled when autopilot dies).
-        gone, _ = psutil.wait_procs([agent], timeout=15)
-        assert gone or agent.status() == psutil.STATUS_ZOMBIE
+    # The agent does not run on unsupervised (Linux: it is signalled when autopilot dies).
+    _, alive = psutil.wait_procs(children, timeout=15)  # the agent, and its watchdog on the SDK's
+    assert all(child.status() == psutil.STATUS_ZOMBIE for child in alive)
 
     assert main(["analyze", str(journal), "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)

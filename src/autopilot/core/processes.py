@@ -5,6 +5,8 @@ Backends start their agent with :func:`start` (``asyncio.create_subprocess_exec`
 when asked). On Linux the agent is told to end with autopilot (``PR_SET_PDEATHSIG``): if autopilot is
 killed, even by SIGKILL or the OOM killer, its agent gets SIGTERM instead of running on unsupervised,
 past every budget and turn limit (what the agent itself started may outlive it: ``doctor --clean``).
+An agent another library starts (claude-agent-sdk starts its CLI itself) gets a :func:`watchdog`: a
+small process of autopilot's, told to end with autopilot, that stops the agent's tree when it is.
 
 While a run is going, the runner keeps ``$AUTOPILOT_HOME/pids/<run_id>.json`` up to date with its own
 pid and the pids the backend started (each with its start time, so a recycled pid is never mistaken
@@ -78,11 +80,12 @@ async def start(spec: LaunchSpec, *, limit: int = 1 << 16) -> asyncio.subprocess
     return process
 
 
-def _end_with_parent() -> Callable[[], None] | None:
+def _end_with_parent(*, hold: bool = False) -> Callable[[], None] | None:
     """What the child runs before its program (Linux): SIGTERM for it when this process dies.
 
     The function is looked up here, in the parent, so the child only makes the call; and a parent
-    that died before the call was made is noticed at once.
+    that died before the call was made is noticed at once. With *hold*, SIGTERM is blocked (exec keeps
+    the mask): it waits until the program unblocks it, having put its handler in place.
     """
     if not sys.platform.startswith("linux"):
         return None
@@ -96,11 +99,52 @@ def _end_with_parent() -> Callable[[], None] | None:
     parent = os.getpid()
 
     def arm() -> None:
+        if hold:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
         prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
         if os.getppid() != parent:
             os.kill(os.getpid(), signal.SIGTERM)
 
     return arm
+
+
+async def watchdog(pid: int) -> asyncio.subprocess.Process | None:
+    """(Linux) For an agent autopilot did not start itself, and so cannot tell to end with it: a
+    process that is told so (it runs :func:`_watch`) and, when autopilot dies, stops *pid* and everything
+    below it, if *pid* is still the process it was. None elsewhere or when *pid* is gone. The caller
+    kills it once the agent has ended."""
+    arm = _end_with_parent(hold=True)
+    started = create_time(pid) if arm is not None else None
+    if started is None:
+        return None
+    import asyncio
+
+    code = f"from autopilot.core.processes import _watch; _watch({pid}, {started!r})"
+    return await asyncio.create_subprocess_exec(
+        *(sys.executable, "-c", code),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+        start_new_session=True,  # Ctrl-C at the terminal is for autopilot, not for the watchdog
+        preexec_fn=arm,
+    )
+
+
+def _watch(pid: int, started: float) -> None:
+    """The watchdog's own code: wait for the SIGTERM it gets when autopilot dies, then stop the agent.
+    SIGTERM is held from its start until the handler is in place, so one that came while Python was
+    starting (or before the signal was asked for: autopilot already gone) is handled here."""
+    import signal
+
+    def stop(*_: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once: another SIGTERM must not interrupt it
+        stop_tree(pid, started=started)
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    while True:
+        signal.pause()
 
 
 def autopilot_home(environ: Mapping[str, str] | None = None) -> Path:

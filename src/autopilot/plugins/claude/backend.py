@@ -991,6 +991,7 @@ class ClaudeBackend(Backend):
         mapper = ClaudeStreamMapper()
         client = ClaudeSDKClient(options)
         done = False
+        watchdog = None
         try:
             try:
                 await client.connect()
@@ -998,6 +999,8 @@ class ClaudeBackend(Backend):
                 process = getattr(transport, "_process", None)
                 self._pid, self._stopped = getattr(process, "pid", None), False
                 self.child_pids()
+                # The SDK started the CLI, without the parent-death signal: a watchdog stands in.
+                watchdog = await processes.watchdog(self._pid) if self._pid is not None else None
                 if request.session_id or request.resume_session_id:
                     yield BackendEvent(session_id=request.session_id or request.resume_session_id)
                 await client.query(request.prompt)
@@ -1037,6 +1040,10 @@ class ClaudeBackend(Backend):
                     query.close_receive_stream()
             if self._pid is not None:
                 await self.stop()
+            if watchdog is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    watchdog.kill()
+                await watchdog.wait()
 
 
 def _pre_tool_use(guard: ToolGuard) -> Any:
