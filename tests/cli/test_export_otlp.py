@@ -418,3 +418,23 @@ def test_atif_creates_the_output_directory(tmp_path: Path, capsys: pytest.Captur
 
     assert code == 0
     assert len(list((tmp_path / "new" / "atif").glob("*.trajectory.json"))) == 1
+
+
+@needs_corpus
+def test_exporting_another_agents_log_again_replaces_its_atif_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An imported log gets a new run id on every import; its ATIF file is named for the log's start and
+    path instead, so a second export of the same logs writes over the first one's files."""
+    assert CORPUS is not None
+    logs = [
+        str(CORPUS / "claude-transcript/spotter__tool_heavy.jsonl"),
+        *map(str, (CORPUS / "codex-rollout").glob("*.jsonl")),
+    ]
+
+    for _ in range(2):
+        assert main(["export", "-o", str(tmp_path), *logs]) == 0
+    written = sorted(tmp_path.glob("*.trajectory.json"))
+
+    assert len(written) == len(logs)
+    assert all(json.loads(p.read_text())["agent"]["extra"]["run_id"] == p.name.split(".")[0] for p in written)

@@ -88,7 +88,9 @@ def _export_atif(runs: tuple[str, ...], output: Path | None) -> int:
     code = ExitCode.OK
     for reference in runs:
         try:
-            with _loaded(reference) as (path, run, _):
+            with _loaded(reference) as (path, run, imported):
+                if imported:  # its id is new on every import: one from the log's start and path
+                    run.run_id = _imported_run_id(run, path)
                 document = to_atif(run, version=__version__)
         except AutopilotError as exc:
             context.error(str(exc))
@@ -98,6 +100,16 @@ def _export_atif(runs: tuple[str, ...], output: Path | None) -> int:
         atomic_write_text(written, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         context.echo(f"{path} -> {written}  ({len(document['steps'])} steps, atif)")
     return int(code)
+
+
+def _imported_run_id(run: Run, path: Path) -> str:
+    """A run id (start time and 8 hex digits, as new ones are) that is the same each time the log at
+    *path* is exported, so that exporting it again replaces its file rather than adding one."""
+    import hashlib
+
+    from autopilot.core.models import parse_ts
+
+    return f"{parse_ts(run.started_at):%Y%m%dT%H%M%S}-{hashlib.sha256(bytes(path.resolve())).hexdigest()[:8]}"
 
 
 class _FirstError(logging.Handler):
