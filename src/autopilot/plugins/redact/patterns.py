@@ -539,13 +539,15 @@ _BLANKS_B: Final = frozenset(b" \t")
 _CURL_FLAG: Final = rb"-(?:-user|-proxy-user|-cookie|[uUb])"
 _COOKIE_FLAGS: Final = (b"-b", b"--cookie")
 _BEFORE_FLAG: Final = frozenset(b" \t\"'")
-# -u/--user and -U/--proxy-user USER:PASSWORD (quoted, also JSON-escaped, or bare).
+# -u/--user and -U/--proxy-user USER:PASSWORD (quoted, also JSON-escaped, or bare; or only the
+# password quoted, `-u ops:'…'`, as a shell joins the two).
 _CURL_USER: Final = (
     rb"(?x)"
     rb"""(?:-u|--user|-U|--proxy-user)(?:[ \t]+|=)?
     (?:\\{0,3}"[^"\n:\\]*:(?P<dq>[^"\n\\]+)\\{0,3}"
       |\\{0,3}'[^'\n:\\]*:(?P<sq>[^'\n\\]+)\\{0,3}'
-      |(?:[^\s:"'`\-\\][^\s:"'`\\]*)?:(?P<bare>[^\s"'`\\]+))"""
+      |(?:[^\s:"'`\-\\][^\s:"'`\\]*)?:(?P<bare>[^\s"'`\\]+)
+      |[^\s:"'`\-\\][^\s:"'`\\]*:(?:(?P<pe>\\{0,3})"(?P<pdq>[^"\n\\]+)(?P=pe)"|'(?P<psq>[^'\n\\]+)'))"""
 )
 # -b/--cookie 'name=value; …' (a file name has no "=").
 _CURL_COOKIE: Final = rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?"""
@@ -1466,6 +1468,12 @@ _IDENTIFIED_BY: Final = (
 )
 # A JAAS login module's user, when it is an API key (Confluent, Event Hubs): `username="KEY"`.
 _JAAS_USER: Final = rb"""[^\n]{0,200}?\busername=(?P<q>\\{0,3}["'])(?P<value>[^"'\n\\]{8,500})(?P=q)"""
+# The users a JAAS login module defines with their passwords (Kafka's PlainLoginModule, ZooKeeper's
+# and Jetty's DigestLoginModule: `user_alice="…"`), up to the end of its entry (`};`).
+_JAAS_USERS: Final = (
+    rb"""(?<![A-Za-z0-9_])user_[A-Za-z0-9_.\-]{1,64}=(?P<q>\\{0,3}["'])(?P<value>[^"'\n\\]{1,500})(?P=q)"""
+)
+_JAAS_REACH: Final = 4096
 # A cloud-init `chpasswd:` block's lines `user:password`.
 _CHPASSWD_LINE: Final = (
     rb"""(?P<indent>[ \t]+)(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.\-]*:(?P<value>[^\s"'\\]{4,})""" + _LINE_END

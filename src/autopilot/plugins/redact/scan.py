@@ -226,7 +226,9 @@ from autopilot.plugins.redact.patterns import (
     _IPSEC_EAP,
     _IPSEC_SECRET,
     _IPSEC_XAUTH,
+    _JAAS_REACH,
     _JAAS_USER,
+    _JAAS_USERS,
     _JCL_DD,
     _JCL_FTP,
     _JCL_INSTREAM,
@@ -718,7 +720,9 @@ class _Scan:
                     continue
                 start = lead.start()
             token = match.group().decode("ascii", "replace")
-            if is_placeholder(token) or (rule.check_random and not looks_random(token[rule.body_start :])):
+            # (a scheme in braces, `{xor}`, `{noop}`, would read as a template's: its body is judged)
+            judged = token[rule.body_start :] if token[0] == "{" else token
+            if is_placeholder(judged) or (rule.check_random and not looks_random(token[rule.body_start :])):
                 continue
             if rule.kind == "google_api_key" and _firebase_config_key(data, start):
                 self._exempt.append((start, match.end()))  # whatever its name says, it stays
@@ -785,7 +789,7 @@ class _Scan:
                         ):
                             end -= 1  # `_pat:`, `pat"`: the name ends before the byte after it
                         # (`"type": "secret"` or `"credential"`: the call only for those two keywords)
-                        if anchors[index] in (b"secret", b"cred") and _typed_secret_at(
+                        if anchors[index] in (b"secret", b"cred", b"pass") and _typed_secret_at(
                             low, anchors[index], start, end
                         ):
                             self._typed_secret(start)
@@ -3176,7 +3180,11 @@ class _Scan:
         """The ``value`` (or ``data``) of the JSON object whose ``"type"`` is the ``secret`` at
         *name_start* (Postman environments: ``{"key": "stripe", "value": "…", "type": "secret"}``) or
         ``credential`` (an API's answer: ``{"type": "credential", "data": "…"}``, a value that may be
-        a secret)."""
+        a secret), or ``password`` (Keycloak's credential of a user: ``{"type": "password", "value": "…",
+        "temporary": true}``; its hashes are in ``secretData`` and stay)."""
+        if self.low.startswith(b"pass", name_start):
+            self._member_value(name_start, "password", plausible=True, same_level=True)
+            return
         self._member_value(name_start, "secret", plausible=self.low.startswith(b"cred", name_start))
 
     def _hcl_default(self, position: int, kind: str) -> None:
@@ -3191,17 +3199,25 @@ class _Scan:
             if _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
                 self.add(default.start("value"), default.end("value"), kind)
 
-    def _member_value(self, position: int, kind: str, *, plausible: bool = False) -> None:
+    def _member_value(
+        self, position: int, kind: str, *, plausible: bool = False, same_level: bool = False
+    ) -> None:
         """The ``"value"`` (Doppler's ``"computed"``, ``"raw"``) member of the flat JSON object
         holding *position*: Postman's ``"type": "secret"``, Terraform's ``"sensitive": true`` or a
         secret name's own object; *plausible*: only a value that may be a secret (not merely not a
-        placeholder)."""
+        placeholder); *same_level*: only a member escaped as the string at *position* is (not one
+        of a JSON text inside another member's string)."""
         data = self.data
         opening = data.rfind(b"{", max(0, position - 1024), position + 1)
         closing = data.find(b"}", position, position + 1024)
         if opening == -1 or closing == -1:
             return
+        escapes = len(data[max(0, position - 8) : position - 1]) - len(
+            data[max(0, position - 8) : position - 1].rstrip(b"\\")
+        )
         for value in _rx[_VALUE_MEMBER].finditer(data, opening, closing):
+            if same_level and len(value.group("q")) - 1 != escapes:
+                continue
             text = value.group("value").decode("utf-8", "replace")
             if (
                 _plausible_value(text, quoted=True, code_context=False, next_char=b'"')
@@ -3224,6 +3240,12 @@ class _Scan:
         match = _rx[_JAAS_USER].match(self.data, start, line_end)
         if match is not None and credential_like(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "api_key")
+        end = self.data.find(b"};", start, start + _JAAS_REACH)
+        following = self.low.find(b"loginmodule", start + 1, start + _JAAS_REACH)
+        end = min(position for position in (end, following, start + _JAAS_REACH) if position != -1)
+        for user in _rx[_JAAS_USERS].finditer(self.data, start, end):
+            if not is_placeholder(user.group("value").decode("utf-8", "replace")):
+                self.add(user.start("value"), user.end("value"), "password")
 
     def _chpasswd(self, start: int) -> None:
         """The ``user:password`` lines of a cloud-init ``chpasswd:`` block (``list: |``)."""
