@@ -206,3 +206,48 @@ def test_keycloak_stored_password_hashes_stay(seed: int) -> None:
         '{\n  "credentials" : [ {\n    "type" : "password",\n    "createdDate" : 1779521273243,\n'
         f'    "secretData" : {secret_data},\n    "credentialData" : {credential_data}\n  }} ]\n}}'
     )
+
+
+_INSERT = (
+    "DEBUG org.hibernate.SQL : insert into app_user (created_at,email,{column},username) values (?,?,?,?)"
+)
+_BIND6 = "TRACE org.hibernate.orm.jdbc.bind : binding parameter ({n}:VARCHAR) <- [{v}]"
+_UPDATE = "Hibernate: update integration set refresh_token=?, {column}=?, updated_at=? where id=?"
+_BIND5 = "TRACE o.h.type.descriptor.sql.BasicBinder - binding parameter [{n}] as [VARCHAR] - [{v}]"
+
+
+@given(
+    column=st.sampled_from(["password", "api_key", "clientSecret", "access_token"]),
+    seed=SEEDS,
+)
+def test_a_bound_parameter_of_a_secret_column_goes(column: str, seed: int) -> None:
+    """Hibernate's TRACE log of bound parameters: the value bound to a secret-named column goes (an
+    insert's column list or an update's `column=?`, the statement before it or on its JSON line)."""
+    rng = random.Random(seed)
+    secret = _password(rng)
+    lines = [
+        _INSERT.format(column=column),
+        _BIND6.format(n=2, v="omar@example.org"),
+        _BIND6.format(n=3, v=secret),
+        _BIND6.format(n=4, v="omar"),
+    ]
+    rs.goes("\n".join(lines), secret)
+    lines = [_UPDATE.format(column=column), _BIND5.format(n=1, v="x"), _BIND5.format(n=2, v=secret)]
+    rs.goes("\n".join(lines), secret)
+    record = {
+        "logger": "org.hibernate.orm.jdbc.bind",
+        "msg": f"binding parameter (2:VARCHAR) <- [{secret}]",
+        "sql": f"insert into service_account (name,{column},id) values (?,?,?)",
+    }
+    rs.goes(json.dumps(record), secret)
+
+
+def test_a_bound_parameter_of_another_column_or_a_hash_stays() -> None:
+    lines = [
+        _INSERT.format(column="password_hash"),
+        _BIND6.format(n=2, v="omar@example.org"),
+        _BIND6.format(n=3, v="{bcrypt}$2a$10$dXJ3SW6G7P50lGmMkkmwe.20cQQubK3.HZWzG3YB1tlRy.fqvM/BG"),
+        _BIND6.format(n=4, v="omar"),
+    ]
+    rs.survives("\n".join(lines))
+    rs.survives(_INSERT.format(column="password") + "\n" + _BIND6.format(n=4, v="Omar2024xYz"))

@@ -1468,6 +1468,22 @@ _IDENTIFIED_BY: Final = (
 )
 # A JAAS login module's user, when it is an API key (Confluent, Event Hubs): `username="KEY"`.
 _JAAS_USER: Final = rb"""[^\n]{0,200}?\busername=(?P<q>\\{0,3}["'])(?P<value>[^"'\n\\]{8,500})(?P=q)"""
+# A statement's parameter as an ORM logs it bound: Hibernate 6's `binding parameter (3:VARCHAR) <- [VALUE]`,
+# Hibernate 5's `binding parameter [3] as [VARCHAR] - [VALUE]` (the value to the `]` ending the line,
+# or the JSON string holding it).
+_BOUND_PARAMETER: Final = (
+    rb"binding parameter (?:\((?P<n1>[0-9]{1,3}):[A-Za-z_0-9]{1,40}\) <- "
+    rb"|\[(?P<n2>[0-9]{1,3})\] as \[[A-Za-z_0-9]{1,40}\] - )"
+    rb"\[(?P<value>[^\n\\]{1,4000}?)\](?=[ \t]*(?:\r?\n|\Z|\\{1,3}[nr\"]|\"))"
+)
+# The statement it is bound to: the last `insert into T (a, b, …) values` or `update T set a=?, …`
+# before it (within _BOUND_REACH), or the one on its line after it (a JSON log's `"sql":"…"`).
+_BOUND_STATEMENT: Final = (
+    rb"(?:insert into [^\s(]{1,128} ?\((?P<columns>[^)]{1,2000})\) values"
+    rb"|update [^\s]{1,128} set (?P<set>[^\n]{1,2000}?)(?:\\{0,3}\"|\r?\n|\Z))"
+)
+_BOUND_SETTING: Final = rb"(?P<column>[A-Za-z_][A-Za-z0-9_.]{0,127})[ \t]*=[ \t]*\?"
+_BOUND_REACH: Final = 4096
 # The users a JAAS login module defines with their passwords (Kafka's PlainLoginModule, ZooKeeper's
 # and Jetty's DigestLoginModule: `user_alice="…"`), up to the end of its entry (`};`).
 _JAAS_USERS: Final = (
@@ -1690,6 +1706,8 @@ _NAMED_FIXED_ANCHORS: Final = (
     b'"o\\\\\\", ',
     # a YAML list of SNMP communities (`snmp_communities:`, an item a line below it)
     b"communities:",
+    # a JDBC statement's parameter as Hibernate logs it bound (`binding parameter (3:VARCHAR) <- […]`)
+    b"binding parameter ",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -1809,6 +1827,7 @@ _FIXED_ANCHORS: Final = (
     _CAST_ESCAPED,
     _CAST_TWICE,
     _COMMUNITIES_AT,
+    _BOUND_PARAMETER_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a

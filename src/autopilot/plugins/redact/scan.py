@@ -117,6 +117,11 @@ from autopilot.plugins.redact.patterns import (
     _BLOCK_MEMBER,
     _BLOCK_OPENING,
     _BLOCK_SCALAR,
+    _BOUND_PARAMETER,
+    _BOUND_PARAMETER_AT,
+    _BOUND_REACH,
+    _BOUND_SETTING,
+    _BOUND_STATEMENT,
     _BRACED_VALUE,
     _BRACES,
     _BULLET,
@@ -862,6 +867,8 @@ class _Scan:
             self._ciphertext_block(start)
         elif role == _COMMUNITIES_AT:
             self._community_list(start + len(b"communities:"))
+        elif role == _BOUND_PARAMETER_AT:
+            self._bound_parameter(start)
         elif role == _COOKIE_AT:
             named = _named_cookie(self.data, low, start)
             if named is not None:
@@ -3233,6 +3240,37 @@ class _Scan:
         group = "value" if match.group("value") is not None else "bare"
         if _lenient(match.group(group).decode("utf-8", "replace")):
             self.add(match.start(group), match.end(group), kind)
+
+    def _bound_parameter(self, start: int) -> None:
+        """A statement's parameter as Hibernate logs it bound (``binding parameter (3:VARCHAR) <- […]``),
+        when the column it is bound to is secret-named (the statement's columns in order: an insert's
+        list, or an update's ``column=?``; the statement logged before it, or on its line after it)."""
+        data, low = self.data, self.low
+        bound = _rx[_BOUND_PARAMETER].match(data, start)
+        if bound is None:
+            return
+        number = int(bound.group("n1") or bound.group("n2"))
+        _, line_end = _line_around(data, start)
+        escaped_end = low.find(b"\\n", bound.end(), line_end)  # (a line of JSON-escaped text)
+        line_end = line_end if escaped_end == -1 else escaped_end
+        found = _rx[_BOUND_STATEMENT].search(low, bound.end(), line_end) or next(
+            reversed(list(_rx[_BOUND_STATEMENT].finditer(low, max(0, start - _BOUND_REACH), start))), None
+        )  # (on its line after it, or the last one before it)
+        if found is None:
+            return
+        if found.group("columns") is not None:
+            columns = [
+                column.strip(b' \t"`[]\\') for column in data[slice(*found.span("columns"))].split(b",")
+            ]
+        else:
+            settings = data[slice(*found.span("set"))]
+            columns = [setting.group("column") for setting in _rx[_BOUND_SETTING].finditer(settings)]
+        if not 0 < number <= len(columns):
+            return
+        kind = _name_kind(columns[number - 1].rpartition(b".")[2])
+        value = bound.group("value").decode("utf-8", "replace")
+        if kind is not None and _plausible_value(value, quoted=True, code_context=False, next_char=b"]"):
+            self.add(bound.start("value"), bound.end("value"), kind)
 
     def _login_module(self, start: int) -> None:
         """The user of a JAAS login module when it is an API key (``username="KEY" password="…"``)."""
