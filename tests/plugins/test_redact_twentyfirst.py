@@ -251,3 +251,46 @@ def test_a_bound_parameter_of_another_column_or_a_hash_stays() -> None:
     ]
     rs.survives("\n".join(lines))
     rs.survives(_INSERT.format(column="password") + "\n" + _BIND6.format(n=4, v="Omar2024xYz"))
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '    private static final byte[] KEY = "{k}".getBytes(StandardCharsets.UTF_8);',
+            '    private static final String KEY = "{k}";',
+            '    private const string Key = "{k}";',
+            "<settingsSecurity>\n  <master>{{{k}}}</master>\n</settingsSecurity>",
+            "$ mvn --encrypt-master-password '{k}'",
+            "$ ./mvnw -ep {k}",
+            "        filters:\n          - AddRequestHeader=X-Api-Key, {k}\n          - StripPrefix=1",
+            "          - SetRequestHeader=X-Auth-Token, {k}",
+            "$ mvn jasypt:encrypt-value -Djasypt.plugin.value='{k}'",
+            '$ ./encrypt.sh input="{k}" algorithm=PBEWithMD5AndDES',
+            '    Property: app.partner.api-key\n    Value: "{k}"\n    Origin: System Environment Property',
+            "# This file defines users passwords and roles for a HashLoginService\njetty: {k},user\n",
+            "$ cat etc/realm.properties\nadmin: {k},server-administrator,content-administrator\n",
+            "$ cat etc/users.properties\nkaraf = {k},_g_:admingroup\n",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_secret_of_java_code_builds_and_realms_goes(layout: str, seed: int) -> None:
+    """A key constant declared with its type, Maven's master password, a gateway's secret header,
+    Jasypt's input, Spring Boot's failure analysis of a secret property, a realm file's users."""
+    key = rs.body(random.Random(seed), 40)
+    rs.goes(layout.format(k=key), key)
+
+
+def test_look_alikes_of_java_code_builds_and_realms_stay() -> None:
+    for text in (
+        '    public static final String KEY = "user.preferences.theme";',
+        '    public static final String KEY = "X-Request-Id";',
+        "          - AddRequestHeader=X-Request-Source, gateway-prod-01",
+        '    Property: app.partner.timeout\n    Value: "30sec"\n    Origin: class path resource',
+        '    Property: spring.datasource.password\n    Value: "${DB_PASSWORD}"',
+        "$ cat etc/realm.properties\nplain: MD5:164c88b302622e17050af52c89945d44,user\n"
+        "guest: CRYPT:adpexzg3FUZAk,user",
+        "Edit realm.properties and restart.\ntimeout: 30,seconds",
+        "<server>\n  <id>nexus</id>\n  <password>{COQLCE6DU6GtcS5P=}</password>\n</server>",
+    ):
+        rs.survives(text)

@@ -1415,6 +1415,12 @@ _LABEL_WORDS: Final = rb"(?:[A-Za-z][A-Za-z\-]{0,23} ){1,3}"
 _DECLARATIONS: Final = frozenset(
     b"let val var const def my our local final static readonly mutable mut constexpr auto".split()
 )
+# A declaration's words and a type before a name (`private static final byte[] KEY = …` of Java,
+# `const string Key = …` of C#, `final String KEY = …`).
+_TYPED_DECLARATION: Final = (
+    rb"(?<![A-Za-z0-9_])(?:final|static|const|readonly|private|public|protected|internal)[ \t]+"
+    rb"[A-Za-z_][A-Za-z0-9_.<>]{0,40}(?:\[\])?[ \t]+\Z"
+)
 _HEX_SECRET: Final = r"[0-9a-fA-F]{32,128}"
 _BASE64_VALUE: Final = r"[A-Za-z0-9+/_\-]{16,4096}={0,2}"
 # ODBC's braced value after `=`: `Pwd={…}` (`}}` is a literal brace), up to `;` or the end.
@@ -1484,6 +1490,19 @@ _BOUND_STATEMENT: Final = (
 )
 _BOUND_SETTING: Final = rb"(?P<column>[A-Za-z_][A-Za-z0-9_.]{0,127})[ \t]*=[ \t]*\?"
 _BOUND_REACH: Final = 4096
+# Spring Boot's failure analysis of a property it could not bind: `Property: NAME`, then on the next
+# line `Value: "…"` (quoted since Boot 2.x), then `Origin: …`.
+_FAILED_PROPERTY: Final = (
+    rb"Property: (?P<name>[A-Za-z0-9_.\-\[\]]{1,200})[ \t]*(?:\r?\n|\\{1,3}n)[ \t]*Value: "
+    rb"(?P<q>\\{0,3}\"?)(?P<value>[^\n\"\\]{1,2000}?)(?P=q)[ \t]*(?=\r?\n|\\{1,3}[nr\"]|\Z)"
+)
+# A user's line of a realm file: `user: password,role,role` (`=` in Karaf's), one role or more; a
+# hash there (`MD5:…`, `CRYPT:…`, `{CRYPT}…`) stays.
+_REALM_USER: Final = (
+    rb"[ \t]*[A-Za-z0-9_.@\-]{1,64}[ \t]*[:=][ \t]*(?!MD5:|CRYPT:|\{)(?P<value>[^\s,\\\"]{1,500})"
+    rb"(?:[ \t]*,[ \t]*[A-Za-z0-9_.:\-]{1,64})+[ \t]*\r?"
+)
+_REALM_LINES: Final = 200
 # The users a JAAS login module defines with their passwords (Kafka's PlainLoginModule, ZooKeeper's
 # and Jetty's DigestLoginModule: `user_alice="…"`), up to the end of its entry (`};`).
 _JAAS_USERS: Final = (
@@ -1708,6 +1727,13 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"communities:",
     # a JDBC statement's parameter as Hibernate logs it bound (`binding parameter (3:VARCHAR) <- […]`)
     b"binding parameter ",
+    # Spring Boot's failure analysis of a property it could not bind (`Property: …` then `Value: …`)
+    b"property: ",
+    # a realm file of users, their passwords and roles (Jetty's `realm.properties` for its
+    # HashLoginService, Karaf's and ServiceMix's `users.properties`)
+    b"hashloginservice",
+    b"realm.properties",
+    b"users.properties",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -1828,6 +1854,10 @@ _FIXED_ANCHORS: Final = (
     _CAST_TWICE,
     _COMMUNITIES_AT,
     _BOUND_PARAMETER_AT,
+    _FAILED_PROPERTY_AT,
+    _REALM_SERVICE_AT,
+    _REALM_FILE_AT,
+    _USERS_FILE_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a

@@ -1494,6 +1494,9 @@ CLIENT_COMMANDS: Final = (
         (option("-p", "--password"),),
     ),
     ClientCommand(("elytron-tool.sh", "elytron-tool.bat"), (option("-p", "-x", "--password", "--secret"),)),
+    ClientCommand(
+        ("mvn", "mvnw"), (option("--encrypt-master-password", "-emp", "--encrypt-password", "-ep"),)
+    ),
     # Files of users and passwords written in batch mode, the password last: Mosquitto's
     # (`mosquitto_passwd -b FILE USER PASSWORD`, as htpasswd's `-b`)
     ClientCommand(
@@ -1647,6 +1650,7 @@ class AnchoredSecret:
     lenient: bool = False
 
 
+# (*pattern* may also hold a group ``name``: the rule then counts only where it is a secret's name.)
 _Q = r"""(?:\\{0,3}["'])?"""  # an optional quote, JSON-escaped or not
 _DEVICE_VALUE = _Q + r"""(?P<value>[^\s"'\\]{4,200})"""
 _DEVICE_ARG = r"""(?:\\{0,3}"[^"\n\\]{1,200}\\{0,3}"|[^\s\\]{1,200})"""  # another argument, maybe quoted
@@ -1926,6 +1930,29 @@ ANCHORED_SECRETS: Final = (
         ",content=",
         r",content=(?P<value>[^\s},\\]{1,500})\}",
         before=r"[^\n]*\{type=(?i:[a-z]*pass(?:word|wd)?|secret|[a-z]*token|credentials?)\Z",
+    ),
+    # Maven's master password (`settings-security.xml`'s `<master>{…}</master>`): encrypted under a key
+    # every Maven shares, so as good as the password (a server's `{…}` password in `settings.xml`
+    # needs the master and stays); the passwords `mvn --encrypt-master-password …` and
+    # `--encrypt-password …` are given (CLIENT_COMMANDS)
+    AnchoredSecret("<master>", r"<master>\{(?P<value>[A-Za-z0-9+/]{8,500}={0,2})\}</master>"),
+    # a header a gateway adds to what it forwards, named for a secret (Spring Cloud Gateway's
+    # `AddRequestHeader=X-Api-Key, …`, `SetRequestHeader=…`)
+    AnchoredSecret(
+        "requestheader=",
+        r"(?i:requestheader)=(?P<name>[A-Za-z0-9_\-]{1,64}),[ \t]*(?P<q>\\{0,3}[\"']?)"
+        r"(?P<value>[^\s\"'\\,]{4,500})(?P=q)",
+    ),
+    # the value Jasypt is given to encrypt, in clear (`mvn jasypt:encrypt-value -Djasypt.plugin.value=…`,
+    # the CLI's `encrypt.sh input=… password=…`; what it prints is `ENC(…)` and stays)
+    AnchoredSecret(
+        "jasypt.plugin.value",
+        r"jasypt\.plugin\.value=(?P<q>\\{0,3}[\"']?)(?P<value>[^\s\"'\\]{1,500})(?P=q)",
+    ),
+    AnchoredSecret(
+        "encrypt.sh ",
+        r"encrypt\.sh[ \t]+(?:[a-zA-Z]+=[^\s]+[ \t]+)*input="
+        r"(?P<q>\\{0,3}[\"']?)(?P<value>[^\s\"'\\]{1,500})(?P=q)",
     ),
     # Go's compiler quoting a constant it rejects: `cannot use "…" (untyped string constant) as []byte
     # value in assignment` (`go vet`, `go build`): a literal that looks generated

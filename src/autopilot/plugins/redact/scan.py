@@ -191,6 +191,8 @@ from autopilot.plugins.redact.patterns import (
     _EXPECT_SEND_AT,
     _EZCONNECT_ARGUMENT,
     _EZCONNECT_AT,
+    _FAILED_PROPERTY,
+    _FAILED_PROPERTY_AT,
     _FILL_AT,
     _FILTER_PATH,
     _FLAGGED_CELL,
@@ -337,6 +339,9 @@ from autopilot.plugins.redact.patterns import (
     _QUERY_STARTS,
     _QUOTED_ASIDE,
     _QUOTED_NAME,
+    _REALM_LINES,
+    _REALM_SERVICE_AT,
+    _REALM_USER,
     _REDIS_ACL,
     _REPL_ANCHORS,
     _REQUOTE_END,
@@ -407,6 +412,7 @@ from autopilot.plugins.redact.patterns import (
     _TRACED_ECHO,
     _TWILIO_AT,
     _TYPE_AT,
+    _TYPED_DECLARATION,
     _TYPED_VALUE,
     _UNATTEND_REACH,
     _URL,
@@ -426,6 +432,7 @@ from autopilot.plugins.redact.patterns import (
     _USERLIST,
     _USERLIST_AT,
     _USERLIST_ESCAPED,
+    _USERS_FILE_AT,
     _UUID,
     _VALUE_AT,
     _VALUE_HEADER,
@@ -869,6 +876,10 @@ class _Scan:
             self._community_list(start + len(b"communities:"))
         elif role == _BOUND_PARAMETER_AT:
             self._bound_parameter(start)
+        elif role == _FAILED_PROPERTY_AT:
+            self._failed_property(start)
+        elif _REALM_SERVICE_AT <= role <= _USERS_FILE_AT:
+            self._realm_file(start)
         elif role == _COOKIE_AT:
             named = _named_cookie(self.data, low, start)
             if named is not None:
@@ -1908,11 +1919,14 @@ class _Scan:
 
     def _declared(self, name_start: int) -> bool:
         """Whether the name at *name_start* is declared right there (`let key = "…" in` of OCaml,
-        Dart's `static const _key = '…'`, Perl's `my $key = '…'`)."""
+        Dart's `static const _key = '…'`, Perl's `my $key = '…'`), also with its type between (Java's
+        `private static final byte[] KEY = "…"`, C#'s `const string Key = "…"`)."""
         data = self.data
         before = name_start - 1 if data[name_start - 1 : name_start] in (b"$", b"*") else name_start
         word = _rx[_PREVIOUS_WORD].search(data, max(0, before - 16), before)
-        return word is not None and word.group("word").lower() in _DECLARATIONS
+        if word is not None and word.group("word").lower() in _DECLARATIONS:
+            return True
+        return _rx[_TYPED_DECLARATION].search(data, max(0, before - 64), before) is not None
 
     def _flagged_cell(self, name_start: int, name_end: int, kind: str) -> bool:
         """A name/value table's row with a flag between the name and its value (`DbPassword  False
@@ -2979,6 +2993,8 @@ class _Scan:
             value = match.group("value").decode("utf-8", "replace")
             if is_placeholder(value) or value.lower() in _NOT_DEVICE_VALUES:
                 continue
+            if "name" in match.re.groupindex and _name_kind(match.group("name")) is None:
+                continue  # (a header, a setting of no secret)
             if (
                 rule.config_line
                 and _rx[_CONFIG_LINE_BEFORE].match(data, _list_start(data, line_start, start), start) is None
@@ -3271,6 +3287,40 @@ class _Scan:
         value = bound.group("value").decode("utf-8", "replace")
         if kind is not None and _plausible_value(value, quoted=True, code_context=False, next_char=b"]"):
             self.add(bound.start("value"), bound.end("value"), kind)
+
+    def _failed_property(self, start: int) -> None:
+        """The value of a secret-named property in Spring Boot's failure analysis (``Property:
+        app.partner.api-key`` then ``Value: "…"``)."""
+        failed = _rx[_FAILED_PROPERTY].match(self.data, start)
+        if failed is None:
+            return
+        kind = _name_kind(failed.group("name"))
+        value = failed.group("value").decode("utf-8", "replace")
+        if kind is not None and _plausible_value(value, quoted=True, code_context=False, next_char=b"\n"):
+            self.add(failed.start("value"), failed.end("value"), kind)
+
+    def _realm_file(self, start: int) -> None:
+        """The passwords of a realm file's users after its name or its header (Jetty's
+        ``realm.properties``: ``admin: …,server-administrator``; Karaf's ``users.properties``), up to
+        a line that is none of its lines (comments and blank lines are)."""
+        data = self.data
+        _, line_end = _line_around(data, start)
+        for _ in range(_REALM_LINES):
+            following = _following_line(data, line_end)
+            if following is None:
+                return
+            begin, line_end, text_end = following
+            user = _rx[_REALM_USER].fullmatch(data, begin, text_end)
+            if user is None:
+                if (
+                    data[begin:text_end].strip(b" \t\r").startswith((b"#", b"!"))
+                    or not data[begin:text_end].strip()
+                ):
+                    continue
+                return
+            value = user.group("value").decode("utf-8", "replace")
+            if _plausible_value(value, quoted=True, code_context=False, next_char=b","):
+                self.add(user.start("value"), user.end("value"), "password")
 
     def _login_module(self, start: int) -> None:
         """The user of a JAAS login module when it is an API key (``username="KEY" password="…"``)."""
