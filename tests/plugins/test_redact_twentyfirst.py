@@ -294,3 +294,32 @@ def test_look_alikes_of_java_code_builds_and_realms_stay() -> None:
         "<server>\n  <id>nexus</id>\n  <password>{COQLCE6DU6GtcS5P=}</password>\n</server>",
     ):
         rs.survives(text)
+
+
+@given(seed=SEEDS, size=st.sampled_from([32, 40, 64, 128]), salted=st.booleans())
+def test_a_tomcat_users_digest_stays_and_a_clear_password_goes(seed: int, size: int, salted: bool) -> None:
+    """tomcat-users.xml keeps `digest.sh`'s hex (maybe `salt$iterations$hex`) for a digesting realm."""
+    rng = random.Random(seed)
+    digest = rs.body(rng, size, rs.HEX)
+    if salted:
+        digest = rs.body(rng, 32, rs.HEX) + "$1000$" + digest
+    password = _password(rng)
+    rs.survives(
+        f'<tomcat-users>\n  <user username="admin" password="{digest}" roles="manager-gui"/>\n</tomcat-users>'
+    )
+    rs.goes(f'<user username="deployer" password="{password}" roles="manager-script"/>', password)
+
+
+@given(seed=SEEDS)
+def test_a_jenkins_credentials_parameter_is_an_id_and_stays(seed: int) -> None:
+    """A build's credentials parameter holds the id of the credentials; a password parameter goes."""
+    rng = random.Random(seed)
+    password = _password(rng)
+    credentials = {
+        "_class": "com.cloudbees.plugins.credentials.CredentialsParameterValue",
+        "name": "CREDS",
+        "value": "nexus-deploy",
+    }
+    rs.survives(json.dumps({"actions": [{"parameters": [credentials]}], "building": False}))
+    secret = {"_class": "hudson.model.PasswordParameterValue", "name": "DB_PASSWORD", "value": password}
+    rs.goes(json.dumps({"actions": [{"parameters": [secret]}]}), password)

@@ -1503,6 +1503,14 @@ _REALM_USER: Final = (
     rb"(?:[ \t]*,[ \t]*[A-Za-z0-9_.:\-]{1,64})+[ \t]*\r?"
 )
 _REALM_LINES: Final = 200
+# A `<user …>` element with its roles (tomcat-users.xml, a realm's users) whose password is a hex
+# digest of a hash's length, maybe after a salt and an iteration count (`salt$1000$hex`).
+_XML_USER: Final = rb"<user\b(?P<attributes>[^<>]{1,1000}?\broles=[^<>]{0,1000}?|[^<>]{1,1000}?)/?>"
+_DIGEST_PASSWORD: Final = (
+    rb"\bpassword=(?P<q>\\{0,3}[\"'])(?P<value>(?:[0-9a-fA-F]{1,128}\$[0-9]{1,7}\$)?"
+    rb"(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64}|[0-9A-F]{128}))"
+    rb"(?P=q)"
+)
 # The users a JAAS login module defines with their passwords (Kafka's PlainLoginModule, ZooKeeper's
 # and Jetty's DigestLoginModule: `user_alice="…"`), up to the end of its entry (`};`).
 _JAAS_USERS: Final = (
@@ -1734,6 +1742,9 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"hashloginservice",
     b"realm.properties",
     b"users.properties",
+    # a user of Tomcat's `tomcat-users.xml` whose password is a digest (`digest.sh`'s hex, maybe after
+    # its salt and iterations: `salt$1000$hex`)
+    b"<user ",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -1858,6 +1869,7 @@ _FIXED_ANCHORS: Final = (
     _REALM_SERVICE_AT,
     _REALM_FILE_AT,
     _USERS_FILE_AT,
+    _XML_USER_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a

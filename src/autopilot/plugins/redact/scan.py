@@ -168,6 +168,7 @@ from autopilot.plugins.redact.patterns import (
     _DATA_SOURCE,
     _DECLARATIONS,
     _DEF_BEFORE,
+    _DIGEST_PASSWORD,
     _DISTINGUISHED_NAME,
     _DUMPED_STRUCTURE,
     _ECHO_BASE64,
@@ -447,6 +448,8 @@ from autopilot.plugins.redact.patterns import (
     _XML_NAME_BEFORE,
     _XML_PREFIX_BEFORE,
     _XML_TEXT,
+    _XML_USER,
+    _XML_USER_AT,
     _XML_VALUE_AT,
     _XML_VALUE_TEXT,
     _YAML_ITEM_BEFORE,
@@ -880,6 +883,8 @@ class _Scan:
             self._failed_property(start)
         elif _REALM_SERVICE_AT <= role <= _USERS_FILE_AT:
             self._realm_file(start)
+        elif role == _XML_USER_AT:
+            self._digest_user(start)
         elif role == _COOKIE_AT:
             named = _named_cookie(self.data, low, start)
             if named is not None:
@@ -3144,6 +3149,13 @@ class _Scan:
             self.add(argv.start("value"), argv.end("value"), kind)
         return True
 
+    def _credentials_parameter(self, position: int) -> bool:
+        """Whether the JSON object holding *position* is a Jenkins credentials parameter
+        (``{"_class": "…CredentialsParameterValue", "name": "CREDS", "value": "nexus-deploy"}``),
+        whose value is the id of the credentials, not a secret."""
+        opening = self.data.rfind(b"{", max(0, position - 256), position)
+        return opening != -1 and self.low.find(b"credentialsparameter", opening, position) != -1
+
     def _pair(self, name_end: int, kind: str) -> bool:
         """``name: DB_PASSWORD`` followed by ``value: …`` (an environment list), ``{"key": "apiKey",
         "value": "…"}`` (Postman, HAR headers) or ``key="Password" value="…"`` (XML): the value.
@@ -3154,6 +3166,8 @@ class _Scan:
             return False
         group = "quoted" if value.group("q") else "bare"
         start, end = value.span(group)
+        if self._credentials_parameter(name_end):
+            return True
         if kind == "authorization":
             scheme = _rx[_AUTH_SCHEME].match(data, start, end)
             if scheme is not None:
@@ -3195,6 +3209,8 @@ class _Scan:
             if depth == 0:
                 start, end = value.span("value")
                 text = data[start:end].decode("utf-8", "replace")
+                if self._credentials_parameter(name_start):
+                    return
                 if _plausible_value(text, quoted=True, code_context=False, next_char=b'"'):
                     self.add(start, end, kind)
                 return
@@ -3321,6 +3337,16 @@ class _Scan:
             value = user.group("value").decode("utf-8", "replace")
             if _plausible_value(value, quoted=True, code_context=False, next_char=b","):
                 self.add(user.start("value"), user.end("value"), "password")
+
+    def _digest_user(self, start: int) -> None:
+        """A user of Tomcat's ``tomcat-users.xml`` (a ``<user …>`` with its ``roles``) whose password
+        is a digest (``digest.sh``'s hex, maybe ``salt$iterations$hex``): a hash, which stays."""
+        user = _rx[_XML_USER].match(self.data, start)
+        if user is None or b"roles=" not in user.group("attributes"):
+            return
+        digest = _rx[_DIGEST_PASSWORD].search(self.data, *user.span("attributes"))
+        if digest is not None:
+            self._exempt.append(digest.span("value"))
 
     def _login_module(self, start: int) -> None:
         """The user of a JAAS login module when it is an API key (``username="KEY" password="…"``)."""
