@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs
 
+from autopilot.plugins.redact.engine import redact_text
+
 SEEDS = st.integers(min_value=0, max_value=2**32)
 
 
@@ -323,3 +325,37 @@ def test_a_jenkins_credentials_parameter_is_an_id_and_stays(seed: int) -> None:
     rs.survives(json.dumps({"actions": [{"parameters": [credentials]}], "building": False}))
     secret = {"_class": "hudson.model.PasswordParameterValue", "name": "DB_PASSWORD", "value": password}
     rs.goes(json.dumps({"actions": [{"parameters": [secret]}]}), password)
+
+
+@given(seed=SEEDS, escaped=st.booleans())
+def test_the_records_a_template_printed_lose_their_secret_field(seed: int, escaped: bool) -> None:
+    """Jenkins' script console: `println "${it.id} : ${it.username} : ${it.password}"`, then its
+    output's lines of the same shape lose the password's field (the id and the user stay)."""
+    rng = random.Random(seed)
+    first, second = _password(rng), _password(rng)
+    script = 'creds.each { println "${it.id} : ${it.username} : ${it.password}" }'
+    if escaped:
+        script = 'creds.each { c -> println("${c.id} : ${c.username} : ${c.password}") }'
+    text = f"{script}\n\nResult:\nnexus-deploy : ines25 : {first}\ndb-migrations : flyway_admin : {second}\n"
+    rs.goes(text, first)
+    rs.goes(text, second)
+    assert "nexus-deploy : ines25 : " in redact_text(text)
+
+
+def test_records_printed_without_a_secret_field_stay() -> None:
+    rs.survives('println("$host : $port")\ndb : 5432')
+    rs.survives('println "${it.id} : ${it.description}"\nnexus-deploy : Nexus deploy user')
+
+
+@given(seed=SEEDS)
+def test_what_jasypt_decrypts_goes_and_what_it_encrypts_stays(seed: int) -> None:
+    """Jasypt's CLI prints the plaintext under `----OUTPUT----` when it decrypts; `ENC(…)` stays."""
+    rng = random.Random(seed)
+    password, ciphertext = _password(rng), rs.body(rng, 32, rs.B64)
+    run = (
+        "$ java -cp jasypt.jar org.jasypt.intf.cli.JasyptPBEStringDecryptionCLI input={c} password=x\n\n"
+        "----ARGUMENTS-------------------\n\ninput: {c}\n\n----OUTPUT----------------------\n\n{p}\n"
+    )
+    rs.goes(run.format(c=ciphertext, p=password), password)
+    rs.goes(f"$ ./decrypt.sh input={ciphertext}\n\n----OUTPUT----------------------\n\n{password}", password)
+    rs.survives(f"jdbc.password=ENC({ciphertext})")

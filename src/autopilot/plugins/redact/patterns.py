@@ -1511,6 +1511,20 @@ _DIGEST_PASSWORD: Final = (
     rb"(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64}|[0-9A-F]{128}))"
     rb"(?P=q)"
 )
+# What Jasypt's CLI prints under its `----OUTPUT----` rule (after blank lines): the line's text.
+_CLI_OUTPUT: Final = (
+    rb"----OUTPUT-{4,}[ \t]*(?:(?:\r?\n|\\{1,3}[rn])[ \t]*)+(?P<value>[^\s\\\"][^\n\\\"]{0,999}?)[ \t]*"
+    rb"(?=\r?\n|\\{1,3}[rn\"]|\"|\Z)"
+)
+_CLI_OUTPUT_REACH: Final = 4096
+# A string template printed (`println "${it.id} : ${it.password}"`, `println("$user:$token")`), and its
+# fields (`${expression}`, `$name`).
+_PRINTED_TEMPLATE: Final = (
+    rb"""println[ \t]*\(?[ \t]*(?P<q>\\{0,3}["'])(?P<template>[^"'\n\\]{1,300}?)(?P=q)"""
+)
+_TEMPLATE_FIELD: Final = rb"\$\{(?P<expression>[^{}\n]{1,80})\}|\$(?P<variable>[A-Za-z_][A-Za-z0-9_]{0,63})"
+_PRINTED_LINES: Final = 100
+_LAST_MEMBER: Final = rb"[A-Za-z_][A-Za-z0-9_]*(?=[ \t()?!]*\Z)"
 # The users a JAAS login module defines with their passwords (Kafka's PlainLoginModule, ZooKeeper's
 # and Jetty's DigestLoginModule: `user_alice="…"`), up to the end of its entry (`};`).
 _JAAS_USERS: Final = (
@@ -1745,6 +1759,12 @@ _NAMED_FIXED_ANCHORS: Final = (
     # a user of Tomcat's `tomcat-users.xml` whose password is a digest (`digest.sh`'s hex, maybe after
     # its salt and iterations: `salt$1000$hex`)
     b"<user ",
+    # Jasypt's command line decrypting: what it prints under `----OUTPUT----` is the plaintext
+    b"decryptioncli",
+    b"decrypt.sh ",
+    # a script printing records through a template that holds a secret's field (`println "${it.id} :
+    # ${it.password}"` of Jenkins' script console, Groovy, Kotlin), then its output's lines
+    b"println",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -1870,6 +1890,9 @@ _FIXED_ANCHORS: Final = (
     _REALM_FILE_AT,
     _USERS_FILE_AT,
     _XML_USER_AT,
+    _DECRYPTION_CLI_AT,
+    _DECRYPT_SH_AT,
+    _PRINTLN_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a

@@ -139,6 +139,8 @@ from autopilot.plugins.redact.patterns import (
     _CHPASSWD_AT,
     _CHPASSWD_LINE,
     _CIPHERTEXT_BLOCK,
+    _CLI_OUTPUT,
+    _CLI_OUTPUT_REACH,
     _CLIENTS,
     _CLOGINRC_VALUES,
     _COMMAND_NAME,
@@ -167,6 +169,8 @@ from autopilot.plugins.redact.patterns import (
     _CURL_USER,
     _DATA_SOURCE,
     _DECLARATIONS,
+    _DECRYPT_SH_AT,
+    _DECRYPTION_CLI_AT,
     _DEF_BEFORE,
     _DIGEST_PASSWORD,
     _DISTINGUISHED_NAME,
@@ -260,6 +264,7 @@ from autopilot.plugins.redact.patterns import (
     _KIND_AT,
     _KIND_SECRET,
     _LABEL_WORDS,
+    _LAST_MEMBER,
     _LDIF_BASE64,
     _LINE_BREAK,
     _LINE_NAME,
@@ -319,8 +324,11 @@ from autopilot.plugins.redact.patterns import (
     _PORT_MYSQL,
     _PREVIOUS_WORD,
     _PREVIOUS_WORD_DOT,
+    _PRINTED_LINES,
+    _PRINTED_TEMPLATE,
     _PRINTER,
     _PRINTF,
+    _PRINTLN_AT,
     _PRIVATE_KEYS,
     _PROMPT,
     _PROMPT_REACH,
@@ -407,6 +415,7 @@ from autopilot.plugins.redact.patterns import (
     _TAG_BEFORE,
     _TAGGED_VALUE,
     _TAIL_STARTS,
+    _TEMPLATE_FIELD,
     _THIN_AT,
     _TO_BASE64_STRING_AT,
     _TRACE_BEFORE,
@@ -885,6 +894,12 @@ class _Scan:
             self._realm_file(start)
         elif role == _XML_USER_AT:
             self._digest_user(start)
+        elif role == _PRINTLN_AT:
+            self._printed_records(start)
+        elif role in (_DECRYPTION_CLI_AT, _DECRYPT_SH_AT):
+            output = _rx[_CLI_OUTPUT].search(self.data, start, start + _CLI_OUTPUT_REACH)
+            if output is not None and not is_placeholder(output.group("value").decode("utf-8", "replace")):
+                self.add(output.start("value"), output.end("value"), "password")  # the plaintext
         elif role == _COOKIE_AT:
             named = _named_cookie(self.data, low, start)
             if named is not None:
@@ -3347,6 +3362,44 @@ class _Scan:
         digest = _rx[_DIGEST_PASSWORD].search(self.data, *user.span("attributes"))
         if digest is not None:
             self._exempt.append(digest.span("value"))
+
+    def _printed_records(self, start: int) -> None:
+        """The lines a template printed, when one of its fields is secret-named (``println
+        "${it.id} : ${it.username} : ${it.password}"`` in Jenkins' script console, then
+        ``nexus-deploy : ci : …`` lines): on each later line of the template's shape, that field."""
+        data = self.data
+        printed = _rx[_PRINTED_TEMPLATE].match(data, start)
+        if printed is None or b"$" not in printed.group("template"):
+            return
+        template = printed.group("template")
+        parts: list[bytes] = []  # the template's literal text, then a field's pattern, in turn
+        secret: list[int] = []  # the groups of secret-named fields
+        position = 0
+        for index, field in enumerate(_rx[_TEMPLATE_FIELD].finditer(template)):
+            literal = template[position : field.start()]
+            if index and not literal.strip():
+                return  # two fields with nothing between: no line can be split into them
+            parts.append(re.escape(literal) + rb"(?P<f%d>[^\s\\\"](?:[^\n\\\"]*?[^\s\\\"])?)" % index)
+            member = _rx[_LAST_MEMBER].search(field.group("expression") or field.group("variable"))
+            if member is not None and _name_kind(member.group()) is not None:
+                secret.append(index)
+            position = field.end()
+        if not secret or len(parts) < 2:
+            return
+        line = re.compile(rb"[ \t]*" + b"".join(parts) + re.escape(template[position:]) + rb"[ \t]*\r?")
+        _, line_end = _line_around(data, start)
+        for _ in range(_PRINTED_LINES):
+            following = _following_line(data, line_end)
+            if following is None:
+                return
+            begin, line_end, text_end = following
+            record = line.fullmatch(data, begin, text_end)
+            if record is None:
+                continue
+            for index in secret:
+                value = record.group(f"f{index}").decode("utf-8", "replace")
+                if _plausible_value(value, quoted=True, code_context=False, next_char=b"\n"):
+                    self.add(record.start(f"f{index}"), record.end(f"f{index}"), "password")
 
     def _login_module(self, start: int) -> None:
         """The user of a JAAS login module when it is an API key (``username="KEY" password="…"``)."""
