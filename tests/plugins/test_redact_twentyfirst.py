@@ -133,10 +133,8 @@ def test_a_constant_of_a_class_as_a_password_stays() -> None:
             "$ $JBOSS_HOME/bin/add-user.sh -u {u} -p '{p}' -g SuperUser -e",
             "C:\\wildfly\\bin> add-user.bat -a -u {u} -p {p}",
             "$ java -jar jmxterm.jar -l db01:9010 -u {u} -p {p}",
-            "$ bin/elytron-tool.sh credential-store --create --location a.cs --password {p} --add db",
             "[zk: localhost:2181(CONNECTED) 0] addauth digest {u}:{p}",
             'zk.addAuthInfo("digest", "{u}:{p}".getBytes(StandardCharsets.UTF_8));',
-            'CuratorFrameworkFactory.builder().authorization("digest", "{u}:{p}".getBytes())',
             "FINEST javax.management.remote.misc: RMIServerImpl.newClient: credentials = [{u}, {p}]",
             "naming.bindFailed ResourceRef[{{type=username,content={u}}},{{type=password,content={p}}},{{type=url,content=jdbc:mysql://db:3306/app}}]",
             '<key-store name="appKS">\n  <credential-reference clear-text="{p}"/>\n</key-store>',
@@ -263,11 +261,10 @@ def test_a_bound_parameter_of_another_column_or_a_hash_stays() -> None:
             '    private const string Key = "{k}";',
             "<settingsSecurity>\n  <master>{{{k}}}</master>\n</settingsSecurity>",
             "$ mvn --encrypt-master-password '{k}'",
-            "$ ./mvnw -ep {k}",
+            "$ mvn -ep {k}",
             "        filters:\n          - AddRequestHeader=X-Api-Key, {k}\n          - StripPrefix=1",
             "          - SetRequestHeader=X-Auth-Token, {k}",
             "$ mvn jasypt:encrypt-value -Djasypt.plugin.value='{k}'",
-            '$ ./encrypt.sh input="{k}" algorithm=PBEWithMD5AndDES',
             '    Property: app.partner.api-key\n    Value: "{k}"\n    Origin: System Environment Property',
             "# This file defines users passwords and roles for a HashLoginService\njetty: {k},user\n",
             "$ cat etc/realm.properties\nadmin: {k},server-administrator,content-administrator\n",
@@ -357,5 +354,30 @@ def test_what_jasypt_decrypts_goes_and_what_it_encrypts_stays(seed: int) -> None
         "----ARGUMENTS-------------------\n\ninput: {c}\n\n----OUTPUT----------------------\n\n{p}\n"
     )
     rs.goes(run.format(c=ciphertext, p=password), password)
-    rs.goes(f"$ ./decrypt.sh input={ciphertext}\n\n----OUTPUT----------------------\n\n{password}", password)
     rs.survives(f"jdbc.password=ENC({ciphertext})")
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "spring:\n  datasource:\n    username: app\n"
+            "    # old one, rotated in March: {p}\n    password: ${{DB_PASSWORD}}",
+            "# old: {p}\nspring.datasource.password=${{DB_PASSWORD}}",
+            "# previous value = {p}\nexport DB_PASSWORD=${{VAULT_DB_PASSWORD}}",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_an_old_password_kept_in_a_comment_above_its_reference_goes(layout: str, seed: int) -> None:
+    """A secret setting now read from the environment, under a comment that keeps the old value."""
+    password = _password(random.Random(seed))
+    rs.goes(layout.format(p=password), password)
+
+
+def test_comments_above_a_reference_that_keep_no_password_stay() -> None:
+    for text in (
+        "    # default: see the vault\n    password: ${DB_PASSWORD}",
+        "# set in CI: release-build\nDB_PASSWORD=${DB_PASSWORD}",
+        "# docs: https://example.org/docs/2024/setup\npassword: ${DB_PASSWORD}",
+    ):
+        rs.survives(text)

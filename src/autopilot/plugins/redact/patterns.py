@@ -1525,6 +1525,9 @@ _PRINTED_TEMPLATE: Final = (
 _TEMPLATE_FIELD: Final = rb"\$\{(?P<expression>[^{}\n]{1,80})\}|\$(?P<variable>[A-Za-z_][A-Za-z0-9_]{0,63})"
 _PRINTED_LINES: Final = 100
 _LAST_MEMBER: Final = rb"[A-Za-z_][A-Za-z0-9_]*(?=[ \t()?!]*\Z)"
+# A comment's last word after a colon or `=` (`# old one, rotated in March: …`), on the line above a
+# secret setting whose value is now a reference (`password: ${DB_PASSWORD}`).
+_COMMENTED_VALUE: Final = rb"[ \t]*#[^\n]*?[:=][ \t]+(?P<value>[^\s\\\"`']{6,200})[ \t]*\r?"
 # The users a JAAS login module defines with their passwords (Kafka's PlainLoginModule, ZooKeeper's
 # and Jetty's DigestLoginModule: `user_alice="…"`), up to the end of its entry (`};`).
 _JAAS_USERS: Final = (
@@ -1761,7 +1764,6 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"<user ",
     # Jasypt's command line decrypting: what it prints under `----OUTPUT----` is the plaintext
     b"decryptioncli",
-    b"decrypt.sh ",
     # a script printing records through a template that holds a secret's field (`println "${it.id} :
     # ${it.password}"` of Jenkins' script console, Groovy, Kotlin), then its output's lines
     b"println",
@@ -1891,7 +1893,6 @@ _FIXED_ANCHORS: Final = (
     _USERS_FILE_AT,
     _XML_USER_AT,
     _DECRYPTION_CLI_AT,
-    _DECRYPT_SH_AT,
     _PRINTLN_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie

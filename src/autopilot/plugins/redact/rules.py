@@ -1486,17 +1486,13 @@ CLIENT_COMMANDS: Final = (
     # SAP HANA's hdbsql, Vertica's vsql (`-w`)
     ClientCommand(("beeline", "mqsisetdbparms", "cypher-shell", "hdbsql"), (option("-p", "--password"),)),
     ClientCommand(("vsql",), (option("-w", "--password"),)),
-    # Java application servers' and JMX tools: WildFly's and JBoss EAP's `add-user.sh -u … -p …`, its
-    # credential store's `elytron-tool.sh … -p … -x …` (the store's password, a secret kept in it),
+    # Java application servers' and JMX tools: WildFly's and JBoss EAP's `add-user.sh -u … -p …`,
     # jmxterm's `-p` (`java -jar jmxterm.jar -l host:9010 -u controlRole -p …`)
     ClientCommand(
         ("add-user.sh", "add-user.bat", "add-user.ps1", "jmxterm", "jmxterm.jar"),
         (option("-p", "--password"),),
     ),
-    ClientCommand(("elytron-tool.sh", "elytron-tool.bat"), (option("-p", "-x", "--password", "--secret"),)),
-    ClientCommand(
-        ("mvn", "mvnw"), (option("--encrypt-master-password", "-emp", "--encrypt-password", "-ep"),)
-    ),
+    ClientCommand(("mvn",), (option("--encrypt-master-password", "-emp", "--encrypt-password", "-ep"),)),
     # Files of users and passwords written in batch mode, the password last: Mosquitto's
     # (`mosquitto_passwd -b FILE USER PASSWORD`, as htpasswd's `-b`)
     ClientCommand(
@@ -1907,17 +1903,12 @@ ANCHORED_SECRETS: Final = (
         r"(?P<value>[^\s\"'\\,}<]{1,500})(?P=q)",
     ),
     # ZooKeeper's digest authentication in clear: zkCli's `addauth digest USER:PASSWORD`, and the same
-    # from code (`zk.addAuthInfo("digest", "USER:PASSWORD".getBytes())`, Curator's `.authorization(…)`)
-    AnchoredSecret("addauth digest ", r"addauth[ \t]+digest[ \t]+[^\s:\\]{1,64}:" + _DEVICE_VALUE),
-    *(
-        AnchoredSecret(
-            anchor,
-            r"(?i:"
-            + re.escape(anchor)
-            + r")[ \t]*(?P<q0>\\{0,3}\")digest(?P=q0)[ \t]*,[ \t]*(?P<q>\\{0,3}\")"
-            r"[^\s:\"\\]{1,64}:(?P<value>[^\"\n\\]{1,500})(?P=q)",
-        )
-        for anchor in ("addauthinfo(", "authorization(")
+    # from code (`zk.addAuthInfo("digest", "USER:PASSWORD".getBytes())`)
+    AnchoredSecret("addauth", r"addauth[ \t]+digest[ \t]+[^\s:\\]{1,64}:" + _DEVICE_VALUE),
+    AnchoredSecret(
+        "addauth",
+        r"(?i:addauthinfo\()[ \t]*(?P<q0>\\{0,3}\")digest(?P=q0)[ \t]*,[ \t]*(?P<q>\\{0,3}\")"
+        r"[^\s:\"\\]{1,64}:(?P<value>[^\"\n\\]{1,500})(?P=q)",
     ),
     # JMX's credentials as Java prints a `String[]` of them (`RMIServerImpl.newClient: credentials =
     # [controlRole, …]` in its debug log)
@@ -1943,16 +1934,11 @@ ANCHORED_SECRETS: Final = (
         r"(?i:requestheader)=(?P<name>[A-Za-z0-9_\-]{1,64}),[ \t]*(?P<q>\\{0,3}[\"']?)"
         r"(?P<value>[^\s\"'\\,]{4,500})(?P=q)",
     ),
-    # the value Jasypt is given to encrypt, in clear (`mvn jasypt:encrypt-value -Djasypt.plugin.value=…`,
-    # the CLI's `encrypt.sh input=… password=…`; what it prints is `ENC(…)` and stays)
+    # the value Jasypt is given to encrypt, in clear (`mvn jasypt:encrypt-value -Djasypt.plugin.value=…`;
+    # what it prints is `ENC(…)` and stays)
     AnchoredSecret(
         "jasypt.plugin.value",
         r"jasypt\.plugin\.value=(?P<q>\\{0,3}[\"']?)(?P<value>[^\s\"'\\]{1,500})(?P=q)",
-    ),
-    AnchoredSecret(
-        "encrypt.sh ",
-        r"encrypt\.sh[ \t]+(?:[a-zA-Z]+=[^\s]+[ \t]+)*input="
-        r"(?P<q>\\{0,3}[\"']?)(?P<value>[^\s\"'\\]{1,500})(?P=q)",
     ),
     # Go's compiler quoting a constant it rejects: `cannot use "…" (untyped string constant) as []byte
     # value in assignment` (`go vet`, `go build`): a literal that looks generated

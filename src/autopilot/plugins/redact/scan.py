@@ -146,6 +146,7 @@ from autopilot.plugins.redact.patterns import (
     _COMMAND_NAME,
     _COMMAND_POSITION,
     _COMMENTED_HEADER,
+    _COMMENTED_VALUE,
     _COMMUNITIES_AT,
     _COMMUNITY_ITEM,
     _COMPARE_AT,
@@ -169,7 +170,6 @@ from autopilot.plugins.redact.patterns import (
     _CURL_USER,
     _DATA_SOURCE,
     _DECLARATIONS,
-    _DECRYPT_SH_AT,
     _DECRYPTION_CLI_AT,
     _DEF_BEFORE,
     _DIGEST_PASSWORD,
@@ -896,7 +896,7 @@ class _Scan:
             self._digest_user(start)
         elif role == _PRINTLN_AT:
             self._printed_records(start)
-        elif role in (_DECRYPTION_CLI_AT, _DECRYPT_SH_AT):
+        elif role == _DECRYPTION_CLI_AT:
             output = _rx[_CLI_OUTPUT].search(self.data, start, start + _CLI_OUTPUT_REACH)
             if output is not None and not is_placeholder(output.group("value").decode("utf-8", "replace")):
                 self.add(output.start("value"), output.end("value"), "password")  # the plaintext
@@ -1449,6 +1449,28 @@ class _Scan:
                 # Maps; `--primary-key …`): a key, where a primary key elsewhere indexes data.
                 self._assignment(name, name_start, name_end, "api_key")
 
+    def _commented_value(self, name_start: int, kind: str) -> None:
+        """A secret setting whose value is now a reference (``password: ${DB_PASSWORD}``), under a
+        comment that keeps the old value (``# old one, rotated in March: …``): that value, when it is
+        made as passwords are (digits, and symbols or both cases)."""
+        data = self.data
+        line_start, _ = _line_around(data, name_start)
+        if data[line_start - 1 : line_start] == b"\n":
+            above = line_start - 1
+        elif data[line_start - 2 : line_start] == b"\\n":
+            above = line_start - 2
+            while above and data[above - 1] == 0x5C:
+                above -= 1  # (a line break escaped twice)
+        else:
+            return
+        begin, end = _line_around(data, above)
+        comment = _rx[_COMMENTED_VALUE].fullmatch(data, _content_start(data, begin, end), end)
+        if comment is None:
+            return
+        value = comment.group("value").decode("utf-8", "replace")
+        if _lenient(value) and _rx[_DIGIT].search(value) and (_strong(value) or not value.isalnum()):
+            self.add(comment.start("value"), comment.end("value"), kind)
+
     def _assignment(
         self,
         name: bytes,
@@ -1471,6 +1493,8 @@ class _Scan:
             return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
         if data.find(b"Ref", name_end, name_end + 300) != -1 and _reference_sibling(data, name_start):
             return name_end  # `secretKey: community` above `remoteRef:`: a key's name in a reference
+        if data[name_end : name_end + 8].lstrip(b":= \t\"'\\").startswith(b"${"):
+            self._commented_value(name_start, kind)  # (the old value in a comment above the reference)
         named = self.low[name_start:name_end] if kind == "api_key" else b""
         if (named.find(b"gpg") != -1 or named.find(b"pgp") != -1) and _rx[_FINGERPRINTS].match(
             data, name_end
