@@ -268,7 +268,6 @@ def test_a_bound_parameter_of_another_column_or_a_hash_stays() -> None:
             '    Property: app.partner.api-key\n    Value: "{k}"\n    Origin: System Environment Property',
             "# This file defines users passwords and roles for a HashLoginService\njetty: {k},user\n",
             "$ cat etc/realm.properties\nadmin: {k},server-administrator,content-administrator\n",
-            "$ cat etc/users.properties\nkaraf = {k},_g_:admingroup\n",
         ]
     ),
     seed=SEEDS,

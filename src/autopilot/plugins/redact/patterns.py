@@ -1496,7 +1496,7 @@ _FAILED_PROPERTY: Final = (
     rb"Property: (?P<name>[A-Za-z0-9_.\-\[\]]{1,200})[ \t]*(?:\r?\n|\\{1,3}n)[ \t]*Value: "
     rb"(?P<q>\\{0,3}\"?)(?P<value>[^\n\"\\]{1,2000}?)(?P=q)[ \t]*(?=\r?\n|\\{1,3}[nr\"]|\Z)"
 )
-# A user's line of a realm file: `user: password,role,role` (`=` in Karaf's), one role or more; a
+# A user's line of a realm file: `user: password,role,role` (or `=`), one role or more; a
 # hash there (`MD5:…`, `CRYPT:…`, `{CRYPT}…`) stays.
 _REALM_USER: Final = (
     rb"[ \t]*[A-Za-z0-9_.@\-]{1,64}[ \t]*[:=][ \t]*(?!MD5:|CRYPT:|\{)(?P<value>[^\s,\\\"]{1,500})"
@@ -1755,10 +1755,9 @@ _NAMED_FIXED_ANCHORS: Final = (
     # Spring Boot's failure analysis of a property it could not bind (`Property: …` then `Value: …`)
     b"property: ",
     # a realm file of users, their passwords and roles (Jetty's `realm.properties` for its
-    # HashLoginService, Karaf's and ServiceMix's `users.properties`)
+    # HashLoginService)
     b"hashloginservice",
     b"realm.properties",
-    b"users.properties",
     # a user of Tomcat's `tomcat-users.xml` whose password is a digest (`digest.sh`'s hex, maybe after
     # its salt and iterations: `salt$1000$hex`)
     b"<user ",
@@ -1890,7 +1889,6 @@ _FIXED_ANCHORS: Final = (
     _FAILED_PROPERTY_AT,
     _REALM_SERVICE_AT,
     _REALM_FILE_AT,
-    _USERS_FILE_AT,
     _XML_USER_AT,
     _DECRYPTION_CLI_AT,
     _PRINTLN_AT,

@@ -348,6 +348,7 @@ from autopilot.plugins.redact.patterns import (
     _QUERY_STARTS,
     _QUOTED_ASIDE,
     _QUOTED_NAME,
+    _REALM_FILE_AT,
     _REALM_LINES,
     _REALM_SERVICE_AT,
     _REALM_USER,
@@ -442,7 +443,6 @@ from autopilot.plugins.redact.patterns import (
     _USERLIST,
     _USERLIST_AT,
     _USERLIST_ESCAPED,
-    _USERS_FILE_AT,
     _UUID,
     _VALUE_AT,
     _VALUE_HEADER,
@@ -890,7 +890,7 @@ class _Scan:
             self._bound_parameter(start)
         elif role == _FAILED_PROPERTY_AT:
             self._failed_property(start)
-        elif _REALM_SERVICE_AT <= role <= _USERS_FILE_AT:
+        elif role in (_REALM_SERVICE_AT, _REALM_FILE_AT):
             self._realm_file(start)
         elif role == _XML_USER_AT:
             self._digest_user(start)
@@ -3356,7 +3356,7 @@ class _Scan:
 
     def _realm_file(self, start: int) -> None:
         """The passwords of a realm file's users after its name or its header (Jetty's
-        ``realm.properties``: ``admin: …,server-administrator``; Karaf's ``users.properties``), up to
+        ``realm.properties``: ``admin: …,server-administrator``), up to
         a line that is none of its lines (comments and blank lines are)."""
         data = self.data
         _, line_end = _line_around(data, start)
