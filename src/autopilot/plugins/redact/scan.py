@@ -812,10 +812,12 @@ class _Scan:
                             end - start == 4 and low[end - 1] in (0x22, 0x5C)
                         ):
                             end -= 1  # `_pat:`, `pat"`: the name ends before the byte after it
-                        # (`"type": "secret"` or `"credential"`: the call only for those two keywords)
-                        if anchors[index] in (b"secret", b"cred", b"pass") and _typed_secret_at(
-                            low, anchors[index], start, end
-                        ):
+                        # (`"type": "secret"`, `"credential"` or `"password"`: the call only for those keywords)
+                        anchor = anchors[index]
+                        if (
+                            anchor in (b"secret", b"cred")
+                            or (anchor == b"pass" and low[start + 8 : start + 9] in (b'"', b"\\"))
+                        ) and _typed_secret_at(low, anchor, start, end):
                             self._typed_secret(start)
                         if end - start == 6 and anchors[index] == b"author":
                             # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
