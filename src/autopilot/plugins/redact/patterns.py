@@ -539,13 +539,15 @@ _BLANKS_B: Final = frozenset(b" \t")
 _CURL_FLAG: Final = rb"-(?:-user|-proxy-user|-cookie|[uUb])"
 _COOKIE_FLAGS: Final = (b"-b", b"--cookie")
 _BEFORE_FLAG: Final = frozenset(b" \t\"'")
-# -u/--user and -U/--proxy-user USER:PASSWORD (quoted, also JSON-escaped, or bare).
+# -u/--user and -U/--proxy-user USER:PASSWORD (quoted, also JSON-escaped, or bare; or only the
+# password quoted, `-u ops:'…'`, as a shell joins the two).
 _CURL_USER: Final = (
     rb"(?x)"
     rb"""(?:-u|--user|-U|--proxy-user)(?:[ \t]+|=)?
     (?:\\{0,3}"[^"\n:\\]*:(?P<dq>[^"\n\\]+)\\{0,3}"
       |\\{0,3}'[^'\n:\\]*:(?P<sq>[^'\n\\]+)\\{0,3}'
-      |(?:[^\s:"'`\-\\][^\s:"'`\\]*)?:(?P<bare>[^\s"'`\\]+))"""
+      |(?:[^\s:"'`\-\\][^\s:"'`\\]*)?:(?P<bare>[^\s"'`\\]+)
+      |[^\s:"'`\-\\][^\s:"'`\\]*:(?:(?P<pe>\\{0,3})"(?P<pdq>[^"\n\\]+)(?P=pe)"|'(?P<psq>[^'\n\\]+)'))"""
 )
 # -b/--cookie 'name=value; …' (a file name has no "=").
 _CURL_COOKIE: Final = rb"""(?:-b|--cookie)(?:[ \t]+|=)(?:\\{0,3}["'])?"""
@@ -1413,6 +1415,12 @@ _LABEL_WORDS: Final = rb"(?:[A-Za-z][A-Za-z\-]{0,23} ){1,3}"
 _DECLARATIONS: Final = frozenset(
     b"let val var const def my our local final static readonly mutable mut constexpr auto".split()
 )
+# A declaration's words and a type before a name (`private static final byte[] KEY = …` of Java,
+# `const string Key = …` of C#, `final String KEY = …`).
+_TYPED_DECLARATION: Final = (
+    rb"(?<![A-Za-z0-9_])(?:final|static|const|readonly|private|public|protected|internal)[ \t]+"
+    rb"[A-Za-z_][A-Za-z0-9_.<>]{0,40}(?:\[\])?[ \t]+\Z"
+)
 _HEX_SECRET: Final = r"[0-9a-fA-F]{32,128}"
 _BASE64_VALUE: Final = r"[A-Za-z0-9+/_\-]{16,4096}={0,2}"
 # ODBC's braced value after `=`: `Pwd={…}` (`}}` is a literal brace), up to `;` or the end.
@@ -1466,6 +1474,66 @@ _IDENTIFIED_BY: Final = (
 )
 # A JAAS login module's user, when it is an API key (Confluent, Event Hubs): `username="KEY"`.
 _JAAS_USER: Final = rb"""[^\n]{0,200}?\busername=(?P<q>\\{0,3}["'])(?P<value>[^"'\n\\]{8,500})(?P=q)"""
+# A statement's parameter as an ORM logs it bound: Hibernate 6's `binding parameter (3:VARCHAR) <- [VALUE]`,
+# Hibernate 5's `binding parameter [3] as [VARCHAR] - [VALUE]` (the value to the `]` ending the line,
+# or the JSON string holding it).
+_BOUND_PARAMETER: Final = (
+    rb"binding parameter (?:\((?P<n1>[0-9]{1,3}):[A-Za-z_0-9]{1,40}\) <- "
+    rb"|\[(?P<n2>[0-9]{1,3})\] as \[[A-Za-z_0-9]{1,40}\] - )"
+    rb"\[(?P<value>[^\n\\]{1,4000}?)\](?=[ \t]*(?:\r?\n|\Z|\\{1,3}[nr\"]|\"))"
+)
+# The statement it is bound to: the last `insert into T (a, b, …) values` or `update T set a=?, …`
+# before it (within _BOUND_REACH), or the one on its line after it (a JSON log's `"sql":"…"`).
+_BOUND_STATEMENT: Final = (
+    rb"(?:insert into [^\s(]{1,128} ?\((?P<columns>[^)]{1,2000})\) values"
+    rb"|update [^\s]{1,128} set (?P<set>[^\n]{1,2000}?)(?:\\{0,3}\"|\r?\n|\Z))"
+)
+_BOUND_SETTING: Final = rb"(?P<column>[A-Za-z_][A-Za-z0-9_.]{0,127})[ \t]*=[ \t]*\?"
+_BOUND_REACH: Final = 4096
+# Spring Boot's failure analysis of a property it could not bind: `Property: NAME`, then on the next
+# line `Value: "…"` (quoted since Boot 2.x), then `Origin: …`.
+_FAILED_PROPERTY: Final = (
+    rb"Property: (?P<name>[A-Za-z0-9_.\-\[\]]{1,200})[ \t]*(?:\r?\n|\\{1,3}n)[ \t]*Value: "
+    rb"(?P<q>\\{0,3}\"?)(?P<value>[^\n\"\\]{1,2000}?)(?P=q)[ \t]*(?=\r?\n|\\{1,3}[nr\"]|\Z)"
+)
+# A user's line of a realm file: `user: password,role,role` (or `=`), one role or more; a
+# hash there (`MD5:…`, `CRYPT:…`, `{CRYPT}…`) stays.
+_REALM_USER: Final = (
+    rb"[ \t]*[A-Za-z0-9_.@\-]{1,64}[ \t]*[:=][ \t]*(?!MD5:|CRYPT:|\{)(?P<value>[^\s,\\\"]{1,500})"
+    rb"(?:[ \t]*,[ \t]*[A-Za-z0-9_.:\-]{1,64})+[ \t]*\r?"
+)
+_REALM_LINES: Final = 200
+# A `<user …>` element with its roles (tomcat-users.xml, a realm's users) whose password is a hex
+# digest of a hash's length, maybe after a salt and an iteration count (`salt$1000$hex`).
+_XML_USER: Final = rb"<user\b(?P<attributes>[^<>]{1,1000}?\broles=[^<>]{0,1000}?|[^<>]{1,1000}?)/?>"
+_DIGEST_PASSWORD: Final = (
+    rb"\bpassword=(?P<q>\\{0,3}[\"'])(?P<value>(?:[0-9a-fA-F]{1,128}\$[0-9]{1,7}\$)?"
+    rb"(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64}|[0-9A-F]{128}))"
+    rb"(?P=q)"
+)
+# What Jasypt's CLI prints under its `----OUTPUT----` rule (after blank lines): the line's text.
+_CLI_OUTPUT: Final = (
+    rb"----OUTPUT-{4,}[ \t]*(?:(?:\r?\n|\\{1,3}[rn])[ \t]*)+(?P<value>[^\s\\\"][^\n\\\"]{0,999}?)[ \t]*"
+    rb"(?=\r?\n|\\{1,3}[rn\"]|\"|\Z)"
+)
+_CLI_OUTPUT_REACH: Final = 4096
+# A string template printed (`println "${it.id} : ${it.password}"`, `println("$user:$token")`), and its
+# fields (`${expression}`, `$name`).
+_PRINTED_TEMPLATE: Final = (
+    rb"""println[ \t]*\(?[ \t]*(?P<q>\\{0,3}["'])(?P<template>[^"'\n\\]{1,300}?)(?P=q)"""
+)
+_TEMPLATE_FIELD: Final = rb"\$\{(?P<expression>[^{}\n]{1,80})\}|\$(?P<variable>[A-Za-z_][A-Za-z0-9_]{0,63})"
+_PRINTED_LINES: Final = 100
+_LAST_MEMBER: Final = rb"[A-Za-z_][A-Za-z0-9_]*(?=[ \t()?!]*\Z)"
+# A comment's last word after a colon or `=` (`# old one, rotated in March: …`), on the line above a
+# secret setting whose value is now a reference (`password: ${DB_PASSWORD}`).
+_COMMENTED_VALUE: Final = rb"[ \t]*#[^\n]*?[:=][ \t]+(?P<value>[^\s\\\"`']{6,200})[ \t]*\r?"
+# The users a JAAS login module defines with their passwords (Kafka's PlainLoginModule, ZooKeeper's
+# and Jetty's DigestLoginModule: `user_alice="…"`), up to the end of its entry (`};`).
+_JAAS_USERS: Final = (
+    rb"""(?<![A-Za-z0-9_])user_[A-Za-z0-9_.\-]{1,64}=(?P<q>\\{0,3}["'])(?P<value>[^"'\n\\]{1,500})(?P=q)"""
+)
+_JAAS_REACH: Final = 4096
 # A cloud-init `chpasswd:` block's lines `user:password`.
 _CHPASSWD_LINE: Final = (
     rb"""(?P<indent>[ \t]+)(?:-[ \t]+)?[A-Za-z_][A-Za-z0-9_.\-]*:(?P<value>[^\s"'\\]{4,})""" + _LINE_END
@@ -1682,6 +1750,22 @@ _NAMED_FIXED_ANCHORS: Final = (
     b'"o\\\\\\", ',
     # a YAML list of SNMP communities (`snmp_communities:`, an item a line below it)
     b"communities:",
+    # a JDBC statement's parameter as Hibernate logs it bound (`binding parameter (3:VARCHAR) <- […]`)
+    b"binding parameter ",
+    # Spring Boot's failure analysis of a property it could not bind (`Property: …` then `Value: …`)
+    b"property: ",
+    # a realm file of users, their passwords and roles (Jetty's `realm.properties` for its
+    # HashLoginService)
+    b"hashloginservice",
+    b"realm.properties",
+    # a user of Tomcat's `tomcat-users.xml` whose password is a digest (`digest.sh`'s hex, maybe after
+    # its salt and iterations: `salt$1000$hex`)
+    b"<user ",
+    # Jasypt's command line decrypting: what it prints under `----OUTPUT----` is the plaintext
+    b"decryptioncli",
+    # a script printing records through a template that holds a secret's field (`println "${it.id} :
+    # ${it.password}"` of Jenkins' script console, Groovy, Kotlin), then its output's lines
+    b"println",
 )
 # Then the anchors of rules.SESSION_COOKIE_ANCHORS, rules.WEBHOOK_REQUEST_PATHS and rules.EXPECT_SENDS,
 # numbered after the named ones.
@@ -1801,6 +1885,13 @@ _FIXED_ANCHORS: Final = (
     _CAST_ESCAPED,
     _CAST_TWICE,
     _COMMUNITIES_AT,
+    _BOUND_PARAMETER_AT,
+    _FAILED_PROPERTY_AT,
+    _REALM_SERVICE_AT,
+    _REALM_FILE_AT,
+    _XML_USER_AT,
+    _DECRYPTION_CLI_AT,
+    _PRINTLN_AT,
 ) = range(_SESSION_COOKIE_AT)
 # The fixed anchors and the name shapes whose rules read other lines than the anchor's (a cookie
 # list's items, a Kubernetes manifest, a Redis ACL file's lines, a JSON Web Key's YAML mapping; a

@@ -392,11 +392,15 @@ def _pair_name_at(low: bytes, start: int, end: int) -> int:
 def _typed_secret_at(low: bytes, anchor: bytes, start: int, end: int) -> bool:
     """Whether the name keyword *anchor* at *start*..*end* is the value of a JSON ``"type"`` member:
     Postman's ``"type": "secret"``, an API's ``"type": "credential"``, which say the object's
-    ``value`` (or ``data``) is one."""
+    ``value`` (or ``data``) is one; a credential's ``"type": "password"`` (Keycloak's users)."""
     if anchor == b"cred":
         if not low.startswith(b"credential", start):
             return False
         end = start + (11 if low[start + 10 : start + 11] == b"s" else 10)
+    elif anchor == b"pass":
+        if not low.startswith(b"password", start):
+            return False
+        end = start + 8
     elif anchor != b"secret":
         return False
     return (

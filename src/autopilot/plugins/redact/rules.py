@@ -9,6 +9,7 @@ and masked values look like.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
 
@@ -484,6 +485,36 @@ TOKEN_FORMATS: Final = (
     ),
     TokenFormat("typeform_token", ("tfp_",), r"tfp_[A-Za-z0-9_\-.=]{40,}", 4, check_random=True, direct=True),
     TokenFormat("yandex_api_key", ("AQVN",), r"AQVN[A-Za-z0-9_\-]{35,38}", 4, check_random=True),
+    # A password kept in a reversible encoding, with no key of its own: WebSphere's `{xor}` + base64,
+    # Jetty's `OBF:` (Password.obfuscate), JBoss PicketBox's `MASK-` (made with a key every install
+    # shares; its salt and iteration count after `;`). Their hashes (Jetty's `MD5:`, `CRYPT:`) and
+    # values encrypted under a key kept elsewhere (`{AES}`, Jasypt's `ENC(…)`, `{cipher}`) stay.
+    TokenFormat("password", ("{xor}",), r"\{xor\}[A-Za-z0-9+/]{4,}={0,2}", 5, direct=True),
+    TokenFormat("password", ("OBF:",), r"OBF:[0-9a-z]{8,}", 4, direct=True),
+    TokenFormat(
+        "password",
+        ("MASK-",),
+        r"MASK-[A-Za-z0-9+/]{8,}={0,2}(?:;[A-Za-z0-9]{1,64};[0-9]{1,7})?",
+        5,
+        direct=True,
+    ),
+    # A password kept in the clear behind a storage scheme that says so: Spring Security's `{noop}`,
+    # Dovecot's and LDAP's `{PLAIN}`, `{CLEAR}`, `{CLEARTEXT}` (a hash's scheme, `{bcrypt}`, `{SSHA}`, stays)
+    *(
+        TokenFormat(
+            "password",
+            (scheme,),
+            re.escape(scheme) + body,
+            len(scheme),
+            check_random=True,
+            direct=True,
+        )
+        for scheme, body in (
+            ("{noop}", r"[^\s\"'\\<>,;)]{4,200}"),
+            # (a passwd-file's fields end at `:`)
+            *((scheme, r"[^\s\"'\\<>,;):]{4,200}") for scheme in ("{PLAIN}", "{CLEAR}", "{CLEARTEXT}")),
+        )
+    ),
 )
 # Azure AD client secrets hold "~" and ".", which split runs of token characters: "Q~" is their anchor.
 AZURE_CLIENT_SECRET: Final = r"[A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])"
@@ -1455,6 +1486,13 @@ CLIENT_COMMANDS: Final = (
     # SAP HANA's hdbsql, Vertica's vsql (`-w`)
     ClientCommand(("beeline", "mqsisetdbparms", "cypher-shell", "hdbsql"), (option("-p", "--password"),)),
     ClientCommand(("vsql",), (option("-w", "--password"),)),
+    # Java application servers' and JMX tools: WildFly's and JBoss EAP's `add-user.sh -u … -p …`,
+    # jmxterm's `-p` (`java -jar jmxterm.jar -l host:9010 -u controlRole -p …`)
+    ClientCommand(
+        ("add-user.sh", "add-user.bat", "add-user.ps1", "jmxterm", "jmxterm.jar"),
+        (option("-p", "--password"),),
+    ),
+    ClientCommand(("mvn",), (option("--encrypt-master-password", "-emp", "--encrypt-password", "-ep"),)),
     # Files of users and passwords written in batch mode, the password last: Mosquitto's
     # (`mosquitto_passwd -b FILE USER PASSWORD`, as htpasswd's `-b`)
     ClientCommand(
@@ -1608,6 +1646,7 @@ class AnchoredSecret:
     lenient: bool = False
 
 
+# (*pattern* may also hold a group ``name``: the rule then counts only where it is a secret's name.)
 _Q = r"""(?:\\{0,3}["'])?"""  # an optional quote, JSON-escaped or not
 _DEVICE_VALUE = _Q + r"""(?P<value>[^\s"'\\]{4,200})"""
 _DEVICE_ARG = r"""(?:\\{0,3}"[^"\n\\]{1,200}\\{0,3}"|[^\s\\]{1,200})"""  # another argument, maybe quoted
@@ -1855,6 +1894,51 @@ ANCHORED_SECRETS: Final = (
         "user.info",
         r"user\.info\\{0,3}[\"']?[ \t]*[=:][ \t]*(?P<q>\\{0,3}[\"']?)[^\s:\"'\\]{1,200}:"
         r"(?P<value>[^\s\"'\\]{6,1000})",
+    ),
+    # WildFly's and JBoss EAP's Elytron: a credential reference given in clear (`<credential-reference
+    # clear-text="…"/>`, jboss-cli's `credential-reference={clear-text=…}`, YAML's `clear-text: …`)
+    AnchoredSecret(
+        "clear-text",
+        r"clear-text\\{0,3}[\"']?[ \t]*[=:>][ \t]*(?P<q>\\{0,3}[\"']?)(?!(?i:true|false|null)\b)"
+        r"(?P<value>[^\s\"'\\,}<]{1,500})(?P=q)",
+    ),
+    # ZooKeeper's digest authentication in clear: zkCli's `addauth digest USER:PASSWORD`, and the same
+    # from code (`zk.addAuthInfo("digest", "USER:PASSWORD".getBytes())`)
+    AnchoredSecret("addauth", r"addauth[ \t]+digest[ \t]+[^\s:\\]{1,64}:" + _DEVICE_VALUE),
+    AnchoredSecret(
+        "addauth",
+        r"(?i:addauthinfo\()[ \t]*(?P<q0>\\{0,3}\")digest(?P=q0)[ \t]*,[ \t]*(?P<q>\\{0,3}\")"
+        r"[^\s:\"\\]{1,64}:(?P<value>[^\"\n\\]{1,500})(?P=q)",
+    ),
+    # JMX's credentials as Java prints a `String[]` of them (`RMIServerImpl.newClient: credentials =
+    # [controlRole, …]` in its debug log)
+    AnchoredSecret(
+        "credentials = [",
+        r"credentials = \[[^\s,\]\\]{1,64},[ \t]*(?P<value>[^\s\]\\]{1,500})\]",
+    ),
+    # Tomcat's `ResourceRef` as it logs it: each attribute of a `<Resource>` a `{type=…,content=…}`
+    AnchoredSecret(
+        ",content=",
+        r",content=(?P<value>[^\s},\\]{1,500})\}",
+        before=r"[^\n]*\{type=(?i:[a-z]*pass(?:word|wd)?|secret|[a-z]*token|credentials?)\Z",
+    ),
+    # Maven's master password (`settings-security.xml`'s `<master>{…}</master>`): encrypted under a key
+    # every Maven shares, so as good as the password (a server's `{…}` password in `settings.xml`
+    # needs the master and stays); the passwords `mvn --encrypt-master-password …` and
+    # `--encrypt-password …` are given (CLIENT_COMMANDS)
+    AnchoredSecret("<master>", r"<master>\{(?P<value>[A-Za-z0-9+/]{8,500}={0,2})\}</master>"),
+    # a header a gateway adds to what it forwards, named for a secret (Spring Cloud Gateway's
+    # `AddRequestHeader=X-Api-Key, …`, `SetRequestHeader=…`)
+    AnchoredSecret(
+        "requestheader=",
+        r"(?i:requestheader)=(?P<name>[A-Za-z0-9_\-]{1,64}),[ \t]*(?P<q>\\{0,3}[\"']?)"
+        r"(?P<value>[^\s\"'\\,]{4,500})(?P=q)",
+    ),
+    # the value Jasypt is given to encrypt, in clear (`mvn jasypt:encrypt-value -Djasypt.plugin.value=…`;
+    # what it prints is `ENC(…)` and stays)
+    AnchoredSecret(
+        "jasypt.plugin.value",
+        r"jasypt\.plugin\.value=(?P<q>\\{0,3}[\"']?)(?P<value>[^\s\"'\\]{1,500})(?P=q)",
     ),
     # Go's compiler quoting a constant it rejects: `cannot use "…" (untyped string constant) as []byte
     # value in assignment` (`go vet`, `go build`): a literal that looks generated

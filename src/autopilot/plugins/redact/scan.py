@@ -117,6 +117,11 @@ from autopilot.plugins.redact.patterns import (
     _BLOCK_MEMBER,
     _BLOCK_OPENING,
     _BLOCK_SCALAR,
+    _BOUND_PARAMETER,
+    _BOUND_PARAMETER_AT,
+    _BOUND_REACH,
+    _BOUND_SETTING,
+    _BOUND_STATEMENT,
     _BRACED_VALUE,
     _BRACES,
     _BULLET,
@@ -134,11 +139,14 @@ from autopilot.plugins.redact.patterns import (
     _CHPASSWD_AT,
     _CHPASSWD_LINE,
     _CIPHERTEXT_BLOCK,
+    _CLI_OUTPUT,
+    _CLI_OUTPUT_REACH,
     _CLIENTS,
     _CLOGINRC_VALUES,
     _COMMAND_NAME,
     _COMMAND_POSITION,
     _COMMENTED_HEADER,
+    _COMMENTED_VALUE,
     _COMMUNITIES_AT,
     _COMMUNITY_ITEM,
     _COMPARE_AT,
@@ -162,7 +170,9 @@ from autopilot.plugins.redact.patterns import (
     _CURL_USER,
     _DATA_SOURCE,
     _DECLARATIONS,
+    _DECRYPTION_CLI_AT,
     _DEF_BEFORE,
+    _DIGEST_PASSWORD,
     _DISTINGUISHED_NAME,
     _DUMPED_STRUCTURE,
     _ECHO_BASE64,
@@ -186,6 +196,8 @@ from autopilot.plugins.redact.patterns import (
     _EXPECT_SEND_AT,
     _EZCONNECT_ARGUMENT,
     _EZCONNECT_AT,
+    _FAILED_PROPERTY,
+    _FAILED_PROPERTY_AT,
     _FILL_AT,
     _FILTER_PATH,
     _FLAGGED_CELL,
@@ -226,7 +238,9 @@ from autopilot.plugins.redact.patterns import (
     _IPSEC_EAP,
     _IPSEC_SECRET,
     _IPSEC_XAUTH,
+    _JAAS_REACH,
     _JAAS_USER,
+    _JAAS_USERS,
     _JCL_DD,
     _JCL_FTP,
     _JCL_INSTREAM,
@@ -250,6 +264,7 @@ from autopilot.plugins.redact.patterns import (
     _KIND_AT,
     _KIND_SECRET,
     _LABEL_WORDS,
+    _LAST_MEMBER,
     _LDIF_BASE64,
     _LINE_BREAK,
     _LINE_NAME,
@@ -309,8 +324,11 @@ from autopilot.plugins.redact.patterns import (
     _PORT_MYSQL,
     _PREVIOUS_WORD,
     _PREVIOUS_WORD_DOT,
+    _PRINTED_LINES,
+    _PRINTED_TEMPLATE,
     _PRINTER,
     _PRINTF,
+    _PRINTLN_AT,
     _PRIVATE_KEYS,
     _PROMPT,
     _PROMPT_REACH,
@@ -330,6 +348,10 @@ from autopilot.plugins.redact.patterns import (
     _QUERY_STARTS,
     _QUOTED_ASIDE,
     _QUOTED_NAME,
+    _REALM_FILE_AT,
+    _REALM_LINES,
+    _REALM_SERVICE_AT,
+    _REALM_USER,
     _REDIS_ACL,
     _REPL_ANCHORS,
     _REQUOTE_END,
@@ -394,12 +416,14 @@ from autopilot.plugins.redact.patterns import (
     _TAG_BEFORE,
     _TAGGED_VALUE,
     _TAIL_STARTS,
+    _TEMPLATE_FIELD,
     _THIN_AT,
     _TO_BASE64_STRING_AT,
     _TRACE_BEFORE,
     _TRACED_ECHO,
     _TWILIO_AT,
     _TYPE_AT,
+    _TYPED_DECLARATION,
     _TYPED_VALUE,
     _UNATTEND_REACH,
     _URL,
@@ -433,6 +457,8 @@ from autopilot.plugins.redact.patterns import (
     _XML_NAME_BEFORE,
     _XML_PREFIX_BEFORE,
     _XML_TEXT,
+    _XML_USER,
+    _XML_USER_AT,
     _XML_VALUE_AT,
     _XML_VALUE_TEXT,
     _YAML_ITEM_BEFORE,
@@ -718,7 +744,9 @@ class _Scan:
                     continue
                 start = lead.start()
             token = match.group().decode("ascii", "replace")
-            if is_placeholder(token) or (rule.check_random and not looks_random(token[rule.body_start :])):
+            # (a scheme in braces, `{xor}`, `{noop}`, would read as a template's: its body is judged)
+            judged = token[rule.body_start :] if token[0] == "{" else token
+            if is_placeholder(judged) or (rule.check_random and not looks_random(token[rule.body_start :])):
                 continue
             if rule.kind == "google_api_key" and _firebase_config_key(data, start):
                 self._exempt.append((start, match.end()))  # whatever its name says, it stays
@@ -784,10 +812,12 @@ class _Scan:
                             end - start == 4 and low[end - 1] in (0x22, 0x5C)
                         ):
                             end -= 1  # `_pat:`, `pat"`: the name ends before the byte after it
-                        # (`"type": "secret"` or `"credential"`: the call only for those two keywords)
-                        if anchors[index] in (b"secret", b"cred") and _typed_secret_at(
-                            low, anchors[index], start, end
-                        ):
+                        # (`"type": "secret"`, `"credential"` or `"password"`: the call only for those keywords)
+                        anchor = anchors[index]
+                        if (
+                            anchor in (b"secret", b"cred")
+                            or (anchor == b"pass" and low[start + 8 : start + 9] in (b'"', b"\\"))
+                        ) and _typed_secret_at(low, anchor, start, end):
                             self._typed_secret(start)
                         if end - start == 6 and anchors[index] == b"author":
                             # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
@@ -858,6 +888,20 @@ class _Scan:
             self._ciphertext_block(start)
         elif role == _COMMUNITIES_AT:
             self._community_list(start + len(b"communities:"))
+        elif role == _BOUND_PARAMETER_AT:
+            self._bound_parameter(start)
+        elif role == _FAILED_PROPERTY_AT:
+            self._failed_property(start)
+        elif role in (_REALM_SERVICE_AT, _REALM_FILE_AT):
+            self._realm_file(start)
+        elif role == _XML_USER_AT:
+            self._digest_user(start)
+        elif role == _PRINTLN_AT:
+            self._printed_records(start)
+        elif role == _DECRYPTION_CLI_AT:
+            output = _rx[_CLI_OUTPUT].search(self.data, start, start + _CLI_OUTPUT_REACH)
+            if output is not None and not is_placeholder(output.group("value").decode("utf-8", "replace")):
+                self.add(output.start("value"), output.end("value"), "password")  # the plaintext
         elif role == _COOKIE_AT:
             named = _named_cookie(self.data, low, start)
             if named is not None:
@@ -1407,6 +1451,28 @@ class _Scan:
                 # Maps; `--primary-key …`): a key, where a primary key elsewhere indexes data.
                 self._assignment(name, name_start, name_end, "api_key")
 
+    def _commented_value(self, name_start: int, kind: str) -> None:
+        """A secret setting whose value is now a reference (``password: ${DB_PASSWORD}``), under a
+        comment that keeps the old value (``# old one, rotated in March: …``): that value, when it is
+        made as passwords are (digits, and symbols or both cases)."""
+        data = self.data
+        line_start, _ = _line_around(data, name_start)
+        if data[line_start - 1 : line_start] == b"\n":
+            above = line_start - 1
+        elif data[line_start - 2 : line_start] == b"\\n":
+            above = line_start - 2
+            while above and data[above - 1] == 0x5C:
+                above -= 1  # (a line break escaped twice)
+        else:
+            return
+        begin, end = _line_around(data, above)
+        comment = _rx[_COMMENTED_VALUE].fullmatch(data, _content_start(data, begin, end), end)
+        if comment is None:
+            return
+        value = comment.group("value").decode("utf-8", "replace")
+        if _lenient(value) and _rx[_DIGIT].search(value) and (_strong(value) or not value.isalnum()):
+            self.add(comment.start("value"), comment.end("value"), kind)
+
     def _assignment(
         self,
         name: bytes,
@@ -1429,6 +1495,8 @@ class _Scan:
             return name_end  # `set /p DB_PASS=Enter password: `: a batch file's prompt, not a value
         if data.find(b"Ref", name_end, name_end + 300) != -1 and _reference_sibling(data, name_start):
             return name_end  # `secretKey: community` above `remoteRef:`: a key's name in a reference
+        if data[name_end : name_end + 8].lstrip(b":= \t\"'\\").startswith(b"${"):
+            self._commented_value(name_start, kind)  # (the old value in a comment above the reference)
         named = self.low[name_start:name_end] if kind == "api_key" else b""
         if (named.find(b"gpg") != -1 or named.find(b"pgp") != -1) and _rx[_FINGERPRINTS].match(
             data, name_end
@@ -1897,11 +1965,14 @@ class _Scan:
 
     def _declared(self, name_start: int) -> bool:
         """Whether the name at *name_start* is declared right there (`let key = "…" in` of OCaml,
-        Dart's `static const _key = '…'`, Perl's `my $key = '…'`)."""
+        Dart's `static const _key = '…'`, Perl's `my $key = '…'`), also with its type between (Java's
+        `private static final byte[] KEY = "…"`, C#'s `const string Key = "…"`)."""
         data = self.data
         before = name_start - 1 if data[name_start - 1 : name_start] in (b"$", b"*") else name_start
         word = _rx[_PREVIOUS_WORD].search(data, max(0, before - 16), before)
-        return word is not None and word.group("word").lower() in _DECLARATIONS
+        if word is not None and word.group("word").lower() in _DECLARATIONS:
+            return True
+        return _rx[_TYPED_DECLARATION].search(data, max(0, before - 64), before) is not None
 
     def _flagged_cell(self, name_start: int, name_end: int, kind: str) -> bool:
         """A name/value table's row with a flag between the name and its value (`DbPassword  False
@@ -2968,6 +3039,8 @@ class _Scan:
             value = match.group("value").decode("utf-8", "replace")
             if is_placeholder(value) or value.lower() in _NOT_DEVICE_VALUES:
                 continue
+            if "name" in match.re.groupindex and _name_kind(match.group("name")) is None:
+                continue  # (a header, a setting of no secret)
             if (
                 rule.config_line
                 and _rx[_CONFIG_LINE_BEFORE].match(data, _list_start(data, line_start, start), start) is None
@@ -3117,6 +3190,13 @@ class _Scan:
             self.add(argv.start("value"), argv.end("value"), kind)
         return True
 
+    def _credentials_parameter(self, position: int) -> bool:
+        """Whether the JSON object holding *position* is a Jenkins credentials parameter
+        (``{"_class": "…CredentialsParameterValue", "name": "CREDS", "value": "nexus-deploy"}``),
+        whose value is the id of the credentials, not a secret."""
+        opening = self.data.rfind(b"{", max(0, position - 256), position)
+        return opening != -1 and self.low.find(b"credentialsparameter", opening, position) != -1
+
     def _pair(self, name_end: int, kind: str) -> bool:
         """``name: DB_PASSWORD`` followed by ``value: …`` (an environment list), ``{"key": "apiKey",
         "value": "…"}`` (Postman, HAR headers) or ``key="Password" value="…"`` (XML): the value.
@@ -3127,6 +3207,8 @@ class _Scan:
             return False
         group = "quoted" if value.group("q") else "bare"
         start, end = value.span(group)
+        if self._credentials_parameter(name_end):
+            return True
         if kind == "authorization":
             scheme = _rx[_AUTH_SCHEME].match(data, start, end)
             if scheme is not None:
@@ -3168,6 +3250,8 @@ class _Scan:
             if depth == 0:
                 start, end = value.span("value")
                 text = data[start:end].decode("utf-8", "replace")
+                if self._credentials_parameter(name_start):
+                    return
                 if _plausible_value(text, quoted=True, code_context=False, next_char=b'"'):
                     self.add(start, end, kind)
                 return
@@ -3176,7 +3260,11 @@ class _Scan:
         """The ``value`` (or ``data``) of the JSON object whose ``"type"`` is the ``secret`` at
         *name_start* (Postman environments: ``{"key": "stripe", "value": "…", "type": "secret"}``) or
         ``credential`` (an API's answer: ``{"type": "credential", "data": "…"}``, a value that may be
-        a secret)."""
+        a secret), or ``password`` (Keycloak's credential of a user: ``{"type": "password", "value": "…",
+        "temporary": true}``; its hashes are in ``secretData`` and stay)."""
+        if self.low.startswith(b"pass", name_start):
+            self._member_value(name_start, "password", plausible=True, same_level=True)
+            return
         self._member_value(name_start, "secret", plausible=self.low.startswith(b"cred", name_start))
 
     def _hcl_default(self, position: int, kind: str) -> None:
@@ -3191,17 +3279,25 @@ class _Scan:
             if _plausible_value(value, quoted=True, code_context=False, next_char=b'"'):
                 self.add(default.start("value"), default.end("value"), kind)
 
-    def _member_value(self, position: int, kind: str, *, plausible: bool = False) -> None:
+    def _member_value(
+        self, position: int, kind: str, *, plausible: bool = False, same_level: bool = False
+    ) -> None:
         """The ``"value"`` (Doppler's ``"computed"``, ``"raw"``) member of the flat JSON object
         holding *position*: Postman's ``"type": "secret"``, Terraform's ``"sensitive": true`` or a
         secret name's own object; *plausible*: only a value that may be a secret (not merely not a
-        placeholder)."""
+        placeholder); *same_level*: only a member escaped as the string at *position* is (not one
+        of a JSON text inside another member's string)."""
         data = self.data
         opening = data.rfind(b"{", max(0, position - 1024), position + 1)
         closing = data.find(b"}", position, position + 1024)
         if opening == -1 or closing == -1:
             return
+        escapes = len(data[max(0, position - 8) : position - 1]) - len(
+            data[max(0, position - 8) : position - 1].rstrip(b"\\")
+        )
         for value in _rx[_VALUE_MEMBER].finditer(data, opening, closing):
+            if same_level and len(value.group("q")) - 1 != escapes:
+                continue
             text = value.group("value").decode("utf-8", "replace")
             if (
                 _plausible_value(text, quoted=True, code_context=False, next_char=b'"')
@@ -3218,12 +3314,131 @@ class _Scan:
         if _lenient(match.group(group).decode("utf-8", "replace")):
             self.add(match.start(group), match.end(group), kind)
 
+    def _bound_parameter(self, start: int) -> None:
+        """A statement's parameter as Hibernate logs it bound (``binding parameter (3:VARCHAR) <- […]``),
+        when the column it is bound to is secret-named (the statement's columns in order: an insert's
+        list, or an update's ``column=?``; the statement logged before it, or on its line after it)."""
+        data, low = self.data, self.low
+        bound = _rx[_BOUND_PARAMETER].match(data, start)
+        if bound is None:
+            return
+        number = int(bound.group("n1") or bound.group("n2"))
+        _, line_end = _line_around(data, start)
+        escaped_end = low.find(b"\\n", bound.end(), line_end)  # (a line of JSON-escaped text)
+        line_end = line_end if escaped_end == -1 else escaped_end
+        found = _rx[_BOUND_STATEMENT].search(low, bound.end(), line_end) or next(
+            reversed(list(_rx[_BOUND_STATEMENT].finditer(low, max(0, start - _BOUND_REACH), start))), None
+        )  # (on its line after it, or the last one before it)
+        if found is None:
+            return
+        if found.group("columns") is not None:
+            columns = [
+                column.strip(b' \t"`[]\\') for column in data[slice(*found.span("columns"))].split(b",")
+            ]
+        else:
+            settings = data[slice(*found.span("set"))]
+            columns = [setting.group("column") for setting in _rx[_BOUND_SETTING].finditer(settings)]
+        if not 0 < number <= len(columns):
+            return
+        kind = _name_kind(columns[number - 1].rpartition(b".")[2])
+        value = bound.group("value").decode("utf-8", "replace")
+        if kind is not None and _plausible_value(value, quoted=True, code_context=False, next_char=b"]"):
+            self.add(bound.start("value"), bound.end("value"), kind)
+
+    def _failed_property(self, start: int) -> None:
+        """The value of a secret-named property in Spring Boot's failure analysis (``Property:
+        app.partner.api-key`` then ``Value: "…"``)."""
+        failed = _rx[_FAILED_PROPERTY].match(self.data, start)
+        if failed is None:
+            return
+        kind = _name_kind(failed.group("name"))
+        value = failed.group("value").decode("utf-8", "replace")
+        if kind is not None and _plausible_value(value, quoted=True, code_context=False, next_char=b"\n"):
+            self.add(failed.start("value"), failed.end("value"), kind)
+
+    def _realm_file(self, start: int) -> None:
+        """The passwords of a realm file's users after its name or its header (Jetty's
+        ``realm.properties``: ``admin: …,server-administrator``), up to
+        a line that is none of its lines (comments and blank lines are)."""
+        data = self.data
+        _, line_end = _line_around(data, start)
+        for _ in range(_REALM_LINES):
+            following = _following_line(data, line_end)
+            if following is None:
+                return
+            begin, line_end, text_end = following
+            user = _rx[_REALM_USER].fullmatch(data, begin, text_end)
+            if user is None:
+                if (
+                    data[begin:text_end].strip(b" \t\r").startswith((b"#", b"!"))
+                    or not data[begin:text_end].strip()
+                ):
+                    continue
+                return
+            value = user.group("value").decode("utf-8", "replace")
+            if _plausible_value(value, quoted=True, code_context=False, next_char=b","):
+                self.add(user.start("value"), user.end("value"), "password")
+
+    def _digest_user(self, start: int) -> None:
+        """A user of Tomcat's ``tomcat-users.xml`` (a ``<user …>`` with its ``roles``) whose password
+        is a digest (``digest.sh``'s hex, maybe ``salt$iterations$hex``): a hash, which stays."""
+        user = _rx[_XML_USER].match(self.data, start)
+        if user is None or b"roles=" not in user.group("attributes"):
+            return
+        digest = _rx[_DIGEST_PASSWORD].search(self.data, *user.span("attributes"))
+        if digest is not None:
+            self._exempt.append(digest.span("value"))
+
+    def _printed_records(self, start: int) -> None:
+        """The lines a template printed, when one of its fields is secret-named (``println
+        "${it.id} : ${it.username} : ${it.password}"`` in Jenkins' script console, then
+        ``nexus-deploy : ci : …`` lines): on each later line of the template's shape, that field."""
+        data = self.data
+        printed = _rx[_PRINTED_TEMPLATE].match(data, start)
+        if printed is None or b"$" not in printed.group("template"):
+            return
+        template = printed.group("template")
+        parts: list[bytes] = []  # the template's literal text, then a field's pattern, in turn
+        secret: list[int] = []  # the groups of secret-named fields
+        position = 0
+        for index, field in enumerate(_rx[_TEMPLATE_FIELD].finditer(template)):
+            literal = template[position : field.start()]
+            if index and not literal.strip():
+                return  # two fields with nothing between: no line can be split into them
+            parts.append(re.escape(literal) + rb"(?P<f%d>[^\s\\\"](?:[^\n\\\"]*?[^\s\\\"])?)" % index)
+            member = _rx[_LAST_MEMBER].search(field.group("expression") or field.group("variable"))
+            if member is not None and _name_kind(member.group()) is not None:
+                secret.append(index)
+            position = field.end()
+        if not secret or len(parts) < 2:
+            return
+        line = re.compile(rb"[ \t]*" + b"".join(parts) + re.escape(template[position:]) + rb"[ \t]*\r?")
+        _, line_end = _line_around(data, start)
+        for _ in range(_PRINTED_LINES):
+            following = _following_line(data, line_end)
+            if following is None:
+                return
+            begin, line_end, text_end = following
+            record = line.fullmatch(data, begin, text_end)
+            if record is None:
+                continue
+            for index in secret:
+                value = record.group(f"f{index}").decode("utf-8", "replace")
+                if _plausible_value(value, quoted=True, code_context=False, next_char=b"\n"):
+                    self.add(record.start(f"f{index}"), record.end(f"f{index}"), "password")
+
     def _login_module(self, start: int) -> None:
         """The user of a JAAS login module when it is an API key (``username="KEY" password="…"``)."""
         _, line_end = _line_around(self.data, start)
         match = _rx[_JAAS_USER].match(self.data, start, line_end)
         if match is not None and credential_like(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "api_key")
+        end = self.data.find(b"};", start, start + _JAAS_REACH)
+        following = self.low.find(b"loginmodule", start + 1, start + _JAAS_REACH)
+        end = min(position for position in (end, following, start + _JAAS_REACH) if position != -1)
+        for user in _rx[_JAAS_USERS].finditer(self.data, start, end):
+            if not is_placeholder(user.group("value").decode("utf-8", "replace")):
+                self.add(user.start("value"), user.end("value"), "password")
 
     def _chpasswd(self, start: int) -> None:
         """The ``user:password`` lines of a cloud-init ``chpasswd:`` block (``list: |``)."""

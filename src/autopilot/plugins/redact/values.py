@@ -440,8 +440,16 @@ _WORD_AND_YEAR: Final = r"(?:^|\.)[A-Za-z]{2,}[0-9]{4,}\."
 # Two capitalised words joined by a dot, a number of two digits or more at the end: a password made
 # as people make them (`Copper.Nebula56`), not a class's attribute; so are two words in lower case
 # and a number of three digits or more (`granite.glacier7791`: `hashlib.sha256`, `np.float64` and
-# `torch.float16` have a shorter word or number).
-_WORDS_AND_NUMBER: Final = r"[A-Z][a-z]{2,}\.[A-Z][a-z]{2,}[0-9]{2,}|[a-z]{3,}\.[a-z]{4,}[0-9]{3,}"
+# `torch.float16` have a shorter word or number), and a word in capitals before a capitalised word
+# and three digits or more (`WINT.Pumpkin2019`).
+# A password's stored hash kept as JSON text, by its members (Keycloak's `secretData`:
+# `{"value":"…","salt":"…"}`, `credentialData`: `{"hashIterations":27500,"algorithm":"pbkdf2-sha256"}`);
+# an OTP credential's `secretData`, `{"value":"…"}` with no salt, holds its secret and still goes.
+_HASH_RECORD: Final = r'^\{(?:[^\n]*?[,{][ \t]*)?\\{0,7}"(?:salt|hashIterations)\\{0,7}"[ \t]*:'
+_WORDS_AND_NUMBER: Final = (
+    r"[A-Z][a-z]{2,}\.[A-Z][a-z]{2,}[0-9]{2,}|[a-z]{3,}\.[a-z]{4,}[0-9]{3,}"
+    r"|[A-Z]{3,}\.[A-Z][a-z]{2,}[0-9]{3,}"
+)
 
 
 # A word of a message for people, in any script: letters (maybe joined by an apostrophe or a
@@ -516,6 +524,8 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
         return False  # `"password": "Contraseña"`, `password: パスワード`: a translated label
     if value.startswith((".*", ".+")):
         return False  # a regular expression that masks the value (`sed 's/^password=.*/password=…/'`)
+    if value[0] == "{" and _rx[_HASH_RECORD].search(value):
+        return False  # a password's stored hash as JSON text (Keycloak's `secretData`, `credentialData`)
     if not quoted:
         if next_char in (b"(", b"["):
             return False  # a call or a subscript: code, not a literal
