@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import random
 import sys
+import uuid
 from pathlib import Path
 
 from hypothesis import given
@@ -398,3 +399,57 @@ def test_cookie_words_that_are_no_cookie_stay() -> None:
         '{"cookie": "webvpn"}',
     ):
         rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '{{\n  "datacenter": "dc1",\n  "encrypt": "{k}",\n  "server": true\n}}',
+            'datacenter = "dc1"\nencrypt = "{k}"\nencrypt_verify_incoming = true',
+            "consul agent -server -bootstrap-expect=3 -encrypt={k} -data-dir=/opt/consul",
+            "nomad agent -server -encrypt '{k}'",
+            'server {{\n  enabled = true\n  encrypt = "{k}"\n}}',
+            "CONSUL_GOSSIP_ENCRYPT={k}",
+        ]
+    ),
+    seed=SEEDS,
+    size=st.sampled_from([16, 32]),
+)
+def test_a_gossip_encryption_key_goes(layout: str, seed: int, size: int) -> None:
+    """Consul's, Nomad's and Serf's gossip key (base64 of 16 or 32 bytes) under `encrypt`."""
+    key = base64.b64encode(random.Random(seed).randbytes(size)).decode()
+    rs.goes(layout.format(k=key), key)
+
+
+def test_encrypt_settings_that_hold_no_key_stay() -> None:
+    """A switch, an algorithm's name or ciphertext of another length is no gossip key."""
+    rs.survives('{"encrypt": true, "encrypt_verify_incoming": true, "encrypt_verify_outgoing": true}\n')
+    rs.survives("encrypt: aes-256-gcm\nencrypt_at_rest = false\n")
+    rs.survives('"encrypted": "' + base64.b64encode(bytes(range(48))).decode() + '"\n')
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '"acl": {{"enabled": true, "tokens": {{"agent": "{a}", "default": "{b}"}}}}',
+            'acl {{\n  tokens {{\n    initial_management = "{a}"\n    agent = "{b}"\n  }}\n}}',
+            '{{"acl": {{"tokens": {{"master": "{a}", "replication": "{b}"}}}}}}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_an_agents_acl_tokens_go(layout: str, seed: int) -> None:
+    """The UUIDs of an object or a block named `tokens` (Consul's and Nomad's ACL tokens)."""
+    rng = random.Random(seed)
+    first, second = (str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(2))
+    text = layout.format(a=first, b=second)
+    rs.goes(text, first)
+    rs.goes(text, second)
+
+
+def test_token_counters_stay() -> None:
+    """Usage counters named `tokens` hold numbers; an id beside them is no token."""
+    rs.survives(
+        '{"usage": {"input_tokens": 12, "tokens": {"total": 40, "cached": 3}}, '
+        '"id": "c782e116-f478-4407-ac28-bd3ddacf5e04"}\n'
+    )

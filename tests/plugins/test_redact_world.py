@@ -368,3 +368,48 @@ def test_a_password_after_a_cjk_label_and_a_full_width_colon_goes(label: str, wo
 def test_a_cjk_label_before_a_version_or_words_stays(text: str) -> None:
     """A version, words of a sentence or a setting after the label: no password."""
     rs.survives(text)
+
+
+@pytest.mark.parametrize(
+    "label", ["加签密钥：", "签名校验密钥：", "パスワード：", "비밀번호：", "App Secret："]
+)
+@pytest.mark.parametrize(
+    "above",
+    ["Webhook：https://oapi.example.cn/robot/send?x=1", "docs https://example.com/a/b", "cd /srv/app"],
+)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_label_below_a_line_ending_in_a_url_or_a_path_still_hands_over(
+    label: str, above: str, seed: int
+) -> None:
+    """The slashes of a URL or a path on the line above are not the label's (a path before the
+    label on its own line names where a key is; one a line above does not)."""
+    secret = rs.body(random.Random(seed), 6) + str(random.Random(seed).randint(100, 999))
+    rs.goes(f"{above}\n{label}{secret}\n", secret)
+
+
+def test_a_label_after_a_path_on_its_own_line_still_stays() -> None:
+    """A path on the label's own line still names where a key is, no key."""
+    rs.survives("wg pubkey < /etc/wireguard/privatekey\n")
+
+
+@pytest.mark.parametrize("label", ["REST API 키: ", "Admin 키: ", "API 키：", "시크릿 키: "])
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_key_after_the_korean_word_for_key_goes(label: str, seed: int) -> None:
+    """Korean writes a key's kind before `키` as English does before `key` (`REST API 키: …`): a
+    generated value after it goes, as after `API key: `."""
+    secret = rs.body(random.Random(seed), 32, rs.HEX)
+    rs.goes(f"카카오 앱 키 정리\n{label}{secret}\n", secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "JavaScript 키: 7970f553ada0ae07ebe86753434439e7\n",
+        "키보드: 한국어 2벌식\n",
+        "네이티브 앱 키: (앱에 포함됨)\n",
+        "키: 값\n",
+    ],
+)
+def test_the_korean_word_for_key_before_a_public_key_or_words_stays(text: str) -> None:
+    """A key named for JavaScript is public; a keyboard, a note in brackets or words are no key."""
+    rs.survives(text)

@@ -123,7 +123,7 @@ def _foreign_anchors() -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[byte
             for joined in (word.replace("_", join) for join in joins):
                 for form in {joined, joined.capitalize(), joined.upper(), joined.title()}:
                     encoded = form.encode().lower()
-                    if len(encoded) < 4:
+                    if len(encoded) < (4 if encoded.isascii() else 3):
                         continue
                     if encoded.isascii():
                         if " " in joined or not any(keyword in encoded for keyword in _NAME_KEYWORDS):
@@ -145,12 +145,12 @@ def _foreign_anchors() -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[byte
 def _foreign_keyword() -> tuple[re.Pattern[bytes], frozenset[bytes]]:
     """Any secret word of another language, lower-cased as the engine's anchors (also those found by
     an English keyword: `passwort`), for a keyword that may announce a credential in prose; and
-    their first four bytes, a cheap test before the pattern."""
+    their first three bytes (a character of other scripts: `키`), a cheap test before the pattern."""
     extra = [
         word.encode() for group in rules.FOREIGN_SECRET_WORDS.values() for word in group if word.isascii()
     ]
     words = sorted({*extra, *(form for forms in _foreign_anchors() for form in forms)}, key=len, reverse=True)
-    return re.compile(b"|".join(re.escape(word) for word in words)), frozenset(word[:4] for word in words)
+    return re.compile(b"|".join(re.escape(word) for word in words)), frozenset(word[:3] for word in words)
 
 
 def _key_determiner(word: bytes) -> bool:
@@ -174,7 +174,7 @@ def _announcing(low: bytes, keyword: int) -> bool:
     if _rx[_ANNOUNCING].match(low, keyword) is not None:
         return True
     pattern, prefixes = _foreign_keyword()
-    return low[keyword : keyword + 4] in prefixes and pattern.match(low, keyword) is not None
+    return low[keyword : keyword + 3] in prefixes and pattern.match(low, keyword) is not None
 
 
 # A full-width colon (U+FF1A) after a name keyword in CJK prose, also JSON-escaped.

@@ -819,6 +819,8 @@ def _printer(anchor: bytes) -> re.Pattern[bytes]:
 
 # Functions that take a credential: found by the last four letters of their name and the "(",
 # the whole name is read at the hit (``basicauth(`` and ``httpbasicauth(`` share ``auth(``).
+# A gossip key under `encrypt` (rules.GOSSIP_KEY), looked for with a plain find, not an anchor.
+_GOSSIP_KEY: Final = rules.GOSSIP_KEY.encode()
 _ANCHORED_SECRETS: Final = {
     anchor.encode(): tuple(rule for rule in rules.ANCHORED_SECRETS if rule.anchor == anchor)
     for anchor in dict.fromkeys(rule.anchor for rule in rules.ANCHORED_SECRETS)
@@ -1575,6 +1577,14 @@ _NAME_KEYWORDS: Final = (
 # Usage counters and other plural names ("input_tokens", "keys") are never secret: found as
 # themselves, they cost no look at a name.
 _SHADOWS: Final = (b'tokens"', b"tokens\\", b"tokens_", b"tokens:", b"tokens=", b"tokens ")
+# …but a block or an object named `tokens` alone, holding UUIDs, holds an agent's ACL tokens
+# (Consul's and Nomad's `acl { tokens { agent = "…" } }`, `"tokens": {"agent": "…"}`).
+_TOKENS_OBJECT: Final = rb'(?:\\{0,3}")?[ \t]*[:=]?[ \t]*\{(?P<body>[^{}]{1,1000}?)\}'
+_TOKENS_MEMBER: Final = (
+    rb'(?:\\{0,3}")?[A-Za-z_][A-Za-z0-9_\-]{0,40}(?:\\{0,3}")?[ \t]*[:=][ \t]*\\{0,3}"(?P<value>'
+    + rb"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+    + rb')\\{0,3}"'
+)
 _NAMED_FIXED_ANCHORS: Final = (
     b"://",
     b"bearer",

@@ -1876,6 +1876,15 @@ ANCHORED_SECRETS: Final = (
         "secret",
     ),
 )
+#: A gossip encryption key under the name `encrypt` (Consul's and Nomad's agents, in JSON or HCL,
+#: `consul agent -encrypt=…`, Serf's `-encrypt`): base64 of 16 or 32 bytes, whatever its name's
+#: prefix (`gossip_encrypt`). `encrypt` is no anchor of the shared searches (too many texts hold
+#: the word and they would slow every text down): a plain find looks for it.
+GOSSIP_KEY: Final = (
+    r"(?:(?<![A-Za-z0-9])|(?<=\\[nt]))(?i:encrypt)(?:\\{0,7}[\"'])?"
+    r"(?:[ \t]*[:=][ \t]*|[ \t]+)(?:\\{0,7}[\"'])?"
+    r"(?P<value>[A-Za-z0-9+/]{22}==|[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])"
+)
 
 #: Commands whose output is a credential (``kubectl get secret … | base64 -d``, ``gh auth token``):
 #: (anchor, pattern). Where the lower-cased anchor occurs, the pattern (empty: none) must be found in

@@ -202,6 +202,7 @@ from autopilot.plugins.redact.patterns import (
     _GO_FIELDS_BEFORE,
     _GO_POINTER_AT,
     _GO_POSITIONAL_FIELD,
+    _GOSSIP_KEY,
     _GREPPED_LINE,
     _HAR_COOKIE,
     _HCL_BLOCK_END,
@@ -396,6 +397,8 @@ from autopilot.plugins.redact.patterns import (
     _TAIL_STARTS,
     _THIN_AT,
     _TO_BASE64_STRING_AT,
+    _TOKENS_MEMBER,
+    _TOKENS_OBJECT,
     _TRACE_BEFORE,
     _TRACED_ECHO,
     _TWILIO_AT,
@@ -823,6 +826,8 @@ class _Scan:
                             if low[at - 1] in _TABLE_BYTES or low[at - 2] == 0x09 or _escaped_end(low, at):
                                 hits.append((start, end - start, _BY_TABLE))  # `| api_token |`
                     elif role == shadow:
+                        if (not start or low[start - 1] not in _NAME_CHARS) and low[end - 1] != 0x5F:
+                            self._tokens_object(start + 6)
                         continue
                     elif role == url:
                         if interesting(low, start):
@@ -840,6 +845,24 @@ class _Scan:
         if hits:
             self.named += [hit[0] for hit in hits if hit[2] in _ACROSS_LINES_HOW]
             self._names_at(hits)
+        at = low.find(b"encrypt")
+        while at != -1:
+            self._gossip_key(at)
+            at = low.find(b"encrypt", at + 7)
+
+    def _tokens_object(self, at: int) -> None:
+        """The UUIDs of an object or a block named `tokens` alone: an agent's ACL tokens (Consul's,
+        Nomad's `acl { tokens { agent = "…" } }`); usage counters hold numbers."""
+        block = _rx[_TOKENS_OBJECT].match(self.data, at)
+        if block is not None:
+            for member in _rx[_TOKENS_MEMBER].finditer(self.data, block.start("body"), block.end("body")):
+                self.add(member.start("value"), member.end("value"), "token")
+
+    def _gossip_key(self, at: int) -> None:
+        """A gossip encryption key after `encrypt` (rules.GOSSIP_KEY): Consul's, Nomad's, Serf's."""
+        match = _rx[_GOSSIP_KEY].match(self.data, at)
+        if match is not None and looks_random(match.group("value").decode("ascii")):
+            self.add(match.start("value"), match.end("value"), "secret")
 
     def _fixed(self, role: int, start: int, end: int) -> None:
         """The fixed anchors of the names pass, but URLs and bearer tokens."""
@@ -2531,13 +2554,11 @@ class _Scan:
     def _announced(self, keyword: int) -> None:
         """A credential announced in prose after *keyword* (see _announcement())."""
         data = self.data
-        blank = max(
-            data.rfind(b" ", max(0, keyword - 200), keyword),
-            data.rfind(b"\t", max(0, keyword - 200), keyword),
-        )
+        floor = max(keyword - 200, _line_around(data, keyword)[0])  # (a URL on the line above is none)
+        blank = max(data.rfind(b" ", floor, keyword), data.rfind(b"\t", floor, keyword))
         # a file's path (`wg pubkey < /etc/wireguard/privatekey`) names where a key is, no value; only
         # a value that looks generated said to be the file (`My config/master.key is …`) goes
-        path = data.find(b"/", blank + 1, keyword) != -1
+        path = data.find(b"/", max(floor, blank + 1), keyword) != -1
         if self.low.endswith(
             (b"pub", b"public", b"public_", b"public-", b"public "), max(0, keyword - 7), keyword
         ):
