@@ -453,3 +453,40 @@ def test_token_counters_stay() -> None:
         '{"usage": {"input_tokens": 12, "tokens": {"total": 40, "cached": 3}}, '
         '"id": "c782e116-f478-4407-ac28-bd3ddacf5e04"}\n'
     )
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+_BAR = "\u2502"
+_PROXMOX_TOKENS = [
+    '{{"data": {{"full-tokenid": "root@pam!monitoring", "info": {{"privsep": 1}}, "value": "{v}"}}}}',
+    '{{\n  "data": {{\n    "full-tokenid": "ci@pve!deploy",\n    "info": {{}},\n    "value": "{v}"\n  }}\n}}',
+    f"{_BAR} full-tokenid {_BAR} root@pam!terraform {_BAR}\n{_BAR} info {_BAR} privsep 0 {_BAR}\n"
+    + f"{_BAR} value {_BAR} {{v}} {_BAR}",
+    "full-tokenid: root@pam!backup\ninfo:\n  privsep: 0\nvalue: {v}",
+]
+
+
+@given(layout=st.sampled_from(_PROXMOX_TOKENS), seed=SEEDS)
+def test_a_proxmox_api_tokens_secret_goes(layout: str, seed: int) -> None:
+    """`pveum user token add` and its API answer: the UUID named `value` after `full-tokenid`."""
+    secret = _uuid(random.Random(seed))
+    rs.goes(layout.format(v=secret), secret)
+
+
+@given(seed=SEEDS, system=st.sampled_from(["PVE", "PBS", "PMG"]))
+def test_a_proxmox_login_ticket_goes(seed: int, system: str) -> None:
+    """A Proxmox login ticket (`PVE:user@realm:<hex>::<signature>`): the signature goes."""
+    rng = random.Random(seed)
+    signature = base64.b64encode(rng.randbytes(256)).decode()
+    ticket = f"{system}:root@pam:{rng.getrandbits(32):08X}::{signature}"
+    rs.goes(f'{{"data": {{"username": "root@pam", "ticket": "{ticket}"}}}}\n', signature)
+    rs.goes(f"Cookie: {system}AuthCookie={ticket}\n", signature)
+
+
+def test_ids_beside_a_proxmox_token_stay() -> None:
+    """A UUID named `value` with no token's id above it, a sentence naming a ticket's user."""
+    rs.survives('{"value": "c782e116-f478-4407-ac28-bd3ddacf5e04", "name": "vm-101"}\n')
+    rs.survives("PVE:root@pam is the user the ticket belongs to\n")

@@ -4,12 +4,13 @@ other languages (they stay), and real passwords with letters of other scripts (t
 
 from __future__ import annotations
 
+import base64
 import random
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -413,3 +414,51 @@ def test_a_key_after_the_korean_word_for_key_goes(label: str, seed: int) -> None
 def test_the_korean_word_for_key_before_a_public_key_or_words_stays(text: str) -> None:
     """A key named for JavaScript is public; a keyboard, a note in brackets or words are no key."""
     rs.survives(text)
+
+
+# The first bytes of a private key's DER (their lengths those of the key below), and a public key's.
+_DER_HEADERS = {
+    "pkcs8 rsa": ("308204bd020100300d06092a864886f70d0101010500048204a7", 1191),
+    "pkcs1 rsa": ("308204a40201000282010100", 1180),
+    "pkcs8 ec": ("308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b", 109),
+    "sec1 ec": ("30770201010420", 114),
+    "pkcs8 ed25519": ("302e020100300506032b657004220420", 32),
+}
+
+
+@pytest.mark.parametrize("kind", list(_DER_HEADERS))
+@pytest.mark.parametrize("wrap", [0, 64])
+@settings(max_examples=5)  # (a key's text is long, each example redacts it in several forms)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_private_key_without_its_armour_goes(kind: str, wrap: int, seed: int) -> None:
+    """A private key's DER in base64 with no PEM lines around it (a payment console's merchant key),
+    on one line or wrapped, goes whole."""
+    header, size = _DER_HEADERS[kind]
+    der = bytes.fromhex(header) + random.Random(seed).randbytes(size)
+    body = base64.b64encode(der).decode()
+    if wrap:
+        body = "\n".join(body[i : i + wrap] for i in range(0, len(body), wrap))
+    text = f"支付宝开放平台 - 应用私钥（RSA2），不要提交到 Git：\n{body}\n"
+    for line in body.splitlines()[:-1] or [body]:
+        rs.goes(text, line)
+
+
+@settings(max_examples=5)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_public_key_without_its_armour_stays(seed: int) -> None:
+    """The platform's public key (SubjectPublicKeyInfo, no version 0) is made to be shared."""
+    header = "30820122300d06092a864886f70d01010105000382010f003082010a0282010100"
+    body = base64.b64encode(bytes.fromhex(header) + random.Random(seed).randbytes(261)).decode()
+    rs.survives(f"支付宝公钥：\n{body}\n")
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_vk_token_goes_alone(seed: int) -> None:
+    """VK's access tokens (`vk1.a.` and a long random body) go with no name beside them."""
+    token = "vk1" + ".a." + rs.body(random.Random(seed), 200, rs.URLSAFE)
+    rs.goes(f"Мария, [2026-10-25 15:42]\nтокен сообщества ВК для бота: {token}\n", token)
+    rs.goes(f"{token}\n", token)
+
+
+def test_words_like_a_vk_token_stay() -> None:
+    rs.survives("vk1.a.example\nversion vk1.a.2 of the bot\n")

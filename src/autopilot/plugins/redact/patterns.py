@@ -1585,6 +1585,13 @@ _TOKENS_MEMBER: Final = (
     + rb"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
     + rb')\\{0,3}"'
 )
+# The secret after an API token's id (Proxmox's `full-tokenid`): a UUID named `value`, a JSON
+# member's or a table row's (`│ value │ …`).
+_VALUE_AFTER_TOKEN_ID: Final = (
+    rb'(?:(?<![A-Za-z_\-])|(?<=\\[nt]))value(?:\\{0,3}")?'
+    rb'[ \t]*(?::|\xe2\x94\x82|\\{1,3}u2502|\|)[ \t]*(?:\\{0,3}")?'
+    rb"(?P<value>[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})"
+)
 _NAMED_FIXED_ANCHORS: Final = (
     b"://",
     b"bearer",

@@ -66,6 +66,14 @@ _DISCORD = (
 )  # fmt: skip
 
 
+# The rest of a key's DER in base64 after its first bytes: the first line's run, then lines of 40 or
+# more (a wrapped body, JSON-escaped too), its padding.
+_DER_BODY = (
+    r"[A-Za-z0-9+/]{20,}(?:(?:\r?\n|\\{1,3}(?:r\\{1,3})?n)[ \t]*[A-Za-z0-9+/]{40,})*"
+    r"(?:={1,2}|(?![A-Za-z0-9+/]))"
+)
+
+
 TOKEN_FORMATS: Final = (
     TokenFormat("anthropic_api_key", ("sk-",), r"sk-ant-(?:[a-z]+[0-9]{2}-)?[A-Za-z0-9_\-]{20,}", 7),
     TokenFormat("openrouter_api_key", ("sk-",), r"sk-or-v1-[0-9a-f]{64}", 9),
@@ -283,6 +291,31 @@ TOKEN_FORMATS: Final = (
     ),
     # A nostr secret key in bech32 (NIP-19); its public half `npub1…` stays.
     TokenFormat("crypto_private_key", ("nsec1",), r"nsec1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}", 5),
+    # A private key's DER in base64 without its PEM armour, on one line or wrapped (payment
+    # consoles hand merchants their RSA key so, as Java's `getEncoded()` and SDK settings do): PKCS#8
+    # with version 0 and RSA's or an EC curve's algorithm, PKCS#1 RSA with version 0 (1024 to 4096
+    # bits), SEC1 EC (P-256, P-384), PKCS#8 Ed25519. Public keys (`MIIBIjANBgkq…AAOCAQ8A…`) hold no
+    # version 0 and stay.
+    TokenFormat(
+        "private_key",
+        ("IBADANBgkqhkiG9w0BAQEFAASC", "IBAAKCAQEA", "IBAAKCAgEA", "IBAAKCAYEA", "IBAAKBgQ"),
+        r"(?:IBADANBgkqhkiG9w0BAQEFAASC|IBAAK(?:CAQEA|CAgEA|CAYEA|BgQ))" + _DER_BODY,
+        before="MII[A-Za-z0-9+/]{3}",
+        direct=True,
+    ),
+    TokenFormat(
+        "private_key",
+        ("GByqGSM49AgEG",),
+        r"GByqGSM49AgEG" + _DER_BODY,
+        before="MIG[A-Za-z0-9+/]AgEAMB[A-Za-z0-9+/]",
+        direct=True,
+    ),
+    TokenFormat(
+        "private_key",
+        ("MHcCAQEEI", "MIGkAgEBBDA", "MC4CAQAwBQYDK2VwBCIEI"),
+        r"(?:MHcCAQEEI|MIGkAgEBBDA|MC4CAQAwBQYDK2VwBCIEI)" + _DER_BODY,
+        direct=True,
+    ),
     TokenFormat(
         "tailscale_key",
         ("tskey-",),
@@ -484,6 +517,15 @@ TOKEN_FORMATS: Final = (
     ),
     TokenFormat("typeform_token", ("tfp_",), r"tfp_[A-Za-z0-9_\-.=]{40,}", 4, check_random=True, direct=True),
     TokenFormat("yandex_api_key", ("AQVN",), r"AQVN[A-Za-z0-9_\-]{35,38}", 4, check_random=True),
+    # VK's access tokens (`vk1.a.` and a base64url body), Proxmox VE's, Backup Server's and Mail
+    # Gateway's login tickets (`PVE:user@realm:<hex time>::<base64 signature>`, the session cookie)
+    TokenFormat("vk_token", ("vk1.a.",), r"vk1\.a\.[A-Za-z0-9_\-]{60,}", 6, check_random=True),
+    TokenFormat(
+        "proxmox_ticket",
+        ("PVE:", "PBS:", "PMG:"),
+        r"P(?:VE|BS|MG):[A-Za-z0-9_.\-]{1,64}@[A-Za-z0-9_.\-]{1,64}:[0-9A-F]{8,64}::[A-Za-z0-9+/]{40,}={0,2}",
+        direct=True,
+    ),
 )
 # Azure AD client secrets hold "~" and ".", which split runs of token characters: "Q~" is their anchor.
 AZURE_CLIENT_SECRET: Final = r"[A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])"

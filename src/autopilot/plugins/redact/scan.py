@@ -423,6 +423,7 @@ from autopilot.plugins.redact.patterns import (
     _USERLIST_AT,
     _USERLIST_ESCAPED,
     _UUID,
+    _VALUE_AFTER_TOKEN_ID,
     _VALUE_AT,
     _VALUE_HEADER,
     _VALUE_MEMBER,
@@ -850,6 +851,13 @@ class _Scan:
             self._gossip_key(at)
             at = low.find(b"encrypt", at + 7)
 
+    def _token_id_value(self, name_end: int) -> None:
+        """The UUID named `value` after an API token's id (Proxmox's `pveum user token add` and its API
+        answer: `full-tokenid` then `value`, as JSON members or a table's rows): the token's secret."""
+        found = _rx[_VALUE_AFTER_TOKEN_ID].search(self.data, name_end, min(self.size, name_end + 2000))
+        if found is not None:
+            self.add(found.start("value"), found.end("value"), "token")
+
     def _tokens_object(self, at: int) -> None:
         """The UUIDs of an object or a block named `tokens` alone: an agent's ACL tokens (Consul's,
         Nomad's `acl { tokens { agent = "…" } }`); usage counters hold numbers."""
@@ -1232,6 +1240,8 @@ class _Scan:
             kind = kinds.get(name, "?")
             if kind == "?":
                 kind = _name_kind(name)
+            if kind == "token" and name[-7:].lower() == b"tokenid":
+                self._token_id_value(name_end)  # Proxmox's `full-tokenid`, its secret below
             if (
                 kind is None
                 and how in (_BY_SPACE, _BY_TABLE)
