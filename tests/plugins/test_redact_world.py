@@ -462,3 +462,46 @@ def test_a_vk_token_goes_alone(seed: int) -> None:
 
 def test_words_like_a_vk_token_stay() -> None:
     rs.survives("vk1.a.example\nversion vk1.a.2 of the bot\n")
+
+
+_QUOTED_IN_PROSE = [
+    "Le compte « recette » est prêt. Mot de passe : « {s} »\nBien à toi,\n",
+    "Le compte est prêt. Mot de passe : «\u00a0{s}\u00a0»\n",
+    "Das neue Passwort: „{s}“ – bitte gleich ändern.\n",
+    "Пароль от вайфая: «{s}», не забудь.\n",
+    "ID は admin、パスワードは「{s}」です\n",
+    "サーバーのパスワードは {s} です\n",
+    "新しいパスワード：『{s}』\n",
+    "La contraseña es «{s}» hasta el lunes.\n",
+]
+
+
+@pytest.mark.parametrize("sentence", _QUOTED_IN_PROSE)
+@given(
+    word=st.sampled_from(["noël", "Neko", "sora", "Hund", "Зайка", "amour"]),
+    digits=st.integers(min_value=100, max_value=99999),
+    symbol=st.sampled_from(["++", "#", "Yuki", "-Mai"]),
+)
+def test_a_password_in_the_quotes_of_another_language_goes(
+    sentence: str, word: str, digits: int, symbol: str
+) -> None:
+    """Guillemets, German and CJK quotes, or Japanese's `は … です`, in the middle of a line."""
+    secret = f"{word}{digits}{symbol}"
+    rs.goes(sentence.format(s=secret), secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le mot de passe est dans « Coffre-fort » comme d’habitude.\n",
+        "Mot de passe : « votre mot de passe »\n",
+        "Passwort: „********“\n",
+        "パスワードは「管理画面」で確認してください\n",
+        "パスワードは「設定」→「セキュリティ」から変更できます\n",
+        "パスワードは 8 文字以上です\n",
+        "Le compte « recette » est prêt.\n",
+    ],
+)
+def test_words_in_the_quotes_of_another_language_stay(text: str) -> None:
+    """A place, a mask, a UI's path or words in those quotes are no password."""
+    rs.survives(text)

@@ -185,7 +185,10 @@ _FULL_WIDTH_COLON: Final = (b"\xef\xbc\x9a", b"\\uff1a", b"\\\\uff1a")
 _FULL_WIDTH_LABEL_END: Final = (
     rb"(?:[ \t]?(?:\xef\xbc\x88|\\{1,2}uff08|\()[^\n()\xef]{1,60}?(?:\xef\xbc\x89|\\{1,2}uff09|\))[ \t]?"
     rb"(?:\xef\xbc\x9a|\\{1,2}uff1a)"
-    rb"|\xe3\x80\x80|\\{1,2}u3000)"
+    rb"|\xe3\x80\x80|\\{1,2}u3000"
+    # Japanese's topic particle `は` before a corner bracket or a blank and ASCII (`パスワードは「…」です`,
+    # `パスワードは … です`: the password is …)
+    rb"|(?:\xe3\x81\xaf|\\{1,3}u306f)(?=\xe3\x80[\x8c\x8e]|\\{1,3}u300[ce]|[ \t][^\s\\]))"
 )
 _FULL_WIDTH_LEADS: Final = frozenset(b"( \t\xef\xe3\\")
 

@@ -466,6 +466,7 @@ from autopilot.plugins.redact.prose import (
     _ESCAPED_URL,
     _IN_PROSE,
     _IN_SENTENCE,
+    _LOCAL_QUOTED,
     _LOGIN_CUE,
     _NEXT_LINE,
     _NEXT_LINE_STRICT,
@@ -1474,6 +1475,18 @@ class _Scan:
             # value, after the arrow, is the name's too
             self._assignment(name, name_start, changed.end(), kind, generated=generated, strong=strong)
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
+        if (
+            ahead.find(b"\xc2\xab") != -1
+            or ahead.find(b"\xe2\x80") != -1
+            or ahead.find(b"\xe3\x80") != -1
+            or data.find(b"\\u", name_end, name_end + 12) != -1
+        ):
+            local = _rx[_LOCAL_QUOTED].match(data, name_end)  # `Mot de passe : « … »`, `„…“`, `「…」`
+            if local is not None:
+                value = local.group("value").decode("utf-8", "replace")
+                if _lenient(value.lstrip("-")) and (kind == "password" or credential_like(value)):
+                    self.add(local.start("value"), local.end("value"), kind)
+                return local.end()
         # (`find` and an int, not `b":" in ahead`: `bytes in bytes` raises and clears a TypeError first)
         braced = (
             _rx[_BRACED_VALUE].match(data, name_end) if not generated and ahead.find(b"={") != -1 else None
