@@ -47,6 +47,12 @@ _LABELS = [
     "एपीआई कुंजी",
     "مفتاح الواجهة البرمجية",
     "Parolayı tekrar girin",
+    "Mã truy cập",
+    "Código de acceso",
+    "Mã bí mật",
+    "Sekret",
+    "Rahasia",
+    "Salaisuus",
 ]
 _FILES = [
     '{{"password": "{v}", "apiKey": "{v}", "title": "Login"}}\n',
@@ -505,3 +511,33 @@ def test_a_password_in_the_quotes_of_another_language_goes(
 def test_words_in_the_quotes_of_another_language_stay(text: str) -> None:
     """A place, a mask, a UI's path or words in those quotes are no password."""
     rs.survives(text)
+
+
+@pytest.mark.parametrize("name", ["sekret", "API_SEKRET", "client_rahasia", "hemmelighet"])
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_value_under_the_word_for_secret_goes(name: str, seed: int) -> None:
+    """The word for secret in Polish, Indonesian or Norwegian names a secret as `secret` does."""
+    secret = rs.body(random.Random(seed), 24)
+    rs.goes(f'{name} = "{secret}"\n', secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '  -H "Authorization: KakaoAK {발급받은_키}" \\\n',
+        "Authorization: GenieKey <your-api-key>\n",
+        "api_key: <APIキー>\n",
+        "password: {你的密码}\n",
+        "sekretariat: biuro@example.pl\n",
+    ],
+)
+def test_a_placeholder_naming_the_secret_in_another_language_stays(text: str) -> None:
+    """Words in brackets naming the key (`{발급받은_키}`: the issued key), after a provider's own
+    scheme too, stand in for it; an office's name holding the word for secret is none."""
+    rs.survives(text)
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_key_after_a_providers_own_scheme_still_goes(seed: int) -> None:
+    secret = rs.body(random.Random(seed), 32, rs.HEX)
+    rs.goes(f'curl -H "Authorization: KakaoAK {secret}" https://dapi.kakao.com/v2/local\n', secret)

@@ -753,6 +753,9 @@ FOREIGN_WHOLE_WORDS: Final = {
     # (and Chinese words in pinyin, as names in code: `mima` 密码, `kouling` 口令, `miyao` 密钥)
     "password": words("clave parola mima kouling"),
     "key": words("chave chiave clé cle kunci khóa khoa 鍵 키 miyao"),
+    # Polish, Indonesian and Malay, Norwegian, Danish, Swedish, Finnish, Hungarian, Czech (whole words:
+    # `Sekretariat` is an office)
+    "secret": words("sekret rahasia hemmelighet hemmelighed hemlighet salaisuus titok tajemství"),
 }
 #: A key's qualifier, which Romance languages put after it (`clave_de_acceso`, `chave_privada`,
 #: `clé_api`): read before it, as in English (`access_key`).

@@ -3690,10 +3690,17 @@ class _Scan:
                 end = close
                 value = self.data[start:end]
         text = value.decode("utf-8", "replace")
+        scheme, _, credential = text.strip().partition(" ")  # a provider's own scheme (`KakaoAK …`, `SSWS …`)
         if (
             not is_placeholder(text)
             and len(text.strip()) >= 4
             and not text.lower().startswith("{")
+            and not (
+                credential
+                and " " not in credential
+                and scheme.isalnum()
+                and (credential[0] in "{<" or is_placeholder(credential))
+            )
             and not _basic_placeholder(self.data, start, text)
         ):
             self.add(start, end, "authorization", _TOKEN_PRIORITY)
