@@ -490,3 +490,28 @@ def test_ids_beside_a_proxmox_token_stay() -> None:
     """A UUID named `value` with no token's id above it, a sentence naming a ticket's user."""
     rs.survives('{"value": "c782e116-f478-4407-ac28-bd3ddacf5e04", "name": "vm-101"}\n')
     rs.survives("PVE:root@pam is the user the ticket belongs to\n")
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'it = getCmd(SnmpEngine(), CommunityData("{p}", mpModel=1), UdpTransportTarget((h, 161)))',
+            "auth = UsmUserData('nms', '{p}', authProtocol=usmHMACSHAAuthProtocol)",
+            'with driver("core1.example.net", "netops", "{p}", optional_args={{"port": 830}}) as dev:',
+            "    password: \"{{{{ '{p}' | password_hash('sha512') }}}}\"",
+            '{{% set hashed = "{p}"|password_hash("sha512") %}}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_network_automation_and_template_literals_go(layout: str, seed: int) -> None:
+    """pysnmp's community and SNMPv3 key, NAPALM's password, a Jinja literal given to password_hash."""
+    secret = _password(random.Random(seed))
+    rs.goes(layout.format(p=secret), secret)
+
+
+def test_look_alikes_of_network_automation_stay() -> None:
+    """The default community, a variable before password_hash, a web driver's arguments."""
+    rs.survives("CommunityData('public', mpModel=0)\n")
+    rs.survives("    password: \"{{ vault_breakglass_pw | password_hash('sha512') }}\"\n")
+    rs.survives('self.driver("x", "y", "chrome")\n')

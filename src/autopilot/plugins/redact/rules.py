@@ -1911,6 +1911,13 @@ ANCHORED_SECRETS: Final = (
         "secret",
         generated=True,
     ),
+    # the plaintext a template hashes: Ansible's and Salt's Jinja filter `'…' | password_hash('sha512')`
+    # (a variable before the filter, `vault_pw | password_hash(…)`, is none)
+    AnchoredSecret(
+        "password_hash(",
+        r"(?i:password_hash)\(",
+        before=r"[^\n]{0,400}?(?P<q>\\{0,3}['\"])(?P<value>[^'\"\n\\]{1,200})(?P=q)[ \t]*\|[ \t]*\Z",
+    ),
     # a linter that finds secrets quoting the string it found: eslint-plugin-no-secrets' `Found a string
     # with entropy 4.3 : "…"` and `Found a string that matches "AWS API Key" : "…"`
     AnchoredSecret(
@@ -2196,6 +2203,12 @@ AUTH_CALLS: Final = {
     "open": (2, False),
     # the plaintext given to crypt(): pgcrypto's `crypt('…', gen_salt('bf'))`, PHP's `crypt("…", $salt)`
     "crypt": (0, True),
+    # network automation: pysnmp's `CommunityData("…", mpModel=1)` (an SNMP community is a password)
+    # and `UsmUserData(user, "…", …)` (SNMPv3's authentication key), NAPALM's `driver(host, user,
+    # "…")` (the class `get_network_driver()` returns; a generic name: a random-looking literal)
+    "communitydata": (0, True),
+    "usmuserdata": (1, True),
+    "driver": (2, False),
     # joining a Wi-Fi network with its passphrase after the network's name: Arduino's and the ESP
     # cores' `WiFi.begin("ssid", "…")`, `WiFi.softAP(…)`, `WiFiMulti.addAP(…)`, MicroPython's
     # `wlan.connect(…)` (`sta_if` in its documentation), CircuitPython's `wifi.radio.connect(…)`
