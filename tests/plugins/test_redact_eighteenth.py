@@ -515,3 +515,28 @@ def test_look_alikes_of_network_automation_stay() -> None:
     rs.survives("CommunityData('public', mpModel=0)\n")
     rs.survives("    password: \"{{ vault_breakglass_pw | password_hash('sha512') }}\"\n")
     rs.survives('self.driver("x", "y", "chrome")\n')
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "      peers:\n        - keys:\n            public: {pub}\n            shared: {k}\n",
+            "    wg0:\n      mode: wireguard\n      key:\n        private: {k}\n",
+            "keys:\n  public: {pub}\n  preshared: '{k}'\n",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_wireguard_key_in_a_keys_block_goes(layout: str, seed: int) -> None:
+    """netplan's WireGuard tunnels: `private` and `shared` under `key:`/`keys:` go, `public` stays."""
+    rng = random.Random(seed)
+    public, key = (base64.b64encode(rng.randbytes(32)).decode() for _ in range(2))
+    text = layout.format(pub=public, k=key)
+    rs.goes(text, key)
+    from autopilot.plugins.redact.engine import redact_text
+
+    assert public in redact_text(text) or "{pub}" not in layout
+
+
+def test_a_public_key_in_a_keys_block_stays() -> None:
+    rs.survives("keys:\n  public: D1qi2SFJ7CHVIq5ydMiUHjQj2vs6pYZqviXmMa0oA/o=\n  shared: none\n")

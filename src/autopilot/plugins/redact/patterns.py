@@ -1592,6 +1592,12 @@ _VALUE_AFTER_TOKEN_ID: Final = (
     rb'[ \t]*(?::|\xe2\x94\x82|\\{1,3}u2502|\|)[ \t]*(?:\\{0,3}")?'
     rb"(?P<value>[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})"
 )
+# A WireGuard key in a block named `keys` or `key` (netplan's `keys:` with `public:` and `shared:`,
+# a tunnel's `key:` with `private:`), on the block's next lines (JSON-escaped too).
+_WIREGUARD_MEMBER: Final = (
+    rb"(?:\r?\n|\\{1,3}n)[ \t]+(?:-[ \t]+)?(?:private|shared|preshared|psk)[ \t]*:[ \t]*(?:\\{0,3}[\"'])?"
+    rb"(?P<value>[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])"
+)
 _NAMED_FIXED_ANCHORS: Final = (
     b"://",
     b"bearer",

@@ -429,6 +429,7 @@ from autopilot.plugins.redact.patterns import (
     _VALUE_MEMBER,
     _VALUE_WORD,
     _WEBHOOK_PATH_AT,
+    _WIREGUARD_MEMBER,
     _WRAPPED_LITERAL,
     _WRITE_AT,
     _WRITTEN,
@@ -852,6 +853,12 @@ class _Scan:
             self._gossip_key(at)
             at = low.find(b"encrypt", at + 7)
 
+    def _wireguard_keys(self, name_end: int) -> None:
+        """The WireGuard keys of a block named `keys` or `key` (netplan's tunnels and peers): a
+        `private`, `shared` or `preshared` member's key (44 base64 characters); `public` stays."""
+        for member in _rx[_WIREGUARD_MEMBER].finditer(self.data, name_end, min(self.size, name_end + 600)):
+            self.add(member.start("value"), member.end("value"), "private_key")
+
     def _token_id_value(self, name_end: int) -> None:
         """The UUID named `value` after an API token's id (Proxmox's `pveum user token add` and its API
         answer: `full-tokenid` then `value`, as JSON members or a table's rows): the token's secret."""
@@ -1250,6 +1257,8 @@ class _Scan:
                 and self._two_word_column(name_start, name_end)
             ):
                 continue
+            if kind is None and how in (_BY_BLOCK, _BY_SEPARATOR) and name.lower() in (b"keys", b"key"):
+                self._wireguard_keys(name_end)  # netplan's `keys:` above `public:` and `shared:`
             if how == _BY_SPACE:
                 if kind is None and name.lower() in _NUMBERED_KEYS:
                     # Azure's `key1` and `key2` copied with blanks after them (a note, `az … -o table`)
