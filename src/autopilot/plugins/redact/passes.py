@@ -117,7 +117,10 @@ def _foreign_anchors() -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[byte
     utf8: dict[bytes, None] = {}
     escaped: dict[bytes, None] = {}
     twice: dict[bytes, None] = {}
-    for table in (rules.FOREIGN_SECRET_WORDS, rules.FOREIGN_WHOLE_WORDS):
+    # (the whole words for secret, `sekret`, `rahasia`, are no anchors: searching them in every text
+    # costs more than the names they would find; they make a value a translated label)
+    whole = {kind: group for kind, group in rules.FOREIGN_WHOLE_WORDS.items() if kind != "secret"}
+    for table in (rules.FOREIGN_SECRET_WORDS, whole):
         for word in (word for group in table.values() for word in group):
             joins = (" ", "_", "-", "") if "_" in word else ("",)
             for joined in (word.replace("_", join) for join in joins):

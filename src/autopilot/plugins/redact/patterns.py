@@ -819,8 +819,6 @@ def _printer(anchor: bytes) -> re.Pattern[bytes]:
 
 # Functions that take a credential: found by the last four letters of their name and the "(",
 # the whole name is read at the hit (``basicauth(`` and ``httpbasicauth(`` share ``auth(``).
-# A gossip key under `encrypt` (rules.GOSSIP_KEY), looked for with a plain find, not an anchor.
-_GOSSIP_KEY: Final = rules.GOSSIP_KEY.encode()
 _ANCHORED_SECRETS: Final = {
     anchor.encode(): tuple(rule for rule in rules.ANCHORED_SECRETS if rule.anchor == anchor)
     for anchor in dict.fromkeys(rule.anchor for rule in rules.ANCHORED_SECRETS)
@@ -1594,6 +1592,8 @@ _VALUE_AFTER_TOKEN_ID: Final = (
 )
 # A WireGuard key in a block named `keys` or `key` (netplan's `keys:` with `public:` and `shared:`,
 # a tunnel's `key:` with `private:`), on the block's next lines (JSON-escaped too).
+# (what ends a block's name: its colon and the line's end, JSON-escaped too)
+_BLOCK_OPENINGS: Final = (b":\n", b":\r\n", b":\\n", b":\\\\n")
 _WIREGUARD_MEMBER: Final = (
     rb"(?:\r?\n|\\{1,3}n)[ \t]+(?:-[ \t]+)?(?:private|shared|preshared|psk)[ \t]*:[ \t]*(?:\\{0,3}[\"'])?"
     rb"(?P<value>[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])"

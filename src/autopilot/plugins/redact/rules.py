@@ -754,7 +754,7 @@ FOREIGN_WHOLE_WORDS: Final = {
     "password": words("clave parola mima kouling"),
     "key": words("chave chiave clé cle kunci khóa khoa 鍵 키 miyao"),
     # Polish, Indonesian and Malay, Norwegian, Danish, Swedish, Finnish, Hungarian, Czech (whole words:
-    # `Sekretariat` is an office)
+    # `Sekretariat` is an office; no anchors, passes._foreign_anchors(): they make a value a label)
     "secret": words("sekret rahasia hemmelighet hemmelighed hemlighet salaisuus titok tajemství"),
 }
 #: A key's qualifier, which Romance languages put after it (`clave_de_acceso`, `chave_privada`,
@@ -1911,6 +1911,15 @@ ANCHORED_SECRETS: Final = (
         "secret",
         generated=True,
     ),
+    # a gossip encryption key under `encrypt` (Consul's and Nomad's agents, in JSON or HCL, `consul
+    # agent -encrypt=…`, Serf's `-encrypt`): base64 of 16 or 32 bytes, whatever its name's prefix
+    # (`gossip_encrypt`)
+    AnchoredSecret(
+        "encrypt",
+        r"(?i:encrypt)(?:\\{0,7}[\"'])?(?:[ \t]*[:=][ \t]*|[ \t]+)(?:\\{0,7}[\"'])?"
+        r"(?P<value>[A-Za-z0-9+/]{22}==|[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])",
+        "secret",
+    ),
     # the plaintext a template hashes: Ansible's and Salt's Jinja filter `'…' | password_hash('sha512')`
     # (a variable before the filter, `vault_pw | password_hash(…)`, is none)
     AnchoredSecret(
@@ -1928,16 +1937,6 @@ ANCHORED_SECRETS: Final = (
         "secret",
     ),
 )
-#: A gossip encryption key under the name `encrypt` (Consul's and Nomad's agents, in JSON or HCL,
-#: `consul agent -encrypt=…`, Serf's `-encrypt`): base64 of 16 or 32 bytes, whatever its name's
-#: prefix (`gossip_encrypt`). `encrypt` is no anchor of the shared searches (too many texts hold
-#: the word and they would slow every text down): a plain find looks for it.
-GOSSIP_KEY: Final = (
-    r"(?:(?<![A-Za-z0-9])|(?<=\\[nt]))(?i:encrypt)(?:\\{0,7}[\"'])?"
-    r"(?:[ \t]*[:=][ \t]*|[ \t]+)(?:\\{0,7}[\"'])?"
-    r"(?P<value>[A-Za-z0-9+/]{22}==|[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])"
-)
-
 #: Commands whose output is a credential (``kubectl get secret … | base64 -d``, ``gh auth token``):
 #: (anchor, pattern). Where the lower-cased anchor occurs, the pattern (empty: none) must be found in
 #: its line; then the first of the next three lines that is a single word is redacted (after printing a

@@ -116,6 +116,7 @@ from autopilot.plugins.redact.patterns import (
     _BLOCK_LIST_ITEM,
     _BLOCK_MEMBER,
     _BLOCK_OPENING,
+    _BLOCK_OPENINGS,
     _BLOCK_SCALAR,
     _BRACED_VALUE,
     _BRACES,
@@ -202,7 +203,6 @@ from autopilot.plugins.redact.patterns import (
     _GO_FIELDS_BEFORE,
     _GO_POINTER_AT,
     _GO_POSITIONAL_FIELD,
-    _GOSSIP_KEY,
     _GREPPED_LINE,
     _HAR_COOKIE,
     _HCL_BLOCK_END,
@@ -848,15 +848,11 @@ class _Scan:
         if hits:
             self.named += [hit[0] for hit in hits if hit[2] in _ACROSS_LINES_HOW]
             self._names_at(hits)
-        at = low.find(b"encrypt")
-        while at != -1:
-            self._gossip_key(at)
-            at = low.find(b"encrypt", at + 7)
 
     def _wireguard_keys(self, name_end: int) -> None:
         """The WireGuard keys of a block named `keys` or `key` (netplan's tunnels and peers): a
         `private`, `shared` or `preshared` member's key (44 base64 characters); `public` stays."""
-        for member in _rx[_WIREGUARD_MEMBER].finditer(self.data, name_end, min(self.size, name_end + 600)):
+        for member in _rx[_WIREGUARD_MEMBER].finditer(self.data, name_end, min(self.size, name_end + 400)):
             self.add(member.start("value"), member.end("value"), "private_key")
 
     def _token_id_value(self, name_end: int) -> None:
@@ -873,12 +869,6 @@ class _Scan:
         if block is not None:
             for member in _rx[_TOKENS_MEMBER].finditer(self.data, block.start("body"), block.end("body")):
                 self.add(member.start("value"), member.end("value"), "token")
-
-    def _gossip_key(self, at: int) -> None:
-        """A gossip encryption key after `encrypt` (rules.GOSSIP_KEY): Consul's, Nomad's, Serf's."""
-        match = _rx[_GOSSIP_KEY].match(self.data, at)
-        if match is not None and looks_random(match.group("value").decode("ascii")):
-            self.add(match.start("value"), match.end("value"), "secret")
 
     def _fixed(self, role: int, start: int, end: int) -> None:
         """The fixed anchors of the names pass, but URLs and bearer tokens."""
@@ -1257,7 +1247,11 @@ class _Scan:
                 and self._two_word_column(name_start, name_end)
             ):
                 continue
-            if kind is None and how in (_BY_BLOCK, _BY_SEPARATOR) and name.lower() in (b"keys", b"key"):
+            if (
+                kind is None
+                and data.startswith(_BLOCK_OPENINGS, name_end)
+                and name.lower() in (b"keys", b"key")
+            ):
                 self._wireguard_keys(name_end)  # netplan's `keys:` above `public:` and `shared:`
             if how == _BY_SPACE:
                 if kind is None and name.lower() in _NUMBERED_KEYS:
