@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import random
 import sys
+import uuid
 from pathlib import Path
 
 from hypothesis import given
@@ -398,3 +399,144 @@ def test_cookie_words_that_are_no_cookie_stay() -> None:
         '{"cookie": "webvpn"}',
     ):
         rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '{{\n  "datacenter": "dc1",\n  "encrypt": "{k}",\n  "server": true\n}}',
+            'datacenter = "dc1"\nencrypt = "{k}"\nencrypt_verify_incoming = true',
+            "consul agent -server -bootstrap-expect=3 -encrypt={k} -data-dir=/opt/consul",
+            "nomad agent -server -encrypt '{k}'",
+            'server {{\n  enabled = true\n  encrypt = "{k}"\n}}',
+            "CONSUL_GOSSIP_ENCRYPT={k}",
+        ]
+    ),
+    seed=SEEDS,
+    size=st.sampled_from([16, 32]),
+)
+def test_a_gossip_encryption_key_goes(layout: str, seed: int, size: int) -> None:
+    """Consul's, Nomad's and Serf's gossip key (base64 of 16 or 32 bytes) under `encrypt`."""
+    key = base64.b64encode(random.Random(seed).randbytes(size)).decode()
+    rs.goes(layout.format(k=key), key)
+
+
+def test_encrypt_settings_that_hold_no_key_stay() -> None:
+    """A switch, an algorithm's name or ciphertext of another length is no gossip key."""
+    rs.survives('{"encrypt": true, "encrypt_verify_incoming": true, "encrypt_verify_outgoing": true}\n')
+    rs.survives("encrypt: aes-256-gcm\nencrypt_at_rest = false\n")
+    rs.survives('"encrypted": "' + base64.b64encode(bytes(range(48))).decode() + '"\n')
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '"acl": {{"enabled": true, "tokens": {{"agent": "{a}", "default": "{b}"}}}}',
+            'acl {{\n  tokens {{\n    initial_management = "{a}"\n    agent = "{b}"\n  }}\n}}',
+            '{{"acl": {{"tokens": {{"master": "{a}", "replication": "{b}"}}}}}}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_an_agents_acl_tokens_go(layout: str, seed: int) -> None:
+    """The UUIDs of an object or a block named `tokens` (Consul's and Nomad's ACL tokens)."""
+    rng = random.Random(seed)
+    first, second = (str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(2))
+    text = layout.format(a=first, b=second)
+    rs.goes(text, first)
+    rs.goes(text, second)
+
+
+def test_token_counters_stay() -> None:
+    """Usage counters named `tokens` hold numbers; an id beside them is no token."""
+    rs.survives(
+        '{"usage": {"input_tokens": 12, "tokens": {"total": 40, "cached": 3}}, '
+        '"id": "c782e116-f478-4407-ac28-bd3ddacf5e04"}\n'
+    )
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+_BAR = "\u2502"
+_PROXMOX_TOKENS = [
+    '{{"data": {{"full-tokenid": "root@pam!monitoring", "info": {{"privsep": 1}}, "value": "{v}"}}}}',
+    '{{\n  "data": {{\n    "full-tokenid": "ci@pve!deploy",\n    "info": {{}},\n    "value": "{v}"\n  }}\n}}',
+    f"{_BAR} full-tokenid {_BAR} root@pam!terraform {_BAR}\n{_BAR} info {_BAR} privsep 0 {_BAR}\n"
+    + f"{_BAR} value {_BAR} {{v}} {_BAR}",
+    "full-tokenid: root@pam!backup\ninfo:\n  privsep: 0\nvalue: {v}",
+]
+
+
+@given(layout=st.sampled_from(_PROXMOX_TOKENS), seed=SEEDS)
+def test_a_proxmox_api_tokens_secret_goes(layout: str, seed: int) -> None:
+    """`pveum user token add` and its API answer: the UUID named `value` after `full-tokenid`."""
+    secret = _uuid(random.Random(seed))
+    rs.goes(layout.format(v=secret), secret)
+
+
+@given(seed=SEEDS, system=st.sampled_from(["PVE", "PBS", "PMG"]))
+def test_a_proxmox_login_ticket_goes(seed: int, system: str) -> None:
+    """A Proxmox login ticket (`PVE:user@realm:<hex>::<signature>`): the signature goes."""
+    rng = random.Random(seed)
+    signature = base64.b64encode(rng.randbytes(256)).decode()
+    ticket = f"{system}:root@pam:{rng.getrandbits(32):08X}::{signature}"
+    rs.goes(f'{{"data": {{"username": "root@pam", "ticket": "{ticket}"}}}}\n', signature)
+    rs.goes(f"Cookie: {system}AuthCookie={ticket}\n", signature)
+
+
+def test_ids_beside_a_proxmox_token_stay() -> None:
+    """A UUID named `value` with no token's id above it, a sentence naming a ticket's user."""
+    rs.survives('{"value": "c782e116-f478-4407-ac28-bd3ddacf5e04", "name": "vm-101"}\n')
+    rs.survives("PVE:root@pam is the user the ticket belongs to\n")
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'it = getCmd(SnmpEngine(), CommunityData("{p}", mpModel=1), UdpTransportTarget((h, 161)))',
+            "auth = UsmUserData('nms', '{p}', authProtocol=usmHMACSHAAuthProtocol)",
+            'with driver("core1.example.net", "netops", "{p}", optional_args={{"port": 830}}) as dev:',
+            "    password: \"{{{{ '{p}' | password_hash('sha512') }}}}\"",
+            '{{% set hashed = "{p}"|password_hash("sha512") %}}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_network_automation_and_template_literals_go(layout: str, seed: int) -> None:
+    """pysnmp's community and SNMPv3 key, NAPALM's password, a Jinja literal given to password_hash."""
+    secret = _password(random.Random(seed))
+    rs.goes(layout.format(p=secret), secret)
+
+
+def test_look_alikes_of_network_automation_stay() -> None:
+    """The default community, a variable before password_hash, a web driver's arguments."""
+    rs.survives("CommunityData('public', mpModel=0)\n")
+    rs.survives("    password: \"{{ vault_breakglass_pw | password_hash('sha512') }}\"\n")
+    rs.survives('self.driver("x", "y", "chrome")\n')
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "      peers:\n        - keys:\n            public: {pub}\n            shared: {k}\n",
+            "    wg0:\n      mode: wireguard\n      key:\n        private: {k}\n",
+            "keys:\n  public: {pub}\n  preshared: '{k}'\n",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_wireguard_key_in_a_keys_block_goes(layout: str, seed: int) -> None:
+    """netplan's WireGuard tunnels: `private` and `shared` under `key:`/`keys:` go, `public` stays."""
+    rng = random.Random(seed)
+    public, key = (base64.b64encode(rng.randbytes(32)).decode() for _ in range(2))
+    text = layout.format(pub=public, k=key)
+    rs.goes(text, key)
+    from autopilot.plugins.redact.engine import redact_text
+
+    assert public in redact_text(text) or "{pub}" not in layout
+
+
+def test_a_public_key_in_a_keys_block_stays() -> None:
+    rs.survives("keys:\n  public: D1qi2SFJ7CHVIq5ydMiUHjQj2vs6pYZqviXmMa0oA/o=\n  shared: none\n")

@@ -4,12 +4,13 @@ other languages (they stay), and real passwords with letters of other scripts (t
 
 from __future__ import annotations
 
+import base64
 import random
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -46,6 +47,12 @@ _LABELS = [
     "एपीआई कुंजी",
     "مفتاح الواجهة البرمجية",
     "Parolayı tekrar girin",
+    "Mã truy cập",
+    "Código de acceso",
+    "Mã bí mật",
+    "Sekret",
+    "Rahasia",
+    "Salaisuus",
 ]
 _FILES = [
     '{{"password": "{v}", "apiKey": "{v}", "title": "Login"}}\n',
@@ -368,3 +375,161 @@ def test_a_password_after_a_cjk_label_and_a_full_width_colon_goes(label: str, wo
 def test_a_cjk_label_before_a_version_or_words_stays(text: str) -> None:
     """A version, words of a sentence or a setting after the label: no password."""
     rs.survives(text)
+
+
+@pytest.mark.parametrize(
+    "label", ["加签密钥：", "签名校验密钥：", "パスワード：", "비밀번호：", "App Secret："]
+)
+@pytest.mark.parametrize(
+    "above",
+    ["Webhook：https://oapi.example.cn/robot/send?x=1", "docs https://example.com/a/b", "cd /srv/app"],
+)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_label_below_a_line_ending_in_a_url_or_a_path_still_hands_over(
+    label: str, above: str, seed: int
+) -> None:
+    """The slashes of a URL or a path on the line above are not the label's (a path before the
+    label on its own line names where a key is; one a line above does not)."""
+    secret = rs.body(random.Random(seed), 6) + str(random.Random(seed).randint(100, 999))
+    rs.goes(f"{above}\n{label}{secret}\n", secret)
+
+
+def test_a_label_after_a_path_on_its_own_line_still_stays() -> None:
+    """A path on the label's own line still names where a key is, no key."""
+    rs.survives("wg pubkey < /etc/wireguard/privatekey\n")
+
+
+@pytest.mark.parametrize("label", ["REST API 키: ", "Admin 키: ", "API 키：", "시크릿 키: "])
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_key_after_the_korean_word_for_key_goes(label: str, seed: int) -> None:
+    """Korean writes a key's kind before `키` as English does before `key` (`REST API 키: …`): a
+    generated value after it goes, as after `API key: `."""
+    secret = rs.body(random.Random(seed), 32, rs.HEX)
+    rs.goes(f"카카오 앱 키 정리\n{label}{secret}\n", secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "JavaScript 키: 7970f553ada0ae07ebe86753434439e7\n",
+        "키보드: 한국어 2벌식\n",
+        "네이티브 앱 키: (앱에 포함됨)\n",
+        "키: 값\n",
+    ],
+)
+def test_the_korean_word_for_key_before_a_public_key_or_words_stays(text: str) -> None:
+    """A key named for JavaScript is public; a keyboard, a note in brackets or words are no key."""
+    rs.survives(text)
+
+
+# The first bytes of a private key's DER (their lengths those of the key below), and a public key's.
+_DER_HEADERS = {
+    "pkcs8 rsa": ("308204bd020100300d06092a864886f70d0101010500048204a7", 1191),
+    "pkcs1 rsa": ("308204a40201000282010100", 1180),
+    "pkcs8 ec": ("308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b", 109),
+    "sec1 ec": ("30770201010420", 114),
+    "pkcs8 ed25519": ("302e020100300506032b657004220420", 32),
+}
+
+
+@pytest.mark.parametrize("kind", list(_DER_HEADERS))
+@pytest.mark.parametrize("wrap", [0, 64])
+@settings(max_examples=5)  # (a key's text is long, each example redacts it in several forms)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_private_key_without_its_armour_goes(kind: str, wrap: int, seed: int) -> None:
+    """A private key's DER in base64 with no PEM lines around it (a payment console's merchant key),
+    on one line or wrapped, goes whole."""
+    header, size = _DER_HEADERS[kind]
+    der = bytes.fromhex(header) + random.Random(seed).randbytes(size)
+    body = base64.b64encode(der).decode()
+    if wrap:
+        body = "\n".join(body[i : i + wrap] for i in range(0, len(body), wrap))
+    text = f"支付宝开放平台 - 应用私钥（RSA2），不要提交到 Git：\n{body}\n"
+    for line in body.splitlines()[:-1] or [body]:
+        rs.goes(text, line)
+
+
+@settings(max_examples=5)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_public_key_without_its_armour_stays(seed: int) -> None:
+    """The platform's public key (SubjectPublicKeyInfo, no version 0) is made to be shared."""
+    header = "30820122300d06092a864886f70d01010105000382010f003082010a0282010100"
+    body = base64.b64encode(bytes.fromhex(header) + random.Random(seed).randbytes(261)).decode()
+    rs.survives(f"支付宝公钥：\n{body}\n")
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_vk_token_goes_alone(seed: int) -> None:
+    """VK's access tokens (`vk1.a.` and a long random body) go with no name beside them."""
+    token = "vk1" + ".a." + rs.body(random.Random(seed), 200, rs.URLSAFE)
+    rs.goes(f"Мария, [2026-10-25 15:42]\nтокен сообщества ВК для бота: {token}\n", token)
+    rs.goes(f"{token}\n", token)
+
+
+def test_words_like_a_vk_token_stay() -> None:
+    rs.survives("vk1.a.example\nversion vk1.a.2 of the bot\n")
+
+
+_QUOTED_IN_PROSE = [
+    "Le compte « recette » est prêt. Mot de passe : « {s} »\nBien à toi,\n",
+    "Le compte est prêt. Mot de passe : «\u00a0{s}\u00a0»\n",
+    "Das neue Passwort: „{s}“ – bitte gleich ändern.\n",
+    "Пароль от вайфая: «{s}», не забудь.\n",
+    "ID は admin、パスワードは「{s}」です\n",
+    "サーバーのパスワードは {s} です\n",
+    "新しいパスワード：『{s}』\n",
+    "La contraseña es «{s}» hasta el lunes.\n",
+]
+
+
+@pytest.mark.parametrize("sentence", _QUOTED_IN_PROSE)
+@given(
+    word=st.sampled_from(["noël", "Neko", "sora", "Hund", "Зайка", "amour"]),
+    digits=st.integers(min_value=100, max_value=99999),
+    symbol=st.sampled_from(["++", "#", "Yuki", "-Mai"]),
+)
+def test_a_password_in_the_quotes_of_another_language_goes(
+    sentence: str, word: str, digits: int, symbol: str
+) -> None:
+    """Guillemets, German and CJK quotes, or Japanese's `は … です`, in the middle of a line."""
+    secret = f"{word}{digits}{symbol}"
+    rs.goes(sentence.format(s=secret), secret)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le mot de passe est dans « Coffre-fort » comme d’habitude.\n",
+        "Mot de passe : « votre mot de passe »\n",
+        "Passwort: „********“\n",
+        "パスワードは「管理画面」で確認してください\n",
+        "パスワードは「設定」→「セキュリティ」から変更できます\n",
+        "パスワードは 8 文字以上です\n",
+        "Le compte « recette » est prêt.\n",
+    ],
+)
+def test_words_in_the_quotes_of_another_language_stay(text: str) -> None:
+    """A place, a mask, a UI's path or words in those quotes are no password."""
+    rs.survives(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '  -H "Authorization: KakaoAK {발급받은_키}" \\\n',
+        "Authorization: GenieKey <your-api-key>\n",
+        "api_key: <APIキー>\n",
+        "password: {你的密码}\n",
+        "sekretariat: biuro@example.pl\n",
+    ],
+)
+def test_a_placeholder_naming_the_secret_in_another_language_stays(text: str) -> None:
+    """Words in brackets naming the key (`{발급받은_키}`: the issued key), after a provider's own
+    scheme too, stand in for it; an office's name holding the word for secret is none."""
+    rs.survives(text)
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_a_key_after_a_providers_own_scheme_still_goes(seed: int) -> None:
+    secret = rs.body(random.Random(seed), 32, rs.HEX)
+    rs.goes(f'curl -H "Authorization: KakaoAK {secret}" https://dapi.kakao.com/v2/local\n', secret)

@@ -117,13 +117,16 @@ def _foreign_anchors() -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[byte
     utf8: dict[bytes, None] = {}
     escaped: dict[bytes, None] = {}
     twice: dict[bytes, None] = {}
-    for table in (rules.FOREIGN_SECRET_WORDS, rules.FOREIGN_WHOLE_WORDS):
+    # (the whole words for secret, `sekret`, `rahasia`, are no anchors: searching them in every text
+    # costs more than the names they would find; they make a value a translated label)
+    whole = {kind: group for kind, group in rules.FOREIGN_WHOLE_WORDS.items() if kind != "secret"}
+    for table in (rules.FOREIGN_SECRET_WORDS, whole):
         for word in (word for group in table.values() for word in group):
             joins = (" ", "_", "-", "") if "_" in word else ("",)
             for joined in (word.replace("_", join) for join in joins):
                 for form in {joined, joined.capitalize(), joined.upper(), joined.title()}:
                     encoded = form.encode().lower()
-                    if len(encoded) < 4:
+                    if len(encoded) < (4 if encoded.isascii() else 3):
                         continue
                     if encoded.isascii():
                         if " " in joined or not any(keyword in encoded for keyword in _NAME_KEYWORDS):
@@ -145,12 +148,12 @@ def _foreign_anchors() -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[byte
 def _foreign_keyword() -> tuple[re.Pattern[bytes], frozenset[bytes]]:
     """Any secret word of another language, lower-cased as the engine's anchors (also those found by
     an English keyword: `passwort`), for a keyword that may announce a credential in prose; and
-    their first four bytes, a cheap test before the pattern."""
+    their first three bytes (a character of other scripts: `키`), a cheap test before the pattern."""
     extra = [
         word.encode() for group in rules.FOREIGN_SECRET_WORDS.values() for word in group if word.isascii()
     ]
     words = sorted({*extra, *(form for forms in _foreign_anchors() for form in forms)}, key=len, reverse=True)
-    return re.compile(b"|".join(re.escape(word) for word in words)), frozenset(word[:4] for word in words)
+    return re.compile(b"|".join(re.escape(word) for word in words)), frozenset(word[:3] for word in words)
 
 
 def _key_determiner(word: bytes) -> bool:
@@ -174,7 +177,7 @@ def _announcing(low: bytes, keyword: int) -> bool:
     if _rx[_ANNOUNCING].match(low, keyword) is not None:
         return True
     pattern, prefixes = _foreign_keyword()
-    return low[keyword : keyword + 4] in prefixes and pattern.match(low, keyword) is not None
+    return low[keyword : keyword + 3] in prefixes and pattern.match(low, keyword) is not None
 
 
 # A full-width colon (U+FF1A) after a name keyword in CJK prose, also JSON-escaped.
@@ -185,7 +188,10 @@ _FULL_WIDTH_COLON: Final = (b"\xef\xbc\x9a", b"\\uff1a", b"\\\\uff1a")
 _FULL_WIDTH_LABEL_END: Final = (
     rb"(?:[ \t]?(?:\xef\xbc\x88|\\{1,2}uff08|\()[^\n()\xef]{1,60}?(?:\xef\xbc\x89|\\{1,2}uff09|\))[ \t]?"
     rb"(?:\xef\xbc\x9a|\\{1,2}uff1a)"
-    rb"|\xe3\x80\x80|\\{1,2}u3000)"
+    rb"|\xe3\x80\x80|\\{1,2}u3000"
+    # Japanese's topic particle `は` before a corner bracket or a blank and ASCII (`パスワードは「…」です`,
+    # `パスワードは … です`: the password is …)
+    rb"|(?:\xe3\x81\xaf|\\{1,3}u306f)(?=\xe3\x80[\x8c\x8e]|\\{1,3}u300[ce]|[ \t][^\s\\]))"
 )
 _FULL_WIDTH_LEADS: Final = frozenset(b"( \t\xef\xe3\\")
 

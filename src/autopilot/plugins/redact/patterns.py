@@ -1643,6 +1643,29 @@ _NAME_KEYWORDS: Final = (
 # Usage counters and other plural names ("input_tokens", "keys") are never secret: found as
 # themselves, they cost no look at a name.
 _SHADOWS: Final = (b'tokens"', b"tokens\\", b"tokens_", b"tokens:", b"tokens=", b"tokens ")
+# …but a block or an object named `tokens` alone, holding UUIDs, holds an agent's ACL tokens
+# (Consul's and Nomad's `acl { tokens { agent = "…" } }`, `"tokens": {"agent": "…"}`).
+_TOKENS_OBJECT: Final = rb'(?:\\{0,3}")?[ \t]*[:=]?[ \t]*\{(?P<body>[^{}]{1,1000}?)\}'
+_TOKENS_MEMBER: Final = (
+    rb'(?:\\{0,3}")?[A-Za-z_][A-Za-z0-9_\-]{0,40}(?:\\{0,3}")?[ \t]*[:=][ \t]*\\{0,3}"(?P<value>'
+    + rb"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+    + rb')\\{0,3}"'
+)
+# The secret after an API token's id (Proxmox's `full-tokenid`): a UUID named `value`, a JSON
+# member's or a table row's (`│ value │ …`).
+_VALUE_AFTER_TOKEN_ID: Final = (
+    rb'(?:(?<![A-Za-z_\-])|(?<=\\[nt]))value(?:\\{0,3}")?'
+    rb'[ \t]*(?::|\xe2\x94\x82|\\{1,3}u2502|\|)[ \t]*(?:\\{0,3}")?'
+    rb"(?P<value>[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})"
+)
+# A WireGuard key in a block named `keys` or `key` (netplan's `keys:` with `public:` and `shared:`,
+# a tunnel's `key:` with `private:`), on the block's next lines (JSON-escaped too).
+# (what ends a block's name: its colon and the line's end, JSON-escaped too)
+_BLOCK_OPENINGS: Final = (b":\n", b":\r\n", b":\\n", b":\\\\n")
+_WIREGUARD_MEMBER: Final = (
+    rb"(?:\r?\n|\\{1,3}n)[ \t]+(?:-[ \t]+)?(?:private|shared|preshared|psk)[ \t]*:[ \t]*(?:\\{0,3}[\"'])?"
+    rb"(?P<value>[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])"
+)
 _NAMED_FIXED_ANCHORS: Final = (
     b"://",
     b"bearer",

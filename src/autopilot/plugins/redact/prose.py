@@ -65,20 +65,53 @@ from autopilot.plugins.redact.values import (
 from autopilot.plugins.redact.words import name_parts
 
 _SAME_LINE, _NEXT_LINE, _NEXT_LINE_STRICT, _IN_PROSE, _IN_SENTENCE, _ASKED = 1, 2, 3, 4, 5, 6
+# The quotes of other languages, opening and closing: guillemets either way and single ones
+# (U+00AB, U+00BB, U+2039, U+203A), German U+201E and U+201C, curly U+201C and U+201D, U+2018 and
+# U+2019, CJK corner brackets 「」 and 『』 (also JSON-escaped); French puts blanks inside them,
+# no-break ones too.
+_LOCAL_OPEN: Final = (
+    rb"(?:\xc2[\xab\xbb]|\xe2\x80[\x98\x9c\x9e\xb9\xba]|\xe3\x80[\x8c\x8e]"
+    rb"|\\{1,3}u(?:00ab|00bb|2018|201c|201e|2039|203a|300c|300e))"
+)
+_LOCAL_CLOSE: Final = (
+    rb"(?:\xc2[\xab\xbb]|\xe2\x80[\x99\x9c\x9d\xb9\xba]|\xe3\x80[\x8d\x8f]"
+    rb"|\\{1,3}u(?:00ab|00bb|2019|201c|201d|2039|203a|300d|300f))"
+)
+_INNER_BLANKS: Final = rb"(?:[ \t]|\xc2\xa0|\xe2\x80\xaf|\\{1,3}u(?:00a0|202f))*"
 # A credential quoted in a sentence after its name, with only words between them (chat, in any
 # language: `es \`…\` (la encontré …)`, `do bazy: '…'. Trzeba`, `gefunden: … - es steht`, CJK's
 # full-width colon and comma): a quoted word after a blank or a colon (also full-width, U+FF1A), or
 # a bare word after a colon (or an ideographic space, U+3000) followed by the sentence's punctuation
 # (also U+FF0C, U+3001, U+3002), a blank or the line's end. (Each branch starts with its byte, so
 # that a search skips to those bytes in C instead of trying every position.)
+# A value in such quotes after a name and its separator (`Mot de passe : « … »`).
+_LOCAL_QUOTED: Final = (
+    rb"[ \t]*(?::|=|\xef\xbc\x9a)?"
+    + _INNER_BLANKS
+    + _LOCAL_OPEN
+    + _INNER_BLANKS
+    + rb"(?P<value>[^\s\"'`\\]{4,200}?)"
+    + _INNER_BLANKS
+    + _LOCAL_CLOSE
+)
 _PROSE_SEPARATOR: Final = (
     rb""" (?=\\{0,3}["'`])|\t(?=\\{0,3}["'`])|:(?=\\{0,3}["'`])|:[ \t]+|\xef\xbc\x9a|\\\\{0,2}uff1a"""
     rb"""|\xe3\x80\x80|\\\\{0,2}u3000"""
+    # a quote of another language right after the words (`パスワードは「…」です`), or Japanese's
+    # topic particle `は` and a blank (`パスワードは … です`)
+    rb"|[ \t]?(?=" + _LOCAL_OPEN + rb")|(?:\xe3\x81\xaf|\\{1,3}u306f)[ \t](?=[^\s\\])"
 )
 _PROSE_WORDS: Final = rb"""(?:[^"'`|$=<>{}\[\]\n\\]++|\\{1,3}u[0-9a-fA-F]{4})*+"""
 _PROSE_VALUE: Final = (
     rb"(?x)"
     rb"""[ \t]*(?:(?P<q>\\{0,3}["'`])(?P<quoted>[^\s"'`\\]{6,200})(?P=q)
+    |"""
+    + _LOCAL_OPEN
+    + _INNER_BLANKS
+    + rb"(?P<local>[^\s\"'`\\]{6,200}?)"
+    + _INNER_BLANKS
+    + _LOCAL_CLOSE
+    + rb"""
     |(?P<bare>[^\s"'`\\]{6,200}?)
       (?=[.,;!?)]{0,2}(?:[ \t\r\n]|$|\\{1,3}[nrt"])
         |\xef\xbc\x8c|\xe3\x80[\x81\x82]|\\{1,3}u(?:ff0c|300[12])))"""
@@ -99,10 +132,14 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
     match = _rx[_PROSE_VALUE].match(data, separator.end(), end)
     if match is None or _describes(data, keyword, separator.start()):
         return None
-    group = "quoted" if match.group("quoted") is not None else "bare"
-    if group == "bare" and data[separator.start()] not in b":\xef\xe3\\":
+    group = "quoted" if match.group("quoted") is not None else "local" if match.group("local") else "bare"
+    if group == "bare" and (
+        data[separator.start()] not in b":\xef\xe3\\" or _rx[_LOCAL_OPEN].match(data, separator.end())
+    ):
         return None  # a bare word only after a colon (or an ideographic space: `パスワード　…`)
     text = match.group(group).decode("utf-8", "replace")
+    if group != "bare":
+        text = text.lstrip("-")  # (quoted: a `-` first is the password's, no option)
     if (
         (
             (credential_like(text) and _rx[_DIGIT].search(text))
@@ -117,6 +154,14 @@ def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
                 and _cjk_label(data, keyword)
                 and _lenient(text)
                 and _rx[_DIGIT].search(text)
+            )
+            # a key of 32 hex digits or more after such a label (`REST API 키` and U+FF1A), as
+            # after `API key: `
+            or (
+                data[separator.start()] in (0xEF, 0x5C)
+                and _cjk_label(data, keyword)
+                and _rx[_HEX_SECRET].fullmatch(text) is not None
+                and _rx[_DIGIT].search(text) is not None
             )
         )
         and not _file_path(text)

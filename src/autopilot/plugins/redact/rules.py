@@ -67,6 +67,14 @@ _DISCORD = (
 )  # fmt: skip
 
 
+# The rest of a key's DER in base64 after its first bytes: the first line's run, then lines of 40 or
+# more (a wrapped body, JSON-escaped too), its padding.
+_DER_BODY = (
+    r"[A-Za-z0-9+/]{20,}(?:(?:\r?\n|\\{1,3}(?:r\\{1,3})?n)[ \t]*[A-Za-z0-9+/]{40,})*"
+    r"(?:={1,2}|(?![A-Za-z0-9+/]))"
+)
+
+
 TOKEN_FORMATS: Final = (
     TokenFormat("anthropic_api_key", ("sk-",), r"sk-ant-(?:[a-z]+[0-9]{2}-)?[A-Za-z0-9_\-]{20,}", 7),
     TokenFormat("openrouter_api_key", ("sk-",), r"sk-or-v1-[0-9a-f]{64}", 9),
@@ -284,6 +292,31 @@ TOKEN_FORMATS: Final = (
     ),
     # A nostr secret key in bech32 (NIP-19); its public half `npub1…` stays.
     TokenFormat("crypto_private_key", ("nsec1",), r"nsec1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}", 5),
+    # A private key's DER in base64 without its PEM armour, on one line or wrapped (payment
+    # consoles hand merchants their RSA key so, as Java's `getEncoded()` and SDK settings do): PKCS#8
+    # with version 0 and RSA's or an EC curve's algorithm, PKCS#1 RSA with version 0 (1024 to 4096
+    # bits), SEC1 EC (P-256, P-384), PKCS#8 Ed25519. Public keys (`MIIBIjANBgkq…AAOCAQ8A…`) hold no
+    # version 0 and stay.
+    TokenFormat(
+        "private_key",
+        ("IBADANBgkqhkiG9w0BAQEFAASC", "IBAAKCAQEA", "IBAAKCAgEA", "IBAAKCAYEA", "IBAAKBgQ"),
+        r"(?:IBADANBgkqhkiG9w0BAQEFAASC|IBAAK(?:CAQEA|CAgEA|CAYEA|BgQ))" + _DER_BODY,
+        before="MII[A-Za-z0-9+/]{3}",
+        direct=True,
+    ),
+    TokenFormat(
+        "private_key",
+        ("GByqGSM49AgEG",),
+        r"GByqGSM49AgEG" + _DER_BODY,
+        before="MIG[A-Za-z0-9+/]AgEAMB[A-Za-z0-9+/]",
+        direct=True,
+    ),
+    TokenFormat(
+        "private_key",
+        ("MHcCAQEEI", "MIGkAgEBBDA", "MC4CAQAwBQYDK2VwBCIEI"),
+        r"(?:MHcCAQEEI|MIGkAgEBBDA|MC4CAQAwBQYDK2VwBCIEI)" + _DER_BODY,
+        direct=True,
+    ),
     TokenFormat(
         "tailscale_key",
         ("tskey-",),
@@ -515,6 +548,15 @@ TOKEN_FORMATS: Final = (
             *((scheme, r"[^\s\"'\\<>,;):]{4,200}") for scheme in ("{PLAIN}", "{CLEAR}", "{CLEARTEXT}")),
         )
     ),
+    # VK's access tokens (`vk1.a.` and a base64url body), Proxmox VE's, Backup Server's and Mail
+    # Gateway's login tickets (`PVE:user@realm:<hex time>::<base64 signature>`, the session cookie)
+    TokenFormat("vk_token", ("vk1.a.",), r"vk1\.a\.[A-Za-z0-9_\-]{60,}", 6, check_random=True),
+    TokenFormat(
+        "proxmox_ticket",
+        ("PVE:", "PBS:", "PMG:"),
+        r"P(?:VE|BS|MG):[A-Za-z0-9_.\-]{1,64}@[A-Za-z0-9_.\-]{1,64}:[0-9A-F]{8,64}::[A-Za-z0-9+/]{40,}={0,2}",
+        direct=True,
+    ),
 )
 # Azure AD client secrets hold "~" and ".", which split runs of token characters: "Q~" is their anchor.
 AZURE_CLIENT_SECRET: Final = r"[A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34}(?![A-Za-z0-9_~.\-])"
@@ -742,6 +784,9 @@ FOREIGN_WHOLE_WORDS: Final = {
     # (and Chinese words in pinyin, as names in code: `mima` 密码, `kouling` 口令, `miyao` 密钥)
     "password": words("clave parola mima kouling"),
     "key": words("chave chiave clé cle kunci khóa khoa 鍵 키 miyao"),
+    # Polish, Indonesian and Malay, Norwegian, Danish, Swedish, Finnish, Hungarian, Czech (whole words:
+    # `Sekretariat` is an office; no anchors, passes._foreign_anchors(): they make a value a label)
+    "secret": words("sekret rahasia hemmelighet hemmelighed hemlighet salaisuus titok tajemství"),
 }
 #: A key's qualifier, which Romance languages put after it (`clave_de_acceso`, `chave_privada`,
 #: `clé_api`): read before it, as in English (`access_key`).
@@ -1950,6 +1995,22 @@ ANCHORED_SECRETS: Final = (
         "secret",
         generated=True,
     ),
+    # a gossip encryption key under `encrypt` (Consul's and Nomad's agents, in JSON or HCL, `consul
+    # agent -encrypt=…`, Serf's `-encrypt`): base64 of 16 or 32 bytes, whatever its name's prefix
+    # (`gossip_encrypt`)
+    AnchoredSecret(
+        "encrypt",
+        r"(?i:encrypt)(?:\\{0,7}[\"'])?(?:[ \t]*[:=][ \t]*|[ \t]+)(?:\\{0,7}[\"'])?"
+        r"(?P<value>[A-Za-z0-9+/]{22}==|[A-Za-z0-9+/]{43}=)(?![A-Za-z0-9+/=])",
+        "secret",
+    ),
+    # the plaintext a template hashes: Ansible's and Salt's Jinja filter `'…' | password_hash('sha512')`
+    # (a variable before the filter, `vault_pw | password_hash(…)`, is none)
+    AnchoredSecret(
+        "password_hash(",
+        r"(?i:password_hash)\(",
+        before=r"[^\n]{0,400}?(?P<q>\\{0,3}['\"])(?P<value>[^'\"\n\\]{1,200})(?P=q)[ \t]*\|[ \t]*\Z",
+    ),
     # a linter that finds secrets quoting the string it found: eslint-plugin-no-secrets' `Found a string
     # with entropy 4.3 : "…"` and `Found a string that matches "AWS API Key" : "…"`
     AnchoredSecret(
@@ -1960,7 +2021,6 @@ ANCHORED_SECRETS: Final = (
         "secret",
     ),
 )
-
 #: Commands whose output is a credential (``kubectl get secret … | base64 -d``, ``gh auth token``):
 #: (anchor, pattern). Where the lower-cased anchor occurs, the pattern (empty: none) must be found in
 #: its line; then the first of the next three lines that is a single word is redacted (after printing a
@@ -2226,6 +2286,12 @@ AUTH_CALLS: Final = {
     "open": (2, False),
     # the plaintext given to crypt(): pgcrypto's `crypt('…', gen_salt('bf'))`, PHP's `crypt("…", $salt)`
     "crypt": (0, True),
+    # network automation: pysnmp's `CommunityData("…", mpModel=1)` (an SNMP community is a password)
+    # and `UsmUserData(user, "…", …)` (SNMPv3's authentication key), NAPALM's `driver(host, user,
+    # "…")` (the class `get_network_driver()` returns; a generic name: a random-looking literal)
+    "communitydata": (0, True),
+    "usmuserdata": (1, True),
+    "driver": (2, False),
     # joining a Wi-Fi network with its passphrase after the network's name: Arduino's and the ESP
     # cores' `WiFi.begin("ssid", "…")`, `WiFi.softAP(…)`, `WiFiMulti.addAP(…)`, MicroPython's
     # `wlan.connect(…)` (`sta_if` in its documentation), CircuitPython's `wifi.radio.connect(…)`

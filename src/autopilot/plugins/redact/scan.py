@@ -116,6 +116,7 @@ from autopilot.plugins.redact.patterns import (
     _BLOCK_LIST_ITEM,
     _BLOCK_MEMBER,
     _BLOCK_OPENING,
+    _BLOCK_OPENINGS,
     _BLOCK_SCALAR,
     _BOUND_PARAMETER,
     _BOUND_PARAMETER_AT,
@@ -419,6 +420,8 @@ from autopilot.plugins.redact.patterns import (
     _TEMPLATE_FIELD,
     _THIN_AT,
     _TO_BASE64_STRING_AT,
+    _TOKENS_MEMBER,
+    _TOKENS_OBJECT,
     _TRACE_BEFORE,
     _TRACED_ECHO,
     _TWILIO_AT,
@@ -444,11 +447,13 @@ from autopilot.plugins.redact.patterns import (
     _USERLIST_AT,
     _USERLIST_ESCAPED,
     _UUID,
+    _VALUE_AFTER_TOKEN_ID,
     _VALUE_AT,
     _VALUE_HEADER,
     _VALUE_MEMBER,
     _VALUE_WORD,
     _WEBHOOK_PATH_AT,
+    _WIREGUARD_MEMBER,
     _WRAPPED_LITERAL,
     _WRITE_AT,
     _WRITTEN,
@@ -488,6 +493,7 @@ from autopilot.plugins.redact.prose import (
     _ESCAPED_URL,
     _IN_PROSE,
     _IN_SENTENCE,
+    _LOCAL_QUOTED,
     _LOGIN_CUE,
     _NEXT_LINE,
     _NEXT_LINE_STRICT,
@@ -812,7 +818,8 @@ class _Scan:
                             end - start == 4 and low[end - 1] in (0x22, 0x5C)
                         ):
                             end -= 1  # `_pat:`, `pat"`: the name ends before the byte after it
-                        # (`"type": "secret"`, `"credential"` or `"password"`: the call only for those keywords)
+                        # (`"type": "secret"`, `"credential"` or `"password"`: the call only for
+                        # those keywords)
                         anchor = anchors[index]
                         if (
                             anchor in (b"secret", b"cred")
@@ -853,6 +860,8 @@ class _Scan:
                             if low[at - 1] in _TABLE_BYTES or low[at - 2] == 0x09 or _escaped_end(low, at):
                                 hits.append((start, end - start, _BY_TABLE))  # `| api_token |`
                     elif role == shadow:
+                        if (not start or low[start - 1] not in _NAME_CHARS) and low[end - 1] != 0x5F:
+                            self._tokens_object(start + 6)
                         continue
                     elif role == url:
                         if interesting(low, start):
@@ -870,6 +879,27 @@ class _Scan:
         if hits:
             self.named += [hit[0] for hit in hits if hit[2] in _ACROSS_LINES_HOW]
             self._names_at(hits)
+
+    def _wireguard_keys(self, name_end: int) -> None:
+        """The WireGuard keys of a block named `keys` or `key` (netplan's tunnels and peers): a
+        `private`, `shared` or `preshared` member's key (44 base64 characters); `public` stays."""
+        for member in _rx[_WIREGUARD_MEMBER].finditer(self.data, name_end, min(self.size, name_end + 400)):
+            self.add(member.start("value"), member.end("value"), "private_key")
+
+    def _token_id_value(self, name_end: int) -> None:
+        """The UUID named `value` after an API token's id (Proxmox's `pveum user token add` and its API
+        answer: `full-tokenid` then `value`, as JSON members or a table's rows): the token's secret."""
+        found = _rx[_VALUE_AFTER_TOKEN_ID].search(self.data, name_end, min(self.size, name_end + 2000))
+        if found is not None:
+            self.add(found.start("value"), found.end("value"), "token")
+
+    def _tokens_object(self, at: int) -> None:
+        """The UUIDs of an object or a block named `tokens` alone: an agent's ACL tokens (Consul's,
+        Nomad's `acl { tokens { agent = "…" } }`); usage counters hold numbers."""
+        block = _rx[_TOKENS_OBJECT].match(self.data, at)
+        if block is not None:
+            for member in _rx[_TOKENS_MEMBER].finditer(self.data, block.start("body"), block.end("body")):
+                self.add(member.start("value"), member.end("value"), "token")
 
     def _fixed(self, role: int, start: int, end: int) -> None:
         """The fixed anchors of the names pass, but URLs and bearer tokens."""
@@ -1253,6 +1283,8 @@ class _Scan:
             kind = kinds.get(name, "?")
             if kind == "?":
                 kind = _name_kind(name)
+            if kind == "token" and name[-7:].lower() == b"tokenid":
+                self._token_id_value(name_end)  # Proxmox's `full-tokenid`, its secret below
             if (
                 kind is None
                 and how in (_BY_SPACE, _BY_TABLE)
@@ -1260,6 +1292,12 @@ class _Scan:
                 and self._two_word_column(name_start, name_end)
             ):
                 continue
+            if (
+                kind is None
+                and data.startswith(_BLOCK_OPENINGS, name_end)
+                and name.lower() in (b"keys", b"key")
+            ):
+                self._wireguard_keys(name_end)  # netplan's `keys:` above `public:` and `shared:`
             if how == _BY_SPACE:
                 if kind is None and name.lower() in _NUMBERED_KEYS:
                     # Azure's `key1` and `key2` copied with blanks after them (a note, `az … -o table`)
@@ -1509,6 +1547,18 @@ class _Scan:
             # value, after the arrow, is the name's too
             self._assignment(name, name_start, changed.end(), kind, generated=generated, strong=strong)
         ahead = data[name_end : name_end + 8]  # what the rarer forms below need to be there at all
+        if (
+            ahead.find(b"\xc2\xab") != -1
+            or ahead.find(b"\xe2\x80") != -1
+            or ahead.find(b"\xe3\x80") != -1
+            or data.find(b"\\u", name_end, name_end + 12) != -1
+        ):
+            local = _rx[_LOCAL_QUOTED].match(data, name_end)  # `Mot de passe : « … »`, `„…“`, `「…」`
+            if local is not None:
+                value = local.group("value").decode("utf-8", "replace")
+                if _lenient(value.lstrip("-")) and (kind == "password" or credential_like(value)):
+                    self.add(local.start("value"), local.end("value"), kind)
+                return local.end()
         # (`find` and an int, not `b":" in ahead`: `bytes in bytes` raises and clears a TypeError first)
         braced = (
             _rx[_BRACED_VALUE].match(data, name_end) if not generated and ahead.find(b"={") != -1 else None
@@ -2602,13 +2652,11 @@ class _Scan:
     def _announced(self, keyword: int) -> None:
         """A credential announced in prose after *keyword* (see _announcement())."""
         data = self.data
-        blank = max(
-            data.rfind(b" ", max(0, keyword - 200), keyword),
-            data.rfind(b"\t", max(0, keyword - 200), keyword),
-        )
+        floor = max(keyword - 200, _line_around(data, keyword)[0])  # (a URL on the line above is none)
+        blank = max(data.rfind(b" ", floor, keyword), data.rfind(b"\t", floor, keyword))
         # a file's path (`wg pubkey < /etc/wireguard/privatekey`) names where a key is, no value; only
         # a value that looks generated said to be the file (`My config/master.key is …`) goes
-        path = data.find(b"/", blank + 1, keyword) != -1
+        path = data.find(b"/", max(floor, blank + 1), keyword) != -1
         if self.low.endswith(
             (b"pub", b"public", b"public_", b"public-", b"public "), max(0, keyword - 7), keyword
         ):
@@ -3861,10 +3909,17 @@ class _Scan:
                 end = close
                 value = self.data[start:end]
         text = value.decode("utf-8", "replace")
+        scheme, _, credential = text.strip().partition(" ")  # a provider's own scheme (`KakaoAK …`, `SSWS …`)
         if (
             not is_placeholder(text)
             and len(text.strip()) >= 4
             and not text.lower().startswith("{")
+            and not (
+                credential
+                and " " not in credential
+                and scheme.isalnum()
+                and (credential[0] in "{<" or is_placeholder(credential))
+            )
             and not _basic_placeholder(self.data, start, text)
         ):
             self.add(start, end, "authorization", _TOKEN_PRIORITY)

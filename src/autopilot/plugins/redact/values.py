@@ -179,6 +179,12 @@ def _foreign_placeholder(value: str) -> bool:
         return False
     if not value.isascii() and any(part in value for part in rules.FOREIGN_PLACEHOLDER_PARTS):
         return True
+    if not value.isascii() and value[:1] in "{<‹[" and value[-1:] in "}>›]":
+        # words in brackets that name the secret (`{발급받은_키}`, "the issued key"; `<APIキー>`)
+        inner = value[1:-1]
+        words = _rx[_VALUE_WORDS].split(inner.strip("_- "))
+        if all(word.isalpha() for word in words) and (_foreign_word_in(inner) or _has_secret_word(inner)):
+            return True
     parts = _rx[_VALUE_WORDS].split(value.strip("<>‹›«»{}[]()"))
     if len(parts) < 2 or not all(
         part.isalpha() and part in (part.lower(), part.upper(), part.title()) for part in parts
@@ -511,6 +517,27 @@ def _label(value: str) -> bool:
     )
 
 
+def _phrase_label(value: str) -> bool:
+    """Whether *value* is a label of a few words in a language written with letters outside ASCII,
+    capitalised as a UI's string is and with no digit (`Mã truy cập`, `Código de acceso`): a
+    translation file's string under a secret's key; no token holds blanks, and a
+    passphrase is not written so."""
+    if "\\u" in value:
+        value = _rx[_UNICODE_ESCAPE].sub(lambda escape: chr(int(escape.group(1), 16)), value)
+    words = value.split(" ")
+    return (
+        1 < len(words) <= 5
+        and not value.isascii()
+        and words[0][:1].isupper()
+        and all(
+            len(word) >= 1 and all(c.isalpha() or c in "’'" for c in word) and word[1:].islower()
+            for word in words
+            if len(word) > 1
+        )
+        and all(word.isalpha() for word in words if len(word) == 1)
+    )
+
+
 @lru_cache(maxsize=4096)
 def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char: bytes) -> bool:
     """Whether the value assigned to a secret-named variable is itself a secret. Cached: logs show the
@@ -522,6 +549,8 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
         return False  # `'token' => 'Nieprawidłowy token.'`, `"Mot de passe oublié ?"`: a message, a label
     if _label(value):
         return False  # `"password": "Contraseña"`, `password: パスワード`: a translated label
+    if " " in value and _phrase_label(value):
+        return False  # `"token": "Mã truy cập"`: a translated label of a few words
     if value.startswith((".*", ".+")):
         return False  # a regular expression that masks the value (`sed 's/^password=.*/password=…/'`)
     if value[0] == "{" and _rx[_HASH_RECORD].search(value):
