@@ -741,6 +741,12 @@ _USER_ARGUMENT: Final = (
     rb"(?:[ \t]+-[A-Za-z\-]+)*[ \t]+[a-z_][a-z0-9_.\-]{0,31}(?:@[A-Za-z0-9.\-]+)?"
     rb"(?=[ \t]*(?:$|[\r\n;&|)]|\\{1,3}[nr]|\\{0,3}\"))"
 )
+# SQL's statements about a secret as an object (DuckDB's and Snowflake's `CREATE [OR REPLACE]
+# [PERSISTENT] SECRET s3_lake (…)`, `DROP SECRET IF EXISTS …`, `DESCRIBE SECRET …`): its name follows.
+_SECRET_OBJECT_BEFORE: Final = (
+    rb"(?:(?<![a-z0-9_])|(?<=\\[nrt]))(?:(?:create|replace)[ \t]+(?:(?:persistent|temporary|temp)[ \t]+)?"
+    rb"|(?:drop|alter|describe)[ \t]+)\Z"
+)
 _USER_COMMANDS: Final = frozenset((b"passwd", b"gpasswd", b"kpasswd", b"yppasswd", b"smbpasswd"))
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
 _PRINTERS.update({anchor.encode(): pattern.encode() for anchor, pattern in rules.REPL_PROMPTS})

@@ -358,6 +358,7 @@ from autopilot.plugins.redact.patterns import (
     _SCHEMELESS_USERINFO,
     _SECRET_COOKIE,
     _SECRET_ID_NAMES,
+    _SECRET_OBJECT_BEFORE,
     _SECURE_STRING,
     _SECURE_STRING_CELL,
     _SECURE_STRING_VALUE,
@@ -2441,6 +2442,8 @@ class _Scan:
             is not None
         ):
             return  # a command given a user's name (`sudo passwd admin2`): it prompts for the password
+        if _rx[_SECRET_OBJECT_BEFORE].search(self.low, max(0, name_start - 32), name_start) is not None:
+            return  # a statement about the secret as an object (`CREATE SECRET s3_lake (…)`): its name
         if self.low.endswith(b"get ", max(0, name_start - 4), name_start):
             # a subcommand's word (`bw get password "Prod DB"`): an item's name follows, no value;
             # what the command prints may still be announced (`kubectl get secret app -o jsonpath=…`)

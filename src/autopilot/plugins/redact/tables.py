@@ -13,9 +13,13 @@ from autopilot.plugins.redact.patterns import _JSON_STRING_START
 from autopilot.plugins.redact.structure import _previous_line_end
 from autopilot.plugins.redact.syntax import _content_start, _line_around
 
-# The header of a listing: column names in capitals, apart by a tab or two blanks or more.
-_LISTING_HEADER: Final = rb"[ \t]*NAME(?:(?:\t|\\{1,3}t|  +)[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)?)+[ \t\r]*"
-_COLUMN: Final = rb"[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)?"
+# The header of a listing: column names in capitals (or capitalised: `databricks secrets list`'s
+# `Key  Last Updated`), the first the secrets' names, apart by a tab or two blanks or more.
+_LISTING_HEADER: Final = (
+    rb"[ \t]*(?:NAME|KEY|Key|SECRET|Secret)"
+    rb"(?:(?:\t|\\{1,3}t|  +)[A-Z][A-Za-z_]*(?: [A-Z][A-Za-z_]*)?)+[ \t\r]*"
+)
+_COLUMN: Final = rb"[A-Z][A-Za-z_]*(?: [A-Z][A-Za-z_]*)?"
 _TAB: Final = rb"\t|\\{1,3}t"
 
 

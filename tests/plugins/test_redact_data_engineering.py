@@ -1,0 +1,167 @@
+"""The built-in redactor on data and machine-learning engineering (the twentieth corpus's families):
+query engines' and BI servers' login objects, Hadoop's per-account Azure settings, lists of keys a
+server accepts, and the look-alikes of that world that must stay (ciphertext, column names that
+sound like secrets, listings of secrets' names, SQL statements about a secret as an object)."""
+
+from __future__ import annotations
+
+import base64
+import random
+import sys
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import redact_strategies as rs
+
+SEEDS = st.integers(min_value=0, max_value=2**32)
+
+
+def _password(rng: random.Random) -> str:
+    """A generated password: letters of both cases, digits and a symbol."""
+    return rs.body(rng, 10) + rng.choice("!#%^*-_") + rs.body(rng, 4)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'conn = connect(host="trino.internal", user="lea", auth=BasicAuthentication("lea", "{p}"))',
+            'auth=prestodb.auth.BasicAuthentication("svc", "{p}")',
+            'auth = TSC.PersonalAccessTokenAuth("etl-refresh", "{p}", site_id="finance")',
+            'auth = TSC.TableauAuth("etl", "{p}", site_id="finance")',
+            'auth = httpx.DigestAuth("svc", "{p}")',
+            'req.SetBasicAuth("admin", "{p}")',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_login_object_given_its_password_loses_it(layout: str, seed: int) -> None:
+    rng = random.Random(seed)
+    password = _password(rng)
+    rs.goes(layout.format(p=password), password)
+
+
+def test_a_login_object_given_variables_stays() -> None:
+    rs.survives(
+        "auth = BasicAuthentication(user, password)\n"
+        'auth = TSC.PersonalAccessTokenAuth(name, os.environ["PAT"])'
+    )
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "spark-submit --conf spark.hadoop.fs.azure.account.key.{a}.dfs.core.windows.net={k} etl/load.py",
+            '{{"spark_conf": {{"fs.azure.account.key.{a}.dfs.core.windows.net": "{k}"}}}}',
+            'spark.conf.set("fs.azure.account.key.{a}.blob.core.windows.net", "{k}")',
+            "fs.azure.account.oauth2.client.secret.{a}.dfs.core.windows.net {k}",
+            "spark.hadoop.fs.azure.sas.raw.{a}.blob.core.chinacloudapi.cn: {k}",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_an_azure_setting_named_by_its_account_loses_its_key(layout: str, seed: int) -> None:
+    """Hadoop's ABFS and WASB settings end in the account's host, after the secret word."""
+    rng = random.Random(seed)
+    account = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 24)))
+    key = base64.b64encode(rs.body(rng, 64).encode()[:64]).decode()
+    rs.goes(layout.format(a=account, k=key), key)
+
+
+def test_an_azure_setting_given_a_reference_stays() -> None:
+    rs.survives(
+        'spark.conf.set("fs.azure.account.key.lake.dfs.core.windows.net", dbutils.secrets.get("s", "k"))\n'
+        'spark.conf.set("fs.azure.account.key.lake.dfs.core.windows.net", storage_key)\n'
+        "spark.hadoop.fs.azure.account.key.lake.dfs.core.windows.net {{secrets/lake/storage-key}}"
+    )
+
+
+@given(seed=SEEDS, layout=st.sampled_from(["yaml", "env", "flow"]))
+def test_the_keys_a_server_accepts_go(seed: int, layout: str) -> None:
+    """Weaviate's `allowed_keys` and the like: each generated key of the list goes."""
+    rng = random.Random(seed)
+    first, second = rs.body(rng, 32), rs.body(rng, 32)
+    text = {
+        "yaml": f"apikey:\n  enabled: true\n  allowed_keys:\n    - {first}\n    - {second}\n  users: [rag]",
+        "env": f"AUTHENTICATION_APIKEY_ALLOWED_KEYS: '{first},{second}'",
+        "flow": f"accepted_keys: [{first}, {second}]",
+    }[layout]
+    rs.goes(text, first)
+    rs.goes(text, second)
+
+
+def test_a_list_of_allowed_dictionary_keys_stays() -> None:
+    rs.survives('allowed_keys = ["name", "email", "created_at"]\nvalid_key: true')
+
+
+@given(seed=SEEDS)
+def test_ciphertext_under_a_password_name_stays(seed: int) -> None:
+    """A Fernet token (Airflow's encrypted connections) and an AWS KMS ciphertext blob are what
+    was made to be stored; the key that decrypts them is elsewhere."""
+    rng = random.Random(seed)
+    fernet = "gAAAAA" + base64.urlsafe_b64encode(rng.randbytes(96)).decode()
+    kms = "AQICAHh" + base64.b64encode(rng.randbytes(150)).decode()
+    rs.survives(
+        " id |   conn_id    | password | is_encrypted\n"
+        "----+--------------+----------+-------------\n"
+        f" 37 | warehouse_pg | {fernet} | t"
+    )
+    rs.survives(f"password: {fernet}")
+    rs.survives(f"The loader password is KMS-encrypted:\n  loader_password_ciphertext: {kms}")
+
+
+def test_columns_and_features_that_sound_like_secrets_stay() -> None:
+    rs.survives(
+        "| column              | description                                   |\n"
+        "|---------------------|-----------------------------------------------|\n"
+        "| password_reset_at   | last time the user asked for a password reset |\n"
+        "| token_refreshed_at  | when the refresh token was last refreshed     |"
+    )
+    rs.survives("features: [sessions_7d: Int64, password_changes_90d: Int64, has_api_key: Bool]")
+    rs.survives("eval:\n  judge_model: gpt-4o\n  secret_detection: enabled\n  secret_scanning: disabled")
+    rs.survives(
+        " id  |  email  |  password_hash  | password_reset_at\n"
+        "-----+---------+-----------------+------------------\n"
+        " 177 | a@b.io  | $2b$12$abc      | 2026-06-01"
+    )
+
+
+@given(seed=SEEDS)
+def test_a_password_named_with_a_window_still_goes(seed: int) -> None:
+    password = _password(random.Random(seed))
+    rs.goes(f"password_90d: {password}", password)
+
+
+def test_a_listing_of_secrets_names_and_dates_stays() -> None:
+    """`databricks secrets list-secrets` prints the names and when each was updated."""
+    rs.survives(
+        "$ databricks secrets list-secrets data-eng\n"
+        "Key                    Last Updated\n"
+        "---------------------  -------------\n"
+        "snowflake-password     2498506202174\n"
+        "openai-api-key         4479675123425"
+    )
+
+
+@given(seed=SEEDS)
+def test_a_listing_with_values_still_loses_them(seed: int) -> None:
+    password = _password(random.Random(seed))
+    rs.goes(f"NAME           VALUE\ndb_password    {password}", password)
+
+
+def test_sql_about_a_secret_object_stays() -> None:
+    rs.survives(
+        'con.execute("CREATE SECRET s3_lake (TYPE S3, KEY_ID ?, SECRET ?, REGION ?)", [a, b, c])\n'
+        "CREATE OR REPLACE PERSISTENT SECRET gcs_lake (TYPE GCS);\n"
+        "CREATE TEMPORARY SECRET s3_tmp (TYPE S3, PROVIDER credential_chain);\n"
+        "DROP SECRET IF EXISTS s3_lake;"
+    )
+
+
+@given(seed=SEEDS)
+def test_sql_creating_a_secret_with_its_value_loses_it(seed: int) -> None:
+    value = rs.body(random.Random(seed), 24)
+    rs.goes(f"CREATE OR REPLACE SECRET gh_token TYPE = GENERIC_STRING SECRET_STRING = '{value}';", value)
+    rs.goes(f"CREATE SECRET s3_lake (TYPE S3, KEY_ID 'AKIDEXAMPLE', SECRET '{value}');", value)
