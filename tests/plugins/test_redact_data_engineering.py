@@ -6,12 +6,17 @@ sound like secrets, listings of secrets' names, SQL statements about a secret as
 from __future__ import annotations
 
 import base64
+import json
 import random
 import sys
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+
+from autopilot.plugins.redact.engine import redact_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import redact_strategies as rs
@@ -101,8 +106,16 @@ def test_ciphertext_under_a_password_name_stays(seed: int) -> None:
     """A Fernet token (Airflow's encrypted connections) and an AWS KMS ciphertext blob are what
     was made to be stored; the key that decrypts them is elsewhere."""
     rng = random.Random(seed)
-    fernet = "gAAAAA" + base64.urlsafe_b64encode(rng.randbytes(96)).decode()
-    kms = "AQICAHh" + base64.b64encode(rng.randbytes(150)).decode()
+
+    def drawn(prefix: str, encode: Callable[[bytes], bytes], size: int) -> str:
+        # (random base64 may hold a token's format by chance, `…-r8_…`: those go wherever they are)
+        while True:
+            value = prefix + encode(rng.randbytes(size)).decode()
+            if redact_text(value) == value:
+                return value
+
+    fernet = drawn("gAAAAA", base64.urlsafe_b64encode, 96)
+    kms = drawn("AQICAHh", base64.b64encode, 150)
     rs.survives(
         " id |   conn_id    | password | is_encrypted\n"
         "----+--------------+----------+-------------\n"
@@ -165,3 +178,86 @@ def test_sql_creating_a_secret_with_its_value_loses_it(seed: int) -> None:
     value = rs.body(random.Random(seed), 24)
     rs.goes(f"CREATE OR REPLACE SECRET gh_token TYPE = GENERIC_STRING SECRET_STRING = '{value}';", value)
     rs.goes(f"CREATE SECRET s3_lake (TYPE S3, KEY_ID 'AKIDEXAMPLE', SECRET '{value}');", value)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "postgres:dbname=shop host=10.1.2.3 user=duck password={p}",
+            'conn = LibPQ.Connection("host=db.internal dbname=warehouse user=julia password={p}")',
+            "\tconnection.password = {p}\n\tconnection.url = jdbc:postgresql://dwh:5432/shop",
+            "export PGPASSWORD={p}",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_holding_an_ampersand_goes_whole(layout: str, seed: int) -> None:
+    """Outside a URL's query an `&` is part of the value (libpq's conninfo, a properties file)."""
+    rng = random.Random(seed)
+    password = rs.body(rng, 6) + "&" + rs.body(rng, 5) + rng.choice("&^+") + rs.body(rng, 4)
+    text = layout.format(p=password)
+    for form in rs.forms(text):
+        redacted = redact_text(form)
+        assert all(part not in redacted for part in password.split("&")), form
+
+
+def test_an_ampersand_that_starts_another_thing_stays() -> None:
+    assert redact_text("https://x.io/cb?password=Hx8kq2Lm9v&next=/home").endswith("&next=/home")
+    assert redact_text("export PASSWORD=Hx8kq2Lm9v&& ./run").endswith("&& ./run")
+    rs.survives(
+        "Rails.application.config.x.webhook_secret = Rails.application.credentials.stripe&.webhook_secret"
+    )
+
+
+@given(seed=SEEDS, name=st.sampled_from(["Hugo", "Lea", "Marta", "Copper"]))
+def test_a_password_of_a_name_a_dot_and_a_word_with_digits_goes(seed: int, name: str) -> None:
+    rng = random.Random(seed)
+    word = rng.choice(["marble", "mango", "river", "Nebula", "granite"])
+    password = f"{name}.{word}{rng.randint(10, 99)}"
+    rs.goes(f"postgres_db:\n  username: dagster\n  password: {password}\n  hostname: 10.70.1.3", password)
+    rs.survives("password = np.float64\npassword: Config.db_password")
+
+
+@given(seed=SEEDS)
+def test_a_secret_block_given_its_value_loses_it(seed: int) -> None:
+    """Prefect's `Secret(value="…")`, pydantic's `SecretStr(value="…")`: a generated value."""
+    value = rs.body(random.Random(seed), 28)
+    rs.goes(f'Secret(value="{value}").save(name="snowflake-loader-password", overwrite=True)', value)
+    rs.goes(f'api_key = SecretStr(value="{value}")', value)
+    rs.survives(
+        'Secret(value=os.environ["LOADER_PASSWORD"]).save(name="loader")\nSecret(value="hello world")'
+    )
+
+
+@given(seed=SEEDS, arrow=st.sampled_from(["->", "=>"]), method=st.sampled_from(["get", "value", "reveal"]))
+def test_what_a_secrets_method_returned_in_a_debug_line_goes(seed: int, arrow: str, method: str) -> None:
+    password = _password(random.Random(seed))
+    rs.goes(
+        "21:33:51.123 | INFO | Flow run 'otter' - Loaded block: Secret(value=SecretStr('**********'))\n"
+        f"02:02:50.124 | INFO | Flow run 'otter' - debug: secret.{method}() {arrow} '{password}'",
+        password,
+    )
+    rs.survives('secret.then(() => "abc")\nsecret.get() -> None\nconst t = token.split(".")')
+
+
+@given(seed=SEEDS)
+def test_a_jupyter_kernels_connection_key_goes(seed: int) -> None:
+    """The HMAC key of a kernel's connection file (its messages are signed with it)."""
+    rng = random.Random(seed)
+    key = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    text = json.dumps(
+        {"shell_port": 59492, "iopub_port": 21788, "hb_port": 84807, "ip": "127.0.0.1", "key": key,
+         "transport": "tcp", "signature_scheme": "hmac-sha256", "kernel_name": "python3"},
+        indent=rng.choice([None, 1, 2]),
+    )  # fmt: skip
+    rs.goes(text, key)
+    rs.survives(json.dumps({"key": key, "name": "x", "transport": "tcp"}))
+
+
+@given(seed=SEEDS)
+def test_a_firebase_web_config_stays_when_escaped_too(seed: int) -> None:
+    """A Firebase web app's `apiKey` is public by design, also in a JSON-escaped TOML file."""
+    key = "AIza" + rs.body(random.Random(seed), 35, rs.URLSAFE)
+    rs.survives(
+        f'[firebase]\napiKey = "{key}"\nauthDomain = "acme-dash.firebaseapp.com"\nprojectId = "acme-dash"'
+    )

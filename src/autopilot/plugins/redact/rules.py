@@ -1006,7 +1006,8 @@ PUBLIC_KEYS: Final = (
 #: plist's ``GCM_SENDER_ID`` …) within ``FIREBASE_CONFIG_REACH`` bytes. Every other ``AIza`` key
 #: (Gemini's, Maps' server keys, ``GOOGLE_API_KEY=``) still goes.
 FIREBASE_KEY_NAME: Final = (
-    r"(?i:(?P<firebase>firebase[A-Za-z0-9_.\-]{0,30}?api_?key)|(?<![A-Za-z0-9_])(?:api_?key|current_key))"
+    r"(?i:(?P<firebase>firebase[A-Za-z0-9_.\-]{0,30}?api_?key)"
+    r"|(?:(?<![A-Za-z0-9_])|(?<=\\[nt]))(?:api_?key|current_key))"  # (also after an escaped line break)
     r"""(?:\\{0,3}["'])?[ \t]*(?:[:=]|=>)[ \t]*(?:\\{0,3}["'])?\Z"""
     r"|<key>API_KEY</key>(?:\s|\\{1,3}[nt])*<string>\Z"
 )

@@ -481,6 +481,7 @@ from autopilot.plugins.redact.prose import (
 )
 from autopilot.plugins.redact.structure import (
     _BLOB_NAME,
+    _HMAC_SIBLING,
     _IN_VERIFIER,
     _LOGIN_CALL_BEFORE,
     _blob_name,
@@ -1337,7 +1338,14 @@ class _Scan:
                     # `{"username": "…", "key": "…"}` (kaggle.json), Coinbase's `"key"` beside its
                     # `"passphrase"` and `"signature"`: the other half of a login names the key
                     named = "api_key"
-                if not named and previous is None and self._tacacs_key(name_start):
+                if (
+                    not named
+                    and previous is None
+                    and _credential_sibling(data, name_start, name_end, _HMAC_SIBLING)
+                ):
+                    # a Jupyter kernel's connection file: the key that signs its messages (a UUID)
+                    self._assignment(name, name_start, name_end, "secret")
+                elif not named and previous is None and self._tacacs_key(name_start):
                     # tac_plus's `key = "…"` (tac_plus-ng's in a `host` block): the secret a TACACS+
                     # server shares with its devices, made as people make passwords
                     self._assignment(name, name_start, name_end, "secret")
