@@ -261,3 +261,59 @@ def test_a_firebase_web_config_stays_when_escaped_too(seed: int) -> None:
     rs.survives(
         f'[firebase]\napiKey = "{key}"\nauthDomain = "acme-dash.firebaseapp.com"\nprojectId = "acme-dash"'
     )
+
+
+@given(seed=SEEDS, last=st.booleans())
+def test_a_dataframe_printed_loses_its_password_column(seed: int, last: bool) -> None:
+    """pandas aligns a DataFrame's columns with blanks (two at least), Polars draws a box with `┆`
+    between cells, Spark's `show()` with bars: the cells under a password's column go."""
+    rng = random.Random(seed)
+    first, second = _password(rng), _password(rng)
+    width = max(len(first), len(second), len("password"))
+    if last:
+        pandas = (
+            f"   id  username  {'password':>{width}}\n"
+            f"0   1     alice  {first:>{width}}\n"
+            f"1   2       bob  {second:>{width}}"
+        )
+    else:
+        pandas = (
+            f"   id  {'password':>{width}}  username\n"
+            f"0   1  {first:>{width}}     alice\n"
+            f"1   2  {second:>{width}}       bob"
+        )
+    polars = (
+        "shape: (2, 3)\n"
+        f"┌─────┬──────────┬─{'─' * width}─┐\n"
+        f"│ id  ┆ username ┆ {'password':<{width}} │\n"
+        f"│ --- ┆ ---      ┆ {'---':<{width}} │\n"
+        f"│ i64 ┆ str      ┆ {'str':<{width}} │\n"
+        f"╞═════╪══════════╪═{'═' * width}═╡\n"
+        f"│ 1   ┆ alice    ┆ {first:<{width}} │\n"
+        f"│ 2   ┆ bob      ┆ {second:<{width}} │\n"
+        f"└─────┴──────────┴─{'─' * width}─┘"
+    )
+    spark = (
+        f"+---+--------+{'-' * width}+\n| id|username|{'password':>{width}}|\n|  1|   alice|{first:>{width}}|"
+    )
+    for text in (pandas, polars):
+        rs.goes(text, first)
+        rs.goes(text, second)
+    rs.goes(spark, first)
+
+
+def test_a_dataframe_without_secrets_stays() -> None:
+    rs.survives(
+        "   id  username    password_reset_at  token_count\n"
+        "0   1     alice  2026-01-01 10:00:00         1204\n"
+        "1   2       bob  2026-02-03 11:30:00           88"
+    )
+    rs.survives(
+        "┌─────┬──────────────────────┐\n"
+        "│ id  ┆ password_changes_90d │\n"
+        "│ --- ┆ ---                  │\n"
+        "│ i64 ┆ i64                  │\n"
+        "╞═════╪══════════════════════╡\n"
+        "│ 1   ┆ 3                    │\n"
+        "└─────┴──────────────────────┘"
+    )

@@ -42,7 +42,8 @@ _AFTER_NAME: Final = (
     (?P<opening>\((?=[ \t]*(?:\r?\n|\\{1,3}n)?[ \t]*\\{0,3}["'])(?:[ \t]|\r?\n|\\{1,3}n)*)?
     (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?=')|@(?=\\{0,3}")|<<(?=\\{0,3}")|u8|[LuU](?=\\{0,3}"))
       (?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
-      |(?P<bare>(?:[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]|%(amp)s){1,2000}))""" % {b"amp": _AMPERSAND_IN_VALUE}
+      |(?P<bare>(?:%(amp)s)?%(c)s{1,2000}+(?:%(amp)s%(c)s{0,2000}+){0,16}+))"""
+    % {b"c": rb"""[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]""", b"amp": _AMPERSAND_IN_VALUE}
 )
 # A value changed, as a summary of edits or a plan prints it: the old value, quoted or bare, then an
 # arrow (the new value is read after it as after any separator).
@@ -328,7 +329,8 @@ def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
 # with (keep it in step with them): most hits (inside base64) fail there without trying each group.
 _NAME_SHAPE: Final = (
     rb"(?x)"
-    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\[\])( \t:?+=>,|o{<\r\n\xe2%*.])
+    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\[\])( \t:?+=>,|o{<\r\n\xe2%*]
+      |\.[a-z_][a-z0-9_]{0,30}\([^()\n]{0,60}\)[ \t]*[-=]>)
     (?:(?P<sep>(?:\\{0,7}["'`]|\*{1,2}(?=:))?\]?\)?[ \t]*
       (?::=|::=|::(?=[ \t])|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
       |,(?=[ \t]*(?:\r?\n[ \t]*|\\{1,3}n[ \t]*)?(?:<<|@)?\\{0,3}["'`])
@@ -339,7 +341,7 @@ _NAME_SHAPE: Final = (
       |\\{0,3}["'][ \t]+value[ \t]*=)
     |(?P<call>\([ \t]*(?:\[[ \t]*|(?:[a-z_][a-z0-9_]*\.){0,3}getbytes\([ \t]*|value[ \t]*=[ \t]*)?
       [fbr]{0,2}\\{0,3}["'`])
-    |(?P<getter>(?:\.[a-z_][a-z0-9_]{0,30}\([^()\n]{0,60}\)[ \t]*(?:->|=>)|\([^()\n]{0,60}\)[ \t]*
+    |(?P<getter>(?:\.[a-z_][a-z0-9_]{0,30}\([^()\n]{0,60}\)[ \t]*[-=]>|\([^()\n]{0,60}\)[ \t]*
         (?:(?:(?::|->)[ \t]*[a-z_][a-z0-9_<>?\[\]., ]{0,40}?[ \t]*)?(?:=|\{)|->)
       |(?:\(\))?,[ \t]*do:)[ \t]*(?:return[ \t]+)?(?:@|<<)?\\{0,3}["'`])
     |(?P<csv>(?:,[a-z0-9_.\-]{1,64}){0,30}\r?(?:\n|\\{1,3}n))
@@ -749,6 +751,7 @@ _USER_ARGUMENT: Final = (
 )
 # SQL's statements about a secret as an object (DuckDB's and Snowflake's `CREATE [OR REPLACE]
 # [PERSISTENT] SECRET s3_lake (…)`, `DROP SECRET IF EXISTS …`, `DESCRIBE SECRET …`): its name follows.
+_SECRET_OBJECT_VERBS: Final = (b"create", b"drop", b"alter", b"describe")  # (looked for first)
 _SECRET_OBJECT_BEFORE: Final = (
     rb"(?:(?<![a-z0-9_])|(?<=\\[nrt]))(?:(?:create|replace)[ \t]+(?:(?:persistent|temporary|temp)[ \t]+)?"
     rb"|(?:drop|alter|describe)[ \t]+)\Z"

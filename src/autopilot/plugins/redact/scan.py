@@ -359,6 +359,7 @@ from autopilot.plugins.redact.patterns import (
     _SECRET_COOKIE,
     _SECRET_ID_NAMES,
     _SECRET_OBJECT_BEFORE,
+    _SECRET_OBJECT_VERBS,
     _SECURE_STRING,
     _SECURE_STRING_CELL,
     _SECURE_STRING_VALUE,
@@ -2067,6 +2068,9 @@ class _Scan:
             data[name_end : name_end + 1] != b","
             and data.rfind(b",", max(0, name_start - 256), name_start) == -1
         ):
+            if kind is not None and kind != "authorization" and data[name_start - 2 : name_start] == b"  ":
+                # the last column of a table aligned with blanks (a pandas DataFrame printed)
+                self._aligned_column(name_start, name_end, kind)
             return  # no column before or after the name
         line_start, line_end = _line_around(data, name_start)
         start = _content_start(data, line_start, name_start)
@@ -2450,7 +2454,10 @@ class _Scan:
             is not None
         ):
             return  # a command given a user's name (`sudo passwd admin2`): it prompts for the password
-        if _rx[_SECRET_OBJECT_BEFORE].search(self.low, max(0, name_start - 32), name_start) is not None:
+        floor = max(0, name_start - 32)
+        if any(self.low.find(word, floor, name_start) != -1 for word in _SECRET_OBJECT_VERBS) and (
+            _rx[_SECRET_OBJECT_BEFORE].search(self.low, floor, name_start) is not None
+        ):
             return  # a statement about the secret as an object (`CREATE SECRET s3_lake (…)`): its name
         if self.low.endswith(b"get ", max(0, name_start - 4), name_start):
             # a subcommand's word (`bw get password "Prod DB"`): an item's name follows, no value;
