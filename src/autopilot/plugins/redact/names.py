@@ -38,6 +38,8 @@ def secret_name_kind(name: str) -> str | None:
         return "password"  # an account's recovery codes (GitHub's, an MFA app's), each a password
     if parts[-2:] == ["key", "material"]:
         return "secret"  # a Wi-Fi profile's `<keyMaterial>` (its passphrase), AWS KMS's `KeyMaterial`
+    if len(parts) > 2 and parts[-1] in ("d", "h", "m", "w", "y") and parts[-2].isdigit():
+        parts = parts[:-1]  # a window ending the name (`password_changes_90d`) is a number
     # The last word, after a number that ends the name (`token_sha256`, `password_md5`,
     # `token_last_eight`).
     number = parts[-1].isdigit() or parts[-1] in rules.NUMBER_WORDS

@@ -24,6 +24,11 @@ _ALIGNED_VALUE: Final = (
     rb"""(?:\\{1,3}r)?(?:$|(?=\\{1,3}["']|"(?:[,}\]]|$)))"""
 )
 
+# An `&` inside a bare value, not one that starts the next parameter of a query (`&next=`), an
+# entity (`&amp;`, `&lt;`, `&#38;`: markup's rules read those), a shell's operator (`&&`, `&>`, a
+# blank after it) nor Ruby's safe navigation (`credentials.stripe&.webhook_secret`): a libpq
+# conninfo's or a properties file's password may hold it (`password=S@turn&7985`).
+_AMPERSAND_IN_VALUE: Final = rb"&(?![&>.\s]|\#?[A-Za-z0-9]{2,8};|[A-Za-z0-9_.\-\[\]%]*=)"
 # After a secret name: an optional closing quote, a separator, then a quoted or bare value (after a
 # literal's prefix: Python's `b"…"`, SQL's `N'…'`, Objective-C's and C#'s `@"…"`, Erlang's binary
 # `<<"…">>`, C's and C++'s `L"…"`, `u8"…"`).
@@ -37,7 +42,8 @@ _AFTER_NAME: Final = (
     (?P<opening>\((?=[ \t]*(?:\r?\n|\\{1,3}n)?[ \t]*\\{0,3}["'])(?:[ \t]|\r?\n|\\{1,3}n)*)?
     (?:(?:[fbrFBR]{0,2}|[nNeE]|\$(?=')|@(?=\\{0,3}")|<<(?=\\{0,3}")|u8|[LuU](?=\\{0,3}"))
       (?P<q2>(?:\\{0,3}"){3}|(?:\\{0,3}'){3}|\\{0,7}["'`])(?P<quoted>[^\n]{0,2000}?)(?P=q2)
-      |(?P<bare>[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]{1,2000}))"""
+      |(?P<bare>(?:%(amp)s)?%(c)s{1,2000}+(?:%(amp)s%(c)s{0,2000}+){0,16}+))"""
+    % {b"c": rb"""[^\s\x00-\x1f\x7f"'`,;&|<>(){}\[\]\\]""", b"amp": _AMPERSAND_IN_VALUE}
 )
 # A value changed, as a summary of edits or a plan prints it: the old value, quoted or bare, then an
 # arrow (the new value is read after it as after any separator).
@@ -323,7 +329,8 @@ def _public_secret_item(key: bytes | None, value: bytes, encoded: bool) -> bool:
 # with (keep it in step with them): most hits (inside base64) fail there without trying each group.
 _NAME_SHAPE: Final = (
     rb"(?x)"
-    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\[\])( \t:?+=>,|o{<\r\n\xe2%*])
+    rb"""[a-z0-9_\-]{0,47}+[a-z0-9_\-]?(?=[\\"'`\[\])( \t:?+=>,|o{<\r\n\xe2%*]
+      |\.[a-z_][a-z0-9_]{0,30}\([^()\n]{0,60}\)[ \t]*[-=]>)
     (?:(?P<sep>(?:\\{0,7}["'`]|\*{1,2}(?=:))?\]?\)?[ \t]*
       (?::=|::=|::(?=[ \t])|\?=|\+=|=>|=(?!=)|:(?![:/]|\\(?!\\{0,6}"))|>
       |,(?=[ \t]*(?:\r?\n[ \t]*|\\{1,3}n[ \t]*)?(?:<<|@)?\\{0,3}["'`])
@@ -332,8 +339,9 @@ _NAME_SHAPE: Final = (
     |(?P<pair>(?:\\{0,3}["'])?[ \t]*(?:,|\r?\n|\\{1,3}r\\{1,3}n|\\{1,3}n)[ \t]*(?:-[ \t]*)?
       (?:\\{0,3}["'])?(?:(?:string_)?value|example)(?:\\{0,3}["'])?[ \t]*:
       |\\{0,3}["'][ \t]+value[ \t]*=)
-    |(?P<call>\([ \t]*(?:\[[ \t]*|(?:[a-z_][a-z0-9_]*\.){0,3}getbytes\([ \t]*)?[fbr]{0,2}\\{0,3}["'`])
-    |(?P<getter>(?:\([^()\n]{0,60}\)[ \t]*
+    |(?P<call>\([ \t]*(?:\[[ \t]*|(?:[a-z_][a-z0-9_]*\.){0,3}getbytes\([ \t]*|value[ \t]*=[ \t]*)?
+      [fbr]{0,2}\\{0,3}["'`])
+    |(?P<getter>(?:\.[a-z_][a-z0-9_]{0,30}\([^()\n]{0,60}\)[ \t]*[-=]>|\([^()\n]{0,60}\)[ \t]*
         (?:(?:(?::|->)[ \t]*[a-z_][a-z0-9_<>?\[\]., ]{0,40}?[ \t]*)?(?:=|\{)|->)
       |(?:\(\))?,[ \t]*do:)[ \t]*(?:return[ \t]+)?(?:@|<<)?\\{0,3}["'`])
     |(?P<csv>(?:,[a-z0-9_.\-]{1,64}){0,30}\r?(?:\n|\\{1,3}n))
@@ -742,6 +750,13 @@ _COMMAND_POSITION: Final = (
 _USER_ARGUMENT: Final = (
     rb"(?:[ \t]+-[A-Za-z\-]+)*[ \t]+[a-z_][a-z0-9_.\-]{0,31}(?:@[A-Za-z0-9.\-]+)?"
     rb"(?=[ \t]*(?:$|[\r\n;&|)]|\\{1,3}[nr]|\\{0,3}\"))"
+)
+# SQL's statements about a secret as an object (DuckDB's and Snowflake's `CREATE [OR REPLACE]
+# [PERSISTENT] SECRET s3_lake (…)`, `DROP SECRET IF EXISTS …`, `DESCRIBE SECRET …`): its name follows.
+_SECRET_OBJECT_VERBS: Final = (b"create", b"drop", b"alter", b"describe")  # (looked for first)
+_SECRET_OBJECT_BEFORE: Final = (
+    rb"(?:(?<![a-z0-9_])|(?<=\\[nrt]))(?:(?:create|replace)[ \t]+(?:(?:persistent|temporary|temp)[ \t]+)?"
+    rb"|(?:drop|alter|describe)[ \t]+)\Z"
 )
 _USER_COMMANDS: Final = frozenset((b"passwd", b"gpasswd", b"kpasswd", b"yppasswd", b"smbpasswd"))
 _PRINTERS: Final = {anchor.encode(): pattern.encode() for anchor, pattern in rules.PRINTS_SECRET}
@@ -1546,7 +1561,7 @@ _CALL_ARG: Final = (
     rb"""(?:[ \t\r\n]|\\{1,3}[nrt]|[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192))*
     (?:(?P<wrap>(?:[A-Za-z_][A-Za-z0-9_]*\.){0,3}
         (?:GetBytes|getBytes|\[\]byte|bytes|bytearray|Buffer\.from|from)\([ \t]*)?
-      (?:[fbrFBR]{0,2}|@(?=\\{0,3}"))(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
+      (?:value[ \t]*=[ \t]*)?(?:[fbrFBR]{0,2}|@(?=\\{0,3}"))(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{0,500})(?P=q)
       (?P<more>(?:[ \t]*\+[ \t]*(?P=q)[^\n"'`\\]{1,500}(?P=q)){1,3})?
       (?:\.[A-Za-z_][A-Za-z0-9_]*(?:\([^()\n]{0,60}\))?!?){0,2}(?(wrap)(?:[ \t]*,[^()\n]{0,30})?\))
       |(?P<e>(?:[^,()"'`\n{}\\]++|\\(?![nrt])|"[^"\n]{0,200}"|'[^'\n]{0,200}'|\([^()\n]{0,200}\)|\{[^{}\n]{0,200}\})*+))
@@ -1556,8 +1571,11 @@ _CALL_ARG: Final = (
 _JOINED_LITERAL: Final = rb"""\+[ \t]*(?P<q>\\{0,3}["'`])(?P<s>[^\n"'`\\]{1,500})(?P=q)"""
 
 # What a function named for a credential returns, after its name (see _Scan._getter()).
+# (also a debug line printing what a secret's method returned: Prefect's `secret.get() -> '…'`,
+# `token.value() => "…"`)
 _GETTER: Final = (
-    rb"""(?:\([^()\n]{0,60}\)[ \t]*"""
+    rb"""(?:\.[A-Za-z_][A-Za-z0-9_]{0,30}\([^()\n]{0,60}\)[ \t]*(?:->|=>)"""
+    rb"""|\([^()\n]{0,60}\)[ \t]*"""
     rb"""(?:(?:(?::|->)[ \t]*[A-Za-z_][A-Za-z0-9_<>?\[\]., ]{0,40}?[ \t]*)?(?:=|\{)|->)"""
     rb"""|(?P<short>(?:\(\))?,[ \t]*do:))[ \t]*(?:return[ \t]+)?(?:@|<<)?"""
     rb"""(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""

@@ -612,6 +612,8 @@ KEY_QUALIFIERS: Final = words(
     "mistral netlify npm openai openrouter pgp pinecone private pypi replicate root secret sendgrid "
     "service session shared sign signing slack ssh storage stripe subscription supabase symmetric twilio "
     "vercel webhook xai preshared hmac jwt global "
+    # (and one of a list of keys a server accepts: `allowed_keys`, see PLURAL_KEY_QUALIFIERS)
+    "allowed accepted valid "
     # a network's shared key (Zigbee's `network_key`, LoRaWAN's `nwk_key`)
     "network nwk "
     # the keys that open a sealed store (Vault's `Unseal Key 1:`, `unseal_keys_b64`, `recovery_keys`)
@@ -624,7 +626,12 @@ KEY_QUALIFIERS: Final = words(
 )
 #: The words before ``keys`` that make a list of secret keys (``unseal_keys_b64``, ``api_keys``);
 #: elsewhere ``keys`` is a list of anything (JWKS's public ``keys``, ``ssh_keys``, ``partition_keys``).
-PLURAL_KEY_QUALIFIERS: Final = words("api unseal recovery private master signing encryption")
+PLURAL_KEY_QUALIFIERS: Final = words(
+    "api unseal recovery private master signing encryption "
+    # the keys a server accepts from its clients (Weaviate's `apikey: allowed_keys:`,
+    # `AUTHENTICATION_APIKEY_ALLOWED_KEYS`, `valid_keys`): a generated string there is one
+    "allowed accepted valid"
+)
 #: A name whose last word is one of these describes a secret instead of holding it (``token_url``,
 #: ``authMechanism``; a hash or digest of a secret: ``secret_hash``, ``token_sha256``, ``password_md5``,
 #: whose number is skipped).
@@ -654,7 +661,11 @@ EXCLUDED_LAST: Final = words(
     "jti kid commit "
     # when a password was set or changed, or is to be (Active Directory's `pwdLastSet`,
     # `passwordLastChanged`, the registry's `PasswordExpiryWarning`)
-    "set changed updated modified created warning"
+    "set changed updated modified created warning "
+    # when, or how often (`password_reset_at`, `password_changes_90d`)
+    "at changes resets attempts "
+    # a feature that looks for secrets (`secret_detection: enabled`, `secret_scanning`)
+    "detection scanning scanner"
 )
 #: The items of a Kubernetes Secret that are settings beside its credential, not one (an Argo CD
 #: repository's or cluster's `type`, `project`, `name`, `url`): left when they hold plain words, or a
@@ -721,7 +732,7 @@ GLUED_EXCLUDED_LAST: Final = ("eval", "cmd", "command", "file", "path", "helper"
 #: A name holding this word holds ciphertext, made to be committed (``encrypted_password``, Terraform's
 #: ``encrypted_secret``), unless it also names the key that encrypts
 #: (``encryptedSavedObjects.encryptionKey``).
-CIPHERTEXT_WORDS: Final = words("encrypted")
+CIPHERTEXT_WORDS: Final = words("encrypted ciphertext")
 KEY_MATERIAL_WORDS: Final = words("encryption decryption")
 #: Blocks and objects whose values are ciphertext made to be committed: Renovate's ``encrypted:``,
 #: a SealedSecret's ``encryptedData:`` (YAML, JSON; also JSON-escaped).
@@ -739,6 +750,10 @@ CIPHERTEXT: Final = (
     # `<keyMaterial>`, an `.rdp` file's `password 51:b:`
     r"|(?:51:b:)?(?i:01000000d08c9ddf0115d1118c7a00c04fc297eb)[0-9A-Fa-f]{16,}$"
     r"|AQAAANCMnd8BFdERjHoAwE/Cl\+s[A-Za-z0-9+/]{16,}={0,2}$"
+    # a Fernet token (Airflow's encrypted connections and variables, `cryptography`'s Fernet: version
+    # 0x80 and a timestamp, then the ciphertext and its HMAC, in base64url), AWS KMS's ciphertext blob
+    # (`aws kms encrypt`, a `CiphertextBlob`: version, then the wrapped key's header, `AQICAHh…`)
+    r"|gAAAAA[A-Za-z0-9_\-]{80,}={0,2}$|AQ[EI][BC]AH[A-Za-z0-9+/]{100,}={0,2}$"
 )
 #: Names ending in these two words name a key of a secret store, not a secret (``userPasswordKey``).
 EXCLUDED_PAIRS: Final = frozenset({("password", "key"), ("token", "key"), ("secret", "keys")})
@@ -1067,7 +1082,8 @@ PUBLIC_KEYS: Final = (
 #: plist's ``GCM_SENDER_ID`` …) within ``FIREBASE_CONFIG_REACH`` bytes. Every other ``AIza`` key
 #: (Gemini's, Maps' server keys, ``GOOGLE_API_KEY=``) still goes.
 FIREBASE_KEY_NAME: Final = (
-    r"(?i:(?P<firebase>firebase[A-Za-z0-9_.\-]{0,30}?api_?key)|(?<![A-Za-z0-9_])(?:api_?key|current_key))"
+    r"(?i:(?P<firebase>firebase[A-Za-z0-9_.\-]{0,30}?api_?key)"
+    r"|(?:(?<![A-Za-z0-9_])|(?<=\\[nt]))(?:api_?key|current_key))"  # (also after an escaped line break)
     r"""(?:\\{0,3}["'])?[ \t]*(?:[:=]|=>)[ \t]*(?:\\{0,3}["'])?\Z"""
     r"|<key>API_KEY</key>(?:\s|\\{1,3}[nt])*<string>\Z"
 )
@@ -1861,6 +1877,21 @@ ANCHORED_SECRETS: Final = (
         "secret",
         before=r"[^\n]*?(?i:key|secret|pass(?:word|phrase)?|token|psk)[ \t]+\Z",
     ),
+    # Hadoop's settings of an Azure storage account named by the account's host, so that the secret
+    # word is not the name's last (Spark's and Databricks' `fs.azure.account.key.<account>.dfs.core.
+    # windows.net`, its OAuth client's secret, a container's SAS): after `=`, `:`, a call's comma or
+    # blanks (a cluster's Spark config, a setting a line)
+    AnchoredSecret(
+        "fs.azure.",
+        r"(?i:fs\.azure\.(?:account\.key|account\.oauth2\.client\.secret|sas(?:\.fixed\.token)?))"
+        r"\.[A-Za-z0-9.\-]{1,200}?\.core\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)"
+        + _Q
+        + r"(?:[ \t]*[:=,][ \t]*|[ \t]+)"
+        + _Q
+        + r"""(?P<value>[^\s"'\\,;}()]{8,500}+)(?!\()""",
+        "api_key",
+        generated=True,
+    ),
     # kickstart's root password in clear (`rootpw --plaintext …`, and `rootpw …`, plain text by
     # default; `--iscrypted` hashes and `--lock` stay)
     AnchoredSecret(
@@ -2170,6 +2201,15 @@ AUTH_CALLS: Final = {
     "httpproxyauth": (1, True),
     "basicauth": (1, True),
     "basic_auth": (1, True),
+    "digestauth": (1, True),
+    "setbasicauth": (1, True),
+    # query engines' and BI servers' clients given a login as an object: trino's and presto's
+    # `BasicAuthentication(user, "…")` and `JWTAuthentication("…")`, Tableau's
+    # `PersonalAccessTokenAuth(name, "…")` and `TableauAuth(user, "…")`
+    "basicauthentication": (1, True),
+    "jwtauthentication": (0, True),
+    "personalaccesstokenauth": (1, True),
+    "tableauauth": (1, True),
     "auth": (-1, True),  # `auth(user, "…")`; Redis clients' `red:auth("…")`, `client.auth("…")`
     "getconnection": (2, True),
     "mysqli": (2, True),

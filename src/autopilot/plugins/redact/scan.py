@@ -381,6 +381,8 @@ from autopilot.plugins.redact.patterns import (
     _SCHEMELESS_USERINFO,
     _SECRET_COOKIE,
     _SECRET_ID_NAMES,
+    _SECRET_OBJECT_BEFORE,
+    _SECRET_OBJECT_VERBS,
     _SECURE_STRING,
     _SECURE_STRING_CELL,
     _SECURE_STRING_VALUE,
@@ -512,6 +514,7 @@ from autopilot.plugins.redact.prose import (
 )
 from autopilot.plugins.redact.structure import (
     _BLOB_NAME,
+    _HMAC_SIBLING,
     _IN_VERIFIER,
     _LOGIN_CALL_BEFORE,
     _blob_name,
@@ -1418,7 +1421,14 @@ class _Scan:
                     # `{"username": "…", "key": "…"}` (kaggle.json), Coinbase's `"key"` beside its
                     # `"passphrase"` and `"signature"`: the other half of a login names the key
                     named = "api_key"
-                if not named and previous is None and self._tacacs_key(name_start):
+                if (
+                    not named
+                    and previous is None
+                    and _credential_sibling(data, name_start, name_end, _HMAC_SIBLING)
+                ):
+                    # a Jupyter kernel's connection file: the key that signs its messages (a UUID)
+                    self._assignment(name, name_start, name_end, "secret")
+                elif not named and previous is None and self._tacacs_key(name_start):
                     # tac_plus's `key = "…"` (tac_plus-ng's in a `host` block): the secret a TACACS+
                     # server shares with its devices, made as people make passwords
                     self._assignment(name, name_start, name_end, "secret")
@@ -2179,6 +2189,9 @@ class _Scan:
             data[name_end : name_end + 1] != b","
             and data.rfind(b",", max(0, name_start - 256), name_start) == -1
         ):
+            if kind is not None and kind != "authorization" and data[name_start - 2 : name_start] == b"  ":
+                # the last column of a table aligned with blanks (a pandas DataFrame printed)
+                self._aligned_column(name_start, name_end, kind)
             return  # no column before or after the name
         line_start, line_end = _line_around(data, name_start)
         start = _content_start(data, line_start, name_start)
@@ -2562,6 +2575,11 @@ class _Scan:
             is not None
         ):
             return  # a command given a user's name (`sudo passwd admin2`): it prompts for the password
+        floor = max(0, name_start - 32)
+        if any(self.low.find(word, floor, name_start) != -1 for word in _SECRET_OBJECT_VERBS) and (
+            _rx[_SECRET_OBJECT_BEFORE].search(self.low, floor, name_start) is not None
+        ):
+            return  # a statement about the secret as an object (`CREATE SECRET s3_lake (…)`): its name
         if self.low.endswith(b"get ", max(0, name_start - 4), name_start):
             # a subcommand's word (`bw get password "Prod DB"`): an item's name follows, no value;
             # what the command prints may still be announced (`kubectl get secret app -o jsonpath=…`)

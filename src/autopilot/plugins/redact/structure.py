@@ -171,21 +171,26 @@ _CREDENTIAL_SIBLING: Final = (
     rb"""|(?i:key_?type)\\{0,3}["'][ \t]*:[ \t]*"""
     rb"""\\{0,3}["'](?i:psk|pre-?shared(?:[ _\-]?key)?|secret)\\{0,3}["'])"""
 )
+# A member that makes a lone `"key"` the key of an HMAC, whatever it looks like (a UUID): a Jupyter
+# kernel's connection file, `"signature_scheme": "hmac-sha256"`.
+_HMAC_SIBLING: Final = rb"""["']signature_scheme\\{0,3}["'][ \t]*:"""
 _SIBLING_REACH: Final = 300
 # A call that logs in, whose keyword argument `key` is the credential (`wandb.login(key="…")`).
 _LOGIN_CALL_BEFORE: Final = rb"(?i:login|auth|authenticate)\((?:[^()\n]{0,160},[ \t]*)?\Z"
 
 
-def _credential_sibling(data: bytes, name_start: int, name_end: int) -> bool:
-    """Whether the JSON object holding the lone key at *name_start* holds a member of
-    _CREDENTIAL_SIBLING too (`{"username": "…", "key": "…"}`, `{"keyType": "PSK", "Key": "…"}`)."""
+def _credential_sibling(
+    data: bytes, name_start: int, name_end: int, sibling: bytes = _CREDENTIAL_SIBLING
+) -> bool:
+    """Whether the JSON object holding the lone key at *name_start* holds a member of *sibling* too
+    (`{"username": "…", "key": "…"}`, `{"keyType": "PSK", "Key": "…"}`)."""
     opening = data.rfind(b"{", max(0, name_start - _SIBLING_REACH), name_start)
     if opening == -1 or data.find(b"}", opening, name_start) != -1:
         return False
     closing = data.find(b"}", name_end, name_end + _SIBLING_REACH)
     if closing == -1:
         return False
-    return _rx[_CREDENTIAL_SIBLING].search(data, opening, closing) is not None
+    return _rx[sibling].search(data, opening, closing) is not None
 
 
 # A member of the same YAML mapping that makes it a reference to a secret kept elsewhere, so that

@@ -13,19 +13,24 @@ from autopilot.plugins.redact.patterns import _JSON_STRING_START
 from autopilot.plugins.redact.structure import _previous_line_end
 from autopilot.plugins.redact.syntax import _content_start, _line_around
 
-# The header of a listing: column names in capitals, apart by a tab or two blanks or more.
-_LISTING_HEADER: Final = rb"[ \t]*NAME(?:(?:\t|\\{1,3}t|  +)[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)?)+[ \t\r]*"
-_COLUMN: Final = rb"[A-Z][A-Z_]*(?: [A-Z][A-Z_]*)?"
+# The header of a listing: column names in capitals (or capitalised: `databricks secrets list`'s
+# `Key  Last Updated`), the first the secrets' names, apart by a tab or two blanks or more.
+_LISTING_HEADER: Final = (
+    rb"[ \t]*(?:NAME|KEY|Key|SECRET|Secret)"
+    rb"(?:(?:\t|\\{1,3}t|  +)[A-Z][A-Za-z_]*(?: [A-Z][A-Za-z_]*)?)+[ \t\r]*"
+)
+_COLUMN: Final = rb"[A-Z][A-Za-z_]*(?: [A-Z][A-Za-z_]*)?"
 _TAB: Final = rb"\t|\\{1,3}t"
 
 
 # What parts a table's cells: a bar (psql, mysql, Markdown), a box drawing's bars and corners
-# (`doppler`, ClickHouse's Pretty formats; also JSON-escaped), a tab, a comma between quoted cells.
+# (`doppler`, ClickHouse's Pretty formats; a dashed bar, Polars' DataFrame `┆`; also JSON-escaped),
+# a tab, a comma between quoted cells.
 _TABLE_DELIMITERS: Final = {
     b"|": re.compile(rb"\|"),
     b"\xe2": re.compile(
-        rb"\xe2\x94[\x82\x8c\x90\xac\x9c\xbc\xa4\x94\x98\xb4\x83\x8f\x93\xb3\xab\x8b\xbb\xa3]"
-        rb"|\\{1,3}u25(?:0[23c]|1[048c]|2[34c]|3[4c])"
+        rb"\xe2\x94[\x82\x8c\x90\xac\x9c\xbc\xa4\x94\x98\xb4\x83\x8f\x93\xb3\xab\x8b\xbb\xa3\x86\x87\x8a]"
+        rb"|\\{1,3}u25(?:0[2367abc]|1[048c]|2[34c]|3[4c])"
     ),
     b"\t": re.compile(rb"\t|\\{1,3}t"),
     b",": re.compile(rb"(?<=\")[ \t]*,[ \t]*(?=\\{0,3}\")"),

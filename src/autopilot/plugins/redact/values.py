@@ -443,17 +443,17 @@ def _setting(value: str) -> bool:
 _ESCAPED_ELLIPSIS: Final = rb"\\{1,7}u(?:2026|2022)"
 # A word and four digits or more before a dot: how people make passwords, not how code names things.
 _WORD_AND_YEAR: Final = r"(?:^|\.)[A-Za-z]{2,}[0-9]{4,}\."
-# Two capitalised words joined by a dot, a number of two digits or more at the end: a password made
-# as people make them (`Copper.Nebula56`), not a class's attribute; so are two words in lower case
-# and a number of three digits or more (`granite.glacier7791`: `hashlib.sha256`, `np.float64` and
-# `torch.float16` have a shorter word or number), and a word in capitals before a capitalised word
-# and three digits or more (`WINT.Pumpkin2019`).
+# A capitalised word and a word joined by a dot, a number of two digits or more at the end: a
+# password made as people make them (`Copper.Nebula56`, `Hugo.marble83`), not a class's attribute;
+# so are two words in lower case and a number of three digits or more (`granite.glacier7791`:
+# `hashlib.sha256`, `np.float64` and `torch.float16` have a shorter word or number), and a word in
+# capitals before a capitalised word and three digits or more (`WINT.Pumpkin2019`).
 # A password's stored hash kept as JSON text, by its members (Keycloak's `secretData`:
 # `{"value":"…","salt":"…"}`, `credentialData`: `{"hashIterations":27500,"algorithm":"pbkdf2-sha256"}`);
 # an OTP credential's `secretData`, `{"value":"…"}` with no salt, holds its secret and still goes.
 _HASH_RECORD: Final = r'^\{(?:[^\n]*?[,{][ \t]*)?\\{0,7}"(?:salt|hashIterations)\\{0,7}"[ \t]*:'
 _WORDS_AND_NUMBER: Final = (
-    r"[A-Z][a-z]{2,}\.[A-Z][a-z]{2,}[0-9]{2,}|[a-z]{3,}\.[a-z]{4,}[0-9]{3,}"
+    r"[A-Z][a-z]{2,}\.[A-Za-z][a-z]{2,}[0-9]{2,}|[a-z]{3,}\.[a-z]{4,}[0-9]{3,}"
     r"|[A-Z]{3,}\.[A-Z][a-z]{2,}[0-9]{3,}"
 )
 
