@@ -55,6 +55,34 @@ def test_a_literal_bound_to_a_secret_name_goes_in_any_syntax(template: str, seed
     rs.goes(template.format(s=secret), secret)
 
 
+# Letters drawn at random can start with a secret's word (`pw`, `Key`, `token`): a password still,
+# not the name of one, which is made of words (`db_password`, `ApiKey`).
+SECRET_WORD_STARTS = ["pw", "Pw", "pwd", "pass", "Pass", "key", "Key", "token", "auth", "secret", "cred"]
+NAMED_BY = [
+    'password = "{s}"',
+    "DB_PASSWORD={s}",
+    "password: {s}",
+    "01  WS-DB-PASSWORD    PIC X(16) VALUE '{s}'.",
+    '{{"api_key": "{s}"}}',
+]
+
+
+@given(start=st.sampled_from(SECRET_WORD_STARTS), template=st.sampled_from(NAMED_BY), seed=SEEDS)
+def test_random_letters_starting_with_a_secret_word_go(start: str, template: str, seed: int) -> None:
+    rng = random.Random(seed)
+    letters = "".join(
+        rng.choice("ABCDEFGHJKLMNPQRSTUVWXZ") + rng.choice("bcdfghjkmnpqrstvwxz") for _ in range(5)
+    )
+    secret = start + letters
+    rs.goes(template.format(s=secret), secret)
+
+
+@given(template=st.sampled_from(NAMED_BY))
+def test_a_value_made_of_words_naming_a_secret_stays(template: str) -> None:
+    for name in ("access_token", "db_password", "Password", "ApiKey", "secretKeyRef"):
+        rs.survives(template.format(s=name))
+
+
 @given(
     template=st.sampled_from(
         [

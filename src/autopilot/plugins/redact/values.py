@@ -513,7 +513,9 @@ def _label(value: str) -> bool:
     return (
         len(word) >= 2
         and all(unicodedata.category(c)[0] in "LM" for c in word)
-        and (_foreign_word_in(word) or _has_secret_word(word))
+        # (an English word for one is made of words: `Password`, `ApiKey`; letters drawn at random
+        # that start with one are a password, `pwWSNUnhiSdK`)
+        and (_foreign_word_in(word) or (_has_secret_word(word) and _wordy(word)))
     )
 
 
@@ -560,8 +562,8 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             return False  # a call or a subscript: code, not a literal
         if _rx[_IDENTIFIER].fullmatch(value) and not _strong(value):
             lowered = value.lower()
-            if _rx[_SECRET_WORDS].search(lowered) and _has_secret_word(value):
-                return False  # `token=access_token`, `password: db_password`
+            if _rx[_SECRET_WORDS].search(lowered) and _has_secret_word(value) and _wordy(value):
+                return False  # `token=access_token`, `password: db_password` (not `pwWSNUnhiSdK`)
             if code_context and not any(c.isdigit() for c in value) and not credential_like(value):
                 # `f(api_key=settings_value)`, `secret = value`; but letters drawn at random are no
                 # name (`db.password=AqaWgEOCjAkXzhScg` in a Java map's or a properties file's dump)
