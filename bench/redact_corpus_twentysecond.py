@@ -15,7 +15,9 @@ Template syntax (the texts are raw strings, dedented):
 - ``{{N:gen}}`` / ``{{N:gen:arg}}`` a value that is not a secret (ids, hashes, publishable keys ...);
 - ``...@name}}`` at the end of either also remembers the value as ``name``; ``{{=name}}`` repeats it
   (a repeated secret is planted once more, as it appears again);
-- a multi-line value takes the indentation of the line it starts on for its following lines.
+- a multi-line value takes the indentation of the line it starts on for its following lines;
+- a generator may plant only part of the text it draws (a private JWK plants its ``d``, not its
+  public ``x`` and ``y``).
 
 A template with no ``{{S:...}}`` is a negative: redaction must leave it unchanged byte for byte. Every
 value is drawn at run time from parts: provider prefixes and PEM armour are joined at run time, so the
@@ -470,7 +472,8 @@ def pw_url(rng: random.Random) -> str:
     return urllib.parse.quote(pw, safe="")
 
 
-def jwk_private(rng: random.Random) -> str:
+def jwk_private(rng: random.Random) -> tuple[str, list[str]]:
+    """A private EC JWK; only its ``d`` is secret (the rest is the public key)."""
     obj = {
         "kty": "EC",
         "crv": "P-256",
@@ -481,7 +484,7 @@ def jwk_private(rng: random.Random) -> str:
         "alg": "ES256",
         "use": "sig",
     }
-    return json.dumps(obj)
+    return json.dumps(obj), [obj["d"]]
 
 
 def rand_date(rng: random.Random) -> str:
@@ -807,13 +810,16 @@ def instantiate(template: str, rng: random.Random) -> tuple[str, list[str]]:
             value, secret = G[gen](rng, arg or ""), kind == "S"
             if name:
                 remembered[name] = (value, secret)
+        # A generator may return (text, the parts of it that are secret), e.g. a private JWK's "d".
+        value, parts = value if isinstance(value, tuple) else (value, [value])
         if "\n" in value:
             line = "".join(out).rsplit("\n", 1)[-1]
             indent = line[: len(line) - len(line.lstrip(" "))]
             value = value.replace("\n", "\n" + indent)
+            parts = [part.replace("\n", "\n" + indent) for part in parts]
         out.append(value)
         if secret:
-            secrets.append(value)
+            secrets.extend(parts)
     out.append(template[at:])
     return "".join(out), secrets
 
