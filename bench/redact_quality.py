@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twentyfirst|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twentyfirst|twentysecond|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -151,6 +151,17 @@ Corpora:
   placeholders, Jasypt ``ENC(...)``, Jenkins ``{AQAAAB...}`` and WebLogic ``{AES}`` values,
   credential ids, masked actuator values, bcrypt and digest hashes, artifact checksums, GPG key ids,
   keystore aliases, JNDI names); reported like ``blind``;
+- ``twentysecond``: bench/redact_corpus_twentysecond.py, another one by another author, written blind
+  to the rules and to the other corpora, made of frontend, mobile and JavaScript/TypeScript full-stack
+  work (Next.js, Nuxt, SvelteKit, Remix, Astro and Vite env files and configs, Vercel, Netlify and
+  Cloudflare CLIs and files, Supabase, Firebase, Prisma and Drizzle, Stripe, auth providers, Expo and
+  EAS, Android signing, fastlane and App Store Connect, package-manager credentials, monitoring,
+  analytics, CMS, commerce, maps, search and feature-flag keys, HAR files, cookies, ``localStorage``,
+  Playwright and Cypress files, built bundles and source maps, CI for web and app deploys), with the
+  hard negatives of the same world (publishable and browser keys, Supabase anon and local-stack keys,
+  Sentry DSNs, ``process.env`` and ``${{ secrets.X }}`` references, hashed assets, integrity hashes,
+  source-map mappings, CSP nonces, page CSRF tokens, masked dashboards, example JWTs); reported like
+  ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -207,6 +218,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "nineteenth": (113, 6),
     "twentieth": (127, 6),
     "twentyfirst": (131, 6),
+    "twentysecond": (137, 6),
 }
 
 
