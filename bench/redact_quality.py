@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twentyfirst|twentysecond|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twentyfirst|twentysecond|twentythird|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -162,6 +162,13 @@ Corpora:
   Sentry DSNs, ``process.env`` and ``${{ secrets.X }}`` references, hashed assets, integrity hashes,
   source-map mappings, CSP nonces, page CSRF tokens, masked dashboards, example JWTs); reported like
   ``blind``;
+- ``twentythird``: bench/redact_corpus_twentythird.py, another one by another author, written blind
+  to the rules and to the other corpora, made of observability, on-call and incident response
+  (Prometheus, Alertmanager, Grafana, agents and vendors' configs, OpenTelemetry collectors, log
+  shippers, Sentry, status pages, on-call and chatops tools, logs and traces that leak credentials,
+  incident chat, postmortems and runbooks), with the hard negatives of the same world (trace, span,
+  request and alert ids, metric names and queries naming secrets, ``<secret>`` and masked values,
+  public DSNs and browser keys, references, encrypted values); reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -219,6 +226,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "twentieth": (127, 6),
     "twentyfirst": (131, 6),
     "twentysecond": (137, 6),
+    "twentythird": (139, 6),
 }
 
 
