@@ -77,6 +77,20 @@ def test_random_letters_starting_with_a_secret_word_go(start: str, template: str
     rs.goes(template.format(s=secret), secret)
 
 
+@given(
+    start=st.sampled_from(["secret-", "token-", "key_", "pw-"]),
+    template=st.sampled_from(NAMED_BY),
+    seed=SEEDS,
+)
+def test_a_generated_value_of_syllables_and_digits_goes(start: str, template: str, seed: int) -> None:
+    # Base62 drawn at random can read as syllables (`Revzz`, `Yfek`, `TEWTOA`): digits between
+    # them, three times or more, make it generated, not a name like `sha256ToBase64String`.
+    rng = random.Random(seed)
+    syllables = ["Revzz", "Yfek", "TEWTOA", "Ut", "Hfu", "Dqyr", "pax", "Kom", "UG"]
+    secret = start + "".join(rng.choice(syllables) + str(rng.randint(0, 99)) for _ in range(5)) + "pax"
+    rs.goes(template.format(s=secret), secret[len(start) :])
+
+
 @given(template=st.sampled_from(NAMED_BY))
 def test_a_value_made_of_words_naming_a_secret_stays(template: str) -> None:
     for name in ("access_token", "db_password", "Password", "ApiKey", "secretKeyRef"):

@@ -313,8 +313,10 @@ def _wordy(value: str) -> bool:
                 odd += 1
             if len(text) != len(word.group()) and position != len(chunk):
                 inner_digits += 1
-            if inner_digits >= 2 and odd:
-                return False  # `Ig8Chdg7PWDv`: drawn at random (`sha256ToBase64String` is a name)
+            if (inner_digits >= 2 and odd) or inner_digits >= 3:
+                # `Ig8Chdg7PWDv`, `88cRevzzYfekTEWTOA9UG5Ut90OYHfuYk5`: drawn at random
+                # (`sha256ToBase64String` is a name)
+                return False
             if len(text) == 1 and word.group() != text and len(chunk) > 2:
                 return False  # "a1", "x9" inside a longer chunk: random, not a word
         if position != len(chunk):
