@@ -97,13 +97,20 @@ def _spaced_hit(
             announced[start] = found
         if found[0]:
             return start
-    if _rx[_ALIGNED_VALUE].match(data, end, _line_around(data, end)[1]) is not None:
-        return start
-    if _rx[_FLAGGED_CELL].match(data, end) is not None:
-        return start  # a name/value table's row, a flag before the value (see _Scan._flagged_cell())
+    if _rx[_COLUMN_GAP].match(data, end) is not None:
+        if _rx[_ALIGNED_VALUE].match(data, end, _line_around(data, end)[1]) is not None:
+            return start
+        if _rx[_FLAGGED_CELL].match(data, end) is not None:
+            return start  # a name/value table's row, a flag before the value (see _Scan._flagged_cell())
     if (data.startswith(b"  ", end) or data.startswith(b"  ", start - 2)) and _aligned_header(data, start):
         return start  # a column of a table aligned with blanks (see _Scan._aligned_column())
     return -1
+
+
+# What both a value aligned in a column (_ALIGNED_VALUE) and a flagged cell (_FLAGGED_CELL) need
+# after the rest of the name: two blanks, a tab or an escaped one (one match before either pattern,
+# and before the line's end is looked for: most names in prose have one blank after them).
+_COLUMN_GAP: Final = rb"[A-Za-z0-9_\-]{0,48}+(?:[ \t]{2}|\t|\\)"
 
 
 def _aligned_header(data: bytes, position: int) -> tuple[int, bytes] | None:
