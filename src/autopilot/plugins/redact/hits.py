@@ -137,11 +137,16 @@ _CHAT_MESSAGE: Final = (
     rb"\[[0-9][^\]\n\\]{2,30}\][ \t]*(?:[^\n:\[\]\\]|\\{1,3}u[0-9a-fA-F]{4}){1,40}?[ \t]*:[ \t]"
 )
 
+# Where such a message may start: its bracket and the time's first digit.
+_CHAT_TIME_OPENING: Final = rb"\[[0-9]"
+
 
 def _chat_message(data: bytes, keyword: int) -> bool:
     """Whether the keyword at *keyword* is in a message of a chat export, whose next message may hand
     over what it names (`voilà la clé API …` and the key alone in the next message)."""
     line_start = _line_around(data, keyword)[0]
+    if _rx[_CHAT_TIME_OPENING].search(data, line_start, keyword) is None:
+        return False  # (one search before finding where the line's content starts, in a long line)
     start = _content_start(data, line_start, keyword)
     return data[start : start + 1] == b"[" and _rx[_CHAT_MESSAGE].match(data, start, keyword) is not None
 
