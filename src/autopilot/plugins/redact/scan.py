@@ -906,6 +906,18 @@ class _Scan:
 
     def _fixed(self, role: int, start: int, end: int) -> None:
         """The fixed anchors of the names pass, but URLs and bearer tokens."""
+        if role >= _SESSION_COOKIE_AT:
+            # The anchors of the rule tables, numbered after the named ones (session cookies' names
+            # and webhooks' paths are all over agent logs): one test, not one for each named anchor.
+            if role >= _LOGIN_ROW_AT:
+                self._login_row(start, end)
+            elif role >= _EXPECT_SEND_AT:
+                self._expect_send(start)
+            elif role >= _WEBHOOK_PATH_AT:
+                self._webhook_path(role - _WEBHOOK_PATH_AT, start)
+            else:
+                self._session_cookie(start, end)
+            return
         low = self.low
         if role == _ANSI_ESCAPED:
             self.coloured.append(start)  # _scan() looks at the coloured lines again without their codes
@@ -1048,14 +1060,6 @@ class _Scan:
             pair = _rx[_COOKIE_PAIR].match(self.data, start + 8)  # `<Cookie NAME=VALUE for DOMAIN/>`
             if pair is not None:
                 self._cookie_value(pair.group("name"), pair.start("value"), pair.end("value"))
-        elif _SESSION_COOKIE_AT <= role < _WEBHOOK_PATH_AT:
-            self._session_cookie(start, end)
-        elif role >= _LOGIN_ROW_AT:
-            self._login_row(start, end)
-        elif role >= _EXPECT_SEND_AT:
-            self._expect_send(start)
-        elif role >= _WEBHOOK_PATH_AT:
-            self._webhook_path(role - _WEBHOOK_PATH_AT, start)
         elif role == _ALGOLIA_AT:
             self._algolia(start)
         elif role == _GETPASS_AT:
