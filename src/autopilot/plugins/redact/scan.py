@@ -9,6 +9,7 @@ import base64
 import re
 import urllib.parse
 from collections.abc import Iterable
+from functools import cache
 
 from autopilot.plugins.redact import rules
 from autopilot.plugins.redact.compiled import (
@@ -630,6 +631,20 @@ from autopilot.plugins.redact.values import (
 from autopilot.plugins.redact.words import _foreign_lone_key, _foreign_name, name_parts
 
 
+@cache
+def _checked_names(anchors: tuple[bytes, ...]) -> frozenset[int]:
+    """Which of a search's *anchors*, as name keywords, keywords() checks further before their shape
+    (one test for the others): those whose last byte follows the name (`_pat:`, `pat"`), `secret`,
+    `cred` and `pass` (the value of a JSON type), and `author` (git log)."""
+    return frozenset(
+        index
+        for index, anchor in enumerate(anchors)
+        if (len(anchor) == 5 and anchor[0] == 0x5F)
+        or (len(anchor) == 4 and anchor[-1] in (0x22, 0x5C))
+        or anchor in (b"secret", b"cred", b"pass", b"author")
+    )
+
+
 class _Scan:
     """Findings for one text; every method adds (start, end, priority, kind) spans."""
 
@@ -803,6 +818,7 @@ class _Scan:
             self._redis_acl(0)
         for search in _passes(data, low):
             anchors, roles, hidden_in, follows = search.anchors, search.roles, search.hidden, search.follows
+            checked = _checked_names(anchors)
             batch = search.find(low)
             while batch:
                 hidden: list[tuple[int, int, int]] = []
@@ -817,49 +833,45 @@ class _Scan:
                                 hidden.append((inner, at, at + len(anchors[inner])))
                     role = roles[index]
                     if role == name:
-                        if (end - start == 5 and low[start] == 0x5F) or (
-                            end - start == 4 and low[end - 1] in (0x22, 0x5C)
-                        ):
-                            end -= 1  # `_pat:`, `pat"`: the name ends before the byte after it
-                        # (`"type": "secret"`, `"credential"` or `"password"`: the call only for
-                        # those keywords)
-                        anchor = anchors[index]
-                        if (
-                            anchor in (b"secret", b"cred")
-                            or (anchor == b"pass" and low[start + 8 : start + 9] in (b'"', b"\\"))
-                        ) and _typed_secret_at(low, anchor, start, end):
-                            self._typed_secret(start)
-                        if end - start == 6 and anchors[index] == b"author":
-                            # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
-                            if _git_author(data, runs, start, end):
-                                continue
-                            end = start + 4
+                        if index in checked:  # (most name keywords have none of these checks)
+                            if (end - start == 5 and low[start] == 0x5F) or (
+                                end - start == 4 and low[end - 1] in (0x22, 0x5C)
+                            ):
+                                end -= 1  # `_pat:`, `pat"`: the name ends before the byte after it
+                            # (`"type": "secret"`, `"credential"` or `"password"`: the call only for
+                            # those keywords)
+                            anchor = anchors[index]
+                            if (
+                                anchor in (b"secret", b"cred")
+                                or (anchor == b"pass" and low[start + 8 : start + 9] in (b'"', b"\\"))
+                            ) and _typed_secret_at(low, anchor, start, end):
+                                self._typed_secret(start)
+                            if end - start == 6 and anchor == b"author":
+                                # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
+                                if _git_author(data, runs, start, end):
+                                    continue
+                                end = start + 4
                         shape = shaped(low, end)
-                        # (a pair's name is a string value, closed by a quote and a comma before the
-                        # value's member; a member's name ends at a colon)
-                        if (
-                            shape is not None
-                            and low[shape.end() - 1] == 0x2C
-                            and low[shape.end() - 2] == 0x22
-                        ):
-                            pair = _pair_name_at(low, start, end)
-                            if pair != -1:
-                                self._named_pair(pair, end)
                         if shape is None:
                             if _full_width_label(low, end):
                                 self._space_hit(start, end, hits)  # CJK prose: a full-width colon
                             continue
+                        at = shape.end()
+                        # (a pair's name is a string value, closed by a quote and a comma before the
+                        # value's member; a member's name ends at a colon)
+                        if low[at - 1] == 0x2C and low[at - 2] == 0x22:
+                            pair = _pair_name_at(low, start, end)
+                            if pair != -1:
+                                self._named_pair(pair, end)
                         how = shape_how.get(shape.lastgroup)
                         if how is not None:
                             hits.append((start, end - start, how))
-                            at = shape.end()
                             if how == _BY_CSV or (
                                 how == _BY_SEPARATOR and low[at - 1] == 0x2C and _table_shape(low, shape)
                             ):
                                 hits.append((start, end - start, _BY_TABLE))  # `"Password","URL"`
                         else:
                             self._space_hit(start, end, hits)
-                            at = shape.end()
                             if low[at - 1] in _TABLE_BYTES or low[at - 2] == 0x09 or _escaped_end(low, at):
                                 hits.append((start, end - start, _BY_TABLE))  # `| api_token |`
                     elif role == shadow:
