@@ -693,27 +693,28 @@ class _Scan:
     def tokens(self) -> None:
         data, runs, classify = self.data, self.runs, _prefix_classifier().match
         seen: set[int] = set()  # run starts already classified
-        *shared, (apart, find_apart) = _token_searches()
+        shared, apart = _token_searches()
         # Mostly hits inside words and blobs, which go at once (in one comprehension, for speed): a
-        # token starts a word, or follows an escape (`\\n`) or a colour.
-        candidates = [
-            (index, start)
-            for index, start, _end in find_apart(data)
+        # token starts a word, or follows an escape (`\\n`) or a colour. (The searches' hits, in order.)
+        candidates = sorted(
+            (start, anchors[index])
+            for anchors, find in apart
+            for index, start, _end in find(data)
             if not start
             or runs[start - 1] != 0x61
             or runs[start] != 0x61
             or data[start - 2] == 0x5C
             or data[start - 1] == 0x6D
-        ]
+        )
         resume = 0
-        for index, start in candidates:
+        for start, anchor in candidates:
             if start >= resume and (
                 not start  # (at the text's start, `data[-1]` is its last byte, no colour before)
                 or data[start - 1] != 0x6D
                 or runs[start] != 0x61
                 or _rx[_ANSI_BEFORE].search(data, max(0, start - 24), start)
             ):
-                resume = max(resume, self._token_at(start, apart[index], data))
+                resume = max(resume, self._token_at(start, anchor, data))
         for anchors, find in shared:
             resume = 0  # runs before this (inside a token found, or a base64 blob) are done
             for index, start, _end in find(data):
