@@ -1205,6 +1205,53 @@ def test_every_pattern_of_the_engine_compiles() -> None:
     assert checked > 300
 
 
+def test_the_word_start_token_anchors_split_in_two_searches_find_what_one_would() -> None:
+    """The token anchors that must start a word are searched in two searches (two bytes, longer): where
+    anchors of both overlap, after any byte before them, the candidates kept (at a word's start, or after
+    an escape or a colour) are those of one search over them all."""
+    import itertools
+
+    from ahocorasick_rs import MATCHKIND_LEFTMOST_FIRST, BytesAhoCorasick
+
+    from autopilot.plugins.redact import rules
+    from autopilot.plugins.redact.compiled import _RUN_TABLE
+    from autopilot.plugins.redact.formats import _token_searches
+
+    _, apart = _token_searches()
+    anchors = list(
+        dict.fromkeys(a.encode() for token in rules.TOKEN_FORMATS if token.apart for a in token.anchors)
+    )
+    assert sorted(anchors) == sorted(anchor for group, _ in apart for anchor in group)
+    one = BytesAhoCorasick(anchors, matchkind=MATCHKIND_LEFTMOST_FIRST).find_matches_as_indexes
+
+    def kept(data: bytes, hits: list[tuple[int, bytes]]) -> list[tuple[int, bytes]]:
+        runs = data.translate(_RUN_TABLE)
+        return sorted(
+            (start, anchor)
+            for start, anchor in hits
+            if not start
+            or runs[start - 1] != 0x61
+            or runs[start] != 0x61
+            or data[start - 2] == 0x5C
+            or data[start - 1] == 0x6D
+        )
+
+    checked = apart_only = 0
+    for first, second in itertools.product(anchors, repeat=2):
+        for offset in range(len(first) + 1):
+            if first[offset : offset + len(second)] != second[: len(first) - offset]:
+                continue  # (the second does not start there)
+            for before in (b"", b" ", b"x", b"\\", b"m", b"\x1b[1m"):
+                data = before + first[:offset] + second + b" "
+                split = [(start, group[index]) for group, find in apart for index, start, _ in find(data)]
+                whole = [(start, anchors[index]) for index, start, _ in one(data)]
+                assert kept(data, split) == kept(data, whole), data
+                checked += 1
+                apart_only += sorted(split) != sorted(whole)
+    assert checked > 1000
+    assert apart_only  # (`2/` inside `oy2/`: found apart, dropped as inside a word)
+
+
 @pytest.mark.parametrize("mark", ["# pragma: allowlist secret", "// gitleaks:allow", "# autopilot:allow"])
 def test_a_line_marked_as_holding_no_real_secret_is_left_as_it_is(mark: str) -> None:
     """A fixture's fake key marked as secret scanners take it stays, in a file and in an agent's log;

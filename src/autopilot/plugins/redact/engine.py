@@ -485,7 +485,8 @@ def needs_redaction(texts: Sequence[str]) -> set[int]:
     data = joined.encode("utf-8", "surrogatepass")
     hits: list[int] = []  # where an anchor passed its check
     runs: bytes | None = None
-    for anchors, find in _token_searches():
+    shared, apart = _token_searches()
+    for anchors, find in (*shared, *apart):
         for index, start, _end in find(data):
             anchor = anchors[index]
             if anchor == b"Q~":

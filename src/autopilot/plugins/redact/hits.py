@@ -97,13 +97,20 @@ def _spaced_hit(
             announced[start] = found
         if found[0]:
             return start
-    if _rx[_ALIGNED_VALUE].match(data, end, _line_around(data, end)[1]) is not None:
-        return start
-    if _rx[_FLAGGED_CELL].match(data, end) is not None:
-        return start  # a name/value table's row, a flag before the value (see _Scan._flagged_cell())
+    if _rx[_COLUMN_GAP].match(data, end) is not None:
+        if _rx[_ALIGNED_VALUE].match(data, end, _line_around(data, end)[1]) is not None:
+            return start
+        if _rx[_FLAGGED_CELL].match(data, end) is not None:
+            return start  # a name/value table's row, a flag before the value (see _Scan._flagged_cell())
     if (data.startswith(b"  ", end) or data.startswith(b"  ", start - 2)) and _aligned_header(data, start):
         return start  # a column of a table aligned with blanks (see _Scan._aligned_column())
     return -1
+
+
+# What both a value aligned in a column (_ALIGNED_VALUE) and a flagged cell (_FLAGGED_CELL) need
+# after the rest of the name: two blanks, a tab or an escaped one (one match before either pattern,
+# and before the line's end is looked for: most names in prose have one blank after them).
+_COLUMN_GAP: Final = rb"[A-Za-z0-9_\-]{0,48}+(?:[ \t]{2}|\t|\\)"
 
 
 def _aligned_header(data: bytes, position: int) -> tuple[int, bytes] | None:
@@ -130,11 +137,16 @@ _CHAT_MESSAGE: Final = (
     rb"\[[0-9][^\]\n\\]{2,30}\][ \t]*(?:[^\n:\[\]\\]|\\{1,3}u[0-9a-fA-F]{4}){1,40}?[ \t]*:[ \t]"
 )
 
+# Where such a message may start: its bracket and the time's first digit.
+_CHAT_TIME_OPENING: Final = rb"\[[0-9]"
+
 
 def _chat_message(data: bytes, keyword: int) -> bool:
     """Whether the keyword at *keyword* is in a message of a chat export, whose next message may hand
     over what it names (`voilà la clé API …` and the key alone in the next message)."""
     line_start = _line_around(data, keyword)[0]
+    if _rx[_CHAT_TIME_OPENING].search(data, line_start, keyword) is None:
+        return False  # (one search before finding where the line's content starts, in a long line)
     start = _content_start(data, line_start, keyword)
     return data[start : start + 1] == b"[" and _rx[_CHAT_MESSAGE].match(data, start, keyword) is not None
 

@@ -9,6 +9,7 @@ import base64
 import re
 import urllib.parse
 from collections.abc import Iterable
+from functools import cache
 
 from autopilot.plugins.redact import rules
 from autopilot.plugins.redact.compiled import (
@@ -630,6 +631,20 @@ from autopilot.plugins.redact.values import (
 from autopilot.plugins.redact.words import _foreign_lone_key, _foreign_name, name_parts
 
 
+@cache
+def _checked_names(anchors: tuple[bytes, ...]) -> frozenset[int]:
+    """Which of a search's *anchors*, as name keywords, keywords() checks further before their shape
+    (one test for the others): those whose last byte follows the name (`_pat:`, `pat"`), `secret`,
+    `cred` and `pass` (the value of a JSON type), and `author` (git log)."""
+    return frozenset(
+        index
+        for index, anchor in enumerate(anchors)
+        if (len(anchor) == 5 and anchor[0] == 0x5F)
+        or (len(anchor) == 4 and anchor[-1] in (0x22, 0x5C))
+        or anchor in (b"secret", b"cred", b"pass", b"author")
+    )
+
+
 class _Scan:
     """Findings for one text; every method adds (start, end, priority, kind) spans."""
 
@@ -678,27 +693,28 @@ class _Scan:
     def tokens(self) -> None:
         data, runs, classify = self.data, self.runs, _prefix_classifier().match
         seen: set[int] = set()  # run starts already classified
-        *shared, (apart, find_apart) = _token_searches()
+        shared, apart = _token_searches()
         # Mostly hits inside words and blobs, which go at once (in one comprehension, for speed): a
-        # token starts a word, or follows an escape (`\\n`) or a colour.
-        candidates = [
-            (index, start)
-            for index, start, _end in find_apart(data)
+        # token starts a word, or follows an escape (`\\n`) or a colour. (The searches' hits, in order.)
+        candidates = sorted(
+            (start, anchors[index])
+            for anchors, find in apart
+            for index, start, _end in find(data)
             if not start
             or runs[start - 1] != 0x61
             or runs[start] != 0x61
             or data[start - 2] == 0x5C
             or data[start - 1] == 0x6D
-        ]
+        )
         resume = 0
-        for index, start in candidates:
+        for start, anchor in candidates:
             if start >= resume and (
                 not start  # (at the text's start, `data[-1]` is its last byte, no colour before)
                 or data[start - 1] != 0x6D
                 or runs[start] != 0x61
                 or _rx[_ANSI_BEFORE].search(data, max(0, start - 24), start)
             ):
-                resume = max(resume, self._token_at(start, apart[index], data))
+                resume = max(resume, self._token_at(start, anchor, data))
         for anchors, find in shared:
             resume = 0  # runs before this (inside a token found, or a base64 blob) are done
             for index, start, _end in find(data):
@@ -803,6 +819,7 @@ class _Scan:
             self._redis_acl(0)
         for search in _passes(data, low):
             anchors, roles, hidden_in, follows = search.anchors, search.roles, search.hidden, search.follows
+            checked = _checked_names(anchors)
             batch = search.find(low)
             while batch:
                 hidden: list[tuple[int, int, int]] = []
@@ -817,49 +834,45 @@ class _Scan:
                                 hidden.append((inner, at, at + len(anchors[inner])))
                     role = roles[index]
                     if role == name:
-                        if (end - start == 5 and low[start] == 0x5F) or (
-                            end - start == 4 and low[end - 1] in (0x22, 0x5C)
-                        ):
-                            end -= 1  # `_pat:`, `pat"`: the name ends before the byte after it
-                        # (`"type": "secret"`, `"credential"` or `"password"`: the call only for
-                        # those keywords)
-                        anchor = anchors[index]
-                        if (
-                            anchor in (b"secret", b"cred")
-                            or (anchor == b"pass" and low[start + 8 : start + 9] in (b'"', b"\\"))
-                        ) and _typed_secret_at(low, anchor, start, end):
-                            self._typed_secret(start)
-                        if end - start == 6 and anchors[index] == b"author":
-                            # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
-                            if _git_author(data, runs, start, end):
-                                continue
-                            end = start + 4
+                        if index in checked:  # (most name keywords have none of these checks)
+                            if (end - start == 5 and low[start] == 0x5F) or (
+                                end - start == 4 and low[end - 1] in (0x22, 0x5C)
+                            ):
+                                end -= 1  # `_pat:`, `pat"`: the name ends before the byte after it
+                            # (`"type": "secret"`, `"credential"` or `"password"`: the call only for
+                            # those keywords)
+                            anchor = anchors[index]
+                            if (
+                                anchor in (b"secret", b"cred")
+                                or (anchor == b"pass" and low[start + 8 : start + 9] in (b'"', b"\\"))
+                            ) and _typed_secret_at(low, anchor, start, end):
+                                self._typed_secret(start)
+                            if end - start == 6 and anchor == b"author":
+                                # A whole name "Author" (git log) is never secret; else it is an "auth" hit.
+                                if _git_author(data, runs, start, end):
+                                    continue
+                                end = start + 4
                         shape = shaped(low, end)
-                        # (a pair's name is a string value, closed by a quote and a comma before the
-                        # value's member; a member's name ends at a colon)
-                        if (
-                            shape is not None
-                            and low[shape.end() - 1] == 0x2C
-                            and low[shape.end() - 2] == 0x22
-                        ):
-                            pair = _pair_name_at(low, start, end)
-                            if pair != -1:
-                                self._named_pair(pair, end)
                         if shape is None:
                             if _full_width_label(low, end):
                                 self._space_hit(start, end, hits)  # CJK prose: a full-width colon
                             continue
+                        at = shape.end()
+                        # (a pair's name is a string value, closed by a quote and a comma before the
+                        # value's member; a member's name ends at a colon)
+                        if low[at - 1] == 0x2C and low[at - 2] == 0x22:
+                            pair = _pair_name_at(low, start, end)
+                            if pair != -1:
+                                self._named_pair(pair, end)
                         how = shape_how.get(shape.lastgroup)
                         if how is not None:
                             hits.append((start, end - start, how))
-                            at = shape.end()
                             if how == _BY_CSV or (
                                 how == _BY_SEPARATOR and low[at - 1] == 0x2C and _table_shape(low, shape)
                             ):
                                 hits.append((start, end - start, _BY_TABLE))  # `"Password","URL"`
                         else:
                             self._space_hit(start, end, hits)
-                            at = shape.end()
                             if low[at - 1] in _TABLE_BYTES or low[at - 2] == 0x09 or _escaped_end(low, at):
                                 hits.append((start, end - start, _BY_TABLE))  # `| api_token |`
                     elif role == shadow:
@@ -906,6 +919,18 @@ class _Scan:
 
     def _fixed(self, role: int, start: int, end: int) -> None:
         """The fixed anchors of the names pass, but URLs and bearer tokens."""
+        if role >= _SESSION_COOKIE_AT:
+            # The anchors of the rule tables, numbered after the named ones (session cookies' names
+            # and webhooks' paths are all over agent logs): one test, not one for each named anchor.
+            if role >= _LOGIN_ROW_AT:
+                self._login_row(start, end)
+            elif role >= _EXPECT_SEND_AT:
+                self._expect_send(start)
+            elif role >= _WEBHOOK_PATH_AT:
+                self._webhook_path(role - _WEBHOOK_PATH_AT, start)
+            else:
+                self._session_cookie(start, end)
+            return
         low = self.low
         if role == _ANSI_ESCAPED:
             self.coloured.append(start)  # _scan() looks at the coloured lines again without their codes
@@ -1048,14 +1073,6 @@ class _Scan:
             pair = _rx[_COOKIE_PAIR].match(self.data, start + 8)  # `<Cookie NAME=VALUE for DOMAIN/>`
             if pair is not None:
                 self._cookie_value(pair.group("name"), pair.start("value"), pair.end("value"))
-        elif _SESSION_COOKIE_AT <= role < _WEBHOOK_PATH_AT:
-            self._session_cookie(start, end)
-        elif role >= _LOGIN_ROW_AT:
-            self._login_row(start, end)
-        elif role >= _EXPECT_SEND_AT:
-            self._expect_send(start)
-        elif role >= _WEBHOOK_PATH_AT:
-            self._webhook_path(role - _WEBHOOK_PATH_AT, start)
         elif role == _ALGOLIA_AT:
             self._algolia(start)
         elif role == _GETPASS_AT:
