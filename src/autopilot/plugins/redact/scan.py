@@ -231,6 +231,7 @@ from autopilot.plugins.redact.patterns import (
     _HONEYCOMB_KEY,
     _HOST_AND_COMMA,
     _HTML_VALUE,
+    _ID_LABEL,
     _IDENTIFIED,
     _IDENTIFIED_BY,
     _IMAP_LOGIN,
@@ -421,6 +422,7 @@ from autopilot.plugins.redact.patterns import (
     _TAIL_STARTS,
     _TEMPLATE_FIELD,
     _THIN_AT,
+    _TIMESTAMP_CELL,
     _TO_BASE64_STRING_AT,
     _TOKENS_MEMBER,
     _TOKENS_OBJECT,
@@ -1477,8 +1479,10 @@ class _Scan:
                 and name.lower().endswith(b"key")
                 and _rx[_KEY_VALUE_AHEAD].match(data, name_end)
                 and (qualified := _parent_key_kind(data, name_start, name_end))
-                # (not a key made for clients: `InstrumentationKey=` in Application Insights' block)
-                and not _made_for_clients(name_parts(name.decode("ascii", "replace")))
+                # (not a key made for clients: `InstrumentationKey=` in Application Insights' block,
+                # nor one its name says is public: Sentry Relay's `credentials:` hold its `public_key`)
+                and not _made_for_clients(parts := name_parts(name.decode("ascii", "replace")))
+                and rules.EXCLUDED_ANY.isdisjoint(parts)
             ):
                 # `active_record_encryption:` above `primary_key:`: a key that indexes data elsewhere
                 # is an encryption key in a block named so.
@@ -2645,7 +2649,12 @@ class _Scan:
                 value = match.group(group).decode("utf-8", "replace")
                 lenient = kind in ("password", "secret") or match.group("q") is not None
                 if (
-                    (_lenient(value) if lenient else credential_like(value))
+                    # (32 hex digits or more are a key even where their letters happen to spell words)
+                    (
+                        _lenient(value)
+                        if lenient
+                        else credential_like(value) or _rx[_HEX_SECRET].fullmatch(value)
+                    )
                     # words alone are a passphrase only after a password's name (`pass …` in chat),
                     # not after `auth` (`gcloud auth activate-service-account`)
                     and (
@@ -2690,6 +2699,8 @@ class _Scan:
             text = match.group().decode("utf-8", "replace") if match else ""
             if match and _rx[_AMOUNT].fullmatch(match.group()) is not None:
                 pass  # `usage during that window: $0.12.`
+            elif _rx[_ID_LABEL].search(self.low, max(keyword, position - 16), position) is not None:
+                pass  # `A new token has been issued … Incident ID: …`: the label names an identifier
             elif path:
                 if match and credential_like(text):
                     self.add(match.start(), match.end(), "password")
@@ -3684,7 +3695,8 @@ class _Scan:
         if cell is not None:
             begin, end = cell.span("value")
             value = data[begin:end].decode("utf-8", "replace").strip()
-            if _lenient(value) or credential_like(value):
+            # (not a number: `describe-parameters` prints a parameter's type, then when it changed)
+            if (_lenient(value) or credential_like(value)) and not _rx[_TIMESTAMP_CELL].match(value):
                 self.add(begin, begin + len(data[begin:end].rstrip()), "password")
             return
         opening = data.rfind(b"{", max(0, start - 1024), start)
@@ -3932,6 +3944,9 @@ class _Scan:
             not is_placeholder(text)
             and len(text.strip()) >= 4
             and not text.lower().startswith("{")
+            # (the opening of a structure whose items are quoted: an OpenTelemetry debug exporter's
+            # `Slice(["…"])`, whose item is judged on its own)
+            and not text.rstrip().endswith(("([", "(", "["))
             and not (
                 credential
                 and " " not in credential
@@ -4025,7 +4040,8 @@ class _Scan:
                 value = hook.group("value").decode("utf-8", "replace")
                 if not is_placeholder(value) and (
                     (kind not in ("chat_webhook", "ping_url") or looks_random(value))
-                    and (kind != "url_token" or credential_like(value))
+                    # (a path's base64url token may start with `-`, which starts no credential elsewhere)
+                    and (kind != "url_token" or credential_like(value.lstrip("-")))
                 ):
                     self.add(hook.start("value"), hook.end("value"), kind, _TOKEN_PRIORITY)
         if (
