@@ -211,3 +211,113 @@ def test_a_pre_shared_key_identity_stays() -> None:
     """A PSK's identity names whose key it is and goes in clear with the handshake."""
     rs.survives("### Option: TLSPSKIdentity\nTLSPSKIdentity=PSK-mon12.nyc3.internal\n")
     rs.survives("tls_psk_identity: PSK 001")
+
+
+@given(seed=SEEDS)
+def test_an_application_key_in_a_key_resource_goes(seed: int) -> None:
+    """JSON:API resources of application keys (Datadog's `POST /api/v2/application_keys` response) and
+    a list of an application's keys (Strapi's `APP_KEYS`)."""
+    rng = random.Random(seed)
+    key = rs.body(rng, 40, rs.HEX)
+    rs.goes(
+        f'{{"data":{{"type":"application_keys","id":"{uuid.UUID(int=rng.getrandbits(128))}",'
+        f'"attributes":{{"created_at":"2026-08-15T02:14:41.097Z","key":"{key}","last4":"{key[-4:]}",'
+        '"name":"terraform"}}}}',
+        key[:36],
+    )
+    first, second = rs.body(rng, 24), rs.body(rng, 24)
+    rs.goes(f"APP_KEYS={first},{second}", first)
+
+
+@given(port=st.sampled_from(["3306", "6379"]), seed=SEEDS)
+def test_a_go_mysql_dsn_without_a_protocol_loses_its_password(port: str, seed: int) -> None:
+    """Go's MySQL driver takes `user:password@(host:port)/` (mysqld_exporter's `DATA_SOURCE_NAME`)."""
+    password = rs.body(random.Random(seed), 20) + "!"
+    rs.goes(f"$ DATA_SOURCE_NAME='exporter:{password}@(db-primary:{port})/' ./mysqld_exporter", password)
+
+
+def test_a_go_dsn_without_a_password_stays() -> None:
+    rs.survives("DATA_SOURCE_NAME='exporter@(db-primary:3306)/'")
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "command_line  $USER1$/check_http -H grafana.ops.example.com -S -u /api/health -a admin:{p}",
+            "/usr/lib/nagios/plugins/check_curl -H api.internal -a 'monitor:{p}' --ssl",
+            "check_http -H proxy.internal -b proxyuser:{p} -u http://example.com/",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_monitoring_plugin_http_check_loses_its_password(layout: str, seed: int) -> None:
+    """The monitoring plugins' `check_http`/`check_curl` take `-a user:password` (`-b` for a proxy)."""
+    password = rs.body(random.Random(seed), 12) + "@"
+    rs.goes(layout.format(p=password), password)
+
+
+def test_a_monitoring_plugin_check_with_macros_stays() -> None:
+    rs.survives("command_line    $USER1$/check_http -H $HOSTADDRESS$ -a $ARG1$ -e 200")
+    rs.survives('check_http -H host -a "$USER3$:$USER4$"')
+
+
+@given(seed=SEEDS)
+def test_a_logged_key_field_goes(seed: int) -> None:
+    """A log line's lone `key=…` field made as generated keys are (an agent connecting to its backend)."""
+    key = rs.body(random.Random(seed), 22, rs.URLSAFE)
+    rs.goes(
+        "2026-12-07 04:12:33,040 | INFO  | instana-agent | Backend | connecting to "
+        f"ingress-red-saas.instana.io:443 key={key} zone=prod-eu",
+        key,
+    )
+
+
+def test_logged_keys_that_index_data_stay() -> None:
+    rs.survives("cache hit key=user:1234 ttl=30")
+    rs.survives("lock key=9f86d081884c7d659a2feaa0c55ad015 held")
+    rs.survives("idempotency key=3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b")
+    rs.survives("sort key=createdAt order=desc")
+    rs.survives("metric key=HttpRequestDurationSeconds")
+
+
+@given(
+    words=st.lists(
+        st.sampled_from(["spring", "falcon", "tiger", "butterfly", "monitor", "panda"]),
+        min_size=3,
+        max_size=4,
+    ),
+    number=st.integers(min_value=1, max_value=99),
+    layout=st.sampled_from(["password: {p}\n", "    password: '{p}'\n", "(user noc-shift, password {p})"]),
+)
+def test_lower_case_words_joined_by_dots_with_a_number_are_a_password(
+    words: list[str], number: int, layout: str
+) -> None:
+    """Words joined by dots and a number, as people make passwords (`butterfly.monitor.panda10`; one
+    ending in a secret's word, `vault.kv.secret1`, names one and stays)."""
+    password = ".".join(words) + str(number)
+    rs.goes(layout.format(p=password), password)
+
+
+def test_a_dotted_module_path_stays() -> None:
+    rs.survives('redact_secrets = "autopilot.plugins.redact"')
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'headers.insert("x-honeycomb-team".to_string(), "{k}".to_string());',
+            '.header("x-honeycomb-team", HeaderValue::from_static("{k}"))',
+            'headers.insert("x-honeycomb-team".into(), "{k}".into());',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_honeycomb_key_in_a_header_map_goes(layout: str, seed: int) -> None:
+    """Honeycomb's key in a header map built in code (Rust's `HashMap`, reqwest's `HeaderValue`)."""
+    key = rs.body(random.Random(seed), 22)
+    rs.goes(layout.format(k=key), key)
+
+
+def test_a_honeycomb_header_read_from_the_environment_stays() -> None:
+    rs.survives('req.Header.Set("X-Honeycomb-Team", os.Getenv("HONEYCOMB_API_KEY"))')
+    rs.survives('headers.insert("x-honeycomb-team", HeaderValue::from_str(&key)?);')

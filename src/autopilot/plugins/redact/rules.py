@@ -628,6 +628,8 @@ KEY_QUALIFIERS: Final = words(
 #: elsewhere ``keys`` is a list of anything (JWKS's public ``keys``, ``ssh_keys``, ``partition_keys``).
 PLURAL_KEY_QUALIFIERS: Final = words(
     "api unseal recovery private master signing encryption "
+    # an application's keys (Strapi's `APP_KEYS`; Datadog's `"type": "application_keys"` resources)
+    "app application "
     # the keys a server accepts from its clients (Weaviate's `apikey: allowed_keys:`,
     # `AUTHENTICATION_APIKEY_ALLOWED_KEYS`, `valid_keys`): a generated string there is one
     "allowed accepted valid"
@@ -1525,6 +1527,15 @@ CLIENT_COMMANDS: Final = (
         (r"-[a-zA-Z]*b[a-zA-Z]*[ \t]+(?:-[a-zA-Z]+[ \t]+)*(?:{arg}[ \t]+)?{arg}[ \t]+{value}",),
     ),
     ClientCommand(("lftp",), (r"-u[ \t]+[\"']?[^,\s\"']+,{value}",)),
+    # the monitoring plugins' HTTP checks (Nagios, Icinga, Naemon): `check_http -a user:password`,
+    # `--authorization=`, `-b`/`--proxy-authorization` (check_curl's too)
+    ClientCommand(
+        ("check_http", "check_curl"),
+        (
+            r"(?:-a|-b|--authorization(?:=|[ \t]+)|--proxy-authorization(?:=|[ \t]+))[ \t]*[\"']?"
+            r"[^:\s\"']+:{value}",
+        ),
+    ),
     ClientCommand(
         ("smbclient", "rpcclient", "smbmap", "net"),
         (r"(?:-U|--user(?:=|[ \t]+))[ \t]*[\"']?[^%\s\"']+%{value}", option("--password")),

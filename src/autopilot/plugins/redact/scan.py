@@ -276,6 +276,7 @@ from autopilot.plugins.redact.patterns import (
     _LISTER,
     _LISTING_COMMAND,
     _LITERAL_PIECE,
+    _LOGGED_KEY,
     _LOGIN_AT,
     _LOGIN_MODULE,
     _LOGIN_ROW_AT,
@@ -1453,6 +1454,15 @@ class _Scan:
                     # a URL's `key` parameter (`?key=…` of Google's, Ably's and many REST APIs): an
                     # API key when its value looks generated, not an object's name
                     self._assignment(name, name_start, name_end, "api_key", generated=True)
+                elif (
+                    data[name_start - 1 : name_start] in (b" ", b"\t")
+                    and (logged := _rx[_LOGGED_KEY].match(data, name_end)) is not None
+                    and _mixed(logged.group("value"))
+                ):
+                    # a log line's `key=…` field (an agent connecting to its backend, `… key=… zone=…`):
+                    # a key when its value is made as generated keys are (digits and both cases; a
+                    # cache's, a lock's or an object's key, a UUID, hex, stay)
+                    self.add(logged.start("value"), logged.end("value"), "api_key")
             elif kind is None and how == _BY_SEPARATOR and name.lower() in _NUMBERED_KEYS:
                 # a pair of keys numbered (Azure's `key1` and `key2` of Cognitive Services, Storage,
                 # Event Hubs, Maps …): a value that looks generated
@@ -2647,6 +2657,10 @@ class _Scan:
             if match is not None:
                 group = "quoted" if match.group("q") else "bare"
                 value = match.group(group).decode("utf-8", "replace")
+                end = match.end(group)
+                if group == "bare" and value.endswith(")") and "(" not in value and len(value) > 5:
+                    # the parenthesis of an aside that ends with the credential (`(user ops, password …)`)
+                    value, end = value[:-1], end - 1
                 lenient = kind in ("password", "secret") or match.group("q") is not None
                 if (
                     # (32 hex digits or more are a key even where their letters happen to spell words)
@@ -2669,7 +2683,7 @@ class _Scan:
                     # a setting of its own (`iam:DeleteAccessKey user=ops` in an audit log)
                     and not (group == "bare" and _setting(value))
                 ):
-                    self.add(match.start(group), match.end(group), kind)
+                    self.add(match.start(group), end, kind)
                     if group == "quoted":
                         self._continued(match.end(group) + len(match.group("q")), kind, match.group("q"))
                     return
@@ -3727,6 +3741,8 @@ class _Scan:
         host = port
         while host > 0 and (data[host - 1 : host].isalnum() or data[host - 1] in b".-_"):
             host -= 1
+        if host > 1 and data[host - 1] == 0x28 and data[host - 2] == 0x40:
+            host -= 1  # Go's MySQL driver without a protocol: `user:password@(host:3306)/` (mysqld_exporter)
         if host == 0 or data[host - 1] != 0x40:  # `@`
             return
         floor = max(0, host - 1 - 264)
@@ -4463,6 +4479,16 @@ class _Scan:
             for start, end, _priority, kind in ordered
             if not any(start < m_end and end > m_start for m_start, m_end in markers)
         )
+
+
+def _mixed(value: bytes) -> bool:
+    """Whether *value* holds a digit, a lower-case and an upper-case letter."""
+    return (
+        not value.isupper()
+        and not value.islower()
+        and any(48 <= byte <= 57 for byte in value)
+        and any(65 <= byte <= 90 for byte in value)
+    )
 
 
 def _row_cells(data: bytes, begin: int, end: int, most: int) -> list[re.Match[bytes]]:
