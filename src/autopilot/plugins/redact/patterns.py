@@ -384,7 +384,9 @@ _SPACED_AT: Final = rb"(?x)" + (
     rb"""(?P<tq>\\{0,3}["'`])(?P<typed>[^"'`\n\\]{1,2000})(?P=tq)"""
     # Terraform's `variable "db_password" {`: its default is the value (see _Scan._spaced())
     rb"""|(?P<block>\\{0,3}"[ \t]*\{)"""
-    rb"|(?:[ \t]+(?i:plain|login|xoauth2|cram-md5|default|is|was|=)(?=[ \t]))?"
+    # (and where a setting came from, as an agent's status prints it: `DD_APP_KEY (env): …`)
+    rb"|(?:[ \t]+(?i:plain|login|xoauth2|cram-md5|default|is|was|="
+    rb"|\((?:env|environment|file|config|default)\):)(?=[ \t]))?"
     # Redis MONITOR quotes each argument: `"AUTH" "user" "…"`, the user before the password
     rb"""(?:\\{0,3}"[ \t]+\\{0,3}"[A-Za-z0-9_.@\-]{1,64}(?=\\{0,3}"[ \t]+\\{0,3}"))?(?:"""
     + _SPACED_VALUE
@@ -405,6 +407,14 @@ _ANNOUNCED_TAIL: Final = (
     rb"""[ \t.]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?"""
     rb"""(?:$|(?=\\{0,3}["'](?:[,}\]]|$)))"""
 )
+# A time in seconds since the epoch, maybe with its fraction (`1768278158.907`, a listing's date),
+# alone in its cell (maybe the last of a JSON string).
+_TIMESTAMP_CELL: Final = r"1[0-9]{9}(?:\.[0-9]{1,9})?(?![^\s\"\\])"
+# A lone `key=` field of a log line and its value, to a blank, the line's end or a JSON string's.
+_LOGGED_KEY: Final = rb"=(?P<value>[A-Za-z0-9_\-]{16,128})(?=[ \t\r\n\\\"]|$)"
+# A label naming an identifier right before an announced value (`… a new token was issued. Incident
+# ID: …`, `Ticket #: …`, `Case number: …`): the value is that identifier.
+_ID_LABEL: Final = rb"(?<![a-z0-9_])(?:id|ids|number|no\.?|ref|#)[ \t]*:[ \t]*\Z"
 # What _ANNOUNCED_TAIL needs in a line at all: one search, where `b":" in tail or …` would raise and
 # clear a TypeError inside Python for each `in` before searching.
 _ANNOUNCING_MARK: Final = rb":| is | was "
@@ -968,8 +978,11 @@ _RESULT_MEMBER: Final = rb'"result\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\n
 # hashes (64 hex digits, or `0x…`) stay.
 _RPC_SESSION: Final = rb'"result\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[0-9A-Fa-f]{32,48})\\{0,3}"'
 _RPC_REACH: Final = 200  # bytes either side of the result to the answer's `jsonrpc` member
+# (also a header map's pair in code: Rust's `headers.insert("x-honeycomb-team".to_string(),
+# "…".to_string())`, `.header("x-honeycomb-team", HeaderValue::from_static("…"))`)
 _HONEYCOMB_KEY: Final = (
-    rb"""(?i:x-honeycomb-team)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?"""
+    rb"""(?i:x-honeycomb-team)(?:\\{0,3}["'])?(?:\.(?:to_string|to_owned|into)\(\))?[ \t]*[:=,][ \t]*"""
+    rb"""(?:[A-Za-z_][A-Za-z0-9_:]{0,40}\([ \t]*)?(?:\\{0,3}["'])?"""
     rb"""(?P<value>[A-Za-z0-9_\-]{16,128})"""
 )
 # Bundler's credentials for a gem server, one setting per host (dots as `__`): `BUNDLE_GEMS__CONTRIBSYS__COM:

@@ -594,7 +594,7 @@ STRONG_PARTS: Final = {
 #: A word of a name made of another word and a password's short name glued to its end (``dbpass``,
 #: ``adminpwd``, ``rootpw``, ``smtppass``, as Perl, PHP and INI files name them) is a password's
 #: name; these words end in ``pass`` and are not (``bypass``, ``compass``, a render pass, a filter).
-GLUED_PASSWORD_ENDS: Final = ("pass", "pwd", "pw")
+GLUED_PASSWORD_ENDS: Final = ("pass", "pwd", "pw", "psk")
 NOT_GLUED_PASSWORDS: Final = words(
     "bypass compass encompass overpass underpass trespass surpass multipass bandpass highpass lowpass "
     "allpass renderpass subpass firstpass secondpass onepass twopass singlepass multipass lastpass "
@@ -628,6 +628,8 @@ KEY_QUALIFIERS: Final = words(
 #: elsewhere ``keys`` is a list of anything (JWKS's public ``keys``, ``ssh_keys``, ``partition_keys``).
 PLURAL_KEY_QUALIFIERS: Final = words(
     "api unseal recovery private master signing encryption "
+    # an application's keys (Strapi's `APP_KEYS`; Datadog's `"type": "application_keys"` resources)
+    "app application "
     # the keys a server accepts from its clients (Weaviate's `apikey: allowed_keys:`,
     # `AUTHENTICATION_APIKEY_ALLOWED_KEYS`, `valid_keys`): a generated string there is one
     "allowed accepted valid"
@@ -645,9 +647,12 @@ EXCLUDED_LAST: Final = words(
     "stdin store strength suffix timeout ttl type types uri url urls usage user username valid "
     "validation validator var variable vars vault version accessor digest table arns identifier "
     "identifiers mechanism mechanisms checksum checksums sha md crc hashes digests fingerprints thumbprint "
+    # whom a pre-shared key belongs to, sent in clear with the handshake (Zabbix's `TLSPSKIdentity`)
+    "identity "
     # a part or a view of a secret, shown to tell keys apart (`api_key_last4`, `token_preview`;
-    # GitHub's `token_last_eight`: a number word after them counts as a number)
-    "last first four digits preview masked truncated "
+    # GitHub's `token_last_eight`: a number word after them counts as a number; Sentry's
+    # `tokenLastCharacters`)
+    "last first four digits preview masked truncated characters chars "
     # the authentication tag of a ciphertext (a Chef encrypted data bag's `auth_tag`, AES-GCM's
     # `authTag`), or a label given to a secret
     "tag tags "
@@ -724,8 +729,8 @@ KEY_DETERMINERS: Final = words(
     "new my our your their the this that current fresh rotated temporary shared personal"
 )
 #: Words of :data:`EXCLUDED_LAST` that own a key rather than describe one (``server_key``, ``domain_key``,
-#: ASP.NET's ``<machineKey validationKey="…">``).
-KEY_OWNERS: Final = words("server provider domain backend engine plugin realm validation")
+#: ASP.NET's ``<machineKey validationKey="…">``, Pushover's and 3scale's ``user_key``).
+KEY_OWNERS: Final = words("server provider domain backend engine plugin realm validation user")
 #: A name's last word made of a secret word and one of these glued to it names a command or a file
 #: that gives the secret (msmtp's ``passwordeval``, offlineimap's ``remotepasseval``, ``tokenfile``).
 GLUED_EXCLUDED_LAST: Final = ("eval", "cmd", "command", "file", "path", "helper")
@@ -1285,9 +1290,33 @@ WEBHOOKS: Final = (
         "ping_url",
     ),
     (
-        "events.pagerduty.com/",
-        r"://events\.pagerduty\.com/integration/(?P<value>[0-9a-fA-F]{32})(?![0-9A-Za-z])",
+        # (also the EU service region's host, and the keys of Global Event Routing, `R0` and 30 more)
+        "pagerduty.com/",
+        r"://events\.(?:eu\.)?pagerduty\.com/(?:integration|x-ere)/(?P<value>[0-9A-Za-z]{32})(?![0-9A-Za-z])",
         "ping_url",
+    ),
+    # Splunk On-Call's (VictorOps) REST endpoint: the key before the routing key
+    # (`alert.victorops.com/integrations/generic/20131114/alert/<key>/<routing key>`), and Squadcast's
+    # incident webhook (`api.squadcast.com/v2/incidents/api/<token>`)
+    (
+        "victorops.com/",
+        r"://alert\.victorops\.com/integrations/[a-z0-9_\-]+/[0-9]{8}/alert/"
+        r"(?P<value>[0-9A-Za-z][0-9A-Za-z\-]{15,63})(?![0-9A-Za-z\-])",
+        "ping_url",
+    ),
+    (
+        "squadcast.com/",
+        r"://api\.(?:eu\.)?squadcast\.com/v[0-9]/incidents/api/(?P<value>[0-9A-Za-z]{32,64})(?![0-9A-Za-z])",
+        "ping_url",
+    ),
+    # Sumo Logic's hosted collectors: the source's token is the rest of the path after its kind
+    # (`endpoint4.collection.us2.sumologic.com/receiver/v1/http/<token>`,
+    # `…/receiver/v1/otlp/<token>/v1/traces`)
+    (
+        "sumologic.com/",
+        r"://[A-Za-z0-9.\-]*sumologic\.com(?::[0-9]+)?/receiver/v1/(?:[a-z0-9_\-]+/)?"
+        r"(?P<value>[A-Za-z0-9_\-]{40,}={0,2})(?![A-Za-z0-9_\-=])",
+        "url_token",
     ),
     (
         "/oncall/integrations/",
@@ -1372,7 +1401,10 @@ WEBHOOK_HOSTS: Final = (
     "nosnch.in",
     "betterstack.com",
     "betteruptime.com",
-    "events.pagerduty.com",
+    "pagerduty.com",
+    "alert.victorops.com",
+    "squadcast.com",
+    "sumologic.com",
 )
 #: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat, Uptime Kuma,
 #: Grafana OnCall, Feishu and Lark), for the same look.
@@ -1495,6 +1527,15 @@ CLIENT_COMMANDS: Final = (
         (r"-[a-zA-Z]*b[a-zA-Z]*[ \t]+(?:-[a-zA-Z]+[ \t]+)*(?:{arg}[ \t]+)?{arg}[ \t]+{value}",),
     ),
     ClientCommand(("lftp",), (r"-u[ \t]+[\"']?[^,\s\"']+,{value}",)),
+    # the monitoring plugins' HTTP checks (Nagios, Icinga, Naemon): `check_http -a user:password`,
+    # `--authorization=`, `-b`/`--proxy-authorization` (check_curl's too)
+    ClientCommand(
+        ("check_http", "check_curl"),
+        (
+            r"(?:-a|-b|--authorization(?:=|[ \t]+)|--proxy-authorization(?:=|[ \t]+))[ \t]*[\"']?"
+            r"[^:\s\"']+:{value}",
+        ),
+    ),
     ClientCommand(
         ("smbclient", "rpcclient", "smbmap", "net"),
         (r"(?:-U|--user(?:=|[ \t]+))[ \t]*[\"']?[^%\s\"']+%{value}", option("--password")),
@@ -2050,6 +2091,22 @@ ANCHORED_SECRETS: Final = (
         r"\\{0,3}\"[^\"\n\\]{1,80}\\{0,3}\")[ \t]*:[ \t]*"
         r"(?P<q>\\{0,3}[\"'])(?P<value>[^\"'\n\\]{6,2000})(?P=q)",
         "secret",
+    ),
+    # Pushover's user or group key, the `user` parameter of a message sent to its API on the same line
+    # (`curl --form-string "user=…" … https://api.pushover.net/1/messages.json`, or after the URL in a
+    # call's data, `"user": "…"`): with the app's token it sends to that user's devices
+    AnchoredSecret(
+        "api.pushover.net",
+        r"api\.pushover\.net",
+        "api_key",
+        before=r"[^\n]{0,800}?(?<![A-Za-z0-9_])user=(?P<value>[A-Za-z0-9]{30})(?![A-Za-z0-9])",
+    ),
+    AnchoredSecret(
+        "api.pushover.net",
+        r"api\.pushover\.net[^\n]{0,800}?(?:(?<![A-Za-z0-9_])user="
+        r"|\\{0,3}[\"']user\\{0,3}[\"'][ \t]*[:=][ \t]*\\{0,3}[\"'])"
+        r"(?P<value>[A-Za-z0-9]{30})(?![A-Za-z0-9])",
+        "api_key",
     ),
 )
 #: Commands whose output is a credential (``kubectl get secret … | base64 -d``, ``gh auth token``):

@@ -232,6 +232,7 @@ from autopilot.plugins.redact.patterns import (
     _HONEYCOMB_KEY,
     _HOST_AND_COMMA,
     _HTML_VALUE,
+    _ID_LABEL,
     _IDENTIFIED,
     _IDENTIFIED_BY,
     _IMAP_LOGIN,
@@ -276,6 +277,7 @@ from autopilot.plugins.redact.patterns import (
     _LISTER,
     _LISTING_COMMAND,
     _LITERAL_PIECE,
+    _LOGGED_KEY,
     _LOGIN_AT,
     _LOGIN_MODULE,
     _LOGIN_ROW_AT,
@@ -422,6 +424,7 @@ from autopilot.plugins.redact.patterns import (
     _TAIL_STARTS,
     _TEMPLATE_FIELD,
     _THIN_AT,
+    _TIMESTAMP_CELL,
     _TO_BASE64_STRING_AT,
     _TOKENS_MEMBER,
     _TOKENS_OBJECT,
@@ -1468,6 +1471,15 @@ class _Scan:
                     # a URL's `key` parameter (`?key=…` of Google's, Ably's and many REST APIs): an
                     # API key when its value looks generated, not an object's name
                     self._assignment(name, name_start, name_end, "api_key", generated=True)
+                elif (
+                    data[name_start - 1 : name_start] in (b" ", b"\t")
+                    and (logged := _rx[_LOGGED_KEY].match(data, name_end)) is not None
+                    and _mixed(logged.group("value"))
+                ):
+                    # a log line's `key=…` field (an agent connecting to its backend, `… key=… zone=…`):
+                    # a key when its value is made as generated keys are (digits and both cases; a
+                    # cache's, a lock's or an object's key, a UUID, hex, stay)
+                    self.add(logged.start("value"), logged.end("value"), "api_key")
             elif kind is None and how == _BY_SEPARATOR and name.lower() in _NUMBERED_KEYS:
                 # a pair of keys numbered (Azure's `key1` and `key2` of Cognitive Services, Storage,
                 # Event Hubs, Maps …): a value that looks generated
@@ -1494,8 +1506,10 @@ class _Scan:
                 and name.lower().endswith(b"key")
                 and _rx[_KEY_VALUE_AHEAD].match(data, name_end)
                 and (qualified := _parent_key_kind(data, name_start, name_end))
-                # (not a key made for clients: `InstrumentationKey=` in Application Insights' block)
-                and not _made_for_clients(name_parts(name.decode("ascii", "replace")))
+                # (not a key made for clients: `InstrumentationKey=` in Application Insights' block,
+                # nor one its name says is public: Sentry Relay's `credentials:` hold its `public_key`)
+                and not _made_for_clients(parts := name_parts(name.decode("ascii", "replace")))
+                and rules.EXCLUDED_ANY.isdisjoint(parts)
             ):
                 # `active_record_encryption:` above `primary_key:`: a key that indexes data elsewhere
                 # is an encryption key in a block named so.
@@ -2660,9 +2674,18 @@ class _Scan:
             if match is not None:
                 group = "quoted" if match.group("q") else "bare"
                 value = match.group(group).decode("utf-8", "replace")
+                end = match.end(group)
+                if group == "bare" and value.endswith(")") and "(" not in value and len(value) > 5:
+                    # the parenthesis of an aside that ends with the credential (`(user ops, password …)`)
+                    value, end = value[:-1], end - 1
                 lenient = kind in ("password", "secret") or match.group("q") is not None
                 if (
-                    (_lenient(value) if lenient else credential_like(value))
+                    # (32 hex digits or more are a key even where their letters happen to spell words)
+                    (
+                        _lenient(value)
+                        if lenient
+                        else credential_like(value) or _rx[_HEX_SECRET].fullmatch(value)
+                    )
                     # words alone are a passphrase only after a password's name (`pass …` in chat),
                     # not after `auth` (`gcloud auth activate-service-account`)
                     and (
@@ -2677,7 +2700,7 @@ class _Scan:
                     # a setting of its own (`iam:DeleteAccessKey user=ops` in an audit log)
                     and not (group == "bare" and _setting(value))
                 ):
-                    self.add(match.start(group), match.end(group), kind)
+                    self.add(match.start(group), end, kind)
                     if group == "quoted":
                         self._continued(match.end(group) + len(match.group("q")), kind, match.group("q"))
                     return
@@ -2707,6 +2730,8 @@ class _Scan:
             text = match.group().decode("utf-8", "replace") if match else ""
             if match and _rx[_AMOUNT].fullmatch(match.group()) is not None:
                 pass  # `usage during that window: $0.12.`
+            elif _rx[_ID_LABEL].search(self.low, max(keyword, position - 16), position) is not None:
+                pass  # `A new token has been issued … Incident ID: …`: the label names an identifier
             elif path:
                 if match and credential_like(text):
                     self.add(match.start(), match.end(), "password")
@@ -3701,7 +3726,8 @@ class _Scan:
         if cell is not None:
             begin, end = cell.span("value")
             value = data[begin:end].decode("utf-8", "replace").strip()
-            if _lenient(value) or credential_like(value):
+            # (not a number: `describe-parameters` prints a parameter's type, then when it changed)
+            if (_lenient(value) or credential_like(value)) and not _rx[_TIMESTAMP_CELL].match(value):
                 self.add(begin, begin + len(data[begin:end].rstrip()), "password")
             return
         opening = data.rfind(b"{", max(0, start - 1024), start)
@@ -3732,6 +3758,8 @@ class _Scan:
         host = port
         while host > 0 and (data[host - 1 : host].isalnum() or data[host - 1] in b".-_"):
             host -= 1
+        if host > 1 and data[host - 1] == 0x28 and data[host - 2] == 0x40:
+            host -= 1  # Go's MySQL driver without a protocol: `user:password@(host:3306)/` (mysqld_exporter)
         if host == 0 or data[host - 1] != 0x40:  # `@`
             return
         floor = max(0, host - 1 - 264)
@@ -3949,6 +3977,9 @@ class _Scan:
             not is_placeholder(text)
             and len(text.strip()) >= 4
             and not text.lower().startswith("{")
+            # (the opening of a structure whose items are quoted: an OpenTelemetry debug exporter's
+            # `Slice(["…"])`, whose item is judged on its own)
+            and not text.rstrip().endswith(("([", "(", "["))
             and not (
                 credential
                 and " " not in credential
@@ -4042,7 +4073,8 @@ class _Scan:
                 value = hook.group("value").decode("utf-8", "replace")
                 if not is_placeholder(value) and (
                     (kind not in ("chat_webhook", "ping_url") or looks_random(value))
-                    and (kind != "url_token" or credential_like(value))
+                    # (a path's base64url token may start with `-`, which starts no credential elsewhere)
+                    and (kind != "url_token" or credential_like(value.lstrip("-")))
                 ):
                     self.add(hook.start("value"), hook.end("value"), kind, _TOKEN_PRIORITY)
         if (
@@ -4464,6 +4496,16 @@ class _Scan:
             for start, end, _priority, kind in ordered
             if not any(start < m_end and end > m_start for m_start, m_end in markers)
         )
+
+
+def _mixed(value: bytes) -> bool:
+    """Whether *value* holds a digit, a lower-case and an upper-case letter."""
+    return (
+        not value.isupper()
+        and not value.islower()
+        and any(48 <= byte <= 57 for byte in value)
+        and any(65 <= byte <= 90 for byte in value)
+    )
 
 
 def _row_cells(data: bytes, begin: int, end: int, most: int) -> list[re.Match[bytes]]:

@@ -449,7 +449,8 @@ _WORD_AND_YEAR: Final = r"(?:^|\.)[A-Za-z]{2,}[0-9]{4,}\."
 # password made as people make them (`Copper.Nebula56`, `Hugo.marble83`), not a class's attribute;
 # so are two words in lower case and a number of three digits or more (`granite.glacier7791`:
 # `hashlib.sha256`, `np.float64` and `torch.float16` have a shorter word or number), and a word in
-# capitals before a capitalised word and three digits or more (`WINT.Pumpkin2019`).
+# capitals before a capitalised word and three digits or more (`WINT.Pumpkin2019`), and three
+# words or more in lower case with a number at the end (`spring.falcon.secret.tiger75`).
 # A password's stored hash kept as JSON text, by its members (Keycloak's `secretData`:
 # `{"value":"…","salt":"…"}`, `credentialData`: `{"hashIterations":27500,"algorithm":"pbkdf2-sha256"}`);
 # an OTP credential's `secretData`, `{"value":"…"}` with no salt, holds its secret and still goes.
@@ -457,6 +458,8 @@ _HASH_RECORD: Final = r'^\{(?:[^\n]*?[,{][ \t]*)?\\{0,7}"(?:salt|hashIterations)
 _WORDS_AND_NUMBER: Final = (
     r"[A-Z][a-z]{2,}\.[A-Za-z][a-z]{2,}[0-9]{2,}|[a-z]{3,}\.[a-z]{4,}[0-9]{3,}"
     r"|[A-Z]{3,}\.[A-Z][a-z]{2,}[0-9]{3,}"
+    # (three words or more in lower case, the last with a number: `butterfly.monitor.panda10`)
+    r"|[a-z]{3,}(?:\.[a-z]{3,}){2,4}[0-9]{1,4}"
 )
 
 
@@ -601,7 +604,7 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
         return False  # SQL Server's `WITH CREDENTIAL = N'https://….blob.core.windows.net/backups'`
     if _maps_to_references(value):
         return False  # `--set-secrets=STRIPE_KEY=projects/1/secrets/stripe-key/versions/latest`
-    if _rx[_MODULE_PATH].fullmatch(value):
+    if _rx[_MODULE_PATH].fullmatch(value) and _rx[_WORDS_AND_NUMBER].fullmatch(value) is None:
         return False  # `redact_secrets = "autopilot.plugins.redact"`: a dotted import path
     if _names_a_secret(value):
         return False  # `--secret=db-password`, `SecretId: prod/api-key`: it names a secret
