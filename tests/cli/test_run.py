@@ -99,6 +99,19 @@ def test_run_json_summary(
 
 
 @pytest.mark.integration
+def test_run_json_summary_says_which_limit_stopped_the_run(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A script reading --json learns why the run stopped, not only that it did (status max_turns)."""
+    offline.script([bash("echo one > one.txt"), bash("echo two > two.txt"), {"text": "done"}])
+    code = main(["run", "make files", "--json", "--max-turns", "1"])
+    summary = summary_of(capsys.readouterr().out)
+
+    assert (code, summary["status"], summary["error"]) == (1, "max_turns", None)
+    assert summary["stop_reason"] == "max turns: the model wanted more than 1 turn(s)"
+
+
+@pytest.mark.integration
 def test_run_shows_progress_and_summary(
     offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

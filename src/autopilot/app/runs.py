@@ -191,6 +191,7 @@ class RunTaskResult:
             "num_turns": run.result.num_turns,
             "duration_ms": run.result.duration_ms,
             "session_id": run.session_id,
+            "stop_reason": run.result.stop_reason,
             "error": run.result.error,
         }
 
