@@ -199,6 +199,23 @@ def test_a_misspelt_field_is_named_not_dropped(capsys: pytest.CaptureFixture[str
     assert before == path.read_text()
 
 
+def test_a_title_edited_into_a_list_is_named_not_shown_as_python(capsys: pytest.CaptureFixture[str]) -> None:
+    """`title: [a, b]` (a hand edit gone wrong) is a warning naming the file and field, not a title
+    listed as "['a', 'b']"; a command aimed at the issue is an error, and the file is left alone."""
+    issue_id = _create(capsys, "a title")
+    path = Path(f".autopilot/issues/{issue_id}.yaml")
+    path.write_text(path.read_text().replace("title: a title", "title: [a, b]"))
+    before = path.read_text()
+
+    code, out, err = _run(capsys, "issue", "list")
+    view_code, _, view_err = _run(capsys, "issue", "view", issue_id)
+
+    assert code == 0 and "['a', 'b']" not in out
+    assert err == f"warning: {path.resolve()}: title: must be text, not a list\n"
+    assert view_code == 2 and view_err == f"error: {path.resolve()}: title: must be text, not a list\n"
+    assert before == path.read_text()
+
+
 @pytest.mark.parametrize("budget", ["0", "-2"])
 def test_a_project_budget_of_zero_or_less_is_refused_when_made(
     budget: str, capsys: pytest.CaptureFixture[str]
