@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -744,6 +746,30 @@ def test_dirty_tree_error_names_whole_paths(
 
     assert code == 2
     assert "uncommitted changes (calc.py)" in err and err.count("error:") == 1
+
+
+def test_a_second_queue_in_the_same_working_tree_is_refused(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two `run --full-auto` in one working tree would commit (or stash) each other's work under the
+    wrong issue: while one queue holds the tree, another exits 3 naming it, before claiming anything."""
+    issue_id = _create(capsys, "anything", "--accept", "true")
+    git.Repo(git_repo).index.commit("the issue")
+    _script(scripted, {"text": "nothing to do"})
+    held = os.open(git_repo / ".git" / "autopilot-queue.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # what a running queue holds
+        os.write(held, b"4242")
+        code, _, err = _cli(capsys, "run", "--full-auto", "--agent", "scripted")
+        status = _issue(capsys, issue_id)
+    finally:
+        os.close(held)
+    again, out, _ = _cli(capsys, "run", "--full-auto", "--agent", "scripted")
+
+    assert code == 3 and err.count("error:") == 1
+    assert err.startswith(f"error: another autopilot queue (pid 4242) is working issues in {git_repo}")
+    assert (status["status"], status["claim"]) == ("open", None)
+    assert again == 0 and "worked 1 issue, 1 completed" in out
 
 
 def test_work_commit_holds_only_the_runs_own_changes(

@@ -25,7 +25,9 @@ signal. Every run is recorded as a session in the store. :func:`work_queue` does
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -665,10 +667,40 @@ def run_queue(
     """Work ready issues until a stop condition (or just *only_issue*)."""
     repo = Repository.find(config.project_dir) if config.commit != "off" else None
     try:
-        return _run_queue(store, repo, settings, hooks, config, only_issue, on_issue)
+        with contextlib.nullcontext() if repo is None else _one_queue_per_tree(repo):
+            return _run_queue(store, repo, settings, hooks, config, only_issue, on_issue)
     finally:
         if repo is not None:
             repo.close()
+
+
+class QueueBusyError(AutopilotError):
+    """Another queue holds this working tree."""
+
+    exit_code = ExitCode.CONFLICT
+
+
+@contextlib.contextmanager
+def _one_queue_per_tree(repo: Repository) -> Iterator[None]:
+    """Hold this working tree for one queue: each issue's commit (or stash) takes what changed in
+    the tree while its run lived, so a second queue's agent working beside it would have its work
+    committed under the wrong issue, or stashed away. Another worktree of the repository is free."""
+    path = repo.git_path("autopilot-queue.lock")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise QueueBusyError(
+                f"another autopilot queue (pid {holder}) is working issues in {repo.root}; wait for it "
+                "to finish, or work in another worktree (`git worktree add`)"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _run_queue(
