@@ -8,6 +8,7 @@ environment variable that overrides it and the values it may take.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import types
@@ -248,7 +249,11 @@ def load_config(
                 _check_schema_version(value, path)
                 continue
             if key not in settings:
-                raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(settings))})")
+                close = difflib.get_close_matches(str(key), sorted(settings), n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise ConfigError(
+                    f"{path}: unknown setting {key!r} ({hint}known: {', '.join(sorted(settings))})"
+                )
             values[key] = _coerce(key, value, str(path))
     for variable, name in ENVIRONMENT.items():
         if variable in environ:
