@@ -1077,3 +1077,25 @@ def test_resuming_an_issue_run_says_the_issue_is_left_as_it_was(
         f"(`autopilot run --issue {issue_id}` does)"
     ) in out.splitlines()
     assert _issue(capsys, issue_id)["status"] == "open"
+
+
+@pytest.mark.integration
+def test_resuming_an_unfinished_issue_run_stages_its_trajectory_again(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The unfinished run left its trajectory staged beside its session; `resume` updates both, and
+    the next `git commit` holds the resumed trajectory, not the staged half of the first attempt."""
+    offline.script([_bash("git status --short"), {"text": "done"}], usage={"input_tokens": 200_000})
+    issue_id = _create(capsys, "too big", "--accept", "true")
+    repo = git.Repo(git_repo)
+    repo.index.commit("the issue")
+    _cli(capsys, "run", "--issue", issue_id, "--max-budget", "0.5")
+
+    code, out, _ = _cli(capsys, "resume", "--continue", "--max-budget", "5", "--json")
+    trajectory = Path(json.loads(out.strip().splitlines()[-1])["trajectory"])
+    repo.git.commit("-q", "-m", "what the team commits next")
+    committed = json.loads(repo.git.show(f"HEAD:{trajectory.relative_to(git_repo).as_posix()}"))
+
+    assert code == 0
+    assert committed["result"]["status"] == "success" and committed["resumes"]
+    assert not repo.git.status("--porcelain", "--", str(trajectory.parent))

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import glob
 import os
 import signal
 import threading
@@ -45,6 +44,7 @@ from autopilot.app.runs import (
     run_task,
     select_backend,
     session_record,
+    trajectory_paths,
 )
 from autopilot.core.config import Config, find_project_dir, load_config
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
@@ -297,21 +297,6 @@ def records_changed_since(repo: Repository, store: IssueStore, before: dict[str,
 def tracked_changes(repo: Repository, config: Config) -> list[str]:
     """Uncommitted changes to tracked files outside ``.autopilot/`` and the output directory."""
     return [path for path, code in repo.status(_work_pathspec(config)).items() if code != "??"]
-
-
-def trajectory_paths(repo: Repository, result: RunTaskResult) -> list[str]:
-    """The run's own trajectory files inside the repository, relative to its root: the ``.json``, the
-    ``.rlog`` and what any other trajectory writer put beside them (``<base>.<suffix>``), not the
-    journal of a run that is still open."""
-    json_path = result.paths["json"]
-    base = json_path.name.removesuffix(".json")
-    journal = result.paths.get("journal")
-    paths = []
-    for path in sorted(json_path.parent.glob(f"{glob.escape(base)}.*")):
-        with contextlib.suppress(ValueError):
-            if path.is_file() and path != journal:
-                paths.append(path.resolve().relative_to(repo.root.resolve()).as_posix())
-    return paths
 
 
 def save(repo: Repository | None, config: Config, paths: list[str], message: str) -> str | None:
