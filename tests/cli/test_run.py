@@ -320,6 +320,31 @@ def test_doctor_reports_memory(capsys: pytest.CaptureFixture[str]) -> None:
     assert report["memory"]["available_mb"] > 0 and report["runs"] == []
 
 
+def test_doctor_says_which_limits_a_run_gets_and_where_each_comes_from(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before spending, `doctor` shows the budget, turns and watchdogs a run would get without flags,
+    each with the variable, file or default it comes from (a variable wins over the file)."""
+    Path(".autopilot").mkdir()
+    Path(".autopilot/config.yaml").write_text("max_budget_usd: 0.005\nmax_turns: 8\ntimeout: 0\n")
+    monkeypatch.setenv("AUTOPILOT_MAX_TURNS", "3")
+    monkeypatch.delenv("AUTOPILOT_MAX_BUDGET", raising=False)
+    monkeypatch.delenv("AUTOPILOT_IDLE_TIMEOUT", raising=False)
+    monkeypatch.delenv("AUTOPILOT_TIMEOUT", raising=False)
+
+    main(["doctor"])
+    lines = capsys.readouterr().out.splitlines()
+    main(["doctor", "--json"])
+    limits = json.loads(capsys.readouterr().out)["limits"]
+
+    assert (
+        "limits: budget $0.005 per run (.autopilot/config.yaml), turns 3 (AUTOPILOT_MAX_TURNS), "
+        "idle timeout 900 s (default), timeout none (.autopilot/config.yaml)"
+    ) in lines
+    assert limits["max_turns"] == {"value": 3, "from": "AUTOPILOT_MAX_TURNS"}
+    assert limits["idle_timeout"] == {"value": 900, "from": "default"}
+
+
 def test_doctor_names_the_claude_cli_runs_use_without_loading_the_sdk() -> None:
     """doctor names the configured Claude Code CLI (`cli_path`) as runs would use it, and answers
     without importing claude-agent-sdk, which takes seconds."""

@@ -35,7 +35,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("run", "autopilot.cli.run:run", "Run an agent on a task and record every step."),
     ("resume", "autopilot.cli.run:resume", "Continue an earlier run in the same session and trajectory."),
     ("demo", "autopilot.cli.run:demo", "Run the real Claude Code CLI offline against a scripted model."),
-    ("doctor", "autopilot.cli.run:doctor", "Check memory, agent CLIs, plugins, leftover processes, issues."),
+    (
+        "doctor",
+        "autopilot.cli.run:doctor",
+        "Check memory, limits, agent CLIs, plugins, leftover processes, issues.",
+    ),
     ("analyze", "autopilot.cli.analyze:analyze", "Cost, tokens, turns, tools and errors of runs."),
     ("replay", "autopilot.cli.analyze:replay", "Step through a run."),
     ("compare", "autopilot.cli.analyze:compare", "Compare two runs side by side."),

@@ -493,8 +493,9 @@ def doctor(
     clean: Annotated[bool, Parameter(negative="")] = False,
     json_output: Annotated[bool, Parameter(name="--json", negative="")] = False,
 ) -> int:
-    """Show available memory, the agent CLIs runs use, plugins that failed to load, processes left
-    behind by earlier runs and the issue store's problems; ``--clean`` stops the leftover processes.
+    """Show available memory, the limits a run gets and where each comes from, the agent CLIs runs
+    use, plugins that failed to load, processes left behind by earlier runs and the issue store's
+    problems; ``--clean`` stops the leftover processes.
 
     Runs record the processes they start in pid files under ``$AUTOPILOT_HOME/pids`` (default
     ``~/.local/state/autopilot``). A run whose autopilot process is gone but whose agent processes
@@ -518,6 +519,7 @@ def doctor(
         return int(report.exit_code)
     verdict = "ok" if report.memory_ok else "LOW: runs will refuse to start"
     context.echo(f"memory: {report.available_mb:,} MiB available, floor {report.floor_mb:,} MiB ({verdict})")
+    context.echo(f"limits: {_limits_line(report.limits, config.project_dir)}")
     context.echo(f"claude CLI: {report.claude_cli}")
     context.echo(f"codex CLI: {report.codex_cli}")
     failed = report.plugins["failed"]
@@ -543,6 +545,30 @@ def doctor(
     if report.leftovers:
         context.echo("run `autopilot doctor --clean` to stop the leftover processes")
     return int(report.exit_code)
+
+
+def _limits_line(limits: dict[str, dict[str, Any]], project_dir: Path) -> str:
+    """``budget $5 per run (default), turns no limit (default), idle timeout 30 s
+    (AUTOPILOT_IDLE_TIMEOUT), timeout none (.autopilot/config.yaml)``"""
+
+    def shown(name: str, text: str) -> str:
+        where = limits[name]["from"]
+        with contextlib.suppress(ValueError):
+            where = Path(where).relative_to(project_dir).as_posix()
+        return f"{text} ({where})"
+
+    def seconds(value: float) -> str:
+        return "none" if not value else f"{value:g} s"
+
+    budget, turns = limits["max_budget_usd"]["value"], limits["max_turns"]["value"]
+    return ", ".join(
+        [
+            shown("max_budget_usd", f"budget ${budget:g} per run"),
+            shown("max_turns", f"turns {'no limit' if turns is None else turns}"),
+            shown("idle_timeout", f"idle timeout {seconds(limits['idle_timeout']['value'])}"),
+            shown("timeout", f"timeout {seconds(limits['timeout']['value'])}"),
+        ]
+    )
 
 
 __all__ = ["demo", "doctor", "queue_summary", "render_queue", "render_result", "resume", "run"]

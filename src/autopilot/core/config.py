@@ -29,6 +29,7 @@ __all__ = [
     "find_project_dir",
     "load_config",
     "read_config_file",
+    "setting_sources",
 ]
 
 CONFIG_DIR = ".autopilot"
@@ -222,6 +223,25 @@ def _check_schema_version(version: Any, path: Path) -> None:
             f"{path}: schema_version {version} is newer than this autopilot understands "
             f"({CONFIG_SCHEMA_VERSION}); it was written by a later version: upgrade git-autopilot"
         )
+
+
+def setting_sources(config: Config, *, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Where each setting of *config* (loaded without flags) came from: its ``AUTOPILOT_*`` variable,
+    the configuration file, or ``default``; the same precedence as :func:`load_config`."""
+    environ = os.environ if environ is None else environ
+    path = config.autopilot_dir / CONFIG_FILE
+    in_file = read_config_file(path) if path.is_file() else {}
+    variables = {name: variable for variable, name in ENVIRONMENT.items()}
+    sources = {}
+    for name in _settings():
+        variable = variables.get(name)
+        if variable is not None and variable in environ:
+            sources[name] = variable
+        elif name in in_file:
+            sources[name] = str(path)
+        else:
+            sources[name] = "default"
+    return sources
 
 
 def load_config(
