@@ -772,6 +772,28 @@ def test_a_second_queue_in_the_same_working_tree_is_refused(
     assert again == 0 and "worked 1 issue, 1 completed" in out
 
 
+def test_an_issue_whose_project_file_is_broken_is_not_worked_without_its_defaults(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hand edit that breaks the project's file (`max_budget_usd: lots`) stops the queue with one
+    error naming the file and field, before the issue runs without the project's budget."""
+    assert _cli(capsys, "project", "create", "web", "--max-budget", "0.5")[0] == 0
+    issue_id = _create(capsys, "web work", "--project", "web", "--accept", "true")
+    project = git_repo / ".autopilot" / "projects" / "web.yaml"
+    project.write_text(project.read_text().replace("max_budget_usd: 0.5", "max_budget_usd: lots"))
+    repo = git.Repo(git_repo)
+    repo.git.add(".")
+    repo.index.commit("the issue and a broken project")
+    _script(scripted, {"text": "nothing to do"})
+
+    code, _, err = _cli(capsys, "run", "--full-auto", "--agent", "scripted")
+    status = _issue(capsys, issue_id)
+
+    assert code == 2
+    assert err == f"error: {project.resolve()}: max_budget_usd: not a number: 'lots'\n"
+    assert (status["status"], status["claim"], status["events"][-1]["kind"]) == ("open", None, "created")
+
+
 def test_work_commit_holds_only_the_runs_own_changes(
     scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

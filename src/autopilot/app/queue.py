@@ -54,6 +54,7 @@ from autopilot.core.issues import (
     DEFAULT_LEASE_SECONDS,
     ClaimConflictError,
     Issue,
+    IssueNotFoundError,
     IssueStore,
     Project,
     default_holder,
@@ -866,8 +867,10 @@ def settings_for_issue(
         return settings
     try:
         project = store.get_project(project_name)
-    except AutopilotError:
+    except IssueNotFoundError:
         return settings  # an issue naming a removed project runs with the queue's settings
+    # A project file that cannot be read is an error (MalformedFileError), not a project to ignore:
+    # its issues would run without its budget, agent and working directory.
     return replace(
         settings,
         run=with_project_defaults(settings.run, project, config.project_dir),
