@@ -154,12 +154,23 @@ def test_run_needs_a_prompt(capsys: pytest.CaptureFixture[str]) -> None:
         ),
         (["run", "x", "--timeout", "0"], "the timeout (--timeout) must be more than 0 seconds (got 0)"),
         (["resume", "--continue", "-b", "-1"], "the budget (--max-budget) must be more than 0 USD (got -1)"),
+        # cyclopts would round these to 2 turns (or issues), more than the 1.5 asked for
+        (["run", "x", "--max-turns", "1.5"], "Invalid value for --max-turns: '1.5' is not a whole number"),
+        (
+            ["resume", "--continue", "--max-turns", "1.5"],
+            "Invalid value for --max-turns: '1.5' is not a whole",
+        ),
+        (
+            ["run", "--full-auto", "--max-issues", "2.5"],
+            "Invalid value for --max-issues: '2.5' is not a whole",
+        ),
     ],
 )
 def test_out_of_range_numbers_are_refused_before_anything_starts(
     git_repo: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
-    """A budget, turn count or timeout of 0 or less: one `error:` line, exit 2, no run recorded."""
+    """A budget, turn count or timeout of 0 or less, or a count that is not whole: one `error:` line,
+    exit 2, no run recorded."""
     code = main(args)
     err = capsys.readouterr().err
 

@@ -13,9 +13,11 @@ import json
 import shlex
 import shutil
 import tempfile
+import typing
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import cyclopts
 from cyclopts import Parameter, default_name_transform
 
 from autopilot.app.run_refs import resolve_run
@@ -39,11 +41,24 @@ def _short_flag(field: Any, used: frozenset[str]) -> str | None:
     return _SHORT_FLAGS.get(field.names[0])
 
 
+def _whole(kind: Any, tokens: Any) -> Any:
+    """Cyclopts' own conversion, except that a count must be written as a whole number: cyclopts rounds
+    ``--max-turns 1.5`` to 2, where the configuration file refuses 1.5."""
+    if int in (kind, *typing.get_args(kind)):
+        for token in tokens:
+            if "." in token.value:
+                raise ValueError(f"{token.value!r} is not a whole number")
+    return cyclopts.convert(kind, tokens)
+
+
 # The option dataclasses as flags: each field is one flag (``--max-budget``/``-b``, ``--max-turns``, ...).
 RunFlags = Annotated[
-    RunOptions | None, Parameter(name="*", name_transform=_flag_name, short_alias=_short_flag)
+    RunOptions | None,
+    Parameter(name="*", name_transform=_flag_name, short_alias=_short_flag, converter=_whole),
 ]
-LimitFlags = Annotated[Limits | None, Parameter(name="*", name_transform=_flag_name, short_alias=_short_flag)]
+LimitFlags = Annotated[
+    Limits | None, Parameter(name="*", name_transform=_flag_name, short_alias=_short_flag, converter=_whole)
+]
 JsonFlag = Annotated[
     bool, Parameter(name="--json", negative="", help="Print a JSON summary instead of progress.")
 ]
@@ -61,7 +76,7 @@ def run(
     issue: str | None = None,
     project: str | None = None,
     full_auto: Annotated[bool, Parameter(negative="")] = False,
-    max_issues: int | None = None,
+    max_issues: Annotated[int | None, Parameter(converter=_whole)] = None,
     push: Annotated[bool, Parameter(negative="")] = False,
     ui: Annotated[bool, Parameter(negative="")] = False,
     json_output: JsonFlag = False,
