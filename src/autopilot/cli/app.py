@@ -107,6 +107,10 @@ def dispatch(tokens: list[str]) -> int:
     return guarded(command, tokens)
 
 
+#: Words of an unknown flag that mean money (``--max-cost``, ``--max-usd``, ``--spend-limit``).
+_MONEY_WORDS = ("cost", "usd", "spend", "dollar", "price", "money")
+
+
 def _cyclopts_message(exc: cyclopts.CycloptsError) -> str:
     """The first line of a usage error (cyclopts' own formatting may itself fail)."""
     argument = getattr(exc, "argument", None)
@@ -115,6 +119,12 @@ def _cyclopts_message(exc: cyclopts.CycloptsError) -> str:
         command = " ".join(exc.command_chain or ())
         name = argument.field_info.names[0].upper().replace("_", "-")
         return f"{command} needs {name} (see `autopilot {command} -h`)"
+    if isinstance(exc, cyclopts.UnknownOptionError):
+        keyword = (exc.token.keyword or exc.token.value or "").split("=", 1)[0]
+        names = {name for argument in exc.argument_collection for name in argument.names}
+        if "--max-budget" in names and any(word in keyword.lower() for word in _MONEY_WORDS):
+            # Cyclopts' nearest name for --max-cost is --max-turns: a spender is sent to the wrong limit.
+            return f"Unknown option: {keyword}. Did you mean --max-budget (USD)?"
     try:
         text = str(exc).strip()
     except Exception:
