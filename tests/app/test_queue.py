@@ -794,6 +794,72 @@ def test_an_issue_whose_project_file_is_broken_is_not_worked_without_its_default
     assert (status["status"], status["claim"], status["events"][-1]["kind"]) == ("open", None, "created")
 
 
+def test_ctrl_c_during_the_acceptance_commands_keeps_the_paid_run(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGINT while an issue's acceptance commands run (the agent's run is over and paid for): exit
+    130, and the run is still counted (its cost, its session, the issue's `run` event), not
+    "worked 0 issues, $0.0000" with no trace of it."""
+    import signal
+    import sys
+    import time
+
+    issue_id = _create(capsys, "slow check", "--accept", "sleep 60 & echo $! > accepting; wait")
+    git.Repo(git_repo).index.commit("the issue")
+    _script(scripted, {"text": "done"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autopilot", "run", "--full-auto", "--agent", "scripted", "--json"],
+        cwd=git_repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    accepting = git_repo / "accepting"
+    while time.monotonic() < deadline and not (accepting.exists() and accepting.read_text().strip()):
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    queue = json.loads(out.strip().splitlines()[-1])
+    issue = _issue(capsys, issue_id)
+    sessions = json.loads(_cli(capsys, "session", "list", "--json")[1])["sessions"]
+
+    assert proc.returncode == 130, err
+    assert [(o["outcome"], o["cost_usd"] > 0) for o in queue["issues"]] == [("aborted", True)]
+    assert queue["cost_usd"] > 0
+    assert [s["issue"] for s in sessions] == [issue_id]
+    assert [e["kind"] for e in issue["events"]][-2:] == ["run", "released"]
+    assert (issue["status"], issue["claim"]) == ("open", None)
+    # The command runs in its own session, out of the terminal's Ctrl-C: autopilot stopped it.
+    assert _gone(int(accepting.read_text()))
+
+
+def _gone(pid: int, wait: float = 5.0) -> bool:
+    """Whether process *pid* has ended (a zombie counts as ended), waiting up to *wait* seconds."""
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_an_acceptance_command_that_times_out_is_stopped_with_what_it_started(tmp_path: Path) -> None:
+    """A timed-out command counts as exit 124, and the processes its shell started are stopped too,
+    not left running (a test suite behind `sh -c`)."""
+    results = run_acceptance(("sleep 60 & echo $! > sleeper; wait",), tmp_path, str, timeout=1)
+
+    assert [(r.exit_code, "(timed out after 1s)" in r.output) for r in results] == [(124, True)]
+    assert _gone(int((tmp_path / "sleeper").read_text()))
+
+
 def test_work_commit_holds_only_the_runs_own_changes(
     scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -431,11 +431,20 @@ def work_issue(
                     error = result.run.result.error or result.status
                     outcome.reason = f"the agent did not reach the model: {error}"
                     break
-                outcome.acceptance = (
-                    run_acceptance(issue.accept, cwd, redact, settings.acceptance_timeout)
-                    if result.status == "success"
-                    else []
-                )
+                try:
+                    outcome.acceptance = (
+                        run_acceptance(issue.accept, cwd, redact, settings.acceptance_timeout)
+                        if result.status == "success"
+                        else []
+                    )
+                except KeyboardInterrupt as signalled:
+                    # The run is over and paid for: record it (session, cost, the issue's run event)
+                    # as an interrupted attempt, as a signal during the run would be.
+                    outcome.outcome, outcome.signal_name = "aborted", str(signalled) or "SIGINT"
+                    outcome.reason = f"interrupted by {outcome.signal_name} while its acceptance commands ran"
+                    if repo is not None and config.commit != "off":
+                        outcome.left_changes = changed_since(repo, config, before)
+                    break
                 failures = [a for a in outcome.acceptance if not a.passed]
                 if result.status == "success" and not failures:
                     outcome.outcome = "completed"
@@ -951,7 +960,7 @@ def run_in_project(prompt: str, options: RunOptions, project_name: str, *, hooks
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 __all__ = [
