@@ -125,6 +125,9 @@ def _cyclopts_message(exc: cyclopts.CycloptsError) -> str:
         if "--max-budget" in names and any(word in keyword.lower() for word in _MONEY_WORDS):
             # Cyclopts' nearest name for --max-cost is --max-turns: a spender is sent to the wrong limit.
             return f"Unknown option: {keyword}. Did you mean --max-budget (USD)?"
+        if tuple(exc.command_chain or ()) == ("analyze",) and keyword in ("--since", "--until", "--by"):
+            # Cyclopts' nearest name for --since is --json.
+            return f"Unknown option: {keyword}. `autopilot report` has it (analyze sums whole runs)"
     try:
         text = str(exc).strip()
     except Exception:
