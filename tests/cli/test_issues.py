@@ -182,6 +182,22 @@ def test_malformed_file_warns_once_and_other_issues_work(capsys: pytest.CaptureF
     assert bad.read_text() == before
 
 
+def test_nothing_ready_says_what_is_left(capsys: pytest.CaptureFixture[str]) -> None:
+    """When the queue is stuck (one issue blocked, one waiting on it), `issue ready` says so instead of
+    a bare "nothing is ready", which reads as "nothing left to do"."""
+    first = _create(capsys, "first")
+    _create(capsys, "second", "--depends-on", first)
+    assert _run(capsys, "issue", "block", first, "--reason", "needs a key")[0] == 0
+
+    code, out, _ = _run(capsys, "issue", "ready")
+
+    assert code == 0
+    assert (
+        out
+        == "nothing is ready (not done: 1 blocked, 1 open; `autopilot issue list` shows what each waits on)\n"
+    )
+
+
 def test_a_misspelt_field_is_named_not_dropped(capsys: pytest.CaptureFixture[str]) -> None:
     """`acept:` for `accept:` in an issue file is a warning naming the file and key; the issue is not
     worked (it would be done with no acceptance command), and the file is left as it is."""

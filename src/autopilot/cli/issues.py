@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -299,7 +300,18 @@ def issue_ready(
     if limit is not None:
         issues = issues[:limit]
     report(store)
-    _print_issues(issues, as_json=json_output, empty="nothing is ready")
+    empty = "nothing is ready"
+    if not issues and not json_output:
+        # Say what is left, so "nothing is ready" is not read as "nothing is left to do".
+        left = Counter(
+            i.status
+            for i in store.list_issues()
+            if i.status in ("open", "in_progress", "blocked") and (not project or i.project == project)
+        )
+        if left:
+            counts = ", ".join(f"{n} {status}" for status, n in sorted(left.items()))
+            empty += f" (not done: {counts}; `autopilot issue list` shows what each waits on)"
+    _print_issues(issues, as_json=json_output, empty=empty)
     return 0
 
 
