@@ -1069,6 +1069,28 @@ def test_session_list_tells_runs_apart_by_their_trajectory(
     assert out.count("\n") == 1 and f"-issue-{issue_id}" in out
 
 
+def test_session_list_says_what_the_queue_made_of_each_run(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An agent that finished is `success` whether or not its issue's acceptance passed: `session list`
+    says which, so a queue's failed attempts do not read as successes."""
+    passing = _create(capsys, "passes", "--accept", "true", "--priority", "high")
+    failing = _create(capsys, "fails", "--accept", "false")
+    git.Repo(git_repo).index.commit("the issues")
+    assert _cli(capsys, "run", "--full-auto", "--agent", "scripted", "--quiet")[0] == 1
+
+    out = _cli(capsys, "session", "list")[1]
+    listed = json.loads(_cli(capsys, "session", "list", "--json")[1])["sessions"]
+
+    lines = {line.split()[4]: line for line in out.splitlines()}
+    assert lines[passing].startswith(listed[1]["run_id"]) and lines[passing].endswith("(accepted)")
+    assert lines[failing].endswith("(acceptance failed)") and " success " in lines[failing]
+    assert [(s["issue"], s["status"], s["issue_outcome"]) for s in listed] == [
+        (failing, "success", "acceptance failed"),
+        (passing, "success", "accepted"),
+    ]
+
+
 @pytest.mark.integration
 def test_an_unfinished_issue_says_what_to_do_with_its_changes(
     offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]

@@ -719,8 +719,11 @@ def session_list(*, project: str | None = None, issue: str | None = None, json_o
         store.list_sessions(project=project, issue=issue), key=lambda s: s.started_at, reverse=True
     )
     report(store)
+    verdicts = _issue_verdicts(store, sessions)
     if json_output:
-        _emit_json({"sessions": [_session_json(s) for s in sessions]})
+        _emit_json(
+            {"sessions": [{**_session_json(s), "issue_outcome": verdicts.get(s.run_id)} for s in sessions]}
+        )
         return 0
     if not sessions:
         context.echo("no sessions")
@@ -728,12 +731,34 @@ def session_list(*, project: str | None = None, issue: str | None = None, json_o
     for s in sessions:
         # The trajectory's path (relative to the repository) carries the run's slug (its prompt or
         # issue), which tells runs apart, and says where the run's files are.
+        notes = [note for note in (s.project, verdicts.get(s.run_id)) if note]
         context.echo(
             f"{s.run_id}  {s.status:<16}  ${s.cost_usd:.4f}  issue {s.issue or '-':<{issue_width}}  "
             f"{s.started_at}  "
-            f"{s.trajectory or '-'}" + (f"  ({s.project})" if s.project else "")
+            f"{s.trajectory or '-'}" + (f"  ({', '.join(notes)})" if notes else "")
         )
     return 0
+
+
+#: What the queue made of a run on an issue, by the event it recorded for the run.
+_VERDICTS = {
+    "completed": "accepted",
+    "acceptance_failed": "acceptance failed",
+    "commit_failed": "commit failed",
+}
+
+
+def _issue_verdicts(store: IssueStore, sessions: list[Session]) -> dict[str, str]:
+    """run id -> accepted, acceptance failed or commit failed, for the runs of *sessions* the queue
+    judged: a run's own status is the agent's (``success`` when it finished), not the issue's."""
+    wanted = {s.run_id for s in sessions if s.issue}
+    verdicts: dict[str, str] = {}
+    if wanted:
+        for issue in store.list_issues():
+            for event in issue.events:  # in order: a commit that failed after acceptance wins
+                if event.kind in _VERDICTS and event.data.get("run_id") in wanted:
+                    verdicts[str(event.data["run_id"])] = _VERDICTS[event.kind]
+    return verdicts
 
 
 @session_app.command(name="view", alias="show")
