@@ -267,8 +267,14 @@ def queue_summary(result: QueueResult) -> str:
     worked = len(result.issues)
     text = f"worked {worked} issue{'' if worked == 1 else 's'}, {result.completed} completed"
     text += f", {_money(result.cost_usd)}"
+    empty = "nothing else is ready" if worked else "nothing is ready"
+    failed = sum(1 for outcome in result.issues if outcome.outcome == "failed")
+    if failed:  # open again, so `issue ready` lists them, but one queue tries an issue once
+        empty += (
+            f" ({failed} that failed {'is' if failed == 1 else 'are'} left for the next run of the queue)"
+        )
     reasons = {
-        "empty": "nothing else is ready" if worked else "nothing is ready",
+        "empty": empty,
         "budget": "the queue budget is spent",
         "max_issues": f"--max-issues {result.max_issues} reached",
         "signal": "interrupted",
