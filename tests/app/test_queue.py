@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -746,6 +748,118 @@ def test_dirty_tree_error_names_whole_paths(
     assert "uncommitted changes (calc.py)" in err and err.count("error:") == 1
 
 
+def test_a_second_queue_in_the_same_working_tree_is_refused(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two `run --full-auto` in one working tree would commit (or stash) each other's work under the
+    wrong issue: while one queue holds the tree, another exits 3 naming it, before claiming anything."""
+    issue_id = _create(capsys, "anything", "--accept", "true")
+    git.Repo(git_repo).index.commit("the issue")
+    _script(scripted, {"text": "nothing to do"})
+    held = os.open(git_repo / ".git" / "autopilot-queue.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX)  # what a running queue holds
+        os.write(held, b"4242")
+        code, _, err = _cli(capsys, "run", "--full-auto", "--agent", "scripted")
+        status = _issue(capsys, issue_id)
+    finally:
+        os.close(held)
+    again, out, _ = _cli(capsys, "run", "--full-auto", "--agent", "scripted")
+
+    assert code == 3 and err.count("error:") == 1
+    assert err.startswith(f"error: another autopilot queue (pid 4242) is working issues in {git_repo}")
+    assert (status["status"], status["claim"]) == ("open", None)
+    assert again == 0 and "worked 1 issue, 1 completed" in out
+
+
+def test_an_issue_whose_project_file_is_broken_is_not_worked_without_its_defaults(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hand edit that breaks the project's file (`max_budget_usd: lots`) stops the queue with one
+    error naming the file and field, before the issue runs without the project's budget."""
+    assert _cli(capsys, "project", "create", "web", "--max-budget", "0.5")[0] == 0
+    issue_id = _create(capsys, "web work", "--project", "web", "--accept", "true")
+    project = git_repo / ".autopilot" / "projects" / "web.yaml"
+    project.write_text(project.read_text().replace("max_budget_usd: 0.5", "max_budget_usd: lots"))
+    repo = git.Repo(git_repo)
+    repo.git.add(".")
+    repo.index.commit("the issue and a broken project")
+    _script(scripted, {"text": "nothing to do"})
+
+    code, _, err = _cli(capsys, "run", "--full-auto", "--agent", "scripted")
+    status = _issue(capsys, issue_id)
+
+    assert code == 2
+    assert err == f"error: {project.resolve()}: max_budget_usd: not a number: 'lots'\n"
+    assert (status["status"], status["claim"], status["events"][-1]["kind"]) == ("open", None, "created")
+
+
+def test_ctrl_c_during_the_acceptance_commands_keeps_the_paid_run(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SIGINT while an issue's acceptance commands run (the agent's run is over and paid for): exit
+    130, and the run is still counted (its cost, its session, the issue's `run` event), not
+    "worked 0 issues, $0.0000" with no trace of it."""
+    import signal
+    import sys
+    import time
+
+    issue_id = _create(capsys, "slow check", "--accept", "sleep 60 & echo $! > accepting; wait")
+    git.Repo(git_repo).index.commit("the issue")
+    _script(scripted, {"text": "done"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autopilot", "run", "--full-auto", "--agent", "scripted", "--json"],
+        cwd=git_repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    accepting = git_repo / "accepting"
+    while time.monotonic() < deadline and not (accepting.exists() and accepting.read_text().strip()):
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    queue = json.loads(out.strip().splitlines()[-1])
+    issue = _issue(capsys, issue_id)
+    sessions = json.loads(_cli(capsys, "session", "list", "--json")[1])["sessions"]
+
+    assert proc.returncode == 130, err
+    assert [(o["outcome"], o["cost_usd"] > 0) for o in queue["issues"]] == [("aborted", True)]
+    assert queue["cost_usd"] > 0
+    assert [s["issue"] for s in sessions] == [issue_id]
+    assert [e["kind"] for e in issue["events"]][-2:] == ["run", "released"]
+    assert (issue["status"], issue["claim"]) == ("open", None)
+    # The command runs in its own session, out of the terminal's Ctrl-C: autopilot stopped it.
+    assert _gone(int(accepting.read_text()))
+
+
+def _gone(pid: int, wait: float = 5.0) -> bool:
+    """Whether process *pid* has ended (a zombie counts as ended), waiting up to *wait* seconds."""
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_an_acceptance_command_that_times_out_is_stopped_with_what_it_started(tmp_path: Path) -> None:
+    """A timed-out command counts as exit 124, and the processes its shell started are stopped too,
+    not left running (a test suite behind `sh -c`)."""
+    results = run_acceptance(("sleep 60 & echo $! > sleeper; wait",), tmp_path, str, timeout=1)
+
+    assert [(r.exit_code, "(timed out after 1s)" in r.output) for r in results] == [(124, True)]
+    assert _gone(int((tmp_path / "sleeper").read_text()))
+
+
 def test_work_commit_holds_only_the_runs_own_changes(
     scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -799,7 +913,11 @@ def test_a_failed_issue_keeps_to_itself(
     assert f"issue {failing}: failed: 1 of 1 acceptance command(s) failed" in out
     assert "success" not in out.split(f"issue {failing}:")[1].splitlines()[0]
     assert f"issue {passing}: completed" in out
-    assert "worked 2 issues, 1 completed" in out and "stopped: nothing else is ready" in out
+    assert "worked 2 issues, 1 completed" in out
+    # The failed issue is open again (`issue ready` lists it), but this queue does not try it twice.
+    assert out.endswith(
+        "stopped: nothing else is ready (1 that failed is left for the next run of the queue)\n"
+    )
     assert [Path(p).suffix for p in failed_record if not p.startswith(".autopilot/")] == [".json", ".rlog"]
     assert f".autopilot/issues/{failing}.yaml" in failed_record
     assert "good.txt" in work and "broken.txt" not in work
@@ -955,6 +1073,28 @@ def test_session_list_tells_runs_apart_by_their_trajectory(
     assert out.count("\n") == 1 and f"-issue-{issue_id}" in out
 
 
+def test_session_list_says_what_the_queue_made_of_each_run(
+    scripted: Path, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An agent that finished is `success` whether or not its issue's acceptance passed: `session list`
+    says which, so a queue's failed attempts do not read as successes."""
+    passing = _create(capsys, "passes", "--accept", "true", "--priority", "high")
+    failing = _create(capsys, "fails", "--accept", "false")
+    git.Repo(git_repo).index.commit("the issues")
+    assert _cli(capsys, "run", "--full-auto", "--agent", "scripted", "--quiet")[0] == 1
+
+    out = _cli(capsys, "session", "list")[1]
+    listed = json.loads(_cli(capsys, "session", "list", "--json")[1])["sessions"]
+
+    lines = {line.split()[4]: line for line in out.splitlines()}
+    assert lines[passing].startswith(listed[1]["run_id"]) and lines[passing].endswith("(accepted)")
+    assert lines[failing].endswith("(acceptance failed)") and " success " in lines[failing]
+    assert [(s["issue"], s["status"], s["issue_outcome"]) for s in listed] == [
+        (failing, "success", "acceptance failed"),
+        (passing, "success", "accepted"),
+    ]
+
+
 @pytest.mark.integration
 def test_an_unfinished_issue_says_what_to_do_with_its_changes(
     offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
@@ -1051,3 +1191,25 @@ def test_resuming_an_issue_run_says_the_issue_is_left_as_it_was(
         f"(`autopilot run --issue {issue_id}` does)"
     ) in out.splitlines()
     assert _issue(capsys, issue_id)["status"] == "open"
+
+
+@pytest.mark.integration
+def test_resuming_an_unfinished_issue_run_stages_its_trajectory_again(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The unfinished run left its trajectory staged beside its session; `resume` updates both, and
+    the next `git commit` holds the resumed trajectory, not the staged half of the first attempt."""
+    offline.script([_bash("git status --short"), {"text": "done"}], usage={"input_tokens": 200_000})
+    issue_id = _create(capsys, "too big", "--accept", "true")
+    repo = git.Repo(git_repo)
+    repo.index.commit("the issue")
+    _cli(capsys, "run", "--issue", issue_id, "--max-budget", "0.5")
+
+    code, out, _ = _cli(capsys, "resume", "--continue", "--max-budget", "5", "--json")
+    trajectory = Path(json.loads(out.strip().splitlines()[-1])["trajectory"])
+    repo.git.commit("-q", "-m", "what the team commits next")
+    committed = json.loads(repo.git.show(f"HEAD:{trajectory.relative_to(git_repo).as_posix()}"))
+
+    assert code == 0
+    assert committed["result"]["status"] == "success" and committed["resumes"]
+    assert not repo.git.status("--porcelain", "--", str(trajectory.parent))

@@ -123,6 +123,23 @@ def test_analyze_prints_tables_for_people(
     assert all(tool in out for tool in ("Bash", "Edit", "Read"))
 
 
+def test_the_success_rate_says_it_leaves_out_runs_of_unknown_ending(
+    hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Beside "success 1, unknown 1" (a log that does not say how it ended), the table's rate reads
+    "100.0% of 1", not a bare 100.0% of the two runs."""
+    record(hooks, tmp_path / "a", typical_script())
+    record(hooks, tmp_path / "b", typical_script(), status="unknown")
+
+    code, out, _, _ = run_cli(capsys, "analyze", tmp_path)
+    rows = {
+        line.split("│")[0].strip(): line.split("│")[1].strip() for line in out.splitlines() if "│" in line
+    }
+
+    assert code == 0
+    assert (rows["success rate"], rows["statuses"]) == ("100.0% of 1", "success 1, unknown 1")
+
+
 def test_analyze_a_directory_with_good_and_bad_files(
     hooks: Hooks, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -182,6 +182,22 @@ def test_malformed_file_warns_once_and_other_issues_work(capsys: pytest.CaptureF
     assert bad.read_text() == before
 
 
+def test_nothing_ready_says_what_is_left(capsys: pytest.CaptureFixture[str]) -> None:
+    """When the queue is stuck (one issue blocked, one waiting on it), `issue ready` says so instead of
+    a bare "nothing is ready", which reads as "nothing left to do"."""
+    first = _create(capsys, "first")
+    _create(capsys, "second", "--depends-on", first)
+    assert _run(capsys, "issue", "block", first, "--reason", "needs a key")[0] == 0
+
+    code, out, _ = _run(capsys, "issue", "ready")
+
+    assert code == 0
+    assert (
+        out
+        == "nothing is ready (not done: 1 blocked, 1 open; `autopilot issue list` shows what each waits on)\n"
+    )
+
+
 def test_a_misspelt_field_is_named_not_dropped(capsys: pytest.CaptureFixture[str]) -> None:
     """`acept:` for `accept:` in an issue file is a warning naming the file and key; the issue is not
     worked (it would be done with no acceptance command), and the file is left as it is."""
@@ -196,6 +212,23 @@ def test_a_misspelt_field_is_named_not_dropped(capsys: pytest.CaptureFixture[str
     assert code == 0 and issue_id not in out
     assert err.startswith(f"warning: {path.resolve()}: acept: unknown field (known: accept, ")
     assert view_code == 2 and view_err.startswith(f"error: {path.resolve()}: acept: unknown field")
+    assert before == path.read_text()
+
+
+def test_a_title_edited_into_a_list_is_named_not_shown_as_python(capsys: pytest.CaptureFixture[str]) -> None:
+    """`title: [a, b]` (a hand edit gone wrong) is a warning naming the file and field, not a title
+    listed as "['a', 'b']"; a command aimed at the issue is an error, and the file is left alone."""
+    issue_id = _create(capsys, "a title")
+    path = Path(f".autopilot/issues/{issue_id}.yaml")
+    path.write_text(path.read_text().replace("title: a title", "title: [a, b]"))
+    before = path.read_text()
+
+    code, out, err = _run(capsys, "issue", "list")
+    view_code, _, view_err = _run(capsys, "issue", "view", issue_id)
+
+    assert code == 0 and "['a', 'b']" not in out
+    assert err == f"warning: {path.resolve()}: title: must be text, not a list\n"
+    assert view_code == 2 and view_err == f"error: {path.resolve()}: title: must be text, not a list\n"
     assert before == path.read_text()
 
 

@@ -275,6 +275,30 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
     assert err.startswith("error:") and "frobnicate" in err and len(err.splitlines()) == 1
 
 
+@pytest.mark.parametrize("flag", ["--max-cost", "--max-usd", "--spend-limit"])
+def test_a_cost_flag_by_another_name_points_at_the_budget(
+    flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`run --max-cost 2` names --max-budget, not the nearest spelling cyclopts finds (--max-turns)."""
+    code = main(["run", flag, "2", "fix it"])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert err == f"error: Unknown option: {flag}. Did you mean --max-budget (USD)?\n"
+
+
+@pytest.mark.parametrize("flag", ["--since", "--by"])
+def test_a_report_flag_given_to_analyze_points_at_report(
+    flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`analyze --since D` names `autopilot report`, not --json (cyclopts' nearest spelling)."""
+    code = main(["analyze", flag, "x"])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert err == f"error: Unknown option: {flag}. `autopilot report` has it (analyze sums whole runs)\n"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -12,7 +12,7 @@ from tests.corpus import TRANSCRIPTS, needs_corpus
 from autopilot.cli import context, main
 from autopilot.core.git import Repository
 from autopilot.core.issues import Session
-from autopilot.core.models import Run, Step
+from autopilot.core.models import Run, Step, Usage
 from autopilot.core.recorder import Recorder
 from autopilot.core.trajectory.files import base_path_for
 
@@ -153,3 +153,27 @@ def test_a_trajectory_names_the_agent_session_when_the_store_has_no_record(
         {session: ["auth"]},
         {session: ["fix-login"]},
     )
+
+
+def test_a_run_without_a_project_counts_under_its_directory_whether_or_not_its_transcript_is_read(
+    git_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--by project` puts a plain run under the directory it worked in, as its agent's own log is:
+    the same run is not `-` from its trajectory alone and the directory's name once its transcript is
+    read beside it."""
+    agent_session = "5b0c2d7e-0000-4000-8000-00000000a004"
+    logs = tmp_path / "logs"
+    run = Run(prompt="Fix login", agent="claude", cwd=str(git_repo), session_id=agent_session,
+              session_ids=[agent_session])  # fmt: skip
+    recorder = Recorder(context.hooks(), run, base_path_for(run, logs / "trajectories"))
+    recorder.start()
+    recorder.add(Step("user", text="Fix login"))
+    recorder.add(Step("assistant", text="Fixed.", usage=Usage(input_tokens=100, output_tokens=10), turn=1))
+    recorder.finish(status="success")
+    _transcript(RUN_TRANSCRIPT, agent_session, logs / "claude")
+
+    alone = _rows(capsys, logs / "trajectories", "project")
+    beside = _rows(capsys, logs, "project")
+
+    assert alone == {f"claude:{run.run_id}": [git_repo.name]}
+    assert beside == {f"claude:{agent_session}": [git_repo.name]}

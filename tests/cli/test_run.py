@@ -99,6 +99,19 @@ def test_run_json_summary(
 
 
 @pytest.mark.integration
+def test_run_json_summary_says_which_limit_stopped_the_run(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A script reading --json learns why the run stopped, not only that it did (status max_turns)."""
+    offline.script([bash("echo one > one.txt"), bash("echo two > two.txt"), {"text": "done"}])
+    code = main(["run", "make files", "--json", "--max-turns", "1"])
+    summary = summary_of(capsys.readouterr().out)
+
+    assert (code, summary["status"], summary["error"]) == (1, "max_turns", None)
+    assert summary["stop_reason"] == "max turns: the model wanted more than 1 turn(s)"
+
+
+@pytest.mark.integration
 def test_run_shows_progress_and_summary(
     offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -141,12 +154,23 @@ def test_run_needs_a_prompt(capsys: pytest.CaptureFixture[str]) -> None:
         ),
         (["run", "x", "--timeout", "0"], "the timeout (--timeout) must be more than 0 seconds (got 0)"),
         (["resume", "--continue", "-b", "-1"], "the budget (--max-budget) must be more than 0 USD (got -1)"),
+        # cyclopts would round these to 2 turns (or issues), more than the 1.5 asked for
+        (["run", "x", "--max-turns", "1.5"], "Invalid value for --max-turns: '1.5' is not a whole number"),
+        (
+            ["resume", "--continue", "--max-turns", "1.5"],
+            "Invalid value for --max-turns: '1.5' is not a whole",
+        ),
+        (
+            ["run", "--full-auto", "--max-issues", "2.5"],
+            "Invalid value for --max-issues: '2.5' is not a whole",
+        ),
     ],
 )
 def test_out_of_range_numbers_are_refused_before_anything_starts(
     git_repo: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
-    """A budget, turn count or timeout of 0 or less: one `error:` line, exit 2, no run recorded."""
+    """A budget, turn count or timeout of 0 or less, or a count that is not whole: one `error:` line,
+    exit 2, no run recorded."""
     code = main(args)
     err = capsys.readouterr().err
 
@@ -305,6 +329,31 @@ def test_doctor_reports_memory(capsys: pytest.CaptureFixture[str]) -> None:
 
     assert code == 0
     assert report["memory"]["available_mb"] > 0 and report["runs"] == []
+
+
+def test_doctor_says_which_limits_a_run_gets_and_where_each_comes_from(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before spending, `doctor` shows the budget, turns and watchdogs a run would get without flags,
+    each with the variable, file or default it comes from (a variable wins over the file)."""
+    Path(".autopilot").mkdir()
+    Path(".autopilot/config.yaml").write_text("max_budget_usd: 0.005\nmax_turns: 8\ntimeout: 0\n")
+    monkeypatch.setenv("AUTOPILOT_MAX_TURNS", "3")
+    monkeypatch.delenv("AUTOPILOT_MAX_BUDGET", raising=False)
+    monkeypatch.delenv("AUTOPILOT_IDLE_TIMEOUT", raising=False)
+    monkeypatch.delenv("AUTOPILOT_TIMEOUT", raising=False)
+
+    main(["doctor"])
+    lines = capsys.readouterr().out.splitlines()
+    main(["doctor", "--json"])
+    limits = json.loads(capsys.readouterr().out)["limits"]
+
+    assert (
+        "limits: budget $0.005 per run (.autopilot/config.yaml), turns 3 (AUTOPILOT_MAX_TURNS), "
+        "idle timeout 900 s (default), timeout none (.autopilot/config.yaml)"
+    ) in lines
+    assert limits["max_turns"] == {"value": 3, "from": "AUTOPILOT_MAX_TURNS"}
+    assert limits["idle_timeout"] == {"value": 900, "from": "default"}
 
 
 def test_doctor_names_the_claude_cli_runs_use_without_loading_the_sdk() -> None:

@@ -86,7 +86,8 @@ def test_a_real_git_repository_above_is_the_project(tmp_path: Path) -> None:
         ("max_budget_usd: 0\n", r"config.yaml: max_budget_usd: must be more than 0 \(got 0\)$"),
         ("max_turns: 0\n", r"config.yaml: max_turns: must be more than 0 \(got 0\)$"),
         ("commit: sometimes\n", r"commit: must be one of commit, stage, off"),
-        ("colour: blue\n", r"unknown setting 'colour'"),
+        ("colour: blue\n", r"unknown setting 'colour' \(known: agent, "),
+        ("max_budget: 2\n", r"unknown setting 'max_budget' \(did you mean 'max_budget_usd'\? known: agent, "),
         ("model: [unclosed\n", r"config.yaml:\d+: not valid YAML"),
         ("- a list\n", r"must be a mapping of settings"),
         (

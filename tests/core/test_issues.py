@@ -285,6 +285,8 @@ def test_issue_round_trips_through_plain_data(issue: Issue) -> None:
         ("priority", "p0", "priority: 'p0' is not one of"),
         ("title", "  ", "title: must not be empty"),
         ("labels", {"a": 1}, "labels: must be a list"),
+        ("title", ["a", "b"], "title: must be text, not a list"),
+        ("project", {"name": "web"}, "project: must be text, not a mapping"),
         ("depend_on", ["abc"], r"depend_on: unknown field \(known: accept, body, "),
     ],
 )

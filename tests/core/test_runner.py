@@ -118,6 +118,15 @@ def test_a_turn_that_cannot_fit_the_budget_is_not_started(hooks: Hooks, tmp_path
     assert "the next turn would cost at least $0.0540" in (run.result.stop_reason or "")
 
 
+def test_a_budget_below_a_cent_is_named_as_it_was_given(hooks: Hooks, tmp_path: Path) -> None:
+    """A $0.005 budget is reported as $0.0050, not rounded up to a "$0.01" that $0.0090 seems within."""
+    backend = FakeBackend([turn(True, 3_000), DONE])
+    run, _, status = execute(hooks, tmp_path, backend, RunLimits(max_budget_usd=0.005))
+
+    assert status == "budget_exhausted"
+    assert run.result.stop_reason == "budget: $0.0090 spent of $0.0050"
+
+
 def test_a_turn_that_fits_the_budget_goes_on(hooks: Hooks, tmp_path: Path) -> None:
     """At $0.54 of $0.60 with a 180K-token prompt, the next turn may cost as little as $0.054: it runs."""
     backend = FakeBackend([turn(True, 180_000), turn(False, 1_000), DONE])

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from autopilot.core.processes import stop_tree
+
 #: Seconds one acceptance command may take.
 ACCEPTANCE_TIMEOUT: Final = 900.0
 #: Characters of a command's output kept (the end of it).
@@ -40,34 +42,37 @@ def run_acceptance(
 ) -> list[AcceptanceResult]:
     """Run every acceptance command (a shell command line) in *cwd*; output is redacted and trimmed.
 
-    A command that runs longer than *timeout* seconds is stopped and counts as exit code 124.
+    A command that runs longer than *timeout* seconds is stopped and counts as exit code 124. Each runs
+    in its own session, out of the terminal's Ctrl-C, so autopilot stops it, with everything it
+    started (the shell's children too, not the shell alone), on a timeout and when autopilot itself
+    is interrupted.
     """
     results = []
     for command in commands:
         started = time.monotonic()
-        try:
-            done = subprocess.run(
-                command,
-                shell=True,
-                cwd=cwd,
-                capture_output=True,
-                text=True,
-                errors="replace",
-                timeout=timeout,
-                start_new_session=True,
-            )
-            code, output = done.returncode, (done.stdout or "") + (done.stderr or "")
-        except subprocess.TimeoutExpired as exc:
-            code = 124
-            # What the command printed before it was stopped comes as bytes, whatever text= says.
-            output = _text(exc.stdout) + _text(exc.stderr) + f"\n(timed out after {timeout:.0f}s)"
+        with subprocess.Popen(
+            command,
+            shell=True,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            start_new_session=True,
+        ) as process:
+            try:
+                stdout, stderr = process.communicate(timeout=timeout)
+                code, output = process.returncode, stdout + stderr
+            except subprocess.TimeoutExpired:
+                stop_tree(process.pid, group=True)
+                stdout, stderr = process.communicate()  # what it printed before it was stopped
+                code, output = 124, stdout + stderr + f"\n(timed out after {timeout:.0f}s)"
+            except BaseException:  # Ctrl-C or SIGTERM in autopilot
+                stop_tree(process.pid, group=True)
+                raise
         elapsed = int((time.monotonic() - started) * 1000)
         results.append(AcceptanceResult(command, code, redact(output[-OUTPUT_TAIL:]), elapsed))
     return results
-
-
-def _text(data: str | bytes | None) -> str:
-    return data.decode(errors="replace") if isinstance(data, bytes) else data or ""
 
 
 __all__ = ["ACCEPTANCE_TIMEOUT", "OUTPUT_TAIL", "AcceptanceResult", "run_acceptance"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from autopilot.core.config import Config
+from autopilot.core.config import Config, setting_sources
 from autopilot.core.errors import ExitCode
 from autopilot.core.issues import IssueStore
 from autopilot.core.pluginmanager import AutopilotPluginManager
@@ -33,6 +33,9 @@ class DoctorReport:
     codex_cli: str = ""
     runs: list[dict[str, Any]] = field(default_factory=list)
     issues: list[dict[str, Any]] = field(default_factory=list)
+    #: The limits a run gets unless its flags say otherwise: {setting: {"value", "from"}}, where
+    #: ``from`` is the ``AUTOPILOT_*`` variable, the configuration file or ``default``.
+    limits: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: ``loaded`` (names), ``failed`` (name, distribution, version, error) and ``untrusted`` (paths).
     plugins: dict[str, list[Any]] = field(
         default_factory=lambda: {"loaded": [], "failed": [], "untrusted": []}
@@ -64,6 +67,7 @@ class DoctorReport:
             "autopilot_home": str(self.autopilot_home),
             "claude_cli": self.claude_cli,
             "codex_cli": self.codex_cli,
+            "limits": self.limits,
             "plugins": self.plugins,
             "runs": self.runs,
             "issues": self.issues,
@@ -86,6 +90,11 @@ def examine(
         claude_cli=claude_cli(config),
         codex_cli=codex_cli(config),
     )
+    sources = setting_sources(config)
+    report.limits = {
+        name: {"value": getattr(config, name), "from": sources[name]}
+        for name in ("max_budget_usd", "max_turns", "idle_timeout", "timeout")
+    }
     if plugins is not None:
         report.plugins = {
             "loaded": [info.name for info in plugins.plugin_infos()],

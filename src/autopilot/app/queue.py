@@ -25,7 +25,8 @@ signal. Every run is recorded as a session in the store. :func:`work_queue` does
 from __future__ import annotations
 
 import contextlib
-import glob
+import fcntl
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
@@ -43,6 +44,7 @@ from autopilot.app.runs import (
     run_task,
     select_backend,
     session_record,
+    trajectory_paths,
 )
 from autopilot.core.config import Config, find_project_dir, load_config
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
@@ -52,6 +54,7 @@ from autopilot.core.issues import (
     DEFAULT_LEASE_SECONDS,
     ClaimConflictError,
     Issue,
+    IssueNotFoundError,
     IssueStore,
     Project,
     default_holder,
@@ -297,21 +300,6 @@ def tracked_changes(repo: Repository, config: Config) -> list[str]:
     return [path for path, code in repo.status(_work_pathspec(config)).items() if code != "??"]
 
 
-def trajectory_paths(repo: Repository, result: RunTaskResult) -> list[str]:
-    """The run's own trajectory files inside the repository, relative to its root: the ``.json``, the
-    ``.rlog`` and what any other trajectory writer put beside them (``<base>.<suffix>``), not the
-    journal of a run that is still open."""
-    json_path = result.paths["json"]
-    base = json_path.name.removesuffix(".json")
-    journal = result.paths.get("journal")
-    paths = []
-    for path in sorted(json_path.parent.glob(f"{glob.escape(base)}.*")):
-        with contextlib.suppress(ValueError):
-            if path.is_file() and path != journal:
-                paths.append(path.resolve().relative_to(repo.root.resolve()).as_posix())
-    return paths
-
-
 def save(repo: Repository | None, config: Config, paths: list[str], message: str) -> str | None:
     """Commit exactly *paths* (``commit: stage`` only stages them, ``off`` does nothing); the sha or None."""
     if repo is None or config.commit == "off" or not paths:
@@ -443,11 +431,20 @@ def work_issue(
                     error = result.run.result.error or result.status
                     outcome.reason = f"the agent did not reach the model: {error}"
                     break
-                outcome.acceptance = (
-                    run_acceptance(issue.accept, cwd, redact, settings.acceptance_timeout)
-                    if result.status == "success"
-                    else []
-                )
+                try:
+                    outcome.acceptance = (
+                        run_acceptance(issue.accept, cwd, redact, settings.acceptance_timeout)
+                        if result.status == "success"
+                        else []
+                    )
+                except KeyboardInterrupt as signalled:
+                    # The run is over and paid for: record it (session, cost, the issue's run event)
+                    # as an interrupted attempt, as a signal during the run would be.
+                    outcome.outcome, outcome.signal_name = "aborted", str(signalled) or "SIGINT"
+                    outcome.reason = f"interrupted by {outcome.signal_name} while its acceptance commands ran"
+                    if repo is not None and config.commit != "off":
+                        outcome.left_changes = changed_since(repo, config, before)
+                    break
                 failures = [a for a in outcome.acceptance if not a.passed]
                 if result.status == "success" and not failures:
                     outcome.outcome = "completed"
@@ -665,10 +662,40 @@ def run_queue(
     """Work ready issues until a stop condition (or just *only_issue*)."""
     repo = Repository.find(config.project_dir) if config.commit != "off" else None
     try:
-        return _run_queue(store, repo, settings, hooks, config, only_issue, on_issue)
+        with contextlib.nullcontext() if repo is None else _one_queue_per_tree(repo):
+            return _run_queue(store, repo, settings, hooks, config, only_issue, on_issue)
     finally:
         if repo is not None:
             repo.close()
+
+
+class QueueBusyError(AutopilotError):
+    """Another queue holds this working tree."""
+
+    exit_code = ExitCode.CONFLICT
+
+
+@contextlib.contextmanager
+def _one_queue_per_tree(repo: Repository) -> Iterator[None]:
+    """Hold this working tree for one queue: each issue's commit (or stash) takes what changed in
+    the tree while its run lived, so a second queue's agent working beside it would have its work
+    committed under the wrong issue, or stashed away. Another worktree of the repository is free."""
+    path = repo.git_path("autopilot-queue.lock")
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise QueueBusyError(
+                f"another autopilot queue (pid {holder}) is working issues in {repo.root}; wait for it "
+                "to finish, or work in another worktree (`git worktree add`)"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _run_queue(
@@ -849,8 +876,10 @@ def settings_for_issue(
         return settings
     try:
         project = store.get_project(project_name)
-    except AutopilotError:
+    except IssueNotFoundError:
         return settings  # an issue naming a removed project runs with the queue's settings
+    # A project file that cannot be read is an error (MalformedFileError), not a project to ignore:
+    # its issues would run without its budget, agent and working directory.
     return replace(
         settings,
         run=with_project_defaults(settings.run, project, config.project_dir),
@@ -931,7 +960,7 @@ def run_in_project(prompt: str, options: RunOptions, project_name: str, *, hooks
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 __all__ = [

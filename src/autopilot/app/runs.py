@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import glob
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from autopilot import __version__
 from autopilot.app.run_refs import base_of, find_latest_run, freshest
 from autopilot.core.config import CONFIG_FILE, Config, load_config
 from autopilot.core.errors import AutopilotError, BadInputError, ExitCode
+from autopilot.core.git import Repository
 from autopilot.core.hooks import Hooks
 from autopilot.core.issues import Session
 from autopilot.core.models import Backend, Run, RunRequest, Step, Toolset, utcnow
@@ -191,6 +193,7 @@ class RunTaskResult:
             "num_turns": run.result.num_turns,
             "duration_ms": run.result.duration_ms,
             "session_id": run.session_id,
+            "stop_reason": run.result.stop_reason,
             "error": run.result.error,
         }
 
@@ -235,6 +238,21 @@ def session_record(
     )
 
 
+def trajectory_paths(repo: Repository, result: RunTaskResult) -> list[str]:
+    """The run's own trajectory files inside the repository, relative to its root: the ``.json``, the
+    ``.rlog`` and what any other trajectory writer put beside them (``<base>.<suffix>``), not the
+    journal of a run that is still open."""
+    json_path = result.paths["json"]
+    base = json_path.name.removesuffix(".json")
+    journal = result.paths.get("journal")
+    paths = []
+    for path in sorted(json_path.parent.glob(f"{glob.escape(base)}.*")):
+        with contextlib.suppress(ValueError):
+            if path.is_file() and path != journal:
+                paths.append(path.resolve().relative_to(repo.root.resolve()).as_posix())
+    return paths
+
+
 def record_session(result: RunTaskResult, *, hooks: Hooks, config: Config | None = None) -> Session | None:
     """Save *result* (a plain run or a resumption) as a session through the store plugin.
 
@@ -253,7 +271,27 @@ def record_session(result: RunTaskResult, *, hooks: Hooks, config: Config | None
         result.warnings.append(f"the run was not recorded as a session: {exc}")
         return None
     result.warnings += store.warnings
+    if config.commit != "off":
+        _restage_trajectory(result, config)
     return saved
+
+
+def _restage_trajectory(result: RunTaskResult, config: Config) -> None:
+    """Stage the trajectory again when git already has it (an unfinished issue run left it staged
+    beside its session, or it was committed) and a resumption changed it: its session is staged
+    with the new figures, and the next commit should not pair it with the trajectory's old half."""
+    repo = Repository.find(config.project_dir)
+    if repo is None:
+        return
+    try:
+        paths = trajectory_paths(repo, result)
+        known = [path for path, code in repo.status(paths).items() if code != "??"] if paths else []
+        if known:
+            repo.add(known)
+    except AutopilotError as exc:
+        result.warnings.append(f"the trajectory was not staged again: {exc}")
+    finally:
+        repo.close()
 
 
 def _plugin_hooks(config: Config) -> Hooks:

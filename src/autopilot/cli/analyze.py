@@ -226,6 +226,15 @@ _NUMERIC = (
 )
 
 
+def _success_rate(summary: dict[str, Any]) -> str:
+    """The rate, saying how many runs it is of when logs that do not say how they ended are left out
+    (``100.0% of 22``, beside ``success 22, unknown 11``)."""
+    unknown = summary["statuses"].get("unknown", 0)
+    if not unknown or summary["success_rate"] is None:
+        return _rate(summary["success_rate"])
+    return f"{_rate(summary['success_rate'])} of {summary['runs'] - unknown:,}"
+
+
 def _render_summary(summary: dict[str, Any]) -> None:
     console = context.stdout_console()
     if summary["runs"] == 1:
@@ -235,7 +244,7 @@ def _render_summary(summary: dict[str, Any]) -> None:
     totals = _table("figure", "value", title="Totals", right=("value",))
     rows = [
         ("runs", _count(summary["runs"])),
-        ("success rate", _rate(summary["success_rate"])),
+        ("success rate", _success_rate(summary)),
         ("statuses", _statuses(summary["statuses"])),
         ("cost", _money(summary["cost_usd"])),
         ("input tokens", _count(summary["input_tokens"])),

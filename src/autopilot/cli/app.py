@@ -35,7 +35,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("run", "autopilot.cli.run:run", "Run an agent on a task and record every step."),
     ("resume", "autopilot.cli.run:resume", "Continue an earlier run in the same session and trajectory."),
     ("demo", "autopilot.cli.run:demo", "Run the real Claude Code CLI offline against a scripted model."),
-    ("doctor", "autopilot.cli.run:doctor", "Check memory, agent CLIs, plugins, leftover processes, issues."),
+    (
+        "doctor",
+        "autopilot.cli.run:doctor",
+        "Check memory, limits, agent CLIs, plugins, leftover processes, issues.",
+    ),
     ("analyze", "autopilot.cli.analyze:analyze", "Cost, tokens, turns, tools and errors of runs."),
     ("replay", "autopilot.cli.analyze:replay", "Step through a run."),
     ("compare", "autopilot.cli.analyze:compare", "Compare two runs side by side."),
@@ -103,6 +107,10 @@ def dispatch(tokens: list[str]) -> int:
     return guarded(command, tokens)
 
 
+#: Words of an unknown flag that mean money (``--max-cost``, ``--max-usd``, ``--spend-limit``).
+_MONEY_WORDS = ("cost", "usd", "spend", "dollar", "price", "money")
+
+
 def _cyclopts_message(exc: cyclopts.CycloptsError) -> str:
     """The first line of a usage error (cyclopts' own formatting may itself fail)."""
     argument = getattr(exc, "argument", None)
@@ -111,6 +119,15 @@ def _cyclopts_message(exc: cyclopts.CycloptsError) -> str:
         command = " ".join(exc.command_chain or ())
         name = argument.field_info.names[0].upper().replace("_", "-")
         return f"{command} needs {name} (see `autopilot {command} -h`)"
+    if isinstance(exc, cyclopts.UnknownOptionError):
+        keyword = (exc.token.keyword or exc.token.value or "").split("=", 1)[0]
+        names = {name for argument in exc.argument_collection for name in argument.names}
+        if "--max-budget" in names and any(word in keyword.lower() for word in _MONEY_WORDS):
+            # Cyclopts' nearest name for --max-cost is --max-turns: a spender is sent to the wrong limit.
+            return f"Unknown option: {keyword}. Did you mean --max-budget (USD)?"
+        if tuple(exc.command_chain or ()) == ("analyze",) and keyword in ("--since", "--until", "--by"):
+            # Cyclopts' nearest name for --since is --json.
+            return f"Unknown option: {keyword}. `autopilot report` has it (analyze sums whole runs)"
     try:
         text = str(exc).strip()
     except Exception:

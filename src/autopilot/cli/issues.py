@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -299,7 +300,18 @@ def issue_ready(
     if limit is not None:
         issues = issues[:limit]
     report(store)
-    _print_issues(issues, as_json=json_output, empty="nothing is ready")
+    empty = "nothing is ready"
+    if not issues and not json_output:
+        # Say what is left, so "nothing is ready" is not read as "nothing is left to do".
+        left = Counter(
+            i.status
+            for i in store.list_issues()
+            if i.status in ("open", "in_progress", "blocked") and (not project or i.project == project)
+        )
+        if left:
+            counts = ", ".join(f"{n} {status}" for status, n in sorted(left.items()))
+            empty += f" (not done: {counts}; `autopilot issue list` shows what each waits on)"
+    _print_issues(issues, as_json=json_output, empty=empty)
     return 0
 
 
@@ -707,8 +719,11 @@ def session_list(*, project: str | None = None, issue: str | None = None, json_o
         store.list_sessions(project=project, issue=issue), key=lambda s: s.started_at, reverse=True
     )
     report(store)
+    verdicts = _issue_verdicts(store, sessions)
     if json_output:
-        _emit_json({"sessions": [_session_json(s) for s in sessions]})
+        _emit_json(
+            {"sessions": [{**_session_json(s), "issue_outcome": verdicts.get(s.run_id)} for s in sessions]}
+        )
         return 0
     if not sessions:
         context.echo("no sessions")
@@ -716,12 +731,34 @@ def session_list(*, project: str | None = None, issue: str | None = None, json_o
     for s in sessions:
         # The trajectory's path (relative to the repository) carries the run's slug (its prompt or
         # issue), which tells runs apart, and says where the run's files are.
+        notes = [note for note in (s.project, verdicts.get(s.run_id)) if note]
         context.echo(
             f"{s.run_id}  {s.status:<16}  ${s.cost_usd:.4f}  issue {s.issue or '-':<{issue_width}}  "
             f"{s.started_at}  "
-            f"{s.trajectory or '-'}" + (f"  ({s.project})" if s.project else "")
+            f"{s.trajectory or '-'}" + (f"  ({', '.join(notes)})" if notes else "")
         )
     return 0
+
+
+#: What the queue made of a run on an issue, by the event it recorded for the run.
+_VERDICTS = {
+    "completed": "accepted",
+    "acceptance_failed": "acceptance failed",
+    "commit_failed": "commit failed",
+}
+
+
+def _issue_verdicts(store: IssueStore, sessions: list[Session]) -> dict[str, str]:
+    """run id -> accepted, acceptance failed or commit failed, for the runs of *sessions* the queue
+    judged: a run's own status is the agent's (``success`` when it finished), not the issue's."""
+    wanted = {s.run_id for s in sessions if s.issue}
+    verdicts: dict[str, str] = {}
+    if wanted:
+        for issue in store.list_issues():
+            for event in issue.events:  # in order: a commit that failed after acceptance wins
+                if event.kind in _VERDICTS and event.data.get("run_id") in wanted:
+                    verdicts[str(event.data["run_id"])] = _VERDICTS[event.kind]
+    return verdicts
 
 
 @session_app.command(name="view", alias="show")

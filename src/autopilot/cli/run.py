@@ -13,9 +13,11 @@ import json
 import shlex
 import shutil
 import tempfile
+import typing
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import cyclopts
 from cyclopts import Parameter, default_name_transform
 
 from autopilot.app.run_refs import resolve_run
@@ -39,11 +41,24 @@ def _short_flag(field: Any, used: frozenset[str]) -> str | None:
     return _SHORT_FLAGS.get(field.names[0])
 
 
+def _whole(kind: Any, tokens: Any) -> Any:
+    """Cyclopts' own conversion, except that a count must be written as a whole number: cyclopts rounds
+    ``--max-turns 1.5`` to 2, where the configuration file refuses 1.5."""
+    if int in (kind, *typing.get_args(kind)):
+        for token in tokens:
+            if "." in token.value:
+                raise ValueError(f"{token.value!r} is not a whole number")
+    return cyclopts.convert(kind, tokens)
+
+
 # The option dataclasses as flags: each field is one flag (``--max-budget``/``-b``, ``--max-turns``, ...).
 RunFlags = Annotated[
-    RunOptions | None, Parameter(name="*", name_transform=_flag_name, short_alias=_short_flag)
+    RunOptions | None,
+    Parameter(name="*", name_transform=_flag_name, short_alias=_short_flag, converter=_whole),
 ]
-LimitFlags = Annotated[Limits | None, Parameter(name="*", name_transform=_flag_name, short_alias=_short_flag)]
+LimitFlags = Annotated[
+    Limits | None, Parameter(name="*", name_transform=_flag_name, short_alias=_short_flag, converter=_whole)
+]
 JsonFlag = Annotated[
     bool, Parameter(name="--json", negative="", help="Print a JSON summary instead of progress.")
 ]
@@ -61,7 +76,7 @@ def run(
     issue: str | None = None,
     project: str | None = None,
     full_auto: Annotated[bool, Parameter(negative="")] = False,
-    max_issues: int | None = None,
+    max_issues: Annotated[int | None, Parameter(converter=_whole)] = None,
     push: Annotated[bool, Parameter(negative="")] = False,
     ui: Annotated[bool, Parameter(negative="")] = False,
     json_output: JsonFlag = False,
@@ -252,8 +267,14 @@ def queue_summary(result: QueueResult) -> str:
     worked = len(result.issues)
     text = f"worked {worked} issue{'' if worked == 1 else 's'}, {result.completed} completed"
     text += f", {_money(result.cost_usd)}"
+    empty = "nothing else is ready" if worked else "nothing is ready"
+    failed = sum(1 for outcome in result.issues if outcome.outcome == "failed")
+    if failed:  # open again, so `issue ready` lists them, but one queue tries an issue once
+        empty += (
+            f" ({failed} that failed {'is' if failed == 1 else 'are'} left for the next run of the queue)"
+        )
     reasons = {
-        "empty": "nothing else is ready" if worked else "nothing is ready",
+        "empty": empty,
         "budget": "the queue budget is spent",
         "max_issues": f"--max-issues {result.max_issues} reached",
         "signal": "interrupted",
@@ -493,8 +514,9 @@ def doctor(
     clean: Annotated[bool, Parameter(negative="")] = False,
     json_output: Annotated[bool, Parameter(name="--json", negative="")] = False,
 ) -> int:
-    """Show available memory, the agent CLIs runs use, plugins that failed to load, processes left
-    behind by earlier runs and the issue store's problems; ``--clean`` stops the leftover processes.
+    """Show available memory, the limits a run gets and where each comes from, the agent CLIs runs
+    use, plugins that failed to load, processes left behind by earlier runs and the issue store's
+    problems; ``--clean`` stops the leftover processes.
 
     Runs record the processes they start in pid files under ``$AUTOPILOT_HOME/pids`` (default
     ``~/.local/state/autopilot``). A run whose autopilot process is gone but whose agent processes
@@ -518,6 +540,7 @@ def doctor(
         return int(report.exit_code)
     verdict = "ok" if report.memory_ok else "LOW: runs will refuse to start"
     context.echo(f"memory: {report.available_mb:,} MiB available, floor {report.floor_mb:,} MiB ({verdict})")
+    context.echo(f"limits: {_limits_line(report.limits, config.project_dir)}")
     context.echo(f"claude CLI: {report.claude_cli}")
     context.echo(f"codex CLI: {report.codex_cli}")
     failed = report.plugins["failed"]
@@ -543,6 +566,30 @@ def doctor(
     if report.leftovers:
         context.echo("run `autopilot doctor --clean` to stop the leftover processes")
     return int(report.exit_code)
+
+
+def _limits_line(limits: dict[str, dict[str, Any]], project_dir: Path) -> str:
+    """``budget $5 per run (default), turns no limit (default), idle timeout 30 s
+    (AUTOPILOT_IDLE_TIMEOUT), timeout none (.autopilot/config.yaml)``"""
+
+    def shown(name: str, text: str) -> str:
+        where = limits[name]["from"]
+        with contextlib.suppress(ValueError):
+            where = Path(where).relative_to(project_dir).as_posix()
+        return f"{text} ({where})"
+
+    def seconds(value: float) -> str:
+        return "none" if not value else f"{value:g} s"
+
+    budget, turns = limits["max_budget_usd"]["value"], limits["max_turns"]["value"]
+    return ", ".join(
+        [
+            shown("max_budget_usd", f"budget ${budget:g} per run"),
+            shown("max_turns", f"turns {'no limit' if turns is None else turns}"),
+            shown("idle_timeout", f"idle timeout {seconds(limits['idle_timeout']['value'])}"),
+            shown("timeout", f"timeout {seconds(limits['timeout']['value'])}"),
+        ]
+    )
 
 
 __all__ = ["demo", "doctor", "queue_summary", "render_queue", "render_result", "resume", "run"]

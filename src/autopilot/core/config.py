@@ -8,6 +8,7 @@ environment variable that overrides it and the values it may take.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import types
@@ -28,6 +29,7 @@ __all__ = [
     "find_project_dir",
     "load_config",
     "read_config_file",
+    "setting_sources",
 ]
 
 CONFIG_DIR = ".autopilot"
@@ -223,6 +225,25 @@ def _check_schema_version(version: Any, path: Path) -> None:
         )
 
 
+def setting_sources(config: Config, *, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Where each setting of *config* (loaded without flags) came from: its ``AUTOPILOT_*`` variable,
+    the configuration file, or ``default``; the same precedence as :func:`load_config`."""
+    environ = os.environ if environ is None else environ
+    path = config.autopilot_dir / CONFIG_FILE
+    in_file = read_config_file(path) if path.is_file() else {}
+    variables = {name: variable for variable, name in ENVIRONMENT.items()}
+    sources = {}
+    for name in _settings():
+        variable = variables.get(name)
+        if variable is not None and variable in environ:
+            sources[name] = variable
+        elif name in in_file:
+            sources[name] = str(path)
+        else:
+            sources[name] = "default"
+    return sources
+
+
 def load_config(
     project_dir: Path | None = None, *, environ: Mapping[str, str] | None = None, **overrides: Any
 ) -> Config:
@@ -248,7 +269,11 @@ def load_config(
                 _check_schema_version(value, path)
                 continue
             if key not in settings:
-                raise ConfigError(f"{path}: unknown setting {key!r} (known: {', '.join(sorted(settings))})")
+                close = difflib.get_close_matches(str(key), sorted(settings), n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise ConfigError(
+                    f"{path}: unknown setting {key!r} ({hint}known: {', '.join(sorted(settings))})"
+                )
             values[key] = _coerce(key, value, str(path))
     for variable, name in ENVIRONMENT.items():
         if variable in environ:

@@ -182,7 +182,12 @@ class Repository:
 
     def hooks_dir(self) -> Path:
         """The directory git runs hooks from (``core.hooksPath`` and worktrees honoured)."""
-        path = Path(self._run(lambda: self._repo.git.rev_parse("--git-path", "hooks")))
+        return self.git_path("hooks")
+
+    def git_path(self, name: str) -> Path:
+        """*name* in this working tree's git directory (``git rev-parse --git-path``: each linked
+        worktree has its own)."""
+        path = Path(self._run(lambda: self._repo.git.rev_parse("--git-path", name)))
         return path if path.is_absolute() else self.root / path
 
     def remotes(self) -> list[str]:

@@ -221,13 +221,13 @@ class Issue:
         """Build an issue from file data; raises InvalidIssueError naming the bad field."""
         _check_keys(cls, data)
         issue = cls(
-            id=str(data.get("id") or ""),
-            title=str(data.get("title") or ""),
-            body=str(data.get("body") or ""),
-            status=str(data.get("status") or "open"),
-            priority=str(data.get("priority") or "medium"),
+            id=_text(data, "id"),
+            title=_text(data, "title"),
+            body=_text(data, "body"),
+            status=_text(data, "status") or "open",
+            priority=_text(data, "priority") or "medium",
             labels=_strings(data.get("labels"), "labels"),
-            project=None if data.get("project") in (None, "") else str(data.get("project")),
+            project=_optional_str(data, "project"),
             depends_on=_strings(data.get("depends_on"), "depends_on"),
             accept=_strings(data.get("accept"), "accept"),
             claim=Claim.from_dict(_mapping(data.get("claim"), "claim")),
@@ -287,12 +287,12 @@ class Project:
         except (TypeError, ValueError):
             raise InvalidIssueError(f"max_budget_usd: not a number: {budget!r}") from None
         project = cls(
-            name=str(data.get("name") or ""),
-            description=str(data.get("description") or ""),
-            agent=_optional_str(data.get("agent")),
-            model=_optional_str(data.get("model")),
+            name=_text(data, "name"),
+            description=_text(data, "description"),
+            agent=_optional_str(data, "agent"),
+            model=_optional_str(data, "model"),
             max_budget_usd=max_budget,
-            working_dir=_optional_str(data.get("working_dir")),
+            working_dir=_optional_str(data, "working_dir"),
             created=ts_text(data.get("created")) or "",
             source=source,
         )
@@ -350,18 +350,18 @@ class Session:
             raise InvalidIssueError(f"cost_usd/tokens: {exc}") from None
         return cls(
             run_id=run_id,
-            issue=_optional_str(data.get("issue")),
-            project=_optional_str(data.get("project")),
-            status=str(data.get("status") or "running"),
-            agent=_optional_str(data.get("agent")),
-            model=_optional_str(data.get("model")),
+            issue=_optional_str(data, "issue"),
+            project=_optional_str(data, "project"),
+            status=_text(data, "status") or "running",
+            agent=_optional_str(data, "agent"),
+            model=_optional_str(data, "model"),
             cost_usd=cost,
             tokens=token_counts,
-            trajectory=_optional_str(data.get("trajectory")),
+            trajectory=_optional_str(data, "trajectory"),
             backend_session_ids=_strings(data.get("backend_session_ids"), "backend_session_ids"),
             started_at=ts_text(data.get("started_at")) or "",
             ended_at=ts_text(data.get("ended_at")),
-            parent=_optional_str(data.get("parent")),
+            parent=_optional_str(data, "parent"),
             source=source,
         )
 
@@ -389,8 +389,21 @@ def _check_keys(record: type, data: Mapping[str, Any]) -> None:
         raise InvalidIssueError(f"{unknown[0]}: unknown field (known: {', '.join(sorted(known))})")
 
 
-def _optional_str(value: Any) -> str | None:
-    return None if value in (None, "") else str(value)
+def _text(data: Mapping[str, Any], name: str) -> str:
+    """The text of field *name* ("" when absent); a list or mapping there (``title: [a, b]``, a
+    hand edit gone wrong) is refused rather than saved as its Python spelling."""
+    value = data.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, Mapping | list | tuple | set):
+        raise InvalidIssueError(
+            f"{name}: must be text, not a {'mapping' if isinstance(value, Mapping) else 'list'}"
+        )
+    return str(value)
+
+
+def _optional_str(data: Mapping[str, Any], name: str) -> str | None:
+    return _text(data, name) or None
 
 
 def _list(value: Any, name: str) -> list[Any]:

@@ -28,7 +28,7 @@ from autopilot.core.trajectory.files import file_problem
 from autopilot.core.usage import Call, Session, ToolStat, drop_impossible_calls
 
 #: Bump when a reader's output changes, so cached summaries from the older code are not used.
-CACHE_VERSION: Final = 15
+CACHE_VERSION: Final = 16
 #: How much of a file readers see to recognise it.
 HEAD_BYTES: Final = 8192
 #: Below this many bytes to read, one process reads them all (starting workers costs more).
@@ -566,7 +566,8 @@ def session_of_run(loaded: Any) -> Session:
         ended_at=run.ended_at,
         status=run.result.status,
         cwd=run.cwd or None,
-        project=run.project,
+        # As an agent's own log is grouped: by the directory it worked in, when no project names it.
+        project=run.project or (Path(run.cwd).name if run.cwd else None),
         branch=run.branch,
         issue=run.issue_id,
         commit=run.repo_sha,

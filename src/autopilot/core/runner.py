@@ -111,6 +111,12 @@ def check_memory(floor_mb: int, probe: Callable[[], int] = available_memory_mb) 
         )
 
 
+def _usd(amount: float) -> str:
+    """A budget in dollars: cents when they say it exactly, else to the hundredth of a cent
+    (a $0.005 budget is not "$0.01", which would read as a budget not yet spent)."""
+    return f"${amount:.2f}" if round(amount, 2) == amount else f"${amount:.4f}"
+
+
 def exit_code_for(status: str, signal_name: str | None = None) -> ExitCode:
     """The process exit code for a run that ended with *status*."""
     if status == "interrupted" and signal_name == "SIGTERM":
@@ -432,7 +438,7 @@ class Runner:
         if budget is not None and spent >= budget:
             # A turn that only answers may be the last one: give the backend the chance to end.
             if wants_more or self._over_budget:
-                return "budget_exhausted", f"budget: ${spent:.4f} spent of ${budget:.2f}", None
+                return "budget_exhausted", f"budget: ${spent:.4f} spent of {_usd(budget)}", None
             self._over_budget = True
         elif budget is not None and wants_more:
             # The next request resends at least this one's prompt: priced as cache reads, the cheapest
@@ -440,7 +446,7 @@ class Runner:
             floor = self.prices.cost(self.model, Usage(cache_read_tokens=self._last_prompt_tokens))
             if spent + floor > budget:
                 least = f"the next turn would cost at least ${floor:.4f}"
-                return "budget_exhausted", f"budget: ${spent:.4f} spent of ${budget:.2f}, {least}", None
+                return "budget_exhausted", f"budget: ${spent:.4f} spent of {_usd(budget)}, {least}", None
         limit = self.limits.max_turns
         if limit is not None and (self.turns > limit or (self.turns >= limit and wants_more)):
             return "max_turns", f"max turns: the model wanted more than {limit} turn(s)", None
