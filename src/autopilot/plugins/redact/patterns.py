@@ -152,10 +152,12 @@ _QUOTED_ASIDE: Final = (
     rb"""[A-Za-z0-9_\-]{0,48}+[ \t]+[^\n"'()]{0,40}+\([ \t]*"""
     rb"""(?P<q>\\{0,3}["'`])(?P<value>[^\s"'`\\]{6,200})(?P=q)[ \t]*\)"""
 )
-# A literal made into bytes or a secret type before it is assigned (Go, Node, Rust, .NET, Python, Java).
+# A literal made into bytes or a secret type before it is assigned (Go, Node, Rust, .NET, Python, Java),
+# or into the source text a bundler inlines (webpack's `DefinePlugin` and Vite's `define`:
+# `__ADMIN_KEY__: JSON.stringify('…')`).
 _WRAPPED_LITERAL: Final = (
     rb"""(?:\\{0,3}["'])?[ \t]*(?::=|=(?![=>~])|:)[ \t]*"""
-    rb"""(?:\[\]byte|\[\]rune|bytes|bytearray|Buffer\.from|String::from|Secret(?:String|Str|Bytes)?(?:::new)?"""
+    rb"""(?:\[\]byte|\[\]rune|bytes|bytearray|Buffer\.from|String::from|Secret(?:String|Str|Bytes)?(?:::new)?|JSON\.stringify"""
     rb"""|(?:[A-Za-z_]+\.)*GetBytes|atob|new[ \t]+SecretKeySpec|SecretBox::new|Some)\([ \t]*"""
     rb"""[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
 )
@@ -454,6 +456,13 @@ _HAR_COOKIE: Final = (
 # One name=value pair of a cookie header, and the "; " before the next one.
 _COOKIE_PAIR: Final = (
     rb"""[ \t]*(?P<name>[^=;\s"'`\\,]{1,128})=(?P<value>[^;\s"'`\\,]{0,4096})[ \t]*(?P<more>;)?"""
+)
+# A cookie of Ruby's http-cookie gem saved as YAML (`- !ruby/object:HTTP::Cookie`, then `name:` and
+# `value:` on the lines below): Mechanize's `cookies.yml`, fastlane's `FASTLANE_SESSION` (its lines
+# joined by a literal `\n`, as `fastlane spaceauth` prints it).
+_RUBY_COOKIE: Final = (
+    rb"""(?:[ \t]*(?:\r?\n|\\{1,7}n))[ \t]*name:[ \t]*(?P<name>[^\s\\"']{1,128})"""
+    rb"""[ \t]*(?:\r?\n|\\{1,7}n)[ \t]*value:[ \t]*(?P<value>[^\s\\"']{1,4096})"""
 )
 # A cookie given bare, with no name (openconnect's and NetworkManager's VPN `cookie`, AnyConnect's
 # session as `--cookie` takes it): a generated value alone up to the quote or the line's end.
@@ -1756,6 +1765,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"\\tuser ",
     b"basic ",
     b"<cookie ",
+    b"!ruby/object:http::cookie",
     b"&{",
     b"type=execve",
     b"dd *",
@@ -1896,6 +1906,7 @@ _FIXED_ANCHORS: Final = (
     _ACL_CAT_N_ESCAPED,
     _BASIC_AT,
     _COOKIE_JAR_AT,
+    _RUBY_COOKIE_AT,
     _GO_POINTER_AT,
     _EXECVE_AT,
     _JCL_INSTREAM,

@@ -371,6 +371,8 @@ from autopilot.plugins.redact.patterns import (
     _RSA_XML_AT,
     _RSA_XML_PRIVATE,
     _RSA_XML_REACH,
+    _RUBY_COOKIE,
+    _RUBY_COOKIE_AT,
     _SAM_ROW,
     _SAM_ROW_AT,
     _SASL_465,
@@ -626,6 +628,7 @@ from autopilot.plugins.redact.values import (
     encodes_placeholder,
     is_placeholder,
     looks_random,
+    opens_lookup,
 )
 from autopilot.plugins.redact.words import _foreign_lone_key, _foreign_name, name_parts
 
@@ -1048,6 +1051,10 @@ class _Scan:
             pair = _rx[_COOKIE_PAIR].match(self.data, start + 8)  # `<Cookie NAME=VALUE for DOMAIN/>`
             if pair is not None:
                 self._cookie_value(pair.group("name"), pair.start("value"), pair.end("value"))
+        elif role == _RUBY_COOKIE_AT:
+            cookie = _rx[_RUBY_COOKIE].match(self.data, end)  # `!ruby/object:HTTP::Cookie`, `name:`, `value:`
+            if cookie is not None:
+                self._cookie_value(cookie.group("name"), cookie.start("value"), cookie.end("value"))
         elif _SESSION_COOKIE_AT <= role < _WEBHOOK_PATH_AT:
             self._session_cookie(start, end)
         elif role >= _LOGIN_ROW_AT:
@@ -2659,6 +2666,8 @@ class _Scan:
                     and not _in_harmless_column(data, name_start, match.start(group))
                     # a setting of its own (`iam:DeleteAccessKey user=ops` in an audit log)
                     and not (group == "bare" and _setting(value))
+                    # Gradle's `storePassword System.getenv("…")`
+                    and not (group == "bare" and opens_lookup(value, data, match.end(group)))
                 ):
                     self.add(match.start(group), match.end(group), kind)
                     if group == "quoted":
@@ -3939,6 +3948,7 @@ class _Scan:
                 and (credential[0] in "{<" or is_placeholder(credential))
             )
             and not _basic_placeholder(self.data, start, text)
+            and not opens_lookup(text, self.data, end)  # fastlane's `ENV["…"]`
         ):
             self.add(start, end, "authorization", _TOKEN_PRIORITY)
         return end
@@ -4041,8 +4051,8 @@ class _Scan:
                 if not is_placeholder(value):  # `sig={signature}`, `sig=${SAS_SIG}`: a template
                     self.add(signature.start("value"), signature.end("value"), "url_signature")
         if data.find(b"=", position, url_end) != -1:
-            for parameter in _rx[_URL_QUERY_KEY].finditer(data, position, url_end):
-                value = parameter.group("value").decode("ascii")
+            for parameter in _rx[_URL_QUERY_KEY].finditer(low, position, url_end):  # (`oobCode=`)
+                value = data[parameter.start("value") : parameter.end("value")].decode("ascii")
                 if (len(value) >= 20 and _strong(value)) or (
                     len(value) == 32 and _rx[_HEX_SECRET].fullmatch(value) and _rx[_DIGIT].search(value)
                 ):
