@@ -238,3 +238,64 @@ def test_a_ruby_cookie_jar_analytics_cookie_stays() -> None:
     rs.survives(
         "- !ruby/object:HTTP::Cookie\n  name: _ga\n  value: GA1.2.1234567.1700000000\n  domain: acme.app\n"
     )
+
+
+@given(
+    banner=st.sampled_from(
+        [
+            "Connecting to fdaa:3:3147:a7b:cc5:5514:680a:2... complete",
+            "Running printenv SESSION_SECRET on \u2b22 shop... up, run.4821 (Basic)",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_secret_printed_after_a_remote_shells_banner_goes(banner: str, seed: int) -> None:
+    """`fly ssh console -C 'printenv X'` and `heroku run` print a line of their own first."""
+    secret = rs.body(random.Random(seed), 48, rs.URLSAFE)
+    rs.goes(f"$ fly ssh console -C 'printenv SESSION_SECRET'\n{banner}\n{secret}\n", secret)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "$ supabase link --project-ref {ref} -p '{p}'",
+            "$ supabase link --project-ref {ref} --password '{p}'",
+            '$ npx supabase db push -p "{p}"',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_the_database_password_given_to_supabases_cli_goes(layout: str, seed: int) -> None:
+    rng = random.Random(seed)
+    password = rs.body(rng, 12) + "&"
+    rs.goes(
+        layout.format(ref="".join(rng.choice("abcdefghijklmnopqrst") for _ in range(20)), p=password),
+        password,
+    )
+
+
+def test_a_reference_given_to_supabases_cli_stays() -> None:
+    rs.survives('$ supabase link --project-ref abcdefghijklmnopqrst -p "$SUPABASE_DB_PASSWORD"')
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '- Firebase admin: a JSON file with `"private_key": "{b}\\n..."`',
+            '"private_key": "{b}\\n\u2026\\n{e}\\n"',
+            "key: |\n  {b}\n  ...\n  {e}\n",
+        ]
+    )
+)
+def test_a_private_key_elided_in_documentation_stays(layout: str) -> None:
+    armour = "PRIVATE " + "KEY-----"
+    rs.survives(layout.format(b="-----BEGIN " + armour, e="-----END " + armour))
+
+
+@given(seed=SEEDS)
+def test_a_private_key_with_an_ellipsis_among_its_lines_still_goes(seed: int) -> None:
+    rng = random.Random(seed)
+    armour = "PRIVATE " + "KEY-----"
+    line = rs.body(rng, 64, rs.B64)
+    rs.goes(f"-----BEGIN {armour}\n{line}\n...\n-----END {armour}", line)
+    rs.goes(f"-----BEGIN {armour}\n...\n{line}\n-----END {armour}", line)

@@ -252,6 +252,12 @@ _PEM_END: Final = (
 # The BEGIN line's labels of armoured secrets other than private keys, lower-cased (their anchors).
 _ARMOURED_SECRETS: Final = (b"static key v", b"nkey seed")
 _PEM_BODY: Final = rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*"
+# A body elided in documentation (`"private_key": "-----BEGIN PRIVATE KEY-----\\n..."`): an ellipsis
+# alone between the BEGIN line and the END line, the string's end or the text's.
+_PEM_ELIDED: Final = (
+    rb"(?:[ \t\r\n]|\\{1,7}[nr])*(?:\.{3}|\xe2\x80\xa6|\\{1,7}u2026)(?:[ \t\r\n]|\\{1,7}[nr])*"
+    rb"(?:-----END|\\{0,7}[\"'`]|\Z)"
+)
 # The words of a BEGIN line's label before the anchor (`rsa private `, `openvpn s`), lower-cased.
 _PEM_LABEL: Final = rb"[ a-z0-9]*"
 _KIND_SECRET: Final = rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])"

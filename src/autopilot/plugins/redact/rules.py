@@ -1513,6 +1513,8 @@ CLIENT_COMMANDS: Final = (
         subcommand=("login", "registry", "repo"),
     ),
     ClientCommand(("sqlcmd", "bcp", "mssql-cli", "osql", "isql"), (option("-P"),)),
+    # Supabase's CLI: the remote database's password (`supabase link --project-ref … -p '…'`, `db push`)
+    ClientCommand(("supabase",), (option("-p", "--password"),), subcommand=("link", "db")),
     ClientCommand(("mosquitto_pub", "mosquitto_sub", "mosquitto_rr"), (option("-P", "--pw"),)),
     ClientCommand(
         ("ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapcompare"),

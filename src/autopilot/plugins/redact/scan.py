@@ -309,6 +309,7 @@ from autopilot.plugins.redact.patterns import (
     _PAT_VARIABLE,
     _PEM_AT,
     _PEM_BODY,
+    _PEM_ELIDED,
     _PEM_END,
     _PEM_LABEL,
     _PG_PASSWORD_MESSAGE,
@@ -4255,12 +4256,14 @@ class _Scan:
         if _rx[_PEM_LABEL].fullmatch(low, begin + 10, key_start) is None:
             return  # a pattern that finds keys (`"-----BEGIN (RSA |EC )?PRIVATE KEY-----"`), no key
         self._blocks.add(begin)
+        header_end = self.data.find(b"-----", key_start) + 5
+        if _rx[_PEM_ELIDED].match(self.data, header_end) is not None:
+            return  # documentation: the key's body elided (`-----BEGIN PRIVATE KEY-----\n...`)
         end = _rx[_PEM_END].search(self.data, key_start, key_start + 65536)
         if end is not None:
             self.add(begin, end.end(), "private_key", _TOKEN_PRIORITY)
             return
         # No END line (truncated output): fail closed over everything that still looks like key body.
-        header_end = self.data.find(b"-----", key_start) + 5
         body = _rx[_PEM_BODY].match(self.data, header_end)
         self.add(begin, body.end() if body else header_end, "private_key", _TOKEN_PRIORITY)
 
