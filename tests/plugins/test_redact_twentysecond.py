@@ -299,3 +299,35 @@ def test_a_private_key_with_an_ellipsis_among_its_lines_still_goes(seed: int) ->
     line = rs.body(rng, 64, rs.B64)
     rs.goes(f"-----BEGIN {armour}\n{line}\n...\n-----END {armour}", line)
     rs.goes(f"-----BEGIN {armour}\n...\n{line}\n-----END {armour}", line)
+
+
+def _jwt(claims: dict[str, object], rng: random.Random) -> str:
+    import base64
+    import json
+
+    def part(value: dict[str, object]) -> str:
+        return (
+            base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).rstrip(b"=").decode()
+        )
+
+    return part({"alg": "HS256", "typ": "JWT"}) + "." + part(claims) + "." + rs.body(rng, 43, rs.URLSAFE)
+
+
+@given(
+    claims=st.sampled_from(
+        [
+            {"sub": "1234567890", "name": "John Doe", "example": True, "note": "example token, not valid"},
+            {"sub": "usr_123", "example": True, "iat": 1700000000},
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_jwt_whose_claims_say_it_is_an_example_stays(claims: dict[str, object], seed: int) -> None:
+    rs.survives(f"A decoded example token looks like this:\n\n    {_jwt(claims, random.Random(seed))}\n")
+
+
+@given(seed=SEEDS)
+def test_a_jwt_of_a_real_session_still_goes(seed: int) -> None:
+    rng = random.Random(seed)
+    token = _jwt({"sub": rs.body(rng, 12), "role": "authenticated", "iat": 1716239022, "example_id": 4}, rng)
+    rs.goes(f"A decoded token looks like this:\n\n    {token}\n", token)

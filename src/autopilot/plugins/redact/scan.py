@@ -373,7 +373,6 @@ from autopilot.plugins.redact.patterns import (
     _RSA_XML_PRIVATE,
     _RSA_XML_REACH,
     _RUBY_COOKIE,
-    _RUBY_COOKIE_AT,
     _SAM_ROW,
     _SAM_ROW_AT,
     _SASL_465,
@@ -940,6 +939,12 @@ class _Scan:
             if output is not None and not is_placeholder(output.group("value").decode("utf-8", "replace")):
                 self.add(output.start("value"), output.end("value"), "password")  # the plaintext
         elif role == _COOKIE_AT:
+            if low.endswith(b"!ruby/object:http::", max(0, start - 19), start):
+                # a cookie of Ruby's http-cookie gem saved as YAML: its `name:` and `value:` below
+                ruby = _rx[_RUBY_COOKIE].match(self.data, start + 6)
+                if ruby is not None:
+                    self._cookie_value(ruby.group("name"), ruby.start("value"), ruby.end("value"))
+                return
             named = _named_cookie(self.data, low, start)
             if named is not None:
                 # An Erlang cookie (`erlang_cookie: …`, `RELEASE_COOKIE=…`, `-setcookie …`): the
@@ -1052,10 +1057,6 @@ class _Scan:
             pair = _rx[_COOKIE_PAIR].match(self.data, start + 8)  # `<Cookie NAME=VALUE for DOMAIN/>`
             if pair is not None:
                 self._cookie_value(pair.group("name"), pair.start("value"), pair.end("value"))
-        elif role == _RUBY_COOKIE_AT:
-            cookie = _rx[_RUBY_COOKIE].match(self.data, end)  # `!ruby/object:HTTP::Cookie`, `name:`, `value:`
-            if cookie is not None:
-                self._cookie_value(cookie.group("name"), cookie.start("value"), cookie.end("value"))
         elif _SESSION_COOKIE_AT <= role < _WEBHOOK_PATH_AT:
             self._session_cookie(start, end)
         elif role >= _LOGIN_ROW_AT:

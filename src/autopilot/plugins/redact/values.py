@@ -231,6 +231,9 @@ def _in_sequence(lowered: str) -> bool:
 # documentation puts in browser code (its `service_role` key still goes).
 _PUBLIC_JWT_CLAIMS: Final = (
     rb'"iss"\s*:\s*"supabase[a-z\-]*".*"role"\s*:\s*"anon"|"role"\s*:\s*"anon".*"iss"\s*:\s*"supabase'
+    # a token made for documentation, whose claims say so (`"example": true`); jwt.io's own example is
+    # left only as documented (rules.DOCUMENTED_EXAMPLES): signed otherwise, its claims are anybody's
+    rb'|"example"\s*:\s*true\b'
 )
 
 
