@@ -51,6 +51,10 @@ def secret_name_kind(name: str) -> str | None:
         return None
     if rules.CIPHERTEXT_WORDS.intersection(parts) and not rules.KEY_MATERIAL_WORDS.intersection(parts):
         return None  # `encrypted_password`: ciphertext, not the secret
+    if parts[-1].endswith("token") and any(part.startswith(rules.ANTI_FORGERY_WORDS) for part in parts):
+        return None  # `csrfToken`, `csrfmiddlewaretoken`, `X-XSRF-TOKEN`: an anti-forgery token
+    if name.lower() in rules.PASSWORD_MANAGERS:
+        return None  # `1Password "…"`: where a secret is kept, and the item's name
     if parts[-1] == "authorization":  # also Proxy-Authorization, and glued escapes (\x1b[33mAuthorization)
         return "authorization"
     if tuple(parts[-2:]) in rules.EXCLUDED_PAIRS:

@@ -152,10 +152,12 @@ _QUOTED_ASIDE: Final = (
     rb"""[A-Za-z0-9_\-]{0,48}+[ \t]+[^\n"'()]{0,40}+\([ \t]*"""
     rb"""(?P<q>\\{0,3}["'`])(?P<value>[^\s"'`\\]{6,200})(?P=q)[ \t]*\)"""
 )
-# A literal made into bytes or a secret type before it is assigned (Go, Node, Rust, .NET, Python, Java).
+# A literal made into bytes or a secret type before it is assigned (Go, Node, Rust, .NET, Python, Java),
+# or into the source text a bundler inlines (webpack's `DefinePlugin` and Vite's `define`:
+# `__ADMIN_KEY__: JSON.stringify('…')`).
 _WRAPPED_LITERAL: Final = (
     rb"""(?:\\{0,3}["'])?[ \t]*(?::=|=(?![=>~])|:)[ \t]*"""
-    rb"""(?:\[\]byte|\[\]rune|bytes|bytearray|Buffer\.from|String::from|Secret(?:String|Str|Bytes)?(?:::new)?"""
+    rb"""(?:\[\]byte|\[\]rune|bytes|bytearray|Buffer\.from|String::from|Secret(?:String|Str|Bytes)?(?:::new)?|JSON\.stringify"""
     rb"""|(?:[A-Za-z_]+\.)*GetBytes|atob|new[ \t]+SecretKeySpec|SecretBox::new|Some)\([ \t]*"""
     rb"""[fbrFBR]{0,2}(?P<q>\\{0,3}["'`])(?P<value>[^"'`\n\\]{1,2000})(?P=q)"""
 )
@@ -250,6 +252,12 @@ _PEM_END: Final = (
 # The BEGIN line's labels of armoured secrets other than private keys, lower-cased (their anchors).
 _ARMOURED_SECRETS: Final = (b"static key v", b"nkey seed")
 _PEM_BODY: Final = rb"(?:[A-Za-z0-9+/=\s:,\-\\]|\\n)*"
+# A body elided in documentation (`"private_key": "-----BEGIN PRIVATE KEY-----\\n..."`): an ellipsis
+# alone between the BEGIN line and the END line, the string's end or the text's.
+_PEM_ELIDED: Final = (
+    rb"(?:[ \t\r\n]|\\{1,7}[nr])*(?:\.{3}|\xe2\x80\xa6|\\{1,7}u2026)(?:[ \t\r\n]|\\{1,7}[nr])*"
+    rb"(?:-----END|\\{0,7}[\"'`]|\Z)"
+)
 # The words of a BEGIN line's label before the anchor (`rsa private `, `openvpn s`), lower-cased.
 _PEM_LABEL: Final = rb"[ a-z0-9]*"
 _KIND_SECRET: Final = rb"kind[\"'\\]*[ \t]*:[ \t]*[\"'\\]*secret(?![a-z])"
@@ -464,6 +472,13 @@ _HAR_COOKIE: Final = (
 # One name=value pair of a cookie header, and the "; " before the next one.
 _COOKIE_PAIR: Final = (
     rb"""[ \t]*(?P<name>[^=;\s"'`\\,]{1,128})=(?P<value>[^;\s"'`\\,]{0,4096})[ \t]*(?P<more>;)?"""
+)
+# A cookie of Ruby's http-cookie gem saved as YAML (`- !ruby/object:HTTP::Cookie`, then `name:` and
+# `value:` on the lines below): Mechanize's `cookies.yml`, fastlane's `FASTLANE_SESSION` (its lines
+# joined by a literal `\n`, as `fastlane spaceauth` prints it).
+_RUBY_COOKIE: Final = (
+    rb"""(?:[ \t]*(?:\r?\n|\\{1,7}n))[ \t]*name:[ \t]*(?P<name>[^\s\\"']{1,128})"""
+    rb"""[ \t]*(?:\r?\n|\\{1,7}n)[ \t]*value:[ \t]*(?P<value>[^\s\\"']{1,4096})"""
 )
 # A cookie given bare, with no name (openconnect's and NetworkManager's VPN `cookie`, AnyConnect's
 # session as `--cookie` takes it): a generated value alone up to the quote or the line's end.

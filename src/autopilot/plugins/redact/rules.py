@@ -222,6 +222,10 @@ TOKEN_FORMATS: Final = (
     TokenFormat("bitbucket_app_password", ("ATBB",), r"ATBB[A-Za-z0-9_\-=]{32,}", 4, check_random=True),
     # (not `pubkey-` + 32 hex: Mailgun's public validation key, made for a web page's code)
     TokenFormat("mailgun_api_key", ("key-",), r"(?<!pub)key-[0-9a-f]{32}", 4, guard="[0-9a-f]{8}"),
+    # Statsig's server secret keys (its client SDK keys, `client-…`, are public)
+    TokenFormat("statsig_secret_key", ("secret-",), r"secret-[A-Za-z0-9]{40,}", 7, check_random=True),
+    # Mapbox's secret tokens (`sk.` and a JWT-like body; its public ones are `pk.eyJ…`)
+    TokenFormat("mapbox_secret_token", ("sk.eyJ",), r"sk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{20,}", 3),
     TokenFormat("sentry_token", ("sntry",), r"sntry[su]_[A-Za-z0-9+/=_\-]{40,}", 7, direct=True),
     # Honeycomb's ingest keys (`hcaik_`, `hcxik_`: the key's id and its secret, 58 in all)
     TokenFormat("honeycomb_key", ("hcaik_", "hcxik_"), r"hc[ax]ik_[a-z0-9]{58}", 6, check_random=True),
@@ -603,7 +607,12 @@ NOT_GLUED_PASSWORDS: Final = words(
 #: Query parameters that providers name for their API key without a secret word (OpenWeather's
 #: ``appid``; openvscode-server's and code-server's connection token, ``?tkn=``; a lone ``key`` has its
 #: rule beside the other lone keys): a generated value goes.
-QUERY_KEY_PARAMETERS: Final = words("appid tkn")
+QUERY_KEY_PARAMETERS: Final = words(
+    "appid tkn "
+    # a one-time code that signs in or resets a password (Firebase Auth's e-mail links, `oobCode=`),
+    # Vercel's token that passes a deployment's protection (`x-vercel-protection-bypass=`)
+    "oobcode x-vercel-protection-bypass"
+)
 #: ``key`` is secret after one of these words (``api_key``, ``PrivateKey``, ``STRIPE_KEY``).
 KEY_QUALIFIERS: Final = words(
     "access account admin algolia anthropic api app application auth aws azure cf claude client "
@@ -632,7 +641,9 @@ PLURAL_KEY_QUALIFIERS: Final = words(
     "app application "
     # the keys a server accepts from its clients (Weaviate's `apikey: allowed_keys:`,
     # `AUTHENTICATION_APIKEY_ALLOWED_KEYS`, `valid_keys`): a generated string there is one
-    "allowed accepted valid"
+    "allowed accepted valid "
+    # the keys that sign an application's cookies, newest first (Koa's `app.keys`, Strapi's `APP_KEYS`)
+    "app"
 )
 #: A name whose last word is one of these describes a secret instead of holding it (``token_url``,
 #: ``authMechanism``; a hash or digest of a secret: ``secret_hash``, ``token_sha256``, ``password_md5``,
@@ -670,7 +681,9 @@ EXCLUDED_LAST: Final = words(
     # when, or how often (`password_reset_at`, `password_changes_90d`)
     "at changes resets attempts "
     # a feature that looks for secrets (`secret_detection: enabled`, `secret_scanning`)
-    "detection scanning scanner"
+    "detection scanning scanner "
+    # the text a form shows beside a field (an i18n file's `api_key_help: "Find it under …"`)
+    "help tooltip caption"
 )
 #: The items of a Kubernetes Secret that are settings beside its credential, not one (an Argo CD
 #: repository's or cluster's `type`, `project`, `name`, `url`): left when they hold plain words, or a
@@ -759,7 +772,18 @@ CIPHERTEXT: Final = (
     # 0x80 and a timestamp, then the ciphertext and its HMAC, in base64url), AWS KMS's ciphertext blob
     # (`aws kms encrypt`, a `CiphertextBlob`: version, then the wrapped key's header, `AQICAHh…`)
     r"|gAAAAA[A-Za-z0-9_\-]{80,}={0,2}$|AQ[EI][BC]AH[A-Za-z0-9+/]{100,}={0,2}$"
+    # dotenvx's encrypted values (`encrypted:` and the ECIES ciphertext in base64, opened by the
+    # private key kept apart in `.env.keys`; `B`: the ephemeral public key, uncompressed, opens it)
+    r"|encrypted:B[A-Za-z0-9+/]{40,}={0,2}$"
 )
+#: The first letters of a word that names an anti-forgery token (``csrfToken``, Django's
+#: ``csrfmiddlewaretoken``, Angular's ``XSRF-TOKEN``, Rails' ``authenticity_token``): a page renders it
+#: for its own forms and it grants nothing without the session cookie, so a name ending in ``token``
+#: after one holds no secret (``CSRF_SECRET``, Flask's ``WTF_CSRF_SECRET_KEY`` still go).
+ANTI_FORGERY_WORDS: Final = ("csrf", "xsrf", "authenticity")
+#: Password managers, named where a secret is kept (`stored in 1Password "Stripe prod webhook"`): the
+#: name of an item after one is no password.
+PASSWORD_MANAGERS: Final = words("1password lastpass keepass keepassxc keepassx bitwarden passbolt")
 #: Names ending in these two words name a key of a secret store, not a secret (``userPasswordKey``).
 EXCLUDED_PAIRS: Final = frozenset({("password", "key"), ("token", "key"), ("secret", "keys")})
 
@@ -885,6 +909,10 @@ PLACEHOLDER_PARTS: Final = (
     "change-this",
     "change_this",
     "changethis",
+    # (Strapi's `.env.example`: `APP_KEYS=toBeModified1,toBeModified2`)
+    "tobemodified",
+    "to_be_modified",
+    "to-be-modified",
     "replaceme",
     "****",
     "••",
@@ -1324,6 +1352,32 @@ WEBHOOKS: Final = (
         "ping_url",
     ),
     ("/api/push/", r"://[^\s/\"'<>\\`]+/api/push/(?P<value>[A-Za-z0-9]{8,64})(?![A-Za-z0-9])", "ping_url"),
+    # A deploy hook: whoever has its URL builds and deploys the site (Vercel's
+    # `/v1/integrations/deploy/prj_…/<id>`, Netlify's `/build_hooks/<id>`, Cloudflare Pages'
+    # `/pages/webhooks/deploy_hooks/<id>`)
+    (
+        "/integrations/deploy/",
+        r"://api\.vercel\.com/v1/integrations/deploy/[A-Za-z0-9_]+/(?P<value>[A-Za-z0-9]{8,64})(?![A-Za-z0-9])",
+        "deploy_hook",
+    ),
+    (
+        "/build_hooks/",
+        r"://api\.netlify\.com/build_hooks/(?P<value>[0-9a-f]{20,40})(?![A-Za-z0-9])",
+        "deploy_hook",
+    ),
+    (
+        "/deploy_hooks/",
+        r"://api\.cloudflare\.com/client/v4/accounts/[0-9a-f]+/pages/webhooks/deploy_hooks/"
+        r"(?P<value>[0-9a-f\-]{32,36})(?![A-Za-z0-9])",
+        "deploy_hook",
+    ),
+    # A Stripe customer portal's session link signs its customer in (`/p/login/…`, the portal's
+    # own sign-in page, asks for an e-mail first)
+    (
+        "billing.stripe.com/p/session/",
+        r"://billing\.stripe\.com/p/session/(?P<value>(?:live|test)_[A-Za-z0-9_\-]{20,})",
+        "url_token",
+    ),
 )
 
 #: The same webhooks' paths without their host, as a request line shows them (``curl -v``'s
@@ -1405,6 +1459,10 @@ WEBHOOK_HOSTS: Final = (
     "alert.victorops.com",
     "squadcast.com",
     "sumologic.com",
+    "api.vercel.com",
+    "api.netlify.com",
+    "api.cloudflare.com",
+    "billing.stripe.com",
 )
 #: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat, Uptime Kuma,
 #: Grafana OnCall, Feishu and Lark), for the same look.
@@ -1487,6 +1545,8 @@ CLIENT_COMMANDS: Final = (
         subcommand=("login", "registry", "repo"),
     ),
     ClientCommand(("sqlcmd", "bcp", "mssql-cli", "osql", "isql"), (option("-P"),)),
+    # Supabase's CLI: the remote database's password (`supabase link --project-ref … -p '…'`, `db push`)
+    ClientCommand(("supabase",), (option("-p", "--password"),), subcommand=("link", "db")),
     ClientCommand(("mosquitto_pub", "mosquitto_sub", "mosquitto_rr"), (option("-P", "--pw"),)),
     ClientCommand(
         ("ldapsearch", "ldapadd", "ldapmodify", "ldapdelete", "ldapwhoami", "ldappasswd", "ldapcompare"),

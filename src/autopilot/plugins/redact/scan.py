@@ -312,6 +312,7 @@ from autopilot.plugins.redact.patterns import (
     _PAT_VARIABLE,
     _PEM_AT,
     _PEM_BODY,
+    _PEM_ELIDED,
     _PEM_END,
     _PEM_LABEL,
     _PG_PASSWORD_MESSAGE,
@@ -374,6 +375,7 @@ from autopilot.plugins.redact.patterns import (
     _RSA_XML_AT,
     _RSA_XML_PRIVATE,
     _RSA_XML_REACH,
+    _RUBY_COOKIE,
     _SAM_ROW,
     _SAM_ROW_AT,
     _SASL_465,
@@ -630,6 +632,7 @@ from autopilot.plugins.redact.values import (
     encodes_placeholder,
     is_placeholder,
     looks_random,
+    opens_lookup,
 )
 from autopilot.plugins.redact.words import _foreign_lone_key, _foreign_name, name_parts
 
@@ -964,6 +967,12 @@ class _Scan:
             if output is not None and not is_placeholder(output.group("value").decode("utf-8", "replace")):
                 self.add(output.start("value"), output.end("value"), "password")  # the plaintext
         elif role == _COOKIE_AT:
+            if low.endswith(b"!ruby/object:http::", max(0, start - 19), start):
+                # a cookie of Ruby's http-cookie gem saved as YAML: its `name:` and `value:` below
+                ruby = _rx[_RUBY_COOKIE].match(self.data, start + 6)
+                if ruby is not None:
+                    self._cookie_value(ruby.group("name"), ruby.start("value"), ruby.end("value"))
+                return
             named = _named_cookie(self.data, low, start)
             if named is not None:
                 # An Erlang cookie (`erlang_cookie: …`, `RELEASE_COOKIE=…`, `-setcookie …`): the
@@ -2699,6 +2708,8 @@ class _Scan:
                     and not _in_harmless_column(data, name_start, match.start(group))
                     # a setting of its own (`iam:DeleteAccessKey user=ops` in an audit log)
                     and not (group == "bare" and _setting(value))
+                    # Gradle's `storePassword System.getenv("…")`
+                    and not (group == "bare" and opens_lookup(value, data, match.end(group)))
                 ):
                     self.add(match.start(group), end, kind)
                     if group == "quoted":
@@ -3987,6 +3998,7 @@ class _Scan:
                 and (credential[0] in "{<" or is_placeholder(credential))
             )
             and not _basic_placeholder(self.data, start, text)
+            and not opens_lookup(text, self.data, end)  # fastlane's `ENV["…"]`
         ):
             self.add(start, end, "authorization", _TOKEN_PRIORITY)
         return end
@@ -4090,8 +4102,8 @@ class _Scan:
                 if not is_placeholder(value):  # `sig={signature}`, `sig=${SAS_SIG}`: a template
                     self.add(signature.start("value"), signature.end("value"), "url_signature")
         if data.find(b"=", position, url_end) != -1:
-            for parameter in _rx[_URL_QUERY_KEY].finditer(data, position, url_end):
-                value = parameter.group("value").decode("ascii")
+            for parameter in _rx[_URL_QUERY_KEY].finditer(low, position, url_end):  # (`oobCode=`)
+                value = data[parameter.start("value") : parameter.end("value")].decode("ascii")
                 if (len(value) >= 20 and _strong(value)) or (
                     len(value) == 32 and _rx[_HEX_SECRET].fullmatch(value) and _rx[_DIGIT].search(value)
                 ):
@@ -4294,12 +4306,14 @@ class _Scan:
         if _rx[_PEM_LABEL].fullmatch(low, begin + 10, key_start) is None:
             return  # a pattern that finds keys (`"-----BEGIN (RSA |EC )?PRIVATE KEY-----"`), no key
         self._blocks.add(begin)
+        header_end = self.data.find(b"-----", key_start) + 5
+        if _rx[_PEM_ELIDED].match(self.data, header_end) is not None:
+            return  # documentation: the key's body elided (`-----BEGIN PRIVATE KEY-----\n...`)
         end = _rx[_PEM_END].search(self.data, key_start, key_start + 65536)
         if end is not None:
             self.add(begin, end.end(), "private_key", _TOKEN_PRIORITY)
             return
         # No END line (truncated output): fail closed over everything that still looks like key body.
-        header_end = self.data.find(b"-----", key_start) + 5
         body = _rx[_PEM_BODY].match(self.data, header_end)
         self.add(begin, body.end() if body else header_end, "private_key", _TOKEN_PRIORITY)
 

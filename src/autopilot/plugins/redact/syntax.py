@@ -251,10 +251,12 @@ _FINGERPRINTS: Final = (
     rb"""(?:[0-9A-F]{40}|[0-9A-F]{16})(?:[ \t]+(?:[0-9A-F]{40}|[0-9A-F]{16}))*(?![0-9A-Za-z])"""
 )
 # A warning or notice line a CLI prints before its output (Heroku's `Warning: …` after its arrow,
-# `WARNING: …`, `npm warn …`).
+# `WARNING: …`, `npm warn …`), or a remote shell's banner before the command's (`fly ssh console -C`'s
+# `Connecting to fdaa:…... complete`, `heroku run`'s `Running printenv X on ⬢ app... up, run.1234`).
 _CLI_NOTICE: Final = (
     rb"[ \t]*(?:(?:\xe2\x80\xba|\\{1,3}u203a|\xe2\x96\xb8|\\{1,3}u25b8|!)[ \t]"
-    rb"|(?i:(?:npm[ \t]+)?warn(?:ing)?)[: \t])"
+    rb"|(?i:(?:npm[ \t]+)?warn(?:ing)?)[: \t]"
+    rb"|(?:Connecting to|Running) [^\n\\]{1,200}?\.\.\. (?:complete|done|up\b))"
 )
 _OPENINGS: Final = frozenset(b"([")
 _DIGIT_BYTE: Final = rb"[0-9]"

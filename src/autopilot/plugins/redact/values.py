@@ -231,6 +231,9 @@ def _in_sequence(lowered: str) -> bool:
 # documentation puts in browser code (its `service_role` key still goes).
 _PUBLIC_JWT_CLAIMS: Final = (
     rb'"iss"\s*:\s*"supabase[a-z\-]*".*"role"\s*:\s*"anon"|"role"\s*:\s*"anon".*"iss"\s*:\s*"supabase'
+    # a token made for documentation, whose claims say so (`"example": true`); jwt.io's own example is
+    # left only as documented (rules.DOCUMENTED_EXAMPLES): signed otherwise, its claims are anybody's
+    rb'|"example"\s*:\s*true\b'
 )
 
 
@@ -609,6 +612,18 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
     if _names_a_secret(value):
         return False  # `--secret=db-password`, `SecretId: prod/api-key`: it names a secret
     return value.lower().rstrip("!?") not in rules.PLACEHOLDER_WORDS
+
+
+# The opening of a call or an index that reads the value from elsewhere, cut at its quote: Java's and
+# Gradle's `System.getenv("…")`, Ruby's `ENV["…"]` and `ENV.fetch("…")`, `os.getenv('…')`, `Deno.env.get(`.
+_LOOKUP_OPENING: Final = r"[A-Za-z_][A-Za-z0-9_]*(?:(?:\.|::)[A-Za-z_][A-Za-z0-9_]*)*[(\[]$"
+_QUOTED_NAME: Final = rb"\\{0,7}[\"'][A-Za-z_]"
+
+
+def opens_lookup(value: str, data: bytes, end: int) -> bool:
+    """Whether *value*, ending at *end* in *data*, is a call's or an index's opening before a quoted
+    name (`System.getenv(` before `"ANDROID_KEYSTORE_PASSWORD")`): code, not a secret."""
+    return _rx[_LOOKUP_OPENING].match(value) is not None and _rx[_QUOTED_NAME].match(data, end) is not None
 
 
 # A URL that only says where something is: no user, query or fragment, and a path of lower-case
