@@ -575,6 +575,7 @@ from autopilot.plugins.redact.syntax import (
     _PLURAL_KEYWORD,
     _QUOTED_LITERAL,
     _QUOTED_ONLY,
+    _REFERENCE_ALONE,
     _SHAPE_HOW,
     _SHORT_WORD_LINE,
     _STATEMENT_CALL_BEFORE,
@@ -1584,6 +1585,9 @@ class _Scan:
             return name_end  # `secretKey: community` above `remoteRef:`: a key's name in a reference
         if data[name_end : name_end + 8].lstrip(b":= \t\"'\\").startswith(b"${"):
             self._commented_value(name_start, kind)  # (the old value in a comment above the reference)
+            if _rx[_REFERENCE_ALONE].match(data, name_end) is not None:
+                # a reference alone to the line's end: none of the forms below finds a value in it
+                return name_end
         named = self.low[name_start:name_end] if kind == "api_key" else b""
         if (named.find(b"gpg") != -1 or named.find(b"pgp") != -1) and _rx[_FINGERPRINTS].match(
             data, name_end
