@@ -1723,6 +1723,20 @@ class _Scan:
         if match is None:
             return name_end
         q1, bracket, paren, sp1, sep, sp2, q2, opening, _ = groups
+        if (
+            q2 is None
+            and sep == b"="
+            and sp1
+            and after < self.size
+            and data[after] in _OPENINGS
+            and data[name_start - 1 : name_start] != b";"
+            and _rx[_CALLABLE].fullmatch(data, match.start("bare"), after) is not None
+            and _rx[_DIGIT_BYTE].search(data, match.start("bare"), after) is None
+        ):
+            # `api_key = os.environ.get(…)`, `password = config["…"]`: a call or a subscript, not a
+            # literal (one wrapped in a call, `Buffer.from("…")`, was taken above); nothing below
+            # runs such a value on to its line's end or to a `;`.
+            return name_end
         flag = name.startswith(b"-") or name.find(b"--") != -1
         previous = data[name_start - 1 : name_start]
         if (
