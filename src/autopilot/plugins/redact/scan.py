@@ -575,6 +575,7 @@ from autopilot.plugins.redact.syntax import (
     _PLURAL_KEYWORD,
     _QUOTED_LITERAL,
     _QUOTED_ONLY,
+    _REFERENCE_ALONE,
     _SHAPE_HOW,
     _SHORT_WORD_LINE,
     _STATEMENT_CALL_BEFORE,
@@ -1330,7 +1331,135 @@ class _Scan:
                 and name.lower() in (b"keys", b"key")
             ):
                 self._wireguard_keys(name_end)  # netplan's `keys:` above `public:` and `shared:`
-            if how == _BY_SPACE:
+            if how == _BY_SEPARATOR:
+                if kind == "authorization":
+                    self._authorization(name_end)
+                elif kind is not None and not _referenced(data, name_start):
+                    self._assignment(name, name_start, name_end, kind)
+                elif kind is None and (
+                    name in _LONE_NAMES or name in _PRIVATE_KEYS or _foreign_lone_key(name)
+                ):
+                    # Prose (`- API key: …`, `Access token: …`): the word before says what it is; else a
+                    # lone `key = …` (rclone, INI sections) holds a secret only if it looks generated.
+                    previous = (
+                        _rx[_PREVIOUS_WORD].search(data, max(0, name_start - 16), name_start)
+                        if data[name_start - 1 : name_start] == b" "
+                        else None
+                    )
+                    if previous is None and data[name_start - 1 : name_start] == b".":
+                        # A dotted setting (`play.http.secret.key = "…"`): the word before the dot.
+                        previous = _rx[_PREVIOUS_WORD_DOT].search(data, max(0, name_start - 16), name_start)
+                    named = previous is not None and _name_kind(previous.group("word") + b"_" + name)
+                    if not named and previous is None and _rx[_KEY_VALUE_AHEAD].match(data, name_end):
+                        # `"Jwt": { "Key": … }`, `api:` above
+                        named = _parent_key_kind(data, name_start, name_end)
+                    if (
+                        not named
+                        and previous is None
+                        and data.rfind(b"attributes", max(0, name_start - 600), name_start) != -1
+                    ):
+                        # JSON:API: a resource's `"type": "api_keys"` names the `"key"` in its attributes
+                        # (Datadog's `POST /api/v2/api_keys` response)
+                        resource = _rx[_JSON_API_TYPE].search(data, max(0, name_start - 600), name_start)
+                        named = resource is not None and _name_kind(resource.group("type"))
+                    if (
+                        not named
+                        and previous is None
+                        and data.find(b"(", max(0, name_start - 200), name_start) != -1  # (a `find` first)
+                        and _rx[_LOGIN_CALL_BEFORE].search(data, max(0, name_start - 200), name_start)
+                    ):
+                        named = "api_key"  # `wandb.login(key="…")`: a key given to a login
+                    if not named and previous is None and _credential_sibling(data, name_start, name_end):
+                        # `{"username": "…", "key": "…"}` (kaggle.json), Coinbase's `"key"` beside its
+                        # `"passphrase"` and `"signature"`: the other half of a login names the key
+                        named = "api_key"
+                    if (
+                        not named
+                        and previous is None
+                        and _credential_sibling(data, name_start, name_end, _HMAC_SIBLING)
+                    ):
+                        # a Jupyter kernel's connection file: the key that signs its messages (a UUID)
+                        self._assignment(name, name_start, name_end, "secret")
+                    elif not named and previous is None and self._tacacs_key(name_start):
+                        # tac_plus's `key = "…"` (tac_plus-ng's in a `host` block): the secret a TACACS+
+                        # server shares with its devices, made as people make passwords
+                        self._assignment(name, name_start, name_end, "secret")
+                    elif named:
+                        self._assignment(name, name_start, name_end, named, generated=True)
+                    elif self._byte_array(name_end, "api_key", 16):
+                        pass  # `private val KEY = byteArrayOf(0x6b, …)`: a key written as its bytes
+                    elif previous is not None and _key_determiner(previous.group("word")):
+                        # `New key: …`: a key given, of no kind the word names
+                        self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
+                    elif _rx[_LONE_KEY_VALUE].match(data, name_end) is not None and (
+                        self._at_line_start(name_start) or self._declared(name_start)
+                    ):
+                        self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
+                    elif (
+                        data[name_start - 1 : name_start] in (b"?", b"&")
+                        and data.startswith(b"=", name_end)
+                        and not _object_name(data, name_end + 1)
+                    ):
+                        # a URL's `key` parameter (`?key=…` of Google's, Ably's and many REST APIs): an
+                        # API key when its value looks generated, not an object's name
+                        self._assignment(name, name_start, name_end, "api_key", generated=True)
+                    elif (
+                        data[name_start - 1 : name_start] in (b" ", b"\t")
+                        and (logged := _rx[_LOGGED_KEY].match(data, name_end)) is not None
+                        and _mixed(logged.group("value"))
+                    ):
+                        # a log line's `key=…` field (an agent connecting to its backend, `… key=… zone=…`):
+                        # a key when its value is made as generated keys are (digits and both cases; a
+                        # cache's, a lock's or an object's key, a UUID, hex, stay)
+                        self.add(logged.start("value"), logged.end("value"), "api_key")
+                elif kind is None and name.lower() in _NUMBERED_KEYS:
+                    # a pair of keys numbered (Azure's `key1` and `key2` of Cognitive Services, Storage,
+                    # Event Hubs, Maps …): a value that looks generated
+                    self._assignment(name, name_start, name_end, "api_key", generated=True)
+                elif kind is None and (generated := _generated_name_kind(name)):
+                    # `routing_key`, `server_key`, `LOGGED_IN_KEY`, `NONCE_SALT`: a key or salt of a kind
+                    # no table names holds a secret when its value looks generated.
+                    self._assignment(name, name_start, name_end, generated, generated=True)
+                elif (
+                    kind is None
+                    and name[-3:].lower() == b"key"
+                    and len(parts := name_parts(name.decode("ascii", "replace"))) > 1
+                    and parts[-2] in rules.KEYED_DATA
+                    and (array := _rx[_BYTE_ARRAY].match(data, name_end)) is not None
+                    and len(_rx[_ARRAY_ELEMENT].findall(array.group("body"))) in _KEY_SIZES
+                ):
+                    # `static const uint8_t kConfigKey[32] = {0x7a, …}`: a key of what is encrypted
+                    # (rules.KEYED_DATA), written as 16, 24, 32 or 64 bytes, is a cipher's key
+                    self._byte_array(name_end, "api_key", 16)
+                elif (
+                    kind is None
+                    and name.lower().endswith(b"key")
+                    and _rx[_KEY_VALUE_AHEAD].match(data, name_end)
+                    and (qualified := _parent_key_kind(data, name_start, name_end))
+                    # (not a key made for clients: `InstrumentationKey=` in Application Insights' block,
+                    # nor one its name says is public: Sentry Relay's `credentials:` hold its `public_key`)
+                    and not _made_for_clients(parts := name_parts(name.decode("ascii", "replace")))
+                    and rules.EXCLUDED_ANY.isdisjoint(parts)
+                ):
+                    # `active_record_encryption:` above `primary_key:`: a key that indexes data elsewhere
+                    # is an encryption key in a block named so.
+                    self._assignment(name, name_start, name_end, qualified, generated=True)
+                elif (
+                    kind is not None
+                    and data[name_start - 1 : name_start] == b"$"
+                    and _rx[_PHP_ASSIGNMENT].match(data, name_end)
+                ):
+                    # PHP, Perl, PowerShell: `$apiKey = '…'`
+                    self._assignment(name, name_start, name_end, kind)
+                elif (
+                    kind is None
+                    and (b"rimary" in name or b"RIMARY" in name)
+                    and _primary_key(data, name, name_end)
+                ):
+                    # Azure's `primaryKey` beside its `secondaryKey` (IoT Hub, Event Hubs, Service Bus,
+                    # Maps; `--primary-key …`): a key, where a primary key elsewhere indexes data.
+                    self._assignment(name, name_start, name_end, "api_key")
+            elif how == _BY_SPACE:
                 if kind is None and name.lower() in _NUMBERED_KEYS:
                     # Azure's `key1` and `key2` copied with blanks after them (a note, `az … -o table`)
                     numbered = _rx[_NUMBERED_KEY_VALUE].match(data, name_end)
@@ -1404,140 +1533,8 @@ class _Scan:
             elif how == _BY_XML:
                 if kind is not None and kind != "authorization":
                     self._xml_value(name_start, name_end, kind)
-            elif how == _BY_BLOCK:
-                if kind is not None and kind != "authorization":
-                    self._block_value(name_start, name_end, kind)
-            elif kind == "authorization":
-                self._authorization(name_end)
-            elif kind is not None and not _referenced(data, name_start):
-                self._assignment(name, name_start, name_end, kind)
-            elif (
-                kind is None
-                and how == _BY_SEPARATOR
-                and (name in _LONE_NAMES or name in _PRIVATE_KEYS or _foreign_lone_key(name))
-            ):
-                # Prose (`- API key: …`, `Access token: …`): the word before says what it is; else a
-                # lone `key = …` (rclone, INI sections) holds a secret only if it looks generated.
-                previous = (
-                    _rx[_PREVIOUS_WORD].search(data, max(0, name_start - 16), name_start)
-                    if data[name_start - 1 : name_start] == b" "
-                    else None
-                )
-                if previous is None and data[name_start - 1 : name_start] == b".":
-                    # A dotted setting (`play.http.secret.key = "…"`): the word before the dot.
-                    previous = _rx[_PREVIOUS_WORD_DOT].search(data, max(0, name_start - 16), name_start)
-                named = previous is not None and _name_kind(previous.group("word") + b"_" + name)
-                if not named and previous is None and _rx[_KEY_VALUE_AHEAD].match(data, name_end):
-                    # `"Jwt": { "Key": … }`, `api:` above
-                    named = _parent_key_kind(data, name_start, name_end)
-                if (
-                    not named
-                    and previous is None
-                    and data.rfind(b"attributes", max(0, name_start - 600), name_start) != -1
-                ):
-                    # JSON:API: a resource's `"type": "api_keys"` names the `"key"` in its attributes
-                    # (Datadog's `POST /api/v2/api_keys` response)
-                    resource = _rx[_JSON_API_TYPE].search(data, max(0, name_start - 600), name_start)
-                    named = resource is not None and _name_kind(resource.group("type"))
-                if (
-                    not named
-                    and previous is None
-                    and data.find(b"(", max(0, name_start - 200), name_start) != -1  # (a `find` first)
-                    and _rx[_LOGIN_CALL_BEFORE].search(data, max(0, name_start - 200), name_start)
-                ):
-                    named = "api_key"  # `wandb.login(key="…")`: a key given to a login
-                if not named and previous is None and _credential_sibling(data, name_start, name_end):
-                    # `{"username": "…", "key": "…"}` (kaggle.json), Coinbase's `"key"` beside its
-                    # `"passphrase"` and `"signature"`: the other half of a login names the key
-                    named = "api_key"
-                if (
-                    not named
-                    and previous is None
-                    and _credential_sibling(data, name_start, name_end, _HMAC_SIBLING)
-                ):
-                    # a Jupyter kernel's connection file: the key that signs its messages (a UUID)
-                    self._assignment(name, name_start, name_end, "secret")
-                elif not named and previous is None and self._tacacs_key(name_start):
-                    # tac_plus's `key = "…"` (tac_plus-ng's in a `host` block): the secret a TACACS+
-                    # server shares with its devices, made as people make passwords
-                    self._assignment(name, name_start, name_end, "secret")
-                elif named:
-                    self._assignment(name, name_start, name_end, named, generated=True)
-                elif self._byte_array(name_end, "api_key", 16):
-                    pass  # `private val KEY = byteArrayOf(0x6b, …)`: a key written as its bytes
-                elif previous is not None and _key_determiner(previous.group("word")):
-                    # `New key: …`: a key given, of no kind the word names
-                    self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
-                elif _rx[_LONE_KEY_VALUE].match(data, name_end) is not None and (
-                    self._at_line_start(name_start) or self._declared(name_start)
-                ):
-                    self._assignment(name, name_start, name_end, "api_key", generated=True, strong=True)
-                elif (
-                    data[name_start - 1 : name_start] in (b"?", b"&")
-                    and data.startswith(b"=", name_end)
-                    and not _object_name(data, name_end + 1)
-                ):
-                    # a URL's `key` parameter (`?key=…` of Google's, Ably's and many REST APIs): an
-                    # API key when its value looks generated, not an object's name
-                    self._assignment(name, name_start, name_end, "api_key", generated=True)
-                elif (
-                    data[name_start - 1 : name_start] in (b" ", b"\t")
-                    and (logged := _rx[_LOGGED_KEY].match(data, name_end)) is not None
-                    and _mixed(logged.group("value"))
-                ):
-                    # a log line's `key=…` field (an agent connecting to its backend, `… key=… zone=…`):
-                    # a key when its value is made as generated keys are (digits and both cases; a
-                    # cache's, a lock's or an object's key, a UUID, hex, stay)
-                    self.add(logged.start("value"), logged.end("value"), "api_key")
-            elif kind is None and how == _BY_SEPARATOR and name.lower() in _NUMBERED_KEYS:
-                # a pair of keys numbered (Azure's `key1` and `key2` of Cognitive Services, Storage,
-                # Event Hubs, Maps …): a value that looks generated
-                self._assignment(name, name_start, name_end, "api_key", generated=True)
-            elif kind is None and how == _BY_SEPARATOR and (generated := _generated_name_kind(name)):
-                # `routing_key`, `server_key`, `LOGGED_IN_KEY`, `NONCE_SALT`: a key or salt of a kind
-                # no table names holds a secret when its value looks generated.
-                self._assignment(name, name_start, name_end, generated, generated=True)
-            elif (
-                kind is None
-                and how == _BY_SEPARATOR
-                and name[-3:].lower() == b"key"
-                and len(parts := name_parts(name.decode("ascii", "replace"))) > 1
-                and parts[-2] in rules.KEYED_DATA
-                and (array := _rx[_BYTE_ARRAY].match(data, name_end)) is not None
-                and len(_rx[_ARRAY_ELEMENT].findall(array.group("body"))) in _KEY_SIZES
-            ):
-                # `static const uint8_t kConfigKey[32] = {0x7a, …}`: a key of what is encrypted
-                # (rules.KEYED_DATA), written as 16, 24, 32 or 64 bytes, is a cipher's key
-                self._byte_array(name_end, "api_key", 16)
-            elif (
-                kind is None
-                and how == _BY_SEPARATOR
-                and name.lower().endswith(b"key")
-                and _rx[_KEY_VALUE_AHEAD].match(data, name_end)
-                and (qualified := _parent_key_kind(data, name_start, name_end))
-                # (not a key made for clients: `InstrumentationKey=` in Application Insights' block,
-                # nor one its name says is public: Sentry Relay's `credentials:` hold its `public_key`)
-                and not _made_for_clients(parts := name_parts(name.decode("ascii", "replace")))
-                and rules.EXCLUDED_ANY.isdisjoint(parts)
-            ):
-                # `active_record_encryption:` above `primary_key:`: a key that indexes data elsewhere
-                # is an encryption key in a block named so.
-                self._assignment(name, name_start, name_end, qualified, generated=True)
-            elif (
-                kind is not None
-                and data[name_start - 1 : name_start] == b"$"
-                and _rx[_PHP_ASSIGNMENT].match(data, name_end)
-            ):
-                self._assignment(name, name_start, name_end, kind)  # PHP, Perl, PowerShell: `$apiKey = '…'`
-            elif (
-                kind is None
-                and how == _BY_SEPARATOR
-                and (b"rimary" in name or b"RIMARY" in name)
-                and _primary_key(data, name, name_end)
-            ):
-                # Azure's `primaryKey` beside its `secondaryKey` (IoT Hub, Event Hubs, Service Bus,
-                # Maps; `--primary-key …`): a key, where a primary key elsewhere indexes data.
-                self._assignment(name, name_start, name_end, "api_key")
+            elif how == _BY_BLOCK and kind is not None and kind != "authorization":
+                self._block_value(name_start, name_end, kind)
 
     def _commented_value(self, name_start: int, kind: str) -> None:
         """A secret setting whose value is now a reference (``password: ${DB_PASSWORD}``), under a
@@ -1553,6 +1550,9 @@ class _Scan:
                 above -= 1  # (a line break escaped twice)
         else:
             return
+        mark = data.rfind(b"#", max(0, above - 4096), above)  # (_line_around() looks no further back)
+        if mark == -1 or data.find(b"\n", mark, above) != -1:
+            return  # no `#` on the line above: no comment there
         begin, end = _line_around(data, above)
         comment = _rx[_COMMENTED_VALUE].fullmatch(data, _content_start(data, begin, end), end)
         if comment is None:
@@ -1585,6 +1585,9 @@ class _Scan:
             return name_end  # `secretKey: community` above `remoteRef:`: a key's name in a reference
         if data[name_end : name_end + 8].lstrip(b":= \t\"'\\").startswith(b"${"):
             self._commented_value(name_start, kind)  # (the old value in a comment above the reference)
+            if _rx[_REFERENCE_ALONE].match(data, name_end) is not None:
+                # a reference alone to the line's end: none of the forms below finds a value in it
+                return name_end
         named = self.low[name_start:name_end] if kind == "api_key" else b""
         if (named.find(b"gpg") != -1 or named.find(b"pgp") != -1) and _rx[_FINGERPRINTS].match(
             data, name_end
@@ -1720,6 +1723,20 @@ class _Scan:
         if match is None:
             return name_end
         q1, bracket, paren, sp1, sep, sp2, q2, opening, _ = groups
+        if (
+            q2 is None
+            and sep == b"="
+            and sp1
+            and after < self.size
+            and data[after] in _OPENINGS
+            and data[name_start - 1 : name_start] != b";"
+            and _rx[_CALLABLE].fullmatch(data, match.start("bare"), after) is not None
+            and _rx[_DIGIT_BYTE].search(data, match.start("bare"), after) is None
+        ):
+            # `api_key = os.environ.get(…)`, `password = config["…"]`: a call or a subscript, not a
+            # literal (one wrapped in a call, `Buffer.from("…")`, was taken above); nothing below
+            # runs such a value on to its line's end or to a `;`.
+            return name_end
         flag = name.startswith(b"-") or name.find(b"--") != -1
         previous = data[name_start - 1 : name_start]
         if (

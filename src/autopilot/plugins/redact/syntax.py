@@ -220,6 +220,12 @@ _DOTTED_CALL: Final = rb"[A-Za-z_$][A-Za-z0-9_$]*(?:(?:\.|::)[A-Za-z_$][A-Za-z0-
 _CALL_PARTS: Final = rb"\.|::"
 # `set /p NAME=prompt` in a batch file (before the name).
 _BATCH_PROMPT: Final = rb"(?:(?<![a-z0-9_])|(?<=\\n))set[ \t]+/p[ \t]+\Z"
+# A reference alone after a name and its separator, to the line's end (`password: ${DB_PASSWORD}`,
+# `NPM_TOKEN=${{ secrets.NPM_TOKEN }}`): a variable's name, no value (see _Scan._assignment()).
+_REFERENCE_ALONE: Final = (
+    rb"[ \t]*[:=][ \t]*\$\{(?:\{[ \t]*[A-Za-z_][A-Za-z0-9_.]*[ \t]*\}|[A-Za-z_][A-Za-z0-9_]*)\}"
+    rb"[ \t]*(?:\r?\n|\Z)"
+)
 
 
 # What a call's or a subscript's first argument starts with in code: a string, a symbol, nothing.
