@@ -326,6 +326,18 @@ def test_a_jwt_whose_claims_say_it_is_an_example_stays(claims: dict[str, object]
     rs.survives(f"A decoded example token looks like this:\n\n    {_jwt(claims, random.Random(seed))}\n")
 
 
+@given(prefix=st.sampled_from(["gl" + "dt-", "gl" + "pat-", "xo" + "xb-", "r8" + "_"]), seed=SEEDS)
+def test_a_published_jwt_stays_whole_when_its_signature_holds_a_token_prefix(prefix: str, seed: int) -> None:
+    # A random signature can hold another format's prefix glued to a few characters (`…J9.kJqRgldt-…`).
+    rng = random.Random(seed)
+    token = _jwt({"sub": "usr_123", "example": True}, rng)
+    signed = token.rsplit(".", 1)[0] + "." + rs.body(rng, 4) + prefix + rs.body(rng, 36, rs.URLSAFE)
+    rs.survives(f"A decoded example token looks like this:\n\n    {signed}\n")
+    real = _jwt({"sub": rs.body(rng, 12), "role": "authenticated"}, rng).rsplit(".", 1)[0]
+    real += "." + rs.body(rng, 4) + prefix + rs.body(rng, 36, rs.URLSAFE)
+    rs.goes(f"A decoded token looks like this:\n\n    {real}\n", real)
+
+
 @given(seed=SEEDS)
 def test_a_jwt_of_a_real_session_still_goes(seed: int) -> None:
     rng = random.Random(seed)

@@ -626,6 +626,7 @@ from autopilot.plugins.redact.values import (
     _names_a_secret,
     _object_name,
     _plausible_value,
+    _public_jwt,
     _setting,
     _strong,
     _wordy,
@@ -778,6 +779,11 @@ class _Scan:
             token = match.group().decode("ascii", "replace")
             # (a scheme in braces, `{xor}`, `{noop}`, would read as a template's: its body is judged)
             judged = token[rule.body_start :] if token[0] == "{" else token
+            if rule.kind == "jwt" and _public_jwt(token):
+                # a JWT made to be published stays whole: its random signature may hold another
+                # format's prefix by chance (`…J9.kJqRgldt-hPJ…`), which is no token there
+                self._exempt.append((start, match.end()))
+                return match.end()
             if is_placeholder(judged) or (rule.check_random and not looks_random(token[rule.body_start :])):
                 continue
             if rule.kind == "google_api_key" and _firebase_config_key(data, start):
