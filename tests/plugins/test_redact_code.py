@@ -264,6 +264,12 @@ def test_hashes_verifiers_patterns_and_references_stay(seed: int) -> None:
         "MINIO_ROOT_USER=minioadmin MINIO_ROOT_PASSWORD=minioadmin",
         # Yesod's environment lookups with a default of words
         'password: "_env:YESOD_PGPASS:yesodpass"',
+        # parameter expansions whose default is a word, a reference or a path, or that have none
+        "      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:-postgres}",
+        "      REDIS_PASSWORD: ${REDIS_PASSWORD:?set it in .env}",
+        "      API_KEY: ${API_KEY:-${DEFAULT_API_KEY}}",
+        "      GITHUB_TOKEN: ${GITHUB_TOKEN:-$GH_TOKEN}",
+        "      TOKEN_FILE: ${TOKEN_FILE:-/run/secrets/token}",
         # salts a framework keeps in its committed configuration
         f'config :app, AppWeb.Endpoint, live_view: [signing_salt: "{rs.body(rng, 8)}"]',
         f'  plug Plug.Session, store: :cookie, key: "_app_key", signing_salt: "{rs.body(rng, 8)}"',
@@ -283,6 +289,10 @@ def test_their_secret_look_alikes_still_go(seed: int) -> None:
         (f'password: "_env:PGPASS:{secret}"', secret),
         (f"define( 'NONCE_SALT', '{secret}' );", secret),
         (f"POSTGRES_PASSWORD: {secret}", secret),
+        # the default of a parameter expansion is a literal (Compose files, shell scripts)
+        (f"      POSTGRES_PASSWORD: ${{POSTGRES_PASSWORD:-{secret}}}", secret),
+        (f'export API_TOKEN="${{API_TOKEN:={secret}}}"', secret),
+        (f"DATABASE_URL=postgres://app:${{DB_PASS:-{secret}}}@db:5432/app", secret),
     ):
         rs.goes(text, gone)
 

@@ -563,6 +563,7 @@ from autopilot.plugins.redact.syntax import (
     _DOTTED_CALL,
     _DOTTED_NAME_BYTES,
     _ESCAPES,
+    _EXPANSION_DEFAULT,
     _FALLBACKS,
     _FINGERPRINTS,
     _GUTTER,
@@ -1342,6 +1343,8 @@ class _Scan:
                     self._authorization(name_end)
                 elif kind is not None and not _referenced(data, name_start):
                     self._assignment(name, name_start, name_end, kind)
+                elif kind is not None and data[name_start - 2 : name_start] == b"${":
+                    self._expansion_default(name_end, kind)
                 elif kind is None and (
                     name in _LONE_NAMES or name in _PRIVATE_KEYS or _foreign_lone_key(name)
                 ):
@@ -1541,6 +1544,15 @@ class _Scan:
                     self._xml_value(name_start, name_end, kind)
             elif how == _BY_BLOCK and kind is not None and kind != "authorization":
                 self._block_value(name_start, name_end, kind)
+
+    def _expansion_default(self, name_end: int, kind: str) -> None:
+        """The default of a parameter expansion (`${DB_PASSWORD:-…}`): a literal, judged as one
+        after `process.env.DB_PASSWORD || '…'` is (`${POSTGRES_PASSWORD:-postgres}` stays)."""
+        default = _rx[_EXPANSION_DEFAULT].match(self.data, name_end)
+        if default is not None:
+            value = default.group("value").decode("utf-8", "replace")
+            if _lenient(value) and not _names_a_secret(value):
+                self.add(default.start("value"), default.end("value"), kind)
 
     def _commented_value(self, name_start: int, kind: str) -> None:
         """A secret setting whose value is now a reference (``password: ${DB_PASSWORD}``), under a

@@ -227,6 +227,9 @@ _REFERENCE_ALONE: Final = (
     rb"[ \t]*(?:\r?\n|\Z)"
 )
 
+# The default of a parameter expansion after its name (`${DB_PASSWORD:-…}`, `${TOKEN:=…}`, as
+# shells and Compose read them): a literal used when the variable is unset.
+_EXPANSION_DEFAULT: Final = rb""":[-=](?P<value>[^\s"'`{}\\]{1,500})\}"""
 
 # What a call's or a subscript's first argument starts with in code: a string, a symbol, nothing.
 _CALL_OPENING: Final = rb"(?m)" rb"""[(\[](?:\\{0,3}["'`]|:[A-Za-z_]|[)\]]|[ \t]*(?:\r?$|\\{1,3}[nr]))"""

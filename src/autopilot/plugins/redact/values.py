@@ -355,6 +355,8 @@ def _names_a_secret(value: str) -> bool:
     """A value that is the name, path or identifier of a secret (``db-password``, ``prod/api-key``);
     words ending in a number are a passphrase (``gamma-token-build50``), not a name."""
     value = value.lstrip("+~")  # direnv's `+NAME` and `~NAME`: a variable added or changed
+    if value.startswith("_env:"):
+        value = value.rpartition(":")[2]  # Yesod's `_env:PGPASS:…`: the default, not the name, is judged
     if not _wordy(value) or value[-2:].isdigit() or _rx[_SECRET_WORDS].search(value.lower()) is None:
         return False
     # (letters drawn at random that happen to hold a secret word are a password: `ue36ck-HFPwd8`)
