@@ -1,6 +1,6 @@
 """Recall and false-positive rate of the built-in redactor on a large labelled corpus.
 
-Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twentyfirst|twentysecond|twentythird|project|real] [--show K] [--kinds K] [--context C]``
+Run: ``uv run python bench/redact_quality.py [--corpus independent|blind|fresh|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twentyfirst|twentysecond|twentythird|twentyfourth|project|real] [--show K] [--kinds K] [--context C]``
 
 - recall: the fraction of planted secrets whose text is gone from the redacted output (for the
   independent corpus: of which not even half survives);
@@ -169,6 +169,17 @@ Corpora:
   incident chat, postmortems and runbooks), with the hard negatives of the same world (trace, span,
   request and alert ids, metric names and queries naming secrets, ``<secret>`` and masked values,
   public DSNs and browser keys, references, encrypted values); reported like ``blind``;
+- ``twentyfourth``: bench/redact_corpus_twentyfourth.py, another one by another author, written blind
+  to the rules and to the other corpora, made of identity, access and backups as an agent helping an
+  IT or platform team sees them (Okta, Auth0, Keycloak, Entra ID, Google Workspace service accounts,
+  LDAP and Active Directory, SAML, OIDC proxies, SCIM, Kerberos keytabs, SSH keys and CAs, step-ca,
+  Teleport, Boundary and Vault, TOTP seeds and recovery codes, password managers' CLIs, RADIUS and
+  FreeIPA; restic, borg, rclone, duplicity, Duplicati, Velero, Kopia, MinIO and other S3-compatible
+  stores, rsync, SMB and NAS credentials, database dump scripts and cron jobs, pgBackRest, WAL-G and
+  Barman), with the hard negatives of the same world (key, client, tenant, realm and user ids, SAML
+  certificates, JWKS and SSH public keys, host-key fingerprints and ``known_hosts``, repository,
+  snapshot and chunk ids, password hashes, JWE-encrypted keys, masked values, ``--password-command``
+  and other references, documented defaults and placeholders); reported like ``blind``;
 - ``project``: bench/redact_corpus.py, written together with the rules (issue 3);
 - ``real``: the real agent logs in ``../shared/corpus`` (no secrets in them), the share of lines changed.
 
@@ -227,6 +238,7 @@ LABELLED: dict[str, tuple[int, int]] = {
     "twentyfirst": (131, 6),
     "twentysecond": (137, 6),
     "twentythird": (139, 6),
+    "twentyfourth": (149, 6),
 }
 
 
