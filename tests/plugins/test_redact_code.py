@@ -91,9 +91,34 @@ def test_a_generated_value_of_syllables_and_digits_goes(start: str, template: st
     rs.goes(template.format(s=secret), secret[len(start) :])
 
 
+@given(start=st.sampled_from(SECRET_WORD_STARTS), template=st.sampled_from(NAMED_BY), seed=SEEDS)
+def test_random_letters_holding_a_secret_word_inside_go(start: str, template: str, seed: int) -> None:
+    # letters drawn at random around a secret's word, in mixed case and with vowels, are spelled as
+    # no name is: two runs of capitals (`QOB…BMWa`), or a word no language spells (`…Dwjpqun`)
+    rng = random.Random(seed)
+    upper, lower = "ABCDEFGHJKLMNPQRSTUVWXZ", "abcdefghijkmnopqrstuvwxz"
+    draw = lambda alphabet, n: "".join(rng.choice(alphabet) for _ in range(n))  # noqa: E731
+    for secret in (
+        draw(upper, 3) + start.capitalize() + draw(lower, 2) + draw(upper, 3) + draw(lower, 1),
+        draw(upper, 2) + start + rng.choice(upper) + draw("bcdfghjkmnpqrstvwxz", 5) + draw("aeiou", 2),
+    ):
+        rs.goes(template.format(s=secret), secret)
+
+
 @given(template=st.sampled_from(NAMED_BY))
 def test_a_value_made_of_words_naming_a_secret_stays(template: str) -> None:
-    for name in ("access_token", "db_password", "Password", "ApiKey", "secretKeyRef"):
+    for name in (
+        "access_token",
+        "db_password",
+        "Password",
+        "ApiKey",
+        "secretKeyRef",
+        "mavenCentralPassword",
+        "__SmtpPassword__",
+        "ledgerDBAuth",
+        "xApiKey",
+        "AWSSecretKey",
+    ):
         rs.survives(template.format(s=name))
 
 

@@ -63,6 +63,10 @@ _FULL_WIDTH_NOTE: Final = r"(?:（|\\{1,7}uff08)[^\n]{1,80}(?:）|\\{1,7}uff09)"
 _WORD: Final = r"[A-Z]{2,}(?![a-z])[0-9]*|[A-Z]?[a-z]+[0-9]*|[0-9]+"
 _WORD_SEPARATORS: Final = r"[_\-./:@]+"
 _VOWELS: Final = frozenset("aeiouyAEIOUY")
+# Five consonants in a row inside a capitalised word of a camelCase name (`Dwjpqun`): no word is
+# spelled so (`Strengths`' `ngths` is the rare exception), letters drawn at random often are. (Words
+# run together in lower case do meet so: `northwindscheduler`.)
+_CONSONANT_RUN: Final = r"[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]{5}"
 # What a setting named for a password holds when it describes one (Active Directory's and the
 # registry's `passwordLastChanged`, `PasswordExpiryWarning`, an event's `Token Elevation Type`): a
 # date and time (ISO 8601, or as Windows prints it: `5/22/2025 1:26:05 AM`), a registry's typed
@@ -310,8 +314,11 @@ def _wordy(value: str) -> bool:
                 return False  # characters no word can hold: symbols, or digits inside a word
             position = word.end()
             text = word.group().rstrip("0123456789")
-            if text and len(text) > 4 and not _VOWELS.intersection(text):
-                return False
+            if len(text) > 4 and (
+                not _VOWELS.intersection(text)
+                or (text[0].isupper() and text[1].islower() and _rx[_CONSONANT_RUN].search(text))
+            ):
+                return False  # (`Dwjpqun` of `IBFPwDwjpqun`: no word, though it holds a vowel)
             if len(text) >= 2 and not text.isupper() and not _VOWELS.intersection(text):
                 odd += 1
             if len(text) != len(word.group()) and position != len(chunk):
@@ -360,7 +367,40 @@ def _names_a_secret(value: str) -> bool:
     if not _wordy(value) or value[-2:].isdigit() or _rx[_SECRET_WORDS].search(value.lower()) is None:
         return False
     # (letters drawn at random that happen to hold a secret word are a password: `ue36ck-HFPwd8`)
-    return _has_secret_word(value) and not _drawn_at_random(value)
+    return (
+        _has_secret_word(value)
+        and not _drawn_at_random(value)
+        and all(_camel_words(chunk) for chunk in _rx[_WORD_SEPARATORS].split(value))
+    )
+
+
+def _camel_words(chunk: str) -> bool:
+    """Whether *chunk*, a piece of a name between separators, is spelled as names are: in one case,
+    or camelCase of words, where a word of five letters or more holds a vowel and no five consonants
+    in a row (`mavenCentralPassword`, `SmtpPassword`, `ledgerDBAuth`, `xApiKey`), with one acronym
+    and one word of one or two letters at most. Letters drawn at random that happen to hold a secret's word
+    are not (`gSecretbyBMWXa`, `IBFPwDwjpqun`, `ZBJAuthICIDaz`)."""
+    if chunk.islower() or chunk.isupper():
+        return True
+    acronyms = short = 0
+    for word in _rx[_WORD].findall(chunk):
+        text = word.rstrip("0123456789")
+        if len(text) > 1 and text.isupper():
+            acronyms += 1
+            if acronyms > 1 or len(text) > 5:
+                return False
+        elif len(text) <= 2:
+            short += 1
+            if short > 1:
+                return False
+        elif len(text) > 4 and (
+            not _NAME_VOWELS.intersection(text.lower()) or _rx[_CONSONANT_RUN].search(text)
+        ):
+            return False
+    return True
+
+
+_NAME_VOWELS: Final = frozenset("aeiou")
 
 
 @lru_cache(maxsize=4096)
@@ -526,6 +566,8 @@ def _label(value: str) -> bool:
         # (an English word for one is made of words: `Password`, `ApiKey`; letters drawn at random
         # that start with one are a password, `pwWSNUnhiSdK`)
         and (_foreign_word_in(word) or (_has_secret_word(word) and _wordy(word)))
+        # (and spelled as a word is, not drawn at random: `pwEgSqGhEsLz` holds Czech `hesl` by chance)
+        and _camel_words(word)
     )
 
 
@@ -572,7 +614,12 @@ def _plausible_value(value: str, *, quoted: bool, code_context: bool, next_char:
             return False  # a call or a subscript: code, not a literal
         if _rx[_IDENTIFIER].fullmatch(value) and not _strong(value):
             lowered = value.lower()
-            if _rx[_SECRET_WORDS].search(lowered) and _has_secret_word(value) and _wordy(value):
+            if (
+                _rx[_SECRET_WORDS].search(lowered)
+                and _has_secret_word(value)
+                and _wordy(value)
+                and _camel_words(value)
+            ):
                 return False  # `token=access_token`, `password: db_password` (not `pwWSNUnhiSdK`)
             if code_context and not any(c.isdigit() for c in value) and not credential_like(value):
                 # `f(api_key=settings_value)`, `secret = value`; but letters drawn at random are no
