@@ -201,11 +201,28 @@ def retry_notice(attempt: int) -> BackendEvent:
     return BackendEvent(steps=[Step("system", subtype="api_retry", data={"attempt": attempt})])
 
 
-def test_idle_watchdog_fires_on_time_through_retry_notices(hooks: Hooks, tmp_path: Path) -> None:
+def heartbeat(seconds: int) -> BackendEvent:
+    """Claude Code's notice that a tool still runs (every 30 s)."""
+    data = {"tool_name": "Bash", "elapsed_time_seconds": seconds, "heartbeat": True}
+    return BackendEvent(steps=[Step("system", subtype="event:tool_progress", data=data)])
+
+
+def task_started(number: int) -> BackendEvent:
+    """Claude Code's notice, seconds after a Bash call, that its process started."""
+    data = {"task_id": f"t{number}", "tool_use_id": "t", "task_type": "local_bash"}
+    return BackendEvent(steps=[Step("system", subtype="task_started", data=data)])
+
+
+@pytest.mark.parametrize(
+    "notice", [retry_notice, heartbeat, task_started], ids=["retries", "heartbeats", "task-started"]
+)
+def test_idle_watchdog_fires_on_time_through_waiting_notices(
+    hooks: Hooks, tmp_path: Path, notice: Any
+) -> None:
     """The idle watchdog stops the agent within its tolerance of idle_timeout after the last progress:
-    retry notices of a client that keeps failing (ever longer apart) do not put it off."""
+    retry notices of a client that keeps failing, or the heartbeats of a hung tool, do not put it off."""
     clock = ShiftedClock()
-    script = [(0.0, turn(True, 500)), (1.0, retry_notice(1)), (2.0, retry_notice(2)), (2.9, retry_notice(3))]
+    script = [(0.0, turn(True, 500)), (1.0, notice(1)), (2.0, notice(2)), (2.9, notice(3))]
     backend = ClockedBackend(clock, script)
     run, _, status = execute(hooks, tmp_path, backend, RunLimits(idle_timeout=3.0), clock=clock)
     fired = backend.stopped_at - backend.started_at
@@ -213,7 +230,20 @@ def test_idle_watchdog_fires_on_time_through_retry_notices(hooks: Hooks, tmp_pat
     assert status == "timeout"
     assert run.result.stop_reason == "idle: no progress from the agent for 3 s"
     assert 3.0 <= fired <= 3.0 + IDLE_TOLERANCE_SECONDS
-    assert [s.data["attempt"] for s in run.steps if s.subtype == "api_retry"] == [1, 2, 3]
+    assert sum(s.type == "system" for s in run.steps) == 3
+
+
+def test_a_tool_result_after_heartbeats_restarts_the_idle_clock(hooks: Hooks, tmp_path: Path) -> None:
+    """Real progress (the tool's result) counts again: the watchdog then waits a whole idle_timeout."""
+    clock = ShiftedClock()
+    result = BackendEvent(steps=[Step("tool_result", tool="Bash", tool_use_id="t", output="ok")])
+    script = [(0.0, turn(True, 500)), (2.0, heartbeat(30)), (2.9, result)]
+    backend = ClockedBackend(clock, script)
+    _, _, status = execute(hooks, tmp_path, backend, RunLimits(idle_timeout=3.0), clock=clock)
+    fired = backend.stopped_at - backend.started_at
+
+    assert status == "timeout"
+    assert 5.9 <= fired <= 5.9 + IDLE_TOLERANCE_SECONDS
 
 
 def test_total_timeout(hooks: Hooks, tmp_path: Path) -> None:

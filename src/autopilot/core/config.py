@@ -51,8 +51,8 @@ class Config:
     max_budget_usd: float = field(default=5.0, metadata={"env": "AUTOPILOT_MAX_BUDGET", "positive": True})
     #: Model turns per run, more than 0; None means no limit beyond the budget.
     max_turns: int | None = field(default=None, metadata={"env": "AUTOPILOT_MAX_TURNS", "positive": True})
-    #: Seconds without progress from the agent (any event but a retry notice) before the run is stopped
-    #: (status ``timeout``).
+    #: Seconds without progress from the agent (any event but a retry notice or a tool's heartbeat)
+    #: before the run is stopped (status ``timeout``).
     idle_timeout: float = field(default=900.0, metadata={"env": "AUTOPILOT_IDLE_TIMEOUT"})
     #: Seconds of wall time before the run is stopped (status ``timeout``).
     timeout: float = field(default=7200.0, metadata={"env": "AUTOPILOT_TIMEOUT"})

@@ -9,9 +9,9 @@ and at least once a second while the backend is silent, it checks:
   model turn past it, whether or not the backend has a cap of its own;
 - the turn limit (``max_turns``): a turn past the limit, or a tool call in the last allowed turn;
 - the watchdogs: no progress for ``idle_timeout`` seconds, or ``timeout`` seconds in all (``timeout``).
-  Progress is any event but a retry notice of the agent's client (a step ``system``/``api_retry``
-  and nothing else): a client that keeps retrying a failing or silent model server, each time after a
-  longer wait, is not making progress. The idle deadline is the last progress plus ``idle_timeout``,
+  Progress is any event but a notice that the agent is still waiting (:func:`is_progress`): a
+  client that keeps retrying a failing model server, or a tool that hangs while its heartbeat
+  ticks, is not making progress. The idle deadline is the last progress plus ``idle_timeout``,
   checked with a timer set for that moment (not on the once-a-second tick), so it fires within
   :data:`IDLE_TOLERANCE_SECONDS` of it unless a plugin's hook holds the event loop;
 - the memory guard: available memory below ``min_free_memory_mb`` stops the backend's process tree
@@ -67,11 +67,22 @@ IDLE_TOLERANCE_SECONDS: Final = 0.1
 
 
 def is_progress(event: BackendEvent) -> bool:
-    """Whether *event* shows the agent getting on (resets the idle watchdog): anything but retry
-    notices of its client alone (``system`` steps with subtype ``api_retry``)."""
+    """Whether *event* shows the agent getting on (resets the idle watchdog): anything but notices
+    alone that say only that it is still waiting: retry notices of its client (``system`` steps with
+    subtype ``api_retry``), and the notices of a tool call already recorded, Claude Code's
+    ``task_started`` (seconds after the call) and the heartbeats of a running tool (``tool_progress``
+    every 30 seconds, with which a hung tool would never trip the watchdog)."""
     if event.usage is not None or event.done or event.session_id or event.model or not event.steps:
         return True
-    return not all(step.type == "system" and step.subtype == "api_retry" for step in event.steps)
+    return not all(_is_waiting_notice(step) for step in event.steps)
+
+
+def _is_waiting_notice(step: Step) -> bool:
+    if step.type != "system":
+        return False
+    if step.subtype in ("api_retry", "task_started"):
+        return True
+    return step.subtype == "event:tool_progress" and bool((step.data or {}).get("heartbeat"))
 
 
 _EXIT_CODES: Final = {
