@@ -516,8 +516,8 @@ def doctor(
     json_output: Annotated[bool, Parameter(name="--json", negative="")] = False,
 ) -> int:
     """Show available memory, the limits a run gets and where each comes from, the agent CLIs runs
-    use, plugins that failed to load, processes left behind by earlier runs and the issue store's
-    problems; ``--clean`` stops the leftover processes.
+    use and where each finds its credentials, plugins that failed to load, processes left behind by
+    earlier runs and the issue store's problems; ``--clean`` stops the leftover processes.
 
     Runs record the processes they start in pid files under ``$AUTOPILOT_HOME/pids`` (default
     ``~/.local/state/autopilot``). A run whose autopilot process is gone but whose agent processes
@@ -544,6 +544,11 @@ def doctor(
     context.echo(f"limits: {_limits_line(report.limits, config.project_dir)}")
     context.echo(f"claude CLI: {report.claude_cli}")
     context.echo(f"codex CLI: {report.codex_cli}")
+    for agent, found in report.credentials.items():
+        # Not "credentials: X", which reads as a secret's name and value and is redacted as one.
+        context.echo(
+            f"{agent}: credentials from {found['found']}" if found["found"] else f"{agent}: {found['advice']}"
+        )
     failed = report.plugins["failed"]
     if failed:
         names = ", ".join(entry["name"] for entry in failed)
