@@ -302,6 +302,79 @@ def test_sigint_stops_the_queue_and_releases_the_claim(
     assert issue["events"][-1]["kind"] == "released"
 
 
+def _sleepers(marker: str) -> list[Any]:
+    """Processes running the scripted `time.sleep(MARKER)` (Claude Code refuses a long plain `sleep`)."""
+    import psutil
+
+    wanted = f"time.sleep({marker})"
+    return [p for p in psutil.process_iter(["cmdline"]) if wanted in " ".join(p.info.get("cmdline") or [])]
+
+
+@pytest.mark.integration
+def test_full_auto_after_ctrl_c_resumes_the_interrupted_run(
+    offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C during an issue's run, then `--full-auto` again: the interrupted run is resumed (the same
+    run, session and trajectory, its history sent to the model again), not started over, and the
+    work it had left in the tree is committed with the rest."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    marker = f"{os.getpid() % 97 + 30}.{os.getpid() % 1000:03d}"
+    offline.script(
+        [
+            _bash("echo started >> README.md"),
+            _bash(f"python3 -c 'import time; time.sleep({marker})'"),
+            # The resumed session's history may end with the interrupted call, or with a note of
+            # the interruption after it: either way its next turn finishes the work.
+            _bash("grep -q finished README.md || echo finished >> README.md"),
+            _bash("grep -q finished README.md || echo finished >> README.md"),
+            {"text": "done"},
+            {"text": "done"},
+        ]
+    )
+    issue_id = _create(capsys, "two steps", "--accept", "grep -q finished README.md")
+    git.Repo(git_repo).index.commit("the issue")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autopilot", "run", "--full-auto", "--json"],
+        cwd=git_repo,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not _sleepers(marker):
+        time.sleep(0.1)
+    if not _sleepers(marker):
+        proc.kill()
+        raise AssertionError(f"the agent never started the scripted command: {proc.communicate()}")
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    first = json.loads(out.strip().splitlines()[-1])["issues"][0]
+    asked = len(offline.requests())
+
+    code, again, _ = _cli(capsys, "run", "--full-auto", "--json")
+
+    second = json.loads(again.strip().splitlines()[-1])["issues"][0]
+    resumed = [r for r in offline.requests()[asked:] if r.get("kind") == "turn"]
+    runs = [e for e in _issue(capsys, issue_id)["events"] if e["kind"] == "run"]
+    committed = git.Repo(git_repo).git.show("--name-only", "--format=", "HEAD").splitlines()
+    assert proc.returncode == 130, err
+    assert first["outcome"] == "aborted"
+    assert code == 0, again
+    assert (second["outcome"], second["resumed_run"]) == ("completed", first["run_ids"][0])
+    assert second["run_ids"] == first["run_ids"]
+    assert [(r["run_id"], r["status"]) for r in runs] == [
+        (first["run_ids"][0], "interrupted"),
+        (first["run_ids"][0], "success"),
+    ]
+    assert resumed[0]["turn"] >= 2  # the model was sent the interrupted run's history
+    assert (git_repo / "README.md").read_text() == "test repo\nstarted\nfinished\n"
+    assert "README.md" in committed
+
+
 def test_lease_is_renewed_while_the_work_runs(hooks: object) -> None:
     """While the work runs, a claim's 2-second lease is pushed past its first expiry and stays live."""
     import time
@@ -1099,9 +1172,9 @@ def test_session_list_says_what_the_queue_made_of_each_run(
 def test_an_unfinished_issue_says_what_to_do_with_its_changes(
     offline: ScriptedAnthropic, git_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """An issue whose run ran out of budget says how to go on with what it changed, which is left
-    uncommitted (and the queue refuses to start on a tree with uncommitted changes); the command it
-    gives to start over puts the work aside and keeps the issue's record of the run."""
+    """An issue whose run ran out of budget says that its next run resumes it on what it changed,
+    which is left uncommitted; the command it gives to start over puts the work aside and keeps the
+    issue's record of the run, and the issue's next run then starts afresh, saying why."""
     import subprocess
 
     offline.script(
@@ -1116,20 +1189,28 @@ def test_an_unfinished_issue_says_what_to_do_with_its_changes(
 
     code, out, _ = _cli(capsys, "run", "--issue", issue_id, "--max-budget", "0.5")
     hint = (
-        "  what it changed is left uncommitted (README.md): commit it to build on it, or `git stash push "
-        f"--include-untracked -- README.md` to start over, then `autopilot run --issue {issue_id}`"
+        f"  what it changed is left uncommitted (README.md): `autopilot run --issue {issue_id}` (or the "
+        "next --full-auto) resumes this run on it where it stopped; to start the issue over instead, "
+        "`git stash push --include-untracked -- README.md` first"
     )
-    command = hint.split("`")[1]
+    command = hint.split("`")[3]
     subprocess.run(command, shell=True, cwd=git_repo, check=True)  # as a user would paste it
     issue = _issue(capsys, issue_id)
+    readme = (git_repo / "README.md").read_text()
+    sessions = json.loads(_cli(capsys, "session", "list", "--json")[1])["sessions"]
+    again, _, err = _cli(capsys, "run", "--issue", issue_id, "--max-budget", "0.5", "--json")
 
     assert code == 1
     assert f"issue {issue_id}: budget_exhausted:" in out
     assert hint in out.splitlines()
     # Putting the work aside kept the issue's record of the run, which the store had staged.
-    assert (git_repo / "README.md").read_text() == "test repo\n"
+    assert readme == "test repo\n"
     assert [e["status"] for e in issue["events"] if e["kind"] == "run"] == ["budget_exhausted"]
-    assert len(json.loads(_cli(capsys, "session", "list", "--json")[1])["sessions"]) == 1
+    assert len(sessions) == 1
+    # The issue's next run starts afresh: a run of its own, and a warning that says why.
+    assert "was put aside (stashed or undone): it starts afresh" in err
+    runs = [e["run_id"] for e in _issue(capsys, issue_id)["events"] if e["kind"] == "run"]
+    assert again == 1 and len(set(runs)) == 2
 
 
 @pytest.mark.integration
@@ -1169,7 +1250,10 @@ def test_an_unfinished_issue_that_changed_nothing_says_so(
 
     assert code == 1
     assert f"issue {issue_id}: budget_exhausted:" in out
-    assert f"  it changed no file; `autopilot run --issue {issue_id}` starts it again" in out.splitlines()
+    assert (
+        f"  it changed no file; `autopilot run --issue {issue_id}` (or the next --full-auto) resumes this "
+        "run where it stopped"
+    ) in out.splitlines()
 
 
 @pytest.mark.integration

@@ -215,6 +215,29 @@ def test_a_misspelt_field_is_named_not_dropped(capsys: pytest.CaptureFixture[str
     assert before == path.read_text()
 
 
+def test_a_misspelt_session_field_is_named_not_dropped(capsys: pytest.CaptureFixture[str]) -> None:
+    """`trajectroy:` for `trajectory:` in a session file is a warning naming the file and key in
+    `session list`, and `session view` of that run is an error naming them; the file is left alone."""
+    from autopilot.cli.issues import open_store
+    from autopilot.core.issues import Session
+
+    open_store().save_session(Session("20260101T000000-abcd", status="success", started_at="2026-01-01"))
+    open_store().save_session(Session("20260102T000000-ef01", status="success", started_at="2026-01-02"))
+    path = Path(".autopilot/sessions/20260101T000000-abcd.yaml")
+    path.write_text(path.read_text() + "trajectroy: docs/logs/20260101/000000-x.json\n")
+    before = path.read_text()
+
+    code, out, err = _run(capsys, "session", "list")
+    view_code, _, view_err = _run(capsys, "session", "view", "20260101T000000-abcd")
+
+    assert code == 0
+    assert "20260102T000000-ef01" in out and "20260101T000000-abcd" not in out
+    assert err.startswith(f"warning: {path.resolve()}: trajectroy: unknown field (known: agent, ")
+    assert view_code == 2
+    assert view_err.startswith(f"error: {path.resolve()}: trajectroy: unknown field")
+    assert before == path.read_text()
+
+
 def test_a_title_edited_into_a_list_is_named_not_shown_as_python(capsys: pytest.CaptureFixture[str]) -> None:
     """`title: [a, b]` (a hand edit gone wrong) is a warning naming the file and field, not a title
     listed as "['a', 'b']"; a command aimed at the issue is an error, and the file is left alone."""

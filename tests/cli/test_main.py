@@ -78,6 +78,45 @@ def test_settings_for_a_plugin_that_does_not_exist_are_one_warning_naming_the_ri
     assert expected == captured.err.splitlines()
 
 
+def test_a_misspelt_environment_variable_is_one_warning_naming_the_right_one(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`AUTOPILOT_BUGDET_USD` (a typo) is one warning naming the variable and the one it is close to; a
+    variable close to none (a third-party plugin's own) is left alone."""
+    monkeypatch.setenv("AUTOPILOT_BUGDET_USD", "1")
+    monkeypatch.setenv("AUTOPILOT_MAX_BUDGET_USD", "1")
+    monkeypatch.setenv("AUTOPILOT_SLACK_WEBHOOK", "https://example.invalid/hook")
+
+    expected = [
+        "warning: AUTOPILOT_BUGDET_USD is set, but autopilot reads no such variable, so it is ignored "
+        "(did you mean AUTOPILOT_MAX_BUDGET?)",
+        "warning: AUTOPILOT_MAX_BUDGET_USD is set, but autopilot reads no such variable, so it is "
+        "ignored (did you mean AUTOPILOT_MAX_BUDGET?)",
+    ]
+    code = main(["session", "list"])  # reads the configuration more than once
+    captured = capsys.readouterr()
+
+    assert code == 0
+    assert expected == captured.err.splitlines()
+
+
+def test_every_variable_autopilot_reads_is_known_and_documented() -> None:
+    """Each `AUTOPILOT_*` name the code reads is in the list typos are checked against (no false
+    warning for a real variable), and in docs/reference/config.md or its backend's page."""
+    import re
+
+    root = Path(__file__).resolve().parents[2]
+    named = set()
+    for path in (root / "src" / "autopilot").rglob("*.py"):
+        named |= set(re.findall(r"[\"'](AUTOPILOT_[A-Z_]*[A-Z])[\"']", path.read_text(encoding="utf-8")))
+    docs = "".join(p.read_text(encoding="utf-8") for p in (root / "docs").rglob("*.md"))
+    unknown = named - set(context.VARIABLES)
+    undocumented = [name for name in context.VARIABLES if f"`{name}" not in docs]
+
+    assert not unknown, unknown
+    assert not undocumented, undocumented
+
+
 def test_untrusted_local_plugins_are_one_warning_and_never_run(capsys: pytest.CaptureFixture[str]) -> None:
     """Right after a clone, `issue list` imports none of the repository's plugins and says so in one line."""
     first = write_local_plugin(Path.cwd(), "alpha", MARKING_PLUGIN, trust=False)

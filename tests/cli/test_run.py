@@ -356,6 +356,45 @@ def test_doctor_says_which_limits_a_run_gets_and_where_each_comes_from(
     assert limits["idle_timeout"] == {"value": 900, "from": "default"}
 
 
+def test_doctor_says_where_each_agent_finds_its_credentials(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Before a first real run, `doctor` says where Claude and Codex would find their credentials, or
+    how to give them some, naming no secret; it is no problem (exit 0): a project may use one agent."""
+    for name in (
+        "ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN", "OPENAI_API_KEY",
+        "CODEX_API_KEY", "CODEX_ACCESS_TOKEN", "CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX",
+        "CLAUDE_CODE_USE_FOUNDRY", "OPENAI_BASE_URL",
+    ):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    claude_home, codex_home = tmp_path / "claude-config", tmp_path / "codex-home"
+    claude_home.mkdir()
+    codex_home.mkdir()
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(claude_home))
+    monkeypatch.setenv("CODEX_HOME", str(codex_home))
+    key = "sk-ant-" + os.urandom(8).hex()
+
+    code = main(["doctor"])
+    without = capsys.readouterr().out.splitlines()
+    (claude_home / ".credentials.json").write_text("{}")
+    monkeypatch.setenv("OPENAI_API_KEY", key)
+    main(["doctor"])
+    logged_in = capsys.readouterr().out
+    monkeypatch.setenv("ANTHROPIC_API_KEY", key)
+    main(["doctor", "--json"])
+    credentials = json.loads(capsys.readouterr().out)["credentials"]
+
+    assert code == 0
+    claude_advice = "claude: no credentials found: set ANTHROPIC_API_KEY, or run `claude setup-token`"
+    assert any(line.startswith(claude_advice) for line in without)
+    assert any(line.startswith("codex: no credentials found: set OPENAI_API_KEY") for line in without)
+    login = claude_home / ".credentials.json"
+    assert f"claude: credentials from Claude Code's login ({login})" in logged_in.splitlines()
+    assert "codex: credentials from OPENAI_API_KEY" in logged_in.splitlines()
+    assert credentials["claude"] == {"found": "ANTHROPIC_API_KEY", "advice": None}
+    assert key not in logged_in + json.dumps(credentials)
+
+
 def test_doctor_names_the_claude_cli_runs_use_without_loading_the_sdk() -> None:
     """doctor names the configured Claude Code CLI (`cli_path`) as runs would use it, and answers
     without importing claude-agent-sdk, which takes seconds."""

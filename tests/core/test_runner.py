@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from autopilot.core.models import Run
 from autopilot.core.pricing import load_price_table
 from autopilot.core.processes import PidFile, read_pid_files
 from autopilot.core.recorder import Recorder
-from autopilot.core.runner import LowMemoryError, RunLimits, Runner, check_memory
+from autopilot.core.runner import IDLE_TOLERANCE_SECONDS, LowMemoryError, RunLimits, Runner, check_memory
 from autopilot.core.trajectory.files import load_trajectory, read_journal, schema_error
 from autopilot.testing import ScriptedAnthropic
 
@@ -161,6 +162,88 @@ def test_idle_watchdog(hooks: Hooks, tmp_path: Path) -> None:
     assert status == "timeout"
     assert run.result.stop_reason and run.result.stop_reason.startswith("idle")
     assert run.usage.input_tokens == 500
+
+
+class ShiftedClock:
+    """A monotonic clock a test can move forward at once (real time keeps running under it)."""
+
+    def __init__(self) -> None:
+        self.shift = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.shift
+
+
+class ClockedBackend(Backend):
+    """Yields each event once the clock reads its time (moving the clock there, not sleeping), then
+    stays silent until stopped; remembers the clock's reading when it was stopped."""
+
+    name = "fake"
+
+    def __init__(self, clock: ShiftedClock, script: list[tuple[float, BackendEvent]]) -> None:
+        self.clock, self.script = clock, script
+        self.started_at = self.stopped_at = 0.0
+        self._stopped = asyncio.Event()
+
+    async def stream(self, request: RunRequest) -> AsyncIterator[BackendEvent]:
+        self.started_at = self.clock()
+        for at, event in self.script:
+            self.clock.shift += max(0.0, self.started_at + at - self.clock())
+            yield event
+        await self._stopped.wait()
+
+    async def stop(self) -> None:
+        self.stopped_at = self.clock()
+        self._stopped.set()
+
+
+def retry_notice(attempt: int) -> BackendEvent:
+    return BackendEvent(steps=[Step("system", subtype="api_retry", data={"attempt": attempt})])
+
+
+def heartbeat(seconds: int) -> BackendEvent:
+    """Claude Code's notice that a tool still runs (every 30 s)."""
+    data = {"tool_name": "Bash", "elapsed_time_seconds": seconds, "heartbeat": True}
+    return BackendEvent(steps=[Step("system", subtype="event:tool_progress", data=data)])
+
+
+def task_started(number: int) -> BackendEvent:
+    """Claude Code's notice, seconds after a Bash call, that its process started."""
+    data = {"task_id": f"t{number}", "tool_use_id": "t", "task_type": "local_bash"}
+    return BackendEvent(steps=[Step("system", subtype="task_started", data=data)])
+
+
+@pytest.mark.parametrize(
+    "notice", [retry_notice, heartbeat, task_started], ids=["retries", "heartbeats", "task-started"]
+)
+def test_idle_watchdog_fires_on_time_through_waiting_notices(
+    hooks: Hooks, tmp_path: Path, notice: Any
+) -> None:
+    """The idle watchdog stops the agent within its tolerance of idle_timeout after the last progress:
+    retry notices of a client that keeps failing, or the heartbeats of a hung tool, do not put it off."""
+    clock = ShiftedClock()
+    script = [(0.0, turn(True, 500)), (1.0, notice(1)), (2.0, notice(2)), (2.9, notice(3))]
+    backend = ClockedBackend(clock, script)
+    run, _, status = execute(hooks, tmp_path, backend, RunLimits(idle_timeout=3.0), clock=clock)
+    fired = backend.stopped_at - backend.started_at
+
+    assert status == "timeout"
+    assert run.result.stop_reason == "idle: no progress from the agent for 3 s"
+    assert 3.0 <= fired <= 3.0 + IDLE_TOLERANCE_SECONDS
+    assert sum(s.type == "system" for s in run.steps) == 3
+
+
+def test_a_tool_result_after_heartbeats_restarts_the_idle_clock(hooks: Hooks, tmp_path: Path) -> None:
+    """Real progress (the tool's result) counts again: the watchdog then waits a whole idle_timeout."""
+    clock = ShiftedClock()
+    result = BackendEvent(steps=[Step("tool_result", tool="Bash", tool_use_id="t", output="ok")])
+    script = [(0.0, turn(True, 500)), (2.0, heartbeat(30)), (2.9, result)]
+    backend = ClockedBackend(clock, script)
+    _, _, status = execute(hooks, tmp_path, backend, RunLimits(idle_timeout=3.0), clock=clock)
+    fired = backend.stopped_at - backend.started_at
+
+    assert status == "timeout"
+    assert 5.9 <= fired <= 5.9 + IDLE_TOLERANCE_SECONDS
 
 
 def test_total_timeout(hooks: Hooks, tmp_path: Path) -> None:

@@ -969,6 +969,25 @@ def test_run_agent_codex_records_tokens_and_cost(
 
 
 @pytest.mark.integration
+def test_a_codex_command_is_timed_from_its_start_to_its_end(
+    scripted: ScriptedOpenAI, codex_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A live codex run times each command as its events arrive (item.started to item.completed):
+    `analyze` gives a command that sleeps half a second at least that, never 0 ms."""
+    from autopilot.cli import main
+
+    scripted.script([{"shell": "sleep 0.5"}, {"text": "slept"}])
+    _, summary = autopilot_json(capsys, "run", "--agent", "codex", "-m", "gpt-5.5", "sleep a little")
+
+    code = main(["analyze", summary["trajectory"], "--json"])
+    tools = json.loads(capsys.readouterr().out)["tools"]
+
+    assert code == 0
+    assert tools["command_execution"]["calls"] == 1
+    assert tools["command_execution"]["p50_ms"] >= 500
+
+
+@pytest.mark.integration
 def test_max_turns_stops_a_codex_run(
     scripted: ScriptedOpenAI, codex_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -86,7 +86,20 @@ _OUTPUTS = st.one_of(
         st.one_of(st.none(), st.integers(-1, 2)),
         st.text(max_size=20),
     ),
+    st.builds(
+        lambda code, seconds: json.dumps(
+            {"output": "x", "metadata": {"exit_code": code, "duration_seconds": seconds}}
+        ),
+        st.integers(0, 2),
+        st.sampled_from([0.0, 0.3, 2.5, -1, "1", 10**9]),
+    ),
     st.builds(lambda code: f"Exit code: {code}\nProcess exited with code {code}\n", st.integers(0, 2)),
+    st.builds(
+        lambda seconds: (
+            f"Chunk ID: ab12\nWall time: {seconds} seconds\nProcess exited with code 0\nOutput:\nok\n"
+        ),
+        st.sampled_from(["0.0012", "1.8645", "4"]),
+    ),
     st.builds(lambda text: json.dumps({"output": {"nested": text}}), st.text(max_size=5)),
     st.just('{"output": "x", "metadata": {"exit_code": NaN}}'),
     st.just("[1, 2]"),
@@ -275,3 +288,115 @@ def test_the_scan_of_a_generated_rollout_equals_the_session_import_reads(tmp_pat
     fast, whole = _both(path)
     assert fast is not None
     assert fast == whole
+
+
+# ------------------------------------------------------------------------------------------------
+# Tool latencies: what the output states when the rollout's own times cannot show it
+
+
+def _record(ts: str, kind: str, payload: dict[str, Any]) -> str:
+    return json.dumps({"timestamp": ts, "type": kind, "payload": payload})
+
+
+def _latencies(tmp_path: Path, lines: list[str]) -> tuple[list[float], list[float]]:
+    """The command latencies ``analyze`` reads, and those of the run ``import`` makes, in ms."""
+    from autopilot.core.trajectory.analysis import tool_figures
+
+    path = tmp_path / "rollout.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    fast = scan_rollout(path, io.BytesIO(path.read_bytes()), READER.name)
+    assert fast is not None
+    imported = READER.read(path, path.read_bytes())
+    steps = [step for event in imported.events for step in event.steps]
+    return list(fast.tools["command_execution"].latencies_ms), tool_figures(steps)[
+        "command_execution"
+    ].latencies_ms
+
+
+_META = _record("2025-09-25T14:02:05.435Z", "session_meta", {"id": _SESSION, "cwd": "/w"})
+
+
+def _output(ts: str, call_id: str, output: str) -> str:
+    item = {"type": "function_call_output", "call_id": call_id, "output": output}
+    return _record(ts, "response_item", item)
+
+
+def _call(ts: str, call_id: str) -> str:
+    arguments = json.dumps({"command": ["bash", "-lc", "make test"]})
+    return _record(
+        ts,
+        "response_item",
+        {"type": "function_call", "name": "shell", "arguments": arguments, "call_id": call_id},
+    )
+
+
+@given(tenths=st.integers(0, 36_000), hundredths=st.integers(0, 500))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_command_written_with_its_output_takes_the_time_its_output_states(
+    tmp_path: Path, tenths: int, hundredths: int
+) -> None:
+    """An older Codex writes a call, its reasoning and its output at one time once the command is over:
+    the latency is the output's `duration_seconds` (a newer one's `Wall time`), not 0 ms, for analyze
+    and import alike; the reasoning is not dated after the call."""
+    older = json.dumps({"output": "ok", "metadata": {"exit_code": 0, "duration_seconds": tenths / 10}})
+    newer = f"Chunk ID: 1a\nWall time: {hundredths / 100} seconds\nProcess exited with code 0\nOutput:\nok\n"
+    at, later = "2025-09-25T14:02:23.022Z", "2025-09-25T14:03:40.500Z"
+    reasoning = {"type": "reasoning", "summary": [{"type": "summary_text", "text": "run the tests"}]}
+    lines = [
+        _META,
+        _record(at, "response_item", reasoning),
+        _call(at, "call_1"),
+        _output(at, "call_1", older),
+        _call(later, "call_2"),
+        _record(
+            later, "response_item", {"type": "function_call_output", "call_id": "call_2", "output": newer}
+        ),
+    ]
+
+    fast, whole = _latencies(tmp_path, lines)
+    imported = READER.read(tmp_path / "rollout.jsonl", (tmp_path / "rollout.jsonl").read_bytes())
+    steps = [step for event in imported.events for step in event.steps]
+    thinking = next(s for s in steps if s.type == "thinking")
+    call = next(s for s in steps if s.type == "tool_call")
+
+    assert fast == whole
+    assert [round(ms) for ms in fast] == [tenths * 100, hundredths * 10]
+    assert thinking.ts <= call.ts
+
+
+def test_a_command_whose_times_show_it_keeps_them(tmp_path: Path) -> None:
+    """A newer Codex writes the call when the model asks for it: its own times stand (they hold the
+    time codex took to start the command too), not the shorter wall time the output states."""
+    output = "Chunk ID: 1a\nWall time: 1.8645 seconds\nProcess exited with code 0\nOutput:\nok\n"
+    lines = [
+        _META,
+        _call("2026-12-08T00:54:06.848Z", "call_1"),
+        _record(
+            "2026-12-08T00:54:09.032Z",
+            "response_item",
+            {"type": "function_call_output", "call_id": "call_1", "output": output},
+        ),
+    ]
+
+    fast, whole = _latencies(tmp_path, lines)
+
+    assert fast == whole == [2184.0]
+
+
+@needs_corpus
+def test_corpus_rollouts_give_commands_their_stated_time() -> None:
+    """In the real rollouts (Codex 0.40, call and output written together) each command is timed by
+    what its output states, not 0 ms: the latencies are exactly the stated durations."""
+    path = next((CORPUS / "codex-rollout").glob("*2025-09-24T19-22-20*.jsonl"))
+    stated = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        payload = json.loads(line).get("payload") or {}
+        if payload.get("type") == "function_call_output" and payload["output"].startswith("{"):
+            stated.append(json.loads(payload["output"])["metadata"]["duration_seconds"] * 1000)
+
+    fast, whole = _both(path)
+    latencies = sorted(fast.tools["command_execution"].latencies_ms)
+
+    assert fast == whole
+    assert max(stated) > 1000
+    assert sorted(stated)[-10:] == [round(ms) for ms in latencies[-10:]]

@@ -31,6 +31,10 @@ class DoctorReport:
     autopilot_home: Path
     claude_cli: str
     codex_cli: str = ""
+    #: Per agent (``claude``, ``codex``): ``found`` (where its credentials come from, or None) and
+    #: ``advice`` (how to provide them, when none were found). Not counted as a problem: a project may
+    #: use only one agent.
+    credentials: dict[str, dict[str, str | None]] = field(default_factory=dict)
     runs: list[dict[str, Any]] = field(default_factory=list)
     issues: list[dict[str, Any]] = field(default_factory=list)
     #: The limits a run gets unless its flags say otherwise: {setting: {"value", "from"}}, where
@@ -67,6 +71,7 @@ class DoctorReport:
             "autopilot_home": str(self.autopilot_home),
             "claude_cli": self.claude_cli,
             "codex_cli": self.codex_cli,
+            "credentials": self.credentials,
             "limits": self.limits,
             "plugins": self.plugins,
             "runs": self.runs,
@@ -89,6 +94,7 @@ def examine(
         autopilot_home=autopilot_home(),
         claude_cli=claude_cli(config),
         codex_cli=codex_cli(config),
+        credentials={"claude": claude_credentials(config), "codex": codex_credentials(config)},
     )
     sources = setting_sources(config)
     report.limits = {
@@ -177,4 +183,66 @@ def codex_cli(config: Config) -> str:
     return binary
 
 
-__all__ = ["DoctorReport", "claude_cli", "codex_cli", "examine"]
+def claude_credentials(config: Config) -> dict[str, str | None]:
+    """Where a Claude run finds its credentials (``found``), or how to give it some (``advice``)."""
+    from autopilot.plugins.claude.settings import (
+        PLUGIN_NAME,
+        ClaudeSettings,
+        ClaudeSetupError,
+        credentials_source,
+    )
+
+    try:
+        settings = ClaudeSettings.from_mapping(
+            config.plugin_config(PLUGIN_NAME), config.plugin_where(PLUGIN_NAME)
+        )
+    except ClaudeSetupError:
+        return {"found": None, "advice": "see the claude CLI line"}
+    found = credentials_source(settings, os.environ)
+    advice = None
+    if found is None:
+        advice = (
+            "no credentials found: set ANTHROPIC_API_KEY, or run `claude setup-token` and set "
+            "CLAUDE_CODE_OAUTH_TOKEN, or log in with `claude` (a login kept in the macOS keychain "
+            "is not seen here)"
+        )
+    return {"found": found, "advice": advice}
+
+
+def codex_credentials(config: Config) -> dict[str, str | None]:
+    """Where a Codex run finds its credentials (``found``), or how to give it some (``advice``)."""
+    from autopilot.plugins.codex.backend import codex_home
+    from autopilot.plugins.codex.settings import (
+        AUTH_VARIABLES,
+        PLUGIN_NAME,
+        CodexSettings,
+        CodexSetupError,
+        credentials_problem,
+    )
+
+    try:
+        settings = CodexSettings.from_mapping(
+            config.plugin_config(PLUGIN_NAME), config.plugin_where(PLUGIN_NAME)
+        )
+    except CodexSetupError:
+        return {"found": None, "advice": "see the codex CLI line"}
+    home = codex_home(os.environ)
+    problem = credentials_problem(settings, os.environ, home)
+    if problem is not None:
+        return {
+            "found": None,
+            "advice": problem.replace("codex has no credentials", "no credentials found", 1),
+        }
+    named = next((name for name in AUTH_VARIABLES if os.environ.get(name)), None)
+    if os.environ.get("OPENAI_BASE_URL"):
+        found = "OPENAI_API_KEY (for OPENAI_BASE_URL)"
+    elif named:
+        found = named
+    elif (home / "auth.json").exists():
+        found = f"codex's login ({home / 'auth.json'})"
+    else:
+        found = "the model provider configured for codex"
+    return {"found": found, "advice": None}
+
+
+__all__ = ["DoctorReport", "claude_cli", "claude_credentials", "codex_cli", "codex_credentials", "examine"]

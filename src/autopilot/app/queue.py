@@ -4,7 +4,9 @@ One issue is worked like this (:func:`work_issue`):
 
 1. claim it (atomic; a live claim elsewhere is exit code 3) and keep the lease renewed while the run lives;
 2. choose its backend once (``backend_select``), build the prompt from the issue, and run the agent with
-   the issue tools (its own trajectory, linked to the issue);
+   the issue tools (its own trajectory, linked to the issue); when the issue's last run was stopped
+   before it finished (Ctrl-C, the budget: :func:`unfinished_run`), resume that run instead (the same
+   run, session and trajectory), unless its work was put aside (:func:`continuation_of`);
 3. run the issue's acceptance commands; if they fail, or the agent stopped early, continue the same
    session a bounded number of times with the failing output;
 4. all pass: mark the issue done and commit what the agent changed since the run started, with the
@@ -149,6 +151,8 @@ class IssueOutcome:
     left_changes: list[str] | None = None
     #: The accepted work could not be committed (a hook refused it): the queue stops there.
     commit_failed: bool = False
+    #: The unfinished run (interrupted, out of budget) of the issue this work continued, or None.
+    resumed_run: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -163,6 +167,7 @@ class IssueOutcome:
             "continues": self.continues,
             "acceptance": [a.to_dict() for a in self.acceptance],
             "commit": self.commit,
+            "resumed_run": self.resumed_run,
         }
 
 
@@ -231,6 +236,89 @@ def continuation_prompt(failures: list[AcceptanceResult], status: str) -> str:
     for failure in failures:
         parts += [f"$ {failure.command}  (exit {failure.exit_code})", failure.output[-1500:] or "(no output)"]
     return "\n".join(parts)
+
+
+#: Run statuses that leave an issue's work unfinished: the issue's next run continues that run.
+UNFINISHED_STATUSES: Final = ("interrupted", "budget_exhausted")
+#: Events that may follow an unfinished run without deciding anything about its work.
+_NEUTRAL_EVENTS: Final = frozenset({"released", "claimed", "edited", "note"})
+
+#: What the agent is told when the queue continues its unfinished run.
+RESUME_UNFINISHED_PROMPT: Final = (
+    "Your work on this issue was stopped before you finished ({why}). Continue where you left off "
+    "and finish the issue as first asked. The working tree may have changed since you were stopped "
+    "(someone may have committed your changes, or put them aside): check it (git status, git diff) "
+    "before you go on."
+)
+
+
+def unfinished_run(issue: Issue) -> dict[str, Any] | None:
+    """The data of *issue*'s last ``run`` event when that run was stopped before it finished (a
+    signal, the budget: :data:`UNFINISHED_STATUSES`) and nothing was decided about the issue since
+    (only releases, claims and edits followed); None otherwise."""
+    for event in reversed(issue.events):
+        if event.kind == "run":
+            data = event.data
+            unfinished = data.get("status") in UNFINISHED_STATUSES and data.get("trajectory")
+            return dict(data) if unfinished else None
+        if event.kind not in _NEUTRAL_EVENTS:
+            return None
+    return None
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """An issue's unfinished run that its next run continues (see :func:`continuation_of`)."""
+
+    trajectory: Path
+    run_id: str
+    #: What the run had cost before (the resumed run's totals include it).
+    cost_usd: float
+    #: What it left changed in the working tree (committed with the work the continuation finishes).
+    left_changes: tuple[str, ...]
+    #: How it was stopped, in words for the agent.
+    why: str
+
+
+def continuation_of(
+    issue: Issue, config: Config, backend_name: str, repo: Repository | None
+) -> tuple[Continuation | None, str | None]:
+    """*issue*'s unfinished run to continue (None: start afresh), and a note saying why an unfinished
+    run is not continued (None when there was none, or it is continued).
+
+    Not continued: its trajectory or directory is gone, it was another agent's, or its work was put
+    aside (the files it left changed are all back as they were and the branch has not moved since:
+    the way to start an issue over after Ctrl-C is to stash or discard what it changed)."""
+    from autopilot.core.trajectory.files import load_trajectory
+
+    data = unfinished_run(issue)
+    if data is None:
+        return None, None
+    run_id = str(data.get("run_id") or "?")
+    path = Path(str(data["trajectory"]))
+    if not path.is_absolute():
+        path = config.project_dir / path
+    try:
+        run = load_trajectory(path).run
+    except (AutopilotError, OSError, ValueError):
+        return None, f"its unfinished run {run_id} is not continued: {path} cannot be read; it starts afresh"
+    if run.cwd and not Path(run.cwd).is_dir():
+        return None, f"its unfinished run {run_id} worked in {run.cwd}, which is gone: it starts afresh"
+    if run.agent and run.agent != backend_name:
+        return None, (
+            f"its unfinished run {run_id} was {run.agent}'s, and this run is {backend_name}'s: "
+            "it starts afresh"
+        )
+    left = [str(p) for p in data.get("left_changes") or []]
+    if repo is not None and left and data.get("head"):
+        still = tree_state(repo, config)
+        if not any(p in still for p in left) and repo.head()[0] == data["head"]:
+            return None, (
+                f"what its unfinished run {run_id} changed was put aside (stashed or undone): "
+                "it starts afresh"
+            )
+    why = "the budget ran out" if data.get("status") == "budget_exhausted" else "you were interrupted"
+    return Continuation(path, run.run_id, run.usage.cost_usd, tuple(left), why), None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -371,12 +459,19 @@ def work_issue(
     from autopilot.app.issue_tools import IssueTools, issue_toolset
 
     holder = default_holder(config.project_dir)
+    current = store.get_issue(issue_id)
+    # Chosen once: every run of this issue (and its continuations) uses the same backend.
+    backend = select_backend(
+        hooks, config, agent=settings.run.agent, issue=current.to_dict(), project=settings.project_settings
+    )
+    # An unfinished run (Ctrl-C, the budget) is continued: the same run, session and trajectory.
+    continued, note = continuation_of(current, config, backend.name, repo)
+    if note:
+        warnings.append(f"issue {current.id}: {note}")
     # The run's id is chosen first, so the claim, every event and every trailer carry the run's own id
     # (and the issue's whole id, whatever prefix was typed).
-    run_id = new_run_id()
-    issue = store.claim(
-        store.get_issue(issue_id).id, holder=holder, run_id=run_id, lease_seconds=settings.lease_seconds
-    )
+    run_id = continued.run_id if continued is not None else new_run_id()
+    issue = store.claim(current.id, holder=holder, run_id=run_id, lease_seconds=settings.lease_seconds)
     outcome = IssueOutcome(issue.id, issue.title, "failed")
     cwd = settings.run.cwd or config.project_dir
     options = replace(settings.run, cwd=cwd, max_budget_usd=budget_usd, slug=f"issue-{issue.id}")
@@ -390,27 +485,42 @@ def work_issue(
             if repo is not None and config.commit != "off":
                 before = tree_state(repo, config)
                 records_before = records_state(repo, store)
-            # Chosen once: every run of this issue (and its continuations) uses the same backend.
-            backend = select_backend(
-                hooks, config, agent=options.agent, issue=issue.to_dict(), project=settings.project_settings
-            )
+                for path in continued.left_changes if continued is not None else ():
+                    before.pop(path, None)  # the unfinished run's changes are part of this work
             common: dict[str, Any] = {
                 "backend": backend,
                 "toolsets": (issue_toolset(tools, config.project_dir),),
                 "hooks": hooks,
                 "config": config,
             }
-            result = run_task(
-                build_prompt(issue, settings.extra_prompt),
-                options,
-                issue_id=issue.id,
-                project=settings.project or issue.project,
-                issue=issue.to_dict(),
-                project_settings=settings.project_settings,
-                run_id=run_id,
-                **common,
-            )
-            spent = result.run.usage.cost_usd
+            if continued is not None:
+                outcome.resumed_run = continued.run_id
+                result = resume_run(
+                    trajectory=continued.trajectory,
+                    prompt=RESUME_UNFINISHED_PROMPT.format(why=continued.why),
+                    limits=Limits(
+                        max_budget_usd=budget_usd,
+                        max_turns=options.max_turns,
+                        idle_timeout=options.idle_timeout,
+                        timeout=options.timeout,
+                    ),
+                    cwd=cwd,
+                    output_dir=options.output_dir,
+                    **common,
+                )
+                spent = result.run.usage.cost_usd - continued.cost_usd
+            else:
+                result = run_task(
+                    build_prompt(issue, settings.extra_prompt),
+                    options,
+                    issue_id=issue.id,
+                    project=settings.project or issue.project,
+                    issue=issue.to_dict(),
+                    project_settings=settings.project_settings,
+                    run_id=run_id,
+                    **common,
+                )
+                spent = result.run.usage.cost_usd
             while True:
                 outcome.run_status, outcome.signal_name = result.status, result.signal_name
                 if result.status == "interrupted" or result.signal_name:
@@ -537,6 +647,12 @@ def _finish_issue(
     """
     run = result.run
     per_issue = config.commit_policy == "per-issue"
+    unfinished: dict[str, Any] = {}
+    if outcome.outcome in ("aborted", "budget_exhausted") and outcome.left_changes is not None:
+        # What the next run of the issue needs to continue this one (see continuation_of).
+        unfinished["left_changes"] = outcome.left_changes
+        if repo is not None:
+            unfinished["head"] = repo.head()[0]
     store.add_event(
         issue.id,
         "run",
@@ -546,6 +662,8 @@ def _finish_issue(
         cost_usd=round(outcome.cost_usd, 6),
         continues=outcome.continues,
         trajectory=in_repository(result.trajectory, config),
+        **({"resumed": True} if outcome.resumed_run else {}),
+        **unfinished,
     )
     changed: list[str] = []
     trajectory: list[str] = []
@@ -715,7 +833,14 @@ def _run_queue(
     stop_reason = "empty"
     interrupted = False
     if repo is not None and config.commit == "commit":
-        dirty = tracked_changes(repo, config)
+        # What unfinished runs left is no obstacle: their issues' next runs continue that work.
+        left = {
+            str(path)
+            for issue in store.list_issues()
+            if issue.status == "open"
+            for path in (unfinished_run(issue) or {}).get("left_changes") or ()
+        }
+        dirty = [path for path in tracked_changes(repo, config) if path not in left]
         if dirty:
             raise BadInputError(
                 f"tracked files have uncommitted changes ({', '.join(dirty[:3])}"
@@ -770,6 +895,8 @@ def _run_queue(
                 if not ready:
                     stop_reason = "empty"
                     break
+                # An unfinished run is continued first: its changes are in the tree.
+                ready.sort(key=lambda issue: unfinished_run(issue) is None)
                 target, target_project = ready[0].id, ready[0].project
             tried.add(target)
             issue_settings = settings_for_issue(settings, store, target_project, config)

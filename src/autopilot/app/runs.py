@@ -81,8 +81,8 @@ class Limits:
             default 5.0). For ``resume``: the additional budget; for ``--full-auto``: the whole queue's.
         max_turns: Stop once the model wants more than N turns (config ``max_turns``, default no limit).
             For ``resume``: the additional turns.
-        idle_timeout: Stop when the agent sends nothing for this many seconds (config ``idle_timeout``,
-            default 900).
+        idle_timeout: Stop when the agent sends nothing but retry notices and tool heartbeats for
+            this many seconds (config ``idle_timeout``, default 900).
         timeout: Stop after this many seconds in all (config ``timeout``, default 7200).
     """
 

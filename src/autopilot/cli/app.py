@@ -96,6 +96,7 @@ def dispatch(tokens: list[str]) -> int:
     """Parse *tokens* and run the command, inside the error boundary (``autopilot.cli.boundary``)."""
 
     def command() -> int:
+        context.check_environment()
         try:
             context.register_plugin_commands(app, tokens)
             return int(

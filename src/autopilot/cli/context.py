@@ -9,12 +9,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from autopilot.core.config import CONFIG_FILE, Config, load_config
+from autopilot.core.config import CONFIG_FILE, ENVIRONMENT, Config, load_config, misspelt_variables
 from autopilot.core.hooks import Hooks
 from autopilot.core.pluginmanager import AutopilotPluginManager, make_plugin_manager
 
@@ -106,6 +106,33 @@ def untrusted_message(files: Sequence[Path]) -> str:
         f"not loading untrusted project plugin{'s' if many else ''} {names} "
         f"(read {'them' if many else 'it'}, then `autopilot plugins trust`)"
     )
+
+
+#: Every ``AUTOPILOT_*`` variable autopilot and its built-in plugins read, besides the settings' own
+#: (``ENVIRONMENT``); docs/reference/config.md lists them all.
+VARIABLES: tuple[str, ...] = (
+    *ENVIRONMENT,
+    "AUTOPILOT_HOME",
+    "AUTOPILOT_DEBUG",
+    "AUTOPILOT_STRICT_PLUGINS",
+    "AUTOPILOT_DISABLE_PLUGINS",
+    "AUTOPILOT_LOAD_PLUGINS",
+    "AUTOPILOT_PRICE_TABLE",
+    "AUTOPILOT_FSYNC",
+    "AUTOPILOT_CODEX_BIN",
+    "AUTOPILOT_OTLP_ENDPOINT",
+    "AUTOPILOT_OTLP_FILE",
+    "AUTOPILOT_OTLP_CAPTURE_CONTENT",
+)
+
+
+def check_environment(environ: Mapping[str, str] | None = None) -> None:
+    """A ``warning:`` (once) for each ``AUTOPILOT_*`` variable that is set but read by nothing, naming
+    the variable it is close to: a typo such as ``AUTOPILOT_BUGDET_USD`` would be ignored silently."""
+    for name, close in misspelt_variables(os.environ if environ is None else environ, VARIABLES):
+        warning(
+            f"{name} is set, but autopilot reads no such variable, so it is ignored (did you mean {close}?)"
+        )
 
 
 def quiet() -> None:

@@ -233,6 +233,8 @@ def _report_issue(outcome: IssueOutcome) -> None:
     details = [_money(outcome.cost_usd)]
     if outcome.commit:
         details.append(f"commit {outcome.commit[:10]}")
+    if outcome.resumed_run:
+        details.append(f"resumed its unfinished run {outcome.resumed_run}")
     if outcome.continues:
         details.append(f"continued {outcome.continues}x")
     context.echo(
@@ -242,23 +244,22 @@ def _report_issue(outcome: IssueOutcome) -> None:
     for failure in [a for a in outcome.acceptance if not a.passed][:3]:
         context.echo(f"  failed: $ {failure.command} (exit {failure.exit_code})")
     if outcome.outcome in ("aborted", "budget_exhausted"):
-        # Unfinished work is neither committed nor stashed, and the queue refuses a tree with
-        # uncommitted changes: say what to do before it runs again.
+        # Unfinished work is neither committed nor stashed: the issue's next run continues this run
+        # (its session and trajectory) on it. Say so, and how to start over instead.
         changed = outcome.left_changes
-        if changed == []:
-            context.echo(f"  it changed no file; `autopilot run --issue {outcome.issue_id}` starts it again")
+        again = f"`autopilot run --issue {outcome.issue_id}` (or the next --full-auto)"
+        if changed is None:  # no git: nothing to tell apart
+            context.echo(f"  {again} resumes this run where it stopped")
+        elif changed == []:
+            context.echo(f"  it changed no file; {again} resumes this run where it stopped")
         else:
-            named = f" ({', '.join(changed[:3])}{', ...' if len(changed) > 3 else ''})" if changed else ""
+            named = f" ({', '.join(changed[:3])}{', ...' if len(changed) > 3 else ''})"
             # Not a plain `git stash`: it would also take the issue's record and the run's session,
             # which the store has staged, and leave the issue as if the run had never happened.
-            aside = (
-                f"`git stash push --include-untracked -- {shlex.join(changed)}`"
-                if changed
-                else "`git stash` it"
-            )
+            aside = f"`git stash push --include-untracked -- {shlex.join(changed)}`"
             context.echo(
-                f"  what it changed is left uncommitted{named}: commit it to build on it, or {aside} to "
-                f"start over, then `autopilot run --issue {outcome.issue_id}`"
+                f"  what it changed is left uncommitted{named}: {again} resumes this run on it where "
+                f"it stopped; to start the issue over instead, {aside} first"
             )
 
 
@@ -515,8 +516,8 @@ def doctor(
     json_output: Annotated[bool, Parameter(name="--json", negative="")] = False,
 ) -> int:
     """Show available memory, the limits a run gets and where each comes from, the agent CLIs runs
-    use, plugins that failed to load, processes left behind by earlier runs and the issue store's
-    problems; ``--clean`` stops the leftover processes.
+    use and where each finds its credentials, plugins that failed to load, processes left behind by
+    earlier runs and the issue store's problems; ``--clean`` stops the leftover processes.
 
     Runs record the processes they start in pid files under ``$AUTOPILOT_HOME/pids`` (default
     ``~/.local/state/autopilot``). A run whose autopilot process is gone but whose agent processes
@@ -543,6 +544,11 @@ def doctor(
     context.echo(f"limits: {_limits_line(report.limits, config.project_dir)}")
     context.echo(f"claude CLI: {report.claude_cli}")
     context.echo(f"codex CLI: {report.codex_cli}")
+    for agent, found in report.credentials.items():
+        # Not "credentials: X", which reads as a secret's name and value and is redacted as one.
+        context.echo(
+            f"{agent}: credentials from {found['found']}" if found["found"] else f"{agent}: {found['advice']}"
+        )
     failed = report.plugins["failed"]
     if failed:
         names = ", ".join(entry["name"] for entry in failed)

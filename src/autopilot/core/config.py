@@ -13,7 +13,7 @@ import functools
 import os
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ __all__ = [
     "default_agent",
     "find_project_dir",
     "load_config",
+    "misspelt_variables",
     "read_config_file",
     "setting_sources",
 ]
@@ -50,7 +51,8 @@ class Config:
     max_budget_usd: float = field(default=5.0, metadata={"env": "AUTOPILOT_MAX_BUDGET", "positive": True})
     #: Model turns per run, more than 0; None means no limit beyond the budget.
     max_turns: int | None = field(default=None, metadata={"env": "AUTOPILOT_MAX_TURNS", "positive": True})
-    #: Seconds without any backend event before the run is stopped (status ``timeout``).
+    #: Seconds without progress from the agent (any event but a retry notice or a tool's heartbeat)
+    #: before the run is stopped (status ``timeout``).
     idle_timeout: float = field(default=900.0, metadata={"env": "AUTOPILOT_IDLE_TIMEOUT"})
     #: Seconds of wall time before the run is stopped (status ``timeout``).
     timeout: float = field(default=7200.0, metadata={"env": "AUTOPILOT_TIMEOUT"})
@@ -93,6 +95,36 @@ class Config:
 
 #: Environment variable -> the setting it overrides.
 ENVIRONMENT: dict[str, str] = {f.metadata["env"]: f.name for f in fields(Config) if f.metadata.get("env")}
+
+
+#: The prefix of every variable autopilot reads.
+VARIABLE_PREFIX = "AUTOPILOT_"
+
+
+def misspelt_variables(environ: Mapping[str, str], known: Iterable[str]) -> list[tuple[str, str]]:
+    """``AUTOPILOT_*`` variables in *environ* that autopilot does not read (*known*) but whose names are
+    close to one it does, each with that one: ``AUTOPILOT_BUGDET_USD`` -> ``AUTOPILOT_MAX_BUDGET``.
+
+    A typo is otherwise ignored without a word. Names are compared without the prefix (every name
+    shares it, so whole names all look alike), and a setting's variable is also found by its key
+    (``AUTOPILOT_MAX_BUDGET_USD``). A variable close to none (a third-party plugin's own) is left alone.
+    Costs a scan of *environ*'s names when every ``AUTOPILOT_*`` variable is known.
+    """
+    known = set(known)
+    unknown = [name for name in environ if name.startswith(VARIABLE_PREFIX) and name not in known]
+    if not unknown:
+        return []
+    size = len(VARIABLE_PREFIX)
+    # What a name may be mistaken for (without the prefix) -> the variable to suggest.
+    targets = {name[size:]: name for name in known if name.startswith(VARIABLE_PREFIX)}
+    for variable, setting in ENVIRONMENT.items():
+        targets.setdefault(setting.upper(), variable)
+    found = []
+    for name in sorted(unknown):
+        close = difflib.get_close_matches(name[size:], sorted(targets), n=1, cutoff=0.6)
+        if close:
+            found.append((name, targets[close[0]]))
+    return found
 
 
 @functools.cache

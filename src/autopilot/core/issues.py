@@ -339,6 +339,7 @@ class Session:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str | None = None) -> Session:
+        _check_keys(cls, data)
         run_id = str(data.get("run_id") or "")
         if not run_id:
             raise InvalidIssueError("run_id: missing")
@@ -381,8 +382,9 @@ class Problem:
 
 
 def _check_keys(record: type, data: Mapping[str, Any]) -> None:
-    """Refuse a key *record* (Issue, Project) does not have: a misspelt ``acept:`` or ``depend_on:``
-    would otherwise be dropped silently, and the issue done without its checks or its dependencies."""
+    """Refuse a key *record* (Issue, Project, Session) does not have: a misspelt ``acept:`` or
+    ``depend_on:`` would otherwise be dropped silently, and the issue done without its checks or its
+    dependencies (a session's ``trajectroy:`` would leave its run unnamed by ``replay`` and the UI)."""
     known = {f.name for f in fields(record)} - {"source"} | {"schema_version"}
     unknown = sorted(str(key) for key in data if key not in known)
     if unknown:

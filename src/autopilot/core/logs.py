@@ -28,7 +28,7 @@ from autopilot.core.trajectory.files import file_problem
 from autopilot.core.usage import Call, Session, ToolStat, drop_impossible_calls
 
 #: Bump when a reader's output changes, so cached summaries from the older code are not used.
-CACHE_VERSION: Final = 16
+CACHE_VERSION: Final = 17
 #: How much of a file readers see to recognise it.
 HEAD_BYTES: Final = 8192
 #: Below this many bytes to read, one process reads them all (starting workers costs more).

@@ -8,7 +8,12 @@ and at least once a second while the backend is silent, it checks:
   ``budget_exhausted``) as soon as the model asks for more work past the cap, so it ends at most one
   model turn past it, whether or not the backend has a cap of its own;
 - the turn limit (``max_turns``): a turn past the limit, or a tool call in the last allowed turn;
-- the watchdogs: no event for ``idle_timeout`` seconds, or ``timeout`` seconds in all (``timeout``);
+- the watchdogs: no progress for ``idle_timeout`` seconds, or ``timeout`` seconds in all (``timeout``).
+  Progress is any event but a notice that the agent is still waiting (:func:`is_progress`): a
+  client that keeps retrying a failing model server, or a tool that hangs while its heartbeat
+  ticks, is not making progress. The idle deadline is the last progress plus ``idle_timeout``,
+  checked with a timer set for that moment (not on the once-a-second tick), so it fires within
+  :data:`IDLE_TOLERANCE_SECONDS` of it unless a plugin's hook holds the event loop;
 - the memory guard: available memory below ``min_free_memory_mb`` stops the backend's process tree
   (status ``memory``, resumable);
 - signals: SIGINT/SIGTERM stop the backend cleanly (status ``interrupted``); a second signal kills
@@ -57,6 +62,28 @@ TOOL_TICK_SECONDS: Final = 0.25
 STOP_GRACE_SECONDS: Final = 10.0
 #: Seconds a stopped backend's stream may take to deliver what the agent had already sent.
 DRAIN_SECONDS: Final = 3.0
+#: How late the idle and total watchdogs may decide, past their deadline (docs/reference/run.md).
+IDLE_TOLERANCE_SECONDS: Final = 0.1
+
+
+def is_progress(event: BackendEvent) -> bool:
+    """Whether *event* shows the agent getting on (resets the idle watchdog): anything but notices
+    alone that say only that it is still waiting: retry notices of its client (``system`` steps with
+    subtype ``api_retry``), and the notices of a tool call already recorded, Claude Code's
+    ``task_started`` (seconds after the call) and the heartbeats of a running tool (``tool_progress``
+    every 30 seconds, with which a hung tool would never trip the watchdog)."""
+    if event.usage is not None or event.done or event.session_id or event.model or not event.steps:
+        return True
+    return not all(_is_waiting_notice(step) for step in event.steps)
+
+
+def _is_waiting_notice(step: Step) -> bool:
+    if step.type != "system":
+        return False
+    if step.subtype in ("api_retry", "task_started"):
+        return True
+    return step.subtype == "event:tool_progress" and bool((step.data or {}).get("heartbeat"))
+
 
 _EXIT_CODES: Final = {
     "success": ExitCode.OK,
@@ -135,6 +162,7 @@ class Runner:
         prices: The price table usage is priced with.
         previous_turns: Model turns the run already had (a resume continues counting).
         memory_probe: Returns available memory in MiB (tests substitute their own).
+        clock: Seconds on a monotonic clock, for the watchdogs (tests substitute their own).
         handle_signals: Install SIGINT/SIGTERM handlers (only possible in the main thread).
         pid_file: Where the backend's child pids are tracked, or None.
     """
@@ -151,8 +179,10 @@ class Runner:
         memory_probe: Callable[[], int] = available_memory_mb,
         handle_signals: bool = True,
         pid_file: PidFile | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.backend = backend
+        self.clock = clock
         self.request = request
         self.recorder = recorder
         self.limits = limits
@@ -172,7 +202,9 @@ class Runner:
         self._last_prompt_tokens = 0
         self._signal: str | None = None
         self._signals_seen = 0
-        self._queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue(maxsize=256)
+        #: (kind, payload, when it arrived on ``clock``): the idle watchdog counts from an event's arrival,
+        #: not from when the runner got to it.
+        self._queue: asyncio.Queue[tuple[str, Any, float]] = asyncio.Queue(maxsize=256)
         self._pump_task: asyncio.Task[None] | None = None
         self._stopping = False
         self._finished = False
@@ -234,21 +266,22 @@ class Runner:
     async def _pump(self) -> None:
         try:
             async for event in self.backend.stream(self.request):
-                await self._queue.put(("event", event))
-            await self._queue.put(("end", None))
+                await self._queue.put(("event", event, self.clock()))
+            await self._queue.put(("end", None, self.clock()))
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            await self._queue.put(("crash", exc))
+            await self._queue.put(("crash", exc, self.clock()))
 
     async def _drive(self) -> tuple[str, str | None, str | None]:
         """Returns (status, stop_reason, error)."""
-        start = last_event = time.monotonic()
+        clock = self.clock
+        start = last_event = clock()
         next_tick = start + TICK_SECONDS
         self._pump_task = asyncio.create_task(self._pump(), name="autopilot-backend")
         idle, total = self.limits.idle_timeout, self.limits.timeout
         while True:
-            now = time.monotonic()
+            now = clock()
             deadlines = [next_tick]
             if idle:
                 deadlines.append(last_event + idle)
@@ -256,15 +289,18 @@ class Runner:
                 deadlines.append(start + total)
             try:
                 # Events often arrive several at a time: take a waiting one without wait_for's timer.
-                kind, payload = self._queue.get_nowait()
+                kind, payload, arrived = self._queue.get_nowait()
             except asyncio.QueueEmpty:
                 try:
-                    kind, payload = await asyncio.wait_for(self._queue.get(), max(0.0, min(deadlines) - now))
+                    kind, payload, arrived = await asyncio.wait_for(
+                        self._queue.get(), max(0.0, min(deadlines) - now)
+                    )
                 except TimeoutError:
-                    kind, payload = "tick", None
-            now = time.monotonic()
+                    kind, payload, arrived = "tick", None, 0.0
+            now = clock()
             if kind == "event":
-                last_event = now
+                if is_progress(payload):
+                    last_event = max(last_event, arrived)
                 verdict = self._handle(payload)
                 if verdict is not None and verdict[0] != "done":
                     # A limit decided on this event: the trajectory ends here.
@@ -302,7 +338,7 @@ class Runner:
                 return "timeout", f"timeout: the run took longer than {total:g} s", None
             if idle and now - last_event >= idle:
                 await self._stop_backend()
-                return "timeout", f"idle: no event from the backend for {idle:g} s", None
+                return "timeout", f"idle: no progress from the agent for {idle:g} s", None
             if now >= next_tick:
                 next_tick = now + TICK_SECONDS
                 verdict = self._tick()
@@ -395,7 +431,7 @@ class Runner:
         if verdict is not None and self._guard_verdict is None:
             self._guard_verdict = verdict
             with contextlib.suppress(asyncio.QueueFull):  # a full queue wakes the loop anyway
-                self._queue.put_nowait(("wake", None))
+                self._queue.put_nowait(("wake", None, self.clock()))
         return decision
 
     def _decide(
@@ -499,12 +535,12 @@ class Runner:
         pump = self._pump_task
         if pump is None:
             return
-        deadline = time.monotonic() + seconds
-        while (remaining := deadline - time.monotonic()) > 0:
+        deadline = self.clock() + seconds
+        while (remaining := deadline - self.clock()) > 0:
             if pump.done() and self._queue.empty():
                 return
             try:
-                kind, payload = await asyncio.wait_for(self._queue.get(), remaining)
+                kind, payload, _ = await asyncio.wait_for(self._queue.get(), remaining)
             except TimeoutError:
                 return
             if kind in ("end", "crash"):
@@ -549,7 +585,7 @@ class Runner:
         self._signals_seen += 1
         if self._signals_seen == 1:
             self._signal = signal.Signals(signum).name
-            self._queue.put_nowait(("signal", self._signal))
+            self._queue.put_nowait(("signal", self._signal, self.clock()))
             return
         # A second signal: do not wait for a clean stop, kill what the backend started right now.
         pids = set(self.backend.child_pids())

@@ -116,3 +116,28 @@ def bundled_cli_path() -> str | None:
 def find_cli(settings: ClaudeSettings) -> str | None:
     """The CLI to run: ``cli_path`` if set, else the SDK's bundled one, else ``claude`` on PATH."""
     return settings.cli_path or bundled_cli_path() or shutil.which("claude")
+
+
+#: Variables Claude Code takes credentials from, in the order it prefers them.
+AUTH_VARIABLES = ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "CLAUDE_CODE_OAUTH_TOKEN")
+#: Variables that send Claude Code to a cloud provider, which brings credentials of its own.
+PROVIDER_VARIABLES = ("CLAUDE_CODE_USE_BEDROCK", "CLAUDE_CODE_USE_VERTEX", "CLAUDE_CODE_USE_FOUNDRY")
+
+
+def credentials_source(settings: ClaudeSettings, environ: Mapping[str, str]) -> str | None:
+    """Where Claude Code will find credentials for a run (a variable, a cloud provider, its own login
+    file), or None when autopilot sees none. Read from the environment and files only, never by
+    starting the CLI; a login kept in the macOS keychain is not seen."""
+    merged = {**environ, **settings.env}
+    for name in AUTH_VARIABLES:
+        if merged.get(name):
+            return name
+    for name in PROVIDER_VARIABLES:
+        if merged.get(name, "").strip().lower() not in ("", "0", "false", "no"):
+            return f"{name} (the cloud provider's own credentials)"
+    folders = [p.strip() for p in merged.get("CLAUDE_CONFIG_DIR", "").split(",") if p.strip()]
+    for folder in folders or [os.path.join(os.path.expanduser("~"), ".claude")]:
+        login = os.path.join(os.path.expanduser(folder), ".credentials.json")
+        if os.path.isfile(login):
+            return f"Claude Code's login ({login})"
+    return None

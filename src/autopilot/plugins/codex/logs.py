@@ -30,7 +30,7 @@ from typing import Any, BinaryIO, Final
 import msgspec
 
 from autopilot.core.logs import LogReader
-from autopilot.core.models import BackendEvent, ImportedRun, Step, Usage
+from autopilot.core.models import BackendEvent, ImportedRun, Step, Usage, epoch_ts
 from autopilot.core.usage import Session
 from autopilot.plugins.codex.events import (
     CodexEventMapper,
@@ -453,6 +453,8 @@ _INJECTED: Final = re.compile(
 
 
 _EXIT_CODE: Final = re.compile(r"Process exited with code (-?\d+)")
+#: The time a newer build states for a command (``Wall time: 1.8645 seconds``).
+_WALL_TIME: Final = re.compile(r"Wall time: (\d+(?:\.\d+)?) seconds")
 
 
 def exec_log_events(records: list[dict[str, Any]]) -> list[BackendEvent]:
@@ -501,6 +503,15 @@ _DECODE_SHELL_OUTPUT = msgspec.json.Decoder(_ShellOutput).decode
 def _function_output(output: Any, *, text_needed: bool = True) -> tuple[str | None, bool]:
     """A rollout ``function_call_output``: the text and whether it reports a failure. Without
     *text_needed* the text is None when the output states its exit code (what ``analyze`` reads)."""
+    text, failed, _ = _function_result(output, text_needed=text_needed)
+    return text, failed
+
+
+def _function_result(output: Any, *, text_needed: bool = True) -> tuple[str | None, bool, float | None]:
+    """:func:`_function_output`, and the seconds the call took as the output states them (the
+    ``metadata.duration_seconds`` of older builds, the ``Wall time: … seconds`` line of newer ones),
+    or None."""
+    seconds: Any = None
     if isinstance(output, dict):
         text, exit_code = str(output.get("content") or output), None
     else:
@@ -515,17 +526,30 @@ def _function_output(output: Any, *, text_needed: bool = True) -> tuple[str | No
                 decoded = json.loads(text)
                 if isinstance(decoded, dict) and "output" in decoded:
                     text = str(decoded["output"])
-                    exit_code = (decoded.get("metadata") or {}).get("exit_code")
+                    metadata = decoded.get("metadata") or {}
+                    exit_code, seconds = metadata.get("exit_code"), metadata.get("duration_seconds")
         if shell is not None and shell.output is not msgspec.UNSET:
-            exit_code = (shell.metadata or {}).get("exit_code")
+            metadata = shell.metadata if isinstance(shell.metadata, dict) else {}
+            exit_code, seconds = metadata.get("exit_code"), metadata.get("duration_seconds")
             if text_needed or exit_code is None:
                 text = str(msgspec.json.decode(shell.output))
             else:
-                return None, isinstance(exit_code, int) and exit_code != 0
+                return None, isinstance(exit_code, int) and exit_code != 0, _seconds(seconds)
+    head = text[:400]
     if exit_code is None:
-        match = _EXIT_CODE.search(text[:400])
+        match = _EXIT_CODE.search(head)
         exit_code = int(match.group(1)) if match else None
-    return text, isinstance(exit_code, int) and exit_code != 0
+    if seconds is None and "Wall time" in head:
+        match = _WALL_TIME.search(head)
+        seconds = float(match.group(1)) if match else None
+    return text, isinstance(exit_code, int) and exit_code != 0, _seconds(seconds)
+
+
+def _seconds(value: Any) -> float | None:
+    """A stated duration in seconds: a finite number from 0 to a day, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if 0 <= value <= 86_400 else None
 
 
 def _rollout_call(payload: Mapping[str, Any], *, inputs: bool = True) -> tuple[str, Any]:
@@ -696,6 +720,8 @@ class RolloutEvents:
         self._pending: list[tuple[Usage, str | None]] = []  # usage reported before its call's items
         self._group: BackendEvent | None = None
         self._names: dict[str, str] = {}
+        #: Calls whose output has not come yet: their step, and the event of their model call.
+        self._calls: dict[str, tuple[Step, BackendEvent]] = {}
         self._ending: str | None = None
         self._final_text: str | None = None
         self._own_id: str | None = None
@@ -863,7 +889,8 @@ class RolloutEvents:
         elif item_type in ("function_call_output", "custom_tool_call_output", "local_shell_call_output"):
             output_item = False
             call_id = str(payload.get("call_id") or "")
-            text, failed = _function_output(payload.get("output"), text_needed=self._full)
+            text, failed, seconds = _function_result(payload.get("output"), text_needed=self._full)
+            self._stated_duration(call_id, seconds)
             steps = [
                 step(
                     "tool_result",
@@ -896,3 +923,28 @@ class RolloutEvents:
                 group.turn_complete = True
                 pending.clear()
         group.steps += steps
+        if steps[-1].type == "tool_call" and steps[-1].tool_use_id:
+            self._calls[steps[-1].tool_use_id] = (steps[-1], group)
+
+    def _stated_duration(self, call_id: str, seconds: float | None) -> None:
+        """A call's output states how long it ran: when the rollout's own times show less (older
+        builds write a call and its output together, once the command is over), the call's step
+        is dated back to when it started, the output's time less the stated duration, and so are
+        the model call's earlier steps (its reasoning) that are dated after that, so ``analyze``
+        and ``import`` give the call its real latency, not 0 ms."""
+        found = self._calls.pop(call_id, None)
+        if found is None or not seconds or not self._ts:
+            return
+        call, group = found
+        ended, began = _epoch(self._ts), _epoch(call.ts)
+        if ended is None or began is None or began <= ended - seconds:
+            return  # the rollout's times already show it (newer builds write the call first)
+        start = ended - seconds
+        stamp = epoch_ts(start)
+        for step in group.steps:
+            if step is call:
+                step.ts = stamp
+                break
+            moment = _epoch(step.ts) if step.type != "tool_call" else None
+            if moment is not None and moment > start:
+                step.ts = stamp
