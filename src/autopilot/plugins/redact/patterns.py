@@ -921,8 +921,10 @@ _USERLIST: Final = (
 _SASL_PASSWD: Final = (
     rb"\[[^\]\s]+\](?::(?:[0-9]+|submissions?|smtps?))?[ \t]+[^\s:]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
 )
-# Where a JSON string starts on a line (``"content":"…``, ``"observation": "…``).
-_JSON_STRING_START: Final = rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"'
+# Where a JSON string starts on a line (``"content":"…``, ``"observation": "…``). (Each branch of the
+# first quote starts with its byte: a search skips to a backslash or a quote instead of trying every
+# position.)
+_JSON_STRING_START: Final = rb'(?:\\\\{0,2}"|")[ \t]*[:,\[][ \t]*\\{0,3}"'
 # `- name: DB_PASSWORD` then `value: …` (Kubernetes, ECS and compose environment lists).
 
 _PAIR_VALUE: Final = (
