@@ -52,8 +52,10 @@ CONTEXT_LINES: Final = 8
 _CONTEXT_BYTES: Final = 16 * 1024
 #: With input waiting, how many bytes make one piece for a worker process.
 PIECE: Final = 1 << 20
-#: Worker processes start only once this much input has come with more waiting (small inputs
-#: are redacted before a pool would be up).
+#: Worker processes start only once more than this much input has come with more waiting: small
+#: inputs are redacted before a pool would be up, and the first piece is redacted by this process,
+#: so that the forked workers share the patterns and searches it compiled (each would compile its
+#: own otherwise, about as long as redacting half a piece).
 PARALLEL_AFTER: Final = 1 << 20
 #: Pieces each worker may have waiting or under way (more keeps it busy while this process redacts a
 #: piece of its own; three balanced the two processes on two CPUs best).
@@ -246,7 +248,7 @@ class StreamRedactor:
     def _parallel(self) -> bool:
         """Whether pieces go to worker processes (starting them once enough input has come)."""
         if self._pool is None:
-            if self._workers < 2 or self._seen < PARALLEL_AFTER:
+            if self._workers < 2 or self._seen <= PARALLEL_AFTER:
                 return False
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
