@@ -170,6 +170,7 @@ _KEY_ID_SECRETS: Final = {
 # message's `SM…`, a messaging service's `MG…`, a call's `CA…`), an id, not the account's token.
 _TWILIO_TOKEN_NEAR: Final = rb"(?<![0-9a-fA-Z])[0-9a-f]{32}(?![0-9a-fA-F])"
 # A quoted 32-hex string in the lines after a mention of Twilio: its auth token passed as a literal
-# (``Client(account_sid, "…")``), even with no SID or telling name beside it.
-_TWILIO_QUOTED: Final = rb"""(?P<q>\\{0,3}["'])(?P<value>[0-9a-f]{32})(?P=q)"""
+# (``Client(account_sid, "…")``), even with no SID or telling name beside it. (Each branch of the
+# quote starts with its byte, so that a search skips to a backslash or a quote.)
+_TWILIO_QUOTED: Final = rb"""(?P<q>\\\\{0,2}["']|"|')(?P<value>[0-9a-f]{32})(?P=q)"""
 _TWILIO_LINES: Final = 8

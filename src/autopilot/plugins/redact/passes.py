@@ -237,7 +237,10 @@ def _passes(data: bytes, low: bytes) -> tuple[_Pass, ...]:
     passes = (*_context_passes(), _foreign_pass(0))
     if not data.isascii() and any(data.find(lead) != -1 for lead in leads):
         passes += (_foreign_pass(1),)
-    found = escapes.search(low)
+    # (each escape starts with `\u`: `find` reaches the first at memchr's pace, the regex engine's search
+    # steps byte by byte, and most text holds none)
+    first = low.find(b"\\u")
+    found = escapes.search(low, first) if first != -1 else None
     if found is not None:
         passes += (_foreign_pass(2),)
         if low.find(b"\\\\u", max(0, found.start() - 1)) != -1:

@@ -921,8 +921,10 @@ _USERLIST: Final = (
 _SASL_PASSWD: Final = (
     rb"\[[^\]\s]+\](?::(?:[0-9]+|submissions?|smtps?))?[ \t]+[^\s:]+:(?P<value>[^\s\"'\\]{4,})" + _LINE_END
 )
-# Where a JSON string starts on a line (``"content":"…``, ``"observation": "…``).
-_JSON_STRING_START: Final = rb'\\{0,3}"[ \t]*[:,\[][ \t]*\\{0,3}"'
+# Where a JSON string starts on a line (``"content":"…``, ``"observation": "…``). (Each branch of the
+# first quote starts with its byte: a search skips to a backslash or a quote instead of trying every
+# position.)
+_JSON_STRING_START: Final = rb'(?:\\\\{0,2}"|")[ \t]*[:,\[][ \t]*\\{0,3}"'
 # `- name: DB_PASSWORD` then `value: …` (Kubernetes, ECS and compose environment lists).
 
 _PAIR_VALUE: Final = (
@@ -1357,9 +1359,10 @@ _PAIR_NAME_REST: Final = rb"""[a-z0-9_.\-]{0,60}(?=\\{0,3}")"""
 _PAIR_REACH: Final = 1024  # bytes from a pair's name to its value
 # The member holding a secret's value in its own object: `"value"`, and Doppler's `"computed"` and
 # `"raw"` (`doppler secrets --json`: `{"DB_PASSWORD": {"computed": "…", "note": ""}}`), an API's
-# `"data"` (`{"type": "credential", "data": "…"}`).
+# `"data"` (`{"type": "credential", "data": "…"}`). (Each branch of its opening quote starts with its
+# byte, so that a search skips to a backslash or a quote in C instead of trying every position.)
 _VALUE_MEMBER: Final = (
-    rb"""\\{0,3}"(?:value|computed|raw|data)\\{0,3}"[ \t]*:[ \t]*"""
+    rb"""(?:\\\\{0,2}"|")(?:value|computed|raw|data)\\{0,3}"[ \t]*:[ \t]*"""
     rb"""(?P<q>\\{0,3}")(?P<value>[^"\\\n]{1,2000})(?P=q)"""
 )
 # A type annotation between a name and the string literal assigned to it (Rust, Kotlin, Swift,

@@ -101,6 +101,9 @@ _PROSE_SEPARATOR: Final = (
     # topic particle `は` and a blank (`パスワードは … です`)
     rb"|[ \t]?(?=" + _LOCAL_OPEN + rb")|(?:\xe3\x81\xaf|\\{1,3}u306f)[ \t](?=[^\s\\])"
 )
+# A byte every separator holds, at its start or one blank after it: a colon, a quote, a backslash or
+# the lead byte of a full-width colon, an ideographic space or a quote of another language.
+_PROSE_SEPARATOR_NEEDS: Final = rb"""[:"'`\\\xc2\xe2\xe3\xef]"""
 _PROSE_WORDS: Final = rb"""(?:[^"'`|$=<>{}\[\]\n\\]++|\\{1,3}u[0-9a-fA-F]{4})*+"""
 _PROSE_VALUE: Final = (
     rb"(?x)"
@@ -121,7 +124,13 @@ _PROSE_VALUE: Final = (
 def _prose_value(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
     """Where a credential quoted in a sentence after the keyword at *keyword* is (_PROSE_VALUE), up
     to *end*: one that looks generated, holds a digit and is neither a path, a name nor a setting."""
-    separator = _rx[_PROSE_SEPARATOR].search(data, keyword, min(end, keyword + 200))
+    limit = min(end, keyword + 200)
+    # (the search tries every position; it starts where the first byte a separator needs is, one
+    # blank before it, and not at all without one: most prose holds none)
+    needed = _rx[_PROSE_SEPARATOR_NEEDS].search(data, keyword, limit)
+    if needed is None:
+        return None
+    separator = _rx[_PROSE_SEPARATOR].search(data, max(keyword, needed.start() - 1), limit)
     if (
         separator is None
         or _rx[_PROSE_WORDS].match(data, keyword, separator.start()).end() != separator.start()

@@ -4366,7 +4366,10 @@ class _Scan:
             return
         self._blocks.add(-1 - doc_start)
         data = self.data
-        for block in _rx[_K8S_YAML_DATA].finditer(low, doc_start, doc_end):
+        # (from the line of the first `data:`: the search tries every position)
+        first = low.find(b"data:", doc_start, doc_end)
+        yaml_start = doc_end if first == -1 else low.rfind(b"\n", doc_start, first) + 1 or doc_start
+        for block in _rx[_K8S_YAML_DATA].finditer(low, yaml_start, doc_end):
             indent = len(block.group("indent"))
             encoded = b"stringdata" not in block.group()
             line_end = _line_around(data, block.start("indent"))[1]

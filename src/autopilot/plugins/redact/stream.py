@@ -23,7 +23,8 @@ pieces per CPU are in flight, and they are written out in their order; the look-
 pieces stays in this process, so the output is the same as without workers. As soon as no input is waiting,
 every piece still in flight is written out before the next read, so a line typed into the pipe is
 not held back; then, and at the end of the input, this process redacts its share of the pieces
-still queued for the workers (the newest) instead of waiting for the workers to reach them.
+still queued for the workers (the newest) instead of waiting for the workers to reach them (at the
+end, only those no worker has taken yet: the pool finishes the others before it stops).
 """
 
 from __future__ import annotations
@@ -52,8 +53,10 @@ CONTEXT_LINES: Final = 8
 _CONTEXT_BYTES: Final = 16 * 1024
 #: With input waiting, how many bytes make one piece for a worker process.
 PIECE: Final = 1 << 20
-#: Worker processes start only once this much input has come with more waiting (small inputs
-#: are redacted before a pool would be up).
+#: Worker processes start only once more than this much input has come with more waiting: small
+#: inputs are redacted before a pool would be up, and the first piece is redacted by this process,
+#: so that the forked workers share the patterns and searches it compiled (each would compile its
+#: own otherwise, about as long as redacting half a piece).
 PARALLEL_AFTER: Final = 1 << 20
 #: Pieces each worker may have waiting or under way (more keeps it busy while this process redacts a
 #: piece of its own; three balanced the two processes on two CPUs best).
@@ -216,29 +219,31 @@ class StreamRedactor:
 
     def close(self) -> bytes:
         """The end of the input: everything still held, redacted."""
-        out = self._flush(len(self._pending))
+        out = self._flush(len(self._pending), final=True)
         self._stop_workers()  # every result is in
         return out
 
-    def _flush(self, cut: int) -> bytes:
+    def _flush(self, cut: int, *, final: bool = False) -> bytes:
         """The first *cut* bytes held, and every piece still in flight before them, redacted."""
         if self._running:  # only pieces of the built-in redactor alone are ever in flight
-            return self._finish(cut)
+            return self._finish(cut, final=final)
         return self._emit(self._take(cut)) if cut else b""
 
-    def _finish(self, cut: int) -> bytes:
+    def _finish(self, cut: int, *, final: bool = False) -> bytes:
         """With no more input to read now: the first *cut* bytes held and every piece in flight,
         redacted. This process redacts the new piece and the newest pieces still with the workers
         (its share of what is left) while the workers finish the older ones, so that all end
-        together; a piece taken back is cancelled (a worker already at it finishes it for nothing)."""
+        together; a piece taken back is cancelled (a worker already at it finishes it for nothing).
+        At the *final* end of the input, only a piece no worker has taken yet is taken back: the
+        workers finish the pieces they have before they stop, so redacting one here too would only
+        cost its time twice."""
         if cut:
             piece = self._take(cut)
             self._running.append((piece, redact_bytes(piece)))
         waiting = [index for index, (_, result) in enumerate(self._running) if not isinstance(result, bytes)]
         for index in reversed(waiting[len(waiting) - len(waiting) // self._workers :]):
             piece, result = self._running[index]
-            if not result.done():  # type: ignore[union-attr]
-                result.cancel()  # type: ignore[union-attr]
+            if not result.done() and (result.cancel() or not final):  # type: ignore[union-attr]
                 self._running[index] = (piece, redact_bytes(piece))
                 self._in_pool -= 1
         return self._done(block=True)
@@ -246,7 +251,7 @@ class StreamRedactor:
     def _parallel(self) -> bool:
         """Whether pieces go to worker processes (starting them once enough input has come)."""
         if self._pool is None:
-            if self._workers < 2 or self._seen < PARALLEL_AFTER:
+            if self._workers < 2 or self._seen <= PARALLEL_AFTER:
                 return False
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
