@@ -218,6 +218,27 @@ def test_kubernetes_secret_data_values() -> None:
     assert all(v not in redacted for v in values)
 
 
+@given(kubectl_order=st.booleans(), between=st.sampled_from(["", "$ cat configmap.yaml\n", "{\n}\n"]))
+def test_manifests_run_together_keep_a_configmap_after_a_secret(kubectl_order: bool, between: str) -> None:
+    """Manifests printed one after another without `---` (`cat secret.yaml configmap.yaml`): the
+    Secret's data goes, the ConfigMap's after it stays, in either key order (kubectl's sorts them:
+    `apiVersion`, `data`, `kind`)."""
+    value = _body(24)
+
+    def manifest(kind: str, data: str) -> str:
+        if kubectl_order:
+            return f"apiVersion: v1\ndata:\n{data}kind: {kind}\nmetadata:\n  name: app\n"
+        return f"apiVersion: v1\nkind: {kind}\nmetadata:\n  name: app\ndata:\n{data}"
+
+    configmap = manifest("ConfigMap", "  LOG_LEVEL: debug\n  FEATURE_FLAGS: beta,gamma\n")
+    text = manifest("Secret", f"  db-password: {value}\n") + between + configmap
+
+    redacted = redact_text(text)
+
+    assert value not in redacted
+    assert redacted.endswith(configmap)
+
+
 def test_kubernetes_secret_as_json() -> None:
     """kubectl's JSON form of a Secret has its data values redacted too."""
     value = _body(28)

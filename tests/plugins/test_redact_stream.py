@@ -120,6 +120,27 @@ def test_kubernetes_data_before_kind_in_separate_pieces() -> None:
     assert "kind: Secret" in out
 
 
+@given(st.lists(st.integers(0, 3000), max_size=12), st.booleans())
+def test_a_configmap_after_a_secret_is_judged_the_same_whatever_the_pieces(
+    cuts: list[int], waiting: bool
+) -> None:
+    """Manifests run together (a Secret, other output, then a ConfigMap without `---`): however the
+    input comes (`cat file | autopilot redact -` reads it in pieces the pipe decides), the Secret's
+    data goes and the ConfigMap's stays, as when the whole text is redacted at once."""
+    value = base64.b64encode(_password().encode()).decode()
+    filler = "".join(f"commit {RNG.getrandbits(160):040x}\n    Fix parser handling\n\n" for _ in range(20))
+    text = (
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n"
+        f"  password: {value}\n{filler}"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cache\ndata:\n  LOG_LEVEL: debug\n---\n"
+    )
+
+    out = _stream(text, cuts, waiting=waiting)
+
+    assert out == redact_text(text)
+    assert value not in out and "  LOG_LEVEL: debug\n" in out
+
+
 def test_a_continued_command_line_is_judged_whole() -> None:
     """A password on the continuation line of a command is redacted when the lines come apart."""
     password = _password()

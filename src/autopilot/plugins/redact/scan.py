@@ -4362,6 +4362,24 @@ class _Scan:
         doc_start = max(low.rfind(b"\n---", 0, position), low.rfind(b"\\n---", 0, position), -1) + 1
         ends = [end for end in (low.find(b"\n---", position), low.find(b"\\n---", position)) if end != -1]
         doc_end = min(ends) if ends else self.size
+        # Manifests run together without `---` (files printed one after another): the object's own
+        # `apiVersion:` at a line's start opens it, the next one opens another (a ConfigMap's `data:`
+        # after a Secret's is no secret).
+        own = max(
+            low.rfind(b"\napiversion:", doc_start, position),
+            low.rfind(b"\\napiversion:", doc_start, position),
+        )
+        if own != -1 or low.startswith(b"apiversion:", doc_start):
+            doc_start = max(doc_start, own + 1)
+            after = [
+                end
+                for end in (
+                    low.find(b"\napiversion:", position, doc_end),
+                    low.find(b"\\napiversion:", position, doc_end),
+                )
+                if end != -1
+            ]
+            doc_end = min(after, default=doc_end)
         if -1 - doc_start in self._blocks:
             return
         self._blocks.add(-1 - doc_start)

@@ -96,7 +96,7 @@ def _held_from(pending: bytes | bytearray, complete: int) -> int:
     ):
         held = min(held, pending.rfind(b"\n", 0, begin) + 1)
     # A Kubernetes manifest whose document has not ended (YAML, or kubectl's JSON).
-    manifest = found.get(1, -2) + 1 or (0 if pending.startswith(b"apiVersion:") else -1)
+    manifest = found.get(1, -1) + 1 or (0 if pending.startswith(b"apiVersion:") else -1)
     if manifest > -1 and _YAML_DOCUMENT_END.search(pending, manifest, complete) is None:
         held = min(held, manifest)
     field = found.get(2, -1)
