@@ -540,3 +540,61 @@ def test_a_wireguard_key_in_a_keys_block_goes(layout: str, seed: int) -> None:
 
 def test_a_public_key_in_a_keys_block_stays() -> None:
     rs.survives("keys:\n  public: D1qi2SFJ7CHVIq5ydMiUHjQj2vs6pYZqviXmMa0oA/o=\n  shared: none\n")
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'user = monitor {{\n    default service = permit\n    login = cleartext "{p}"\n}}',
+            "user = ops {{\n    enable = cleartext {p}\n    member = netadmins\n}}",
+            'user = ppp1 {{\n    pap = cleartext "{p}"\n    chap = cleartext "{p}"\n}}',
+            'id = user {{ login = cleartext "{p}" }}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_tacacs_users_password_in_clear_goes(layout: str, seed: int) -> None:
+    """A TACACS+ users file's password in clear (`login = cleartext "…"`, `enable`, `pap`) goes."""
+    rng = random.Random(seed)
+    password = _password(rng)
+
+    rs.goes(layout.format(p=password), password)
+
+
+def test_tacacs_passwords_that_are_hashes_or_files_stay() -> None:
+    """A TACACS+ user's one-way hash (`des`, `crypt`) or a password file stays."""
+    rs.survives(
+        "user = monitor {\n    login = des a1b2c3d4e5f6g\n    enable = file /etc/tacacs/passwd\n"
+        '    pap = crypt "$1$abc$defghijklmnopqrstuv"\n}\n# cleartext passwords are read from the file'
+    )
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "## Rack 12 BMCs\n- r12-u05  10.1.2.3  root / {q}\n- r12-u09  10.1.2.4  {u} / {p}\nTags: A1B2",
+            "# temp accounts, delete monday\n# admin2 / {q}\n# {u} / {p}\nRemember: set with chpasswd",
+            "Logins for the lab:\n  admin / {q}\n  {u} / {p}\n  guest / {r}",
+            "| host | login |\n|---|---|\n| sw1 | admin / {q} |\n| sw2 | {u} / {p} |",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_list_of_logins_loses_every_password(layout: str, seed: int) -> None:
+    """In a list of `user / password` lines, the lines after a login's loses their passwords too."""
+    rng = random.Random(seed)
+    password = _password(rng)
+    text = layout.format(
+        q=_password(rng), p=password, r=_password(rng), u=rng.choice(["ops", "svc_ipmi", "deploy"])
+    )
+
+    rs.goes(text, password)
+
+
+def test_lists_of_paths_and_pairs_that_hold_no_login_stay() -> None:
+    """Lists of `a / b` pairs that hand over no login (paths, ratios, a login list cut by a blank) stay."""
+    rs.survives(
+        "Accounts to migrate:\n- admin / see the vault\n- ops / rotated2024\n\n"
+        "- frontend / backend-services\n- r12 / r13\n- eu-west-1 / us-east-1\n"
+        "src/app / tests/unit\n"
+    )

@@ -237,3 +237,42 @@ def test_a_rails_session_cookie_in_a_bug_report_goes(n: int) -> None:
 
 def test_a_session_word_that_is_no_cookie_stays() -> None:
     rs.survives("login ok user=bob session=expired--retry-later-please")
+
+
+# --- a password made a char array where a call takes it (Java's key stores and ciphers) -------------
+
+
+def _java_password(rng: random.Random) -> str:
+    return rs.body(rng, 8) + rng.choice("!#%-_.") + rs.body(rng, 4)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'try (InputStream in = Files.newInputStream(p12)) {{\n    ks.load(in, "{p}".toCharArray());\n}}',
+            'kmf.init(ks, "{p}".toCharArray());',
+            'PBEKeySpec spec = new PBEKeySpec("{p}".toCharArray(), salt, 65536, 256);',
+            'Key key = keyStore.getKey("signing", "{p}".toCharArray());',
+            'return new PasswordAuthentication("svc-mail", "{p}".toCharArray())',
+            'keyStore.load(FileInputStream("client.jks"), "{p}".toCharArray())',
+        ]
+    ),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_a_password_made_a_char_array_in_a_call_goes(layout: str, seed: int) -> None:
+    """A literal made a char array where a call takes a password (`ks.load(in, "…".toCharArray())`) goes."""
+    rng = random.Random(seed)
+    password = _java_password(rng)
+
+    rs.goes(layout.format(p=password), password)
+
+
+def test_char_arrays_that_are_no_password_stay() -> None:
+    """Alphabets, words and variables made char arrays stay."""
+    rs.survives(
+        'char[] HEX = "0123456789abcdef".toCharArray();\n'
+        'for (char c : "aeiou".toCharArray()) { count(c); }\n'
+        "ks.load(in, password.toCharArray());\n"
+        'ks.load(in, System.getenv("KS_PASS").toCharArray());\n'
+        'String.valueOf("hello".toCharArray(), 0, 3);'
+    )

@@ -636,3 +636,35 @@ def test_a_flag_column_without_a_value_column_or_a_value_stays() -> None:
         "Name              Is Secret    Value\nDbPassword        True",
     ):
         rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'var bytes = Encoding.ASCII.GetBytes("{u}:{p}");\n'
+            'client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", '
+            "Convert.ToBase64String(bytes));",
+            'byte[] login = Encoding.UTF8.GetBytes("{u}:{p}");',
+            'const login = Buffer.from("{u}:{p}");\nheaders.Authorization = `Basic ${{login}}`;',
+            "const auth = Buffer.from('{u}:{p}').toString('base64');",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_login_made_bytes_for_a_basic_header_loses_its_password(layout: str, seed: int) -> None:
+    """A `user:password` literal made bytes to be encoded for a Basic header later loses its password."""
+    rng = random.Random(seed)
+    password = rs.body(rng, 9) + rng.choice("!#%-_") + rs.body(rng, 3)
+
+    rs.goes(layout.format(u=rng.choice(["adm-pfischer", "svc", "jenkins"]), p=password), password)
+
+
+def test_bytes_of_text_that_is_no_login_stay() -> None:
+    """Bytes of text that holds no `user:password` (a time, a header, a variable, a word pair) stay."""
+    rs.survives(
+        'var bytes = Encoding.ASCII.GetBytes("12:30:45");\n'
+        'var b = Encoding.UTF8.GetBytes($"{user}:{password}");\n'
+        'const x = Buffer.from("hello world");\n'
+        'const y = Buffer.from("content-type:application");\n'
+        'var z = Encoding.UTF8.GetBytes("Host: example.com");'
+    )

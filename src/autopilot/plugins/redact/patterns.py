@@ -1041,7 +1041,8 @@ _AUTH_PAIR: Final = (
 )
 # `user:password` encoded for a Basic header by hand: `base64.b64encode(b"api:…")`, `btoa("api:…")`,
 # `base64.StdEncoding.EncodeToString([]byte("api:…"))`, `Base64.encode64("api:…")`, PHP's
-# `base64_encode('api:…')`, .NET's `Convert.ToBase64String(Encoding.ASCII.GetBytes("api:…"))`.
+# `base64_encode('api:…')`, .NET's `Convert.ToBase64String(Encoding.ASCII.GetBytes("api:…"))`, and
+# the login made bytes to be encoded later (`Encoding.ASCII.GetBytes("api:…")`, `Buffer.from("api:…")`).
 _ENCODED_LOGIN: Final = (
     rb"""[ \t]*(?:[A-Za-z_][A-Za-z0-9_.]{0,40}\([ \t]*|\[\]byte\()?[bu8]{0,2}(?P<q>\\{0,3}["'])"""
     rb"""[A-Za-z0-9_.@+\-]{1,64}:(?P<value>[^"'\\\s]{4,500})(?P=q)"""
@@ -1802,6 +1803,10 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"base64_encode(",
     b"encode64(",
     b"tobase64string(",
+    # (the login made bytes first, encoded on a later line: .NET's `Encoding.ASCII.GetBytes("api:…")`,
+    # Node's `Buffer.from("api:…")`)
+    b"getbytes(",
+    b"buffer.from(",
     b") from stdin;",
     b") values",
     # a browser driven by a test or a recording typing into a field (Playwright's and Puppeteer's
@@ -1942,6 +1947,8 @@ _FIXED_ANCHORS: Final = (
     _BASE64_ENCODE_AT,
     _ENCODE64_AT,
     _TO_BASE64_STRING_AT,
+    _GET_BYTES_AT,
+    _BUFFER_FROM_AT,
     _COPY_ROWS_AT,
     _INSERT_ROWS_AT,
     _FILL_AT,

@@ -235,6 +235,8 @@ _LOGIN_CUE: Final = (
     rb"admin|root|login|log[ \-]in|logon|sign[ \-]?in|user|account|credential|creds|passw|pw\b|wi-?fi|wlan"
     rb"|ssid|connect|robot"
 )
+# How many lines above a `user / password` line are read for the list's other logins.
+_LOGIN_LIST_LINES: Final = 6
 # The words between a secret's name and the word that links it to its value: one sentence (no full
 # stop before a blank), no code (quotes, `$`, `=`, brackets); code spans and escaped letters allowed.
 _SENTENCE_WORDS: Final = (

@@ -1901,6 +1901,17 @@ ANCHORED_SECRETS: Final = (
     # Huawei's `password simple …`, `shared-key simple …`, `snmp-agent community read simple …`
     AnchoredSecret("plaintext ", r"plaintext[ \t]+" + _DEVICE_VALUE, before=_CLEAR_BEFORE),
     AnchoredSecret("simple ", r"simple[ \t]+" + _DEVICE_VALUE, before=_CLEAR_BEFORE),
+    # a TACACS+ server's users file (tac_plus, tac_plus-ng): a user's or the enable password in clear,
+    # for each service that logs in (`login = cleartext "…"`, `enable = cleartext …`, `pap = cleartext`);
+    # `des …` and `crypt …` are one-way hashes and stay
+    AnchoredSecret(
+        "cleartext ",
+        r"cleartext[ \t]+" + _DEVICE_VALUE,
+        before=(
+            r"(?:[^\n]*?[{;])?[ \t]*(?i:login|enable|pap|chap|ms-chap|arap|opap|global|password)"
+            r"[ \t]*=[ \t]*\Z"
+        ),
+    ),
     # SNMPv3 users' passwords, for authentication and for privacy (IOS, NX-OS, Arista: `snmp-server
     # user NAME GROUP v3 auth sha … priv aes 128 …`; Comware's `snmp-agent usm-user v3 NAME GROUP
     # authentication-mode sha … privacy-mode aes128 …`; Net-SNMP's `createUser NAME SHA "…" AES "…"`);
@@ -1947,6 +1958,17 @@ ANCHORED_SECRETS: Final = (
         r"snmp-server[ \t]+host[ \t]+[^\s\\]+[ \t]+(?:(?:traps|informs)[ \t]+)?(?:vrf[ \t]+[^\s\\]+[ \t]+)?"
         r"version[ \t]+(?:1|2c)[ \t]+" + _DEVICE_VALUE,
         config_line=True,
+    ),
+    # a password made a char array where a call takes it, as Java's key stores and ciphers want it
+    # (`ks.load(in, "…".toCharArray())`, `kmf.init(ks, "…".toCharArray())`, `new PBEKeySpec("…"
+    # .toCharArray(), salt, …)`, `PasswordAuthentication(user, "…".toCharArray())`; Kotlin's too):
+    # a value as people make passwords (an alphabet, `"0123456789abcdef".toCharArray()`, stays)
+    AnchoredSecret(
+        ".tochararray()",
+        r"\.toCharArray\(\)",
+        # (the line's content may start inside the literal: after `"signing", "` as after `"-lc", "`)
+        before=r"""(?:[^\n]*?[(,][ \t]*\\{0,3}")?(?P<value>[^"\\\n]{4,200})\\{0,3}"\Z""",
+        lenient=True,
     ),
     # Nagios' and Icinga's `resource.cfg` macros (`$USER4$=…`: the passwords its checks are given; a
     # plugins' path or a user's name of words stays)

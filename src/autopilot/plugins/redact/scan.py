@@ -126,6 +126,7 @@ from autopilot.plugins.redact.patterns import (
     _BOUND_STATEMENT,
     _BRACED_VALUE,
     _BRACES,
+    _BUFFER_FROM_AT,
     _BULLET,
     _BUNDLE_AT,
     _BUNDLE_CONFIG_HOST,
@@ -427,7 +428,6 @@ from autopilot.plugins.redact.patterns import (
     _TEMPLATE_FIELD,
     _THIN_AT,
     _TIMESTAMP_CELL,
-    _TO_BASE64_STRING_AT,
     _TOKENS_MEMBER,
     _TOKENS_OBJECT,
     _TRACE_BEFORE,
@@ -503,6 +503,7 @@ from autopilot.plugins.redact.prose import (
     _IN_SENTENCE,
     _LOCAL_QUOTED,
     _LOGIN_CUE,
+    _LOGIN_LIST_LINES,
     _NEXT_LINE,
     _NEXT_LINE_STRICT,
     _SAME_LINE,
@@ -624,6 +625,7 @@ from autopilot.plugins.redact.values import (
     _PUBLIC_KEY,
     _QUOTED_RHS,
     _SECRET_WORDS,
+    _hashed_key,
     _names_a_secret,
     _object_name,
     _plausible_value,
@@ -1048,7 +1050,7 @@ class _Scan:
             self._pulumi_secret(start)
         elif _AUTH_ARRAY <= role <= _AUTH_ARRAY_TWICE:
             self._pattern_value(end, _rx[_AUTH_PAIR], "password")
-        elif _B64ENCODE_AT <= role <= _TO_BASE64_STRING_AT:
+        elif _B64ENCODE_AT <= role <= _BUFFER_FROM_AT:
             self._encoded_login(end)
         elif role == _COPY_ROWS_AT:
             self._copy_rows(start, end)
@@ -3894,8 +3896,30 @@ class _Scan:
         if user is None or not any(c.isalpha() for c in user.group("user").decode("latin-1")):
             return
         line_start, _ = _line_around(data, position, limit=512)
-        if _rx[_LOGIN_CUE].search(self.low, max(line_start, position - 200), position) is not None:
+        if _rx[_LOGIN_CUE].search(
+            self.low, max(line_start, position - 200), position
+        ) is not None or self._login_list(line_start):
             self.add(start, stop, "password")
+
+    def _login_list(self, line_start: int) -> bool:
+        """Whether the line at *line_start* is one of a list of logins (`- r12-u09  svc_ipmi / …` under
+        `- r12-u05  root / …`, `# ops / …` under `# admin2 / …`): one of the list's lines above it
+        (up to _LOGIN_LIST_LINES, to a blank line) hands over a login as `user / …` beside a word
+        that says so."""
+        data, low = self.data, self.low
+        line = line_start
+        for _ in range(_LOGIN_LIST_LINES):
+            end = _previous_line_end(data, line)
+            if end == -1:
+                return False
+            above, _ = _line_around(data, end, limit=512)
+            if above >= end or data[above:end].isspace():
+                return False  # (a blank line ends the list)
+            slash = data.find(b" / ", above, end)
+            if slash != -1 and _rx[_LOGIN_CUE].search(low, max(above, slash - 200), slash) is not None:
+                return True
+            line = above
+        return False
 
     def _jcl_ftp(self, position: int) -> None:
         """A JCL step running FTP (`EXEC PGM=FTP`) with its commands in stream (`//INPUT DD *`): the
@@ -4524,6 +4548,9 @@ class _Scan:
 
     def merged(self) -> list[tuple[int, int, str]]:
         """Non-overlapping spans; existing markers are never touched."""
+        for start, end, _priority, kind in self.spans:
+            if end - start == 64 and _hashed_key(self.data, start, end, kind):
+                self._exempt.append((start, end))  # a key's digest in a gateway's key or spend record
         if self._exempt:
             self.spans = [
                 span
