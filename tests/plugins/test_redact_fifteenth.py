@@ -276,3 +276,55 @@ def test_char_arrays_that_are_no_password_stay() -> None:
         'ks.load(in, System.getenv("KS_PASS").toCharArray());\n'
         'String.valueOf("hello".toCharArray(), 0, 3);'
     )
+
+
+# --- a secret handed over in a commit message or prose after its variable's name or "the key" -----
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'git commit -m "Set production SECRET_KEY to {p}"',
+            "rotate DB_PASSWORD to {p} tonight",
+            "fix: set api_token to {p} for the staging job",
+            "The new SMTP_PASSWORD is {p}",
+        ]
+    ),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_a_secret_handed_over_after_its_variables_name_goes(layout: str, seed: int) -> None:
+    """A value handed over after a variable's name and a linking word (`SECRET_KEY to …`) goes."""
+    rng = random.Random(seed)
+    secret = _java_password(rng) + rs.body(rng, 8)
+
+    rs.goes(layout.format(p=secret), secret)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "security: drop hard-coded Datadog key\n\nThe key {k} was committed in c4510b7.",
+            "Our key {k} is the one in the vault.",
+            "the rotated key {k} must be revoked",
+        ]
+    ),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_a_hex_key_after_a_determiner_goes(layout: str, seed: int) -> None:
+    """A key of 32 hex digits or more named in prose by `the key`, `our key` goes."""
+    rng = random.Random(seed)
+    key = rs.body(rng, 32, rs.HEX)
+
+    rs.goes(layout.format(k=key), key)
+
+
+def test_prose_about_variables_and_keys_without_a_value_stays() -> None:
+    """Prose naming a variable or a key with no value after its linking word stays."""
+    rs.survives(
+        "we pass api_key to the client constructor\n"
+        "the JWT_SECRET is still the default, see docs\n"
+        "set DB_PASSWORD to the value in the vault\n"
+        "the key 12345678901234567890123456789012 is a number\n"
+        "the commit 3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a fixed it\n"
+        "SECRET_KEY to be rotated on 2026-01-01"
+    )

@@ -668,3 +668,70 @@ def test_bytes_of_text_that_is_no_login_stay() -> None:
         'const y = Buffer.from("content-type:application");\n'
         'var z = Encoding.UTF8.GetBytes("Host: example.com");'
     )
+
+
+def _ssis(path: str, value: str, value_type: str = "String") -> str:
+    return (
+        f'  <Configuration ConfiguredType="Property" Path="{path}" ValueType="{value_type}">\n'
+        f"    <ConfiguredValue>{value}</ConfiguredValue>\n  </Configuration>\n"
+    )
+
+
+@given(
+    path=st.sampled_from(
+        [
+            r"\Package.Connections[Staging].Properties[Password]",
+            r"\Package.Connections[FTP].Properties[ServerPassword]",
+            r"\Package.Variables[User::ApiToken].Properties[Value]",
+            r"\Package.Variables[User::SftpPassword].Properties[Value]",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_an_ssis_configurations_secret_value_goes(path: str, seed: int) -> None:
+    """An SSIS `.dtsConfig` entry whose `Path` ends in a secret's name loses its `<ConfiguredValue>`."""
+    rng = random.Random(seed)
+    secret = _password(rng)
+    text = "<DTSConfiguration>\n" + _ssis(path, secret) + "</DTSConfiguration>"
+
+    rs.goes(text, secret)
+
+
+def test_ssis_configurations_of_other_settings_stay() -> None:
+    """SSIS entries that set a server, a batch size or a user keep their values."""
+    rs.survives(
+        "<DTSConfiguration>\n"
+        + _ssis(r"\Package.Connections[Staging].Properties[ServerName]", "sql-prd-01")
+        + _ssis(r"\Package.Variables[User::BatchSize].Properties[Value]", "5000", "Int32")
+        + _ssis(r"\Package.Connections[Staging].Properties[UserName]", "etl_loader")
+        + _ssis(r"\Package.Connections[Staging].Properties[Password]", "")
+        + "</DTSConfiguration>"
+    )
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'private static readonly AuthenticationHeaderValue JenkinsAuth = new("Basic", "{b}");',
+            "AuthenticationHeaderValue auth = new('Basic', '{b}');",
+            'request.Headers.Authorization = new("Basic", "{b}");',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_basic_credential_given_with_its_scheme_goes(layout: str, seed: int) -> None:
+    """Base64 of `user:password` given after its scheme (`new("Basic", "…")`) goes."""
+    rng = random.Random(seed)
+    credential = base64.b64encode(f"svc-{rs.body(rng, 4).lower()}:{_password(rng)}".encode()).decode()
+
+    rs.goes(layout.format(b=credential), credential)
+
+
+def test_a_basic_scheme_before_no_credential_stays() -> None:
+    """A placeholder's base64, a variable or a word after `"Basic",` stays."""
+    rs.survives(
+        'var a = new("Basic", "dXNlcjpwYXNzd29yZA==");\n'
+        'var b = new("Basic", Convert.ToBase64String(bytes));\n'
+        'var c = new("Basic", "realm");\n'
+        'options = ["Basic", "Digest", "Bearer"]'
+    )

@@ -1047,6 +1047,17 @@ _ENCODED_LOGIN: Final = (
     rb"""[ \t]*(?:[A-Za-z_][A-Za-z0-9_.]{0,40}\([ \t]*|\[\]byte\()?[bu8]{0,2}(?P<q>\\{0,3}["'])"""
     rb"""[A-Za-z0-9_.@+\-]{1,64}:(?P<value>[^"'\\\s]{4,500})(?P=q)"""
 )
+# An SSIS package configuration's entry (a `.dtsConfig` file, the `[SSIS Configurations]` table):
+# the `Path` of the property it sets, whose last bracketed name says what the `<ConfiguredValue>`
+# after it is (`\Package.Connections[Staging].Properties[Password]`, `…Variables[User::ApiToken]
+# .Properties[Value]`).
+_CONFIGURED_PATH: Final = (
+    rb"""Path=\\{0,3}"(?P<path>[^"<>\n]{0,300}?)\\{0,3}"[^<>]{0,300}>"""
+    rb"""(?:[ \t\r\n]|\\{1,3}[nrt])*\Z"""
+)
+_CONFIGURED_NAME: Final = rb"\[(?:[A-Za-z]+::)?(?P<name>[A-Za-z_][A-Za-z0-9_]{0,63})\]"
+_CONFIGURED_TEXT: Final = rb"(?P<value>[^<>\n\\]{1,500})<"
+_CONFIGURED_REACH: Final = 700
 # A table's rows in an SQL dump, under a column list that names a secret (`api_key`, `password`):
 # PostgreSQL's `COPY table (…) FROM stdin;` and its tab-separated lines up to `\.`, an `INSERT INTO
 # table (…) VALUES (…), (…);`. A one-way hash (`pbkdf2_sha256$…`, bcrypt's `$2y$…`) or NULL stays.
@@ -1287,7 +1298,10 @@ def _encodes_credential(value: bytes) -> bool:
 
 
 # `Basic` and base64 of `user:password` (HTTP Basic authentication), wherever it is logged.
-_BASIC_CREDENTIALS: Final = rb"(?i:basic)[ \t]+(?P<value>[A-Za-z0-9+/]{8,4096}={0,2})(?![A-Za-z0-9+/=_\-.])"
+_BASIC_CREDENTIALS: Final = (
+    rb"(?i:basic)(?:[ \t]+|\\{0,3}(?P<q>[\"'])[ \t]*,[ \t]*\\{0,3}(?P=q))"
+    rb"(?P<value>[A-Za-z0-9+/]{8,4096}={0,2})(?![A-Za-z0-9+/=_\-.])"
+)
 
 
 def _basic_credentials(value: bytes) -> bool:
@@ -1784,6 +1798,11 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"\tuser ",
     b"\\tuser ",
     b"basic ",
+    # (the scheme and its credential as a call's first two arguments: C#'s target-typed
+    # `AuthenticationHeaderValue auth = new("Basic", "…")`, also JSON-escaped)
+    b'basic",',
+    b"basic',",
+    b"basic\\",
     b"<cookie ",
     b"&{",
     b"type=execve",
@@ -1807,6 +1826,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     # Node's `Buffer.from("api:…")`)
     b"getbytes(",
     b"buffer.from(",
+    b"<configuredvalue>",
     b") from stdin;",
     b") values",
     # a browser driven by a test or a recording typing into a field (Playwright's and Puppeteer's
@@ -1928,6 +1948,9 @@ _FIXED_ANCHORS: Final = (
     _ACL_CAT_N,
     _ACL_CAT_N_ESCAPED,
     _BASIC_AT,
+    _BASIC_PAIR_AT,
+    _BASIC_PAIR_SINGLE_AT,
+    _BASIC_PAIR_ESCAPED_AT,
     _COOKIE_JAR_AT,
     _GO_POINTER_AT,
     _EXECVE_AT,
@@ -1949,6 +1972,7 @@ _FIXED_ANCHORS: Final = (
     _TO_BASE64_STRING_AT,
     _GET_BYTES_AT,
     _BUFFER_FROM_AT,
+    _CONFIGURED_VALUE_AT,
     _COPY_ROWS_AT,
     _INSERT_ROWS_AT,
     _FILL_AT,

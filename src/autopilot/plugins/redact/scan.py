@@ -107,6 +107,7 @@ from autopilot.plugins.redact.patterns import (
     _BASE64_VALUE,
     _BASIC_AT,
     _BASIC_CREDENTIALS,
+    _BASIC_PAIR_ESCAPED_AT,
     _BEARER,
     _BEARER_AT,
     _BEFORE_FLAG,
@@ -155,6 +156,11 @@ from autopilot.plugins.redact.patterns import (
     _COMPARE_AT,
     _COMPARE_NAME,
     _CONFIG_LINE_BEFORE,
+    _CONFIGURED_NAME,
+    _CONFIGURED_PATH,
+    _CONFIGURED_REACH,
+    _CONFIGURED_TEXT,
+    _CONFIGURED_VALUE_AT,
     _COOKIE_AT,
     _COOKIE_ATTRIBUTES,
     _COOKIE_FLAGS,
@@ -1052,6 +1058,8 @@ class _Scan:
             self._pattern_value(end, _rx[_AUTH_PAIR], "password")
         elif _B64ENCODE_AT <= role <= _BUFFER_FROM_AT:
             self._encoded_login(end)
+        elif role == _CONFIGURED_VALUE_AT:
+            self._configured_value(start, end)
         elif role == _COPY_ROWS_AT:
             self._copy_rows(start, end)
         elif role == _INSERT_ROWS_AT:
@@ -1087,7 +1095,7 @@ class _Scan:
                 and credential_like(match.group("value").decode("ascii").lstrip("/"))
             ):
                 self.add(match.start("value"), match.end("value"), "session")
-        elif role == _BASIC_AT:
+        elif _BASIC_AT <= role <= _BASIC_PAIR_ESCAPED_AT:
             self._basic(start)
         elif role == _GO_POINTER_AT:
             self._go_struct(start)
@@ -2209,8 +2217,14 @@ class _Scan:
         if value is not None:
             text = value.group("value").decode("ascii")
             if determined:
-                if len(text) >= 24 and _strong(text):
-                    self.add(value.start("value"), value.end("value"), "api_key")  # `our key …`
+                if (len(text) >= 24 and _strong(text)) or (
+                    _rx[_HEX_SECRET].fullmatch(text)
+                    and _rx[_DIGIT].search(text)
+                    and not text.isdigit()
+                    and not is_placeholder(text)
+                ):
+                    # `our key …`, `The key <32 hex> was committed in …`
+                    self.add(value.start("value"), value.end("value"), "api_key")
             elif _strong(text) or (_rx[_HEX_SECRET].fullmatch(text) and _rx[_DIGIT].search(text)):
                 self.add(value.start("value"), value.end("value"), kind)
 
@@ -3759,6 +3773,29 @@ class _Scan:
         match = _rx[_ENCODED_LOGIN].match(self.data, end)
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
+
+    def _configured_value(self, start: int, end: int) -> None:
+        """An SSIS configuration's `<ConfiguredValue>` (see _CONFIGURED_PATH): its text, when the
+        `Path` of its `<Configuration>` ends in a secret's name (`…Properties[Password]`; a
+        `[Value]` after a variable's name, `Variables[User::ApiToken].Properties[Value]`, is that
+        variable's)."""
+        data = self.data
+        opening = data.rfind(b"<Configuration ", max(0, start - _CONFIGURED_REACH), start)
+        if opening == -1:
+            return
+        head = _rx[_CONFIGURED_PATH].search(data, opening, start)
+        if head is None:
+            return
+        names = [found.group("name") for found in _rx[_CONFIGURED_NAME].finditer(head.group("path"))]
+        if names and names[-1].lower() == b"value":
+            names.pop()
+        kind = _name_kind(names[-1]) if names else None
+        text = _rx[_CONFIGURED_TEXT].match(data, end)
+        if kind is None or text is None:
+            return
+        value = text.group("value").decode("utf-8", "replace")
+        if _plausible_value(value, quoted=True, code_context=False, next_char=b"<"):
+            self.add(text.start("value"), text.end("value"), kind)
 
     def _secure_string(self, start: int) -> None:
         """The value of an SSM SecureString parameter: the next cell of `--output text`, or the
