@@ -598,3 +598,86 @@ def test_lists_of_paths_and_pairs_that_hold_no_login_stay() -> None:
         "- frontend / backend-services\n- r12 / r13\n- eu-west-1 / us-east-1\n"
         "src/app / tests/unit\n"
     )
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "https://awx.example.net/api/v2/job_templates/42/callback/?host_config_key={k}",
+            'curl -s --data "host_config_key={k}" https://tower.example.net/api/v2/job_templates/7/callback/',
+            '{{"name": "deploy", "host_config_key": "{k}", "ask_limit_on_launch": true}}',
+            "host_config_key: {k}",
+        ]
+    ),
+    seed=SEEDS,
+    hexadecimal=st.booleans(),
+)
+def test_a_provisioning_callback_key_goes(layout: str, seed: int, hexadecimal: bool) -> None:
+    """AWX's and Ansible Tower's provisioning callback key (`host_config_key`) goes wherever it is given."""
+    rng = random.Random(seed)
+    key = rs.body(rng, 32, rs.HEX) if hexadecimal else rs.body(rng, 20)
+
+    rs.goes(layout.format(k=key), key)
+
+
+def test_config_keys_that_are_no_callback_key_stay() -> None:
+    """Other config keys and an empty callback key stay."""
+    rs.survives('host_config_key: ""\nconfig_key=database.url\n{"config_key": "app.settings.timeout"}')
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '{{"id": 7, "name": "enable secret", "plaintext": "{p}", "hash": "pbkdf2_sha256$1$a$b"}}',
+            '{{"KeyId": "arn:aws:kms:us-east-1:1:key/k", "Plaintext": "{b}", "EncryptionAlgorithm": "RSA"}}',
+            '{{"request_id": "r", "data": {{"plaintext": "{b}"}}}}',
+            '{{\n  "plaintext": "{p}",\n  "name": "enable secret"\n}}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_secret_returned_decrypted_goes(layout: str, seed: int) -> None:
+    """A secret store's or a key service's decrypted `plaintext` member (NetBox, Vault, KMS) goes."""
+    rng = random.Random(seed)
+    password = _password(rng)
+    encoded = base64.b64encode(password.encode()).decode()
+    text = layout.format(p=password, b=encoded)
+
+    rs.goes(text, password if "{p}" in layout else encoded)
+
+
+def test_plaintext_members_that_hold_no_secret_stay() -> None:
+    """An example's words, an empty or a masked plaintext stay."""
+    rs.survives(
+        '{"plaintext": "hello world", "ciphertext": "vault:v1:abc"}\n'
+        '{"plaintext": "", "hash": "x"}\n{"plaintext": "********"}\n{"plaintext": null}'
+    )
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "Apr 19 15:18:03 sshd[1]: Failed password for invalid user {p} from 172.16.1.9 port 5112 ssh2",
+            "Apr 19 15:18:04 bastion01 sshd[1]: Invalid user {p} from 172.16.1.9 port 51122",
+            "Apr 19 15:18:05 sshd[1]: Connection closed by invalid user {p} 172.16.1.9 port 22 [preauth]",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_typed_as_the_user_in_sshd_logs_goes(layout: str, seed: int) -> None:
+    """A password typed where sshd asked for the user's name (`invalid user <password>`) goes."""
+    rng = random.Random(seed)
+    password = _password(rng)
+
+    rs.goes(layout.format(p=password), password)
+
+
+def test_invalid_users_that_are_account_names_stay() -> None:
+    """Account names a scanner tries (`admin123`, `ec2-user`, `oracle`, an e-mail address) stay."""
+    rs.survives(
+        "sshd[1]: Failed password for invalid user admin123 from 10.0.0.1 port 22 ssh2\n"
+        "sshd[1]: Invalid user ec2-user from 10.0.0.1 port 22\n"
+        "sshd[1]: Connection closed by invalid user oracle 10.0.0.1 port 22 [preauth]\n"
+        "sshd[1]: Invalid user john.doe@example.com from 10.0.0.1 port 22\n"
+        "sshd[1]: Invalid user svc_backup from 10.0.0.1 port 22"
+    )

@@ -633,6 +633,10 @@ KEY_QUALIFIERS: Final = words(
     # Azure Cosmos DB's account key (`"CosmosDb": {"Key": …}` in appsettings.json, `COSMOS_KEY`)
     "cosmos cosmosdb documentdb"
 )
+#: Names whose words no other table calls secret but whose value is a credential: AWX's and Ansible
+#: Tower's provisioning callback key (``host_config_key``: whoever holds it has a job template run
+#: against a host, `?host_config_key=…`, `"host_config_key": "…"`).
+SECRET_NAME_WORDS: Final = frozenset({("host", "config", "key")})
 #: The words before ``keys`` that make a list of secret keys (``unseal_keys_b64``, ``api_keys``);
 #: elsewhere ``keys`` is a list of anything (JWKS's public ``keys``, ``ssh_keys``, ``partition_keys``).
 PLURAL_KEY_QUALIFIERS: Final = words(
@@ -1958,6 +1962,30 @@ ANCHORED_SECRETS: Final = (
         r"snmp-server[ \t]+host[ \t]+[^\s\\]+[ \t]+(?:(?:traps|informs)[ \t]+)?(?:vrf[ \t]+[^\s\\]+[ \t]+)?"
         r"version[ \t]+(?:1|2c)[ \t]+" + _DEVICE_VALUE,
         config_line=True,
+    ),
+    # what a secret store or a key service returns decrypted, as a JSON member (NetBox's secrets
+    # plugin's `"plaintext": "…"`, Vault transit's `decrypt`, AWS KMS's and Google Cloud KMS's
+    # `"Plaintext"`/`"plaintext"`, base64 of the secret): a value as people make passwords or a
+    # generated one (`"plaintext": "hello world"` of an example stays)
+    *(
+        AnchoredSecret(
+            anchor,
+            r"""(?i:plaintext)\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\s]{4,4096})\\{0,3}\"""",
+            kind="secret",
+            lenient=True,
+        )
+        for anchor in ('plaintext"', "plaintext\\")
+    ),
+    # a password typed at a login prompt where the user's name was asked, as sshd logs it (`Failed
+    # password for invalid user … from …`, `Invalid user … from …`, `Connection closed by invalid user
+    # … 10.0.0.5 port 22 [preauth]`): only a value no account is named (a symbol, or letters of both
+    # cases and digits), `admin123`, `ec2-user`, `oracle` stay
+    AnchoredSecret(
+        "invalid user ",
+        r"(?i:invalid user) (?P<value>(?=[^\s\\]{0,63}[^\sA-Za-z0-9._\-\\])[^\s\\]{6,64}"
+        r"|(?=[^\s\\]{0,63}[A-Z])(?=[^\s\\]{0,63}[a-z])(?=[^\s\\]{0,63}[0-9])[^\s\\]{8,64})"
+        r"(?= (?:from )?[0-9A-Fa-f.:]{3,45} port | \[preauth\])",
+        lenient=True,
     ),
     # a password made a char array where a call takes it, as Java's key stores and ciphers want it
     # (`ks.load(in, "…".toCharArray())`, `kmf.init(ks, "…".toCharArray())`, `new PBEKeySpec("…"
