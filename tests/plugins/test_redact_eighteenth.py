@@ -681,3 +681,27 @@ def test_invalid_users_that_are_account_names_stay() -> None:
         "sshd[1]: Invalid user john.doe@example.com from 10.0.0.1 port 22\n"
         "sshd[1]: Invalid user svc_backup from 10.0.0.1 port 22"
     )
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '{{"data": {{"data": {{"tacacs_key": "x", "snmp_ro": "{c}", "snmp_rw": "{c}"}}}}}}',
+            "SNMP_RO={c}",
+            "snmp_rw_community: {c}",
+            "  snmp_ro: '{c}'",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_an_snmp_community_under_its_short_name_goes(layout: str, seed: int) -> None:
+    """An SNMP community under `snmp_ro`/`snmp_rw` (Vault JSON, variables, environment) goes."""
+    rng = random.Random(seed)
+    community = rs.body(rng, 8) + rng.choice(["", "-", "_"]) + rs.body(rng, 5)
+
+    rs.goes(layout.format(c=community), community)
+
+
+def test_snmp_short_names_with_default_or_no_community_stay() -> None:
+    """The default communities, a reference and names that only start like them stay."""
+    rs.survives('snmp_ro: public\nsnmp_rw: "private"\nsnmp_ro: ${SNMP_RO}\nsnmp_rocks: yes')

@@ -735,3 +735,27 @@ def test_a_basic_scheme_before_no_credential_stays() -> None:
         'var c = new("Basic", "realm");\n'
         'options = ["Basic", "Digest", "Bearer"]'
     )
+
+
+@given(seed=SEEDS)
+def test_windows_credentials_editor_rows_lose_their_passwords(seed: int) -> None:
+    """Each `user\\DOMAIN:password` row Windows Credentials Editor prints loses its password."""
+    rng = random.Random(seed)
+    first, second = _password(rng), _password(rng)
+    text = (
+        "C:\\tools>wce.exe -w\n"
+        "WCE v1.42beta (X64) (Windows Credentials Editor) - (c) 2010-2013 Amplia Security\n"
+        f"rosal\\CONTOSO:{first}\nIIS10$\\CONTOSO:(null)\nsvc_sql\\CONTOSO:{second}\n"
+    )
+
+    rs.goes(text, first)
+    rs.goes(text, second)
+
+
+def test_rows_away_from_windows_credentials_editor_stay() -> None:
+    """A machine account's `(null)`, and `a\\b:c` rows after a blank line or without the banner, stay."""
+    rs.survives(
+        "WCE v1.42beta (X64) (Windows Credentials Editor)\nIIS10$\\CONTOSO:(null)\n\n"
+        "C:\\>dir\nsrc\\app:main2024\n"
+    )
+    rs.survives("share\\reports:weekly2024\n")

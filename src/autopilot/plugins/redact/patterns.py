@@ -1058,6 +1058,12 @@ _CONFIGURED_PATH: Final = (
 _CONFIGURED_NAME: Final = rb"\[(?:[A-Za-z]+::)?(?P<name>[A-Za-z_][A-Za-z0-9_]{0,63})\]"
 _CONFIGURED_TEXT: Final = rb"(?P<value>[^<>\n\\]{1,500})<"
 _CONFIGURED_REACH: Final = 700
+# What Windows Credentials Editor prints after its banner (`wce -w`: the logon sessions' passwords
+# in clear), a line each: `user\DOMAIN:password`, `(null)` for none; up to a blank line.
+_WCE_ROW: Final = (
+    rb"""[ \t]*[^\s\\:"]{1,64}\\{1,4}[^\s\\:"]{1,64}:(?!\(null\))(?P<value>[^\s"\\]{1,200})[ \t\r]*\Z"""
+)
+_WCE_LINES: Final = 64
 # A table's rows in an SQL dump, under a column list that names a secret (`api_key`, `password`):
 # PostgreSQL's `COPY table (…) FROM stdin;` and its tab-separated lines up to `\.`, an `INSERT INTO
 # table (…) VALUES (…), (…);`. A one-way hash (`pbkdf2_sha256$…`, bcrypt's `$2y$…`) or NULL stays.
@@ -1827,6 +1833,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"getbytes(",
     b"buffer.from(",
     b"<configuredvalue>",
+    b"(windows credentials editor)",
     b") from stdin;",
     b") values",
     # a browser driven by a test or a recording typing into a field (Playwright's and Puppeteer's
@@ -1973,6 +1980,7 @@ _FIXED_ANCHORS: Final = (
     _GET_BYTES_AT,
     _BUFFER_FROM_AT,
     _CONFIGURED_VALUE_AT,
+    _WCE_AT,
     _COPY_ROWS_AT,
     _INSERT_ROWS_AT,
     _FILL_AT,

@@ -1963,6 +1963,19 @@ ANCHORED_SECRETS: Final = (
         r"version[ \t]+(?:1|2c)[ \t]+" + _DEVICE_VALUE,
         config_line=True,
     ),
+    # an SNMP community under its short names (`snmp_ro`, `snmp_rw`, `SNMP_RO_COMMUNITY`, in a Vault
+    # secret's JSON, an inventory's variables, an environment), read-only or read-write: a value that
+    # is no plain word (`public` and `private` are the defaults every device ships with)
+    *(
+        AnchoredSecret(
+            anchor,
+            r"""(?i:snmp_r[ow])(?:_(?i:community|string))?\\{0,3}["']?[ \t]*[:=][ \t]*\\{0,3}["']?"""
+            r"""(?P<value>[^\s"'\\,}]{4,200})""",
+            kind="community",
+            lenient=True,
+        )
+        for anchor in ("snmp_ro", "snmp_rw")
+    ),
     # what a secret store or a key service returns decrypted, as a JSON member (NetBox's secrets
     # plugin's `"plaintext": "…"`, Vault transit's `decrypt`, AWS KMS's and Google Cloud KMS's
     # `"Plaintext"`/`"plaintext"`, base64 of the secret): a value as people make passwords or a

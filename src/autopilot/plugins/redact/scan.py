@@ -466,6 +466,9 @@ from autopilot.plugins.redact.patterns import (
     _VALUE_HEADER,
     _VALUE_MEMBER,
     _VALUE_WORD,
+    _WCE_AT,
+    _WCE_LINES,
+    _WCE_ROW,
     _WEBHOOK_PATH_AT,
     _WIREGUARD_MEMBER,
     _WRAPPED_LITERAL,
@@ -1058,6 +1061,8 @@ class _Scan:
             self._pattern_value(end, _rx[_AUTH_PAIR], "password")
         elif _B64ENCODE_AT <= role <= _BUFFER_FROM_AT:
             self._encoded_login(end)
+        elif role == _WCE_AT:
+            self._wce_rows(end)
         elif role == _CONFIGURED_VALUE_AT:
             self._configured_value(start, end)
         elif role == _COPY_ROWS_AT:
@@ -3773,6 +3778,23 @@ class _Scan:
         match = _rx[_ENCODED_LOGIN].match(self.data, end)
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
+
+    def _wce_rows(self, position: int) -> None:
+        """The rows Windows Credentials Editor prints after its banner at *position* (_WCE_ROW): each
+        logon's password, up to a blank line or the end of the JSON string that holds them
+        (_WCE_LINES at most)."""
+        data = self.data
+        _, line_end = _line_around(data, position)
+        for _ in range(_WCE_LINES):
+            following = _following_line(data, line_end)
+            if following is None:
+                return
+            begin, line_end, text_end = following
+            row = _rx[_WCE_ROW].match(data, begin, text_end)
+            if row is not None:
+                self.add(row.start("value"), row.end("value"), "password")
+            elif not data[begin:text_end].strip() or text_end < line_end:
+                return
 
     def _configured_value(self, start: int, end: int) -> None:
         """An SSIS configuration's `<ConfiguredValue>` (see _CONFIGURED_PATH): its text, when the
