@@ -328,3 +328,37 @@ def test_prose_about_variables_and_keys_without_a_value_stays() -> None:
         "the commit 3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a fixed it\n"
         "SECRET_KEY to be rotated on 2026-01-01"
     )
+
+
+# --- the users a basic-auth middleware accepts, each `user:credential` (Traefik) ------------------
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "http:\n  middlewares:\n    dashboard-auth:\n      basicAuth:\n        users:\n"
+            '          - "admin:{p}"\n          - "ops:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/"',
+            "      basicAuth:\n        users:\n          - ops:{p}\n  routers: {{}}",
+            '{{"http": {{"middlewares": {{"auth": {{"basicAuth": {{"users": ["admin:{p}"]}}}}}}}}}}',
+            '[http.middlewares.auth.basicAuth]\n  users = ["u2:$2y$05$abc", "admin:{p}"]',
+            '  - "traefik.http.middlewares.auth.basicauth.users=admin:{p},ops:$$apr1$$a$$b"',
+        ]
+    ),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_a_password_in_a_basic_auth_users_list_goes(layout: str, seed: int) -> None:
+    """A password in clear in a basic-auth middleware's `users` list (Traefik's, any syntax) goes."""
+    rng = random.Random(seed)
+    password = _java_password(rng)
+
+    rs.goes(layout.format(p=password), password)
+
+
+def test_basic_auth_users_that_are_hashes_stay() -> None:
+    """Users whose credentials are one-way hashes, a placeholder or a reference stay."""
+    rs.survives(
+        'basicAuth:\n  users:\n    - "ops:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/"\n'
+        '    - "test:$2y$05$abcdefghijklmnopqrstuv"\n    - "admin:changeme"\n'
+        '  usersFile: "/etc/traefik/users"\n'
+        "auth = HTTPBasicAuth(user, password)"
+    )

@@ -1064,6 +1064,20 @@ _WCE_ROW: Final = (
     rb"""[ \t]*[^\s\\:"]{1,64}\\{1,4}[^\s\\:"]{1,64}:(?!\(null\))(?P<value>[^\s"\\]{1,200})[ \t\r]*\Z"""
 )
 _WCE_LINES: Final = 64
+# The users a basic-auth middleware or server accepts, each `user:credential` (Traefik's
+# `basicAuth: users:` in YAML, `"users": [...]` in JSON, `users = [...]` in TOML, its Docker label
+# `…basicauth.users=a:…,b:…`): the list after the name, each item's credential after its colon.
+_BASIC_AUTH_USERS: Final = (
+    rb"""(?i:basicauth)(?:\\{0,3}["'])?(?:[ \t]*[:=][ \t]*(?:\{[ \t]*)?|\])"""
+    rb"""(?:(?:\r?\n|\\{1,3}n)[ \t]*)*(?:\\{0,3}["'])?(?i:users)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*"""
+    rb"""(?P<list>(?:\[[^\]]{1,4000}\]"""
+    rb"""|(?:(?:\r?\n|\\{1,3}n)[ \t]*-[ \t]+(?:\\{0,3}["'])?[^\n\\"']{1,300}(?:\\{0,3}["'])?){1,50}))"""
+    rb"""|(?i:basicauth)\.(?i:users)=(?P<labels>[^\s"'\\]{1,4000})"""
+)
+_BASIC_AUTH_ITEM: Final = (
+    rb"""(?:^|[\[,]|-[ \t]+)[ \t]*(?:\\{0,3}["'])?"""
+    rb"""(?P<user>[A-Za-z0-9_.@\-]{1,64}):(?P<value>[^\s"',\]\\]{1,300})"""
+)
 # A table's rows in an SQL dump, under a column list that names a secret (`api_key`, `password`):
 # PostgreSQL's `COPY table (…) FROM stdin;` and its tab-separated lines up to `\.`, an `INSERT INTO
 # table (…) VALUES (…), (…);`. A one-way hash (`pbkdf2_sha256$…`, bcrypt's `$2y$…`) or NULL stays.
@@ -1834,6 +1848,7 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"buffer.from(",
     b"<configuredvalue>",
     b"(windows credentials editor)",
+    b"basicauth",
     b") from stdin;",
     b") values",
     # a browser driven by a test or a recording typing into a field (Playwright's and Puppeteer's
@@ -1981,6 +1996,7 @@ _FIXED_ANCHORS: Final = (
     _BUFFER_FROM_AT,
     _CONFIGURED_VALUE_AT,
     _WCE_AT,
+    _BASIC_AUTH_USERS_AT,
     _COPY_ROWS_AT,
     _INSERT_ROWS_AT,
     _FILL_AT,

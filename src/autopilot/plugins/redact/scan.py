@@ -106,6 +106,9 @@ from autopilot.plugins.redact.patterns import (
     _BARE_TAIL,
     _BASE64_VALUE,
     _BASIC_AT,
+    _BASIC_AUTH_ITEM,
+    _BASIC_AUTH_USERS,
+    _BASIC_AUTH_USERS_AT,
     _BASIC_CREDENTIALS,
     _BASIC_PAIR_ESCAPED_AT,
     _BEARER,
@@ -1061,6 +1064,8 @@ class _Scan:
             self._pattern_value(end, _rx[_AUTH_PAIR], "password")
         elif _B64ENCODE_AT <= role <= _BUFFER_FROM_AT:
             self._encoded_login(end)
+        elif role == _BASIC_AUTH_USERS_AT:
+            self._basic_auth_users(start)
         elif role == _WCE_AT:
             self._wce_rows(end)
         elif role == _CONFIGURED_VALUE_AT:
@@ -3778,6 +3783,22 @@ class _Scan:
         match = _rx[_ENCODED_LOGIN].match(self.data, end)
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
+
+    def _basic_auth_users(self, start: int) -> None:
+        """The users a basic-auth middleware accepts (see _BASIC_AUTH_USERS): each item's credential,
+        unless it is a one-way hash (`$apr1$…`, `$2y$…`, `{SHA}…`, a label's `$$`) or a placeholder."""
+        data = self.data
+        block = _rx[_BASIC_AUTH_USERS].match(data, start)
+        if block is None:
+            return
+        group = "list" if block.group("list") is not None else "labels"
+        items = block.group(group)
+        offset = block.start(group)
+        for item in _rx[_BASIC_AUTH_ITEM].finditer(items):
+            value = item.group("value").decode("utf-8", "replace")
+            if value.startswith(("$", "{")) or not _lenient(value) or is_placeholder(value):
+                continue
+            self.add(offset + item.start("value"), offset + item.end("value"), "password")
 
     def _wce_rows(self, position: int) -> None:
         """The rows Windows Credentials Editor prints after its banner at *position* (_WCE_ROW): each
