@@ -1978,16 +1978,23 @@ ANCHORED_SECRETS: Final = (
     ),
     # what a secret store or a key service returns decrypted, as a JSON member (NetBox's secrets
     # plugin's `"plaintext": "…"`, Vault transit's `decrypt`, AWS KMS's and Google Cloud KMS's
-    # `"Plaintext"`/`"plaintext"`, base64 of the secret): a value as people make passwords or a
-    # generated one (`"plaintext": "hello world"` of an example stays)
+    # `"Plaintext"`/`"plaintext"`, base64 of the secret): a value as people make passwords, or base64
+    # of 16 characters or more (`"plaintext": "hello world"` of an example stays)
     *(
         AnchoredSecret(
             anchor,
-            r"""(?i:plaintext)\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>[^"\\\s]{4,4096})\\{0,3}\"""",
+            r"""(?i:plaintext)\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>""" + value + r""")\\{0,3}\"""",
             kind="secret",
-            lenient=True,
+            lenient=lenient,
         )
         for anchor in ('plaintext"', "plaintext\\")
+        for value, lenient in (
+            (r"""[^"\\\s]{4,4096}""", True),
+            (
+                r"""(?=[A-Za-z0-9+/]{0,4095}[A-Z])(?=[A-Za-z0-9+/]{0,4095}[a-z])[A-Za-z0-9+/]{16,4096}={0,2}""",
+                False,
+            ),
+        )
     ),
     # a password typed at a login prompt where the user's name was asked, as sshd logs it (`Failed
     # password for invalid user … from …`, `Invalid user … from …`, `Connection closed by invalid user
