@@ -317,3 +317,46 @@ def test_a_dataframe_without_secrets_stays() -> None:
         "│ 1   ┆ 3                    │\n"
         "└─────┴──────────────────────┘"
     )
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '{{"request_id": "chatcmpl-{r}", "api_key": "{h}", "model": "claude-sonnet", "spend": 0.00412}}',
+            "keys:\n  - key_alias: rag-prod\n    key_name: sk-...{m}\n    spend: 12.5\n    token: {h}",
+            "keys:\n  - key_alias: rag-prod\n    key_name: sk-...{m}\n    token: {h}",
+            '{{"key": "{h}", "info": {{"key_name": "sk-...{m}", "spend": 0.0, "max_budget": 50}}}}',
+            '{{"token": "{h}", "key_alias": "eval", "key_name": "sk-…{m}", "models": []}}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_gateway_key_record_keeps_the_keys_digest(layout: str, seed: int) -> None:
+    """LiteLLM's key lists and spend logs name a key by its SHA-256: that digest is no key and stays."""
+    rng = random.Random(seed)
+    digest = rs.body(rng, 64, rs.HEX)
+    masked = rs.body(rng, 4)
+    if masked.lower() == digest[-4:]:
+        masked = "Zz" + masked[2:]
+
+    rs.survives(layout.format(r=rs.body(rng, 29), h=digest, m=masked))
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '{{"api_key": "{h}", "model": "gpt-4o"}}',
+            "keys:\n  - key_alias: rag-prod\n    key_name: sk-...{m}\n    token: {h}",
+            '{{"key": "sk-{k}", "key_name": "sk-...{t}", "spend": 0.0, "token": "{h}"}}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_key_of_hex_digits_goes_unless_a_gateway_record_shows_it_masked(layout: str, seed: int) -> None:
+    """A 64-hex key goes unless a record shows it as a digest (its masked name ends otherwise)."""
+    rng = random.Random(seed)
+    key = rs.body(rng, 64, rs.HEX)
+    gateway_key = rs.body(rng, 22, rs.URLSAFE)
+    text = layout.format(h=key, m=key[-4:], k=gateway_key, t=gateway_key[-4:])
+
+    rs.goes(text, gateway_key if "sk-{k}" in layout else key)

@@ -540,3 +540,168 @@ def test_a_wireguard_key_in_a_keys_block_goes(layout: str, seed: int) -> None:
 
 def test_a_public_key_in_a_keys_block_stays() -> None:
     rs.survives("keys:\n  public: D1qi2SFJ7CHVIq5ydMiUHjQj2vs6pYZqviXmMa0oA/o=\n  shared: none\n")
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'user = monitor {{\n    default service = permit\n    login = cleartext "{p}"\n}}',
+            "user = ops {{\n    enable = cleartext {p}\n    member = netadmins\n}}",
+            'user = ppp1 {{\n    pap = cleartext "{p}"\n    chap = cleartext "{p}"\n}}',
+            'id = user {{ login = cleartext "{p}" }}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_tacacs_users_password_in_clear_goes(layout: str, seed: int) -> None:
+    """A TACACS+ users file's password in clear (`login = cleartext "…"`, `enable`, `pap`) goes."""
+    rng = random.Random(seed)
+    password = _password(rng)
+
+    rs.goes(layout.format(p=password), password)
+
+
+def test_tacacs_passwords_that_are_hashes_or_files_stay() -> None:
+    """A TACACS+ user's one-way hash (`des`, `crypt`) or a password file stays."""
+    rs.survives(
+        "user = monitor {\n    login = des a1b2c3d4e5f6g\n    enable = file /etc/tacacs/passwd\n"
+        '    pap = crypt "$1$abc$defghijklmnopqrstuv"\n}\n# cleartext passwords are read from the file'
+    )
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "## Rack 12 BMCs\n- r12-u05  10.1.2.3  root / {q}\n- r12-u09  10.1.2.4  {u} / {p}\nTags: A1B2",
+            "# temp accounts, delete monday\n# admin2 / {q}\n# {u} / {p}\nRemember: set with chpasswd",
+            "Logins for the lab:\n  admin / {q}\n  {u} / {p}\n  guest / {r}",
+            "| host | login |\n|---|---|\n| sw1 | admin / {q} |\n| sw2 | {u} / {p} |",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_list_of_logins_loses_every_password(layout: str, seed: int) -> None:
+    """In a list of `user / password` lines, the lines after a login's loses their passwords too."""
+    rng = random.Random(seed)
+    password = _password(rng)
+    text = layout.format(
+        q=_password(rng), p=password, r=_password(rng), u=rng.choice(["ops", "svc_ipmi", "deploy"])
+    )
+
+    rs.goes(text, password)
+
+
+def test_lists_of_paths_and_pairs_that_hold_no_login_stay() -> None:
+    """Lists of `a / b` pairs that hand over no login (paths, ratios, a login list cut by a blank) stay."""
+    rs.survives(
+        "Accounts to migrate:\n- admin / see the vault\n- ops / rotated2024\n\n"
+        "- frontend / backend-services\n- r12 / r13\n- eu-west-1 / us-east-1\n"
+        "src/app / tests/unit\n"
+    )
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "https://awx.example.net/api/v2/job_templates/42/callback/?host_config_key={k}",
+            'curl -s --data "host_config_key={k}" https://tower.example.net/api/v2/job_templates/7/callback/',
+            '{{"name": "deploy", "host_config_key": "{k}", "ask_limit_on_launch": true}}',
+            "host_config_key: {k}",
+        ]
+    ),
+    seed=SEEDS,
+    hexadecimal=st.booleans(),
+)
+def test_a_provisioning_callback_key_goes(layout: str, seed: int, hexadecimal: bool) -> None:
+    """AWX's and Ansible Tower's provisioning callback key (`host_config_key`) goes wherever it is given."""
+    rng = random.Random(seed)
+    key = rs.body(rng, 32, rs.HEX) if hexadecimal else rs.body(rng, 20)
+
+    rs.goes(layout.format(k=key), key)
+
+
+def test_config_keys_that_are_no_callback_key_stay() -> None:
+    """Other config keys and an empty callback key stay."""
+    rs.survives('host_config_key: ""\nconfig_key=database.url\n{"config_key": "app.settings.timeout"}')
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '{{"id": 7, "name": "enable secret", "plaintext": "{p}", "hash": "pbkdf2_sha256$1$a$b"}}',
+            '{{"KeyId": "arn:aws:kms:us-east-1:1:key/k", "Plaintext": "{b}", "EncryptionAlgorithm": "RSA"}}',
+            '{{"request_id": "r", "data": {{"plaintext": "{b}"}}}}',
+            '{{\n  "plaintext": "{p}",\n  "name": "enable secret"\n}}',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_secret_returned_decrypted_goes(layout: str, seed: int) -> None:
+    """A secret store's or a key service's decrypted `plaintext` member (NetBox, Vault, KMS) goes."""
+    rng = random.Random(seed)
+    password = _password(rng)
+    encoded = base64.b64encode(password.encode()).decode()
+    text = layout.format(p=password, b=encoded)
+
+    rs.goes(text, password if "{p}" in layout else encoded)
+
+
+def test_plaintext_members_that_hold_no_secret_stay() -> None:
+    """An example's words, an empty or a masked plaintext stay."""
+    rs.survives(
+        '{"plaintext": "hello world", "ciphertext": "vault:v1:abc"}\n'
+        '{"plaintext": "", "hash": "x"}\n{"plaintext": "********"}\n{"plaintext": null}'
+    )
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "Apr 19 15:18:03 sshd[1]: Failed password for invalid user {p} from 172.16.1.9 port 5112 ssh2",
+            "Apr 19 15:18:04 bastion01 sshd[1]: Invalid user {p} from 172.16.1.9 port 51122",
+            "Apr 19 15:18:05 sshd[1]: Connection closed by invalid user {p} 172.16.1.9 port 22 [preauth]",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_password_typed_as_the_user_in_sshd_logs_goes(layout: str, seed: int) -> None:
+    """A password typed where sshd asked for the user's name (`invalid user <password>`) goes."""
+    rng = random.Random(seed)
+    password = _password(rng)
+
+    rs.goes(layout.format(p=password), password)
+
+
+def test_invalid_users_that_are_account_names_stay() -> None:
+    """Account names a scanner tries (`admin123`, `ec2-user`, `oracle`, an e-mail address) stay."""
+    rs.survives(
+        "sshd[1]: Failed password for invalid user admin123 from 10.0.0.1 port 22 ssh2\n"
+        "sshd[1]: Invalid user ec2-user from 10.0.0.1 port 22\n"
+        "sshd[1]: Connection closed by invalid user oracle 10.0.0.1 port 22 [preauth]\n"
+        "sshd[1]: Invalid user john.doe@example.com from 10.0.0.1 port 22\n"
+        "sshd[1]: Invalid user svc_backup from 10.0.0.1 port 22"
+    )
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            '{{"data": {{"data": {{"tacacs_key": "x", "snmp_ro": "{c}", "snmp_rw": "{c}"}}}}}}',
+            "SNMP_RO={c}",
+            "snmp_rw_community: {c}",
+            "  snmp_ro: '{c}'",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_an_snmp_community_under_its_short_name_goes(layout: str, seed: int) -> None:
+    """An SNMP community under `snmp_ro`/`snmp_rw` (Vault JSON, variables, environment) goes."""
+    rng = random.Random(seed)
+    community = rs.body(rng, 8) + rng.choice(["", "-", "_"]) + rs.body(rng, 5)
+
+    rs.goes(layout.format(c=community), community)
+
+
+def test_snmp_short_names_with_default_or_no_community_stay() -> None:
+    """The default communities, a reference and names that only start like them stay."""
+    rs.survives('snmp_ro: public\nsnmp_rw: "private"\nsnmp_ro: ${SNMP_RO}\nsnmp_rocks: yes')

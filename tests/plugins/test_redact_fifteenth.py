@@ -237,3 +237,128 @@ def test_a_rails_session_cookie_in_a_bug_report_goes(n: int) -> None:
 
 def test_a_session_word_that_is_no_cookie_stays() -> None:
     rs.survives("login ok user=bob session=expired--retry-later-please")
+
+
+# --- a password made a char array where a call takes it (Java's key stores and ciphers) -------------
+
+
+def _java_password(rng: random.Random) -> str:
+    return rs.body(rng, 8) + rng.choice("!#%-_.") + rs.body(rng, 4)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'try (InputStream in = Files.newInputStream(p12)) {{\n    ks.load(in, "{p}".toCharArray());\n}}',
+            'kmf.init(ks, "{p}".toCharArray());',
+            'PBEKeySpec spec = new PBEKeySpec("{p}".toCharArray(), salt, 65536, 256);',
+            'Key key = keyStore.getKey("signing", "{p}".toCharArray());',
+            'return new PasswordAuthentication("svc-mail", "{p}".toCharArray())',
+            'keyStore.load(FileInputStream("client.jks"), "{p}".toCharArray())',
+        ]
+    ),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_a_password_made_a_char_array_in_a_call_goes(layout: str, seed: int) -> None:
+    """A literal made a char array where a call takes a password (`ks.load(in, "…".toCharArray())`) goes."""
+    rng = random.Random(seed)
+    password = _java_password(rng)
+
+    rs.goes(layout.format(p=password), password)
+
+
+def test_char_arrays_that_are_no_password_stay() -> None:
+    """Alphabets, words and variables made char arrays stay."""
+    rs.survives(
+        'char[] HEX = "0123456789abcdef".toCharArray();\n'
+        'for (char c : "aeiou".toCharArray()) { count(c); }\n'
+        "ks.load(in, password.toCharArray());\n"
+        'ks.load(in, System.getenv("KS_PASS").toCharArray());\n'
+        'String.valueOf("hello".toCharArray(), 0, 3);'
+    )
+
+
+# --- a secret handed over in a commit message or prose after its variable's name or "the key" -----
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'git commit -m "Set production SECRET_KEY to {p}"',
+            "rotate DB_PASSWORD to {p} tonight",
+            "fix: set api_token to {p} for the staging job",
+            "The new SMTP_PASSWORD is {p}",
+        ]
+    ),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_a_secret_handed_over_after_its_variables_name_goes(layout: str, seed: int) -> None:
+    """A value handed over after a variable's name and a linking word (`SECRET_KEY to …`) goes."""
+    rng = random.Random(seed)
+    secret = _java_password(rng) + rs.body(rng, 8)
+
+    rs.goes(layout.format(p=secret), secret)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "security: drop hard-coded Datadog key\n\nThe key {k} was committed in c4510b7.",
+            "Our key {k} is the one in the vault.",
+            "the rotated key {k} must be revoked",
+        ]
+    ),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_a_hex_key_after_a_determiner_goes(layout: str, seed: int) -> None:
+    """A key of 32 hex digits or more named in prose by `the key`, `our key` goes."""
+    rng = random.Random(seed)
+    key = rs.body(rng, 32, rs.HEX)
+
+    rs.goes(layout.format(k=key), key)
+
+
+def test_prose_about_variables_and_keys_without_a_value_stays() -> None:
+    """Prose naming a variable or a key with no value after its linking word stays."""
+    rs.survives(
+        "we pass api_key to the client constructor\n"
+        "the JWT_SECRET is still the default, see docs\n"
+        "set DB_PASSWORD to the value in the vault\n"
+        "the key 12345678901234567890123456789012 is a number\n"
+        "the commit 3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a fixed it\n"
+        "SECRET_KEY to be rotated on 2026-01-01"
+    )
+
+
+# --- the users a basic-auth middleware accepts, each `user:credential` (Traefik) ------------------
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            "http:\n  middlewares:\n    dashboard-auth:\n      basicAuth:\n        users:\n"
+            '          - "admin:{p}"\n          - "ops:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/"',
+            "      basicAuth:\n        users:\n          - ops:{p}\n  routers: {{}}",
+            '{{"http": {{"middlewares": {{"auth": {{"basicAuth": {{"users": ["admin:{p}"]}}}}}}}}}}',
+            '[http.middlewares.auth.basicAuth]\n  users = ["u2:$2y$05$abc", "admin:{p}"]',
+            '  - "traefik.http.middlewares.auth.basicauth.users=admin:{p},ops:$$apr1$$a$$b"',
+        ]
+    ),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+def test_a_password_in_a_basic_auth_users_list_goes(layout: str, seed: int) -> None:
+    """A password in clear in a basic-auth middleware's `users` list (Traefik's, any syntax) goes."""
+    rng = random.Random(seed)
+    password = _java_password(rng)
+
+    rs.goes(layout.format(p=password), password)
+
+
+def test_basic_auth_users_that_are_hashes_stay() -> None:
+    """Users whose credentials are one-way hashes, a placeholder or a reference stay."""
+    rs.survives(
+        'basicAuth:\n  users:\n    - "ops:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/"\n'
+        '    - "test:$2y$05$abcdefghijklmnopqrstuv"\n    - "admin:changeme"\n'
+        '  usersFile: "/etc/traefik/users"\n'
+        "auth = HTTPBasicAuth(user, password)"
+    )

@@ -636,3 +636,126 @@ def test_a_flag_column_without_a_value_column_or_a_value_stays() -> None:
         "Name              Is Secret    Value\nDbPassword        True",
     ):
         rs.survives(text)
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'var bytes = Encoding.ASCII.GetBytes("{u}:{p}");\n'
+            'client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", '
+            "Convert.ToBase64String(bytes));",
+            'byte[] login = Encoding.UTF8.GetBytes("{u}:{p}");',
+            'const login = Buffer.from("{u}:{p}");\nheaders.Authorization = `Basic ${{login}}`;',
+            "const auth = Buffer.from('{u}:{p}').toString('base64');",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_login_made_bytes_for_a_basic_header_loses_its_password(layout: str, seed: int) -> None:
+    """A `user:password` literal made bytes to be encoded for a Basic header later loses its password."""
+    rng = random.Random(seed)
+    password = rs.body(rng, 9) + rng.choice("!#%-_") + rs.body(rng, 3)
+
+    rs.goes(layout.format(u=rng.choice(["adm-pfischer", "svc", "jenkins"]), p=password), password)
+
+
+def test_bytes_of_text_that_is_no_login_stay() -> None:
+    """Bytes of text that holds no `user:password` (a time, a header, a variable, a word pair) stay."""
+    rs.survives(
+        'var bytes = Encoding.ASCII.GetBytes("12:30:45");\n'
+        'var b = Encoding.UTF8.GetBytes($"{user}:{password}");\n'
+        'const x = Buffer.from("hello world");\n'
+        'const y = Buffer.from("content-type:application");\n'
+        'var z = Encoding.UTF8.GetBytes("Host: example.com");'
+    )
+
+
+def _ssis(path: str, value: str, value_type: str = "String") -> str:
+    return (
+        f'  <Configuration ConfiguredType="Property" Path="{path}" ValueType="{value_type}">\n'
+        f"    <ConfiguredValue>{value}</ConfiguredValue>\n  </Configuration>\n"
+    )
+
+
+@given(
+    path=st.sampled_from(
+        [
+            r"\Package.Connections[Staging].Properties[Password]",
+            r"\Package.Connections[FTP].Properties[ServerPassword]",
+            r"\Package.Variables[User::ApiToken].Properties[Value]",
+            r"\Package.Variables[User::SftpPassword].Properties[Value]",
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_an_ssis_configurations_secret_value_goes(path: str, seed: int) -> None:
+    """An SSIS `.dtsConfig` entry whose `Path` ends in a secret's name loses its `<ConfiguredValue>`."""
+    rng = random.Random(seed)
+    secret = _password(rng)
+    text = "<DTSConfiguration>\n" + _ssis(path, secret) + "</DTSConfiguration>"
+
+    rs.goes(text, secret)
+
+
+def test_ssis_configurations_of_other_settings_stay() -> None:
+    """SSIS entries that set a server, a batch size or a user keep their values."""
+    rs.survives(
+        "<DTSConfiguration>\n"
+        + _ssis(r"\Package.Connections[Staging].Properties[ServerName]", "sql-prd-01")
+        + _ssis(r"\Package.Variables[User::BatchSize].Properties[Value]", "5000", "Int32")
+        + _ssis(r"\Package.Connections[Staging].Properties[UserName]", "etl_loader")
+        + _ssis(r"\Package.Connections[Staging].Properties[Password]", "")
+        + "</DTSConfiguration>"
+    )
+
+
+@given(
+    layout=st.sampled_from(
+        [
+            'private static readonly AuthenticationHeaderValue JenkinsAuth = new("Basic", "{b}");',
+            "AuthenticationHeaderValue auth = new('Basic', '{b}');",
+            'request.Headers.Authorization = new("Basic", "{b}");',
+        ]
+    ),
+    seed=SEEDS,
+)
+def test_a_basic_credential_given_with_its_scheme_goes(layout: str, seed: int) -> None:
+    """Base64 of `user:password` given after its scheme (`new("Basic", "…")`) goes."""
+    rng = random.Random(seed)
+    credential = base64.b64encode(f"svc-{rs.body(rng, 4).lower()}:{_password(rng)}".encode()).decode()
+
+    rs.goes(layout.format(b=credential), credential)
+
+
+def test_a_basic_scheme_before_no_credential_stays() -> None:
+    """A placeholder's base64, a variable or a word after `"Basic",` stays."""
+    rs.survives(
+        'var a = new("Basic", "dXNlcjpwYXNzd29yZA==");\n'
+        'var b = new("Basic", Convert.ToBase64String(bytes));\n'
+        'var c = new("Basic", "realm");\n'
+        'options = ["Basic", "Digest", "Bearer"]'
+    )
+
+
+@given(seed=SEEDS)
+def test_windows_credentials_editor_rows_lose_their_passwords(seed: int) -> None:
+    """Each `user\\DOMAIN:password` row Windows Credentials Editor prints loses its password."""
+    rng = random.Random(seed)
+    first, second = _password(rng), _password(rng)
+    text = (
+        "C:\\tools>wce.exe -w\n"
+        "WCE v1.42beta (X64) (Windows Credentials Editor) - (c) 2010-2013 Amplia Security\n"
+        f"rosal\\CONTOSO:{first}\nIIS10$\\CONTOSO:(null)\nsvc_sql\\CONTOSO:{second}\n"
+    )
+
+    rs.goes(text, first)
+    rs.goes(text, second)
+
+
+def test_rows_away_from_windows_credentials_editor_stay() -> None:
+    """A machine account's `(null)`, and `a\\b:c` rows after a blank line or without the banner, stay."""
+    rs.survives(
+        "WCE v1.42beta (X64) (Windows Credentials Editor)\nIIS10$\\CONTOSO:(null)\n\n"
+        "C:\\>dir\nsrc\\app:main2024\n"
+    )
+    rs.survives("share\\reports:weekly2024\n")

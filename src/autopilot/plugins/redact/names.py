@@ -32,6 +32,8 @@ def secret_name_kind(name: str) -> str | None:
             "key" if part == "keys" and index and parts[index - 1] in rules.PLURAL_KEY_QUALIFIERS else part
             for index, part in enumerate(parts)
         ]
+    if tuple(parts[-3:]) in rules.SECRET_NAME_WORDS:
+        return "api_key"
     if parts[-2:] == ["secret", "id"]:
         return "secret"  # Consul's and Nomad's `SecretID`, Vault AppRole's `secret_id`: the credential
     if parts[-2:] in (["recovery", "code"], ["recovery", "codes"]):

@@ -1043,10 +1043,42 @@ _AUTH_PAIR: Final = (
 )
 # `user:password` encoded for a Basic header by hand: `base64.b64encode(b"api:…")`, `btoa("api:…")`,
 # `base64.StdEncoding.EncodeToString([]byte("api:…"))`, `Base64.encode64("api:…")`, PHP's
-# `base64_encode('api:…')`, .NET's `Convert.ToBase64String(Encoding.ASCII.GetBytes("api:…"))`.
+# `base64_encode('api:…')`, .NET's `Convert.ToBase64String(Encoding.ASCII.GetBytes("api:…"))`, and
+# the login made bytes to be encoded later (`Encoding.ASCII.GetBytes("api:…")`, `Buffer.from("api:…")`).
 _ENCODED_LOGIN: Final = (
     rb"""[ \t]*(?:[A-Za-z_][A-Za-z0-9_.]{0,40}\([ \t]*|\[\]byte\()?[bu8]{0,2}(?P<q>\\{0,3}["'])"""
     rb"""[A-Za-z0-9_.@+\-]{1,64}:(?P<value>[^"'\\\s]{4,500})(?P=q)"""
+)
+# An SSIS package configuration's entry (a `.dtsConfig` file, the `[SSIS Configurations]` table):
+# the `Path` of the property it sets, whose last bracketed name says what the `<ConfiguredValue>`
+# after it is (`\Package.Connections[Staging].Properties[Password]`, `…Variables[User::ApiToken]
+# .Properties[Value]`).
+_CONFIGURED_PATH: Final = (
+    rb"""Path=\\{0,3}"(?P<path>[^"<>\n]{0,300}?)\\{0,3}"[^<>]{0,300}>"""
+    rb"""(?:[ \t\r\n]|\\{1,3}[nrt])*\Z"""
+)
+_CONFIGURED_NAME: Final = rb"\[(?:[A-Za-z]+::)?(?P<name>[A-Za-z_][A-Za-z0-9_]{0,63})\]"
+_CONFIGURED_TEXT: Final = rb"(?P<value>[^<>\n\\]{1,500})<"
+_CONFIGURED_REACH: Final = 700
+# What Windows Credentials Editor prints after its banner (`wce -w`: the logon sessions' passwords
+# in clear), a line each: `user\DOMAIN:password`, `(null)` for none; up to a blank line.
+_WCE_ROW: Final = (
+    rb"""[ \t]*[^\s\\:"]{1,64}\\{1,4}[^\s\\:"]{1,64}:(?!\(null\))(?P<value>[^\s"\\]{1,200})[ \t\r]*\Z"""
+)
+_WCE_LINES: Final = 64
+# The users a basic-auth middleware or server accepts, each `user:credential` (Traefik's
+# `basicAuth: users:` in YAML, `"users": [...]` in JSON, `users = [...]` in TOML, its Docker label
+# `…basicauth.users=a:…,b:…`): the list after the name, each item's credential after its colon.
+_BASIC_AUTH_USERS: Final = (
+    rb"""(?i:basicauth)(?:\\{0,3}["'])?(?:[ \t]*[:=][ \t]*(?:\{[ \t]*)?|\])"""
+    rb"""(?:(?:\r?\n|\\{1,3}n)[ \t]*)*(?:\\{0,3}["'])?(?i:users)(?:\\{0,3}["'])?[ \t]*[:=][ \t]*"""
+    rb"""(?P<list>(?:\[[^\]]{1,4000}\]"""
+    rb"""|(?:(?:\r?\n|\\{1,3}n)[ \t]*-[ \t]+(?:\\{0,3}["'])?[^\n\\"']{1,300}(?:\\{0,3}["'])?){1,50}))"""
+    rb"""|(?i:basicauth)\.(?i:users)=(?P<labels>[^\s"'\\]{1,4000})"""
+)
+_BASIC_AUTH_ITEM: Final = (
+    rb"""(?:^|[\[,]|-[ \t]+)[ \t]*(?:\\{0,3}["'])?"""
+    rb"""(?P<user>[A-Za-z0-9_.@\-]{1,64}):(?P<value>[^\s"',\]\\]{1,300})"""
 )
 # A table's rows in an SQL dump, under a column list that names a secret (`api_key`, `password`):
 # PostgreSQL's `COPY table (…) FROM stdin;` and its tab-separated lines up to `\.`, an `INSERT INTO
@@ -1288,7 +1320,10 @@ def _encodes_credential(value: bytes) -> bool:
 
 
 # `Basic` and base64 of `user:password` (HTTP Basic authentication), wherever it is logged.
-_BASIC_CREDENTIALS: Final = rb"(?i:basic)[ \t]+(?P<value>[A-Za-z0-9+/]{8,4096}={0,2})(?![A-Za-z0-9+/=_\-.])"
+_BASIC_CREDENTIALS: Final = (
+    rb"(?i:basic)(?:[ \t]+|\\{0,3}(?P<q>[\"'])[ \t]*,[ \t]*\\{0,3}(?P=q))"
+    rb"(?P<value>[A-Za-z0-9+/]{8,4096}={0,2})(?![A-Za-z0-9+/=_\-.])"
+)
 
 
 def _basic_credentials(value: bytes) -> bool:
@@ -1786,6 +1821,11 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"\tuser ",
     b"\\tuser ",
     b"basic ",
+    # (the scheme and its credential as a call's first two arguments: C#'s target-typed
+    # `AuthenticationHeaderValue auth = new("Basic", "…")`, also JSON-escaped)
+    b'basic",',
+    b"basic',",
+    b"basic\\",
     b"<cookie ",
     b"&{",
     b"type=execve",
@@ -1805,6 +1845,13 @@ _NAMED_FIXED_ANCHORS: Final = (
     b"base64_encode(",
     b"encode64(",
     b"tobase64string(",
+    # (the login made bytes first, encoded on a later line: .NET's `Encoding.ASCII.GetBytes("api:…")`,
+    # Node's `Buffer.from("api:…")`)
+    b"getbytes(",
+    b"buffer.from(",
+    b"<configuredvalue>",
+    b"(windows credentials editor)",
+    b"basicauth",
     b") from stdin;",
     b") values",
     # a browser driven by a test or a recording typing into a field (Playwright's and Puppeteer's
@@ -1926,6 +1973,9 @@ _FIXED_ANCHORS: Final = (
     _ACL_CAT_N,
     _ACL_CAT_N_ESCAPED,
     _BASIC_AT,
+    _BASIC_PAIR_AT,
+    _BASIC_PAIR_SINGLE_AT,
+    _BASIC_PAIR_ESCAPED_AT,
     _COOKIE_JAR_AT,
     _GO_POINTER_AT,
     _EXECVE_AT,
@@ -1945,6 +1995,11 @@ _FIXED_ANCHORS: Final = (
     _BASE64_ENCODE_AT,
     _ENCODE64_AT,
     _TO_BASE64_STRING_AT,
+    _GET_BYTES_AT,
+    _BUFFER_FROM_AT,
+    _CONFIGURED_VALUE_AT,
+    _WCE_AT,
+    _BASIC_AUTH_USERS_AT,
     _COPY_ROWS_AT,
     _INSERT_ROWS_AT,
     _FILL_AT,

@@ -244,6 +244,8 @@ _LOGIN_CUE: Final = (
     rb"admin|root|login|log[ \-]in|logon|sign[ \-]?in|user|account|credential|creds|passw|pw\b|wi-?fi|wlan"
     rb"|ssid|connect|robot"
 )
+# How many lines above a `user / password` line are read for the list's other logins.
+_LOGIN_LIST_LINES: Final = 6
 # The words between a secret's name and the word that links it to its value: one sentence (no full
 # stop before a blank), no code (quotes, `$`, `=`, brackets); code spans and escaped letters allowed.
 _SENTENCE_WORDS: Final = (
@@ -274,8 +276,11 @@ _LAST_HANDED: list[tuple[bytes, int, int, tuple[int, int] | None] | None] = [Non
 
 
 def _find_handed_over(data: bytes, keyword: int, end: int) -> tuple[int, int] | None:
-    if keyword and (data[keyword - 1 : keyword].isalnum() or data[keyword - 1] == 0x5F):
-        return None  # the end of a longer word (`monkey`), or a variable's
+    # (a variable's last word, `DB_PASSWORD to …`, `SECRET_KEY to …`: the variable is the name,
+    # checked once a linking word and a value may follow)
+    variable = keyword and data[keyword - 1] == 0x5F
+    if keyword and not variable and data[keyword - 1 : keyword].isalnum():
+        return None  # the end of a longer word (`monkey`)
     ceiling = min(end, keyword + 160)
     if not data[keyword:ceiling].translate(None, _PROSE_BYTES):
         return None  # letters and a sentence's punctuation alone: nothing a credential could be
@@ -294,6 +299,8 @@ def _find_handed_over(data: bytes, keyword: int, end: int) -> tuple[int, int] | 
             if not after.isalpha() and (len(after) >= 6 or after[:1] in _ELEMENT_ENDS):
                 break  # a word that may be a value (or the end of a rich text element) after it
     else:
+        return None
+    if variable and _rx[_VARIABLE_HEAD].search(data, max(0, keyword - 64), keyword) is None:
         return None
     # where those words are, after a blank (found with `find`: the regex tried at every blank costs more)
     candidates = []
@@ -375,6 +382,11 @@ _LINK_WORDS: Final = frozenset(
     rb"jest = hei\u00dft \u00e8 \u00e9 \u00e4r hei\\u00dft \\u00e8 \\u00e9 \\u00e4r".split()
 )
 # A word of letters (also of other scripts, JSON-escaped) and a blank: how a sentence goes on.
+# The words of a variable's name before its last one, from a blank or a line's start (`DB_`,
+# `AWS_SECRET_ACCESS_`): in upper or in lower case, one case throughout.
+_VARIABLE_HEAD: Final = (
+    rb"(?:(?<![A-Za-z0-9_\\])|(?<=\\[nt]))(?:(?:[A-Z][A-Z0-9]*_){1,4}|(?:[a-z][a-z0-9]*_){1,4})\Z"
+)
 _WORD_THEN_BLANK: Final = rb"(?:[A-Za-z\x80-\xff\-]|\\{1,3}u[0-9a-fA-F]{4})*(?:`|\*{1,2})?[ \t]"
 _HUMAN_SYMBOL: Final = r"[^A-Za-z0-9\-_./]"
 # Words joined by a hyphen, an underscore or a dot and a number at the end: a password as people

@@ -633,6 +633,10 @@ KEY_QUALIFIERS: Final = words(
     # Azure Cosmos DB's account key (`"CosmosDb": {"Key": …}` in appsettings.json, `COSMOS_KEY`)
     "cosmos cosmosdb documentdb"
 )
+#: Names whose words no other table calls secret but whose value is a credential: AWX's and Ansible
+#: Tower's provisioning callback key (``host_config_key``: whoever holds it has a job template run
+#: against a host, `?host_config_key=…`, `"host_config_key": "…"`).
+SECRET_NAME_WORDS: Final = frozenset({("host", "config", "key")})
 #: The words before ``keys`` that make a list of secret keys (``unseal_keys_b64``, ``api_keys``);
 #: elsewhere ``keys`` is a list of anything (JWKS's public ``keys``, ``ssh_keys``, ``partition_keys``).
 PLURAL_KEY_QUALIFIERS: Final = words(
@@ -1901,6 +1905,17 @@ ANCHORED_SECRETS: Final = (
     # Huawei's `password simple …`, `shared-key simple …`, `snmp-agent community read simple …`
     AnchoredSecret("plaintext ", r"plaintext[ \t]+" + _DEVICE_VALUE, before=_CLEAR_BEFORE),
     AnchoredSecret("simple ", r"simple[ \t]+" + _DEVICE_VALUE, before=_CLEAR_BEFORE),
+    # a TACACS+ server's users file (tac_plus, tac_plus-ng): a user's or the enable password in clear,
+    # for each service that logs in (`login = cleartext "…"`, `enable = cleartext …`, `pap = cleartext`);
+    # `des …` and `crypt …` are one-way hashes and stay
+    AnchoredSecret(
+        "cleartext ",
+        r"cleartext[ \t]+" + _DEVICE_VALUE,
+        before=(
+            r"(?:[^\n]*?[{;])?[ \t]*(?i:login|enable|pap|chap|ms-chap|arap|opap|global|password)"
+            r"[ \t]*=[ \t]*\Z"
+        ),
+    ),
     # SNMPv3 users' passwords, for authentication and for privacy (IOS, NX-OS, Arista: `snmp-server
     # user NAME GROUP v3 auth sha … priv aes 128 …`; Comware's `snmp-agent usm-user v3 NAME GROUP
     # authentication-mode sha … privacy-mode aes128 …`; Net-SNMP's `createUser NAME SHA "…" AES "…"`);
@@ -1947,6 +1962,61 @@ ANCHORED_SECRETS: Final = (
         r"snmp-server[ \t]+host[ \t]+[^\s\\]+[ \t]+(?:(?:traps|informs)[ \t]+)?(?:vrf[ \t]+[^\s\\]+[ \t]+)?"
         r"version[ \t]+(?:1|2c)[ \t]+" + _DEVICE_VALUE,
         config_line=True,
+    ),
+    # an SNMP community under its short names (`snmp_ro`, `snmp_rw`, `SNMP_RO_COMMUNITY`, in a Vault
+    # secret's JSON, an inventory's variables, an environment), read-only or read-write: a value that
+    # is no plain word (`public` and `private` are the defaults every device ships with)
+    *(
+        AnchoredSecret(
+            anchor,
+            r"""(?i:snmp_r[ow])(?:_(?i:community|string))?\\{0,3}["']?[ \t]*[:=][ \t]*\\{0,3}["']?"""
+            r"""(?P<value>[^\s"'\\,}]{4,200})""",
+            kind="community",
+            lenient=True,
+        )
+        for anchor in ("snmp_ro", "snmp_rw")
+    ),
+    # what a secret store or a key service returns decrypted, as a JSON member (NetBox's secrets
+    # plugin's `"plaintext": "…"`, Vault transit's `decrypt`, AWS KMS's and Google Cloud KMS's
+    # `"Plaintext"`/`"plaintext"`, base64 of the secret): a value as people make passwords, or base64
+    # of 16 characters or more (`"plaintext": "hello world"` of an example stays)
+    *(
+        AnchoredSecret(
+            anchor,
+            r"""(?i:plaintext)\\{0,3}"[ \t]*:[ \t]*\\{0,3}"(?P<value>""" + value + r""")\\{0,3}\"""",
+            kind="secret",
+            lenient=lenient,
+        )
+        for anchor in ('plaintext"', "plaintext\\")
+        for value, lenient in (
+            (r"""[^"\\\s]{4,4096}""", True),
+            (
+                r"""(?=[A-Za-z0-9+/]{0,4095}[A-Z])(?=[A-Za-z0-9+/]{0,4095}[a-z])[A-Za-z0-9+/]{16,4096}={0,2}""",
+                False,
+            ),
+        )
+    ),
+    # a password typed at a login prompt where the user's name was asked, as sshd logs it (`Failed
+    # password for invalid user … from …`, `Invalid user … from …`, `Connection closed by invalid user
+    # … 10.0.0.5 port 22 [preauth]`): only a value no account is named (a symbol, or letters of both
+    # cases and digits), `admin123`, `ec2-user`, `oracle` stay
+    AnchoredSecret(
+        "invalid user ",
+        r"(?i:invalid user) (?P<value>(?=[^\s\\]{0,63}[^\sA-Za-z0-9._\-\\])[^\s\\]{6,64}"
+        r"|(?=[^\s\\]{0,63}[A-Z])(?=[^\s\\]{0,63}[a-z])(?=[^\s\\]{0,63}[0-9])[^\s\\]{8,64})"
+        r"(?= (?:from )?[0-9A-Fa-f.:]{3,45} port | \[preauth\])",
+        lenient=True,
+    ),
+    # a password made a char array where a call takes it, as Java's key stores and ciphers want it
+    # (`ks.load(in, "…".toCharArray())`, `kmf.init(ks, "…".toCharArray())`, `new PBEKeySpec("…"
+    # .toCharArray(), salt, …)`, `PasswordAuthentication(user, "…".toCharArray())`; Kotlin's too):
+    # a value as people make passwords (an alphabet, `"0123456789abcdef".toCharArray()`, stays)
+    AnchoredSecret(
+        ".tochararray()",
+        r"\.toCharArray\(\)",
+        # (the line's content may start inside the literal: after `"signing", "` as after `"-lc", "`)
+        before=r"""(?:[^\n]*?[(,][ \t]*\\{0,3}")?(?P<value>[^"\\\n]{4,200})\\{0,3}"\Z""",
+        lenient=True,
     ),
     # Nagios' and Icinga's `resource.cfg` macros (`$USER4$=…`: the passwords its checks are given; a
     # plugins' path or a user's name of words stays)

@@ -106,7 +106,11 @@ from autopilot.plugins.redact.patterns import (
     _BARE_TAIL,
     _BASE64_VALUE,
     _BASIC_AT,
+    _BASIC_AUTH_ITEM,
+    _BASIC_AUTH_USERS,
+    _BASIC_AUTH_USERS_AT,
     _BASIC_CREDENTIALS,
+    _BASIC_PAIR_ESCAPED_AT,
     _BEARER,
     _BEARER_AT,
     _BEFORE_FLAG,
@@ -126,6 +130,7 @@ from autopilot.plugins.redact.patterns import (
     _BOUND_STATEMENT,
     _BRACED_VALUE,
     _BRACES,
+    _BUFFER_FROM_AT,
     _BULLET,
     _BUNDLE_AT,
     _BUNDLE_CONFIG_HOST,
@@ -154,6 +159,11 @@ from autopilot.plugins.redact.patterns import (
     _COMPARE_AT,
     _COMPARE_NAME,
     _CONFIG_LINE_BEFORE,
+    _CONFIGURED_NAME,
+    _CONFIGURED_PATH,
+    _CONFIGURED_REACH,
+    _CONFIGURED_TEXT,
+    _CONFIGURED_VALUE_AT,
     _COOKIE_AT,
     _COOKIE_ATTRIBUTES,
     _COOKIE_FLAGS,
@@ -427,7 +437,6 @@ from autopilot.plugins.redact.patterns import (
     _TEMPLATE_FIELD,
     _THIN_AT,
     _TIMESTAMP_CELL,
-    _TO_BASE64_STRING_AT,
     _TOKENS_MEMBER,
     _TOKENS_OBJECT,
     _TRACE_BEFORE,
@@ -460,6 +469,9 @@ from autopilot.plugins.redact.patterns import (
     _VALUE_HEADER,
     _VALUE_MEMBER,
     _VALUE_WORD,
+    _WCE_AT,
+    _WCE_LINES,
+    _WCE_ROW,
     _WEBHOOK_PATH_AT,
     _WIREGUARD_MEMBER,
     _WRAPPED_LITERAL,
@@ -503,6 +515,7 @@ from autopilot.plugins.redact.prose import (
     _IN_SENTENCE,
     _LOCAL_QUOTED,
     _LOGIN_CUE,
+    _LOGIN_LIST_LINES,
     _NEXT_LINE,
     _NEXT_LINE_STRICT,
     _SAME_LINE,
@@ -624,6 +637,7 @@ from autopilot.plugins.redact.values import (
     _PUBLIC_KEY,
     _QUOTED_RHS,
     _SECRET_WORDS,
+    _hashed_key,
     _names_a_secret,
     _object_name,
     _plausible_value,
@@ -1048,8 +1062,14 @@ class _Scan:
             self._pulumi_secret(start)
         elif _AUTH_ARRAY <= role <= _AUTH_ARRAY_TWICE:
             self._pattern_value(end, _rx[_AUTH_PAIR], "password")
-        elif _B64ENCODE_AT <= role <= _TO_BASE64_STRING_AT:
+        elif _B64ENCODE_AT <= role <= _BUFFER_FROM_AT:
             self._encoded_login(end)
+        elif role == _BASIC_AUTH_USERS_AT:
+            self._basic_auth_users(start)
+        elif role == _WCE_AT:
+            self._wce_rows(end)
+        elif role == _CONFIGURED_VALUE_AT:
+            self._configured_value(start, end)
         elif role == _COPY_ROWS_AT:
             self._copy_rows(start, end)
         elif role == _INSERT_ROWS_AT:
@@ -1085,7 +1105,7 @@ class _Scan:
                 and credential_like(match.group("value").decode("ascii").lstrip("/"))
             ):
                 self.add(match.start("value"), match.end("value"), "session")
-        elif role == _BASIC_AT:
+        elif _BASIC_AT <= role <= _BASIC_PAIR_ESCAPED_AT:
             self._basic(start)
         elif role == _GO_POINTER_AT:
             self._go_struct(start)
@@ -2207,8 +2227,14 @@ class _Scan:
         if value is not None:
             text = value.group("value").decode("ascii")
             if determined:
-                if len(text) >= 24 and _strong(text):
-                    self.add(value.start("value"), value.end("value"), "api_key")  # `our key …`
+                if (len(text) >= 24 and _strong(text)) or (
+                    _rx[_HEX_SECRET].fullmatch(text)
+                    and _rx[_DIGIT].search(text)
+                    and not text.isdigit()
+                    and not is_placeholder(text)
+                ):
+                    # `our key …`, `The key <32 hex> was committed in …`
+                    self.add(value.start("value"), value.end("value"), "api_key")
             elif _strong(text) or (_rx[_HEX_SECRET].fullmatch(text) and _rx[_DIGIT].search(text)):
                 self.add(value.start("value"), value.end("value"), kind)
 
@@ -3758,6 +3784,62 @@ class _Scan:
         if match is not None and _lenient(match.group("value").decode("utf-8", "replace")):
             self.add(match.start("value"), match.end("value"), "password")
 
+    def _basic_auth_users(self, start: int) -> None:
+        """The users a basic-auth middleware accepts (see _BASIC_AUTH_USERS): each item's credential,
+        unless it is a one-way hash (`$apr1$…`, `$2y$…`, `{SHA}…`, a label's `$$`) or a placeholder."""
+        data = self.data
+        block = _rx[_BASIC_AUTH_USERS].match(data, start)
+        if block is None:
+            return
+        group = "list" if block.group("list") is not None else "labels"
+        items = block.group(group)
+        offset = block.start(group)
+        for item in _rx[_BASIC_AUTH_ITEM].finditer(items):
+            value = item.group("value").decode("utf-8", "replace")
+            if value.startswith(("$", "{")) or not _lenient(value) or is_placeholder(value):
+                continue
+            self.add(offset + item.start("value"), offset + item.end("value"), "password")
+
+    def _wce_rows(self, position: int) -> None:
+        """The rows Windows Credentials Editor prints after its banner at *position* (_WCE_ROW): each
+        logon's password, up to a blank line or the end of the JSON string that holds them
+        (_WCE_LINES at most)."""
+        data = self.data
+        _, line_end = _line_around(data, position)
+        for _ in range(_WCE_LINES):
+            following = _following_line(data, line_end)
+            if following is None:
+                return
+            begin, line_end, text_end = following
+            row = _rx[_WCE_ROW].match(data, begin, text_end)
+            if row is not None:
+                self.add(row.start("value"), row.end("value"), "password")
+            elif not data[begin:text_end].strip() or text_end < line_end:
+                return
+
+    def _configured_value(self, start: int, end: int) -> None:
+        """An SSIS configuration's `<ConfiguredValue>` (see _CONFIGURED_PATH): its text, when the
+        `Path` of its `<Configuration>` ends in a secret's name (`…Properties[Password]`; a
+        `[Value]` after a variable's name, `Variables[User::ApiToken].Properties[Value]`, is that
+        variable's)."""
+        data = self.data
+        opening = data.rfind(b"<Configuration ", max(0, start - _CONFIGURED_REACH), start)
+        if opening == -1:
+            return
+        head = _rx[_CONFIGURED_PATH].search(data, opening, start)
+        if head is None:
+            return
+        names = [found.group("name") for found in _rx[_CONFIGURED_NAME].finditer(head.group("path"))]
+        if names and names[-1].lower() == b"value":
+            names.pop()
+        kind = _name_kind(names[-1]) if names else None
+        text = _rx[_CONFIGURED_TEXT].match(data, end)
+        if kind is None or text is None:
+            return
+        value = text.group("value").decode("utf-8", "replace")
+        if _plausible_value(value, quoted=True, code_context=False, next_char=b"<"):
+            self.add(text.start("value"), text.end("value"), kind)
+
     def _secure_string(self, start: int) -> None:
         """The value of an SSM SecureString parameter: the next cell of `--output text`, or the
         `"Value"` of its JSON object; a literal piped into PowerShell's `ConvertTo-SecureString`."""
@@ -3894,8 +3976,30 @@ class _Scan:
         if user is None or not any(c.isalpha() for c in user.group("user").decode("latin-1")):
             return
         line_start, _ = _line_around(data, position, limit=512)
-        if _rx[_LOGIN_CUE].search(self.low, max(line_start, position - 200), position) is not None:
+        if _rx[_LOGIN_CUE].search(
+            self.low, max(line_start, position - 200), position
+        ) is not None or self._login_list(line_start):
             self.add(start, stop, "password")
+
+    def _login_list(self, line_start: int) -> bool:
+        """Whether the line at *line_start* is one of a list of logins (`- r12-u09  svc_ipmi / …` under
+        `- r12-u05  root / …`, `# ops / …` under `# admin2 / …`): one of the list's lines above it
+        (up to _LOGIN_LIST_LINES, to a blank line) hands over a login as `user / …` beside a word
+        that says so."""
+        data, low = self.data, self.low
+        line = line_start
+        for _ in range(_LOGIN_LIST_LINES):
+            end = _previous_line_end(data, line)
+            if end == -1:
+                return False
+            above, _ = _line_around(data, end, limit=512)
+            if above >= end or data[above:end].isspace():
+                return False  # (a blank line ends the list)
+            slash = data.find(b" / ", above, end)
+            if slash != -1 and _rx[_LOGIN_CUE].search(low, max(above, slash - 200), slash) is not None:
+                return True
+            line = above
+        return False
 
     def _jcl_ftp(self, position: int) -> None:
         """A JCL step running FTP (`EXEC PGM=FTP`) with its commands in stream (`//INPUT DD *`): the
@@ -4545,6 +4649,9 @@ class _Scan:
 
     def merged(self) -> list[tuple[int, int, str]]:
         """Non-overlapping spans; existing markers are never touched."""
+        for start, end, _priority, kind in self.spans:
+            if end - start == 64 and _hashed_key(self.data, start, end, kind):
+                self._exempt.append((start, end))  # a key's digest in a gateway's key or spend record
         if self._exempt:
             self.spans = [
                 span

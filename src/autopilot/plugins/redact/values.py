@@ -274,6 +274,38 @@ def _public_jwt(token: str) -> bool:
     return _rx[_PUBLIC_JWT_CLAIMS].search(claims) is not None
 
 
+# A key's SHA-256 as an LLM gateway keeps and logs it in place of the key (LiteLLM's `token` in
+# `/key/list`, `/key/info` and its UI's export, `api_key` in `/spend/logs`): 64 lower-case hex digits
+# under a key's name, in a record that counts the key's spend or shows the key itself only masked
+# (`key_name: sk-...Ab3d`, whose last characters are not the digest's: those of a key printed in full
+# beside its masked name are).
+_HEX_DIGEST_64: Final = rb"[0-9a-f]{64}"
+_HASHED_KEY_RECORD: Final = (
+    rb"(?<![A-Za-z0-9_])spend\\{0,3}\"?[ \t]*[:=]"
+    rb"|[A-Za-z0-9]{1,8}[-_](?:\.{3}|\xe2\x80\xa6|\\{1,3}u2026|\*{3,})(?P<tail>[A-Za-z0-9]{4})(?![A-Za-z0-9])"
+)
+_HASHED_KEY_REACH: Final = 400
+_HASHED_KEY_KINDS: Final = frozenset({"api_key", "token"})
+
+
+def _hashed_key(data: bytes, start: int, end: int, kind: str) -> bool:
+    """Whether *data*[*start*:*end*] is an API key's SHA-256 in an LLM gateway's key or spend record
+    (_HASHED_KEY_RECORD), not the key."""
+    if (
+        end - start != 64
+        or kind not in _HASHED_KEY_KINDS
+        or _rx[_HEX_DIGEST_64].fullmatch(data, start, end) is None
+    ):
+        return False
+    tail = data[end - 4 : end]
+    low, high = max(0, start - _HASHED_KEY_REACH), end + _HASHED_KEY_REACH
+    for found in _rx[_HASHED_KEY_RECORD].finditer(data, low, high):
+        masked = found.group("tail")
+        if masked is None or masked.lower() != tail:
+            return True
+    return False
+
+
 def looks_random(body: str) -> bool:
     """At least two of lower case, upper case and digits: what generated secrets look like."""
     lower = upper = digit = False
