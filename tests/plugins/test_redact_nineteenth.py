@@ -310,3 +310,14 @@ def test_a_password_under_a_russian_label_read_as_windows_1252_goes(seed: int) -
     for label in ("Пароль", "пароль", "Ключ API"):
         mojibake = label.encode().decode("cp1252")
         goes_everywhere(f"{'Логин'.encode().decode('cp1252')}: admin\n{mojibake}: {value}\n", value)
+
+
+@given(seed=SEEDS)
+def test_a_mapbox_public_token_in_base64s_alphabet_stays(seed: int) -> None:
+    """Mapbox's `pk.` tokens are made to be published, whatever alphabet their body was drawn from;
+    its secret `sk.` tokens still go."""
+    rng = random.Random(seed)
+    body = "eyJ1Ijoi" + rs.body(rng, 40, rs.B64) + "." + rs.body(rng, 22, rs.B64)
+    url = "https://api.mapbox.com/styles/v1/acme/{s}/tiles/256/1/2/3?access_token={t}"
+    rs.survives(url.format(s=rs.body(rng, 22), t="pk." + body))
+    rs.goes(f"MAPBOX_SECRET_TOKEN=sk.{body}", body)

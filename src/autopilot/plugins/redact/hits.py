@@ -190,7 +190,11 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
     same = None
     if _rx[_ANNOUNCING_MARK].search(tail) is not None:
         same = _rx[_ANNOUNCED_TAIL].search(data, keyword, keyword + len(tail))
-    if same is None and any(tail.find(end) != -1 for end in _CJK_LABEL_ENDS):
+    if (
+        same is None
+        and (not tail.isascii() or tail.find(b"\\u") != -1)  # (one cheap test first)
+        and any(tail.find(end) != -1 for end in _CJK_LABEL_ENDS)
+    ):
         # a CJK label's value after a full-width colon, the last of a JSON string (`"text":"… 密码`)
         same = _rx[_ANNOUNCED_CJK_TAIL].search(data, keyword, keyword + len(tail))
     if same is not None and not _describes(data, keyword, same.start()):

@@ -1721,11 +1721,8 @@ _NAME_KEYWORDS: Final = (
     # `access_code` and the phrases its SHA signatures are made with (`sha_request_phrase`);
     # Przelewy24's `crc` key (a checksum's name: only a value with digits, upper and lower case)
     b"access_code",
-    b"accesscode",
     b"request_phrase",
     b"response_phrase",
-    b"requestphrase",
-    b"responsephrase",
     b"crc",
     # A personal access token's name ending in `_pat` (`AZURE_DEVOPS_EXT_PAT`, `GH_PAT`, `ado_pat`),
     # quoted also in a dotted setting's (`"azure-devops.pat"`): with the byte after it, as `_pat`
