@@ -1714,16 +1714,16 @@ _NAME_KEYWORDS: Final = (
     # a one-time password's seed (`"totp": "…"` in Bitwarden's items)
     b"totp",
     b"hotp",
-    # Unifonic's API key, its `AppSid` (an SMS gateway's application's secret id; `UNIFONIC_APP_SID`)
-    b"appsid",
-    b"app_sid",
-    # payment gateways' credentials named without a secret word: Amazon Payment Services' (PayFort's)
-    # `access_code` and the phrases its SHA signatures are made with (`sha_request_phrase`);
-    # Przelewy24's `crc` key (a checksum's name: only a value with digits, upper and lower case)
-    b"access_code",
-    b"request_phrase",
-    b"response_phrase",
-    b"crc",
+    # Unifonic's API key, its `AppSid` (an SMS gateway's application's secret id); Amazon Payment
+    # Services' (PayFort's) `access_code` and the phrases its SHA signatures are made with
+    # (`sha_request_phrase`). The name is read around the anchor, so each anchor is a part of the name
+    # whose first three bytes are rare in text (the search checks a candidate wherever those are:
+    # `app`, `acc`, `req`, `res` and a leading `_` are everywhere in agent logs); none is as short as
+    # `crc` (Przelewy24's CRC key is found after the Polish word for a key only, `KLUCZ_CRC`)
+    b"ppsid",
+    b"ss_code",
+    b"a_request_phrase",
+    b"a_response_phrase",
     # A personal access token's name ending in `_pat` (`AZURE_DEVOPS_EXT_PAT`, `GH_PAT`, `ado_pat`),
     # quoted also in a dotted setting's (`"azure-devops.pat"`): with the byte after it, as `_pat`
     # alone starts every `_path`.
