@@ -12,9 +12,11 @@ from autopilot.plugins.redact.passes import _announcing, _full_width_label
 from autopilot.plugins.redact.patterns import (
     _ALIGNED_HEADER,
     _ALIGNED_VALUE,
+    _ANNOUNCED_CJK_TAIL,
     _ANNOUNCED_TAIL,
     _ANNOUNCING_MARK,
     _BLANKS,
+    _CJK_LABEL_ENDS,
     _FLAG,
     _FLAGGED_CELL,
     _JSON_STRING_END,
@@ -164,7 +166,16 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
     elif real != -1:
         line_end = real
     elif ceiling < len(data):
-        return 0, 0
+        # a word of another script ending a message inside a long line of JSON (a chat bot's event, an
+        # agent's log: `"text":"… 密码` and its value): its line ends where the string does
+        string_end = (
+            _rx[_JSON_STRING_END].search(data, keyword, ceiling)
+            if data[keyword] >= 0x80 or data.startswith((b"\\u", b"\\\\u"), keyword)
+            else None
+        )
+        if string_end is None:
+            return 0, 0
+        line_end = string_end.start()
     else:
         line_end = ceiling
     while line_end > keyword and data[line_end - 1] == 0x5C:
@@ -176,10 +187,18 @@ def _announcement(data: bytes, keyword: int) -> tuple[int, int]:
         if _describes(data, keyword, keyword + len(tail) - 1):
             return 0, 0  # `X509v3 Subject Key Identifier:`, `Key fingerprint:` and the value below
         return _in_one_string(data, keyword, line_end, (_NEXT_LINE, line_end))
+    same = None
     if _rx[_ANNOUNCING_MARK].search(tail) is not None:
         same = _rx[_ANNOUNCED_TAIL].search(data, keyword, keyword + len(tail))
-        if same is not None and not _describes(data, keyword, same.start()):
-            return _in_one_string(data, keyword, same.start(), (_SAME_LINE, same.start("value")))
+    if (
+        same is None
+        and (not tail.isascii() or tail.find(b"\\u") != -1)  # (one cheap test first)
+        and any(tail.find(end) != -1 for end in _CJK_LABEL_ENDS)
+    ):
+        # a CJK label's value after a full-width colon, the last of a JSON string (`"text":"… 密码`)
+        same = _rx[_ANNOUNCED_CJK_TAIL].search(data, keyword, keyword + len(tail))
+    if same is not None and not _describes(data, keyword, same.start()):
+        return _in_one_string(data, keyword, same.start(), (_SAME_LINE, same.start("value")))
     in_prose = _prose_value(data, keyword, keyword + len(tail))
     if in_prose is not None:
         return _in_one_string(data, keyword, in_prose[1], (_IN_PROSE, keyword + len(tail)))

@@ -38,6 +38,12 @@ def secret_name_kind(name: str) -> str | None:
         return "secret"  # Consul's and Nomad's `SecretID`, Vault AppRole's `secret_id`: the credential
     if parts[-2:] in (["recovery", "code"], ["recovery", "codes"]):
         return "password"  # an account's recovery codes (GitHub's, an MFA app's), each a password
+    if parts[-2:] == ["access", "code"] or parts[-1] == "accesscode":
+        return "secret"  # Amazon Payment Services' `access_code`, a merchant's credential
+    if parts[-2:] in (["request", "phrase"], ["response", "phrase"]):
+        return "secret"  # the phrases PayFort's SHA signatures are made with (`sha_request_phrase`)
+    if parts[-2:] == ["app", "sid"] or parts[-1] == "appsid":
+        return "api_key"  # Unifonic's `AppSid`: the key its REST API and SDKs take, no resource's id
     if parts[-2:] == ["key", "material"]:
         return "secret"  # a Wi-Fi profile's `<keyMaterial>` (its passphrase), AWS KMS's `KeyMaterial`
     if len(parts) > 2 and parts[-1] in ("d", "h", "m", "w", "y") and parts[-2].isdigit():
@@ -63,7 +69,20 @@ def secret_name_kind(name: str) -> str | None:
         return None
     kind: str | None = None
     for index, part in enumerate(parts):
-        if part == "key" and index and parts[index - 1] in rules.KEY_QUALIFIERS:
+        if (
+            part == "key"
+            and index
+            and (
+                parts[index - 1] in rules.KEY_QUALIFIERS
+                # a key of an API's version (WeChat Pay's `apiV3Key`, `API_V2_KEY`)
+                or (
+                    index > 2
+                    and parts[index - 1].isdigit()
+                    and parts[index - 2] == "v"
+                    and parts[index - 3] == "api"
+                )
+            )
+        ):
             kind = kind or ("private_key" if parts[index - 1] == "private" else "api_key")
         elif part in rules.STRONG_PARTS:
             kind = kind or rules.STRONG_PARTS[part]

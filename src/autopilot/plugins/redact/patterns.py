@@ -415,6 +415,14 @@ _ANNOUNCED_TAIL: Final = (
     rb"""[ \t.]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?"""
     rb"""(?:$|(?=\\{0,3}["'](?:[,}\]]|$)))"""
 )
+# The same after a full-width colon (U+FF1A), which ends a label of CJK prose with no blank after it,
+# or an ideographic space (U+3000), also JSON-escaped: looked for only where the line holds one.
+_ANNOUNCED_CJK_TAIL: Final = (
+    rb"""(?:\xef\xbc\x9a|\\{1,2}uff1a|\xe3\x80\x80|\\{1,2}u3000)[ \t]*(?P<value>[^\s"'`\\,]{6,500})"""
+    rb"""[ \t.]*(?:\([^()\n\\]{0,80}\)[ \t.]*)?"""
+    rb"""(?:$|(?=\\{0,3}["'](?:[,}\]]|$)))"""
+)
+_CJK_LABEL_ENDS: Final = (b"\xef\xbc\x9a", b"\xe3\x80\x80", b"uff1a", b"u3000")
 # A time in seconds since the epoch, maybe with its fraction (`1768278158.907`, a listing's date),
 # alone in its cell (maybe the last of a JSON string).
 _TIMESTAMP_CELL: Final = r"1[0-9]{9}(?:\.[0-9]{1,9})?(?![^\s\"\\])"
@@ -519,7 +527,18 @@ _EXPECT_SEND: Final = (
     rb"""(?i:sending|sendline|send)(?:[ \t]+--)?[ \t]*\(?[ \t]*[bru]?(?P<q>\\{0,3}["'])"""
     rb"""(?P<value>[^"'\\\s]{1,500})(?:\\{1,7}[rn])?(?P=q)"""
 )
-_CREDENTIAL_PROMPTS: Final = tuple(word.encode() for word in rules.CREDENTIAL_PROMPTS)
+_CREDENTIAL_PROMPTS: Final = tuple(
+    word.encode() for word in (*rules.CREDENTIAL_PROMPTS, *rules.FOREIGN_CREDENTIAL_PROMPTS) if word.isascii()
+)
+# (the words of other scripts also as JSON escapes them once or twice, lower-cased: `\u043f\u0430…`)
+_FOREIGN_CREDENTIAL_PROMPTS: Final = tuple(
+    {
+        "".join(c if c.isascii() or not escape else f"{escape}u{ord(c):04x}" for c in word).encode()
+        for word in rules.FOREIGN_CREDENTIAL_PROMPTS
+        if not word.isascii()
+        for escape in ("", "\\", "\\\\")
+    }
+)
 _PROMPT_REACH: Final = 400  # bytes back from a send to the prompt it answers
 
 
@@ -1488,8 +1507,22 @@ _JSON_API_TYPE: Final = (
 _PROSE_KEY_VALUE: Final = (
     rb"[ \t]+(?P<value>[A-Za-z0-9+/_\-]{16,500}={0,2})(?![A-Za-z0-9+/=_\-]|\.[A-Za-z0-9])"
 )
+# The same after a CJK label's end: a full-width colon (U+FF1A), perhaps after an aside in brackets
+# (U+FF08, U+FF09), also JSON-escaped.
+_CJK_KEY_VALUE: Final = (
+    rb"(?:[ \t]?(?:\xef\xbc\x88|\\{1,2}uff08|\()[^\n()\xef]{1,60}?(?:\xef\xbc\x89|\\{1,2}uff09|\))[ \t]?)?"
+    rb"(?:\xef\xbc\x9a|\\{1,2}uff1a)[ \t]*"
+    rb"(?P<value>[A-Za-z0-9+/_\-]{16,500}={0,2})(?![A-Za-z0-9+/=_\-]|\.[A-Za-z0-9])"
+)
+_FULL_WIDTH_LEADS_B: Final = (b"\xef", b"\\", b"(", b" ")
 # (after a JSON-escaped line break or tab too: `\\nNew key`)
 _PREVIOUS_WORD: Final = rb"(?:(?<![A-Za-z0-9_\-\\])|(?<=\\)[nrt])(?P<word>[A-Za-z]{2,12}) \Z"
+# The same before a key's word in another language, the word in any script (`Секретный ключ`), UTF-8
+# or JSON-escaped (`\u0421\u0435…`).
+_PREVIOUS_FOREIGN_WORD: Final = (
+    rb"(?:(?<![A-Za-z0-9_\-\\\x80-\xff])|(?<=\\)[nrt])"
+    rb"(?P<word>(?:[A-Za-z\x80-\xff]|\\{1,3}u[0-9a-fA-F]{4}){2,40}) \Z"
+)
 # The words of a label before a secret name in a table's cell (`Admin password`, `Pre-shared key`).
 _LABEL_WORDS: Final = rb"(?:[A-Za-z][A-Za-z\-]{0,23} ){1,3}"
 # The words that declare a binding right before its name (`let key = …`, `static const _key = …`).
@@ -1719,6 +1752,16 @@ _NAME_KEYWORDS: Final = (
     # a one-time password's seed (`"totp": "…"` in Bitwarden's items)
     b"totp",
     b"hotp",
+    # Unifonic's API key, its `AppSid` (an SMS gateway's application's secret id); Amazon Payment
+    # Services' (PayFort's) `access_code` and the phrases its SHA signatures are made with
+    # (`sha_request_phrase`). The name is read around the anchor, so each anchor is a part of the name
+    # whose first three bytes are rare in text (the search checks a candidate wherever those are:
+    # `app`, `acc`, `req`, `res` and a leading `_` are everywhere in agent logs); none is as short as
+    # `crc` (Przelewy24's CRC key is found after the Polish word for a key only, `KLUCZ_CRC`)
+    b"ppsid",
+    b"ss_code",
+    b"a_request_phrase",
+    b"a_response_phrase",
     # A personal access token's name ending in `_pat` (`AZURE_DEVOPS_EXT_PAT`, `GH_PAT`, `ado_pat`),
     # quoted also in a dotted setting's (`"azure-devops.pat"`): with the byte after it, as `_pat`
     # alone starts every `_path`.

@@ -814,7 +814,10 @@ FOREIGN_SECRET_WORDS: Final = {
         "пароль парол κωδικός_πρόσβασης συνθηματικό סיסמה סיסמא كلمة_المرور كلمة_السر رمز_عبور "
         "पासवर्ड รหัสผ่าน "
         # Chinese (simplified, traditional), Japanese, Korean
-        "密码 密碼 口令 パスワード 暗証番号 비밀번호 패스워드"
+        "密码 密碼 口令 パスワード 暗証番号 비밀번호 패스워드 "
+        # Russian's UTF-8 read as Windows-1252 (mojibake: `ÐŸÐ°Ñ€Ð¾Ð»ÑŒ` for `Пароль`), the end of the word
+        # in lower case (its upper-case form is the mojibake as it shows, whatever the word's first letter)
+        "ð°ñ€ð¾ð»ñœ"
     ),
     "token": words("jeton токен トークン 토큰 令牌 belirteç"),
     "secret": words("secreto segredo segreto geheimnis секрет シークレット 시크릿 秘密 机密"),
@@ -823,7 +826,9 @@ FOREIGN_SECRET_WORDS: Final = {
         "schlüssel schluessel sleutel klucz klíč kulcs nyckel nøkkel nøgle avain cheie anahtar ключ "
         # Greek, Hebrew, Arabic, Persian, Hindi, Thai
         "κλειδί מפתח مفتاح کلید कुंजी กุญแจ "
-        "キー 密钥 秘钥 金鑰 密鑰 비밀키"
+        "キー 密钥 秘钥 金鑰 密鑰 비밀키 "
+        # (`ключ` read as Windows-1252: the end of the word, as for `пароль` above)
+        "ð»ñžñ‡"
     ),
 }
 #: Words that say so only as a whole word of a name (`clave_api`, `chave`, `parola`, `mima`), by the English
@@ -843,7 +848,10 @@ FOREIGN_KEY_QUALIFIERS: Final = {
         "acceso acesso accès acces accesso zugang zugangs zugriff toegang dostępu dostepu доступа "
         "erişim erisim"
     ),
-    "private": words("privada privado privée privee privé prive privata privato privater privat prywatny"),
+    "private": words(
+        "privada privado privée privee privé prive privata privato privater privat prywatny "
+        "закрытый приватный"
+    ),
     "secret": words("secreta secrète secrete segreta geheimer geheime gizli bí_mật bi_mat"),
     "api": words("api"),
 }
@@ -1068,7 +1076,10 @@ SCRAM_VERIFIER: Final = (
 #: ``sentry_secret=`` in it makes the whole value a secret again); public keys in DER, base64; and
 #: one-way hashes and verifiers of passwords, which cannot be turned back into them.
 PUBLIC_KEYS: Final = (
-    r"rzp_(?:live|test)_[A-Za-z0-9]{14}|pk_(?:live|test)_[A-Za-z0-9]{16,}|pk\.eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}|phc_[A-Za-z0-9]{32,}"
+    r"rzp_(?:live|test)_[A-Za-z0-9]{14}|pk_(?:live|test)_[A-Za-z0-9]{16,}|phc_[A-Za-z0-9]{32,}"
+    # (Mapbox's public token: `pk.` and its payload, in base64url, also as base64's `+` and `/` where
+    # a tool re-encoded it; only `sk.` tokens are secret)
+    r"|pk\.eyJ[A-Za-z0-9_\-+/]{10,}\.[A-Za-z0-9_\-+/]{10,}"
     r"|pub[0-9a-f]{32}|NRJS-[0-9a-f]{19}|(?:sandbox|production)_[a-z0-9]{8}_[a-z0-9]{16}"
     r"|sb_publishable_[A-Za-z0-9_\-]{20,64}|client-[A-Za-z0-9]{32,64}"
     r"|Sentry[ \t]+sentry_(?!secret)[a-z_]+=[^\s,]*(?:,[ \t]*sentry_(?!secret)[a-z_]+=[^\s,]*)*,?"
@@ -1382,6 +1393,32 @@ WEBHOOKS: Final = (
         r"://billing\.stripe\.com/p/session/(?P<value>(?:live|test)_[A-Za-z0-9_\-]{20,})",
         "url_token",
     ),
+    # SMS gateways that take their API key in the URL under a name of their own, or in its path:
+    # SMS.ru's `api_id` (a UUID), SMSC's `psw` (the account's password), Unifonic's `AppSid`,
+    # Kavenegar's `/v1/<key>/sms/send.json`
+    (
+        "sms.ru/",
+        r"://(?:[A-Za-z0-9\-]+\.)?sms\.ru/[^\s\"'<>\\`?#]*\?(?:[^\s\"'<>\\`#]*?&)?"
+        r"api_id=(?P<value>[A-Za-z0-9\-]{16,})(?![A-Za-z0-9\-])",
+        "api_key",
+    ),
+    (
+        "smsc.",
+        r"://(?:[A-Za-z0-9\-]+\.)?smsc\.(?:ru|kz|ua|tj|uz)/[^\s\"'<>\\`?#]*\?(?:[^\s\"'<>\\`#]*?&)?"
+        r"psw=(?P<value>[^\s&#\"'<>\\`]{4,})",
+        "url_password",
+    ),
+    (
+        "unifonic.com/",
+        r"://(?:[A-Za-z0-9\-]+\.)*unifonic\.com/[^\s\"'<>\\`?#]*\?(?:[^\s\"'<>\\`#]*?&)?"
+        r"(?i:appsid)=(?P<value>[A-Za-z0-9_\-]{16,})(?![A-Za-z0-9_\-])",
+        "api_key",
+    ),
+    (
+        "kavenegar.com/",
+        r"://api\.kavenegar\.com/v1/(?P<value>[A-Za-z0-9]{20,})/",
+        "api_key",
+    ),
 )
 
 #: The same webhooks' paths without their host, as a request line shows them (``curl -v``'s
@@ -1428,8 +1465,18 @@ WEBHOOK_REQUEST_PATHS: Final = (
 #: ``send(b'…')``): lower-cased literals that anchor the search (``send`` starts every form). The
 #: string sent right after a password prompt is the password.
 EXPECT_SENDS: Final = ("send",)
-#: What a prompt that asks for a credential holds (``Password:``, ``Enter passphrase for key``).
+#: What a prompt that asks for a credential holds (``Password:``, ``Enter passphrase for key``), as
+#: lower-cased bytes.
 CREDENTIAL_PROMPTS: Final = ("assword", "passphrase", "passcode")
+#: The same in other languages, as localised systems prompt (``Пароль:``, ``Passwort:``,
+#: ``Contraseña:``, ``密码`` and a full-width colon): the part of the word that a capital does not
+#: change (bytes are lower-cased as ASCII only); also JSON-escaped, looked for where the text around a
+#: send is not ASCII.
+FOREIGN_CREDENTIAL_PROMPTS: Final = (
+    "ароль", "asswort", "kennwort", "wachtwoord", "ontraseña", "contrasena", "senha", "mot de passe",
+    "hasło", "haslo", "heslo", "jelszó", "salasana", "lösenord", "passord", "adgangskode",
+    "密码", "密碼", "口令", "パスワード", "비밀번호", "암호",
+)  # fmt: skip
 
 #: The hosts (and their subdomains) of the webhooks above, for the first look at a URL.
 WEBHOOK_HOSTS: Final = (
@@ -1467,6 +1514,12 @@ WEBHOOK_HOSTS: Final = (
     "api.netlify.com",
     "api.cloudflare.com",
     "billing.stripe.com",
+    "sms.ru",
+    "smsc.ru",
+    "smsc.kz",
+    "smsc.ua",
+    "unifonic.com",
+    "api.kavenegar.com",
 )
 #: Path parts of the webhooks above that live on any host (Mattermost, Rocket.Chat, Uptime Kuma,
 #: Grafana OnCall, Feishu and Lark), for the same look.
@@ -1633,6 +1686,13 @@ CLIENT_COMMANDS: Final = (
         ("mc", "mcli"),
         (r"(?:alias[ \t]+set|config[ \t]+host[ \t]+add)[ \t]+{arg}[ \t]+{arg}[ \t]+{arg}[ \t]+{value}",),
     ),
+    # object stores' CLIs of Chinese clouds, given the key pair as flags: Alibaba's `ossutil config -i ID
+    # -k SECRET` (`--access-key-secret`), Huawei's `obsutil config -i=AK -k=SK` (`-t`: a security token),
+    # Tencent's `coscmd config -a SECRET_ID -s SECRET_KEY`
+    ClientCommand(
+        ("ossutil", "ossutil64", "obsutil"), (option("-k", "--access-key-secret", "-t"),), kind="secret"
+    ),
+    ClientCommand(("coscmd",), (option("-s", "--secret_key"),), subcommand=("config",), kind="secret"),
     ClientCommand(("ssh-keygen",), (option("-N", "-P"),)),
     # Windows: `net use Z: \\server\share PASSWORD /user:…` (or after /user:), `net user NAME PASSWORD /add`.
     ClientCommand(
@@ -2532,6 +2592,13 @@ AUTH_CALLS: Final = {
     # a one-time password's shared seed (base32): PyOTP's `pyotp.TOTP("…")`, `pyotp.HOTP("…")`
     "totp": (0, True),
     "hotp": (0, True),
+    # messaging bots' SDKs given their channel's secret or token: LINE's `WebhookHandler("…")` and
+    # `WebhookParser("…")` (the channel secret that checks a webhook's signature), `LineBotApi("…")`
+    # (the channel access token), Java's `new LineSignatureValidator("…".getBytes())`
+    "webhookhandler": (0, True),
+    "webhookparser": (0, True),
+    "linebotapi": (0, True),
+    "linesignaturevalidator": (0, True),
 }
 #: Functions that take a credential, as in :data:`AUTH_CALLS`, whose names hold a secret word: they
 #: are found through it (a name keyword), with a literal as their first argument, and need no anchor

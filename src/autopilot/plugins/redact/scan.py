@@ -146,6 +146,7 @@ from autopilot.plugins.redact.patterns import (
     _CHPASSWD_AT,
     _CHPASSWD_LINE,
     _CIPHERTEXT_BLOCK,
+    _CJK_KEY_VALUE,
     _CLI_OUTPUT,
     _CLI_OUTPUT_REACH,
     _CLIENTS,
@@ -213,9 +214,11 @@ from autopilot.plugins.redact.patterns import (
     _FILL_AT,
     _FILTER_PATH,
     _FLAGGED_CELL,
+    _FOREIGN_CREDENTIAL_PROMPTS,
     _FRAME_HEADER,
     _FRAME_LINE,
     _FROM_KEY_AT,
+    _FULL_WIDTH_LEADS_B,
     _GETPASS_AT,
     _GETPASS_RETURN,
     _GETTER,
@@ -337,6 +340,7 @@ from autopilot.plugins.redact.patterns import (
     _POINTED_STRING,
     _PORT_MONGO,
     _PORT_MYSQL,
+    _PREVIOUS_FOREIGN_WORD,
     _PREVIOUS_WORD,
     _PREVIOUS_WORD_DOT,
     _PRINTED_LINES,
@@ -1375,6 +1379,15 @@ class _Scan:
                         if data[name_start - 1 : name_start] == b" "
                         else None
                     )
+                    if (
+                        previous is None
+                        and data[name_start - 1 : name_start] == b" "
+                        and (not name.isascii() or name.find(b"\\u") != -1)
+                    ):
+                        # the word before a key's word of another script (`Секретный ключ: …`)
+                        previous = _rx[_PREVIOUS_FOREIGN_WORD].search(
+                            data, max(0, name_start - 96), name_start
+                        )
                     if previous is None and data[name_start - 1 : name_start] == b".":
                         # A dotted setting (`play.http.secret.key = "…"`): the word before the dot.
                         previous = _rx[_PREVIOUS_WORD_DOT].search(data, max(0, name_start - 16), name_start)
@@ -1445,6 +1458,10 @@ class _Scan:
                     # a pair of keys numbered (Azure's `key1` and `key2` of Cognitive Services, Storage,
                     # Event Hubs, Maps …): a value that looks generated
                     self._assignment(name, name_start, name_end, "api_key", generated=True)
+                elif kind is None and name[-3:].lower() == b"crc":
+                    # Przelewy24's CRC key (`crc: …`, `P24_CRC=…`, `KLUCZ_CRC = "…"`): a checksum is hex or
+                    # a number, so a value of digits, upper and lower case under such a name is the key
+                    self._assignment(name, name_start, name_end, "secret", generated=True, strong=True)
                 elif kind is None and (generated := _generated_name_kind(name)):
                     # `routing_key`, `server_key`, `LOGGED_IN_KEY`, `NONCE_SALT`: a key or salt of a kind
                     # no table names holds a secret when its value looks generated.
@@ -2224,6 +2241,15 @@ class _Scan:
         kind = previous is not None and _name_kind(previous.group("word") + b"_" + name)
         determined = not kind and previous is not None and _key_determiner(previous.group("word"))
         value = _rx[_PROSE_KEY_VALUE].match(data, name_end) if kind or determined else None
+        if value is None and kind and data[name_end : name_end + 1] in _FULL_WIDTH_LEADS_B:
+            # a CJK label ending in a full-width colon, perhaps after an aside in full-width brackets
+            # (`方舟平台 API Key`, an aside, then the value), as `API Key: …` is: a UUID too (Volcengine
+            # Ark's keys are UUIDs)
+            labelled = _rx[_CJK_KEY_VALUE].match(data, name_end)
+            if labelled is not None and _rx[_UUID].fullmatch(labelled.group("value")) is not None:
+                self.add(labelled.start("value"), labelled.end("value"), kind)
+                return
+            value = labelled
         if value is not None:
             text = value.group("value").decode("ascii")
             if determined:
@@ -4273,6 +4299,9 @@ class _Scan:
         low = self.low
         floor = max(0, position - _PROMPT_REACH)
         prompt = max(low.rfind(word, floor, position) for word in _CREDENTIAL_PROMPTS)
+        if prompt == -1 and (low.find(b"\\u", floor, position) != -1 or not low[floor:position].isascii()):
+            # a prompt in another language (`expect "Пароль:"`)
+            prompt = max(low.rfind(word, floor, position) for word in _FOREIGN_CREDENTIAL_PROMPTS)
         if prompt == -1:
             return
         before = position - 6 if low.startswith(b"send: ", position - 6) else position

@@ -43,9 +43,9 @@ def _foreign_words(table: dict[str, list[str]]) -> str:
 
 
 @cache
-def _foreign_translation() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """The key-then-qualifier phrases, the words found anywhere and the whole words of other
-    languages, each a pattern whose match is looked up in _foreign_english()."""
+def _foreign_translation() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The key-then-qualifier phrases, the qualifier-then-key ones, the words found anywhere and the
+    whole words of other languages, each a pattern whose match is looked up in _foreign_english()."""
     # (Spanish `clave` is a password alone, a key before a qualifier: `clave_api`, `clave de acceso`)
     keys = {"key": [*rules.FOREIGN_SECRET_WORDS["key"], *rules.FOREIGN_WHOLE_WORDS["key"], "clave"]}
     swapped = re.compile(
@@ -53,11 +53,17 @@ def _foreign_translation() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern
         rf"(?P<qualifier>{_foreign_words(rules.FOREIGN_KEY_QUALIFIERS)}){_LETTER_AFTER}",
         re.IGNORECASE,
     )
+    # (German, Polish, Russian, Turkish put the qualifier first: `geheimer Schlüssel`, `prywatny klucz`)
+    before = re.compile(
+        rf"{_LETTER_BEFORE}(?P<qualifier>{_foreign_words(rules.FOREIGN_KEY_QUALIFIERS)})[ _\-]?"
+        rf"(?:{_foreign_words(keys)}){_LETTER_AFTER}",
+        re.IGNORECASE,
+    )
     anywhere = re.compile(_foreign_words(rules.FOREIGN_SECRET_WORDS), re.IGNORECASE)
     whole = re.compile(
         rf"{_LETTER_BEFORE}(?:{_foreign_words(rules.FOREIGN_WHOLE_WORDS)}){_LETTER_AFTER}", re.IGNORECASE
     )
-    return swapped, anywhere, whole
+    return swapped, before, anywhere, whole
 
 
 @cache
@@ -76,23 +82,23 @@ def _in_english(name: str) -> str:
     other scripts (`contrase\\u00f1a`) read as the characters they stand for."""
     if "\\" in name:
         name = _rx[_UNICODE_ESCAPE].sub(lambda match: chr(int(match.group(1), 16)), name)
-    swapped, anywhere, whole = _foreign_translation()
+    swapped, before, anywhere, whole = _foreign_translation()
     english = _foreign_english()
 
     def word(match: re.Match[str]) -> str:
         return "_" + english.get(re.sub(r"[ \-]", "_", match.group().lower()), "secret") + "_"
 
+    def qualified(match: re.Match[str]) -> str:
+        return "_" + english.get(match.group("qualifier").lower().replace(" ", "_"), "api") + "_key_"
+
     name = _rx[_CAMEL_BOUNDARY].sub("_", name)
-    name = swapped.sub(
-        lambda match: "_" + english.get(match.group("qualifier").lower().replace(" ", "_"), "api") + "_key_",
-        name,
-    )
+    name = before.sub(qualified, swapped.sub(qualified, name))
     return whole.sub(word, anywhere.sub(word, name))
 
 
 def _foreign_word_in(text: str) -> bool:
     """Whether *text* holds a secret word of another language (rules.FOREIGN_SECRET_WORDS …)."""
-    _, anywhere, whole = _foreign_translation()
+    _, _, anywhere, whole = _foreign_translation()
     return anywhere.search(text) is not None or whole.search(text) is not None
 
 
@@ -100,7 +106,7 @@ def _foreign_camel_word(name: str) -> bool:
     """Whether a word of camelCase *name* is a whole secret word of another language (`dbMima`,
     `userClave`), which _foreign_word_in() finds only apart from other letters."""
     split = _rx[_CAMEL_BOUNDARY].sub("_", name)
-    return split != name and _foreign_translation()[2].search(split) is not None
+    return split != name and _foreign_translation()[3].search(split) is not None
 
 
 @lru_cache(maxsize=1024)
