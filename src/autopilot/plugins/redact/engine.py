@@ -268,6 +268,61 @@ def _unnumbered_spans(data: bytes, low: int, high: int) -> list[tuple[int, int, 
     return found
 
 
+# A patch's lines (a unified diff's hunk after `@@ -`, an `apply_patch` file after `*** Add File: ` or
+# `*** Update File: `), as written and JSON-escaped (a line break escaped once or more): each line's
+# first byte says whether it is kept, added or removed, and is no part of the file's text.
+_PATCH_HEADS: Final = (b"@@ -", b"*** Add File: ", b"*** Update File: ")
+_PATCH_BREAK: Final = rb"\n|\\+n"
+_PATCH_MARKS: Final = b"+- @\\*"  # a kept, added or removed line, a hunk, `\ No newline`, `*** End Patch`
+_PATCH_REACH: Final = 256 * 1024  # how far after its header a patch's lines are looked for
+
+
+def _patch_lines(data: bytes) -> list[tuple[int, int, list[int]]]:
+    """The patches of *data*: for each, the span of its lines and where their marks (`+`, `-`) are."""
+    heads = sorted(position for head in _PATCH_HEADS for position in _all(data, head))
+    found: list[tuple[int, int, list[int]]] = []
+    search = _rx[_PATCH_BREAK].search
+    for head in heads:
+        if found and head < found[-1][1]:
+            continue
+        marks: list[int] = []
+        ceiling = min(len(data), head + _PATCH_REACH)
+        line_break = search(data, head, ceiling)
+        end = ceiling
+        while line_break is not None:
+            at = line_break.end()
+            if at >= ceiling or data[at] not in _PATCH_MARKS:
+                end = line_break.start()
+                break
+            if data[at] in (0x2B, 0x2D):  # `+`, `-`
+                marks.append(at)
+            line_break = search(data, at, ceiling)
+        if marks:
+            found.append((head, end, marks))
+    return found
+
+
+def _all(data: bytes, literal: bytes) -> Iterable[int]:
+    position = data.find(literal)
+    while position != -1:
+        yield position
+        position = data.find(literal, position + len(literal))
+
+
+def _unmarked(data: bytes) -> bytes:
+    """*data* with each mark of a patch's lines (`+`, `-`) a blank: the same offsets, and the file's
+    lines as the file holds them, so that a rule about a line's start or the lines around sees them
+    (`+key = …` in rclone's config, `+redis-cli -a …`, a call's arguments on kept and added lines)."""
+    patches = _patch_lines(data)
+    if not patches:
+        return data
+    text = bytearray(data)
+    for _, _, marks in patches:
+        for mark in marks:
+            text[mark] = 0x20
+    return bytes(text)
+
+
 # An asciinema cast's output event, `[2.104697, "o", "…"]` a line, as written (level 0) and
 # JSON-escaped once or twice in an agent's log: (the escape before a quote, a line break), and the
 # time that starts an event.
@@ -331,6 +386,8 @@ def _cast_spans(data: bytes) -> list[tuple[int, int, str]]:
 def _scan(data: bytes, *, again: bool = True, events: bool = True) -> list[tuple[int, int, str]]:
     """The secrets of *data*; *again*: also those that terminal escape codes or quotes hide; *events*:
     also those cut across an asciinema cast's output events."""
+    if any(data.find(head) != -1 for head in _PATCH_HEADS):
+        data = _unmarked(data)  # (a patch's lines read as the file's: the offsets are the same)
     scan = _Scan(data)
     scan.tokens()
     scan.keywords()

@@ -256,7 +256,7 @@ _CODE_STOPS: Final = frozenset(b";,")
 # A PGP key's fingerprints (or long key ids) under a name saying GPG or PGP: public, as the official
 # Docker images' `GPG_KEY=…` that verifies their downloads (`GPG_KEYS=… …`, several).
 _FINGERPRINTS: Final = (
-    rb"""(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?"""
+    rb"""(?:\\{0,3}["'])?(?:[ \t]*[:=][ \t]*|[ \t]+)(?:\\{0,3}["'])?"""
     rb"""(?:[0-9A-F]{40}|[0-9A-F]{16})(?:[ \t]+(?:[0-9A-F]{40}|[0-9A-F]{16}))*(?![0-9A-Za-z])"""
 )
 # A warning or notice line a CLI prints before its output (Heroku's `Warning: …` after its arrow,
@@ -275,7 +275,7 @@ _AFTER_VALUE_STOP: Final = (b"", b" ", b"\t", b"\n", b"\r", b"\\", b'"')
 
 
 # A line number before a file's line, as `cat -n` and an agent's file reader print it ("     5→").
-_GUTTER: Final = rb"[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\t)"
+_GUTTER: Final = rb"[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\{1,3}t)"
 
 
 def _indent(line: bytes) -> int:
