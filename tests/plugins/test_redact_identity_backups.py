@@ -375,3 +375,16 @@ def test_a_key_announced_in_grep_hits_goes(seed: int) -> None:
 
 def test_a_path_in_grep_hits_stays() -> None:
     rs.survives("docs/keys.md:4:Public key: see /etc/wireguard/publickey\ndocs/keys.md:5:rotate it yearly")
+
+
+def test_a_keytab_s_file_before_a_principal_stays() -> None:
+    rs.survives("$ kinit -kt /etc/krb5.keytab nfs/lb24.fra1.corp.example.com@LAB.INTERNAL\n$ klist")
+    rs.survives("$ kinit -kt /etc/krb5.keytab host/core36.par.internal@LAB.INTERNAL\n$ klist")
+
+
+def test_types_in_a_patch_s_lines_stay() -> None:
+    """Read as the file's lines, a patch's TypeScript types are still code (`singleKey: QueryKey;`)."""
+    rs.survives(
+        "*** Begin Patch\n*** Update File: src/teams.ts\n@@\n   previousTeam?: TeamWithStats;\n"
+        "-  listKey: unknown[];\n-  singleKey: unknown[];\n+  listKey: QueryKey;\n+  singleKey: QueryKey;\n };"
+    )

@@ -1344,6 +1344,15 @@ class _Scan:
             kind = kinds.get(name, "?")
             if kind == "?":
                 kind = _name_kind(name)
+            if (
+                how == _BY_SPACE
+                and kind == "secret"
+                and data[name_start - 1 : name_start] == b"."
+                and name.lower() == b"keytab"
+            ):
+                # a keytab's file given to a command (`kinit -kt /etc/krb5.keytab principal`), not its
+                # content (`backup.keytab: BQIAAA…`, a Secret's data, still goes)
+                continue
             if kind == "token" and name[-7:].lower() == b"tokenid":
                 self._token_id_value(name_end)  # Proxmox's `full-tokenid`, its secret below
             if (

@@ -422,6 +422,8 @@ def credential_like(value: str) -> bool:
         return False  # code or markup, unless long, of every class and not enclosed (a salt: `(.G0b…`)
     if _rx[_NOT_CREDENTIAL_TEXT].fullmatch(value):
         return False
+    if value[-1] == ";" and value[:-1].isalpha():
+        return False  # a statement's end after a name (TypeScript's `singleKey: QueryKey;`): code
     return not (_wordy(value) and not _strong(value))
 
 
