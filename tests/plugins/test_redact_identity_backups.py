@@ -386,5 +386,6 @@ def test_types_in_a_patch_s_lines_stay() -> None:
     """Read as the file's lines, a patch's TypeScript types are still code (`singleKey: QueryKey;`)."""
     rs.survives(
         "*** Begin Patch\n*** Update File: src/teams.ts\n@@\n   previousTeam?: TeamWithStats;\n"
-        "-  listKey: unknown[];\n-  singleKey: unknown[];\n+  listKey: QueryKey;\n+  singleKey: QueryKey;\n };"
+        "-  listKey: unknown[];\n-  singleKey: unknown[];\n"
+        "+  listKey: QueryKey;\n+  singleKey: QueryKey;\n };"
     )
