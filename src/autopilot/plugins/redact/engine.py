@@ -268,80 +268,6 @@ def _unnumbered_spans(data: bytes, low: int, high: int) -> list[tuple[int, int, 
     return found
 
 
-# A patch's lines (a unified diff's hunk after `@@ -`, an `apply_patch` file after `*** Add File: ` or
-# `*** Update File: `), as written and JSON-escaped (a line break escaped once or more): each line's
-# first byte says whether it is kept, added or removed, and is no part of the file's text. The heads
-# are found by two literals (`File: ` then the words before it), each searched once in C.
-_HUNK_HEAD: Final = b"@@ -"
-_FILE_HEAD: Final = b"File: "
-_FILE_HEADS: Final = (b"*** Add ", b"*** Update ")
-_PATCH_MARKS: Final = b"+- @\\*"  # a kept, added or removed line, a hunk, `\ No newline`, `*** End Patch`
-_PATCH_REACH: Final = 256 * 1024  # how far after its header a patch's lines are looked for
-
-
-def _patch_heads(data: bytes) -> list[int]:
-    """Where the patches of *data* start (a hunk's `@@ -`, `*** Add File: `, `*** Update File: `)."""
-    heads = list(_all(data, _HUNK_HEAD))
-    for position in _all(data, _FILE_HEAD):
-        start = data.rfind(b"*", max(0, position - 11), position)
-        if start != -1 and data.startswith(_FILE_HEADS, start - 2):
-            heads.append(start - 2)
-    return sorted(heads)
-
-
-def _patch_lines(data: bytes) -> list[tuple[int, int, list[int]]]:
-    """The patches of *data*: for each, the span of its lines and where their marks (`+`, `-`) are.
-    A line ends at a line break or an escaped one (`\\n`, found with `find`: each kind's next one is
-    looked for again only once passed)."""
-    found: list[tuple[int, int, list[int]]] = []
-    for head in _patch_heads(data):
-        if found and head < found[-1][1]:
-            continue
-        marks: list[int] = []
-        ceiling = min(len(data), head + _PATCH_REACH)
-        real = data.find(b"\n", head, ceiling)
-        escaped = data.find(b"\\n", head, ceiling)
-        end = ceiling
-        while real != -1 or escaped != -1:
-            if escaped == -1 or (real != -1 and real < escaped):
-                line_break, at = real, real + 1
-            else:
-                line_break, at = escaped, escaped + 2
-            if at >= ceiling or data[at] not in _PATCH_MARKS:
-                end = line_break
-                break
-            if data[at] in (0x2B, 0x2D):  # `+`, `-`
-                marks.append(at)
-            if real != -1 and real < at:
-                real = data.find(b"\n", at, ceiling)
-            if escaped != -1 and escaped < at:
-                escaped = data.find(b"\\n", at, ceiling)
-        if marks:
-            found.append((head, end, marks))
-    return found
-
-
-def _all(data: bytes, literal: bytes) -> Iterable[int]:
-    position = data.find(literal)
-    while position != -1:
-        yield position
-        position = data.find(literal, position + len(literal))
-
-
-def _unmarked(data: bytes) -> bytes:
-    """*data* with each mark of a patch's lines (`+`, `-`) a blank: the same offsets, and the file's
-    lines as the file holds them, so that a rule about a line's start or the lines around sees them
-    (`+key = …` in rclone's config, `+redis-cli -a …`, a call's arguments on kept and added lines)."""
-    patches = _patch_lines(data)
-    if not patches:
-        return data
-    text = bytearray(data)
-    for _, _, marks in patches:
-        for mark in marks:
-            text[mark] = 0x20
-    return bytes(text)
-
-
 # An asciinema cast's output event, `[2.104697, "o", "…"]` a line, as written (level 0) and
 # JSON-escaped once or twice in an agent's log: (the escape before a quote, a line break), and the
 # time that starts an event.
@@ -405,7 +331,6 @@ def _cast_spans(data: bytes) -> list[tuple[int, int, str]]:
 def _scan(data: bytes, *, again: bool = True, events: bool = True) -> list[tuple[int, int, str]]:
     """The secrets of *data*; *again*: also those that terminal escape codes or quotes hide; *events*:
     also those cut across an asciinema cast's output events."""
-    data = _unmarked(data)  # (a patch's lines read as the file's: the offsets are the same)
     scan = _Scan(data)
     scan.tokens()
     scan.keywords()

@@ -34,8 +34,8 @@ def secret_name_kind(name: str) -> str | None:
         ]
     if parts[-2:] == ["secret", "id"]:
         return "secret"  # Consul's and Nomad's `SecretID`, Vault AppRole's `secret_id`: the credential
-    if parts[-2:] in (["recovery", "code"], ["recovery", "codes"], ["backup", "code"], ["backup", "codes"]):
-        return "password"  # an account's recovery (or backup) codes (GitHub's, an MFA app's), each a password
+    if parts[-2:] in (["recovery", "code"], ["recovery", "codes"]):
+        return "password"  # an account's recovery codes (GitHub's, an MFA app's), each a password
     if parts[-2:] == ["key", "material"]:
         return "secret"  # a Wi-Fi profile's `<keyMaterial>` (its passphrase), AWS KMS's `KeyMaterial`
     if len(parts) > 2 and parts[-1] in ("d", "h", "m", "w", "y") and parts[-2].isdigit():

@@ -247,5 +247,5 @@ def _passes(data: bytes, low: bytes) -> tuple[_Pass, ...]:
 
 # The keywords that may announce a credential in prose ("the password is …", "token created: …").
 _ANNOUNCING: Final = (
-    rb"(?:password|passwd|passphrase|secret|token|key|credential|pw|(?:recovery|backup)[ _\-]code)s?(?![a-z])"
+    rb"(?:password|passwd|passphrase|secret|token|key|credential|pw|recovery[ _\-]code)s?(?![a-z])"
 )

@@ -1694,11 +1694,8 @@ _NAME_KEYWORDS: Final = (
     b"rootpw",
     b"psk",
     b"salt",
-    # an account's recovery codes (`MFA recovery code: …`, `recovery_codes`), also called backup
-    # codes (Google's, Entra ID's, Okta's: `Backup codes: …`, `backup_codes`)
+    # an account's recovery codes (`MFA recovery code: …`, `recovery_codes`)
     b"recovery",
-    b"backup code",
-    b"backup_code",
     # a one-time password's seed (`"totp": "…"` in Bitwarden's items)
     b"totp",
     b"hotp",
@@ -2002,20 +1999,14 @@ _ACCESS_KEY_ID_OPTION: Final = (
 # An id in parentheses after a value (`API token: restic-writer (id 4fa2…)`, `(key id …)`): the value
 # is the credential's name.
 _NAMED_BY_ID: Final = rb" \((?:key[ _\-]?|token[ _\-]?)?id[ :=]"
-# The words that announce one-time codes (an account's recovery or backup codes), and a code's shape:
+# The words that announce one-time codes (an account's recovery codes), and a code's shape:
 # letters and digits in up to four groups, with a digit.
-_CODES: Final = (
-    b"recovery code",
-    b"recovery_code",
-    b"recovery-code",
-    b"backup code",
-    b"backup_code",
-    b"backup-code",
-)
+_CODES: Final = (b"recovery code", b"recovery_code", b"recovery-code")
+_CODE_LEADS: Final = frozenset(b"r")  # (their first bytes, tested before the words)
 _ONE_TIME_CODE: Final = rb"(?=[A-Za-z\-]*[0-9])[A-Za-z0-9]{4,10}(?:-[A-Za-z0-9]{4,10}){0,3}"
 # A list of one-time codes after the words announcing it: its first code.
 _CODE_LIST: Final = (
-    rb"(?i:recovery|backup)[ _\-]codes?(?:[ \t]*\([^()\n]{0,40}\))?[ \t]*[:=][ \t]*"
+    rb"(?i:recovery)[ _\-]codes?(?:[ \t]*\([^()\n]{0,40}\))?[ \t]*[:=][ \t]*"
     rb"(?P<value>(?=[A-Za-z\-]*[0-9])[A-Za-z0-9]{4,10}(?:-[A-Za-z0-9]{4,10}){0,3})(?![A-Za-z0-9\-])"
 )
 # A line of `grep -n` or `grep -rn` output: the file's path and the line's number before the line.

@@ -147,6 +147,7 @@ from autopilot.plugins.redact.patterns import (
     _CLI_OUTPUT_REACH,
     _CLIENTS,
     _CLOGINRC_VALUES,
+    _CODE_LEADS,
     _CODE_LIST,
     _CODES,
     _COMMAND_NAME,
@@ -1301,7 +1302,7 @@ class _Scan:
 
     def _space_hit(self, start: int, end: int, hits: list[tuple[int, int, int]]) -> None:
         """A name keyword followed by blanks: a flag's value (``--api-key VALUE``) or a directive's."""
-        if self.low.startswith(_CODES, start):
+        if self.low[start] in _CODE_LEADS and self.low.startswith(_CODES, start):
             listed = _rx[_CODE_LIST].match(self.data, start)
             if listed is not None:
                 # `Recovery codes: 4F2K-…, 9QX1-…`, `backup codes: … …`: the list on the line
@@ -2828,7 +2829,7 @@ class _Scan:
         """A credential announced in prose after *keyword* (see _announcement())."""
         data = self.data
         floor = max(keyword - 200, _line_around(data, keyword)[0])  # (a URL on the line above is none)
-        if data[floor:keyword].find(b":") != -1 and (hit := _rx[_GREP_HIT].match(data, floor, keyword)):
+        if data.find(b":", floor, keyword) != -1 and (hit := _rx[_GREP_HIT].match(data, floor, keyword)):
             floor = hit.end()  # `grep -rn`'s file and line number (`docs/runbook.md:2:`) name no key's file
         blank = max(data.rfind(b" ", floor, keyword), data.rfind(b"\t", floor, keyword))
         # a file's path (`wg pubkey < /etc/wireguard/privatekey`) names where a key is, no value; only
@@ -2961,7 +2962,13 @@ class _Scan:
                     return  # a setting (`protocol=https` under `git credential`'s usage line)
                 if value.endswith(",") and _wordy(value[:-1]):
                     return  # a list's item, a name (`password,` under Bruno's `vars:secret [`)
-                plausible = credential_like(value) if strict else _lenient(value)
+                plausible = (
+                    credential_like(value)
+                    if strict
+                    else (
+                        _lenient(value) or ("-" in value and len(value) < 120 and _passphrase(value.lower()))
+                    )
+                )
                 if listed:  # after the first of keys announced together: a generated value only
                     plausible = plausible and len(value) >= 16 and looks_random(value)
                 if every and not plausible:
@@ -3148,7 +3155,7 @@ class _Scan:
             value_start += colon + 1  # user:password
             value = value[colon + 1 :]
         text = value.decode("utf-8", "replace")
-        if _lenient(text) or _passphrase(text.lower()):  # (words joined by hyphens: a passphrase, here)
+        if _lenient(text) or ("-" in text and _passphrase(text.lower())):  # (words joined by hyphens)
             self.add(value_start, value_end, "password")
 
     def _requote(self, start: int, end: int) -> None:
@@ -4099,7 +4106,10 @@ class _Scan:
             # not all there is, so the copy back to the line's start (up to the text's) is not made.
             return False
         prefix = data[line_start:position].strip()
-        return prefix in (b"", b"-", b"export", b"set") or (line_start == 0 and position < 200 and not prefix)
+        # (`+`: a line a patch adds, `+key = …` in a diff of rclone's config or an `apply_patch` file)
+        return prefix in (b"", b"-", b"+", b"export", b"set") or (
+            line_start == 0 and position < 200 and not prefix
+        )
 
     def _authorization(self, name_end: int) -> int:
         built = _rx[_AUTH_BUILT].match(self.data, name_end)

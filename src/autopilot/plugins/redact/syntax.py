@@ -502,6 +502,6 @@ _OPTION_WORD: Final = r"--?[A-Za-z][A-Za-z\-]*"
 _NOT_GLUED: Final = frozenset(b" \t\r\n&|;")
 
 
-# (a backslash: the end of a Windows path, `%windir%\system32\inetsrv\appcmd`)
-_BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=\\")
+# (a backslash: the end of a Windows path, `%windir%\system32\inetsrv\appcmd`; `+`: a line a patch adds)
+_BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=\\+")
 _ESCAPES: Final = (b"\\n", b"\\t", b"\\r")  # JSON-escaped line breaks and tabs
