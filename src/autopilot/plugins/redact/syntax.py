@@ -397,6 +397,11 @@ def _command_word(low: bytes, start: int, length: int) -> bool:
         or low[start - 1] in _BEFORE_COMMAND
         or low[start - 2 : start] in _ESCAPES
         or (low[start - 1] == 0x6D and _rx[_ANSI_BEFORE].search(low, max(0, start - 24), start) is not None)
+        # the `+` that starts a line a patch adds (`+redis-cli -a …` in a diff or an `apply_patch` file)
+        or (
+            low[start - 1] == 0x2B
+            and (start == 1 or low[start - 2] == 0x0A or low[start - 3 : start - 1] == b"\\n")
+        )
     )
 
 
@@ -502,6 +507,6 @@ _OPTION_WORD: Final = r"--?[A-Za-z][A-Za-z\-]*"
 _NOT_GLUED: Final = frozenset(b" \t\r\n&|;")
 
 
-# (a backslash: the end of a Windows path, `%windir%\system32\inetsrv\appcmd`; `+`: a line a patch adds)
-_BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=\\+")
+# (a backslash: the end of a Windows path, `%windir%\system32\inetsrv\appcmd`)
+_BEFORE_COMMAND: Final = frozenset(b" \t\n\r\x00(|;&`'\"$>/=\\")
 _ESCAPES: Final = (b"\\n", b"\\t", b"\\r")  # JSON-escaped line breaks and tabs
