@@ -760,7 +760,13 @@ _READS_CREDENTIAL: Final = (
     # commands that store what they read as a secret: `wrangler secret put`, `fly secrets set`,
     # `docker secret create`, `vercel env add`, `pass insert`
     rb"|[ \t]secrets?[ \t]+(?:put|set|add|create|import)(?![A-Za-z0-9_.\-])"
-    rb"|[ \t]env[ \t]+add(?![A-Za-z0-9_.\-])|[ \t]pass[ \t]+(?:insert|add)(?![A-Za-z0-9_.\-]))"
+    rb"|[ \t]env[ \t]+add(?![A-Za-z0-9_.\-])|[ \t]pass[ \t]+(?:insert|add)(?![A-Za-z0-9_.\-])"
+    # password managers that read the master password on their standard input (`keepassxc-cli show
+    # …`, kpcli's, `bw unlock`, `op signin`), and tools told to read a passphrase there (OpenSSL's
+    # `-passin stdin`, gpg's `--passphrase-fd 0`, `htpasswd -i`, a password file `/dev/stdin`)
+    rb"|\bkeepassxc-cli\b|\bkpcli\b|\bbw[ \t]+(?:unlock|login)\b|\bop[ \t]+signin\b"
+    rb"|[ \t]-pass(?:in|out)?[ \t]+stdin\b|--passphrase-fd[= \t]+0\b"
+    rb"|\bhtpasswd[ \t]+(?:-[A-Za-z]+[ \t]+)*-[A-Za-z]*i|[ \t=]/dev/stdin\b)"
 )
 # A single-quoted string inside another, closed and opened again around an escaped quote (`bash -lc
 # '… -a '\''…'\'' …'`, `'\\''` JSON-escaped), looked for on the line of a client's command or an
@@ -776,6 +782,18 @@ _ECHO_PIPE: Final = (
 # (not one decoded, `base64 -d`).
 _ECHO_TO_BASE64: Final = (
     _ECHOED + rb"[ \t]*\|[ \t]*(?:openssl[ \t]+)?base64(?![A-Za-z0-9_\-])(?![^|\n\\]*[ \t]-(?:d|D|-decode))"
+)
+# `--password-file <(printf '%s' 'SECRET')`: a literal given as the file of an option named for a
+# credential, through a process substitution (step's `--provisioner-password-file`, `--passphrase-file`).
+_ECHO_SUBSTITUTED: Final = _ECHOED + rb"[ \t]*\)"
+_SECRET_FILE_OPTION_BEFORE: Final = (
+    rb"(?<![A-Za-z0-9_])--?[a-z0-9_.\-]*(?:pass|secret|token|key|cred)[a-z0-9_.\-]*(?:=|[ \t]+)<\([ \t]*\Z"
+)
+# An askpass helper written by a heredoc (`cat > /usr/local/bin/askpass-backup <<'EOF'`, then
+# `#!/bin/sh` and `echo '…'`): what it echoes is the passphrase that ssh-add, sudo or git asks for.
+_ASKPASS_BEFORE: Final = (
+    rb"askpass[^\s<]{0,60}[ \t]*<<-?[ \t]*(?:\\{0,3}[\"'])?[A-Za-z_]+(?:\\{0,3}[\"'])?"
+    rb"(?:[ \t]*(?:\r?\n|\\{1,3}n)[^\n\\]{0,80}){1,4}(?:\r?\n|\\{1,3}n)[ \t]*(?:exec[ \t]+)?\Z"
 )
 # `echo SECRET > .vault_pass`: a value written into a file named for a credential.
 _ECHO_TO_FILE: Final = _ECHOED + rb"[ \t]*(?i:" + rules.WRITES_CREDENTIAL_FILE.encode() + rb")"
@@ -2072,3 +2090,35 @@ _ACROSS_LINES: Final = frozenset(
 )
 # Roles of the other anchors (above every fixed anchor's number).
 _NAME, _SHADOW, _PRINTER, _CLIENT, _CALL, _LISTER, _ANCHORED, _PROVIDER = range(1000, 1008)
+
+# An S3-compatible client's `--access-key` (its key's id, of letters and digits) followed on its
+# command by a `--secret-access-key` or `--secret-key` option (the secret).
+_ACCESS_KEY_ID_OPTION: Final = (
+    rb"""[ \t]*[= \t][ \t]*(?:\\{0,3}["'])?[A-Za-z0-9]{16,128}(?:\\{0,3}["'])?"""
+    rb"""(?:[ \t]|\\{1,3}[\r\n]|\\{1,3}n)+--secret(?:-access)?-key[= \t]"""
+)
+# An id in parentheses after a value (`API token: restic-writer (id 4fa2…)`, `(key id …)`): the value
+# is the credential's name.
+_NAMED_BY_ID: Final = rb" \((?:key[ _\-]?|token[ _\-]?)?id[ :=]"
+# The words that announce one-time codes (an account's recovery codes), and a code's shape:
+# letters and digits in up to four groups, with a digit.
+_CODES: Final = (b"recovery code", b"recovery_code", b"recovery-code")
+_CODE_LEADS: Final = frozenset(b"r")  # (their first bytes, tested before the words)
+_ONE_TIME_CODE: Final = rb"(?=[A-Za-z\-]*[0-9])[A-Za-z0-9]{4,10}(?:-[A-Za-z0-9]{4,10}){0,3}"
+# A list of one-time codes after the words announcing it: its first code.
+_CODE_LIST: Final = (
+    rb"(?i:recovery)[ _\-]codes?(?:[ \t]*\([^()\n]{0,40}\))?[ \t]*[:=][ \t]*"
+    rb"(?P<value>(?=[A-Za-z\-]*[0-9])[A-Za-z0-9]{4,10}(?:-[A-Za-z0-9]{4,10}){0,3})(?![A-Za-z0-9\-])"
+)
+# A line of `grep -n` or `grep -rn` output: the file's path and the line's number before the line.
+_GREP_HIT: Final = rb"[ \t]*(?P<path>[A-Za-z0-9_.~/\-]{1,200}):[0-9]{1,7}:"
+# The next code of a list of one-time codes (`Backup codes: 4F2K-…, 9QX1-…`, `abcde-12345 fghij-67890`).
+_NEXT_CODE: Final = (
+    rb"(?:[ \t]*,[ \t]*|[ \t]+)(?P<value>[A-Za-z0-9]{4,10}(?:-[A-Za-z0-9]{4,10}){0,3})(?![A-Za-z0-9\-])"
+)
+# A table row's value after its name and the blanks that align it, alone to the line's end.
+_TABLE_ROW_VALUE: Final = rb"[ \t]{2,}[^\s\\]{8,200}[ \t]*(?=\r?$|\r?\n|\\{1,3}[rn]|\\{0,3}\")"
+# The block of a node's settings that holds how it joins its cluster (Teleport's `join_params`).
+_JOIN_PARAMS: Final = frozenset((b"join_params", b"joinParams"))
+# Options that name a key of the keyring by its id or fingerprint (duplicity's, gpg's).
+_KEY_ID_OPTIONS: Final = (b"encrypt-key", b"sign-key", b"signing-key", b"default-key")

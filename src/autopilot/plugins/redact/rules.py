@@ -593,6 +593,9 @@ STRONG_PARTS: Final = {
     **dict.fromkeys(["auth", "creds", "cred"], "secret"),
     # a one-time password's seed (`"totp": "…"` of Bitwarden's `bw list items`); a code is a number
     **dict.fromkeys(["totp", "hotp"], "secret"),
+    # a Kerberos keytab (`"keytab": "BQIAAA…"` of a Vault KV read, `KRB5_KEYTAB_B64=…`): a principal's
+    # keys, which log in as it without its password (a path or a file's name there stays)
+    "keytab": "secret",
     "pat": "token",
 }
 #: A word of a name made of another word and a password's short name glued to its end (``dbpass``,
@@ -994,6 +997,13 @@ SECRET_REFERENCE_PREFIXES: Final = (
     # Apple's altool and notarytool: a password kept in the keychain or the environment
     "@keychain:",
     "@env:",
+    # Kerberos: where a keytab or a credential cache is kept, by its type (`FILE:/etc/krb5.keytab`,
+    # `client_keytab: FILE:/var/lib/…`, `KEYRING:persistent:%{uid}`)
+    "FILE:",
+    "WRFILE:",
+    "MEMORY:",
+    "KEYRING:",
+    "DIR:",
 )
 #: Commands that fetch a secret from where it is kept, given as the value in its place (msmtp's
 #: ``passwordeval "pass show mail/work"``, mutt's ``imap_pass = "`pass show …`"``, git's and
@@ -1162,6 +1172,11 @@ DOCUMENTED_EXAMPLES: Final = frozenset(
         # the token of `vault login -h`'s example, and the gossip key of Consul's documentation
         "96ddf4bc-d217-f3ba-" + "f9bd-017055595017",
         "pUqJrVyVRj5jsiYEkM/" + "tFQYfWyJIv4s3XkvDwy7Cu5s=",
+        # the TOTP seed of Google Authenticator's Key Uri Format page, which authenticator apps' and
+        # libraries' documentation copy (`otpauth://totp/Example:alice@google.com?secret=…`)
+        "JBSWY3DP" + "EHPK3PXP",
+        # FreeRADIUS's shared secret for `localhost` in the `clients.conf` it ships, and radtest's
+        "testing" + "123",
     ]
 )
 #: Values that show a secret was there without showing it: masks, sizes and notes from tools

@@ -57,6 +57,7 @@ from autopilot.plugins.redact.passes import (
     _password_word,
 )
 from autopilot.plugins.redact.patterns import (
+    _ACCESS_KEY_ID_OPTION,
     _ACCOUNTS_AT,
     _ACCOUNTS_ITEMS,
     _ACCOUNTS_LIST,
@@ -91,6 +92,7 @@ from autopilot.plugins.redact.patterns import (
     _ARRAY_ITEM,
     _ARRAY_MAKERS,
     _ARRAY_OPENING,
+    _ASKPASS_BEFORE,
     _AUTH_ARRAY,
     _AUTH_ARRAY_TWICE,
     _AUTH_BUILT,
@@ -151,6 +153,9 @@ from autopilot.plugins.redact.patterns import (
     _CLI_OUTPUT_REACH,
     _CLIENTS,
     _CLOGINRC_VALUES,
+    _CODE_LEADS,
+    _CODE_LIST,
+    _CODES,
     _COMMAND_NAME,
     _COMMAND_POSITION,
     _COMMENTED_HEADER,
@@ -190,8 +195,10 @@ from autopilot.plugins.redact.patterns import (
     _DUMPED_STRUCTURE,
     _ECHO_BASE64,
     _ECHO_PIPE,
+    _ECHO_SUBSTITUTED,
     _ECHO_TO_BASE64,
     _ECHO_TO_FILE,
+    _ECHOED,
     _ENABLE_AT,
     _ENCODED_AT,
     _ENCODED_CREDENTIAL,
@@ -229,6 +236,7 @@ from autopilot.plugins.redact.patterns import (
     _GO_FIELDS_BEFORE,
     _GO_POINTER_AT,
     _GO_POSITIONAL_FIELD,
+    _GREP_HIT,
     _GREPPED_LINE,
     _HAR_COOKIE,
     _HCL_BLOCK_END,
@@ -261,6 +269,7 @@ from autopilot.plugins.redact.patterns import (
     _JCL_FTP,
     _JCL_INSTREAM,
     _JCL_LOGIN,
+    _JOIN_PARAMS,
     _JOINED_LITERAL,
     _JSON_API_TYPE,
     _JSON_STRING_END,
@@ -273,6 +282,7 @@ from autopilot.plugins.redact.patterns import (
     _K8S_YAML_DATA,
     _K8S_YAML_ITEM,
     _KEY_BYTES,
+    _KEY_ID_OPTIONS,
     _KEY_QUOTES,
     _KEY_SIZES,
     _KEY_VALUE_AHEAD,
@@ -303,7 +313,9 @@ from autopilot.plugins.redact.patterns import (
     _NAME_CHARS,
     _NAME_SHAPE,
     _NAMED_AUTH_CALLS,
+    _NAMED_BY_ID,
     _NAMED_ELEMENT_BEFORE,
+    _NEXT_CODE,
     _NEXT_ELEMENT,
     _NEXT_TUPLE,
     _NKEY_AT,
@@ -313,6 +325,7 @@ from autopilot.plugins.redact.patterns import (
     _NUMBERED_KEY_VALUE,
     _NUMBERED_KEYS,
     _OBJECT_AFTER,
+    _ONE_TIME_CODE,
     _OPENVPN_AT,
     _ORACLE_EZCONNECT,
     _ORACLE_THIN,
@@ -399,6 +412,7 @@ from autopilot.plugins.redact.patterns import (
     _SASL_SUBMISSION,
     _SCHEMELESS_USERINFO,
     _SECRET_COOKIE,
+    _SECRET_FILE_OPTION_BEFORE,
     _SECRET_ID_NAMES,
     _SECRET_OBJECT_BEFORE,
     _SECRET_OBJECT_VERBS,
@@ -432,6 +446,7 @@ from autopilot.plugins.redact.patterns import (
     _SQL_ROWS,
     _SQL_VALUE,
     _STRING_ROW,
+    _TABLE_ROW_VALUE,
     _TACACS_BLOCK,
     _TACACS_EQUALS,
     _TACACS_REACH,
@@ -1311,6 +1326,13 @@ class _Scan:
 
     def _space_hit(self, start: int, end: int, hits: list[tuple[int, int, int]]) -> None:
         """A name keyword followed by blanks: a flag's value (``--api-key VALUE``) or a directive's."""
+        if self.low[start] in _CODE_LEADS and self.low.startswith(_CODES, start):
+            listed = _rx[_CODE_LIST].match(self.data, start)
+            if listed is not None:
+                # `Recovery codes: 4F2K-…, 9QX1-…`, `backup codes: … …`: the list on the line
+                self.add(listed.start("value"), listed.end("value"), "password")
+                self._more_codes(listed.end("value"), "password")
+                return
         at = _spaced_hit(self.data, self.low, start, end, self._announcements)
         if at == -1:
             return
@@ -1347,8 +1369,26 @@ class _Scan:
             kind = kinds.get(name, "?")
             if kind == "?":
                 kind = _name_kind(name)
+            if (
+                how == _BY_SPACE
+                and kind == "secret"
+                and data[name_start - 1 : name_start] == b"."
+                and name.lower() == b"keytab"
+            ):
+                # a keytab's file given to a command (`kinit -kt /etc/krb5.keytab principal`), not its
+                # content (`backup.keytab: BQIAAA…`, a Secret's data, still goes)
+                continue
             if kind == "token" and name[-7:].lower() == b"tokenid":
                 self._token_id_value(name_end)  # Proxmox's `full-tokenid`, its secret below
+            if (
+                kind is None
+                and name == b"token_name"
+                and _parent_name(data, name_start, name_end) in _JOIN_PARAMS
+            ):
+                # Teleport's `join_params: token_name: …`: with the `token` method, the join token
+                # itself (a generated one; an IAM or GitHub method's token name is a word)
+                self._assignment(name, name_start, name_end, "token", generated=True)
+                continue
             if (
                 kind is None
                 and how in (_BY_SPACE, _BY_TABLE)
@@ -1517,6 +1557,15 @@ class _Scan:
                     and self._flagged_cell(name_start, name_end, kind)
                 ):
                     continue
+                if (
+                    kind is None
+                    and name in _LONE_NAMES
+                    and self.low.find(b"lease_id ", max(0, name_start - 800), name_start) != -1
+                    and _rx[_TABLE_ROW_VALUE].match(data, name_end) is not None
+                ):
+                    # a `key` row of a Vault table under its lease (`vault write ssh/creds/…`): the
+                    # one-time password or the key the secrets engine issued
+                    kind = "password"
                 if kind is None and name in _LONE_NAMES and data[name_start - 1 : name_start] == b" ":
                     if _aaa_server_key(self.low, name_start):
                         kind = "password"  # a RADIUS or TACACS+ server's shared key (Cisco, Arista, Aruba)
@@ -1644,10 +1693,23 @@ class _Scan:
                 # a reference alone to the line's end: none of the forms below finds a value in it
                 return name_end
         named = self.low[name_start:name_end] if kind == "api_key" else b""
-        if (named.find(b"gpg") != -1 or named.find(b"pgp") != -1) and _rx[_FINGERPRINTS].match(
-            data, name_end
+        if (
+            named.find(b"gpg") != -1
+            or named.find(b"pgp") != -1
+            or (named.startswith(b"--") and named.endswith(_KEY_ID_OPTIONS))
+            or named.endswith(b".signingkey")
+        ) and _rx[_FINGERPRINTS].match(data, name_end):
+            # `GPG_KEY=<fingerprint>`: which public key verifies a download; duplicity's `--encrypt-key`
+            # and `--sign-key`, gpg's `--default-key`, git's `user.signingkey`: which key a tool uses
+            return name_end
+        if (
+            named.startswith(b"--")
+            and named.endswith(b"access-key")
+            and _rx[_ACCESS_KEY_ID_OPTION].match(data, name_end) is not None
         ):
-            return name_end  # `GPG_KEY=<fingerprint>`: which public key verifies a download
+            # `--access-key=… --secret-access-key=…` (kopia, MinIO's and other S3-compatible stores'
+            # clients): the key's id, the secret is the other option's
+            return name_end
         if data.find(b"->", name_end, name_end + 160) != -1 and (
             changed := _rx[_CHANGED_VALUE].match(data, name_end)
         ):
@@ -2030,14 +2092,22 @@ class _Scan:
                     # after its scope), not a passphrase: an article or a preposition among its words
                     return value_end
         value = data[value_start:value_end].decode("utf-8", "replace")
+        if (
+            not quoted
+            and data.startswith(b" (", value_end)
+            and _rx[_NAMED_BY_ID].match(self.low, value_end) is not None
+            and _wordy(value)
+        ):
+            return value_end  # `API token: restic-writer (id 4fa2…)`: the token's name, then its id
         if flag and (
             value.startswith("-")
             or (not quoted and _wordy(value) and _rx[_DIGIT].search(value) is None and not _passphrase(value))
         ):
             return name_end  # another option, or a command's next word (`--no-auth-warning ping`)
-        if not quoted and value.startswith("!") and _rx[_YAML_TAG].fullmatch(value) is not None:
-            # a YAML tag (`!Sub '{{resolve:…}}'`, `!Ref DbPassword`, `!vault |`), not a password that
-            # starts with `!` (`Passcode: !c7a13M~M~`)
+        tag = _rx[_YAML_TAG].match(value) if not quoted and value.startswith("!") else None
+        if tag is not None and (tag.end() == len(value) or value[tag.end()] in " \t"):
+            # a YAML tag (`!Sub '{{resolve:…}}'`, `!Ref DbPassword`, `!vault |`, authentik's `!Find [model,
+            # [name, …]]` and `!Env NAME`), not a password that starts with `!` (`Passcode: !c7a13M~M~`)
             return name_end
         next_char = data[value_end : value_end + 1]
         if next_char == b"\\" and not quoted and _rx[_ESCAPED_ELLIPSIS].match(data, value_end):
@@ -2071,6 +2141,8 @@ class _Scan:
                 if signature is not None:
                     self.add(signature.start("value"), signature.end("value"), "url_signature")
         self.add(value_start, value_end, kind)
+        if not quoted and name[-5:].lower() == b"codes":
+            self._more_codes(value_end, kind)  # `recovery_codes: …, …`: each code of the list
         if quoted:
             return self._continued(value_end + len(q2), kind, q2)
         return value_end
@@ -2809,6 +2881,8 @@ class _Scan:
         """A credential announced in prose after *keyword* (see _announcement())."""
         data = self.data
         floor = max(keyword - 200, _line_around(data, keyword)[0])  # (a URL on the line above is none)
+        if data.find(b":", floor, keyword) != -1 and (hit := _rx[_GREP_HIT].match(data, floor, keyword)):
+            floor = hit.end()  # `grep -rn`'s file and line number (`docs/runbook.md:2:`) name no key's file
         blank = max(data.rfind(b" ", floor, keyword), data.rfind(b"\t", floor, keyword))
         # a file's path (`wg pubkey < /etc/wireguard/privatekey`) names where a key is, no value; only
         # a value that looks generated said to be the file (`My config/master.key is …`) goes
@@ -2836,9 +2910,12 @@ class _Scan:
             elif match and (
                 credential_like(text)
                 or (_lenient(text) and _rx[_DIGIT].search(text))
+                or (self.low.startswith(_CODES, keyword) and _rx[_ONE_TIME_CODE].fullmatch(match.group()))
                 or (_passphrase(text) and _password_word(self.data, keyword))
             ):
                 self.add(match.start(), match.end(), "password")
+                if self.low.startswith(_CODES, keyword):
+                    self._more_codes(match.end(), "password")  # `Recovery codes: …, …`: each of them
             else:
                 # markup around it (`is <code>…</code>`)
                 span = _handed_over(self.data, keyword, position + 500)
@@ -2848,6 +2925,8 @@ class _Scan:
             span = _prose_value(self.data, keyword, position)
             if span is not None:
                 self.add(*span, "password")
+                if self.low.startswith(_CODES, keyword):
+                    self._more_codes(span[1], "password")  # `recovery codes: …, …`: each of them
         elif how == _ASKED:
             self._answer(position)
         elif how == _IN_SENTENCE:
@@ -2860,6 +2939,16 @@ class _Scan:
             self._next_word(position, "password", lines=8 if plural else 3, plural=plural)
         elif how == _NEXT_LINE_STRICT:
             self._next_word(position, "password", lines=2, strict=True)
+
+    def _more_codes(self, end: int, kind: str) -> None:
+        """The codes of a list of one-time codes after the first, which ends at *end* (`…, …` or
+        apart by blanks, on its line)."""
+        listed = _rx[_NEXT_CODE].match(self.data, end)
+        while listed is not None:
+            if _rx[_ONE_TIME_CODE].fullmatch(listed.group("value")) is None:
+                return  # a word (`Recovery codes: 4F2K-…, none left`)
+            self.add(listed.start("value"), listed.end("value"), kind)
+            listed = _rx[_NEXT_CODE].match(self.data, listed.end("value"))
 
     def _answer(self, line_end: int) -> None:
         """A chat line asking for a credential (`hast du noch den API-Schlüssel …?`), answered on one
@@ -2903,6 +2992,10 @@ class _Scan:
             gutter = _rx[_GUTTER].match(data, start, line_end)
             if gutter is not None:
                 start = gutter.end()  # a file reader's line number (`     2→`)
+            elif (hit := _rx[_GREP_HIT].match(data, start, line_end)) is not None and data.find(
+                hit.group("path") + b":", max(0, start - 600), start - 1
+            ) != -1:
+                start = hit.end()  # `grep -rn`'s file and line number, as on the line announcing it
             word = _rx[_WORD_LINE].match(data, start, line_end)
             if word is None and kind == "password":
                 # an app password as Google shows it: four groups of four letters, apart by blanks
@@ -2921,7 +3014,13 @@ class _Scan:
                     return  # a setting (`protocol=https` under `git credential`'s usage line)
                 if value.endswith(",") and _wordy(value[:-1]):
                     return  # a list's item, a name (`password,` under Bruno's `vars:secret [`)
-                plausible = credential_like(value) if strict else _lenient(value)
+                plausible = (
+                    credential_like(value)
+                    if strict
+                    else (
+                        _lenient(value) or ("-" in value and len(value) < 120 and _passphrase(value.lower()))
+                    )
+                )
                 if listed:  # after the first of keys announced together: a generated value only
                     plausible = plausible and len(value) >= 16 and looks_random(value)
                 if every and not plausible:
@@ -3070,6 +3169,18 @@ class _Scan:
             return
         if match is None and (written := _rx[_ECHO_TO_FILE].match(self.data, start, line_end)) is not None:
             match = written if b" " not in written.group(written.lastgroup or "v3") else None
+        if (
+            match is None
+            and self.data.find(b"<(", max(0, start - 3), start) != -1
+            and _rx[_SECRET_FILE_OPTION_BEFORE].search(self.low, max(0, start - 80), start) is not None
+        ):
+            match = _rx[_ECHO_SUBSTITUTED].match(self.data, start, line_end)
+        if (
+            match is None
+            and self.low.find(b"askpass", max(0, start - 400), start) != -1
+            and _rx[_ASKPASS_BEFORE].search(self.low, max(0, start - 400), start) is not None
+        ):
+            match = _rx[_ECHOED].match(self.data, start, line_end)  # an askpass helper's echo
         if match is None:
             if self.data[start - 2 : start] != b"+ ":
                 return  # not a `set -x` trace (`+ echo …`)
@@ -3095,7 +3206,8 @@ class _Scan:
         if colon != -1 and b"chpasswd" in self.low[value_end:line_end]:
             value_start += colon + 1  # user:password
             value = value[colon + 1 :]
-        if _lenient(value.decode("utf-8", "replace")):
+        text = value.decode("utf-8", "replace")
+        if _lenient(text) or ("-" in text and _passphrase(text.lower())):  # (words joined by hyphens)
             self.add(value_start, value_end, "password")
 
     def _requote(self, start: int, end: int) -> None:
@@ -4124,7 +4236,10 @@ class _Scan:
             # not all there is, so the copy back to the line's start (up to the text's) is not made.
             return False
         prefix = data[line_start:position].strip()
-        return prefix in (b"", b"-", b"export", b"set") or (line_start == 0 and position < 200 and not prefix)
+        # (`+`: a line a patch adds, `+key = …` in a diff of rclone's config or an `apply_patch` file)
+        return prefix in (b"", b"-", b"+", b"export", b"set") or (
+            line_start == 0 and position < 200 and not prefix
+        )
 
     def _authorization(self, name_end: int) -> int:
         built = _rx[_AUTH_BUILT].match(self.data, name_end)

@@ -90,7 +90,7 @@ def _parent_name(data: bytes, name_start: int, name_end: int) -> bytes | None:
     # (a look at the line only where the member may start it: after a line break, also an escaped
     # one, or a file reader's line number; in an agent log's long lines that is rare)
     starts_line = False
-    if not first or data[first - 1] in _LINE_START_BYTES or data[first - 2 : first] == b"\\n":
+    if not first or data[first - 1] in _LINE_START_BYTES or data[first - 2 : first] in (b"\\n", b"\\t"):
         line_start, _ = _line_around(data, name_start)
         content = _content_start(data, line_start, name_start)
         gutter = _rx[_GUTTER].match(data, content, name_start)
@@ -167,6 +167,9 @@ def _member_name_before(data: bytes, position: int) -> bytes | None:
 # or the other parts of a signed request.
 _CREDENTIAL_SIBLING: Final = (
     rb"""["'](?:(?:username|user_name|passphrase|api_secret|secret|signature)\\{0,3}["'][ \t]*:"""
+    # the account the key belongs to (TrueNAS's cloud credentials for Backblaze B2, `{"account": "…",
+    # "key": "…"}`; a `"key_id"` beside a `"key"` is GitHub's public key for secrets, and stays)
+    rb"""|(?i:account(?:_?id|_?name)?)\\{0,3}["'][ \t]*:"""
     # a key's type saying it is a pre-shared one (OPNsense's IPsec `{"keyType": "PSK", "Key": "…"}`)
     rb"""|(?i:key_?type)\\{0,3}["'][ \t]*:[ \t]*"""
     rb"""\\{0,3}["'](?i:psk|pre-?shared(?:[ _\-]?key)?|secret)\\{0,3}["'])"""

@@ -256,7 +256,7 @@ _CODE_STOPS: Final = frozenset(b";,")
 # A PGP key's fingerprints (or long key ids) under a name saying GPG or PGP: public, as the official
 # Docker images' `GPG_KEY=…` that verifies their downloads (`GPG_KEYS=… …`, several).
 _FINGERPRINTS: Final = (
-    rb"""(?:\\{0,3}["'])?[ \t]*[:=][ \t]*(?:\\{0,3}["'])?"""
+    rb"""(?:\\{0,3}["'])?(?:[ \t]*[:=][ \t]*|[ \t]+)(?:\\{0,3}["'])?"""
     rb"""(?:[0-9A-F]{40}|[0-9A-F]{16})(?:[ \t]+(?:[0-9A-F]{40}|[0-9A-F]{16}))*(?![0-9A-Za-z])"""
 )
 # A warning or notice line a CLI prints before its output (Heroku's `Warning: …` after its arrow,
@@ -275,7 +275,7 @@ _AFTER_VALUE_STOP: Final = (b"", b" ", b"\t", b"\n", b"\r", b"\\", b'"')
 
 
 # A line number before a file's line, as `cat -n` and an agent's file reader print it ("     5→").
-_GUTTER: Final = rb"[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\t)"
+_GUTTER: Final = rb"[ \t]*[0-9]{1,7}(?:\xe2\x86\x92|\\{1,3}u2192|\t|\\{1,3}t)"
 
 
 def _indent(line: bytes) -> int:
@@ -397,6 +397,11 @@ def _command_word(low: bytes, start: int, length: int) -> bool:
         or low[start - 1] in _BEFORE_COMMAND
         or low[start - 2 : start] in _ESCAPES
         or (low[start - 1] == 0x6D and _rx[_ANSI_BEFORE].search(low, max(0, start - 24), start) is not None)
+        # the `+` that starts a line a patch adds (`+redis-cli -a …` in a diff or an `apply_patch` file)
+        or (
+            low[start - 1] == 0x2B
+            and (start == 1 or low[start - 2] == 0x0A or low[start - 3 : start - 1] == b"\\n")
+        )
     )
 
 

@@ -37,7 +37,10 @@ _REFERENCE = (
     r"|\{[0-9]{0,2}(?::[^{}\s]{0,12})?\}$|%(?:[0-9]\$)?[-+ 0#]?[0-9]{0,3}(?:\.[0-9]{1,2})?[sdvqx]$"
     r"|\[[A-Za-z_ -]+\]$|\[\[[ \t]*[.A-Za-z_$][^\[\]]{0,200}\]\]$|%\{[A-Za-z_:][^{}]{0,200}\}$"
     # Yesod's `_env:NAME` and `_env:NAME:default`, with a default of words or none (`_env:PGPASS:yesodpass`)
-    r"|_env:[A-Za-z_][A-Za-z0-9_]*(?::[A-Za-z_\-]*)?$)"
+    r"|_env:[A-Za-z_][A-Za-z0-9_]*(?::[A-Za-z_\-]*)?$"
+    # a keyword replaced at deploy time (the Auth0 Deploy CLI's `##AUTH0_CLIENT_SECRET##`, a release
+    # pipeline's `##DbPassword##`): a name in one case or camelCase words, not letters drawn at random
+    r"|##(?:[A-Z][A-Z0-9_]*|[a-z][a-z0-9_]*|(?:[a-z]{2,}|[A-Z][a-z]+)(?:[A-Z][a-z]{2,})*[0-9]{0,2})##$)"
 )
 # A reference to a secret in a secret manager (rules.SECRET_REFERENCE_SCHEMES): `op://…`, `ref+vault://…`.
 _SECRET_REFERENCE = (
@@ -491,6 +494,8 @@ def credential_like(value: str) -> bool:
         return False  # code or markup, unless long, of every class and not enclosed (a salt: `(.G0b…`)
     if _rx[_NOT_CREDENTIAL_TEXT].fullmatch(value):
         return False
+    if value[-1] == ";" and value[:-1].isalpha():
+        return False  # a statement's end after a name (TypeScript's `singleKey: QueryKey;`): code
     return not (_wordy(value) and not _strong(value))
 
 
